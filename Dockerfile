@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build: the SPA with Node, the binary with Go, a small runtime.
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ ./
+COPY openapi/ /src/openapi/
+RUN npm run build
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+COPY --from=web /src/frontend/dist ./frontend/dist
+ARG VERSION=docker
+RUN CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-s -w -X github.com/onecloudai/contacts/internal/platform/buildinfo.Version=${VERSION}" \
+      -o /out/contacts ./cmd/contacts
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/contacts /usr/local/bin/contacts
+USER nonroot:nonroot
+EXPOSE 8080
+ENTRYPOINT ["/usr/local/bin/contacts"]
+CMD ["serve"]

@@ -1,0 +1,133 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+func TestAdminAssignsPackage(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	support := tb.MustSystemUser(t, "support")
+	tenant := tb.MustSignup(t, "assign")
+	viewer := tb.MustJoin(t, tenant, "viewer")
+	path := "/api/v1/admin/tenants/" + tenant.tenantID + "/subscription"
+	future := time.Now().Add(30 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	tests := []struct {
+		name       string
+		token      string
+		path       string
+		body       any
+		wantStatus int
+	}{
+		{"ErrForbiddenSupport", support.token, path, map[string]any{"package_code": "pro", "status": "active", "reason": "try"}, 403},
+		{"ErrForbiddenTenantAdmin", tenant.token, path, map[string]any{"package_code": "pro", "status": "active", "reason": "self-upgrade"}, 403},
+		{"ErrForbiddenViewer", viewer.token, path, map[string]any{"package_code": "pro", "status": "active", "reason": "x"}, 403},
+		{"ErrNoReason", sys.token, path, map[string]any{"package_code": "pro", "status": "active"}, 422},
+		{"ErrUnknownPackage", sys.token, path, map[string]any{"package_code": "gold", "status": "active", "reason": "deal"}, 422},
+		{"ErrBadStatus", sys.token, path, map[string]any{"package_code": "pro", "status": "paid", "reason": "deal"}, 422},
+		{"ErrPastPeriod", sys.token, path, map[string]any{"package_code": "pro", "status": "active", "reason": "deal", "current_period_end": "2020-01-01T00:00:00Z"}, 422},
+		{"ErrNotFoundTenant", sys.token, "/api/v1/admin/tenants/" + uuid.NewString() + "/subscription", map[string]any{"package_code": "pro", "status": "active", "reason": "deal"}, 404},
+		{"OK", sys.token, path, map[string]any{"package_code": "pro", "status": "active", "reason": "annual contract", "current_period_end": future}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPut, tt.path, tt.token, tt.body), tt.wantStatus)
+		})
+	}
+	u := decode[UsageResponse](t, tb.req(t, http.MethodGet, "/api/v1/tenant/usage", viewer.token, nil))
+	if u.Package.Code != "pro" || u.Seats.Limit != 50 || u.Subscription.Source != "manual" {
+		t.Fatalf("usage after assignment %+v", u)
+	}
+	for _, q := range u.Quotas {
+		if q.Metric == "searches" && q.Limit != 20000 {
+			t.Fatalf("searches limit %d", q.Limit)
+		}
+	}
+	// Audited with the reason, visible in the tenant's and the platform's log.
+	evs := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?action=subscription.changed", tenant.token, nil))
+	if len(evs.Items) != 1 || evs.Items[0].Data["reason"] != "annual contract" || evs.Items[0].ActorLabel != sys.email {
+		t.Fatalf("audit %+v", evs)
+	}
+	pevs := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/admin/audit-events?tenant_id="+tenant.tenantID+"&action=subscription.*", support.token, nil))
+	if len(pevs.Items) != 1 {
+		t.Fatalf("platform audit %+v", pevs)
+	}
+}
+
+func TestAdminSuspendTenant(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	tenant := tb.MustSignup(t, "suspend")
+	path := "/api/v1/admin/tenants/" + tenant.tenantID
+	wantStatus(t, tb.req(t, http.MethodPatch, path, sys.token, map[string]string{"status": "suspended"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPatch, path, sys.token, map[string]string{"status": "suspended", "reason": "abuse report"}), 200)
+	rec := tb.req(t, http.MethodGet, "/api/v1/tenant/members", tenant.token, nil)
+	wantStatus(t, rec, http.StatusForbidden)
+	if decodeProblem(t, rec)["type"] != "tenant-suspended" {
+		t.Fatal("suspension problem type")
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", tenant.token, nil), 200)
+	wantStatus(t, tb.req(t, http.MethodPatch, path, sys.token, map[string]string{"status": "active"}), 200)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/tenant/members", tenant.token, nil), 200)
+
+	detail := decode[AdminTenantDetail](t, tb.req(t, http.MethodGet, path, sys.token, nil))
+	if detail.Tenant.Status != "active" || len(detail.Members) != 1 {
+		t.Fatalf("detail %+v", detail)
+	}
+	list := decode[AdminTenantList](t, tb.req(t, http.MethodGet, "/api/v1/admin/tenants?q="+tenant.email, sys.token, nil))
+	if len(list.Items) != 1 || list.Items[0].ID != tenant.tenantID {
+		t.Fatalf("search by member email: %+v", list)
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/tenants?cursor=bad", sys.token, nil), 400)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/tenants?limit=0", sys.token, nil), 422)
+}
+
+func TestAdminPackagesAndUsers(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	code := "team-" + strings.ToLower(uuid.NewString()[:6])
+	body := map[string]any{"code": code, "name": "Team", "price_cents": 9900, "max_users": 5, "searches_per_month": 500,
+		"max_contacts_per_query": 50, "api_access": true, "api_requests_per_minute": 60, "import_rows_per_month": 10000,
+		"max_concurrent_jobs": 1, "crm_pushes_per_month": 1000}
+	rec := tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, body)
+	wantStatus(t, rec, http.StatusCreated)
+	pkg := decode[PackageResponse](t, rec)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, body), 409)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": "x-incomplete", "name": "X"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"max_users": 0}), 422)
+	rec = tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"active": false, "max_users": 7})
+	wantStatus(t, rec, http.StatusOK)
+	if p := decode[PackageResponse](t, rec); p.Active || p.MaxUsers != 7 {
+		t.Fatalf("updated %+v", p)
+	}
+	// Inactive packages leave the public list but stay in the admin list.
+	if strings.Contains(tb.req(t, http.MethodGet, "/api/v1/packages", "", nil).Body.String(), code) {
+		t.Fatal("inactive package listed publicly")
+	}
+	if !strings.Contains(tb.req(t, http.MethodGet, "/api/v1/admin/packages", sys.token, nil).Body.String(), code) {
+		t.Fatal("inactive package missing from the admin list")
+	}
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+uuid.NewString(), sys.token, map[string]any{"name": "x"}), 404)
+
+	// Users: search and set a system role; never your own.
+	target := tb.MustSignup(t, "promote")
+	users := decode[UserList](t, tb.req(t, http.MethodGet, "/api/v1/admin/users?q="+target.email, sys.token, nil))
+	if len(users.Items) != 1 {
+		t.Fatalf("users %+v", users)
+	}
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/users/"+target.userID, sys.token, map[string]string{"system_role": "support"}), 200)
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/users/"+sys.userID, sys.token, map[string]string{"system_role": "user"}), 409)
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/users/"+target.userID, sys.token, map[string]string{"system_role": "god"}), 422)
+	me := decode[MeResponse](t, tb.req(t, http.MethodGet, "/api/v1/me", target.token, nil))
+	if me.User.SystemRole != "support" {
+		t.Fatal("system role change not visible on the next request")
+	}
+}

@@ -1,0 +1,409 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/identity"
+	"github.com/onecloudai/contacts/internal/tenancy"
+)
+
+const refreshCookie = "contacts_refresh"
+
+// SignupRequest creates an account and its organization.
+type SignupRequest struct {
+	Email      string `json:"email" validate:"required,max=254" example:"jane@acme.test"`
+	Password   string `json:"password" validate:"required,min=10,max=128" example:"correct-horse-battery"`
+	Name       string `json:"name,omitempty" validate:"max=200" example:"Jane Doe"`
+	TenantName string `json:"tenant_name" validate:"required,min=2,max=200" example:"Acme"`
+} //	@name	SignupRequest
+
+// LoginRequest signs in with email and password.
+type LoginRequest struct {
+	Email    string  `json:"email" validate:"required,max=254" example:"admin@acme.test"`
+	Password string  `json:"password" validate:"required,max=128" example:"demo-password-1"`
+	TenantID *string `json:"tenant_id,omitempty" validate:"omitempty,uuid" example:"0190..."`
+} //	@name	LoginRequest
+
+// SwitchTenantRequest names the tenant to work in.
+type SwitchTenantRequest struct {
+	TenantID string `json:"tenant_id" validate:"required,uuid"`
+} //	@name	SwitchTenantRequest
+
+// UserResponse is an account.
+type UserResponse struct {
+	ID         string     `json:"id"`
+	Email      string     `json:"email"`
+	Name       string     `json:"name"`
+	SystemRole string     `json:"system_role" enums:"system_admin,support,user"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastLogin  *time.Time `json:"last_login_at" extensions:"x-nullable"`
+} //	@name	User
+
+// TenantRefResponse is the tenant a token works in.
+type TenantRefResponse struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Role   string `json:"role" enums:"org_admin,member,viewer"`
+	Status string `json:"status" enums:"active,suspended"`
+} //	@name	TenantRef
+
+// TokenResponse answers signup, login, refresh, switch-tenant and
+// invitation accept. The refresh token travels only in an httpOnly cookie.
+type TokenResponse struct {
+	AccessToken string             `json:"access_token"`
+	TokenType   string             `json:"token_type" example:"Bearer"`
+	ExpiresIn   int                `json:"expires_in" example:"600"`
+	User        UserResponse       `json:"user"`
+	Tenant      *TenantRefResponse `json:"tenant,omitempty"`
+} //	@name	TokenResponse
+
+func toUser(u identity.User) UserResponse {
+	return UserResponse{ID: u.ID.String(), Email: u.Email, Name: u.Name, SystemRole: u.SystemRole, CreatedAt: u.CreatedAt.UTC(), LastLogin: u.LastLoginAt}
+}
+
+func toTenantRef(t *identity.TenantRef) *TenantRefResponse {
+	if t == nil {
+		return nil
+	}
+	return &TenantRefResponse{ID: t.ID.String(), Name: t.Name, Role: string(t.Role), Status: t.Status}
+}
+
+// respondGrant writes the token response and rotates the refresh cookie.
+func (s *Server) respondGrant(c echo.Context, status int, g identity.Grant) error {
+	if g.RefreshToken != "" {
+		s.setRefreshCookie(c, g.RefreshToken, identity.RefreshTTL)
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(status, TokenResponse{
+		AccessToken: g.AccessToken, TokenType: "Bearer",
+		ExpiresIn: int(time.Until(g.ExpiresAt).Round(time.Second).Seconds()),
+		User:      toUser(g.User), Tenant: toTenantRef(g.Tenant),
+	})
+}
+
+// setRefreshCookie scopes the refresh token to the auth routes: it is never
+// sent with other requests and never readable by scripts.
+func (s *Server) setRefreshCookie(c echo.Context, value string, ttl time.Duration) {
+	ck := &http.Cookie{
+		Name: refreshCookie, Value: value, Path: "/api/v1/auth",
+		HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: strings.HasPrefix(s.cfg.PublicURL, "https://"),
+	}
+	if ttl > 0 {
+		ck.MaxAge = int(ttl.Seconds())
+	} else {
+		ck.MaxAge = -1
+	}
+	c.SetCookie(ck)
+}
+
+func clientInfo(c echo.Context) identity.ClientInfo {
+	return identity.ClientInfo{IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+}
+
+// signup godoc
+//
+//	@Summary		Sign up
+//	@Description	Creates an account and an organization on the Free package with you as its org admin, and signs you in. Sets the refresh cookie. Public.
+//	@ID				signup
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		SignupRequest	true	"Account and organization"
+//	@Success		201		{object}	TokenResponse
+//	@Failure		400		{object}	Problem
+//	@Failure		422		{object}	Problem	"Invalid field, weak password or email already registered"
+//	@Router			/auth/signup [post]
+func (s *Server) signup(c echo.Context) error {
+	var req SignupRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	g, err := s.svc.Identity.Signup(c.Request().Context(), identity.SignupParams{
+		Email: req.Email, Password: req.Password, Name: req.Name, TenantName: req.TenantName,
+	}, clientInfo(c))
+	if err != nil {
+		return err
+	}
+	return s.respondGrant(c, http.StatusCreated, g)
+}
+
+// login godoc
+//
+//	@Summary		Sign in
+//	@Description	Checks email and password and starts a session in your first (or the given) tenant. Sets the refresh cookie. Repeated failures are throttled per account and per IP (429 with Retry-After). Public.
+//	@ID				login
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		LoginRequest	true	"Credentials"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		401		{object}	Problem	"Wrong email or password (one answer for both)"
+//	@Failure		422		{object}	Problem
+//	@Failure		429		{object}	Problem	"Too many failures"
+//	@Router			/auth/login [post]
+func (s *Server) login(c echo.Context) error {
+	var req LoginRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	p := identity.LoginParams{Email: req.Email, Password: req.Password}
+	if req.TenantID != nil {
+		id := uuid.MustParse(*req.TenantID)
+		p.TenantID = &id
+	}
+	g, err := s.svc.Identity.Login(c.Request().Context(), p, clientInfo(c))
+	if err != nil {
+		return err
+	}
+	return s.respondGrant(c, http.StatusOK, g)
+}
+
+// refresh godoc
+//
+//	@Summary		Refresh the access token
+//	@Description	Spends the refresh token in the httpOnly cookie and sets the next one. A refresh token used twice ends the whole session (reuse detection). Public (the cookie is the credential).
+//	@ID				refreshToken
+//	@Tags			auth
+//	@Produce		json
+//	@Success		200	{object}	TokenResponse
+//	@Failure		401	{object}	Problem
+//	@Router			/auth/refresh [post]
+func (s *Server) refresh(c echo.Context) error {
+	ck, err := c.Cookie(refreshCookie)
+	token := ""
+	if err == nil {
+		token = ck.Value
+	}
+	g, err := s.svc.Identity.Refresh(c.Request().Context(), token)
+	if err != nil {
+		s.setRefreshCookie(c, "", 0)
+		return err
+	}
+	return s.respondGrant(c, http.StatusOK, g)
+}
+
+// logout godoc
+//
+//	@Summary		Sign out
+//	@Description	Ends the session of the refresh cookie (and of the access token, if sent) and clears the cookie. Public.
+//	@ID				logout
+//	@Tags			auth
+//	@Success		204
+//	@Failure		400	{object}	Problem
+//	@Router			/auth/logout [post]
+func (s *Server) logout(c echo.Context) error {
+	ctx := c.Request().Context()
+	if ck, err := c.Cookie(refreshCookie); err == nil && ck.Value != "" {
+		if err := s.svc.Identity.LogoutByRefresh(ctx, ck.Value); err != nil {
+			return err
+		}
+	}
+	if _, token, ok := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " "); ok {
+		if p, err := s.svc.Identity.Authenticate(ctx, strings.TrimSpace(token)); err == nil {
+			if err := s.svc.Identity.Logout(ctx, p.SessionID); err != nil {
+				return err
+			}
+		}
+	}
+	s.setRefreshCookie(c, "", 0)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// switchTenant godoc
+//
+//	@Summary		Switch tenant
+//	@Description	Moves the session to another tenant you belong to and returns an access token for it.
+//	@ID				switchTenant
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		SwitchTenantRequest	true	"Tenant"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		401		{object}	Problem
+//	@Failure		404		{object}	Problem	"Not a member of that tenant"
+//	@Failure		422		{object}	Problem
+//	@Router			/auth/switch-tenant [post]
+func (s *Server) switchTenant(c echo.Context) error {
+	var req SwitchTenantRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	g, err := s.svc.Identity.SwitchTenant(c.Request().Context(), principal(c), uuid.MustParse(req.TenantID))
+	if err != nil {
+		return err
+	}
+	return s.respondGrant(c, http.StatusOK, g)
+}
+
+// MeResponse is the signed-in user with their tenants and rights.
+type MeResponse struct {
+	User        UserResponse          `json:"user"`
+	Tenant      *TenantRefResponse    `json:"tenant,omitempty"`
+	Memberships []MembershipResponse  `json:"memberships"`
+	Package     *PackageBriefResponse `json:"package,omitempty"`
+	Permissions []string              `json:"permissions"`
+} //	@name	Me
+
+// MembershipResponse is one of the user's tenants.
+type MembershipResponse struct {
+	TenantID   string `json:"tenant_id"`
+	TenantName string `json:"tenant_name"`
+	Role       string `json:"role" enums:"org_admin,member,viewer"`
+	Status     string `json:"status" enums:"active,suspended"`
+} //	@name	Membership
+
+// PackageBriefResponse names a package.
+type PackageBriefResponse struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+} //	@name	PackageBrief
+
+// getMe godoc
+//
+//	@Summary		Who am I
+//	@Description	The signed-in user, the current tenant and role, every membership, the tenant's effective package and the permissions the role grants.
+//	@ID				getMe
+//	@Tags			auth
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	MeResponse
+//	@Failure		401	{object}	Problem
+//	@Router			/me [get]
+func (s *Server) getMe(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := principal(c)
+	u, err := s.svc.Identity.UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	ms, err := s.svc.Identity.Memberships(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	out := MeResponse{User: toUser(u), Memberships: make([]MembershipResponse, 0, len(ms)), Permissions: []string{}}
+	for _, m := range ms {
+		out.Memberships = append(out.Memberships, MembershipResponse{TenantID: m.TenantID.String(), TenantName: m.TenantName, Role: string(m.Role), Status: m.Status})
+	}
+	if p.TenantID != uuid.Nil {
+		out.Tenant = &TenantRefResponse{ID: p.TenantID.String(), Name: p.TenantName, Role: string(p.Role), Status: p.TenantStatus}
+		plan, err := s.svc.Limits.Plan(ctx, p.TenantID)
+		if err != nil {
+			return err
+		}
+		out.Package = &PackageBriefResponse{Code: plan.Package.Code, Name: plan.Package.Name}
+	}
+	for _, perm := range tenancy.PermissionsOf(p.Role, p.SystemRole) {
+		out.Permissions = append(out.Permissions, string(perm))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// ChangePasswordRequest replaces the password.
+type ChangePasswordRequest struct {
+	CurrentPassword string `json:"current_password" validate:"required,max=128"`
+	NewPassword     string `json:"new_password" validate:"required,min=10,max=128"`
+} //	@name	ChangePasswordRequest
+
+// changePassword godoc
+//
+//	@Summary		Change password
+//	@Description	Checks the current password, sets the new one and ends every other session.
+//	@ID				changePassword
+//	@Tags			auth
+//	@Accept			json
+//	@Security		BearerAuth
+//	@Param			body	body	ChangePasswordRequest	true	"Passwords"
+//	@Success		204
+//	@Failure		401	{object}	Problem
+//	@Failure		422	{object}	Problem
+//	@Router			/me/password [post]
+func (s *Server) changePassword(c echo.Context) error {
+	var req ChangePasswordRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	if err := s.svc.Identity.ChangePassword(c.Request().Context(), principal(c), req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// InvitationTokenRequest carries an invitation token.
+type InvitationTokenRequest struct {
+	Token string `json:"token" validate:"required,max=200"`
+} //	@name	InvitationTokenRequest
+
+// InvitationPreviewResponse describes an open invitation.
+type InvitationPreviewResponse struct {
+	TenantName    string    `json:"tenant_name"`
+	Email         string    `json:"email"`
+	Role          string    `json:"role" enums:"org_admin,member,viewer"`
+	ExpiresAt     time.Time `json:"expires_at"`
+	AccountExists bool      `json:"account_exists"`
+} //	@name	InvitationPreview
+
+// lookupInvitation godoc
+//
+//	@Summary		Look up an invitation
+//	@Description	Describes the invitation of a token (tenant, email, role, whether the email has an account) for the accept page. The token travels in the body, never in a URL. Public.
+//	@ID				lookupInvitation
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		InvitationTokenRequest	true	"Token"
+//	@Success		200		{object}	InvitationPreviewResponse
+//	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
+//	@Failure		422		{object}	Problem
+//	@Router			/invitations/lookup [post]
+func (s *Server) lookupInvitation(c echo.Context) error {
+	var req InvitationTokenRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.svc.Tenancy.LookupInvitation(c.Request().Context(), req.Token)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, InvitationPreviewResponse{TenantName: p.TenantName, Email: p.Email, Role: string(p.Role), ExpiresAt: p.ExpiresAt.UTC(), AccountExists: p.AccountExists})
+}
+
+// AcceptInvitationRequest accepts an invitation. A new account gives its
+// name and a password; an existing account gives its password.
+type AcceptInvitationRequest struct {
+	Token    string `json:"token" validate:"required,max=200"`
+	Name     string `json:"name,omitempty" validate:"max=200"`
+	Password string `json:"password" validate:"required,max=128"`
+} //	@name	AcceptInvitationRequest
+
+// acceptInvitation godoc
+//
+//	@Summary		Accept an invitation
+//	@Description	Joins the invitation's tenant (creating the account if the email has none) and signs in there. Single use; expires after 7 days. Public.
+//	@ID				acceptInvitation
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		AcceptInvitationRequest	true	"Acceptance"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
+//	@Failure		409		{object}	Problem	"No seat left on the tenant's package"
+//	@Failure		422		{object}	Problem
+//	@Router			/invitations/accept [post]
+func (s *Server) acceptInvitation(c echo.Context) error {
+	var req AcceptInvitationRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	g, err := s.svc.Identity.AcceptInvitation(c.Request().Context(), identity.AcceptParams{Token: req.Token, Name: req.Name, Password: req.Password}, clientInfo(c))
+	if err != nil {
+		return err
+	}
+	return s.respondGrant(c, http.StatusOK, g)
+}

@@ -1,0 +1,282 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/identity"
+)
+
+func TestSignup(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	taken := tb.MustSignup(t, "taken")
+	tests := []struct {
+		name       string
+		body       any
+		wantStatus int
+		wantField  string
+	}{
+		{"OK", map[string]string{"email": "  New.User-" + uuid.NewString()[:6] + "@Example.test ", "password": testPassword, "tenant_name": "New Co"}, 201, ""},
+		{"ErrWeakPassword", map[string]string{"email": uniqueEmail("w"), "password": "password123", "tenant_name": "X Co"}, 422, "password"},
+		{"ErrShortPassword", map[string]string{"email": uniqueEmail("s"), "password": "short", "tenant_name": "X Co"}, 422, "password"},
+		{"ErrLongPassword", map[string]string{"email": uniqueEmail("l"), "password": strings.Repeat("x", 129), "tenant_name": "X Co"}, 422, "password"},
+		{"ErrBadEmail", map[string]string{"email": "not-an-email", "password": testPassword, "tenant_name": "X Co"}, 422, "email"},
+		{"ErrEmailTaken", map[string]string{"email": strings.ToUpper(taken.email), "password": testPassword, "tenant_name": "X Co"}, 422, "email"},
+		{"ErrMissingTenantName", map[string]string{"email": uniqueEmail("m"), "password": testPassword}, 422, "tenant_name"},
+		{"ErrMassAssignmentRole", map[string]any{"email": uniqueEmail("r"), "password": testPassword, "tenant_name": "X Co", "system_role": "system_admin"}, 422, "system_role"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", tt.body)
+			wantStatus(t, rec, tt.wantStatus)
+			if tt.wantField != "" {
+				p := decodeProblem(t, rec)
+				if !strings.Contains(rec.Body.String(), `"field":"`+tt.wantField+`"`) {
+					t.Fatalf("problem does not name %s: %v", tt.wantField, p)
+				}
+				return
+			}
+			tr := decode[TokenResponse](t, rec)
+			if tr.TokenType != "Bearer" || tr.AccessToken == "" || tr.ExpiresIn <= 0 || tr.ExpiresIn > 900 || tr.Tenant == nil || tr.Tenant.Role != "org_admin" {
+				t.Fatalf("token response %+v", tr)
+			}
+			if !strings.HasPrefix(tr.User.Email, "new.user-") || tr.User.SystemRole != "user" {
+				t.Fatalf("email not normalized or role wrong: %+v", tr.User)
+			}
+			ck := rec.Result().Cookies()[0]
+			if ck.Name != refreshCookie || !ck.HttpOnly || ck.Path != "/api/v1/auth" || ck.SameSite != http.SameSiteStrictMode {
+				t.Fatalf("refresh cookie %+v", ck)
+			}
+			me := decode[MeResponse](t, tb.req(t, http.MethodGet, "/api/v1/me", tr.AccessToken, nil))
+			if me.Package == nil || me.Package.Code != "free" || len(me.Memberships) != 1 {
+				t.Fatalf("me %+v", me)
+			}
+		})
+	}
+	// Mass assignment left no account behind.
+	var n int64
+	tb.db.Gorm.Table("users").Where("system_role = 'system_admin' AND email LIKE 'r-%'").Count(&n)
+	if n != 0 {
+		t.Fatalf("a system admin was created through signup")
+	}
+}
+
+func TestLogin(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "login")
+	tests := []struct {
+		name       string
+		email, pw  string
+		wantStatus int
+	}{
+		{"OK", s.email, testPassword, 200},
+		{"OKCaseInsensitiveEmail", strings.ToUpper(s.email), testPassword, 200},
+		{"ErrWrongPassword", s.email, "wrong-password-123", 401},
+		{"ErrUnknownEmail", uniqueEmail("nobody"), testPassword, 401},
+	}
+	var bodies []string
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": tt.email, "password": tt.pw})
+			wantStatus(t, rec, tt.wantStatus)
+			if tt.wantStatus == 401 {
+				p := decodeProblem(t, rec)
+				bodies = append(bodies, p["detail"].(string))
+			}
+		})
+	}
+	if len(bodies) == 2 && bodies[0] != bodies[1] {
+		t.Fatalf("unknown email and wrong password answer differently: %q vs %q", bodies[0], bodies[1])
+	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "throttle")
+	for i := range 5 {
+		rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": "wrong-password-123"})
+		wantStatus(t, rec, http.StatusUnauthorized)
+		_ = i
+	}
+	// Locked now, even with the right password.
+	rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": testPassword})
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	if rec.Header().Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	p := decodeProblem(t, rec)
+	if p["type"] != "login-throttled" {
+		t.Fatalf("type %v", p["type"])
+	}
+	// Failures are audited.
+	var n int64
+	tb.db.Gorm.Table("audit_events").Where("action = 'auth.login_failed' AND target_id = ?", s.userID).Count(&n)
+	if n != 5 {
+		t.Fatalf("%d login_failed events, want 5", n)
+	}
+}
+
+func TestAccessTokenValidation(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "jwt")
+	claims := func(mod func(*identity.Claims)) identity.Claims {
+		c := identity.Claims{
+			RegisteredClaims: jwt.RegisteredClaims{
+				Issuer: "1cloudai-contacts", Subject: s.userID, Audience: jwt.ClaimStrings{"1cloudai-contacts-api"},
+				IssuedAt: jwt.NewNumericDate(time.Now()), ExpiresAt: jwt.NewNumericDate(time.Now().Add(5 * time.Minute)),
+			},
+			TenantID: s.tenantID,
+		}
+		// Reuse the session id from the real token so only the tested property differs.
+		var real identity.Claims
+		_, _, _ = jwt.NewParser().ParseUnverified(s.token, &real)
+		c.SessionID = real.SessionID
+		if mod != nil {
+			mod(&c)
+		}
+		return c
+	}
+	sign := func(method jwt.SigningMethod, key any, c identity.Claims, typ string) string {
+		tok := jwt.NewWithClaims(method, c)
+		tok.Header["typ"] = typ
+		str, err := tok.SignedString(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return str
+	}
+	secret := tb.srv.cfg.JWTSecret
+	tests := []struct {
+		name       string
+		token      string
+		wantStatus int
+	}{
+		{"OKValid", sign(jwt.SigningMethodHS256, secret, claims(nil), "at+jwt"), 200},
+		{"ErrAlgNone", sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims(nil), "at+jwt"), 401},
+		{"ErrOtherKey", sign(jwt.SigningMethodHS256, []byte("another-key-another-key-another-key"), claims(nil), "at+jwt"), 401},
+		{"ErrOtherHMAC", sign(jwt.SigningMethodHS512, secret, claims(nil), "at+jwt"), 401},
+		{"ErrExpired", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) {
+			c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-time.Minute))
+		}), "at+jwt"), 401},
+		{"ErrNoExpiry", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) { c.ExpiresAt = nil }), "at+jwt"), 401},
+		{"ErrWrongAudience", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) {
+			c.Audience = jwt.ClaimStrings{"someone-else"}
+		}), "at+jwt"), 401},
+		{"ErrWrongIssuer", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) { c.Issuer = "evil" }), "at+jwt"), 401},
+		{"ErrWrongType", sign(jwt.SigningMethodHS256, secret, claims(nil), "JWT"), 401},
+		{"ErrGarbage", "not.a.jwt", 401},
+		{"ErrMissing", "", 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.req(t, http.MethodGet, "/api/v1/me", tt.token, nil)
+			wantStatus(t, rec, tt.wantStatus)
+			if tt.wantStatus == 401 {
+				decodeProblem(t, rec)
+				if rec.Header().Get("WWW-Authenticate") == "" {
+					t.Fatal("401 without WWW-Authenticate")
+				}
+			}
+		})
+	}
+}
+
+func TestRefreshRotationAndReuse(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "refresh")
+
+	rec := tb.refreshWith(t, s.refresh)
+	wantStatus(t, rec, http.StatusOK)
+	second := refreshCookieOf(rec)
+	if second == "" || second == s.refresh {
+		t.Fatal("refresh did not rotate the cookie")
+	}
+	fresh := decode[TokenResponse](t, rec).AccessToken
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", fresh, nil), http.StatusOK)
+
+	// Replaying the spent token revokes the whole family...
+	wantStatus(t, tb.refreshWith(t, s.refresh), http.StatusUnauthorized)
+	// ...so the newest refresh token and the access tokens die too.
+	wantStatus(t, tb.refreshWith(t, second), http.StatusUnauthorized)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", fresh, nil), http.StatusUnauthorized)
+
+	var n int64
+	tb.db.Gorm.Table("audit_events").Where("action = 'auth.refresh_reuse_detected' AND actor_user_id = ?", s.userID).Count(&n)
+	if n != 1 {
+		t.Fatalf("%d reuse audit events, want 1", n)
+	}
+	// Refresh tokens are stored hashed.
+	var raw int64
+	tb.db.Gorm.Table("refresh_tokens").Where("token_hash = ?", []byte(second)).Count(&raw)
+	if raw != 0 {
+		t.Fatal("refresh token stored in the clear")
+	}
+}
+
+func TestLogout(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "logout")
+	req := tb.req(t, http.MethodPost, "/api/v1/auth/logout", s.token, nil)
+	wantStatus(t, req, http.StatusNoContent)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", s.token, nil), http.StatusUnauthorized)
+	wantStatus(t, tb.refreshWith(t, s.refresh), http.StatusUnauthorized)
+}
+
+func TestSwitchTenant(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	a := tb.MustSignup(t, "switch-a")
+	b := tb.MustSignup(t, "switch-b")
+	// b invites a's user into b's tenant.
+	rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", b.token, map[string]string{"email": a.email, "role": "viewer"})
+	wantStatus(t, rec, http.StatusCreated)
+	inv := decode[InvitationResponse](t, rec)
+	token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+6:]
+	// An existing account must prove its password.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": "wrong-password-123"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 200)
+
+	rec = tb.req(t, http.MethodPost, "/api/v1/auth/switch-tenant", a.token, map[string]string{"tenant_id": b.tenantID})
+	wantStatus(t, rec, http.StatusOK)
+	tr := decode[TokenResponse](t, rec)
+	if tr.Tenant.ID != b.tenantID || tr.Tenant.Role != "viewer" {
+		t.Fatalf("switched to %+v", tr.Tenant)
+	}
+	me := decode[MeResponse](t, tb.req(t, http.MethodGet, "/api/v1/me", tr.AccessToken, nil))
+	if len(me.Memberships) != 2 || me.Tenant.ID != b.tenantID {
+		t.Fatalf("me %+v", me)
+	}
+	// A tenant the user does not belong to.
+	other := tb.MustSignup(t, "switch-c")
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/switch-tenant", a.token, map[string]string{"tenant_id": other.tenantID}), 404)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/switch-tenant", a.token, map[string]string{"tenant_id": "nope"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/switch-tenant", "", map[string]string{"tenant_id": b.tenantID}), 401)
+}
+
+func TestChangePassword(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "pw")
+	other := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": testPassword})
+	otherToken := decode[TokenResponse](t, other).AccessToken
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/me/password", s.token, map[string]string{"current_password": "wrong-one-12345", "new_password": "another-long-password"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/me/password", s.token, map[string]string{"current_password": testPassword, "new_password": "qwertyuiop"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/me/password", s.token, map[string]string{"current_password": testPassword, "new_password": "another-long-password"}), 204)
+	// The other session ended; this one continues.
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", otherToken, nil), 401)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", s.token, nil), 200)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": "another-long-password"}), 200)
+}

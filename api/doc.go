@@ -1,0 +1,19 @@
+package api
+
+// The general API information for swag lives here, next to the route table.
+//
+//	@title						1CloudAI Business Contacts API
+//	@version					1.0
+//	@description				Search a shared B2B contact database, save and correct contacts, import CSV files and push approved contacts to the 1CloudAI CRM. Errors are RFC 9457 problem documents (application/problem+json).
+//	@contact.name				1CloudAI support
+//	@contact.email				support@1cloudcrm.com
+//	@contact.url				https://1cloudaicrm.com/contact
+//	@license.name				Proprietary
+//	@license.url				https://1cloudaicrm.com/terms
+//	@BasePath					/api/v1
+//	@schemes					http https
+//
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				An access token from /auth/login, sent as "Bearer <token>".

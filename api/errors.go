@@ -1,0 +1,186 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// Problem is an RFC 9457 problem document; every error the API returns has
+// this shape and the media type application/problem+json.
+type Problem struct {
+	Type      string         `json:"type" example:"validation-error"`
+	Title     string         `json:"title" example:"Unprocessable Entity"`
+	Status    int            `json:"status" example:"422"`
+	Detail    string         `json:"detail,omitempty" example:"The request has invalid fields."`
+	Instance  string         `json:"instance,omitempty" example:"/api/v1/contacts/search"`
+	Code      string         `json:"code" example:"invalid"`
+	RequestID string         `json:"request_id,omitempty" example:"0f8fad5b-d9cb-469f-a165-70867728950e"`
+	Errors    []ProblemField `json:"errors,omitempty"`
+	// Extra members (e.g. metric, limit, reset for quota-exceeded) are added
+	// to the document by MarshalJSON-free map merging in writeProblem.
+} //	@name	Problem
+
+// ProblemField is one invalid field of a request.
+type ProblemField struct {
+	Field   string `json:"field" example:"page_size"`
+	Message string `json:"message" example:"must be at most 100"`
+} //	@name	ProblemField
+
+// errorStatus is the one table from error codes to HTTP statuses and default
+// problem types.
+var errorStatus = map[string]struct {
+	status int
+	typ    string
+}{
+	apperr.EMALFORMED:    {http.StatusBadRequest, "malformed-request"},
+	apperr.EUNAUTHORIZED: {http.StatusUnauthorized, "unauthorized"},
+	apperr.EFORBIDDEN:    {http.StatusForbidden, "forbidden"},
+	apperr.ENOTFOUND:     {http.StatusNotFound, "not-found"},
+	apperr.ENOTALLOWED:   {http.StatusMethodNotAllowed, "method-not-allowed"},
+	apperr.ECONFLICT:     {http.StatusConflict, "conflict"},
+	apperr.ETOOLARGE:     {http.StatusRequestEntityTooLarge, "payload-too-large"},
+	apperr.EUNSUPPORTED:  {http.StatusUnsupportedMediaType, "unsupported-media-type"},
+	apperr.EINVALID:      {http.StatusUnprocessableEntity, "validation-error"},
+	apperr.ERATELIMIT:    {http.StatusTooManyRequests, "rate-limited"},
+	apperr.EINTERNAL:     {http.StatusInternalServerError, "internal-error"},
+	apperr.EUNAVAILABLE:  {http.StatusServiceUnavailable, "service-unavailable"},
+}
+
+// echoStatusCode translates Echo's own errors (routing, body limit) into our
+// codes, so they get the same problem documents as domain errors.
+var echoStatusCode = map[int]string{
+	http.StatusBadRequest:            apperr.EMALFORMED,
+	http.StatusUnauthorized:          apperr.EUNAUTHORIZED,
+	http.StatusForbidden:             apperr.EFORBIDDEN,
+	http.StatusNotFound:              apperr.ENOTFOUND,
+	http.StatusMethodNotAllowed:      apperr.ENOTALLOWED,
+	http.StatusRequestEntityTooLarge: apperr.ETOOLARGE,
+	http.StatusUnsupportedMediaType:  apperr.EUNSUPPORTED,
+	http.StatusTooManyRequests:       apperr.ERATELIMIT,
+	http.StatusServiceUnavailable:    apperr.EUNAVAILABLE,
+}
+
+// errorHandler returns Echo's HTTPErrorHandler: it turns any error into a
+// problem document. Internal errors are logged with the request id and
+// answered with a generic message; their text never reaches the client.
+// A router miss (echo.ErrNotFound) goes to notFound first, which serves the
+// SPA for client-side routes and names the path for API misses.
+func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) error) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		if errors.Is(err, echo.ErrNotFound) && notFound != nil {
+			if err = notFound(c); err == nil {
+				return
+			}
+		}
+		e := toAppError(err, maxBody)
+		m, ok := errorStatus[e.Code]
+		if !ok {
+			m = errorStatus[apperr.EINTERNAL]
+		}
+		rid := requestID(c)
+		detail := e.Message
+		if m.status >= 500 && e.Code == apperr.EINTERNAL {
+			log.ErrorContext(c.Request().Context(), "internal error",
+				"request_id", rid, "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+			detail = "An unexpected error occurred. Quote the request id when contacting support."
+		}
+		typ := m.typ
+		if e.Type != "" {
+			typ = e.Type
+		}
+		doc := map[string]any{
+			"type":       typ,
+			"title":      http.StatusText(m.status),
+			"status":     m.status,
+			"detail":     detail,
+			"instance":   c.Request().URL.Path,
+			"code":       e.Code,
+			"request_id": rid,
+		}
+		if len(e.Fields) > 0 {
+			fields := make([]ProblemField, len(e.Fields))
+			for i, f := range e.Fields {
+				fields[i] = ProblemField{Field: f.Field, Message: f.Message}
+			}
+			doc["errors"] = fields
+		}
+		for k, v := range e.Extra {
+			if _, taken := doc[k]; !taken {
+				doc[k] = v
+			}
+		}
+		if e.RetryAfter > 0 {
+			secs := int(e.RetryAfter.Seconds() + 0.999)
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		}
+		if m.status == http.StatusMethodNotAllowed {
+			// Echo stores the allowed methods for the matched path in the context.
+			if allow, ok := c.Get(echo.ContextKeyHeaderAllow).(string); ok && allow != "" {
+				c.Response().Header().Set(echo.HeaderAllow, allow)
+			}
+		}
+		writeProblem(c, m.status, doc)
+	}
+}
+
+func writeProblem(c echo.Context, status int, doc map[string]any) {
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	if c.Request().Method == http.MethodHead {
+		c.Response().WriteHeader(status)
+		return
+	}
+	c.Response().WriteHeader(status)
+	_ = jsonEncoder(c.Response()).Encode(doc)
+}
+
+func toAppError(err error, maxBody int64) *apperr.Error {
+	if e, ok := apperr.As(err); ok {
+		return e
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		code, ok := echoStatusCode[he.Code]
+		if !ok {
+			return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error", Err: err}
+		}
+		msg := ""
+		switch he.Code {
+		case http.StatusNotFound:
+			msg = "No route matches this path."
+		case http.StatusMethodNotAllowed:
+			msg = "This route does not accept this method."
+		case http.StatusRequestEntityTooLarge:
+			msg = "The request body exceeds the limit of " + humanBytes(maxBody) + "."
+		default:
+			if s, ok := he.Message.(string); ok {
+				msg = s
+			} else {
+				msg = strings.ToLower(http.StatusText(he.Code))
+			}
+		}
+		return &apperr.Error{Code: code, Message: msg, Err: err}
+	}
+	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error", Err: err}
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	default:
+		return strconv.FormatInt(n, 10) + " bytes"
+	}
+}

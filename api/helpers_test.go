@@ -1,0 +1,144 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/billing"
+)
+
+const testPassword = "a-long-test-password-42"
+
+var seq atomic.Int64
+
+// session is a signed-in test user.
+type session struct {
+	token    string
+	refresh  string
+	userID   string
+	tenantID string
+	email    string
+}
+
+// req sends a JSON request with an optional bearer token and returns the
+// recorder.
+func (tb *testBundle) req(t *testing.T, method, path, token string, body any) *httptest.ResponseRecorder {
+	t.Helper()
+	var payload string
+	if body != nil {
+		if s, ok := body.(string); ok {
+			payload = s
+		} else {
+			b, err := json.Marshal(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			payload = string(b)
+		}
+	}
+	req := httptest.NewRequest(method, path, strings.NewReader(payload))
+	if payload != "" {
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	}
+	if token != "" {
+		req.Header.Set(echo.HeaderAuthorization, "Bearer "+token)
+	}
+	req.RemoteAddr = fmt.Sprintf("10.1.%d.%d:1234", seq.Add(1)%250, seq.Load()%250)
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func wantStatus(t *testing.T, rec *httptest.ResponseRecorder, want int) {
+	t.Helper()
+	if rec.Code != want {
+		t.Fatalf("status = %d, want %d; body: %s", rec.Code, want, rec.Body.String())
+	}
+}
+
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("decode %T: %v; body %s", v, err, rec.Body.String())
+	}
+	return v
+}
+
+func refreshCookieOf(rec *httptest.ResponseRecorder) string {
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == refreshCookie {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func uniqueEmail(prefix string) string {
+	return fmt.Sprintf("%s-%s@example.test", prefix, uuid.NewString()[:8])
+}
+
+// MustSignup creates a user with a new tenant (org_admin, Free package).
+func (tb *testBundle) MustSignup(t *testing.T, prefix string) session {
+	t.Helper()
+	email := uniqueEmail(prefix)
+	rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{
+		"email": email, "password": testPassword, "name": prefix, "tenant_name": prefix + " Inc"})
+	wantStatus(t, rec, http.StatusCreated)
+	tr := decode[TokenResponse](t, rec)
+	return session{token: tr.AccessToken, refresh: refreshCookieOf(rec), userID: tr.User.ID, tenantID: tr.Tenant.ID, email: email}
+}
+
+// MustJoin invites a new user into admin's tenant with role and accepts.
+func (tb *testBundle) MustJoin(t *testing.T, admin session, role string) session {
+	t.Helper()
+	email := uniqueEmail(role)
+	rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": email, "role": role})
+	wantStatus(t, rec, http.StatusCreated)
+	inv := decode[InvitationResponse](t, rec)
+	token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+len("token="):]
+	rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "name": role, "password": testPassword})
+	wantStatus(t, rec, http.StatusOK)
+	tr := decode[TokenResponse](t, rec)
+	return session{token: tr.AccessToken, refresh: refreshCookieOf(rec), userID: tr.User.ID, tenantID: tr.Tenant.ID, email: email}
+}
+
+// MustSystemUser creates a user with a system role and signs them in.
+func (tb *testBundle) MustSystemUser(t *testing.T, role string) session {
+	t.Helper()
+	email := uniqueEmail(role)
+	if _, err := tb.srv.svc.Identity.CreateUser(t.Context(), email, role, testPassword, role); err != nil {
+		t.Fatal(err)
+	}
+	rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": email, "password": testPassword})
+	wantStatus(t, rec, http.StatusOK)
+	tr := decode[TokenResponse](t, rec)
+	return session{token: tr.AccessToken, refresh: refreshCookieOf(rec), userID: tr.User.ID, email: email}
+}
+
+// MustSetPackage puts a tenant on a package (as platform staff would).
+func (tb *testBundle) MustSetPackage(t *testing.T, tenantID, code string) {
+	t.Helper()
+	if _, err := tb.srv.svc.Billing.SetManual(t.Context(), uuid.MustParse(tenantID), billing.ManualParams{
+		PackageCode: code, Status: billing.StatusActive, Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// refreshWith calls /auth/refresh with the cookie.
+func (tb *testBundle) refreshWith(t *testing.T, cookie string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/refresh", nil)
+	req.AddCookie(&http.Cookie{Name: refreshCookie, Value: cookie})
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}

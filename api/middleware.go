@@ -1,0 +1,166 @@
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+const headerRequestID = "X-Request-ID"
+
+// A client-supplied request id is kept only when it is short and plain, so
+// it cannot inject anything into logs or headers.
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+// withRequestID takes X-Request-ID from the client when it is sane, or makes
+// one, and echoes it in the response.
+func withRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		rid := c.Request().Header.Get(headerRequestID)
+		if !validRequestID.MatchString(rid) {
+			rid = uuid.NewString()
+		}
+		c.Set(headerRequestID, rid)
+		c.Response().Header().Set(headerRequestID, rid)
+		return next(c)
+	}
+}
+
+func requestID(c echo.Context) string {
+	rid, _ := c.Get(headerRequestID).(string)
+	return rid
+}
+
+// withAccessLog writes one JSON log line per request and records metrics.
+// It commits errors itself (c.Error) so the logged status is the one sent.
+func withAccessLog(log *slog.Logger, m *httpMetrics) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			elapsed := time.Since(start)
+			res := c.Response()
+			route := c.Path()
+			if route == "" {
+				route = "unmatched"
+			}
+			m.observe(c.Request().Method, route, res.Status, elapsed)
+			attrs := []slog.Attr{
+				slog.String("request_id", requestID(c)),
+				slog.String("method", c.Request().Method),
+				slog.String("path", c.Request().URL.Path),
+				slog.String("route", route),
+				slog.Int("status", res.Status),
+				slog.Int64("bytes", res.Size),
+				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+				slog.String("remote_ip", c.RealIP()),
+			}
+			attrs = append(attrs, principalLogAttrs(c)...)
+			level := slog.LevelInfo
+			if res.Status >= 500 {
+				level = slog.LevelError
+			}
+			log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			return nil
+		}
+	}
+}
+
+// principalLogAttrs is extended by the auth middleware to attach tenant,
+// user or API key ids to the access log.
+func principalLogAttrs(c echo.Context) []slog.Attr {
+	var attrs []slog.Attr
+	for _, k := range []string{"tenant_id", "user_id", "api_key_id"} {
+		if v, ok := c.Get(logKeyPrefix + k).(string); ok && v != "" {
+			attrs = append(attrs, slog.String(k, v))
+		}
+	}
+	return attrs
+}
+
+const logKeyPrefix = "log."
+
+// withRecover turns a panic into a 500 problem and logs the stack.
+func withRecover(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					if r == http.ErrAbortHandler {
+						panic(r)
+					}
+					log.ErrorContext(c.Request().Context(), "panic", "request_id", requestID(c),
+						"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			return next(c)
+		}
+	}
+}
+
+// withSecurityHeaders sets conservative browser protections. Swagger UI's
+// page needs inline scripts and styles, so /docs gets a looser policy.
+func withSecurityHeaders(hsts bool) echo.MiddlewareFunc {
+	const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+		"font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+	const docsCSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+		"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			if strings.HasPrefix(c.Request().URL.Path, "/docs") {
+				h.Set("Content-Security-Policy", docsCSP)
+			} else {
+				h.Set("Content-Security-Policy", csp)
+			}
+			if hsts {
+				h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+			}
+			return next(c)
+		}
+	}
+}
+
+// withBodyLimit refuses bodies over the limit of the matched route (the
+// default, or an override for upload routes): at once when Content-Length
+// says so, and while reading otherwise (bind maps that error to 413).
+func withBodyLimit(def int64, overrides map[string]int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			limit := def
+			if o, ok := overrides[c.Path()]; ok {
+				limit = o
+			}
+			req := c.Request()
+			if req.ContentLength > limit {
+				return tooLarge(limit)
+			}
+			if req.Body != nil && req.Body != http.NoBody {
+				req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+			}
+			return next(c)
+		}
+	}
+}
+
+func tooLarge(limit int64) error {
+	return apperr.Errorf(apperr.ETOOLARGE, "The request body exceeds the limit of %s.", humanBytes(limit))
+}

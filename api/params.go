@@ -1,0 +1,46 @@
+package api
+
+import (
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// pathID parses a UUID path parameter. A malformed id cannot name anything,
+// so it is a 404 like any other id the caller cannot see.
+func pathID(c echo.Context, name string) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Param(name))
+	if err != nil {
+		return uuid.Nil, apperr.Errorf(apperr.ENOTFOUND, "Not found.")
+	}
+	return id, nil
+}
+
+// queryLimit reads ?limit= (1..max, default def). Returns EINVALID.
+func queryLimit(c echo.Context, def, maxLimit int) (int, error) {
+	v := c.QueryParam("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLimit {
+		return 0, apperr.Invalid("The limit is out of range.", apperr.FieldError{Field: "limit", Message: "must be between 1 and " + strconv.Itoa(maxLimit)})
+	}
+	return n, nil
+}
+
+// queryUUID reads an optional UUID query parameter. Returns EINVALID.
+func queryUUID(c echo.Context, name string) (*uuid.UUID, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return nil, nil
+	}
+	id, err := uuid.Parse(v)
+	if err != nil {
+		return nil, apperr.Invalid("Invalid query parameter.", apperr.FieldError{Field: name, Message: "must be a valid id"})
+	}
+	return &id, nil
+}

@@ -1,0 +1,104 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// expectedAccess is the DESIGN.md §2 matrix written out per route, kept
+// apart from the permission table in internal/tenancy so that a mistake in
+// either shows up here. A route missing from this table fails the test.
+// "public" routes answer without credentials; "cookie" needs the refresh cookie.
+var expectedAccess = map[string][]string{
+	"GET /api/v1/status":                         {"public"},
+	"GET /api/v1/packages":                       {"public"},
+	"POST /api/v1/auth/signup":                   {"public"},
+	"POST /api/v1/auth/login":                    {"public"},
+	"POST /api/v1/auth/refresh":                  {"cookie"},
+	"POST /api/v1/auth/logout":                   {"public"},
+	"POST /api/v1/invitations/lookup":            {"public"},
+	"POST /api/v1/invitations/accept":            {"public"},
+	"POST /api/v1/auth/switch-tenant":            {"org_admin", "member", "viewer", "system_admin", "support"},
+	"GET /api/v1/me":                             {"org_admin", "member", "viewer", "system_admin", "support"},
+	"POST /api/v1/me/password":                   {"org_admin", "member", "viewer", "system_admin", "support"},
+	"GET /api/v1/tenant":                         {"org_admin", "member", "viewer"},
+	"PATCH /api/v1/tenant":                       {"org_admin"},
+	"GET /api/v1/tenant/members":                 {"org_admin", "member", "viewer"},
+	"PATCH /api/v1/tenant/members/:userId":       {"org_admin"},
+	"DELETE /api/v1/tenant/members/:userId":      {"org_admin"},
+	"POST /api/v1/tenant/invitations":            {"org_admin"},
+	"GET /api/v1/tenant/invitations":             {"org_admin"},
+	"DELETE /api/v1/tenant/invitations/:id":      {"org_admin"},
+	"GET /api/v1/tenant/usage":                   {"org_admin", "member", "viewer"},
+	"GET /api/v1/tenant/audit-events":            {"org_admin"},
+	"GET /api/v1/admin/tenants":                  {"system_admin", "support"},
+	"GET /api/v1/admin/tenants/:id":              {"system_admin", "support"},
+	"PATCH /api/v1/admin/tenants/:id":            {"system_admin"},
+	"PUT /api/v1/admin/tenants/:id/subscription": {"system_admin"},
+	"GET /api/v1/admin/users":                    {"system_admin", "support"},
+	"PATCH /api/v1/admin/users/:id":              {"system_admin"},
+	"GET /api/v1/admin/packages":                 {"system_admin", "support"},
+	"POST /api/v1/admin/packages":                {"system_admin"},
+	"PATCH /api/v1/admin/packages/:id":           {"system_admin"},
+	"GET /api/v1/admin/audit-events":             {"system_admin", "support"},
+	"GET /api/v1/admin/outbox":                   {"system_admin", "support"},
+}
+
+// TestRoutePermissions walks every registered API route with every kind of
+// principal and checks allow (anything but 401/403) or deny (403; 401
+// without credentials). Requests carry no body, so allowed calls stop at
+// validation without changing anything.
+func TestRoutePermissions(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "perm")
+	tb.MustSetPackage(t, admin.tenantID, "pro")
+	principals := map[string]string{
+		"org_admin":    admin.token,
+		"member":       tb.MustJoin(t, admin, "member").token,
+		"viewer":       tb.MustJoin(t, admin, "viewer").token,
+		"system_admin": tb.MustSystemUser(t, "system_admin").token,
+		"support":      tb.MustSystemUser(t, "support").token,
+	}
+	for route := range tb.srv.access {
+		if _, ok := expectedAccess[route]; !ok {
+			t.Errorf("route %s has no entry in expectedAccess: add one", route)
+		}
+	}
+	for route, allowed := range expectedAccess {
+		if _, ok := tb.srv.access[route]; !ok {
+			t.Errorf("expectedAccess names %s, which is not registered", route)
+			continue
+		}
+		method, path, _ := strings.Cut(route, " ")
+		path = strings.NewReplacer(":userId", uuid.NewString(), ":id", uuid.NewString()).Replace(path)
+		if slices.Contains(allowed, "cookie") {
+			// The refresh cookie is the credential; no cookie is a 401 by design.
+			if rec := tb.req(t, method, path, "", nil); rec.Code != http.StatusUnauthorized {
+				t.Errorf("%s without cookie: %d, want 401", route, rec.Code)
+			}
+			continue
+		}
+		if slices.Contains(allowed, "public") {
+			if rec := tb.req(t, method, path, "", nil); rec.Code == 401 || rec.Code == 403 {
+				t.Errorf("%s: public route answered %d", route, rec.Code)
+			}
+			continue
+		}
+		if rec := tb.req(t, method, path, "", nil); rec.Code != http.StatusUnauthorized {
+			t.Errorf("%s without credentials: %d, want 401", route, rec.Code)
+		}
+		for who, token := range principals {
+			rec := tb.req(t, method, path, token, nil)
+			want := slices.Contains(allowed, who)
+			got := rec.Code != http.StatusForbidden && rec.Code != http.StatusUnauthorized
+			if want != got {
+				t.Errorf("%s as %s: status %d, allowed=%v", route, who, rec.Code, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,65 @@
+package api
+
+import (
+	"net/http"
+
+	t "github.com/onecloudai/contacts/internal/tenancy"
+)
+
+// routes is the API's index: one line a route, with who may call it.
+func (s *Server) routes() {
+	e := s.echo
+
+	// Operations.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics)
+	e.GET("/openapi.json", s.openAPI)
+	e.GET("/docs", s.docsRedirect)
+	e.GET("/docs/*", s.docs())
+
+	v1 := e.Group("/api/v1")
+	const get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+
+	s.handle(v1, get, "/status", s.getStatus, public())
+	s.handle(v1, get, "/packages", s.listPackages, public())
+
+	// Accounts and sessions.
+	s.handle(v1, post, "/auth/signup", s.signup, public())
+	s.handle(v1, post, "/auth/login", s.login, public())
+	s.handle(v1, post, "/auth/refresh", s.refresh, public())
+	s.handle(v1, post, "/auth/logout", s.logout, public())
+	s.handle(v1, post, "/auth/switch-tenant", s.switchTenant, signedIn())
+	s.handle(v1, get, "/me", s.getMe, signedIn())
+	s.handle(v1, post, "/me/password", s.changePassword, signedIn())
+	s.handle(v1, post, "/invitations/lookup", s.lookupInvitation, public())
+	s.handle(v1, post, "/invitations/accept", s.acceptInvitation, public())
+
+	// The current tenant.
+	s.handle(v1, get, "/tenant", s.getTenant, perm(t.PermTenantRead))
+	s.handle(v1, patch, "/tenant", s.updateTenant, perm(t.PermTenantUpdate))
+	s.handle(v1, get, "/tenant/members", s.listMembers, perm(t.PermMembersRead))
+	s.handle(v1, patch, "/tenant/members/:userId", s.updateMember, perm(t.PermMembersManage))
+	s.handle(v1, del, "/tenant/members/:userId", s.removeMember, perm(t.PermMembersManage))
+	s.handle(v1, post, "/tenant/invitations", s.createInvitation, perm(t.PermMembersManage))
+	s.handle(v1, get, "/tenant/invitations", s.listInvitations, perm(t.PermMembersManage))
+	s.handle(v1, del, "/tenant/invitations/:id", s.revokeInvitation, perm(t.PermMembersManage))
+	s.handle(v1, get, "/tenant/usage", s.getUsage, perm(t.PermUsageRead))
+	s.handle(v1, get, "/tenant/audit-events", s.listTenantAuditEvents, perm(t.PermAuditRead))
+
+	// Platform administration (system_admin; support reads).
+	s.handle(v1, get, "/admin/tenants", s.listAdminTenants, perm(t.PermPlatformRead))
+	s.handle(v1, get, "/admin/tenants/:id", s.getAdminTenant, perm(t.PermPlatformRead))
+	s.handle(v1, patch, "/admin/tenants/:id", s.setTenantStatus, perm(t.PermPlatformWrite))
+	s.handle(v1, put, "/admin/tenants/:id/subscription", s.setTenantSubscription, perm(t.PermPlatformWrite))
+	s.handle(v1, get, "/admin/users", s.listAdminUsers, perm(t.PermPlatformRead))
+	s.handle(v1, patch, "/admin/users/:id", s.setUserSystemRole, perm(t.PermPlatformWrite))
+	s.handle(v1, get, "/admin/packages", s.listAdminPackages, perm(t.PermPlatformRead))
+	s.handle(v1, post, "/admin/packages", s.createPackage, perm(t.PermPlatformWrite))
+	s.handle(v1, patch, "/admin/packages/:id", s.updatePackage, perm(t.PermPlatformWrite))
+	s.handle(v1, get, "/admin/audit-events", s.listAdminAuditEvents, perm(t.PermPlatformRead))
+	s.handle(v1, get, "/admin/outbox", s.listOutbox, perm(t.PermPlatformRead))
+
+	// Router misses are handled in the error handler (notFound): Echo would
+	// let a RouteNotFound handler win over its 405, so none is registered.
+}

@@ -1,0 +1,135 @@
+// Package api is the HTTP layer: the Echo router, middleware, handlers by
+// resource, request and response types, and the one error mapper that turns
+// every failure into an RFC 9457 problem document. Handlers parse, call a
+// service, and map the result; they never touch the database.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/onecloudai/contacts/internal/config"
+	"github.com/onecloudai/contacts/internal/db"
+)
+
+// Deps are what the HTTP layer needs from the rest of the program.
+type Deps struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	DB       *db.DB
+	Migrator *db.Migrator
+	Registry *prometheus.Registry
+	Services Services
+}
+
+// Server is the configured HTTP API, SPA and documentation.
+type Server struct {
+	echo      *echo.Echo
+	cfg       config.Config
+	log       *slog.Logger
+	db        *db.DB
+	migrator  *db.Migrator
+	registry  *prometheus.Registry
+	validator *validator.Validate
+	// bodyLimits overrides the default body limit for routes (by template)
+	// that accept uploads.
+	bodyLimits map[string]int64
+	svc        Services
+	// access records the access rule of every API route ("GET /api/v1/me").
+	access map[string]routeAccess
+}
+
+// New builds the router with every route and middleware.
+func New(deps Deps) *Server {
+	s := &Server{
+		echo:       echo.New(),
+		cfg:        deps.Config,
+		log:        deps.Logger,
+		db:         deps.DB,
+		migrator:   deps.Migrator,
+		registry:   deps.Registry,
+		validator:  newValidator(),
+		bodyLimits: map[string]int64{},
+		svc:        deps.Services,
+		access:     map[string]routeAccess{},
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+	}
+	e := s.echo
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = errorHandler(s.log, s.cfg.MaxBodyBytes, s.notFound())
+	e.IPExtractor = echo.ExtractIPDirect()
+
+	e.Use(withRequestID)
+	e.Use(withAccessLog(s.log, newHTTPMetrics(s.registry)))
+	e.Use(withRecover(s.log))
+	e.Use(withSecurityHeaders(strings.HasPrefix(s.cfg.PublicURL, "https://")))
+	if len(s.cfg.CORSAllowedOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:     s.cfg.CORSAllowedOrigins,
+			AllowHeaders:     []string{echo.HeaderAuthorization, echo.HeaderContentType, "X-API-Key", headerRequestID},
+			ExposeHeaders:    []string{headerRequestID, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
+			AllowCredentials: true,
+			MaxAge:           600,
+		}))
+	}
+	e.Use(withBodyLimit(s.cfg.MaxBodyBytes, s.bodyLimits))
+	s.routes()
+	return s
+}
+
+// Handler returns the root handler, for tests and custom servers.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve listens on the configured address until ctx ends, then drains
+// in-flight requests for up to the shutdown timeout.
+func (s *Server) Serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	return s.ServeListener(ctx, ln)
+}
+
+// ServeListener is Serve on an existing listener.
+func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,  // large CSV uploads
+		WriteTimeout:      10 * time.Minute, // streamed exports
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.log.Info("http server listening", "addr", ln.Addr().String(), "public_url", s.cfg.PublicURL)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("http server draining", "timeout", s.cfg.ShutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	s.log.Info("http server stopped")
+	return nil
+}

@@ -1,0 +1,328 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/config"
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+// testBundle is what an API test needs: the server over a real database.
+type testBundle struct {
+	srv *Server
+	db  *db.DB
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	d := dbtest.Shared(t)
+	cfg, err := config.LoadFrom(func(k string) string {
+		return map[string]string{"APP_ENV": "test", "MAX_BODY_BYTES": "1024"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := db.NewMigrator(d.SQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := New(Deps{Config: cfg, Logger: log, DB: d, Migrator: m, Registry: NewRegistry(nil), Services: NewServices(cfg, log, d)})
+	return &testBundle{srv: srv, db: d}
+}
+
+// do sends a request through the real router.
+func (tb *testBundle) do(t *testing.T, method, path, contentType, body string, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if contentType != "" {
+		req.Header.Set(echo.HeaderContentType, contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
+	t.Helper()
+	if ct := rec.Header().Get(echo.HeaderContentType); ct != "application/problem+json" {
+		t.Fatalf("content type = %q, want application/problem+json; body %s", ct, rec.Body.String())
+	}
+	var p map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatalf("decode problem: %v", err)
+	}
+	for _, k := range []string{"type", "title", "status", "code", "request_id"} {
+		if _, ok := p[k]; !ok {
+			t.Errorf("problem lacks %q: %v", k, p)
+		}
+	}
+	if int(p["status"].(float64)) != rec.Code {
+		t.Errorf("problem status %v != response status %d", p["status"], rec.Code)
+	}
+	return p
+}
+
+// probeRequest exercises binding and validation on a test-only route.
+type probeRequest struct {
+	Name     string   `json:"name" validate:"required,max=10"`
+	PageSize int      `json:"page_size" validate:"gte=1,lte=100"`
+	Email    string   `json:"email" validate:"omitempty,email"`
+	Tags     []string `json:"tags" validate:"max=2,dive,min=2"`
+}
+
+func (tb *testBundle) withProbeRoute() *testBundle {
+	tb.srv.echo.POST("/api/v1/_probe", func(c echo.Context) error {
+		var req probeRequest
+		if err := tb.srv.bind(c, &req); err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, req)
+	})
+	tb.srv.echo.GET("/api/v1/_panic", func(echo.Context) error { panic("boom: secret-detail") })
+	tb.srv.echo.GET("/api/v1/_fail", func(echo.Context) error { return io.ErrUnexpectedEOF })
+	return tb
+}
+
+func TestErrorModel(t *testing.T) {
+	t.Parallel()
+	tb := setup(t).withProbeRoute()
+	big := `{"name":"` + strings.Repeat("x", 2000) + `"}`
+	tests := []struct {
+		name        string
+		method      string
+		path        string
+		contentType string
+		body        string
+		wantStatus  int
+		wantType    string
+		wantDetail  string
+		wantFields  []string
+	}{
+		{"UnknownAPIRoute", http.MethodGet, "/api/v1/nope", "", "", 404, "not-found", "No API route", nil},
+		{"UnknownAPIRoutePost", http.MethodPost, "/api/v1/nope", "application/json", "{}", 404, "not-found", "", nil},
+		{"MethodNotAllowed", http.MethodDelete, "/api/v1/status", "", "", 405, "method-not-allowed", "", nil},
+		{"MalformedJSON", http.MethodPost, "/api/v1/_probe", "application/json", "{\n  \"name\": \"a\",,\n}", 400, "malformed-request", "line 2, column", nil},
+		{"TruncatedJSON", http.MethodPost, "/api/v1/_probe", "application/json", `{"name":"a"`, 400, "malformed-request", "ends early", nil},
+		{"EmptyBody", http.MethodPost, "/api/v1/_probe", "application/json", "", 400, "malformed-request", "empty", nil},
+		{"NotAnObject", http.MethodPost, "/api/v1/_probe", "application/json", `[1,2]`, 400, "malformed-request", "JSON object", nil},
+		{"WrongContentType", http.MethodPost, "/api/v1/_probe", "text/plain", `{"name":"a"}`, 415, "unsupported-media-type", "application/json", nil},
+		{"MissingContentType", http.MethodPost, "/api/v1/_probe", "", `{"name":"a"}`, 415, "unsupported-media-type", "", nil},
+		{"BodyTooLarge", http.MethodPost, "/api/v1/_probe", "application/json", big, 413, "payload-too-large", "1 KiB", nil},
+		{"ValidationFailures", http.MethodPost, "/api/v1/_probe", "application/json", `{"page_size":0,"email":"nope","tags":["a"]}`, 422, "validation-error", "",
+			[]string{"name", "page_size", "email", "tags[0]"}},
+		{"UnknownField", http.MethodPost, "/api/v1/_probe", "application/json", `{"name":"a","page_size":1,"role":"org_admin"}`, 422, "validation-error", "", []string{"role"}},
+		{"WrongFieldType", http.MethodPost, "/api/v1/_probe", "application/json", `{"name":"a","page_size":"ten"}`, 422, "validation-error", "", []string{"page_size"}},
+		{"Panic", http.MethodGet, "/api/v1/_panic", "", "", 500, "internal-error", "request id", nil},
+		{"InternalError", http.MethodGet, "/api/v1/_fail", "", "", 500, "internal-error", "request id", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.do(t, tt.method, tt.path, tt.contentType, tt.body)
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body %s", rec.Code, tt.wantStatus, rec.Body.String())
+			}
+			p := decodeProblem(t, rec)
+			if p["type"] != tt.wantType {
+				t.Errorf("type = %v, want %s", p["type"], tt.wantType)
+			}
+			if !strings.Contains(p["detail"].(string), tt.wantDetail) {
+				t.Errorf("detail %q does not contain %q", p["detail"], tt.wantDetail)
+			}
+			if strings.Contains(rec.Body.String(), "secret-detail") || strings.Contains(rec.Body.String(), "unexpected EOF") {
+				t.Errorf("internal error text leaked: %s", rec.Body.String())
+			}
+			if p["request_id"] != rec.Header().Get(headerRequestID) {
+				t.Errorf("request_id %v != header %q", p["request_id"], rec.Header().Get(headerRequestID))
+			}
+			var got []string
+			if errs, ok := p["errors"].([]any); ok {
+				for _, e := range errs {
+					got = append(got, e.(map[string]any)["field"].(string))
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tt.wantFields, ",") {
+				t.Errorf("fields = %v, want %v", got, tt.wantFields)
+			}
+		})
+	}
+}
+
+func TestMethodNotAllowedListsAllow(t *testing.T) {
+	t.Parallel()
+	rec := setup(t).do(t, http.MethodPost, "/api/v1/status", "application/json", "{}")
+	if rec.Code != http.StatusMethodNotAllowed || !strings.Contains(rec.Header().Get("Allow"), "GET") {
+		t.Fatalf("status %d allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
+}
+
+func TestProbeOK(t *testing.T) {
+	t.Parallel()
+	rec := setup(t).withProbeRoute().do(t, http.MethodPost, "/api/v1/_probe", "application/json; charset=utf-8", `{"name":"ok","page_size":5,"tags":["ab"]}`)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestRequestID(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tests := []struct {
+		name, in string
+		keep     bool
+	}{
+		{"KeepsClientID", "abc-123.X:y_z", true},
+		{"ReplacesHostileID", "bad id\r\nSet-Cookie: x", false},
+		{"ReplacesTooLong", strings.Repeat("a", 200), false},
+		{"GeneratesWhenMissing", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+			if tt.in != "" {
+				req.Header.Set(headerRequestID, tt.in)
+			}
+			rec := httptest.NewRecorder()
+			tb.srv.Handler().ServeHTTP(rec, req)
+			got := rec.Header().Get(headerRequestID)
+			if tt.keep && got != tt.in {
+				t.Fatalf("request id = %q, want %q", got, tt.in)
+			}
+			if !tt.keep && (got == "" || got == tt.in) {
+				t.Fatalf("request id = %q, want a fresh one", got)
+			}
+		})
+	}
+}
+
+func TestOperationalEndpoints(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tests := []struct {
+		name, path  string
+		wantStatus  int
+		wantContent string
+	}{
+		{"Healthz", "/healthz", 200, `"ok"`},
+		{"Readyz", "/readyz", 200, `"ready"`},
+		{"Status", "/api/v1/status", 200, `"database":"ok"`},
+		{"OpenAPI", "/openapi.json", 200, `"openapi"`},
+		{"DocsRedirect", "/docs", 302, ""},
+		{"SwaggerUI", "/docs/index.html", 200, "swagger-ui"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.do(t, http.MethodGet, tt.path, "", "")
+			if rec.Code != tt.wantStatus || !strings.Contains(rec.Body.String(), tt.wantContent) {
+				t.Fatalf("status %d body %.300s", rec.Code, rec.Body.String())
+			}
+		})
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.do(t, http.MethodGet, "/healthz", "", "")
+	// Metrics name requests by route template, after they happened.
+	rec := tb.do(t, http.MethodGet, "/metrics", "", "")
+	for _, want := range []string{`http_requests_total{method="GET",route="/healthz",status="200"}`, "go_goroutines", "http_request_duration_seconds_bucket"} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	rec := setup(t).do(t, http.MethodGet, "/api/v1/status", "", "")
+	for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy"} {
+		if rec.Header().Get(h) == "" {
+			t.Errorf("missing %s", h)
+		}
+	}
+	if rec.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("CORS must be same-origin by default")
+	}
+}
+
+func TestReadyzFailsWhenMigrationsPending(t *testing.T) {
+	t.Parallel()
+	dsn := dbtest.Empty(t)
+	d, err := db.Open(context.Background(), dsn, db.OpenOpts{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	m, _ := db.NewMigrator(d.SQL)
+	cfg, _ := config.LoadFrom(func(string) string { return "" })
+	srv := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: d, Migrator: m})
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	if rec.Code != http.StatusServiceUnavailable || !bytes.Contains(rec.Body.Bytes(), []byte("migrations are pending")) {
+		t.Fatalf("status %d body %s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestReadyzFailsWhenDatabaseDown(t *testing.T) {
+	t.Parallel()
+	dsn := dbtest.Empty(t)
+	d, err := db.Open(context.Background(), dsn, db.OpenOpts{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Close() // a closed pool behaves like an unreachable server
+	cfg, _ := config.LoadFrom(func(string) string { return "" })
+	srv := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: d})
+	for _, path := range []string{"/readyz", "/api/v1/status"} {
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		switch path {
+		case "/readyz":
+			if rec.Code != http.StatusServiceUnavailable {
+				t.Fatalf("readyz status %d", rec.Code)
+			}
+		default:
+			if !strings.Contains(rec.Body.String(), `"unavailable"`) {
+				t.Fatalf("status body %s", rec.Body.String())
+			}
+		}
+	}
+}
+
+func TestSPAFallback(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	// Without a built SPA the fallback says how to build it; with one it
+	// serves index.html. Either way it is not an API 404.
+	rec := tb.do(t, http.MethodGet, "/search/some/client/route", "", "")
+	if rec.Code != http.StatusOK && rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d", rec.Code)
+	}
+	rec = tb.do(t, http.MethodPost, "/some/page", "application/json", "{}")
+	if rec.Code != http.StatusNotFound {
+		t.Fatalf("POST to a client route: status %d", rec.Code)
+	}
+	decodeProblem(t, rec)
+}

@@ -1,0 +1,79 @@
+package api
+
+import (
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	echoSwagger "github.com/swaggo/echo-swagger"
+
+	"github.com/onecloudai/contacts/frontend"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/openapi"
+)
+
+func (s *Server) openAPI(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-cache")
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapi.JSON)
+}
+
+func (s *Server) docsRedirect(c echo.Context) error {
+	return c.Redirect(http.StatusFound, "/docs/index.html")
+}
+
+// docs serves Swagger UI from assets embedded in the binary (works offline),
+// reading the spec from /openapi.json.
+func (s *Server) docs() echo.HandlerFunc {
+	return echoSwagger.EchoWrapHandler(
+		// Replace the default doc.json/doc.yaml: the spec is only /openapi.json.
+		func(c *echoSwagger.Config) { c.URLs = []string{"/openapi.json"} },
+		echoSwagger.DeepLinking(true),
+		echoSwagger.DocExpansion("list"),
+		echoSwagger.PersistAuthorization(true),
+	)
+}
+
+// notFound answers requests that match no route: API paths get a problem
+// naming the path, GET and HEAD elsewhere get the SPA.
+func (s *Server) notFound() func(echo.Context) error {
+	spa := s.spa()
+	return func(c echo.Context) error {
+		req := c.Request()
+		if strings.HasPrefix(req.URL.Path, "/api/") || req.URL.Path == "/api" {
+			return apperr.Errorf(apperr.ENOTFOUND, "No API route matches %s %s.", req.Method, req.URL.Path)
+		}
+		return spa(c)
+	}
+}
+
+// spa serves the embedded SPA build. Files are served as they are (hashed
+// assets cached for a year); any other path is a client-side route and gets
+// index.html, which is never cached so a deploy takes effect at once.
+func (s *Server) spa() echo.HandlerFunc {
+	dist := frontend.Dist()
+	files := http.FileServer(http.FS(dist))
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			return apperr.Errorf(apperr.ENOTFOUND, "No route matches %s %s.", req.Method, req.URL.Path)
+		}
+		name := strings.TrimPrefix(path.Clean("/"+req.URL.Path), "/")
+		if name != "" && name != "index.html" {
+			if st, err := fs.Stat(dist, name); err == nil && !st.IsDir() {
+				if strings.HasPrefix(name, "assets/") {
+					c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
+				}
+				files.ServeHTTP(c.Response(), req)
+				return nil
+			}
+		}
+		index, err := fs.ReadFile(dist, "index.html")
+		if err != nil {
+			return apperr.Errorf(apperr.EUNAVAILABLE, "The web app is not built into this binary; run `make build`.")
+		}
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-cache")
+		return c.HTMLBlob(http.StatusOK, index)
+	}
+}

@@ -1,0 +1,79 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/buildinfo"
+)
+
+// StatusResponse describes the running service.
+type StatusResponse struct {
+	Name        string    `json:"name" example:"1CloudAI Business Contacts" validate:"required"`
+	Version     string    `json:"version" example:"v1.0.0" validate:"required"`
+	Environment string    `json:"environment" example:"development" enums:"development,test,production" validate:"required"`
+	Database    string    `json:"database" example:"ok" enums:"ok,unavailable" validate:"required"`
+	Time        time.Time `json:"time" example:"2026-11-28T20:00:00Z" validate:"required"`
+} //	@name	StatusResponse
+
+// getStatus godoc
+//
+//	@Summary		Service status
+//	@Description	Name, version and environment of the service and whether its database answers. Public.
+//	@ID				getStatus
+//	@Tags			system
+//	@Produce		json
+//	@Success		200	{object}	StatusResponse
+//	@Failure		500	{object}	Problem
+//	@Router			/status [get]
+func (s *Server) getStatus(c echo.Context) error {
+	dbState := "ok"
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if s.db == nil || s.db.Ping(ctx) != nil {
+		dbState = "unavailable"
+	}
+	return c.JSON(http.StatusOK, StatusResponse{
+		Name:        buildinfo.Name,
+		Version:     buildinfo.Version,
+		Environment: s.cfg.AppEnv,
+		Database:    dbState,
+		Time:        time.Now().UTC().Truncate(time.Second),
+	})
+}
+
+// healthz answers while the process runs; it checks nothing else, so an
+// orchestrator does not restart a healthy process because the DB blinked.
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 200 only when the database answers and every migration is
+// applied, so a load balancer sends traffic only to instances that can serve.
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if s.db == nil || s.db.Ping(ctx) != nil {
+		return apperr.Errorf(apperr.EUNAVAILABLE, "The database is unreachable.")
+	}
+	if s.migrator != nil {
+		pending, err := s.migrator.Pending(ctx)
+		if err != nil {
+			return apperr.Errorf(apperr.EUNAVAILABLE, "The migration state could not be read.")
+		}
+		if pending {
+			return apperr.Errorf(apperr.EUNAVAILABLE, "Database migrations are pending; run `contacts migrate up`.")
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) metrics(c echo.Context) error {
+	promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+	return nil
+}

@@ -1,0 +1,202 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+func TestTeamLifecycle(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "team")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	member := tb.MustJoin(t, admin, "member")
+
+	members := decode[MemberList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/members", member.token, nil))
+	if len(members.Items) != 2 || members.Items[0].Role != "org_admin" {
+		t.Fatalf("members %+v", members)
+	}
+	// Change role member -> viewer, then the viewer loses write rights at once.
+	rec := tb.req(t, http.MethodPatch, "/api/v1/tenant/members/"+member.userID, admin.token, map[string]string{"role": "viewer"})
+	wantStatus(t, rec, http.StatusOK)
+	if decode[MemberResponse](t, rec).Role != "viewer" {
+		t.Fatal("role not changed")
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", member.token, map[string]string{"email": uniqueEmail("x"), "role": "viewer"}), 403)
+	// The last org admin can neither be demoted nor removed.
+	p := decodeProblem(t, tb.req(t, http.MethodPatch, "/api/v1/tenant/members/"+admin.userID, admin.token, map[string]string{"role": "member"}))
+	if p["status"].(float64) != 409 || p["type"] != "last-org-admin" {
+		t.Fatalf("demote last admin: %v", p)
+	}
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/tenant/members/"+admin.userID, admin.token, nil), 409)
+	// Validation.
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/tenant/members/"+member.userID, admin.token, map[string]string{"role": "owner"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/tenant/members/"+uuid.NewString(), admin.token, map[string]string{"role": "viewer"}), 404)
+	// Remove: the still-valid access token is refused on the next request.
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/tenant", member.token, nil), 200)
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/tenant/members/"+member.userID, admin.token, nil), 204)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/tenant", member.token, nil), 401)
+	// Refreshing lands the removed user in no tenant, with no tenant rights.
+	rec = tb.refreshWith(t, member.refresh)
+	wantStatus(t, rec, http.StatusOK)
+	tr := decode[TokenResponse](t, rec)
+	if tr.Tenant != nil {
+		t.Fatalf("removed member still has tenant %+v", tr.Tenant)
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/tenant", tr.AccessToken, nil), 403)
+
+	events := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?action=member.*", admin.token, nil))
+	var actions []string
+	for _, e := range events.Items {
+		actions = append(actions, e.Action)
+		if e.ActorLabel != admin.email || e.RequestID == "" {
+			t.Fatalf("audit event without actor or request id: %+v", e)
+		}
+	}
+	if strings.Join(actions, ",") != "member.removed,member.role_changed" {
+		t.Fatalf("audit actions %v", actions)
+	}
+}
+
+func TestInvitations(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "inv") // Free: 3 users
+	email := uniqueEmail("invitee")
+	rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": email, "role": "member"})
+	wantStatus(t, rec, http.StatusCreated)
+	inv := decode[InvitationResponse](t, rec)
+	if !strings.Contains(inv.AcceptURL, "/invitations/accept#token=") || inv.Status != "pending" {
+		t.Fatalf("invitation %+v", inv)
+	}
+	token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+6:]
+	// The link is mailed to the development outbox; the token is stored hashed.
+	var mails, clear int64
+	tb.db.Gorm.Table("outbox_emails").Where("to_address = ? AND body LIKE ?", email, "%"+token+"%").Count(&mails)
+	tb.db.Gorm.Table("invitations").Where("token_hash = ?", []byte(token)).Count(&clear)
+	if mails != 1 || clear != 0 {
+		t.Fatalf("mails %d, cleartext tokens %d", mails, clear)
+	}
+	// A second open invitation for the same address conflicts.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": email, "role": "viewer"}), 409)
+	// The listing does not repeat the link.
+	list := tb.req(t, http.MethodGet, "/api/v1/tenant/invitations", admin.token, nil)
+	if strings.Contains(list.Body.String(), token) {
+		t.Fatal("invitation list leaks the token")
+	}
+	// Seats: 1 member + 1 pending + this one = 3 = Free's max_users; a fourth is refused.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": uniqueEmail("third"), "role": "viewer"}), 201)
+	rec = tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": uniqueEmail("fourth"), "role": "viewer"})
+	wantStatus(t, rec, http.StatusConflict)
+	if decodeProblem(t, rec)["type"] != "seat-limit-reached" {
+		t.Fatal("seat limit problem type")
+	}
+	// Lookup and accept; the token is single use.
+	preview := decode[InvitationPreviewResponse](t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}))
+	if preview.Email != email || preview.AccountExists || preview.Role != "member" {
+		t.Fatalf("preview %+v", preview)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]any{"token": token, "password": testPassword, "role": "org_admin"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": "short"}), 422)
+	rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "name": "Invitee", "password": testPassword})
+	wantStatus(t, rec, http.StatusOK)
+	if tr := decode[TokenResponse](t, rec); tr.Tenant.Role != "member" || tr.Tenant.ID != admin.tenantID {
+		t.Fatalf("accepted into %+v", tr.Tenant)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": "forged"}), 404)
+}
+
+func TestRevokeInvitation(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	a := tb.MustSignup(t, "revoke-a")
+	b := tb.MustSignup(t, "revoke-b")
+	inv := decode[InvitationResponse](t, tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", a.token, map[string]string{"email": uniqueEmail("r"), "role": "member"}))
+	tests := []struct {
+		name       string
+		token, id  string
+		wantStatus int
+	}{
+		{"ErrNotFoundOtherTenant", b.token, inv.ID, 404},
+		{"ErrNotFoundMalformedID", a.token, "nope", 404},
+		{"ErrUnauthenticated", "", inv.ID, 401},
+		{"OK", a.token, inv.ID, 204},
+		{"OKIdempotent", a.token, inv.ID, 204},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/tenant/invitations/"+tt.id, tt.token, nil), tt.wantStatus)
+		})
+	}
+	token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+6:]
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
+}
+
+func TestCrossTenantIsolation(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	a := tb.MustSignup(t, "iso-a")
+	b := tb.MustSignup(t, "iso-b")
+	bMember := tb.MustJoin(t, b, "member")
+	tests := []struct {
+		name, method, path string
+		body               any
+	}{
+		{"ChangeRoleOfOtherTenantsMember", http.MethodPatch, "/api/v1/tenant/members/" + bMember.userID, map[string]string{"role": "viewer"}},
+		{"RemoveOtherTenantsMember", http.MethodDelete, "/api/v1/tenant/members/" + bMember.userID, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, tt.method, tt.path, a.token, tt.body), http.StatusNotFound)
+		})
+	}
+	// Listings never show the other tenant's rows.
+	for _, path := range []string{"/api/v1/tenant/members", "/api/v1/tenant/invitations", "/api/v1/tenant/audit-events"} {
+		body := tb.req(t, http.MethodGet, path, a.token, nil).Body.String()
+		if strings.Contains(body, b.tenantID) || strings.Contains(body, bMember.email) || strings.Contains(body, b.email) {
+			t.Fatalf("%s leaks tenant B: %s", path, body)
+		}
+	}
+	// B's member is untouched.
+	ms := decode[MemberList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/members", b.token, nil))
+	if len(ms.Items) != 2 {
+		t.Fatalf("tenant B members changed: %+v", ms)
+	}
+}
+
+func TestUpdateTenantIgnoresPrivilegedFields(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "upd")
+	member := tb.MustJoin(t, admin, "member")
+	tests := []struct {
+		name       string
+		token      string
+		body       any
+		wantStatus int
+	}{
+		{"OK", admin.token, map[string]string{"name": "Renamed Co", "default_region": "GB"}, 200},
+		{"ErrPackageField", admin.token, map[string]string{"package": "enterprise"}, 422},
+		{"ErrStatusField", admin.token, map[string]string{"status": "active", "tenant_id": uuid.NewString()}, 422},
+		{"ErrBadRegion", admin.token, map[string]string{"default_region": "Britain"}, 422},
+		{"ErrForbiddenMember", member.token, map[string]string{"name": "Hijack"}, 403},
+		{"ErrUnauthenticated", "", map[string]string{"name": "x"}, 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/tenant", tt.token, tt.body), tt.wantStatus)
+		})
+	}
+	u := decode[UsageResponse](t, tb.req(t, http.MethodGet, "/api/v1/tenant/usage", admin.token, nil))
+	if u.Package.Code != "free" {
+		t.Fatalf("package changed through PATCH /tenant: %s", u.Package.Code)
+	}
+	tn := decode[TenantResponse](t, tb.req(t, http.MethodGet, "/api/v1/tenant", member.token, nil))
+	if tn.Name != "Renamed Co" || tn.DefaultRegion != "GB" {
+		t.Fatalf("tenant %+v", tn)
+	}
+}

@@ -1,0 +1,20 @@
+// Command contacts is the single binary of 1CloudAI Business Contacts:
+// `contacts serve`, `contacts migrate up|down|status`, and the commands that
+// later features add. See `contacts help`.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/onecloudai/contacts/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,106 @@
+// Shared helpers for the browser tests (npm run e2e): headless Chromium through playwright-core,
+// against a server that is already running (scripts/test.sh starts it).
+//
+//   BASE_URL       where the server answers (default http://127.0.0.1:8080)
+//   CHROMIUM_PATH  the Chromium binary (default /usr/bin/chromium)
+//
+// On failure a full-page screenshot goes to e2e/artifacts/<test-name>.png.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+
+const artifactsDir = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+export const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+/** How long one wait for an element may take; the whole test has `timeout`. */
+const actionTimeoutMs = 15_000;
+
+/** "Terms: shows the date" -> "terms-shows-the-date" */
+export function artifactName(testName) {
+  return testName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 120);
+}
+
+/**
+ * Declares a node:test test that gets its own browser and page. The page opens nothing by itself:
+ * call `page.goto('/path')` (relative to BASE_URL).
+ *
+ * Uncaught exceptions in the page fail the test unless `allowPageErrors` is set (Swagger UI is
+ * not ours). Console errors are only printed, with the failure, to help read it.
+ *
+ * @param {string} name
+ * @param {(ctx: { page: import('playwright-core').Page, t: import('node:test').TestContext }) => Promise<void>} fn
+ * @param {{ timeout?: number, allowPageErrors?: boolean }} [options]
+ */
+export function browserTest(name, fn, { timeout = 60_000, allowPageErrors = false } = {}) {
+  test(name, { timeout }, async (t) => {
+    const browser = await chromium.launch(launchOptions);
+    const pageErrors = [];
+    const consoleErrors = [];
+    let page;
+    try {
+      const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
+      page = await context.newPage();
+      page.setDefaultTimeout(actionTimeoutMs);
+      page.on('pageerror', (error) => pageErrors.push(error));
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+
+      await fn({ page, t });
+
+      if (!allowPageErrors) {
+        assert.deepEqual(
+          pageErrors.map((error) => String(error)),
+          [],
+          'the page threw uncaught errors',
+        );
+      }
+    } catch (error) {
+      if (page) await saveScreenshot(page, name);
+      if (consoleErrors.length > 0) t.diagnostic(`browser console errors:\n${consoleErrors.join('\n')}`);
+      throw error;
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+async function saveScreenshot(page, testName) {
+  const path = `${artifactsDir}${artifactName(testName)}.png`;
+  try {
+    await mkdir(artifactsDir, { recursive: true });
+    await page.screenshot({ path, fullPage: true, timeout: 10_000 });
+    console.error(`screenshot: ${path}`);
+  } catch (error) {
+    console.error(`could not save a screenshot to ${path}: ${error}`);
+  }
+}
+
+/** Waits until `locator` shows exactly `text` (whitespace trimmed) and returns it. */
+export async function waitForExactText(locator, text) {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await locator.filter({ hasText: new RegExp(`^\\s*${escaped}\\s*$`) }).first().waitFor();
+  return (await locator.first().textContent())?.trim();
+}

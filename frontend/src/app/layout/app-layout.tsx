@@ -1,0 +1,114 @@
+import { Anchor, AppShell, Box, Burger, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconAddressBook, IconExternalLink } from '@tabler/icons-react';
+import { Suspense } from 'react';
+import { Link, NavLink as RouterNavLink, Outlet } from 'react-router-dom';
+
+import { Footer } from '@/components/layout/footer';
+import { PageLoader } from '@/components/layout/page-loader';
+import { productName } from '@/config/product';
+
+import { navItems, unavailableHint, type NavItem } from '../navigation';
+
+// Line the footer up with the main column: past the navbar on wide screens, full width on phones.
+const footerInsets = {
+  paddingInlineStart: 'calc(var(--app-shell-navbar-offset, 0rem) + var(--app-shell-padding))',
+  paddingInlineEnd: 'var(--app-shell-padding)',
+  borderTop: '1px solid var(--mantine-color-default-border)',
+};
+
+export function AppLayout() {
+  const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
+
+  return (
+    <AppShell
+      header={{ height: 52 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={navOpened}
+              onClick={toggleNav}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
+            />
+            <Anchor component={Link} to="/" underline="never" c="inherit" onClick={closeNav}>
+              <Group gap={8} wrap="nowrap">
+                <IconAddressBook size={22} stroke={1.75} aria-hidden />
+                <Text component="span" fw={700} size="md" data-testid="product-name">
+                  {productName}
+                </Text>
+              </Group>
+            </Anchor>
+          </Group>
+          {/* Swagger UI is served by the Go binary, outside the SPA: a plain link, not a route. */}
+          <Anchor href="/docs" size="sm" visibleFrom="xs">
+            <Group gap={4} wrap="nowrap">
+              API docs
+              <IconExternalLink size={14} aria-hidden />
+            </Group>
+          </Anchor>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="xs" aria-label="Main navigation">
+        <Stack gap={2}>
+          {navItems.map((item) => (
+            <NavEntry key={item.label} item={item} onNavigate={closeNav} />
+          ))}
+        </Stack>
+      </AppShell.Navbar>
+
+      {/* The footer sits beside <main>, not in it, so it stays the page's contentinfo landmark. */}
+      <Box mih="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
+        <AppShell.Main style={{ flex: 1, minHeight: 0 }}>
+          <Suspense fallback={<PageLoader />}>
+            <Outlet />
+          </Suspense>
+        </AppShell.Main>
+        <Box style={footerInsets}>
+          <Footer />
+        </Box>
+      </Box>
+    </AppShell>
+  );
+}
+
+function NavEntry({ item, onNavigate }: { item: NavItem; onNavigate: () => void }) {
+  const icon = <item.icon size={18} stroke={1.6} aria-hidden />;
+  if (item.to) {
+    return (
+      <NavLink
+        component={RouterNavLink}
+        to={item.to}
+        end
+        label={item.label}
+        leftSection={icon}
+        onClick={onNavigate}
+      />
+    );
+  }
+  const hint = unavailableHint(item.label);
+  // Not a link and does nothing when pressed. It stays focusable (aria-disabled rather than the
+  // disabled attribute) so keyboard users get the tooltip too; Mantine's disabled styling turns
+  // pointer events off, so the tooltip listens on a wrapper.
+  return (
+    <Tooltip label={hint} position="right" events={{ hover: true, focus: true, touch: true }}>
+      <div>
+        <NavLink
+          component="button"
+          type="button"
+          disabled
+          aria-disabled="true"
+          aria-description={hint}
+          label={item.label}
+          leftSection={icon}
+        />
+      </div>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,44 @@
+import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
+
+import { isApiError } from '@/lib/api-error';
+
+type ApiErrorAlertProps = {
+  error: unknown;
+  /** Shown as a "Try again" button when given. */
+  onRetry?: () => void;
+};
+
+/**
+ * Shows an error from the API the same way everywhere: the problem's title and detail, and the
+ * request id that support needs to find the server log line.
+ */
+export function ApiErrorAlert({ error, onRetry }: ApiErrorAlertProps) {
+  const title = isApiError(error) ? error.title : 'Something went wrong';
+  const detail = isApiError(error)
+    ? error.detail
+    : error instanceof Error
+      ? error.message
+      : 'An unexpected error occurred.';
+  const requestId = isApiError(error) ? error.requestId : undefined;
+
+  return (
+    <Alert color="red" variant="light" title={title} icon={<IconAlertTriangle size={18} />} role="alert">
+      <Stack gap="xs">
+        {detail && <Text size="sm">{detail}</Text>}
+        {requestId && (
+          <Text size="xs" c="dimmed">
+            Request ID: <Code>{requestId}</Code>
+          </Text>
+        )}
+        {onRetry && (
+          <Group>
+            <Button size="xs" variant="light" color="red" onClick={onRetry}>
+              Try again
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Alert>
+  );
+}

@@ -1,0 +1,115 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+
+import type { paths } from '@/api/schema';
+
+import { ApiError, requestIdHeader } from './api-error';
+
+/**
+ * The one typed client for the whole SPA, created from the `paths` that openapi-typescript
+ * generates from `openapi/openapi.yaml` (run `make openapi` after changing the API).
+ *
+ * Every non-2xx answer is thrown as an {@link ApiError}, so fetchers only ever see data and
+ * TanStack Query gets a typed error. A request that gets no answer at all is thrown as
+ * `ApiError.network()`.
+ *
+ * Auth hook points (used by the auth feature):
+ * - {@link setAccessTokenProvider}: where the bearer token for each request comes from.
+ * - {@link onUnauthorized}: called on a 401; it may refresh the session once and return the
+ *   retried response, or send the user to the login page.
+ */
+
+export type AccessTokenProvider = () => string | null | undefined | Promise<string | null | undefined>;
+
+export type UnauthorizedContext = {
+  /** The request that was answered 401 (its body, if any, has been sent already). */
+  request: Request;
+  response: Response;
+  /** Sends a request through the same fetch the client uses, bypassing the middleware. */
+  fetch: (request: Request) => Promise<Response>;
+};
+
+/**
+ * Returns the response to use instead of the 401 (for instance, the same request retried after a
+ * token refresh), or nothing to let the 401 become an ApiError.
+ */
+export type UnauthorizedHandler = (context: UnauthorizedContext) => Promise<Response | void> | Response | void;
+
+let accessTokenProvider: AccessTokenProvider | null = null;
+let unauthorizedHandler: UnauthorizedHandler | null = null;
+
+/** Sets where the access token comes from; `null` clears it (logout). */
+export function setAccessTokenProvider(provider: AccessTokenProvider | null): void {
+  accessTokenProvider = provider;
+}
+
+/** Registers the 401 handler and returns a function that removes it. */
+export function onUnauthorized(handler: UnauthorizedHandler): () => void {
+  unauthorizedHandler = handler;
+  return () => {
+    if (unauthorizedHandler === handler) unauthorizedHandler = null;
+  };
+}
+
+// Resolved at call time, not at import time, so tests can stub globalThis.fetch.
+const callFetch = (request: Request): Promise<Response> => globalThis.fetch(request);
+
+const authMiddleware: Middleware = {
+  async onRequest({ request }) {
+    const token = await accessTokenProvider?.();
+    if (token && !request.headers.has('Authorization')) {
+      request.headers.set('Authorization', `Bearer ${token}`);
+    }
+    return request;
+  },
+};
+
+const problemMiddleware: Middleware = {
+  async onResponse({ request, response }) {
+    let final = response;
+    if (final.status === 401 && unauthorizedHandler) {
+      final = (await unauthorizedHandler({ request, response: final, fetch: callFetch })) ?? final;
+    }
+    if (!final.ok) {
+      throw await ApiError.fromResponse(final);
+    }
+    return final;
+  },
+  onError({ error }) {
+    // A cancelled request (TanStack Query aborts stale queries) stays an AbortError.
+    if (error instanceof DOMException && error.name === 'AbortError') return;
+    if (error instanceof ApiError) return;
+    return ApiError.network(error);
+  },
+};
+
+/** The spec's server URL: its paths (`/status`, `/contacts/search`, ...) are relative to it. */
+export const apiBasePath = '/api/v1';
+
+export const apiClient = createClient<paths>({
+  // An absolute base keeps `new Request()` happy outside the browser (tests); in the browser it is
+  // the page's own origin, where the Go server (or the Vite proxy) answers /api.
+  baseUrl: `${globalThis.location?.origin ?? ''}${apiBasePath}`,
+  credentials: 'include',
+  fetch: callFetch,
+});
+
+apiClient.use(authMiddleware, problemMiddleware);
+
+/**
+ * Returns `data` from an openapi-fetch result. The middleware already threw for error statuses,
+ * so this only guards the impossible shapes (an error object, or an empty 2xx body where the
+ * spec promises one).
+ */
+export async function unwrap<T>(
+  result: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await result;
+  if (error !== undefined || data === undefined) {
+    throw ApiError.fromProblem(error, {
+      status: response.status,
+      statusText: response.ok ? 'Unexpected empty response' : response.statusText,
+      requestId: response.headers.get(requestIdHeader) ?? undefined,
+    });
+  }
+  return data;
+}

@@ -1,0 +1,138 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// Subscription statuses.
+const (
+	StatusTrialing   = "trialing"
+	StatusActive     = "active"
+	StatusPastDue    = "past_due"
+	StatusCanceled   = "canceled"
+	StatusIncomplete = "incomplete"
+)
+
+// Subscription sources.
+const (
+	SourceStripe = "stripe"
+	SourceManual = "manual"
+	SourceSignup = "signup"
+)
+
+// Subscription is the tenant's current plan.
+type Subscription struct {
+	TenantID             uuid.UUID  `json:"tenant_id" gorm:"primaryKey"`
+	PackageID            uuid.UUID  `json:"package_id"`
+	Status               string     `json:"status"`
+	Source               string     `json:"source"`
+	CurrentPeriodStart   *time.Time `json:"current_period_start"`
+	CurrentPeriodEnd     *time.Time `json:"current_period_end"`
+	CancelAtPeriodEnd    bool       `json:"cancel_at_period_end"`
+	PastDueSince         *time.Time `json:"past_due_since"`
+	StripeSubscriptionID *string    `json:"stripe_subscription_id"`
+	LastEventAt          *time.Time `json:"-"`
+	UpdatedAt            time.Time  `json:"updated_at"`
+}
+
+// TableName maps Subscription to its table.
+func (Subscription) TableName() string { return "subscriptions" }
+
+// CreateSignupSubscription puts a new tenant on the Free package, inside the
+// signup transaction tx.
+func CreateSignupSubscription(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) error {
+	err := tx.WithContext(ctx).Exec(`INSERT INTO subscriptions (tenant_id, package_id, status, source, updated_at)
+		SELECT ?, id, 'active', 'signup', now() FROM packages WHERE code = ?`, tenantID, FreeCode).Error
+	if err != nil {
+		return fmt.Errorf("create signup subscription: %w", err)
+	}
+	return nil
+}
+
+// ManualParams is a subscription set by platform staff.
+type ManualParams struct {
+	PackageCode string
+	Status      string
+	PeriodEnd   *time.Time
+	Reason      string
+}
+
+// SetManual assigns a package and status to a tenant by hand, with a reason
+// that the audit log and the tenant's billing history keep. This is, with
+// verified Stripe events, the only way a paid package is activated.
+// Returns EINVALID, ENOTFOUND (tenant or package).
+func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualParams) (Subscription, error) {
+	p.Reason = strings.TrimSpace(p.Reason)
+	var fields []apperr.FieldError
+	if p.Reason == "" {
+		fields = append(fields, apperr.FieldError{Field: "reason", Message: "is required"})
+	}
+	switch p.Status {
+	case StatusTrialing, StatusActive, StatusPastDue, StatusCanceled, StatusIncomplete:
+	default:
+		fields = append(fields, apperr.FieldError{Field: "status", Message: "must be one of: trialing, active, past_due, canceled, incomplete"})
+	}
+	if p.PeriodEnd != nil && !p.PeriodEnd.After(time.Now()) {
+		fields = append(fields, apperr.FieldError{Field: "current_period_end", Message: "must be in the future"})
+	}
+	if len(fields) > 0 {
+		return Subscription{}, apperr.Invalid("The subscription is invalid.", fields...)
+	}
+	pkg, err := s.PackageByCode(ctx, p.PackageCode)
+	if err != nil {
+		if apperr.Is(err, apperr.ENOTFOUND) {
+			return Subscription{}, apperr.Invalid("The package does not exist.", apperr.FieldError{Field: "package_code", Message: "is not a known package"})
+		}
+		return Subscription{}, err
+	}
+	var sub Subscription
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var exists int64
+		if err := tx.Table("tenants").Where("id = ?", tenantID).Count(&exists).Error; err != nil {
+			return err
+		}
+		if exists == 0 {
+			return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+		}
+		var before Subscription
+		_ = tx.Clauses(forUpdate).Where("tenant_id = ?", tenantID).Take(&before).Error
+		now := time.Now().UTC()
+		sub = Subscription{TenantID: tenantID, PackageID: pkg.ID, Status: p.Status, Source: SourceManual,
+			CurrentPeriodStart: &now, CurrentPeriodEnd: p.PeriodEnd, UpdatedAt: now, LastEventAt: before.LastEventAt,
+			StripeSubscriptionID: before.StripeSubscriptionID}
+		if p.Status == StatusPastDue {
+			sub.PastDueSince = &now
+		}
+		if err := tx.Save(&sub).Error; err != nil {
+			return fmt.Errorf("save subscription: %w", err)
+		}
+		data := map[string]any{"package": pkg.Code, "status": p.Status, "source": SourceManual, "reason": p.Reason,
+			"previous_package_id": before.PackageID, "previous_status": before.Status}
+		if p.PeriodEnd != nil {
+			data["current_period_end"] = p.PeriodEnd.UTC().Format(time.RFC3339)
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "subscription.changed",
+			TargetType: "tenant", TargetID: tenantID.String(), Data: data})
+	})
+	return sub, err
+}
+
+// SubscriptionOf returns the tenant's subscription (ENOTFOUND when none).
+func (s *Service) SubscriptionOf(ctx context.Context, tenantID uuid.UUID) (Subscription, error) {
+	var sub Subscription
+	err := s.db.WithContext(ctx).Where("tenant_id = ?", tenantID).Take(&sub).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return sub, apperr.Errorf(apperr.ENOTFOUND, "The tenant has no subscription.")
+	}
+	return sub, err
+}

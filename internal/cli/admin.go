@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+
+	"github.com/onecloudai/contacts/internal/identity"
+	"github.com/onecloudai/contacts/internal/tenancy"
+)
+
+// runAdmin bootstraps platform staff: `contacts admin create-user --email E
+// --system-admin [--password P]`. Without --password a strong one is
+// generated and printed once.
+func runAdmin(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] != "create-user" {
+		fmt.Fprintln(e.stderr, "usage: contacts admin create-user --email E [--name N] [--password P] [--system-admin|--support]")
+		return errUsage
+	}
+	fs := newFlagSet(e, "admin create-user")
+	email := fs.String("email", "", "email address (required)")
+	name := fs.String("name", "", "display name")
+	password := fs.String("password", "", "password (generated when empty)")
+	sysAdmin := fs.Bool("system-admin", false, "make the user a system admin")
+	support := fs.Bool("support", false, "make the user platform support (read-only)")
+	if err := fs.Parse(args[1:]); err != nil || *email == "" {
+		fmt.Fprintln(e.stderr, "usage: contacts admin create-user --email E [--name N] [--password P] [--system-admin|--support]")
+		return errUsage
+	}
+	role := tenancy.SystemUser
+	switch {
+	case *sysAdmin:
+		role = tenancy.SystemAdmin
+	case *support:
+		role = tenancy.Support
+	}
+	generated := *password == ""
+	if generated {
+		b := make([]byte, 18)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		*password = base64.RawURLEncoding.EncodeToString(b)
+	}
+	cfg, _, d, err := openDB(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	ids := identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), nil)
+	u, err := ids.CreateUser(ctx, *email, *name, *password, role)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "user %s (%s) is %s\n", u.Email, u.ID, u.SystemRole)
+	if generated {
+		fmt.Fprintf(e.stdout, "password: %s\n(shown once; change it after signing in)\n", *password)
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/config"
+	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/db"
+)
+
+// benchTenantID is the tenant the benchmark searches as (created if missing).
+var benchTenantID = uuid.MustParse("01900000-0000-7000-8000-0000000be7c1")
+
+func runBench(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] != "search" {
+		fmt.Fprintln(e.stderr, "usage: contacts bench search [--clients 8] [--rounds 10] [--page-size 25] [--explain]")
+		return errUsage
+	}
+	fs := newFlagSet(e, "bench search")
+	clients := fs.Int("clients", 8, "concurrent clients")
+	rounds := fs.Int("rounds", 10, "times each client runs the whole mix")
+	pageSize := fs.Int("page-size", 25, "results per page")
+	explain := fs.Bool("explain", false, "print EXPLAIN (ANALYZE, BUFFERS) of the slowest shape's statements")
+	only := fs.String("only", "", "comma-separated shape names to run (default: all)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return errUsage
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{MaxConns: int32(2**clients + 2), Logger: newLogger(e.stderr, "error")})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if _, err := d.Pool.Exec(ctx, `INSERT INTO tenants (id, name) VALUES ($1, 'Benchmark') ON CONFLICT (id) DO NOTHING`, benchTenantID); err != nil {
+		return fmt.Errorf("bench tenant: %w", err)
+	}
+	svc := contacts.NewService(d, cfg.JWTSecret)
+	var n int64
+	if err := d.Pool.QueryRow(ctx, `SELECT count(*) FROM contacts`).Scan(&n); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "search benchmark (in process, service level): %d contacts, %d clients, %d rounds, page size %d\n\n",
+		n, *clients, *rounds, *pageSize)
+
+	shapes := contacts.BenchShapes()
+	if *only != "" {
+		names := strings.Split(*only, ",")
+		shapes = slices.DeleteFunc(shapes, func(s contacts.BenchShape) bool { return !slices.Contains(names, s.Name) })
+	}
+	params := make([]contacts.SearchParams, len(shapes))
+	for i, sh := range shapes {
+		p := sh.Params
+		p.PageSize, p.MaxPageSize = *pageSize, 1000
+		for page := 1; page < sh.Page; page++ {
+			res, err := svc.Search(ctx, benchTenantID, p)
+			if err != nil {
+				return fmt.Errorf("%s: walk to page %d: %w", sh.Name, sh.Page, err)
+			}
+			if res.NextCursor == "" {
+				return fmt.Errorf("%s: only %d pages", sh.Name, page)
+			}
+			p.Cursor = res.NextCursor
+		}
+		params[i] = p
+		for range 2 { // warm up caches
+			if _, err := svc.Search(ctx, benchTenantID, p); err != nil {
+				return fmt.Errorf("%s: %w", sh.Name, err)
+			}
+		}
+	}
+
+	lat := make([][]time.Duration, len(shapes))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var firstErr error
+	start := time.Now()
+	for c := range *clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range *rounds * len(shapes) {
+				i := (c + it) % len(shapes)
+				t := time.Now()
+				_, err := svc.Search(ctx, benchTenantID, params[i])
+				el := time.Since(t)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("%s: %w", shapes[i].Name, err)
+				}
+				lat[i] = append(lat[i], el)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	if firstErr != nil {
+		return firstErr
+	}
+
+	var all []time.Duration
+	slowest, slowestP95 := 0, time.Duration(0)
+	fmt.Fprintf(e.stdout, "| shape | requests | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n")
+	for i, sh := range shapes {
+		l := lat[i]
+		all = append(all, l...)
+		p95 := pct(l, 95)
+		if p95 > slowestP95 {
+			slowest, slowestP95 = i, p95
+		}
+		fmt.Fprintf(e.stdout, "| %s | %d | %s | %s | %s | %s |\n", sh.Name, len(l), ms(pct(l, 50)), ms(p95), ms(pct(l, 99)), ms(pct(l, 100)))
+	}
+	fmt.Fprintf(e.stdout, "| **all** | %d | %s | %s | %s | %s |\n\n", len(all), ms(pct(all, 50)), ms(pct(all, 95)), ms(pct(all, 99)), ms(pct(all, 100)))
+	fmt.Fprintf(e.stdout, "throughput: %.0f searches/s over %s\n", float64(len(all))/wall.Seconds(), wall.Round(time.Millisecond))
+
+	if *explain {
+		return explainShape(ctx, e.stdout, d, svc, shapes[slowest].Name, params[slowest])
+	}
+	return nil
+}
+
+func explainShape(ctx context.Context, w io.Writer, d *db.DB, svc *contacts.Service, name string, p contacts.SearchParams) error {
+	type stmt struct {
+		sql  string
+		args []any
+	}
+	var mu sync.Mutex
+	var stmts []stmt
+	cctx := contacts.WithSQLCapture(ctx, func(sql string, args []any) {
+		mu.Lock()
+		stmts = append(stmts, stmt{sql, slices.Clone(args)})
+		mu.Unlock()
+	})
+	if _, err := svc.Search(cctx, benchTenantID, p); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nslowest shape: %s\n", name)
+	for _, s := range stmts {
+		rows, err := d.Pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+s.sql, s.args...)
+		if err != nil {
+			return err
+		}
+		var plan []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				rows.Close()
+				return err
+			}
+			plan = append(plan, line)
+		}
+		rows.Close()
+		fmt.Fprintf(w, "\n```sql\n%s\n```\n\n```\n%s\n```\n", strings.TrimSpace(s.sql), strings.Join(plan, "\n"))
+	}
+	return nil
+}
+
+func pct(l []time.Duration, p int) time.Duration {
+	if len(l) == 0 {
+		return 0
+	}
+	s := slices.Clone(l)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	idx := (len(s)*p + 99) / 100
+	return s[min(max(idx-1, 0), len(s)-1)]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }

@@ -1,0 +1,113 @@
+// Package cli implements the subcommands of the contacts binary. Each
+// command loads the configuration, builds what it needs and runs until done
+// or until its context is cancelled (SIGINT/SIGTERM).
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/onecloudai/contacts/internal/config"
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/platform/buildinfo"
+)
+
+// command is one subcommand.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what every command gets.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+var commands = map[string]command{
+	"serve":   {"Serve the API, SPA and Swagger UI (migrates first unless --migrate=false)", runServe},
+	"migrate": {"Apply or inspect database migrations: migrate up|down|status", runMigrate},
+	"bench":   {"Measure search latency: bench search [--clients 8] [--rounds 10] [--explain]", runBench},
+	"version": {"Print the version", runVersion},
+	"admin":   {"Platform bootstrap: admin create-user --email E --system-admin", runAdmin},
+}
+
+// errUsage marks a command-line mistake; the usage text is already printed.
+var errUsage = errors.New("usage")
+
+// Main runs the command named by args[0] and returns the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "contacts: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	if err := cmd.run(ctx, e, args[1:]); err != nil {
+		if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+			return 2
+		}
+		fmt.Fprintf(stderr, "contacts %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "%s (%s)\n\nUsage: contacts <command> [flags]\n\nCommands:\n", buildinfo.Name, buildinfo.Version)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nConfiguration comes from the environment; see README.md.")
+}
+
+func newFlagSet(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("contacts "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// newLogger returns the JSON logger every command uses.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(strings.ToUpper(level)))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// openDB loads the configuration and connects.
+func openDB(ctx context.Context, e *env) (config.Config, *slog.Logger, *db.DB, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	log := newLogger(os.Stderr, cfg.LogLevel)
+	if e.stderr != os.Stderr {
+		log = newLogger(e.stderr, cfg.LogLevel)
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{Logger: log})
+	if err != nil {
+		return cfg, log, nil, err
+	}
+	return cfg, log, d, nil
+}
+
+func runVersion(_ context.Context, e *env, _ []string) error {
+	fmt.Fprintln(e.stdout, buildinfo.Version)
+	return nil
+}

@@ -1,0 +1,189 @@
+// Package config loads the one typed configuration of the service from the
+// environment and validates it before anything starts.
+package config
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environments the service knows.
+const (
+	EnvDevelopment = "development"
+	EnvTest        = "test"
+	EnvProduction  = "production"
+)
+
+// Development defaults. They are public knowledge, so production refuses them.
+const (
+	devJWTSecret     = "dev-only-jwt-secret-change-me-0123456789abcdef"
+	devEncryptionKey = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=" // "dev-only-encryption-key-32-bytes"
+	// DevDatabaseURL is the project-local cluster that `make run` starts.
+	DevDatabaseURL = "postgres://contacts@127.0.0.1:54320/contacts?sslmode=disable"
+)
+
+// Config is every setting of the service. Field comments name the variable.
+type Config struct {
+	AppEnv    string // APP_ENV: development | test | production
+	HTTPAddr  string // HTTP_ADDR
+	PublicURL string // PUBLIC_URL: where users reach the SPA and API
+	LogLevel  string // LOG_LEVEL: debug | info | warn | error
+
+	DatabaseURL string // DATABASE_URL
+
+	JWTSecret     []byte // JWT_SECRET
+	EncryptionKey []byte // ENCRYPTION_KEY: 32 bytes, base64 or hex
+
+	StripeSecretKey     string // STRIPE_SECRET_KEY
+	StripeWebhookSecret string // STRIPE_WEBHOOK_SECRET
+	StripeAPIBase       string // STRIPE_API_BASE
+
+	CRMAuthBase      string // CRM_AUTH_BASE
+	CRMAPIBase       string // CRM_API_BASE
+	CRMClientID      string // CRM_CLIENT_ID
+	CRMClientSecret  string // CRM_CLIENT_SECRET
+	CRMWebhookSecret string // CRM_WEBHOOK_SECRET
+
+	SMTPURL string // SMTP_URL: unset sends mail to the development outbox
+
+	CORSAllowedOrigins []string      // CORS_ALLOWED_ORIGINS: comma separated; empty = same origin only
+	MaxBodyBytes       int64         // MAX_BODY_BYTES: JSON request bodies
+	ShutdownTimeout    time.Duration // SHUTDOWN_TIMEOUT
+}
+
+// IsProduction reports whether the service runs in production.
+func (c Config) IsProduction() bool { return c.AppEnv == EnvProduction }
+
+// Load reads the configuration from the process environment.
+func Load() (Config, error) { return LoadFrom(os.Getenv) }
+
+// LoadFrom reads the configuration through getenv and validates it. Every
+// problem is reported at once so an operator fixes them in one go.
+func LoadFrom(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	var problems []string
+	cfg := Config{
+		AppEnv:              get("APP_ENV", EnvDevelopment),
+		HTTPAddr:            get("HTTP_ADDR", ":8080"),
+		LogLevel:            get("LOG_LEVEL", "info"),
+		StripeSecretKey:     get("STRIPE_SECRET_KEY", ""),
+		StripeWebhookSecret: get("STRIPE_WEBHOOK_SECRET", ""),
+		StripeAPIBase:       get("STRIPE_API_BASE", ""),
+		CRMAuthBase:         get("CRM_AUTH_BASE", "http://127.0.0.1:8090"),
+		CRMAPIBase:          get("CRM_API_BASE", "http://127.0.0.1:8090"),
+		CRMClientID:         get("CRM_CLIENT_ID", "contacts-dev"),
+		CRMClientSecret:     get("CRM_CLIENT_SECRET", ""),
+		CRMWebhookSecret:    get("CRM_WEBHOOK_SECRET", ""),
+		SMTPURL:             get("SMTP_URL", ""),
+	}
+	switch cfg.AppEnv {
+	case EnvDevelopment, EnvTest, EnvProduction:
+	default:
+		problems = append(problems, fmt.Sprintf("APP_ENV must be development, test or production, not %q", cfg.AppEnv))
+	}
+	prod := cfg.AppEnv == EnvProduction
+
+	cfg.PublicURL = strings.TrimRight(get("PUBLIC_URL", "http://localhost"+portOf(cfg.HTTPAddr)), "/")
+	if u, err := url.Parse(cfg.PublicURL); err != nil || u.Scheme == "" || u.Host == "" {
+		problems = append(problems, "PUBLIC_URL must be an absolute URL such as https://contacts.example.com")
+	}
+
+	cfg.DatabaseURL = get("DATABASE_URL", "")
+	if cfg.DatabaseURL == "" {
+		if prod {
+			problems = append(problems, "DATABASE_URL is required in production")
+		}
+		cfg.DatabaseURL = DevDatabaseURL
+	}
+
+	jwt := get("JWT_SECRET", "")
+	switch {
+	case jwt == "" && prod:
+		problems = append(problems, "JWT_SECRET is required in production (at least 32 random bytes)")
+	case jwt == "":
+		jwt = devJWTSecret
+	case prod && (len(jwt) < 32 || jwt == devJWTSecret):
+		problems = append(problems, "JWT_SECRET is too weak: use at least 32 random bytes, not the development default")
+	}
+	cfg.JWTSecret = []byte(jwt)
+
+	encKey := get("ENCRYPTION_KEY", "")
+	switch {
+	case encKey == "" && prod:
+		problems = append(problems, "ENCRYPTION_KEY is required in production (32 bytes, base64 or hex)")
+	case encKey == "":
+		encKey = devEncryptionKey
+	case prod && encKey == devEncryptionKey:
+		problems = append(problems, "ENCRYPTION_KEY must not be the development default in production")
+	}
+	if key, err := decodeKey(encKey); err != nil {
+		problems = append(problems, "ENCRYPTION_KEY "+err.Error())
+	} else {
+		cfg.EncryptionKey = key
+	}
+
+	// Outside production the fake CRM (`contacts fakecrm`) uses these; in
+	// production an unset secret leaves the CRM integration unconfigured.
+	if !prod && cfg.CRMClientSecret == "" {
+		cfg.CRMClientSecret = "contacts-dev-secret"
+	}
+	if !prod && cfg.CRMWebhookSecret == "" {
+		cfg.CRMWebhookSecret = cfg.CRMClientSecret
+	}
+
+	if origins := get("CORS_ALLOWED_ORIGINS", ""); origins != "" {
+		for _, o := range strings.Split(origins, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				cfg.CORSAllowedOrigins = append(cfg.CORSAllowedOrigins, o)
+			}
+		}
+	}
+
+	var err error
+	if cfg.MaxBodyBytes, err = strconv.ParseInt(get("MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || cfg.MaxBodyBytes <= 0 {
+		problems = append(problems, "MAX_BODY_BYTES must be a positive number of bytes")
+	}
+	if cfg.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "25s")); err != nil || cfg.ShutdownTimeout <= 0 {
+		problems = append(problems, "SHUTDOWN_TIMEOUT must be a positive duration such as 25s")
+	}
+	switch cfg.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		problems = append(problems, "LOG_LEVEL must be debug, info, warn or error")
+	}
+
+	if len(problems) > 0 {
+		return cfg, errors.New("invalid configuration:\n  - " + strings.Join(problems, "\n  - "))
+	}
+	return cfg, nil
+}
+
+// decodeKey accepts a 32-byte key as standard base64 or hex.
+func decodeKey(s string) ([]byte, error) {
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	return nil, errors.New("must be exactly 32 bytes, encoded as base64 or hex (openssl rand -base64 32)")
+}
+
+func portOf(addr string) string {
+	if i := strings.LastIndex(addr, ":"); i >= 0 {
+		return addr[i:]
+	}
+	return ""
+}

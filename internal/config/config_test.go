@@ -1,0 +1,69 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadFrom(t *testing.T) {
+	t.Parallel()
+	strong := "0123456789abcdef0123456789abcdef-strong"
+	key := "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr []string
+	}{
+		{name: "OKDevelopmentDefaults", env: map[string]string{}},
+		{name: "OKProduction", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y"}},
+		{name: "ErrProductionMissingSecrets", env: map[string]string{"APP_ENV": "production", "DATABASE_URL": "postgres://x/y"},
+			wantErr: []string{"JWT_SECRET is required", "ENCRYPTION_KEY is required"}},
+		{name: "ErrProductionWeakJWT", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": "short", "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y"},
+			wantErr: []string{"JWT_SECRET is too weak"}},
+		{name: "ErrProductionDevDefaults", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": devJWTSecret, "ENCRYPTION_KEY": devEncryptionKey, "DATABASE_URL": "postgres://x/y"},
+			wantErr: []string{"JWT_SECRET is too weak", "ENCRYPTION_KEY must not be the development default"}},
+		{name: "ErrProductionNoDatabase", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key},
+			wantErr: []string{"DATABASE_URL is required"}},
+		{name: "ErrBadKeyLength", env: map[string]string{"ENCRYPTION_KEY": "c2hvcnQ="}, wantErr: []string{"ENCRYPTION_KEY must be exactly 32 bytes"}},
+		{name: "ErrUnknownEnv", env: map[string]string{"APP_ENV": "staging"}, wantErr: []string{"APP_ENV must be"}},
+		{name: "ErrBadPublicURL", env: map[string]string{"PUBLIC_URL": "not a url"}, wantErr: []string{"PUBLIC_URL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := LoadFrom(env(tt.env))
+			if len(tt.wantErr) == 0 {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if len(cfg.EncryptionKey) != 32 {
+					t.Fatalf("encryption key length = %d", len(cfg.EncryptionKey))
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("expected error containing %q", tt.wantErr)
+			}
+			for _, want := range tt.wantErr {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not mention %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+func TestDevelopmentDatabaseDefault(t *testing.T) {
+	t.Parallel()
+	cfg, err := LoadFrom(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DatabaseURL != DevDatabaseURL || cfg.HTTPAddr != ":8080" || cfg.PublicURL != "http://localhost:8080" {
+		t.Fatalf("unexpected defaults: %+v", cfg)
+	}
+}

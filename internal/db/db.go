@@ -1,0 +1,136 @@
+// Package db owns the PostgreSQL connection pool, transactions and schema
+// migrations. One pgx pool serves GORM (through database/sql), River and the
+// COPY-based bulk paths, so the process holds a single set of connections.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// DB bundles the views of one connection pool.
+type DB struct {
+	Gorm *gorm.DB
+	SQL  *sql.DB
+	Pool *pgxpool.Pool
+}
+
+// OpenOpts tunes Open.
+type OpenOpts struct {
+	MaxConns int32 // 0 means pgx's default (max(4, cores))
+	Logger   *slog.Logger
+}
+
+// Open connects to url and checks the connection.
+func Open(ctx context.Context, url string, opts OpenOpts) (*DB, error) {
+	pcfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if opts.MaxConns > 0 {
+		pcfg.MaxConns = opts.MaxConns
+	}
+	pcfg.MaxConnIdleTime = 5 * time.Minute
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open pool: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	g, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
+		Logger:                 newGormLogger(log),
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open gorm: %w", err)
+	}
+	return &DB{Gorm: g, SQL: sqlDB, Pool: pool}, nil
+}
+
+// Close releases every connection.
+func (d *DB) Close() {
+	_ = d.SQL.Close()
+	d.Pool.Close()
+}
+
+// Ping reports whether the database answers within the context's deadline.
+func (d *DB) Ping(ctx context.Context) error { return d.Pool.Ping(ctx) }
+
+// WithTx runs fn in a transaction that commits when fn returns nil and rolls
+// back otherwise. Jobs that the change needs are enqueued inside fn (see
+// SQLTx) so they exist exactly when the change does.
+func (d *DB) WithTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return d.Gorm.WithContext(ctx).Transaction(fn)
+}
+
+// SQLTx returns the *sql.Tx beneath a GORM transaction, for River's InsertTx.
+func SQLTx(tx *gorm.DB) (*sql.Tx, error) {
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return nil, errors.New("db: not inside a transaction")
+	}
+	return sqlTx, nil
+}
+
+// gormLogger sends GORM's slow-query and error reports to slog. Query text
+// is logged without bound values so no secret reaches a log line.
+type gormLogger struct {
+	log  *slog.Logger
+	slow time.Duration
+}
+
+func newGormLogger(log *slog.Logger) logger.Interface {
+	return &gormLogger{log: log, slow: 250 * time.Millisecond}
+}
+
+func (l *gormLogger) LogMode(logger.LogLevel) logger.Interface { return l }
+func (l *gormLogger) Info(ctx context.Context, msg string, args ...any) {
+	l.log.InfoContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (l *gormLogger) Warn(ctx context.Context, msg string, args ...any) {
+	l.log.WarnContext(ctx, fmt.Sprintf(msg, args...))
+}
+func (l *gormLogger) Error(ctx context.Context, msg string, args ...any) {
+	l.log.ErrorContext(ctx, fmt.Sprintf(msg, args...))
+}
+
+func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	elapsed := time.Since(begin)
+	switch {
+	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, context.Canceled):
+		sqlText, _ := fc()
+		l.log.ErrorContext(ctx, "sql error", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", truncate(sqlText, 300))
+	case elapsed > l.slow:
+		sqlText, rows := fc()
+		l.log.WarnContext(ctx, "slow sql", "elapsed_ms", elapsed.Milliseconds(), "rows", rows, "sql", truncate(sqlText, 300))
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,104 @@
+package db_test
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+func TestMigrationsRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := dbtest.Empty(t)
+	d, err := db.Open(ctx, dsn, db.OpenOpts{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	m, err := db.NewMigrator(d.SQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertPending := func(want bool) {
+		t.Helper()
+		pending, err := m.Pending(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pending != want {
+			t.Fatalf("Pending() = %v, want %v", pending, want)
+		}
+	}
+
+	assertPending(true)
+	if err := m.Up(ctx, io.Discard); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	assertPending(false)
+	if err := m.Reset(ctx); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	assertPending(true)
+	var tables int
+	if err := d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables
+		WHERE table_schema = 'public' AND table_name NOT IN ('goose_db_version')`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Fatalf("%d tables left after migrating down", tables)
+	}
+	if err := m.Up(ctx, io.Discard); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	assertPending(false)
+	if err := m.Status(ctx, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestExtensionsAvailable(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	for _, q := range []string{
+		`SELECT similarity('enginer', 'engineer') > 0.3`,
+		`SELECT unaccent('José Müller') = 'Jose Muller'`,
+		`SELECT 'A@B.test'::citext = 'a@b.test'::citext`,
+	} {
+		var ok bool
+		if err := d.SQL.QueryRow(q).Scan(&ok); err != nil || !ok {
+			t.Fatalf("%s: ok=%v err=%v", q, ok, err)
+		}
+	}
+}
+
+func TestWithTxRollsBack(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	if err := d.Gorm.Exec(`CREATE TABLE IF NOT EXISTS tx_probe (v int)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	sentinel := io.ErrUnexpectedEOF
+	err := d.WithTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec(`INSERT INTO tx_probe VALUES (1)`).Error; err != nil {
+			return err
+		}
+		if _, err := db.SQLTx(tx); err != nil {
+			t.Errorf("SQLTx inside a transaction: %v", err)
+		}
+		return sentinel
+	})
+	if err != sentinel {
+		t.Fatalf("WithTx returned %v", err)
+	}
+	var n int
+	d.SQL.QueryRow(`SELECT count(*) FROM tx_probe`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("rolled-back insert is visible: %d rows", n)
+	}
+}

@@ -1,0 +1,112 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/tenancy"
+)
+
+// ListUsersParams search and page the platform's users.
+type ListUsersParams struct {
+	Query  string
+	Cursor string
+	Limit  int
+}
+
+// ListUsers returns users newest first. Returns EMALFORMED for a bad cursor.
+func (s *Service) ListUsers(ctx context.Context, p ListUsersParams) ([]User, string, error) {
+	if p.Limit <= 0 || p.Limit > 100 {
+		p.Limit = 25
+	}
+	q := s.db.WithContext(ctx).Order("id DESC").Limit(p.Limit + 1)
+	if v := strings.TrimSpace(p.Query); v != "" {
+		q = q.Where("email ILIKE ? OR name ILIKE ?", "%"+v+"%", "%"+v+"%")
+	}
+	if p.Cursor != "" {
+		id, err := uuid.Parse(p.Cursor)
+		if err != nil {
+			return nil, "", apperr.Errorf(apperr.EMALFORMED, "The cursor is not valid.")
+		}
+		q = q.Where("id < ?", id)
+	}
+	var out []User
+	if err := q.Find(&out).Error; err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > p.Limit {
+		out = out[:p.Limit]
+		next = out[len(out)-1].ID.String()
+	}
+	return out, next, nil
+}
+
+// SetSystemRole changes a user's platform role. Staff cannot change their
+// own role, so the last system admin cannot lock everyone out by accident.
+// Returns EINVALID, ENOTFOUND, ECONFLICT.
+func (s *Service) SetSystemRole(ctx context.Context, actor *tenancy.Principal, userID uuid.UUID, role string) (User, error) {
+	if role != tenancy.SystemAdmin && role != tenancy.Support && role != tenancy.SystemUser {
+		return User{}, apperr.Invalid("Unknown system role.", apperr.FieldError{Field: "system_role", Message: "must be one of: system_admin, support, user"})
+	}
+	if actor.UserID == userID {
+		return User{}, apperr.Errorf(apperr.ECONFLICT, "You cannot change your own system role.")
+	}
+	var u User
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(forUpdate).Where("id = ?", userID).Take(&u).Error; err != nil {
+			return apperr.Errorf(apperr.ENOTFOUND, "User not found.")
+		}
+		if u.SystemRole == role {
+			return nil
+		}
+		from := u.SystemRole
+		u.SystemRole = role
+		if err := tx.Model(&User{}).Where("id = ?", userID).Update("system_role", role).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{Action: "user.system_role_changed", TargetType: "user", TargetID: userID.String(),
+			Data: map[string]any{"email": u.Email, "from": from, "to": role}})
+	})
+	return u, err
+}
+
+// CreateUser creates an account directly (the `contacts admin create-user`
+// bootstrap and the demo seed). An existing email is updated to the given
+// system role and password instead, so the command is idempotent.
+func (s *Service) CreateUser(ctx context.Context, email, name, password, systemRole string) (User, error) {
+	email, err := tenancy.NormalizeEmail("email", email)
+	if err != nil {
+		return User{}, err
+	}
+	if err := ValidatePassword("password", password, email); err != nil {
+		return User{}, err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("email = ?", email).Take(&u).Error; err == nil {
+			u.SystemRole, u.PasswordHash = systemRole, hash
+			return tx.Model(&User{}).Where("id = ?", u.ID).
+				Updates(map[string]any{"system_role": systemRole, "password_hash": hash}).Error
+		}
+		if u, err = s.createUser(ctx, tx, email, name, hash, systemRole); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{Action: "user.created", TargetType: "user", TargetID: u.ID.String(),
+			Data: map[string]any{"email": email, "system_role": systemRole}})
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,487 @@
+// Package identity owns users, passwords, sessions and access tokens.
+//
+// A login creates a session (a rotation family); each refresh spends the
+// presented refresh token and issues the next one. Presenting a spent token
+// again means it leaked: the whole family is revoked and audited. Access
+// tokens are short-lived JWTs (HS256, pinned) naming user, tenant and
+// session; Authenticate re-reads user, session, membership and tenant on
+// every request, so revocations and role changes apply at once.
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/tenancy"
+)
+
+// User is an account.
+type User struct {
+	ID                uuid.UUID  `json:"id"`
+	Email             string     `json:"email"`
+	Name              string     `json:"name"`
+	PasswordHash      string     `json:"-"`
+	SystemRole        string     `json:"system_role"`
+	PasswordChangedAt time.Time  `json:"-"`
+	LastLoginAt       *time.Time `json:"last_login_at"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+}
+
+// TableName maps User to its table.
+func (User) TableName() string { return "users" }
+
+// Service is the identity service.
+type Service struct {
+	db      *gorm.DB
+	tokens  *TokenIssuer
+	tenancy *tenancy.Service
+	now     func() time.Time
+}
+
+// NewService returns a Service.
+func NewService(db *gorm.DB, tokens *TokenIssuer, ten *tenancy.Service) *Service {
+	return &Service{db: db, tokens: tokens, tenancy: ten, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Tokens returns the token issuer.
+func (s *Service) Tokens() *TokenIssuer { return s.tokens }
+
+// ClientInfo describes where a login comes from.
+type ClientInfo struct {
+	IP        string
+	UserAgent string
+}
+
+// Grant is the result of signup, login, refresh, switch-tenant and
+// invitation accept: an access token and, for new sessions and refreshes,
+// the next refresh token (for the httpOnly cookie).
+type Grant struct {
+	AccessToken  string
+	ExpiresAt    time.Time
+	RefreshToken string // empty when the refresh token is unchanged
+	User         User
+	Tenant       *TenantRef
+}
+
+// TenantRef is the current tenant of a grant.
+type TenantRef struct {
+	ID     uuid.UUID    `json:"id"`
+	Name   string       `json:"name"`
+	Role   tenancy.Role `json:"role"`
+	Status string       `json:"status"`
+}
+
+// SignupParams create an account and its tenant.
+type SignupParams struct {
+	Email      string
+	Password   string
+	Name       string
+	TenantName string
+}
+
+// Signup creates a user, a tenant on the Free package with the user as its
+// org_admin, and a session. Returns EINVALID, ECONFLICT (email taken).
+func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Grant, error) {
+	email, err := tenancy.NormalizeEmail("email", p.Email)
+	if err != nil {
+		return Grant{}, err
+	}
+	if err := ValidatePassword("password", p.Password, email); err != nil {
+		return Grant{}, err
+	}
+	hash, err := HashPassword(p.Password)
+	if err != nil {
+		return Grant{}, err
+	}
+	var g Grant
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		u, err := s.createUser(ctx, tx, email, strings.TrimSpace(p.Name), hash, tenancy.SystemUser)
+		if err != nil {
+			return err
+		}
+		ctx := audit.WithActor(ctx, audit.Actor{UserID: &u.ID, Label: u.Email, IP: ci.IP, RequestID: audit.ActorFrom(ctx).RequestID})
+		t, err := tenancy.CreateTenant(ctx, tx, p.TenantName, u.ID)
+		if err != nil {
+			return err
+		}
+		if err := audit.Write(ctx, tx, audit.Event{TenantID: &t.ID, Action: "auth.signup", TargetType: "user", TargetID: u.ID.String()}); err != nil {
+			return err
+		}
+		g, err = s.startSession(ctx, tx, u, &TenantRef{ID: t.ID, Name: t.Name, Role: tenancy.RoleOrgAdmin, Status: t.Status}, ci)
+		return err
+	})
+	return g, err
+}
+
+func (s *Service) createUser(ctx context.Context, tx *gorm.DB, email, name, hash, systemRole string) (User, error) {
+	now := s.now()
+	u := User{ID: uuid.Must(uuid.NewV7()), Email: email, Name: name, PasswordHash: hash, SystemRole: systemRole,
+		PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+	if err := tx.WithContext(ctx).Create(&u).Error; err != nil {
+		if db.IsUniqueViolation(err) {
+			return u, apperr.Invalid("This email address already has an account; sign in instead.",
+				apperr.FieldError{Field: "email", Message: "already has an account"})
+		}
+		return u, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+// LoginParams authenticate with email and password, optionally choosing
+// the tenant to start in.
+type LoginParams struct {
+	Email    string
+	Password string
+	TenantID *uuid.UUID
+}
+
+// errBadCredentials is the one answer for an unknown email and a wrong
+// password, so accounts cannot be enumerated.
+var errBadCredentials = apperr.Errorf(apperr.EUNAUTHORIZED, "The email or password is incorrect.")
+
+// Login checks the password and starts a session. Returns EUNAUTHORIZED,
+// ERATELIMIT (too many failures for the account or the IP).
+func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Grant, error) {
+	email := strings.ToLower(strings.TrimSpace(p.Email))
+	keys := []string{"email:" + email, "ip:" + ci.IP}
+	if err := s.checkThrottle(ctx, keys); err != nil {
+		return Grant{}, err
+	}
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
+	found := err == nil
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return Grant{}, err
+	}
+	// Compare against a dummy hash for unknown emails: same cost, same answer.
+	hash := dummyHash()
+	if found {
+		hash = u.PasswordHash
+	}
+	if !CheckPassword(p.Password, hash) || !found {
+		s.recordFailure(ctx, keys)
+		ev := audit.Event{Action: "auth.login_failed", TargetType: "email", TargetID: email}
+		if found {
+			ev.TargetType, ev.TargetID = "user", u.ID.String()
+		}
+		_ = audit.Write(ctx, s.db, ev)
+		return Grant{}, errBadCredentials
+	}
+	s.clearThrottle(ctx, "email:"+email)
+	var g Grant
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ref, err := s.pickTenant(ctx, tx, u.ID, p.TenantID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Update("last_login_at", s.now()).Error; err != nil {
+			return err
+		}
+		ctx := audit.WithActor(ctx, audit.Actor{UserID: &u.ID, Label: u.Email, IP: ci.IP, RequestID: audit.ActorFrom(ctx).RequestID})
+		ev := audit.Event{Action: "auth.login", TargetType: "user", TargetID: u.ID.String()}
+		if ref != nil {
+			ev.TenantID = &ref.ID
+		}
+		if err := audit.Write(ctx, tx, ev); err != nil {
+			return err
+		}
+		g, err = s.startSession(ctx, tx, u, ref, ci)
+		return err
+	})
+	return g, err
+}
+
+// pickTenant returns the requested tenant if the user is a member, else
+// their oldest membership, else nil (e.g. platform staff without a tenant).
+func (s *Service) pickTenant(ctx context.Context, tx *gorm.DB, userID uuid.UUID, want *uuid.UUID) (*TenantRef, error) {
+	q := tx.WithContext(ctx).Table("memberships m").Select("t.id, t.name, m.role, t.status").
+		Joins("JOIN tenants t ON t.id = m.tenant_id").Where("m.user_id = ?", userID)
+	if want != nil {
+		q = q.Where("m.tenant_id = ?", *want)
+	}
+	var refs []TenantRef
+	if err := q.Order("m.created_at").Limit(1).Scan(&refs).Error; err != nil {
+		return nil, err
+	}
+	if len(refs) == 0 {
+		if want != nil {
+			return nil, apperr.Errorf(apperr.ENOTFOUND, "You are not a member of that tenant.")
+		}
+		return nil, nil
+	}
+	return &refs[0], nil
+}
+
+func (s *Service) startSession(ctx context.Context, tx *gorm.DB, u User, t *TenantRef, ci ClientInfo) (Grant, error) {
+	now := s.now()
+	sess := session{ID: uuid.Must(uuid.NewV7()), UserID: u.ID, UserAgent: truncate(ci.UserAgent, 300),
+		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(RefreshTTL)}
+	if ip := validIP(ci.IP); ip != nil {
+		sess.IP = ip
+	}
+	if t != nil {
+		sess.TenantID = &t.ID
+	}
+	if err := tx.WithContext(ctx).Create(&sess).Error; err != nil {
+		return Grant{}, fmt.Errorf("create session: %w", err)
+	}
+	refresh, err := s.newRefreshToken(ctx, tx, sess.ID, now)
+	if err != nil {
+		return Grant{}, err
+	}
+	return s.grant(u, t, sess.ID, refresh)
+}
+
+func (s *Service) newRefreshToken(ctx context.Context, tx *gorm.DB, sessionID uuid.UUID, now time.Time) (string, error) {
+	secret, hash, err := newSecret()
+	if err != nil {
+		return "", err
+	}
+	rt := refreshToken{TokenHash: hash, SessionID: sessionID, CreatedAt: now, ExpiresAt: now.Add(RefreshTTL)}
+	if err := tx.WithContext(ctx).Create(&rt).Error; err != nil {
+		return "", fmt.Errorf("create refresh token: %w", err)
+	}
+	return secret, nil
+}
+
+func (s *Service) grant(u User, t *TenantRef, sessionID uuid.UUID, refresh string) (Grant, error) {
+	tenantID := uuid.Nil
+	if t != nil {
+		tenantID = t.ID
+	}
+	access, exp, err := s.tokens.Issue(u.ID, tenantID, sessionID)
+	if err != nil {
+		return Grant{}, err
+	}
+	return Grant{AccessToken: access, ExpiresAt: exp, RefreshToken: refresh, User: u, Tenant: t}, nil
+}
+
+var errRefreshInvalid = apperr.Errorf(apperr.EUNAUTHORIZED, "The session has ended; sign in again.")
+
+// Refresh spends a refresh token and issues the next one with a new access
+// token. A token presented a second time revokes its whole session family
+// (and is audited). Returns EUNAUTHORIZED.
+func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
+	if token == "" {
+		return Grant{}, errRefreshInvalid
+	}
+	var g Grant
+	reused := false
+	var reusedSession session
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rt refreshToken
+		if err := tx.Clauses(forUpdate).Where("token_hash = ?", HashSecret(token)).Take(&rt).Error; err != nil {
+			return errRefreshInvalid
+		}
+		var sess session
+		if err := tx.Clauses(forUpdate).Where("id = ?", rt.SessionID).Take(&sess).Error; err != nil {
+			return errRefreshInvalid
+		}
+		now := s.now()
+		if rt.UsedAt != nil {
+			reused, reusedSession = true, sess
+			return errRefreshInvalid
+		}
+		if sess.RevokedAt != nil || now.After(sess.ExpiresAt) || now.After(rt.ExpiresAt) {
+			return errRefreshInvalid
+		}
+		if err := tx.Model(&refreshToken{}).Where("token_hash = ?", rt.TokenHash).Update("used_at", now).Error; err != nil {
+			return err
+		}
+		var u User
+		if err := tx.Where("id = ?", sess.UserID).Take(&u).Error; err != nil {
+			return errRefreshInvalid
+		}
+		// The session's tenant may have removed the user meanwhile: fall back
+		// to another membership, or none.
+		var ref *TenantRef
+		var err error
+		if sess.TenantID != nil {
+			ref, err = s.pickTenant(ctx, tx, u.ID, sess.TenantID)
+			if apperr.Is(err, apperr.ENOTFOUND) {
+				ref, err = s.pickTenant(ctx, tx, u.ID, nil)
+			}
+		} else {
+			ref, err = s.pickTenant(ctx, tx, u.ID, nil)
+		}
+		if err != nil {
+			return err
+		}
+		var tid *uuid.UUID
+		if ref != nil {
+			tid = &ref.ID
+		}
+		if err := tx.Model(&session{}).Where("id = ?", sess.ID).
+			Updates(map[string]any{"last_used_at": now, "tenant_id": tid}).Error; err != nil {
+			return err
+		}
+		next, err := s.newRefreshToken(ctx, tx, sess.ID, now)
+		if err != nil {
+			return err
+		}
+		g, err = s.grant(u, ref, sess.ID, next)
+		return err
+	})
+	if reused {
+		s.revokeFamily(ctx, reusedSession, "refresh token reuse")
+	}
+	return g, err
+}
+
+// revokeFamily ends a session after its refresh token was replayed.
+func (s *Service) revokeFamily(ctx context.Context, sess session, reason string) {
+	_ = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&session{}).Where("id = ? AND revoked_at IS NULL", sess.ID).
+			Updates(map[string]any{"revoked_at": s.now(), "revoked_reason": reason}).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: sess.TenantID, ActorUserID: &sess.UserID,
+			Action: "auth.refresh_reuse_detected", TargetType: "session", TargetID: sess.ID.String(),
+			Data: map[string]any{"revoked": "session family"}})
+	})
+}
+
+// Logout ends the session.
+func (s *Service) Logout(ctx context.Context, sessionID uuid.UUID) error {
+	return s.db.WithContext(ctx).Model(&session{}).Where("id = ? AND revoked_at IS NULL", sessionID).
+		Updates(map[string]any{"revoked_at": s.now(), "revoked_reason": "logout"}).Error
+}
+
+// LogoutByRefresh ends the session a refresh token belongs to.
+func (s *Service) LogoutByRefresh(ctx context.Context, token string) error {
+	var rt refreshToken
+	if err := s.db.WithContext(ctx).Where("token_hash = ?", HashSecret(token)).Take(&rt).Error; err != nil {
+		return nil
+	}
+	return s.Logout(ctx, rt.SessionID)
+}
+
+// SwitchTenant moves the session to another of the user's tenants and
+// issues an access token for it. Returns ENOTFOUND (not a member).
+func (s *Service) SwitchTenant(ctx context.Context, p *tenancy.Principal, tenantID uuid.UUID) (Grant, error) {
+	var g Grant
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ref, err := s.pickTenant(ctx, tx, p.UserID, &tenantID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&session{}).Where("id = ? AND user_id = ?", p.SessionID, p.UserID).Update("tenant_id", tenantID).Error; err != nil {
+			return err
+		}
+		var u User
+		if err := tx.Where("id = ?", p.UserID).Take(&u).Error; err != nil {
+			return err
+		}
+		g, err = s.grant(u, ref, p.SessionID, "")
+		return err
+	})
+	return g, err
+}
+
+// ChangePassword replaces the password after checking the current one and
+// ends every other session of the user. Returns EUNAUTHORIZED (wrong
+// current password), EINVALID (policy).
+func (s *Service) ChangePassword(ctx context.Context, p *tenancy.Principal, current, next string) error {
+	var u User
+	if err := s.db.WithContext(ctx).Where("id = ?", p.UserID).Take(&u).Error; err != nil {
+		return err
+	}
+	if !CheckPassword(current, u.PasswordHash) {
+		return apperr.Invalid("The current password is incorrect.", apperr.FieldError{Field: "current_password", Message: "is incorrect"})
+	}
+	if err := ValidatePassword("new_password", next, u.Email); err != nil {
+		return err
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).
+			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&session{}).Where("user_id = ? AND id <> ? AND revoked_at IS NULL", u.ID, p.SessionID).
+			Updates(map[string]any{"revoked_at": now, "revoked_reason": "password changed"}).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{Action: "user.password_changed", TargetType: "user", TargetID: u.ID.String()})
+	})
+}
+
+// AcceptParams accept an invitation. A new user gives a name and password;
+// an existing user proves the account with its password.
+type AcceptParams struct {
+	Token    string
+	Name     string
+	Password string
+}
+
+// AcceptInvitation joins the invitation's tenant, creating the account if
+// the invited email has none, and starts a session in that tenant.
+// Returns ENOTFOUND (bad token), EUNAUTHORIZED (wrong password for an
+// existing account), EINVALID, ECONFLICT (no seat left).
+func (s *Service) AcceptInvitation(ctx context.Context, p AcceptParams, ci ClientInfo) (Grant, error) {
+	preview, err := s.tenancy.LookupInvitation(ctx, p.Token)
+	if err != nil {
+		return Grant{}, err
+	}
+	var existing User
+	err = s.db.WithContext(ctx).Where("email = ?", preview.Email).Take(&existing).Error
+	exists := err == nil
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return Grant{}, err
+	}
+	var hash string
+	if exists {
+		if !CheckPassword(p.Password, existing.PasswordHash) {
+			return Grant{}, apperr.Invalid("Enter the password of your existing account.",
+				apperr.FieldError{Field: "password", Message: "is incorrect for " + preview.Email})
+		}
+	} else {
+		if err := ValidatePassword("password", p.Password, preview.Email); err != nil {
+			return Grant{}, err
+		}
+		if hash, err = HashPassword(p.Password); err != nil {
+			return Grant{}, err
+		}
+	}
+	var g Grant
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		u := existing
+		if !exists {
+			if u, err = s.createUser(ctx, tx, preview.Email, strings.TrimSpace(p.Name), hash, tenancy.SystemUser); err != nil {
+				return err
+			}
+		}
+		inv, err := s.tenancy.ConsumeInvitation(ctx, tx, p.Token, u.ID, u.Email)
+		if err != nil {
+			return err
+		}
+		ref, err := s.pickTenant(ctx, tx, u.ID, &inv.TenantID)
+		if err != nil {
+			return err
+		}
+		g, err = s.startSession(ctx, tx, u, ref, ci)
+		return err
+	})
+	return g, err
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,345 @@
+// Package limits enforces packages: feature checks (api_access), metered
+// monthly quotas kept in usage_counters with an atomic check-and-increment,
+// and seat counts. Every other domain asks this package, so the rules for
+// which package a tenant effectively has (grace periods, cancellations) live
+// in one place: Plan.
+package limits
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/billing"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// Metric is a metered monthly quota.
+type Metric string
+
+// Metered quotas.
+const (
+	Searches   Metric = "searches"
+	ImportRows Metric = "import_rows"
+	CRMPushes  Metric = "crm_pushes"
+)
+
+// Metrics lists every metered quota, in display order.
+var Metrics = []Metric{Searches, ImportRows, CRMPushes}
+
+// Feature is an on/off capability of a package.
+type Feature string
+
+// Features.
+const APIAccess Feature = "api_access"
+
+// DefaultPastDueGrace is how long a past_due subscription keeps its limits.
+const DefaultPastDueGrace = 7 * 24 * time.Hour
+
+// Service answers limit questions for tenants.
+type Service struct {
+	db    *gorm.DB
+	grace time.Duration
+	now   func() time.Time
+}
+
+// NewService returns a Service; grace 0 means DefaultPastDueGrace.
+func NewService(db *gorm.DB, grace time.Duration) *Service {
+	if grace <= 0 {
+		grace = DefaultPastDueGrace
+	}
+	return &Service{db: db, grace: grace, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Plan is the package a tenant has right now and why.
+type Plan struct {
+	Package      billing.Package       `json:"package"`
+	Subscription *billing.Subscription `json:"subscription"`
+	// Downgraded is true when the subscription's package is not in force
+	// (canceled, incomplete, past_due beyond grace, manual period over) and
+	// the Free limits apply instead.
+	Downgraded  bool       `json:"downgraded"`
+	Reason      string     `json:"reason,omitempty"`
+	GraceEndsAt *time.Time `json:"grace_ends_at,omitempty"`
+}
+
+// Limit returns the monthly limit of metric.
+func (p Plan) Limit(m Metric) int64 {
+	switch m {
+	case Searches:
+		return int64(p.Package.SearchesPerMonth)
+	case ImportRows:
+		return int64(p.Package.ImportRowsPerMonth)
+	case CRMPushes:
+		return int64(p.Package.CRMPushesPerMonth)
+	}
+	return 0
+}
+
+// Plan returns the tenant's effective package. Returns ENOTFOUND for an
+// unknown tenant.
+func (s *Service) Plan(ctx context.Context, tenantID uuid.UUID) (Plan, error) {
+	var sub billing.Subscription
+	err := s.db.WithContext(ctx).Where("tenant_id = ?", tenantID).Take(&sub).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return Plan{}, fmt.Errorf("load subscription: %w", err)
+	}
+	var plan Plan
+	if err == nil {
+		plan.Subscription = &sub
+	}
+	usable, reason, graceEnds := s.inForce(plan.Subscription)
+	plan.GraceEndsAt = graceEnds
+	q := s.db.WithContext(ctx)
+	if usable {
+		err = q.Where("id = ?", sub.PackageID).Take(&plan.Package).Error
+	} else {
+		plan.Downgraded, plan.Reason = plan.Subscription != nil, reason
+		err = q.Where("code = ?", billing.FreeCode).Take(&plan.Package).Error
+	}
+	if err != nil {
+		return Plan{}, fmt.Errorf("load package: %w", err)
+	}
+	return plan, nil
+}
+
+// inForce decides whether a subscription's package applies now.
+func (s *Service) inForce(sub *billing.Subscription) (ok bool, reason string, graceEnds *time.Time) {
+	if sub == nil {
+		return false, "no subscription", nil
+	}
+	now := s.now()
+	periodOver := sub.CurrentPeriodEnd != nil && now.After(*sub.CurrentPeriodEnd)
+	switch sub.Status {
+	case billing.StatusActive, billing.StatusTrialing:
+		if periodOver && (sub.CancelAtPeriodEnd || sub.Source == billing.SourceManual) {
+			return false, "the subscription period ended", nil
+		}
+		return true, "", nil
+	case billing.StatusPastDue:
+		since := sub.UpdatedAt
+		if sub.PastDueSince != nil {
+			since = *sub.PastDueSince
+		}
+		end := since.Add(s.grace)
+		if now.Before(end) {
+			return true, "", &end
+		}
+		return false, "payment is past due beyond the grace period", &end
+	case billing.StatusCanceled:
+		return false, "the subscription is canceled", nil
+	default:
+		return false, "the subscription is incomplete", nil
+	}
+}
+
+// RequireFeature returns EFORBIDDEN (type plan-feature-unavailable) when the
+// tenant's package lacks f.
+func (s *Service) RequireFeature(ctx context.Context, tenantID uuid.UUID, f Feature) error {
+	plan, err := s.Plan(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	if f == APIAccess && plan.Package.APIAccess {
+		return nil
+	}
+	return FeatureError(f, plan.Package.Code)
+}
+
+// FeatureError is the error for a feature the package lacks.
+func FeatureError(f Feature, pkg string) error {
+	return &apperr.Error{
+		Code: apperr.EFORBIDDEN, Type: "plan-feature-unavailable",
+		Message: fmt.Sprintf("The %s package does not include %s; upgrade to use it.", pkg, f),
+		Extra:   map[string]any{"feature": string(f), "package": pkg},
+	}
+}
+
+// Quota is the state of one metered limit in the current period.
+type Quota struct {
+	Metric    Metric    `json:"metric"`
+	Limit     int64     `json:"limit"`
+	Used      int64     `json:"used"`
+	Remaining int64     `json:"remaining"`
+	ResetAt   time.Time `json:"reset_at"`
+}
+
+// period returns the start of the current month (UTC) and the next one.
+func (s *Service) period() (start, next time.Time) {
+	now := s.now()
+	start = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return start, start.AddDate(0, 1, 0)
+}
+
+// Consume takes n units of m in one atomic statement: it succeeds only if
+// the new total stays within the limit, so concurrent callers can never
+// overshoot. Returns ERATELIMIT (type quota-exceeded) when it would.
+func (s *Service) Consume(ctx context.Context, tenantID uuid.UUID, m Metric, n int64) (Quota, error) {
+	plan, err := s.Plan(ctx, tenantID)
+	if err != nil {
+		return Quota{}, err
+	}
+	return s.ConsumeWithin(ctx, s.db, tenantID, m, n, plan.Limit(m))
+}
+
+// ConsumeWithin is Consume with a known limit, on tx (a transaction or the
+// plain handle), so a caller can meter inside its own transaction.
+func (s *Service) ConsumeWithin(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, n, limit int64) (Quota, error) {
+	start, next := s.period()
+	q := Quota{Metric: m, Limit: limit, ResetAt: next}
+	var used []int64
+	err := tx.WithContext(ctx).Raw(`
+		INSERT INTO usage_counters AS u (tenant_id, metric, period_start, count)
+		SELECT ?::uuid, ?::text, ?::date, ?::bigint WHERE ?::bigint <= ?::bigint
+		ON CONFLICT (tenant_id, metric, period_start)
+		DO UPDATE SET count = u.count + EXCLUDED.count WHERE u.count + EXCLUDED.count <= ?::bigint
+		RETURNING count`, tenantID, string(m), start, n, n, limit, limit).Scan(&used).Error
+	if err != nil {
+		return q, fmt.Errorf("consume %s: %w", m, err)
+	}
+	if len(used) == 0 {
+		cur, err := s.used(ctx, tx, tenantID, m, start)
+		if err != nil {
+			return q, err
+		}
+		q.Used, q.Remaining = cur, max(limit-cur, 0)
+		return q, QuotaError(q, n)
+	}
+	q.Used, q.Remaining = used[0], max(limit-used[0], 0)
+	return q, nil
+}
+
+// Peek returns the quota without using any of it.
+func (s *Service) Peek(ctx context.Context, tenantID uuid.UUID, m Metric) (Quota, error) {
+	plan, err := s.Plan(ctx, tenantID)
+	if err != nil {
+		return Quota{}, err
+	}
+	start, next := s.period()
+	used, err := s.used(ctx, s.db, tenantID, m, start)
+	if err != nil {
+		return Quota{}, err
+	}
+	limit := plan.Limit(m)
+	return Quota{Metric: m, Limit: limit, Used: used, Remaining: max(limit-used, 0), ResetAt: next}, nil
+}
+
+func (s *Service) used(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, start time.Time) (int64, error) {
+	var used []int64
+	err := tx.WithContext(ctx).Raw(`SELECT count FROM usage_counters WHERE tenant_id = ? AND metric = ? AND period_start = ?`,
+		tenantID, string(m), start).Scan(&used).Error
+	if err != nil {
+		return 0, fmt.Errorf("read usage: %w", err)
+	}
+	if len(used) == 0 {
+		return 0, nil
+	}
+	return used[0], nil
+}
+
+// QuotaError is the 429 for an exhausted quota, naming the metric, the
+// limit and when it resets.
+func QuotaError(q Quota, wanted int64) error {
+	return &apperr.Error{
+		Code: apperr.ERATELIMIT, Type: "quota-exceeded",
+		Message: fmt.Sprintf("The monthly %s quota is used up: %d of %d used, %d requested; it resets at %s.",
+			q.Metric, q.Used, q.Limit, wanted, q.ResetAt.Format(time.RFC3339)),
+		Extra: map[string]any{"metric": string(q.Metric), "limit": q.Limit, "used": q.Used,
+			"remaining": q.Remaining, "reset": q.ResetAt.Format(time.RFC3339)},
+		RetryAfter: time.Until(q.ResetAt),
+	}
+}
+
+// Seats counts members and open invitations against max_users.
+type Seats struct {
+	Limit          int64 `json:"limit"`
+	Members        int64 `json:"members"`
+	PendingInvites int64 `json:"pending_invitations"`
+	Remaining      int64 `json:"remaining"`
+}
+
+// SeatsOf counts the tenant's seats on tx.
+func (s *Service) SeatsOf(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, limit int64) (Seats, error) {
+	var counts struct{ Members, Pending int64 }
+	err := tx.WithContext(ctx).Raw(`SELECT
+		(SELECT count(*) FROM memberships WHERE tenant_id = ?) AS members,
+		(SELECT count(*) FROM invitations WHERE tenant_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()) AS pending`,
+		tenantID, tenantID).Scan(&counts).Error
+	if err != nil {
+		return Seats{}, fmt.Errorf("count seats: %w", err)
+	}
+	return Seats{Limit: limit, Members: counts.Members, PendingInvites: counts.Pending,
+		Remaining: max(limit-counts.Members-counts.Pending, 0)}, nil
+}
+
+// RequireSeat returns ECONFLICT (type seat-limit-reached) when adding one
+// more person would pass max_users. Call it inside the transaction that adds
+// the seat, after locking the tenant row, so two invites cannot both pass.
+// pendingCounts says whether the seat being filled is already counted as a
+// pending invitation (accepting one).
+func (s *Service) RequireSeat(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, acceptingInvite bool) error {
+	plan, err := s.Plan(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	seats, err := s.SeatsOf(ctx, tx, tenantID, int64(plan.Package.MaxUsers))
+	if err != nil {
+		return err
+	}
+	taken := seats.Members + seats.PendingInvites
+	if acceptingInvite {
+		taken-- // the invitation being accepted already holds its seat
+	}
+	if taken+1 <= seats.Limit {
+		return nil
+	}
+	return &apperr.Error{
+		Code: apperr.ECONFLICT, Type: "seat-limit-reached",
+		Message: fmt.Sprintf("The %s package allows %d users; %d members and %d pending invitations use them all.",
+			plan.Package.Name, seats.Limit, seats.Members, seats.PendingInvites),
+		Extra: map[string]any{"limit": seats.Limit, "members": seats.Members, "pending_invitations": seats.PendingInvites},
+	}
+}
+
+// Usage is every limit of a tenant with what is used.
+type Usage struct {
+	Plan   Plan    `json:"plan"`
+	Seats  Seats   `json:"seats"`
+	Quotas []Quota `json:"quotas"`
+}
+
+// UsageOf reports every limit for the tenant.
+func (s *Service) UsageOf(ctx context.Context, tenantID uuid.UUID) (Usage, error) {
+	plan, err := s.Plan(ctx, tenantID)
+	if err != nil {
+		return Usage{}, err
+	}
+	seats, err := s.SeatsOf(ctx, s.db, tenantID, int64(plan.Package.MaxUsers))
+	if err != nil {
+		return Usage{}, err
+	}
+	start, next := s.period()
+	var rows []struct {
+		Metric string
+		Count  int64
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT metric, count FROM usage_counters WHERE tenant_id = ? AND period_start = ?`,
+		tenantID, start).Scan(&rows).Error; err != nil {
+		return Usage{}, fmt.Errorf("read usage: %w", err)
+	}
+	used := map[string]int64{}
+	for _, r := range rows {
+		used[r.Metric] = r.Count
+	}
+	u := Usage{Plan: plan, Seats: seats}
+	for _, m := range Metrics {
+		limit := plan.Limit(m)
+		u.Quotas = append(u.Quotas, Quota{Metric: m, Limit: limit, Used: used[string(m)],
+			Remaining: max(limit-used[string(m)], 0), ResetAt: next})
+	}
+	return u, nil
+}

@@ -1,0 +1,115 @@
+package tenancy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// TenantSummary is a row of the platform's tenant list.
+type TenantSummary struct {
+	ID                 uuid.UUID `json:"id"`
+	Name               string    `json:"name"`
+	Status             string    `json:"status"`
+	PackageCode        string    `json:"package_code"`
+	SubscriptionStatus string    `json:"subscription_status"`
+	Members            int64     `json:"members"`
+	CreatedAt          time.Time `json:"created_at"`
+}
+
+// ListTenantsParams searches and pages the tenant list.
+type ListTenantsParams struct {
+	Query  string
+	Status string
+	Cursor string // id of the last tenant seen (ids are time-ordered)
+	Limit  int
+}
+
+// ListTenants returns tenants newest first. Returns EMALFORMED for a bad cursor.
+func (s *Service) ListTenants(ctx context.Context, p ListTenantsParams) ([]TenantSummary, string, error) {
+	if p.Limit <= 0 || p.Limit > 100 {
+		p.Limit = 25
+	}
+	q := s.db.WithContext(ctx).Table("tenants t").
+		Select(`t.id, t.name, t.status, t.created_at, coalesce(p.code, 'free') AS package_code,
+			coalesce(s.status, '') AS subscription_status,
+			(SELECT count(*) FROM memberships m WHERE m.tenant_id = t.id) AS members`).
+		Joins("LEFT JOIN subscriptions s ON s.tenant_id = t.id").
+		Joins("LEFT JOIN packages p ON p.id = s.package_id").
+		Order("t.id DESC").Limit(p.Limit + 1)
+	if q2 := strings.TrimSpace(p.Query); q2 != "" {
+		if id, err := uuid.Parse(q2); err == nil {
+			q = q.Where("t.id = ?", id)
+		} else {
+			q = q.Where("t.name ILIKE ? OR EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = t.id AND u.email ILIKE ?)",
+				"%"+q2+"%", "%"+q2+"%")
+		}
+	}
+	if p.Status != "" {
+		q = q.Where("t.status = ?", p.Status)
+	}
+	if p.Cursor != "" {
+		id, err := uuid.Parse(p.Cursor)
+		if err != nil {
+			return nil, "", apperr.Errorf(apperr.EMALFORMED, "The cursor is not valid.")
+		}
+		q = q.Where("t.id < ?", id)
+	}
+	var out []TenantSummary
+	if err := q.Scan(&out).Error; err != nil {
+		return nil, "", fmt.Errorf("list tenants: %w", err)
+	}
+	next := ""
+	if len(out) > p.Limit {
+		out = out[:p.Limit]
+		next = out[len(out)-1].ID.String()
+	}
+	return out, next, nil
+}
+
+// SetStatus suspends or reactivates a tenant. Suspension takes effect on
+// the tenant's next request. Returns EINVALID, ENOTFOUND.
+func (s *Service) SetStatus(ctx context.Context, tenantID uuid.UUID, status, reason string) (Tenant, error) {
+	reason = strings.TrimSpace(reason)
+	if status != StatusActive && status != StatusSuspended {
+		return Tenant{}, apperr.Invalid("Unknown status.", apperr.FieldError{Field: "status", Message: "must be one of: active, suspended"})
+	}
+	if status == StatusSuspended && reason == "" {
+		return Tenant{}, apperr.Invalid("A reason is required.", apperr.FieldError{Field: "reason", Message: "is required to suspend a tenant"})
+	}
+	var t Tenant
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+			}
+			return err
+		}
+		if t.Status == status {
+			return nil
+		}
+		now := time.Now().UTC()
+		t.Status, t.UpdatedAt = status, now
+		action := "tenant.reactivated"
+		if status == StatusSuspended {
+			t.SuspendedAt, t.SuspendedReason = &now, &reason
+			action = "tenant.suspended"
+		} else {
+			t.SuspendedAt, t.SuspendedReason = nil, nil
+		}
+		if err := tx.Model(&t).Select("status", "suspended_at", "suspended_reason", "updated_at").Updates(&t).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: action, TargetType: "tenant",
+			TargetID: tenantID.String(), Data: map[string]any{"reason": reason}})
+	})
+	return t, err
+}

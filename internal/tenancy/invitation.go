@@ -1,0 +1,255 @@
+package tenancy
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/db"
+	mailq "github.com/onecloudai/contacts/internal/mail"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// InvitationTTL is how long an invitation can be accepted.
+const InvitationTTL = 7 * 24 * time.Hour
+
+// Invitation asks someone to join a tenant. Only the token's hash is stored.
+type Invitation struct {
+	TenantID   uuid.UUID  `json:"tenant_id"`
+	ID         uuid.UUID  `json:"id"`
+	Email      string     `json:"email"`
+	Role       Role       `json:"role"`
+	TokenHash  []byte     `json:"-"`
+	InvitedBy  *uuid.UUID `json:"invited_by"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	AcceptedAt *time.Time `json:"accepted_at"`
+	AcceptedBy *uuid.UUID `json:"accepted_by"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// TableName maps Invitation to its table.
+func (Invitation) TableName() string { return "invitations" }
+
+// Status is pending, accepted, revoked or expired.
+func (i Invitation) Status() string {
+	switch {
+	case i.AcceptedAt != nil:
+		return "accepted"
+	case i.RevokedAt != nil:
+		return "revoked"
+	case time.Now().After(i.ExpiresAt):
+		return "expired"
+	default:
+		return "pending"
+	}
+}
+
+// CreatedInvitation is an invitation with its accept link, shown once to
+// the admin who created it (and mailed to the invitee).
+type CreatedInvitation struct {
+	Invitation
+	AcceptURL string
+}
+
+// NormalizeEmail trims and lowercases an address and checks its syntax.
+func NormalizeEmail(field, s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
+		return "", apperr.Invalid("The email address is invalid.", apperr.FieldError{Field: field, Message: "must be a valid email address"})
+	}
+	return s, nil
+}
+
+// Invite creates an invitation. Returns EINVALID, ECONFLICT (already a
+// member, an open invitation exists, or no seat left: type seat-limit-reached).
+func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, email string, role Role) (CreatedInvitation, error) {
+	email, err := NormalizeEmail("email", email)
+	if err != nil {
+		return CreatedInvitation{}, err
+	}
+	if !ValidRole(string(role)) {
+		return CreatedInvitation{}, apperr.Invalid("Unknown role.", apperr.FieldError{Field: "role", Message: "must be one of: org_admin, member, viewer"})
+	}
+	token, hash, err := newToken()
+	if err != nil {
+		return CreatedInvitation{}, err
+	}
+	now := time.Now().UTC()
+	inv := Invitation{TenantID: tenantID, ID: uuid.Must(uuid.NewV7()), Email: email, Role: role, TokenHash: hash,
+		InvitedBy: &inviterID, ExpiresAt: now.Add(InvitationTTL), CreatedAt: now}
+	out := CreatedInvitation{Invitation: inv, AcceptURL: s.publicURL + "/invitations/accept#token=" + token}
+	var msg mailq.Message
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var t Tenant
+		if err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error; err != nil {
+			return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+		}
+		var already int64
+		if err := tx.Raw(`SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id
+			WHERE m.tenant_id = ? AND u.email = ?`, tenantID, email).Scan(&already).Error; err != nil {
+			return err
+		}
+		if already > 0 {
+			return apperr.Errorf(apperr.ECONFLICT, "%s is already a member of this tenant.", email)
+		}
+		// An expired open invitation still holds the unique slot; retire it.
+		if err := tx.Exec(`UPDATE invitations SET revoked_at = now() WHERE tenant_id = ? AND email = ?
+			AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at <= now()`, tenantID, email).Error; err != nil {
+			return err
+		}
+		if err := s.limits.RequireSeat(ctx, tx, tenantID, false); err != nil {
+			return err
+		}
+		if err := tx.Create(&inv).Error; err != nil {
+			if db.IsUniqueViolation(err, "invitations_open_email") {
+				return apperr.Errorf(apperr.ECONFLICT, "%s already has an open invitation; revoke it to send a new one.", email)
+			}
+			return err
+		}
+		msg, err = mailq.Queue(ctx, tx, email, "You are invited to "+t.Name+" on 1CloudAI Business Contacts",
+			fmt.Sprintf("You have been invited to join %s as %s.\n\nAccept within 7 days:\n%s\n", t.Name, role, out.AcceptURL))
+		if err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "invitation.created", TargetType: "invitation",
+			TargetID: inv.ID.String(), Data: map[string]any{"email": email, "role": role}})
+	})
+	if err != nil {
+		return CreatedInvitation{}, err
+	}
+	if s.mailer != nil {
+		s.mailer.Deliver(ctx, msg)
+	}
+	return out, nil
+}
+
+// ListInvitations returns the tenant's invitations, newest first.
+func (s *Service) ListInvitations(ctx context.Context, tenantID uuid.UUID) ([]Invitation, error) {
+	var out []Invitation
+	err := s.db.WithContext(ctx).Where("tenant_id = ?", tenantID).Order("created_at DESC").Limit(200).Find(&out).Error
+	return out, err
+}
+
+// RevokeInvitation withdraws an open invitation. Returns ENOTFOUND (also
+// for other tenants' invitations), ECONFLICT (already accepted).
+func (s *Service) RevokeInvitation(ctx context.Context, tenantID, id uuid.UUID) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var inv Invitation
+		err := tx.Clauses(forUpdate).Where("tenant_id = ? AND id = ?", tenantID, id).Take(&inv).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return apperr.Errorf(apperr.ENOTFOUND, "Invitation not found.")
+		}
+		if err != nil {
+			return err
+		}
+		if inv.AcceptedAt != nil {
+			return apperr.Errorf(apperr.ECONFLICT, "The invitation was already accepted; remove the member instead.")
+		}
+		if inv.RevokedAt != nil {
+			return nil
+		}
+		if err := tx.Model(&inv).Where("tenant_id = ? AND id = ?", tenantID, id).Update("revoked_at", time.Now().UTC()).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "invitation.revoked", TargetType: "invitation",
+			TargetID: id.String(), Data: map[string]any{"email": inv.Email}})
+	})
+}
+
+// InvitationPreview is what the accept page shows before accepting.
+type InvitationPreview struct {
+	TenantName    string    `json:"tenant_name"`
+	Email         string    `json:"email"`
+	Role          Role      `json:"role"`
+	ExpiresAt     time.Time `json:"expires_at"`
+	AccountExists bool      `json:"account_exists"`
+}
+
+// LookupInvitation describes an open invitation. Returns ENOTFOUND for an
+// unknown, used, revoked or expired token (one answer for all, so a token
+// cannot be probed).
+func (s *Service) LookupInvitation(ctx context.Context, token string) (InvitationPreview, error) {
+	var p InvitationPreview
+	err := s.db.WithContext(ctx).Raw(`SELECT t.name AS tenant_name, i.email, i.role, i.expires_at,
+			EXISTS (SELECT 1 FROM users u WHERE u.email = i.email) AS account_exists
+		FROM invitations i JOIN tenants t ON t.id = i.tenant_id
+		WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()`,
+		hashToken(token)).Scan(&p).Error
+	if err != nil {
+		return p, err
+	}
+	if p.Email == "" {
+		return p, errInvitationGone
+	}
+	return p, nil
+}
+
+var errInvitationGone = apperr.Errorf(apperr.ENOTFOUND, "This invitation link is invalid, used, revoked or expired; ask for a new one.")
+
+// ConsumeInvitation marks an open invitation accepted by userID inside tx
+// and adds the membership, after checking the seat limit. The caller (the
+// identity service) has created or authenticated the user. Returns
+// ENOTFOUND, EFORBIDDEN (the user's email differs), ECONFLICT (no seat).
+func (s *Service) ConsumeInvitation(ctx context.Context, tx *gorm.DB, token string, userID uuid.UUID, userEmail string) (Invitation, error) {
+	var inv Invitation
+	err := tx.WithContext(ctx).Clauses(forUpdate).
+		Where("token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()", hashToken(token)).
+		Take(&inv).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return inv, errInvitationGone
+	}
+	if err != nil {
+		return inv, err
+	}
+	if !strings.EqualFold(inv.Email, userEmail) {
+		return inv, apperr.Errorf(apperr.EFORBIDDEN, "This invitation is for another email address.")
+	}
+	var t Tenant
+	if err := tx.Clauses(forUpdate).Where("id = ?", inv.TenantID).Take(&t).Error; err != nil {
+		return inv, err
+	}
+	if t.Status == StatusSuspended {
+		return inv, apperr.Errorf(apperr.EFORBIDDEN, "This tenant is suspended.")
+	}
+	if err := s.limits.RequireSeat(ctx, tx, inv.TenantID, true); err != nil {
+		return inv, err
+	}
+	now := time.Now().UTC()
+	if err := tx.Model(&Invitation{}).Where("tenant_id = ? AND id = ?", inv.TenantID, inv.ID).
+		Updates(map[string]any{"accepted_at": now, "accepted_by": userID}).Error; err != nil {
+		return inv, err
+	}
+	if err := AddMember(ctx, tx, inv.TenantID, userID, inv.Role); err != nil {
+		return inv, err
+	}
+	inv.AcceptedAt, inv.AcceptedBy = &now, &userID
+	return inv, audit.Write(ctx, tx, audit.Event{TenantID: &inv.TenantID, ActorUserID: &userID, ActorLabel: userEmail,
+		Action: "invitation.accepted", TargetType: "invitation", TargetID: inv.ID.String(),
+		Data: map[string]any{"email": inv.Email, "role": inv.Role}})
+}
+
+func newToken() (string, []byte, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, err
+	}
+	t := base64.RawURLEncoding.EncodeToString(b)
+	return t, hashToken(t), nil
+}
+
+func hashToken(t string) []byte {
+	h := sha256.Sum256([]byte(t))
+	return h[:]
+}

@@ -1,0 +1,266 @@
+// Package tenancy owns tenants (customer organizations), memberships with
+// their roles, invitations, and the permission table (permission.go) that
+// says which role may do what. Identity (users, sessions) builds on it.
+package tenancy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/billing"
+	"github.com/onecloudai/contacts/internal/limits"
+	"github.com/onecloudai/contacts/internal/mail"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// Tenant statuses.
+const (
+	StatusActive    = "active"
+	StatusSuspended = "suspended"
+)
+
+// Tenant is a customer organization.
+type Tenant struct {
+	ID               uuid.UUID  `json:"id"`
+	Name             string     `json:"name"`
+	Status           string     `json:"status"`
+	StripeCustomerID *string    `json:"-"`
+	DefaultRegion    string     `json:"default_region"`
+	SuspendedAt      *time.Time `json:"suspended_at"`
+	SuspendedReason  *string    `json:"suspended_reason"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+}
+
+// TableName maps Tenant to its table.
+func (Tenant) TableName() string { return "tenants" }
+
+// Membership links a user to a tenant with a role.
+type Membership struct {
+	TenantID  uuid.UUID
+	UserID    uuid.UUID
+	Role      Role
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// TableName maps Membership to its table.
+func (Membership) TableName() string { return "memberships" }
+
+// Service manages tenants, members and invitations.
+type Service struct {
+	db        *gorm.DB
+	limits    *limits.Service
+	publicURL string
+	mailer    Mailer
+}
+
+// Mailer delivers a queued message after its transaction commits.
+type Mailer interface {
+	Deliver(ctx context.Context, m mail.Message)
+}
+
+// NewService returns a Service. publicURL builds invitation links.
+func NewService(db *gorm.DB, lim *limits.Service, publicURL string, mailer Mailer) *Service {
+	return &Service{db: db, limits: lim, publicURL: strings.TrimRight(publicURL, "/"), mailer: mailer}
+}
+
+var forUpdate = clause.Locking{Strength: "UPDATE"}
+
+// CreateTenant creates a tenant on the Free package with owner as its
+// org_admin, inside tx (the signup transaction).
+func CreateTenant(ctx context.Context, tx *gorm.DB, name string, ownerID uuid.UUID) (Tenant, error) {
+	now := time.Now().UTC()
+	t := Tenant{ID: uuid.Must(uuid.NewV7()), Name: strings.TrimSpace(name), Status: StatusActive, DefaultRegion: "US",
+		CreatedAt: now, UpdatedAt: now}
+	if err := tx.WithContext(ctx).Create(&t).Error; err != nil {
+		return t, fmt.Errorf("create tenant: %w", err)
+	}
+	if err := AddMember(ctx, tx, t.ID, ownerID, RoleOrgAdmin); err != nil {
+		return t, err
+	}
+	if err := billing.CreateSignupSubscription(ctx, tx, t.ID); err != nil {
+		return t, err
+	}
+	return t, audit.Write(ctx, tx, audit.Event{TenantID: &t.ID, Action: "tenant.created", TargetType: "tenant",
+		TargetID: t.ID.String(), Data: map[string]any{"name": t.Name}})
+}
+
+// AddMember adds userID to the tenant with role, inside tx.
+func AddMember(ctx context.Context, tx *gorm.DB, tenantID, userID uuid.UUID, role Role) error {
+	now := time.Now().UTC()
+	m := Membership{TenantID: tenantID, UserID: userID, Role: role, CreatedAt: now, UpdatedAt: now}
+	if err := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&m).Error; err != nil {
+		return fmt.Errorf("add member: %w", err)
+	}
+	return nil
+}
+
+// Get returns the tenant. Returns ENOTFOUND.
+func (s *Service) Get(ctx context.Context, tenantID uuid.UUID) (Tenant, error) {
+	var t Tenant
+	err := s.db.WithContext(ctx).Where("id = ?", tenantID).Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return t, apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+	}
+	return t, err
+}
+
+// UpdateParams are the fields an org_admin may change. Package, status and
+// billing fields are deliberately absent: they change only through billing
+// or platform administration.
+type UpdateParams struct {
+	Name          *string
+	DefaultRegion *string
+}
+
+// Update changes the tenant's own settings. Returns EINVALID, ENOTFOUND.
+func (s *Service) Update(ctx context.Context, tenantID uuid.UUID, p UpdateParams) (Tenant, error) {
+	var t Tenant
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+			}
+			return err
+		}
+		changes := map[string]any{}
+		if p.Name != nil {
+			t.Name = strings.TrimSpace(*p.Name)
+			changes["name"] = t.Name
+		}
+		if p.DefaultRegion != nil {
+			t.DefaultRegion = strings.ToUpper(strings.TrimSpace(*p.DefaultRegion))
+			changes["default_region"] = t.DefaultRegion
+		}
+		t.UpdatedAt = time.Now().UTC()
+		if err := tx.Model(&t).Select("name", "default_region", "updated_at").Updates(&t).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "tenant.updated", TargetType: "tenant",
+			TargetID: tenantID.String(), Data: changes})
+	})
+	return t, err
+}
+
+// Member is a user in a tenant, for the team page.
+type Member struct {
+	UserID    uuid.UUID  `json:"user_id"`
+	Email     string     `json:"email"`
+	Name      string     `json:"name"`
+	Role      Role       `json:"role"`
+	JoinedAt  time.Time  `json:"joined_at"`
+	LastLogin *time.Time `json:"last_login_at"`
+}
+
+// ListMembers returns the tenant's members, admins first.
+func (s *Service) ListMembers(ctx context.Context, tenantID uuid.UUID) ([]Member, error) {
+	var out []Member
+	err := s.db.WithContext(ctx).Raw(`SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at, u.last_login_at AS last_login
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.tenant_id = ?
+		ORDER BY CASE m.role WHEN 'org_admin' THEN 0 WHEN 'member' THEN 1 ELSE 2 END, u.email`, tenantID).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	return out, nil
+}
+
+// ChangeRole sets a member's role. Returns EINVALID, ENOTFOUND (not a
+// member of this tenant), ECONFLICT (it would leave no org_admin).
+func (s *Service) ChangeRole(ctx context.Context, tenantID, userID uuid.UUID, role Role) (Member, error) {
+	if !ValidRole(string(role)) {
+		return Member{}, apperr.Invalid("Unknown role.", apperr.FieldError{Field: "role", Message: "must be one of: org_admin, member, viewer"})
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		m, err := s.lockMember(ctx, tx, tenantID, userID)
+		if err != nil {
+			return err
+		}
+		if m.Role == role {
+			return nil
+		}
+		if m.Role == RoleOrgAdmin {
+			if err := s.requireAnotherAdmin(ctx, tx, tenantID, userID); err != nil {
+				return err
+			}
+		}
+		if err := tx.Model(&Membership{}).Where("tenant_id = ? AND user_id = ?", tenantID, userID).
+			Updates(map[string]any{"role": role, "updated_at": time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "member.role_changed", TargetType: "user",
+			TargetID: userID.String(), Data: map[string]any{"from": m.Role, "to": role}})
+	})
+	if err != nil {
+		return Member{}, err
+	}
+	members, err := s.ListMembers(ctx, tenantID)
+	for _, m := range members {
+		if m.UserID == userID {
+			return m, err
+		}
+	}
+	return Member{}, err
+}
+
+// RemoveMember removes a user from the tenant and ends their sessions in it.
+// Returns ENOTFOUND, ECONFLICT (the last org_admin).
+func (s *Service) RemoveMember(ctx context.Context, tenantID, userID uuid.UUID) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		m, err := s.lockMember(ctx, tx, tenantID, userID)
+		if err != nil {
+			return err
+		}
+		if m.Role == RoleOrgAdmin {
+			if err := s.requireAnotherAdmin(ctx, tx, tenantID, userID); err != nil {
+				return err
+			}
+		}
+		if err := tx.Where("tenant_id = ? AND user_id = ?", tenantID, userID).Delete(&Membership{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`UPDATE sessions SET tenant_id = NULL WHERE user_id = ? AND tenant_id = ?`, userID, tenantID).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "member.removed", TargetType: "user",
+			TargetID: userID.String(), Data: map[string]any{"role": m.Role}})
+	})
+}
+
+// lockMember locks the tenant row (serializing membership changes of one
+// tenant, so two admins cannot demote each other at once) and returns the
+// membership.
+func (s *Service) lockMember(ctx context.Context, tx *gorm.DB, tenantID, userID uuid.UUID) (Membership, error) {
+	var t Tenant
+	if err := tx.WithContext(ctx).Clauses(forUpdate).Select("id").Where("id = ?", tenantID).Take(&t).Error; err != nil {
+		return Membership{}, apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+	}
+	var m Membership
+	err := tx.WithContext(ctx).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Take(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return m, apperr.Errorf(apperr.ENOTFOUND, "No such member in this tenant.")
+	}
+	return m, err
+}
+
+func (s *Service) requireAnotherAdmin(ctx context.Context, tx *gorm.DB, tenantID, userID uuid.UUID) error {
+	var others int64
+	if err := tx.WithContext(ctx).Model(&Membership{}).
+		Where("tenant_id = ? AND role = ? AND user_id <> ?", tenantID, RoleOrgAdmin, userID).Count(&others).Error; err != nil {
+		return err
+	}
+	if others == 0 {
+		return &apperr.Error{Code: apperr.ECONFLICT, Type: "last-org-admin",
+			Message: "A tenant needs at least one org admin; promote someone else first."}
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# `make test`: every check, against a throwaway PostgreSQL that this script
+# starts and removes (or TEST_DATABASE_URL, an administrative connection).
+#
+#   scripts/test.sh all | go | e2e
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-all}
+started=$(date +%s)
+
+step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+
+pgdir=""
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$pgdir" ]; then
+    scripts/pg.sh stop "$pgdir/data" >/dev/null 2>&1 || true
+    rm -rf "$pgdir"
+  fi
+}
+trap cleanup EXIT
+
+free_port() {
+  local p=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  step "starting a throwaway PostgreSQL"
+  pgdir=$(mktemp -d /tmp/contacts-test-pg.XXXXXX)
+  chmod 755 "$pgdir"
+  port=$(free_port 54329)
+  PG_EXTRA_OPTS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    scripts/pg.sh start "$pgdir/data" "$port" postgres
+  export TEST_DATABASE_URL="postgres://contacts@127.0.0.1:$port/postgres?sslmode=disable"
+fi
+
+run_go() {
+  step "go vet and gofmt"
+  go vet ./...
+  unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*'))
+  if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted"; exit 1; fi
+  step "go test"
+  go test -count=1 ./...
+}
+
+run_frontend() {
+  step "OpenAPI freshness and lint"
+  scripts/openapi.sh check
+  (cd frontend && npm run --silent openapi:lint)
+  step "frontend lint, typecheck, unit tests"
+  (cd frontend && npm run --silent lint && npm run --silent typecheck && npm run --silent test)
+}
+
+run_e2e() {
+  step "browser tests (headless Chromium against the real server)"
+  local dbname="e2e_$(date +%s)"
+  local admin=${TEST_DATABASE_URL}
+  psql "$admin" -qAtc "CREATE DATABASE $dbname" >/dev/null
+  local dburl=${admin%/*}/${dbname}?sslmode=disable
+  local http_port
+  http_port=$(free_port 18080)
+  mkdir -p frontend/e2e/artifacts
+  APP_ENV=test DATABASE_URL="$dburl" HTTP_ADDR="127.0.0.1:$http_port" PUBLIC_URL="http://127.0.0.1:$http_port" \
+    ${E2E_SERVER_ENV:-} bin/contacts serve >frontend/e2e/artifacts/server.log 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 150); do
+    if curl -fsS "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$server_pid" 2>/dev/null; then cat frontend/e2e/artifacts/server.log; echo "server exited"; exit 1; fi
+    sleep 0.2
+  done
+  (cd frontend && BASE_URL="http://127.0.0.1:$http_port" DATABASE_URL="$dburl" npm run --silent e2e)
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+}
+
+case "$mode" in
+go) run_go ;;
+e2e) run_e2e ;;
+all)
+  step "building the SPA and the binary"
+  make --no-print-directory build
+  run_go
+  run_frontend
+  run_e2e
+  ;;
+*) echo "usage: scripts/test.sh all|go|e2e" >&2; exit 2 ;;
+esac
+step "all checks passed"
