@@ -144,6 +144,7 @@ func (s *Server) setTenantStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.svc.APIKeys.ForgetTenant(id)
 	return c.JSON(http.StatusOK, toTenant(t))
 }
 
@@ -186,6 +187,7 @@ func (s *Server) setTenantSubscription(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.svc.APIKeys.ForgetTenant(id)
 	return c.JSON(http.StatusOK, toSubscription(sub))
 }
 

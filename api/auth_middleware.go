@@ -1,12 +1,17 @@
 package api
 
 import (
+	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/onecloudai/contacts/internal/apikeys"
 	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
@@ -67,21 +72,60 @@ func (s *Server) authorize(a routeAccess) echo.MiddlewareFunc {
 	}
 }
 
-// authenticate resolves the credentials of the request.
+// authenticate resolves the credentials of the request: an API key
+// (X-API-Key, or a Bearer credential starting with ock_) or an access token.
 func (s *Server) authenticate(c echo.Context) (*tenancy.Principal, error) {
-	authz := c.Request().Header.Get(echo.HeaderAuthorization)
-	scheme, token, ok := strings.Cut(authz, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api"`)
-		return nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Sign in, or send an access token as 'Authorization: Bearer <token>'.")
+	ctx := c.Request().Context()
+	key := strings.TrimSpace(c.Request().Header.Get(headerAPIKey))
+	scheme, token, hasAuthz := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	token = strings.TrimSpace(token)
+	bearer := hasAuthz && strings.EqualFold(scheme, "Bearer") && token != ""
+	if key == "" && bearer && apikeys.LooksLikeKey(token) {
+		key = token
 	}
-	p, err := s.svc.Identity.Authenticate(c.Request().Context(), strings.TrimSpace(token))
+	if key != "" {
+		p, err := s.svc.APIKeys.Authenticate(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		return p, s.rateLimit(c, p)
+	}
+	if !bearer {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api"`)
+		return nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Sign in, or send an access token as 'Authorization: Bearer <token>' or an API key as 'X-API-Key'.")
+	}
+	p, err := s.svc.Identity.Authenticate(ctx, token)
 	if err != nil {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api", error="invalid_token"`)
 		return nil, err
 	}
 	return p, nil
 }
+
+// rateLimit counts an API-key request against the key's and the tenant's
+// per-minute limits and sets the RateLimit-* headers on every answer.
+func (s *Server) rateLimit(c echo.Context, p *tenancy.Principal) error {
+	res, err := s.svc.Limits.AllowRequest(c.Request().Context(), []limits.RateBucket{
+		{Name: "key:" + p.APIKeyID.String(), Limit: p.RatePerMinute},
+		{Name: "tenant:" + p.TenantID.String(), Limit: p.RatePerMinute},
+	})
+	if err != nil {
+		return err
+	}
+	reset := int(math.Ceil(res.Reset.Seconds()))
+	h := c.Response().Header()
+	h.Set("RateLimit-Limit", strconv.Itoa(res.Limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(res.Remaining))
+	h.Set("RateLimit-Reset", strconv.Itoa(reset))
+	if !res.Allowed {
+		return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", RetryAfter: res.Reset,
+			Message: fmt.Sprintf("Over the limit of %d API requests per minute; retry in %d s.", res.Limit, reset),
+			Extra:   map[string]any{"limit": res.Limit, "reset": reset}}
+	}
+	return nil
+}
+
+const headerAPIKey = "X-API-Key"
 
 // attachActor puts the actor into the request context for audit events and
 // names it in the access log.

@@ -17,3 +17,8 @@ package api
 //	@in							header
 //	@name						Authorization
 //	@description				An access token from /auth/login, sent as "Bearer <token>".
+//
+//	@securityDefinitions.apikey	ApiKeyAuth
+//	@in							header
+//	@name						X-API-Key
+//	@description				A tenant API key (ock_…). "Authorization: Bearer ock_…" works too. Each operation lists the scope it needs in x-required-scopes.

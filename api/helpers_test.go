@@ -30,7 +30,7 @@ type session struct {
 
 // req sends a JSON request with an optional bearer token and returns the
 // recorder.
-func (tb *testBundle) req(t *testing.T, method, path, token string, body any) *httptest.ResponseRecorder {
+func (tb *testBundle) req(t testing.TB, method, path, token string, body any) *httptest.ResponseRecorder {
 	t.Helper()
 	var payload string
 	if body != nil {
@@ -57,14 +57,14 @@ func (tb *testBundle) req(t *testing.T, method, path, token string, body any) *h
 	return rec
 }
 
-func wantStatus(t *testing.T, rec *httptest.ResponseRecorder, want int) {
+func wantStatus(t testing.TB, rec *httptest.ResponseRecorder, want int) {
 	t.Helper()
 	if rec.Code != want {
 		t.Fatalf("status = %d, want %d; body: %s", rec.Code, want, rec.Body.String())
 	}
 }
 
-func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+func decode[T any](t testing.TB, rec *httptest.ResponseRecorder) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
@@ -87,7 +87,7 @@ func uniqueEmail(prefix string) string {
 }
 
 // MustSignup creates a user with a new tenant (org_admin, Free package).
-func (tb *testBundle) MustSignup(t *testing.T, prefix string) session {
+func (tb *testBundle) MustSignup(t testing.TB, prefix string) session {
 	t.Helper()
 	email := uniqueEmail(prefix)
 	rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{
@@ -98,7 +98,7 @@ func (tb *testBundle) MustSignup(t *testing.T, prefix string) session {
 }
 
 // MustJoin invites a new user into admin's tenant with role and accepts.
-func (tb *testBundle) MustJoin(t *testing.T, admin session, role string) session {
+func (tb *testBundle) MustJoin(t testing.TB, admin session, role string) session {
 	t.Helper()
 	email := uniqueEmail(role)
 	rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": email, "role": role})
@@ -112,7 +112,7 @@ func (tb *testBundle) MustJoin(t *testing.T, admin session, role string) session
 }
 
 // MustSystemUser creates a user with a system role and signs them in.
-func (tb *testBundle) MustSystemUser(t *testing.T, role string) session {
+func (tb *testBundle) MustSystemUser(t testing.TB, role string) session {
 	t.Helper()
 	email := uniqueEmail(role)
 	if _, err := tb.srv.svc.Identity.CreateUser(t.Context(), email, role, testPassword, role); err != nil {
@@ -125,7 +125,7 @@ func (tb *testBundle) MustSystemUser(t *testing.T, role string) session {
 }
 
 // MustSetPackage puts a tenant on a package (as platform staff would).
-func (tb *testBundle) MustSetPackage(t *testing.T, tenantID, code string) {
+func (tb *testBundle) MustSetPackage(t testing.TB, tenantID, code string) {
 	t.Helper()
 	if _, err := tb.srv.svc.Billing.SetManual(t.Context(), uuid.MustParse(tenantID), billing.ManualParams{
 		PackageCode: code, Status: billing.StatusActive, Reason: "test"}); err != nil {
@@ -134,7 +134,7 @@ func (tb *testBundle) MustSetPackage(t *testing.T, tenantID, code string) {
 }
 
 // refreshWith calls /auth/refresh with the cookie.
-func (tb *testBundle) refreshWith(t *testing.T, cookie string) *httptest.ResponseRecorder {
+func (tb *testBundle) refreshWith(t testing.TB, cookie string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/refresh", nil)
 	req.AddCookie(&http.Cookie{Name: refreshCookie, Value: cookie})

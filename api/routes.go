@@ -47,6 +47,13 @@ func (s *Server) routes() {
 	s.handle(v1, get, "/tenant/usage", s.getUsage, perm(t.PermUsageRead))
 	s.handle(v1, get, "/tenant/audit-events", s.listTenantAuditEvents, perm(t.PermAuditRead))
 
+	// API keys.
+	s.handle(v1, get, "/api-keys", s.listAPIKeys, perm(t.PermAPIKeysManage))
+	s.handle(v1, post, "/api-keys", s.createAPIKey, perm(t.PermAPIKeysManage))
+	s.handle(v1, del, "/api-keys/:id", s.revokeAPIKey, perm(t.PermAPIKeysManage))
+	s.handle(v1, post, "/api-keys/:id/rotate", s.rotateAPIKey, perm(t.PermAPIKeysManage))
+	s.handle(v1, get, "/api-keys/:id/usage", s.getAPIKeyUsage, perm(t.PermAPIKeysManage))
+
 	// Platform administration (system_admin; support reads).
 	s.handle(v1, get, "/admin/tenants", s.listAdminTenants, perm(t.PermPlatformRead))
 	s.handle(v1, get, "/admin/tenants/:id", s.getAdminTenant, perm(t.PermPlatformRead))

@@ -24,7 +24,7 @@ type testBundle struct {
 	db  *db.DB
 }
 
-func setup(t *testing.T) *testBundle {
+func setup(t testing.TB) *testBundle {
 	t.Helper()
 	d := dbtest.Shared(t)
 	cfg, err := config.LoadFrom(func(k string) string {
@@ -61,7 +61,7 @@ func (tb *testBundle) do(t *testing.T, method, path, contentType, body string, h
 	return rec
 }
 
-func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
+func decodeProblem(t testing.TB, rec *httptest.ResponseRecorder) map[string]any {
 	t.Helper()
 	if ct := rec.Header().Get(echo.HeaderContentType); ct != "application/problem+json" {
 		t.Fatalf("content type = %q, want application/problem+json; body %s", ct, rec.Body.String())

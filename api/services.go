@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 
+	"github.com/onecloudai/contacts/internal/apikeys"
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/billing"
 	"github.com/onecloudai/contacts/internal/config"
@@ -21,6 +22,7 @@ type Services struct {
 	Billing  *billing.Service
 	Audit    *audit.Service
 	Mail     *mail.Service
+	APIKeys  *apikeys.Service
 }
 
 // NewServices wires the domain services. Tests use it too, so the wiring
@@ -36,5 +38,6 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 		Billing:  billing.NewService(d.Gorm),
 		Audit:    audit.NewService(d.Gorm),
 		Mail:     mailer,
+		APIKeys:  apikeys.NewService(d.Gorm, lim),
 	}
 }

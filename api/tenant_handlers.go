@@ -337,16 +337,19 @@ func toUsage(u limits.Usage) UsageResponse {
 
 // getUsage godoc
 //
-//	@Summary		Plan and usage
-//	@Description	The tenant's effective package with every limit, seats used, and this month's metered use with reset times. API key scope: usage:read.
-//	@ID				getUsage
-//	@Tags			tenant
-//	@Produce		json
-//	@Security		BearerAuth
-//	@Success		200	{object}	UsageResponse
-//	@Failure		401	{object}	Problem
-//	@Failure		403	{object}	Problem
-//	@Router			/tenant/usage [get]
+//	@Summary			Plan and usage
+//	@Description		The tenant's effective package with every limit, seats used, and this month's metered use with reset times. API key scope: usage:read.
+//	@ID					getUsage
+//	@Tags				tenant
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["usage:read"]
+//	@Success			200	{object}	UsageResponse
+//	@Failure			401	{object}	Problem
+//	@Failure			403	{object}	Problem
+//	@Failure			429	{object}	Problem	"API key over its rate limit"
+//	@Router				/tenant/usage [get]
 func (s *Server) getUsage(c echo.Context) error {
 	u, err := s.svc.Limits.UsageOf(c.Request().Context(), principal(c).TenantID)
 	if err != nil {

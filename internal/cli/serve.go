@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"time"
 
 	"github.com/onecloudai/contacts/api"
 	"github.com/onecloudai/contacts/internal/db"
@@ -29,13 +30,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	log.Info("starting", "version", buildinfo.Version, "env", cfg.AppEnv)
+	svc := api.NewServices(cfg, log, d)
+	go svc.APIKeys.Run(ctx, 5*time.Second)
 	srv := api.New(api.Deps{
 		Config:   cfg,
 		Logger:   log,
 		DB:       d,
 		Migrator: m,
 		Registry: api.NewRegistry(d.SQL),
-		Services: api.NewServices(cfg, log, d),
+		Services: svc,
 	})
 	return srv.Serve(ctx)
 }

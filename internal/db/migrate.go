@@ -21,7 +21,9 @@ type Migrator struct {
 
 // NewMigrator prepares migrations against sqlDB.
 func NewMigrator(sqlDB *sql.DB) (*Migrator, error) {
-	gp, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS)
+	// Out-of-order migrations are allowed: features are developed in
+	// parallel, and a lower-numbered file may land after a higher one.
+	gp, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return nil, fmt.Errorf("goose provider: %w", err)
 	}

@@ -29,6 +29,9 @@ type Principal struct {
 	APIKeyID   uuid.UUID // set for API keys
 	APIKeyName string
 	Scopes     []Scope
+	// RatePerMinute is the API request limit of the key's tenant (its
+	// package's api_requests_per_minute); zero for people.
+	RatePerMinute int
 }
 
 // IsAPIKey reports whether the principal is an API key.

@@ -1,0 +1,235 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+)
+
+// MustCreateKey issues an API key for admin's tenant with scopes.
+func (tb *testBundle) MustCreateKey(t testing.TB, admin session, scopes ...string) APIKeyResponse {
+	t.Helper()
+	rec := tb.req(t, http.MethodPost, "/api/v1/api-keys", admin.token, map[string]any{"name": "test key", "scopes": scopes})
+	wantStatus(t, rec, http.StatusCreated)
+	return decode[APIKeyResponse](t, rec)
+}
+
+// keyReq sends a request authenticated by an API key, in the X-API-Key
+// header or as a Bearer credential.
+func (tb *testBundle) keyReq(t testing.TB, method, path, secret string, asBearer bool) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, path, nil)
+	if asBearer {
+		req.Header.Set(echo.HeaderAuthorization, "Bearer "+secret)
+	} else {
+		req.Header.Set("X-API-Key", secret)
+	}
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func TestAPIKeyLifecycle(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "keys")
+	member := tb.MustJoin(t, admin, "member")
+
+	// The Free package has no API access.
+	rec := tb.req(t, http.MethodPost, "/api/v1/api-keys", admin.token, map[string]any{"name": "k", "scopes": []string{"usage:read"}})
+	wantStatus(t, rec, http.StatusForbidden)
+	if decodeProblem(t, rec)["type"] != "plan-feature-unavailable" {
+		t.Fatal("want plan-feature-unavailable")
+	}
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+
+	tests := []struct {
+		name       string
+		token      string
+		body       any
+		wantStatus int
+	}{
+		{"ErrUnknownScope", admin.token, map[string]any{"name": "k", "scopes": []string{"admin:all"}}, 422},
+		{"ErrNoScopes", admin.token, map[string]any{"name": "k", "scopes": []string{}}, 422},
+		{"ErrPastExpiry", admin.token, map[string]any{"name": "k", "scopes": []string{"usage:read"}, "expires_at": "2020-01-01T00:00:00Z"}, 422},
+		{"ErrForbiddenMember", member.token, map[string]any{"name": "k", "scopes": []string{"usage:read"}}, 403},
+		{"ErrUnauthenticated", "", map[string]any{"name": "k", "scopes": []string{"usage:read"}}, 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/api-keys", tt.token, tt.body), tt.wantStatus)
+		})
+	}
+
+	key := tb.MustCreateKey(t, admin, "usage:read", "contacts:read")
+	if !strings.HasPrefix(key.Secret, "ock_") || len(key.Secret) != 53 || key.Prefix != key.Secret[:12] || key.Status != "active" {
+		t.Fatalf("key %+v", key)
+	}
+	// Stored hashed only; listed without the secret.
+	var clear int64
+	tb.db.Gorm.Table("api_keys").Where("secret_hash = ?", []byte(key.Secret)).Count(&clear)
+	list := tb.req(t, http.MethodGet, "/api/v1/api-keys", admin.token, nil)
+	if clear != 0 || strings.Contains(list.Body.String(), key.Secret) {
+		t.Fatal("secret stored or listed")
+	}
+
+	// Both header forms work; responses carry rate-limit headers.
+	for _, bearer := range []bool{false, true} {
+		rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, bearer)
+		wantStatus(t, rec, http.StatusOK)
+		for _, h := range []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} {
+			if rec.Header().Get(h) == "" {
+				t.Fatalf("missing %s", h)
+			}
+		}
+		if rec.Header().Get("RateLimit-Limit") != "120" {
+			t.Fatalf("limit %s, want Starter's 120", rec.Header().Get("RateLimit-Limit"))
+		}
+	}
+	// Outside its scopes: 403 naming the scope. People-only routes: 403.
+	rec = tb.keyReq(t, http.MethodGet, "/api/v1/tenant/members", key.Secret, false)
+	wantStatus(t, rec, http.StatusForbidden)
+	rec = tb.keyReq(t, http.MethodGet, "/api/v1/api-keys", key.Secret, false)
+	wantStatus(t, rec, http.StatusForbidden)
+	usageOnly := tb.MustCreateKey(t, admin, "contacts:read")
+	rec = tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", usageOnly.Secret, false)
+	wantStatus(t, rec, http.StatusForbidden)
+	if p := decodeProblem(t, rec); !strings.Contains(p["detail"].(string), "usage:read") || p["required_scope"] != "usage:read" {
+		t.Fatalf("403 does not name the scope: %v", p)
+	}
+
+	// Usage is counted without a write per request, and readable: four
+	// authenticated requests (two answered, two refused for scope).
+	usage := decode[APIKeyUsageResponse](t, tb.req(t, http.MethodGet, "/api/v1/api-keys/"+key.ID+"/usage", admin.token, nil))
+	if usage.Total != 4 || len(usage.Days) != 30 {
+		t.Fatalf("usage %+v", usage)
+	}
+	keys := decode[APIKeyList](t, tb.req(t, http.MethodGet, "/api/v1/api-keys", admin.token, nil))
+	for _, k := range keys.Items {
+		if k.ID == key.ID && (k.LastUsedAt == nil || k.CreatedBy != admin.email) {
+			t.Fatalf("listed %+v", k)
+		}
+	}
+
+	// Revoke: refused at once on this instance, with the generic answer.
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+key.ID, admin.token, nil), 204)
+	rec = tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+	wantStatus(t, rec, http.StatusUnauthorized)
+	generic := decodeProblem(t, rec)["detail"]
+	for _, bad := range []string{"ock_nonsense", "ock_" + strings.Repeat("A", 49), "garbage"} {
+		rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", bad, false)
+		wantStatus(t, rec, http.StatusUnauthorized)
+		if decodeProblem(t, rec)["detail"] != generic {
+			t.Fatalf("%q answered differently", bad)
+		}
+	}
+	// Another tenant cannot revoke or read this tenant's keys.
+	other := tb.MustSignup(t, "keys-other")
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+usageOnly.ID, other.token, nil), 404)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/api-keys/"+usageOnly.ID+"/usage", other.token, nil), 404)
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+uuid.NewString(), admin.token, nil), 404)
+}
+
+func TestAPIKeyExpiryAndRotation(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "rotate")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	key := tb.MustCreateKey(t, admin, "usage:read")
+
+	// Rotation with no overlap: the new secret works, the old one stops.
+	rec := tb.req(t, http.MethodPost, "/api/v1/api-keys/"+key.ID+"/rotate", admin.token, map[string]int{"overlap_hours": 0})
+	wantStatus(t, rec, http.StatusCreated)
+	rotated := decode[APIKeyResponse](t, rec)
+	if rotated.Secret == "" || rotated.Secret == key.Secret || rotated.RotatedFrom != key.ID {
+		t.Fatalf("rotated %+v", rotated)
+	}
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", rotated.Secret, false), 200)
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), 401)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/api-keys/"+key.ID+"/rotate", admin.token, map[string]int{"overlap_hours": 1}), 409)
+
+	// With an overlap both secrets work until it ends.
+	rec = tb.req(t, http.MethodPost, "/api/v1/api-keys/"+rotated.ID+"/rotate", admin.token, map[string]int{"overlap_hours": 24})
+	wantStatus(t, rec, http.StatusCreated)
+	third := decode[APIKeyResponse](t, rec)
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", rotated.Secret, false), 200)
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", third.Secret, false), 200)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/api-keys/"+third.ID+"/rotate", admin.token, map[string]int{"overlap_hours": 169}), 422)
+
+	// An expired key is refused like an unknown one.
+	exp := tb.MustCreateKey(t, admin, "usage:read")
+	tb.db.Gorm.Exec(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = ?`, exp.ID)
+	tb.srv.svc.APIKeys.ForgetTenant(uuid.MustParse(admin.tenantID))
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", exp.Secret, false), 401)
+}
+
+func TestAPIKeyPlanAndSuspension(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	admin := tb.MustSignup(t, "plan")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	key := tb.MustCreateKey(t, admin, "usage:read")
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), 200)
+
+	// Dropping to a package without API access refuses the key (403), data kept.
+	wantStatus(t, tb.req(t, http.MethodPut, "/api/v1/admin/tenants/"+admin.tenantID+"/subscription", sys.token,
+		map[string]string{"package_code": "free", "status": "active", "reason": "downgrade"}), 200)
+	rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+	wantStatus(t, rec, http.StatusForbidden)
+	if decodeProblem(t, rec)["type"] != "plan-feature-unavailable" {
+		t.Fatal("want plan-feature-unavailable")
+	}
+	wantStatus(t, tb.req(t, http.MethodPut, "/api/v1/admin/tenants/"+admin.tenantID+"/subscription", sys.token,
+		map[string]string{"package_code": "starter", "status": "active", "reason": "upgrade"}), 200)
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), 200)
+
+	// A suspended tenant's key gets 403.
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/tenants/"+admin.tenantID, sys.token, map[string]string{"status": "suspended", "reason": "abuse"}), 200)
+	rec = tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+	wantStatus(t, rec, http.StatusForbidden)
+	if decodeProblem(t, rec)["type"] != "tenant-suspended" {
+		t.Fatal("want tenant-suspended")
+	}
+}
+
+func TestAPIKeyRateLimit(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	admin := tb.MustSignup(t, "rate")
+	code := "rate-" + strings.ToLower(uuid.NewString()[:6])
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": code, "name": "Tiny API",
+		"max_users": 3, "searches_per_month": 10, "max_contacts_per_query": 10, "api_access": true, "api_requests_per_minute": 3,
+		"import_rows_per_month": 10, "max_concurrent_jobs": 1, "crm_pushes_per_month": 10}), 201)
+	tb.MustSetPackage(t, admin.tenantID, code)
+	key := tb.MustCreateKey(t, admin, "usage:read")
+	for i := 3; i >= 1; i-- {
+		rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+		wantStatus(t, rec, http.StatusOK)
+		if rec.Header().Get("RateLimit-Remaining") != strconv.Itoa(i-1) {
+			t.Fatalf("remaining %s, want %d", rec.Header().Get("RateLimit-Remaining"), i-1)
+		}
+	}
+	rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	retry, err := strconv.Atoi(rec.Header().Get("Retry-After"))
+	if err != nil || retry < 1 || retry > 60 || rec.Header().Get("RateLimit-Remaining") != "0" || rec.Header().Get("RateLimit-Limit") != "3" {
+		t.Fatalf("429 headers: %v", rec.Header())
+	}
+	if decodeProblem(t, rec)["type"] != "rate-limited" {
+		t.Fatal("want rate-limited")
+	}
+	// A second key of the same tenant shares the tenant's budget.
+	key2 := tb.MustCreateKey(t, admin, "usage:read")
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key2.Secret, false), 429)
+	// When the window has passed (moved back here instead of sleeping), requests pass again.
+	tb.db.Gorm.Exec(`UPDATE rate_limit_windows SET window_start = window_start - interval '1 minute'
+		WHERE bucket IN (?, ?)`, "key:"+key.ID, "tenant:"+admin.tenantID)
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), 200)
+}

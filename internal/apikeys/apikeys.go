@@ -1,0 +1,282 @@
+// Package apikeys issues, rotates, revokes and authenticates tenant API
+// keys. A key carries a subset of the tenant permission scopes (never more
+// than an org admin has); only its SHA-256 is stored. Authentication keeps a
+// short in-process cache (keyCacheTTL) so the key path costs no database
+// round trip on most requests; revoking on this instance drops the entry at
+// once, and other instances see it within the TTL. Per-key request counts
+// and last_used_at are gathered in memory and written in batches.
+package apikeys
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/lib/pq"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/limits"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/tenancy"
+)
+
+// keyCacheTTL bounds how long another instance may accept a revoked key,
+// or keep the old package or tenant status of a key's tenant.
+const keyCacheTTL = 10 * time.Second
+
+// MaxRotationOverlap is the longest an old secret stays valid after rotation.
+const MaxRotationOverlap = 7 * 24 * time.Hour
+
+// Key is an API key without its secret.
+type Key struct {
+	TenantID      uuid.UUID      `json:"tenant_id"`
+	ID            uuid.UUID      `json:"id"`
+	Name          string         `json:"name"`
+	Prefix        string         `json:"prefix"`
+	SecretHash    []byte         `json:"-"`
+	Scopes        pq.StringArray `json:"scopes" gorm:"type:text[]"`
+	CreatedBy     *uuid.UUID     `json:"created_by"`
+	CreatedAt     time.Time      `json:"created_at"`
+	ExpiresAt     *time.Time     `json:"expires_at"`
+	RevokedAt     *time.Time     `json:"revoked_at"`
+	LastUsedAt    *time.Time     `json:"last_used_at"`
+	RotatedFromID *uuid.UUID     `json:"rotated_from_id"`
+}
+
+// TableName maps Key to its table.
+func (Key) TableName() string { return "api_keys" }
+
+// Status is active, expired or revoked.
+func (k Key) Status(now time.Time) string {
+	switch {
+	case k.RevokedAt != nil:
+		return "revoked"
+	case k.ExpiresAt != nil && !now.Before(*k.ExpiresAt):
+		return "expired"
+	default:
+		return "active"
+	}
+}
+
+// Service manages API keys.
+type Service struct {
+	db     *gorm.DB
+	limits *limits.Service
+	now    func() time.Time
+
+	mu    sync.Mutex
+	cache map[string]cachedKey // by hex of the secret hash
+	usage map[usageKey]int64   // requests not yet written
+	last  map[uuid.UUID]time.Time
+}
+
+type cachedKey struct {
+	p        *tenancy.Principal
+	err      error
+	expires  time.Time
+	keyID    uuid.UUID
+	tenantID uuid.UUID
+}
+
+type usageKey struct {
+	tenantID, keyID uuid.UUID
+	day             string
+}
+
+// NewService returns a Service.
+func NewService(db *gorm.DB, lim *limits.Service) *Service {
+	return &Service{db: db, limits: lim, now: func() time.Time { return time.Now().UTC() },
+		cache: map[string]cachedKey{}, usage: map[usageKey]int64{}, last: map[uuid.UUID]time.Time{}}
+}
+
+// CreateParams describe a new key.
+type CreateParams struct {
+	Name      string
+	Scopes    []string
+	ExpiresAt *time.Time
+}
+
+// Created is a key with its secret, returned exactly once.
+type Created struct {
+	Key
+	Secret string
+}
+
+func validScopes(scopes []string) error {
+	if len(scopes) == 0 {
+		return apperr.Invalid("Choose at least one scope.", apperr.FieldError{Field: "scopes", Message: "must contain at least 1 item"})
+	}
+	for i, s := range scopes {
+		if !slices.Contains(tenancy.Scopes, tenancy.Scope(s)) {
+			return apperr.Invalid("Unknown scope.", apperr.FieldError{Field: fmt.Sprintf("scopes[%d]", i),
+				Message: "must be one of: " + joinScopes()})
+		}
+		if slices.Index(scopes, s) != i {
+			return apperr.Invalid("Duplicate scope.", apperr.FieldError{Field: fmt.Sprintf("scopes[%d]", i), Message: "is listed twice"})
+		}
+	}
+	return nil
+}
+
+func joinScopes() string {
+	out := make([]string, len(tenancy.Scopes))
+	for i, s := range tenancy.Scopes {
+		out[i] = string(s)
+	}
+	return strings.Join(out, ", ")
+}
+
+// Create issues a key. Returns EINVALID, EFORBIDDEN (type
+// plan-feature-unavailable: the package has no API access).
+func (s *Service) Create(ctx context.Context, tenantID, creatorID uuid.UUID, p CreateParams) (Created, error) {
+	p.Name = strings.TrimSpace(p.Name)
+	if p.Name == "" {
+		return Created{}, apperr.Invalid("A name is required.", apperr.FieldError{Field: "name", Message: "is required"})
+	}
+	if err := validScopes(p.Scopes); err != nil {
+		return Created{}, err
+	}
+	now := s.now()
+	if p.ExpiresAt != nil && !p.ExpiresAt.After(now) {
+		return Created{}, apperr.Invalid("The expiry is in the past.", apperr.FieldError{Field: "expires_at", Message: "must be in the future"})
+	}
+	if err := s.limits.RequireFeature(ctx, tenantID, limits.APIAccess); err != nil {
+		return Created{}, err
+	}
+	var out Created
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		out, err = s.insert(ctx, tx, tenantID, &creatorID, p.Name, p.Scopes, p.ExpiresAt, nil)
+		if err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "api_key.created", TargetType: "api_key",
+			TargetID: out.ID.String(), Data: map[string]any{"name": out.Name, "prefix": out.Prefix, "scopes": p.Scopes, "expires_at": p.ExpiresAt}})
+	})
+	return out, err
+}
+
+func (s *Service) insert(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, creator *uuid.UUID, name string, scopes []string, expires *time.Time, from *uuid.UUID) (Created, error) {
+	secret, err := newSecret()
+	if err != nil {
+		return Created{}, err
+	}
+	k := Key{TenantID: tenantID, ID: uuid.Must(uuid.NewV7()), Name: name, Prefix: secret[:visiblePrefix],
+		SecretHash: hashSecret(secret), Scopes: scopes, CreatedBy: creator, CreatedAt: s.now(), ExpiresAt: expires, RotatedFromID: from}
+	if err := tx.WithContext(ctx).Create(&k).Error; err != nil {
+		return Created{}, fmt.Errorf("create api key: %w", err)
+	}
+	return Created{Key: k, Secret: secret}, nil
+}
+
+// KeyView is a key with its creator's email, for the list.
+type KeyView struct {
+	Key
+	CreatorEmail string
+}
+
+// List returns the tenant's keys, newest first.
+func (s *Service) List(ctx context.Context, tenantID uuid.UUID) ([]KeyView, error) {
+	var rows []KeyView
+	err := s.db.WithContext(ctx).Table("api_keys k").
+		Select("k.*, coalesce(u.email, '') AS creator_email").
+		Joins("LEFT JOIN users u ON u.id = k.created_by").
+		Where("k.tenant_id = ?", tenantID).Order("k.id DESC").Limit(500).Scan(&rows).Error
+	return rows, err
+}
+
+func (s *Service) get(ctx context.Context, tx *gorm.DB, tenantID, id uuid.UUID) (Key, error) {
+	var k Key
+	err := tx.WithContext(ctx).Clauses(forUpdate).Where("tenant_id = ? AND id = ?", tenantID, id).Take(&k).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return k, apperr.Errorf(apperr.ENOTFOUND, "API key not found.")
+	}
+	return k, err
+}
+
+// Revoke ends a key at once. Returns ENOTFOUND (also for another tenant's key).
+func (s *Service) Revoke(ctx context.Context, tenantID, id uuid.UUID) error {
+	var k Key
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if k, err = s.get(ctx, tx, tenantID, id); err != nil {
+			return err
+		}
+		if k.RevokedAt != nil {
+			return nil
+		}
+		if err := tx.Model(&Key{}).Where("tenant_id = ? AND id = ?", tenantID, id).Update("revoked_at", s.now()).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "api_key.revoked", TargetType: "api_key",
+			TargetID: id.String(), Data: map[string]any{"name": k.Name, "prefix": k.Prefix}})
+	})
+	if err == nil {
+		s.forget(k.ID)
+	}
+	return err
+}
+
+// Rotate issues a new secret for a key (a new key with the same name,
+// scopes and expiry) and keeps the old secret valid for overlap (0 to 7
+// days), so live integrations can switch without downtime. Returns
+// EINVALID, ENOTFOUND, ECONFLICT (revoked or expired key).
+func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, overlap time.Duration) (Created, error) {
+	if overlap < 0 || overlap > MaxRotationOverlap {
+		return Created{}, apperr.Invalid("The overlap is out of range.", apperr.FieldError{Field: "overlap_hours", Message: "must be between 0 and 168"})
+	}
+	var out Created
+	var old Key
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if old, err = s.get(ctx, tx, tenantID, id); err != nil {
+			return err
+		}
+		if st := old.Status(s.now()); st != "active" {
+			return apperr.Errorf(apperr.ECONFLICT, "The key is %s; create a new one instead.", st)
+		}
+		if out, err = s.insert(ctx, tx, tenantID, &actorID, old.Name, old.Scopes, old.ExpiresAt, &old.ID); err != nil {
+			return err
+		}
+		end := s.now().Add(overlap)
+		if old.ExpiresAt == nil || end.Before(*old.ExpiresAt) {
+			if err := tx.Model(&Key{}).Where("tenant_id = ? AND id = ?", tenantID, id).Update("expires_at", end).Error; err != nil {
+				return err
+			}
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "api_key.rotated", TargetType: "api_key",
+			TargetID: id.String(), Data: map[string]any{"name": old.Name, "new_key_id": out.ID, "new_prefix": out.Prefix,
+				"old_valid_until": end.Format(time.RFC3339)}})
+	})
+	if err == nil {
+		s.forget(old.ID)
+	}
+	return out, err
+}
+
+// DayCount is one day of a key's requests.
+type DayCount struct {
+	Day      time.Time `json:"day"`
+	Requests int64     `json:"requests"`
+}
+
+// Usage returns a key's requests per day for the last days (oldest first,
+// zero days included). Returns ENOTFOUND.
+func (s *Service) Usage(ctx context.Context, tenantID, id uuid.UUID, days int) ([]DayCount, error) {
+	if _, err := s.get(ctx, s.db, tenantID, id); err != nil {
+		return nil, err
+	}
+	s.FlushUsage(ctx)
+	var out []DayCount
+	err := s.db.WithContext(ctx).Raw(`SELECT d::date AS day, coalesce(u.requests, 0) AS requests
+		FROM generate_series(current_date - (?::int - 1), current_date, '1 day') d
+		LEFT JOIN api_key_usage_daily u ON u.tenant_id = ? AND u.key_id = ? AND u.day = d::date
+		ORDER BY d`, days, tenantID, id).Scan(&out).Error
+	return out, err
+}

@@ -1,0 +1,166 @@
+package apikeys
+
+import (
+	"context"
+	"encoding/hex"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm/clause"
+
+	"github.com/onecloudai/contacts/internal/limits"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/tenancy"
+)
+
+var forUpdate = clause.Locking{Strength: "UPDATE"}
+
+// errInvalidKey is the one answer for unknown, revoked, expired and
+// malformed keys, so a caller learns nothing about which.
+var errInvalidKey = apperr.Errorf(apperr.EUNAUTHORIZED, "The API key is invalid, revoked or expired.")
+
+// Authenticate resolves a key secret to its principal. Returns
+// EUNAUTHORIZED (unknown, revoked, expired or malformed), EFORBIDDEN (type
+// plan-feature-unavailable when the tenant's package lacks API access).
+// A suspended tenant yields a principal whose every permission check fails
+// with tenant-suspended.
+func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Principal, error) {
+	if !WellFormed(secret) {
+		return nil, errInvalidKey
+	}
+	hash := hashSecret(secret)
+	cacheKey := hex.EncodeToString(hash)
+	now := s.now()
+	s.mu.Lock()
+	c, ok := s.cache[cacheKey]
+	s.mu.Unlock()
+	if !ok || now.After(c.expires) {
+		c = s.load(ctx, hash)
+		if c.err != nil && apperr.Code(c.err) == apperr.EINTERNAL {
+			return nil, c.err // not cached: a database hiccup must not stick
+		}
+		c.expires = now.Add(keyCacheTTL)
+		s.mu.Lock()
+		s.cache[cacheKey] = c
+		s.mu.Unlock()
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	s.count(c.p.TenantID, c.keyID, now)
+	p := *c.p
+	return &p, nil
+}
+
+func (s *Service) load(ctx context.Context, hash []byte) cachedKey {
+	var row struct {
+		Key
+		TenantName   string
+		TenantStatus string
+	}
+	err := s.db.WithContext(ctx).Table("api_keys k").
+		Select("k.*, t.name AS tenant_name, t.status AS tenant_status").
+		Joins("JOIN tenants t ON t.id = k.tenant_id").
+		Where("k.secret_hash = ?", hash).Take(&row).Error
+	if err != nil {
+		if isNotFound(err) {
+			return cachedKey{err: errInvalidKey}
+		}
+		return cachedKey{err: err}
+	}
+	if row.Key.Status(s.now()) != "active" {
+		return cachedKey{err: errInvalidKey, keyID: row.ID, tenantID: row.TenantID}
+	}
+	plan, err := s.limits.Plan(ctx, row.TenantID)
+	if err != nil {
+		return cachedKey{err: err}
+	}
+	if !plan.Package.APIAccess {
+		return cachedKey{err: limits.FeatureError(limits.APIAccess, plan.Package.Code), keyID: row.ID, tenantID: row.TenantID}
+	}
+	p := &tenancy.Principal{TenantID: row.TenantID, TenantName: row.TenantName, TenantStatus: row.TenantStatus,
+		APIKeyID: row.ID, APIKeyName: row.Name + " (" + row.Prefix + "…)", RatePerMinute: plan.Package.APIRequestsPerMinute}
+	for _, sc := range row.Scopes {
+		p.Scopes = append(p.Scopes, tenancy.Scope(sc))
+	}
+	return cachedKey{p: p, keyID: row.ID, tenantID: row.TenantID}
+}
+
+// forget drops a key from this instance's cache (after revoke or rotate).
+func (s *Service) forget(id uuid.UUID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, c := range s.cache {
+		if c.keyID == id {
+			delete(s.cache, k)
+		}
+	}
+}
+
+// ForgetTenant drops a tenant's keys from the cache, e.g. after its package
+// or status changed on this instance.
+func (s *Service) ForgetTenant(tenantID uuid.UUID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, c := range s.cache {
+		if c.tenantID == tenantID {
+			delete(s.cache, k)
+		}
+	}
+}
+
+func (s *Service) count(tenantID, keyID uuid.UUID, now time.Time) {
+	s.mu.Lock()
+	s.usage[usageKey{tenantID, keyID, now.Format(time.DateOnly)}]++
+	s.last[keyID] = now
+	s.mu.Unlock()
+}
+
+// FlushUsage writes the gathered request counts and last-use times in one
+// statement each. It runs every few seconds (Run) and before usage reads.
+func (s *Service) FlushUsage(ctx context.Context) {
+	s.mu.Lock()
+	usage, last := s.usage, s.last
+	s.usage, s.last = map[usageKey]int64{}, map[uuid.UUID]time.Time{}
+	s.mu.Unlock()
+	if len(usage) == 0 {
+		return
+	}
+	var tenants, keys []string
+	var days []string
+	var counts []int64
+	for k, n := range usage {
+		tenants, keys, days, counts = append(tenants, k.tenantID.String()), append(keys, k.keyID.String()), append(days, k.day), append(counts, n)
+	}
+	err := s.db.WithContext(ctx).Exec(`INSERT INTO api_key_usage_daily AS u (tenant_id, key_id, day, requests)
+		SELECT t::uuid, k::uuid, d::date, n FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS x(t, k, d, n)
+		ON CONFLICT (tenant_id, key_id, day) DO UPDATE SET requests = u.requests + EXCLUDED.requests`,
+		pqArray(tenants), pqArray(keys), pqArray(days), pqInt64Array(counts)).Error
+	if err != nil {
+		slog.ErrorContext(ctx, "flush api key usage", "error", err)
+		return
+	}
+	ids, times := make([]string, 0, len(last)), make([]string, 0, len(last))
+	for id, t := range last {
+		ids, times = append(ids, id.String()), append(times, t.Format(time.RFC3339Nano))
+	}
+	s.db.WithContext(ctx).Exec(`UPDATE api_keys k SET last_used_at = greatest(k.last_used_at, x.t::timestamptz)
+		FROM unnest(?::text[], ?::text[]) AS x(id, t) WHERE k.id = x.id::uuid`, pqArray(ids), pqArray(times))
+}
+
+// Run flushes usage every interval until ctx ends, then once more.
+func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			s.FlushUsage(context.WithoutCancel(ctx))
+			return
+		case <-t.C:
+			s.FlushUsage(ctx)
+			s.limits.PruneRateWindows(ctx)
+		}
+	}
+}
