@@ -45,7 +45,7 @@ openapi-check: frontend-deps ## fail if a generated API file is stale, and lint 
 
 lint: frontend-deps ## go vet, gofmt and the frontend linter
 	go vet ./...
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*')); \
+	@unformatted=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	cd frontend && npm run --silent lint
 

@@ -401,9 +401,17 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 	if err := s.bind(c, &req); err != nil {
 		return err
 	}
-	g, err := s.svc.Identity.AcceptInvitation(c.Request().Context(), identity.AcceptParams{Token: req.Token, Name: req.Name, Password: req.Password}, clientInfo(c))
+	ctx := c.Request().Context()
+	g, err := s.svc.Identity.AcceptInvitation(ctx, identity.AcceptParams{Token: req.Token, Name: req.Name, Password: req.Password}, clientInfo(c))
 	if err != nil {
 		return err
+	}
+	// A browser signed in as someone else switches accounts: end that session
+	// rather than leave it open behind the replaced cookie.
+	if ck, err := c.Cookie(refreshCookie); err == nil && ck.Value != "" {
+		if err := s.svc.Identity.LogoutByRefresh(ctx, ck.Value); err != nil {
+			return err
+		}
 	}
 	return s.respondGrant(c, http.StatusOK, g)
 }

@@ -12,6 +12,8 @@ export default mergeConfig(
       css: false,
       restoreMocks: true,
       unstubGlobals: true,
+      // Typing into Mantine forms with user-event is slow in jsdom when every file runs at once.
+      testTimeout: 15_000,
     },
   }),
 );

@@ -40,7 +40,7 @@ fi
 run_go() {
   step "go vet and gofmt"
   go vet ./...
-  unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*'))
+  unformatted=$(gofmt -l $(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*'))
   if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted"; exit 1; fi
   step "go test"
   go test -count=1 ./...

@@ -49,8 +49,11 @@ export function artifactName(testName) {
  * Uncaught exceptions in the page fail the test unless `allowPageErrors` is set (Swagger UI is
  * not ours). Console errors are only printed, with the failure, to help read it.
  *
+ * `openPage()` opens another page in a FRESH browser context (its own cookies and storage: another
+ * person on another computer), with the same base URL, timeouts and page-error checks.
+ *
  * @param {string} name
- * @param {(ctx: { page: import('playwright-core').Page, t: import('node:test').TestContext }) => Promise<void>} fn
+ * @param {(ctx: { page: import('playwright-core').Page, t: import('node:test').TestContext, openPage: () => Promise<import('playwright-core').Page> }) => Promise<void>} fn
  * @param {{ timeout?: number, allowPageErrors?: boolean }} [options]
  */
 export function browserTest(name, fn, { timeout = 60_000, allowPageErrors = false } = {}) {
@@ -59,16 +62,22 @@ export function browserTest(name, fn, { timeout = 60_000, allowPageErrors = fals
     const pageErrors = [];
     const consoleErrors = [];
     let page;
-    try {
+    const pages = [];
+    const openPage = async () => {
       const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
-      page = await context.newPage();
-      page.setDefaultTimeout(actionTimeoutMs);
-      page.on('pageerror', (error) => pageErrors.push(error));
-      page.on('console', (message) => {
+      const opened = await context.newPage();
+      opened.setDefaultTimeout(actionTimeoutMs);
+      opened.on('pageerror', (error) => pageErrors.push(error));
+      opened.on('console', (message) => {
         if (message.type() === 'error') consoleErrors.push(message.text());
       });
+      pages.push(opened);
+      return opened;
+    };
+    try {
+      page = await openPage();
 
-      await fn({ page, t });
+      await fn({ page, t, openPage });
 
       if (!allowPageErrors) {
         assert.deepEqual(
@@ -78,7 +87,7 @@ export function browserTest(name, fn, { timeout = 60_000, allowPageErrors = fals
         );
       }
     } catch (error) {
-      if (page) await saveScreenshot(page, name);
+      for (const [i, opened] of pages.entries()) await saveScreenshot(opened, i === 0 ? name : `${name} page ${i + 1}`);
       if (consoleErrors.length > 0) t.diagnostic(`browser console errors:\n${consoleErrors.join('\n')}`);
       throw error;
     } finally {

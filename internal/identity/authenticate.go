@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -92,11 +91,4 @@ func (s *Service) UserByID(ctx context.Context, id uuid.UUID) (User, error) {
 		return u, apperr.Errorf(apperr.ENOTFOUND, "User not found.")
 	}
 	return u, err
-}
-
-// SessionStart is when a session began (for GET /me).
-func (s *Service) sessionStart(ctx context.Context, id uuid.UUID) time.Time {
-	var t time.Time
-	s.db.WithContext(ctx).Raw(`SELECT created_at FROM sessions WHERE id = ?`, id).Scan(&t)
-	return t
 }

@@ -184,9 +184,6 @@ func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Gran
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).Update("last_login_at", s.now()).Error; err != nil {
-			return err
-		}
 		ctx := audit.WithActor(ctx, audit.Actor{UserID: &u.ID, Label: u.Email, IP: ci.IP, RequestID: audit.ActorFrom(ctx).RequestID})
 		ev := audit.Event{Action: "auth.login", TargetType: "user", TargetID: u.ID.String()}
 		if ref != nil {
@@ -235,6 +232,11 @@ func (s *Service) startSession(ctx context.Context, tx *gorm.DB, u User, t *Tena
 	if err := tx.WithContext(ctx).Create(&sess).Error; err != nil {
 		return Grant{}, fmt.Errorf("create session: %w", err)
 	}
+	// Every new session is a sign-in: signup, login and invitation accept.
+	if err := tx.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).Update("last_login_at", now).Error; err != nil {
+		return Grant{}, err
+	}
+	u.LastLoginAt = &now
 	refresh, err := s.newRefreshToken(ctx, tx, sess.ID, now)
 	if err != nil {
 		return Grant{}, err

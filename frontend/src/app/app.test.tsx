@@ -2,21 +2,33 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
-import { jsonResponse, renderRoutes, stubFetch } from '@/testing/test-utils';
+import { grantFor, jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { navItems, unavailableHint } from './navigation';
 import { appRoutes } from './routes';
 
+const status = {
+  name: '1CloudAI Business Contacts',
+  version: 'dev',
+  environment: 'test',
+  database: 'ok',
+  time: '2026-11-28T20:00:00Z',
+};
+
+/** Signed out: the refresh cookie check answers 401. */
 function stubStatus() {
-  stubFetch(() =>
-    jsonResponse({
-      name: '1CloudAI Business Contacts',
-      version: 'dev',
-      environment: 'test',
-      database: 'ok',
-      time: '2026-11-28T20:00:00Z',
-    }),
-  );
+  return stubApi({ 'GET /status': () => jsonResponse(status) });
+}
+
+function me(permissions: string[]) {
+  const grant = grantFor();
+  return {
+    user: grant.user,
+    tenant: grant.tenant,
+    memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role: 'org_admin', status: 'active' }],
+    package: { code: 'free', name: 'Free' },
+    permissions,
+  };
 }
 
 describe('app shell', () => {
@@ -37,7 +49,7 @@ describe('app shell', () => {
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     expect(within(nav).getByRole('link', { name: 'Overview' })).toHaveAttribute('href', '/');
     const unshipped = navItems.filter((item) => !item.to).map((item) => item.label);
-    expect(unshipped).toEqual(['Search', 'Saved', 'Imports', 'Team', 'API keys', 'Integrations', 'Billing', 'Admin']);
+    expect(unshipped).toEqual(['Search', 'Saved', 'Imports', 'API keys', 'Integrations']);
     for (const label of unshipped) {
       const entry = within(nav).getByRole('button', { name: label });
       expect(entry).toHaveAttribute('aria-disabled', 'true');
@@ -49,7 +61,53 @@ describe('app shell', () => {
     expect(await screen.findByRole('tooltip')).toHaveTextContent('Arrives with API keys — not available yet');
   });
 
+  it('shows Team and Billing signed out, and hides the staff and org-admin pages', async () => {
+    stubStatus();
+    renderRoutes(appRoutes, { route: '/' });
+
+    expect(await screen.findByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/login');
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    expect(within(nav).getByRole('link', { name: 'Team' })).toHaveAttribute('href', '/team');
+    expect(within(nav).getByRole('link', { name: 'Billing' })).toHaveAttribute('href', '/billing');
+    expect(within(nav).queryByText('Audit log')).not.toBeInTheDocument();
+    expect(within(nav).queryByText('Admin')).not.toBeInTheDocument();
+  });
+
+  it('shows Audit log to org admins and Admin only to platform staff', async () => {
+    stubApi({
+      'GET /status': () => jsonResponse(status),
+      'POST /auth/refresh': () => jsonResponse(grantFor()),
+      'GET /me': () => jsonResponse(me(['members:read', 'members:manage', 'usage:read', 'audit:read'])),
+    });
+    renderRoutes(appRoutes, { route: '/' });
+
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    expect(await within(nav).findByRole('link', { name: 'Audit log' })).toHaveAttribute('href', '/audit');
+    expect(within(nav).queryByText('Admin')).not.toBeInTheDocument();
+    expect(await screen.findByTestId('current-tenant')).toHaveTextContent('Acme');
+  });
+
+  it('sends a signed-out visitor of a signed-in page to the login page with the way back', async () => {
+    stubStatus();
+    const { router } = renderRoutes(appRoutes, { route: '/team' });
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/login');
+    expect(router.state.location.search).toBe('?next=%2Fteam');
+  });
+
+  it('tells a user without the permission that the page is not theirs', async () => {
+    stubApi({
+      'POST /auth/refresh': () => jsonResponse(grantFor()),
+      'GET /me': () => jsonResponse(me(['members:read', 'usage:read'])),
+    });
+    renderRoutes(appRoutes, { route: '/audit' });
+
+    expect(await screen.findByTestId('forbidden')).toHaveTextContent('You do not have access to this page');
+  });
+
   it('shows the SPA 404 for an unknown client route, with a way home', async () => {
+    stubStatus();
     renderRoutes(appRoutes, { route: '/no/such/page' });
 
     expect(screen.getByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
@@ -59,6 +117,7 @@ describe('app shell', () => {
   });
 
   it('serves the terms and privacy pages without signing in', async () => {
+    stubStatus();
     const { router } = renderRoutes(appRoutes, { route: '/terms' });
     expect(await screen.findByRole('heading', { level: 1, name: 'Terms of Service' })).toBeInTheDocument();
 

@@ -4,6 +4,7 @@ import {
   IconFileImport,
   IconGauge,
   IconKey,
+  IconListDetails,
   IconPlugConnected,
   IconSearch,
   IconShieldLock,
@@ -11,11 +12,21 @@ import {
   type Icon,
 } from '@tabler/icons-react';
 
+import type { Permission } from '@/lib/auth/permissions';
+import type { SessionState } from '@/lib/auth/session';
+
 export type NavItem = {
   label: string;
   icon: Icon;
   /** The route it opens; a missing `to` means the feature has not shipped yet. */
   to?: string;
+  /** Signed in, the entry shows only with this permission from GET /me. */
+  permission?: Permission;
+  /**
+   * Signed out, whether the entry shows (it leads to the sign-in page). Entries for org admins or
+   * platform staff stay hidden until GET /me says the user may see them.
+   */
+  showSignedOut?: boolean;
 };
 
 /**
@@ -27,12 +38,24 @@ export const navItems: NavItem[] = [
   { label: 'Search', icon: IconSearch },
   { label: 'Saved', icon: IconBookmark },
   { label: 'Imports', icon: IconFileImport },
-  { label: 'Team', icon: IconUsers },
+  { label: 'Team', icon: IconUsers, to: '/team', permission: 'members:read', showSignedOut: true },
   { label: 'API keys', icon: IconKey },
   { label: 'Integrations', icon: IconPlugConnected },
-  { label: 'Billing', icon: IconCreditCard },
-  { label: 'Admin', icon: IconShieldLock },
+  { label: 'Billing', icon: IconCreditCard, to: '/billing', permission: 'usage:read', showSignedOut: true },
+  { label: 'Audit log', icon: IconListDetails, to: '/audit', permission: 'audit:read' },
+  { label: 'Admin', icon: IconShieldLock, to: '/admin', permission: 'platform:read' },
 ];
+
+/** Whether the entry shows for this session, given the permissions (null until GET /me answered). */
+export function isNavItemVisible(
+  item: NavItem,
+  session: SessionState,
+  has: ((permission: Permission) => boolean) | null,
+): boolean {
+  if (!item.permission) return true;
+  if (session.status !== 'signed-in' || has === null) return item.showSignedOut ?? false;
+  return has(item.permission);
+}
 
 export function unavailableHint(label: string): string {
   return `Arrives with ${label} — not available yet`;

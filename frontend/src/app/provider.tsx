@@ -11,12 +11,14 @@ type AppProviderProps = {
   children: ReactNode;
   /** Tests pass their own client; the app makes one for its lifetime. */
   queryClient?: QueryClient;
+  /** "test" turns Mantine's transitions and portals off, so dropdowns open at once in jsdom. */
+  mantineEnv?: 'default' | 'test';
 };
 
-export function AppProvider({ children, queryClient }: AppProviderProps) {
+export function AppProvider({ children, queryClient, mantineEnv = 'default' }: AppProviderProps) {
   const [client] = useState(() => queryClient ?? createQueryClient());
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} defaultColorScheme="light" env={mantineEnv}>
       <Notifications position="top-right" />
       <QueryClientProvider client={client}>{children}</QueryClientProvider>
     </MantineProvider>

@@ -1,13 +1,32 @@
-import type { RouteObject } from 'react-router-dom';
+import { Navigate, type RouteObject } from 'react-router-dom';
 
 import { AppLayout } from './layout/app-layout';
-import { OverviewRoute, PrivacyRoute, TermsRoute } from './routes/lazy-pages';
+import { RequireAuth, RequirePermission } from './routes/guards';
+import {
+  AcceptInvitationRoute,
+  AdminAuditRoute,
+  AdminLayoutRoute,
+  AdminOutboxRoute,
+  AdminPackagesRoute,
+  AdminTenantRoute,
+  AdminTenantsRoute,
+  AdminUsersRoute,
+  AuditLogRoute,
+  BillingRoute,
+  LoginRoute,
+  OverviewRoute,
+  PrivacyRoute,
+  SignupRoute,
+  TeamRoute,
+  TermsRoute,
+} from './routes/lazy-pages';
 import { NotFoundRoute } from './routes/not-found';
 import { RouteError } from './routes/route-error';
 
 /**
- * The SPA's route table. Everything here is public for now; signed-in pages will sit under an
- * auth guard route next to the public ones (terms and privacy stay reachable without login).
+ * The SPA's route table. Public pages (overview, terms, privacy, sign-in, sign-up, invitation
+ * accept) sit beside the signed-in ones under RequireAuth; pages for org admins or platform staff
+ * add RequirePermission with the permission GET /me must list.
  */
 export const appRoutes: RouteObject[] = [
   {
@@ -21,6 +40,44 @@ export const appRoutes: RouteObject[] = [
           { index: true, element: <OverviewRoute /> },
           { path: 'terms', element: <TermsRoute /> },
           { path: 'privacy', element: <PrivacyRoute /> },
+          { path: 'login', element: <LoginRoute /> },
+          { path: 'signup', element: <SignupRoute /> },
+          { path: 'invitations/accept', element: <AcceptInvitationRoute /> },
+          {
+            element: <RequireAuth />,
+            children: [
+              {
+                element: <RequirePermission permission="members:read" />,
+                children: [{ path: 'team', element: <TeamRoute /> }],
+              },
+              {
+                element: <RequirePermission permission="usage:read" />,
+                children: [{ path: 'billing', element: <BillingRoute /> }],
+              },
+              {
+                element: <RequirePermission permission="audit:read" />,
+                children: [{ path: 'audit', element: <AuditLogRoute /> }],
+              },
+              {
+                path: 'admin',
+                element: <RequirePermission permission="platform:read" />,
+                children: [
+                  {
+                    element: <AdminLayoutRoute />,
+                    children: [
+                      { index: true, element: <Navigate to="tenants" replace /> },
+                      { path: 'tenants', element: <AdminTenantsRoute /> },
+                      { path: 'tenants/:tenantId', element: <AdminTenantRoute /> },
+                      { path: 'users', element: <AdminUsersRoute /> },
+                      { path: 'packages', element: <AdminPackagesRoute /> },
+                      { path: 'audit', element: <AdminAuditRoute /> },
+                      { path: 'outbox', element: <AdminOutboxRoute /> },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

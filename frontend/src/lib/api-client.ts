@@ -26,6 +26,11 @@ export type UnauthorizedContext = {
   response: Response;
   /** Sends a request through the same fetch the client uses, bypassing the middleware. */
   fetch: (request: Request) => Promise<Response>;
+  /**
+   * A fresh copy of the request as it was sent, body included, to send again (for instance with a
+   * new `Authorization` header after a refresh).
+   */
+  replay: () => Request;
 };
 
 /**
@@ -53,21 +58,34 @@ export function onUnauthorized(handler: UnauthorizedHandler): () => void {
 // Resolved at call time, not at import time, so tests can stub globalThis.fetch.
 const callFetch = (request: Request): Promise<Response> => globalThis.fetch(request);
 
+// A copy of each request with a body, taken before fetch consumes it, so a 401 can be replayed.
+const sentCopies = new WeakMap<Request, Request>();
+
 const authMiddleware: Middleware = {
   async onRequest({ request }) {
     const token = await accessTokenProvider?.();
     if (token && !request.headers.has('Authorization')) {
       request.headers.set('Authorization', `Bearer ${token}`);
     }
+    if (request.body !== null) sentCopies.set(request, request.clone());
     return request;
   },
 };
+
+function replayOf(request: Request): () => Request {
+  return () => {
+    const copy = sentCopies.get(request);
+    // Bodiless requests (GET, DELETE) can be copied at any time.
+    return copy ? copy.clone() : new Request(request);
+  };
+}
 
 const problemMiddleware: Middleware = {
   async onResponse({ request, response }) {
     let final = response;
     if (final.status === 401 && unauthorizedHandler) {
-      final = (await unauthorizedHandler({ request, response: final, fetch: callFetch })) ?? final;
+      final =
+        (await unauthorizedHandler({ request, response: final, fetch: callFetch, replay: replayOf(request) })) ?? final;
     }
     if (!final.ok) {
       throw await ApiError.fromResponse(final);

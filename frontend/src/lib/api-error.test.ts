@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ApiError, clientErrorCodes, parseFieldErrors } from './api-error';
+import { ApiError, clientErrorCodes, formatWait, parseFieldErrors, parseRetryAfter } from './api-error';
 
 describe('ApiError.fromResponse', () => {
   it('reads every field of a problem+json body', async () => {
@@ -107,5 +107,33 @@ describe('ApiError.network', () => {
     expect(error.status).toBe(0);
     expect(error.code).toBe(clientErrorCodes.network);
     expect(error.cause).toBe(cause);
+  });
+});
+
+describe('Retry-After', () => {
+  it('is read from a 429 answer', async () => {
+    const response = new Response(JSON.stringify({ status: 429, title: 'Too Many Requests', code: 'rate_limited' }), {
+      status: 429,
+      headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '31' },
+    });
+    expect((await ApiError.fromResponse(response)).retryAfter).toBe(31);
+  });
+
+  it.each([
+    { value: null, want: undefined },
+    { value: '0', want: 1 },
+    { value: 'soon', want: undefined },
+  ])('parses $value', ({ value, want }) => {
+    expect(parseRetryAfter(value)).toBe(want);
+  });
+
+  it.each([
+    { seconds: 1, want: '1 second' },
+    { seconds: 45, want: '45 seconds' },
+    { seconds: 120, want: '2 minutes' },
+    { seconds: 7200, want: '2 hours' },
+    { seconds: 3 * 86400, want: '3 days' },
+  ])('says $seconds s as "$want"', ({ seconds, want }) => {
+    expect(formatWait(seconds)).toBe(want);
   });
 });

@@ -27,6 +27,8 @@ export type ApiErrorInit = {
   type?: string;
   instance?: string;
   fieldErrors?: Record<string, string>;
+  /** Seconds from the `Retry-After` header of a 429 (or 503), when the server sent one. */
+  retryAfter?: number;
   cause?: unknown;
 };
 
@@ -53,6 +55,8 @@ export class ApiError extends Error {
   readonly instance: string | undefined;
   /** Per-field messages from `errors[]`, keyed by the request field name (snake_case, as sent). */
   readonly fieldErrors: Record<string, string>;
+  /** Seconds to wait before trying again (`Retry-After`), for 429 answers. */
+  readonly retryAfter: number | undefined;
 
   constructor(init: ApiErrorInit) {
     super(init.detail ? `${init.title}: ${init.detail}` : init.title, { cause: init.cause });
@@ -64,6 +68,7 @@ export class ApiError extends Error {
     this.type = init.type;
     this.instance = init.instance;
     this.fieldErrors = init.fieldErrors ?? {};
+    this.retryAfter = init.retryAfter;
   }
 
   /** Reads a failed response. Never throws: an unreadable body still yields an ApiError. */
@@ -79,6 +84,7 @@ export class ApiError extends Error {
       status: response.status,
       statusText: response.statusText,
       requestId: response.headers.get(requestIdHeader) ?? undefined,
+      retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
     });
   }
 
@@ -88,7 +94,7 @@ export class ApiError extends Error {
    */
   static fromProblem(
     body: unknown,
-    fallback: { status: number; statusText?: string; requestId?: string },
+    fallback: { status: number; statusText?: string; requestId?: string; retryAfter?: number },
   ): ApiError {
     const problem = readProblem(body);
     const status = problem.status ?? fallback.status;
@@ -101,6 +107,7 @@ export class ApiError extends Error {
       type: problem.type,
       instance: problem.instance,
       fieldErrors: fieldErrorMap(problem.errors ?? []),
+      retryAfter: fallback.retryAfter,
     });
   }
 
@@ -118,6 +125,29 @@ export class ApiError extends Error {
   get isValidation(): boolean {
     return Object.keys(this.fieldErrors).length > 0;
   }
+}
+
+/**
+ * Reads `Retry-After`: delay-seconds or an HTTP date. Returns whole seconds (at least 1), or
+ * undefined when the header is missing or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Math.max(1, Number.parseInt(trimmed, 10));
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(1, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** "45 seconds", "3 minutes", "2 hours": how long a Retry-After asks to wait. */
+export function formatWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 90) return `${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  if (hours < 48) return `${hours} hours`;
+  return `${Math.ceil(hours / 24)} days`;
 }
 
 export function isApiError(error: unknown): error is ApiError {

@@ -3,8 +3,12 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
+import { resetSessionForTests } from '@/lib/auth/session';
+
 afterEach(() => {
   cleanup();
+  // Every test starts as a fresh page load: no token, no session check made yet.
+  resetSessionForTests();
 });
 
 // jsdom lacks the layout APIs Mantine reads; these stand-ins answer "no match, no size".
@@ -30,3 +34,10 @@ class ResizeObserverStub {
 window.ResizeObserver = ResizeObserverStub;
 
 window.HTMLElement.prototype.scrollIntoView = () => {};
+
+// Textarea autosize listens for web fonts loading; jsdom has no FontFaceSet.
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => {}, removeEventListener: () => {}, ready: Promise.resolve() },
+  });
+}

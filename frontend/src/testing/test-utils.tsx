@@ -27,7 +27,7 @@ export function renderWithProviders(ui: ReactElement, { route = '/', ...options 
 export function renderRoutes(routes: RouteObject[], { route = '/', ...options }: RenderWithProvidersOptions = {}) {
   const router = createMemoryRouter(routes, { initialEntries: [route] });
   const result = render(
-    <AppProvider queryClient={createTestQueryClient()}>
+    <AppProvider queryClient={createTestQueryClient()} mantineEnv="test">
       <RouterProvider router={router} />
     </AppProvider>,
     options,
@@ -60,4 +60,55 @@ export function stubFetch(handler: FetchHandler) {
   const mock = vi.fn<(input: Request) => Promise<Response>>(async (input) => handler(input));
   vi.stubGlobal('fetch', mock);
   return mock;
+}
+
+type ApiHandler = (request: Request, match: { path: string; url: URL }) => Response | Promise<Response>;
+
+/**
+ * Stubs fetch with a small router over the API: keys are "METHOD /path" relative to /api/v1, with
+ * `:param` segments (`'PATCH /tenant/members/:id'`). Unlisted requests answer 404 problem+json, and
+ * `POST /auth/refresh` answers 401 (no session) unless listed, so the app's session check settles.
+ */
+export function stubApi(routes: Record<string, ApiHandler>) {
+  const table = Object.entries(routes).map(([key, handler]) => {
+    const [method, pattern] = key.split(' ') as [string, string];
+    const regex = new RegExp(`^${pattern.replace(/:[^/]+/g, '[^/]+')}$`);
+    return { method, regex, handler };
+  });
+  return stubFetch((request) => {
+    const url = new URL(request.url);
+    const path = url.pathname.replace(/^\/api\/v1/, '');
+    const route = table.find((r) => r.method === request.method && r.regex.test(path));
+    if (route) return route.handler(request, { path, url });
+    if (request.method === 'POST' && path === '/auth/refresh') {
+      return problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized', type: 'unauthorized' });
+    }
+    return problemResponse({ status: 404, title: 'Not Found', code: 'not_found', detail: `No stub for ${request.method} ${path}` });
+  });
+}
+
+/** A TokenResponse for tests. */
+export function grantFor(
+  user: { id?: string; email?: string; name?: string; system_role?: 'user' | 'support' | 'system_admin' } = {},
+  tenant: { id: string; name: string; role: 'org_admin' | 'member' | 'viewer' } | null = {
+    id: 'tenant-1',
+    name: 'Acme',
+    role: 'org_admin',
+  },
+  accessToken = 'token-1',
+) {
+  return {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: 600,
+    user: {
+      id: user.id ?? 'user-1',
+      email: user.email ?? 'admin@acme.test',
+      name: user.name ?? 'Ada Admin',
+      system_role: user.system_role ?? 'user',
+      created_at: '2026-11-01T10:00:00Z',
+      last_login_at: null,
+    },
+    tenant: tenant ? { ...tenant, status: 'active' as const } : undefined,
+  };
 }

@@ -7,8 +7,13 @@ import { Link, NavLink as RouterNavLink, Outlet } from 'react-router-dom';
 import { Footer } from '@/components/layout/footer';
 import { PageLoader } from '@/components/layout/page-loader';
 import { productName } from '@/config/product';
+import { TenantSwitcher } from '@/features/auth/components/tenant-switcher';
+import { UserMenu } from '@/features/auth/components/user-menu';
+import { usePermissions } from '@/lib/auth/permissions';
+import { useSession } from '@/lib/auth/session';
 
-import { navItems, unavailableHint, type NavItem } from '../navigation';
+import { isNavItemVisible, navItems, unavailableHint, type NavItem } from '../navigation';
+import { useSessionSync } from '../session-sync';
 
 // Line the footer up with the main column: past the navbar on wide screens, full width on phones.
 const footerInsets = {
@@ -19,6 +24,12 @@ const footerInsets = {
 
 export function AppLayout() {
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
+  useSessionSync();
+  const session = useSession();
+  const permissions = usePermissions();
+  const visibleItems = navItems.filter((item) =>
+    isNavItemVisible(item, session, permissions.loaded ? permissions.has : null),
+  );
 
   return (
     <AppShell
@@ -45,19 +56,25 @@ export function AppLayout() {
               </Group>
             </Anchor>
           </Group>
-          {/* Swagger UI is served by the Go binary, outside the SPA: a plain link, not a route. */}
-          <Anchor href="/docs" size="sm" visibleFrom="xs">
-            <Group gap={4} wrap="nowrap">
-              API docs
-              <IconExternalLink size={14} aria-hidden />
-            </Group>
-          </Anchor>
+          <Group gap="md" wrap="nowrap">
+            <Box visibleFrom="sm">
+              <TenantSwitcher />
+            </Box>
+            {/* Swagger UI is served by the Go binary, outside the SPA: a plain link, not a route. */}
+            <Anchor href="/docs" size="sm" visibleFrom="xs">
+              <Group gap={4} wrap="nowrap">
+                API docs
+                <IconExternalLink size={14} aria-hidden />
+              </Group>
+            </Anchor>
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
 
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         <Stack gap={2}>
-          {navItems.map((item) => (
+          {visibleItems.map((item) => (
             <NavEntry key={item.label} item={item} onNavigate={closeNav} />
           ))}
         </Stack>
@@ -85,7 +102,7 @@ function NavEntry({ item, onNavigate }: { item: NavItem; onNavigate: () => void 
       <NavLink
         component={RouterNavLink}
         to={item.to}
-        end
+        end={item.to === '/'}
         label={item.label}
         leftSection={icon}
         onClick={onNavigate}

@@ -1,7 +1,7 @@
 import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 
-import { isApiError } from '@/lib/api-error';
+import { formatWait, isApiError } from '@/lib/api-error';
 
 type ApiErrorAlertProps = {
   error: unknown;
@@ -21,11 +21,17 @@ export function ApiErrorAlert({ error, onRetry }: ApiErrorAlertProps) {
       ? error.message
       : 'An unexpected error occurred.';
   const requestId = isApiError(error) ? error.requestId : undefined;
+  const retryAfter = isApiError(error) && error.status === 429 ? error.retryAfter : undefined;
 
   return (
     <Alert color="red" variant="light" title={title} icon={<IconAlertTriangle size={18} />} role="alert">
       <Stack gap="xs">
         {detail && <Text size="sm">{detail}</Text>}
+        {retryAfter !== undefined && (
+          <Text size="sm" fw={500} data-testid="retry-after">
+            Try again in {formatWait(retryAfter)}.
+          </Text>
+        )}
         {requestId && (
           <Text size="xs" c="dimmed">
             Request ID: <Code>{requestId}</Code>

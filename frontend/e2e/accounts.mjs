@@ -1,0 +1,75 @@
+// Helpers for browser tests that need accounts on the server under test. Not a test file itself
+// (node --test runs only *.test.mjs here).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+/** A short random suffix so every run creates new accounts on a shared database. */
+export function uniqueId() {
+  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+/** A password that passes the policy (10–128 characters, not a common one). */
+export function strongPassword() {
+  return `E2e-${randomBytes(9).toString('base64url')}-pw`;
+}
+
+/** frontend/e2e → ../../bin/contacts, the binary `make build` writes. */
+const contactsBinary = fileURLToPath(new URL('../../bin/contacts', import.meta.url));
+
+/**
+ * Creates a platform system admin through the CLI (`contacts admin create-user --system-admin`),
+ * on the database of the server under test (DATABASE_URL, as scripts/test.sh sets it).
+ */
+export function createSystemAdmin({ email, password }) {
+  if (!process.env.DATABASE_URL) {
+    throw new Error('DATABASE_URL must name the database of the server under test (scripts/test.sh sets it)');
+  }
+  return execFileSync(contactsBinary, ['admin', 'create-user', '--email', email, '--system-admin', '--password', password], {
+    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+/** Matches a form label exactly, with or without the required-field asterisk Mantine adds. */
+export function labelled(text) {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped}\\s*\\*?$`);
+}
+
+/** Signs up a new account and organization through /signup and waits until signed in. */
+export async function signUp(page, { email, password, name, organization }) {
+  await page.goto('/signup');
+  await page.getByRole('textbox', { name: 'Your name' }).fill(name);
+  await page.getByRole('textbox', { name: 'Work email' }).fill(email);
+  await page.getByLabel(labelled('Password')).fill(password);
+  await page.getByRole('textbox', { name: 'Organization name' }).fill(organization);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+/** Signs in through /login and waits until signed in. */
+export async function signIn(page, { email, password }) {
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByLabel(labelled('Password')).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+/** Picks `option` in the Mantine Select labelled `label`. */
+export async function selectOption(page, label, option) {
+  await page.getByRole('combobox', { name: label, exact: true }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** Waits for the API answer to `method path` (path relative to /api/v1, may be a RegExp). */
+export function apiResponse(page, method, path) {
+  return page.waitForResponse((response) => {
+    const request = response.request();
+    if (request.method() !== method) return false;
+    const pathname = new URL(response.url()).pathname.replace(/^\/api\/v1/, '');
+    return typeof path === 'string' ? pathname === path : path.test(pathname);
+  });
+}

@@ -1,0 +1,44 @@
+import { Alert, Stack } from '@mantine/core';
+import { Navigate, Outlet, useLocation } from 'react-router-dom';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PageLoader } from '@/components/layout/page-loader';
+import { useMe } from '@/lib/auth/get-me';
+import { usePermissions, type Permission } from '@/lib/auth/permissions';
+import { loginPath } from '@/lib/auth/redirect';
+import { useSession } from '@/lib/auth/session';
+
+/** Signed-in pages: waits for the session check, sends everyone else to /login?next=<here>. */
+export function RequireAuth() {
+  const session = useSession();
+  const location = useLocation();
+  if (session.status === 'loading') return <PageLoader />;
+  if (session.status === 'signed-out') {
+    return <Navigate to={loginPath(`${location.pathname}${location.search}`)} replace />;
+  }
+  return <Outlet />;
+}
+
+/**
+ * Pages that need a permission from GET /me (e.g. `audit:read`, `platform:read`). Only the UI is
+ * guarded here; the server refuses the calls anyway.
+ */
+export function RequirePermission({ permission }: { permission: Permission }) {
+  const me = useMe();
+  const permissions = usePermissions();
+  if (me.isError) return <ApiErrorAlert error={me.error} onRetry={() => void me.refetch()} />;
+  if (!permissions.loaded) return <PageLoader />;
+  if (!permissions.has(permission)) return <Forbidden />;
+  return <Outlet />;
+}
+
+function Forbidden() {
+  return (
+    <Stack py="xl" maw={640} data-testid="forbidden">
+      <Alert color="yellow" title="You do not have access to this page" role="alert">
+        Your role in this organization does not include it. Ask an organization admin, or switch to another
+        organization.
+      </Alert>
+    </Stack>
+  );
+}

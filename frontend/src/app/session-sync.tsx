@@ -1,0 +1,33 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+
+import { bootstrapSession, useSession, type SessionState } from '@/lib/auth/session';
+
+function sessionKey(session: SessionState): string | null {
+  if (session.status !== 'signed-in') return null;
+  return `${session.user.id}/${session.tenant?.id ?? '-'}`;
+}
+
+/**
+ * Starts the session check once per page load, and keeps the query cache honest: when the user or
+ * the tenant changes (switch, invitation accepted, a refresh that landed in another tenant) every
+ * cached query is reset and refetched; on sign-out the cache is cleared.
+ */
+export function useSessionSync(): void {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const previous = useRef<string | null>(null);
+  const key = sessionKey(session);
+
+  useEffect(() => {
+    void bootstrapSession();
+  }, []);
+
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = key;
+    if (before === null || before === key) return;
+    if (key === null) queryClient.clear();
+    else void queryClient.resetQueries();
+  }, [key, queryClient]);
+}

@@ -1,0 +1,25 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import type { components } from '@/api/schema';
+import { apiClient, unwrap } from '@/lib/api-client';
+
+import { listAdminPackagesQueryOptions, type Package } from './list-packages';
+
+export type PackageBody = components['schemas']['PackageRequest'];
+
+/** POST /api/v1/admin/packages: a new package with every limit. */
+export function createPackage(body: PackageBody): Promise<Package> {
+  return unwrap(apiClient.POST('/admin/packages', { body }));
+}
+
+export function useCreatePackage() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: createPackage,
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: listAdminPackagesQueryOptions().queryKey }),
+        queryClient.invalidateQueries({ queryKey: ['packages'] }),
+      ]),
+  });
+}

@@ -1,0 +1,26 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { apiClient, unwrap } from '@/lib/api-client';
+
+import type { PackageBody } from './create-package';
+import { listAdminPackagesQueryOptions, type Package } from './list-packages';
+
+/**
+ * PATCH /api/v1/admin/packages/{id}: only the fields sent change. `active: false` hides the package
+ * from new customers; tenants on it keep it.
+ */
+export function updatePackage({ id, body }: { id: string; body: PackageBody }): Promise<Package> {
+  return unwrap(apiClient.PATCH('/admin/packages/{id}', { params: { path: { id } }, body }));
+}
+
+export function useUpdatePackage() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: updatePackage,
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: listAdminPackagesQueryOptions().queryKey }),
+        queryClient.invalidateQueries({ queryKey: ['packages'] }),
+      ]),
+  });
+}

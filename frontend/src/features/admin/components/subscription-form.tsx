@@ -1,0 +1,124 @@
+import { Alert, Button, Group, Select, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent } from 'react';
+
+import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { formatNumber, formatStatus } from '@/lib/format';
+import { fieldError } from '@/lib/form-errors';
+
+import { useAdminPackages } from '../api/list-packages';
+import { useSetTenantSubscription, type SetSubscriptionBody } from '../api/set-tenant-subscription';
+
+type Status = SetSubscriptionBody['status'];
+const statuses: Status[] = ['active', 'trialing', 'past_due', 'canceled', 'incomplete'];
+const fields = ['package_code', 'status', 'current_period_end', 'reason'] as const;
+
+type SubscriptionFormProps = {
+  tenantId: string;
+  currentPackageCode: string;
+  currentStatus?: Status;
+};
+
+/**
+ * Manual subscription assignment (system admins): package, status, optional period end and a
+ * required reason, all audited. Besides verified Stripe events this is the only way a paid package
+ * is activated.
+ */
+export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }: SubscriptionFormProps) {
+  const packages = useAdminPackages();
+  const assign = useSetTenantSubscription();
+  const [packageCode, setPackageCode] = useState<string>(currentPackageCode);
+  const [status, setStatus] = useState<Status>(currentStatus ?? 'active');
+  const [periodEnd, setPeriodEnd] = useState('');
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | undefined>();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = reason.trim();
+    if (trimmed.length < 3) {
+      setReasonError('Say why (at least 3 characters): it goes into the audit log.');
+      return;
+    }
+    setReasonError(undefined);
+    assign.mutate(
+      {
+        id: tenantId,
+        package_code: packageCode,
+        status,
+        reason: trimmed,
+        // The whole chosen day is included: the period ends at its last second (UTC).
+        current_period_end: periodEnd ? `${periodEnd}T23:59:59Z` : undefined,
+      },
+      {
+        onSuccess: () => {
+          notifications.show({ color: 'green', message: 'Subscription assigned.' });
+          setReason('');
+        },
+      },
+    );
+  };
+
+  const options =
+    packages.data?.items.map((p) => ({
+      value: p.code,
+      label: `${p.name} (${p.code}) · ${formatNumber(p.max_users)} users${p.active ? '' : ' · inactive'}`,
+    })) ?? [];
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="Assign subscription">
+      <Stack gap="sm">
+        {packages.isError && (
+          <Alert color="red" variant="light">
+            Packages could not be loaded.
+          </Alert>
+        )}
+        <FormErrorAlert error={assign.error} fields={fields} />
+        <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+          <Select
+            label="Package"
+            required
+            data={options}
+            value={packageCode}
+            allowDeselect={false}
+            onChange={(value) => value && setPackageCode(value)}
+            error={fieldError(assign.error, 'package_code')}
+          />
+          <Select
+            label="Status"
+            required
+            data={statuses.map((s) => ({ value: s, label: formatStatus(s) }))}
+            value={status}
+            allowDeselect={false}
+            onChange={(value) => value && setStatus(value)}
+            error={fieldError(assign.error, 'status')}
+          />
+          <TextInput
+            label="Period ends"
+            description="Optional; the last day included"
+            type="date"
+            value={periodEnd}
+            onChange={(e) => setPeriodEnd(e.currentTarget.value)}
+            error={fieldError(assign.error, 'current_period_end')}
+          />
+        </SimpleGrid>
+        <Textarea
+          label="Reason"
+          description="Required; recorded in the audit log"
+          placeholder="Annual contract signed offline"
+          required
+          autosize
+          minRows={2}
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          error={reasonError ?? fieldError(assign.error, 'reason')}
+        />
+        <Group justify="flex-end">
+          <Button type="submit" loading={assign.isPending}>
+            Assign subscription
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,79 @@
+import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+
+import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { fieldError } from '@/lib/form-errors';
+
+import { useSetTenantStatus } from '../api/set-tenant-status';
+
+type TenantStatusModalProps = {
+  opened: boolean;
+  tenantId: string;
+  tenantName: string;
+  /** The status to set. */
+  target: 'active' | 'suspended';
+  onClose: () => void;
+};
+
+/** Suspends (with a reason) or reactivates a tenant; it takes effect on the tenant's next request. */
+export function TenantStatusModal({ opened, tenantId, tenantName, target, onClose }: TenantStatusModalProps) {
+  const setStatus = useSetTenantStatus();
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | undefined>();
+  const suspending = target === 'suspended';
+
+  const close = () => {
+    setReason('');
+    setReasonError(undefined);
+    setStatus.reset();
+    onClose();
+  };
+
+  const confirm = () => {
+    if (suspending && reason.trim().length < 3) {
+      setReasonError('Say why the tenant is suspended (at least 3 characters).');
+      return;
+    }
+    setStatus.mutate(
+      { id: tenantId, status: target, reason: reason.trim() || undefined },
+      {
+        onSuccess: () => {
+          notifications.show({ color: 'green', message: `${tenantName} is ${suspending ? 'suspended' : 'active again'}.` });
+          close();
+        },
+      },
+    );
+  };
+
+  return (
+    <Modal opened={opened} onClose={close} title={suspending ? `Suspend ${tenantName}` : `Reactivate ${tenantName}`}>
+      <Stack gap="sm">
+        <Text size="sm">
+          {suspending
+            ? 'Every member and API key of this tenant loses access on their next request, until it is reactivated.'
+            : 'Members and API keys of this tenant get their access back at once.'}
+        </Text>
+        <FormErrorAlert error={setStatus.error} fields={['reason']} />
+        <Textarea
+          label="Reason"
+          description={suspending ? 'Required; recorded in the audit log' : 'Optional; recorded in the audit log'}
+          required={suspending}
+          autosize
+          minRows={2}
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          error={reasonError ?? fieldError(setStatus.error, 'reason')}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={close}>
+            Cancel
+          </Button>
+          <Button color={suspending ? 'red' : 'green'} loading={setStatus.isPending} onClick={confirm}>
+            {suspending ? 'Suspend tenant' : 'Reactivate tenant'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,76 @@
+import { ActionIcon, Anchor, Badge, Card, Code, CopyButton, Group, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
+import { IconCheck, IconCopy } from '@tabler/icons-react';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { formatDateTime } from '@/lib/format';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { useOutbox, type OutboxMessage } from '../api/list-outbox';
+
+const urlPattern = /https?:\/\/[^\s<>"]+/g;
+
+/** /admin/outbox: development mail (no SMTP_URL), with its links ready to copy. */
+export function AdminOutboxRoute() {
+  useDocumentTitle('Outbox · Admin');
+  const outbox = useOutbox();
+
+  return (
+    <Stack gap="md">
+      <Text size="sm" c="dimmed">
+        The newest 100 outgoing mails. Without SMTP configured, this is where mail goes: copy invitation links from
+        here.
+      </Text>
+      {outbox.isPending ? (
+        <Skeleton height={200} aria-label="Loading outbox" />
+      ) : outbox.isError ? (
+        <ApiErrorAlert error={outbox.error} onRetry={() => void outbox.refetch()} />
+      ) : outbox.data.items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No mail yet.
+        </Text>
+      ) : (
+        outbox.data.items.map((message) => <OutboxCard key={message.id} message={message} />)
+      )}
+    </Stack>
+  );
+}
+
+function OutboxCard({ message }: { message: OutboxMessage }) {
+  const links = message.body.match(urlPattern) ?? [];
+  return (
+    <Card withBorder padding="sm" data-testid="outbox-message">
+      <Stack gap={6}>
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="sm" fw={600}>
+            {message.subject}
+          </Text>
+          <Badge variant="light" color={message.sent_at ? 'green' : 'gray'}>
+            {message.sent_at ? 'Sent' : 'Queued'}
+          </Badge>
+        </Group>
+        <Text size="xs" c="dimmed">
+          To {message.to} · {formatDateTime(message.created_at)}
+        </Text>
+        <Code block fz="xs" style={{ whiteSpace: 'pre-wrap' }}>
+          {message.body}
+        </Code>
+        {links.map((link) => (
+          <Group key={link} gap="xs" wrap="nowrap">
+            <Anchor href={link} size="xs" style={{ wordBreak: 'break-all' }} target="_blank" rel="noreferrer">
+              {link}
+            </Anchor>
+            <CopyButton value={link}>
+              {({ copied, copy }) => (
+                <Tooltip label={copied ? 'Copied' : 'Copy link'}>
+                  <ActionIcon variant="subtle" size="sm" onClick={copy} aria-label="Copy link">
+                    {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
+                  </ActionIcon>
+                </Tooltip>
+              )}
+            </CopyButton>
+          </Group>
+        ))}
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,135 @@
+import { Badge, Button, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { isApiError } from '@/lib/api-error';
+import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { useAdminPackages, type Package } from '../api/list-packages';
+import { useUpdatePackage } from '../api/update-package';
+import { PackageEditorModal } from '../components/package-editor-modal';
+import { useCanWrite } from '../use-can-write';
+
+type Editing = { pkg: Package | null } | null;
+
+/** /admin/packages: every package with its limits; system admins create, edit and (de)activate. */
+export function AdminPackagesRoute() {
+  useDocumentTitle('Packages · Admin');
+  const canWrite = useCanWrite();
+  const packages = useAdminPackages();
+  const update = useUpdatePackage();
+  const [editing, setEditing] = useState<Editing>(null);
+
+  const toggleActive = (pkg: Package) =>
+    update.mutate(
+      { id: pkg.id, body: { active: !pkg.active } },
+      {
+        onSuccess: (saved) =>
+          notifications.show({ color: 'green', message: `${saved.name} is ${saved.active ? 'active' : 'inactive'}.` }),
+        onError: (error) =>
+          notifications.show({
+            color: 'red',
+            title: 'Not changed',
+            message: isApiError(error) ? error.detail || error.title : String(error),
+          }),
+      },
+    );
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          Inactive packages are hidden from new customers; tenants on them keep them.
+        </Text>
+        {canWrite && (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing({ pkg: null })}>
+            New package
+          </Button>
+        )}
+      </Group>
+      {packages.isPending ? (
+        <Skeleton height={200} aria-label="Loading packages" />
+      ) : packages.isError ? (
+        <ApiErrorAlert error={packages.error} onRetry={() => void packages.refetch()} />
+      ) : (
+        <Table.ScrollContainer minWidth={1000}>
+          <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="admin-packages-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Package</Table.Th>
+                <Table.Th>Price</Table.Th>
+                <Table.Th>Users</Table.Th>
+                <Table.Th>Searches / mo</Table.Th>
+                <Table.Th>Per query</Table.Th>
+                <Table.Th>API</Table.Th>
+                <Table.Th>Import rows / mo</Table.Th>
+                <Table.Th>CRM pushes / mo</Table.Th>
+                <Table.Th>Jobs</Table.Th>
+                <Table.Th>File size</Table.Th>
+                <Table.Th>Status</Table.Th>
+                {canWrite && <Table.Th aria-label="Actions" />}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {packages.data.items.map((pkg) => (
+                <Table.Tr key={pkg.id} data-testid="admin-package-row" data-code={pkg.code}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {pkg.name}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {pkg.code}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{formatPrice(pkg.price_cents, pkg.currency)}</Table.Td>
+                  <Table.Td>{formatNumber(pkg.max_users)}</Table.Td>
+                  <Table.Td>{formatNumber(pkg.searches_per_month)}</Table.Td>
+                  <Table.Td>{formatNumber(pkg.max_contacts_per_query)}</Table.Td>
+                  <Table.Td>{pkg.api_access ? `${formatNumber(pkg.api_requests_per_minute)}/min` : 'No'}</Table.Td>
+                  <Table.Td>{formatNumber(pkg.import_rows_per_month)}</Table.Td>
+                  <Table.Td>{formatNumber(pkg.crm_pushes_per_month)}</Table.Td>
+                  <Table.Td>{formatNumber(pkg.max_concurrent_jobs)}</Table.Td>
+                  <Table.Td>{formatBytes(pkg.max_import_file_bytes)}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={pkg.active ? 'green' : 'gray'}>
+                      {pkg.active ? 'Active' : 'Inactive'}
+                    </Badge>
+                  </Table.Td>
+                  {canWrite && (
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <Button size="xs" variant="subtle" onClick={() => setEditing({ pkg })} aria-label={`Edit ${pkg.name}`}>
+                          Edit
+                        </Button>
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color={pkg.active ? 'red' : 'green'}
+                          loading={update.isPending && update.variables?.id === pkg.id}
+                          onClick={() => toggleActive(pkg)}
+                        >
+                          {pkg.active ? 'Deactivate' : 'Activate'}
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {editing && (
+        <PackageEditorModal
+          key={editing.pkg?.id ?? 'new'}
+          opened
+          pkg={editing.pkg}
+          onClose={() => setEditing(null)}
+        />
+      )}
+    </Stack>
+  );
+}

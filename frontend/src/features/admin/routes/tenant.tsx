@@ -1,0 +1,167 @@
+import { Alert, Anchor, Badge, Button, Card, DataList, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { IconArrowLeft } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PlanLimits } from '@/components/usage/plan-limits';
+import { UsageMeters } from '@/components/usage/usage-meters';
+import { formatDate, formatDateTime, formatRole, formatStatus } from '@/lib/format';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { useTenant, type AdminTenantDetail } from '../api/get-tenant';
+import { SubscriptionForm } from '../components/subscription-form';
+import { TenantStatusModal } from '../components/tenant-status-modal';
+import { useCanWrite } from '../use-can-write';
+
+/** /admin/tenants/:tenantId: usage, members, suspension and manual subscription assignment. */
+export function AdminTenantRoute() {
+  const { tenantId = '' } = useParams();
+  const tenant = useTenant(tenantId);
+  useDocumentTitle(tenant.data ? `${tenant.data.tenant.name} · Admin` : 'Tenant · Admin');
+
+  return (
+    <Stack gap="md">
+      <Anchor component={Link} to="/admin/tenants" size="sm">
+        <Group gap={4}>
+          <IconArrowLeft size={14} aria-hidden /> All tenants
+        </Group>
+      </Anchor>
+      {tenant.isPending ? (
+        <Skeleton height={300} aria-label="Loading tenant" />
+      ) : tenant.isError ? (
+        <ApiErrorAlert error={tenant.error} onRetry={() => void tenant.refetch()} />
+      ) : (
+        <TenantDetail detail={tenant.data} />
+      )}
+    </Stack>
+  );
+}
+
+function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
+  const canWrite = useCanWrite();
+  const [statusModal, setStatusModal] = useState(false);
+  const { tenant, usage } = detail;
+  const suspended = tenant.status === 'suspended';
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-start">
+        <Stack gap={4}>
+          <Group gap="sm">
+            <Title order={2} size="h3" data-testid="admin-tenant-name">
+              {tenant.name}
+            </Title>
+            <Badge color={suspended ? 'red' : 'green'} variant="light" data-testid="admin-tenant-status">
+              {formatStatus(tenant.status)}
+            </Badge>
+          </Group>
+          <Text size="xs" c="dimmed">
+            {tenant.id} · created {formatDate(tenant.created_at)} · region {tenant.default_region}
+          </Text>
+        </Stack>
+        {canWrite && (
+          <Button variant="light" color={suspended ? 'green' : 'red'} onClick={() => setStatusModal(true)}>
+            {suspended ? 'Reactivate' : 'Suspend'}
+          </Button>
+        )}
+      </Group>
+      {suspended && (
+        <Alert color="red" variant="light" title="Suspended">
+          {detail.suspended_reason || 'No reason recorded.'}
+        </Alert>
+      )}
+
+      <Card withBorder padding="md">
+        <Stack gap="md">
+          <Group justify="space-between">
+            <Title order={3} size="h4">
+              Package and usage
+            </Title>
+            <Group gap="xs">
+              <Badge variant="filled" data-testid="admin-tenant-package">
+                {usage.package.name}
+              </Badge>
+              {usage.subscription && (
+                <Badge variant="light">
+                  {formatStatus(usage.subscription.status)} · {usage.subscription.source}
+                </Badge>
+              )}
+            </Group>
+          </Group>
+          {usage.downgraded && (
+            <Alert color="orange" variant="light">
+              The subscription is not in force ({usage.reason}); Free limits apply.
+            </Alert>
+          )}
+          {usage.subscription?.current_period_end && (
+            <DataList size="sm" labelWidth="160px">
+              <DataList.Item>
+                <DataList.ItemLabel>Period ends</DataList.ItemLabel>
+                <DataList.ItemValue>{formatDate(usage.subscription.current_period_end)}</DataList.ItemValue>
+              </DataList.Item>
+            </DataList>
+          )}
+          <UsageMeters usage={usage} />
+          <PlanLimits pkg={usage.package} />
+        </Stack>
+      </Card>
+
+      {canWrite && (
+        <Card withBorder padding="md">
+          <Stack gap="sm">
+            <Title order={3} size="h4">
+              Assign a subscription
+            </Title>
+            <SubscriptionForm
+              key={`${usage.package.code}/${usage.subscription?.status ?? ''}`}
+              tenantId={tenant.id}
+              currentPackageCode={usage.package.code}
+              currentStatus={usage.subscription?.status}
+            />
+          </Stack>
+        </Card>
+      )}
+
+      <Card withBorder padding="md">
+        <Stack gap="sm">
+          <Title order={3} size="h4">
+            Members
+          </Title>
+          <Table.ScrollContainer minWidth={600}>
+            <Table fz="sm" verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Email</Table.Th>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Joined</Table.Th>
+                  <Table.Th>Last sign-in</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {detail.members.map((m) => (
+                  <Table.Tr key={m.user_id}>
+                    <Table.Td>{m.email}</Table.Td>
+                    <Table.Td>{m.name || '—'}</Table.Td>
+                    <Table.Td>{formatRole(m.role)}</Table.Td>
+                    <Table.Td>{formatDate(m.joined_at)}</Table.Td>
+                    <Table.Td>{m.last_login_at ? formatDateTime(m.last_login_at) : 'Never'}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Stack>
+      </Card>
+
+      <TenantStatusModal
+        opened={statusModal}
+        tenantId={tenant.id}
+        tenantName={tenant.name}
+        target={suspended ? 'active' : 'suspended'}
+        onClose={() => setStatusModal(false)}
+      />
+    </Stack>
+  );
+}

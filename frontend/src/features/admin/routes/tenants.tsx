@@ -1,0 +1,110 @@
+import { Anchor, Badge, Button, Center, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import { IconSearch } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { formatDate, formatNumber, formatStatus } from '@/lib/format';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { useTenants, type TenantFilter } from '../api/list-tenants';
+
+const statusOptions = [
+  { value: '', label: 'Any status' },
+  { value: 'active', label: 'Active' },
+  { value: 'suspended', label: 'Suspended' },
+];
+
+/** /admin/tenants: search by name, member email or id; filter by status; cursor paging. */
+export function AdminTenantsRoute() {
+  useDocumentTitle('Tenants · Admin');
+  const [query, setQuery] = useState('');
+  const [filter, setFilter] = useState<TenantFilter>({ q: '', status: '' });
+  const tenants = useTenants(filter);
+  const items = tenants.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setFilter((f) => ({ ...f, q: query.trim() }));
+  };
+
+  return (
+    <Stack gap="md">
+      <form onSubmit={submit} aria-label="Search tenants">
+        <Group align="flex-end" gap="sm">
+          <TextInput
+            label="Search"
+            placeholder="Name, member email or tenant id"
+            w={320}
+            value={query}
+            onChange={(e) => setQuery(e.currentTarget.value)}
+          />
+          <Select
+            label="Status"
+            w={160}
+            data={statusOptions}
+            value={filter.status ?? ''}
+            allowDeselect={false}
+            onChange={(value) => setFilter((f) => ({ ...f, status: (value ?? '') as TenantFilter['status'] }))}
+          />
+          <Button type="submit" variant="light" leftSection={<IconSearch size={16} aria-hidden />}>
+            Search
+          </Button>
+        </Group>
+      </form>
+      {tenants.isPending ? (
+        <Skeleton height={200} aria-label="Loading tenants" />
+      ) : tenants.isError ? (
+        <ApiErrorAlert error={tenants.error} onRetry={() => void tenants.refetch()} />
+      ) : items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No tenants match.
+        </Text>
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={760}>
+            <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="tenants-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Package</Table.Th>
+                  <Table.Th>Subscription</Table.Th>
+                  <Table.Th>Members</Table.Th>
+                  <Table.Th>Created</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((tenant) => (
+                  <Table.Tr key={tenant.id} data-testid="tenant-row">
+                    <Table.Td>
+                      <Anchor component={Link} to={`/admin/tenants/${tenant.id}`} size="sm">
+                        {tenant.name}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={tenant.status === 'active' ? 'green' : 'red'}>
+                        {formatStatus(tenant.status)}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>{tenant.package_code}</Table.Td>
+                    <Table.Td>{tenant.subscription_status ? formatStatus(tenant.subscription_status) : '—'}</Table.Td>
+                    <Table.Td>{formatNumber(tenant.members)}</Table.Td>
+                    <Table.Td>{formatDate(tenant.created_at)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {tenants.hasNextPage && (
+            <Center>
+              <Button variant="default" loading={tenants.isFetchingNextPage} onClick={() => void tenants.fetchNextPage()}>
+                Load more
+              </Button>
+            </Center>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}

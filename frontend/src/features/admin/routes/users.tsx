@@ -1,0 +1,141 @@
+import { Badge, Button, Center, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconSearch } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { isApiError } from '@/lib/api-error';
+import { useSession } from '@/lib/auth/session';
+import { formatDate, formatDateTime, formatRole } from '@/lib/format';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { useUsers, type AdminUser } from '../api/list-users';
+import { useSetUserSystemRole, type SystemRole } from '../api/set-user-system-role';
+import { useCanWrite } from '../use-can-write';
+
+const systemRoles: { value: SystemRole; label: string }[] = [
+  { value: 'user', label: 'User' },
+  { value: 'support', label: 'Support' },
+  { value: 'system_admin', label: 'System admin' },
+];
+
+/** /admin/users: search accounts; system admins change a user's system role. */
+export function AdminUsersRoute() {
+  useDocumentTitle('Users · Admin');
+  const [draft, setDraft] = useState('');
+  const [q, setQ] = useState('');
+  const users = useUsers(q);
+  const items = users.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setQ(draft.trim());
+  };
+
+  return (
+    <Stack gap="md">
+      <form onSubmit={submit} aria-label="Search users">
+        <Group align="flex-end" gap="sm">
+          <TextInput
+            label="Search"
+            placeholder="Email or name"
+            w={320}
+            value={draft}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+          />
+          <Button type="submit" variant="light" leftSection={<IconSearch size={16} aria-hidden />}>
+            Search
+          </Button>
+        </Group>
+      </form>
+      {users.isPending ? (
+        <Skeleton height={200} aria-label="Loading users" />
+      ) : users.isError ? (
+        <ApiErrorAlert error={users.error} onRetry={() => void users.refetch()} />
+      ) : items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No users match.
+        </Text>
+      ) : (
+        <>
+          <UsersTable users={items} />
+          {users.hasNextPage && (
+            <Center>
+              <Button variant="default" loading={users.isFetchingNextPage} onClick={() => void users.fetchNextPage()}>
+                Load more
+              </Button>
+            </Center>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
+
+function UsersTable({ users }: { users: AdminUser[] }) {
+  const canWrite = useCanWrite();
+  const session = useSession();
+  const setRole = useSetUserSystemRole();
+  const selfId = session.status === 'signed-in' ? session.user.id : undefined;
+
+  const change = (user: AdminUser, systemRole: SystemRole) => {
+    if (systemRole === user.system_role) return;
+    setRole.mutate(
+      { id: user.id, systemRole },
+      {
+        onSuccess: (updated) =>
+          notifications.show({ color: 'green', message: `${updated.email} is now ${formatRole(updated.system_role)}.` }),
+        onError: (error) =>
+          notifications.show({
+            color: 'red',
+            title: 'System role not changed',
+            message: isApiError(error) ? error.detail || error.title : String(error),
+          }),
+      },
+    );
+  };
+
+  return (
+    <Table.ScrollContainer minWidth={720}>
+      <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="users-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Email</Table.Th>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>System role</Table.Th>
+            <Table.Th>Created</Table.Th>
+            <Table.Th>Last sign-in</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {users.map((user) => (
+            <Table.Tr key={user.id} data-testid="user-row">
+              <Table.Td>{user.email}</Table.Td>
+              <Table.Td>{user.name || '—'}</Table.Td>
+              <Table.Td>
+                {canWrite && user.id !== selfId ? (
+                  <Select
+                    aria-label={`System role of ${user.email}`}
+                    size="xs"
+                    w={160}
+                    data={systemRoles}
+                    value={user.system_role}
+                    allowDeselect={false}
+                    disabled={setRole.isPending && setRole.variables?.id === user.id}
+                    onChange={(value) => value && change(user, value)}
+                  />
+                ) : (
+                  <Badge variant="light" color={user.system_role === 'user' ? 'gray' : 'violet'}>
+                    {formatRole(user.system_role)}
+                  </Badge>
+                )}
+              </Table.Td>
+              <Table.Td>{formatDate(user.created_at)}</Table.Td>
+              <Table.Td>{user.last_login_at ? formatDateTime(user.last_login_at) : 'Never'}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

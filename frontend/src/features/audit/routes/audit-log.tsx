@@ -1,0 +1,79 @@
+import { Button, Center, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { IconSearch } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+
+import { AuditEventsTable } from '@/components/audit/audit-events-table';
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PageHeader } from '@/components/layout/page-header';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { useAuditEvents } from '../api/list-audit-events';
+
+/** /audit: the organization's audit log (org admins), filterable by action, newest first. */
+export function AuditLogRoute() {
+  useDocumentTitle('Audit log');
+  const [draft, setDraft] = useState('');
+  const [action, setAction] = useState('');
+  const events = useAuditEvents({ action });
+  const items = events.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setAction(draft.trim());
+  };
+
+  return (
+    <Stack gap="md" maw={1200}>
+      <PageHeader
+        title="Audit log"
+        description="Sign-ins, invitations, role changes, removals and package changes in this organization."
+      />
+      <form onSubmit={submit} aria-label="Filter the audit log">
+        <Group align="flex-end" gap="sm">
+          <TextInput
+            label="Action"
+            description="Exact, or a prefix ending in * (member.*, auth.*)"
+            placeholder="member.*"
+            w={280}
+            value={draft}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+          />
+          <Button type="submit" variant="light" leftSection={<IconSearch size={16} aria-hidden />}>
+            Filter
+          </Button>
+          {action && (
+            <Button
+              variant="subtle"
+              onClick={() => {
+                setDraft('');
+                setAction('');
+              }}
+            >
+              Clear
+            </Button>
+          )}
+        </Group>
+      </form>
+      {events.isPending ? (
+        <Skeleton height={200} aria-label="Loading audit events" />
+      ) : events.isError ? (
+        <ApiErrorAlert error={events.error} onRetry={() => void events.refetch()} />
+      ) : items.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No events{action ? ` match ${action}` : ''}.
+        </Text>
+      ) : (
+        <>
+          <AuditEventsTable events={items} />
+          {events.hasNextPage && (
+            <Center>
+              <Button variant="default" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+                Load more
+              </Button>
+            </Center>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}

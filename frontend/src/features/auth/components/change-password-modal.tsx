@@ -1,0 +1,77 @@
+import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent } from 'react';
+
+import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { fieldError } from '@/lib/form-errors';
+
+import { useChangePassword } from '../api/change-password';
+import { passwordHint } from './password-hint';
+
+const fields = ['current_password', 'new_password'] as const;
+
+type ChangePasswordModalProps = { opened: boolean; onClose: () => void };
+
+export function ChangePasswordModal({ opened, onClose }: ChangePasswordModalProps) {
+  const change = useChangePassword();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+
+  const close = () => {
+    setCurrent('');
+    setNext('');
+    change.reset();
+    onClose();
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    change.mutate(
+      { current_password: current, new_password: next },
+      {
+        onSuccess: () => {
+          notifications.show({ color: 'green', message: 'Password changed. Your other sessions were signed out.' });
+          close();
+        },
+      },
+    );
+  };
+
+  return (
+    <Modal opened={opened} onClose={close} title="Change password">
+      <form onSubmit={submit} noValidate aria-label="Change password">
+        <Stack gap="sm">
+          <FormErrorAlert error={change.error} fields={fields} />
+          <PasswordInput
+            label="Current password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.currentTarget.value)}
+            error={fieldError(change.error, 'current_password')}
+          />
+          <PasswordInput
+            label="New password"
+            autoComplete="new-password"
+            required
+            description={passwordHint}
+            value={next}
+            onChange={(e) => setNext(e.currentTarget.value)}
+            error={fieldError(change.error, 'new_password')}
+          />
+          <Text size="xs" c="dimmed">
+            Other browsers where you are signed in will be signed out.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={change.isPending}>
+              Change password
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

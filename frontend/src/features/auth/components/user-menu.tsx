@@ -1,0 +1,64 @@
+import { Avatar, Button, Menu, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconKey, IconLogout } from '@tabler/icons-react';
+import { Link, useNavigate } from 'react-router-dom';
+
+import { useSession } from '@/lib/auth/session';
+import { formatRole } from '@/lib/format';
+
+import { useLogout } from '../api/logout';
+import { ChangePasswordModal } from './change-password-modal';
+
+/** Signed in: the account menu (email, change password, sign out). Signed out: a sign-in link. */
+export function UserMenu() {
+  const session = useSession();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const [passwordOpened, passwordModal] = useDisclosure(false);
+
+  if (session.status === 'loading') return null;
+  if (session.status === 'signed-out') {
+    return (
+      <Button component={Link} to="/login" size="xs" variant="light">
+        Sign in
+      </Button>
+    );
+  }
+
+  const { user } = session;
+  const initials = (user.name || user.email).slice(0, 2).toUpperCase();
+
+  return (
+    <>
+      <Menu position="bottom-end" width={260} withinPortal>
+        <Menu.Target>
+          <UnstyledButton aria-label="Account menu" data-testid="user-menu">
+            <Avatar size={30} radius="xl" color="blue">
+              {initials}
+            </Avatar>
+          </UnstyledButton>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Label>
+            <Text size="sm" fw={500} c="var(--mantine-color-text)" data-testid="user-email">
+              {user.email}
+            </Text>
+            {user.name && <Text size="xs">{user.name}</Text>}
+            {user.system_role !== 'user' && <Text size="xs">{formatRole(user.system_role)}</Text>}
+          </Menu.Label>
+          <Menu.Divider />
+          <Menu.Item leftSection={<IconKey size={16} aria-hidden />} onClick={passwordModal.open}>
+            Change password
+          </Menu.Item>
+          <Menu.Item
+            leftSection={<IconLogout size={16} aria-hidden />}
+            onClick={() => logout.mutate(undefined, { onSettled: () => void navigate('/login') })}
+          >
+            Sign out
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      <ChangePasswordModal opened={passwordOpened} onClose={passwordModal.close} />
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+
+import { getSession, installAuth } from '@/lib/auth/session';
+import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
+
+import { AcceptInvitationRoute } from './accept-invitation';
+
+const preview = {
+  tenant_name: 'Acme',
+  email: 'new@acme.test',
+  role: 'member',
+  expires_at: '2026-12-05T10:00:00Z',
+  account_exists: false,
+};
+
+function render(route: string) {
+  return renderRoutes(
+    [
+      { path: '/invitations/accept', element: <AcceptInvitationRoute /> },
+      { path: '/', element: <h1>Home</h1> },
+    ],
+    { route },
+  );
+}
+
+describe('AcceptInvitationRoute', () => {
+  it('reads the token from the fragment, sends it only in bodies, and signs the new account in', async () => {
+    installAuth();
+    const bodies: { path: string; body: unknown }[] = [];
+    const fetchMock = stubApi({
+      'POST /invitations/lookup': async (request) => {
+        bodies.push({ path: '/invitations/lookup', body: await request.json() });
+        return jsonResponse(preview);
+      },
+      'POST /invitations/accept': async (request) => {
+        bodies.push({ path: '/invitations/accept', body: await request.json() });
+        return jsonResponse(grantFor({ email: 'new@acme.test' }, { id: 'tenant-1', name: 'Acme', role: 'member' }));
+      },
+    });
+    const { router } = render('/invitations/accept#token=tok-123');
+
+    expect(await screen.findByTestId('invitation-tenant')).toHaveTextContent('Acme');
+    expect(screen.getByTestId('invitation-email')).toHaveTextContent('new@acme.test');
+    expect(screen.getByTestId('invitation-role')).toHaveTextContent('Member');
+    await userEvent.type(screen.getByRole('textbox', { name: 'Your name' }), 'Nina New');
+    await userEvent.type(screen.getByLabelText(/^Choose a password/), 'a-long-unique-passphrase');
+    await userEvent.click(screen.getByRole('button', { name: 'Create account and join' }));
+
+    expect(await screen.findByRole('heading', { name: 'Home' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/');
+    expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'new@acme.test' } });
+    expect(bodies).toEqual([
+      { path: '/invitations/lookup', body: { token: 'tok-123' } },
+      { path: '/invitations/accept', body: { token: 'tok-123', name: 'Nina New', password: 'a-long-unique-passphrase' } },
+    ]);
+    for (const [request] of fetchMock.mock.calls) expect(request.url).not.toContain('tok-123');
+  });
+
+  it('asks an existing account only for its password', async () => {
+    stubApi({ 'POST /invitations/lookup': () => jsonResponse({ ...preview, account_exists: true }) });
+    render('/invitations/accept#token=tok-123');
+
+    expect(await screen.findByText('new@acme.test already has an account: enter its password to join.')).toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'Your name' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Join' })).toBeInTheDocument();
+  });
+
+  it('explains a used or expired link', async () => {
+    stubApi({
+      'POST /invitations/lookup': () =>
+        problemResponse({ status: 404, title: 'Not Found', code: 'not_found', detail: 'This invitation link is invalid, used, revoked or expired; ask for a new one.' }),
+    });
+    render('/invitations/accept#token=used');
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('This invitation cannot be used');
+  });
+
+  it('says so when the link has no token, without asking the server', async () => {
+    const fetchMock = stubApi({});
+    render('/invitations/accept');
+
+    expect(await screen.findByText('This link is incomplete')).toBeInTheDocument();
+    await vi.waitFor(() => expect(fetchMock).not.toHaveBeenCalled());
+  });
+});

@@ -1,0 +1,138 @@
+import { Alert, Button, Card, DataList, Loader, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { isApiError } from '@/lib/api-error';
+import { useSession } from '@/lib/auth/session';
+import { formatDate, formatRole } from '@/lib/format';
+import { fieldError } from '@/lib/form-errors';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { useAcceptInvitation } from '../api/accept-invitation';
+import { useInvitationLookup, type InvitationPreview } from '../api/lookup-invitation';
+import { passwordHint } from '../components/password-hint';
+import { tokenFromHash } from '../invitation-token';
+
+/** /invitations/accept#token=...: shows the invitation, then joins (signing up if needed). */
+export function AcceptInvitationRoute() {
+  useDocumentTitle('Accept invitation');
+  const { hash } = useLocation();
+  const token = tokenFromHash(hash);
+  const lookup = useInvitationLookup(token);
+
+  return (
+    <Stack maw={480} mx="auto" py="xl" gap="md">
+      <Title order={1} size="h3">
+        Accept invitation
+      </Title>
+      {!token ? (
+        <Alert color="red" title="This link is incomplete">
+          The invitation link has no token. Open the full link from the invitation email, or ask your
+          administrator for a new one.
+        </Alert>
+      ) : lookup.isPending ? (
+        <Loader size="sm" aria-label="Loading invitation" />
+      ) : lookup.isError ? (
+        isApiError(lookup.error) && lookup.error.status === 404 ? (
+          <Alert color="red" title="This invitation cannot be used" role="alert">
+            {lookup.error.detail || 'The link is invalid, used, revoked or expired.'} Ask your administrator for a new
+            invitation.
+          </Alert>
+        ) : (
+          <ApiErrorAlert error={lookup.error} onRetry={() => void lookup.refetch()} />
+        )
+      ) : (
+        <AcceptForm token={token} invitation={lookup.data} />
+      )}
+    </Stack>
+  );
+}
+
+const fields = ['name', 'password'] as const;
+
+function AcceptForm({ token, invitation }: { token: string; invitation: InvitationPreview }) {
+  const accept = useAcceptInvitation();
+  const navigate = useNavigate();
+  const session = useSession();
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const existing = invitation.account_exists;
+  const signedInAsOther = session.status === 'signed-in' && session.user.email !== invitation.email;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    accept.mutate(
+      { token, password, name: existing ? undefined : name.trim() || undefined },
+      { onSuccess: () => void navigate('/', { replace: true }) },
+    );
+  };
+
+  return (
+    <Card withBorder padding="lg">
+      <Stack gap="md">
+        <Text size="sm">
+          You are invited to join <b>{invitation.tenant_name}</b>.
+        </Text>
+        <DataList size="sm" gap="xs" labelWidth="110px">
+          <DataList.Item>
+            <DataList.ItemLabel>Organization</DataList.ItemLabel>
+            <DataList.ItemValue data-testid="invitation-tenant">{invitation.tenant_name}</DataList.ItemValue>
+          </DataList.Item>
+          <DataList.Item>
+            <DataList.ItemLabel>Email</DataList.ItemLabel>
+            <DataList.ItemValue data-testid="invitation-email">{invitation.email}</DataList.ItemValue>
+          </DataList.Item>
+          <DataList.Item>
+            <DataList.ItemLabel>Role</DataList.ItemLabel>
+            <DataList.ItemValue data-testid="invitation-role">{formatRole(invitation.role)}</DataList.ItemValue>
+          </DataList.Item>
+          <DataList.Item>
+            <DataList.ItemLabel>Valid until</DataList.ItemLabel>
+            <DataList.ItemValue>{formatDate(invitation.expires_at)}</DataList.ItemValue>
+          </DataList.Item>
+        </DataList>
+        {signedInAsOther && (
+          <Alert color="yellow" variant="light">
+            You are signed in as {session.user.email}. Accepting signs you in as {invitation.email} instead.
+          </Alert>
+        )}
+        <form onSubmit={submit} noValidate aria-label="Accept invitation">
+          <Stack gap="sm">
+            <FormErrorAlert error={accept.error} fields={fields} />
+            <Text size="sm" c="dimmed">
+              {existing
+                ? `${invitation.email} already has an account: enter its password to join.`
+                : 'Create your account to join.'}
+            </Text>
+            {!existing && (
+              <TextInput
+                label="Your name"
+                autoComplete="name"
+                value={name}
+                onChange={(e) => setName(e.currentTarget.value)}
+                error={fieldError(accept.error, 'name')}
+              />
+            )}
+            <PasswordInput
+              label={existing ? 'Password' : 'Choose a password'}
+              autoComplete={existing ? 'current-password' : 'new-password'}
+              description={existing ? undefined : passwordHint}
+              required
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              error={fieldError(accept.error, 'password')}
+            />
+            <Button type="submit" loading={accept.isPending}>
+              {existing ? 'Join' : 'Create account and join'}
+            </Button>
+            <Text size="xs" c="dimmed">
+              Not you? <Link to="/">Ignore this invitation</Link>.
+            </Text>
+          </Stack>
+        </form>
+      </Stack>
+    </Card>
+  );
+}

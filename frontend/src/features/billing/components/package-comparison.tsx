@@ -1,0 +1,74 @@
+import { Badge, Stack, Table, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
+import type { Package } from '@/lib/usage/get-usage';
+
+type Row = { label: string; value: (pkg: Package) => ReactNode };
+
+const rows: Row[] = [
+  { label: 'Price per month', value: (p) => formatPrice(p.price_cents, p.currency) },
+  { label: 'Users', value: (p) => formatNumber(p.max_users) },
+  { label: 'Searches per month', value: (p) => formatNumber(p.searches_per_month) },
+  { label: 'Contacts per query', value: (p) => formatNumber(p.max_contacts_per_query) },
+  { label: 'API access', value: (p) => (p.api_access ? 'Yes' : 'No') },
+  { label: 'API requests per minute', value: (p) => (p.api_access ? formatNumber(p.api_requests_per_minute) : '—') },
+  { label: 'Imported rows per month', value: (p) => formatNumber(p.import_rows_per_month) },
+  { label: 'CRM pushes per month', value: (p) => formatNumber(p.crm_pushes_per_month) },
+  { label: 'Concurrent background jobs', value: (p) => formatNumber(p.max_concurrent_jobs) },
+  { label: 'Import file size', value: (p) => formatBytes(p.max_import_file_bytes) },
+];
+
+const highlight = { background: 'var(--mantine-color-blue-light)' };
+
+/** Every active package side by side, the tenant's current one highlighted. */
+export function PackageComparison({ packages, currentCode }: { packages: Package[]; currentCode: string }) {
+  return (
+    <Table.ScrollContainer minWidth={640}>
+      <Table withTableBorder withColumnBorders fz="sm" verticalSpacing="xs" data-testid="package-comparison">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Package</Table.Th>
+            {packages.map((pkg) => {
+              const current = pkg.code === currentCode;
+              return (
+                <Table.Th
+                  key={pkg.id}
+                  scope="col"
+                  style={current ? highlight : undefined}
+                  aria-current={current ? 'true' : undefined}
+                  data-testid={`package-column-${pkg.code}`}
+                >
+                  <Stack gap={2}>
+                    <Text fw={700} size="sm">
+                      {pkg.name}
+                    </Text>
+                    {current && (
+                      <Badge size="xs" variant="filled">
+                        Current
+                      </Badge>
+                    )}
+                  </Stack>
+                </Table.Th>
+              );
+            })}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row) => (
+            <Table.Tr key={row.label}>
+              <Table.Th scope="row" fw={500}>
+                {row.label}
+              </Table.Th>
+              {packages.map((pkg) => (
+                <Table.Td key={pkg.id} style={pkg.code === currentCode ? highlight : undefined}>
+                  {row.value(pkg)}
+                </Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

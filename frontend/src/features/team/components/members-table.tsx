@@ -1,0 +1,152 @@
+import { Badge, Button, Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { isApiError } from '@/lib/api-error';
+import { formatDate, formatDateTime, formatRole } from '@/lib/format';
+
+import type { Member, Role } from '../api/list-members';
+import { useRemoveMember } from '../api/remove-member';
+import { useUpdateMember } from '../api/update-member';
+import { roleOptions } from '../roles';
+
+type MembersTableProps = {
+  members: Member[];
+  /** Org admins change roles and remove members; everyone else reads. */
+  canManage: boolean;
+  currentUserId: string | undefined;
+};
+
+export function MembersTable({ members, canManage, currentUserId }: MembersTableProps) {
+  const updateMember = useUpdateMember();
+  const [removing, setRemoving] = useState<Member | null>(null);
+
+  const changeRole = (member: Member, role: Role) => {
+    if (role === member.role) return;
+    updateMember.mutate(
+      { userId: member.user_id, role },
+      {
+        onSuccess: (updated) =>
+          notifications.show({ color: 'green', message: `${updated.email} is now ${formatRole(updated.role)}.` }),
+        onError: (error) =>
+          notifications.show({
+            color: 'red',
+            title: 'Role not changed',
+            message: isApiError(error) ? error.detail || error.title : String(error),
+          }),
+      },
+    );
+  };
+
+  return (
+    <>
+      <Table.ScrollContainer minWidth={720}>
+        <Table verticalSpacing="xs" fz="sm" highlightOnHover data-testid="members-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Email</Table.Th>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Joined</Table.Th>
+              <Table.Th>Last sign-in</Table.Th>
+              {canManage && <Table.Th aria-label="Actions" />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {members.map((member) => (
+              <Table.Tr key={member.user_id} data-testid="member-row" data-email={member.email}>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="sm">{member.email}</Text>
+                    {member.user_id === currentUserId && (
+                      <Badge size="xs" variant="outline">
+                        You
+                      </Badge>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{member.name || '—'}</Table.Td>
+                <Table.Td>
+                  {canManage ? (
+                    <Select
+                      aria-label={`Role of ${member.email}`}
+                      size="xs"
+                      w={140}
+                      data={roleOptions}
+                      value={member.role}
+                      allowDeselect={false}
+                      disabled={updateMember.isPending && updateMember.variables?.userId === member.user_id}
+                      onChange={(value) => value && changeRole(member, value)}
+                      comboboxProps={{ withinPortal: true }}
+                    />
+                  ) : (
+                    <Badge variant="light" data-testid="member-role">
+                      {formatRole(member.role)}
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>{formatDate(member.joined_at)}</Table.Td>
+                <Table.Td>{member.last_login_at ? formatDateTime(member.last_login_at) : 'Never'}</Table.Td>
+                {canManage && (
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => setRemoving(member)}
+                      aria-label={`Remove ${member.email}`}
+                    >
+                      Remove
+                    </Button>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <RemoveMemberModal member={removing} isSelf={removing?.user_id === currentUserId} onClose={() => setRemoving(null)} />
+    </>
+  );
+}
+
+function RemoveMemberModal({ member, isSelf, onClose }: { member: Member | null; isSelf: boolean; onClose: () => void }) {
+  const remove = useRemoveMember();
+  const close = () => {
+    remove.reset();
+    onClose();
+  };
+  return (
+    <Modal opened={member !== null} onClose={close} title="Remove member">
+      {member && (
+        <Stack gap="md">
+          <Text size="sm">
+            Remove <b>{member.email}</b> from this organization? They lose access on their next request.
+            {isSelf && ' This is you: you will lose access to this organization.'}
+          </Text>
+          {remove.error !== null && <ApiErrorAlert error={remove.error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              loading={remove.isPending}
+              onClick={() =>
+                remove.mutate(member.user_id, {
+                  onSuccess: () => {
+                    notifications.show({ color: 'green', message: `${member.email} was removed.` });
+                    close();
+                  },
+                })
+              }
+            >
+              Remove member
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}

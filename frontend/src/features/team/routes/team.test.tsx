@@ -1,0 +1,139 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+
+import { applyGrant, installAuth } from '@/lib/auth/session';
+import { grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+
+import { TeamRoute } from './team';
+
+const admin = { user_id: 'user-1', email: 'admin@acme.test', name: 'Ada Admin', role: 'org_admin', joined_at: '2026-11-01T10:00:00Z', last_login_at: '2026-11-28T09:00:00Z' };
+const member = { user_id: 'user-2', email: 'max@acme.test', name: 'Max Member', role: 'member', joined_at: '2026-11-02T10:00:00Z', last_login_at: null };
+
+const usage = {
+  package: { code: 'free', name: 'Free', max_users: 3 },
+  downgraded: false,
+  seats: { limit: 3, members: 2, pending_invitations: 1, remaining: 0 },
+  quotas: [],
+};
+
+function me(role: 'org_admin' | 'viewer', permissions: string[]) {
+  return {
+    user: grantFor().user,
+    tenant: { id: 'tenant-1', name: 'Acme', role, status: 'active' },
+    memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role, status: 'active' }],
+    permissions,
+  };
+}
+
+function signIn(role: 'org_admin' | 'viewer') {
+  installAuth();
+  applyGrant(grantFor({}, { id: 'tenant-1', name: 'Acme', role }));
+}
+
+describe('TeamRoute', () => {
+  it('lets an org admin change a member role', async () => {
+    signIn('org_admin');
+    const patches: unknown[] = [];
+    const fetchMock = stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin, member], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+      'PATCH /tenant/members/:id': async (request) => {
+        const body = (await request.json()) as { role: string };
+        patches.push({ path: new URL(request.url).pathname, body });
+        return jsonResponse({ ...member, role: body.role });
+      },
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    const role = await screen.findByRole('combobox', { name: 'Role of max@acme.test' });
+    expect(role).toHaveValue('Member');
+    await userEvent.click(role);
+    await userEvent.click(await screen.findByRole('option', { name: 'Viewer' }));
+
+    await vi.waitFor(() => expect(role).toHaveValue('Viewer'));
+    expect(patches).toEqual([{ path: '/api/v1/tenant/members/user-2', body: { role: 'viewer' } }]);
+    const patch = fetchMock.mock.calls.map(([r]) => r).find((r) => r.method === 'PATCH')!;
+    expect(patch.headers.get('Authorization')).toBe('Bearer token-1');
+    expect(await screen.findByText('max@acme.test is now Viewer.')).toBeInTheDocument();
+    // All seats are used: the admin is told why inviting will not work.
+    expect(screen.getByTestId('seat-limit-reached')).toHaveTextContent('allows 3 users');
+  });
+
+  it('shows the server refusal when the last org admin would be demoted', async () => {
+    signIn('org_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+      'PATCH /tenant/members/:id': () =>
+        problemResponse({ status: 409, title: 'Conflict', type: 'last-org-admin', code: 'conflict', detail: 'A tenant needs at least one org admin.' }),
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    const role = await screen.findByRole('combobox', { name: 'Role of admin@acme.test' });
+    await userEvent.click(role);
+    await userEvent.click(await screen.findByRole('option', { name: 'Member' }));
+
+    expect(await screen.findByText('A tenant needs at least one org admin.')).toBeInTheDocument();
+    expect(role).toHaveValue('Org admin');
+  });
+
+  it('gives viewers a read-only list without invitations', async () => {
+    signIn('viewer');
+    const fetchMock = stubApi({
+      'GET /me': () => jsonResponse(me('viewer', ['members:read', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin, member], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    expect(await screen.findByTestId('team-read-only')).toBeInTheDocument();
+    const rows = await screen.findAllByTestId('member-row');
+    expect(within(rows[1]!).getByTestId('member-role')).toHaveTextContent('Member');
+    expect(screen.queryByRole('combobox', { name: /Role of/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Remove/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Send invitation' })).not.toBeInTheDocument();
+    const paths = fetchMock.mock.calls.map(([r]) => new URL(r.url).pathname);
+    expect(paths).not.toContain('/api/v1/tenant/invitations');
+  });
+
+  it('shows the accept link of a new invitation once, with a note that it was mailed', async () => {
+    signIn('org_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse({ ...usage, seats: { limit: 3, members: 1, pending_invitations: 0, remaining: 2 } }),
+      'POST /tenant/invitations': async (request) => {
+        const body = (await request.json()) as { email: string; role: string };
+        return jsonResponse(
+          {
+            id: 'inv-1',
+            email: body.email,
+            role: body.role,
+            status: 'pending',
+            created_at: '2026-11-28T10:00:00Z',
+            expires_at: '2026-12-05T10:00:00Z',
+            accepted_at: null,
+            accept_url: 'http://app.test/invitations/accept#token=secret-token',
+          },
+          { status: 201 },
+        );
+      },
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Email' }), 'new@acme.test');
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+
+    expect(await screen.findByRole('textbox', { name: 'Invitation link' })).toHaveValue(
+      'http://app.test/invitations/accept#token=secret-token',
+    );
+    expect(screen.getByTestId('invitation-created')).toHaveTextContent('We also emailed this link to new@acme.test');
+    expect(screen.getByRole('button', { name: 'Copy invitation link' })).toBeInTheDocument();
+  });
+});

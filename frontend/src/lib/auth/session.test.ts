@@ -1,0 +1,110 @@
+import { describe, expect, it, vi } from 'vitest';
+
+import { apiClient, unwrap } from '@/lib/api-client';
+import { ApiError } from '@/lib/api-error';
+import { grantFor, jsonResponse, problemResponse, stubFetch } from '@/testing/test-utils';
+
+import { applyGrant, bootstrapSession, currentAccessTokenForTests, getSession, installAuth } from './session';
+
+const status = { name: 'x', version: 'dev', environment: 'test', database: 'ok', time: '2026-11-28T20:00:00Z' };
+const unauthorized = () => problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' });
+
+/** Answers 401 to every request that carries `stale`, and counts the refreshes. */
+function stubExpiredToken({ stale, fresh, refreshOk = true }: { stale: string; fresh: string; refreshOk?: boolean }) {
+  const seen: { method: string; path: string; auth: string | null; body: string }[] = [];
+  let refreshes = 0;
+  let releaseRefresh: () => void = () => {};
+  const refreshGate = new Promise<void>((resolve) => {
+    releaseRefresh = resolve;
+  });
+  const fetchMock = stubFetch(async (request) => {
+    const path = new URL(request.url).pathname.replace('/api/v1', '');
+    seen.push({ method: request.method, path, auth: request.headers.get('Authorization'), body: await request.clone().text() });
+    if (path === '/auth/refresh') {
+      refreshes += 1;
+      await refreshGate; // hold the refresh so both 401s are in flight together
+      return refreshOk ? jsonResponse(grantFor({}, undefined, fresh)) : unauthorized();
+    }
+    if (request.headers.get('Authorization') === `Bearer ${stale}`) return unauthorized();
+    if (path === '/me/password') return new Response(null, { status: 204 });
+    return jsonResponse(status);
+  });
+  return { seen, fetchMock, refreshes: () => refreshes, releaseRefresh };
+}
+
+describe('session refresh', () => {
+  it('makes one refresh for two concurrent 401s, then retries both with the new token', async () => {
+    installAuth();
+    applyGrant(grantFor({}, undefined, 'stale-token'));
+    const api = stubExpiredToken({ stale: 'stale-token', fresh: 'fresh-token' });
+
+    const first = unwrap(apiClient.GET('/status'));
+    const second = apiClient.POST('/me/password', { body: { current_password: 'old-password-1', new_password: 'new-password-12' } });
+    // Let both requests get their 401 before the refresh answers.
+    await vi.waitFor(() =>
+      expect(api.seen.filter((r) => r.auth === 'Bearer stale-token' && r.path !== '/auth/refresh')).toHaveLength(2),
+    );
+    api.releaseRefresh();
+
+    await expect(first).resolves.toEqual(status);
+    await expect(second).resolves.toMatchObject({ response: { status: 204 } });
+    expect(api.refreshes()).toBe(1);
+    expect(currentAccessTokenForTests()).toBe('fresh-token');
+
+    const retried = api.seen.filter((r) => r.auth === 'Bearer fresh-token');
+    expect(retried.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /status', 'POST /me/password']);
+    // The retried POST carries its body again.
+    expect(JSON.parse(retried.find((r) => r.method === 'POST')!.body)).toEqual({
+      current_password: 'old-password-1',
+      new_password: 'new-password-12',
+    });
+  });
+
+  it('ends the session when the refresh fails, and the 401 reaches the caller', async () => {
+    installAuth();
+    applyGrant(grantFor({}, undefined, 'stale-token'));
+    const api = stubExpiredToken({ stale: 'stale-token', fresh: 'unused', refreshOk: false });
+    api.releaseRefresh();
+
+    const error = await unwrap(apiClient.GET('/status')).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 401 });
+    expect(api.refreshes()).toBe(1);
+    expect(getSession()).toEqual({ status: 'signed-out', reason: 'expired' });
+    expect(currentAccessTokenForTests()).toBeNull();
+  });
+
+  it('does not refresh when a login is refused', async () => {
+    installAuth();
+    const fetchMock = stubFetch(() => problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' }));
+
+    await expect(unwrap(apiClient.POST('/auth/login', { body: { email: 'a@b.test', password: 'wrong-password' } }))).rejects.toMatchObject({
+      status: 401,
+    });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('restores the session from the refresh cookie on page load, once', async () => {
+    const fetchMock = stubFetch(() => jsonResponse(grantFor({ email: 'back@acme.test' }, undefined, 'restored')));
+
+    await Promise.all([bootstrapSession(), bootstrapSession()]);
+
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    const request = fetchMock.mock.calls[0]![0];
+    expect(new URL(request.url).pathname).toBe('/api/v1/auth/refresh');
+    expect(request.credentials).toBe('include');
+    expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'back@acme.test' } });
+    expect(currentAccessTokenForTests()).toBe('restored');
+    expect(window.localStorage.length).toBe(0);
+    expect(window.sessionStorage.length).toBe(0);
+  });
+
+  it('is signed out when there is no refresh cookie', async () => {
+    stubFetch(() => unauthorized());
+
+    await bootstrapSession();
+
+    expect(getSession()).toEqual({ status: 'signed-out', reason: undefined });
+  });
+});

@@ -1,0 +1,171 @@
+import { useSyncExternalStore } from 'react';
+
+import type { components } from '@/api/schema';
+import { apiBasePath, apiClient, onUnauthorized, setAccessTokenProvider } from '@/lib/api-client';
+
+/**
+ * The signed-in session of this tab.
+ *
+ * - The access token lives in this module's memory only: never in localStorage, sessionStorage or
+ *   a cookie readable by scripts. A reload loses it, and the app gets a new one from the refresh
+ *   token, an httpOnly cookie scoped to /api/v1/auth that scripts cannot read.
+ * - Refreshing is single-flight: however many requests are answered 401 at once, one
+ *   POST /auth/refresh is made and all of them wait for it. The server rotates the refresh token on
+ *   every use and ends the whole session when a spent one comes back, so two refreshes racing with
+ *   the same cookie would sign the user out. Across tabs the Web Locks API serializes refreshes
+ *   (each tab then sends the cookie the previous one left).
+ * - A 401 is retried once with the new token; when the refresh fails the session ends
+ *   (`signed-out` with reason `expired`) and the route guard sends the user to /login with the
+ *   page they wanted.
+ */
+
+export type TokenResponse = components['schemas']['TokenResponse'];
+export type SessionUser = components['schemas']['User'];
+export type SessionTenant = components['schemas']['TenantRef'];
+
+export type SignedOutReason = 'expired' | 'logout';
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'signed-out'; reason?: SignedOutReason }
+  | { status: 'signed-in'; user: SessionUser; tenant: SessionTenant | null };
+
+let state: SessionState = { status: 'loading' };
+let accessToken: string | null = null;
+const listeners = new Set<() => void>();
+
+function setState(next: SessionState): void {
+  state = next;
+  for (const listener of listeners) listener();
+}
+
+export function getSession(): SessionState {
+  return state;
+}
+
+export function subscribeSession(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/** The session, re-rendering on sign-in, sign-out, refresh and tenant switch. */
+export function useSession(): SessionState {
+  return useSyncExternalStore(subscribeSession, getSession, getSession);
+}
+
+/** Starts (or replaces) the session from a signup, login, refresh, switch or accept answer. */
+export function applyGrant(grant: TokenResponse): void {
+  accessToken = grant.access_token;
+  setState({ status: 'signed-in', user: grant.user, tenant: grant.tenant ?? null });
+}
+
+/** Forgets the token. The server side is ended by POST /auth/logout (see the auth feature). */
+export function endSession(reason?: SignedOutReason): void {
+  accessToken = null;
+  if (state.status === 'signed-out' && state.reason === reason) return;
+  setState({ status: 'signed-out', reason });
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/**
+ * Exchanges the refresh cookie for a new access token. Concurrent callers share one request.
+ * Resolves false when there is no valid session (the state is left to the caller).
+ */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= withRefreshLock(requestRefresh).finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+async function requestRefresh(): Promise<boolean> {
+  try {
+    const { data } = await apiClient.POST('/auth/refresh');
+    if (!data) return false;
+    applyGrant(data);
+    return true;
+  } catch {
+    // 401 (no cookie, expired, revoked) or no answer at all: either way there is no session.
+    return false;
+  }
+}
+
+const refreshLockName = 'contacts-auth-refresh';
+
+async function withRefreshLock(fn: () => Promise<boolean>): Promise<boolean> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return fn();
+  return await locks.request(refreshLockName, fn);
+}
+
+/** Requests whose 401 means "wrong credentials" or "no session", never "token expired". */
+const noRefreshPaths = new Set([
+  '/auth/login',
+  '/auth/signup',
+  '/auth/refresh',
+  '/auth/logout',
+  '/invitations/lookup',
+  '/invitations/accept',
+]);
+
+function apiPath(url: string): string {
+  const { pathname } = new URL(url);
+  return pathname.startsWith(apiBasePath) ? pathname.slice(apiBasePath.length) : pathname;
+}
+
+let uninstall: (() => void) | null = null;
+
+/** Wires the session into the API client: the bearer token and the 401 → refresh → retry path. */
+export function installAuth(): void {
+  if (uninstall) return;
+  setAccessTokenProvider(() => accessToken);
+  const off = onUnauthorized(async ({ request, fetch, replay }) => {
+    if (noRefreshPaths.has(apiPath(request.url))) return;
+    const sent = request.headers.get('Authorization');
+    // Another request may have refreshed while this one was in flight: then just retry.
+    const alreadyFresh = accessToken !== null && sent !== `Bearer ${accessToken}`;
+    if (!alreadyFresh && !(await refreshSession())) {
+      endSession('expired');
+      return;
+    }
+    const retry = replay();
+    retry.headers.set('Authorization', `Bearer ${accessToken}`);
+    return fetch(retry);
+  });
+  uninstall = () => {
+    off();
+    setAccessTokenProvider(null);
+  };
+}
+
+let bootstrapping: Promise<void> | null = null;
+
+/**
+ * Once per page load: installs the client hooks and tries the refresh cookie, so a reload keeps
+ * the user signed in. Safe to call from every render (StrictMode mounts twice).
+ */
+export function bootstrapSession(): Promise<void> {
+  installAuth();
+  bootstrapping ??= refreshSession().then((ok) => {
+    if (!ok && getSession().status === 'loading') endSession();
+  });
+  return bootstrapping;
+}
+
+/** Tests only: back to a fresh page load. */
+export function resetSessionForTests(): void {
+  uninstall?.();
+  uninstall = null;
+  bootstrapping = null;
+  refreshing = null;
+  accessToken = null;
+  state = { status: 'loading' };
+}
+
+/** Tests only: the token the client sends. */
+export function currentAccessTokenForTests(): string | null {
+  return accessToken;
+}

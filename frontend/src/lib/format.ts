@@ -1,0 +1,69 @@
+/** Display formats. The product's UI is English; numbers use en-US grouping ("20,000"). */
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+export function formatNumber(value: number): string {
+  return numberFormat.format(value);
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "Dec 1, 2026"; a missing or unreadable value becomes "—". */
+export function formatDate(value: string | null | undefined): string {
+  return formatWith(dateFormat, value);
+}
+
+/** "Dec 1, 2026, 3:04 PM" in the browser's time zone. */
+export function formatDateTime(value: string | null | undefined): string {
+  return formatWith(dateTimeFormat, value);
+}
+
+function formatWith(format: Intl.DateTimeFormat, value: string | null | undefined): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : format.format(date);
+}
+
+/** 536870912 → "512 MiB", 5242880 → "5 MiB", 1536 → "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const rounded = Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
+  return `${rounded} ${units[unit]}`;
+}
+
+/** 14900 usd → "$149.00"; 0 → "Free". */
+export function formatPrice(cents: number, currency: string): string {
+  if (cents === 0) return 'Free';
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
+  }
+}
+
+const roleLabels: Record<string, string> = {
+  org_admin: 'Org admin',
+  member: 'Member',
+  viewer: 'Viewer',
+  system_admin: 'System admin',
+  support: 'Support',
+  user: 'User',
+};
+
+/** "org_admin" → "Org admin". */
+export function formatRole(role: string): string {
+  return roleLabels[role] ?? role;
+}
+
+/** "past_due" → "Past due". */
+export function formatStatus(status: string): string {
+  const words = status.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
