@@ -12,6 +12,8 @@ export APP_ENV=${APP_ENV:-development}
 export HTTP_ADDR=${HTTP_ADDR:-:8080}
 
 bin/contacts migrate up
+# Demo tenants, users and contacts, once (the command is idempotent).
+bin/contacts seed --demo
 
 port=${HTTP_ADDR##*:}
 cat <<MSG

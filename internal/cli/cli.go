@@ -34,6 +34,7 @@ var commands = map[string]command{
 	"serve":   {"Serve the API, SPA and Swagger UI (migrates first unless --migrate=false)", runServe},
 	"migrate": {"Apply or inspect database migrations: migrate up|down|status", runMigrate},
 	"bench":   {"Measure search latency: bench search [--clients 8] [--rounds 10] [--explain]", runBench},
+	"seed":    {"Load synthetic contacts: seed --demo | --contacts N --companies M --seed S", runSeed},
 	"version": {"Print the version", runVersion},
 	"admin":   {"Platform bootstrap: admin create-user --email E --system-admin", runAdmin},
 }

@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+)
+
+// runSeed loads synthetic contact data: the demo amount (--demo, idempotent)
+// or an explicit size (--contacts N --companies M --seed S), which refuses
+// to run on a database that already holds shared contacts.
+func runSeed(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "seed")
+	demo := fs.Bool("demo", false, "load the demo data (100,000 contacts, 10,000 companies) unless present")
+	nContacts := fs.Int("contacts", 0, "number of synthetic contacts to load")
+	nCompanies := fs.Int("companies", 0, "number of synthetic companies (default: contacts/10, at least 1)")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed and sizes give the same data")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if !*demo && *nContacts <= 0 {
+		fmt.Fprintln(e.stderr, "usage: contacts seed --demo | --contacts N [--companies M] [--seed S]")
+		return errUsage
+	}
+	cfg, _, d, err := openDB(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if *demo {
+		if err := seedDemoAccounts(ctx, cfg, d, e.stderr); err != nil {
+			return err
+		}
+		if err := contacts.SeedDemo(ctx, d, e.stderr); err != nil {
+			return err
+		}
+		printDemoLogins(e.stdout)
+		return nil
+	}
+	if *nCompanies <= 0 {
+		*nCompanies = max(*nContacts/10, 1)
+	}
+	_, err = contacts.Seed(ctx, d, contacts.SeedOpts{Contacts: *nContacts, Companies: *nCompanies, Seed: *seed, Progress: e.stderr})
+	return err
+}

@@ -1,0 +1,357 @@
+package contacts
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// CorrectionFields are the fields a tenant may correct.
+var CorrectionFields = []string{"title", "email", "phone", "company_name", "city", "country", "linkedin_url"}
+
+// Correction statuses.
+const (
+	CorrectionPending  = "pending"
+	CorrectionAccepted = "accepted"
+	CorrectionRejected = "rejected"
+)
+
+// Correction is a tenant's proposed change to one field of a contact.
+type Correction struct {
+	ID          uuid.UUID  `json:"id"`
+	TenantID    uuid.UUID  `json:"tenant_id"`
+	ContactID   uuid.UUID  `json:"contact_id"`
+	Field       string     `json:"field"`
+	OldValue    string     `json:"old_value"`
+	NewValue    string     `json:"new_value"`
+	Status      string     `json:"status"`
+	SubmittedBy *uuid.UUID `json:"submitted_by"`
+	ReviewedBy  *uuid.UUID `json:"reviewed_by"`
+	ReviewedAt  *time.Time `json:"reviewed_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+	// For the review queue: who the contact is and which tenant asked.
+	ContactName string `json:"contact_name,omitempty"`
+	TenantName  string `json:"tenant_name,omitempty"`
+}
+
+// CorrectionListParams filters and pages corrections.
+type CorrectionListParams struct {
+	Status      string     // "" for all
+	ContactID   *uuid.UUID // only this contact's
+	PageSize    int
+	MaxPageSize int
+	Cursor      string
+}
+
+// CorrectionPage is one page of corrections.
+type CorrectionPage struct {
+	Items      []Correction `json:"items"`
+	NextCursor string       `json:"next_cursor"`
+}
+
+// normalizeCorrection validates and normalizes a corrected value.
+func normalizeCorrection(field, value, defaultRegion string) (string, error) {
+	bad := func(msg string) error {
+		return apperr.Invalid("Invalid correction.", apperr.FieldError{Field: "value", Message: msg})
+	}
+	switch field {
+	case "email":
+		if v, ok := NormalizeEmail(value); ok {
+			return v, nil
+		}
+		return "", bad("must be an email address")
+	case "phone":
+		if v, ok := NormalizePhone(value, defaultRegion); ok {
+			return v, nil
+		}
+		return "", bad("must be a valid phone number (international, or national for " + defaultRegion + ")")
+	case "country":
+		if v, ok := NormalizeCountry(value); ok {
+			return v, nil
+		}
+		return "", bad("must be an ISO 3166 country code or name")
+	case "linkedin_url":
+		if v, ok := NormalizeLinkedIn(value); ok {
+			return v, nil
+		}
+		return "", bad("must be a LinkedIn profile URL (linkedin.com/in/...)")
+	case "title", "company_name", "city":
+		if v, ok := NormalizeText(value, 200); ok {
+			return v, nil
+		}
+		return "", bad("must be 1 to 200 characters of text")
+	}
+	return "", apperr.Invalid("Invalid correction.", apperr.FieldError{Field: "field",
+		Message: "must be one of " + strings.Join(CorrectionFields, ", ")})
+}
+
+// canonicalColumn reads a correctable field of contacts c.
+var canonicalColumn = map[string]string{
+	"title": "c.title", "email": "COALESCE(c.email::text, '')", "phone": "COALESCE(c.phone, '')",
+	"company_name": "c.company_name", "city": "c.city", "country": "c.country", "linkedin_url": "c.linkedin_url",
+}
+
+const correctionSelect = `SELECT cc.id, cc.tenant_id, cc.contact_id, cc.field, cc.old_value, cc.new_value, cc.status,
+	cc.submitted_by, cc.reviewed_by, cc.reviewed_at, cc.created_at,
+	trim(c.first_name || ' ' || c.last_name) AS contact_name, t.name AS tenant_name
+	FROM contact_corrections cc JOIN contacts c ON c.id = cc.contact_id JOIN tenants t ON t.id = cc.tenant_id`
+
+func utcCorrections(cs []Correction) {
+	for i := range cs {
+		cs[i].CreatedAt = cs[i].CreatedAt.UTC()
+		if cs[i].ReviewedAt != nil {
+			t := cs[i].ReviewedAt.UTC()
+			cs[i].ReviewedAt = &t
+		}
+	}
+}
+
+func getCorrection(tx *gorm.DB, id uuid.UUID, lock bool) (*Correction, error) {
+	q := correctionSelect + ` WHERE cc.id = ?`
+	if lock {
+		q += ` FOR UPDATE OF cc`
+	}
+	var cs []Correction
+	if err := tx.Raw(q, id).Scan(&cs).Error; err != nil {
+		return nil, fmt.Errorf("contacts: get correction: %w", err)
+	}
+	if len(cs) == 0 {
+		return nil, apperr.Errorf(apperr.ENOTFOUND, "The correction does not exist.")
+	}
+	utcCorrections(cs)
+	return &cs[0], nil
+}
+
+// SubmitCorrection records tenantID's correction of one field of a contact
+// and returns it; the tenant sees the new value at once in search and
+// detail (the overlay). The value is normalized first: emails lower-cased,
+// phones to E.164 (national numbers read in the tenant's default region),
+// countries to ISO 3166 alpha-2, LinkedIn URLs to
+// https://www.linkedin.com/in/<slug>.
+//
+// A correction of a shared contact waits for platform review. A correction
+// of the tenant's own private contact is the tenant's data to change: it
+// updates the record at once and is stored as accepted.
+//
+// Returns EINVALID for an unknown field, an invalid value or a value equal
+// to the current one, and ENOTFOUND for a contact the tenant does not see.
+// The change is audited as contact.correction_submitted.
+func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contactID uuid.UUID, field, value string) (*Correction, error) {
+	col, ok := canonicalColumn[field]
+	if !ok {
+		return nil, apperr.Invalid("Invalid correction.", apperr.FieldError{Field: "field",
+			Message: "must be one of " + strings.Join(CorrectionFields, ", ")})
+	}
+	var region string
+	if err := s.db.Gorm.WithContext(ctx).Raw(`SELECT default_region FROM tenants WHERE id = ?`, tenantID).Scan(&region).Error; err != nil {
+		return nil, fmt.Errorf("contacts: tenant region: %w", err)
+	}
+	newValue, err := normalizeCorrection(field, value, region)
+	if err != nil {
+		return nil, err
+	}
+	id := uuid.Must(uuid.NewV7())
+	var out *Correction
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		var cur []struct {
+			Value   string
+			Private bool
+		}
+		if err := tx.Raw(`SELECT `+col+` AS value, c.owner_tenant_id IS NOT NULL AS private FROM contacts c
+			WHERE c.id = ? AND (c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?) FOR SHARE`, contactID, tenantID).
+			Scan(&cur).Error; err != nil {
+			return fmt.Errorf("contacts: read contact: %w", err)
+		}
+		if len(cur) == 0 {
+			return errContactNotFound()
+		}
+		if cur[0].Value == newValue {
+			return apperr.Invalid("Nothing to correct.", apperr.FieldError{Field: "value", Message: "is the current value"})
+		}
+		status := CorrectionPending
+		if cur[0].Private {
+			status = CorrectionAccepted
+			if err := applyCorrection(tx, contactID, field, newValue); err != nil {
+				return err
+			}
+		}
+		if err := tx.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status,
+				submitted_by, reviewed_by, reviewed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::uuid END, CASE WHEN ? THEN now() END)`,
+			tenantID, id, contactID, field, cur[0].Value, newValue, status, userID,
+			cur[0].Private, userID, cur[0].Private).Error; err != nil {
+			return fmt.Errorf("contacts: insert correction: %w", err)
+		}
+		c, err := getCorrection(tx, id, false)
+		if err != nil {
+			return err
+		}
+		out = c
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "contact.correction_submitted",
+			TargetType: "contact", TargetID: contactID.String(),
+			Data: map[string]any{"correction_id": id.String(), "field": field, "old_value": c.OldValue,
+				"new_value": c.NewValue, "status": status}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// applyCorrection writes a corrected value into the canonical record. A
+// corrected company name moves the contact to the company of that name when
+// one exists (and takes its domain, industry and size), otherwise it leaves
+// the contact without a linked company under the new name.
+func applyCorrection(tx *gorm.DB, contactID uuid.UUID, field, value string) error {
+	var err error
+	switch field {
+	case "company_name":
+		err = tx.Exec(`UPDATE contacts c SET company_id = m.id, company_name = COALESCE(m.name, ?),
+				company_domain = m.domain, industry = COALESCE(m.industry, ''), employee_range = COALESCE(m.employee_range, ''),
+				updated_at = now()
+			FROM (SELECT NULL::int AS k) k
+			LEFT JOIN LATERAL (SELECT id, name, domain, industry, employee_range FROM companies
+				WHERE lower(name) = lower(?) ORDER BY domain IS NULL, created_at, id LIMIT 1) m ON true
+			WHERE c.id = ?`, value, value, contactID).Error
+	case "email":
+		err = tx.Exec(`UPDATE contacts SET email = ?, email_status = 'unknown', updated_at = now() WHERE id = ?`, value, contactID).Error
+	case "title", "phone", "city", "country", "linkedin_url":
+		err = tx.Exec(`UPDATE contacts SET `+field+` = ?, updated_at = now() WHERE id = ?`, value, contactID).Error
+	default:
+		return fmt.Errorf("contacts: cannot apply field %q", field)
+	}
+	if err != nil {
+		return fmt.Errorf("contacts: apply correction: %w", err)
+	}
+	return nil
+}
+
+// ListCorrections returns tenantID's corrections, newest first. Returns
+// EINVALID for a bad status or page size and EMALFORMED for a bad cursor.
+func (s *Service) ListCorrections(ctx context.Context, tenantID uuid.UUID, p CorrectionListParams) (*CorrectionPage, error) {
+	return s.listCorrections(ctx, &tenantID, p)
+}
+
+// ListPendingCorrections is the platform review queue: pending corrections
+// of every tenant, oldest first. The caller checks the system role.
+func (s *Service) ListPendingCorrections(ctx context.Context, p CorrectionListParams) (*CorrectionPage, error) {
+	p.Status = CorrectionPending
+	return s.listCorrections(ctx, nil, p)
+}
+
+func (s *Service) listCorrections(ctx context.Context, tenantID *uuid.UUID, p CorrectionListParams) (*CorrectionPage, error) {
+	if err := validatePageSize(p.PageSize, p.MaxPageSize); err != nil {
+		return nil, err
+	}
+	if p.Status != "" && !slices.Contains([]string{CorrectionPending, CorrectionAccepted, CorrectionRejected}, p.Status) {
+		return nil, apperr.Invalid("Invalid status.", apperr.FieldError{Field: "status", Message: "must be one of pending, accepted, rejected"})
+	}
+	scope, scopeTenant, order := "corrections", uuid.Nil, "DESC"
+	if tenantID == nil {
+		scope, order = "corrections-review", "ASC"
+	} else {
+		scopeTenant = *tenantID
+	}
+	key := struct {
+		S string     `json:"s"`
+		C *uuid.UUID `json:"c"`
+	}{p.Status, p.ContactID}
+	qh := hashQuery(key)
+	codec := cursorCodec{s.cursorKey}
+	q := s.db.Gorm.WithContext(ctx)
+	var conds []string
+	var args []any
+	if tenantID != nil {
+		conds, args = append(conds, "cc.tenant_id = ?"), append(args, *tenantID)
+	}
+	if p.Status != "" {
+		conds, args = append(conds, "cc.status = ?"), append(args, p.Status)
+	}
+	if p.ContactID != nil {
+		conds, args = append(conds, "cc.contact_id = ?"), append(args, *p.ContactID)
+	}
+	if p.Cursor != "" {
+		cur, err := codec.decode(scope, scopeTenant, qh, p.Cursor, modeSeq)
+		if err != nil {
+			return nil, err
+		}
+		op := "<"
+		if order == "ASC" {
+			op = ">"
+		}
+		conds, args = append(conds, "cc.id "+op+" ?"), append(args, cur.ID)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	items := []Correction{}
+	if err := q.Raw(correctionSelect+where+" ORDER BY cc.id "+order+" LIMIT ?", append(args, p.PageSize+1)...).
+		Scan(&items).Error; err != nil {
+		return nil, fmt.Errorf("contacts: list corrections: %w", err)
+	}
+	utcCorrections(items)
+	page := &CorrectionPage{Items: items}
+	if len(items) > p.PageSize {
+		page.Items = items[:p.PageSize]
+		page.NextCursor = codec.encode(scope, scopeTenant, qh, cursor{Mode: modeSeq, ID: items[p.PageSize-1].ID})
+	}
+	return page, nil
+}
+
+// AcceptCorrection applies a pending correction to the canonical record,
+// so every tenant sees it, and marks it accepted by reviewerID. Returns
+// ENOTFOUND for a missing correction and ECONFLICT for one already
+// reviewed. Audited as contact.correction_accepted.
+func (s *Service) AcceptCorrection(ctx context.Context, reviewerID, correctionID uuid.UUID) (*Correction, error) {
+	return s.reviewCorrection(ctx, reviewerID, correctionID, CorrectionAccepted)
+}
+
+// RejectCorrection marks a pending correction rejected. The canonical
+// record stays as it was; the submitting tenant keeps seeing its value (its
+// overlay remains, marked rejected), as DESIGN.md §5 asks. Returns
+// ENOTFOUND and ECONFLICT like AcceptCorrection. Audited as
+// contact.correction_rejected.
+func (s *Service) RejectCorrection(ctx context.Context, reviewerID, correctionID uuid.UUID) (*Correction, error) {
+	return s.reviewCorrection(ctx, reviewerID, correctionID, CorrectionRejected)
+}
+
+func (s *Service) reviewCorrection(ctx context.Context, reviewerID, correctionID uuid.UUID, status string) (*Correction, error) {
+	var out *Correction
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		c, err := getCorrection(tx, correctionID, true)
+		if err != nil {
+			return err
+		}
+		if c.Status != CorrectionPending {
+			return apperr.Errorf(apperr.ECONFLICT, "The correction was already %s.", c.Status)
+		}
+		if status == CorrectionAccepted {
+			if err := applyCorrection(tx, c.ContactID, c.Field, c.NewValue); err != nil {
+				return err
+			}
+		}
+		if err := tx.Exec(`UPDATE contact_corrections SET status = ?, reviewed_by = ?, reviewed_at = now()
+			WHERE tenant_id = ? AND id = ?`, status, reviewerID, c.TenantID, c.ID).Error; err != nil {
+			return fmt.Errorf("contacts: review correction: %w", err)
+		}
+		if out, err = getCorrection(tx, correctionID, false); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &c.TenantID, Action: "contact.correction_" + status,
+			TargetType: "contact", TargetID: c.ContactID.String(),
+			Data: map[string]any{"correction_id": c.ID.String(), "field": c.Field, "old_value": c.OldValue, "new_value": c.NewValue}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

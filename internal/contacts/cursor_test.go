@@ -1,0 +1,75 @@
+package contacts
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+var (
+	fuzzCodec  = cursorCodec{key: []byte("fuzz-cursor-key")}
+	fuzzTenant = uuid.MustParse("01900000-0000-7000-8000-0000000f0221")
+	fuzzQuery  = hashQuery(searchKey{Query: "engineer", Sort: SortRelevance})
+)
+
+func TestCursorRoundTrip(t *testing.T) {
+	t.Parallel()
+	id := uuid.MustParse("01900000-0000-7000-8000-000000000042")
+	tests := []struct {
+		name string
+		cur  cursor
+	}{
+		{"OKRanked", cursor{Mode: modeRanked, Rank: 2.7182817, ID: id, Total: 1234}},
+		{"OKName", cursor{Mode: modeName, Name: "müller zoë", ID: id, Total: 10000, Capped: true, Estimate: true}},
+		{"OKUpdated", cursor{Mode: modeUpdated, Time: 1767225600123456, ID: id}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := fuzzCodec.encode("search", fuzzTenant, fuzzQuery, tt.cur)
+			got, err := fuzzCodec.decode("search", fuzzTenant, fuzzQuery, s, tt.cur.Mode)
+			if err != nil || got != tt.cur {
+				t.Fatalf("decode(encode(%+v)) = %+v, %v", tt.cur, got, err)
+			}
+			for _, bad := range []struct {
+				scope  string
+				tenant uuid.UUID
+				query  []byte
+				mode   string
+			}{
+				{"saved", fuzzTenant, fuzzQuery, tt.cur.Mode},
+				{"search", uuid.New(), fuzzQuery, tt.cur.Mode},
+				{"search", fuzzTenant, hashQuery("other"), tt.cur.Mode},
+				{"search", fuzzTenant, fuzzQuery, modeSaved},
+			} {
+				if _, err := fuzzCodec.decode(bad.scope, bad.tenant, bad.query, s, bad.mode); !apperr.Is(err, apperr.EMALFORMED) {
+					t.Fatalf("decode in %+v: %v, want EMALFORMED", bad, err)
+				}
+			}
+		})
+	}
+}
+
+// FuzzDecodeCursor feeds arbitrary strings to the cursor decoder: it must
+// never panic, must reject anything it did not sign with EMALFORMED, and a
+// cursor it accepts must encode back to the same string.
+func FuzzDecodeCursor(f *testing.F) {
+	f.Add(fuzzCodec.encode("search", fuzzTenant, fuzzQuery, cursor{Mode: modeID, ID: fuzzTenant, Total: 10000, Capped: true}))
+	f.Add("")
+	f.Add(strings.Repeat("A", maxCursorLen+1))
+	f.Fuzz(func(t *testing.T, s string) {
+		cur, err := fuzzCodec.decode("search", fuzzTenant, fuzzQuery, s, modeRanked, modeID, modeName, modeUpdated)
+		if err != nil {
+			if !apperr.Is(err, apperr.EMALFORMED) {
+				t.Fatalf("decode(%q) = %v, want EMALFORMED", s, err)
+			}
+			return
+		}
+		if again := fuzzCodec.encode("search", fuzzTenant, fuzzQuery, cur); again != s {
+			t.Fatalf("accepted %q, which encodes back as %q", s, again)
+		}
+	})
+}

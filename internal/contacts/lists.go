@@ -1,0 +1,165 @@
+package contacts
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// List is a named set of the tenant's saved contacts.
+type List struct {
+	ID          uuid.UUID  `json:"id"`
+	Name        string     `json:"name"`
+	MemberCount int        `json:"member_count"`
+	CreatedBy   *uuid.UUID `json:"created_by"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// MaxListNameLen bounds a list name.
+const MaxListNameLen = 100
+
+func errListNotFound() error { return apperr.Errorf(apperr.ENOTFOUND, "The list does not exist.") }
+
+func listName(name string) (string, error) {
+	n, ok := NormalizeText(name, MaxListNameLen)
+	if !ok {
+		return "", apperr.Invalid("Invalid list name.", apperr.FieldError{Field: "name",
+			Message: fmt.Sprintf("must be 1 to %d characters", MaxListNameLen)})
+	}
+	return n, nil
+}
+
+func errListNameTaken(name string) error {
+	return &apperr.Error{Code: apperr.ECONFLICT, Message: fmt.Sprintf("A list named %q already exists.", name),
+		Fields: []apperr.FieldError{{Field: "name", Message: "is already used by another list"}}}
+}
+
+const listSelect = `SELECT l.id, l.name, l.created_by, l.created_at, l.updated_at,
+	(SELECT count(*) FROM list_members lm WHERE lm.tenant_id = l.tenant_id AND lm.list_id = l.id) AS member_count
+	FROM lists l`
+
+func (s *Service) getList(tx *gorm.DB, tenantID, id uuid.UUID) (*List, error) {
+	var ls []List
+	if err := tx.Raw(listSelect+` WHERE l.tenant_id = ? AND l.id = ?`, tenantID, id).Scan(&ls).Error; err != nil {
+		return nil, fmt.Errorf("contacts: get list: %w", err)
+	}
+	if len(ls) == 0 {
+		return nil, errListNotFound()
+	}
+	ls[0].CreatedAt, ls[0].UpdatedAt = ls[0].CreatedAt.UTC(), ls[0].UpdatedAt.UTC()
+	return &ls[0], nil
+}
+
+// CreateList creates a list. Names are unique per tenant, case-insensitively.
+// Returns EINVALID for a bad name and ECONFLICT for a taken one.
+func (s *Service) CreateList(ctx context.Context, tenantID, userID uuid.UUID, name string) (*List, error) {
+	name, err := listName(name)
+	if err != nil {
+		return nil, err
+	}
+	id := uuid.Must(uuid.NewV7())
+	err = s.db.Gorm.WithContext(ctx).Exec(`INSERT INTO lists (tenant_id, id, name, created_by) VALUES (?, ?, ?, ?)`,
+		tenantID, id, name, userID).Error
+	if isUniqueViolation(err) {
+		return nil, errListNameTaken(name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("contacts: create list: %w", err)
+	}
+	return s.getList(s.db.Gorm.WithContext(ctx), tenantID, id)
+}
+
+// GetList returns one list. Returns ENOTFOUND for a missing list or one of
+// another tenant.
+func (s *Service) GetList(ctx context.Context, tenantID, id uuid.UUID) (*List, error) {
+	return s.getList(s.db.Gorm.WithContext(ctx), tenantID, id)
+}
+
+// ListLists returns the tenant's lists by name.
+func (s *Service) ListLists(ctx context.Context, tenantID uuid.UUID) ([]List, error) {
+	ls := []List{}
+	if err := s.db.Gorm.WithContext(ctx).Raw(listSelect+` WHERE l.tenant_id = ? ORDER BY lower(l.name), l.id`, tenantID).
+		Scan(&ls).Error; err != nil {
+		return nil, fmt.Errorf("contacts: list lists: %w", err)
+	}
+	for i := range ls {
+		ls[i].CreatedAt, ls[i].UpdatedAt = ls[i].CreatedAt.UTC(), ls[i].UpdatedAt.UTC()
+	}
+	return ls, nil
+}
+
+// RenameList renames a list. Returns EINVALID for a bad name, ECONFLICT for
+// a taken one and ENOTFOUND for a missing list.
+func (s *Service) RenameList(ctx context.Context, tenantID, id uuid.UUID, name string) (*List, error) {
+	name, err := listName(name)
+	if err != nil {
+		return nil, err
+	}
+	r := s.db.Gorm.WithContext(ctx).Exec(`UPDATE lists SET name = ?, updated_at = now() WHERE tenant_id = ? AND id = ?`,
+		name, tenantID, id)
+	if isUniqueViolation(r.Error) {
+		return nil, errListNameTaken(name)
+	}
+	if r.Error != nil {
+		return nil, fmt.Errorf("contacts: rename list: %w", r.Error)
+	}
+	if r.RowsAffected == 0 {
+		return nil, errListNotFound()
+	}
+	return s.getList(s.db.Gorm.WithContext(ctx), tenantID, id)
+}
+
+// DeleteList deletes a list; its contacts stay saved. Returns ENOTFOUND for
+// a missing list.
+func (s *Service) DeleteList(ctx context.Context, tenantID, id uuid.UUID) error {
+	r := s.db.Gorm.WithContext(ctx).Exec(`DELETE FROM lists WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	if r.Error != nil {
+		return fmt.Errorf("contacts: delete list: %w", r.Error)
+	}
+	if r.RowsAffected == 0 {
+		return errListNotFound()
+	}
+	return nil
+}
+
+// AddListMembers puts contacts on a list, saving those not saved yet; it
+// returns how many were newly added. All or nothing like SaveContacts:
+// ENOTFOUND for a missing list or any contact the tenant does not see,
+// EINVALID for an empty or oversized id list.
+func (s *Service) AddListMembers(ctx context.Context, tenantID, userID, listID uuid.UUID, contactIDs []uuid.UUID) (int, error) {
+	res, err := s.SaveContacts(ctx, tenantID, userID, SaveParams{ContactIDs: contactIDs, ListID: &listID})
+	if err != nil {
+		return 0, err
+	}
+	return res.AddedToList, nil
+}
+
+// RemoveListMembers takes contacts off a list (they stay saved) and returns
+// how many were on it. Returns ENOTFOUND for a missing list and EINVALID
+// for an empty or oversized id list.
+func (s *Service) RemoveListMembers(ctx context.Context, tenantID, listID uuid.UUID, contactIDs []uuid.UUID) (int, error) {
+	ids, err := checkIDs("contact_ids", contactIDs)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		if err := requireList(tx, tenantID, listID); err != nil {
+			return err
+		}
+		r := tx.Exec(`DELETE FROM list_members WHERE tenant_id = ? AND list_id = ? AND contact_id = ANY(?::uuid[])`,
+			tenantID, listID, uuidArray(ids))
+		if r.Error != nil {
+			return fmt.Errorf("contacts: remove from list: %w", r.Error)
+		}
+		n = int(r.RowsAffected)
+		return tx.Exec(`UPDATE lists SET updated_at = now() WHERE tenant_id = ? AND id = ?`, tenantID, listID).Error
+	})
+	return n, err
+}

@@ -1,0 +1,91 @@
+package contacts_test
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+func MustCreateList(tb testing.TB, b *testBundle, tenant uuid.UUID, name string) *contacts.List {
+	tb.Helper()
+	l, err := b.svc.CreateList(b.ctx, tenant, b.user, name)
+	if err != nil {
+		tb.Fatalf("create list: %v", err)
+	}
+	return l
+}
+
+func TestLists(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	c1 := MustCreateContact(t, b.db, ContactOpts{FirstName: "Li", LastName: "One", CompanyID: co})
+	c2 := MustCreateContact(t, b.db, ContactOpts{FirstName: "Li", LastName: "Two", CompanyID: co})
+	l := MustCreateList(t, b, b.tenant, "  Hot   leads ")
+	if l.Name != "Hot leads" || l.MemberCount != 0 {
+		t.Fatalf("created %+v", l)
+	}
+
+	t.Run("ErrConflictDuplicateName", func(t *testing.T) {
+		_, err := b.svc.CreateList(b.ctx, b.tenant, b.user, "HOT LEADS")
+		wantCode(t, err, apperr.ECONFLICT)
+	})
+	t.Run("OKSameNameOtherTenant", func(t *testing.T) {
+		MustCreateList(t, b, b.other, "Hot leads")
+	})
+	t.Run("ErrInvalidName", func(t *testing.T) {
+		_, err := b.svc.CreateList(b.ctx, b.tenant, b.user, "   ")
+		wantCode(t, err, apperr.EINVALID)
+	})
+	t.Run("OKAddSavesAndRemove", func(t *testing.T) {
+		n, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, l.ID, []uuid.UUID{c1, c2, c1})
+		if err != nil || n != 2 {
+			t.Fatalf("add = %d, %v", n, err)
+		}
+		c, err := b.svc.GetContact(b.ctx, b.tenant, c1)
+		if err != nil || !c.Saved || c.SavedStatus != "saved" || len(c.Lists) != 1 || c.Lists[0].Name != "Hot leads" {
+			t.Fatalf("contact = %+v, %v", c, err)
+		}
+		if got, _ := b.svc.GetList(b.ctx, b.tenant, l.ID); got.MemberCount != 2 {
+			t.Fatalf("member count = %d", got.MemberCount)
+		}
+		if n, err := b.svc.RemoveListMembers(b.ctx, b.tenant, l.ID, []uuid.UUID{c2}); err != nil || n != 1 {
+			t.Fatalf("remove = %d, %v", n, err)
+		}
+		if c, _ := b.svc.GetContact(b.ctx, b.tenant, c2); !c.Saved || len(c.Lists) != 0 {
+			t.Fatalf("removed member: %+v", c)
+		}
+	})
+	t.Run("ErrNotFoundOtherTenant", func(t *testing.T) {
+		_, err := b.svc.GetList(b.ctx, b.other, l.ID)
+		wantCode(t, err, apperr.ENOTFOUND)
+		_, err = b.svc.AddListMembers(b.ctx, b.other, b.otherUsr, l.ID, []uuid.UUID{c1})
+		wantCode(t, err, apperr.ENOTFOUND)
+		_, err = b.svc.RenameList(b.ctx, b.other, l.ID, "Mine now")
+		wantCode(t, err, apperr.ENOTFOUND)
+		wantCode(t, b.svc.DeleteList(b.ctx, b.other, l.ID), apperr.ENOTFOUND)
+	})
+	t.Run("OKRenameAndList", func(t *testing.T) {
+		MustCreateList(t, b, b.tenant, "Accounts")
+		if _, err := b.svc.RenameList(b.ctx, b.tenant, l.ID, "Warm leads"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := b.svc.RenameList(b.ctx, b.tenant, l.ID, "accounts")
+		wantCode(t, err, apperr.ECONFLICT)
+		ls, err := b.svc.ListLists(b.ctx, b.tenant)
+		if err != nil || len(ls) != 2 || ls[0].Name != "Accounts" || ls[1].Name != "Warm leads" || ls[1].MemberCount != 1 {
+			t.Fatalf("lists = %+v, %v", ls, err)
+		}
+	})
+	t.Run("OKDeleteKeepsSaved", func(t *testing.T) {
+		if err := b.svc.DeleteList(b.ctx, b.tenant, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := b.svc.GetContact(b.ctx, b.tenant, c1); !c.Saved || len(c.Lists) != 0 {
+			t.Fatalf("after delete: %+v", c)
+		}
+	})
+}

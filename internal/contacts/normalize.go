@@ -1,0 +1,164 @@
+package contacts
+
+import (
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
+
+// Values of contact fields are normalized the same way wherever they enter:
+// corrections here, imports later.
+
+var countryTables struct {
+	once  sync.Once
+	codes map[string]bool   // "DE"
+	names map[string]string // folded name or alpha-3 → alpha-2
+}
+
+// countryAliases are common names that the CLDR English names miss.
+var countryAliases = map[string]string{
+	"usa": "US", "u.s.": "US", "u.s.a.": "US", "united states of america": "US", "america": "US",
+	"uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
+	"wales": "GB", "northern ireland": "GB", "south korea": "KR", "korea": "KR", "north korea": "KP",
+	"russia": "RU", "czech republic": "CZ", "holland": "NL", "the netherlands": "NL", "deutschland": "DE",
+	"espana": "ES", "brasil": "BR", "turkiye": "TR", "viet nam": "VN", "uae": "AE", "ivory coast": "CI",
+	"cote d'ivoire": "CI", "schweiz": "CH", "suisse": "CH", "osterreich": "AT", "italia": "IT",
+	"polska": "PL", "nippon": "JP", "sverige": "SE", "danmark": "DK", "norge": "NO", "suomi": "FI",
+	"mexico": "MX", "hong kong": "HK", "macau": "MO", "taiwan": "TW", "palestine": "PS",
+}
+
+func loadCountries() {
+	countryTables.codes = map[string]bool{}
+	countryTables.names = map[string]string{}
+	names := display.English.Regions()
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			code := string([]rune{a, b})
+			r, err := language.ParseRegion(code)
+			if err != nil || !r.IsCountry() || r.String() != code {
+				continue
+			}
+			countryTables.codes[code] = true
+			if n := names.Name(r); n != "" {
+				countryTables.names[foldKey(n)] = code
+			}
+			if iso3 := r.ISO3(); iso3 != "" {
+				countryTables.names[strings.ToLower(iso3)] = code
+			}
+		}
+	}
+	for k, v := range countryAliases {
+		countryTables.names[k] = v
+	}
+}
+
+func foldKey(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(asciiFold(s))), " ")
+}
+
+// NormalizeCountry returns the ISO 3166-1 alpha-2 code for a code ("de",
+// "DEU") or an English or common name ("Germany", "Deutschland").
+func NormalizeCountry(s string) (string, bool) {
+	countryTables.once.Do(loadCountries)
+	s = strings.TrimSpace(s)
+	if len(s) == 2 {
+		code := strings.ToUpper(s)
+		if code == "UK" { // reserved for the United Kingdom, whose code is GB
+			return "GB", true
+		}
+		if countryTables.codes[code] {
+			return code, true
+		}
+	}
+	code, ok := countryTables.names[foldKey(s)]
+	return code, ok
+}
+
+// NormalizeEmail lower-cases and checks an address: one @, a dotted domain,
+// no display name, at most 254 characters.
+func NormalizeEmail(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) > 254 || strings.Count(s, "@") != 1 {
+		return "", false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return "", false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	if at == 0 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") ||
+		strings.Contains(domain, "..") || strings.ContainsAny(s, " \t\r\n[]") {
+		return "", false
+	}
+	return s, true
+}
+
+// NormalizePhone parses a number written in any common way, national
+// numbers read in defaultRegion (the tenant's), and returns E.164.
+func NormalizePhone(s, defaultRegion string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 40 {
+		return "", false
+	}
+	if defaultRegion == "" {
+		defaultRegion = "US"
+	}
+	n, err := phonenumbers.Parse(s, strings.ToUpper(defaultRegion))
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), true
+}
+
+var linkedinSlug = regexp.MustCompile(`^[A-Za-z0-9_%.\-]{2,100}$`)
+
+// NormalizeLinkedIn returns the canonical https://www.linkedin.com/in/<slug>
+// form of a profile URL written with or without scheme, with any LinkedIn
+// host (uk.linkedin.com), trailing path, query or slash.
+func NormalizeLinkedIn(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 300 {
+		return "", false
+	}
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", false
+	}
+	host := strings.ToLower(u.Hostname())
+	if host != "linkedin.com" && !strings.HasSuffix(host, ".linkedin.com") {
+		return "", false
+	}
+	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+	if len(parts) < 2 || parts[0] != "in" || !linkedinSlug.MatchString(parts[1]) {
+		return "", false
+	}
+	return "https://www.linkedin.com/in/" + strings.ToLower(parts[1]), true
+}
+
+// NormalizeText trims and collapses white space in a free-text value and
+// checks its length (1..maxLen runes) and that it has no control characters.
+func NormalizeText(s string, maxLen int) (string, bool) {
+	if !utf8.ValidString(s) {
+		return "", false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return "", false
+		}
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	n := utf8.RuneCountInString(s)
+	return s, n >= 1 && n <= maxLen
+}

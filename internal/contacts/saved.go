@@ -1,0 +1,425 @@
+package contacts
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// MaxBulkIDs is how many contacts one save, unsave, approve or reject call
+// takes.
+const MaxBulkIDs = 1000
+
+// Saved statuses.
+const (
+	SavedStatusSaved    = "saved"
+	SavedStatusApproved = "approved"
+	SavedStatusRejected = "rejected"
+)
+
+// SaveParams says which contacts to save and, optionally, the list to put
+// them on.
+type SaveParams struct {
+	ContactIDs []uuid.UUID
+	ListID     *uuid.UUID
+}
+
+// SaveResult counts what a save did.
+type SaveResult struct {
+	Saved        int `json:"saved"`         // newly saved
+	AlreadySaved int `json:"already_saved"` // were saved before (left as they were)
+	AddedToList  int `json:"added_to_list"` // newly on the list
+}
+
+// SavedParams filters and pages the saved view: the search filters and
+// free text, plus saved status and list.
+type SavedParams struct {
+	Query    string
+	Filters  Filters // ExcludeSaved is ignored here
+	Statuses []string
+	ListID   *uuid.UUID
+	PageSize int
+	// MaxPageSize is the caller's limit (the package's max_contacts_per_query).
+	MaxPageSize int
+	Cursor      string
+}
+
+// SavedPage is one page of the saved view, newest saved first.
+type SavedPage struct {
+	Items         []Contact `json:"items"`
+	NextCursor    string    `json:"next_cursor"`
+	Total         int       `json:"total"`
+	TotalIsCapped bool      `json:"total_is_capped"`
+}
+
+func checkIDs(field string, ids []uuid.UUID) ([]uuid.UUID, error) {
+	if len(ids) == 0 || len(ids) > MaxBulkIDs {
+		return nil, apperr.Invalid("Invalid contact ids.", apperr.FieldError{Field: field,
+			Message: fmt.Sprintf("must list 1 to %d contact ids", MaxBulkIDs)})
+	}
+	out := slices.Clone(ids)
+	slices.SortFunc(out, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	return slices.Compact(out), nil
+}
+
+// uuidArray renders ids as a PostgreSQL array literal. GORM expands slice
+// arguments into lists, which ANY(?) cannot take, so arrays go as text.
+func uuidArray(ids []uuid.UUID) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(id.String())
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+func isUniqueViolation(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "23505"
+}
+
+// requireVisible fails with ENOTFOUND unless every id is a contact that
+// tenantID sees.
+func requireVisible(tx *gorm.DB, tenantID uuid.UUID, ids []uuid.UUID) error {
+	var n int
+	if err := tx.Raw(`SELECT count(*) FROM contacts c WHERE c.id = ANY(?::uuid[])
+		AND (c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?)`, uuidArray(ids), tenantID).Scan(&n).Error; err != nil {
+		return fmt.Errorf("contacts: check contacts: %w", err)
+	}
+	if n != len(ids) {
+		return apperr.Errorf(apperr.ENOTFOUND, "%d of the %d contacts do not exist; nothing was saved.", len(ids)-n, len(ids))
+	}
+	return nil
+}
+
+func requireList(tx *gorm.DB, tenantID, listID uuid.UUID) error {
+	var n int
+	if err := tx.Raw(`SELECT count(*) FROM lists WHERE tenant_id = ? AND id = ?`, tenantID, listID).Scan(&n).Error; err != nil {
+		return fmt.Errorf("contacts: check list: %w", err)
+	}
+	if n == 0 {
+		return errListNotFound()
+	}
+	return nil
+}
+
+// SaveContacts saves up to 1,000 contacts for tenantID, and puts them on
+// p.ListID when set. Saving is idempotent: saved contacts keep their status.
+// It is all or nothing: any id that does not exist or that the tenant does
+// not see fails the call with ENOTFOUND and saves nothing. Returns EINVALID
+// for an empty or oversized id list and ENOTFOUND for a missing list.
+func (s *Service) SaveContacts(ctx context.Context, tenantID, userID uuid.UUID, p SaveParams) (*SaveResult, error) {
+	ids, err := checkIDs("contact_ids", p.ContactIDs)
+	if err != nil {
+		return nil, err
+	}
+	res := &SaveResult{}
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		if p.ListID != nil {
+			if err := requireList(tx, tenantID, *p.ListID); err != nil {
+				return err
+			}
+		}
+		if err := requireVisible(tx, tenantID, ids); err != nil {
+			return err
+		}
+		r := tx.Exec(`INSERT INTO saved_contacts (tenant_id, contact_id, created_by)
+			SELECT ?, id, ? FROM unnest(?::uuid[]) AS id
+			ON CONFLICT (tenant_id, contact_id) DO NOTHING`, tenantID, userID, uuidArray(ids))
+		if r.Error != nil {
+			return fmt.Errorf("contacts: save: %w", r.Error)
+		}
+		res.Saved = int(r.RowsAffected)
+		res.AlreadySaved = len(ids) - res.Saved
+		if p.ListID != nil {
+			n, err := addMembers(tx, tenantID, userID, *p.ListID, ids)
+			if err != nil {
+				return err
+			}
+			res.AddedToList = n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func addMembers(tx *gorm.DB, tenantID, userID, listID uuid.UUID, ids []uuid.UUID) (int, error) {
+	r := tx.Exec(`INSERT INTO list_members (tenant_id, list_id, contact_id, added_by)
+		SELECT ?, ?, id, ? FROM unnest(?::uuid[]) AS id
+		ON CONFLICT (tenant_id, list_id, contact_id) DO NOTHING`, tenantID, listID, userID, uuidArray(ids))
+	if r.Error != nil {
+		return 0, fmt.Errorf("contacts: add to list: %w", r.Error)
+	}
+	if err := tx.Exec(`UPDATE lists SET updated_at = now() WHERE tenant_id = ? AND id = ?`, tenantID, listID).Error; err != nil {
+		return 0, fmt.Errorf("contacts: touch list: %w", err)
+	}
+	return int(r.RowsAffected), nil
+}
+
+// UnsaveContacts removes contacts from the tenant's saved contacts and so
+// from its lists. Ids that are not saved are ignored; it returns how many
+// were removed. Returns EINVALID for an empty or oversized id list.
+func (s *Service) UnsaveContacts(ctx context.Context, tenantID uuid.UUID, contactIDs []uuid.UUID) (int, error) {
+	ids, err := checkIDs("contact_ids", contactIDs)
+	if err != nil {
+		return 0, err
+	}
+	r := s.db.Gorm.WithContext(ctx).Exec(`DELETE FROM saved_contacts WHERE tenant_id = ? AND contact_id = ANY(?::uuid[])`,
+		tenantID, uuidArray(ids))
+	if r.Error != nil {
+		return 0, fmt.Errorf("contacts: unsave: %w", r.Error)
+	}
+	return int(r.RowsAffected), nil
+}
+
+// ApproveSaved marks saved contacts approved for CRM push, recording who
+// and when. The caller checks that the user is an org_admin. All or
+// nothing: an id that is not saved fails the call with ENOTFOUND. Returns
+// EINVALID for an empty or oversized id list.
+func (s *Service) ApproveSaved(ctx context.Context, tenantID, userID uuid.UUID, contactIDs []uuid.UUID) (int, error) {
+	return s.review(ctx, tenantID, userID, contactIDs, SavedStatusApproved)
+}
+
+// RejectSaved marks saved contacts rejected for CRM push, like ApproveSaved.
+func (s *Service) RejectSaved(ctx context.Context, tenantID, userID uuid.UUID, contactIDs []uuid.UUID) (int, error) {
+	return s.review(ctx, tenantID, userID, contactIDs, SavedStatusRejected)
+}
+
+func (s *Service) review(ctx context.Context, tenantID, userID uuid.UUID, contactIDs []uuid.UUID, status string) (int, error) {
+	ids, err := checkIDs("contact_ids", contactIDs)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		r := tx.Exec(`UPDATE saved_contacts SET status = ?, approved_by = ?, approved_at = now(), updated_at = now()
+			WHERE tenant_id = ? AND contact_id = ANY(?::uuid[])`, status, userID, tenantID, uuidArray(ids))
+		if r.Error != nil {
+			return fmt.Errorf("contacts: %s saved: %w", status, r.Error)
+		}
+		if int(r.RowsAffected) != len(ids) {
+			return apperr.Errorf(apperr.ENOTFOUND, "%d of the %d contacts are not saved; nothing was changed.",
+				len(ids)-int(r.RowsAffected), len(ids))
+		}
+		n = len(ids)
+		strs := make([]string, len(ids))
+		for i, id := range ids {
+			strs[i] = id.String()
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "saved_contacts." + status,
+			TargetType: "saved_contacts", Data: map[string]any{"count": n, "contact_ids": strs}})
+	})
+	return n, err
+}
+
+// savedQuery compiles the saved view's filters into SQL over saved
+// contacts s joined to contacts c.
+func (s *Service) savedQuery(ctx context.Context, tenantID uuid.UUID, p SavedParams) (*matchSet, []byte, error) {
+	query, err := validateQuery(p.Query)
+	if err != nil {
+		return nil, nil, err
+	}
+	filters, err := p.Filters.normalize()
+	if err != nil {
+		return nil, nil, err
+	}
+	filters.ExcludeSaved = false
+	statuses := slices.Clone(p.Statuses)
+	for i, st := range statuses {
+		if st != SavedStatusSaved && st != SavedStatusApproved && st != SavedStatusRejected {
+			return nil, nil, apperr.Invalid("Invalid status.", apperr.FieldError{Field: fmt.Sprintf("statuses[%d]", i),
+				Message: "must be one of saved, approved, rejected"})
+		}
+	}
+	slices.Sort(statuses)
+	statuses = slices.Compact(statuses)
+	m, err := s.compile(ctx, tenantID, query, filters)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.where = "s.tenant_id = $1 AND " + m.where
+	if len(statuses) > 0 {
+		m.where += " AND s.status = ANY(" + m.arg(statuses) + "::text[])"
+	}
+	if p.ListID != nil {
+		var exists bool
+		if err := s.db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM lists WHERE tenant_id = $1 AND id = $2)`,
+			tenantID, *p.ListID).Scan(&exists); err != nil {
+			return nil, nil, fmt.Errorf("contacts: check list: %w", err)
+		}
+		if !exists {
+			return nil, nil, errListNotFound()
+		}
+		m.where += " AND EXISTS (SELECT 1 FROM list_members lm WHERE lm.tenant_id = $1 AND lm.list_id = " +
+			m.arg(*p.ListID) + "::uuid AND lm.contact_id = s.contact_id)"
+	}
+	key := struct {
+		Q string     `json:"q"`
+		F Filters    `json:"f"`
+		S []string   `json:"s"`
+		L *uuid.UUID `json:"l"`
+	}{strings.Join(strings.Fields(strings.ToLower(query)), " "), filters, statuses, p.ListID}
+	return m, hashQuery(key), nil
+}
+
+// ListSaved returns the tenant's saved contacts that match p, newest saved
+// first, with overlay and lists. Returns EINVALID for bad filters or page
+// size, ENOTFOUND for a missing list and EMALFORMED for a bad cursor.
+func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedParams) (*SavedPage, error) {
+	if err := validatePageSize(p.PageSize, p.MaxPageSize); err != nil {
+		return nil, err
+	}
+	m, qh, err := s.savedQuery(ctx, tenantID, p)
+	if err != nil {
+		return nil, err
+	}
+	codec := cursorCodec{s.cursorKey}
+	page := &SavedPage{}
+	where := m.where
+	args := slices.Clone(m.args)
+	if p.Cursor != "" {
+		cur, err := codec.decode("saved", tenantID, qh, p.Cursor, modeSaved)
+		if err != nil {
+			return nil, err
+		}
+		page.Total, page.TotalIsCapped = cur.Total, cur.Capped
+		args = append(args, time.UnixMicro(cur.Time).UTC(), cur.ID)
+		where += fmt.Sprintf(" AND (s.created_at, s.contact_id) < ($%d::timestamptz, $%d::uuid)", len(args)-1, len(args))
+	} else {
+		var n int
+		if err := s.db.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
+			WHERE `+m.where+` LIMIT `+strconv.Itoa(totalCap+1)+`) x`, execArgs(m.args)...).Scan(&n); err != nil {
+			return nil, fmt.Errorf("contacts: count saved: %w", err)
+		}
+		page.Total, page.TotalIsCapped = min(n, totalCap), n > totalCap
+	}
+	args = append(args, p.PageSize+1)
+	rows, err := s.db.Pool.Query(ctx, `SELECT s.contact_id, s.created_at FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
+		WHERE `+where+` ORDER BY s.created_at DESC, s.contact_id DESC LIMIT $`+strconv.Itoa(len(args)), execArgs(args)...)
+	if err != nil {
+		return nil, fmt.Errorf("contacts: list saved: %w", err)
+	}
+	var (
+		ids   []uuid.UUID
+		times []time.Time
+	)
+	for rows.Next() {
+		var (
+			id uuid.UUID
+			t  time.Time
+		)
+		if err := rows.Scan(&id, &t); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("contacts: list saved: %w", err)
+		}
+		ids, times = append(ids, id), append(times, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("contacts: list saved: %w", err)
+	}
+	if len(ids) > p.PageSize {
+		ids = ids[:p.PageSize]
+		page.NextCursor = codec.encode("saved", tenantID, qh, cursor{Mode: modeSaved, ID: ids[len(ids)-1],
+			Time: times[p.PageSize-1].UnixMicro(), Total: page.Total, Capped: page.TotalIsCapped})
+	}
+	if page.Items, err = s.hydrate(ctx, tenantID, ids); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// exportColumns is the header of the saved-contacts CSV.
+var exportColumns = []string{"id", "first_name", "last_name", "email", "email_status", "phone", "title", "seniority",
+	"department", "company_name", "company_domain", "industry", "employee_range", "city", "region", "country",
+	"linkedin_url", "saved_status", "saved_at", "lists", "updated_at"}
+
+// csvSafe neutralizes spreadsheet formula injection: a cell that starts
+// with = + - @, a tab or a carriage return gets a leading apostrophe, so a
+// spreadsheet shows it as text instead of evaluating it.
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// ExportSaved writes the tenant's saved contacts that match p (paging
+// fields ignored) to w as UTF-8 CSV with a header row, newest saved first,
+// overlay applied. Rows stream from the database as they are written, so
+// memory stays flat whatever the size. Returns EINVALID for bad filters and
+// ENOTFOUND for a missing list; an error after the first byte is the
+// writer's or the database's and leaves w truncated.
+func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedParams, w io.Writer) error {
+	m, _, err := s.savedQuery(ctx, tenantID, p)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.Pool.Query(ctx, `SELECT `+contactSelect+`
+		FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
+		WHERE `+m.where+` ORDER BY s.created_at DESC, s.contact_id DESC`, execArgs(m.args)...)
+	if err != nil {
+		return fmt.Errorf("contacts: export: %w", err)
+	}
+	defer rows.Close()
+	cw := csv.NewWriter(w)
+	if err := cw.Write(exportColumns); err != nil {
+		return err
+	}
+	record := make([]string, len(exportColumns))
+	n := 0
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return fmt.Errorf("contacts: export: %w", err)
+		}
+		lists := make([]string, len(c.Lists))
+		for i, l := range c.Lists {
+			lists[i] = l.Name
+		}
+		savedAt := ""
+		if c.SavedAt != nil {
+			savedAt = c.SavedAt.Format(time.RFC3339)
+		}
+		vals := []string{c.ID.String(), c.FirstName, c.LastName, c.Email, c.EmailStatus, c.Phone, c.Title, c.Seniority,
+			c.Department, c.CompanyName, c.CompanyDomain, c.Industry, c.EmployeeRange, c.City, c.Region, c.Country,
+			c.LinkedInURL, c.SavedStatus, savedAt, strings.Join(lists, "; "), c.UpdatedAt.Format(time.RFC3339)}
+		for i, v := range vals {
+			record[i] = csvSafe(v)
+		}
+		if err := cw.Write(record); err != nil {
+			return err
+		}
+		if n++; n%500 == 0 {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("contacts: export: %w", err)
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,291 @@
+package contacts
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// Sort orders of a search.
+const (
+	SortRelevance = "relevance"
+	SortName      = "name"
+	SortUpdated   = "updated"
+)
+
+// Limits of a search.
+const (
+	MaxQueryLen     = 200    // runes of free text
+	MaxFilterValues = 100    // values in one filter
+	totalCap        = 10_000 // totals and facets count at most this many matches
+	// rankWindow is the largest match set that relevance sort ranks by
+	// score; larger sets are paged newest first (see doc.go).
+	rankWindow   = 2_000
+	maxLexemes   = 12 // words of free text that take part in matching
+	maxExpansion = 64 // vocabulary words a prefix may stand for
+	// Above these planner estimates a new search neither counts (the total
+	// is the estimate) nor ranks: see Search.
+	exactCountBelow = 3_000
+	skipRankAbove   = rankWindow
+	// facetSample is how many matches facets count at most.
+	facetSample = 300
+	maxTitleLen = 200
+)
+
+// SearchParams is one search request. The caller (the HTTP handler) sets
+// MaxPageSize from the tenant's package (max_contacts_per_query).
+type SearchParams struct {
+	Query       string
+	Filters     Filters
+	Sort        string // SortRelevance (default), SortName or SortUpdated
+	PageSize    int
+	MaxPageSize int
+	Cursor      string
+	Facets      bool // also count seniority, department, country and employee range
+}
+
+// Filters narrow a search (and the saved view). Values within one filter
+// are OR'ed, filters are AND'ed.
+type Filters struct {
+	Titles         []string `json:"titles,omitempty"` // words of the title, as a phrase ("software eng")
+	Seniorities    []string `json:"seniorities,omitempty"`
+	Departments    []string `json:"departments,omitempty"`
+	CompanyNames   []string `json:"company_names,omitempty"` // exact, case-insensitive
+	CompanyDomains []string `json:"company_domains,omitempty"`
+	Industries     []string `json:"industries,omitempty"`
+	EmployeeRanges []string `json:"employee_ranges,omitempty"`
+	Countries      []string `json:"countries,omitempty"` // ISO 3166 alpha-2 codes or names
+	Regions        []string `json:"regions,omitempty"`
+	Cities         []string `json:"cities,omitempty"`
+	HasEmail       *bool    `json:"has_email,omitempty"`
+	HasPhone       *bool    `json:"has_phone,omitempty"`
+	ExcludeSaved   bool     `json:"exclude_saved,omitempty"`
+}
+
+// SearchResult is one page of a search.
+type SearchResult struct {
+	Items      []Contact `json:"items"`
+	NextCursor string    `json:"next_cursor"`
+	// Total counts the matches up to 10,000; TotalIsCapped says there are
+	// more. TotalIsEstimate says Total is the planner's estimate, not a
+	// count: see doc.go for when.
+	Total           int     `json:"total"`
+	TotalIsCapped   bool    `json:"total_is_capped"`
+	TotalIsEstimate bool    `json:"total_is_estimate"`
+	Facets          *Facets `json:"facets,omitempty"`
+	// NewSearch is true for a first page (no cursor): the caller meters it
+	// as one search; later pages of the same search are free.
+	NewSearch bool `json:"-"`
+}
+
+// Facets count the values of four fields among the matches of the current
+// query. They are counted over at most the first 300 matches, so they cost
+// about what a page costs; over a larger match set (IsCapped) the sample
+// counts are scaled to the estimated total and are approximate.
+type Facets struct {
+	Seniority     []FacetCount `json:"seniority"`
+	Department    []FacetCount `json:"department"`
+	Country       []FacetCount `json:"country"`
+	EmployeeRange []FacetCount `json:"employee_range"`
+	IsCapped      bool         `json:"is_capped"`
+}
+
+// FacetCount is one value of a facet.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+func validatePageSize(size, max int) error {
+	if max <= 0 {
+		max = 100
+	}
+	if size < 1 || size > max {
+		return apperr.Invalid("Invalid page size.", apperr.FieldError{Field: "page_size",
+			Message: fmt.Sprintf("must be between 1 and %d (the maximum contacts per query of your package)", max)})
+	}
+	return nil
+}
+
+func validateQuery(q string) (string, error) {
+	if !utf8.ValidString(q) {
+		return "", apperr.Invalid("Invalid query.", apperr.FieldError{Field: "query", Message: "must be valid UTF-8"})
+	}
+	if n := utf8.RuneCountInString(q); n > MaxQueryLen {
+		return "", apperr.Invalid("The query is too long.", apperr.FieldError{Field: "query",
+			Message: fmt.Sprintf("must be at most %d characters", MaxQueryLen)})
+	}
+	return strings.TrimSpace(q), nil
+}
+
+// normalize checks every filter value and returns the filters in canonical
+// form: trimmed, deduplicated, sorted, codes upper- or lower-cased as stored.
+func (f Filters) normalize() (Filters, error) {
+	var errs []apperr.FieldError
+	list := func(name string, in []string, fix func(string) (string, bool), msg string) []string {
+		if len(in) > MaxFilterValues {
+			errs = append(errs, apperr.FieldError{Field: "filters." + name, Message: fmt.Sprintf("must have at most %d values", MaxFilterValues)})
+			return nil
+		}
+		out := make([]string, 0, len(in))
+		for i, v := range in {
+			n, ok := fix(v)
+			if !ok {
+				errs = append(errs, apperr.FieldError{Field: fmt.Sprintf("filters.%s[%d]", name, i), Message: msg})
+				continue
+			}
+			out = append(out, n)
+		}
+		slices.Sort(out)
+		out = slices.Compact(out)
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
+	text := func(max int) func(string) (string, bool) {
+		return func(v string) (string, bool) { return NormalizeText(v, max) }
+	}
+	lowerText := func(v string) (string, bool) {
+		n, ok := NormalizeText(v, 300)
+		return strings.ToLower(n), ok
+	}
+	oneOf := func(values []string) func(string) (string, bool) {
+		return func(v string) (string, bool) {
+			v = strings.ToLower(strings.TrimSpace(v))
+			return v, slices.Contains(values, v)
+		}
+	}
+	exactOneOf := func(values []string) func(string) (string, bool) {
+		return func(v string) (string, bool) {
+			v = strings.TrimSpace(v)
+			return v, slices.Contains(values, v)
+		}
+	}
+	domain := func(v string) (string, bool) {
+		v = strings.ToLower(strings.TrimSpace(v))
+		v = strings.TrimPrefix(strings.TrimPrefix(v, "https://"), "http://")
+		v = strings.TrimSuffix(strings.TrimPrefix(v, "www."), "/")
+		if len(v) < 3 || len(v) > 253 || !strings.Contains(v, ".") {
+			return "", false
+		}
+		for _, r := range v {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-') {
+				return "", false
+			}
+		}
+		return v, true
+	}
+	out := Filters{HasEmail: f.HasEmail, HasPhone: f.HasPhone, ExcludeSaved: f.ExcludeSaved}
+	out.Titles = list("titles", f.Titles, lowerText, "must be 1 to 300 characters of text")
+	out.Seniorities = list("seniorities", f.Seniorities, oneOf(Seniorities), "must be one of "+strings.Join(Seniorities, ", "))
+	out.Departments = list("departments", f.Departments, oneOf(Departments), "must be one of "+strings.Join(Departments, ", "))
+	out.CompanyNames = list("company_names", f.CompanyNames, lowerText, "must be 1 to 300 characters of text")
+	out.CompanyDomains = list("company_domains", f.CompanyDomains, domain, "must be a domain name such as example.com")
+	out.Industries = list("industries", f.Industries, text(200), "must be 1 to 200 characters of text")
+	out.EmployeeRanges = list("employee_ranges", f.EmployeeRanges, exactOneOf(EmployeeRanges), "must be one of "+strings.Join(EmployeeRanges, ", "))
+	out.Countries = list("countries", f.Countries, NormalizeCountry, "must be an ISO 3166 country code or name")
+	out.Regions = list("regions", f.Regions, text(200), "must be 1 to 200 characters of text")
+	out.Cities = list("cities", f.Cities, text(200), "must be 1 to 200 characters of text")
+	if len(errs) > 0 {
+		return out, apperr.Invalid("Invalid filters.", errs...)
+	}
+	return out, nil
+}
+
+// lexeme is one word of the query as the text index stores it, with the
+// vocabulary words it is a prefix of and the vocabulary words that are
+// probably what a misspelt word meant.
+type lexeme struct {
+	text     string
+	pos      []int16
+	prefixed []string // vocabulary words starting with text (at most maxExpansion+1)
+	similar  []string // trigram neighbours that do not start with text
+}
+
+// broad reports whether the word is a prefix of so many words (one or two
+// letters, or more than maxExpansion vocabulary words) that GIN would merge
+// a large part of the index for it. Such a word stays a prefix match, which
+// a row checks cheaply, and a query of broad words only is answered by
+// walking the id index (see Search).
+func (l lexeme) broad() bool {
+	return utf8.RuneCountInString(l.text) <= 2 || len(l.prefixed) > maxExpansion
+}
+
+// alternatives are the tsquery operands that match the word as a prefix:
+// the vocabulary words it starts, which GIN intersects cheaply, or the
+// prefix operator itself when there are too many of them (or none: a word
+// the vocabulary has not seen yet).
+func (l lexeme) alternatives() []string {
+	if len(l.prefixed) == 0 || l.broad() {
+		return []string{tsQuote(l.text) + ":*"}
+	}
+	out := make([]string, len(l.prefixed))
+	for i, w := range l.prefixed {
+		out[i] = tsQuote(w)
+	}
+	return out
+}
+
+// tsQuote quotes a lexeme for tsquery input.
+func tsQuote(s string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `'`, `''`) + "'"
+}
+
+// textQueries builds the tsqueries of the free text:
+//   - strict: every word as a prefix ("jon smi" → (jon | jonathan | jones)
+//     & (smith | smithers));
+//   - wide: strict, plus each word's trigram neighbours (enginer →
+//     enginer:* | engineer | engineering);
+//   - exactName: any word is a whole word of the name (weight A); ranking
+//     counts how many.
+func textQueries(lx []lexeme) (strict, wide, exactName string) {
+	var s, w, e []string
+	for _, l := range lx {
+		alts := l.alternatives()
+		s = append(s, "("+strings.Join(alts, " | ")+")")
+		for _, sim := range l.similar {
+			alts = append(alts, tsQuote(sim))
+		}
+		w = append(w, "("+strings.Join(alts, " | ")+")")
+		e = append(e, tsQuote(l.text)+":A")
+	}
+	return strings.Join(s, " & "), strings.Join(w, " & "), strings.Join(e, " | ")
+}
+
+// titleTags turns one titles filter value into tags: every word but the
+// last must be in the title (all), and the last as a prefix (any of its
+// expansions): "software eng" → all {~x:software}, any {~x:engineer,
+// ~x:engineering}. ok is false for a value without words.
+func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
+	if len(lx) == 0 {
+		return nil, nil, false
+	}
+	lx = slices.Clone(lx)
+	slices.SortFunc(lx, func(a, b lexeme) int { return int(firstPos(a)) - int(firstPos(b)) })
+	if len(lx) > maxLexemes {
+		lx = lx[:maxLexemes]
+	}
+	for _, l := range lx[:len(lx)-1] {
+		all = append(all, "~x:"+l.text)
+	}
+	last := lx[len(lx)-1]
+	if len(last.prefixed) == 0 || len(last.prefixed) > maxExpansion {
+		anyOf = []string{"~x:" + last.text}
+	} else {
+		for _, w := range last.prefixed {
+			anyOf = append(anyOf, "~x:"+w)
+		}
+	}
+	return all, anyOf, true
+}
+
+func firstPos(l lexeme) int16 {
+	if len(l.pos) == 0 {
+		return 0
+	}
+	return l.pos[0]
+}

@@ -1,0 +1,686 @@
+package contacts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// matchSet is a search compiled to SQL: the WHERE clause over contacts c
+// and its arguments ($1 is the tenant id). Page, count and facet queries
+// extend it.
+type matchSet struct {
+	where   string
+	args    []any
+	hasText bool
+	broad   bool   // every word is lexeme.broad
+	strict  string // tsqueries of the free text, for ranking
+	exact   string
+}
+
+func (m *matchSet) arg(v any) string {
+	m.args = append(m.args, v)
+	return "$" + strconv.Itoa(len(m.args))
+}
+
+// analyze turns the free text and title filters into index lexemes, with
+// typo candidates for the words of the free text, in one round trip.
+func (s *Service) analyze(ctx context.Context, query string, titles []string) ([]lexeme, [][]lexeme, error) {
+	if query == "" && len(titles) == 0 {
+		return nil, nil, nil
+	}
+	rows, err := s.db.Pool.Query(ctx, `
+		SELECT 0::bigint, t.lexeme, t.positions,
+		       ARRAY(SELECT st.term FROM search_terms st
+		              WHERE st.term >= t.lexeme COLLATE "C" AND st.term < (t.lexeme || chr(1114111)) COLLATE "C"
+		              ORDER BY st.ndoc DESC, st.term LIMIT `+strconv.Itoa(maxExpansion+1)+`),
+		       CASE WHEN length(t.lexeme) >= 4 THEN ARRAY(
+		            SELECT st.term FROM search_terms st
+		             WHERE st.term % t.lexeme AND NOT starts_with(st.term, t.lexeme COLLATE "C")
+		               AND similarity(st.term, t.lexeme) >= 0.4
+		             ORDER BY similarity(st.term, t.lexeme) DESC, st.ndoc DESC, st.term
+		             LIMIT 4)
+		       ELSE '{}'::text[] END
+		  FROM unnest(to_tsvector('simple'::regconfig, contacts_fold($1))) t
+		UNION ALL
+		SELECT v.i, t.lexeme, t.positions,
+		       ARRAY(SELECT st.term FROM search_terms st
+		              WHERE st.term >= t.lexeme COLLATE "C" AND st.term < (t.lexeme || chr(1114111)) COLLATE "C"
+		              ORDER BY st.ndoc DESC, st.term LIMIT `+strconv.Itoa(maxExpansion+1)+`),
+		       '{}'::text[]
+		  FROM unnest($2::text[]) WITH ORDINALITY v(txt, i),
+		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t`, query, titles)
+	if err != nil {
+		return nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
+	}
+	defer rows.Close()
+	var q []lexeme
+	tl := make([][]lexeme, len(titles))
+	for rows.Next() {
+		var (
+			part int64
+			l    lexeme
+		)
+		if err := rows.Scan(&part, &l.text, &l.pos, &l.prefixed, &l.similar); err != nil {
+			return nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
+		}
+		if part == 0 {
+			q = append(q, l)
+		} else if int(part) <= len(tl) {
+			tl[part-1] = append(tl[part-1], l)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
+	}
+	// Keep the first words as typed when there are too many.
+	slices.SortFunc(q, func(a, b lexeme) int { return int(firstPos(a)) - int(firstPos(b)) })
+	if len(q) > maxLexemes {
+		q = q[:maxLexemes]
+	}
+	return q, tl, nil
+}
+
+// compile builds the match set of a search for tenantID.
+func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string, f Filters) (*matchSet, error) {
+	m := &matchSet{args: []any{tenantID}}
+	conds := []string{visibleSQL}
+	lx, titles, err := s.analyze(ctx, query, f.Titles)
+	if err != nil {
+		return nil, err
+	}
+	// Text and filters make one tsquery over search_doc, whose tags
+	// ('~c:DE') carry the filterable values: OR within a filter, AND across.
+	var parts []string
+	if len(lx) > 0 {
+		strict, wide, exact := textQueries(lx)
+		m.hasText, m.strict, m.exact = true, strict, exact
+		m.broad = !slices.ContainsFunc(lx, func(l lexeme) bool { return !l.broad() })
+		parts = append(parts, "("+wide+")")
+	}
+	anyOf := func(tags []string) string {
+		q := make([]string, len(tags))
+		for i, t := range tags {
+			q[i] = tsQuote(t)
+		}
+		if len(q) == 1 {
+			return q[0]
+		}
+		return "(" + strings.Join(q, " | ") + ")"
+	}
+	if len(f.Titles) > 0 {
+		var alts []string
+		for _, tl := range titles {
+			all, last, ok := titleTags(tl)
+			if !ok {
+				continue
+			}
+			q := []string{anyOf(last)}
+			for _, t := range all {
+				q = append(q, tsQuote(t))
+			}
+			alts = append(alts, "("+strings.Join(q, " & ")+")")
+		}
+		if len(alts) == 0 { // titles made only of punctuation match nothing
+			conds = append(conds, "false")
+		} else {
+			parts = append(parts, "("+strings.Join(alts, " | ")+")")
+		}
+	}
+	tags := func(prefix string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		t := make([]string, len(vals))
+		for i, v := range vals {
+			t[i] = prefix + v
+		}
+		parts = append(parts, anyOf(t))
+	}
+	tags("~s:", f.Seniorities)
+	tags("~d:", f.Departments)
+	tags("~i:", f.Industries)
+	tags("~e:", f.EmployeeRanges)
+	tags("~c:", f.Countries)
+	tags("~r:", f.Regions)
+	tags("~t:", f.Cities)
+	tags("~n:", f.CompanyNames)
+	tags("~w:", f.CompanyDomains)
+	// Absence is no GIN lookup; "has none" filters read the column.
+	if f.HasEmail != nil {
+		if *f.HasEmail {
+			parts = append(parts, tsQuote("~m"))
+		} else {
+			conds = append(conds, "c.email IS NULL")
+		}
+	}
+	if f.HasPhone != nil {
+		if *f.HasPhone {
+			parts = append(parts, tsQuote("~p"))
+		} else {
+			conds = append(conds, "c.phone IS NULL")
+		}
+	}
+	if len(parts) > 0 {
+		conds = append(conds, "c.search_doc @@ "+m.arg(strings.Join(parts, " & "))+"::tsquery")
+	}
+	if f.ExcludeSaved {
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM saved_contacts sx WHERE sx.tenant_id = $1 AND sx.contact_id = c.id)")
+	}
+	m.where = strings.Join(conds, "\n   AND ")
+	return m, nil
+}
+
+// searchKey is what a search cursor is bound to.
+type searchKey struct {
+	Query   string  `json:"q"`
+	Filters Filters `json:"f"`
+	Sort    string  `json:"s"`
+}
+
+// Search runs a search over the contacts tenantID sees.
+//
+// Returns EINVALID for a query over 200 characters, a page size outside
+// 1..MaxPageSize, an unknown sort or a bad filter value (each naming the
+// field), and EMALFORMED for a cursor that is tampered with, from another
+// tenant or from another query.
+func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams) (*SearchResult, error) {
+	query, err := validateQuery(p.Query)
+	if err != nil {
+		return nil, err
+	}
+	if err := validatePageSize(p.PageSize, p.MaxPageSize); err != nil {
+		return nil, err
+	}
+	sortBy := p.Sort
+	if sortBy == "" {
+		sortBy = SortRelevance
+	}
+	var modes []string
+	switch sortBy {
+	case SortRelevance:
+		modes = []string{modeRanked, modeID}
+	case SortName:
+		modes = []string{modeName}
+	case SortUpdated:
+		modes = []string{modeUpdated}
+	default:
+		return nil, apperr.Invalid("Invalid sort.", apperr.FieldError{Field: "sort", Message: "must be one of relevance, name, updated"})
+	}
+	filters, err := p.Filters.normalize()
+	if err != nil {
+		return nil, err
+	}
+	codec := cursorCodec{s.cursorKey}
+	qh := hashQuery(searchKey{Query: strings.Join(strings.Fields(strings.ToLower(query)), " "), Filters: filters, Sort: sortBy})
+	var cur *cursor
+	if p.Cursor != "" {
+		c, err := codec.decode("search", tenantID, qh, p.Cursor, modes...)
+		if err != nil {
+			return nil, err
+		}
+		cur = &c
+	}
+
+	m, err := s.compile(ctx, tenantID, query, filters)
+	if err != nil {
+		return nil, err
+	}
+	res := &SearchResult{NewSearch: cur == nil}
+
+	// A new search asks the planner how many rows match. Counting costs a
+	// visit per match, so only small match sets are counted, and then by
+	// the page query itself (it materializes them anyway); larger ones
+	// report the estimate. Relevance sort ranks only sets the estimate says
+	// fit in rankWindow. Facets, when asked for, run beside the page query
+	// on a second connection.
+	est := -1.0
+	if cur == nil || p.Facets {
+		if est, err = s.estimate(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	var (
+		wg       sync.WaitGroup
+		facetErr error
+	)
+	if p.Facets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res.Facets, facetErr = s.facets(ctx, m, est)
+		}()
+	}
+	// Words that are all broad ("jo sm") match few rows only in
+	// combination: collecting them through GIN costs as much as a large
+	// match set, so such a search is planned as one.
+	plan := est
+	if m.broad {
+		plan = max(est, exactCountBelow+1)
+	}
+	withCount := cur == nil && plan <= exactCountBelow
+	if cur != nil && !cur.Estimate && !cur.Capped && cur.Total <= exactCountBelow && !m.broad {
+		// A later page of a small set: materialize the rest of it, as the
+		// first page did, rather than walk the sort index for it.
+		withCount = true
+	}
+	page, mode, n, err := s.page(ctx, m, sortBy, cur, p.PageSize, plan, withCount)
+	if err == nil && withCount && cur == nil && n < 0 { // the ranking probe overflowed
+		n, err = s.count(ctx, m)
+	}
+	if cur == nil && n < 0 && len(page) <= p.PageSize {
+		n = int64(len(page)) // a first page that is also the last counts exactly
+	}
+	wg.Wait()
+	for _, e := range []error{err, facetErr} {
+		if e != nil {
+			return nil, e
+		}
+	}
+	switch {
+	case cur != nil:
+		res.Total, res.TotalIsCapped, res.TotalIsEstimate = cur.Total, cur.Capped, cur.Estimate
+	case n >= 0:
+		res.Total, res.TotalIsCapped = min(int(n), totalCap), n > totalCap
+	default:
+		res.Total, res.TotalIsCapped, res.TotalIsEstimate = min(int(est+0.5), totalCap), est >= totalCap, true
+	}
+
+	ids := make([]uuid.UUID, 0, len(page))
+	for _, r := range page {
+		ids = append(ids, r.ID)
+	}
+	if len(page) > p.PageSize {
+		ids = ids[:p.PageSize]
+		last := page[p.PageSize-1]
+		last.Mode, last.Total, last.Capped, last.Estimate = mode, res.Total, res.TotalIsCapped, res.TotalIsEstimate
+		res.NextCursor = codec.encode("search", tenantID, qh, last)
+	}
+	if res.Items, err = s.hydrate(ctx, tenantID, ids); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// rankSQL scores a match for relevance sort: matching every word as typed
+// (not only through a typo candidate) first, then how many words are whole
+// words of the name ("jon" ranks Jon above Jonathan), then ts_rank with
+// name > title > company. Each ts_rank is normalized below 1.
+func rankSQL(strict, exact string) string {
+	return `(CASE WHEN c.search_doc @@ ` + strict + `::tsquery THEN 2 ELSE 0 END
+	        + ts_rank('{0, 0, 0, 1.0}', c.search_doc, ` + exact + `::tsquery, 32)
+	        + ts_rank('{0.1, 0.2, 0.4, 1.0}', c.search_doc, ` + strict + `::tsquery, 32) / 2)::real`
+}
+
+// Strategies of an ordered page query (sort by name, by update, or by id
+// for large relevance sets). See page.
+const (
+	stratCount   = iota // materialize the (small) match set, count it, sort it
+	stratBounded        // walk the sort index, examining at most scanBudget rows
+	stratBitmap         // materialize the (sparse) match set through the indexes, sort it
+	stratPlain          // let the planner do it: the last resort
+)
+
+// scanBudget is how many rows an index-order scan may examine for one page
+// before the search concludes the matches are sparse and collects them
+// through the indexes instead.
+const scanBudget = 20_000
+
+// page returns up to size+1 rows of the page after cur (the extra row
+// says there is a next page), the mode that the next cursor continues, and
+// on a first page the number of matches when it learnt it on the way (up to
+// totalCap+1; -1 when it did not). withCount asks it to learn it.
+//
+// Ordered pages never trust the planner's choice between walking a sort
+// index (right for dense matches) and collecting matches through GIN
+// (right for sparse ones) alone: a planner that overestimates the matches
+// of anti-correlated filters ("sales" titles in engineering) would walk the
+// whole index. A small estimate materializes the match set (at most
+// totalCap+1 rows) and counts it; a large one walks the sort index with a
+// budget of scanBudget rows and, when that does not fill the page, collects
+// the matches through the indexes with sequential and index scans switched
+// off; only a set that overflows that too falls back to the plain query.
+func (s *Service) page(ctx context.Context, m *matchSet, sortBy string, cur *cursor, size int, est float64, withCount bool) ([]cursor, string, int64, error) {
+	if m.hasText && sortBy == SortRelevance && (cur == nil && est <= skipRankAbove || cur != nil && cur.Mode == modeRanked) {
+		return s.rankedPage(ctx, m, cur, size, est)
+	}
+	mode, cols, order := modeID, "c.id", "c.id DESC"
+	switch sortBy {
+	case SortName:
+		mode, cols, order = modeName, "c.id, c.sort_name", "c.sort_name, c.id"
+	case SortUpdated:
+		mode, cols, order = modeUpdated, "c.id, c.updated_at", "c.updated_at DESC, c.id DESC"
+	}
+	strategy := stratBounded
+	if withCount {
+		strategy = stratCount
+	}
+	for {
+		out, n, err := s.orderedPage(ctx, m, mode, cols, order, cur, size, strategy)
+		if err != nil {
+			return nil, "", 0, err
+		}
+		switch {
+		case strategy == stratCount && n > totalCap:
+			// The materialized set was cut at the cap, so its order is not
+			// the order of all matches; the total is known to be capped.
+			out, _, err := s.orderedPage(ctx, m, mode, cols, order, cur, size, stratBounded)
+			if err == nil && len(out) <= size {
+				out, _, err = s.orderedPage(ctx, m, mode, cols, order, cur, size, stratPlain)
+			}
+			return out, mode, n, err
+		case strategy == stratBounded && len(out) <= size:
+			strategy = stratBitmap
+			continue
+		case strategy == stratBitmap && n > totalCap:
+			strategy = stratPlain
+			continue
+		}
+		// The materializing strategies saw every match after the keyset:
+		// on a first page, that is an exact total.
+		if strategy == stratBounded || strategy == stratPlain || cur != nil {
+			n = -1
+		}
+		return out, mode, n, nil
+	}
+}
+
+// orderedPage runs one strategy of page and returns the rows and, for the
+// materializing strategies, how many matches it materialized.
+func (s *Service) orderedPage(ctx context.Context, m *matchSet, mode, cols, order string, cur *cursor, size, strategy int) ([]cursor, int64, error) {
+	args := slices.Clone(m.args)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	keyset, where := "true", m.where
+	if cur != nil {
+		switch mode {
+		case modeName:
+			keyset = "(c.sort_name, c.id) > (" + arg(cur.Name) + "::text, " + arg(cur.ID) + "::uuid)"
+		case modeUpdated:
+			keyset = "(c.updated_at, c.id) < (" + arg(time.UnixMicro(cur.Time).UTC()) + "::timestamptz, " + arg(cur.ID) + "::uuid)"
+		default:
+			keyset = "c.id < " + arg(cur.ID) + "::uuid"
+		}
+		where += "\n   AND " + keyset
+	}
+	outer := strings.NewReplacer("c.", "x.").Replace
+	limit := arg(size + 1)
+	var sql string
+	switch strategy {
+	case stratCount, stratBitmap:
+		sql = `WITH x AS MATERIALIZED (SELECT ` + cols + ` FROM contacts c WHERE ` + where +
+			` LIMIT ` + strconv.Itoa(totalCap+1) + `)
+			SELECT ` + outer(cols) + `, (SELECT count(*) FROM x) FROM x ORDER BY ` + outer(order) + ` LIMIT ` + limit
+	case stratBounded:
+		// The match condition is a column of the inner query, not its
+		// WHERE, so the inner LIMIT bounds the rows examined, not matched.
+		sql = `SELECT ` + outer(cols) + `, 0::bigint FROM (
+				SELECT ` + cols + `, (` + m.where + `) AS ok FROM contacts c WHERE ` + keyset +
+			` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(scanBudget) + `) x
+			WHERE x.ok ORDER BY ` + outer(order) + ` LIMIT ` + limit
+	default:
+		sql = `SELECT ` + cols + `, 0::bigint FROM contacts c WHERE ` + where +
+			` ORDER BY ` + order + ` LIMIT ` + limit
+	}
+	capture(ctx, sql, args)
+	var out []cursor
+	var n int64
+	scan := func(rows pgx.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				c   cursor
+				err error
+			)
+			switch mode {
+			case modeName:
+				err = rows.Scan(&c.ID, &c.Name, &n)
+			case modeUpdated:
+				var t time.Time
+				err = rows.Scan(&c.ID, &t, &n)
+				c.Time = t.UnixMicro()
+			default:
+				err = rows.Scan(&c.ID, &n)
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	}
+	var err error
+	if strategy == stratBitmap {
+		err = pgx.BeginFunc(ctx, s.db.Pool, func(tx pgx.Tx) error {
+			// work_mem: bitmaps of broad words span most heap pages; at the
+			// default 4 MB they turn lossy and every row is rechecked.
+			if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL work_mem = '64MB'`); err != nil {
+				return err
+			}
+			rows, err := tx.Query(ctx, sql, execArgs(args)...)
+			if err != nil {
+				return err
+			}
+			return scan(rows)
+		})
+	} else {
+		var rows pgx.Rows
+		if rows, err = s.db.Pool.Query(ctx, sql, execArgs(args)...); err == nil {
+			err = scan(rows)
+		}
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("contacts: search page: %w", err)
+	}
+	return out, n, nil
+}
+
+// rankedPage pages a small match set by relevance. On the first page it
+// probes: it ranks at most rankWindow+1 matches and, when there are more,
+// pages by id instead (returning n = -1), since ranking a large set would
+// cost a scan of all of it on every page.
+func (s *Service) rankedPage(ctx context.Context, m *matchSet, cur *cursor, size int, est float64) ([]cursor, string, int64, error) {
+	args := slices.Clone(m.args)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	rank := rankSQL(arg(m.strict), arg(m.exact))
+	var sql string
+	if cur == nil {
+		sql = `SELECT r.id, r.rank, r.n FROM (
+				SELECT x.id, x.rank, count(*) OVER () AS n FROM (
+					SELECT c.id, ` + rank + ` AS rank FROM contacts c WHERE ` + m.where + ` LIMIT ` + arg(rankWindow+1) + `) x) r
+				ORDER BY r.rank DESC, r.id LIMIT ` + arg(size+1)
+	} else {
+		r := arg(cur.Rank)
+		sql = `SELECT x.id, x.rank, 0::bigint FROM (SELECT c.id, ` + rank + ` AS rank FROM contacts c WHERE ` + m.where + `) x
+			WHERE x.rank < ` + r + `::real OR (x.rank = ` + r + `::real AND x.id > ` + arg(cur.ID) + `::uuid)
+			ORDER BY x.rank DESC, x.id LIMIT ` + arg(size+1)
+	}
+	capture(ctx, sql, args)
+	rows, err := s.db.Pool.Query(ctx, sql, execArgs(args)...)
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("contacts: search page: %w", err)
+	}
+	defer rows.Close()
+	var (
+		out []cursor
+		n   int64
+	)
+	for rows.Next() {
+		var c cursor
+		if err := rows.Scan(&c.ID, &c.Rank, &n); err != nil {
+			return nil, "", 0, fmt.Errorf("contacts: search page: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", 0, fmt.Errorf("contacts: search page: %w", err)
+	}
+	if cur == nil && n > rankWindow {
+		out, _, _, err := s.page(ctx, m, SortRelevance, &cursor{Mode: modeID, ID: uuid.Max}, size, est, false)
+		return out, modeID, -1, err
+	}
+	return out, modeRanked, n, nil
+}
+
+// count counts the matches up to totalCap+1.
+func (s *Service) count(ctx context.Context, m *matchSet) (int64, error) {
+	var n int64
+	sql := `SELECT count(*) FROM (SELECT 1 FROM contacts c WHERE ` + m.where + ` LIMIT ` + strconv.Itoa(totalCap+1) + `) x`
+	capture(ctx, sql, m.args)
+	if err := s.db.Pool.QueryRow(ctx, sql, execArgs(m.args)...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("contacts: search count: %w", err)
+	}
+	return n, nil
+}
+
+// facets counts facet values over the first facetSample matches; over a
+// larger match set the counts are scaled to est, the estimated total. Like
+// ordered pages, a large estimate first reads the table with a budget of
+// scanBudget rows (enough for any match set of 1.5% density or more); a
+// small estimate, or a budget that found too few, collects the matches
+// through the indexes.
+func (s *Service) facets(ctx context.Context, m *matchSet, est float64) (*Facets, error) {
+	var (
+		f     *Facets
+		total int
+		err   error
+	)
+	bounded := est > exactCountBelow
+	if bounded {
+		f, total, err = s.facetCounts(ctx, m, true)
+	}
+	if err == nil && (!bounded || total <= facetSample) {
+		f, total, err = s.facetCounts(ctx, m, false)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if total > facetSample {
+		f.IsCapped = true
+		if scale := est / float64(total); scale > 1 {
+			for _, l := range [][]FacetCount{f.Seniority, f.Department, f.Country, f.EmployeeRange} {
+				for i := range l {
+					l[i].Count = int(float64(l[i].Count)*scale + 0.5)
+				}
+			}
+		}
+	}
+	return f, nil
+}
+
+func (s *Service) facetCounts(ctx context.Context, m *matchSet, bounded bool) (*Facets, int, error) {
+	sample := `SELECT c.seniority, c.department, c.country, c.employee_range FROM contacts c WHERE ` + m.where
+	if bounded {
+		sample = `SELECT x.seniority, x.department, x.country, x.employee_range FROM (
+			SELECT c.seniority, c.department, c.country, c.employee_range, (` + m.where + `) AS ok
+			FROM contacts c LIMIT ` + strconv.Itoa(scanBudget) + `) x WHERE x.ok`
+	}
+	sql := `WITH x AS MATERIALIZED (` + sample + `
+			LIMIT ` + strconv.Itoa(facetSample+1) + `) -- one past the sample says it is capped
+		SELECT f.name, f.value, count(*) FROM x,
+		       LATERAL (VALUES ('seniority', x.seniority), ('department', x.department),
+		                       ('country', x.country), ('employee_range', x.employee_range)) f(name, value)
+		GROUP BY 1, 2`
+	capture(ctx, sql, m.args)
+	var rows pgx.Rows
+	var err error
+	if bounded {
+		rows, err = s.db.Pool.Query(ctx, sql, execArgs(m.args)...)
+	} else {
+		var tx pgx.Tx
+		if tx, err = s.db.Pool.Begin(ctx); err != nil {
+			return nil, 0, fmt.Errorf("contacts: search facets: %w", err)
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // read-only
+		if _, err = tx.Exec(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'`); err == nil {
+			rows, err = tx.Query(ctx, sql, execArgs(m.args)...)
+		}
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("contacts: search facets: %w", err)
+	}
+	defer rows.Close()
+	f := &Facets{Seniority: []FacetCount{}, Department: []FacetCount{}, Country: []FacetCount{}, EmployeeRange: []FacetCount{}}
+	total := 0
+	for rows.Next() {
+		var (
+			name, value string
+			n           int
+		)
+		if err := rows.Scan(&name, &value, &n); err != nil {
+			return nil, 0, fmt.Errorf("contacts: search facets: %w", err)
+		}
+		if name == "seniority" {
+			total += n
+		}
+		if value == "" {
+			continue
+		}
+		fc := FacetCount{Value: value, Count: n}
+		switch name {
+		case "seniority":
+			f.Seniority = append(f.Seniority, fc)
+		case "department":
+			f.Department = append(f.Department, fc)
+		case "country":
+			f.Country = append(f.Country, fc)
+		case "employee_range":
+			f.EmployeeRange = append(f.EmployeeRange, fc)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("contacts: search facets: %w", err)
+	}
+	byCount := func(a, b FacetCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Value, b.Value)
+	}
+	for _, l := range [][]FacetCount{f.Seniority, f.Department, f.Country, f.EmployeeRange} {
+		slices.SortFunc(l, byCount)
+	}
+	return f, total, nil
+}
+
+// execArgs runs a statement planned for its actual arguments. pgx caches
+// prepared statements by default, and after five runs PostgreSQL may switch
+// to a generic plan that ignores the values; for search the values decide
+// between an index-order scan and a bitmap scan, so a generic plan can be
+// 100 times slower.
+func execArgs(args []any) []any {
+	return append([]any{pgx.QueryExecModeExec}, args...)
+}
+
+// estimate is the planner's row estimate for the match set.
+func (s *Service) estimate(ctx context.Context, m *matchSet) (float64, error) {
+	sql := `EXPLAIN (FORMAT JSON) SELECT 1 FROM contacts c WHERE ` + m.where
+	var plan []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		} `json:"Plan"`
+	}
+	var raw string
+	if err := s.db.Pool.QueryRow(ctx, sql, execArgs(m.args)...).Scan(&raw); err != nil {
+		return 0, fmt.Errorf("contacts: search estimate: %w", err)
+	}
+	if err := json.Unmarshal([]byte(raw), &plan); err != nil || len(plan) == 0 {
+		return 0, fmt.Errorf("contacts: search estimate: %w", err)
+	}
+	return plan[0].Plan.Rows, nil
+}

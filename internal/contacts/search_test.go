@@ -1,0 +1,316 @@
+package contacts_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// people creates a small cast for search tests in b's company.
+func (b *testBundle) people(t *testing.T) map[string]uuid.UUID {
+	t.Helper()
+	co := b.company(t, CompanyOpts{Industry: "Software", EmployeeRange: "201-500", Country: "US"})
+	de := b.company(t, CompanyOpts{Name: "Nordlicht " + b.word + " GmbH", Domain: b.word + ".de", Industry: "Manufacturing",
+		EmployeeRange: "1001-5000", Country: "DE"})
+	out := map[string]uuid.UUID{}
+	for _, p := range []ContactOpts{
+		{FirstName: "Jonathan", LastName: "Smith", Title: "Senior Software Engineer", Seniority: "senior", Department: "engineering",
+			Email: "jonathan.smith@" + b.word + ".example", Country: "US", City: "Austin", Region: "Texas", CompanyID: co},
+		{FirstName: "Jon", LastName: "Smithers", Title: "VP of Sales", Seniority: "vp", Department: "sales",
+			Phone: "+15125550100", Country: "US", City: "Austin", Region: "Texas", CompanyID: co},
+		{FirstName: "Jane", LastName: "Doe", Title: "Software Engineer", Seniority: "entry", Department: "engineering",
+			Email: "jane@" + b.word + ".example", Country: "US", City: "Boston", Region: "Massachusetts", CompanyID: co},
+		{FirstName: "Zoë", LastName: "Müller", Title: "Director of Engineering", Seniority: "director", Department: "engineering",
+			Email: "zoe.muller@" + b.word + ".de", Phone: "+4930123456", Country: "DE", City: "Berlin", Region: "Berlin", CompanyID: de},
+		{FirstName: "José", LastName: "García", Title: "Sales Director", Seniority: "director", Department: "sales",
+			Country: "DE", City: "München", Region: "Bayern", CompanyID: de},
+	} {
+		out[p.FirstName+" "+p.LastName] = MustCreateContact(t, b.db, p)
+	}
+	return out
+}
+
+func (b *testBundle) search(t *testing.T, tenant uuid.UUID, p contacts.SearchParams) *contacts.SearchResult {
+	t.Helper()
+	if p.PageSize == 0 {
+		p.PageSize = 50
+	}
+	if p.MaxPageSize == 0 {
+		p.MaxPageSize = 100
+	}
+	res, err := b.svc.Search(b.ctx, tenant, p)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", p, err)
+	}
+	return res
+}
+
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.people(t)
+	w := b.word
+
+	tests := []struct {
+		name  string
+		p     contacts.SearchParams
+		want  []string // in any order unless ordered
+		order bool
+	}{
+		{"OKPrefixTolerant", contacts.SearchParams{Query: "jon smi " + w}, []string{"Jonathan Smith", "Jon Smithers"}, false},
+		{"OKTypoTolerant", contacts.SearchParams{Query: "enginer " + w}, []string{"Jonathan Smith", "Jane Doe", "Zoë Müller"}, false},
+		{"OKAccentsFolded", contacts.SearchParams{Query: "ZOE muller " + w}, []string{"Zoë Müller"}, false},
+		{"OKAccentsTyped", contacts.SearchParams{Query: "josé garcía " + w}, []string{"José García"}, false},
+		{"OKCompanyName", contacts.SearchParams{Query: "nordlicht " + w}, []string{"Zoë Müller", "José García"}, false},
+		{"OKRelevanceNameFirst", contacts.SearchParams{Query: "jon " + w}, []string{"Jon Smithers", "Jonathan Smith"}, true},
+		{"OKSeniorityOR", contacts.SearchParams{Query: w, Filters: contacts.Filters{Seniorities: []string{"vp", "director"}}},
+			[]string{"Jon Smithers", "Zoë Müller", "José García"}, false},
+		{"OKFiltersAND", contacts.SearchParams{Query: w, Filters: contacts.Filters{Countries: []string{"de"}, Departments: []string{"engineering"}}},
+			[]string{"Zoë Müller"}, false},
+		{"OKCountryByName", contacts.SearchParams{Query: w, Filters: contacts.Filters{Countries: []string{"Germany"}}},
+			[]string{"Zoë Müller", "José García"}, false},
+		{"OKHasEmailFalse", contacts.SearchParams{Query: w, Filters: contacts.Filters{HasEmail: ptr(false)}},
+			[]string{"Jon Smithers", "José García"}, false},
+		{"OKHasPhone", contacts.SearchParams{Query: w, Filters: contacts.Filters{HasPhone: ptr(true)}},
+			[]string{"Jon Smithers", "Zoë Müller"}, false},
+		{"OKTitlesPhrasePrefix", contacts.SearchParams{Query: w, Filters: contacts.Filters{Titles: []string{"software eng"}}},
+			[]string{"Jonathan Smith", "Jane Doe"}, false},
+		{"OKTitlesOR", contacts.SearchParams{Query: w, Filters: contacts.Filters{Titles: []string{"vp", "sales director"}}},
+			[]string{"Jon Smithers", "José García"}, false},
+		{"OKCompanyDomain", contacts.SearchParams{Filters: contacts.Filters{CompanyDomains: []string{"https://www." + w + ".de/"}}},
+			[]string{"Zoë Müller", "José García"}, false},
+		{"OKCompanyNameFilter", contacts.SearchParams{Filters: contacts.Filters{CompanyNames: []string{"NORDLICHT " + w + " GMBH"}}},
+			[]string{"Zoë Müller", "José García"}, false},
+		{"OKIndustryAndRange", contacts.SearchParams{Query: w, Filters: contacts.Filters{Industries: []string{"Software"}, EmployeeRanges: []string{"201-500"}}},
+			[]string{"Jonathan Smith", "Jon Smithers", "Jane Doe"}, false},
+		{"OKCityRegion", contacts.SearchParams{Query: w, Filters: contacts.Filters{Cities: []string{"Austin", "München"}, Regions: []string{"Texas"}}},
+			[]string{"Jonathan Smith", "Jon Smithers"}, false},
+		{"OKSortName", contacts.SearchParams{Query: w, Sort: contacts.SortName},
+			[]string{"Jane Doe", "José García", "Zoë Müller", "Jonathan Smith", "Jon Smithers"}, true},
+		{"OKNothing", contacts.SearchParams{Query: "zzzzzz " + w}, nil, false},
+		{"OKBroadPrefixesOnly", contacts.SearchParams{Query: "jo sm", Filters: contacts.Filters{CompanyDomains: []string{w + ".example"}}},
+			[]string{"Jonathan Smith", "Jon Smithers"}, false},
+		{"OKBroadPrefixesByName", contacts.SearchParams{Query: "j", Sort: contacts.SortName, Filters: contacts.Filters{CompanyDomains: []string{w + ".example"}}},
+			[]string{"Jane Doe", "Jonathan Smith", "Jon Smithers"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := b.search(t, b.tenant, tt.p)
+			got := names(res.Items)
+			want := slices.Clone(tt.want)
+			if !tt.order {
+				slices.Sort(got)
+				slices.Sort(want)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("got %q, want %q", got, want)
+			}
+			if res.Total != len(tt.want) || res.TotalIsCapped || res.TotalIsEstimate {
+				t.Fatalf("total = %d (capped %v, estimate %v), want %d", res.Total, res.TotalIsCapped, res.TotalIsEstimate, len(tt.want))
+			}
+			if !res.NewSearch {
+				t.Fatal("a search without cursor is not reported as new")
+			}
+		})
+	}
+}
+
+func TestSearchVisibility(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	shared := MustCreateContact(t, b.db, ContactOpts{FirstName: "Shared", LastName: "Person", CompanyID: co})
+	mine := MustCreateContact(t, b.db, ContactOpts{FirstName: "Private", LastName: "Mine", CompanyID: co, Owner: &b.tenant})
+	theirs := MustCreateContact(t, b.db, ContactOpts{FirstName: "Private", LastName: "Theirs", CompanyID: co, Owner: &b.other})
+
+	tests := []struct {
+		name   string
+		tenant uuid.UUID
+		want   []uuid.UUID
+	}{
+		{"OKOwnPrivateAndShared", b.tenant, []uuid.UUID{shared, mine}},
+		{"OKOtherTenant", b.other, []uuid.UUID{shared, theirs}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, sort := range []string{contacts.SortRelevance, contacts.SortName, contacts.SortUpdated} {
+				for _, q := range []string{b.word, ""} {
+					p := contacts.SearchParams{Query: q, Sort: sort}
+					if q == "" {
+						p.Filters.CompanyDomains = []string{b.word + ".example"}
+					}
+					got := ids(b.search(t, tt.tenant, p).Items)
+					slices.SortFunc(got, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+					want := slices.Clone(tt.want)
+					slices.SortFunc(want, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+					if !slices.Equal(got, want) {
+						t.Fatalf("sort %s query %q: got %s, want %s", sort, q, fmtIDs(got), fmtIDs(want))
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestSearchInvalid(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tests := []struct {
+		name  string
+		p     contacts.SearchParams
+		field string
+		msg   string
+	}{
+		{"ErrInvalidQueryTooLong", contacts.SearchParams{Query: strings.Repeat("é", 201), PageSize: 10}, "query", "200"},
+		{"ErrInvalidPageSizeZero", contacts.SearchParams{PageSize: 0, MaxPageSize: 25}, "page_size", "25"},
+		{"ErrInvalidPageSizeOverMax", contacts.SearchParams{PageSize: 26, MaxPageSize: 25}, "page_size", "25"},
+		{"ErrInvalidSort", contacts.SearchParams{PageSize: 10, Sort: "random"}, "sort", "relevance"},
+		{"ErrInvalidSeniority", contacts.SearchParams{PageSize: 10, Filters: contacts.Filters{Seniorities: []string{"vp", "boss"}}},
+			"filters.seniorities[1]", "c_suite"},
+		{"ErrInvalidCountry", contacts.SearchParams{PageSize: 10, Filters: contacts.Filters{Countries: []string{"Atlantis"}}},
+			"filters.countries[0]", "ISO 3166"},
+		{"ErrInvalidEmployeeRange", contacts.SearchParams{PageSize: 10, Filters: contacts.Filters{EmployeeRanges: []string{"huge"}}},
+			"filters.employee_ranges[0]", "10001+"},
+		{"ErrInvalidTooManyValues", contacts.SearchParams{PageSize: 10, Filters: contacts.Filters{Cities: make([]string, 101)}},
+			"filters.cities", "100"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if tt.p.MaxPageSize == 0 {
+				tt.p.MaxPageSize = 100
+			}
+			_, err := b.svc.Search(b.ctx, b.tenant, tt.p)
+			e := wantCode(t, err, apperr.EINVALID)
+			if len(e.Fields) == 0 || e.Fields[0].Field != tt.field || !strings.Contains(e.Fields[0].Message, tt.msg) {
+				t.Fatalf("fields = %+v, want %s mentioning %q", e.Fields, tt.field, tt.msg)
+			}
+		})
+	}
+}
+
+// TestSearchCursor pages through every sort order two at a time while new
+// matching contacts arrive, and checks each contact shows up exactly once.
+func TestSearchCursor(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	var want []uuid.UUID
+	for i := range 7 {
+		want = append(want, MustCreateContact(t, b.db, ContactOpts{FirstName: "Ann" + string(rune('a'+i)), LastName: "Lee", CompanyID: co}))
+	}
+	for _, sort := range []string{contacts.SortRelevance, contacts.SortName, contacts.SortUpdated} {
+		t.Run("OK"+sort, func(t *testing.T) {
+			p := contacts.SearchParams{Query: "ann " + b.word, Sort: sort, PageSize: 2, MaxPageSize: 10}
+			seen := map[uuid.UUID]int{}
+			pages, total := 0, 0
+			for {
+				res := b.search(t, b.tenant, p)
+				if res.NewSearch != (p.Cursor == "") {
+					t.Fatalf("NewSearch = %v with cursor %q", res.NewSearch, p.Cursor)
+				}
+				if pages == 0 {
+					total = res.Total
+				}
+				if res.Total != total || total < 7 {
+					t.Fatalf("page %d: total = %d, want the first page's %d (at least 7)", pages, res.Total, total)
+				}
+				for _, c := range res.Items {
+					seen[c.ID]++
+				}
+				pages++
+				if pages == 1 { // a newcomer must not disturb the walk
+					MustCreateContact(t, b.db, ContactOpts{FirstName: "Anna", LastName: "New" + sort, CompanyID: co})
+				}
+				if res.NextCursor == "" {
+					break
+				}
+				p.Cursor = res.NextCursor
+			}
+			for _, id := range want {
+				if seen[id] != 1 {
+					t.Fatalf("contact %s seen %d times over %d pages", id, seen[id], pages)
+				}
+			}
+		})
+	}
+}
+
+func TestSearchCursorMalformed(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	for i := range 3 {
+		MustCreateContact(t, b.db, ContactOpts{FirstName: "Bo" + string(rune('a'+i)), LastName: "Kim", CompanyID: co})
+	}
+	p := contacts.SearchParams{Query: b.word, PageSize: 1, MaxPageSize: 10}
+	first := b.search(t, b.tenant, p)
+	if first.NextCursor == "" {
+		t.Fatal("no next cursor")
+	}
+	tampered := []byte(first.NextCursor)
+	tampered[len(tampered)/2] ^= 0x01
+	tests := []struct {
+		name   string
+		tenant uuid.UUID
+		p      contacts.SearchParams
+	}{
+		{"ErrMalformedTampered", b.tenant, contacts.SearchParams{Query: b.word, Cursor: string(tampered)}},
+		{"ErrMalformedForeignTenant", b.other, contacts.SearchParams{Query: b.word, Cursor: first.NextCursor}},
+		{"ErrMalformedOtherQuery", b.tenant, contacts.SearchParams{Query: b.word + " bo", Cursor: first.NextCursor}},
+		{"ErrMalformedOtherSort", b.tenant, contacts.SearchParams{Query: b.word, Sort: contacts.SortName, Cursor: first.NextCursor}},
+		{"ErrMalformedGarbage", b.tenant, contacts.SearchParams{Query: b.word, Cursor: "not a cursor!"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.p.PageSize, tt.p.MaxPageSize = 1, 10
+			_, err := b.svc.Search(b.ctx, tt.tenant, tt.p)
+			wantCode(t, err, apperr.EMALFORMED)
+		})
+	}
+	t.Run("OKSameQueryOtherPageSize", func(t *testing.T) {
+		t.Parallel()
+		res := b.search(t, b.tenant, contacts.SearchParams{Query: "  " + strings.ToUpper(b.word), Cursor: first.NextCursor, PageSize: 5})
+		if len(res.Items) != 2 {
+			t.Fatalf("got %d items, want the 2 after the first", len(res.Items))
+		}
+	})
+}
+
+func TestSearchFacetsAndExcludeSaved(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	people := b.people(t)
+	res := b.search(t, b.tenant, contacts.SearchParams{Query: b.word, Facets: true})
+	if res.Facets == nil || res.Facets.IsCapped {
+		t.Fatalf("facets = %+v", res.Facets)
+	}
+	want := map[string]int{"director": 2, "vp": 1, "senior": 1, "entry": 1}
+	for _, f := range res.Facets.Seniority {
+		if want[f.Value] != f.Count {
+			t.Fatalf("seniority facet %s = %d, want %d", f.Value, f.Count, want[f.Value])
+		}
+	}
+	if !slices.Equal(res.Facets.Country, []contacts.FacetCount{{Value: "US", Count: 3}, {Value: "DE", Count: 2}}) {
+		t.Fatalf("country facets = %+v, want US 3 then DE 2", res.Facets.Country)
+	}
+	if _, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: []uuid.UUID{people["Jane Doe"]}}); err != nil {
+		t.Fatal(err)
+	}
+	res = b.search(t, b.tenant, contacts.SearchParams{Query: b.word, Filters: contacts.Filters{ExcludeSaved: true}})
+	if res.Total != 4 || slices.Contains(names(res.Items), "Jane Doe") {
+		t.Fatalf("exclude_saved: got %q", names(res.Items))
+	}
+	res = b.search(t, b.other, contacts.SearchParams{Query: b.word, Filters: contacts.Filters{ExcludeSaved: true}})
+	if res.Total != 5 {
+		t.Fatalf("another tenant's saves excluded: total %d", res.Total)
+	}
+}
