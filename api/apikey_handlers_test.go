@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -232,4 +233,16 @@ func TestAPIKeyRateLimit(t *testing.T) {
 	tb.db.Gorm.Exec(`UPDATE rate_limit_windows SET window_start = window_start - interval '1 minute'
 		WHERE bucket IN (?, ?)`, "key:"+key.ID, "tenant:"+admin.tenantID)
 	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), 200)
+}
+
+// keyPost sends a JSON POST authenticated by an API key.
+func (tb *testBundle) keyPost(t testing.TB, path, secret string, body any) *httptest.ResponseRecorder {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(b)))
+	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	req.Header.Set("X-API-Key", secret)
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	return rec
 }

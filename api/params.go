@@ -44,3 +44,18 @@ func queryUUID(c echo.Context, name string) (*uuid.UUID, error) {
 	}
 	return &id, nil
 }
+
+// queryPageSize reads ?page_size= (default min(25, max)); the range is
+// checked by the service against the package maximum. Returns EINVALID for
+// a non-number.
+func queryPageSize(c echo.Context, maxSize int) (int, error) {
+	v := c.QueryParam("page_size")
+	if v == "" {
+		return min(defaultPageSize, maxSize), nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, apperr.Invalid("Invalid page size.", apperr.FieldError{Field: "page_size", Message: "must be an integer"})
+	}
+	return n, nil
+}

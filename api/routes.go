@@ -47,6 +47,25 @@ func (s *Server) routes() {
 	s.handle(v1, get, "/tenant/usage", s.getUsage, perm(t.PermUsageRead))
 	s.handle(v1, get, "/tenant/audit-events", s.listTenantAuditEvents, perm(t.PermAuditRead))
 
+	// Contacts: search, details, saved view, lists, corrections.
+	s.handle(v1, post, "/contacts/search", s.searchContacts, perm(t.PermContactsRead))
+	s.handle(v1, get, "/contacts/:id", s.getContact, perm(t.PermContactsRead))
+	s.handle(v1, get, "/companies/:id", s.getCompany, perm(t.PermContactsRead))
+	s.handle(v1, get, "/saved-contacts", s.listSaved, perm(t.PermSavedRead))
+	s.handle(v1, post, "/saved-contacts", s.saveContacts, perm(t.PermSavedWrite))
+	s.handle(v1, del, "/saved-contacts", s.unsaveContacts, perm(t.PermSavedWrite))
+	s.handle(v1, get, "/saved-contacts/export", s.exportSaved, perm(t.PermSavedExport))
+	s.handle(v1, post, "/saved-contacts/approve", s.approveSaved, perm(t.PermSavedApprove))
+	s.handle(v1, post, "/saved-contacts/reject", s.rejectSaved, perm(t.PermSavedApprove))
+	s.handle(v1, get, "/lists", s.listLists, perm(t.PermSavedRead))
+	s.handle(v1, post, "/lists", s.createList, perm(t.PermSavedWrite))
+	s.handle(v1, patch, "/lists/:id", s.renameList, perm(t.PermSavedWrite))
+	s.handle(v1, del, "/lists/:id", s.deleteList, perm(t.PermSavedWrite))
+	s.handle(v1, post, "/lists/:id/members", s.addListMembers, perm(t.PermSavedWrite))
+	s.handle(v1, del, "/lists/:id/members", s.removeListMembers, perm(t.PermSavedWrite))
+	s.handle(v1, post, "/contacts/:id/corrections", s.submitCorrection, perm(t.PermCorrectionsWrite))
+	s.handle(v1, get, "/corrections", s.listCorrections, perm(t.PermContactsRead))
+
 	// API keys.
 	s.handle(v1, get, "/api-keys", s.listAPIKeys, perm(t.PermAPIKeysManage))
 	s.handle(v1, post, "/api-keys", s.createAPIKey, perm(t.PermAPIKeysManage))
@@ -66,6 +85,9 @@ func (s *Server) routes() {
 	s.handle(v1, patch, "/admin/packages/:id", s.updatePackage, perm(t.PermPlatformWrite))
 	s.handle(v1, get, "/admin/audit-events", s.listAdminAuditEvents, perm(t.PermPlatformRead))
 	s.handle(v1, get, "/admin/outbox", s.listOutbox, perm(t.PermPlatformRead))
+	s.handle(v1, get, "/admin/corrections", s.listPendingCorrections, perm(t.PermPlatformRead))
+	s.handle(v1, post, "/admin/corrections/:id/accept", s.acceptCorrection, perm(t.PermPlatformWrite))
+	s.handle(v1, post, "/admin/corrections/:id/reject", s.rejectCorrection, perm(t.PermPlatformWrite))
 
 	// Router misses are handled in the error handler (notFound): Echo would
 	// let a RouteNotFound handler win over its 405, so none is registered.

@@ -7,6 +7,7 @@ import (
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/billing"
 	"github.com/onecloudai/contacts/internal/config"
+	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/identity"
 	"github.com/onecloudai/contacts/internal/limits"
@@ -23,6 +24,7 @@ type Services struct {
 	Audit    *audit.Service
 	Mail     *mail.Service
 	APIKeys  *apikeys.Service
+	Contacts *contacts.Service
 }
 
 // NewServices wires the domain services. Tests use it too, so the wiring
@@ -39,5 +41,6 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 		Audit:    audit.NewService(d.Gorm),
 		Mail:     mailer,
 		APIKeys:  apikeys.NewService(d.Gorm, lim),
+		Contacts: contacts.NewService(d, cfg.JWTSecret),
 	}
 }

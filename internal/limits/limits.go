@@ -343,3 +343,8 @@ func (s *Service) UsageOf(ctx context.Context, tenantID uuid.UUID) (Usage, error
 	}
 	return u, nil
 }
+
+// ConsumePlan is Consume for a caller that already holds the tenant's plan.
+func (s *Service) ConsumePlan(ctx context.Context, tenantID uuid.UUID, plan Plan, m Metric, n int64) (Quota, error) {
+	return s.ConsumeWithin(ctx, s.db, tenantID, m, n, plan.Limit(m))
+}

@@ -43,6 +43,15 @@ var (
 // their own tenants.
 func Shared(tb testing.TB) *db.DB {
 	tb.Helper()
+	d, err := SharedDB()
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	return d
+}
+
+// SharedDB is Shared for TestMain, where there is no testing.TB yet.
+func SharedDB() (*db.DB, error) {
 	sharedOnce.Do(func() {
 		var dsn string
 		dsn, sharedErr = createFromTemplate(context.Background())
@@ -50,10 +59,7 @@ func Shared(tb testing.TB) *db.DB {
 			sharedDB, sharedErr = db.Open(context.Background(), dsn, db.OpenOpts{MaxConns: 10, Logger: discardLogger()})
 		}
 	})
-	if sharedErr != nil {
-		tb.Fatalf("dbtest: %v", sharedErr)
-	}
-	return sharedDB
+	return sharedDB, sharedErr
 }
 
 // Fresh returns a migrated database of its own, dropped when the test ends.

@@ -1,0 +1,239 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/limits"
+)
+
+// defaultPageSize is used when a request names none (capped by the package).
+const defaultPageSize = 25
+
+// SearchRequest is a contact search. A request without cursor is a new
+// search (one unit of searches_per_month); pass next_cursor back, with the
+// same query, filters and sort, for further pages at no cost.
+type SearchRequest struct {
+	Query    string        `json:"query,omitempty" validate:"max=200" example:"jon smi"`
+	Filters  SearchFilters `json:"filters,omitempty"`
+	Sort     string        `json:"sort,omitempty" validate:"omitempty,oneof=relevance name updated" example:"relevance"`
+	PageSize *int          `json:"page_size,omitempty" example:"25"`
+	Cursor   string        `json:"cursor,omitempty" validate:"max=4096"`
+	Facets   bool          `json:"facets,omitempty"`
+} //	@name	SearchRequest
+
+// SearchResponse is a page of results.
+type SearchResponse struct {
+	Items           []ContactResponse `json:"items"`
+	NextCursor      string            `json:"next_cursor"`
+	Total           int               `json:"total"`
+	TotalIsCapped   bool              `json:"total_is_capped"`
+	TotalIsEstimate bool              `json:"total_is_estimate"`
+	Facets          *FacetsResponse   `json:"facets,omitempty"`
+} //	@name	SearchResponse
+
+// FacetsResponse counts values among the matches (approximate when is_capped).
+type FacetsResponse struct {
+	Seniority     []FacetCount `json:"seniority"`
+	Department    []FacetCount `json:"department"`
+	Country       []FacetCount `json:"country"`
+	EmployeeRange []FacetCount `json:"employee_range"`
+	IsCapped      bool         `json:"is_capped"`
+} //	@name	Facets
+
+// FacetCount is one facet value.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+} //	@name	FacetCount
+
+func toFacets(f *contacts.Facets) *FacetsResponse {
+	if f == nil {
+		return nil
+	}
+	conv := func(in []contacts.FacetCount) []FacetCount {
+		out := make([]FacetCount, len(in))
+		for i, v := range in {
+			out[i] = FacetCount{Value: v.Value, Count: v.Count}
+		}
+		return out
+	}
+	return &FacetsResponse{Seniority: conv(f.Seniority), Department: conv(f.Department), Country: conv(f.Country),
+		EmployeeRange: conv(f.EmployeeRange), IsCapped: f.IsCapped}
+}
+
+// pageSize resolves the requested page size against the package maximum;
+// the service answers 422 naming the maximum when it is out of range.
+func pageSize(requested *int, maxSize int) int {
+	if requested == nil {
+		return min(defaultPageSize, maxSize)
+	}
+	return *requested
+}
+
+// setQuotaHeaders reports a monthly quota on the response.
+func setQuotaHeaders(c echo.Context, q limits.Quota) {
+	h := c.Response().Header()
+	name := "X-Quota-" + titleMetric(q.Metric)
+	h.Set(name+"-Limit", strconv.FormatInt(q.Limit, 10))
+	h.Set(name+"-Used", strconv.FormatInt(q.Used, 10))
+	h.Set(name+"-Remaining", strconv.FormatInt(q.Remaining, 10))
+	h.Set(name+"-Reset", q.ResetAt.UTC().Format(time.RFC3339))
+}
+
+func titleMetric(m limits.Metric) string {
+	switch m {
+	case limits.Searches:
+		return "Searches"
+	case limits.ImportRows:
+		return "Import-Rows"
+	default:
+		return "CRM-Pushes"
+	}
+}
+
+// searchContacts godoc
+//
+//	@Summary			Search contacts
+//	@Description		Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month; the X-Quota-Searches-* headers report the quota. API key scope: contacts:read.
+//	@ID					searchContacts
+//	@Tags				contacts
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["contacts:read"]
+//	@Param				body	body		SearchRequest	true	"Query"
+//	@Success			200		{object}	SearchResponse
+//	@Failure			400		{object}	Problem	"Malformed JSON, or a tampered or foreign cursor"
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			422		{object}	Problem	"Unknown filter, bad value, query over 200 characters, page_size out of range"
+//	@Failure			429		{object}	Problem	"quota-exceeded (searches) or rate-limited"
+//	@Router				/contacts/search [post]
+func (s *Server) searchContacts(c echo.Context) error {
+	var req SearchRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	tid := principal(c).TenantID
+	plan, err := s.svc.Limits.Plan(ctx, tid)
+	if err != nil {
+		return err
+	}
+	maxSize := plan.Package.MaxContactsPerQuery
+	res, err := s.svc.Contacts.Search(ctx, tid, contacts.SearchParams{Query: req.Query, Filters: req.Filters.domain(),
+		Sort: req.Sort, PageSize: pageSize(req.PageSize, maxSize), MaxPageSize: maxSize, Cursor: req.Cursor, Facets: req.Facets})
+	if err != nil {
+		return err
+	}
+	var q limits.Quota
+	if res.NewSearch {
+		q, err = s.svc.Limits.ConsumePlan(ctx, tid, plan, limits.Searches, 1)
+	} else {
+		q, err = s.svc.Limits.Peek(ctx, tid, limits.Searches)
+	}
+	if err != nil {
+		return err
+	}
+	setQuotaHeaders(c, q)
+	return c.JSON(http.StatusOK, SearchResponse{Items: toContacts(res.Items), NextCursor: res.NextCursor, Total: res.Total,
+		TotalIsCapped: res.TotalIsCapped, TotalIsEstimate: res.TotalIsEstimate, Facets: toFacets(res.Facets)})
+}
+
+// getContact godoc
+//
+//	@Summary			Get a contact
+//	@Description		The contact with the tenant's corrections applied, its saved status and lists. Another tenant's private contact is 404. API key scope: contacts:read.
+//	@ID					getContact
+//	@Tags				contacts
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["contacts:read"]
+//	@Param				id	path		string	true	"Contact id"
+//	@Success			200	{object}	ContactResponse
+//	@Failure			401	{object}	Problem
+//	@Failure			403	{object}	Problem
+//	@Failure			404	{object}	Problem
+//	@Router				/contacts/{id} [get]
+func (s *Server) getContact(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ct, err := s.svc.Contacts.GetContact(c.Request().Context(), principal(c).TenantID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toContact(*ct))
+}
+
+// CompanyResponse is a company with a page of the contacts the tenant sees there.
+type CompanyResponse struct {
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name"`
+	Domain               string            `json:"domain"`
+	Industry             string            `json:"industry"`
+	EmployeeRange        string            `json:"employee_range"`
+	RevenueRange         string            `json:"revenue_range"`
+	Country              string            `json:"country"`
+	Region               string            `json:"region"`
+	City                 string            `json:"city"`
+	LinkedInURL          string            `json:"linkedin_url"`
+	FoundedYear          *int              `json:"founded_year" extensions:"x-nullable"`
+	ContactCount         int               `json:"contact_count"`
+	ContactCountIsCapped bool              `json:"contact_count_is_capped"`
+	Contacts             []ContactResponse `json:"contacts"`
+	NextContactsCursor   string            `json:"next_contacts_cursor"`
+} //	@name	Company
+
+// getCompany godoc
+//
+//	@Summary			Get a company
+//	@Description		The company and a page of its contacts visible to the tenant (cursor, page_size 1 to the package maximum). API key scope: contacts:read.
+//	@ID					getCompany
+//	@Tags				contacts
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["contacts:read"]
+//	@Param				id			path		string	true	"Company id"
+//	@Param				cursor		query		string	false	"next_contacts_cursor of the previous page"
+//	@Param				page_size	query		int		false	"Contacts per page"
+//	@Success			200			{object}	CompanyResponse
+//	@Failure			400			{object}	Problem
+//	@Failure			401			{object}	Problem
+//	@Failure			403			{object}	Problem
+//	@Failure			404			{object}	Problem
+//	@Failure			422			{object}	Problem
+//	@Router				/companies/{id} [get]
+func (s *Server) getCompany(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	tid := principal(c).TenantID
+	plan, err := s.svc.Limits.Plan(ctx, tid)
+	if err != nil {
+		return err
+	}
+	size, err := queryPageSize(c, plan.Package.MaxContactsPerQuery)
+	if err != nil {
+		return err
+	}
+	d, err := s.svc.Contacts.GetCompany(ctx, tid, id, contacts.PageParams{PageSize: size, MaxPageSize: plan.Package.MaxContactsPerQuery, Cursor: c.QueryParam("cursor")})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, CompanyResponse{ID: d.ID.String(), Name: d.Name, Domain: d.Domain, Industry: d.Industry,
+		EmployeeRange: d.EmployeeRange, RevenueRange: d.RevenueRange, Country: d.Country, Region: d.Region, City: d.City,
+		LinkedInURL: d.LinkedInURL, FoundedYear: d.FoundedYear, ContactCount: d.ContactCount, ContactCountIsCapped: d.ContactCountCapped,
+		Contacts: toContacts(d.Contacts), NextContactsCursor: d.NextContactsCursor})
+}

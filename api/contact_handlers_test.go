@@ -1,0 +1,350 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+// TestMain loads a small deterministic shared contact database into the
+// package's database before any test runs (Seed refuses a non-empty one,
+// and some tests add contacts of their own).
+func TestMain(m *testing.M) {
+	d, err := dbtest.SharedDB()
+	if err == nil {
+		_, err = contacts.Seed(context.Background(), d, contacts.SeedOpts{Contacts: 3000, Companies: 300, Seed: 7})
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "api tests: seed contacts:", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// MustSeedContacts documents that a test reads the seeded contacts (loaded
+// by TestMain).
+func (tb *testBundle) MustSeedContacts(t testing.TB) { t.Helper() }
+
+// MustPrivateContact inserts a contact visible only to tenantID.
+func (tb *testBundle) MustPrivateContact(t testing.TB, tenantID, first, last string) string {
+	t.Helper()
+	id := uuid.Must(uuid.NewV7()).String()
+	if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, owner_tenant_id, source)
+		VALUES (?, ?, ?, 'Private Title', ?, 'import')`, id, first, last, tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// search runs a search and decodes the page.
+func (tb *testBundle) search(t testing.TB, token string, body any) SearchResponse {
+	t.Helper()
+	rec := tb.req(t, http.MethodPost, "/api/v1/contacts/search", token, body)
+	wantStatus(t, rec, http.StatusOK)
+	return decode[SearchResponse](t, rec)
+}
+
+func TestSearchContacts(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "search")
+	other := tb.MustSignup(t, "search-other")
+
+	page := tb.search(t, admin.token, map[string]any{"query": "engineer", "page_size": 5, "facets": true})
+	if len(page.Items) != 5 || page.NextCursor == "" || page.Total < 5 || page.Facets == nil {
+		t.Fatalf("page 1: %d items, total %d, cursor %q, facets %v", len(page.Items), page.Total, page.NextCursor, page.Facets)
+	}
+	// Keyset pages never repeat a contact.
+	seen := map[string]bool{}
+	for _, c := range page.Items {
+		seen[c.ID] = true
+	}
+	next := tb.search(t, admin.token, map[string]any{"query": "engineer", "page_size": 5, "facets": true, "cursor": page.NextCursor})
+	for _, c := range next.Items {
+		if seen[c.ID] {
+			t.Fatalf("contact %s on two pages", c.ID)
+		}
+	}
+
+	tests := []struct {
+		name       string
+		token      string
+		body       any
+		wantStatus int
+		wantField  string
+	}{
+		{"OKFiltersOnly", admin.token, map[string]any{"filters": map[string]any{"seniorities": []string{"director", "vp"}, "has_email": true}, "page_size": 3}, 200, ""},
+		{"OKSortName", admin.token, map[string]any{"sort": "name", "page_size": 3}, 200, ""},
+		{"ErrUnknownFilter", admin.token, map[string]any{"filters": map[string]any{"shoe_size": []string{"42"}}}, 422, "shoe_size"},
+		{"ErrFilterType", admin.token, map[string]any{"filters": map[string]any{"titles": "cto"}}, 422, "filters.titles"},
+		{"ErrBadSeniority", admin.token, map[string]any{"filters": map[string]any{"seniorities": []string{"emperor"}}}, 422, "filters.seniorities[0]"},
+		{"ErrQueryTooLong", admin.token, map[string]any{"query": strings.Repeat("ä", 201)}, 422, "query"},
+		{"ErrPageSizeZero", admin.token, map[string]any{"page_size": 0}, 422, "page_size"},
+		{"ErrPageSizeAboveMax", admin.token, map[string]any{"page_size": 26}, 422, "page_size"},
+		{"ErrBadSort", admin.token, map[string]any{"sort": "random"}, 422, "sort"},
+		{"ErrTamperedCursor", admin.token, map[string]any{"query": "engineer", "page_size": 5, "facets": true, "cursor": page.NextCursor[:len(page.NextCursor)-2] + "xx"}, 400, ""},
+		{"ErrCursorOfOtherQuery", admin.token, map[string]any{"query": "sales", "page_size": 5, "cursor": page.NextCursor}, 400, ""},
+		{"ErrForeignCursor", other.token, map[string]any{"query": "engineer", "page_size": 5, "facets": true, "cursor": page.NextCursor}, 400, ""},
+		{"ErrUnauthenticated", "", map[string]any{"query": "x"}, 401, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodPost, "/api/v1/contacts/search", tt.token, tt.body)
+			wantStatus(t, rec, tt.wantStatus)
+			if tt.wantField != "" && !strings.Contains(rec.Body.String(), tt.wantField) {
+				t.Fatalf("problem does not name %s: %s", tt.wantField, rec.Body.String())
+			}
+			if tt.name == "ErrPageSizeAboveMax" && !strings.Contains(rec.Body.String(), "25") {
+				t.Fatalf("problem does not name the maximum: %s", rec.Body.String())
+			}
+		})
+	}
+}
+
+func TestSearchTypoAndPrefix(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "typo")
+	tb.MustPrivateContact(t, admin.tenantID, "Jonathan", "Smithers")
+	page := tb.search(t, admin.token, map[string]any{"query": "jon smi", "page_size": 25})
+	found := false
+	for _, c := range page.Items {
+		if strings.HasPrefix(c.FirstName, "Jon") && strings.HasPrefix(c.LastName, "Smi") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf(`"jon smi" found no Jon… Smi…: %d items`, len(page.Items))
+	}
+	page = tb.search(t, admin.token, map[string]any{"query": "enginer", "page_size": 10})
+	if len(page.Items) == 0 || !strings.Contains(strings.ToLower(page.Items[0].Title), "engineer") {
+		t.Fatalf(`"enginer" did not find engineers: %+v`, page.Items)
+	}
+}
+
+func TestSearchMetering(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "meter") // Free: 100 searches a month
+	rec := tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager", "page_size": 2})
+	wantStatus(t, rec, http.StatusOK)
+	if rec.Header().Get("X-Quota-Searches-Used") != "1" || rec.Header().Get("X-Quota-Searches-Limit") != "100" {
+		t.Fatalf("quota headers %v", rec.Header())
+	}
+	cursor := decode[SearchResponse](t, rec).NextCursor
+	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager", "page_size": 2, "cursor": cursor})
+	wantStatus(t, rec, http.StatusOK)
+	if rec.Header().Get("X-Quota-Searches-Used") != "1" {
+		t.Fatalf("a next page was metered: used %s", rec.Header().Get("X-Quota-Searches-Used"))
+	}
+	tb.db.Gorm.Exec(`UPDATE usage_counters SET count = 100 WHERE tenant_id = ? AND metric = 'searches'`, admin.tenantID)
+	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager"})
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	p := decodeProblem(t, rec)
+	if p["type"] != "quota-exceeded" || p["metric"] != "searches" || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("quota problem %v", p)
+	}
+}
+
+func TestContactVisibilityAndSaving(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	a := tb.MustSignup(t, "vis-a")
+	b := tb.MustSignup(t, "vis-b")
+	tb.MustSetPackage(t, a.tenantID, "starter")
+	viewer := tb.MustJoin(t, a, "viewer")
+	privB := tb.MustPrivateContact(t, b.tenantID, "Bea", "Private")
+	shared := tb.search(t, a.token, map[string]any{"query": "manager", "page_size": 3}).Items
+
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+privB, a.token, nil), 404)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+privB, b.token, nil), 200)
+	got := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+shared[0].ID, a.token, nil))
+	if got.ID != shared[0].ID || got.Saved {
+		t.Fatalf("contact %+v", got)
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/companies/"+got.CompanyID, a.token, nil), 200)
+
+	ids := []string{shared[0].ID, shared[1].ID}
+	tests := []struct {
+		name       string
+		token      string
+		body       any
+		wantStatus int
+	}{
+		{"ErrForbiddenViewer", viewer.token, map[string]any{"contact_ids": ids}, 403},
+		{"ErrOtherTenantsPrivate", a.token, map[string]any{"contact_ids": append([]string{privB}, ids...)}, 404},
+		{"ErrMissingContact", a.token, map[string]any{"contact_ids": []string{uuid.NewString()}}, 404},
+		{"ErrEmpty", a.token, map[string]any{"contact_ids": []string{}}, 422},
+		{"ErrNotUUID", a.token, map[string]any{"contact_ids": []string{"x"}}, 422},
+		{"OK", a.token, map[string]any{"contact_ids": ids}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", tt.token, tt.body), tt.wantStatus)
+		})
+	}
+	// No partial save from the failed calls; idempotent repeat.
+	saved := decode[SavedPageResponse](t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts", a.token, nil))
+	if saved.Total != 2 {
+		t.Fatalf("saved total %d, want 2", saved.Total)
+	}
+	res := decode[SaveResultResponse](t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": ids}))
+	if res.Saved != 0 || res.AlreadySaved != 2 {
+		t.Fatalf("repeat save %+v", res)
+	}
+	// API keys: contacts:read cannot save; a key of tenant A cannot see B's objects.
+	key := tb.MustCreateKey(t, a, "contacts:read")
+	rec := tb.keyReq(t, http.MethodGet, "/api/v1/contacts/"+privB, key.Secret, false)
+	wantStatus(t, rec, http.StatusNotFound)
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/contacts/"+shared[0].ID, key.Secret, false), 200)
+	keyRec := tb.keyPost(t, "/api/v1/saved-contacts", key.Secret, map[string]any{"contact_ids": ids})
+	wantStatus(t, keyRec, http.StatusForbidden)
+	if !strings.Contains(keyRec.Body.String(), "saved:write") {
+		t.Fatalf("403 does not name saved:write: %s", keyRec.Body.String())
+	}
+	// Approve (org admin only) and the saved status shows in search.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts/approve", viewer.token, map[string]any{"contact_ids": ids[:1]}), 403)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts/approve", a.token, map[string]any{"contact_ids": ids[:1]}), 200)
+	c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+ids[0], viewer.token, nil))
+	if !c.Saved || c.SavedStatus != "approved" {
+		t.Fatalf("saved state %+v", c)
+	}
+	approved := decode[SavedPageResponse](t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts?status=approved", a.token, nil))
+	if approved.Total != 1 {
+		t.Fatalf("approved %d", approved.Total)
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts?shoe_size=1", a.token, nil), 422)
+	// Unsave.
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": ids[1:]}), 200)
+}
+
+func TestListsAndExport(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	a := tb.MustSignup(t, "lists-a")
+	b := tb.MustSignup(t, "lists-b")
+	items := tb.search(t, a.token, map[string]any{"query": "director", "page_size": 3}).Items
+
+	rec := tb.req(t, http.MethodPost, "/api/v1/lists", a.token, map[string]string{"name": "Berlin CTOs"})
+	wantStatus(t, rec, http.StatusCreated)
+	list := decode[ListResponse](t, rec)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/lists", a.token, map[string]string{"name": "Berlin CTOs"}), 409)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/lists", a.token, map[string]string{"name": ""}), 422)
+	// Save onto the list.
+	res := decode[SaveResultResponse](t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token,
+		map[string]any{"contact_ids": []string{items[0].ID, items[1].ID}, "list_id": list.ID}))
+	if res.Saved != 2 || res.AddedToList != 2 {
+		t.Fatalf("save to list %+v", res)
+	}
+	// Another tenant's list is 404 everywhere.
+	for _, r := range []struct {
+		method, path string
+		body         any
+	}{
+		{http.MethodPatch, "/api/v1/lists/" + list.ID, map[string]string{"name": "stolen"}},
+		{http.MethodDelete, "/api/v1/lists/" + list.ID, nil},
+		{http.MethodPost, "/api/v1/lists/" + list.ID + "/members", map[string]any{"contact_ids": []string{items[2].ID}}},
+		{http.MethodDelete, "/api/v1/lists/" + list.ID + "/members", map[string]any{"contact_ids": []string{items[0].ID}}},
+	} {
+		wantStatus(t, tb.req(t, r.method, r.path, b.token, r.body), 404)
+	}
+	onList := decode[SavedPageResponse](t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts?list_id="+list.ID, a.token, nil))
+	if onList.Total != 2 {
+		t.Fatalf("on list %d", onList.Total)
+	}
+
+	// A correction that starts with "=" is exported neutralized.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+items[0].ID+"/corrections", a.token,
+		map[string]string{"field": "title", "value": "=HYPERLINK(\"http://evil\")"}), 201)
+	rec = tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?list_id="+list.ID, a.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	if !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
+		t.Fatalf("content type %s", rec.Header().Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("csv rows %d err %v", len(rows), err)
+	}
+	if !strings.Contains(rec.Body.String(), "'=HYPERLINK") || strings.Contains(rec.Body.String(), ",=HYPERLINK") {
+		t.Fatalf("formula not neutralized: %s", rec.Body.String())
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?status=bogus", a.token, nil), 422)
+}
+
+func TestCorrections(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	a := tb.MustSignup(t, "corr-a")
+	b := tb.MustSignup(t, "corr-b")
+	sys := tb.MustSystemUser(t, "system_admin")
+	viewer := tb.MustJoin(t, a, "viewer")
+	target := tb.search(t, a.token, map[string]any{"query": "sales", "page_size": 1}).Items[0]
+	path := "/api/v1/contacts/" + target.ID + "/corrections"
+
+	tests := []struct {
+		name       string
+		token      string
+		path       string
+		body       any
+		wantStatus int
+	}{
+		{"ErrBadEmail", a.token, path, map[string]string{"field": "email", "value": "not-an-email"}, 422},
+		{"ErrUnknownField", a.token, path, map[string]string{"field": "salary", "value": "1"}, 422},
+		{"ErrForbiddenViewer", viewer.token, path, map[string]string{"field": "title", "value": "CTO"}, 403},
+		{"ErrNotFound", a.token, "/api/v1/contacts/" + uuid.NewString() + "/corrections", map[string]string{"field": "title", "value": "CTO"}, 404},
+		{"ErrUnauthenticated", "", path, map[string]string{"field": "title", "value": "CTO"}, 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, tt.path, tt.token, tt.body), tt.wantStatus)
+		})
+	}
+	rec := tb.req(t, http.MethodPost, path, a.token, map[string]string{"field": "phone", "value": "(415) 555-0132"})
+	wantStatus(t, rec, http.StatusCreated)
+	if k := decode[CorrectionResponse](t, rec); k.NewValue != "+14155550132" || k.Status != "pending" {
+		t.Fatalf("phone not normalized to E.164: %+v", k)
+	}
+	rec = tb.req(t, http.MethodPost, path, a.token, map[string]string{"field": "title", "value": "Chief Coffee Officer"})
+	wantStatus(t, rec, http.StatusCreated)
+	k := decode[CorrectionResponse](t, rec)
+	// Tenant A sees it at once; tenant B does not.
+	if c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+target.ID, viewer.token, nil)); c.Title != "Chief Coffee Officer" {
+		t.Fatalf("overlay not applied for A: %s", c.Title)
+	}
+	if c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+target.ID, b.token, nil)); c.Title == "Chief Coffee Officer" {
+		t.Fatal("overlay leaked to B")
+	}
+	// Review queue: support reads, only system admins decide.
+	queue := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?page_size=100", sys.token, nil))
+	if len(queue.Items) == 0 {
+		t.Fatal("empty review queue")
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+k.ID+"/accept", a.token, nil), 403)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+k.ID+"/accept", sys.token, nil), 200)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+uuid.NewString()+"/accept", sys.token, nil), 404)
+	if c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+target.ID, b.token, nil)); c.Title != "Chief Coffee Officer" {
+		t.Fatalf("accepted correction not in the shared record for B: %s", c.Title)
+	}
+	mine := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections", a.token, nil))
+	if len(mine.Items) != 2 {
+		t.Fatalf("tenant corrections %d", len(mine.Items))
+	}
+	if other := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections", b.token, nil)); len(other.Items) != 0 {
+		t.Fatal("B sees A's corrections")
+	}
+}

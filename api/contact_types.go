@@ -1,0 +1,105 @@
+package api
+
+import (
+	"time"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+)
+
+// ContactResponse is a contact as the tenant sees it: the canonical record
+// with the tenant's corrections applied, and its saved state and lists.
+type ContactResponse struct {
+	ID            string              `json:"id"`
+	FirstName     string              `json:"first_name" example:"Zoë"`
+	LastName      string              `json:"last_name" example:"Müller"`
+	Email         string              `json:"email" example:"zoe.muller@acme.com"`
+	EmailStatus   string              `json:"email_status" enums:"valid,risky,invalid,unknown"`
+	Phone         string              `json:"phone" example:"+4930123456"`
+	Title         string              `json:"title" example:"Head of Engineering"`
+	Seniority     string              `json:"seniority" example:"head"`
+	Department    string              `json:"department" example:"engineering"`
+	CompanyID     string              `json:"company_id"`
+	CompanyName   string              `json:"company_name"`
+	CompanyDomain string              `json:"company_domain"`
+	Industry      string              `json:"industry"`
+	EmployeeRange string              `json:"employee_range"`
+	LinkedInURL   string              `json:"linkedin_url"`
+	City          string              `json:"city"`
+	Region        string              `json:"region"`
+	Country       string              `json:"country" example:"DE"`
+	Source        string              `json:"source"`
+	Private       bool                `json:"private"`
+	UpdatedAt     time.Time           `json:"updated_at"`
+	Saved         bool                `json:"saved"`
+	SavedStatus   string              `json:"saved_status,omitempty" enums:"saved,approved,rejected"`
+	SavedAt       *time.Time          `json:"saved_at,omitempty"`
+	Lists         []ListRefResponse   `json:"lists"`
+	Corrections   []CorrectionOverlay `json:"corrections"`
+} //	@name	Contact
+
+// ListRefResponse names a list.
+type ListRefResponse struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+} //	@name	ListRef
+
+// CorrectionOverlay is one corrected field shown in place of the canonical value.
+type CorrectionOverlay struct {
+	ID        string `json:"id"`
+	Field     string `json:"field" enums:"title,email,phone,company_name,city,country,linkedin_url"`
+	Value     string `json:"value"`
+	Canonical string `json:"canonical"`
+	Status    string `json:"status" enums:"pending,accepted,rejected"`
+} //	@name	CorrectionOverlay
+
+func toContact(c contacts.Contact) ContactResponse {
+	out := ContactResponse{ID: c.ID.String(), FirstName: c.FirstName, LastName: c.LastName, Email: c.Email, EmailStatus: c.EmailStatus,
+		Phone: c.Phone, Title: c.Title, Seniority: c.Seniority, Department: c.Department, CompanyName: c.CompanyName,
+		CompanyDomain: c.CompanyDomain, Industry: c.Industry, EmployeeRange: c.EmployeeRange, LinkedInURL: c.LinkedInURL,
+		City: c.City, Region: c.Region, Country: c.Country, Source: c.Source, Private: c.Private, UpdatedAt: c.UpdatedAt.UTC(),
+		Saved: c.Saved, SavedStatus: c.SavedStatus, SavedAt: c.SavedAt,
+		Lists: make([]ListRefResponse, len(c.Lists)), Corrections: make([]CorrectionOverlay, len(c.Corrections))}
+	if c.CompanyID != nil {
+		out.CompanyID = c.CompanyID.String()
+	}
+	for i, l := range c.Lists {
+		out.Lists[i] = ListRefResponse{ID: l.ID.String(), Name: l.Name}
+	}
+	for i, k := range c.Corrections {
+		out.Corrections[i] = CorrectionOverlay{ID: k.ID.String(), Field: k.Field, Value: k.Value, Canonical: k.Canonical, Status: k.Status}
+	}
+	return out
+}
+
+func toContacts(cs []contacts.Contact) []ContactResponse {
+	out := make([]ContactResponse, len(cs))
+	for i, c := range cs {
+		out[i] = toContact(c)
+	}
+	return out
+}
+
+// SearchFilters narrow a search. Values within one filter are OR'ed,
+// filters are AND'ed. Unknown filter names are refused (422).
+type SearchFilters struct {
+	Titles         []string `json:"titles,omitempty" validate:"max=100" example:"software engineer"`
+	Seniorities    []string `json:"seniorities,omitempty" validate:"max=100" example:"director,vp"`
+	Departments    []string `json:"departments,omitempty" validate:"max=100" example:"engineering"`
+	CompanyNames   []string `json:"company_names,omitempty" validate:"max=100"`
+	CompanyDomains []string `json:"company_domains,omitempty" validate:"max=100" example:"acme.com"`
+	Industries     []string `json:"industries,omitempty" validate:"max=100"`
+	EmployeeRanges []string `json:"employee_ranges,omitempty" validate:"max=100" example:"51-200"`
+	Countries      []string `json:"countries,omitempty" validate:"max=100" example:"DE,GB"`
+	Regions        []string `json:"regions,omitempty" validate:"max=100"`
+	Cities         []string `json:"cities,omitempty" validate:"max=100"`
+	HasEmail       *bool    `json:"has_email,omitempty"`
+	HasPhone       *bool    `json:"has_phone,omitempty"`
+	ExcludeSaved   bool     `json:"exclude_saved,omitempty"`
+} //	@name	SearchFilters
+
+func (f SearchFilters) domain() contacts.Filters {
+	return contacts.Filters{Titles: f.Titles, Seniorities: f.Seniorities, Departments: f.Departments,
+		CompanyNames: f.CompanyNames, CompanyDomains: f.CompanyDomains, Industries: f.Industries,
+		EmployeeRanges: f.EmployeeRanges, Countries: f.Countries, Regions: f.Regions, Cities: f.Cities,
+		HasEmail: f.HasEmail, HasPhone: f.HasPhone, ExcludeSaved: f.ExcludeSaved}
+}

@@ -1,0 +1,210 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+)
+
+// CorrectionRequest corrects one field of a contact.
+type CorrectionRequest struct {
+	Field string `json:"field" validate:"required,oneof=title email phone company_name city country linkedin_url" example:"title"`
+	Value string `json:"value" validate:"required,max=500" example:"VP Engineering"`
+} //	@name	CorrectionRequest
+
+// CorrectionResponse is a submitted correction.
+type CorrectionResponse struct {
+	ID          string     `json:"id"`
+	TenantID    string     `json:"tenant_id"`
+	ContactID   string     `json:"contact_id"`
+	Field       string     `json:"field"`
+	OldValue    string     `json:"old_value"`
+	NewValue    string     `json:"new_value"`
+	Status      string     `json:"status" enums:"pending,accepted,rejected"`
+	ReviewedAt  *time.Time `json:"reviewed_at" extensions:"x-nullable"`
+	CreatedAt   time.Time  `json:"created_at"`
+	ContactName string     `json:"contact_name,omitempty"`
+	TenantName  string     `json:"tenant_name,omitempty"`
+} //	@name	Correction
+
+// CorrectionList is a page of corrections.
+type CorrectionList struct {
+	Items      []CorrectionResponse `json:"items"`
+	NextCursor string               `json:"next_cursor"`
+} //	@name	CorrectionList
+
+func toCorrection(k contacts.Correction) CorrectionResponse {
+	return CorrectionResponse{ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
+		OldValue: k.OldValue, NewValue: k.NewValue, Status: k.Status, ReviewedAt: k.ReviewedAt, CreatedAt: k.CreatedAt.UTC(),
+		ContactName: k.ContactName, TenantName: k.TenantName}
+}
+
+func toCorrections(p *contacts.CorrectionPage) CorrectionList {
+	out := CorrectionList{Items: make([]CorrectionResponse, len(p.Items)), NextCursor: p.NextCursor}
+	for i, k := range p.Items {
+		out.Items[i] = toCorrection(k)
+	}
+	return out
+}
+
+// submitCorrection godoc
+//
+//	@Summary			Correct a contact
+//	@Description		Corrects title, email, phone, company_name, city, country or linkedin_url. The value is validated and normalized (email syntax, phone to E.164 with the tenant's default region, country to ISO 3166). Your tenant sees it at once; platform staff may accept it into the shared record. API key scope: corrections:write.
+//	@ID					submitCorrection
+//	@Tags				corrections
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["corrections:write"]
+//	@Param				id		path		string				true	"Contact id"
+//	@Param				body	body		CorrectionRequest	true	"Correction"
+//	@Success			201		{object}	CorrectionResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			404		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/contacts/{id}/corrections [post]
+func (s *Server) submitCorrection(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req CorrectionRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	p := principal(c)
+	k, err := s.svc.Contacts.SubmitCorrection(c.Request().Context(), p.TenantID, p.UserID, id, req.Field, req.Value)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toCorrection(*k))
+}
+
+func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
+	contactID, err := queryUUID(c, "contact_id")
+	if err != nil {
+		return contacts.CorrectionListParams{}, err
+	}
+	size, err := queryPageSize(c, 100)
+	if err != nil {
+		return contacts.CorrectionListParams{}, err
+	}
+	return contacts.CorrectionListParams{Status: c.QueryParam("status"), ContactID: contactID, PageSize: size, MaxPageSize: 100, Cursor: c.QueryParam("cursor")}, nil
+}
+
+// listCorrections godoc
+//
+//	@Summary			The tenant's corrections
+//	@Description		Newest first; filter by status and contact. API key scope: contacts:read.
+//	@ID					listCorrections
+//	@Tags				corrections
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["contacts:read"]
+//	@Param				status		query		string	false	"pending, accepted or rejected"
+//	@Param				contact_id	query		string	false	"Contact id"
+//	@Param				cursor		query		string	false	"next_cursor of the previous page"
+//	@Param				page_size	query		int		false	"1-100 (default 25)"
+//	@Success			200			{object}	CorrectionList
+//	@Failure			400			{object}	Problem
+//	@Failure			401			{object}	Problem
+//	@Failure			403			{object}	Problem
+//	@Failure			422			{object}	Problem
+//	@Router				/corrections [get]
+func (s *Server) listCorrections(c echo.Context) error {
+	p, err := correctionParams(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.Contacts.ListCorrections(c.Request().Context(), principal(c).TenantID, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toCorrections(page))
+}
+
+// listPendingCorrections godoc
+//
+//	@Summary		Correction review queue (platform)
+//	@Description	System admins and support: pending corrections of every tenant, oldest first.
+//	@ID				listPendingCorrections
+//	@Tags			admin
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			cursor		query		string	false	"next_cursor of the previous page"
+//	@Param			page_size	query		int		false	"1-100 (default 25)"
+//	@Success		200			{object}	CorrectionList
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Router			/admin/corrections [get]
+func (s *Server) listPendingCorrections(c echo.Context) error {
+	p, err := correctionParams(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.Contacts.ListPendingCorrections(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toCorrections(page))
+}
+
+// acceptCorrection godoc
+//
+//	@Summary		Accept a correction (platform)
+//	@Description	System admins only: the shared record takes the corrected value, so every tenant sees it. Audited.
+//	@ID				acceptCorrection
+//	@Tags			admin
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Correction id"
+//	@Success		200	{object}	CorrectionResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem	"Already reviewed"
+//	@Router			/admin/corrections/{id}/accept [post]
+func (s *Server) acceptCorrection(c echo.Context) error {
+	return s.reviewCorrection(c, s.svc.Contacts.AcceptCorrection)
+}
+
+// rejectCorrection godoc
+//
+//	@Summary		Reject a correction (platform)
+//	@Description	System admins only: the shared record is unchanged; the submitting tenant keeps its value, marked rejected. Audited.
+//	@ID				rejectCorrection
+//	@Tags			admin
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Correction id"
+//	@Success		200	{object}	CorrectionResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem	"Already reviewed"
+//	@Router			/admin/corrections/{id}/reject [post]
+func (s *Server) rejectCorrection(c echo.Context) error {
+	return s.reviewCorrection(c, s.svc.Contacts.RejectCorrection)
+}
+
+func (s *Server) reviewCorrection(c echo.Context, review func(ctx context.Context, reviewerID, id uuid.UUID) (*contacts.Correction, error)) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	k, err := review(c.Request().Context(), principal(c).UserID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toCorrection(*k))
+}

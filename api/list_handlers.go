@@ -1,0 +1,224 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+)
+
+// ListRequest names a list.
+type ListRequest struct {
+	Name string `json:"name" validate:"required,min=1,max=100" example:"Berlin CTOs"`
+} //	@name	ListRequest
+
+// ListResponse is a list of saved contacts.
+type ListResponse struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	MemberCount int       `json:"member_count"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+} //	@name	List
+
+// ListList is the tenant's lists.
+type ListList struct {
+	Items      []ListResponse `json:"items"`
+	NextCursor string         `json:"next_cursor"`
+} //	@name	ListList
+
+func toList(l contacts.List) ListResponse {
+	return ListResponse{ID: l.ID.String(), Name: l.Name, MemberCount: l.MemberCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC()}
+}
+
+// listLists godoc
+//
+//	@Summary			Lists
+//	@Description		The tenant's lists with member counts. API key scope: saved:read.
+//	@ID					listLists
+//	@Tags				lists
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:read"]
+//	@Success			200	{object}	ListList
+//	@Failure			401	{object}	Problem
+//	@Failure			403	{object}	Problem
+//	@Router				/lists [get]
+func (s *Server) listLists(c echo.Context) error {
+	ls, err := s.svc.Contacts.ListLists(c.Request().Context(), principal(c).TenantID)
+	if err != nil {
+		return err
+	}
+	out := ListList{Items: make([]ListResponse, len(ls))}
+	for i, l := range ls {
+		out.Items[i] = toList(l)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// createList godoc
+//
+//	@Summary			Create a list
+//	@Description		Names are unique per tenant (409). API key scope: saved:write.
+//	@ID					createList
+//	@Tags				lists
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:write"]
+//	@Param				body	body		ListRequest	true	"List"
+//	@Success			201		{object}	ListResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			409		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/lists [post]
+func (s *Server) createList(c echo.Context) error {
+	var req ListRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	p := principal(c)
+	l, err := s.svc.Contacts.CreateList(c.Request().Context(), p.TenantID, p.UserID, req.Name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toList(*l))
+}
+
+// renameList godoc
+//
+//	@Summary			Rename a list
+//	@Description		API key scope: saved:write.
+//	@ID					renameList
+//	@Tags				lists
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:write"]
+//	@Param				id		path		string		true	"List id"
+//	@Param				body	body		ListRequest	true	"New name"
+//	@Success			200		{object}	ListResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			404		{object}	Problem
+//	@Failure			409		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/lists/{id} [patch]
+func (s *Server) renameList(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req ListRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	l, err := s.svc.Contacts.RenameList(c.Request().Context(), principal(c).TenantID, id, req.Name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toList(*l))
+}
+
+// deleteList godoc
+//
+//	@Summary			Delete a list
+//	@Description		The contacts stay saved. API key scope: saved:write.
+//	@ID					deleteList
+//	@Tags				lists
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:write"]
+//	@Param				id	path	string	true	"List id"
+//	@Success			204
+//	@Failure			401	{object}	Problem
+//	@Failure			403	{object}	Problem
+//	@Failure			404	{object}	Problem
+//	@Router				/lists/{id} [delete]
+func (s *Server) deleteList(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Contacts.DeleteList(c.Request().Context(), principal(c).TenantID, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// addListMembers godoc
+//
+//	@Summary			Add contacts to a list
+//	@Description		Saves them too when they are not saved yet. API key scope: saved:write.
+//	@ID					addListMembers
+//	@Tags				lists
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:write"]
+//	@Param				id		path		string				true	"List id"
+//	@Param				body	body		ContactIDsRequest	true	"Contacts"
+//	@Success			200		{object}	CountResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			404		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/lists/{id}/members [post]
+func (s *Server) addListMembers(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req ContactIDsRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	p := principal(c)
+	n, err := s.svc.Contacts.AddListMembers(c.Request().Context(), p.TenantID, p.UserID, id, uuids(req.ContactIDs))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, CountResponse{Count: n})
+}
+
+// removeListMembers godoc
+//
+//	@Summary			Remove contacts from a list
+//	@Description		They stay saved. API key scope: saved:write.
+//	@ID					removeListMembers
+//	@Tags				lists
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:write"]
+//	@Param				id		path		string				true	"List id"
+//	@Param				body	body		ContactIDsRequest	true	"Contacts"
+//	@Success			200		{object}	CountResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			404		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/lists/{id}/members [delete]
+func (s *Server) removeListMembers(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req ContactIDsRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	n, err := s.svc.Contacts.RemoveListMembers(c.Request().Context(), principal(c).TenantID, id, uuids(req.ContactIDs))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, CountResponse{Count: n})
+}

@@ -1,0 +1,318 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// ContactIDsRequest names contacts for a bulk action (1 to 1,000).
+type ContactIDsRequest struct {
+	ContactIDs []string `json:"contact_ids" validate:"required,min=1,max=1000,dive,uuid"`
+} //	@name	ContactIDsRequest
+
+// SaveContactsRequest saves contacts, optionally onto a list.
+type SaveContactsRequest struct {
+	ContactIDs []string `json:"contact_ids" validate:"required,min=1,max=1000,dive,uuid"`
+	ListID     *string  `json:"list_id,omitempty" validate:"omitempty,uuid"`
+} //	@name	SaveContactsRequest
+
+// SaveResultResponse counts what a save did.
+type SaveResultResponse struct {
+	Saved        int `json:"saved"`
+	AlreadySaved int `json:"already_saved"`
+	AddedToList  int `json:"added_to_list"`
+} //	@name	SaveResult
+
+// CountResponse counts the contacts a bulk action changed.
+type CountResponse struct {
+	Count int `json:"count"`
+} //	@name	CountResponse
+
+// SavedPageResponse is a page of the saved view.
+type SavedPageResponse struct {
+	Items         []ContactResponse `json:"items"`
+	NextCursor    string            `json:"next_cursor"`
+	Total         int               `json:"total"`
+	TotalIsCapped bool              `json:"total_is_capped"`
+} //	@name	SavedPage
+
+func uuids(ids []string) []uuid.UUID {
+	out := make([]uuid.UUID, len(ids))
+	for i, s := range ids {
+		out[i] = uuid.MustParse(s) // validated by the request's uuid tag
+	}
+	return out
+}
+
+// saveContacts godoc
+//
+//	@Summary			Save contacts
+//	@Description		Saves up to 1,000 contacts in one call (idempotent: already saved ones are left as they are), optionally adding them to a list. Any id that does not exist or is another tenant's private contact fails the whole call with 404 and nothing is saved. API key scope: saved:write.
+//	@ID					saveContacts
+//	@Tags				saved
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:write"]
+//	@Param				body	body		SaveContactsRequest	true	"Contacts"
+//	@Success			200		{object}	SaveResultResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			404		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/saved-contacts [post]
+func (s *Server) saveContacts(c echo.Context) error {
+	var req SaveContactsRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	p := principal(c)
+	params := contacts.SaveParams{ContactIDs: uuids(req.ContactIDs)}
+	if req.ListID != nil {
+		id := uuid.MustParse(*req.ListID)
+		params.ListID = &id
+	}
+	res, err := s.svc.Contacts.SaveContacts(c.Request().Context(), p.TenantID, p.UserID, params)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SaveResultResponse{Saved: res.Saved, AlreadySaved: res.AlreadySaved, AddedToList: res.AddedToList})
+}
+
+// unsaveContacts godoc
+//
+//	@Summary			Unsave contacts
+//	@Description		Removes contacts from the saved view and from every list. API key scope: saved:write.
+//	@ID					unsaveContacts
+//	@Tags				saved
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:write"]
+//	@Param				body	body		ContactIDsRequest	true	"Contacts"
+//	@Success			200		{object}	CountResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/saved-contacts [delete]
+func (s *Server) unsaveContacts(c echo.Context) error {
+	var req ContactIDsRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	n, err := s.svc.Contacts.UnsaveContacts(c.Request().Context(), principal(c).TenantID, uuids(req.ContactIDs))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, CountResponse{Count: n})
+}
+
+// approveSaved godoc
+//
+//	@Summary		Approve saved contacts for the CRM
+//	@Description	Org admins only. Marks saved contacts approved, so they can be pushed to the CRM.
+//	@ID				approveSaved
+//	@Tags			saved
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		ContactIDsRequest	true	"Contacts"
+//	@Success		200		{object}	CountResponse
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/saved-contacts/approve [post]
+func (s *Server) approveSaved(c echo.Context) error {
+	return s.reviewSaved(c, s.svc.Contacts.ApproveSaved)
+}
+
+// rejectSaved godoc
+//
+//	@Summary		Reject saved contacts for the CRM
+//	@Description	Org admins only. Marks saved contacts rejected: they are not pushed.
+//	@ID				rejectSaved
+//	@Tags			saved
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		ContactIDsRequest	true	"Contacts"
+//	@Success		200		{object}	CountResponse
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/saved-contacts/reject [post]
+func (s *Server) rejectSaved(c echo.Context) error {
+	return s.reviewSaved(c, s.svc.Contacts.RejectSaved)
+}
+
+func (s *Server) reviewSaved(c echo.Context, review func(ctx context.Context, tenantID, userID uuid.UUID, ids []uuid.UUID) (int, error)) error {
+	var req ContactIDsRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	p := principal(c)
+	n, err := review(c.Request().Context(), p.TenantID, p.UserID, uuids(req.ContactIDs))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, CountResponse{Count: n})
+}
+
+// savedParams reads the saved view's filters from the query string:
+// repeated parameters for multi-value filters (?seniorities=vp&seniorities=director).
+func savedParams(c echo.Context, maxSize int) (contacts.SavedParams, error) {
+	q := c.QueryParams()
+	known := map[string]bool{"q": true, "status": true, "list_id": true, "cursor": true, "page_size": true,
+		"titles": true, "seniorities": true, "departments": true, "company_names": true, "company_domains": true,
+		"industries": true, "employee_ranges": true, "countries": true, "regions": true, "cities": true,
+		"has_email": true, "has_phone": true}
+	for k := range q {
+		if !known[k] {
+			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is not a known filter"})
+		}
+	}
+	boolParam := func(name string) (*bool, error) {
+		v := q.Get(name)
+		if v == "" {
+			return nil, nil
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, apperr.Invalid("Invalid filter.", apperr.FieldError{Field: name, Message: "must be true or false"})
+		}
+		return &b, nil
+	}
+	hasEmail, err := boolParam("has_email")
+	if err != nil {
+		return contacts.SavedParams{}, err
+	}
+	hasPhone, err := boolParam("has_phone")
+	if err != nil {
+		return contacts.SavedParams{}, err
+	}
+	listID, err := queryUUID(c, "list_id")
+	if err != nil {
+		return contacts.SavedParams{}, err
+	}
+	size, err := queryPageSize(c, maxSize)
+	if err != nil {
+		return contacts.SavedParams{}, err
+	}
+	for i, st := range q["status"] {
+		if st != "saved" && st != "approved" && st != "rejected" {
+			return contacts.SavedParams{}, apperr.Invalid("Invalid filter.", apperr.FieldError{Field: fmt.Sprintf("status[%d]", i), Message: "must be one of: saved, approved, rejected"})
+		}
+	}
+	return contacts.SavedParams{Query: q.Get("q"), Statuses: q["status"], ListID: listID, PageSize: size, MaxPageSize: maxSize,
+		Cursor: q.Get("cursor"), Filters: contacts.Filters{Titles: q["titles"], Seniorities: q["seniorities"],
+			Departments: q["departments"], CompanyNames: q["company_names"], CompanyDomains: q["company_domains"],
+			Industries: q["industries"], EmployeeRanges: q["employee_ranges"], Countries: q["countries"],
+			Regions: q["regions"], Cities: q["cities"], HasEmail: hasEmail, HasPhone: hasPhone}}, nil
+}
+
+// listSaved godoc
+//
+//	@Summary			Saved contacts
+//	@Description		The tenant's saved contacts, newest saved first, with the search filters (repeat a parameter for several values), free text q, status and list. API key scope: saved:read.
+//	@ID					listSaved
+//	@Tags				saved
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:read"]
+//	@Param				q				query		string		false	"Free text"
+//	@Param				status			query		[]string	false	"saved, approved, rejected"	collectionFormat(multi)
+//	@Param				list_id			query		string		false	"Only contacts on this list"
+//	@Param				seniorities		query		[]string	false	"Seniorities"	collectionFormat(multi)
+//	@Param				departments		query		[]string	false	"Departments"	collectionFormat(multi)
+//	@Param				countries		query		[]string	false	"Countries"		collectionFormat(multi)
+//	@Param				titles			query		[]string	false	"Titles"		collectionFormat(multi)
+//	@Param				company_names	query		[]string	false	"Company names"	collectionFormat(multi)
+//	@Param				has_email		query		bool		false	"Has an email"
+//	@Param				has_phone		query		bool		false	"Has a phone"
+//	@Param				cursor			query		string		false	"next_cursor of the previous page"
+//	@Param				page_size		query		int			false	"1 to the package maximum (default 25)"
+//	@Success			200				{object}	SavedPageResponse
+//	@Failure			400				{object}	Problem
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			422				{object}	Problem
+//	@Router				/saved-contacts [get]
+func (s *Server) listSaved(c echo.Context) error {
+	ctx := c.Request().Context()
+	tid := principal(c).TenantID
+	plan, err := s.svc.Limits.Plan(ctx, tid)
+	if err != nil {
+		return err
+	}
+	p, err := savedParams(c, plan.Package.MaxContactsPerQuery)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.Contacts.ListSaved(ctx, tid, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SavedPageResponse{Items: toContacts(page.Items), NextCursor: page.NextCursor, Total: page.Total, TotalIsCapped: page.TotalIsCapped})
+}
+
+// exportSaved godoc
+//
+//	@Summary			Export saved contacts as CSV
+//	@Description		Streams the filtered saved view (same parameters as GET /saved-contacts, without paging) as UTF-8 CSV with a header row. Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: saved:read.
+//	@ID					exportSaved
+//	@Tags				saved
+//	@Produce			text/csv
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:read"]
+//	@Param				q		query		string		false	"Free text"
+//	@Param				status	query		[]string	false	"saved, approved, rejected"	collectionFormat(multi)
+//	@Param				list_id	query		string		false	"Only contacts on this list"
+//	@Success			200		{file}		file
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/saved-contacts/export [get]
+func (s *Server) exportSaved(c echo.Context) error {
+	p, err := savedParams(c, 1)
+	if err != nil {
+		return err
+	}
+	p.PageSize, p.MaxPageSize, p.Cursor = 0, 0, ""
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="saved-contacts-%s.csv"`, time.Now().UTC().Format("2006-01-02")))
+	h.Set(echo.HeaderCacheControl, "no-store")
+	// Problems found before the first byte are still problem documents: the
+	// service validates before it writes.
+	return s.svc.Contacts.ExportSaved(c.Request().Context(), principal(c).TenantID, p, &lazyWriter{c: c})
+}
+
+// lazyWriter commits the 200 status only when the first byte is written, so
+// an error before that still becomes a problem document.
+type lazyWriter struct {
+	c       echo.Context
+	started bool
+}
+
+func (w *lazyWriter) Write(b []byte) (int, error) {
+	if !w.started {
+		w.started = true
+		w.c.Response().WriteHeader(http.StatusOK)
+	}
+	return w.c.Response().Write(b)
+}
