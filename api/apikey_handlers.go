@@ -167,7 +167,7 @@ func (s *Server) rotateAPIKey(c echo.Context) error {
 		return err
 	}
 	var req RotateAPIKeyRequest
-	if err := s.bind(c, &req); err != nil {
+	if err := s.bindOptional(c, &req); err != nil {
 		return err
 	}
 	p := principal(c)

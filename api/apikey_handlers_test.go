@@ -57,6 +57,7 @@ func TestAPIKeyLifecycle(t *testing.T) {
 	}{
 		{"ErrUnknownScope", admin.token, map[string]any{"name": "k", "scopes": []string{"admin:all"}}, 422},
 		{"ErrNoScopes", admin.token, map[string]any{"name": "k", "scopes": []string{}}, 422},
+		{"ErrDateOnlyExpiry", admin.token, map[string]any{"name": "k", "scopes": []string{"usage:read"}, "expires_at": "2027-06-01"}, 422},
 		{"ErrPastExpiry", admin.token, map[string]any{"name": "k", "scopes": []string{"usage:read"}, "expires_at": "2020-01-01T00:00:00Z"}, 422},
 		{"ErrForbiddenMember", member.token, map[string]any{"name": "k", "scopes": []string{"usage:read"}}, 403},
 		{"ErrUnauthenticated", "", map[string]any{"name": "k", "scopes": []string{"usage:read"}}, 401},
@@ -153,6 +154,14 @@ func TestAPIKeyExpiryAndRotation(t *testing.T) {
 	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", rotated.Secret, false), 200)
 	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), 401)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/api-keys/"+key.ID+"/rotate", admin.token, map[string]int{"overlap_hours": 1}), 409)
+
+	// An empty body means the default overlap (0).
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/api-keys/"+rotated.ID+"/rotate", nil)
+	req.Header.Set(echo.HeaderAuthorization, "Bearer "+admin.token)
+	norec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(norec, req)
+	wantStatus(t, norec, http.StatusCreated)
+	rotated = decode[APIKeyResponse](t, norec)
 
 	// With an overlap both secrets work until it ends.
 	rec = tb.req(t, http.MethodPost, "/api/v1/api-keys/"+rotated.ID+"/rotate", admin.token, map[string]int{"overlap_hours": 24})

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
@@ -32,6 +33,16 @@ func newValidator() *validator.Validate {
 		return name
 	})
 	return v
+}
+
+// bindOptional is bind for bodies whose every field is optional: an empty
+// body (no Content-Length, no Content-Type) means all defaults.
+func (s *Server) bindOptional(c echo.Context, dst any) error {
+	req := c.Request()
+	if req.ContentLength == 0 && req.Header.Get(echo.HeaderContentType) == "" {
+		return s.validate(dst)
+	}
+	return s.bind(c, dst)
 }
 
 // bind decodes a JSON body into dst strictly (unknown fields are refused)
@@ -72,7 +83,11 @@ func decodeStrict(body []byte, dst any) error {
 	}
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
+	var timeErr *time.ParseError
 	switch {
+	case errors.As(err, &timeErr):
+		return apperr.Invalid("A timestamp is not in RFC 3339 form.",
+			apperr.FieldError{Field: "", Message: fmt.Sprintf("%q is not an RFC 3339 timestamp such as 2027-06-01T00:00:00Z", timeErr.Value)})
 	case errors.As(err, &syntaxErr):
 		line, col := position(body, syntaxErr.Offset)
 		return apperr.Errorf(apperr.EMALFORMED, "Malformed JSON at line %d, column %d: %s.", line, col, syntaxErr.Error())
@@ -181,6 +196,8 @@ func validationMessage(fe validator.FieldError) string {
 		switch {
 		case isText:
 			return "must be at least " + p + " characters long"
+		case isList && p == "1":
+			return "must contain at least 1 item"
 		case isList:
 			return "must contain at least " + p + " items"
 		default:

@@ -66,12 +66,30 @@ func (s *Server) routes() {
 	s.handle(v1, post, "/contacts/:id/corrections", s.submitCorrection, perm(t.PermCorrectionsWrite))
 	s.handle(v1, get, "/corrections", s.listCorrections, perm(t.PermContactsRead))
 
+	// Billing.
+	s.handle(v1, get, "/billing/subscription", s.getBilling, perm(t.PermBillingRead))
+	s.handle(v1, post, "/billing/checkout-session", s.createCheckoutSession, perm(t.PermBillingManage))
+	s.handle(v1, post, "/billing/portal-session", s.createPortalSession, perm(t.PermBillingManage))
+	s.handle(v1, post, "/billing/stripe/webhook", s.stripeWebhook, public())
+
 	// API keys.
 	s.handle(v1, get, "/api-keys", s.listAPIKeys, perm(t.PermAPIKeysManage))
 	s.handle(v1, post, "/api-keys", s.createAPIKey, perm(t.PermAPIKeysManage))
 	s.handle(v1, del, "/api-keys/:id", s.revokeAPIKey, perm(t.PermAPIKeysManage))
 	s.handle(v1, post, "/api-keys/:id/rotate", s.rotateAPIKey, perm(t.PermAPIKeysManage))
 	s.handle(v1, get, "/api-keys/:id/usage", s.getAPIKeyUsage, perm(t.PermAPIKeysManage))
+
+	// 1CloudAI CRM.
+	s.handle(v1, get, "/crm/connection", s.getCRMConnection, perm(t.PermCRMRead))
+	s.handle(v1, del, "/crm/connection", s.disconnectCRM, perm(t.PermCRMManage))
+	s.handle(v1, post, "/crm/connect", s.connectCRM, perm(t.PermCRMManage))
+	s.handle(v1, get, "/crm/oauth/callback", s.crmOAuthCallback, public())
+	s.handle(v1, post, "/crm/webhook", s.crmWebhook, public())
+	s.handle(v1, get, "/crm/settings", s.getCRMSettings, perm(t.PermCRMRead))
+	s.handle(v1, put, "/crm/settings", s.putCRMSettings, perm(t.PermCRMManage))
+	s.handle(v1, post, "/crm/pushes", s.createCRMPush, perm(t.PermCRMPush))
+	s.handle(v1, get, "/crm/pushes", s.listCRMPushes, perm(t.PermCRMRead))
+	s.handle(v1, get, "/crm/pushes/:id", s.getCRMPush, perm(t.PermCRMRead))
 
 	// Platform administration (system_admin; support reads).
 	s.handle(v1, get, "/admin/tenants", s.listAdminTenants, perm(t.PermPlatformRead))

@@ -26,10 +26,18 @@ type testBundle struct {
 
 func setup(t testing.TB) *testBundle {
 	t.Helper()
+	return setupWith(t, nil)
+}
+
+// setupWith is setup with extra environment (e.g. Stripe settings).
+func setupWith(t testing.TB, extra map[string]string) *testBundle {
+	t.Helper()
 	d := dbtest.Shared(t)
-	cfg, err := config.LoadFrom(func(k string) string {
-		return map[string]string{"APP_ENV": "test", "MAX_BODY_BYTES": "1024"}[k]
-	})
+	env := map[string]string{"APP_ENV": "test", "MAX_BODY_BYTES": "1024"}
+	for k, v := range extra {
+		env[k] = v
+	}
+	cfg, err := config.LoadFrom(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}

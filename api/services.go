@@ -1,15 +1,21 @@
 package api
 
 import (
+	"context"
 	"log/slog"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/apikeys"
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/billing"
 	"github.com/onecloudai/contacts/internal/config"
 	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/identity"
+	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/mail"
 	"github.com/onecloudai/contacts/internal/tenancy"
@@ -25,22 +31,35 @@ type Services struct {
 	Mail     *mail.Service
 	APIKeys  *apikeys.Service
 	Contacts *contacts.Service
+	CRM      *crm.Service
 }
 
 // NewServices wires the domain services. Tests use it too, so the wiring
 // under test is the wiring in production.
 func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
-	lim := limits.NewService(d.Gorm, 0)
+	lim := limits.NewService(d.Gorm, cfg.PastDueGrace)
+	bill := billing.NewService(d.Gorm).WithStripe(billing.StripeOpts{SecretKey: cfg.StripeSecretKey,
+		WebhookSecret: cfg.StripeWebhookSecret, APIBase: cfg.StripeAPIBase, PublicURL: cfg.PublicURL})
+	// An insert-only River client: the jobs it enqueues run in whichever
+	// process has workers (serve by default, or contacts worker).
+	if ins, err := jobs.New(d, nil, jobs.Opts{Logger: log}); err == nil {
+		bill.WithJobs(func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error {
+			return jobs.InsertTx(ctx, ins, tx, args, nil)
+		})
+	} else {
+		log.Error("billing job client", "error", err)
+	}
 	mailer := mail.NewService(d.Gorm, cfg.SMTPURL, log)
 	ten := tenancy.NewService(d.Gorm, lim, cfg.PublicURL, mailer)
 	return Services{
 		Identity: identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), ten),
 		Tenancy:  ten,
 		Limits:   lim,
-		Billing:  billing.NewService(d.Gorm),
+		Billing:  bill,
 		Audit:    audit.NewService(d.Gorm),
 		Mail:     mailer,
 		APIKeys:  apikeys.NewService(d.Gorm, lim),
 		Contacts: contacts.NewService(d, cfg.JWTSecret),
+		CRM:      crm.NewService(d, lim, crm.ConfigFrom(cfg), crm.Options{Logger: log}),
 	}
 }

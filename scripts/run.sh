@@ -15,6 +15,18 @@ bin/contacts migrate up
 # Demo tenants, users and contacts, once (the command is idempotent).
 bin/contacts seed --demo
 
+# The fake 1CloudAI CRM (shared CRM_API.md), so Connect works out of the box:
+# the config's development defaults (CRM_AUTH_BASE/CRM_API_BASE
+# http://127.0.0.1:8090, CRM_CLIENT_ID contacts-dev, CRM_CLIENT_SECRET
+# contacts-dev-secret) point the app at it, and it accepts the redirect URI
+# PUBLIC_URL/api/v1/crm/oauth/callback. Skipped when CRM_AUTH_BASE names a
+# CRM of your own.
+if [ -z "${CRM_AUTH_BASE:-}" ]; then
+  bin/contacts fakecrm --addr 127.0.0.1:8090 &
+  fakecrm_pid=$!
+  trap 'kill "$fakecrm_pid" 2>/dev/null || true' EXIT
+fi
+
 port=${HTTP_ADDR##*:}
 cat <<MSG
 
@@ -23,7 +35,9 @@ cat <<MSG
     Swagger UI   http://localhost:${port}/docs
     OpenAPI      http://localhost:${port}/openapi.json
     Health       http://localhost:${port}/healthz  /readyz  /metrics
+    Fake CRM     http://127.0.0.1:8090/ (Integrations → Connect lands on its consent page)
   Sign in with a demo login above. Stop with Ctrl-C; 'make db-stop' stops the local PostgreSQL.
 
 MSG
-exec bin/contacts serve
+# Not exec: the EXIT trap stops the fake CRM when the server stops.
+bin/contacts serve

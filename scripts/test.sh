@@ -12,8 +12,10 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
 pgdir=""
 server_pid=""
+stripe_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$stripe_pid" ]; then kill "$stripe_pid" 2>/dev/null || true; wait "$stripe_pid" 2>/dev/null || true; fi
   if [ -n "$pgdir" ]; then
     scripts/pg.sh stop "$pgdir/data" >/dev/null 2>&1 || true
     rm -rf "$pgdir"
@@ -37,7 +39,28 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   export TEST_DATABASE_URL="postgres://contacts@127.0.0.1:$port/postgres?sslmode=disable"
 fi
 
+# stripe-mock is the local Stripe API for the billing tests (loopback only).
+start_stripe_mock() {
+  [ -n "${STRIPE_MOCK_URL:-}" ] && return
+  local bin
+  bin="$(go env GOPATH)/bin/stripe-mock"
+  if [ ! -x "$bin" ]; then
+    step "installing stripe-mock"
+    GOFLAGS= go install github.com/stripe/stripe-mock@v0.203.0
+  fi
+  local port
+  port=$(free_port 12111)
+  "$bin" -http-port "$port" -https-port "$(free_port $((port + 1000)))" >/tmp/contacts-stripe-mock.log 2>&1 &
+  stripe_pid=$!
+  for _ in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  export STRIPE_MOCK_URL="http://127.0.0.1:$port"
+}
+
 run_go() {
+  start_stripe_mock
   step "go vet and gofmt"
   go vet ./...
   unformatted=$(gofmt -l $(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*'))
@@ -55,6 +78,7 @@ run_frontend() {
 }
 
 run_e2e() {
+  start_stripe_mock
   step "browser tests (headless Chromium against the real server)"
   local dbname="e2e_$(date +%s)"
   local admin=${TEST_DATABASE_URL}
@@ -64,14 +88,15 @@ run_e2e() {
   http_port=$(free_port 18080)
   mkdir -p frontend/e2e/artifacts
   APP_ENV=test DATABASE_URL="$dburl" HTTP_ADDR="127.0.0.1:$http_port" PUBLIC_URL="http://127.0.0.1:$http_port" \
-    ${E2E_SERVER_ENV:-} bin/contacts serve >frontend/e2e/artifacts/server.log 2>&1 &
+    STRIPE_SECRET_KEY=sk_test_e2e STRIPE_API_BASE="$STRIPE_MOCK_URL" STRIPE_WEBHOOK_SECRET=whsec_e2e \
+    bin/contacts serve >frontend/e2e/artifacts/server.log 2>&1 &
   server_pid=$!
   for _ in $(seq 1 150); do
     if curl -fsS "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1; then break; fi
     if ! kill -0 "$server_pid" 2>/dev/null; then cat frontend/e2e/artifacts/server.log; echo "server exited"; exit 1; fi
     sleep 0.2
   done
-  (cd frontend && BASE_URL="http://127.0.0.1:$http_port" DATABASE_URL="$dburl" npm run --silent e2e)
+  (cd frontend && BASE_URL="http://127.0.0.1:$http_port" DATABASE_URL="$dburl" STRIPE_WEBHOOK_SECRET=whsec_e2e npm run --silent e2e)
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
 

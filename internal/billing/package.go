@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stripe/stripe-go/v76/client"
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/audit"
@@ -49,7 +50,11 @@ func (Package) TableName() string { return "packages" }
 
 // Service manages packages and subscriptions.
 type Service struct {
-	db *gorm.DB
+	db            *gorm.DB
+	stripe        *client.API // nil: online billing off
+	webhookSecret string
+	publicURL     string
+	jobs          JobInserter
 }
 
 // NewService returns a Service over db.

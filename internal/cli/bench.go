@@ -21,8 +21,11 @@ import (
 var benchTenantID = uuid.MustParse("01900000-0000-7000-8000-0000000be7c1")
 
 func runBench(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "auth" {
+		return runBenchAuth(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "search" {
-		fmt.Fprintln(e.stderr, "usage: contacts bench search [--clients 8] [--rounds 10] [--page-size 25] [--explain]")
+		fmt.Fprintln(e.stderr, "usage: contacts bench search [--clients 8] [--rounds 10] [--page-size 25] [--http] [--explain]\n       contacts bench auth [--clients 8] [--requests 2000]")
 		return errUsage
 	}
 	fs := newFlagSet(e, "bench search")
@@ -31,6 +34,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	pageSize := fs.Int("page-size", 25, "results per page")
 	explain := fs.Bool("explain", false, "print EXPLAIN (ANALYZE, BUFFERS) of the slowest shape's statements")
 	only := fs.String("only", "", "comma-separated shape names to run (default: all)")
+	viaHTTP := fs.Bool("http", true, "also run the mix through the HTTP API with a signed-in client and compare")
 	if err := fs.Parse(args[1:]); err != nil {
 		return errUsage
 	}
@@ -125,9 +129,54 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "| **all** | %d | %s | %s | %s | %s |\n\n", len(all), ms(pct(all, 50)), ms(pct(all, 95)), ms(pct(all, 99)), ms(pct(all, 100)))
 	fmt.Fprintf(e.stdout, "throughput: %.0f searches/s over %s\n", float64(len(all))/wall.Seconds(), wall.Round(time.Millisecond))
 
+	if *viaHTTP {
+		if err := benchSearchHTTP(ctx, e.stdout, cfg, d, shapes, params, lat, *clients, *rounds); err != nil {
+			return err
+		}
+	}
 	if *explain {
 		return explainShape(ctx, e.stdout, d, svc, shapes[slowest].Name, params[slowest])
 	}
+	return nil
+}
+
+// benchSearchHTTP runs the same mix through the HTTP API (JSON, auth,
+// metering, middleware) and prints it beside the direct service-level
+// figures: the ratio is what the HTTP layer costs.
+func benchSearchHTTP(ctx context.Context, w io.Writer, cfg config.Config, d *db.DB, shapes []contacts.BenchShape,
+	params []contacts.SearchParams, direct [][]time.Duration, clients, rounds int) error {
+	base, token, _, stop, err := benchServer(ctx, cfg, d)
+	if err != nil {
+		return fmt.Errorf("bench server: %w", err)
+	}
+	defer stop()
+	h := newHTTPSearcher(base, "Authorization", "Bearer "+token, clients)
+	bodies := make([][]byte, len(params))
+	for i, p := range params {
+		bodies[i] = searchBody(p)
+		if err := h.do(ctx, bodies[i]); err != nil { // warm up
+			return fmt.Errorf("%s over HTTP: %w", shapes[i].Name, err)
+		}
+	}
+	lat, wall, err := runConcurrent(clients, rounds*len(shapes), func(c, it int) (int, error) {
+		i := (c + it) % len(shapes)
+		return i, h.do(ctx, bodies[i])
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nthrough the HTTP API (JWT, %d clients):\n\n", clients)
+	fmt.Fprintf(w, "| shape | direct p50 ms | API p50 ms | API p95 ms | API p99 ms | API/direct p50 |\n|---|---:|---:|---:|---:|---:|\n")
+	var all, allDirect []time.Duration
+	for i, sh := range shapes {
+		l := lat[i]
+		all, allDirect = append(all, l...), append(allDirect, direct[i]...)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %.2f× |\n", sh.Name, ms(pct(direct[i], 50)), ms(pct(l, 50)), ms(pct(l, 95)), ms(pct(l, 99)),
+			float64(pct(l, 50))/float64(max(pct(direct[i], 50), time.Microsecond)))
+	}
+	fmt.Fprintf(w, "| **all** | %s | %s | %s | %s | %.2f× |\n\n", ms(pct(allDirect, 50)), ms(pct(all, 50)), ms(pct(all, 95)), ms(pct(all, 99)),
+		float64(pct(all, 50))/float64(max(pct(allDirect, 50), time.Microsecond)))
+	fmt.Fprintf(w, "HTTP throughput: %.0f searches/s over %s\n", float64(len(all))/wall.Seconds(), wall.Round(time.Millisecond))
 	return nil
 }
 

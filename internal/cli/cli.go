@@ -37,6 +37,8 @@ var commands = map[string]command{
 	"seed":    {"Load synthetic contacts: seed --demo | --contacts N --companies M --seed S", runSeed},
 	"version": {"Print the version", runVersion},
 	"admin":   {"Platform bootstrap: admin create-user --email E --system-admin", runAdmin},
+	"worker":  {"Run the background workers only (no HTTP)", runWorker},
+	"fakecrm": {"Serve the fake 1CloudAI CRM for development: fakecrm [--addr :8090]", runFakeCRM},
 }
 
 // errUsage marks a command-line mistake; the usage text is already printed.

@@ -12,6 +12,7 @@ import (
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve")
 	migrate := fs.Bool("migrate", true, "apply pending migrations before serving")
+	workersFlag := fs.Bool("workers", true, "run the background workers in this process (false: API-only replica)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -32,6 +33,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log.Info("starting", "version", buildinfo.Version, "env", cfg.AppEnv)
 	svc := api.NewServices(cfg, log, d)
 	go svc.APIKeys.Run(ctx, 5*time.Second)
+	if *workersFlag {
+		jobsClient, err := newJobs(d, svc, log)
+		if err != nil {
+			return err
+		}
+		// Stopped explicitly after the HTTP server has drained.
+		if err := jobsClient.Start(context.WithoutCancel(ctx)); err != nil {
+			return err
+		}
+		defer stopJobs(jobsClient, log, cfg.ShutdownTimeout)
+	}
 	srv := api.New(api.Deps{
 		Config:   cfg,
 		Logger:   log,

@@ -44,6 +44,8 @@ type Config struct {
 	StripeSecretKey     string // STRIPE_SECRET_KEY
 	StripeWebhookSecret string // STRIPE_WEBHOOK_SECRET
 	StripeAPIBase       string // STRIPE_API_BASE
+	// PastDueGrace is how long a past_due subscription keeps its paid limits.
+	PastDueGrace time.Duration // PAST_DUE_GRACE
 
 	CRMAuthBase      string // CRM_AUTH_BASE
 	CRMAPIBase       string // CRM_API_BASE
@@ -154,6 +156,9 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	var err error
 	if cfg.MaxBodyBytes, err = strconv.ParseInt(get("MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || cfg.MaxBodyBytes <= 0 {
 		problems = append(problems, "MAX_BODY_BYTES must be a positive number of bytes")
+	}
+	if cfg.PastDueGrace, err = time.ParseDuration(get("PAST_DUE_GRACE", "168h")); err != nil || cfg.PastDueGrace <= 0 {
+		problems = append(problems, "PAST_DUE_GRACE must be a positive duration such as 168h")
 	}
 	if cfg.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "25s")); err != nil || cfg.ShutdownTimeout <= 0 {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be a positive duration such as 25s")

@@ -152,9 +152,10 @@ func (s *Service) RequireFeature(ctx context.Context, tenantID uuid.UUID, f Feat
 
 // FeatureError is the error for a feature the package lacks.
 func FeatureError(f Feature, pkg string) error {
+	label := map[Feature]string{APIAccess: "API access"}[f]
 	return &apperr.Error{
 		Code: apperr.EFORBIDDEN, Type: "plan-feature-unavailable",
-		Message: fmt.Sprintf("The %s package does not include %s; upgrade to use it.", pkg, f),
+		Message: fmt.Sprintf("Your package (%s) does not include %s; upgrade to use it.", pkg, label),
 		Extra:   map[string]any{"feature": string(f), "package": pkg},
 	}
 }

@@ -424,6 +424,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/billing/checkout-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Stripe Checkout
+         * @description Org admins only. Returns the Checkout URL for a paid package (subscription mode). Returning to the success URL activates nothing: the plan changes when Stripe's signed webhook arrives. 503 billing-not-configured without STRIPE_SECRET_KEY.
+         */
+        post: operations["createCheckoutSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/portal-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the Stripe customer portal
+         * @description Org admins only: manage payment methods, invoices and cancellation at Stripe.
+         */
+        post: operations["createPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe webhook
+         * @description Public, verified by the Stripe-Signature header (HMAC, 300 s tolerance). Each event id is applied once; duplicates answer 200 with no effect; older events never overwrite newer state. Handled: checkout.session.completed, customer.subscription.created|updated|deleted, invoice.paid, invoice.payment_failed; other types are acknowledged and ignored.
+         */
+        post: operations["stripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Subscription and billing history
+         * @description The effective package with every limit and its use, the subscription (status, period, cancel at period end, source), whether online billing is available, and the history of plan changes (Stripe events and manual changes with their reasons).
+         */
+        get: operations["getBilling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/companies/{id}": {
         parameters: {
             query?: never;
@@ -518,6 +598,158 @@ export interface paths {
         get: operations["listCorrections"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crm/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect the CRM
+         * @description Org admins only. Starts the OAuth 2.0 authorization code flow with PKCE (S256): answers the CRM's authorize URL carrying a single-use state bound to this tenant and user (valid 10 minutes). Send the browser there; the CRM sends it back to /crm/oauth/callback. Reconnecting (e.g. after needs_reauth) resumes paused pushes.
+         */
+        post: operations["connectCRM"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crm/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CRM connection
+         * @description The tenant's 1CloudAI CRM connection: account, who connected it and when, status (not_connected, connected, needs_reauth, disconnected), the last successful push and how many contacts wait. API key scope: crm:read.
+         */
+        get: operations["getCRMConnection"];
+        put?: never;
+        post?: never;
+        /**
+         * Disconnect the CRM
+         * @description Org admins only. Revokes the grant at the CRM, deletes the tokens, cancels queued pushes and writes an audit event. Disconnecting again does nothing.
+         */
+        delete: operations["disconnectCRM"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crm/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OAuth callback
+         * @description Where the CRM sends the browser after consent. Validates the state (single use, 10 minutes, bound to tenant and user), exchanges the code with the PKCE verifier, reads the account and stores the tokens encrypted; then redirects to /integrations?crm=connected, or /integrations?crm=error&reason=… (invalid_state, state_used, state_expired, access_denied, crm_error, not_allowed, exchange_failed, missing_scopes, internal_error) with nothing stored.
+         */
+        get: operations["crmOAuthCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crm/pushes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Push history
+         * @description The tenant's pushes, newest first, with their counts. Filter by status, by a contact they included, and by creation time (from inclusive, to exclusive). API key scope: crm:read.
+         */
+        get: operations["listCRMPushes"];
+        put?: never;
+        /**
+         * Push contacts to the CRM
+         * @description Pushes approved saved contacts: contact_ids (up to 1,000), or all_approved_not_pushed. Others are reported as rejected with a reason; a contact the CRM already holds with the same content is skipped (skipped_duplicate); changed content updates the same record. With ?dry_run=true nothing is queued and the answer (200) previews how many will be created, updated, skipped or rejected. Otherwise the push is queued (202) and its progress is at /crm/pushes/{id}. Each contact sent counts once against crm_pushes_per_month. API key scope: crm:push.
+         */
+        post: operations["createCRMPush"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crm/pushes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A push
+         * @description A push with a page of its contacts in push order, each with every attempt and the CRM's answer for it. API key scope: crm:read.
+         */
+        get: operations["getCRMPush"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crm/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CRM settings
+         * @description Field ownership of each CRM field (email, first_name, last_name, phone, job_title, company_name): fill_if_empty (default: write only where the CRM's value is empty or still the one we sent), overwrite, or never. API key scope: crm:read.
+         */
+        get: operations["getCRMSettings"];
+        /**
+         * Change CRM settings
+         * @description Org admins only. Replaces the field ownership; fields left out go back to fill_if_empty.
+         */
+        put: operations["putCRMSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/crm/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * CRM webhook
+         * @description Called by the 1CloudAI CRM, not by clients. Verifies X-1CloudAI-Signature (v1=hex HMAC-SHA256 of timestamp "." body) and a 5-minute X-1CloudAI-Timestamp window, deduplicates on event_id, then applies app.uninstalled (disconnect every tenant connected to the account) or contact.deleted (never push that contact again).
+         */
+        post: operations["crmWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1028,9 +1260,205 @@ export interface components {
             items: components["schemas"]["AuditEvent"][];
             next_cursor: string;
         };
+        Billing: {
+            has_billing_account: boolean;
+            history: components["schemas"]["AuditEvent"][];
+            stripe_configured: boolean;
+            usage: components["schemas"]["Usage"];
+        };
+        CRMConnect: {
+            /** @example http://127.0.0.1:8090/oauth/authorize?client_id=contacts-dev&code_challenge=…&code_challenge_method=S256&response_type=code&state=… */
+            authorize_url: string;
+            expires_at: string;
+        };
+        CRMConnection: {
+            /** @example acc_123 */
+            account_id: string;
+            /** @example Acme CRM */
+            account_name: string;
+            connected_at: string | null;
+            connected_by: string | null;
+            /** @example admin@acme.test */
+            connected_by_email: string;
+            last_push_at: string | null;
+            paused: number;
+            queued: number;
+            /**
+             * @example [
+             *       "contacts.read",
+             *       "contacts.write"
+             *     ]
+             */
+            scopes: string[];
+            /** @enum {string} */
+            status: "not_connected" | "connected" | "needs_reauth" | "disconnected";
+            status_changed_at: string | null;
+            /** @example The CRM refused the refresh token (invalid_grant): an org admin must reconnect. */
+            status_reason: string;
+        };
+        CRMPlanItem: {
+            /** @enum {string} */
+            action: "create" | "update" | "skip" | "reject";
+            contact_id: string;
+            /** @enum {string} */
+            reason: "not_found" | "not_saved" | "not_approved" | "rejected" | "deleted_in_crm" | "already_queued" | "skipped_duplicate";
+        };
+        CRMPush: {
+            cancelled: number;
+            created: number;
+            created_at: string;
+            deleted_in_crm: number;
+            failed: number;
+            finished_at: string | null;
+            id: string;
+            paused: number;
+            queued: number;
+            rejected: number;
+            requested_by: string | null;
+            /** @example admin@acme.test */
+            requested_by_label: string;
+            /** @enum {string} */
+            selection: "contact_ids" | "all_approved_not_pushed";
+            skipped: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "paused" | "completed" | "completed_with_errors" | "cancelled";
+            to_create: number;
+            to_update: number;
+            total: number;
+            updated: number;
+            updated_at: string;
+        };
+        CRMPushAttempt: {
+            answer: Record<string, never> | null;
+            at: string;
+            attempt: number;
+            /** @example c_9001 */
+            crm_record_id: string;
+            duration_ms: number;
+            /** @example EMAIL_CONFLICT */
+            error_code: string;
+            /** @example Email used by contact c_77 */
+            error_message: string;
+            /** @example 207 */
+            http_status: number;
+            /** @enum {string} */
+            outcome: "created" | "updated" | "error" | "rate_limited" | "unauthorized" | "unavailable" | "timeout" | "network_error" | "rejected" | "interrupted";
+            request_id: string;
+        };
+        CRMPushDetail: {
+            cancelled: number;
+            created: number;
+            created_at: string;
+            deleted_in_crm: number;
+            failed: number;
+            finished_at: string | null;
+            id: string;
+            items: components["schemas"]["CRMPushItem"][];
+            next_items_cursor: string;
+            paused: number;
+            queued: number;
+            rejected: number;
+            requested_by: string | null;
+            /** @example admin@acme.test */
+            requested_by_label: string;
+            /** @enum {string} */
+            selection: "contact_ids" | "all_approved_not_pushed";
+            skipped: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "paused" | "completed" | "completed_with_errors" | "cancelled";
+            to_create: number;
+            to_update: number;
+            total: number;
+            updated: number;
+            updated_at: string;
+        };
+        CRMPushItem: {
+            /** @enum {string} */
+            action: "create" | "update" | "skip" | "reject";
+            attempts: components["schemas"]["CRMPushAttempt"][];
+            contact_id: string;
+            contact_name: string;
+            crm_record_id: string;
+            /** @enum {string} */
+            crm_result: "" | "created" | "updated";
+            email: string;
+            error_code: string;
+            error_message: string;
+            reason: string;
+            /** @enum {string} */
+            status: "queued" | "paused" | "pushed" | "failed" | "deleted_in_crm" | "cancelled" | "skipped" | "rejected";
+            updated_at: string;
+        };
+        CRMPushList: {
+            items: components["schemas"]["CRMPush"][];
+            next_cursor: string;
+        };
+        CRMPushRequest: {
+            all_approved_not_pushed?: boolean;
+            contact_ids?: string[];
+        };
+        CRMPushResult: {
+            dry_run: boolean;
+            id: string | null;
+            items: components["schemas"]["CRMPlanItem"][];
+            quota_remaining: number;
+            /**
+             * @example {
+             *       "not_approved": 2,
+             *       "skipped_duplicate": 5
+             *     }
+             */
+            reasons: {
+                [key: string]: number;
+            };
+            rejected: number;
+            skipped: number;
+            /** @enum {string} */
+            status: "preview" | "queued" | "running" | "paused" | "completed" | "completed_with_errors" | "cancelled";
+            to_create: number;
+            to_update: number;
+            total: number;
+        };
+        CRMSettings: {
+            /**
+             * @example {
+             *       "company_name": "fill_if_empty",
+             *       "email": "fill_if_empty",
+             *       "first_name": "fill_if_empty",
+             *       "job_title": "overwrite",
+             *       "last_name": "fill_if_empty",
+             *       "phone": "never"
+             *     }
+             */
+            field_ownership: {
+                [key: string]: string;
+            };
+        };
+        CRMSettingsRequest: {
+            /**
+             * @example {
+             *       "email": "fill_if_empty",
+             *       "job_title": "overwrite",
+             *       "phone": "never"
+             *     }
+             */
+            field_ownership: {
+                [key: string]: string;
+            };
+        };
+        CRMWebhookResult: {
+            duplicate: boolean;
+            event_id: string;
+            /** @example app.uninstalled */
+            type: string;
+        };
         ChangePasswordRequest: {
             current_password: string;
             new_password: string;
+        };
+        CheckoutRequest: {
+            /** @example pro */
+            package_code: string;
         };
         Company: {
             city: string;
@@ -1519,6 +1947,10 @@ export interface components {
             token_type: string;
             user: components["schemas"]["User"];
         };
+        URLResponse: {
+            /** @example https://checkout.stripe.com/c/pay/cs_test_… */
+            url: string;
+        };
         UpdateMemberRequest: {
             /** @enum {string} */
             role: "org_admin" | "member" | "viewer";
@@ -1549,6 +1981,9 @@ export interface components {
         UserList: {
             items: components["schemas"]["User"][];
             next_cursor: string;
+        };
+        WebhookResponse: {
+            received: boolean;
         };
     };
     responses: never;
@@ -2820,6 +3255,202 @@ export interface operations {
             };
         };
     };
+    createCheckoutSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Package */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["URLResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["URLResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No billing account yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stripeWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Stripe's signature */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Missing, invalid or stale signature */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No webhook secret configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBilling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Billing"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCompany: {
         parameters: {
             query?: {
@@ -3133,6 +3764,525 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    connectCRM: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CRMConnect"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description crm-not-configured */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCRMConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CRMConnection"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disconnectCRM: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Never connected */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    crmOAuthCallback: {
+        parameters: {
+            query?: {
+                /** @description Authorization code */
+                code?: string;
+                /** @description The state from crm/connect */
+                state?: string;
+                /** @description The CRM's error (access_denied, …) */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the Integrations page */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCRMPushes: {
+        parameters: {
+            query?: {
+                /** @description Push status */
+                status?: "queued" | "running" | "paused" | "completed" | "completed_with_errors" | "cancelled";
+                /** @description Pushes that included this contact */
+                contact_id?: string;
+                /** @description Created at or after (RFC 3339) */
+                from?: string;
+                /** @description Created before (RFC 3339) */
+                to?: string;
+                /** @description Page size (1–100, default 25) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CRMPushList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCRMPush: {
+        parameters: {
+            query?: {
+                /** @description Preview only */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Contacts */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CRMPushRequest"];
+            };
+        };
+        responses: {
+            /** @description Preview (dry_run) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CRMPushResult"];
+                };
+            };
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CRMPushResult"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description crm-not-connected or crm-needs-reauth */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description quota-exceeded (crm_pushes), or an API key over its rate limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCRMPush: {
+        parameters: {
+            query?: {
+                /** @description Only contacts in this status */
+                item_status?: "queued" | "paused" | "pushed" | "failed" | "deleted_in_crm" | "cancelled" | "skipped" | "rejected";
+                /** @description Contacts per page (1–500, default 100) */
+                items_limit?: number;
+                /** @description next_items_cursor of the previous page */
+                items_cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Push id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CRMPushDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCRMSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CRMSettings"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putCRMSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Field ownership */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CRMSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CRMSettings"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    crmWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unix seconds */
+                "X-1CloudAI-Timestamp": string;
+                /** @description v1=<hex> */
+                "X-1CloudAI-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The CRM's event envelope */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CRMWebhookResult"];
+                };
+            };
+            /** @description invalid-signature, stale-timestamp or a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description crm-not-configured (no webhook secret) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,139 @@
+package api
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// BillingResponse is the tenant's plan, subscription and billing history.
+type BillingResponse struct {
+	Usage             UsageResponse        `json:"usage"`
+	StripeConfigured  bool                 `json:"stripe_configured"`
+	HasBillingAccount bool                 `json:"has_billing_account"`
+	History           []AuditEventResponse `json:"history"`
+} //	@name	Billing
+
+// getBilling godoc
+//
+//	@Summary		Subscription and billing history
+//	@Description	The effective package with every limit and its use, the subscription (status, period, cancel at period end, source), whether online billing is available, and the history of plan changes (Stripe events and manual changes with their reasons).
+//	@ID				getBilling
+//	@Tags			billing
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	BillingResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Router			/billing/subscription [get]
+func (s *Server) getBilling(c echo.Context) error {
+	ctx := c.Request().Context()
+	tid := principal(c).TenantID
+	u, err := s.svc.Limits.UsageOf(ctx, tid)
+	if err != nil {
+		return err
+	}
+	evs, _, err := s.svc.Audit.List(ctx, audit.ListParams{TenantID: &tid, Action: "subscription.*", Limit: 100})
+	if err != nil {
+		return err
+	}
+	hasAccount, err := s.svc.Billing.HasCustomer(ctx, tid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, BillingResponse{Usage: toUsage(u), StripeConfigured: s.svc.Billing.StripeConfigured(),
+		HasBillingAccount: hasAccount, History: toAuditEvents(evs, "").Items})
+}
+
+// CheckoutRequest names the package to buy.
+type CheckoutRequest struct {
+	PackageCode string `json:"package_code" validate:"required,max=40" example:"pro"`
+} //	@name	CheckoutRequest
+
+// URLResponse is a URL to send the browser to.
+type URLResponse struct {
+	URL string `json:"url" example:"https://checkout.stripe.com/c/pay/cs_test_…"`
+} //	@name	URLResponse
+
+// createCheckoutSession godoc
+//
+//	@Summary		Start Stripe Checkout
+//	@Description	Org admins only. Returns the Checkout URL for a paid package (subscription mode). Returning to the success URL activates nothing: the plan changes when Stripe's signed webhook arrives. 503 billing-not-configured without STRIPE_SECRET_KEY.
+//	@ID				createCheckoutSession
+//	@Tags			billing
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		CheckoutRequest	true	"Package"
+//	@Success		200		{object}	URLResponse
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Failure		503		{object}	Problem
+//	@Router			/billing/checkout-session [post]
+func (s *Server) createCheckoutSession(c echo.Context) error {
+	var req CheckoutRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	url, err := s.svc.Billing.CheckoutSession(c.Request().Context(), principal(c).TenantID, req.PackageCode)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, URLResponse{URL: url})
+}
+
+// createPortalSession godoc
+//
+//	@Summary		Open the Stripe customer portal
+//	@Description	Org admins only: manage payment methods, invoices and cancellation at Stripe.
+//	@ID				createPortalSession
+//	@Tags			billing
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	URLResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		409	{object}	Problem	"No billing account yet"
+//	@Failure		503	{object}	Problem
+//	@Router			/billing/portal-session [post]
+func (s *Server) createPortalSession(c echo.Context) error {
+	url, err := s.svc.Billing.PortalSession(c.Request().Context(), principal(c).TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, URLResponse{URL: url})
+}
+
+// WebhookResponse acknowledges a webhook.
+type WebhookResponse struct {
+	Received bool `json:"received"`
+} //	@name	WebhookResponse
+
+// stripeWebhook godoc
+//
+//	@Summary		Stripe webhook
+//	@Description	Public, verified by the Stripe-Signature header (HMAC, 300 s tolerance). Each event id is applied once; duplicates answer 200 with no effect; older events never overwrite newer state. Handled: checkout.session.completed, customer.subscription.created|updated|deleted, invoice.paid, invoice.payment_failed; other types are acknowledged and ignored.
+//	@ID				stripeWebhook
+//	@Tags			billing
+//	@Accept			json
+//	@Produce		json
+//	@Param			Stripe-Signature	header		string	true	"Stripe's signature"
+//	@Success		200					{object}	WebhookResponse
+//	@Failure		400					{object}	Problem	"Missing, invalid or stale signature"
+//	@Failure		503					{object}	Problem	"No webhook secret configured"
+//	@Router			/billing/stripe/webhook [post]
+func (s *Server) stripeWebhook(c echo.Context) error {
+	payload, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return apperr.Errorf(apperr.EMALFORMED, "The request body could not be read.")
+	}
+	if err := s.svc.Billing.HandleWebhook(c.Request().Context(), payload, c.Request().Header.Get("Stripe-Signature")); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, WebhookResponse{Received: true})
+}

@@ -1,0 +1,495 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/config"
+	"github.com/onecloudai/contacts/internal/crm/fakecrm"
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/limits"
+)
+
+const crmPublicURL = "http://app.test"
+
+// handlerTransport delivers requests to an http.Handler in process (the
+// fake CRM's webhooks reach our router this way).
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+// crmBundle is the API over a real database, configured to use a fake CRM
+// that sends its webhooks back into the router.
+type crmBundle struct {
+	*testBundle
+	fake *fakecrm.Server
+}
+
+func setupCRM(t *testing.T) *crmBundle {
+	t.Helper()
+	fb := &crmBundle{}
+	fb.fake = fakecrm.New(fakecrm.Options{ClientID: "contacts-dev", ClientSecret: "contacts-dev-secret",
+		RedirectURIs: []string{crmPublicURL + "/api/v1/crm/oauth/callback"}, WebhookURL: crmPublicURL + "/api/v1/crm/webhook",
+		WebhookClient: &http.Client{Transport: handlerTransport{http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fb.srv.Handler().ServeHTTP(w, r)
+		})}}})
+	crmSrv := httptest.NewServer(fb.fake)
+	t.Cleanup(crmSrv.Close)
+	d := dbtest.Shared(t)
+	cfg, err := config.LoadFrom(func(k string) string {
+		return map[string]string{"APP_ENV": "test", "MAX_BODY_BYTES": "4096", "PUBLIC_URL": crmPublicURL,
+			"CRM_AUTH_BASE": crmSrv.URL, "CRM_API_BASE": crmSrv.URL}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := db.NewMigrator(d.SQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := New(Deps{Config: cfg, Logger: log, DB: d, Migrator: m, Registry: NewRegistry(nil), Services: NewServices(cfg, log, d)})
+	fb.testBundle = &testBundle{srv: srv, db: d}
+	return fb
+}
+
+// callback sends the browser's return from the CRM and returns the
+// redirect's query.
+func (fb *crmBundle) callback(t testing.TB, query string) url.Values {
+	t.Helper()
+	rec := fb.req(t, http.MethodGet, "/api/v1/crm/oauth/callback?"+query, "", nil)
+	wantStatus(t, rec, http.StatusFound)
+	loc, err := url.Parse(rec.Header().Get("Location"))
+	if err != nil || !strings.HasPrefix(loc.String(), crmPublicURL+"/integrations?") {
+		t.Fatalf("redirect to %q", rec.Header().Get("Location"))
+	}
+	return loc.Query()
+}
+
+// consent runs Connect as admin and the fake CRM's consent page, and
+// returns the query the CRM sends the browser back with.
+func (fb *crmBundle) consent(t testing.TB, admin session, account string) url.Values {
+	t.Helper()
+	rec := fb.req(t, http.MethodPost, "/api/v1/crm/connect", admin.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	out := decode[CRMConnectResponse](t, rec)
+	loc, err := fakecrm.Consent(context.Background(), fakecrm.NoRedirects(), out.AuthorizeURL, account, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc.Query()
+}
+
+// MustConnectCRM connects admin's tenant to a fresh CRM account.
+func (fb *crmBundle) MustConnectCRM(t testing.TB, admin session) string {
+	t.Helper()
+	account := "acc_" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	q := fb.callback(t, fb.consent(t, admin, account).Encode())
+	if q.Get("crm") != "connected" {
+		t.Fatalf("connect: %v", q)
+	}
+	return account
+}
+
+// MustApprovedContacts creates n contacts saved and approved by the tenant.
+func (fb *crmBundle) MustApprovedContacts(t testing.TB, admin session, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		id := uuid.Must(uuid.NewV7()).String()
+		ids[i] = id
+		if err := fb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, email) VALUES (?, 'Ada', 'Lovelace', ?)`,
+			id, "ada-"+id+"@example.test").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := fb.db.Gorm.Exec(`INSERT INTO saved_contacts (tenant_id, contact_id, status) VALUES (?, ?, 'approved')`,
+			admin.tenantID, id).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ids
+}
+
+func (fb *crmBundle) keyReqBody(t testing.TB, method, path, secret string, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("X-API-Key", secret)
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	fb.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func TestCRMConnect(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "crmconn")
+	member := fb.MustJoin(t, admin, "member")
+
+	wantStatus(t, fb.req(t, http.MethodPost, "/api/v1/crm/connect", member.token, nil), http.StatusForbidden)
+	wantStatus(t, fb.req(t, http.MethodPost, "/api/v1/crm/connect", "", nil), http.StatusUnauthorized)
+	rec := fb.req(t, http.MethodGet, "/api/v1/crm/connection", member.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	if decode[CRMConnectionResponse](t, rec).Status != "not_connected" {
+		t.Fatal("want not_connected")
+	}
+
+	rec = fb.req(t, http.MethodPost, "/api/v1/crm/connect", admin.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	u, _ := url.Parse(decode[CRMConnectResponse](t, rec).AuthorizeURL)
+	q := u.Query()
+	if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 || q.Get("state") == "" ||
+		q.Get("redirect_uri") != crmPublicURL+"/api/v1/crm/oauth/callback" || q.Get("client_id") != "contacts-dev" {
+		t.Fatalf("authorize URL %s", u)
+	}
+
+	account := fb.MustConnectCRM(t, admin)
+	rec = fb.req(t, http.MethodGet, "/api/v1/crm/connection", member.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	conn := decode[CRMConnectionResponse](t, rec)
+	if conn.Status != "connected" || conn.AccountID != account || conn.ConnectedByEmail != admin.email ||
+		conn.ConnectedBy == nil || *conn.ConnectedBy != admin.userID || conn.ConnectedAt == nil {
+		t.Fatalf("connection %+v", conn)
+	}
+	if strings.Contains(rec.Body.String(), "token") {
+		t.Fatalf("tokens leak: %s", rec.Body.String())
+	}
+}
+
+func TestCRMOAuthStateRefused(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "crmstate")
+	connections := func() int {
+		var n int
+		fb.db.Gorm.Raw(`SELECT count(*) FROM crm_connections WHERE tenant_id = ?`, admin.tenantID).Scan(&n)
+		return n
+	}
+	tests := []struct {
+		name   string
+		query  func() url.Values
+		reason string
+	}{
+		{"ErrTampered", func() url.Values {
+			q := fb.consent(t, admin, "acc_state")
+			st := []byte(q.Get("state"))
+			st[5] ^= 1
+			q.Set("state", string(st))
+			return q
+		}, "invalid_state"},
+		{"ErrMissing", func() url.Values { return url.Values{"code": {"x"}} }, "invalid_state"},
+		{"ErrExpired", func() url.Values {
+			q := fb.consent(t, admin, "acc_state")
+			fb.db.Gorm.Exec(`UPDATE crm_oauth_states SET expires_at = now() - interval '1 second' WHERE tenant_id = ?`, admin.tenantID)
+			return q
+		}, "state_expired"},
+		{"ErrDenied", func() url.Values {
+			q := fb.consent(t, admin, "acc_state")
+			return url.Values{"state": {q.Get("state")}, "error": {"access_denied"}}
+		}, "access_denied"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := fb.callback(t, tt.query().Encode())
+			if q.Get("crm") != "error" || q.Get("reason") != tt.reason {
+				t.Fatalf("redirect %v, want reason %s", q, tt.reason)
+			}
+			if connections() != 0 {
+				t.Fatal("a refused callback stored a connection")
+			}
+		})
+	}
+	// Replayed: the second use of a good state fails and changes nothing.
+	q := fb.consent(t, admin, "acc_state")
+	if r := fb.callback(t, q.Encode()); r.Get("crm") != "connected" {
+		t.Fatalf("first use %v", r)
+	}
+	var version int
+	fb.db.Gorm.Raw(`SELECT token_version FROM crm_connections WHERE tenant_id = ?`, admin.tenantID).Scan(&version)
+	if r := fb.callback(t, q.Encode()); r.Get("reason") != "state_used" {
+		t.Fatalf("replay %v", r)
+	}
+	var after int
+	fb.db.Gorm.Raw(`SELECT token_version FROM crm_connections WHERE tenant_id = ?`, admin.tenantID).Scan(&after)
+	if after != version {
+		t.Fatal("a replayed state changed the connection")
+	}
+}
+
+func TestCRMPushes(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "crmpush")
+	fb.MustSetPackage(t, admin.tenantID, "starter")
+	member := fb.MustJoin(t, admin, "member")
+	viewer := fb.MustJoin(t, admin, "viewer")
+	ids := fb.MustApprovedContacts(t, admin, 3)
+	body := map[string]any{"contact_ids": ids}
+
+	// Not connected yet.
+	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", member.token, body)
+	wantStatus(t, rec, http.StatusConflict)
+	if decodeProblem(t, rec)["type"] != "crm-not-connected" {
+		t.Fatal("want crm-not-connected")
+	}
+	fb.MustConnectCRM(t, admin)
+	pushKey := fb.MustCreateKey(t, admin, "crm:push", "crm:read")
+	readKey := fb.MustCreateKey(t, admin, "crm:read")
+
+	tests := []struct {
+		name   string
+		token  string
+		path   string
+		body   any
+		status int
+	}{
+		{"ErrUnauthenticated", "", "/api/v1/crm/pushes", body, 401},
+		{"ErrForbiddenViewer", viewer.token, "/api/v1/crm/pushes", body, 403},
+		{"ErrNothingChosen", member.token, "/api/v1/crm/pushes", map[string]any{}, 422},
+		{"ErrBoth", member.token, "/api/v1/crm/pushes", map[string]any{"contact_ids": ids, "all_approved_not_pushed": true}, 422},
+		{"ErrBadID", member.token, "/api/v1/crm/pushes", map[string]any{"contact_ids": []string{"nope"}}, 422},
+		{"ErrUnknownField", member.token, "/api/v1/crm/pushes", map[string]any{"contacts": ids}, 422},
+		{"ErrDryRunValue", member.token, "/api/v1/crm/pushes?dry_run=maybe", body, 422},
+		{"Preview", member.token, "/api/v1/crm/pushes?dry_run=true", body, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, fb.req(t, http.MethodPost, tt.path, tt.token, tt.body), tt.status)
+		})
+	}
+	rec = fb.req(t, http.MethodPost, "/api/v1/crm/pushes?dry_run=true", member.token,
+		map[string]any{"contact_ids": append(ids, uuid.NewString())})
+	wantStatus(t, rec, http.StatusOK)
+	preview := decode[CRMPushResult](t, rec)
+	if preview.ID != nil || preview.ToCreate != 3 || preview.Rejected != 1 || preview.Reasons["not_found"] != 1 || preview.QuotaRemaining != 5000 {
+		t.Fatalf("preview %+v", preview)
+	}
+	// A key without crm:push is refused; with it the push is queued.
+	rec = fb.keyReqBody(t, http.MethodPost, "/api/v1/crm/pushes", readKey.Secret, `{"all_approved_not_pushed":true}`)
+	wantStatus(t, rec, http.StatusForbidden)
+	if decodeProblem(t, rec)["required_scope"] != "crm:push" {
+		t.Fatal("403 does not name crm:push")
+	}
+	rec = fb.keyReqBody(t, http.MethodPost, "/api/v1/crm/pushes", pushKey.Secret, `{"all_approved_not_pushed":true}`)
+	wantStatus(t, rec, http.StatusAccepted)
+	queued := decode[CRMPushResult](t, rec)
+	if queued.ID == nil || queued.Status != "queued" || queued.ToCreate != 3 {
+		t.Fatalf("queued %+v", queued)
+	}
+	var jobs int
+	fb.db.Gorm.Raw(`SELECT count(*) FROM river_job WHERE kind = 'crm_push' AND args->>'batch_id' = ?`, *queued.ID).Scan(&jobs)
+	if jobs != 1 {
+		t.Fatalf("jobs %d", jobs)
+	}
+	// Pushing the same contacts while queued skips them.
+	rec = fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, body)
+	wantStatus(t, rec, http.StatusAccepted)
+	if again := decode[CRMPushResult](t, rec); again.Skipped != 3 || again.Reasons["already_queued"] != 3 || again.Status != "completed" {
+		t.Fatalf("again %+v", again)
+	}
+
+	// History: list (filters), detail, and another tenant's push is a 404.
+	rec = fb.req(t, http.MethodGet, "/api/v1/crm/pushes?status=queued&contact_id="+ids[0], viewer.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	list := decode[CRMPushList](t, rec)
+	if len(list.Items) != 1 || list.Items[0].ID != *queued.ID || !strings.HasPrefix(list.Items[0].RequestedByLabel, "api_key:test key") {
+		t.Fatalf("list %+v", list)
+	}
+	rec = fb.req(t, http.MethodGet, "/api/v1/crm/pushes?limit=1", viewer.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	if page := decode[CRMPushList](t, rec); len(page.Items) != 1 || page.NextCursor == "" {
+		t.Fatalf("page %+v", page)
+	} else {
+		rec = fb.req(t, http.MethodGet, "/api/v1/crm/pushes?limit=1&cursor="+page.NextCursor, viewer.token, nil)
+		if next := decode[CRMPushList](t, rec); len(next.Items) != 1 || next.Items[0].ID == page.Items[0].ID || next.NextCursor != "" {
+			t.Fatalf("next page %+v", next)
+		}
+	}
+	future := url.QueryEscape(time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+	rec = fb.req(t, http.MethodGet, "/api/v1/crm/pushes?from="+future, viewer.token, nil)
+	if l := decode[CRMPushList](t, rec); len(l.Items) != 0 {
+		t.Fatalf("from filter %+v", l)
+	}
+	for _, bad := range []string{"status=nope", "from=yesterday", "contact_id=x", "limit=0", "cursor=bad"} {
+		wantStatus(t, fb.req(t, http.MethodGet, "/api/v1/crm/pushes?"+bad, viewer.token, nil), 422)
+	}
+	rec = fb.keyReqBody(t, http.MethodGet, "/api/v1/crm/pushes/"+*queued.ID, readKey.Secret, "")
+	wantStatus(t, rec, http.StatusOK)
+	detail := decode[CRMPushDetail](t, rec)
+	if detail.ID != *queued.ID || len(detail.Items) != 3 || detail.Items[0].Status != "queued" || detail.Items[0].Email == "" {
+		t.Fatalf("detail %+v", detail)
+	}
+	other := fb.MustSignup(t, "crmpush-other")
+	wantStatus(t, fb.req(t, http.MethodGet, "/api/v1/crm/pushes/"+*queued.ID, other.token, nil), http.StatusNotFound)
+	wantStatus(t, fb.req(t, http.MethodGet, "/api/v1/crm/pushes/"+uuid.NewString(), admin.token, nil), http.StatusNotFound)
+	rec = fb.req(t, http.MethodGet, "/api/v1/crm/pushes", other.token, nil)
+	if l := decode[CRMPushList](t, rec); len(l.Items) != 0 {
+		t.Fatal("another tenant sees the pushes")
+	}
+}
+
+func TestCRMPushQuotaExceeded(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "crmquota") // Free: 100 pushes a month
+	fb.MustConnectCRM(t, admin)
+	ids := fb.MustApprovedContacts(t, admin, 2)
+	lim := limits.NewService(fb.db.Gorm, 0)
+	if _, err := lim.Consume(context.Background(), uuid.MustParse(admin.tenantID), limits.CRMPushes, 99); err != nil {
+		t.Fatal(err)
+	}
+	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids})
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	p := decodeProblem(t, rec)
+	if p["type"] != "quota-exceeded" || p["metric"] != "crm_pushes" || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("problem %v", p)
+	}
+	// One still fits.
+	wantStatus(t, fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids[:1]}), http.StatusAccepted)
+}
+
+func TestCRMSettings(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "crmsettings")
+	member := fb.MustJoin(t, admin, "member")
+	rec := fb.req(t, http.MethodGet, "/api/v1/crm/settings", member.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	if s := decode[CRMSettingsResponse](t, rec); len(s.FieldOwnership) != 6 || s.FieldOwnership["email"] != "fill_if_empty" {
+		t.Fatalf("defaults %+v", s)
+	}
+	tests := []struct {
+		name   string
+		token  string
+		body   any
+		status int
+		field  string
+	}{
+		{"OK", admin.token, map[string]any{"field_ownership": map[string]string{"phone": "never", "job_title": "overwrite"}}, 200, ""},
+		{"ErrUnknownField", admin.token, map[string]any{"field_ownership": map[string]string{"fax": "never"}}, 422, "field_ownership.fax"},
+		{"ErrUnknownMode", admin.token, map[string]any{"field_ownership": map[string]string{"email": "sometimes"}}, 422, "field_ownership.email"},
+		{"ErrMissing", admin.token, map[string]any{}, 422, "field_ownership"},
+		{"ErrForbiddenMember", member.token, map[string]any{"field_ownership": map[string]string{}}, 403, ""},
+		{"ErrUnauthenticated", "", map[string]any{"field_ownership": map[string]string{}}, 401, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := fb.req(t, http.MethodPut, "/api/v1/crm/settings", tt.token, tt.body)
+			wantStatus(t, rec, tt.status)
+			if tt.field != "" && !strings.Contains(rec.Body.String(), `"field":"`+tt.field+`"`) {
+				t.Fatalf("errors do not name %s: %s", tt.field, rec.Body.String())
+			}
+		})
+	}
+	rec = fb.req(t, http.MethodGet, "/api/v1/crm/settings", admin.token, nil)
+	if s := decode[CRMSettingsResponse](t, rec); s.FieldOwnership["phone"] != "never" || s.FieldOwnership["job_title"] != "overwrite" ||
+		s.FieldOwnership["email"] != "fill_if_empty" {
+		t.Fatalf("saved %+v", s)
+	}
+}
+
+func TestCRMDisconnect(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "crmdisc")
+	fb.MustSetPackage(t, admin.tenantID, "starter")
+	member := fb.MustJoin(t, admin, "member")
+	wantStatus(t, fb.req(t, http.MethodDelete, "/api/v1/crm/connection", admin.token, nil), http.StatusNotFound)
+	account := fb.MustConnectCRM(t, admin)
+	ids := fb.MustApprovedContacts(t, admin, 2)
+	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", member.token, map[string]any{"contact_ids": ids})
+	wantStatus(t, rec, http.StatusAccepted)
+	push := decode[CRMPushResult](t, rec)
+
+	key := fb.MustCreateKey(t, admin, "crm:read", "crm:push")
+	wantStatus(t, fb.keyReqBody(t, http.MethodDelete, "/api/v1/crm/connection", key.Secret, ""), http.StatusForbidden)
+	wantStatus(t, fb.req(t, http.MethodDelete, "/api/v1/crm/connection", member.token, nil), http.StatusForbidden)
+	wantStatus(t, fb.req(t, http.MethodDelete, "/api/v1/crm/connection", admin.token, nil), http.StatusNoContent)
+	wantStatus(t, fb.req(t, http.MethodDelete, "/api/v1/crm/connection", admin.token, nil), http.StatusNoContent)
+
+	if fb.fake.GrantActive(account) {
+		t.Fatal("grant not revoked at the CRM")
+	}
+	rec = fb.req(t, http.MethodGet, "/api/v1/crm/connection", admin.token, nil)
+	if c := decode[CRMConnectionResponse](t, rec); c.Status != "disconnected" || !strings.Contains(c.StatusReason, admin.email) {
+		t.Fatalf("connection %+v", c)
+	}
+	rec = fb.req(t, http.MethodGet, "/api/v1/crm/pushes/"+*push.ID, admin.token, nil)
+	if d := decode[CRMPushDetail](t, rec); d.Status != "cancelled" || d.Cancelled != 2 {
+		t.Fatalf("push after disconnect %+v", d.CRMPush)
+	}
+	rec = fb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?action=crm.disconnected", admin.token, nil)
+	if !strings.Contains(rec.Body.String(), `"crm.disconnected"`) {
+		t.Fatalf("no audit event: %s", rec.Body.String())
+	}
+}
+
+func TestCRMWebhook(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "crmhook")
+	account := fb.MustConnectCRM(t, admin)
+	post := func(body string, ts int64, secret string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/crm/webhook", bytes.NewBufferString(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-1CloudAI-Timestamp", strconv.FormatInt(ts, 10))
+		req.Header.Set("X-1CloudAI-Signature", fakecrm.Sign(secret, ts, []byte(body)))
+		rec := httptest.NewRecorder()
+		fb.srv.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	now := time.Now().Unix()
+	ev := `{"event_id":"evt_` + uuid.NewString() + `","type":"contact.deleted","account_id":"` + account +
+		`","client_id":"contacts-dev","id":"c_1","external_id":"` + uuid.NewString() + `"}`
+	tests := []struct {
+		name   string
+		body   string
+		ts     int64
+		secret string
+		status int
+		typ    string
+	}{
+		{"ErrBadSignature", ev, now, "not-the-secret", 400, "invalid-signature"},
+		{"ErrStaleTimestamp", ev, now - 301, "contacts-dev-secret", 400, "stale-timestamp"},
+		{"ErrMalformed", `{"type":"x"}`, now, "contacts-dev-secret", 400, "malformed-request"},
+		{"OK", ev, now, "contacts-dev-secret", 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := post(tt.body, tt.ts, tt.secret)
+			wantStatus(t, rec, tt.status)
+			if tt.typ != "" && decodeProblem(t, rec)["type"] != tt.typ {
+				t.Fatalf("type %v, want %s", decodeProblem(t, rec)["type"], tt.typ)
+			}
+		})
+	}
+	rec := post(ev, now, "contacts-dev-secret")
+	wantStatus(t, rec, http.StatusOK)
+	if !decode[CRMWebhookResult](t, rec).Duplicate {
+		t.Fatal("duplicate delivery not recognised")
+	}
+	// The fake CRM's uninstall hook signs and delivers app.uninstalled.
+	if status := fb.fake.Uninstall(account); status != http.StatusOK {
+		t.Fatalf("webhook answered %d", status)
+	}
+	rec = fb.req(t, http.MethodGet, "/api/v1/crm/connection", admin.token, nil)
+	if c := decode[CRMConnectionResponse](t, rec); c.Status != "disconnected" {
+		t.Fatalf("after uninstall %+v", c)
+	}
+}

@@ -1,0 +1,360 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/webhook"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// WebhookTolerance is how old a signed webhook may be.
+const WebhookTolerance = 300 * time.Second
+
+// JobInserter enqueues a job inside the transaction tx.
+type JobInserter func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error
+
+// WithJobs lets the service enqueue work that calls Stripe.
+func (s *Service) WithJobs(insert JobInserter) *Service {
+	s.jobs = insert
+	return s
+}
+
+var errBadSignature = apperr.Errorf(apperr.EMALFORMED, "The webhook signature is missing, invalid or too old.")
+
+// HandleWebhook verifies a Stripe webhook and records its event exactly
+// once. Subscription and invoice events carry the state they describe and
+// are applied in the same transaction; checkout.session.completed needs the
+// subscription from Stripe, so it enqueues a job in that transaction.
+//
+// API versions: the signature and the envelope (id, type, created) are
+// version-independent, so events from an endpoint pinned to another API
+// version are accepted (IgnoreAPIVersionMismatch) and their objects decoded
+// leniently: only ids, status, periods, cancel_at_period_end, metadata and
+// price ids are read, fields that are stable across versions.
+//
+// Ordering: an event older than the newest one applied to the tenant's
+// subscription (subscriptions.last_event_at) is recorded but changes
+// nothing, so out-of-order delivery can never roll state back.
+// Returns EUNAVAILABLE (no webhook secret), EMALFORMED (signature).
+func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) error {
+	if s.webhookSecret == "" {
+		return errNotConfigured
+	}
+	ev, err := webhook.ConstructEventWithOptions(payload, signature, s.webhookSecret,
+		webhook.ConstructEventOptions{Tolerance: WebhookTolerance, IgnoreAPIVersionMismatch: true})
+	if err != nil {
+		return &apperr.Error{Code: apperr.EMALFORMED, Message: errBadSignature.Message, Err: err}
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Label: "stripe", RequestID: audit.ActorFrom(ctx).RequestID, IP: audit.ActorFrom(ctx).IP})
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`INSERT INTO stripe_events (id, type, created, payload) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			ev.ID, string(ev.Type), time.Unix(ev.Created, 0).UTC(), string(payload))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return nil // a duplicate delivery: already handled
+		}
+		outcome, tenantID, err := s.dispatch(ctx, tx, ev)
+		if err != nil {
+			return err
+		}
+		return tx.Exec(`UPDATE stripe_events SET outcome = ?, tenant_id = ?, processed_at = CASE WHEN ? THEN now() END WHERE id = ?`,
+			outcome, tenantID, outcome != "queued", ev.ID).Error
+	})
+}
+
+func (s *Service) dispatch(ctx context.Context, tx *gorm.DB, ev stripe.Event) (string, *uuid.UUID, error) {
+	at := time.Unix(ev.Created, 0).UTC()
+	switch ev.Type {
+	case "checkout.session.completed":
+		if s.jobs == nil {
+			return "", nil, errors.New("billing: no job inserter configured")
+		}
+		if err := s.jobs(ctx, tx, CheckoutCompletedArgs{EventID: ev.ID}); err != nil {
+			return "", nil, err
+		}
+		return "queued", nil, nil
+	case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted":
+		var sub stripe.Subscription
+		if err := json.Unmarshal(ev.Data.Raw, &sub); err != nil {
+			return "undecodable", nil, nil
+		}
+		if ev.Type == "customer.subscription.deleted" {
+			sub.Status = stripe.SubscriptionStatusCanceled
+		}
+		return s.applySubscription(ctx, tx, ev, at, &sub, nil, "")
+	case "invoice.paid", "invoice.payment_failed":
+		var inv stripe.Invoice
+		if err := json.Unmarshal(ev.Data.Raw, &inv); err != nil || inv.Subscription == nil {
+			return "ignored: no subscription", nil, nil
+		}
+		return s.applyInvoice(ctx, tx, ev, at, &inv)
+	default:
+		return "ignored", nil, nil
+	}
+}
+
+// tenantFor finds the tenant of a Stripe object: metadata first, then the
+// stored subscription or customer id.
+func tenantFor(tx *gorm.DB, meta map[string]string, subscriptionID, customerID string) (*uuid.UUID, error) {
+	if id, err := uuid.Parse(meta["tenant_id"]); err == nil {
+		return &id, nil
+	}
+	var ids []uuid.UUID
+	err := tx.Raw(`SELECT tenant_id FROM subscriptions WHERE stripe_subscription_id = ? AND ? <> ''
+		UNION SELECT id FROM tenants WHERE stripe_customer_id = ? AND ? <> '' LIMIT 1`,
+		subscriptionID, subscriptionID, customerID, customerID).Scan(&ids).Error
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return &ids[0], nil
+}
+
+var stripeStatus = map[stripe.SubscriptionStatus]string{
+	stripe.SubscriptionStatusTrialing:          StatusTrialing,
+	stripe.SubscriptionStatusActive:            StatusActive,
+	stripe.SubscriptionStatusPastDue:           StatusPastDue,
+	stripe.SubscriptionStatusUnpaid:            StatusPastDue,
+	stripe.SubscriptionStatusCanceled:          StatusCanceled,
+	stripe.SubscriptionStatusIncomplete:        StatusIncomplete,
+	stripe.SubscriptionStatusIncompleteExpired: StatusIncomplete,
+	stripe.SubscriptionStatusPaused:            StatusIncomplete,
+}
+
+// applySubscription writes a Stripe subscription's state to the tenant,
+// unless a newer event was applied already. tenantID and packageCode, when
+// given, come from the checkout session that created the subscription.
+func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.Event, at time.Time, sub *stripe.Subscription, tenantID *uuid.UUID, packageCode string) (string, *uuid.UUID, error) {
+	customerID := ""
+	if sub.Customer != nil {
+		customerID = sub.Customer.ID
+	}
+	var err error
+	if tenantID == nil {
+		if tenantID, err = tenantFor(tx, sub.Metadata, sub.ID, customerID); err != nil {
+			return "", nil, err
+		}
+	}
+	if tenantID == nil {
+		return "ignored: unknown tenant", nil, nil
+	}
+	if packageCode == "" {
+		packageCode = sub.Metadata["package_code"]
+	}
+	pkg, err := s.packageForSubscription(tx, sub, packageCode)
+	if err != nil {
+		return "", tenantID, err
+	}
+	status, ok := stripeStatus[sub.Status]
+	if !ok {
+		return "ignored: status " + string(sub.Status), tenantID, nil
+	}
+	var cur Subscription
+	found := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error == nil
+	if found && cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
+		return "stale: a newer event was applied", tenantID, nil
+	}
+	next := cur
+	if !found {
+		next = Subscription{TenantID: *tenantID}
+	}
+	if pkg != nil {
+		next.PackageID = pkg.ID
+	}
+	if next.PackageID == uuid.Nil {
+		return "ignored: unknown price", tenantID, nil
+	}
+	next.Status, next.Source, next.CancelAtPeriodEnd, next.LastEventAt, next.UpdatedAt = status, SourceStripe, sub.CancelAtPeriodEnd, &at, time.Now().UTC()
+	if sub.ID != "" {
+		next.StripeSubscriptionID = &sub.ID
+	}
+	if sub.CurrentPeriodStart > 0 {
+		t := time.Unix(sub.CurrentPeriodStart, 0).UTC()
+		next.CurrentPeriodStart = &t
+	}
+	if sub.CurrentPeriodEnd > 0 {
+		t := time.Unix(sub.CurrentPeriodEnd, 0).UTC()
+		next.CurrentPeriodEnd = &t
+	}
+	switch {
+	case status == StatusPastDue && cur.Status != StatusPastDue:
+		next.PastDueSince = &at
+	case status != StatusPastDue:
+		next.PastDueSince = nil
+	}
+	if err := s.saveStripeState(ctx, tx, *tenantID, cur, next, ev, customerID); err != nil {
+		return "", tenantID, err
+	}
+	return "applied", tenantID, nil
+}
+
+// applyInvoice moves a subscription to past_due on a failed payment and
+// back to active when an invoice is paid.
+func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event, at time.Time, inv *stripe.Invoice) (string, *uuid.UUID, error) {
+	customerID := ""
+	if inv.Customer != nil {
+		customerID = inv.Customer.ID
+	}
+	tenantID, err := tenantFor(tx, inv.Subscription.Metadata, inv.Subscription.ID, customerID)
+	if err != nil || tenantID == nil {
+		return "ignored: unknown tenant", nil, err
+	}
+	var cur Subscription
+	if err := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error; err != nil {
+		return "ignored: no subscription", tenantID, nil
+	}
+	if cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
+		return "stale: a newer event was applied", tenantID, nil
+	}
+	next := cur
+	next.LastEventAt, next.UpdatedAt, next.Source = &at, time.Now().UTC(), SourceStripe
+	switch {
+	case ev.Type == "invoice.payment_failed" && (cur.Status == StatusActive || cur.Status == StatusTrialing):
+		next.Status, next.PastDueSince = StatusPastDue, &at
+	case ev.Type == "invoice.paid" && (cur.Status == StatusPastDue || cur.Status == StatusIncomplete):
+		next.Status, next.PastDueSince = StatusActive, nil
+	}
+	if err := s.saveStripeState(ctx, tx, *tenantID, cur, next, ev, customerID); err != nil {
+		return "", tenantID, err
+	}
+	return "applied", tenantID, nil
+}
+
+func (s *Service) saveStripeState(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, before, after Subscription, ev stripe.Event, customerID string) error {
+	if err := tx.Save(&after).Error; err != nil {
+		return fmt.Errorf("save subscription: %w", err)
+	}
+	if customerID != "" {
+		if err := tx.Exec(`UPDATE tenants SET stripe_customer_id = ? WHERE id = ? AND stripe_customer_id IS NULL`, customerID, tenantID).Error; err != nil {
+			return err
+		}
+	}
+	if before.Status == after.Status && before.PackageID == after.PackageID && before.CancelAtPeriodEnd == after.CancelAtPeriodEnd {
+		return nil
+	}
+	var code string
+	tx.Raw(`SELECT code FROM packages WHERE id = ?`, after.PackageID).Scan(&code)
+	return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "subscription.changed", TargetType: "tenant",
+		TargetID: tenantID.String(), Data: map[string]any{"package": code, "status": after.Status, "source": SourceStripe,
+			"stripe_event": ev.ID, "event_type": string(ev.Type), "previous_status": before.Status,
+			"cancel_at_period_end": after.CancelAtPeriodEnd}})
+}
+
+// packageForSubscription maps the subscription's price to a package, or
+// falls back to the package code from checkout metadata.
+func (s *Service) packageForSubscription(tx *gorm.DB, sub *stripe.Subscription, code string) (*Package, error) {
+	var p Package
+	if sub.Items != nil {
+		for _, it := range sub.Items.Data {
+			if it.Price == nil || it.Price.ID == "" {
+				continue
+			}
+			err := tx.Where("stripe_price_id = ?", it.Price.ID).Take(&p).Error
+			if err == nil {
+				return &p, nil
+			}
+			if !errors.Is(err, gorm.ErrRecordNotFound) {
+				return nil, err
+			}
+		}
+	}
+	if code != "" {
+		if err := tx.Where("code = ?", code).Take(&p).Error; err == nil {
+			return &p, nil
+		}
+	}
+	return nil, nil
+}
+
+// CheckoutCompletedArgs is the job that applies a completed checkout: it
+// reads the subscription from Stripe (the event only names it).
+type CheckoutCompletedArgs struct {
+	EventID string `json:"event_id"`
+}
+
+// Kind names the job.
+func (CheckoutCompletedArgs) Kind() string { return "billing.checkout_completed" }
+
+// InsertOpts puts the job on the billing queue.
+func (CheckoutCompletedArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: "billing", MaxAttempts: 10}
+}
+
+// ProcessCheckoutCompleted applies a stored checkout.session.completed
+// event. It is idempotent: a second run finds the event processed.
+func (s *Service) ProcessCheckoutCompleted(ctx context.Context, eventID string) error {
+	var row struct {
+		Payload     []byte
+		ProcessedAt *time.Time
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT payload, processed_at FROM stripe_events WHERE id = ?`, eventID).Scan(&row).Error; err != nil {
+		return err
+	}
+	if row.ProcessedAt != nil || row.Payload == nil {
+		return nil
+	}
+	var ev stripe.Event
+	if err := json.Unmarshal(row.Payload, &ev); err != nil {
+		return fmt.Errorf("decode event %s: %w", eventID, err)
+	}
+	var sess stripe.CheckoutSession
+	if err := json.Unmarshal(ev.Data.Raw, &sess); err != nil {
+		return fmt.Errorf("decode checkout session: %w", err)
+	}
+	tenantID, err := uuid.Parse(sess.ClientReferenceID)
+	outcome := "ignored: no tenant reference"
+	var sub *stripe.Subscription
+	if err == nil && sess.Subscription != nil && sess.Subscription.ID != "" {
+		if s.stripe == nil {
+			return errors.New("billing: Stripe is not configured")
+		}
+		params := &stripe.SubscriptionParams{}
+		params.Context = ctx
+		if sub, err = s.stripe.Subscriptions.Get(sess.Subscription.ID, params); err != nil {
+			return fmt.Errorf("fetch subscription: %w", err) // retried by River
+		}
+		sub.ID = sess.Subscription.ID
+		if sess.Customer != nil {
+			sub.Customer = sess.Customer
+		}
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Label: "stripe"})
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var tid *uuid.UUID
+		if sub != nil {
+			var err error
+			outcome, tid, err = s.applySubscription(ctx, tx, ev, time.Unix(ev.Created, 0).UTC(), sub, &tenantID, sess.Metadata["package_code"])
+			if err != nil {
+				return err
+			}
+		}
+		return tx.Exec(`UPDATE stripe_events SET outcome = ?, tenant_id = ?, processed_at = now() WHERE id = ?`, outcome, tid, eventID).Error
+	})
+}
+
+// CheckoutCompletedWorker runs CheckoutCompletedArgs jobs.
+type CheckoutCompletedWorker struct {
+	river.WorkerDefaults[CheckoutCompletedArgs]
+	Service *Service
+}
+
+// Work applies the checkout.
+func (w *CheckoutCompletedWorker) Work(ctx context.Context, job *river.Job[CheckoutCompletedArgs]) error {
+	return w.Service.ProcessCheckoutCompleted(ctx, job.Args.EventID)
+}
+
+// RegisterWorkers adds the billing workers.
+func RegisterWorkers(workers *river.Workers, s *Service) {
+	river.AddWorker(workers, &CheckoutCompletedWorker{Service: s})
+}

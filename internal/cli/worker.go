@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/onecloudai/contacts/api"
+	"github.com/onecloudai/contacts/internal/billing"
+	"github.com/onecloudai/contacts/internal/crm"
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/jobs"
+)
+
+// newJobs builds the River client with every domain's workers registered.
+// A package with background work adds one line here (crm.AddWorkers is
+// the example); serve and worker then both run it.
+func newJobs(d *db.DB, svc api.Services, log *slog.Logger) (*jobs.Client, error) {
+	workers := river.NewWorkers()
+	crm.AddWorkers(workers, svc.CRM)
+	billing.RegisterWorkers(workers, svc.Billing)
+	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log})
+}
+
+// stopJobs lets running jobs finish for up to timeout, then cancels them
+// (they are idempotent and resume on their next run).
+func stopJobs(c *jobs.Client, log *slog.Logger, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := c.Stop(ctx); err != nil {
+		log.Warn("workers did not stop in time; cancelling running jobs", "error", err)
+		cctx, ccancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer ccancel()
+		_ = c.StopAndCancel(cctx)
+	}
+	log.Info("workers stopped")
+}
+
+// runWorker runs the background workers only (no HTTP).
+func runWorker(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "worker")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, log, d, err := openDB(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	m, err := db.NewMigrator(d.SQL)
+	if err != nil {
+		return err
+	}
+	if pending, err := m.Pending(ctx); err != nil {
+		return err
+	} else if pending {
+		return errors.New("the database has pending migrations: run `contacts migrate up` (or start `contacts serve`) first")
+	}
+	svc := api.NewServices(cfg, log, d)
+	jobsClient, err := newJobs(d, svc, log)
+	if err != nil {
+		return err
+	}
+	if err := jobsClient.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	log.Info("workers started")
+	<-ctx.Done()
+	stopJobs(jobsClient, log, cfg.ShutdownTimeout)
+	return nil
+}

@@ -1,0 +1,533 @@
+package crm
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/oauth2"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// Connection statuses.
+const (
+	StatusNotConnected = "not_connected" // never connected (no row)
+	StatusConnected    = "connected"
+	StatusNeedsReauth  = "needs_reauth"
+	StatusDisconnected = "disconnected"
+)
+
+// StateTTL is how long a Connect's state stays valid.
+const StateTTL = 10 * time.Minute
+
+// WebhookTolerance is the largest accepted clock skew of a webhook.
+const WebhookTolerance = 5 * time.Minute
+
+// Connection is what GET crm/connection shows.
+type Connection struct {
+	Status           string     `json:"status"`
+	AccountID        string     `json:"account_id"`
+	AccountName      string     `json:"account_name"`
+	Scopes           []string   `json:"scopes"`
+	ConnectedBy      *uuid.UUID `json:"connected_by"`
+	ConnectedByLabel string     `json:"connected_by_label"`
+	ConnectedAt      *time.Time `json:"connected_at"`
+	StatusReason     string     `json:"status_reason"`
+	StatusChangedAt  *time.Time `json:"status_changed_at"`
+	LastPushAt       *time.Time `json:"last_push_at"`
+	Queued           int        `json:"queued"`
+	Paused           int        `json:"paused"`
+}
+
+// GetConnection returns the tenant's connection; a tenant that never
+// connected gets status not_connected.
+func (s *Service) GetConnection(ctx context.Context, tenantID uuid.UUID) (*Connection, error) {
+	c, err := getConnection(ctx, s.db.Gorm, tenantID, false)
+	if err != nil {
+		return nil, err
+	}
+	out := &Connection{Status: StatusNotConnected, Scopes: []string{}}
+	if c == nil {
+		return out, nil
+	}
+	connectedAt, changedAt := c.ConnectedAt.UTC(), c.StatusChangedAt.UTC()
+	out = &Connection{Status: c.Status, AccountID: c.AccountID, AccountName: c.AccountName, Scopes: c.Scopes,
+		ConnectedBy: c.ConnectedBy, ConnectedByLabel: c.ConnectedByLabel, ConnectedAt: &connectedAt,
+		StatusReason: c.StatusReason, StatusChangedAt: &changedAt, LastPushAt: utcPtr(c.LastPushAt)}
+	if out.Scopes == nil {
+		out.Scopes = []string{}
+	}
+	if out.Queued, out.Paused, err = openCounts(ctx, s.db.Gorm, tenantID); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func errNotConfigured() error {
+	return &apperr.Error{Code: apperr.EUNAVAILABLE, Type: "crm-not-configured",
+		Message: "The 1CloudAI CRM integration is not configured on this server (CRM_CLIENT_SECRET)."}
+}
+
+// encodeState makes the OAuth state: the tenant id (so the public callback
+// finds the row by its key) and 32 random bytes, base64url. Only its hash
+// is stored.
+func encodeState(tenantID uuid.UUID) (state string, hash []byte) {
+	raw := make([]byte, 16+32)
+	copy(raw, tenantID[:])
+	if _, err := rand.Read(raw[16:]); err != nil {
+		panic("crm: no randomness: " + err.Error())
+	}
+	state = base64.RawURLEncoding.EncodeToString(raw)
+	sum := sha256.Sum256([]byte(state))
+	return state, sum[:]
+}
+
+func decodeState(state string) (uuid.UUID, []byte, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(state)
+	if err != nil || len(raw) != 48 {
+		return uuid.Nil, nil, false
+	}
+	id, _ := uuid.FromBytes(raw[:16])
+	sum := sha256.Sum256([]byte(state))
+	return id, sum[:], true
+}
+
+// Connect starts the OAuth flow for an org admin: it stores a single-use
+// state bound to tenant and user (10 minutes) with a PKCE verifier, and
+// returns the CRM's authorize URL carrying the state and the S256
+// challenge. Returns EUNAVAILABLE when the integration is not configured.
+func (s *Service) Connect(ctx context.Context, tenantID, userID uuid.UUID) (authorizeURL string, expiresAt time.Time, err error) {
+	if !s.configured() {
+		return "", time.Time{}, errNotConfigured()
+	}
+	state, hash := encodeState(tenantID)
+	verifier := oauth2.GenerateVerifier()
+	keyID, sealed := s.keys.Seal([]byte(verifier), stateAAD(tenantID, hash))
+	now := s.now()
+	st := &stateRow{TenantID: tenantID, StateHash: hash, UserID: userID, KeyID: keyID, VerifierEnc: sealed,
+		CreatedAt: now, ExpiresAt: now.Add(StateTTL)}
+	if err := s.db.WithTx(ctx, func(tx *gorm.DB) error { return insertState(ctx, tx, st) }); err != nil {
+		return "", time.Time{}, err
+	}
+	return s.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier)), st.ExpiresAt, nil
+}
+
+func stateAAD(tenantID uuid.UUID, hash []byte) []byte {
+	return []byte("crm_oauth_states:" + tenantID.String() + ":" + hex.EncodeToString(hash))
+}
+
+// Callback reasons (the Integrations page shows a message for each).
+const (
+	ReasonInvalidState   = "invalid_state"   // unknown or tampered state
+	ReasonStateUsed      = "state_used"      // the state was used before (replay)
+	ReasonStateExpired   = "state_expired"   // older than 10 minutes
+	ReasonAccessDenied   = "access_denied"   // the user pressed Deny
+	ReasonCRMError       = "crm_error"       // the CRM refused the request
+	ReasonNotAllowed     = "not_allowed"     // the user is no longer an org admin
+	ReasonExchangeFailed = "exchange_failed" // the code could not be exchanged
+	ReasonMissingScopes  = "missing_scopes"  // the grant lacks contacts.read/write
+	ReasonInternal       = "internal_error"
+)
+
+// CallbackParams are the query of the OAuth redirect.
+type CallbackParams struct {
+	Code  string
+	State string
+	Error string
+}
+
+// Callback finishes the OAuth flow. It uses up the state first (so a
+// replay fails even when this attempt does), checks it was issued less than
+// 10 minutes ago to a user who is still an org admin of its tenant,
+// exchanges the code with the PKCE verifier, reads the account, and stores
+// the tokens encrypted, resuming pushes paused for re-authorization. It
+// returns "" on success or a reason; err carries a cause for the log only.
+// Nothing is stored unless every step passed.
+func (s *Service) Callback(ctx context.Context, p CallbackParams) (reason string, err error) {
+	tenantID, hash, ok := decodeState(p.State)
+	if !ok {
+		return ReasonInvalidState, nil
+	}
+	var st *stateRow
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		var err error
+		st, err = takeState(ctx, tx, tenantID, hash, s.now())
+		return err
+	})
+	switch {
+	case err != nil:
+		return ReasonInternal, err
+	case st == nil:
+		return ReasonInvalidState, nil
+	case st.UsedAt != nil:
+		return ReasonStateUsed, nil
+	case !s.now().Before(st.ExpiresAt):
+		return ReasonStateExpired, nil
+	case p.Error == "access_denied":
+		return ReasonAccessDenied, nil
+	case p.Error != "":
+		return ReasonCRMError, nil
+	case p.Code == "":
+		return ReasonExchangeFailed, nil
+	}
+	role, email, err := memberRole(ctx, s.db.Gorm, tenantID, st.UserID)
+	if err != nil {
+		return ReasonInternal, err
+	}
+	if role != "org_admin" {
+		return ReasonNotAllowed, nil
+	}
+	verifier, err := s.keys.Open(st.KeyID, st.VerifierEnc, stateAAD(tenantID, hash))
+	if err != nil {
+		return ReasonInternal, err
+	}
+	oc := context.WithValue(ctx, oauth2.HTTPClient, s.http)
+	tok, err := s.oauth.Exchange(oc, p.Code, oauth2.VerifierOption(string(verifier)))
+	if err != nil || tok.RefreshToken == "" {
+		return ReasonExchangeFailed, err
+	}
+	acct, err := s.fetchAccount(ctx, tok.AccessToken)
+	if err != nil {
+		s.revokeToken(ctx, tok.RefreshToken)
+		return ReasonExchangeFailed, err
+	}
+	granted := acct.Scopes
+	if scope, ok := tok.Extra("scope").(string); ok && scope != "" {
+		granted = strings.Fields(scope)
+	}
+	if !slices.Contains(granted, ScopeRead) || !slices.Contains(granted, ScopeWrite) {
+		s.revokeToken(ctx, tok.RefreshToken)
+		return ReasonMissingScopes, nil
+	}
+	userID := st.UserID
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		prev, err := getConnection(ctx, tx, tenantID, true)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		c := &connRow{TenantID: tenantID, ID: uuid.Must(uuid.NewV7()), Status: StatusConnected, AccountID: acct.AccountID,
+			AccountName: acct.Name, Scopes: granted, ConnectedBy: &userID, ConnectedByLabel: email, ConnectedAt: now,
+			StatusChangedAt: now}
+		if prev != nil {
+			c.TokenVersion = prev.TokenVersion + 1
+			c.LastPushAt = prev.LastPushAt
+			if prev.AccountID != acct.AccountID {
+				// Records of the old account are not in the new one.
+				c.LastPushAt = nil
+				if err := forgetPushes(ctx, tx, tenantID); err != nil {
+					return err
+				}
+			}
+		}
+		s.sealTokens(c, tok)
+		if err := saveConnection(ctx, tx, c); err != nil {
+			return err
+		}
+		resumed, err := s.resumePaused(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, ActorUserID: &userID, ActorLabel: email,
+			Action: "crm.connected", TargetType: "crm_connection", TargetID: acct.AccountID,
+			Data: map[string]any{"account_id": acct.AccountID, "account_name": acct.Name, "scopes": granted,
+				"reconnect": prev != nil, "resumed_pushes": resumed}})
+	})
+	if err != nil {
+		s.revokeToken(ctx, tok.RefreshToken)
+		return ReasonInternal, err
+	}
+	return "", nil
+}
+
+// IntegrationsURL is where the callback sends the browser: the
+// Integrations page with the outcome.
+func (s *Service) IntegrationsURL(reason string) string {
+	q := url.Values{"crm": {"connected"}}
+	if reason != "" {
+		q = url.Values{"crm": {"error"}, "reason": {reason}}
+	}
+	return strings.TrimRight(s.cfg.PublicURL, "/") + "/integrations?" + q.Encode()
+}
+
+// revokeToken asks the CRM to end a grant (RFC 7009). Best effort: the
+// tokens are deleted on our side whatever the answer.
+func (s *Service) revokeToken(ctx context.Context, refreshToken string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.RequestTimeout)
+	defer cancel()
+	form := url.Values{"token": {refreshToken}, "token_type_hint": {"refresh_token"}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(s.cfg.AuthBase, "/")+"/oauth/revoke",
+		strings.NewReader(form.Encode()))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(s.cfg.ClientID), url.QueryEscape(s.cfg.ClientSecret))
+	resp, err := s.http.Do(req)
+	if err != nil {
+		s.log.WarnContext(ctx, "crm: revoke failed", "error_kind", netErrorKind(err))
+		return
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		s.log.WarnContext(ctx, "crm: revoke answered", "status", resp.StatusCode)
+	}
+}
+
+// Disconnect revokes the grant at the CRM, deletes the tokens, cancels
+// queued and paused pushes and writes an audit event. Disconnecting a
+// disconnected tenant does nothing. Returns ENOTFOUND when the tenant never
+// connected.
+func (s *Service) Disconnect(ctx context.Context, tenantID uuid.UUID) error {
+	c, err := getConnection(ctx, s.db.Gorm, tenantID, false)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return apperr.Errorf(apperr.ENOTFOUND, "The 1CloudAI CRM is not connected.")
+	}
+	if c.Status == StatusDisconnected {
+		return nil
+	}
+	if t, err := s.openTokens(c); err == nil {
+		s.revokeToken(ctx, t.refresh)
+	}
+	reason := "Disconnected."
+	if label := audit.ActorFrom(ctx).Label; label != "" {
+		reason = "Disconnected by " + label + "."
+	}
+	return s.disconnect(ctx, tenantID, reason, audit.Event{})
+}
+
+// disconnect does the local part of a disconnect in one transaction.
+// actor overrides the context's actor (the webhook has none).
+func (s *Service) disconnect(ctx context.Context, tenantID uuid.UUID, reason string, actor audit.Event) error {
+	return s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		c, err := getConnection(ctx, tx, tenantID, true)
+		if err != nil || c == nil || c.Status == StatusDisconnected {
+			return err
+		}
+		return s.disconnectTx(ctx, tx, *c, reason, actor)
+	})
+}
+
+// WebhookResult says what a webhook delivery did.
+type WebhookResult struct {
+	EventID   string `json:"event_id"`
+	Type      string `json:"type"`
+	Duplicate bool   `json:"duplicate"`
+	Tenants   int    `json:"tenants"`
+}
+
+// webhookEvent is the CRM's envelope.
+type webhookEvent struct {
+	EventID    string `json:"event_id"`
+	Type       string `json:"type"`
+	AccountID  string `json:"account_id"`
+	ClientID   string `json:"client_id"`
+	OccurredAt string `json:"occurred_at"`
+	ID         string `json:"id"`
+	ExternalID string `json:"external_id"`
+}
+
+func errSignature(msg string) error {
+	return &apperr.Error{Code: apperr.EMALFORMED, Type: "invalid-signature", Message: msg}
+}
+
+// VerifyWebhook checks the signature (constant-time HMAC-SHA256 over
+// timestamp "." body) and the 5-minute timestamp window. Returns EMALFORMED
+// (type invalid-signature or stale-timestamp), or EUNAVAILABLE without a
+// webhook secret.
+func (s *Service) VerifyWebhook(body []byte, timestamp, signature string) error {
+	if s.cfg.WebhookSecret == "" {
+		return errNotConfigured() // never accept unsigned events
+	}
+	ts, err := strconv.ParseInt(strings.TrimSpace(timestamp), 10, 64)
+	if err != nil {
+		return errSignature("X-1CloudAI-Timestamp is missing or not a Unix time.")
+	}
+	if skew := s.now().Sub(time.Unix(ts, 0)); skew > WebhookTolerance || skew < -WebhookTolerance {
+		return &apperr.Error{Code: apperr.EMALFORMED, Type: "stale-timestamp",
+			Message: "The webhook timestamp is more than 5 minutes away from our clock."}
+	}
+	m := hmac.New(sha256.New, []byte(s.cfg.WebhookSecret))
+	m.Write([]byte(strconv.FormatInt(ts, 10) + "."))
+	m.Write(body)
+	want := m.Sum(nil)
+	for _, part := range strings.Split(signature, ",") {
+		v, ok := strings.CutPrefix(strings.TrimSpace(part), "v1=")
+		if !ok {
+			continue
+		}
+		got, err := hex.DecodeString(v)
+		if err == nil && hmac.Equal(got, want) {
+			return nil
+		}
+	}
+	return errSignature("The webhook signature does not match.")
+}
+
+// HandleWebhook verifies and applies a CRM webhook: app.uninstalled
+// disconnects every tenant connected to the account (the CRM has already
+// revoked the tokens) and contact.deleted marks the contact deleted in the
+// CRM so it is not pushed again. Deliveries are deduplicated by event_id in
+// the same transaction as their effect, so a failed delivery is retried
+// whole. Returns EMALFORMED for a bad signature, timestamp or body.
+func (s *Service) HandleWebhook(ctx context.Context, body []byte, timestamp, signature string) (*WebhookResult, error) {
+	if err := s.VerifyWebhook(body, timestamp, signature); err != nil {
+		return nil, err
+	}
+	var ev webhookEvent
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&ev); err != nil || ev.EventID == "" || ev.Type == "" || ev.AccountID == "" {
+		return nil, apperr.Errorf(apperr.EMALFORMED, "The webhook body must be the CRM's event envelope.")
+	}
+	res := &WebhookResult{EventID: ev.EventID, Type: ev.Type}
+	if ev.ClientID != "" && ev.ClientID != s.cfg.ClientID {
+		return res, nil // another app's event: nothing of ours
+	}
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		fresh, err := recordWebhook(ctx, tx, ev.EventID, ev.Type, ev.AccountID, body)
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			res.Duplicate = true
+			return nil
+		}
+		conns, err := connectionsOfAccount(ctx, tx, ev.AccountID)
+		if err != nil {
+			return err
+		}
+		res.Tenants = len(conns)
+		actor := audit.Event{ActorLabel: "1CloudAI CRM (webhook " + ev.EventID + ")"}
+		for _, c := range conns {
+			switch ev.Type {
+			case "app.uninstalled":
+				if err := s.disconnectTx(ctx, tx, c, "The app was uninstalled in the 1CloudAI CRM.", actor); err != nil {
+					return err
+				}
+			case "contact.deleted":
+				contactID, err := uuid.Parse(ev.ExternalID)
+				if err != nil {
+					continue // not one of ours
+				}
+				if err := markDeletedInCRM(ctx, tx, c.TenantID, contactID, ev.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// disconnectTx is disconnect inside a transaction that already holds the
+// connection row.
+func (s *Service) disconnectTx(ctx context.Context, tx *gorm.DB, c connRow, reason string, actor audit.Event) error {
+	if err := setDisconnected(ctx, tx, c.TenantID, reason, s.now()); err != nil {
+		return err
+	}
+	n, err := cancelOpen(ctx, tx, c.TenantID, "DISCONNECTED", "The CRM was disconnected before this contact was sent.")
+	if err != nil {
+		return err
+	}
+	tenantID := c.TenantID
+	ev := actor
+	ev.TenantID, ev.Action, ev.TargetType, ev.TargetID = &tenantID, "crm.disconnected", "crm_connection", c.AccountID
+	ev.Data = map[string]any{"account_id": c.AccountID, "reason": reason, "cancelled_pushes": n}
+	return audit.Write(ctx, tx, ev)
+}
+
+// Field ownership modes.
+const (
+	OwnFillIfEmpty = "fill_if_empty" // send a value only where the CRM has none
+	OwnOverwrite   = "overwrite"     // our value replaces the CRM's
+	OwnNever       = "never"         // never send the field
+)
+
+// Fields are the CRM's standard properties we push.
+var Fields = []string{"email", "first_name", "last_name", "phone", "job_title", "company_name"}
+
+// Settings are the tenant's CRM settings.
+type Settings struct {
+	FieldOwnership map[string]string `json:"field_ownership"`
+}
+
+// GetSettings returns the field ownership of every field (fill_if_empty
+// unless set).
+func (s *Service) GetSettings(ctx context.Context, tenantID uuid.UUID) (*Settings, error) {
+	m, err := loadOwnership(ctx, s.db.Gorm, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return &Settings{FieldOwnership: m}, nil
+}
+
+// PutSettings replaces the field ownership: fields left out go back to
+// fill_if_empty. Returns EINVALID naming an unknown field or mode.
+func (s *Service) PutSettings(ctx context.Context, tenantID uuid.UUID, userID *uuid.UUID, modes map[string]string) (*Settings, error) {
+	var fields []apperr.FieldError
+	keys := make([]string, 0, len(modes))
+	for k := range modes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		switch {
+		case !slices.Contains(Fields, k):
+			fields = append(fields, apperr.FieldError{Field: "field_ownership." + k,
+				Message: "is not a CRM field; fields: " + strings.Join(Fields, ", ")})
+		case modes[k] != OwnFillIfEmpty && modes[k] != OwnOverwrite && modes[k] != OwnNever:
+			fields = append(fields, apperr.FieldError{Field: "field_ownership." + k,
+				Message: "must be one of: fill_if_empty, overwrite, never"})
+		}
+	}
+	if len(fields) > 0 {
+		return nil, apperr.Invalid("The settings have invalid fields.", fields...)
+	}
+	full := make(map[string]string, len(Fields))
+	for _, f := range Fields {
+		full[f] = OwnFillIfEmpty
+		if m, ok := modes[f]; ok {
+			full[f] = m
+		}
+	}
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		if err := saveOwnership(ctx, tx, tenantID, userID, full); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "crm.settings_updated",
+			TargetType: "crm_settings", TargetID: tenantID.String(), Data: map[string]any{"field_ownership": full}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Settings{FieldOwnership: full}, nil
+}

@@ -1,0 +1,257 @@
+package crm_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+
+	"github.com/onecloudai/contacts/internal/crm"
+	"github.com/onecloudai/contacts/internal/crm/fakecrm"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/jobs"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+func TestKeyring(t *testing.T) {
+	t.Parallel()
+	k1, k2 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	old, err := crm.NewKeyring(k1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, sealed := old.Seal([]byte("rt_secret"), []byte("tenant-a:refresh"))
+	if id != crm.KeyID(k1) || bytes.Contains(sealed, []byte("rt_secret")) {
+		t.Fatalf("sealed %q with %s", sealed, id)
+	}
+	rotated, _ := crm.NewKeyring(k2, k1)
+	tests := []struct {
+		name    string
+		ring    *crm.Keyring
+		aad     string
+		wantErr bool
+	}{
+		{"OK", old, "tenant-a:refresh", false},
+		{"OldKeyAfterRotation", rotated, "tenant-a:refresh", false},
+		{"ErrOtherRow", old, "tenant-b:refresh", true},
+		{"ErrOtherColumn", old, "tenant-a:access", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.ring.Open(id, sealed, []byte(tt.aad))
+			if (err != nil) != tt.wantErr || (!tt.wantErr && string(got) != "rt_secret") {
+				t.Fatalf("open: %q, %v", got, err)
+			}
+		})
+	}
+	newer, _ := crm.NewKeyring(k2)
+	if _, err := newer.Open(id, sealed, []byte("tenant-a:refresh")); !errors.Is(err, crm.ErrUnknownKey) {
+		t.Fatalf("retired key: %v", err)
+	}
+	if _, err := crm.NewKeyring([]byte("short")); err == nil {
+		t.Fatal("short key accepted")
+	}
+}
+
+func TestTokensEncryptedAndKeyRotation(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	var row struct {
+		KeyID           string
+		AccessTokenEnc  []byte
+		RefreshTokenEnc []byte
+	}
+	read := func() {
+		t.Helper()
+		if err := tb.db.Gorm.Raw(`SELECT key_id, access_token_enc, refresh_token_enc FROM crm_connections WHERE tenant_id = ?`,
+			tb.tenantID).Scan(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	read()
+	if row.KeyID != crm.KeyID(tb.cfg.EncryptionKey) || bytes.Contains(row.AccessTokenEnc, []byte("at_")) ||
+		bytes.Contains(row.RefreshTokenEnc, []byte("rt_")) {
+		t.Fatalf("tokens not sealed with the current key: %+v", row)
+	}
+	// A new key takes over; the old one still opens the stored tokens, and
+	// the next refresh re-seals them with the new key.
+	newKey := bytes.Repeat([]byte{7}, 32)
+	tb.cfg.PreviousKeys = [][]byte{tb.cfg.EncryptionKey}
+	tb.cfg.EncryptionKey = newKey
+	tb.svc = tb.newService()
+	tb.fake.ExpireAccessTokens(tb.account)
+	id := tb.MustPush(t, tb.MustApproved(t, 2))
+	tb.mustRunAll(t, id)
+	read()
+	if row.KeyID != crm.KeyID(newKey) {
+		t.Fatalf("key id %s after refresh, want the new key's", row.KeyID)
+	}
+	tb.assertTruth(t, id)
+}
+
+func TestConnectCallbackRefusals(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	consent := func(allow bool) (code, state string) {
+		t.Helper()
+		u, _, err := tb.svc.Connect(ctx, tb.tenantID, tb.adminID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc, err := fakecrm.Consent(ctx, fakecrm.NoRedirects(), u, tb.account, allow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc.Query().Get("code"), loc.Query().Get("state")
+	}
+	code, state := consent(true)
+	tampered := []byte(state)
+	tampered[len(tampered)-2] ^= 1
+	tests := []struct {
+		name  string
+		p     func() crm.CallbackParams
+		want  string
+		setup func()
+	}{
+		{"ErrTampered", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: string(tampered)} }, crm.ReasonInvalidState, nil},
+		{"ErrGarbage", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: "nope"} }, crm.ReasonInvalidState, nil},
+		{"ErrDenied", func() crm.CallbackParams {
+			_, st := consent(false)
+			return crm.CallbackParams{State: st, Error: "access_denied"}
+		}, crm.ReasonAccessDenied, nil},
+		{"ErrExpired", func() crm.CallbackParams {
+			c, st := consent(true)
+			tb.clock.Advance(crm.StateTTL + time.Second)
+			return crm.CallbackParams{Code: c, State: st}
+		}, crm.ReasonStateExpired, nil},
+		{"OK", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: state} }, "", nil},
+		{"ErrReplayed", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: state} }, crm.ReasonStateUsed, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "OK" {
+				tb.clock.Advance(-crm.StateTTL - time.Second) // undo ErrExpired's jump
+			}
+			reason, _ := tb.svc.Callback(ctx, tt.p())
+			if reason != tt.want {
+				t.Fatalf("reason %q, want %q", reason, tt.want)
+			}
+			n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE tenant_id = ?`, tb.tenantID)
+			if (tt.want == "") != (n == 1) && tt.name != "ErrReplayed" {
+				t.Fatalf("connections stored: %d", n)
+			}
+		})
+	}
+	if got := tb.svc.IntegrationsURL(crm.ReasonStateUsed); got != testPublicURL+"/integrations?crm=error&reason=state_used" {
+		t.Fatal(got)
+	}
+}
+
+func TestWebhookUninstallAndContactDeleted(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ctx := context.Background()
+	ids := tb.MustApproved(t, 2)
+	id := tb.MustPush(t, ids)
+	tb.mustRunAll(t, id)
+	queued := tb.MustPush(t, tb.MustApproved(t, 3))
+
+	send := func(body string, ts int64, secret string) (*crm.WebhookResult, error) {
+		return tb.svc.HandleWebhook(ctx, []byte(body), strconv.FormatInt(ts, 10), fakecrm.Sign(secret, ts, []byte(body)))
+	}
+	now := tb.clock.Now().Unix()
+	deleted := `{"event_id":"evt_d_` + uuid.NewString() + `","type":"contact.deleted","account_id":"` + tb.account +
+		`","client_id":"` + testClientID + `","id":"c_1","external_id":"` + ids[0].String() + `"}`
+	uninstall := `{"event_id":"evt_u_` + uuid.NewString() + `","type":"app.uninstalled","account_id":"` + tb.account +
+		`","client_id":"` + testClientID + `","occurred_at":"2026-01-01T10:00:00Z"}`
+	tests := []struct {
+		name    string
+		body    string
+		ts      int64
+		secret  string
+		errType string
+		dup     bool
+	}{
+		{"ErrBadSignature", uninstall, now, "wrong-secret", "invalid-signature", false},
+		{"ErrStaleTimestamp", uninstall, now - 301, testClientSecret, "stale-timestamp", false},
+		{"ContactDeleted", deleted, now, testClientSecret, "", false},
+		{"Uninstalled", uninstall, now, testClientSecret, "", false},
+		{"Duplicate", uninstall, now + 60, testClientSecret, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := send(tt.body, tt.ts, tt.secret)
+			if tt.errType != "" {
+				e, ok := apperr.As(err)
+				if !ok || e.Type != tt.errType {
+					t.Fatalf("err %v, want %s", err, tt.errType)
+				}
+				return
+			}
+			if err != nil || res.Duplicate != tt.dup {
+				t.Fatalf("res %+v, %v", res, err)
+			}
+		})
+	}
+	if s := tb.connectionStatus(t); s != crm.StatusDisconnected {
+		t.Fatalf("status %s", s)
+	}
+	if d := tb.push(t, queued); d.Cancelled != 3 || d.Status != "cancelled" {
+		t.Fatalf("queued push after uninstall %+v", d.Push)
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM crm_pushes WHERE tenant_id = ? AND contact_id = ? AND status = 'deleted_in_crm'`,
+		tb.tenantID, ids[0]); n != 1 {
+		t.Fatal("contact.deleted not recorded")
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'crm.disconnected'`, tb.tenantID); n != 1 {
+		t.Fatalf("audit events %d", n)
+	}
+	tb.assertTruth(t, id, queued)
+}
+
+// TestPushThroughRiver runs pushes the way production does: jobs enqueued
+// with the push, worked by a River client (on a database of its own, so it
+// sees no other test's jobs).
+func TestPushThroughRiver(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t)
+	tb := setupOn(t, d)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 250)
+	tb.fake.InjectFault(fakecrm.FaultUnavailable, 1)
+	id := tb.MustPush(t, ids)
+
+	workers := river.NewWorkers()
+	crm.AddWorkers(workers, tb.svc)
+	client, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true, MaxWorkers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := client.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = client.Stop(ctx) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if p := tb.push(t, id); p.Status == "completed" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("push not done: %+v", tb.push(t, id).Push)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if total, live := tb.fake.Count(tb.account); total != 250 || live != 250 {
+		t.Fatalf("CRM holds %d (%d live)", total, live)
+	}
+	tb.assertTruth(t, id)
+}

@@ -1,0 +1,73 @@
+package crm
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"strings"
+)
+
+// desired is what we would have the CRM hold for a contact: our data with
+// the tenant's corrections overlaid, by CRM property.
+func desired(c contentRow) map[string]string {
+	p := map[string]string{"email": c.Email, "first_name": c.FirstName, "last_name": c.LastName, "phone": c.Phone,
+		"job_title": c.Title, "company_name": c.CompanyName}
+	var overlay map[string]string
+	if len(c.Overlay) > 0 && json.Unmarshal(c.Overlay, &overlay) == nil {
+		// Correction fields are named like contacts' columns.
+		for field, prop := range map[string]string{"email": "email", "phone": "phone", "title": "job_title", "company_name": "company_name"} {
+			if v, ok := overlay[field]; ok {
+				p[prop] = v
+			}
+		}
+	}
+	return p
+}
+
+// contentHash identifies content: a contact whose hash equals the one last
+// pushed is skipped as a duplicate.
+func contentHash(p map[string]string) []byte {
+	h := sha256.New()
+	for _, f := range Fields {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+		h.Write([]byte(p[f]))
+		h.Write([]byte{0})
+	}
+	return h.Sum(nil)
+}
+
+// properties applies field ownership to the desired content. Empty values
+// are never sent (they would clear the CRM's value). never: the field is
+// not sent. overwrite: our value is sent. fill_if_empty: sent when the
+// record is created; on an update only where the CRM's value is empty or
+// still the one we sent last (ours to update), never over a value someone
+// entered in the CRM. That needs the record read first, so needRead lists
+// those fields; a value equal to the one sent last needs nothing.
+func properties(want, lastSent map[string]string, modes map[string]string, update bool) (send map[string]string, needRead []string) {
+	send = map[string]string{}
+	for _, f := range Fields {
+		v := want[f]
+		if v == "" {
+			continue
+		}
+		switch modes[f] {
+		case OwnNever:
+		case OwnOverwrite:
+			send[f] = v
+		default:
+			switch {
+			case !update:
+				send[f] = v
+			case v != lastSent[f]:
+				needRead = append(needRead, f)
+			}
+		}
+	}
+	return send, needRead
+}
+
+// fillable reports whether a fill_if_empty field may be written over the
+// CRM's current value: it is empty, or it is what we sent last.
+func fillable(crmValue, lastSent string) bool {
+	return crmValue == "" || strings.EqualFold(crmValue, lastSent)
+}

@@ -1,0 +1,52 @@
+// Package crm connects a tenant to its 1CloudAI CRM account and pushes
+// approved contacts there, never twice. CRM_API.md (shared) is the
+// contract; package fakecrm implements it for development and tests.
+//
+// # Connecting
+//
+// An org admin's Connect stores an OAuth state (single use, bound to tenant
+// and user, 10 minutes; only its SHA-256 is kept) with a PKCE verifier, and
+// returns the CRM's authorize URL with the S256 challenge
+// (golang.org/x/oauth2 builds it and later exchanges the code). The state
+// carries the tenant id so the public callback finds its row by key; it is
+// used up before anything else, so a replay fails even when the first
+// attempt did. The callback exchanges the code, reads GET /v1/account and
+// stores the tokens sealed with AES-256-GCM (Keyring: the key id sits beside
+// the ciphertext, so ENCRYPTION_KEY can rotate; associated data binds each
+// ciphertext to its tenant and column). Disconnect revokes the grant at the
+// CRM, deletes the tokens and cancels queued pushes; the signed
+// app.uninstalled webhook does the same (deduplicated by event_id in the
+// transaction of its effect).
+//
+// # Tokens
+//
+// Access tokens are refreshed at 80 % of their life, or on a 401. Refresh
+// is single-flight per tenant in a process (singleflight) and serialised
+// across processes by the connection row's lock; token_version tells a
+// waiter that someone else already refreshed, so a rotating refresh token is
+// never spent twice. An invalid_grant re-reads the stored tokens (a racing
+// refresh or a reconnect may have replaced them) before it marks the
+// connection needs_reauth, which pauses every queued push until an org admin
+// reconnects; reconnecting queues them again.
+//
+// # Pushing
+//
+// RequestPush plans which contacts to send (only approved saved contacts;
+// others are rejected with a reason; content identical to what the CRM
+// holds is skipped as skipped_duplicate), records a push (crm_push_batches)
+// with one item per contact, and enqueues River jobs of at most 100
+// contacts in the same transaction. A job (PushChunk) re-checks each
+// contact, applies the tenant's field ownership, meters crm_pushes once per
+// contact, and sends one batch upsert keyed by external_id = our contact
+// id, so a retry, a replay after a timeout that hid a committed write, or a
+// job resumed after its worker died updates the same CRM record and never
+// creates a second. The client follows the contract: 429 waits Retry-After
+// (and a per-tenant gate stops sending while X-RateLimit-Remaining is 0),
+// 5xx and timeouts back off exponentially with jitter, 207 is read item by
+// item, RECORD_DELETED marks the contact deleted_in_crm and stops pushing
+// it, other item errors (EMAIL_CONFLICT) fail that contact alone.
+//
+// crm_pushes holds one row per tenant and contact: the CRM record id, the
+// hash and properties last pushed, and the outcome. crm_push_events is the
+// append-only history of every attempt with the CRM's answer.
+package crm

@@ -1,0 +1,534 @@
+package crm_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/crm"
+	"github.com/onecloudai/contacts/internal/crm/fakecrm"
+)
+
+func wantOutcomes(t *testing.T, it crm.PushItem, want ...string) {
+	t.Helper()
+	if got := outcomes(it.Attempts); !slices.Equal(got, want) {
+		t.Fatalf("contact %s attempts %v, want %v", it.ContactID, got, want)
+	}
+}
+
+func TestPushRateLimitedThenSuccess(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 3)
+	id := tb.MustPush(t, ids)
+
+	tb.fake.InjectFault(fakecrm.FaultRateLimit, 1)
+	tb.mustRunAll(t, id)
+
+	d := tb.push(t, id)
+	if d.Status != "completed" || d.Created != 3 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	for _, it := range d.Items {
+		wantOutcomes(t, it, "429:rate_limited", "200:created")
+	}
+	// The wait was the Retry-After (1 s), not a backoff.
+	if s := tb.clock.Sleeps(); !slices.Contains(s, time.Second) {
+		t.Fatalf("sleeps %v, want the 1 s of Retry-After", s)
+	}
+	tb.assertTruth(t, id)
+}
+
+func TestPushUnavailableTwiceThenSuccess(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 3)
+	id := tb.MustPush(t, ids)
+
+	tb.fake.InjectFault(fakecrm.FaultUnavailable, 2)
+	tb.mustRunAll(t, id)
+
+	d := tb.push(t, id)
+	if d.Status != "completed" || d.Created != 3 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	for _, it := range d.Items {
+		wantOutcomes(t, it, "503:unavailable", "503:unavailable", "200:created")
+	}
+	// Exponential backoff: the second wait is twice the first (fixed jitter).
+	s := tb.clock.Sleeps()
+	if len(s) != 2 || s[1] != 2*s[0] || s[0] <= 0 {
+		t.Fatalf("backoff sleeps %v", s)
+	}
+	tb.assertTruth(t, id)
+}
+
+func TestPushTimeoutAfterCommitThenRetry(t *testing.T) {
+	t.Parallel()
+	// A short client timeout: the fake holds its answer until we give up.
+	tb := setup(t, setupOpts{requestTimeout: time.Second})
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 5)
+	id := tb.MustPush(t, ids)
+
+	tb.fake.InjectFault(fakecrm.FaultTimeout, 1)
+	tb.mustRunAll(t, id)
+
+	d := tb.push(t, id)
+	if d.Status != "completed" || d.Created != 5 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	for _, it := range d.Items {
+		// The write committed on the first attempt; the replay updated the
+		// same record, and the history says the push created it.
+		wantOutcomes(t, it, "0:timeout", "200:updated")
+		if it.CRMResult != crm.OutcomeCreated {
+			t.Fatalf("item %+v", it)
+		}
+	}
+	if total, live := tb.fake.Count(tb.account); total != 5 || live != 5 {
+		t.Fatalf("CRM holds %d (%d live), want exactly 5", total, live)
+	}
+	tb.assertTruth(t, id)
+}
+
+func TestPushTokenExpiresMidBatch(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 150)
+	id := tb.MustPush(t, ids)
+	jobs := tb.jobsOf(t, id)
+	if len(jobs) != 2 || len(jobs[0].ContactIDs) != 100 || len(jobs[1].ContactIDs) != 50 {
+		t.Fatalf("jobs %d", len(jobs))
+	}
+	if err := tb.work(context.Background(), tb.svc, jobs[0]); err != nil {
+		t.Fatal(err)
+	}
+	tb.fake.ExpireAccessTokens(tb.account)
+	if err := tb.work(context.Background(), tb.svc, jobs[1]); err != nil {
+		t.Fatal(err)
+	}
+
+	d := tb.push(t, id)
+	if d.Status != "completed" || d.Created != 150 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	wantOutcomes(t, tb.item(t, d, jobs[0].ContactIDs[0]), "200:created")
+	wantOutcomes(t, tb.item(t, d, jobs[1].ContactIDs[0]), "401:unauthorized", "200:created")
+	if st := tb.fake.Stats(); st.TokenRefreshes != 1 {
+		t.Fatalf("refreshes %d, want 1", st.TokenRefreshes)
+	}
+	if s := tb.connectionStatus(t); s != crm.StatusConnected {
+		t.Fatalf("status %s", s)
+	}
+	tb.assertTruth(t, id)
+}
+
+func TestPushTwoWorkersRefreshAtOnce(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 400)
+	id := tb.MustPush(t, ids)
+	jobs := tb.jobsOf(t, id)
+	if len(jobs) != 4 {
+		t.Fatalf("jobs %d", len(jobs))
+	}
+	tb.fake.ExpireAccessTokens(tb.account)
+
+	// Two processes (services that share nothing but the database), two
+	// workers each, all hitting the expired token together.
+	other := tb.newService()
+	var wg sync.WaitGroup
+	errs := make([]error, len(jobs))
+	for i, a := range jobs {
+		svc := tb.svc
+		if i%2 == 1 {
+			svc = other
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = tb.work(context.Background(), svc, a)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if st := tb.fake.Stats(); st.TokenRefreshes != 1 || st.InvalidGrants != 0 {
+		t.Fatalf("refreshes %d, invalid grants %d; want one refresh", st.TokenRefreshes, st.InvalidGrants)
+	}
+	// The stored refresh token is the live one: the next expiry refreshes fine.
+	more := tb.MustApproved(t, 5)
+	next := tb.MustPush(t, more)
+	tb.fake.ExpireAccessTokens(tb.account)
+	tb.mustRunAll(t, next)
+	if st := tb.fake.Stats(); st.TokenRefreshes != 2 || st.InvalidGrants != 0 {
+		t.Fatalf("after a second expiry: refreshes %d, invalid grants %d", st.TokenRefreshes, st.InvalidGrants)
+	}
+	if d := tb.push(t, id); d.Status != "completed" || d.Created != 400 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	tb.assertTruth(t, id, next)
+}
+
+func TestPushInvalidGrantPausesUntilReconnect(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 250)
+	id := tb.MustPush(t, ids)
+	jobs := tb.jobsOf(t, id)
+	if err := tb.work(context.Background(), tb.svc, jobs[0]); err != nil {
+		t.Fatal(err)
+	}
+	// The grant dies at the CRM and we hear nothing (no webhook URL).
+	tb.fake.Uninstall(tb.account)
+	for _, a := range jobs[1:] {
+		if err := tb.work(context.Background(), tb.svc, a); err != nil {
+			t.Fatal(err) // paused, not failed: River must not retry
+		}
+	}
+	if s := tb.connectionStatus(t); s != crm.StatusNeedsReauth {
+		t.Fatalf("status %s, want needs_reauth", s)
+	}
+	d := tb.push(t, id)
+	if d.Status != "paused" || d.Created != 100 || d.Paused != 150 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	wantOutcomes(t, tb.item(t, d, jobs[1].ContactIDs[0]), "401:unauthorized")
+	if st := tb.fake.Stats(); st.InvalidGrants != 1 {
+		t.Fatalf("invalid grants %d", st.InvalidGrants)
+	}
+	// New pushes wait for the reconnect.
+	if _, err := tb.svc.RequestPush(context.Background(), tb.tenantID, &tb.adminID, crm.PushParams{ContactIDs: ids[:1]}); err == nil {
+		t.Fatal("push accepted while the connection needs re-authorization")
+	}
+	tb.assertTruth(t, id)
+
+	// Reconnecting resumes the paused contacts.
+	tb.MustConnect(t)
+	tb.mustRunAll(t, id)
+	d = tb.push(t, id)
+	if d.Status != "completed" || d.Created != 250 || d.Paused != 0 {
+		t.Fatalf("after reconnect %+v", d.Push)
+	}
+	wantOutcomes(t, tb.item(t, d, jobs[1].ContactIDs[0]), "401:unauthorized", "200:created")
+	tb.assertTruth(t, id)
+}
+
+func TestPushContactDeletedInCRM(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ctx := context.Background()
+	if _, err := tb.svc.PutSettings(ctx, tb.tenantID, &tb.adminID, map[string]string{"job_title": crm.OwnOverwrite}); err != nil {
+		t.Fatal(err)
+	}
+	ids := tb.MustApproved(t, 3)
+	first := tb.MustPush(t, ids)
+	tb.mustRunAll(t, first)
+
+	tb.fake.DeleteContact(tb.account, ids[0].String(), false)
+	tb.mustExec(t, `UPDATE contacts SET title = 'CTO', updated_at = now() WHERE id = ANY(?::uuid[])`, uuidArray(ids))
+	second := tb.MustPush(t, ids)
+	tb.mustRunAll(t, second)
+
+	d := tb.push(t, second)
+	if d.Status != "completed_with_errors" || d.Updated != 2 || d.DeletedInCRM != 1 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	gone := tb.item(t, d, ids[0])
+	if gone.Status != crm.ItemDeletedInCRM || gone.ErrorCode != "RECORD_DELETED" {
+		t.Fatalf("item %+v", gone)
+	}
+	wantOutcomes(t, gone, "207:error")
+	// It is never pushed again, and not resurrected in the CRM.
+	res, err := tb.svc.RequestPush(ctx, tb.tenantID, &tb.adminID, crm.PushParams{ContactIDs: ids[:1], DryRun: true})
+	if err != nil || res.Rejected != 1 || res.Reasons[crm.WhyDeletedInCRM] != 1 {
+		t.Fatalf("preview %+v, %v", res, err)
+	}
+	if total, live := tb.fake.Count(tb.account); total != 3 || live != 2 {
+		t.Fatalf("CRM holds %d (%d live)", total, live)
+	}
+	tb.assertTruth(t, first, second)
+}
+
+func TestPushEmailConflictInBatchOf100(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 100)
+	var email string
+	tb.db.Gorm.Raw(`SELECT email::text FROM contacts WHERE id = ?`, ids[42]).Scan(&email)
+	owner := tb.fake.AddRecord(tb.account, map[string]string{"email": email, "first_name": "Someone"})
+	id := tb.MustPush(t, ids)
+	tb.mustRunAll(t, id)
+
+	d := tb.push(t, id)
+	if d.Status != "completed_with_errors" || d.Created != 99 || d.Failed != 1 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	it := tb.item(t, d, ids[42])
+	if it.Status != crm.ItemFailed || it.ErrorCode != "EMAIL_CONFLICT" || it.CRMRecordID != "" {
+		t.Fatalf("item %+v", it)
+	}
+	wantOutcomes(t, it, "207:error")
+	wantOutcomes(t, tb.item(t, d, ids[41]), "207:created")
+	if total, _ := tb.fake.Count(tb.account); total != 99 || len(tb.fake.Records(tb.account)) != 100 {
+		t.Fatalf("CRM holds %d of ours (%d with %s)", total, len(tb.fake.Records(tb.account)), owner.ID)
+	}
+	tb.assertTruth(t, id)
+}
+
+func TestPushDisconnectDuringPush(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 250)
+	id := tb.MustPush(t, ids)
+	jobs := tb.jobsOf(t, id)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "admin@example.test"})
+	var once sync.Once
+	var writes atomic.Int32
+	tb.fake.AfterWrite(func(string) {
+		if writes.Add(1) == 2 { // the second batch reached the CRM
+			once.Do(func() {
+				if err := tb.svc.Disconnect(ctx, tb.tenantID); err != nil {
+					t.Errorf("disconnect: %v", err)
+				}
+			})
+		}
+	})
+	tb.mustRunAll(t, id)
+
+	d := tb.push(t, id)
+	// What reached the CRM is recorded as pushed; the rest was cancelled.
+	if d.Status != "cancelled" || d.Created != 200 || d.Cancelled != 50 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	if it := tb.item(t, d, jobs[2].ContactIDs[0]); it.Status != crm.ItemCancelled || len(it.Attempts) != 0 {
+		t.Fatalf("item %+v", it)
+	}
+	if s := tb.connectionStatus(t); s != crm.StatusDisconnected {
+		t.Fatalf("status %s", s)
+	}
+	if tb.fake.GrantActive(tb.account) {
+		t.Fatal("the grant was not revoked at the CRM")
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'crm.disconnected'`, tb.tenantID); n != 1 {
+		t.Fatalf("audit events %d", n)
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE tenant_id = ? AND access_token_enc IS NULL
+		AND refresh_token_enc IS NULL`, tb.tenantID); n != 1 {
+		t.Fatal("tokens kept after disconnect")
+	}
+	tb.assertTruth(t, id)
+}
+
+func TestPushWorkerKilledAndRestarted(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 100)
+	id := tb.MustPush(t, ids)
+	jobs := tb.jobsOf(t, id)
+
+	ctx, stop := context.WithCancel(context.Background())
+	var once sync.Once
+	tb.fake.AfterWrite(func(string) { once.Do(stop) }) // the worker dies after the CRM wrote
+	if err := tb.work(ctx, tb.svc, jobs[0]); !errors.Is(err, context.Canceled) {
+		t.Fatalf("killed worker returned %v", err)
+	}
+	d := tb.push(t, id)
+	if d.Queued != 100 || d.Created != 0 {
+		t.Fatalf("after the kill %+v", d.Push)
+	}
+	if total, _ := tb.fake.Count(tb.account); total != 100 {
+		t.Fatalf("CRM holds %d", total)
+	}
+	// River runs the job again.
+	tb.fake.AfterWrite(nil)
+	if err := tb.work(context.Background(), tb.svc, jobs[0]); err != nil {
+		t.Fatal(err)
+	}
+	d = tb.push(t, id)
+	if d.Status != "completed" || d.Created != 100 {
+		t.Fatalf("after the restart %+v", d.Push)
+	}
+	for _, it := range d.Items {
+		wantOutcomes(t, it, "0:interrupted", "200:updated")
+	}
+	// Metered once per contact, however many attempts.
+	if n := tb.scalar(t, `SELECT count FROM usage_counters WHERE tenant_id = ? AND metric = 'crm_pushes'`, tb.tenantID); n != 100 {
+		t.Fatalf("metered %d", n)
+	}
+	tb.assertTruth(t, id)
+}
+
+func TestPushPlanApprovedOnlyAndDuplicates(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ctx := context.Background()
+	ids := tb.MustApproved(t, 3)
+	others := tb.MustApproved(t, 3)
+	tb.mustExec(t, `UPDATE saved_contacts SET status = 'saved' WHERE contact_id = ?`, others[0])
+	tb.mustExec(t, `UPDATE saved_contacts SET status = 'rejected' WHERE contact_id = ?`, others[1])
+	tb.mustExec(t, `DELETE FROM saved_contacts WHERE contact_id = ?`, others[2])
+	all := append(append(slices.Clone(ids), others...), uuid.New())
+
+	tests := []struct {
+		name     string
+		params   crm.PushParams
+		create   int
+		rejected map[string]int
+	}{
+		{"Explicit", crm.PushParams{ContactIDs: all, DryRun: true}, 3,
+			map[string]int{crm.WhyNotApproved: 1, crm.WhyRejected: 1, crm.WhyNotSaved: 1, crm.WhyNotFound: 1}},
+		{"AllApprovedNotPushed", crm.PushParams{AllApprovedNotPushed: true, DryRun: true}, 3, map[string]int{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := tb.svc.RequestPush(ctx, tb.tenantID, &tb.adminID, tt.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ID != nil || res.ToCreate != tt.create || res.Rejected != len(tt.rejected) {
+				t.Fatalf("preview %+v", res)
+			}
+			for why, n := range tt.rejected {
+				if res.Reasons[why] != n {
+					t.Fatalf("reasons %v, want %v", res.Reasons, tt.rejected)
+				}
+			}
+		})
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM crm_push_batches WHERE tenant_id = ?`, tb.tenantID); n != 0 {
+		t.Fatal("a preview stored a push")
+	}
+
+	first := tb.MustPush(t, all)
+	if d := tb.push(t, first); d.Rejected != 4 || d.ToCreate != 3 || len(tb.jobsOf(t, first)) != 1 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	// Pushing again while queued skips as already_queued.
+	res, err := tb.svc.RequestPush(ctx, tb.tenantID, &tb.adminID, crm.PushParams{ContactIDs: ids, DryRun: true})
+	if err != nil || res.Reasons[crm.WhyAlreadyQueued] != 3 {
+		t.Fatalf("preview while queued %+v %v", res, err)
+	}
+	tb.mustRunAll(t, first)
+
+	// Same content again: skipped as duplicate, nothing queued.
+	second := tb.MustPush(t, ids)
+	if d := tb.push(t, second); d.Skipped != 3 || d.Status != "completed" || len(tb.jobsOf(t, second)) != 0 {
+		t.Fatalf("repeat push %+v", d.Push)
+	}
+	res, err = tb.svc.RequestPush(ctx, tb.tenantID, &tb.adminID, crm.PushParams{AllApprovedNotPushed: true, DryRun: true})
+	if err != nil || res.Total != 0 {
+		t.Fatalf("all not pushed after pushing %+v %v", res, err)
+	}
+
+	// Changed data goes as an update of the same record.
+	tb.mustExec(t, `UPDATE contacts SET last_name = 'Changed', updated_at = now() WHERE id = ?`, ids[0])
+	third := tb.MustPush(t, ids)
+	tb.mustRunAll(t, third)
+	d := tb.push(t, third)
+	if d.ToUpdate != 1 || d.Skipped != 2 || d.Updated != 1 {
+		t.Fatalf("update push %+v", d.Push)
+	}
+	rec := tb.fake.Records(tb.account)
+	found := false
+	for _, r := range rec {
+		if r.ExternalID == ids[0].String() {
+			found = r.Properties["last_name"] == "Changed"
+		}
+	}
+	if !found {
+		t.Fatal("the update did not reach the record")
+	}
+	tb.assertTruth(t, first, second, third)
+}
+
+func TestPushFieldOwnership(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ctx := context.Background()
+	if _, err := tb.svc.PutSettings(ctx, tb.tenantID, &tb.adminID, map[string]string{
+		"phone": crm.OwnNever, "company_name": crm.OwnOverwrite}); err != nil {
+		t.Fatal(err)
+	}
+	ids := tb.MustApproved(t, 1)
+	tb.mustExec(t, `UPDATE contacts SET phone = '+442071234567' WHERE id = ?`, ids[0])
+	ext := ids[0].String()
+	record := func() map[string]string {
+		for _, r := range tb.fake.Records(tb.account) {
+			if r.ExternalID == ext {
+				return r.Properties
+			}
+		}
+		t.Fatal("no record")
+		return nil
+	}
+	change := func(title, company string) {
+		t.Helper()
+		tb.mustExec(t, `UPDATE contacts SET title = ?, company_name = ?, updated_at = now() WHERE id = ?`, title, company, ids[0])
+		tb.mustRunAll(t, tb.MustPush(t, ids))
+	}
+
+	tb.mustRunAll(t, tb.MustPush(t, ids))
+	if p := record(); p["phone"] != "" || p["job_title"] != "Engineer" || p["company_name"] != "Acme" {
+		t.Fatalf("created %v", p)
+	}
+	// Someone in the CRM edits the record; our data changes too.
+	tb.fake.EditRecord(tb.account, ext, map[string]string{"job_title": "VP (set in CRM)", "company_name": "CRM Co"})
+	change("CTO", "Acme 2")
+	if p := record(); p["job_title"] != "VP (set in CRM)" || p["company_name"] != "Acme 2" || p["phone"] != "" {
+		t.Fatalf("fill_if_empty kept, overwrite replaced, never untouched: %v", p)
+	}
+	// An emptied CRM field is filled.
+	tb.fake.EditRecord(tb.account, ext, map[string]string{"job_title": ""})
+	change("CEO", "Acme 2")
+	if p := record(); p["job_title"] != "CEO" {
+		t.Fatalf("fill_if_empty into an empty field: %v", p)
+	}
+	tb.assertTruth(t)
+}
+
+func TestPushQuotaMeteredPerContactSent(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ctx := context.Background()
+	tb.mustExec(t, `UPDATE subscriptions SET package_id = '01900000-0000-7000-8000-000000000001' WHERE tenant_id = ?`, tb.tenantID)
+	ids := tb.MustApproved(t, 101) // Free: 100 a month
+	if _, err := tb.svc.RequestPush(ctx, tb.tenantID, &tb.adminID, crm.PushParams{ContactIDs: ids}); err == nil {
+		t.Fatal("a push over the quota was accepted")
+	}
+	id := tb.MustPush(t, ids[:100])
+	// Another push uses the quota up before this one runs.
+	tb.mustExec(t, `UPDATE usage_counters SET count = 60 WHERE tenant_id = ? AND metric = 'crm_pushes'`, tb.tenantID)
+	tb.mustExec(t, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+		VALUES (?, 'crm_pushes', date_trunc('month', now() AT TIME ZONE 'UTC')::date, 60) ON CONFLICT DO NOTHING`, tb.tenantID)
+	tb.mustRunAll(t, id)
+	d := tb.push(t, id)
+	if d.Created != 40 || d.Failed != 60 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	if it := tb.item(t, d, ids[99]); it.ErrorCode != "QUOTA_EXCEEDED" {
+		t.Fatalf("item %+v", it)
+	}
+	tb.assertTruth(t, id)
+}

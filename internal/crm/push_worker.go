@@ -1,0 +1,411 @@
+package crm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/jobs"
+	"github.com/onecloudai/contacts/internal/limits"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// PushMaxAttempts is how often River runs a push job whose CRM keeps
+// failing (5xx, timeouts) before its contacts are marked failed.
+const PushMaxAttempts = 10
+
+// PushArgs is a push job: send up to BatchSize contacts of one push.
+type PushArgs struct {
+	TenantID   uuid.UUID   `json:"tenant_id"`
+	BatchID    uuid.UUID   `json:"batch_id"`
+	ContactIDs []uuid.UUID `json:"contact_ids"`
+}
+
+// Kind names the job.
+func (PushArgs) Kind() string { return "crm_push" }
+
+// InsertOpts puts push jobs on the CRM queue.
+func (PushArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueCRM, MaxAttempts: PushMaxAttempts}
+}
+
+// PushWorker works push jobs.
+type PushWorker struct {
+	river.WorkerDefaults[PushArgs]
+	svc *Service
+}
+
+// NewPushWorker returns the worker AddWorkers registers.
+func NewPushWorker(svc *Service) *PushWorker { return &PushWorker{svc: svc} }
+
+// Work sends the job's contacts.
+func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
+	return w.svc.PushChunk(ctx, job.Args, job.Attempt >= job.MaxAttempts)
+}
+
+// Timeout leaves room for a long rate-limit wait.
+func (w *PushWorker) Timeout(*river.Job[PushArgs]) time.Duration { return jobs.JobTimeout }
+
+// AddWorkers registers the CRM's workers.
+func AddWorkers(workers *river.Workers, svc *Service) {
+	river.AddWorker(workers, NewPushWorker(svc))
+}
+
+// sendItem is a contact on its way to the CRM.
+type sendItem struct {
+	item     itemRow
+	want     map[string]string
+	hash     []byte
+	props    map[string]string
+	needRead []string
+	update   bool              // the CRM held the record before this push
+	last     map[string]string // what we sent last
+}
+
+// PushChunk sends the still-queued contacts of a job in one batch upsert
+// (external_id = contact id) and records every attempt and the outcome.
+// It is idempotent and resumable: contacts already settled are skipped, so
+// a worker killed mid-batch resends only what has no answer recorded, and
+// the CRM answers such a replay with "updated" on the same record. lastTry
+// marks the job's final attempt: transient failures then fail the contacts
+// instead of leaving them queued. A returned error makes River retry.
+func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error {
+	items, err := queuedItems(ctx, s.db.Gorm, a.TenantID, a.BatchID, a.ContactIDs)
+	if err != nil {
+		return err
+	}
+	if len(items) == 0 {
+		return nil // settled by an earlier run
+	}
+	ids := make([]uuid.UUID, len(items))
+	for i, it := range items {
+		ids[i] = it.ContactID
+	}
+	c, err := getConnection(ctx, s.db.Gorm, a.TenantID, false)
+	switch {
+	case err != nil:
+		return err
+	case c == nil || c.Status == StatusDisconnected:
+		return s.settle(ctx, a, ids, ItemCancelled, "DISCONNECTED", "The CRM was disconnected before this contact was sent.")
+	case c.Status == StatusNeedsReauth:
+		return s.settle(ctx, a, ids, ItemPaused, "NEEDS_REAUTH", "Waiting for an org admin to reconnect the CRM.")
+	}
+	contents, err := loadContents(ctx, s.db.Gorm, a.TenantID, ids)
+	if err != nil {
+		return err
+	}
+	states, err := loadPushRows(ctx, s.db.Gorm, a.TenantID, ids)
+	if err != nil {
+		return err
+	}
+	modes, err := loadOwnership(ctx, s.db.Gorm, a.TenantID)
+	if err != nil {
+		return err
+	}
+
+	// Decide again at send time: approval, deletions and content may have
+	// changed since the push was planned.
+	var decided []outcome
+	var sends []*sendItem
+	for _, it := range items {
+		ct, visible := contents[it.ContactID]
+		st, known := states[it.ContactID]
+		switch {
+		case !visible:
+			decided = append(decided, outcome{ContactID: it.ContactID, Status: ItemRejected, Code: "NOT_FOUND",
+				Message: "The contact no longer exists."})
+			continue
+		case ct.SavedStatus == nil || *ct.SavedStatus != "approved":
+			decided = append(decided, outcome{ContactID: it.ContactID, Status: ItemRejected, Code: "NOT_APPROVED",
+				Message: "The contact is no longer approved for the CRM."})
+			continue
+		case known && st.Status == "deleted_in_crm":
+			decided = append(decided, outcome{ContactID: it.ContactID, Status: ItemDeletedInCRM, Code: "RECORD_DELETED",
+				Message: "The contact was deleted in the CRM; it is not pushed again.", RecordID: deref(st.CRMRecordID)})
+			continue
+		}
+		want := desired(ct)
+		hash := contentHash(want)
+		update := known && st.CRMRecordID != nil
+		if update && bytes.Equal(hash, st.ContentHash) {
+			decided = append(decided, outcome{ContactID: it.ContactID, Status: ItemSkipped, Code: "SKIPPED_DUPLICATE",
+				Message: "The CRM already holds this content.", RecordID: deref(st.CRMRecordID)})
+			continue
+		}
+		var last map[string]string
+		if known {
+			_ = json.Unmarshal(st.PushedProperties, &last)
+		}
+		props, need := properties(want, last, modes, update)
+		sends = append(sends, &sendItem{item: it, want: want, hash: hash, props: props, needRead: need, update: update, last: last})
+	}
+
+	// fill_if_empty on an update: read the record to see which fields are empty.
+	kept := sends[:0]
+	for _, si := range sends {
+		if len(si.needRead) == 0 {
+			kept = append(kept, si)
+			continue
+		}
+		resp, err := s.call(ctx, a.TenantID, http.MethodGet, "/v1/contacts/by-external-id/"+url.PathEscape(si.item.ContactID.String()), nil, nil)
+		var ae *APIError
+		switch {
+		case err == nil:
+			var rec struct {
+				Properties map[string]string `json:"properties"`
+			}
+			_ = json.Unmarshal(resp.body, &rec)
+			for _, f := range si.needRead {
+				if fillable(rec.Properties[f], si.last[f]) {
+					si.props[f] = si.want[f]
+				}
+			}
+			kept = append(kept, si)
+		case errors.As(err, &ae) && ae.Status == http.StatusGone:
+			decided = append(decided, outcome{ContactID: si.item.ContactID, Status: ItemDeletedInCRM, Code: "RECORD_DELETED",
+				Message: "The contact was deleted in the CRM; it is not pushed again.", Tries: 1})
+		case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
+			for _, f := range si.needRead { // nothing there: every field is empty
+				si.props[f] = si.want[f]
+			}
+			si.update = false
+			kept = append(kept, si)
+		default:
+			return s.fail(ctx, a, ids, err, lastTry, 0)
+		}
+	}
+	sends = kept
+	if err := s.settleOutcomes(ctx, a, decided, false); err != nil {
+		return err
+	}
+	if sends, err = s.meter(ctx, a, sends); err != nil || len(sends) == 0 {
+		return err
+	}
+
+	type input struct {
+		ExternalID string            `json:"external_id"`
+		Properties map[string]string `json:"properties"`
+	}
+	in := make([]input, len(sends))
+	sendIDs := make([]uuid.UUID, len(sends))
+	for i, si := range sends {
+		in[i] = input{ExternalID: si.item.ContactID.String(), Properties: si.props}
+		sendIDs[i] = si.item.ContactID
+	}
+	body, _ := json.Marshal(map[string]any{"inputs": in})
+	tries := 0
+	record := func(at attempt) {
+		tries++
+		s.recordAttempt(ctx, a, sends, at, tries)
+	}
+	resp, err := s.call(ctx, a.TenantID, http.MethodPost, "/v1/contacts/batch/upsert", body, record)
+	if err != nil {
+		return s.fail(ctx, a, sendIDs, err, lastTry, tries)
+	}
+	results := parseResults(resp.body)
+	outs := make([]outcome, 0, len(sends))
+	for i, si := range sends {
+		o := outcome{ContactID: si.item.ContactID, Tries: tries, Hash: si.hash, Props: si.props}
+		r, ok := results[i]
+		switch {
+		case !ok:
+			o.Status, o.Code, o.Message = ItemFailed, "NO_RESULT", "The CRM's answer had no result for this contact."
+		case r.Status == OutcomeCreated || r.Status == OutcomeUpdated:
+			o.Status, o.Result, o.RecordID = ItemPushed, r.Status, r.ID
+			if !si.update {
+				// A replay after an attempt whose answer was lost (timeout,
+				// stopped worker) is answered "updated", but this push
+				// created the record; the attempts keep the CRM's words.
+				o.Result = OutcomeCreated
+			}
+		case r.Error != nil && r.Error.Code == "RECORD_DELETED":
+			o.Status, o.Code, o.Message, o.RecordID = ItemDeletedInCRM, r.Error.Code, r.Error.Message, r.Error.ExistingID
+		default:
+			o.Status, o.Code, o.Message = ItemFailed, "UNKNOWN", "The CRM refused this contact."
+			if r.Error != nil {
+				o.Code, o.Message = r.Error.Code, r.Error.Message
+			}
+		}
+		outs = append(outs, o)
+	}
+	return s.settleOutcomes(ctx, a, outs, true)
+}
+
+// upsertResult is one per-item result of a batch upsert.
+type upsertResult struct {
+	Index      int    `json:"index"`
+	ExternalID string `json:"external_id"`
+	Status     string `json:"status"`
+	ID         string `json:"id"`
+	Error      *struct {
+		Code       string `json:"code"`
+		Message    string `json:"message"`
+		Field      string `json:"field"`
+		ExistingID string `json:"existing_id"`
+	} `json:"error"`
+	raw json.RawMessage
+}
+
+// parseResults reads a 200/207 item by item, by index.
+func parseResults(body []byte) map[int]upsertResult {
+	var env struct {
+		Results []json.RawMessage `json:"results"`
+	}
+	out := map[int]upsertResult{}
+	if json.Unmarshal(body, &env) != nil {
+		return out
+	}
+	for _, raw := range env.Results {
+		var r upsertResult
+		if json.Unmarshal(raw, &r) == nil {
+			r.raw = raw
+			out[r.Index] = r
+		}
+	}
+	return out
+}
+
+// recordAttempt appends the attempt to the history of every contact it
+// carried. It runs even when the worker is stopping, so an interrupted
+// attempt is on record too.
+func (s *Service) recordAttempt(ctx context.Context, a PushArgs, sends []*sendItem, at attempt, try int) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var results map[int]upsertResult
+	if at.HTTPStatus == http.StatusOK || at.HTTPStatus == http.StatusMultiStatus {
+		results = parseResults(at.Body)
+	}
+	evs := make([]eventRow, len(sends))
+	for i, si := range sends {
+		e := eventRow{ContactID: si.item.ContactID, Attempt: si.item.Attempts + try, Outcome: at.Outcome, Code: at.Code,
+			Message: at.Message, Answer: at.Body}
+		if r, ok := results[i]; ok {
+			e.Outcome, e.RecordID, e.Answer, e.Code, e.Message = r.Status, r.ID, r.raw, "", ""
+			if r.Error != nil {
+				e.Outcome, e.Code, e.Message = OutcomeItemError, r.Error.Code, r.Error.Message
+			}
+		}
+		evs[i] = e
+	}
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error { return appendEvents(ctx, tx, a.TenantID, a.BatchID, at, evs) })
+	if err != nil {
+		s.log.ErrorContext(ctx, "crm: record attempt", "tenant_id", a.TenantID.String(), "error", err)
+	}
+}
+
+// fail settles the contacts of a call that got no usable answer.
+func (s *Service) fail(ctx context.Context, a PushArgs, ids []uuid.UUID, err error, lastTry bool, tries int) error {
+	var ae *APIError
+	var te *TransientError
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err() // stopped: the contacts stay queued and River runs the job again
+	case errors.Is(err, errNeedsReauth):
+		return s.settle(ctx, a, ids, ItemPaused, "NEEDS_REAUTH", "Waiting for an org admin to reconnect the CRM.")
+	case errors.Is(err, errNotConnected):
+		return s.settle(ctx, a, ids, ItemCancelled, "DISCONNECTED", "The CRM was disconnected before this contact was sent.")
+	case errors.As(err, &ae):
+		return s.settleAll(ctx, a, ids, tries, ItemFailed, ae.Code, "The CRM refused the request: "+ae.Message)
+	case errors.As(err, &te) && lastTry:
+		return s.settleAll(ctx, a, ids, tries, ItemFailed, "UNAVAILABLE", "The CRM kept failing; gave up after every retry.")
+	default:
+		return err
+	}
+}
+
+func (s *Service) settleAll(ctx context.Context, a PushArgs, ids []uuid.UUID, tries int, status, code, msg string) error {
+	outs := make([]outcome, len(ids))
+	for i, id := range ids {
+		outs[i] = outcome{ContactID: id, Status: status, Code: code, Message: msg, Tries: tries}
+	}
+	return s.settleOutcomes(ctx, a, outs, false)
+}
+
+// settle moves open items to paused or cancelled.
+func (s *Service) settle(ctx context.Context, a PushArgs, ids []uuid.UUID, status, code, msg string) error {
+	ctx = context.WithoutCancel(ctx)
+	return setItemsStatus(ctx, s.db.Gorm, a.TenantID, a.BatchID, ids, status, code, msg)
+}
+
+// settleOutcomes writes outcomes; pushed marks a successful exchange with
+// the CRM (last push time).
+func (s *Service) settleOutcomes(ctx context.Context, a PushArgs, outs []outcome, pushed bool) error {
+	if len(outs) == 0 {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	now := s.now()
+	return s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		if pushed {
+			if err := touchLastPush(ctx, tx, a.TenantID, now); err != nil {
+				return err
+			}
+		}
+		return setOutcomes(ctx, tx, a.TenantID, a.BatchID, outs, now)
+	})
+}
+
+// meter counts contacts against crm_pushes_per_month the first time they
+// are sent (a retry or a resumed job does not count them again). Contacts
+// the quota cannot cover fail with QUOTA_EXCEEDED; the rest are returned.
+func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*sendItem, error) {
+	var fresh []*sendItem
+	for _, si := range sends {
+		if !si.item.Metered {
+			fresh = append(fresh, si)
+		}
+	}
+	if len(fresh) == 0 {
+		return sends, nil
+	}
+	quota, err := s.limits.Peek(ctx, a.TenantID, limits.CRMPushes)
+	if err != nil {
+		return nil, err
+	}
+	allowed := min(len(fresh), int(max(quota.Remaining, 0)))
+	refused := map[uuid.UUID]bool{}
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		if allowed > 0 {
+			_, err := s.limits.ConsumeWithin(ctx, tx, a.TenantID, limits.CRMPushes, int64(allowed), quota.Limit)
+			if apperr.Is(err, apperr.ERATELIMIT) {
+				allowed = 0 // another push took the rest meanwhile
+			} else if err != nil {
+				return err
+			}
+		}
+		ids := make([]uuid.UUID, 0, allowed)
+		for _, si := range fresh[:allowed] {
+			ids = append(ids, si.item.ContactID)
+		}
+		if len(ids) > 0 {
+			if err := markMetered(ctx, tx, a.TenantID, a.BatchID, ids); err != nil {
+				return err
+			}
+		}
+		var outs []outcome
+		for _, si := range fresh[allowed:] {
+			refused[si.item.ContactID] = true
+			outs = append(outs, outcome{ContactID: si.item.ContactID, Status: ItemFailed, Code: "QUOTA_EXCEEDED",
+				Message: "The monthly crm_pushes quota is used up."})
+		}
+		return setOutcomes(ctx, tx, a.TenantID, a.BatchID, outs, s.now())
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := sends[:0]
+	for _, si := range sends {
+		if !refused[si.item.ContactID] {
+			out = append(out, si)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,191 @@
+package crm
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/oauth2"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+)
+
+// token is a usable access token and the version of the stored tokens it
+// came from.
+type token struct {
+	access     string
+	refresh    string
+	version    int64
+	refreshDue time.Time
+}
+
+// refreshAt is when a token that lives expiresIn should be refreshed: at
+// 80 % of its life, as the contract advises.
+func refreshAt(now time.Time, expiresIn time.Duration) time.Time {
+	return now.Add(expiresIn * 8 / 10)
+}
+
+func aad(tenantID uuid.UUID, column string) []byte {
+	return []byte("crm_connections:" + tenantID.String() + ":" + column)
+}
+
+// openTokens decrypts a connection's tokens.
+func (s *Service) openTokens(c *connRow) (token, error) {
+	if c.KeyID == nil || c.AccessTokenEnc == nil || c.RefreshTokenEnc == nil {
+		return token{}, errNotConnected
+	}
+	at, err := s.keys.Open(*c.KeyID, c.AccessTokenEnc, aad(c.TenantID, "access"))
+	if err != nil {
+		return token{}, err
+	}
+	rt, err := s.keys.Open(*c.KeyID, c.RefreshTokenEnc, aad(c.TenantID, "refresh"))
+	if err != nil {
+		return token{}, err
+	}
+	t := token{access: string(at), refresh: string(rt), version: c.TokenVersion}
+	if c.RefreshDueAt != nil {
+		t.refreshDue = *c.RefreshDueAt
+	}
+	return t, nil
+}
+
+// sealTokens fills the token columns of c from tok (always with the
+// current key, which is how keys rotate out).
+func (s *Service) sealTokens(c *connRow, tok *oauth2.Token) {
+	keyID, access := s.keys.Seal([]byte(tok.AccessToken), aad(c.TenantID, "access"))
+	_, refresh := s.keys.Seal([]byte(tok.RefreshToken), aad(c.TenantID, "refresh"))
+	now := s.now()
+	life := time.Duration(tok.ExpiresIn) * time.Second
+	if life <= 0 {
+		life = 30 * time.Minute
+	}
+	exp, due := now.Add(life), refreshAt(now, life)
+	c.KeyID, c.AccessTokenEnc, c.RefreshTokenEnc = &keyID, access, refresh
+	c.AccessExpiresAt, c.RefreshDueAt = &exp, &due
+}
+
+// accessToken returns a usable access token for tenantID, refreshing first
+// when 80 % of its life has passed. Returns errNotConnected or
+// errNeedsReauth when there is nothing to use.
+func (s *Service) accessToken(ctx context.Context, tenantID uuid.UUID) (token, error) {
+	c, err := getConnection(ctx, s.db.Gorm, tenantID, false)
+	if err != nil {
+		return token{}, err
+	}
+	switch {
+	case c == nil || c.Status == StatusDisconnected:
+		return token{}, errNotConnected
+	case c.Status == StatusNeedsReauth:
+		return token{}, errNeedsReauth
+	}
+	t, err := s.openTokens(c)
+	if err != nil {
+		return token{}, err
+	}
+	if !s.now().Before(t.refreshDue) {
+		return s.refresh(ctx, tenantID, t.version)
+	}
+	return t, nil
+}
+
+// refresh replaces the tokens of version stale. In this process it is
+// single-flight per tenant: workers that hit a 401 together share one
+// refresh. Across processes, the refresh holds the connection row's lock
+// and first checks whether the stored version moved on (another process
+// refreshed), in which case it uses the stored token instead of spending
+// the refresh token again. An invalid_grant re-reads the stored tokens
+// (a reconnect may have replaced them) before it marks the connection as
+// needing re-authorization.
+func (s *Service) refresh(ctx context.Context, tenantID uuid.UUID, stale int64) (token, error) {
+	v, err, _ := s.refreshes.Do(tenantID.String(), func() (any, error) {
+		// Shared by every waiter: not cancelled with the first caller.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.RequestTimeout+10*time.Second)
+		defer cancel()
+		return s.refreshOnce(ctx, tenantID, stale)
+	})
+	if err != nil {
+		return token{}, err
+	}
+	return v.(token), nil
+}
+
+var errInvalidGrant = errors.New("crm: invalid_grant")
+
+func (s *Service) refreshOnce(ctx context.Context, tenantID uuid.UUID, stale int64) (token, error) {
+	var out token
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		c, err := getConnection(ctx, tx, tenantID, true)
+		if err != nil {
+			return err
+		}
+		switch {
+		case c == nil || c.Status == StatusDisconnected:
+			return errNotConnected
+		case c.Status == StatusNeedsReauth:
+			return errNeedsReauth
+		}
+		cur, err := s.openTokens(c)
+		if err != nil {
+			return err
+		}
+		if c.TokenVersion != stale {
+			out = cur // someone refreshed meanwhile
+			return nil
+		}
+		oc := context.WithValue(ctx, oauth2.HTTPClient, s.http)
+		tok, err := s.oauth.TokenSource(oc, &oauth2.Token{RefreshToken: cur.refresh, Expiry: time.Unix(1, 0)}).Token()
+		if err != nil {
+			var re *oauth2.RetrieveError
+			if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
+				return errInvalidGrant
+			}
+			return &TransientError{Last: "token refresh failed"}
+		}
+		if tok.RefreshToken == "" {
+			tok.RefreshToken = cur.refresh
+		}
+		s.sealTokens(c, tok)
+		c.TokenVersion++
+		if err := saveTokens(ctx, tx, c); err != nil {
+			return err
+		}
+		out = token{access: tok.AccessToken, refresh: tok.RefreshToken, version: c.TokenVersion, refreshDue: *c.RefreshDueAt}
+		return nil
+	})
+	if !errors.Is(err, errInvalidGrant) {
+		return out, err
+	}
+	// invalid_grant: maybe a racing refresh or a reconnect stored newer
+	// tokens after our read; use them if so.
+	c, rerr := getConnection(ctx, s.db.Gorm, tenantID, false)
+	if rerr != nil {
+		return token{}, rerr
+	}
+	if c != nil && c.Status == StatusConnected && c.TokenVersion != stale {
+		return s.openTokens(c)
+	}
+	s.markNeedsReauth(ctx, tenantID, stale, "The CRM refused the refresh token (invalid_grant): an org admin must reconnect.")
+	return token{}, errNeedsReauth
+}
+
+// markNeedsReauth flags the connection (if it still holds tokens of
+// version) and pauses every queued push of the tenant; Connect resumes them.
+func (s *Service) markNeedsReauth(ctx context.Context, tenantID uuid.UUID, version int64, reason string) {
+	ctx = context.WithoutCancel(ctx)
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		n, err := setNeedsReauth(ctx, tx, tenantID, version, reason, s.now())
+		if err != nil || n == 0 {
+			return err
+		}
+		if err := pauseQueued(ctx, tx, tenantID); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "crm.needs_reauth", TargetType: "crm_connection",
+			TargetID: tenantID.String(), ActorLabel: "1CloudAI CRM", Data: map[string]any{"reason": reason}})
+	})
+	if err != nil {
+		s.log.ErrorContext(ctx, "crm: mark needs_reauth", "tenant_id", tenantID.String(), "error", err)
+	}
+}
