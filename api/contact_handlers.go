@@ -142,7 +142,11 @@ func (s *Server) searchContacts(c echo.Context) error {
 		return err
 	}
 	setQuotaHeaders(c, q)
-	return c.JSON(http.StatusOK, SearchResponse{Items: toContacts(res.Items), NextCursor: res.NextCursor, Total: res.Total,
+	items := toContacts(res.Items)
+	if err := s.withCRMStatus(ctx, tid, items); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SearchResponse{Items: items, NextCursor: res.NextCursor, Total: res.Total,
 		TotalIsCapped: res.TotalIsCapped, TotalIsEstimate: res.TotalIsEstimate, Facets: toFacets(res.Facets)})
 }
 
@@ -167,11 +171,17 @@ func (s *Server) getContact(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ct, err := s.svc.Contacts.GetContact(c.Request().Context(), principal(c).TenantID, id)
+	ctx := c.Request().Context()
+	tid := principal(c).TenantID
+	ct, err := s.svc.Contacts.GetContact(ctx, tid, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toContact(*ct))
+	out := []ContactResponse{toContact(*ct)}
+	if err := s.withCRMStatus(ctx, tid, out); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out[0])
 }
 
 // CompanyResponse is a company with a page of the contacts the tenant sees there.

@@ -1,7 +1,10 @@
 package api
 
 import (
+	"context"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 )
@@ -35,6 +38,11 @@ type ContactResponse struct {
 	SavedAt       *time.Time          `json:"saved_at,omitempty"`
 	Lists         []ListRefResponse   `json:"lists"`
 	Corrections   []CorrectionOverlay `json:"corrections"`
+	// CRMStatus is the contact's state in the tenant's 1CloudAI CRM: "" when
+	// never pushed, queued or paused while a push waits, else pushed, failed
+	// or deleted_in_crm.
+	CRMStatus       string     `json:"crm_status" enums:",queued,paused,pushed,failed,deleted_in_crm"`
+	CRMLastPushedAt *time.Time `json:"crm_last_pushed_at,omitempty"`
 } //	@name	Contact
 
 // ListRefResponse names a list.
@@ -69,6 +77,31 @@ func toContact(c contacts.Contact) ContactResponse {
 		out.Corrections[i] = CorrectionOverlay{ID: k.ID.String(), Field: k.Field, Value: k.Value, Canonical: k.Canonical, Status: k.Status}
 	}
 	return out
+}
+
+// withCRMStatus fills in the CRM state of contacts (one query for the page).
+func (s *Server) withCRMStatus(ctx context.Context, tenantID uuid.UUID, cs []ContactResponse) error {
+	if len(cs) == 0 || s.svc.CRM == nil {
+		return nil
+	}
+	ids := make([]uuid.UUID, len(cs))
+	for i, c := range cs {
+		ids[i] = uuid.MustParse(c.ID)
+	}
+	states, err := s.svc.CRM.ContactStatuses(ctx, tenantID, ids)
+	if err != nil {
+		return err
+	}
+	byID := make(map[uuid.UUID]int, len(states))
+	for i, st := range states {
+		byID[st.ContactID] = i
+	}
+	for i := range cs {
+		if j, ok := byID[ids[i]]; ok {
+			cs[i].CRMStatus, cs[i].CRMLastPushedAt = states[j].Status, states[j].LastPushedAt
+		}
+	}
+	return nil
 }
 
 func toContacts(cs []contacts.Contact) []ContactResponse {

@@ -266,7 +266,11 @@ func (s *Server) listSaved(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, SavedPageResponse{Items: toContacts(page.Items), NextCursor: page.NextCursor, Total: page.Total, TotalIsCapped: page.TotalIsCapped})
+	items := toContacts(page.Items)
+	if err := s.withCRMStatus(ctx, tid, items); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SavedPageResponse{Items: items, NextCursor: page.NextCursor, Total: page.Total, TotalIsCapped: page.TotalIsCapped})
 }
 
 // exportSaved godoc

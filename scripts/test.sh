@@ -13,7 +13,9 @@ step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 pgdir=""
 server_pid=""
 stripe_pid=""
+fakecrm_pid=""
 cleanup() {
+  if [ -n "$fakecrm_pid" ]; then kill "$fakecrm_pid" 2>/dev/null || true; wait "$fakecrm_pid" 2>/dev/null || true; fi
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   if [ -n "$stripe_pid" ]; then kill "$stripe_pid" 2>/dev/null || true; wait "$stripe_pid" 2>/dev/null || true; fi
   if [ -n "$pgdir" ]; then
@@ -87,6 +89,12 @@ run_e2e() {
   local http_port
   http_port=$(free_port 18080)
   mkdir -p frontend/e2e/artifacts
+  local crm_port
+  crm_port=$(free_port 18590)
+  PUBLIC_URL="http://127.0.0.1:$http_port" bin/contacts fakecrm --addr "127.0.0.1:$crm_port" \
+    >frontend/e2e/artifacts/fakecrm.log 2>&1 &
+  fakecrm_pid=$!
+  CRM_AUTH_BASE="http://127.0.0.1:$crm_port" CRM_API_BASE="http://127.0.0.1:$crm_port" \
   APP_ENV=test DATABASE_URL="$dburl" HTTP_ADDR="127.0.0.1:$http_port" PUBLIC_URL="http://127.0.0.1:$http_port" \
     STRIPE_SECRET_KEY=sk_test_e2e STRIPE_API_BASE="$STRIPE_MOCK_URL" STRIPE_WEBHOOK_SECRET=whsec_e2e \
     bin/contacts serve >frontend/e2e/artifacts/server.log 2>&1 &
@@ -96,7 +104,8 @@ run_e2e() {
     if ! kill -0 "$server_pid" 2>/dev/null; then cat frontend/e2e/artifacts/server.log; echo "server exited"; exit 1; fi
     sleep 0.2
   done
-  (cd frontend && BASE_URL="http://127.0.0.1:$http_port" DATABASE_URL="$dburl" STRIPE_WEBHOOK_SECRET=whsec_e2e npm run --silent e2e)
+  (cd frontend && BASE_URL="http://127.0.0.1:$http_port" DATABASE_URL="$dburl" STRIPE_WEBHOOK_SECRET=whsec_e2e \
+    CRM_FAKE_URL="http://127.0.0.1:$crm_port" npm run --silent e2e)
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
 

@@ -1485,6 +1485,14 @@ export interface components {
             corrections: components["schemas"]["CorrectionOverlay"][];
             /** @example DE */
             country: string;
+            crm_last_pushed_at?: string;
+            /**
+             * @description CRMStatus is the contact's state in the tenant's 1CloudAI CRM: "" when
+             *     never pushed, queued or paused while a push waits, else pushed, failed
+             *     or deleted_in_crm.
+             * @enum {string}
+             */
+            crm_status: "" | "queued" | "paused" | "pushed" | "failed" | "deleted_in_crm";
             /** @example engineering */
             department: string;
             /** @example zoe.muller@acme.com */
