@@ -45,8 +45,18 @@ func (s *Server) getBilling(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Tenant members see what changed and why, not who at 1CloudAI did it
+	// from where: staff identities, IPs and request ids stay in the platform log.
+	history := toAuditEvents(evs, "").Items
+	for i := range history {
+		h := &history[i]
+		if h.ActorLabel != "stripe" {
+			h.ActorLabel, h.ActorType = "1CloudAI staff", "system"
+		}
+		h.ActorID, h.IP, h.RequestID = nil, "", ""
+	}
 	return c.JSON(http.StatusOK, BillingResponse{Usage: toUsage(u), StripeConfigured: s.svc.Billing.StripeConfigured(),
-		HasBillingAccount: hasAccount, History: toAuditEvents(evs, "").Items})
+		HasBillingAccount: hasAccount, History: history})
 }
 
 // CheckoutRequest names the package to buy.
@@ -72,6 +82,7 @@ type URLResponse struct {
 //	@Success		200		{object}	URLResponse
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
+//	@Failure		409		{object}	Problem	"A Stripe subscription is already running: use the portal"
 //	@Failure		422		{object}	Problem
 //	@Failure		503		{object}	Problem
 //	@Router			/billing/checkout-session [post]

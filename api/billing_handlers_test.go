@@ -205,10 +205,15 @@ func TestStripeWebhook(t *testing.T) {
 	rec := tb.webhookReq(t, map[string]any{"id": "evt_unknown_" + tid[:6], "object": "event", "type": "charge.refunded", "created": time.Now().Unix(),
 		"data": map[string]any{"object": map[string]any{"id": "ch_1"}}}, testWebhookSecret, time.Now())
 	wantStatus(t, rec, 200)
-	// The history shows the changes.
+	// The history shows the changes, without staff identities or IPs.
 	b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", admin.token, nil))
 	if len(b.History) < 3 || b.History[0].ActorLabel != "stripe" {
 		t.Fatalf("history %+v", b.History)
+	}
+	for _, h := range b.History {
+		if h.IP != "" || h.ActorID != nil || h.RequestID != "" {
+			t.Fatalf("history leaks actor details: %+v", h)
+		}
 	}
 }
 
@@ -240,4 +245,7 @@ func TestCheckoutCompletedJob(t *testing.T) {
 	if u.Package.Code != "pro" || u.Subscription.Source != "stripe" {
 		t.Fatalf("after checkout completed: %s %+v", u.Package.Code, u.Subscription)
 	}
+	// A second checkout while the subscription runs is refused: use the portal.
+	rec := tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "pro"})
+	wantStatus(t, rec, http.StatusConflict)
 }

@@ -242,8 +242,12 @@ func (s *Server) getCompany(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	people := toContacts(d.Contacts)
+	if err := s.withCRMStatus(ctx, tid, people); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, CompanyResponse{ID: d.ID.String(), Name: d.Name, Domain: d.Domain, Industry: d.Industry,
 		EmployeeRange: d.EmployeeRange, RevenueRange: d.RevenueRange, Country: d.Country, Region: d.Region, City: d.City,
 		LinkedInURL: d.LinkedInURL, FoundedYear: d.FoundedYear, ContactCount: d.ContactCount, ContactCountIsCapped: d.ContactCountCapped,
-		Contacts: toContacts(d.Contacts), NextContactsCursor: d.NextContactsCursor})
+		Contacts: people, NextContactsCursor: d.NextContactsCursor})
 }

@@ -91,6 +91,17 @@ func (s *Server) routes() {
 	s.handle(v1, get, "/crm/pushes", s.listCRMPushes, perm(t.PermCRMRead))
 	s.handle(v1, get, "/crm/pushes/:id", s.getCRMPush, perm(t.PermCRMRead))
 
+	// Imports: upload and preflight, mapping, start (or dry run), progress,
+	// cancel, results.
+	s.handle(v1, post, "/imports", s.createImport, perm(t.PermImportsWrite))
+	s.handle(v1, get, "/imports", s.listImports, perm(t.PermImportsRead))
+	s.handle(v1, get, "/imports/:id", s.getImport, perm(t.PermImportsRead))
+	s.handle(v1, put, "/imports/:id/mapping", s.setImportMapping, perm(t.PermImportsWrite))
+	s.handle(v1, post, "/imports/:id/start", s.startImport, perm(t.PermImportsWrite))
+	s.handle(v1, post, "/imports/:id/cancel", s.cancelImport, perm(t.PermImportsWrite))
+	s.handle(v1, get, "/imports/:id/records", s.listImportRecords, perm(t.PermImportsRead))
+	s.handle(v1, get, "/imports/:id/errors.csv", s.importErrorsCSV, perm(t.PermImportsRead))
+
 	// Platform administration (system_admin; support reads).
 	s.handle(v1, get, "/admin/tenants", s.listAdminTenants, perm(t.PermPlatformRead))
 	s.handle(v1, get, "/admin/tenants/:id", s.getAdminTenant, perm(t.PermPlatformRead))
@@ -106,6 +117,15 @@ func (s *Server) routes() {
 	s.handle(v1, get, "/admin/corrections", s.listPendingCorrections, perm(t.PermPlatformRead))
 	s.handle(v1, post, "/admin/corrections/:id/accept", s.acceptCorrection, perm(t.PermPlatformWrite))
 	s.handle(v1, post, "/admin/corrections/:id/reject", s.rejectCorrection, perm(t.PermPlatformWrite))
+
+	s.handle(v1, post, "/admin/imports", s.createPlatformImport, perm(t.PermPlatformWrite))
+	s.handle(v1, get, "/admin/imports", s.listPlatformImports, perm(t.PermPlatformRead))
+	s.handle(v1, get, "/admin/imports/:id", s.getPlatformImport, perm(t.PermPlatformRead))
+	s.handle(v1, put, "/admin/imports/:id/mapping", s.setPlatformImportMapping, perm(t.PermPlatformWrite))
+	s.handle(v1, post, "/admin/imports/:id/start", s.startPlatformImport, perm(t.PermPlatformWrite))
+	s.handle(v1, post, "/admin/imports/:id/cancel", s.cancelPlatformImport, perm(t.PermPlatformWrite))
+	s.handle(v1, get, "/admin/imports/:id/records", s.listPlatformImportRecords, perm(t.PermPlatformRead))
+	s.handle(v1, get, "/admin/imports/:id/errors.csv", s.platformImportErrorsCSV, perm(t.PermPlatformRead))
 
 	// Router misses are handled in the error handler (notFound): Echo would
 	// let a RouteNotFound handler win over its 405, so none is registered.

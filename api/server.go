@@ -20,6 +20,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/config"
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/imports"
 )
 
 // Deps are what the HTTP layer needs from the rest of the program.
@@ -63,6 +64,10 @@ func New(deps Deps) *Server {
 		svc:        deps.Services,
 		access:     map[string]routeAccess{},
 	}
+	// Import uploads stream into the database and the package's cap is
+	// checked as they do (413 naming it); this is only the outer bound.
+	s.bodyLimits["/api/v1/imports"] = imports.MaxUploadBytes
+	s.bodyLimits["/api/v1/admin/imports"] = imports.MaxUploadBytes
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
 	}

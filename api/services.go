@@ -15,6 +15,7 @@ import (
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/identity"
+	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/mail"
@@ -32,6 +33,7 @@ type Services struct {
 	APIKeys  *apikeys.Service
 	Contacts *contacts.Service
 	CRM      *crm.Service
+	Imports  *imports.Service
 }
 
 // NewServices wires the domain services. Tests use it too, so the wiring
@@ -61,5 +63,6 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 		APIKeys:  apikeys.NewService(d.Gorm, lim),
 		Contacts: contacts.NewService(d, cfg.JWTSecret),
 		CRM:      crm.NewService(d, lim, crm.ConfigFrom(cfg), crm.Options{Logger: log}),
+		Imports:  imports.NewService(d, lim, imports.Options{Logger: log}),
 	}
 }

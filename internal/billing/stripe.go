@@ -68,6 +68,19 @@ func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packa
 		return "", apperr.Invalid("This package cannot be bought online.", apperr.FieldError{Field: "package_code",
 			Message: "must be an active paid package with a Stripe price"})
 	}
+	// A tenant with a running Stripe subscription changes plans in the
+	// portal; a second checkout would create a second subscription whose
+	// webhooks fight the first.
+	var running int64
+	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM subscriptions WHERE tenant_id = ? AND source = ?
+		AND stripe_subscription_id IS NOT NULL AND status IN (?, ?, ?)`,
+		tenantID, SourceStripe, StatusActive, StatusTrialing, StatusPastDue).Scan(&running).Error; err != nil {
+		return "", err
+	}
+	if running > 0 {
+		return "", &apperr.Error{Code: apperr.ECONFLICT, Type: "subscription-exists",
+			Message: "This organization already has a Stripe subscription; change the plan in the billing portal."}
+	}
 	customer, err := s.customerFor(ctx, tenantID)
 	if err != nil {
 		return "", err
@@ -84,7 +97,7 @@ func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packa
 	}
 	params.Context = ctx
 	params.Metadata = meta
-	params.SetIdempotencyKey(fmt.Sprintf("checkout-%s-%s-%d", tenantID, pkg.Code, time.Now().Unix()/60))
+	params.SetIdempotencyKey(fmt.Sprintf("checkout-%s-%s-%d", tenantID, *pkg.StripePriceID, time.Now().Unix()/60))
 	sess, err := s.stripe.CheckoutSessions.New(params)
 	if err != nil {
 		return "", stripeErr("create checkout session", err)

@@ -244,7 +244,9 @@ func (s *Service) saveStripeState(ctx context.Context, tx *gorm.DB, tenantID uui
 		return nil
 	}
 	var code string
-	tx.Raw(`SELECT code FROM packages WHERE id = ?`, after.PackageID).Scan(&code)
+	if err := tx.Raw(`SELECT code FROM packages WHERE id = ?`, after.PackageID).Scan(&code).Error; err != nil {
+		return err
+	}
 	return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "subscription.changed", TargetType: "tenant",
 		TargetID: tenantID.String(), Data: map[string]any{"package": code, "status": after.Status, "source": SourceStripe,
 			"stripe_event": ev.ID, "event_type": string(ev.Type), "previous_status": before.Status,

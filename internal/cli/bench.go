@@ -24,6 +24,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "auth" {
 		return runBenchAuth(ctx, e, args[1:])
 	}
+	if len(args) > 0 && args[0] == "import" {
+		return runBenchImport(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "search" {
 		fmt.Fprintln(e.stderr, "usage: contacts bench search [--clients 8] [--rounds 10] [--page-size 25] [--http] [--explain]\n       contacts bench auth [--clients 8] [--requests 2000]")
 		return errUsage

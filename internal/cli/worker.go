@@ -12,6 +12,7 @@ import (
 	"github.com/onecloudai/contacts/internal/billing"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/jobs"
 )
 
@@ -22,6 +23,7 @@ func newJobs(d *db.DB, svc api.Services, log *slog.Logger) (*jobs.Client, error)
 	workers := river.NewWorkers()
 	crm.AddWorkers(workers, svc.CRM)
 	billing.RegisterWorkers(workers, svc.Billing)
+	imports.RegisterWorkers(workers, svc.Imports)
 	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log})
 }
 

@@ -1,0 +1,731 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/imports"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// ImportColumn is a column of the uploaded file.
+type ImportColumn struct {
+	Index          int    `json:"index"`
+	Name           string `json:"name" example:"E-mail"`
+	Field          string `json:"field" example:"email"`
+	SuggestedField string `json:"suggested_field" example:"email"`
+} //	@name	ImportColumn
+
+// ImportMapping says how columns become contact fields and what the import
+// does with them.
+type ImportMapping struct {
+	HasHeader     bool     `json:"has_header"`
+	Columns       []string `json:"columns" example:"email,first_name,last_name,,company_name"`
+	MatchKeys     []string `json:"match_keys" example:"email,linkedin_url,name_company"`
+	Mode          string   `json:"mode" enums:"create_and_update,create_only,update_only"`
+	Overwrite     bool     `json:"overwrite"`
+	ListID        *string  `json:"list_id" extensions:"x-nullable"`
+	DefaultRegion string   `json:"default_region" example:"DE"`
+	Source        string   `json:"source,omitempty" enums:"vendor,platform_import,verified"`
+} //	@name	ImportMapping
+
+// ImportMappingRequest replaces an import's mapping and options.
+type ImportMappingRequest struct {
+	// HasHeader says whether the first row is a header (preflight guessed).
+	HasHeader *bool `json:"has_header" validate:"required"`
+	// Columns holds one field per column of the file, "" to ignore it:
+	// email, first_name, last_name, full_name (split into first and last),
+	// title, seniority, department, company_name, company_domain, phone,
+	// linkedin_url, city, region, country.
+	Columns []string `json:"columns" validate:"required,max=1000" example:"email,first_name,last_name,,company_name"`
+	// MatchKeys are tried in order; empty means every mapped key in the
+	// default order (email, linkedin_url, name_company).
+	MatchKeys []string `json:"match_keys" validate:"max=3" example:"email,name_company"`
+	Mode      string   `json:"mode" validate:"omitempty,oneof=create_and_update create_only update_only" enums:"create_and_update,create_only,update_only"`
+	// Overwrite replaces non-empty fields of matched contacts the import
+	// may change (the tenant's own private contacts); otherwise only
+	// empty fields are filled.
+	Overwrite bool `json:"overwrite"`
+	// ListID is a list of the tenant that every usable row joins.
+	ListID *string `json:"list_id,omitempty" validate:"omitempty,uuid"`
+	// DefaultRegion reads phone numbers without a country code (ISO 3166-1
+	// alpha-2); empty uses the tenant's default region.
+	DefaultRegion string `json:"default_region,omitempty" validate:"omitempty,max=60" example:"DE"`
+	// Source (platform imports only) is written on contacts the import
+	// creates or overwrites and ranks it against existing values.
+	Source string `json:"source,omitempty" enums:"vendor,platform_import,verified"`
+} //	@name	ImportMappingRequest
+
+// ImportRowError is one reason a row is invalid.
+type ImportRowError struct {
+	Field   string `json:"field" example:"email"`
+	Code    string `json:"code" example:"invalid_email"`
+	Message string `json:"message" example:"\"bob@\" is not a valid email address."`
+} //	@name	ImportRowError
+
+// ImportPreviewRow is a row of the file as the mapping reads it.
+type ImportPreviewRow struct {
+	Row    int               `json:"row"`
+	Values map[string]string `json:"values" example:"email:ann@acme.example,first_name:Zoë"`
+	Errors []ImportRowError  `json:"errors"`
+	Usable bool              `json:"usable"`
+} //	@name	ImportPreviewRow
+
+// ImportCounts counts rows by outcome; updated counts matched rows that
+// changed their contact.
+type ImportCounts struct {
+	Created   int `json:"created"`
+	Matched   int `json:"matched"`
+	Updated   int `json:"updated"`
+	Duplicate int `json:"duplicate"`
+	Invalid   int `json:"invalid"`
+} //	@name	ImportCounts
+
+// ImportProgress is how far a run is.
+type ImportProgress struct {
+	// Phase is what the run does: waiting_for_slot (queued behind the
+	// package's max_concurrent_jobs), rebuilding (after a database crash),
+	// merging.
+	Phase     string  `json:"phase" enums:",queued,waiting_for_slot,starting,rebuilding,merging,completed,failed,cancelled"`
+	RowsTotal int     `json:"rows_total"`
+	RowsDone  int     `json:"rows_done"`
+	Percent   float64 `json:"percent" example:"42.5"`
+	// Rate is rows per second over the last seconds.
+	Rate       float64 `json:"rate" example:"12500"`
+	ETASeconds *int    `json:"eta_seconds" extensions:"x-nullable"`
+} //	@name	ImportProgress
+
+// ImportSummary is an import in the history.
+type ImportSummary struct {
+	ID              string         `json:"id"`
+	Scope           string         `json:"scope" enums:"tenant,platform"`
+	Status          string         `json:"status" enums:"uploaded,queued,running,completed,failed,cancelled"`
+	DryRun          bool           `json:"dry_run"`
+	FileName        string         `json:"file_name" example:"contacts.csv"`
+	FileBytes       int64          `json:"file_bytes"`
+	Format          string         `json:"format" enums:"csv,xlsx"`
+	RowCount        int            `json:"row_count"`
+	Progress        ImportProgress `json:"progress"`
+	Counts          ImportCounts   `json:"counts"`
+	CancelRequested bool           `json:"cancel_requested"`
+	Error           string         `json:"error"`
+	CreatedBy       *string        `json:"created_by" extensions:"x-nullable"`
+	StartedBy       *string        `json:"started_by" extensions:"x-nullable"`
+	CreatedAt       time.Time      `json:"created_at"`
+	QueuedAt        *time.Time     `json:"queued_at" extensions:"x-nullable"`
+	StartedAt       *time.Time     `json:"started_at" extensions:"x-nullable"`
+	FinishedAt      *time.Time     `json:"finished_at" extensions:"x-nullable"`
+	UpdatedAt       time.Time      `json:"updated_at"`
+} //	@name	ImportSummary
+
+// ImportResponse is an import with its preflight: what the file is, how
+// its columns map, and the first rows as the mapping reads them.
+type ImportResponse struct {
+	ImportSummary
+	Encoding         string             `json:"encoding" enums:"utf-8,utf-8-bom,utf-16le,utf-16be,windows-1252"`
+	Delimiter        string             `json:"delimiter" example:";"`
+	DelimiterName    string             `json:"delimiter_name" enums:"comma,semicolon,tab,pipe"`
+	LineEnding       string             `json:"line_ending" enums:"lf,crlf,cr,mixed,none"`
+	HasHeader        bool               `json:"has_header"`
+	Columns          []ImportColumn     `json:"columns"`
+	SuggestedMapping ImportMapping      `json:"suggested_mapping"`
+	Mapping          ImportMapping      `json:"mapping"`
+	Preview          []ImportPreviewRow `json:"preview"`
+} //	@name	Import
+
+// ImportList is a page of the import history, newest first.
+type ImportList struct {
+	Items      []ImportSummary `json:"items"`
+	NextCursor string          `json:"next_cursor"`
+} //	@name	ImportList
+
+// ImportRecordResponse is what happened to one row.
+type ImportRecordResponse struct {
+	Row         int              `json:"row"`
+	Outcome     string           `json:"outcome" enums:"created,matched,duplicate,invalid"`
+	ContactID   *string          `json:"contact_id" extensions:"x-nullable"`
+	DuplicateOf *int             `json:"duplicate_of" extensions:"x-nullable"`
+	Updated     bool             `json:"updated"`
+	Errors      []ImportRowError `json:"errors"`
+	// Values are an invalid row's original fields.
+	Values []string `json:"values,omitempty"`
+} //	@name	ImportRecord
+
+// ImportRecordList is a page of records in row order.
+type ImportRecordList struct {
+	Items      []ImportRecordResponse `json:"items"`
+	NextCursor string                 `json:"next_cursor"`
+} //	@name	ImportRecordList
+
+func toImportMapping(m imports.Mapping) ImportMapping {
+	out := ImportMapping{HasHeader: m.HasHeader, Columns: m.Columns, MatchKeys: m.MatchKeys, Mode: m.Mode,
+		Overwrite: m.Overwrite, DefaultRegion: m.DefaultRegion, Source: m.Source}
+	if out.Columns == nil {
+		out.Columns = []string{}
+	}
+	if out.MatchKeys == nil {
+		out.MatchKeys = []string{}
+	}
+	out.ListID = idString(m.ListID)
+	return out
+}
+
+func toRowErrors(errs []imports.RowError) []ImportRowError {
+	out := make([]ImportRowError, len(errs))
+	for i, e := range errs {
+		out[i] = ImportRowError{Field: e.Field, Code: e.Code, Message: e.Message}
+	}
+	return out
+}
+
+func toImportSummary(imp *imports.Import) ImportSummary {
+	scope := "tenant"
+	if imp.IsPlatform() {
+		scope = "platform"
+	}
+	c := imp.Counts
+	return ImportSummary{ID: imp.ID.String(), Scope: scope, Status: imp.Status, DryRun: imp.DryRun, FileName: imp.FileName,
+		FileBytes: imp.FileBytes, Format: imp.Format.Kind, RowCount: imp.RowCount(),
+		Progress: ImportProgress{Phase: imp.Phase, RowsTotal: imp.RowsTotal, RowsDone: imp.RowsDone, Percent: imp.Percent(),
+			Rate: imp.Rate, ETASeconds: imp.ETASeconds},
+		Counts:          ImportCounts{Created: c.Created, Matched: c.Matched, Updated: c.Updated, Duplicate: c.Duplicate, Invalid: c.Invalid},
+		CancelRequested: imp.CancelRequested, Error: imp.Error, CreatedBy: idString(imp.CreatedBy),
+		StartedBy: idString(imp.StartedBy), CreatedAt: imp.CreatedAt.UTC(), QueuedAt: utcPtr(imp.QueuedAt),
+		StartedAt: utcPtr(imp.StartedAt), FinishedAt: utcPtr(imp.FinishedAt), UpdatedAt: imp.UpdatedAt.UTC()}
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func toImport(imp *imports.Import) ImportResponse {
+	out := ImportResponse{ImportSummary: toImportSummary(imp), Encoding: imp.Format.Encoding, Delimiter: imp.Format.Delimiter,
+		DelimiterName: imports.DelimiterName(imp.Format.Delimiter), LineEnding: imp.Format.LineEnding,
+		HasHeader: imp.Mapping.HasHeader, SuggestedMapping: toImportMapping(imp.SuggestedMapping),
+		Mapping: toImportMapping(imp.Mapping), Preview: make([]ImportPreviewRow, len(imp.PreviewRows))}
+	for i, name := range imp.Columns() {
+		col := ImportColumn{Index: i, Name: name}
+		if i < len(imp.Mapping.Columns) {
+			col.Field = imp.Mapping.Columns[i]
+		}
+		if i < len(imp.SuggestedMapping.Columns) {
+			col.SuggestedField = imp.SuggestedMapping.Columns[i]
+		}
+		out.Columns = append(out.Columns, col)
+	}
+	if out.Columns == nil {
+		out.Columns = []ImportColumn{}
+	}
+	for i, r := range imp.PreviewRows {
+		out.Preview[i] = ImportPreviewRow{Row: r.Row, Values: r.Values, Errors: toRowErrors(r.Errors), Usable: r.Usable}
+	}
+	return out
+}
+
+// userOf is the person behind the request, nil for an API key.
+func userOf(c echo.Context) *uuid.UUID {
+	p := principal(c)
+	if p.IsAPIKey() || p.UserID == uuid.Nil {
+		return nil
+	}
+	id := p.UserID
+	return &id
+}
+
+// uploadImport streams the multipart part named "file" into the service.
+func (s *Server) uploadImport(c echo.Context, tenantID uuid.UUID) error {
+	req := c.Request()
+	mt, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	if err != nil || mt != echo.MIMEMultipartForm {
+		return apperr.Errorf(apperr.EUNSUPPORTED, "Content-Type must be multipart/form-data with the file in a part named \"file\".")
+	}
+	mr, err := req.MultipartReader()
+	if err != nil {
+		return apperr.Errorf(apperr.EMALFORMED, "The multipart body could not be read.")
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return apperr.Invalid("No file was uploaded.", apperr.FieldError{Field: "file", Message: "is required"})
+		}
+		if err != nil {
+			var maxErr *http.MaxBytesError
+			if errors.As(err, &maxErr) {
+				return tooLarge(maxErr.Limit)
+			}
+			return apperr.Errorf(apperr.EMALFORMED, "The multipart body could not be read.")
+		}
+		if part.FormName() != "file" {
+			_, _ = io.Copy(io.Discard, part)
+			continue
+		}
+		return s.uploadPart(c, tenantID, part)
+	}
+}
+
+func (s *Server) uploadPart(c echo.Context, tenantID uuid.UUID, part *multipart.Part) error {
+	imp, err := s.svc.Imports.Upload(c.Request().Context(), tenantID, imports.UploadParams{FileName: part.FileName(),
+		Body: part, Size: c.Request().ContentLength, UserID: userOf(c)})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toImport(imp))
+}
+
+func (s *Server) setMapping(c echo.Context, tenantID uuid.UUID) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req ImportMappingRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	m := imports.Mapping{HasHeader: *req.HasHeader, Columns: req.Columns, MatchKeys: req.MatchKeys, Mode: req.Mode,
+		Overwrite: req.Overwrite, DefaultRegion: req.DefaultRegion, Source: req.Source}
+	if req.ListID != nil {
+		l := uuid.MustParse(*req.ListID)
+		m.ListID = &l
+	}
+	imp, err := s.svc.Imports.SetMapping(c.Request().Context(), tenantID, id, m)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toImport(imp))
+}
+
+func (s *Server) startRun(c echo.Context, tenantID uuid.UUID) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	dry := false
+	if v := c.QueryParam("dry_run"); v != "" {
+		if dry, err = strconv.ParseBool(v); err != nil {
+			return apperr.Invalid("Invalid query parameter.", apperr.FieldError{Field: "dry_run", Message: "must be true or false"})
+		}
+	}
+	imp, err := s.svc.Imports.Start(c.Request().Context(), tenantID, id, imports.StartParams{DryRun: dry, UserID: userOf(c)})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, toImport(imp))
+}
+
+func (s *Server) cancelRun(c echo.Context, tenantID uuid.UUID) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	imp, err := s.svc.Imports.Cancel(c.Request().Context(), tenantID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, toImport(imp))
+}
+
+func (s *Server) listRuns(c echo.Context, tenantID uuid.UUID) error {
+	limit, err := queryLimit(c, 25, 100)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.Imports.List(c.Request().Context(), tenantID, imports.ListParams{Status: c.QueryParam("status"),
+		Limit: limit, Cursor: c.QueryParam("cursor")})
+	if err != nil {
+		return err
+	}
+	out := ImportList{Items: make([]ImportSummary, len(page.Items)), NextCursor: page.NextCursor}
+	for i, imp := range page.Items {
+		out.Items[i] = toImportSummary(imp)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) getRun(c echo.Context, tenantID uuid.UUID) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	imp, err := s.svc.Imports.Get(c.Request().Context(), tenantID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toImport(imp))
+}
+
+func (s *Server) listRecords(c echo.Context, tenantID uuid.UUID) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	limit, err := queryLimit(c, 100, 1000)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.Imports.Records(c.Request().Context(), tenantID, id, imports.RecordParams{
+		Outcome: c.QueryParam("outcome"), Limit: limit, Cursor: c.QueryParam("cursor")})
+	if err != nil {
+		return err
+	}
+	out := ImportRecordList{Items: make([]ImportRecordResponse, len(page.Items)), NextCursor: page.NextCursor}
+	for i, r := range page.Items {
+		out.Items[i] = ImportRecordResponse{Row: r.Row, Outcome: r.Outcome, ContactID: idString(r.ContactID),
+			DuplicateOf: r.DuplicateOf, Updated: r.Updated, Errors: toRowErrors(r.Errors), Values: r.Values}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) errorsCSV(c echo.Context, tenantID uuid.UUID) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="import-%s-errors.csv"`, id))
+	h.Set(echo.HeaderCacheControl, "no-store")
+	// The service finds the import before the first byte: a miss is still
+	// a problem document.
+	return s.svc.Imports.WriteErrorsCSV(c.Request().Context(), tenantID, id, &lazyWriter{c: c})
+}
+
+// createImport godoc
+//
+//	@Summary			Upload a file to import
+//	@Description		Multipart upload (part "file") of a CSV or XLSX file, stored in the database in 1 MiB chunks so any worker can process it. The file may be as large as the package allows (max_import_file_bytes; 413 names the cap). Answers the preflight: format, encoding (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252), delimiter (comma, semicolon, tab, pipe), line endings, header columns, the exact row count, a suggested mapping (also the starting mapping) and the first 20 rows as the mapping reads them. Empty, binary or unreadable files and files with more than 1,000 columns are 422. API key scope: imports:write.
+//	@ID					createImport
+//	@Tags				imports
+//	@Accept				multipart/form-data
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["imports:write"]
+//	@Param				file	formData	file	true	"CSV or XLSX file"
+//	@Success			201		{object}	ImportResponse
+//	@Failure			400		{object}	Problem
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			413		{object}	Problem	"file-too-large: names the package's cap"
+//	@Failure			415		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/imports [post]
+func (s *Server) createImport(c echo.Context) error {
+	return s.uploadImport(c, principal(c).TenantID)
+}
+
+// listImports godoc
+//
+//	@Summary			Import history
+//	@Description		The tenant's imports, newest first. API key scope: imports:read.
+//	@ID					listImports
+//	@Tags				imports
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["imports:read"]
+//	@Param				status	query		string	false	"uploaded, queued, running, completed, failed, cancelled"
+//	@Param				limit	query		int		false	"1 to 100 (default 25)"
+//	@Param				cursor	query		string	false	"next_cursor of the previous page"
+//	@Success			200		{object}	ImportList
+//	@Failure			400		{object}	Problem
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/imports [get]
+func (s *Server) listImports(c echo.Context) error { return s.listRuns(c, principal(c).TenantID) }
+
+// getImport godoc
+//
+//	@Summary			An import
+//	@Description		Preflight, mapping, preview, status and progress (rows done, counts by outcome, rate, ETA; written at least once a second while it runs). API key scope: imports:read.
+//	@ID					getImport
+//	@Tags				imports
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["imports:read"]
+//	@Param				id	path		string	true	"Import id"
+//	@Success			200	{object}	ImportResponse
+//	@Failure			401	{object}	Problem
+//	@Failure			403	{object}	Problem
+//	@Failure			404	{object}	Problem
+//	@Router				/imports/{id} [get]
+func (s *Server) getImport(c echo.Context) error { return s.getRun(c, principal(c).TenantID) }
+
+// setImportMapping godoc
+//
+//	@Summary			Set the mapping
+//	@Description		Replaces the mapping and options of an import that has not started (or only dry-ran) and answers the new preview. A row is usable with an email, a LinkedIn URL, or first and last name with company. 409 once it started for real; 422 names each bad field (a column mapped twice, a match key whose column is not mapped, a list that does not exist). API key scope: imports:write.
+//	@ID					setImportMapping
+//	@Tags				imports
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["imports:write"]
+//	@Param				id		path		string					true	"Import id"
+//	@Param				body	body		ImportMappingRequest	true	"Mapping"
+//	@Success			200		{object}	ImportResponse
+//	@Failure			400		{object}	Problem
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			404		{object}	Problem
+//	@Failure			409		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/imports/{id}/mapping [put]
+func (s *Server) setImportMapping(c echo.Context) error {
+	return s.setMapping(c, principal(c).TenantID)
+}
+
+// startImport godoc
+//
+//	@Summary			Start an import
+//	@Description		Queues the import's background job. dry_run=true computes every row's outcome (records, counts, errors.csv) without writing contacts; a real start after a dry run starts over; a start of a failed import resumes it. The tenant's import_rows_per_month is checked first (429 says how many rows remain) and metered as rows merge. Imports beyond the package's max_concurrent_jobs wait with status queued. API key scope: imports:write.
+//	@ID					startImport
+//	@Tags				imports
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["imports:write"]
+//	@Param				id		path		string	true	"Import id"
+//	@Param				dry_run	query		bool	false	"Compute outcomes without writing contacts"
+//	@Success			202		{object}	ImportResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			404		{object}	Problem
+//	@Failure			409		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem	"quota-exceeded: names the rows that remain"
+//	@Router				/imports/{id}/start [post]
+func (s *Server) startImport(c echo.Context) error { return s.startRun(c, principal(c).TenantID) }
+
+// cancelImport godoc
+//
+//	@Summary			Cancel an import
+//	@Description		A queued import is cancelled at once; a running one stops within two seconds (cancel_requested until then), keeping the rows merged so far, each with its record. 409 when it already finished. API key scope: imports:write.
+//	@ID					cancelImport
+//	@Tags				imports
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["imports:write"]
+//	@Param				id	path		string	true	"Import id"
+//	@Success			202	{object}	ImportResponse
+//	@Failure			401	{object}	Problem
+//	@Failure			403	{object}	Problem
+//	@Failure			404	{object}	Problem
+//	@Failure			409	{object}	Problem
+//	@Router				/imports/{id}/cancel [post]
+func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, principal(c).TenantID) }
+
+// listImportRecords godoc
+//
+//	@Summary			Import records
+//	@Description		What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). API key scope: imports:read.
+//	@ID					listImportRecords
+//	@Tags				imports
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["imports:read"]
+//	@Param				id		path		string	true	"Import id"
+//	@Param				outcome	query		string	false	"created, matched, duplicate, invalid"
+//	@Param				limit	query		int		false	"1 to 1000 (default 100)"
+//	@Param				cursor	query		string	false	"next_cursor of the previous page"
+//	@Success			200		{object}	ImportRecordList
+//	@Failure			400		{object}	Problem
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			404		{object}	Problem
+//	@Failure			422		{object}	Problem
+//	@Router				/imports/{id}/records [get]
+func (s *Server) listImportRecords(c echo.Context) error {
+	return s.listRecords(c, principal(c).TenantID)
+}
+
+// importErrorsCSV godoc
+//
+//	@Summary			Invalid rows as CSV
+//	@Description		The invalid rows with the file's original columns and an error column ("Row 7: ..."), UTF-8. Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: imports:read.
+//	@ID					importErrorsCSV
+//	@Tags				imports
+//	@Produce			text/csv
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["imports:read"]
+//	@Param				id	path		string	true	"Import id"
+//	@Success			200	{file}		file
+//	@Failure			401	{object}	Problem
+//	@Failure			403	{object}	Problem
+//	@Failure			404	{object}	Problem
+//	@Router				/imports/{id}/errors.csv [get]
+func (s *Server) importErrorsCSV(c echo.Context) error { return s.errorsCSV(c, principal(c).TenantID) }
+
+// createPlatformImport godoc
+//
+//	@Summary		Upload a file into the shared database
+//	@Description	System admins. Like POST /imports, for the shared contact database: contacts it creates belong to no tenant, and existing canonical records are updated by source precedence (mapping.source). Files up to 4 GiB.
+//	@ID				createPlatformImport
+//	@Tags			admin
+//	@Accept			multipart/form-data
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			file	formData	file	true	"CSV or XLSX file"
+//	@Success		201		{object}	ImportResponse
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/admin/imports [post]
+func (s *Server) createPlatformImport(c echo.Context) error {
+	return s.uploadImport(c, imports.Platform)
+}
+
+// listPlatformImports godoc
+//
+//	@Summary		Platform import history
+//	@Description	Imports into the shared database, newest first (system admins and support).
+//	@ID				listPlatformImports
+//	@Tags			admin
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			status	query		string	false	"uploaded, queued, running, completed, failed, cancelled"
+//	@Param			limit	query		int		false	"1 to 100 (default 25)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	ImportList
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/admin/imports [get]
+func (s *Server) listPlatformImports(c echo.Context) error { return s.listRuns(c, imports.Platform) }
+
+// getPlatformImport godoc
+//
+//	@Summary		A platform import
+//	@Description	System admins and support.
+//	@ID				getPlatformImport
+//	@Tags			admin
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Import id"
+//	@Success		200	{object}	ImportResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Router			/admin/imports/{id} [get]
+func (s *Server) getPlatformImport(c echo.Context) error { return s.getRun(c, imports.Platform) }
+
+// setPlatformImportMapping godoc
+//
+//	@Summary		Set a platform import's mapping
+//	@Description	System admins. As PUT /imports/{id}/mapping; source (vendor, platform_import, verified) decides precedence over existing values, and there is no target list.
+//	@ID				setPlatformImportMapping
+//	@Tags			admin
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string					true	"Import id"
+//	@Param			body	body		ImportMappingRequest	true	"Mapping"
+//	@Success		200		{object}	ImportResponse
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/admin/imports/{id}/mapping [put]
+func (s *Server) setPlatformImportMapping(c echo.Context) error {
+	return s.setMapping(c, imports.Platform)
+}
+
+// startPlatformImport godoc
+//
+//	@Summary		Start a platform import
+//	@Description	System admins. As POST /imports/{id}/start; platform imports run one at a time and are not metered.
+//	@ID				startPlatformImport
+//	@Tags			admin
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string	true	"Import id"
+//	@Param			dry_run	query		bool	false	"Compute outcomes without writing contacts"
+//	@Success		202		{object}	ImportResponse
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/admin/imports/{id}/start [post]
+func (s *Server) startPlatformImport(c echo.Context) error { return s.startRun(c, imports.Platform) }
+
+// cancelPlatformImport godoc
+//
+//	@Summary		Cancel a platform import
+//	@Description	System admins. As POST /imports/{id}/cancel.
+//	@ID				cancelPlatformImport
+//	@Tags			admin
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Import id"
+//	@Success		202	{object}	ImportResponse
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Router			/admin/imports/{id}/cancel [post]
+func (s *Server) cancelPlatformImport(c echo.Context) error { return s.cancelRun(c, imports.Platform) }
+
+// listPlatformImportRecords godoc
+//
+//	@Summary		Platform import records
+//	@Description	System admins and support. As GET /imports/{id}/records.
+//	@ID				listPlatformImportRecords
+//	@Tags			admin
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string	true	"Import id"
+//	@Param			outcome	query		string	false	"created, matched, duplicate, invalid"
+//	@Param			limit	query		int		false	"1 to 1000 (default 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	ImportRecordList
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/admin/imports/{id}/records [get]
+func (s *Server) listPlatformImportRecords(c echo.Context) error {
+	return s.listRecords(c, imports.Platform)
+}
+
+// platformImportErrorsCSV godoc
+//
+//	@Summary		Invalid rows of a platform import as CSV
+//	@Description	System admins and support. As GET /imports/{id}/errors.csv.
+//	@ID				platformImportErrorsCSV
+//	@Tags			admin
+//	@Produce		text/csv
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Import id"
+//	@Success		200	{file}		file
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Router			/admin/imports/{id}/errors.csv [get]
+func (s *Server) platformImportErrorsCSV(c echo.Context) error {
+	return s.errorsCSV(c, imports.Platform)
+}

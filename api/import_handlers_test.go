@@ -1,0 +1,413 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/imports"
+)
+
+// uploadFile posts content as the multipart part "file" with a bearer
+// token or (key) an API key.
+func (tb *testBundle) uploadFile(t testing.TB, path, credential string, key bool, name string, content []byte) *httptest.ResponseRecorder {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if err := mw.WriteField("note", "ignored"); err != nil {
+		t.Fatal(err)
+	}
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(content); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, &buf)
+	req.Header.Set(echo.HeaderContentType, mw.FormDataContentType())
+	switch {
+	case key:
+		req.Header.Set("X-API-Key", credential)
+	case credential != "":
+		req.Header.Set(echo.HeaderAuthorization, "Bearer "+credential)
+	}
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// MustImport uploads content for the session's tenant.
+func (tb *testBundle) MustImport(t testing.TB, s session, content string) ImportResponse {
+	t.Helper()
+	rec := tb.uploadFile(t, "/api/v1/imports", s.token, false, "contacts.csv", []byte(content))
+	wantStatus(t, rec, http.StatusCreated)
+	return decode[ImportResponse](t, rec)
+}
+
+// workImport runs the import's job as the queue would, until it ends.
+func (tb *testBundle) workImport(t testing.TB, id string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		err := tb.srv.svc.Imports.Work(t.Context(), uuid.MustParse(id))
+		var wait *imports.WaitError
+		if errors.As(err, &wait) {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			t.Fatalf("work: %v", err)
+		}
+		return
+	}
+	t.Fatal("import job kept waiting")
+}
+
+func TestImportLifecycle(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "imp")
+	tb.MustSetPackage(t, admin.tenantID, "pro")
+	w := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	// A BOM, semicolons, accents, a duplicate, bad rows and a formula.
+	file := "\xEF\xBB\xBFE-mail;Vorname;Nachname;Firma;Job Title\r\n" +
+		"zoe@" + w + ".example;Zoë;Müller;Ärzte GmbH;CTO\r\n" +
+		"jose@" + w + ".example;José;Núñez;Acme;=CMD()\r\n" +
+		"ZOE@" + w + ".example;Zoe;Muller;Ärzte GmbH;\r\n" +
+		"broken@;=HYPERLINK(\"x\");Y;Z;\r\n"
+	imp := tb.MustImport(t, admin, file)
+	if imp.Status != "uploaded" || imp.Encoding != "utf-8-bom" || imp.Delimiter != ";" || imp.DelimiterName != "semicolon" ||
+		imp.LineEnding != "crlf" || !imp.HasHeader || imp.RowCount != 4 || len(imp.Columns) != 5 {
+		t.Fatalf("preflight: %+v", imp)
+	}
+	if got := strings.Join(imp.Mapping.Columns, ","); got != "email,first_name,last_name,company_name,title" {
+		t.Fatalf("suggested mapping %s", got)
+	}
+	if len(imp.Preview) != 4 || imp.Preview[0].Values["first_name"] != "Zoë" || imp.Preview[3].Usable || imp.Preview[3].Errors[0].Field != "email" {
+		t.Fatalf("preview %+v", imp.Preview)
+	}
+
+	path := "/api/v1/imports/" + imp.ID
+	for _, tt := range []struct {
+		name      string
+		body      any
+		wantField string
+	}{
+		{"ErrColumnMappedTwice", map[string]any{"has_header": true, "columns": []string{"email", "email", "", "", ""}}, "columns[1]"},
+		{"ErrWrongColumnCount", map[string]any{"has_header": true, "columns": []string{"email"}}, "columns"},
+		{"ErrUnknownField", map[string]any{"has_header": true, "columns": []string{"email", "shoe_size", "", "", ""}}, "columns[1]"},
+		{"ErrKeyNotMapped", map[string]any{"has_header": true, "columns": []string{"email", "", "", "", ""}, "match_keys": []string{"linkedin_url"}}, "match_keys[0]"},
+		{"ErrBadMode", map[string]any{"has_header": true, "columns": []string{"email", "", "", "", ""}, "mode": "merge"}, "mode"},
+		{"ErrMissingHeaderFlag", map[string]any{"columns": []string{"email", "", "", "", ""}}, "has_header"},
+		{"ErrNoSuchList", map[string]any{"has_header": true, "columns": []string{"email", "", "", "", ""}, "list_id": uuid.NewString()}, "list_id"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodPut, path+"/mapping", admin.token, tt.body)
+			wantStatus(t, rec, http.StatusUnprocessableEntity)
+			if !strings.Contains(rec.Body.String(), `"field":"`+tt.wantField+`"`) {
+				t.Fatalf("problem does not name %s: %s", tt.wantField, rec.Body.String())
+			}
+		})
+	}
+	rec := tb.req(t, http.MethodPost, "/api/v1/lists", admin.token, map[string]string{"name": "Imported " + w})
+	wantStatus(t, rec, http.StatusCreated)
+	list := decode[ListResponse](t, rec)
+	rec = tb.req(t, http.MethodPut, path+"/mapping", admin.token, map[string]any{"has_header": true,
+		"columns": []string{"email", "first_name", "last_name", "company_name", "title"}, "match_keys": []string{"email"},
+		"mode": "create_and_update", "list_id": list.ID})
+	wantStatus(t, rec, http.StatusOK)
+	if got := decode[ImportResponse](t, rec); *got.Mapping.ListID != list.ID || len(got.Preview) != 4 {
+		t.Fatalf("mapping: %+v", got.Mapping)
+	}
+
+	// Dry run first: outcomes, no contacts.
+	rec = tb.req(t, http.MethodPost, path+"/start?dry_run=true", admin.token, nil)
+	wantStatus(t, rec, http.StatusAccepted)
+	if got := decode[ImportResponse](t, rec); got.Status != "queued" || !got.DryRun {
+		t.Fatalf("dry run start: %s %v", got.Status, got.DryRun)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, path+"/start", admin.token, nil), http.StatusConflict) // already queued
+	tb.workImport(t, imp.ID)
+	rec = tb.req(t, http.MethodGet, path, admin.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	dry := decode[ImportResponse](t, rec)
+	want := ImportCounts{Created: 2, Duplicate: 1, Invalid: 1}
+	if dry.Status != "completed" || !dry.DryRun || dry.Counts != want || dry.Progress.Percent != 100 {
+		t.Fatalf("dry run: %s %+v %+v", dry.Status, dry.Counts, dry.Progress)
+	}
+
+	rec = tb.req(t, http.MethodPost, path+"/start", admin.token, nil)
+	wantStatus(t, rec, http.StatusAccepted)
+	tb.workImport(t, imp.ID)
+	done := decode[ImportResponse](t, tb.req(t, http.MethodGet, path, admin.token, nil))
+	if done.Status != "completed" || done.DryRun || done.Counts != want || done.Progress.RowsDone != 4 || done.FinishedAt == nil {
+		t.Fatalf("import: %s %+v %+v", done.Status, done.Counts, done.Progress)
+	}
+
+	rec = tb.req(t, http.MethodGet, path+"/records?outcome=duplicate", admin.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	dups := decode[ImportRecordList](t, rec)
+	if len(dups.Items) != 1 || dups.Items[0].Row != 4 || *dups.Items[0].DuplicateOf != 2 {
+		t.Fatalf("duplicates: %+v", dups.Items)
+	}
+	page := decode[ImportRecordList](t, tb.req(t, http.MethodGet, path+"/records?limit=2", admin.token, nil))
+	next := decode[ImportRecordList](t, tb.req(t, http.MethodGet, path+"/records?limit=2&cursor="+page.NextCursor, admin.token, nil))
+	if len(page.Items) != 2 || page.NextCursor == "" || len(next.Items) != 2 || next.Items[0].Row != 4 || next.NextCursor != "" {
+		t.Fatalf("paging: %+v then %+v", page, next)
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, path+"/records?outcome=lost", admin.token, nil), http.StatusUnprocessableEntity)
+
+	// The created and matched contacts are saved and on the list.
+	rec = tb.req(t, http.MethodGet, "/api/v1/saved-contacts?list_id="+list.ID, admin.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	if got := decode[SavedPageResponse](t, rec); len(got.Items) != 2 {
+		t.Fatalf("%d saved contacts on the list, want 2", len(got.Items))
+	}
+	// And findable by search.
+	if page := tb.search(t, admin.token, map[string]any{"query": "Zoe Muller", "page_size": 25}); page.Total == 0 {
+		t.Fatal("an imported contact is not found by search")
+	}
+
+	rec = tb.req(t, http.MethodGet, path+"/errors.csv", admin.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	rows, err := csv.NewReader(rec.Body).ReadAll()
+	if err != nil || len(rows) != 2 || rows[0][5] != "error" || rows[1][1] != `'=HYPERLINK("x")` || !strings.HasPrefix(rows[1][5], "Row 5:") {
+		t.Fatalf("errors.csv (%v): %q", err, rows)
+	}
+	if !strings.HasPrefix(rec.Header().Get(echo.HeaderContentType), "text/csv") {
+		t.Fatalf("content type %s", rec.Header().Get(echo.HeaderContentType))
+	}
+
+	hist := decode[ImportList](t, tb.req(t, http.MethodGet, "/api/v1/imports?status=completed", admin.token, nil))
+	if len(hist.Items) != 1 || hist.Items[0].ID != imp.ID || hist.Items[0].Counts != want {
+		t.Fatalf("history: %+v", hist.Items)
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/imports?status=lost", admin.token, nil), http.StatusUnprocessableEntity)
+	wantStatus(t, tb.req(t, http.MethodPut, path+"/mapping", admin.token, map[string]any{"has_header": true,
+		"columns": []string{"email", "", "", "", ""}}), http.StatusConflict)
+	wantStatus(t, tb.req(t, http.MethodPost, path+"/cancel", admin.token, nil), http.StatusConflict)
+}
+
+func TestImportCancel(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "impc")
+	imp := tb.MustImport(t, admin, "Email\nc1@cancel.example\n")
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+imp.ID+"/start", admin.token, nil), http.StatusAccepted)
+	rec := tb.req(t, http.MethodPost, "/api/v1/imports/"+imp.ID+"/cancel", admin.token, nil)
+	wantStatus(t, rec, http.StatusAccepted)
+	if got := decode[ImportResponse](t, rec); got.Status != "cancelled" || !got.CancelRequested {
+		t.Fatalf("cancel: %s", got.Status)
+	}
+	tb.workImport(t, imp.ID) // the job finds it cancelled
+	if got := decode[ImportResponse](t, tb.req(t, http.MethodGet, "/api/v1/imports/"+imp.ID, admin.token, nil)); got.Counts.Created != 0 {
+		t.Fatalf("a cancelled import merged rows: %+v", got.Counts)
+	}
+}
+
+func TestImportAccess(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "impa")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	viewer := tb.MustJoin(t, admin, "viewer")
+	member := tb.MustJoin(t, admin, "member")
+	other := tb.MustSignup(t, "impa-other")
+	imp := tb.MustImport(t, admin, "Email\na1@access.example\n")
+	readKey := tb.MustCreateKey(t, admin, "imports:read")
+	writeKey := tb.MustCreateKey(t, admin, "imports:write", "imports:read")
+	file := []byte("Email\nk1@access.example\n")
+
+	tests := []struct {
+		name   string
+		rec    func() *httptest.ResponseRecorder
+		status int
+	}{
+		{"OKMemberUploads", func() *httptest.ResponseRecorder {
+			return tb.uploadFile(t, "/api/v1/imports", member.token, false, "m.csv", file)
+		}, 201},
+		{"OKKeyWithWriteScope", func() *httptest.ResponseRecorder {
+			return tb.uploadFile(t, "/api/v1/imports", writeKey.Secret, true, "k.csv", file)
+		}, 201},
+		{"OKKeyReads", func() *httptest.ResponseRecorder {
+			return tb.keyReq(t, http.MethodGet, "/api/v1/imports/"+imp.ID, readKey.Secret, false)
+		}, 200},
+		{"ErrUnauthenticated", func() *httptest.ResponseRecorder {
+			return tb.uploadFile(t, "/api/v1/imports", "", false, "x.csv", file)
+		}, 401},
+		{"ErrForbiddenViewerUpload", func() *httptest.ResponseRecorder {
+			return tb.uploadFile(t, "/api/v1/imports", viewer.token, false, "v.csv", file)
+		}, 403},
+		{"ErrForbiddenViewerRead", func() *httptest.ResponseRecorder {
+			return tb.req(t, http.MethodGet, "/api/v1/imports/"+imp.ID, viewer.token, nil)
+		}, 403},
+		{"ErrForbiddenKeyWithoutWriteScope", func() *httptest.ResponseRecorder {
+			return tb.uploadFile(t, "/api/v1/imports", readKey.Secret, true, "r.csv", file)
+		}, 403},
+		{"ErrForbiddenKeyStart", func() *httptest.ResponseRecorder {
+			return tb.keyReq(t, http.MethodPost, "/api/v1/imports/"+imp.ID+"/start", readKey.Secret, true)
+		}, 403},
+		{"ErrForbiddenTenantOnAdminRoute", func() *httptest.ResponseRecorder {
+			return tb.uploadFile(t, "/api/v1/admin/imports", admin.token, false, "a.csv", file)
+		}, 403},
+	}
+	for _, suffix := range []string{"", "/records", "/errors.csv"} {
+		tests = append(tests, struct {
+			name   string
+			rec    func() *httptest.ResponseRecorder
+			status int
+		}{"ErrNotFoundOtherTenantGET" + suffix, func() *httptest.ResponseRecorder {
+			return tb.req(t, http.MethodGet, "/api/v1/imports/"+imp.ID+suffix, other.token, nil)
+		}, 404})
+	}
+	for _, action := range []string{"/start", "/cancel"} {
+		tests = append(tests, struct {
+			name   string
+			rec    func() *httptest.ResponseRecorder
+			status int
+		}{"ErrNotFoundOtherTenant" + action, func() *httptest.ResponseRecorder {
+			return tb.req(t, http.MethodPost, "/api/v1/imports/"+imp.ID+action, other.token, nil)
+		}, 404})
+	}
+	tests = append(tests, struct {
+		name   string
+		rec    func() *httptest.ResponseRecorder
+		status int
+	}{"ErrNotFoundOtherTenantMapping", func() *httptest.ResponseRecorder {
+		return tb.req(t, http.MethodPut, "/api/v1/imports/"+imp.ID+"/mapping", other.token, map[string]any{"has_header": true, "columns": []string{"email"}})
+	}, 404})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tt.rec()
+			wantStatus(t, rec, tt.status)
+			if tt.status >= 400 {
+				decodeProblem(t, rec)
+			}
+		})
+	}
+	// Another tenant's history does not list it.
+	if got := decode[ImportList](t, tb.req(t, http.MethodGet, "/api/v1/imports", other.token, nil)); len(got.Items) != 0 {
+		t.Fatalf("another tenant lists %d imports", len(got.Items))
+	}
+}
+
+func TestImportBadUploads(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "impb") // Free: 5 MiB files
+	tests := []struct {
+		name   string
+		body   []byte
+		status int
+		detail string
+	}{
+		{"ErrEmptyFile", nil, 422, "empty"},
+		{"ErrBinaryGarbage", []byte("\x00\x01\x02\x03\xff\xfe\x00\x00garbage\x10\x11"), 422, "binary"},
+		{"ErrTooManyColumns", []byte(strings.Repeat("c,", imports.MaxColumns) + "c\n"), 422, "1,000 columns"},
+		{"ErrFileOverTheCap", append([]byte("Email\n"), bytes.Repeat([]byte("x"), 5<<20)...), 413, "5 MiB limit of the Free package"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.uploadFile(t, "/api/v1/imports", admin.token, false, "bad.csv", tt.body)
+			wantStatus(t, rec, tt.status)
+			if p := decodeProblem(t, rec); !strings.Contains(fmt.Sprint(p["detail"]), tt.detail) {
+				t.Fatalf("detail %q does not say %q", p["detail"], tt.detail)
+			}
+		})
+	}
+	t.Run("ErrNotMultipart", func(t *testing.T) {
+		t.Parallel()
+		rec := tb.do(t, http.MethodPost, "/api/v1/imports", "text/csv", "Email\na@b.co\n", "Authorization", "Bearer "+admin.token)
+		wantStatus(t, rec, http.StatusUnsupportedMediaType)
+	})
+	t.Run("ErrNoFilePart", func(t *testing.T) {
+		t.Parallel()
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("other", "x")
+		_ = mw.Close()
+		rec := tb.do(t, http.MethodPost, "/api/v1/imports", mw.FormDataContentType(), buf.String(), "Authorization", "Bearer "+admin.token)
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		if !strings.Contains(rec.Body.String(), `"field":"file"`) {
+			t.Fatalf("problem does not name file: %s", rec.Body.String())
+		}
+	})
+}
+
+func TestImportQuota(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "impq") // Free: 1,000 rows a month
+	var b strings.Builder
+	b.WriteString("Email\n")
+	for i := range 1001 {
+		fmt.Fprintf(&b, "q%d@quota.example\n", i)
+	}
+	imp := tb.MustImport(t, admin, b.String())
+	rec := tb.req(t, http.MethodPost, "/api/v1/imports/"+imp.ID+"/start", admin.token, nil)
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	p := decodeProblem(t, rec)
+	if p["type"] != "quota-exceeded" || p["remaining"] != float64(1000) || !strings.Contains(fmt.Sprint(p["detail"]), "only 1,000") {
+		t.Fatalf("problem %v", p)
+	}
+	if rec.Header().Get("Retry-After") == "" {
+		t.Fatal("no Retry-After")
+	}
+	// A dry run needs no quota.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+imp.ID+"/start?dry_run=true", admin.token, nil), http.StatusAccepted)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+uuid.NewString()+"/start?dry_run=maybe", admin.token, nil), http.StatusUnprocessableEntity)
+}
+
+func TestPlatformImportAPI(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	staff := tb.MustSystemUser(t, "system_admin")
+	support := tb.MustSystemUser(t, "support")
+	admin := tb.MustSignup(t, "impp")
+	w := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	rec := tb.uploadFile(t, "/api/v1/admin/imports", staff.token, false, "vendor.csv",
+		[]byte("Email,Full Name,Company\nplat@"+w+".example,Pat Form,Vendor Co "+w+"\n"))
+	wantStatus(t, rec, http.StatusCreated)
+	imp := decode[ImportResponse](t, rec)
+	if imp.Scope != "platform" || imp.Mapping.Columns[1] != "full_name" {
+		t.Fatalf("platform preflight: %+v", imp)
+	}
+	path := "/api/v1/admin/imports/" + imp.ID
+	rec = tb.req(t, http.MethodPut, path+"/mapping", staff.token, map[string]any{"has_header": true,
+		"columns": []string{"email", "full_name", "company_name"}, "source": "vendor", "overwrite": true})
+	wantStatus(t, rec, http.StatusOK)
+	wantStatus(t, tb.req(t, http.MethodPost, path+"/start", support.token, nil), http.StatusForbidden)
+	wantStatus(t, tb.req(t, http.MethodPost, path+"/start", staff.token, nil), http.StatusAccepted)
+	tb.workImport(t, imp.ID)
+	rec = tb.req(t, http.MethodGet, path, support.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	if got := decode[ImportResponse](t, rec); got.Status != "completed" || got.Counts.Created != 1 {
+		t.Fatalf("platform import: %s %+v", got.Status, got.Counts)
+	}
+	// The new shared contact is visible to every tenant.
+	if page := tb.search(t, admin.token, map[string]any{"query": "Vendor Co " + w, "page_size": 5}); page.Total != 1 {
+		t.Fatalf("a tenant finds %d shared contacts from the platform import", page.Total)
+	}
+	// Tenants do not see platform imports, and staff routes do not show tenant imports.
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/imports/"+imp.ID, admin.token, nil), http.StatusNotFound)
+	own := tb.MustImport(t, admin, "Email\nx@"+w+".example\n")
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/imports/"+own.ID, staff.token, nil), http.StatusNotFound)
+	if got := decode[ImportList](t, tb.req(t, http.MethodGet, "/api/v1/admin/imports", support.token, nil)); len(got.Items) == 0 {
+		t.Fatal("support does not see the platform history")
+	}
+}

@@ -1,0 +1,14 @@
+package imports
+
+import "github.com/google/uuid"
+
+// WithAfterBatch returns o with a hook that runs inside each batch
+// transaction before it commits; an error aborts the batch as a crash
+// would.
+func WithAfterBatch(o Options, f func(importID uuid.UUID, mergedThrough int) error) Options {
+	o.afterBatch = f
+	return o
+}
+
+// KeysTable names an import's key table.
+func KeysTable(id uuid.UUID) string { return keysTable(id) }

@@ -1,0 +1,279 @@
+package imports
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/onecloudai/contacts/internal/db"
+)
+
+// importRow is the imports table.
+type importRow struct {
+	ID               uuid.UUID
+	TenantID         *uuid.UUID
+	CreatedBy        *uuid.UUID
+	StartedBy        *uuid.UUID
+	Status           string
+	DryRun           bool
+	FileName         string
+	FileBytes        int64
+	FileChunks       int
+	Format           string
+	Encoding         string
+	Delimiter        string
+	LineEnding       string
+	Header           []byte `gorm:"type:jsonb"`
+	Sample           []byte `gorm:"type:jsonb"`
+	Records          int
+	SuggestedMapping []byte `gorm:"type:jsonb"`
+	Mapping          []byte `gorm:"type:jsonb"`
+	Phase            string
+	RowsTotal        int
+	RowsDone         int
+	MergedThrough    int
+	CreatedCount     int
+	MatchedCount     int
+	UpdatedCount     int
+	DuplicateCount   int
+	InvalidCount     int
+	Rate             float64
+	EtaSeconds       *int
+	ResetPending     bool
+	CancelRequested  bool
+	Error            string
+	HeartbeatAt      *time.Time
+	QueuedAt         *time.Time
+	StartedAt        *time.Time
+	FinishedAt       *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (importRow) TableName() string { return "imports" }
+
+func (r *importRow) toImport() (*Import, error) {
+	imp := &Import{
+		ID: r.ID, CreatedBy: r.CreatedBy, StartedBy: r.StartedBy, Status: r.Status, DryRun: r.DryRun,
+		FileName: r.FileName, FileBytes: r.FileBytes, FileChunks: r.FileChunks,
+		Format:  Format{Kind: r.Format, Encoding: r.Encoding, Delimiter: r.Delimiter, LineEnding: r.LineEnding},
+		Records: r.Records, Phase: r.Phase, RowsTotal: r.RowsTotal, RowsDone: r.RowsDone, MergedThrough: r.MergedThrough,
+		Counts: Counts{Created: r.CreatedCount, Matched: r.MatchedCount, Updated: r.UpdatedCount,
+			Duplicate: r.DuplicateCount, Invalid: r.InvalidCount},
+		Rate: r.Rate, ETASeconds: r.EtaSeconds, ResetPending: r.ResetPending, CancelRequested: r.CancelRequested,
+		Error: r.Error, HeartbeatAt: r.HeartbeatAt, QueuedAt: r.QueuedAt, StartedAt: r.StartedAt,
+		FinishedAt: r.FinishedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+	if r.TenantID != nil {
+		imp.TenantID = *r.TenantID
+	}
+	for _, part := range []struct {
+		raw []byte
+		dst any
+	}{{r.Header, &imp.Header}, {r.Sample, &imp.Sample}, {r.SuggestedMapping, &imp.SuggestedMapping}, {r.Mapping, &imp.Mapping}} {
+		if len(part.raw) == 0 {
+			continue
+		}
+		if err := json.Unmarshal(part.raw, part.dst); err != nil {
+			return nil, fmt.Errorf("imports: decode import %s: %w", r.ID, err)
+		}
+	}
+	return imp, nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only our own plain types are encoded
+	}
+	return b
+}
+
+// scoped limits q to the imports of tenantID (Platform: platform imports).
+func scoped(q *gorm.DB, tenantID uuid.UUID) *gorm.DB {
+	if tenantID == Platform {
+		return q.Where("tenant_id IS NULL")
+	}
+	return q.Where("tenant_id = ?", tenantID)
+}
+
+// loadImport reads an import of tenantID; lock takes a row lock in tx.
+// Returns ENOTFOUND.
+func loadImport(ctx context.Context, q *gorm.DB, tenantID, id uuid.UUID, lock bool) (*Import, error) {
+	var r importRow
+	q = scoped(q.WithContext(ctx), tenantID).Where("id = ?", id)
+	if lock {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Take(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, errNotFound()
+		}
+		return nil, fmt.Errorf("imports: load: %w", err)
+	}
+	return r.toImport()
+}
+
+// loadImportByID reads any import (the worker's view).
+func loadImportByID(ctx context.Context, q *gorm.DB, id uuid.UUID, lock bool) (*Import, error) {
+	var r importRow
+	q = q.WithContext(ctx).Where("id = ?", id)
+	if lock {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Take(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, errNotFound()
+		}
+		return nil, fmt.Errorf("imports: load: %w", err)
+	}
+	return r.toImport()
+}
+
+func insertImport(ctx context.Context, tx *gorm.DB, imp *Import) error {
+	r := importRow{
+		ID: imp.ID, CreatedBy: imp.CreatedBy, Status: imp.Status, FileName: imp.FileName, FileBytes: imp.FileBytes,
+		FileChunks: imp.FileChunks, Format: imp.Format.Kind, Encoding: imp.Format.Encoding, Delimiter: imp.Format.Delimiter,
+		LineEnding: imp.Format.LineEnding, Header: mustJSON(imp.Header), Sample: mustJSON(imp.Sample), Records: imp.Records,
+		SuggestedMapping: mustJSON(imp.SuggestedMapping), Mapping: mustJSON(imp.Mapping), CreatedAt: imp.CreatedAt,
+		UpdatedAt: imp.CreatedAt,
+	}
+	if imp.TenantID != Platform {
+		t := imp.TenantID
+		r.TenantID = &t
+	}
+	if err := tx.WithContext(ctx).Create(&r).Error; err != nil {
+		return fmt.Errorf("imports: insert: %w", err)
+	}
+	return nil
+}
+
+// savePreflight stores what the upload learnt about the file.
+func savePreflight(ctx context.Context, tx *gorm.DB, imp *Import) error {
+	err := tx.WithContext(ctx).Model(&importRow{}).Where("id = ?", imp.ID).Updates(map[string]any{
+		"file_bytes": imp.FileBytes, "file_chunks": imp.FileChunks, "format": imp.Format.Kind,
+		"encoding": imp.Format.Encoding, "delimiter": imp.Format.Delimiter, "line_ending": imp.Format.LineEnding,
+		"header": mustJSON(imp.Header), "sample": mustJSON(imp.Sample), "records": imp.Records,
+		"suggested_mapping": mustJSON(imp.SuggestedMapping), "mapping": mustJSON(imp.Mapping),
+	}).Error
+	if err != nil {
+		return fmt.Errorf("imports: save preflight: %w", err)
+	}
+	return nil
+}
+
+func saveMapping(ctx context.Context, tx *gorm.DB, id uuid.UUID, m Mapping) error {
+	err := tx.WithContext(ctx).Model(&importRow{}).Where("id = ?", id).
+		Updates(map[string]any{"mapping": mustJSON(m), "updated_at": time.Now().UTC()}).Error
+	if err != nil {
+		return fmt.Errorf("imports: save mapping: %w", err)
+	}
+	return nil
+}
+
+// updateImport sets columns of an import.
+func updateImport(ctx context.Context, tx *gorm.DB, id uuid.UUID, set map[string]any) error {
+	set["updated_at"] = time.Now().UTC()
+	if err := tx.WithContext(ctx).Model(&importRow{}).Where("id = ?", id).Updates(set).Error; err != nil {
+		return fmt.Errorf("imports: update: %w", err)
+	}
+	return nil
+}
+
+// listExists reports whether the tenant has the list.
+func listExists(ctx context.Context, q *gorm.DB, tenantID, listID uuid.UUID) (bool, error) {
+	var n int64
+	if err := q.WithContext(ctx).Raw(`SELECT count(*) FROM lists WHERE tenant_id = ? AND id = ?`, tenantID, listID).
+		Scan(&n).Error; err != nil {
+		return false, fmt.Errorf("imports: check list: %w", err)
+	}
+	return n > 0, nil
+}
+
+// tenantRegion is the tenant's default region for phone numbers.
+func tenantRegion(ctx context.Context, q *gorm.DB, tenantID uuid.UUID) (string, error) {
+	if tenantID == Platform {
+		return "US", nil
+	}
+	var region []string
+	if err := q.WithContext(ctx).Raw(`SELECT default_region FROM tenants WHERE id = ?`, tenantID).Scan(&region).Error; err != nil {
+		return "", fmt.Errorf("imports: tenant region: %w", err)
+	}
+	if len(region) == 0 || region[0] == "" {
+		return "US", nil
+	}
+	return region[0], nil
+}
+
+// listImports returns a page of imports, newest first, after the cursor id.
+func listImports(ctx context.Context, q *gorm.DB, tenantID uuid.UUID, status string, after *uuid.UUID, limit int) ([]*Import, error) {
+	var rows []importRow
+	q = scoped(q.WithContext(ctx), tenantID).Omit("sample").Order("id DESC").Limit(limit)
+	if status != "" {
+		q = q.Where("status = ?", status)
+	}
+	if after != nil {
+		q = q.Where("id < ?", *after)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("imports: list: %w", err)
+	}
+	out := make([]*Import, 0, len(rows))
+	for i := range rows {
+		imp, err := rows[i].toImport()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, imp)
+	}
+	return out, nil
+}
+
+// recordRow is import_records.
+type recordRow struct {
+	RowNum      int
+	Outcome     string
+	ContactID   *uuid.UUID
+	DuplicateOf *int
+	Updated     bool
+	Errors      []byte
+	Raw         *string
+}
+
+func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, outcome string, after, limit int) ([]recordRow, error) {
+	var rows []recordRow
+	sql := `SELECT row_num, outcome, contact_id, duplicate_of, updated, errors, raw FROM import_records
+		WHERE tenant_id = ? AND import_id = ? AND row_num > ?`
+	args := []any{tenantKey(tenantID), importID, after}
+	if outcome != "" {
+		sql += ` AND outcome = ?`
+		args = append(args, outcome)
+	}
+	sql += ` ORDER BY row_num LIMIT ?`
+	args = append(args, limit)
+	if err := q.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("imports: list records: %w", err)
+	}
+	return rows, nil
+}
+
+// insertChunk stores one piece of an uploaded file. It goes through the
+// transaction's *sql.Tx rather than GORM, which would format a megabyte of
+// bytes into a slow-query log line.
+func insertChunk(ctx context.Context, tx *gorm.DB, tenant, importID uuid.UUID, seq int, data []byte) error {
+	sqlTx, err := db.SQLTx(tx)
+	if err != nil {
+		return err
+	}
+	if _, err := sqlTx.ExecContext(ctx, `INSERT INTO import_files (tenant_id, import_id, seq, data) VALUES ($1, $2, $3, $4)`,
+		tenant, importID, seq, data); err != nil {
+		return fmt.Errorf("imports: store chunk %d: %w", seq, err)
+	}
+	return nil
+}

@@ -1,0 +1,310 @@
+package imports
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/jobs"
+	"github.com/onecloudai/contacts/internal/limits"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// Get returns an import of tenantID (Platform: a platform import) with
+// its preview. Returns ENOTFOUND, also for another tenant's import.
+func (s *Service) Get(ctx context.Context, tenantID, id uuid.UUID) (*Import, error) {
+	imp, err := loadImport(ctx, s.db.Gorm, tenantID, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return imp, s.withPreview(ctx, imp)
+}
+
+// withPreview reads the sample under the current mapping, phone numbers
+// in the tenant's default region.
+func (s *Service) withPreview(ctx context.Context, imp *Import) error {
+	region, err := tenantRegion(ctx, s.db.Gorm, imp.TenantID)
+	if err != nil {
+		return err
+	}
+	imp.PreviewRows = imp.Preview(region)
+	return nil
+}
+
+// TenantRegion is the region that reads tenantID's phone numbers written
+// without a country code (for previews).
+func (s *Service) TenantRegion(ctx context.Context, tenantID uuid.UUID) (string, error) {
+	return tenantRegion(ctx, s.db.Gorm, tenantID)
+}
+
+// ListParams filter and page the import history.
+type ListParams struct {
+	Status string
+	Limit  int
+	Cursor string // the id of the last import seen
+}
+
+// Page is a page of imports, newest first.
+type Page struct {
+	Items      []*Import
+	NextCursor string
+}
+
+// List returns tenantID's imports, newest first. Returns EINVALID for an
+// unknown status and EMALFORMED for a bad cursor.
+func (s *Service) List(ctx context.Context, tenantID uuid.UUID, p ListParams) (*Page, error) {
+	statuses := []string{StatusUploaded, StatusQueued, StatusRunning, StatusCompleted, StatusFailed, StatusCancelled}
+	if p.Status != "" && !slices.Contains(statuses, p.Status) {
+		return nil, apperr.Invalid("Invalid status.", apperr.FieldError{Field: "status",
+			Message: "must be one of uploaded, queued, running, completed, failed, cancelled"})
+	}
+	if p.Limit <= 0 || p.Limit > 100 {
+		p.Limit = 25
+	}
+	var after *uuid.UUID
+	if p.Cursor != "" {
+		id, err := uuid.Parse(p.Cursor)
+		if err != nil {
+			return nil, apperr.Errorf(apperr.EMALFORMED, "The cursor is not valid.")
+		}
+		after = &id
+	}
+	items, err := listImports(ctx, s.db.Gorm, tenantID, p.Status, after, p.Limit+1)
+	if err != nil {
+		return nil, err
+	}
+	page := &Page{Items: items}
+	if len(items) > p.Limit {
+		page.Items = items[:p.Limit]
+		page.NextCursor = page.Items[p.Limit-1].ID.String()
+	}
+	return page, nil
+}
+
+// mappingEditable reports whether the mapping may still change: before
+// the first start, or after a dry run.
+func (i *Import) mappingEditable() bool {
+	return i.Status == StatusUploaded ||
+		(i.DryRun && (i.Status == StatusCompleted || i.Status == StatusFailed || i.Status == StatusCancelled))
+}
+
+// SetMapping replaces the mapping and options of an import that has not
+// started (or only dry-ran). Returns ENOTFOUND, ECONFLICT once it started
+// for real, and EINVALID naming each bad field (a column mapped twice, an
+// unknown field, a match key whose column is not mapped, a list the tenant
+// does not have).
+func (s *Service) SetMapping(ctx context.Context, tenantID, id uuid.UUID, m Mapping) (*Import, error) {
+	var out *Import
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		imp, err := loadImport(ctx, tx, tenantID, id, true)
+		if err != nil {
+			return err
+		}
+		if !imp.mappingEditable() {
+			return apperr.Errorf(apperr.ECONFLICT, "The mapping cannot change once the import has started (status %s).", imp.Status)
+		}
+		m.MatchKeys = slices.Clone(m.MatchKeys)
+		if err := m.validate(imp.columnCount(m.HasHeader), tenantID == Platform); err != nil {
+			return err
+		}
+		if err := s.checkList(ctx, tx, tenantID, m.ListID); err != nil {
+			return err
+		}
+		if err := saveMapping(ctx, tx, id, m); err != nil {
+			return err
+		}
+		imp.Mapping = m
+		out = imp
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, s.withPreview(ctx, out)
+}
+
+func (s *Service) checkList(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, listID *uuid.UUID) error {
+	if listID == nil {
+		return nil
+	}
+	ok, err := listExists(ctx, tx, tenantID, *listID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.Invalid("The target list does not exist.", apperr.FieldError{Field: "list_id", Message: "is not one of your lists"})
+	}
+	return nil
+}
+
+// Args is the import job.
+type Args struct {
+	ImportID uuid.UUID `json:"import_id"`
+}
+
+// Kind names the job.
+func (Args) Kind() string { return "import" }
+
+// MaxAttempts is how often River runs an import job that keeps failing
+// (a database outage) before the import is marked failed.
+const MaxAttempts = 10
+
+// InsertOpts puts import jobs on the imports queue.
+func (Args) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueImports, MaxAttempts: MaxAttempts}
+}
+
+// StartParams say how to start.
+type StartParams struct {
+	DryRun bool
+	UserID *uuid.UUID
+}
+
+// Start queues the import's job in the same transaction as its status
+// change. A dry run computes every row's outcome (records, counts,
+// errors.csv) without writing contacts; a real start after a dry run
+// starts over; a start of a failed run resumes it. Tenant imports check
+// import_rows_per_month first: ERATELIMIT (429) names what remains. Also
+// returns ENOTFOUND, ECONFLICT (already running, finished), and EINVALID
+// (no data rows, a mapping that cannot work).
+func (s *Service) Start(ctx context.Context, tenantID, id uuid.UUID, p StartParams) (*Import, error) {
+	var out *Import
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		imp, err := loadImport(ctx, tx, tenantID, id, true)
+		if err != nil {
+			return err
+		}
+		resume := false
+		switch {
+		case imp.Status == StatusQueued || imp.Status == StatusRunning:
+			return apperr.Errorf(apperr.ECONFLICT, "The import is already %s.", imp.Status)
+		case imp.Status == StatusUploaded, imp.mappingEditable():
+		case imp.Status == StatusFailed && !imp.DryRun && !p.DryRun:
+			resume = true
+		case imp.Status == StatusFailed && !imp.DryRun:
+			return apperr.Errorf(apperr.ECONFLICT, "The import failed part-way; start it again (without dry_run) to resume it.")
+		default:
+			return apperr.Errorf(apperr.ECONFLICT, "The import is %s; upload the file again to import it again.", imp.Status)
+		}
+		if err := imp.Mapping.validate(imp.ColumnCount(), tenantID == Platform); err != nil {
+			return err
+		}
+		if err := s.checkList(ctx, tx, tenantID, imp.Mapping.ListID); err != nil {
+			return err
+		}
+		rows := imp.RowCount()
+		if rows == 0 {
+			return apperr.Invalid("The file has no data rows to import.", apperr.FieldError{Field: "file",
+				Message: "holds a header only"})
+		}
+		if tenantID != Platform && !p.DryRun {
+			need := int64(rows)
+			if resume {
+				need -= int64(imp.RowsDone)
+			}
+			if err := s.checkQuota(ctx, tenantID, need); err != nil {
+				return err
+			}
+		}
+		now := time.Now().UTC()
+		set := map[string]any{"status": StatusQueued, "queued_at": now, "cancel_requested": false, "error": "",
+			"finished_at": nil, "phase": "queued", "eta_seconds": nil, "rate": 0, "rows_total": rows}
+		if p.UserID != nil {
+			set["started_by"] = *p.UserID
+		}
+		if !resume {
+			set["dry_run"] = p.DryRun
+			set["started_at"] = nil
+			for _, c := range []string{"rows_done", "merged_through", "created_count", "matched_count", "updated_count",
+				"duplicate_count", "invalid_count"} {
+				set[c] = 0
+			}
+			// Records of an earlier (dry) run are cleared by the worker.
+			set["reset_pending"] = imp.Status != StatusUploaded
+		}
+		if err := updateImport(ctx, tx, id, set); err != nil {
+			return err
+		}
+		if err := jobs.InsertTx(ctx, s.jobs, tx, Args{ImportID: id}, nil); err != nil {
+			return err
+		}
+		if err := audit.Write(ctx, tx, audit.Event{TenantID: auditTenant(tenantID), Action: "import.started",
+			TargetType: "import", TargetID: id.String(), Data: map[string]any{"dry_run": p.DryRun, "rows": rows,
+				"resume": resume, "mode": imp.Mapping.Mode}}); err != nil {
+			return err
+		}
+		out, err = loadImport(ctx, tx, tenantID, id, false)
+		return err
+	})
+	return out, err
+}
+
+// checkQuota fails with ERATELIMIT unless need rows fit in what remains of
+// the tenant's import_rows_per_month.
+func (s *Service) checkQuota(ctx context.Context, tenantID uuid.UUID, need int64) error {
+	q, err := s.limits.Peek(ctx, tenantID, limits.ImportRows)
+	if err != nil {
+		return err
+	}
+	if need <= q.Remaining {
+		return nil
+	}
+	return &apperr.Error{
+		Code: apperr.ERATELIMIT, Type: "quota-exceeded",
+		Message: fmt.Sprintf("The file has %s rows, but only %s of this month's %s import rows remain; the quota resets at %s.",
+			thousands(need), thousands(q.Remaining), thousands(q.Limit), q.ResetAt.Format(time.RFC3339)),
+		Extra: map[string]any{"metric": string(limits.ImportRows), "limit": q.Limit, "used": q.Used,
+			"remaining": q.Remaining, "requested": need, "reset": q.ResetAt.Format(time.RFC3339)},
+		RetryAfter: time.Until(q.ResetAt),
+	}
+}
+
+// Cancel stops an import. A queued (or just uploaded) import is cancelled
+// at once; a running one is asked to stop, which its worker does within
+// two seconds: batches merged so far stay (each whole, with its records),
+// nothing after them is written. A running import whose worker is gone
+// (no heartbeat) is cancelled at once. Returns ENOTFOUND, and ECONFLICT
+// for an import that already finished.
+func (s *Service) Cancel(ctx context.Context, tenantID, id uuid.UUID) (*Import, error) {
+	var out *Import
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		imp, err := loadImport(ctx, tx, tenantID, id, true)
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		workerGone := imp.Status == StatusRunning && (imp.HeartbeatAt == nil || now.Sub(*imp.HeartbeatAt) > s.opts.StaleAfter)
+		switch {
+		case imp.Status == StatusUploaded || imp.Status == StatusQueued || workerGone:
+			// Nothing runs it: cancelled now, for good (the file goes too).
+			err = updateImport(ctx, tx, id, map[string]any{"status": StatusCancelled, "cancel_requested": true,
+				"finished_at": now, "phase": "cancelled", "eta_seconds": nil})
+			if err == nil {
+				err = dropKeys(ctx, tx, id)
+			}
+			if err == nil {
+				err = deleteFile(ctx, tx, tenantKey(tenantID), id)
+			}
+		case imp.Status == StatusRunning:
+			err = updateImport(ctx, tx, id, map[string]any{"cancel_requested": true})
+		default:
+			return apperr.Errorf(apperr.ECONFLICT, "The import already %s.", imp.Status)
+		}
+		if err != nil {
+			return err
+		}
+		if err := audit.Write(ctx, tx, audit.Event{TenantID: auditTenant(tenantID), Action: "import.cancelled",
+			TargetType: "import", TargetID: id.String(), Data: map[string]any{"status": imp.Status, "rows_done": imp.RowsDone}}); err != nil {
+			return err
+		}
+		out, err = loadImport(ctx, tx, tenantID, id, false)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,331 @@
+package imports
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+)
+
+// RowError is one reason a row is invalid.
+type RowError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Lengths of free-text fields, in characters.
+const (
+	maxNameLen    = 100
+	maxTitleLen   = 200
+	maxCompanyLen = 300
+	maxPlaceLen   = 100
+	maxRawField   = 2000 // of an original field kept for errors.csv
+)
+
+// row is one input row, normalized: what the batch table receives.
+type row struct {
+	Num    int
+	Usable bool
+	Errors []RowError
+	Raw    string // original fields as a CSV line, when kept
+
+	FirstName, LastName, Email, Phone, Title, Seniority, Department string
+	CompanyName, CompanyDomain, EmailDomain, LinkedIn, City, Region string
+	Country, NameKey                                                string
+}
+
+// normalizer turns records into rows under a mapping.
+type normalizer struct {
+	m       Mapping
+	region  string // for phone numbers without a country code
+	columns int    // the file's columns; more non-empty fields make a row ragged
+	keepRaw bool   // keep every row's original fields (update_only: any row may end invalid)
+}
+
+func newNormalizer(m Mapping, columns int, tenantRegion string) *normalizer {
+	region := m.DefaultRegion
+	if region == "" {
+		region = tenantRegion
+	}
+	if region == "" {
+		region = "US"
+	}
+	return &normalizer{m: m, region: region, columns: columns, keepRaw: m.Mode == ModeUpdateOnly}
+}
+
+func problemError(p string) RowError {
+	msg := map[string]string{
+		ProblemTooLong:       fmt.Sprintf("The row is longer than %d bytes; it was not read.", MaxRecordBytes),
+		ProblemTooManyFields: fmt.Sprintf("The row has more than %d fields.", MaxColumns),
+		ProblemInvalidUTF8:   "The row holds bytes that are not valid in the file's encoding (UTF-8).",
+		ProblemBinary:        "The row holds binary data (NUL bytes).",
+		ProblemUnterminated:  "A quoted field is not closed before the end of the file.",
+	}[p]
+	return RowError{Field: "", Code: p, Message: msg}
+}
+
+func shorten(v string, n int) string {
+	if utf8.RuneCountInString(v) <= n {
+		return v
+	}
+	return string([]rune(v)[:n]) + "…"
+}
+
+// row normalizes one record.
+func (n *normalizer) row(rec Record) row {
+	r := row{Num: rec.Num}
+	fail := func(field, code, format string, args ...any) {
+		r.Errors = append(r.Errors, RowError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	if rec.Problem != "" {
+		r.Errors = append(r.Errors, problemError(rec.Problem))
+	}
+	for i := n.columns; i < len(rec.Fields); i++ {
+		if strings.TrimSpace(rec.Fields[i]) != "" {
+			fail("", "ragged_row", "The row has %d fields; the file has %d columns.", len(rec.Fields), n.columns)
+			break
+		}
+	}
+	get := func(f string) string {
+		i := n.m.field(f)
+		if i < 0 || i >= len(rec.Fields) || rec.Problem != "" {
+			return ""
+		}
+		return strings.TrimSpace(rec.Fields[i])
+	}
+	text := func(f, v string, maxLen int) string {
+		if v == "" {
+			return ""
+		}
+		out, ok := contacts.NormalizeText(v, maxLen)
+		if !ok {
+			if utf8.RuneCountInString(v) > maxLen {
+				fail(f, "too_long", "%s is longer than %d characters.", label(f), maxLen)
+			} else {
+				fail(f, "invalid_text", "%s holds control characters.", label(f))
+			}
+			return ""
+		}
+		return out
+	}
+
+	if v := get(FieldEmail); v != "" {
+		if e, ok := normalizeEmail(v); ok {
+			r.Email = e
+			r.EmailDomain = e[strings.LastIndexByte(e, '@')+1:]
+		} else {
+			fail(FieldEmail, "invalid_email", "%q is not a valid email address.", shorten(v, 100))
+		}
+	}
+	r.FirstName = text(FieldFirstName, get(FieldFirstName), maxNameLen)
+	r.LastName = text(FieldLastName, get(FieldLastName), maxNameLen)
+	if full := text(FieldFullName, get(FieldFullName), 2*maxNameLen); full != "" && (r.FirstName == "" || r.LastName == "") {
+		first, last := splitName(full)
+		if r.FirstName == "" {
+			r.FirstName = shorten(first, maxNameLen)
+		}
+		if r.LastName == "" {
+			r.LastName = shorten(last, maxNameLen)
+		}
+	}
+	r.Title = text(FieldTitle, get(FieldTitle), maxTitleLen)
+	if v := get(FieldSeniority); v != "" {
+		if s, ok := seniorityOf(v); ok {
+			r.Seniority = s
+		} else {
+			fail(FieldSeniority, "invalid_seniority", "%q is not a seniority; use one of %s.", shorten(v, 60),
+				strings.Join(contacts.Seniorities, ", "))
+		}
+	}
+	if v := get(FieldDepartment); v != "" {
+		if d, ok := departmentOf(v); ok {
+			r.Department = d
+		} else {
+			fail(FieldDepartment, "invalid_department", "%q is not a department; use one of %s.", shorten(v, 60),
+				strings.Join(contacts.Departments, ", "))
+		}
+	}
+	r.CompanyName = text(FieldCompanyName, get(FieldCompanyName), maxCompanyLen)
+	if v := get(FieldCompanyDomain); v != "" {
+		if d, ok := normalizeDomain(v); ok {
+			r.CompanyDomain = d
+		} else {
+			fail(FieldCompanyDomain, "invalid_domain", "%q is not a domain name.", shorten(v, 100))
+		}
+	}
+	if v := get(FieldPhone); v != "" {
+		if p, ok := contacts.NormalizePhone(v, n.region); ok {
+			r.Phone = p
+		} else {
+			fail(FieldPhone, "invalid_phone", "%q is not a valid phone number (read in region %s).", shorten(v, 60), n.region)
+		}
+	}
+	if v := get(FieldLinkedIn); v != "" {
+		if l, ok := contacts.NormalizeLinkedIn(v); ok {
+			r.LinkedIn = l
+		} else {
+			fail(FieldLinkedIn, "invalid_linkedin_url", "%q is not a LinkedIn profile URL (linkedin.com/in/…).", shorten(v, 100))
+		}
+	}
+	r.City = text(FieldCity, get(FieldCity), maxPlaceLen)
+	r.Region = text(FieldRegion, get(FieldRegion), maxPlaceLen)
+	if v := get(FieldCountry); v != "" {
+		if c, ok := contacts.NormalizeCountry(v); ok {
+			r.Country = c
+		} else {
+			fail(FieldCountry, "invalid_country", "%q is not a country (a name or an ISO 3166 code).", shorten(v, 60))
+		}
+	}
+	if len(r.Errors) == 0 && r.Email == "" && r.LinkedIn == "" && (r.FirstName == "" || r.LastName == "" || r.CompanyName == "") {
+		fail("", "not_usable", "The row needs an email, a LinkedIn URL, or first name, last name and company.")
+	}
+	r.Usable = len(r.Errors) == 0
+	if r.FirstName != "" && r.LastName != "" && r.CompanyName != "" {
+		r.NameKey = strings.Join([]string{fold(r.FirstName), fold(r.LastName), fold(r.CompanyName)}, "\x1f")
+	}
+	if !r.Usable || n.keepRaw {
+		fields := make([]string, len(rec.Fields))
+		for i, f := range rec.Fields {
+			fields[i] = shorten(f, maxRawField)
+		}
+		r.Raw = RecordLine(fields)
+	}
+	return r
+}
+
+// values returns the mapped, normalized values of a row by field name.
+func (r row) values() map[string]string {
+	out := map[string]string{}
+	set := func(k, v string) {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	set(FieldEmail, r.Email)
+	set(FieldFirstName, r.FirstName)
+	set(FieldLastName, r.LastName)
+	set(FieldTitle, r.Title)
+	set(FieldSeniority, r.Seniority)
+	set(FieldDepartment, r.Department)
+	set(FieldCompanyName, r.CompanyName)
+	set(FieldCompanyDomain, r.CompanyDomain)
+	set(FieldPhone, r.Phone)
+	set(FieldLinkedIn, r.LinkedIn)
+	set(FieldCity, r.City)
+	set(FieldRegion, r.Region)
+	set(FieldCountry, r.Country)
+	return out
+}
+
+func label(f string) string {
+	s := strings.ReplaceAll(f, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// normalizeEmail is contacts.NormalizeEmail plus the database's own check:
+// no white space of any kind (PostgreSQL's \s knows Unicode spaces).
+func normalizeEmail(v string) (string, bool) {
+	e, ok := contacts.NormalizeEmail(v)
+	if !ok || strings.IndexFunc(e, unicode.IsSpace) >= 0 || strings.ContainsRune(e, 0) {
+		return "", false
+	}
+	at := strings.LastIndexByte(e, '@')
+	if at < 1 || strings.IndexByte(e[at+1:], '.') < 1 || strings.HasSuffix(e, ".") {
+		return "", false
+	}
+	return e, true
+}
+
+// normalizeDomain reads "https://www.Acme.com/about" as "acme.com".
+func normalizeDomain(v string) (string, bool) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if strings.Contains(v, "://") {
+		u, err := url.Parse(v)
+		if err != nil {
+			return "", false
+		}
+		v = u.Hostname()
+	} else {
+		v, _, _ = strings.Cut(v, "/")
+		if h, _, ok := strings.Cut(v, ":"); ok {
+			v = h
+		}
+	}
+	v = strings.TrimSuffix(strings.TrimPrefix(v, "www."), ".")
+	if len(v) < 3 || len(v) > 253 || !strings.Contains(v, ".") || strings.HasPrefix(v, ".") || strings.Contains(v, "..") {
+		return "", false
+	}
+	for _, r := range v {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '.') {
+			return "", false
+		}
+	}
+	return v, true
+}
+
+var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true, "dr": true, "prof": true,
+	"sir": true, "herr": true, "frau": true, "m": true, "mme": true, "sr": false}
+
+var suffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true, "phd": true, "md": true,
+	"mba": true, "esq": true, "cpa": true}
+
+// splitName splits a full name: "Last, First" by the comma, otherwise the
+// first word is the first name and the rest the last name ("Ludwig van
+// Beethoven" → Ludwig / van Beethoven); titles and suffixes are dropped.
+func splitName(full string) (first, last string) {
+	if before, after, ok := strings.Cut(full, ","); ok && strings.TrimSpace(after) != "" && !suffixes[headerKey(after)] {
+		return strings.TrimSpace(after), strings.TrimSpace(before)
+	}
+	full, _, _ = strings.Cut(full, ",")
+	parts := strings.Fields(full)
+	for len(parts) > 1 && honorifics[headerKey(parts[0])] {
+		parts = parts[1:]
+	}
+	for len(parts) > 1 && suffixes[headerKey(parts[len(parts)-1])] {
+		parts = parts[:len(parts)-1]
+	}
+	switch len(parts) {
+	case 0:
+		return "", ""
+	case 1:
+		return parts[0], ""
+	}
+	return parts[0], strings.Join(parts[1:], " ")
+}
+
+var seniorityNames = map[string]string{
+	"owner": "owner", "founder": "owner", "cofounder": "owner", "partner": "owner", "proprietor": "owner",
+	"csuite": "c_suite", "clevel": "c_suite", "cxo": "c_suite", "chief": "c_suite", "executive": "c_suite",
+	"vp": "vp", "vicepresident": "vp", "svp": "vp", "evp": "vp", "avp": "vp",
+	"head": "head", "director": "director", "manager": "manager", "senior": "senior",
+	"entry": "entry", "junior": "entry", "intern": "entry", "associate": "entry", "entrylevel": "entry", "trainee": "entry",
+}
+
+func seniorityOf(v string) (string, bool) {
+	s, ok := seniorityNames[headerKey(v)]
+	return s, ok
+}
+
+var departmentNames = func() map[string]string {
+	m := map[string]string{
+		"hr": "human_resources", "people": "human_resources", "peopleops": "human_resources", "recruiting": "human_resources",
+		"talent": "human_resources", "support": "customer_success", "customerservice": "customer_success",
+		"customersupport": "customer_success", "cs": "customer_success", "rd": "engineering", "development": "engineering",
+		"software": "engineering", "informationtechnology": "it", "accounting": "finance", "ops": "operations",
+		"management": "executive", "leadership": "executive", "analytics": "data", "datascience": "data",
+		"ux": "design", "creative": "design", "businessdevelopment": "sales", "bizdev": "sales",
+	}
+	for _, d := range contacts.Departments {
+		m[headerKey(d)] = d
+	}
+	return m
+}()
+
+func departmentOf(v string) (string, bool) {
+	d, ok := departmentNames[headerKey(v)]
+	return d, ok
+}

@@ -1,0 +1,433 @@
+package imports
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"gorm.io/gorm"
+)
+
+// keysTable names an import's key table.
+func keysTable(id uuid.UUID) string {
+	return pgx.Identifier{"import_keys_" + strings.ReplaceAll(id.String(), "-", "")}.Sanitize()
+}
+
+func dropKeys(ctx context.Context, tx *gorm.DB, id uuid.UUID) error {
+	if err := tx.WithContext(ctx).Exec(`DROP TABLE IF EXISTS ` + keysTable(id)).Error; err != nil {
+		return fmt.Errorf("imports: drop keys: %w", err)
+	}
+	return nil
+}
+
+func deleteRecords(ctx context.Context, tx *gorm.DB, tenant, id uuid.UUID) error {
+	if err := tx.WithContext(ctx).Exec(`DELETE FROM import_records WHERE tenant_id = ? AND import_id = ?`, tenant, id).Error; err != nil {
+		return fmt.Errorf("imports: delete records: %w", err)
+	}
+	return nil
+}
+
+func deleteFile(ctx context.Context, tx *gorm.DB, tenant, id uuid.UUID) error {
+	if err := tx.WithContext(ctx).Exec(`DELETE FROM import_files WHERE tenant_id = ? AND import_id = ?`, tenant, id).Error; err != nil {
+		return fmt.Errorf("imports: delete file: %w", err)
+	}
+	return nil
+}
+
+// lockTenantSlots serializes slot claims of one tenant until tx ends.
+func lockTenantSlots(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) error {
+	if err := tx.WithContext(ctx).Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
+		"import-slots:"+tenantID.String()).Error; err != nil {
+		return fmt.Errorf("imports: lock slots: %w", err)
+	}
+	return nil
+}
+
+// countRunning counts the tenant's other imports that run with a live
+// heartbeat.
+func countRunning(ctx context.Context, tx *gorm.DB, tenantID, except uuid.UUID, stale time.Duration) (int, error) {
+	q := `SELECT count(*) FROM imports WHERE status = 'running' AND id <> ?
+		AND heartbeat_at > now() - make_interval(secs => ?) AND `
+	args := []any{except, stale.Seconds()}
+	if tenantID == Platform {
+		q += `tenant_id IS NULL`
+	} else {
+		q += `tenant_id = ?`
+		args = append(args, tenantID)
+	}
+	var n int
+	if err := tx.WithContext(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("imports: count running: %w", err)
+	}
+	return n, nil
+}
+
+// fileReader reads an uploaded file back, one chunk in memory at a time.
+type fileReader struct {
+	ctx    context.Context
+	pool   *pgxpool.Pool
+	tenant uuid.UUID
+	id     uuid.UUID
+	chunks int
+	next   int
+	cur    []byte
+}
+
+func (f *fileReader) Read(p []byte) (int, error) {
+	for len(f.cur) == 0 {
+		if f.next >= f.chunks {
+			return 0, io.EOF
+		}
+		if err := f.pool.QueryRow(f.ctx, `SELECT data FROM import_files WHERE tenant_id = $1 AND import_id = $2 AND seq = $3`,
+			f.tenant, f.id, f.next).Scan(&f.cur); err != nil {
+			return 0, fmt.Errorf("imports: read chunk %d: %w", f.next, err)
+		}
+		f.next++
+	}
+	n := copy(p, f.cur)
+	f.cur = f.cur[n:]
+	return n, nil
+}
+
+// eachInvalid streams the invalid records of an import in row order.
+func eachInvalid(ctx context.Context, pool *pgxpool.Pool, tenantID, id uuid.UUID, f func(row int, raw string, errs []byte) error) error {
+	rows, err := pool.Query(ctx, `SELECT row_num, coalesce(raw, ''), coalesce(errors, '[]'::jsonb) FROM import_records
+		WHERE tenant_id = $1 AND import_id = $2 AND outcome = 'invalid' ORDER BY row_num`, tenantKey(tenantID), id)
+	if err != nil {
+		return fmt.Errorf("imports: invalid records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int
+		var raw string
+		var errs []byte
+		if err := rows.Scan(&n, &raw, &errs); err != nil {
+			return fmt.Errorf("imports: invalid records: %w", err)
+		}
+		if err := f(n, raw, errs); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// batchSQL holds the statements that merge one batch (the session's
+// import_batch_rows) for one import's mapping. Statements are built once
+// per run: which keys take part, the mapped fields, tenant or platform.
+type batchSQL struct {
+	priorDups, batchDups, chain string
+	match                       []string
+	outcome, dupContact         string
+	insert, update              string
+	saved, lockList, list       string
+	touchList                   string
+	records, keys               string
+	platform                    bool
+	srcRank                     int
+}
+
+type keyDef struct {
+	kind, col, present string
+}
+
+func keyDefs(m Mapping) []keyDef {
+	var out []keyDef
+	for _, k := range m.MatchKeys {
+		switch k {
+		case KeyEmail:
+			out = append(out, keyDef{"e", "email", "email IS NOT NULL"})
+		case KeyLinkedIn:
+			out = append(out, keyDef{"l", "linkedin_url", "linkedin_url <> ''"})
+		case KeyNameCompany:
+			out = append(out, keyDef{"n", "name_key", "name_key IS NOT NULL"})
+		}
+	}
+	return out
+}
+
+// differs says, in SQL, that batch row b and the other side (alias o: an
+// earlier batch row f, a key table entry k, or a contact c) both have a
+// value for the key and the values differ: two different people, whatever
+// later keys say.
+func differs(k keyDef, o string) string {
+	switch o {
+	case "c": // a contact
+		switch k.kind {
+		case "e":
+			return `(b.email IS NOT NULL AND c.email IS NOT NULL AND c.email <> b.email::citext)`
+		case "l":
+			return `(b.linkedin_url <> '' AND c.linkedin_url <> '' AND c.linkedin_url <> b.linkedin_url)`
+		default:
+			return `(b.name_key IS NOT NULL AND c.company_name <> '' AND (c.sort_name <> contacts_fold(b.last_name || ' ' || b.first_name) COLLATE "C"
+				OR contacts_fold(c.company_name) <> contacts_fold(b.company_name)))`
+		}
+	case "k": // a key table entry keeps its first row's values, NULL for none
+		return fmt.Sprintf(`(b.%[1]s AND k.%[2]s IS NOT NULL AND k.%[2]s <> b.%[2]s COLLATE "C")`, k.present, k.col)
+	default: // an earlier row of the batch
+		return fmt.Sprintf(`(b.%[1]s AND %[3]s.%[1]s AND %[3]s.%[2]s <> b.%[2]s)`, k.present, k.col, o)
+	}
+}
+
+// sameAs is the condition under which b and o are the same person by key
+// defs[i]: equal on it, and told apart by no key before it.
+func sameAs(defs []keyDef, i int, o, equal string) string {
+	cond := equal
+	for _, j := range defs[:i] {
+		cond += " AND NOT " + differs(j, o)
+	}
+	return cond
+}
+
+const usableOutcomes = `('created', 'matched', 'duplicate')`
+
+func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
+	b := batchSQL{platform: platform, srcRank: sourceRanks[m.Source]}
+	defs := keyDefs(m)
+
+	// A row repeats an earlier one when they share a match key and no
+	// earlier key in the mapping's order tells them apart (two rows with
+	// different emails are two people even at the same name and company).
+	// The earlier row is one of an earlier batch (the key table knows the
+	// first row with each key, its contact and its values) or of this one.
+	var prior, firsts []string
+	for i, k := range defs {
+		prior = append(prior, fmt.Sprintf(`SELECT b.row_num, k.root_row, k.contact_id FROM import_batch_rows b
+			JOIN %s k ON k.kind = '%s' AND k.key = b.%s COLLATE "C" WHERE b.usable AND b.%s AND %s`,
+			keys, k.kind, k.col, k.present, sameAs(defs, i, "k", "true")))
+		firsts = append(firsts, fmt.Sprintf(`SELECT b.row_num, f.row_num AS first FROM import_batch_rows b
+			JOIN import_batch_rows f ON f.%[1]s = b.%[1]s AND f.row_num < b.row_num
+			WHERE b.usable AND f.usable AND b.%[2]s AND f.%[2]s AND %[3]s`, k.col, k.present, sameAs(defs, i, "f", "true")))
+	}
+	b.priorDups = `UPDATE import_batch_rows b SET dup_of = p.root_row, root_contact = p.contact_id
+		FROM (SELECT DISTINCT ON (row_num) row_num, root_row, contact_id FROM (` + strings.Join(prior, " UNION ALL ") + `) u
+		ORDER BY row_num, root_row) p WHERE b.row_num = p.row_num`
+	b.batchDups = `UPDATE import_batch_rows b SET dup_of = w.first FROM (SELECT row_num, min(first) AS first FROM (` +
+		strings.Join(firsts, " UNION ALL ") + `) u GROUP BY row_num) w WHERE b.row_num = w.row_num AND b.dup_of IS NULL`
+	// Point every duplicate at the first row of its chain.
+	b.chain = `UPDATE import_batch_rows b SET dup_of = f.dup_of, root_contact = f.root_contact
+		FROM import_batch_rows f WHERE b.dup_of = f.row_num AND f.dup_of IS NOT NULL`
+
+	// Matching, key by key in the mapping's order, under the same rule:
+	// the first key that finds a contact the importer sees wins; among
+	// several, the tenant's own private contact, then the oldest.
+	visible := `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = $1)`
+	if platform {
+		visible = `c.owner_tenant_id IS NULL`
+	}
+	for i, k := range defs {
+		var join string
+		switch k.kind {
+		case "e":
+			join = `c.email = b.email::citext`
+		case "l":
+			join = `c.linkedin_url = b.linkedin_url AND c.linkedin_url <> ''`
+		case "n":
+			join = `c.sort_name = contacts_fold(b.last_name || ' ' || b.first_name) COLLATE "C"
+				AND contacts_fold(c.company_name) = contacts_fold(b.company_name) AND c.company_name <> ''`
+		}
+		b.match = append(b.match, `UPDATE import_batch_rows b SET contact_id = m.id, matched = true
+			FROM (SELECT DISTINCT ON (b.row_num) b.row_num, c.id FROM import_batch_rows b JOIN contacts c ON `+sameAs(defs, i, "c", join)+`
+				WHERE b.usable AND b.dup_of IS NULL AND NOT b.matched AND b.`+k.present+` AND `+visible+`
+				ORDER BY b.row_num, (c.owner_tenant_id IS NULL), c.id) m
+			WHERE b.row_num = m.row_num`)
+	}
+	b.outcome = `UPDATE import_batch_rows SET
+		outcome = CASE WHEN NOT usable THEN 'invalid' WHEN dup_of IS NOT NULL THEN 'duplicate' WHEN matched THEN 'matched'
+			WHEN $1 = 'update_only' THEN 'invalid' ELSE 'created' END,
+		contact_id = CASE WHEN usable AND dup_of IS NULL AND NOT matched AND $1 <> 'update_only' THEN new_id ELSE contact_id END,
+		errors = CASE WHEN usable AND dup_of IS NULL AND NOT matched AND $1 = 'update_only' THEN $2 ELSE errors END`
+	b.dupContact = `UPDATE import_batch_rows b SET contact_id = coalesce(b.root_contact,
+		(SELECT f.contact_id FROM import_batch_rows f WHERE f.row_num = b.dup_of)) WHERE b.dup_of IS NOT NULL`
+
+	// New contacts: private to the tenant ($1), or shared (NULL). The
+	// company is linked by its domain (given, or the email's when the
+	// company names agree), and its canonical name, industry and size are
+	// copied as contacts_propagate keeps them. Ordered by email so the
+	// email index takes the batch in key order.
+	b.insert = `INSERT INTO contacts (id, first_name, last_name, email, phone, title, seniority, department, company_id,
+			company_name, company_domain, industry, employee_range, linkedin_url, city, region, country, source, owner_tenant_id)
+		SELECT b.new_id, b.first_name, b.last_name, b.email::citext, b.phone, b.title, b.seniority, b.department, co.id,
+			coalesce(co.name, b.company_name), coalesce(co.domain, b.company_domain::citext), coalesce(co.industry, ''),
+			coalesce(co.employee_range, ''), b.linkedin_url, b.city, b.region, b.country, $2, $1::uuid
+		FROM import_batch_rows b
+		LEFT JOIN companies co ON co.domain = coalesce(b.company_domain, b.email_domain)::citext
+			AND (b.company_domain IS NOT NULL OR b.company_name = '' OR contacts_fold(co.name) = contacts_fold(b.company_name))
+		WHERE b.outcome = 'created'
+		ORDER BY b.email
+		ON CONFLICT (id) DO NOTHING`
+	b.update = updateSQL(m, platform, b.srcRank)
+	b.saved = `INSERT INTO saved_contacts (tenant_id, contact_id, created_by)
+		SELECT DISTINCT $1::uuid, contact_id, $2::uuid FROM import_batch_rows
+		WHERE outcome IN ` + usableOutcomes + ` AND contact_id IS NOT NULL
+		ON CONFLICT (tenant_id, contact_id) DO NOTHING`
+	b.lockList = `SELECT 1 FROM lists WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE`
+	b.list = `INSERT INTO list_members (tenant_id, list_id, contact_id, added_by)
+		SELECT DISTINCT $1::uuid, $2::uuid, b.contact_id, $3::uuid FROM import_batch_rows b
+		WHERE EXISTS (SELECT 1 FROM lists l WHERE l.tenant_id = $1 AND l.id = $2)
+			AND b.outcome IN ` + usableOutcomes + ` AND b.contact_id IS NOT NULL
+		ON CONFLICT (tenant_id, list_id, contact_id) DO NOTHING`
+	b.touchList = `UPDATE lists SET updated_at = now() WHERE tenant_id = $1 AND id = $2`
+	b.records = `INSERT INTO import_records (tenant_id, import_id, row_num, outcome, contact_id, duplicate_of, updated, errors, raw)
+		SELECT $1, $2, row_num, outcome, contact_id, dup_of, updated, errors::jsonb, CASE WHEN outcome = 'invalid' THEN raw END
+		FROM import_batch_rows ORDER BY row_num
+		ON CONFLICT (tenant_id, import_id, row_num) DO NOTHING`
+	var reg []string
+	for _, k := range defs {
+		reg = append(reg, fmt.Sprintf(`SELECT '%s'::"char" AS kind, %s COLLATE "C" AS key, coalesce(dup_of, row_num) AS root_row,
+			contact_id, row_num FROM import_batch_rows WHERE usable AND %s`, k.kind, k.col, k.present))
+	}
+	b.keys = `INSERT INTO ` + keys + ` (kind, key, root_row, contact_id, email, linkedin_url, name_key)
+		SELECT k.kind, k.key, k.root_row, k.contact_id, r.email, nullif(r.linkedin_url, ''), r.name_key
+		FROM (` + strings.Join(reg, " UNION ALL ") + `) k JOIN import_batch_rows r ON r.row_num = k.row_num ORDER BY k.row_num
+		ON CONFLICT (kind, key) DO NOTHING`
+	return b
+}
+
+// updateSQL fills (or, with overwrite, replaces) the fields of matched
+// contacts that the import may change: the tenant's own private contacts
+// ($1), or for a platform import shared contacts, where a non-empty value
+// is replaced only when the import's source ranks at least as high as the
+// contact's ($3 is the source). Only the first row per contact in a batch
+// writes it, and only when something changes. "" when no mapped field
+// can change a contact.
+func updateSQL(m Mapping, platform bool, srcRank int) string {
+	type col struct {
+		name, field string
+		null        bool
+	}
+	cols := []col{{"email", FieldEmail, true}, {"phone", FieldPhone, true}, {"first_name", FieldFirstName, false},
+		{"last_name", FieldLastName, false}, {"title", FieldTitle, false}, {"seniority", FieldSeniority, false},
+		{"department", FieldDepartment, false}, {"company_name", FieldCompanyName, false},
+		{"linkedin_url", FieldLinkedIn, false}, {"city", FieldCity, false}, {"region", FieldRegion, false},
+		{"country", FieldCountry, false}}
+	ow := "$2"
+	if platform {
+		ow = "($2 AND " + strconv.Itoa(srcRank) + " >= " + sourceRankSQL("c.source") + ")"
+	}
+	var sets, olds, news, picks []string
+	for _, c := range cols {
+		mapped := m.has(c.field) || (m.has(FieldFullName) && (c.field == FieldFirstName || c.field == FieldLastName))
+		if !mapped {
+			continue
+		}
+		var expr string
+		switch {
+		case c.name == "email":
+			expr = `CASE WHEN u.email IS NOT NULL AND (c.email IS NULL OR ` + ow + `) THEN u.email::citext ELSE c.email END`
+		case c.null:
+			expr = fmt.Sprintf(`CASE WHEN u.%[1]s IS NOT NULL AND (c.%[1]s IS NULL OR %[2]s) THEN u.%[1]s ELSE c.%[1]s END`, c.name, ow)
+		case c.name == "company_name":
+			// A linked company names the contact (contacts_propagate).
+			expr = `CASE WHEN c.company_id IS NULL AND u.company_name <> '' AND (c.company_name = '' OR ` + ow + `)
+				THEN u.company_name ELSE c.company_name END`
+		default:
+			expr = fmt.Sprintf(`CASE WHEN u.%[1]s <> '' AND (c.%[1]s = '' OR %[2]s) THEN u.%[1]s ELSE c.%[1]s END`, c.name, ow)
+		}
+		sets = append(sets, c.name+" = "+expr)
+		olds = append(olds, "c."+c.name)
+		news = append(news, expr)
+		picks = append(picks, c.name)
+	}
+	if len(sets) == 0 {
+		return ""
+	}
+	owner := `c.owner_tenant_id = $1`
+	if platform {
+		owner = `c.owner_tenant_id IS NULL AND $1::uuid IS NULL`
+		sets = append(sets, `source = CASE WHEN `+ow+` THEN $3 ELSE c.source END`)
+	}
+	slices.Sort(picks)
+	return `WITH u AS (SELECT DISTINCT ON (contact_id) row_num, contact_id, ` + strings.Join(picks, ", ") + `
+			FROM import_batch_rows WHERE outcome = 'matched' ORDER BY contact_id, row_num),
+		ch AS (UPDATE contacts c SET ` + strings.Join(sets, ", ") + `, updated_at = now()
+			FROM u WHERE c.id = u.contact_id AND ` + owner + `
+				AND (` + strings.Join(olds, ", ") + `) IS DISTINCT FROM (` + strings.Join(news, ", ") + `)
+			RETURNING u.row_num)
+		UPDATE import_batch_rows b SET updated = true FROM ch WHERE b.row_num = ch.row_num`
+}
+
+var notMatchedErrors = mustJSON([]RowError{{Field: "", Code: "not_matched",
+	Message: "No existing contact matches the row, and the import only updates (mode update_only)."}})
+
+// classify decides every row's outcome and contact in the batch table.
+func (b batchSQL) classify(x *exec, tenantID uuid.UUID, mode string) error {
+	if err := x.run(b.priorDups); err != nil {
+		return err
+	}
+	if err := x.run(b.batchDups); err != nil {
+		return err
+	}
+	for range 10 {
+		n, err := x.exec(b.chain)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	for _, q := range b.match {
+		args := []any{tenantID}
+		if b.platform {
+			args = nil
+		}
+		if err := x.run(q, args...); err != nil {
+			return err
+		}
+	}
+	if err := x.run(b.outcome, mode, string(notMatchedErrors)); err != nil {
+		return err
+	}
+	return x.run(b.dupContact)
+}
+
+// write creates and updates contacts and saves them for the tenant.
+func (b batchSQL) write(x *exec, imp *Import) error {
+	m := imp.Mapping
+	var owner any
+	source := "import"
+	if b.platform {
+		source = m.Source
+	} else {
+		owner = imp.TenantID
+	}
+	if m.Mode != ModeUpdateOnly {
+		if err := x.run(b.insert, owner, source); err != nil {
+			return err
+		}
+	}
+	if m.Mode != ModeCreateOnly && b.update != "" {
+		args := []any{owner, m.Overwrite}
+		if b.platform {
+			args = append(args, source)
+		}
+		if err := x.run(b.update, args...); err != nil {
+			return err
+		}
+	}
+	if b.platform {
+		return nil
+	}
+	if err := x.run(b.saved, imp.TenantID, imp.StartedBy); err != nil {
+		return err
+	}
+	if m.ListID != nil {
+		for _, q := range []string{b.lockList, b.list, b.touchList} {
+			args := []any{imp.TenantID, *m.ListID}
+			if q == b.list {
+				args = append(args, imp.StartedBy)
+			}
+			if err := x.run(q, args...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

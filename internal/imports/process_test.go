@@ -1,0 +1,372 @@
+package imports_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/imports"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// TestOutcomes runs one file through the whole pipeline and checks each
+// row's outcome, the contacts and saved contacts it made, and the counts.
+func TestOutcomes(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	w := tb.word
+	shared := MustSharedContact(t, tb.db, "Ana", "Shared", "ana@"+w+".example", "Shared Co "+w)
+	sharedByName := MustSharedContact(t, tb.db, "José", "Núñez", "", "Acme "+w)
+	csv := strings.Join([]string{
+		"E-mail;First Name;Last Name;Company;Job Title;Phone;Country",
+		fmt.Sprintf("NEW1@%s.example;Zoë;Müller;Neu %s;CTO;030 1234567;Germany", w, w), // 2 created
+		fmt.Sprintf("ana@%s.example;Ana;Shared;Shared Co %s;VP Sales;;DE", w, w),       // 3 matched by email
+		fmt.Sprintf(" new1@%s.example ;Zoe;Muller;Neu %s;;;", w, w),                    // 4 duplicate of 2
+		"not-an-email;X;Y;Z;;;",                                                    // 5 invalid email
+		fmt.Sprintf(";Jose;Nunez;acme %s;;;", w),                                   // 6 matched by name + company (accents folded)
+		fmt.Sprintf(";Only;Name;;;;"),                                              // 7 not usable
+		fmt.Sprintf("new2@%s.example;\"Quoted;\"\"Name\"\"\";Two;Neu %s;;;", w, w), // 8 created
+		fmt.Sprintf("new3@%s.example;A;B;C;;not a phone;", w),                      // 9 invalid phone
+		fmt.Sprintf("new4@%s.example;A;B;C;;;Narnia", w),                           // 10 invalid country
+	}, "\r\n") + "\r\n"
+	imp := tb.MustUpload(t, tb.tenant, "contacts.csv", csv)
+	if imp.Format.Delimiter != ";" || imp.Format.LineEnding != imports.LineCRLF || imp.Format.Encoding != imports.EncodingUTF8 {
+		t.Fatalf("format = %+v", imp.Format)
+	}
+	if imp.RowCount() != 9 || !imp.Mapping.HasHeader {
+		t.Fatalf("rows %d, header %v", imp.RowCount(), imp.Mapping.HasHeader)
+	}
+	want := []string{"email", "first_name", "last_name", "company_name", "title", "phone", "country"}
+	for i, f := range want {
+		if imp.Mapping.Columns[i] != f {
+			t.Fatalf("suggested mapping = %v, want %v", imp.Mapping.Columns, want)
+		}
+	}
+	done := tb.MustRun(t, tb.tenant, imp.ID, false)
+	if done.Status != imports.StatusCompleted {
+		t.Fatalf("status %s: %s", done.Status, done.Error)
+	}
+	recs := tb.records(t, tb.tenant, imp.ID)
+	outcomes := map[int]string{2: "created", 3: "matched", 4: "duplicate", 5: "invalid", 6: "matched", 7: "invalid",
+		8: "created", 9: "invalid", 10: "invalid"}
+	for row, o := range outcomes {
+		if recs[row].Outcome != o {
+			t.Errorf("row %d: outcome %s (%v), want %s", row, recs[row].Outcome, recs[row].Errors, o)
+		}
+	}
+	if len(recs) != 9 {
+		t.Fatalf("%d records, want 9", len(recs))
+	}
+	if *recs[3].ContactID != shared || *recs[6].ContactID != sharedByName {
+		t.Fatalf("matched %v and %v, want %v and %v", recs[3].ContactID, recs[6].ContactID, shared, sharedByName)
+	}
+	if recs[4].DuplicateOf == nil || *recs[4].DuplicateOf != 2 || *recs[4].ContactID != *recs[2].ContactID {
+		t.Fatalf("duplicate row 4: %+v", recs[4])
+	}
+	if done.Counts != (imports.Counts{Created: 2, Matched: 2, Duplicate: 1, Invalid: 4}) || done.RowsDone != 9 {
+		t.Fatalf("counts %+v, rows done %d", done.Counts, done.RowsDone)
+	}
+	// The created contact is private to the tenant, normalized, and saved.
+	var first, email, phone, country string
+	var owner uuid.UUID
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT first_name, email::text, phone, country, owner_tenant_id FROM contacts WHERE id = $1`,
+		*recs[2].ContactID).Scan(&first, &email, &phone, &country, &owner); err != nil {
+		t.Fatal(err)
+	}
+	if first != "Zoë" || email != "new1@"+w+".example" || phone != "+49301234567" || country != "DE" || owner != tb.tenant {
+		t.Fatalf("created contact: %s %s %s %s %s", first, email, phone, country, owner)
+	}
+	var saved int
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM saved_contacts WHERE tenant_id = $1`, tb.tenant).Scan(&saved); err != nil {
+		t.Fatal(err)
+	}
+	if saved != 4 { // 2 created + 2 matched; the duplicate shares row 2's
+		t.Fatalf("%d saved contacts, want 4", saved)
+	}
+	// New contacts are findable: the vocabulary has their words.
+	var n int
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM search_terms WHERE term = $1`, w).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("search term %s: %d, %v", w, n, err)
+	}
+	if strings.Contains(recs[5].Errors[0].Message, "not-an-email") == false || recs[5].Values[0] != "not-an-email" {
+		t.Fatalf("invalid row 5: %+v", recs[5])
+	}
+}
+
+// TestDryRun computes outcomes without writing contacts, meters nothing,
+// leaves the mapping editable, and a real start afterwards starts over.
+func TestDryRun(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	file := fmt.Sprintf("Email,Name\nd1@%[1]s.example,Ann\nd2@%[1]s.example,Bo\nd1@%[1]s.example,Ann again\nbad,Cy\n", tb.word)
+	imp := tb.MustUpload(t, tb.tenant, "dry.csv", file)
+	dry := tb.MustRun(t, tb.tenant, imp.ID, true)
+	want := imports.Counts{Created: 2, Duplicate: 1, Invalid: 1}
+	if dry.Status != imports.StatusCompleted || !dry.DryRun || dry.Counts != want {
+		t.Fatalf("dry run: %s dry=%v %+v", dry.Status, dry.DryRun, dry.Counts)
+	}
+	if n := tb.count(t, `SELECT count(*) FROM contacts WHERE owner_tenant_id = $1`, tb.tenant); n != 0 {
+		t.Fatalf("a dry run created %d contacts", n)
+	}
+	if n := tb.count(t, `SELECT coalesce(sum(count), 0) FROM usage_counters WHERE tenant_id = $1 AND metric = 'import_rows'`, tb.tenant); n != 0 {
+		t.Fatalf("a dry run metered %d rows", n)
+	}
+	m := dry.Mapping
+	m.Mode = imports.ModeCreateOnly
+	if _, err := tb.svc.SetMapping(tb.ctx, tb.tenant, imp.ID, m); err != nil {
+		t.Fatalf("mapping after a dry run: %v", err)
+	}
+	done := tb.MustRun(t, tb.tenant, imp.ID, false)
+	if done.DryRun || done.Counts != want || done.RowsDone != 4 {
+		t.Fatalf("real run: dry=%v %+v", done.DryRun, done.Counts)
+	}
+	tb.assertConsistent(t, tb.tenant, done)
+	if n := tb.count(t, `SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'import_rows'`, tb.tenant); n != 4 {
+		t.Fatalf("metered %d rows, want 4", n)
+	}
+	if _, err := tb.svc.SetMapping(tb.ctx, tb.tenant, imp.ID, m); err == nil {
+		t.Fatal("the mapping changed after a real run")
+	}
+}
+
+// TestModes checks create_only, update_only, overwrite and the target
+// list against a private contact of the tenant and a shared one.
+func TestModes(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tests := []struct {
+		name      string
+		mode      string
+		overwrite bool
+		withList  bool
+		// what the private contact's title and city become, and outcomes
+		// of the rows (private, shared, new)
+		title, city string
+		outcomes    [3]string
+	}{
+		{"CreateAndUpdate", imports.ModeCreateAndUpdate, false, true, "Old Title", "Berlin", [3]string{"matched", "matched", "created"}},
+		{"Overwrite", imports.ModeCreateAndUpdate, true, false, "New Title", "Berlin", [3]string{"matched", "matched", "created"}},
+		{"CreateOnly", imports.ModeCreateOnly, true, false, "Old Title", "", [3]string{"matched", "matched", "created"}},
+		{"UpdateOnly", imports.ModeUpdateOnly, true, false, "New Title", "Berlin", [3]string{"matched", "matched", "invalid"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tenant := MustCreateTenant(t, tb.db, "pro")
+			w := tb.word + strings.ToLower(tt.name)
+			private := uuid.Must(uuid.NewV7())
+			if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO contacts (id, first_name, last_name, email, title, owner_tenant_id, source)
+				VALUES ($1, 'Pia', 'Private', $2, 'Old Title', $3, 'import')`, private, "pia@"+w+".example", tenant); err != nil {
+				t.Fatal(err)
+			}
+			shared := MustSharedContact(t, tb.db, "Sam", "Shared", "sam@"+w+".example", "")
+			file := fmt.Sprintf("Email,Title,City\npia@%[1]s.example,New Title,Berlin\nsam@%[1]s.example,New Title,Berlin\nnew@%[1]s.example,CTO,Rome\n", w)
+			imp := tb.MustUpload(t, tenant, "modes.csv", file)
+			m := imp.Mapping
+			m.Mode, m.Overwrite = tt.mode, tt.overwrite
+			var listID uuid.UUID
+			if tt.withList {
+				listID = uuid.Must(uuid.NewV7())
+				if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO lists (tenant_id, id, name) VALUES ($1, $2, 'Imported')`, tenant, listID); err != nil {
+					t.Fatal(err)
+				}
+				m.ListID = &listID
+			}
+			if _, err := tb.svc.SetMapping(tb.ctx, tenant, imp.ID, m); err != nil {
+				t.Fatal(err)
+			}
+			done := tb.MustRun(t, tenant, imp.ID, false)
+			recs := tb.records(t, tenant, imp.ID)
+			for i, o := range tt.outcomes {
+				if recs[i+2].Outcome != o {
+					t.Fatalf("row %d: %s %v, want %s", i+2, recs[i+2].Outcome, recs[i+2].Errors, o)
+				}
+			}
+			var title, city string
+			if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT title, city FROM contacts WHERE id = $1`, private).Scan(&title, &city); err != nil {
+				t.Fatal(err)
+			}
+			if title != tt.title || city != tt.city {
+				t.Fatalf("private contact: %q %q, want %q %q", title, city, tt.title, tt.city)
+			}
+			if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT title, city FROM contacts WHERE id = $1`, shared).Scan(&title, &city); err != nil {
+				t.Fatal(err)
+			}
+			if title != "Engineer" || city != "" {
+				t.Fatalf("a tenant import changed the shared contact: %q %q", title, city)
+			}
+			if wantUpdated := tt.city != ""; recs[2].Updated != wantUpdated || (done.Counts.Updated == 1) != wantUpdated {
+				t.Fatalf("updated flag %v, count %d", recs[2].Updated, done.Counts.Updated)
+			}
+			if tt.mode == imports.ModeUpdateOnly && recs[4].Errors[0].Code != "not_matched" {
+				t.Fatalf("update_only new row: %+v", recs[4])
+			}
+			if tt.withList {
+				if n := tb.count(t, `SELECT count(*) FROM list_members WHERE tenant_id = $1 AND list_id = $2`, tenant, listID); n != 3 {
+					t.Fatalf("%d list members, want 3", n)
+				}
+			}
+			tb.assertConsistent(t, tenant, done, 1)
+		})
+	}
+}
+
+// TestPlatformImport writes the shared database: new contacts have no
+// owner, existing ones change by source precedence, no tenant sees the
+// import.
+func TestPlatformImport(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	w := tb.word
+	seeded := MustSharedContact(t, tb.db, "Sid", "Seeded", "sid@"+w+".example", "")
+	manual := MustSharedContact(t, tb.db, "Mia", "Manual", "mia@"+w+".example", "")
+	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE contacts SET source = 'manual' WHERE id = $1`, manual); err != nil {
+		t.Fatal(err)
+	}
+	file := fmt.Sprintf("Email,Title,City\nsid@%[1]s.example,Vendor Title,Oslo\nmia@%[1]s.example,Vendor Title,Oslo\nnew@%[1]s.example,CTO,Rome\n", w)
+	imp := tb.MustUpload(t, imports.Platform, "vendor.csv", file)
+	m := imp.Mapping
+	m.Source, m.Overwrite = "vendor", true
+	if _, err := tb.svc.SetMapping(tb.ctx, imports.Platform, imp.ID, m); err != nil {
+		t.Fatal(err)
+	}
+	done := tb.MustRun(t, imports.Platform, imp.ID, false)
+	if done.Counts != (imports.Counts{Created: 1, Matched: 2, Updated: 2}) {
+		t.Fatalf("counts %+v (%s)", done.Counts, done.Error)
+	}
+	check := func(id uuid.UUID, title, city, source string) {
+		t.Helper()
+		var gt, gc, gs string
+		if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT title, city, source FROM contacts WHERE id = $1`, id).Scan(&gt, &gc, &gs); err != nil {
+			t.Fatal(err)
+		}
+		if gt != title || gc != city || gs != source {
+			t.Fatalf("contact: %q %q %q, want %q %q %q", gt, gc, gs, title, city, source)
+		}
+	}
+	check(seeded, "Vendor Title", "Oslo", "vendor") // vendor outranks seed
+	check(manual, "Engineer", "Oslo", "manual")     // manual outranks vendor: only the empty city is filled
+	recs := tb.records(t, imports.Platform, imp.ID)
+	var owner *uuid.UUID
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT owner_tenant_id FROM contacts WHERE id = $1`, *recs[4].ContactID).Scan(&owner); err != nil || owner != nil {
+		t.Fatalf("new contact's owner %v (%v), want none", owner, err)
+	}
+	check(*recs[4].ContactID, "CTO", "Rome", "vendor")
+	if _, err := tb.svc.Get(tb.ctx, tb.tenant, imp.ID); err == nil {
+		t.Fatal("a tenant sees a platform import")
+	}
+	if n := tb.count(t, `SELECT count(*) FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id WHERE c.email = $1`, "new@"+w+".example"); n != 0 {
+		t.Fatal("a platform import saved contacts")
+	}
+}
+
+// TestQuota: import_rows_per_month is checked before start (429 naming
+// what remains) and metered per batch; a quota used up mid-run fails the
+// import after the rows it could pay for.
+func TestQuota(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10})
+	tenant := MustCreateTenant(t, tb.db, "") // Free: 1,000 rows a month
+	var big strings.Builder
+	big.WriteString("Email\n")
+	for i := range 1001 {
+		fmt.Fprintf(&big, "q%d@%s.example\n", i, tb.word)
+	}
+	imp := tb.MustUpload(t, tenant, "big.csv", big.String())
+	_, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{})
+	wantCode(t, err, apperr.ERATELIMIT, "only 1,000 of this month's 1,000 import rows remain")
+	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{DryRun: true}); err != nil {
+		t.Fatalf("a dry run needs no quota: %v", err)
+	}
+
+	small := tb.MustUpload(t, tenant, "small.csv", strings.Join(strings.Split(big.String(), "\n")[:31], "\n")+"\n")
+	if _, err := tb.svc.Start(tb.ctx, tenant, small.ID, imports.StartParams{}); err != nil {
+		t.Fatal(err)
+	}
+	// Another import uses the quota up meanwhile: 15 rows remain.
+	if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+		VALUES ($1, 'import_rows', date_trunc('month', now() AT TIME ZONE 'UTC')::date, 985)`, tenant); err != nil {
+		t.Fatal(err)
+	}
+	done := tb.MustWork(t, tenant, small.ID)
+	if done.Status != imports.StatusFailed || done.RowsDone != 10 || !strings.Contains(done.Error, "quota ran out after 10 rows") {
+		t.Fatalf("status %s, %d rows: %s", done.Status, done.RowsDone, done.Error)
+	}
+	if n := tb.count(t, `SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'import_rows'`, tenant); n != 995 {
+		t.Fatalf("metered %d, want 995", n)
+	}
+	tb.assertConsistent(t, tenant, done)
+}
+
+// TestErrorsCSV lists invalid rows with their original fields, an error
+// column, and formulas neutralized.
+func TestErrorsCSV(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	file := "Name,Email,Note\n=HYPERLINK(\"http://evil\"),not-an-email,+1\nAnn,a@" + tb.word + ".example,ok\n@SUM(A1),,\"multi\nline\"\n"
+	imp := tb.MustUpload(t, tb.tenant, "errors.csv", file)
+	tb.MustRun(t, tb.tenant, imp.ID, false)
+	var b strings.Builder
+	if err := tb.svc.WriteErrorsCSV(tb.ctx, tb.tenant, imp.ID, &b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatalf("errors.csv does not parse: %v\n%s", err, b.String())
+	}
+	if len(rows) != 3 || strings.Join(rows[0], "|") != "Name|Email|Note|error" {
+		t.Fatalf("errors.csv:\n%s", b.String())
+	}
+	if rows[1][0] != `'=HYPERLINK("http://evil")` || rows[1][2] != "'+1" || !strings.HasPrefix(rows[1][3], "Row 2: ") ||
+		!strings.Contains(rows[1][3], "not a valid email") {
+		t.Fatalf("row 2: %q", rows[1])
+	}
+	if rows[2][0] != "'@SUM(A1)" || rows[2][2] != "multi\nline" || !strings.HasPrefix(rows[2][3], "Row 4: ") {
+		t.Fatalf("row 4: %q", rows[2])
+	}
+	if err := tb.svc.WriteErrorsCSV(tb.ctx, MustCreateTenant(t, tb.db, ""), imp.ID, &b); !apperr.Is(err, apperr.ENOTFOUND) {
+		t.Fatalf("another tenant: %v", err)
+	}
+}
+
+// TestMatchKeyPrecedence: match keys are tried in order, and a later key
+// joins two records only when no earlier key tells them apart.
+func TestMatchKeyPrecedence(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	w := tb.word
+	MustSharedContact(t, tb.db, "Wei", "Wang", "wei@"+w+".example", "Twin Co "+w)
+	lin := MustSharedContact(t, tb.db, "Lin", "Chen", "lin@"+w+".example", "Twin Co "+w)
+	file := strings.Join([]string{
+		"Email,First Name,Last Name,Company,LinkedIn",
+		// 2: another Wei Wang than the shared one (other email): created
+		fmt.Sprintf("other.wei@%s.example,Wei,Wang,Twin Co %s,", w, w),
+		// 3: no email: the file's first Wei Wang
+		fmt.Sprintf(",Wei,Wang,Twin Co %s,", w),
+		// 4: no email: the shared Lin Chen, by name and company
+		fmt.Sprintf(",Lin,Chen,twin co %s,", w),
+		// 5: created
+		fmt.Sprintf("ann@%s.example,Ann,Lee,Solo %s,linkedin.com/in/ann-%s", w, w, w),
+		// 6: same LinkedIn URL, other email: someone else
+		fmt.Sprintf("ann2@%s.example,Ann,Lee,Solo %s,linkedin.com/in/ann-%s", w, w, w),
+		// 7: no email, same URL: row 5
+		fmt.Sprintf(",Ann,Lee,Solo %s,https://www.linkedin.com/in/ann-%s/", w, w),
+		// 8: same email: row 5, whatever the name
+		fmt.Sprintf("ann@%s.example,Annie,Lee-Smith,Elsewhere,", w),
+	}, "\n") + "\n"
+	imp := tb.MustUpload(t, tb.tenant, "precedence.csv", file)
+	tb.MustRun(t, tb.tenant, imp.ID, false)
+	recs := tb.records(t, tb.tenant, imp.ID)
+	want := map[int]string{2: "created", 3: "duplicate", 4: "matched", 5: "created", 6: "created", 7: "duplicate", 8: "duplicate"}
+	for row, o := range want {
+		if recs[row].Outcome != o {
+			t.Errorf("row %d: %s, want %s", row, recs[row].Outcome, o)
+		}
+	}
+	if *recs[3].DuplicateOf != 2 || *recs[4].ContactID != lin || *recs[7].DuplicateOf != 5 || *recs[8].DuplicateOf != 5 {
+		t.Fatalf("row 3 → %v, row 4 → %v, row 7 → %v, row 8 → %v", *recs[3].DuplicateOf, recs[4].ContactID, *recs[7].DuplicateOf, *recs[8].DuplicateOf)
+	}
+}

@@ -1,0 +1,157 @@
+package imports
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// ImportRecord is what happened to one input row.
+type ImportRecord struct {
+	Row         int
+	Outcome     string
+	ContactID   *uuid.UUID
+	DuplicateOf *int
+	// Updated says a matched row changed its contact.
+	Updated bool
+	Errors  []RowError
+	// Values are the row's original fields (invalid rows only).
+	Values []string
+}
+
+// RecordParams filter and page the records.
+type RecordParams struct {
+	Outcome string
+	Limit   int
+	Cursor  string // the row number of the last record seen
+}
+
+// RecordPage is a page of records in row order.
+type RecordPage struct {
+	Items      []ImportRecord
+	NextCursor string
+}
+
+// Records returns the import's records in row order, optionally of one
+// outcome. Returns ENOTFOUND, EINVALID for an unknown outcome and
+// EMALFORMED for a bad cursor.
+func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordParams) (*RecordPage, error) {
+	if _, err := loadImport(ctx, s.db.Gorm, tenantID, id, false); err != nil {
+		return nil, err
+	}
+	if p.Outcome != "" && !slices.Contains(Outcomes, p.Outcome) {
+		return nil, apperr.Invalid("Invalid outcome.", apperr.FieldError{Field: "outcome",
+			Message: "must be one of " + strings.Join(Outcomes, ", ")})
+	}
+	if p.Limit <= 0 || p.Limit > 1000 {
+		p.Limit = 100
+	}
+	after := 0
+	if p.Cursor != "" {
+		n, err := strconv.Atoi(p.Cursor)
+		if err != nil || n < 0 {
+			return nil, apperr.Errorf(apperr.EMALFORMED, "The cursor is not valid.")
+		}
+		after = n
+	}
+	rows, err := listRecords(ctx, s.db.Gorm, tenantID, id, p.Outcome, after, p.Limit+1)
+	if err != nil {
+		return nil, err
+	}
+	page := &RecordPage{Items: make([]ImportRecord, 0, min(len(rows), p.Limit))}
+	for i, r := range rows {
+		if i == p.Limit {
+			page.NextCursor = strconv.Itoa(rows[i-1].RowNum)
+			break
+		}
+		rec := ImportRecord{Row: r.RowNum, Outcome: r.Outcome, ContactID: r.ContactID, DuplicateOf: r.DuplicateOf,
+			Updated: r.Updated, Errors: []RowError{}}
+		if len(r.Errors) > 0 {
+			if err := json.Unmarshal(r.Errors, &rec.Errors); err != nil {
+				return nil, fmt.Errorf("imports: decode record errors: %w", err)
+			}
+		}
+		if r.Raw != nil {
+			rec.Values = ParseRecordLine(*r.Raw)
+		}
+		page.Items = append(page.Items, rec)
+	}
+	return page, nil
+}
+
+// csvSafe neutralizes spreadsheet formula injection: a cell that starts
+// with = + - @, a tab or a carriage return gets a leading apostrophe.
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// WriteErrorsCSV writes the import's invalid rows to w as UTF-8 CSV: the
+// file's columns as uploaded, then an error column saying the row number
+// and every reason. Cells are neutralized against formula injection.
+// Rows stream from the database, so memory stays flat. Returns ENOTFOUND
+// before writing anything.
+func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w io.Writer) error {
+	imp, err := loadImport(ctx, s.db.Gorm, tenantID, id, false)
+	if err != nil {
+		return err
+	}
+	// The widest row decides the header's width (ragged rows keep all
+	// their fields); invalid rows are few, so reading them twice is cheap.
+	width := imp.ColumnCount()
+	if err := eachInvalid(ctx, s.db.Pool, tenantID, id, func(_ int, raw string, _ []byte) error {
+		width = max(width, len(ParseRecordLine(raw)))
+		return nil
+	}); err != nil {
+		return err
+	}
+	header := columnNames(imp.Header, width, imp.Mapping.HasHeader)
+	cw := csv.NewWriter(w)
+	rec := make([]string, width+1)
+	for i, h := range header {
+		rec[i] = csvSafe(h)
+	}
+	rec[width] = "error"
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	n := 0
+	err = eachInvalid(ctx, s.db.Pool, tenantID, id, func(row int, raw string, errs []byte) error {
+		fields := ParseRecordLine(raw)
+		clear(rec)
+		for i, f := range fields {
+			rec[i] = csvSafe(f)
+		}
+		var list []RowError
+		_ = json.Unmarshal(errs, &list)
+		msgs := make([]string, 0, len(list))
+		for _, e := range list {
+			msgs = append(msgs, e.Message)
+		}
+		rec[width] = csvSafe(fmt.Sprintf("Row %d: %s", row, strings.Join(msgs, " ")))
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+		if n++; n%500 == 0 {
+			cw.Flush()
+			return cw.Error()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,380 @@
+package imports
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// ChunkBytes is the size of the pieces a file is stored in.
+const ChunkBytes = 1 << 20
+
+// EnvelopeBytes is how much a declared upload size may exceed the file
+// cap: the multipart boundaries and headers around the file.
+const EnvelopeBytes = 64 << 10
+
+// sampleRecords is how many records the preflight keeps: the header and
+// the preview rows.
+const sampleRecords = PreviewRows + 1
+
+// maxSampleField caps each kept sample field.
+const maxSampleField = 4096
+
+// UploadParams is an uploaded file.
+type UploadParams struct {
+	FileName string
+	Body     io.Reader
+	// Size is the declared length of the upload (its Content-Length, which
+	// may include up to EnvelopeBytes of multipart envelope), or -1: a
+	// declared length over the cap is refused before reading.
+	Size int64
+	// UserID is who uploads (nil for an API key).
+	UserID *uuid.UUID
+}
+
+// FileCap returns the largest file tenantID may upload and the name of the
+// package that sets it (Platform: PlatformMaxFileBytes, "platform").
+func (s *Service) FileCap(ctx context.Context, tenantID uuid.UUID) (int64, string, error) {
+	if tenantID == Platform {
+		return PlatformMaxFileBytes, "platform", nil
+	}
+	plan, err := s.limits.Plan(ctx, tenantID)
+	if err != nil {
+		return 0, "", err
+	}
+	return plan.Package.MaxImportFileBytes, plan.Package.Name, nil
+}
+
+func tooLarge(limit int64, pkg string) error {
+	msg := fmt.Sprintf("The file is larger than the %s limit of the %s package.", sizeText(limit), pkg)
+	if pkg == "platform" {
+		msg = fmt.Sprintf("The file is larger than the %s limit of platform imports.", sizeText(limit))
+	}
+	return &apperr.Error{Code: apperr.ETOOLARGE, Type: "file-too-large", Message: msg,
+		Extra: map[string]any{"limit_bytes": limit, "package": pkg}}
+}
+
+// capReader counts bytes and fails once more than limit have been read.
+type capReader struct {
+	r     io.Reader
+	n     int64
+	limit int64
+	err   error
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.n > c.limit {
+		return 0, c.err
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		// The client's side: a dropped connection or a broken envelope.
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return n, c.err
+		}
+		if _, ok := apperr.As(err); !ok && !errors.Is(err, context.Canceled) {
+			err = &apperr.Error{Code: apperr.EMALFORMED, Message: "The upload was interrupted or is not a valid multipart body.", Err: err}
+		}
+	}
+	return n, err
+}
+
+// chunkWriter stores what is written in ChunkBytes pieces.
+type chunkWriter struct {
+	ctx      context.Context
+	tx       *gorm.DB
+	tenant   uuid.UUID
+	importID uuid.UUID
+	buf      []byte
+	seq      int
+	total    int64
+}
+
+func (w *chunkWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		room := ChunkBytes - len(w.buf)
+		take := min(room, len(p))
+		w.buf = append(w.buf, p[:take]...)
+		p = p[take:]
+		if len(w.buf) == ChunkBytes {
+			if err := w.flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return n, nil
+}
+
+func (w *chunkWriter) flush() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	if err := insertChunk(w.ctx, w.tx, w.tenant, w.importID, w.seq, w.buf); err != nil {
+		return err
+	}
+	w.total += int64(len(w.buf))
+	w.seq++
+	w.buf = w.buf[:0]
+	return nil
+}
+
+// Upload stores a file for tenantID (Platform: a platform import) and
+// answers its preflight: kind, encoding, delimiter, line endings, header,
+// exact row count, a suggested mapping (also the starting mapping) and the
+// preview. The file streams into import_files in 1 MiB chunks inside one
+// transaction, so memory stays flat and a failed upload leaves nothing.
+// Returns ETOOLARGE (naming the package's cap) for a file over the cap,
+// EINVALID for an empty, binary or otherwise unreadable file or one with
+// more than MaxColumns columns.
+func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams) (*Import, error) {
+	name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(p.FileName, `\`, "/")))
+	if name == "" || name == "." || name == "/" {
+		name = "upload.csv"
+	}
+	name = strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), "")
+	if utf8.RuneCountInString(name) > 255 {
+		name = string([]rune(name)[:255])
+	}
+	limit, pkg, err := s.FileCap(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Size > limit+EnvelopeBytes {
+		return nil, tooLarge(limit, pkg)
+	}
+	body := &capReader{r: p.Body, limit: limit, err: tooLarge(limit, pkg)}
+	head := make([]byte, SniffBytes)
+	n, err := io.ReadFull(body, head)
+	complete := errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+	if err != nil && !complete {
+		return nil, uploadReadError(err)
+	}
+	head = head[:n]
+	format, err := Sniff(head, complete)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	imp := &Import{ID: uuid.Must(uuid.NewV7()), TenantID: tenantID, CreatedBy: p.UserID, Status: StatusUploaded,
+		FileName: name, Format: format, CreatedAt: now, UpdatedAt: now}
+	src := io.MultiReader(bytes.NewReader(head), body)
+
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		if err := insertImport(ctx, tx, imp); err != nil {
+			return err
+		}
+		cw := &chunkWriter{ctx: ctx, tx: tx, tenant: tenantKey(tenantID), importID: imp.ID, buf: make([]byte, 0, ChunkBytes)}
+		var sc *scan
+		if format.Kind == KindXLSX {
+			sc, err = convertXLSX(src, cw)
+			imp.FileBytes = body.n
+		} else {
+			sc, err = scanCSV(format.NewReader(io.TeeReader(src, cw)))
+			imp.FileBytes = body.n
+		}
+		if err != nil {
+			return err
+		}
+		if err := cw.flush(); err != nil {
+			return err
+		}
+		imp.FileChunks = cw.seq
+		if err := sc.check(); err != nil {
+			return err
+		}
+		imp.Header, imp.Sample, imp.Records = sc.header(), sc.sample, sc.records
+		fields := make([][]string, len(sc.sample))
+		for i, r := range sc.sample {
+			fields[i] = r.Fields
+		}
+		hasHeader := guessHeader(fields)
+		imp.Mapping.HasHeader = hasHeader
+		names := imp.Columns()
+		dataRows := fields
+		if hasHeader && len(dataRows) > 0 {
+			dataRows = dataRows[1:]
+		}
+		imp.SuggestedMapping = suggest(names, hasHeader, dataRows)
+		imp.Mapping = imp.SuggestedMapping
+		if err := savePreflight(ctx, tx, imp); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: auditTenant(tenantID), Action: "import.uploaded",
+			TargetType: "import", TargetID: imp.ID.String(), Data: map[string]any{"file_name": name,
+				"bytes": imp.FileBytes, "rows": imp.RowCount(), "format": format.Kind, "encoding": format.Encoding}})
+	})
+	if err != nil {
+		if _, ok := apperr.As(err); ok {
+			return nil, err
+		}
+		return nil, uploadReadError(err)
+	}
+	return imp, s.withPreview(ctx, imp)
+}
+
+func auditTenant(tenantID uuid.UUID) *uuid.UUID {
+	if tenantID == Platform {
+		return nil
+	}
+	return &tenantID
+}
+
+// uploadReadError passes our own errors on and calls the rest what they
+// most likely are: the client went away mid-upload.
+func uploadReadError(err error) error {
+	if e, ok := apperr.As(err); ok {
+		return e
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("imports: upload: %w", err)
+}
+
+// scan is what reading a whole file once learnt.
+type scan struct {
+	sample  []SampleRecord
+	records int
+}
+
+func (sc *scan) add(rec Record) {
+	sc.records++
+	if len(sc.sample) < sampleRecords {
+		f := make([]string, len(rec.Fields))
+		for i, v := range rec.Fields {
+			f[i] = shorten(v, maxSampleField)
+		}
+		sc.sample = append(sc.sample, SampleRecord{Num: rec.Num, Fields: f, Problem: rec.Problem})
+	}
+}
+
+func (sc *scan) header() []string {
+	if len(sc.sample) == 0 {
+		return []string{}
+	}
+	return sc.sample[0].Fields
+}
+
+// MaxRows is the most rows one file may hold (row numbers are 32-bit).
+const MaxRows = 50_000_000
+
+// check refuses files whose first record cannot be a header or a row.
+func (sc *scan) check() error {
+	if sc.records == 0 {
+		return unsupported("The file has no rows: it holds only blank lines.")
+	}
+	if sc.records > MaxRows+1 {
+		return unsupported(fmt.Sprintf("The file has more than %s rows; split it into smaller files.", thousands(MaxRows)))
+	}
+	switch first := sc.sample[0]; first.Problem {
+	case ProblemTooManyFields:
+		return unsupported(fmt.Sprintf("The file has more than %s columns; at most %s are supported.",
+			thousands(MaxColumns), thousands(MaxColumns)))
+	case ProblemTooLong:
+		return unsupported(fmt.Sprintf("The first row is longer than %s; this does not look like a CSV file with a header.",
+			sizeText(MaxRecordBytes)))
+	case ProblemBinary:
+		return unsupported("The file is not a CSV or XLSX file: it holds binary data.")
+	}
+	return nil
+}
+
+func scanCSV(rd *Reader) (*scan, error) {
+	sc := &scan{}
+	for {
+		rec, err := rd.Read()
+		if errors.Is(err, io.EOF) {
+			return sc, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		sc.add(rec)
+	}
+}
+
+// convertXLSX writes the first sheet of a workbook as UTF-8 CSV to w. The
+// workbook is spooled to a temporary file because XLSX is a zip, which
+// needs random access; excelize streams the sheet from there.
+func convertXLSX(src io.Reader, w io.Writer) (*scan, error) {
+	tmp, err := os.CreateTemp("", "import-*.xlsx")
+	if err != nil {
+		return nil, fmt.Errorf("imports: spool xlsx: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := io.Copy(tmp, src); err != nil {
+		return nil, err
+	}
+	bad := unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
+	f, err := excelize.OpenFile(tmp.Name(), excelize.Options{UnzipSizeLimit: 8 << 30, UnzipXMLSizeLimit: 16 << 20})
+	if err != nil {
+		return nil, bad
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, unsupported("The workbook has no sheets.")
+	}
+	sheet := f.GetSheetName(f.GetActiveSheetIndex())
+	if sheet == "" {
+		sheet = sheets[0]
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil, bad
+	}
+	defer rows.Close()
+	sc := &scan{}
+	num := 0
+	var line bytes.Buffer
+	for rows.Next() {
+		num++
+		cols, err := rows.Columns()
+		if err != nil {
+			return nil, bad
+		}
+		rec := Record{Num: num, Fields: cols}
+		if len(cols) > MaxColumns {
+			rec.Fields, rec.Problem = cols[:MaxColumns], ProblemTooManyFields
+		}
+		line.Reset()
+		line.WriteString(RecordLine(cols)) // all of it: the reader flags a row that is too wide
+		line.WriteByte('\n')
+		if _, err := w.Write(line.Bytes()); err != nil {
+			return nil, err
+		}
+		blank := true
+		for _, c := range rec.Fields {
+			if c != "" {
+				blank = false
+				break
+			}
+		}
+		if !blank || rec.Problem != "" {
+			sc.add(rec)
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return nil, bad
+	}
+	return sc, nil
+}

@@ -1,0 +1,32 @@
+package imports
+
+import (
+	"context"
+	"errors"
+
+	"github.com/riverqueue/river"
+)
+
+// Worker works import jobs.
+type Worker struct {
+	river.WorkerDefaults[Args]
+	svc *Service
+}
+
+// Work runs the import. Waiting (the tenant's slots are taken, another
+// worker holds it, the run handed it back) snoozes the job, which does not
+// count as an attempt; on the last attempt a failure ends the import as
+// failed instead of leaving it running.
+func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
+	err := w.svc.work(ctx, job.Args.ImportID, job.Attempt >= job.MaxAttempts)
+	var wait *WaitError
+	if errors.As(err, &wait) {
+		return river.JobSnooze(wait.After)
+	}
+	return err
+}
+
+// RegisterWorkers registers the imports worker.
+func RegisterWorkers(workers *river.Workers, svc *Service) {
+	river.AddWorker(workers, &Worker{svc: svc})
+}

@@ -1,0 +1,359 @@
+package imports_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/imports"
+	"github.com/onecloudai/contacts/internal/jobs"
+	"github.com/onecloudai/contacts/internal/limits"
+)
+
+// genFile writes n rows: new people, every 6th an existing shared contact
+// (matched), every 10th repeating the email of the row 7 before it (an
+// in-file duplicate, often across batches), every 25th an invalid email.
+func genFile(t testing.TB, d *db.DB, word string, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("Email,First Name,Last Name,Company\n")
+	for i := 1; i <= n; i++ {
+		email := fmt.Sprintf("p%d@%s.example", i, word)
+		switch {
+		case i%25 == 0:
+			email = fmt.Sprintf("broken%d@@%s", i, word)
+		case i%10 == 0 && i > 7:
+			email = fmt.Sprintf("p%d@%s.example", i-7, word)
+		case i%6 == 0:
+			email = fmt.Sprintf("m%d@%s.example", i, word)
+			MustSharedContact(t, d, "M", fmt.Sprint(i), email, "Shared "+word)
+		}
+		fmt.Fprintf(&b, "%s,First%d,Last%d,Co %s\n", email, i, i, word)
+	}
+	return b.String()
+}
+
+type outcome struct {
+	outcome string
+	dupOf   int
+	matched uuid.UUID
+}
+
+func summarize(recs map[int]imports.ImportRecord) map[int]outcome {
+	out := map[int]outcome{}
+	for n, r := range recs {
+		o := outcome{outcome: r.Outcome}
+		if r.DuplicateOf != nil {
+			o.dupOf = *r.DuplicateOf
+		}
+		if r.Outcome == imports.OutcomeMatched {
+			o.matched = *r.ContactID
+		}
+		out[n] = o
+	}
+	return out
+}
+
+func (tb *testBundle) count(t testing.TB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := tb.db.Pool.QueryRow(tb.ctx, q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// assertConsistent checks what a finished or stopped run left: one record
+// per merged row, counts that add up, one private contact per created row
+// and one saved contact per distinct contact. preexisting counts private
+// contacts the tenant had before.
+func (tb *testBundle) assertConsistent(t testing.TB, tenant uuid.UUID, imp *imports.Import, preexisting ...int) {
+	t.Helper()
+	c := imp.Counts
+	if c.Created+c.Matched+c.Duplicate+c.Invalid != imp.RowsDone {
+		t.Fatalf("counts %+v do not add up to %d rows", c, imp.RowsDone)
+	}
+	if n := tb.count(t, `SELECT count(*) FROM import_records WHERE tenant_id = $1 AND import_id = $2`, tenant, imp.ID); n != imp.RowsDone {
+		t.Fatalf("%d records for %d rows done", n, imp.RowsDone)
+	}
+	before := 0
+	for _, p := range preexisting {
+		before += p
+	}
+	if n := tb.count(t, `SELECT count(*) FROM contacts WHERE owner_tenant_id = $1`, tenant); n != c.Created+before {
+		t.Fatalf("%d private contacts, %d created", n, c.Created)
+	}
+	want := tb.count(t, `SELECT count(DISTINCT contact_id) FROM import_records WHERE tenant_id = $1 AND import_id = $2
+		AND outcome <> 'invalid'`, tenant, imp.ID)
+	if n := tb.count(t, `SELECT count(*) FROM saved_contacts WHERE tenant_id = $1`, tenant); n != want {
+		t.Fatalf("%d saved contacts, want %d", n, want)
+	}
+}
+
+// TestResumeAfterCrash kills a run twice mid-import (a batch aborted
+// before its commit, as a dead worker's is), the second time also
+// emptying the key table as a PostgreSQL crash empties UNLOGGED tables,
+// and checks the resumed import ends exactly like an uninterrupted one.
+func TestResumeAfterCrash(t *testing.T) {
+	t.Parallel()
+	var target atomic.Value
+	target.Store(uuid.Nil)
+	var crashes atomic.Int32
+	hook := func(id uuid.UUID, merged int) error {
+		if id != target.Load().(uuid.UUID) {
+			return nil
+		}
+		if (crashes.Load() == 0 && merged > 80) || (crashes.Load() == 1 && merged > 200) {
+			crashes.Add(1)
+			return errors.New("simulated crash")
+		}
+		return nil
+	}
+	tb := setupWith(t, imports.WithAfterBatch(imports.Options{BatchRows: 40, MinBatchRows: 40, MaxBatchRows: 40}, hook))
+	file := genFile(t, tb.db, tb.word, 300)
+
+	ref := MustCreateTenant(t, tb.db, "pro")
+	refImp := tb.MustUpload(t, ref, "ref.csv", file)
+	refDone := tb.MustRun(t, ref, refImp.ID, false)
+
+	imp := tb.MustUpload(t, tb.tenant, "crash.csv", file)
+	target.Store(imp.ID)
+	if _, err := tb.svc.Start(tb.ctx, tb.tenant, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.svc.Work(tb.ctx, imp.ID); err == nil || !strings.Contains(err.Error(), "simulated crash") {
+		t.Fatalf("first run: %v", err)
+	}
+	mid, _ := tb.svc.Get(tb.ctx, tb.tenant, imp.ID)
+	if mid.Status != imports.StatusRunning || mid.RowsDone == 0 || mid.RowsDone >= 300 {
+		t.Fatalf("after the crash: %s, %d rows done", mid.Status, mid.RowsDone)
+	}
+	tb.assertConsistent(t, tb.tenant, mid)
+	if err := tb.svc.Work(tb.ctx, imp.ID); err == nil {
+		t.Fatal("second run did not crash")
+	}
+	if _, err := tb.db.Pool.Exec(tb.ctx, `TRUNCATE `+imports.KeysTable(imp.ID)); err != nil {
+		t.Fatal(err)
+	}
+	done := tb.MustWork(t, tb.tenant, imp.ID)
+	if done.Status != imports.StatusCompleted || crashes.Load() != 2 {
+		t.Fatalf("status %s after %d crashes: %s", done.Status, crashes.Load(), done.Error)
+	}
+	if done.Counts != refDone.Counts || done.RowsDone != 300 {
+		t.Fatalf("counts %+v, want %+v", done.Counts, refDone.Counts)
+	}
+	got, want := summarize(tb.records(t, tb.tenant, imp.ID)), summarize(tb.records(t, ref, refImp.ID))
+	for n, w := range want {
+		if got[n] != w {
+			t.Errorf("row %d: %+v, uninterrupted %+v", n, got[n], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d records, uninterrupted %d", len(got), len(want))
+	}
+	tb.assertConsistent(t, tb.tenant, done)
+	if n := tb.count(t, `SELECT count(*) FROM pg_class WHERE relname = $1`, strings.Trim(imports.KeysTable(imp.ID), `"`)); n != 0 {
+		t.Fatal("the key table outlived the import")
+	}
+}
+
+// TestCancel cancels a running import and checks it stops, consistent.
+func TestCancel(t *testing.T) {
+	t.Parallel()
+	var target atomic.Value
+	target.Store(uuid.Nil)
+	reached := make(chan struct{})
+	var once sync.Once
+	tb := setupWith(t, imports.WithAfterBatch(imports.Options{BatchRows: 20, MinBatchRows: 20, MaxBatchRows: 20},
+		func(id uuid.UUID, merged int) error {
+			if id == target.Load().(uuid.UUID) && merged > 60 {
+				once.Do(func() { close(reached) })
+			}
+			return nil
+		}))
+	imp := tb.MustUpload(t, tb.tenant, "cancel.csv", genFile(t, tb.db, tb.word, 2000))
+	target.Store(imp.ID)
+	if _, err := tb.svc.Start(tb.ctx, tb.tenant, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- tb.svc.Work(tb.ctx, imp.ID) }()
+	<-reached
+	res, err := tb.svc.Cancel(tb.ctx, tb.tenant, imp.ID)
+	if err != nil || !res.CancelRequested {
+		t.Fatalf("cancel: %v %+v", err, res)
+	}
+	asked := time.Now()
+	if err := <-errc; err != nil {
+		t.Fatalf("work: %v", err)
+	}
+	t.Logf("the worker stopped %s after the cancel", time.Since(asked).Round(time.Millisecond))
+	done, _ := tb.svc.Get(tb.ctx, tb.tenant, imp.ID)
+	if done.Status != imports.StatusCancelled || done.RowsDone >= 2000 || done.FinishedAt == nil {
+		t.Fatalf("after cancel: %s, %d rows done", done.Status, done.RowsDone)
+	}
+	tb.assertConsistent(t, tb.tenant, done)
+	if _, err := tb.svc.Start(tb.ctx, tb.tenant, imp.ID, imports.StartParams{}); err == nil {
+		t.Fatal("a cancelled import started again")
+	}
+	if n := tb.count(t, `SELECT count(*) FROM import_files WHERE import_id = $1`, imp.ID); n != 0 {
+		t.Fatalf("%d file chunks kept after cancel", n)
+	}
+}
+
+func TestCancelWaiting(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, id uuid.UUID)
+	}{
+		{"Queued", func(t *testing.T, id uuid.UUID) {}},
+		{"DeadWorker", func(t *testing.T, id uuid.UUID) {
+			if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET status = 'running', heartbeat_at = now() - interval '5 minutes'
+				WHERE id = $1`, id); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			imp := tb.MustUpload(t, tb.tenant, "q.csv", "Email\nq1@"+tb.word+".example\n")
+			if _, err := tb.svc.Start(tb.ctx, tb.tenant, imp.ID, imports.StartParams{}); err != nil {
+				t.Fatal(err)
+			}
+			tt.setup(t, imp.ID)
+			res, err := tb.svc.Cancel(tb.ctx, tb.tenant, imp.ID)
+			if err != nil || res.Status != imports.StatusCancelled {
+				t.Fatalf("cancel: %v, status %v", err, res)
+			}
+			if err := tb.svc.Work(tb.ctx, imp.ID); err != nil { // the job runs later and does nothing
+				t.Fatal(err)
+			}
+			if n := tb.count(t, `SELECT count(*) FROM import_records WHERE import_id = $1`, imp.ID); n != 0 {
+				t.Fatalf("%d records", n)
+			}
+		})
+	}
+}
+
+// TestConcurrencyLimit: on the Free package (max_concurrent_jobs 1) a
+// second import waits, queued, while the first runs.
+func TestConcurrencyLimit(t *testing.T) {
+	t.Parallel()
+	var first atomic.Value
+	first.Store(uuid.Nil)
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	tb := setupWith(t, imports.WithAfterBatch(imports.Options{}, func(id uuid.UUID, _ int) error {
+		if id == first.Load().(uuid.UUID) {
+			once.Do(func() { close(entered) })
+			<-release
+		}
+		return nil
+	}))
+	tenant := MustCreateTenant(t, tb.db, "")
+	a := tb.MustUpload(t, tenant, "a.csv", "Email\na1@"+tb.word+".example\n")
+	b := tb.MustUpload(t, tenant, "b.csv", "Email\nb1@"+tb.word+".example\n")
+	first.Store(a.ID)
+	for _, id := range []uuid.UUID{a.ID, b.ID} {
+		if _, err := tb.svc.Start(tb.ctx, tenant, id, imports.StartParams{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- tb.svc.Work(tb.ctx, a.ID) }()
+	<-entered
+	var wait *imports.WaitError
+	if err := tb.svc.Work(tb.ctx, b.ID); !errors.As(err, &wait) {
+		t.Fatalf("second import: %v, want to wait", err)
+	}
+	if cur, _ := tb.svc.Get(tb.ctx, tenant, b.ID); cur.Status != imports.StatusQueued || cur.Phase != "waiting_for_slot" {
+		t.Fatalf("second import while the first runs: %s %s", cur.Status, cur.Phase)
+	}
+	close(release)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if done := tb.MustWork(t, tenant, b.ID); done.Status != imports.StatusCompleted {
+		t.Fatalf("second import: %s", done.Status)
+	}
+}
+
+// TestThroughRiver runs imports the way production does: jobs enqueued by
+// Start and worked by a River client, on a database of its own. Two
+// imports of a Free tenant never run at once.
+func TestThroughRiver(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t)
+	lim := limits.NewService(d.Gorm, 0)
+	insertOnly, err := jobs.New(d, nil, jobs.Opts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := imports.NewService(d, lim, imports.WithAfterBatch(imports.Options{Jobs: insertOnly, BatchRows: 10,
+		MinBatchRows: 10, MaxBatchRows: 10}, func(uuid.UUID, int) error { time.Sleep(20 * time.Millisecond); return nil }))
+	workers := river.NewWorkers()
+	imports.RegisterWorkers(workers, svc)
+	client, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true, MaxWorkers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := client.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = client.Stop(ctx) }()
+	tenant := MustCreateTenant(t, d, "")
+	var ids []uuid.UUID
+	for i := range 2 {
+		var b strings.Builder
+		b.WriteString("Email\n")
+		for j := range 60 {
+			fmt.Fprintf(&b, "r%d-%d@river.example\n", i, j)
+		}
+		imp, err := svc.Upload(ctx, tenant, imports.UploadParams{FileName: "r.csv", Body: strings.NewReader(b.String()), Size: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Start(ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, imp.ID)
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		var running, completed int
+		if err := d.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'running'), count(*) FILTER (WHERE status = 'completed')
+			FROM imports WHERE tenant_id = $1`, tenant).Scan(&running, &completed); err != nil {
+			t.Fatal(err)
+		}
+		if running > 1 {
+			t.Fatalf("%d imports of a tenant allowed one run at once", running)
+		}
+		if completed == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("imports not done: %d running, %d completed", running, completed)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, id := range ids {
+		imp, _ := svc.Get(ctx, tenant, id)
+		if imp.Counts.Created != 60 || imp.StartedAt == nil {
+			t.Fatalf("import %s: %+v", id, imp.Counts)
+		}
+	}
+}
