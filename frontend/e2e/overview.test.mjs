@@ -22,30 +22,24 @@ browserTest('overview shows the live status from the API', async ({ page }) => {
   assert.match(await page.title(), /Overview · 1CloudAI Business Contacts/);
 });
 
-browserTest('navigation: unshipped features are disabled with a hint, staff pages hidden', async ({ page }) => {
+browserTest('navigation: every feature is linked, staff pages hidden', async ({ page }) => {
   await page.goto('/');
   const nav = page.getByRole('navigation', { name: 'Main navigation' });
   await nav.getByRole('link', { name: 'Overview' }).waitFor();
   // Signed out: the header offers sign-in once the session check is done.
   await page.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
 
-  for (const label of ['Search', 'Saved', 'Imports', 'API keys', 'Integrations']) {
-    const entry = nav.getByRole('button', { name: label, exact: true });
-    assert.equal(await entry.getAttribute('aria-disabled'), 'true', `${label} should be disabled`);
-  }
+  // Every feature has shipped: no entry is left disabled.
+  assert.equal(await nav.locator('[aria-disabled="true"]').count(), 0, 'no nav entry should be disabled');
+  assert.equal(await nav.getByRole('link', { name: 'Imports', exact: true }).getAttribute('href'), '/imports');
   assert.equal(await nav.getByRole('link', { name: 'Team', exact: true }).getAttribute('href'), '/team');
   assert.equal(await nav.getByRole('link', { name: 'Billing', exact: true }).getAttribute('href'), '/billing');
+  assert.equal(await nav.getByRole('link', { name: 'Search', exact: true }).getAttribute('href'), '/search');
+  assert.equal(await nav.getByRole('link', { name: 'Saved', exact: true }).getAttribute('href'), '/saved');
+  assert.equal(await nav.getByRole('link', { name: 'Integrations', exact: true }).getAttribute('href'), '/integrations');
   assert.equal(await nav.getByText('Admin', { exact: true }).count(), 0, 'Admin is hidden from non-staff');
   assert.equal(await nav.getByText('Audit log', { exact: true }).count(), 0, 'Audit log is for org admins');
-
-  const apiKeys = nav.getByRole('button', { name: 'API keys', exact: true });
-  await apiKeys.hover({ force: true });
-  const tooltip = page.getByRole('tooltip');
-  await tooltip.waitFor();
-  assert.equal((await tooltip.textContent())?.trim(), 'Arrives with API keys — not available yet');
-
-  await apiKeys.click({ force: true });
-  assert.equal(new URL(page.url()).pathname, '/', 'a disabled entry must not navigate');
+  assert.equal(await nav.getByText('API keys', { exact: true }).count(), 0, 'API keys are for org admins');
 
   // A signed-in page sends a signed-out visitor to the login page, remembering where they were going.
   await nav.getByRole('link', { name: 'Team', exact: true }).click();

@@ -42,23 +42,16 @@ describe('app shell', () => {
     expect(screen.getByRole('contentinfo')).toBeInTheDocument();
   });
 
-  it('renders features that have not shipped as disabled entries with a hint', async () => {
+  it('links every feature: none is left as a disabled "not available yet" entry', async () => {
     stubStatus();
     renderRoutes(appRoutes, { route: '/' });
 
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     expect(within(nav).getByRole('link', { name: 'Overview' })).toHaveAttribute('href', '/');
     const unshipped = navItems.filter((item) => !item.to).map((item) => item.label);
-    expect(unshipped).toEqual(['Search', 'Saved', 'Imports', 'API keys', 'Integrations']);
-    for (const label of unshipped) {
-      const entry = within(nav).getByRole('button', { name: label });
-      expect(entry).toHaveAttribute('aria-disabled', 'true');
-      expect(entry).not.toHaveAttribute('href');
-      expect(entry).toHaveAccessibleDescription(unavailableHint(label));
-    }
-
-    await userEvent.hover(within(nav).getByRole('button', { name: 'API keys' }).parentElement!);
-    expect(await screen.findByRole('tooltip')).toHaveTextContent('Arrives with API keys — not available yet');
+    expect(unshipped).toEqual([]);
+    expect(await within(nav).findByRole('link', { name: 'Imports' })).toHaveAttribute('href', '/imports');
+    expect(unavailableHint('Imports')).toBe('Arrives with Imports — not available yet');
   });
 
   it('shows Team and Billing signed out, and hides the staff and org-admin pages', async () => {
@@ -69,7 +62,12 @@ describe('app shell', () => {
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     expect(within(nav).getByRole('link', { name: 'Team' })).toHaveAttribute('href', '/team');
     expect(within(nav).getByRole('link', { name: 'Billing' })).toHaveAttribute('href', '/billing');
+    expect(within(nav).getByRole('link', { name: 'Search' })).toHaveAttribute('href', '/search');
+    expect(within(nav).getByRole('link', { name: 'Saved' })).toHaveAttribute('href', '/saved');
+    expect(within(nav).getByRole('link', { name: 'Integrations' })).toHaveAttribute('href', '/integrations');
+    expect(within(nav).getByRole('link', { name: 'Imports' })).toHaveAttribute('href', '/imports');
     expect(within(nav).queryByText('Audit log')).not.toBeInTheDocument();
+    expect(within(nav).queryByText('API keys')).not.toBeInTheDocument();
     expect(within(nav).queryByText('Admin')).not.toBeInTheDocument();
   });
 
@@ -77,12 +75,13 @@ describe('app shell', () => {
     stubApi({
       'GET /status': () => jsonResponse(status),
       'POST /auth/refresh': () => jsonResponse(grantFor()),
-      'GET /me': () => jsonResponse(me(['members:read', 'members:manage', 'usage:read', 'audit:read'])),
+      'GET /me': () => jsonResponse(me(['members:read', 'members:manage', 'usage:read', 'audit:read', 'api_keys:manage'])),
     });
     renderRoutes(appRoutes, { route: '/' });
 
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     expect(await within(nav).findByRole('link', { name: 'Audit log' })).toHaveAttribute('href', '/audit');
+    expect(within(nav).getByRole('link', { name: 'API keys' })).toHaveAttribute('href', '/api-keys');
     expect(within(nav).queryByText('Admin')).not.toBeInTheDocument();
     expect(await screen.findByTestId('current-tenant')).toHaveTextContent('Acme');
   });

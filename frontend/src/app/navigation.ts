@@ -35,12 +35,12 @@ export type NavItem = {
  */
 export const navItems: NavItem[] = [
   { label: 'Overview', icon: IconGauge, to: '/' },
-  { label: 'Search', icon: IconSearch },
-  { label: 'Saved', icon: IconBookmark },
-  { label: 'Imports', icon: IconFileImport },
+  { label: 'Search', icon: IconSearch, to: '/search', permission: 'contacts:read', showSignedOut: true },
+  { label: 'Saved', icon: IconBookmark, to: '/saved', permission: 'saved:read', showSignedOut: true },
+  { label: 'Imports', icon: IconFileImport, to: '/imports', permission: 'imports:read', showSignedOut: true },
   { label: 'Team', icon: IconUsers, to: '/team', permission: 'members:read', showSignedOut: true },
-  { label: 'API keys', icon: IconKey },
-  { label: 'Integrations', icon: IconPlugConnected },
+  { label: 'API keys', icon: IconKey, to: '/api-keys', permission: 'api_keys:manage' },
+  { label: 'Integrations', icon: IconPlugConnected, to: '/integrations', permission: 'crm:read', showSignedOut: true },
   { label: 'Billing', icon: IconCreditCard, to: '/billing', permission: 'usage:read', showSignedOut: true },
   { label: 'Audit log', icon: IconListDetails, to: '/audit', permission: 'audit:read' },
   { label: 'Admin', icon: IconShieldLock, to: '/admin', permission: 'platform:read' },

@@ -5,17 +5,28 @@ import { RequireAuth, RequirePermission } from './routes/guards';
 import {
   AcceptInvitationRoute,
   AdminAuditRoute,
+  AdminCorrectionsRoute,
   AdminLayoutRoute,
   AdminOutboxRoute,
   AdminPackagesRoute,
   AdminTenantRoute,
   AdminTenantsRoute,
   AdminUsersRoute,
+  ApiKeysRoute,
   AuditLogRoute,
+  ImportRoute,
+  ImportsRoute,
   BillingRoute,
+  CrmPushesRoute,
+  CrmPushRoute,
+  IntegrationsRoute,
   LoginRoute,
+  NewImportRoute,
   OverviewRoute,
+  PlansRoute,
   PrivacyRoute,
+  SavedRoute,
+  SearchRoute,
   SignupRoute,
   TeamRoute,
   TermsRoute,
@@ -47,12 +58,47 @@ export const appRoutes: RouteObject[] = [
             element: <RequireAuth />,
             children: [
               {
+                element: <RequirePermission permission="contacts:read" />,
+                children: [{ path: 'search', element: <SearchRoute /> }],
+              },
+              {
+                element: <RequirePermission permission="saved:read" />,
+                children: [{ path: 'saved', element: <SavedRoute /> }],
+              },
+              {
                 element: <RequirePermission permission="members:read" />,
                 children: [{ path: 'team', element: <TeamRoute /> }],
               },
               {
                 element: <RequirePermission permission="usage:read" />,
                 children: [{ path: 'billing', element: <BillingRoute /> }],
+              },
+              {
+                element: <RequirePermission permission="billing:read" />,
+                children: [{ path: 'plans', element: <PlansRoute /> }],
+              },
+              {
+                element: <RequirePermission permission="api_keys:manage" />,
+                children: [{ path: 'api-keys', element: <ApiKeysRoute /> }],
+              },
+              {
+                element: <RequirePermission permission="crm:read" />,
+                children: [
+                  { path: 'integrations', element: <IntegrationsRoute /> },
+                  { path: 'integrations/pushes', element: <CrmPushesRoute /> },
+                  { path: 'integrations/pushes/:pushId', element: <CrmPushRoute /> },
+                ],
+              },
+              {
+                element: <RequirePermission permission="imports:read" />,
+                children: [
+                  { path: 'imports', element: <ImportsRoute /> },
+                  { path: 'imports/:importId', element: <ImportRoute /> },
+                ],
+              },
+              {
+                element: <RequirePermission permission="imports:write" />,
+                children: [{ path: 'imports/new', element: <NewImportRoute /> }],
               },
               {
                 element: <RequirePermission permission="audit:read" />,
@@ -70,6 +116,7 @@ export const appRoutes: RouteObject[] = [
                       { path: 'tenants/:tenantId', element: <AdminTenantRoute /> },
                       { path: 'users', element: <AdminUsersRoute /> },
                       { path: 'packages', element: <AdminPackagesRoute /> },
+                      { path: 'corrections', element: <AdminCorrectionsRoute /> },
                       { path: 'audit', element: <AdminAuditRoute /> },
                       { path: 'outbox', element: <AdminOutboxRoute /> },
                     ],

@@ -21,6 +21,36 @@ export const TeamRoute = lazy(() => import('@/features/team/routes/team').then((
 export const BillingRoute = lazy(() =>
   import('@/features/billing/routes/billing').then((m) => ({ default: m.BillingRoute })),
 );
+export const PlansRoute = lazy(() =>
+  import('@/features/billing/routes/plans').then((m) => ({ default: m.PlansRoute })),
+);
+export const ApiKeysRoute = lazy(() =>
+  import('@/features/api-keys/routes/api-keys').then((m) => ({ default: m.ApiKeysRoute })),
+);
+export const SearchRoute = lazy(() =>
+  import('@/features/contacts/routes/search').then((m) => ({ default: m.SearchRoute })),
+);
+export const SavedRoute = lazy(() =>
+  import('@/features/contacts/routes/saved').then((m) => ({ default: m.SavedRoute })),
+);
+export const IntegrationsRoute = lazy(() =>
+  import('@/features/integrations/routes/integrations').then((m) => ({ default: m.IntegrationsRoute })),
+);
+export const CrmPushesRoute = lazy(() =>
+  import('@/features/integrations/routes/pushes').then((m) => ({ default: m.CrmPushesRoute })),
+);
+export const CrmPushRoute = lazy(() =>
+  import('@/features/integrations/routes/push').then((m) => ({ default: m.CrmPushRoute })),
+);
+export const ImportsRoute = lazy(() =>
+  import('@/features/imports/routes/imports').then((m) => ({ default: m.ImportsRoute })),
+);
+export const NewImportRoute = lazy(() =>
+  import('@/features/imports/routes/new-import').then((m) => ({ default: m.NewImportRoute })),
+);
+export const ImportRoute = lazy(() =>
+  import('@/features/imports/routes/import').then((m) => ({ default: m.ImportRoute })),
+);
 export const AuditLogRoute = lazy(() =>
   import('@/features/audit/routes/audit-log').then((m) => ({ default: m.AuditLogRoute })),
 );
@@ -38,6 +68,9 @@ export const AdminUsersRoute = lazy(() =>
 );
 export const AdminPackagesRoute = lazy(() =>
   import('@/features/admin/routes/packages').then((m) => ({ default: m.AdminPackagesRoute })),
+);
+export const AdminCorrectionsRoute = lazy(() =>
+  import('@/features/admin/routes/corrections').then((m) => ({ default: m.AdminCorrectionsRoute })),
 );
 export const AdminAuditRoute = lazy(() =>
   import('@/features/admin/routes/audit').then((m) => ({ default: m.AdminAuditRoute })),

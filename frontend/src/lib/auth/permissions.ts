@@ -12,9 +12,16 @@ export type Permission =
   | 'audit:read'
   | 'billing:read'
   | 'tenant:update'
+  | 'api_keys:manage'
+  | 'contacts:read'
+  | 'saved:read'
+  | 'saved:write'
+  | 'saved:export'
+  | 'saved:approve'
+  | 'corrections:write'
   | 'platform:read'
   | 'platform:write'
-  // The rest of the matrix (contacts, saved, imports, CRM, API keys) arrives with those features.
+  // The rest of the matrix (imports, CRM) arrives with those features.
   | (string & {});
 
 export type Permissions = {

@@ -119,4 +119,27 @@ describe('PackageEditorModal', () => {
     expect(await dialog().findByText('is not a known Stripe price')).toBeInTheDocument();
     expect(bodies).toEqual([{ searches_per_month: 3000, stripe_price_id: 'price_123' }]);
   });
+
+  it('edits the price and the Stripe price id, and an empty Stripe price id removes it', async () => {
+    const bodies: unknown[] = [];
+    const onClose = vi.fn();
+    stubApi({
+      'PATCH /admin/packages/:id': async (request) => {
+        const body = (await request.json()) as Record<string, unknown>;
+        bodies.push(body);
+        return jsonResponse({ ...starter, ...body, stripe_price_id: body.stripe_price_id || null });
+      },
+    });
+    const pro = { ...starter, id: 'pkg-pro', code: 'pro', name: 'Pro', price_cents: 14900, stripe_price_id: 'price_old' };
+    renderWithProviders(<PackageEditorModal opened pkg={pro} onClose={onClose} />);
+
+    expect(dialog().getByLabelText(/^Stripe price id/)).toHaveValue('price_old');
+    await replace(/^Price per month/, '19900');
+    expect(dialog().getByText('$199.00 per month')).toBeInTheDocument();
+    await replace(/^Stripe price id/, '');
+    await userEvent.click(dialog().getByRole('button', { name: 'Save changes' }));
+
+    await vi.waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(bodies).toEqual([{ price_cents: 19900, stripe_price_id: '' }]);
+  });
 });

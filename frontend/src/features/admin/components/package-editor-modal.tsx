@@ -118,7 +118,7 @@ export function PackageEditorModal({ opened, pkg, onClose }: PackageEditorModalP
             />
             <TextInput
               label="Stripe price id"
-              description="Optional until checkout is set up"
+              description="Needed to sell a paid package through Stripe Checkout; empty removes it"
               value={values.stripe_price_id}
               onChange={(e) => set('stripe_price_id', e.currentTarget.value)}
               error={errorOf('stripe_price_id')}

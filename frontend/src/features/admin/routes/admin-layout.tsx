@@ -7,6 +7,7 @@ const tabs = [
   { value: 'tenants', label: 'Tenants' },
   { value: 'users', label: 'Users' },
   { value: 'packages', label: 'Packages' },
+  { value: 'corrections', label: 'Corrections' },
   { value: 'audit', label: 'Audit log' },
   { value: 'outbox', label: 'Outbox' },
 ];

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -55,12 +55,13 @@ export function AdminPackagesRoute() {
       ) : packages.isError ? (
         <ApiErrorAlert error={packages.error} onRetry={() => void packages.refetch()} />
       ) : (
-        <Table.ScrollContainer minWidth={1000}>
+        <Table.ScrollContainer minWidth={1120}>
           <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="admin-packages-table">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Package</Table.Th>
                 <Table.Th>Price</Table.Th>
+                <Table.Th>Stripe price</Table.Th>
                 <Table.Th>Users</Table.Th>
                 <Table.Th>Searches / mo</Table.Th>
                 <Table.Th>Per query</Table.Th>
@@ -85,6 +86,21 @@ export function AdminPackagesRoute() {
                     </Text>
                   </Table.Td>
                   <Table.Td>{formatPrice(pkg.price_cents, pkg.currency)}</Table.Td>
+                  <Table.Td data-testid="admin-package-stripe-price">
+                    {pkg.stripe_price_id ? (
+                      <Code fz="xs">{pkg.stripe_price_id}</Code>
+                    ) : pkg.price_cents > 0 && pkg.active ? (
+                      <Tooltip label="Add a Stripe price id to sell it through Checkout">
+                        <Badge variant="light" color="orange">
+                          Not sold online
+                        </Badge>
+                      </Tooltip>
+                    ) : (
+                      <Text size="xs" c="dimmed">
+                        —
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td>{formatNumber(pkg.max_users)}</Table.Td>
                   <Table.Td>{formatNumber(pkg.searches_per_month)}</Table.Td>
                   <Table.Td>{formatNumber(pkg.max_contacts_per_query)}</Table.Td>

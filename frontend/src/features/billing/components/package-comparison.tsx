@@ -21,8 +21,18 @@ const rows: Row[] = [
 
 const highlight = { background: 'var(--mantine-color-blue-light)' };
 
+type PackageComparisonProps = {
+  packages: Package[];
+  /** The package in force (GET /tenant/usage `package.code`): highlighted. */
+  currentCode: string;
+  /** The subscribed package when it is not in force (downgraded): marked as such. */
+  subscribedCode?: string;
+  /** A last row with what can be done per package (the Plans page's checkout buttons). */
+  actions?: { label: string; render: (pkg: Package) => ReactNode };
+};
+
 /** Every active package side by side, the tenant's current one highlighted. */
-export function PackageComparison({ packages, currentCode }: { packages: Package[]; currentCode: string }) {
+export function PackageComparison({ packages, currentCode, subscribedCode, actions }: PackageComparisonProps) {
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table withTableBorder withColumnBorders fz="sm" verticalSpacing="xs" data-testid="package-comparison">
@@ -48,6 +58,11 @@ export function PackageComparison({ packages, currentCode }: { packages: Package
                         Current
                       </Badge>
                     )}
+                    {!current && subscribedCode === pkg.code && (
+                      <Badge size="xs" variant="outline" color="orange">
+                        Subscribed, not in force
+                      </Badge>
+                    )}
                   </Stack>
                 </Table.Th>
               );
@@ -67,6 +82,18 @@ export function PackageComparison({ packages, currentCode }: { packages: Package
               ))}
             </Table.Tr>
           ))}
+          {actions && (
+            <Table.Tr data-testid="package-actions">
+              <Table.Th scope="row" fw={500}>
+                {actions.label}
+              </Table.Th>
+              {packages.map((pkg) => (
+                <Table.Td key={pkg.id} style={pkg.code === currentCode ? highlight : undefined}>
+                  {actions.render(pkg)}
+                </Table.Td>
+              ))}
+            </Table.Tr>
+          )}
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>

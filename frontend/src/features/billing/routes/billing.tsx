@@ -1,43 +1,66 @@
-import { Alert, Badge, Card, DataList, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, DataList, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { IconArrowsExchange } from '@tabler/icons-react';
+import { Link } from 'react-router-dom';
 
+import { ApiUsageByKey } from '@/components/api-keys/api-usage-by-key';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { PlanLimits } from '@/components/usage/plan-limits';
 import { UsageMeters } from '@/components/usage/usage-meters';
+import { usePermissions } from '@/lib/auth/permissions';
 import { formatDate, formatPrice, formatStatus } from '@/lib/format';
-import { useUsage, type Usage } from '@/lib/usage/get-usage';
+import { useUsage, type Package, type Usage } from '@/lib/usage/get-usage';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
+import { useBilling, type Billing } from '../api/get-billing';
 import { usePackages } from '../api/list-packages';
+import { BillingHistory } from '../components/billing-history';
+import { CheckoutReturn } from '../components/checkout-return';
+import { ManageBillingButton } from '../components/manage-billing-button';
+import { OverLimitNotices } from '../components/over-limit-notices';
 import { PackageComparison } from '../components/package-comparison';
-
-const statusColors: Record<string, string> = {
-  active: 'green',
-  trialing: 'teal',
-  past_due: 'orange',
-  canceled: 'red',
-  incomplete: 'gray',
-};
+import { sourceLabel, statusColors, statusHints } from '../subscription-labels';
 
 /**
- * /billing: the tenant's package and subscription, a meter for every limit, and the packages to
- * compare. Checkout comes with the Stripe issue; until then staff assign paid packages.
+ * /billing: the tenant's package and subscription (status, period, source, the Stripe portal),
+ * what the limits block right now, a meter for every limit, the history of plan changes and the
+ * packages to compare. `?checkout=success|cancelled` is where Stripe Checkout sends the user back.
  */
 export function BillingRoute() {
   useDocumentTitle('Plan & usage');
   const usage = useUsage();
   const packages = usePackages();
+  const billing = useBilling();
+  const permissions = usePermissions();
+  const canSeeApiKeys = permissions.has('api_keys:manage');
+  const canManageBilling = permissions.has('billing:manage');
+  const subscribedPackage = packages.data?.items.find((p) => p.id === usage.data?.subscription?.package_id);
 
   return (
     <Stack gap="lg" maw={1100}>
-      <PageHeader title="Plan & usage" description="Your package, what it allows, and how much of it is used this month." />
+      <PageHeader
+        title="Plan & usage"
+        description="Your package, what it allows, and how much of it is used this month."
+        actions={
+          <Button component={Link} to="/plans" variant="light" leftSection={<IconArrowsExchange size={16} aria-hidden />}>
+            Compare plans
+          </Button>
+        }
+      />
+      <CheckoutReturn billing={billing.data} />
       {usage.isPending ? (
         <Skeleton height={240} aria-label="Loading usage" />
       ) : usage.isError ? (
         <ApiErrorAlert error={usage.error} onRetry={() => void usage.refetch()} />
       ) : (
         <>
-          <CurrentPlan usage={usage.data} subscribedName={packages.data?.items.find((p) => p.id === usage.data.subscription?.package_id)?.name} />
+          <CurrentPlan
+            usage={usage.data}
+            subscribedPackage={subscribedPackage}
+            billing={billing.data}
+            canManageBilling={canManageBilling}
+          />
+          <OverLimitNotices usage={usage.data} subscribedPackage={subscribedPackage} />
           <Card withBorder padding="md">
             <Stack gap="md">
               <Title order={2} size="h4">
@@ -54,6 +77,19 @@ export function BillingRoute() {
               <PlanLimits pkg={usage.data.package} />
             </Stack>
           </Card>
+          {canSeeApiKeys && (
+            <Card withBorder padding="md" data-testid="api-usage">
+              <Stack gap="md">
+                <Title order={2} size="h4">
+                  API usage
+                </Title>
+                <Text size="sm" c="dimmed">
+                  Requests per API key over the last 30 days.
+                </Text>
+                <ApiUsageByKey />
+              </Stack>
+            </Card>
+          )}
         </>
       )}
       <Stack gap="sm">
@@ -67,16 +103,43 @@ export function BillingRoute() {
         ) : (
           <PackageComparison packages={packages.data.items} currentCode={usage.data?.package.code ?? ''} />
         )}
-        <Text size="xs" c="dimmed">
-          Online upgrades are coming soon. To change your package now, contact support.
+        <Text size="sm">
+          <Anchor component={Link} to="/plans">
+            Change your plan on the Plans page
+          </Anchor>
         </Text>
       </Stack>
+      <Card withBorder padding="md" data-testid="billing-history-card">
+        <Stack gap="md">
+          <Title order={2} size="h4">
+            History of changes
+          </Title>
+          {billing.isPending ? (
+            <Skeleton height={80} aria-label="Loading billing history" />
+          ) : billing.isError ? (
+            <ApiErrorAlert error={billing.error} onRetry={() => void billing.refetch()} />
+          ) : (
+            <BillingHistory events={billing.data.history} packages={packages.data?.items} />
+          )}
+        </Stack>
+      </Card>
     </Stack>
   );
 }
 
-function CurrentPlan({ usage, subscribedName }: { usage: Usage; subscribedName?: string }) {
+type CurrentPlanProps = {
+  usage: Usage;
+  /** The subscription's package (it differs from `usage.package` when downgraded). */
+  subscribedPackage?: Package;
+  /** GET /billing/subscription, for the portal button; undefined while loading. */
+  billing?: Billing;
+  canManageBilling: boolean;
+};
+
+function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: CurrentPlanProps) {
   const { package: pkg, subscription } = usage;
+  const showPortal = canManageBilling && billing?.stripe_configured === true && billing.has_billing_account;
+  const periodEnd = subscription?.current_period_end;
   return (
     <Card withBorder padding="md" data-testid="current-plan">
       <Stack gap="sm">
@@ -95,47 +158,65 @@ function CurrentPlan({ usage, subscribedName }: { usage: Usage; subscribedName?:
             )}
           </Stack>
           <Stack gap={4} align="flex-end">
-            <Text fw={600}>{formatPrice(pkg.price_cents, pkg.currency)}{pkg.price_cents > 0 && ' / month'}</Text>
+            <Text fw={600}>
+              {formatPrice(pkg.price_cents, pkg.currency)}
+              {pkg.price_cents > 0 && ' / month'}
+            </Text>
             {subscription ? (
-              <Badge color={statusColors[subscription.status] ?? 'gray'} variant="light" data-testid="subscription-status">
-                {formatStatus(subscription.status)}
-              </Badge>
+              <>
+                <Badge color={statusColors[subscription.status] ?? 'gray'} variant="light" data-testid="subscription-status">
+                  {formatStatus(subscription.status)}
+                </Badge>
+                <Text size="xs" c="dimmed" data-testid="subscription-status-hint">
+                  {statusHints[subscription.status]}
+                </Text>
+              </>
             ) : (
               <Badge color="gray" variant="light" data-testid="subscription-status">
                 No subscription
               </Badge>
             )}
+            {showPortal && <ManageBillingButton />}
           </Stack>
         </Group>
         {subscription && (
           <DataList size="sm" gap="xs" labelWidth="160px">
             <DataList.Item>
-              <DataList.ItemLabel>Activated by</DataList.ItemLabel>
-              <DataList.ItemValue>
-                {subscription.source === 'manual' ? 'Platform staff' : subscription.source === 'stripe' ? 'Stripe' : 'Sign-up'}
-              </DataList.ItemValue>
+              <DataList.ItemLabel>Source</DataList.ItemLabel>
+              <DataList.ItemValue data-testid="subscription-source">{sourceLabel(subscription.source)}</DataList.ItemValue>
             </DataList.Item>
-            {subscription.current_period_end && (
+            {subscribedPackage && subscribedPackage.id !== pkg.id && (
+              <DataList.Item>
+                <DataList.ItemLabel>Subscribed package</DataList.ItemLabel>
+                <DataList.ItemValue>{subscribedPackage.name} (not in force)</DataList.ItemValue>
+              </DataList.Item>
+            )}
+            {periodEnd && (
               <DataList.Item>
                 <DataList.ItemLabel>{subscription.cancel_at_period_end ? 'Ends on' : 'Current period ends'}</DataList.ItemLabel>
-                <DataList.ItemValue>{formatDate(subscription.current_period_end)}</DataList.ItemValue>
+                <DataList.ItemValue data-testid="period-end">{formatDate(periodEnd)}</DataList.ItemValue>
               </DataList.Item>
             )}
           </DataList>
         )}
-        {usage.downgraded && (
+        {usage.downgraded ? (
           <Alert color="red" variant="light" title="Your subscription is not in force" data-testid="downgraded">
-            {subscribedName ? `The ${subscribedName} package` : 'Your subscribed package'} does not apply right now
+            {subscribedPackage ? `The ${subscribedPackage.name} package` : 'Your subscribed package'} does not apply right now
             {usage.reason ? ` (${usage.reason})` : ''}; the {pkg.name} limits apply instead.
-            {usage.grace_ends_at && ` The grace period ended on ${formatDate(usage.grace_ends_at)}.`}
+            {usage.grace_ends_at && ` The grace period ended on ${formatDate(usage.grace_ends_at)}.`} Nothing is deleted:
+            everything above the {pkg.name} limits stays, and only new use beyond them is blocked.
           </Alert>
-        )}
-        {!usage.downgraded && usage.grace_ends_at && (
+        ) : subscription?.status === 'past_due' && usage.grace_ends_at ? (
           <Alert color="orange" variant="light" title="Payment past due" data-testid="grace-period">
-            Your limits stay in force until {formatDate(usage.grace_ends_at)}. After that the Free limits apply unless the
-            payment goes through.
+            The last payment did not go through. Paid limits stay until {formatDate(usage.grace_ends_at)}, then Free
+            limits apply{showPortal ? '; update the payment method under Manage billing' : ''}.
           </Alert>
-        )}
+        ) : subscription?.cancel_at_period_end && periodEnd ? (
+          <Alert color="yellow" variant="light" title="Your subscription is cancelled" data-testid="cancel-at-period-end">
+            The {pkg.name} package ends on {formatDate(periodEnd)}, then Free. Nothing is deleted; above the Free limits
+            only new use is blocked.{showPortal ? ' You can resume the subscription under Manage billing.' : ''}
+          </Alert>
+        ) : null}
       </Stack>
     </Card>
   );

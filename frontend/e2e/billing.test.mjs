@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+
+import { apiResponse, createSystemAdmin, signUp, strongPassword, uniqueId } from './accounts.mjs';
+import { browserTest, waitForExactText } from './lib.mjs';
+
+// The server under test talks to stripe-mock (STRIPE_SECRET_KEY + STRIPE_API_BASE, as
+// scripts/test.sh starts it), which answers Checkout sessions with https://checkout.stripe.com/...
+// URLs. The machine is offline, so the browser's visit there is answered by page.route.
+const stripeCheckout = 'https://checkout.stripe.com/';
+
+/** Signs in through the API (no browser) and returns the access token. */
+async function apiToken(request, { email, password }) {
+  const response = await request.post('/api/v1/auth/login', { data: { email, password } });
+  assert.equal(response.status(), 200, `login of ${email}: ${await response.text()}`);
+  return (await response.json()).access_token;
+}
+
+browserTest(
+  'billing: an org admin upgrades to Pro through Stripe Checkout, and the way back activates nothing',
+  async ({ page: owner, openPage }) => {
+    const id = uniqueId();
+    const staff = { email: `sys-bill-${id}@e2e.test`, password: strongPassword() };
+    const account = { email: `bill-${id}@e2e.test`, password: strongPassword() };
+    createSystemAdmin(staff);
+
+    // Platform staff give the Pro package its Stripe price, through the API.
+    const staffPage = await openPage();
+    const staffAuth = { Authorization: `Bearer ${await apiToken(staffPage.request, staff)}` };
+    const listed = await staffPage.request.get('/api/v1/admin/packages', { headers: staffAuth });
+    assert.equal(listed.status(), 200, await listed.text());
+    const pro = (await listed.json()).items.find((p) => p.code === 'pro');
+    assert.ok(pro, 'the seeded packages include pro');
+    const patched = await staffPage.request.patch(`/api/v1/admin/packages/${pro.id}`, {
+      headers: staffAuth,
+      data: { stripe_price_id: 'price_pro_e2e' },
+    });
+    assert.equal(patched.status(), 200, await patched.text());
+    assert.equal((await patched.json()).stripe_price_id, 'price_pro_e2e');
+    await staffPage.close();
+
+    // A new tenant on Free opens the Plans page from Plan & usage.
+    await signUp(owner, { ...account, name: 'Bea Billing', organization: `E2E Billing ${id}` });
+    await owner.goto('/billing');
+    await waitForExactText(owner.getByTestId('current-package'), 'Free');
+    await owner.getByRole('link', { name: 'Compare plans' }).click();
+    await owner.getByRole('heading', { level: 1, name: 'Plans' }).waitFor();
+    assert.equal(await owner.getByTestId('package-column-free').getAttribute('aria-current'), 'true');
+    assert.equal(await owner.getByTestId('package-column-pro').getAttribute('aria-current'), null);
+
+    // Upgrade: the server creates the Checkout session at stripe-mock and the browser goes there.
+    const checkoutVisits = [];
+    await owner.route(`${stripeCheckout}**`, (route) => {
+      checkoutVisits.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<p>stripe checkout</p>' });
+    });
+    const created = apiResponse(owner, 'POST', '/billing/checkout-session');
+    const navigated = owner.waitForURL((url) => url.href.startsWith(stripeCheckout));
+    await owner.getByRole('button', { name: 'Upgrade to Pro' }).click();
+    const answer = await created;
+    assert.equal(answer.status(), 200);
+    assert.equal(JSON.parse(answer.request().postData() ?? '{}').package_code, 'pro');
+    // (The answer's body is gone once the page navigated; the navigation itself shows the URL.)
+    await navigated;
+    assert.ok(owner.url().startsWith(stripeCheckout), `a Checkout URL, got ${owner.url()}`);
+    assert.deepEqual(checkoutVisits, [owner.url()]);
+    assert.equal((await owner.textContent('body'))?.trim(), 'stripe checkout');
+
+    // Coming back to the success URL (anyone could open it) changes nothing by itself.
+    const firstRead = apiResponse(owner, 'GET', '/billing/subscription');
+    await owner.goto('/billing?checkout=success&session_id=cs_test_e2e');
+    const notice = owner.getByTestId('checkout-success');
+    await notice.waitFor();
+    assert.match(
+      (await notice.textContent()) ?? '',
+      /Payment received — your plan changes as soon as Stripe confirms it \(usually seconds\)/,
+    );
+    await owner.getByTestId('checkout-waiting').waitFor();
+    await firstRead;
+    // The page polls the subscription again (the first poll is 2 seconds in).
+    const poll = await apiResponse(owner, 'GET', '/billing/subscription');
+    assert.equal(poll.status(), 200);
+    assert.equal((await poll.json()).usage.package.code, 'free');
+    await waitForExactText(owner.getByTestId('current-package'), 'Free');
+    await waitForExactText(owner.getByTestId('subscription-source'), 'Sign-up');
+    assert.equal(await owner.getByTestId('checkout-confirmed').count(), 0, 'nothing claims the plan changed');
+
+    // The server agrees: the tenant is still on Free, from sign-up.
+    const check = await openPage();
+    const ownerAuth = { Authorization: `Bearer ${await apiToken(check.request, account)}` };
+    const billing = await check.request.get('/api/v1/billing/subscription', { headers: ownerAuth });
+    assert.equal(billing.status(), 200, await billing.text());
+    const body = await billing.json();
+    assert.equal(body.usage.package.code, 'free');
+    assert.equal(body.usage.subscription.source, 'signup');
+    assert.equal(body.usage.downgraded, false);
+    assert.equal(body.stripe_configured, true);
+    assert.ok(
+      body.history.every((event) => event.data.package !== 'pro'),
+      'no plan change to Pro in the history',
+    );
+  },
+  { timeout: 120_000 },
+);

@@ -1,0 +1,170 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+
+import { applyGrant, installAuth } from '@/lib/auth/session';
+import type { CrmPushDetail } from '@/lib/crm/get-crm-push';
+import { grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+
+import { PushToCrmButton } from './push-to-crm-button';
+
+function me(permissions: string[]) {
+  return {
+    user: grantFor().user,
+    tenant: { id: 'tenant-1', name: 'Acme', role: 'org_admin', status: 'active' },
+    memberships: [],
+    permissions,
+  };
+}
+
+const preview = {
+  id: null,
+  dry_run: true,
+  status: 'preview',
+  total: 6,
+  to_create: 2,
+  to_update: 1,
+  skipped: 1,
+  rejected: 2,
+  reasons: { skipped_duplicate: 1, not_approved: 2 },
+  items: [],
+  quota_remaining: 100,
+};
+
+function detail(overrides: Partial<CrmPushDetail>): CrmPushDetail {
+  return {
+    id: 'push-1',
+    status: 'queued',
+    selection: 'contact_ids',
+    requested_by: 'user-1',
+    requested_by_label: 'admin@acme.test',
+    total: 6,
+    to_create: 2,
+    to_update: 1,
+    skipped: 1,
+    rejected: 2,
+    queued: 3,
+    paused: 0,
+    created: 0,
+    updated: 0,
+    failed: 0,
+    deleted_in_crm: 0,
+    cancelled: 0,
+    created_at: '2026-11-28T09:00:00Z',
+    updated_at: '2026-11-28T09:00:00Z',
+    finished_at: null,
+    items: [],
+    next_items_cursor: '',
+    ...overrides,
+  };
+}
+
+function signIn(permissions: string[]) {
+  installAuth();
+  applyGrant(grantFor());
+  return { 'GET /me': () => jsonResponse(me(permissions)) };
+}
+
+describe('PushToCrmButton', () => {
+  it('previews the counts with a dry run, then pushes and follows the progress until done', async () => {
+    const bodies: { dryRun: string | null; body: unknown }[] = [];
+    // Each read of the push gets further: queued, then half way, then done.
+    const progress = [
+      detail({ status: 'running', queued: 2, created: 1 }),
+      detail({ status: 'completed', queued: 0, created: 2, updated: 1, finished_at: '2026-11-28T09:00:03Z' }),
+    ];
+    const fetchMock = stubApi({
+      ...signIn(['crm:read', 'crm:push']),
+      'POST /crm/pushes': async (request) => {
+        const dryRun = new URL(request.url).searchParams.get('dry_run');
+        bodies.push({ dryRun, body: await request.json() });
+        return dryRun === 'true'
+          ? jsonResponse(preview)
+          : jsonResponse({ ...preview, id: 'push-1', dry_run: false, status: 'queued' }, { status: 202 });
+      },
+      'GET /crm/pushes/:id': () => jsonResponse(progress.length > 1 ? progress.shift() : progress[0]),
+    });
+    renderWithProviders(<PushToCrmButton contactIds={['c1', 'c2', 'c3', 'c4', 'c5', 'c6']} />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Push to CRM' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Push 6 selected contacts to 1CloudAI CRM' });
+
+    // The preview: nothing is queued yet.
+    expect(await within(dialog).findByTestId('preview-to-create')).toHaveTextContent('2');
+    expect(within(dialog).getByTestId('preview-to-update')).toHaveTextContent('1');
+    expect(within(dialog).getByTestId('preview-skipped')).toHaveTextContent('1');
+    expect(within(dialog).getByTestId('preview-rejected')).toHaveTextContent('2');
+    const reasons = within(dialog).getByTestId('preview-reasons');
+    expect(reasons).toHaveTextContent('Duplicate: unchanged since the last push: 1');
+    expect(reasons).toHaveTextContent('Not approved yet: 2');
+    expect(bodies).toEqual([{ dryRun: 'true', body: { contact_ids: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'] } }]);
+    expect(fetchMock.mock.calls.some(([r]) => r.method === 'GET' && r.url.includes('/crm/pushes/'))).toBe(false);
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Push 3 contacts' }));
+
+    // The real push, then its progress read until every contact is settled.
+    expect(await within(dialog).findByTestId('push-progress')).toBeInTheDocument();
+    expect(bodies[1]).toEqual({ dryRun: null, body: { contact_ids: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'] } });
+    expect(await within(dialog).findByText('1 of 3 sent')).toBeInTheDocument();
+    expect(within(dialog).getByTestId('push-status')).toHaveTextContent('Running');
+    expect(await within(dialog).findByTestId('push-done', {}, { timeout: 4_000 })).toHaveTextContent(
+      'Done: 3 contacts pushed to the CRM.',
+    );
+    expect(within(dialog).getByTestId('push-progress-text')).toHaveTextContent('3 of 3 sent');
+    expect(within(dialog).getByTestId('push-progress-counts')).toHaveTextContent('2 created · 1 updated · 0 failed');
+    expect(within(dialog).getByRole('link', { name: 'View in push history' })).toHaveAttribute(
+      'href',
+      '/integrations/pushes/push-1',
+    );
+    const progressReads = fetchMock.mock.calls.filter(([r]) => r.method === 'GET' && r.url.includes('/crm/pushes/push-1'));
+    expect(progressReads.length).toBeGreaterThanOrEqual(2);
+    expect(new URL(progressReads[0]![0].url).searchParams.get('items_limit')).toBe('1');
+  });
+
+  it('pushes every approved contact not pushed yet without a selection', async () => {
+    const bodies: unknown[] = [];
+    stubApi({
+      ...signIn(['crm:read', 'crm:push']),
+      'POST /crm/pushes': async (request) => {
+        bodies.push(await request.json());
+        return jsonResponse({ ...preview, total: 0, to_create: 0, to_update: 0, skipped: 0, rejected: 0, reasons: {} });
+      },
+    });
+    renderWithProviders(<PushToCrmButton />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Push approved to CRM' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Push approved contacts to 1CloudAI CRM' });
+    expect(await within(dialog).findByTestId('push-nothing')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Push' })).toBeDisabled();
+    expect(bodies).toEqual([{ all_approved_not_pushed: true }]);
+  });
+
+  it('points to Integrations when the CRM is not connected', async () => {
+    stubApi({
+      ...signIn(['crm:read', 'crm:push']),
+      'POST /crm/pushes': () =>
+        problemResponse({
+          status: 409,
+          title: 'Conflict',
+          type: 'crm-not-connected',
+          code: 'conflict',
+          detail: 'Connect the 1CloudAI CRM first (Integrations).',
+        }),
+    });
+    renderWithProviders(<PushToCrmButton contactIds={['c1']} />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Push to CRM' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByText('Connect the 1CloudAI CRM first (Integrations).')).toBeInTheDocument();
+    expect(within(dialog).getByRole('link', { name: 'Open Integrations' })).toHaveAttribute('href', '/integrations');
+    expect(within(dialog).getByRole('button', { name: 'Push' })).toBeDisabled();
+  });
+
+  it('is not offered without crm:push', async () => {
+    const fetchMock = stubApi(signIn(['crm:read']));
+    renderWithProviders(<PushToCrmButton contactIds={['c1']} />);
+
+    await vi.waitFor(() => expect(fetchMock.mock.calls.some(([r]) => r.url.endsWith('/me'))).toBe(true));
+    expect(screen.queryByRole('button', { name: 'Push to CRM' })).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,248 @@
+import { Alert, Anchor, Button, Group, List, Modal, Paper, Progress, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { IconCloudUpload } from '@tabler/icons-react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { isApiError } from '@/lib/api-error';
+import { previewCrmPushQueryOptions, useCreateCrmPush, type CrmPushResult, type CrmPushSelection } from '@/lib/crm/create-crm-push';
+import { isPushSettled, pushProgress, useCrmPushProgress, type CrmPushDetail } from '@/lib/crm/get-crm-push';
+import { crmQueryKey } from '@/lib/crm/query-keys';
+import { formatNumber } from '@/lib/format';
+
+import { reasonLabel } from './labels';
+import { PushStatusBadge } from './push-status-badge';
+
+export type PushDialogProps = {
+  opened: boolean;
+  onClose: () => void;
+  /** The contacts to push: ids (e.g. a selection on the Saved page) or every approved one not pushed yet. */
+  selection: CrmPushSelection;
+  /** The dialog's title. */
+  title?: string;
+  /** Called once the push is queued, with its id. */
+  onPushed?: (pushId: string) => void;
+};
+
+/**
+ * Pushing contacts to the 1CloudAI CRM in two steps: a dry run previews how many contacts will be
+ * created, updated, skipped (unchanged since the last push, or already queued) or rejected (not
+ * approved, deleted in the CRM…) with the reasons; Push queues it, and the dialog then follows the
+ * push (GET /crm/pushes/{id} every second) until every contact is settled.
+ */
+export function PushDialog({ opened, onClose, selection, title = 'Push to 1CloudAI CRM', onPushed }: PushDialogProps) {
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} size="lg">
+      {/* Mounted only while open: every opening starts with a fresh preview. */}
+      {opened && <PushDialogBody selection={selection} onClose={onClose} onPushed={onPushed} />}
+    </Modal>
+  );
+}
+
+function PushDialogBody({
+  selection,
+  onClose,
+  onPushed,
+}: {
+  selection: CrmPushSelection;
+  onClose: () => void;
+  onPushed?: (pushId: string) => void;
+}) {
+  const [pushId, setPushId] = useState<string | null>(null);
+  const preview = useQuery({ ...previewCrmPushQueryOptions(selection), enabled: pushId === null });
+  const push = useCreateCrmPush();
+
+  if (pushId !== null) return <PushProgress pushId={pushId} onClose={onClose} />;
+
+  const sendable = preview.data ? preview.data.to_create + preview.data.to_update : 0;
+  const overQuota = preview.data !== undefined && sendable > preview.data.quota_remaining;
+
+  return (
+    <Stack gap="md">
+      {preview.isPending ? (
+        <Stack gap="xs" aria-label="Loading the preview">
+          <Text size="sm" c="dimmed">
+            Checking which contacts can be pushed…
+          </Text>
+          <Skeleton height={72} />
+        </Stack>
+      ) : preview.isError ? (
+        <Stack gap="xs">
+          <ApiErrorAlert error={preview.error} onRetry={() => void preview.refetch()} />
+          {isApiError(preview.error) && preview.error.status === 409 && (
+            <Text size="sm">
+              <Anchor component={Link} to="/integrations" onClick={onClose}>
+                Open Integrations
+              </Anchor>{' '}
+              to connect or reconnect the CRM.
+            </Text>
+          )}
+        </Stack>
+      ) : (
+        <PreviewCounts preview={preview.data} />
+      )}
+
+      {overQuota && (
+        <Alert color="yellow" variant="light" data-testid="push-over-quota">
+          Only {formatNumber(preview.data.quota_remaining)} CRM pushes are left this month: the push would be refused.
+        </Alert>
+      )}
+      {push.error !== null && <ApiErrorAlert error={push.error} />}
+
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button
+          leftSection={<IconCloudUpload size={16} aria-hidden />}
+          disabled={!preview.data || sendable === 0 || overQuota}
+          loading={push.isPending}
+          onClick={() =>
+            push.mutate(selection, {
+              onSuccess: (result) => {
+                if (!result.id) return;
+                setPushId(result.id);
+                onPushed?.(result.id);
+              },
+            })
+          }
+        >
+          {sendable > 0 ? `Push ${formatNumber(sendable)} contact${sendable === 1 ? '' : 's'}` : 'Push'}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function Count({ label, value, testId, color }: { label: string; value: number; testId: string; color?: string }) {
+  return (
+    <Paper withBorder p="sm" radius="md">
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="xl" fw={700} c={value > 0 ? color : undefined} data-testid={testId}>
+        {formatNumber(value)}
+      </Text>
+    </Paper>
+  );
+}
+
+function PreviewCounts({ preview }: { preview: CrmPushResult }) {
+  const reasons = Object.entries(preview.reasons ?? {}).filter(([, n]) => n > 0);
+  const sendable = preview.to_create + preview.to_update;
+  return (
+    <Stack gap="sm" data-testid="push-preview">
+      <Text size="sm">
+        Of {formatNumber(preview.total)} contact{preview.total === 1 ? '' : 's'}, the CRM will get:
+      </Text>
+      <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
+        <Count label="To create" value={preview.to_create} testId="preview-to-create" color="green" />
+        <Count label="To update" value={preview.to_update} testId="preview-to-update" color="blue" />
+        <Count label="Skipped" value={preview.skipped} testId="preview-skipped" />
+        <Count label="Rejected" value={preview.rejected} testId="preview-rejected" color="orange" />
+      </SimpleGrid>
+      {reasons.length > 0 && (
+        <Stack gap={4}>
+          <Text size="sm" fw={500}>
+            Not sent:
+          </Text>
+          <List size="sm" spacing={2} data-testid="preview-reasons">
+            {reasons.map(([reason, n]) => (
+              <List.Item key={reason} data-reason={reason}>
+                {reasonLabel(reason)}: {formatNumber(n)}
+              </List.Item>
+            ))}
+          </List>
+        </Stack>
+      )}
+      {sendable === 0 && (
+        <Alert color="gray" variant="light" data-testid="push-nothing">
+          Nothing to push: only approved contacts whose data changed since their last push are sent.
+        </Alert>
+      )}
+      <Text size="xs" c="dimmed">
+        Contacts are matched in the CRM by their id here, so pushing again never creates duplicates. Each contact
+        sent counts once against this month&apos;s CRM pushes ({formatNumber(preview.quota_remaining)} left).
+      </Text>
+    </Stack>
+  );
+}
+
+function PushProgress({ pushId, onClose }: { pushId: string; onClose: () => void }) {
+  const progress = useCrmPushProgress(pushId);
+  const push = progress.data;
+  const settled = push !== undefined && isPushSettled(push.status);
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    // The connection's last push and the history changed: read them again (not this push's progress).
+    if (settled) {
+      void queryClient.invalidateQueries({
+        queryKey: crmQueryKey,
+        predicate: (query) => !(query.queryKey.includes(pushId) && query.queryKey.includes('progress')),
+      });
+    }
+  }, [settled, pushId, queryClient]);
+
+  return (
+    <Stack gap="md" data-testid="push-progress">
+      {push ? <ProgressBody push={push} /> : progress.isError ? null : <Skeleton height={60} />}
+      {progress.isError && <ApiErrorAlert error={progress.error} onRetry={() => void progress.refetch()} />}
+      <Group justify="space-between">
+        <Anchor component={Link} to={`/integrations/pushes/${pushId}`} size="sm" onClick={onClose}>
+          View in push history
+        </Anchor>
+        <Button variant={settled ? 'filled' : 'default'} onClick={onClose}>
+          {settled ? 'Done' : 'Close (the push goes on)'}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function ProgressBody({ push }: { push: CrmPushDetail }) {
+  const { toSend, done, percent } = pushProgress(push);
+  const settled = isPushSettled(push.status);
+  const problems = push.failed + push.deleted_in_crm;
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between">
+        <Text size="sm" fw={500} data-testid="push-progress-text">
+          {formatNumber(done)} of {formatNumber(toSend)} sent
+        </Text>
+        <PushStatusBadge status={push.status} />
+      </Group>
+      <Progress
+        value={percent}
+        animated={!settled && push.status !== 'paused'}
+        color={problems > 0 ? 'orange' : 'green'}
+        aria-label="Push progress"
+      />
+      <Text size="sm" data-testid="push-progress-counts">
+        {formatNumber(push.created)} created · {formatNumber(push.updated)} updated · {formatNumber(push.failed)} failed
+        {push.deleted_in_crm > 0 ? ` · ${formatNumber(push.deleted_in_crm)} deleted in the CRM` : ''}
+        {push.cancelled > 0 ? ` · ${formatNumber(push.cancelled)} cancelled` : ''}
+      </Text>
+      {push.status === 'paused' && (
+        <Alert color="orange" variant="light">
+          Paused: the CRM connection needs re-authorization. The push resumes once an org admin reconnects on the
+          Integrations page.
+        </Alert>
+      )}
+      {settled && (
+        <Alert
+          color={push.status === 'completed' ? 'green' : push.status === 'cancelled' ? 'gray' : 'orange'}
+          variant="light"
+          data-testid="push-done"
+          role="status"
+        >
+          {push.status === 'completed'
+            ? `Done: ${formatNumber(push.created + push.updated)} contact${push.created + push.updated === 1 ? '' : 's'} pushed to the CRM.`
+            : push.status === 'cancelled'
+              ? 'The push was cancelled (the CRM was disconnected).'
+              : `Done with errors: ${formatNumber(problems)} contact${problems === 1 ? '' : 's'} could not be pushed. The push history shows the CRM's answer for each.`}
+        </Alert>
+      )}
+    </Stack>
+  );
+}

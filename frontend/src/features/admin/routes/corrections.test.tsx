@@ -1,0 +1,74 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { applyGrant, installAuth } from '@/lib/auth/session';
+import { grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+
+import { AdminCorrectionsRoute } from './corrections';
+
+const correction = {
+  id: 'corr-1',
+  tenant_id: 'tenant-9',
+  tenant_name: 'Globex',
+  contact_id: 'contact-1',
+  contact_name: 'Zoë Müller',
+  field: 'title',
+  old_value: 'Head of Engineering',
+  new_value: 'VP Engineering',
+  status: 'pending',
+  reviewed_at: null,
+  created_at: '2026-11-27T09:00:00Z',
+};
+
+function signInStaff(systemRole: 'system_admin' | 'support') {
+  installAuth();
+  applyGrant(grantFor({ system_role: systemRole }, null));
+  return {
+    user: grantFor({ system_role: systemRole }).user,
+    memberships: [],
+    permissions: systemRole === 'system_admin' ? ['platform:read', 'platform:write'] : ['platform:read'],
+  };
+}
+
+describe('AdminCorrectionsRoute', () => {
+  it('lets system admins accept a correction, which leaves the queue', async () => {
+    const me = signInStaff('system_admin');
+    const accepted: string[] = [];
+    let pending = [correction];
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/corrections': () => jsonResponse({ items: pending, next_cursor: '' }),
+      'POST /admin/corrections/:id/accept': (_, { path }) => {
+        accepted.push(path);
+        pending = [];
+        return jsonResponse({ ...correction, status: 'accepted', reviewed_at: '2026-11-28T10:00:00Z' });
+      },
+    });
+    renderWithProviders(<AdminCorrectionsRoute />, { route: '/admin/corrections' });
+
+    const row = await screen.findByTestId('correction-row');
+    expect(row).toHaveTextContent('Zoë Müller');
+    expect(row).toHaveTextContent('Head of Engineering');
+    expect(row).toHaveTextContent('VP Engineering');
+    expect(within(row).getByRole('link', { name: 'Globex' })).toHaveAttribute('href', '/admin/tenants/tenant-9');
+    await userEvent.click(within(row).getByRole('button', { name: 'Accept the title of Zoë Müller' }));
+
+    expect(await screen.findByTestId('corrections-empty')).toBeInTheDocument();
+    expect(accepted).toEqual(['/admin/corrections/corr-1/accept']);
+  });
+
+  it('shows support staff the queue without review buttons', async () => {
+    const me = signInStaff('support');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/corrections': () => jsonResponse({ items: [correction], next_cursor: '' }),
+    });
+    renderWithProviders(<AdminCorrectionsRoute />, { route: '/admin/corrections' });
+
+    await screen.findByTestId('correction-row');
+    expect(await screen.findByText(/system admins review it/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Accept/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Reject/ })).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,170 @@
+import { Anchor, Badge, Button, Center, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconArrowRight } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { formatDateTime } from '@/lib/format';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { useAcceptCorrection } from '../api/accept-correction';
+import { usePendingCorrections, type PendingCorrection } from '../api/list-pending-corrections';
+import { useRejectCorrection } from '../api/reject-correction';
+import { useCanWrite } from '../use-can-write';
+
+const fieldLabels: Record<string, string> = {
+  title: 'Title',
+  email: 'Email',
+  phone: 'Phone',
+  company_name: 'Company name',
+  city: 'City',
+  country: 'Country',
+  linkedin_url: 'LinkedIn URL',
+};
+
+/**
+ * /admin/corrections: the review queue of corrections customers submitted, oldest first. Accepting
+ * writes the value into the shared record (every tenant sees it); rejecting leaves the shared
+ * record and keeps the value for the submitting tenant only. Support staff see the queue read-only.
+ */
+export function AdminCorrectionsRoute() {
+  useDocumentTitle('Corrections · Admin');
+  const canWrite = useCanWrite();
+  const queue = usePendingCorrections();
+  const accept = useAcceptCorrection();
+  const reject = useRejectCorrection();
+  const [busy, setBusy] = useState<string | null>(null);
+  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  const actionError = accept.error ?? reject.error;
+
+  const review = (correction: PendingCorrection, action: 'accept' | 'reject') => {
+    setBusy(correction.id);
+    accept.reset();
+    reject.reset();
+    const mutation = action === 'accept' ? accept : reject;
+    mutation.mutate(correction.id, {
+      onSuccess: () =>
+        notifications.show({
+          color: action === 'accept' ? 'green' : 'gray',
+          message:
+            action === 'accept'
+              ? `Accepted: ${label(correction)} is now “${correction.new_value}” for everyone.`
+              : `Rejected: only ${correction.tenant_name ?? 'the tenant'} keeps “${correction.new_value}”.`,
+        }),
+      onSettled: () => setBusy(null),
+    });
+  };
+
+  return (
+    <Stack gap="md">
+      <Text size="sm" c="dimmed">
+        Corrections customers submitted, oldest first.{' '}
+        {canWrite
+          ? 'Accept to update the shared record for every customer; reject to keep it (the submitting customer keeps their value).'
+          : 'Support staff see the queue; system admins review it.'}
+      </Text>
+      {actionError ? <ApiErrorAlert error={actionError} /> : null}
+      {queue.isPending ? (
+        <Skeleton height={200} aria-label="Loading corrections" />
+      ) : queue.isError ? (
+        <ApiErrorAlert error={queue.error} onRetry={() => void queue.refetch()} />
+      ) : items.length === 0 ? (
+        <Text size="sm" c="dimmed" data-testid="corrections-empty">
+          No corrections waiting for review.
+        </Text>
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={860}>
+            <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="corrections-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Contact</Table.Th>
+                  <Table.Th>Field</Table.Th>
+                  <Table.Th>Change</Table.Th>
+                  <Table.Th>Tenant</Table.Th>
+                  <Table.Th>Submitted</Table.Th>
+                  {canWrite && <Table.Th aria-label="Actions" />}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((correction) => (
+                  <Table.Tr key={correction.id} data-testid="correction-row">
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {correction.contact_name || correction.contact_id}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color="gray" tt="none">
+                        {fieldLabels[correction.field] ?? correction.field}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        <Text size="sm" c="dimmed" td="line-through" style={{ wordBreak: 'break-all' }}>
+                          {correction.old_value || '(empty)'}
+                        </Text>
+                        <IconArrowRight size={14} aria-label="becomes" />
+                        <Text size="sm" fw={500} style={{ wordBreak: 'break-all' }}>
+                          {correction.new_value}
+                        </Text>
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/admin/tenants/${correction.tenant_id}`} size="sm">
+                        {correction.tenant_name || correction.tenant_id}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>{formatDateTime(correction.created_at)}</Table.Td>
+                    {canWrite && (
+                      <Table.Td>
+                        <Group gap="xs" wrap="nowrap" justify="flex-end">
+                          <Button
+                            size="xs"
+                            color="green"
+                            variant="light"
+                            loading={busy === correction.id && accept.isPending}
+                            disabled={busy !== null && busy !== correction.id}
+                            onClick={() => review(correction, 'accept')}
+                            aria-label={`Accept ${label(correction)}`}
+                          >
+                            Accept
+                          </Button>
+                          <Button
+                            size="xs"
+                            color="red"
+                            variant="subtle"
+                            loading={busy === correction.id && reject.isPending}
+                            disabled={busy !== null && busy !== correction.id}
+                            onClick={() => review(correction, 'reject')}
+                            aria-label={`Reject ${label(correction)}`}
+                          >
+                            Reject
+                          </Button>
+                        </Group>
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {queue.hasNextPage && (
+            <Center>
+              <Button variant="default" loading={queue.isFetchingNextPage} onClick={() => void queue.fetchNextPage()}>
+                Load more
+              </Button>
+            </Center>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
+
+/** "the title of Zoë Müller" */
+function label(correction: PendingCorrection): string {
+  const field = (fieldLabels[correction.field] ?? correction.field).toLowerCase();
+  return `the ${field} of ${correction.contact_name || 'the contact'}`;
+}

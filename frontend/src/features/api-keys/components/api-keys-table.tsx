@@ -1,0 +1,124 @@
+import { Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
+
+import { ApiKeyStatusBadge } from '@/components/api-keys/api-key-status-badge';
+import { ApiKeyUsageSummary } from '@/components/api-keys/api-key-usage-summary';
+import type { ApiKey } from '@/lib/api-keys/list-api-keys';
+import { formatDate, formatDateTime } from '@/lib/format';
+
+type ApiKeysTableProps = {
+  keys: ApiKey[];
+  onRotate: (key: ApiKey) => void;
+  onRevoke: (key: ApiKey) => void;
+};
+
+/** The tenant's keys, newest first, with their scopes, dates, status and last 30 days of use. */
+export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
+  // A key another key was rotated from: its secret works until the overlap ends.
+  const replaced = new Set(keys.map((k) => k.rotated_from_id).filter(Boolean));
+  return (
+    <Table.ScrollContainer minWidth={1080}>
+      <Table verticalSpacing="sm" fz="sm" data-testid="api-keys-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Prefix</Table.Th>
+            <Table.Th>Scopes</Table.Th>
+            <Table.Th>Created</Table.Th>
+            <Table.Th>Last used</Table.Th>
+            <Table.Th>Expires</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Requests, last 30 days</Table.Th>
+            <Table.Th aria-label="Actions" />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {keys.map((key) => {
+            const label = `${key.name} (${key.prefix})`;
+            const isReplaced = replaced.has(key.id) && key.status === 'active';
+            return (
+              <Table.Tr key={key.id} data-testid="api-key-row" data-key-id={key.id} data-prefix={key.prefix}>
+                <Table.Td>
+                  <Stack gap={2}>
+                    <Text size="sm" fw={500}>
+                      {key.name}
+                    </Text>
+                    {isReplaced && (
+                      <Text size="xs" c="orange" data-testid="api-key-replaced">
+                        Rotated: works until {formatDateTime(key.expires_at)}
+                      </Text>
+                    )}
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <Code data-testid="api-key-prefix">{key.prefix}</Code>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} miw={140} maw={280}>
+                    {key.scopes.map((scope) => (
+                      <Badge
+                        key={scope}
+                        size="sm"
+                        variant="outline"
+                        tt="none"
+                        ff="monospace"
+                        styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }}
+                        data-testid="api-key-scope"
+                      >
+                        {scope}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Stack gap={0}>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {formatDate(key.created_at)}
+                    </Text>
+                    <Text size="xs" c="dimmed" data-testid="api-key-creator">
+                      by {key.created_by || 'a former member'}
+                    </Text>
+                  </Stack>
+                </Table.Td>
+                <Table.Td data-testid="api-key-last-used" style={{ whiteSpace: 'nowrap' }}>
+                  {key.last_used_at ? formatDateTime(key.last_used_at) : 'Never'}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{key.expires_at ? formatDate(key.expires_at) : 'Never'}</Table.Td>
+                <Table.Td>
+                  <Stack gap={2} align="flex-start">
+                    <ApiKeyStatusBadge status={key.status} />
+                    {key.status === 'revoked' && (
+                      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                        {formatDate(key.revoked_at)}
+                      </Text>
+                    )}
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <ApiKeyUsageSummary keyId={key.id} keyName={key.name} />
+                </Table.Td>
+                <Table.Td>
+                  {key.status === 'active' && (
+                    <Group gap={4} wrap="nowrap">
+                      <Button size="xs" variant="subtle" onClick={() => onRotate(key)} aria-label={`Rotate ${label}`}>
+                        Rotate
+                      </Button>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => onRevoke(key)}
+                        aria-label={`Revoke ${label}`}
+                      >
+                        Revoke
+                      </Button>
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,0 +1,23 @@
+import { useMutation } from '@tanstack/react-query';
+
+import { apiClient, unwrap } from '@/lib/api-client';
+import { isApiError } from '@/lib/api-error';
+
+/**
+ * POST /api/v1/billing/checkout-session (org admins, `billing:manage`): the Stripe Checkout URL for
+ * a paid package. Coming back to the success URL changes nothing: the plan changes when Stripe's
+ * signed webhook arrives. 503 `billing-not-configured` without Stripe; 422 when the package cannot
+ * be bought online (free, inactive, or without a Stripe price).
+ */
+export function createCheckoutSession({ packageCode }: { packageCode: string }): Promise<{ url: string }> {
+  return unwrap(apiClient.POST('/billing/checkout-session', { body: { package_code: packageCode } }));
+}
+
+export function useCreateCheckoutSession() {
+  return useMutation({ mutationFn: createCheckoutSession });
+}
+
+/** The server has no Stripe key: checkout and the portal answer 503 `billing-not-configured`. */
+export function isBillingNotConfigured(error: unknown): boolean {
+  return isApiError(error) && error.status === 503 && (error.type ?? '').endsWith('billing-not-configured');
+}

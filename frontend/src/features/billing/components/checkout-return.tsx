@@ -1,0 +1,90 @@
+import { Alert, Group, Loader, Text } from '@mantine/core';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+
+import { supportEmail } from '@/config/product';
+
+import type { Billing } from '../api/get-billing';
+import { useCheckoutPolling } from '../checkout-polling';
+
+/** A Stripe subscription updated this recently counts as the confirmation of this checkout. */
+const recentMs = 30 * 60_000;
+
+function subscriptionKey(billing: Billing | undefined): string | null {
+  if (!billing) return null;
+  const sub = billing.usage.subscription;
+  return sub ? [sub.package_id, sub.status, sub.source, sub.updated_at].join('|') : 'none';
+}
+
+/**
+ * The notice after Stripe Checkout sends the user back to `/billing?checkout=success|cancelled`.
+ * Coming back proves nothing (anyone can open that URL), so on success the page only says that the
+ * plan changes once Stripe confirms, re-reads the subscription a few times, and reports a change
+ * only when the server shows one.
+ */
+export function CheckoutReturn({ billing }: { billing: Billing | undefined }) {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const outcome = searchParams.get('checkout');
+  const [openedAt] = useState(() => Date.now());
+  const [baseline, setBaseline] = useState<string | null>(null);
+
+  const key = subscriptionKey(billing);
+  if (baseline === null && key !== null) setBaseline(key);
+
+  const sub = billing?.usage.subscription;
+  const stripeInForce =
+    sub?.source === 'stripe' &&
+    (sub.status === 'active' || sub.status === 'trialing') &&
+    !billing?.usage.downgraded &&
+    openedAt - Date.parse(sub.updated_at) < recentMs;
+  const confirmed = baseline !== null && key !== null && (key !== baseline || stripeInForce);
+
+  const { done } = useCheckoutPolling(outcome === 'success' && !confirmed);
+
+  const dismiss = () =>
+    setSearchParams(
+      (params) => {
+        params.delete('checkout');
+        params.delete('session_id');
+        return params;
+      },
+      { replace: true },
+    );
+
+  if (outcome === 'cancelled') {
+    return (
+      <Alert color="gray" variant="light" title="Checkout cancelled" withCloseButton onClose={dismiss} data-testid="checkout-cancelled">
+        Nothing was charged and your plan is unchanged.
+      </Alert>
+    );
+  }
+  if (outcome !== 'success') return null;
+
+  return (
+    <Alert
+      color={confirmed ? 'green' : 'blue'}
+      variant="light"
+      title="Payment received — your plan changes as soon as Stripe confirms it (usually seconds)"
+      withCloseButton
+      onClose={dismiss}
+      data-testid="checkout-success"
+      role="status"
+    >
+      {confirmed ? (
+        <Text size="sm" data-testid="checkout-confirmed">
+          Stripe confirmed the change; the plan below is up to date.
+        </Text>
+      ) : !done ? (
+        <Group gap="xs" data-testid="checkout-waiting">
+          <Loader size="xs" />
+          <Text size="sm">Waiting for Stripe&apos;s confirmation…</Text>
+        </Group>
+      ) : (
+        <Text size="sm" data-testid="checkout-unconfirmed">
+          Stripe has not confirmed it yet, so your plan has not changed. Reload this page in a minute; if it still shows
+          the old plan after an hour, contact {supportEmail}.
+        </Text>
+      )}
+    </Alert>
+  );
+}

@@ -1,0 +1,70 @@
+import { Alert, List, Text } from '@mantine/core';
+
+import { formatDate, formatNumber } from '@/lib/format';
+import type { Package, Quota, Usage } from '@/lib/usage/get-usage';
+
+const quotaBlocks: Record<Quota['metric'], (limit: string, reset: string) => string> = {
+  searches: (limit, reset) => `This month's ${limit} searches are used up: new searches are refused until ${reset}.`,
+  import_rows: (limit, reset) =>
+    `This month's ${limit} imported rows are used up: new imports are refused until ${reset}.`,
+  crm_pushes: (limit, reset) => `This month's ${limit} CRM pushes are used up: new pushes are refused until ${reset}.`,
+};
+
+/** What the current limits block right now, one sentence each; empty when nothing is blocked. */
+function overLimitItems(usage: Usage, subscribedPackage?: Package): string[] {
+  const { seats, package: pkg } = usage;
+  const items: string[] = [];
+  if (seats.members > seats.limit) {
+    items.push(
+      `${formatNumber(seats.members)} members are more than the ${formatNumber(seats.limit)} users the ${pkg.name} package allows. ` +
+        'Everyone keeps access, but no new invitations can be sent or accepted until the team fits the limit or the plan changes.',
+    );
+  } else if (seats.remaining <= 0) {
+    items.push(
+      `All ${formatNumber(seats.limit)} seats are in use (${formatNumber(seats.members)} members, ${formatNumber(
+        seats.pending_invitations,
+      )} pending invitations): new invitations are blocked.`,
+    );
+  }
+  for (const quota of usage.quotas) {
+    if (quota.limit > 0 && quota.used >= quota.limit) {
+      const sentence = quotaBlocks[quota.metric];
+      if (sentence) items.push(sentence(formatNumber(quota.limit), formatDate(quota.reset_at)));
+    }
+  }
+  if (!pkg.api_access && subscribedPackage?.api_access && usage.downgraded) {
+    items.push(
+      `The ${pkg.name} package has no API access: requests with your API keys are refused and no new keys can be created. ` +
+        'The keys are kept and work again once a package with API access is in force.',
+    );
+  }
+  return items;
+}
+
+type OverLimitNoticesProps = {
+  usage: Usage;
+  /** The package the tenant subscribed to, when it differs from the one in force (downgraded). */
+  subscribedPackage?: Package;
+};
+
+/**
+ * Limits that are used up, and what they block. Downgrades never delete anything: over-limit
+ * states only block new use, and the page says so.
+ */
+export function OverLimitNotices({ usage, subscribedPackage }: OverLimitNoticesProps) {
+  const items = overLimitItems(usage, subscribedPackage);
+  if (items.length === 0) return null;
+  return (
+    <Alert color="orange" variant="light" title="Some limits are reached" data-testid="over-limit">
+      <List size="sm" spacing={4}>
+        {items.map((item) => (
+          <List.Item key={item}>{item}</List.Item>
+        ))}
+      </List>
+      <Text size="sm" mt="xs">
+        Nothing is deleted: your contacts, saved lists, members and API keys stay as they are. Only new use above the
+        limits is blocked.
+      </Text>
+    </Alert>
+  );
+}

@@ -1,0 +1,214 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { jsonResponse, renderWithProviders } from '@/testing/test-utils';
+
+import { checkoutPollDelaysMs } from '../checkout-polling';
+import { billing, free, historyEvent, pro, requestsOf, signInWithBilling, starter, subscription, usage } from '../testing/fixtures';
+import { BillingRoute } from './billing';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('BillingRoute subscription', () => {
+  it('on the way back from Checkout polls the subscription and does not claim the plan changed', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const fetchMock = signInWithBilling();
+    renderWithProviders(<BillingRoute />, { route: '/billing?checkout=success&session_id=cs_test_123' });
+
+    const notice = await screen.findByTestId('checkout-success');
+    expect(notice).toHaveTextContent(
+      'Payment received — your plan changes as soon as Stripe confirms it (usually seconds)',
+    );
+    expect(within(notice).getByTestId('checkout-waiting')).toBeInTheDocument();
+    const billingReads = () => requestsOf(fetchMock).filter((r) => r === 'GET /billing/subscription').length;
+    await vi.waitFor(() => expect(billingReads()).toBe(1));
+
+    for (const delay of checkoutPollDelaysMs) {
+      await act(() => vi.advanceTimersByTimeAsync(delay + 10));
+    }
+
+    await vi.waitFor(() => expect(within(notice).getByTestId('checkout-unconfirmed')).toBeInTheDocument());
+    expect(billingReads()).toBe(1 + checkoutPollDelaysMs.length);
+    expect(within(notice).getByTestId('checkout-unconfirmed')).toHaveTextContent('your plan has not changed');
+    expect(within(notice).queryByTestId('checkout-confirmed')).not.toBeInTheDocument();
+    expect(screen.getByTestId('current-package')).toHaveTextContent('Free');
+
+    // No more polls once the schedule is over.
+    await act(() => vi.advanceTimersByTimeAsync(60_000));
+    expect(billingReads()).toBe(1 + checkoutPollDelaysMs.length);
+  });
+
+  it('reports the change once the server shows it (Stripe confirmed while polling)', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let answer = billing();
+    signInWithBilling({ billing: () => answer });
+    renderWithProviders(<BillingRoute />, { route: '/billing?checkout=success' });
+
+    const notice = await screen.findByTestId('checkout-success');
+    await within(notice).findByTestId('checkout-waiting');
+    expect(screen.getByTestId('current-package')).toHaveTextContent('Free');
+
+    answer = billing({
+      has_billing_account: true,
+      usage: usage({
+        package: pro,
+        subscription: subscription({ package_id: pro.id, source: 'stripe', updated_at: new Date().toISOString() }),
+      }),
+    });
+    await act(() => vi.advanceTimersByTimeAsync(checkoutPollDelaysMs[0]! + 10));
+
+    expect(await within(notice).findByTestId('checkout-confirmed')).toHaveTextContent('Stripe confirmed the change');
+    await vi.waitFor(() => expect(screen.getByTestId('current-package')).toHaveTextContent('Pro'));
+  });
+
+  it('says a cancelled checkout changed nothing', async () => {
+    signInWithBilling();
+    renderWithProviders(<BillingRoute />, { route: '/billing?checkout=cancelled' });
+
+    expect(await screen.findByTestId('checkout-cancelled')).toHaveTextContent(
+      'Nothing was charged and your plan is unchanged.',
+    );
+    expect(screen.queryByTestId('checkout-success')).not.toBeInTheDocument();
+  });
+
+  it('hides Manage billing without a billing account', async () => {
+    const fetchMock = signInWithBilling({ billing: billing({ has_billing_account: false }) });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('current-package')).toHaveTextContent('Free');
+    await screen.findByTestId('billing-history-empty');
+    await vi.waitFor(() => expect(requestsOf(fetchMock)).toContain('GET /me'));
+    expect(screen.queryByRole('button', { name: 'Manage billing' })).not.toBeInTheDocument();
+  });
+
+  it('hides Manage billing from members even with a billing account', async () => {
+    signInWithBilling({ role: 'member', billing: billing({ has_billing_account: true }) });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    await screen.findByTestId('billing-history-empty');
+    expect(screen.queryByRole('button', { name: 'Manage billing' })).not.toBeInTheDocument();
+  });
+
+  it('opens the Stripe portal for org admins with a billing account', async () => {
+    const assign = vi.fn<(url: string) => void>();
+    vi.stubGlobal('location', { ...window.location, assign });
+    signInWithBilling({
+      billing: billing({
+        has_billing_account: true,
+        usage: usage({
+          package: pro,
+          subscription: subscription({
+            package_id: pro.id,
+            source: 'stripe',
+            cancel_at_period_end: true,
+            current_period_end: '2026-12-20T00:00:00Z',
+          }),
+        }),
+      }),
+      routes: { 'POST /billing/portal-session': () => jsonResponse({ url: 'https://billing.stripe.com/p/session/test_1' }) },
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('subscription-source')).toHaveTextContent('Stripe');
+    expect(screen.getByTestId('cancel-at-period-end')).toHaveTextContent('The Pro package ends on Dec 20, 2026, then Free.');
+    expect(screen.getByTestId('period-end')).toHaveTextContent('Dec 20, 2026');
+    await userEvent.click(await screen.findByRole('button', { name: 'Manage billing' }));
+    await vi.waitFor(() => expect(assign).toHaveBeenCalledWith('https://billing.stripe.com/p/session/test_1'));
+  });
+
+  it('explains past due: paid limits stay until the grace period ends, then Free', async () => {
+    signInWithBilling({
+      billing: billing({
+        usage: usage({
+          package: pro,
+          subscription: subscription({ package_id: pro.id, source: 'stripe', status: 'past_due' }),
+          grace_ends_at: '2026-11-27T10:00:00Z',
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('subscription-status')).toHaveTextContent('Past due');
+    expect(screen.getByTestId('grace-period')).toHaveTextContent(
+      'Paid limits stay until Nov 27, 2026, then Free limits apply',
+    );
+  });
+
+  it('explains a downgrade: what is blocked, and that nothing is deleted', async () => {
+    signInWithBilling({
+      billing: billing({
+        usage: usage({
+          package: free,
+          subscription: subscription({ package_id: starter.id, source: 'stripe', status: 'canceled' }),
+          downgraded: true,
+          reason: 'the subscription is canceled',
+          seats: { limit: 3, members: 5, pending_invitations: 0, remaining: 0 },
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('downgraded')).toHaveTextContent(
+      'The Starter package does not apply right now (the subscription is canceled); the Free limits apply instead.',
+    );
+    expect(screen.getByTestId('downgraded')).toHaveTextContent('Nothing is deleted');
+    const overLimit = await screen.findByTestId('over-limit');
+    expect(overLimit).toHaveTextContent('5 members are more than the 3 users the Free package allows');
+    expect(overLimit).toHaveTextContent('no new invitations can be sent or accepted');
+    expect(overLimit).toHaveTextContent('requests with your API keys are refused');
+    expect(overLimit).toHaveTextContent('Nothing is deleted');
+    expect(overLimit).not.toHaveTextContent(/will be deleted|removed automatically/);
+  });
+
+  it('names a used-up quota and what it blocks', async () => {
+    signInWithBilling({
+      billing: billing({
+        usage: usage({
+          quotas: [{ metric: 'searches', used: 100, limit: 100, remaining: 0, reset_at: '2026-12-01T00:00:00Z' }],
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('over-limit')).toHaveTextContent(
+      "This month's 100 searches are used up: new searches are refused until Dec 1, 2026.",
+    );
+  });
+
+  it('lists the history of changes with source and reason', async () => {
+    signInWithBilling({
+      billing: billing({
+        history: [
+          historyEvent('e2', {
+            package: 'pro',
+            status: 'active',
+            source: 'stripe',
+            previous_status: 'incomplete',
+            stripe_event: 'evt_1',
+            event_type: 'invoice.paid',
+          }),
+          historyEvent(
+            'e1',
+            { package: 'starter', status: 'active', source: 'manual', reason: 'Annual contract signed offline', previous_status: 'active' },
+            { actor_type: 'user', actor_label: 'staff@1cloudai.test', created_at: '2026-11-10T10:00:00Z' },
+          ),
+        ],
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    const rows = await screen.findAllByTestId('billing-history-row');
+    expect(rows).toHaveLength(2);
+    const [stripeRow, manualRow] = rows as [HTMLElement, HTMLElement];
+    await vi.waitFor(() => expect(stripeRow).toHaveTextContent('Pro · Active'));
+    expect(stripeRow).toHaveTextContent('was Incomplete');
+    expect(stripeRow).toHaveTextContent('Stripe');
+    expect(stripeRow).toHaveTextContent('Invoice paid');
+    expect(manualRow).toHaveTextContent('Starter · Active');
+    expect(manualRow).toHaveTextContent('Set by 1CloudAI staff');
+    expect(manualRow).toHaveTextContent('Annual contract signed offline');
+  });
+});

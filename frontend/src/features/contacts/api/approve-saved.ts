@@ -1,0 +1,21 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { apiClient, unwrap } from '@/lib/api-client';
+
+import { patchCachedContactsById, savedQueryKeyPrefix } from '../contact-cache';
+
+/** POST /api/v1/saved-contacts/approve (org admins, saved:approve): ready for the CRM push. */
+export function approveSaved(contactIds: string[]): Promise<{ count: number }> {
+  return unwrap(apiClient.POST('/saved-contacts/approve', { body: { contact_ids: contactIds } }));
+}
+
+export function useApproveSaved() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: approveSaved,
+    onSuccess: (_, contactIds) => {
+      patchCachedContactsById(queryClient, contactIds, (contact) => ({ ...contact, saved_status: 'approved' }));
+      return queryClient.invalidateQueries({ queryKey: savedQueryKeyPrefix });
+    },
+  });
+}

@@ -1,0 +1,42 @@
+import { useMutation } from '@tanstack/react-query';
+
+import { apiClient, unwrap } from '@/lib/api-client';
+
+import { downloadBlob } from '../download';
+import { savedQuery, type SavedFilter } from './list-saved';
+
+export type SavedExport = { blob: Blob; filename: string };
+
+/** `attachment; filename="saved-contacts-2026-11-28.csv"` → the file name. */
+export function filenameFrom(contentDisposition: string | null, fallback: string): string {
+  const match = contentDisposition?.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
+  if (!match?.[1]) return fallback;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
+
+/**
+ * GET /api/v1/saved-contacts/export: the filtered saved view as CSV. Fetched through the API
+ * client, so it carries the bearer token (a plain link could not) and survives a token refresh.
+ */
+export async function exportSaved(filter: SavedFilter): Promise<SavedExport> {
+  // The spec documents q, status and list_id; the server reads every filter of the saved view.
+  const query: Record<string, string | string[] | undefined> & { q?: string; status?: string[]; list_id?: string } =
+    savedQuery(filter);
+  const result = apiClient.GET('/saved-contacts/export', { params: { query }, parseAs: 'blob' });
+  const blob = await unwrap(result);
+  const { response } = await result;
+  const today = new Date().toISOString().slice(0, 10);
+  return { blob, filename: filenameFrom(response.headers.get('Content-Disposition'), `saved-contacts-${today}.csv`) };
+}
+
+/** Exports and hands the file to the browser's downloads. */
+export function useExportSaved() {
+  return useMutation({
+    mutationFn: exportSaved,
+    onSuccess: ({ blob, filename }) => downloadBlob(blob, filename),
+  });
+}

@@ -1,0 +1,30 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { apiClient, unwrap } from '@/lib/api-client';
+
+import { patchCachedContactsById, savedQueryKeyPrefix } from '../contact-cache';
+import { listListsQueryOptions } from './list-lists';
+
+/** DELETE /api/v1/lists/{id}/members: off the list, still saved. */
+export function removeListMembers({ listId, contactIds }: { listId: string; contactIds: string[] }): Promise<{ count: number }> {
+  return unwrap(
+    apiClient.DELETE('/lists/{id}/members', { params: { path: { id: listId } }, body: { contact_ids: contactIds } }),
+  );
+}
+
+export function useRemoveListMembers() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: removeListMembers,
+    onSuccess: (_, { listId, contactIds }) => {
+      patchCachedContactsById(queryClient, contactIds, (contact) => ({
+        ...contact,
+        lists: contact.lists.filter((l) => l.id !== listId),
+      }));
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: savedQueryKeyPrefix }),
+        queryClient.invalidateQueries({ queryKey: listListsQueryOptions().queryKey }),
+      ]);
+    },
+  });
+}

@@ -1,0 +1,42 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+
+import { contact, me, memberPermissions, signIn } from '../testing/fixtures';
+import { CorrectionForm } from './correction-form';
+
+describe('CorrectionForm', () => {
+  it('shows the server’s 422 message next to the value', async () => {
+    signIn('member');
+    const person = contact({ first_name: 'Ada', last_name: 'Lovelace' });
+    const bodies: unknown[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me(memberPermissions, 'member')),
+      'POST /contacts/:id/corrections': async (request) => {
+        bodies.push(await request.json());
+        return problemResponse({
+          status: 422,
+          title: 'Unprocessable Entity',
+          type: 'validation-error',
+          code: 'invalid',
+          detail: 'Invalid correction.',
+          errors: [{ field: 'value', message: 'must be an email address' }],
+        });
+      },
+    });
+    renderWithProviders(<CorrectionForm contact={person} />);
+
+    await userEvent.click(screen.getByRole('combobox', { name: 'Field' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Email' }));
+    await userEvent.type(screen.getByRole('textbox', { name: 'Correct value' }), 'not-an-email');
+    await userEvent.click(screen.getByRole('button', { name: 'Submit correction' }));
+
+    expect(await screen.findByText('must be an email address')).toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'Correct value' })).toHaveAttribute('aria-invalid', 'true');
+    // Every problem sits next to its field: no general alert on top.
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(bodies).toEqual([{ field: 'email', value: 'not-an-email' }]);
+  });
+});

@@ -1,0 +1,82 @@
+import { Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent } from 'react';
+
+import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { fieldError } from '@/lib/form-errors';
+
+import type { Contact } from '../api/search-contacts';
+import { useSubmitCorrection } from '../api/submit-correction';
+import { correctionFieldLabel, correctionFieldOptions, type CorrectionField } from '../labels';
+
+/**
+ * Suggests a correction of one field. The server validates and normalizes the value (email syntax,
+ * phone to E.164, country to ISO 3166) and names the field it refuses; the tenant sees the new value
+ * at once, platform staff review it for everyone.
+ */
+export function CorrectionForm({ contact }: { contact: Contact }) {
+  const submit = useSubmitCorrection();
+  const [field, setField] = useState<CorrectionField>('title');
+  const [value, setValue] = useState('');
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    submit.mutate(
+      { contactId: contact.id, field, value: value.trim() },
+      {
+        onSuccess: (correction) => {
+          setValue('');
+          notifications.show({
+            color: 'green',
+            message: `${correctionFieldLabel(correction.field)} corrected to “${correction.new_value}”. Your team sees it now; we review it for everyone.`,
+          });
+        },
+      },
+    );
+  };
+
+  const current = contact[field];
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="Suggest a correction">
+      <Stack gap="xs">
+        <Group gap="xs" align="flex-start" wrap="nowrap">
+          <Select
+            label="Field"
+            size="xs"
+            w={150}
+            data={correctionFieldOptions}
+            value={field}
+            onChange={(next) => {
+              if (next) setField(next);
+              submit.reset();
+            }}
+            allowDeselect={false}
+            error={fieldError(submit.error, 'field')}
+          />
+          <TextInput
+            label="Correct value"
+            size="xs"
+            style={{ flex: 1 }}
+            placeholder={current || 'The right value'}
+            value={value}
+            onChange={(e) => setValue(e.currentTarget.value)}
+            error={fieldError(submit.error, 'value')}
+            maxLength={500}
+          />
+        </Group>
+        {current && (
+          <Text size="xs" c="dimmed">
+            Now: {current}
+          </Text>
+        )}
+        <FormErrorAlert error={submit.error} fields={['field', 'value']} />
+        <Group>
+          <Button type="submit" size="xs" variant="light" loading={submit.isPending}>
+            Submit correction
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,133 @@
+import { ActionIcon, Button, Group, Menu, Skeleton, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconDots, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useState } from 'react';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { formatNumber } from '@/lib/format';
+
+import { useDeleteList } from '../api/delete-list';
+import { useLists, type ContactList } from '../api/list-lists';
+import { ConfirmModal } from './confirm-modal';
+import { ListNameModal } from './list-name-modal';
+
+type ListsSidebarProps = {
+  /** The list the saved view shows; null for all saved contacts. */
+  current: string | null;
+  onSelect: (listId: string | null) => void;
+  canWrite: boolean;
+};
+
+/** The organization's lists with member counts: pick one to filter; create, rename, delete. */
+export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps) {
+  const lists = useLists();
+  const remove = useDeleteList();
+  const [naming, setNaming] = useState<'new' | ContactList | null>(null);
+  const [deleting, setDeleting] = useState<ContactList | null>(null);
+
+  const item = (id: string | null, label: string, count?: number, list?: ContactList) => {
+    const selected = current === id;
+    return (
+      <Group
+        key={id ?? 'all'}
+        gap={4}
+        wrap="nowrap"
+        justify="space-between"
+        px={8}
+        py={4}
+        bg={selected ? 'var(--mantine-primary-color-light)' : undefined}
+        style={{ borderRadius: 'var(--mantine-radius-sm)' }}
+        data-testid={list ? 'list-item' : undefined}
+      >
+        <UnstyledButton
+          onClick={() => onSelect(id)}
+          aria-current={selected ? 'true' : undefined}
+          style={{ flex: 1, minWidth: 0 }}
+          fz="sm"
+          fw={selected ? 600 : 400}
+        >
+          <Group gap={6} wrap="nowrap" justify="space-between">
+            <Text span size="sm" truncate="end" fw="inherit">
+              {label}
+            </Text>
+            {count !== undefined && (
+              <Text span size="xs" c="dimmed" data-testid="list-count">
+                {formatNumber(count)}
+              </Text>
+            )}
+          </Group>
+        </UnstyledButton>
+        {list && canWrite && (
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <ActionIcon variant="subtle" color="gray" size="sm" aria-label={`Actions for list ${list.name}`}>
+                <IconDots size={14} aria-hidden />
+              </ActionIcon>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item leftSection={<IconPencil size={14} aria-hidden />} onClick={() => setNaming(list)}>
+                Rename
+              </Menu.Item>
+              <Menu.Item color="red" leftSection={<IconTrash size={14} aria-hidden />} onClick={() => setDeleting(list)}>
+                Delete
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        )}
+      </Group>
+    );
+  };
+
+  return (
+    <Stack gap={4} component="nav" aria-label="Lists">
+      <Group justify="space-between" mb={4}>
+        <Title order={2} size="h5">
+          Lists
+        </Title>
+        {canWrite && (
+          <Button size="compact-xs" variant="subtle" leftSection={<IconPlus size={12} aria-hidden />} onClick={() => setNaming('new')}>
+            New list
+          </Button>
+        )}
+      </Group>
+      {item(null, 'All saved contacts')}
+      {lists.isPending ? (
+        <Skeleton height={80} aria-label="Loading lists" />
+      ) : lists.isError ? (
+        <ApiErrorAlert error={lists.error} onRetry={() => void lists.refetch()} />
+      ) : lists.data.items.length === 0 ? (
+        <Text size="xs" c="dimmed" px={8} py={4}>
+          No lists yet. Lists group saved contacts, e.g. for a campaign.
+        </Text>
+      ) : (
+        lists.data.items.map((list) => item(list.id, list.name, list.member_count, list))
+      )}
+
+      <ListNameModal target={naming} onClose={() => setNaming(null)} onCreated={(list) => onSelect(list.id)} />
+      <ConfirmModal
+        opened={deleting !== null}
+        title="Delete list"
+        confirmLabel="Delete list"
+        loading={remove.isPending}
+        error={remove.error}
+        onClose={() => {
+          setDeleting(null);
+          remove.reset();
+        }}
+        onConfirm={() => {
+          if (!deleting) return;
+          const list = deleting;
+          remove.mutate(list.id, {
+            onSuccess: () => {
+              notifications.show({ color: 'green', message: `List “${list.name}” deleted; its contacts stay saved.` });
+              if (current === list.id) onSelect(null);
+              setDeleting(null);
+            },
+          });
+        }}
+      >
+        Delete “{deleting?.name}”? Its {formatNumber(deleting?.member_count ?? 0)} contacts stay saved; only the list goes.
+      </ConfirmModal>
+    </Stack>
+  );
+}

@@ -1,0 +1,129 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+
+import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+
+import { adminPermissions, contact, me, memberPermissions, signIn, usage } from '../testing/fixtures';
+import { SavedRoute } from './saved';
+
+const list = { id: 'list-1', name: 'Berlin engineers', member_count: 2, created_at: '2026-11-28T10:00:00Z', updated_at: '2026-11-28T10:00:00Z' };
+const saved = [
+  contact({ first_name: 'Ada', last_name: 'Lovelace', saved: true, saved_status: 'saved', saved_at: '2026-11-28T10:00:00Z', lists: [{ id: list.id, name: list.name }] }),
+  contact({ first_name: 'Alan', last_name: 'Turing', saved: true, saved_status: 'saved', saved_at: '2026-11-28T10:00:00Z', lists: [{ id: list.id, name: list.name }] }),
+];
+
+function stubSaved(permissions: string[], extra: Parameters<typeof stubApi>[0] = {}) {
+  const queries: URLSearchParams[] = [];
+  const fetchMock = stubApi({
+    'GET /me': () => jsonResponse(me(permissions, permissions.includes('saved:approve') ? 'org_admin' : 'member')),
+    'GET /tenant/usage': () => jsonResponse(usage()),
+    'GET /lists': () => jsonResponse({ items: [list], next_cursor: '' }),
+    'GET /saved-contacts': (_, { url }) => {
+      queries.push(url.searchParams);
+      return jsonResponse({ items: saved, next_cursor: '', total: 2, total_is_capped: false });
+    },
+    ...extra,
+  });
+  return { queries, fetchMock };
+}
+
+/** The first answer renders the whole page (lazy Mantine parts included): slow on a busy machine. */
+const slow = { timeout: 5000 };
+
+describe('SavedRoute', () => {
+  it('lets org admins approve the picked contacts', async () => {
+    signIn('org_admin');
+    const approvals: unknown[] = [];
+    stubSaved(adminPermissions, {
+      'POST /saved-contacts/approve': async (request) => {
+        approvals.push(await request.json());
+        return jsonResponse({ count: 2 });
+      },
+    });
+    renderWithProviders(<SavedRoute />, { route: '/saved' });
+
+    await screen.findByText('Ada Lovelace', {}, slow);
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select all loaded contacts' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Approve' }));
+
+    expect(await screen.findByText('2 contacts approved for the CRM.')).toBeInTheDocument();
+    expect(approvals).toEqual([{ contact_ids: saved.map((c) => c.id) }]);
+  });
+
+  it('hides approve and reject from members, who may still unsave', async () => {
+    signIn('member');
+    stubSaved(memberPermissions);
+    renderWithProviders(<SavedRoute />, { route: '/saved' });
+
+    await screen.findByText('Ada Lovelace', {}, slow);
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select Ada Lovelace' }));
+    const actions = screen.getByTestId('bulk-actions');
+    expect(within(actions).getByRole('button', { name: 'Unsave' })).toBeInTheDocument();
+    expect(within(actions).queryByRole('button', { name: 'Approve' })).not.toBeInTheDocument();
+    expect(within(actions).queryByRole('button', { name: 'Reject' })).not.toBeInTheDocument();
+  });
+
+  it('filters by list and status, and exports exactly that as CSV with the bearer token', async () => {
+    signIn('org_admin');
+    const exports: Request[] = [];
+    const { queries } = stubSaved(adminPermissions, {
+      'GET /saved-contacts/export': (request) => {
+        exports.push(request);
+        return new Response('id,first_name\n1,Ada\n', {
+          headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="saved-contacts-2026-11-28.csv"' },
+        });
+      },
+    });
+    const createObjectURL = vi.fn((_blob: Blob) => 'blob:csv');
+    vi.stubGlobal(
+      'URL',
+      class extends URL {
+        static override createObjectURL = createObjectURL;
+        static override revokeObjectURL = vi.fn();
+      },
+    );
+    const clicks: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicks.push(this.download);
+    });
+    renderWithProviders(<SavedRoute />, { route: '/saved' });
+
+    await screen.findByText('Ada Lovelace', {}, slow);
+    await userEvent.click(within(screen.getByRole('navigation', { name: 'Lists' })).getByRole('button', { name: /^Berlin engineers/ }));
+    await userEvent.click(screen.getByRole('combobox', { name: 'Status' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Saved' }));
+    await waitFor(() => expect(queries.at(-1)?.get('status')).toBe('saved'));
+    expect(queries.at(-1)?.get('list_id')).toBe('list-1');
+    expect(await screen.findByTestId('saved-total')).toHaveTextContent('2 saved contacts on “Berlin engineers”');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    await waitFor(() => expect(clicks).toEqual(['saved-contacts-2026-11-28.csv']));
+    const request = exports[0]!;
+    expect(new URL(request.url).searchParams.get('list_id')).toBe('list-1');
+    expect(new URL(request.url).searchParams.get('status')).toBe('saved');
+    expect(request.headers.get('Authorization')).toBe('Bearer token-1');
+    expect(await createObjectURL.mock.calls[0]![0].text()).toBe('id,first_name\n1,Ada\n');
+  });
+
+  it('deletes a list only after confirmation', async () => {
+    signIn('org_admin');
+    const deleted: string[] = [];
+    stubSaved(adminPermissions, {
+      'DELETE /lists/:id': (_, { path }) => {
+        deleted.push(path);
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderWithProviders(<SavedRoute />, { route: '/saved' });
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Actions for list Berlin engineers' }));
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete list' });
+    expect(dialog).toHaveTextContent('Its 2 contacts stay saved');
+    expect(deleted).toEqual([]);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete list' }));
+    expect(await screen.findByText('List “Berlin engineers” deleted; its contacts stay saved.')).toBeInTheDocument();
+    expect(deleted).toEqual(['/lists/list-1']);
+  });
+});

@@ -1,0 +1,164 @@
+import { Badge, Button, Group, List, Skeleton, Stack, Table, Tabs, Text } from '@mantine/core';
+import { IconDownload } from '@tabler/icons-react';
+import { useState } from 'react';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { formatNumber } from '@/lib/format';
+
+import { useContact } from '../api/get-contact';
+import { useDownloadImportErrors } from '../api/download-import-errors';
+import type { Import } from '../api/get-import';
+import { useImportRecords, type ImportOutcome, type ImportRecord } from '../api/list-import-records';
+import { outcomes } from '../labels';
+
+/** The contact a created or matched row became (records carry only its id). */
+function ContactCell({ id }: { id: string | null }) {
+  const contact = useContact(id);
+  if (!id) return <Text size="sm">—</Text>;
+  if (contact.isPending) return <Skeleton height={14} width={160} />;
+  if (contact.isError) return <Text size="sm" c="dimmed">{id}</Text>;
+  const c = contact.data;
+  const name = `${c.first_name} ${c.last_name}`.trim();
+  return (
+    <Stack gap={0}>
+      <Text size="sm" fw={500}>
+        {name || c.email || id}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {[c.email, c.company_name].filter(Boolean).join(' · ')}
+      </Text>
+    </Stack>
+  );
+}
+
+function RecordRow({ record, columnNames }: { record: ImportRecord; columnNames: string[] }) {
+  return (
+    <Table.Tr>
+      <Table.Td>{record.row}</Table.Td>
+      {record.outcome === 'invalid' ? (
+        <>
+          <Table.Td>
+            <Text size="sm" style={{ wordBreak: 'break-word' }}>
+              {(record.values ?? [])
+                .map((value, i) => (value.trim() ? `${columnNames[i] || `Column ${i + 1}`}: ${value}` : ''))
+                .filter(Boolean)
+                .join(' · ') || '(empty row)'}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <List size="sm" spacing={0}>
+              {record.errors.map((error, i) => (
+                <List.Item key={i}>
+                  <Text size="sm" c="red">
+                    {error.message}
+                  </Text>
+                </List.Item>
+              ))}
+            </List>
+          </Table.Td>
+        </>
+      ) : record.outcome === 'duplicate' ? (
+        <Table.Td>Same as row {record.duplicate_of ?? '—'}</Table.Td>
+      ) : (
+        <>
+          <Table.Td>
+            <ContactCell id={record.contact_id} />
+          </Table.Td>
+          {record.outcome === 'matched' && (
+            <Table.Td>{record.updated ? <Badge variant="light">Updated</Badge> : <Text size="sm">Unchanged</Text>}</Table.Td>
+          )}
+        </>
+      )}
+    </Table.Tr>
+  );
+}
+
+function RecordsTable({ id, outcome, columnNames }: { id: string; outcome: ImportOutcome; columnNames: string[] }) {
+  const records = useImportRecords(id, outcome);
+  if (records.isPending) return <Skeleton height={120} aria-label="Loading rows" />;
+  if (records.isError) return <ApiErrorAlert error={records.error} onRetry={() => void records.refetch()} />;
+  const items = records.data.pages.flatMap((p) => p.items);
+  if (items.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" py="md" data-testid="records-empty">
+        No {outcome} rows.
+      </Text>
+    );
+  }
+  return (
+    <Stack gap="sm">
+      <Table.ScrollContainer minWidth={560}>
+        <Table verticalSpacing={6} aria-label={`${outcome} rows`} data-testid={`records-${outcome}`}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={70}>Row</Table.Th>
+              {outcome === 'invalid' ? (
+                <>
+                  <Table.Th>Values</Table.Th>
+                  <Table.Th>Errors</Table.Th>
+                </>
+              ) : outcome === 'duplicate' ? (
+                <Table.Th>Duplicate of</Table.Th>
+              ) : (
+                <>
+                  <Table.Th>Contact</Table.Th>
+                  {outcome === 'matched' && <Table.Th>Change</Table.Th>}
+                </>
+              )}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((record) => (
+              <RecordRow key={record.row} record={record} columnNames={columnNames} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {records.hasNextPage && (
+        <Group>
+          <Button variant="default" size="xs" loading={records.isFetchingNextPage} onClick={() => void records.fetchNextPage()}>
+            Load more
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+/** The outcome of every row, one tab per outcome, and the error report of the invalid rows. */
+export function ImportResults({ imp }: { imp: Import }) {
+  const [tab, setTab] = useState<ImportOutcome>(() => (imp.counts.created > 0 || imp.counts.invalid === 0 ? 'created' : 'invalid'));
+  const download = useDownloadImportErrors();
+  const columnNames = imp.columns.map((c) => c.name);
+  return (
+    <Stack gap="sm" data-testid="import-results">
+      <Group justify="space-between">
+        <Text fw={600}>Rows by outcome</Text>
+        <Button
+          variant="default"
+          leftSection={<IconDownload size={16} />}
+          disabled={imp.counts.invalid === 0}
+          loading={download.isPending}
+          onClick={() => download.mutate(imp.id)}
+        >
+          Download error report
+        </Button>
+      </Group>
+      {download.isError && <ApiErrorAlert error={download.error} />}
+      <Tabs value={tab} onChange={(value) => value && setTab(value as ImportOutcome)} keepMounted={false}>
+        <Tabs.List>
+          {outcomes.map((o) => (
+            <Tabs.Tab key={o.value} value={o.value}>
+              {o.label} ({formatNumber(imp.counts[o.value])})
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        {outcomes.map((o) => (
+          <Tabs.Panel key={o.value} value={o.value} pt="sm">
+            <RecordsTable id={imp.id} outcome={o.value} columnNames={columnNames} />
+          </Tabs.Panel>
+        ))}
+      </Tabs>
+    </Stack>
+  );
+}

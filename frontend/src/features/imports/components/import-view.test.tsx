@@ -1,0 +1,239 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { applyGrant, installAuth } from '@/lib/auth/session';
+import { grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+
+import type { Import } from '../api/get-import';
+import { importFixture } from '../testing/fixtures';
+import { ImportView } from './import-view';
+
+function signIn() {
+  installAuth();
+  applyGrant(grantFor());
+}
+
+const lists = { items: [{ id: 'list-1', name: 'Leads', member_count: 0 }], next_cursor: '' };
+
+describe('import wizard', () => {
+  it('shows the preflight and updates the preview when a column mapping changes', async () => {
+    signIn();
+    let sent: unknown;
+    const api = stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture()),
+      'GET /lists': () => jsonResponse(lists),
+      'PUT /imports/:id/mapping': async (request) => {
+        sent = await request.json();
+        const columns = ['email', 'first_name', 'last_name'];
+        return jsonResponse(
+          importFixture({
+            mapping: { ...importFixture().mapping, columns },
+            columns: importFixture().columns.map((c, i) => ({ ...c, field: columns[i] ?? '' })),
+            preview: [
+              { row: 2, values: { email: 'jose@acme.example', first_name: 'José', last_name: 'Müller' }, errors: [], usable: true },
+              { row: 3, values: { email: 'zoe@acme.example', first_name: 'Zoë', last_name: 'Ñúñez' }, errors: [], usable: true },
+            ],
+          }),
+        );
+      },
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    expect(await screen.findByTestId('preflight-encoding')).toHaveTextContent('UTF-8 with BOM');
+    expect(screen.getByTestId('preflight-delimiter')).toHaveTextContent('Semicolon (;)');
+    expect(screen.getByTestId('preflight-line-endings')).toHaveTextContent('CRLF');
+    expect(screen.getByTestId('preflight-rows')).toHaveTextContent('3');
+
+    const preview = screen.getByTestId('mapping-preview');
+    expect(within(preview).getByText('José')).toBeInTheDocument();
+    expect(within(preview).queryByText('Last name')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('combobox', { name: 'Field for Nachname' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Last name' }));
+
+    await waitFor(() => expect(within(screen.getByTestId('mapping-preview')).getByText('Müller')).toBeInTheDocument());
+    expect(within(screen.getByTestId('mapping-preview')).getByRole('columnheader', { name: 'Last name' })).toBeInTheDocument();
+    expect(within(screen.getByTestId('mapping-preview')).getByText('Ñúñez')).toBeInTheDocument();
+    expect(sent).toMatchObject({ has_header: true, columns: ['email', 'first_name', 'last_name'], mode: 'create_and_update' });
+    expect(api.mock.calls.some(([r]) => r.method === 'PUT')).toBe(true);
+  });
+
+  it('taking a field for one column frees it on the other', async () => {
+    signIn();
+    let sent: { columns?: string[] } = {};
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture()),
+      'GET /lists': () => jsonResponse(lists),
+      'PUT /imports/:id/mapping': async (request) => {
+        sent = (await request.json()) as { columns: string[] };
+        return jsonResponse(importFixture({ mapping: { ...importFixture().mapping, columns: sent.columns ?? [] } }));
+      },
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Field for Nachname' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Email' }));
+    await waitFor(() => expect(sent.columns).toEqual(['', 'first_name', 'email']));
+  });
+
+  it('runs a dry run and shows its counts by outcome', async () => {
+    signIn();
+    let started = '';
+    const done = importFixture({
+      status: 'completed',
+      dry_run: true,
+      counts: { created: 7, matched: 2, updated: 1, duplicate: 1, invalid: 2 },
+    });
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(started ? done : importFixture()),
+      'GET /lists': () => jsonResponse(lists),
+      'POST /imports/:id/start': (request) => {
+        started = new URL(request.url).search;
+        return jsonResponse(done, { status: 202 });
+      },
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Dry run' }));
+
+    const summary = await screen.findByTestId('dry-run-summary');
+    expect(started).toBe('?dry_run=true');
+    expect(within(summary).getByTestId('count-created')).toHaveTextContent('7');
+    expect(within(summary).getByTestId('count-matched')).toHaveTextContent('2');
+    expect(within(summary).getByTestId('count-duplicate')).toHaveTextContent('1');
+    expect(within(summary).getByTestId('count-invalid')).toHaveTextContent('2');
+    // Still the wizard: the real start is the next step.
+    expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
+  });
+});
+
+describe('import progress', () => {
+  it('shows rows, rate and ETA, and stops polling once the import is done', async () => {
+    signIn();
+    const running = (rowsDone: number, eta: number): Import =>
+      importFixture({
+        status: 'running',
+        row_count: 20000,
+        progress: { phase: 'merging', rows_total: 20000, rows_done: rowsDone, percent: (rowsDone / 200), rate: 12500, eta_seconds: eta },
+        counts: { created: rowsDone - 10, matched: 5, updated: 0, duplicate: 3, invalid: 2 },
+      });
+    const answers = [running(5000, 75), running(15000, 1)];
+    const completed = importFixture({
+      status: 'completed',
+      row_count: 20000,
+      progress: { phase: 'completed', rows_total: 20000, rows_done: 20000, percent: 100, rate: 0, eta_seconds: null },
+      counts: { created: 19990, matched: 5, updated: 0, duplicate: 3, invalid: 2 },
+    });
+    let gets = 0;
+    const api = stubApi({
+      'GET /imports/:id': () => {
+        gets += 1;
+        return jsonResponse(answers[gets - 1] ?? completed);
+      },
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    renderWithProviders(<ImportView id="imp-1" pollInterval={25} />);
+
+    expect(await screen.findByTestId('progress-rate')).toHaveTextContent('12,500 rows/s');
+    expect(screen.getByTestId('progress-eta')).toHaveTextContent('ETA 1 min 15 s');
+    expect(screen.getByTestId('progress-rows')).toHaveTextContent('5,000 / 20,000 rows (25.0%)');
+    expect(screen.getByRole('button', { name: 'Cancel import' })).toBeEnabled();
+
+    expect(await screen.findByTestId('import-completed')).toHaveTextContent('19,990 created');
+    expect(screen.queryByTestId('import-progress')).not.toBeInTheDocument();
+    const settled = gets;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(gets).toBe(settled);
+    expect(settled).toBe(3);
+    const importGets = api.mock.calls.filter(([r]) => new URL(r.url).pathname === '/api/v1/imports/imp-1');
+    expect(importGets).toHaveLength(3);
+  });
+
+  it('cancels a running import', async () => {
+    signIn();
+    let cancelled = false;
+    const running = importFixture({
+      status: 'running',
+      progress: { phase: 'merging', rows_total: 3, rows_done: 1, percent: 33.3, rate: 10, eta_seconds: 1 },
+    });
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(cancelled ? { ...running, cancel_requested: true } : running),
+      'POST /imports/:id/cancel': () => {
+        cancelled = true;
+        return jsonResponse({ ...running, cancel_requested: true }, { status: 202 });
+      },
+    });
+    renderWithProviders(<ImportView id="imp-1" pollInterval={10_000} />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel import' }));
+    expect(await screen.findByRole('button', { name: 'Cancelling…' })).toBeDisabled();
+    expect(cancelled).toBe(true);
+  });
+});
+
+describe('import results', () => {
+  it('switches outcome tabs, shows invalid rows with their errors and downloads the error report', async () => {
+    signIn();
+    const outcomesAsked: string[] = [];
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(
+          importFixture({
+            status: 'completed',
+            finished_at: '2026-11-28T10:01:00Z',
+            counts: { created: 1, matched: 0, updated: 0, duplicate: 1, invalid: 1 },
+          }),
+        ),
+      'GET /imports/:id/records': (_request, { url }) => {
+        const outcome = url.searchParams.get('outcome') ?? '';
+        outcomesAsked.push(outcome);
+        const items = {
+          created: [{ row: 2, outcome: 'created', contact_id: 'c-1', duplicate_of: null, updated: false, errors: [] }],
+          duplicate: [{ row: 4, outcome: 'duplicate', contact_id: null, duplicate_of: 2, updated: false, errors: [] }],
+          invalid: [
+            {
+              row: 5,
+              outcome: 'invalid',
+              contact_id: null,
+              duplicate_of: null,
+              updated: false,
+              errors: [{ field: 'email', code: 'missing_key', message: 'Needs an email, a LinkedIn URL, or first and last name with company.' }],
+              values: ['', 'Nobody', ''],
+            },
+          ],
+          matched: [],
+        }[outcome];
+        return jsonResponse({ items: items ?? [], next_cursor: '' });
+      },
+      'GET /contacts/:id': () =>
+        jsonResponse({ id: 'c-1', first_name: 'José', last_name: 'Müller', email: 'jose@acme.example', company_name: 'Acme' }),
+      'GET /imports/:id/errors.csv': () =>
+        new Response('E-mail;Vorname;Nachname;error\n;Nobody;;Row 5: missing\n', { headers: { 'Content-Type': 'text/csv' } }),
+    });
+    const created: Blob[] = [];
+    URL.createObjectURL = (blob: Blob) => {
+      created.push(blob);
+      return 'blob:errors';
+    };
+    URL.revokeObjectURL = () => {};
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    const createdTable = await screen.findByTestId('records-created');
+    expect(await within(createdTable).findByText('José Müller')).toBeInTheDocument();
+    expect(outcomesAsked).toEqual(['created']);
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Invalid (1)' }));
+    const invalid = await screen.findByTestId('records-invalid');
+    expect(within(invalid).getByText(/Needs an email/)).toBeInTheDocument();
+    expect(within(invalid).getByText('Vorname: Nobody')).toBeInTheDocument();
+    expect(screen.queryByTestId('records-created')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Duplicate (1)' }));
+    expect(await screen.findByText('Same as row 2')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('tab', { name: 'Matched (0)' }));
+    expect(await screen.findByTestId('records-empty')).toHaveTextContent('No matched rows.');
+    expect(outcomesAsked).toEqual(['created', 'invalid', 'duplicate', 'matched']);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Download error report' }));
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(await created[0]!.text()).toContain('Row 5: missing');
+  });
+});

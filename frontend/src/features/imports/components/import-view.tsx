@@ -1,0 +1,100 @@
+import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
+import { IconPlayerPlay } from '@tabler/icons-react';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { formatDateTime, formatNumber, formatStatus } from '@/lib/format';
+
+import { isImportActive, useImport, type Import } from '../api/get-import';
+import { useStartImport } from '../api/start-import';
+import { statusColors } from '../labels';
+import { ImportProgressView } from './import-progress';
+import { ImportResults } from './import-results';
+import { ImportWizard } from './import-wizard';
+import { OutcomeCounts } from './outcome-counts';
+
+function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) {
+  const resume = useStartImport();
+  return (
+    <Stack gap="sm">
+      {imp.status === 'completed' && (
+        <Alert color="teal" variant="light" data-testid="import-completed">
+          Imported {formatNumber(imp.row_count)} rows: {formatNumber(imp.counts.created)} created,{' '}
+          {formatNumber(imp.counts.matched)} matched ({formatNumber(imp.counts.updated)} updated),{' '}
+          {formatNumber(imp.counts.duplicate)} duplicates, {formatNumber(imp.counts.invalid)} invalid.
+        </Alert>
+      )}
+      {imp.status === 'cancelled' && (
+        <Alert color="orange" variant="light">
+          Cancelled after {formatNumber(imp.progress.rows_done)} of {formatNumber(imp.row_count)} rows; the rows merged
+          until then are kept, each with its outcome below.
+        </Alert>
+      )}
+      {imp.status === 'failed' && (
+        <Alert color="red" variant="light" title="The import failed">
+          <Stack gap="xs">
+            <Text size="sm">{imp.error || 'The import stopped with an error.'}</Text>
+            {canWrite && (
+              <Group>
+                <Button
+                  size="xs"
+                  leftSection={<IconPlayerPlay size={14} />}
+                  loading={resume.isPending}
+                  onClick={() => resume.mutate({ id: imp.id })}
+                >
+                  Resume
+                </Button>
+              </Group>
+            )}
+            {resume.isError && <ApiErrorAlert error={resume.error} />}
+          </Stack>
+        </Alert>
+      )}
+      <OutcomeCounts counts={imp.counts} testId="final-counts" />
+      <Text size="xs" c="dimmed">
+        Started {formatDateTime(imp.started_at)} · finished {formatDateTime(imp.finished_at)}
+      </Text>
+    </Stack>
+  );
+}
+
+/**
+ * One import, whatever its stage: the wizard until it starts for real (a dry run included), the
+ * live progress while it runs (GET /imports/{id} every `pollInterval` ms, stopping once it is
+ * done), then the results.
+ */
+export function ImportView({ id, pollInterval = 1000, canWrite = true }: { id: string; pollInterval?: number; canWrite?: boolean }) {
+  const query = useImport(id, { pollInterval });
+  if (query.isPending) return <Skeleton height={240} aria-label="Loading import" />;
+  if (query.isError) return <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  const imp = query.data;
+  const inWizard = imp.status === 'uploaded' || imp.dry_run;
+
+  return (
+    <Stack gap="md">
+      <Group gap="sm">
+        <Text fw={600} data-testid="import-file-name">
+          {imp.file_name}
+        </Text>
+        <Badge color={statusColors[imp.status]} variant="light" data-testid="import-status">
+          {imp.dry_run && imp.status !== 'uploaded' ? `Dry run ${formatStatus(imp.status).toLowerCase()}` : formatStatus(imp.status)}
+        </Badge>
+      </Group>
+      {inWizard ? (
+        <ImportWizard imp={imp} canWrite={canWrite} />
+      ) : isImportActive(imp) ? (
+        <Card withBorder padding="md">
+          <ImportProgressView imp={imp} />
+        </Card>
+      ) : (
+        <>
+          <Card withBorder padding="md">
+            <FinishedSummary imp={imp} canWrite={canWrite} />
+          </Card>
+          <Card withBorder padding="md">
+            <ImportResults imp={imp} />
+          </Card>
+        </>
+      )}
+    </Stack>
+  );
+}

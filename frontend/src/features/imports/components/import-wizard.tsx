@@ -1,0 +1,188 @@
+import { Alert, Button, Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
+import { IconPlayerPlay, IconTestPipe } from '@tabler/icons-react';
+import { useState } from 'react';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { fieldError } from '@/lib/form-errors';
+import { formatNumber } from '@/lib/format';
+
+import { isImportActive, type Import } from '../api/get-import';
+import { useLists } from '../api/list-lists';
+import { useSetImportMapping, type ImportMappingRequest } from '../api/set-import-mapping';
+import { useStartImport } from '../api/start-import';
+import { formatEta } from '../labels';
+import { mappingRequest } from '../mapping';
+import { ImportOptions } from './import-options';
+import { MappingPreview } from './mapping-preview';
+import { MappingTable } from './mapping-table';
+import { OutcomeCounts } from './outcome-counts';
+import { PreflightSummary } from './preflight-summary';
+
+const mappingFields = ['columns', 'match_keys', 'mode', 'list_id'];
+
+/** The dry run's counts, or its progress while it runs. */
+export function DryRunSummary({ imp }: { imp: Import }) {
+  if (isImportActive(imp)) {
+    return (
+      <Stack gap={6} data-testid="dry-run-progress">
+        <Text size="sm">Dry run in progress…</Text>
+        <Progress value={imp.progress.percent} aria-label="Dry run progress" />
+        <Text size="xs" c="dimmed">
+          {formatNumber(imp.progress.rows_done)} / {formatNumber(imp.progress.rows_total || imp.row_count)} rows ·{' '}
+          {formatNumber(Math.round(imp.progress.rate))} rows/s · ETA {formatEta(imp.progress.eta_seconds)}
+        </Text>
+      </Stack>
+    );
+  }
+  if (imp.status === 'completed') {
+    return (
+      <Stack gap={6} data-testid="dry-run-summary">
+        <Text size="sm">
+          Dry run of {formatNumber(imp.row_count)} rows: nothing was written. Starting the import will give these
+          outcomes unless your contacts change meanwhile.
+        </Text>
+        <OutcomeCounts counts={imp.counts} />
+      </Stack>
+    );
+  }
+  return (
+    <Alert color="red" variant="light" data-testid="dry-run-failed">
+      The dry run {imp.status === 'cancelled' ? 'was cancelled' : `failed${imp.error ? `: ${imp.error}` : ''}`}.
+    </Alert>
+  );
+}
+
+/** Preflight → mapping with live preview → options → dry run → start. */
+export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?: boolean }) {
+  const setMapping = useSetImportMapping();
+  const start = useStartImport();
+  const lists = useLists();
+  // The change being saved shows at once; the server's answer (with its preview) replaces it.
+  const [pending, setPending] = useState<ImportMappingRequest | null>(null);
+  const current = pending ?? mappingRequest(imp.mapping);
+  const busy = isImportActive(imp) || start.isPending;
+  const disabled = !canWrite || busy;
+
+  const apply = (next: ImportMappingRequest) => {
+    setPending(next);
+    setMapping.mutate({ id: imp.id, mapping: next }, { onSettled: () => setPending(null) });
+  };
+
+  const onColumn = (index: number, field: string) => {
+    // A field belongs to one column: taking it elsewhere frees the other one.
+    const columns = imp.columns.map((_, i) => {
+      const value = current.columns[i] ?? '';
+      if (i === index) return field;
+      return field !== '' && value === field ? '' : value;
+    });
+    apply({ ...current, columns });
+  };
+
+  const usable = imp.preview.filter((row) => row.usable).length;
+  const listOptions = (lists.data?.items ?? []).map((l) => ({ value: l.id, label: l.name }));
+  const optionErrors = {
+    match_keys: fieldError(setMapping.error, 'match_keys'),
+    mode: fieldError(setMapping.error, 'mode'),
+    list_id: fieldError(setMapping.error, 'list_id'),
+  };
+
+  return (
+    <Stack gap="lg" data-testid="import-wizard">
+      <Card withBorder padding="md">
+        <Title order={2} size="h5" mb="sm">
+          1. Preflight
+        </Title>
+        <PreflightSummary imp={imp} />
+      </Card>
+
+      <Card withBorder padding="md">
+        <Group justify="space-between" mb="sm">
+          <Title order={2} size="h5">
+            2. Mapping
+          </Title>
+          <Group gap="xs">
+            {setMapping.isPending && (
+              <Text size="xs" c="dimmed">
+                Saving…
+              </Text>
+            )}
+            <Button
+              variant="subtle"
+              size="xs"
+              disabled={disabled}
+              onClick={() => apply({ ...current, columns: imp.suggested_mapping.columns })}
+            >
+              Use suggested mapping
+            </Button>
+          </Group>
+        </Group>
+        <MappingTable columns={imp.columns} mapping={current.columns} onChange={onColumn} disabled={disabled} />
+        {fieldError(setMapping.error, 'columns') && (
+          <Text size="sm" c="red" mt="xs">
+            {fieldError(setMapping.error, 'columns')}
+          </Text>
+        )}
+        <Group justify="space-between" mt="md" mb="xs">
+          <Text fw={500} size="sm">
+            Preview of the first rows as mapped
+          </Text>
+          <Text size="xs" c="dimmed" data-testid="preview-usable">
+            {usable} of {imp.preview.length} preview rows usable (email, LinkedIn URL, or first + last name + company)
+          </Text>
+        </Group>
+        <MappingPreview imp={imp} />
+      </Card>
+
+      <Card withBorder padding="md">
+        <Title order={2} size="h5" mb="sm">
+          3. Options
+        </Title>
+        <ImportOptions
+          mapping={current}
+          lists={listOptions}
+          disabled={disabled}
+          errors={optionErrors}
+          onChange={(patch) => apply({ ...current, ...patch })}
+        />
+      </Card>
+      <FormErrorAlert error={setMapping.error} fields={mappingFields} />
+
+      <Card withBorder padding="md">
+        <Title order={2} size="h5" mb="sm">
+          4. Dry run and start
+        </Title>
+        <Stack gap="md">
+          {imp.dry_run ? (
+            <DryRunSummary imp={imp} />
+          ) : (
+            <Text size="sm" c="dimmed">
+              A dry run computes every row&apos;s outcome without writing contacts. Optional.
+            </Text>
+          )}
+          {start.isError && <ApiErrorAlert error={start.error} />}
+          {canWrite && (
+            <Group>
+              <Button
+                variant="default"
+                leftSection={<IconTestPipe size={16} />}
+                disabled={disabled || setMapping.isPending}
+                onClick={() => start.mutate({ id: imp.id, dryRun: true })}
+              >
+                Dry run
+              </Button>
+              <Button
+                leftSection={<IconPlayerPlay size={16} />}
+                disabled={disabled || setMapping.isPending}
+                loading={start.isPending && !start.variables?.dryRun}
+                onClick={() => start.mutate({ id: imp.id })}
+              >
+                Start import
+              </Button>
+            </Group>
+          )}
+        </Stack>
+      </Card>
+    </Stack>
+  );
+}

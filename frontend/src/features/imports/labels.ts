@@ -1,0 +1,100 @@
+import type { Import } from './api/get-import';
+import type { ImportOutcome } from './api/list-import-records';
+import type { ImportMappingRequest } from './api/set-import-mapping';
+
+/** The contact fields a column can map to (PUT /imports/{id}/mapping `columns`), "" ignores it. */
+export const targetFields: { value: string; label: string }[] = [
+  { value: 'email', label: 'Email' },
+  { value: 'first_name', label: 'First name' },
+  { value: 'last_name', label: 'Last name' },
+  { value: 'full_name', label: 'Full name (split)' },
+  { value: 'title', label: 'Title' },
+  { value: 'seniority', label: 'Seniority' },
+  { value: 'department', label: 'Department' },
+  { value: 'company_name', label: 'Company name' },
+  { value: 'company_domain', label: 'Company domain' },
+  { value: 'phone', label: 'Phone' },
+  { value: 'linkedin_url', label: 'LinkedIn URL' },
+  { value: 'city', label: 'City' },
+  { value: 'region', label: 'Region' },
+  { value: 'country', label: 'Country' },
+];
+
+export const ignoreField = { value: '', label: 'Do not import' };
+
+export function fieldLabel(field: string): string {
+  return targetFields.find((f) => f.value === field)?.label ?? field;
+}
+
+/** Match keys in the server's default order. */
+export const matchKeys: { value: string; label: string }[] = [
+  { value: 'email', label: 'Email' },
+  { value: 'linkedin_url', label: 'LinkedIn URL' },
+  { value: 'name_company', label: 'Name + company' },
+];
+
+export const modes: { value: ImportMappingRequest['mode']; label: string }[] = [
+  { value: 'create_and_update', label: 'Create new and update matches' },
+  { value: 'create_only', label: 'Create new only' },
+  { value: 'update_only', label: 'Update matches only' },
+];
+
+export const outcomes: { value: ImportOutcome; label: string; color: string }[] = [
+  { value: 'created', label: 'Created', color: 'teal' },
+  { value: 'matched', label: 'Matched', color: 'blue' },
+  { value: 'duplicate', label: 'Duplicate', color: 'gray' },
+  { value: 'invalid', label: 'Invalid', color: 'red' },
+];
+
+const encodings: Record<Import['encoding'], string> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8 with BOM',
+  'utf-16le': 'UTF-16 LE (BOM)',
+  'utf-16be': 'UTF-16 BE (BOM)',
+  'windows-1252': 'Windows-1252 / Latin-1',
+};
+
+export function encodingLabel(encoding: Import['encoding']): string {
+  return encodings[encoding] ?? encoding;
+}
+
+const delimiters: Record<Import['delimiter_name'], string> = {
+  comma: 'Comma (,)',
+  semicolon: 'Semicolon (;)',
+  tab: 'Tab',
+  pipe: 'Pipe (|)',
+};
+
+export function delimiterLabel(imp: Pick<Import, 'delimiter' | 'delimiter_name'>): string {
+  return delimiters[imp.delimiter_name] ?? JSON.stringify(imp.delimiter);
+}
+
+const lineEndings: Record<Import['line_ending'], string> = {
+  lf: 'LF (Unix)',
+  crlf: 'CRLF (Windows)',
+  cr: 'CR (classic Mac)',
+  mixed: 'Mixed',
+  none: 'Single line',
+};
+
+export function lineEndingLabel(value: Import['line_ending']): string {
+  return lineEndings[value] ?? value;
+}
+
+export const statusColors: Record<Import['status'], string> = {
+  uploaded: 'gray',
+  queued: 'yellow',
+  running: 'blue',
+  completed: 'teal',
+  failed: 'red',
+  cancelled: 'orange',
+};
+
+/** 75 → "1 min 15 s"; null → "—". */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

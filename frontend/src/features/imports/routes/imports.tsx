@@ -1,0 +1,113 @@
+import { Anchor, Badge, Button, Card, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { Link } from 'react-router-dom';
+
+import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PageHeader } from '@/components/layout/page-header';
+import { usePermissions } from '@/lib/auth/permissions';
+import { formatDateTime, formatNumber, formatStatus } from '@/lib/format';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+import { useImports, type ImportSummary } from '../api/list-imports';
+import { statusColors } from '../labels';
+
+function Counts({ imp }: { imp: ImportSummary }) {
+  const c = imp.counts;
+  if (imp.status === 'uploaded') return <Text size="sm" c="dimmed">—</Text>;
+  return (
+    <Text size="xs">
+      {formatNumber(c.created)} created · {formatNumber(c.matched)} matched · {formatNumber(c.duplicate)} duplicate ·{' '}
+      {formatNumber(c.invalid)} invalid
+    </Text>
+  );
+}
+
+/** /imports: the import history, newest first, and "New import". */
+export function ImportsRoute() {
+  useDocumentTitle('Imports');
+  const { has } = usePermissions();
+  const imports = useImports();
+  const items = imports.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <Stack gap="lg" maw={1400}>
+      <PageHeader
+        title="Imports"
+        description="Upload CSV or XLSX files of contacts: check the mapping, dry-run it, and see what happened to every row."
+        actions={
+          has('imports:write') && (
+            <Button component={Link} to="/imports/new" leftSection={<IconPlus size={16} />}>
+              New import
+            </Button>
+          )
+        }
+      />
+      <Card withBorder padding="md">
+        {imports.isPending ? (
+          <Skeleton height={120} aria-label="Loading imports" />
+        ) : imports.isError ? (
+          <ApiErrorAlert error={imports.error} onRetry={() => void imports.refetch()} />
+        ) : items.length === 0 ? (
+          <Text size="sm" c="dimmed" data-testid="imports-empty">
+            No imports yet.
+          </Text>
+        ) : (
+          <Stack gap="sm">
+            <Table.ScrollContainer minWidth={800}>
+              <Table verticalSpacing="xs" aria-label="Import history">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>File</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>Rows</Table.Th>
+                    <Table.Th>Outcomes</Table.Th>
+                    <Table.Th>Started</Table.Th>
+                    <Table.Th>Finished</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {items.map((imp) => (
+                    <Table.Tr key={imp.id}>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/imports/${imp.id}`} size="sm">
+                          {imp.file_name}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge color={statusColors[imp.status]} variant="light">
+                          {imp.dry_run ? `Dry run ${formatStatus(imp.status).toLowerCase()}` : formatStatus(imp.status)}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        {imp.status === 'running'
+                          ? `${formatNumber(imp.progress.rows_done)} / ${formatNumber(imp.row_count)}`
+                          : formatNumber(imp.row_count)}
+                      </Table.Td>
+                      <Table.Td>
+                        <Counts imp={imp} />
+                      </Table.Td>
+                      <Table.Td>{formatDateTime(imp.started_at)}</Table.Td>
+                      <Table.Td>{formatDateTime(imp.finished_at)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            {imports.hasNextPage && (
+              <Group>
+                <Button
+                  variant="default"
+                  size="xs"
+                  loading={imports.isFetchingNextPage}
+                  onClick={() => void imports.fetchNextPage()}
+                >
+                  Load more
+                </Button>
+              </Group>
+            )}
+          </Stack>
+        )}
+      </Card>
+    </Stack>
+  );
+}
