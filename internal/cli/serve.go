@@ -32,7 +32,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("starting", "version", buildinfo.Version, "env", cfg.AppEnv)
 	svc := api.NewServices(cfg, log, d)
-	go svc.APIKeys.Run(ctx, 5*time.Second)
+	// The usage flusher writes its last batch when ctx ends; wait for it
+	// before the deferred d.Close, so no API key request count is lost.
+	flushCtx, stopFlush := context.WithCancel(ctx)
+	flushed := make(chan struct{})
+	go func() { svc.APIKeys.Run(flushCtx, 5*time.Second); close(flushed) }()
+	defer func() { stopFlush(); <-flushed }()
 	if *workersFlag {
 		jobsClient, err := newJobs(d, svc, log)
 		if err != nil {
