@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/limits"
@@ -132,20 +133,24 @@ func (s *Server) searchContacts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Metering and the page's CRM status are independent: one round trip
+	// of waiting instead of two.
 	var q limits.Quota
-	if res.NewSearch {
-		q, err = s.svc.Limits.ConsumePlan(ctx, tid, plan, limits.Searches, 1)
-	} else {
-		q, err = s.svc.Limits.Peek(ctx, tid, limits.Searches)
-	}
-	if err != nil {
+	items := toContacts(res.Items)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		if res.NewSearch {
+			q, err = s.svc.Limits.ConsumePlan(gctx, tid, plan, limits.Searches, 1)
+		} else {
+			q, err = s.svc.Limits.PeekPlan(gctx, tid, plan, limits.Searches)
+		}
+		return err
+	})
+	g.Go(func() error { return s.withCRMStatus(gctx, tid, items) })
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	setQuotaHeaders(c, q)
-	items := toContacts(res.Items)
-	if err := s.withCRMStatus(ctx, tid, items); err != nil {
-		return err
-	}
 	return c.JSON(http.StatusOK, SearchResponse{Items: items, NextCursor: res.NextCursor, Total: res.Total,
 		TotalIsCapped: res.TotalIsCapped, TotalIsEstimate: res.TotalIsEstimate, Facets: toFacets(res.Facets)})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
@@ -38,14 +40,30 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	explain := fs.Bool("explain", false, "print EXPLAIN (ANALYZE, BUFFERS) of the slowest shape's statements")
 	only := fs.String("only", "", "comma-separated shape names to run (default: all)")
 	viaHTTP := fs.Bool("http", true, "also run the mix through the HTTP API with a signed-in client and compare")
+	pool := fs.Int("pool", 0, "database connections (default: as serve, 2 × SEARCH_CONCURRENCY + 8)")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the whole run to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return errUsage
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	cfg, err := config.Load()
 	if err != nil {
 		return err
 	}
-	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{MaxConns: int32(2**clients + 2), Logger: newLogger(e.stderr, "error")})
+	if *pool <= 0 {
+		*pool = 2*cfg.SearchConcurrency + 8
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{MaxConns: int32(*pool), Logger: newLogger(e.stderr, "error")})
 	if err != nil {
 		return err
 	}
@@ -53,13 +71,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if _, err := d.Pool.Exec(ctx, `INSERT INTO tenants (id, name) VALUES ($1, 'Benchmark') ON CONFLICT (id) DO NOTHING`, benchTenantID); err != nil {
 		return fmt.Errorf("bench tenant: %w", err)
 	}
-	svc := contacts.NewService(d, cfg.JWTSecret)
+	svc := contacts.NewService(d, cfg.JWTSecret).WithSearchConcurrency(cfg.SearchConcurrency)
 	var n int64
 	if err := d.Pool.QueryRow(ctx, `SELECT count(*) FROM contacts`).Scan(&n); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "search benchmark (in process, service level): %d contacts, %d clients, %d rounds, page size %d\n\n",
-		n, *clients, *rounds, *pageSize)
+	fmt.Fprintf(e.stdout, "search benchmark (in process, service level): %d contacts, %d clients, %d rounds, page size %d, %d searches at once (SEARCH_CONCURRENCY), pool %d\n\n",
+		n, *clients, *rounds, *pageSize, cfg.SearchConcurrency, *pool)
 
 	shapes := contacts.BenchShapes()
 	if *only != "" {

@@ -103,7 +103,9 @@ func openDB(ctx context.Context, e *env) (config.Config, *slog.Logger, *db.DB, e
 	if e.stderr != os.Stderr {
 		log = newLogger(e.stderr, cfg.LogLevel)
 	}
-	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{Logger: log})
+	// Searches with facets hold two connections each; the rest serve other
+	// requests and background jobs.
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{MaxConns: int32(2*cfg.SearchConcurrency + 8), Logger: log})
 	if err != nil {
 		return cfg, log, nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -58,6 +59,9 @@ type Config struct {
 	CORSAllowedOrigins []string      // CORS_ALLOWED_ORIGINS: comma separated; empty = same origin only
 	MaxBodyBytes       int64         // MAX_BODY_BYTES: JSON request bodies
 	ShutdownTimeout    time.Duration // SHUTDOWN_TIMEOUT
+	// SearchConcurrency is how many contact searches one process runs at
+	// once; more wait their turn in arrival order (docs/PERFORMANCE.md).
+	SearchConcurrency int // SEARCH_CONCURRENCY: default 2 × CPU cores
 }
 
 // IsProduction reports whether the service runs in production.
@@ -159,6 +163,9 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	}
 	if cfg.PastDueGrace, err = time.ParseDuration(get("PAST_DUE_GRACE", "168h")); err != nil || cfg.PastDueGrace <= 0 {
 		problems = append(problems, "PAST_DUE_GRACE must be a positive duration such as 168h")
+	}
+	if cfg.SearchConcurrency, err = strconv.Atoi(get("SEARCH_CONCURRENCY", strconv.Itoa(2*runtime.NumCPU()))); err != nil || cfg.SearchConcurrency <= 0 {
+		problems = append(problems, "SEARCH_CONCURRENCY must be a positive number of searches")
 	}
 	if cfg.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "25s")); err != nil || cfg.ShutdownTimeout <= 0 {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be a positive duration such as 25s")

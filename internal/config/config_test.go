@@ -1,6 +1,7 @@
 package config
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,9 @@ func TestLoadFrom(t *testing.T) {
 		{name: "ErrBadKeyLength", env: map[string]string{"ENCRYPTION_KEY": "c2hvcnQ="}, wantErr: []string{"ENCRYPTION_KEY must be exactly 32 bytes"}},
 		{name: "ErrUnknownEnv", env: map[string]string{"APP_ENV": "staging"}, wantErr: []string{"APP_ENV must be"}},
 		{name: "ErrBadPublicURL", env: map[string]string{"PUBLIC_URL": "not a url"}, wantErr: []string{"PUBLIC_URL"}},
+		{name: "OKSearchConcurrency", env: map[string]string{"SEARCH_CONCURRENCY": "3"}},
+		{name: "ErrSearchConcurrencyZero", env: map[string]string{"SEARCH_CONCURRENCY": "0"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
+		{name: "ErrSearchConcurrencyNotNumber", env: map[string]string{"SEARCH_CONCURRENCY": "many"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,7 +67,8 @@ func TestDevelopmentDatabaseDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.DatabaseURL != DevDatabaseURL || cfg.HTTPAddr != ":8080" || cfg.PublicURL != "http://localhost:8080" {
+	if cfg.DatabaseURL != DevDatabaseURL || cfg.HTTPAddr != ":8080" || cfg.PublicURL != "http://localhost:8080" ||
+		cfg.SearchConcurrency != 2*runtime.NumCPU() {
 		t.Fatalf("unexpected defaults: %+v", cfg)
 	}
 }

@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -47,7 +48,7 @@ func TestOrderedPageStrategies(t *testing.T) {
 				var got []uuid.UUID
 				var cur *cursor
 				for {
-					rows, n, err := s.orderedPage(ctx, m, o.mode, o.cols, o.order, cur, 4, strategy)
+					rows, n, err := s.orderedPage(ctx, m, o.mode, o.cols, o.order, cur, 4, strategy, scanBudget)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -76,5 +77,53 @@ func TestOrderedPageStrategies(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestWalkBudget(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		est, rows float64
+		size      int
+		want      int
+	}{
+		{"NoEstimate", -1, 1e6, 25, scanBudget},
+		{"EmptyTable", 100, 0, 25, scanBudget},
+		{"Dense", 500_000, 1e6, 25, minScanBudget},
+		{"Anticorrelated", 16_637, 1e6, 25, 4688},
+		{"Sparse", 3_001, 1e6, 25, scanBudget},
+		{"LargePage", 100_000, 1e6, 1000, scanBudget},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := walkBudget(tc.est, tc.rows, tc.size); got != tc.want {
+				t.Fatalf("walkBudget(%v, %v, %d) = %d, want %d", tc.est, tc.rows, tc.size, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestSearchGate checks that a search waits for a free slot: with the only
+// slot taken, a search gives up when its context ends; once the slot is
+// free, the same search runs.
+func TestSearchGate(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	s := NewService(d, []byte("gate-test-key-0123456789")).WithSearchConcurrency(1)
+	tenant := uuid.Must(uuid.NewV7())
+	if _, err := d.Pool.Exec(context.Background(), `INSERT INTO tenants (id, name) VALUES ($1, 'gate')`, tenant); err != nil {
+		t.Fatal(err)
+	}
+	p := SearchParams{Query: "gate", PageSize: 5, MaxPageSize: 25}
+	if err := s.searchGate.Acquire(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Search(ctx, tenant, p); !errors.Is(err, context.Canceled) {
+		t.Fatalf("search with the slot taken: %v, want context.Canceled", err)
+	}
+	s.searchGate.Release(1)
+	if _, err := s.Search(context.Background(), tenant, p); err != nil {
+		t.Fatalf("search with the slot free: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -27,7 +28,9 @@ type DB struct {
 
 // OpenOpts tunes Open.
 type OpenOpts struct {
-	MaxConns int32 // 0 means pgx's default (max(4, cores))
+	// MaxConns sizes the pool unless the URL sets pool_max_conns; 0 means
+	// pgx's default (max(4, cores)).
+	MaxConns int32
 	Logger   *slog.Logger
 }
 
@@ -37,7 +40,7 @@ func Open(ctx context.Context, url string, opts OpenOpts) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
-	if opts.MaxConns > 0 {
+	if opts.MaxConns > 0 && !strings.Contains(url, "pool_max_conns") {
 		pcfg.MaxConns = opts.MaxConns
 	}
 	pcfg.MaxConnIdleTime = 5 * time.Minute
