@@ -158,7 +158,19 @@ type ImportRecordResponse struct {
 	Errors      []ImportRowError `json:"errors"`
 	// Values are an invalid row's original fields.
 	Values []string `json:"values,omitempty"`
+	// Contact is the row's contact as it is now: null for invalid rows and
+	// for a dry run's would-be new contacts.
+	Contact *ImportRecordContact `json:"contact" extensions:"x-nullable"`
 } //	@name	ImportRecord
+
+// ImportRecordContact summarizes a record's contact.
+type ImportRecordContact struct {
+	FirstName   string `json:"first_name"`
+	LastName    string `json:"last_name"`
+	Email       string `json:"email"`
+	Title       string `json:"title"`
+	CompanyName string `json:"company_name"`
+} //	@name	ImportRecordContact
 
 // ImportRecordList is a page of records in row order.
 type ImportRecordList struct {
@@ -384,6 +396,10 @@ func (s *Server) listRecords(c echo.Context, tenantID uuid.UUID) error {
 	for i, r := range page.Items {
 		out.Items[i] = ImportRecordResponse{Row: r.Row, Outcome: r.Outcome, ContactID: idString(r.ContactID),
 			DuplicateOf: r.DuplicateOf, Updated: r.Updated, Errors: toRowErrors(r.Errors), Values: r.Values}
+		if ct := r.Contact; ct != nil {
+			out.Items[i].Contact = &ImportRecordContact{FirstName: ct.FirstName, LastName: ct.LastName, Email: ct.Email,
+				Title: ct.Title, CompanyName: ct.CompanyName}
+		}
 	}
 	return c.JSON(http.StatusOK, out)
 }

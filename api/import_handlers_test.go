@@ -150,6 +150,12 @@ func TestImportLifecycle(t *testing.T) {
 		t.Fatalf("dry run: %s %+v %+v", dry.Status, dry.Counts, dry.Progress)
 	}
 
+	// A dry run's new contacts do not exist: no summary.
+	dryRecs := decode[ImportRecordList](t, tb.req(t, http.MethodGet, path+"/records?outcome=created", admin.token, nil))
+	if len(dryRecs.Items) != 2 || dryRecs.Items[0].Contact != nil || dryRecs.Items[0].ContactID == nil {
+		t.Fatalf("dry run created records: %+v", dryRecs.Items)
+	}
+
 	rec = tb.req(t, http.MethodPost, path+"/start", admin.token, nil)
 	wantStatus(t, rec, http.StatusAccepted)
 	tb.workImport(t, imp.ID)
@@ -163,6 +169,23 @@ func TestImportLifecycle(t *testing.T) {
 	dups := decode[ImportRecordList](t, rec)
 	if len(dups.Items) != 1 || dups.Items[0].Row != 4 || *dups.Items[0].DuplicateOf != 2 {
 		t.Fatalf("duplicates: %+v", dups.Items)
+	}
+	// Records carry the contact's summary (the formula title stays as
+	// typed in JSON; only CSV output neutralizes it); invalid rows none.
+	all := decode[ImportRecordList](t, tb.req(t, http.MethodGet, path+"/records", admin.token, nil))
+	if len(all.Items) != 4 {
+		t.Fatalf("%d records, want 4", len(all.Items))
+	}
+	for i, want := range []*ImportRecordContact{
+		{FirstName: "Zoë", LastName: "Müller", Email: "zoe@" + w + ".example", Title: "CTO", CompanyName: "Ärzte GmbH"},
+		{FirstName: "José", LastName: "Núñez", Email: "jose@" + w + ".example", Title: "=CMD()", CompanyName: "Acme"},
+		{FirstName: "Zoë", LastName: "Müller", Email: "zoe@" + w + ".example", Title: "CTO", CompanyName: "Ärzte GmbH"},
+		nil,
+	} {
+		got := all.Items[i].Contact
+		if (got == nil) != (want == nil) || got != nil && *got != *want {
+			t.Fatalf("record %d contact = %+v, want %+v", all.Items[i].Row, got, want)
+		}
 	}
 	page := decode[ImportRecordList](t, tb.req(t, http.MethodGet, path+"/records?limit=2", admin.token, nil))
 	next := decode[ImportRecordList](t, tb.req(t, http.MethodGet, path+"/records?limit=2&cursor="+page.NextCursor, admin.token, nil))

@@ -74,6 +74,11 @@
 //     row; the import's counters and merged_through move; the rows are
 //     metered against import_rows_per_month.
 //
+// Matching and creating hold the scope's merge lock (a transaction-level
+// advisory lock per tenant, or for the platform) until the batch commits:
+// two imports of one tenant with the same new people create each once,
+// the second matching the first's contacts.
+//
 // A batch commits whole or not at all, and a new contact's id is derived
 // from the import and the row number (rowContactID), so replaying a batch
 // writes exactly what the first attempt would have. That is what makes

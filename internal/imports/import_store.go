@@ -244,18 +244,31 @@ type recordRow struct {
 	Updated     bool
 	Errors      []byte
 	Raw         *string
+	// The contact as the importer sees it now (NULL when it does not
+	// exist: a dry run's would-be contact, or one deleted since).
+	FirstName, LastName, Email, Title, CompanyName *string
 }
 
 func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, outcome string, after, limit int) ([]recordRow, error) {
 	var rows []recordRow
-	sql := `SELECT row_num, outcome, contact_id, duplicate_of, updated, errors, raw FROM import_records
-		WHERE tenant_id = ? AND import_id = ? AND row_num > ?`
-	args := []any{tenantKey(tenantID), importID, after}
+	// A platform import's contacts are shared; a tenant's are shared or
+	// its own (another tenant's private contact never shows, even if a
+	// record pointed at one).
+	visible, args := `c.owner_tenant_id IS NULL`, []any{}
+	if tenantID != Platform {
+		visible, args = `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?)`, []any{tenantID}
+	}
+	sql := `SELECT r.row_num, r.outcome, r.contact_id, r.duplicate_of, r.updated, r.errors, r.raw,
+			c.first_name, c.last_name, c.email::text AS email, c.title, c.company_name
+		FROM import_records r
+		LEFT JOIN contacts c ON c.id = r.contact_id AND ` + visible + `
+		WHERE r.tenant_id = ? AND r.import_id = ? AND r.row_num > ?`
+	args = append(args, tenantKey(tenantID), importID, after)
 	if outcome != "" {
-		sql += ` AND outcome = ?`
+		sql += ` AND r.outcome = ?`
 		args = append(args, outcome)
 	}
-	sql += ` ORDER BY row_num LIMIT ?`
+	sql += ` ORDER BY r.row_num LIMIT ?`
 	args = append(args, limit)
 	if err := q.WithContext(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("imports: list records: %w", err)

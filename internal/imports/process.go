@@ -707,6 +707,16 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 			}
 			r.analyzedRows = len(rows)
 		}
+		if !r.imp.DryRun {
+			// Two imports of one tenant (or two platform imports) must not
+			// both create a contact for the same new person: the matching
+			// and creating of a batch hold the scope's merge lock until the
+			// batch commits, so the second sees the first's contacts and
+			// matches them. Reading, normalizing and the COPY still overlap.
+			if err := x.run(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "import-merge:"+r.tkey.String()); err != nil {
+				return err
+			}
+		}
 		if err := r.sql.classify(x, r.imp.TenantID, r.imp.Mapping.Mode); err != nil {
 			return err
 		}

@@ -26,6 +26,14 @@ type ImportRecord struct {
 	Errors  []RowError
 	// Values are the row's original fields (invalid rows only).
 	Values []string
+	// Contact summarizes the row's contact as it is now; nil when there is
+	// none (invalid rows, a dry run's new contacts).
+	Contact *RecordContact
+}
+
+// RecordContact is the part of a contact a results list shows.
+type RecordContact struct {
+	FirstName, LastName, Email, Title, CompanyName string
 }
 
 // RecordParams filter and page the records.
@@ -82,6 +90,10 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 		}
 		if r.Raw != nil {
 			rec.Values = ParseRecordLine(*r.Raw)
+		}
+		if r.FirstName != nil {
+			rec.Contact = &RecordContact{FirstName: *r.FirstName, LastName: deref(r.LastName), Email: deref(r.Email),
+				Title: deref(r.Title), CompanyName: deref(r.CompanyName)}
 		}
 		page.Items = append(page.Items, rec)
 	}
@@ -154,4 +166,11 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -357,3 +357,77 @@ func TestThroughRiver(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentImportsShareNewContacts: two imports of one tenant with
+// the same new people create each person once. The second import's batch
+// waits for the first's merge lock (seen in pg_locks), then matches the
+// contacts the first created.
+func TestConcurrentImportsShareNewContacts(t *testing.T) {
+	t.Parallel()
+	var first atomic.Value
+	first.Store(uuid.Nil)
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	tb := setupWith(t, imports.WithAfterBatch(imports.Options{}, func(id uuid.UUID, _ int) error {
+		if id == first.Load().(uuid.UUID) {
+			once.Do(func() { close(entered) })
+			<-release
+		}
+		return nil
+	}))
+	file := "Email,First Name,Last Name\nann@" + tb.word + ".example,Ann,One\nbob@" + tb.word + ".example,Bob,Two\n"
+	a := tb.MustUpload(t, tb.tenant, "a.csv", file)
+	b := tb.MustUpload(t, tb.tenant, "b.csv", file)
+	first.Store(a.ID)
+	for _, id := range []uuid.UUID{a.ID, b.ID} {
+		if _, err := tb.svc.Start(tb.ctx, tb.tenant, id, imports.StartParams{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errA, errB := make(chan error, 1), make(chan error, 1)
+	go func() { errA <- tb.svc.Work(tb.ctx, a.ID) }()
+	<-entered
+	go func() { errB <- tb.svc.Work(tb.ctx, b.ID) }()
+
+	// B's batch waits on the tenant's merge lock while A's batch is open.
+	waiting := false
+	for range 500 {
+		if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks
+			WHERE locktype = 'advisory' AND NOT granted
+			  AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('import-merge:' || $1, 0))`,
+			tb.tenant.String()).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	close(release)
+	if err := <-errA; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errB; err != nil {
+		t.Fatal(err)
+	}
+	if !waiting {
+		t.Fatal("the second import's batch never waited for the first's merge lock")
+	}
+
+	recA, recB := tb.records(t, tb.tenant, a.ID), tb.records(t, tb.tenant, b.ID)
+	for _, row := range []int{2, 3} {
+		ra, rb := recA[row], recB[row]
+		if ra.Outcome != imports.OutcomeCreated || rb.Outcome != imports.OutcomeMatched || *rb.ContactID != *ra.ContactID {
+			t.Fatalf("row %d: first %s %v, second %s %v; want created, then matched to the same contact",
+				row, ra.Outcome, ra.ContactID, rb.Outcome, rb.ContactID)
+		}
+	}
+	var n int
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM contacts WHERE owner_tenant_id = $1 AND email LIKE $2`,
+		tb.tenant, "%@"+tb.word+".example").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Fatalf("%d private contacts, want 2", n)
+	}
+}
