@@ -2053,6 +2053,11 @@ export interface components {
             rows_total: number;
         };
         ImportRecord: {
+            /**
+             * @description Contact is the row's contact as it is now: null for invalid rows and
+             *     for a dry run's would-be new contacts.
+             */
+            contact: components["schemas"]["ImportRecordContact"] | null;
             contact_id: string | null;
             duplicate_of: number | null;
             errors: components["schemas"]["ImportRowError"][];
@@ -2062,6 +2067,13 @@ export interface components {
             updated: boolean;
             /** @description Values are an invalid row's original fields. */
             values?: string[];
+        };
+        ImportRecordContact: {
+            company_name: string;
+            email: string;
+            first_name: string;
+            last_name: string;
+            title: string;
         };
         ImportRecordList: {
             items: components["schemas"]["ImportRecord"][];
