@@ -125,6 +125,10 @@ type ImportSummary struct {
 	StartedAt       *time.Time     `json:"started_at" extensions:"x-nullable"`
 	FinishedAt      *time.Time     `json:"finished_at" extensions:"x-nullable"`
 	UpdatedAt       time.Time      `json:"updated_at"`
+	// FileRemovedAt is when the uploaded file was removed: after a run, or
+	// after IMPORT_FILE_RETENTION (default 7 days) without one. An import
+	// without its file cannot start; upload the file again.
+	FileRemovedAt *time.Time `json:"file_removed_at" extensions:"x-nullable"`
 } //	@name	ImportSummary
 
 // ImportResponse is an import with its preflight: what the file is, how
@@ -212,7 +216,8 @@ func toImportSummary(imp *imports.Import) ImportSummary {
 		Counts:          ImportCounts{Created: c.Created, Matched: c.Matched, Updated: c.Updated, Duplicate: c.Duplicate, Invalid: c.Invalid},
 		CancelRequested: imp.CancelRequested, Error: imp.Error, CreatedBy: idString(imp.CreatedBy),
 		StartedBy: idString(imp.StartedBy), CreatedAt: imp.CreatedAt.UTC(), QueuedAt: utcPtr(imp.QueuedAt),
-		StartedAt: utcPtr(imp.StartedAt), FinishedAt: utcPtr(imp.FinishedAt), UpdatedAt: imp.UpdatedAt.UTC()}
+		StartedAt: utcPtr(imp.StartedAt), FinishedAt: utcPtr(imp.FinishedAt), UpdatedAt: imp.UpdatedAt.UTC(),
+		FileRemovedAt: utcPtr(imp.FileRemovedAt)}
 }
 
 func utcPtr(t *time.Time) *time.Time {

@@ -63,6 +63,6 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 		APIKeys:  apikeys.NewService(d.Gorm, lim),
 		Contacts: contacts.NewService(d, cfg.JWTSecret).WithSearchConcurrency(cfg.SearchConcurrency),
 		CRM:      crm.NewService(d, lim, crm.ConfigFrom(cfg), crm.Options{Logger: log}),
-		Imports:  imports.NewService(d, lim, imports.Options{Logger: log}),
+		Imports:  imports.NewService(d, lim, imports.Options{Logger: log, FileRetention: cfg.ImportFileRetention}),
 	}
 }

@@ -62,6 +62,9 @@ type Config struct {
 	// SearchConcurrency is how many contact searches one process runs at
 	// once; more wait their turn in arrival order (docs/PERFORMANCE.md).
 	SearchConcurrency int // SEARCH_CONCURRENCY: default 2 × CPU cores
+	// ImportFileRetention is how long an import nobody runs keeps its
+	// uploaded file.
+	ImportFileRetention time.Duration // IMPORT_FILE_RETENTION
 }
 
 // IsProduction reports whether the service runs in production.
@@ -166,6 +169,9 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	}
 	if cfg.SearchConcurrency, err = strconv.Atoi(get("SEARCH_CONCURRENCY", strconv.Itoa(2*runtime.NumCPU()))); err != nil || cfg.SearchConcurrency <= 0 {
 		problems = append(problems, "SEARCH_CONCURRENCY must be a positive number of searches")
+	}
+	if cfg.ImportFileRetention, err = time.ParseDuration(get("IMPORT_FILE_RETENTION", "168h")); err != nil || cfg.ImportFileRetention < time.Hour {
+		problems = append(problems, "IMPORT_FILE_RETENTION must be a duration of at least 1h, such as 168h")
 	}
 	if cfg.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "25s")); err != nil || cfg.ShutdownTimeout <= 0 {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be a positive duration such as 25s")

@@ -33,6 +33,8 @@ func TestLoadFrom(t *testing.T) {
 		{name: "ErrUnknownEnv", env: map[string]string{"APP_ENV": "staging"}, wantErr: []string{"APP_ENV must be"}},
 		{name: "ErrBadPublicURL", env: map[string]string{"PUBLIC_URL": "not a url"}, wantErr: []string{"PUBLIC_URL"}},
 		{name: "OKSearchConcurrency", env: map[string]string{"SEARCH_CONCURRENCY": "3"}},
+		{name: "OKImportFileRetention", env: map[string]string{"IMPORT_FILE_RETENTION": "72h"}},
+		{name: "ErrImportFileRetentionShort", env: map[string]string{"IMPORT_FILE_RETENTION": "5m"}, wantErr: []string{"IMPORT_FILE_RETENTION"}},
 		{name: "ErrSearchConcurrencyZero", env: map[string]string{"SEARCH_CONCURRENCY": "0"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
 		{name: "ErrSearchConcurrencyNotNumber", env: map[string]string{"SEARCH_CONCURRENCY": "many"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
 	}

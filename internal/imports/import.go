@@ -110,6 +110,9 @@ type Import struct {
 	FinishedAt  *time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// FileRemovedAt is when the uploaded bytes were removed (the run
+	// ended, or nobody ran the import for FileRetention); nil while kept.
+	FileRemovedAt *time.Time
 }
 
 // IsPlatform reports whether the import writes the shared database.
@@ -210,6 +213,10 @@ type Options struct {
 	// worker is taken for dead (its slot is free, a cancel ends it at once).
 	StaleAfter time.Duration
 
+	// FileRetention is how long an import nobody runs keeps its uploaded
+	// file (ExpireFiles); default 7 days.
+	FileRetention time.Duration
+
 	// afterBatch, when set (tests), runs inside each batch transaction
 	// before it commits; an error aborts the batch as a crash would.
 	afterBatch func(importID uuid.UUID, mergedThrough int) error
@@ -233,6 +240,9 @@ func NewService(d *db.DB, lim *limits.Service, o Options) *Service {
 	}
 	if o.MaxRunning <= 0 {
 		o.MaxRunning = 2
+	}
+	if o.FileRetention <= 0 {
+		o.FileRetention = DefaultFileRetention
 	}
 	if o.BatchRows <= 0 {
 		o.BatchRows = 5000

@@ -54,6 +54,7 @@ type importRow struct {
 	FinishedAt       *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	FileRemovedAt    *time.Time
 }
 
 func (importRow) TableName() string { return "imports" }
@@ -68,7 +69,7 @@ func (r *importRow) toImport() (*Import, error) {
 			Duplicate: r.DuplicateCount, Invalid: r.InvalidCount},
 		Rate: r.Rate, ETASeconds: r.EtaSeconds, ResetPending: r.ResetPending, CancelRequested: r.CancelRequested,
 		Error: r.Error, HeartbeatAt: r.HeartbeatAt, QueuedAt: r.QueuedAt, StartedAt: r.StartedAt,
-		FinishedAt: r.FinishedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		FinishedAt: r.FinishedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, FileRemovedAt: r.FileRemovedAt,
 	}
 	if r.TenantID != nil {
 		imp.TenantID = *r.TenantID

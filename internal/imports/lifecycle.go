@@ -184,6 +184,9 @@ func (s *Service) Start(ctx context.Context, tenantID, id uuid.UUID, p StartPara
 		switch {
 		case imp.Status == StatusQueued || imp.Status == StatusRunning:
 			return apperr.Errorf(apperr.ECONFLICT, "The import is already %s.", imp.Status)
+		case imp.FileRemovedAt != nil && (imp.Status == StatusUploaded || imp.mappingEditable() || imp.Status == StatusFailed):
+			return apperr.Errorf(apperr.ECONFLICT, "The uploaded file was removed on %s, %s after it was last used; upload it again.",
+				imp.FileRemovedAt.UTC().Format("2 January 2006"), retentionText(s.opts.FileRetention))
 		case imp.Status == StatusUploaded, imp.mappingEditable():
 		case imp.Status == StatusFailed && !imp.DryRun && !p.DryRun:
 			resume = true

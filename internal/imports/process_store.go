@@ -38,6 +38,10 @@ func deleteFile(ctx context.Context, tx *gorm.DB, tenant, id uuid.UUID) error {
 	if err := tx.WithContext(ctx).Exec(`DELETE FROM import_files WHERE tenant_id = ? AND import_id = ?`, tenant, id).Error; err != nil {
 		return fmt.Errorf("imports: delete file: %w", err)
 	}
+	if err := tx.WithContext(ctx).Exec(`UPDATE imports SET file_removed_at = now() WHERE id = ? AND file_removed_at IS NULL`,
+		id).Error; err != nil {
+		return fmt.Errorf("imports: delete file: %w", err)
+	}
 	return nil
 }
 

@@ -29,4 +29,5 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 // RegisterWorkers registers the imports worker.
 func RegisterWorkers(workers *river.Workers, svc *Service) {
 	river.AddWorker(workers, &Worker{svc: svc})
+	river.AddWorker(workers, &ExpireWorker{svc: svc})
 }

@@ -50,6 +50,9 @@ type Opts struct {
 	Logger     *slog.Logger
 	// PollOnly turns off LISTEN/NOTIFY (tests with many clients).
 	PollOnly bool
+	// Periodic are scheduled jobs; the elected leader among the working
+	// clients inserts them.
+	Periodic []*river.PeriodicJob
 }
 
 // New returns a client over d. workers holds every registered worker; it
@@ -65,6 +68,9 @@ func New(d *db.DB, workers *river.Workers, o Opts) (*Client, error) {
 		Workers:              workers,
 		FetchCooldown:        50 * time.Millisecond,
 		FetchPollInterval:    500 * time.Millisecond,
+	}
+	if o.Work {
+		cfg.PeriodicJobs = o.Periodic
 	}
 	if o.Work {
 		cfg.Queues = map[string]river.QueueConfig{

@@ -1900,6 +1900,12 @@ export interface components {
             file_bytes: number;
             /** @example contacts.csv */
             file_name: string;
+            /**
+             * @description FileRemovedAt is when the uploaded file was removed: after a run, or
+             *     after IMPORT_FILE_RETENTION (default 7 days) without one. An import
+             *     without its file cannot start; upload the file again.
+             */
+            file_removed_at: string | null;
             finished_at: string | null;
             /** @enum {string} */
             format: "csv" | "xlsx";
@@ -2097,6 +2103,12 @@ export interface components {
             file_bytes: number;
             /** @example contacts.csv */
             file_name: string;
+            /**
+             * @description FileRemovedAt is when the uploaded file was removed: after a run, or
+             *     after IMPORT_FILE_RETENTION (default 7 days) without one. An import
+             *     without its file cannot start; upload the file again.
+             */
+            file_removed_at: string | null;
             finished_at: string | null;
             /** @enum {string} */
             format: "csv" | "xlsx";

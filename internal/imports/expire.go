@@ -1,0 +1,135 @@
+package imports
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/jobs"
+)
+
+// DefaultFileRetention is how long an import nobody runs keeps its file.
+const DefaultFileRetention = 7 * 24 * time.Hour
+
+// expireBatch is how many imports one ExpireFiles transaction handles.
+const expireBatch = 100
+
+// ExpireFiles removes the uploaded bytes of imports that nobody ran for
+// the retention period (Options.FileRetention, counted from the import's
+// last change): an upload never started becomes cancelled; a finished dry
+// run and a failed import keep their status, records and errors.csv but
+// can no longer start or resume (Start answers ECONFLICT and says to
+// upload again). Queued and running imports are never touched. Each
+// removal is audited. Returns how many files were removed.
+func (s *Service) ExpireFiles(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := s.expireSome(ctx)
+		total += n
+		if err != nil || n < expireBatch {
+			return total, err
+		}
+	}
+}
+
+func (s *Service) expireSome(ctx context.Context) (int, error) {
+	type victim struct {
+		ID       uuid.UUID
+		TenantID *uuid.UUID
+		Status   string
+		DryRun   bool
+	}
+	var vs []victim
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		// SKIP LOCKED: an import being started right now is left for the
+		// next sweep rather than waited for.
+		if err := tx.WithContext(ctx).Raw(`SELECT id, tenant_id, status, dry_run FROM imports
+			WHERE file_removed_at IS NULL AND status NOT IN ('queued', 'running')
+			  AND updated_at < now() - make_interval(secs => ?)
+			ORDER BY updated_at LIMIT ? FOR UPDATE SKIP LOCKED`, s.opts.FileRetention.Seconds(), expireBatch).
+			Scan(&vs).Error; err != nil {
+			return fmt.Errorf("imports: find expired files: %w", err)
+		}
+		for _, v := range vs {
+			tenant := Platform
+			if v.TenantID != nil {
+				tenant = *v.TenantID
+			}
+			if v.Status == StatusUploaded {
+				if err := updateImport(ctx, tx, v.ID, map[string]any{"status": StatusCancelled, "phase": StatusCancelled,
+					"finished_at": time.Now().UTC(), "error": "The upload expired: it was not started within " +
+						retentionText(s.opts.FileRetention) + "."}); err != nil {
+					return err
+				}
+			}
+			if err := deleteFile(ctx, tx, tenantKey(tenant), v.ID); err != nil {
+				return err
+			}
+			if err := dropKeys(ctx, tx, v.ID); err != nil {
+				return err
+			}
+			if err := audit.Write(ctx, tx, audit.Event{TenantID: auditTenant(tenant), Action: "import.file_expired",
+				TargetType: "import", TargetID: v.ID.String(), ActorLabel: "system",
+				Data: map[string]any{"status": v.Status, "dry_run": v.DryRun,
+					"retention_hours": int(s.opts.FileRetention.Hours())}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(vs), nil
+}
+
+// retentionText says a retention period the way a person would ("7 days",
+// "36 hours").
+func retentionText(d time.Duration) string {
+	if d >= 48*time.Hour && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	if h := d.Round(time.Hour); h >= time.Hour {
+		return fmt.Sprintf("%d hours", int(h.Hours()))
+	}
+	return d.Round(time.Minute).String()
+}
+
+// ExpireArgs is the periodic job that runs ExpireFiles.
+type ExpireArgs struct{}
+
+// Kind names the job.
+func (ExpireArgs) Kind() string { return "imports.expire_files" }
+
+// InsertOpts puts the sweep on the imports queue, once at a time.
+func (ExpireArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueImports, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
+}
+
+// ExpireWorker works the sweep.
+type ExpireWorker struct {
+	river.WorkerDefaults[ExpireArgs]
+	svc *Service
+}
+
+// Work removes expired files and logs how many.
+func (w *ExpireWorker) Work(ctx context.Context, _ *river.Job[ExpireArgs]) error {
+	n, err := w.svc.ExpireFiles(ctx)
+	if n > 0 {
+		w.svc.log.InfoContext(ctx, "expired import files", "count", n)
+	}
+	return err
+}
+
+// PeriodicJobs are the imports package's scheduled jobs: the file sweep,
+// hourly and once when the leader starts.
+func PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return ExpireArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})}
+}

@@ -1,0 +1,95 @@
+package imports_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/imports"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// TestExpireFiles: imports nobody ran for the retention period lose their
+// file (an upload never started is cancelled, a finished dry run keeps its
+// results but cannot start); recent, queued and already-finished imports
+// are left alone; each removal is audited.
+func TestExpireFiles(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	body := "Email\nx1@" + tb.word + ".example\nx2@" + tb.word + ".example\n"
+	abandoned := tb.MustUpload(t, tb.tenant, "abandoned.csv", body)
+	dry := tb.MustUpload(t, tb.tenant, "dry.csv", body)
+	tb.MustRun(t, tb.tenant, dry.ID, true)
+	recent := tb.MustUpload(t, tb.tenant, "recent.csv", body)
+	queued := tb.MustUpload(t, tb.tenant, "queued.csv", body)
+	if _, err := tb.svc.Start(tb.ctx, tb.tenant, queued.ID, imports.StartParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET updated_at = now() - interval '8 days' WHERE id = ANY($1)`,
+		[]uuid.UUID{abandoned.ID, dry.ID, queued.ID}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := tb.svc.ExpireFiles(tb.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 2 {
+		t.Fatalf("expired %d files, want at least 2", n)
+	}
+
+	chunks := func(id uuid.UUID) int {
+		var c int
+		if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM import_files WHERE import_id = $1`, id).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		name       string
+		id         uuid.UUID
+		status     string
+		removed    bool
+		errContain string
+	}{
+		{"Abandoned", abandoned.ID, imports.StatusCancelled, true, "not started within 7 days"},
+		{"DryRun", dry.ID, imports.StatusCompleted, true, ""},
+		{"Recent", recent.ID, imports.StatusUploaded, false, ""},
+		{"Queued", queued.ID, imports.StatusQueued, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			imp, err := tb.svc.Get(tb.ctx, tb.tenant, tc.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if imp.Status != tc.status || (imp.FileRemovedAt != nil) != tc.removed || (chunks(tc.id) == 0) != tc.removed ||
+				!strings.Contains(imp.Error, tc.errContain) {
+				t.Fatalf("status %s, removed at %v, %d chunks, error %q", imp.Status, imp.FileRemovedAt, chunks(tc.id), imp.Error)
+			}
+		})
+	}
+	// The dry run's results stay; starting it for real needs the file.
+	if recs := tb.records(t, tb.tenant, dry.ID); len(recs) != 2 {
+		t.Fatalf("dry run kept %d records, want 2", len(recs))
+	}
+	_, err = tb.svc.Start(tb.ctx, tb.tenant, dry.ID, imports.StartParams{})
+	if !apperr.Is(err, apperr.ECONFLICT) || !strings.Contains(err.Error(), "upload it again") {
+		t.Fatalf("start after expiry: %v, want a conflict asking for the file again", err)
+	}
+	var audited int
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM audit_events WHERE action = 'import.file_expired'
+		AND target_id = ANY($1)`, []string{abandoned.ID.String(), dry.ID.String()}).Scan(&audited); err != nil {
+		t.Fatal(err)
+	}
+	if audited != 2 {
+		t.Fatalf("%d audit events, want 2", audited)
+	}
+	// A second sweep finds nothing of these.
+	if _, err := tb.svc.ExpireFiles(tb.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM audit_events WHERE action = 'import.file_expired'
+		AND target_id = ANY($1)`, []string{abandoned.ID.String(), dry.ID.String()}).Scan(&audited); err != nil || audited != 2 {
+		t.Fatalf("after a second sweep: %d audit events (%v), want 2", audited, err)
+	}
+}
