@@ -65,7 +65,7 @@
 //     UNLOGGED import_keys_<id> table remembers every key of earlier
 //     batches with its first row, contact and values); the rest are matched
 //     against contacts the importer sees, key by key in the mapping's order
-//     (contacts_email, contacts_linkedin, contacts_name_company); rows that
+//     (contacts_email_key, contacts_linkedin_key, contacts_name_company_key); rows that
 //     match nothing become new contacts, private to the tenant
 //     (owner_tenant_id) or shared for a platform import; matched contacts
 //     that the import may change get their empty fields filled, or with

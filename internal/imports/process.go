@@ -231,6 +231,14 @@ func (s *Service) openSession(ctx context.Context) (*session, error) {
 		cfg.RuntimeParams = map[string]string{}
 	}
 	cfg.RuntimeParams["application_name"] = ImportSessionName // pg_stat_activity shows what it is
+	// Each batch's statements see new data (the batch table's rows, the
+	// contacts merged so far): they are planned for every execution
+	// rather than run from a cached prepared statement whose generic plan
+	// would not see it. This is per statement, not plan_cache_mode for the
+	// session: that would also re-plan the foreign-key checks' cached
+	// plans for every row written (a quarter of the session's CPU when it
+	// was set; docs/PERFORMANCE.md).
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	sqlDB := stdlib.OpenDB(*cfg)
 	sqlDB.SetMaxOpenConns(1)
 	sqlDB.SetMaxIdleConns(1)
@@ -245,8 +253,6 @@ func (s *Service) openSession(ctx context.Context) (*session, error) {
 		return nil, err
 	}
 	for _, set := range []string{
-		// Each batch's statements see new data; a cached generic plan would not.
-		`SET plan_cache_mode = force_custom_plan`,
 		// A batch's plans cost little to run but look expensive (a million
 		// contacts); compiling them costs more than it saves.
 		`SET jit = off`,

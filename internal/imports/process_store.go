@@ -165,12 +165,12 @@ func differs(k keyDef, o string) string {
 	case "c": // a contact
 		switch k.kind {
 		case "e":
-			return `(b.email IS NOT NULL AND c.email IS NOT NULL AND c.email <> b.email::citext)`
+			return `(b.email IS NOT NULL AND c.email IS NOT NULL AND lower(c.email::text) <> b.email COLLATE "C")`
 		case "l":
-			return `(b.linkedin_url <> '' AND c.linkedin_url <> '' AND c.linkedin_url <> b.linkedin_url)`
+			return `(b.linkedin_url <> '' AND c.linkedin_url <> '' AND c.linkedin_url <> b.linkedin_url COLLATE "C")`
 		default:
 			return `(b.name_key IS NOT NULL AND c.company_name <> '' AND (c.sort_name <> contacts_fold(b.last_name || ' ' || b.first_name) COLLATE "C"
-				OR contacts_fold(c.company_name) <> contacts_fold(b.company_name)))`
+				OR contacts_fold(c.company_name) <> contacts_fold(b.company_name) COLLATE "C"))`
 		}
 	case "k": // a key table entry keeps its first row's values, NULL for none
 		return fmt.Sprintf(`(b.%[1]s AND k.%[2]s IS NOT NULL AND k.%[2]s <> b.%[2]s COLLATE "C")`, k.present, k.col)
@@ -225,16 +225,19 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 	if platform {
 		visible = `c.owner_tenant_id IS NULL`
 	}
+	// The joins are written as the indexes are (contacts_email_key,
+	// contacts_linkedin_key, contacts_name_company_key): byte comparison
+	// of lower-cased or folded values. Normalized emails are lower case.
 	for i, k := range defs {
 		var join string
 		switch k.kind {
 		case "e":
-			join = `c.email = b.email::citext`
+			join = `lower(c.email::text) = b.email COLLATE "C" AND c.email IS NOT NULL`
 		case "l":
-			join = `c.linkedin_url = b.linkedin_url AND c.linkedin_url <> ''`
+			join = `c.linkedin_url = b.linkedin_url COLLATE "C" AND c.linkedin_url <> ''`
 		case "n":
 			join = `c.sort_name = contacts_fold(b.last_name || ' ' || b.first_name) COLLATE "C"
-				AND contacts_fold(c.company_name) = contacts_fold(b.company_name) AND c.company_name <> ''`
+				AND contacts_fold(c.company_name) = contacts_fold(b.company_name) COLLATE "C" AND c.company_name <> ''`
 		}
 		b.match = append(b.match, `UPDATE import_batch_rows b SET contact_id = m.id, matched = true
 			FROM (SELECT DISTINCT ON (b.row_num) b.row_num, c.id FROM import_batch_rows b JOIN contacts c ON `+sameAs(defs, i, "c", join)+`
