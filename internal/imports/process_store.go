@@ -239,8 +239,9 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 			join = `c.sort_name = contacts_fold(b.last_name || ' ' || b.first_name) COLLATE "C"
 				AND contacts_fold(c.company_name) = contacts_fold(b.company_name) COLLATE "C" AND c.company_name <> ''`
 		}
-		b.match = append(b.match, `UPDATE import_batch_rows b SET contact_id = m.id, matched = true
-			FROM (SELECT DISTINCT ON (b.row_num) b.row_num, c.id FROM import_batch_rows b JOIN contacts c ON `+sameAs(defs, i, "c", join)+`
+		b.match = append(b.match, `UPDATE import_batch_rows b SET contact_id = m.id, matched = true, matched_own = m.own
+			FROM (SELECT DISTINCT ON (b.row_num) b.row_num, c.id, c.owner_tenant_id IS NOT NULL AS own
+				FROM import_batch_rows b JOIN contacts c ON `+sameAs(defs, i, "c", join)+`
 				WHERE b.usable AND b.dup_of IS NULL AND NOT b.matched AND b.`+k.present+` AND `+visible+`
 				ORDER BY b.row_num, (c.owner_tenant_id IS NULL), c.id) m
 			WHERE b.row_num = m.row_num`)
@@ -345,14 +346,19 @@ func updateSQL(m Mapping, platform bool, srcRank int) string {
 	if len(sets) == 0 {
 		return ""
 	}
-	owner := `c.owner_tenant_id = $1`
+	// A tenant edits only its own private contacts (matched_own); the
+	// owner test stays as a guard, written as IS NOT DISTINCT FROM so that
+	// it cannot lead the plan into the tenant's owner index (a scan of all
+	// its private contacts, more with every batch): the rows come by
+	// primary key.
+	owner, own := `c.owner_tenant_id IS NOT DISTINCT FROM $1::uuid AND c.owner_tenant_id IS NOT NULL`, ` AND matched_own`
 	if platform {
-		owner = `c.owner_tenant_id IS NULL AND $1::uuid IS NULL`
+		owner, own = `c.owner_tenant_id IS NULL AND $1::uuid IS NULL`, ``
 		sets = append(sets, `source = CASE WHEN `+ow+` THEN $3 ELSE c.source END`)
 	}
 	slices.Sort(picks)
 	return `WITH u AS (SELECT DISTINCT ON (contact_id) row_num, contact_id, ` + strings.Join(picks, ", ") + `
-			FROM import_batch_rows WHERE outcome = 'matched' ORDER BY contact_id, row_num),
+			FROM import_batch_rows WHERE outcome = 'matched'` + own + ` ORDER BY contact_id, row_num),
 		ch AS (UPDATE contacts c SET ` + strings.Join(sets, ", ") + `, updated_at = now()
 			FROM u WHERE c.id = u.contact_id AND ` + owner + `
 				AND (` + strings.Join(olds, ", ") + `) IS DISTINCT FROM (` + strings.Join(news, ", ") + `)
