@@ -86,6 +86,36 @@ describe('app shell', () => {
     expect(await screen.findByTestId('current-tenant')).toHaveTextContent('Acme');
   });
 
+  it('mounts platform imports in the admin console, with its new-import page for system admins', async () => {
+    const grant = grantFor({ system_role: 'system_admin' }, null);
+    stubApi({
+      'POST /auth/refresh': () => jsonResponse(grant),
+      'GET /me': () => jsonResponse({ user: grant.user, memberships: [], permissions: ['platform:read', 'platform:write'] }),
+      'GET /admin/imports': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    const { router } = renderRoutes(appRoutes, { route: '/admin/imports' });
+
+    expect(await screen.findByRole('heading', { level: 2, name: 'Platform imports' })).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Imports' })).toHaveAttribute('aria-selected', 'true');
+    expect(await screen.findByTestId('imports-empty')).toBeInTheDocument();
+    await userEvent.click(await screen.findByRole('link', { name: 'New import' }));
+    expect(await screen.findByRole('heading', { level: 2, name: 'New platform import' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/admin/imports/new');
+    expect(screen.getByRole('tab', { name: 'Imports' })).toHaveAttribute('aria-selected', 'true');
+  });
+
+  it('keeps support staff out of the new platform import page', async () => {
+    const grant = grantFor({ system_role: 'support' }, null);
+    stubApi({
+      'POST /auth/refresh': () => jsonResponse(grant),
+      'GET /me': () => jsonResponse({ user: grant.user, memberships: [], permissions: ['platform:read'] }),
+    });
+    renderRoutes(appRoutes, { route: '/admin/imports/new' });
+
+    expect(await screen.findByTestId('forbidden')).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'New platform import' })).not.toBeInTheDocument();
+  });
+
   it('sends a signed-out visitor of a signed-in page to the login page with the way back', async () => {
     stubStatus();
     const { router } = renderRoutes(appRoutes, { route: '/team' });

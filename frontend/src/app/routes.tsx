@@ -117,6 +117,13 @@ export const appRoutes: RouteObject[] = [
                       { path: 'users', element: <AdminUsersRoute /> },
                       { path: 'packages', element: <AdminPackagesRoute /> },
                       { path: 'corrections', element: <AdminCorrectionsRoute /> },
+                      // Platform imports: the imports feature's screens on the shared database.
+                      { path: 'imports', element: <ImportsRoute scope="platform" /> },
+                      { path: 'imports/:importId', element: <ImportRoute scope="platform" /> },
+                      {
+                        element: <RequirePermission permission="platform:write" />,
+                        children: [{ path: 'imports/new', element: <NewImportRoute scope="platform" /> }],
+                      },
                       { path: 'audit', element: <AdminAuditRoute /> },
                       { path: 'outbox', element: <AdminOutboxRoute /> },
                     ],

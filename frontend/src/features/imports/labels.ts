@@ -39,6 +39,18 @@ export const modes: { value: ImportMappingRequest['mode']; label: string }[] = [
   { value: 'update_only', label: 'Update matches only' },
 ];
 
+/**
+ * Sources a platform import may write with (PUT /admin/imports/{id}/mapping `source`), in rising
+ * precedence; the server uses `platform_import` when none is given.
+ */
+export const sources: { value: NonNullable<ImportMappingRequest['source']>; label: string }[] = [
+  { value: 'vendor', label: 'Vendor data' },
+  { value: 'platform_import', label: 'Platform import' },
+  { value: 'verified', label: 'Verified' },
+];
+
+export const defaultSource = 'platform_import';
+
 export const outcomes: { value: ImportOutcome; label: string; color: string }[] = [
   { value: 'created', label: 'Created', color: 'teal' },
   { value: 'matched', label: 'Matched', color: 'blue' },

@@ -12,5 +12,7 @@ export function mappingRequest(mapping: Import['mapping']): ImportMappingRequest
   };
   if (mapping.list_id) body.list_id = mapping.list_id;
   if (mapping.default_region) body.default_region = mapping.default_region;
+  // Platform imports only: sent back so a chosen source survives the next change.
+  if (mapping.source) body.source = mapping.source;
   return body;
 }

@@ -8,6 +8,8 @@ const tabs = [
   { value: 'users', label: 'Users' },
   { value: 'packages', label: 'Packages' },
   { value: 'corrections', label: 'Corrections' },
+  // Mounted from the imports feature in app/routes.tsx (scope "platform").
+  { value: 'imports', label: 'Imports' },
   { value: 'audit', label: 'Audit log' },
   { value: 'outbox', label: 'Outbox' },
 ];

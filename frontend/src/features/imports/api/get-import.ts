@@ -3,28 +3,35 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { components } from '@/api/schema';
 import { apiClient, unwrap } from '@/lib/api-client';
 
+import type { ImportScope } from '../scope';
+
 export type Import = components['schemas']['Import'];
 
-export const importQueryKey = (id: string) => ['imports', 'detail', id] as const;
+export const importQueryKey = (scope: ImportScope, id: string) => ['imports', scope, 'detail', id] as const;
 
 /** Whether the import's job is queued or running (its progress still moves). */
 export function isImportActive(imp: Pick<Import, 'status'> | undefined): boolean {
   return imp?.status === 'queued' || imp?.status === 'running';
 }
 
-/** GET /api/v1/imports/{id}: preflight, mapping, preview, status and progress. */
-export function getImport(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<Import> {
-  return unwrap(apiClient.GET('/imports/{id}', { params: { path: { id } }, signal }));
+/** GET /api/v1/imports/{id} (or /admin/imports/{id}): preflight, mapping, preview, status and progress. */
+export function getImport(scope: ImportScope, id: string, { signal }: { signal?: AbortSignal } = {}): Promise<Import> {
+  const params = { path: { id } };
+  return unwrap(
+    scope === 'platform'
+      ? apiClient.GET('/admin/imports/{id}', { params, signal })
+      : apiClient.GET('/imports/{id}', { params, signal }),
+  );
 }
 
-export function getImportQueryOptions(id: string) {
-  return queryOptions({ queryKey: importQueryKey(id), queryFn: ({ signal }) => getImport(id, { signal }) });
+export function getImportQueryOptions(scope: ImportScope, id: string) {
+  return queryOptions({ queryKey: importQueryKey(scope, id), queryFn: ({ signal }) => getImport(scope, id, { signal }) });
 }
 
 /** The import, polled every `pollInterval` ms while its job is queued or running, then not at all. */
-export function useImport(id: string, { pollInterval = 1000 }: { pollInterval?: number } = {}) {
+export function useImport(scope: ImportScope, id: string, { pollInterval = 1000 }: { pollInterval?: number } = {}) {
   return useQuery({
-    ...getImportQueryOptions(id),
+    ...getImportQueryOptions(scope, id),
     refetchInterval: (query) => (isImportActive(query.state.data) ? pollInterval : false),
     refetchIntervalInBackground: true,
   });

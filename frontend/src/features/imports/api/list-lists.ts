@@ -15,6 +15,7 @@ export function listListsQueryOptions() {
   return queryOptions({ queryKey: ['contacts', 'lists'], queryFn: ({ signal }) => listLists({ signal }) });
 }
 
-export function useLists() {
-  return useQuery(listListsQueryOptions());
+/** The lists; `enabled: false` where the import cannot name one (platform imports). */
+export function useLists({ enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ ...listListsQueryOptions(), enabled });
 }

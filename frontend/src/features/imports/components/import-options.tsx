@@ -2,14 +2,16 @@ import { ActionIcon, Checkbox, Group, Select, SimpleGrid, Stack, Switch, Text } 
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 
 import type { ImportMappingRequest } from '../api/set-import-mapping';
-import { matchKeys, modes } from '../labels';
+import { defaultSource, matchKeys, modes, sources } from '../labels';
+import { importScopes, useImportScope } from '../scope';
 
 type ImportOptionsProps = {
   mapping: ImportMappingRequest;
+  /** The tenant's lists, for the target list (tenant imports only). */
   lists: { value: string; label: string }[];
   onChange: (patch: Partial<ImportMappingRequest>) => void;
   disabled?: boolean;
-  errors?: Partial<Record<'match_keys' | 'mode' | 'list_id', string>>;
+  errors?: Partial<Record<'match_keys' | 'mode' | 'list_id' | 'source', string>>;
 };
 
 /** The keys in use first (in their order), then the others, unchecked. */
@@ -20,8 +22,9 @@ function orderedKeys(selected: string[]) {
 
 const keyLabel = (value: string) => matchKeys.find((k) => k.value === value)?.label ?? value;
 
-/** Match key order, mode, overwrite and target list. */
+/** Match key order, mode, overwrite, and the target list (tenant) or the source (platform). */
 export function ImportOptions({ mapping, lists, onChange, disabled = false, errors = {} }: ImportOptionsProps) {
+  const settings = importScopes[useImportScope()];
   // Empty match_keys means every key, in the default order.
   const selected = mapping.match_keys.length > 0 ? mapping.match_keys : matchKeys.map((k) => k.value);
   const keys = orderedKeys(selected);
@@ -110,16 +113,33 @@ export function ImportOptions({ mapping, lists, onChange, disabled = false, erro
           disabled={disabled}
           onChange={(event) => onChange({ has_header: event.currentTarget.checked })}
         />
-        <Select
-          label="Add every imported contact to list"
-          placeholder="No list"
-          data={lists}
-          value={mapping.list_id ?? null}
-          clearable
-          disabled={disabled}
-          error={errors.list_id}
-          onChange={(value) => onChange({ list_id: value ?? undefined })}
-        />
+        {settings.targetList && (
+          <Select
+            label="Add every imported contact to list"
+            placeholder="No list"
+            data={lists}
+            value={mapping.list_id ?? null}
+            clearable
+            disabled={disabled}
+            error={errors.list_id}
+            onChange={(value) => onChange({ list_id: value ?? undefined })}
+          />
+        )}
+        {settings.source && (
+          <Select
+            label="Source"
+            description="Written on the contacts this file creates or overwrites. With overwrite on, a field is replaced only by a source that ranks at least as high as its own (vendor < platform import < verified)."
+            data={sources}
+            value={mapping.source ?? defaultSource}
+            allowDeselect={false}
+            disabled={disabled}
+            error={errors.source}
+            onChange={(value) => {
+              const source = sources.find((s) => s.value === value)?.value;
+              if (source) onChange({ source });
+            }}
+          />
+        )}
       </Stack>
     </SimpleGrid>
   );

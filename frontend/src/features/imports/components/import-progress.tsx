@@ -6,11 +6,13 @@ import { formatNumber, formatStatus } from '@/lib/format';
 import { useCancelImport } from '../api/cancel-import';
 import type { Import } from '../api/get-import';
 import { formatEta } from '../labels';
+import { useImportScope } from '../scope';
 import { OutcomeCounts } from './outcome-counts';
 
 /** The live progress of a queued or running import: bar, rows, rate, ETA, counts and Cancel. */
 export function ImportProgressView({ imp }: { imp: Import }) {
-  const cancel = useCancelImport();
+  const scope = useImportScope();
+  const cancel = useCancelImport(scope);
   const { progress } = imp;
   const total = progress.rows_total || imp.row_count;
   const percent = Math.min(100, progress.percent || (total ? (progress.rows_done / total) * 100 : 0));
@@ -18,8 +20,9 @@ export function ImportProgressView({ imp }: { imp: Import }) {
     <Stack gap="md" data-testid="import-progress">
       {imp.status === 'queued' && (
         <Alert color="yellow" variant="light">
-          Queued: your organization runs as many imports at once as its package allows; this one starts when a slot
-          frees up.
+          {scope === 'platform'
+            ? 'Queued: platform imports run one at a time; this one starts when the one before it is done.'
+            : 'Queued: your organization runs as many imports at once as its package allows; this one starts when a slot frees up.'}
         </Alert>
       )}
       <Progress

@@ -5,24 +5,31 @@ import { useState } from 'react';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { formatNumber } from '@/lib/format';
 
-import { useContact } from '../api/get-contact';
 import { useDownloadImportErrors } from '../api/download-import-errors';
 import type { Import } from '../api/get-import';
 import { useImportRecords, type ImportOutcome, type ImportRecord } from '../api/list-import-records';
 import { outcomes } from '../labels';
+import { useImportScope } from '../scope';
 
-/** The contact a created or matched row became (records carry only its id). */
-function ContactCell({ id }: { id: string | null }) {
-  const contact = useContact(id);
-  if (!id) return <Text size="sm">—</Text>;
-  if (contact.isPending) return <Skeleton height={14} width={160} />;
-  if (contact.isError) return <Text size="sm" c="dimmed">{id}</Text>;
-  const c = contact.data;
+/**
+ * The contact a created or matched row became, as the record summarizes it now. Records carry the
+ * summary so neither scope needs GET /contacts/{id} per row (platform staff often have no tenant
+ * to read it in); a contact removed since shows as its id.
+ */
+function ContactCell({ record }: { record: ImportRecord }) {
+  const c = record.contact;
+  if (!c) {
+    return (
+      <Text size="sm" c="dimmed">
+        {record.contact_id ?? '—'}
+      </Text>
+    );
+  }
   const name = `${c.first_name} ${c.last_name}`.trim();
   return (
     <Stack gap={0}>
       <Text size="sm" fw={500}>
-        {name || c.email || id}
+        {name || c.email || record.contact_id}
       </Text>
       <Text size="xs" c="dimmed">
         {[c.email, c.company_name].filter(Boolean).join(' · ')}
@@ -62,7 +69,7 @@ function RecordRow({ record, columnNames }: { record: ImportRecord; columnNames:
       ) : (
         <>
           <Table.Td>
-            <ContactCell id={record.contact_id} />
+            <ContactCell record={record} />
           </Table.Td>
           {record.outcome === 'matched' && (
             <Table.Td>{record.updated ? <Badge variant="light">Updated</Badge> : <Text size="sm">Unchanged</Text>}</Table.Td>
@@ -74,7 +81,7 @@ function RecordRow({ record, columnNames }: { record: ImportRecord; columnNames:
 }
 
 function RecordsTable({ id, outcome, columnNames }: { id: string; outcome: ImportOutcome; columnNames: string[] }) {
-  const records = useImportRecords(id, outcome);
+  const records = useImportRecords(useImportScope(), id, outcome);
   if (records.isPending) return <Skeleton height={120} aria-label="Loading rows" />;
   if (records.isError) return <ApiErrorAlert error={records.error} onRetry={() => void records.refetch()} />;
   const items = records.data.pages.flatMap((p) => p.items);
@@ -128,7 +135,7 @@ function RecordsTable({ id, outcome, columnNames }: { id: string; outcome: Impor
 /** The outcome of every row, one tab per outcome, and the error report of the invalid rows. */
 export function ImportResults({ imp }: { imp: Import }) {
   const [tab, setTab] = useState<ImportOutcome>(() => (imp.counts.created > 0 || imp.counts.invalid === 0 ? 'created' : 'invalid'));
-  const download = useDownloadImportErrors();
+  const download = useDownloadImportErrors(useImportScope());
   const columnNames = imp.columns.map((c) => c.name);
   return (
     <Stack gap="sm" data-testid="import-results">

@@ -103,6 +103,41 @@ describe('import wizard', () => {
     expect(within(summary).getByTestId('count-invalid')).toHaveTextContent('2');
     // Still the wizard: the real start is the next step.
     expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
+    expect(screen.queryByTestId('import-file-removed')).not.toBeInTheDocument();
+  });
+
+  it('offers no start once the file of a dry run was removed', async () => {
+    signIn();
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(importFixture({ status: 'completed', dry_run: true, file_removed_at: '2026-11-20T10:00:00Z' })),
+      'GET /lists': () => jsonResponse(lists),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+    expect(await screen.findByTestId('import-file-removed')).toHaveTextContent('Upload the file again');
+    expect(screen.queryByRole('button', { name: 'Start import' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Dry run' })).not.toBeInTheDocument();
+  });
+
+  it('offers no resume for a failed import whose file was removed, and says why a cancelled one ended', async () => {
+    signIn();
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(importFixture({ status: 'failed', error: 'Database unavailable.', file_removed_at: '2026-11-20T10:00:00Z' })),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    const { unmount } = renderWithProviders(<ImportView id="imp-1" />);
+    expect(await screen.findByTestId('import-file-removed')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Resume' })).not.toBeInTheDocument();
+    unmount();
+
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(importFixture({ status: 'cancelled', error: 'The upload expired: it was not started within 7 days.' })),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+    expect(await screen.findByText('The upload expired: it was not started within 7 days.')).toBeInTheDocument();
   });
 });
 
@@ -186,7 +221,17 @@ describe('import results', () => {
         const outcome = url.searchParams.get('outcome') ?? '';
         outcomesAsked.push(outcome);
         const items = {
-          created: [{ row: 2, outcome: 'created', contact_id: 'c-1', duplicate_of: null, updated: false, errors: [] }],
+          created: [
+            {
+              row: 2,
+              outcome: 'created',
+              contact_id: 'c-1',
+              duplicate_of: null,
+              updated: false,
+              errors: [],
+              contact: { first_name: 'José', last_name: 'Müller', email: 'jose@acme.example', title: 'CTO', company_name: 'Acme' },
+            },
+          ],
           duplicate: [{ row: 4, outcome: 'duplicate', contact_id: null, duplicate_of: 2, updated: false, errors: [] }],
           invalid: [
             {
@@ -203,8 +248,6 @@ describe('import results', () => {
         }[outcome];
         return jsonResponse({ items: items ?? [], next_cursor: '' });
       },
-      'GET /contacts/:id': () =>
-        jsonResponse({ id: 'c-1', first_name: 'José', last_name: 'Müller', email: 'jose@acme.example', company_name: 'Acme' }),
       'GET /imports/:id/errors.csv': () =>
         new Response('E-mail;Vorname;Nachname;error\n;Nobody;;Row 5: missing\n', { headers: { 'Content-Type': 'text/csv' } }),
     });
@@ -218,6 +261,7 @@ describe('import results', () => {
 
     const createdTable = await screen.findByTestId('records-created');
     expect(await within(createdTable).findByText('José Müller')).toBeInTheDocument();
+    expect(within(createdTable).getByText('jose@acme.example · Acme')).toBeInTheDocument();
     expect(outcomesAsked).toEqual(['created']);
 
     await userEvent.click(screen.getByRole('tab', { name: 'Invalid (1)' }));

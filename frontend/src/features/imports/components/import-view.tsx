@@ -7,13 +7,15 @@ import { formatDateTime, formatNumber, formatStatus } from '@/lib/format';
 import { isImportActive, useImport, type Import } from '../api/get-import';
 import { useStartImport } from '../api/start-import';
 import { statusColors } from '../labels';
+import { useImportScope } from '../scope';
+import { FileRemovedAlert } from './file-removed-alert';
 import { ImportProgressView } from './import-progress';
 import { ImportResults } from './import-results';
 import { ImportWizard } from './import-wizard';
 import { OutcomeCounts } from './outcome-counts';
 
 function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) {
-  const resume = useStartImport();
+  const resume = useStartImport(useImportScope());
   return (
     <Stack gap="sm">
       {imp.status === 'completed' && (
@@ -25,15 +27,22 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
       )}
       {imp.status === 'cancelled' && (
         <Alert color="orange" variant="light">
-          Cancelled after {formatNumber(imp.progress.rows_done)} of {formatNumber(imp.row_count)} rows; the rows merged
-          until then are kept, each with its outcome below.
+          {imp.error ? (
+            imp.error
+          ) : (
+            <>
+              Cancelled after {formatNumber(imp.progress.rows_done)} of {formatNumber(imp.row_count)} rows; the rows
+              merged until then are kept, each with its outcome below.
+            </>
+          )}
         </Alert>
       )}
       {imp.status === 'failed' && (
         <Alert color="red" variant="light" title="The import failed">
           <Stack gap="xs">
             <Text size="sm">{imp.error || 'The import stopped with an error.'}</Text>
-            {canWrite && (
+            <FileRemovedAlert imp={imp} />
+            {canWrite && !imp.file_removed_at && (
               <Group>
                 <Button
                   size="xs"
@@ -60,10 +69,10 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
 /**
  * One import, whatever its stage: the wizard until it starts for real (a dry run included), the
  * live progress while it runs (GET /imports/{id} every `pollInterval` ms, stopping once it is
- * done), then the results.
+ * done), then the results. The import scope (ImportScopeContext) picks tenant or platform routes.
  */
 export function ImportView({ id, pollInterval = 1000, canWrite = true }: { id: string; pollInterval?: number; canWrite?: boolean }) {
-  const query = useImport(id, { pollInterval });
+  const query = useImport(useImportScope(), id, { pollInterval });
   if (query.isPending) return <Skeleton height={240} aria-label="Loading import" />;
   if (query.isError) return <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   const imp = query.data;

@@ -11,18 +11,21 @@ import { isImportActive, type Import } from '../api/get-import';
 import { useLists } from '../api/list-lists';
 import { useSetImportMapping, type ImportMappingRequest } from '../api/set-import-mapping';
 import { useStartImport } from '../api/start-import';
+import { FileRemovedAlert } from './file-removed-alert';
 import { formatEta } from '../labels';
 import { mappingRequest } from '../mapping';
+import { importScopes, useImportScope } from '../scope';
 import { ImportOptions } from './import-options';
 import { MappingPreview } from './mapping-preview';
 import { MappingTable } from './mapping-table';
 import { OutcomeCounts } from './outcome-counts';
 import { PreflightSummary } from './preflight-summary';
 
-const mappingFields = ['columns', 'match_keys', 'mode', 'list_id'];
+const mappingFields = ['columns', 'match_keys', 'mode', 'list_id', 'source'];
 
 /** The dry run's counts, or its progress while it runs. */
 export function DryRunSummary({ imp }: { imp: Import }) {
+  const scope = useImportScope();
   if (isImportActive(imp)) {
     return (
       <Stack gap={6} data-testid="dry-run-progress">
@@ -40,7 +43,8 @@ export function DryRunSummary({ imp }: { imp: Import }) {
       <Stack gap={6} data-testid="dry-run-summary">
         <Text size="sm">
           Dry run of {formatNumber(imp.row_count)} rows: nothing was written. Starting the import will give these
-          outcomes unless your contacts change meanwhile.
+          outcomes unless {scope === 'platform' ? 'the shared contact database changes' : 'your contacts change'}{' '}
+          meanwhile.
         </Text>
         <OutcomeCounts counts={imp.counts} />
       </Stack>
@@ -55,14 +59,17 @@ export function DryRunSummary({ imp }: { imp: Import }) {
 
 /** Preflight → mapping with live preview → options → dry run → start. */
 export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?: boolean }) {
-  const setMapping = useSetImportMapping();
-  const start = useStartImport();
-  const lists = useLists();
+  const scope = useImportScope();
+  const setMapping = useSetImportMapping(scope);
+  const start = useStartImport(scope);
+  const lists = useLists({ enabled: importScopes[scope].targetList });
   // The change being saved shows at once; the server's answer (with its preview) replaces it.
   const [pending, setPending] = useState<ImportMappingRequest | null>(null);
   const current = pending ?? mappingRequest(imp.mapping);
   const busy = isImportActive(imp) || start.isPending;
   const disabled = !canWrite || busy;
+  // Without its file an import can be looked at, not run.
+  const fileGone = Boolean(imp.file_removed_at);
 
   const apply = (next: ImportMappingRequest) => {
     setPending(next);
@@ -85,6 +92,7 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
     match_keys: fieldError(setMapping.error, 'match_keys'),
     mode: fieldError(setMapping.error, 'mode'),
     list_id: fieldError(setMapping.error, 'list_id'),
+    source: fieldError(setMapping.error, 'source'),
   };
 
   return (
@@ -160,8 +168,9 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
               A dry run computes every row&apos;s outcome without writing contacts. Optional.
             </Text>
           )}
+          <FileRemovedAlert imp={imp} />
           {start.isError && <ApiErrorAlert error={start.error} />}
-          {canWrite && (
+          {canWrite && !fileGone && (
             <Group>
               <Button
                 variant="default"

@@ -6,23 +6,32 @@ import { usePermissions } from '@/lib/auth/permissions';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { ImportView } from '../components/import-view';
+import { ImportScopeContext, importScopes, type ImportScope } from '../scope';
 
-/** /imports/:importId: the wizard, the live progress or the results of one import. */
-export function ImportRoute() {
-  useDocumentTitle('Import');
+/**
+ * /imports/:importId (tenant) and /admin/imports/:importId (platform): the wizard, the live
+ * progress or the results of one import.
+ */
+export function ImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
+  const platform = scope === 'platform';
+  useDocumentTitle(platform ? 'Platform import · Admin' : 'Import');
   const { importId = '' } = useParams();
   const { has } = usePermissions();
+  const { basePath, writePermission } = importScopes[scope];
   return (
     <Stack gap="lg" maw={1400}>
       <PageHeader
-        title="Import"
+        title={platform ? 'Platform import' : 'Import'}
+        order={platform ? 2 : 1}
         description={
-          <Anchor component={Link} to="/imports" size="sm">
-            ← All imports
+          <Anchor component={Link} to={basePath} size="sm">
+            ← All {platform ? 'platform imports' : 'imports'}
           </Anchor>
         }
       />
-      <ImportView key={importId} id={importId} canWrite={has('imports:write')} />
+      <ImportScopeContext value={scope}>
+        <ImportView key={importId} id={importId} canWrite={has(writePermission)} />
+      </ImportScopeContext>
     </Stack>
   );
 }

@@ -10,6 +10,7 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useImports, type ImportSummary } from '../api/list-imports';
 import { statusColors } from '../labels';
+import { importScopes, type ImportScope } from '../scope';
 
 function Counts({ imp }: { imp: ImportSummary }) {
   const c = imp.counts;
@@ -22,21 +23,31 @@ function Counts({ imp }: { imp: ImportSummary }) {
   );
 }
 
-/** /imports: the import history, newest first, and "New import". */
-export function ImportsRoute() {
-  useDocumentTitle('Imports');
+/**
+ * /imports (tenant) and /admin/imports (platform): the import history, newest first, and "New
+ * import" for those who may write.
+ */
+export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
+  const platform = scope === 'platform';
+  useDocumentTitle(platform ? 'Platform imports · Admin' : 'Imports');
   const { has } = usePermissions();
-  const imports = useImports();
+  const { basePath, writePermission } = importScopes[scope];
+  const imports = useImports(scope);
   const items = imports.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <Stack gap="lg" maw={1400}>
       <PageHeader
-        title="Imports"
-        description="Upload CSV or XLSX files of contacts: check the mapping, dry-run it, and see what happened to every row."
+        title={platform ? 'Platform imports' : 'Imports'}
+        order={platform ? 2 : 1}
+        description={
+          platform
+            ? 'Files imported into the shared contact database that every tenant searches.'
+            : 'Upload CSV or XLSX files of contacts: check the mapping, dry-run it, and see what happened to every row.'
+        }
         actions={
-          has('imports:write') && (
-            <Button component={Link} to="/imports/new" leftSection={<IconPlus size={16} />}>
+          has(writePermission) && (
+            <Button component={Link} to={`${basePath}/new`} leftSection={<IconPlus size={16} />}>
               New import
             </Button>
           )
@@ -69,7 +80,7 @@ export function ImportsRoute() {
                   {items.map((imp) => (
                     <Table.Tr key={imp.id}>
                       <Table.Td>
-                        <Anchor component={Link} to={`/imports/${imp.id}`} size="sm">
+                        <Anchor component={Link} to={`${basePath}/${imp.id}`} size="sm">
                           {imp.file_name}
                         </Anchor>
                       </Table.Td>

@@ -7,25 +7,37 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useCreateImport } from '../api/create-import';
 import { UploadDropArea } from '../components/upload-drop-area';
+import { importScopes, type ImportScope } from '../scope';
 
-/** /imports/new: drop a file; the preflight opens as soon as the upload is read. */
-export function NewImportRoute() {
-  useDocumentTitle('New import');
+/**
+ * /imports/new (tenant) and /admin/imports/new (platform): drop a file; the preflight opens as
+ * soon as the upload is read.
+ */
+export function NewImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
+  const platform = scope === 'platform';
+  useDocumentTitle(platform ? 'New platform import · Admin' : 'New import');
   const navigate = useNavigate();
-  const upload = useCreateImport();
+  const upload = useCreateImport(scope);
+  const { basePath } = importScopes[scope];
   return (
     <Stack gap="lg" maw={900}>
       <PageHeader
-        title="New import"
+        title={platform ? 'New platform import' : 'New import'}
+        order={platform ? 2 : 1}
         description={
-          <Anchor component={Link} to="/imports" size="sm">
-            ← All imports
+          <Anchor component={Link} to={basePath} size="sm">
+            ← All {platform ? 'platform imports' : 'imports'}
           </Anchor>
         }
       />
+      {platform && (
+        <Text size="sm" data-testid="platform-import-explanation">
+          Rows are added to or update the shared contact database that every tenant searches.
+        </Text>
+      )}
       <UploadDropArea
         loading={upload.isPending}
-        onFile={(file) => upload.mutate(file, { onSuccess: (imp) => void navigate(`/imports/${imp.id}`) })}
+        onFile={(file) => upload.mutate(file, { onSuccess: (imp) => void navigate(`${basePath}/${imp.id}`) })}
       />
       {upload.isPending && (
         <Text size="sm" c="dimmed" data-testid="upload-pending">
@@ -34,8 +46,10 @@ export function NewImportRoute() {
       )}
       {upload.isError && <ApiErrorAlert error={upload.error} />}
       <Text size="xs" c="dimmed">
-        A row is usable with an email, a LinkedIn URL, or first name, last name and company. Your package sets the
-        largest file and the rows you can import each month.
+        A row is usable with an email, a LinkedIn URL, or first name, last name and company.{' '}
+        {platform
+          ? 'Platform imports are not metered; they run one at a time.'
+          : 'Your package sets the largest file and the rows you can import each month.'}
       </Text>
     </Stack>
   );

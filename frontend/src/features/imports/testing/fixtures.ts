@@ -18,6 +18,7 @@ export function importFixture(overrides: Partial<Import> = {}): Import {
     dry_run: false,
     file_name: 'people.csv',
     file_bytes: 2048,
+    file_removed_at: null,
     format: 'csv',
     row_count: 3,
     progress: { phase: '', rows_total: 0, rows_done: 0, percent: 0, rate: 0, eta_seconds: null },
