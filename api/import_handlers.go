@@ -162,9 +162,9 @@ type ImportRecordResponse struct {
 	Errors      []ImportRowError `json:"errors"`
 	// Values are an invalid row's original fields.
 	Values []string `json:"values,omitempty"`
-	// Contact is the row's contact as it is now: null for invalid rows and
-	// for a dry run's would-be new contacts.
-	Contact *ImportRecordContact `json:"contact" extensions:"x-nullable"`
+	// Contact is the row's contact as it is now; absent for invalid rows
+	// and for a dry run's would-be new contacts.
+	Contact *ImportRecordContact `json:"contact,omitempty"`
 } //	@name	ImportRecord
 
 // ImportRecordContact summarizes a record's contact.

@@ -2060,10 +2060,10 @@ export interface components {
         };
         ImportRecord: {
             /**
-             * @description Contact is the row's contact as it is now: null for invalid rows and
-             *     for a dry run's would-be new contacts.
+             * @description Contact is the row's contact as it is now; absent for invalid rows
+             *     and for a dry run's would-be new contacts.
              */
-            contact: components["schemas"]["ImportRecordContact"] | null;
+            contact?: components["schemas"]["ImportRecordContact"];
             contact_id: string | null;
             duplicate_of: number | null;
             errors: components["schemas"]["ImportRowError"][];
