@@ -32,6 +32,33 @@ export function createSystemAdmin({ email, password }) {
   });
 }
 
+let seeded = false;
+
+/**
+ * Loads the synthetic contacts into the shared database once per run (`contacts seed`, the same
+ * parameters for every test file). The seeder refuses a database that already holds shared data
+ * (exit 1, "already holds data"): an earlier test file or run seeded it. Every test that writes
+ * shared contacts (platform imports) seeds first, so the data set is always the seeder's.
+ */
+export function seedContacts() {
+  if (seeded) return;
+  if (!process.env.DATABASE_URL) {
+    throw new Error('DATABASE_URL must name the database of the server under test (scripts/test.sh sets it)');
+  }
+  try {
+    execFileSync(contactsBinary, ['seed', '--contacts', '2000', '--companies', '200', '--seed', '3'], {
+      env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
+      encoding: 'utf8',
+      stdio: 'pipe',
+      timeout: 180_000,
+    });
+  } catch (error) {
+    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+    if (error.status !== 1 || !/already holds data/.test(output)) throw error;
+  }
+  seeded = true;
+}
+
 /** Matches a form label exactly, with or without the required-field asterisk Mantine adds. */
 export function labelled(text) {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import { apiResponse, createSystemAdmin, signIn, strongPassword, uniqueId } from './accounts.mjs';
+import { apiResponse, createSystemAdmin, seedContacts, signIn, strongPassword, uniqueId } from './accounts.mjs';
 import { browserTest, waitForExactText } from './lib.mjs';
 
 /** Three people with emails no other run uses, and one row with no email, LinkedIn URL or company. */
@@ -18,6 +18,8 @@ function csvFile(id) {
 browserTest(
   'admin imports: a system admin imports a CSV into the shared database and sees every row by outcome',
   async ({ page }) => {
+    // Seed before writing shared contacts: the seeder refuses a database that holds any.
+    seedContacts();
     const id = uniqueId();
     const staff = { email: `sys-imports-${id}@e2e.test`, password: strongPassword() };
     createSystemAdmin(staff);

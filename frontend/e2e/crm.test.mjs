@@ -1,36 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
-import { apiResponse, createSystemAdmin, signIn, strongPassword, uniqueId } from './accounts.mjs';
+import { apiResponse, createSystemAdmin, seedContacts, signIn, strongPassword, uniqueId } from './accounts.mjs';
 import { BASE_URL, browserTest, waitForExactText } from './lib.mjs';
 
 // The server under test talks to a fake 1CloudAI CRM (contacts fakecrm) that scripts/test.sh
 // starts; CRM_FAKE_URL is where it answers, for checking what it received.
 const CRM_FAKE_URL = (process.env.CRM_FAKE_URL || '').replace(/\/+$/, '');
-
-const contactsBinary = fileURLToPath(new URL('../../bin/contacts', import.meta.url));
-
-/**
- * Loads the synthetic contacts once. The seeder refuses a database that already holds contacts
- * (exit 1, "already holds data"): another test or an earlier run seeded it.
- */
-function seedContacts() {
-  if (!process.env.DATABASE_URL) {
-    throw new Error('DATABASE_URL must name the database of the server under test (scripts/test.sh sets it)');
-  }
-  try {
-    execFileSync(contactsBinary, ['seed', '--contacts', '2000', '--companies', '200', '--seed', '3'], {
-      env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
-      encoding: 'utf8',
-      stdio: 'pipe',
-      timeout: 180_000,
-    });
-  } catch (error) {
-    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
-    if (error.status !== 1 || !/already holds data/.test(output)) throw error;
-  }
-}
 
 /** Calls the API as `token` (null: anonymous) and returns the parsed answer; fails on an unexpected status. */
 async function api(method, path, { token = null, body, expect = [200] } = {}) {

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 
-import { apiResponse, signUp, strongPassword, uniqueId } from './accounts.mjs';
+import { apiResponse, seedContacts, signUp, strongPassword, uniqueId } from './accounts.mjs';
 import { browserTest } from './lib.mjs';
-
-const contactsBinary = fileURLToPath(new URL('../../bin/contacts', import.meta.url));
 
 const seniorityLabels = {
   owner: 'Owner',
@@ -18,31 +14,6 @@ const seniorityLabels = {
   senior: 'Senior',
   entry: 'Entry',
 };
-
-let seeded = false;
-
-/**
- * The e2e database starts without contacts: load the synthetic data set once. The seeder refuses a
- * database that already holds contacts (exit 1, "already holds data"): an earlier run seeded it.
- */
-function seedContacts() {
-  if (seeded) return;
-  if (!process.env.DATABASE_URL) {
-    throw new Error('DATABASE_URL must name the database of the server under test (scripts/test.sh sets it)');
-  }
-  try {
-    execFileSync(contactsBinary, ['seed', '--contacts', '2000', '--companies', '200', '--seed', '3'], {
-      env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
-      encoding: 'utf8',
-      stdio: 'pipe',
-      timeout: 180_000,
-    });
-  } catch (error) {
-    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
-    if (error.status !== 1 || !/already holds data/.test(output)) throw error;
-  }
-  seeded = true;
-}
 
 /** A parsed CSV line (the export quotes cells with commas, quotes or line breaks). */
 function csvCells(line) {
