@@ -3,6 +3,7 @@ package crm_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -10,10 +11,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/riverqueue/river"
 
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/crm/fakecrm"
+	"github.com/onecloudai/contacts/internal/limits"
 )
 
 func wantOutcomes(t *testing.T, it crm.PushItem, want ...string) {
@@ -531,4 +534,44 @@ func TestPushQuotaMeteredPerContactSent(t *testing.T) {
 		t.Fatalf("item %+v", it)
 	}
 	tb.assertTruth(t, id)
+}
+
+// TestPushWaitsForJobSlot: with every one of the tenant's job slots taken
+// (Pro: 4, here by imports), a push job snoozes without sending; once a
+// slot is free it sends, and gives the slot back.
+func TestPushWaitsForJobSlot(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	id := tb.MustPush(t, tb.MustApproved(t, 2))
+	lim := limits.NewService(tb.db.Gorm, 0)
+	ctx := context.Background()
+	for i := range 4 {
+		if ok, err := lim.ClaimJobSlot(ctx, tb.tenantID, fmt.Sprintf("import:%d", i), time.Minute); err != nil || !ok {
+			t.Fatalf("claim %d: %v %v", i, ok, err)
+		}
+	}
+	jobs := tb.jobsOf(t, id)
+	var snooze *river.JobSnoozeError
+	if err := tb.work(ctx, tb.svc, jobs[0]); !errors.As(err, &snooze) {
+		t.Fatalf("push with every slot taken: %v, want a snooze", err)
+	}
+	if total, _ := tb.fake.Count(tb.account); total != 0 {
+		t.Fatalf("sent %d records while waiting for a slot", total)
+	}
+	if d := tb.push(t, id); d.Created != 0 {
+		t.Fatalf("sent while waiting for a slot: %+v", d.Push)
+	}
+	if err := lim.ReleaseJobSlot(ctx, tb.tenantID, "import:0"); err != nil {
+		t.Fatal(err)
+	}
+	tb.mustRunAll(t, id)
+	if d := tb.push(t, id); d.Status != "completed" || d.Created != 2 {
+		t.Fatalf("push after a slot freed: %+v", d.Push)
+	}
+	var held int
+	if err := tb.db.Gorm.Raw(`SELECT count(*) FROM job_slots WHERE tenant_id = ? AND holder LIKE 'crm:%'`, tb.tenantID).
+		Scan(&held).Error; err != nil || held != 0 {
+		t.Fatalf("%d push slots still held (%v)", held, err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,8 +47,30 @@ type PushWorker struct {
 // NewPushWorker returns the worker AddWorkers registers.
 func NewPushWorker(svc *Service) *PushWorker { return &PushWorker{svc: svc} }
 
-// Work sends the job's contacts.
+// PushSlotTTL is how long a push job's job slot lasts without release: a
+// batch of 100 contacts takes seconds; a worker that dies frees its
+// tenant's slot after this.
+const PushSlotTTL = 2 * time.Minute
+
+// Work sends the job's contacts while holding one of the tenant's job
+// slots (max_concurrent_jobs, shared with imports): with every slot
+// taken, the job snoozes (which is not an attempt) and tries again.
 func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
+	holder := "crm:" + strconv.FormatInt(job.ID, 10)
+	ok, err := w.svc.limits.ClaimJobSlot(ctx, job.Args.TenantID, holder, PushSlotTTL)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return river.JobSnooze(2 * time.Second)
+	}
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := w.svc.limits.ReleaseJobSlot(rctx, job.Args.TenantID, holder); err != nil {
+			w.svc.log.WarnContext(rctx, "release push job slot", "job_id", job.ID, "error", err)
+		}
+	}()
 	return w.svc.PushChunk(ctx, job.Args, job.Attempt >= job.MaxAttempts)
 }
 

@@ -94,6 +94,7 @@ func (s *Service) work(ctx context.Context, id uuid.UUID, lastTry bool) error {
 	case !claimed:
 		return &WaitError{After: 2 * time.Second, Reason: "the tenant's concurrent job limit is reached"}
 	}
+	defer s.release(ctx, imp)
 	r, err := s.newRunner(ctx, sess, imp)
 	if err != nil {
 		return s.failOrRetry(ctx, imp, err, lastTry)
@@ -130,18 +131,23 @@ func (s *Service) failOrRetry(ctx context.Context, imp *Import, err error, lastT
 
 var errGone = errors.New("imports: the import is no longer waiting")
 
-// claim takes one of the tenant's concurrency slots (max_concurrent_jobs;
-// platform imports run one at a time): the import goes from queued to
-// running, or stays queued when the slots are taken. A running import
-// whose heartbeat stopped (its worker died) holds no slot.
+// slotHolder names an import's job slot (limits.ClaimJobSlot).
+func slotHolder(id uuid.UUID) string { return "import:" + id.String() }
+
+// claim takes one of the tenant's job slots (max_concurrent_jobs, shared
+// with CRM pushes; platform imports run one at a time): the import goes
+// from queued to running, or stays queued when the slots are taken. The
+// slot is renewed with the heartbeat, so a running import whose worker
+// died holds none after StaleAfter. The caller releases it (release).
 func (s *Service) claim(ctx context.Context, imp *Import) (bool, error) {
-	limit := 1
 	if !imp.IsPlatform() {
-		plan, err := s.limits.Plan(ctx, imp.TenantID)
+		got, err := s.limits.ClaimJobSlot(ctx, imp.TenantID, slotHolder(imp.ID), s.opts.StaleAfter)
 		if err != nil {
 			return false, err
 		}
-		limit = max(plan.Package.MaxConcurrentJobs, 1)
+		if !got {
+			return false, updateImport(ctx, s.db.Gorm, imp.ID, map[string]any{"phase": "waiting_for_slot"})
+		}
 	}
 	ok := false
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
@@ -156,12 +162,14 @@ func (s *Service) claim(ctx context.Context, imp *Import) (bool, error) {
 			imp.Status = cur.Status
 			return errGone
 		}
-		n, err := countRunning(ctx, tx, imp.TenantID, imp.ID, s.opts.StaleAfter)
-		if err != nil {
-			return err
-		}
-		if n >= limit {
-			return updateImport(ctx, tx, imp.ID, map[string]any{"phase": "waiting_for_slot"})
+		if imp.IsPlatform() {
+			n, err := countRunning(ctx, tx, imp.TenantID, imp.ID, s.opts.StaleAfter)
+			if err != nil {
+				return err
+			}
+			if n >= 1 {
+				return updateImport(ctx, tx, imp.ID, map[string]any{"phase": "waiting_for_slot"})
+			}
 		}
 		ok = true
 		now := time.Now().UTC()
@@ -171,7 +179,22 @@ func (s *Service) claim(ctx context.Context, imp *Import) (bool, error) {
 		}
 		return updateImport(ctx, tx, imp.ID, set)
 	})
+	if !ok {
+		s.release(ctx, imp)
+	}
 	return ok, err
+}
+
+// release gives the import's job slot back (platform imports hold none).
+func (s *Service) release(ctx context.Context, imp *Import) {
+	if imp.IsPlatform() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := s.limits.ReleaseJobSlot(ctx, imp.TenantID, slotHolder(imp.ID)); err != nil {
+		s.log.WarnContext(ctx, "release import job slot", "import_id", imp.ID.String(), "error", err)
+	}
 }
 
 // finish records how a run ended (only while it is still running or
@@ -610,9 +633,14 @@ func (r *runner) writeProgress(ctx context.Context) error {
 		eta = &left
 	}
 	phase, _ := r.phase.Load().(string)
-	_, err := r.s.db.Pool.Exec(ctx, `UPDATE imports SET heartbeat_at = now(), updated_at = now(), rate = $2,
-		eta_seconds = $3, phase = $4 WHERE id = $1 AND status = 'running'`, r.imp.ID, rate, eta, phase)
-	return err
+	if _, err := r.s.db.Pool.Exec(ctx, `UPDATE imports SET heartbeat_at = now(), updated_at = now(), rate = $2,
+		eta_seconds = $3, phase = $4 WHERE id = $1 AND status = 'running'`, r.imp.ID, rate, eta, phase); err != nil {
+		return err
+	}
+	if r.platform {
+		return nil
+	}
+	return r.s.limits.RenewJobSlot(ctx, r.imp.TenantID, slotHolder(r.imp.ID), r.s.opts.StaleAfter)
 }
 
 // rowContactID is the id a row's new contact gets: UUIDv7 with the

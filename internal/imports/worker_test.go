@@ -431,3 +431,36 @@ func TestConcurrentImportsShareNewContacts(t *testing.T) {
 		t.Fatalf("%d private contacts, want 2", n)
 	}
 }
+
+// TestImportWaitsForCRMJob: job slots are shared with CRM pushes. On the
+// Free package (one slot) an import waits while a push job holds it.
+func TestImportWaitsForCRMJob(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tenant := MustCreateTenant(t, tb.db, "")
+	lim := limits.NewService(tb.db.Gorm, 0)
+	if ok, err := lim.ClaimJobSlot(tb.ctx, tenant, "crm:42", time.Minute); err != nil || !ok {
+		t.Fatalf("push job slot: %v %v", ok, err)
+	}
+	imp := tb.MustUpload(t, tenant, "a.csv", "Email\na1@"+tb.word+".example\n")
+	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
+		t.Fatal(err)
+	}
+	var wait *imports.WaitError
+	if err := tb.svc.Work(tb.ctx, imp.ID); !errors.As(err, &wait) {
+		t.Fatalf("import while a push runs: %v, want to wait", err)
+	}
+	if cur, _ := tb.svc.Get(tb.ctx, tenant, imp.ID); cur.Status != imports.StatusQueued || cur.Phase != "waiting_for_slot" {
+		t.Fatalf("import while a push runs: %s %s", cur.Status, cur.Phase)
+	}
+	if err := lim.ReleaseJobSlot(tb.ctx, tenant, "crm:42"); err != nil {
+		t.Fatal(err)
+	}
+	if done := tb.MustWork(t, tenant, imp.ID); done.Status != imports.StatusCompleted {
+		t.Fatalf("import after the push: %s", done.Status)
+	}
+	var held int
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM job_slots WHERE tenant_id = $1`, tenant).Scan(&held); err != nil || held != 0 {
+		t.Fatalf("%d slots held after the import (%v)", held, err)
+	}
+}

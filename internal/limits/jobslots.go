@@ -1,0 +1,78 @@
+package limits
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+)
+
+// Job slots: a tenant runs at most its package's max_concurrent_jobs
+// background jobs at once, imports and CRM pushes together. A job claims a
+// slot before it works, renews it while it works (a slot expires after its
+// ttl, so a dead worker's slot frees itself) and releases it when it stops;
+// a job that finds every slot taken waits and tries again.
+
+// ClaimJobSlot takes one of the tenant's slots for holder (unique per job,
+// e.g. "import:<id>") for ttl, and reports whether it got one. A holder
+// that already has a slot keeps it (renewed). Claims of one tenant are
+// serialized, so the limit holds under any concurrency.
+func (s *Service) ClaimJobSlot(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) (bool, error) {
+	plan, err := s.Plan(ctx, tenantID)
+	if err != nil {
+		return false, err
+	}
+	limit := max(plan.Package.MaxConcurrentJobs, 1)
+	ok := false
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, "job-slots:"+tenantID.String()).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`DELETE FROM job_slots WHERE tenant_id = ? AND expires_at <= now()`, tenantID).Error; err != nil {
+			return err
+		}
+		res := tx.Exec(`UPDATE job_slots SET expires_at = now() + make_interval(secs => ?) WHERE tenant_id = ? AND holder = ?`,
+			ttl.Seconds(), tenantID, holder)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
+			ok = true
+			return nil
+		}
+		var taken int
+		if err := tx.Raw(`SELECT count(*) FROM job_slots WHERE tenant_id = ?`, tenantID).Scan(&taken).Error; err != nil {
+			return err
+		}
+		if taken >= limit {
+			return nil
+		}
+		ok = true
+		return tx.Exec(`INSERT INTO job_slots (tenant_id, holder, expires_at) VALUES (?, ?, now() + make_interval(secs => ?))`,
+			tenantID, holder, ttl.Seconds()).Error
+	})
+	if err != nil {
+		return false, fmt.Errorf("claim job slot: %w", err)
+	}
+	return ok, nil
+}
+
+// RenewJobSlot extends holder's slot to ttl from now (a no-op when it has
+// none: it expired, and the job carries on; the next claim counts it again).
+func (s *Service) RenewJobSlot(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) error {
+	if err := s.db.WithContext(ctx).Exec(`UPDATE job_slots SET expires_at = now() + make_interval(secs => ?)
+		WHERE tenant_id = ? AND holder = ?`, ttl.Seconds(), tenantID, holder).Error; err != nil {
+		return fmt.Errorf("renew job slot: %w", err)
+	}
+	return nil
+}
+
+// ReleaseJobSlot gives holder's slot back.
+func (s *Service) ReleaseJobSlot(ctx context.Context, tenantID uuid.UUID, holder string) error {
+	if err := s.db.WithContext(ctx).Exec(`DELETE FROM job_slots WHERE tenant_id = ? AND holder = ?`, tenantID, holder).Error; err != nil {
+		return fmt.Errorf("release job slot: %w", err)
+	}
+	return nil
+}
