@@ -120,7 +120,7 @@ func (s *Server) rateLimit(c echo.Context, p *tenancy.Principal) error {
 	if !res.Allowed {
 		return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", RetryAfter: res.Reset,
 			Message: fmt.Sprintf("Over the limit of %d API requests per minute; retry in %d s.", res.Limit, reset),
-			Extra:   map[string]any{"limit": res.Limit, "reset": reset}}
+			Extra:   map[string]any{"limit": res.Limit, "reset_seconds": reset}}
 	}
 	return nil
 }

@@ -23,8 +23,36 @@ type Problem struct {
 	Code      string         `json:"code" example:"invalid"`
 	RequestID string         `json:"request_id,omitempty" example:"0f8fad5b-d9cb-469f-a165-70867728950e"`
 	Errors    []ProblemField `json:"errors,omitempty"`
-	// Extra members (e.g. metric, limit, reset for quota-exceeded) are added
-	// to the document by MarshalJSON-free map merging in writeProblem.
+
+	// Members that some problem types add (errorHandler merges them from
+	// apperr.Error.Extra; this struct documents them).
+
+	// Metric is the used-up monthly quota (quota-exceeded).
+	Metric string `json:"metric,omitempty" enums:"searches,import_rows,crm_pushes"`
+	// Limit is the quota (quota-exceeded), the requests per minute
+	// (rate-limited) or the seats (seat limit).
+	Limit *int64 `json:"limit,omitempty"`
+	// Used and Remaining are the quota's state (quota-exceeded).
+	Used      *int64 `json:"used,omitempty"`
+	Remaining *int64 `json:"remaining,omitempty"`
+	// Requested is what the refused operation needed (an import's rows).
+	Requested *int64 `json:"requested,omitempty"`
+	// Reset is when the monthly quota resets (quota-exceeded).
+	Reset string `json:"reset,omitempty" example:"2026-12-01T00:00:00Z"`
+	// ResetSeconds is when the rate-limit window ends (rate-limited), as
+	// the RateLimit-Reset header says.
+	ResetSeconds *int `json:"reset_seconds,omitempty"`
+	// Feature and Package name what the package lacks
+	// (plan-feature-unavailable) or whose cap applied (file too large).
+	Feature string `json:"feature,omitempty" example:"api_access"`
+	Package string `json:"package,omitempty" example:"free"`
+	// LimitBytes is the package's largest import file (413).
+	LimitBytes *int64 `json:"limit_bytes,omitempty"`
+	// Members and PendingInvitations explain a seat limit.
+	Members            *int `json:"members,omitempty"`
+	PendingInvitations *int `json:"pending_invitations,omitempty"`
+	// RequiredScope is the API key scope the operation needs (403).
+	RequiredScope string `json:"required_scope,omitempty" example:"contacts:write"`
 } //	@name	Problem
 
 // ProblemField is one invalid field of a request.

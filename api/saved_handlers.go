@@ -236,11 +236,16 @@ func savedParams(c echo.Context, maxSize int) (contacts.SavedParams, error) {
 //	@Param				q				query		string		false	"Free text"
 //	@Param				status			query		[]string	false	"saved, approved, rejected"	collectionFormat(multi)
 //	@Param				list_id			query		string		false	"Only contacts on this list"
-//	@Param				seniorities		query		[]string	false	"Seniorities"	collectionFormat(multi)
-//	@Param				departments		query		[]string	false	"Departments"	collectionFormat(multi)
-//	@Param				countries		query		[]string	false	"Countries"		collectionFormat(multi)
-//	@Param				titles			query		[]string	false	"Titles"		collectionFormat(multi)
-//	@Param				company_names	query		[]string	false	"Company names"	collectionFormat(multi)
+//	@Param				titles			query		[]string	false	"Titles"							collectionFormat(multi)
+//	@Param				seniorities		query		[]string	false	"Seniorities"						collectionFormat(multi)
+//	@Param				departments		query		[]string	false	"Departments"						collectionFormat(multi)
+//	@Param				company_names	query		[]string	false	"Company names"						collectionFormat(multi)
+//	@Param				company_domains	query		[]string	false	"Company domains"					collectionFormat(multi)
+//	@Param				industries		query		[]string	false	"Industries"						collectionFormat(multi)
+//	@Param				employee_ranges	query		[]string	false	"Employee ranges"					collectionFormat(multi)
+//	@Param				countries		query		[]string	false	"Countries (ISO 3166-1 alpha-2)"	collectionFormat(multi)
+//	@Param				regions			query		[]string	false	"Regions"							collectionFormat(multi)
+//	@Param				cities			query		[]string	false	"Cities"							collectionFormat(multi)
 //	@Param				has_email		query		bool		false	"Has an email"
 //	@Param				has_phone		query		bool		false	"Has a phone"
 //	@Param				cursor			query		string		false	"next_cursor of the previous page"
@@ -283,13 +288,25 @@ func (s *Server) listSaved(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:read"]
-//	@Param				q		query		string		false	"Free text"
-//	@Param				status	query		[]string	false	"saved, approved, rejected"	collectionFormat(multi)
-//	@Param				list_id	query		string		false	"Only contacts on this list"
-//	@Success			200		{file}		file
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			422		{object}	Problem
+//	@Param				q				query		string		false	"Free text"
+//	@Param				status			query		[]string	false	"saved, approved, rejected"	collectionFormat(multi)
+//	@Param				list_id			query		string		false	"Only contacts on this list"
+//	@Param				titles			query		[]string	false	"Titles"							collectionFormat(multi)
+//	@Param				seniorities		query		[]string	false	"Seniorities"						collectionFormat(multi)
+//	@Param				departments		query		[]string	false	"Departments"						collectionFormat(multi)
+//	@Param				company_names	query		[]string	false	"Company names"						collectionFormat(multi)
+//	@Param				company_domains	query		[]string	false	"Company domains"					collectionFormat(multi)
+//	@Param				industries		query		[]string	false	"Industries"						collectionFormat(multi)
+//	@Param				employee_ranges	query		[]string	false	"Employee ranges"					collectionFormat(multi)
+//	@Param				countries		query		[]string	false	"Countries (ISO 3166-1 alpha-2)"	collectionFormat(multi)
+//	@Param				regions			query		[]string	false	"Regions"							collectionFormat(multi)
+//	@Param				cities			query		[]string	false	"Cities"							collectionFormat(multi)
+//	@Param				has_email		query		bool		false	"Has an email"
+//	@Param				has_phone		query		bool		false	"Has a phone"
+//	@Success			200				{file}		file
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			422				{object}	Problem
 //	@Router				/saved-contacts/export [get]
 func (s *Server) exportSaved(c echo.Context) error {
 	p, err := savedParams(c, 1)

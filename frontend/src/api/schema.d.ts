@@ -2277,16 +2277,59 @@ export interface components {
             /** @example The request has invalid fields. */
             detail?: string;
             errors?: components["schemas"]["ProblemField"][];
+            /**
+             * @description Feature and Package name what the package lacks
+             *     (plan-feature-unavailable) or whose cap applied (file too large).
+             * @example api_access
+             */
+            feature?: string;
             /** @example /api/v1/contacts/search */
             instance?: string;
+            /**
+             * @description Limit is the quota (quota-exceeded), the requests per minute
+             *     (rate-limited) or the seats (seat limit).
+             */
+            limit?: number;
+            /** @description LimitBytes is the package's largest import file (413). */
+            limit_bytes?: number;
+            /** @description Members and PendingInvitations explain a seat limit. */
+            members?: number;
+            /**
+             * @description Metric is the used-up monthly quota (quota-exceeded).
+             * @enum {string}
+             */
+            metric?: "searches" | "import_rows" | "crm_pushes";
+            /** @example free */
+            package?: string;
+            pending_invitations?: number;
+            remaining?: number;
             /** @example 0f8fad5b-d9cb-469f-a165-70867728950e */
             request_id?: string;
+            /** @description Requested is what the refused operation needed (an import's rows). */
+            requested?: number;
+            /**
+             * @description RequiredScope is the API key scope the operation needs (403).
+             * @example contacts:write
+             */
+            required_scope?: string;
+            /**
+             * @description Reset is when the monthly quota resets (quota-exceeded).
+             * @example 2026-12-01T00:00:00Z
+             */
+            reset?: string;
+            /**
+             * @description ResetSeconds is when the rate-limit window ends (rate-limited), as
+             *     the RateLimit-Reset header says.
+             */
+            reset_seconds?: number;
             /** @example 422 */
             status: number;
             /** @example Unprocessable Entity */
             title: string;
             /** @example validation-error */
             type: string;
+            /** @description Used and Remaining are the quota's state (quota-exceeded). */
+            used?: number;
         };
         ProblemField: {
             /** @example page_size */
@@ -6434,16 +6477,26 @@ export interface operations {
                 status?: string[];
                 /** @description Only contacts on this list */
                 list_id?: string;
+                /** @description Titles */
+                titles?: string[];
                 /** @description Seniorities */
                 seniorities?: string[];
                 /** @description Departments */
                 departments?: string[];
-                /** @description Countries */
-                countries?: string[];
-                /** @description Titles */
-                titles?: string[];
                 /** @description Company names */
                 company_names?: string[];
+                /** @description Company domains */
+                company_domains?: string[];
+                /** @description Industries */
+                industries?: string[];
+                /** @description Employee ranges */
+                employee_ranges?: string[];
+                /** @description Countries (ISO 3166-1 alpha-2) */
+                countries?: string[];
+                /** @description Regions */
+                regions?: string[];
+                /** @description Cities */
+                cities?: string[];
                 /** @description Has an email */
                 has_email?: boolean;
                 /** @description Has a phone */
@@ -6679,6 +6732,30 @@ export interface operations {
                 status?: string[];
                 /** @description Only contacts on this list */
                 list_id?: string;
+                /** @description Titles */
+                titles?: string[];
+                /** @description Seniorities */
+                seniorities?: string[];
+                /** @description Departments */
+                departments?: string[];
+                /** @description Company names */
+                company_names?: string[];
+                /** @description Company domains */
+                company_domains?: string[];
+                /** @description Industries */
+                industries?: string[];
+                /** @description Employee ranges */
+                employee_ranges?: string[];
+                /** @description Countries (ISO 3166-1 alpha-2) */
+                countries?: string[];
+                /** @description Regions */
+                regions?: string[];
+                /** @description Cities */
+                cities?: string[];
+                /** @description Has an email */
+                has_email?: boolean;
+                /** @description Has a phone */
+                has_phone?: boolean;
             };
             header?: never;
             path?: never;
