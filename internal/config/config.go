@@ -41,6 +41,10 @@ type Config struct {
 
 	JWTSecret     []byte // JWT_SECRET
 	EncryptionKey []byte // ENCRYPTION_KEY: 32 bytes, base64 or hex
+	// PreviousEncryptionKeys still decrypt what they encrypted, so
+	// ENCRYPTION_KEY can rotate: tokens are re-sealed with the current key
+	// as they are refreshed.
+	PreviousEncryptionKeys [][]byte // ENCRYPTION_KEYS_PREVIOUS: comma separated
 
 	StripeSecretKey     string // STRIPE_SECRET_KEY
 	StripeWebhookSecret string // STRIPE_WEBHOOK_SECRET
@@ -141,6 +145,16 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		problems = append(problems, "ENCRYPTION_KEY "+err.Error())
 	} else {
 		cfg.EncryptionKey = key
+	}
+	if prev := get("ENCRYPTION_KEYS_PREVIOUS", ""); prev != "" {
+		for i, k := range strings.Split(prev, ",") {
+			key, err := decodeKey(strings.TrimSpace(k))
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("ENCRYPTION_KEYS_PREVIOUS key %d %s", i+1, err))
+				continue
+			}
+			cfg.PreviousEncryptionKeys = append(cfg.PreviousEncryptionKeys, key)
+		}
 	}
 
 	// Outside production the fake CRM (`contacts fakecrm`) uses these; in

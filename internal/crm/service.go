@@ -38,7 +38,8 @@ type Config struct {
 // ConfigFrom takes the CRM settings of the service configuration.
 func ConfigFrom(c config.Config) Config {
 	return Config{AuthBase: c.CRMAuthBase, APIBase: c.CRMAPIBase, ClientID: c.CRMClientID, ClientSecret: c.CRMClientSecret,
-		WebhookSecret: c.CRMWebhookSecret, PublicURL: c.PublicURL, EncryptionKey: c.EncryptionKey}
+		WebhookSecret: c.CRMWebhookSecret, PublicURL: c.PublicURL, EncryptionKey: c.EncryptionKey,
+		PreviousKeys: c.PreviousEncryptionKeys}
 }
 
 // CallbackPath is the OAuth redirect path under PublicURL.
