@@ -248,21 +248,36 @@ func TestCancelWaiting(t *testing.T) {
 	}
 }
 
+// batchGate holds the first batch of one import open: entered closes when
+// that import's first batch is inside its transaction, which then waits
+// for release. Other imports pass.
+type batchGate struct {
+	first            atomic.Value // uuid.UUID of the import to hold
+	entered, release chan struct{}
+	once             sync.Once
+}
+
+func newBatchGate() *batchGate {
+	g := &batchGate{entered: make(chan struct{}), release: make(chan struct{})}
+	g.first.Store(uuid.Nil)
+	return g
+}
+
+func (g *batchGate) hook(id uuid.UUID, _ int) error {
+	if id == g.first.Load().(uuid.UUID) {
+		g.once.Do(func() { close(g.entered) })
+		<-g.release
+	}
+	return nil
+}
+
 // TestConcurrencyLimit: on the Free package (max_concurrent_jobs 1) a
 // second import waits, queued, while the first runs.
 func TestConcurrencyLimit(t *testing.T) {
 	t.Parallel()
-	var first atomic.Value
-	first.Store(uuid.Nil)
-	entered, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	tb := setupWith(t, imports.WithAfterBatch(imports.Options{}, func(id uuid.UUID, _ int) error {
-		if id == first.Load().(uuid.UUID) {
-			once.Do(func() { close(entered) })
-			<-release
-		}
-		return nil
-	}))
+	g := newBatchGate()
+	tb := setupWith(t, imports.WithAfterBatch(imports.Options{}, g.hook))
+	first, entered, release := &g.first, g.entered, g.release
 	tenant := MustCreateTenant(t, tb.db, "")
 	a := tb.MustUpload(t, tenant, "a.csv", "Email\na1@"+tb.word+".example\n")
 	b := tb.MustUpload(t, tenant, "b.csv", "Email\nb1@"+tb.word+".example\n")
@@ -364,17 +379,9 @@ func TestThroughRiver(t *testing.T) {
 // contacts the first created.
 func TestConcurrentImportsShareNewContacts(t *testing.T) {
 	t.Parallel()
-	var first atomic.Value
-	first.Store(uuid.Nil)
-	entered, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	tb := setupWith(t, imports.WithAfterBatch(imports.Options{}, func(id uuid.UUID, _ int) error {
-		if id == first.Load().(uuid.UUID) {
-			once.Do(func() { close(entered) })
-			<-release
-		}
-		return nil
-	}))
+	g := newBatchGate()
+	tb := setupWith(t, imports.WithAfterBatch(imports.Options{}, g.hook))
+	first, entered, release := &g.first, g.entered, g.release
 	file := "Email,First Name,Last Name\nann@" + tb.word + ".example,Ann,One\nbob@" + tb.word + ".example,Bob,Two\n"
 	a := tb.MustUpload(t, tb.tenant, "a.csv", file)
 	b := tb.MustUpload(t, tb.tenant, "b.csv", file)
