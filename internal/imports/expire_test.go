@@ -1,12 +1,15 @@
 package imports_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 
+	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/imports"
+	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -91,5 +94,39 @@ func TestExpireFiles(t *testing.T) {
 	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM audit_events WHERE action = 'import.file_expired'
 		AND target_id = ANY($1)`, []string{abandoned.ID.String(), dry.ID.String()}).Scan(&audited); err != nil || audited != 2 {
 		t.Fatalf("after a second sweep: %d audit events (%v), want 2", audited, err)
+	}
+}
+
+// TestImportFlushesSearchIndex: new contacts enter the search index's
+// pending list, which every search reads through; a finished import
+// merges it, so searches after an import cost what they did before.
+func TestImportFlushesSearchIndex(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t)
+	if _, err := d.Pool.Exec(context.Background(), `CREATE EXTENSION IF NOT EXISTS pgstattuple`); err != nil {
+		t.Fatalf("pgstattuple (PostgreSQL contrib) is needed: %v", err)
+	}
+	pending := func() int {
+		var n int
+		if err := d.Pool.QueryRow(context.Background(),
+			`SELECT pending_pages + pending_tuples FROM pgstatginindex('contacts_search_doc')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// Without the flush, new contacts stay pending.
+	MustSharedContact(t, d, "Pen", "Ding", "pen@flush.example", "Flush Co")
+	if pending() == 0 {
+		t.Fatal("a new contact did not enter the pending list: the test would prove nothing")
+	}
+	svc := imports.NewService(d, limits.NewService(d.Gorm, 0), imports.Options{})
+	tb := &testBundle{ctx: context.Background(), db: d, svc: svc, word: uniqueWord()}
+	tb.tenant, tb.user = MustCreateTenant(t, d, "pro"), MustCreateUser(t, d)
+	imp := tb.MustUpload(t, tb.tenant, "flush.csv", "Email\nf1@"+tb.word+".example\nf2@"+tb.word+".example\n")
+	if done := tb.MustRun(t, tb.tenant, imp.ID, false); done.Counts.Created != 2 {
+		t.Fatalf("import: %+v", done.Counts)
+	}
+	if n := pending(); n != 0 {
+		t.Fatalf("the search index still has %d pending pages and tuples after the import", n)
 	}
 }
