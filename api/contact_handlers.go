@@ -146,7 +146,7 @@ func (s *Server) searchContacts(c echo.Context) error {
 		}
 		return err
 	})
-	g.Go(func() error { return s.withCRMStatus(gctx, tid, items) })
+	g.Go(func() error { return s.withCRMStatus(gctx, principal(c), items) })
 	if err := g.Wait(); err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (s *Server) getContact(c echo.Context) error {
 		return err
 	}
 	out := []ContactResponse{toContact(*ct)}
-	if err := s.withCRMStatus(ctx, tid, out); err != nil {
+	if err := s.withCRMStatus(ctx, principal(c), out); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out[0])
@@ -248,7 +248,7 @@ func (s *Server) getCompany(c echo.Context) error {
 		return err
 	}
 	people := toContacts(d.Contacts)
-	if err := s.withCRMStatus(ctx, tid, people); err != nil {
+	if err := s.withCRMStatus(ctx, principal(c), people); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, CompanyResponse{ID: d.ID.String(), Name: d.Name, Domain: d.Domain, Industry: d.Industry,

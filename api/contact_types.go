@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
 // ContactResponse is a contact as the tenant sees it: the canonical record
@@ -79,11 +80,14 @@ func toContact(c contacts.Contact) ContactResponse {
 	return out
 }
 
-// withCRMStatus fills in the CRM state of contacts (one query for the page).
-func (s *Server) withCRMStatus(ctx context.Context, tenantID uuid.UUID, cs []ContactResponse) error {
-	if len(cs) == 0 || s.svc.CRM == nil {
+// withCRMStatus fills in the CRM state of contacts (one query for the
+// page), for tenants that have ever pushed: before the first push there is
+// none to find (the principal knows, from its tenant row).
+func (s *Server) withCRMStatus(ctx context.Context, p *tenancy.Principal, cs []ContactResponse) error {
+	if len(cs) == 0 || s.svc.CRM == nil || !p.TenantCRMPushed {
 		return nil
 	}
+	tenantID := p.TenantID
 	ids := make([]uuid.UUID, len(cs))
 	for i, c := range cs {
 		ids[i] = uuid.MustParse(c.ID)

@@ -249,6 +249,15 @@ func TestCRMPushes(t *testing.T) {
 		t.Fatal("want crm-not-connected")
 	}
 	fb.MustConnectCRM(t, admin)
+	crmStatus := func(id string) string {
+		t.Helper()
+		rec := fb.req(t, http.MethodGet, "/api/v1/contacts/"+id, member.token, nil)
+		wantStatus(t, rec, http.StatusOK)
+		return decode[ContactResponse](t, rec).CRMStatus
+	}
+	if st := crmStatus(ids[0]); st != "" {
+		t.Fatalf("crm_status %q before any push, want none", st)
+	}
 	pushKey := fb.MustCreateKey(t, admin, "crm:push", "crm:read")
 	readKey := fb.MustCreateKey(t, admin, "crm:read")
 
@@ -302,6 +311,10 @@ func TestCRMPushes(t *testing.T) {
 	wantStatus(t, rec, http.StatusAccepted)
 	if again := decode[CRMPushResult](t, rec); again.Skipped != 3 || again.Reasons["already_queued"] != 3 || again.Status != "completed" {
 		t.Fatalf("again %+v", again)
+	}
+	// Once the tenant has pushed, its contacts carry their CRM state.
+	if st := crmStatus(ids[0]); st != "queued" {
+		t.Fatalf("crm_status %q after the push, want queued", st)
 	}
 
 	// History: list (filters), detail, and another tenant's push is a 404.

@@ -272,7 +272,7 @@ func (s *Server) listSaved(c echo.Context) error {
 		return err
 	}
 	items := toContacts(page.Items)
-	if err := s.withCRMStatus(ctx, tid, items); err != nil {
+	if err := s.withCRMStatus(ctx, principal(c), items); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, SavedPageResponse{Items: items, NextCursor: page.NextCursor, Total: page.Total, TotalIsCapped: page.TotalIsCapped})

@@ -58,9 +58,10 @@ func (s *Service) load(ctx context.Context, hash []byte) cachedKey {
 		Key
 		TenantName   string
 		TenantStatus string
+		CRMPushed    bool
 	}
 	err := s.db.WithContext(ctx).Table("api_keys k").
-		Select("k.*, t.name AS tenant_name, t.status AS tenant_status").
+		Select("k.*, t.name AS tenant_name, t.status AS tenant_status, t.crm_pushed_at IS NOT NULL AS crm_pushed").
 		Joins("JOIN tenants t ON t.id = k.tenant_id").
 		Where("k.secret_hash = ?", hash).Take(&row).Error
 	if err != nil {
@@ -80,7 +81,8 @@ func (s *Service) load(ctx context.Context, hash []byte) cachedKey {
 		return cachedKey{err: limits.FeatureError(limits.APIAccess, plan.Package.Code), keyID: row.ID, tenantID: row.TenantID}
 	}
 	p := &tenancy.Principal{TenantID: row.TenantID, TenantName: row.TenantName, TenantStatus: row.TenantStatus,
-		APIKeyID: row.ID, APIKeyName: row.Name + " (" + row.Prefix + "…)", RatePerMinute: plan.Package.APIRequestsPerMinute}
+		TenantCRMPushed: row.CRMPushed,
+		APIKeyID:        row.ID, APIKeyName: row.Name + " (" + row.Prefix + "…)", RatePerMinute: plan.Package.APIRequestsPerMinute}
 	for _, sc := range row.Scopes {
 		p.Scopes = append(p.Scopes, tenancy.Scope(sc))
 	}

@@ -40,10 +40,11 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*tenancy.Princi
 		Role         *string
 		TenantName   *string
 		TenantStatus *string
+		CRMPushed    bool
 	}
 	err = s.db.WithContext(ctx).Raw(`SELECT u.email, u.system_role,
 			(s.revoked_at IS NULL AND s.expires_at > now()) AS session_ok,
-			m.role, t.name AS tenant_name, t.status AS tenant_status
+			m.role, t.name AS tenant_name, t.status AS tenant_status, t.crm_pushed_at IS NOT NULL AS crm_pushed
 		FROM users u
 		JOIN sessions s ON s.id = ? AND s.user_id = u.id
 		LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = ?
@@ -63,6 +64,7 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*tenancy.Princi
 			return nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Your access to this tenant has ended; sign in again.")
 		}
 		p.TenantID, p.Role, p.TenantName, p.TenantStatus = tenantID, tenancy.Role(*row.Role), *row.TenantName, *row.TenantStatus
+		p.TenantCRMPushed = row.CRMPushed
 	}
 	return p, nil
 }

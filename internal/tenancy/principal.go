@@ -22,7 +22,10 @@ type Principal struct {
 	TenantID     uuid.UUID // uuid.Nil when the user has no current tenant
 	TenantName   string
 	TenantStatus string
-	Role         Role
+	// TenantCRMPushed says the tenant has pushed contacts to its CRM at
+	// some time; before that no contact has a CRM status to look up.
+	TenantCRMPushed bool
+	Role            Role
 
 	SessionID uuid.UUID
 
