@@ -65,10 +65,8 @@ func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 		return river.JobSnooze(2 * time.Second)
 	}
 	defer func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := w.svc.limits.ReleaseJobSlot(rctx, job.Args.TenantID, holder); err != nil {
-			w.svc.log.WarnContext(rctx, "release push job slot", "job_id", job.ID, "error", err)
+		if err := w.svc.limits.ReleaseJobSlot(ctx, job.Args.TenantID, holder); err != nil {
+			w.svc.log.WarnContext(ctx, "release push job slot", "job_id", job.ID, "error", err)
 		}
 	}()
 	return w.svc.PushChunk(ctx, job.Args, job.Attempt >= job.MaxAttempts)

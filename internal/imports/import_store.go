@@ -245,9 +245,10 @@ type recordRow struct {
 	Updated     bool
 	Errors      []byte
 	Raw         *string
-	// The contact as the importer sees it now (NULL when it does not
-	// exist: a dry run's would-be contact, or one deleted since).
-	FirstName, LastName, Email, Title, CompanyName *string
+	// The contact as the importer sees it now (HasContact false when it
+	// does not exist: a dry run's would-be contact, or one deleted since).
+	HasContact                                     bool
+	FirstName, LastName, Email, Title, CompanyName string
 }
 
 func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, outcome string, after, limit int) ([]recordRow, error) {
@@ -260,7 +261,8 @@ func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, 
 		visible, args = `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?)`, []any{tenantID}
 	}
 	sql := `SELECT r.row_num, r.outcome, r.contact_id, r.duplicate_of, r.updated, r.errors, r.raw,
-			c.first_name, c.last_name, c.email::text AS email, c.title, c.company_name
+			c.id IS NOT NULL AS has_contact, coalesce(c.first_name, '') AS first_name, coalesce(c.last_name, '') AS last_name,
+			coalesce(c.email::text, '') AS email, coalesce(c.title, '') AS title, coalesce(c.company_name, '') AS company_name
 		FROM import_records r
 		LEFT JOIN contacts c ON c.id = r.contact_id AND ` + visible + `
 		WHERE r.tenant_id = ? AND r.import_id = ? AND r.row_num > ?`

@@ -151,8 +151,10 @@ func (s *Service) claim(ctx context.Context, imp *Import) (bool, error) {
 	}
 	ok := false
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
-		if err := lockTenantSlots(ctx, tx, imp.TenantID); err != nil {
-			return err
+		if imp.IsPlatform() {
+			if err := lockPlatformSlot(ctx, tx); err != nil {
+				return err
+			}
 		}
 		cur, err := loadImportByID(ctx, tx, imp.ID, true)
 		if err != nil {
@@ -163,7 +165,7 @@ func (s *Service) claim(ctx context.Context, imp *Import) (bool, error) {
 			return errGone
 		}
 		if imp.IsPlatform() {
-			n, err := countRunning(ctx, tx, imp.TenantID, imp.ID, s.opts.StaleAfter)
+			n, err := countRunningPlatform(ctx, tx, imp.ID, s.opts.StaleAfter)
 			if err != nil {
 				return err
 			}
@@ -190,8 +192,6 @@ func (s *Service) release(ctx context.Context, imp *Import) {
 	if imp.IsPlatform() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
 	if err := s.limits.ReleaseJobSlot(ctx, imp.TenantID, slotHolder(imp.ID)); err != nil {
 		s.log.WarnContext(ctx, "release import job slot", "import_id", imp.ID.String(), "error", err)
 	}

@@ -45,29 +45,21 @@ func deleteFile(ctx context.Context, tx *gorm.DB, tenant, id uuid.UUID) error {
 	return nil
 }
 
-// lockTenantSlots serializes slot claims of one tenant until tx ends.
-func lockTenantSlots(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) error {
-	if err := tx.WithContext(ctx).Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
-		"import-slots:"+tenantID.String()).Error; err != nil {
+// lockPlatformSlot serializes the claims of platform imports (which run
+// one at a time; tenants' imports take job slots from limits) until tx ends.
+func lockPlatformSlot(ctx context.Context, tx *gorm.DB) error {
+	if err := tx.WithContext(ctx).Exec(`SELECT pg_advisory_xact_lock(hashtextextended('import-slots:platform', 0))`).Error; err != nil {
 		return fmt.Errorf("imports: lock slots: %w", err)
 	}
 	return nil
 }
 
-// countRunning counts the tenant's other imports that run with a live
-// heartbeat.
-func countRunning(ctx context.Context, tx *gorm.DB, tenantID, except uuid.UUID, stale time.Duration) (int, error) {
-	q := `SELECT count(*) FROM imports WHERE status = 'running' AND id <> ?
-		AND heartbeat_at > now() - make_interval(secs => ?) AND `
-	args := []any{except, stale.Seconds()}
-	if tenantID == Platform {
-		q += `tenant_id IS NULL`
-	} else {
-		q += `tenant_id = ?`
-		args = append(args, tenantID)
-	}
+// countRunningPlatform counts the other platform imports that run with a
+// live heartbeat.
+func countRunningPlatform(ctx context.Context, tx *gorm.DB, except uuid.UUID, stale time.Duration) (int, error) {
 	var n int
-	if err := tx.WithContext(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+	if err := tx.WithContext(ctx).Raw(`SELECT count(*) FROM imports WHERE status = 'running' AND id <> ?
+		AND heartbeat_at > now() - make_interval(secs => ?) AND tenant_id IS NULL`, except, stale.Seconds()).Scan(&n).Error; err != nil {
 		return 0, fmt.Errorf("imports: count running: %w", err)
 	}
 	return n, nil

@@ -91,9 +91,9 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 		if r.Raw != nil {
 			rec.Values = ParseRecordLine(*r.Raw)
 		}
-		if r.FirstName != nil {
-			rec.Contact = &RecordContact{FirstName: *r.FirstName, LastName: deref(r.LastName), Email: deref(r.Email),
-				Title: deref(r.Title), CompanyName: deref(r.CompanyName)}
+		if r.HasContact {
+			rec.Contact = &RecordContact{FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
+				Title: r.Title, CompanyName: r.CompanyName}
 		}
 		page.Items = append(page.Items, rec)
 	}
@@ -166,11 +166,4 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -69,8 +69,12 @@ func (s *Service) RenewJobSlot(ctx context.Context, tenantID uuid.UUID, holder s
 	return nil
 }
 
-// ReleaseJobSlot gives holder's slot back.
+// ReleaseJobSlot gives holder's slot back. It runs even when ctx is
+// cancelled (a job that stops still gives its slot back), for at most ten
+// seconds; a slot it cannot release expires.
 func (s *Service) ReleaseJobSlot(ctx context.Context, tenantID uuid.UUID, holder string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	if err := s.db.WithContext(ctx).Exec(`DELETE FROM job_slots WHERE tenant_id = ? AND holder = ?`, tenantID, holder).Error; err != nil {
 		return fmt.Errorf("release job slot: %w", err)
 	}
