@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/onecloudai/contacts/api"
 	"github.com/onecloudai/contacts/internal/billing"
+	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/imports"
@@ -21,10 +23,11 @@ import (
 // the example); serve and worker then both run it.
 func newJobs(d *db.DB, svc api.Services, log *slog.Logger) (*jobs.Client, error) {
 	workers := river.NewWorkers()
+	contacts.RegisterWorkers(workers, svc.Contacts, log)
 	crm.AddWorkers(workers, svc.CRM)
 	billing.RegisterWorkers(workers, svc.Billing)
 	imports.RegisterWorkers(workers, svc.Imports)
-	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: imports.PeriodicJobs()})
+	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: slices.Concat(contacts.PeriodicJobs(), imports.PeriodicJobs())})
 }
 
 // stopJobs lets running jobs finish for up to timeout, then cancels them

@@ -41,7 +41,9 @@
 // skipping through the long ones. Only "has no email/phone" reads columns.
 //
 // Before the query runs, its words are looked up in search_terms, the
-// vocabulary of every indexed word (kept current by statement triggers):
+// vocabulary of every indexed word (kept current by statement triggers that
+// never wait on another writer; an hourly job drops the duplicates a race
+// leaves, see CompactSearchTerms):
 //
 //   - a word becomes the vocabulary words it starts ("smi" → smith |
 //     smithers | smithson), so "jon smi" finds Jonathan Smith. GIN

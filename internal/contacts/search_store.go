@@ -74,6 +74,13 @@ func (s *Service) analyze(ctx context.Context, query string, titles []string) ([
 		if err := rows.Scan(&part, &l.text, &l.pos, &l.prefixed, &l.similar); err != nil {
 			return nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
 		}
+		// Writers racing on a new word may each have added it to the
+		// vocabulary (migration 00021). A list longer than maxExpansion
+		// stays as read: the word is broad whatever its duplicates.
+		if len(l.prefixed) <= maxExpansion {
+			l.prefixed = distinct(l.prefixed)
+		}
+		l.similar = distinct(l.similar)
 		if part == 0 {
 			q = append(q, l)
 		} else if int(part) <= len(tl) {
@@ -89,6 +96,17 @@ func (s *Service) analyze(ctx context.Context, query string, titles []string) ([
 		q = q[:maxLexemes]
 	}
 	return q, tl, nil
+}
+
+// distinct drops repeated words from a short list, keeping the first of each.
+func distinct(words []string) []string {
+	out := words[:0]
+	for _, w := range words {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // compile builds the match set of a search for tenantID.

@@ -1,0 +1,66 @@
+package contacts
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/onecloudai/contacts/internal/jobs"
+)
+
+// CompactSearchTerms removes the duplicate words that writers racing on the
+// same new word left in the search vocabulary (migration 00021 explains why
+// the vocabulary has no unique key), keeping the row with the highest
+// document count, and reports how many it removed. It reads the word index
+// once, so it is cheap enough to run hourly.
+func (s *Service) CompactSearchTerms(ctx context.Context) (int64, error) {
+	tag, err := s.db.Pool.Exec(ctx, `
+		DELETE FROM search_terms st
+		 USING (SELECT term, (array_agg(ctid ORDER BY ndoc DESC, ctid))[1] AS keep
+		          FROM search_terms GROUP BY term HAVING count(*) > 1) d
+		 WHERE st.term = d.term AND st.ctid <> d.keep`)
+	if err != nil {
+		return 0, fmt.Errorf("contacts: compact search terms: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// CompactSearchTermsArgs is the hourly job that runs CompactSearchTerms.
+type CompactSearchTermsArgs struct{}
+
+// Kind names the job.
+func (CompactSearchTermsArgs) Kind() string { return "contacts.compact_search_terms" }
+
+// InsertOpts runs one compaction at a time.
+func (CompactSearchTermsArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
+}
+
+type compactSearchTermsWorker struct {
+	river.WorkerDefaults[CompactSearchTermsArgs]
+	svc *Service
+	log *slog.Logger
+}
+
+func (w *compactSearchTermsWorker) Work(ctx context.Context, _ *river.Job[CompactSearchTermsArgs]) error {
+	n, err := w.svc.CompactSearchTerms(ctx)
+	if n > 0 {
+		w.log.InfoContext(ctx, "compacted the search vocabulary", "duplicates_removed", n)
+	}
+	return err
+}
+
+// RegisterWorkers adds the contacts package's workers.
+func RegisterWorkers(workers *river.Workers, svc *Service, log *slog.Logger) {
+	river.AddWorker(workers, &compactSearchTermsWorker{svc: svc, log: log})
+}
+
+// PeriodicJobs are the contacts package's scheduled jobs: the vocabulary
+// compaction, hourly.
+func PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return CompactSearchTermsArgs{}, nil }, nil)}
+}
