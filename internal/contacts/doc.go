@@ -41,9 +41,11 @@
 // skipping through the long ones. Only "has no email/phone" reads columns.
 //
 // Before the query runs, its words are looked up in search_terms, the
-// vocabulary of every indexed word (kept current by statement triggers that
-// never wait on another writer; an hourly job drops the duplicates a race
-// leaves, see CompactSearchTerms):
+// vocabulary of every indexed word: the shared database's words, and each
+// tenant's own for its private contacts, so that one tenant's data never
+// shapes another's query. Statement triggers keep it current without ever
+// waiting on another writer; an hourly job drops the duplicates a race
+// leaves (CompactSearchTerms).
 //
 //   - a word becomes the vocabulary words it starts ("smi" → smith |
 //     smithers | smithson), so "jon smi" finds Jonathan Smith. GIN

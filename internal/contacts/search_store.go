@@ -33,20 +33,30 @@ func (m *matchSet) arg(v any) string {
 	return "$" + strconv.Itoa(len(m.args))
 }
 
+// prefixed is the SQL of the vocabulary words (of the shared database and
+// of the tenant, $3) that start with lexeme, most frequent first.
+func prefixed(lexeme string) string {
+	rng := `st.term >= ` + lexeme + ` COLLATE "C" AND st.term < (` + lexeme + ` || chr(1114111)) COLLATE "C"`
+	return `ARRAY(SELECT u.term FROM (
+		SELECT st.term, st.ndoc FROM search_terms st WHERE st.tenant_id IS NULL AND ` + rng + `
+		UNION ALL
+		SELECT st.term, st.ndoc FROM search_terms st WHERE st.tenant_id = $3 AND ` + rng + `) u
+		ORDER BY u.ndoc DESC, u.term LIMIT ` + strconv.Itoa(maxExpansion+1) + `)`
+}
+
 // analyze turns the free text and title filters into index lexemes, with
 // typo candidates for the words of the free text, in one round trip.
-func (s *Service) analyze(ctx context.Context, query string, titles []string) ([]lexeme, [][]lexeme, error) {
+func (s *Service) analyze(ctx context.Context, tenantID uuid.UUID, query string, titles []string) ([]lexeme, [][]lexeme, error) {
 	if query == "" && len(titles) == 0 {
 		return nil, nil, nil
 	}
 	rows, err := s.db.Pool.Query(ctx, `
 		SELECT 0::bigint, t.lexeme, t.positions,
-		       ARRAY(SELECT st.term FROM search_terms st
-		              WHERE st.term >= t.lexeme COLLATE "C" AND st.term < (t.lexeme || chr(1114111)) COLLATE "C"
-		              ORDER BY st.ndoc DESC, st.term LIMIT `+strconv.Itoa(maxExpansion+1)+`),
+		       `+prefixed("t.lexeme")+`,
 		       CASE WHEN length(t.lexeme) >= 4 THEN ARRAY(
 		            SELECT st.term FROM search_terms st
-		             WHERE st.term % t.lexeme AND NOT starts_with(st.term, t.lexeme COLLATE "C")
+		             WHERE st.term % t.lexeme AND (st.tenant_id IS NULL OR st.tenant_id = $3)
+		               AND NOT starts_with(st.term, t.lexeme COLLATE "C")
 		               AND similarity(st.term, t.lexeme) >= 0.4
 		             ORDER BY similarity(st.term, t.lexeme) DESC, st.ndoc DESC, st.term
 		             LIMIT 4)
@@ -54,12 +64,10 @@ func (s *Service) analyze(ctx context.Context, query string, titles []string) ([
 		  FROM unnest(to_tsvector('simple'::regconfig, contacts_fold($1))) t
 		UNION ALL
 		SELECT v.i, t.lexeme, t.positions,
-		       ARRAY(SELECT st.term FROM search_terms st
-		              WHERE st.term >= t.lexeme COLLATE "C" AND st.term < (t.lexeme || chr(1114111)) COLLATE "C"
-		              ORDER BY st.ndoc DESC, st.term LIMIT `+strconv.Itoa(maxExpansion+1)+`),
+		       `+prefixed("t.lexeme")+`,
 		       '{}'::text[]
 		  FROM unnest($2::text[]) WITH ORDINALITY v(txt, i),
-		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t`, query, titles)
+		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t`, query, titles, tenantID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
 	}
@@ -113,7 +121,7 @@ func distinct(words []string) []string {
 func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string, f Filters) (*matchSet, error) {
 	m := &matchSet{args: []any{tenantID}}
 	conds := []string{visibleSQL}
-	lx, titles, err := s.analyze(ctx, query, f.Titles)
+	lx, titles, err := s.analyze(ctx, tenantID, query, f.Titles)
 	if err != nil {
 		return nil, err
 	}

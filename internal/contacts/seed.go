@@ -195,9 +195,9 @@ func SeedDemo(ctx context.Context, d *db.DB, out io.Writer) error {
 // RefreshSearchTerms rebuilds the search vocabulary from the contacts:
 // exact document counts, and no words that no contact has any more. New
 // words reach the vocabulary at once through a trigger, so this is
-// maintenance, not a prerequisite of search. The vocabulary only ever
-// widens a query; results are still filtered by visibility, so words of
-// private contacts in it show no tenant anything.
+// maintenance, not a prerequisite of search. The words of a tenant's
+// private contacts are that tenant's (search_terms.tenant_id), so one
+// tenant's data never shapes another's query.
 func (s *Service) RefreshSearchTerms(ctx context.Context) error {
 	tx, err := s.db.Pool.Begin(ctx)
 	if err != nil {
@@ -215,8 +215,16 @@ func refreshSearchTerms(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("search terms: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO search_terms (term, ndoc)
-		SELECT word, ndoc FROM ts_stat('SELECT search_doc FROM contacts')
+		SELECT word, ndoc FROM ts_stat('SELECT search_doc FROM contacts WHERE owner_tenant_id IS NULL')
 		WHERE length(word) BETWEEN 2 AND 60 AND word NOT LIKE '~%'`); err != nil {
+		return fmt.Errorf("search terms: %w", err)
+	}
+	// A tenant's private words, where the shared vocabulary lacks them.
+	if _, err := tx.Exec(ctx, `INSERT INTO search_terms (term, ndoc, tenant_id)
+		SELECT w, count(*), c.owner_tenant_id FROM contacts c, unnest(tsvector_to_array(c.search_doc)) w
+		 WHERE c.owner_tenant_id IS NOT NULL AND length(w) BETWEEN 2 AND 60 AND w NOT LIKE '~%'
+		   AND NOT EXISTS (SELECT 1 FROM search_terms st WHERE st.tenant_id IS NULL AND st.term = w COLLATE "C")
+		 GROUP BY c.owner_tenant_id, w`); err != nil {
 		return fmt.Errorf("search terms: %w", err)
 	}
 	return nil

@@ -13,15 +13,16 @@ import (
 
 // CompactSearchTerms removes the duplicate words that writers racing on the
 // same new word left in the search vocabulary (migration 00021 explains why
-// the vocabulary has no unique key), keeping the row with the highest
-// document count, and reports how many it removed. It reads the word index
+// the vocabulary has no unique key), keeping per word (of the shared
+// database, or of one tenant) the row with the highest document count, and
+// reports how many it removed. It reads the word index
 // once, so it is cheap enough to run hourly.
 func (s *Service) CompactSearchTerms(ctx context.Context) (int64, error) {
 	tag, err := s.db.Pool.Exec(ctx, `
 		DELETE FROM search_terms st
-		 USING (SELECT term, (array_agg(ctid ORDER BY ndoc DESC, ctid))[1] AS keep
-		          FROM search_terms GROUP BY term HAVING count(*) > 1) d
-		 WHERE st.term = d.term AND st.ctid <> d.keep`)
+		 USING (SELECT tenant_id, term, (array_agg(ctid ORDER BY ndoc DESC, ctid))[1] AS keep
+		          FROM search_terms GROUP BY tenant_id, term HAVING count(*) > 1) d
+		 WHERE st.term = d.term AND st.tenant_id IS NOT DISTINCT FROM d.tenant_id AND st.ctid <> d.keep`)
 	if err != nil {
 		return 0, fmt.Errorf("contacts: compact search terms: %w", err)
 	}

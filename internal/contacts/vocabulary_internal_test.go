@@ -1,0 +1,90 @@
+package contacts
+
+import (
+	"context"
+	"crypto/rand"
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+// A private contact's words are its tenant's vocabulary: they expand that
+// tenant's prefixes and typos, never another tenant's.
+func TestVocabularyPerTenant(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t) // RefreshSearchTerms rebuilds the whole vocabulary
+	ctx := context.Background()
+	svc := NewService(d, []byte("test-cursor-key-0123456789"))
+
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	w := "v"
+	for _, c := range b {
+		w += string(rune('a' + c%26))
+	}
+	tenant := func() uuid.UUID {
+		id := uuid.New()
+		if _, err := d.Pool.Exec(ctx, `INSERT INTO tenants (id, name) VALUES ($1, 'Vocabulary')`, id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	a, other := tenant(), tenant()
+	for _, c := range []struct {
+		last  string
+		owner *uuid.UUID
+	}{{w + "alpha", nil}, {w + "betamax", &a}, {w + "gamma", &other}} {
+		if _, err := d.Pool.Exec(ctx, `INSERT INTO contacts (id, first_name, last_name, owner_tenant_id)
+			VALUES (gen_random_uuid(), 'Vocab', $1, $2)`, c.last, c.owner); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	tests := []struct {
+		name, query  string
+		tenant       uuid.UUID
+		wantPrefixed []string
+		wantSimilar  []string
+	}{
+		{"OKPrefixOwnAndShared", w, a, []string{w + "alpha", w + "betamax"}, nil},
+		{"OKPrefixOtherTenant", w, other, []string{w + "alpha", w + "gamma"}, nil},
+		{"OKTypoOwn", w + "betamac", a, nil, []string{w + "betamax"}},
+		{"OKTypoNotAnotherTenants", w + "betamac", other, nil, nil},
+		{"OKPrefixNotAnotherTenants", w + "beta", other, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lx, _, err := svc.analyze(ctx, tt.tenant, tt.query, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lx) != 1 {
+				t.Fatalf("lexemes %+v", lx)
+			}
+			got := slices.Sorted(slices.Values(lx[0].prefixed))
+			if !slices.Equal(got, tt.wantPrefixed) {
+				t.Errorf("prefixed %q, want %q", got, tt.wantPrefixed)
+			}
+			if !slices.Equal(lx[0].similar, tt.wantSimilar) {
+				t.Errorf("similar %q, want %q", lx[0].similar, tt.wantSimilar)
+			}
+		})
+	}
+
+	// A rebuild keeps each word where it belongs.
+	if err := svc.RefreshSearchTerms(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var owners []string
+	if err := d.Pool.QueryRow(ctx, `SELECT array_agg(term || ':' || coalesce(tenant_id::text, 'shared') ORDER BY term)
+		FROM search_terms WHERE starts_with(term, $1)`, w).Scan(&owners); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{w + "alpha:shared", w + "betamax:" + a.String(), w + "gamma:" + other.String()}
+	if !slices.Equal(owners, want) {
+		t.Fatalf("after refresh %q, want %q", owners, want)
+	}
+}
