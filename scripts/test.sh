@@ -71,9 +71,9 @@ run_go() {
   go vet $pkgs
   unformatted=$(gofmt -l $(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*'))
   if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted"; exit 1; fi
-  step "go test"
+  step "go test (race detector on)"
   # shellcheck disable=SC2086
-  go test -count=1 $pkgs
+  go test -race -count=1 $pkgs
 }
 
 run_frontend() {
