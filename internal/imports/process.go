@@ -358,6 +358,10 @@ type runner struct {
 	limit    int64 // import_rows_per_month
 	began    time.Time
 	rebuild  bool
+	// resumeAfter is merged_through when the run began: the reader skips
+	// (or, with rebuild, re-registers) the rows up to it. The merger moves
+	// imp.MergedThrough on meanwhile; the reader must not read that.
+	resumeAfter int
 	// analyzedRows is the batch size the batch table's statistics are of.
 	analyzedRows int
 
@@ -530,7 +534,8 @@ func (r *runner) prepare(ctx context.Context) error {
 		}
 	}
 	r.done.Store(int64(r.imp.RowsDone))
-	if r.imp.MergedThrough > 0 {
+	r.resumeAfter = r.imp.MergedThrough
+	if r.resumeAfter > 0 {
 		var empty bool
 		if err := r.sess.conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM `+r.keys+`)`).Scan(&empty); err != nil {
 			return fmt.Errorf("imports: check keys: %w", err)
@@ -566,7 +571,7 @@ func (r *runner) produce(ctx context.Context, out chan<- batchMsg) error {
 			skipHeader = false
 			continue
 		}
-		if rec.Num <= r.imp.MergedThrough {
+		if rec.Num <= r.resumeAfter {
 			if r.rebuild {
 				if reg = append(reg, r.norm.row(rec)); len(reg) == producerRows {
 					if err := send(batchMsg{rows: reg, register: true}); err != nil {
