@@ -11,9 +11,27 @@ fi
 export APP_ENV=${APP_ENV:-development}
 export HTTP_ADDR=${HTTP_ADDR:-:8080}
 
-bin/contacts migrate up
+# The app never runs as root: as root, it runs as the unprivileged system
+# user `contacts` (created if missing; no home, no login shell). It needs
+# to read bin/contacts and nothing else on disk (uploads live in
+# PostgreSQL; XLSX parsing uses the system temporary folder).
+as_app=()
+if [ "$(id -u)" = 0 ]; then
+  if ! id contacts >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin contacts
+  fi
+  as_app=(runuser -u contacts --)
+  if ! "${as_app[@]}" test -x bin/contacts; then
+    echo "run.sh: the contacts user cannot run $(pwd)/bin/contacts; make the checkout's folders world-searchable (chmod o+x)" >&2
+    exit 1
+  fi
+  echo "run.sh: running as root; the app runs as the unprivileged user 'contacts'"
+fi
+app() { "${as_app[@]}" bin/contacts "$@"; }
+
+app migrate up
 # Demo tenants, users and contacts, once (the command is idempotent).
-bin/contacts seed --demo
+app seed --demo
 
 # The fake 1CloudAI CRM (shared CRM_API.md), so Connect works out of the box:
 # the config's development defaults (CRM_AUTH_BASE/CRM_API_BASE
@@ -22,7 +40,9 @@ bin/contacts seed --demo
 # PUBLIC_URL/api/v1/crm/oauth/callback. Skipped when CRM_AUTH_BASE names a
 # CRM of your own.
 if [ -z "${CRM_AUTH_BASE:-}" ]; then
-  bin/contacts fakecrm --addr 127.0.0.1:8090 &
+  # Not through app(): a backgrounded function is a subshell, and $! must
+  # be the process itself (runuser passes the EXIT trap's TERM on).
+  "${as_app[@]}" bin/contacts fakecrm --addr 127.0.0.1:8090 &
   fakecrm_pid=$!
   trap 'kill "$fakecrm_pid" 2>/dev/null || true' EXIT
 fi
@@ -40,4 +60,4 @@ cat <<MSG
 
 MSG
 # Not exec: the EXIT trap stops the fake CRM when the server stops.
-bin/contacts serve
+app serve
