@@ -43,10 +43,8 @@ openapi-check: frontend-deps ## fail if a generated API file is stale, and lint 
 	scripts/openapi.sh check
 	cd frontend && npm run --silent openapi:lint
 
-lint: frontend-deps ## go vet, gofmt and the frontend linter
-	go vet ./...
-	@unformatted=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*')); \
-	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+lint: frontend-deps ## go vet, staticcheck, gofmt and the frontend linter
+	@scripts/lint-go.sh
 	cd frontend && npm run --silent lint
 
 fmt: ## format Go code

@@ -66,11 +66,8 @@ run_go() {
   # Our packages (npm packages may carry Go code of their own).
   local pkgs
   pkgs=$(go list ./... | grep -v /node_modules/)
-  step "go vet and gofmt"
-  # shellcheck disable=SC2086
-  go vet $pkgs
-  unformatted=$(gofmt -l $(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './frontend/node_modules/*'))
-  if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted"; exit 1; fi
+  step "go vet, staticcheck and gofmt"
+  scripts/lint-go.sh
   step "go test (race detector on)"
   # shellcheck disable=SC2086
   go test -race -count=1 $pkgs

@@ -167,7 +167,7 @@ func (i *Import) Preview(tenantRegion string) []PreviewRow {
 		if len(out) == PreviewRows {
 			break
 		}
-		r := n.row(Record{Num: s.Num, Fields: s.Fields, Problem: s.Problem})
+		r := n.row(Record(s))
 		errs := r.Errors
 		if errs == nil {
 			errs = []RowError{}
