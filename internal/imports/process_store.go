@@ -263,15 +263,20 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 		ORDER BY b.email
 		ON CONFLICT (id) DO NOTHING`
 	b.update = updateSQL(m, platform, b.srcRank)
+	// Saved contacts and list members are inserted in contact id order, as
+	// contacts.SaveContacts does, so that a user saving some of the same
+	// contacts meanwhile waits for the batch instead of deadlocking with it.
 	b.saved = `INSERT INTO saved_contacts (tenant_id, contact_id, created_by)
 		SELECT DISTINCT $1::uuid, contact_id, $2::uuid FROM import_batch_rows
 		WHERE outcome IN ` + usableOutcomes + ` AND contact_id IS NOT NULL
+		ORDER BY 2
 		ON CONFLICT (tenant_id, contact_id) DO NOTHING`
 	b.lockList = `SELECT 1 FROM lists WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE`
 	b.list = `INSERT INTO list_members (tenant_id, list_id, contact_id, added_by)
 		SELECT DISTINCT $1::uuid, $2::uuid, b.contact_id, $3::uuid FROM import_batch_rows b
 		WHERE EXISTS (SELECT 1 FROM lists l WHERE l.tenant_id = $1 AND l.id = $2)
 			AND b.outcome IN ` + usableOutcomes + ` AND b.contact_id IS NOT NULL
+		ORDER BY 3
 		ON CONFLICT (tenant_id, list_id, contact_id) DO NOTHING`
 	b.touchList = `UPDATE lists SET updated_at = now() WHERE tenant_id = $1 AND id = $2`
 	b.records = `INSERT INTO import_records (tenant_id, import_id, row_num, outcome, contact_id, duplicate_of, updated, errors, raw)
