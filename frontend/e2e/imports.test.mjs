@@ -88,10 +88,9 @@ browserTest(
     // Invalid: both bad rows with their reasons.
     await page.getByRole('tab', { name: 'Invalid (2)' }).click();
     const invalid = page.getByTestId('records-invalid');
-    await invalid.waitFor();
-    assert.equal(await invalid.locator('tbody tr').count(), 2);
     await invalid.getByText(/First Name: Nobody/).waitFor();
     await invalid.getByText(/Last Name: Solo/).waitFor();
+    assert.equal(await invalid.locator('tbody tr').count(), 2);
 
     // The error report downloads through the API client (bearer token), as a CSV file.
     const download = page.waitForEvent('download');

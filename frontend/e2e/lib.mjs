@@ -107,6 +107,22 @@ async function saveScreenshot(page, testName) {
   }
 }
 
+/**
+ * Waits until the input or select at `locator` holds `value` and returns it: a controlled field
+ * shows the server's answer only once the app has handled the response, a moment after the
+ * network says it arrived. Fails after `timeout` ms with the last value seen.
+ */
+export async function waitForValue(locator, value, timeout = 5_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await locator.inputValue();
+    if (last === value) return last;
+    if (Date.now() > deadline) throw new Error(`expected the value ${JSON.stringify(value)}, still ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Waits until `locator` shows exactly `text` (whitespace trimmed) and returns it. */
 export async function waitForExactText(locator, text) {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

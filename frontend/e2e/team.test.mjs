@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import { apiResponse, labelled, selectOption, signUp, strongPassword, uniqueId } from './accounts.mjs';
-import { browserTest, waitForExactText } from './lib.mjs';
+import { browserTest, waitForExactText, waitForValue } from './lib.mjs';
 
 browserTest(
   'team: sign up, invite a member, accept in a fresh browser, change their role, remove them',
@@ -59,7 +59,7 @@ browserTest(
     const patch = await roleChanged;
     assert.equal(patch.status(), 200);
     assert.equal((await patch.json()).role, 'viewer');
-    assert.equal(await admin.getByRole('combobox', { name: `Role of ${memberEmail}`, exact: true }).inputValue(), 'Viewer');
+    await waitForValue(admin.getByRole('combobox', { name: `Role of ${memberEmail}`, exact: true }), 'Viewer');
 
     // The member's next page load shows the new role, read-only.
     await member.goto('/team');
