@@ -2,7 +2,6 @@ import {
   Box,
   Button,
   Card,
-  Center,
   Group,
   Loader,
   Select,
@@ -35,11 +34,11 @@ import type { Contact } from '../api/search-contacts';
 import { useUnsaveContacts } from '../api/unsave-contacts';
 import { ConfirmModal } from '../components/confirm-modal';
 import { ContactDrawer, type DrawerView } from '../components/contact-drawer';
+import { InfiniteFooter } from '../components/infinite-footer';
 import { ListsSidebar } from '../components/lists-sidebar';
 import { ResultsTable } from '../components/results-table';
 import { SaveToListModal } from '../components/save-to-list-modal';
 import { formatTotal, savedStatusOptions, seniorityLabel, seniorityOptions } from '../labels';
-import { useInfiniteSentinel } from '../use-infinite-sentinel';
 import { WorkspaceLayout } from '../components/workspace-layout';
 
 const statusData = [{ value: '', label: 'Any status' }, ...savedStatusOptions];
@@ -121,12 +120,6 @@ export function SavedRoute() {
         clearSelection();
       },
     });
-
-  const loadMore = useInfiniteSentinel<HTMLDivElement>({
-    // Never while the previous results stand in for a changed search: their cursor is not its cursor.
-    enabled: saved.hasNextPage && !saved.isPlaceholderData && !saved.isFetchingNextPage && !saved.isFetchNextPageError,
-    onVisible: () => void saved.fetchNextPage(),
-  });
 
   const bulkError = approve.error ?? reject.error ?? removeMembers.error ?? exporter.error;
 
@@ -337,17 +330,7 @@ export function SavedRoute() {
                     },
                   ]}
                 />
-                <Center py="sm" ref={loadMore}>
-                  {saved.isFetchingNextPage ? (
-                    <Loader size="sm" aria-label="Loading more" />
-                  ) : saved.isFetchNextPageError ? (
-                    <ApiErrorAlert error={saved.error} onRetry={() => void saved.fetchNextPage()} />
-                  ) : saved.hasNextPage && !saved.isPlaceholderData ? (
-                    <Button size="xs" variant="default" onClick={() => void saved.fetchNextPage()}>
-                      Load more
-                    </Button>
-                  ) : null}
-                </Center>
+                <InfiniteFooter query={saved} loadingLabel="Loading more" />
               </Box>
             )}
           </Stack>

@@ -2,7 +2,6 @@ import {
   Box,
   Button,
   Card,
-  Center,
   Group,
   Kbd,
   Loader,
@@ -26,13 +25,13 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { isQuotaExceeded, useSearchContacts, type Contact, type SearchFilters as Filters, type SearchSort } from '../api/search-contacts';
 import { ContactDrawer, type DrawerView } from '../components/contact-drawer';
+import { InfiniteFooter } from '../components/infinite-footer';
 import { ResultsTable } from '../components/results-table';
 import { SaveToListModal } from '../components/save-to-list-modal';
 import { SearchFilters } from '../components/search-filters';
 import { QuotaExceededAlert, SearchQuotaBadge } from '../components/search-quota';
 import { formatTotal } from '../labels';
 import { activeFilterCount, hasCriteria, parseSearchState, toSearchParams, toSearchParamsRequest, type SearchState } from '../search-state';
-import { useInfiniteSentinel } from '../use-infinite-sentinel';
 import { WorkspaceLayout } from '../components/workspace-layout';
 
 /** How long typing may pause before the query is searched. */
@@ -138,12 +137,6 @@ export function SearchRoute() {
       searchDraft.flush();
     }
   };
-
-  const loadMore = useInfiniteSentinel<HTMLDivElement>({
-    // Never while the previous results stand in for a changed search: their cursor is not its cursor.
-    enabled: search.hasNextPage && !search.isPlaceholderData && !search.isFetchingNextPage && !search.isFetchNextPageError,
-    onVisible: () => void search.fetchNextPage(),
-  });
 
   const stale = search.isPlaceholderData && search.isFetching;
 
@@ -294,21 +287,16 @@ export function SearchRoute() {
                   selectable={canSave}
                   showSaved={canReadSaved}
                 />
-                <Center py="sm" ref={loadMore} data-testid="results-end">
-                  {search.isFetchingNextPage ? (
-                    <Loader size="sm" aria-label="Loading more results" />
-                  ) : search.isFetchNextPageError ? (
-                    <ApiErrorAlert error={search.error} onRetry={() => void search.fetchNextPage()} />
-                  ) : search.hasNextPage && !search.isPlaceholderData ? (
-                    <Button size="xs" variant="default" onClick={() => void search.fetchNextPage()}>
-                      Load more
-                    </Button>
-                  ) : (
+                <InfiniteFooter
+                  query={search}
+                  loadingLabel="Loading more results"
+                  end={
                     <Text size="xs" c="dimmed">
                       End of results
                     </Text>
-                  )}
-                </Center>
+                  }
+                  data-testid="results-end"
+                />
               </Box>
             )}
             {ready && (
