@@ -1,5 +1,6 @@
 // Helpers for browser tests that need accounts on the server under test. Not a test file itself
 // (node --test runs only *.test.mjs here).
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -99,4 +100,16 @@ export function apiResponse(page, method, path) {
     const pathname = new URL(response.url()).pathname.replace(/^\/api\/v1/, '');
     return typeof path === 'string' ? pathname === path : path.test(pathname);
   });
+}
+
+/**
+ * Drops a CSV on the import wizard's file input, checks that `POST path` (the tenant's /imports or
+ * the platform's /admin/imports) created the upload, and returns its preflight.
+ */
+export async function uploadCSV(page, path, name, buffer) {
+  const uploaded = apiResponse(page, 'POST', path);
+  await page.getByLabel('File to import').setInputFiles({ name, mimeType: 'text/csv', buffer });
+  const upload = await uploaded;
+  assert.equal(upload.status(), 201);
+  return upload.json();
 }

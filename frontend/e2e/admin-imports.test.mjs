@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import { apiResponse, createSystemAdmin, seedContacts, signIn, strongPassword, uniqueId } from './accounts.mjs';
+import { apiResponse, createSystemAdmin, seedContacts, signIn, strongPassword, uniqueId, uploadCSV } from './accounts.mjs';
 import { browserTest, waitForExactText } from './lib.mjs';
 
 /** Three people with emails no other run uses, and one row with no email, LinkedIn URL or company. */
@@ -37,15 +37,7 @@ browserTest(
       'Rows are added to or update the shared contact database that every tenant searches.',
     );
 
-    const uploaded = apiResponse(page, 'POST', '/admin/imports');
-    await page.getByLabel('File to import').setInputFiles({
-      name: `platform-${id}.csv`,
-      mimeType: 'text/csv',
-      buffer: csvFile(id),
-    });
-    const upload = await uploaded;
-    assert.equal(upload.status(), 201);
-    const preflight = await upload.json();
+    const preflight = await uploadCSV(page, '/admin/imports', `platform-${id}.csv`, csvFile(id));
     assert.equal(preflight.scope, 'platform');
 
     // Preflight and the suggested mapping, kept as it is.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import { apiResponse, signUp, strongPassword, uniqueId } from './accounts.mjs';
+import { apiResponse, signUp, strongPassword, uniqueId, uploadCSV } from './accounts.mjs';
 import { browserTest } from './lib.mjs';
 
 /**
@@ -39,15 +39,7 @@ browserTest(
     await page.getByRole('link', { name: 'New import' }).click();
     await page.getByRole('heading', { level: 1, name: 'New import' }).waitFor();
 
-    const uploaded = apiResponse(page, 'POST', '/imports');
-    await page.getByLabel('File to import').setInputFiles({
-      name: `people-${id}.csv`,
-      mimeType: 'text/csv',
-      buffer: csvFile(id),
-    });
-    const upload = await uploaded;
-    assert.equal(upload.status(), 201);
-    const preflight = await upload.json();
+    const preflight = await uploadCSV(page, '/imports', `people-${id}.csv`, csvFile(id));
     assert.equal(preflight.delimiter, ';');
     assert.equal(preflight.encoding, 'utf-8-bom');
 
