@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -62,7 +63,7 @@ func TestCorrectionOverlayAndReview(t *testing.T) {
 	b := setup(t)
 	co := b.company(t, CompanyOpts{})
 	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Over", LastName: "Lay", Title: "Engineer", City: "Austin", CompanyID: co})
-	reviewer := MustCreateUser(t, b.db)
+	reviewer := dbtest.MustCreateUser(t, b.db)
 
 	title, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "Chief Technology Officer")
 	if err != nil {

@@ -2,7 +2,6 @@ package contacts_test
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"strings"
 	"testing"
@@ -34,23 +33,12 @@ func setup(t *testing.T) *testBundle {
 	t.Helper()
 	d := dbtest.Shared(t)
 	b := &testBundle{ctx: context.Background(), db: d, svc: contacts.NewService(d, []byte("test-cursor-key-0123456789")),
-		word: uniqueWord()}
+		word: dbtest.UniqueWord()}
 	b.tenant = MustCreateTenant(t, d, "DE")
-	b.user = MustCreateUser(t, d)
+	b.user = dbtest.MustCreateUser(t, d)
 	b.other = MustCreateTenant(t, d, "US")
-	b.otherUsr = MustCreateUser(t, d)
+	b.otherUsr = dbtest.MustCreateUser(t, d)
 	return b
-}
-
-// uniqueWord is a lower-case word no other test uses ("qzkwhbtr").
-func uniqueWord() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	w := make([]byte, len(b))
-	for i, c := range b {
-		w[i] = 'a' + c%26
-	}
-	return "qz" + string(w)
 }
 
 func MustCreateTenant(tb testing.TB, d *db.DB, region string) uuid.UUID {
@@ -59,16 +47,6 @@ func MustCreateTenant(tb testing.TB, d *db.DB, region string) uuid.UUID {
 	if _, err := d.Pool.Exec(context.Background(), `INSERT INTO tenants (id, name, default_region) VALUES ($1, $2, $3)`,
 		id, "Tenant "+id.String()[:8], region); err != nil {
 		tb.Fatalf("create tenant: %v", err)
-	}
-	return id
-}
-
-func MustCreateUser(tb testing.TB, d *db.DB) uuid.UUID {
-	tb.Helper()
-	id := uuid.Must(uuid.NewV7())
-	if _, err := d.Pool.Exec(context.Background(), `INSERT INTO users (id, email, password_hash) VALUES ($1, $2, 'x')`,
-		id, id.String()+"@example.test"); err != nil {
-		tb.Fatalf("create user: %v", err)
 	}
 	return id
 }

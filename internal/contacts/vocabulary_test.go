@@ -19,7 +19,7 @@ func TestVocabularyConcurrentWriters(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
 	ctx := context.Background()
-	prefix := uniqueWord()
+	prefix := dbtest.UniqueWord()
 	words := make([]string, 60)
 	for i := range words {
 		words[i] = fmt.Sprintf("%s%03d", prefix, i)

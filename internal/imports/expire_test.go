@@ -120,8 +120,8 @@ func TestImportFlushesSearchIndex(t *testing.T) {
 		t.Fatal("a new contact did not enter the pending list: the test would prove nothing")
 	}
 	svc := imports.NewService(d, limits.NewService(d.Gorm, 0), imports.Options{})
-	tb := &testBundle{ctx: context.Background(), db: d, svc: svc, word: uniqueWord()}
-	tb.tenant, tb.user = MustCreateTenant(t, d, "pro"), MustCreateUser(t, d)
+	tb := &testBundle{ctx: context.Background(), db: d, svc: svc, word: dbtest.UniqueWord()}
+	tb.tenant, tb.user = MustCreateTenant(t, d, "pro"), dbtest.MustCreateUser(t, d)
 	imp := tb.MustUpload(t, tb.tenant, "flush.csv", "Email\nf1@"+tb.word+".example\nf2@"+tb.word+".example\n")
 	if done := tb.MustRun(t, tb.tenant, imp.ID, false); done.Counts.Created != 2 {
 		t.Fatalf("import: %+v", done.Counts)

@@ -2,9 +2,7 @@ package imports_test
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -37,22 +35,11 @@ func setup(t *testing.T) *testBundle {
 func setupWith(t *testing.T, o imports.Options) *testBundle {
 	t.Helper()
 	d := dbtest.Shared(t)
-	tb := &testBundle{ctx: context.Background(), db: d, word: uniqueWord()}
+	tb := &testBundle{ctx: context.Background(), db: d, word: dbtest.UniqueWord()}
 	tb.svc = imports.NewService(d, limits.NewService(d.Gorm, 0), o)
 	tb.tenant = MustCreateTenant(t, d, "pro")
-	tb.user = MustCreateUser(t, d)
+	tb.user = dbtest.MustCreateUser(t, d)
 	return tb
-}
-
-// uniqueWord is a lower-case word no other test uses ("qzkwhbtr").
-func uniqueWord() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	w := make([]byte, len(b))
-	for i, c := range b {
-		w[i] = 'a' + c%26
-	}
-	return "qz" + string(w)
 }
 
 // MustCreateTenant creates a tenant (default region DE) on the package
@@ -70,16 +57,6 @@ func MustCreateTenant(tb testing.TB, d *db.DB, pkg string) uuid.UUID {
 			SELECT $1, id, 'active', 'manual' FROM packages WHERE code = $2`, id, pkg); err != nil {
 			tb.Fatal(err)
 		}
-	}
-	return id
-}
-
-func MustCreateUser(tb testing.TB, d *db.DB) uuid.UUID {
-	tb.Helper()
-	id := uuid.Must(uuid.NewV7())
-	if _, err := d.Pool.Exec(context.Background(), `INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Test', 'x')`,
-		id, fmt.Sprintf("u-%s@example.test", id)); err != nil {
-		tb.Fatal(err)
 	}
 	return id
 }

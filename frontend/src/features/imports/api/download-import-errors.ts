@@ -1,8 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 
 import { apiClient, unwrap } from '@/lib/api-client';
+import { downloadBlob } from '@/lib/download';
 
-import { downloadBlob } from '../download';
 import type { ImportScope } from '../scope';
 
 /**
