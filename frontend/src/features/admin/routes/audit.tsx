@@ -1,9 +1,10 @@
-import { Button, Center, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { usePlatformAuditEvents, type PlatformAuditFilter } from '../api/list-platform-audit-events';
@@ -61,13 +62,7 @@ export function AdminAuditRoute() {
       ) : (
         <>
           <AuditEventsTable events={items} showTenant />
-          {events.hasNextPage && (
-            <Center>
-              <Button variant="default" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
-                Load more
-              </Button>
-            </Center>
-          )}
+          <LoadMoreButton query={events} />
         </>
       )}
     </Stack>

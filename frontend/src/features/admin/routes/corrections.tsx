@@ -1,10 +1,11 @@
-import { Anchor, Badge, Button, Center, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowRight } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDateTime } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -150,13 +151,7 @@ export function AdminCorrectionsRoute() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {queue.hasNextPage && (
-            <Center>
-              <Button variant="default" loading={queue.isFetchingNextPage} onClick={() => void queue.fetchNextPage()}>
-                Load more
-              </Button>
-            </Center>
-          )}
+          <LoadMoreButton query={queue} />
         </>
       )}
     </Stack>

@@ -1,9 +1,10 @@
-import { Anchor, Badge, Button, Center, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -96,13 +97,7 @@ export function AdminTenantsRoute() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {tenants.hasNextPage && (
-            <Center>
-              <Button variant="default" loading={tenants.isFetchingNextPage} onClick={() => void tenants.fetchNextPage()}>
-                Load more
-              </Button>
-            </Center>
-          )}
+          <LoadMoreButton query={tenants} />
         </>
       )}
     </Stack>

@@ -1,9 +1,10 @@
-import { Badge, Button, Center, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { isApiError } from '@/lib/api-error';
 import { useSession } from '@/lib/auth/session';
 import { formatDate, formatDateTime, formatRole } from '@/lib/format';
@@ -59,13 +60,7 @@ export function AdminUsersRoute() {
       ) : (
         <>
           <UsersTable users={items} />
-          {users.hasNextPage && (
-            <Center>
-              <Button variant="default" loading={users.isFetchingNextPage} onClick={() => void users.fetchNextPage()}>
-                Load more
-              </Button>
-            </Center>
-          )}
+          <LoadMoreButton query={users} />
         </>
       )}
     </Stack>

@@ -1,10 +1,11 @@
-import { Button, Center, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
+import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useAuditEvents } from '../api/list-audit-events';
@@ -65,13 +66,7 @@ export function AuditLogRoute() {
       ) : (
         <>
           <AuditEventsTable events={items} />
-          {events.hasNextPage && (
-            <Center>
-              <Button variant="default" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
-                Load more
-              </Button>
-            </Center>
-          )}
+          <LoadMoreButton query={events} />
         </>
       )}
     </Stack>

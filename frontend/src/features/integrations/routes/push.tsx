@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Center, Group, Select, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { Anchor, Card, Group, Select, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
@@ -7,6 +7,7 @@ import { pushItemStatusOptions, selectionLabel } from '@/components/crm/labels';
 import { PushStatusBadge } from '@/components/crm/push-status-badge';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
+import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { pushProgress, type CrmPushDetail, type CrmPushItemStatus } from '@/lib/crm/get-crm-push';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -66,13 +67,7 @@ export function CrmPushRoute() {
             <PushItems items={items} />
           )}
           {push.isFetchNextPageError && <ApiErrorAlert error={push.error} onRetry={() => void push.fetchNextPage()} />}
-          {push.hasNextPage && (
-            <Center>
-              <Button variant="default" loading={push.isFetchingNextPage} onClick={() => void push.fetchNextPage()}>
-                Load more contacts
-              </Button>
-            </Center>
-          )}
+          <LoadMoreButton query={push}>Load more contacts</LoadMoreButton>
         </>
       ) : null}
     </Stack>

@@ -1,4 +1,4 @@
-import { Anchor, Button, Center, Group, Select, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Select, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -6,6 +6,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { pushStatusLabels, pushStatusOptions } from '@/components/crm/labels';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
+import { LoadMoreButton } from '@/components/lists/load-more-button';
 import type { CrmPushStatus } from '@/lib/crm/get-crm-push';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -88,13 +89,7 @@ export function CrmPushesRoute() {
       ) : (
         <>
           <PushesTable pushes={items} />
-          {pushes.hasNextPage && (
-            <Center>
-              <Button variant="default" loading={pushes.isFetchingNextPage} onClick={() => void pushes.fetchNextPage()}>
-                Load more
-              </Button>
-            </Center>
-          )}
+          <LoadMoreButton query={pushes} />
         </>
       )}
     </Stack>
