@@ -1,7 +1,7 @@
-import { Button, Code, Group, Modal, Stack, Text } from '@mantine/core';
+import { Code } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 
-import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { ConfirmModal } from '@/components/confirm-modal';
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
 
 import { useRevokeApiKey } from '../api/revoke-api-key';
@@ -22,36 +22,30 @@ export function RevokeApiKeyModal({ apiKey, onClose }: RevokeApiKeyModalProps) {
   };
 
   return (
-    <Modal opened={apiKey !== null} onClose={close} title="Revoke API key">
+    <ConfirmModal
+      opened={apiKey !== null}
+      title="Revoke API key"
+      confirmLabel="Revoke key"
+      loading={revoke.isPending}
+      error={revoke.error}
+      onClose={close}
+      onConfirm={() => {
+        if (!apiKey) return;
+        revoke.mutate(apiKey.id, {
+          onSuccess: () => {
+            notifications.show({ color: 'green', message: `${apiKey.name} (${apiKey.prefix}) was revoked.` });
+            close();
+          },
+        });
+      }}
+    >
       {apiKey && (
-        <Stack gap="md">
-          <Text size="sm">
-            Revoke <b>{apiKey.name}</b> (<Code>{apiKey.prefix}</Code>)? Every request with it is refused from now on
-            (within 10 seconds on every server). This cannot be undone: an integration that still uses it needs a new
-            key.
-          </Text>
-          {revoke.error !== null && <ApiErrorAlert error={revoke.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              loading={revoke.isPending}
-              onClick={() =>
-                revoke.mutate(apiKey.id, {
-                  onSuccess: () => {
-                    notifications.show({ color: 'green', message: `${apiKey.name} (${apiKey.prefix}) was revoked.` });
-                    close();
-                  },
-                })
-              }
-            >
-              Revoke key
-            </Button>
-          </Group>
-        </Stack>
+        <>
+          Revoke <b>{apiKey.name}</b> (<Code>{apiKey.prefix}</Code>)? Every request with it is refused from now on
+          (within 10 seconds on every server). This cannot be undone: an integration that still uses it needs a new
+          key.
+        </>
       )}
-    </Modal>
+    </ConfirmModal>
   );
 }

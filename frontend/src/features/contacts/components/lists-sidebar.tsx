@@ -3,12 +3,12 @@ import { notifications } from '@mantine/notifications';
 import { IconDots, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 
+import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { formatNumber } from '@/lib/format';
 
 import { useDeleteList } from '../api/delete-list';
 import { useLists, type ContactList } from '../api/list-lists';
-import { ConfirmModal } from './confirm-modal';
 import { ListNameModal } from './list-name-modal';
 
 type ListsSidebarProps = {

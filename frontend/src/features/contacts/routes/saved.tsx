@@ -17,6 +17,7 @@ import { IconCheck, IconDownload, IconPlaylistX, IconSearch, IconTrash, IconX } 
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
+import { ConfirmModal } from '@/components/confirm-modal';
 import { PushToCrmButton } from '@/components/crm/push-to-crm-button';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
@@ -32,7 +33,6 @@ import { useRejectSaved } from '../api/reject-saved';
 import { useRemoveListMembers } from '../api/remove-list-members';
 import type { Contact } from '../api/search-contacts';
 import { useUnsaveContacts } from '../api/unsave-contacts';
-import { ConfirmModal } from '../components/confirm-modal';
 import { ContactDrawer, type DrawerView } from '../components/contact-drawer';
 import { InfiniteFooter } from '../components/infinite-footer';
 import { ListsSidebar } from '../components/lists-sidebar';

@@ -1,7 +1,7 @@
-import { Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { List, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 
-import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { ConfirmModal } from '@/components/confirm-modal';
 import type { CrmConnection } from '@/lib/crm/get-crm-connection';
 import { formatNumber } from '@/lib/format';
 
@@ -23,47 +23,40 @@ export function DisconnectModal({ opened, connection, onClose }: DisconnectModal
   };
 
   return (
-    <Modal opened={opened} onClose={close} title="Disconnect the 1CloudAI CRM">
-      <Stack gap="md">
-        <Text size="sm">
-          Disconnect{' '}
-          <b>
-            {connection.account_name || 'the CRM account'}
-            {connection.account_id ? ` (${connection.account_id})` : ''}
-          </b>
-          ? This is what happens:
-        </Text>
-        <List size="sm" spacing={4} data-testid="disconnect-consequences">
-          <List.Item>The access is revoked at the CRM and our stored tokens are deleted.</List.Item>
-          <List.Item>
-            Queued pushes are cancelled
-            {waiting > 0 ? ` (${formatNumber(waiting)} contact${waiting === 1 ? '' : 's'} waiting now)` : ''}: those
-            contacts are not sent.
-          </List.Item>
-          <List.Item>Records already in the CRM stay there, and the push history is kept.</List.Item>
-          <List.Item>An org admin can connect again at any time; nothing is pushed until then.</List.Item>
-        </List>
-        {disconnect.error !== null && <ApiErrorAlert error={disconnect.error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            color="red"
-            loading={disconnect.isPending}
-            onClick={() =>
-              disconnect.mutate(undefined, {
-                onSuccess: () => {
-                  notifications.show({ color: 'green', message: 'The 1CloudAI CRM was disconnected.' });
-                  close();
-                },
-              })
-            }
-          >
-            Disconnect
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmModal
+      opened={opened}
+      title="Disconnect the 1CloudAI CRM"
+      confirmLabel="Disconnect"
+      loading={disconnect.isPending}
+      error={disconnect.error}
+      onClose={close}
+      onConfirm={() =>
+        disconnect.mutate(undefined, {
+          onSuccess: () => {
+            notifications.show({ color: 'green', message: 'The 1CloudAI CRM was disconnected.' });
+            close();
+          },
+        })
+      }
+    >
+      <Text size="sm" mb="xs">
+        Disconnect{' '}
+        <b>
+          {connection.account_name || 'the CRM account'}
+          {connection.account_id ? ` (${connection.account_id})` : ''}
+        </b>
+        ? This is what happens:
+      </Text>
+      <List size="sm" spacing={4} data-testid="disconnect-consequences">
+        <List.Item>The access is revoked at the CRM and our stored tokens are deleted.</List.Item>
+        <List.Item>
+          Queued pushes are cancelled
+          {waiting > 0 ? ` (${formatNumber(waiting)} contact${waiting === 1 ? '' : 's'} waiting now)` : ''}: those
+          contacts are not sent.
+        </List.Item>
+        <List.Item>Records already in the CRM stay there, and the push history is kept.</List.Item>
+        <List.Item>An org admin can connect again at any time; nothing is pushed until then.</List.Item>
+      </List>
+    </ConfirmModal>
   );
 }

@@ -1,8 +1,8 @@
-import { Badge, Button, Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 
-import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { ConfirmModal } from '@/components/confirm-modal';
 import { isApiError } from '@/lib/api-error';
 import { formatDate, formatDateTime, formatRole } from '@/lib/format';
 
@@ -118,35 +118,29 @@ function RemoveMemberModal({ member, isSelf, onClose }: { member: Member | null;
     onClose();
   };
   return (
-    <Modal opened={member !== null} onClose={close} title="Remove member">
+    <ConfirmModal
+      opened={member !== null}
+      title="Remove member"
+      confirmLabel="Remove member"
+      loading={remove.isPending}
+      error={remove.error}
+      onClose={close}
+      onConfirm={() => {
+        if (!member) return;
+        remove.mutate(member.user_id, {
+          onSuccess: () => {
+            notifications.show({ color: 'green', message: `${member.email} was removed.` });
+            close();
+          },
+        });
+      }}
+    >
       {member && (
-        <Stack gap="md">
-          <Text size="sm">
-            Remove <b>{member.email}</b> from this organization? They lose access on their next request.
-            {isSelf && ' This is you: you will lose access to this organization.'}
-          </Text>
-          {remove.error !== null && <ApiErrorAlert error={remove.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              loading={remove.isPending}
-              onClick={() =>
-                remove.mutate(member.user_id, {
-                  onSuccess: () => {
-                    notifications.show({ color: 'green', message: `${member.email} was removed.` });
-                    close();
-                  },
-                })
-              }
-            >
-              Remove member
-            </Button>
-          </Group>
-        </Stack>
+        <>
+          Remove <b>{member.email}</b> from this organization? They lose access on their next request.
+          {isSelf && ' This is you: you will lose access to this organization.'}
+        </>
       )}
-    </Modal>
+    </ConfirmModal>
   );
 }

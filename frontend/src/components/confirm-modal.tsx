@@ -14,12 +14,18 @@ type ConfirmModalProps = {
   error?: unknown;
 };
 
-/** "Are you sure?" for what cannot be undone with one click (unsave, delete a list). */
+/**
+ * "Are you sure?" before what cannot be undone with one click (unsave, delete a list, revoke a key,
+ * remove a member, disconnect the CRM): the consequences, the error of a failed attempt, Cancel and
+ * the red confirm button.
+ */
 export function ConfirmModal({ opened, title, children, confirmLabel, onConfirm, onClose, loading, error }: ConfirmModalProps) {
   return (
     <Modal opened={opened} onClose={onClose} title={title}>
       <Stack gap="sm">
-        <Text size="sm">{children}</Text>
+        <Text size="sm" component="div">
+          {children}
+        </Text>
         {error ? <ApiErrorAlert error={error} /> : null}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onClose}>
