@@ -61,7 +61,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *pool <= 0 {
-		*pool = 2*cfg.SearchConcurrency + 8
+		*pool = int(poolSize(cfg))
 	}
 	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{MaxConns: int32(*pool), Logger: newLogger(e.stderr, "error")})
 	if err != nil {

@@ -93,6 +93,11 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
+// poolSize is the database pool of a serving process: two connections for
+// each search it runs at once (a search with facets holds two), and eight
+// for other requests and background jobs.
+func poolSize(cfg config.Config) int32 { return int32(2*cfg.SearchConcurrency + 8) }
+
 // openDB loads the configuration and connects.
 func openDB(ctx context.Context, e *env) (config.Config, *slog.Logger, *db.DB, error) {
 	cfg, err := config.Load()
@@ -103,9 +108,7 @@ func openDB(ctx context.Context, e *env) (config.Config, *slog.Logger, *db.DB, e
 	if e.stderr != os.Stderr {
 		log = newLogger(e.stderr, cfg.LogLevel)
 	}
-	// Searches with facets hold two connections each; the rest serve other
-	// requests and background jobs.
-	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{MaxConns: int32(2*cfg.SearchConcurrency + 8), Logger: log})
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{MaxConns: poolSize(cfg), Logger: log})
 	if err != nil {
 		return cfg, log, nil, err
 	}

@@ -71,8 +71,6 @@ func New(d *db.DB, workers *river.Workers, o Opts) (*Client, error) {
 	}
 	if o.Work {
 		cfg.PeriodicJobs = o.Periodic
-	}
-	if o.Work {
 		cfg.Queues = map[string]river.QueueConfig{
 			QueueDefault: {MaxWorkers: o.MaxWorkers},
 			QueueImports: {MaxWorkers: o.MaxWorkers},
