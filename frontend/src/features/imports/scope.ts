@@ -20,12 +20,42 @@ type ImportScopeSettings = {
   targetList: boolean;
   /** The mapping names the source that ranks the file's values (`source`). */
   source: boolean;
+  /** Page titles: the history, one import, the upload page. */
+  titles: { list: string; one: string; create: string };
+  /** The heading level of those titles: 2 inside the admin area, whose layout has the h1. */
+  headingOrder: 1 | 2;
+  /** What the browser tab adds to a title. */
+  documentSuffix: string;
+  /** The history page's description. */
+  description: string;
+  /** The upload page's note on limits. */
+  limitsNote: string;
 };
 
 export const importScopes: Record<ImportScope, ImportScopeSettings> = {
-  tenant: { basePath: '/imports', writePermission: 'imports:write', targetList: true, source: false },
-  // The server refuses list_id on platform imports: their contacts belong to no tenant.
-  platform: { basePath: '/admin/imports', writePermission: 'platform:write', targetList: false, source: true },
+  tenant: {
+    basePath: '/imports',
+    writePermission: 'imports:write',
+    targetList: true,
+    source: false,
+    titles: { list: 'Imports', one: 'Import', create: 'New import' },
+    headingOrder: 1,
+    documentSuffix: '',
+    description: 'Upload CSV or XLSX files of contacts: check the mapping, dry-run it, and see what happened to every row.',
+    limitsNote: 'Your package sets the largest file and the rows you can import each month.',
+  },
+  platform: {
+    basePath: '/admin/imports',
+    writePermission: 'platform:write',
+    // The server refuses list_id on platform imports: their contacts belong to no tenant.
+    targetList: false,
+    source: true,
+    titles: { list: 'Platform imports', one: 'Platform import', create: 'New platform import' },
+    headingOrder: 2,
+    documentSuffix: ' · Admin',
+    description: 'Files imported into the shared contact database that every tenant searches.',
+    limitsNote: 'Platform imports are not metered; they run one at a time.',
+  },
 };
 
 /**

@@ -13,19 +13,18 @@ import { ImportScopeContext, importScopes, type ImportScope } from '../scope';
  * progress or the results of one import.
  */
 export function ImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
-  const platform = scope === 'platform';
-  useDocumentTitle(platform ? 'Platform import · Admin' : 'Import');
+  const { basePath, writePermission, titles, headingOrder, documentSuffix } = importScopes[scope];
+  useDocumentTitle(titles.one + documentSuffix);
   const { importId = '' } = useParams();
   const { has } = usePermissions();
-  const { basePath, writePermission } = importScopes[scope];
   return (
     <Stack gap="lg" maw={1400}>
       <PageHeader
-        title={platform ? 'Platform import' : 'Import'}
-        order={platform ? 2 : 1}
+        title={titles.one}
+        order={headingOrder}
         description={
           <Anchor component={Link} to={basePath} size="sm">
-            ← All {platform ? 'platform imports' : 'imports'}
+            ← All {titles.list.toLowerCase()}
           </Anchor>
         }
       />

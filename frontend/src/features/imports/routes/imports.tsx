@@ -28,23 +28,18 @@ function Counts({ imp }: { imp: ImportSummary }) {
  * import" for those who may write.
  */
 export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
-  const platform = scope === 'platform';
-  useDocumentTitle(platform ? 'Platform imports · Admin' : 'Imports');
+  const { basePath, writePermission, titles, headingOrder, documentSuffix, description } = importScopes[scope];
+  useDocumentTitle(titles.list + documentSuffix);
   const { has } = usePermissions();
-  const { basePath, writePermission } = importScopes[scope];
   const imports = useImports(scope);
   const items = imports.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <Stack gap="lg" maw={1400}>
       <PageHeader
-        title={platform ? 'Platform imports' : 'Imports'}
-        order={platform ? 2 : 1}
-        description={
-          platform
-            ? 'Files imported into the shared contact database that every tenant searches.'
-            : 'Upload CSV or XLSX files of contacts: check the mapping, dry-run it, and see what happened to every row.'
-        }
+        title={titles.list}
+        order={headingOrder}
+        description={description}
         actions={
           has(writePermission) && (
             <Button component={Link} to={`${basePath}/new`} leftSection={<IconPlus size={16} />}>

@@ -14,23 +14,22 @@ import { importScopes, type ImportScope } from '../scope';
  * soon as the upload is read.
  */
 export function NewImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
-  const platform = scope === 'platform';
-  useDocumentTitle(platform ? 'New platform import · Admin' : 'New import');
+  const { basePath, titles, headingOrder, documentSuffix, limitsNote } = importScopes[scope];
+  useDocumentTitle(titles.create + documentSuffix);
   const navigate = useNavigate();
   const upload = useCreateImport(scope);
-  const { basePath } = importScopes[scope];
   return (
     <Stack gap="lg" maw={900}>
       <PageHeader
-        title={platform ? 'New platform import' : 'New import'}
-        order={platform ? 2 : 1}
+        title={titles.create}
+        order={headingOrder}
         description={
           <Anchor component={Link} to={basePath} size="sm">
-            ← All {platform ? 'platform imports' : 'imports'}
+            ← All {titles.list.toLowerCase()}
           </Anchor>
         }
       />
-      {platform && (
+      {scope === 'platform' && (
         <Text size="sm" data-testid="platform-import-explanation">
           Rows are added to or update the shared contact database that every tenant searches.
         </Text>
@@ -47,9 +46,7 @@ export function NewImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
       {upload.isError && <ApiErrorAlert error={upload.error} />}
       <Text size="xs" c="dimmed">
         A row is usable with an email, a LinkedIn URL, or first name, last name and company.{' '}
-        {platform
-          ? 'Platform imports are not metered; they run one at a time.'
-          : 'Your package sets the largest file and the rows you can import each month.'}
+        {limitsNote}
       </Text>
     </Stack>
   );
