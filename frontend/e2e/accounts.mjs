@@ -113,3 +113,9 @@ export async function uploadCSV(page, path, name, buffer) {
   assert.equal(upload.status(), 201);
   return upload.json();
 }
+
+/** The figure a finished import shows for `outcome` ('created', 'invalid', …), as text. */
+export async function finalCount(page, outcome) {
+  const text = await page.getByTestId('final-counts').getByTestId(`count-${outcome}`).textContent();
+  return text?.replace(/^\D+/, '').trim();
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import { apiResponse, createSystemAdmin, seedContacts, signIn, strongPassword, uniqueId, uploadCSV } from './accounts.mjs';
+import { apiResponse, createSystemAdmin, finalCount, seedContacts, signIn, strongPassword, uniqueId, uploadCSV } from './accounts.mjs';
 import { browserTest, waitForExactText } from './lib.mjs';
 
 /** Three people with emails no other run uses, and one row with no email, LinkedIn URL or company. */
@@ -57,9 +57,8 @@ browserTest(
     assert.equal((await started).status(), 202);
     await page.getByTestId('import-completed').waitFor({ timeout: 45_000 });
     assert.equal((await page.getByTestId('import-status').textContent())?.trim(), 'Completed');
-    const counts = page.getByTestId('final-counts');
-    assert.equal((await counts.getByTestId('count-created').textContent())?.replace('Created', '').trim(), '3');
-    assert.equal((await counts.getByTestId('count-invalid').textContent())?.replace('Invalid', '').trim(), '1');
+    assert.equal(await finalCount(page, 'created'), '3');
+    assert.equal(await finalCount(page, 'invalid'), '1');
 
     // The records tabs: the three new shared contacts, then the invalid row with its reason.
     await page.getByRole('tab', { name: 'Created (3)' }).waitFor();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import { apiResponse, signUp, strongPassword, uniqueId, uploadCSV } from './accounts.mjs';
+import { apiResponse, finalCount, signUp, strongPassword, uniqueId, uploadCSV } from './accounts.mjs';
 import { browserTest } from './lib.mjs';
 
 /**
@@ -66,9 +66,8 @@ browserTest(
     assert.equal((await started).status(), 202);
     await page.getByTestId('import-completed').waitFor({ timeout: 45_000 });
     assert.equal((await page.getByTestId('import-status').textContent())?.trim(), 'Completed');
-    const counts = page.getByTestId('final-counts');
-    assert.equal((await counts.getByTestId('count-created').textContent())?.replace('Created', '').trim(), '3');
-    assert.equal((await counts.getByTestId('count-invalid').textContent())?.replace('Invalid', '').trim(), '2');
+    assert.equal(await finalCount(page, 'created'), '3');
+    assert.equal(await finalCount(page, 'invalid'), '2');
 
     // Created: the accented names arrive intact.
     const created = page.getByTestId('records-created');
