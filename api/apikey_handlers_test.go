@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -211,6 +212,10 @@ func TestAPIKeyPlanAndSuspension(t *testing.T) {
 func TestAPIKeyRateLimit(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
+	// The windows are fixed minutes: pin this server's clock mid-minute, or a
+	// run that straddles a minute boundary would start a fresh window.
+	pinned := time.Now().UTC().Truncate(time.Minute).Add(30 * time.Second)
+	tb.srv.svc.Limits.WithClock(func() time.Time { return pinned })
 	sys := tb.MustSystemUser(t, "system_admin")
 	admin := tb.MustSignup(t, "rate")
 	code := "rate-" + strings.ToLower(uuid.NewString()[:6])

@@ -55,6 +55,13 @@ func NewService(db *gorm.DB, grace time.Duration) *Service {
 	return &Service{db: db, grace: grace, now: func() time.Time { return time.Now().UTC() }}
 }
 
+// WithClock makes s read the time from now instead of the wall clock (tests
+// pin it so that a rate window or a month cannot end mid-test); it returns s.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = func() time.Time { return now().UTC() }
+	return s
+}
+
 // Plan is the package a tenant has right now and why.
 type Plan struct {
 	Package      billing.Package       `json:"package"`
