@@ -62,6 +62,25 @@ export function stubFetch(handler: FetchHandler) {
   return mock;
 }
 
+/**
+ * Captures the files the page hands the browser as downloads (object URLs) during the current
+ * test; unstubbed after each test like fetch. Returns the files in the order they were made.
+ */
+export function captureDownloads(): Blob[] {
+  const files: Blob[] = [];
+  vi.stubGlobal(
+    'URL',
+    class extends URL {
+      static override createObjectURL = (blob: Blob) => {
+        files.push(blob);
+        return `blob:download-${files.length}`;
+      };
+      static override revokeObjectURL = () => {};
+    },
+  );
+  return files;
+}
+
 type ApiHandler = (request: Request, match: { path: string; url: URL }) => Response | Promise<Response>;
 
 /**

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
-import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+import { captureDownloads, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { adminPermissions, contact, me, memberPermissions, signIn, usage } from '../testing/fixtures';
 import { SavedRoute } from './saved';
@@ -75,14 +75,7 @@ describe('SavedRoute', () => {
         });
       },
     });
-    const createObjectURL = vi.fn((_blob: Blob) => 'blob:csv');
-    vi.stubGlobal(
-      'URL',
-      class extends URL {
-        static override createObjectURL = createObjectURL;
-        static override revokeObjectURL = vi.fn();
-      },
-    );
+    const downloads = captureDownloads();
     const clicks: string[] = [];
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       clicks.push(this.download);
@@ -103,7 +96,7 @@ describe('SavedRoute', () => {
     expect(new URL(request.url).searchParams.get('list_id')).toBe('list-1');
     expect(new URL(request.url).searchParams.get('status')).toBe('saved');
     expect(request.headers.get('Authorization')).toBe('Bearer token-1');
-    expect(await createObjectURL.mock.calls[0]![0].text()).toBe('id,first_name\n1,Ada\n');
+    expect(await downloads[0]!.text()).toBe('id,first_name\n1,Ada\n');
   });
 
   it('deletes a list only after confirmation', async () => {

@@ -4,11 +4,11 @@ import type { ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
 
 import { applyGrant, installAuth } from '@/lib/auth/session';
-import { grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+import { captureDownloads, grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import type { Import } from '../api/get-import';
 import { ImportScopeContext } from '../scope';
-import { importFixture } from '../testing/fixtures';
+import { importFixture, recordFixture, recordsByOutcome } from '../testing/fixtures';
 import { ImportView } from './import-view';
 
 /** A system admin of no tenant, as platform staff usually are. */
@@ -143,46 +143,33 @@ describe('import progress and results, platform scope', () => {
             counts: { created: 1, matched: 0, updated: 0, duplicate: 0, invalid: 1 },
           }),
         ),
-      'GET /admin/imports/:id/records': (_request, { url }) => {
-        const outcome = url.searchParams.get('outcome') ?? '';
-        outcomesAsked.push(outcome);
-        const items = {
+      'GET /admin/imports/:id/records': recordsByOutcome(
+        {
           created: [
-            {
+            recordFixture({
               row: 2,
               outcome: 'created',
               contact_id: 'c-1',
-              duplicate_of: null,
-              updated: false,
-              errors: [],
               contact: { first_name: 'Ann', last_name: 'Lee', email: 'ann@gamma.example', title: '', company_name: 'Gamma' },
-            },
+            }),
           ],
           invalid: [
-            {
+            recordFixture({
               row: 3,
               outcome: 'invalid',
-              contact_id: null,
-              duplicate_of: null,
-              updated: false,
               errors: [{ field: 'email', code: 'invalid_email', message: '"bob@" is not a valid email address.' }],
               values: ['bob@', 'Bob', ''],
-            },
+            }),
           ],
-        }[outcome];
-        return jsonResponse({ items: items ?? [], next_cursor: '' });
-      },
+        },
+        outcomesAsked,
+      ),
       'GET /admin/imports/:id/errors.csv': () =>
         new Response('E-mail;Vorname;Nachname;error\nbob@;Bob;;Row 3: invalid email\n', {
           headers: { 'Content-Type': 'text/csv' },
         }),
     });
-    const created: Blob[] = [];
-    URL.createObjectURL = (blob: Blob) => {
-      created.push(blob);
-      return 'blob:errors';
-    };
-    URL.revokeObjectURL = () => {};
+    const created = captureDownloads();
     renderPlatform(<ImportView id="imp-1" />);
 
     // The record names its contact: no GET /contacts/{id}, which staff of no tenant could not read.

@@ -3,10 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { applyGrant, installAuth } from '@/lib/auth/session';
-import { grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+import { captureDownloads, grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import type { Import } from '../api/get-import';
-import { importFixture } from '../testing/fixtures';
+import { importFixture, recordFixture, recordsByOutcome } from '../testing/fixtures';
 import { ImportView } from './import-view';
 
 function signIn() {
@@ -217,46 +217,32 @@ describe('import results', () => {
             counts: { created: 1, matched: 0, updated: 0, duplicate: 1, invalid: 1 },
           }),
         ),
-      'GET /imports/:id/records': (_request, { url }) => {
-        const outcome = url.searchParams.get('outcome') ?? '';
-        outcomesAsked.push(outcome);
-        const items = {
+      'GET /imports/:id/records': recordsByOutcome(
+        {
           created: [
-            {
+            recordFixture({
               row: 2,
               outcome: 'created',
               contact_id: 'c-1',
-              duplicate_of: null,
-              updated: false,
-              errors: [],
               contact: { first_name: 'José', last_name: 'Müller', email: 'jose@acme.example', title: 'CTO', company_name: 'Acme' },
-            },
+            }),
           ],
-          duplicate: [{ row: 4, outcome: 'duplicate', contact_id: null, duplicate_of: 2, updated: false, errors: [] }],
+          duplicate: [recordFixture({ row: 4, outcome: 'duplicate', duplicate_of: 2 })],
           invalid: [
-            {
+            recordFixture({
               row: 5,
               outcome: 'invalid',
-              contact_id: null,
-              duplicate_of: null,
-              updated: false,
               errors: [{ field: 'email', code: 'missing_key', message: 'Needs an email, a LinkedIn URL, or first and last name with company.' }],
               values: ['', 'Nobody', ''],
-            },
+            }),
           ],
-          matched: [],
-        }[outcome];
-        return jsonResponse({ items: items ?? [], next_cursor: '' });
-      },
+        },
+        outcomesAsked,
+      ),
       'GET /imports/:id/errors.csv': () =>
         new Response('E-mail;Vorname;Nachname;error\n;Nobody;;Row 5: missing\n', { headers: { 'Content-Type': 'text/csv' } }),
     });
-    const created: Blob[] = [];
-    URL.createObjectURL = (blob: Blob) => {
-      created.push(blob);
-      return 'blob:errors';
-    };
-    URL.revokeObjectURL = () => {};
+    const created = captureDownloads();
     renderWithProviders(<ImportView id="imp-1" />);
 
     const createdTable = await screen.findByTestId('records-created');

@@ -1,4 +1,7 @@
+import { jsonResponse } from '@/testing/test-utils';
+
 import type { Import } from '../api/get-import';
+import type { ImportOutcome, ImportRecord } from '../api/list-import-records';
 
 /** An import as GET /imports/{id} answers it, for tests. */
 export function importFixture(overrides: Partial<Import> = {}): Import {
@@ -49,5 +52,22 @@ export function importFixture(overrides: Partial<Import> = {}): Import {
       { row: 3, values: { email: 'zoe@acme.example', first_name: 'Zoë' }, errors: [], usable: true },
     ],
     ...overrides,
+  };
+}
+
+/** An import record as GET /imports/{id}/records lists it, for tests: no contact, duplicate or errors unless given. */
+export function recordFixture(record: Pick<ImportRecord, 'row' | 'outcome'> & Partial<ImportRecord>): ImportRecord {
+  return { contact_id: null, duplicate_of: null, updated: false, errors: [], ...record };
+}
+
+/**
+ * A stubApi handler for an import's records: answers each outcome's records (none for the others)
+ * and appends every outcome asked for to `asked`.
+ */
+export function recordsByOutcome(records: Partial<Record<ImportOutcome, ImportRecord[]>>, asked: string[]) {
+  return (_request: Request, { url }: { url: URL }) => {
+    const outcome = url.searchParams.get('outcome') ?? '';
+    asked.push(outcome);
+    return jsonResponse({ items: records[outcome as ImportOutcome] ?? [], next_cursor: '' });
   };
 }
