@@ -19,7 +19,7 @@ func TestOrderedPageStrategies(t *testing.T) {
 	d := dbtest.Shared(t)
 	ctx := context.Background()
 	s := NewService(d, []byte("strategy-test-key"))
-	word := fmt.Sprintf("qzstrat%d", uuid.New().ID())
+	word := dbtest.UniqueWord()
 	tenant := uuid.Must(uuid.NewV7())
 	if _, err := d.Pool.Exec(ctx, `INSERT INTO tenants (id, name) VALUES ($1, 'strategies')`, tenant); err != nil {
 		t.Fatal(err)
