@@ -40,23 +40,15 @@ func (CompactSearchTermsArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
 }
 
-type compactSearchTermsWorker struct {
-	river.WorkerDefaults[CompactSearchTermsArgs]
-	svc *Service
-	log *slog.Logger
-}
-
-func (w *compactSearchTermsWorker) Work(ctx context.Context, _ *river.Job[CompactSearchTermsArgs]) error {
-	n, err := w.svc.CompactSearchTerms(ctx)
-	if n > 0 {
-		w.log.InfoContext(ctx, "compacted the search vocabulary", "duplicates_removed", n)
-	}
-	return err
-}
-
 // RegisterWorkers adds the contacts package's workers.
 func RegisterWorkers(workers *river.Workers, svc *Service, log *slog.Logger) {
-	river.AddWorker(workers, &compactSearchTermsWorker{svc: svc, log: log})
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[CompactSearchTermsArgs]) error {
+		n, err := svc.CompactSearchTerms(ctx)
+		if n > 0 {
+			log.InfoContext(ctx, "compacted the search vocabulary", "duplicates_removed", n)
+		}
+		return err
+	}))
 }
 
 // PeriodicJobs are the contacts package's scheduled jobs: the vocabulary

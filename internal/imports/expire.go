@@ -111,17 +111,11 @@ func (ExpireArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: jobs.QueueImports, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
 }
 
-// ExpireWorker works the sweep.
-type ExpireWorker struct {
-	river.WorkerDefaults[ExpireArgs]
-	svc *Service
-}
-
-// Work removes expired files and logs how many.
-func (w *ExpireWorker) Work(ctx context.Context, _ *river.Job[ExpireArgs]) error {
-	n, err := w.svc.ExpireFiles(ctx)
+// expireFiles works the sweep: it removes expired files and logs how many.
+func (s *Service) expireFiles(ctx context.Context, _ *river.Job[ExpireArgs]) error {
+	n, err := s.ExpireFiles(ctx)
 	if n > 0 {
-		w.svc.log.InfoContext(ctx, "expired import files", "count", n)
+		s.log.InfoContext(ctx, "expired import files", "count", n)
 	}
 	return err
 }

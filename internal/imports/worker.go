@@ -26,8 +26,8 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	return err
 }
 
-// RegisterWorkers registers the imports worker.
+// RegisterWorkers registers the imports worker and the file sweep.
 func RegisterWorkers(workers *river.Workers, svc *Service) {
 	river.AddWorker(workers, &Worker{svc: svc})
-	river.AddWorker(workers, &ExpireWorker{svc: svc})
+	river.AddWorker(workers, river.WorkFunc(svc.expireFiles))
 }
