@@ -27,7 +27,7 @@ import (
 )
 
 // keyCacheTTL bounds how long another instance may accept a revoked key,
-// or keep the old package or tenant status of a key's tenant.
+// or keep the old package, status or CRM-pushed flag of a key's tenant.
 const keyCacheTTL = 10 * time.Second
 
 // MaxRotationOverlap is the longest an old secret stays valid after rotation.
