@@ -194,7 +194,7 @@ type APIKeyUsageDay struct {
 // getAPIKeyUsage godoc
 //
 //	@Summary		API key usage
-//	@Description	Org admins only. Requests per day for the last 30 days (oldest first). Counts are gathered in memory and written every few seconds.
+//	@Description	Org admins only. Requests per UTC day for the last 30 days (oldest first, today last). Counts are gathered in memory and written every few seconds.
 //	@ID				getAPIKeyUsage
 //	@Tags			api-keys
 //	@Produce		json

@@ -260,3 +260,37 @@ func (tb *testBundle) keyPost(t testing.TB, path, secret string, body any) *http
 	tb.srv.Handler().ServeHTTP(rec, req)
 	return rec
 }
+
+func TestAPIKeyUsageCountsUTCDays(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	// Requests count under the UTC day of the service clock, and the usage
+	// window ends on that day whatever the database session's time zone:
+	// two requests late on one day, one just after midnight.
+	late := time.Date(2025, time.March, 14, 23, 50, 0, 0, time.UTC)
+	now := late
+	tb.srv.svc.APIKeys.WithClock(func() time.Time { return now })
+	admin := tb.MustSignup(t, "usagedays")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	key := tb.MustCreateKey(t, admin, "usage:read")
+	for range 2 {
+		wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), http.StatusOK)
+	}
+	tb.srv.svc.APIKeys.FlushUsage(t.Context())
+	now = late.Add(20 * time.Minute)
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), http.StatusOK)
+
+	usage := decode[APIKeyUsageResponse](t, tb.req(t, http.MethodGet, "/api/v1/api-keys/"+key.ID+"/usage", admin.token, nil))
+	if len(usage.Days) != 30 || usage.Total != 3 {
+		t.Fatalf("usage %+v", usage)
+	}
+	for i, want := range map[int]APIKeyUsageDay{
+		0:  {Day: "2025-02-14", Requests: 0},
+		28: {Day: "2025-03-14", Requests: 2},
+		29: {Day: "2025-03-15", Requests: 1},
+	} {
+		if usage.Days[i] != want {
+			t.Errorf("day %d = %+v, want %+v", i, usage.Days[i], want)
+		}
+	}
+}

@@ -95,6 +95,13 @@ func NewService(db *gorm.DB, lim *limits.Service) *Service {
 		cache: map[string]cachedKey{}, usage: map[usageKey]int64{}, last: map[uuid.UUID]time.Time{}}
 }
 
+// WithClock makes s read the time from now instead of the wall clock (tests
+// pin it so that a day cannot end mid-test); it returns s.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = func() time.Time { return now().UTC() }
+	return s
+}
+
 // CreateParams describe a new key.
 type CreateParams struct {
 	Name      string
@@ -266,17 +273,21 @@ type DayCount struct {
 	Requests int64     `json:"requests"`
 }
 
-// Usage returns a key's requests per day for the last days (oldest first,
-// zero days included). Returns ENOTFOUND.
+// Usage returns a key's requests per UTC day for the last days, today
+// last, zero days included. Returns ENOTFOUND.
 func (s *Service) Usage(ctx context.Context, tenantID, id uuid.UUID, days int) ([]DayCount, error) {
 	if _, err := s.get(ctx, s.db, tenantID, id); err != nil {
 		return nil, err
 	}
 	s.FlushUsage(ctx)
 	var out []DayCount
-	err := s.db.WithContext(ctx).Raw(`SELECT d::date AS day, coalesce(u.requests, 0) AS requests
-		FROM generate_series(current_date - (?::int - 1), current_date, '1 day') d
-		LEFT JOIN api_key_usage_daily u ON u.tenant_id = ? AND u.key_id = ? AND u.day = d::date
-		ORDER BY d`, days, tenantID, id).Scan(&out).Error
+	// Requests are counted under their UTC day (count), so today is the
+	// service clock's UTC date, not the database session's current_date,
+	// which follows its TimeZone setting.
+	today := s.now().Format(time.DateOnly)
+	err := s.db.WithContext(ctx).Raw(`SELECT d.day, coalesce(u.requests, 0) AS requests
+		FROM (SELECT ?::date - i AS day FROM generate_series(0, ?::int - 1) i) d
+		LEFT JOIN api_key_usage_daily u ON u.tenant_id = ? AND u.key_id = ? AND u.day = d.day
+		ORDER BY d.day`, today, days, tenantID, id).Scan(&out).Error
 	return out, err
 }

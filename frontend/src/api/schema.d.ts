@@ -457,7 +457,7 @@ export interface paths {
         };
         /**
          * API key usage
-         * @description Org admins only. Requests per day for the last 30 days (oldest first). Counts are gathered in memory and written every few seconds.
+         * @description Org admins only. Requests per UTC day for the last 30 days (oldest first, today last). Counts are gathered in memory and written every few seconds.
          */
         get: operations["getAPIKeyUsage"];
         put?: never;
