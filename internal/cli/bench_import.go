@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/onecloudai/contacts/internal/config"
@@ -209,8 +210,9 @@ func runBenchImport(ctx context.Context, e *env, args []string) error {
 }
 
 // backendCPU follows the CPU time of the import sessions' backends
-// (application_name contacts-import) through /proc: the figure that does
-// not depend on what else the machine runs. The database must be local.
+// (application_name contacts-import) in this database through /proc: the
+// figure that does not depend on what else the machine runs. The database
+// must be local; benchmarks that run side by side need a database each.
 type backendCPU struct {
 	mu   sync.Mutex
 	last map[int]time.Duration
@@ -226,7 +228,7 @@ func (b *backendCPU) sample(ctx context.Context, d *db.DB) (stop func()) {
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
 		for {
-			rows, err := d.Pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, imports.ImportSessionName)
+			rows, err := d.Pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, imports.ImportSessionName)
 			if err == nil {
 				for rows.Next() {
 					var pid int
@@ -422,19 +424,20 @@ func asciiOnly(s string) string {
 }
 
 // rawCopy loads the file with COPY ... (FORMAT csv) into a fresh table of
-// text columns and drops it.
+// text columns (an ordinary, logged one like the import's tables; named
+// for this run, so that benchmarks may run side by side) and drops it.
 func rawCopy(ctx context.Context, d *db.DB, path string) (time.Duration, error) {
 	conn, err := d.Pool.Acquire(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, `DROP TABLE IF EXISTS bench_import_raw;
-		CREATE TABLE bench_import_raw (email text, first_name text, last_name text, company text, title text,
-			phone text, city text, country text, linkedin text)`); err != nil {
+	table := pgx.Identifier{"bench_import_raw_" + strings.ReplaceAll(uuid.NewString(), "-", "")}.Sanitize()
+	if _, err := conn.Exec(ctx, `CREATE TABLE `+table+` (email text, first_name text, last_name text, company text,
+		title text, phone text, city text, country text, linkedin text)`); err != nil {
 		return 0, err
 	}
-	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS bench_import_raw`) }()
+	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+table) }()
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
@@ -442,7 +445,7 @@ func rawCopy(ctx context.Context, d *db.DB, path string) (time.Duration, error) 
 	defer f.Close()
 	t := time.Now()
 	if _, err := conn.Conn().PgConn().CopyFrom(ctx, bufio.NewReaderSize(f, 1<<20),
-		`COPY bench_import_raw FROM STDIN WITH (FORMAT csv, HEADER true)`); err != nil {
+		`COPY `+table+` FROM STDIN WITH (FORMAT csv, HEADER true)`); err != nil {
 		return 0, err
 	}
 	return time.Since(t), nil
