@@ -38,6 +38,13 @@ browserTest(
     await page.getByTestId('imports-empty').waitFor();
     await page.getByRole('link', { name: 'New import' }).click();
     await page.getByRole('heading', { level: 1, name: 'New import' }).waitFor();
+    // What the package allows: a new organization is on Free, with its whole month ahead.
+    const allowance = page.getByTestId('import-allowance');
+    await allowance.waitFor();
+    assert.match(
+      (await allowance.textContent()) ?? '',
+      /^Your Free package takes files up to [\d.]+ [KMG]iB and ([\d,]+) import rows a month: \1 left until /,
+    );
 
     const preflight = await uploadCSV(page, '/imports', `people-${id}.csv`, csvFile(id));
     assert.equal(preflight.delimiter, ';');

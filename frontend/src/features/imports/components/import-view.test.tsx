@@ -1,12 +1,14 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useQuery } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 
 import { applyGrant, installAuth } from '@/lib/auth/session';
+import { getUsageQueryOptions } from '@/lib/usage/get-usage';
 import { captureDownloads, grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import type { Import } from '../api/get-import';
-import { importFixture, recordFixture, recordsByOutcome } from '../testing/fixtures';
+import { importFixture, importUsage, recordFixture, recordsByOutcome } from '../testing/fixtures';
 import { ImportView } from './import-view';
 
 function signIn() {
@@ -15,6 +17,11 @@ function signIn() {
 }
 
 const lists = { items: [{ id: 'list-1', name: 'Leads', member_count: 0 }], next_cursor: '' };
+
+/** Says when GET /tenant/usage has answered (the wizard reads the same query), so a missing warning is not merely still loading. */
+function UsageLoaded() {
+  return useQuery(getUsageQueryOptions()).data ? <span data-testid="usage-loaded" /> : null;
+}
 
 describe('import wizard', () => {
   it('shows the preflight and updates the preview when a column mapping changes', async () => {
@@ -104,6 +111,36 @@ describe('import wizard', () => {
     // Still the wizard: the real start is the next step.
     expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
     expect(screen.queryByTestId('import-file-removed')).not.toBeInTheDocument();
+  });
+
+  it("warns before a start when the file's rows do not fit in what remains of the month's quota", async () => {
+    signIn();
+    let remaining = 3;
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture({ row_count: 3 })),
+      'GET /lists': () => jsonResponse(lists),
+      'GET /tenant/usage': () => jsonResponse(importUsage({ rowsLimit: 1000, rowsRemaining: remaining })),
+    });
+    // Three rows with three left: nothing to say.
+    const { unmount } = renderWithProviders(
+      <>
+        <ImportView id="imp-1" />
+        <UsageLoaded />
+      </>,
+    );
+    expect(await screen.findByRole('button', { name: 'Start import' })).toBeEnabled();
+    await screen.findByTestId('usage-loaded');
+    expect(screen.queryByTestId('import-rows-short')).not.toBeInTheDocument();
+    unmount();
+
+    remaining = 2;
+    renderWithProviders(<ImportView id="imp-1" />);
+    expect(await screen.findByTestId('import-rows-short')).toHaveTextContent(
+      "Starting needs 3 rows, but 2 of this month's 1,000 import rows remain, so the start would be refused. A dry run is still possible; the quota renews on Dec 1, 2026.",
+    );
+    // The server decides: both buttons stay.
+    expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Dry run' })).toBeEnabled();
   });
 
   it('offers no start once the file of a dry run was removed', async () => {

@@ -10,8 +10,10 @@ import { formatNumber } from '@/lib/format';
 import { isImportActive, type Import } from '../api/get-import';
 import { useLists } from '../api/list-lists';
 import { useSetImportMapping, type ImportMappingRequest } from '../api/set-import-mapping';
+import { useImportAllowance } from '../api/get-import-allowance';
 import { useStartImport } from '../api/start-import';
 import { FileRemovedAlert } from './file-removed-alert';
+import { ImportRowsShortAlert } from './import-allowance';
 import { formatEta } from '../labels';
 import { mappingRequest } from '../mapping';
 import { importScopes, useImportScope } from '../scope';
@@ -63,6 +65,7 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
   const setMapping = useSetImportMapping(scope);
   const start = useStartImport(scope);
   const lists = useLists({ enabled: importScopes[scope].targetList });
+  const allowance = useImportAllowance(scope === 'tenant' && canWrite);
   // The change being saved shows at once; the server's answer (with its preview) replaces it.
   const [pending, setPending] = useState<ImportMappingRequest | null>(null);
   const current = pending ?? mappingRequest(imp.mapping);
@@ -170,6 +173,7 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
           )}
           <FileRemovedAlert imp={imp} />
           {start.isError && <ApiErrorAlert error={start.error} />}
+          {allowance && !fileGone && !busy && !start.isError && <ImportRowsShortAlert imp={imp} allowance={allowance} />}
           {canWrite && !fileGone && (
             <Group>
               <Button

@@ -1,5 +1,7 @@
 import { jsonResponse } from '@/testing/test-utils';
 
+import type { Usage } from '@/lib/usage/get-usage';
+
 import type { Import } from '../api/get-import';
 import type { ImportOutcome, ImportRecord } from '../api/list-import-records';
 
@@ -69,5 +71,46 @@ export function recordsByOutcome(records: Partial<Record<ImportOutcome, ImportRe
     const outcome = url.searchParams.get('outcome') ?? '';
     asked.push(outcome);
     return jsonResponse({ items: records[outcome as ImportOutcome] ?? [], next_cursor: '' });
+  };
+}
+
+/**
+ * GET /tenant/usage for the import pages' tests: a Starter package with the given file cap and
+ * import_rows quota (limit and what remains of it this month).
+ */
+export function importUsage({ maxFileBytes = 5242880, rowsLimit = 1000, rowsRemaining = 800 } = {}): Usage {
+  const pkg: Usage['package'] = {
+    id: 'pkg-starter',
+    code: 'starter',
+    name: 'Starter',
+    description: '',
+    price_cents: 4900,
+    currency: 'usd',
+    stripe_price_id: null,
+    max_users: 10,
+    searches_per_month: 2000,
+    max_contacts_per_query: 25,
+    api_access: true,
+    api_requests_per_minute: 120,
+    import_rows_per_month: rowsLimit,
+    max_concurrent_jobs: 1,
+    crm_pushes_per_month: 100,
+    max_import_file_bytes: maxFileBytes,
+    sort_order: 20,
+    active: true,
+  };
+  return {
+    package: pkg,
+    downgraded: false,
+    seats: { limit: 10, members: 1, pending_invitations: 0, remaining: 9 },
+    quotas: [
+      {
+        metric: 'import_rows',
+        limit: rowsLimit,
+        used: rowsLimit - rowsRemaining,
+        remaining: rowsRemaining,
+        reset_at: '2026-12-01T00:00:00Z',
+      },
+    ],
   };
 }

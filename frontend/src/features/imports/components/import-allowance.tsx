@@ -1,0 +1,79 @@
+import { Alert, Anchor, Text } from '@mantine/core';
+import { Link } from 'react-router-dom';
+
+import { usePermissions } from '@/lib/auth/permissions';
+import { formatBytes, formatDate, formatNumber } from '@/lib/format';
+
+import type { Import } from '../api/get-import';
+import type { ImportAllowance } from '../api/get-import-allowance';
+
+/** "Your Starter package takes files up to 5 MiB and 1,000 import rows a month: 800 left until …". */
+export function ImportAllowanceNote({ allowance }: { allowance: ImportAllowance }) {
+  const { packageName, maxFileBytes, rows } = allowance;
+  return (
+    <Text size="xs" c="dimmed" data-testid="import-allowance">
+      Your {packageName} package takes files up to {formatBytes(maxFileBytes)}
+      {rows
+        ? ` and ${formatNumber(rows.limit)} import rows a month: ${formatNumber(rows.remaining)} left until ${formatDate(rows.reset_at)}.`
+        : '.'}
+    </Text>
+  );
+}
+
+function ComparePackages() {
+  const permissions = usePermissions();
+  if (!permissions.has('usage:read')) return null;
+  return (
+    <Anchor component={Link} to="/billing" size="sm" mt="xs" display="inline-block">
+      Compare packages
+    </Anchor>
+  );
+}
+
+/** A file over the package's cap, refused before its upload starts. */
+export function FileTooLargeAlert({ file, allowance }: { file: File; allowance: ImportAllowance }) {
+  return (
+    <Alert color="red" variant="light" title="This file is too large for your package" data-testid="import-file-too-large" role="alert">
+      <Text size="sm">
+        {file.name} is {formatBytes(file.size)}; the {allowance.packageName} package takes files up to{' '}
+        {formatBytes(allowance.maxFileBytes)}. Split it into smaller files, or import it on a larger package.
+      </Text>
+      <ComparePackages />
+    </Alert>
+  );
+}
+
+/** This month's import rows are used up: uploads and dry runs still work, a start does not. */
+export function ImportRowsUsedUpAlert({ allowance }: { allowance: ImportAllowance }) {
+  const { rows, packageName } = allowance;
+  if (!rows || rows.remaining > 0) return null;
+  return (
+    <Alert color="orange" variant="light" title="This month's import rows are used up" data-testid="import-rows-used-up">
+      <Text size="sm">
+        The {packageName} package includes {formatNumber(rows.limit)} import rows a month. You can still upload a file,
+        map it and dry-run it; starting an import is possible again on {formatDate(rows.reset_at)}.
+      </Text>
+      <ComparePackages />
+    </Alert>
+  );
+}
+
+/**
+ * Says before a start that the file's rows do not fit in what remains of the month's quota (a start
+ * from the wizard starts over, so it needs every row).
+ */
+export function ImportRowsShortAlert({ imp, allowance }: { imp: Import; allowance: ImportAllowance }) {
+  const { rows } = allowance;
+  const need = imp.row_count;
+  if (!rows || need <= rows.remaining) return null;
+  return (
+    <Alert color="orange" variant="light" title="Not enough import rows left this month" data-testid="import-rows-short">
+      <Text size="sm">
+        Starting needs {formatNumber(need)} rows, but {formatNumber(rows.remaining)} of this month&apos;s{' '}
+        {formatNumber(rows.limit)} import rows remain, so the start would be refused. A dry run is still possible; the
+        quota renews on {formatDate(rows.reset_at)}.
+      </Text>
+      <ComparePackages />
+    </Alert>
+  );
+}
