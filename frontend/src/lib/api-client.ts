@@ -63,9 +63,9 @@ const sentCopies = new WeakMap<Request, Request>();
 
 const authMiddleware: Middleware = {
   async onRequest({ request }) {
-    const token = await accessTokenProvider?.();
-    if (token && !request.headers.has('Authorization')) {
-      request.headers.set('Authorization', `Bearer ${token}`);
+    const authorization = await authorizationHeader();
+    if (authorization && !request.headers.has('Authorization')) {
+      request.headers.set('Authorization', authorization);
     }
     if (request.body !== null) sentCopies.set(request, request.clone());
     return request;
@@ -80,17 +80,31 @@ function replayOf(request: Request): () => Request {
   };
 }
 
+/**
+ * What the client does with every answer: a 401 goes to the unauthorized handler (which may
+ * refresh the session and replay the request), and a non-2xx answer is thrown as an ApiError.
+ * Requests sent outside openapi-fetch (uploads with progress, `lib/upload`) settle through it too.
+ */
+export async function settleResponse(request: Request, response: Response, replay: () => Request): Promise<Response> {
+  let final = response;
+  if (final.status === 401 && unauthorizedHandler) {
+    final = (await unauthorizedHandler({ request, response: final, fetch: callFetch, replay })) ?? final;
+  }
+  if (!final.ok) {
+    throw await ApiError.fromResponse(final);
+  }
+  return final;
+}
+
+/** The `Authorization` header value the client would send now, if any. */
+export async function authorizationHeader(): Promise<string | null> {
+  const token = await accessTokenProvider?.();
+  return token ? `Bearer ${token}` : null;
+}
+
 const problemMiddleware: Middleware = {
-  async onResponse({ request, response }) {
-    let final = response;
-    if (final.status === 401 && unauthorizedHandler) {
-      final =
-        (await unauthorizedHandler({ request, response: final, fetch: callFetch, replay: replayOf(request) })) ?? final;
-    }
-    if (!final.ok) {
-      throw await ApiError.fromResponse(final);
-    }
-    return final;
+  onResponse({ request, response }) {
+    return settleResponse(request, response, replayOf(request));
   },
   onError({ error }) {
     // A cancelled request (TanStack Query aborts stale queries) stays an AbortError.

@@ -5,6 +5,8 @@ import { afterEach, vi } from 'vitest';
 
 import { resetSessionForTests } from '@/lib/auth/session';
 
+import { FetchBackedXHR } from './fetch-backed-xhr';
+
 afterEach(() => {
   cleanup();
   // Every test starts as a fresh page load: no token, no session check made yet.
@@ -41,3 +43,6 @@ if (!('fonts' in document)) {
     value: { addEventListener: () => {}, removeEventListener: () => {}, ready: Promise.resolve() },
   });
 }
+
+// Uploads with progress use XMLHttpRequest; in tests it sends through the (stubbed) fetch.
+window.XMLHttpRequest = FetchBackedXHR as unknown as typeof XMLHttpRequest;

@@ -1,30 +1,33 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import { apiClient, unwrap } from '@/lib/api-client';
+import type { paths } from '@/api/schema';
+import { postFormWithProgress, type UploadProgress } from '@/lib/upload';
 
 import type { ImportScope } from '../scope';
 import { importQueryKey, type Import } from './get-import';
 
 /**
  * POST /api/v1/imports (or /admin/imports): uploads the file (multipart, part "file") and answers
- * the preflight. openapi-fetch leaves FormData alone (the browser sets the boundary), and going
- * through the API client keeps the bearer token and the 401 → refresh → replay path.
+ * the preflight. Files run to hundreds of megabytes, so the upload reports its progress, which
+ * needs XMLHttpRequest (`postFormWithProgress`: same bearer token, 401 → refresh → replay and
+ * problem+json errors as the API client).
  */
-export function createImport(scope: ImportScope, file: File): Promise<Import> {
+export async function createImport(
+  scope: ImportScope,
+  file: File,
+  onProgress: (progress: UploadProgress) => void = () => {},
+): Promise<Import> {
   const form = new FormData();
   form.append('file', file, file.name);
-  const init = {
-    // The generated body type is a `{ file: string }` object; the real body is multipart.
-    body: form as unknown as { file: string },
-    bodySerializer: (body: unknown) => body as FormData,
-  };
-  return unwrap(scope === 'platform' ? apiClient.POST('/admin/imports', init) : apiClient.POST('/imports', init));
+  const path: keyof paths = scope === 'platform' ? '/admin/imports' : '/imports';
+  const response = await postFormWithProgress(path, form, onProgress);
+  return (await response.json()) as Import;
 }
 
-export function useCreateImport(scope: ImportScope) {
+export function useCreateImport(scope: ImportScope, { onProgress }: { onProgress?: (progress: UploadProgress) => void } = {}) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (file: File) => createImport(scope, file),
+    mutationFn: (file: File) => createImport(scope, file, onProgress),
     onSuccess: (imp) => {
       queryClient.setQueryData(importQueryKey(scope, imp.id), imp);
       void queryClient.invalidateQueries({ queryKey: ['imports', scope, 'list'] });

@@ -43,6 +43,30 @@ describe('new import page (tenant)', () => {
     expect(api.mock.calls.some(([r]) => r.method === 'POST' && new URL(r.url).pathname === '/api/v1/imports')).toBe(true);
   });
 
+  it('shows the upload progress, then that the server reads the file', async () => {
+    const me = signIn();
+    let answer: (response: Response) => void = () => {};
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /tenant/usage': () => jsonResponse(importUsage()),
+      'POST /imports': () => new Promise<Response>((resolve) => (answer = resolve)),
+    });
+    const { router } = renderRoutes(routes, { route: '/imports/new' });
+    await screen.findByTestId('import-allowance');
+
+    await userEvent.upload(screen.getByLabelText('File to import'), csv(2));
+
+    // Every byte sent, the answer (the preflight) not yet there.
+    await waitFor(() =>
+      expect(screen.getByTestId('upload-status')).toHaveTextContent(
+        'people.csv is uploaded; reading it (encoding, delimiter, columns, rows)…',
+      ),
+    );
+    expect(screen.getByRole('progressbar', { name: 'Upload progress' })).toHaveAttribute('aria-valuenow', '100');
+    answer(jsonResponse(importFixture({ id: 'imp-6' }), { status: 201 }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/imports/imp-6'));
+  });
+
   it('refuses a file over the cap before uploading it, naming its size and the cap', async () => {
     const me = signIn();
     const api = stubApi({

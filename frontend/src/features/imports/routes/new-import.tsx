@@ -4,13 +4,14 @@ import { Link, useNavigate } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
-import { formatBytes } from '@/lib/format';
+import type { UploadProgress } from '@/lib/upload';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useCreateImport } from '../api/create-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { FileTooLargeAlert, ImportAllowanceNote, ImportRowsUsedUpAlert } from '../components/import-allowance';
 import { UploadDropArea } from '../components/upload-drop-area';
+import { UploadStatus } from '../components/upload-status';
 import { importScopes, type ImportScope } from '../scope';
 
 /**
@@ -22,7 +23,8 @@ export function NewImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
   const { basePath, titles, headingOrder, documentSuffix, limitsNote } = importScopes[scope];
   useDocumentTitle(titles.create + documentSuffix);
   const navigate = useNavigate();
-  const upload = useCreateImport(scope);
+  const [sent, setSent] = useState<UploadProgress | null>(null);
+  const upload = useCreateImport(scope, { onProgress: setSent });
   const allowance = useImportAllowance(scope === 'tenant');
   const [tooLarge, setTooLarge] = useState<File | null>(null);
 
@@ -33,6 +35,7 @@ export function NewImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
       return;
     }
     setTooLarge(null);
+    setSent(null);
     upload.mutate(file, { onSuccess: (imp) => void navigate(`${basePath}/${imp.id}`) });
   };
   return (
@@ -53,13 +56,7 @@ export function NewImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
       )}
       {allowance && <ImportRowsUsedUpAlert allowance={allowance} />}
       <UploadDropArea loading={upload.isPending} onFile={onFile} />
-      {upload.isPending && (
-        <Text size="sm" c="dimmed" data-testid="upload-pending">
-          {upload.variables
-            ? `Uploading ${upload.variables.name} (${formatBytes(upload.variables.size)}) and reading it…`
-            : 'Uploading and reading the file…'}
-        </Text>
-      )}
+      {upload.isPending && <UploadStatus file={upload.variables} sent={sent} />}
       {tooLarge && allowance && <FileTooLargeAlert file={tooLarge} allowance={allowance} />}
       {upload.isError && <ApiErrorAlert error={upload.error} />}
       <Text size="xs" c="dimmed">
