@@ -59,18 +59,19 @@ export function ImportRowsUsedUpAlert({ allowance }: { allowance: ImportAllowanc
 }
 
 /**
- * Says before a start that the file's rows do not fit in what remains of the month's quota (a start
- * from the wizard starts over, so it needs every row).
+ * Says before a start that the rows it needs do not fit in what remains of the month's quota: every
+ * row for a start from the wizard (it starts over), those not yet merged for a resume.
  */
 export function ImportRowsShortAlert({ imp, allowance }: { imp: Import; allowance: ImportAllowance }) {
   const { rows } = allowance;
-  const need = imp.row_count;
+  const resume = imp.status === 'failed' && !imp.dry_run;
+  const need = resume ? Math.max(0, imp.row_count - imp.progress.rows_done) : imp.row_count;
   if (!rows || need <= rows.remaining) return null;
   return (
     <Alert color="orange" variant="light" title="Not enough import rows left this month" data-testid="import-rows-short">
       <Text size="sm">
-        Starting needs {formatNumber(need)} rows, but {formatNumber(rows.remaining)} of this month&apos;s{' '}
-        {formatNumber(rows.limit)} import rows remain, so the start would be refused. A dry run is still possible; the
+        {resume ? 'Resuming' : 'Starting'} needs {formatNumber(need)} rows, but {formatNumber(rows.remaining)} of this month&apos;s{' '}
+        {formatNumber(rows.limit)} import rows remain, so it would be refused.{resume ? '' : ' A dry run is still possible.'} The
         quota renews on {formatDate(rows.reset_at)}.
       </Text>
       <ComparePackages />

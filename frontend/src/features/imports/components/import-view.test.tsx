@@ -136,11 +136,45 @@ describe('import wizard', () => {
     remaining = 2;
     renderWithProviders(<ImportView id="imp-1" />);
     expect(await screen.findByTestId('import-rows-short')).toHaveTextContent(
-      "Starting needs 3 rows, but 2 of this month's 1,000 import rows remain, so the start would be refused. A dry run is still possible; the quota renews on Dec 1, 2026.",
+      "Starting needs 3 rows, but 2 of this month's 1,000 import rows remain, so it would be refused. A dry run is still possible. The quota renews on Dec 1, 2026.",
     );
     // The server decides: both buttons stay.
     expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
     expect(screen.getByRole('button', { name: 'Dry run' })).toBeEnabled();
+  });
+
+  it('warns before a resume when the rows left to merge do not fit in what remains of the quota', async () => {
+    signIn();
+    let remaining = 600;
+    const failed = importFixture({
+      status: 'failed',
+      row_count: 1000,
+      error: 'The monthly import_rows quota ran out after 400 rows.',
+      progress: { ...importFixture().progress, rows_done: 400 },
+    });
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(failed),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(importUsage({ rowsLimit: 1000, rowsRemaining: remaining })),
+    });
+    // 600 rows left to merge, 600 left this month: nothing to say.
+    const { unmount } = renderWithProviders(
+      <>
+        <ImportView id="imp-1" />
+        <UsageLoaded />
+      </>,
+    );
+    expect(await screen.findByRole('button', { name: 'Resume' })).toBeEnabled();
+    await screen.findByTestId('usage-loaded');
+    expect(screen.queryByTestId('import-rows-short')).not.toBeInTheDocument();
+    unmount();
+
+    remaining = 500;
+    renderWithProviders(<ImportView id="imp-1" />);
+    expect(await screen.findByTestId('import-rows-short')).toHaveTextContent(
+      "Resuming needs 600 rows, but 500 of this month's 1,000 import rows remain, so it would be refused. The quota renews on Dec 1, 2026.",
+    );
+    expect(screen.getByRole('button', { name: 'Resume' })).toBeEnabled();
   });
 
   it('offers no start once the file of a dry run was removed', async () => {

@@ -5,17 +5,22 @@ import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { formatDateTime, formatNumber, formatStatus } from '@/lib/format';
 
 import { isImportActive, useImport, type Import } from '../api/get-import';
+import { useImportAllowance } from '../api/get-import-allowance';
 import { useStartImport } from '../api/start-import';
 import { statusColors } from '../labels';
 import { useImportScope } from '../scope';
 import { FileRemovedAlert } from './file-removed-alert';
+import { ImportRowsShortAlert } from './import-allowance';
 import { ImportProgressView } from './import-progress';
 import { ImportResults } from './import-results';
 import { ImportWizard } from './import-wizard';
 import { OutcomeCounts } from './outcome-counts';
 
 function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) {
-  const resume = useStartImport(useImportScope());
+  const scope = useImportScope();
+  const resume = useStartImport(scope);
+  const resumable = canWrite && imp.status === 'failed' && !imp.file_removed_at;
+  const allowance = useImportAllowance(scope === 'tenant' && resumable);
   return (
     <Stack gap="sm">
       {imp.status === 'completed' && (
@@ -42,7 +47,8 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
           <Stack gap="xs">
             <Text size="sm">{imp.error || 'The import stopped with an error.'}</Text>
             <FileRemovedAlert imp={imp} />
-            {canWrite && !imp.file_removed_at && (
+            {allowance && !resume.isPending && !resume.isError && <ImportRowsShortAlert imp={imp} allowance={allowance} />}
+            {resumable && (
               <Group>
                 <Button
                   size="xs"
