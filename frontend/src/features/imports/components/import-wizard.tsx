@@ -8,9 +8,9 @@ import { fieldError } from '@/lib/form-errors';
 import { formatNumber } from '@/lib/format';
 
 import { isImportActive, type Import } from '../api/get-import';
+import { useImportAllowance } from '../api/get-import-allowance';
 import { useLists } from '../api/list-lists';
 import { useSetImportMapping, type ImportMappingRequest } from '../api/set-import-mapping';
-import { useImportAllowance } from '../api/get-import-allowance';
 import { useStartImport } from '../api/start-import';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
