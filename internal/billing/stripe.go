@@ -70,11 +70,12 @@ func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packa
 	}
 	// A tenant with a running Stripe subscription changes plans in the
 	// portal; a second checkout would create a second subscription whose
-	// webhooks fight the first.
+	// webhooks fight the first. Any source: a manual package change keeps
+	// the Stripe subscription running (and its id).
 	var running int64
-	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM subscriptions WHERE tenant_id = ? AND source = ?
+	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM subscriptions WHERE tenant_id = ?
 		AND stripe_subscription_id IS NOT NULL AND status IN (?, ?, ?)`,
-		tenantID, SourceStripe, StatusActive, StatusTrialing, StatusPastDue).Scan(&running).Error; err != nil {
+		tenantID, StatusActive, StatusTrialing, StatusPastDue).Scan(&running).Error; err != nil {
 		return "", err
 	}
 	if running > 0 {

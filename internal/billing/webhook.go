@@ -42,9 +42,11 @@ var errBadSignature = apperr.Errorf(apperr.EMALFORMED, "The webhook signature is
 // leniently: only ids, status, periods, cancel_at_period_end, metadata and
 // price ids are read, fields that are stable across versions.
 //
-// Ordering: an event older than the newest one applied to the tenant's
-// subscription (subscriptions.last_event_at) is recorded but changes
-// nothing, so out-of-order delivery can never roll state back.
+// Ordering: an event older than the newest subscription event applied to
+// the tenant (subscriptions.last_event_at) is recorded but changes nothing,
+// so out-of-order delivery can never roll state back. applySubscription and
+// applyInvoice say how same-second events, invoices and events of a
+// subscription that is not the tenant's current one are handled.
 // Returns EUNAVAILABLE (no webhook secret), EMALFORMED (signature).
 func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) error {
 	if s.webhookSecret == "" {
@@ -121,6 +123,29 @@ func tenantFor(tx *gorm.DB, meta map[string]string, subscriptionID, customerID s
 	return &ids[0], nil
 }
 
+// outcomeNotCurrent records an event of a subscription that does not hold
+// the tenant, e.g. the second of two checkouts paid in two browser tabs.
+const outcomeNotCurrent = "ignored: not the tenant's current subscription"
+
+// heldByOther reports whether the tenant's stored subscription is another
+// Stripe subscription that is still in force.
+func heldByOther(cur Subscription, subscriptionID string) bool {
+	if cur.StripeSubscriptionID == nil || *cur.StripeSubscriptionID == "" || *cur.StripeSubscriptionID == subscriptionID {
+		return false
+	}
+	switch cur.Status {
+	case StatusActive, StatusTrialing, StatusPastDue:
+		return true
+	}
+	return false
+}
+
+// stageRank orders the stages of one subscription's life. Stripe's
+// event.created has whole seconds, so events of the same second are ordered
+// by stage: customer.subscription.created (incomplete) delivered after
+// customer.subscription.updated (active) is the older state.
+var stageRank = map[string]int{StatusIncomplete: 0, StatusTrialing: 1, StatusActive: 2, StatusPastDue: 2, StatusCanceled: 3}
+
 var stripeStatus = map[stripe.SubscriptionStatus]string{
 	stripe.SubscriptionStatusTrialing:          StatusTrialing,
 	stripe.SubscriptionStatusActive:            StatusActive,
@@ -133,9 +158,15 @@ var stripeStatus = map[stripe.SubscriptionStatus]string{
 }
 
 // applySubscription writes a Stripe subscription's state to the tenant,
-// unless a newer event was applied already. tenantID and packageCode, when
-// given, come from the checkout session that created the subscription.
+// unless a newer event was applied already or the event is of a
+// subscription other than the tenant's current one (heldByOther). On a
+// same-second tie, an earlier stage of the same subscription is stale
+// (stageRank); equal stages apply in delivery order. tenantID and
+// packageCode, when given, come from the checkout session that created the
+// subscription; that subscription becomes the current one, since the tenant
+// has just paid for it.
 func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.Event, at time.Time, sub *stripe.Subscription, tenantID *uuid.UUID, packageCode string) (string, *uuid.UUID, error) {
+	fromCheckout := tenantID != nil
 	customerID := ""
 	if sub.Customer != nil {
 		customerID = sub.Customer.ID
@@ -164,6 +195,13 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	found := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error == nil
 	if found && cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
 		return "stale: a newer event was applied", tenantID, nil
+	}
+	if found && !fromCheckout && heldByOther(cur, sub.ID) {
+		return outcomeNotCurrent, tenantID, nil
+	}
+	if found && cur.LastEventAt != nil && at.Equal(*cur.LastEventAt) && cur.StripeSubscriptionID != nil &&
+		*cur.StripeSubscriptionID == sub.ID && stageRank[status] < stageRank[cur.Status] {
+		return "stale: an event of the same second and a later stage was applied", tenantID, nil
 	}
 	next := cur
 	if !found {
@@ -200,7 +238,10 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 }
 
 // applyInvoice moves a subscription to past_due on a failed payment and
-// back to active when an invoice is paid.
+// back to active when an invoice is paid. It leaves last_event_at alone:
+// every status change also comes as customer.subscription.updated, which
+// must still apply when it is older than the invoice (a plan change
+// delivered late).
 func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event, at time.Time, inv *stripe.Invoice) (string, *uuid.UUID, error) {
 	customerID := ""
 	if inv.Customer != nil {
@@ -217,8 +258,11 @@ func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event
 	if cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
 		return "stale: a newer event was applied", tenantID, nil
 	}
+	if heldByOther(cur, inv.Subscription.ID) {
+		return outcomeNotCurrent, tenantID, nil
+	}
 	next := cur
-	next.LastEventAt, next.UpdatedAt, next.Source = &at, time.Now().UTC(), SourceStripe
+	next.UpdatedAt, next.Source = time.Now().UTC(), SourceStripe
 	switch {
 	case ev.Type == "invoice.payment_failed" && (cur.Status == StatusActive || cur.Status == StatusTrialing):
 		next.Status, next.PastDueSince = StatusPastDue, &at

@@ -1,0 +1,325 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// stripeFixture names one tenant's Stripe objects. The ids are random:
+// stripe_customer_id and stripe_subscription_id are unique, and parallel
+// tests share the database.
+type stripeFixture struct {
+	tenantID, customer, subA, subB string
+}
+
+func newStripeFixture(tenantID string) stripeFixture {
+	r := uuid.NewString()[:8]
+	return stripeFixture{tenantID: tenantID, customer: "cus_o_" + r, subA: "sub_a_" + r, subB: "sub_b_" + r}
+}
+
+// sub is a customer.subscription.* event for subscription subID on package
+// code (priced price_<code>_test).
+func (f stripeFixture) sub(typ string, created time.Time, subID, status, code string) map[string]any {
+	ev := subEvent(typ, created, f.tenantID, subID, status, false)
+	obj := ev["data"].(map[string]any)["object"].(map[string]any)
+	obj["customer"] = f.customer
+	obj["metadata"] = map[string]string{"tenant_id": f.tenantID, "package_code": code}
+	obj["items"] = map[string]any{"object": "list", "data": []any{map[string]any{"id": "si_1", "price": map[string]any{"id": "price_" + code + "_test"}}}}
+	return ev
+}
+
+// invoice is an invoice.* event for subscription subID.
+func (f stripeFixture) invoice(typ string, created time.Time, subID string) map[string]any {
+	ev := invoiceEvent(typ, created, f.tenantID, subID)
+	ev["data"].(map[string]any)["object"].(map[string]any)["customer"] = f.customer
+	return ev
+}
+
+// storedSubscriptionID reads the tenant's current Stripe subscription id,
+// which the API does not show.
+func (tb *testBundle) storedSubscriptionID(t testing.TB, tenantID string) string {
+	t.Helper()
+	var id string
+	if err := tb.db.Gorm.Raw(`SELECT coalesce(stripe_subscription_id, '') FROM subscriptions WHERE tenant_id = ?`, tenantID).Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// eventOutcome reads what the webhook recorded for an event.
+func (tb *testBundle) eventOutcome(t testing.TB, eventID any) string {
+	t.Helper()
+	var outcome string
+	if err := tb.db.Gorm.Raw(`SELECT outcome FROM stripe_events WHERE id = ?`, fmt.Sprint(eventID)).Scan(&outcome).Error; err != nil {
+		t.Fatal(err)
+	}
+	return outcome
+}
+
+// TestStripeWebhookOrder delivers events in the orders Stripe may use
+// (it does not deliver in order, and event.created has whole seconds) and
+// checks the tenant ends on the state of the newest event of its current
+// subscription.
+func TestStripeWebhookOrder(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	tb.MustPricePackage(t, "starter", "price_starter_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+
+	tests := []struct {
+		name string
+		// events are delivered in this order.
+		events      func(f stripeFixture) []map[string]any
+		wantPackage string
+		wantStatus  string
+		wantSub     func(f stripeFixture) string
+		wantOutcome string // prefix of the last event's outcome
+	}{
+		{
+			// The plan change (t2) arrives after the renewal invoice (t3):
+			// the invoice must not make it look stale.
+			name: "PlanChangeAfterNewerInvoicePaid",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subA, "active", "starter"),
+					f.invoice("invoice.paid", at(3), f.subA),
+					f.sub("customer.subscription.updated", at(2), f.subA, "active", "pro"),
+				}
+			},
+			wantPackage: "pro", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "applied",
+		},
+		{
+			name: "PlanChangeAfterNewerPaymentFailed",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subA, "active", "starter"),
+					f.invoice("invoice.payment_failed", at(3), f.subA),
+					f.sub("customer.subscription.updated", at(4), f.subA, "past_due", "pro"),
+					f.sub("customer.subscription.updated", at(2), f.subA, "active", "pro"),
+				}
+			},
+			wantPackage: "pro", wantStatus: "past_due", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "stale",
+		},
+		{
+			name: "InvoiceOlderThanSubscriptionEventIsStale",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(2), f.subA, "active", "pro"),
+					f.invoice("invoice.payment_failed", at(1), f.subA),
+				}
+			},
+			wantPackage: "pro", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "stale",
+		},
+		{
+			name: "InvoicePaymentFailed",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subA, "active", "pro"),
+					f.invoice("invoice.payment_failed", at(2), f.subA),
+				}
+			},
+			wantPackage: "pro", wantStatus: "past_due", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "applied",
+		},
+		{
+			// Same second: created (incomplete) delivered after updated
+			// (active) is the older state.
+			name: "SameSecondCreatedAfterUpdated",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.updated", at(1), f.subA, "active", "pro"),
+					f.sub("customer.subscription.created", at(1), f.subA, "incomplete", "pro"),
+				}
+			},
+			wantPackage: "pro", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "stale",
+		},
+		{
+			name: "SameSecondUpdatedAfterDeleted",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.deleted", at(1), f.subA, "active", "pro"),
+					f.sub("customer.subscription.updated", at(1), f.subA, "active", "pro"),
+				}
+			},
+			wantPackage: "free", wantStatus: "canceled", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "stale",
+		},
+		{
+			name: "SameSecondInOrder",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subA, "incomplete", "pro"),
+					f.sub("customer.subscription.updated", at(1), f.subA, "active", "pro"),
+				}
+			},
+			wantPackage: "pro", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "applied",
+		},
+		{
+			// active and past_due are the same stage: the last delivered wins.
+			name: "SameSecondSameStageLastWins",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.updated", at(1), f.subA, "active", "pro"),
+					f.sub("customer.subscription.updated", at(1), f.subA, "past_due", "pro"),
+				}
+			},
+			wantPackage: "pro", wantStatus: "past_due", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "applied",
+		},
+		{
+			// Two checkouts paid in two tabs: B is current; support
+			// cancels A.
+			name: "DeletedOtherSubscription",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subB, "active", "pro"),
+					f.sub("customer.subscription.deleted", at(2), f.subA, "active", "pro"),
+				}
+			},
+			wantPackage: "pro", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subB }, wantOutcome: "ignored: not the tenant's current subscription",
+		},
+		{
+			name: "UpdatedOtherSubscription",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subB, "active", "starter"),
+					f.sub("customer.subscription.updated", at(2), f.subA, "active", "pro"),
+				}
+			},
+			wantPackage: "starter", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subB }, wantOutcome: "ignored: not the tenant's current subscription",
+		},
+		{
+			name: "PaymentFailedOtherSubscription",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subB, "active", "pro"),
+					f.invoice("invoice.payment_failed", at(2), f.subA),
+				}
+			},
+			wantPackage: "pro", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subB }, wantOutcome: "ignored: not the tenant's current subscription",
+		},
+		{
+			// A subscription that is no longer in force does not hold the
+			// tenant: a new one takes its place.
+			name: "NewSubscriptionAfterCanceled",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subA, "active", "pro"),
+					f.sub("customer.subscription.deleted", at(2), f.subA, "active", "pro"),
+					f.sub("customer.subscription.created", at(3), f.subB, "active", "starter"),
+				}
+			},
+			wantPackage: "starter", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subB }, wantOutcome: "applied",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			admin := tb.MustSignup(t, "order")
+			f := newStripeFixture(admin.tenantID)
+			var last any
+			for _, ev := range tt.events(f) {
+				wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), http.StatusOK)
+				last = ev["id"]
+			}
+			u := tb.usage(t, admin)
+			if u.Package.Code != tt.wantPackage || u.Subscription.Status != tt.wantStatus {
+				t.Errorf("tenant on %s %s, want %s %s", u.Package.Code, u.Subscription.Status, tt.wantPackage, tt.wantStatus)
+			}
+			if got, want := tb.storedSubscriptionID(t, admin.tenantID), tt.wantSub(f); got != want {
+				t.Errorf("current subscription %s, want %s", got, want)
+			}
+			if got := tb.eventOutcome(t, last); !strings.HasPrefix(got, tt.wantOutcome) {
+				t.Errorf("last event outcome %q, want %q", got, tt.wantOutcome)
+			}
+		})
+	}
+}
+
+// TestCheckoutSecondSubscription: two checkout sessions opened in two tabs
+// are both paid. The later checkout makes its subscription the current one,
+// and events of the other one no longer move the tenant.
+func TestCheckoutSecondSubscription(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	admin := tb.MustSignup(t, "twotabs")
+	f := newStripeFixture(admin.tenantID)
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+
+	wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+	ev := map[string]any{
+		"id": "evt_cs_" + f.subB, "object": "event", "type": "checkout.session.completed", "created": t0.Add(time.Second).Unix(),
+		"data": map[string]any{"object": map[string]any{"id": "cs_test_" + f.subB, "object": "checkout.session", "mode": "subscription",
+			"client_reference_id": admin.tenantID, "customer": f.customer, "subscription": f.subB,
+			"metadata": map[string]string{"tenant_id": admin.tenantID, "package_code": "pro"}}},
+	}
+	wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+	if err := tb.srv.svc.Billing.ProcessCheckoutCompleted(t.Context(), fmt.Sprint(ev["id"])); err != nil {
+		t.Fatal(err)
+	}
+	if got := tb.storedSubscriptionID(t, admin.tenantID); got != f.subB {
+		t.Fatalf("after the second checkout the current subscription is %s, want %s", got, f.subB)
+	}
+
+	for _, ev := range []map[string]any{
+		f.invoice("invoice.payment_failed", t0.Add(2*time.Second), f.subA),
+		f.sub("customer.subscription.deleted", t0.Add(3*time.Second), f.subA, "active", "pro"),
+	} {
+		wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+		if got := tb.eventOutcome(t, ev["id"]); got != "ignored: not the tenant's current subscription" {
+			t.Errorf("%s of the other subscription: outcome %q", ev["type"], got)
+		}
+	}
+	if u := tb.usage(t, admin); u.Package.Code != "pro" || u.Subscription.Status != "active" {
+		t.Fatalf("after the other subscription ended: %s %+v", u.Package.Code, u.Subscription)
+	}
+}
+
+// TestCheckoutRefusedWhileSubscribed: a second checkout would create a
+// second subscription; it is refused while a Stripe subscription is in
+// force, whatever the last change to the plan was.
+func TestCheckoutRefusedWhileSubscribed(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+
+	tests := []struct {
+		name       string
+		arrange    func(t *testing.T, admin session, f stripeFixture)
+		wantStatus int
+	}{
+		{"OKFree", func(*testing.T, session, stripeFixture) {}, 200},
+		{"OKManualOnly", func(t *testing.T, admin session, _ stripeFixture) {
+			tb.MustSetPackage(t, admin.tenantID, "starter")
+		}, 200},
+		{"OKCanceled", func(t *testing.T, _ session, f stripeFixture) {
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.deleted", t0.Add(time.Second), f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+		}, 200},
+		{"ErrSubscribed", func(t *testing.T, _ session, f stripeFixture) {
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+		}, 409},
+		{"ErrSubscribedThenManualChange", func(t *testing.T, admin session, f stripeFixture) {
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+			tb.MustSetPackage(t, admin.tenantID, "starter")
+		}, 409},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			admin := tb.MustSignup(t, "again")
+			tt.arrange(t, admin, newStripeFixture(admin.tenantID))
+			rec := tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "pro"})
+			wantStatus(t, rec, tt.wantStatus)
+			if tt.wantStatus == 409 && decodeProblem(t, rec)["type"] != "subscription-exists" {
+				t.Fatalf("problem %s", rec.Body.String())
+			}
+		})
+	}
+}
