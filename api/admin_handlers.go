@@ -412,12 +412,15 @@ func (s *Server) listAdminAuditEvents(c echo.Context) error {
 
 // OutboxMessage is a mail in the development outbox.
 type OutboxMessage struct {
-	ID        string     `json:"id"`
-	To        string     `json:"to"`
-	Subject   string     `json:"subject"`
-	Body      string     `json:"body"`
-	CreatedAt time.Time  `json:"created_at"`
-	SentAt    *time.Time `json:"sent_at" extensions:"x-nullable"`
+	ID      string `json:"id"`
+	To      string `json:"to"`
+	Subject string `json:"subject"`
+	// Body is empty and BodyWithheld true when SMTP delivers the mail: bodies
+	// hold live links (invitations) meant for their recipient only.
+	Body         string     `json:"body"`
+	BodyWithheld bool       `json:"body_withheld"`
+	CreatedAt    time.Time  `json:"created_at"`
+	SentAt       *time.Time `json:"sent_at" extensions:"x-nullable"`
 } //	@name	OutboxMessage
 
 // OutboxList is the newest outgoing mail.
@@ -429,7 +432,7 @@ type OutboxList struct {
 // listOutbox godoc
 //
 //	@Summary		Mail outbox (platform)
-//	@Description	The newest 100 outgoing messages. Without SMTP_URL this is where mail goes (development).
+//	@Description	System admins only. The newest 100 outgoing messages. Without SMTP_URL this is where mail goes (development), bodies included; with SMTP the bodies are withheld (body_withheld), since they hold live links meant for their recipient only.
 //	@ID				listOutbox
 //	@Tags			admin
 //	@Produce		json
@@ -443,9 +446,13 @@ func (s *Server) listOutbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	withhold := s.svc.Mail.Delivers()
 	out := OutboxList{Items: make([]OutboxMessage, len(ms))}
 	for i, m := range ms {
 		out.Items[i] = OutboxMessage{ID: m.ID.String(), To: m.ToAddress, Subject: m.Subject, Body: m.Body, CreatedAt: m.CreatedAt, SentAt: m.SentAt}
+		if withhold {
+			out.Items[i].Body, out.Items[i].BodyWithheld = "", true
+		}
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -1,12 +1,15 @@
 package api
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/mail"
 )
 
 func TestAdminAssignsPackage(t *testing.T) {
@@ -129,5 +132,41 @@ func TestAdminPackagesAndUsers(t *testing.T) {
 	me := decode[MeResponse](t, tb.req(t, http.MethodGet, "/api/v1/me", target.token, nil))
 	if me.User.SystemRole != "support" {
 		t.Fatal("system role change not visible on the next request")
+	}
+}
+
+func TestOutboxBodies(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	support := tb.MustSystemUser(t, "support")
+	admin := tb.MustSignup(t, "outbox")
+	invitee := uniqueEmail("outbox-invitee")
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": invitee, "role": "member"}),
+		http.StatusCreated)
+	invitation := func(list OutboxList) OutboxMessage {
+		t.Helper()
+		for _, m := range list.Items {
+			if m.To == invitee {
+				return m
+			}
+		}
+		t.Fatalf("no mail to %s in %+v", invitee, list)
+		return OutboxMessage{}
+	}
+
+	// Without SMTP the outbox is the development mailbox: bodies with their links.
+	dev := invitation(decode[OutboxList](t, tb.req(t, http.MethodGet, "/api/v1/admin/outbox", sys.token, nil)))
+	if dev.BodyWithheld || !strings.Contains(dev.Body, "token=") {
+		t.Fatalf("development outbox: %+v", dev)
+	}
+	// Its links let whoever reads them join tenants: not for read-only support staff.
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/outbox", support.token, nil), http.StatusForbidden)
+
+	// With SMTP, mail reaches its recipient; the outbox shows no bodies.
+	tb.srv.svc.Mail = mail.NewService(tb.db.Gorm, "smtp://127.0.0.1:9", slog.New(slog.DiscardHandler))
+	prod := invitation(decode[OutboxList](t, tb.req(t, http.MethodGet, "/api/v1/admin/outbox", sys.token, nil)))
+	if !prod.BodyWithheld || prod.Body != "" {
+		t.Fatalf("outbox with SMTP: %+v", prod)
 	}
 }

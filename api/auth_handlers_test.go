@@ -1,13 +1,17 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
 
 	"github.com/onecloudai/contacts/internal/identity"
 )
@@ -122,6 +126,117 @@ func TestLoginThrottle(t *testing.T) {
 	tb.db.Gorm.Table("audit_events").Where("action = 'auth.login_failed' AND target_id = ?", s.userID).Count(&n)
 	if n != 5 {
 		t.Fatalf("%d login_failed events, want 5", n)
+	}
+}
+
+func TestLoginThrottleHoldsUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "burst")
+	// A burst of parallel guesses gets the same five as guesses one after
+	// another: each attempt is counted before its password is checked.
+	const burst = 30
+	codes := make(chan int, burst)
+	var wg sync.WaitGroup
+	for range burst {
+		wg.Go(func() {
+			codes <- tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": "wrong-password-123"}).Code
+		})
+	}
+	wg.Wait()
+	close(codes)
+	got := map[int]int{}
+	for c := range codes {
+		got[c]++
+	}
+	if got[http.StatusUnauthorized] != 5 || got[http.StatusTooManyRequests] != burst-5 {
+		t.Fatalf("answers %v, want 5 × 401 and %d × 429", got, burst-5)
+	}
+}
+
+func TestLoginThrottleByAddress(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "office")
+	addr := fmt.Sprintf("10.77.%d.%d:4321", seq.Add(1)%250, seq.Load()/250%250) // this test's own address
+	login := func(email, password string) int {
+		body := fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", strings.NewReader(body))
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		req.RemoteAddr = addr
+		rec := httptest.NewRecorder()
+		tb.srv.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	// Many people behind one address sign in all day: successes cost the
+	// address nothing.
+	for i := range 25 {
+		if code := login(s.email, testPassword); code != http.StatusOK {
+			t.Fatalf("sign-in %d: %d", i+1, code)
+		}
+	}
+	// Guessing across accounts from one address: 20 free failures, then locked.
+	for i := range 20 {
+		if code := login(fmt.Sprintf("nobody-%d-%s@example.test", i, uuid.NewString()[:8]), "wrong-password-123"); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i+1, code)
+		}
+	}
+	if code := login(s.email, testPassword); code != http.StatusTooManyRequests {
+		t.Fatalf("after 20 failures from the address: %d, want 429", code)
+	}
+}
+
+func TestPasswordChecksShareTheThrottle(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	wrong := "wrong-password-123"
+	tests := []struct {
+		name string
+		// guesser sets the scene and returns one wrong guess at victim's password.
+		guesser func(t *testing.T, victim, attacker session) func() *httptest.ResponseRecorder
+	}{
+		{
+			// Anyone can sign up and invite any email: accepting with an
+			// existing account's password must not be an unlimited oracle.
+			name: "accepting an invitation as an existing account",
+			guesser: func(t *testing.T, victim, attacker session) func() *httptest.ResponseRecorder {
+				rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", attacker.token, map[string]string{"email": victim.email, "role": "viewer"})
+				wantStatus(t, rec, http.StatusCreated)
+				inv := decode[InvitationResponse](t, rec)
+				token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+6:]
+				return func() *httptest.ResponseRecorder {
+					return tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": wrong})
+				}
+			},
+		},
+		{
+			// A stolen access token must not buy unlimited guesses either.
+			name: "changing the password",
+			guesser: func(t *testing.T, victim, _ session) func() *httptest.ResponseRecorder {
+				return func() *httptest.ResponseRecorder {
+					return tb.req(t, http.MethodPost, "/api/v1/me/password", victim.token,
+						map[string]string{"current_password": wrong, "new_password": "brand-new-password-9"})
+				}
+			},
+		},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			victim := tb.MustSignup(t, fmt.Sprintf("victim%d", i))
+			attacker := tb.MustSignup(t, fmt.Sprintf("attacker%d", i))
+			guess := tt.guesser(t, victim, attacker)
+			for range 5 {
+				wantStatus(t, guess(), http.StatusUnprocessableEntity)
+			}
+			rec := guess()
+			wantStatus(t, rec, http.StatusTooManyRequests)
+			if decodeProblem(t, rec)["type"] != "login-throttled" {
+				t.Fatal("want login-throttled")
+			}
+			// One throttle per account: sign-in is locked too, even with the right password.
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": victim.email, "password": testPassword}),
+				http.StatusTooManyRequests)
+		})
 	}
 }
 

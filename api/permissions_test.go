@@ -100,7 +100,7 @@ var expectedAccess = map[string][]string{
 	"POST /api/v1/admin/packages":                {"system_admin"},
 	"PATCH /api/v1/admin/packages/:id":           {"system_admin"},
 	"GET /api/v1/admin/audit-events":             {"system_admin", "support"},
-	"GET /api/v1/admin/outbox":                   {"system_admin", "support"},
+	"GET /api/v1/admin/outbox":                   {"system_admin"},
 }
 
 // TestRoutePermissions walks every registered API route with every kind of

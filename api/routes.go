@@ -113,7 +113,7 @@ func (s *Server) routes() {
 	s.handle(v1, post, "/admin/packages", s.createPackage, perm(t.PermPlatformWrite))
 	s.handle(v1, patch, "/admin/packages/:id", s.updatePackage, perm(t.PermPlatformWrite))
 	s.handle(v1, get, "/admin/audit-events", s.listAdminAuditEvents, perm(t.PermPlatformRead))
-	s.handle(v1, get, "/admin/outbox", s.listOutbox, perm(t.PermPlatformRead))
+	s.handle(v1, get, "/admin/outbox", s.listOutbox, perm(t.PermPlatformWrite))
 	s.handle(v1, get, "/admin/corrections", s.listPendingCorrections, perm(t.PermPlatformRead))
 	s.handle(v1, post, "/admin/corrections/:id/accept", s.acceptCorrection, perm(t.PermPlatformWrite))
 	s.handle(v1, post, "/admin/corrections/:id/reject", s.rejectCorrection, perm(t.PermPlatformWrite))

@@ -37,8 +37,13 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Pri
 	s.mu.Unlock()
 	if !ok || now.After(c.expires) {
 		c = s.load(ctx, hash)
-		if c.err != nil && apperr.Code(c.err) == apperr.EINTERNAL {
+		switch {
+		case c.err != nil && apperr.Code(c.err) == apperr.EINTERNAL:
 			return nil, c.err // not cached: a database hiccup must not stick
+		case c.keyID == uuid.Nil:
+			// An unknown secret is not cached: anyone can make up well-formed
+			// ones, and each would hold memory. Its lookup is one index probe.
+			return nil, c.err
 		}
 		c.expires = now.Add(keyCacheTTL)
 		s.mu.Lock()
@@ -87,6 +92,19 @@ func (s *Service) load(ctx context.Context, hash []byte) cachedKey {
 		p.Scopes = append(p.Scopes, tenancy.Scope(sc))
 	}
 	return cachedKey{p: p, keyID: row.ID, tenantID: row.TenantID}
+}
+
+// pruneCache drops the entries that have outlived keyCacheTTL, so keys
+// that stopped calling do not stay in memory.
+func (s *Service) pruneCache() {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, c := range s.cache {
+		if now.After(c.expires) {
+			delete(s.cache, k)
+		}
+	}
 }
 
 // forget drops a key from this instance's cache (after revoke or rotate).
@@ -163,6 +181,7 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 			s.FlushUsage(ctx)
 			s.limits.PruneRateWindows(ctx)
+			s.pruneCache()
 		}
 	}
 }

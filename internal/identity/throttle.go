@@ -3,15 +3,20 @@ package identity
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
-// Login throttling, shared by every instance through auth_throttle. After
-// the free failures, each further failure locks the key for twice as long
-// as the one before (30 s, 1 min, 2 min, ... up to 15 min). An IP gets more
+// Password-guessing throttling, shared by every instance through
+// auth_throttle: sign-in, accepting an invitation with an existing
+// account, and changing a password all check a password against it. After
+// the free failures, each further one locks the key for twice as long as
+// the one before (30 s, 1 min, 2 min, ... up to 15 min). An IP gets more
 // free failures than an account, since many people can share an address.
 const (
 	freeFailuresEmail = 5
@@ -20,6 +25,10 @@ const (
 	maxLock           = 15 * time.Minute
 	failureMemory     = time.Hour // failures older than this are forgotten
 )
+
+// accountKey and ipKey name the throttle keys of an email and an address.
+func accountKey(email string) string { return "email:" + email }
+func ipKey(ip string) string         { return "ip:" + ip }
 
 func lockFor(key string, failures int) time.Duration {
 	free := freeFailuresEmail
@@ -33,39 +42,108 @@ func lockFor(key string, failures int) time.Duration {
 	return min(d, maxLock)
 }
 
-func (s *Service) checkThrottle(ctx context.Context, keys []string) error {
-	var until []time.Time
-	err := s.db.WithContext(ctx).Raw(`SELECT locked_until FROM auth_throttle
-		WHERE key IN ? AND locked_until > now() ORDER BY locked_until DESC LIMIT 1`, keys).Scan(&until).Error
-	if err != nil {
-		return err
-	}
-	if len(until) == 0 {
-		return nil
-	}
-	wait := time.Until(until[0])
+func throttled(wait time.Duration) error {
 	return &apperr.Error{Code: apperr.ERATELIMIT, Type: "login-throttled",
 		Message:    "Too many failed sign-in attempts; try again later.",
 		RetryAfter: wait}
 }
 
-func (s *Service) recordFailure(ctx context.Context, keys []string) {
-	for _, key := range keys {
-		var failures int
-		err := s.db.WithContext(ctx).Raw(`INSERT INTO auth_throttle AS a (key, failures, updated_at) VALUES (?, 1, now())
-			ON CONFLICT (key) DO UPDATE SET
-				failures = CASE WHEN a.updated_at < now() - ?::interval THEN 1 ELSE a.failures + 1 END,
-				updated_at = now()
-			RETURNING failures`, key, failureMemory.String()).Scan(&failures).Error
-		if err != nil {
-			continue
-		}
-		if d := lockFor(key, failures); d > 0 {
-			s.db.WithContext(ctx).Exec(`UPDATE auth_throttle SET locked_until = now() + ?::interval WHERE key = ?`, d.String(), key)
-		}
-	}
+// throttleRow is a key's state, read under its row lock.
+type throttleRow struct {
+	Key       string
+	Failures  int
+	Stale     bool    // the last failure is older than failureMemory
+	LockedFor float64 // seconds the key stays locked, 0 when it is not
 }
 
-func (s *Service) clearThrottle(ctx context.Context, key string) {
-	s.db.WithContext(ctx).Exec(`DELETE FROM auth_throttle WHERE key = ?`, key)
+// reserveAttempt counts a password check against its keys before it is
+// made, as a failure until attemptSucceeded gives it back. Counting first
+// is what makes the limit hold under concurrency: each attempt takes its
+// turn on the keys' rows, so a burst of parallel guesses cannot all pass
+// one check made before any of them failed. Returns ERATELIMIT (counting
+// nothing) while any key is locked; the attempt that uses up a key's free
+// failures locks it.
+func (s *Service) reserveAttempt(ctx context.Context, keys []string) error {
+	keys = slices.Sorted(slices.Values(keys)) // one lock order for every caller
+	var wait time.Duration
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, key := range keys {
+			if err := tx.Exec(`INSERT INTO auth_throttle (key, failures, updated_at) VALUES (?, 0, now())
+				ON CONFLICT (key) DO NOTHING`, key).Error; err != nil {
+				return err
+			}
+		}
+		var rows []throttleRow
+		if err := tx.Raw(`SELECT key, failures, updated_at < now() - make_interval(secs => ?) AS stale,
+				greatest(extract(epoch FROM locked_until - now()), 0)::float8 AS locked_for
+			FROM auth_throttle WHERE key IN ? ORDER BY key FOR UPDATE`, failureMemory.Seconds(), keys).Scan(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			wait = max(wait, time.Duration(r.LockedFor*float64(time.Second)))
+		}
+		if wait > 0 {
+			return nil
+		}
+		for _, r := range rows {
+			n := r.Failures + 1
+			if r.Stale {
+				n = 1
+			}
+			if err := setFailures(tx, r.Key, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return throttled(wait)
+	}
+	return nil
+}
+
+// attemptSucceeded gives a reserved attempt back: the account's failures
+// are forgotten (as before the reservation, a right password clears them),
+// and an address keeps only the failures it had.
+func (s *Service) attemptSucceeded(ctx context.Context, keys []string) {
+	_ = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, key := range slices.Sorted(slices.Values(keys)) {
+			if strings.HasPrefix(key, "email:") {
+				if err := tx.Exec(`DELETE FROM auth_throttle WHERE key = ?`, key).Error; err != nil {
+					return err
+				}
+				continue
+			}
+			var failures []int
+			if err := tx.Raw(`SELECT failures FROM auth_throttle WHERE key = ? FOR UPDATE`, key).Scan(&failures).Error; err != nil {
+				return err
+			}
+			if len(failures) == 0 || failures[0] == 0 {
+				continue
+			}
+			// The address was not locked when the attempt was reserved; a
+			// lock the reservation itself earned goes with it, one that
+			// another failure earned meanwhile stays as it is.
+			n := failures[0] - 1
+			q := `UPDATE auth_throttle SET failures = ? WHERE key = ?`
+			if lockFor(key, n) == 0 {
+				q = `UPDATE auth_throttle SET failures = ?, locked_until = NULL WHERE key = ?`
+			}
+			if err := tx.Exec(q, n, key).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// setFailures stores a key's failure count and the lock it earns.
+func setFailures(tx *gorm.DB, key string, n int) error {
+	lock := lockFor(key, n).Seconds()
+	return tx.Exec(`UPDATE auth_throttle SET failures = ?, updated_at = now(),
+		locked_until = CASE WHEN ?::float8 > 0 THEN now() + make_interval(secs => ?) END WHERE key = ?`,
+		n, lock, lock, key).Error
 }

@@ -53,8 +53,13 @@ func NewService(db *gorm.DB, smtpURL string, log *slog.Logger) *Service {
 	return &Service{db: db, smtpURL: smtpURL, from: "no-reply@1cloudcrm.com", log: log}
 }
 
+// Delivers reports whether mail goes out by SMTP; without, the outbox is
+// the development mailbox.
+func (s *Service) Delivers() bool { return s.smtpURL != "" }
+
 // Deliver sends a queued message now when SMTP is configured, and logs it
-// either way (recipient and subject only: bodies may hold secret links).
+// either way (recipient and subject only: bodies may hold secret links). A
+// sent message's body is cleared: its links are its recipient's alone.
 func (s *Service) Deliver(ctx context.Context, m Message) {
 	if s.smtpURL == "" {
 		s.log.InfoContext(ctx, "mail kept in the development outbox", "mail_id", m.ID, "to", m.ToAddress, "subject", m.Subject)
@@ -62,7 +67,7 @@ func (s *Service) Deliver(ctx context.Context, m Message) {
 	}
 	err := s.send(m)
 	now := time.Now().UTC()
-	upd := map[string]any{"sent_at": now}
+	upd := map[string]any{"sent_at": now, "body": ""}
 	if err != nil {
 		s.log.ErrorContext(ctx, "mail delivery failed", "mail_id", m.ID, "error", err)
 		upd = map[string]any{"error": err.Error()}

@@ -237,7 +237,7 @@ export interface paths {
         };
         /**
          * Mail outbox (platform)
-         * @description The newest 100 outgoing messages. Without SMTP_URL this is where mail goes (development).
+         * @description System admins only. The newest 100 outgoing messages. Without SMTP_URL this is where mail goes (development), bodies included; with SMTP the bodies are withheld (body_withheld), since they hold live links meant for their recipient only.
          */
         get: operations["listOutbox"];
         put?: never;
@@ -2211,7 +2211,12 @@ export interface components {
             next_cursor: string;
         };
         OutboxMessage: {
+            /**
+             * @description Body is empty and BodyWithheld true when SMTP delivers the mail: bodies
+             *     hold live links (invitations) meant for their recipient only.
+             */
             body: string;
+            body_withheld: boolean;
             created_at: string;
             id: string;
             sent_at: string | null;

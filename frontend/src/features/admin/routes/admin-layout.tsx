@@ -3,7 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 
 import { useCanWrite } from '../use-can-write';
 
-const tabs = [
+const tabs: { value: string; label: string; writersOnly?: boolean }[] = [
   { value: 'tenants', label: 'Tenants' },
   { value: 'users', label: 'Users' },
   { value: 'packages', label: 'Packages' },
@@ -11,7 +11,8 @@ const tabs = [
   // Mounted from the imports feature in app/routes.tsx (scope "platform").
   { value: 'imports', label: 'Imports' },
   { value: 'audit', label: 'Audit log' },
-  { value: 'outbox', label: 'Outbox' },
+  // Mail bodies hold live invitation links: system admins only.
+  { value: 'outbox', label: 'Outbox', writersOnly: true },
 ];
 
 /** /admin/*: the platform console (platform:read). Support staff see it read-only. */
@@ -35,11 +36,13 @@ export function AdminLayoutRoute() {
       </Group>
       <Tabs value={current} onChange={(value) => value && void navigate(`/admin/${value}`)}>
         <Tabs.List>
-          {tabs.map((tab) => (
-            <Tabs.Tab key={tab.value} value={tab.value}>
-              {tab.label}
-            </Tabs.Tab>
-          ))}
+          {tabs
+            .filter((tab) => canWrite || !tab.writersOnly)
+            .map((tab) => (
+              <Tabs.Tab key={tab.value} value={tab.value}>
+                {tab.label}
+              </Tabs.Tab>
+            ))}
         </Tabs.List>
       </Tabs>
       <Outlet />

@@ -9,7 +9,10 @@ import { useOutbox, type OutboxMessage } from '../api/list-outbox';
 
 const urlPattern = /https?:\/\/[^\s<>"]+/g;
 
-/** /admin/outbox: development mail (no SMTP_URL), with its links ready to copy. */
+/**
+ * /admin/outbox (system admins): development mail (no SMTP_URL), with its links ready to copy; with
+ * SMTP the server withholds the bodies.
+ */
 export function AdminOutboxRoute() {
   useDocumentTitle('Outbox · Admin');
   const outbox = useOutbox();
@@ -36,7 +39,7 @@ export function AdminOutboxRoute() {
 }
 
 function OutboxCard({ message }: { message: OutboxMessage }) {
-  const links = message.body.match(urlPattern) ?? [];
+  const links = message.body_withheld ? [] : (message.body.match(urlPattern) ?? []);
   return (
     <Card withBorder padding="sm" data-testid="outbox-message">
       <Stack gap={6}>
@@ -51,9 +54,15 @@ function OutboxCard({ message }: { message: OutboxMessage }) {
         <Text size="xs" c="dimmed">
           To {message.to} · {formatDateTime(message.created_at)}
         </Text>
-        <Code block fz="xs" style={{ whiteSpace: 'pre-wrap' }}>
-          {message.body}
-        </Code>
+        {message.body_withheld ? (
+          <Text size="xs" c="dimmed" data-testid="outbox-body-withheld">
+            Delivered by SMTP: the body is not shown here, since its links are for the recipient only.
+          </Text>
+        ) : (
+          <Code block fz="xs" style={{ whiteSpace: 'pre-wrap' }}>
+            {message.body}
+          </Code>
+        )}
         {links.map((link) => (
           <Group key={link} gap="xs" wrap="nowrap">
             <Anchor href={link} size="xs" style={{ wordBreak: 'break-all' }} target="_blank" rel="noreferrer">

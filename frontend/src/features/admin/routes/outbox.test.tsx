@@ -1,0 +1,90 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { useMe } from '@/lib/auth/get-me';
+import { applyGrant, installAuth } from '@/lib/auth/session';
+import { grantFor, jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
+
+import { AdminLayoutRoute } from './admin-layout';
+import { AdminOutboxRoute } from './outbox';
+
+function signInStaff(systemRole: 'system_admin' | 'support') {
+  installAuth();
+  const grant = grantFor({ system_role: systemRole }, null);
+  applyGrant(grant);
+  return {
+    user: grant.user,
+    memberships: [],
+    permissions: systemRole === 'system_admin' ? ['platform:read', 'platform:write'] : ['platform:read'],
+  };
+}
+
+/** Says when GET /me has answered, so a missing tab is not merely a permission still loading. */
+function MeLoaded() {
+  return useMe().data ? <span data-testid="me-loaded" /> : null;
+}
+
+const routes = [
+  {
+    path: '/admin',
+    element: (
+      <>
+        <AdminLayoutRoute />
+        <MeLoaded />
+      </>
+    ),
+    children: [{ path: 'outbox', element: <AdminOutboxRoute /> }],
+  },
+];
+
+const message = {
+  id: 'm-1',
+  to: 'ann@example.test',
+  subject: 'You are invited to Acme',
+  created_at: '2026-11-28T10:00:00Z',
+  sent_at: null,
+};
+
+describe('admin outbox', () => {
+  it('shows a development mail with its links to copy', async () => {
+    const me = signInStaff('system_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/outbox': () =>
+        jsonResponse({
+          items: [{ ...message, body: 'Join Acme: http://localhost:8080/invite?token=abc', body_withheld: false }],
+          next_cursor: '',
+        }),
+    });
+    renderRoutes(routes, { route: '/admin/outbox' });
+
+    const card = await screen.findByTestId('outbox-message');
+    expect(within(card).getByText(/Join Acme:/)).toBeInTheDocument();
+    expect(within(card).getByRole('link', { name: 'http://localhost:8080/invite?token=abc' })).toBeInTheDocument();
+    expect(within(card).getByRole('button', { name: 'Copy link' })).toBeInTheDocument();
+    expect(await screen.findByRole('tab', { name: 'Outbox' })).toBeInTheDocument();
+  });
+
+  it('says a body was withheld when SMTP delivers the mail, and offers no links', async () => {
+    const me = signInStaff('system_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/outbox': () => jsonResponse({ items: [{ ...message, body: '', body_withheld: true }], next_cursor: '' }),
+    });
+    renderRoutes(routes, { route: '/admin/outbox' });
+
+    const card = await screen.findByTestId('outbox-message');
+    expect(within(card).getByTestId('outbox-body-withheld')).toHaveTextContent('Delivered by SMTP');
+    expect(within(card).queryByRole('button', { name: 'Copy link' })).not.toBeInTheDocument();
+  });
+
+  it('hides the Outbox tab from read-only support staff', async () => {
+    const me = signInStaff('support');
+    stubApi({ 'GET /me': () => jsonResponse(me) });
+    renderRoutes([{ ...routes[0]!, children: [] }], { route: '/admin' });
+
+    await screen.findByTestId('me-loaded');
+    expect(await screen.findByRole('tab', { name: 'Audit log' })).toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: 'Outbox' })).not.toBeInTheDocument();
+  });
+});

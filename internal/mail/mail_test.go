@@ -1,0 +1,95 @@
+package mail
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+// fakeSMTP accepts one message with the bare SMTP dialogue net/smtp speaks
+// and returns its address; the message's text arrives on got.
+func fakeSMTP(t *testing.T) (addr string, got <-chan string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	out := make(chan string, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		r := bufio.NewReader(c)
+		say := func(line string) { _, _ = io.WriteString(c, line+"\r\n") }
+		say("220 fake")
+		var data strings.Builder
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+			case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+				say("250 fake")
+			case cmd == "DATA":
+				say("354 go on")
+				for {
+					l, err := r.ReadString('\n')
+					if err != nil || l == ".\r\n" {
+						break
+					}
+					data.WriteString(l)
+				}
+				out <- data.String()
+				say("250 queued")
+			case cmd == "QUIT":
+				say("221 bye")
+				return
+			default: // MAIL FROM, RCPT TO
+				say("250 ok")
+			}
+		}
+	}()
+	return ln.Addr().String(), out
+}
+
+// TestDeliverClearsTheSentBody: a message sent by SMTP goes out whole, and
+// its stored body (live links for the recipient only) is cleared.
+func TestDeliverClearsTheSentBody(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	addr, got := fakeSMTP(t)
+	svc := NewService(d.Gorm, "smtp://"+addr, slog.New(slog.DiscardHandler))
+	if !svc.Delivers() {
+		t.Fatal("Delivers() = false with an SMTP URL")
+	}
+	m, err := Queue(ctx, d.Gorm, "ann@example.test", "You are invited", "Join: https://example.test/accept?token=secret-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Deliver(ctx, m)
+
+	if sent := <-got; !strings.Contains(sent, "token=secret-token") {
+		t.Fatalf("sent message lacks its body: %q", sent)
+	}
+	var stored Message
+	if err := d.Gorm.Where("id = ?", m.ID).Take(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	if stored.SentAt == nil || stored.Body != "" {
+		t.Fatalf("stored after sending: sent_at %v, body %q; want a time and an empty body", stored.SentAt, stored.Body)
+	}
+	if NewService(d.Gorm, "", slog.New(slog.DiscardHandler)).Delivers() {
+		t.Fatal("Delivers() = true without an SMTP URL")
+	}
+}
