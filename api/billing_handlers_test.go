@@ -50,11 +50,15 @@ func (tb *testBundle) webhookReq(t testing.TB, event map[string]any, secret stri
 	return rec
 }
 
+// idTail is the random end of a UUIDv7 (its start is the creation time, which
+// tenants made in the same minute share), for Stripe ids unique per tenant.
+func idTail(id string) string { return id[len(id)-12:] }
+
 func subEvent(typ string, created time.Time, tenantID, subID, status string, cancelAtEnd bool) map[string]any {
 	return map[string]any{
 		"id": "evt_" + uuid.NewString()[:12], "object": "event", "type": typ, "created": created.Unix(), "api_version": "2023-10-16",
 		"data": map[string]any{"object": map[string]any{
-			"id": subID, "object": "subscription", "status": status, "customer": "cus_" + tenantID[:8],
+			"id": subID, "object": "subscription", "status": status, "customer": "cus_" + idTail(tenantID),
 			"cancel_at_period_end": cancelAtEnd, "current_period_start": created.Unix(), "current_period_end": created.Add(30 * 24 * time.Hour).Unix(),
 			"metadata": map[string]string{"tenant_id": tenantID, "package_code": "pro"},
 			"items":    map[string]any{"object": "list", "data": []any{map[string]any{"id": "si_1", "price": map[string]any{"id": "price_pro_test"}}}},
@@ -66,7 +70,7 @@ func invoiceEvent(typ string, created time.Time, tenantID, subID string) map[str
 	return map[string]any{
 		"id": "evt_" + uuid.NewString()[:12], "object": "event", "type": typ, "created": created.Unix(),
 		"data": map[string]any{"object": map[string]any{"id": "in_" + uuid.NewString()[:8], "object": "invoice",
-			"customer": "cus_" + tenantID[:8], "subscription": subID}},
+			"customer": "cus_" + idTail(tenantID), "subscription": subID}},
 	}
 }
 
@@ -153,7 +157,7 @@ func TestStripeWebhook(t *testing.T) {
 	admin := tb.MustSignup(t, "hook")
 	tid := admin.tenantID
 	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
-	sub := "sub_" + tid[:8]
+	sub := "sub_" + idTail(tid)
 
 	// Forged (another secret) and stale signatures: 400, no effect.
 	wantStatus(t, tb.webhookReq(t, subEvent("customer.subscription.created", t0, tid, sub, "active", false), "whsec_forged", time.Now()), 400)
@@ -223,9 +227,9 @@ func TestCheckoutCompletedJob(t *testing.T) {
 	tb.MustPricePackage(t, "pro", "price_pro_test")
 	admin := tb.MustSignup(t, "completed")
 	ev := map[string]any{
-		"id": "evt_cs_" + admin.tenantID[:8], "object": "event", "type": "checkout.session.completed", "created": time.Now().Unix(),
+		"id": "evt_cs_" + idTail(admin.tenantID), "object": "event", "type": "checkout.session.completed", "created": time.Now().Unix(),
 		"data": map[string]any{"object": map[string]any{"id": "cs_test_1", "object": "checkout.session", "mode": "subscription",
-			"client_reference_id": admin.tenantID, "customer": "cus_cs_" + admin.tenantID[:8], "subscription": "sub_cs_" + admin.tenantID[:8],
+			"client_reference_id": admin.tenantID, "customer": "cus_cs_" + idTail(admin.tenantID), "subscription": "sub_cs_" + idTail(admin.tenantID),
 			"metadata": map[string]string{"tenant_id": admin.tenantID, "package_code": "pro"}}},
 	}
 	wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
