@@ -27,7 +27,7 @@ func newJobs(d *db.DB, svc api.Services, log *slog.Logger) (*jobs.Client, error)
 	crm.AddWorkers(workers, svc.CRM)
 	billing.RegisterWorkers(workers, svc.Billing)
 	imports.RegisterWorkers(workers, svc.Imports)
-	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: slices.Concat(contacts.PeriodicJobs(), imports.PeriodicJobs())})
+	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: slices.Concat(contacts.PeriodicJobs(), imports.PeriodicJobs(), crm.PeriodicJobs())})
 }
 
 // stopJobs lets running jobs finish for up to timeout, then cancels them

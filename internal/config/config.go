@@ -157,12 +157,14 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		}
 	}
 
-	// Outside production the fake CRM (`contacts fakecrm`) uses these; in
+	// Outside production the fake CRM (`contacts fakecrm`) uses this; in
 	// production an unset secret leaves the CRM integration unconfigured.
 	if !prod && cfg.CRMClientSecret == "" {
 		cfg.CRMClientSecret = "contacts-dev-secret"
 	}
-	if !prod && cfg.CRMWebhookSecret == "" {
+	// The CRM signs webhooks with the client secret (CRM_API.md), in
+	// production too; CRM_WEBHOOK_SECRET only overrides it.
+	if cfg.CRMWebhookSecret == "" {
 		cfg.CRMWebhookSecret = cfg.CRMClientSecret
 	}
 

@@ -77,3 +77,48 @@ func TestDevelopmentDatabaseDefault(t *testing.T) {
 		t.Fatalf("unexpected defaults: %+v", cfg)
 	}
 }
+
+// TestCRMWebhookSecret: the CRM signs webhooks with the client secret
+// (CRM_API.md), so CRM_WEBHOOK_SECRET defaults to CRM_CLIENT_SECRET in every
+// environment; otherwise a production deploy that sets only the client
+// secret refuses every webhook.
+func TestCRMWebhookSecret(t *testing.T) {
+	t.Parallel()
+	prod := map[string]string{"APP_ENV": "production", "JWT_SECRET": "0123456789abcdef0123456789abcdef-strong",
+		"ENCRYPTION_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "DATABASE_URL": "postgres://x/y"}
+	with := func(base map[string]string, kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	tests := []struct {
+		name        string
+		env         map[string]string
+		wantClient  string
+		wantWebhook string
+	}{
+		{"DevelopmentDefaults", map[string]string{}, "contacts-dev-secret", "contacts-dev-secret"},
+		{"DevelopmentClientSecretOnly", map[string]string{"CRM_CLIENT_SECRET": "cs"}, "cs", "cs"},
+		{"ProductionClientSecretOnly", with(prod, "CRM_CLIENT_SECRET", "cs"), "cs", "cs"},
+		{"ProductionBoth", with(prod, "CRM_CLIENT_SECRET", "cs", "CRM_WEBHOOK_SECRET", "ws"), "cs", "ws"},
+		{"ProductionNeither", prod, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := LoadFrom(env(tt.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.CRMClientSecret != tt.wantClient || cfg.CRMWebhookSecret != tt.wantWebhook {
+				t.Fatalf("client secret %q, webhook secret %q; want %q, %q",
+					cfg.CRMClientSecret, cfg.CRMWebhookSecret, tt.wantClient, tt.wantWebhook)
+			}
+		})
+	}
+}

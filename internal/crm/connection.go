@@ -334,12 +334,15 @@ func (s *Service) disconnect(ctx context.Context, tenantID uuid.UUID, reason str
 	})
 }
 
-// WebhookResult says what a webhook delivery did.
+// WebhookResult says what a webhook delivery did: Tenants counts the
+// connections it applied to, Ignored those it left alone because they are
+// newer than the event (a reconnect after an uninstall).
 type WebhookResult struct {
 	EventID   string `json:"event_id"`
 	Type      string `json:"type"`
 	Duplicate bool   `json:"duplicate"`
 	Tenants   int    `json:"tenants"`
+	Ignored   int    `json:"ignored"`
 }
 
 // webhookEvent is the CRM's envelope.
@@ -395,7 +398,13 @@ func (s *Service) VerifyWebhook(body []byte, timestamp, signature string) error 
 // revoked the tokens) and contact.deleted marks the contact deleted in the
 // CRM so it is not pushed again. Deliveries are deduplicated by event_id in
 // the same transaction as their effect, so a failed delivery is retried
-// whole. Returns EMALFORMED for a bad signature, timestamp or body.
+// whole. The CRM retries for up to 24 hours, so an uninstall may arrive
+// after an org admin reconnected: it applies only to a connection made at
+// or before its occurred_at, and is recorded as handled either way. (A late
+// contact.deleted needs no such check: the CRM never resurrects a deleted
+// record, so it holds for a newer connection to the same account too.)
+// Returns EMALFORMED for a bad signature, timestamp or body (an
+// app.uninstalled without a valid occurred_at included).
 func (s *Service) HandleWebhook(ctx context.Context, body []byte, timestamp, signature string) (*WebhookResult, error) {
 	if err := s.VerifyWebhook(body, timestamp, signature); err != nil {
 		return nil, err
@@ -405,11 +414,15 @@ func (s *Service) HandleWebhook(ctx context.Context, body []byte, timestamp, sig
 	if err := dec.Decode(&ev); err != nil || ev.EventID == "" || ev.Type == "" || ev.AccountID == "" {
 		return nil, apperr.Errorf(apperr.EMALFORMED, "The webhook body must be the CRM's event envelope.")
 	}
+	occurredAt, err := parseOccurredAt(ev)
+	if err != nil {
+		return nil, err
+	}
 	res := &WebhookResult{EventID: ev.EventID, Type: ev.Type}
 	if ev.ClientID != "" && ev.ClientID != s.cfg.ClientID {
 		return res, nil // another app's event: nothing of ours
 	}
-	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		fresh, err := recordWebhook(ctx, tx, ev.EventID, ev.Type, ev.AccountID, body)
 		if err != nil {
 			return err
@@ -427,6 +440,15 @@ func (s *Service) HandleWebhook(ctx context.Context, body []byte, timestamp, sig
 		for _, c := range conns {
 			switch ev.Type {
 			case "app.uninstalled":
+				if !connectedBy(c.ConnectedAt, occurredAt) {
+					// A reconnect after the uninstall: the new grant is alive.
+					res.Tenants--
+					res.Ignored++
+					s.log.InfoContext(ctx, "crm: uninstall webhook older than the connection; ignored",
+						"tenant_id", c.TenantID.String(), "event_id", ev.EventID,
+						"occurred_at", occurredAt, "connected_at", c.ConnectedAt.UTC())
+					continue
+				}
 				if err := s.disconnectTx(ctx, tx, c, "The app was uninstalled in the 1CloudAI CRM.", actor); err != nil {
 					return err
 				}
@@ -446,6 +468,28 @@ func (s *Service) HandleWebhook(ctx context.Context, body []byte, timestamp, sig
 		return nil, err
 	}
 	return res, nil
+}
+
+// parseOccurredAt reads the event's occurred_at (RFC 3339). app.uninstalled
+// needs it to tell an old connection from a newer one; other events may
+// omit it, but an unreadable one makes any event malformed.
+func parseOccurredAt(ev webhookEvent) (time.Time, error) {
+	if ev.OccurredAt == "" && ev.Type != "app.uninstalled" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, ev.OccurredAt)
+	if err != nil {
+		return time.Time{}, apperr.Errorf(apperr.EMALFORMED, "The webhook's occurred_at must be an RFC 3339 time.")
+	}
+	return t.UTC(), nil
+}
+
+// connectedBy reports whether a connection made at connectedAt existed when
+// an event occurred. The CRM sends whole seconds, so a connection made
+// within the event's second counts as existing: a reconnect needs a consent
+// round trip, which takes longer than the rest of that second.
+func connectedBy(connectedAt, occurredAt time.Time) bool {
+	return !connectedAt.Truncate(time.Second).After(occurredAt)
 }
 
 // disconnectTx is disconnect inside a transaction that already holds the

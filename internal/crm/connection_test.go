@@ -171,7 +171,7 @@ func TestWebhookUninstallAndContactDeleted(t *testing.T) {
 	deleted := `{"event_id":"evt_d_` + uuid.NewString() + `","type":"contact.deleted","account_id":"` + tb.account +
 		`","client_id":"` + testClientID + `","id":"c_1","external_id":"` + ids[0].String() + `"}`
 	uninstall := `{"event_id":"evt_u_` + uuid.NewString() + `","type":"app.uninstalled","account_id":"` + tb.account +
-		`","client_id":"` + testClientID + `","occurred_at":"2026-01-01T10:00:00Z"}`
+		`","client_id":"` + testClientID + `","occurred_at":"` + tb.clock.Now().Format(time.RFC3339) + `"}`
 	tests := []struct {
 		name    string
 		body    string

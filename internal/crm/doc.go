@@ -16,7 +16,9 @@
 // ciphertext to its tenant and column). Disconnect revokes the grant at the
 // CRM, deletes the tokens and cancels queued pushes; the signed
 // app.uninstalled webhook does the same (deduplicated by event_id in the
-// transaction of its effect).
+// transaction of its effect) to connections made at or before its
+// occurred_at: the CRM retries deliveries for a day, and a late retry must
+// not undo a reconnect.
 //
 // # Tokens
 //
@@ -45,6 +47,13 @@
 // 5xx and timeouts back off exponentially with jitter, 207 is read item by
 // item, RECORD_DELETED marks the contact deleted_in_crm and stops pushing
 // it, other item errors (EMAIL_CONFLICT) fail that contact alone.
+//
+// A job holds one of the tenant's job slots (shared with imports) and
+// renews it while it runs. Its last attempt fails whatever it leaves
+// queued (GAVE_UP), whatever went wrong, since River then discards the job;
+// SweepAbandonedPushes (the hourly crm.sweep_abandoned_pushes) does the
+// same for contacts whose job River discarded after its worker died, so no
+// contact waits for ever or blocks later pushes as already_queued.
 //
 // crm_pushes holds one row per tenant and contact: the CRM record id, the
 // hash and properties last pushed, and the outcome. crm_push_events is the

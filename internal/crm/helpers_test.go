@@ -81,7 +81,8 @@ type testBundle struct {
 
 type setupOpts struct {
 	requestTimeout time.Duration
-	realTime       bool // wall clock and real sleeps (benchmarks)
+	slotTTL        time.Duration // a push job's job slot TTL (default crm.PushSlotTTL)
+	realTime       bool          // wall clock and real sleeps (benchmarks)
 }
 
 func setup(t testing.TB, o ...setupOpts) *testBundle {
@@ -110,7 +111,7 @@ func setupOn(t testing.TB, d *db.DB, o ...setupOpts) *testBundle {
 	tb.cfg = crm.Config{AuthBase: srv.URL, APIBase: srv.URL, ClientID: testClientID, ClientSecret: testClientSecret,
 		WebhookSecret: testClientSecret, PublicURL: testPublicURL, EncryptionKey: []byte("0123456789abcdef0123456789abcdef")}
 	tb.opts = crm.Options{HTTPClient: srv.Client(), Now: clk.Now, Sleep: clk.Sleep, Jitter: func() float64 { return 0.5 },
-		RequestTimeout: o0.requestTimeout}
+		RequestTimeout: o0.requestTimeout, PushSlotTTL: o0.slotTTL}
 	if o0.realTime {
 		tb.opts.Now, tb.opts.Sleep, tb.opts.Jitter = nil, nil, nil
 	}

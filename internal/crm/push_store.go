@@ -235,6 +235,52 @@ func queuedItems(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, 
 	return out, nil
 }
 
+// lockQueuedItems is queuedItems for settling them: it locks the items, so
+// one that someone else settles meanwhile (a disconnect, a retry) is
+// either left out or waited for. idle > 0 leaves out items touched within
+// it (paused and queued again by a reconnect, say).
+func lockQueuedItems(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, ids []uuid.UUID, idle time.Duration) ([]itemRow, error) {
+	var out []itemRow
+	err := tx.WithContext(ctx).Raw(`SELECT * FROM crm_push_items WHERE tenant_id = ? AND batch_id = ?
+		AND contact_id = ANY(?::uuid[]) AND status = 'queued' AND updated_at <= now() - make_interval(secs => ?)
+		ORDER BY seq FOR UPDATE`, tenantID, batchID, uuidArray(ids), idle.Seconds()).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("crm: lock queued items: %w", err)
+	}
+	return out, nil
+}
+
+// itemKey names one item of a push.
+type itemKey struct {
+	TenantID  uuid.UUID
+	BatchID   uuid.UUID
+	ContactID uuid.UUID
+}
+
+// abandonedItems finds up to limit queued items, untouched for idle, that
+// no River job will ever run: every push job naming them (River's own
+// river_job table, read only) was discarded, cancelled or completed, or is
+// gone. Items and their jobs are written in one transaction, so the idle
+// time only keeps clear of a transaction still committing.
+func abandonedItems(ctx context.Context, tx *gorm.DB, idle time.Duration, limit int) ([]itemKey, error) {
+	var out []itemKey
+	// A hash anti-join against the contacts of live jobs: linear in the
+	// backlog, where a per-item probe of river_job's args would not be.
+	err := tx.WithContext(ctx).Raw(`WITH live AS (
+		  SELECT (j.args->>'tenant_id')::uuid AS tenant_id, (j.args->>'batch_id')::uuid AS batch_id, c.id::uuid AS contact_id
+		    FROM river_job j CROSS JOIN LATERAL jsonb_array_elements_text(j.args->'contact_ids') AS c(id)
+		   WHERE j.kind = ? AND j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled'))
+		SELECT i.tenant_id, i.batch_id, i.contact_id FROM crm_push_items i
+		 WHERE i.status = 'queued' AND i.updated_at < now() - make_interval(secs => ?)
+		   AND NOT EXISTS (SELECT 1 FROM live l WHERE l.tenant_id = i.tenant_id AND l.batch_id = i.batch_id
+		                      AND l.contact_id = i.contact_id)
+		 ORDER BY i.tenant_id, i.batch_id, i.seq LIMIT ?`, PushArgs{}.Kind(), idle.Seconds(), limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("crm: find abandoned push items: %w", err)
+	}
+	return out, nil
+}
+
 // outcome is where an item ends up.
 type outcome struct {
 	ContactID uuid.UUID

@@ -350,7 +350,10 @@ func TestPushWorkerKilledAndRestarted(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	var once sync.Once
-	tb.fake.AfterWrite(func(string) { once.Do(stop) }) // the worker dies after the CRM wrote
+	// The worker dies after the CRM wrote; the fake holds its answer until
+	// the client gives up, so the answer cannot beat the stop.
+	tb.fake.InjectFault(fakecrm.FaultTimeout, 1)
+	tb.fake.AfterWrite(func(string) { once.Do(stop) })
 	if err := tb.work(ctx, tb.svc, jobs[0]); !errors.Is(err, context.Canceled) {
 		t.Fatalf("killed worker returned %v", err)
 	}

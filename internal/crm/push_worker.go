@@ -47,17 +47,46 @@ type PushWorker struct {
 // NewPushWorker returns the worker AddWorkers registers.
 func NewPushWorker(svc *Service) *PushWorker { return &PushWorker{svc: svc} }
 
-// PushSlotTTL is how long a push job's job slot lasts without release: a
-// batch of 100 contacts takes seconds; a worker that dies frees its
+// PushSlotTTL is how long a push job's job slot lasts without renewal:
+// the job renews it every quarter of that while it runs (a rate-limited
+// job may run up to jobs.JobTimeout), and a worker that dies frees its
 // tenant's slot after this.
 const PushSlotTTL = 2 * time.Minute
 
+// CodeGaveUp is the error code of contacts whose push job ended for good
+// without settling them (its last attempt failed, or River discarded it).
+const CodeGaveUp = "GAVE_UP"
+
+// giveUpTimeout bounds settling a job's contacts after its context ended.
+const giveUpTimeout = 10 * time.Second
+
 // Work sends the job's contacts while holding one of the tenant's job
 // slots (max_concurrent_jobs, shared with imports): with every slot
-// taken, the job snoozes (which is not an attempt) and tries again.
+// taken, the job snoozes (which is not an attempt) and tries again. When
+// the last attempt fails, whatever the error, River discards the job, so
+// the contacts it left queued are failed here (GAVE_UP); otherwise they
+// would stay queued for ever and block later pushes as already_queued.
 func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
+	lastTry := job.Attempt >= job.MaxAttempts
+	err := w.work(ctx, job, lastTry)
+	var snooze *river.JobSnoozeError
+	if err == nil || !lastTry || errors.As(err, &snooze) {
+		return err
+	}
+	if n, gerr := w.svc.giveUp(ctx, job.Args, err); gerr != nil {
+		w.svc.log.ErrorContext(ctx, "crm: settle a push job's last attempt", "job_id", job.ID,
+			"tenant_id", job.Args.TenantID.String(), "error", gerr)
+	} else {
+		w.svc.log.WarnContext(ctx, "crm: push job gave up on its last attempt", "job_id", job.ID,
+			"tenant_id", job.Args.TenantID.String(), "contacts", n, "error", err)
+	}
+	return err
+}
+
+func (w *PushWorker) work(ctx context.Context, job *river.Job[PushArgs], lastTry bool) error {
 	holder := "crm:" + strconv.FormatInt(job.ID, 10)
-	ok, err := w.svc.limits.ClaimJobSlot(ctx, job.Args.TenantID, holder, PushSlotTTL)
+	ttl := w.svc.opts.PushSlotTTL
+	ok, err := w.svc.limits.ClaimJobSlot(ctx, job.Args.TenantID, holder, ttl)
 	if err != nil {
 		return err
 	}
@@ -69,15 +98,146 @@ func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 			w.svc.log.WarnContext(ctx, "release push job slot", "job_id", job.ID, "error", err)
 		}
 	}()
-	return w.svc.PushChunk(ctx, job.Args, job.Attempt >= job.MaxAttempts)
+	stop := w.svc.keepJobSlot(ctx, job.Args.TenantID, holder, ttl)
+	defer stop()
+	return w.svc.PushChunk(ctx, job.Args, lastTry)
+}
+
+// keepJobSlot renews holder's slot every quarter of ttl until stop is
+// called, as imports renew theirs with their heartbeat: a job that waits
+// out rate limits keeps its slot, and the tenant never runs more than
+// max_concurrent_jobs at once.
+func (s *Service) keepJobSlot(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(ttl / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if err := s.limits.RenewJobSlot(ctx, tenantID, holder, ttl); err != nil && ctx.Err() == nil {
+				s.log.WarnContext(ctx, "crm: renew push job slot", "tenant_id", tenantID.String(), "error", err)
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// giveUp fails the job's contacts that are still queued (GAVE_UP) after
+// its last attempt failed with cause, and returns how many. It runs after
+// the job's context ended too.
+func (s *Service) giveUp(ctx context.Context, a PushArgs, cause error) (int, error) {
+	why := "the push job failed on its last attempt"
+	switch {
+	case errors.Is(cause, context.DeadlineExceeded):
+		why = "the push job ran out of time on its last attempt"
+	case errors.Is(cause, context.Canceled):
+		why = "the worker stopped during the push job's last attempt"
+	}
+	return s.failQueued(ctx, a.TenantID, a.BatchID, a.ContactIDs, 0, "Gave up: "+why+". Push the contact again.")
+}
+
+// failQueued fails the named contacts of a push that are still queued (and
+// untouched for idle), with CodeGaveUp and msg, and returns how many.
+// Contacts already tried also record the failure in their CRM state, as
+// any failed push does.
+func (s *Service) failQueued(ctx context.Context, tenantID, batchID uuid.UUID, ids []uuid.UUID, idle time.Duration, msg string) (int, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), giveUpTimeout)
+	defer cancel()
+	n := 0
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		items, err := lockQueuedItems(ctx, tx, tenantID, batchID, ids, idle)
+		if err != nil {
+			return err
+		}
+		outs := make([]outcome, len(items))
+		for i, it := range items {
+			outs[i] = outcome{ContactID: it.ContactID, Status: ItemFailed, Code: CodeGaveUp, Message: msg, Tries: it.Attempts}
+		}
+		n = len(outs)
+		return setOutcomes(ctx, tx, tenantID, batchID, outs, s.now())
+	})
+	return n, err
 }
 
 // Timeout leaves room for a long rate-limit wait.
 func (w *PushWorker) Timeout(*river.Job[PushArgs]) time.Duration { return jobs.JobTimeout }
 
-// AddWorkers registers the CRM's workers.
+// AddWorkers registers the CRM's workers: pushes and the sweep of
+// abandoned pushes.
 func AddWorkers(workers *river.Workers, svc *Service) {
 	river.AddWorker(workers, NewPushWorker(svc))
+	river.AddWorker(workers, river.WorkFunc(svc.sweepAbandoned))
+}
+
+// AbandonedAfter is how long a queued contact whose push job is gone for
+// good waits before the sweep fails it.
+const AbandonedAfter = 15 * time.Minute
+
+// sweepLimit bounds the contacts one sweep settles; the next run takes the rest.
+const sweepLimit = 10000
+
+// SweepAbandonedPushes fails (GAVE_UP) the queued contacts that no push job
+// will ever send: a worker killed on the job's last attempt leaves River's
+// rescuer to discard the job, and nothing settles them. It returns how many
+// it failed.
+func (s *Service) SweepAbandonedPushes(ctx context.Context) (int, error) {
+	keys, err := abandonedItems(ctx, s.db.Gorm, AbandonedAfter, sweepLimit)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for start := 0; start < len(keys); {
+		end := start
+		var ids []uuid.UUID
+		for end < len(keys) && keys[end].TenantID == keys[start].TenantID && keys[end].BatchID == keys[start].BatchID {
+			ids = append(ids, keys[end].ContactID)
+			end++
+		}
+		n, err := s.failQueued(ctx, keys[start].TenantID, keys[start].BatchID, ids, AbandonedAfter,
+			"Gave up: the push job stopped for good before it sent the contact. Push the contact again.")
+		if err != nil {
+			return total, err
+		}
+		total += n
+		start = end
+	}
+	return total, nil
+}
+
+// SweepArgs is the periodic job that runs SweepAbandonedPushes.
+type SweepArgs struct{}
+
+// Kind names the job.
+func (SweepArgs) Kind() string { return "crm.sweep_abandoned_pushes" }
+
+// InsertOpts puts the sweep on the CRM queue, once at a time.
+func (SweepArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueCRM, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
+}
+
+func (s *Service) sweepAbandoned(ctx context.Context, _ *river.Job[SweepArgs]) error {
+	n, err := s.SweepAbandonedPushes(ctx)
+	if n > 0 {
+		s.log.WarnContext(ctx, "crm: failed abandoned push contacts", "count", n)
+	}
+	return err
+}
+
+// PeriodicJobs are the CRM package's scheduled jobs: the sweep of abandoned
+// pushes, hourly and once when the leader starts.
+func PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})}
 }
 
 // sendItem is a contact on its way to the CRM.
@@ -328,7 +488,9 @@ func (s *Service) fail(ctx context.Context, a PushArgs, ids []uuid.UUID, err err
 	var te *TransientError
 	switch {
 	case ctx.Err() != nil:
-		return ctx.Err() // stopped: the contacts stay queued and River runs the job again
+		// Stopped: the contacts stay queued and River runs the job again
+		// (after the last attempt, Work gives them up).
+		return ctx.Err()
 	case errors.Is(err, errNeedsReauth):
 		return s.settle(ctx, a, ids, ItemPaused, "NEEDS_REAUTH", "Waiting for an org admin to reconnect the CRM.")
 	case errors.Is(err, errNotConnected):

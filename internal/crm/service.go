@@ -71,6 +71,9 @@ type Options struct {
 	// BackoffBase and BackoffMax shape the exponential backoff (defaults
 	// 500 ms and 30 s).
 	BackoffBase, BackoffMax time.Duration
+	// PushSlotTTL is how long a push job's job slot lasts without renewal
+	// (default PushSlotTTL); the job renews it every quarter of that.
+	PushSlotTTL time.Duration
 }
 
 // Service is the CRM integration: connection (OAuth, tokens, webhook),
@@ -129,6 +132,9 @@ func NewService(d *db.DB, lim *limits.Service, cfg Config, o Options) *Service {
 	}
 	if o.BackoffMax <= 0 {
 		o.BackoffMax = 30 * time.Second
+	}
+	if o.PushSlotTTL <= 0 {
+		o.PushSlotTTL = PushSlotTTL
 	}
 	if o.Jobs == nil {
 		c, err := jobs.New(d, nil, jobs.Opts{Logger: o.Logger})
