@@ -36,6 +36,21 @@ func (tb *testBundle) keyReq(t testing.TB, method, path, secret string, asBearer
 	return rec
 }
 
+// keyJSON sends a JSON body authenticated by an API key (X-API-Key).
+func (tb *testBundle) keyJSON(t testing.TB, method, path, secret string, body any) *httptest.ResponseRecorder {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(method, path, strings.NewReader(string(b)))
+	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	req.Header.Set("X-API-Key", secret)
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
 func TestAPIKeyLifecycle(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

@@ -285,6 +285,42 @@ func TestListsAndExport(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?status=bogus", a.token, nil), 422)
 }
 
+// TestAPIKeyWrites: a key acts for its tenant with no user behind it; what
+// it saves, lists and corrects is recorded with no author (NULL), not the
+// zero user id (which no user has: the writes failed with 500).
+func TestAPIKeyWrites(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "keywrites")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	key := tb.MustCreateKey(t, admin, "contacts:read", "saved:read", "saved:write", "corrections:write")
+	target := tb.search(t, admin.token, map[string]any{"query": "sales", "page_size": 2}).Items
+	private := tb.MustPrivateContact(t, admin.tenantID, "Kim", "Key")
+
+	rec := tb.keyJSON(t, http.MethodPost, "/api/v1/lists", key.Secret, map[string]string{"name": "From the API " + uuid.NewString()[:6]})
+	wantStatus(t, rec, http.StatusCreated)
+	list := decode[ListResponse](t, rec)
+	wantStatus(t, tb.keyJSON(t, http.MethodPost, "/api/v1/saved-contacts", key.Secret,
+		map[string]any{"contact_ids": []string{target[0].ID}, "list_id": list.ID}), http.StatusOK)
+	wantStatus(t, tb.keyJSON(t, http.MethodPost, "/api/v1/lists/"+list.ID+"/members", key.Secret,
+		map[string]any{"contact_ids": []string{target[1].ID}}), http.StatusOK)
+	// A shared contact's correction waits for review; a private one's applies at once.
+	wantStatus(t, tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/"+target[0].ID+"/corrections", key.Secret,
+		map[string]string{"field": "title", "value": "Chief Sales Officer"}), http.StatusCreated)
+	wantStatus(t, tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/"+private+"/corrections", key.Secret,
+		map[string]string{"field": "title", "value": "Head of Keys"}), http.StatusCreated)
+
+	var authored int64
+	tb.db.Gorm.Raw(`SELECT (SELECT count(*) FROM saved_contacts WHERE tenant_id = ? AND created_by IS NOT NULL)
+		+ (SELECT count(*) FROM list_members WHERE tenant_id = ? AND added_by IS NOT NULL)
+		+ (SELECT count(*) FROM contact_corrections WHERE tenant_id = ? AND (submitted_by IS NOT NULL OR reviewed_by IS NOT NULL))`,
+		admin.tenantID, admin.tenantID, admin.tenantID).Scan(&authored)
+	if authored != 0 {
+		t.Fatalf("%d rows name an author for a key's writes, want none", authored)
+	}
+}
+
 func TestCorrections(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

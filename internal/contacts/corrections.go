@@ -186,8 +186,8 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 		if err := tx.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status,
 				submitted_by, reviewed_by, reviewed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::uuid END, CASE WHEN ? THEN now() END)`,
-			tenantID, id, contactID, field, cur[0].Value, newValue, status, userID,
-			cur[0].Private, userID, cur[0].Private).Error; err != nil {
+			tenantID, id, contactID, field, cur[0].Value, newValue, status, byUser(userID),
+			cur[0].Private, byUser(userID), cur[0].Private).Error; err != nil {
 			return fmt.Errorf("contacts: insert correction: %w", err)
 		}
 		c, err := getCorrection(tx, id, false)

@@ -65,7 +65,7 @@ func (s *Service) CreateList(ctx context.Context, tenantID, userID uuid.UUID, na
 	}
 	id := uuid.Must(uuid.NewV7())
 	err = s.db.Gorm.WithContext(ctx).Exec(`INSERT INTO lists (tenant_id, id, name, created_by) VALUES (?, ?, ?, ?)`,
-		tenantID, id, name, userID).Error
+		tenantID, id, name, byUser(userID)).Error
 	if isUniqueViolation(err) {
 		return nil, errListNameTaken(name)
 	}

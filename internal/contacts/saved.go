@@ -142,7 +142,7 @@ func (s *Service) SaveContacts(ctx context.Context, tenantID, userID uuid.UUID, 
 		}
 		r := tx.Exec(`INSERT INTO saved_contacts (tenant_id, contact_id, created_by)
 			SELECT ?, id, ? FROM unnest(?::uuid[]) AS id
-			ON CONFLICT (tenant_id, contact_id) DO NOTHING`, tenantID, userID, uuidArray(ids))
+			ON CONFLICT (tenant_id, contact_id) DO NOTHING`, tenantID, byUser(userID), uuidArray(ids))
 		if r.Error != nil {
 			return fmt.Errorf("contacts: save: %w", r.Error)
 		}
@@ -163,10 +163,19 @@ func (s *Service) SaveContacts(ctx context.Context, tenantID, userID uuid.UUID, 
 	return res, nil
 }
 
+// byUser is the value of a created_by-like column: the acting user, or NULL
+// for an API key, which acts for its tenant with no user (uuid.Nil).
+func byUser(userID uuid.UUID) *uuid.UUID {
+	if userID == uuid.Nil {
+		return nil
+	}
+	return &userID
+}
+
 func addMembers(tx *gorm.DB, tenantID, userID, listID uuid.UUID, ids []uuid.UUID) (int, error) {
 	r := tx.Exec(`INSERT INTO list_members (tenant_id, list_id, contact_id, added_by)
 		SELECT ?, ?, id, ? FROM unnest(?::uuid[]) AS id
-		ON CONFLICT (tenant_id, list_id, contact_id) DO NOTHING`, tenantID, listID, userID, uuidArray(ids))
+		ON CONFLICT (tenant_id, list_id, contact_id) DO NOTHING`, tenantID, listID, byUser(userID), uuidArray(ids))
 	if r.Error != nil {
 		return 0, fmt.Errorf("contacts: add to list: %w", r.Error)
 	}
