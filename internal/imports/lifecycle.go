@@ -294,6 +294,14 @@ func (s *Service) Cancel(ctx context.Context, tenantID, id uuid.UUID) (*Import, 
 			if err == nil {
 				err = deleteFile(ctx, tx, tenantKey(tenantID), id)
 			}
+			if err == nil && imp.ResetPending {
+				// A start after a dry run left the dry run's records for the
+				// worker to clear, and no worker will run this import now.
+				err = deleteRecords(ctx, tx, tenantKey(tenantID), id)
+				if err == nil {
+					err = updateImport(ctx, tx, id, map[string]any{"reset_pending": false})
+				}
+			}
 		case imp.Status == StatusRunning:
 			err = updateImport(ctx, tx, id, map[string]any{"cancel_requested": true})
 		default:
