@@ -256,10 +256,17 @@ func textQueries(lx []lexeme) (strict, wide, exactName string) {
 	return strings.Join(s, " & "), strings.Join(w, " & "), strings.Join(e, " | ")
 }
 
-// titleTags turns one titles filter value into tags: every word but the
-// last must be in the title (all), and the last as a prefix (any of its
-// expansions): "software eng" → all {~x:software}, any {~x:engineer,
-// ~x:engineering}. ok is false for a value without words.
+// titleTags turns one titles filter value into tsquery operands over the
+// title tags: every word but the last must be in the title (all), and the
+// last as a prefix (any of its expansions): "software eng" → all
+// {'~x:software'}, any {'~x:engineer', '~x:engineering'}. A last word with
+// more than maxExpansion vocabulary words (the vocabulary holds names and
+// company words too, so "ma" easily has), or with none yet, is a prefix
+// match on the tag ('~x:ma':*), as alternatives does for free text: an
+// exact tag would match only titles holding that very word. The prefix
+// stays within title words, as no other lexeme of search_doc starts with
+// "~x:" (the parser never makes one with a colon after a tilde). ok is
+// false for a value without words.
 func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
 	if len(lx) == 0 {
 		return nil, nil, false
@@ -270,14 +277,14 @@ func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
 		lx = lx[:maxLexemes]
 	}
 	for _, l := range lx[:len(lx)-1] {
-		all = append(all, "~x:"+l.text)
+		all = append(all, tsQuote("~x:"+l.text))
 	}
 	last := lx[len(lx)-1]
 	if len(last.prefixed) == 0 || len(last.prefixed) > maxExpansion {
-		anyOf = []string{"~x:" + last.text}
+		anyOf = []string{tsQuote("~x:"+last.text) + ":*"}
 	} else {
 		for _, w := range last.prefixed {
-			anyOf = append(anyOf, "~x:"+w)
+			anyOf = append(anyOf, tsQuote("~x:"+w))
 		}
 	}
 	return all, anyOf, true

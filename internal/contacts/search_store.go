@@ -134,11 +134,8 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 		m.broad = !slices.ContainsFunc(lx, func(l lexeme) bool { return !l.broad() })
 		parts = append(parts, "("+wide+")")
 	}
-	anyOf := func(tags []string) string {
-		q := make([]string, len(tags))
-		for i, t := range tags {
-			q[i] = tsQuote(t)
-		}
+	// anyOf ORs tsquery operands, which come quoted (and may carry :*).
+	anyOf := func(q []string) string {
 		if len(q) == 1 {
 			return q[0]
 		}
@@ -151,10 +148,7 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 			if !ok {
 				continue
 			}
-			q := []string{anyOf(last)}
-			for _, t := range all {
-				q = append(q, tsQuote(t))
-			}
+			q := append([]string{anyOf(last)}, all...)
 			alts = append(alts, "("+strings.Join(q, " & ")+")")
 		}
 		if len(alts) == 0 { // titles made only of punctuation match nothing
@@ -169,7 +163,7 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 		}
 		t := make([]string, len(vals))
 		for i, v := range vals {
-			t[i] = prefix + v
+			t[i] = tsQuote(prefix + v)
 		}
 		parts = append(parts, anyOf(t))
 	}
