@@ -12,7 +12,12 @@
 // first 64 KiB identify the file (Sniff): XLSX by its zip signature;
 // otherwise the encoding — UTF-8 with or without a byte order mark,
 // UTF-16 with a BOM (or without one, from the pattern of zero bytes),
-// and Windows-1252 (a superset of Latin-1) when the bytes are not UTF-8 —
+// and Windows-1252 (a superset of Latin-1) when the sample has high bytes
+// but no valid multi-byte UTF-8. A UTF-8 file without a BOM that holds a
+// few stray Windows-1252 bytes (files pasted together from two sources)
+// is read as UTF-8 with just those bytes read as Windows-1252, so neither
+// its accents nor the stray characters come out garbled; with a BOM, a
+// record with invalid UTF-8 stays invalid —
 // then line endings (LF, CRLF, CR-only; counted outside quotes) and the
 // delimiter (comma, semicolon, tab or pipe: the one that splits the first
 // records into the same number of fields most consistently). Binary data,

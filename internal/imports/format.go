@@ -2,6 +2,7 @@ package imports
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -21,6 +22,10 @@ const (
 
 // Encodings the reader understands.
 const (
+	// EncodingUTF8 is UTF-8 without a byte order mark. A byte that is not
+	// part of a valid UTF-8 sequence is read as Windows-1252: files pieced
+	// together from mixed sources (Excel exports often are) hold a few
+	// such bytes among UTF-8 text, curly quotes and dashes mostly.
 	EncodingUTF8        = "utf-8"
 	EncodingUTF8BOM     = "utf-8-bom"
 	EncodingUTF16LE     = "utf-16le"
@@ -54,11 +59,15 @@ type Format struct {
 // CREnds reports whether a lone CR ends a record.
 func (f Format) CREnds() bool { return f.LineEnding == LineCR || f.LineEnding == LineMixed }
 
-// Decode returns r as UTF-8 text without a byte order mark. Bytes that are
-// not valid in a UTF-8 file stay as they are (the reader marks their
-// records invalid).
+// Decode returns r as UTF-8 text without a byte order mark, reading it
+// with constant memory. In a UTF-8 file without a byte order mark, bytes
+// outside valid UTF-8 sequences are read as Windows-1252 (EncodingUTF8);
+// with the mark, which declares UTF-8, they stay as they are and the
+// reader marks their records invalid.
 func (f Format) Decode(r io.Reader) io.Reader {
 	switch f.Encoding {
+	case EncodingUTF8:
+		return transform.NewReader(r, utf8Repair{})
 	case EncodingUTF8BOM:
 		return &bomSkipper{r: r}
 	case EncodingUTF16LE:
@@ -140,6 +149,11 @@ func Sniff(sample []byte, complete bool) (Format, error) {
 	if f.Encoding == "" {
 		return Format{}, unsupported("The file is not a CSV or XLSX file: it holds binary data.")
 	}
+	if !complete && f.Encoding == EncodingUTF8 {
+		// A sequence cut off by the end of the sample would be read as
+		// Windows-1252 bytes.
+		sample = trimPartialRune(sample)
+	}
 	text, err := io.ReadAll(f.Decode(bytes.NewReader(sample)))
 	if err != nil {
 		return Format{}, unsupported("The file's text could not be decoded.")
@@ -190,9 +204,12 @@ func detectEncoding(sample []byte) string {
 	case zeroEven+zeroOdd > 0:
 		return ""
 	}
-	// Valid UTF-8, or UTF-8 with a few broken bytes (those rows become
-	// invalid), or a single-byte legacy encoding: Windows-1252, which is
-	// Latin-1 with printable characters where Latin-1 has controls.
+	// UTF-8 as soon as the sample holds one valid multi-byte sequence
+	// (Decode reads any byte outside one as Windows-1252, so stray bytes
+	// among UTF-8 text come out right whatever their number), or when it
+	// holds no byte above ASCII; otherwise a single-byte legacy encoding:
+	// Windows-1252, which is Latin-1 with printable characters where
+	// Latin-1 has controls.
 	var multi, bad int
 	for i := 0; i < len(sample); {
 		c := sample[i]
@@ -212,10 +229,72 @@ func detectEncoding(sample []byte) string {
 		multi++
 		i += size
 	}
-	if bad == 0 || multi > bad {
+	if multi > 0 || bad == 0 {
 		return EncodingUTF8
 	}
 	return EncodingWindows1252
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence from the end of b.
+func trimPartialRune(b []byte) []byte {
+	for i := len(b) - 1; i >= max(len(b)-utf8.UTFMax+1, 0); i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
+}
+
+// utf8Repair passes UTF-8 through and decodes each byte that is not part
+// of a valid sequence as Windows-1252. A sequence split between two reads
+// waits for the rest (ErrShortSrc); at the end of the input its bytes are
+// stray bytes. transform.Reader drives it with fixed buffers, so memory
+// stays constant whatever the file's size.
+type utf8Repair struct{ transform.NopResetter }
+
+func (utf8Repair) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	for nSrc < len(src) {
+		// ASCII, the bulk of a contacts file, is copied in runs.
+		n := min(len(dst)-nDst, len(src)-nSrc)
+		i := 0
+		for i+8 <= n && binary.LittleEndian.Uint64(src[nSrc+i:])&0x8080808080808080 == 0 {
+			i += 8
+		}
+		for i < n && src[nSrc+i] < utf8.RuneSelf {
+			i++
+		}
+		copy(dst[nDst:], src[nSrc:nSrc+i])
+		nDst += i
+		nSrc += i
+		if nSrc == len(src) {
+			break
+		}
+		if src[nSrc] < utf8.RuneSelf {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		if !atEOF && !utf8.FullRune(src[nSrc:]) {
+			return nDst, nSrc, transform.ErrShortSrc
+		}
+		r, size := utf8.DecodeRune(src[nSrc:])
+		if r == utf8.RuneError && size == 1 {
+			r = charmap.Windows1252.DecodeByte(src[nSrc])
+			if nDst+utf8.RuneLen(r) > len(dst) {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			nDst += utf8.EncodeRune(dst[nDst:], r)
+			nSrc++
+			continue
+		}
+		if nDst+size > len(dst) {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		nDst += copy(dst[nDst:], src[nSrc:nSrc+size])
+		nSrc += size
+	}
+	return nDst, nSrc, nil
 }
 
 // looksBinary reports whether more than 2% of the characters are control

@@ -256,7 +256,7 @@ loop:
 		r.fields = append(r.fields, s[begin:end])
 		begin = end
 	}
-	if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+	if !storable(s, r.ends) {
 		// PostgreSQL text holds neither; keep what can be shown.
 		for i, f := range r.fields {
 			if strings.IndexByte(f, 0) >= 0 {
@@ -276,6 +276,23 @@ loop:
 	}
 	rec.Fields = r.fields
 	return rec, nil
+}
+
+// storable reports whether every field of a record (its data s, the
+// fields ending at ends) is valid UTF-8 without NUL bytes. Checking s as a
+// whole is not enough: bytes that are invalid in two fields can make a
+// valid sequence once the delimiter between them is taken out, so no field
+// may start inside a sequence.
+func storable(s string, ends []int) bool {
+	if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
+		return false
+	}
+	for _, end := range ends {
+		if end < len(s) && !utf8.RuneStart(s[end]) {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *Reader) indexSpecial(b []byte) int {

@@ -59,6 +59,9 @@ func TestReader(t *testing.T) {
 		{"OKAccents", "Zoë,Müller\n", ',', false, []readRec{{1, []string{"Zoë", "Müller"}, ""}}},
 		{"ErrUnterminatedQuote", "a,\"bc\n", ',', false, []readRec{{1, []string{"a", "bc\n"}, imports.ProblemUnterminated}}},
 		{"ErrInvalidUTF8", "a\xff,b\nok\n", ',', false, []readRec{{1, []string{"a\uFFFD", "b"}, imports.ProblemInvalidUTF8}, {2, []string{"ok"}, ""}}},
+		// E0 AB | 92 is a valid sequence only with the delimiter taken out.
+		{"ErrInvalidUTF8SplitByDelimiter", "a\xe0\xab,\x92\nok\n", ',', false,
+			[]readRec{{1, []string{"a\uFFFD", "\uFFFD"}, imports.ProblemInvalidUTF8}, {2, []string{"ok"}, ""}}},
 		{"ErrNUL", "a\x00b\nok\n", ',', false, []readRec{{1, []string{"a\uFFFDb"}, imports.ProblemBinary}, {2, []string{"ok"}, ""}}},
 		{"ErrTooLongThenNextRow", "a," + long + "\nnext\n", ',', false, nil},
 		{"ErrTooManyFields", wide + "b\n", ',', false, nil},

@@ -121,6 +121,8 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 	}
 	// The widest row decides the header's width (ragged rows keep all
 	// their fields); invalid rows are few, so reading them twice is cheap.
+	// A running import may commit a wider one before the second reading:
+	// errorsRow makes room for it.
 	width := imp.ColumnCount()
 	if err := eachInvalid(ctx, s.db.Pool, tenantID, id, func(_ int, raw string, _ []byte) error {
 		width = max(width, len(ParseRecordLine(raw)))
@@ -140,18 +142,7 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 	}
 	n := 0
 	err = eachInvalid(ctx, s.db.Pool, tenantID, id, func(row int, raw string, errs []byte) error {
-		fields := ParseRecordLine(raw)
-		clear(rec)
-		for i, f := range fields {
-			rec[i] = csvSafe(f)
-		}
-		var list []RowError
-		_ = json.Unmarshal(errs, &list)
-		msgs := make([]string, 0, len(list))
-		for _, e := range list {
-			msgs = append(msgs, e.Message)
-		}
-		rec[width] = csvSafe(fmt.Sprintf("Row %d: %s", row, strings.Join(msgs, " ")))
+		rec = errorsRow(rec, width, row, raw, errs)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -166,4 +157,28 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// errorsRow fills rec with one row of errors.csv and returns it: the row's
+// fields, padded to width, then the error cell saying the row number and
+// every reason. The width comes from a query before the rows are read, and
+// an import still running may commit a wider invalid row in between: such
+// a row keeps all its fields with its error cell last (one cell past the
+// header's), and rec grows for it instead of being indexed past its end.
+func errorsRow(rec []string, width, row int, raw string, errs []byte) []string {
+	fields := ParseRecordLine(raw)
+	n := max(width, len(fields)) + 1
+	rec = slices.Grow(rec[:0], n)[:n]
+	clear(rec)
+	for i, f := range fields {
+		rec[i] = csvSafe(f)
+	}
+	var list []RowError
+	_ = json.Unmarshal(errs, &list)
+	msgs := make([]string, 0, len(list))
+	for _, e := range list {
+		msgs = append(msgs, e.Message)
+	}
+	rec[n-1] = csvSafe(fmt.Sprintf("Row %d: %s", row, strings.Join(msgs, " ")))
+	return rec
 }

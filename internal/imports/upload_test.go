@@ -103,9 +103,12 @@ func TestBadInput(t *testing.T) {
 		{name: "BinaryGarbage", body: "\x00\x01\x02\x03garbage\xff\xfe\x00\x00\x10\x11\x12\x13\x14\x15", check: func(t *testing.T, r result) {
 			wantCode(t, r.err, apperr.EINVALID, "binary")
 		}},
-		{name: "InvalidUTF8", run: true, body: "Email,Name\n" + strings.Repeat(email(10)+",Zoë Müller\n", 1) + email(11) + ",bad\xff\xfe\n" +
+		// The byte order mark declares UTF-8, so bytes outside it are not
+		// guessed at (without the mark they would be read as Windows-1252:
+		// TestUploadFormats).
+		{name: "InvalidUTF8", run: true, body: "\xEF\xBB\xBFEmail,Name\n" + strings.Repeat(email(10)+",Zoë Müller\n", 1) + email(11) + ",bad\xff\xfe\n" +
 			email(12) + ",José\n", check: func(t *testing.T, r result) {
-			if r.imp.Format.Encoding != imports.EncodingUTF8 {
+			if r.imp.Format.Encoding != imports.EncodingUTF8BOM {
 				t.Fatalf("encoding %s", r.imp.Format.Encoding)
 			}
 			if r.recs[3].Outcome != imports.OutcomeInvalid || r.recs[3].Errors[0].Code != imports.ProblemInvalidUTF8 {
@@ -225,10 +228,17 @@ func TestUploadFormats(t *testing.T) {
 	tests := []struct {
 		name, body, encoding, kind string
 		created                    int
+		values                     map[string]string // of the first preview row
 	}{
-		{"UTF8BOM", "\xEF\xBB\xBFEmail;Name\n" + "b1@" + w + ".example;Zoë\n", imports.EncodingUTF8BOM, imports.KindCSV, 1},
-		{"UTF16LE", utf16le("Email\tName\r\nu1@" + w + ".example\tJosé\r\n"), imports.EncodingUTF16LE, imports.KindCSV, 1},
-		{"XLSX", xlsx, imports.EncodingUTF8, imports.KindXLSX, 2},
+		{"UTF8BOM", "\xEF\xBB\xBFEmail;Name\n" + "b1@" + w + ".example;Zoë\n", imports.EncodingUTF8BOM, imports.KindCSV, 1, nil},
+		{"UTF16LE", utf16le("Email\tName\r\nu1@" + w + ".example\tJosé\r\n"), imports.EncodingUTF16LE, imports.KindCSV, 1, nil},
+		{"XLSX", xlsx, imports.EncodingUTF8, imports.KindXLSX, 2, nil},
+		// UTF-8 with two stray Windows-1252 bytes (0x92, 0x96), as a sheet
+		// pasted together from mixed sources exports: the accents and the
+		// stray bytes both come out right.
+		{"UTF8WithWindows1252Bytes", "Email,First Name,Last Name,Company,Title\n" + "m1@" + w + ".example,Zoë,Müller,Müller\x92s Café,Head \x96 Sales\n" +
+			"m2@" + w + ".example,José,Núñez,Acme,CTO\n", imports.EncodingUTF8, imports.KindCSV, 2,
+			map[string]string{"first_name": "Zoë", "last_name": "Müller", "company_name": "Müller’s Café", "title": "Head – Sales"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,9 +251,27 @@ func TestUploadFormats(t *testing.T) {
 			if len(prev) == 0 || !prev[0].Usable {
 				t.Fatalf("preview %+v", prev)
 			}
+			for k, v := range tt.values {
+				if prev[0].Values[k] != v {
+					t.Fatalf("preview %s = %q, want %q", k, prev[0].Values[k], v)
+				}
+			}
 			done := tb.MustRun(t, tb.tenant, imp.ID, false)
 			if done.Counts.Created != tt.created {
 				t.Fatalf("counts %+v (%s)", done.Counts, done.Error)
+			}
+			if tt.values != nil {
+				var first, last, company, title string
+				if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT first_name, last_name, company_name, title FROM contacts WHERE email = $1`,
+					"m1@"+w+".example").Scan(&first, &last, &company, &title); err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]string{"first_name": first, "last_name": last, "company_name": company, "title": title}
+				for k, v := range tt.values {
+					if got[k] != v {
+						t.Fatalf("contact %s = %q, want %q", k, got[k], v)
+					}
+				}
 			}
 			if tt.kind == imports.KindXLSX {
 				recs := tb.records(t, tb.tenant, imp.ID)
