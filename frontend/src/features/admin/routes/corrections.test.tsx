@@ -2,8 +2,8 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
-import { applyGrant, installAuth } from '@/lib/auth/session';
-import { grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+import { signInStaff } from '@/testing/staff';
+import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { AdminCorrectionsRoute } from './corrections';
 
@@ -21,15 +21,6 @@ const correction = {
   created_at: '2026-11-27T09:00:00Z',
 };
 
-function signInStaff(systemRole: 'system_admin' | 'support') {
-  installAuth();
-  applyGrant(grantFor({ system_role: systemRole }, null));
-  return {
-    user: grantFor({ system_role: systemRole }).user,
-    memberships: [],
-    permissions: systemRole === 'system_admin' ? ['platform:read', 'platform:write'] : ['platform:read'],
-  };
-}
 
 describe('AdminCorrectionsRoute', () => {
   it('lets system admins accept a correction, which leaves the queue', async () => {

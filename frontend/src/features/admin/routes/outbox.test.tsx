@@ -1,28 +1,13 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { useMe } from '@/lib/auth/get-me';
-import { applyGrant, installAuth } from '@/lib/auth/session';
-import { grantFor, jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
+import { MeLoaded, signInStaff } from '@/testing/staff';
+import { jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { AdminLayoutRoute } from './admin-layout';
 import { AdminOutboxRoute } from './outbox';
 
-function signInStaff(systemRole: 'system_admin' | 'support') {
-  installAuth();
-  const grant = grantFor({ system_role: systemRole }, null);
-  applyGrant(grant);
-  return {
-    user: grant.user,
-    memberships: [],
-    permissions: systemRole === 'system_admin' ? ['platform:read', 'platform:write'] : ['platform:read'],
-  };
-}
 
-/** Says when GET /me has answered, so a missing tab is not merely a permission still loading. */
-function MeLoaded() {
-  return useMe().data ? <span data-testid="me-loaded" /> : null;
-}
 
 const routes = [
   {

@@ -2,9 +2,8 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
-import { useMe } from '@/lib/auth/get-me';
-import { applyGrant, installAuth } from '@/lib/auth/session';
-import { grantFor, jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
+import { MeLoaded, signInStaff } from '@/testing/staff';
+import { jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { importFixture } from '../testing/fixtures';
 import { ImportRoute } from './import';
@@ -18,26 +17,12 @@ const platformRoutes = [
   { path: '/admin/imports/:importId', element: <ImportRoute scope="platform" /> },
 ];
 
-function signInStaff(systemRole: 'system_admin' | 'support') {
-  installAuth();
-  const grant = grantFor({ system_role: systemRole }, null);
-  applyGrant(grant);
-  return {
-    user: grant.user,
-    memberships: [],
-    permissions: systemRole === 'system_admin' ? ['platform:read', 'platform:write'] : ['platform:read'],
-  };
-}
 
 const summary = {
   ...importFixture({ id: 'imp-7', scope: 'platform', file_name: 'vendor-feed.csv', status: 'completed' }),
   counts: { created: 3, matched: 0, updated: 0, duplicate: 0, invalid: 1 },
 };
 
-/** Says when GET /me has answered, so a missing button is not merely a permission still loading. */
-function MeLoaded() {
-  return useMe().data ? <span data-testid="me-loaded" /> : null;
-}
 
 describe('platform imports pages', () => {
   it('lists the platform history with links into the admin console and "New import" for system admins', async () => {
