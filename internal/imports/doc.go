@@ -67,8 +67,12 @@
 //  4. the merge takes the rows in batches, each one transaction: COPY into
 //     a TEMP batch table, then set-based statements: a row sharing a match
 //     key with an earlier row is a duplicate pointing at the first one (the
-//     UNLOGGED import_keys_<id> table remembers every key of earlier
-//     batches with its first row, contact and values); the rest are matched
+//     UNLOGGED import_keys_<id> table remembers, for every key of earlier
+//     batches, each distinct set of values seen with it and the first row
+//     that had them, so a row is compared with every earlier row exactly
+//     as within a batch: where batch boundaries fall never changes an
+//     outcome; name keys are folded in SQL as matching folds contacts);
+//     the rest are matched
 //     against contacts the importer sees, key by key in the mapping's order
 //     (contacts_email_key, contacts_linkedin_key, contacts_name_company_key); rows that
 //     match nothing become new contacts, private to the tenant
@@ -90,8 +94,11 @@
 // the job resumable: a killed worker's import is picked up by the next run
 // after merged_through, with the same result as an uninterrupted run. If
 // PostgreSQL itself crashed, the UNLOGGED key table is empty and the run
-// first rebuilds it from the file and import_records. A run hands the
-// import back to the queue before River's job timeout and resumes.
+// first rebuilds it from the file and import_records; a marker row in the
+// table says up to which row it holds keys (moved in each batch's and each
+// rebuild step's transaction), so a rebuild that stops part-way goes on
+// from there. A run hands the import back to the queue before River's job
+// timeout and resumes.
 //
 // Batches adapt their size (1,000 to 50,000 rows) to take about 0.7 s, so
 // the counters move several times a second. A watcher writes the

@@ -35,7 +35,7 @@ type row struct {
 
 	FirstName, LastName, Email, Phone, Title, Seniority, Department string
 	CompanyName, CompanyDomain, EmailDomain, LinkedIn, City, Region string
-	Country, NameKey                                                string
+	Country                                                         string
 }
 
 // normalizer turns records into rows under a mapping.
@@ -184,9 +184,6 @@ func (n *normalizer) row(rec Record) row {
 		fail("", "not_usable", "The row needs an email, a LinkedIn URL, or first name, last name and company.")
 	}
 	r.Usable = len(r.Errors) == 0
-	if r.FirstName != "" && r.LastName != "" && r.CompanyName != "" {
-		r.NameKey = strings.Join([]string{fold(r.FirstName), fold(r.LastName), fold(r.CompanyName)}, "\x1f")
-	}
 	if !r.Usable || n.keepRaw {
 		fields := make([]string, len(rec.Fields))
 		for i, f := range rec.Fields {

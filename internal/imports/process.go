@@ -358,6 +358,9 @@ type runner struct {
 	limit    int64 // import_rows_per_month
 	began    time.Time
 	rebuild  bool
+	// keysThrough is the last row whose keys the key table held when the
+	// run began; a rebuild registers the rows after it.
+	keysThrough int
 	// resumeAfter is merged_through when the run began: the reader skips
 	// (or, with rebuild, re-registers) the rows up to it. The merger moves
 	// imp.MergedThrough on meanwhile; the reader must not read that.
@@ -508,7 +511,8 @@ func adapt(cur, n int, took time.Duration, o Options) int {
 
 // prepare clears an earlier run's records when asked, makes sure the key
 // table and the batch table exist, and finds out whether the key table
-// must be rebuilt (PostgreSQL emptied it in a crash).
+// must be rebuilt, and from which row (PostgreSQL emptied it in a crash,
+// or a rebuild stopped part-way).
 func (r *runner) prepare(ctx context.Context) error {
 	if r.imp.ResetPending {
 		err := r.s.db.WithTx(ctx, func(tx *gorm.DB) error {
@@ -525,6 +529,15 @@ func (r *runner) prepare(ctx context.Context) error {
 		}
 		r.imp.ResetPending = false
 	}
+	var old bool
+	if err := r.sess.conn.QueryRowContext(ctx, oldKeysSQL, r.keys).Scan(&old); err != nil {
+		return fmt.Errorf("imports: prepare: %w", err)
+	}
+	if old {
+		if _, err := r.sess.conn.ExecContext(ctx, `DROP TABLE `+r.keys); err != nil {
+			return fmt.Errorf("imports: prepare: %w", err)
+		}
+	}
 	for _, q := range []string{
 		`CREATE UNLOGGED TABLE IF NOT EXISTS ` + r.keys + ` (LIKE import_keys INCLUDING ALL)`,
 		`CREATE TEMP TABLE IF NOT EXISTS import_batch_rows (LIKE import_batch INCLUDING ALL) ON COMMIT DELETE ROWS`,
@@ -535,13 +548,28 @@ func (r *runner) prepare(ctx context.Context) error {
 	}
 	r.done.Store(int64(r.imp.RowsDone))
 	r.resumeAfter = r.imp.MergedThrough
-	if r.resumeAfter > 0 {
-		var empty bool
-		if err := r.sess.conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM `+r.keys+`)`).Scan(&empty); err != nil {
-			return fmt.Errorf("imports: check keys: %w", err)
-		}
-		r.rebuild = empty
+	// The key table's marker row says up to which row it holds the keys;
+	// every batch and every rebuild transaction moves it with the keys it
+	// adds. Without it (a new table, or PostgreSQL emptied it in a crash)
+	// the table starts over; behind merged_through (a rebuild stopped
+	// part-way: a hand-back, a shutdown, an error) the rebuild goes on
+	// from there. A table without the keys of some merged rows would make
+	// later repeats of them matched or created instead of duplicates.
+	through, err := keysThrough(ctx, r.sess.conn, r.keys)
+	if err != nil {
+		return err
 	}
+	if through < 0 || through > r.resumeAfter { // no marker, or keys of rows not merged (any more): start over
+		if _, err := r.sess.conn.ExecContext(ctx, `TRUNCATE `+r.keys); err != nil {
+			return fmt.Errorf("imports: clear keys: %w", err)
+		}
+		if _, err := r.sess.conn.ExecContext(ctx, markKeysSQL(r.keys), 0); err != nil {
+			return fmt.Errorf("imports: clear keys: %w", err)
+		}
+		through = 0
+	}
+	r.keysThrough = through
+	r.rebuild = through < r.resumeAfter
 	return nil
 }
 
@@ -572,7 +600,7 @@ func (r *runner) produce(ctx context.Context, out chan<- batchMsg) error {
 			continue
 		}
 		if rec.Num <= r.resumeAfter {
-			if r.rebuild {
+			if r.rebuild && rec.Num > r.keysThrough {
 				if reg = append(reg, r.norm.row(rec)); len(reg) == producerRows {
 					if err := send(batchMsg{rows: reg, register: true}); err != nil {
 						return err
@@ -686,7 +714,9 @@ func rowContactID(importID uuid.UUID, created time.Time, num int) uuid.UUID {
 	return u
 }
 
-// copyRows loads rows into the session's batch table.
+// copyRows loads rows into the session's batch table. Their name keys are
+// computed there (a generated column, migration 00023), folded exactly as
+// matching folds a contact's name and company.
 func (r *runner) copyRows(ctx context.Context, rows []row) error {
 	src := &rowSource{rows: rows, imp: r.imp, i: -1}
 	return r.sess.pgx(func(c *pgx.Conn) error {
@@ -697,7 +727,7 @@ func (r *runner) copyRows(ctx context.Context, rows []row) error {
 
 var batchColumns = []string{"row_num", "usable", "errors", "raw", "first_name", "last_name", "email", "phone", "title",
 	"seniority", "department", "company_name", "company_domain", "email_domain", "linkedin_url", "city", "region",
-	"country", "name_key", "new_id"}
+	"country", "new_id"}
 
 type rowSource struct {
 	rows []row
@@ -733,7 +763,7 @@ func (s *rowSource) Values() ([]any, error) {
 	}
 	s.vals = append(s.vals[:0], int32(r.Num), r.Usable, errs, raw, r.FirstName, r.LastName, nullable(r.Email),
 		nullable(r.Phone), r.Title, r.Seniority, r.Department, r.CompanyName, nullable(r.CompanyDomain),
-		nullable(r.EmailDomain), r.LinkedIn, r.City, r.Region, r.Country, nullable(r.NameKey),
+		nullable(r.EmailDomain), r.LinkedIn, r.City, r.Region, r.Country,
 		rowContactID(s.imp.ID, s.imp.CreatedAt, r.Num))
 	return s.vals, nil
 }
@@ -788,6 +818,9 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 		if err := x.run(r.sql.keys); err != nil {
 			return err
 		}
+		if err := x.run(r.sql.keysThrough, last); err != nil {
+			return err
+		}
 		if counts, err = x.counts(); err != nil {
 			return err
 		}
@@ -833,7 +866,8 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 }
 
 // register puts the keys of rows merged before a crash back into the key
-// table, with the outcome their records hold.
+// table, with the outcome their records hold, and moves its marker in the
+// same transaction: a rebuild that stops goes on from there.
 func (r *runner) register(ctx context.Context, rows []row) error {
 	return r.sess.g.Transaction(func(tx *gorm.DB) error {
 		x, err := r.newExec(ctx, tx)
@@ -847,7 +881,10 @@ func (r *runner) register(ctx context.Context, rows []row) error {
 			FROM import_records r WHERE r.tenant_id = $1 AND r.import_id = $2 AND r.row_num = b.row_num`, r.tkey, r.imp.ID); err != nil {
 			return err
 		}
-		return x.run(r.sql.keys)
+		if err := x.run(r.sql.keys); err != nil {
+			return err
+		}
+		return x.run(r.sql.keysThrough, rows[len(rows)-1].Num)
 	})
 }
 

@@ -2,6 +2,8 @@ package imports
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -19,6 +21,40 @@ import (
 func keysTable(id uuid.UUID) string {
 	return pgx.Identifier{"import_keys_" + strings.ReplaceAll(id.String(), "-", "")}.Sanitize()
 }
+
+// keysMarkerKind is the kind of the key table's marker row (no match key
+// has it), whose root_row is the last row whose keys the table holds.
+const keysMarkerKind = "*"
+
+// keysThrough reads the key table's marker: -1 when it has none (a new
+// table, or one PostgreSQL emptied in a crash).
+func keysThrough(ctx context.Context, conn *sql.Conn, keys string) (int, error) {
+	var n int
+	err := conn.QueryRowContext(ctx, `SELECT root_row FROM `+keys+` WHERE kind = '`+keysMarkerKind+`' AND key = ''`).Scan(&n)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return -1, nil
+	case err != nil:
+		return 0, fmt.Errorf("imports: check keys: %w", err)
+	}
+	return n, nil
+}
+
+// markKeysSQL writes the marker of an empty key table: row $1.
+func markKeysSQL(keys string) string {
+	return `INSERT INTO ` + keys + ` (kind, key, root_row, row_num) VALUES ('` + keysMarkerKind + `', '', $1, 0)`
+}
+
+// keysThroughSQL moves the key table's marker to row $1.
+func keysThroughSQL(keys string) string {
+	return `UPDATE ` + keys + ` SET root_row = $1 WHERE kind = '` + keysMarkerKind + `' AND key = ''`
+}
+
+// oldKeysSQL says whether the key table $1 has the layout from before
+// migration 00023 (one entry per key, no row_num): it is dropped and
+// built again.
+const oldKeysSQL = `SELECT to_regclass($1) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute
+	WHERE attrelid = to_regclass($1) AND attname = 'row_num' AND NOT attisdropped)`
 
 func dropKeys(ctx context.Context, tx *gorm.DB, id uuid.UUID) error {
 	if err := tx.WithContext(ctx).Exec(`DROP TABLE IF EXISTS ` + keysTable(id)).Error; err != nil {
@@ -122,9 +158,10 @@ type batchSQL struct {
 	match                       []string
 	outcome, dupContact         string
 	insert, update              string
+	updateRounds                string
 	saved, lockList, list       string
 	touchList                   string
-	records, keys               string
+	records, keys, keysThrough  string
 	platform                    bool
 	srcRank                     int
 }
@@ -190,11 +227,13 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 	// A row repeats an earlier one when they share a match key and no
 	// earlier key in the mapping's order tells them apart (two rows with
 	// different emails are two people even at the same name and company).
-	// The earlier row is one of an earlier batch (the key table knows the
-	// first row with each key, its contact and its values) or of this one.
+	// The earlier row is one of an earlier batch (the key table knows, for
+	// each key and each distinct set of values seen with it, the first row
+	// that had them, its first row and contact) or of this one; of several,
+	// the lowest, as within a batch, whichever batch boundaries there were.
 	var prior, firsts []string
 	for i, k := range defs {
-		prior = append(prior, fmt.Sprintf(`SELECT b.row_num, k.root_row, k.contact_id FROM import_batch_rows b
+		prior = append(prior, fmt.Sprintf(`SELECT b.row_num, k.row_num AS first, k.root_row, k.contact_id FROM import_batch_rows b
 			JOIN %s k ON k.kind = '%s' AND k.key = b.%s COLLATE "C" WHERE b.usable AND b.%s AND %s`,
 			keys, k.kind, k.col, k.present, sameAs(defs, i, "k", "true")))
 		firsts = append(firsts, fmt.Sprintf(`SELECT b.row_num, f.row_num AS first FROM import_batch_rows b
@@ -203,7 +242,7 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 	}
 	b.priorDups = `UPDATE import_batch_rows b SET dup_of = p.root_row, root_contact = p.contact_id
 		FROM (SELECT DISTINCT ON (row_num) row_num, root_row, contact_id FROM (` + strings.Join(prior, " UNION ALL ") + `) u
-		ORDER BY row_num, root_row) p WHERE b.row_num = p.row_num`
+		ORDER BY row_num, first) p WHERE b.row_num = p.row_num`
 	b.batchDups = `UPDATE import_batch_rows b SET dup_of = w.first FROM (SELECT row_num, min(first) AS first FROM (` +
 		strings.Join(firsts, " UNION ALL ") + `) u GROUP BY row_num) w WHERE b.row_num = w.row_num AND b.dup_of IS NULL`
 	// Point every duplicate at the first row of its chain.
@@ -263,6 +302,14 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 		ORDER BY b.email
 		ON CONFLICT (id) DO NOTHING`
 	b.update = updateSQL(m, platform, b.srcRank)
+	// How many rows of the batch the update takes for one contact at most:
+	// how many times it runs.
+	own := ` AND matched_own`
+	if platform {
+		own = ``
+	}
+	b.updateRounds = `SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM import_batch_rows
+		WHERE outcome = 'matched'` + own + ` GROUP BY contact_id) r`
 	// Saved contacts and list members are inserted in contact id order, as
 	// contacts.SaveContacts does, so that a user saving some of the same
 	// contacts meanwhile waits for the batch instead of deadlocking with it.
@@ -288,10 +335,15 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 		reg = append(reg, fmt.Sprintf(`SELECT '%s'::"char" AS kind, %s COLLATE "C" AS key, coalesce(dup_of, row_num) AS root_row,
 			contact_id, row_num FROM import_batch_rows WHERE usable AND %s`, k.kind, k.col, k.present))
 	}
-	b.keys = `INSERT INTO ` + keys + ` (kind, key, root_row, contact_id, email, linkedin_url, name_key)
-		SELECT k.kind, k.key, k.root_row, k.contact_id, r.email, nullif(r.linkedin_url, ''), r.name_key
+	// One entry per key and distinct values, the first row with them
+	// (rows go in in row order, and the unique index of migration 00023
+	// drops the rest).
+	b.keys = `INSERT INTO ` + keys + ` (kind, key, root_row, contact_id, email, linkedin_url, name_key, row_num)
+		SELECT k.kind, k.key, k.root_row, k.contact_id, r.email, nullif(r.linkedin_url, ''), r.name_key, k.row_num
 		FROM (` + strings.Join(reg, " UNION ALL ") + `) k JOIN import_batch_rows r ON r.row_num = k.row_num ORDER BY k.row_num
-		ON CONFLICT (kind, key) DO NOTHING`
+		ON CONFLICT (kind, key, md5(coalesce(email, '') || E'\x1f' || coalesce(linkedin_url, '') || E'\x1f' || coalesce(name_key, '')))
+		DO NOTHING`
+	b.keysThrough = keysThroughSQL(keys)
 	return b
 }
 
@@ -299,9 +351,13 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 // contacts that the import may change: the tenant's own private contacts
 // ($1), or for a platform import shared contacts, where a non-empty value
 // is replaced only when the import's source ranks at least as high as the
-// contact's ($3 is the source). Only the first row per contact in a batch
-// writes it, and only when something changes. "" when no mapped field
-// can change a contact.
+// contact's ($3 is the source). Several rows of a batch that match one
+// contact write it one after the other in row order, as they would in
+// batches of their own (with overwrite the last row's values win, without
+// it each fills what is still empty): the statement takes the nth row
+// per contact (the last parameter) and runs once for each n
+// (updateRounds). A row counts as updated when it changes something. ""
+// when no mapped field can change a contact.
 func updateSQL(m Mapping, platform bool, srcRank int) string {
 	type col struct {
 		name, field string
@@ -348,14 +404,15 @@ func updateSQL(m Mapping, platform bool, srcRank int) string {
 	// it cannot lead the plan into the tenant's owner index (a scan of all
 	// its private contacts, more with every batch): the rows come by
 	// primary key.
-	owner, own := `c.owner_tenant_id IS NOT DISTINCT FROM $1::uuid AND c.owner_tenant_id IS NOT NULL`, ` AND matched_own`
+	owner, own, nth := `c.owner_tenant_id IS NOT DISTINCT FROM $1::uuid AND c.owner_tenant_id IS NOT NULL`, ` AND matched_own`, "$3"
 	if platform {
-		owner, own = `c.owner_tenant_id IS NULL AND $1::uuid IS NULL`, ``
+		owner, own, nth = `c.owner_tenant_id IS NULL AND $1::uuid IS NULL`, ``, "$4"
 		sets = append(sets, `source = CASE WHEN `+ow+` THEN $3 ELSE c.source END`)
 	}
 	slices.Sort(picks)
-	return `WITH u AS (SELECT DISTINCT ON (contact_id) row_num, contact_id, ` + strings.Join(picks, ", ") + `
-			FROM import_batch_rows WHERE outcome = 'matched'` + own + ` ORDER BY contact_id, row_num),
+	return `WITH u AS (SELECT row_num, contact_id, ` + strings.Join(picks, ", ") + ` FROM (SELECT *,
+				row_number() OVER (PARTITION BY contact_id ORDER BY row_num) AS nth
+				FROM import_batch_rows WHERE outcome = 'matched'` + own + `) r WHERE nth = ` + nth + `),
 		ch AS (UPDATE contacts c SET ` + strings.Join(sets, ", ") + `, updated_at = now()
 			FROM u WHERE c.id = u.contact_id AND ` + owner + `
 				AND (` + strings.Join(olds, ", ") + `) IS DISTINCT FROM (` + strings.Join(news, ", ") + `)
@@ -414,12 +471,18 @@ func (b batchSQL) write(x *exec, imp *Import) error {
 		}
 	}
 	if m.Mode != ModeCreateOnly && b.update != "" {
-		args := []any{owner, m.Overwrite}
-		if b.platform {
-			args = append(args, source)
+		var rounds int
+		if err := x.tx.QueryRowContext(x.ctx, b.updateRounds).Scan(&rounds); err != nil {
+			return fmt.Errorf("imports: batch: %w", err)
 		}
-		if err := x.run(b.update, args...); err != nil {
-			return err
+		for n := 1; n <= rounds; n++ {
+			args := []any{owner, m.Overwrite}
+			if b.platform {
+				args = append(args, source)
+			}
+			if err := x.run(b.update, append(args, n)...); err != nil {
+				return err
+			}
 		}
 	}
 	if b.platform {
