@@ -8,8 +8,12 @@
 -- first row that had them (row_num) and that row's first row and contact
 -- (root_row, contact_id); a row repeats the lowest row_num whose values
 -- pass the same test as within a batch. The values take part in the
--- unique index as a hash: a name key, an email and a URL together can
--- outgrow a B-tree entry.
+-- unique index as a 64-bit hash: a name key, an email and a URL together
+-- can outgrow a B-tree entry, and a narrow entry keeps the index of a
+-- million-row import small (an md5 text instead: 4,857 rows/s against
+-- 5,166 on the 1 M-row bench, docs/PERFORMANCE.md). Two value sets of one key colliding in 64 bits
+-- would count as one; for the value sets of one email, URL or name that is
+-- not a practical concern.
 --
 -- A batch row's name key is folded as matching folds a contact's name and
 -- company (sort_name, contacts_fold: unaccent) instead of in Go, whose
@@ -22,7 +26,7 @@
 ALTER TABLE import_keys DROP CONSTRAINT import_keys_pkey;
 ALTER TABLE import_keys ADD COLUMN row_num integer NOT NULL;
 CREATE UNIQUE INDEX import_keys_values ON import_keys (kind, key,
-    md5(coalesce(email, '') || E'\x1f' || coalesce(linkedin_url, '') || E'\x1f' || coalesce(name_key, '')));
+    hashtextextended(coalesce(email, '') || E'\x1f' || coalesce(linkedin_url, '') || E'\x1f' || coalesce(name_key, ''), 0));
 
 ALTER TABLE import_batch DROP COLUMN name_key;
 ALTER TABLE import_batch ADD COLUMN name_key text COLLATE "C" GENERATED ALWAYS AS (

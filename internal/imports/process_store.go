@@ -341,7 +341,7 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 	b.keys = `INSERT INTO ` + keys + ` (kind, key, root_row, contact_id, email, linkedin_url, name_key, row_num)
 		SELECT k.kind, k.key, k.root_row, k.contact_id, r.email, nullif(r.linkedin_url, ''), r.name_key, k.row_num
 		FROM (` + strings.Join(reg, " UNION ALL ") + `) k JOIN import_batch_rows r ON r.row_num = k.row_num ORDER BY k.row_num
-		ON CONFLICT (kind, key, md5(coalesce(email, '') || E'\x1f' || coalesce(linkedin_url, '') || E'\x1f' || coalesce(name_key, '')))
+		ON CONFLICT (kind, key, hashtextextended(coalesce(email, '') || E'\x1f' || coalesce(linkedin_url, '') || E'\x1f' || coalesce(name_key, ''), 0))
 		DO NOTHING`
 	b.keysThrough = keysThroughSQL(keys)
 	return b
