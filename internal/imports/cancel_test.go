@@ -3,8 +3,6 @@ package imports_test
 import (
 	"testing"
 
-	"github.com/google/uuid"
-
 	"github.com/onecloudai/contacts/internal/imports"
 )
 
@@ -15,19 +13,7 @@ import (
 func TestCancelAfterDryRun(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	tests := []struct {
-		name  string
-		setup func(t *testing.T, id uuid.UUID)
-	}{
-		{"Queued", func(t *testing.T, id uuid.UUID) {}},
-		{"DeadWorker", func(t *testing.T, id uuid.UUID) {
-			if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET status = 'running', heartbeat_at = now() - interval '5 minutes'
-				WHERE id = $1`, id); err != nil {
-				t.Fatal(err)
-			}
-		}},
-	}
-	for _, tt := range tests {
+	for _, tt := range tb.waitingCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			imp := tb.MustUpload(t, tb.tenant, "dry.csv", "Email\nd1@"+tb.word+".example\nnot-an-email\n")

@@ -211,13 +211,16 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-func TestCancelWaiting(t *testing.T) {
-	t.Parallel()
-	tb := setup(t)
-	tests := []struct {
-		name  string
-		setup func(t *testing.T, id uuid.UUID)
-	}{
+// waitingCase puts a started import in a state where no worker runs it.
+type waitingCase struct {
+	name  string
+	setup func(t *testing.T, id uuid.UUID)
+}
+
+// waitingCases are the imports Cancel ends at once: still queued, or
+// running with a worker whose heartbeat stopped.
+func (tb *testBundle) waitingCases() []waitingCase {
+	return []waitingCase{
 		{"Queued", func(t *testing.T, id uuid.UUID) {}},
 		{"DeadWorker", func(t *testing.T, id uuid.UUID) {
 			if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET status = 'running', heartbeat_at = now() - interval '5 minutes'
@@ -226,7 +229,12 @@ func TestCancelWaiting(t *testing.T) {
 			}
 		}},
 	}
-	for _, tt := range tests {
+}
+
+func TestCancelWaiting(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	for _, tt := range tb.waitingCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			imp := tb.MustUpload(t, tb.tenant, "q.csv", "Email\nq1@"+tb.word+".example\n")
