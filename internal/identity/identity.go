@@ -153,10 +153,6 @@ var errBadCredentials = apperr.Errorf(apperr.EUNAUTHORIZED, "The email or passwo
 // ERATELIMIT (too many failures for the account or the IP).
 func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Grant, error) {
 	email := strings.ToLower(strings.TrimSpace(p.Email))
-	keys := []string{accountKey(email), ipKey(ci.IP)}
-	if err := s.reserveAttempt(ctx, keys); err != nil {
-		return Grant{}, err
-	}
 	var u User
 	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
 	found := err == nil
@@ -168,7 +164,11 @@ func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Gran
 	if found {
 		hash = u.PasswordHash
 	}
-	if !CheckPassword(p.Password, hash) || !found {
+	ok, err := s.verifyPassword(ctx, []string{accountKey(email), ipKey(ci.IP)}, p.Password, hash)
+	if err != nil {
+		return Grant{}, err
+	}
+	if !ok || !found {
 		ev := audit.Event{Action: "auth.login_failed", TargetType: "email", TargetID: email}
 		if found {
 			ev.TargetType, ev.TargetID = "user", u.ID.String()
@@ -176,7 +176,6 @@ func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Gran
 		_ = audit.Write(ctx, s.db, ev)
 		return Grant{}, errBadCredentials
 	}
-	s.attemptSucceeded(ctx, keys)
 	var g Grant
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ref, err := s.pickTenant(ctx, tx, u.ID, p.TenantID)
@@ -400,15 +399,14 @@ func (s *Service) ChangePassword(ctx context.Context, p *tenancy.Principal, curr
 	// A stolen access token must not buy unlimited guesses at the password
 	// that would let it take the account over: the account's sign-in
 	// throttle counts these checks too.
-	keys := []string{accountKey(u.Email)}
-	if err := s.reserveAttempt(ctx, keys); err != nil {
+	ok, err := s.verifyPassword(ctx, []string{accountKey(u.Email)}, current, u.PasswordHash)
+	if err != nil {
 		return err
 	}
-	if !CheckPassword(current, u.PasswordHash) {
+	if !ok {
 		_ = audit.Write(ctx, s.db, audit.Event{Action: "user.password_change_failed", TargetType: "user", TargetID: u.ID.String()})
 		return apperr.Invalid("The current password is incorrect.", apperr.FieldError{Field: "current_password", Message: "is incorrect"})
 	}
-	s.attemptSucceeded(ctx, keys)
 	if err := ValidatePassword("new_password", next, u.Email); err != nil {
 		return err
 	}
@@ -457,17 +455,16 @@ func (s *Service) AcceptInvitation(ctx context.Context, p AcceptParams, ci Clien
 	if exists {
 		// Proving an existing account is a sign-in: the same throttle, so an
 		// invitation cannot serve as an unlimited password oracle.
-		keys := []string{accountKey(existing.Email), ipKey(ci.IP)}
-		if err := s.reserveAttempt(ctx, keys); err != nil {
+		ok, err := s.verifyPassword(ctx, []string{accountKey(existing.Email), ipKey(ci.IP)}, p.Password, existing.PasswordHash)
+		if err != nil {
 			return Grant{}, err
 		}
-		if !CheckPassword(p.Password, existing.PasswordHash) {
+		if !ok {
 			_ = audit.Write(ctx, s.db, audit.Event{Action: "auth.login_failed", TargetType: "user", TargetID: existing.ID.String(),
 				Data: map[string]any{"via": "invitation"}})
 			return Grant{}, apperr.Invalid("Enter the password of your existing account.",
 				apperr.FieldError{Field: "password", Message: "is incorrect for " + preview.Email})
 		}
-		s.attemptSucceeded(ctx, keys)
 	} else {
 		if err := ValidatePassword("password", p.Password, preview.Email); err != nil {
 			return Grant{}, err

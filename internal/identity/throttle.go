@@ -56,6 +56,20 @@ type throttleRow struct {
 	LockedFor float64 // seconds the key stays locked, 0 when it is not
 }
 
+// verifyPassword compares password with hash as one attempt against the
+// throttle keys: ERATELIMIT (nothing compared) while a key is locked; a
+// wrong password stays counted, a right one gives the attempt back.
+func (s *Service) verifyPassword(ctx context.Context, keys []string, password, hash string) (bool, error) {
+	if err := s.reserveAttempt(ctx, keys); err != nil {
+		return false, err
+	}
+	if !CheckPassword(password, hash) {
+		return false, nil
+	}
+	s.attemptSucceeded(ctx, keys)
+	return true, nil
+}
+
 // reserveAttempt counts a password check against its keys before it is
 // made, as a failure until attemptSucceeded gives it back. Counting first
 // is what makes the limit hold under concurrency: each attempt takes its
