@@ -435,14 +435,12 @@ func (s *Service) HandleWebhook(ctx context.Context, body []byte, timestamp, sig
 		if err != nil {
 			return err
 		}
-		res.Tenants = len(conns)
 		actor := audit.Event{ActorLabel: "1CloudAI CRM (webhook " + ev.EventID + ")"}
 		for _, c := range conns {
 			switch ev.Type {
 			case "app.uninstalled":
 				if !connectedBy(c.ConnectedAt, occurredAt) {
 					// A reconnect after the uninstall: the new grant is alive.
-					res.Tenants--
 					res.Ignored++
 					s.log.InfoContext(ctx, "crm: uninstall webhook older than the connection; ignored",
 						"tenant_id", c.TenantID.String(), "event_id", ev.EventID,
@@ -461,6 +459,7 @@ func (s *Service) HandleWebhook(ctx context.Context, body []byte, timestamp, sig
 					return err
 				}
 			}
+			res.Tenants++
 		}
 		return nil
 	})

@@ -224,11 +224,15 @@ type itemRow struct {
 	Email     *string
 }
 
+// queuedItemsSQL selects the queued items of a push among some contacts
+// (tenant, batch, contact ids).
+const queuedItemsSQL = `SELECT * FROM crm_push_items WHERE tenant_id = ? AND batch_id = ?
+	AND contact_id = ANY(?::uuid[]) AND status = 'queued'`
+
 // queuedItems reads the items of a job that still wait to be sent.
 func queuedItems(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, ids []uuid.UUID) ([]itemRow, error) {
 	var out []itemRow
-	err := tx.WithContext(ctx).Raw(`SELECT * FROM crm_push_items WHERE tenant_id = ? AND batch_id = ?
-		AND contact_id = ANY(?::uuid[]) AND status = 'queued' ORDER BY seq`, tenantID, batchID, uuidArray(ids)).Scan(&out).Error
+	err := tx.WithContext(ctx).Raw(queuedItemsSQL+` ORDER BY seq`, tenantID, batchID, uuidArray(ids)).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("crm: read queued items: %w", err)
 	}
@@ -241,9 +245,8 @@ func queuedItems(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, 
 // it (paused and queued again by a reconnect, say).
 func lockQueuedItems(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, ids []uuid.UUID, idle time.Duration) ([]itemRow, error) {
 	var out []itemRow
-	err := tx.WithContext(ctx).Raw(`SELECT * FROM crm_push_items WHERE tenant_id = ? AND batch_id = ?
-		AND contact_id = ANY(?::uuid[]) AND status = 'queued' AND updated_at <= now() - make_interval(secs => ?)
-		ORDER BY seq FOR UPDATE`, tenantID, batchID, uuidArray(ids), idle.Seconds()).Scan(&out).Error
+	err := tx.WithContext(ctx).Raw(queuedItemsSQL+` AND updated_at <= now() - make_interval(secs => ?) ORDER BY seq FOR UPDATE`,
+		tenantID, batchID, uuidArray(ids), idle.Seconds()).Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("crm: lock queued items: %w", err)
 	}
