@@ -1,10 +1,9 @@
-import { Alert, Anchor, Badge, Text, Tooltip } from '@mantine/core';
+import { Alert, Badge, Text, Tooltip } from '@mantine/core';
 import { IconGauge } from '@tabler/icons-react';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
 
+import { ComparePackagesLink } from '@/components/usage/compare-packages-link';
 import { isApiError } from '@/lib/api-error';
-import { usePermissions } from '@/lib/auth/permissions';
 import { formatDate, formatNumber } from '@/lib/format';
 import { useUsage } from '@/lib/usage/get-usage';
 
@@ -53,7 +52,6 @@ export function SearchQuotaBadge() {
 /** The search quota is used up: when it comes back, and where to get more. */
 export function QuotaExceededAlert({ error }: { error: unknown }) {
   const usage = useUsage();
-  const permissions = usePermissions();
   const fromHeaders = useSearchQuota();
   // When the 429 arrived: Retry-After counts from then.
   const [answeredAt] = useState(() => Date.now());
@@ -78,11 +76,7 @@ export function QuotaExceededAlert({ error }: { error: unknown }) {
         )}{' '}
         Results already loaded, saved contacts and lists stay available.
       </Text>
-      {permissions.has('usage:read') && (
-        <Anchor component={Link} to="/billing" size="sm" mt="xs" display="inline-block">
-          Compare packages
-        </Anchor>
-      )}
+      <ComparePackagesLink />
     </Alert>
   );
 }

@@ -1,7 +1,6 @@
-import { Alert, Anchor, Text } from '@mantine/core';
-import { Link } from 'react-router-dom';
+import { Alert, Text } from '@mantine/core';
 
-import { usePermissions } from '@/lib/auth/permissions';
+import { ComparePackagesLink } from '@/components/usage/compare-packages-link';
 import { formatBytes, formatDate, formatNumber } from '@/lib/format';
 
 import type { Import } from '../api/get-import';
@@ -20,16 +19,6 @@ export function ImportAllowanceNote({ allowance }: { allowance: ImportAllowance 
   );
 }
 
-function ComparePackages() {
-  const permissions = usePermissions();
-  if (!permissions.has('usage:read')) return null;
-  return (
-    <Anchor component={Link} to="/billing" size="sm" mt="xs" display="inline-block">
-      Compare packages
-    </Anchor>
-  );
-}
-
 /** A file over the package's cap, refused before its upload starts. */
 export function FileTooLargeAlert({ file, allowance }: { file: File; allowance: ImportAllowance }) {
   return (
@@ -38,7 +27,7 @@ export function FileTooLargeAlert({ file, allowance }: { file: File; allowance: 
         {file.name} is {formatBytes(file.size)}; the {allowance.packageName} package takes files up to{' '}
         {formatBytes(allowance.maxFileBytes)}. Split it into smaller files, or import it on a larger package.
       </Text>
-      <ComparePackages />
+      <ComparePackagesLink />
     </Alert>
   );
 }
@@ -53,7 +42,7 @@ export function ImportRowsUsedUpAlert({ allowance }: { allowance: ImportAllowanc
         The {packageName} package includes {formatNumber(rows.limit)} import rows a month. You can still upload a file,
         map it and dry-run it; starting an import is possible again on {formatDate(rows.reset_at)}.
       </Text>
-      <ComparePackages />
+      <ComparePackagesLink />
     </Alert>
   );
 }
@@ -74,7 +63,7 @@ export function ImportRowsShortAlert({ imp, allowance }: { imp: Import; allowanc
         {formatNumber(rows.limit)} import rows remain, so it would be refused.{resume ? '' : ' A dry run is still possible.'} The
         quota renews on {formatDate(rows.reset_at)}.
       </Text>
-      <ComparePackages />
+      <ComparePackagesLink />
     </Alert>
   );
 }
