@@ -169,11 +169,15 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	}
 	tags("~s:", f.Seniorities)
 	tags("~d:", f.Departments)
-	tags("~i:", f.Industries)
+	places, err := s.fold(ctx, f.Industries, f.Regions, f.Cities)
+	if err != nil {
+		return nil, err
+	}
+	tags("~i:", places[0])
 	tags("~e:", f.EmployeeRanges)
 	tags("~c:", f.Countries)
-	tags("~r:", f.Regions)
-	tags("~t:", f.Cities)
+	tags("~r:", places[1])
+	tags("~t:", places[2])
 	tags("~n:", f.CompanyNames)
 	tags("~w:", f.CompanyDomains)
 	// Absence is no GIN lookup; "has none" filters read the column.
@@ -199,6 +203,31 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	}
 	m.where = strings.Join(conds, "\n   AND ")
 	return m, nil
+}
+
+// fold folds each list of values as contacts_tags folds the industry,
+// region and city tags (contacts_fold: lower case, accents removed by the
+// database's unaccent rules, which Go's would not match), in one round trip
+// and only when there is something to fold.
+func (s *Service) fold(ctx context.Context, lists ...[]string) ([][]string, error) {
+	out := make([][]string, len(lists))
+	var all []string
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	if len(all) == 0 {
+		return out, nil
+	}
+	var folded []string
+	err := s.db.Pool.QueryRow(ctx, `
+		SELECT array_agg(contacts_fold(v) ORDER BY i) FROM unnest($1::text[]) WITH ORDINALITY u(v, i)`, all).Scan(&folded)
+	if err != nil {
+		return nil, fmt.Errorf("contacts: fold filter values: %w", err)
+	}
+	for i, l := range lists {
+		out[i], folded = folded[:len(l)], folded[len(l):]
+	}
+	return out, nil
 }
 
 // searchKey is what a search cursor is bound to.
