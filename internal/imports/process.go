@@ -355,7 +355,6 @@ type runner struct {
 	norm     *normalizer
 	keys     string // the import's key table
 	sql      batchSQL
-	limit    int64 // import_rows_per_month
 	began    time.Time
 	rebuild  bool
 	// keysThrough is the last row whose keys the key table held when the
@@ -390,13 +389,6 @@ func (s *Service) newRunner(ctx context.Context, sess *session, imp *Import) (*r
 		norm: newNormalizer(imp.Mapping, imp.ColumnCount(), region), keys: keysTable(imp.ID), began: time.Now()}
 	r.sql = newBatchSQL(imp.Mapping, r.keys, r.platform)
 	r.phase.Store("starting")
-	if !r.platform && !imp.DryRun {
-		plan, err := s.limits.Plan(ctx, imp.TenantID)
-		if err != nil {
-			return nil, err
-		}
-		r.limit = plan.Limit(limits.ImportRows)
-	}
 	if imp.Mapping.ListID != nil {
 		ok, err := listExists(ctx, s.db.Gorm, imp.TenantID, *imp.Mapping.ListID)
 		if err != nil {
@@ -825,7 +817,13 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 			return err
 		}
 		if !r.platform && !r.imp.DryRun {
-			if _, err := r.s.limits.ConsumeWithin(ctx, tx, r.imp.TenantID, limits.ImportRows, int64(len(rows)), r.limit); err != nil {
+			// The package is read for every batch: a subscription that
+			// ends mid-import (a downgrade to Free) limits the rest of it.
+			plan, err := r.s.limits.Plan(ctx, r.imp.TenantID)
+			if err != nil {
+				return err
+			}
+			if _, err := r.s.limits.ConsumeWithin(ctx, tx, r.imp.TenantID, limits.ImportRows, int64(len(rows)), plan.Limit(limits.ImportRows)); err != nil {
 				if apperr.Is(err, apperr.ERATELIMIT) {
 					return apperr.Errorf(apperr.ERATELIMIT, "The monthly import_rows quota ran out after %s rows; "+
 						"start the import again once the quota resets or the package allows more, and it resumes there.",

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/uuid"
@@ -297,6 +298,41 @@ func TestQuota(t *testing.T) {
 	}
 	if n := tb.count(t, `SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'import_rows'`, tenant); n != 995 {
 		t.Fatalf("metered %d, want 995", n)
+	}
+	tb.assertConsistent(t, tenant, done)
+}
+
+// TestQuotaAfterDowngrade: a subscription that ends mid-import limits the
+// rest of the run by the package now in force (Free: 1,000 rows), not the
+// one the run started under.
+func TestQuotaAfterDowngrade(t *testing.T) {
+	t.Parallel()
+	var (
+		tb     *testBundle
+		tenant uuid.UUID
+		ended  atomic.Bool
+	)
+	tb = setupWith(t, imports.WithAfterBatch(imports.Options{BatchRows: 100, MinBatchRows: 100, MaxBatchRows: 100},
+		func(uuid.UUID, int) error {
+			if !ended.CompareAndSwap(false, true) {
+				return nil
+			}
+			_, err := tb.db.Pool.Exec(tb.ctx, `UPDATE subscriptions SET status = 'canceled' WHERE tenant_id = $1`, tenant)
+			return err
+		}))
+	tenant = MustCreateTenant(t, tb.db, "starter") // 50,000 rows a month
+	var b strings.Builder
+	b.WriteString("Email\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "dg%d@%s.example\n", i, tb.word)
+	}
+	imp := tb.MustUpload(t, tenant, "downgrade.csv", b.String())
+	done := tb.MustRun(t, tenant, imp.ID, false)
+	if done.Status != imports.StatusFailed || done.RowsDone != 1000 || !strings.Contains(done.Error, "quota ran out after 1,000 rows") {
+		t.Fatalf("status %s, %d rows: %s", done.Status, done.RowsDone, done.Error)
+	}
+	if n := tb.count(t, `SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'import_rows'`, tenant); n != 1000 {
+		t.Fatalf("metered %d, want 1000", n)
 	}
 	tb.assertConsistent(t, tenant, done)
 }
