@@ -539,6 +539,64 @@ func TestPushQuotaMeteredPerContactSent(t *testing.T) {
 	tb.assertTruth(t, id)
 }
 
+// TestPushQuotaSharedWithConcurrentPush: a push that meters while another
+// push of the tenant holds the counter takes what that one left (50 of
+// 100), instead of refusing all its contacts because its first reading of
+// the quota (100 left) no longer held.
+func TestPushQuotaSharedWithConcurrentPush(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ctx := context.Background()
+	tb.mustExec(t, `UPDATE subscriptions SET package_id = '01900000-0000-7000-8000-000000000001' WHERE tenant_id = ?`, tb.tenantID)
+	tb.mustExec(t, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+		VALUES (?, 'crm_pushes', date_trunc('month', now() AT TIME ZONE 'UTC')::date, 0)`, tb.tenantID)
+	ids := tb.MustApproved(t, 60)
+	id := tb.MustPush(t, ids)
+	jobs := tb.jobsOf(t, id)
+
+	other := tb.db.Gorm.Begin() // the other push, metering 50 and holding the counter row
+	defer other.Rollback()
+	if err := other.Exec(`UPDATE usage_counters SET count = count + 50 WHERE tenant_id = ? AND metric = 'crm_pushes'`, tb.tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		for _, a := range jobs {
+			if err = tb.work(ctx, tb.svc, a); err != nil {
+				break
+			}
+		}
+		done <- err
+	}()
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		waiting := tb.scalar(t, `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE '%usage_counters%' AND datname = current_database()`)
+		if waiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the push job never reached the counter")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := other.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	d := tb.push(t, id)
+	if d.Created != 50 || d.Failed != 10 {
+		t.Fatalf("push %+v, want 50 created and 10 refused", d.Push)
+	}
+	if n := tb.scalar(t, `SELECT count FROM usage_counters WHERE tenant_id = ? AND metric = 'crm_pushes'`, tb.tenantID); n != 100 {
+		t.Fatalf("metered %d, want 100", n)
+	}
+	tb.assertTruth(t, id)
+}
+
 // TestPushWaitsForJobSlot: with every one of the tenant's job slots taken
 // (Pro: 4, here by imports), a push job snoozes without sending; once a
 // slot is free it sends, and gives the slot back.

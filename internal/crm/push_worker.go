@@ -16,7 +16,6 @@ import (
 
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/limits"
-	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // PushMaxAttempts is how often River runs a push job whose CRM keeps
@@ -549,21 +548,19 @@ func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*
 	if len(fresh) == 0 {
 		return sends, nil
 	}
-	quota, err := s.limits.Peek(ctx, a.TenantID, limits.CRMPushes)
+	plan, err := s.limits.Plan(ctx, a.TenantID)
 	if err != nil {
 		return nil, err
 	}
-	allowed := min(len(fresh), int(max(quota.Remaining, 0)))
 	refused := map[uuid.UUID]bool{}
 	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
-		if allowed > 0 {
-			_, err := s.limits.ConsumeWithin(ctx, tx, a.TenantID, limits.CRMPushes, int64(allowed), quota.Limit)
-			if apperr.Is(err, apperr.ERATELIMIT) {
-				allowed = 0 // another push took the rest meanwhile
-			} else if err != nil {
-				return err
-			}
+		// Takes what remains now, whatever other pushes of the tenant
+		// took since this job began.
+		took, _, err := s.limits.ConsumeUpTo(ctx, tx, a.TenantID, limits.CRMPushes, int64(len(fresh)), plan.Limit(limits.CRMPushes))
+		if err != nil {
+			return err
 		}
+		allowed := int(took)
 		ids := make([]uuid.UUID, 0, allowed)
 		for _, si := range fresh[:allowed] {
 			ids = append(ids, si.item.ContactID)

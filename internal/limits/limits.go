@@ -265,6 +265,34 @@ func (s *Service) ConsumeWithin(ctx context.Context, tx *gorm.DB, tenantID uuid.
 	return q, nil
 }
 
+// ConsumeUpTo takes as many of n units of m as the limit leaves and
+// returns how many it took (0 when none remain, which is no error). tx must
+// be a transaction: the counter row stays locked until it ends, so what a
+// concurrent caller took in between is seen, not overwritten or refused.
+func (s *Service) ConsumeUpTo(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, n, limit int64) (int64, Quota, error) {
+	start, next := s.period()
+	q := Quota{Metric: m, Limit: limit, ResetAt: next}
+	if err := tx.WithContext(ctx).Exec(`INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+		VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING`, tenantID, string(m), start).Error; err != nil {
+		return 0, q, fmt.Errorf("consume %s: %w", m, err)
+	}
+	var used int64
+	if err := tx.WithContext(ctx).Raw(`SELECT count FROM usage_counters
+		WHERE tenant_id = ? AND metric = ? AND period_start = ? FOR UPDATE`, tenantID, string(m), start).Scan(&used).Error; err != nil {
+		return 0, q, fmt.Errorf("consume %s: %w", m, err)
+	}
+	took := max(min(n, limit-used), 0)
+	if took > 0 {
+		if err := tx.WithContext(ctx).Exec(`UPDATE usage_counters SET count = count + ?
+			WHERE tenant_id = ? AND metric = ? AND period_start = ?`, took, tenantID, string(m), start).Error; err != nil {
+			return 0, q, fmt.Errorf("consume %s: %w", m, err)
+		}
+	}
+	q.Used = used + took
+	q.Remaining = max(limit-q.Used, 0)
+	return took, q, nil
+}
+
 // Peek returns the quota without using any of it.
 func (s *Service) Peek(ctx context.Context, tenantID uuid.UUID, m Metric) (Quota, error) {
 	plan, err := s.Plan(ctx, tenantID)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/billing"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
@@ -55,6 +56,43 @@ func TestConsumeIsAtomic(t *testing.T) {
 	wg.Wait()
 	if admitted.Load() != 20 || refused.Load() != 30 {
 		t.Fatalf("admitted %d refused %d, want 20 and 30", admitted.Load(), refused.Load())
+	}
+}
+
+// TestConsumeUpTo: concurrent callers asking for more than remains share
+// the limit exactly (7 × 5 units against 20: 20 taken, none twice), and a
+// caller finding nothing left takes 0 without an error.
+func TestConsumeUpTo(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := limits.NewService(d.Gorm, 0)
+	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+	var took atomic.Int64
+	var wg sync.WaitGroup
+	for range 7 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := d.Gorm.Transaction(func(tx *gorm.DB) error {
+				n, q, err := svc.ConsumeUpTo(context.Background(), tx, tenant, limits.CRMPushes, 5, 20)
+				if err == nil && (n < 0 || n > 5 || q.Used > 20 || q.Remaining != 20-q.Used) {
+					t.Errorf("took %d, quota %+v", n, q)
+				}
+				took.Add(n)
+				return err
+			})
+			if err != nil {
+				t.Errorf("ConsumeUpTo: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	q, err := svc.PeekPlan(context.Background(), tenant, limits.Plan{Package: billing.Package{CRMPushesPerMonth: 20}}, limits.CRMPushes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took.Load() != 20 || q.Used != 20 {
+		t.Fatalf("took %d in all, counter %d; want 20 and 20", took.Load(), q.Used)
 	}
 }
 
