@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -76,14 +77,33 @@ func pageSize(requested *int, maxSize int) int {
 	return *requested
 }
 
-// setQuotaHeaders reports a monthly quota on the response.
-func setQuotaHeaders(c echo.Context, q limits.Quota) {
+// setQuotaHeaders reports a monthly quota on the response. refused says
+// the quota is what turned the request down (429): the RateLimit-* headers
+// then describe it (limit, remaining, seconds until it resets) in place of
+// an API key's per-minute window, which let the request through.
+func setQuotaHeaders(c echo.Context, q limits.Quota, refused bool) {
 	h := c.Response().Header()
 	name := "X-Quota-" + titleMetric(q.Metric)
 	h.Set(name+"-Limit", strconv.FormatInt(q.Limit, 10))
 	h.Set(name+"-Used", strconv.FormatInt(q.Used, 10))
 	h.Set(name+"-Remaining", strconv.FormatInt(q.Remaining, 10))
 	h.Set(name+"-Reset", q.ResetAt.UTC().Format(time.RFC3339))
+	if refused {
+		h.Set("RateLimit-Limit", strconv.FormatInt(q.Limit, 10))
+		h.Set("RateLimit-Remaining", strconv.FormatInt(q.Remaining, 10))
+		h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil(max(time.Until(q.ResetAt), 0).Seconds()))))
+	}
+}
+
+// quotaHeaderNames lists every X-Quota-* header (for CORS).
+func quotaHeaderNames() []string {
+	var out []string
+	for _, m := range limits.Metrics {
+		for _, part := range []string{"-Limit", "-Used", "-Remaining", "-Reset"} {
+			out = append(out, "X-Quota-"+titleMetric(m)+part)
+		}
+	}
+	return out
 }
 
 func titleMetric(m limits.Metric) string {
@@ -150,7 +170,7 @@ func (s *Server) searchContacts(c echo.Context) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	setQuotaHeaders(c, q)
+	setQuotaHeaders(c, q, false)
 	return c.JSON(http.StatusOK, SearchResponse{Items: items, NextCursor: res.NextCursor, Total: res.Total,
 		TotalIsCapped: res.TotalIsCapped, TotalIsEstimate: res.TotalIsEstimate, Facets: toFacets(res.Facets)})
 }

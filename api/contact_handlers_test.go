@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -155,6 +156,14 @@ func TestSearchMetering(t *testing.T) {
 	p := decodeProblem(t, rec)
 	if p["type"] != "quota-exceeded" || p["metric"] != "searches" || rec.Header().Get("Retry-After") == "" {
 		t.Fatalf("quota problem %v", p)
+	}
+	// The refusal carries the quota in headers too: X-Quota-* as on a
+	// success, and RateLimit-* describing the quota that refused.
+	h := rec.Header()
+	reset, _ := strconv.Atoi(h.Get("RateLimit-Reset"))
+	if h.Get("X-Quota-Searches-Remaining") != "0" || h.Get("X-Quota-Searches-Used") != "100" ||
+		h.Get("RateLimit-Limit") != "100" || h.Get("RateLimit-Remaining") != "0" || reset < 1 || reset > 32*24*3600 {
+		t.Fatalf("quota 429 headers %v", h)
 	}
 }
 

@@ -373,6 +373,9 @@ func TestCRMPushQuotaExceeded(t *testing.T) {
 	if p["type"] != "quota-exceeded" || p["metric"] != "crm_pushes" || rec.Header().Get("Retry-After") == "" {
 		t.Fatalf("problem %v", p)
 	}
+	if h := rec.Header(); h.Get("X-Quota-CRM-Pushes-Remaining") != "1" || h.Get("RateLimit-Limit") != "100" {
+		t.Fatalf("quota 429 headers %v", h)
+	}
 	// One still fits.
 	wantStatus(t, fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids[:1]}), http.StatusAccepted)
 }

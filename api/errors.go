@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -150,6 +151,9 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 		if e.RetryAfter > 0 {
 			secs := int(e.RetryAfter.Seconds() + 0.999)
 			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		}
+		if ex := (*limits.Exhausted)(nil); errors.As(err, &ex) {
+			setQuotaHeaders(c, ex.Quota, true)
 		}
 		if m.status == http.StatusMethodNotAllowed {
 			// Echo stores the allowed methods for the matched path in the context.

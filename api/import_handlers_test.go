@@ -388,8 +388,8 @@ func TestImportQuota(t *testing.T) {
 	if p["type"] != "quota-exceeded" || p["remaining"] != float64(1000) || !strings.Contains(fmt.Sprint(p["detail"]), "only 1,000") {
 		t.Fatalf("problem %v", p)
 	}
-	if rec.Header().Get("Retry-After") == "" {
-		t.Fatal("no Retry-After")
+	if h := rec.Header(); h.Get("Retry-After") == "" || h.Get("X-Quota-Import-Rows-Remaining") != "1000" || h.Get("RateLimit-Remaining") != "1000" {
+		t.Fatalf("quota 429 headers %v", h)
 	}
 	// A dry run needs no quota.
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+imp.ID+"/start?dry_run=true", admin.token, nil), http.StatusAccepted)

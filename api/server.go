@@ -83,9 +83,10 @@ func New(deps Deps) *Server {
 	e.Use(withSecurityHeaders(strings.HasPrefix(s.cfg.PublicURL, "https://")))
 	if len(s.cfg.CORSAllowedOrigins) > 0 {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-			AllowOrigins:     s.cfg.CORSAllowedOrigins,
-			AllowHeaders:     []string{echo.HeaderAuthorization, echo.HeaderContentType, "X-API-Key", headerRequestID},
-			ExposeHeaders:    []string{headerRequestID, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
+			AllowOrigins: s.cfg.CORSAllowedOrigins,
+			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "X-API-Key", headerRequestID},
+			ExposeHeaders: append([]string{headerRequestID, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
+				quotaHeaderNames()...),
 			AllowCredentials: true,
 			MaxAge:           600,
 		}))

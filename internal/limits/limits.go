@@ -336,8 +336,15 @@ func QuotaError(q Quota, wanted int64) error {
 		Extra: map[string]any{"metric": string(q.Metric), "limit": q.Limit, "used": q.Used,
 			"remaining": q.Remaining, "reset": q.ResetAt.Format(time.RFC3339)},
 		RetryAfter: time.Until(q.ResetAt),
+		Err:        &Exhausted{Quota: q},
 	}
 }
+
+// Exhausted is the cause of a quota-exceeded error: the quota that refused,
+// for the HTTP layer's quota headers (errors.As).
+type Exhausted struct{ Quota Quota }
+
+func (e *Exhausted) Error() string { return "monthly " + string(e.Quota.Metric) + " quota exhausted" }
 
 // Seats counts members and open invitations against max_users.
 type Seats struct {
