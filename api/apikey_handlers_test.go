@@ -309,3 +309,34 @@ func TestAPIKeyUsageCountsUTCDays(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIKeysRefusedOnAccountRoutes: the routes of a person's account take
+// no API key (a key belongs to the tenant): 403 insufficient-scope, not a
+// 404 for a missing user or a 500 from a password change.
+func TestAPIKeysRefusedOnAccountRoutes(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "keyacct")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	key := tb.MustCreateKey(t, admin, "contacts:read")
+	tests := []struct {
+		name, method, path string
+		body               any
+	}{
+		{"ErrMe", http.MethodGet, "/api/v1/me", nil},
+		{"ErrPassword", http.MethodPost, "/api/v1/me/password", map[string]string{"current_password": testPassword, "new_password": "another-long-password-9"}},
+		{"ErrSwitchTenant", http.MethodPost, "/api/v1/auth/switch-tenant", map[string]string{"tenant_id": admin.tenantID}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.req(t, tt.method, tt.path, key.Secret, tt.body)
+			wantStatus(t, rec, http.StatusForbidden)
+			if p := decodeProblem(t, rec); p["type"] != "insufficient-scope" {
+				t.Fatalf("problem %v", p)
+			}
+		})
+	}
+	// The same routes still serve the person.
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", admin.token, nil), http.StatusOK)
+}

@@ -227,6 +227,7 @@ func (s *Server) logout(c echo.Context) error {
 //	@Param			body	body		SwitchTenantRequest	true	"Tenant"
 //	@Success		200		{object}	TokenResponse
 //	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem	"insufficient-scope: an API key (account routes are for signed-in users)"
 //	@Failure		404		{object}	Problem	"Not a member of that tenant"
 //	@Failure		422		{object}	Problem
 //	@Router			/auth/switch-tenant [post]
@@ -275,6 +276,7 @@ type PackageBriefResponse struct {
 //	@Security		BearerAuth
 //	@Success		200	{object}	MeResponse
 //	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem	"insufficient-scope: an API key (account routes are for signed-in users)"
 //	@Router			/me [get]
 func (s *Server) getMe(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -322,6 +324,7 @@ type ChangePasswordRequest struct {
 //	@Param			body	body	ChangePasswordRequest	true	"Passwords"
 //	@Success		204
 //	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem	"insufficient-scope: an API key (account routes are for signed-in users)"
 //	@Failure		422	{object}	Problem
 //	@Router			/me/password [post]
 func (s *Server) changePassword(c echo.Context) error {

@@ -53,7 +53,7 @@ func (s *Server) authorize(a routeAccess) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if a.public {
-				s.attachActor(c, nil)
+				s.attachActor(c, nil, false)
 				return next(c)
 			}
 			p, err := s.authenticate(c)
@@ -61,8 +61,14 @@ func (s *Server) authorize(a routeAccess) echo.MiddlewareFunc {
 				return err
 			}
 			c.Set(principalKey, p)
-			s.attachActor(c, p)
-			if !a.signedIn {
+			s.attachActor(c, p, a.perm.IsPlatform())
+			switch {
+			case a.signedIn && p.IsAPIKey():
+				// The account routes (me, password, switching tenants) are
+				// a person's; a key belongs to the tenant, not to anyone.
+				return &apperr.Error{Code: apperr.EFORBIDDEN, Type: "insufficient-scope",
+					Message: "This route is for signed-in users; API keys cannot use it."}
+			case !a.signedIn:
 				if err := p.Can(a.perm); err != nil {
 					return err
 				}
@@ -128,9 +134,9 @@ func (s *Server) rateLimit(c echo.Context, p *tenancy.Principal) error {
 const headerAPIKey = "X-API-Key"
 
 // attachActor puts the actor into the request context for audit events and
-// names it in the access log.
-func (s *Server) attachActor(c echo.Context, p *tenancy.Principal) {
-	a := audit.Actor{IP: c.RealIP(), RequestID: requestID(c)}
+// names it in the access log; staff says the route is a platform route.
+func (s *Server) attachActor(c echo.Context, p *tenancy.Principal, staff bool) {
+	a := audit.Actor{IP: c.RealIP(), RequestID: requestID(c), Staff: staff}
 	if p != nil {
 		a.Label = p.Label()
 		if p.IsAPIKey() {

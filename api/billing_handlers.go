@@ -45,15 +45,11 @@ func (s *Server) getBilling(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Tenant members see what changed and why, not who at 1CloudAI did it
-	// from where: staff identities, IPs and request ids stay in the platform log.
-	history := toAuditEvents(evs, "").Items
+	// Staff are named as such (tenantAuditEvents); where a Stripe event
+	// was delivered from is of no use to the tenant either.
+	history := tenantAuditEvents(evs, "").Items
 	for i := range history {
-		h := &history[i]
-		if h.ActorLabel != "stripe" {
-			h.ActorLabel, h.ActorType = "1CloudAI staff", "system"
-		}
-		h.ActorID, h.IP, h.RequestID = nil, "", ""
+		history[i].IP, history[i].RequestID = "", ""
 	}
 	return c.JSON(http.StatusOK, BillingResponse{Usage: toUsage(u), StripeConfigured: s.svc.Billing.StripeConfigured(),
 		HasBillingAccount: hasAccount, History: history})

@@ -382,6 +382,11 @@ func TestCorrections(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+k.ID+"/accept", a.token, nil), 403)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+k.ID+"/accept", sys.token, nil), 200)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+uuid.NewString()+"/accept", sys.token, nil), 404)
+	reviewed := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?action=contact.correction_accepted", a.token, nil))
+	if len(reviewed.Items) != 1 {
+		t.Fatalf("the review is not in the tenant's log: %+v", reviewed)
+	}
+	wantStaffHidden(t, reviewed.Items[0])
 	if c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+target.ID, b.token, nil)); c.Title != "Chief Coffee Officer" {
 		t.Fatalf("accepted correction not in the shared record for B: %s", c.Title)
 	}

@@ -417,7 +417,7 @@ func (s *Server) auditParams(c echo.Context) (audit.ListParams, error) {
 // listTenantAuditEvents godoc
 //
 //	@Summary		Tenant audit log
-//	@Description	Org admins only. Newest first; filter by action (exact, or a prefix ending in *) and actor.
+//	@Description	Org admins only. Newest first; filter by action (exact, or a prefix ending in *) and actor. Actions of 1CloudAI staff (suspension, plan changes by hand, correction reviews) name "1CloudAI staff", without account, IP or request id.
 //	@ID				listTenantAuditEvents
 //	@Tags			tenant
 //	@Produce		json
@@ -443,5 +443,21 @@ func (s *Server) listTenantAuditEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toAuditEvents(evs, next))
+	return c.JSON(http.StatusOK, tenantAuditEvents(evs, next))
+}
+
+// tenantAuditEvents is the log as a tenant's members see it: what changed
+// and why, but for an action of 1CloudAI staff (a platform route) not who
+// at 1CloudAI did it from where: staff identities, IPs and request ids
+// stay in the platform log.
+func tenantAuditEvents(evs []audit.Event, next string) AuditEventList {
+	out := toAuditEvents(evs, next)
+	for i, e := range evs {
+		if e.ActorStaff {
+			h := &out.Items[i]
+			h.ActorLabel, h.ActorType = "1CloudAI staff", "system"
+			h.ActorID, h.IP, h.RequestID = nil, "", ""
+		}
+	}
+	return out
 }

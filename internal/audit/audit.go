@@ -25,6 +25,9 @@ type Actor struct {
 	Label     string // email or key name, kept so the log reads after deletions
 	IP        string
 	RequestID string
+	// Staff: the request acts as 1CloudAI staff (a platform route), so a
+	// tenant's view of the event hides who it was.
+	Staff bool
 }
 
 type actorKey struct{}
@@ -47,6 +50,7 @@ type Event struct {
 	ActorUserID   *uuid.UUID     `json:"actor_user_id,omitempty"`
 	ActorAPIKeyID *uuid.UUID     `json:"actor_api_key_id,omitempty"`
 	ActorLabel    string         `json:"actor_label"`
+	ActorStaff    bool           `json:"actor_staff,omitempty"`
 	Action        string         `json:"action"`
 	TargetType    string         `json:"target_type"`
 	TargetID      string         `json:"target_id"`
@@ -63,6 +67,7 @@ type row struct {
 	ActorUserID   *uuid.UUID
 	ActorAPIKeyID *uuid.UUID
 	ActorLabel    string
+	ActorStaff    bool
 	Action        string
 	TargetType    string
 	TargetID      string
@@ -84,6 +89,7 @@ func Write(ctx context.Context, tx *gorm.DB, e Event) error {
 	if e.ActorLabel == "" {
 		e.ActorLabel = a.Label
 	}
+	e.ActorStaff = e.ActorStaff || a.Staff
 	if e.IP == "" {
 		e.IP = a.IP
 	}
@@ -99,7 +105,7 @@ func Write(ctx context.Context, tx *gorm.DB, e Event) error {
 	}
 	r := row{
 		ID: uuid.Must(uuid.NewV7()), TenantID: e.TenantID, ActorUserID: e.ActorUserID, ActorAPIKeyID: e.ActorAPIKeyID,
-		ActorLabel: e.ActorLabel, Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID,
+		ActorLabel: e.ActorLabel, ActorStaff: e.ActorStaff, Action: e.Action, TargetType: e.TargetType, TargetID: e.TargetID,
 		Data: data, RequestID: e.RequestID, CreatedAt: time.Now().UTC(),
 	}
 	if addr, err := netip.ParseAddr(e.IP); err == nil {
@@ -136,7 +142,7 @@ func (s *Service) List(ctx context.Context, p ListParams) ([]Event, string, erro
 		p.Limit = 50
 	}
 	q := s.db.WithContext(ctx).Model(&row{}).
-		Select("id, tenant_id, actor_user_id, actor_api_key_id, actor_label, action, target_type, target_id, data, host(ip) AS ip, request_id, created_at").
+		Select("id, tenant_id, actor_user_id, actor_api_key_id, actor_label, actor_staff, action, target_type, target_id, data, host(ip) AS ip, request_id, created_at").
 		Order("id DESC").Limit(p.Limit + 1)
 	if p.TenantID != nil {
 		q = q.Where("tenant_id = ?", *p.TenantID)
@@ -171,7 +177,7 @@ func (s *Service) List(ctx context.Context, p ListParams) ([]Event, string, erro
 	for i, r := range rows {
 		events[i] = Event{
 			ID: r.ID, TenantID: r.TenantID, ActorUserID: r.ActorUserID, ActorAPIKeyID: r.ActorAPIKeyID,
-			ActorLabel: r.ActorLabel, Action: r.Action, TargetType: r.TargetType, TargetID: r.TargetID,
+			ActorLabel: r.ActorLabel, ActorStaff: r.ActorStaff, Action: r.Action, TargetType: r.TargetType, TargetID: r.TargetID,
 			RequestID: r.RequestID, CreatedAt: r.CreatedAt.UTC(),
 		}
 		if r.IP != nil {

@@ -122,7 +122,7 @@ func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualPar
 			data["current_period_end"] = p.PeriodEnd.UTC().Format(time.RFC3339)
 		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "subscription.changed",
-			TargetType: "tenant", TargetID: tenantID.String(), Data: data})
+			TargetType: "tenant", TargetID: tenantID.String(), Data: data, ActorStaff: true})
 	})
 	return sub, err
 }

@@ -347,7 +347,7 @@ func (s *Service) reviewCorrection(ctx context.Context, reviewerID, correctionID
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &c.TenantID, Action: "contact.correction_" + status,
-			TargetType: "contact", TargetID: c.ContactID.String(),
+			TargetType: "contact", TargetID: c.ContactID.String(), ActorStaff: true,
 			Data: map[string]any{"correction_id": c.ID.String(), "field": c.Field, "old_value": c.OldValue, "new_value": c.NewValue}})
 	})
 	if err != nil {

@@ -109,7 +109,7 @@ func (s *Service) SetStatus(ctx context.Context, tenantID uuid.UUID, status, rea
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: action, TargetType: "tenant",
-			TargetID: tenantID.String(), Data: map[string]any{"reason": reason}})
+			TargetID: tenantID.String(), Data: map[string]any{"reason": reason}, ActorStaff: true})
 	})
 	return t, err
 }

@@ -1354,7 +1354,7 @@ export interface paths {
         };
         /**
          * Tenant audit log
-         * @description Org admins only. Newest first; filter by action (exact, or a prefix ending in *) and actor.
+         * @description Org admins only. Newest first; filter by action (exact, or a prefix ending in *) and actor. Actions of 1CloudAI staff (suspension, plan changes by hand, correction reviews) name "1CloudAI staff", without account, IP or request id.
          */
         get: operations["listTenantAuditEvents"];
         put?: never;
@@ -4347,6 +4347,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description insufficient-scope: an API key (account routes are for signed-in users) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not a member of that tenant */
             404: {
                 headers: {
@@ -6401,6 +6410,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description insufficient-scope: an API key (account routes are for signed-in users) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     changePassword: {
@@ -6426,6 +6444,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
+            /** @description insufficient-scope: an API key (account routes are for signed-in users) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
