@@ -395,3 +395,37 @@ func TestChangePassword(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", s.token, nil), 200)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": "another-long-password"}), 200)
 }
+
+// TestCreateUserOnExistingAccount: `contacts admin create-user` on an
+// address that has an account sets its password like a reset (every
+// session ends, audited) and changes its role only when one is given.
+func TestCreateUserOnExistingAccount(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tests := []struct {
+		name, role, wantRole string
+		audited              []string
+	}{
+		{"OKPasswordOnly", "", "user", []string{"user.password_reset"}},
+		{"OKPromoted", "system_admin", "system_admin", []string{"user.password_reset", "user.system_role_changed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := tb.MustSignup(t, "cli-"+strings.ToLower(tt.name))
+			u, err := tb.srv.svc.Identity.CreateUser(t.Context(), s.email, "", "a-brand-new-password-77", tt.role)
+			if err != nil || u.SystemRole != tt.wantRole || u.ID.String() != s.userID {
+				t.Fatalf("CreateUser = %+v, %v; want the same account as %s", u, err, tt.wantRole)
+			}
+			var got []string
+			tb.db.Gorm.Raw(`SELECT action FROM audit_events WHERE target_id = ? AND action LIKE 'user.%' ORDER BY id`, s.userID).Scan(&got)
+			if strings.Join(got, ",") != strings.Join(tt.audited, ",") {
+				t.Fatalf("audited %q, want %q", got, tt.audited)
+			}
+			wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", s.token, nil), http.StatusUnauthorized)
+			wantStatus(t, tb.refreshWith(t, s.refresh), http.StatusUnauthorized)
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "",
+				map[string]string{"email": s.email, "password": "a-brand-new-password-77"}), http.StatusOK)
+		})
+	}
+}

@@ -12,7 +12,9 @@ import (
 
 // runAdmin bootstraps platform staff: `contacts admin create-user --email E
 // --system-admin [--password P]`. Without --password a strong one is
-// generated and printed once.
+// generated and printed once. On an existing account it sets the password
+// (ending the account's sessions) and, when --system-admin or --support is
+// given, the role; both audited.
 func runAdmin(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "create-user" {
 		fmt.Fprintln(e.stderr, "usage: contacts admin create-user --email E [--name N] [--password P] [--system-admin|--support]")
@@ -28,7 +30,7 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "usage: contacts admin create-user --email E [--name N] [--password P] [--system-admin|--support]")
 		return errUsage
 	}
-	role := tenancy.SystemUser
+	role := "" // a new account is an ordinary user; an existing one keeps its role
 	switch {
 	case *sysAdmin:
 		role = tenancy.SystemAdmin

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -78,8 +79,12 @@ func (s *Service) SetSystemRole(ctx context.Context, actor *tenancy.Principal, u
 }
 
 // CreateUser creates an account directly (the `contacts admin create-user`
-// bootstrap and the demo seed). An existing email is updated to the given
-// system role and password instead, so the command is idempotent.
+// bootstrap and the demo seed) with systemRole ("" for an ordinary user).
+// An existing email is given the password instead, so the command also
+// recovers a staff account: like a password change it ends every session
+// of the account, and it is audited (user.password_reset). systemRole ""
+// leaves an existing account's role as it is; another role replaces it
+// (user.system_role_changed).
 func (s *Service) CreateUser(ctx context.Context, email, name, password, systemRole string) (User, error) {
 	email, err := tenancy.NormalizeEmail("email", email)
 	if err != nil {
@@ -94,10 +99,15 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password, systemR
 	}
 	var u User
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("email = ?", email).Take(&u).Error; err == nil {
-			u.SystemRole, u.PasswordHash = systemRole, hash
-			return tx.Model(&User{}).Where("id = ?", u.ID).
-				Updates(map[string]any{"system_role": systemRole, "password_hash": hash}).Error
+		err := tx.Clauses(forUpdate).Where("email = ?", email).Take(&u).Error
+		if err == nil {
+			return s.resetUser(ctx, tx, &u, hash, systemRole)
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		if systemRole == "" {
+			systemRole = tenancy.SystemUser
 		}
 		if u, err = s.createUser(ctx, tx, email, name, hash, systemRole); err != nil {
 			return err
@@ -109,4 +119,33 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password, systemR
 		return User{}, fmt.Errorf("create user: %w", err)
 	}
 	return u, nil
+}
+
+// resetUser gives the existing account u (locked in tx) a new password
+// hash, ends its sessions, and changes its system role unless role is "".
+func (s *Service) resetUser(ctx context.Context, tx *gorm.DB, u *User, hash, role string) error {
+	now := s.now()
+	if err := tx.Model(&User{}).Where("id = ?", u.ID).
+		Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	u.PasswordHash = hash
+	if err := tx.Model(&session{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).
+		Updates(map[string]any{"revoked_at": now, "revoked_reason": "password reset by an administrator"}).Error; err != nil {
+		return err
+	}
+	if err := audit.Write(ctx, tx, audit.Event{Action: "user.password_reset", TargetType: "user", TargetID: u.ID.String(),
+		Data: map[string]any{"email": u.Email}, ActorStaff: true}); err != nil {
+		return err
+	}
+	if role == "" || role == u.SystemRole {
+		return nil
+	}
+	from := u.SystemRole
+	u.SystemRole = role
+	if err := tx.Model(&User{}).Where("id = ?", u.ID).Update("system_role", role).Error; err != nil {
+		return err
+	}
+	return audit.Write(ctx, tx, audit.Event{Action: "user.system_role_changed", TargetType: "user", TargetID: u.ID.String(),
+		Data: map[string]any{"email": u.Email, "from": from, "to": role}, ActorStaff: true})
 }
