@@ -364,7 +364,7 @@ type InvitationPreviewResponse struct {
 //	@Success		200		{object}	InvitationPreviewResponse
 //	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
 //	@Failure		422		{object}	Problem
-//	@Router			/invitations/lookup [post]
+//	@Router			/auth/invitations/lookup [post]
 func (s *Server) lookupInvitation(c echo.Context) error {
 	var req InvitationTokenRequest
 	if err := s.bind(c, &req); err != nil {
@@ -398,7 +398,7 @@ type AcceptInvitationRequest struct {
 //	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
 //	@Failure		409		{object}	Problem	"No seat left on the tenant's package"
 //	@Failure		422		{object}	Problem
-//	@Router			/invitations/accept [post]
+//	@Router			/auth/invitations/accept [post]
 func (s *Server) acceptInvitation(c echo.Context) error {
 	var req AcceptInvitationRequest
 	if err := s.bind(c, &req); err != nil {
@@ -410,7 +410,8 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 		return err
 	}
 	// A browser signed in as someone else switches accounts: end that session
-	// rather than leave it open behind the replaced cookie.
+	// rather than leave it open behind the replaced cookie. The route is
+	// under /auth so that the browser sends the cookie (its path).
 	if ck, err := c.Cookie(refreshCookie); err == nil && ck.Value != "" {
 		if err := s.svc.Identity.LogoutByRefresh(ctx, ck.Value); err != nil {
 			return err

@@ -95,19 +95,19 @@ func TestInvitations(t *testing.T) {
 		t.Fatal("seat limit problem type")
 	}
 	// Lookup and accept; the token is single use.
-	preview := decode[InvitationPreviewResponse](t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}))
+	preview := decode[InvitationPreviewResponse](t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/lookup", "", map[string]string{"token": token}))
 	if preview.Email != email || preview.AccountExists || preview.Role != "member" {
 		t.Fatalf("preview %+v", preview)
 	}
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]any{"token": token, "password": testPassword, "role": "org_admin"}), 422)
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": "short"}), 422)
-	rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "name": "Invitee", "password": testPassword})
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]any{"token": token, "password": testPassword, "role": "org_admin"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": "short"}), 422)
+	rec = tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "name": "Invitee", "password": testPassword})
 	wantStatus(t, rec, http.StatusOK)
 	if tr := decode[TokenResponse](t, rec); tr.Tenant.Role != "member" || tr.Tenant.ID != admin.tenantID {
 		t.Fatalf("accepted into %+v", tr.Tenant)
 	}
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": "forged"}), 404)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/lookup", "", map[string]string{"token": "forged"}), 404)
 }
 
 func TestRevokeInvitation(t *testing.T) {
@@ -133,7 +133,7 @@ func TestRevokeInvitation(t *testing.T) {
 		})
 	}
 	token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+6:]
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
 }
 
 func TestCrossTenantIsolation(t *testing.T) {

@@ -107,8 +107,8 @@ const noRefreshPaths = new Set([
   '/auth/signup',
   '/auth/refresh',
   '/auth/logout',
-  '/invitations/lookup',
-  '/invitations/accept',
+  '/auth/invitations/lookup',
+  '/auth/invitations/accept',
 ]);
 
 function apiPath(url: string): string {

@@ -30,12 +30,12 @@ describe('AcceptInvitationRoute', () => {
     installAuth();
     const bodies: { path: string; body: unknown }[] = [];
     const fetchMock = stubApi({
-      'POST /invitations/lookup': async (request) => {
-        bodies.push({ path: '/invitations/lookup', body: await request.json() });
+      'POST /auth/invitations/lookup': async (request) => {
+        bodies.push({ path: '/auth/invitations/lookup', body: await request.json() });
         return jsonResponse(preview);
       },
-      'POST /invitations/accept': async (request) => {
-        bodies.push({ path: '/invitations/accept', body: await request.json() });
+      'POST /auth/invitations/accept': async (request) => {
+        bodies.push({ path: '/auth/invitations/accept', body: await request.json() });
         return jsonResponse(grantFor({ email: 'new@acme.test' }, { id: 'tenant-1', name: 'Acme', role: 'member' }));
       },
     });
@@ -52,14 +52,14 @@ describe('AcceptInvitationRoute', () => {
     expect(router.state.location.pathname).toBe('/');
     expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'new@acme.test' } });
     expect(bodies).toEqual([
-      { path: '/invitations/lookup', body: { token: 'tok-123' } },
-      { path: '/invitations/accept', body: { token: 'tok-123', name: 'Nina New', password: 'a-long-unique-passphrase' } },
+      { path: '/auth/invitations/lookup', body: { token: 'tok-123' } },
+      { path: '/auth/invitations/accept', body: { token: 'tok-123', name: 'Nina New', password: 'a-long-unique-passphrase' } },
     ]);
     for (const [request] of fetchMock.mock.calls) expect(request.url).not.toContain('tok-123');
   });
 
   it('asks an existing account only for its password', async () => {
-    stubApi({ 'POST /invitations/lookup': () => jsonResponse({ ...preview, account_exists: true }) });
+    stubApi({ 'POST /auth/invitations/lookup': () => jsonResponse({ ...preview, account_exists: true }) });
     render('/invitations/accept#token=tok-123');
 
     expect(await screen.findByText('new@acme.test already has an account: enter its password to join.')).toBeInTheDocument();
@@ -69,7 +69,7 @@ describe('AcceptInvitationRoute', () => {
 
   it('explains a used or expired link', async () => {
     stubApi({
-      'POST /invitations/lookup': () =>
+      'POST /auth/invitations/lookup': () =>
         problemResponse({ status: 404, title: 'Not Found', code: 'not_found', detail: 'This invitation link is invalid, used, revoked or expired; ask for a new one.' }),
     });
     render('/invitations/accept#token=used');
