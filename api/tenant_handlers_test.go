@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -134,6 +135,72 @@ func TestRevokeInvitation(t *testing.T) {
 	}
 	token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+6:]
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
+}
+
+// TestInvitationsOfFormerAdmins: an admin who is removed, or is no longer
+// an admin, cannot come back (or bring anyone in) through a link they sent:
+// their open invitations are revoked, audited with why; another admin's stay.
+func TestInvitationsOfFormerAdmins(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tests := []struct {
+		name string
+		lose func(t *testing.T, owner, admin session)
+	}{
+		{"OKRemoved", func(t *testing.T, owner, admin session) {
+			wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/tenant/members/"+admin.userID, owner.token, nil), http.StatusNoContent)
+		}},
+		{"OKDemoted", func(t *testing.T, owner, admin session) {
+			wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/tenant/members/"+admin.userID, owner.token, map[string]string{"role": "member"}), http.StatusOK)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			owner := tb.MustSignup(t, "former-owner")
+			tb.MustSetPackage(t, owner.tenantID, "starter")
+			admin := tb.MustJoin(t, owner, "org_admin")
+			invite := func(by session) InvitationResponse {
+				rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", by.token, map[string]string{"email": uniqueEmail("former-inv"), "role": "org_admin"})
+				wantStatus(t, rec, http.StatusCreated)
+				return decode[InvitationResponse](t, rec)
+			}
+			theirs, ours := invite(admin), invite(owner)
+			tt.lose(t, owner, admin)
+			accept := func(inv InvitationResponse) *httptest.ResponseRecorder {
+				_, token, _ := strings.Cut(inv.AcceptURL, "token=")
+				return tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "name": "N", "password": testPassword})
+			}
+			wantStatus(t, accept(theirs), http.StatusNotFound)
+			wantStatus(t, accept(ours), http.StatusOK)
+			evs := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?action=invitation.revoked", owner.token, nil))
+			if len(evs.Items) != 1 || evs.Items[0].TargetID != theirs.ID || evs.Items[0].Data["reason"] == nil {
+				t.Fatalf("revocation audit %+v", evs.Items)
+			}
+		})
+	}
+}
+
+// TestAcceptAfterDowngrade: invitations sent under a bigger package stay
+// acceptable while seats remain under the smaller one (Free: 3): the first
+// two of five fill the seats, the third is refused.
+func TestAcceptAfterDowngrade(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	owner := tb.MustSignup(t, "downgrade-seats")
+	tb.MustSetPackage(t, owner.tenantID, "starter")
+	var invs []InvitationResponse
+	for range 5 {
+		rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", owner.token, map[string]string{"email": uniqueEmail("downgrade-inv"), "role": "member"})
+		wantStatus(t, rec, http.StatusCreated)
+		invs = append(invs, decode[InvitationResponse](t, rec))
+	}
+	tb.MustSetPackage(t, owner.tenantID, "free")
+	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusConflict} {
+		_, token, _ := strings.Cut(invs[i].AcceptURL, "token=")
+		rec := tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "name": "N", "password": testPassword})
+		wantStatus(t, rec, want)
+	}
 }
 
 func TestCrossTenantIsolation(t *testing.T) {

@@ -371,8 +371,7 @@ func (s *Service) SeatsOf(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, 
 // RequireSeat returns ECONFLICT (type seat-limit-reached) when adding one
 // more person would pass max_users. Call it inside the transaction that adds
 // the seat, after locking the tenant row, so two invites cannot both pass.
-// pendingCounts says whether the seat being filled is already counted as a
-// pending invitation (accepting one).
+// acceptingInvite says the seat is filled by accepting an invitation.
 func (s *Service) RequireSeat(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, acceptingInvite bool) error {
 	plan, err := s.Plan(ctx, tenantID)
 	if err != nil {
@@ -384,15 +383,19 @@ func (s *Service) RequireSeat(ctx context.Context, tx *gorm.DB, tenantID uuid.UU
 	}
 	taken := seats.Members + seats.PendingInvites
 	if acceptingInvite {
-		taken-- // the invitation being accepted already holds its seat
+		// The invitation being accepted already holds its seat, and the
+		// other open ones do not stand in its way: after a downgrade there
+		// can be more of them than seats, and the first to accept get the
+		// seats that remain.
+		taken = seats.Members
 	}
 	if taken+1 <= seats.Limit {
 		return nil
 	}
 	return &apperr.Error{
 		Code: apperr.ECONFLICT, Type: "seat-limit-reached",
-		Message: fmt.Sprintf("The %s package allows %d users; %d members and %d pending invitations use them all.",
-			plan.Package.Name, seats.Limit, seats.Members, seats.PendingInvites),
+		Message: fmt.Sprintf("The %s package allows %s; %s and %s use them all.", plan.Package.Name,
+			count(seats.Limit, "user"), count(seats.Members, "member"), count(seats.PendingInvites, "pending invitation")),
 		Extra: map[string]any{"limit": seats.Limit, "members": seats.Members, "pending_invitations": seats.PendingInvites},
 	}
 }
@@ -439,4 +442,12 @@ func (s *Service) UsageOf(ctx context.Context, tenantID uuid.UUID) (Usage, error
 // ConsumePlan is Consume for a caller that already holds the tenant's plan.
 func (s *Service) ConsumePlan(ctx context.Context, tenantID uuid.UUID, plan Plan, m Metric, n int64) (Quota, error) {
 	return s.ConsumeWithin(ctx, s.db, tenantID, m, n, plan.Limit(m))
+}
+
+// count writes n with noun, in the plural unless n is 1: "1 member", "3 users".
+func count(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -192,6 +192,9 @@ func (s *Service) ChangeRole(ctx context.Context, tenantID, userID uuid.UUID, ro
 			if err := s.requireAnotherAdmin(ctx, tx, tenantID, userID); err != nil {
 				return err
 			}
+			if err := revokeInvitationsBy(ctx, tx, tenantID, userID, "the inviting admin is no longer an admin"); err != nil {
+				return err
+			}
 		}
 		if err := tx.Model(&Membership{}).Where("tenant_id = ? AND user_id = ?", tenantID, userID).
 			Updates(map[string]any{"role": role, "updated_at": time.Now().UTC()}).Error; err != nil {
@@ -231,9 +234,33 @@ func (s *Service) RemoveMember(ctx context.Context, tenantID, userID uuid.UUID) 
 		if err := tx.Exec(`UPDATE sessions SET tenant_id = NULL WHERE user_id = ? AND tenant_id = ?`, userID, tenantID).Error; err != nil {
 			return err
 		}
+		if err := revokeInvitationsBy(ctx, tx, tenantID, userID, "the inviting admin was removed"); err != nil {
+			return err
+		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "member.removed", TargetType: "user",
 			TargetID: userID.String(), Data: map[string]any{"role": m.Role}})
 	})
+}
+
+// revokeInvitationsBy revokes the open invitations userID sent for the
+// tenant when they lose the right to invite (removed, or no longer an
+// admin): a link they sent must not bring them, or anyone, back in on
+// their authority. Each is audited as invitation.revoked with why.
+func revokeInvitationsBy(ctx context.Context, tx *gorm.DB, tenantID, userID uuid.UUID, why string) error {
+	var revoked []Invitation
+	err := tx.WithContext(ctx).Raw(`UPDATE invitations SET revoked_at = now()
+		WHERE tenant_id = ? AND invited_by = ? AND accepted_at IS NULL AND revoked_at IS NULL
+		RETURNING *`, tenantID, userID).Scan(&revoked).Error
+	if err != nil {
+		return fmt.Errorf("revoke invitations: %w", err)
+	}
+	for _, inv := range revoked {
+		if err := audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "invitation.revoked", TargetType: "invitation",
+			TargetID: inv.ID.String(), Data: map[string]any{"email": inv.Email, "reason": why}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lockMember locks the tenant row (serializing membership changes of one
