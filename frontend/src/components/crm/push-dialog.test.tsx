@@ -84,7 +84,8 @@ describe('PushToCrmButton', () => {
       },
       'GET /crm/pushes/:id': () => jsonResponse(progress.length > 1 ? progress.shift() : progress[0]),
     });
-    renderWithProviders(<PushToCrmButton contactIds={['c1', 'c2', 'c3', 'c4', 'c5', 'c6']} />);
+    const onSettled = vi.fn();
+    renderWithProviders(<PushToCrmButton contactIds={['c1', 'c2', 'c3', 'c4', 'c5', 'c6']} onSettled={onSettled} />);
 
     await userEvent.click(await screen.findByRole('button', { name: 'Push to CRM' }));
     const dialog = await screen.findByRole('dialog', { name: 'Push 6 selected contacts to 1CloudAI CRM' });
@@ -107,11 +108,14 @@ describe('PushToCrmButton', () => {
     expect(bodies[1]).toEqual({ dryRun: null, body: { contact_ids: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'] } });
     expect(await within(dialog).findByText('1 of 3 sent')).toBeInTheDocument();
     expect(within(dialog).getByTestId('push-status')).toHaveTextContent('Running');
+    expect(onSettled).not.toHaveBeenCalled();
     expect(await within(dialog).findByTestId('push-done', {}, { timeout: 4_000 })).toHaveTextContent(
       'Done: 3 contacts pushed to the CRM.',
     );
     expect(within(dialog).getByTestId('push-progress-text')).toHaveTextContent('3 of 3 sent');
     expect(within(dialog).getByTestId('push-progress-counts')).toHaveTextContent('2 created · 1 updated · 0 failed');
+    // The page is told once, so that it reads its contacts' CRM status again.
+    expect(onSettled).toHaveBeenCalledTimes(1);
     expect(within(dialog).getByRole('link', { name: 'View in push history' })).toHaveAttribute(
       'href',
       '/integrations/pushes/push-1',

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Group, List, Modal, Paper, Progress, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
 import { IconCloudUpload } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
@@ -10,6 +10,7 @@ import { previewCrmPushQueryOptions, useCreateCrmPush, type CrmPushResult, type 
 import { isPushSettled, pushProgress, useCrmPushProgress, type CrmPushDetail } from '@/lib/crm/get-crm-push';
 import { crmQueryKey } from '@/lib/crm/query-keys';
 import { formatNumber } from '@/lib/format';
+import { getUsageQueryOptions } from '@/lib/usage/get-usage';
 
 import { reasonLabel } from './labels';
 import { PushStatusBadge } from './push-status-badge';
@@ -23,6 +24,8 @@ export type PushDialogProps = {
   title?: string;
   /** Called once the push is queued, with its id. */
   onPushed?: (pushId: string) => void;
+  /** Called once every contact of the push is settled: the page reads its contacts' CRM status again. */
+  onSettled?: () => void;
 };
 
 /**
@@ -31,11 +34,11 @@ export type PushDialogProps = {
  * approved, deleted in the CRM…) with the reasons; Push queues it, and the dialog then follows the
  * push (GET /crm/pushes/{id} every second) until every contact is settled.
  */
-export function PushDialog({ opened, onClose, selection, title = 'Push to 1CloudAI CRM', onPushed }: PushDialogProps) {
+export function PushDialog({ opened, onClose, selection, title = 'Push to 1CloudAI CRM', onPushed, onSettled }: PushDialogProps) {
   return (
     <Modal opened={opened} onClose={onClose} title={title} size="lg">
       {/* Mounted only while open: every opening starts with a fresh preview. */}
-      {opened && <PushDialogBody selection={selection} onClose={onClose} onPushed={onPushed} />}
+      {opened && <PushDialogBody selection={selection} onClose={onClose} onPushed={onPushed} onSettled={onSettled} />}
     </Modal>
   );
 }
@@ -44,16 +47,18 @@ function PushDialogBody({
   selection,
   onClose,
   onPushed,
+  onSettled,
 }: {
   selection: CrmPushSelection;
   onClose: () => void;
   onPushed?: (pushId: string) => void;
+  onSettled?: () => void;
 }) {
   const [pushId, setPushId] = useState<string | null>(null);
   const preview = useQuery({ ...previewCrmPushQueryOptions(selection), enabled: pushId === null });
   const push = useCreateCrmPush();
 
-  if (pushId !== null) return <PushProgress pushId={pushId} onClose={onClose} />;
+  if (pushId !== null) return <PushProgress pushId={pushId} onClose={onClose} onSettled={onSettled} />;
 
   const sendable = preview.data ? preview.data.to_create + preview.data.to_update : 0;
   const overQuota = preview.data !== undefined && sendable > preview.data.quota_remaining;
@@ -169,18 +174,25 @@ function PreviewCounts({ preview }: { preview: CrmPushResult }) {
   );
 }
 
-function PushProgress({ pushId, onClose }: { pushId: string; onClose: () => void }) {
+function PushProgress({ pushId, onClose, onSettled }: { pushId: string; onClose: () => void; onSettled?: () => void }) {
   const progress = useCrmPushProgress(pushId);
   const push = progress.data;
   const settled = push !== undefined && isPushSettled(push.status);
   const queryClient = useQueryClient();
+  const settledRef = useRef(onSettled);
   useEffect(() => {
-    // The connection's last push and the history changed: read them again (not this push's progress).
+    settledRef.current = onSettled;
+  }, [onSettled]);
+  useEffect(() => {
+    // The connection's last push and the history changed: read them again (not this push's
+    // progress); so did this month's CRM pushes, and the CRM status of the contacts on the page.
     if (settled) {
       void queryClient.invalidateQueries({
         queryKey: crmQueryKey,
         predicate: (query) => !(query.queryKey.includes(pushId) && query.queryKey.includes('progress')),
       });
+      void queryClient.invalidateQueries({ queryKey: getUsageQueryOptions().queryKey });
+      settledRef.current?.();
     }
   }, [settled, pushId, queryClient]);
 

@@ -12,13 +12,15 @@ type PushToCrmButtonProps = Omit<ButtonProps, 'children' | 'onClick'> & {
   contactIds?: string[];
   label?: string;
   onPushed?: (pushId: string) => void;
+  /** Called once the push is settled (e.g. to read the page's contacts again). */
+  onSettled?: () => void;
 };
 
 /**
  * "Push to CRM" and its dialog (preview, then progress), for users with crm:push; renders nothing
  * for everyone else. Mount it beside a selection (`contactIds`) or alone for all approved contacts.
  */
-export function PushToCrmButton({ contactIds, label, onPushed, ...buttonProps }: PushToCrmButtonProps) {
+export function PushToCrmButton({ contactIds, label, onPushed, onSettled, ...buttonProps }: PushToCrmButtonProps) {
   const permissions = usePermissions();
   const [opened, setOpened] = useState(false);
   const [selection, setSelection] = useState<CrmPushSelection>({ allApprovedNotPushed: true });
@@ -45,7 +47,14 @@ export function PushToCrmButton({ contactIds, label, onPushed, ...buttonProps }:
       >
         {label ?? (contactIds ? 'Push to CRM' : 'Push approved to CRM')}
       </Button>
-      <PushDialog opened={opened} onClose={() => setOpened(false)} selection={selection} title={title} onPushed={onPushed} />
+      <PushDialog
+        opened={opened}
+        onClose={() => setOpened(false)}
+        selection={selection}
+        title={title}
+        onPushed={onPushed}
+        onSettled={onSettled}
+      />
     </>
   );
 }

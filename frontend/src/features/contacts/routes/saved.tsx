@@ -14,6 +14,7 @@ import {
 import { useDebouncedCallback } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconDownload, IconPlaylistX, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
@@ -26,6 +27,7 @@ import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useApproveSaved } from '../api/approve-saved';
+import { savedQueryKeyPrefix } from '../contact-cache';
 import { useExportSaved } from '../api/export-saved';
 import { useLists } from '../api/list-lists';
 import { useSavedContacts, type SavedFilter, type SavedStatus } from '../api/list-saved';
@@ -70,6 +72,7 @@ function toParams(filter: SavedFilter): URLSearchParams {
  */
 export function SavedRoute() {
   useDocumentTitle('Saved contacts');
+  const queryClient = useQueryClient();
   const permissions = usePermissions();
   const canWrite = permissions.has('saved:write');
   const canApprove = permissions.has('saved:approve');
@@ -236,7 +239,13 @@ export function SavedRoute() {
                       </Button>
                     </>
                   )}
-                  <PushToCrmButton size="xs" variant="light" contactIds={ids} />
+                  <PushToCrmButton
+                    size="xs"
+                    variant="light"
+                    contactIds={ids}
+                    // The CRM column shows each contact's push status.
+                    onSettled={() => void queryClient.invalidateQueries({ queryKey: savedQueryKeyPrefix })}
+                  />
                   {canWrite && (
                     <Button size="xs" variant="default" onClick={() => setSaving(ids)}>
                       Add to list…
