@@ -6,6 +6,11 @@ export function formatNumber(value: number): string {
   return numberFormat.format(value);
 }
 
+/** A number with its noun, plural unless the number is 1: "1 member", "3 pending invitations". */
+export function formatCount(value: number, noun: string, plural = `${noun}s`): string {
+  return `${formatNumber(value)} ${value === 1 ? noun : plural}`;
+}
+
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -68,7 +68,7 @@ describe('UsageMeters', () => {
     renderWithProviders(<SeatLimitAlert usage={full} />);
 
     expect(screen.getByTestId('seat-limit-reached')).toHaveTextContent(
-      'The Free package allows 3 users, and 2 members plus 1 pending invitations use them all.',
+      'The Free package allows 3 users, and 2 members plus 1 pending invitation use them all.',
     );
   });
 

@@ -1,6 +1,6 @@
 import { Alert, SimpleGrid } from '@mantine/core';
 
-import { formatDate, formatNumber } from '@/lib/format';
+import { formatCount, formatDate } from '@/lib/format';
 import type { Quota, Usage } from '@/lib/usage/get-usage';
 
 import { UsageMeter } from './usage-meter';
@@ -22,9 +22,7 @@ export function UsageMeters({ usage }: { usage: Usage }) {
         label="Users"
         used={seatsUsed}
         limit={seats.limit}
-        description={`${formatNumber(seats.members)} member${seats.members === 1 ? '' : 's'} + ${formatNumber(
-          seats.pending_invitations,
-        )} pending invitation${seats.pending_invitations === 1 ? '' : 's'}`}
+        description={`${formatCount(seats.members, 'member')} + ${formatCount(seats.pending_invitations, 'pending invitation')}`}
       />
       {usage.quotas.map((quota) => (
         <UsageMeter
@@ -45,9 +43,9 @@ export function SeatLimitAlert({ usage }: { usage: Usage }) {
   if (usage.seats.remaining > 0) return null;
   return (
     <Alert color="orange" variant="light" title="All seats are in use" data-testid="seat-limit-reached">
-      The {usage.package.name} package allows {formatNumber(usage.seats.limit)} users, and{' '}
-      {formatNumber(usage.seats.members)} members plus {formatNumber(usage.seats.pending_invitations)} pending
-      invitations use them all. Revoke a pending invitation, remove a member or move to a larger package to invite
+      The {usage.package.name} package allows {formatCount(usage.seats.limit, 'user')}, and{' '}
+      {formatCount(usage.seats.members, 'member')} plus {formatCount(usage.seats.pending_invitations, 'pending invitation')}{' '}
+      use them all. Revoke a pending invitation, remove a member or move to a larger package to invite
       more people.
     </Alert>
   );

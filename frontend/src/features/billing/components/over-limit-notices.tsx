@@ -1,6 +1,6 @@
 import { Alert, List, Text } from '@mantine/core';
 
-import { formatDate, formatNumber } from '@/lib/format';
+import { formatCount, formatDate, formatNumber } from '@/lib/format';
 import type { Package, Quota, Usage } from '@/lib/usage/get-usage';
 
 const quotaBlocks: Record<Quota['metric'], (limit: string, reset: string) => string> = {
@@ -16,14 +16,15 @@ function overLimitItems(usage: Usage, subscribedPackage?: Package): string[] {
   const items: string[] = [];
   if (seats.members > seats.limit) {
     items.push(
-      `${formatNumber(seats.members)} members are more than the ${formatNumber(seats.limit)} users the ${pkg.name} package allows. ` +
+      `${formatCount(seats.members, 'member')} ${seats.members === 1 ? 'is' : 'are'} more than the ${formatCount(seats.limit, 'user')} the ${pkg.name} package allows. ` +
         'Everyone keeps access, but no new invitations can be sent or accepted until the team fits the limit or the plan changes.',
     );
   } else if (seats.remaining <= 0) {
     items.push(
-      `All ${formatNumber(seats.limit)} seats are in use (${formatNumber(seats.members)} members, ${formatNumber(
+      `All ${formatCount(seats.limit, 'seat')} ${seats.limit === 1 ? 'is' : 'are'} in use (${formatCount(seats.members, 'member')}, ${formatCount(
         seats.pending_invitations,
-      )} pending invitations): new invitations are blocked.`,
+        'pending invitation',
+      )}): new invitations are blocked.`,
     );
   }
   for (const quota of usage.quotas) {

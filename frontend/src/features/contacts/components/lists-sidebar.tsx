@@ -5,7 +5,7 @@ import { useState } from 'react';
 
 import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { formatNumber } from '@/lib/format';
+import { formatCount, formatNumber } from '@/lib/format';
 
 import { useDeleteList } from '../api/delete-list';
 import { useLists, type ContactList } from '../api/list-lists';
@@ -126,7 +126,10 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
           });
         }}
       >
-        Delete “{deleting?.name}”? Its {formatNumber(deleting?.member_count ?? 0)} contacts stay saved; only the list goes.
+        Delete “{deleting?.name}”?{' '}
+        {deleting?.member_count === 1
+          ? 'Its contact stays saved; only the list goes.'
+          : `Its ${formatCount(deleting?.member_count ?? 0, 'contact')} stay saved; only the list goes.`}
       </ConfirmModal>
     </Stack>
   );

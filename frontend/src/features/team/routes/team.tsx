@@ -6,7 +6,7 @@ import { SeatLimitAlert } from '@/components/usage/usage-meters';
 import { UsageMeter } from '@/components/usage/usage-meter';
 import { usePermissions } from '@/lib/auth/permissions';
 import { useSession } from '@/lib/auth/session';
-import { formatNumber } from '@/lib/format';
+import { formatCount, formatNumber } from '@/lib/format';
 import { useUsage } from '@/lib/usage/get-usage';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -49,9 +49,10 @@ export function TeamRoute() {
               label={`Seats on the ${usage.data.package.name} package`}
               used={usage.data.seats.members + usage.data.seats.pending_invitations}
               limit={usage.data.seats.limit}
-              description={`${formatNumber(usage.data.seats.members)} members and ${formatNumber(
+              description={`${formatCount(usage.data.seats.members, 'member')} and ${formatCount(
                 usage.data.seats.pending_invitations,
-              )} pending invitations; ${formatNumber(usage.data.seats.remaining)} left.`}
+                'pending invitation',
+              )}; ${formatNumber(usage.data.seats.remaining)} left.`}
             />
             {canManage && <SeatLimitAlert usage={usage.data} />}
           </Stack>
