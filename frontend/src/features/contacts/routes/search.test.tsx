@@ -82,6 +82,23 @@ describe('SearchRoute', () => {
     expect(screen.getByTestId('searches-remaining')).toHaveTextContent('96');
   });
 
+  it('clears the query from the keyboard', async () => {
+    signIn();
+    stubWorkspace(pagedSearch);
+    renderWithProviders(<SearchRoute />, { route: '/search?q=engineer' });
+    await screen.findByText('Ada Lovelace', {}, slow);
+
+    const input = screen.getByRole('textbox', { name: 'Search contacts' });
+    expect(input).toHaveValue('engineer');
+    const user = userEvent.setup({ delay: null });
+    input.focus();
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'Clear the query' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(input).toHaveValue('');
+    expect(input).toHaveFocus();
+  });
+
   it('appends the next page when the end of the list scrolls into view', async () => {
     signIn();
     const { searches } = stubWorkspace(pagedSearch);

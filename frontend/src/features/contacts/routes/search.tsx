@@ -2,6 +2,7 @@ import {
   Box,
   Button,
   Card,
+  CloseButton,
   Group,
   Kbd,
   Loader,
@@ -12,7 +13,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
-import { IconBookmarkPlus, IconSearch, IconX } from '@tabler/icons-react';
+import { IconBookmarkPlus, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
@@ -171,11 +172,9 @@ export function SearchRoute() {
                 leftSection={<IconSearch size={16} aria-hidden />}
                 rightSection={
                   draft ? (
-                    <IconX
-                      size={16}
-                      role="button"
+                    <CloseButton
+                      size="sm"
                       aria-label="Clear the query"
-                      style={{ cursor: 'pointer' }}
                       onClick={() => {
                         setDraft('');
                         searchDraft('');
