@@ -1,7 +1,9 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 
 import type { components } from '@/api/schema';
 import { apiClient, unwrap } from '@/lib/api-client';
+import { getUsageQueryOptions } from '@/lib/usage/get-usage';
 
 import type { ImportScope } from '../scope';
 
@@ -28,11 +30,22 @@ export function getImportQueryOptions(scope: ImportScope, id: string) {
   return queryOptions({ queryKey: importQueryKey(scope, id), queryFn: ({ signal }) => getImport(scope, id, { signal }) });
 }
 
-/** The import, polled every `pollInterval` ms while its job is queued or running, then not at all. */
+/**
+ * The import, polled every `pollInterval` ms while its job is queued or running, then not at all.
+ * When a run ends, the month's usage is read again: its rows were metered as it went.
+ */
 export function useImport(scope: ImportScope, id: string, { pollInterval = 1000 }: { pollInterval?: number } = {}) {
-  return useQuery({
+  const query = useQuery({
     ...getImportQueryOptions(scope, id),
-    refetchInterval: (query) => (isImportActive(query.state.data) ? pollInterval : false),
+    refetchInterval: (q) => (isImportActive(q.state.data) ? pollInterval : false),
     refetchIntervalInBackground: true,
   });
+  const active = isImportActive(query.data);
+  const wasActive = useRef(active);
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (wasActive.current && !active) void queryClient.invalidateQueries({ queryKey: getUsageQueryOptions().queryKey });
+    wasActive.current = active;
+  }, [active, queryClient]);
+  return query;
 }

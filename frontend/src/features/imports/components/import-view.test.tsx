@@ -230,22 +230,35 @@ describe('import progress', () => {
       counts: { created: 19990, matched: 5, updated: 0, duplicate: 3, invalid: 2 },
     });
     let gets = 0;
+    let usageGets = 0;
     const api = stubApi({
       'GET /imports/:id': () => {
         gets += 1;
         return jsonResponse(answers[gets - 1] ?? completed);
       },
       'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => {
+        usageGets += 1;
+        return jsonResponse(importUsage({ rowsLimit: 1_000_000, rowsRemaining: 1_000_000 - usageGets }));
+      },
     });
-    renderWithProviders(<ImportView id="imp-1" pollInterval={25} />);
+    renderWithProviders(
+      <>
+        <ImportView id="imp-1" pollInterval={25} />
+        <UsageLoaded />
+      </>,
+    );
 
     expect(await screen.findByTestId('progress-rate')).toHaveTextContent('12,500 rows/s');
     expect(screen.getByTestId('progress-eta')).toHaveTextContent('ETA 1 min 15 s');
     expect(screen.getByTestId('progress-rows')).toHaveTextContent('5,000 / 20,000 rows (25.0%)');
     expect(screen.getByRole('button', { name: 'Cancel import' })).toBeEnabled();
 
+    const usageWhileRunning = usageGets;
     expect(await screen.findByTestId('import-completed')).toHaveTextContent('19,990 created');
     expect(screen.queryByTestId('import-progress')).not.toBeInTheDocument();
+    // The rows were metered as the import ran: the month's usage is read again once it is done.
+    await waitFor(() => expect(usageGets).toBeGreaterThan(usageWhileRunning));
     const settled = gets;
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(gets).toBe(settled);
