@@ -2,6 +2,7 @@ package api
 
 import (
 	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -125,6 +126,15 @@ func TestAdminPackagesAndUsers(t *testing.T) {
 	pkg := decode[PackageResponse](t, rec)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, body), 409)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": "x-incomplete", "name": "X"}), 422)
+	// API access with no API requests a minute would refuse every key's every request.
+	noRate := maps.Clone(body)
+	noRate["code"], noRate["api_requests_per_minute"] = code+"-norate", 0
+	rec = tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, noRate)
+	wantStatus(t, rec, 422)
+	if !strings.Contains(rec.Body.String(), "api_requests_per_minute") {
+		t.Fatalf("the 422 does not name the field: %s", rec.Body.String())
+	}
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"api_requests_per_minute": 0}), 422)
 	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"max_users": 0}), 422)
 	rec = tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"active": false, "max_users": 7})
 	wantStatus(t, rec, http.StatusOK)

@@ -127,6 +127,9 @@ func (s *Service) CreatePackage(ctx context.Context, p PackageParams) (Package, 
 	pkg := Package{ID: uuid.Must(uuid.NewV7()), Currency: "usd", Active: true, MaxImportFileBytes: 10 << 20,
 		CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
 	apply(&pkg, p)
+	if err := checkPackage(pkg); err != nil {
+		return Package{}, err
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&pkg).Error; err != nil {
 			return uniqueViolation(err)
@@ -149,6 +152,9 @@ func (s *Service) UpdatePackage(ctx context.Context, id uuid.UUID, p PackagePara
 		}
 		before := pkg
 		apply(&pkg, p)
+		if err := checkPackage(pkg); err != nil {
+			return err
+		}
 		pkg.UpdatedAt = time.Now().UTC()
 		if err := tx.Save(&pkg).Error; err != nil {
 			return uniqueViolation(err)
@@ -157,6 +163,16 @@ func (s *Service) UpdatePackage(ctx context.Context, id uuid.UUID, p PackagePara
 			Data: map[string]any{"code": pkg.Code, "changes": diff(before, pkg)}})
 	})
 	return pkg, err
+}
+
+// checkPackage refuses limits that contradict each other: API access with
+// no API requests a minute would refuse every request of every key.
+func checkPackage(pkg Package) error {
+	if pkg.APIAccess && pkg.APIRequestsPerMinute < 1 {
+		return apperr.Invalid("API access needs API requests per minute.",
+			apperr.FieldError{Field: "api_requests_per_minute", Message: "must be at least 1 when api_access is on"})
+	}
+	return nil
 }
 
 func apply(pkg *Package, p PackageParams) {
