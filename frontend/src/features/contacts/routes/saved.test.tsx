@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
-import { captureDownloads, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+import { captureDownloads, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { adminPermissions, contact, me, memberPermissions, signIn, usage } from '../testing/fixtures';
 import { SavedRoute } from './saved';
@@ -49,6 +49,24 @@ describe('SavedRoute', () => {
 
     expect(await screen.findByText('2 contacts approved for the CRM.')).toBeInTheDocument();
     expect(approvals).toEqual([{ contact_ids: saved.map((c) => c.id) }]);
+  });
+
+  it("drops an action's error once the filters show other contacts", async () => {
+    signIn('org_admin');
+    stubSaved(adminPermissions, {
+      'POST /saved-contacts/approve': () =>
+        problemResponse({ status: 409, title: 'Conflict', code: 'conflict', detail: 'Ada Lovelace was removed meanwhile.' }),
+    });
+    renderWithProviders(<SavedRoute />, { route: '/saved' });
+
+    await screen.findByText('Ada Lovelace', {}, slow);
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select all loaded contacts' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    expect(await screen.findByText('Ada Lovelace was removed meanwhile.')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('combobox', { name: 'Status' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Saved' }));
+    await waitFor(() => expect(screen.queryByText('Ada Lovelace was removed meanwhile.')).not.toBeInTheDocument());
   });
 
   it('hides approve and reject from members, who may still unsave', async () => {

@@ -125,6 +125,17 @@ export function SavedRoute() {
     });
 
   const bulkError = approve.error ?? reject.error ?? removeMembers.error ?? exporter.error;
+  // An action's error is about the contacts it was for: other filters show other contacts.
+  const { reset: resetApprove } = approve;
+  const { reset: resetReject } = reject;
+  const { reset: resetRemove } = removeMembers;
+  const { reset: resetExport } = exporter;
+  useEffect(() => {
+    resetApprove();
+    resetReject();
+    resetRemove();
+    resetExport();
+  }, [filterKey, resetApprove, resetReject, resetRemove, resetExport]);
 
   return (
     <Stack gap="md">
