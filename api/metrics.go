@@ -1,10 +1,11 @@
 package api
 
 import (
-	"database/sql"
 	"strconv"
 	"time"
 
+	"github.com/IBM/pgxpoolprometheus"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -39,15 +40,17 @@ func (m *httpMetrics) observe(method, route string, status int, d time.Duration)
 }
 
 // NewRegistry returns a Prometheus registry with the Go runtime, process and
-// database pool collectors.
-func NewRegistry(sqlDB *sql.DB) *prometheus.Registry {
+// connection pool collectors. The pool is pgxpool's, which every query
+// goes through (GORM's database/sql handle is a thin wrapper over it whose
+// own statistics would say nothing about waits for a connection).
+func NewRegistry(pool *pgxpool.Pool) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
-	if sqlDB != nil {
-		reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, "contacts"))
+	if pool != nil {
+		reg.MustRegister(pgxpoolprometheus.NewCollector(pool, map[string]string{"db_name": "contacts"}))
 	}
 	return reg
 }

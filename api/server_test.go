@@ -46,7 +46,7 @@ func setupWith(t testing.TB, extra map[string]string) *testBundle {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := New(Deps{Config: cfg, Logger: log, DB: d, Migrator: m, Registry: NewRegistry(nil), Services: NewServices(cfg, log, d)})
+	srv := New(Deps{Config: cfg, Logger: log, DB: d, Migrator: m, Registry: NewRegistry(d.Pool), Services: NewServices(cfg, log, d)})
 	return &testBundle{srv: srv, db: d}
 }
 
@@ -255,7 +255,8 @@ func TestMetrics(t *testing.T) {
 	tb.do(t, http.MethodGet, "/healthz", "", "")
 	// Metrics name requests by route template, after they happened.
 	rec := tb.do(t, http.MethodGet, "/metrics", "", "")
-	for _, want := range []string{`http_requests_total{method="GET",route="/healthz",status="200"}`, "go_goroutines", "http_request_duration_seconds_bucket"} {
+	for _, want := range []string{`http_requests_total{method="GET",route="/healthz",status="200"}`, "go_goroutines", "http_request_duration_seconds_bucket",
+		`pgxpool_max_conns{db_name="contacts"}`, `pgxpool_acquired_conns{db_name="contacts"}`, `pgxpool_empty_acquire{db_name="contacts"}`} {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("metrics lack %s", want)
 		}

@@ -54,7 +54,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Logger:   log,
 		DB:       d,
 		Migrator: m,
-		Registry: api.NewRegistry(d.SQL),
+		Registry: api.NewRegistry(d.Pool),
 		Services: svc,
 	})
 	return srv.Serve(ctx)
