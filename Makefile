@@ -15,7 +15,7 @@ MIGRATIONS := $(wildcard migrations/*.sql)
 .PHONY: help run build frontend frontend-deps openapi openapi-check lint fmt test test-go test-frontend test-e2e db-start db-stop db-status clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 run: build ## build, start the local PostgreSQL (unless DATABASE_URL is set), migrate, seed, serve on :8080
 	@scripts/run.sh
@@ -68,7 +68,7 @@ db-start: ## start the project-local development PostgreSQL
 db-stop: ## stop the project-local development PostgreSQL
 	@scripts/pg.sh stop $(DEV_PGDATA)
 
-db-status:
+db-status: ## show whether the project-local development PostgreSQL runs
 	@scripts/pg.sh status $(DEV_PGDATA)
 
 clean: ## remove build output (keeps .data)

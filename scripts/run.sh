@@ -48,6 +48,10 @@ if [ -z "${CRM_AUTH_BASE:-}" ]; then
 fi
 
 port=${HTTP_ADDR##*:}
+crm_line="    CRM          ${CRM_AUTH_BASE:-} (CRM_AUTH_BASE)"
+if [ -z "${CRM_AUTH_BASE:-}" ]; then
+  crm_line="    Fake CRM     http://127.0.0.1:8090/ (Integrations → Connect lands on its consent page)"
+fi
 cat <<MSG
 
   1CloudAI Business Contacts is starting on http://localhost:${port}
@@ -55,7 +59,7 @@ cat <<MSG
     Swagger UI   http://localhost:${port}/docs
     OpenAPI      http://localhost:${port}/openapi.json
     Health       http://localhost:${port}/healthz  /readyz  /metrics
-    Fake CRM     http://127.0.0.1:8090/ (Integrations → Connect lands on its consent page)
+${crm_line}
   Sign in with a demo login above. Stop with Ctrl-C; 'make db-stop' stops the local PostgreSQL.
 
 MSG

@@ -26,7 +26,7 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 	password := fs.String("password", "", "password (generated when empty)")
 	sysAdmin := fs.Bool("system-admin", false, "make the user a system admin")
 	support := fs.Bool("support", false, "make the user platform support (read-only)")
-	if err := fs.Parse(args[1:]); err != nil || *email == "" {
+	if err := fs.Parse(args[1:]); err != nil || *email == "" || *sysAdmin && *support {
 		fmt.Fprintln(e.stderr, "usage: contacts admin create-user --email E [--name N] [--password P] [--system-admin|--support]")
 		return errUsage
 	}

@@ -62,8 +62,9 @@ func benchServer(ctx context.Context, cfg config.Config, d *db.DB) (base, token,
 	sctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = srv.ServeListener(sctx, ln); close(done) }()
-	go svc.APIKeys.Run(sctx, 5*time.Second)
-	return "http://" + ln.Addr().String(), g.AccessToken, k.Secret, func() { cancel(); <-done }, nil
+	flushed := make(chan struct{}) // the key usage flusher's last write comes before the database closes
+	go func() { svc.APIKeys.Run(sctx, 5*time.Second); close(flushed) }()
+	return "http://" + ln.Addr().String(), g.AccessToken, k.Secret, func() { cancel(); <-done; <-flushed }, nil
 }
 
 // httpSearcher posts searches with one credential.

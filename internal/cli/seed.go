@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/db"
 )
 
 // runSeed loads synthetic contact data: the demo amount (--demo, idempotent)
@@ -28,6 +30,9 @@ func runSeed(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
+	if err := requireMigrated(ctx, d); err != nil {
+		return err
+	}
 	if *demo {
 		if err := seedDemoAccounts(ctx, cfg, d, e.stderr); err != nil {
 			return err
@@ -43,4 +48,21 @@ func runSeed(ctx context.Context, e *env, args []string) error {
 	}
 	_, err = contacts.Seed(ctx, d, contacts.SeedOpts{Contacts: *nContacts, Companies: *nCompanies, Seed: *seed, Progress: e.stderr})
 	return err
+}
+
+// requireMigrated refuses to seed a database whose schema is not current,
+// saying what to run, instead of failing on the first missing type.
+func requireMigrated(ctx context.Context, d *db.DB) error {
+	m, err := db.NewMigrator(d.SQL)
+	if err != nil {
+		return err
+	}
+	pending, err := m.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return errors.New("the database has migrations pending: run `contacts migrate up` first")
+	}
+	return nil
 }

@@ -141,10 +141,12 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	case prod && encKey == devEncryptionKey:
 		problems = append(problems, "ENCRYPTION_KEY must not be the development default in production")
 	}
-	if key, err := decodeKey(encKey); err != nil {
-		problems = append(problems, "ENCRYPTION_KEY "+err.Error())
-	} else {
-		cfg.EncryptionKey = key
+	if encKey != "" { // empty only in production, where it is reported as required
+		if key, err := decodeKey(encKey); err != nil {
+			problems = append(problems, "ENCRYPTION_KEY "+err.Error())
+		} else {
+			cfg.EncryptionKey = key
+		}
 	}
 	if prev := get("ENCRYPTION_KEYS_PREVIOUS", ""); prev != "" {
 		for i, k := range strings.Split(prev, ",") {

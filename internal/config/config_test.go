@@ -18,11 +18,12 @@ func TestLoadFrom(t *testing.T) {
 		name    string
 		env     map[string]string
 		wantErr []string
+		notErr  []string // problems that must not be reported besides
 	}{
 		{name: "OKDevelopmentDefaults", env: map[string]string{}},
 		{name: "OKProduction", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y"}},
 		{name: "ErrProductionMissingSecrets", env: map[string]string{"APP_ENV": "production", "DATABASE_URL": "postgres://x/y"},
-			wantErr: []string{"JWT_SECRET is required", "ENCRYPTION_KEY is required"}},
+			wantErr: []string{"JWT_SECRET is required", "ENCRYPTION_KEY is required"}, notErr: []string{"ENCRYPTION_KEY must be exactly"}},
 		{name: "ErrProductionWeakJWT", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": "short", "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y"},
 			wantErr: []string{"JWT_SECRET is too weak"}},
 		{name: "ErrProductionDevDefaults", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": devJWTSecret, "ENCRYPTION_KEY": devEncryptionKey, "DATABASE_URL": "postgres://x/y"},
@@ -60,6 +61,11 @@ func TestLoadFrom(t *testing.T) {
 			for _, want := range tt.wantErr {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error %q does not mention %q", err, want)
+				}
+			}
+			for _, not := range tt.notErr {
+				if strings.Contains(err.Error(), not) {
+					t.Errorf("error %q also mentions %q", err, not)
 				}
 			}
 		})
