@@ -75,7 +75,7 @@ func New(deps Deps) *Server {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(s.log, s.cfg.MaxBodyBytes, s.notFound())
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = clientIP(s.cfg.TrustedProxies)
 
 	e.Use(withRequestID)
 	e.Use(withAccessLog(s.log, newHTTPMetrics(s.registry)))
@@ -138,4 +138,20 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("http server stopped")
 	return nil
+}
+
+// clientIP says whose request it is. Without trusted proxies it is the
+// connection's address and X-Forwarded-For is ignored (anyone can send
+// it). Behind the listed proxies it is the nearest address in
+// X-Forwarded-For that is not one of them; a request that does not come
+// from one of them keeps its connection's address.
+func clientIP(proxies []*net.IPNet) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range proxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }

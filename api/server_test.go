@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -334,4 +335,59 @@ func TestSPAFallback(t *testing.T) {
 		t.Fatalf("POST to a client route: status %d", rec.Code)
 	}
 	decodeProblem(t, rec)
+}
+
+// TestClientIP: X-Forwarded-For counts only from a trusted proxy, and then
+// names the nearest address that is not one.
+func TestClientIP(t *testing.T) {
+	t.Parallel()
+	_, lb, _ := net.ParseCIDR("10.0.0.0/8")
+	tests := []struct {
+		name    string
+		proxies []*net.IPNet
+		remote  string
+		xff     string
+		want    string
+	}{
+		{"OKDirect", nil, "203.0.113.9:4000", "", "203.0.113.9"},
+		{"OKDirectIgnoresForwarded", nil, "203.0.113.9:4000", "198.51.100.1", "203.0.113.9"},
+		{"OKBehindProxy", []*net.IPNet{lb}, "10.1.2.3:4000", "198.51.100.1", "198.51.100.1"},
+		{"OKNearestUntrusted", []*net.IPNet{lb}, "10.1.2.3:4000", "192.0.2.66, 198.51.100.1, 10.9.9.9", "198.51.100.1"},
+		{"OKSpoofFromOutside", []*net.IPNet{lb}, "203.0.113.9:4000", "198.51.100.1", "203.0.113.9"},
+		{"OKPrivateNotTrustedUnlessListed", []*net.IPNet{lb}, "192.168.1.5:4000", "198.51.100.1", "192.168.1.5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			req.RemoteAddr = tt.remote
+			if tt.xff != "" {
+				req.Header.Set(echo.HeaderXForwardedFor, tt.xff)
+			}
+			if got := clientIP(tt.proxies)(req); got != tt.want {
+				t.Fatalf("client IP %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTrustedProxyAttribution: behind TRUSTED_PROXIES a sign-in is audited
+// under the client's address, not the load balancer's.
+func TestTrustedProxyAttribution(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8"})
+	s := tb.MustSignup(t, "proxied")
+	body, _ := json.Marshal(map[string]string{"email": s.email, "password": testPassword})
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", bytes.NewReader(body))
+	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	req.RemoteAddr = "10.0.0.2:5555"
+	req.Header.Set(echo.HeaderXForwardedFor, "198.51.100.23")
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	wantStatus(t, rec, http.StatusOK)
+	var ip string
+	tb.db.Gorm.Raw(`SELECT host(ip) FROM audit_events WHERE action = 'auth.login' AND actor_user_id = ? ORDER BY id DESC LIMIT 1`, s.userID).Scan(&ip)
+	if ip != "198.51.100.23" {
+		t.Fatalf("sign-in audited from %q, want the client's 198.51.100.23", ip)
+	}
 }

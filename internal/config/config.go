@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"runtime"
@@ -60,9 +61,14 @@ type Config struct {
 
 	SMTPURL string // SMTP_URL: unset sends mail to the development outbox
 
-	CORSAllowedOrigins []string      // CORS_ALLOWED_ORIGINS: comma separated; empty = same origin only
-	MaxBodyBytes       int64         // MAX_BODY_BYTES: JSON request bodies
-	ShutdownTimeout    time.Duration // SHUTDOWN_TIMEOUT
+	CORSAllowedOrigins []string // CORS_ALLOWED_ORIGINS: comma separated; empty = same origin only
+	// TrustedProxies are the load balancers and proxies in front of the
+	// service: a request from one of them is attributed to the client its
+	// X-Forwarded-For names (login throttling per address, audit, logs).
+	// Empty: the connection's own address, and X-Forwarded-For is ignored.
+	TrustedProxies  []*net.IPNet  // TRUSTED_PROXIES: comma separated CIDRs or addresses
+	MaxBodyBytes    int64         // MAX_BODY_BYTES: JSON request bodies
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
 	// SearchConcurrency is how many contact searches one process runs at
 	// once; more wait their turn in arrival order (docs/PERFORMANCE.md).
 	SearchConcurrency int // SEARCH_CONCURRENCY: default 2 × CPU cores
@@ -174,6 +180,25 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		for _, o := range strings.Split(origins, ",") {
 			if o = strings.TrimSpace(o); o != "" {
 				cfg.CORSAllowedOrigins = append(cfg.CORSAllowedOrigins, o)
+			}
+		}
+	}
+
+	if proxies := get("TRUSTED_PROXIES", ""); proxies != "" {
+		for _, raw := range strings.Split(proxies, ",") {
+			if raw = strings.TrimSpace(raw); raw == "" {
+				continue
+			}
+			cidr := raw
+			if ip := net.ParseIP(raw); ip != nil && ip.To4() != nil {
+				cidr += "/32"
+			} else if ip != nil {
+				cidr += "/128"
+			}
+			if _, n, err := net.ParseCIDR(cidr); err != nil {
+				problems = append(problems, fmt.Sprintf("TRUSTED_PROXIES: %q is not an address or CIDR range", raw))
+			} else {
+				cfg.TrustedProxies = append(cfg.TrustedProxies, n)
 			}
 		}
 	}

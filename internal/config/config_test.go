@@ -38,6 +38,8 @@ func TestLoadFrom(t *testing.T) {
 		{name: "ErrPreviousKeyShort", env: map[string]string{"ENCRYPTION_KEYS_PREVIOUS": key + ",c2hvcnQ="},
 			wantErr: []string{"ENCRYPTION_KEYS_PREVIOUS key 2 must be exactly 32 bytes"}},
 		{name: "OKImportFileRetention", env: map[string]string{"IMPORT_FILE_RETENTION": "72h"}},
+		{name: "OKTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,2001:db8::1"}},
+		{name: "ErrTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,lb.internal"}, wantErr: []string{`TRUSTED_PROXIES: "lb.internal"`}},
 		{name: "ErrImportFileRetentionShort", env: map[string]string{"IMPORT_FILE_RETENTION": "5m"}, wantErr: []string{"IMPORT_FILE_RETENTION"}},
 		{name: "ErrSearchConcurrencyZero", env: map[string]string{"SEARCH_CONCURRENCY": "0"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
 		{name: "ErrSearchConcurrencyNotNumber", env: map[string]string{"SEARCH_CONCURRENCY": "many"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
