@@ -198,18 +198,8 @@ func (s *Server) refresh(c echo.Context) error {
 //	@Failure		400	{object}	Problem
 //	@Router			/auth/logout [post]
 func (s *Server) logout(c echo.Context) error {
-	ctx := c.Request().Context()
-	if ck, err := c.Cookie(refreshCookie); err == nil && ck.Value != "" {
-		if err := s.svc.Identity.LogoutByRefresh(ctx, ck.Value); err != nil {
-			return err
-		}
-	}
-	if _, token, ok := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " "); ok {
-		if p, err := s.svc.Identity.Authenticate(ctx, strings.TrimSpace(token)); err == nil {
-			if err := s.svc.Identity.Logout(ctx, p.SessionID); err != nil {
-				return err
-			}
-		}
+	if err := s.endPresentedSessions(c); err != nil {
+		return err
 	}
 	s.setRefreshCookie(c, "", 0)
 	return c.NoContent(http.StatusNoContent)
@@ -364,7 +354,7 @@ type InvitationPreviewResponse struct {
 //	@Success		200		{object}	InvitationPreviewResponse
 //	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
 //	@Failure		422		{object}	Problem
-//	@Router			/auth/invitations/lookup [post]
+//	@Router			/invitations/lookup [post]
 func (s *Server) lookupInvitation(c echo.Context) error {
 	var req InvitationTokenRequest
 	if err := s.bind(c, &req); err != nil {
@@ -388,7 +378,7 @@ type AcceptInvitationRequest struct {
 // acceptInvitation godoc
 //
 //	@Summary		Accept an invitation
-//	@Description	Joins the invitation's tenant (creating the account if the email has none) and signs in there. Single use; expires after 7 days. Public.
+//	@Description	Joins the invitation's tenant (creating the account if the email has none) and signs in there. Single use; expires after 7 days. Public; an access token sent along (a browser signed in before) has its session ended.
 //	@ID				acceptInvitation
 //	@Tags			auth
 //	@Accept			json
@@ -398,7 +388,7 @@ type AcceptInvitationRequest struct {
 //	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
 //	@Failure		409		{object}	Problem	"No seat left on the tenant's package"
 //	@Failure		422		{object}	Problem
-//	@Router			/auth/invitations/accept [post]
+//	@Router			/invitations/accept [post]
 func (s *Server) acceptInvitation(c echo.Context) error {
 	var req AcceptInvitationRequest
 	if err := s.bind(c, &req); err != nil {
@@ -409,13 +399,32 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// A browser signed in as someone else switches accounts: end that session
-	// rather than leave it open behind the replaced cookie. The route is
-	// under /auth so that the browser sends the cookie (its path).
+	// A browser signed in before switches accounts: end that session rather
+	// than leave it open behind the replaced cookie. The refresh cookie is
+	// not sent here (its path is /api/v1/auth), so the session is the one
+	// of the access token the SPA sends along.
+	if err := s.endPresentedSessions(c); err != nil {
+		return err
+	}
+	return s.respondGrant(c, http.StatusOK, g)
+}
+
+// endPresentedSessions ends the sessions the request proves: the refresh
+// cookie's (where the browser sends it) and the bearer access token's.
+// Credentials that are invalid or already ended are ignored.
+func (s *Server) endPresentedSessions(c echo.Context) error {
+	ctx := c.Request().Context()
 	if ck, err := c.Cookie(refreshCookie); err == nil && ck.Value != "" {
 		if err := s.svc.Identity.LogoutByRefresh(ctx, ck.Value); err != nil {
 			return err
 		}
 	}
-	return s.respondGrant(c, http.StatusOK, g)
+	scheme, token, ok := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return nil
+	}
+	if p, err := s.svc.Identity.Authenticate(ctx, strings.TrimSpace(token)); err == nil {
+		return s.svc.Identity.Logout(ctx, p.SessionID)
+	}
+	return nil
 }

@@ -1,11 +1,8 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -208,7 +205,7 @@ func TestPasswordChecksShareTheThrottle(t *testing.T) {
 				inv := decode[InvitationResponse](t, rec)
 				token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+6:]
 				return func() *httptest.ResponseRecorder {
-					return tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": wrong})
+					return tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": wrong})
 				}
 			},
 		},
@@ -364,8 +361,8 @@ func TestSwitchTenant(t *testing.T) {
 	inv := decode[InvitationResponse](t, rec)
 	token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+6:]
 	// An existing account must prove its password.
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": "wrong-password-123"}), 422)
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 200)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": "wrong-password-123"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 200)
 
 	rec = tb.req(t, http.MethodPost, "/api/v1/auth/switch-tenant", a.token, map[string]string{"tenant_id": b.tenantID})
 	wantStatus(t, rec, http.StatusOK)
@@ -433,49 +430,39 @@ func TestCreateUserOnExistingAccount(t *testing.T) {
 	}
 }
 
-// TestAcceptInvitationEndsPreviousSession: a browser signed in as one
-// account that accepts an invitation as another ends the first account's
-// session; its refresh cookie reaches the route (cookie path /api/v1/auth).
+// TestAcceptInvitationEndsPreviousSession: accepting in a browser signed in
+// before (its access token sent along, as the SPA does) ends that session;
+// an acceptance without one leaves everyone's sessions alone.
 func TestAcceptInvitationEndsPreviousSession(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	admin := tb.MustSignup(t, "accept-admin")
-	ts := httptest.NewServer(tb.srv.Handler())
-	defer ts.Close()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name      string
+		signedIn  bool
+		wantEnded bool
+	}{
+		{"OKSignedInBefore", true, true},
+		{"OKFreshBrowser", false, false},
 	}
-	browser := &http.Client{Jar: jar}
-	post := func(path string, body any) *http.Response {
-		t.Helper()
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := browser.Post(ts.URL+path, "application/json", bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			previous := tb.MustSignup(t, "accept-prev")
+			rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": uniqueEmail("accept-new"), "role": "member"})
+			wantStatus(t, rec, http.StatusCreated)
+			_, token, _ := strings.Cut(decode[InvitationResponse](t, rec).AcceptURL, "token=")
+			bearer := ""
+			if tt.signedIn {
+				bearer = previous.token
+			}
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", bearer,
+				map[string]string{"token": token, "name": "New", "password": testPassword}), http.StatusOK)
+			want := http.StatusOK
+			if tt.wantEnded {
+				want = http.StatusUnauthorized
+			}
+			wantStatus(t, tb.refreshWith(t, previous.refresh), want)
+		})
 	}
-	resp := post("/api/v1/auth/signup", map[string]string{"email": uniqueEmail("accept-prev"), "password": testPassword, "tenant_name": "Prev Inc"})
-	previous := ""
-	for _, c := range resp.Cookies() {
-		if c.Name == refreshCookie {
-			previous = c.Value
-		}
-	}
-	if resp.StatusCode != http.StatusCreated || previous == "" {
-		t.Fatalf("signup %d, refresh cookie %q", resp.StatusCode, previous)
-	}
-	rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": uniqueEmail("accept-new"), "role": "member"})
-	wantStatus(t, rec, http.StatusCreated)
-	inv := decode[InvitationResponse](t, rec)
-	_, token, _ := strings.Cut(inv.AcceptURL, "token=")
-	if resp := post("/api/v1/auth/invitations/accept", map[string]string{"token": token, "name": "New", "password": testPassword}); resp.StatusCode != http.StatusOK {
-		t.Fatalf("accept %d", resp.StatusCode)
-	}
-	wantStatus(t, tb.refreshWith(t, previous), http.StatusUnauthorized)
 }

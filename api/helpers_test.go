@@ -105,7 +105,7 @@ func (tb *testBundle) MustJoin(t testing.TB, admin session, role string) session
 	wantStatus(t, rec, http.StatusCreated)
 	inv := decode[InvitationResponse](t, rec)
 	token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+len("token="):]
-	rec = tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "name": role, "password": testPassword})
+	rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "name": role, "password": testPassword})
 	wantStatus(t, rec, http.StatusOK)
 	tr := decode[TokenResponse](t, rec)
 	return session{token: tr.AccessToken, refresh: refreshCookieOf(rec), userID: tr.User.ID, tenantID: tr.Tenant.ID, email: email}

@@ -32,8 +32,8 @@ func (s *Server) routes() {
 	s.handle(v1, post, "/auth/switch-tenant", s.switchTenant, signedIn())
 	s.handle(v1, get, "/me", s.getMe, signedIn())
 	s.handle(v1, post, "/me/password", s.changePassword, signedIn())
-	s.handle(v1, post, "/auth/invitations/lookup", s.lookupInvitation, public())
-	s.handle(v1, post, "/auth/invitations/accept", s.acceptInvitation, public())
+	s.handle(v1, post, "/invitations/lookup", s.lookupInvitation, public())
+	s.handle(v1, post, "/invitations/accept", s.acceptInvitation, public())
 
 	// The current tenant.
 	s.handle(v1, get, "/tenant", s.getTenant, perm(t.PermTenantRead))

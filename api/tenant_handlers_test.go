@@ -96,19 +96,19 @@ func TestInvitations(t *testing.T) {
 		t.Fatal("seat limit problem type")
 	}
 	// Lookup and accept; the token is single use.
-	preview := decode[InvitationPreviewResponse](t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/lookup", "", map[string]string{"token": token}))
+	preview := decode[InvitationPreviewResponse](t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}))
 	if preview.Email != email || preview.AccountExists || preview.Role != "member" {
 		t.Fatalf("preview %+v", preview)
 	}
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]any{"token": token, "password": testPassword, "role": "org_admin"}), 422)
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": "short"}), 422)
-	rec = tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "name": "Invitee", "password": testPassword})
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]any{"token": token, "password": testPassword, "role": "org_admin"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": "short"}), 422)
+	rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "name": "Invitee", "password": testPassword})
 	wantStatus(t, rec, http.StatusOK)
 	if tr := decode[TokenResponse](t, rec); tr.Tenant.Role != "member" || tr.Tenant.ID != admin.tenantID {
 		t.Fatalf("accepted into %+v", tr.Tenant)
 	}
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/lookup", "", map[string]string{"token": "forged"}), 404)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": "forged"}), 404)
 }
 
 func TestRevokeInvitation(t *testing.T) {
@@ -134,7 +134,7 @@ func TestRevokeInvitation(t *testing.T) {
 		})
 	}
 	token := inv.AcceptURL[strings.Index(inv.AcceptURL, "token=")+6:]
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), 404)
 }
 
 // TestInvitationsOfFormerAdmins: an admin who is removed, or is no longer
@@ -169,7 +169,7 @@ func TestInvitationsOfFormerAdmins(t *testing.T) {
 			tt.lose(t, owner, admin)
 			accept := func(inv InvitationResponse) *httptest.ResponseRecorder {
 				_, token, _ := strings.Cut(inv.AcceptURL, "token=")
-				return tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "name": "N", "password": testPassword})
+				return tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "name": "N", "password": testPassword})
 			}
 			wantStatus(t, accept(theirs), http.StatusNotFound)
 			wantStatus(t, accept(ours), http.StatusOK)
@@ -198,7 +198,7 @@ func TestAcceptAfterDowngrade(t *testing.T) {
 	tb.MustSetPackage(t, owner.tenantID, "free")
 	for i, want := range []int{http.StatusOK, http.StatusOK, http.StatusConflict} {
 		_, token, _ := strings.Cut(invs[i].AcceptURL, "token=")
-		rec := tb.req(t, http.MethodPost, "/api/v1/auth/invitations/accept", "", map[string]string{"token": token, "name": "N", "password": testPassword})
+		rec := tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "name": "N", "password": testPassword})
 		wantStatus(t, rec, want)
 	}
 }

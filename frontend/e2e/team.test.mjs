@@ -33,7 +33,7 @@ browserTest(
 
     // The invitee opens the link in a browser of their own.
     const member = await openPage();
-    const lookup = apiResponse(member, 'POST', '/auth/invitations/lookup');
+    const lookup = apiResponse(member, 'POST', '/invitations/lookup');
     await member.goto(acceptUrl);
     const lookupResponse = await lookup;
     assert.equal(lookupResponse.status(), 200);

@@ -107,8 +107,8 @@ const noRefreshPaths = new Set([
   '/auth/signup',
   '/auth/refresh',
   '/auth/logout',
-  '/auth/invitations/lookup',
-  '/auth/invitations/accept',
+  '/invitations/lookup',
+  '/invitations/accept',
 ]);
 
 function apiPath(url: string): string {

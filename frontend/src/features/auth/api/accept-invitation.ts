@@ -6,9 +6,9 @@ import { applyGrant, type TokenResponse } from '@/lib/auth/session';
 
 export type AcceptInvitationBody = components['schemas']['AcceptInvitationRequest'];
 
-/** POST /api/v1/auth/invitations/accept: joins the tenant (creating the account if needed), signed in. */
+/** POST /api/v1/invitations/accept: joins the tenant (creating the account if needed), signed in. */
 export function acceptInvitation(body: AcceptInvitationBody): Promise<TokenResponse> {
-  return unwrap(apiClient.POST('/auth/invitations/accept', { body }));
+  return unwrap(apiClient.POST('/invitations/accept', { body }));
 }
 
 /** The app resets every cached query when the signed-in user or tenant changes (app/session-sync). */

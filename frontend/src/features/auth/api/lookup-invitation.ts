@@ -6,11 +6,11 @@ import { apiClient, unwrap } from '@/lib/api-client';
 export type InvitationPreview = components['schemas']['InvitationPreview'];
 
 /**
- * POST /api/v1/auth/invitations/lookup: who invites whom, for the accept page. The token goes in the
+ * POST /api/v1/invitations/lookup: who invites whom, for the accept page. The token goes in the
  * body: it never appears in a URL the server or a proxy would log.
  */
 export function lookupInvitation(token: string, { signal }: { signal?: AbortSignal } = {}): Promise<InvitationPreview> {
-  return unwrap(apiClient.POST('/auth/invitations/lookup', { body: { token }, signal }));
+  return unwrap(apiClient.POST('/invitations/lookup', { body: { token }, signal }));
 }
 
 export function lookupInvitationQueryOptions(token: string) {

@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
-import { getSession, installAuth } from '@/lib/auth/session';
+import { applyGrant, getSession, installAuth } from '@/lib/auth/session';
 import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { AcceptInvitationRoute } from './accept-invitation';
@@ -30,12 +30,12 @@ describe('AcceptInvitationRoute', () => {
     installAuth();
     const bodies: { path: string; body: unknown }[] = [];
     const fetchMock = stubApi({
-      'POST /auth/invitations/lookup': async (request) => {
-        bodies.push({ path: '/auth/invitations/lookup', body: await request.json() });
+      'POST /invitations/lookup': async (request) => {
+        bodies.push({ path: '/invitations/lookup', body: await request.json() });
         return jsonResponse(preview);
       },
-      'POST /auth/invitations/accept': async (request) => {
-        bodies.push({ path: '/auth/invitations/accept', body: await request.json() });
+      'POST /invitations/accept': async (request) => {
+        bodies.push({ path: '/invitations/accept', body: await request.json() });
         return jsonResponse(grantFor({ email: 'new@acme.test' }, { id: 'tenant-1', name: 'Acme', role: 'member' }));
       },
     });
@@ -52,14 +52,37 @@ describe('AcceptInvitationRoute', () => {
     expect(router.state.location.pathname).toBe('/');
     expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'new@acme.test' } });
     expect(bodies).toEqual([
-      { path: '/auth/invitations/lookup', body: { token: 'tok-123' } },
-      { path: '/auth/invitations/accept', body: { token: 'tok-123', name: 'Nina New', password: 'a-long-unique-passphrase' } },
+      { path: '/invitations/lookup', body: { token: 'tok-123' } },
+      { path: '/invitations/accept', body: { token: 'tok-123', name: 'Nina New', password: 'a-long-unique-passphrase' } },
     ]);
     for (const [request] of fetchMock.mock.calls) expect(request.url).not.toContain('tok-123');
   });
 
+  it('sends the session signed in before along, so that the server ends it when the browser switches accounts', async () => {
+    installAuth();
+    applyGrant(grantFor({ email: 'old@globex.test' }, { id: 'tenant-9', name: 'Globex', role: 'member' }, 'old-token'));
+    const authorizations: (string | null)[] = [];
+    stubApi({
+      'POST /invitations/lookup': () => jsonResponse(preview),
+      'POST /invitations/accept': (request) => {
+        authorizations.push(request.headers.get('Authorization'));
+        return jsonResponse(grantFor({ email: 'new@acme.test' }, { id: 'tenant-1', name: 'Acme', role: 'member' }, 'new-token'));
+      },
+    });
+    render('/invitations/accept#token=tok-123');
+
+    expect(await screen.findByText('You are signed in as old@globex.test. Accepting signs you in as new@acme.test instead.')).toBeInTheDocument();
+    await userEvent.type(screen.getByRole('textbox', { name: 'Your name' }), 'Nina New');
+    await userEvent.type(screen.getByLabelText(/^Choose a password/), 'a-long-unique-passphrase');
+    await userEvent.click(screen.getByRole('button', { name: 'Create account and join' }));
+
+    expect(await screen.findByRole('heading', { name: 'Home' })).toBeInTheDocument();
+    expect(authorizations).toEqual(['Bearer old-token']);
+    expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'new@acme.test' } });
+  });
+
   it('asks an existing account only for its password', async () => {
-    stubApi({ 'POST /auth/invitations/lookup': () => jsonResponse({ ...preview, account_exists: true }) });
+    stubApi({ 'POST /invitations/lookup': () => jsonResponse({ ...preview, account_exists: true }) });
     render('/invitations/accept#token=tok-123');
 
     expect(await screen.findByText('new@acme.test already has an account: enter its password to join.')).toBeInTheDocument();
@@ -69,7 +92,7 @@ describe('AcceptInvitationRoute', () => {
 
   it('explains a used or expired link', async () => {
     stubApi({
-      'POST /auth/invitations/lookup': () =>
+      'POST /invitations/lookup': () =>
         problemResponse({ status: 404, title: 'Not Found', code: 'not_found', detail: 'This invitation link is invalid, used, revoked or expired; ask for a new one.' }),
     });
     render('/invitations/accept#token=used');
