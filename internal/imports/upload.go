@@ -184,7 +184,7 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 		cw := &chunkWriter{ctx: ctx, tx: tx, tenant: tenantKey(tenantID), importID: imp.ID, buf: make([]byte, 0, ChunkBytes)}
 		var sc *scan
 		if format.Kind == KindXLSX {
-			sc, err = convertXLSX(src, cw)
+			sc, err = convertXLSX(src, cw, limit, tooLarge(limit, pkg))
 			imp.FileBytes = body.n
 		} else {
 			sc, err = scanCSV(format.NewReader(io.TeeReader(src, cw)))
@@ -313,8 +313,10 @@ func scanCSV(rd *Reader) (*scan, error) {
 
 // convertXLSX writes the first sheet of a workbook as UTF-8 CSV to w. The
 // workbook is spooled to a temporary file because XLSX is a zip, which
-// needs random access; excelize streams the sheet from there.
-func convertXLSX(src io.Reader, w io.Writer) (*scan, error) {
+// needs random access; checkXLSX measures it, and excelize streams the
+// sheet from there. The CSV must fit limit bytes, as an uploaded CSV
+// must (tooBig otherwise).
+func convertXLSX(src io.Reader, w io.Writer, limit int64, tooBig error) (*scan, error) {
 	tmp, err := os.CreateTemp("", "import-*.xlsx")
 	if err != nil {
 		return nil, fmt.Errorf("imports: spool xlsx: %w", err)
@@ -324,8 +326,12 @@ func convertXLSX(src io.Reader, w io.Writer) (*scan, error) {
 	if _, err := io.Copy(tmp, src); err != nil {
 		return nil, err
 	}
+	if err := checkXLSX(tmp.Name(), limit, tooBig); err != nil {
+		return nil, err
+	}
+	w = &cappedWriter{w: w, left: limit, err: tooBig}
 	bad := unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
-	f, err := excelize.OpenFile(tmp.Name(), excelize.Options{UnzipSizeLimit: 8 << 30, UnzipXMLSizeLimit: 16 << 20})
+	f, err := excelize.OpenFile(tmp.Name(), excelize.Options{UnzipSizeLimit: xlsxMaxUnpacked, UnzipXMLSizeLimit: xlsxInMemory})
 	if err != nil {
 		return nil, bad
 	}
@@ -377,4 +383,19 @@ func convertXLSX(src io.Reader, w io.Writer) (*scan, error) {
 		return nil, bad
 	}
 	return sc, nil
+}
+
+// cappedWriter passes at most left bytes on, then fails with err.
+type cappedWriter struct {
+	w    io.Writer
+	left int64
+	err  error
+}
+
+func (c *cappedWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > c.left {
+		return 0, c.err
+	}
+	c.left -= int64(len(p))
+	return c.w.Write(p)
 }

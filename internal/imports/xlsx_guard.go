@@ -1,0 +1,220 @@
+package imports
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// A workbook is a zip of XML: a few kilobytes can unpack to gigabytes, and
+// one shared string referenced by every cell of a row is copied once per
+// cell when excelize reads the row. checkXLSX measures a workbook from its
+// zip directory and one streaming pass over its XML (memory: the lengths of
+// the shared strings) before excelize opens it, and refuses one whose data
+// could not be converted within bounded memory, or whose data as CSV would
+// not fit the file cap a CSV upload has.
+const (
+	xlsxMaxEntries = 500
+	// xlsxMaxUnpacked bounds all parts together, uncompressed.
+	xlsxMaxUnpacked = 256 << 20
+	// xlsxInMemory is excelize's UnzipXMLSizeLimit: parts up to this size
+	// are held in memory, larger ones spill to temporary files;
+	// xlsxMaxInMemory bounds the parts it holds together.
+	xlsxInMemory    = 4 << 20
+	xlsxMaxInMemory = 64 << 20
+	// xlsxMaxSharedStrings bounds the shared string table (excelize keeps
+	// an entry per string, ~100 bytes, even when the table spills).
+	xlsxMaxSharedStrings = 1_000_000
+	// xlsxMaxStringBytes is Excel's own limit of 32,767 characters a
+	// cell, as UTF-8 bytes at most.
+	xlsxMaxStringBytes = 32767 * 4
+	// xlsxMaxRowBytes bounds one row's data as excelize hands it over
+	// (shared strings expanded); rows over MaxRecordBytes are still read
+	// and then invalid, as in a CSV file.
+	xlsxMaxRowBytes = 16 << 20
+	xlsxMaxRowCells = 16384 // Excel's column limit
+)
+
+// checkXLSX checks the workbook at name against the limits above and its
+// data (as CSV, roughly) against limit bytes; tooBig is the error for the
+// latter. Returns EINVALID naming what is too large, or a damaged file.
+func checkXLSX(name string, limit int64, tooBig error) error {
+	zr, err := zip.OpenReader(name)
+	if err != nil {
+		return unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
+	}
+	defer zr.Close()
+	if len(zr.File) > xlsxMaxEntries {
+		return unsupported(fmt.Sprintf("The workbook has more than %d parts; save the sheet as CSV and upload that.", xlsxMaxEntries))
+	}
+	var unpacked, inMemory uint64
+	var sst *zip.File
+	var sheets []*zip.File
+	for _, f := range zr.File {
+		unpacked += f.UncompressedSize64
+		if f.UncompressedSize64 <= xlsxInMemory {
+			inMemory += f.UncompressedSize64
+		}
+		lower := strings.ToLower(f.Name)
+		switch {
+		case path.Base(lower) == "sharedstrings.xml":
+			if sst != nil {
+				return unsupported("The workbook has more than one shared string table.")
+			}
+			sst = f
+		case strings.HasPrefix(lower, "xl/worksheets/") && path.Ext(lower) == ".xml":
+			sheets = append(sheets, f)
+		}
+	}
+	if unpacked > xlsxMaxUnpacked || inMemory > xlsxMaxInMemory {
+		return unsupported(fmt.Sprintf("The workbook unpacks to more than %s; save the sheet as CSV and upload that.", sizeText(xlsxMaxUnpacked)))
+	}
+	var lens []int32
+	if sst != nil {
+		if lens, err = sharedStringLengths(sst); err != nil {
+			return err
+		}
+	}
+	for _, sh := range sheets {
+		if err := checkSheet(sh, lens, limit, tooBig); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sharedStringLengths reads the shared string table once and returns the
+// length of each string's text.
+func sharedStringLengths(f *zip.File) ([]int32, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, unsupported("The workbook's shared strings cannot be read.")
+	}
+	defer rc.Close()
+	var lens []int32
+	depth, inSI, inText, inPhonetic := 0, false, false, false
+	cur := 0
+	dec := xml.NewDecoder(rc)
+	for {
+		tok, err := dec.RawToken()
+		if errors.Is(err, io.EOF) {
+			return lens, nil
+		}
+		if err != nil {
+			return nil, unsupported("The workbook's shared strings are damaged.")
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch t.Name.Local {
+			case "si":
+				if len(lens) == xlsxMaxSharedStrings {
+					return nil, unsupported(fmt.Sprintf("The workbook has more than %s distinct texts; save the sheet as CSV and upload that.", thousands(xlsxMaxSharedStrings)))
+				}
+				inSI, cur = true, 0
+			case "t":
+				inText = inSI
+			case "rPh": // phonetic hints are not part of the text
+				inPhonetic = true
+			}
+		case xml.EndElement:
+			depth--
+			switch t.Name.Local {
+			case "si":
+				lens = append(lens, int32(cur))
+				inSI = false
+			case "t":
+				inText = false
+			case "rPh":
+				inPhonetic = false
+			}
+		case xml.CharData:
+			if inText && !inPhonetic {
+				if cur += len(t); cur > xlsxMaxStringBytes {
+					return nil, unsupported(fmt.Sprintf("Text %s of the workbook is longer than the 32,767 characters a cell can hold.", thousands(int64(len(lens)+1))))
+				}
+			}
+		}
+	}
+}
+
+// checkSheet walks a worksheet's rows, adding up what each row's cells
+// hold (a shared string by its length), and refuses a row over the row
+// limits or a sheet whose data would not fit limit bytes as CSV.
+func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error) error {
+	rc, err := f.Open()
+	if err != nil {
+		return unsupported("A sheet of the workbook cannot be read.")
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	var (
+		total              int64
+		row, cells         int64
+		rowNum             int64
+		shared, inV, inStr bool
+	)
+	damaged := unsupported("A sheet of the workbook is damaged.")
+	for {
+		tok, err := dec.RawToken()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return damaged
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				rowNum++
+				row, cells = 1, 0 // the line end
+			case "c":
+				if cells++; cells > xlsxMaxRowCells {
+					return unsupported(fmt.Sprintf("Row %s of the workbook has more than %s cells.", thousands(rowNum), thousands(xlsxMaxRowCells)))
+				}
+				row++ // the delimiter
+				shared = false
+				for _, a := range t.Attr {
+					if a.Name.Local == "t" && a.Value == "s" {
+						shared = true
+					}
+				}
+			case "v":
+				inV = true
+			case "t": // inline string text
+				inStr = true
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "v":
+				inV = false
+			case "t":
+				inStr = false
+			case "row":
+				if row > xlsxMaxRowBytes {
+					return unsupported(fmt.Sprintf("Row %s of the workbook holds more than %s; save the sheet as CSV and upload that.", thousands(rowNum), sizeText(xlsxMaxRowBytes)))
+				}
+				if total += row; total > limit {
+					return tooBig
+				}
+			}
+		case xml.CharData:
+			switch {
+			case inV && shared:
+				i, err := strconv.Atoi(strings.TrimSpace(string(t)))
+				if err != nil || i < 0 || i >= len(lens) {
+					return damaged
+				}
+				row += int64(lens[i])
+			case inV || inStr:
+				row += int64(len(t))
+			}
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package imports_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/onecloudai/contacts/internal/imports"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// workbook builds a minimal XLSX: sst holds the shared strings' <si>
+// items, rows the sheet's <row> elements, extra any further parts.
+func workbook(t testing.TB, sst, rows string, extra map[string][]byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := func(name string, body []byte) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("[Content_Types].xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`))
+	add("_rels/.rels", []byte(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`))
+	add("xl/workbook.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`))
+	add("xl/_rels/workbook.xml.rels", []byte(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`))
+	add("xl/sharedStrings.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`+sst+`</sst>`))
+	add("xl/worksheets/sheet1.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+rows+`</sheetData></worksheet>`))
+	for name, body := range extra {
+		add(name, body)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// sharedRow is a row of n cells that all show shared string 0.
+func sharedRow(r, n int) string {
+	return fmt.Sprintf(`<row r="%d">`, r) + strings.Repeat(`<c t="s"><v>0</v></c>`, n) + `</row>`
+}
+
+// TestXLSXBombs: workbooks of a few kilobytes that unpack or expand to
+// gigabytes (one long shared string in every cell, millions of shared
+// strings, parts of zeros) are refused from their zip directory and one
+// streaming pass, before excelize reads them, with what is too large; a
+// workbook whose data as CSV exceeds the package's file cap gets the 413
+// a CSV of that size would. A plain workbook still converts.
+func TestXLSXBombs(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	free := MustCreateTenant(t, tb.db, "") // 5 MiB file cap
+	long := `<si><t>` + strings.Repeat("a", 30_000) + `</t></si>`
+	var rows strings.Builder
+	for r := 1; r <= 400; r++ { // 400 rows × 30 cells × 30,000 bytes: 360 MB as CSV
+		rows.WriteString(sharedRow(r, 30))
+	}
+	zeros := map[string][]byte{}
+	for i := range 20 {
+		zeros[fmt.Sprintf("xl/media/image%d.bin", i)] = make([]byte, 15<<20)
+	}
+	tests := []struct {
+		name     string
+		file     []byte
+		wantCode string
+		wantText string
+	}{
+		{"ErrRowExpands", workbook(t, long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrTooManyCells", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 16_385), nil), apperr.EINVALID, "more than 16,384 cells"},
+		{"ErrStringOverCellLimit", workbook(t, `<si><t>`+strings.Repeat("é", 70_000)+`</t></si>`, sharedRow(1, 1), nil), apperr.EINVALID, "32,767 characters"},
+		{"ErrTooManyStrings", workbook(t, strings.Repeat(`<si/>`, 1_000_001), sharedRow(1, 1), nil), apperr.EINVALID, "more than 1,000,000 distinct texts"},
+		{"ErrUnpacksTooFar", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1), zeros), apperr.EINVALID, "unpacks to more than 256 MiB"},
+		{"ErrCSVOverCap", workbook(t, long, rows.String(), nil), apperr.ETOOLARGE, "limit of the"},
+		{"ErrDanglingString", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>7</v></c></row>`, nil), apperr.EINVALID, "damaged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if len(tt.file) > 2<<20 {
+				t.Fatalf("the bomb is %d bytes: it should be small", len(tt.file))
+			}
+			_, err := tb.svc.Upload(tb.ctx, free, imports.UploadParams{FileName: "bomb.xlsx", Body: bytes.NewReader(tt.file), Size: int64(len(tt.file))})
+			wantCode(t, err, tt.wantCode, tt.wantText)
+		})
+	}
+
+	t.Run("OKPlainWorkbook", func(t *testing.T) {
+		t.Parallel()
+		file := workbook(t, `<si><t>Email</t></si><si><t>ana@example.com</t></si><si><t>Ünal</t></si>`,
+			`<row r="1"><c t="s"><v>0</v></c><c t="inlineStr"><is><t>Name</t></is></c></row>`+
+				`<row r="2"><c t="s"><v>1</v></c><c t="s"><v>2</v></c></row>`, nil)
+		imp, err := tb.svc.Upload(tb.ctx, free, imports.UploadParams{FileName: "plain.xlsx", Body: bytes.NewReader(file), Size: int64(len(file))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if imp.Format.Kind != imports.KindXLSX || imp.RowCount() != 1 || strings.Join(imp.Columns(), ",") != "Email,Name" {
+			t.Fatalf("preflight %+v, columns %q", imp.Format, imp.Columns())
+		}
+	})
+}
