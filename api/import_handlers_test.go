@@ -2,13 +2,16 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -432,5 +435,57 @@ func TestPlatformImportAPI(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/imports/"+own.ID, staff.token, nil), http.StatusNotFound)
 	if got := decode[ImportList](t, tb.req(t, http.MethodGet, "/api/v1/admin/imports", support.token, nil)); len(got.Items) == 0 {
 		t.Fatal("support does not see the platform history")
+	}
+}
+
+// TestStalledUploadsHoldNoConnections: uploads whose clients stop sending
+// (as many as the pool has connections) hold no database connection while
+// they wait, so every other request is still served. Not parallel: it
+// watches the shared pool.
+func TestStalledUploadsHoldNoConnections(t *testing.T) {
+	tb := setup(t)
+	s := tb.MustSignup(t, "stalled")
+	n := int(tb.db.Pool.Config().MaxConns)
+	var wg sync.WaitGroup
+	sent := make(chan struct{}, n)
+	pipes := make([]*io.PipeWriter, n)
+	for i := range n {
+		pr, pw := io.Pipe()
+		pipes[i] = pw
+		mw := multipart.NewWriter(pw)
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/imports", pr)
+		req.Header.Set(echo.HeaderContentType, mw.FormDataContentType())
+		req.Header.Set(echo.HeaderAuthorization, "Bearer "+s.token)
+		wg.Add(2)
+		go func() { defer wg.Done(); tb.srv.Handler().ServeHTTP(httptest.NewRecorder(), req) }()
+		go func() {
+			defer wg.Done()
+			fw, err := mw.CreateFormFile("file", "stalled.csv")
+			if err == nil { // more than the 64 KiB sniffed, then nothing
+				_, err = fmt.Fprint(fw, "email,first_name\n"+strings.Repeat("a@b.example,Ann\n", 6000))
+			}
+			if err == nil {
+				sent <- struct{}{}
+			}
+		}()
+	}
+	for range n { // each server side has read what its client sent
+		<-sent
+	}
+	defer func() {
+		for _, pw := range pipes {
+			pw.CloseWithError(errors.New("client gone"))
+		}
+		wg.Wait()
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil).WithContext(ctx)
+	req.Header.Set(echo.HeaderAuthorization, "Bearer "+s.token)
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	wantStatus(t, rec, http.StatusOK)
+	if busy := tb.db.Pool.Stat().AcquiredConns(); busy >= int32(n) {
+		t.Fatalf("%d stalled uploads hold %d of %d connections", n, busy, n)
 	}
 }

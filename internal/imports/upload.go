@@ -160,22 +160,30 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 	if p.Size > limit+EnvelopeBytes {
 		return nil, tooLarge(limit, pkg)
 	}
-	body := &capReader{r: p.Body, limit: limit, err: tooLarge(limit, pkg)}
-	head := make([]byte, SniffBytes)
-	n, err := io.ReadFull(body, head)
-	complete := errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
-	if err != nil && !complete {
+	// The body is spooled to a temporary file before any transaction: a
+	// client that sends slowly (or stops) holds a goroutine and a file,
+	// never a database connection, however many of them there are.
+	spool, err := os.CreateTemp("", "import-upload-*")
+	if err != nil {
+		return nil, fmt.Errorf("imports: spool upload: %w", err)
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+	size, err := io.Copy(spool, &capReader{r: p.Body, limit: limit, err: tooLarge(limit, pkg)})
+	if err != nil {
 		return nil, uploadReadError(err)
 	}
-	head = head[:n]
-	format, err := Sniff(head, complete)
+	head := make([]byte, min(size, SniffBytes))
+	if _, err := spool.ReadAt(head, 0); err != nil {
+		return nil, fmt.Errorf("imports: read spooled upload: %w", err)
+	}
+	format, err := Sniff(head, size <= SniffBytes)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now().UTC()
 	imp := &Import{ID: uuid.Must(uuid.NewV7()), TenantID: tenantID, CreatedBy: p.UserID, Status: StatusUploaded,
-		FileName: name, Format: format, CreatedAt: now, UpdatedAt: now}
-	src := io.MultiReader(bytes.NewReader(head), body)
+		FileName: name, Format: format, FileBytes: size, CreatedAt: now, UpdatedAt: now}
 
 	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		if err := insertImport(ctx, tx, imp); err != nil {
@@ -184,11 +192,9 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 		cw := &chunkWriter{ctx: ctx, tx: tx, tenant: tenantKey(tenantID), importID: imp.ID, buf: make([]byte, 0, ChunkBytes)}
 		var sc *scan
 		if format.Kind == KindXLSX {
-			sc, err = convertXLSX(src, cw, limit, tooLarge(limit, pkg))
-			imp.FileBytes = body.n
+			sc, err = convertXLSX(spool.Name(), cw, limit, tooLarge(limit, pkg))
 		} else {
-			sc, err = scanCSV(format.NewReader(io.TeeReader(src, cw)))
-			imp.FileBytes = body.n
+			sc, err = scanCSV(format.NewReader(io.TeeReader(io.NewSectionReader(spool, 0, size), cw)))
 		}
 		if err != nil {
 			return err
@@ -311,27 +317,17 @@ func scanCSV(rd *Reader) (*scan, error) {
 	}
 }
 
-// convertXLSX writes the first sheet of a workbook as UTF-8 CSV to w. The
-// workbook is spooled to a temporary file because XLSX is a zip, which
-// needs random access; checkXLSX measures it, and excelize streams the
-// sheet from there. The CSV must fit limit bytes, as an uploaded CSV
-// must (tooBig otherwise).
-func convertXLSX(src io.Reader, w io.Writer, limit int64, tooBig error) (*scan, error) {
-	tmp, err := os.CreateTemp("", "import-*.xlsx")
-	if err != nil {
-		return nil, fmt.Errorf("imports: spool xlsx: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	if _, err := io.Copy(tmp, src); err != nil {
-		return nil, err
-	}
-	if err := checkXLSX(tmp.Name(), limit, tooBig); err != nil {
+// convertXLSX writes the active sheet of the workbook at name (an XLSX is
+// a zip, which needs random access: the spooled upload) as UTF-8 CSV to
+// w. checkXLSX measures it first, and excelize streams the sheet. The CSV
+// must fit limit bytes, as an uploaded CSV must (tooBig otherwise).
+func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, error) {
+	if err := checkXLSX(name, limit, tooBig); err != nil {
 		return nil, err
 	}
 	w = &cappedWriter{w: w, left: limit, err: tooBig}
 	bad := unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
-	f, err := excelize.OpenFile(tmp.Name(), excelize.Options{UnzipSizeLimit: xlsxMaxUnpacked, UnzipXMLSizeLimit: xlsxInMemory})
+	f, err := excelize.OpenFile(name, excelize.Options{UnzipSizeLimit: xlsxMaxUnpacked, UnzipXMLSizeLimit: xlsxInMemory})
 	if err != nil {
 		return nil, bad
 	}
