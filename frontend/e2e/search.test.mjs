@@ -15,7 +15,7 @@ const seniorityLabels = {
   entry: 'Entry',
 };
 
-/** A parsed CSV line (the export quotes cells with commas, quotes or line breaks). */
+/** A parsed CSV line (the export quotes every cell). */
 function csvCells(line) {
   const cells = [];
   let cell = '';

@@ -2,7 +2,6 @@ package contacts
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/safecsv"
 )
 
 // MaxBulkIDs is how many contacts one save, unsave, approve or reject call
@@ -363,16 +363,6 @@ var exportColumns = []string{"id", "first_name", "last_name", "email", "email_st
 	"department", "company_name", "company_domain", "industry", "employee_range", "city", "region", "country",
 	"linkedin_url", "saved_status", "saved_at", "lists", "updated_at"}
 
-// csvSafe neutralizes spreadsheet formula injection: a cell that starts
-// with = + - @, a tab or a carriage return gets a leading apostrophe, so a
-// spreadsheet shows it as text instead of evaluating it.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 // ExportSaved writes the tenant's saved contacts that match p (paging
 // fields ignored) to w as UTF-8 CSV with a header row, newest saved first,
 // overlay applied. Rows stream from the database as they are written, so
@@ -391,11 +381,10 @@ func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedPa
 		return fmt.Errorf("contacts: export: %w", err)
 	}
 	defer rows.Close()
-	cw := csv.NewWriter(w)
+	cw := safecsv.NewWriter(w) // neutralized against formula injection
 	if err := cw.Write(exportColumns); err != nil {
 		return err
 	}
-	record := make([]string, len(exportColumns))
 	n := 0
 	for rows.Next() {
 		c, err := scanContact(rows)
@@ -413,15 +402,11 @@ func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedPa
 		vals := []string{c.ID.String(), c.FirstName, c.LastName, c.Email, c.EmailStatus, c.Phone, c.Title, c.Seniority,
 			c.Department, c.CompanyName, c.CompanyDomain, c.Industry, c.EmployeeRange, c.City, c.Region, c.Country,
 			c.LinkedInURL, c.SavedStatus, savedAt, strings.Join(lists, "; "), c.UpdatedAt.Format(time.RFC3339)}
-		for i, v := range vals {
-			record[i] = csvSafe(v)
-		}
-		if err := cw.Write(record); err != nil {
+		if err := cw.Write(vals); err != nil {
 			return err
 		}
 		if n++; n%500 == 0 {
-			cw.Flush()
-			if err := cw.Error(); err != nil {
+			if err := cw.Flush(); err != nil {
 				return err
 			}
 		}
@@ -429,6 +414,5 @@ func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedPa
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("contacts: export: %w", err)
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

@@ -2,7 +2,6 @@ package imports
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/safecsv"
 )
 
 // ImportRecord is what happened to one input row.
@@ -100,15 +100,6 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 	return page, nil
 }
 
-// csvSafe neutralizes spreadsheet formula injection: a cell that starts
-// with = + - @, a tab or a carriage return gets a leading apostrophe.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
 // WriteErrorsCSV writes the import's invalid rows to w as UTF-8 CSV: the
 // file's columns as uploaded, then an error column saying the row number
 // and every reason. Cells are neutralized against formula injection.
@@ -131,11 +122,9 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 		return err
 	}
 	header := columnNames(imp.Header, width, imp.Mapping.HasHeader)
-	cw := csv.NewWriter(w)
+	cw := safecsv.NewWriter(w) // neutralized against formula injection
 	rec := make([]string, width+1)
-	for i, h := range header {
-		rec[i] = csvSafe(h)
-	}
+	copy(rec, header)
 	rec[width] = "error"
 	if err := cw.Write(rec); err != nil {
 		return err
@@ -147,16 +136,14 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 			return err
 		}
 		if n++; n%500 == 0 {
-			cw.Flush()
-			return cw.Error()
+			return cw.Flush()
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // errorsRow fills rec with one row of errors.csv and returns it: the row's
@@ -170,15 +157,13 @@ func errorsRow(rec []string, width, row int, raw string, errs []byte) []string {
 	n := max(width, len(fields)) + 1
 	rec = slices.Grow(rec[:0], n)[:n]
 	clear(rec)
-	for i, f := range fields {
-		rec[i] = csvSafe(f)
-	}
+	copy(rec, fields)
 	var list []RowError
 	_ = json.Unmarshal(errs, &list)
 	msgs := make([]string, 0, len(list))
 	for _, e := range list {
 		msgs = append(msgs, e.Message)
 	}
-	rec[n-1] = csvSafe(fmt.Sprintf("Row %d: %s", row, strings.Join(msgs, " ")))
+	rec[n-1] = fmt.Sprintf("Row %d: %s", row, strings.Join(msgs, " "))
 	return rec
 }

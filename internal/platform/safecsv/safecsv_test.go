@@ -1,0 +1,51 @@
+package safecsv_test
+
+import (
+	"encoding/csv"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/onecloudai/contacts/internal/platform/safecsv"
+)
+
+// TestWriter: every field quoted (a ";" or tab inside one cannot start a
+// cell in a spreadsheet that splits on it), formula starts neutralized,
+// and what encoding/csv reads back is the neutralized text.
+func TestWriter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		in       []string
+		wantLine string
+		wantBack []string
+	}{
+		{"OKPlain", []string{"Ann", "ann@example.com"}, `"Ann","ann@example.com"`, []string{"Ann", "ann@example.com"}},
+		{"OKSemicolonFormula", []string{"x;=cmd|' /C calc'!A0;y"}, `"x;=cmd|' /C calc'!A0;y"`, []string{"x;=cmd|' /C calc'!A0;y"}},
+		{"OKFormulaStarts", []string{"=1+1", "+49 30", "-2", "@SUM(A1)", "\tx", "\rx"},
+			"\"'=1+1\",\"'+49 30\",\"'-2\",\"'@SUM(A1)\",\"'\tx\",\"'\rx\"", []string{"'=1+1", "'+49 30", "'-2", "'@SUM(A1)", "'\tx", "'\rx"}},
+		{"OKQuotesAndNewlines", []string{`say "hi"`, "two\nlines", ""}, "\"say \"\"hi\"\"\",\"two\nlines\",\"\"", []string{`say "hi"`, "two\nlines", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var b strings.Builder
+			w := safecsv.NewWriter(&b)
+			if err := w.Write(tt.in); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.TrimSuffix(b.String(), "\n"); got != tt.wantLine {
+				t.Fatalf("line %q, want %q", got, tt.wantLine)
+			}
+			r := csv.NewReader(strings.NewReader(b.String()))
+			r.LazyQuotes = false
+			back, err := r.Read()
+			if err != nil || !slices.Equal(back, tt.wantBack) {
+				t.Fatalf("read back %q, %v; want %q", back, err, tt.wantBack)
+			}
+		})
+	}
+}
