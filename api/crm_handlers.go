@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -188,7 +189,7 @@ func (s *Server) getCRMConnection(c echo.Context) error {
 // connectCRM godoc
 //
 //	@Summary		Connect the CRM
-//	@Description	Org admins only. Starts the OAuth 2.0 authorization code flow with PKCE (S256): answers the CRM's authorize URL carrying a single-use state bound to this tenant and user (valid 10 minutes). Send the browser there; the CRM sends it back to /crm/oauth/callback. Reconnecting (e.g. after needs_reauth) resumes paused pushes.
+//	@Description	Org admins only. Starts the OAuth 2.0 authorization code flow with PKCE (S256): answers the CRM's authorize URL carrying a single-use state bound to this tenant and user (valid 10 minutes), and sets the crm_oauth_browser cookie (HttpOnly, for the callback only) that binds the attempt to this browser. Send this browser there; the CRM sends it back to /crm/oauth/callback. Reconnecting (e.g. after needs_reauth) resumes paused pushes.
 //	@ID				connectCRM
 //	@Tags			crm
 //	@Produce		json
@@ -200,18 +201,34 @@ func (s *Server) getCRMConnection(c echo.Context) error {
 //	@Router			/crm/connect [post]
 func (s *Server) connectCRM(c echo.Context) error {
 	p := principal(c)
-	u, exp, err := s.svc.CRM.Connect(c.Request().Context(), p.TenantID, p.UserID)
+	start, err := s.svc.CRM.Connect(c.Request().Context(), p.TenantID, p.UserID)
 	if err != nil {
 		return err
 	}
+	s.setCRMBrowserCookie(c, start.Browser, time.Until(start.ExpiresAt))
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, CRMConnectResponse{AuthorizeURL: u, ExpiresAt: exp.UTC()})
+	return c.JSON(http.StatusOK, CRMConnectResponse{AuthorizeURL: start.AuthorizeURL, ExpiresAt: start.ExpiresAt.UTC()})
+}
+
+// crmBrowserCookie carries the nonce that binds a CRM connection attempt
+// to the browser that started it. Only the callback receives it; Lax,
+// because the CRM sends the browser back with a top-level navigation.
+const crmBrowserCookie = "crm_oauth_browser"
+
+func (s *Server) setCRMBrowserCookie(c echo.Context, value string, ttl time.Duration) {
+	ck := &http.Cookie{Name: crmBrowserCookie, Value: value, Path: "/api/v1/crm/oauth/callback",
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.cfg.PublicURL, "https://"),
+		MaxAge: -1}
+	if ttl > 0 {
+		ck.MaxAge = int(ttl.Seconds())
+	}
+	c.SetCookie(ck)
 }
 
 // crmOAuthCallback godoc
 //
 //	@Summary		OAuth callback
-//	@Description	Where the CRM sends the browser after consent. Validates the state (single use, 10 minutes, bound to tenant and user), exchanges the code with the PKCE verifier, reads the account and stores the tokens encrypted; then redirects to /integrations?crm=connected, or /integrations?crm=error&reason=… (invalid_state, state_used, state_expired, access_denied, crm_error, not_allowed, exchange_failed, missing_scopes, internal_error) with nothing stored.
+//	@Description	Where the CRM sends the browser after consent. Validates the state (single use, 10 minutes, bound to tenant, user and the browser that called crm/connect: its crm_oauth_browser cookie), exchanges the code with the PKCE verifier, reads the account and stores the tokens encrypted; then redirects to /integrations?crm=connected, or /integrations?crm=error&reason=… (invalid_state, state_used, state_expired, other_browser, access_denied, crm_error, not_allowed, exchange_failed, missing_scopes, internal_error) with nothing stored.
 //	@ID				crmOAuthCallback
 //	@Tags			crm
 //	@Param			code	query	string	false	"Authorization code"
@@ -222,8 +239,13 @@ func (s *Server) connectCRM(c echo.Context) error {
 //	@Router			/crm/oauth/callback [get]
 func (s *Server) crmOAuthCallback(c echo.Context) error {
 	ctx := c.Request().Context()
+	browser := ""
+	if ck, err := c.Cookie(crmBrowserCookie); err == nil {
+		browser = ck.Value
+	}
+	s.setCRMBrowserCookie(c, "", 0) // one attempt per cookie, whatever its outcome
 	reason, err := s.svc.CRM.Callback(ctx, crm.CallbackParams{Code: c.QueryParam("code"), State: c.QueryParam("state"),
-		Error: c.QueryParam("error")})
+		Error: c.QueryParam("error"), Browser: browser})
 	if err != nil {
 		s.log.WarnContext(ctx, "crm: oauth callback failed", "request_id", requestID(c), "reason", reason, "error", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +40,9 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 type crmBundle struct {
 	*testBundle
 	fake *fakecrm.Server
+	// browsers holds, by state, the crm_oauth_browser cookie crm/connect
+	// gave: the browser that started an attempt brings it back.
+	browsers sync.Map
 }
 
 func setupCRM(t *testing.T) *crmBundle {
@@ -69,11 +73,18 @@ func setupCRM(t *testing.T) *crmBundle {
 	return fb
 }
 
-// callback sends the browser's return from the CRM and returns the
-// redirect's query.
+// callback sends the browser's return from the CRM, with the cookie of
+// the browser that started it, and returns the redirect's query.
 func (fb *crmBundle) callback(t testing.TB, query string) url.Values {
 	t.Helper()
-	rec := fb.req(t, http.MethodGet, "/api/v1/crm/oauth/callback?"+query, "", nil)
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/crm/oauth/callback?"+query, nil)
+	if q, err := url.ParseQuery(query); err == nil {
+		if ck, ok := fb.browsers.Load(q.Get("state")); ok {
+			req.AddCookie(ck.(*http.Cookie))
+		}
+	}
+	rec := httptest.NewRecorder()
+	fb.srv.Handler().ServeHTTP(rec, req)
 	wantStatus(t, rec, http.StatusFound)
 	loc, err := url.Parse(rec.Header().Get("Location"))
 	if err != nil || !strings.HasPrefix(loc.String(), crmPublicURL+"/integrations?") {
@@ -92,6 +103,11 @@ func (fb *crmBundle) consent(t testing.TB, admin session, account string) url.Va
 	loc, err := fakecrm.Consent(context.Background(), fakecrm.NoRedirects(), out.AuthorizeURL, account, true)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, ck := range rec.Result().Cookies() {
+		if ck.Name == crmBrowserCookie {
+			fb.browsers.Store(loc.Query().Get("state"), ck)
+		}
 	}
 	return loc.Query()
 }
@@ -154,6 +170,16 @@ func TestCRMConnect(t *testing.T) {
 	wantStatus(t, rec, http.StatusOK)
 	u, _ := url.Parse(decode[CRMConnectResponse](t, rec).AuthorizeURL)
 	q := u.Query()
+	var browser *http.Cookie
+	for _, ck := range rec.Result().Cookies() {
+		if ck.Name == crmBrowserCookie {
+			browser = ck
+		}
+	}
+	if browser == nil || len(browser.Value) < 20 || !browser.HttpOnly || browser.Path != "/api/v1/crm/oauth/callback" ||
+		browser.SameSite != http.SameSiteLaxMode || browser.MaxAge < 500 {
+		t.Fatalf("browser cookie %+v", browser)
+	}
 	if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 || q.Get("state") == "" ||
 		q.Get("redirect_uri") != crmPublicURL+"/api/v1/crm/oauth/callback" || q.Get("client_id") != "contacts-dev" {
 		t.Fatalf("authorize URL %s", u)
@@ -203,6 +229,13 @@ func TestCRMOAuthStateRefused(t *testing.T) {
 			q := fb.consent(t, admin, "acc_state")
 			return url.Values{"state": {q.Get("state")}, "error": {"access_denied"}}
 		}, "access_denied"},
+		// The admin's link, opened by someone else (signed in to another
+		// CRM account), whose browser lacks the attempt's cookie.
+		{"ErrOtherBrowser", func() url.Values {
+			q := fb.consent(t, admin, "acc_victim")
+			fb.browsers.Delete(q.Get("state"))
+			return q
+		}, "other_browser"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

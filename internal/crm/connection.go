@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -115,24 +116,43 @@ func decodeState(state string) (uuid.UUID, []byte, bool) {
 	return id, sum[:], true
 }
 
+// ConnectStart is a started OAuth flow: where to send the browser, until
+// when, and the nonce the browser must keep (an HttpOnly cookie) and bring
+// back to the callback.
+type ConnectStart struct {
+	AuthorizeURL string
+	ExpiresAt    time.Time
+	Browser      string
+}
+
 // Connect starts the OAuth flow for an org admin: it stores a single-use
-// state bound to tenant and user (10 minutes) with a PKCE verifier, and
-// returns the CRM's authorize URL carrying the state and the S256
-// challenge. Returns EUNAVAILABLE when the integration is not configured.
-func (s *Service) Connect(ctx context.Context, tenantID, userID uuid.UUID) (authorizeURL string, expiresAt time.Time, err error) {
+// state bound to tenant, user (10 minutes) and browser (the hash of a
+// random nonce the browser keeps) with a PKCE verifier, and returns the
+// CRM's authorize URL carrying the state and the S256 challenge. Returns
+// EUNAVAILABLE when the integration is not configured.
+func (s *Service) Connect(ctx context.Context, tenantID, userID uuid.UUID) (ConnectStart, error) {
 	if !s.configured() {
-		return "", time.Time{}, errNotConfigured()
+		return ConnectStart{}, errNotConfigured()
 	}
 	state, hash := encodeState(tenantID)
+	browser := rand.Text()
+	browserHash := sha256.Sum256([]byte(browser))
 	verifier := oauth2.GenerateVerifier()
 	keyID, sealed := s.keys.Seal([]byte(verifier), stateAAD(tenantID, hash))
 	now := s.now()
 	st := &stateRow{TenantID: tenantID, StateHash: hash, UserID: userID, KeyID: keyID, VerifierEnc: sealed,
-		CreatedAt: now, ExpiresAt: now.Add(StateTTL)}
+		BrowserHash: browserHash[:], CreatedAt: now, ExpiresAt: now.Add(StateTTL)}
 	if err := s.db.WithTx(ctx, func(tx *gorm.DB) error { return insertState(ctx, tx, st) }); err != nil {
-		return "", time.Time{}, err
+		return ConnectStart{}, err
 	}
-	return s.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier)), st.ExpiresAt, nil
+	return ConnectStart{AuthorizeURL: s.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier)),
+		ExpiresAt: st.ExpiresAt, Browser: browser}, nil
+}
+
+// sameBrowser reports whether nonce is the one whose SHA-256 is want.
+func sameBrowser(want []byte, nonce string) bool {
+	got := sha256.Sum256([]byte(nonce))
+	return nonce != "" && subtle.ConstantTimeCompare(want, got[:]) == 1
 }
 
 func stateAAD(tenantID uuid.UUID, hash []byte) []byte {
@@ -150,18 +170,22 @@ const (
 	ReasonExchangeFailed = "exchange_failed" // the code could not be exchanged
 	ReasonMissingScopes  = "missing_scopes"  // the grant lacks contacts.read/write
 	ReasonInternal       = "internal_error"
+	ReasonOtherBrowser   = "other_browser" // the callback lacks the browser cookie of crm/connect
 )
 
-// CallbackParams are the query of the OAuth redirect.
+// CallbackParams are the query of the OAuth redirect and the browser's
+// nonce from Connect (its cookie).
 type CallbackParams struct {
-	Code  string
-	State string
-	Error string
+	Code    string
+	State   string
+	Error   string
+	Browser string
 }
 
 // Callback finishes the OAuth flow. It uses up the state first (so a
 // replay fails even when this attempt does), checks it was issued less than
-// 10 minutes ago to a user who is still an org admin of its tenant,
+// 10 minutes ago, to this browser, for a user who is still an org admin of
+// its tenant,
 // exchanges the code with the PKCE verifier, reads the account, and stores
 // the tokens encrypted, resuming pushes paused for re-authorization. It
 // returns "" on success or a reason; err carries a cause for the log only.
@@ -186,6 +210,8 @@ func (s *Service) Callback(ctx context.Context, p CallbackParams) (reason string
 		return ReasonStateUsed, nil
 	case !s.now().Before(st.ExpiresAt):
 		return ReasonStateExpired, nil
+	case st.BrowserHash != nil && !sameBrowser(st.BrowserHash, p.Browser):
+		return ReasonOtherBrowser, nil
 	case p.Error == "access_denied":
 		return ReasonAccessDenied, nil
 	case p.Error != "":

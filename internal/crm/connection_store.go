@@ -125,6 +125,7 @@ type stateRow struct {
 	UserID      uuid.UUID
 	KeyID       string
 	VerifierEnc []byte
+	BrowserHash []byte // SHA-256 of the browser cookie's nonce (nil: made before it existed)
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 	UsedAt      *time.Time

@@ -99,17 +99,20 @@ func TestConnectCallbackRefusals(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	ctx := context.Background()
+	browsers := map[string]string{} // state → the nonce its browser keeps
 	consent := func(allow bool) (code, state string) {
 		t.Helper()
-		u, _, err := tb.svc.Connect(ctx, tb.tenantID, tb.adminID)
+		start, err := tb.svc.Connect(ctx, tb.tenantID, tb.adminID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		loc, err := fakecrm.Consent(ctx, fakecrm.NoRedirects(), u, tb.account, allow)
+		loc, err := fakecrm.Consent(ctx, fakecrm.NoRedirects(), start.AuthorizeURL, tb.account, allow)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return loc.Query().Get("code"), loc.Query().Get("state")
+		state = loc.Query().Get("state")
+		browsers[state] = start.Browser
+		return loc.Query().Get("code"), state
 	}
 	code, state := consent(true)
 	tampered := []byte(state)
@@ -124,15 +127,24 @@ func TestConnectCallbackRefusals(t *testing.T) {
 		{"ErrGarbage", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: "nope"} }, crm.ReasonInvalidState, nil},
 		{"ErrDenied", func() crm.CallbackParams {
 			_, st := consent(false)
-			return crm.CallbackParams{State: st, Error: "access_denied"}
+			return crm.CallbackParams{State: st, Error: "access_denied", Browser: browsers[st]}
 		}, crm.ReasonAccessDenied, nil},
 		{"ErrExpired", func() crm.CallbackParams {
 			c, st := consent(true)
 			tb.clock.Advance(crm.StateTTL + time.Second)
-			return crm.CallbackParams{Code: c, State: st}
+			return crm.CallbackParams{Code: c, State: st, Browser: browsers[st]}
 		}, crm.ReasonStateExpired, nil},
-		{"OK", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: state} }, "", nil},
-		{"ErrReplayed", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: state} }, crm.ReasonStateUsed, nil},
+		// Someone else's browser (a link an admin sent): no nonce, or another attempt's.
+		{"ErrOtherBrowser", func() crm.CallbackParams {
+			c, st := consent(true)
+			return crm.CallbackParams{Code: c, State: st}
+		}, crm.ReasonOtherBrowser, nil},
+		{"ErrOtherAttemptsBrowser", func() crm.CallbackParams {
+			c, st := consent(true)
+			return crm.CallbackParams{Code: c, State: st, Browser: browsers[state]}
+		}, crm.ReasonOtherBrowser, nil},
+		{"OK", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: state, Browser: browsers[state]} }, "", nil},
+		{"ErrReplayed", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: state, Browser: browsers[state]} }, crm.ReasonStateUsed, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -156,16 +156,17 @@ func (tb *testBundle) MustConnect(t testing.TB) {
 func (tb *testBundle) connect(t testing.TB, allow bool) string {
 	t.Helper()
 	ctx := context.Background()
-	authURL, _, err := tb.svc.Connect(ctx, tb.tenantID, tb.adminID)
+	start, err := tb.svc.Connect(ctx, tb.tenantID, tb.adminID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc, err := fakecrm.Consent(ctx, fakecrm.NoRedirects(), authURL, tb.account, allow)
+	loc, err := fakecrm.Consent(ctx, fakecrm.NoRedirects(), start.AuthorizeURL, tb.account, allow)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q := loc.Query()
-	reason, err := tb.svc.Callback(ctx, crm.CallbackParams{Code: q.Get("code"), State: q.Get("state"), Error: q.Get("error")})
+	reason, err := tb.svc.Callback(ctx, crm.CallbackParams{Code: q.Get("code"), State: q.Get("state"), Error: q.Get("error"),
+		Browser: start.Browser})
 	if err != nil && reason == crm.ReasonInternal {
 		t.Fatal(err)
 	}

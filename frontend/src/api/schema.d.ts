@@ -759,7 +759,7 @@ export interface paths {
         put?: never;
         /**
          * Connect the CRM
-         * @description Org admins only. Starts the OAuth 2.0 authorization code flow with PKCE (S256): answers the CRM's authorize URL carrying a single-use state bound to this tenant and user (valid 10 minutes). Send the browser there; the CRM sends it back to /crm/oauth/callback. Reconnecting (e.g. after needs_reauth) resumes paused pushes.
+         * @description Org admins only. Starts the OAuth 2.0 authorization code flow with PKCE (S256): answers the CRM's authorize URL carrying a single-use state bound to this tenant and user (valid 10 minutes), and sets the crm_oauth_browser cookie (HttpOnly, for the callback only) that binds the attempt to this browser. Send this browser there; the CRM sends it back to /crm/oauth/callback. Reconnecting (e.g. after needs_reauth) resumes paused pushes.
          */
         post: operations["connectCRM"];
         delete?: never;
@@ -801,7 +801,7 @@ export interface paths {
         };
         /**
          * OAuth callback
-         * @description Where the CRM sends the browser after consent. Validates the state (single use, 10 minutes, bound to tenant and user), exchanges the code with the PKCE verifier, reads the account and stores the tokens encrypted; then redirects to /integrations?crm=connected, or /integrations?crm=error&reason=… (invalid_state, state_used, state_expired, access_denied, crm_error, not_allowed, exchange_failed, missing_scopes, internal_error) with nothing stored.
+         * @description Where the CRM sends the browser after consent. Validates the state (single use, 10 minutes, bound to tenant, user and the browser that called crm/connect: its crm_oauth_browser cookie), exchanges the code with the PKCE verifier, reads the account and stores the tokens encrypted; then redirects to /integrations?crm=connected, or /integrations?crm=error&reason=… (invalid_state, state_used, state_expired, other_browser, access_denied, crm_error, not_allowed, exchange_failed, missing_scopes, internal_error) with nothing stored.
          */
         get: operations["crmOAuthCallback"];
         put?: never;

@@ -25,6 +25,8 @@ const connectErrors: Record<string, string> = {
   invalid_state: 'The answer from the CRM did not match a connection attempt from this organization. Start again with Connect.',
   state_used: 'This connection attempt was already used. Start again with Connect.',
   state_expired: 'The connection attempt expired (it is valid for 10 minutes). Start again with Connect.',
+  other_browser:
+    'This connection was started in another browser, so nothing was connected. Whoever connects the CRM starts with Connect in their own browser.',
   crm_error: 'The 1CloudAI CRM refused the request. Try again in a moment.',
   not_allowed: 'Only organization admins can connect the CRM.',
   exchange_failed: 'The CRM’s authorization could not be confirmed. Try again.',

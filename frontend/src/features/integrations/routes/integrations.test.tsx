@@ -89,13 +89,16 @@ describe('IntegrationsRoute', () => {
     expect(screen.queryByRole('button', { name: 'Connect' })).not.toBeInTheDocument();
   });
 
-  it('explains a failed consent round trip', async () => {
+  it.each([
+    ['access_denied', 'Access was denied on the 1CloudAI CRM consent page'],
+    ['other_browser', 'This connection was started in another browser, so nothing was connected.'],
+  ])('explains a failed consent round trip (%s)', async (reason, text) => {
     signIn(orgAdminPermissions, () => notConnected);
-    renderWithProviders(<IntegrationsRoute />, { route: '/integrations?crm=error&reason=access_denied' });
+    renderWithProviders(<IntegrationsRoute />, { route: `/integrations?crm=error&reason=${reason}` });
 
     const result = await screen.findByTestId('crm-connect-result');
     expect(result).toHaveTextContent('The CRM was not connected');
-    expect(result).toHaveTextContent('Access was denied on the 1CloudAI CRM consent page');
+    expect(result).toHaveTextContent(text);
   });
 
   it('warns when the connection needs re-authorization and reconnects through the consent page', async () => {
