@@ -143,8 +143,12 @@ func TestConnectCallbackRefusals(t *testing.T) {
 			c, st := consent(true)
 			return crm.CallbackParams{Code: c, State: st, Browser: browsers[state]}
 		}, crm.ReasonOtherBrowser, nil},
-		{"OK", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: state, Browser: browsers[state]} }, "", nil},
-		{"ErrReplayed", func() crm.CallbackParams { return crm.CallbackParams{Code: code, State: state, Browser: browsers[state]} }, crm.ReasonStateUsed, nil},
+		{"OK", func() crm.CallbackParams {
+			return crm.CallbackParams{Code: code, State: state, Browser: browsers[state]}
+		}, "", nil},
+		{"ErrReplayed", func() crm.CallbackParams {
+			return crm.CallbackParams{Code: code, State: state, Browser: browsers[state]}
+		}, crm.ReasonStateUsed, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
