@@ -59,11 +59,17 @@ func (s *Service) ClaimJobSlot(ctx context.Context, tenantID uuid.UUID, holder s
 	return ok, nil
 }
 
-// RenewJobSlot extends holder's slot to ttl from now (a no-op when it has
-// none: it expired, and the job carries on; the next claim counts it again).
+// RenewJobSlot extends holder's slot to ttl from now. A slot that expired
+// while its job went on (renewals held up longer than ttl) and was taken
+// away is put back: the job is running, so it counts, and new jobs wait
+// until the tenant is under its limit again instead of starting beside it.
+// Call it only while the job runs, never after ReleaseJobSlot (the import
+// and push workers stop renewing before they release).
 func (s *Service) RenewJobSlot(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) error {
-	if err := s.db.WithContext(ctx).Exec(`UPDATE job_slots SET expires_at = now() + make_interval(secs => ?)
-		WHERE tenant_id = ? AND holder = ?`, ttl.Seconds(), tenantID, holder).Error; err != nil {
+	if err := s.db.WithContext(ctx).Exec(`INSERT INTO job_slots (tenant_id, holder, expires_at)
+		VALUES (?, ?, now() + make_interval(secs => ?))
+		ON CONFLICT (tenant_id, holder) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
+		tenantID, holder, ttl.Seconds()).Error; err != nil {
 		return fmt.Errorf("renew job slot: %w", err)
 	}
 	return nil

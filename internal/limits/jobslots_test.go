@@ -58,6 +58,24 @@ func TestJobSlots(t *testing.T) {
 	if claim("import:b") {
 		t.Fatal("a third job ran beside two")
 	}
+	// A job whose slot expired and was taken away while it went on gets it
+	// back at its next renewal: it runs, so the next job waits.
+	if err := d.Gorm.Exec(`UPDATE job_slots SET expires_at = now() - interval '1 second' WHERE tenant_id = ? AND holder = 'crm:2'`,
+		tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	if !claim("import:b") {
+		t.Fatal("an expired slot was not free")
+	}
+	if err := svc.RenewJobSlot(ctx, tenant, "crm:2", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ReleaseJobSlot(ctx, tenant, "import:b"); err != nil {
+		t.Fatal(err)
+	}
+	if claim("import:c") {
+		t.Fatal("a job started beside two running ones: the renewed slot did not count")
+	}
 }
 
 // TestJobSlotsUnderConcurrency: 20 jobs of a Free tenant (one slot) race
