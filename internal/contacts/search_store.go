@@ -180,10 +180,14 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	tags("~t:", places[2])
 	tags("~n:", f.CompanyNames)
 	tags("~w:", f.CompanyDomains)
-	// Absence is no GIN lookup; "has none" filters read the column.
+	// Absence is no GIN lookup; "has none" filters read the column. The
+	// presence tags find the candidates, and the column confirms them: a
+	// name, title or company with the word "~m" or "~p" makes the same
+	// lexeme in the document.
 	if f.HasEmail != nil {
 		if *f.HasEmail {
 			parts = append(parts, tsQuote("~m"))
+			conds = append(conds, "c.email IS NOT NULL")
 		} else {
 			conds = append(conds, "c.email IS NULL")
 		}
@@ -191,6 +195,7 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	if f.HasPhone != nil {
 		if *f.HasPhone {
 			parts = append(parts, tsQuote("~p"))
+			conds = append(conds, "c.phone IS NOT NULL")
 		} else {
 			conds = append(conds, "c.phone IS NULL")
 		}

@@ -125,6 +125,23 @@ func TestSearch(t *testing.T) {
 	}
 }
 
+// TestSearchPresenceNeedsTheValue: the words "~m" and "~p" in a name make
+// the same lexemes as the has-email and has-phone tags; the filters still
+// find only contacts that have an email or a phone.
+func TestSearchPresenceNeedsTheValue(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	MustCreateContact(t, b.db, ContactOpts{FirstName: "~m", LastName: "~p", CompanyID: co})
+	MustCreateContact(t, b.db, ContactOpts{FirstName: "Real", LastName: "Reach", Email: "real@" + b.word + ".example",
+		Phone: "+4930123456", CompanyID: co})
+	for _, f := range []contacts.Filters{{HasEmail: ptr(true)}, {HasPhone: ptr(true)}} {
+		if got := names(b.search(t, b.tenant, contacts.SearchParams{Query: b.word, Filters: f}).Items); !slices.Equal(got, []string{"Real Reach"}) {
+			t.Fatalf("filters %+v found %q", f, got)
+		}
+	}
+}
+
 func TestSearchVisibility(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
