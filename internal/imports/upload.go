@@ -61,9 +61,15 @@ func (s *Service) FileCap(ctx context.Context, tenantID uuid.UUID) (int64, strin
 }
 
 func tooLarge(limit int64, pkg string) error {
-	msg := fmt.Sprintf("The file is larger than the %s limit of the %s package.", sizeText(limit), pkg)
+	return fileTooLarge("The file is", limit, pkg)
+}
+
+// fileTooLarge is the 413 for what (a file, a workbook's data) over the
+// package's file cap.
+func fileTooLarge(what string, limit int64, pkg string) error {
+	msg := fmt.Sprintf("%s larger than the %s limit of the %s package.", what, sizeText(limit), pkg)
 	if pkg == "platform" {
-		msg = fmt.Sprintf("The file is larger than the %s limit of platform imports.", sizeText(limit))
+		msg = fmt.Sprintf("%s larger than the %s limit of platform imports.", what, sizeText(limit))
 	}
 	return &apperr.Error{Code: apperr.ETOOLARGE, Type: "file-too-large", Message: msg,
 		Extra: map[string]any{"limit_bytes": limit, "package": pkg}}
@@ -192,7 +198,7 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 		cw := &chunkWriter{ctx: ctx, tx: tx, tenant: tenantKey(tenantID), importID: imp.ID, buf: make([]byte, 0, ChunkBytes)}
 		var sc *scan
 		if format.Kind == KindXLSX {
-			sc, err = convertXLSX(spool.Name(), cw, limit, tooLarge(limit, pkg))
+			sc, err = convertXLSX(spool.Name(), cw, limit, fileTooLarge("The workbook's data as CSV is", limit, pkg))
 		} else {
 			sc, err = scanCSV(format.NewReader(io.TeeReader(io.NewSectionReader(spool, 0, size), cw)))
 		}
