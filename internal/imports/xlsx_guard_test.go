@@ -3,7 +3,9 @@ package imports_test
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -12,8 +14,8 @@ import (
 )
 
 // workbook builds a minimal XLSX: sst holds the shared strings' <si>
-// items, rows the sheet's <row> elements, extra any further parts.
-func workbook(t testing.TB, sst, rows string, extra map[string][]byte) []byte {
+// items, rows the sheet's <row> elements; extra adds further parts.
+func workbook(t testing.TB, sst, rows string, extra func(*zip.Writer)) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -32,13 +34,44 @@ func workbook(t testing.TB, sst, rows string, extra map[string][]byte) []byte {
 	add("xl/_rels/workbook.xml.rels", []byte(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`))
 	add("xl/sharedStrings.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`+sst+`</sst>`))
 	add("xl/worksheets/sheet1.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+rows+`</sheetData></worksheet>`))
-	for name, body := range extra {
-		add(name, body)
+	if extra != nil {
+		extra(zw)
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// zeroParts adds n parts of size zero bytes each, deflated once and
+// stored n times as they are (compressing 300 MB in every run would
+// take most of the test's time under the race detector).
+func zeroParts(t testing.TB, n, size int) func(*zip.Writer) {
+	var deflated bytes.Buffer
+	fw, err := flate.NewWriter(&deflated, flate.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, size)
+	if _, err := fw.Write(zeros); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sum := crc32.ChecksumIEEE(zeros)
+	return func(zw *zip.Writer) {
+		for i := range n {
+			w, err := zw.CreateRaw(&zip.FileHeader{Name: fmt.Sprintf("xl/media/image%d.bin", i), Method: zip.Deflate,
+				CRC32: sum, CompressedSize64: uint64(deflated.Len()), UncompressedSize64: uint64(size)})
+			if err == nil {
+				_, err = w.Write(deflated.Bytes())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 // sharedRow is a row of n cells that all show shared string 0.
@@ -61,10 +94,7 @@ func TestXLSXBombs(t *testing.T) {
 	for r := 1; r <= 400; r++ { // 400 rows × 30 cells × 30,000 bytes: 360 MB as CSV
 		rows.WriteString(sharedRow(r, 30))
 	}
-	zeros := map[string][]byte{}
-	for i := range 20 {
-		zeros[fmt.Sprintf("xl/media/image%d.bin", i)] = make([]byte, 15<<20)
-	}
+	zeros := zeroParts(t, 20, 15<<20)
 	tests := []struct {
 		name     string
 		file     []byte
