@@ -139,10 +139,13 @@ func getCorrection(tx *gorm.DB, id uuid.UUID, lock bool) (*Correction, error) {
 //
 // A correction of a shared contact waits for platform review. A correction
 // of the tenant's own private contact is the tenant's data to change: it
-// updates the record at once and is stored as accepted.
+// updates the record at once and is stored as accepted. A correction back
+// to the shared value (undoing the tenant's own) is accepted at once too:
+// there is nothing to review.
 //
 // Returns EINVALID for an unknown field, an invalid value or a value equal
-// to the current one, and ENOTFOUND for a contact the tenant does not see.
+// to the one the tenant sees, and ENOTFOUND for a contact the tenant does
+// not see.
 // The change is audited as contact.correction_submitted.
 func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contactID uuid.UUID, field, value string) (*Correction, error) {
 	col, ok := canonicalColumn[field]
@@ -161,24 +164,44 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 	id := uuid.Must(uuid.NewV7())
 	var out *Correction
 	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		// The row lock serializes corrections of one contact: a shared lock
+		// here and an update in applyCorrection deadlocked two at once.
+		// Shown is the tenant's overlay value for the field, if any (as
+		// contactSelect shows it).
 		var cur []struct {
 			Value   string
 			Private bool
+			Shown   *string
 		}
-		if err := tx.Raw(`SELECT `+col+` AS value, c.owner_tenant_id IS NOT NULL AS private FROM contacts c
-			WHERE c.id = ? AND (c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?) FOR SHARE`, contactID, tenantID).
-			Scan(&cur).Error; err != nil {
+		if err := tx.Raw(`SELECT `+col+` AS value, c.owner_tenant_id IS NOT NULL AS private,
+				(SELECT x.new_value FROM (SELECT cc.new_value, cc.status, cc.reviewed_at FROM contact_corrections cc
+				  WHERE cc.tenant_id = ? AND cc.contact_id = c.id AND cc.field = ?
+				  ORDER BY cc.created_at DESC, cc.id DESC LIMIT 1) x
+				  WHERE NOT (x.status = 'accepted' AND x.reviewed_at < c.updated_at)) AS shown
+			FROM contacts c
+			WHERE c.id = ? AND (c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?) FOR NO KEY UPDATE OF c`,
+			tenantID, field, contactID, tenantID).Scan(&cur).Error; err != nil {
 			return fmt.Errorf("contacts: read contact: %w", err)
 		}
 		if len(cur) == 0 {
 			return errContactNotFound()
 		}
-		if cur[0].Value == newValue {
+		shown := cur[0].Value
+		if cur[0].Shown != nil {
+			shown = *cur[0].Shown
+		}
+		if shown == newValue {
 			return apperr.Invalid("Nothing to correct.", apperr.FieldError{Field: "value", Message: "is the current value"})
 		}
+		// A private contact is the tenant's to change; going back to the
+		// shared value (undoing the tenant's own correction) leaves nothing
+		// for staff to review. Both are accepted at once.
+		accepted := cur[0].Private || newValue == cur[0].Value
 		status := CorrectionPending
-		if cur[0].Private {
+		if accepted {
 			status = CorrectionAccepted
+		}
+		if cur[0].Private {
 			if err := applyCorrection(tx, contactID, field, newValue); err != nil {
 				return err
 			}
@@ -187,7 +210,7 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 				submitted_by, reviewed_by, reviewed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::uuid END, CASE WHEN ? THEN now() END)`,
 			tenantID, id, contactID, field, cur[0].Value, newValue, status, byUser(userID),
-			cur[0].Private, byUser(userID), cur[0].Private).Error; err != nil {
+			accepted, byUser(userID), accepted).Error; err != nil {
 			return fmt.Errorf("contacts: insert correction: %w", err)
 		}
 		c, err := getCorrection(tx, id, false)

@@ -109,12 +109,15 @@ func requireVisible(tx *gorm.DB, tenantID uuid.UUID, ids []uuid.UUID) error {
 	return nil
 }
 
+// requireList returns ENOTFOUND unless the tenant has the list, and keeps
+// it (a key share lock) until tx ends: a list deleted meanwhile would fail
+// the members' foreign key instead.
 func requireList(tx *gorm.DB, tenantID, listID uuid.UUID) error {
-	var n int
-	if err := tx.Raw(`SELECT count(*) FROM lists WHERE tenant_id = ? AND id = ?`, tenantID, listID).Scan(&n).Error; err != nil {
+	var found []int
+	if err := tx.Raw(`SELECT 1 FROM lists WHERE tenant_id = ? AND id = ? FOR KEY SHARE`, tenantID, listID).Scan(&found).Error; err != nil {
 		return fmt.Errorf("contacts: check list: %w", err)
 	}
-	if n == 0 {
+	if len(found) == 0 {
 		return errListNotFound()
 	}
 	return nil
@@ -140,9 +143,14 @@ func (s *Service) SaveContacts(ctx context.Context, tenantID, userID uuid.UUID, 
 		if err := requireVisible(tx, tenantID, ids); err != nil {
 			return err
 		}
-		r := tx.Exec(`INSERT INTO saved_contacts (tenant_id, contact_id, created_by)
+		// Contacts saved before are locked, not updated (DO UPDATE … WHERE
+		// false locks the row it conflicts with): an unsave racing this
+		// call waits for it instead of deleting a row the list members
+		// below refer to.
+		r := tx.Exec(`INSERT INTO saved_contacts AS s (tenant_id, contact_id, created_by)
 			SELECT ?, id, ? FROM unnest(?::uuid[]) AS id
-			ON CONFLICT (tenant_id, contact_id) DO NOTHING`, tenantID, byUser(userID), uuidArray(ids))
+			ON CONFLICT (tenant_id, contact_id) DO UPDATE SET status = s.status WHERE false`,
+			tenantID, byUser(userID), uuidArray(ids))
 		if r.Error != nil {
 			return fmt.Errorf("contacts: save: %w", r.Error)
 		}

@@ -1,0 +1,161 @@
+package contacts_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// waitForLockWait waits until a statement about lists waits on a lock in
+// the test database (the call under test reached the row another
+// transaction holds).
+func waitForLockWait(t *testing.T, b *testBundle) {
+	t.Helper()
+	for range 500 {
+		var n int
+		if err := b.db.Pool.QueryRow(b.ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%list%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("nothing waited on a lock")
+}
+
+// TestConcurrentCorrections: corrections of one private contact submitted
+// at once are each recorded; none ends in a deadlock (500).
+func TestConcurrentCorrections(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	for range 10 {
+		id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Dead", LastName: "Lock", Title: "Engineer", CompanyID: co, Owner: &b.tenant})
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		errs := make([]error, 3)
+		for i, v := range []string{"CTO", "VP Engineering", "Head of Data"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = b.svc.SubmitCorrection(context.Background(), b.tenant, b.user, id, "title", v)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("concurrent correction: %v", err)
+			}
+		}
+	}
+}
+
+// TestAddToListRaces: adding to a list that is being deleted answers 404;
+// adding a contact that is being unsaved saves it again and adds it; never
+// a foreign key error (500).
+func TestAddToListRaces(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	tests := []struct {
+		name     string
+		hold     string // what another transaction holds while the call starts
+		meantime func(t *testing.T, list, contact uuid.UUID)
+		wantCode string
+	}{
+		{"ErrListDeleted", `DELETE FROM lists WHERE tenant_id = $1 AND id = $2`, nil, apperr.ENOTFOUND},
+		{"OKContactUnsaved", `SELECT 1 FROM lists WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+			func(t *testing.T, _, contact uuid.UUID) {
+				if n, err := b.svc.UnsaveContacts(b.ctx, b.tenant, []uuid.UUID{contact}); err != nil || n != 1 {
+					t.Fatalf("unsave: %d, %v", n, err)
+				}
+			}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			contact := MustCreateContact(t, b.db, ContactOpts{FirstName: "Race", LastName: tt.name, CompanyID: co})
+			if _, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: []uuid.UUID{contact}}); err != nil {
+				t.Fatal(err)
+			}
+			list, err := b.svc.CreateList(b.ctx, b.tenant, b.user, tt.name+" "+b.word)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, err := b.db.Pool.Begin(b.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = tx.Rollback(b.ctx) }() // a no-op once committed
+			if _, err := tx.Exec(b.ctx, tt.hold, b.tenant, list.ID); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, list.ID, []uuid.UUID{contact})
+				done <- err
+			}()
+			waitForLockWait(t, b)
+			if tt.meantime != nil {
+				tt.meantime(t, list.ID, contact)
+			}
+			if err := tx.Commit(b.ctx); err != nil {
+				t.Fatal(err)
+			}
+			err = <-done
+			if apperr.Code(err) != tt.wantCode && !(tt.wantCode == "" && err == nil) {
+				t.Fatalf("AddListMembers: %v, want code %q", err, tt.wantCode)
+			}
+			if tt.wantCode == "" {
+				c, err := b.svc.GetContact(b.ctx, b.tenant, contact)
+				if err != nil || !c.Saved || len(c.Lists) != 1 {
+					t.Fatalf("contact after the race: %+v, %v", c, err)
+				}
+			}
+		})
+	}
+}
+
+// TestUndoOwnCorrection: a tenant that corrected a shared contact can
+// correct it back to the shared value (accepted at once: nothing to
+// review); correcting to the value it already sees is refused.
+func TestUndoOwnCorrection(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Un", LastName: "Do", Title: "Engineer", CompanyID: co})
+	title := func() string {
+		t.Helper()
+		c, err := b.svc.GetContact(b.ctx, b.tenant, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Title
+	}
+	if _, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "CTO"); err != nil {
+		t.Fatal(err)
+	}
+	if got := title(); got != "CTO" {
+		t.Fatalf("after the correction the tenant sees %q", got)
+	}
+	_, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "CTO")
+	wantCode(t, err, apperr.EINVALID)
+	back, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "Engineer")
+	if err != nil {
+		t.Fatalf("undoing the correction: %v", err)
+	}
+	if back.Status != contacts.CorrectionAccepted || title() != "Engineer" {
+		t.Fatalf("undo %+v, the tenant sees %q", back, title())
+	}
+	_, err = b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "Engineer")
+	wantCode(t, err, apperr.EINVALID)
+}
