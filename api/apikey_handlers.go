@@ -158,7 +158,7 @@ func (s *Server) revokeAPIKey(c echo.Context) error {
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
-//	@Failure		409		{object}	Problem	"Key revoked or expired"
+//	@Failure		409		{object}	Problem	"Key revoked or expired, or rotated already (rotate its successor)"
 //	@Failure		422		{object}	Problem
 //	@Router			/api-keys/{id}/rotate [post]
 func (s *Server) rotateAPIKey(c echo.Context) error {

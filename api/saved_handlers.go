@@ -254,6 +254,7 @@ func savedParams(c echo.Context, maxSize int) (contacts.SavedParams, error) {
 //	@Failure			400				{object}	Problem
 //	@Failure			401				{object}	Problem
 //	@Failure			403				{object}	Problem
+//	@Failure			404				{object}	Problem	"list_id names no list of the tenant"
 //	@Failure			422				{object}	Problem
 //	@Router				/saved-contacts [get]
 func (s *Server) listSaved(c echo.Context) error {
@@ -306,6 +307,7 @@ func (s *Server) listSaved(c echo.Context) error {
 //	@Success			200				{file}		file
 //	@Failure			401				{object}	Problem
 //	@Failure			403				{object}	Problem
+//	@Failure			404				{object}	Problem	"list_id names no list of the tenant"
 //	@Failure			422				{object}	Problem
 //	@Router				/saved-contacts/export [get]
 func (s *Server) exportSaved(c echo.Context) error {

@@ -72,16 +72,20 @@ type Service struct {
 
 	mu    sync.Mutex
 	cache map[string]cachedKey // by hex of the secret hash
-	usage map[usageKey]int64   // requests not yet written
+	// gen counts forgets: a lookup that began before one does not cache
+	// what it read (the key may have been revoked after it read it).
+	gen   uint64
+	usage map[usageKey]int64 // requests not yet written
 	last  map[uuid.UUID]time.Time
 }
 
 type cachedKey struct {
-	p        *tenancy.Principal
-	err      error
-	expires  time.Time
-	keyID    uuid.UUID
-	tenantID uuid.UUID
+	p          *tenancy.Principal
+	err        error
+	expires    time.Time // of the cache entry
+	keyID      uuid.UUID
+	tenantID   uuid.UUID
+	keyExpires *time.Time // of the key (nil: never)
 }
 
 type usageKey struct {
@@ -247,6 +251,16 @@ func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, o
 		}
 		if st := old.Status(s.now()); st != "active" {
 			return apperr.Errorf(apperr.ECONFLICT, "The key is %s; create a new one instead.", st)
+		}
+		// A key is rotated once: a second rotation (a retry, two tabs)
+		// would copy the first one's overlap end as the new key's expiry.
+		var successor []string
+		if err := tx.Model(&Key{}).Where("tenant_id = ? AND rotated_from_id = ?", tenantID, id).
+			Pluck("prefix", &successor).Error; err != nil {
+			return err
+		}
+		if len(successor) > 0 {
+			return apperr.Errorf(apperr.ECONFLICT, "The key was rotated already; its successor is %s….", successor[0])
 		}
 		if out, err = s.insert(ctx, tx, tenantID, &actorID, old.Name, old.Scopes, old.ExpiresAt, &old.ID); err != nil {
 			return err

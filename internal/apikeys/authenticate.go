@@ -34,6 +34,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Pri
 	now := s.now()
 	s.mu.Lock()
 	c, ok := s.cache[cacheKey]
+	gen := s.gen
 	s.mu.Unlock()
 	if !ok || now.After(c.expires) {
 		c = s.load(ctx, hash)
@@ -45,9 +46,15 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Pri
 			// ones, and each would hold memory. Its lookup is one index probe.
 			return nil, c.err
 		}
+		// Cached for keyCacheTTL, or until the key itself expires.
 		c.expires = now.Add(keyCacheTTL)
+		if c.keyExpires != nil && c.keyExpires.Before(c.expires) {
+			c.expires = *c.keyExpires
+		}
 		s.mu.Lock()
-		s.cache[cacheKey] = c
+		if s.gen == gen { // no revoke or rotation since the lookup began
+			s.cache[cacheKey] = c
+		}
 		s.mu.Unlock()
 	}
 	if c.err != nil {
@@ -91,7 +98,7 @@ func (s *Service) load(ctx context.Context, hash []byte) cachedKey {
 	for _, sc := range row.Scopes {
 		p.Scopes = append(p.Scopes, tenancy.Scope(sc))
 	}
-	return cachedKey{p: p, keyID: row.ID, tenantID: row.TenantID}
+	return cachedKey{p: p, keyID: row.ID, tenantID: row.TenantID, keyExpires: row.ExpiresAt}
 }
 
 // pruneCache drops the entries that have outlived keyCacheTTL, so keys
@@ -111,6 +118,7 @@ func (s *Service) pruneCache() {
 func (s *Service) forget(id uuid.UUID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.gen++
 	for k, c := range s.cache {
 		if c.keyID == id {
 			delete(s.cache, k)
@@ -123,6 +131,7 @@ func (s *Service) forget(id uuid.UUID) {
 func (s *Service) ForgetTenant(tenantID uuid.UUID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.gen++
 	for k, c := range s.cache {
 		if c.tenantID == tenantID {
 			delete(s.cache, k)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -63,5 +64,112 @@ func TestKeyCacheHoldsOnlyRealKeys(t *testing.T) {
 	svc.pruneCache()
 	if n := cached(); n != 0 {
 		t.Fatalf("%d cache entries after the TTL, want 0", n)
+	}
+}
+
+// proTenant creates a tenant on the Pro package (API access) in d and a user.
+func proTenant(t *testing.T, d *db.DB) (tenant, user uuid.UUID) {
+	t.Helper()
+	tenant = uuid.Must(uuid.NewV7())
+	if err := d.Gorm.Exec(`INSERT INTO tenants (id, name) VALUES (?, 'Key test')`, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Gorm.Exec(`INSERT INTO subscriptions (tenant_id, package_id, status, source)
+		SELECT ?, id, 'active', 'manual' FROM packages WHERE code = 'pro'`, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	return tenant, dbtest.MustCreateUser(t, d)
+}
+
+// TestRevokeDuringLookup: a key revoked while a request with it is being
+// looked up is refused by the next request on this instance: the lookup
+// that read it before the revocation does not cache it. (Its own database
+// so that holding the packages table stalls no other test.)
+func TestRevokeDuringLookup(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
+	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "race", Scopes: []string{"usage:read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := d.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	// The lookup reads the key row, then waits for the package.
+	if _, err := tx.Exec(ctx, `LOCK TABLE packages IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := svc.Authenticate(ctx, key.Secret); done <- err }()
+	for waiting := 0; waiting == 0; time.Sleep(10 * time.Millisecond) {
+		if err := d.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := svc.Revoke(ctx, tenant, key.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-done // the request in flight may pass: it began before the revocation
+	_, err = svc.Authenticate(ctx, key.Secret)
+	if apperr.Code(err) != apperr.EUNAUTHORIZED {
+		t.Fatalf("a revoked key authenticates on the revoking instance: %v", err)
+	}
+}
+
+// TestKeyCacheEndsWithTheKey: a cached key is refused once its own
+// expiry passes (the end of a rotation overlap), not keyCacheTTL later.
+func TestKeyCacheEndsWithTheKey(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	now := time.Now().UTC()
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
+	exp := now.Add(5 * time.Second)
+	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "exp", Scopes: []string{"usage:read"}, ExpiresAt: &exp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(ctx, key.Secret); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(7 * time.Second)
+	if _, err := svc.Authenticate(ctx, key.Secret); apperr.Code(err) != apperr.EUNAUTHORIZED {
+		t.Fatalf("a key 2 s past its expiry: %v", err)
+	}
+}
+
+// TestRotateOnce: a key is rotated once; rotating it again (a retry, a
+// second tab) is refused instead of giving the new key the first
+// rotation's overlap end as its expiry.
+func TestRotateOnce(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
+	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "rot", Scopes: []string{"usage:read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := svc.Rotate(ctx, tenant, key.ID, user, 24*time.Hour)
+	if err != nil || next.ExpiresAt != nil {
+		t.Fatalf("first rotation: %+v, %v", next, err)
+	}
+	_, err = svc.Rotate(ctx, tenant, key.ID, user, 24*time.Hour)
+	if apperr.Code(err) != apperr.ECONFLICT {
+		t.Fatalf("second rotation: %v, want a conflict", err)
+	}
+	if _, err := svc.Rotate(ctx, tenant, next.ID, user, 0); err != nil {
+		t.Fatalf("rotating the successor: %v", err)
 	}
 }

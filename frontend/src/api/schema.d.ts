@@ -4094,7 +4094,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Key revoked or expired */
+            /** @description Key revoked or expired, or rotated already (rotate its successor) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6580,6 +6580,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description list_id names no list of the tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -6815,6 +6824,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description list_id names no list of the tenant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
