@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
@@ -44,6 +46,14 @@ func Open(ctx context.Context, url string, opts OpenOpts) (*DB, error) {
 		pcfg.MaxConns = opts.MaxConns
 	}
 	pcfg.MaxConnIdleTime = 5 * time.Minute
+	// Timestamps leave the database in UTC whatever the process's time
+	// zone: the API answers RFC 3339 UTC (DESIGN §5), and a time read here
+	// is often passed straight on.
+	pcfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
+		conn.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID,
+			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
+		return nil
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)

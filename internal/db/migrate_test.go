@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -100,5 +101,32 @@ func TestWithTxRollsBack(t *testing.T) {
 	d.SQL.QueryRow(`SELECT count(*) FROM tx_probe`).Scan(&n)
 	if n != 0 {
 		t.Fatalf("rolled-back insert is visible: %d rows", n)
+	}
+}
+
+// TestTimesReadInUTC: timestamps come out of every view of the pool in UTC
+// (not the process's Local zone, whatever it is), so the API's RFC 3339
+// answers are UTC as DESIGN §5 says.
+func TestTimesReadInUTC(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	const q = `SELECT '2026-11-29 12:00:00-05'::timestamptz`
+	var viaPool, viaSQL time.Time
+	var viaGorm struct{ T time.Time }
+	if err := d.Pool.QueryRow(ctx, q).Scan(&viaPool); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SQL.QueryRowContext(ctx, q).Scan(&viaSQL); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Gorm.Raw(q + ` AS t`).Scan(&viaGorm).Error; err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2026, 11, 29, 17, 0, 0, 0, time.UTC)
+	for name, got := range map[string]time.Time{"pool": viaPool, "database/sql": viaSQL, "gorm": viaGorm.T} {
+		if got.Location() != time.UTC || !got.Equal(want) {
+			t.Errorf("%s read %s (location %q), want %s in UTC", name, got, got.Location(), want)
+		}
 	}
 }
