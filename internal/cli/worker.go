@@ -14,8 +14,10 @@ import (
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/identity"
 	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/jobs"
+	"github.com/onecloudai/contacts/internal/mail"
 )
 
 // newJobs builds the River client with every domain's workers registered.
@@ -27,7 +29,10 @@ func newJobs(d *db.DB, svc api.Services, log *slog.Logger) (*jobs.Client, error)
 	crm.AddWorkers(workers, svc.CRM)
 	billing.RegisterWorkers(workers, svc.Billing)
 	imports.RegisterWorkers(workers, svc.Imports)
-	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: slices.Concat(contacts.PeriodicJobs(), imports.PeriodicJobs(), crm.PeriodicJobs())})
+	identity.RegisterWorkers(workers, svc.Identity, log)
+	mail.RegisterWorkers(workers, svc.Mail)
+	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: slices.Concat(contacts.PeriodicJobs(),
+		imports.PeriodicJobs(), crm.PeriodicJobs(), identity.PeriodicJobs(), mail.PeriodicJobs())})
 }
 
 // stopJobs lets running jobs finish for up to timeout, then cancels them

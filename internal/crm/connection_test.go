@@ -271,3 +271,33 @@ func TestPushThroughRiver(t *testing.T) {
 	}
 	tb.assertTruth(t, id)
 }
+
+// TestPrune: webhook events past their retention and OAuth states a day
+// past their expiry go; newer ones stay.
+func TestPrune(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	oldEvent, newEvent := "evt_old_"+uuid.NewString(), "evt_new_"+uuid.NewString()
+	tb.mustExec(t, `INSERT INTO crm_webhook_events (event_id, type, account_id, received_at, payload) VALUES
+		(?, 'contact.deleted', 'acc', now() - interval '31 days', '{}'), (?, 'contact.deleted', 'acc', now(), '{}')`, oldEvent, newEvent)
+	for range 2 {
+		if _, err := tb.svc.Connect(ctx, tb.tenantID, tb.adminID); err != nil {
+			t.Fatal(err)
+		}
+		tb.clock.Advance(time.Second)
+	}
+	// The older attempt ended two days ago (a new Connect would prune it
+	// for this tenant; Prune does for every tenant).
+	tb.mustExec(t, `UPDATE crm_oauth_states SET expires_at = now() - interval '2 days'
+		WHERE tenant_id = ? AND created_at = (SELECT min(created_at) FROM crm_oauth_states WHERE tenant_id = ?)`, tb.tenantID, tb.tenantID)
+	if n, err := tb.svc.Prune(ctx); err != nil || n < 2 {
+		t.Fatalf("Prune = %d, %v", n, err)
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM crm_webhook_events WHERE event_id IN (?, ?)`, oldEvent, newEvent); n != 1 {
+		t.Fatalf("%d of the 2 events left", n)
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM crm_oauth_states WHERE tenant_id = ?`, tb.tenantID); n != 1 {
+		t.Fatalf("%d states left, want the fresh one", n)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/limits"
 )
@@ -228,11 +229,35 @@ func (s *Service) sweepAbandoned(ctx context.Context, _ *river.Job[SweepArgs]) e
 	if n > 0 {
 		s.log.WarnContext(ctx, "crm: failed abandoned push contacts", "count", n)
 	}
+	if err != nil {
+		return err
+	}
+	pruned, err := s.Prune(ctx)
+	if pruned > 0 {
+		s.log.InfoContext(ctx, "crm: pruned old webhook events and OAuth states", "rows", pruned)
+	}
 	return err
 }
 
+// WebhookEventRetention is how long a received CRM webhook event is kept
+// to recognise its retries (the CRM retries for 24 hours).
+const WebhookEventRetention = 30 * 24 * time.Hour
+
+// Prune deletes webhook events older than WebhookEventRetention and OAuth
+// states that expired a day ago (kept that long to recognise a replay).
+func (s *Service) Prune(ctx context.Context) (int64, error) {
+	now := s.now()
+	n, err := db.DeleteBatched(ctx, s.db.Gorm, "crm_webhook_events", "received_at < ?", now.Add(-WebhookEventRetention))
+	if err != nil {
+		return n, err
+	}
+	m, err := db.DeleteBatched(ctx, s.db.Gorm, "crm_oauth_states", "expires_at < ?", now.Add(-24*time.Hour))
+	return n + m, err
+}
+
 // PeriodicJobs are the CRM package's scheduled jobs: the sweep of abandoned
-// pushes, hourly and once when the leader starts.
+// pushes (which also prunes, see Prune), hourly and once when the leader
+// starts.
 func PeriodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },

@@ -147,3 +147,23 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// DeleteBatched deletes the rows of table that match where, at most batch
+// rows a statement (each its own transaction, so a large backlog holds no
+// long locks and no huge transaction), and returns how many it deleted.
+// table and where are code, never input; args fill where's placeholders.
+func DeleteBatched(ctx context.Context, g *gorm.DB, table, where string, args ...any) (int64, error) {
+	const batch = 5000
+	var total int64
+	for {
+		r := g.WithContext(ctx).Exec(`DELETE FROM `+table+` WHERE ctid = ANY(ARRAY(SELECT ctid FROM `+table+
+			` WHERE `+where+` LIMIT `+fmt.Sprint(batch)+`))`, args...)
+		if r.Error != nil {
+			return total, fmt.Errorf("db: prune %s: %w", table, r.Error)
+		}
+		total += r.RowsAffected
+		if r.RowsAffected < batch {
+			return total, nil
+		}
+	}
+}

@@ -93,3 +93,32 @@ func TestDeliverClearsTheSentBody(t *testing.T) {
 		t.Fatal("Delivers() = true without an SMTP URL")
 	}
 }
+
+// TestPrune: messages older than OutboxRetention go, newer ones stay.
+func TestPrune(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	svc := NewService(d.Gorm, "", slog.New(slog.DiscardHandler))
+	old, err := Queue(ctx, d.Gorm, "old@example.test", "Old", "body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := Queue(ctx, d.Gorm, "new@example.test", "New", "body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Gorm.Exec(`UPDATE outbox_emails SET created_at = now() - interval '31 days' WHERE id = ?`, old.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := svc.Prune(ctx); err != nil || n < 1 {
+		t.Fatalf("Prune = %d, %v", n, err)
+	}
+	var left []string
+	if err := d.Gorm.Raw(`SELECT subject FROM outbox_emails WHERE id IN (?, ?)`, old.ID, fresh.ID).Scan(&left).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 1 || left[0] != "New" {
+		t.Fatalf("left %q, want only the new message", left)
+	}
+}

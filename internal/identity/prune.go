@@ -1,0 +1,73 @@
+package identity
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/jobs"
+)
+
+// SessionRetention is how long an ended session (expired or signed out or
+// revoked) is kept, with its refresh tokens: for a support question about
+// a recent sign-in; the audit log keeps the sign-ins themselves.
+const SessionRetention = 30 * 24 * time.Hour
+
+// Prune deletes what only mattered for a while: sessions that ended
+// SessionRetention ago (their refresh tokens go with them), refresh tokens
+// that expired a day ago (each refresh leaves one behind, about one per
+// active user every ten minutes), and throttle keys with no failure for
+// failureMemory and no lock. It returns how many rows it deleted.
+func (s *Service) Prune(ctx context.Context) (int64, error) {
+	now := s.now()
+	ended := now.Add(-SessionRetention)
+	steps := []struct {
+		table, where string
+		args         []any
+	}{
+		{"sessions", "expires_at < ? OR revoked_at < ?", []any{ended, ended}},
+		{"refresh_tokens", "expires_at < ?", []any{now.Add(-24 * time.Hour)}},
+		{"auth_throttle", "updated_at < ? AND (locked_until IS NULL OR locked_until < ?)", []any{now.Add(-failureMemory), now}},
+	}
+	var total int64
+	for _, st := range steps {
+		n, err := db.DeleteBatched(ctx, s.db, st.table, st.where, st.args...)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// PruneArgs is the hourly job that runs Prune.
+type PruneArgs struct{}
+
+// Kind names the job.
+func (PruneArgs) Kind() string { return "identity.prune" }
+
+// InsertOpts runs one prune at a time.
+func (PruneArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
+}
+
+// RegisterWorkers adds the identity package's workers.
+func RegisterWorkers(workers *river.Workers, svc *Service, log *slog.Logger) {
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[PruneArgs]) error {
+		n, err := svc.Prune(ctx)
+		if n > 0 {
+			log.InfoContext(ctx, "pruned ended sessions, expired refresh tokens and stale throttle keys", "rows", n)
+		}
+		return err
+	}))
+}
+
+// PeriodicJobs are the identity package's scheduled jobs: the prune,
+// hourly.
+func PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil }, nil)}
+}
