@@ -100,8 +100,8 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		StripeSecretKey:     get("STRIPE_SECRET_KEY", ""),
 		StripeWebhookSecret: get("STRIPE_WEBHOOK_SECRET", ""),
 		StripeAPIBase:       get("STRIPE_API_BASE", ""),
-		CRMAuthBase:         get("CRM_AUTH_BASE", "http://127.0.0.1:8090"),
-		CRMAPIBase:          get("CRM_API_BASE", "http://127.0.0.1:8090"),
+		CRMAuthBase:         get("CRM_AUTH_BASE", ""),
+		CRMAPIBase:          get("CRM_API_BASE", ""),
 		CRMClientID:         get("CRM_CLIENT_ID", "contacts-dev"),
 		CRMClientSecret:     get("CRM_CLIENT_SECRET", ""),
 		CRMWebhookSecret:    get("CRM_WEBHOOK_SECRET", ""),
@@ -165,10 +165,22 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		}
 	}
 
-	// Outside production the fake CRM (`contacts fakecrm`) uses this; in
-	// production an unset secret leaves the CRM integration unconfigured.
-	if !prod && cfg.CRMClientSecret == "" {
-		cfg.CRMClientSecret = "contacts-dev-secret"
+	// Outside production the CRM is the fake one (`contacts fakecrm`) unless
+	// named. In production nothing defaults: an unset secret leaves the
+	// integration unconfigured (503 crm-not-configured), and a set one
+	// needs both addresses of the real CRM.
+	if !prod {
+		if cfg.CRMClientSecret == "" {
+			cfg.CRMClientSecret = "contacts-dev-secret"
+		}
+		if cfg.CRMAuthBase == "" {
+			cfg.CRMAuthBase = "http://127.0.0.1:8090"
+		}
+		if cfg.CRMAPIBase == "" {
+			cfg.CRMAPIBase = "http://127.0.0.1:8090"
+		}
+	} else if cfg.CRMClientSecret != "" && (cfg.CRMAuthBase == "" || cfg.CRMAPIBase == "") {
+		problems = append(problems, "CRM_AUTH_BASE and CRM_API_BASE are required in production when CRM_CLIENT_SECRET is set")
 	}
 	// The CRM signs webhooks with the client secret (CRM_API.md), in
 	// production too; CRM_WEBHOOK_SECRET only overrides it.

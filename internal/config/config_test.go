@@ -28,6 +28,10 @@ func TestLoadFrom(t *testing.T) {
 			wantErr: []string{"JWT_SECRET is too weak"}},
 		{name: "ErrProductionDevDefaults", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": devJWTSecret, "ENCRYPTION_KEY": devEncryptionKey, "DATABASE_URL": "postgres://x/y"},
 			wantErr: []string{"JWT_SECRET is too weak", "ENCRYPTION_KEY must not be the development default"}},
+		{name: "ErrProductionCRMWithoutAddresses", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
+			"DATABASE_URL": "postgres://x/y", "CRM_CLIENT_SECRET": "s3cret"}, wantErr: []string{"CRM_AUTH_BASE and CRM_API_BASE are required"}},
+		{name: "OKProductionCRM", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
+			"DATABASE_URL": "postgres://x/y", "CRM_CLIENT_SECRET": "s3cret", "CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example"}},
 		{name: "ErrProductionNoDatabase", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key},
 			wantErr: []string{"DATABASE_URL is required"}},
 		{name: "ErrBadKeyLength", env: map[string]string{"ENCRYPTION_KEY": "c2hvcnQ="}, wantErr: []string{"ENCRYPTION_KEY must be exactly 32 bytes"}},
@@ -93,7 +97,8 @@ func TestDevelopmentDatabaseDefault(t *testing.T) {
 func TestCRMWebhookSecret(t *testing.T) {
 	t.Parallel()
 	prod := map[string]string{"APP_ENV": "production", "JWT_SECRET": "0123456789abcdef0123456789abcdef-strong",
-		"ENCRYPTION_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "DATABASE_URL": "postgres://x/y"}
+		"ENCRYPTION_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "DATABASE_URL": "postgres://x/y",
+		"CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example"}
 	with := func(base map[string]string, kv ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range base {
