@@ -36,18 +36,21 @@ func contentHash(p map[string]string) []byte {
 	return h.Sum(nil)
 }
 
-// properties applies field ownership to the desired content. Empty values
-// are never sent (they would clear the CRM's value). never: the field is
-// not sent. overwrite: our value is sent. fill_if_empty: sent when the
-// record is created; on an update only where the CRM's value is empty or
-// still the one we sent last (ours to update), never over a value someone
-// entered in the CRM. That needs the record read first, so needRead lists
-// those fields; a value equal to the one sent last needs nothing.
+// properties applies field ownership to the desired content. never: the
+// field is not sent. overwrite: our value is sent. fill_if_empty: sent
+// when the record is created; on an update only where the CRM's value is
+// empty or still the one we sent last (ours to update), never over a value
+// someone entered in the CRM. That needs the record read first, so
+// needRead lists those fields; a value equal to the one sent last needs
+// nothing. An empty value is sent ("" clears the CRM's, CRM_API §2) only
+// on an update of a field we had sent a value for: a value we removed
+// (a phone number deleted, a correction to none) leaves the CRM too, where
+// ownership lets us write it.
 func properties(want, lastSent map[string]string, modes map[string]string, update bool) (send map[string]string, needRead []string) {
 	send = map[string]string{}
 	for _, f := range Fields {
 		v := want[f]
-		if v == "" {
+		if v == "" && (!update || lastSent[f] == "") {
 			continue
 		}
 		switch modes[f] {

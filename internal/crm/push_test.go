@@ -510,6 +510,18 @@ func TestPushFieldOwnership(t *testing.T) {
 	if p := record(); p["job_title"] != "CEO" {
 		t.Fatalf("fill_if_empty into an empty field: %v", p)
 	}
+	// Values we remove leave the CRM where they are ours: the company
+	// (overwrite) and the title (fill_if_empty, still what we sent).
+	change("", "")
+	if p := record(); p["job_title"] != "" || p["company_name"] != "" {
+		t.Fatalf("emptied values stayed in the CRM: %v", p)
+	}
+	// A value someone entered in the CRM stays when ours is empty too.
+	tb.fake.EditRecord(tb.account, ext, map[string]string{"job_title": "Set in CRM"})
+	change("", "Acme 3")
+	if p := record(); p["job_title"] != "Set in CRM" || p["company_name"] != "Acme 3" {
+		t.Fatalf("fill_if_empty must not clear the CRM's own value: %v", p)
+	}
 	tb.assertTruth(t)
 }
 

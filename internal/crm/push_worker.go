@@ -379,7 +379,9 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 				Message: "The contact was deleted in the CRM; it is not pushed again.", Tries: 1})
 		case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
 			for _, f := range si.needRead { // nothing there: every field is empty
-				si.props[f] = si.want[f]
+				if si.want[f] != "" {
+					si.props[f] = si.want[f]
+				}
 			}
 			si.update = false
 			kept = append(kept, si)
