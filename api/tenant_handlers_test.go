@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -265,5 +267,63 @@ func TestUpdateTenantIgnoresPrivilegedFields(t *testing.T) {
 	tn := decode[TenantResponse](t, tb.req(t, http.MethodGet, "/api/v1/tenant", member.token, nil))
 	if tn.Name != "Renamed Co" || tn.DefaultRegion != "GB" {
 		t.Fatalf("tenant %+v", tn)
+	}
+}
+
+// TestAcceptWhileInviterRemoved: accepting an invitation while its sender
+// is removed (which revokes their open invitations) is one after the
+// other, never a deadlock (500): both lock the tenant row first. Not
+// parallel: it waits for lock waits in the shared database.
+func TestAcceptWhileInviterRemoved(t *testing.T) {
+	tb := setup(t)
+	owner := tb.MustSignup(t, "inviter-owner")
+	tb.MustSetPackage(t, owner.tenantID, "pro")
+	other := tb.MustJoin(t, owner, "org_admin")
+	rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", owner.token, map[string]string{"email": uniqueEmail("inviter-new"), "role": "member"})
+	wantStatus(t, rec, http.StatusCreated)
+	inv := decode[InvitationResponse](t, rec)
+	_, token, _ := strings.Cut(inv.AcceptURL, "token=")
+	ctx := context.Background()
+	waiters := func(n int) {
+		t.Helper()
+		for range 500 {
+			var w int
+			if err := tb.db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&w); err != nil {
+				t.Fatal(err)
+			}
+			if w >= n {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("fewer than %d sessions waited on a lock", n)
+	}
+	// Something else holds the invitation row for a moment, so that both
+	// requests are under way at once.
+	x, err := tb.db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = x.Rollback(ctx) }()
+	if _, err := x.Exec(ctx, `SELECT 1 FROM invitations WHERE id = $1 FOR UPDATE`, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	accept := make(chan int, 1)
+	go func() {
+		accept <- tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "",
+			map[string]string{"token": token, "name": "New", "password": testPassword}).Code
+	}()
+	waiters(1)
+	remove := make(chan int, 1)
+	go func() {
+		remove <- tb.req(t, http.MethodDelete, "/api/v1/tenant/members/"+owner.userID, other.token, nil).Code
+	}()
+	waiters(2)
+	if err := x.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a, r := <-accept, <-remove; a >= 500 || r >= 500 {
+		t.Fatalf("accept %d, remove the inviter %d: want no 500", a, r)
 	}
 }

@@ -203,9 +203,25 @@ var errInvitationGone = apperr.Errorf(apperr.ENOTFOUND, "This invitation link is
 // identity service) has created or authenticated the user. Returns
 // ENOTFOUND, EFORBIDDEN (the user's email differs), ECONFLICT (no seat).
 func (s *Service) ConsumeInvitation(ctx context.Context, tx *gorm.DB, token string, userID uuid.UUID, userEmail string) (Invitation, error) {
+	// Locks in the order membership changes take them, tenant row first
+	// (lockMember; removing an admin revokes their invitations under it):
+	// the other order deadlocked an acceptance against that removal.
 	var inv Invitation
+	var tenantIDs []uuid.UUID
+	if err := tx.WithContext(ctx).Model(&Invitation{}).Where("token_hash = ?", hashToken(token)).
+		Pluck("tenant_id", &tenantIDs).Error; err != nil {
+		return inv, err
+	}
+	if len(tenantIDs) == 0 {
+		return inv, errInvitationGone
+	}
+	var t Tenant
+	if err := tx.Clauses(forUpdate).Where("id = ?", tenantIDs[0]).Take(&t).Error; err != nil {
+		return inv, err
+	}
 	err := tx.WithContext(ctx).Clauses(forUpdate).
-		Where("token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()", hashToken(token)).
+		Where("tenant_id = ? AND token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()",
+			t.ID, hashToken(token)).
 		Take(&inv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return inv, errInvitationGone
@@ -215,10 +231,6 @@ func (s *Service) ConsumeInvitation(ctx context.Context, tx *gorm.DB, token stri
 	}
 	if !strings.EqualFold(inv.Email, userEmail) {
 		return inv, apperr.Errorf(apperr.EFORBIDDEN, "This invitation is for another email address.")
-	}
-	var t Tenant
-	if err := tx.Clauses(forUpdate).Where("id = ?", inv.TenantID).Take(&t).Error; err != nil {
-		return inv, err
 	}
 	if t.Status == StatusSuspended {
 		return inv, apperr.Errorf(apperr.EFORBIDDEN, "This tenant is suspended.")
