@@ -58,7 +58,7 @@ type CorrectionOverlay struct {
 	Field     string `json:"field" enums:"title,email,phone,company_name,city,country,linkedin_url"`
 	Value     string `json:"value"`
 	Canonical string `json:"canonical"`
-	Status    string `json:"status" enums:"pending,accepted,rejected"`
+	Status    string `json:"status" enums:"pending,accepted,rejected,withdrawn"`
 } //	@name	CorrectionOverlay
 
 func toContact(c contacts.Contact) ContactResponse {

@@ -25,7 +25,7 @@ type CorrectionResponse struct {
 	Field       string     `json:"field"`
 	OldValue    string     `json:"old_value"`
 	NewValue    string     `json:"new_value"`
-	Status      string     `json:"status" enums:"pending,accepted,rejected"`
+	Status      string     `json:"status" enums:"pending,accepted,rejected,withdrawn"`
 	ReviewedAt  *time.Time `json:"reviewed_at" extensions:"x-nullable"`
 	CreatedAt   time.Time  `json:"created_at"`
 	ContactName string     `json:"contact_name,omitempty"`
@@ -110,7 +110,7 @@ func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["contacts:read"]
-//	@Param				status		query		string	false	"pending, accepted or rejected"
+//	@Param				status		query		string	false	"pending, accepted, rejected or withdrawn"
 //	@Param				contact_id	query		string	false	"Contact id"
 //	@Param				cursor		query		string	false	"next_cursor of the previous page"
 //	@Param				page_size	query		int		false	"1-100 (default 25)"

@@ -22,6 +22,9 @@ const (
 	CorrectionPending  = "pending"
 	CorrectionAccepted = "accepted"
 	CorrectionRejected = "rejected"
+	// CorrectionWithdrawn: superseded by the same tenant's later correction
+	// of the field (or its undo) before staff reviewed it.
+	CorrectionWithdrawn = "withdrawn"
 )
 
 // Correction is a tenant's proposed change to one field of a contact.
@@ -205,6 +208,11 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 			if err := applyCorrection(tx, contactID, field, newValue); err != nil {
 				return err
 			}
+		} else if err := tx.Exec(`UPDATE contact_corrections SET status = ?, reviewed_by = ?, reviewed_at = now()
+			WHERE tenant_id = ? AND contact_id = ? AND field = ? AND status = ?`,
+			CorrectionWithdrawn, byUser(userID), tenantID, contactID, field, CorrectionPending).Error; err != nil {
+			// The tenant's latest word on the field is the one staff review.
+			return fmt.Errorf("contacts: withdraw earlier corrections: %w", err)
 		}
 		if err := tx.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status,
 				submitted_by, reviewed_by, reviewed_at)
@@ -274,8 +282,8 @@ func (s *Service) listCorrections(ctx context.Context, tenantID *uuid.UUID, p Co
 	if err := validatePageSize(p.PageSize, p.MaxPageSize); err != nil {
 		return nil, err
 	}
-	if p.Status != "" && !slices.Contains([]string{CorrectionPending, CorrectionAccepted, CorrectionRejected}, p.Status) {
-		return nil, apperr.Invalid("Invalid status.", apperr.FieldError{Field: "status", Message: "must be one of pending, accepted, rejected"})
+	if p.Status != "" && !slices.Contains([]string{CorrectionPending, CorrectionAccepted, CorrectionRejected, CorrectionWithdrawn}, p.Status) {
+		return nil, apperr.Invalid("Invalid status.", apperr.FieldError{Field: "status", Message: "must be one of pending, accepted, rejected, withdrawn"})
 	}
 	scope, scopeTenant, order := "corrections", uuid.Nil, "DESC"
 	if tenantID == nil {

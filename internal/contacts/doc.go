@@ -26,7 +26,10 @@
 // accepted correction stops overlaying once the canonical record changes
 // again, so a later fix by someone else is not hidden behind it. Search
 // matches and filters on canonical values; the overlay is what is shown.
-// A correction of a tenant's own private contact is applied at once.
+// A correction of a tenant's own private contact is applied at once. A
+// tenant's later correction of the same field (or its undo, back to the
+// shared value, accepted at once) withdraws its earlier pending one, so
+// staff review only the tenant's latest word.
 //
 // # Search
 //

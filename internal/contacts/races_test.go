@@ -158,4 +158,15 @@ func TestUndoOwnCorrection(t *testing.T) {
 	}
 	_, err = b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "Engineer")
 	wantCode(t, err, apperr.EINVALID)
+	// The undone "CTO" left the review queue: staff cannot write it into
+	// the shared record any more.
+	page, err := b.svc.ListCorrections(b.ctx, b.tenant, contacts.CorrectionListParams{Status: contacts.CorrectionWithdrawn, PageSize: 10, MaxPageSize: 10})
+	if err != nil || len(page.Items) != 1 || page.Items[0].NewValue != "CTO" {
+		t.Fatalf("withdrawn corrections %+v, %v", page, err)
+	}
+	_, err = b.svc.AcceptCorrection(b.ctx, b.user, page.Items[0].ID)
+	wantCode(t, err, apperr.ECONFLICT)
+	if got := title(); got != "Engineer" {
+		t.Fatalf("after the review attempt the tenant sees %q", got)
+	}
 }

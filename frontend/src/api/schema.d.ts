@@ -1824,7 +1824,7 @@ export interface components {
             old_value: string;
             reviewed_at: string | null;
             /** @enum {string} */
-            status: "pending" | "accepted" | "rejected";
+            status: "pending" | "accepted" | "rejected" | "withdrawn";
             tenant_id: string;
             tenant_name?: string;
         };
@@ -1838,7 +1838,7 @@ export interface components {
             field: "title" | "email" | "phone" | "company_name" | "city" | "country" | "linkedin_url";
             id: string;
             /** @enum {string} */
-            status: "pending" | "accepted" | "rejected";
+            status: "pending" | "accepted" | "rejected" | "withdrawn";
             value: string;
         };
         CorrectionRequest: {
@@ -4841,7 +4841,7 @@ export interface operations {
     listCorrections: {
         parameters: {
             query?: {
-                /** @description pending, accepted or rejected */
+                /** @description pending, accepted, rejected or withdrawn */
                 status?: string;
                 /** @description Contact id */
                 contact_id?: string;
