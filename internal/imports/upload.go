@@ -187,6 +187,12 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 	if err != nil {
 		return nil, err
 	}
+	csvTooBig := fileTooLarge("The workbook's data as CSV is", limit, pkg)
+	if format.Kind == KindXLSX { // measured before the transaction holds a connection
+		if err := checkXLSX(spool.Name(), limit, csvTooBig); err != nil {
+			return nil, err
+		}
+	}
 	now := time.Now().UTC()
 	imp := &Import{ID: uuid.Must(uuid.NewV7()), TenantID: tenantID, CreatedBy: p.UserID, Status: StatusUploaded,
 		FileName: name, Format: format, FileBytes: size, CreatedAt: now, UpdatedAt: now}
@@ -198,7 +204,7 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 		cw := &chunkWriter{ctx: ctx, tx: tx, tenant: tenantKey(tenantID), importID: imp.ID, buf: make([]byte, 0, ChunkBytes)}
 		var sc *scan
 		if format.Kind == KindXLSX {
-			sc, err = convertXLSX(spool.Name(), cw, limit, fileTooLarge("The workbook's data as CSV is", limit, pkg))
+			sc, err = convertXLSX(spool.Name(), cw, limit, csvTooBig)
 		} else {
 			sc, err = scanCSV(format.NewReader(io.TeeReader(io.NewSectionReader(spool, 0, size), cw)))
 		}
@@ -324,16 +330,13 @@ func scanCSV(rd *Reader) (*scan, error) {
 }
 
 // convertXLSX writes the active sheet of the workbook at name (an XLSX is
-// a zip, which needs random access: the spooled upload) as UTF-8 CSV to
-// w. checkXLSX measures it first, and excelize streams the sheet. The CSV
-// must fit limit bytes, as an uploaded CSV must (tooBig otherwise).
+// a zip, which needs random access: the spooled upload), which checkXLSX
+// passed, as UTF-8 CSV to w; excelize streams the sheet. The CSV must fit
+// limit bytes, as an uploaded CSV must (tooBig otherwise).
 func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, error) {
-	if err := checkXLSX(name, limit, tooBig); err != nil {
-		return nil, err
-	}
 	w = &cappedWriter{w: w, left: limit, err: tooBig}
 	bad := unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
-	f, err := excelize.OpenFile(name, excelize.Options{UnzipSizeLimit: xlsxMaxUnpacked, UnzipXMLSizeLimit: xlsxInMemory})
+	f, err := excelize.OpenFile(name, excelize.Options{UnzipSizeLimit: xlsxLimitsFor(limit).unpacked, UnzipXMLSizeLimit: xlsxInMemory})
 	if err != nil {
 		return nil, bad
 	}

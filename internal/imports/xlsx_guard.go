@@ -20,16 +20,11 @@ import (
 // not fit the file cap a CSV upload has.
 const (
 	xlsxMaxEntries = 500
-	// xlsxMaxUnpacked bounds all parts together, uncompressed.
-	xlsxMaxUnpacked = 256 << 20
 	// xlsxInMemory is excelize's UnzipXMLSizeLimit: parts up to this size
 	// are held in memory, larger ones spill to temporary files;
 	// xlsxMaxInMemory bounds the parts it holds together.
 	xlsxInMemory    = 4 << 20
 	xlsxMaxInMemory = 64 << 20
-	// xlsxMaxSharedStrings bounds the shared string table (excelize keeps
-	// an entry per string, ~100 bytes, even when the table spills).
-	xlsxMaxSharedStrings = 1_000_000
 	// xlsxMaxStringBytes is Excel's own limit of 32,767 characters a
 	// cell, as UTF-8 bytes at most.
 	xlsxMaxStringBytes = 32767 * 4
@@ -40,10 +35,28 @@ const (
 	xlsxMaxRowCells = 16384 // Excel's column limit
 )
 
-// checkXLSX checks the workbook at name against the limits above and its
-// data (as CSV, roughly) against limit bytes; tooBig is the error for the
-// latter. Returns EINVALID naming what is too large, or a damaged file.
+// xlsxLimits are the bounds that grow with the package's file cap: a
+// workbook whose data fits the cap as CSV should convert (an ordinary
+// contact list holds about one distinct text per 16 bytes of CSV, and
+// unpacks to 10-15 times its CSV), within what one conversion may take.
+type xlsxLimits struct {
+	unpacked      int64 // all parts together, uncompressed
+	sharedStrings int   // excelize keeps ~100 bytes per string, even when the table spills
+}
+
+func xlsxLimitsFor(fileCap int64) xlsxLimits {
+	return xlsxLimits{
+		unpacked:      min(max(16*fileCap, 256<<20), 2<<30),
+		sharedStrings: int(min(max(fileCap/16, 1_000_000), 4_000_000)),
+	}
+}
+
+// checkXLSX checks the workbook at name against the limits above (and
+// those of xlsxLimitsFor(limit)) and its data (as CSV, roughly) against
+// limit bytes; tooBig is the error for the latter. Returns EINVALID naming
+// what is too large, or a damaged file.
 func checkXLSX(name string, limit int64, tooBig error) error {
+	bounds := xlsxLimitsFor(limit)
 	zr, err := zip.OpenReader(name)
 	if err != nil {
 		return unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
@@ -71,12 +84,15 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 			sheets = append(sheets, f)
 		}
 	}
-	if unpacked > xlsxMaxUnpacked || inMemory > xlsxMaxInMemory {
-		return unsupported(fmt.Sprintf("The workbook unpacks to more than %s; save the sheet as CSV and upload that.", sizeText(xlsxMaxUnpacked)))
+	if unpacked > uint64(bounds.unpacked) {
+		return unsupported(fmt.Sprintf("The workbook unpacks to more than %s; save the sheet as CSV and upload that.", sizeText(bounds.unpacked)))
+	}
+	if inMemory > xlsxMaxInMemory {
+		return unsupported(fmt.Sprintf("The workbook's small parts unpack to more than %s; save the sheet as CSV and upload that.", sizeText(xlsxMaxInMemory)))
 	}
 	var lens []int32
 	if sst != nil {
-		if lens, err = sharedStringLengths(sst); err != nil {
+		if lens, err = sharedStringLengths(sst, bounds.sharedStrings); err != nil {
 			return err
 		}
 	}
@@ -89,8 +105,8 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 }
 
 // sharedStringLengths reads the shared string table once and returns the
-// length of each string's text.
-func sharedStringLengths(f *zip.File) ([]int32, error) {
+// length of each string's text; more than most strings are refused.
+func sharedStringLengths(f *zip.File, most int) ([]int32, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, unsupported("The workbook's shared strings cannot be read.")
@@ -113,8 +129,8 @@ func sharedStringLengths(f *zip.File) ([]int32, error) {
 			depth++
 			switch t.Name.Local {
 			case "si":
-				if len(lens) == xlsxMaxSharedStrings {
-					return nil, unsupported(fmt.Sprintf("The workbook has more than %s distinct texts; save the sheet as CSV and upload that.", thousands(xlsxMaxSharedStrings)))
+				if len(lens) == most {
+					return nil, unsupported(fmt.Sprintf("The workbook has more than %s distinct texts; save the sheet as CSV and upload that.", thousands(int64(most))))
 				}
 				inSI, cur = true, 0
 			case "t":
