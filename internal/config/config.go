@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"runtime"
@@ -202,10 +203,11 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 				continue
 			}
 			cidr := raw
-			if ip := net.ParseIP(raw); ip != nil && ip.To4() != nil {
-				cidr += "/32"
-			} else if ip != nil {
-				cidr += "/128"
+			if addr, err := netip.ParseAddr(raw); err == nil {
+				// One address (an IPv4-mapped IPv6 one counts as its IPv4
+				// address, as Go compares them).
+				addr = addr.Unmap()
+				cidr = netip.PrefixFrom(addr, addr.BitLen()).String()
 			}
 			if _, n, err := net.ParseCIDR(cidr); err != nil {
 				problems = append(problems, fmt.Sprintf("TRUSTED_PROXIES: %q is not an address or CIDR range", raw))

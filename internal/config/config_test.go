@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net"
 	"runtime"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func TestLoadFrom(t *testing.T) {
 		{name: "ErrPreviousKeyShort", env: map[string]string{"ENCRYPTION_KEYS_PREVIOUS": key + ",c2hvcnQ="},
 			wantErr: []string{"ENCRYPTION_KEYS_PREVIOUS key 2 must be exactly 32 bytes"}},
 		{name: "OKImportFileRetention", env: map[string]string{"IMPORT_FILE_RETENTION": "72h"}},
-		{name: "OKTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,2001:db8::1"}},
+		{name: "OKTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,2001:db8::1,::ffff:10.9.9.9"}},
 		{name: "ErrTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,lb.internal"}, wantErr: []string{`TRUSTED_PROXIES: "lb.internal"`}},
 		{name: "ErrImportFileRetentionShort", env: map[string]string{"IMPORT_FILE_RETENTION": "5m"}, wantErr: []string{"IMPORT_FILE_RETENTION"}},
 		{name: "ErrSearchConcurrencyZero", env: map[string]string{"SEARCH_CONCURRENCY": "0"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
@@ -133,5 +134,29 @@ func TestCRMWebhookSecret(t *testing.T) {
 					cfg.CRMClientSecret, cfg.CRMWebhookSecret, tt.wantClient, tt.wantWebhook)
 			}
 		})
+	}
+}
+
+// TestTrustedProxies: each entry trusts exactly what it names; an
+// IPv4-mapped IPv6 address is its IPv4 address (it had become ::/32,
+// trusting addresses nobody listed).
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	cfg, err := LoadFrom(env(map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7, 2001:db8::1, ::ffff:198.51.100.9"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range cfg.TrustedProxies {
+		got = append(got, n.String())
+	}
+	want := []string{"10.0.0.0/8", "192.0.2.7/32", "2001:db8::1/128", "198.51.100.9/32"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("trusted %q, want %q", got, want)
+	}
+	for _, n := range cfg.TrustedProxies {
+		if n.Contains(net.ParseIP("::1")) {
+			t.Fatalf("%s trusts ::1, which nobody listed", n)
+		}
 	}
 }
