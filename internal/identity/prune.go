@@ -28,7 +28,8 @@ func (s *Service) Prune(ctx context.Context) (int64, error) {
 		table, where string
 		args         []any
 	}{
-		{"sessions", "expires_at < ? OR revoked_at < ?", []any{ended, ended}},
+		{"sessions", "expires_at < ?", []any{ended}},
+		{"sessions", "revoked_at < ?", []any{ended}},
 		{"refresh_tokens", "expires_at < ?", []any{now.Add(-24 * time.Hour)}},
 		{"auth_throttle", "updated_at < ? AND (locked_until IS NULL OR locked_until < ?)", []any{now.Add(-failureMemory), now}},
 	}
