@@ -143,18 +143,37 @@ func (s *Service) SaveContacts(ctx context.Context, tenantID, userID uuid.UUID, 
 		if err := requireVisible(tx, tenantID, ids); err != nil {
 			return err
 		}
-		// Contacts saved before are locked, not updated (DO UPDATE … WHERE
-		// false locks the row it conflicts with): an unsave racing this
-		// call waits for it instead of deleting a row the list members
-		// below refer to.
-		r := tx.Exec(`INSERT INTO saved_contacts AS s (tenant_id, contact_id, created_by)
-			SELECT ?, id, ? FROM unnest(?::uuid[]) AS id
-			ON CONFLICT (tenant_id, contact_id) DO UPDATE SET status = s.status WHERE false`,
-			tenantID, byUser(userID), uuidArray(ids))
-		if r.Error != nil {
-			return fmt.Errorf("contacts: save: %w", r.Error)
+		save := func() (int, error) {
+			r := tx.Exec(`INSERT INTO saved_contacts (tenant_id, contact_id, created_by)
+				SELECT ?, id, ? FROM unnest(?::uuid[]) AS id
+				ON CONFLICT (tenant_id, contact_id) DO NOTHING`, tenantID, byUser(userID), uuidArray(ids))
+			if r.Error != nil {
+				return 0, fmt.Errorf("contacts: save: %w", r.Error)
+			}
+			return int(r.RowsAffected), nil
 		}
-		res.Saved = int(r.RowsAffected)
+		saved, err := save()
+		if err != nil {
+			return err
+		}
+		if p.ListID != nil {
+			// Hold the saved rows the list members below refer to (a key
+			// share lock: an unsave waits, other saves and imports do not).
+			// One an unsave removed in between is saved again.
+			var held int
+			if err := tx.Raw(`SELECT count(*) FROM (SELECT 1 FROM saved_contacts
+				WHERE tenant_id = ? AND contact_id = ANY(?::uuid[]) FOR KEY SHARE) x`, tenantID, uuidArray(ids)).Scan(&held).Error; err != nil {
+				return fmt.Errorf("contacts: hold saved contacts: %w", err)
+			}
+			if held < len(ids) {
+				again, err := save()
+				if err != nil {
+					return err
+				}
+				saved += again
+			}
+		}
+		res.Saved = saved
 		res.AlreadySaved = len(ids) - res.Saved
 		if p.ListID != nil {
 			n, err := addMembers(tx, tenantID, userID, *p.ListID, ids)
