@@ -358,8 +358,17 @@ func (s *Service) RejectCorrection(ctx context.Context, reviewerID, correctionID
 func (s *Service) reviewCorrection(ctx context.Context, reviewerID, correctionID uuid.UUID, status string) (*Correction, error) {
 	var out *Correction
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
-		c, err := getCorrection(tx, correctionID, true)
+		// The contact before the correction, the order SubmitCorrection
+		// takes them in (it withdraws the tenant's earlier pending ones):
+		// the other order deadlocked an accept against a resubmission.
+		c, err := getCorrection(tx, correctionID, false)
 		if err != nil {
+			return err
+		}
+		if err := tx.Exec(`SELECT 1 FROM contacts WHERE id = ? FOR NO KEY UPDATE`, c.ContactID).Error; err != nil {
+			return fmt.Errorf("contacts: lock contact: %w", err)
+		}
+		if c, err = getCorrection(tx, correctionID, true); err != nil {
 			return err
 		}
 		if c.Status != CorrectionPending {

@@ -170,3 +170,59 @@ func TestUndoOwnCorrection(t *testing.T) {
 		t.Fatalf("after the review attempt the tenant sees %q", got)
 	}
 }
+
+// TestReviewWhileResubmitted: staff accepting a tenant's pending correction
+// while the tenant corrects the same field again are one after the other,
+// never a deadlock (500): both lock the contact before the corrections.
+func TestReviewWhileResubmitted(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Re", LastName: "Submit", Title: "Engineer", CompanyID: co})
+	first, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "CTO")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiters := func(n int) {
+		t.Helper()
+		for range 500 {
+			var w int
+			if err := b.db.Pool.QueryRow(b.ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+				AND wait_event_type = 'Lock' AND (query ILIKE '%contact_corrections%' OR query ILIKE '%FROM contacts%')`).Scan(&w); err != nil {
+				t.Fatal(err)
+			}
+			if w >= n {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("fewer than %d sessions waited on a lock", n)
+	}
+	// Something holds the pending correction for a moment, so that the
+	// review and the resubmission are both under way.
+	x, err := b.db.Pool.Begin(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = x.Rollback(b.ctx) }()
+	if _, err := x.Exec(b.ctx, `SELECT 1 FROM contact_corrections WHERE id = $1 FOR UPDATE`, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan error, 1)
+	go func() { _, err := b.svc.AcceptCorrection(context.Background(), b.user, first.ID); accepted <- err }()
+	waiters(1)
+	resubmitted := make(chan error, 1)
+	go func() {
+		_, err := b.svc.SubmitCorrection(context.Background(), b.tenant, b.user, id, "title", "VP Engineering")
+		resubmitted <- err
+	}()
+	waiters(2)
+	if err := x.Rollback(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range []error{<-accepted, <-resubmitted} {
+		if apperr.Code(err) == apperr.EINTERNAL {
+			t.Fatalf("a review racing a resubmission: %v", err)
+		}
+	}
+}
