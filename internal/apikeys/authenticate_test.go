@@ -20,17 +20,10 @@ func TestKeyCacheHoldsOnlyRealKeys(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
 	ctx := context.Background()
-	tenant := uuid.Must(uuid.NewV7())
-	if err := d.Gorm.Exec(`INSERT INTO tenants (id, name) VALUES (?, 'Cache test')`, tenant).Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Gorm.Exec(`INSERT INTO subscriptions (tenant_id, package_id, status, source)
-		SELECT ?, id, 'active', 'manual' FROM packages WHERE code = 'pro'`, tenant).Error; err != nil {
-		t.Fatal(err)
-	}
+	tenant, user := proTenant(t, d)
 	now := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
-	key, err := svc.Create(ctx, tenant, dbtest.MustCreateUser(t, d), CreateParams{Name: "cache", Scopes: []string{"usage:read"}})
+	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "cache", Scopes: []string{"usage:read"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,23 +37,16 @@ func (CompactSearchTermsArgs) Kind() string { return "contacts.compact_search_te
 
 // InsertOpts runs one compaction at a time.
 func (CompactSearchTermsArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
+	return jobs.OncePer(jobs.QueueDefault, time.Hour)
 }
 
 // RegisterWorkers adds the contacts package's workers.
 func RegisterWorkers(workers *river.Workers, svc *Service, log *slog.Logger) {
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[CompactSearchTermsArgs]) error {
-		n, err := svc.CompactSearchTerms(ctx)
-		if n > 0 {
-			log.InfoContext(ctx, "compacted the search vocabulary", "duplicates_removed", n)
-		}
-		return err
-	}))
+	jobs.AddSweep[CompactSearchTermsArgs](workers, log, "compacted the search vocabulary (duplicates removed)", svc.CompactSearchTerms)
 }
 
 // PeriodicJobs are the contacts package's scheduled jobs: the vocabulary
 // compaction, hourly.
 func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return CompactSearchTermsArgs{}, nil }, nil)}
+	return []*river.PeriodicJob{jobs.Every(time.Hour, CompactSearchTermsArgs{}, false)}
 }

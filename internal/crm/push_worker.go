@@ -220,9 +220,7 @@ type SweepArgs struct{}
 func (SweepArgs) Kind() string { return "crm.sweep_abandoned_pushes" }
 
 // InsertOpts puts the sweep on the CRM queue, once at a time.
-func (SweepArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueCRM, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
-}
+func (SweepArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.QueueCRM, time.Hour) }
 
 func (s *Service) sweepAbandoned(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	n, err := s.SweepAbandonedPushes(ctx)
@@ -259,9 +257,7 @@ func (s *Service) Prune(ctx context.Context) (int64, error) {
 // pushes (which also prunes, see Prune), hourly and once when the leader
 // starts.
 func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})}
+	return []*river.PeriodicJob{jobs.Every(time.Hour, SweepArgs{}, true)}
 }
 
 // sendItem is a contact on its way to the CRM.

@@ -51,24 +51,15 @@ type PruneArgs struct{}
 func (PruneArgs) Kind() string { return "identity.prune" }
 
 // InsertOpts runs one prune at a time.
-func (PruneArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
-}
+func (PruneArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.QueueDefault, time.Hour) }
 
 // RegisterWorkers adds the identity package's workers.
 func RegisterWorkers(workers *river.Workers, svc *Service, log *slog.Logger) {
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[PruneArgs]) error {
-		n, err := svc.Prune(ctx)
-		if n > 0 {
-			log.InfoContext(ctx, "pruned ended sessions, expired refresh tokens and stale throttle keys", "rows", n)
-		}
-		return err
-	}))
+	jobs.AddSweep[PruneArgs](workers, log, "pruned ended sessions, expired refresh tokens and stale throttle keys", svc.Prune)
 }
 
 // PeriodicJobs are the identity package's scheduled jobs: the prune,
 // hourly.
 func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil }, nil)}
+	return []*river.PeriodicJob{jobs.Every(time.Hour, PruneArgs{}, false)}
 }

@@ -107,23 +107,10 @@ type ExpireArgs struct{}
 func (ExpireArgs) Kind() string { return "imports.expire_files" }
 
 // InsertOpts puts the sweep on the imports queue, once at a time.
-func (ExpireArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueImports, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Hour}}
-}
-
-// expireFiles works the sweep: it removes expired files and logs how many.
-func (s *Service) expireFiles(ctx context.Context, _ *river.Job[ExpireArgs]) error {
-	n, err := s.ExpireFiles(ctx)
-	if n > 0 {
-		s.log.InfoContext(ctx, "expired import files", "count", n)
-	}
-	return err
-}
+func (ExpireArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.QueueImports, time.Hour) }
 
 // PeriodicJobs are the imports package's scheduled jobs: the file sweep,
 // hourly and once when the leader starts.
 func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return ExpireArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})}
+	return []*river.PeriodicJob{jobs.Every(time.Hour, ExpireArgs{}, true)}
 }

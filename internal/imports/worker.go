@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/riverqueue/river"
+
+	"github.com/onecloudai/contacts/internal/jobs"
 )
 
 // Worker works import jobs.
@@ -29,5 +31,5 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 // RegisterWorkers registers the imports worker and the file sweep.
 func RegisterWorkers(workers *river.Workers, svc *Service) {
 	river.AddWorker(workers, &Worker{svc: svc})
-	river.AddWorker(workers, river.WorkFunc(svc.expireFiles))
+	jobs.AddSweep[ExpireArgs](workers, svc.log, "expired import files", svc.ExpireFiles)
 }

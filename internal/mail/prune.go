@@ -27,23 +27,14 @@ type PruneArgs struct{}
 func (PruneArgs) Kind() string { return "mail.prune" }
 
 // InsertOpts runs one prune at a time.
-func (PruneArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: 24 * time.Hour}}
-}
+func (PruneArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.QueueDefault, 24*time.Hour) }
 
 // RegisterWorkers adds the mail package's workers.
 func RegisterWorkers(workers *river.Workers, svc *Service) {
-	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[PruneArgs]) error {
-		n, err := svc.Prune(ctx)
-		if n > 0 {
-			svc.log.InfoContext(ctx, "pruned the outbox", "messages", n)
-		}
-		return err
-	}))
+	jobs.AddSweep[PruneArgs](workers, svc.log, "pruned the outbox", svc.Prune)
 }
 
 // PeriodicJobs are the mail package's scheduled jobs: the prune, daily.
 func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil }, nil)}
+	return []*river.PeriodicJob{jobs.Every(24*time.Hour, PruneArgs{}, false)}
 }
