@@ -89,15 +89,16 @@ func (s *Server) respondGrant(c echo.Context, status int, g identity.Grant) erro
 // setRefreshCookie scopes the refresh token to the auth routes: it is never
 // sent with other requests and never readable by scripts.
 func (s *Server) setRefreshCookie(c echo.Context, value string, ttl time.Duration) {
-	ck := &http.Cookie{
-		Name: refreshCookie, Value: value, Path: "/api/v1/auth",
-		HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: strings.HasPrefix(s.cfg.PublicURL, "https://"),
-	}
+	s.setCookie(c, &http.Cookie{Name: refreshCookie, Value: value, Path: "/api/v1/auth", SameSite: http.SameSiteStrictMode}, ttl)
+}
+
+// setCookie sets ck as every cookie of ours is: HttpOnly, Secure when the
+// service is reached over https, for ttl (ttl ≤ 0 deletes it).
+func (s *Server) setCookie(c echo.Context, ck *http.Cookie, ttl time.Duration) {
+	ck.HttpOnly, ck.Secure = true, strings.HasPrefix(s.cfg.PublicURL, "https://")
+	ck.MaxAge = -1
 	if ttl > 0 {
 		ck.MaxAge = int(ttl.Seconds())
-	} else {
-		ck.MaxAge = -1
 	}
 	c.SetCookie(ck)
 }

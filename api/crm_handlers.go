@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -216,13 +215,8 @@ func (s *Server) connectCRM(c echo.Context) error {
 const crmBrowserCookie = "crm_oauth_browser"
 
 func (s *Server) setCRMBrowserCookie(c echo.Context, value string, ttl time.Duration) {
-	ck := &http.Cookie{Name: crmBrowserCookie, Value: value, Path: "/api/v1/crm/oauth/callback",
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(s.cfg.PublicURL, "https://"),
-		MaxAge: -1}
-	if ttl > 0 {
-		ck.MaxAge = int(ttl.Seconds())
-	}
-	c.SetCookie(ck)
+	s.setCookie(c, &http.Cookie{Name: crmBrowserCookie, Value: value, Path: "/api/v1/crm/oauth/callback",
+		SameSite: http.SameSiteLaxMode}, ttl)
 }
 
 // crmOAuthCallback godoc
