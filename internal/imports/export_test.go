@@ -12,3 +12,9 @@ func WithAfterBatch(o Options, f func(importID uuid.UUID, mergedThrough int) err
 
 // KeysTable names an import's key table.
 func KeysTable(id uuid.UUID) string { return keysTable(id) }
+
+// HoldConversion takes one of s's XLSX conversion turns until release.
+func HoldConversion(s *Service) (release func()) {
+	s.converting <- struct{}{}
+	return func() { <-s.converting }
+}

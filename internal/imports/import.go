@@ -197,6 +197,12 @@ type Options struct {
 	// (their jobs are snoozed). Default 2: each holds a connection of its
 	// own and keeps a core busy.
 	MaxRunning int
+	// MaxConverting is how many XLSX uploads one process converts to CSV
+	// at once (default 2); more wait for a turn before their transaction
+	// opens. A large workbook holds its shared strings in memory while it
+	// converts (up to ~400 MB at the largest package's cap), CSV uploads
+	// stream and need no turn.
+	MaxConverting int
 	// BatchRows is the size of the first batch; later ones adapt so that
 	// each transaction takes about BatchTarget (progress moves, a cancel is
 	// quick) within [MinBatchRows, MaxBatchRows].
@@ -231,6 +237,8 @@ type Service struct {
 	log     *slog.Logger
 	opts    Options
 	running chan struct{}
+	// converting holds a place per XLSX conversion (Options.MaxConverting).
+	converting chan struct{}
 }
 
 // NewService returns the imports service.
@@ -240,6 +248,9 @@ func NewService(d *db.DB, lim *limits.Service, o Options) *Service {
 	}
 	if o.MaxRunning <= 0 {
 		o.MaxRunning = 2
+	}
+	if o.MaxConverting <= 0 {
+		o.MaxConverting = 2
 	}
 	if o.FileRetention <= 0 {
 		o.FileRetention = DefaultFileRetention
@@ -275,7 +286,8 @@ func NewService(d *db.DB, lim *limits.Service, o Options) *Service {
 		}
 		o.Jobs = c
 	}
-	return &Service{db: d, limits: lim, jobs: o.Jobs, log: o.Logger, opts: o, running: make(chan struct{}, o.MaxRunning)}
+	return &Service{db: d, limits: lim, jobs: o.Jobs, log: o.Logger, opts: o, running: make(chan struct{}, o.MaxRunning),
+		converting: make(chan struct{}, o.MaxConverting)}
 }
 
 func errNotFound() error { return apperr.Errorf(apperr.ENOTFOUND, "Import not found.") }

@@ -192,6 +192,12 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 		if err := checkXLSX(spool.Name(), limit, csvTooBig); err != nil {
 			return nil, err
 		}
+		select { // a turn to convert, waited for without a connection
+		case s.converting <- struct{}{}:
+			defer func() { <-s.converting }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	now := time.Now().UTC()
 	imp := &Import{ID: uuid.Must(uuid.NewV7()), TenantID: tenantID, CreatedBy: p.UserID, Status: StatusUploaded,

@@ -2,9 +2,12 @@ package imports_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -283,5 +286,42 @@ func TestUploadFormats(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestXLSXConversionsTakeTurns: a workbook converts only with a turn
+// (Options.MaxConverting), waited for before the upload's transaction and
+// given up with the request; a CSV upload needs none.
+func TestXLSXConversionsTakeTurns(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, imports.Options{MaxConverting: 1})
+	f := excelize.NewFile()
+	if err := f.SetSheetRow("Sheet1", "A1", &[]any{"Email", "Name"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetSheetRow("Sheet1", "A2", &[]any{"t1@" + tb.word + ".example", "Ana"}); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	upload := func(ctx context.Context, name, body string) error {
+		_, err := tb.svc.Upload(ctx, tb.tenant, imports.UploadParams{FileName: name, Body: strings.NewReader(body), Size: -1, UserID: &tb.user})
+		return err
+	}
+
+	release := imports.HoldConversion(tb.svc)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := upload(ctx, "waits.xlsx", b.String()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("XLSX upload with every turn taken: %v, want it to wait until the request ends", err)
+	}
+	if err := upload(context.Background(), "plain.csv", "Email\nt2@"+tb.word+".example\n"); err != nil {
+		t.Fatalf("CSV upload while a conversion runs: %v", err)
+	}
+	release()
+	if err := upload(context.Background(), "turn.xlsx", b.String()); err != nil {
+		t.Fatalf("XLSX upload with a turn free: %v", err)
 	}
 }
