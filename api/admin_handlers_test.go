@@ -149,6 +149,22 @@ func TestAdminPackagesAndUsers(t *testing.T) {
 		t.Fatal("inactive package missing from the admin list")
 	}
 	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+uuid.NewString(), sys.token, map[string]any{"name": "x"}), 404)
+	// The code is fixed (checkouts and the Free fallback name packages by
+	// it; the same code is no change); Free cannot be retired.
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"code": code + "-x"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"code": code, "sort_order": 3}), 200)
+	var freeID string
+	tb.db.Gorm.Raw(`SELECT id FROM packages WHERE code = 'free'`).Scan(&freeID)
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+freeID, sys.token, map[string]any{"code": "basic"}), 422)
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+freeID, sys.token, map[string]any{"active": false}), 422)
+	// Which Stripe price activates the package is audited with the rest.
+	price := "price_audit_" + code
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"stripe_price_id": price}), 200)
+	var data string
+	tb.db.Gorm.Raw(`SELECT data::text FROM audit_events WHERE action = 'package.updated' AND target_id = ? ORDER BY id DESC LIMIT 1`, pkg.ID).Scan(&data)
+	if !strings.Contains(data, `"stripe_price_id": [null, "`+price+`"]`) {
+		t.Fatalf("package.updated does not record the new Stripe price: %s", data)
+	}
 
 	// Users: search and set a system role; never your own.
 	target := tb.MustSignup(t, "promote")

@@ -12,10 +12,13 @@ import (
 
 // BillingResponse is the tenant's plan, subscription and billing history.
 type BillingResponse struct {
-	Usage             UsageResponse        `json:"usage"`
-	StripeConfigured  bool                 `json:"stripe_configured"`
-	HasBillingAccount bool                 `json:"has_billing_account"`
-	History           []AuditEventResponse `json:"history"`
+	Usage             UsageResponse `json:"usage"`
+	StripeConfigured  bool          `json:"stripe_configured"`
+	HasBillingAccount bool          `json:"has_billing_account"`
+	// CheckoutAllowed: no Stripe subscription runs, so a package can be
+	// bought through checkout; otherwise plans change in the portal.
+	CheckoutAllowed bool                 `json:"checkout_allowed"`
+	History         []AuditEventResponse `json:"history"`
 } //	@name	Billing
 
 // getBilling godoc
@@ -45,6 +48,10 @@ func (s *Server) getBilling(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	running, err := s.svc.Billing.StripeSubscriptionRunning(ctx, tid)
+	if err != nil {
+		return err
+	}
 	// Staff are named as such (tenantAuditEvents); where a Stripe event
 	// was delivered from is of no use to the tenant either.
 	history := tenantAuditEvents(evs, "").Items
@@ -52,7 +59,7 @@ func (s *Server) getBilling(c echo.Context) error {
 		history[i].IP, history[i].RequestID = "", ""
 	}
 	return c.JSON(http.StatusOK, BillingResponse{Usage: toUsage(u), StripeConfigured: s.svc.Billing.StripeConfigured(),
-		HasBillingAccount: hasAccount, History: history})
+		HasBillingAccount: hasAccount, CheckoutAllowed: !running, History: history})
 }
 
 // CheckoutRequest names the package to buy.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/billing"
 )
 
 // stripeFixture names one tenant's Stripe objects. The ids are random:
@@ -203,6 +205,20 @@ func TestStripeWebhookOrder(t *testing.T) {
 			wantPackage: "pro", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subB }, wantOutcome: "ignored: not the tenant's current subscription",
 		},
 		{
+			// The current subscription B is incomplete (its card was
+			// declined); a paid invoice of the ended A must not activate it.
+			name: "PaidInvoiceOfEndedSubscriptionLeavesIncomplete",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subA, "active", "starter"),
+					f.sub("customer.subscription.deleted", at(2), f.subA, "active", "starter"),
+					f.sub("customer.subscription.created", at(3), f.subB, "incomplete", "pro"),
+					f.invoice("invoice.paid", at(4), f.subA),
+				}
+			},
+			wantPackage: "free", wantStatus: "incomplete", wantSub: func(f stripeFixture) string { return f.subB }, wantOutcome: "ignored: not the tenant's current subscription",
+		},
+		{
 			// A subscription that is no longer in force does not hold the
 			// tenant: a new one takes its place.
 			name: "NewSubscriptionAfterCanceled",
@@ -305,6 +321,14 @@ func TestCheckoutRefusedWhileSubscribed(t *testing.T) {
 		{"ErrSubscribed", func(t *testing.T, _ session, f stripeFixture) {
 			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
 		}, 409},
+		{"OKManualTrialEndedAfterCanceled", func(t *testing.T, admin session, f stripeFixture) {
+			// A former subscriber's two-week trial from staff has ended:
+			// the old subscription's id must not keep checkout closed.
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.deleted", t0.Add(time.Second), f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+			tb.mustSetTrial(t, admin.tenantID, "pro")
+			tb.mustEndPeriod(t, admin.tenantID)
+		}, 200},
 		{"ErrSubscribedThenManualChange", func(t *testing.T, admin session, f stripeFixture) {
 			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
 			tb.MustSetPackage(t, admin.tenantID, "starter")
@@ -315,11 +339,154 @@ func TestCheckoutRefusedWhileSubscribed(t *testing.T) {
 			t.Parallel()
 			admin := tb.MustSignup(t, "again")
 			tt.arrange(t, admin, newStripeFixture(admin.tenantID))
+			b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", admin.token, nil))
 			rec := tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "pro"})
 			wantStatus(t, rec, tt.wantStatus)
+			if b.CheckoutAllowed != (tt.wantStatus == 200) {
+				t.Errorf("checkout_allowed %v while checkout answers %d", b.CheckoutAllowed, tt.wantStatus)
+			}
 			if tt.wantStatus == 409 && decodeProblem(t, rec)["type"] != "subscription-exists" {
 				t.Fatalf("problem %s", rec.Body.String())
 			}
 		})
+	}
+}
+
+// mustSetTrial gives the tenant code by hand for two weeks, as staff do.
+func (tb *testBundle) mustSetTrial(t testing.TB, tenantID, code string) {
+	t.Helper()
+	end := time.Now().Add(14 * 24 * time.Hour)
+	if _, err := tb.srv.svc.Billing.SetManual(t.Context(), uuid.MustParse(tenantID), billing.ManualParams{
+		PackageCode: code, Status: billing.StatusActive, PeriodEnd: &end, Reason: "two-week trial"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustEndPeriod moves the end of the tenant's subscription period into the
+// past, as if its time had run out.
+func (tb *testBundle) mustEndPeriod(t testing.TB, tenantID string) {
+	t.Helper()
+	if err := tb.db.Gorm.Exec(`UPDATE subscriptions SET current_period_end = now() - interval '1 hour' WHERE tenant_id = ?`, tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStripeEventsAndManualPlans: a plan set by platform staff is the newest
+// state. Stripe events created before it, and invoices of a subscription
+// that had ended, leave it as staff set it; its end date still ends it.
+func TestStripeEventsAndManualPlans(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	tb.MustPricePackage(t, "starter", "price_starter_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	later := time.Now().Add(time.Minute).Truncate(time.Second) // after any manual change of the test
+	ended := func(t *testing.T, f stripeFixture) {
+		wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+		wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.deleted", at(1), f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+	}
+
+	tests := []struct {
+		name string
+		// arrange sets the plan by hand; then late is delivered.
+		arrange     func(t *testing.T, admin session, f stripeFixture)
+		late        func(f stripeFixture) map[string]any
+		wantOutcome string
+		wantPackage string
+		wantSource  string
+		thenEnd     bool // the manual period runs out afterwards
+	}{
+		{
+			name: "PaidInvoiceOfEndedSubscriptionThenTrialEnds",
+			arrange: func(t *testing.T, admin session, f stripeFixture) {
+				ended(t, f)
+				tb.mustSetTrial(t, admin.tenantID, "pro")
+			},
+			late:        func(f stripeFixture) map[string]any { return f.invoice("invoice.paid", later, f.subA) },
+			wantOutcome: "ignored: not the tenant's current subscription", wantPackage: "free", wantSource: "manual", thenEnd: true,
+		},
+		{
+			name: "FailedInvoiceOfEndedSubscription",
+			arrange: func(t *testing.T, admin session, f stripeFixture) {
+				ended(t, f)
+				tb.MustSetPackage(t, admin.tenantID, "enterprise")
+			},
+			late:        func(f stripeFixture) map[string]any { return f.invoice("invoice.payment_failed", later, f.subA) },
+			wantOutcome: "ignored: not the tenant's current subscription", wantPackage: "enterprise", wantSource: "manual",
+		},
+		{
+			// Staff moved a paying tenant by hand; the subscription runs on
+			// and its invoices no longer decide the plan.
+			name: "FailedInvoiceUnderManualPlan",
+			arrange: func(t *testing.T, admin session, f stripeFixture) {
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+				tb.MustSetPackage(t, admin.tenantID, "enterprise")
+			},
+			late: func(f stripeFixture) map[string]any {
+				return f.invoice("invoice.payment_failed", later, f.subA)
+			},
+			wantOutcome: "ignored: the plan was set by platform staff", wantPackage: "enterprise", wantSource: "manual",
+		},
+		{
+			name: "SubscriptionEventOlderThanManualChange",
+			arrange: func(t *testing.T, admin session, f stripeFixture) {
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+				tb.MustSetPackage(t, admin.tenantID, "pro")
+			},
+			late: func(f stripeFixture) map[string]any {
+				return f.sub("customer.subscription.updated", at(5), f.subA, "active", "starter")
+			},
+			wantOutcome: "stale", wantPackage: "pro", wantSource: "manual",
+		},
+		{
+			// A change made in the portal after staff acted still applies.
+			name: "SubscriptionEventNewerThanManualChange",
+			arrange: func(t *testing.T, admin session, f stripeFixture) {
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+				tb.MustSetPackage(t, admin.tenantID, "pro")
+			},
+			late: func(f stripeFixture) map[string]any {
+				return f.sub("customer.subscription.updated", later, f.subA, "active", "starter")
+			},
+			wantOutcome: "applied", wantPackage: "starter", wantSource: "stripe",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			admin := tb.MustSignup(t, "manual")
+			f := newStripeFixture(admin.tenantID)
+			tt.arrange(t, admin, f)
+			ev := tt.late(f)
+			wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+			if got := tb.eventOutcome(t, ev["id"]); !strings.HasPrefix(got, tt.wantOutcome) {
+				t.Errorf("outcome %q, want %q", got, tt.wantOutcome)
+			}
+			if tt.thenEnd {
+				tb.mustEndPeriod(t, admin.tenantID)
+			}
+			u := tb.usage(t, admin)
+			if u.Package.Code != tt.wantPackage || u.Subscription.Source != tt.wantSource {
+				t.Errorf("tenant on %s (source %s, status %s), want %s from %s", u.Package.Code, u.Subscription.Source,
+					u.Subscription.Status, tt.wantPackage, tt.wantSource)
+			}
+		})
+	}
+}
+
+// TestStripeEventOfUnknownTenant: metadata naming a tenant this deployment
+// does not have (a Stripe account shared with another environment) is
+// acknowledged and ignored; a 500 would make Stripe retry for days and
+// disable the endpoint.
+func TestStripeEventOfUnknownTenant(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	ghost := uuid.NewString()
+	ev := subEvent("customer.subscription.updated", time.Now(), ghost, "sub_ghost_"+ghost[:8], "active", false)
+	wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), http.StatusOK)
+	if got := tb.eventOutcome(t, ev["id"]); got != "ignored: unknown tenant" {
+		t.Fatalf("outcome %q", got)
 	}
 }

@@ -151,6 +151,15 @@ func (s *Service) UpdatePackage(ctx context.Context, id uuid.UUID, p PackagePara
 			return err
 		}
 		before := pkg
+		if p.Code != nil && strings.TrimSpace(*p.Code) != pkg.Code {
+			// Checkouts, subscriptions' metadata and the Free fallback name
+			// a package by its code.
+			return apperr.Invalid("A package's code cannot change.", apperr.FieldError{Field: "code", Message: "is fixed once the package is created"})
+		}
+		if pkg.Code == FreeCode && p.Active != nil && !*p.Active {
+			return apperr.Invalid("The Free package cannot be retired: every tenant without a plan in force uses it.",
+				apperr.FieldError{Field: "active", Message: "must stay true for the free package"})
+		}
 		apply(&pkg, p)
 		if err := checkPackage(pkg); err != nil {
 			return err
@@ -217,7 +226,7 @@ func apply(pkg *Package, p PackageParams) {
 	}
 }
 
-// diff lists the limit fields that changed, for the audit log.
+// diff lists the fields that changed, for the audit log.
 func diff(a, b Package) map[string][2]any {
 	out := map[string][2]any{}
 	add := func(name string, x, y any) {
@@ -225,7 +234,17 @@ func diff(a, b Package) map[string][2]any {
 			out[name] = [2]any{x, y}
 		}
 	}
+	price := func(p *string) any {
+		if p == nil {
+			return nil
+		}
+		return *p
+	}
 	add("name", a.Name, b.Name)
+	add("description", a.Description, b.Description)
+	add("currency", a.Currency, b.Currency)
+	add("stripe_price_id", price(a.StripePriceID), price(b.StripePriceID))
+	add("sort_order", a.SortOrder, b.SortOrder)
 	add("price_cents", a.PriceCents, b.PriceCents)
 	add("max_users", a.MaxUsers, b.MaxUsers)
 	add("searches_per_month", a.SearchesPerMonth, b.SearchesPerMonth)

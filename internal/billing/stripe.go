@@ -50,6 +50,19 @@ func (s *Service) WithStripe(o StripeOpts) *Service {
 var errNotConfigured = &apperr.Error{Code: apperr.EUNAVAILABLE, Type: "billing-not-configured",
 	Message: "Online billing is not configured on this server; contact support@1cloudcrm.com to change your plan."}
 
+// StripeSubscriptionRunning reports whether the tenant has a Stripe
+// subscription that may still run. Such a tenant changes plans in the
+// portal; a second checkout would create a second subscription whose
+// webhooks fight the first. Any source: a manual package change keeps a
+// running Stripe subscription (and its id), and drops an ended one.
+func (s *Service) StripeSubscriptionRunning(ctx context.Context, tenantID uuid.UUID) (bool, error) {
+	var running int64
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM subscriptions WHERE tenant_id = ?
+		AND stripe_subscription_id IS NOT NULL AND status IN (?, ?, ?)`,
+		tenantID, StatusActive, StatusTrialing, StatusPastDue).Scan(&running).Error
+	return running > 0, err
+}
+
 // StripeConfigured reports whether checkout and the portal are available.
 func (s *Service) StripeConfigured() bool { return s.stripe != nil }
 
@@ -68,17 +81,11 @@ func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packa
 		return "", apperr.Invalid("This package cannot be bought online.", apperr.FieldError{Field: "package_code",
 			Message: "must be an active paid package with a Stripe price"})
 	}
-	// A tenant with a running Stripe subscription changes plans in the
-	// portal; a second checkout would create a second subscription whose
-	// webhooks fight the first. Any source: a manual package change keeps
-	// the Stripe subscription running (and its id).
-	var running int64
-	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM subscriptions WHERE tenant_id = ?
-		AND stripe_subscription_id IS NOT NULL AND status IN (?, ?, ?)`,
-		tenantID, StatusActive, StatusTrialing, StatusPastDue).Scan(&running).Error; err != nil {
+	running, err := s.StripeSubscriptionRunning(ctx, tenantID)
+	if err != nil {
 		return "", err
 	}
-	if running > 0 {
+	if running {
 		return "", &apperr.Error{Code: apperr.ECONFLICT, Type: "subscription-exists",
 			Message: "This organization already has a Stripe subscription; change the plan in the billing portal."}
 	}

@@ -51,10 +51,13 @@ func (Subscription) TableName() string { return "subscriptions" }
 // CreateSignupSubscription puts a new tenant on the Free package, inside the
 // signup transaction tx.
 func CreateSignupSubscription(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) error {
-	err := tx.WithContext(ctx).Exec(`INSERT INTO subscriptions (tenant_id, package_id, status, source, updated_at)
-		SELECT ?, id, 'active', 'signup', now() FROM packages WHERE code = ?`, tenantID, FreeCode).Error
-	if err != nil {
-		return fmt.Errorf("create signup subscription: %w", err)
+	res := tx.WithContext(ctx).Exec(`INSERT INTO subscriptions (tenant_id, package_id, status, source, updated_at)
+		SELECT ?, id, 'active', 'signup', now() FROM packages WHERE code = ?`, tenantID, FreeCode)
+	if res.Error != nil {
+		return fmt.Errorf("create signup subscription: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("create signup subscription: no package %q", FreeCode)
 	}
 	return nil
 }
@@ -107,9 +110,15 @@ func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualPar
 		var before Subscription
 		_ = tx.Clauses(forUpdate).Where("tenant_id = ?", tenantID).Take(&before).Error
 		now := time.Now().UTC()
+		// The change is the newest state: a Stripe event created before it
+		// and delivered after it is stale (one created after it applies).
+		lastEvent := &now
+		if before.LastEventAt != nil && before.LastEventAt.After(now) {
+			lastEvent = before.LastEventAt
+		}
 		sub = Subscription{TenantID: tenantID, PackageID: pkg.ID, Status: p.Status, Source: SourceManual,
-			CurrentPeriodStart: &now, CurrentPeriodEnd: p.PeriodEnd, UpdatedAt: now, LastEventAt: before.LastEventAt,
-			StripeSubscriptionID: before.StripeSubscriptionID}
+			CurrentPeriodStart: &now, CurrentPeriodEnd: p.PeriodEnd, UpdatedAt: now, LastEventAt: lastEvent,
+			StripeSubscriptionID: stripeStillRunning(before)}
 		if p.Status == StatusPastDue {
 			sub.PastDueSince = &now
 		}
@@ -125,6 +134,22 @@ func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualPar
 			TargetType: "tenant", TargetID: tenantID.String(), Data: data, ActorStaff: true})
 	})
 	return sub, err
+}
+
+// stripeStillRunning is the Stripe subscription a manual change keeps: the
+// stored one while it may still run (its last state from Stripe was in
+// force, or staff set the plan since, which leaves the Stripe subscription
+// as it was). An ended one is dropped, so that checkout is open again and
+// its late invoices move nothing.
+func stripeStillRunning(before Subscription) *string {
+	if before.StripeSubscriptionID == nil || before.Source != SourceStripe {
+		return before.StripeSubscriptionID
+	}
+	switch before.Status {
+	case StatusActive, StatusTrialing, StatusPastDue:
+		return before.StripeSubscriptionID
+	}
+	return nil
 }
 
 // SubscriptionOf returns the tenant's subscription (ENOTFOUND when none).

@@ -107,13 +107,20 @@ func (s *Service) dispatch(ctx context.Context, tx *gorm.DB, ev stripe.Event) (s
 	}
 }
 
-// tenantFor finds the tenant of a Stripe object: metadata first, then the
+// tenantFor finds the tenant of a Stripe object: metadata first (when it
+// names a tenant we have: a Stripe account shared with another deployment,
+// or a subscription made in the Dashboard, may carry any id), then the
 // stored subscription or customer id.
 func tenantFor(tx *gorm.DB, meta map[string]string, subscriptionID, customerID string) (*uuid.UUID, error) {
-	if id, err := uuid.Parse(meta["tenant_id"]); err == nil {
-		return &id, nil
-	}
 	var ids []uuid.UUID
+	if id, err := uuid.Parse(meta["tenant_id"]); err == nil {
+		if err := tx.Raw(`SELECT id FROM tenants WHERE id = ?`, id).Scan(&ids).Error; err != nil {
+			return nil, err
+		}
+		if len(ids) > 0 {
+			return &ids[0], nil
+		}
+	}
 	err := tx.Raw(`SELECT tenant_id FROM subscriptions WHERE stripe_subscription_id = ? AND ? <> ''
 		UNION SELECT id FROM tenants WHERE stripe_customer_id = ? AND ? <> '' LIMIT 1`,
 		subscriptionID, subscriptionID, customerID, customerID).Scan(&ids).Error
@@ -126,6 +133,10 @@ func tenantFor(tx *gorm.DB, meta map[string]string, subscriptionID, customerID s
 // outcomeNotCurrent records an event of a subscription that does not hold
 // the tenant, e.g. the second of two checkouts paid in two browser tabs.
 const outcomeNotCurrent = "ignored: not the tenant's current subscription"
+
+// outcomeManual records an invoice of a tenant whose plan platform staff
+// set: an invoice moves only a plan that Stripe's events set.
+const outcomeManual = "ignored: the plan was set by platform staff"
 
 // heldByOther reports whether the tenant's stored subscription is another
 // Stripe subscription that is still in force.
@@ -238,10 +249,12 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 }
 
 // applyInvoice moves a subscription to past_due on a failed payment and
-// back to active when an invoice is paid. It leaves last_event_at alone:
-// every status change also comes as customer.subscription.updated, which
-// must still apply when it is older than the invoice (a plan change
-// delivered late).
+// back to active when an invoice is paid, only when that subscription is
+// the tenant's current one and set the plan (an invoice of an old or a
+// second subscription, or under a plan set by staff, moves nothing). It
+// leaves last_event_at alone: every status change also comes as
+// customer.subscription.updated, which must still apply when it is older
+// than the invoice (a plan change delivered late).
 func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event, at time.Time, inv *stripe.Invoice) (string, *uuid.UUID, error) {
 	customerID := ""
 	if inv.Customer != nil {
@@ -258,16 +271,18 @@ func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event
 	if cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
 		return "stale: a newer event was applied", tenantID, nil
 	}
-	if heldByOther(cur, inv.Subscription.ID) {
+	if cur.StripeSubscriptionID == nil || *cur.StripeSubscriptionID != inv.Subscription.ID {
 		return outcomeNotCurrent, tenantID, nil
 	}
+	if cur.Source != SourceStripe {
+		return outcomeManual, tenantID, nil
+	}
 	next := cur
-	next.UpdatedAt, next.Source = time.Now().UTC(), SourceStripe
 	switch {
 	case ev.Type == "invoice.payment_failed" && (cur.Status == StatusActive || cur.Status == StatusTrialing):
-		next.Status, next.PastDueSince = StatusPastDue, &at
+		next.Status, next.PastDueSince, next.UpdatedAt = StatusPastDue, &at, time.Now().UTC()
 	case ev.Type == "invoice.paid" && (cur.Status == StatusPastDue || cur.Status == StatusIncomplete):
-		next.Status, next.PastDueSince = StatusActive, nil
+		next.Status, next.PastDueSince, next.UpdatedAt = StatusActive, nil, time.Now().UTC()
 	}
 	if err := s.saveStripeState(ctx, tx, *tenantID, cur, next, ev, customerID); err != nil {
 		return "", tenantID, err

@@ -1549,6 +1549,11 @@ export interface components {
             next_cursor: string;
         };
         Billing: {
+            /**
+             * @description CheckoutAllowed: no Stripe subscription runs, so a package can be
+             *     bought through checkout; otherwise plans change in the portal.
+             */
+            checkout_allowed: boolean;
             has_billing_account: boolean;
             history: components["schemas"]["AuditEvent"][];
             stripe_configured: boolean;

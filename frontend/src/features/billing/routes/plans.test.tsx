@@ -127,6 +127,7 @@ describe('PlansRoute', () => {
     signInWithBilling({
       billing: billing({
         has_billing_account: true,
+        checkout_allowed: false,
         usage: usage({
           package: pro,
           subscription: subscription({ package_id: pro.id, source: 'stripe', current_period_end: '2026-12-20T00:00:00Z' }),
@@ -138,6 +139,22 @@ describe('PlansRoute', () => {
     const notice = await screen.findByTestId('change-in-portal');
     expect(within(notice).getByRole('button', { name: 'Manage billing' })).toBeInTheDocument();
     expect(screen.getByTestId('package-column-pro')).toHaveAttribute('aria-current', 'true');
+    expect(screen.queryByTestId('package-actions')).not.toBeInTheDocument();
+  });
+
+  it('follows the server on whether a Stripe subscription runs, also under a plan set by staff', async () => {
+    // Staff moved the tenant to Enterprise by hand; its Stripe subscription still runs, so a
+    // checkout would be refused (409): the page points to the portal instead of offering one.
+    signInWithBilling({
+      billing: billing({
+        has_billing_account: true,
+        checkout_allowed: false,
+        usage: usage({ package: pro, subscription: subscription({ package_id: pro.id, source: 'manual' }) }),
+      }),
+    });
+    renderWithProviders(<PlansRoute />, { route: '/plans' });
+
+    expect(await screen.findByTestId('change-in-portal')).toBeInTheDocument();
     expect(screen.queryByTestId('package-actions')).not.toBeInTheDocument();
   });
 });

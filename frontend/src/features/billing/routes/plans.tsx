@@ -10,22 +10,12 @@ import type { Package } from '@/lib/usage/get-usage';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { isBillingNotConfigured, useCreateCheckoutSession } from '../api/create-checkout-session';
-import { useBilling, type Billing } from '../api/get-billing';
+import { useBilling } from '../api/get-billing';
 import { usePackages } from '../api/list-packages';
 import { BillingNotConfigured } from '../components/billing-not-configured';
 import { ManageBillingButton } from '../components/manage-billing-button';
 import { PackageComparison } from '../components/package-comparison';
 import { redirectTo } from '../redirect';
-
-/** A Stripe subscription that is running: plan changes and cancellation go through the portal. */
-function hasRunningStripeSubscription(billing: Billing): boolean {
-  const sub = billing.usage.subscription;
-  return (
-    sub?.source === 'stripe' &&
-    (sub.status === 'active' || sub.status === 'trialing' || sub.status === 'past_due') &&
-    !billing.usage.downgraded
-  );
-}
 
 /**
  * /plans: every package side by side (GET /packages), the one in force highlighted. Org admins
@@ -53,7 +43,9 @@ export function PlansRoute() {
 
   const data = billing.data;
   const notConfigured = (data !== undefined && !data.stripe_configured) || isBillingNotConfigured(checkout.error);
-  const viaPortal = data !== undefined && hasRunningStripeSubscription(data);
+  // A running Stripe subscription changes in the portal; the server says whether one runs (a plan set
+  // by staff may keep it, or have ended it).
+  const viaPortal = data !== undefined && !data.checkout_allowed;
   const current = data?.usage.package;
   const subscribedCode = data?.usage.downgraded
     ? packages.data?.items.find((p) => p.id === data.usage.subscription?.package_id)?.code
