@@ -348,7 +348,7 @@ func (s *Service) AcceptCorrection(ctx context.Context, reviewerID, correctionID
 
 // RejectCorrection marks a pending correction rejected. The canonical
 // record stays as it was; the submitting tenant keeps seeing its value (its
-// overlay remains, marked rejected), as DESIGN.md §5 asks. Returns
+// overlay remains, marked rejected), as issue [3/7] asks. Returns
 // ENOTFOUND and ECONFLICT like AcceptCorrection. Audited as
 // contact.correction_rejected.
 func (s *Service) RejectCorrection(ctx context.Context, reviewerID, correctionID uuid.UUID) (*Correction, error) {

@@ -32,6 +32,7 @@ func TestSubmitCorrection(t *testing.T) {
 		{"OKCompanyName", "company_name", "Globex", "Globex", id, ""},
 		{"OKCity", "city", "Zürich", "Zürich", id, ""},
 		{"ErrInvalidEmail", "email", "not-an-email", "", id, apperr.EINVALID},
+		{"ErrInvalidEmailUnicodeSpace", "email", "a\u3000b@example.com", "", id, apperr.EINVALID},
 		{"ErrInvalidPhone", "phone", "12", "", id, apperr.EINVALID},
 		{"ErrInvalidCountry", "country", "Narnia", "", id, apperr.EINVALID},
 		{"ErrInvalidLinkedIn", "linkedin_url", "https://example.com/in/jane", "", id, apperr.EINVALID},

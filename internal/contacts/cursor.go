@@ -23,8 +23,12 @@ const (
 	modeSeq     = "q" // plain id order (company contacts, corrections)
 )
 
-// maxCursorLen bounds what DecodeCursor reads; real cursors are ~150 bytes.
-const maxCursorLen = 1024
+// maxCursorLen bounds what DecodeCursor reads: real cursors are ~150
+// bytes, but a name-sorted one carries the last row's whole sort name (two
+// names of up to 100 characters of up to 4 bytes, JSON-escaped, signed and
+// base64-encoded: ~1.2 KB, up to ~1.8 KB when every character is escaped).
+// The handlers accept up to 4,096 characters.
+const maxCursorLen = 4096
 
 // cursor is the position after the last item of a page plus what the first
 // page learnt (the capped total), so later pages skip the count.

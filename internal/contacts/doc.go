@@ -22,7 +22,7 @@
 // and their status). Platform staff accept a correction, which writes it
 // into the canonical record for every tenant, or reject it, which leaves the
 // canonical record alone while the submitting tenant keeps seeing its value,
-// marked rejected (DESIGN.md: "only the tenant's overlay remains"). An
+// marked rejected (issue [3/7]: "only the tenant's overlay remains"). An
 // accepted correction stops overlaying once the canonical record changes
 // again, so a later fix by someone else is not hidden behind it. Search
 // matches and filters on canonical values; the overlay is what is shown.

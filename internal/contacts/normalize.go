@@ -1,7 +1,6 @@
 package contacts
 
 import (
-	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+
+	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 )
 
 // Values of contact fields are normalized the same way wherever they enter:
@@ -82,25 +83,9 @@ func NormalizeCountry(s string) (string, bool) {
 	return code, ok
 }
 
-// NormalizeEmail lower-cases and checks an address: one @, a dotted domain,
-// no display name, at most 254 characters.
-func NormalizeEmail(s string) (string, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if len(s) > 254 || strings.Count(s, "@") != 1 {
-		return "", false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
-		return "", false
-	}
-	at := strings.LastIndexByte(s, '@')
-	domain := s[at+1:]
-	if at == 0 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") ||
-		strings.Contains(domain, "..") || strings.ContainsAny(s, " \t\r\n[]") {
-		return "", false
-	}
-	return s, true
-}
+// NormalizeEmail lower-cases and checks an address (emailaddr.Normalize:
+// the same rule as user accounts, and the database's check).
+func NormalizeEmail(s string) (string, bool) { return emailaddr.Normalize(s) }
 
 // NormalizePhone parses a number written in any common way, national
 // numbers read in defaultRegion (the tenant's), and returns E.164.
@@ -147,16 +132,21 @@ func NormalizeLinkedIn(s string) (string, bool) {
 	return "https://www.linkedin.com/in/" + strings.ToLower(parts[1]), true
 }
 
+// isControl is a control character other than the white space a pasted
+// value may carry (tab, CR, LF): NUL and the like, which PostgreSQL's text
+// refuses or a display garbles.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
+}
+
 // NormalizeText trims and collapses white space in a free-text value and
 // checks its length (1..maxLen runes) and that it has no control characters.
 func NormalizeText(s string, maxLen int) (string, bool) {
 	if !utf8.ValidString(s) {
 		return "", false
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
-			return "", false
-		}
+	if strings.IndexFunc(s, isControl) >= 0 {
+		return "", false
 	}
 	s = strings.Join(strings.Fields(s), " ")
 	n := utf8.RuneCountInString(s)

@@ -26,6 +26,12 @@ func TestNormalize(t *testing.T) {
 		{"ErrEmailDisplayName", contacts.NormalizeEmail, "Bob <bob@example.com>", "", false},
 		{"ErrEmailNoDot", contacts.NormalizeEmail, "bob@localhost", "", false},
 		{"ErrEmailTwoAts", contacts.NormalizeEmail, "a@b@example.com", "", false},
+		// net/mail takes these; the database's check (\s knows Unicode) does not.
+		{"ErrEmailIdeographicSpace", contacts.NormalizeEmail, "a\u3000b@example.com", "", false},
+		{"ErrEmailEmSpaceInDomain", contacts.NormalizeEmail, "ab@exa\u2003mple.com", "", false},
+		{"ErrEmailNoBreakSpace", contacts.NormalizeEmail, "a\u00a0b@example.com", "", false},
+		{"ErrEmailNUL", contacts.NormalizeEmail, "a\x00b@example.com", "", false},
+		{"OKEmailAccented", contacts.NormalizeEmail, "zoë@müller.example", "zoë@müller.example", true},
 		{"OKPhoneUS", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "(415) 555-2671", "+14155552671", true},
 		{"OKPhoneOtherRegionWithPlus", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+44 20 7946 0958", "+442079460958", true},
 		{"ErrPhoneInvalid", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "555", "", false},

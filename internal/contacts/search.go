@@ -114,6 +114,9 @@ func validateQuery(q string) (string, error) {
 	if !utf8.ValidString(q) {
 		return "", apperr.Invalid("Invalid query.", apperr.FieldError{Field: "query", Message: "must be valid UTF-8"})
 	}
+	if strings.IndexFunc(q, isControl) >= 0 {
+		return "", apperr.Invalid("Invalid query.", apperr.FieldError{Field: "query", Message: "must not contain control characters"})
+	}
 	if n := utf8.RuneCountInString(q); n > MaxQueryLen {
 		return "", apperr.Invalid("The query is too long.", apperr.FieldError{Field: "query",
 			Message: fmt.Sprintf("must be at most %d characters", MaxQueryLen)})

@@ -190,6 +190,8 @@ func TestSearchInvalid(t *testing.T) {
 		msg   string
 	}{
 		{"ErrInvalidQueryTooLong", contacts.SearchParams{Query: strings.Repeat("é", 201), PageSize: 10}, "query", "200"},
+		{"ErrInvalidQueryNUL", contacts.SearchParams{Query: "a\x00b", PageSize: 10}, "query", "control"},
+		{"ErrInvalidQueryEscape", contacts.SearchParams{Query: "a\x1bb", PageSize: 10}, "query", "control"},
 		{"ErrInvalidPageSizeZero", contacts.SearchParams{PageSize: 0, MaxPageSize: 25}, "page_size", "25"},
 		{"ErrInvalidPageSizeOverMax", contacts.SearchParams{PageSize: 26, MaxPageSize: 25}, "page_size", "25"},
 		{"ErrInvalidSort", contacts.SearchParams{PageSize: 10, Sort: "random"}, "sort", "relevance"},
@@ -261,6 +263,31 @@ func TestSearchCursor(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSearchCursorLongNames: a name-sorted cursor carries the last row's
+// whole sort name; names as long as imports allow, in 4-byte characters
+// and characters JSON escapes, still page on.
+func TestSearchCursorLongNames(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	for _, name := range []string{strings.Repeat("\U0001F600", 100), strings.Repeat("<&>", 33) + "x"} {
+		for range 2 {
+			MustCreateContact(t, b.db, ContactOpts{FirstName: name, LastName: name, CompanyID: co})
+		}
+	}
+	p := contacts.SearchParams{Query: b.word, Sort: contacts.SortName, PageSize: 1, MaxPageSize: 10}
+	for page := 1; ; page++ {
+		res := b.search(t, b.tenant, p)
+		if res.NextCursor == "" {
+			if page < 4 {
+				t.Fatalf("the walk ended after %d pages, want 4", page)
+			}
+			break
+		}
+		p.Cursor = res.NextCursor
 	}
 }
 

@@ -114,7 +114,7 @@ func (n *normalizer) row(rec Record) row {
 	}
 
 	if v := get(FieldEmail); v != "" {
-		if e, ok := normalizeEmail(v); ok {
+		if e, ok := contacts.NormalizeEmail(v); ok {
 			r.Email = e
 			r.EmailDomain = e[strings.LastIndexByte(e, '@')+1:]
 		} else {
@@ -221,20 +221,6 @@ func (r row) values() map[string]string {
 func label(f string) string {
 	s := strings.ReplaceAll(f, "_", " ")
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// normalizeEmail is contacts.NormalizeEmail plus the database's own check:
-// no white space of any kind (PostgreSQL's \s knows Unicode spaces).
-func normalizeEmail(v string) (string, bool) {
-	e, ok := contacts.NormalizeEmail(v)
-	if !ok || strings.IndexFunc(e, unicode.IsSpace) >= 0 || strings.ContainsRune(e, 0) {
-		return "", false
-	}
-	at := strings.LastIndexByte(e, '@')
-	if at < 1 || strings.IndexByte(e[at+1:], '.') < 1 || strings.HasSuffix(e, ".") {
-		return "", false
-	}
-	return e, true
 }
 
 // normalizeDomain reads "https://www.Acme.com/about" as "acme.com".

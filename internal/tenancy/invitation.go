@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/onecloudai/contacts/internal/db"
 	mailq "github.com/onecloudai/contacts/internal/mail"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 )
 
 // InvitationTTL is how long an invitation can be accepted.
@@ -64,9 +64,8 @@ type CreatedInvitation struct {
 
 // NormalizeEmail trims and lowercases an address and checks its syntax.
 func NormalizeEmail(field, s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	addr, err := mail.ParseAddress(s)
-	if err != nil || addr.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
+	s, ok := emailaddr.Normalize(s)
+	if !ok {
 		return "", apperr.Invalid("The email address is invalid.", apperr.FieldError{Field: field, Message: "must be a valid email address"})
 	}
 	return s, nil
