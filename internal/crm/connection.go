@@ -249,6 +249,7 @@ func (s *Service) Callback(ctx context.Context, p CallbackParams) (reason string
 		return ReasonMissingScopes, nil
 	}
 	userID := st.UserID
+	var oldGrant string // the refresh token of another account's grant, revoked once this one is stored
 	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		prev, err := getConnection(ctx, tx, tenantID, true)
 		if err != nil {
@@ -258,14 +259,24 @@ func (s *Service) Callback(ctx context.Context, p CallbackParams) (reason string
 		c := &connRow{TenantID: tenantID, ID: uuid.Must(uuid.NewV7()), Status: StatusConnected, AccountID: acct.AccountID,
 			AccountName: acct.Name, Scopes: granted, ConnectedBy: &userID, ConnectedByLabel: email, ConnectedAt: now,
 			StatusChangedAt: now}
+		changed := prev != nil && prev.AccountID != acct.AccountID
 		if prev != nil {
 			c.TokenVersion = prev.TokenVersion + 1
 			c.LastPushAt = prev.LastPushAt
-			if prev.AccountID != acct.AccountID {
-				// Records of the old account are not in the new one.
+			if changed {
+				// Records of the old account are not in the new one (a push
+				// sending to it now settles as ACCOUNT_CHANGED), and its
+				// grant is ours no longer: a switch ends it, as a disconnect
+				// does. (Not on the same account: a new grant may replace
+				// the old one there.)
 				c.LastPushAt = nil
 				if err := forgetPushes(ctx, tx, tenantID); err != nil {
 					return err
+				}
+				if prev.Status != StatusDisconnected {
+					if t, err := s.openTokens(prev); err == nil {
+						oldGrant = t.refresh
+					}
 				}
 			}
 		}
@@ -277,14 +288,20 @@ func (s *Service) Callback(ctx context.Context, p CallbackParams) (reason string
 		if err != nil {
 			return err
 		}
+		data := map[string]any{"account_id": acct.AccountID, "account_name": acct.Name, "scopes": granted,
+			"reconnect": prev != nil, "resumed_pushes": resumed}
+		if changed {
+			data["previous_account_id"] = prev.AccountID
+		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, ActorUserID: &userID, ActorLabel: email,
-			Action: "crm.connected", TargetType: "crm_connection", TargetID: acct.AccountID,
-			Data: map[string]any{"account_id": acct.AccountID, "account_name": acct.Name, "scopes": granted,
-				"reconnect": prev != nil, "resumed_pushes": resumed}})
+			Action: "crm.connected", TargetType: "crm_connection", TargetID: acct.AccountID, Data: data})
 	})
 	if err != nil {
 		s.revokeToken(ctx, tok.RefreshToken)
 		return ReasonInternal, err
+	}
+	if oldGrant != "" {
+		s.revokeToken(ctx, oldGrant)
 	}
 	return "", nil
 }

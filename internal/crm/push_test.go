@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -336,6 +337,114 @@ func TestPushDisconnectDuringPush(t *testing.T) {
 	if n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE tenant_id = ? AND access_token_enc IS NULL
 		AND refresh_token_enc IS NULL`, tb.tenantID); n != 1 {
 		t.Fatal("tokens kept after disconnect")
+	}
+	tb.assertTruth(t, id)
+}
+
+// TestPushAccountSwitchedDuringPush: an org admin connects another CRM
+// account while a chunk is being sent to the old one. The old account's
+// answers are no state of the new account: those contacts fail with
+// ACCOUNT_CHANGED, count as not pushed, and the next push delivers them to
+// the new account. The old account's grant is revoked.
+func TestPushAccountSwitchedDuringPush(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	oldAccount := tb.account
+	ids := tb.MustApproved(t, 3)
+	id := tb.MustPush(t, ids)
+	var once sync.Once
+	reason := "not run"
+	tb.fake.AfterWrite(func(string) {
+		once.Do(func() {
+			tb.account = "acc_new_" + oldAccount[4:]
+			reason = tb.connect(t, true)
+		})
+	})
+	tb.mustRunAll(t, id)
+	tb.fake.AfterWrite(nil)
+	if reason != "" {
+		t.Fatalf("switch: %q", reason)
+	}
+	d := tb.push(t, id)
+	for _, cid := range ids {
+		if it := tb.item(t, d, cid); it.Status != crm.ItemFailed || it.ErrorCode != "ACCOUNT_CHANGED" {
+			t.Fatalf("item %+v", it)
+		}
+	}
+	if tb.fake.GrantActive(oldAccount) {
+		t.Fatal("the old account's grant is still active")
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'crm.connected'
+		AND data->>'previous_account_id' = ?`, tb.tenantID, oldAccount); n != 1 {
+		t.Fatalf("%d crm.connected events name the previous account", n)
+	}
+	plan, err := tb.svc.RequestPush(context.Background(), tb.tenantID, &tb.adminID, crm.PushParams{AllApprovedNotPushed: true, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.ToCreate != 3 {
+		t.Fatalf("after the switch the plan creates %d, want 3", plan.ToCreate)
+	}
+	again := tb.MustPush(t, ids)
+	tb.mustRunAll(t, again)
+	if total, _ := tb.fake.Count(tb.account); total != 3 {
+		t.Fatalf("the new account holds %d of ours, want 3", total)
+	}
+	tb.assertTruth(t, again)
+}
+
+// TestPushAllRefusedIsNoSuccess: a push the CRM refused contact by contact
+// is not the connection's last successful push.
+func TestPushAllRefusedIsNoSuccess(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 2)
+	for _, id := range ids {
+		var email string
+		tb.db.Gorm.Raw(`SELECT email::text FROM contacts WHERE id = ?`, id).Scan(&email)
+		tb.fake.AddRecord(tb.account, map[string]string{"email": email})
+	}
+	id := tb.MustPush(t, ids)
+	tb.mustRunAll(t, id)
+	if d := tb.push(t, id); d.Failed != 2 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	c, err := tb.svc.GetConnection(context.Background(), tb.tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LastPushAt != nil {
+		t.Fatalf("last successful push %v after a push the CRM refused whole", c.LastPushAt)
+	}
+}
+
+// TestPushRecreatesMissingRecordWhole: the history says a record was
+// pushed, but the CRM has none under our id (and no tombstone). The record
+// is created again with every field, not only the one that changed.
+func TestPushRecreatesMissingRecordWhole(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 1)
+	var email string
+	tb.db.Gorm.Raw(`SELECT email::text FROM contacts WHERE id = ?`, ids[0]).Scan(&email)
+	last, _ := json.Marshal(map[string]string{"email": email, "first_name": "First1", "last_name": "Last",
+		"job_title": "Old Title", "company_name": "Acme"})
+	tb.mustExec(t, `INSERT INTO crm_pushes (tenant_id, contact_id, status, crm_record_id, content_hash, pushed_properties, attempts)
+		VALUES (?, ?, 'pushed', 'c_gone', '\x00', ?::jsonb, 1)`, tb.tenantID, ids[0], string(last))
+	id := tb.MustPush(t, ids)
+	tb.mustRunAll(t, id)
+	recs := tb.fake.Records(tb.account)
+	if len(recs) != 1 {
+		t.Fatalf("the CRM holds %d records", len(recs))
+	}
+	want := map[string]string{"email": email, "first_name": "First1", "last_name": "Last", "job_title": "Engineer", "company_name": "Acme"}
+	for f, v := range want {
+		if recs[0].Properties[f] != v {
+			t.Fatalf("recreated record %+v, want %s = %q", recs[0].Properties, f, v)
+		}
 	}
 	tb.assertTruth(t, id)
 }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -374,11 +376,9 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 			decided = append(decided, outcome{ContactID: si.item.ContactID, Status: ItemDeletedInCRM, Code: "RECORD_DELETED",
 				Message: "The contact was deleted in the CRM; it is not pushed again.", Tries: 1})
 		case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
-			for _, f := range si.needRead { // nothing there: every field is empty
-				if si.want[f] != "" {
-					si.props[f] = si.want[f]
-				}
-			}
+			// The record is not there (and was not deleted there): it is
+			// created again with every field, not only those that changed.
+			si.props, _ = properties(si.want, nil, modes, false)
 			si.update = false
 			kept = append(kept, si)
 		default:
@@ -386,7 +386,7 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 		}
 	}
 	sends = kept
-	if err := s.settleOutcomes(ctx, a, decided, false); err != nil {
+	if err := s.settleOutcomes(ctx, a, c.AccountID, decided); err != nil {
 		return err
 	}
 	if sends, err = s.meter(ctx, a, sends); err != nil || len(sends) == 0 {
@@ -439,7 +439,7 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 		}
 		outs = append(outs, o)
 	}
-	return s.settleOutcomes(ctx, a, outs, true)
+	return s.settleOutcomes(ctx, a, c.AccountID, outs)
 }
 
 // upsertResult is one per-item result of a batch upsert.
@@ -531,7 +531,7 @@ func (s *Service) settleAll(ctx context.Context, a PushArgs, ids []uuid.UUID, tr
 	for i, id := range ids {
 		outs[i] = outcome{ContactID: id, Status: status, Code: code, Message: msg, Tries: tries}
 	}
-	return s.settleOutcomes(ctx, a, outs, false)
+	return s.settleOutcomes(ctx, a, "", outs)
 }
 
 // settle moves open items to paused or cancelled.
@@ -540,22 +540,52 @@ func (s *Service) settle(ctx context.Context, a PushArgs, ids []uuid.UUID, statu
 	return setItemsStatus(ctx, s.db.Gorm, a.TenantID, a.BatchID, ids, status, code, msg)
 }
 
-// settleOutcomes writes outcomes; pushed marks a successful exchange with
-// the CRM (last push time).
-func (s *Service) settleOutcomes(ctx context.Context, a PushArgs, outs []outcome, pushed bool) error {
+// settleOutcomes writes outcomes decided against the CRM account account
+// ("" for outcomes that do not depend on one). When the connection moved to
+// another account meanwhile (an org admin switched it while this chunk was
+// sent), what the old account answered is no state of the new one: those
+// contacts fail with ACCOUNT_CHANGED, leave crm_pushes alone (the switch
+// forgot it) and count as not pushed. A pushed contact moves the
+// connection's last successful push.
+func (s *Service) settleOutcomes(ctx context.Context, a PushArgs, account string, outs []outcome) error {
 	if len(outs) == 0 {
 		return nil
 	}
 	ctx = context.WithoutCancel(ctx)
 	now := s.now()
 	return s.db.WithTx(ctx, func(tx *gorm.DB) error {
-		if pushed {
+		if account != "" {
+			var current []string
+			if err := tx.WithContext(ctx).Raw(`SELECT account_id FROM crm_connections WHERE tenant_id = ? FOR SHARE`,
+				a.TenantID).Scan(&current).Error; err != nil {
+				return fmt.Errorf("crm: read connection account: %w", err)
+			}
+			if len(current) == 0 || current[0] != account {
+				outs = accountChanged(outs)
+			}
+		}
+		if slices.ContainsFunc(outs, func(o outcome) bool { return o.Status == ItemPushed }) {
 			if err := touchLastPush(ctx, tx, a.TenantID, now); err != nil {
 				return err
 			}
 		}
 		return setOutcomes(ctx, tx, a.TenantID, a.BatchID, outs, now)
 	})
+}
+
+// accountChanged turns the outcomes that came from the CRM account into
+// ACCOUNT_CHANGED failures; a contact rejected for its own sake (no longer
+// there, no longer approved) stays rejected.
+func accountChanged(outs []outcome) []outcome {
+	out := make([]outcome, len(outs))
+	for i, o := range outs {
+		if o.Status != ItemRejected {
+			o = outcome{ContactID: o.ContactID, Status: ItemFailed, Code: "ACCOUNT_CHANGED",
+				Message: "The CRM connection moved to another account while this contact was sent; push it again."}
+		}
+		out[i] = o
+	}
+	return out
 }
 
 // meter counts contacts against crm_pushes_per_month the first time they

@@ -45,10 +45,15 @@ export function isPushSettled(status: CrmPushStatus): boolean {
   return status === 'completed' || status === 'completed_with_errors' || status === 'cancelled';
 }
 
-/** Contacts the push sends (created or updated in the CRM), and how many of them are settled. */
-export function pushProgress(push: Pick<CrmPush, 'to_create' | 'to_update' | 'created' | 'updated' | 'failed' | 'deleted_in_crm' | 'cancelled'>) {
+/**
+ * Contacts the push sends (planned to be created or updated in the CRM), and how many of them are
+ * settled: all but those still queued or paused. A contact decided again at send time (no longer
+ * approved, or its content already in the CRM) settles as rejected or skipped, which the plan's
+ * counts share with contacts never planned to be sent, so the open ones are what is counted.
+ */
+export function pushProgress(push: Pick<CrmPush, 'to_create' | 'to_update' | 'queued' | 'paused'>) {
   const toSend = push.to_create + push.to_update;
-  const done = Math.min(toSend, push.created + push.updated + push.failed + push.deleted_in_crm + push.cancelled);
+  const done = Math.max(0, toSend - push.queued - push.paused);
   return { toSend, done, percent: toSend === 0 ? 100 : Math.round((done / toSend) * 100) };
 }
 
