@@ -44,7 +44,7 @@ func (a routeAccess) String() string {
 // through here, so the route table and the permission table cannot drift:
 // TestRoutePermissions walks s.access.
 func (s *Server) handle(g *echo.Group, method, path string, h echo.HandlerFunc, a routeAccess) {
-	r := g.Add(method, path, h, s.authorize(a))
+	r := g.Add(method, path, h, s.authorize(a), checkQuery)
 	s.access[method+" "+r.Path] = a
 }
 

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
@@ -79,6 +80,9 @@ func decodeStrict(body []byte, dst any) error {
 		if dec.More() {
 			return apperr.Errorf(apperr.EMALFORMED, "Malformed JSON: unexpected data after the top-level value.")
 		}
+		if field, ok := nulField(reflect.ValueOf(dst), ""); ok {
+			return errNUL(field)
+		}
 		return nil
 	}
 	var syntaxErr *json.SyntaxError
@@ -107,6 +111,95 @@ func decodeStrict(body []byte, dst any) error {
 			apperr.FieldError{Field: field, Message: "is not a known field"})
 	default:
 		return apperr.Errorf(apperr.EMALFORMED, "Malformed JSON.")
+	}
+}
+
+// errNUL refuses a value with a NUL character ("\u0000" in JSON, %00 in
+// a query): PostgreSQL's text cannot hold one, so it is bad input, not a
+// failure of ours.
+func errNUL(field string) error {
+	return apperr.Invalid("The request has invalid fields.",
+		apperr.FieldError{Field: field, Message: "must be valid UTF-8 without NUL characters"})
+}
+
+// nulField finds a string holding a NUL anywhere in a decoded request (its
+// JSON path, e.g. "scopes[1]"), once for every handler.
+func nulField(v reflect.Value, path string) (string, bool) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return "", false
+		}
+		return nulField(v.Elem(), path)
+	case reflect.String:
+		return path, strings.ContainsRune(v.String(), 0)
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if f.Anonymous {
+				name = strings.TrimSuffix(path, ".")
+			} else if path != "" {
+				name = path + "." + name
+			}
+			if p, ok := nulField(v.Field(i), name); ok {
+				return p, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return "", false // raw bytes (json.RawMessage) are not text
+		}
+		for i := range v.Len() {
+			if p, ok := nulField(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); ok {
+				return p, true
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			key := fmt.Sprint(iter.Key().Interface())
+			if strings.ContainsRune(key, 0) {
+				return path, true
+			}
+			name := key
+			if path != "" {
+				name = path + "." + key
+			}
+			if q, ok := nulField(iter.Value(), name); ok {
+				return q, true
+			}
+		}
+	}
+	return "", false
+}
+
+// checkQuery refuses query parameters that are not valid UTF-8 or hold a
+// NUL (%ff, %00): every API route reads them as text.
+func checkQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for k, vs := range c.QueryParams() {
+			name := strings.ToValidUTF8(strings.ReplaceAll(k, "\x00", ""), "\uFFFD")
+			if !utf8.ValidString(k) || strings.ContainsRune(k, 0) {
+				return errNUL(name)
+			}
+			for _, v := range vs {
+				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					return errNUL(name)
+				}
+			}
+		}
+		return next(c)
 	}
 }
 

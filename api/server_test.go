@@ -140,6 +140,8 @@ func TestErrorModel(t *testing.T) {
 			[]string{"name", "page_size", "email", "tags[0]"}},
 		{"UnknownField", http.MethodPost, "/api/v1/_probe", "application/json", `{"name":"a","page_size":1,"role":"org_admin"}`, 422, "validation-error", "", []string{"role"}},
 		{"WrongFieldType", http.MethodPost, "/api/v1/_probe", "application/json", `{"name":"a","page_size":"ten"}`, 422, "validation-error", "", []string{"page_size"}},
+		{"NULInField", http.MethodPost, "/api/v1/_probe", "application/json", `{"name":"a\u0000b","page_size":1}`, 422, "validation-error", "", []string{"name"}},
+		{"NULInListItem", http.MethodPost, "/api/v1/_probe", "application/json", `{"name":"a","page_size":1,"tags":["ab","c\u0000d"]}`, 422, "validation-error", "", []string{"tags[1]"}},
 		{"Panic", http.MethodGet, "/api/v1/_panic", "", "", 500, "internal-error", "request id", nil},
 		{"InternalError", http.MethodGet, "/api/v1/_fail", "", "", 500, "internal-error", "request id", nil},
 	}
@@ -389,5 +391,42 @@ func TestTrustedProxyAttribution(t *testing.T) {
 	tb.db.Gorm.Raw(`SELECT host(ip) FROM audit_events WHERE action = 'auth.login' AND actor_user_id = ? ORDER BY id DESC LIMIT 1`, s.userID).Scan(&ip)
 	if ip != "198.51.100.23" {
 		t.Fatalf("sign-in audited from %q, want the client's 198.51.100.23", ip)
+	}
+}
+
+// TestHostileText: PostgreSQL's text holds no NUL and only valid UTF-8;
+// such a value in any JSON field or query parameter of any route is bad
+// input (422), never a failed statement (500). Each route below answered
+// 500 before.
+func TestHostileText(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "hostile")
+	sys := tb.MustSystemUser(t, "system_admin")
+	tests := []struct {
+		name, method, path, token string
+		body                      any
+		field                     string
+	}{
+		{"LoginEmail", http.MethodPost, "/api/v1/auth/login", "", `{"email":"a\u0000b@example.com","password":"whatever-long"}`, "email"},
+		{"SignupTenantName", http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": uniqueEmail("nul"),
+			"password": testPassword, "name": "Nul", "tenant_name": "a\x00b"}, "tenant_name"},
+		{"TenantName", http.MethodPatch, "/api/v1/tenant", admin.token, map[string]string{"name": "a\x00b"}, "name"},
+		{"APIKeyName", http.MethodPost, "/api/v1/api-keys", admin.token, map[string]any{"name": "a\x00b", "scopes": []string{"contacts:read"}}, "name"},
+		{"AuditActionNUL", http.MethodGet, "/api/v1/tenant/audit-events?action=%00", admin.token, nil, "action"},
+		{"AdminTenantsQueryInvalidUTF8", http.MethodGet, "/api/v1/admin/tenants?q=%ff", sys.token, nil, "q"},
+		{"AdminUsersQuery", http.MethodGet, "/api/v1/admin/users?q=%c0%80", sys.token, nil, "q"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.req(t, tt.method, tt.path, tt.token, tt.body)
+			wantStatus(t, rec, http.StatusUnprocessableEntity)
+			p := decodeProblem(t, rec)
+			errs, _ := p["errors"].([]any)
+			if len(errs) != 1 || errs[0].(map[string]any)["field"] != tt.field {
+				t.Fatalf("errors %v, want one naming %s", p["errors"], tt.field)
+			}
+		})
 	}
 }
