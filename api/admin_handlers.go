@@ -19,7 +19,7 @@ type AdminTenantResponse struct {
 	PackageCode        string    `json:"package_code"`
 	SubscriptionStatus string    `json:"subscription_status"`
 	Members            int64     `json:"members"`
-	CreatedAt          time.Time `json:"created_at"`
+	CreatedAt          time.Time `json:"created_at" format:"date-time"`
 } //	@name	AdminTenant
 
 // AdminTenantList is a page of tenants.
@@ -41,8 +41,10 @@ type AdminTenantList struct {
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Param			limit	query		int		false	"Page size (1-100, default 25)"
 //	@Success		200		{object}	AdminTenantList
+//	@Failure		400		{object}	Problem	"A cursor that is not valid"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
+//	@Failure		422		{object}	Problem	"limit out of range"
 //	@Router			/admin/tenants [get]
 func (s *Server) listAdminTenants(c echo.Context) error {
 	limit, err := queryLimit(c, 25, 100)
@@ -126,9 +128,12 @@ type SetTenantStatusRequest struct {
 //	@Param			id		path		string					true	"Tenant id"
 //	@Param			body	body		SetTenantStatusRequest	true	"Status"
 //	@Success		200		{object}	TenantResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/admin/tenants/{id} [patch]
 func (s *Server) setTenantStatus(c echo.Context) error {
@@ -152,7 +157,7 @@ func (s *Server) setTenantStatus(c echo.Context) error {
 type SetSubscriptionRequest struct {
 	PackageCode      string     `json:"package_code" validate:"required,max=40" example:"pro"`
 	Status           string     `json:"status" validate:"required,oneof=trialing active past_due canceled incomplete"`
-	CurrentPeriodEnd *time.Time `json:"current_period_end,omitempty" example:"2027-01-01T00:00:00Z"`
+	CurrentPeriodEnd *time.Time `json:"current_period_end,omitempty" format:"date-time" example:"2027-01-01T00:00:00Z"`
 	Reason           string     `json:"reason" validate:"required,min=3,max=500" example:"Annual contract signed offline"`
 } //	@name	SetSubscriptionRequest
 
@@ -168,9 +173,12 @@ type SetSubscriptionRequest struct {
 //	@Param			id		path		string					true	"Tenant id"
 //	@Param			body	body		SetSubscriptionRequest	true	"Subscription"
 //	@Success		200		{object}	SubscriptionResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/admin/tenants/{id}/subscription [put]
 func (s *Server) setTenantSubscription(c echo.Context) error {
@@ -208,8 +216,10 @@ type UserList struct {
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
 //	@Param		limit	query		int		false	"Page size (1-100, default 25)"
 //	@Success	200		{object}	UserList
+//	@Failure	400		{object}	Problem	"A cursor that is not valid"
 //	@Failure	401		{object}	Problem
 //	@Failure	403		{object}	Problem
+//	@Failure	422		{object}	Problem	"limit out of range"
 //	@Router		/admin/users [get]
 func (s *Server) listAdminUsers(c echo.Context) error {
 	limit, err := queryLimit(c, 25, 100)
@@ -243,10 +253,13 @@ type SetSystemRoleRequest struct {
 //	@Param		id		path		string					true	"User id"
 //	@Param		body	body		SetSystemRoleRequest	true	"Role"
 //	@Success	200		{object}	UserResponse
+//	@Failure	400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure	401		{object}	Problem
 //	@Failure	403		{object}	Problem
 //	@Failure	404		{object}	Problem
 //	@Failure	409		{object}	Problem
+//	@Failure	413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure	415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure	422		{object}	Problem
 //	@Router		/admin/users/{id} [patch]
 func (s *Server) setUserSystemRole(c echo.Context) error {
@@ -285,14 +298,37 @@ func (s *Server) listAdminPackages(c echo.Context) error {
 	return c.JSON(http.StatusOK, toPackages(ps))
 }
 
-// PackageRequest creates a package (every limit required) or updates one
-// (only the fields sent).
+// CreatePackageRequest creates a package. The fields without omitempty are
+// required: billing.CreatePackage checks them and names every one that is
+// missing, and the description marks them required (--requiredByDefault).
+// Its fields and types are PackageRequest's, so one converts to the other.
+type CreatePackageRequest struct {
+	Code                 *string `json:"code" validate:"omitempty,min=2,max=40" example:"team"`
+	Name                 *string `json:"name" validate:"omitempty,min=1,max=100" example:"Team"`
+	Description          *string `json:"description,omitempty" validate:"omitempty,max=500"`
+	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0"`
+	Currency             *string `json:"currency,omitempty" validate:"omitempty,len=3" minLength:"3" maxLength:"3" example:"usd"`
+	StripePriceID        *string `json:"stripe_price_id,omitempty" validate:"omitempty,max=100"`
+	MaxUsers             *int    `json:"max_users" validate:"omitempty,gte=1"`
+	SearchesPerMonth     *int    `json:"searches_per_month" validate:"omitempty,gte=0"`
+	MaxContactsPerQuery  *int    `json:"max_contacts_per_query" validate:"omitempty,gte=1,lte=1000"`
+	APIAccess            *bool   `json:"api_access,omitempty"`
+	APIRequestsPerMinute *int    `json:"api_requests_per_minute" validate:"omitempty,gte=0"`
+	ImportRowsPerMonth   *int    `json:"import_rows_per_month" validate:"omitempty,gte=0"`
+	MaxConcurrentJobs    *int    `json:"max_concurrent_jobs" validate:"omitempty,gte=1,lte=64"`
+	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month" validate:"omitempty,gte=0"`
+	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024"`
+	SortOrder            *int    `json:"sort_order,omitempty"`
+	Active               *bool   `json:"active,omitempty"`
+} //	@name	CreatePackageRequest
+
+// PackageRequest updates a package: only the fields sent change.
 type PackageRequest struct {
 	Code                 *string `json:"code,omitempty" validate:"omitempty,min=2,max=40" example:"team"`
 	Name                 *string `json:"name,omitempty" validate:"omitempty,min=1,max=100" example:"Team"`
 	Description          *string `json:"description,omitempty" validate:"omitempty,max=500"`
 	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0"`
-	Currency             *string `json:"currency,omitempty" validate:"omitempty,len=3"`
+	Currency             *string `json:"currency,omitempty" validate:"omitempty,len=3" minLength:"3" maxLength:"3" example:"usd"`
 	StripePriceID        *string `json:"stripe_price_id,omitempty" validate:"omitempty,max=100"`
 	MaxUsers             *int    `json:"max_users,omitempty" validate:"omitempty,gte=1"`
 	SearchesPerMonth     *int    `json:"searches_per_month,omitempty" validate:"omitempty,gte=0"`
@@ -317,25 +353,29 @@ func (r PackageRequest) params() billing.PackageParams {
 
 // createPackage godoc
 //
-//	@Summary	Create a package (platform)
-//	@ID			createPackage
-//	@Tags		admin
-//	@Accept		json
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		body	body		PackageRequest	true	"Package"
-//	@Success	201		{object}	PackageResponse
-//	@Failure	401		{object}	Problem
-//	@Failure	403		{object}	Problem
-//	@Failure	409		{object}	Problem
-//	@Failure	422		{object}	Problem
-//	@Router		/admin/packages [post]
+//	@Summary		Create a package (platform)
+//	@Description	System admins. code, name and every limit are required; currency defaults to usd, max_import_file_bytes to 10 MiB, active to true.
+//	@ID				createPackage
+//	@Tags			admin
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		CreatePackageRequest	true	"Package"
+//	@Success		201		{object}	PackageResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
+//	@Failure		422		{object}	Problem
+//	@Router			/admin/packages [post]
 func (s *Server) createPackage(c echo.Context) error {
-	var req PackageRequest
+	var req CreatePackageRequest
 	if err := s.bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.svc.Billing.CreatePackage(c.Request().Context(), req.params())
+	p, err := s.svc.Billing.CreatePackage(c.Request().Context(), PackageRequest(req).params())
 	if err != nil {
 		return err
 	}
@@ -354,10 +394,13 @@ func (s *Server) createPackage(c echo.Context) error {
 //	@Param			id		path		string			true	"Package id"
 //	@Param			body	body		PackageRequest	true	"Changes"
 //	@Success		200		{object}	PackageResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/admin/packages/{id} [patch]
 func (s *Server) updatePackage(c echo.Context) error {
@@ -419,8 +462,8 @@ type OutboxMessage struct {
 	// hold live links (invitations) meant for their recipient only.
 	Body         string     `json:"body"`
 	BodyWithheld bool       `json:"body_withheld"`
-	CreatedAt    time.Time  `json:"created_at"`
-	SentAt       *time.Time `json:"sent_at" extensions:"x-nullable"`
+	CreatedAt    time.Time  `json:"created_at" format:"date-time"`
+	SentAt       *time.Time `json:"sent_at" format:"date-time" extensions:"x-nullable"`
 } //	@name	OutboxMessage
 
 // OutboxList is the newest outgoing mail.

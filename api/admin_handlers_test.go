@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,18 @@ func TestAdminPackagesAndUsers(t *testing.T) {
 	pkg := decode[PackageResponse](t, rec)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, body), 409)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": "x-incomplete", "name": "X"}), 422)
+	// An empty package names every required field: the ones
+	// CreatePackageRequest marks required in the description.
+	rec = tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{})
+	wantStatus(t, rec, 422)
+	var missing []string
+	for _, f := range decode[Problem](t, rec).Errors {
+		missing = append(missing, f.Field)
+	}
+	slices.Sort(missing)
+	if required := readSpec(t).Definitions["CreatePackageRequest"].Required; !slices.Equal(missing, required) {
+		t.Fatalf("an empty package is missing %v; CreatePackageRequest requires %v", missing, required)
+	}
 	// API access with no API requests a minute would refuse every key's every request.
 	noRate := maps.Clone(body)
 	noRate["code"], noRate["api_requests_per_minute"] = code+"-norate", 0

@@ -12,8 +12,8 @@ import (
 // CreateAPIKeyRequest issues a key.
 type CreateAPIKeyRequest struct {
 	Name      string     `json:"name" validate:"required,min=1,max=100" example:"CRM sync"`
-	Scopes    []string   `json:"scopes" validate:"required,min=1,max=9,dive,max=40" example:"contacts:read,saved:write"`
-	ExpiresAt *time.Time `json:"expires_at,omitempty" example:"2027-06-01T00:00:00Z"`
+	Scopes    []string   `json:"scopes" validate:"required,min=1,max=9,dive,max=40" enums:"contacts:read,saved:read,saved:write,corrections:write,imports:read,imports:write,crm:read,crm:push,usage:read" example:"contacts:read,saved:write"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty" format:"date-time" example:"2027-06-01T00:00:00Z"`
 } //	@name	CreateAPIKeyRequest
 
 // RotateAPIKeyRequest rotates a key's secret.
@@ -30,10 +30,10 @@ type APIKeyResponse struct {
 	Scopes       []string   `json:"scopes"`
 	Status       string     `json:"status" enums:"active,expired,revoked"`
 	CreatedBy    string     `json:"created_by" example:"admin@acme.test"`
-	CreatedAt    time.Time  `json:"created_at"`
-	ExpiresAt    *time.Time `json:"expires_at" extensions:"x-nullable"`
-	RevokedAt    *time.Time `json:"revoked_at" extensions:"x-nullable"`
-	LastUsedAt   *time.Time `json:"last_used_at" extensions:"x-nullable"`
+	CreatedAt    time.Time  `json:"created_at" format:"date-time"`
+	ExpiresAt    *time.Time `json:"expires_at" format:"date-time" extensions:"x-nullable"`
+	RevokedAt    *time.Time `json:"revoked_at" format:"date-time" extensions:"x-nullable"`
+	LastUsedAt   *time.Time `json:"last_used_at" format:"date-time" extensions:"x-nullable"`
 	RotatedFrom  string     `json:"rotated_from_id,omitempty"`
 	Secret       string     `json:"secret,omitempty" example:"ock_…"`
 	SecretNotice string     `json:"secret_notice,omitempty"`
@@ -76,8 +76,11 @@ func created(c echo.Context, k apikeys.Created) error {
 //	@Security		BearerAuth
 //	@Param			body	body		CreateAPIKeyRequest	true	"Key"
 //	@Success		201		{object}	APIKeyResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem	"Not an org admin, or plan-feature-unavailable"
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/api-keys [post]
 func (s *Server) createAPIKey(c echo.Context) error {
@@ -153,12 +156,15 @@ func (s *Server) revokeAPIKey(c echo.Context) error {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id		path		string				true	"Key id"
-//	@Param			body	body		RotateAPIKeyRequest	true	"Overlap"
+//	@Param			body	body		RotateAPIKeyRequest	false	"Overlap; optional (no body: overlap_hours 0)"
 //	@Success		201		{object}	APIKeyResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON (an empty body without a Content-Type is fine)"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Failure		409		{object}	Problem	"Key revoked or expired, or rotated already (rotate its successor)"
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/api-keys/{id}/rotate [post]
 func (s *Server) rotateAPIKey(c echo.Context) error {

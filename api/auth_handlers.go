@@ -40,8 +40,8 @@ type UserResponse struct {
 	Email      string     `json:"email"`
 	Name       string     `json:"name"`
 	SystemRole string     `json:"system_role" enums:"system_admin,support,user"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastLogin  *time.Time `json:"last_login_at" extensions:"x-nullable"`
+	CreatedAt  time.Time  `json:"created_at" format:"date-time"`
+	LastLogin  *time.Time `json:"last_login_at" format:"date-time" extensions:"x-nullable"`
 } //	@name	User
 
 // TenantRefResponse is the tenant a token works in.
@@ -118,6 +118,8 @@ func clientInfo(c echo.Context) identity.ClientInfo {
 //	@Param			body	body		SignupRequest	true	"Account and organization"
 //	@Success		201		{object}	TokenResponse
 //	@Failure		400		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem	"Invalid field, weak password or email already registered"
 //	@Router			/auth/signup [post]
 func (s *Server) signup(c echo.Context) error {
@@ -144,9 +146,14 @@ func (s *Server) signup(c echo.Context) error {
 //	@Produce		json
 //	@Param			body	body		LoginRequest	true	"Credentials"
 //	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem	"Wrong email or password (one answer for both)"
+//	@Failure		404		{object}	Problem	"tenant_id names a tenant you are not a member of"
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
-//	@Failure		429		{object}	Problem	"Too many failures"
+//	@Failure		429		{object}	Problem		"Too many failures"
+//	@Header			429		{integer}	Retry-After	"Seconds to wait before retrying"
 //	@Router			/auth/login [post]
 func (s *Server) login(c echo.Context) error {
 	var req LoginRequest
@@ -196,7 +203,6 @@ func (s *Server) refresh(c echo.Context) error {
 //	@ID				logout
 //	@Tags			auth
 //	@Success		204
-//	@Failure		400	{object}	Problem
 //	@Router			/auth/logout [post]
 func (s *Server) logout(c echo.Context) error {
 	if err := s.endPresentedSessions(c); err != nil {
@@ -217,9 +223,12 @@ func (s *Server) logout(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			body	body		SwitchTenantRequest	true	"Tenant"
 //	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem	"insufficient-scope: an API key (account routes are for signed-in users)"
 //	@Failure		404		{object}	Problem	"Not a member of that tenant"
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/auth/switch-tenant [post]
 func (s *Server) switchTenant(c echo.Context) error {
@@ -314,9 +323,14 @@ type ChangePasswordRequest struct {
 //	@Security		BearerAuth
 //	@Param			body	body	ChangePasswordRequest	true	"Passwords"
 //	@Success		204
+//	@Failure		400	{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401	{object}	Problem
 //	@Failure		403	{object}	Problem	"insufficient-scope: an API key (account routes are for signed-in users)"
+//	@Failure		413	{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415	{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422	{object}	Problem
+//	@Failure		429	{object}	Problem		"login-throttled: too many wrong current passwords for the account"
+//	@Header			429	{integer}	Retry-After	"Seconds to wait before retrying"
 //	@Router			/me/password [post]
 func (s *Server) changePassword(c echo.Context) error {
 	var req ChangePasswordRequest
@@ -339,7 +353,7 @@ type InvitationPreviewResponse struct {
 	TenantName    string    `json:"tenant_name"`
 	Email         string    `json:"email"`
 	Role          string    `json:"role" enums:"org_admin,member,viewer"`
-	ExpiresAt     time.Time `json:"expires_at"`
+	ExpiresAt     time.Time `json:"expires_at" format:"date-time"`
 	AccountExists bool      `json:"account_exists"`
 } //	@name	InvitationPreview
 
@@ -353,7 +367,10 @@ type InvitationPreviewResponse struct {
 //	@Produce		json
 //	@Param			body	body		InvitationTokenRequest	true	"Token"
 //	@Success		200		{object}	InvitationPreviewResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/invitations/lookup [post]
 func (s *Server) lookupInvitation(c echo.Context) error {
@@ -386,9 +403,15 @@ type AcceptInvitationRequest struct {
 //	@Produce		json
 //	@Param			body	body		AcceptInvitationRequest	true	"Acceptance"
 //	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure		403		{object}	Problem	"The invitation is for another email address, or the tenant is suspended"
 //	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
 //	@Failure		409		{object}	Problem	"No seat left on the tenant's package"
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
+//	@Failure		429		{object}	Problem		"login-throttled: too many wrong passwords for the existing account or from this IP"
+//	@Header			429		{integer}	Retry-After	"Seconds to wait before retrying"
 //	@Router			/invitations/accept [post]
 func (s *Server) acceptInvitation(c echo.Context) error {
 	var req AcceptInvitationRequest

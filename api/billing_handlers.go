@@ -83,9 +83,12 @@ type URLResponse struct {
 //	@Security		BearerAuth
 //	@Param			body	body		CheckoutRequest	true	"Package"
 //	@Success		200		{object}	URLResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		409		{object}	Problem	"A Stripe subscription is already running: use the portal"
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Failure		503		{object}	Problem
 //	@Router			/billing/checkout-session [post]

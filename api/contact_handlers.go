@@ -133,8 +133,21 @@ func titleMetric(m limits.Metric) string {
 //	@Failure			400		{object}	Problem	"Malformed JSON, or a tampered or foreign cursor"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
-//	@Failure			422		{object}	Problem	"Unknown filter, bad value, query over 200 characters, page_size out of range"
-//	@Failure			429		{object}	Problem	"quota-exceeded (searches) or rate-limited"
+//	@Failure			413		{object}	Problem						"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem						"Content-Type is not application/json"
+//	@Failure			422		{object}	Problem						"Unknown filter, bad value, query over 200 characters, page_size out of range"
+//	@Failure			429		{object}	Problem						"quota-exceeded (searches), or rate-limited"
+//	@Header				200		{integer}	RateLimit-Limit				"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining			"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset				"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit				"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
+//	@Header				429		{integer}	RateLimit-Remaining			"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
+//	@Header				429		{integer}	RateLimit-Reset				"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
+//	@Header				429		{integer}	Retry-After					"Seconds to wait before retrying"
+//	@Header				200,429	{integer}	X-Quota-Searches-Limit		"The monthly quota"
+//	@Header				200,429	{integer}	X-Quota-Searches-Used		"Used this month"
+//	@Header				200,429	{integer}	X-Quota-Searches-Remaining	"Left this month"
+//	@Header				200,429	{string}	X-Quota-Searches-Reset		"When the quota resets, RFC 3339"
 //	@Router				/contacts/search [post]
 func (s *Server) searchContacts(c echo.Context) error {
 	var req SearchRequest
@@ -190,6 +203,14 @@ func (s *Server) searchContacts(c echo.Context) error {
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/contacts/{id} [get]
 func (s *Server) getContact(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -247,6 +268,14 @@ type CompanyResponse struct {
 //	@Failure			403			{object}	Problem
 //	@Failure			404			{object}	Problem
 //	@Failure			422			{object}	Problem
+//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200			{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200			{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200			{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/companies/{id} [get]
 func (s *Server) getCompany(c echo.Context) error {
 	id, err := pathID(c, "id")

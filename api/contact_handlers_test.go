@@ -292,6 +292,15 @@ func TestListsAndExport(t *testing.T) {
 		t.Fatalf("formula not neutralized: %s", rec.Body.String())
 	}
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?status=bogus", a.token, nil), 422)
+	// The export has no pages: paging parameters are refused, not ignored.
+	for _, param := range []string{"cursor=abc", "page_size=10"} {
+		rec := tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?"+param, a.token, nil)
+		wantStatus(t, rec, 422)
+		field, _, _ := strings.Cut(param, "=")
+		if p := decode[Problem](t, rec); len(p.Errors) != 1 || p.Errors[0].Field != field {
+			t.Fatalf("export?%s: errors %+v, want one naming %s", param, p.Errors, field)
+		}
+	}
 }
 
 // TestAPIKeyWrites: a key acts for its tenant with no user behind it; what
@@ -379,6 +388,20 @@ func TestCorrections(t *testing.T) {
 	if len(queue.Items) == 0 {
 		t.Fatal("empty review queue")
 	}
+	// The queue filters by contact_id; it holds pending corrections only and
+	// has no status filter (a status parameter is not read).
+	queue = decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?status=accepted&contact_id="+target.ID, sys.token, nil))
+	found := false
+	for _, it := range queue.Items {
+		if it.ContactID != target.ID || it.Status != "pending" {
+			t.Fatalf("review queue for one contact has %+v", it)
+		}
+		found = found || it.ID == k.ID
+	}
+	if !found {
+		t.Fatalf("review queue for the contact misses %s: %+v", k.ID, queue.Items)
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?contact_id=nope", sys.token, nil), 422)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+k.ID+"/accept", a.token, nil), 403)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+k.ID+"/accept", sys.token, nil), 200)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+uuid.NewString()+"/accept", sys.token, nil), 404)

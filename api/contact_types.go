@@ -33,17 +33,17 @@ type ContactResponse struct {
 	Country       string              `json:"country" example:"DE"`
 	Source        string              `json:"source"`
 	Private       bool                `json:"private"`
-	UpdatedAt     time.Time           `json:"updated_at"`
+	UpdatedAt     time.Time           `json:"updated_at" format:"date-time"`
 	Saved         bool                `json:"saved"`
 	SavedStatus   string              `json:"saved_status,omitempty" enums:"saved,approved,rejected"`
-	SavedAt       *time.Time          `json:"saved_at,omitempty"`
+	SavedAt       *time.Time          `json:"saved_at,omitempty" format:"date-time"`
 	Lists         []ListRefResponse   `json:"lists"`
 	Corrections   []CorrectionOverlay `json:"corrections"`
 	// CRMStatus is the contact's state in the tenant's 1CloudAI CRM: "" when
 	// never pushed, queued or paused while a push waits, else pushed, failed
 	// or deleted_in_crm.
 	CRMStatus       string     `json:"crm_status" enums:",queued,paused,pushed,failed,deleted_in_crm"`
-	CRMLastPushedAt *time.Time `json:"crm_last_pushed_at,omitempty"`
+	CRMLastPushedAt *time.Time `json:"crm_last_pushed_at,omitempty" format:"date-time"`
 } //	@name	Contact
 
 // ListRefResponse names a list.

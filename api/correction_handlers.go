@@ -26,8 +26,8 @@ type CorrectionResponse struct {
 	OldValue    string     `json:"old_value"`
 	NewValue    string     `json:"new_value"`
 	Status      string     `json:"status" enums:"pending,accepted,rejected,withdrawn"`
-	ReviewedAt  *time.Time `json:"reviewed_at" extensions:"x-nullable"`
-	CreatedAt   time.Time  `json:"created_at"`
+	ReviewedAt  *time.Time `json:"reviewed_at" format:"date-time" extensions:"x-nullable"`
+	CreatedAt   time.Time  `json:"created_at" format:"date-time"`
 	ContactName string     `json:"contact_name,omitempty"`
 	TenantName  string     `json:"tenant_name,omitempty"`
 } //	@name	Correction
@@ -66,10 +66,21 @@ func toCorrections(p *contacts.CorrectionPage) CorrectionList {
 //	@Param				id		path		string				true	"Contact id"
 //	@Param				body	body		CorrectionRequest	true	"Correction"
 //	@Success			201		{object}	CorrectionResponse
+//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			404		{object}	Problem
+//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				201		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				201		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				201		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/contacts/{id}/corrections [post]
 func (s *Server) submitCorrection(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -88,6 +99,9 @@ func (s *Server) submitCorrection(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toCorrection(*k))
 }
 
+// correctionParams reads the parameters both correction lists take. The
+// tenant's list adds status; the review queue lists pending ones only, so
+// it does not read status at all.
 func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
 	contactID, err := queryUUID(c, "contact_id")
 	if err != nil {
@@ -97,7 +111,7 @@ func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
 	if err != nil {
 		return contacts.CorrectionListParams{}, err
 	}
-	return contacts.CorrectionListParams{Status: c.QueryParam("status"), ContactID: contactID, PageSize: size, MaxPageSize: 100, Cursor: c.QueryParam("cursor")}, nil
+	return contacts.CorrectionListParams{ContactID: contactID, PageSize: size, MaxPageSize: 100, Cursor: c.QueryParam("cursor")}, nil
 }
 
 // listCorrections godoc
@@ -110,7 +124,7 @@ func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["contacts:read"]
-//	@Param				status		query		string	false	"pending, accepted, rejected or withdrawn"
+//	@Param				status		query		string	false	"Only corrections in this status"	Enums(pending, accepted, rejected, withdrawn)
 //	@Param				contact_id	query		string	false	"Contact id"
 //	@Param				cursor		query		string	false	"next_cursor of the previous page"
 //	@Param				page_size	query		int		false	"1-100 (default 25)"
@@ -119,12 +133,21 @@ func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
 //	@Failure			401			{object}	Problem
 //	@Failure			403			{object}	Problem
 //	@Failure			422			{object}	Problem
+//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200			{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200			{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200			{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/corrections [get]
 func (s *Server) listCorrections(c echo.Context) error {
 	p, err := correctionParams(c)
 	if err != nil {
 		return err
 	}
+	p.Status = c.QueryParam("status")
 	page, err := s.svc.Contacts.ListCorrections(c.Request().Context(), principal(c).TenantID, p)
 	if err != nil {
 		return err
@@ -135,17 +158,19 @@ func (s *Server) listCorrections(c echo.Context) error {
 // listPendingCorrections godoc
 //
 //	@Summary		Correction review queue (platform)
-//	@Description	System admins and support: pending corrections of every tenant, oldest first.
+//	@Description	System admins and support: pending corrections of every tenant, oldest first. Only pending ones: there is no status filter.
 //	@ID				listPendingCorrections
 //	@Tags			admin
 //	@Produce		json
 //	@Security		BearerAuth
+//	@Param			contact_id	query		string	false	"Only corrections of this contact"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
 //	@Param			page_size	query		int		false	"1-100 (default 25)"
 //	@Success		200			{object}	CorrectionList
 //	@Failure		400			{object}	Problem
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
+//	@Failure		422			{object}	Problem	"page_size out of range, or contact_id not an id"
 //	@Router			/admin/corrections [get]
 func (s *Server) listPendingCorrections(c echo.Context) error {
 	p, err := correctionParams(c)

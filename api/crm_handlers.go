@@ -23,10 +23,10 @@ type CRMConnectionResponse struct {
 	Scopes           []string   `json:"scopes" example:"contacts.read,contacts.write"`
 	ConnectedBy      *string    `json:"connected_by" extensions:"x-nullable"`
 	ConnectedByEmail string     `json:"connected_by_email" example:"admin@acme.test"`
-	ConnectedAt      *time.Time `json:"connected_at" extensions:"x-nullable"`
+	ConnectedAt      *time.Time `json:"connected_at" format:"date-time" extensions:"x-nullable"`
 	StatusReason     string     `json:"status_reason" example:"The CRM refused the refresh token (invalid_grant): an org admin must reconnect."`
-	StatusChangedAt  *time.Time `json:"status_changed_at" extensions:"x-nullable"`
-	LastPushAt       *time.Time `json:"last_push_at" extensions:"x-nullable"`
+	StatusChangedAt  *time.Time `json:"status_changed_at" format:"date-time" extensions:"x-nullable"`
+	LastPushAt       *time.Time `json:"last_push_at" format:"date-time" extensions:"x-nullable"`
 	Queued           int        `json:"queued"`
 	Paused           int        `json:"paused"`
 } //	@name	CRMConnection
@@ -34,7 +34,7 @@ type CRMConnectionResponse struct {
 // CRMConnectResponse is where to send the browser to connect.
 type CRMConnectResponse struct {
 	AuthorizeURL string    `json:"authorize_url" example:"http://127.0.0.1:8090/oauth/authorize?client_id=contacts-dev&code_challenge=…&code_challenge_method=S256&response_type=code&state=…"`
-	ExpiresAt    time.Time `json:"expires_at"`
+	ExpiresAt    time.Time `json:"expires_at" format:"date-time"`
 } //	@name	CRMConnect
 
 // CRMSettingsRequest replaces the field ownership; fields left out go back
@@ -96,9 +96,9 @@ type CRMPush struct {
 	Failed           int        `json:"failed"`
 	DeletedInCRM     int        `json:"deleted_in_crm"`
 	Cancelled        int        `json:"cancelled"`
-	CreatedAt        time.Time  `json:"created_at"`
-	UpdatedAt        time.Time  `json:"updated_at"`
-	FinishedAt       *time.Time `json:"finished_at" extensions:"x-nullable"`
+	CreatedAt        time.Time  `json:"created_at" format:"date-time"`
+	UpdatedAt        time.Time  `json:"updated_at" format:"date-time"`
+	FinishedAt       *time.Time `json:"finished_at" format:"date-time" extensions:"x-nullable"`
 } //	@name	CRMPush
 
 // CRMPushList is a page of pushes, newest first.
@@ -112,7 +112,7 @@ type CRMPushList struct {
 type CRMPushAttempt struct {
 	Attempt      int             `json:"attempt"`
 	RequestID    string          `json:"request_id"`
-	At           time.Time       `json:"at"`
+	At           time.Time       `json:"at" format:"date-time"`
 	HTTPStatus   int             `json:"http_status" example:"207"`
 	Outcome      string          `json:"outcome" enums:"created,updated,error,rate_limited,unauthorized,unavailable,timeout,network_error,rejected,interrupted"`
 	ErrorCode    string          `json:"error_code" example:"EMAIL_CONFLICT"`
@@ -135,7 +135,7 @@ type CRMPushItem struct {
 	ErrorCode    string           `json:"error_code"`
 	ErrorMessage string           `json:"error_message"`
 	Attempts     []CRMPushAttempt `json:"attempts"`
-	UpdatedAt    time.Time        `json:"updated_at"`
+	UpdatedAt    time.Time        `json:"updated_at" format:"date-time"`
 } //	@name	CRMPushItem
 
 // CRMPushDetail is a push with a page of its contacts.
@@ -173,6 +173,14 @@ func idString(id *uuid.UUID) *string {
 //	@Success			200	{object}	CRMConnectionResponse
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/crm/connection [get]
 func (s *Server) getCRMConnection(c echo.Context) error {
 	conn, err := s.svc.CRM.GetConnection(c.Request().Context(), principal(c).TenantID)
@@ -312,6 +320,14 @@ func (s *Server) crmWebhook(c echo.Context) error {
 //	@Success			200	{object}	CRMSettingsResponse
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/crm/settings [get]
 func (s *Server) getCRMSettings(c echo.Context) error {
 	st, err := s.svc.CRM.GetSettings(c.Request().Context(), principal(c).TenantID)
@@ -332,8 +348,11 @@ func (s *Server) getCRMSettings(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			body	body		CRMSettingsRequest	true	"Field ownership"
 //	@Success		200		{object}	CRMSettingsResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/crm/settings [put]
 func (s *Server) putCRMSettings(c echo.Context) error {
@@ -364,11 +383,25 @@ func (s *Server) putCRMSettings(c echo.Context) error {
 //	@Param				body	body		CRMPushRequest	true	"Contacts"
 //	@Success			200		{object}	CRMPushResult	"Preview (dry_run)"
 //	@Success			202		{object}	CRMPushResult	"Queued"
+//	@Failure			400		{object}	Problem			"Malformed JSON or an empty body"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			409		{object}	Problem	"crm-not-connected or crm-needs-reauth"
+//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem	"quota-exceeded (crm_pushes), or an API key over its rate limit"
+//	@Failure			429		{object}	Problem							"quota-exceeded (crm_pushes), or rate-limited"
+//	@Header				200,202	{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,202	{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
+//	@Header				200,202	{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
+//	@Header				429		{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
+//	@Header				429		{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
+//	@Header				429		{integer}	Retry-After						"Seconds to wait before retrying"
+//	@Header				429		{integer}	X-Quota-CRM-Pushes-Limit		"The monthly quota (quota-exceeded only)"
+//	@Header				429		{integer}	X-Quota-CRM-Pushes-Used			"Used this month (quota-exceeded only)"
+//	@Header				429		{integer}	X-Quota-CRM-Pushes-Remaining	"Left this month (quota-exceeded only)"
+//	@Header				429		{string}	X-Quota-CRM-Pushes-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
 //	@Router				/crm/pushes [post]
 func (s *Server) createCRMPush(c echo.Context) error {
 	dryRun := false
@@ -449,6 +482,14 @@ func crmQueryTime(c echo.Context, name string) (*time.Time, error) {
 //	@Failure			401			{object}	Problem
 //	@Failure			403			{object}	Problem
 //	@Failure			422			{object}	Problem
+//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200			{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200			{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200			{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/crm/pushes [get]
 func (s *Server) listCRMPushes(c echo.Context) error {
 	limit, err := queryLimit(c, 25, 100)
@@ -498,6 +539,14 @@ func (s *Server) listCRMPushes(c echo.Context) error {
 //	@Failure			403				{object}	Problem
 //	@Failure			404				{object}	Problem
 //	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/crm/pushes/{id} [get]
 func (s *Server) getCRMPush(c echo.Context) error {
 	id, err := pathID(c, "id")

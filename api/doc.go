@@ -4,7 +4,7 @@ package api
 //
 //	@title						1CloudAI Business Contacts API
 //	@version					1.0
-//	@description				Search a shared B2B contact database, save and correct contacts, import CSV files and push approved contacts to the 1CloudAI CRM. Errors are RFC 9457 problem documents (application/problem+json).
+//	@description				Search a shared B2B contact database, save and correct contacts, import CSV files and push approved contacts to the 1CloudAI CRM. Errors are RFC 9457 problem documents (application/problem+json). Every response carries X-Request-ID: the id of the request in our logs and in problem documents (request_id); send your own (up to 128 characters of A-Z a-z 0-9 . _ : -) to correlate. API-key requests also get RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset; every 429 has Retry-After.
 //	@contact.name				1CloudAI support
 //	@contact.email				support@1cloudcrm.com
 //	@contact.url				https://1cloudaicrm.com/contact

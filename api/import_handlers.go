@@ -29,8 +29,8 @@ type ImportColumn struct {
 // does with them.
 type ImportMapping struct {
 	HasHeader     bool     `json:"has_header"`
-	Columns       []string `json:"columns" example:"email,first_name,last_name,,company_name"`
-	MatchKeys     []string `json:"match_keys" example:"email,linkedin_url,name_company"`
+	Columns       []string `json:"columns" enums:",email,first_name,last_name,full_name,title,seniority,department,company_name,company_domain,phone,linkedin_url,city,region,country" example:"email,first_name,last_name,,company_name"`
+	MatchKeys     []string `json:"match_keys" enums:"email,linkedin_url,name_company" example:"email,linkedin_url,name_company"`
 	Mode          string   `json:"mode" enums:"create_and_update,create_only,update_only"`
 	Overwrite     bool     `json:"overwrite"`
 	ListID        *string  `json:"list_id" extensions:"x-nullable"`
@@ -46,15 +46,15 @@ type ImportMappingRequest struct {
 	// email, first_name, last_name, full_name (split into first and last),
 	// title, seniority, department, company_name, company_domain, phone,
 	// linkedin_url, city, region, country.
-	Columns []string `json:"columns" validate:"required,max=1000" example:"email,first_name,last_name,,company_name"`
+	Columns []string `json:"columns" validate:"required,max=1000" enums:",email,first_name,last_name,full_name,title,seniority,department,company_name,company_domain,phone,linkedin_url,city,region,country" example:"email,first_name,last_name,,company_name"`
 	// MatchKeys are tried in order; empty means every mapped key in the
 	// default order (email, linkedin_url, name_company).
-	MatchKeys []string `json:"match_keys" validate:"max=3" example:"email,name_company"`
-	Mode      string   `json:"mode" validate:"omitempty,oneof=create_and_update create_only update_only" enums:"create_and_update,create_only,update_only"`
+	MatchKeys []string `json:"match_keys,omitempty" validate:"max=3" enums:"email,linkedin_url,name_company" example:"email,name_company"`
+	Mode      string   `json:"mode,omitempty" validate:"omitempty,oneof=create_and_update create_only update_only" enums:"create_and_update,create_only,update_only"`
 	// Overwrite replaces non-empty fields of matched contacts the import
 	// may change (the tenant's own private contacts); otherwise only
 	// empty fields are filled.
-	Overwrite bool `json:"overwrite"`
+	Overwrite bool `json:"overwrite,omitempty"`
 	// ListID is a list of the tenant that every usable row joins.
 	ListID *string `json:"list_id,omitempty" validate:"omitempty,uuid"`
 	// DefaultRegion reads phone numbers without a country code (ISO 3166-1
@@ -120,15 +120,15 @@ type ImportSummary struct {
 	Error           string         `json:"error"`
 	CreatedBy       *string        `json:"created_by" extensions:"x-nullable"`
 	StartedBy       *string        `json:"started_by" extensions:"x-nullable"`
-	CreatedAt       time.Time      `json:"created_at"`
-	QueuedAt        *time.Time     `json:"queued_at" extensions:"x-nullable"`
-	StartedAt       *time.Time     `json:"started_at" extensions:"x-nullable"`
-	FinishedAt      *time.Time     `json:"finished_at" extensions:"x-nullable"`
-	UpdatedAt       time.Time      `json:"updated_at"`
+	CreatedAt       time.Time      `json:"created_at" format:"date-time"`
+	QueuedAt        *time.Time     `json:"queued_at" format:"date-time" extensions:"x-nullable"`
+	StartedAt       *time.Time     `json:"started_at" format:"date-time" extensions:"x-nullable"`
+	FinishedAt      *time.Time     `json:"finished_at" format:"date-time" extensions:"x-nullable"`
+	UpdatedAt       time.Time      `json:"updated_at" format:"date-time"`
 	// FileRemovedAt is when the uploaded file was removed: after a run, or
 	// after IMPORT_FILE_RETENTION (default 7 days) without one. An import
 	// without its file cannot start; upload the file again.
-	FileRemovedAt *time.Time `json:"file_removed_at" extensions:"x-nullable"`
+	FileRemovedAt *time.Time `json:"file_removed_at" format:"date-time" extensions:"x-nullable"`
 } //	@name	ImportSummary
 
 // ImportResponse is an import with its preflight: what the file is, how
@@ -442,6 +442,14 @@ func (s *Server) errorsCSV(c echo.Context, tenantID uuid.UUID) error {
 //	@Failure			413		{object}	Problem	"file-too-large: names the package's cap"
 //	@Failure			415		{object}	Problem
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				201		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				201		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				201		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports [post]
 func (s *Server) createImport(c echo.Context) error {
 	return s.uploadImport(c, principal(c).TenantID)
@@ -457,7 +465,7 @@ func (s *Server) createImport(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:read"]
-//	@Param				status	query		string	false	"uploaded, queued, running, completed, failed, cancelled"
+//	@Param				status	query		string	false	"Only imports in this status"	Enums(uploaded, queued, running, completed, failed, cancelled)
 //	@Param				limit	query		int		false	"1 to 100 (default 25)"
 //	@Param				cursor	query		string	false	"next_cursor of the previous page"
 //	@Success			200		{object}	ImportList
@@ -465,6 +473,14 @@ func (s *Server) createImport(c echo.Context) error {
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports [get]
 func (s *Server) listImports(c echo.Context) error { return s.listRuns(c, principal(c).TenantID) }
 
@@ -483,6 +499,14 @@ func (s *Server) listImports(c echo.Context) error { return s.listRuns(c, princi
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id} [get]
 func (s *Server) getImport(c echo.Context) error { return s.getRun(c, principal(c).TenantID) }
 
@@ -505,7 +529,17 @@ func (s *Server) getImport(c echo.Context) error { return s.getRun(c, principal(
 //	@Failure			403		{object}	Problem
 //	@Failure			404		{object}	Problem
 //	@Failure			409		{object}	Problem
+//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id}/mapping [put]
 func (s *Server) setImportMapping(c echo.Context) error {
 	return s.setMapping(c, principal(c).TenantID)
@@ -529,7 +563,18 @@ func (s *Server) setImportMapping(c echo.Context) error {
 //	@Failure			404		{object}	Problem
 //	@Failure			409		{object}	Problem
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem	"quota-exceeded: names the rows that remain"
+//	@Failure			429		{object}	Problem							"quota-exceeded (import_rows: names the rows that remain), or rate-limited"
+//	@Header				202		{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				202		{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
+//	@Header				202		{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
+//	@Header				429		{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
+//	@Header				429		{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
+//	@Header				429		{integer}	Retry-After						"Seconds to wait before retrying"
+//	@Header				429		{integer}	X-Quota-Import-Rows-Limit		"The monthly quota (quota-exceeded only)"
+//	@Header				429		{integer}	X-Quota-Import-Rows-Used		"Used this month (quota-exceeded only)"
+//	@Header				429		{integer}	X-Quota-Import-Rows-Remaining	"Left this month (quota-exceeded only)"
+//	@Header				429		{string}	X-Quota-Import-Rows-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
 //	@Router				/imports/{id}/start [post]
 func (s *Server) startImport(c echo.Context) error { return s.startRun(c, principal(c).TenantID) }
 
@@ -549,6 +594,14 @@ func (s *Server) startImport(c echo.Context) error { return s.startRun(c, princi
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
 //	@Failure			409	{object}	Problem
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				202	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				202	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				202	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id}/cancel [post]
 func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, principal(c).TenantID) }
 
@@ -563,7 +616,7 @@ func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, prin
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:read"]
 //	@Param				id		path		string	true	"Import id"
-//	@Param				outcome	query		string	false	"created, matched, duplicate, invalid"
+//	@Param				outcome	query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
 //	@Param				limit	query		int		false	"1 to 1000 (default 100)"
 //	@Param				cursor	query		string	false	"next_cursor of the previous page"
 //	@Success			200		{object}	ImportRecordList
@@ -572,6 +625,14 @@ func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, prin
 //	@Failure			403		{object}	Problem
 //	@Failure			404		{object}	Problem
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id}/records [get]
 func (s *Server) listImportRecords(c echo.Context) error {
 	return s.listRecords(c, principal(c).TenantID)
@@ -592,6 +653,15 @@ func (s *Server) listImportRecords(c echo.Context) error {
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header				200	{string}	Content-Disposition	"attachment, file name import-<id>-errors.csv"
 //	@Router				/imports/{id}/errors.csv [get]
 func (s *Server) importErrorsCSV(c echo.Context) error { return s.errorsCSV(c, principal(c).TenantID) }
 
@@ -625,10 +695,11 @@ func (s *Server) createPlatformImport(c echo.Context) error {
 //	@Tags			admin
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			status	query		string	false	"uploaded, queued, running, completed, failed, cancelled"
+//	@Param			status	query		string	false	"Only imports in this status"	Enums(uploaded, queued, running, completed, failed, cancelled)
 //	@Param			limit	query		int		false	"1 to 100 (default 25)"
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	ImportList
+//	@Failure		400		{object}	Problem	"A cursor that is not valid"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		422		{object}	Problem
@@ -668,6 +739,8 @@ func (s *Server) getPlatformImport(c echo.Context) error { return s.getRun(c, im
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/admin/imports/{id}/mapping [put]
 func (s *Server) setPlatformImportMapping(c echo.Context) error {
@@ -719,7 +792,7 @@ func (s *Server) cancelPlatformImport(c echo.Context) error { return s.cancelRun
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id		path		string	true	"Import id"
-//	@Param			outcome	query		string	false	"created, matched, duplicate, invalid"
+//	@Param			outcome	query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
 //	@Param			limit	query		int		false	"1 to 1000 (default 100)"
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	ImportRecordList
@@ -746,6 +819,7 @@ func (s *Server) listPlatformImportRecords(c echo.Context) error {
 //	@Failure		401	{object}	Problem
 //	@Failure		403	{object}	Problem
 //	@Failure		404	{object}	Problem
+//	@Header			200	{string}	Content-Disposition	"attachment, file name import-<id>-errors.csv"
 //	@Router			/admin/imports/{id}/errors.csv [get]
 func (s *Server) platformImportErrorsCSV(c echo.Context) error {
 	return s.errorsCSV(c, imports.Platform)

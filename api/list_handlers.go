@@ -19,8 +19,8 @@ type ListResponse struct {
 	ID          string    `json:"id"`
 	Name        string    `json:"name"`
 	MemberCount int       `json:"member_count"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt   time.Time `json:"updated_at" format:"date-time"`
 } //	@name	List
 
 // ListList is the tenant's lists.
@@ -46,6 +46,14 @@ func toList(l contacts.List) ListResponse {
 //	@Success			200	{object}	ListList
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists [get]
 func (s *Server) listLists(c echo.Context) error {
 	ls, err := s.svc.Contacts.ListLists(c.Request().Context(), principal(c).TenantID)
@@ -72,10 +80,21 @@ func (s *Server) listLists(c echo.Context) error {
 //	@x-required-scopes	["saved:write"]
 //	@Param				body	body		ListRequest	true	"List"
 //	@Success			201		{object}	ListResponse
+//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			409		{object}	Problem
+//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				201		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				201		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				201		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists [post]
 func (s *Server) createList(c echo.Context) error {
 	var req ListRequest
@@ -104,11 +123,22 @@ func (s *Server) createList(c echo.Context) error {
 //	@Param				id		path		string		true	"List id"
 //	@Param				body	body		ListRequest	true	"New name"
 //	@Success			200		{object}	ListResponse
+//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			404		{object}	Problem
 //	@Failure			409		{object}	Problem
+//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists/{id} [patch]
 func (s *Server) renameList(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -140,6 +170,14 @@ func (s *Server) renameList(c echo.Context) error {
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				204	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				204	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				204	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists/{id} [delete]
 func (s *Server) deleteList(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -166,10 +204,21 @@ func (s *Server) deleteList(c echo.Context) error {
 //	@Param				id		path		string				true	"List id"
 //	@Param				body	body		ContactIDsRequest	true	"Contacts"
 //	@Success			200		{object}	CountResponse
+//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			404		{object}	Problem
+//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists/{id}/members [post]
 func (s *Server) addListMembers(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -202,10 +251,21 @@ func (s *Server) addListMembers(c echo.Context) error {
 //	@Param				id		path		string				true	"List id"
 //	@Param				body	body		ContactIDsRequest	true	"Contacts"
 //	@Success			200		{object}	CountResponse
+//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			404		{object}	Problem
+//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists/{id}/members [delete]
 func (s *Server) removeListMembers(c echo.Context) error {
 	id, err := pathID(c, "id")

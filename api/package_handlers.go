@@ -58,11 +58,11 @@ type SubscriptionResponse struct {
 	PackageID          string     `json:"package_id"`
 	Status             string     `json:"status" enums:"trialing,active,past_due,canceled,incomplete"`
 	Source             string     `json:"source" enums:"stripe,manual,signup"`
-	CurrentPeriodStart *time.Time `json:"current_period_start" extensions:"x-nullable"`
-	CurrentPeriodEnd   *time.Time `json:"current_period_end" extensions:"x-nullable"`
+	CurrentPeriodStart *time.Time `json:"current_period_start" format:"date-time" extensions:"x-nullable"`
+	CurrentPeriodEnd   *time.Time `json:"current_period_end" format:"date-time" extensions:"x-nullable"`
 	CancelAtPeriodEnd  bool       `json:"cancel_at_period_end"`
-	PastDueSince       *time.Time `json:"past_due_since" extensions:"x-nullable"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	PastDueSince       *time.Time `json:"past_due_since" format:"date-time" extensions:"x-nullable"`
+	UpdatedAt          time.Time  `json:"updated_at" format:"date-time"`
 } //	@name	Subscription
 
 func toSubscription(s billing.Subscription) SubscriptionResponse {

@@ -66,10 +66,21 @@ func uuids(ids []string) []uuid.UUID {
 //	@x-required-scopes	["saved:write"]
 //	@Param				body	body		SaveContactsRequest	true	"Contacts"
 //	@Success			200		{object}	SaveResultResponse
+//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			404		{object}	Problem
+//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/saved-contacts [post]
 func (s *Server) saveContacts(c echo.Context) error {
 	var req SaveContactsRequest
@@ -102,9 +113,20 @@ func (s *Server) saveContacts(c echo.Context) error {
 //	@x-required-scopes	["saved:write"]
 //	@Param				body	body		ContactIDsRequest	true	"Contacts"
 //	@Success			200		{object}	CountResponse
+//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
+//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/saved-contacts [delete]
 func (s *Server) unsaveContacts(c echo.Context) error {
 	var req ContactIDsRequest
@@ -129,9 +151,12 @@ func (s *Server) unsaveContacts(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			body	body		ContactIDsRequest	true	"Contacts"
 //	@Success		200		{object}	CountResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/saved-contacts/approve [post]
 func (s *Server) approveSaved(c echo.Context) error {
@@ -149,9 +174,12 @@ func (s *Server) approveSaved(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			body	body		ContactIDsRequest	true	"Contacts"
 //	@Success		200		{object}	CountResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/saved-contacts/reject [post]
 func (s *Server) rejectSaved(c echo.Context) error {
@@ -173,15 +201,20 @@ func (s *Server) reviewSaved(c echo.Context, review func(ctx context.Context, te
 
 // savedParams reads the saved view's filters from the query string:
 // repeated parameters for multi-value filters (?seniorities=vp&seniorities=director).
-func savedParams(c echo.Context, maxSize int) (contacts.SavedParams, error) {
+// Unless paged, cursor and page_size are refused like unknown parameters:
+// the export has no pages, and ignoring them would hide a client's mistake.
+func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams, error) {
 	q := c.QueryParams()
 	known := map[string]bool{"q": true, "status": true, "list_id": true, "cursor": true, "page_size": true,
 		"titles": true, "seniorities": true, "departments": true, "company_names": true, "company_domains": true,
 		"industries": true, "employee_ranges": true, "countries": true, "regions": true, "cities": true,
 		"has_email": true, "has_phone": true}
 	for k := range q {
-		if !known[k] {
+		switch {
+		case !known[k]:
 			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is not a known filter"})
+		case !paged && (k == "cursor" || k == "page_size"):
+			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is not accepted: the export has no pages"})
 		}
 	}
 	boolParam := func(name string) (*bool, error) {
@@ -256,6 +289,14 @@ func savedParams(c echo.Context, maxSize int) (contacts.SavedParams, error) {
 //	@Failure			403				{object}	Problem
 //	@Failure			404				{object}	Problem	"list_id names no list of the tenant"
 //	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/saved-contacts [get]
 func (s *Server) listSaved(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -264,7 +305,7 @@ func (s *Server) listSaved(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := savedParams(c, plan.Package.MaxContactsPerQuery)
+	p, err := savedParams(c, plan.Package.MaxContactsPerQuery, true)
 	if err != nil {
 		return err
 	}
@@ -282,7 +323,7 @@ func (s *Server) listSaved(c echo.Context) error {
 // exportSaved godoc
 //
 //	@Summary			Export saved contacts as CSV
-//	@Description		Streams the filtered saved view (same parameters as GET /saved-contacts, without paging) as UTF-8 CSV with a header row. Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: saved:read.
+//	@Description		Streams the filtered saved view (same parameters as GET /saved-contacts, without paging: cursor and page_size are refused with 422) as UTF-8 CSV with a header row. Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: saved:read.
 //	@ID					exportSaved
 //	@Tags				saved
 //	@Produce			text/csv
@@ -309,9 +350,18 @@ func (s *Server) listSaved(c echo.Context) error {
 //	@Failure			403				{object}	Problem
 //	@Failure			404				{object}	Problem	"list_id names no list of the tenant"
 //	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header				200				{string}	Content-Disposition	"attachment, file name saved-contacts-<UTC date>.csv"
 //	@Router				/saved-contacts/export [get]
 func (s *Server) exportSaved(c echo.Context) error {
-	p, err := savedParams(c, 1)
+	p, err := savedParams(c, 1, false)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ type StatusResponse struct {
 	Version     string    `json:"version" example:"v1.0.0" validate:"required"`
 	Environment string    `json:"environment" example:"development" enums:"development,test,production" validate:"required"`
 	Database    string    `json:"database" example:"ok" enums:"ok,unavailable" validate:"required"`
-	Time        time.Time `json:"time" example:"2026-11-28T20:00:00Z" validate:"required"`
+	Time        time.Time `json:"time" format:"date-time" example:"2026-11-28T20:00:00Z" validate:"required"`
 } //	@name	StatusResponse
 
 // getStatus godoc
@@ -29,7 +29,6 @@ type StatusResponse struct {
 //	@Tags			system
 //	@Produce		json
 //	@Success		200	{object}	StatusResponse
-//	@Failure		500	{object}	Problem
 //	@Router			/status [get]
 func (s *Server) getStatus(c echo.Context) error {
 	dbState := "ok"

@@ -17,7 +17,7 @@ type TenantResponse struct {
 	Name          string    `json:"name"`
 	Status        string    `json:"status" enums:"active,suspended"`
 	DefaultRegion string    `json:"default_region" example:"US"`
-	CreatedAt     time.Time `json:"created_at"`
+	CreatedAt     time.Time `json:"created_at" format:"date-time"`
 } //	@name	Tenant
 
 func toTenant(t tenancy.Tenant) TenantResponse {
@@ -46,8 +46,10 @@ func (s *Server) getTenant(c echo.Context) error {
 // UpdateTenantRequest changes the tenant's own settings. The package,
 // status and billing fields are not here: unknown fields are refused.
 type UpdateTenantRequest struct {
-	Name          *string `json:"name,omitempty" validate:"omitempty,min=2,max=200"`
-	DefaultRegion *string `json:"default_region,omitempty" validate:"omitempty,len=2,alpha" example:"GB"`
+	Name *string `json:"name,omitempty" validate:"omitempty,min=2,max=200"`
+	// DefaultRegion reads phone numbers without a country code: two
+	// letters (an ISO 3166-1 alpha-2 code), stored in upper case.
+	DefaultRegion *string `json:"default_region,omitempty" validate:"omitempty,len=2,alpha" minLength:"2" maxLength:"2" example:"GB"`
 } //	@name	UpdateTenantRequest
 
 // updateTenant godoc
@@ -61,8 +63,11 @@ type UpdateTenantRequest struct {
 //	@Security		BearerAuth
 //	@Param			body	body		UpdateTenantRequest	true	"Changes"
 //	@Success		200		{object}	TenantResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/tenant [patch]
 func (s *Server) updateTenant(c echo.Context) error {
@@ -83,8 +88,8 @@ type MemberResponse struct {
 	Email     string     `json:"email"`
 	Name      string     `json:"name"`
 	Role      string     `json:"role" enums:"org_admin,member,viewer"`
-	JoinedAt  time.Time  `json:"joined_at"`
-	LastLogin *time.Time `json:"last_login_at" extensions:"x-nullable"`
+	JoinedAt  time.Time  `json:"joined_at" format:"date-time"`
+	LastLogin *time.Time `json:"last_login_at" format:"date-time" extensions:"x-nullable"`
 } //	@name	Member
 
 // MemberList is a page of members.
@@ -137,10 +142,13 @@ type UpdateMemberRequest struct {
 //	@Param			userId	path		string				true	"User id"
 //	@Param			body	body		UpdateMemberRequest	true	"Role"
 //	@Success		200		{object}	MemberResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem
 //	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/tenant/members/{userId} [patch]
 func (s *Server) updateMember(c echo.Context) error {
@@ -197,9 +205,9 @@ type InvitationResponse struct {
 	Email      string     `json:"email"`
 	Role       string     `json:"role" enums:"org_admin,member,viewer"`
 	Status     string     `json:"status" enums:"pending,accepted,revoked,expired"`
-	ExpiresAt  time.Time  `json:"expires_at"`
-	CreatedAt  time.Time  `json:"created_at"`
-	AcceptedAt *time.Time `json:"accepted_at" extensions:"x-nullable"`
+	ExpiresAt  time.Time  `json:"expires_at" format:"date-time"`
+	CreatedAt  time.Time  `json:"created_at" format:"date-time"`
+	AcceptedAt *time.Time `json:"accepted_at" format:"date-time" extensions:"x-nullable"`
 	AcceptURL  string     `json:"accept_url,omitempty"`
 } //	@name	Invitation
 
@@ -225,9 +233,12 @@ func toInvitation(i tenancy.Invitation) InvitationResponse {
 //	@Security		BearerAuth
 //	@Param			body	body		CreateInvitationRequest	true	"Invitation"
 //	@Success		201		{object}	InvitationResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
 //	@Router			/tenant/invitations [post]
 func (s *Server) createInvitation(c echo.Context) error {
@@ -299,7 +310,7 @@ type UsageResponse struct {
 	Subscription *SubscriptionResponse `json:"subscription,omitempty"`
 	Downgraded   bool                  `json:"downgraded"`
 	Reason       string                `json:"reason,omitempty"`
-	GraceEndsAt  *time.Time            `json:"grace_ends_at,omitempty"`
+	GraceEndsAt  *time.Time            `json:"grace_ends_at,omitempty" format:"date-time"`
 	Seats        SeatsResponse         `json:"seats"`
 	Quotas       []QuotaResponse       `json:"quotas"`
 } //	@name	Usage
@@ -318,7 +329,7 @@ type QuotaResponse struct {
 	Limit     int64     `json:"limit"`
 	Used      int64     `json:"used"`
 	Remaining int64     `json:"remaining"`
-	ResetAt   time.Time `json:"reset_at"`
+	ResetAt   time.Time `json:"reset_at" format:"date-time"`
 } //	@name	Quota
 
 func toUsage(u limits.Usage) UsageResponse {
@@ -348,7 +359,14 @@ func toUsage(u limits.Usage) UsageResponse {
 //	@Success			200	{object}	UsageResponse
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
-//	@Failure			429	{object}	Problem	"API key over its rate limit"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/tenant/usage [get]
 func (s *Server) getUsage(c echo.Context) error {
 	u, err := s.svc.Limits.UsageOf(c.Request().Context(), principal(c).TenantID)
@@ -371,7 +389,7 @@ type AuditEventResponse struct {
 	Data       map[string]any `json:"data"`
 	IP         string         `json:"ip"`
 	RequestID  string         `json:"request_id"`
-	CreatedAt  time.Time      `json:"created_at"`
+	CreatedAt  time.Time      `json:"created_at" format:"date-time"`
 } //	@name	AuditEvent
 
 // AuditEventList is a page of audit events.

@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Correction review queue (platform)
-         * @description System admins and support: pending corrections of every tenant, oldest first.
+         * @description System admins and support: pending corrections of every tenant, oldest first. Only pending ones: there is no status filter.
          */
         get: operations["listPendingCorrections"];
         put?: never;
@@ -261,7 +261,10 @@ export interface paths {
          */
         get: operations["listAdminPackages"];
         put?: never;
-        /** Create a package (platform) */
+        /**
+         * Create a package (platform)
+         * @description System admins. code, name and every limit are required; currency defaults to usd, max_import_file_bytes to 10 MiB, active to true.
+         */
         post: operations["createPackage"];
         delete?: never;
         options?: never;
@@ -1273,7 +1276,7 @@ export interface paths {
         };
         /**
          * Export saved contacts as CSV
-         * @description Streams the filtered saved view (same parameters as GET /saved-contacts, without paging) as UTF-8 CSV with a header row. Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: saved:read.
+         * @description Streams the filtered saved view (same parameters as GET /saved-contacts, without paging: cursor and page_size are refused with 422) as UTF-8 CSV with a header row. Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: saved:read.
          */
         get: operations["exportSaved"];
         put?: never;
@@ -1469,15 +1472,19 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         APIKey: {
+            /** Format: date-time */
             created_at: string;
             /** @example admin@acme.test */
             created_by: string;
+            /** Format: date-time */
             expires_at: string | null;
             id: string;
+            /** Format: date-time */
             last_used_at: string | null;
             name: string;
             /** @example ock_4fGh01Kz */
             prefix: string;
+            /** Format: date-time */
             revoked_at: string | null;
             rotated_from_id?: string;
             scopes: string[];
@@ -1507,6 +1514,7 @@ export interface components {
             token: string;
         };
         AdminTenant: {
+            /** Format: date-time */
             created_at: string;
             id: string;
             members: number;
@@ -1533,6 +1541,7 @@ export interface components {
             actor_label: string;
             /** @enum {string} */
             actor_type: "user" | "api_key" | "system";
+            /** Format: date-time */
             created_at: string;
             data: {
                 [key: string]: unknown;
@@ -1562,6 +1571,7 @@ export interface components {
         CRMConnect: {
             /** @example http://127.0.0.1:8090/oauth/authorize?client_id=contacts-dev&code_challenge=…&code_challenge_method=S256&response_type=code&state=… */
             authorize_url: string;
+            /** Format: date-time */
             expires_at: string;
         };
         CRMConnection: {
@@ -1569,10 +1579,12 @@ export interface components {
             account_id: string;
             /** @example Acme CRM */
             account_name: string;
+            /** Format: date-time */
             connected_at: string | null;
             connected_by: string | null;
             /** @example admin@acme.test */
             connected_by_email: string;
+            /** Format: date-time */
             last_push_at: string | null;
             paused: number;
             queued: number;
@@ -1585,6 +1597,7 @@ export interface components {
             scopes: string[];
             /** @enum {string} */
             status: "not_connected" | "connected" | "needs_reauth" | "disconnected";
+            /** Format: date-time */
             status_changed_at: string | null;
             /** @example The CRM refused the refresh token (invalid_grant): an org admin must reconnect. */
             status_reason: string;
@@ -1599,9 +1612,11 @@ export interface components {
         CRMPush: {
             cancelled: number;
             created: number;
+            /** Format: date-time */
             created_at: string;
             deleted_in_crm: number;
             failed: number;
+            /** Format: date-time */
             finished_at: string | null;
             id: string;
             paused: number;
@@ -1619,10 +1634,12 @@ export interface components {
             to_update: number;
             total: number;
             updated: number;
+            /** Format: date-time */
             updated_at: string;
         };
         CRMPushAttempt: {
             answer: Record<string, never> | null;
+            /** Format: date-time */
             at: string;
             attempt: number;
             /** @example c_9001 */
@@ -1641,9 +1658,11 @@ export interface components {
         CRMPushDetail: {
             cancelled: number;
             created: number;
+            /** Format: date-time */
             created_at: string;
             deleted_in_crm: number;
             failed: number;
+            /** Format: date-time */
             finished_at: string | null;
             id: string;
             items: components["schemas"]["CRMPushItem"][];
@@ -1663,6 +1682,7 @@ export interface components {
             to_update: number;
             total: number;
             updated: number;
+            /** Format: date-time */
             updated_at: string;
         };
         CRMPushItem: {
@@ -1680,6 +1700,7 @@ export interface components {
             reason: string;
             /** @enum {string} */
             status: "queued" | "paused" | "pushed" | "failed" | "deleted_in_crm" | "cancelled" | "skipped" | "rejected";
+            /** Format: date-time */
             updated_at: string;
         };
         CRMPushList: {
@@ -1778,6 +1799,7 @@ export interface components {
             corrections: components["schemas"]["CorrectionOverlay"][];
             /** @example DE */
             country: string;
+            /** Format: date-time */
             crm_last_pushed_at?: string;
             /**
              * @description CRMStatus is the contact's state in the tenant's 1CloudAI CRM: "" when
@@ -1806,6 +1828,7 @@ export interface components {
             private: boolean;
             region: string;
             saved: boolean;
+            /** Format: date-time */
             saved_at?: string;
             /** @enum {string} */
             saved_status?: "saved" | "approved" | "rejected";
@@ -1814,6 +1837,7 @@ export interface components {
             source: string;
             /** @example Head of Engineering */
             title: string;
+            /** Format: date-time */
             updated_at: string;
         };
         ContactIDsRequest: {
@@ -1822,11 +1846,13 @@ export interface components {
         Correction: {
             contact_id: string;
             contact_name?: string;
+            /** Format: date-time */
             created_at: string;
             field: string;
             id: string;
             new_value: string;
             old_value: string;
+            /** Format: date-time */
             reviewed_at: string | null;
             /** @enum {string} */
             status: "pending" | "accepted" | "rejected" | "withdrawn";
@@ -1859,7 +1885,10 @@ export interface components {
             count: number;
         };
         CreateAPIKeyRequest: {
-            /** @example 2027-06-01T00:00:00Z */
+            /**
+             * Format: date-time
+             * @example 2027-06-01T00:00:00Z
+             */
             expires_at?: string;
             /** @example CRM sync */
             name: string;
@@ -1869,13 +1898,35 @@ export interface components {
              *       "saved:write"
              *     ]
              */
-            scopes: string[];
+            scopes: ("contacts:read" | "saved:read" | "saved:write" | "corrections:write" | "imports:read" | "imports:write" | "crm:read" | "crm:push" | "usage:read")[];
         };
         CreateInvitationRequest: {
             /** @example new.hire@acme.test */
             email: string;
             /** @enum {string} */
             role: "org_admin" | "member" | "viewer";
+        };
+        CreatePackageRequest: {
+            active?: boolean;
+            api_access?: boolean;
+            api_requests_per_minute: number;
+            /** @example team */
+            code: string;
+            crm_pushes_per_month: number;
+            /** @example usd */
+            currency?: string;
+            description?: string;
+            import_rows_per_month: number;
+            max_concurrent_jobs: number;
+            max_contacts_per_query: number;
+            max_import_file_bytes?: number;
+            max_users: number;
+            /** @example Team */
+            name: string;
+            price_cents?: number;
+            searches_per_month: number;
+            sort_order?: number;
+            stripe_price_id?: string;
         };
         FacetCount: {
             count: number;
@@ -1892,6 +1943,7 @@ export interface components {
             cancel_requested: boolean;
             columns: components["schemas"]["ImportColumn"][];
             counts: components["schemas"]["ImportCounts"];
+            /** Format: date-time */
             created_at: string;
             created_by: string | null;
             /** @example ; */
@@ -1906,11 +1958,13 @@ export interface components {
             /** @example contacts.csv */
             file_name: string;
             /**
+             * Format: date-time
              * @description FileRemovedAt is when the uploaded file was removed: after a run, or
              *     after IMPORT_FILE_RETENTION (default 7 days) without one. An import
              *     without its file cannot start; upload the file again.
              */
             file_removed_at: string | null;
+            /** Format: date-time */
             finished_at: string | null;
             /** @enum {string} */
             format: "csv" | "xlsx";
@@ -1921,15 +1975,18 @@ export interface components {
             mapping: components["schemas"]["ImportMapping"];
             preview: components["schemas"]["ImportPreviewRow"][];
             progress: components["schemas"]["ImportProgress"];
+            /** Format: date-time */
             queued_at: string | null;
             row_count: number;
             /** @enum {string} */
             scope: "tenant" | "platform";
+            /** Format: date-time */
             started_at: string | null;
             started_by: string | null;
             /** @enum {string} */
             status: "uploaded" | "queued" | "running" | "completed" | "failed" | "cancelled";
             suggested_mapping: components["schemas"]["ImportMapping"];
+            /** Format: date-time */
             updated_at: string;
         };
         ImportColumn: {
@@ -1962,7 +2019,7 @@ export interface components {
              *       "company_name"
              *     ]
              */
-            columns: string[];
+            columns: ("" | "email" | "first_name" | "last_name" | "full_name" | "title" | "seniority" | "department" | "company_name" | "company_domain" | "phone" | "linkedin_url" | "city" | "region" | "country")[];
             /** @example DE */
             default_region: string;
             has_header: boolean;
@@ -1974,7 +2031,7 @@ export interface components {
              *       "name_company"
              *     ]
              */
-            match_keys: string[];
+            match_keys: ("email" | "linkedin_url" | "name_company")[];
             /** @enum {string} */
             mode: "create_and_update" | "create_only" | "update_only";
             overwrite: boolean;
@@ -1995,7 +2052,7 @@ export interface components {
              *       "company_name"
              *     ]
              */
-            columns: string[];
+            columns: ("" | "email" | "first_name" | "last_name" | "full_name" | "title" | "seniority" | "department" | "company_name" | "company_domain" | "phone" | "linkedin_url" | "city" | "region" | "country")[];
             /**
              * @description DefaultRegion reads phone numbers without a country code (ISO 3166-1
              *     alpha-2); empty uses the tenant's default region.
@@ -2014,15 +2071,15 @@ export interface components {
              *       "name_company"
              *     ]
              */
-            match_keys: string[];
+            match_keys?: ("email" | "linkedin_url" | "name_company")[];
             /** @enum {string} */
-            mode: "create_and_update" | "create_only" | "update_only";
+            mode?: "create_and_update" | "create_only" | "update_only";
             /**
              * @description Overwrite replaces non-empty fields of matched contacts the import
              *     may change (the tenant's own private contacts); otherwise only
              *     empty fields are filled.
              */
-            overwrite: boolean;
+            overwrite?: boolean;
             /**
              * @description Source (platform imports only) is written on contacts the import
              *     creates or overwrites and ranks it against existing values.
@@ -2101,6 +2158,7 @@ export interface components {
         ImportSummary: {
             cancel_requested: boolean;
             counts: components["schemas"]["ImportCounts"];
+            /** Format: date-time */
             created_at: string;
             created_by: string | null;
             dry_run: boolean;
@@ -2109,31 +2167,39 @@ export interface components {
             /** @example contacts.csv */
             file_name: string;
             /**
+             * Format: date-time
              * @description FileRemovedAt is when the uploaded file was removed: after a run, or
              *     after IMPORT_FILE_RETENTION (default 7 days) without one. An import
              *     without its file cannot start; upload the file again.
              */
             file_removed_at: string | null;
+            /** Format: date-time */
             finished_at: string | null;
             /** @enum {string} */
             format: "csv" | "xlsx";
             id: string;
             progress: components["schemas"]["ImportProgress"];
+            /** Format: date-time */
             queued_at: string | null;
             row_count: number;
             /** @enum {string} */
             scope: "tenant" | "platform";
+            /** Format: date-time */
             started_at: string | null;
             started_by: string | null;
             /** @enum {string} */
             status: "uploaded" | "queued" | "running" | "completed" | "failed" | "cancelled";
+            /** Format: date-time */
             updated_at: string;
         };
         Invitation: {
             accept_url?: string;
+            /** Format: date-time */
             accepted_at: string | null;
+            /** Format: date-time */
             created_at: string;
             email: string;
+            /** Format: date-time */
             expires_at: string;
             id: string;
             /** @enum {string} */
@@ -2148,6 +2214,7 @@ export interface components {
         InvitationPreview: {
             account_exists: boolean;
             email: string;
+            /** Format: date-time */
             expires_at: string;
             /** @enum {string} */
             role: "org_admin" | "member" | "viewer";
@@ -2157,10 +2224,12 @@ export interface components {
             token: string;
         };
         List: {
+            /** Format: date-time */
             created_at: string;
             id: string;
             member_count: number;
             name: string;
+            /** Format: date-time */
             updated_at: string;
         };
         ListList: {
@@ -2192,7 +2261,9 @@ export interface components {
         };
         Member: {
             email: string;
+            /** Format: date-time */
             joined_at: string;
+            /** Format: date-time */
             last_login_at: string | null;
             name: string;
             /** @enum {string} */
@@ -2222,8 +2293,10 @@ export interface components {
              */
             body: string;
             body_withheld: boolean;
+            /** Format: date-time */
             created_at: string;
             id: string;
+            /** Format: date-time */
             sent_at: string | null;
             subject: string;
             to: string;
@@ -2267,6 +2340,7 @@ export interface components {
             /** @example team */
             code?: string;
             crm_pushes_per_month?: number;
+            /** @example usd */
             currency?: string;
             description?: string;
             import_rows_per_month?: number;
@@ -2352,6 +2426,7 @@ export interface components {
             /** @enum {string} */
             metric: "searches" | "import_rows" | "crm_pushes";
             remaining: number;
+            /** Format: date-time */
             reset_at: string;
             used: number;
         };
@@ -2450,7 +2525,10 @@ export interface components {
             remaining: number;
         };
         SetSubscriptionRequest: {
-            /** @example 2027-01-01T00:00:00Z */
+            /**
+             * Format: date-time
+             * @example 2027-01-01T00:00:00Z
+             */
             current_period_end?: string;
             /** @example pro */
             package_code: string;
@@ -2491,27 +2569,35 @@ export interface components {
             environment: "development" | "test" | "production";
             /** @example 1CloudAI Business Contacts */
             name: string;
-            /** @example 2026-11-28T20:00:00Z */
+            /**
+             * Format: date-time
+             * @example 2026-11-28T20:00:00Z
+             */
             time: string;
             /** @example v1.0.0 */
             version: string;
         };
         Subscription: {
             cancel_at_period_end: boolean;
+            /** Format: date-time */
             current_period_end: string | null;
+            /** Format: date-time */
             current_period_start: string | null;
             package_id: string;
+            /** Format: date-time */
             past_due_since: string | null;
             /** @enum {string} */
             source: "stripe" | "manual" | "signup";
             /** @enum {string} */
             status: "trialing" | "active" | "past_due" | "canceled" | "incomplete";
+            /** Format: date-time */
             updated_at: string;
         };
         SwitchTenantRequest: {
             tenant_id: string;
         };
         Tenant: {
+            /** Format: date-time */
             created_at: string;
             /** @example US */
             default_region: string;
@@ -2546,12 +2632,17 @@ export interface components {
             role: "org_admin" | "member" | "viewer";
         };
         UpdateTenantRequest: {
-            /** @example GB */
+            /**
+             * @description DefaultRegion reads phone numbers without a country code: two
+             *     letters (an ISO 3166-1 alpha-2 code), stored in upper case.
+             * @example GB
+             */
             default_region?: string;
             name?: string;
         };
         Usage: {
             downgraded: boolean;
+            /** Format: date-time */
             grace_ends_at?: string;
             package: components["schemas"]["Package"];
             quotas: components["schemas"]["Quota"][];
@@ -2560,9 +2651,11 @@ export interface components {
             subscription?: components["schemas"]["Subscription"];
         };
         User: {
+            /** Format: date-time */
             created_at: string;
             email: string;
             id: string;
+            /** Format: date-time */
             last_login_at: string | null;
             name: string;
             /** @enum {string} */
@@ -2678,6 +2771,8 @@ export interface operations {
     listPendingCorrections: {
         parameters: {
             query?: {
+                /** @description Only corrections of this contact */
+                contact_id?: string;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description 1-100 (default 25) */
@@ -2718,6 +2813,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description page_size out of range, or contact_id not an id */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2848,8 +2952,8 @@ export interface operations {
     listPlatformImports: {
         parameters: {
             query?: {
-                /** @description uploaded, queued, running, completed, failed, cancelled */
-                status?: string;
+                /** @description Only imports in this status */
+                status?: "uploaded" | "queued" | "running" | "completed" | "failed" | "cancelled";
                 /** @description 1 to 100 (default 25) */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -2868,6 +2972,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportList"];
+                };
+            };
+            /** @description A cursor that is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -3097,6 +3210,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description attachment, file name import-<id>-errors.csv */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3198,6 +3313,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -3212,8 +3345,8 @@ export interface operations {
     listPlatformImportRecords: {
         parameters: {
             query?: {
-                /** @description created, matched, duplicate, invalid */
-                outcome?: string;
+                /** @description Only rows with this outcome */
+                outcome?: "created" | "matched" | "duplicate" | "invalid";
                 /** @description 1 to 1000 (default 100) */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -3441,7 +3574,7 @@ export interface operations {
         /** @description Package */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PackageRequest"];
+                "application/json": components["schemas"]["CreatePackageRequest"];
             };
         };
         responses: {
@@ -3452,6 +3585,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Package"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -3474,6 +3616,24 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3518,6 +3678,15 @@ export interface operations {
                     "application/json": components["schemas"]["Package"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -3547,6 +3716,24 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3592,6 +3779,15 @@ export interface operations {
                     "application/json": components["schemas"]["AdminTenantList"];
                 };
             };
+            /** @description A cursor that is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -3603,6 +3799,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description limit out of range */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3688,6 +3893,15 @@ export interface operations {
                     "application/json": components["schemas"]["Tenant"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -3708,6 +3922,24 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3752,6 +3984,15 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -3772,6 +4013,24 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3815,6 +4074,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserList"];
                 };
             };
+            /** @description A cursor that is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -3826,6 +4094,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description limit out of range */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3861,6 +4138,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -3890,6 +4176,24 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3969,6 +4273,15 @@ export interface operations {
                     "application/json": components["schemas"]["APIKey"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -3980,6 +4293,24 @@ export interface operations {
             };
             /** @description Not an org admin, or plan-feature-unavailable */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4056,8 +4387,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Overlap */
-        requestBody: {
+        /** @description Overlap; optional (no body: overlap_hours 0) */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RotateAPIKeyRequest"];
             };
@@ -4070,6 +4401,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["APIKey"];
+                };
+            };
+            /** @description Malformed JSON (an empty body without a Content-Type is fine) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -4101,6 +4441,24 @@ export interface operations {
             };
             /** @description Key revoked or expired, or rotated already (rotate its successor) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4192,8 +4550,44 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Wrong email or password (one answer for both) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description tenant_id names a tenant you are not a member of */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4213,6 +4607,8 @@ export interface operations {
             /** @description Too many failures */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4236,15 +4632,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "*/*": components["schemas"]["Problem"];
-                };
             };
         };
     };
@@ -4309,6 +4696,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid field, weak password or email already registered */
             422: {
                 headers: {
@@ -4343,6 +4748,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -4363,6 +4777,24 @@ export interface operations {
             };
             /** @description Not a member of that tenant */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4404,6 +4836,15 @@ export interface operations {
                     "application/json": components["schemas"]["URLResponse"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -4424,6 +4865,24 @@ export interface operations {
             };
             /** @description A Stripe subscription is already running: use the portal */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4606,6 +5065,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4657,6 +5122,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getContact: {
@@ -4674,6 +5156,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4707,6 +5195,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     submitCorrection: {
@@ -4729,10 +5234,25 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Correction"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -4762,9 +5282,44 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4790,6 +5345,20 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description The monthly quota */
+                    "X-Quota-Searches-Limit"?: number;
+                    /** @description Left this month */
+                    "X-Quota-Searches-Remaining"?: number;
+                    /** @description When the quota resets, RFC 3339 */
+                    "X-Quota-Searches-Reset"?: string;
+                    /** @description Used this month */
+                    "X-Quota-Searches-Used"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4823,6 +5392,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unknown filter, bad value, query over 200 characters, page_size out of range */
             422: {
                 headers: {
@@ -4832,9 +5419,25 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description quota-exceeded (searches) or rate-limited */
+            /** @description quota-exceeded (searches), or rate-limited */
             429: {
                 headers: {
+                    /** @description rate-limited: requests allowed per minute; quota-exceeded: the monthly quota */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description The monthly quota */
+                    "X-Quota-Searches-Limit"?: number;
+                    /** @description Left this month */
+                    "X-Quota-Searches-Remaining"?: number;
+                    /** @description When the quota resets, RFC 3339 */
+                    "X-Quota-Searches-Reset"?: string;
+                    /** @description Used this month */
+                    "X-Quota-Searches-Used"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4846,8 +5449,8 @@ export interface operations {
     listCorrections: {
         parameters: {
             query?: {
-                /** @description pending, accepted, rejected or withdrawn */
-                status?: string;
+                /** @description Only corrections in this status */
+                status?: "pending" | "accepted" | "rejected" | "withdrawn";
                 /** @description Contact id */
                 contact_id?: string;
                 /** @description next_cursor of the previous page */
@@ -4864,6 +5467,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4900,6 +5509,23 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4967,6 +5593,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4985,6 +5617,23 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5097,6 +5746,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5130,6 +5785,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createCRMPush: {
@@ -5152,6 +5824,12 @@ export interface operations {
             /** @description Preview (dry_run) */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5161,10 +5839,25 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CRMPushResult"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -5194,6 +5887,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -5203,9 +5914,25 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description quota-exceeded (crm_pushes), or an API key over its rate limit */
+            /** @description quota-exceeded (crm_pushes), or rate-limited */
             429: {
                 headers: {
+                    /** @description rate-limited: requests allowed per minute; quota-exceeded: the monthly quota */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description The monthly quota (quota-exceeded only) */
+                    "X-Quota-CRM-Pushes-Limit"?: number;
+                    /** @description Left this month (quota-exceeded only) */
+                    "X-Quota-CRM-Pushes-Remaining"?: number;
+                    /** @description When the quota resets, RFC 3339 (quota-exceeded only) */
+                    "X-Quota-CRM-Pushes-Reset"?: string;
+                    /** @description Used this month (quota-exceeded only) */
+                    "X-Quota-CRM-Pushes-Used"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5236,6 +5963,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5278,6 +6011,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getCRMSettings: {
@@ -5292,6 +6042,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5310,6 +6066,23 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5341,6 +6114,15 @@ export interface operations {
                     "application/json": components["schemas"]["CRMSettings"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -5352,6 +6134,24 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5430,8 +6230,8 @@ export interface operations {
     listImports: {
         parameters: {
             query?: {
-                /** @description uploaded, queued, running, completed, failed, cancelled */
-                status?: string;
+                /** @description Only imports in this status */
+                status?: "uploaded" | "queued" | "running" | "completed" | "failed" | "cancelled";
                 /** @description 1 to 100 (default 25) */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -5446,6 +6246,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5488,6 +6294,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createImport: {
@@ -5502,6 +6325,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5562,6 +6391,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getImport: {
@@ -5579,6 +6425,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5612,6 +6464,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     cancelImport: {
@@ -5629,6 +6498,12 @@ export interface operations {
             /** @description Accepted */
             202: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5671,6 +6546,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     importErrorsCSV: {
@@ -5688,6 +6580,14 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description attachment, file name import-<id>-errors.csv */
+                    "Content-Disposition"?: string;
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5721,6 +6621,23 @@ export interface operations {
                     "text/csv": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     setImportMapping: {
@@ -5738,6 +6655,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5789,9 +6712,44 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5803,8 +6761,8 @@ export interface operations {
     listImportRecords: {
         parameters: {
             query?: {
-                /** @description created, matched, duplicate, invalid */
-                outcome?: string;
+                /** @description Only rows with this outcome */
+                outcome?: "created" | "matched" | "duplicate" | "invalid";
                 /** @description 1 to 1000 (default 100) */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -5822,6 +6780,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5873,6 +6837,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     startImport: {
@@ -5893,6 +6874,12 @@ export interface operations {
             /** @description Accepted */
             202: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5944,9 +6931,25 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description quota-exceeded: names the rows that remain */
+            /** @description quota-exceeded (import_rows: names the rows that remain), or rate-limited */
             429: {
                 headers: {
+                    /** @description rate-limited: requests allowed per minute; quota-exceeded: the monthly quota */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description The monthly quota (quota-exceeded only) */
+                    "X-Quota-Import-Rows-Limit"?: number;
+                    /** @description Left this month (quota-exceeded only) */
+                    "X-Quota-Import-Rows-Remaining"?: number;
+                    /** @description When the quota resets, RFC 3339 (quota-exceeded only) */
+                    "X-Quota-Import-Rows-Reset"?: string;
+                    /** @description Used this month (quota-exceeded only) */
+                    "X-Quota-Import-Rows-Used"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5978,6 +6981,24 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The invitation is for another email address, or the tenant is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unknown, used, revoked or expired */
             404: {
                 headers: {
@@ -5996,9 +7017,38 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description login-throttled: too many wrong passwords for the existing account or from this IP */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6030,8 +7080,35 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationPreview"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unknown, used, revoked or expired */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6062,6 +7139,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6080,6 +7163,23 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6105,10 +7205,25 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["List"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6138,9 +7253,44 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6164,6 +7314,12 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6195,6 +7351,23 @@ export interface operations {
                     "*/*": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     renameList: {
@@ -6217,10 +7390,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["List"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6259,9 +7447,44 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6285,10 +7508,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CountResponse"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6318,9 +7556,44 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6344,10 +7617,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CountResponse"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6377,9 +7665,44 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6447,6 +7770,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -6465,9 +7797,38 @@ export interface operations {
                     "*/*": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
+            /** @description login-throttled: too many wrong current passwords for the account */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6552,6 +7913,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6603,6 +7970,23 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     saveContacts: {
@@ -6622,10 +8006,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SaveResult"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6655,9 +8054,44 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6678,10 +8112,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CountResponse"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6702,9 +8151,44 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6731,6 +8215,15 @@ export interface operations {
                     "application/json": components["schemas"]["CountResponse"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -6751,6 +8244,24 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6812,6 +8323,14 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description attachment, file name saved-contacts-<UTC date>.csv */
+                    "Content-Disposition"?: string;
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6854,6 +8373,23 @@ export interface operations {
                     "text/csv": components["schemas"]["Problem"];
                 };
             };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     rejectSaved: {
@@ -6872,6 +8408,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CountResponse"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6894,6 +8439,24 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6928,15 +8491,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StatusResponse"];
-                };
-            };
-            /** @description Internal Server Error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7002,6 +8556,15 @@ export interface operations {
                     "application/json": components["schemas"]["Tenant"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -7013,6 +8576,24 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7157,6 +8738,15 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -7177,6 +8767,24 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7373,6 +8981,15 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -7409,6 +9026,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -7432,6 +9067,12 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7456,9 +9097,17 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description API key over its rate limit */
+            /** @description rate-limited: the API key's requests per minute are used up */
             429: {
                 headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,8 +1,9 @@
-import type { PackageBody } from './api/create-package';
+import type { CreatePackageBody } from './api/create-package';
 import type { Package } from './api/list-packages';
+import type { PackageBody } from './api/update-package';
 
 /**
- * The package editor's values and the checks the server makes (api.PackageRequest's validate tags),
+ * The package editor's values and the checks the server makes (the validate tags of api.CreatePackageRequest and api.PackageRequest),
  * so mistakes show next to the field before a round trip. The server still has the last word: its
  * 422 field errors show in the same places.
  */
@@ -114,21 +115,47 @@ export function validatePackage(values: PackageFormValues): Record<string, strin
   return errors;
 }
 
-/** The request body: every field for a new package, only the changed ones for an edit. */
-export function packageBody(values: PackageFormValues, original?: PackageFormValues): PackageBody {
-  const normalized: PackageFormValues = {
+function normalized(values: PackageFormValues): PackageFormValues {
+  return {
     ...values,
     code: values.code.trim(),
     name: values.name.trim(),
     currency: values.currency.trim().toLowerCase(),
     stripe_price_id: values.stripe_price_id.trim(),
   };
+}
+
+/** The body of a new package: every field (validatePackage has checked the numbers). */
+export function newPackageBody(values: PackageFormValues): CreatePackageBody {
+  const v = normalized(values);
+  const body: CreatePackageBody = {
+    code: v.code,
+    name: v.name,
+    description: v.description,
+    price_cents: Number(v.price_cents),
+    currency: v.currency,
+    max_users: Number(v.max_users),
+    searches_per_month: Number(v.searches_per_month),
+    max_contacts_per_query: Number(v.max_contacts_per_query),
+    api_access: v.api_access,
+    api_requests_per_minute: Number(v.api_requests_per_minute),
+    import_rows_per_month: Number(v.import_rows_per_month),
+    max_concurrent_jobs: Number(v.max_concurrent_jobs),
+    crm_pushes_per_month: Number(v.crm_pushes_per_month),
+    max_import_file_bytes: Number(v.max_import_file_bytes),
+    sort_order: Number(v.sort_order),
+    active: v.active,
+  };
+  if (v.stripe_price_id !== '') body.stripe_price_id = v.stripe_price_id;
+  return body;
+}
+
+/** The body of an edit: only the fields that changed. */
+export function packageChanges(values: PackageFormValues, original: PackageFormValues): PackageBody {
+  const v = normalized(values);
   const body: Record<string, unknown> = {};
-  for (const key of Object.keys(normalized) as (keyof PackageFormValues)[]) {
-    const value = normalized[key];
-    if (original && original[key] === value) continue;
-    if (key === 'stripe_price_id' && value === '' && !original) continue;
-    body[key] = value;
+  for (const key of Object.keys(v) as (keyof PackageFormValues)[]) {
+    if (original[key] !== v[key]) body[key] = v[key];
   }
   return body;
 }

@@ -1,9 +1,9 @@
 import type { Import } from './api/get-import';
 import type { ImportOutcome } from './api/list-import-records';
-import type { ImportMappingRequest } from './api/set-import-mapping';
+import type { ImportField, ImportMappingRequest, MatchKey } from './api/set-import-mapping';
 
 /** The contact fields a column can map to (PUT /imports/{id}/mapping `columns`), "" ignores it. */
-export const targetFields: { value: string; label: string }[] = [
+export const targetFields: { value: Exclude<ImportField, ''>; label: string }[] = [
   { value: 'email', label: 'Email' },
   { value: 'first_name', label: 'First name' },
   { value: 'last_name', label: 'Last name' },
@@ -20,14 +20,14 @@ export const targetFields: { value: string; label: string }[] = [
   { value: 'country', label: 'Country' },
 ];
 
-export const ignoreField = { value: '', label: 'Do not import' };
+export const ignoreField: { value: ImportField; label: string } = { value: '', label: 'Do not import' };
 
 export function fieldLabel(field: string): string {
   return targetFields.find((f) => f.value === field)?.label ?? field;
 }
 
 /** Match keys in the server's default order. */
-export const matchKeys: { value: string; label: string }[] = [
+export const matchKeys: { value: MatchKey; label: string }[] = [
   { value: 'email', label: 'Email' },
   { value: 'linkedin_url', label: 'LinkedIn URL' },
   { value: 'name_company', label: 'Name + company' },

@@ -5,10 +5,11 @@ import { apiClient, unwrap } from '@/lib/api-client';
 
 import { listAdminPackagesQueryOptions, type Package } from './list-packages';
 
-export type PackageBody = components['schemas']['PackageRequest'];
+/** A new package: code, name and every limit are required. */
+export type CreatePackageBody = components['schemas']['CreatePackageRequest'];
 
 /** POST /api/v1/admin/packages: a new package with every limit. */
-export function createPackage(body: PackageBody): Promise<Package> {
+export function createPackage(body: CreatePackageBody): Promise<Package> {
   return unwrap(apiClient.POST('/admin/packages', { body }));
 }
 

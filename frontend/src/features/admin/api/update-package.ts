@@ -1,9 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
+import type { components } from '@/api/schema';
 import { apiClient, unwrap } from '@/lib/api-client';
 
-import type { PackageBody } from './create-package';
 import { listAdminPackagesQueryOptions, type Package } from './list-packages';
+
+/** A package edit: only the fields sent change. */
+export type PackageBody = components['schemas']['PackageRequest'];
 
 /**
  * PATCH /api/v1/admin/packages/{id}: only the fields sent change. `active: false` hides the package

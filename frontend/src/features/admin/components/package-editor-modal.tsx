@@ -12,7 +12,8 @@ import { useUpdatePackage } from '../api/update-package';
 import {
   emptyPackageValues,
   numberRules,
-  packageBody,
+  newPackageBody,
+  packageChanges,
   validatePackage,
   valuesFromPackage,
   type PackageFormValues,
@@ -65,15 +66,15 @@ export function PackageEditorModal({ opened, pkg, onClose }: PackageEditorModalP
       notifications.show({ color: 'green', message: `Package ${saved.name} saved.` });
       onClose();
     };
-    if (pkg) {
-      const body = packageBody(values, original);
+    if (pkg && original) {
+      const body = packageChanges(values, original);
       if (Object.keys(body).length === 0) {
         onClose();
         return;
       }
       update.mutate({ id: pkg.id, body }, { onSuccess });
     } else {
-      create.mutate(packageBody(values), { onSuccess });
+      create.mutate(newPackageBody(values), { onSuccess });
     }
   };
 

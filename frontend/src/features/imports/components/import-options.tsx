@@ -1,7 +1,7 @@
 import { ActionIcon, Checkbox, Group, Select, SimpleGrid, Stack, Switch, Text } from '@mantine/core';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 
-import type { ImportMappingRequest } from '../api/set-import-mapping';
+import type { ImportMappingRequest, MatchKey } from '../api/set-import-mapping';
 import { defaultSource, matchKeys, modes, sources } from '../labels';
 import { importScopes, useImportScope } from '../scope';
 
@@ -15,7 +15,7 @@ type ImportOptionsProps = {
 };
 
 /** The keys in use first (in their order), then the others, unchecked. */
-function orderedKeys(selected: string[]) {
+function orderedKeys(selected: MatchKey[]) {
   const rest = matchKeys.filter((k) => !selected.includes(k.value)).map((k) => k.value);
   return [...selected, ...rest];
 }
@@ -29,15 +29,15 @@ export function ImportOptions({ mapping, lists, onChange, disabled = false, erro
   const selected = mapping.match_keys.length > 0 ? mapping.match_keys : matchKeys.map((k) => k.value);
   const keys = orderedKeys(selected);
 
-  const move = (key: string, by: -1 | 1) => {
+  const move = (key: MatchKey, by: -1 | 1) => {
     const next = [...selected];
     const at = next.indexOf(key);
     const to = at + by;
     if (at < 0 || to < 0 || to >= next.length) return;
-    [next[at], next[to]] = [next[to] as string, next[at] as string];
+    [next[at], next[to]] = [next[to] as MatchKey, next[at] as MatchKey];
     onChange({ match_keys: next });
   };
-  const toggle = (key: string, on: boolean) => {
+  const toggle = (key: MatchKey, on: boolean) => {
     const next = on ? [...selected, key] : selected.filter((k) => k !== key);
     if (next.length > 0) onChange({ match_keys: next });
   };

@@ -8,6 +8,7 @@ import { getUsageQueryOptions } from '@/lib/usage/get-usage';
 import { captureDownloads, grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import type { Import } from '../api/get-import';
+import type { ImportField } from '../api/set-import-mapping';
 import { importFixture, importUsage, recordFixture, recordsByOutcome } from '../testing/fixtures';
 import { ImportView } from './import-view';
 
@@ -32,7 +33,7 @@ describe('import wizard', () => {
       'GET /lists': () => jsonResponse(lists),
       'PUT /imports/:id/mapping': async (request) => {
         sent = await request.json();
-        const columns = ['email', 'first_name', 'last_name'];
+        const columns: ImportField[] = ['email', 'first_name', 'last_name'];
         return jsonResponse(
           importFixture({
             mapping: { ...importFixture().mapping, columns },
@@ -68,12 +69,12 @@ describe('import wizard', () => {
 
   it('taking a field for one column frees it on the other', async () => {
     signIn();
-    let sent: { columns?: string[] } = {};
+    let sent: { columns?: ImportField[] } = {};
     stubApi({
       'GET /imports/:id': () => jsonResponse(importFixture()),
       'GET /lists': () => jsonResponse(lists),
       'PUT /imports/:id/mapping': async (request) => {
-        sent = (await request.json()) as { columns: string[] };
+        sent = (await request.json()) as { columns: ImportField[] };
         return jsonResponse(importFixture({ mapping: { ...importFixture().mapping, columns: sent.columns ?? [] } }));
       },
     });

@@ -10,7 +10,7 @@ import { formatNumber } from '@/lib/format';
 import { isImportActive, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useLists } from '../api/list-lists';
-import { useSetImportMapping, type ImportMappingRequest } from '../api/set-import-mapping';
+import { useSetImportMapping, type ImportField, type ImportMappingRequest } from '../api/set-import-mapping';
 import { useStartImport } from '../api/start-import';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
@@ -79,7 +79,7 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
     setMapping.mutate({ id: imp.id, mapping: next }, { onSettled: () => setPending(null) });
   };
 
-  const onColumn = (index: number, field: string) => {
+  const onColumn = (index: number, field: ImportField) => {
     // A field belongs to one column: taking it elsewhere frees the other one.
     const columns = imp.columns.map((_, i) => {
       const value = current.columns[i] ?? '';

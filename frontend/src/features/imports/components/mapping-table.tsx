@@ -1,6 +1,7 @@
 import { Badge, Select, Table, Text } from '@mantine/core';
 
 import type { Import } from '../api/get-import';
+import type { ImportField } from '../api/set-import-mapping';
 import { fieldLabel, ignoreField, targetFields } from '../labels';
 
 // Mantine's Select cannot hold "" as an option value: "Do not import" is this sentinel in the UI.
@@ -10,8 +11,8 @@ const options = [{ value: ignoreValue, label: ignoreField.label }, ...targetFiel
 type MappingTableProps = {
   columns: Import['columns'];
   /** One field per column, "" to ignore it. */
-  mapping: string[];
-  onChange: (index: number, field: string) => void;
+  mapping: ImportField[];
+  onChange: (index: number, field: ImportField) => void;
   disabled?: boolean;
 };
 
@@ -46,7 +47,7 @@ export function MappingTable({ columns, mapping, onChange, disabled = false }: M
                     value={field || ignoreValue}
                     allowDeselect={false}
                     disabled={disabled}
-                    onChange={(value) => onChange(column.index, !value || value === ignoreValue ? '' : value)}
+                    onChange={(value) => onChange(column.index, targetFields.find((f) => f.value === value)?.value ?? '')}
                     maw={240}
                   />
                 </Table.Td>
