@@ -306,19 +306,19 @@ type CreatePackageRequest struct {
 	Code                 *string `json:"code" validate:"omitempty,min=2,max=40" example:"team"`
 	Name                 *string `json:"name" validate:"omitempty,min=1,max=100" example:"Team"`
 	Description          *string `json:"description,omitempty" validate:"omitempty,max=500"`
-	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0"`
+	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
 	Currency             *string `json:"currency,omitempty" validate:"omitempty,len=3" minLength:"3" maxLength:"3" example:"usd"`
 	StripePriceID        *string `json:"stripe_price_id,omitempty" validate:"omitempty,max=100"`
-	MaxUsers             *int    `json:"max_users" validate:"omitempty,gte=1"`
-	SearchesPerMonth     *int    `json:"searches_per_month" validate:"omitempty,gte=0"`
+	MaxUsers             *int    `json:"max_users" validate:"omitempty,gte=1,lte=2147483647"`
+	SearchesPerMonth     *int    `json:"searches_per_month" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxContactsPerQuery  *int    `json:"max_contacts_per_query" validate:"omitempty,gte=1,lte=1000"`
 	APIAccess            *bool   `json:"api_access,omitempty"`
-	APIRequestsPerMinute *int    `json:"api_requests_per_minute" validate:"omitempty,gte=0"`
-	ImportRowsPerMonth   *int    `json:"import_rows_per_month" validate:"omitempty,gte=0"`
+	APIRequestsPerMinute *int    `json:"api_requests_per_minute" validate:"omitempty,gte=0,lte=2147483647"`
+	ImportRowsPerMonth   *int    `json:"import_rows_per_month" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxConcurrentJobs    *int    `json:"max_concurrent_jobs" validate:"omitempty,gte=1,lte=64"`
-	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month" validate:"omitempty,gte=0"`
+	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024"`
-	SortOrder            *int    `json:"sort_order,omitempty"`
+	SortOrder            *int    `json:"sort_order,omitempty" validate:"omitempty,gte=-2147483648,lte=2147483647"`
 	Active               *bool   `json:"active,omitempty"`
 } //	@name	CreatePackageRequest
 
@@ -327,19 +327,19 @@ type PackageRequest struct {
 	Code                 *string `json:"code,omitempty" validate:"omitempty,min=2,max=40" example:"team"`
 	Name                 *string `json:"name,omitempty" validate:"omitempty,min=1,max=100" example:"Team"`
 	Description          *string `json:"description,omitempty" validate:"omitempty,max=500"`
-	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0"`
+	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
 	Currency             *string `json:"currency,omitempty" validate:"omitempty,len=3" minLength:"3" maxLength:"3" example:"usd"`
 	StripePriceID        *string `json:"stripe_price_id,omitempty" validate:"omitempty,max=100"`
-	MaxUsers             *int    `json:"max_users,omitempty" validate:"omitempty,gte=1"`
-	SearchesPerMonth     *int    `json:"searches_per_month,omitempty" validate:"omitempty,gte=0"`
+	MaxUsers             *int    `json:"max_users,omitempty" validate:"omitempty,gte=1,lte=2147483647"`
+	SearchesPerMonth     *int    `json:"searches_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxContactsPerQuery  *int    `json:"max_contacts_per_query,omitempty" validate:"omitempty,gte=1,lte=1000"`
 	APIAccess            *bool   `json:"api_access,omitempty"`
-	APIRequestsPerMinute *int    `json:"api_requests_per_minute,omitempty" validate:"omitempty,gte=0"`
-	ImportRowsPerMonth   *int    `json:"import_rows_per_month,omitempty" validate:"omitempty,gte=0"`
+	APIRequestsPerMinute *int    `json:"api_requests_per_minute,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
+	ImportRowsPerMonth   *int    `json:"import_rows_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxConcurrentJobs    *int    `json:"max_concurrent_jobs,omitempty" validate:"omitempty,gte=1,lte=64"`
-	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month,omitempty" validate:"omitempty,gte=0"`
+	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024"`
-	SortOrder            *int    `json:"sort_order,omitempty"`
+	SortOrder            *int    `json:"sort_order,omitempty" validate:"omitempty,gte=-2147483648,lte=2147483647"`
 	Active               *bool   `json:"active,omitempty"`
 } //	@name	PackageRequest
 

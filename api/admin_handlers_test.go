@@ -149,6 +149,13 @@ func TestAdminPackagesAndUsers(t *testing.T) {
 	}
 	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"api_requests_per_minute": 0}), 422)
 	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"max_users": 0}), 422)
+	// Limits are 32-bit columns: a larger number is a 422, not a failed statement.
+	huge := maps.Clone(body)
+	huge["code"], huge["sort_order"] = code+"-huge", int64(1)<<31
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, huge), 422)
+	for _, f := range []string{"price_cents", "max_users", "searches_per_month", "api_requests_per_minute", "import_rows_per_month", "crm_pushes_per_month", "sort_order"} {
+		wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{f: int64(3_000_000_000)}), 422)
+	}
 	rec = tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"active": false, "max_users": 7})
 	wantStatus(t, rec, http.StatusOK)
 	if p := decode[PackageResponse](t, rec); p.Active || p.MaxUsers != 7 {
