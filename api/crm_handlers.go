@@ -114,7 +114,7 @@ type CRMPushAttempt struct {
 	RequestID    string          `json:"request_id"`
 	At           time.Time       `json:"at" format:"date-time"`
 	HTTPStatus   int             `json:"http_status" example:"207"`
-	Outcome      string          `json:"outcome" enums:"created,updated,error,rate_limited,unauthorized,unavailable,timeout,network_error,rejected,interrupted"`
+	Outcome      string          `json:"outcome" enums:"created,updated,read,error,rate_limited,unauthorized,unavailable,timeout,network_error,rejected,interrupted"`
 	ErrorCode    string          `json:"error_code" example:"EMAIL_CONFLICT"`
 	ErrorMessage string          `json:"error_message" example:"Email used by contact c_77"`
 	CRMRecordID  string          `json:"crm_record_id" example:"c_9001"`

@@ -33,6 +33,11 @@ const (
 	OutcomeNetwork      = "network_error"
 	OutcomeRejected     = "rejected"    // 4xx for the whole request: not retried
 	OutcomeInterrupted  = "interrupted" // the worker stopped before the answer
+	OutcomeRead         = "read"        // 200 for reading the record (fill_if_empty needs its values)
+
+	// outcomeOK is a 2xx before its items are read: each item's event takes
+	// its own result (created, updated, error), or OutcomeRead.
+	outcomeOK = "ok"
 )
 
 // attempt is one HTTP request to the CRM.
@@ -211,7 +216,7 @@ func (s *Service) call(ctx context.Context, tenantID uuid.UUID, method, path str
 		s.noteRateLimit(tenantID, resp.header)
 		switch st := resp.status; {
 		case st >= 200 && st <= 299:
-			a.Outcome = "ok"
+			a.Outcome = outcomeOK
 			record(a)
 			return resp, nil
 		case st == http.StatusTooManyRequests:

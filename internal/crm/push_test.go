@@ -269,6 +269,34 @@ func TestPushContactDeletedInCRM(t *testing.T) {
 	tb.assertTruth(t, first, second)
 }
 
+// TestPushReadsAreInTheHistory: fill_if_empty reads the record before an
+// update; the read is an attempt in the contact's history, also when it
+// finds the record deleted in the CRM.
+func TestPushReadsAreInTheHistory(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 2)
+	first := tb.MustPush(t, ids)
+	tb.mustRunAll(t, first)
+
+	tb.fake.DeleteContact(tb.account, ids[0].String(), false)
+	tb.mustExec(t, `UPDATE contacts SET title = 'CTO', updated_at = now() WHERE id = ANY(?::uuid[])`, uuidArray(ids))
+	second := tb.MustPush(t, ids)
+	tb.mustRunAll(t, second)
+
+	d := tb.push(t, second)
+	if d.Updated != 1 || d.DeletedInCRM != 1 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	wantOutcomes(t, tb.item(t, d, ids[0]), "410:rejected")
+	wantOutcomes(t, tb.item(t, d, ids[1]), "200:read", "200:updated")
+	if it := tb.item(t, d, ids[1]); it.Attempts[0].Attempt != 1 || it.Attempts[1].Attempt != 2 {
+		t.Fatalf("attempts numbered %d, %d", it.Attempts[0].Attempt, it.Attempts[1].Attempt)
+	}
+	tb.assertTruth(t, first, second)
+}
+
 func TestPushEmailConflictInBatchOf100(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

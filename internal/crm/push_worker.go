@@ -358,7 +358,14 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 			kept = append(kept, si)
 			continue
 		}
-		resp, err := s.call(ctx, a.TenantID, http.MethodGet, "/v1/contacts/by-external-id/"+url.PathEscape(si.item.ContactID.String()), nil, nil)
+		read := func(at attempt) { // in the contact's history like any attempt, numbered before the upsert's
+			if at.Outcome == outcomeOK {
+				at.Outcome = OutcomeRead
+			}
+			s.recordAttempt(ctx, a, []*sendItem{si}, at, 1)
+			si.item.Attempts++
+		}
+		resp, err := s.call(ctx, a.TenantID, http.MethodGet, "/v1/contacts/by-external-id/"+url.PathEscape(si.item.ContactID.String()), nil, read)
 		var ae *APIError
 		switch {
 		case err == nil:
@@ -483,18 +490,22 @@ func (s *Service) recordAttempt(ctx context.Context, a PushArgs, sends []*sendIt
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	var results map[int]upsertResult
-	if at.HTTPStatus == http.StatusOK || at.HTTPStatus == http.StatusMultiStatus {
+	if at.Outcome == outcomeOK {
 		results = parseResults(at.Body)
 	}
 	evs := make([]eventRow, len(sends))
 	for i, si := range sends {
 		e := eventRow{ContactID: si.item.ContactID, Attempt: si.item.Attempts + try, Outcome: at.Outcome, Code: at.Code,
 			Message: at.Message, Answer: at.Body}
-		if r, ok := results[i]; ok {
+		r, ok := results[i]
+		switch {
+		case ok:
 			e.Outcome, e.RecordID, e.Answer, e.Code, e.Message = r.Status, r.ID, r.raw, "", ""
 			if r.Error != nil {
 				e.Outcome, e.Code, e.Message = OutcomeItemError, r.Error.Code, r.Error.Message
 			}
+		case at.Outcome == outcomeOK:
+			e.Outcome, e.Code, e.Message = OutcomeItemError, "NO_RESULT", "The CRM's answer had no result for this contact."
 		}
 		evs[i] = e
 	}

@@ -1652,7 +1652,7 @@ export interface components {
             /** @example 207 */
             http_status: number;
             /** @enum {string} */
-            outcome: "created" | "updated" | "error" | "rate_limited" | "unauthorized" | "unavailable" | "timeout" | "network_error" | "rejected" | "interrupted";
+            outcome: "created" | "updated" | "read" | "error" | "rate_limited" | "unauthorized" | "unavailable" | "timeout" | "network_error" | "rejected" | "interrupted";
             request_id: string;
         };
         CRMPushDetail: {

@@ -89,7 +89,7 @@ function AttemptsTable({ attempts }: { attempts: CrmPushAttempt[] }) {
               </Table.Td>
               <Table.Td>{attempt.http_status || '—'}</Table.Td>
               <Table.Td>
-                <Text size="xs" fw={500} c={attempt.outcome === 'created' || attempt.outcome === 'updated' ? 'green' : 'red'}>
+                <Text size="xs" fw={500} c={attempt.outcome === 'created' || attempt.outcome === 'updated' ? 'green' : attempt.outcome === 'read' ? 'dimmed' : 'red'}>
                   {attempt.outcome.replace(/_/g, ' ')}
                 </Text>
                 {attempt.crm_record_id && (
