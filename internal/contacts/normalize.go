@@ -19,10 +19,17 @@ import (
 // corrections here, imports later.
 
 var countryTables struct {
-	once  sync.Once
-	codes map[string]bool   // "DE"
-	names map[string]string // folded name or alpha-3 → alpha-2
+	once   sync.Once
+	codes  map[string]bool   // current ISO 3166-1 alpha-2: "DE"
+	former map[string]string // a withdrawn or reserved code → today's: "DD" → "DE", "FX" → "FR", "UK" → "GB"
+	names  map[string]string // folded name or alpha-3 → alpha-2
 }
+
+// notCountries are codes ISO 3166 reserves for what is not a country of
+// its own (Ascension, Clipperton, Diego Garcia, Ceuta and Melilla, the
+// Canary Islands, Tristan da Cunha, the Eurozone, the United Nations),
+// which CLDR lists beside the countries.
+var notCountries = map[string]bool{"AC": true, "CP": true, "DG": true, "EA": true, "IC": true, "TA": true, "EZ": true, "UN": true}
 
 // countryAliases are common names that the CLDR English names miss.
 var countryAliases = map[string]string{
@@ -36,8 +43,15 @@ var countryAliases = map[string]string{
 	"mexico": "MX", "hong kong": "HK", "macau": "MO", "taiwan": "TW", "palestine": "PS",
 }
 
+// loadCountries builds the tables from CLDR (golang.org/x/text). CLDR
+// also knows withdrawn codes (DD, HV, ZR, ...) and reserved ones (FX, UK)
+// under the names of today's countries: only a code that is its own
+// canonical form is a country, and only such a code takes its name, so
+// "France" is FR (never FX) and "Burkina Faso" BF (never HV). A withdrawn
+// code that CLDR maps to a country reads as that country.
 func loadCountries() {
 	countryTables.codes = map[string]bool{}
+	countryTables.former = map[string]string{}
 	countryTables.names = map[string]string{}
 	names := display.English.Regions()
 	for a := 'A'; a <= 'Z'; a++ {
@@ -47,12 +61,18 @@ func loadCountries() {
 			if err != nil || !r.IsCountry() || r.String() != code {
 				continue
 			}
-			countryTables.codes[code] = true
-			if n := names.Name(r); n != "" {
-				countryTables.names[foldKey(n)] = code
+			canon := r.Canonicalize()
+			if !canon.IsCountry() || names.Name(canon) == "" || notCountries[canon.String()] {
+				continue // withdrawn with no successor (SU, YU, AN), or no country
 			}
-			if iso3 := r.ISO3(); iso3 != "" {
-				countryTables.names[strings.ToLower(iso3)] = code
+			if canon.String() == code {
+				countryTables.codes[code] = true
+				countryTables.names[foldKey(names.Name(r))] = code
+			} else {
+				countryTables.former[code] = canon.String()
+			}
+			if iso3 := r.ISO3(); iso3 != "" && iso3 != "ZZZ" {
+				countryTables.names[strings.ToLower(iso3)] = canon.String()
 			}
 		}
 	}
@@ -72,11 +92,11 @@ func NormalizeCountry(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if len(s) == 2 {
 		code := strings.ToUpper(s)
-		if code == "UK" { // reserved for the United Kingdom, whose code is GB
-			return "GB", true
-		}
 		if countryTables.codes[code] {
 			return code, true
+		}
+		if canon, ok := countryTables.former[code]; ok { // UK is GB
+			return canon, true
 		}
 	}
 	code, ok := countryTables.names[foldKey(s)]

@@ -3,6 +3,9 @@ package contacts_test
 import (
 	"testing"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"github.com/onecloudai/contacts/internal/contacts"
 )
 
@@ -22,6 +25,21 @@ func TestNormalize(t *testing.T) {
 		{"OKCountryAlpha3", contacts.NormalizeCountry, "JPN", "JP", true},
 		{"ErrCountryUnknown", contacts.NormalizeCountry, "XX", "", false},
 		{"ErrCountryGrouping", contacts.NormalizeCountry, "EU", "", false},
+		// CLDR also names withdrawn and reserved codes after today's
+		// countries: the name must give today's code.
+		{"OKCountryFranceNotFX", contacts.NormalizeCountry, "France", "FR", true},
+		{"OKCountryBurkinaFasoNotHV", contacts.NormalizeCountry, "Burkina Faso", "BF", true},
+		{"OKCountryTimorLesteNotTP", contacts.NormalizeCountry, "Timor-Leste", "TL", true},
+		{"OKCountryCongoNotZR", contacts.NormalizeCountry, "Congo - Kinshasa", "CD", true},
+		{"OKCountryPanamaNotPZ", contacts.NormalizeCountry, "Panama", "PA", true},
+		{"OKCountryBeninNotDY", contacts.NormalizeCountry, "Benin", "BJ", true},
+		{"OKCountryAntarcticaNotNQ", contacts.NormalizeCountry, "Antarctica", "AQ", true},
+		{"OKCountryWithdrawnCode", contacts.NormalizeCountry, "zr", "CD", true},
+		{"OKCountryReservedFX", contacts.NormalizeCountry, "FX", "FR", true},
+		{"OKCountryWithdrawnAlpha3", contacts.NormalizeCountry, "DDR", "DE", true},
+		{"ErrCountryWithdrawnNoSuccessor", contacts.NormalizeCountry, "SU", "", false},
+		{"ErrCountryReservedNotACountry", contacts.NormalizeCountry, "EZ", "", false},
+		{"ErrCountryUnitedNations", contacts.NormalizeCountry, "UN", "", false},
 		{"OKEmail", contacts.NormalizeEmail, "A.B+c@Sub.Example.ORG", "a.b+c@sub.example.org", true},
 		{"ErrEmailDisplayName", contacts.NormalizeEmail, "Bob <bob@example.com>", "", false},
 		{"ErrEmailNoDot", contacts.NormalizeEmail, "bob@localhost", "", false},
@@ -51,5 +69,37 @@ func TestNormalize(t *testing.T) {
 				t.Fatalf("(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// TestCountryCodesRoundTrip: every code NormalizeCountry gives is one it
+// keeps as it is, and every current country's English name gives its own
+// code (a withdrawn or reserved code once took over "France" as FX).
+func TestCountryCodesRoundTrip(t *testing.T) {
+	t.Parallel()
+	names := display.English.Regions()
+	current := 0
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			code := string([]rune{a, b})
+			got, ok := contacts.NormalizeCountry(code)
+			if !ok {
+				continue
+			}
+			if again, ok := contacts.NormalizeCountry(got); !ok || again != got {
+				t.Errorf("%s gives %s, which gives %s", code, got, again)
+			}
+			if got != code {
+				continue
+			}
+			current++
+			name := names.Name(language.MustParseRegion(code))
+			if back, ok := contacts.NormalizeCountry(name); !ok || back != code {
+				t.Errorf("%s is named %q, which gives %s", code, name, back)
+			}
+		}
+	}
+	if current < 240 || current > 260 {
+		t.Fatalf("%d current country codes, ISO 3166-1 has about 249", current)
 	}
 }

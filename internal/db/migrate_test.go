@@ -130,3 +130,57 @@ func TestTimesReadInUTC(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrationCountryCodes: 00029 rewrites the withdrawn and reserved
+// codes country names were once read as (FX for France) to today's codes,
+// and leaves the rest alone.
+func TestMigrationCountryCodes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, err := db.Open(ctx, dbtest.Empty(t), db.OpenOpts{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	m, err := db.NewMigrator(d.SQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Up(ctx, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Down(ctx, io.Discard); err != nil { // 00029 only; its down restores nothing
+		t.Fatal(err)
+	}
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := d.SQL.ExecContext(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`INSERT INTO tenants (id, name, default_region) VALUES ('00000000-0000-7000-8000-000000000001', 'T', 'US')`)
+	exec(`INSERT INTO companies (id, name, country) VALUES ('00000000-0000-7000-8000-000000000002', 'Upper', 'HV')`)
+	exec(`INSERT INTO contacts (id, first_name, last_name, country, updated_at) VALUES
+		('00000000-0000-7000-8000-000000000003', 'Ann', 'Fx', 'FX', '2020-01-01'),
+		('00000000-0000-7000-8000-000000000004', 'Bo', 'Fr', 'FR', '2020-01-01'),
+		('00000000-0000-7000-8000-000000000005', 'Cy', 'Su', 'SU', '2020-01-01')`)
+	exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value) VALUES
+		('00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000006',
+		 '00000000-0000-7000-8000-000000000004', 'country', 'FR', 'ZR')`)
+	if err := m.Up(ctx, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := d.SQL.QueryRowContext(ctx, `SELECT string_agg(country || '/' || to_char(updated_at, 'YYYY'), ',' ORDER BY id) FROM contacts`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "FR/2020,FR/2020,SU/2020" {
+		t.Errorf("contacts: %s, want FX read as FR, the rest and every updated_at as they were", got)
+	}
+	if err := d.SQL.QueryRowContext(ctx, `SELECT (SELECT country FROM companies) || ',' || (SELECT new_value FROM contact_corrections)`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "BF,CD" {
+		t.Errorf("company country and correction: %s, want BF,CD", got)
+	}
+}
