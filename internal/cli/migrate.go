@@ -8,15 +8,26 @@ import (
 )
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
+	force := len(args) == 2 && args[0] == "down" && args[1] == "--force"
+	if force {
+		args = args[:1]
+	}
 	if len(args) != 1 || (args[0] != "up" && args[0] != "down" && args[0] != "status") {
-		fmt.Fprintln(e.stderr, "usage: contacts migrate up|down|status")
+		fmt.Fprintln(e.stderr, "usage: contacts migrate up|down [--force]|status")
 		return errUsage
 	}
-	_, _, d, err := openDB(ctx, e)
+	cfg, _, d, err := openDB(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	if args[0] == "down" && cfg.IsProduction() && !force {
+		// Some downs drop what cannot come back (which audit events were
+		// staff's, withdrawn corrections): on purpose only.
+		fmt.Fprintln(e.stderr, "migrate: down in production rolls back data some migrations cannot restore; "+
+			"take a backup and run 'contacts migrate down --force'")
+		return errUsage
+	}
 	m, err := db.NewMigrator(d.SQL)
 	if err != nil {
 		return err

@@ -15,8 +15,31 @@ import (
 
 // Migrator applies the project's goose migrations and River's own.
 type Migrator struct {
+	db    *sql.DB
 	goose *goose.Provider
 	river *rivermigrate.Migrator[*sql.Tx]
+}
+
+// migrateLock is the advisory lock key that one migrating process holds at
+// a time (the bytes of "contacts"): replicas starting together with
+// `serve --migrate` take turns, and the later ones find nothing pending.
+const migrateLock = 0x636f6e7461637473
+
+// locked runs fn while this process holds the migration lock, on a session
+// of its own (a process that dies releases it with its connection).
+func (m *Migrator) locked(ctx context.Context, fn func() error) error {
+	conn, err := m.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLock)); err != nil {
+		return fmt.Errorf("migrate: wait for another migration: %w", err)
+	}
+	defer func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(migrateLock))
+	}()
+	return fn()
 }
 
 // NewMigrator prepares migrations against sqlDB.
@@ -31,12 +54,16 @@ func NewMigrator(sqlDB *sql.DB) (*Migrator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("river migrator: %w", err)
 	}
-	return &Migrator{goose: gp, river: rm}, nil
+	return &Migrator{db: sqlDB, goose: gp, river: rm}, nil
 }
 
 // Up applies every pending migration: River's tables first (our schema does
 // not depend on them, but jobs enqueued by our migrations would), then ours.
 func (m *Migrator) Up(ctx context.Context, out io.Writer) error {
+	return m.locked(ctx, func() error { return m.up(ctx, out) })
+}
+
+func (m *Migrator) up(ctx context.Context, out io.Writer) error {
 	res, err := m.river.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	if err != nil {
 		return fmt.Errorf("river migrate up: %w", err)
@@ -56,23 +83,27 @@ func (m *Migrator) Up(ctx context.Context, out io.Writer) error {
 
 // Down rolls back the newest project migration.
 func (m *Migrator) Down(ctx context.Context, out io.Writer) error {
-	r, err := m.goose.Down(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate down: %w", err)
-	}
-	fmt.Fprintf(out, "rolled back %s\n", r.Source.Path)
-	return nil
+	return m.locked(ctx, func() error {
+		r, err := m.goose.Down(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate down: %w", err)
+		}
+		fmt.Fprintf(out, "rolled back %s\n", r.Source.Path)
+		return nil
+	})
 }
 
 // Reset rolls back every project migration and River's tables.
 func (m *Migrator) Reset(ctx context.Context) error {
-	if _, err := m.goose.DownTo(ctx, 0); err != nil {
-		return fmt.Errorf("migrate down to 0: %w", err)
-	}
-	if _, err := m.river.Migrate(ctx, rivermigrate.DirectionDown, &rivermigrate.MigrateOpts{TargetVersion: -1}); err != nil {
-		return fmt.Errorf("river migrate down: %w", err)
-	}
-	return nil
+	return m.locked(ctx, func() error {
+		if _, err := m.goose.DownTo(ctx, 0); err != nil {
+			return fmt.Errorf("migrate down to 0: %w", err)
+		}
+		if _, err := m.river.Migrate(ctx, rivermigrate.DirectionDown, &rivermigrate.MigrateOpts{TargetVersion: -1}); err != nil {
+			return fmt.Errorf("river migrate down: %w", err)
+		}
+		return nil
+	})
 }
 
 // Status writes the state of every migration.

@@ -184,3 +184,33 @@ func TestMigrationCountryCodes(t *testing.T) {
 		t.Errorf("company country and correction: %s, want BF,CD", got)
 	}
 }
+
+// TestMigrationsConcurrently: replicas starting together each migrate
+// (serve --migrate); they take turns, and all of them succeed.
+func TestMigrationsConcurrently(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := dbtest.Empty(t)
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			d, err := db.Open(ctx, dsn, db.OpenOpts{MaxConns: 3})
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer d.Close()
+			m, err := db.NewMigrator(d.SQL)
+			if err != nil {
+				errs <- err
+				return
+			}
+			errs <- m.Up(ctx, io.Discard)
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Errorf("a concurrent migration failed: %v", err)
+		}
+	}
+}
