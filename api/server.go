@@ -131,7 +131,10 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+		// Requests still running after SHUTDOWN_TIMEOUT (a long export or
+		// upload) are cut off rather than outliving the process's grace.
+		s.log.Warn("http server drain timed out; closing the remaining connections", "error", err)
+		_ = srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -2,13 +2,21 @@ package cli
 
 import (
 	"context"
+	"net"
 	"time"
 
 	"github.com/onecloudai/contacts/api"
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/buildinfo"
 )
 
+// runServe serves the API, the SPA and Swagger UI, and (unless
+// --workers=false) the background workers. The listener opens first, so
+// /healthz answers while a long migration runs (/readyz says it is
+// pending until it is done); the workers start once the schema is current.
+// On SIGTERM the HTTP server drains and the workers stop side by side,
+// each within SHUTDOWN_TIMEOUT.
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve")
 	migrate := fs.Bool("migrate", true, "apply pending migrations before serving")
@@ -25,30 +33,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *migrate {
-		if err := m.Up(ctx, logWriter{log}); err != nil {
-			return err
-		}
-	}
-	log.Info("starting", "version", buildinfo.Version, "env", cfg.AppEnv)
 	svc := api.NewServices(cfg, log, d)
-	// The usage flusher writes its last batch when ctx ends; wait for it
-	// before the deferred d.Close, so no API key request count is lost.
-	flushCtx, stopFlush := context.WithCancel(ctx)
-	flushed := make(chan struct{})
-	go func() { svc.APIKeys.Run(flushCtx, 5*time.Second); close(flushed) }()
-	defer func() { stopFlush(); <-flushed }()
-	if *workersFlag {
-		jobsClient, err := newJobs(d, svc, log)
-		if err != nil {
-			return err
-		}
-		// Stopped explicitly after the HTTP server has drained.
-		if err := jobsClient.Start(context.WithoutCancel(ctx)); err != nil {
-			return err
-		}
-		defer stopJobs(jobsClient, log, cfg.ShutdownTimeout)
-	}
 	srv := api.New(api.Deps{
 		Config:   cfg,
 		Logger:   log,
@@ -57,5 +42,50 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Registry: api.NewRegistry(d.Pool),
 		Services: svc,
 	})
-	return srv.Serve(ctx)
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	serveCtx, stopServing := context.WithCancel(ctx)
+	defer stopServing()
+	served := make(chan error, 1)
+	go func() { served <- srv.ServeListener(serveCtx, ln) }()
+	if *migrate {
+		if err := m.Up(ctx, logWriter{log}); err != nil {
+			stopServing()
+			<-served
+			return err
+		}
+	}
+	log.Info("starting", "version", buildinfo.Version, "env", cfg.AppEnv)
+	// The usage flusher writes its last batch when ctx ends; wait for it
+	// before the deferred d.Close, so no API key request count is lost.
+	flushCtx, stopFlush := context.WithCancel(ctx)
+	flushed := make(chan struct{})
+	go func() { svc.APIKeys.Run(flushCtx, 5*time.Second); close(flushed) }()
+	defer func() { stopFlush(); <-flushed }()
+	var jobsClient *jobs.Client
+	if *workersFlag {
+		if jobsClient, err = newJobs(d, svc, log); err != nil {
+			return err
+		}
+		// Stopped explicitly below, beside the HTTP drain.
+		if err := jobsClient.Start(context.WithoutCancel(ctx)); err != nil {
+			return err
+		}
+	}
+	var serveErr error
+	select {
+	case serveErr = <-served: // the server failed
+	case <-ctx.Done():
+	}
+	if jobsClient != nil {
+		stopped := make(chan struct{})
+		go func() { stopJobs(jobsClient, log, cfg.ShutdownTimeout); close(stopped) }()
+		defer func() { <-stopped }()
+	}
+	if serveErr != nil {
+		return serveErr
+	}
+	return <-served
 }
