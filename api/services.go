@@ -44,14 +44,16 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 		WebhookSecret: cfg.StripeWebhookSecret, APIBase: cfg.StripeAPIBase, PublicURL: cfg.PublicURL})
 	// An insert-only River client: the jobs it enqueues run in whichever
 	// process has workers (serve by default, or contacts worker).
-	if ins, err := jobs.New(d, nil, jobs.Opts{Logger: log}); err == nil {
-		bill.WithJobs(func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error {
-			return jobs.InsertTx(ctx, ins, tx, args, nil)
-		})
-	} else {
-		log.Error("billing job client", "error", err)
-	}
 	mailer := mail.NewService(d.Gorm, cfg.SMTPURL, log)
+	if ins, err := jobs.New(d, nil, jobs.Opts{Logger: log}); err == nil {
+		insert := func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error {
+			return jobs.InsertTx(ctx, ins, tx, args, nil)
+		}
+		bill.WithJobs(insert)
+		mailer.WithJobs(insert)
+	} else {
+		log.Error("job client", "error", err)
+	}
 	ten := tenancy.NewService(d.Gorm, lim, cfg.PublicURL, mailer)
 	return Services{
 		Identity: identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), ten),

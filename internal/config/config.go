@@ -118,6 +118,18 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	cfg.PublicURL = strings.TrimRight(get("PUBLIC_URL", "http://localhost"+portOf(cfg.HTTPAddr)), "/")
 	if u, err := url.Parse(cfg.PublicURL); err != nil || u.Scheme == "" || u.Host == "" {
 		problems = append(problems, "PUBLIC_URL must be an absolute URL such as https://contacts.example.com")
+	} else if prod && u.Scheme != "https" {
+		// Cookies are Secure and HSTS is sent only under https; every link
+		// mailed or handed to Stripe and the CRM starts with it.
+		problems = append(problems, "PUBLIC_URL must be the https:// address users reach in production")
+	}
+	if cfg.StripeSecretKey != "" && cfg.StripeWebhookSecret == "" {
+		problems = append(problems, "STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY: without it no payment would ever change a plan")
+	}
+	if cfg.SMTPURL != "" {
+		if u, err := url.Parse(cfg.SMTPURL); err != nil || u.Scheme != "smtp" || u.Hostname() == "" || u.Port() == "" {
+			problems = append(problems, "SMTP_URL must look like smtp://user:password@mail.example.com:587")
+		}
 	}
 
 	cfg.DatabaseURL = get("DATABASE_URL", "")
@@ -161,6 +173,9 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("ENCRYPTION_KEYS_PREVIOUS key %d %s", i+1, err))
 				continue
+			}
+			if prod && strings.TrimSpace(k) == devEncryptionKey {
+				problems = append(problems, fmt.Sprintf("ENCRYPTION_KEYS_PREVIOUS key %d is the development default: anyone could read what it sealed", i+1))
 			}
 			cfg.PreviousEncryptionKeys = append(cfg.PreviousEncryptionKeys, key)
 		}

@@ -22,7 +22,17 @@ func TestLoadFrom(t *testing.T) {
 		notErr  []string // problems that must not be reported besides
 	}{
 		{name: "OKDevelopmentDefaults", env: map[string]string{}},
-		{name: "OKProduction", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y"}},
+		{name: "OKProduction", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com"}},
+		{name: "ErrProductionPlainHTTP", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y"},
+			wantErr: []string{"PUBLIC_URL must be the https:// address"}},
+		{name: "ErrProductionPreviousDevKey", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com", "ENCRYPTION_KEYS_PREVIOUS": devEncryptionKey}, wantErr: []string{"ENCRYPTION_KEYS_PREVIOUS key 1 is the development default"}},
+		{name: "OKStripe", env: map[string]string{"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}},
+		{name: "ErrStripeWithoutWebhookSecret", env: map[string]string{"STRIPE_SECRET_KEY": "sk_live_x"}, wantErr: []string{"STRIPE_WEBHOOK_SECRET is required"}},
+		{name: "OKSMTP", env: map[string]string{"SMTP_URL": "smtp://user:pw@mail.example.com:587"}},
+		{name: "ErrSMTPNotAURL", env: map[string]string{"SMTP_URL": "not a url at all"}, wantErr: []string{"SMTP_URL must look like"}},
+		{name: "ErrSMTPNoPort", env: map[string]string{"SMTP_URL": "smtp://mail.example.com"}, wantErr: []string{"SMTP_URL must look like"}},
 		{name: "ErrProductionMissingSecrets", env: map[string]string{"APP_ENV": "production", "DATABASE_URL": "postgres://x/y"},
 			wantErr: []string{"JWT_SECRET is required", "ENCRYPTION_KEY is required"}, notErr: []string{"ENCRYPTION_KEY must be exactly"}},
 		{name: "ErrProductionWeakJWT", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": "short", "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y"},
@@ -32,7 +42,7 @@ func TestLoadFrom(t *testing.T) {
 		{name: "ErrProductionCRMWithoutAddresses", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
 			"DATABASE_URL": "postgres://x/y", "CRM_CLIENT_SECRET": "s3cret"}, wantErr: []string{"CRM_AUTH_BASE and CRM_API_BASE are required"}},
 		{name: "OKProductionCRM", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
-			"DATABASE_URL": "postgres://x/y", "CRM_CLIENT_SECRET": "s3cret", "CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example"}},
+			"DATABASE_URL": "postgres://x/y", "PUBLIC_URL": "https://contacts.example.com", "CRM_CLIENT_SECRET": "s3cret", "CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example"}},
 		{name: "ErrProductionNoDatabase", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key},
 			wantErr: []string{"DATABASE_URL is required"}},
 		{name: "ErrBadKeyLength", env: map[string]string{"ENCRYPTION_KEY": "c2hvcnQ="}, wantErr: []string{"ENCRYPTION_KEY must be exactly 32 bytes"}},
@@ -99,7 +109,7 @@ func TestCRMWebhookSecret(t *testing.T) {
 	t.Parallel()
 	prod := map[string]string{"APP_ENV": "production", "JWT_SECRET": "0123456789abcdef0123456789abcdef-strong",
 		"ENCRYPTION_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "DATABASE_URL": "postgres://x/y",
-		"CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example"}
+		"CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example", "PUBLIC_URL": "https://contacts.example.com"}
 	with := func(base map[string]string, kv ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range base {

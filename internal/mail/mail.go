@@ -6,15 +6,22 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/smtp"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/jobs"
 )
 
 // Message is one queued mail.
@@ -40,54 +47,165 @@ func Queue(ctx context.Context, tx *gorm.DB, to, subject, body string) (Message,
 	return m, nil
 }
 
-// Service delivers and lists mail.
+// Service queues, delivers and lists mail.
 type Service struct {
 	db      *gorm.DB
 	smtpURL string
 	from    string
 	log     *slog.Logger
+	insert  JobInserter
+	// timeout bounds one delivery: dialling, the dialogue and the data.
+	timeout time.Duration
 }
+
+// JobInserter enqueues a job inside the caller's transaction.
+type JobInserter func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error
 
 // NewService returns a Service; smtpURL "" keeps mail in the outbox.
 func NewService(db *gorm.DB, smtpURL string, log *slog.Logger) *Service {
-	return &Service{db: db, smtpURL: smtpURL, from: "no-reply@1cloudcrm.com", log: log}
+	return &Service{db: db, smtpURL: smtpURL, from: "no-reply@1cloudcrm.com", log: log, timeout: 30 * time.Second}
+}
+
+// WithJobs sets how Send enqueues a delivery (with SMTP configured).
+func (s *Service) WithJobs(insert JobInserter) *Service {
+	s.insert = insert
+	return s
 }
 
 // Delivers reports whether mail goes out by SMTP; without, the outbox is
 // the development mailbox.
 func (s *Service) Delivers() bool { return s.smtpURL != "" }
 
-// Deliver sends a queued message now when SMTP is configured, and logs it
-// either way (recipient and subject only: bodies may hold secret links). A
-// sent message's body is cleared: its links are its recipient's alone.
-func (s *Service) Deliver(ctx context.Context, m Message) {
-	if s.smtpURL == "" {
-		s.log.InfoContext(ctx, "mail kept in the development outbox", "mail_id", m.ID, "to", m.ToAddress, "subject", m.Subject)
-		return
-	}
-	err := s.send(m)
-	now := time.Now().UTC()
-	upd := map[string]any{"sent_at": now, "body": ""}
+// Send queues a message in tx and, with SMTP configured, a job that
+// delivers it once tx commits: the request that sends mail never waits for
+// a mail server, and a delivery that fails is retried with backoff (see
+// DeliverArgs). Without SMTP the message stays in the development outbox.
+func (s *Service) Send(ctx context.Context, tx *gorm.DB, to, subject, body string) (Message, error) {
+	m, err := Queue(ctx, tx, to, subject, body)
 	if err != nil {
-		s.log.ErrorContext(ctx, "mail delivery failed", "mail_id", m.ID, "error", err)
-		upd = map[string]any{"error": err.Error()}
+		return m, err
 	}
-	s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", m.ID).Updates(upd)
+	if !s.Delivers() {
+		s.log.InfoContext(ctx, "mail kept in the development outbox", "mail_id", m.ID, "to", maskAddress(m.ToAddress), "subject", m.Subject)
+		return m, nil
+	}
+	if s.insert == nil {
+		return m, errors.New("mail: no job inserter for SMTP delivery")
+	}
+	return m, s.insert(ctx, tx, DeliverArgs{MessageID: m.ID})
 }
 
-func (s *Service) send(m Message) error {
+// maskAddress keeps an address's domain and first letter for logs.
+func maskAddress(a string) string {
+	at := strings.LastIndexByte(a, '@')
+	if at < 1 {
+		return "***"
+	}
+	return a[:1] + "***" + a[at:]
+}
+
+// deliver sends a queued message by SMTP unless it went out already. A
+// sent message's body is cleared: its links are its recipient's alone. A
+// failure is recorded on the message and returned (the job retries it).
+func (s *Service) deliver(ctx context.Context, id uuid.UUID) error {
+	var m Message
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&m).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return nil // pruned
+	case err != nil:
+		return err
+	case m.SentAt != nil:
+		return nil
+	}
+	if err := s.send(ctx, m); err != nil {
+		msg := err.Error()
+		s.log.ErrorContext(ctx, "mail delivery failed", "mail_id", m.ID, "error", msg)
+		_ = s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", m.ID).Update("error", msg).Error
+		return err
+	}
+	return s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", m.ID).
+		Updates(map[string]any{"sent_at": time.Now().UTC(), "body": "", "error": nil}).Error
+}
+
+// send speaks SMTP to the configured server within s.timeout, with
+// STARTTLS when the server offers it and authentication when the URL has a
+// user, as net/smtp.SendMail does (which has no timeout at all).
+func (s *Service) send(ctx context.Context, m Message) error {
 	u, err := url.Parse(s.smtpURL)
 	if err != nil {
 		return err
 	}
-	var auth smtp.Auth
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", u.Host)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	deadline, _ := ctx.Deadline()
+	if err := conn.SetDeadline(deadline); err != nil {
+		return err
+	}
+	c, err := smtp.NewClient(conn, u.Hostname())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12}); err != nil {
+			return err
+		}
+	}
 	if u.User != nil {
 		pw, _ := u.User.Password()
-		auth = smtp.PlainAuth("", u.User.Username(), pw, u.Hostname())
+		if err := c.Auth(smtp.PlainAuth("", u.User.Username(), pw, u.Hostname())); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(s.from); err != nil {
+		return err
+	}
+	if err := c.Rcpt(m.ToAddress); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
 	}
 	msg := "From: " + s.from + "\r\nTo: " + m.ToAddress + "\r\nSubject: " + m.Subject +
 		"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + strings.ReplaceAll(m.Body, "\n", "\r\n")
-	return smtp.SendMail(u.Host, auth, s.from, []string{m.ToAddress}, []byte(msg))
+	if _, err := io.WriteString(w, msg); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+// DeliverArgs is the job that delivers one queued message. A mail server
+// that is down or slow is retried with River's backoff, for about half a day
+// over its attempts; the message records the last error meanwhile.
+type DeliverArgs struct {
+	MessageID uuid.UUID `json:"message_id"`
+}
+
+// Kind names the job.
+func (DeliverArgs) Kind() string { return "mail.deliver" }
+
+// InsertOpts: the default queue, retried over about half a day.
+func (DeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: 12}
+}
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	svc *Service
+}
+
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	return w.svc.deliver(ctx, job.Args.MessageID)
 }
 
 // Outbox lists the newest messages, for the admin console.

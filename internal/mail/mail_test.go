@@ -8,6 +8,10 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
@@ -77,7 +81,9 @@ func TestDeliverClearsTheSentBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc.Deliver(ctx, m)
+	if err := svc.deliver(ctx, m.ID); err != nil {
+		t.Fatal(err)
+	}
 
 	if sent := <-got; !strings.Contains(sent, "token=secret-token") {
 		t.Fatalf("sent message lacks its body: %q", sent)
@@ -91,6 +97,79 @@ func TestDeliverClearsTheSentBody(t *testing.T) {
 	}
 	if NewService(d.Gorm, "", slog.New(slog.DiscardHandler)).Delivers() {
 		t.Fatal("Delivers() = true without an SMTP URL")
+	}
+}
+
+// TestSendQueuesADelivery: with SMTP, Send queues the message and its
+// delivery job in the caller's transaction (the request never talks to the
+// mail server); without, the message stays in the development outbox.
+func TestSendQueuesADelivery(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name, smtpURL string
+		wantJob       bool
+	}{
+		{"OKWithSMTP", "smtp://127.0.0.1:9", true},
+		{"OKDevelopmentOutbox", "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var queued []river.JobArgs
+			svc := NewService(d.Gorm, tt.smtpURL, slog.New(slog.DiscardHandler)).
+				WithJobs(func(_ context.Context, _ *gorm.DB, args river.JobArgs) error {
+					queued = append(queued, args)
+					return nil
+				})
+			m, err := svc.Send(ctx, d.Gorm, "bo@example.test", "Hello", "Body")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(queued) == 1 && queued[0] == (DeliverArgs{MessageID: m.ID}); got != tt.wantJob {
+				t.Fatalf("queued %v, want a delivery job: %v", queued, tt.wantJob)
+			}
+		})
+	}
+}
+
+// TestDeliverGivesUpOnASilentServer: a mail server that accepts the
+// connection and never answers ends the attempt at the timeout with an
+// error recorded on the message (the job retries it), instead of holding
+// the caller forever.
+func TestDeliverGivesUpOnASilentServer(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { _ = c.Close() }) // accepted, never answered
+		}
+	}()
+	svc := NewService(d.Gorm, "smtp://"+ln.Addr().String(), slog.New(slog.DiscardHandler))
+	svc.timeout = 200 * time.Millisecond
+	m, err := Queue(ctx, d.Gorm, "cy@example.test", "Hello", "Body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.deliver(ctx, m.ID); err == nil {
+		t.Fatal("delivery to a silent server succeeded")
+	}
+	var stored Message
+	if err := d.Gorm.Where("id = ?", m.ID).Take(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	if stored.SentAt != nil || stored.Error == nil {
+		t.Fatalf("stored: sent_at %v, error %v; want no send and the error", stored.SentAt, stored.Error)
 	}
 }
 

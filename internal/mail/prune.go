@@ -32,6 +32,7 @@ func (PruneArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.QueueD
 // RegisterWorkers adds the mail package's workers.
 func RegisterWorkers(workers *river.Workers, svc *Service) {
 	jobs.AddSweep[PruneArgs](workers, svc.log, "pruned the outbox", svc.Prune)
+	river.AddWorker(workers, &deliverWorker{svc: svc})
 }
 
 // PeriodicJobs are the mail package's scheduled jobs: the prune, daily.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/db"
-	mailq "github.com/onecloudai/contacts/internal/mail"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 )
@@ -89,7 +88,6 @@ func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, ema
 	inv := Invitation{TenantID: tenantID, ID: uuid.Must(uuid.NewV7()), Email: email, Role: role, TokenHash: hash,
 		InvitedBy: &inviterID, ExpiresAt: now.Add(InvitationTTL), CreatedAt: now}
 	out := CreatedInvitation{Invitation: inv, AcceptURL: s.publicURL + "/invitations/accept#token=" + token}
-	var msg mailq.Message
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var t Tenant
 		if err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error; err != nil {
@@ -117,7 +115,7 @@ func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, ema
 			}
 			return err
 		}
-		msg, err = mailq.Queue(ctx, tx, email, "You are invited to "+t.Name+" on 1CloudAI Business Contacts",
+		_, err = s.mailer.Send(ctx, tx, email, "You are invited to "+t.Name+" on 1CloudAI Business Contacts",
 			fmt.Sprintf("You have been invited to join %s as %s.\n\nAccept within 7 days:\n%s\n", t.Name, role, out.AcceptURL))
 		if err != nil {
 			return err
@@ -127,9 +125,6 @@ func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, ema
 	})
 	if err != nil {
 		return CreatedInvitation{}, err
-	}
-	if s.mailer != nil {
-		s.mailer.Deliver(ctx, msg)
 	}
 	return out, nil
 }

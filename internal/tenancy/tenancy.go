@@ -63,9 +63,10 @@ type Service struct {
 	mailer    Mailer
 }
 
-// Mailer delivers a queued message after its transaction commits.
+// Mailer queues a message in the caller's transaction, delivered once it
+// commits.
 type Mailer interface {
-	Deliver(ctx context.Context, m mail.Message)
+	Send(ctx context.Context, tx *gorm.DB, to, subject, body string) (mail.Message, error)
 }
 
 // NewService returns a Service. publicURL builds invitation links.
