@@ -40,6 +40,17 @@ func requestID(c echo.Context) string {
 	return rid
 }
 
+// metricMethod is the method label: the standard methods by name, any
+// other as OTHER (each invented method would be a new series).
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "OTHER"
+}
+
 // withAccessLog writes one JSON log line per request and records metrics.
 // It commits errors itself (c.Error) so the logged status is the one sent.
 func withAccessLog(log *slog.Logger, m *httpMetrics) echo.MiddlewareFunc {
@@ -56,7 +67,7 @@ func withAccessLog(log *slog.Logger, m *httpMetrics) echo.MiddlewareFunc {
 			if route == "" {
 				route = "unmatched"
 			}
-			m.observe(c.Request().Method, route, res.Status, elapsed)
+			m.observe(metricMethod(c.Request().Method), route, res.Status, elapsed)
 			attrs := []slog.Attr{
 				slog.String("request_id", requestID(c)),
 				slog.String("method", c.Request().Method),

@@ -34,12 +34,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	svc := api.NewServices(cfg, log, d)
+	registry := api.NewRegistry(d.Pool)
+	jobMetrics := jobs.NewMetrics(registry, d.Pool)
 	srv := api.New(api.Deps{
 		Config:   cfg,
 		Logger:   log,
 		DB:       d,
 		Migrator: m,
-		Registry: api.NewRegistry(d.Pool),
+		Registry: registry,
 		Services: svc,
 	})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -69,6 +71,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if jobsClient, err = newJobs(d, svc, log); err != nil {
 			return err
 		}
+		jobMetrics.Watch(ctx, jobsClient)
 		// Stopped explicitly below, beside the HTTP drain.
 		if err := jobsClient.Start(context.WithoutCancel(ctx)); err != nil {
 			return err
