@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/config"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/platform/buildinfo"
@@ -90,7 +91,34 @@ func newFlagSet(e *env, name string) *flag.FlagSet {
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(strings.ToUpper(level)))
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+	return slog.New(requestIDHandler{slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})})
+}
+
+// requestIDHandler adds the request id of the request a record was logged
+// for (the audit actor in its context) to records that do not carry one,
+// so a service's log line leads back to its request.
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := audit.ActorFrom(ctx).RequestID; id != "" {
+		has := false
+		r.Attrs(func(a slog.Attr) bool {
+			has = a.Key == "request_id"
+			return !has
+		})
+		if !has {
+			r.AddAttrs(slog.String("request_id", id))
+		}
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(name)}
 }
 
 // poolSize is the database pool of a serving process: two connections for

@@ -214,3 +214,17 @@ func TestMigrationsConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestIdleTransactionsEnd: every connection ends a transaction left idle
+// for 5 minutes (its locks and snapshot are not held forever).
+func TestIdleTransactionsEnd(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	var got string
+	if err := d.Pool.QueryRow(context.Background(), `SHOW idle_in_transaction_session_timeout`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "5min" {
+		t.Fatalf("idle_in_transaction_session_timeout = %s, want 5min", got)
+	}
+}
