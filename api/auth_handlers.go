@@ -226,7 +226,7 @@ func (s *Server) logout(c echo.Context) error {
 //	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem	"insufficient-scope: an API key (account routes are for signed-in users)"
-//	@Failure		404		{object}	Problem	"Not a member of that tenant"
+//	@Failure		404		{object}	Problem	"Not a member of that organization"
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
@@ -404,7 +404,7 @@ type AcceptInvitationRequest struct {
 //	@Param			body	body		AcceptInvitationRequest	true	"Acceptance"
 //	@Success		200		{object}	TokenResponse
 //	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure		403		{object}	Problem	"The invitation is for another email address, or the tenant is suspended"
+//	@Failure		403		{object}	Problem	"The invitation is for another email address, or the organization is suspended"
 //	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
 //	@Failure		409		{object}	Problem	"No seat left on the tenant's package"
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"

@@ -61,7 +61,7 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*tenancy.Princi
 		if row.Role == nil {
 			// The membership ended after the token was issued. Refreshing
 			// picks another tenant (or none).
-			return nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Your access to this tenant has ended; sign in again.")
+			return nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Your access to this organization has ended; sign in again.")
 		}
 		p.TenantID, p.Role, p.TenantName, p.TenantStatus = tenantID, tenancy.Role(*row.Role), *row.TenantName, *row.TenantStatus
 		p.TenantCRMPushed = row.CRMPushed

@@ -210,7 +210,7 @@ func (s *Service) pickTenant(ctx context.Context, tx *gorm.DB, userID uuid.UUID,
 	}
 	if len(refs) == 0 {
 		if want != nil {
-			return nil, apperr.Errorf(apperr.ENOTFOUND, "You are not a member of that tenant.")
+			return nil, apperr.Errorf(apperr.ENOTFOUND, "You are not a member of that organization.")
 		}
 		return nil, nil
 	}

@@ -99,7 +99,7 @@ func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, ema
 			return err
 		}
 		if already > 0 {
-			return apperr.Errorf(apperr.ECONFLICT, "%s is already a member of this tenant.", email)
+			return apperr.Errorf(apperr.ECONFLICT, "%s is already a member of this organization.", email)
 		}
 		// An expired open invitation still holds the unique slot; retire it.
 		if err := tx.Exec(`UPDATE invitations SET revoked_at = now() WHERE tenant_id = ? AND email = ?
@@ -227,7 +227,7 @@ func (s *Service) ConsumeInvitation(ctx context.Context, tx *gorm.DB, token stri
 		return inv, apperr.Errorf(apperr.EFORBIDDEN, "This invitation is for another email address.")
 	}
 	if t.Status == StatusSuspended {
-		return inv, apperr.Errorf(apperr.EFORBIDDEN, "This tenant is suspended.")
+		return inv, apperr.Errorf(apperr.EFORBIDDEN, "This organization is suspended; contact support@1cloudcrm.com.")
 	}
 	if err := s.limits.RequireSeat(ctx, tx, inv.TenantID, true); err != nil {
 		return inv, err

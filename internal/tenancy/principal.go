@@ -58,11 +58,11 @@ func (p *Principal) Can(perm Permission) error {
 		return apperr.Errorf(apperr.EFORBIDDEN, "This needs platform staff rights.")
 	}
 	if p.TenantID == uuid.Nil {
-		return apperr.Errorf(apperr.EFORBIDDEN, "Select a tenant first.")
+		return apperr.Errorf(apperr.EFORBIDDEN, "Select an organization first.")
 	}
 	if p.TenantStatus == "suspended" {
 		return &apperr.Error{Code: apperr.EFORBIDDEN, Type: "tenant-suspended",
-			Message: "This tenant is suspended; contact support@1cloudcrm.com."}
+			Message: "This organization is suspended; contact support@1cloudcrm.com."}
 	}
 	if p.IsAPIKey() {
 		scope, ok := ScopeFor(perm)

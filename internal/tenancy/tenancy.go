@@ -275,7 +275,7 @@ func (s *Service) lockMember(ctx context.Context, tx *gorm.DB, tenantID, userID 
 	var m Membership
 	err := tx.WithContext(ctx).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Take(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return m, apperr.Errorf(apperr.ENOTFOUND, "No such member in this tenant.")
+		return m, apperr.Errorf(apperr.ENOTFOUND, "No such member in this organization.")
 	}
 	return m, err
 }
@@ -288,7 +288,7 @@ func (s *Service) requireAnotherAdmin(ctx context.Context, tx *gorm.DB, tenantID
 	}
 	if others == 0 {
 		return &apperr.Error{Code: apperr.ECONFLICT, Type: "last-org-admin",
-			Message: "A tenant needs at least one org admin; promote someone else first."}
+			Message: "An organization needs at least one org admin; promote someone else first."}
 	}
 	return nil
 }

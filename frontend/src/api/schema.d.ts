@@ -4775,7 +4775,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not a member of that tenant */
+            /** @description Not a member of that organization */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6990,7 +6990,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The invitation is for another email address, or the tenant is suspended */
+            /** @description The invitation is for another email address, or the organization is suspended */
             403: {
                 headers: {
                     [name: string]: unknown;

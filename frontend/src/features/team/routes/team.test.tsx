@@ -70,7 +70,7 @@ describe('TeamRoute', () => {
       'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
       'GET /tenant/usage': () => jsonResponse(usage),
       'PATCH /tenant/members/:id': () =>
-        problemResponse({ status: 409, title: 'Conflict', type: 'last-org-admin', code: 'conflict', detail: 'A tenant needs at least one org admin.' }),
+        problemResponse({ status: 409, title: 'Conflict', type: 'last-org-admin', code: 'conflict', detail: 'An organization needs at least one org admin.' }),
     });
     renderWithProviders(<TeamRoute />, { route: '/team' });
 
@@ -78,7 +78,7 @@ describe('TeamRoute', () => {
     await userEvent.click(role);
     await userEvent.click(await screen.findByRole('option', { name: 'Member' }));
 
-    expect(await screen.findByText('A tenant needs at least one org admin.')).toBeInTheDocument();
+    expect(await screen.findByText('An organization needs at least one org admin.')).toBeInTheDocument();
     expect(role).toHaveValue('Org admin');
   });
 
