@@ -343,6 +343,67 @@ func (s *Server) changePassword(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// PasswordResetRequest asks for a reset link.
+type PasswordResetRequest struct {
+	Email string `json:"email" validate:"required,max=254" example:"jane@example.com"`
+} //	@name	PasswordResetRequest
+
+// requestPasswordReset godoc
+//
+//	@Summary		Ask for a password reset link
+//	@Description	Public. Mails a link to reset the password of the account with this email, valid for an hour and once; only the newest link works. The answer is 202 whether or not an account exists (an account gets at most 3 links an hour, an address 20). Signed-in users change their password with POST /me/password.
+//	@ID				requestPasswordReset
+//	@Tags			auth
+//	@Accept			json
+//	@Param			body	body	PasswordResetRequest	true	"Email"
+//	@Success		202
+//	@Failure		400	{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure		413	{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415	{object}	Problem	"Content-Type is not application/json"
+//	@Failure		422	{object}	Problem	"Not an email address"
+//	@Router			/auth/password-reset [post]
+func (s *Server) requestPasswordReset(c echo.Context) error {
+	var req PasswordResetRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	if err := s.svc.Identity.RequestPasswordReset(c.Request().Context(), req.Email, clientInfo(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusAccepted)
+}
+
+// ResetPasswordRequest sets a new password with a reset link's token.
+type ResetPasswordRequest struct {
+	Token    string `json:"token" validate:"required,max=200"`
+	Password string `json:"password" validate:"required,min=10,max=128"`
+} //	@name	ResetPasswordRequest
+
+// resetPassword godoc
+//
+//	@Summary		Reset the password with a link
+//	@Description	Public. Sets the new password with the token of a reset link (the part after #token=), once; every session of the account ends, so sign in again. An expired, used or unknown token is a 422 of type invalid-reset-link.
+//	@ID				resetPassword
+//	@Tags			auth
+//	@Accept			json
+//	@Param			body	body	ResetPasswordRequest	true	"Token and new password"
+//	@Success		204
+//	@Failure		400	{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure		413	{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415	{object}	Problem	"Content-Type is not application/json"
+//	@Failure		422	{object}	Problem	"invalid-reset-link, or a password the policy refuses"
+//	@Router			/auth/password-reset/confirm [post]
+func (s *Server) resetPassword(c echo.Context) error {
+	var req ResetPasswordRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	if err := s.svc.Identity.ResetPassword(c.Request().Context(), req.Token, req.Password); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 // InvitationTokenRequest carries an invitation token.
 type InvitationTokenRequest struct {
 	Token string `json:"token" validate:"required,max=200"`

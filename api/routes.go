@@ -29,6 +29,8 @@ func (s *Server) routes() {
 	s.handle(v1, post, "/auth/login", s.login, public())
 	s.handle(v1, post, "/auth/refresh", s.refresh, public())
 	s.handle(v1, post, "/auth/logout", s.logout, public())
+	s.handle(v1, post, "/auth/password-reset", s.requestPasswordReset, public())
+	s.handle(v1, post, "/auth/password-reset/confirm", s.resetPassword, public())
 	s.handle(v1, post, "/auth/switch-tenant", s.switchTenant, signedIn())
 	s.handle(v1, get, "/me", s.getMe, signedIn())
 	s.handle(v1, post, "/me/password", s.changePassword, signedIn())

@@ -56,7 +56,7 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 	}
 	ten := tenancy.NewService(d.Gorm, lim, cfg.PublicURL, mailer)
 	return Services{
-		Identity: identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), ten),
+		Identity: identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), ten).WithPasswordResets(mailer, cfg.PublicURL),
 		Tenancy:  ten,
 		Limits:   lim,
 		Billing:  bill,

@@ -42,10 +42,12 @@ func (User) TableName() string { return "users" }
 
 // Service is the identity service.
 type Service struct {
-	db      *gorm.DB
-	tokens  *TokenIssuer
-	tenancy *tenancy.Service
-	now     func() time.Time
+	db        *gorm.DB
+	tokens    *TokenIssuer
+	tenancy   *tenancy.Service
+	now       func() time.Time
+	mailer    tenancy.Mailer // password reset links (WithPasswordResets)
+	publicURL string
 }
 
 // NewService returns a Service.

@@ -19,8 +19,9 @@ const SessionRetention = 30 * 24 * time.Hour
 // Prune deletes what only mattered for a while: sessions that ended
 // SessionRetention ago (their refresh tokens go with them), refresh tokens
 // that expired a day ago (each refresh leaves one behind, about one per
-// active user every ten minutes), and throttle keys with no failure for
-// failureMemory and no lock. It returns how many rows it deleted.
+// active user every ten minutes), throttle keys with no failure for
+// failureMemory and no lock, and password reset links a day past expiry.
+// It returns how many rows it deleted.
 func (s *Service) Prune(ctx context.Context) (int64, error) {
 	now := s.now()
 	ended := now.Add(-SessionRetention)
@@ -32,6 +33,7 @@ func (s *Service) Prune(ctx context.Context) (int64, error) {
 		{"sessions", "revoked_at < ?", []any{ended}},
 		{"refresh_tokens", "expires_at < ?", []any{now.Add(-24 * time.Hour)}},
 		{"auth_throttle", "updated_at < ? AND (locked_until IS NULL OR locked_until < ?)", []any{now.Add(-failureMemory), now}},
+		{"password_resets", "expires_at < ?", []any{now.Add(-24 * time.Hour)}},
 	}
 	var total int64
 	for _, st := range steps {

@@ -48,9 +48,14 @@ func TestPrune(t *testing.T) {
 		($1, 3, NULL, now() - interval '2 hours'), ($2, 9, now() + interval '10 minutes', now() - interval '2 hours'),
 		($3, 1, NULL, now())`, stale, locked, recent)
 
+	oldReset, liveReset := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	exec(`INSERT INTO password_resets (id, user_id, token_hash, expires_at) VALUES
+		($1, $3, $4, now() - interval '25 hours'), ($2, $3, $5, now() + interval '1 hour')`,
+		oldReset, liveReset, user, []byte(oldReset.String()), []byte(liveReset.String()))
+
 	svc := identity.NewService(d.Gorm, identity.NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
-	if n, err := svc.Prune(ctx); err != nil || n < 4 {
-		t.Fatalf("Prune = %d, %v; want at least the 4 rows made here (a session's tokens go by cascade)", n, err)
+	if n, err := svc.Prune(ctx); err != nil || n < 5 {
+		t.Fatalf("Prune = %d, %v; want at least the 5 rows made here (a session's tokens go by cascade)", n, err)
 	}
 	count := func(sql string, args ...any) int {
 		t.Helper()
@@ -68,5 +73,8 @@ func TestPrune(t *testing.T) {
 	}
 	if n := count(`SELECT count(*) FROM auth_throttle WHERE key = ANY($1)`, []string{stale, locked, recent}); n != 2 {
 		t.Fatalf("%d of the 3 throttle keys left, want the locked and the recent one", n)
+	}
+	if n := count(`SELECT count(*) FROM password_resets WHERE id = ANY($1)`, []uuid.UUID{oldReset, liveReset}); n != 1 {
+		t.Fatalf("%d of the 2 reset links left, want the live one", n)
 	}
 }
