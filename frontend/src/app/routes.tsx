@@ -19,12 +19,14 @@ import {
   BillingRoute,
   CrmPushesRoute,
   CrmPushRoute,
+  ForgotPasswordRoute,
   IntegrationsRoute,
   LoginRoute,
   NewImportRoute,
   OverviewRoute,
   PlansRoute,
   PrivacyRoute,
+  ResetPasswordRoute,
   SavedRoute,
   SearchRoute,
   SignupRoute,
@@ -54,6 +56,8 @@ export const appRoutes: RouteObject[] = [
           { path: 'login', element: <LoginRoute /> },
           { path: 'signup', element: <SignupRoute /> },
           { path: 'invitations/accept', element: <AcceptInvitationRoute /> },
+          { path: 'forgot-password', element: <ForgotPasswordRoute /> },
+          { path: 'reset-password', element: <ResetPasswordRoute /> },
           {
             element: <RequireAuth />,
             children: [

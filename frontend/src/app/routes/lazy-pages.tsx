@@ -14,6 +14,12 @@ export const LoginRoute = lazy(() => import('@/features/auth/routes/login').then
 export const SignupRoute = lazy(() =>
   import('@/features/auth/routes/signup').then((m) => ({ default: m.SignupRoute })),
 );
+export const ForgotPasswordRoute = lazy(() =>
+  import('@/features/auth/routes/forgot-password').then((m) => ({ default: m.ForgotPasswordRoute })),
+);
+export const ResetPasswordRoute = lazy(() =>
+  import('@/features/auth/routes/reset-password').then((m) => ({ default: m.ResetPasswordRoute })),
+);
 export const AcceptInvitationRoute = lazy(() =>
   import('@/features/auth/routes/accept-invitation').then((m) => ({ default: m.AcceptInvitationRoute })),
 );

@@ -17,9 +17,11 @@ export function LoginRoute() {
   if (session.status === 'signed-in') return <Navigate to={next} replace />;
 
   const notice =
-    session.status === 'signed-out' && session.reason === 'expired'
-      ? 'Your session has ended. Sign in again to continue.'
-      : undefined;
+    params.get('reset') === 'done'
+      ? 'Your password was changed and every session ended. Sign in with the new password.'
+      : session.status === 'signed-out' && session.reason === 'expired'
+        ? 'Your session has ended. Sign in again to continue.'
+        : undefined;
 
   return (
     <Stack maw={420} mx="auto" py="xl" gap="md">
@@ -29,6 +31,11 @@ export function LoginRoute() {
       <Card withBorder padding="lg">
         <LoginForm notice={notice} />
       </Card>
+      <Text size="sm" c="dimmed">
+        <Anchor component={Link} to="/forgot-password">
+          Forgot your password?
+        </Anchor>
+      </Text>
       <Text size="sm" c="dimmed">
         New here?{' '}
         <Anchor component={Link} to="/signup">
