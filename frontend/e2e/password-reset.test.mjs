@@ -31,8 +31,8 @@ browserTest('password reset: forgot the password, follow the mailed link, sign i
   await signUp(page, { email, password: oldPassword, name: 'Fay Forgetful', organization: `E2E Reset ${id}` });
   await page.getByTestId('user-menu').click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
 
-  await page.goto('/login');
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await page.getByRole('heading', { level: 1, name: 'Reset your password' }).waitFor();
   await page.getByRole('textbox', { name: 'Email' }).fill(email);
