@@ -107,169 +107,172 @@ export function ResultsTable({
   // One row is reachable with Tab (the active one, else the first): the arrows do the rest.
   const tabbable = activeIndex >= 0 && activeIndex < contacts.length ? activeIndex : 0;
 
+  // The table scrolls sideways inside its own container, never the page (a long name or domain
+  // would otherwise widen the whole page at 390px and even at 1280px beside the filters). A header
+  // cannot stick to the window from inside a scroll container, so the header is not sticky.
   return (
-    <Table
-      stickyHeader
-      stickyHeaderOffset={52}
-      highlightOnHover
-      verticalSpacing={4}
-      horizontalSpacing="xs"
-      fz="sm"
-      aria-label={label}
-      data-testid="results-table"
-    >
-      <Table.Thead>
-        <Table.Tr>
-          {selectable && (
-            <Table.Th w={32}>
-              <Checkbox
-                size="xs"
-                aria-label="Select all loaded contacts"
-                checked={allChecked}
-                indeterminate={selectedHere > 0 && !allChecked}
-                onChange={(e) => onToggleAll(e.currentTarget.checked)}
-              />
+    <Table.ScrollContainer minWidth={0} type="native" data-testid="results-scroll">
+      <Table
+        highlightOnHover
+        verticalSpacing={4}
+        horizontalSpacing="xs"
+        fz="sm"
+        aria-label={label}
+        data-testid="results-table"
+      >
+        <Table.Thead>
+          <Table.Tr>
+            {selectable && (
+              <Table.Th w={32}>
+                <Checkbox
+                  size="xs"
+                  aria-label="Select all loaded contacts"
+                  checked={allChecked}
+                  indeterminate={selectedHere > 0 && !allChecked}
+                  onChange={(e) => onToggleAll(e.currentTarget.checked)}
+                />
+              </Table.Th>
+            )}
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Title</Table.Th>
+            <Table.Th visibleFrom="sm">Company</Table.Th>
+            <Table.Th visibleFrom={locationFrom}>Location</Table.Th>
+            <Table.Th w={64} visibleFrom="md">
+              Reach
             </Table.Th>
-          )}
-          <Table.Th>Name</Table.Th>
-          <Table.Th>Title</Table.Th>
-          <Table.Th visibleFrom="sm">Company</Table.Th>
-          <Table.Th visibleFrom={locationFrom}>Location</Table.Th>
-          <Table.Th w={64} visibleFrom="md">
-            Reach
-          </Table.Th>
-          {showSaved && <Table.Th visibleFrom="sm">Saved</Table.Th>}
-          {extraColumns.map((column) => (
-            <Table.Th key={column.header} visibleFrom={column.visibleFrom}>
-              {column.header}
-            </Table.Th>
-          ))}
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {contacts.map((contact, index) => {
-          const name = contactName(contact);
-          const active = index === activeIndex;
-          const checked = selected.has(contact.id);
-          return (
-            <Table.Tr
-              key={contact.id}
-              ref={(node) => {
-                rows.current[index] = node;
-              }}
-              tabIndex={index === tabbable ? 0 : -1}
-              data-testid="result-row"
-              data-contact-id={contact.id}
-              data-active={active || undefined}
-              aria-current={active ? 'true' : undefined}
-              bg={checked ? 'var(--mantine-primary-color-light)' : undefined}
-              style={{
-                cursor: 'default',
-                outline: active ? '2px solid var(--mantine-primary-color-filled)' : undefined,
-                outlineOffset: -2,
-              }}
-              onFocus={(e) => {
-                if (e.target === e.currentTarget && !active) onActiveChange(index);
-              }}
-              onClick={() => onActiveChange(index)}
-              onDoubleClick={() => onOpen(contact)}
-              onKeyDown={(e) => onRowKeyDown(e, index, contact)}
-            >
-              {selectable && (
+            {showSaved && <Table.Th visibleFrom="sm">Saved</Table.Th>}
+            {extraColumns.map((column) => (
+              <Table.Th key={column.header} visibleFrom={column.visibleFrom}>
+                {column.header}
+              </Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {contacts.map((contact, index) => {
+            const name = contactName(contact);
+            const active = index === activeIndex;
+            const checked = selected.has(contact.id);
+            return (
+              <Table.Tr
+                key={contact.id}
+                ref={(node) => {
+                  rows.current[index] = node;
+                }}
+                tabIndex={index === tabbable ? 0 : -1}
+                data-testid="result-row"
+                data-contact-id={contact.id}
+                data-active={active || undefined}
+                aria-current={active ? 'true' : undefined}
+                bg={checked ? 'var(--mantine-primary-color-light)' : undefined}
+                style={{
+                  cursor: 'default',
+                  outline: active ? '2px solid var(--mantine-primary-color-filled)' : undefined,
+                  outlineOffset: -2,
+                }}
+                onFocus={(e) => {
+                  if (e.target === e.currentTarget && !active) onActiveChange(index);
+                }}
+                onClick={() => onActiveChange(index)}
+                onDoubleClick={() => onOpen(contact)}
+                onKeyDown={(e) => onRowKeyDown(e, index, contact)}
+              >
+                {selectable && (
+                  <Table.Td>
+                    <Checkbox
+                      size="xs"
+                      aria-label={`Select ${name}`}
+                      checked={checked}
+                      onChange={() => onToggle(contact.id)}
+                      onClick={(e) => e.stopPropagation()}
+                    />
+                  </Table.Td>
+                )}
                 <Table.Td>
-                  <Checkbox
-                    size="xs"
-                    aria-label={`Select ${name}`}
-                    checked={checked}
-                    onChange={() => onToggle(contact.id)}
-                    onClick={(e) => e.stopPropagation()}
-                  />
-                </Table.Td>
-              )}
-              <Table.Td>
-                <Group gap={6} wrap="nowrap">
-                  <Anchor
-                    component="button"
-                    type="button"
-                    size="sm"
-                    fw={500}
-                    ta="left"
-                    style={{ whiteSpace: 'nowrap' }}
-                    tabIndex={-1}
-                    onClick={() => onOpen(contact)}
-                    data-testid="result-name"
-                  >
-                    {name}
-                  </Anchor>
-                  {contact.linkedin_url && (
+                  <Group gap={6} wrap="nowrap">
                     <Anchor
-                      href={contact.linkedin_url}
-                      target="_blank"
-                      rel="noreferrer"
+                      component="button"
+                      type="button"
+                      size="sm"
+                      fw={500}
+                      ta="left"
+                      style={{ overflowWrap: 'anywhere' }}
                       tabIndex={-1}
-                      aria-label={`${name} on LinkedIn`}
-                      c="dimmed"
-                      display="flex"
+                      onClick={() => onOpen(contact)}
+                      data-testid="result-name"
                     >
-                      <IconBrandLinkedin size={14} aria-hidden />
+                      {name}
                     </Anchor>
-                  )}
-                </Group>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" lineClamp={2} title={contact.title} miw={140}>
-                  {contact.title || '—'}
-                </Text>
-              </Table.Td>
-              <Table.Td visibleFrom="sm">
-                <Stack gap={0}>
-                  <Text size="sm" lineClamp={1}>
-                    {contact.company_name || '—'}
+                    {contact.linkedin_url && (
+                      <Anchor
+                        href={contact.linkedin_url}
+                        target="_blank"
+                        rel="noreferrer"
+                        tabIndex={-1}
+                        aria-label={`${name} on LinkedIn`}
+                        c="dimmed"
+                        display="flex"
+                      >
+                        <IconBrandLinkedin size={14} aria-hidden />
+                      </Anchor>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" lineClamp={2} title={contact.title} miw={96} style={{ overflowWrap: 'anywhere' }}>
+                    {contact.title || '—'}
                   </Text>
-                  {contact.company_domain && (
-                    <Text size="xs" c="dimmed" lineClamp={1}>
-                      {contact.company_domain}
+                </Table.Td>
+                <Table.Td visibleFrom="sm">
+                  <Stack gap={0}>
+                    <Text size="sm" lineClamp={1} style={{ overflowWrap: 'anywhere' }}>
+                      {contact.company_name || '—'}
                     </Text>
-                  )}
-                </Stack>
-              </Table.Td>
-              <Table.Td visibleFrom={locationFrom}>
-                <Text size="sm" lineClamp={1}>
-                  {formatLocation(contact) || '—'}
-                </Text>
-              </Table.Td>
-              <Table.Td visibleFrom="md">
-                <Group gap={4} wrap="nowrap">
-                  {contact.email ? (
-                    <Tooltip label={emailStatusLabel[contact.email_status]}>
-                      <IconMail size={16} color={emailStatusColor[contact.email_status]} aria-label={emailStatusLabel[contact.email_status]} />
-                    </Tooltip>
-                  ) : (
-                    <IconMail size={16} opacity={0.2} aria-label="No email" />
-                  )}
-                  {contact.phone ? (
-                    <Tooltip label="Phone">
-                      <IconPhone size={16} aria-label="Has phone" />
-                    </Tooltip>
-                  ) : (
-                    <IconPhone size={16} opacity={0.2} aria-label="No phone" />
-                  )}
-                </Group>
-              </Table.Td>
-              {showSaved && (
-                <Table.Td miw={120} visibleFrom="sm">
-                  <SavedCell contact={contact} />
+                    {contact.company_domain && (
+                      <Text size="xs" c="dimmed" lineClamp={1} style={{ overflowWrap: 'anywhere' }}>
+                        {contact.company_domain}
+                      </Text>
+                    )}
+                  </Stack>
                 </Table.Td>
-              )}
-              {extraColumns.map((column) => (
-                <Table.Td key={column.header} visibleFrom={column.visibleFrom}>
-                  {column.cell(contact)}
+                <Table.Td visibleFrom={locationFrom}>
+                  <Text size="sm" lineClamp={1} style={{ overflowWrap: 'anywhere' }}>
+                    {formatLocation(contact) || '—'}
+                  </Text>
                 </Table.Td>
-              ))}
-            </Table.Tr>
-          );
-        })}
-      </Table.Tbody>
-    </Table>
+                <Table.Td visibleFrom="md">
+                  <Group gap={4} wrap="nowrap">
+                    {contact.email ? (
+                      <Tooltip label={emailStatusLabel[contact.email_status]}>
+                        <IconMail size={16} color={emailStatusColor[contact.email_status]} aria-label={emailStatusLabel[contact.email_status]} />
+                      </Tooltip>
+                    ) : (
+                      <IconMail size={16} opacity={0.2} aria-label="No email" />
+                    )}
+                    {contact.phone ? (
+                      <Tooltip label="Phone">
+                        <IconPhone size={16} aria-label="Has phone" />
+                      </Tooltip>
+                    ) : (
+                      <IconPhone size={16} opacity={0.2} aria-label="No phone" />
+                    )}
+                  </Group>
+                </Table.Td>
+                {showSaved && (
+                  <Table.Td visibleFrom="sm">
+                    <SavedCell contact={contact} />
+                  </Table.Td>
+                )}
+                {extraColumns.map((column) => (
+                  <Table.Td key={column.header} visibleFrom={column.visibleFrom}>
+                    {column.cell(contact)}
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

@@ -24,7 +24,7 @@ export function ListBadges({ lists, max = 2 }: { lists: Contact['lists']; max?: 
   return (
     <Group gap={4} wrap="wrap" data-testid="list-names">
       {shown.map((list) => (
-        <Badge key={list.id} size="xs" variant="outline" color="gray" tt="none" maw={140}>
+        <Badge key={list.id} size="xs" variant="outline" color="gray" tt="none" maw={110}>
           {list.name}
         </Badge>
       ))}
