@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
+import { onlineManager } from '@tanstack/react-query';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -80,6 +81,34 @@ describe('SearchRoute', () => {
     expect(screen.getByTestId('search-total')).toHaveTextContent('52 contacts');
     // After the search, X-Quota-Searches-Remaining is what shows.
     expect(screen.getByTestId('searches-remaining')).toHaveTextContent('96');
+  });
+
+  it('waits for the connection instead of showing the previous results for a new query', async () => {
+    signIn();
+    const { searches } = stubWorkspace((body) =>
+      body.query === 'sales' ? jsonResponse(searchPage(secondPage)) : pagedSearch(body),
+    );
+    renderWithProviders(<SearchRoute />, { route: '/search?q=engineer' });
+    await screen.findByText('Ada Lovelace', {}, slow);
+
+    onlineManager.setOnline(false);
+    try {
+      const input = screen.getByRole('textbox', { name: 'Search contacts' });
+      const user = userEvent.setup({ delay: null });
+      await user.clear(input);
+      await user.type(input, 'sales{Enter}');
+
+      expect(await screen.findByTestId('offline')).toHaveTextContent('Waiting for the connection');
+      expect(screen.queryByText('Ada Lovelace')).not.toBeInTheDocument();
+      expect(screen.queryByTestId('search-total')).not.toBeInTheDocument();
+      expect(searches.map((s) => s.query)).toEqual(['engineer']);
+    } finally {
+      onlineManager.setOnline(true);
+    }
+
+    expect(await screen.findByText('Grace Hopper', {}, slow)).toBeInTheDocument();
+    expect(screen.queryByTestId('offline')).not.toBeInTheDocument();
+    expect(searches.map((s) => s.query)).toEqual(['engineer', 'sales']);
   });
 
   it('clears the query from the keyboard', async () => {

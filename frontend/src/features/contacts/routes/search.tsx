@@ -18,6 +18,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { OfflineAlert } from '@/components/errors/offline-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { usePermissions } from '@/lib/auth/permissions';
 import { formatNumber } from '@/lib/format';
@@ -79,14 +80,19 @@ export function SearchRoute() {
   const ready = hasCriteria(state);
   const search = useSearchContacts(request, { enabled: ready && !usage.isPending });
 
+  // Offline, TanStack Query pauses the new search (networkMode 'online') while keeping the previous
+  // results as placeholder: those are no answer to this query, so they are not shown meanwhile.
+  const waitingForNetwork = search.isPaused && (search.isPending || search.isPlaceholderData);
+  const answer = waitingForNetwork ? undefined : search.data;
+
   const searchKey = JSON.stringify(request);
   const contacts = useMemo(() => {
     const seen = new Set<string>();
-    return (search.data?.pages ?? []).flatMap((page) =>
+    return (answer?.pages ?? []).flatMap((page) =>
       page.items.filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true))),
     );
-  }, [search.data]);
-  const first = search.data?.pages[0];
+  }, [answer]);
+  const first = answer?.pages[0];
 
   // Selection and the active row belong to one search: a new search starts with neither.
   const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({ key: searchKey, ids: new Set() });
@@ -252,6 +258,8 @@ export function SearchRoute() {
               ) : (
                 <ApiErrorAlert error={search.error} onRetry={() => void search.refetch()} />
               )
+            ) : waitingForNetwork ? (
+              <OfflineAlert>The search runs as soon as the connection is back.</OfflineAlert>
             ) : search.isPending ? (
               <Stack gap={6} aria-label="Loading results">
                 {Array.from({ length: 8 }, (_, i) => (
