@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, List, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 
 import { formatWait, isApiError } from '@/lib/api-error';
@@ -7,13 +7,15 @@ type ApiErrorAlertProps = {
   error: unknown;
   /** Shown as a "Try again" button when given. */
   onRetry?: () => void;
+  /** Field errors (`errors[]`) to list, by field: those the caller shows nowhere else. */
+  fieldErrors?: Record<string, string>;
 };
 
 /**
  * Shows an error from the API the same way everywhere: the problem's title and detail, and the
  * request id that support needs to find the server log line.
  */
-export function ApiErrorAlert({ error, onRetry }: ApiErrorAlertProps) {
+export function ApiErrorAlert({ error, onRetry, fieldErrors = {} }: ApiErrorAlertProps) {
   const title = isApiError(error) ? error.title : 'Something went wrong';
   const detail = isApiError(error)
     ? error.detail
@@ -27,6 +29,15 @@ export function ApiErrorAlert({ error, onRetry }: ApiErrorAlertProps) {
     <Alert color="red" variant="light" title={title} icon={<IconAlertTriangle size={18} />} role="alert">
       <Stack gap="xs">
         {detail && <Text size="sm">{detail}</Text>}
+        {Object.keys(fieldErrors).length > 0 && (
+          <List size="sm" data-testid="field-errors">
+            {Object.entries(fieldErrors).map(([field, message]) => (
+              <List.Item key={field}>
+                <Code>{field}</Code>: {message}
+              </List.Item>
+            ))}
+          </List>
+        )}
         {retryAfter !== undefined && (
           <Text size="sm" fw={500} data-testid="retry-after">
             Try again in {formatWait(retryAfter)}.

@@ -3,6 +3,7 @@ import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
 
 import type { ImportMappingRequest, MatchKey } from '../api/set-import-mapping';
 import { defaultSource, matchKeys, modes, sources } from '../labels';
+import { keyMapped } from '../mapping';
 import { importScopes, useImportScope } from '../scope';
 
 type ImportOptionsProps = {
@@ -20,13 +21,22 @@ function orderedKeys(selected: MatchKey[]) {
   return [...selected, ...rest];
 }
 
+const unmappedHint: Record<MatchKey, string> = {
+  email: 'Map a column to Email first.',
+  linkedin_url: 'Map a column to LinkedIn URL first.',
+  name_company: 'Map full name (or first and last name) and company name first.',
+};
+
 const keyLabel = (value: string) => matchKeys.find((k) => k.value === value)?.label ?? value;
 
 /** Match key order, mode, overwrite, and the target list (tenant) or the source (platform). */
 export function ImportOptions({ mapping, lists, onChange, disabled = false, errors = {} }: ImportOptionsProps) {
   const settings = importScopes[useImportScope()];
-  // Empty match_keys means every key, in the default order.
-  const selected = mapping.match_keys.length > 0 ? mapping.match_keys : matchKeys.map((k) => k.value);
+  // Empty match_keys means every mapped key, in the default order.
+  const selected =
+    mapping.match_keys.length > 0
+      ? mapping.match_keys
+      : matchKeys.map((k) => k.value).filter((key) => keyMapped(mapping.columns, key));
   const keys = orderedKeys(selected);
 
   const move = (key: MatchKey, by: -1 | 1) => {
@@ -54,13 +64,16 @@ export function ImportOptions({ mapping, lists, onChange, disabled = false, erro
         {keys.map((key) => {
           const index = selected.indexOf(key);
           const on = index >= 0;
+          // A key needs its columns: the server refuses one that nothing maps.
+          const mapped = keyMapped(mapping.columns, key);
           return (
             <Group key={key} gap="xs" data-testid={`match-key-${key}`}>
               <Checkbox
                 label={on ? `${index + 1}. ${keyLabel(key)}` : keyLabel(key)}
                 aria-label={`Match by ${keyLabel(key)}`}
                 checked={on}
-                disabled={disabled || (on && selected.length === 1)}
+                disabled={disabled || (on && selected.length === 1) || (!on && !mapped)}
+                description={!on && !mapped ? unmappedHint[key] : undefined}
                 onChange={(event) => toggle(key, event.currentTarget.checked)}
               />
               <ActionIcon

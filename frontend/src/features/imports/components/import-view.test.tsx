@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { applyGrant, installAuth } from '@/lib/auth/session';
 import { getUsageQueryOptions } from '@/lib/usage/get-usage';
-import { captureDownloads, grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+import { captureDownloads, grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import type { Import } from '../api/get-import';
 import type { ImportField } from '../api/set-import-mapping';
@@ -82,6 +82,74 @@ describe('import wizard', () => {
     await userEvent.click(await screen.findByRole('combobox', { name: 'Field for Nachname' }));
     await userEvent.click(screen.getByRole('option', { name: 'Email' }));
     await waitFor(() => expect(sent.columns).toEqual(['', 'first_name', 'email']));
+  });
+
+  it('drops a match key whose column is set to "Do not import", keeping the other keys', async () => {
+    signIn();
+    const mapping: Import['mapping'] = {
+      ...importFixture().mapping,
+      columns: ['email', 'full_name', 'company_name'],
+      match_keys: ['name_company', 'email'],
+    };
+    const imp = importFixture({
+      mapping,
+      suggested_mapping: mapping,
+      columns: [
+        { index: 0, name: 'E-mail', field: 'email', suggested_field: 'email' },
+        { index: 1, name: 'Name', field: 'full_name', suggested_field: 'full_name' },
+        { index: 2, name: 'Firma', field: 'company_name', suggested_field: 'company_name' },
+      ],
+    });
+    let sent: { columns?: ImportField[]; match_keys?: string[] } = {};
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(imp),
+      'GET /lists': () => jsonResponse(lists),
+      'PUT /imports/:id/mapping': async (request) => {
+        sent = (await request.json()) as typeof sent;
+        return jsonResponse({ ...imp, mapping: { ...mapping, columns: sent.columns ?? [], match_keys: ['email'] } });
+      },
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Field for Firma' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Do not import' }));
+
+    await waitFor(() => expect(sent.columns).toEqual(['email', 'full_name', '']));
+    expect(sent.match_keys).toEqual(['email']);
+    // Name + company cannot be picked again until its columns are mapped.
+    await waitFor(() => expect(screen.getByRole('checkbox', { name: 'Match by Name + company' })).not.toBeChecked());
+    expect(screen.getByRole('checkbox', { name: 'Match by Name + company' })).toBeDisabled();
+    expect(screen.getByRole('combobox', { name: 'Field for Firma' })).toHaveValue('Do not import');
+  });
+
+  it("shows the server's field-level reasons next to the match keys and columns", async () => {
+    signIn();
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture()),
+      'GET /lists': () => jsonResponse(lists),
+      'PUT /imports/:id/mapping': () =>
+        problemResponse({
+          status: 422,
+          title: 'Unprocessable Entity',
+          detail: 'The mapping has invalid fields.',
+          code: 'validation_failed',
+          errors: [
+            { field: 'match_keys[1]', message: 'name_company is not mapped to any column' },
+            { field: 'columns[2]', message: 'first_name is already mapped from column 2' },
+            { field: 'default_region', message: 'is not a country' },
+          ],
+        }),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Field for Nachname' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Last name' }));
+
+    expect(await screen.findByText('name_company is not mapped to any column')).toBeInTheDocument();
+    expect(screen.getByText('first_name is already mapped from column 2')).toBeInTheDocument();
+    // What has no place of its own is listed in the alert.
+    expect(within(screen.getByTestId('field-errors')).getByText(/is not a country/)).toBeInTheDocument();
+    expect(within(screen.getByTestId('field-errors')).queryByText(/name_company/)).not.toBeInTheDocument();
   });
 
   it('runs a dry run and shows its counts by outcome', async () => {

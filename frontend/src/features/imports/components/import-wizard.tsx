@@ -4,7 +4,7 @@ import { useState } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
-import { fieldError } from '@/lib/form-errors';
+import { fieldError, fieldErrorsUnder, fieldsUnder } from '@/lib/form-errors';
 import { formatNumber } from '@/lib/format';
 
 import { isImportActive, type Import } from '../api/get-import';
@@ -15,7 +15,7 @@ import { useStartImport } from '../api/start-import';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
 import { formatEta } from '../labels';
-import { mappingRequest } from '../mapping';
+import { mappingRequest, withColumns } from '../mapping';
 import { importScopes, useImportScope } from '../scope';
 import { ImportOptions } from './import-options';
 import { MappingPreview } from './mapping-preview';
@@ -86,13 +86,15 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
       if (i === index) return field;
       return field !== '' && value === field ? '' : value;
     });
-    apply({ ...current, columns });
+    // A match key whose column was just set to "Do not import" goes with it.
+    apply(withColumns(current, columns));
   };
 
   const usable = imp.preview.filter((row) => row.usable).length;
   const listOptions = (lists.data?.items ?? []).map((l) => ({ value: l.id, label: l.name }));
   const optionErrors = {
-    match_keys: fieldError(setMapping.error, 'match_keys'),
+    // The server names the key at fault (match_keys[1]): shown beside the keys.
+    match_keys: fieldErrorsUnder(setMapping.error, 'match_keys'),
     mode: fieldError(setMapping.error, 'mode'),
     list_id: fieldError(setMapping.error, 'list_id'),
     source: fieldError(setMapping.error, 'source'),
@@ -122,13 +124,19 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
               variant="subtle"
               size="xs"
               disabled={disabled}
-              onClick={() => apply({ ...current, columns: imp.suggested_mapping.columns })}
+              onClick={() => apply(withColumns(current, imp.suggested_mapping.columns))}
             >
               Use suggested mapping
             </Button>
           </Group>
         </Group>
-        <MappingTable columns={imp.columns} mapping={current.columns} onChange={onColumn} disabled={disabled} />
+        <MappingTable
+          columns={imp.columns}
+          mapping={current.columns}
+          onChange={onColumn}
+          disabled={disabled}
+          errorOf={(index) => fieldError(setMapping.error, `columns[${index}]`)}
+        />
         {fieldError(setMapping.error, 'columns') && (
           <Text size="sm" c="red" mt="xs">
             {fieldError(setMapping.error, 'columns')}
@@ -157,7 +165,10 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
           onChange={(patch) => apply({ ...current, ...patch })}
         />
       </Card>
-      <FormErrorAlert error={setMapping.error} fields={mappingFields} />
+      <FormErrorAlert
+        error={setMapping.error}
+        fields={[...mappingFields, ...fieldsUnder(setMapping.error, 'columns'), ...fieldsUnder(setMapping.error, 'match_keys')]}
+      />
 
       <Card withBorder padding="md">
         <Title order={2} size="h5" mb="sm">

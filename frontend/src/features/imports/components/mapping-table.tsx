@@ -14,10 +14,12 @@ type MappingTableProps = {
   mapping: ImportField[];
   onChange: (index: number, field: ImportField) => void;
   disabled?: boolean;
+  /** The server's message about a column (`columns[i]`), shown under its field. */
+  errorOf?: (index: number) => string | undefined;
 };
 
 /** Each column of the file and the contact field it becomes. */
-export function MappingTable({ columns, mapping, onChange, disabled = false }: MappingTableProps) {
+export function MappingTable({ columns, mapping, onChange, disabled = false, errorOf = () => undefined }: MappingTableProps) {
   return (
     <Table.ScrollContainer minWidth={480}>
       <Table verticalSpacing={6} aria-label="Column mapping">
@@ -47,6 +49,7 @@ export function MappingTable({ columns, mapping, onChange, disabled = false }: M
                     value={field || ignoreValue}
                     allowDeselect={false}
                     disabled={disabled}
+                    error={errorOf(column.index)}
                     onChange={(value) => onChange(column.index, targetFields.find((f) => f.value === value)?.value ?? '')}
                     maw={240}
                   />
