@@ -1,8 +1,8 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
-import { grantFor, jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
+import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { navItems, unavailableHint } from './navigation';
 import { appRoutes } from './routes';
@@ -84,6 +84,30 @@ describe('app shell', () => {
     expect(within(nav).getByRole('link', { name: 'API keys' })).toHaveAttribute('href', '/api-keys');
     expect(within(nav).queryByText('Admin')).not.toBeInTheDocument();
     expect(await screen.findByTestId('current-tenant')).toHaveTextContent('Acme');
+  });
+
+  it('re-reads /me on a 403, so a role an admin changed shows in the badge and the navigation', async () => {
+    let role: 'org_admin' | 'viewer' = 'org_admin';
+    const meReads: string[] = [];
+    stubApi({
+      'GET /status': () => jsonResponse(status),
+      'POST /auth/refresh': () => jsonResponse(grantFor()),
+      'GET /me': () => {
+        meReads.push(role);
+        const body = me(role === 'viewer' ? ['members:read', 'usage:read'] : ['members:read', 'members:manage', 'usage:read', 'audit:read']);
+        return jsonResponse({ ...body, tenant: { ...body.tenant, role } });
+      },
+      'GET /tenant/audit-events': () => {
+        role = 'viewer'; // demoted by an admin after the page loaded
+        return problemResponse({ status: 403, title: 'Forbidden', code: 'forbidden', detail: 'Your role (viewer) does not allow this (audit:read).' });
+      },
+    });
+    renderRoutes(appRoutes, { route: '/audit' });
+
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    await waitFor(() => expect(screen.getByTestId('current-tenant')).toHaveTextContent('Viewer'));
+    expect(within(nav).queryByRole('link', { name: 'Audit log' })).not.toBeInTheDocument();
+    expect(meReads).toEqual(['org_admin', 'viewer']);
   });
 
   it('mounts platform imports in the admin console, with its new-import page for system admins', async () => {

@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
-import { bootstrapSession, useSession, type SessionState } from '@/lib/auth/session';
+import { getMeQueryOptions } from '@/lib/auth/get-me';
+import { bootstrapSession, subscribeMe, useSession, type SessionState } from '@/lib/auth/session';
 
 function sessionKey(session: SessionState): string | null {
   if (session.status !== 'signed-in') return null;
@@ -11,7 +12,8 @@ function sessionKey(session: SessionState): string | null {
 /**
  * Starts the session check once per page load, and keeps the query cache honest: when the user or
  * the tenant changes (switch, invitation accepted, a refresh that landed in another tenant) every
- * cached query is reset and refetched; on sign-out the cache is cleared.
+ * cached query is reset and refetched; on sign-out the cache is cleared. A /me the session re-read
+ * after a 403 replaces the cached one.
  */
 export function useSessionSync(): void {
   const session = useSession();
@@ -22,6 +24,9 @@ export function useSessionSync(): void {
   useEffect(() => {
     void bootstrapSession();
   }, []);
+
+  // A 403 makes the session re-read GET /me (the role may have changed): the permissions follow.
+  useEffect(() => subscribeMe((me) => queryClient.setQueryData(getMeQueryOptions().queryKey, me)), [queryClient]);
 
   useEffect(() => {
     const before = previous.current;

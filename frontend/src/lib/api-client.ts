@@ -16,6 +16,8 @@ import { ApiError, requestIdHeader } from './api-error';
  * - {@link setAccessTokenProvider}: where the bearer token for each request comes from.
  * - {@link onUnauthorized}: called on a 401; it may refresh the session once and return the
  *   retried response, or send the user to the login page.
+ * - {@link onForbidden}: told of every 403, which may mean the user's role changed since the UI
+ *   last read it.
  */
 
 export type AccessTokenProvider = () => string | null | undefined | Promise<string | null | undefined>;
@@ -39,8 +41,12 @@ export type UnauthorizedContext = {
  */
 export type UnauthorizedHandler = (context: UnauthorizedContext) => Promise<Response | void> | Response | void;
 
+/** Told of a 403 answer; it must not read the response body (the caller gets the ApiError). */
+export type ForbiddenHandler = (context: { request: Request; response: Response }) => void;
+
 let accessTokenProvider: AccessTokenProvider | null = null;
 let unauthorizedHandler: UnauthorizedHandler | null = null;
+let forbiddenHandler: ForbiddenHandler | null = null;
 
 /** Sets where the access token comes from; `null` clears it (logout). */
 export function setAccessTokenProvider(provider: AccessTokenProvider | null): void {
@@ -52,6 +58,14 @@ export function onUnauthorized(handler: UnauthorizedHandler): () => void {
   unauthorizedHandler = handler;
   return () => {
     if (unauthorizedHandler === handler) unauthorizedHandler = null;
+  };
+}
+
+/** Registers the 403 handler and returns a function that removes it. */
+export function onForbidden(handler: ForbiddenHandler): () => void {
+  forbiddenHandler = handler;
+  return () => {
+    if (forbiddenHandler === handler) forbiddenHandler = null;
   };
 }
 
@@ -90,6 +104,7 @@ export async function settleResponse(request: Request, response: Response, repla
   if (final.status === 401 && unauthorizedHandler) {
     final = (await unauthorizedHandler({ request, response: final, fetch: callFetch, replay })) ?? final;
   }
+  if (final.status === 403) forbiddenHandler?.({ request, response: final });
   if (!final.ok) {
     throw await ApiError.fromResponse(final);
   }

@@ -108,3 +108,26 @@ describe('session refresh', () => {
     expect(getSession()).toEqual({ status: 'signed-out', reason: undefined });
   });
 });
+
+describe('access re-read', () => {
+  it('re-reads GET /me once for concurrent 403s, and not for a refused /me itself', async () => {
+    installAuth();
+    applyGrant(grantFor({}, { id: 'tenant-1', name: 'Acme', role: 'org_admin' }));
+    const paths: string[] = [];
+    const fetchMock = stubFetch((request) => {
+      const path = new URL(request.url).pathname.replace('/api/v1', '');
+      paths.push(path);
+      return problemResponse({ status: 403, title: 'Forbidden', code: 'forbidden' });
+    });
+
+    await Promise.all([
+      unwrap(apiClient.GET('/tenant/members')).catch(() => undefined),
+      unwrap(apiClient.GET('/tenant/usage')).catch(() => undefined),
+    ]);
+    await vi.waitFor(() => expect(paths.filter((p) => p === '/me')).toHaveLength(1));
+    // The refused /me kept the session as it was, and asked for nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fetchMock).toHaveBeenCalledTimes(3);
+    expect(getSession()).toMatchObject({ status: 'signed-in', tenant: { role: 'org_admin' } });
+  });
+});

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 
 import type { components } from '@/api/schema';
-import { apiBasePath, apiClient, onUnauthorized, setAccessTokenProvider } from '@/lib/api-client';
+import { apiBasePath, apiClient, onForbidden, onUnauthorized, setAccessTokenProvider } from '@/lib/api-client';
 
 /**
  * The signed-in session of this tab.
@@ -17,11 +17,15 @@ import { apiBasePath, apiClient, onUnauthorized, setAccessTokenProvider } from '
  * - A 401 is retried once with the new token; when the refresh fails the session ends
  *   (`signed-out` with reason `expired`) and the route guard sends the user to /login with the
  *   page they wanted.
+ * - A 403 re-reads GET /me: an admin may have changed the user's role since the token was issued
+ *   (the server checks the current role on every request), and the badge and the offered actions
+ *   must follow it rather than contradict the refusal.
  */
 
 export type TokenResponse = components['schemas']['TokenResponse'];
 export type SessionUser = components['schemas']['User'];
 export type SessionTenant = components['schemas']['TenantRef'];
+type Me = components['schemas']['Me'];
 
 export type SignedOutReason = 'expired' | 'logout';
 
@@ -66,6 +70,43 @@ export function endSession(reason?: SignedOutReason): void {
   accessToken = null;
   if (state.status === 'signed-out' && state.reason === reason) return;
   setState({ status: 'signed-out', reason });
+}
+
+const meListeners = new Set<(me: Me) => void>();
+
+/** Tells `listener` of every GET /me the session re-reads (after a 403), to update the /me query. */
+export function subscribeMe(listener: (me: Me) => void): () => void {
+  meListeners.add(listener);
+  return () => {
+    meListeners.delete(listener);
+  };
+}
+
+let rereading: Promise<void> | null = null;
+
+/**
+ * Re-reads GET /me and takes the current tenant's role and status from it. Concurrent callers (a
+ * page whose requests are all refused) share one request; a failure keeps what the session had.
+ */
+export function rereadAccess(): Promise<void> {
+  rereading ??= requestMe().finally(() => {
+    rereading = null;
+  });
+  return rereading;
+}
+
+async function requestMe(): Promise<void> {
+  let me: Me | undefined;
+  try {
+    me = (await apiClient.GET('/me')).data;
+  } catch {
+    return;
+  }
+  if (!me || state.status !== 'signed-in' || me.user.id !== state.user.id) return;
+  const tenant = me.tenant ?? null;
+  // The tenant itself comes from the token; only what the server says about it now is taken.
+  if ((tenant?.id ?? null) === (state.tenant?.id ?? null)) setState({ status: 'signed-in', user: me.user, tenant });
+  for (const listener of meListeners) listener(me);
 }
 
 let refreshing: Promise<boolean> | null = null;
@@ -135,8 +176,13 @@ export function installAuth(): void {
     retry.headers.set('Authorization', `Bearer ${accessToken}`);
     return fetch(retry);
   });
+  const offForbidden = onForbidden(({ request }) => {
+    if (state.status !== 'signed-in' || apiPath(request.url) === '/me') return;
+    void rereadAccess();
+  });
   uninstall = () => {
     off();
+    offForbidden();
     setAccessTokenProvider(null);
   };
 }
@@ -161,6 +207,7 @@ export function resetSessionForTests(): void {
   uninstall = null;
   bootstrapping = null;
   refreshing = null;
+  rereading = null;
   accessToken = null;
   state = { status: 'loading' };
 }
