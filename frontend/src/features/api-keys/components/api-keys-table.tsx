@@ -99,9 +99,12 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
                 <Table.Td>
                   {key.status === 'active' && (
                     <Group gap={4} wrap="nowrap">
-                      <Button size="xs" variant="subtle" onClick={() => onRotate(key)} aria-label={`Rotate ${label}`}>
-                        Rotate
-                      </Button>
+                      {/* A key is rotated once (the server answers 409 again): rotate its successor. */}
+                      {!isReplaced && (
+                        <Button size="xs" variant="subtle" onClick={() => onRotate(key)} aria-label={`Rotate ${label}`}>
+                          Rotate
+                        </Button>
+                      )}
                       <Button
                         size="xs"
                         variant="subtle"

@@ -7,10 +7,12 @@ type NoApiAccessAlertProps = {
   packageName?: string;
   /** The server's explanation (problem `detail`), when this answers a refused request. */
   detail?: string;
+  /** For `aria-describedby` of a control this alert explains. */
+  id?: string;
 };
 
 /** The package has no API access (403 `plan-feature-unavailable`): say so and point to the plans. */
-export function NoApiAccessAlert({ packageName, detail }: NoApiAccessAlertProps) {
+export function NoApiAccessAlert({ packageName, detail, id }: NoApiAccessAlertProps) {
   return (
     <Alert
       color="orange"
@@ -19,6 +21,7 @@ export function NoApiAccessAlert({ packageName, detail }: NoApiAccessAlertProps)
       title="Your package does not include API access"
       role="alert"
       data-testid="plan-feature-unavailable"
+      id={id}
     >
       <Stack gap={6}>
         <Text size="sm">

@@ -11,8 +11,8 @@ type RotateApiKeyModalProps = {
   /** The key to rotate; null when closed. */
   apiKey: ApiKey | null;
   onClose: () => void;
-  /** The new key, with its secret, to show once. */
-  onRotated: (key: ApiKey) => void;
+  /** The new key, with its secret, to show once, and the overlap chosen for the old secret. */
+  onRotated: (key: ApiKey, overlapHours: number) => void;
 };
 
 const defaultOverlap = '24';
@@ -30,13 +30,14 @@ export function RotateApiKeyModal({ apiKey, onClose, onRotated }: RotateApiKeyMo
 
   const confirm = () => {
     if (!apiKey) return;
+    const overlapHours = Number(overlap);
     rotate.mutate(
-      { id: apiKey.id, overlapHours: Number(overlap) },
+      { id: apiKey.id, overlapHours },
       {
         onSuccess: (key) => {
           setOverlap(defaultOverlap);
           rotate.reset();
-          onRotated(key);
+          onRotated(key, overlapHours);
         },
       },
     );

@@ -4,11 +4,15 @@ import { useState } from 'react';
 
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
 
+import { rotationOverlaps } from '../scopes';
+
 type SecretModalProps = {
   /** The key just created or rotated, with its `secret`; null when closed. */
   apiKey: ApiKey | null;
   /** Whether it comes from a rotation (the text differs slightly). */
   rotated?: boolean;
+  /** For a rotation: how long the old secret keeps working (0: it stopped already). */
+  overlapHours?: number;
   /** Called once the user confirmed they stored the secret: forget it. */
   onDone: () => void;
 };
@@ -17,7 +21,7 @@ type SecretModalProps = {
  * Shows a new secret exactly once. It cannot be dismissed (outside click, Escape, close button)
  * until the user confirms they stored it; after that the secret is gone from the page.
  */
-export function SecretModal({ apiKey, rotated = false, onDone }: SecretModalProps) {
+export function SecretModal({ apiKey, rotated = false, overlapHours, onDone }: SecretModalProps) {
   const [stored, setStored] = useState(false);
   const secret = apiKey?.secret ?? '';
 
@@ -79,7 +83,7 @@ export function SecretModal({ apiKey, rotated = false, onDone }: SecretModalProp
             </Group>
             <Text size="xs" c="dimmed">
               Send it in the <Code>X-API-Key</Code> header, or as <Code>Authorization: Bearer …</Code>.
-              {rotated && ' The old secret keeps working for the overlap you chose; switch your integrations before then.'}
+              {rotated && ` ${oldSecretNotice(overlapHours)}`}
             </Text>
           </Stack>
           <Checkbox
@@ -96,4 +100,12 @@ export function SecretModal({ apiKey, rotated = false, onDone }: SecretModalProp
       )}
     </Modal>
   );
+}
+
+/** What became of the old secret, for the overlap chosen when rotating. */
+function oldSecretNotice(overlapHours: number | undefined): string {
+  if (overlapHours === undefined) return 'Switch your integrations before the old secret stops working.';
+  if (overlapHours === 0) return 'The old secret has stopped working: switch your integrations now.';
+  const overlap = rotationOverlaps.find((o) => o.hours === overlapHours)?.label ?? `${overlapHours} hours`;
+  return `The old secret keeps working for ${overlap}; switch your integrations before then.`;
 }

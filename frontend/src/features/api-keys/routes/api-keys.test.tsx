@@ -230,18 +230,12 @@ describe('ApiKeysRoute', () => {
     expect(banner).toHaveTextContent('Your package does not include API access');
     expect(banner).toHaveTextContent('The Free package does not allow API keys');
 
-    // …and the form when the server refuses.
-    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
-    const form = dialog('Create an API key');
-    await userEvent.type(form.getByRole('textbox', { name: /^Name/ }), 'CRM sync');
-    await userEvent.click(form.getByRole('checkbox', { name: 'contacts:read' }));
-    await userEvent.click(form.getByRole('button', { name: 'Create key' }));
-
-    const refusal = await form.findByTestId('plan-feature-unavailable');
-    expect(refusal).toHaveTextContent('Your package does not include API access');
-    expect(refusal).toHaveTextContent('The free package does not include api_access');
-    expect(within(refusal).getByRole('link', { name: 'Compare packages on the Plan & usage page' })).toHaveAttribute('href', '/billing');
-    expect(screen.queryByTestId('api-key-secret')).not.toBeInTheDocument();
+    // …and offers no key it would refuse.
+    const create = screen.getByRole('button', { name: 'Create key' });
+    expect(create).toBeDisabled();
+    expect(create).toHaveAccessibleDescription(/does not include API access/);
+    await userEvent.click(create);
+    expect(screen.queryByRole('dialog', { name: 'Create an API key' })).not.toBeInTheDocument();
   });
 
   it('revokes a key only after confirmation', async () => {
@@ -296,11 +290,37 @@ describe('ApiKeysRoute', () => {
 
     expect(await screen.findByTestId('api-key-secret')).toHaveTextContent(secret);
     expect(bodies).toEqual([{ path: '/api/v1/api-keys/key-1/rotate', body: { overlap_hours: 168 } }]);
-    expect(dialog('Your new secret').getByText(/The old secret keeps working for the overlap you chose/)).toBeInTheDocument();
+    expect(dialog('Your new secret').getByText(/The old secret keeps working for 7 days/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('checkbox', { name: /I have copied the secret/ }));
     await userEvent.click(screen.getByRole('button', { name: 'Done' }));
     expect(screen.queryByTestId('api-key-secret')).not.toBeInTheDocument();
     expect(await screen.findByTestId('api-key-replaced')).toHaveTextContent('Rotated: works until Dec 5, 2026');
+    // A key is rotated once: the old one can still be revoked, not rotated again.
+    const old = screen.getAllByTestId('api-key-row').find((row) => row.dataset.keyId === 'key-1')!;
+    expect(within(old).queryByRole('button', { name: /Rotate/ })).not.toBeInTheDocument();
+    expect(within(old).getByRole('button', { name: 'Revoke CRM sync (ock_4fGh01Kz)' })).toBeInTheDocument();
+  });
+
+  it('says the old secret stopped when rotated with no overlap', async () => {
+    signInAsAdmin();
+    const state = { keys: [key()] };
+    stubPage(state, {
+      'POST /api-keys/:id/rotate': () => {
+        const rotated = key({ id: 'key-3', prefix: secret.slice(0, 12), rotated_from_id: 'key-1', last_used_at: null });
+        state.keys = [rotated, key({ status: 'revoked', revoked_at: '2026-11-28T12:00:00Z' })];
+        return jsonResponse({ ...rotated, secret }, { status: 201 });
+      },
+    });
+    renderWithProviders(<ApiKeysRoute />, { route: '/api-keys' });
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Rotate CRM sync (ock_4fGh01Kz)' }));
+    const rotate = dialog('Rotate API key');
+    await userEvent.click(rotate.getByRole('radio', { name: 'None' }));
+    await userEvent.click(rotate.getByRole('button', { name: 'Rotate key' }));
+
+    const shown = dialog('Your new secret');
+    expect(await shown.findByText(/The old secret has stopped working/)).toBeInTheDocument();
+    expect(shown.queryByText(/keeps working/)).not.toBeInTheDocument();
   });
 
   it('is neither in the navigation nor open to members without api_keys:manage', async () => {

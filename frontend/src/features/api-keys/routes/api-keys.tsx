@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Skeleton, Stack, Text } from '@mantine/core';
+import { Anchor, Button, Card, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 
@@ -24,10 +24,12 @@ export function ApiKeysRoute() {
   const keys = useApiKeys();
   const usage = useUsage();
   const [creating, setCreating] = useState(false);
-  const [shown, setShown] = useState<{ key: ApiKey; rotated: boolean } | null>(null);
+  const [shown, setShown] = useState<{ key: ApiKey; rotated: boolean; overlapHours?: number } | null>(null);
   const [rotating, setRotating] = useState<ApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const pkg = usage.data?.package;
+  // The server refuses new keys without API access (403): the button says so instead.
+  const noApiAccess = pkg !== undefined && !pkg.api_access;
 
   return (
     <Stack gap="lg" maw={1400}>
@@ -35,12 +37,22 @@ export function ApiKeysRoute() {
         title="API keys"
         description="Keys let your own systems call the API for this organization. Each key carries only the scopes you grant."
         actions={
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-            Create key
-          </Button>
+          <Tooltip label="Your package does not include API access" disabled={!noApiAccess}>
+            {/* A disabled button gets no pointer events: the wrapper shows the tooltip. */}
+            <span>
+              <Button
+                leftSection={<IconPlus size={16} />}
+                onClick={() => setCreating(true)}
+                disabled={noApiAccess}
+                aria-describedby={noApiAccess ? 'no-api-access-reason' : undefined}
+              >
+                Create key
+              </Button>
+            </span>
+          </Tooltip>
         }
       />
-      {pkg && !pkg.api_access && <NoApiAccessAlert packageName={pkg.name} />}
+      {pkg && noApiAccess && <NoApiAccessAlert packageName={pkg.name} id="no-api-access-reason" />}
 
       <Card withBorder padding="md">
         {keys.isPending ? (
@@ -77,13 +89,18 @@ export function ApiKeysRoute() {
       <RotateApiKeyModal
         apiKey={rotating}
         onClose={() => setRotating(null)}
-        onRotated={(key) => {
+        onRotated={(key, overlapHours) => {
           setRotating(null);
-          setShown({ key, rotated: true });
+          setShown({ key, rotated: true, overlapHours });
         }}
       />
       <RevokeApiKeyModal apiKey={revoking} onClose={() => setRevoking(null)} />
-      <SecretModal apiKey={shown?.key ?? null} rotated={shown?.rotated} onDone={() => setShown(null)} />
+      <SecretModal
+        apiKey={shown?.key ?? null}
+        rotated={shown?.rotated}
+        overlapHours={shown?.overlapHours}
+        onDone={() => setShown(null)}
+      />
     </Stack>
   );
 }
