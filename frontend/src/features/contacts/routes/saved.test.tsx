@@ -137,4 +137,34 @@ describe('SavedRoute', () => {
     expect(await screen.findByText('List “Berlin engineers” deleted; its contacts stay saved.')).toBeInTheDocument();
     expect(deleted).toEqual(['/lists/list-1']);
   });
+
+  it('leaves a deleted list that is open without asking for its contacts again', async () => {
+    signIn('org_admin');
+    let deleted = false;
+    const { queries } = stubSaved(adminPermissions, {
+      'DELETE /lists/:id': () => {
+        deleted = true;
+        return new Response(null, { status: 204 });
+      },
+      'GET /lists': () => jsonResponse({ items: deleted ? [] : [list], next_cursor: '' }),
+      'GET /saved-contacts': (_, { url }) => {
+        queries.push(url.searchParams);
+        if (deleted && url.searchParams.get('list_id') === list.id) {
+          return problemResponse({ status: 404, title: 'Not Found', code: 'not_found', detail: 'List not found.' });
+        }
+        return jsonResponse({ items: saved, next_cursor: '', total: 2, total_is_capped: false });
+      },
+    });
+    renderWithProviders(<SavedRoute />, { route: `/saved?list=${list.id}` });
+    await screen.findByText('Ada Lovelace', {}, slow);
+    expect(queries.map((q) => q.get('list_id'))).toEqual([list.id]);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Actions for list Berlin engineers' }));
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Delete' }));
+    await userEvent.click(within(await screen.findByRole('dialog', { name: 'Delete list' })).getByRole('button', { name: 'Delete list' }));
+
+    await waitFor(() => expect(queries.map((q) => q.get('list_id'))).toEqual([list.id, null]));
+    expect(screen.queryByText('List not found.')).not.toBeInTheDocument();
+    expect(screen.getByText('Ada Lovelace')).toBeInTheDocument();
+  });
 });
