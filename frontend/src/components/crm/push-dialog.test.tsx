@@ -164,6 +164,22 @@ describe('PushToCrmButton', () => {
     expect(within(dialog).getByRole('button', { name: 'Push' })).toBeDisabled();
   });
 
+  it('is disabled, with a link to Integrations, while the CRM is not connected', async () => {
+    const fetchMock = stubApi({
+      ...signIn(['crm:read', 'crm:push']),
+      'GET /crm/connection': () => jsonResponse({ status: 'not_connected', pending_contacts: 3 }),
+    });
+    renderWithProviders(<PushToCrmButton contactIds={['c1']} />);
+
+    const hint = await screen.findByRole('link', { name: 'Connect the CRM first' });
+    expect(hint).toHaveAttribute('href', '/integrations');
+    const button = screen.getByRole('button', { name: 'Push to CRM' });
+    expect(button).toBeDisabled();
+    await userEvent.click(button);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(fetchMock.mock.calls.some(([r]) => r.url.includes('/crm/pushes'))).toBe(false);
+  });
+
   it('is not offered without crm:push', async () => {
     const fetchMock = stubApi(signIn(['crm:read']));
     renderWithProviders(<PushToCrmButton contactIds={['c1']} />);

@@ -1,9 +1,11 @@
-import { Button, type ButtonProps } from '@mantine/core';
+import { Anchor, Button, Group, type ButtonProps } from '@mantine/core';
 import { IconCloudUpload } from '@tabler/icons-react';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 
 import { usePermissions } from '@/lib/auth/permissions';
 import type { CrmPushSelection } from '@/lib/crm/create-crm-push';
+import { useCrmConnection } from '@/lib/crm/get-crm-connection';
 
 import { PushDialog } from './push-dialog';
 
@@ -19,12 +21,19 @@ type PushToCrmButtonProps = Omit<ButtonProps, 'children' | 'onClick'> & {
 /**
  * "Push to CRM" and its dialog (preview, then progress), for users with crm:push; renders nothing
  * for everyone else. Mount it beside a selection (`contactIds`) or alone for all approved contacts.
+ * While the CRM is known not to be connected (the server would answer 409) the button is disabled,
+ * with a link to Integrations.
  */
 export function PushToCrmButton({ contactIds, label, onPushed, onSettled, ...buttonProps }: PushToCrmButtonProps) {
   const permissions = usePermissions();
   const [opened, setOpened] = useState(false);
   const [selection, setSelection] = useState<CrmPushSelection>({ allApprovedNotPushed: true });
-  if (!permissions.has('crm:push')) return null;
+  const mayPush = permissions.has('crm:push');
+  const connection = useCrmConnection({ enabled: mayPush && permissions.has('crm:read') });
+  if (!mayPush) return null;
+  // Unknown (loading, or unreadable) keeps the button: the dialog then shows the server's answer.
+  const status = connection.data?.status;
+  const notConnected = status !== undefined && status !== 'connected';
 
   const count = contactIds?.length ?? 0;
   const picked = 'contactIds' in selection ? selection.contactIds.length : null;
@@ -32,6 +41,19 @@ export function PushToCrmButton({ contactIds, label, onPushed, onSettled, ...but
     picked === null
       ? 'Push approved contacts to 1CloudAI CRM'
       : `Push ${picked} selected contact${picked === 1 ? '' : 's'} to 1CloudAI CRM`;
+
+  if (notConnected) {
+    return (
+      <Group gap={6} wrap="nowrap" data-testid="push-to-crm-not-connected">
+        <Button leftSection={<IconCloudUpload size={16} aria-hidden />} {...buttonProps} disabled>
+          {label ?? (contactIds ? 'Push to CRM' : 'Push approved to CRM')}
+        </Button>
+        <Anchor component={Link} to="/integrations" size="xs">
+          {status === 'needs_reauth' ? 'Reconnect the CRM first' : 'Connect the CRM first'}
+        </Anchor>
+      </Group>
+    );
+  }
 
   return (
     <>
