@@ -5,25 +5,53 @@ import { formatWait, isApiError } from '@/lib/api-error';
 
 type ApiErrorAlertProps = {
   error: unknown;
-  /** Shown as a "Try again" button when given. */
+  /** Shown as a "Try again" button when given, for errors a retry can fix. */
   onRetry?: () => void;
   /** Field errors (`errors[]`) to list, by field: those the caller shows nowhere else. */
   fieldErrors?: Record<string, string>;
 };
 
 /**
- * Shows an error from the API the same way everywhere: the problem's title and detail, and the
- * request id that support needs to find the server log line.
+ * A 4xx answers what the user did (wrong password, not allowed, gone, conflict, invalid, too many):
+ * the server's sentence is the whole message. Its HTTP title ("Unauthorized") and request id are
+ * for failures support looks into: server errors and unreadable answers.
+ */
+function isExpected(error: unknown): boolean {
+  return isApiError(error) && error.status >= 400 && error.status < 500;
+}
+
+/** Plain words for a 4xx that came without a detail. */
+const expectedMessage: Record<number, string> = {
+  401: 'You are not signed in, or your session has ended.',
+  403: 'You are not allowed to do this.',
+  404: 'This was not found. It may have been deleted.',
+  409: 'This conflicts with the current state. Reload the page to see it.',
+  422: 'Some values are not valid.',
+  429: 'Too many requests.',
+};
+
+/** Whether asking again can succeed: no answer, a server error, or a rate limit (after the wait). */
+function isRetryable(error: unknown): boolean {
+  if (!isApiError(error)) return true;
+  return error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500;
+}
+
+/**
+ * Shows an error from the API the same way everywhere. Expected problems (4xx) read as the server's
+ * plain sentence; server errors and no answer at all get a heading, and the request id that
+ * support needs to find the server log line. "Try again" is offered only where it can help.
  */
 export function ApiErrorAlert({ error, onRetry, fieldErrors = {} }: ApiErrorAlertProps) {
-  const title = isApiError(error) ? error.title : 'Something went wrong';
+  const expected = isExpected(error);
+  const title = expected ? undefined : isApiError(error) ? error.title : 'Something went wrong';
   const detail = isApiError(error)
-    ? error.detail
+    ? error.detail || (expected ? (expectedMessage[error.status] ?? error.title) : '')
     : error instanceof Error
       ? error.message
       : 'An unexpected error occurred.';
-  const requestId = isApiError(error) ? error.requestId : undefined;
+  const requestId = isApiError(error) && !expected ? error.requestId : undefined;
   const retryAfter = isApiError(error) && error.status === 429 ? error.retryAfter : undefined;
+  const retry = onRetry && isRetryable(error) ? onRetry : undefined;
 
   return (
     <Alert color="red" variant="light" title={title} icon={<IconAlertTriangle size={18} />} role="alert">
@@ -48,9 +76,9 @@ export function ApiErrorAlert({ error, onRetry, fieldErrors = {} }: ApiErrorAler
             Request ID: <Code>{requestId}</Code>
           </Text>
         )}
-        {onRetry && (
+        {retry && (
           <Group>
-            <Button size="xs" variant="light" color="red" onClick={onRetry}>
+            <Button size="xs" variant="light" color="red" onClick={retry}>
               Try again
             </Button>
           </Group>

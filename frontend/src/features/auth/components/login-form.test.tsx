@@ -50,7 +50,7 @@ describe('LoginForm', () => {
     stubApi({
       'POST /auth/login': () =>
         new Response(
-          JSON.stringify({ type: 'unauthorized', title: 'Unauthorized', status: 401, detail: 'The email or password is incorrect.', code: 'unauthorized' }),
+          JSON.stringify({ type: 'unauthorized', title: 'Unauthorized', status: 401, detail: 'The email or password is incorrect.', code: 'unauthorized', request_id: 'req-401' }),
           { status: 401, headers: { 'Content-Type': 'application/problem+json' } },
         ),
     });
@@ -60,6 +60,9 @@ describe('LoginForm', () => {
 
     const alert = await screen.findByRole('alert');
     expect(within(alert).getByText('The email or password is incorrect.')).toBeInTheDocument();
+    // A plain sentence: no "Unauthorized" heading, no request id.
+    expect(alert).not.toHaveTextContent('Unauthorized');
+    expect(alert).not.toHaveTextContent('Request ID');
     expect(screen.getByRole('textbox', { name: 'Email' })).not.toHaveAttribute('aria-invalid', 'true');
   });
 

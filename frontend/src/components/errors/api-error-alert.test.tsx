@@ -1,0 +1,58 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+
+import { ApiError } from '@/lib/api-error';
+import { renderWithProviders } from '@/testing/test-utils';
+
+import { ApiErrorAlert } from './api-error-alert';
+
+function problem(status: number, title: string, detail: string) {
+  return new ApiError({ status, code: 'x', title, detail, requestId: `req-${status}` });
+}
+
+describe('ApiErrorAlert', () => {
+  it('shows an expected problem as its plain sentence, without the HTTP title or request id', () => {
+    renderWithProviders(<ApiErrorAlert error={problem(401, 'Unauthorized', 'The email or password is incorrect.')} />);
+
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('The email or password is incorrect.');
+    expect(alert).not.toHaveTextContent('Unauthorized');
+    expect(alert).not.toHaveTextContent('Request ID');
+  });
+
+  it('says something plain for an expected problem that came without a detail', () => {
+    renderWithProviders(<ApiErrorAlert error={problem(404, 'Not Found', '')} />);
+
+    expect(screen.getByRole('alert')).toHaveTextContent('This was not found. It may have been deleted.');
+    expect(screen.getByRole('alert')).not.toHaveTextContent('Not Found');
+  });
+
+  it.each([
+    [403, 'Forbidden', 'This organization is suspended.'],
+    [409, 'Conflict', 'Connect the 1CloudAI CRM first.'],
+    [422, 'Unprocessable Entity', 'The mapping has invalid fields.'],
+  ])('offers no "Try again" for a %i, which a retry cannot fix', (status, title, detail) => {
+    renderWithProviders(<ApiErrorAlert error={problem(status, title, detail)} onRetry={vi.fn()} />);
+
+    expect(within(screen.getByRole('alert')).queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+  });
+
+  it('keeps the heading, the request id and "Try again" for a server error', () => {
+    const onRetry = vi.fn();
+    renderWithProviders(<ApiErrorAlert error={problem(500, 'Internal Server Error', 'Something went wrong on our side.')} onRetry={onRetry} />);
+
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Internal Server Error');
+    expect(within(alert).getByText('req-500')).toBeInTheDocument();
+    within(alert).getByRole('button', { name: 'Try again' }).click();
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
+
+  it('offers "Try again" when the server could not be reached', () => {
+    renderWithProviders(<ApiErrorAlert error={ApiError.network(new TypeError('fetch failed'))} onRetry={vi.fn()} />);
+
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Cannot reach the server');
+    expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+});
