@@ -9,8 +9,10 @@ import { FetchBackedXHR } from './fetch-backed-xhr';
 
 afterEach(() => {
   cleanup();
-  // Every test starts as a fresh page load: no token, no session check made yet.
+  // Every test starts as a fresh page load: no token, no session check made yet, a browser that
+  // never signed in.
   resetSessionForTests();
+  window.localStorage.clear();
 });
 
 // jsdom lacks the layout APIs Mantine reads; these stand-ins answer "no match, no size".

@@ -4,7 +4,15 @@ import { apiClient, unwrap } from '@/lib/api-client';
 import { ApiError } from '@/lib/api-error';
 import { grantFor, jsonResponse, problemResponse, stubFetch } from '@/testing/test-utils';
 
-import { applyGrant, bootstrapSession, currentAccessTokenForTests, getSession, installAuth } from './session';
+import {
+  applyGrant,
+  bootstrapSession,
+  currentAccessTokenForTests,
+  endSession,
+  getSession,
+  installAuth,
+  resetSessionForTests,
+} from './session';
 
 const status = { name: 'x', version: 'dev', environment: 'test', database: 'ok', time: '2026-11-28T20:00:00Z' };
 const unauthorized = () => problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' });
@@ -96,7 +104,8 @@ describe('session refresh', () => {
     expect(request.credentials).toBe('include');
     expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'back@acme.test' } });
     expect(currentAccessTokenForTests()).toBe('restored');
-    expect(window.localStorage.length).toBe(0);
+    // Storage holds whether there is a session, never the token.
+    expect(Object.values(window.localStorage)).toEqual(['signed-in']);
     expect(window.sessionStorage.length).toBe(0);
   });
 
@@ -129,5 +138,53 @@ describe('access re-read', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(fetchMock).toHaveBeenCalledTimes(3);
     expect(getSession()).toMatchObject({ status: 'signed-in', tenant: { role: 'org_admin' } });
+  });
+});
+
+describe('page load without a session', () => {
+  it('does not ask for a refresh once a refresh was refused (401)', async () => {
+    let fetchMock = stubFetch(() => unauthorized());
+    await bootstrapSession();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(getSession()).toEqual({ status: 'signed-out', reason: undefined });
+
+    // The next page load of this browser.
+    resetSessionForTests();
+    fetchMock = stubFetch(() => unauthorized());
+    await bootstrapSession();
+
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(getSession()).toEqual({ status: 'signed-out', reason: undefined });
+  });
+
+  it('does not ask for a refresh after signing out, and asks again after signing in', async () => {
+    installAuth();
+    applyGrant(grantFor());
+    endSession('logout');
+
+    resetSessionForTests();
+    let fetchMock = stubFetch(() => unauthorized());
+    await bootstrapSession();
+    expect(fetchMock).not.toHaveBeenCalled();
+
+    // Signing in (here: a login answer) marks the browser; the next load restores the session.
+    applyGrant(grantFor({}, undefined, 'from-login'));
+    resetSessionForTests();
+    fetchMock = stubFetch(() => jsonResponse(grantFor({}, undefined, 'restored')));
+    await bootstrapSession();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(getSession()).toMatchObject({ status: 'signed-in' });
+  });
+
+  it('keeps trying the refresh when it got no answer (offline is not signed out)', async () => {
+    stubFetch(() => Promise.reject(new TypeError('fetch failed')));
+    await bootstrapSession();
+    expect(getSession()).toMatchObject({ status: 'signed-out' });
+
+    resetSessionForTests();
+    const fetchMock = stubFetch(() => jsonResponse(grantFor({}, undefined, 'restored')));
+    await bootstrapSession();
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(currentAccessTokenForTests()).toBe('restored');
   });
 });

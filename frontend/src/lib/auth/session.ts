@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 
 import type { components } from '@/api/schema';
 import { apiBasePath, apiClient, onForbidden, onUnauthorized, setAccessTokenProvider } from '@/lib/api-client';
+import { isApiError } from '@/lib/api-error';
 
 /**
  * The signed-in session of this tab.
@@ -17,6 +18,10 @@ import { apiBasePath, apiClient, onForbidden, onUnauthorized, setAccessTokenProv
  * - A 401 is retried once with the new token; when the refresh fails the session ends
  *   (`signed-out` with reason `expired`) and the route guard sends the user to /login with the
  *   page they wanted.
+ * - Whether this browser has a session is remembered in localStorage (a flag, never a token), so
+ *   a page load that cannot have one (signed out, or refused at the last refresh) does not ask
+ *   POST /auth/refresh only to be answered 401. Unknown (a browser that never signed in since this
+ *   flag existed) still tries once, so users signed in before it keep their session.
  * - A 403 re-reads GET /me: an admin may have changed the user's role since the token was issued
  *   (the server checks the current role on every request), and the badge and the offered actions
  *   must follow it rather than contradict the refusal.
@@ -59,15 +64,39 @@ export function useSession(): SessionState {
   return useSyncExternalStore(subscribeSession, getSession, getSession);
 }
 
+const sessionHintKey = 'contacts.session';
+type SessionHint = 'signed-in' | 'signed-out';
+
+/** What this browser last knew of its refresh cookie; null when it never knew (or storage is off). */
+function readSessionHint(): SessionHint | null {
+  try {
+    const value = globalThis.localStorage?.getItem(sessionHintKey);
+    return value === 'signed-in' || value === 'signed-out' ? value : null;
+  } catch {
+    return null; // storage disabled: behave as before the hint existed
+  }
+}
+
+function writeSessionHint(hint: SessionHint): void {
+  try {
+    globalThis.localStorage?.setItem(sessionHintKey, hint);
+  } catch {
+    // Storage disabled or full: the next load just tries the refresh.
+  }
+}
+
 /** Starts (or replaces) the session from a signup, login, refresh, switch or accept answer. */
 export function applyGrant(grant: TokenResponse): void {
   accessToken = grant.access_token;
+  writeSessionHint('signed-in');
   setState({ status: 'signed-in', user: grant.user, tenant: grant.tenant ?? null });
 }
 
 /** Forgets the token. The server side is ended by POST /auth/logout (see the auth feature). */
 export function endSession(reason?: SignedOutReason): void {
   accessToken = null;
+  // A failed refresh already said whether the cookie is gone; offline, it may still be good.
+  if (reason === 'logout') writeSessionHint('signed-out');
   if (state.status === 'signed-out' && state.reason === reason) return;
   setState({ status: 'signed-out', reason });
 }
@@ -128,8 +157,10 @@ async function requestRefresh(): Promise<boolean> {
     if (!data) return false;
     applyGrant(data);
     return true;
-  } catch {
-    // 401 (no cookie, expired, revoked) or no answer at all: either way there is no session.
+  } catch (error) {
+    // 401 (no cookie, expired, revoked) or no answer at all: either way there is no session now, but
+    // only a 401 says there will be none on the next page load either.
+    if (isApiError(error) && error.status === 401) writeSessionHint('signed-out');
     return false;
   }
 }
@@ -191,11 +222,13 @@ let bootstrapping: Promise<void> | null = null;
 
 /**
  * Once per page load: installs the client hooks and tries the refresh cookie, so a reload keeps
- * the user signed in. Safe to call from every render (StrictMode mounts twice).
+ * the user signed in, unless this browser is known to be signed out. Safe to call from every
+ * render (StrictMode mounts twice).
  */
 export function bootstrapSession(): Promise<void> {
   installAuth();
-  bootstrapping ??= refreshSession().then((ok) => {
+  // Signed out here last time: there is no cookie to refresh (signing in sets the hint again).
+  bootstrapping ??= (readSessionHint() === 'signed-out' ? Promise.resolve(false) : refreshSession()).then((ok) => {
     if (!ok && getSession().status === 'loading') endSession();
   });
   return bootstrapping;
