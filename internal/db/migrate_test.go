@@ -137,19 +137,12 @@ func TestTimesReadInUTC(t *testing.T) {
 func TestMigrationCountryCodes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d, err := db.Open(ctx, dbtest.Empty(t), db.OpenOpts{MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d, _ := dbtest.Fresh(t)
 	m, err := db.NewMigrator(d.SQL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Up(ctx, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Down(ctx, io.Discard); err != nil { // 00029 only; its down restores nothing
+	if err := m.DownTo(ctx, 28); err != nil { // 00029's down restores nothing
 		t.Fatal(err)
 	}
 	exec := func(sql string) {
