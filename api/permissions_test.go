@@ -20,6 +20,8 @@ var expectedAccess = map[string][]string{
 	"POST /api/v1/auth/login":                    {"public"},
 	"POST /api/v1/auth/refresh":                  {"cookie"},
 	"POST /api/v1/auth/logout":                   {"public"},
+	"POST /api/v1/auth/password-reset":           {"public"},
+	"POST /api/v1/auth/password-reset/confirm":   {"public"},
 	"POST /api/v1/invitations/lookup":            {"public"},
 	"POST /api/v1/invitations/accept":            {"public"},
 	"POST /api/v1/auth/switch-tenant":            {"org_admin", "member", "viewer", "system_admin", "support"},
