@@ -351,16 +351,18 @@ type PasswordResetRequest struct {
 // requestPasswordReset godoc
 //
 //	@Summary		Ask for a password reset link
-//	@Description	Public. Mails a link to reset the password of the account with this email, valid for an hour and once; only the newest link works. The answer is 202 whether or not an account exists (an account gets at most 3 links an hour, an address 20). Signed-in users change their password with POST /me/password.
+//	@Description	Public. Mails a link to reset the password of the account with this email, valid for an hour and once; only the newest link works. The answer is 202, with the same work and time, whether or not an account exists (a background job looks it up). An account gets at most 3 links an hour; an address (IP) may ask 20 times, then waits (429, doubling). Signed-in users change their password with POST /me/password.
 //	@ID				requestPasswordReset
 //	@Tags			auth
 //	@Accept			json
 //	@Param			body	body	PasswordResetRequest	true	"Email"
 //	@Success		202
-//	@Failure		400	{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure		413	{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure		415	{object}	Problem	"Content-Type is not application/json"
-//	@Failure		422	{object}	Problem	"Not an email address"
+//	@Failure		400	{object}	Problem		"Malformed JSON or an empty body"
+//	@Failure		413	{object}	Problem		"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415	{object}	Problem		"Content-Type is not application/json"
+//	@Failure		422	{object}	Problem		"Not an email address"
+//	@Failure		429	{object}	Problem		"rate-limited: too many requests from this address"
+//	@Header			429	{integer}	Retry-After	"Seconds to wait before retrying"
 //	@Router			/auth/password-reset [post]
 func (s *Server) requestPasswordReset(c echo.Context) error {
 	var req PasswordResetRequest

@@ -1,10 +1,14 @@
 package api
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/onecloudai/contacts/internal/identity"
 )
 
 // resetLinks returns the tokens of the reset links mailed to email, oldest
@@ -27,15 +31,37 @@ func (tb *testBundle) resetLinks(t testing.TB, email string) []string {
 	return tokens
 }
 
+// workResetRequests does what the identity.password_reset_request jobs
+// queued for email would do (no worker runs in these tests).
+func (tb *testBundle) workResetRequests(t testing.TB, email string) {
+	t.Helper()
+	var args []string
+	if err := tb.db.Gorm.Raw(`WITH d AS (DELETE FROM river_job WHERE kind = 'identity.password_reset_request'
+		AND args->>'email' = lower(?) RETURNING id, args) SELECT args::text FROM d ORDER BY id`, email).Scan(&args).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range args {
+		var a identity.ResetRequestArgs
+		if err := json.Unmarshal([]byte(raw), &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.srv.svc.Identity.SendPasswordReset(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestPasswordReset: a forgotten password is reset through a mailed link,
 // once and within the hour; asking never tells whether an account exists.
 func TestPasswordReset(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	const newPassword = "a brand new passphrase 7"
+	tb.db.Gorm.Exec(`DELETE FROM auth_throttle WHERE key = 'ip:reset:192.0.2.1'`) // httptest's address, shared by the cases
 	ask := func(t *testing.T, email string) {
 		t.Helper()
 		wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/password-reset", "", map[string]string{"email": email}), http.StatusAccepted)
+		tb.workResetRequests(t, email)
 	}
 	confirm := func(t *testing.T, token, password string) *httptest.ResponseRecorder {
 		t.Helper()
@@ -129,5 +155,30 @@ func TestPasswordReset(t *testing.T) {
 			t.Parallel()
 			wantStatus(t, tb.req(t, http.MethodPost, tt.path, "", tt.body), http.StatusUnprocessableEntity)
 		})
+	}
+}
+
+// TestPasswordResetThrottledPerAddress: one address may ask 20 times,
+// then waits, whatever the addresses it asks for (no account lookup
+// happens in the request, so every answer takes the same path).
+func TestPasswordResetThrottledPerAddress(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ask := func(email string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/password-reset", strings.NewReader(`{"email":"`+email+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = "203.0.113.77:4242"
+		rec := httptest.NewRecorder()
+		tb.srv.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	tb.db.Gorm.Exec(`DELETE FROM auth_throttle WHERE key = 'ip:reset:203.0.113.77'`)
+	for i := range 20 {
+		wantStatus(t, ask(uniqueEmail(fmt.Sprintf("probe%d", i))), http.StatusAccepted)
+	}
+	rec := ask(uniqueEmail("probe-last"))
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	if rec.Header().Get("Retry-After") == "" || decodeProblem(t, rec)["type"] != "rate-limited" {
+		t.Fatalf("throttled answer: %v %s", rec.Header(), rec.Body.String())
 	}
 }

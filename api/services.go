@@ -45,8 +45,9 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 	// An insert-only River client: the jobs it enqueues run in whichever
 	// process has workers (serve by default, or contacts worker).
 	mailer := mail.NewService(d.Gorm, cfg.SMTPURL, log)
+	var insert func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error
 	if ins, err := jobs.New(d, nil, jobs.Opts{Logger: log}); err == nil {
-		insert := func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error {
+		insert = func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error {
 			return jobs.InsertTx(ctx, ins, tx, args, nil)
 		}
 		bill.WithJobs(insert)
@@ -56,7 +57,7 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 	}
 	ten := tenancy.NewService(d.Gorm, lim, cfg.PublicURL, mailer)
 	return Services{
-		Identity: identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), ten).WithPasswordResets(mailer, cfg.PublicURL),
+		Identity: identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), ten).WithPasswordResets(mailer, cfg.PublicURL, insert),
 		Tenancy:  ten,
 		Limits:   lim,
 		Billing:  bill,

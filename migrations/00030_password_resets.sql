@@ -10,10 +10,9 @@ CREATE TABLE password_resets (
     expires_at  timestamptz NOT NULL,
     used_at     timestamptz
 );
--- How many links an account and an address asked for lately (the caps),
--- and the hourly prune by age.
+-- How many links an account asked for lately (the cap), and the hourly
+-- prune by age.
 CREATE INDEX password_resets_user ON password_resets (user_id, created_at);
-CREATE INDEX password_resets_ip ON password_resets (request_ip, created_at);
 CREATE INDEX password_resets_expires ON password_resets (expires_at);
 
 -- +goose Down

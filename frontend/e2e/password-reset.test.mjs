@@ -12,9 +12,14 @@ async function resetLinkFor(email, staff) {
   });
   assert.equal(login.status, 200);
   const { access_token: token } = await login.json();
-  const outbox = await fetch(`${BASE_URL}/api/v1/admin/outbox`, { headers: { Authorization: `Bearer ${token}` } });
-  assert.equal(outbox.status, 200);
-  const mail = (await outbox.json()).items.find((m) => m.to === email && m.subject.startsWith('Reset your'));
+  // A background job looks the address up and queues the mail: wait for it.
+  let mail;
+  for (let tries = 0; !mail && tries < 100; tries++) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    const outbox = await fetch(`${BASE_URL}/api/v1/admin/outbox`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(outbox.status, 200);
+    mail = (await outbox.json()).items.find((m) => m.to === email && m.subject.startsWith('Reset your'));
+  }
   assert.ok(mail, `a reset mail to ${email}`);
   const link = mail.body.match(/https?:\/\/\S+\/reset-password#token=[A-Za-z0-9_-]+/);
   assert.ok(link, 'the mail carries the link');

@@ -48,6 +48,7 @@ type Service struct {
 	now       func() time.Time
 	mailer    tenancy.Mailer // password reset links (WithPasswordResets)
 	publicURL string
+	insert    JobInserter
 }
 
 // NewService returns a Service.

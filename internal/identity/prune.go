@@ -58,6 +58,7 @@ func (PruneArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.QueueD
 // RegisterWorkers adds the identity package's workers.
 func RegisterWorkers(workers *river.Workers, svc *Service, log *slog.Logger) {
 	jobs.AddSweep[PruneArgs](workers, log, "pruned ended sessions, expired refresh tokens and stale throttle keys", svc.Prune)
+	river.AddWorker(workers, &resetRequestWorker{svc: svc})
 }
 
 // PeriodicJobs are the identity package's scheduled jobs: the prune,

@@ -522,7 +522,7 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password reset link
-         * @description Public. Mails a link to reset the password of the account with this email, valid for an hour and once; only the newest link works. The answer is 202 whether or not an account exists (an account gets at most 3 links an hour, an address 20). Signed-in users change their password with POST /me/password.
+         * @description Public. Mails a link to reset the password of the account with this email, valid for an hour and once; only the newest link works. The answer is 202, with the same work and time, whether or not an account exists (a background job looks it up). An account gets at most 3 links an hour; an address (IP) may ask 20 times, then waits (429, doubling). Signed-in users change their password with POST /me/password.
          */
         post: operations["requestPasswordReset"];
         delete?: never;
@@ -4734,6 +4734,17 @@ export interface operations {
             /** @description Not an email address */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: too many requests from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
