@@ -181,7 +181,10 @@ func (s *Service) send(ctx context.Context, m Message) error {
 	if err := w.Close(); err != nil {
 		return err
 	}
-	return c.Quit()
+	// The server has accepted the message (its 250 after the data): a
+	// QUIT that fails must not make the job send it again.
+	_ = c.Quit()
+	return nil
 }
 
 // DeliverArgs is the job that delivers one queued message. A mail server

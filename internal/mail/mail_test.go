@@ -19,13 +19,19 @@ import (
 // fakeSMTP accepts one message with the bare SMTP dialogue net/smtp speaks
 // and returns its address; the message's text arrives on got.
 func fakeSMTP(t *testing.T) (addr string, got <-chan string) {
+	return fakeSMTPServer(t, false)
+}
+
+// fakeSMTPServer is fakeSMTP; dropAtQuit hangs up instead of answering
+// QUIT, as some servers do once the message is queued.
+func fakeSMTPServer(t *testing.T, dropAtQuit bool) (addr string, got <-chan string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = ln.Close() })
-	out := make(chan string, 1)
+	out := make(chan string, 4)
 	go func() {
 		c, err := ln.Accept()
 		if err != nil {
@@ -56,7 +62,9 @@ func fakeSMTP(t *testing.T) (addr string, got <-chan string) {
 				out <- data.String()
 				say("250 queued")
 			case cmd == "QUIT":
-				say("221 bye")
+				if !dropAtQuit {
+					say("221 bye")
+				}
 				return
 			default: // MAIL FROM, RCPT TO
 				say("250 ok")
@@ -97,6 +105,32 @@ func TestDeliverClearsTheSentBody(t *testing.T) {
 	}
 	if NewService(d.Gorm, "", slog.New(slog.DiscardHandler)).Delivers() {
 		t.Fatal("Delivers() = true without an SMTP URL")
+	}
+}
+
+// TestDeliverOnceAcceptedIsDelivered: a server that accepted the message
+// and then hangs up at QUIT has it; the delivery counts as done (a retry
+// would send it again).
+func TestDeliverOnceAcceptedIsDelivered(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	addr, got := fakeSMTPServer(t, true)
+	svc := NewService(d.Gorm, "smtp://"+addr, slog.New(slog.DiscardHandler))
+	m, err := Queue(ctx, d.Gorm, "dee@example.test", "Hello", "Body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.deliver(ctx, m.ID); err != nil {
+		t.Fatalf("delivery accepted by the server reported as failed: %v", err)
+	}
+	<-got
+	var stored Message
+	if err := d.Gorm.Where("id = ?", m.ID).Take(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	if stored.SentAt == nil || stored.Body != "" {
+		t.Fatalf("stored: sent_at %v, body %q", stored.SentAt, stored.Body)
 	}
 }
 
