@@ -296,6 +296,38 @@ func TestCheckoutSecondSubscription(t *testing.T) {
 	}
 }
 
+// TestCheckoutPaidBeforeManualChange: staff set a plan between a tenant's
+// payment and the processing of its checkout (a redelivery, a retried
+// job). The payment still makes its subscription the current one, so the
+// tenant has what it paid for and a second checkout is refused.
+func TestCheckoutPaidBeforeManualChange(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	admin := tb.MustSignup(t, "paidfirst")
+	f := newStripeFixture(admin.tenantID)
+	paidAt := time.Now().Add(-2 * time.Minute).Truncate(time.Second)
+	ev := map[string]any{
+		"id": "evt_cs_" + f.subB, "object": "event", "type": "checkout.session.completed", "created": paidAt.Unix(),
+		"data": map[string]any{"object": map[string]any{"id": "cs_test_" + f.subB, "object": "checkout.session", "mode": "subscription",
+			"client_reference_id": admin.tenantID, "customer": f.customer, "subscription": f.subB,
+			"metadata": map[string]string{"tenant_id": admin.tenantID, "package_code": "pro"}}},
+	}
+	tb.mustSetTrial(t, admin.tenantID, "starter")
+	wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+	if err := tb.srv.svc.Billing.ProcessCheckoutCompleted(t.Context(), fmt.Sprint(ev["id"])); err != nil {
+		t.Fatal(err)
+	}
+	if got := tb.storedSubscriptionID(t, admin.tenantID); got != f.subB {
+		t.Fatalf("current subscription %q, want the paid %s (outcome %q)", got, f.subB, tb.eventOutcome(t, ev["id"]))
+	}
+	if u := tb.usage(t, admin); u.Package.Code != "pro" || u.Subscription.Source != "stripe" {
+		t.Fatalf("tenant on %s from %s, want pro from stripe", u.Package.Code, u.Subscription.Source)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "pro"}),
+		http.StatusConflict)
+}
+
 // TestCheckoutRefusedWhileSubscribed: a second checkout would create a
 // second subscription; it is refused while a Stripe subscription is in
 // force, whatever the last change to the plan was.

@@ -207,6 +207,13 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	if found && cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
 		return "stale: a newer event was applied", tenantID, nil
 	}
+	// A plan staff set is newer than a Stripe event created before it (a
+	// late delivery would silently undo it), except a completed checkout:
+	// the tenant paid before staff acted, and the subscription was read
+	// from Stripe just now.
+	if found && !fromCheckout && cur.Source == SourceManual && cur.ManualAt != nil && at.Before(*cur.ManualAt) {
+		return "stale: older than the plan staff set", tenantID, nil
+	}
 	if found && !fromCheckout && heldByOther(cur, sub.ID) {
 		return outcomeNotCurrent, tenantID, nil
 	}
