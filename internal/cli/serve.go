@@ -68,12 +68,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer func() { stopFlush(); <-flushed }()
 	var jobsClient *jobs.Client
 	if *workersFlag {
-		if jobsClient, err = newJobs(d, svc, log); err != nil {
-			return err
-		}
-		jobMetrics.Watch(ctx, jobsClient)
-		// Stopped explicitly below, beside the HTTP drain.
-		if err := jobsClient.Start(context.WithoutCancel(ctx)); err != nil {
+		err := func() error {
+			if jobsClient, err = newJobs(d, svc, log); err != nil {
+				return err
+			}
+			jobMetrics.Watch(ctx, jobsClient)
+			// Stopped explicitly below, beside the HTTP drain.
+			return jobsClient.Start(context.WithoutCancel(ctx))
+		}()
+		if err != nil {
+			stopServing()
+			<-served
 			return err
 		}
 	}
