@@ -83,8 +83,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	var serveErr error
+	ended := false // the server has answered on served (it failed, or it drained already)
 	select {
-	case serveErr = <-served: // the server failed
+	case serveErr = <-served:
+		ended = true
 	case <-ctx.Done():
 	}
 	if jobsClient != nil {
@@ -92,8 +94,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		go func() { stopJobs(jobsClient, log, cfg.ShutdownTimeout); close(stopped) }()
 		defer func() { <-stopped }()
 	}
-	if serveErr != nil {
-		return serveErr
+	if !ended {
+		serveErr = <-served
 	}
-	return <-served
+	return serveErr
 }
