@@ -124,16 +124,10 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password, systemR
 // resetUser gives the existing account u (locked in tx) a new password
 // hash, ends its sessions, and changes its system role unless role is "".
 func (s *Service) resetUser(ctx context.Context, tx *gorm.DB, u *User, hash, role string) error {
-	now := s.now()
-	if err := tx.Model(&User{}).Where("id = ?", u.ID).
-		Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error; err != nil {
+	if err := s.setPassword(tx, u.ID, hash, nil, "password reset by an administrator"); err != nil {
 		return err
 	}
 	u.PasswordHash = hash
-	if err := tx.Model(&session{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).
-		Updates(map[string]any{"revoked_at": now, "revoked_reason": "password reset by an administrator"}).Error; err != nil {
-		return err
-	}
 	if err := audit.Write(ctx, tx, audit.Event{Action: "user.password_reset", TargetType: "user", TargetID: u.ID.String(),
 		Data: map[string]any{"email": u.Email}, ActorStaff: true}); err != nil {
 		return err

@@ -418,17 +418,27 @@ func (s *Service) ChangePassword(ctx context.Context, p *tenancy.Principal, curr
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).
-			Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&session{}).Where("user_id = ? AND id <> ? AND revoked_at IS NULL", u.ID, p.SessionID).
-			Updates(map[string]any{"revoked_at": now, "revoked_reason": "password changed"}).Error; err != nil {
+		if err := s.setPassword(tx, u.ID, hash, &p.SessionID, "password changed"); err != nil {
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Event{Action: "user.password_changed", TargetType: "user", TargetID: u.ID.String()})
 	})
+}
+
+// setPassword stores a new password hash for userID in tx and ends the
+// user's sessions (all but keep, the session that changed it), as every way of
+// setting a password does: a change, a reset link, an administrator.
+func (s *Service) setPassword(tx *gorm.DB, userID uuid.UUID, hash string, keep *uuid.UUID, reason string) error {
+	now := s.now()
+	if err := tx.Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	q := tx.Model(&session{}).Where("user_id = ? AND revoked_at IS NULL", userID)
+	if keep != nil {
+		q = q.Where("id <> ?", *keep)
+	}
+	return q.Updates(map[string]any{"revoked_at": now, "revoked_reason": reason}).Error
 }
 
 // AcceptParams accept an invitation. A new user gives a name and password;

@@ -184,15 +184,10 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).
-			Updates(map[string]any{"password_hash": pwHash, "password_changed_at": now, "updated_at": now}).Error; err != nil {
+		if err := s.setPassword(tx, u.ID, pwHash, nil, "password reset"); err != nil {
 			return err
 		}
 		if err := tx.Model(&passwordReset{}).Where("user_id = ? AND used_at IS NULL", u.ID).Update("used_at", now).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&session{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).
-			Updates(map[string]any{"revoked_at": now, "revoked_reason": "password reset"}).Error; err != nil {
 			return err
 		}
 		email = u.Email
