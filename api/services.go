@@ -1,11 +1,7 @@
 package api
 
 import (
-	"context"
 	"log/slog"
-
-	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/apikeys"
 	"github.com/onecloudai/contacts/internal/audit"
@@ -45,11 +41,9 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 	// An insert-only River client: the jobs it enqueues run in whichever
 	// process has workers (serve by default, or contacts worker).
 	mailer := mail.NewService(d.Gorm, cfg.SMTPURL, log)
-	var insert func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error
+	var insert jobs.Inserter
 	if ins, err := jobs.New(d, nil, jobs.Opts{Logger: log}); err == nil {
-		insert = func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error {
-			return jobs.InsertTx(ctx, ins, tx, args, nil)
-		}
+		insert = jobs.TxInserter(ins)
 		bill.WithJobs(insert)
 		mailer.WithJobs(insert)
 	} else {

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -54,7 +55,7 @@ type Service struct {
 	stripe        *client.API // nil: online billing off
 	webhookSecret string
 	publicURL     string
-	jobs          JobInserter
+	jobs          jobs.Inserter
 }
 
 // NewService returns a Service over db.

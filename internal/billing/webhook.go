@@ -14,17 +14,15 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // WebhookTolerance is how old a signed webhook may be.
 const WebhookTolerance = 300 * time.Second
 
-// JobInserter enqueues a job inside the transaction tx.
-type JobInserter func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error
-
 // WithJobs lets the service enqueue work that calls Stripe.
-func (s *Service) WithJobs(insert JobInserter) *Service {
+func (s *Service) WithJobs(insert jobs.Inserter) *Service {
 	s.jobs = insert
 	return s
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
@@ -48,7 +49,7 @@ type Service struct {
 	now       func() time.Time
 	mailer    tenancy.Mailer // password reset links (WithPasswordResets)
 	publicURL string
-	insert    JobInserter
+	insert    jobs.Inserter
 }
 
 // NewService returns a Service.

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 	"github.com/onecloudai/contacts/internal/tenancy"
@@ -40,12 +41,9 @@ type passwordReset struct {
 
 func (passwordReset) TableName() string { return "password_resets" }
 
-// JobInserter enqueues a job inside the caller's transaction.
-type JobInserter func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error
-
 // WithPasswordResets lets s mail reset links through mailer, built on
 // publicURL, from jobs that insert enqueues.
-func (s *Service) WithPasswordResets(mailer tenancy.Mailer, publicURL string, insert JobInserter) *Service {
+func (s *Service) WithPasswordResets(mailer tenancy.Mailer, publicURL string, insert jobs.Inserter) *Service {
 	s.mailer, s.publicURL, s.insert = mailer, strings.TrimRight(publicURL, "/"), insert
 	return s
 }

@@ -90,6 +90,18 @@ func New(d *db.DB, workers *river.Workers, o Opts) (*Client, error) {
 	return c, nil
 }
 
+// Inserter enqueues a job inside the caller's transaction tx, so the job
+// exists exactly when the change that asks for it commits. Services take
+// one (TxInserter in production) instead of a River client.
+type Inserter func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error
+
+// TxInserter is the Inserter of c.
+func TxInserter(c *Client) Inserter {
+	return func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error {
+		return InsertTx(ctx, c, tx, args, nil)
+	}
+}
+
 // InsertTx enqueues args inside the GORM transaction tx.
 func InsertTx(ctx context.Context, c *Client, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error {
 	sqlTx, err := db.SQLTx(tx)

@@ -53,13 +53,10 @@ type Service struct {
 	smtpURL string
 	from    string
 	log     *slog.Logger
-	insert  JobInserter
+	insert  jobs.Inserter
 	// timeout bounds one delivery: dialling, the dialogue and the data.
 	timeout time.Duration
 }
-
-// JobInserter enqueues a job inside the caller's transaction.
-type JobInserter func(ctx context.Context, tx *gorm.DB, args river.JobArgs) error
 
 // NewService returns a Service; smtpURL "" keeps mail in the outbox.
 func NewService(db *gorm.DB, smtpURL string, log *slog.Logger) *Service {
@@ -67,7 +64,7 @@ func NewService(db *gorm.DB, smtpURL string, log *slog.Logger) *Service {
 }
 
 // WithJobs sets how Send enqueues a delivery (with SMTP configured).
-func (s *Service) WithJobs(insert JobInserter) *Service {
+func (s *Service) WithJobs(insert jobs.Inserter) *Service {
 	s.insert = insert
 	return s
 }
