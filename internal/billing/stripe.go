@@ -58,8 +58,7 @@ var errNotConfigured = &apperr.Error{Code: apperr.EUNAVAILABLE, Type: "billing-n
 func (s *Service) StripeSubscriptionRunning(ctx context.Context, tenantID uuid.UUID) (bool, error) {
 	var running int64
 	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM subscriptions WHERE tenant_id = ?
-		AND stripe_subscription_id IS NOT NULL AND status IN (?, ?, ?)`,
-		tenantID, StatusActive, StatusTrialing, StatusPastDue).Scan(&running).Error
+		AND stripe_subscription_id IS NOT NULL AND status IN ?`, tenantID, runningStatuses).Scan(&running).Error
 	return running > 0, err
 }
 

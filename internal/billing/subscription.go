@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,10 @@ const (
 	StatusCanceled   = "canceled"
 	StatusIncomplete = "incomplete"
 )
+
+// runningStatuses are the statuses of a Stripe subscription that still
+// runs (and bills): it holds the tenant, and a second checkout is refused.
+var runningStatuses = []string{StatusActive, StatusTrialing, StatusPastDue}
 
 // Subscription sources.
 const (
@@ -143,8 +148,7 @@ func stripeStillRunning(before Subscription) *string {
 	if before.StripeSubscriptionID == nil || before.Source != SourceStripe {
 		return before.StripeSubscriptionID
 	}
-	switch before.Status {
-	case StatusActive, StatusTrialing, StatusPastDue:
+	if slices.Contains(runningStatuses, before.Status) {
 		return before.StripeSubscriptionID
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -142,11 +143,7 @@ func heldByOther(cur Subscription, subscriptionID string) bool {
 	if cur.StripeSubscriptionID == nil || *cur.StripeSubscriptionID == "" || *cur.StripeSubscriptionID == subscriptionID {
 		return false
 	}
-	switch cur.Status {
-	case StatusActive, StatusTrialing, StatusPastDue:
-		return true
-	}
-	return false
+	return slices.Contains(runningStatuses, cur.Status)
 }
 
 // stageRank orders the stages of one subscription's life. Stripe's
