@@ -47,7 +47,6 @@ type Subscription struct {
 	PastDueSince         *time.Time `json:"past_due_since"`
 	StripeSubscriptionID *string    `json:"stripe_subscription_id"`
 	LastEventAt          *time.Time `json:"-"`
-	ManualAt             *time.Time `json:"-"` // when staff last set the plan
 	UpdatedAt            time.Time  `json:"updated_at"`
 }
 
@@ -116,12 +115,12 @@ func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualPar
 		var before Subscription
 		_ = tx.Clauses(forUpdate).Where("tenant_id = ?", tenantID).Take(&before).Error
 		now := time.Now().UTC()
-		// The change is newer than any Stripe event created before it
-		// (ManualAt; see applySubscription), while last_event_at keeps
+		// The change is newer than any Stripe event created before it (its
+		// updated_at; see applySubscription), while last_event_at keeps
 		// ordering Stripe's own events.
 		sub = Subscription{TenantID: tenantID, PackageID: pkg.ID, Status: p.Status, Source: SourceManual,
 			CurrentPeriodStart: &now, CurrentPeriodEnd: p.PeriodEnd, UpdatedAt: now, LastEventAt: before.LastEventAt,
-			ManualAt: &now, StripeSubscriptionID: stripeStillRunning(before)}
+			StripeSubscriptionID: stripeStillRunning(before)}
 		if p.Status == StatusPastDue {
 			sub.PastDueSince = &now
 		}

@@ -205,8 +205,10 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	// A plan staff set is newer than a Stripe event created before it (a
 	// late delivery would silently undo it), except a completed checkout:
 	// the tenant paid before staff acted, and the subscription was read
-	// from Stripe just now.
-	if found && !fromCheckout && cur.Source == SourceManual && cur.ManualAt != nil && at.Before(*cur.ManualAt) {
+	// from Stripe just now. A manual plan's updated_at is when staff set
+	// it: nothing else writes a plan while it is manual (events that apply
+	// make it Stripe's, invoices leave it alone).
+	if found && !fromCheckout && cur.Source == SourceManual && at.Before(cur.UpdatedAt) {
 		return "stale: older than the plan staff set", tenantID, nil
 	}
 	if found && !fromCheckout && heldByOther(cur, sub.ID) {
