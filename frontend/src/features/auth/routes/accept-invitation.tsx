@@ -13,7 +13,7 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 import { useAcceptInvitation } from '../api/accept-invitation';
 import { useInvitationLookup, type InvitationPreview } from '../api/lookup-invitation';
 import { passwordHint } from '../components/password-hint';
-import { tokenFromHash } from '../invitation-token';
+import { tokenFromHash } from '../fragment-token';
 
 /** /invitations/accept#token=...: shows the invitation, then joins (signing up if needed). */
 export function AcceptInvitationRoute() {

@@ -9,7 +9,7 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useResetPassword } from '../api/password-reset';
 import { passwordHint } from '../components/password-hint';
-import { tokenFromHash } from '../invitation-token';
+import { tokenFromHash } from '../fragment-token';
 
 const fields = ['password'] as const;
 

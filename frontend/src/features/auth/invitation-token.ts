@@ -1,4 +1,0 @@
-/** The token travels in the URL fragment (#token=...), which browsers never send to a server. */
-export function tokenFromHash(hash: string): string {
-  return new URLSearchParams(hash.replace(/^#/, '')).get('token')?.trim() ?? '';
-}
