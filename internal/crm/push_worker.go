@@ -567,7 +567,10 @@ func (s *Service) settleOutcomes(ctx context.Context, a PushArgs, account string
 	return s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		if account != "" {
 			var current []string
-			if err := tx.WithContext(ctx).Raw(`SELECT account_id FROM crm_connections WHERE tenant_id = ? FOR SHARE`,
+			// The lock the last-push update below takes anyway, taken first:
+			// two settles sharing the row and then both updating it would
+			// deadlock.
+			if err := tx.WithContext(ctx).Raw(`SELECT account_id FROM crm_connections WHERE tenant_id = ? FOR NO KEY UPDATE`,
 				a.TenantID).Scan(&current).Error; err != nil {
 				return fmt.Errorf("crm: read connection account: %w", err)
 			}
