@@ -6,7 +6,7 @@ import { isApiError } from '@/lib/api-error';
 
 import { isBillingNotConfigured } from '../api/create-checkout-session';
 import { useCreatePortalSession } from '../api/create-portal-session';
-import { redirectTo } from '../redirect';
+import { leaveFor } from '@/lib/leave';
 import { BillingNotConfigured } from './billing-not-configured';
 
 /**
@@ -21,7 +21,7 @@ export function ManageBillingButton() {
     portal.mutate(undefined, {
       onSuccess: ({ url }) => {
         setRedirecting(true);
-        redirectTo(url);
+        leaveFor(url);
       },
     });
 

@@ -15,7 +15,7 @@ import { usePackages } from '../api/list-packages';
 import { BillingNotConfigured } from '../components/billing-not-configured';
 import { ManageBillingButton } from '../components/manage-billing-button';
 import { PackageComparison } from '../components/package-comparison';
-import { redirectTo } from '../redirect';
+import { leaveFor } from '@/lib/leave';
 
 /**
  * /plans: every package side by side (GET /packages), the one in force highlighted. Org admins
@@ -36,7 +36,7 @@ export function PlansRoute() {
       {
         onSuccess: ({ url }) => {
           setRedirecting(pkg.code);
-          redirectTo(url);
+          leaveFor(url);
         },
       },
     );

@@ -3,7 +3,7 @@ import { IconPlugConnected } from '@tabler/icons-react';
 import { useState } from 'react';
 
 import { useConnectCrm } from '../api/connect-crm';
-import { redirectTo } from '../redirect';
+import { leaveFor } from '@/lib/leave';
 
 type ConnectButtonProps = Omit<ButtonProps, 'children' | 'onClick' | 'loading'> & {
   label: string;
@@ -25,7 +25,7 @@ export function ConnectButton({ label, onError, ...buttonProps }: ConnectButtonP
         connect.mutate(undefined, {
           onSuccess: ({ authorize_url }) => {
             setLeaving(true);
-            redirectTo(authorize_url);
+            leaveFor(authorize_url);
           },
           onError,
         })

@@ -6,7 +6,7 @@ import { applyGrant, installAuth } from '@/lib/auth/session';
 import type { CrmConnection } from '@/lib/crm/get-crm-connection';
 import { grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
-import { redirectTo } from '../redirect';
+import { leaveFor } from '@/lib/leave';
 import {
   connection,
   me,
@@ -18,7 +18,7 @@ import {
 
 import { IntegrationsRoute } from './integrations';
 
-vi.mock('../redirect', () => ({ redirectTo: vi.fn() }));
+vi.mock('@/lib/leave', () => ({ leaveFor: vi.fn() }));
 
 const authorizeUrl =
   'http://127.0.0.1:18590/oauth/authorize?client_id=contacts-dev&code_challenge=abc&code_challenge_method=S256&response_type=code&state=xyz';
@@ -40,7 +40,7 @@ function requests(fetchMock: ReturnType<typeof stubApi>, method: string, path: s
 
 describe('IntegrationsRoute', () => {
   beforeEach(() => {
-    vi.mocked(redirectTo).mockClear();
+    vi.mocked(leaveFor).mockClear();
   });
 
   it('sends an org admin to the CRM consent page when they click Connect', async () => {
@@ -52,7 +52,7 @@ describe('IntegrationsRoute', () => {
     expect(await screen.findByTestId('crm-status')).toHaveTextContent('Not connected');
     await userEvent.click(screen.getByRole('button', { name: 'Connect' }));
 
-    await vi.waitFor(() => expect(redirectTo).toHaveBeenCalledWith(authorizeUrl));
+    await vi.waitFor(() => expect(leaveFor).toHaveBeenCalledWith(authorizeUrl));
     expect(requests(fetchMock, 'POST', '/crm/connect')).toHaveLength(1);
     // The button stays busy while the browser leaves.
     expect(screen.getByRole('button', { name: 'Connect' })).toHaveAttribute('data-loading', 'true');
@@ -73,7 +73,7 @@ describe('IntegrationsRoute', () => {
 
     await userEvent.click(await screen.findByRole('button', { name: 'Connect' }));
     expect(await screen.findByText(/not configured on this server/)).toBeInTheDocument();
-    expect(redirectTo).not.toHaveBeenCalled();
+    expect(leaveFor).not.toHaveBeenCalled();
   });
 
   it('shows the connection and the result of the consent round trip', async () => {
@@ -123,7 +123,7 @@ describe('IntegrationsRoute', () => {
     expect(screen.queryByRole('button', { name: 'Push approved to CRM' })).not.toBeInTheDocument();
 
     await userEvent.click(within(warning).getByRole('button', { name: 'Reconnect' }));
-    await vi.waitFor(() => expect(redirectTo).toHaveBeenCalledWith(authorizeUrl));
+    await vi.waitFor(() => expect(leaveFor).toHaveBeenCalledWith(authorizeUrl));
     expect(requests(fetchMock, 'POST', '/crm/connect')).toHaveLength(1);
   });
 
