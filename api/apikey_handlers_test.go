@@ -194,6 +194,44 @@ func TestAPIKeyExpiryAndRotation(t *testing.T) {
 	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", exp.Secret, false), 401)
 }
 
+// TestAPIKeyRotateTwice: a key is rotated once, and a second rotation (a
+// retry whose answer was lost, a second tab) names the successor to rotate
+// instead (docs/API.md), also when the old secret has already stopped
+// working: with no overlap (the default) it stops at once. It used to
+// answer "the key is expired; create a new one instead", hiding that a
+// successor exists.
+func TestAPIKeyRotateTwice(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "rotate-twice")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	tests := []struct {
+		name    string
+		overlap int
+		expire  bool // the overlap has ended by the second call
+	}{
+		{name: "NoOverlap", overlap: 0},
+		{name: "OverlapRunning", overlap: 24},
+		{name: "OverlapEnded", overlap: 1, expire: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key := tb.MustCreateKey(t, admin, "usage:read")
+			rec := tb.req(t, http.MethodPost, "/api/v1/api-keys/"+key.ID+"/rotate", admin.token, map[string]int{"overlap_hours": tt.overlap})
+			wantStatus(t, rec, http.StatusCreated)
+			successor := decode[APIKeyResponse](t, rec)
+			if tt.expire {
+				tb.db.Gorm.Exec(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = ?`, key.ID)
+			}
+			rec = tb.req(t, http.MethodPost, "/api/v1/api-keys/"+key.ID+"/rotate", admin.token, map[string]int{"overlap_hours": tt.overlap})
+			wantStatus(t, rec, http.StatusConflict)
+			if detail, _ := decodeProblem(t, rec)["detail"].(string); !strings.Contains(detail, successor.Prefix) {
+				t.Fatalf("detail %q does not name the successor %s", detail, successor.Prefix)
+			}
+		})
+	}
+}
+
 func TestAPIKeyPlanAndSuspension(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

@@ -237,7 +237,8 @@ func (s *Service) Revoke(ctx context.Context, tenantID, id uuid.UUID) error {
 // Rotate issues a new secret for a key (a new key with the same name,
 // scopes and expiry) and keeps the old secret valid for overlap (0 to 7
 // days), so live integrations can switch without downtime. Returns
-// EINVALID, ENOTFOUND, ECONFLICT (revoked or expired key).
+// EINVALID, ENOTFOUND, ECONFLICT (rotated already, naming the successor;
+// revoked or expired key).
 func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, overlap time.Duration) (Created, error) {
 	if overlap < 0 || overlap > MaxRotationOverlap {
 		return Created{}, apperr.Invalid("The overlap is out of range.", apperr.FieldError{Field: "overlap_hours", Message: "must be between 0 and 168"})
@@ -249,11 +250,11 @@ func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, o
 		if old, err = s.get(ctx, tx, tenantID, id); err != nil {
 			return err
 		}
-		if st := old.Status(s.now()); st != "active" {
-			return apperr.Errorf(apperr.ECONFLICT, "The key is %s; create a new one instead.", st)
-		}
 		// A key is rotated once: a second rotation (a retry, two tabs)
 		// would copy the first one's overlap end as the new key's expiry.
+		// Asked before the status, since a rotated key expires when its
+		// overlap ends (at once without one): the answer names the
+		// successor to rotate instead of sending the caller to make a key.
 		var successor []string
 		if err := tx.Model(&Key{}).Where("tenant_id = ? AND rotated_from_id = ?", tenantID, id).
 			Pluck("prefix", &successor).Error; err != nil {
@@ -261,6 +262,9 @@ func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, o
 		}
 		if len(successor) > 0 {
 			return apperr.Errorf(apperr.ECONFLICT, "The key was rotated already; its successor is %s….", successor[0])
+		}
+		if st := old.Status(s.now()); st != "active" {
+			return apperr.Errorf(apperr.ECONFLICT, "The key is %s; create a new one instead.", st)
 		}
 		if out, err = s.insert(ctx, tx, tenantID, &actorID, old.Name, old.Scopes, old.ExpiresAt, &old.ID); err != nil {
 			return err
