@@ -30,7 +30,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return runBenchImport(ctx, e, args[1:])
 	}
 	if len(args) == 0 || args[0] != "search" {
-		fmt.Fprintln(e.stderr, "usage: contacts bench search [--clients 8] [--rounds 10] [--page-size 25] [--http] [--explain]\n       contacts bench auth [--clients 8] [--requests 2000]")
+		fmt.Fprintln(e.stderr, "usage: contacts bench search [--clients 8] [--rounds 10] [--page-size 25] [--http=false] [--explain] [--only SHAPES]\n"+
+			"       contacts bench auth [--clients 8] [--requests 2000]\n"+
+			"       contacts bench import [--rows 1000000] [--seed 42] [--file F]")
 		return errUsage
 	}
 	fs := newFlagSet(e, "bench search")

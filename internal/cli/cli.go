@@ -33,8 +33,8 @@ type env struct {
 
 var commands = map[string]command{
 	"serve":   {"Serve the API, SPA and Swagger UI (migrates first unless --migrate=false)", runServe},
-	"migrate": {"Apply or inspect database migrations: migrate up|down|status", runMigrate},
-	"bench":   {"Measure search latency: bench search [--clients 8] [--rounds 10] [--explain]", runBench},
+	"migrate": {"Apply or inspect database migrations: migrate up|down [--force]|status", runMigrate},
+	"bench":   {"Measure performance: bench search [--clients 8] [--http=false] | bench auth | bench import [--rows N]", runBench},
 	"seed":    {"Load synthetic contacts: seed --demo | --contacts N --companies M --seed S", runSeed},
 	"version": {"Print the version", runVersion},
 	"admin":   {"Platform bootstrap: admin create-user --email E --system-admin", runAdmin},

@@ -29,3 +29,37 @@ func TestLogsCarryTheRequestID(t *testing.T) {
 		}
 	}
 }
+
+// TestUsageNamesEveryBench: `contacts help` and a bare `contacts bench`
+// name all three benchmarks README.md documents, not only bench search.
+func TestUsageNamesEveryBench(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		stderr   bool // the usage goes to stderr
+	}{
+		{name: "Help", args: []string{"help"}, wantCode: 0},
+		{name: "ErrBenchWithoutBenchmark", args: []string{"bench"}, wantCode: 2, stderr: true},
+		{name: "ErrBenchUnknown", args: []string{"bench", "latency"}, wantCode: 2, stderr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			if code := Main(context.Background(), tt.args, &stdout, &stderr); code != tt.wantCode {
+				t.Fatalf("exit code %d, want %d; stderr %s", code, tt.wantCode, stderr.String())
+			}
+			out := stdout.String()
+			if tt.stderr {
+				out = stderr.String()
+			}
+			for _, want := range []string{"bench search", "bench auth", "bench import"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("usage does not name %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
