@@ -13,8 +13,8 @@ export HTTP_ADDR=${HTTP_ADDR:-:8080}
 
 # The app never runs as root: as root, it runs as the unprivileged system
 # user `contacts` (created if missing; no home, no login shell). It needs
-# to read bin/contacts and nothing else on disk (uploads live in
-# PostgreSQL; XLSX parsing uses the system temporary folder).
+# to read bin/contacts and nothing else on disk (uploads are spooled to
+# the system temporary folder, TMPDIR, then stored in PostgreSQL).
 as_app=()
 if [ "$(id -u)" = 0 ]; then
   if ! id contacts >/dev/null 2>&1; then
