@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 // each within SHUTDOWN_TIMEOUT.
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve")
-	migrate := fs.Bool("migrate", true, "apply pending migrations before serving")
+	migrate := fs.Bool("migrate", true, "apply pending migrations before serving (false: a separate step migrates, and the workers wait for it)")
 	workersFlag := fs.Bool("workers", true, "run the background workers in this process (false: API-only replica)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -51,7 +52,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
 	served := make(chan error, 1)
-	go func() { served <- srv.ServeListener(serveCtx, ln) }()
+	// waitCtx ends with ctx or when the server stops on its own: nothing
+	// then waits for the schema any longer.
+	waitCtx, stopWaiting := context.WithCancel(ctx)
+	defer stopWaiting()
+	go func() { served <- srv.ServeListener(serveCtx, ln); stopWaiting() }()
 	if *migrate {
 		if err := m.Up(ctx, logWriter{log}); err != nil {
 			stopServing()
@@ -67,7 +72,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	go func() { svc.APIKeys.Run(flushCtx, 5*time.Second); close(flushed) }()
 	defer func() { stopFlush(); <-flushed }()
 	var jobsClient *jobs.Client
-	if *workersFlag {
+	if *workersFlag && !*migrate {
+		// Another step of the deployment migrates: the workers start once
+		// it is done, never on the previous release's schema.
+		untilMigrated(waitCtx, m, log, 2*time.Second)
+	}
+	if *workersFlag && waitCtx.Err() == nil {
 		err := func() error {
 			if jobsClient, err = newJobs(d, svc, log); err != nil {
 				return err
@@ -98,4 +108,30 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		serveErr = <-served
 	}
 	return serveErr
+}
+
+// untilMigrated returns once m has no pending migration, asking every
+// interval, or when ctx ends.
+func untilMigrated(ctx context.Context, m *db.Migrator, log *slog.Logger, every time.Duration) {
+	for logged := false; ; logged = true {
+		pending, err := m.Pending(ctx)
+		if err == nil && !pending {
+			if logged {
+				log.Info("migrations applied; starting the workers")
+			}
+			return
+		}
+		switch {
+		case logged:
+		case err != nil:
+			log.Warn("the workers wait: the migration state could not be read", "error", err)
+		default:
+			log.Info("the workers wait for pending migrations (serve --migrate=false)")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
 }
