@@ -48,17 +48,19 @@ if [ -z "${CRM_AUTH_BASE:-}" ]; then
 fi
 
 port=${HTTP_ADDR##*:}
+base=${PUBLIC_URL:-http://localhost:${port}}
+base=${base%/}
 crm_line="    CRM          ${CRM_AUTH_BASE:-} (CRM_AUTH_BASE)"
 if [ -z "${CRM_AUTH_BASE:-}" ]; then
   crm_line="    Fake CRM     http://127.0.0.1:8090/ (Integrations → Connect lands on its consent page)"
 fi
 cat <<MSG
 
-  1CloudAI Business Contacts is starting on http://localhost:${port}
-    SPA          http://localhost:${port}/
-    Swagger UI   http://localhost:${port}/docs
-    OpenAPI      http://localhost:${port}/openapi.json
-    Health       http://localhost:${port}/healthz  /readyz  /metrics
+  1CloudAI Business Contacts is starting on ${base}
+    SPA          ${base}/
+    Swagger UI   ${base}/docs
+    OpenAPI      ${base}/openapi.json
+    Health       ${base}/healthz  /readyz  /metrics
 ${crm_line}
   Sign in with a demo login above. Stop with Ctrl-C; 'make db-stop' stops the local PostgreSQL.
 
