@@ -45,6 +45,10 @@ if [ -z "${CRM_AUTH_BASE:-}" ]; then
   "${as_app[@]}" bin/contacts fakecrm --addr 127.0.0.1:8090 &
   fakecrm_pid=$!
   trap 'kill "$fakecrm_pid" 2>/dev/null || true' EXIT
+  sleep 0.5
+  if ! kill -0 "$fakecrm_pid" 2>/dev/null; then
+    echo "run.sh: the fake CRM did not start (is 127.0.0.1:8090 taken?); Integrations → Connect will fail until it runs" >&2
+  fi
 fi
 
 port=${HTTP_ADDR##*:}
