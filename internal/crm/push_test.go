@@ -232,6 +232,52 @@ func TestPushInvalidGrantPausesUntilReconnect(t *testing.T) {
 	tb.assertTruth(t, id)
 }
 
+// TestPauseRacingReconnect: a job that found the connection needing
+// re-authorization pauses its contacts only if it still does when they
+// are paused. An org admin's reconnect in between resumed what was paused
+// then; contacts paused after it would wait on a live connection until
+// the next reconnect. They stay queued and the job runs again instead.
+func TestPauseRacingReconnect(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		needsReauth bool // the connection's state when the job pauses
+		wantErr     bool
+		wantPaused  int
+	}{
+		{name: "reconnected meanwhile", wantErr: true, wantPaused: 0},
+		{name: "still needs re-authorization", needsReauth: true, wantPaused: 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.MustConnect(t)
+			ctx := context.Background()
+			ids := tb.MustApproved(t, 3)
+			id := tb.MustPush(t, ids)
+			a := tb.jobsOf(t, id)[0]
+			if tc.needsReauth {
+				tb.mustExec(t, `UPDATE crm_connections SET status = 'needs_reauth' WHERE tenant_id = ?`, tb.tenantID)
+			}
+			if err := tb.svc.PauseChunk(ctx, a, a.ContactIDs); (err != nil) != tc.wantErr {
+				t.Fatalf("pause: %v, want error %v", err, tc.wantErr)
+			}
+			if d := tb.push(t, id); d.Paused != tc.wantPaused || d.Queued != 3-tc.wantPaused {
+				t.Fatalf("push %+v, want %d paused", d.Push, tc.wantPaused)
+			}
+			if tc.needsReauth {
+				tb.MustConnect(t) // resumes the paused contacts
+			}
+			tb.mustRunAll(t, id)
+			if d := tb.push(t, id); d.Status != "completed" || d.Created != 3 {
+				t.Fatalf("push after the race %+v", d.Push)
+			}
+			tb.assertTruth(t, id)
+		})
+	}
+}
+
 func TestPushContactDeletedInCRM(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

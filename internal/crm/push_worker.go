@@ -297,9 +297,9 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 	case err != nil:
 		return err
 	case c == nil || c.Status == StatusDisconnected:
-		return s.settle(ctx, a, ids, ItemCancelled, "DISCONNECTED", "The CRM was disconnected before this contact was sent.")
+		return s.cancel(ctx, a, ids)
 	case c.Status == StatusNeedsReauth:
-		return s.settle(ctx, a, ids, ItemPaused, "NEEDS_REAUTH", "Waiting for an org admin to reconnect the CRM.")
+		return s.pause(ctx, a, ids)
 	}
 	contents, err := loadContents(ctx, s.db.Gorm, a.TenantID, ids)
 	if err != nil {
@@ -525,9 +525,9 @@ func (s *Service) fail(ctx context.Context, a PushArgs, ids []uuid.UUID, err err
 		// (after the last attempt, Work gives them up).
 		return ctx.Err()
 	case errors.Is(err, errNeedsReauth):
-		return s.settle(ctx, a, ids, ItemPaused, "NEEDS_REAUTH", "Waiting for an org admin to reconnect the CRM.")
+		return s.pause(ctx, a, ids)
 	case errors.Is(err, errNotConnected):
-		return s.settle(ctx, a, ids, ItemCancelled, "DISCONNECTED", "The CRM was disconnected before this contact was sent.")
+		return s.cancel(ctx, a, ids)
 	case errors.As(err, &ae):
 		return s.settleAll(ctx, a, ids, tries, ItemFailed, ae.Code, "The CRM refused the request: "+ae.Message)
 	case errors.As(err, &te) && lastTry:
@@ -545,10 +545,37 @@ func (s *Service) settleAll(ctx context.Context, a PushArgs, ids []uuid.UUID, tr
 	return s.settleOutcomes(ctx, a, "", outs)
 }
 
-// settle moves open items to paused or cancelled.
-func (s *Service) settle(ctx context.Context, a PushArgs, ids []uuid.UUID, status, code, msg string) error {
+// cancel cancels open items: the CRM was disconnected.
+func (s *Service) cancel(ctx context.Context, a PushArgs, ids []uuid.UUID) error {
 	ctx = context.WithoutCancel(ctx)
-	return setItemsStatus(ctx, s.db.Gorm, a.TenantID, a.BatchID, ids, status, code, msg)
+	return setItemsStatus(ctx, s.db.Gorm, a.TenantID, a.BatchID, ids, ItemCancelled, "DISCONNECTED",
+		"The CRM was disconnected before this contact was sent.")
+}
+
+// errReconnected: the connection was reconnected between the chunk's
+// reading that it needs re-authorization and pausing its contacts; they
+// stay queued and River runs the job again.
+var errReconnected = errors.New("crm: reconnected meanwhile; the chunk runs again")
+
+// pause moves open items to paused while the connection still needs
+// re-authorization, which is checked under the connection row's lock, the
+// lock a reconnect takes to resume paused items: a reconnect that came
+// first leaves the items queued for this job's retry (paused, they would
+// wait on a live connection for the next reconnect), one that comes later
+// finds them paused and queues them.
+func (s *Service) pause(ctx context.Context, a PushArgs, ids []uuid.UUID) error {
+	ctx = context.WithoutCancel(ctx)
+	return s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		var status []string
+		if err := tx.WithContext(ctx).Raw(`SELECT status FROM crm_connections WHERE tenant_id = ? FOR SHARE`,
+			a.TenantID).Scan(&status).Error; err != nil {
+			return fmt.Errorf("crm: read connection status: %w", err)
+		}
+		if len(status) == 0 || status[0] != StatusNeedsReauth {
+			return errReconnected
+		}
+		return setItemsStatus(ctx, tx, a.TenantID, a.BatchID, ids, ItemPaused, "NEEDS_REAUTH", "Waiting for an org admin to reconnect the CRM.")
+	})
 }
 
 // settleOutcomes writes outcomes decided against the CRM account account
