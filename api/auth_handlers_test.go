@@ -33,6 +33,8 @@ func TestSignup(t *testing.T) {
 		{"ErrBadEmail", map[string]string{"email": "not-an-email", "password": testPassword, "tenant_name": "X Co"}, 422, "email"},
 		{"ErrEmailTaken", map[string]string{"email": strings.ToUpper(taken.email), "password": testPassword, "tenant_name": "X Co"}, 422, "email"},
 		{"ErrMissingTenantName", map[string]string{"email": uniqueEmail("m"), "password": testPassword}, 422, "tenant_name"},
+		{"ErrBlankTenantName", map[string]string{"email": uniqueEmail("b"), "password": testPassword, "tenant_name": "    "}, 422, "tenant_name"},
+		{"ErrTenantNameOneCharInSpaces", map[string]string{"email": uniqueEmail("b"), "password": testPassword, "tenant_name": "  x  "}, 422, "tenant_name"},
 		{"ErrMassAssignmentRole", map[string]any{"email": uniqueEmail("r"), "password": testPassword, "tenant_name": "X Co", "system_role": "system_admin"}, 422, "system_role"},
 	}
 	for _, tt := range tests {

@@ -252,6 +252,8 @@ func TestUpdateTenantIgnoresPrivilegedFields(t *testing.T) {
 		{"ErrPackageField", admin.token, map[string]string{"package": "enterprise"}, 422},
 		{"ErrStatusField", admin.token, map[string]string{"status": "active", "tenant_id": uuid.NewString()}, 422},
 		{"ErrBadRegion", admin.token, map[string]string{"default_region": "Britain"}, 422},
+		{"ErrBlankName", admin.token, map[string]string{"name": "   "}, 422},
+		{"ErrOneCharNameInSpaces", admin.token, map[string]string{"name": " x "}, 422},
 		{"ErrForbiddenMember", member.token, map[string]string{"name": "Hijack"}, 403},
 		{"ErrUnauthenticated", "", map[string]string{"name": "x"}, 401},
 	}

@@ -94,13 +94,18 @@ type SignupParams struct {
 }
 
 // Signup creates a user, a tenant on the Free package with the user as its
-// org_admin, and a session. Returns EINVALID, ECONFLICT (email taken).
+// org_admin, and a session. Returns EINVALID (also for a tenant name of
+// only spaces, and for an email that is taken).
 func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Grant, error) {
 	email, err := tenancy.NormalizeEmail("email", p.Email)
 	if err != nil {
 		return Grant{}, err
 	}
 	if err := ValidatePassword("password", p.Password, email); err != nil {
+		return Grant{}, err
+	}
+	tenantName, err := tenancy.NormalizeTenantName("tenant_name", p.TenantName)
+	if err != nil {
 		return Grant{}, err
 	}
 	hash, err := HashPassword(p.Password)
@@ -114,7 +119,7 @@ func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Gr
 			return err
 		}
 		ctx := audit.WithActor(ctx, audit.Actor{UserID: &u.ID, Label: u.Email, IP: ci.IP, RequestID: audit.ActorFrom(ctx).RequestID})
-		t, err := tenancy.CreateTenant(ctx, tx, p.TenantName, u.ID)
+		t, err := tenancy.CreateTenant(ctx, tx, tenantName, u.ID)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -76,6 +77,31 @@ func NewService(db *gorm.DB, lim *limits.Service, publicURL string, mailer Maile
 
 var forUpdate = clause.Locking{Strength: "UPDATE"}
 
+// Tenant name bounds, counted in characters after trimming surrounding
+// white space.
+const (
+	MinTenantNameLen = 2
+	MaxTenantNameLen = 200
+)
+
+// NormalizeTenantName trims a tenant name and checks its length, so a name
+// of only spaces cannot pass as one. Returns EINVALID naming field.
+func NormalizeTenantName(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	n := utf8.RuneCountInString(s)
+	msg := ""
+	switch {
+	case n < MinTenantNameLen:
+		msg = fmt.Sprintf("must be at least %d characters long, not counting surrounding spaces", MinTenantNameLen)
+	case n > MaxTenantNameLen:
+		msg = fmt.Sprintf("must be at most %d characters long", MaxTenantNameLen)
+	}
+	if msg != "" {
+		return "", apperr.Invalid("The organization name is invalid.", apperr.FieldError{Field: field, Message: msg})
+	}
+	return s, nil
+}
+
 // CreateTenant creates a tenant on the Free package with owner as its
 // org_admin, inside tx (the signup transaction).
 func CreateTenant(ctx context.Context, tx *gorm.DB, name string, ownerID uuid.UUID) (Tenant, error) {
@@ -125,6 +151,13 @@ type UpdateParams struct {
 
 // Update changes the tenant's own settings. Returns EINVALID, ENOTFOUND.
 func (s *Service) Update(ctx context.Context, tenantID uuid.UUID, p UpdateParams) (Tenant, error) {
+	var name string
+	if p.Name != nil {
+		var err error
+		if name, err = NormalizeTenantName("name", *p.Name); err != nil {
+			return Tenant{}, err
+		}
+	}
 	var t Tenant
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error; err != nil {
@@ -135,7 +168,7 @@ func (s *Service) Update(ctx context.Context, tenantID uuid.UUID, p UpdateParams
 		}
 		changes := map[string]any{}
 		if p.Name != nil {
-			t.Name = strings.TrimSpace(*p.Name)
+			t.Name = name
 			changes["name"] = t.Name
 		}
 		if p.DefaultRegion != nil {
