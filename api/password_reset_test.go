@@ -113,6 +113,42 @@ func TestPasswordReset(t *testing.T) {
 		wantStatus(t, confirm(t, links[0], newPassword), http.StatusUnprocessableEntity)
 		wantStatus(t, confirm(t, links[1], newPassword), http.StatusNoContent)
 	})
+	// A link asked for before the password was set another way must not
+	// set it again afterwards: whoever changed it (the owner who noticed
+	// a stranger's request, or an administrator) ended that request.
+	for _, tt := range []struct {
+		name string
+		set  func(t *testing.T, u session) string
+	}{
+		{"ErrLinkAfterPasswordChange", func(t *testing.T, u session) string {
+			const changed = "a changed passphrase 31"
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/me/password", u.token,
+				map[string]string{"current_password": testPassword, "new_password": changed}), http.StatusNoContent)
+			return changed
+		}},
+		{"ErrLinkAfterAdministratorReset", func(t *testing.T, u session) string {
+			const reset = "an administrator's passphrase 47"
+			if _, err := tb.srv.svc.Identity.CreateUser(t.Context(), u.email, "", reset, ""); err != nil {
+				t.Fatal(err)
+			}
+			return reset
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			u := tb.MustSignup(t, "reset-superseded")
+			ask(t, u.email)
+			current := tt.set(t, u)
+			rec := confirm(t, tb.resetLinks(t, u.email)[0], newPassword)
+			wantStatus(t, rec, http.StatusUnprocessableEntity)
+			if p := decodeProblem(t, rec); p["type"] != "invalid-reset-link" {
+				t.Fatalf("a superseded link: %v", p)
+			}
+			if got := login(t, u.email, current); got != http.StatusOK {
+				t.Fatalf("the password set after the request no longer signs in (%d)", got)
+			}
+		})
+	}
 	t.Run("ErrExpiredLink", func(t *testing.T) {
 		t.Parallel()
 		u := tb.MustSignup(t, "reset-late")

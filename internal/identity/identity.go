@@ -431,13 +431,18 @@ func (s *Service) ChangePassword(ctx context.Context, p *tenancy.Principal, curr
 	})
 }
 
-// setPassword stores a new password hash for userID in tx and ends the
-// user's sessions (all but keep, the session that changed it), as every way of
-// setting a password does: a change, a reset link, an administrator.
+// setPassword stores a new password hash for userID in tx, spends the
+// user's open reset links (one asked for before must not set the password
+// again afterwards) and ends the user's sessions (all but keep, the session
+// that changed it), as every way of setting a password does: a change, a
+// reset link, an administrator.
 func (s *Service) setPassword(tx *gorm.DB, userID uuid.UUID, hash string, keep *uuid.UUID, reason string) error {
 	now := s.now()
 	if err := tx.Model(&User{}).Where("id = ?", userID).
 		Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	if err := tx.Model(&passwordReset{}).Where("user_id = ? AND used_at IS NULL", userID).Update("used_at", now).Error; err != nil {
 		return err
 	}
 	q := tx.Model(&session{}).Where("user_id = ? AND revoked_at IS NULL", userID)

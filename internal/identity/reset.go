@@ -185,9 +185,6 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if err := s.setPassword(tx, u.ID, pwHash, nil, "password reset"); err != nil {
 			return err
 		}
-		if err := tx.Model(&passwordReset{}).Where("user_id = ? AND used_at IS NULL", u.ID).Update("used_at", now).Error; err != nil {
-			return err
-		}
 		email = u.Email
 		actor := u.ID
 		return audit.Write(ctx, tx, audit.Event{ActorUserID: &actor, ActorLabel: u.Email, Action: "user.password_reset",
