@@ -160,7 +160,8 @@ func (s *Server) updateMember(c echo.Context) error {
 	if err := s.bind(c, &req); err != nil {
 		return err
 	}
-	m, err := s.svc.Tenancy.ChangeRole(c.Request().Context(), principal(c).TenantID, id, tenancy.Role(req.Role))
+	p := principal(c)
+	m, err := s.svc.Tenancy.ChangeRole(c.Request().Context(), p.TenantID, p.UserID, id, tenancy.Role(req.Role))
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,8 @@ func (s *Server) removeMember(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.Tenancy.RemoveMember(c.Request().Context(), principal(c).TenantID, id); err != nil {
+	p := principal(c)
+	if err := s.svc.Tenancy.RemoveMember(c.Request().Context(), p.TenantID, p.UserID, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -286,21 +286,6 @@ func TestAcceptWhileInviterRemoved(t *testing.T) {
 	inv := decode[InvitationResponse](t, rec)
 	_, token, _ := strings.Cut(inv.AcceptURL, "token=")
 	ctx := context.Background()
-	waiters := func(n int) {
-		t.Helper()
-		for range 500 {
-			var w int
-			if err := tb.db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-				WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&w); err != nil {
-				t.Fatal(err)
-			}
-			if w >= n {
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		t.Fatalf("fewer than %d sessions waited on a lock", n)
-	}
 	// Something else holds the invitation row for a moment, so that both
 	// requests are under way at once.
 	x, err := tb.db.Pool.Begin(ctx)
@@ -316,16 +301,108 @@ func TestAcceptWhileInviterRemoved(t *testing.T) {
 		accept <- tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "",
 			map[string]string{"token": token, "name": "New", "password": testPassword}).Code
 	}()
-	waiters(1)
+	waitForLockWaiters(t, tb, 1)
 	remove := make(chan int, 1)
 	go func() {
 		remove <- tb.req(t, http.MethodDelete, "/api/v1/tenant/members/"+owner.userID, other.token, nil).Code
 	}()
-	waiters(2)
+	waitForLockWaiters(t, tb, 2)
 	if err := x.Rollback(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if a, r := <-accept, <-remove; a >= 500 || r >= 500 {
 		t.Fatalf("accept %d, remove the inviter %d: want no 500", a, r)
 	}
+}
+
+// TestAdminActsAfterLosingAdmin: an admin's request authorized while they
+// were an admin, but waiting on the tenant while another admin demoted or
+// removed them, must not act on the authority they no longer have: an
+// invitation it created would outlive the demotion (and could bring them
+// back in as an admin through another address). Not parallel: it waits for
+// lock waits in the shared database.
+func TestAdminActsAfterLosingAdmin(t *testing.T) {
+	tb := setup(t)
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		lose  string // SQL run by the concurrent membership change, $1 tenant, $2 the acting admin
+		act   func(actor, target session) *httptest.ResponseRecorder
+		check string // SQL counting what the refused act must not change, $1 tenant, $2 the target member
+	}{
+		{"ErrInviteAfterDemoted", `UPDATE memberships SET role = 'member' WHERE tenant_id = $1 AND user_id = $2`,
+			func(actor, _ session) *httptest.ResponseRecorder {
+				return tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", actor.token, map[string]string{"email": uniqueEmail("late-inv"), "role": "org_admin"})
+			}, `SELECT count(*) FROM invitations WHERE tenant_id = $1 AND email LIKE 'late-inv-%' AND $2::uuid IS NOT NULL`},
+		{"ErrInviteAfterRemoved", `DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2`,
+			func(actor, _ session) *httptest.ResponseRecorder {
+				return tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", actor.token, map[string]string{"email": uniqueEmail("late-inv"), "role": "org_admin"})
+			}, `SELECT count(*) FROM invitations WHERE tenant_id = $1 AND email LIKE 'late-inv-%' AND $2::uuid IS NOT NULL`},
+		{"ErrPromoteAfterDemoted", `UPDATE memberships SET role = 'member' WHERE tenant_id = $1 AND user_id = $2`,
+			func(actor, target session) *httptest.ResponseRecorder {
+				return tb.req(t, http.MethodPatch, "/api/v1/tenant/members/"+target.userID, actor.token, map[string]string{"role": "org_admin"})
+			}, `SELECT count(*) FROM memberships WHERE tenant_id = $1 AND user_id = $2 AND role = 'org_admin'`},
+		{"ErrRemoveAfterRemoved", `DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2`,
+			func(actor, target session) *httptest.ResponseRecorder {
+				return tb.req(t, http.MethodDelete, "/api/v1/tenant/members/"+target.userID, actor.token, nil)
+			}, `SELECT count(*) FROM memberships WHERE tenant_id = $1 AND user_id = $2`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			owner := tb.MustSignup(t, "losing-owner")
+			tb.MustSetPackage(t, owner.tenantID, "pro")
+			actor := tb.MustJoin(t, owner, "org_admin")
+			target := tb.MustJoin(t, owner, "viewer")
+			var before int
+			if err := tb.db.Pool.QueryRow(ctx, tt.check, owner.tenantID, target.userID).Scan(&before); err != nil {
+				t.Fatal(err)
+			}
+			// The change that takes the actor's admin rights holds the
+			// tenant row, as ChangeRole and RemoveMember do.
+			x, err := tb.db.Pool.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = x.Rollback(ctx) }()
+			if _, err := x.Exec(ctx, `SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE`, owner.tenantID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := x.Exec(ctx, tt.lose, owner.tenantID, actor.userID); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan *httptest.ResponseRecorder, 1)
+			go func() { done <- tt.act(actor, target) }()
+			waitForLockWaiters(t, tb, 1)
+			if err := x.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rec := <-done
+			wantStatus(t, rec, http.StatusForbidden)
+			var after int
+			if err := tb.db.Pool.QueryRow(ctx, tt.check, owner.tenantID, target.userID).Scan(&after); err != nil {
+				t.Fatal(err)
+			}
+			if after != before {
+				t.Fatalf("the refused request changed the team: %d before, %d after", before, after)
+			}
+		})
+	}
+}
+
+// waitForLockWaiters waits until at least n sessions of the test database
+// wait on a lock.
+func waitForLockWaiters(t *testing.T, tb *testBundle, n int) {
+	t.Helper()
+	for range 500 {
+		var w int
+		if err := tb.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&w); err != nil {
+			t.Fatal(err)
+		}
+		if w >= n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("fewer than %d sessions waited on a lock", n)
 }

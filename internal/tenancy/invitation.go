@@ -70,8 +70,10 @@ func NormalizeEmail(field, s string) (string, error) {
 	return s, nil
 }
 
-// Invite creates an invitation. Returns EINVALID, ECONFLICT (already a
-// member, an open invitation exists, or no seat left: type seat-limit-reached).
+// Invite creates an invitation on the authority of inviterID, an org_admin
+// of the tenant. Returns EINVALID, EFORBIDDEN (inviterID is no longer an
+// org_admin), ECONFLICT (already a member, an open invitation exists, or no
+// seat left: type seat-limit-reached).
 func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, email string, role Role) (CreatedInvitation, error) {
 	email, err := NormalizeEmail("email", email)
 	if err != nil {
@@ -92,6 +94,9 @@ func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, ema
 		var t Tenant
 		if err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error; err != nil {
 			return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+		}
+		if err := requireActingAdmin(ctx, tx, tenantID, inviterID); err != nil {
+			return err
 		}
 		var already int64
 		if err := tx.Raw(`SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id

@@ -208,15 +208,20 @@ func (s *Service) ListMembers(ctx context.Context, tenantID uuid.UUID) ([]Member
 	return out, nil
 }
 
-// ChangeRole sets a member's role. Returns EINVALID, ENOTFOUND (not a
-// member of this tenant), ECONFLICT (it would leave no org_admin).
-func (s *Service) ChangeRole(ctx context.Context, tenantID, userID uuid.UUID, role Role) (Member, error) {
+// ChangeRole sets a member's role on the authority of actorID, an
+// org_admin of the tenant. Returns EINVALID, EFORBIDDEN (actorID is no
+// longer an org_admin), ENOTFOUND (not a member of this tenant), ECONFLICT
+// (it would leave no org_admin).
+func (s *Service) ChangeRole(ctx context.Context, tenantID, actorID, userID uuid.UUID, role Role) (Member, error) {
 	if !ValidRole(string(role)) {
 		return Member{}, apperr.Invalid("Unknown role.", apperr.FieldError{Field: "role", Message: "must be one of: org_admin, member, viewer"})
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		m, err := s.lockMember(ctx, tx, tenantID, userID)
 		if err != nil {
+			return err
+		}
+		if err := requireActingAdmin(ctx, tx, tenantID, actorID); err != nil {
 			return err
 		}
 		if m.Role == role {
@@ -249,12 +254,17 @@ func (s *Service) ChangeRole(ctx context.Context, tenantID, userID uuid.UUID, ro
 	return Member{}, err
 }
 
-// RemoveMember removes a user from the tenant and ends their sessions in it.
-// Returns ENOTFOUND, ECONFLICT (the last org_admin).
-func (s *Service) RemoveMember(ctx context.Context, tenantID, userID uuid.UUID) error {
+// RemoveMember removes a user from the tenant and ends their sessions in
+// it, on the authority of actorID, an org_admin of the tenant. Returns
+// EFORBIDDEN (actorID is no longer an org_admin), ENOTFOUND, ECONFLICT (the
+// last org_admin).
+func (s *Service) RemoveMember(ctx context.Context, tenantID, actorID, userID uuid.UUID) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		m, err := s.lockMember(ctx, tx, tenantID, userID)
 		if err != nil {
+			return err
+		}
+		if err := requireActingAdmin(ctx, tx, tenantID, actorID); err != nil {
 			return err
 		}
 		if m.Role == RoleOrgAdmin {
@@ -311,6 +321,24 @@ func (s *Service) lockMember(ctx context.Context, tx *gorm.DB, tenantID, userID 
 		return m, apperr.Errorf(apperr.ENOTFOUND, "No such member in this organization.")
 	}
 	return m, err
+}
+
+// requireActingAdmin checks, under the tenant row lock, that actorID is
+// still an org_admin of the tenant. The request was authorized with the
+// role read before that lock: an admin removed or demoted while it waited
+// (the change committed first) must not act on the authority they lost, be
+// it inviting (a link that would bring them, or anyone, back in), changing
+// roles or removing members.
+func requireActingAdmin(ctx context.Context, tx *gorm.DB, tenantID, actorID uuid.UUID) error {
+	var n int64
+	if err := tx.WithContext(ctx).Model(&Membership{}).
+		Where("tenant_id = ? AND user_id = ? AND role = ?", tenantID, actorID, RoleOrgAdmin).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return apperr.Errorf(apperr.EFORBIDDEN, "You are no longer an org admin of this organization.")
+	}
+	return nil
 }
 
 func (s *Service) requireAnotherAdmin(ctx context.Context, tx *gorm.DB, tenantID, userID uuid.UUID) error {
