@@ -149,7 +149,7 @@ func (s *Server) revokeAPIKey(c echo.Context) error {
 // rotateAPIKey godoc
 //
 //	@Summary		Rotate an API key
-//	@Description	Org admins only. Issues a new secret (a new key with the same name, scopes and expiry, returned once) and keeps the old secret valid for overlap_hours (0–168), so integrations switch without downtime.
+//	@Description	Org admins only; the package must include API access. Issues a new secret (a new key with the same name, scopes and expiry, returned once) and keeps the old secret valid for overlap_hours (0–168), so integrations switch without downtime.
 //	@ID				rotateAPIKey
 //	@Tags			api-keys
 //	@Accept			json
@@ -160,7 +160,7 @@ func (s *Server) revokeAPIKey(c echo.Context) error {
 //	@Success		201		{object}	APIKeyResponse
 //	@Failure		400		{object}	Problem	"Malformed JSON (an empty body without a Content-Type is fine)"
 //	@Failure		401		{object}	Problem
-//	@Failure		403		{object}	Problem
+//	@Failure		403		{object}	Problem	"Not an org admin, or plan-feature-unavailable"
 //	@Failure		404		{object}	Problem
 //	@Failure		409		{object}	Problem	"Key revoked or expired, or rotated already (rotate its successor)"
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"

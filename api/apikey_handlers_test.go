@@ -249,6 +249,13 @@ func TestAPIKeyPlanAndSuspension(t *testing.T) {
 	if decodeProblem(t, rec)["type"] != "plan-feature-unavailable" {
 		t.Fatal("want plan-feature-unavailable")
 	}
+	// Nor can the key be rotated into a secret that could not be used; the
+	// old one keeps its expiry for when API access comes back.
+	rec = tb.req(t, http.MethodPost, "/api/v1/api-keys/"+key.ID+"/rotate", admin.token, map[string]int{"overlap_hours": 1})
+	wantStatus(t, rec, http.StatusForbidden)
+	if decodeProblem(t, rec)["type"] != "plan-feature-unavailable" {
+		t.Fatal("rotate without API access: want plan-feature-unavailable")
+	}
 	wantStatus(t, tb.req(t, http.MethodPut, "/api/v1/admin/tenants/"+admin.tenantID+"/subscription", sys.token,
 		map[string]string{"package_code": "starter", "status": "active", "reason": "upgrade"}), 200)
 	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), 200)

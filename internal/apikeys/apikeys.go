@@ -237,11 +237,15 @@ func (s *Service) Revoke(ctx context.Context, tenantID, id uuid.UUID) error {
 // Rotate issues a new secret for a key (a new key with the same name,
 // scopes and expiry) and keeps the old secret valid for overlap (0 to 7
 // days), so live integrations can switch without downtime. Returns
-// EINVALID, ENOTFOUND, ECONFLICT (rotated already, naming the successor;
-// revoked or expired key).
+// EINVALID, EFORBIDDEN (type plan-feature-unavailable: the package has no
+// API access, so the new secret could not be used), ENOTFOUND, ECONFLICT
+// (rotated already, naming the successor; revoked or expired key).
 func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, overlap time.Duration) (Created, error) {
 	if overlap < 0 || overlap > MaxRotationOverlap {
 		return Created{}, apperr.Invalid("The overlap is out of range.", apperr.FieldError{Field: "overlap_hours", Message: "must be between 0 and 168"})
+	}
+	if err := s.limits.RequireFeature(ctx, tenantID, limits.APIAccess); err != nil {
+		return Created{}, err
 	}
 	var out Created
 	var old Key

@@ -442,7 +442,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate an API key
-         * @description Org admins only. Issues a new secret (a new key with the same name, scopes and expiry, returned once) and keeps the old secret valid for overlap_hours (0–168), so integrations switch without downtime.
+         * @description Org admins only; the package must include API access. Issues a new secret (a new key with the same name, scopes and expiry, returned once) and keeps the old secret valid for overlap_hours (0–168), so integrations switch without downtime.
          */
         post: operations["rotateAPIKey"];
         delete?: never;
@@ -4469,7 +4469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Forbidden */
+            /** @description Not an org admin, or plan-feature-unavailable */
             403: {
                 headers: {
                     [name: string]: unknown;
