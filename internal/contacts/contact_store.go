@@ -74,6 +74,12 @@ func scanContact(row pgx.Row) (Contact, error) {
 			if f := c.field(a.Field); f != nil {
 				a.Canonical, *f = *f, a.Value
 			}
+			// The email status is the canonical address's: an address the
+			// tenant put in its place is unverified, as accepting it into
+			// the shared record would mark it (applyCorrection).
+			if a.Field == "email" && a.Value != a.Canonical {
+				c.EmailStatus = "unknown"
+			}
 		}
 	}
 	return c, nil

@@ -1,6 +1,8 @@
 package contacts_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"testing"
 
 	"github.com/google/uuid"
@@ -183,5 +185,60 @@ func TestCorrectionOfPrivateContactApplies(t *testing.T) {
 	got, err := b.svc.GetContact(b.ctx, b.tenant, id)
 	if err != nil || got.CompanyName != "Globex "+b.word || got.CompanyID != nil {
 		t.Fatalf("contact = %+v, %v", got, err)
+	}
+}
+
+// TestCorrectedEmailIsUnverified: the canonical email status describes the
+// canonical address. A tenant's corrected address has not been verified,
+// so the tenant sees (and exports) it as unknown, as accepting the
+// correction into the shared record would make it; other tenants and an
+// undone correction keep the shared status.
+func TestCorrectedEmailIsUnverified(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Val", LastName: "Id", Email: "val@" + b.word + ".example", CompanyID: co})
+	if _, err := b.db.Pool.Exec(b.ctx, `UPDATE contacts SET email_status = 'valid' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: []uuid.UUID{id}}); err != nil {
+		t.Fatal(err)
+	}
+	exported := func(t *testing.T) (email, status string) {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{}, &buf); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&buf).ReadAll()
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("csv = %q, %v", recs, err)
+		}
+		return recs[1][3], recs[1][4]
+	}
+	steps := []struct {
+		name, value          string
+		wantEmail, wantState string
+	}{
+		{"OKCorrectedIsUnknown", "new@" + b.word + ".example", "new@" + b.word + ".example", "unknown"},
+		{"OKUndoneIsShared", "val@" + b.word + ".example", "val@" + b.word + ".example", "valid"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if _, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "email", st.value); err != nil {
+				t.Fatal(err)
+			}
+			c, err := b.svc.GetContact(b.ctx, b.tenant, id)
+			if err != nil || c.Email != st.wantEmail || c.EmailStatus != st.wantState {
+				t.Fatalf("tenant sees %q (%s), %v; want %q (%s)", c.Email, c.EmailStatus, err, st.wantEmail, st.wantState)
+			}
+			if email, status := exported(t); email != st.wantEmail || status != st.wantState {
+				t.Fatalf("export has %q (%s), want %q (%s)", email, status, st.wantEmail, st.wantState)
+			}
+			o, err := b.svc.GetContact(b.ctx, b.other, id)
+			if err != nil || o.Email != "val@"+b.word+".example" || o.EmailStatus != "valid" {
+				t.Fatalf("another tenant sees %q (%s), %v", o.Email, o.EmailStatus, err)
+			}
+		})
 	}
 }
