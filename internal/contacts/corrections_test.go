@@ -43,6 +43,7 @@ func TestSubmitCorrection(t *testing.T) {
 		{"ErrInvalidCountry", "country", "Narnia", "", id, apperr.EINVALID},
 		{"ErrInvalidLinkedIn", "linkedin_url", "https://example.com/in/jane", "", id, apperr.EINVALID},
 		{"ErrInvalidField", "first_name", "Bob", "", id, apperr.EINVALID},
+		{"ErrInvalidInvisibleText", "city", "\u200b", "", id, apperr.EINVALID},
 		{"ErrInvalidSameValue", "country", "us", "", same, apperr.EINVALID},
 		{"ErrNotFoundOtherTenantsPrivate", "title", "CEO", "", foreign, apperr.ENOTFOUND},
 		{"ErrNotFoundMissing", "title", "CEO", "", uuid.Must(uuid.NewV7()), apperr.ENOTFOUND},

@@ -39,6 +39,14 @@ func TestLists(t *testing.T) {
 	t.Run("ErrInvalidName", func(t *testing.T) {
 		_, err := b.svc.CreateList(b.ctx, b.tenant, b.user, "   ")
 		wantCode(t, err, apperr.EINVALID)
+		// A name of invisible characters shows as a blank list.
+		_, err = b.svc.CreateList(b.ctx, b.tenant, b.user, "\u200b\u200b")
+		wantCode(t, err, apperr.EINVALID)
+	})
+	t.Run("ErrConflictNameWithInvisibleEdge", func(t *testing.T) {
+		// Looks exactly like "Hot leads" wherever it shows.
+		_, err := b.svc.CreateList(b.ctx, b.tenant, b.user, "Hot leads\u200b")
+		wantCode(t, err, apperr.ECONFLICT)
 	})
 	t.Run("OKAddSavesAndRemove", func(t *testing.T) {
 		n, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, l.ID, []uuid.UUID{c1, c2, c1})

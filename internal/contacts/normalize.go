@@ -159,8 +159,22 @@ func isControl(r rune) bool {
 	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
-// NormalizeText trims and collapses white space in a free-text value and
-// checks its length (1..maxLen runes) and that it has no control characters.
+// blankLetters are letters and symbols that draw nothing: the Hangul
+// fillers and the blank Braille pattern, the usual way to make a name that
+// looks empty.
+var blankLetters = map[rune]bool{'\u115f': true, '\u1160': true, '\u3164': true, '\uffa0': true, '\u2800': true}
+
+// isInvisible is a rune that shows nothing at the edge of a value: white
+// space, a format character (zero-width space and joiners, byte order mark,
+// direction marks, soft hyphen) or a blank letter. Inside a value joiners
+// and marks can matter (emoji, Persian, Indic scripts) and stay.
+func isInvisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || blankLetters[r]
+}
+
+// NormalizeText trims and collapses white space in a free-text value, trims
+// invisible characters at its edges, and checks its length (1..maxLen runes)
+// and that it has no control characters: a value must show something.
 func NormalizeText(s string, maxLen int) (string, bool) {
 	if !utf8.ValidString(s) {
 		return "", false
@@ -168,7 +182,7 @@ func NormalizeText(s string, maxLen int) (string, bool) {
 	if strings.IndexFunc(s, isControl) >= 0 {
 		return "", false
 	}
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.TrimFunc(strings.Join(strings.Fields(s), " "), isInvisible)
 	n := utf8.RuneCountInString(s)
 	return s, n >= 1 && n <= maxLen
 }

@@ -60,6 +60,11 @@ func TestNormalize(t *testing.T) {
 		{"OKText", func(s string) (string, bool) { return contacts.NormalizeText(s, 10) }, " a \t b ", "a b", true},
 		{"ErrTextControl", func(s string) (string, bool) { return contacts.NormalizeText(s, 10) }, "a\x00b", "", false},
 		{"ErrTextTooLong", func(s string) (string, bool) { return contacts.NormalizeText(s, 3) }, "abcd", "", false},
+		{"OKTextInvisibleEdgesTrimmed", func(s string) (string, bool) { return contacts.NormalizeText(s, 10) }, "\ufeff Zürich\u200b ", "Zürich", true},
+		{"OKTextJoinerInsideKept", func(s string) (string, bool) { return contacts.NormalizeText(s, 10) }, "a\u200db", "a\u200db", true},
+		{"ErrTextZeroWidthOnly", func(s string) (string, bool) { return contacts.NormalizeText(s, 10) }, "\u200b \u2060", "", false},
+		{"ErrTextHangulFillerOnly", func(s string) (string, bool) { return contacts.NormalizeText(s, 10) }, "\u3164", "", false},
+		{"ErrTextBrailleBlankOnly", func(s string) (string, bool) { return contacts.NormalizeText(s, 10) }, "\u2800\u2800", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -106,7 +106,7 @@ func (n *normalizer) row(rec Record) row {
 			if utf8.RuneCountInString(v) > maxLen {
 				fail(f, "too_long", "%s is longer than %d characters.", label(f), maxLen)
 			} else {
-				fail(f, "invalid_text", "%s holds control characters.", label(f))
+				fail(f, "invalid_text", "%s holds control characters or nothing visible.", label(f))
 			}
 			return ""
 		}
