@@ -29,7 +29,15 @@ const contactSelect = `c.id, c.first_name, c.last_name, COALESCE(c.email::text, 
 		   FROM list_members lm JOIN lists l ON l.tenant_id = lm.tenant_id AND l.id = lm.list_id
 		  WHERE lm.tenant_id = $1 AND lm.contact_id = c.id)
 	END,
-	(SELECT jsonb_agg(jsonb_build_object('id', x.id, 'field', x.field, 'value', x.new_value, 'status', x.status))
+	(SELECT jsonb_agg(jsonb_build_object('id', x.id, 'field', x.field, 'value', x.new_value, 'status', x.status,
+	          -- A corrected company name names another company, or none:
+	          -- the one accepting it would link (applyCorrection).
+	          'company', CASE WHEN x.field = 'company_name' AND x.new_value <> c.company_name THEN
+	              COALESCE((SELECT jsonb_build_object('id', m.id, 'name', m.name, 'domain', COALESCE(m.domain::text, ''),
+	                                'industry', m.industry, 'employee_range', m.employee_range)
+	                          FROM companies m WHERE lower(m.name) = lower(x.new_value)
+	                         ORDER BY m.domain IS NULL, m.created_at, m.id LIMIT 1), '{}'::jsonb)
+	          END))
 	   FROM (SELECT DISTINCT ON (cc.field) cc.id, cc.field, cc.new_value, cc.status, cc.reviewed_at
 	           FROM contact_corrections cc
 	          WHERE cc.tenant_id = $1 AND cc.contact_id = c.id
@@ -66,13 +74,22 @@ func scanContact(row pgx.Row) (Contact, error) {
 	}
 	c.Corrections = []AppliedCorrection{}
 	if len(corrJSON) > 0 {
-		if err := json.Unmarshal(corrJSON, &c.Corrections); err != nil {
+		var overlay []struct {
+			AppliedCorrection
+			Company *overlayCompany `json:"company"`
+		}
+		if err := json.Unmarshal(corrJSON, &overlay); err != nil {
 			return c, fmt.Errorf("decode overlay: %w", err)
 		}
-		for i := range c.Corrections {
+		c.Corrections = make([]AppliedCorrection, len(overlay))
+		for i, o := range overlay {
+			c.Corrections[i] = o.AppliedCorrection
 			a := &c.Corrections[i]
 			if f := c.field(a.Field); f != nil {
 				a.Canonical, *f = *f, a.Value
+			}
+			if o.Company != nil {
+				o.Company.apply(&c)
 			}
 			// The email status is the canonical address's: an address the
 			// tenant put in its place is unverified, as accepting it into
@@ -83,6 +100,26 @@ func scanContact(row pgx.Row) (Contact, error) {
 		}
 	}
 	return c, nil
+}
+
+// overlayCompany is the company a tenant's corrected company name names:
+// all zero when no company has that name.
+type overlayCompany struct {
+	ID            *uuid.UUID `json:"id"`
+	Name          string     `json:"name"`
+	Domain        string     `json:"domain"`
+	Industry      string     `json:"industry"`
+	EmployeeRange string     `json:"employee_range"`
+}
+
+// apply links c to the company as accepting the correction would: to the
+// named company with its spelling, domain, industry and size, or to none
+// under the corrected name.
+func (o *overlayCompany) apply(c *Contact) {
+	c.CompanyID, c.CompanyDomain, c.Industry, c.EmployeeRange = o.ID, o.Domain, o.Industry, o.EmployeeRange
+	if o.ID != nil {
+		c.CompanyName = o.Name
+	}
 }
 
 // hydrate loads the contacts ids as tenantID sees them, in the order of

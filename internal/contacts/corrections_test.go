@@ -3,6 +3,7 @@ package contacts_test
 import (
 	"bytes"
 	"encoding/csv"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -239,6 +240,86 @@ func TestCorrectedEmailIsUnverified(t *testing.T) {
 			o, err := b.svc.GetContact(b.ctx, b.other, id)
 			if err != nil || o.Email != "val@"+b.word+".example" || o.EmailStatus != "valid" {
 				t.Fatalf("another tenant sees %q (%s), %v", o.Email, o.EmailStatus, err)
+			}
+		})
+	}
+}
+
+// TestCorrectedCompanyNameShowsThatCompany: a tenant that corrects a
+// contact's company name sees the contact at the company that name names
+// (its id, domain, industry and size), or at no linked company when none
+// has the name: what accepting the correction makes of the shared record.
+// Before, the overlay showed the new name with the old company's domain,
+// industry and link, in the detail, the saved view and the export.
+func TestCorrectedCompanyNameShowsThatCompany(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	old := b.company(t, CompanyOpts{Name: "Initech " + b.word, Domain: "initech-" + b.word + ".example", Industry: "Software", EmployeeRange: "51-200"})
+	globex := b.company(t, CompanyOpts{Name: "Globex " + b.word, Domain: "globex-" + b.word + ".example", Industry: "Manufacturing", EmployeeRange: "1001-5000"})
+	reviewer := dbtest.MustCreateUser(t, b.db)
+	type seen struct {
+		name, domain, industry, size, company string
+	}
+	view := func(c *contacts.Contact) seen {
+		s := seen{c.CompanyName, c.CompanyDomain, c.Industry, c.EmployeeRange, ""}
+		if c.CompanyID != nil {
+			s.company = c.CompanyID.String()
+		}
+		return s
+	}
+	tests := []struct {
+		name, value string
+		want        seen
+	}{
+		{"OKKnownCompany", "globex " + b.word, seen{"Globex " + b.word, "globex-" + b.word + ".example", "Manufacturing", "1001-5000", globex.String()}},
+		{"OKUnknownCompany", "Nowhere " + b.word, seen{"Nowhere " + b.word, "", "", "", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Co", LastName: tt.name, CompanyID: old})
+			if _, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: []uuid.UUID{id}}); err != nil {
+				t.Fatal(err)
+			}
+			k, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "company_name", tt.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := b.svc.GetContact(b.ctx, b.tenant, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := view(c); got != tt.want {
+				t.Fatalf("tenant sees %+v, want %+v", got, tt.want)
+			}
+			var buf bytes.Buffer
+			if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{}, &buf); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := csv.NewReader(&buf).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(recs, func(r []string) bool { return r[0] == id.String() })
+			if i < 0 {
+				t.Fatalf("export misses the contact: %q", recs)
+			}
+			if r := recs[i]; r[9] != tt.want.name || r[10] != tt.want.domain || r[11] != tt.want.industry || r[12] != tt.want.size {
+				t.Fatalf("export has %q", r[9:13])
+			}
+			if o, err := b.svc.GetContact(b.ctx, b.other, id); err != nil || o.CompanyID == nil || *o.CompanyID != old ||
+				o.CompanyDomain != "initech-"+b.word+".example" {
+				t.Fatalf("another tenant sees %+v, %v", o, err)
+			}
+			// Accepting makes the shared record what the tenant saw.
+			if _, err := b.svc.AcceptCorrection(b.ctx, reviewer, k.ID); err != nil {
+				t.Fatal(err)
+			}
+			o, err := b.svc.GetContact(b.ctx, b.other, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := view(o); got != tt.want {
+				t.Fatalf("after accept everyone sees %+v, the tenant saw %+v", got, tt.want)
 			}
 		})
 	}
