@@ -421,3 +421,33 @@ func TestCorrections(t *testing.T) {
 		t.Fatal("B sees A's corrections")
 	}
 }
+
+// TestSavedViewErrorsNameParameters: the saved view and its export read
+// their filters from the query string, and a refused value is named as the
+// parameter it came in (countries[1], q), not as the search body's field
+// (filters.countries[1], query), which a client cannot find in its request.
+func TestSavedViewErrorsNameParameters(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	a := tb.MustSignup(t, "saved-fields")
+	tests := []struct {
+		name, query, wantField string
+	}{
+		{"ErrCountry", "countries=DE&countries=Narnia", "countries[1]"},
+		{"ErrSeniority", "seniorities=boss", "seniorities[0]"},
+		{"ErrTitle", "titles=%E2%80%8B", "titles[0]"},
+		{"ErrQueryTooLong", "q=" + strings.Repeat("x", 201), "q"},
+		{"ErrQueryControl", "q=a%01b", "q"},
+	}
+	for _, tt := range tests {
+		for _, path := range []string{"/api/v1/saved-contacts", "/api/v1/saved-contacts/export"} {
+			t.Run(tt.name+path[len("/api/v1/saved-contacts"):], func(t *testing.T) {
+				rec := tb.req(t, http.MethodGet, path+"?"+tt.query, a.token, nil)
+				wantStatus(t, rec, http.StatusUnprocessableEntity)
+				if p := decode[Problem](t, rec); len(p.Errors) != 1 || p.Errors[0].Field != tt.wantField {
+					t.Fatalf("errors %+v, want one naming %s", p.Errors, tt.wantField)
+				}
+			})
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -311,7 +312,7 @@ func (s *Server) listSaved(c echo.Context) error {
 	}
 	page, err := s.svc.Contacts.ListSaved(ctx, tid, p)
 	if err != nil {
-		return err
+		return savedFieldNames(err)
 	}
 	items := toContacts(page.Items)
 	if err := s.withCRMStatus(ctx, principal(c), items); err != nil {
@@ -372,7 +373,24 @@ func (s *Server) exportSaved(c echo.Context) error {
 	h.Set(echo.HeaderCacheControl, "no-store")
 	// Problems found before the first byte are still problem documents: the
 	// service validates before it writes.
-	return s.svc.Contacts.ExportSaved(c.Request().Context(), principal(c).TenantID, p, &lazyWriter{c: c})
+	return savedFieldNames(s.svc.Contacts.ExportSaved(c.Request().Context(), principal(c).TenantID, p, &lazyWriter{c: c}))
+}
+
+// savedFieldNames names the fields of the service's validation errors as
+// the saved view's query string does: the search's "query" is q here and
+// "filters.countries[0]" is countries[0].
+func savedFieldNames(err error) error {
+	if e, ok := apperr.As(err); ok && e.Code == apperr.EINVALID {
+		for i, f := range e.Fields {
+			switch {
+			case f.Field == "query":
+				e.Fields[i].Field = "q"
+			case strings.HasPrefix(f.Field, "filters."):
+				e.Fields[i].Field = strings.TrimPrefix(f.Field, "filters.")
+			}
+		}
+	}
+	return err
 }
 
 // lazyWriter commits the 200 status only when the first byte is written, so
