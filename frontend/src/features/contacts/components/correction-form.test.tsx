@@ -39,4 +39,38 @@ describe('CorrectionForm', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(bodies).toEqual([{ field: 'email', value: 'not-an-email' }]);
   });
+
+  it.each([
+    ['pending', 'Title corrected to “CTO”. Your team sees it now; we review it for everyone.'],
+    // A private contact's correction, or one back to the shared value, applies at once: no review.
+    ['accepted', 'Title is now “CTO”.'],
+  ])('says what happens to a %s correction', async (status, message) => {
+    signIn('member');
+    const person = contact({ first_name: 'Ada', last_name: 'Lovelace' });
+    stubApi({
+      'GET /me': () => jsonResponse(me(memberPermissions, 'member')),
+      'POST /contacts/:id/corrections': () =>
+        jsonResponse(
+          {
+            id: 'c1',
+            tenant_id: 't1',
+            contact_id: person.id,
+            field: 'title',
+            old_value: person.title,
+            new_value: 'CTO',
+            status,
+            reviewed_at: null,
+            created_at: '2026-11-01T10:00:00Z',
+          },
+          { status: 201 },
+        ),
+      'GET /contacts/:id': () => jsonResponse({ ...person, title: 'CTO' }),
+    });
+    renderWithProviders(<CorrectionForm contact={person} />);
+
+    await userEvent.type(screen.getByRole('textbox', { name: 'Correct value' }), 'CTO');
+    await userEvent.click(screen.getByRole('button', { name: 'Submit correction' }));
+
+    expect(await screen.findByText(message)).toBeInTheDocument();
+  });
 });

@@ -26,9 +26,15 @@ export function CorrectionForm({ contact }: { contact: Contact }) {
       {
         onSuccess: (correction) => {
           setValue('');
+          const field = correctionFieldLabel(correction.field);
           notifications.show({
             color: 'green',
-            message: `${correctionFieldLabel(correction.field)} corrected to “${correction.new_value}”. Your team sees it now; we review it for everyone.`,
+            // A private contact's correction, or one back to the shared value, is accepted at once:
+            // nothing waits for review.
+            message:
+              correction.status === 'accepted'
+                ? `${field} is now “${correction.new_value}”.`
+                : `${field} corrected to “${correction.new_value}”. Your team sees it now; we review it for everyone.`,
           });
         },
       },
