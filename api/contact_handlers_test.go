@@ -402,6 +402,18 @@ func TestCorrections(t *testing.T) {
 		t.Fatalf("review queue for the contact misses %s: %+v", k.ID, queue.Items)
 	}
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?contact_id=nope", sys.token, nil), 422)
+	// Correction lists have a fixed page bound, not the package's contacts per query.
+	for _, path := range []string{"/api/v1/corrections?page_size=101", "/api/v1/admin/corrections?page_size=0"} {
+		token := a.token
+		if strings.HasPrefix(path, "/api/v1/admin/") {
+			token = sys.token
+		}
+		rec := tb.req(t, http.MethodGet, path, token, nil)
+		wantStatus(t, rec, 422)
+		if body := rec.Body.String(); !strings.Contains(body, "must be between 1 and 100") || strings.Contains(body, "package") {
+			t.Fatalf("%s: %s", path, body)
+		}
+	}
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+k.ID+"/accept", a.token, nil), 403)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+k.ID+"/accept", sys.token, nil), 200)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+uuid.NewString()+"/accept", sys.token, nil), 404)

@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -279,7 +280,7 @@ func (s *Service) ListPendingCorrections(ctx context.Context, p CorrectionListPa
 }
 
 func (s *Service) listCorrections(ctx context.Context, tenantID *uuid.UUID, p CorrectionListParams) (*CorrectionPage, error) {
-	if err := validatePageSize(p.PageSize, p.MaxPageSize); err != nil {
+	if err := checkPageSize(p.PageSize, cmp.Or(p.MaxPageSize, 100), ""); err != nil {
 		return nil, err
 	}
 	if p.Status != "" && !slices.Contains([]string{CorrectionPending, CorrectionAccepted, CorrectionRejected, CorrectionWithdrawn}, p.Status) {

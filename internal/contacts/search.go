@@ -99,13 +99,21 @@ type FacetCount struct {
 	Count int    `json:"count"`
 }
 
+// validatePageSize checks a page of contacts against the package's
+// maximum contacts per query (max; 100 when unset).
 func validatePageSize(size, max int) error {
 	if max <= 0 {
 		max = 100
 	}
+	return checkPageSize(size, max, " (the maximum contacts per query of your package)")
+}
+
+// checkPageSize checks a page size against max; why says where the bound
+// comes from, if anywhere but this list.
+func checkPageSize(size, max int, why string) error {
 	if size < 1 || size > max {
 		return apperr.Invalid("Invalid page size.", apperr.FieldError{Field: "page_size",
-			Message: fmt.Sprintf("must be between 1 and %d (the maximum contacts per query of your package)", max)})
+			Message: fmt.Sprintf("must be between 1 and %d%s", max, why)})
 	}
 	return nil
 }
