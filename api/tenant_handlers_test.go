@@ -113,6 +113,39 @@ func TestInvitations(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": "forged"}), 404)
 }
 
+// TestInviteAgainAfterExpiry: inviting an address again once its
+// invitation expired retires the expired one, which the list still shows
+// as expired (it was not revoked by anyone); a revoked one stays revoked.
+func TestInviteAgainAfterExpiry(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "reinv")
+	invite := func(email string) InvitationResponse {
+		t.Helper()
+		rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": email, "role": "member"})
+		wantStatus(t, rec, http.StatusCreated)
+		return decode[InvitationResponse](t, rec)
+	}
+	expired, revoked := uniqueEmail("expired"), uniqueEmail("revoked")
+	first := invite(expired)
+	tb.db.Gorm.Exec(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = ?`, first.ID)
+	second := invite(expired)
+	gone := invite(revoked)
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/tenant/invitations/"+gone.ID, admin.token, nil), http.StatusNoContent)
+
+	list := decode[InvitationList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/invitations", admin.token, nil))
+	got := map[string]string{}
+	for _, it := range list.Items {
+		got[it.ID] = it.Status
+	}
+	want := map[string]string{first.ID: "expired", second.ID: "pending", gone.ID: "revoked"}
+	for id, status := range want {
+		if got[id] != status {
+			t.Errorf("invitation %s: %q, want %q (all: %v)", id, got[id], status, got)
+		}
+	}
+}
+
 func TestRevokeInvitation(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

@@ -40,14 +40,16 @@ type Invitation struct {
 // TableName maps Invitation to its table.
 func (Invitation) TableName() string { return "invitations" }
 
-// Status is pending, accepted, revoked or expired.
+// Status is pending, accepted, revoked or expired. An invitation retired
+// after it expired (inviting the address again does that, to free its
+// slot) reads as expired: nobody revoked it.
 func (i Invitation) Status() string {
 	switch {
 	case i.AcceptedAt != nil:
 		return "accepted"
-	case i.RevokedAt != nil:
+	case i.RevokedAt != nil && i.RevokedAt.Before(i.ExpiresAt):
 		return "revoked"
-	case time.Now().After(i.ExpiresAt):
+	case time.Now().After(i.ExpiresAt) || i.RevokedAt != nil:
 		return "expired"
 	default:
 		return "pending"
