@@ -245,8 +245,8 @@ func TestPauseRacingReconnect(t *testing.T) {
 		wantErr     bool
 		wantPaused  int
 	}{
-		{name: "reconnected meanwhile", wantErr: true, wantPaused: 0},
-		{name: "still needs re-authorization", needsReauth: true, wantPaused: 3},
+		{name: "ErrReconnectedMeanwhile", wantErr: true, wantPaused: 0},
+		{name: "OKStillNeedsReauth", needsReauth: true, wantPaused: 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
