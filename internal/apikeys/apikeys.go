@@ -23,6 +23,7 @@ import (
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
@@ -143,13 +144,17 @@ func joinScopes() string {
 	return strings.Join(out, ", ")
 }
 
+// MaxNameLen bounds a key's name.
+const MaxNameLen = 100
+
 // Create issues a key. Returns EINVALID, EFORBIDDEN (type
 // plan-feature-unavailable: the package has no API access).
 func (s *Service) Create(ctx context.Context, tenantID, creatorID uuid.UUID, p CreateParams) (Created, error) {
-	p.Name = strings.TrimSpace(p.Name)
-	if p.Name == "" {
-		return Created{}, apperr.Invalid("A name is required.", apperr.FieldError{Field: "name", Message: "is required"})
+	name, why := freetext.Check(p.Name, 1, MaxNameLen)
+	if why != "" {
+		return Created{}, apperr.Invalid("The key's name is invalid.", apperr.FieldError{Field: "name", Message: why})
 	}
+	p.Name = name
 	if err := validScopes(p.Scopes); err != nil {
 		return Created{}, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 )
 
 // FreeCode is the package every tenant falls back to.
@@ -128,7 +129,7 @@ func (s *Service) CreatePackage(ctx context.Context, p PackageParams) (Package, 
 	pkg := Package{ID: uuid.Must(uuid.NewV7()), Currency: "usd", Active: true, MaxImportFileBytes: 10 << 20,
 		CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
 	apply(&pkg, p)
-	if err := checkPackage(pkg); err != nil {
+	if err := checkPackage(&pkg); err != nil {
 		return Package{}, err
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -162,7 +163,7 @@ func (s *Service) UpdatePackage(ctx context.Context, id uuid.UUID, p PackagePara
 				apperr.FieldError{Field: "active", Message: "must stay true for the free package"})
 		}
 		apply(&pkg, p)
-		if err := checkPackage(pkg); err != nil {
+		if err := checkPackage(&pkg); err != nil {
 			return err
 		}
 		pkg.UpdatedAt = time.Now().UTC()
@@ -175,9 +176,18 @@ func (s *Service) UpdatePackage(ctx context.Context, id uuid.UUID, p PackagePara
 	return pkg, err
 }
 
-// checkPackage refuses limits that contradict each other: API access with
-// no API requests a minute would refuse every request of every key.
-func checkPackage(pkg Package) error {
+// MaxPackageNameLen bounds a package's name.
+const MaxPackageNameLen = 100
+
+// checkPackage checks what apply made of a package: its name is free text
+// (normalized here), and no limits contradict each other (API access with
+// no API requests a minute would refuse every request of every key).
+func checkPackage(pkg *Package) error {
+	name, why := freetext.Check(pkg.Name, 1, MaxPackageNameLen)
+	if why != "" {
+		return apperr.Invalid("The package's name is invalid.", apperr.FieldError{Field: "name", Message: why})
+	}
+	pkg.Name = name
 	if pkg.APIAccess && pkg.APIRequestsPerMinute < 1 {
 		return apperr.Invalid("API access needs API requests per minute.",
 			apperr.FieldError{Field: "api_requests_per_minute", Message: "must be at least 1 when api_access is on"})

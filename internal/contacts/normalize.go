@@ -5,14 +5,13 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
 	"github.com/onecloudai/contacts/internal/platform/emailaddr"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 )
 
 // Values of contact fields are normalized the same way wherever they enter:
@@ -152,37 +151,8 @@ func NormalizeLinkedIn(s string) (string, bool) {
 	return "https://www.linkedin.com/in/" + strings.ToLower(parts[1]), true
 }
 
-// isControl is a control character other than the white space a pasted
-// value may carry (tab, CR, LF): NUL and the like, which PostgreSQL's text
-// refuses or a display garbles.
-func isControl(r rune) bool {
-	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
-}
-
-// blankLetters are letters and symbols that draw nothing: the Hangul
-// fillers and the blank Braille pattern, the usual way to make a name that
-// looks empty.
-var blankLetters = map[rune]bool{'\u115f': true, '\u1160': true, '\u3164': true, '\uffa0': true, '\u2800': true}
-
-// isInvisible is a rune that shows nothing at the edge of a value: white
-// space, a format character (zero-width space and joiners, byte order mark,
-// direction marks, soft hyphen) or a blank letter. Inside a value joiners
-// and marks can matter (emoji, Persian, Indic scripts) and stay.
-func isInvisible(r rune) bool {
-	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || blankLetters[r]
-}
-
-// NormalizeText trims and collapses white space in a free-text value, trims
-// invisible characters at its edges, and checks its length (1..maxLen runes)
-// and that it has no control characters: a value must show something.
+// NormalizeText is the free-text rule (internal/platform/freetext) for a
+// contact field or a list name of at most maxLen runes.
 func NormalizeText(s string, maxLen int) (string, bool) {
-	if !utf8.ValidString(s) {
-		return "", false
-	}
-	if strings.IndexFunc(s, isControl) >= 0 {
-		return "", false
-	}
-	s = strings.TrimFunc(strings.Join(strings.Fields(s), " "), isInvisible)
-	n := utf8.RuneCountInString(s)
-	return s, n >= 1 && n <= maxLen
+	return freetext.Normalize(s, 1, maxLen)
 }

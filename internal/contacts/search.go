@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 )
 
 // Sort orders of a search.
@@ -122,7 +123,7 @@ func validateQuery(q string) (string, error) {
 	if !utf8.ValidString(q) {
 		return "", apperr.Invalid("Invalid query.", apperr.FieldError{Field: "query", Message: "must be valid UTF-8"})
 	}
-	if strings.IndexFunc(q, isControl) >= 0 {
+	if freetext.HasControl(q) {
 		return "", apperr.Invalid("Invalid query.", apperr.FieldError{Field: "query", Message: "must not contain control characters"})
 	}
 	if n := utf8.RuneCountInString(q); n > MaxQueryLen {

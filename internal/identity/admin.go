@@ -90,6 +90,9 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password, systemR
 	if err != nil {
 		return User{}, err
 	}
+	if name, err = normalizeUserName(name); err != nil {
+		return User{}, err
+	}
 	if err := ValidatePassword("password", password, email); err != nil {
 		return User{}, err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
@@ -108,13 +109,17 @@ func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Gr
 	if err != nil {
 		return Grant{}, err
 	}
+	name, err := normalizeUserName(p.Name)
+	if err != nil {
+		return Grant{}, err
+	}
 	hash, err := HashPassword(p.Password)
 	if err != nil {
 		return Grant{}, err
 	}
 	var g Grant
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		u, err := s.createUser(ctx, tx, email, strings.TrimSpace(p.Name), hash, tenancy.SystemUser)
+		u, err := s.createUser(ctx, tx, email, name, hash, tenancy.SystemUser)
 		if err != nil {
 			return err
 		}
@@ -130,6 +135,19 @@ func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Gr
 		return err
 	})
 	return g, err
+}
+
+// MaxUserNameLen bounds a person's display name.
+const MaxUserNameLen = 200
+
+// normalizeUserName applies the free-text rule to an optional display name
+// (a name of invisible characters is no name). Returns EINVALID.
+func normalizeUserName(s string) (string, error) {
+	name, why := freetext.Check(s, 0, MaxUserNameLen)
+	if why != "" {
+		return "", apperr.Invalid("The name is invalid.", apperr.FieldError{Field: "name", Message: why})
+	}
+	return name, nil
 }
 
 func (s *Service) createUser(ctx context.Context, tx *gorm.DB, email, name, hash, systemRole string) (User, error) {
@@ -469,6 +487,11 @@ func (s *Service) AcceptInvitation(ctx context.Context, p AcceptParams, ci Clien
 	if err != nil {
 		return Grant{}, err
 	}
+	// The name is for a new account; an existing one keeps its own.
+	name, err := normalizeUserName(p.Name)
+	if err != nil {
+		return Grant{}, err
+	}
 	var existing User
 	err = s.db.WithContext(ctx).Where("email = ?", preview.Email).Take(&existing).Error
 	exists := err == nil
@@ -501,7 +524,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, p AcceptParams, ci Clien
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		u := existing
 		if !exists {
-			if u, err = s.createUser(ctx, tx, preview.Email, strings.TrimSpace(p.Name), hash, tenancy.SystemUser); err != nil {
+			if u, err = s.createUser(ctx, tx, preview.Email, name, hash, tenancy.SystemUser); err != nil {
 				return err
 			}
 		}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -20,6 +19,7 @@ import (
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/mail"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 )
 
 // Tenant statuses.
@@ -84,22 +84,15 @@ const (
 	MaxTenantNameLen = 200
 )
 
-// NormalizeTenantName trims a tenant name and checks its length, so a name
-// of only spaces cannot pass as one. Returns EINVALID naming field.
+// NormalizeTenantName applies the free-text rule (internal/platform/freetext)
+// to a tenant name, so a name of spaces or invisible characters cannot pass
+// as one. Returns EINVALID naming field.
 func NormalizeTenantName(field, s string) (string, error) {
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	msg := ""
-	switch {
-	case n < MinTenantNameLen:
-		msg = fmt.Sprintf("must be at least %d characters long, not counting surrounding spaces", MinTenantNameLen)
-	case n > MaxTenantNameLen:
-		msg = fmt.Sprintf("must be at most %d characters long", MaxTenantNameLen)
+	name, why := freetext.Check(s, MinTenantNameLen, MaxTenantNameLen)
+	if why != "" {
+		return "", apperr.Invalid("The organization name is invalid.", apperr.FieldError{Field: field, Message: why})
 	}
-	if msg != "" {
-		return "", apperr.Invalid("The organization name is invalid.", apperr.FieldError{Field: field, Message: msg})
-	}
-	return s, nil
+	return name, nil
 }
 
 // CreateTenant creates a tenant on the Free package with owner as its
