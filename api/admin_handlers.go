@@ -119,7 +119,7 @@ type SetTenantStatusRequest struct {
 // setTenantStatus godoc
 //
 //	@Summary		Suspend or reactivate a tenant (platform)
-//	@Description	System admins only. Suspension (reason required) takes effect on the tenant's next request.
+//	@Description	System admins only. Suspension (reason required) takes effect on the tenant's next request; its imports and CRM pushes pause (between batches) until it is reactivated.
 //	@ID				setTenantStatus
 //	@Tags			admin
 //	@Accept			json

@@ -89,6 +89,11 @@ func (w *PushWorker) work(ctx context.Context, job *river.Job[PushArgs], lastTry
 	holder := "crm:" + strconv.FormatInt(job.ID, 10)
 	ttl := w.svc.opts.PushSlotTTL
 	ok, err := w.svc.limits.ClaimJobSlot(ctx, job.Args.TenantID, holder, ttl)
+	if errors.Is(err, limits.ErrSuspended) {
+		// A suspended tenant's contacts stay queued, not sent, until it
+		// is reactivated.
+		return river.JobSnooze(limits.SuspendedWait)
+	}
 	if err != nil {
 		return err
 	}

@@ -170,6 +170,35 @@ func TestPushRenewsJobSlot(t *testing.T) {
 	}
 }
 
+// TestPushWaitsWhileSuspended: a suspended tenant's push job sends
+// nothing: it snoozes (not an attempt) with its contacts queued, and sends
+// them once the tenant is reactivated.
+func TestPushWaitsWhileSuspended(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	id := tb.MustPush(t, tb.MustApproved(t, 2))
+	tb.mustExec(t, `UPDATE tenants SET status = 'suspended' WHERE id = ?`, tb.tenantID)
+	for _, a := range tb.jobsOf(t, id) {
+		err := tb.workAttempt(context.Background(), a, 1)
+		var snooze *river.JobSnoozeError
+		if !errors.As(err, &snooze) || snooze.Duration != limits.SuspendedWait {
+			t.Fatalf("push job of a suspended tenant returned %v, want to snooze %s", err, limits.SuspendedWait)
+		}
+	}
+	if d := tb.push(t, id); d.Queued != 2 || d.Created != 0 {
+		t.Fatalf("push while suspended %+v", d.Push)
+	}
+	if n := len(tb.fake.Records(tb.account)); n != 0 {
+		t.Fatalf("the CRM got %d contacts from a suspended tenant", n)
+	}
+	tb.mustExec(t, `UPDATE tenants SET status = 'active' WHERE id = ?`, tb.tenantID)
+	tb.mustRunAll(t, id)
+	if d := tb.push(t, id); d.Status != "completed" || d.Created != 2 {
+		t.Fatalf("push after reactivation %+v", d.Push)
+	}
+}
+
 // TestSweepAbandonedPushes: a worker killed during a push job's last
 // attempt never returns, so River's rescuer discards the job and nothing
 // settles its contacts. The sweep fails queued contacts whose jobs are all

@@ -90,7 +90,7 @@ func (s *Service) work(ctx context.Context, id uuid.UUID, lastTry bool) error {
 	case errors.Is(err, errGone):
 		return nil
 	case err != nil:
-		return err
+		return suspendedWait(err)
 	case !claimed:
 		return &WaitError{After: 2 * time.Second, Reason: "the tenant's concurrent job limit is reached"}
 	}
@@ -130,6 +130,16 @@ func (s *Service) failOrRetry(ctx context.Context, imp *Import, err error, lastT
 }
 
 var errGone = errors.New("imports: the import is no longer waiting")
+
+// suspendedWait turns limits.ErrSuspended into a wait: a suspended
+// tenant's import neither runs nor fails, and goes on once the tenant is
+// reactivated. Other errors pass through.
+func suspendedWait(err error) error {
+	if errors.Is(err, limits.ErrSuspended) {
+		return &WaitError{After: limits.SuspendedWait, Reason: "the tenant is suspended"}
+	}
+	return err
+}
 
 // slotHolder names an import's job slot (limits.ClaimJobSlot).
 func slotHolder(id uuid.UUID) string { return "import:" + id.String() }
@@ -765,7 +775,14 @@ func (s *rowSource) Err() error { return nil }
 // batch merges rows in one transaction: dedup, match, create or update,
 // saved contacts and list, records, keys, counters and metering. Either
 // all of it commits or none of it, so a crash replays the whole batch.
+// A tenant suspended meanwhile stops the run before the batch: the import
+// waits (still running, its rows so far merged) until reactivation.
 func (r *runner) batch(ctx context.Context, rows []row) error {
+	if !r.platform {
+		if err := r.s.limits.RequireActive(ctx, r.imp.TenantID); err != nil {
+			return suspendedWait(err)
+		}
+	}
 	prev := r.imp.MergedThrough
 	last := rows[len(rows)-1].Num
 	var counts Counts

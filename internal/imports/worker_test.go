@@ -314,6 +314,50 @@ func TestConcurrencyLimit(t *testing.T) {
 	}
 }
 
+// TestSuspendedTenantWaits: suspending a tenant stops its running import
+// before the next batch and keeps it from starting again; it neither runs
+// nor fails meanwhile, and reactivation lets it finish where it stopped.
+func TestSuspendedTenantWaits(t *testing.T) {
+	t.Parallel()
+	var once sync.Once
+	var tenant uuid.UUID
+	var tb *testBundle
+	suspend := func(uuid.UUID, int) error {
+		once.Do(func() {
+			_, err := tb.db.Pool.Exec(tb.ctx, `UPDATE tenants SET status = 'suspended' WHERE id = $1`, tenant)
+			if err != nil {
+				t.Error(err)
+			}
+		})
+		return nil
+	}
+	tb = setupWith(t, imports.WithAfterBatch(imports.Options{BatchRows: 1, MinBatchRows: 1, MaxBatchRows: 1}, suspend))
+	tenant = MustCreateTenant(t, tb.db, "pro")
+	imp := tb.MustUpload(t, tenant, "s.csv", "Email\ns1@"+tb.word+".example\ns2@"+tb.word+".example\ns3@"+tb.word+".example\n")
+	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {
+		t.Fatal(err)
+	}
+	for run := range 2 { // the run that sees the suspension, then a run while suspended
+		var wait *imports.WaitError
+		if err := tb.svc.Work(tb.ctx, imp.ID); !errors.As(err, &wait) || wait.After != limits.SuspendedWait {
+			t.Fatalf("run %d of a suspended tenant's import: %v, want to wait %s", run, err, limits.SuspendedWait)
+		}
+		cur, err := tb.svc.Get(tb.ctx, tenant, imp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cur.Status != imports.StatusRunning || cur.RowsDone != 1 {
+			t.Fatalf("run %d while suspended: %s with %d rows done, want running with 1", run, cur.Status, cur.RowsDone)
+		}
+	}
+	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE tenants SET status = 'active' WHERE id = $1`, tenant); err != nil {
+		t.Fatal(err)
+	}
+	if done := tb.MustWork(t, tenant, imp.ID); done.Status != imports.StatusCompleted || done.RowsDone != 3 {
+		t.Fatalf("after reactivation: %s with %d rows done", done.Status, done.RowsDone)
+	}
+}
+
 // TestThroughRiver runs imports the way production does: jobs enqueued by
 // Start and worked by a River client, on a database of its own. Two
 // imports of a Free tenant never run at once.

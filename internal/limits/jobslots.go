@@ -2,23 +2,55 @@ package limits
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // Job slots: a tenant runs at most its package's max_concurrent_jobs
 // background jobs at once, imports and CRM pushes together. A job claims a
 // slot before it works, renews it while it works (a slot expires after its
 // ttl, so a dead worker's slot frees itself) and releases it when it stops;
-// a job that finds every slot taken waits and tries again.
+// a job that finds every slot taken waits and tries again. A suspended
+// tenant gets no slot at all (ErrSuspended): its jobs wait, without
+// running, until it is reactivated.
+
+// ErrSuspended is ClaimJobSlot's and RequireActive's answer for a
+// suspended tenant; a job that gets it waits SuspendedWait and tries again.
+var ErrSuspended = &apperr.Error{Code: apperr.EFORBIDDEN, Type: "tenant-suspended",
+	Message: "This organization is suspended; contact support@1cloudcrm.com."}
+
+// SuspendedWait is how long a suspended tenant's job waits before it looks
+// again: reactivation resumes its work within this.
+const SuspendedWait = time.Minute
+
+// RequireActive returns ErrSuspended when the tenant is suspended, so a
+// job that runs long stops between two steps (an import between batches).
+func (s *Service) RequireActive(ctx context.Context, tenantID uuid.UUID) error {
+	return requireActive(s.db.WithContext(ctx), tenantID)
+}
+
+func requireActive(q *gorm.DB, tenantID uuid.UUID) error {
+	var suspended bool
+	if err := q.Raw(`SELECT EXISTS (SELECT 1 FROM tenants WHERE id = ? AND status = 'suspended')`, tenantID).Scan(&suspended).Error; err != nil {
+		return fmt.Errorf("tenant status: %w", err)
+	}
+	if suspended {
+		return ErrSuspended
+	}
+	return nil
+}
 
 // ClaimJobSlot takes one of the tenant's slots for holder (unique per job,
 // e.g. "import:<id>") for ttl, and reports whether it got one. A holder
 // that already has a slot keeps it (renewed). Claims of one tenant are
-// serialized, so the limit holds under any concurrency.
+// serialized, so the limit holds under any concurrency. Returns
+// ErrSuspended for a suspended tenant, whose held slot is given back.
 func (s *Service) ClaimJobSlot(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) (bool, error) {
 	plan, err := s.Plan(ctx, tenantID)
 	if err != nil {
@@ -31,6 +63,9 @@ func (s *Service) ClaimJobSlot(ctx context.Context, tenantID uuid.UUID, holder s
 			return err
 		}
 		if err := tx.Exec(`DELETE FROM job_slots WHERE tenant_id = ? AND expires_at <= now()`, tenantID).Error; err != nil {
+			return err
+		}
+		if err := requireActive(tx, tenantID); err != nil {
 			return err
 		}
 		res := tx.Exec(`UPDATE job_slots SET expires_at = now() + make_interval(secs => ?) WHERE tenant_id = ? AND holder = ?`,
@@ -53,7 +88,11 @@ func (s *Service) ClaimJobSlot(ctx context.Context, tenantID uuid.UUID, holder s
 		return tx.Exec(`INSERT INTO job_slots (tenant_id, holder, expires_at) VALUES (?, ?, now() + make_interval(secs => ?))`,
 			tenantID, holder, ttl.Seconds()).Error
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrSuspended):
+		_ = s.ReleaseJobSlot(ctx, tenantID, holder)
+		return false, ErrSuspended
+	case err != nil:
 		return false, fmt.Errorf("claim job slot: %w", err)
 	}
 	return ok, nil

@@ -2,6 +2,7 @@ package limits_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -103,5 +104,51 @@ func TestJobSlotsUnderConcurrency(t *testing.T) {
 	wg.Wait()
 	if won.Load() != 1 {
 		t.Fatalf("%d jobs got the only slot", won.Load())
+	}
+}
+
+// TestJobSlotsSuspendedTenant: a suspended tenant's jobs get no slot (and
+// one it held is given back), so its imports and pushes wait instead of
+// running; reactivation gives them slots again.
+func TestJobSlotsSuspendedTenant(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := limits.NewService(d.Gorm, 0)
+	ctx := context.Background()
+	tenant := MustCreateTenant(t, "starter", billing.StatusActive, nil)
+	setStatus := func(status string) {
+		t.Helper()
+		if err := d.Gorm.Exec(`UPDATE tenants SET status = ? WHERE id = ?`, status, tenant).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := svc.ClaimJobSlot(ctx, tenant, "import:a", time.Minute); err != nil || !ok {
+		t.Fatalf("active tenant: claim = %v, %v", ok, err)
+	}
+	setStatus("suspended")
+	for _, holder := range []string{"import:a", "crm:1"} {
+		ok, err := svc.ClaimJobSlot(ctx, tenant, holder, time.Minute)
+		if !errors.Is(err, limits.ErrSuspended) || ok {
+			t.Fatalf("suspended tenant: claim %s = %v, %v; want ErrSuspended", holder, ok, err)
+		}
+	}
+	if err := svc.RequireActive(ctx, tenant); !errors.Is(err, limits.ErrSuspended) {
+		t.Fatalf("RequireActive of a suspended tenant = %v", err)
+	}
+	var held int
+	if err := d.Gorm.Raw(`SELECT count(*) FROM job_slots WHERE tenant_id = ?`, tenant).Scan(&held).Error; err != nil {
+		t.Fatal(err)
+	}
+	if held != 0 {
+		t.Fatalf("a suspended tenant still holds %d slots", held)
+	}
+	setStatus("active")
+	if err := svc.RequireActive(ctx, tenant); err != nil {
+		t.Fatalf("RequireActive of a reactivated tenant = %v", err)
+	}
+	for _, holder := range []string{"import:a", "crm:1"} {
+		if ok, err := svc.ClaimJobSlot(ctx, tenant, holder, time.Minute); err != nil || !ok {
+			t.Fatalf("reactivated tenant: claim %s = %v, %v", holder, ok, err)
+		}
 	}
 }

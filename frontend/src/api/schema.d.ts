@@ -328,7 +328,7 @@ export interface paths {
         head?: never;
         /**
          * Suspend or reactivate a tenant (platform)
-         * @description System admins only. Suspension (reason required) takes effect on the tenant's next request.
+         * @description System admins only. Suspension (reason required) takes effect on the tenant's next request; its imports and CRM pushes pause (between batches) until it is reactivated.
          */
         patch: operations["setTenantStatus"];
         trace?: never;
