@@ -76,6 +76,44 @@ func wantStaffHidden(t *testing.T, e AuditEventResponse) {
 	}
 }
 
+// TestTenantAuditActorFilterHidesStaff: the tenant's log names staff
+// actions "1CloudAI staff"; filtering it by actor must not undo that. A
+// staffer who is also a member of the tenant (so the team page shows their
+// id) changes its plan on a platform route: the tenant's log filtered by
+// their id shows their own tenant actions, never the staff one.
+func TestTenantAuditActorFilterHidesStaff(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "audit-staff")
+	staff := tb.MustJoin(t, admin, "member")
+	if err := tb.db.Gorm.Exec(`UPDATE users SET system_role = 'system_admin' WHERE id = ?`, staff.userID).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/lists", staff.token, map[string]string{"name": "mine"}), http.StatusCreated)
+	wantStatus(t, tb.req(t, http.MethodPut, "/api/v1/admin/tenants/"+admin.tenantID+"/subscription", staff.token,
+		map[string]any{"package_code": "pro", "status": "active", "reason": "goodwill"}), http.StatusOK)
+
+	all := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?action=subscription.changed", admin.token, nil))
+	if len(all.Items) != 1 {
+		t.Fatalf("the plan change is not in the tenant's log: %+v", all)
+	}
+	wantStaffHidden(t, all.Items[0])
+	evs := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?actor_id="+staff.userID, admin.token, nil))
+	if len(evs.Items) == 0 {
+		t.Fatal("the member's own actions are missing from the log filtered by them")
+	}
+	for _, e := range evs.Items {
+		if e.Action == "subscription.changed" {
+			t.Fatalf("filtering the tenant's log by a member's id reveals them as the staffer behind %s", e.Action)
+		}
+	}
+	// The platform log still names them.
+	pevs := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/admin/audit-events?action=subscription.changed&actor_id="+staff.userID, staff.token, nil))
+	if len(pevs.Items) != 1 || pevs.Items[0].ActorLabel != staff.email {
+		t.Fatalf("platform log by actor %+v", pevs)
+	}
+}
+
 func TestAdminSuspendTenant(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

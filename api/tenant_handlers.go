@@ -437,7 +437,7 @@ func (s *Server) auditParams(c echo.Context) (audit.ListParams, error) {
 // listTenantAuditEvents godoc
 //
 //	@Summary		Tenant audit log
-//	@Description	Org admins only. Newest first; filter by action (exact, or a prefix ending in *) and actor. Actions of 1CloudAI staff (suspension, plan changes by hand, correction reviews) name "1CloudAI staff", without account, IP or request id.
+//	@Description	Org admins only. Newest first; filter by action (exact, or a prefix ending in *) and actor. Actions of 1CloudAI staff (suspension, plan changes by hand, correction reviews) name "1CloudAI staff", without account, IP or request id, and match no actor_id filter.
 //	@ID				listTenantAuditEvents
 //	@Tags			tenant
 //	@Produce		json
@@ -458,7 +458,7 @@ func (s *Server) listTenantAuditEvents(c echo.Context) error {
 		return err
 	}
 	tid := principal(c).TenantID
-	p.TenantID = &tid
+	p.TenantID, p.StaffHidden = &tid, true
 	evs, next, err := s.svc.Audit.List(c.Request().Context(), p)
 	if err != nil {
 		return err

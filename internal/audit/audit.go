@@ -131,8 +131,12 @@ type ListParams struct {
 	TenantID *uuid.UUID
 	Action   string // exact, or a prefix ending in '*' ("member.*")
 	ActorID  *uuid.UUID
-	Cursor   string // the id of the last event seen
-	Limit    int
+	// StaffHidden is the tenant's view, which does not name 1CloudAI
+	// staff: an actor filter never matches an event of staff, or it would
+	// tell who at 1CloudAI did what the view hides.
+	StaffHidden bool
+	Cursor      string // the id of the last event seen
+	Limit       int
 }
 
 // List returns events newest first and the cursor of the next page.
@@ -156,6 +160,9 @@ func (s *Service) List(ctx context.Context, p ListParams) ([]Event, string, erro
 	}
 	if p.ActorID != nil {
 		q = q.Where("actor_user_id = ? OR actor_api_key_id = ?", *p.ActorID, *p.ActorID)
+		if p.StaffHidden {
+			q = q.Where("NOT actor_staff")
+		}
 	}
 	if p.Cursor != "" {
 		id, err := uuid.Parse(p.Cursor)

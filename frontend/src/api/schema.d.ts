@@ -1397,7 +1397,7 @@ export interface paths {
         };
         /**
          * Tenant audit log
-         * @description Org admins only. Newest first; filter by action (exact, or a prefix ending in *) and actor. Actions of 1CloudAI staff (suspension, plan changes by hand, correction reviews) name "1CloudAI staff", without account, IP or request id.
+         * @description Org admins only. Newest first; filter by action (exact, or a prefix ending in *) and actor. Actions of 1CloudAI staff (suspension, plan changes by hand, correction reviews) name "1CloudAI staff", without account, IP or request id, and match no actor_id filter.
          */
         get: operations["listTenantAuditEvents"];
         put?: never;
