@@ -58,6 +58,11 @@ func TestTeamLifecycle(t *testing.T) {
 		if e.ActorLabel != admin.email || e.RequestID == "" {
 			t.Fatalf("audit event without actor or request id: %+v", e)
 		}
+		// Who was changed reads from the log after they left the team
+		// page, not only as an id nobody can look up any more.
+		if e.TargetID != member.userID || e.Data["email"] != member.email {
+			t.Fatalf("audit event does not name the member it changed: %+v", e)
+		}
 	}
 	if strings.Join(actions, ",") != "member.removed,member.role_changed" {
 		t.Fatalf("audit actions %v", actions)

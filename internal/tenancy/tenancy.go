@@ -233,7 +233,7 @@ func (s *Service) ChangeRole(ctx context.Context, tenantID, actorID, userID uuid
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "member.role_changed", TargetType: "user",
-			TargetID: userID.String(), Data: map[string]any{"from": m.Role, "to": role}})
+			TargetID: userID.String(), Data: map[string]any{"email": m.Email, "from": m.Role, "to": role}})
 	})
 	if err != nil {
 		return Member{}, err
@@ -275,7 +275,7 @@ func (s *Service) RemoveMember(ctx context.Context, tenantID, actorID, userID uu
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "member.removed", TargetType: "user",
-			TargetID: userID.String(), Data: map[string]any{"role": m.Role}})
+			TargetID: userID.String(), Data: map[string]any{"email": m.Email, "role": m.Role}})
 	})
 }
 
@@ -303,13 +303,14 @@ func revokeInvitationsBy(ctx context.Context, tx *gorm.DB, tenantID, userID uuid
 // lockMember locks the tenant row (serializing membership changes of one
 // tenant, so two admins cannot demote each other at once) and returns the
 // membership.
-func (s *Service) lockMember(ctx context.Context, tx *gorm.DB, tenantID, userID uuid.UUID) (Membership, error) {
+func (s *Service) lockMember(ctx context.Context, tx *gorm.DB, tenantID, userID uuid.UUID) (lockedMember, error) {
 	var t Tenant
 	if err := tx.WithContext(ctx).Clauses(forUpdate).Select("id").Where("id = ?", tenantID).Take(&t).Error; err != nil {
-		return Membership{}, apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+		return lockedMember{}, apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
 	}
-	var m Membership
-	err := tx.WithContext(ctx).Where("tenant_id = ? AND user_id = ?", tenantID, userID).Take(&m).Error
+	var m lockedMember
+	err := tx.WithContext(ctx).Table("memberships m").Select("m.*, u.email").Joins("JOIN users u ON u.id = m.user_id").
+		Where("m.tenant_id = ? AND m.user_id = ?", tenantID, userID).Take(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return m, apperr.Errorf(apperr.ENOTFOUND, "No such member in this organization.")
 	}
@@ -332,6 +333,14 @@ func requireActingAdmin(ctx context.Context, tx *gorm.DB, tenantID, actorID uuid
 		return apperr.Errorf(apperr.EFORBIDDEN, "You are no longer an org admin of this organization.")
 	}
 	return nil
+}
+
+// lockedMember is a membership with the member's email, which the audit
+// events of a change keep: the log must say who was changed or removed
+// after they left the team page.
+type lockedMember struct {
+	Membership
+	Email string
 }
 
 func (s *Service) requireAnotherAdmin(ctx context.Context, tx *gorm.DB, tenantID, userID uuid.UUID) error {
