@@ -37,14 +37,14 @@ type AdminTenantList struct {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			q		query		string	false	"Name, member email or id"
-//	@Param			status	query		string	false	"active or suspended"
+//	@Param			status	query		string	false	"active or suspended"	Enums(active, suspended)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Param			limit	query		int		false	"Page size (1-100, default 25)"
 //	@Success		200		{object}	AdminTenantList
 //	@Failure		400		{object}	Problem	"A cursor that is not valid"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
-//	@Failure		422		{object}	Problem	"limit out of range"
+//	@Failure		422		{object}	Problem	"limit out of range, or an unknown status"
 //	@Router			/admin/tenants [get]
 func (s *Server) listAdminTenants(c echo.Context) error {
 	limit, err := queryLimit(c, 25, 100)

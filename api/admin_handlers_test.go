@@ -150,6 +150,21 @@ func TestAdminSuspendTenant(t *testing.T) {
 	}
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/tenants?cursor=bad", sys.token, nil), 400)
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/tenants?limit=0", sys.token, nil), 422)
+	// A status filter lists the tenants in it; an unknown one is a 422, not
+	// an empty list that reads as "none match".
+	for _, tt := range []struct {
+		status string
+		want   int
+		found  bool
+	}{{"active", 200, true}, {"suspended", 200, false}, {"Suspended", 422, false}, {"paused", 422, false}} {
+		rec := tb.req(t, http.MethodGet, "/api/v1/admin/tenants?q="+tenant.email+"&status="+tt.status, sys.token, nil)
+		wantStatus(t, rec, tt.want)
+		if tt.want == 200 {
+			if l := decode[AdminTenantList](t, rec); (len(l.Items) == 1) != tt.found {
+				t.Fatalf("status=%s: %+v", tt.status, l)
+			}
+		}
+	}
 }
 
 func TestAdminPackagesAndUsers(t *testing.T) {

@@ -33,10 +33,15 @@ type ListTenantsParams struct {
 	Limit  int
 }
 
-// ListTenants returns tenants newest first. Returns EMALFORMED for a bad cursor.
+// ListTenants returns tenants newest first. Returns EMALFORMED for a bad
+// cursor, EINVALID for an unknown status.
 func (s *Service) ListTenants(ctx context.Context, p ListTenantsParams) ([]TenantSummary, string, error) {
 	if p.Limit <= 0 || p.Limit > 100 {
 		p.Limit = 25
+	}
+	if p.Status != "" && p.Status != StatusActive && p.Status != StatusSuspended {
+		// Filtering by it would list no tenant, as if none matched.
+		return nil, "", apperr.Invalid("Unknown status.", apperr.FieldError{Field: "status", Message: "must be one of: active, suspended"})
 	}
 	q := s.db.WithContext(ctx).Table("tenants t").
 		Select(`t.id, t.name, t.status, t.created_at, coalesce(p.code, 'free') AS package_code,

@@ -3806,7 +3806,7 @@ export interface operations {
                 /** @description Name, member email or id */
                 q?: string;
                 /** @description active or suspended */
-                status?: string;
+                status?: "active" | "suspended";
                 /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description Page size (1-100, default 25) */
@@ -3854,7 +3854,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description limit out of range */
+            /** @description limit out of range, or an unknown status */
             422: {
                 headers: {
                     [name: string]: unknown;
