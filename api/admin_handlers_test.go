@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -287,5 +288,45 @@ func TestOutboxBodies(t *testing.T) {
 	prod := invitation(decode[OutboxList](t, tb.req(t, http.MethodGet, "/api/v1/admin/outbox", sys.token, nil)))
 	if !prod.BodyWithheld || prod.Body != "" {
 		t.Fatalf("outbox with SMTP: %+v", prod)
+	}
+}
+
+// TestAdminSearchLiteral: the admin searches take what staff type
+// literally. LIKE's wildcards were passed through, so "p_q" also found
+// "pxq" and a search for "100%" found every name starting "100".
+func TestAdminSearchLiteral(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	r := strings.ToLower(uuid.NewString()[:8])
+	signup := func(email string) string {
+		rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{
+			"email": email, "password": testPassword, "tenant_name": "Org " + email})
+		wantStatus(t, rec, http.StatusCreated)
+		return decode[TokenResponse](t, rec).Tenant.ID
+	}
+	want := signup("p_q-" + r + "@example.test")
+	signup("pxq-" + r + "@example.test")
+	tests := []struct{ name, path string }{
+		{"Users", "/api/v1/admin/users?q=p_q-" + r},
+		{"Tenants", "/api/v1/admin/tenants?q=p_q-" + r},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodGet, tt.path, sys.token, nil)
+			wantStatus(t, rec, http.StatusOK)
+			var list struct {
+				Items []struct {
+					ID    string `json:"id"`
+					Email string `json:"email"`
+				} `json:"items"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &list); err != nil {
+				t.Fatal(err)
+			}
+			if len(list.Items) != 1 || (list.Items[0].Email != "p_q-"+r+"@example.test" && list.Items[0].ID != want) {
+				t.Fatalf("search for p_q-%s found %+v", r, list.Items)
+			}
+		})
 	}
 }

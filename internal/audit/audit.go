@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -153,7 +154,7 @@ func (s *Service) List(ctx context.Context, p ListParams) ([]Event, string, erro
 	}
 	if p.Action != "" {
 		if prefix, ok := strings.CutSuffix(p.Action, "*"); ok {
-			q = q.Where("action LIKE ?", escapeLike(prefix)+"%")
+			q = q.Where("action LIKE ?", db.EscapeLike(prefix)+"%")
 		} else {
 			q = q.Where("action = ?", p.Action)
 		}
@@ -193,15 +194,4 @@ func (s *Service) List(ctx context.Context, p ListParams) ([]Event, string, erro
 		_ = json.Unmarshal(r.Data, &events[i].Data)
 	}
 	return events, next, nil
-}
-
-func escapeLike(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		if r == '%' || r == '_' || r == '\\' {
-			out = append(out, '\\')
-		}
-		out = append(out, r)
-	}
-	return string(out)
 }

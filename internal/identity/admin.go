@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
@@ -28,7 +29,7 @@ func (s *Service) ListUsers(ctx context.Context, p ListUsersParams) ([]User, str
 	}
 	q := s.db.WithContext(ctx).Order("id DESC").Limit(p.Limit + 1)
 	if v := strings.TrimSpace(p.Query); v != "" {
-		q = q.Where("email ILIKE ? OR name ILIKE ?", "%"+v+"%", "%"+v+"%")
+		q = q.Where("email ILIKE ? OR name ILIKE ?", db.Contains(v), db.Contains(v))
 	}
 	if p.Cursor != "" {
 		id, err := uuid.Parse(p.Cursor)

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -55,7 +56,7 @@ func (s *Service) ListTenants(ctx context.Context, p ListTenantsParams) ([]Tenan
 			q = q.Where("t.id = ?", id)
 		} else {
 			q = q.Where("t.name ILIKE ? OR EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = t.id AND u.email ILIKE ?)",
-				"%"+q2+"%", "%"+q2+"%")
+				db.Contains(q2), db.Contains(q2))
 		}
 	}
 	if p.Status != "" {
