@@ -330,3 +330,36 @@ func TestAdminSearchLiteral(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginSkipsSuspendedTenant: signing in without naming an organization
+// starts in the oldest one that is not suspended. It took the oldest
+// membership whatever its state, so a member of a suspended organization
+// and an active one signed in to nothing but "this organization is
+// suspended" until they found the switcher.
+func TestLoginSkipsSuspendedTenant(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	first := tb.MustSignup(t, "first-org")
+	other := tb.MustSignup(t, "second-org")
+	rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", other.token, map[string]string{"email": first.email, "role": "member"})
+	wantStatus(t, rec, http.StatusCreated)
+	url := decode[InvitationResponse](t, rec).AcceptURL
+	token := url[strings.Index(url, "token=")+len("token="):]
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), http.StatusOK)
+
+	login := func() string {
+		t.Helper()
+		rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": first.email, "password": testPassword})
+		wantStatus(t, rec, http.StatusOK)
+		return decode[TokenResponse](t, rec).Tenant.ID
+	}
+	if got := login(); got != first.tenantID {
+		t.Fatalf("signed in to %s, want the oldest organization %s", got, first.tenantID)
+	}
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/tenants/"+first.tenantID, sys.token,
+		map[string]string{"status": "suspended", "reason": "abuse report"}), http.StatusOK)
+	if got := login(); got != other.tenantID {
+		t.Fatalf("signed in to %s while it is suspended, want the active %s", got, other.tenantID)
+	}
+}

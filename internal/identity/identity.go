@@ -224,7 +224,7 @@ func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Gran
 }
 
 // pickTenant returns the requested tenant if the user is a member, else
-// their oldest membership, else nil (e.g. platform staff without a tenant).
+// their oldest membership (of an active tenant if they have one), else nil (e.g. platform staff without a tenant).
 func (s *Service) pickTenant(ctx context.Context, tx *gorm.DB, userID uuid.UUID, want *uuid.UUID) (*TenantRef, error) {
 	q := tx.WithContext(ctx).Table("memberships m").Select("t.id, t.name, m.role, t.status").
 		Joins("JOIN tenants t ON t.id = m.tenant_id").Where("m.user_id = ?", userID)
@@ -232,7 +232,9 @@ func (s *Service) pickTenant(ctx context.Context, tx *gorm.DB, userID uuid.UUID,
 		q = q.Where("m.tenant_id = ?", *want)
 	}
 	var refs []TenantRef
-	if err := q.Order("m.created_at").Limit(1).Scan(&refs).Error; err != nil {
+	// The oldest membership, an active organization before a suspended one
+	// (where the session could do nothing but switch).
+	if err := q.Order("t.status = 'suspended', m.created_at").Limit(1).Scan(&refs).Error; err != nil {
 		return nil, err
 	}
 	if len(refs) == 0 {
