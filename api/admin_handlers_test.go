@@ -227,6 +227,16 @@ func TestAdminPackagesAndUsers(t *testing.T) {
 	// it; the same code is no change); Free cannot be retired.
 	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"code": code + "-x"}), 422)
 	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"code": code, "sort_order": 3}), 200)
+	// Saving what is there already changes nothing, and audits nothing.
+	updates := func() (n int) {
+		tb.db.Gorm.Raw(`SELECT count(*) FROM audit_events WHERE action = 'package.updated' AND target_id = ?`, pkg.ID).Scan(&n)
+		return n
+	}
+	before := updates()
+	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"sort_order": 3, "name": " Team "}), 200)
+	if n := updates(); n != before {
+		t.Fatalf("an update that changed nothing was audited (%d events, %d before)", n, before)
+	}
 	var freeID string
 	tb.db.Gorm.Raw(`SELECT id FROM packages WHERE code = 'free'`).Scan(&freeID)
 	wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+freeID, sys.token, map[string]any{"code": "basic"}), 422)

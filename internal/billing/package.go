@@ -166,12 +166,16 @@ func (s *Service) UpdatePackage(ctx context.Context, id uuid.UUID, p PackagePara
 		if err := checkPackage(&pkg); err != nil {
 			return err
 		}
+		changes := diff(before, pkg)
+		if len(changes) == 0 {
+			return nil // saved as it was: nothing to write or audit
+		}
 		pkg.UpdatedAt = time.Now().UTC()
 		if err := tx.Save(&pkg).Error; err != nil {
 			return uniqueViolation(err)
 		}
 		return audit.Write(ctx, tx, audit.Event{Action: "package.updated", TargetType: "package", TargetID: pkg.ID.String(),
-			Data: map[string]any{"code": pkg.Code, "changes": diff(before, pkg)}})
+			Data: map[string]any{"code": pkg.Code, "changes": changes}})
 	})
 	return pkg, err
 }
