@@ -61,6 +61,10 @@ func TestAdminAssignsPackage(t *testing.T) {
 	if len(evs.Items) != 1 || evs.Items[0].Data["reason"] != "annual contract" {
 		t.Fatalf("audit %+v", evs)
 	}
+	// What it was before, by package code as "package" is.
+	if d := evs.Items[0].Data; d["previous_package"] != "free" || d["previous_status"] != "active" {
+		t.Fatalf("the change does not say what it replaced: %v", d)
+	}
 	wantStaffHidden(t, evs.Items[0])
 	pevs := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/admin/audit-events?tenant_id="+tenant.tenantID+"&action=subscription.*", support.token, nil))
 	if len(pevs.Items) != 1 || pevs.Items[0].ActorLabel != sys.email || pevs.Items[0].ActorID == nil || *pevs.Items[0].ActorID != sys.userID {

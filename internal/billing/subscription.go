@@ -113,7 +113,9 @@ func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualPar
 			return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
 		}
 		var before Subscription
-		_ = tx.Clauses(forUpdate).Where("tenant_id = ?", tenantID).Take(&before).Error
+		if err := tx.Clauses(forUpdate).Where("tenant_id = ?", tenantID).Take(&before).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
 		now := time.Now().UTC()
 		// The change is newer than any Stripe event created before it (its
 		// updated_at; see applySubscription), while last_event_at keeps
@@ -127,8 +129,17 @@ func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualPar
 		if err := tx.Save(&sub).Error; err != nil {
 			return fmt.Errorf("save subscription: %w", err)
 		}
-		data := map[string]any{"package": pkg.Code, "status": p.Status, "source": SourceManual, "reason": p.Reason,
-			"previous_package_id": before.PackageID, "previous_status": before.Status}
+		data := map[string]any{"package": pkg.Code, "status": p.Status, "source": SourceManual, "reason": p.Reason}
+		if before.PackageID != uuid.Nil {
+			var prev []string
+			if err := tx.Model(&Package{}).Where("id = ?", before.PackageID).Pluck("code", &prev).Error; err != nil {
+				return err
+			}
+			if len(prev) == 1 {
+				data["previous_package"] = prev[0]
+			}
+			data["previous_status"] = before.Status
+		}
 		if p.PeriodEnd != nil {
 			data["current_period_end"] = p.PeriodEnd.UTC().Format(time.RFC3339)
 		}
