@@ -14,11 +14,19 @@ import (
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
 
-// TestServeListensWhileMigrating: serve opens its listener before it
-// migrates, so a liveness probe is answered while a long migration runs
-// (here: waiting for another process's migration lock), and readiness
-// follows the migration. SIGTERM (the context) then ends it cleanly.
-func TestServeListensWhileMigrating(t *testing.T) {
+// served is `contacts serve` run by a test on an empty database of its own
+// and a free loopback port.
+type served struct {
+	t    *testing.T
+	dsn  string
+	addr string
+	stop context.CancelFunc
+	done chan error
+}
+
+// newServed makes the database and picks the port; start runs serve.
+func newServed(t *testing.T) *served {
+	t.Helper()
 	dsn := dbtest.Empty(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -29,9 +37,60 @@ func TestServeListensWhileMigrating(t *testing.T) {
 	t.Setenv("APP_ENV", "development")
 	t.Setenv("DATABASE_URL", dsn)
 	t.Setenv("HTTP_ADDR", addr)
+	return &served{t: t, dsn: dsn, addr: addr, done: make(chan error, 1)}
+}
 
+// start runs serve with args until stopServe or the test's end.
+func (s *served) start(args ...string) {
+	ctx, stop := context.WithCancel(context.Background())
+	s.t.Cleanup(stop)
+	s.stop = stop
+	go func() { s.done <- runServe(ctx, &env{stdout: io.Discard, stderr: io.Discard}, args) }()
+}
+
+// status is the status of a GET of path, 0 when nothing answered.
+func (s *served) status(path string) int {
+	resp, err := http.Get("http://" + s.addr + path)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// waitFor polls ok for up to a minute; serve must not end meanwhile.
+func (s *served) waitFor(what string, ok func() bool) {
+	s.t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		select {
+		case err := <-s.done:
+			s.t.Fatalf("serve ended while waiting for %s: %v", what, err)
+		default:
+		}
+		if ok() {
+			return
+		}
+	}
+	s.t.Fatalf("never: %s", what)
+}
+
+// stopServe sends SIGTERM (the context) and wants a clean end.
+func (s *served) stopServe() {
+	s.t.Helper()
+	s.stop()
+	if err := <-s.done; err != nil {
+		s.t.Fatalf("serve after SIGTERM: %v", err)
+	}
+}
+
+// TestServeListensWhileMigrating: serve opens its listener before it
+// migrates, so a liveness probe is answered while a long migration runs
+// (here: waiting for another process's migration lock), and readiness
+// follows the migration. SIGTERM (the context) then ends it cleanly.
+func TestServeListensWhileMigrating(t *testing.T) {
+	s := newServed(t)
 	ctx := context.Background()
-	other, err := pgx.Connect(ctx, dsn)
+	other, err := pgx.Connect(ctx, s.dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,44 +99,16 @@ func TestServeListensWhileMigrating(t *testing.T) {
 	if _, err := other.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLock)); err != nil {
 		t.Fatal(err)
 	}
-
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- runServe(runCtx, &env{stdout: io.Discard, stderr: io.Discard}, nil) }()
-	status := func(path string) int {
-		resp, err := http.Get("http://" + addr + path)
-		if err != nil {
-			return 0
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	waitFor := func(path string, want int) {
-		t.Helper()
-		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			select {
-			case err := <-done:
-				t.Fatalf("serve ended early: %v", err)
-			default:
-			}
-			if status(path) == want {
-				return
-			}
-		}
-		t.Fatalf("%s never answered %d", path, want)
-	}
-	waitFor("/healthz", http.StatusOK)
-	if got := status("/readyz"); got != http.StatusServiceUnavailable {
+	s.start()
+	s.waitFor("/healthz 200", func() bool { return s.status("/healthz") == http.StatusOK })
+	if got := s.status("/readyz"); got != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz = %d while migrations are pending, want 503", got)
 	}
 	if _, err := other.Exec(ctx, `SELECT pg_advisory_unlock($1)`, int64(migrateLock)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("/readyz", http.StatusOK)
-	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("serve after SIGTERM: %v", err)
-	}
+	s.waitFor("/readyz 200", func() bool { return s.status("/readyz") == http.StatusOK })
+	s.stopServe()
 }
 
 // TestServeWithoutMigrateWaitsForSchema: `serve --migrate=false` (the
@@ -86,69 +117,28 @@ func TestServeListensWhileMigrating(t *testing.T) {
 // as `contacts worker` refuses to run on an old schema: workers of a new
 // release must not run their jobs against the previous one's tables.
 func TestServeWithoutMigrateWaitsForSchema(t *testing.T) {
-	dsn := dbtest.Empty(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	t.Setenv("APP_ENV", "development")
-	t.Setenv("DATABASE_URL", dsn)
-	t.Setenv("HTTP_ADDR", addr)
+	s := newServed(t)
 	ctx := context.Background()
-
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	done := make(chan error, 1)
-	go func() {
-		done <- runServe(runCtx, &env{stdout: io.Discard, stderr: io.Discard}, []string{"--migrate=false"})
-	}()
-	status := func(path string) int {
-		resp, err := http.Get("http://" + addr + path)
-		if err != nil {
-			return 0
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	waitFor := func(what string, ok func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			select {
-			case err := <-done:
-				t.Fatalf("serve ended while waiting for %s: %v", what, err)
-			default:
-			}
-			if ok() {
-				return
-			}
-		}
-		t.Fatalf("never: %s", what)
-	}
-	waitFor("/healthz 200", func() bool { return status("/healthz") == http.StatusOK })
-	if got := status("/readyz"); got != http.StatusServiceUnavailable {
+	s.start("--migrate=false")
+	s.waitFor("/healthz 200", func() bool { return s.status("/healthz") == http.StatusOK })
+	if got := s.status("/readyz"); got != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz = %d on an unmigrated database, want 503", got)
 	}
 	// Serving on, not failing: the workers wait for the schema.
 	for range 20 {
 		select {
-		case err := <-done:
+		case err := <-s.done:
 			t.Fatalf("serve --migrate=false ended on an unmigrated database: %v", err)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
 
 	// The deployment's migration step.
-	conn, err := pgx.Connect(ctx, dsn)
+	d, err := db.Open(ctx, s.dsn, db.OpenOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
-	d, err := db.Open(ctx, dsn, db.OpenOpts{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer d.Close()
 	m, err := db.NewMigrator(d.SQL)
 	if err != nil {
 		t.Fatal(err)
@@ -156,15 +146,11 @@ func TestServeWithoutMigrateWaitsForSchema(t *testing.T) {
 	if err := m.Up(ctx, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	d.Close()
-	waitFor("/readyz 200", func() bool { return status("/readyz") == http.StatusOK })
+	s.waitFor("/readyz 200", func() bool { return s.status("/readyz") == http.StatusOK })
 	// The workers started: River elects a leader among them.
-	waitFor("a River leader", func() bool {
+	s.waitFor("a River leader", func() bool {
 		var n int
-		return conn.QueryRow(ctx, `SELECT count(*) FROM river_leader`).Scan(&n) == nil && n > 0
+		return d.Pool.QueryRow(ctx, `SELECT count(*) FROM river_leader`).Scan(&n) == nil && n > 0
 	})
-	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("serve after SIGTERM: %v", err)
-	}
+	s.stopServe()
 }
