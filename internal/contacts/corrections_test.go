@@ -1,8 +1,6 @@
 package contacts_test
 
 import (
-	"bytes"
-	"encoding/csv"
 	"slices"
 	"testing"
 
@@ -208,13 +206,9 @@ func TestCorrectedEmailIsUnverified(t *testing.T) {
 	}
 	exported := func(t *testing.T) (email, status string) {
 		t.Helper()
-		var buf bytes.Buffer
-		if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{}, &buf); err != nil {
-			t.Fatal(err)
-		}
-		recs, err := csv.NewReader(&buf).ReadAll()
-		if err != nil || len(recs) != 2 {
-			t.Fatalf("csv = %q, %v", recs, err)
+		recs := b.mustExport(t)
+		if len(recs) != 2 {
+			t.Fatalf("csv = %q", recs)
 		}
 		return recs[1][3], recs[1][4]
 	}
@@ -291,14 +285,7 @@ func TestCorrectedCompanyNameShowsThatCompany(t *testing.T) {
 			if got := view(c); got != tt.want {
 				t.Fatalf("tenant sees %+v, want %+v", got, tt.want)
 			}
-			var buf bytes.Buffer
-			if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{}, &buf); err != nil {
-				t.Fatal(err)
-			}
-			recs, err := csv.NewReader(&buf).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
+			recs := b.mustExport(t)
 			i := slices.IndexFunc(recs, func(r []string) bool { return r[0] == id.String() })
 			if i < 0 {
 				t.Fatalf("export misses the contact: %q", recs)

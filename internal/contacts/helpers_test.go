@@ -1,7 +1,9 @@
 package contacts_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"strings"
 	"testing"
@@ -39,6 +41,20 @@ func setup(t *testing.T) *testBundle {
 	b.other = MustCreateTenant(t, d, "US")
 	b.otherUsr = dbtest.MustCreateUser(t, d)
 	return b
+}
+
+// mustExport is the tenant's saved-contacts CSV export, header first.
+func (b *testBundle) mustExport(t *testing.T) [][]string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
 }
 
 func MustCreateTenant(tb testing.TB, d *db.DB, region string) uuid.UUID {

@@ -1,8 +1,6 @@
 package contacts_test
 
 import (
-	"bytes"
-	"encoding/csv"
 	"slices"
 	"strings"
 	"testing"
@@ -153,14 +151,7 @@ func TestListSavedAndExport(t *testing.T) {
 	})
 	t.Run("OKExportCSV", func(t *testing.T) {
 		t.Parallel()
-		var buf bytes.Buffer
-		if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{}, &buf); err != nil {
-			t.Fatal(err)
-		}
-		recs, err := csv.NewReader(&buf).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := b.mustExport(t)
 		if len(recs) != 4 || recs[0][0] != "id" || recs[0][1] != "first_name" {
 			t.Fatalf("csv = %q", recs)
 		}
