@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -164,6 +165,91 @@ func TestRoutePermissions(t *testing.T) {
 			if want != got {
 				t.Errorf("%s as %s: status %d, allowed=%v", route, who, rec.Code, want)
 			}
+		}
+	}
+}
+
+// expectedKeyScope is the API key column of the DESIGN.md §2 matrix per
+// route: the one scope that lets a key call it. Tenant routes not named
+// here are for people only ("—" in the matrix) and refuse every key.
+var expectedKeyScope = map[string]string{
+	"POST /api/v1/contacts/search":          "contacts:read",
+	"GET /api/v1/contacts/:id":              "contacts:read",
+	"GET /api/v1/companies/:id":             "contacts:read",
+	"GET /api/v1/corrections":               "contacts:read",
+	"GET /api/v1/saved-contacts":            "saved:read",
+	"GET /api/v1/saved-contacts/export":     "saved:read",
+	"GET /api/v1/lists":                     "saved:read",
+	"POST /api/v1/saved-contacts":           "saved:write",
+	"DELETE /api/v1/saved-contacts":         "saved:write",
+	"POST /api/v1/lists":                    "saved:write",
+	"PATCH /api/v1/lists/:id":               "saved:write",
+	"DELETE /api/v1/lists/:id":              "saved:write",
+	"POST /api/v1/lists/:id/members":        "saved:write",
+	"DELETE /api/v1/lists/:id/members":      "saved:write",
+	"POST /api/v1/contacts/:id/corrections": "corrections:write",
+	"POST /api/v1/imports":                  "imports:write",
+	"PUT /api/v1/imports/:id/mapping":       "imports:write",
+	"POST /api/v1/imports/:id/start":        "imports:write",
+	"POST /api/v1/imports/:id/cancel":       "imports:write",
+	"GET /api/v1/imports":                   "imports:read",
+	"GET /api/v1/imports/:id":               "imports:read",
+	"GET /api/v1/imports/:id/records":       "imports:read",
+	"GET /api/v1/imports/:id/errors.csv":    "imports:read",
+	"POST /api/v1/crm/pushes":               "crm:push",
+	"GET /api/v1/crm/pushes":                "crm:read",
+	"GET /api/v1/crm/pushes/:id":            "crm:read",
+	"GET /api/v1/crm/connection":            "crm:read",
+	"GET /api/v1/crm/settings":              "crm:read",
+	"GET /api/v1/tenant/usage":              "usage:read",
+}
+
+// TestRouteKeyScopes walks every authenticated API route with API keys: a
+// key holding only the route's scope is let through, a key holding every
+// other scope is refused (403), and the people-only and platform routes
+// refuse a key holding every scope. A key never reaches further than the
+// matrix says, nor than an org_admin could.
+func TestRouteKeyScopes(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "scope")
+	tb.MustSetPackage(t, admin.tenantID, "pro")
+	all := []string{"contacts:read", "saved:read", "saved:write", "corrections:write", "imports:read",
+		"imports:write", "crm:read", "crm:push", "usage:read"}
+	only := map[string]string{}
+	allBut := map[string]string{}
+	for _, sc := range all {
+		only[sc] = tb.MustCreateKey(t, admin, sc).Secret
+		allBut[sc] = tb.MustCreateKey(t, admin, slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == sc })...).Secret
+	}
+	everything := tb.MustCreateKey(t, admin, all...).Secret
+	for route := range expectedKeyScope {
+		if _, ok := tb.srv.access[route]; !ok {
+			t.Errorf("expectedKeyScope names %s, which is not registered", route)
+		}
+	}
+	for route, access := range tb.srv.access {
+		if access.public {
+			continue
+		}
+		method, path, _ := strings.Cut(route, " ")
+		path = strings.NewReplacer(":userId", uuid.NewString(), ":id", uuid.NewString()).Replace(path)
+		denied := func(rec *httptest.ResponseRecorder) bool { return rec.Code == http.StatusForbidden }
+		scope, ok := expectedKeyScope[route]
+		if !ok {
+			if rec := tb.req(t, method, path, everything, nil); !denied(rec) {
+				t.Errorf("%s with a key of every scope: %d, want 403", route, rec.Code)
+			}
+			continue
+		}
+		if !slices.Contains(expectedAccess[route], "org_admin") {
+			t.Errorf("%s: a key scope on a route an org_admin cannot call", route)
+		}
+		if rec := tb.req(t, method, path, only[scope], nil); rec.Code == http.StatusForbidden || rec.Code == http.StatusUnauthorized {
+			t.Errorf("%s with a %s key: %d, want allowed", route, scope, rec.Code)
+		}
+		if rec := tb.req(t, method, path, allBut[scope], nil); !denied(rec) {
+			t.Errorf("%s with a key of every scope but %s: %d, want 403", route, scope, rec.Code)
 		}
 	}
 }
