@@ -522,3 +522,88 @@ func TestStripeEventOfUnknownTenant(t *testing.T) {
 		t.Fatalf("outcome %q", got)
 	}
 }
+
+// TestStripeSubscriptionOfNoPackage: a Stripe subscription whose price is
+// no package's (another product sold to the same customer) activates
+// nothing: it neither revives the paid package a canceled subscription
+// left on file nor carries a manual plan past the end staff gave it. A
+// price change on the subscription that holds the tenant still moves its
+// status, on the package it has.
+func TestStripeSubscriptionOfNoPackage(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	tb.MustPricePackage(t, "starter", "price_starter_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	later := time.Now().Add(time.Minute).Truncate(time.Second)
+	// addon is a subscription to a price no package has, found by the
+	// customer id only, as Stripe sends it for another product.
+	addon := func(f stripeFixture, typ string, created time.Time, subID string) map[string]any {
+		ev := f.sub(typ, created, subID, "active", "addon")
+		ev["data"].(map[string]any)["object"].(map[string]any)["metadata"] = map[string]string{}
+		return ev
+	}
+	tests := []struct {
+		name        string
+		arrange     func(t *testing.T, admin session, f stripeFixture)
+		late        func(f stripeFixture) map[string]any
+		thenEnd     bool // the period on file runs out afterwards
+		wantOutcome string
+		wantPackage string
+		wantStatus  string
+	}{
+		{
+			name: "ErrOtherProductAfterCanceledPlan",
+			arrange: func(t *testing.T, _ session, f stripeFixture) {
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.deleted", at(1), f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+			},
+			late:        func(f stripeFixture) map[string]any { return addon(f, "customer.subscription.created", at(2), f.subB) },
+			wantOutcome: "ignored: unknown price", wantPackage: "free", wantStatus: "canceled",
+		},
+		{
+			name: "ErrOtherProductUnderManualTrial",
+			arrange: func(t *testing.T, admin session, f stripeFixture) {
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.deleted", at(1), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+				tb.mustSetTrial(t, admin.tenantID, "pro")
+			},
+			late:        func(f stripeFixture) map[string]any { return addon(f, "customer.subscription.created", later, f.subB) },
+			thenEnd:     true,
+			wantOutcome: "ignored: unknown price", wantPackage: "free", wantStatus: "active",
+		},
+		{
+			name: "OKUnknownPriceOfCurrentSubscription",
+			arrange: func(t *testing.T, _ session, f stripeFixture) {
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+			},
+			late: func(f stripeFixture) map[string]any {
+				ev := f.sub("customer.subscription.updated", at(1), f.subA, "past_due", "addon")
+				return ev
+			},
+			wantOutcome: "applied", wantPackage: "starter", wantStatus: "past_due",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			admin := tb.MustSignup(t, "noprice")
+			f := newStripeFixture(admin.tenantID)
+			tt.arrange(t, admin, f)
+			ev := tt.late(f)
+			wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+			if got := tb.eventOutcome(t, ev["id"]); got != tt.wantOutcome {
+				t.Errorf("outcome %q, want %q", got, tt.wantOutcome)
+			}
+			if tt.thenEnd {
+				tb.mustEndPeriod(t, admin.tenantID)
+			}
+			u := tb.usage(t, admin)
+			if u.Package.Code != tt.wantPackage || u.Subscription.Status != tt.wantStatus {
+				t.Errorf("tenant on %s (status %s, source %s), want %s (%s)", u.Package.Code, u.Subscription.Status,
+					u.Subscription.Source, tt.wantPackage, tt.wantStatus)
+			}
+		})
+	}
+}

@@ -218,15 +218,19 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 		*cur.StripeSubscriptionID == sub.ID && stageRank[status] < stageRank[cur.Status] {
 		return "stale: an event of the same second and a later stage was applied", tenantID, nil
 	}
+	// A price that is no package's (another product sold to the same
+	// customer) activates nothing. Only the Stripe subscription that set
+	// the package on file keeps it through such a change of price: its
+	// status still moves the plan (a cancellation, a failed payment).
+	if pkg == nil && !(found && cur.Source == SourceStripe && cur.StripeSubscriptionID != nil && *cur.StripeSubscriptionID == sub.ID) {
+		return "ignored: unknown price", tenantID, nil
+	}
 	next := cur
 	if !found {
 		next = Subscription{TenantID: *tenantID}
 	}
 	if pkg != nil {
 		next.PackageID = pkg.ID
-	}
-	if next.PackageID == uuid.Nil {
-		return "ignored: unknown price", tenantID, nil
 	}
 	next.Status, next.Source, next.CancelAtPeriodEnd, next.LastEventAt, next.UpdatedAt = status, SourceStripe, sub.CancelAtPeriodEnd, &at, time.Now().UTC()
 	if sub.ID != "" {
