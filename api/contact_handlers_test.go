@@ -463,3 +463,79 @@ func TestSavedViewErrorsNameParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestSavedContactNotes: DESIGN.md §3 gives saved contacts notes; members
+// and org admins (and keys with saved:write) set them on the tenant's own
+// saved contacts, everyone in the tenant reads them, the export carries
+// them, and unsaving drops them.
+func TestSavedContactNotes(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	a := tb.MustSignup(t, "notes-a")
+	b := tb.MustSignup(t, "notes-b")
+	tb.MustSetPackage(t, a.tenantID, "starter")
+	member := tb.MustJoin(t, a, "member")
+	viewer := tb.MustJoin(t, a, "viewer")
+	items := tb.search(t, a.token, map[string]any{"query": "manager", "page_size": 2}).Items
+	saved, unsaved := items[0].ID, items[1].ID
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": []string{saved}}), 200)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", b.token, map[string]any{"contact_ids": []string{saved}}), 200)
+	key := tb.MustCreateKey(t, a, "saved:write")
+	path := func(id string) string { return "/api/v1/saved-contacts/" + id }
+
+	tests := []struct {
+		name       string
+		token      string
+		id         string
+		body       any
+		wantStatus int
+		wantNotes  string
+	}{
+		{"OKMember", member.token, saved, map[string]string{"notes": "  Met at SaaStr;\nprefers email.  "}, 200, "Met at SaaStr;\nprefers email."},
+		{"OKAPIKey", key.Secret, saved, map[string]string{"notes": "Called twice."}, 200, "Called twice."},
+		{"ErrViewer", viewer.token, saved, map[string]string{"notes": "x"}, 403, ""},
+		{"ErrNotSaved", a.token, unsaved, map[string]string{"notes": "x"}, 404, ""},
+		{"ErrUnknown", a.token, uuid.NewString(), map[string]string{"notes": "x"}, 404, ""},
+		{"ErrControl", a.token, saved, map[string]string{"notes": "bell\a"}, 422, ""},
+		{"ErrMissing", a.token, saved, map[string]string{}, 422, ""},
+		{"OKAdmin", a.token, saved, map[string]string{"notes": "Warm lead."}, 200, "Warm lead."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodPatch, path(tt.id), tt.token, tt.body)
+			wantStatus(t, rec, tt.wantStatus)
+			if tt.wantStatus == 200 {
+				if got := decode[ContactResponse](t, rec); got.SavedNotes != tt.wantNotes || got.ID != tt.id || !got.Saved {
+					t.Fatalf("notes %q (saved %v), want %q", got.SavedNotes, got.Saved, tt.wantNotes)
+				}
+			}
+		})
+	}
+	// Every role of the tenant reads the note; the other tenant that saved
+	// the same contact does not see it.
+	for _, s := range []session{a, member, viewer} {
+		if got := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+saved, s.token, nil)); got.SavedNotes != "Warm lead." {
+			t.Errorf("GET contact: notes %q", got.SavedNotes)
+		}
+	}
+	if got := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+saved, b.token, nil)); got.SavedNotes != "" {
+		t.Errorf("another tenant sees the note %q", got.SavedNotes)
+	}
+	if page := decode[SavedPageResponse](t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts", viewer.token, nil)); len(page.Items) != 1 || page.Items[0].SavedNotes != "Warm lead." {
+		t.Errorf("saved view: %+v", page.Items)
+	}
+	rec := tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export", a.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+	if err != nil || len(rows) != 2 || rows[0][len(rows[0])-1] != "notes" || rows[1][len(rows[1])-1] != "Warm lead." {
+		t.Fatalf("export %q err %v", rows, err)
+	}
+	// Unsaving drops the note; saving again starts without one.
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": []string{saved}}), 200)
+	wantStatus(t, tb.req(t, http.MethodPatch, path(saved), a.token, map[string]string{"notes": "x"}), 404)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": []string{saved}}), 200)
+	if got := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+saved, a.token, nil)); got.SavedNotes != "" {
+		t.Errorf("a saved-again contact kept the note %q", got.SavedNotes)
+	}
+}

@@ -13,32 +13,35 @@ import (
 // ContactResponse is a contact as the tenant sees it: the canonical record
 // with the tenant's corrections applied, and its saved state and lists.
 type ContactResponse struct {
-	ID            string              `json:"id"`
-	FirstName     string              `json:"first_name" example:"Zoë"`
-	LastName      string              `json:"last_name" example:"Müller"`
-	Email         string              `json:"email" example:"zoe.muller@acme.com"`
-	EmailStatus   string              `json:"email_status" enums:"valid,risky,invalid,unknown"`
-	Phone         string              `json:"phone" example:"+4930123456"`
-	Title         string              `json:"title" example:"Head of Engineering"`
-	Seniority     string              `json:"seniority" example:"head"`
-	Department    string              `json:"department" example:"engineering"`
-	CompanyID     string              `json:"company_id"`
-	CompanyName   string              `json:"company_name"`
-	CompanyDomain string              `json:"company_domain"`
-	Industry      string              `json:"industry"`
-	EmployeeRange string              `json:"employee_range"`
-	LinkedInURL   string              `json:"linkedin_url"`
-	City          string              `json:"city"`
-	Region        string              `json:"region"`
-	Country       string              `json:"country" example:"DE"`
-	Source        string              `json:"source"`
-	Private       bool                `json:"private"`
-	UpdatedAt     time.Time           `json:"updated_at" format:"date-time"`
-	Saved         bool                `json:"saved"`
-	SavedStatus   string              `json:"saved_status,omitempty" enums:"saved,approved,rejected"`
-	SavedAt       *time.Time          `json:"saved_at,omitempty" format:"date-time"`
-	Lists         []ListRefResponse   `json:"lists"`
-	Corrections   []CorrectionOverlay `json:"corrections"`
+	ID            string     `json:"id"`
+	FirstName     string     `json:"first_name" example:"Zoë"`
+	LastName      string     `json:"last_name" example:"Müller"`
+	Email         string     `json:"email" example:"zoe.muller@acme.com"`
+	EmailStatus   string     `json:"email_status" enums:"valid,risky,invalid,unknown"`
+	Phone         string     `json:"phone" example:"+4930123456"`
+	Title         string     `json:"title" example:"Head of Engineering"`
+	Seniority     string     `json:"seniority" example:"head"`
+	Department    string     `json:"department" example:"engineering"`
+	CompanyID     string     `json:"company_id"`
+	CompanyName   string     `json:"company_name"`
+	CompanyDomain string     `json:"company_domain"`
+	Industry      string     `json:"industry"`
+	EmployeeRange string     `json:"employee_range"`
+	LinkedInURL   string     `json:"linkedin_url"`
+	City          string     `json:"city"`
+	Region        string     `json:"region"`
+	Country       string     `json:"country" example:"DE"`
+	Source        string     `json:"source"`
+	Private       bool       `json:"private"`
+	UpdatedAt     time.Time  `json:"updated_at" format:"date-time"`
+	Saved         bool       `json:"saved"`
+	SavedStatus   string     `json:"saved_status,omitempty" enums:"saved,approved,rejected"`
+	SavedAt       *time.Time `json:"saved_at,omitempty" format:"date-time"`
+	// SavedNotes is the tenant's note on a saved contact (PATCH
+	// /saved-contacts/{id}); absent when it has none.
+	SavedNotes  string              `json:"saved_notes,omitempty" example:"Met at SaaStr; prefers email."`
+	Lists       []ListRefResponse   `json:"lists"`
+	Corrections []CorrectionOverlay `json:"corrections"`
 	// CRMStatus is the contact's state in the tenant's 1CloudAI CRM: "" when
 	// never pushed, queued or paused while a push waits, else pushed, failed
 	// or deleted_in_crm.
@@ -66,7 +69,7 @@ func toContact(c contacts.Contact) ContactResponse {
 		Phone: c.Phone, Title: c.Title, Seniority: c.Seniority, Department: c.Department, CompanyName: c.CompanyName,
 		CompanyDomain: c.CompanyDomain, Industry: c.Industry, EmployeeRange: c.EmployeeRange, LinkedInURL: c.LinkedInURL,
 		City: c.City, Region: c.Region, Country: c.Country, Source: c.Source, Private: c.Private, UpdatedAt: c.UpdatedAt.UTC(),
-		Saved: c.Saved, SavedStatus: c.SavedStatus, SavedAt: c.SavedAt,
+		Saved: c.Saved, SavedStatus: c.SavedStatus, SavedAt: c.SavedAt, SavedNotes: c.SavedNotes,
 		Lists: make([]ListRefResponse, len(c.Lists)), Corrections: make([]CorrectionOverlay, len(c.Corrections))}
 	if c.CompanyID != nil {
 		out.CompanyID = c.CompanyID.String()

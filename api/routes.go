@@ -57,6 +57,7 @@ func (s *Server) routes() {
 	s.handle(v1, post, "/saved-contacts", s.saveContacts, perm(t.PermSavedWrite))
 	s.handle(v1, del, "/saved-contacts", s.unsaveContacts, perm(t.PermSavedWrite))
 	s.handle(v1, get, "/saved-contacts/export", s.exportSaved, perm(t.PermSavedExport))
+	s.handle(v1, patch, "/saved-contacts/:id", s.updateSavedContact, perm(t.PermSavedWrite))
 	s.handle(v1, post, "/saved-contacts/approve", s.approveSaved, perm(t.PermSavedApprove))
 	s.handle(v1, post, "/saved-contacts/reject", s.rejectSaved, perm(t.PermSavedApprove))
 	s.handle(v1, get, "/lists", s.listLists, perm(t.PermSavedRead))

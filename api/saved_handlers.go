@@ -141,6 +141,64 @@ func (s *Server) unsaveContacts(c echo.Context) error {
 	return c.JSON(http.StatusOK, CountResponse{Count: n})
 }
 
+// UpdateSavedContactRequest changes the tenant's note on a saved contact.
+type UpdateSavedContactRequest struct {
+	// Notes replaces the note; "" clears it. Leading and trailing spaces
+	// are trimmed.
+	Notes *string `json:"notes" validate:"required,max=2000" maxLength:"2000" example:"Met at SaaStr; prefers email."`
+} //	@name	UpdateSavedContactRequest
+
+// updateSavedContact godoc
+//
+//	@Summary			Set the note of a saved contact
+//	@Description		Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. A contact the tenant has not saved is 404. API key scope: saved:write.
+//	@ID					updateSavedContact
+//	@Tags				saved
+//	@Accept				json
+//	@Produce			json
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["saved:write"]
+//	@Param				id		path		string						true	"Contact id"
+//	@Param				body	body		UpdateSavedContactRequest	true	"Note"
+//	@Success			200		{object}	ContactResponse
+//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			404		{object}	Problem				"The contact is not saved by this tenant"
+//	@Failure			413		{object}	Problem				"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415		{object}	Problem				"Content-Type is not application/json"
+//	@Failure			422		{object}	Problem				"The note is too long or is not text"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Router				/saved-contacts/{id} [patch]
+func (s *Server) updateSavedContact(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req UpdateSavedContactRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	ct, err := s.svc.Contacts.SetSavedNotes(ctx, principal(c).TenantID, id, *req.Notes)
+	if err != nil {
+		return err
+	}
+	out := []ContactResponse{toContact(*ct)}
+	if err := s.withCRMStatus(ctx, principal(c), out); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out[0])
+}
+
 // approveSaved godoc
 //
 //	@Summary		Approve saved contacts for the CRM

@@ -37,7 +37,9 @@ type Contact struct {
 	Saved       bool       `json:"saved"`
 	SavedStatus string     `json:"saved_status,omitempty"` // saved | approved | rejected
 	SavedAt     *time.Time `json:"saved_at,omitempty"`
-	Lists       []ListRef  `json:"lists"`
+	// SavedNotes is the tenant's note on a saved contact.
+	SavedNotes string    `json:"saved_notes,omitempty"`
+	Lists      []ListRef `json:"lists"`
 	// Corrections are the tenant's corrections shown in place of the
 	// canonical values, one per field (the latest).
 	Corrections []AppliedCorrection `json:"corrections"`

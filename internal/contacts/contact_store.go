@@ -23,7 +23,7 @@ const visibleSQL = `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = $1)`
 const contactSelect = `c.id, c.first_name, c.last_name, COALESCE(c.email::text, ''), c.email_status, COALESCE(c.phone, ''),
 	c.title, c.seniority, c.department, c.company_id, c.company_name, COALESCE(c.company_domain::text, ''), c.industry,
 	c.employee_range, c.linkedin_url, c.city, c.region, c.country, c.source, c.owner_tenant_id IS NOT NULL,
-	c.created_at, c.updated_at, s.status, s.created_at,
+	c.created_at, c.updated_at, s.status, s.created_at, s.notes,
 	CASE WHEN s.contact_id IS NOT NULL THEN
 		(SELECT jsonb_agg(jsonb_build_object('id', l.id, 'name', l.name) ORDER BY lower(l.name), l.id)
 		   FROM list_members lm JOIN lists l ON l.tenant_id = lm.tenant_id AND l.id = lm.list_id
@@ -51,12 +51,13 @@ func scanContact(row pgx.Row) (Contact, error) {
 		c                   Contact
 		savedStatus         *string
 		savedAt             *time.Time
+		savedNotes          *string
 		listsJSON, corrJSON []byte
 	)
 	err := row.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &c.EmailStatus, &c.Phone, &c.Title, &c.Seniority,
 		&c.Department, &c.CompanyID, &c.CompanyName, &c.CompanyDomain, &c.Industry, &c.EmployeeRange, &c.LinkedInURL,
 		&c.City, &c.Region, &c.Country, &c.Source, &c.Private, &c.CreatedAt, &c.UpdatedAt, &savedStatus, &savedAt,
-		&listsJSON, &corrJSON)
+		&savedNotes, &listsJSON, &corrJSON)
 	if err != nil {
 		return c, err
 	}
@@ -65,6 +66,7 @@ func scanContact(row pgx.Row) (Contact, error) {
 		c.Saved, c.SavedStatus = true, *savedStatus
 		t := savedAt.UTC()
 		c.SavedAt = &t
+		c.SavedNotes = *savedNotes
 	}
 	c.Lists = []ListRef{}
 	if len(listsJSON) > 0 {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -228,6 +230,38 @@ func (s *Service) UnsaveContacts(ctx context.Context, tenantID uuid.UUID, contac
 	return int(r.RowsAffected), nil
 }
 
+// MaxNotesLength is the most characters a saved contact's note holds.
+const MaxNotesLength = 2000
+
+// SetSavedNotes replaces the tenant's note on a saved contact (an empty
+// note clears it) and returns the contact as the tenant sees it. The note
+// belongs to the saved contact: unsaving drops it. Returns EINVALID for a
+// note over MaxNotesLength characters or with control characters other
+// than line breaks and tabs, ENOTFOUND when the contact is not saved by
+// the tenant (another tenant's contacts included).
+func (s *Service) SetSavedNotes(ctx context.Context, tenantID, contactID uuid.UUID, notes string) (*Contact, error) {
+	notes = strings.TrimSpace(notes)
+	switch {
+	case utf8.RuneCountInString(notes) > MaxNotesLength:
+		return nil, apperr.Invalid("The note is too long.",
+			apperr.FieldError{Field: "notes", Message: fmt.Sprintf("must be at most %d characters", MaxNotesLength)})
+	case !utf8.ValidString(notes) || strings.ContainsFunc(notes, func(r rune) bool {
+		return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
+	}):
+		return nil, apperr.Invalid("The note has characters that are not text.",
+			apperr.FieldError{Field: "notes", Message: "must be text (line breaks and tabs allowed)"})
+	}
+	r := s.db.Gorm.WithContext(ctx).Exec(`UPDATE saved_contacts SET notes = ?, updated_at = now()
+		WHERE tenant_id = ? AND contact_id = ?`, notes, tenantID, contactID)
+	if r.Error != nil {
+		return nil, fmt.Errorf("contacts: set notes: %w", r.Error)
+	}
+	if r.RowsAffected == 0 {
+		return nil, apperr.Errorf(apperr.ENOTFOUND, "The contact is not saved; save it before adding a note.")
+	}
+	return s.GetContact(ctx, tenantID, contactID)
+}
+
 // ApproveSaved marks saved contacts approved for CRM push, recording who
 // and when. The caller checks that the user is an org_admin. All or
 // nothing: an id that is not saved fails the call with ENOTFOUND. Returns
@@ -388,7 +422,7 @@ func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedPara
 // exportColumns is the header of the saved-contacts CSV.
 var exportColumns = []string{"id", "first_name", "last_name", "email", "email_status", "phone", "title", "seniority",
 	"department", "company_name", "company_domain", "industry", "employee_range", "city", "region", "country",
-	"linkedin_url", "saved_status", "saved_at", "lists", "updated_at"}
+	"linkedin_url", "saved_status", "saved_at", "lists", "updated_at", "notes"}
 
 // ExportSaved writes the tenant's saved contacts that match p (paging
 // fields ignored) to w as UTF-8 CSV with a header row, newest saved first,
@@ -428,7 +462,7 @@ func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedPa
 		}
 		vals := []string{c.ID.String(), c.FirstName, c.LastName, c.Email, c.EmailStatus, c.Phone, c.Title, c.Seniority,
 			c.Department, c.CompanyName, c.CompanyDomain, c.Industry, c.EmployeeRange, c.City, c.Region, c.Country,
-			c.LinkedInURL, c.SavedStatus, savedAt, strings.Join(lists, "; "), c.UpdatedAt.Format(time.RFC3339)}
+			c.LinkedInURL, c.SavedStatus, savedAt, strings.Join(lists, "; "), c.UpdatedAt.Format(time.RFC3339), c.SavedNotes}
 		if err := cw.Write(vals); err != nil {
 			return err
 		}

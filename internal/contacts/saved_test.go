@@ -169,3 +169,40 @@ func TestListSavedAndExport(t *testing.T) {
 		}
 	})
 }
+
+func TestSetSavedNotes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	c := MustCreateContact(t, b.db, ContactOpts{FirstName: "No", LastName: "Tes", CompanyID: co})
+	if _, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: []uuid.UUID{c}}); err != nil {
+		t.Fatal(err)
+	}
+	longest := strings.Repeat("é", contacts.MaxNotesLength)
+	tests := []struct {
+		name   string
+		tenant uuid.UUID
+		notes  string
+		code   string
+		want   string
+	}{
+		{"OKLongest", b.tenant, longest, "", longest},
+		{"ErrInvalidTooLong", b.tenant, longest + "é", apperr.EINVALID, longest},
+		{"ErrInvalidControl", b.tenant, "nul\x00", apperr.EINVALID, longest},
+		{"ErrNotFoundOtherTenant", b.other, "x", apperr.ENOTFOUND, longest},
+		{"OKTrimmed", b.tenant, " \tline one\nline two\t\n", "", "line one\nline two"},
+		{"OKCleared", b.tenant, "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := b.svc.SetSavedNotes(b.ctx, tt.tenant, c, tt.notes)
+			wantCode(t, err, tt.code)
+			if err == nil && got.SavedNotes != tt.want {
+				t.Fatalf("returned notes %q, want %q", got.SavedNotes, tt.want)
+			}
+			if stored, _ := b.svc.GetContact(b.ctx, b.tenant, c); stored.SavedNotes != tt.want {
+				t.Fatalf("stored notes %q, want %q", stored.SavedNotes, tt.want)
+			}
+		})
+	}
+}

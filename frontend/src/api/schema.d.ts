@@ -1287,6 +1287,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/saved-contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set the note of a saved contact
+         * @description Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. A contact the tenant has not saved is 404. API key scope: saved:write.
+         */
+        patch: operations["updateSavedContact"];
+        trace?: never;
+    };
     "/saved-contacts/approve": {
         parameters: {
             query?: never;
@@ -1870,6 +1890,12 @@ export interface components {
             saved: boolean;
             /** Format: date-time */
             saved_at?: string;
+            /**
+             * @description SavedNotes is the tenant's note on a saved contact (PATCH
+             *     /saved-contacts/{id}); absent when it has none.
+             * @example Met at SaaStr; prefers email.
+             */
+            saved_notes?: string;
             /** @enum {string} */
             saved_status?: "saved" | "approved" | "rejected";
             /** @example head */
@@ -2678,6 +2704,14 @@ export interface components {
         UpdateMemberRequest: {
             /** @enum {string} */
             role: "org_admin" | "member" | "viewer";
+        };
+        UpdateSavedContactRequest: {
+            /**
+             * @description Notes replaces the note; "" clears it. Leading and trailing spaces
+             *     are trimmed.
+             * @example Met at SaaStr; prefers email.
+             */
+            notes: string;
         };
         UpdateTenantRequest: {
             /**
@@ -8347,6 +8381,120 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSavedContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Contact id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Note */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSavedContactRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The contact is not saved by this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The note is too long or is not text */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -35,6 +35,7 @@ import {
 } from '../labels';
 import { CorrectionForm } from './correction-form';
 import { ListBadges, SavedStatusBadge } from './saved-badges';
+import { SavedNotes } from './saved-notes';
 
 /** What the drawer shows: a contact, or the contacts of a company (opened from a contact). */
 export type DrawerView =
@@ -245,6 +246,13 @@ function ContactView({ id, placeholder, canSave, canCorrect, onSave, onOpenCompa
         <Text size="sm" c="dimmed">
           {contact.saved ? 'Saved, on no list.' : 'Not saved yet.'}
         </Text>
+      )}
+
+      {contact.saved && (
+        <>
+          <Divider label="Note" labelPosition="left" />
+          <SavedNotes key={contact.id} contact={contact} canEdit={canSave} />
+        </>
       )}
 
       {canCorrect && (

@@ -1,0 +1,69 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+
+import { contact, me, memberPermissions, signIn, viewerPermissions } from '../testing/fixtures';
+import { SavedNotes } from './saved-notes';
+
+describe('SavedNotes', () => {
+  it('saves the edited note of a saved contact', async () => {
+    signIn('member');
+    const person = contact({ saved: true, saved_status: 'saved', saved_notes: 'Met at SaaStr.' });
+    const bodies: unknown[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me(memberPermissions, 'member')),
+      'PATCH /saved-contacts/:id': async (request) => {
+        const body = (await request.json()) as { notes: string };
+        bodies.push(body);
+        return jsonResponse({ ...person, saved_notes: body.notes.trim() });
+      },
+    });
+    renderWithProviders(<SavedNotes contact={person} canEdit />);
+
+    const note = screen.getByRole('textbox', { name: 'Note for your team' });
+    expect(note).toHaveValue('Met at SaaStr.');
+    expect(screen.getByRole('button', { name: 'Save note' })).toBeDisabled();
+    await userEvent.type(note, ' Prefers email.');
+    await userEvent.click(screen.getByRole('button', { name: 'Save note' }));
+
+    expect(await screen.findByText('Note saved.')).toBeInTheDocument();
+    expect(bodies).toEqual([{ notes: 'Met at SaaStr. Prefers email.' }]);
+    expect(screen.getByRole('button', { name: 'Save note' })).toBeDisabled();
+  });
+
+  it('shows the server’s 422 message next to the note', async () => {
+    signIn('member');
+    const person = contact({ saved: true, saved_status: 'saved' });
+    stubApi({
+      'GET /me': () => jsonResponse(me(memberPermissions, 'member')),
+      'PATCH /saved-contacts/:id': () =>
+        problemResponse({
+          status: 422,
+          title: 'Unprocessable Entity',
+          type: 'validation-error',
+          code: 'invalid',
+          detail: 'The note has characters that are not text.',
+          errors: [{ field: 'notes', message: 'must be text (line breaks and tabs allowed)' }],
+        }),
+    });
+    renderWithProviders(<SavedNotes contact={person} canEdit />);
+
+    await userEvent.type(screen.getByRole('textbox', { name: 'Note for your team' }), 'x');
+    await userEvent.click(screen.getByRole('button', { name: 'Save note' }));
+
+    expect(await screen.findByText('must be text (line breaks and tabs allowed)')).toBeInTheDocument();
+    // The message sits next to the note, not repeated in an alert above the form.
+    expect(screen.queryByText('The note has characters that are not text.')).not.toBeInTheDocument();
+  });
+
+  it('shows a viewer the note without a form', () => {
+    signIn('viewer');
+    stubApi({ 'GET /me': () => jsonResponse(me(viewerPermissions, 'viewer')) });
+    renderWithProviders(<SavedNotes contact={contact({ saved: true, saved_notes: 'Warm lead.' })} canEdit={false} />);
+
+    expect(screen.getByTestId('saved-notes')).toHaveTextContent('Warm lead.');
+    expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
+  });
+});
