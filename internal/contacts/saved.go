@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 	"github.com/onecloudai/contacts/internal/platform/safecsv"
 )
 
@@ -245,9 +245,7 @@ func (s *Service) SetSavedNotes(ctx context.Context, tenantID, contactID uuid.UU
 	case utf8.RuneCountInString(notes) > MaxNotesLength:
 		return nil, apperr.Invalid("The note is too long.",
 			apperr.FieldError{Field: "notes", Message: fmt.Sprintf("must be at most %d characters", MaxNotesLength)})
-	case !utf8.ValidString(notes) || strings.ContainsFunc(notes, func(r rune) bool {
-		return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
-	}):
+	case !utf8.ValidString(notes) || freetext.HasControl(notes):
 		return nil, apperr.Invalid("The note has characters that are not text.",
 			apperr.FieldError{Field: "notes", Message: "must be text (line breaks and tabs allowed)"})
 	}
