@@ -9,5 +9,9 @@ export const theme = createTheme({
   headings: { fontWeight: '600' },
   components: {
     Tooltip: { defaultProps: { withArrow: true, openDelay: 150 } },
+    // Mantine's badge hides its label's overflow, so it has no narrowest width of its own: a table
+    // column squeezed every status to "COMPLET…", "AC…" or "Y". Badges are short words; they keep
+    // their whole label, and a badge capped on purpose (list names) hides its overflow itself.
+    Badge: { styles: { root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } } },
   },
 });

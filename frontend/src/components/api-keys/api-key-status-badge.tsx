@@ -15,7 +15,6 @@ export function ApiKeyStatusBadge({ status }: { status: ApiKeyStatus }) {
     <Badge
       variant="light"
       color={statusColors[status] ?? 'gray'}
-      styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }}
       data-testid="api-key-status"
     >
       {formatStatus(status)}

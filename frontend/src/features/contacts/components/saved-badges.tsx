@@ -5,6 +5,9 @@ import type { Contact } from '../api/search-contacts';
 const statusColor = { saved: 'blue', approved: 'green', rejected: 'red' } as const;
 const statusLabel = { saved: 'Saved', approved: 'Approved', rejected: 'Rejected' } as const;
 
+// The theme keeps badges whole; a list name may be long, so its badge is capped and ends in "…".
+const cappedBadge = { root: { overflow: 'hidden' }, label: { overflow: 'hidden' } } as const;
+
 /** "Saved" / "Approved" / "Rejected" for a saved contact; nothing for the rest. */
 export function SavedStatusBadge({ contact }: { contact: Pick<Contact, 'saved' | 'saved_status'> }) {
   if (!contact.saved) return null;
@@ -24,7 +27,7 @@ export function ListBadges({ lists, max = 2 }: { lists: Contact['lists']; max?: 
   return (
     <Group gap={4} wrap="wrap" data-testid="list-names">
       {shown.map((list) => (
-        <Badge key={list.id} size="xs" variant="outline" color="gray" tt="none" maw={110}>
+        <Badge key={list.id} size="xs" variant="outline" color="gray" tt="none" maw={110} styles={cappedBadge}>
           {list.name}
         </Badge>
       ))}

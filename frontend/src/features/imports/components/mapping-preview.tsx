@@ -3,9 +3,6 @@ import { Badge, Table, Text, Tooltip } from '@mantine/core';
 import type { Import } from '../api/get-import';
 import { fieldLabel } from '../labels';
 
-// A badge's label may shrink to an ellipsis ("INV…") when long values squeeze the table: the check
-// keeps its full width, and the values wrap instead.
-const wholeBadge = { root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } } as const;
 
 /** The first rows of the file as the current mapping reads them (the server's preview). */
 export function MappingPreview({ imp }: { imp: Import }) {
@@ -47,12 +44,12 @@ export function MappingPreview({ imp }: { imp: Import }) {
               ))}
               <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid="preview-check">
                 {row.usable && row.errors.length === 0 ? (
-                  <Badge color="teal" variant="light" styles={wholeBadge}>
+                  <Badge color="teal" variant="light">
                     OK
                   </Badge>
                 ) : (
                   <Tooltip label={row.errors.map((e) => e.message).join(' ') || 'Not usable'} multiline w={300}>
-                    <Badge color={row.usable ? 'yellow' : 'red'} variant="light" styles={wholeBadge}>
+                    <Badge color={row.usable ? 'yellow' : 'red'} variant="light">
                       {row.usable ? 'Warning' : 'Invalid'}
                     </Badge>
                   </Tooltip>
