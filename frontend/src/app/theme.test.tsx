@@ -1,4 +1,4 @@
-import { Badge, Table } from '@mantine/core';
+import { Badge, Drawer, Modal, Notification, Table } from '@mantine/core';
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
@@ -32,5 +32,24 @@ describe('theme', () => {
     const label = screen.getByText('Designers in Berlin and Hamburg, Q3 outreach');
     expect(label).toHaveStyle({ overflow: 'hidden' });
     expect(label.closest('.mantine-Badge-root')).toHaveStyle({ overflow: 'hidden' });
+  });
+
+  it.each([
+    ['modal', Modal],
+    ['drawer', Drawer],
+  ])('names the close button of a %s', (_, Dialog) => {
+    renderWithProviders(
+      <Dialog opened onClose={() => {}} title="Rotate API key">
+        Body
+      </Dialog>,
+    );
+
+    expect(screen.getByRole('button', { name: 'Close' })).toBeInTheDocument();
+  });
+
+  it('names the close button of a notification', () => {
+    renderWithProviders(<Notification onClose={() => {}}>Saved 3 contacts.</Notification>);
+
+    expect(screen.getByRole('button', { name: 'Close' })).toBeInTheDocument();
   });
 });

@@ -13,5 +13,10 @@ export const theme = createTheme({
     // column squeezed every status to "COMPLET…", "AC…" or "Y". Badges are short words; they keep
     // their whole label, and a badge capped on purpose (list names) hides its overflow itself.
     Badge: { styles: { root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } } },
+    // The close (×) of dialogs, drawers and notifications is an icon; screen readers announce it by
+    // this name.
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
+    Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
   },
 });
