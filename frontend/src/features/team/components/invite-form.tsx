@@ -8,7 +8,7 @@ import { fieldError } from '@/lib/form-errors';
 import { formatRole } from '@/lib/format';
 
 import { useCreateInvitation } from '../api/create-invitation';
-import type { Invitation } from '../api/list-invitations';
+import { useInvitations, type Invitation } from '../api/list-invitations';
 import type { Role } from '../api/list-members';
 import { roleOptions } from '../roles';
 
@@ -20,6 +20,11 @@ export function InviteForm() {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
   const [created, setCreated] = useState<Invitation | null>(null);
+  // The link works while its invitation is pending: once the list shows it revoked, accepted or
+  // expired, it is not offered for copying any more.
+  const invitations = useInvitations();
+  const createdNow = invitations.data?.items.find((invitation) => invitation.id === created?.id);
+  const linkWorks = created !== null && (createdNow === undefined || createdNow.status === 'pending');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -72,7 +77,7 @@ export function InviteForm() {
           </Group>
         </Stack>
       </form>
-      {created?.accept_url && (
+      {linkWorks && created?.accept_url && (
         <InvitationLink invitation={created} acceptUrl={created.accept_url} onDismiss={() => setCreated(null)} />
       )}
     </Stack>

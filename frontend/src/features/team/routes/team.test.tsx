@@ -136,4 +136,47 @@ describe('TeamRoute', () => {
     expect(screen.getByTestId('invitation-created')).toHaveTextContent('We also emailed this link to new@acme.test');
     expect(screen.getByRole('button', { name: 'Copy invitation link' })).toBeInTheDocument();
   });
+
+  it('takes the accept link away once its invitation is revoked', async () => {
+    signIn('org_admin');
+    const invitation = {
+      id: 'inv-1',
+      email: 'new@acme.test',
+      role: 'member',
+      status: 'pending',
+      created_at: '2026-11-28T10:00:00Z',
+      expires_at: '2026-12-05T10:00:00Z',
+      accepted_at: null,
+    };
+    let invitations: (typeof invitation)[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: invitations, next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse({ ...usage, seats: { limit: 3, members: 1, pending_invitations: 0, remaining: 2 } }),
+      'POST /tenant/invitations': () => {
+        invitations = [invitation];
+        return jsonResponse(
+          { ...invitation, accept_url: 'http://app.test/invitations/accept#token=secret-token' },
+          { status: 201 },
+        );
+      },
+      'DELETE /tenant/invitations/inv-1': () => {
+        invitations = [{ ...invitation, status: 'revoked' }];
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Email' }), 'new@acme.test');
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect(await screen.findByRole('textbox', { name: 'Invitation link' })).toBeInTheDocument();
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Revoke the invitation for new@acme.test' }));
+
+    // The link no longer works: it is not offered for copying, "works for 7 days", any more.
+    expect(await within(screen.getByTestId('invitations-table')).findByText('Revoked')).toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'Invitation link' })).not.toBeInTheDocument();
+    expect(screen.queryByTestId('invitation-created')).not.toBeInTheDocument();
+  });
 });
