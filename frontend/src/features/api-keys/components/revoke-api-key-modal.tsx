@@ -10,10 +10,12 @@ type RevokeApiKeyModalProps = {
   /** The key to revoke; null when closed. */
   apiKey: ApiKey | null;
   onClose: () => void;
+  /** Called once the key is revoked (the list is already reloaded), before the dialog closes. */
+  onRevoked?: () => void;
 };
 
 /** Asks before revoking: integrations using the key are refused at once, and it cannot be undone. */
-export function RevokeApiKeyModal({ apiKey, onClose }: RevokeApiKeyModalProps) {
+export function RevokeApiKeyModal({ apiKey, onClose, onRevoked }: RevokeApiKeyModalProps) {
   const revoke = useRevokeApiKey();
 
   const close = () => {
@@ -34,6 +36,7 @@ export function RevokeApiKeyModal({ apiKey, onClose }: RevokeApiKeyModalProps) {
         revoke.mutate(apiKey.id, {
           onSuccess: () => {
             notifications.show({ color: 'green', message: `${apiKey.name} (${apiKey.prefix}) was revoked.` });
+            onRevoked?.();
             close();
           },
         });

@@ -171,6 +171,8 @@ describe('ApiKeysRoute', () => {
     await user.click(done);
 
     expect(screen.queryByTestId('api-key-secret')).not.toBeInTheDocument();
+    // Keyboard users land back on the button that started it, not at the top of the page.
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Create key' })).toHaveFocus());
     expect(document.body).not.toHaveTextContent(secret);
     // The list shows the new key, by its prefix only.
     const row = await screen.findByTestId('api-key-row');
@@ -266,6 +268,8 @@ describe('ApiKeysRoute', () => {
     expect(await screen.findByText('CRM sync (ock_4fGh01Kz) was revoked.')).toBeInTheDocument();
     expect(deletes).toEqual(['/api/v1/api-keys/key-1']);
     await vi.waitFor(() => expect(screen.getByTestId('api-key-status')).toHaveTextContent('Revoked'));
+    // The revoked key has no Revoke button left to return to: focus goes to Create key.
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Create key' })).toHaveFocus());
   });
 
   it('rotates with the chosen overlap and shows the new secret once', async () => {
@@ -299,6 +303,7 @@ describe('ApiKeysRoute', () => {
     const old = screen.getAllByTestId('api-key-row').find((row) => row.dataset.keyId === 'key-1')!;
     expect(within(old).queryByRole('button', { name: /Rotate/ })).not.toBeInTheDocument();
     expect(within(old).getByRole('button', { name: 'Revoke CRM sync (ock_4fGh01Kz)' })).toBeInTheDocument();
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Create key' })).toHaveFocus());
   });
 
   it('says the old secret stopped when rotated with no overlap', async () => {

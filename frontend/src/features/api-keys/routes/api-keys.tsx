@@ -1,6 +1,6 @@
 import { Anchor, Button, Card, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
@@ -27,6 +27,11 @@ export function ApiKeysRoute() {
   const [shown, setShown] = useState<{ key: ApiKey; rotated: boolean; overlapHours?: number } | null>(null);
   const [rotating, setRotating] = useState<ApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  // A dialog returns focus to the button that opened it; after a new secret or a revocation that
+  // button is gone (inside the create or rotate dialog, or the revoked key's row), and keyboard
+  // users were left at the top of the page. They land on Create key instead.
+  const createButton = useRef<HTMLButtonElement>(null);
+  const focusCreateKey = () => createButton.current?.focus();
   const pkg = usage.data?.package;
   // The server refuses new keys without API access (403): the button says so instead.
   const noApiAccess = pkg !== undefined && !pkg.api_access;
@@ -41,6 +46,7 @@ export function ApiKeysRoute() {
             {/* A disabled button gets no pointer events: the wrapper shows the tooltip. */}
             <span>
               <Button
+                ref={createButton}
                 leftSection={<IconPlus size={16} />}
                 onClick={() => setCreating(true)}
                 disabled={noApiAccess}
@@ -94,12 +100,15 @@ export function ApiKeysRoute() {
           setShown({ key, rotated: true, overlapHours });
         }}
       />
-      <RevokeApiKeyModal apiKey={revoking} onClose={() => setRevoking(null)} />
+      <RevokeApiKeyModal apiKey={revoking} onClose={() => setRevoking(null)} onRevoked={focusCreateKey} />
       <SecretModal
         apiKey={shown?.key ?? null}
         rotated={shown?.rotated}
         overlapHours={shown?.overlapHours}
-        onDone={() => setShown(null)}
+        onDone={() => {
+          setShown(null);
+          focusCreateKey();
+        }}
       />
     </Stack>
   );
