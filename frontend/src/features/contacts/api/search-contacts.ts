@@ -1,9 +1,17 @@
-import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  keepPreviousData,
+  useInfiniteQuery,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
 
 import type { components } from '@/api/schema';
 import { apiClient, unwrap } from '@/lib/api-client';
 import { isApiError } from '@/lib/api-error';
 import { shouldRetry } from '@/lib/react-query';
+import { getUsageQueryOptions, type Usage } from '@/lib/usage/get-usage';
 
 export type Contact = components['schemas']['Contact'];
 export type SearchFilters = components['schemas']['SearchFilters'];
@@ -108,13 +116,39 @@ export function searchContactsQueryOptions(
 }
 
 /**
+ * Keeps the quota the last search reported, and the searches meter of GET /tenant/usage with it:
+ * the Billing page reads that cache, which otherwise showed the month's searches from before this
+ * one until it went stale.
+ */
+function recordSearchQuota(
+  queryClient: QueryClient,
+  update: SearchQuota | ((previous: SearchQuota | undefined) => SearchQuota | undefined),
+) {
+  const quota = queryClient.setQueryData<SearchQuota>(searchQuotaQueryKey, update);
+  if (!quota) return;
+  queryClient.setQueryData<Usage>(getUsageQueryOptions().queryKey, (usage) =>
+    usage
+      ? {
+          ...usage,
+          quotas: usage.quotas.map((q) => {
+            if (q.metric !== 'searches') return q;
+            // A 429 says the quota is used up, not how large it is.
+            if (quota.limit < 0) return { ...q, used: q.limit, remaining: 0 };
+            return { ...q, limit: quota.limit, used: quota.used, remaining: quota.remaining };
+          }),
+        }
+      : usage,
+  );
+}
+
+/**
  * The search results by cursor pages. The previous results stay on screen (dimmed by the caller)
  * while a changed search loads, so the table does not flash empty on every keystroke.
  */
 export function useSearchContacts(params: SearchParams, { enabled = true }: { enabled?: boolean } = {}) {
   const queryClient = useQueryClient();
   return useInfiniteQuery({
-    ...searchContactsQueryOptions(params, (quota) => queryClient.setQueryData<SearchQuota>(searchQuotaQueryKey, quota)),
+    ...searchContactsQueryOptions(params, (quota) => recordSearchQuota(queryClient, quota)),
     enabled,
     placeholderData: keepPreviousData,
   });

@@ -3,6 +3,7 @@ import { onlineManager } from '@tanstack/react-query';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { useUsage } from '@/lib/usage/get-usage';
 import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import type { SearchFilters } from '../api/search-contacts';
@@ -81,6 +82,39 @@ describe('SearchRoute', () => {
     expect(screen.getByTestId('search-total')).toHaveTextContent('52 contacts');
     // After the search, X-Quota-Searches-Remaining is what shows.
     expect(screen.getByTestId('searches-remaining')).toHaveTextContent('96');
+  });
+
+  it('counts a search in the plan usage the Billing page shows, not only in its own badge', async () => {
+    signIn();
+    let remaining = 97;
+    stubWorkspace(
+      () => {
+        remaining -= 1;
+        return jsonResponse(searchPage(firstPage), { headers: quotaHeaders(remaining) });
+      },
+      { extra: { 'GET /tenant/usage': () => jsonResponse(usage({ remaining })) } },
+    );
+    // Another reader of GET /tenant/usage in the same session: the Billing page's meters.
+    function SearchesLeftElsewhere() {
+      const quota = useUsage().data?.quotas.find((q) => q.metric === 'searches');
+      return <span data-testid="usage-searches-remaining">{quota?.remaining}</span>;
+    }
+    renderWithProviders(
+      <>
+        <SearchRoute />
+        <SearchesLeftElsewhere />
+      </>,
+      { route: '/search' },
+    );
+    await waitFor(() => expect(screen.getByTestId('usage-searches-remaining')).toHaveTextContent('97'));
+
+    const user = userEvent.setup({ delay: null });
+    await user.type(screen.getByRole('textbox', { name: 'Search contacts' }), 'engineer');
+    expect(await screen.findByText('Ada Lovelace', {}, slow)).toBeInTheDocument();
+    expect(screen.getByTestId('searches-remaining')).toHaveTextContent('96');
+
+    // Billing showed the month's searches from before this one until its cache expired.
+    await waitFor(() => expect(screen.getByTestId('usage-searches-remaining')).toHaveTextContent('96'));
   });
 
   it('waits for the connection instead of showing the previous results for a new query', async () => {
