@@ -336,6 +336,28 @@ describe('import progress', () => {
     expect(importGets).toHaveLength(3);
   });
 
+  it('says "1 row" and "1 duplicate" in the summary of a finished import', async () => {
+    signIn();
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(
+          importFixture({
+            status: 'completed',
+            row_count: 1,
+            progress: { phase: 'completed', rows_total: 1, rows_done: 1, percent: 100, rate: 0, eta_seconds: null },
+            counts: { created: 0, matched: 0, updated: 0, duplicate: 1, invalid: 0 },
+          }),
+        ),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(importUsage({ rowsLimit: 1000, rowsRemaining: 999 })),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    expect(await screen.findByTestId('import-completed')).toHaveTextContent(
+      'Imported 1 row: 0 created, 0 matched (0 updated), 1 duplicate, 0 invalid.',
+    );
+  });
+
   it('cancels a running import', async () => {
     signIn();
     let cancelled = false;

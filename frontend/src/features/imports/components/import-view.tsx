@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Text } from '@manti
 import { IconPlayerPlay } from '@tabler/icons-react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { formatDateTime, formatNumber, formatStatus } from '@/lib/format';
+import { formatCount, formatDateTime, formatNumber, formatStatus } from '@/lib/format';
 
 import { isImportActive, useImport, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
@@ -25,9 +25,9 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
     <Stack gap="sm">
       {imp.status === 'completed' && (
         <Alert color="teal" variant="light" data-testid="import-completed">
-          Imported {formatNumber(imp.row_count)} rows: {formatNumber(imp.counts.created)} created,{' '}
+          Imported {formatCount(imp.row_count, 'row')}: {formatNumber(imp.counts.created)} created,{' '}
           {formatNumber(imp.counts.matched)} matched ({formatNumber(imp.counts.updated)} updated),{' '}
-          {formatNumber(imp.counts.duplicate)} duplicates, {formatNumber(imp.counts.invalid)} invalid.
+          {formatCount(imp.counts.duplicate, 'duplicate')}, {formatNumber(imp.counts.invalid)} invalid.
         </Alert>
       )}
       {imp.status === 'cancelled' && (
