@@ -1,12 +1,27 @@
-import { Badge, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Stack, Table, Text } from '@mantine/core';
 
 import type { Import } from '../api/get-import';
 import { fieldLabel } from '../labels';
 
 
-/** The first rows of the file as the current mapping reads them (the server's preview). */
+/** A reason a row is refused or warned about, as text beside what it concerns. */
+function Reason({ children }: { children: string }) {
+  return (
+    <Text size="xs" c="red" style={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}>
+      {children}
+    </Text>
+  );
+}
+
+/**
+ * The first rows of the file as the current mapping reads them (the server's preview). A value the
+ * import would refuse is not in the preview: its cell says why instead, and reasons about the row
+ * as a whole stand under its check. They are text, not a tooltip, so touch screens and keyboards
+ * read them too.
+ */
 export function MappingPreview({ imp }: { imp: Import }) {
   const fields = imp.mapping.columns.filter((field) => field !== '');
+  const shown = new Set<string>(fields);
   if (imp.preview.length === 0) {
     return (
       <Text size="sm" c="dimmed">
@@ -34,29 +49,40 @@ export function MappingPreview({ imp }: { imp: Import }) {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {imp.preview.map((row) => (
-            <Table.Tr key={row.row}>
-              <Table.Td>{row.row}</Table.Td>
-              {fields.map((field) => (
-                <Table.Td key={field} style={{ overflowWrap: 'anywhere' }}>
-                  {row.values[field] ?? ''}
-                </Table.Td>
-              ))}
-              <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid="preview-check">
-                {row.usable && row.errors.length === 0 ? (
-                  <Badge color="teal" variant="light">
-                    OK
-                  </Badge>
-                ) : (
-                  <Tooltip label={row.errors.map((e) => e.message).join(' ') || 'Not usable'} multiline w={300}>
-                    <Badge color={row.usable ? 'yellow' : 'red'} variant="light">
-                      {row.usable ? 'Warning' : 'Invalid'}
+          {imp.preview.map((row) => {
+            const rowErrors = row.errors.filter((e) => !shown.has(e.field));
+            return (
+              <Table.Tr key={row.row}>
+                <Table.Td>{row.row}</Table.Td>
+                {fields.map((field) => (
+                  <Table.Td key={field} style={{ overflowWrap: 'anywhere' }}>
+                    {row.values[field] ?? ''}
+                    {row.errors
+                      .filter((e) => e.field === field)
+                      .map((e, i) => (
+                        <Reason key={i}>{e.message}</Reason>
+                      ))}
+                  </Table.Td>
+                ))}
+                <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid="preview-check">
+                  {row.usable && row.errors.length === 0 ? (
+                    <Badge color="teal" variant="light">
+                      OK
                     </Badge>
-                  </Tooltip>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
+                  ) : (
+                    <Stack gap={2} miw={rowErrors.length > 0 ? 180 : undefined}>
+                      <Badge color={row.usable ? 'yellow' : 'red'} variant="light">
+                        {row.usable ? 'Warning' : 'Invalid'}
+                      </Badge>
+                      {rowErrors.map((e, i) => (
+                        <Reason key={i}>{e.message}</Reason>
+                      ))}
+                    </Stack>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
