@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { formatBytes, formatPrice } from '@/lib/format';
 import { fieldError } from '@/lib/form-errors';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreatePackage } from '../api/create-package';
 import type { Package } from '../api/list-packages';
@@ -45,6 +46,7 @@ export function PackageEditorModal({ opened, pkg, onClose }: PackageEditorModalP
   const create = useCreatePackage();
   const update = useUpdatePackage();
   const mutation = pkg ? update : create;
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(mutation.error);
 
   const set = <K extends keyof PackageFormValues>(key: K, value: PackageFormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -80,7 +82,7 @@ export function PackageEditorModal({ opened, pkg, onClose }: PackageEditorModalP
 
   return (
     <Modal opened={opened} onClose={onClose} title={pkg ? `Edit package ${pkg.name}` : 'New package'} size="xl">
-      <form onSubmit={submit} noValidate aria-label="Package">
+      <form ref={formRef} onSubmit={submit} noValidate aria-label="Package">
         <Stack gap="md">
           <FormErrorAlert error={mutation.error} fields={allFields} />
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { formatNumber, formatStatus } from '@/lib/format';
 import { fieldError } from '@/lib/form-errors';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useAdminPackages } from '../api/list-packages';
 import { useSetTenantSubscription, type SetSubscriptionBody } from '../api/set-tenant-subscription';
@@ -27,6 +28,7 @@ type SubscriptionFormProps = {
 export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }: SubscriptionFormProps) {
   const packages = useAdminPackages();
   const assign = useSetTenantSubscription();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(assign.error);
   const [packageCode, setPackageCode] = useState<string>(currentPackageCode);
   const [status, setStatus] = useState<Status>(currentStatus ?? 'active');
   const [periodEnd, setPeriodEnd] = useState('');
@@ -66,7 +68,7 @@ export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }
     })) ?? [];
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Assign subscription">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Assign subscription">
       <Stack gap="sm">
         {packages.isError && (
           <Alert color="red" variant="light">

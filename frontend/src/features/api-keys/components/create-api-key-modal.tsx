@@ -5,6 +5,7 @@ import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
 import { fieldError } from '@/lib/form-errors';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreateApiKey } from '../api/create-api-key';
 import { apiKeyScopes } from '../scopes';
@@ -22,6 +23,7 @@ type CreateApiKeyModalProps = {
 /** Name, scopes (at least one) and an optional expiry date; the server answers the secret once. */
 export function CreateApiKeyModal({ opened, onClose, onCreated }: CreateApiKeyModalProps) {
   const create = useCreateApiKey();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(create.error);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
   const [expiresOn, setExpiresOn] = useState('');
@@ -74,7 +76,7 @@ export function CreateApiKeyModal({ opened, onClose, onCreated }: CreateApiKeyMo
 
   return (
     <Modal opened={opened} onClose={close} title="Create an API key" size="lg">
-      <form onSubmit={submit} noValidate aria-label="Create an API key">
+      <form ref={formRef} onSubmit={submit} noValidate aria-label="Create an API key">
         <Stack gap="md">
           {planRefusal ? (
             <NoApiAccessAlert detail={planRefusal.detail} />

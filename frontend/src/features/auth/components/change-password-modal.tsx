@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useChangePassword } from '../api/change-password';
 import { passwordHint } from './password-hint';
@@ -14,6 +15,7 @@ type ChangePasswordModalProps = { opened: boolean; onClose: () => void };
 
 export function ChangePasswordModal({ opened, onClose }: ChangePasswordModalProps) {
   const change = useChangePassword();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(change.error);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
 
@@ -39,7 +41,7 @@ export function ChangePasswordModal({ opened, onClose }: ChangePasswordModalProp
 
   return (
     <Modal opened={opened} onClose={close} title="Change password">
-      <form onSubmit={submit} noValidate aria-label="Change password">
+      <form ref={formRef} onSubmit={submit} noValidate aria-label="Change password">
         <Stack gap="sm">
           <FormErrorAlert error={change.error} fields={fields} />
           <PasswordInput

@@ -41,6 +41,8 @@ describe('LoginForm', () => {
     expect(await screen.findByText('must be a valid email address')).toBeInTheDocument();
     expect(email).toHaveAttribute('aria-invalid', 'true');
     expect(email).toHaveAccessibleDescription('must be a valid email address');
+    // Focus lands on the first field to fix, not on the top of the page.
+    expect(email).toHaveFocus();
     expect(screen.getByLabelText(/^Password/)).toHaveAccessibleDescription('is required');
     // Every problem is shown next to its field: no general alert on top.
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();

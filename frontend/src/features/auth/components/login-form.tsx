@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useLogin } from '../api/login';
 
@@ -16,6 +17,7 @@ type LoginFormProps = {
 /** Email and password. On success the session starts; the page decides where to go. */
 export function LoginForm({ notice }: LoginFormProps) {
   const login = useLogin();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(login.error);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
 
@@ -25,7 +27,7 @@ export function LoginForm({ notice }: LoginFormProps) {
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Sign in">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Sign in">
       <Stack gap="sm">
         {notice && !login.error && (
           <Alert color="blue" variant="light">

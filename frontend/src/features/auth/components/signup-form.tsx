@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useSignup } from '../api/signup';
 import { passwordHint } from './password-hint';
@@ -12,6 +13,7 @@ const fields = ['email', 'password', 'name', 'tenant_name'] as const;
 /** A new account and its organization. On success the session starts. */
 export function SignupForm() {
   const signup = useSignup();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(signup.error);
   const [values, setValues] = useState({ email: '', password: '', name: '', tenant_name: '' });
   const set = (key: keyof typeof values) => (event: { currentTarget: { value: string } }) => {
     const value = event.currentTarget.value;
@@ -29,7 +31,7 @@ export function SignupForm() {
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Create an account">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Create an account">
       <Stack gap="sm">
         <FormErrorAlert error={signup.error} fields={fields} />
         <TextInput

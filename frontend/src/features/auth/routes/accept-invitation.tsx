@@ -9,6 +9,7 @@ import { useSession } from '@/lib/auth/session';
 import { formatDate, formatRole } from '@/lib/format';
 import { fieldError } from '@/lib/form-errors';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useAcceptInvitation } from '../api/accept-invitation';
 import { useInvitationLookup, type InvitationPreview } from '../api/lookup-invitation';
@@ -54,6 +55,7 @@ const fields = ['name', 'password'] as const;
 
 function AcceptForm({ token, invitation }: { token: string; invitation: InvitationPreview }) {
   const accept = useAcceptInvitation();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(accept.error);
   const navigate = useNavigate();
   const session = useSession();
   const [name, setName] = useState('');
@@ -98,7 +100,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
             You are signed in as {session.user.email}. Accepting signs you in as {invitation.email} instead.
           </Alert>
         )}
-        <form onSubmit={submit} noValidate aria-label="Accept invitation">
+        <form ref={formRef} onSubmit={submit} noValidate aria-label="Accept invitation">
           <Stack gap="sm">
             <FormErrorAlert error={accept.error} fields={fields} />
             <Text size="sm" c="dimmed">

@@ -5,6 +5,7 @@ import { Link } from 'react-router-dom';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useRequestPasswordReset } from '../api/password-reset';
 
@@ -14,6 +15,7 @@ const fields = ['email'] as const;
 export function ForgotPasswordRoute() {
   useDocumentTitle('Forgot password');
   const request = useRequestPasswordReset();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(request.error);
   const [email, setEmail] = useState('');
 
   const submit = (event: FormEvent) => {
@@ -33,7 +35,7 @@ export function ForgotPasswordRoute() {
             works once, within an hour.
           </Alert>
         ) : (
-          <form onSubmit={submit} noValidate aria-label="Ask for a reset link">
+          <form ref={formRef} onSubmit={submit} noValidate aria-label="Ask for a reset link">
             <Stack gap="sm">
               <Text size="sm" c="dimmed">
                 Enter the email address you sign in with; we will mail you a link to choose a new password.

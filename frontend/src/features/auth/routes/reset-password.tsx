@@ -6,6 +6,7 @@ import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useResetPassword } from '../api/password-reset';
 import { passwordHint } from '../components/password-hint';
@@ -19,6 +20,7 @@ export function ResetPasswordRoute() {
   const { hash } = useLocation();
   const token = tokenFromHash(hash);
   const reset = useResetPassword();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(reset.error);
   const navigate = useNavigate();
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -52,7 +54,7 @@ export function ResetPasswordRoute() {
         </Alert>
       ) : (
         <Card withBorder padding="lg">
-          <form onSubmit={submit} noValidate aria-label="Choose a new password">
+          <form ref={formRef} onSubmit={submit} noValidate aria-label="Choose a new password">
             <Stack gap="sm">
               <FormErrorAlert error={reset.error} fields={fields} />
               <PasswordInput

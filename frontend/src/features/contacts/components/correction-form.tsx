@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import type { Contact } from '../api/search-contacts';
 import { useSubmitCorrection } from '../api/submit-correction';
@@ -16,6 +17,7 @@ import { correctionFieldLabel, correctionFieldOptions, type CorrectionField } fr
  */
 export function CorrectionForm({ contact }: { contact: Contact }) {
   const submit = useSubmitCorrection();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(submit.error);
   const [field, setField] = useState<CorrectionField>('title');
   const [value, setValue] = useState('');
 
@@ -44,7 +46,7 @@ export function CorrectionForm({ contact }: { contact: Contact }) {
   const current = contact[field];
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Suggest a correction">
+    <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Suggest a correction">
       <Stack gap="xs">
         <Group gap="xs" align="flex-start" wrap="nowrap">
           <Select

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreateList } from '../api/create-list';
 import type { ContactList } from '../api/list-lists';
@@ -32,6 +33,7 @@ function ListNameForm({ target, onClose, onCreated }: { target: 'new' | ContactL
   const create = useCreateList();
   const rename = useRenameList();
   const mutation = target === 'new' ? create : rename;
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(mutation.error);
   const [name, setName] = useState(target === 'new' ? '' : target.name);
   const conflict = isApiError(mutation.error) && mutation.error.status === 409;
 
@@ -63,7 +65,7 @@ function ListNameForm({ target, onClose, onCreated }: { target: 'new' | ContactL
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label={target === 'new' ? 'New list' : 'Rename list'}>
+    <form ref={formRef} onSubmit={submit} noValidate aria-label={target === 'new' ? 'New list' : 'Rename list'}>
       <Stack gap="sm">
         <TextInput
           label="List name"

@@ -6,6 +6,7 @@ import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
 import { formatNumber } from '@/lib/format';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreateList } from '../api/create-list';
 import { useLists } from '../api/list-lists';
@@ -46,6 +47,7 @@ export function SaveToListModal({ opened, contactIds, onClose, onSaved, defaultL
 function SaveToListForm({ contactIds, onClose, onSaved, defaultListId }: Omit<SaveToListModalProps, 'opened'>) {
   const lists = useLists();
   const createList = useCreateList();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(createList.error);
   const save = useSaveContacts();
   const [picked, setPicked] = useState<string | null>(null);
   const [name, setName] = useState('');
@@ -95,7 +97,7 @@ function SaveToListForm({ contactIds, onClose, onSaved, defaultListId }: Omit<Sa
   ];
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate aria-label="Save to list">
+    <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate aria-label="Save to list">
       <Stack gap="sm">
         <Select
           label="List"

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { crmFields, type CrmSettings, type FieldOwnership } from '../api/get-crm-settings';
 import { useUpdateCrmSettings } from '../api/update-crm-settings';
@@ -32,6 +33,7 @@ function initialValues(settings: CrmSettings): Record<string, FieldOwnership> {
 export function FieldOwnershipForm({ settings, canManage }: FieldOwnershipFormProps) {
   const [values, setValues] = useState(() => initialValues(settings));
   const update = useUpdateCrmSettings();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(update.error);
   const dirty = crmFields.some((field) => values[field] !== initialValues(settings)[field]);
 
   const submit = (event: FormEvent) => {
@@ -42,7 +44,7 @@ export function FieldOwnershipForm({ settings, canManage }: FieldOwnershipFormPr
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Field ownership">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Field ownership">
       <Stack gap="sm">
         <Table verticalSpacing="xs" fz="sm" maw={640}>
           <Table.Thead>

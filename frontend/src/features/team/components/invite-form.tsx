@@ -6,6 +6,7 @@ import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
 import { formatRole } from '@/lib/format';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreateInvitation } from '../api/create-invitation';
 import { useInvitations, type Invitation } from '../api/list-invitations';
@@ -17,6 +18,7 @@ const fields = ['email', 'role'] as const;
 /** Org admins invite by email and role; the accept link is shown here once. */
 export function InviteForm() {
   const create = useCreateInvitation();
+  const formRef = useFocusFirstInvalid<HTMLFormElement>(create.error);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
   const [created, setCreated] = useState<Invitation | null>(null);
@@ -42,7 +44,7 @@ export function InviteForm() {
 
   return (
     <Stack gap="sm">
-      <form onSubmit={submit} noValidate aria-label="Invite a member">
+      <form ref={formRef} onSubmit={submit} noValidate aria-label="Invite a member">
         <Stack gap="sm">
           {isApiError(create.error) && create.error.type === 'seat-limit-reached' ? (
             <Alert color="orange" variant="light" title="No seat left" role="alert" data-testid="seat-limit-error">
