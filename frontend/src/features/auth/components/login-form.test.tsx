@@ -44,6 +44,8 @@ describe('LoginForm', () => {
     // Focus lands on the first field to fix, not on the top of the page.
     expect(email).toHaveFocus();
     expect(screen.getByLabelText(/^Password/)).toHaveAccessibleDescription('is required');
+    // Marked invalid as the email field is, so screen readers say so (Mantine's PasswordInput does not).
+    expect(screen.getByLabelText(/^Password/)).toHaveAttribute('aria-invalid', 'true');
     // Every problem is shown next to its field: no general alert on top.
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });

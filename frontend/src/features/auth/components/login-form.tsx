@@ -1,7 +1,8 @@
-import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { PasswordInput } from '@/components/forms/password-input';
 import { fieldError } from '@/lib/form-errors';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 

@@ -1,7 +1,8 @@
-import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Button, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { PasswordInput } from '@/components/forms/password-input';
 import { fieldError } from '@/lib/form-errors';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 

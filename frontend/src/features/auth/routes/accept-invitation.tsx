@@ -1,9 +1,10 @@
-import { Alert, Button, Card, DataList, Loader, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, DataList, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { PasswordInput } from '@/components/forms/password-input';
 import { isApiError } from '@/lib/api-error';
 import { useSession } from '@/lib/auth/session';
 import { formatDate, formatRole } from '@/lib/format';

@@ -1,8 +1,9 @@
-import { Alert, Anchor, Button, Card, PasswordInput, Stack, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Stack, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { PasswordInput } from '@/components/forms/password-input';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
 import { useDocumentTitle } from '@/lib/use-document-title';
