@@ -49,6 +49,26 @@ describe('SavedRoute', () => {
 
     expect(await screen.findByText('2 contacts approved for the CRM.')).toBeInTheDocument();
     expect(approvals).toEqual([{ contact_ids: saved.map((c) => c.id) }]);
+    // The bar with Approve goes with the selection: keyboard focus stays at the table it acted on.
+    expect(screen.queryByTestId('bulk-actions')).not.toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: 'Select all loaded contacts' })).toHaveFocus();
+  });
+
+  it('keeps keyboard focus at the table after unsaving the picked contacts', async () => {
+    signIn('member');
+    stubSaved(memberPermissions, { 'DELETE /saved-contacts': () => jsonResponse({ count: 1 }) });
+    renderWithProviders(<SavedRoute />, { route: '/saved' });
+
+    await screen.findByText('Ada Lovelace', {}, slow);
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select Ada Lovelace' }));
+    await userEvent.click(within(screen.getByTestId('bulk-actions')).getByRole('button', { name: 'Unsave' }));
+    await userEvent.click(within(screen.getByRole('dialog', { name: 'Unsave contacts' })).getByRole('button', { name: 'Unsave 1 contact' }));
+
+    expect(await screen.findByText('1 contact unsaved.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Unsave contacts' })).not.toBeInTheDocument());
+    // Give the dialog's own focus return its turn: it must not leave focus at the top of the page.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.getByRole('checkbox', { name: 'Select all loaded contacts' })).toHaveFocus();
   });
 
   it("drops an action's error once the filters show other contacts", async () => {

@@ -15,7 +15,7 @@ import { useDebouncedCallback } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconDownload, IconPlaylistX, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
 import { ConfirmModal } from '@/components/confirm-modal';
@@ -100,9 +100,16 @@ export function SavedRoute() {
   const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({ key: filterKey, ids: new Set() });
   const selected = selection.key === filterKey ? selection.ids : new Set<string>();
   const clearSelection = () => setSelection({ key: filterKey, ids: new Set() });
+  // A bulk action clears the selection, and the bar with the button just used goes with it: keyboard
+  // focus moves to the table's select-all box, where the next pick starts, not to the top of the page.
+  const tableRef = useRef<HTMLDivElement>(null);
+  const clearSelectionAfterBulk = () => {
+    clearSelection();
+    tableRef.current?.querySelector<HTMLElement>('thead input[type="checkbox"]')?.focus();
+  };
   const [active, setActive] = useState({ key: filterKey, index: -1 });
   const [drawer, setDrawer] = useState<DrawerView | null>(null);
-  const [saving, setSaving] = useState<string[] | null>(null);
+  const [saving, setSaving] = useState<{ ids: string[]; bulk: boolean } | null>(null);
   const [confirmUnsave, setConfirmUnsave] = useState(false);
 
   const approve = useApproveSaved();
@@ -120,7 +127,7 @@ export function SavedRoute() {
     mutation.mutate(ids, {
       onSuccess: ({ count }) => {
         notifications.show({ color: 'green', message: done(count) });
-        clearSelection();
+        clearSelectionAfterBulk();
       },
     });
 
@@ -258,7 +265,7 @@ export function SavedRoute() {
                     onSettled={() => void queryClient.invalidateQueries({ queryKey: savedQueryKeyPrefix })}
                   />
                   {canWrite && (
-                    <Button size="xs" variant="default" onClick={() => setSaving(ids)}>
+                    <Button size="xs" variant="default" onClick={() => setSaving({ ids, bulk: true })}>
                       Add to list…
                     </Button>
                   )}
@@ -274,7 +281,7 @@ export function SavedRoute() {
                           {
                             onSuccess: ({ count }) => {
                               notifications.show({ color: 'green', message: `${plural(count)} removed from “${currentList.name}”.` });
-                              clearSelection();
+                              clearSelectionAfterBulk();
                             },
                           },
                         )
@@ -318,7 +325,7 @@ export function SavedRoute() {
                 </Text>
               </Card>
             ) : (
-              <Box style={{ opacity: saved.isPlaceholderData ? 0.6 : 1 }}>
+              <Box ref={tableRef} style={{ opacity: saved.isPlaceholderData ? 0.6 : 1 }}>
                 <ResultsTable
                   label="Saved contacts"
                   contacts={contacts}
@@ -362,14 +369,14 @@ export function SavedRoute() {
         onClose={() => setDrawer(null)}
         canSave={canWrite}
         canCorrect={canCorrect}
-        onSave={(contact) => setSaving([contact.id])}
+        onSave={(contact) => setSaving({ ids: [contact.id], bulk: false })}
       />
       <SaveToListModal
         opened={saving !== null}
-        contactIds={saving ?? []}
+        contactIds={saving?.ids ?? []}
         defaultListId={filter.listId ?? null}
         onClose={() => setSaving(null)}
-        onSaved={() => clearSelection()}
+        onSaved={() => (saving?.bulk ? clearSelectionAfterBulk() : clearSelection())}
       />
       <ConfirmModal
         opened={confirmUnsave}
@@ -385,7 +392,7 @@ export function SavedRoute() {
           unsave.mutate(ids, {
             onSuccess: ({ count }) => {
               notifications.show({ color: 'green', message: `${plural(count)} unsaved.` });
-              clearSelection();
+              clearSelectionAfterBulk();
               setConfirmUnsave(false);
             },
           })

@@ -253,6 +253,10 @@ describe('SearchRoute', () => {
       expect(within(row).getByTestId('list-names')).toHaveTextContent('Berlin engineers');
     }
     expect(screen.queryByTestId('selection-count')).not.toBeInTheDocument();
+    // Save to list… left with the selection: keyboard focus stays at the table, not the top of the page.
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.getByRole('checkbox', { name: 'Select all loaded contacts' })).toHaveFocus();
   });
 
   it('moves, picks and opens rows from the keyboard', async () => {

@@ -330,7 +330,12 @@ export function SearchRoute() {
         onClose={() => setSaving(null)}
         onSaved={(list) => {
           if (list) setLastListId(list.id);
-          if (saving && saving.length > 1) setSelection({ key: searchKey, ids: new Set() });
+          if (saving && saving.length > 1) {
+            setSelection({ key: searchKey, ids: new Set() });
+            // Save to list… leaves with the selection: keyboard focus moves to the select-all box,
+            // where the next pick starts, not to the top of the page.
+            resultsRef.current?.querySelector<HTMLElement>('thead input[type="checkbox"]')?.focus();
+          }
         }}
       />
     </Stack>
