@@ -56,6 +56,20 @@ type Format struct {
 	LineEnding string `json:"line_ending"`
 }
 
+// errorsDialect is how errors.csv is written for a file of this format,
+// to be opened where the file was made, fixed and uploaded again: with
+// the file's delimiter, and with a UTF-8 byte order mark unless the file
+// was plain UTF-8 (a mark, UTF-16 or a legacy code page is what Excel
+// writes, and Excel needs the mark to read UTF-8). Workbooks give
+// comma-separated UTF-8 with the mark.
+func (f Format) errorsDialect() (comma byte, bom bool) {
+	comma = ','
+	if f.Kind != KindXLSX && len(f.Delimiter) == 1 {
+		comma = f.Delimiter[0]
+	}
+	return comma, f.Kind == KindXLSX || f.Encoding != EncodingUTF8
+}
+
 // CREnds reports whether a lone CR ends a record.
 func (f Format) CREnds() bool { return f.LineEnding == LineCR || f.LineEnding == LineMixed }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -366,6 +367,60 @@ func TestErrorsCSV(t *testing.T) {
 	if err := tb.svc.WriteErrorsCSV(tb.ctx, MustCreateTenant(t, tb.db, ""), imp.ID, &b); !apperr.Is(err, apperr.ENOTFOUND) {
 		t.Fatalf("another tenant: %v", err)
 	}
+}
+
+// TestErrorsCSVDialect: errors.csv comes back in the dialect of the file
+// it reports on, to be opened where that file was made, fixed and
+// uploaded again: its delimiter, and a UTF-8 byte order mark unless the
+// upload was plain UTF-8. Excel writes semicolons in much of Europe and a
+// BOM (or a legacy code page); a comma-separated file without a BOM opened
+// there as one column of mangled accents.
+func TestErrorsCSVDialect(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	rows := "Vorname;Nachname;E-Mail\nJürgen;Müller;nicht-gültig\n"
+	tests := []struct {
+		name    string
+		body    string
+		comma   rune
+		wantBOM bool
+	}{
+		{"OKPlainUTF8Comma", strings.ReplaceAll(rows, ";", ","), ',', false},
+		{"OKUTF8BOMSemicolon", "\ufeff" + rows, ';', true},
+		{"OKWindows1252Semicolon", string(must1252(t, rows)), ';', true},
+		{"OKTabs", strings.ReplaceAll(rows, ";", "\t"), '\t', false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			imp := tb.MustUpload(t, tb.tenant, "dialect.csv", tt.body)
+			tb.MustRun(t, tb.tenant, imp.ID, false)
+			var b strings.Builder
+			if err := tb.svc.WriteErrorsCSV(tb.ctx, tb.tenant, imp.ID, &b); err != nil {
+				t.Fatal(err)
+			}
+			out, hasBOM := strings.CutPrefix(b.String(), "\ufeff")
+			if hasBOM != tt.wantBOM {
+				t.Fatalf("byte order mark %v, want %v:\n%q", hasBOM, tt.wantBOM, b.String())
+			}
+			r := csv.NewReader(strings.NewReader(out))
+			r.Comma = tt.comma
+			got, err := r.ReadAll()
+			if err != nil || len(got) != 2 || len(got[0]) != 4 || got[0][3] != "error" || got[1][0] != "Jürgen" || got[1][1] != "Müller" {
+				t.Fatalf("errors.csv (%v): %q", err, got)
+			}
+		})
+	}
+}
+
+// must1252 encodes s as Windows-1252.
+func must1252(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // TestMatchKeyPrecedence: match keys are tried in order, and a later key

@@ -100,9 +100,9 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 	return page, nil
 }
 
-// WriteErrorsCSV writes the import's invalid rows to w as UTF-8 CSV: the
-// file's columns as uploaded, then an error column saying the row number
-// and every reason. Cells are neutralized against formula injection.
+// WriteErrorsCSV writes the import's invalid rows to w as UTF-8 CSV in the
+// upload's dialect (errorsDialect): the file's columns as uploaded, then an
+// error column saying the row number and every reason. Cells are neutralized against formula injection.
 // Rows stream from the database, so memory stays flat. Returns ENOTFOUND
 // before writing anything.
 func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w io.Writer) error {
@@ -123,6 +123,13 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 	}
 	header := columnNames(imp.Header, width, imp.Mapping.HasHeader)
 	cw := safecsv.NewWriter(w) // neutralized against formula injection
+	comma, bom := imp.Format.errorsDialect()
+	cw.Comma = comma
+	if bom {
+		if err := cw.WriteBOM(); err != nil {
+			return err
+		}
+	}
 	rec := make([]string, width+1)
 	copy(rec, header)
 	rec[width] = "error"

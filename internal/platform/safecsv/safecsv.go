@@ -9,12 +9,25 @@ import (
 // Writer writes records as RFC 4180 CSV with every field quoted and
 // neutralized (Cell), lines ending in "\n".
 type Writer struct {
-	w   *bufio.Writer
-	err error
+	// Comma separates fields: ',' unless set (';', '\t' and '|' are what
+	// spreadsheets in other locales write).
+	Comma byte
+	w     *bufio.Writer
+	err   error
 }
 
 // NewWriter returns a Writer buffering to w; call Flush at the end.
-func NewWriter(w io.Writer) *Writer { return &Writer{w: bufio.NewWriter(w)} }
+func NewWriter(w io.Writer) *Writer { return &Writer{Comma: ',', w: bufio.NewWriter(w)} }
+
+// WriteBOM starts the output with a UTF-8 byte order mark, which tells
+// Excel that the file is UTF-8 (without it, Excel reads the local code
+// page and mangles accents). Call it before the first record.
+func (w *Writer) WriteBOM() error {
+	if w.err == nil {
+		_, w.err = w.w.WriteString("\ufeff")
+	}
+	return w.err
+}
 
 // Write writes one record.
 func (w *Writer) Write(record []string) error {
@@ -23,7 +36,7 @@ func (w *Writer) Write(record []string) error {
 	}
 	for i, f := range record {
 		if i > 0 {
-			w.w.WriteByte(',')
+			w.w.WriteByte(w.Comma)
 		}
 		w.w.WriteByte('"')
 		w.w.WriteString(strings.ReplaceAll(Cell(f), `"`, `""`))

@@ -49,3 +49,26 @@ func TestWriter(t *testing.T) {
 		})
 	}
 }
+
+// TestWriterDialect: another delimiter separates the quoted fields, and
+// the byte order mark comes first, once.
+func TestWriterDialect(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	w := safecsv.NewWriter(&b)
+	w.Comma = ';'
+	if err := w.WriteBOM(); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range [][]string{{"Name", "Stadt"}, {"Jürgen", "Köln; Süd"}} {
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "\ufeff\"Name\";\"Stadt\"\n\"Jürgen\";\"Köln; Süd\"\n"; b.String() != want {
+		t.Fatalf("got %q, want %q", b.String(), want)
+	}
+}
