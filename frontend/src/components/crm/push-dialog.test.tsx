@@ -138,7 +138,12 @@ describe('PushToCrmButton', () => {
 
     await userEvent.click(await screen.findByRole('button', { name: 'Push approved to CRM' }));
     const dialog = await screen.findByRole('dialog', { name: 'Push approved contacts to 1CloudAI CRM' });
-    expect(await within(dialog).findByTestId('push-nothing')).toBeInTheDocument();
+    expect(await within(dialog).findByTestId('push-nothing')).toHaveTextContent(
+      'No approved contact is waiting for the CRM',
+    );
+    // No "Of 0 contacts, the CRM will get:" over a grid of zeros.
+    expect(within(dialog).queryByText(/Of 0 contacts/)).not.toBeInTheDocument();
+    expect(within(dialog).queryByTestId('preview-to-create')).not.toBeInTheDocument();
     expect(within(dialog).getByRole('button', { name: 'Push' })).toBeDisabled();
     expect(bodies).toEqual([{ all_approved_not_pushed: true }]);
   });

@@ -136,6 +136,16 @@ function Count({ label, value, testId, color }: { label: string; value: number; 
 function PreviewCounts({ preview }: { preview: CrmPushResult }) {
   const reasons = Object.entries(preview.reasons ?? {}).filter(([, n]) => n > 0);
   const sendable = preview.to_create + preview.to_update;
+  if (preview.total === 0) {
+    return (
+      <Stack gap="sm" data-testid="push-preview">
+        <Alert color="gray" variant="light" data-testid="push-nothing">
+          No approved contact is waiting for the CRM: approve saved contacts first, or change one that was pushed
+          to send it again.
+        </Alert>
+      </Stack>
+    );
+  }
   return (
     <Stack gap="sm" data-testid="push-preview">
       <Text size="sm">
