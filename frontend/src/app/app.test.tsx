@@ -157,6 +157,7 @@ describe('app shell', () => {
     renderRoutes(appRoutes, { route: '/audit' });
 
     expect(await screen.findByTestId('forbidden')).toHaveTextContent('You do not have access to this page');
+    expect(document.title).toBe('No access · 1CloudAI Business Contacts');
   });
 
   it('shows the SPA 404 for an unknown client route, with a way home', async () => {

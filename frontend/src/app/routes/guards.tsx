@@ -6,6 +6,7 @@ import { PageLoader } from '@/components/layout/page-loader';
 import { useMe } from '@/lib/auth/get-me';
 import { usePermissions, type Permission } from '@/lib/auth/permissions';
 import { loginPath } from '@/lib/auth/redirect';
+import { useDocumentTitle } from '@/lib/use-document-title';
 import { useSession } from '@/lib/auth/session';
 
 /** Signed-in pages: waits for the session check, sends everyone else to /login?next=<here>. */
@@ -33,6 +34,7 @@ export function RequirePermission({ permission }: { permission: Permission }) {
 }
 
 function Forbidden() {
+  useDocumentTitle('No access');
   return (
     <Stack py="xl" maw={640} data-testid="forbidden">
       <Alert color="yellow" title="You do not have access to this page" role="alert">
