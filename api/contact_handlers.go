@@ -217,17 +217,11 @@ func (s *Server) getContact(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	tid := principal(c).TenantID
-	ct, err := s.svc.Contacts.GetContact(ctx, tid, id)
+	ct, err := s.svc.Contacts.GetContact(c.Request().Context(), principal(c).TenantID, id)
 	if err != nil {
 		return err
 	}
-	out := []ContactResponse{toContact(*ct)}
-	if err := s.withCRMStatus(ctx, principal(c), out); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out[0])
+	return s.contactJSON(c, ct)
 }
 
 // CompanyResponse is a company with a page of the contacts the tenant sees there.

@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/tenancy"
@@ -81,6 +83,16 @@ func toContact(c contacts.Contact) ContactResponse {
 		out.Corrections[i] = CorrectionOverlay{ID: k.ID.String(), Field: k.Field, Value: k.Value, Canonical: k.Canonical, Status: k.Status}
 	}
 	return out
+}
+
+// contactJSON answers one contact as the tenant sees it, with its CRM
+// state.
+func (s *Server) contactJSON(c echo.Context, ct *contacts.Contact) error {
+	out := []ContactResponse{toContact(*ct)}
+	if err := s.withCRMStatus(c.Request().Context(), principal(c), out); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out[0])
 }
 
 // withCRMStatus fills in the CRM state of contacts (one query for the

@@ -187,16 +187,11 @@ func (s *Server) updateSavedContact(c echo.Context) error {
 	if err := s.bind(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	ct, err := s.svc.Contacts.SetSavedNotes(ctx, principal(c).TenantID, id, *req.Notes)
+	ct, err := s.svc.Contacts.SetSavedNotes(c.Request().Context(), principal(c).TenantID, id, *req.Notes)
 	if err != nil {
 		return err
 	}
-	out := []ContactResponse{toContact(*ct)}
-	if err := s.withCRMStatus(ctx, principal(c), out); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out[0])
+	return s.contactJSON(c, ct)
 }
 
 // approveSaved godoc
