@@ -291,6 +291,9 @@ describe('SearchRoute', () => {
 
     await screen.findByText('Ada Lovelace', {}, slow);
     expect(screen.queryByRole('checkbox', { name: 'Select Ada Lovelace' })).not.toBeInTheDocument();
+    // The keyboard hint offers only what the viewer can do.
+    expect(screen.getByTestId('keyboard-hint')).toHaveTextContent('Enter open');
+    expect(screen.getByTestId('keyboard-hint')).not.toHaveTextContent('select');
     await userEvent.click(screen.getByText('Ada Lovelace'));
     expect(await screen.findByTestId('contact-details')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Save to list/ })).not.toBeInTheDocument();

@@ -307,9 +307,15 @@ export function SearchRoute() {
               </Box>
             )}
             {ready && (
-              <Text size="xs" c="dimmed" visibleFrom="sm">
+              <Text size="xs" c="dimmed" visibleFrom="sm" data-testid="keyboard-hint">
                 <Kbd size="xs">/</Kbd> search · <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> move ·{' '}
-                <Kbd size="xs">Enter</Kbd> open · <Kbd size="xs">Space</Kbd> select
+                <Kbd size="xs">Enter</Kbd> open
+                {canSave && (
+                  <>
+                    {' '}
+                    · <Kbd size="xs">Space</Kbd> select
+                  </>
+                )}
               </Text>
             )}
           </Stack>
