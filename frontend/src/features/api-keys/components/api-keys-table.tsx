@@ -16,7 +16,9 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
   // A key another key was rotated from: its secret works until the overlap ends.
   const replaced = new Set(keys.map((k) => k.rotated_from_id).filter(Boolean));
   return (
-    <Table.ScrollContainer minWidth={1080}>
+    // Expiry sits with the status and the last use with the usage, so that the actions fit beside
+    // the navigation at 1280px instead of behind a horizontal scroll.
+    <Table.ScrollContainer minWidth={820}>
       <Table verticalSpacing="sm" fz="sm" data-testid="api-keys-table">
         <Table.Thead>
           <Table.Tr>
@@ -24,10 +26,8 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
             <Table.Th>Prefix</Table.Th>
             <Table.Th>Scopes</Table.Th>
             <Table.Th>Created</Table.Th>
-            <Table.Th>Last used</Table.Th>
-            <Table.Th>Expires</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th>Requests, last 30 days</Table.Th>
+            <Table.Th>Use, last 30 days</Table.Th>
             <Table.Th aria-label="Actions" />
           </Table.Tr>
         </Table.Thead>
@@ -79,26 +79,37 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
                     </Text>
                   </Stack>
                 </Table.Td>
-                <Table.Td data-testid="api-key-last-used" style={{ whiteSpace: 'nowrap' }}>
-                  {key.last_used_at ? formatDateTime(key.last_used_at) : 'Never'}
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{key.expires_at ? formatDate(key.expires_at) : 'Never'}</Table.Td>
                 <Table.Td>
                   <Stack gap={2} align="flex-start">
                     <ApiKeyStatusBadge status={key.status} />
-                    {key.status === 'revoked' && (
+                    {key.status === 'revoked' ? (
                       <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                         {formatDate(key.revoked_at)}
+                      </Text>
+                    ) : (
+                      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} data-testid="api-key-expires">
+                        {key.expires_at ? `expires ${formatDate(key.expires_at)}` : 'no expiry'}
                       </Text>
                     )}
                   </Stack>
                 </Table.Td>
                 <Table.Td>
-                  <ApiKeyUsageSummary keyId={key.id} keyName={key.name} />
+                  <Stack gap={2}>
+                    <ApiKeyUsageSummary keyId={key.id} keyName={key.name} />
+                    <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                      {key.last_used_at ? (
+                        <>
+                          last used <span data-testid="api-key-last-used">{formatDateTime(key.last_used_at)}</span>
+                        </>
+                      ) : (
+                        <span data-testid="api-key-last-used">Never used</span>
+                      )}
+                    </Text>
+                  </Stack>
                 </Table.Td>
                 <Table.Td>
                   {key.status === 'active' && (
-                    <Group gap={4} wrap="nowrap">
+                    <Stack gap={4} align="flex-start">
                       {/* A key is rotated once (the server answers 409 again): rotate its successor. */}
                       {!isReplaced && (
                         <Button size="xs" variant="subtle" onClick={() => onRotate(key)} aria-label={`Rotate ${label}`}>
@@ -114,7 +125,7 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
                       >
                         Revoke
                       </Button>
-                    </Group>
+                    </Stack>
                   )}
                 </Table.Td>
               </Table.Tr>

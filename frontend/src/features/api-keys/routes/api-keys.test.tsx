@@ -116,9 +116,22 @@ describe('ApiKeysRoute', () => {
       '30',
     );
     expect(within(active).getByRole('button', { name: 'Rotate CRM sync (ock_4fGh01Kz)' })).toBeInTheDocument();
+    // The expiry sits with the status and the last use with the usage (two columns fewer, so the
+    // actions fit beside the navigation at 1280px).
+    expect(within(active).getByTestId('api-key-expires')).toHaveTextContent('no expiry');
+    expect(active).toHaveTextContent(/last used Nov 28, 2026/);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual([
+      'Name',
+      'Prefix',
+      'Scopes',
+      'Created',
+      'Status',
+      'Use, last 30 days',
+      '',
+    ]);
 
     expect(within(revoked).getByTestId('api-key-status')).toHaveTextContent('Revoked');
-    expect(revoked).toHaveTextContent('Never');
+    expect(within(revoked).getByTestId('api-key-last-used')).toHaveTextContent('Never used');
     expect(within(revoked).queryByRole('button', { name: /Revoke/ })).not.toBeInTheDocument();
   });
 
