@@ -115,7 +115,7 @@ browserTest(
     await owner.goto('/api-keys');
     const usedRow = owner.getByTestId('api-key-row');
     await waitForExactText(usedRow.getByTestId('api-key-usage-total'), '1');
-    assert.notEqual((await usedRow.getByTestId('api-key-last-used').textContent())?.trim(), 'Never');
+    assert.notEqual((await usedRow.getByTestId('api-key-last-used').textContent())?.trim(), 'Never used');
     assert.deepEqual(spaErrors, [], 'the SPA threw uncaught errors');
   },
   // Swagger UI is a third-party page served by the Go binary, not the SPA.
