@@ -246,13 +246,12 @@ func applyCorrection(tx *gorm.DB, contactID uuid.UUID, field, value string) erro
 	var err error
 	switch field {
 	case "company_name":
-		err = tx.Exec(`UPDATE contacts c SET company_id = m.id, company_name = COALESCE(m.name, ?),
+		err = tx.Exec(`UPDATE contacts c SET company_id = m.id, company_name = COALESCE(m.name, x.new_value),
 				company_domain = m.domain, industry = COALESCE(m.industry, ''), employee_range = COALESCE(m.employee_range, ''),
 				updated_at = now()
-			FROM (SELECT NULL::int AS k) k
-			LEFT JOIN LATERAL (SELECT id, name, domain, industry, employee_range FROM companies
-				WHERE lower(name) = lower(?) ORDER BY domain IS NULL, created_at, id LIMIT 1) m ON true
-			WHERE c.id = ?`, value, value, contactID).Error
+			FROM (SELECT ?::text AS new_value) x
+			LEFT JOIN LATERAL (`+companyNamedSQL+`) m ON true
+			WHERE c.id = ?`, value, contactID).Error
 	case "email":
 		err = tx.Exec(`UPDATE contacts SET email = ?, email_status = 'unknown', updated_at = now() WHERE id = ?`, value, contactID).Error
 	case "title", "phone", "city", "country", "linkedin_url":
