@@ -150,11 +150,10 @@ const MaxNameLen = 100
 // Create issues a key. Returns EINVALID, EFORBIDDEN (type
 // plan-feature-unavailable: the package has no API access).
 func (s *Service) Create(ctx context.Context, tenantID, creatorID uuid.UUID, p CreateParams) (Created, error) {
-	name, why := freetext.Check(p.Name, 1, MaxNameLen)
-	if why != "" {
-		return Created{}, apperr.Invalid("The key's name is invalid.", apperr.FieldError{Field: "name", Message: why})
+	var err error
+	if p.Name, err = freetext.Field("name", "The key's name is invalid.", p.Name, 1, MaxNameLen); err != nil {
+		return Created{}, err
 	}
-	p.Name = name
 	if err := validScopes(p.Scopes); err != nil {
 		return Created{}, err
 	}
@@ -166,7 +165,7 @@ func (s *Service) Create(ctx context.Context, tenantID, creatorID uuid.UUID, p C
 		return Created{}, err
 	}
 	var out Created
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		out, err = s.insert(ctx, tx, tenantID, &creatorID, p.Name, p.Scopes, p.ExpiresAt, nil)
 		if err != nil {

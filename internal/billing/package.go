@@ -187,9 +187,9 @@ const MaxPackageNameLen = 100
 // (normalized here), and no limits contradict each other (API access with
 // no API requests a minute would refuse every request of every key).
 func checkPackage(pkg *Package) error {
-	name, why := freetext.Check(pkg.Name, 1, MaxPackageNameLen)
-	if why != "" {
-		return apperr.Invalid("The package's name is invalid.", apperr.FieldError{Field: "name", Message: why})
+	name, err := freetext.Field("name", "The package's name is invalid.", pkg.Name, 1, MaxPackageNameLen)
+	if err != nil {
+		return err
 	}
 	pkg.Name = name
 	if pkg.APIAccess && pkg.APIRequestsPerMinute < 1 {

@@ -143,11 +143,7 @@ const MaxUserNameLen = 200
 // normalizeUserName applies the free-text rule to an optional display name
 // (a name of invisible characters is no name). Returns EINVALID.
 func normalizeUserName(s string) (string, error) {
-	name, why := freetext.Check(s, 0, MaxUserNameLen)
-	if why != "" {
-		return "", apperr.Invalid("The name is invalid.", apperr.FieldError{Field: "name", Message: why})
-	}
-	return name, nil
+	return freetext.Field("name", "The name is invalid.", s, 0, MaxUserNameLen)
 }
 
 func (s *Service) createUser(ctx context.Context, tx *gorm.DB, email, name, hash, systemRole string) (User, error) {
@@ -224,7 +220,8 @@ func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Gran
 }
 
 // pickTenant returns the requested tenant if the user is a member, else
-// their oldest membership (of an active tenant if they have one), else nil (e.g. platform staff without a tenant).
+// their oldest membership (of an active tenant if they have one), else nil
+// (e.g. platform staff without a tenant).
 func (s *Service) pickTenant(ctx context.Context, tx *gorm.DB, userID uuid.UUID, want *uuid.UUID) (*TenantRef, error) {
 	q := tx.WithContext(ctx).Table("memberships m").Select("t.id, t.name, m.role, t.status").
 		Joins("JOIN tenants t ON t.id = m.tenant_id").Where("m.user_id = ?", userID)

@@ -88,11 +88,7 @@ const (
 // to a tenant name, so a name of spaces or invisible characters cannot pass
 // as one. Returns EINVALID naming field.
 func NormalizeTenantName(field, s string) (string, error) {
-	name, why := freetext.Check(s, MinTenantNameLen, MaxTenantNameLen)
-	if why != "" {
-		return "", apperr.Invalid("The organization name is invalid.", apperr.FieldError{Field: field, Message: why})
-	}
-	return name, nil
+	return freetext.Field(field, "The organization name is invalid.", s, MinTenantNameLen, MaxTenantNameLen)
 }
 
 // CreateTenant creates a tenant on the Free package with owner as its

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // Normalize collapses white space, trims invisible characters at the
@@ -46,6 +48,16 @@ func Check(s string, minLen, maxLen int) (string, string) {
 		return "", fmt.Sprintf("must be at most %d characters long", maxLen)
 	}
 	return v, ""
+}
+
+// Field is Check for a request field: the normalized value, or EINVALID
+// with summary as its message and the reason on field.
+func Field(field, summary, s string, minLen, maxLen int) (string, error) {
+	v, why := Check(s, minLen, maxLen)
+	if why != "" {
+		return "", apperr.Invalid(summary, apperr.FieldError{Field: field, Message: why})
+	}
+	return v, nil
 }
 
 // HasControl reports whether s holds a control character other than the
