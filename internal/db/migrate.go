@@ -93,16 +93,6 @@ func (m *Migrator) Down(ctx context.Context, out io.Writer) error {
 	})
 }
 
-// DownTo rolls back the project migrations newer than version.
-func (m *Migrator) DownTo(ctx context.Context, version int64) error {
-	return m.locked(ctx, func() error {
-		if _, err := m.goose.DownTo(ctx, version); err != nil {
-			return fmt.Errorf("migrate down to %d: %w", version, err)
-		}
-		return nil
-	})
-}
-
 // Reset rolls back every project migration and River's tables.
 func (m *Migrator) Reset(ctx context.Context) error {
 	return m.locked(ctx, func() error {
