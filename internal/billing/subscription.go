@@ -53,6 +53,11 @@ type Subscription struct {
 // TableName maps Subscription to its table.
 func (Subscription) TableName() string { return "subscriptions" }
 
+// of reports whether the stored plan is the Stripe subscription id.
+func (s Subscription) of(id string) bool {
+	return s.StripeSubscriptionID != nil && *s.StripeSubscriptionID == id
+}
+
 // CreateSignupSubscription puts a new tenant on the Free package, inside the
 // signup transaction tx.
 func CreateSignupSubscription(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) error {

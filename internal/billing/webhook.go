@@ -140,7 +140,7 @@ const outcomeManual = "ignored: the plan was set by platform staff"
 // heldByOther reports whether the tenant's stored subscription is another
 // Stripe subscription that is still in force.
 func heldByOther(cur Subscription, subscriptionID string) bool {
-	if cur.StripeSubscriptionID == nil || *cur.StripeSubscriptionID == "" || *cur.StripeSubscriptionID == subscriptionID {
+	if cur.StripeSubscriptionID == nil || *cur.StripeSubscriptionID == "" || cur.of(subscriptionID) {
 		return false
 	}
 	return slices.Contains(runningStatuses, cur.Status)
@@ -214,15 +214,14 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	if found && !fromCheckout && heldByOther(cur, sub.ID) {
 		return outcomeNotCurrent, tenantID, nil
 	}
-	if found && cur.LastEventAt != nil && at.Equal(*cur.LastEventAt) && cur.StripeSubscriptionID != nil &&
-		*cur.StripeSubscriptionID == sub.ID && stageRank[status] < stageRank[cur.Status] {
+	if found && cur.LastEventAt != nil && at.Equal(*cur.LastEventAt) && cur.of(sub.ID) && stageRank[status] < stageRank[cur.Status] {
 		return "stale: an event of the same second and a later stage was applied", tenantID, nil
 	}
 	// A price that is no package's (another product sold to the same
 	// customer) activates nothing. Only the Stripe subscription that set
 	// the package on file keeps it through such a change of price: its
 	// status still moves the plan (a cancellation, a failed payment).
-	if pkg == nil && !(found && cur.Source == SourceStripe && cur.StripeSubscriptionID != nil && *cur.StripeSubscriptionID == sub.ID) {
+	if pkg == nil && !(found && cur.Source == SourceStripe && cur.of(sub.ID)) {
 		return "ignored: unknown price", tenantID, nil
 	}
 	next := cur
@@ -279,7 +278,7 @@ func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event
 	if cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
 		return "stale: a newer event was applied", tenantID, nil
 	}
-	if cur.StripeSubscriptionID == nil || *cur.StripeSubscriptionID != inv.Subscription.ID {
+	if !cur.of(inv.Subscription.ID) {
 		return outcomeNotCurrent, tenantID, nil
 	}
 	if cur.Source != SourceStripe {
