@@ -371,7 +371,11 @@ func (s *Service) revokeFamily(ctx context.Context, sess session, reason string)
 			Updates(map[string]any{"revoked_at": s.now(), "revoked_reason": reason}).Error; err != nil {
 			return err
 		}
-		return audit.Write(ctx, tx, audit.Event{TenantID: sess.TenantID, ActorUserID: &sess.UserID,
+		var email string
+		if err := tx.Model(&User{}).Where("id = ?", sess.UserID).Pluck("email", &email).Error; err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: sess.TenantID, ActorUserID: &sess.UserID, ActorLabel: email,
 			Action: "auth.refresh_reuse_detected", TargetType: "session", TargetID: sess.ID.String(),
 			Data: map[string]any{"revoked": "session family"}})
 	})
