@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"os/user"
 
+	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/identity"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
@@ -51,6 +53,7 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 	}
 	defer d.Close()
 	ids := identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), nil)
+	ctx = audit.WithActor(ctx, audit.Actor{Label: cliActor("admin create-user")})
 	u, err := ids.CreateUser(ctx, *email, *name, *password, role)
 	if err != nil {
 		return err
@@ -60,4 +63,14 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "password: %s\n(shown once; change it after signing in)\n", *password)
 	}
 	return nil
+}
+
+// cliActor is the audit label of a change made by a command: which one,
+// and as which operating-system user, since no account signs in for it.
+func cliActor(command string) string {
+	label := "contacts " + command
+	if u, err := user.Current(); err == nil {
+		label += " (as " + u.Username + ")"
+	}
+	return label
 }
