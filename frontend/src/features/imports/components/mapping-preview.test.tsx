@@ -30,6 +30,38 @@ describe('MappingPreview', () => {
   });
 });
 
+describe('MappingPreview on a narrow screen', () => {
+  it('gives every column room to read and scrolls sideways instead of breaking names a letter a line', () => {
+    const imp = importFixture({
+      mapping: { ...importFixture().mapping, columns: ['email', 'first_name', 'last_name', 'company_name'] },
+      preview: [
+        {
+          row: 2,
+          values: {
+            email: 'alexandra.konstantinopoulou@very-long-company-domain-name.example',
+            first_name: 'Alexandra',
+            last_name: 'Konstantinopoulou',
+            company_name: 'Very Long Company Name International Holdings',
+          },
+          errors: [],
+          usable: true,
+        },
+      ],
+    });
+    renderWithProviders(<MappingPreview imp={imp} />);
+
+    const [, row] = screen.getAllByRole('row');
+    const [, email, first, last, company] = within(row!).getAllByRole('cell');
+    expect(email).toHaveStyle({ minWidth: '200px' });
+    for (const cell of [first, last, company]) expect(cell).toHaveStyle({ minWidth: '112px' });
+    // The table as a whole is at least as wide as its columns: the container scrolls, the page does not.
+    const scroller = screen.getByTestId('mapping-preview').closest('.mantine-TableScrollContainer-scrollContainer');
+    expect((scroller as HTMLElement).style.getPropertyValue('--table-min-width')).toBe(
+      `calc(${(56 + 96 + 200 + 3 * 112) / 16}rem * var(--mantine-scale))`,
+    );
+  });
+});
+
 describe('MappingPreview reasons', () => {
   it('shows why a row is not usable in the row itself, not only on hover (touch screens and keyboards have none)', () => {
     const imp = importFixture({

@@ -3,6 +3,15 @@ import { Badge, Stack, Table, Text } from '@mantine/core';
 import type { Import } from '../api/get-import';
 import { fieldLabel } from '../labels';
 
+/**
+ * The narrowest a preview column gets, in pixels: enough for a name or a title to read in whole
+ * words, a phone number on one line, and for an address or a URL to break in two or three pieces rather than a letter a line.
+ * On a narrow screen the table scrolls sideways instead of squeezing them.
+ */
+function previewColumnWidth(field: string): number {
+  if (field === 'email' || field === 'linkedin_url') return 200;
+  return field === 'phone' ? 144 : 112; // a whole E.164 number: up to 16 characters
+}
 
 /** A reason a row is refused or warned about, as text beside what it concerns. */
 function Reason({ children }: { children: string }) {
@@ -37,7 +46,7 @@ export function MappingPreview({ imp }: { imp: Import }) {
     );
   }
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <Table.ScrollContainer minWidth={fields.reduce((sum, field) => sum + previewColumnWidth(field), 56 + 96)}>
       <Table striped verticalSpacing={4} fz="sm" aria-label="Mapped preview" data-testid="mapping-preview">
         <Table.Thead>
           <Table.Tr>
@@ -55,7 +64,7 @@ export function MappingPreview({ imp }: { imp: Import }) {
               <Table.Tr key={row.row}>
                 <Table.Td>{row.row}</Table.Td>
                 {fields.map((field) => (
-                  <Table.Td key={field} style={{ overflowWrap: 'anywhere' }}>
+                  <Table.Td key={field} style={{ overflowWrap: 'anywhere', minWidth: previewColumnWidth(field) }}>
                     {row.values[field] ?? ''}
                     {row.errors
                       .filter((e) => e.field === field)
