@@ -47,7 +47,8 @@ type APIKeyList struct {
 
 func toAPIKey(k apikeys.Key, creator string) APIKeyResponse {
 	out := APIKeyResponse{ID: k.ID.String(), Name: k.Name, Prefix: k.Prefix, Scopes: k.Scopes, Status: k.Status(time.Now()),
-		CreatedBy: creator, CreatedAt: k.CreatedAt.UTC(), ExpiresAt: k.ExpiresAt, RevokedAt: k.RevokedAt, LastUsedAt: k.LastUsedAt}
+		CreatedBy: creator, CreatedAt: k.CreatedAt.UTC(), ExpiresAt: utcPtr(k.ExpiresAt), RevokedAt: utcPtr(k.RevokedAt),
+		LastUsedAt: utcPtr(k.LastUsedAt)}
 	if out.Scopes == nil {
 		out.Scopes = []string{}
 	}

@@ -385,3 +385,55 @@ func TestAPIKeysRefusedOnAccountRoutes(t *testing.T) {
 	// The same routes still serve the person.
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", admin.token, nil), http.StatusOK)
 }
+
+// TestAPIKeyTimestampsUTC: a key's timestamps are RFC 3339 UTC (DESIGN §5)
+// in every answer, to the microsecond the database keeps. The create answer
+// used to echo expires_at as the request wrote it ("+02:00", nanoseconds),
+// so the same key read back from the list showed another string.
+func TestAPIKeyTimestampsUTC(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "keys-utc")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	local := time.Now().Add(48 * time.Hour).In(time.FixedZone("CEST", 2*3600)).Truncate(time.Second).Add(123456789 * time.Nanosecond)
+	want := local.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
+
+	rec := tb.req(t, http.MethodPost, "/api/v1/api-keys", admin.token,
+		map[string]any{"name": "utc", "scopes": []string{"usage:read"}, "expires_at": local.Format(time.RFC3339Nano)})
+	wantStatus(t, rec, http.StatusCreated)
+	var created struct {
+		ID        string `json:"id"`
+		ExpiresAt string `json:"expires_at"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil {
+		t.Fatal(err)
+	}
+	var listed struct {
+		Items []struct {
+			ID        string `json:"id"`
+			ExpiresAt string `json:"expires_at"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(tb.req(t, http.MethodGet, "/api/v1/api-keys", admin.token, nil).Body.Bytes(), &listed); err != nil {
+		t.Fatal(err)
+	}
+	rec = tb.req(t, http.MethodPost, "/api/v1/api-keys/"+created.ID+"/rotate", admin.token, map[string]int{"overlap_hours": 0})
+	wantStatus(t, rec, http.StatusCreated)
+	var rotated struct {
+		ExpiresAt string `json:"expires_at"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &rotated); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{"create": created.ExpiresAt, "rotate": rotated.ExpiresAt}
+	for _, k := range listed.Items {
+		if k.ID == created.ID {
+			got["list"] = k.ExpiresAt
+		}
+	}
+	for _, answer := range []string{"create", "rotate", "list"} {
+		if got[answer] != want {
+			t.Errorf("%s: expires_at %q, want %q", answer, got[answer], want)
+		}
+	}
+}

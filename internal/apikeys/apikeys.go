@@ -158,6 +158,12 @@ func (s *Service) Create(ctx context.Context, tenantID, creatorID uuid.UUID, p C
 		return Created{}, err
 	}
 	now := s.now()
+	if p.ExpiresAt != nil {
+		// As the database keeps it (UTC, microseconds), so the key
+		// answered now is the key read back later.
+		at := p.ExpiresAt.UTC().Truncate(time.Microsecond)
+		p.ExpiresAt = &at
+	}
 	if p.ExpiresAt != nil && !p.ExpiresAt.After(now) {
 		return Created{}, apperr.Invalid("The expiry is in the past.", apperr.FieldError{Field: "expires_at", Message: "must be in the future"})
 	}
