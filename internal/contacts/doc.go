@@ -101,8 +101,9 @@
 //
 // Facets (seniority, department, country, employee range) are counted over
 // at most the first 300 matches beside the page query, on a second
-// connection; over a larger set they are scaled to the estimated total and
-// flagged IsCapped. They never cost more than a page.
+// connection; over a larger set they are scaled to the total (the counted
+// one when the search counted, else the estimate) and flagged IsCapped.
+// They never cost more than a page.
 //
 // # Cursors
 //

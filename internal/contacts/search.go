@@ -85,7 +85,8 @@ type SearchResult struct {
 // Facets count the values of four fields among the matches of the current
 // query. They are counted over at most the first 300 matches, so they cost
 // about what a page costs; over a larger match set (IsCapped) the sample
-// counts are scaled to the estimated total and are approximate.
+// counts are scaled to the total (counted, or estimated) and are
+// approximate.
 type Facets struct {
 	Seniority     []FacetCount `json:"seniority"`
 	Department    []FacetCount `json:"department"`

@@ -313,12 +313,13 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 	var (
 		wg       sync.WaitGroup
 		facetErr error
+		sampled  int
 	)
 	if p.Facets {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res.Facets, facetErr = s.facets(ctx, m, est)
+			res.Facets, sampled, facetErr = s.facets(ctx, m, est)
 		}()
 	}
 	// Words that are all broad ("jo sm") match few rows only in
@@ -355,6 +356,13 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 	default:
 		res.Total, res.TotalIsCapped, res.TotalIsEstimate = min(int(est+0.5), totalCap), est >= totalCap, true
 	}
+	// Facets over a sample are scaled to the total, or when that is an
+	// estimate or a lower bound, to the planner's estimate if larger.
+	matches := float64(res.Total)
+	if res.TotalIsEstimate || res.TotalIsCapped {
+		matches = max(est, matches)
+	}
+	scaleFacets(res.Facets, sampled, matches)
 
 	ids := make([]uuid.UUID, 0, len(page))
 	for _, r := range page {
@@ -652,13 +660,14 @@ func (s *Service) count(ctx context.Context, m *matchSet) (int64, error) {
 	return n, nil
 }
 
-// facets counts facet values over the first facetSample matches; over a
-// larger match set the counts are scaled to est, the estimated total. Like
-// ordered pages, a large estimate first reads the table with a budget of
-// scanBudget rows (enough for any match set of 1.5% density or more); a
-// small estimate, or a budget that found too few, collects the matches
-// through the indexes.
-func (s *Service) facets(ctx context.Context, m *matchSet, est float64) (*Facets, error) {
+// facets counts facet values over the first facetSample matches and
+// returns the counts with the number of matches they were counted over
+// (facetSample+1 when there are more: IsCapped, and scaleFacets scales
+// them once the total is known). Like ordered pages, a large estimate
+// first reads the table with a budget of scanBudget rows (enough for any
+// match set of 1.5% density or more); a small estimate, or a budget that
+// found too few, collects the matches through the indexes.
+func (s *Service) facets(ctx context.Context, m *matchSet, est float64) (*Facets, int, error) {
 	var (
 		f     *Facets
 		total int
@@ -672,19 +681,27 @@ func (s *Service) facets(ctx context.Context, m *matchSet, est float64) (*Facets
 		f, total, err = s.facetCounts(ctx, m, false)
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if total > facetSample {
-		f.IsCapped = true
-		if scale := est / float64(total); scale > 1 {
-			for _, l := range [][]FacetCount{f.Seniority, f.Department, f.Country, f.EmployeeRange} {
-				for i := range l {
-					l[i].Count = int(float64(l[i].Count)*scale + 0.5)
-				}
+	f.IsCapped = total > facetSample
+	return f, total, nil
+}
+
+// scaleFacets scales counts made over a sample of sampled matches to
+// matches, the search's total: the exact count when the search counted,
+// else the planner's estimate. Facets of the field a search filters on
+// then add up to the total shown beside them.
+func scaleFacets(f *Facets, sampled int, matches float64) {
+	if f == nil || !f.IsCapped || sampled <= 0 {
+		return
+	}
+	if scale := matches / float64(sampled); scale > 1 {
+		for _, l := range [][]FacetCount{f.Seniority, f.Department, f.Country, f.EmployeeRange} {
+			for i := range l {
+				l[i].Count = int(float64(l[i].Count)*scale + 0.5)
 			}
 		}
 	}
-	return f, nil
 }
 
 func (s *Service) facetCounts(ctx context.Context, m *matchSet, bounded bool) (*Facets, int, error) {

@@ -1,11 +1,13 @@
 package contacts_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -360,5 +362,56 @@ func TestSearchFacetsAndExcludeSaved(t *testing.T) {
 	res = b.search(t, b.other, contacts.SearchParams{Query: b.word, Filters: contacts.Filters{ExcludeSaved: true}})
 	if res.Total != 5 {
 		t.Fatalf("another tenant's saves excluded: total %d", res.Total)
+	}
+}
+
+// TestSearchFacetsScaleToExactTotal: facets over more than their sample
+// (300 matches) are scaled up, and when the search counted its matches
+// exactly they are scaled to that count, so a facet of the field the search
+// filters on adds up to the total shown beside it. They were scaled to the
+// planner's estimate even then: 400 counted matches showed facets adding up
+// to the estimate (here a few, so they were not scaled at all: 301).
+func TestSearchFacetsScaleToExactTotal(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	const n = 400
+	rows := make([][]any, n)
+	for i := range rows {
+		seniority := "director"
+		if i%4 == 0 {
+			seniority = "vp"
+		}
+		rows[i] = []any{uuid.Must(uuid.NewV7()), "Facet", fmt.Sprintf("Person%d", i), seniority, "sales", "test", co}
+	}
+	if _, err := b.db.Pool.CopyFrom(b.ctx, pgx.Identifier{"contacts"},
+		[]string{"id", "first_name", "last_name", "seniority", "department", "source", "company_id"}, pgx.CopyFromRows(rows)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.db.Pool.Exec(b.ctx, `UPDATE contacts c SET company_name = co.name FROM companies co
+		WHERE co.id = $1 AND c.company_id = co.id`, co); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []contacts.Filters{{}, {Seniorities: []string{"vp", "director"}}} {
+		res := b.search(t, b.tenant, contacts.SearchParams{Query: b.word, Filters: f, Facets: true})
+		if res.Total != n || res.TotalIsEstimate || res.TotalIsCapped || res.Facets == nil || !res.Facets.IsCapped {
+			t.Fatalf("%+v: total %d (estimate %v, capped %v), facets %+v; want %d counted, facets sampled",
+				f, res.Total, res.TotalIsEstimate, res.TotalIsCapped, res.Facets, n)
+		}
+		sum := 0
+		for _, fc := range res.Facets.Seniority {
+			sum += fc.Count
+		}
+		if sum < n-1 || sum > n+1 {
+			t.Errorf("%+v: seniority facets %+v add up to %d, want %d (±1 for rounding)", f, res.Facets.Seniority, sum, n)
+		}
+		// Later pages answer the same facets.
+		if res.NextCursor == "" {
+			t.Fatalf("%+v: no next page", f)
+		}
+		next := b.search(t, b.tenant, contacts.SearchParams{Query: b.word, Filters: f, Facets: true, Cursor: res.NextCursor})
+		if !slices.Equal(next.Facets.Seniority, res.Facets.Seniority) {
+			t.Errorf("%+v: page 2 facets %+v, page 1 %+v", f, next.Facets.Seniority, res.Facets.Seniority)
+		}
 	}
 }
