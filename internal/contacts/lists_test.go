@@ -48,6 +48,14 @@ func TestLists(t *testing.T) {
 		_, err := b.svc.CreateList(b.ctx, b.tenant, b.user, "Hot leads\u200b")
 		wantCode(t, err, apperr.ECONFLICT)
 	})
+	t.Run("ErrConflictNameDecomposed", func(t *testing.T) {
+		// "Café" typed (é, one character) and pasted from a decomposed
+		// source (e and a combining accent) look the same everywhere.
+		tenant := MustCreateTenant(t, b.db, "FR")
+		MustCreateList(t, b, tenant, "Caf\u00e9 owners")
+		_, err := b.svc.CreateList(b.ctx, tenant, b.user, "Cafe\u0301 owners")
+		wantCode(t, err, apperr.ECONFLICT)
+	})
 	t.Run("OKAddSavesAndRemove", func(t *testing.T) {
 		n, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, l.ID, []uuid.UUID{c1, c2, c1})
 		if err != nil || n != 2 {

@@ -12,18 +12,21 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
-// Normalize collapses white space, trims invisible characters at the
-// edges and checks that s is valid UTF-8 without control characters, of
-// minLen..maxLen runes after that. It returns the normalized value and
-// whether it passed.
+// Normalize composes s (NFC: "e" and a combining accent become "é", which
+// looks the same, so two names differing only there would look alike),
+// collapses white space, trims invisible characters at the edges and checks
+// that s is valid UTF-8 without control characters, of minLen..maxLen runes
+// after that. It returns the normalized value and whether it passed.
 func Normalize(s string, minLen, maxLen int) (string, bool) {
 	if !utf8.ValidString(s) || HasControl(s) {
 		return "", false
 	}
-	s = strings.TrimFunc(strings.Join(strings.Fields(s), " "), isInvisible)
+	s = strings.TrimFunc(strings.Join(strings.Fields(norm.NFC.String(s)), " "), isInvisible)
 	n := utf8.RuneCountInString(s)
 	return s, n >= minLen && n <= maxLen
 }

@@ -11,6 +11,8 @@ func TestCheck(t *testing.T) {
 		{"OKInvisibleEdgesTrimmed", "\u200b\ufeffAcme\u2060", "Acme", ""},
 		{"OKJoinerInsideKept", "👩\u200d💻 Team", "👩\u200d💻 Team", ""},
 		{"OKPersianNonJoiner", "می\u200cخواهم", "می\u200cخواهم", ""},
+		{"OKComposed", "Cafe\u0301 Bar", "Caf\u00e9 Bar", ""},
+		{"OKComposedFitsLength", "e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", ""},
 		{"ErrRequiredBlank", "   ", "", "is required (spaces and invisible characters alone do not count)"},
 		{"ErrRequiredInvisible", "\u200b\u200b", "", "is required (spaces and invisible characters alone do not count)"},
 		{"ErrRequiredHangulFillers", "\u3164\u3164\u3164", "", "is required (spaces and invisible characters alone do not count)"},
