@@ -160,6 +160,17 @@ func (s *Server) searchContacts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if req.Cursor == "" {
+		// A new search with nothing left of the quota is refused before it
+		// runs: the 429 costs one counter read, not a search.
+		q, err := s.svc.Limits.PeekPlan(ctx, tid, plan, limits.Searches)
+		if err != nil {
+			return err
+		}
+		if q.Remaining == 0 {
+			return limits.QuotaError(q, 1)
+		}
+	}
 	maxSize := plan.Package.MaxContactsPerQuery
 	res, err := s.svc.Contacts.Search(ctx, tid, contacts.SearchParams{Query: req.Query, Filters: req.Filters.domain(),
 		Sort: req.Sort, PageSize: pageSize(req.PageSize, maxSize), MaxPageSize: maxSize, Cursor: req.Cursor, Facets: req.Facets})

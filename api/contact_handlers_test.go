@@ -165,6 +165,14 @@ func TestSearchMetering(t *testing.T) {
 		h.Get("RateLimit-Limit") != "100" || h.Get("RateLimit-Remaining") != "0" || reset < 1 || reset > 32*24*3600 {
 		t.Fatalf("quota 429 headers %v", h)
 	}
+	// The refusal comes before the search runs: a search the service would
+	// turn down as invalid is not even looked at.
+	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token,
+		map[string]any{"query": "manager", "filters": map[string]any{"countries": []string{"Atlantis"}}})
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	// A next page of a search already paid for is still served.
+	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager", "page_size": 2, "cursor": cursor})
+	wantStatus(t, rec, http.StatusOK)
 }
 
 func TestContactVisibilityAndSaving(t *testing.T) {
