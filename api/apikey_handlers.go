@@ -69,7 +69,7 @@ func created(c echo.Context, k apikeys.Created) error {
 // createAPIKey godoc
 //
 //	@Summary		Create an API key
-//	@Description	Org admins only; the package must include API access. The secret (ock_…) is returned once. Scopes: contacts:read, saved:read, saved:write, corrections:write, imports:read, imports:write, crm:read, crm:push, usage:read.
+//	@Description	Org admins only; the package must include API access; at most 100 live (neither revoked nor expired) keys per organization. The secret (ock_…) is returned once. Scopes: contacts:read, saved:read, saved:write, corrections:write, imports:read, imports:write, crm:read, crm:push, usage:read.
 //	@ID				createAPIKey
 //	@Tags			api-keys
 //	@Accept			json
@@ -80,6 +80,7 @@ func created(c echo.Context, k apikeys.Created) error {
 //	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem	"Not an org admin, or plan-feature-unavailable"
+//	@Failure		409		{object}	Problem	"The organization already has 100 live keys"
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
@@ -100,7 +101,7 @@ func (s *Server) createAPIKey(c echo.Context) error {
 // listAPIKeys godoc
 //
 //	@Summary		List API keys
-//	@Description	Org admins only. Prefix, name, scopes, creator, created, last used, expiry and status; never the secret.
+//	@Description	Org admins only. Prefix, name, scopes, creator, created, last used, expiry and status; never the secret. Every live key, then the newest revoked or expired ones, up to 500 keys.
 //	@ID				listAPIKeys
 //	@Tags			api-keys
 //	@Produce		json

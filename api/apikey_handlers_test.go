@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/apikeys"
 )
 
 // MustCreateKey issues an API key for admin's tenant with scopes.
@@ -436,4 +438,45 @@ func TestAPIKeyTimestampsUTC(t *testing.T) {
 			t.Errorf("%s: expires_at %q, want %q", answer, got[answer], want)
 		}
 	}
+}
+
+// TestAPIKeyListHoldsEveryLiveKey: revoked and rotated keys are kept (the
+// audit and the usage chart name them), so a tenant gathers many. The list
+// answers every live key however many retired ones are newer, so none can
+// drop out of the page that revokes it; and live keys are capped, so that
+// list stays bounded.
+func TestAPIKeyListHoldsEveryLiveKey(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "key-list")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	live := tb.MustCreateKey(t, admin, "usage:read")
+	// 600 retired keys, all newer than the live one.
+	tb.db.Gorm.Exec(`INSERT INTO api_keys (tenant_id, id, name, prefix, secret_hash, scopes, revoked_at)
+		SELECT ?, uuidv7_like, 'old', 'ock_old', sha256(uuidv7_like::text::bytea), '{usage:read}', now()
+		FROM (SELECT ('01ffffff-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid AS uuidv7_like FROM generate_series(1, 600) g) s`,
+		admin.tenantID)
+
+	list := decode[APIKeyList](t, tb.req(t, http.MethodGet, "/api/v1/api-keys", admin.token, nil))
+	found := false
+	for _, k := range list.Items {
+		found = found || k.ID == live.ID
+	}
+	if !found {
+		t.Fatalf("the live key %s is not among the %d keys listed", live.ID, len(list.Items))
+	}
+
+	// Up to apikeys.MaxLiveKeys live keys; the next is refused, naming the cap.
+	tb.db.Gorm.Exec(`INSERT INTO api_keys (tenant_id, id, name, prefix, secret_hash, scopes)
+		SELECT ?, gen_random_uuid(), 'live', 'ock_live', sha256(gen_random_uuid()::text::bytea), '{usage:read}'
+		FROM generate_series(1, ?)`, admin.tenantID, apikeys.MaxLiveKeys-2)
+	tb.MustCreateKey(t, admin, "usage:read")
+	rec := tb.req(t, http.MethodPost, "/api/v1/api-keys", admin.token, map[string]any{"name": "one too many", "scopes": []string{"usage:read"}})
+	wantStatus(t, rec, http.StatusConflict)
+	if detail, _ := decodeProblem(t, rec)["detail"].(string); !strings.Contains(detail, strconv.Itoa(apikeys.MaxLiveKeys)) {
+		t.Fatalf("detail %q does not name the cap", detail)
+	}
+	// Revoking one makes room again.
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+live.ID, admin.token, nil), http.StatusNoContent)
+	tb.MustCreateKey(t, admin, "usage:read")
 }

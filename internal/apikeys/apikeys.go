@@ -147,6 +147,17 @@ func joinScopes() string {
 // MaxNameLen bounds a key's name.
 const MaxNameLen = 100
 
+// MaxLiveKeys caps a tenant's keys that are neither revoked nor expired:
+// every one of them is a way into the tenant's data, and the list answers
+// all of them.
+const MaxLiveKeys = 100
+
+// liveSQL is true for a key that is neither revoked nor expired.
+const liveSQL = "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())"
+
+// maxListed bounds the list: every live key, then the newest retired ones.
+const maxListed = 500
+
 // Create issues a key. Returns EINVALID, EFORBIDDEN (type
 // plan-feature-unavailable: the package has no API access).
 func (s *Service) Create(ctx context.Context, tenantID, creatorID uuid.UUID, p CreateParams) (Created, error) {
@@ -172,6 +183,17 @@ func (s *Service) Create(ctx context.Context, tenantID, creatorID uuid.UUID, p C
 	}
 	var out Created
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The tenant row's lock makes two concurrent creations count each other.
+		if err := tx.Exec(`SELECT 1 FROM tenants WHERE id = ? FOR NO KEY UPDATE`, tenantID).Error; err != nil {
+			return err
+		}
+		var live int64
+		if err := tx.Model(&Key{}).Where("tenant_id = ? AND "+liveSQL, tenantID).Count(&live).Error; err != nil {
+			return err
+		}
+		if live >= MaxLiveKeys {
+			return apperr.Errorf(apperr.ECONFLICT, "This organization has %d live API keys, the most it can have. Revoke one it no longer uses first.", live)
+		}
 		var err error
 		out, err = s.insert(ctx, tx, tenantID, &creatorID, p.Name, p.Scopes, p.ExpiresAt, nil)
 		if err != nil {
@@ -202,13 +224,18 @@ type KeyView struct {
 	CreatorEmail string
 }
 
-// List returns the tenant's keys, newest first.
+// List returns the tenant's keys: every live one, then the newest revoked
+// or expired ones up to maxListed in all, each part newest first. Retired
+// keys are kept for the log, so they could otherwise push a live key out
+// of the list that revokes it.
 func (s *Service) List(ctx context.Context, tenantID uuid.UUID) ([]KeyView, error) {
 	var rows []KeyView
 	err := s.db.WithContext(ctx).Table("api_keys k").
 		Select("k.*, coalesce(u.email, '') AS creator_email").
 		Joins("LEFT JOIN users u ON u.id = k.created_by").
-		Where("k.tenant_id = ?", tenantID).Order("k.id DESC").Limit(500).Scan(&rows).Error
+		Where("k.tenant_id = ?", tenantID).
+		Order("(" + liveSQL + ") DESC, k.id DESC"). // users has neither column
+		Limit(maxListed).Scan(&rows).Error
 	return rows, err
 }
 

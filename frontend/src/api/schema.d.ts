@@ -396,13 +396,13 @@ export interface paths {
         };
         /**
          * List API keys
-         * @description Org admins only. Prefix, name, scopes, creator, created, last used, expiry and status; never the secret.
+         * @description Org admins only. Prefix, name, scopes, creator, created, last used, expiry and status; never the secret. Every live key, then the newest revoked or expired ones, up to 500 keys.
          */
         get: operations["listAPIKeys"];
         put?: never;
         /**
          * Create an API key
-         * @description Org admins only; the package must include API access. The secret (ock_…) is returned once. Scopes: contacts:read, saved:read, saved:write, corrections:write, imports:read, imports:write, crm:read, crm:push, usage:read.
+         * @description Org admins only; the package must include API access; at most 100 live (neither revoked nor expired) keys per organization. The secret (ock_…) is returned once. Scopes: contacts:read, saved:read, saved:write, corrections:write, imports:read, imports:write, crm:read, crm:push, usage:read.
          */
         post: operations["createAPIKey"];
         delete?: never;
@@ -4375,6 +4375,15 @@ export interface operations {
             };
             /** @description Not an org admin, or plan-feature-unavailable */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization already has 100 live keys */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
