@@ -35,6 +35,15 @@ func (f stripeFixture) sub(typ string, created time.Time, subID, status, code st
 	return ev
 }
 
+// boughtAs sets the package_code a subscription event's metadata carries:
+// the package of its checkout, which a plan change in the portal leaves as
+// it was.
+func boughtAs(ev map[string]any, code string) map[string]any {
+	obj := ev["data"].(map[string]any)["object"].(map[string]any)
+	obj["metadata"].(map[string]string)["package_code"] = code
+	return ev
+}
+
 // invoice is an invoice.* event for subscription subID.
 func (f stripeFixture) invoice(typ string, created time.Time, subID string) map[string]any {
 	ev := invoiceEvent(typ, created, f.tenantID, subID)
@@ -583,6 +592,21 @@ func TestStripeSubscriptionOfNoPackage(t *testing.T) {
 				return ev
 			},
 			wantOutcome: "applied", wantPackage: "starter", wantStatus: "past_due",
+		},
+		{
+			// Bought as Starter, moved to Pro in the portal (the price
+			// changes, the metadata stays), then Pro is re-priced: the
+			// subscription's old price is no package's any more. Its
+			// renewal keeps Pro, not the package it was bought as.
+			name: "OKUnknownPriceAfterPortalChange",
+			arrange: func(t *testing.T, _ session, f stripeFixture) {
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+				wantStatus(t, tb.webhookReq(t, boughtAs(f.sub("customer.subscription.updated", at(1), f.subA, "active", "pro"), "starter"), testWebhookSecret, time.Now()), 200)
+			},
+			late: func(f stripeFixture) map[string]any {
+				return boughtAs(f.sub("customer.subscription.updated", at(2), f.subA, "active", "pro_legacy"), "starter")
+			},
+			wantOutcome: "applied", wantPackage: "pro", wantStatus: "active",
 		},
 	}
 	for _, tt := range tests {

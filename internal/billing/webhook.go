@@ -186,7 +186,13 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	if tenantID == nil {
 		return "ignored: unknown tenant", nil, nil
 	}
-	if packageCode == "" {
+	var cur Subscription
+	found := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error == nil
+	// The subscription's metadata names the package it was bought as; a
+	// plan change in the portal changes its price, never its metadata. So
+	// it stands in for an unknown price only for a subscription not on
+	// file yet: the one on file keeps the package its prices set (below).
+	if packageCode == "" && !(found && cur.of(sub.ID)) {
 		packageCode = sub.Metadata["package_code"]
 	}
 	pkg, err := s.packageForSubscription(tx, sub, packageCode)
@@ -197,8 +203,6 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	if !ok {
 		return "ignored: status " + string(sub.Status), tenantID, nil
 	}
-	var cur Subscription
-	found := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error == nil
 	if found && cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
 		return "stale: a newer event was applied", tenantID, nil
 	}
@@ -320,7 +324,7 @@ func (s *Service) saveStripeState(ctx context.Context, tx *gorm.DB, tenantID uui
 }
 
 // packageForSubscription maps the subscription's price to a package, or
-// falls back to the package code from checkout metadata.
+// falls back to the package named code (the checkout's).
 func (s *Service) packageForSubscription(tx *gorm.DB, sub *stripe.Subscription, code string) (*Package, error) {
 	var p Package
 	if sub.Items != nil {
