@@ -544,7 +544,9 @@ func getBatch(ctx context.Context, tx *gorm.DB, tenantID, id uuid.UUID) (*batchR
 }
 
 // listItems pages a push's items in push order, with the contact's name
-// where the tenant may see it.
+// and email where the tenant may see it. The email is the one the tenant
+// sees, and the CRM gets: its correction overlaid, by the rule of
+// loadContents.
 func listItems(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, status string, afterSeq, limit int) ([]itemRow, error) {
 	args := []any{tenantID, batchID, afterSeq}
 	where := ""
@@ -554,9 +556,13 @@ func listItems(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, st
 	}
 	args = append(args, limit+1)
 	var rows []itemRow
-	err := tx.WithContext(ctx).Raw(`SELECT i.*, c.first_name, c.last_name, c.email::text AS email
+	err := tx.WithContext(ctx).Raw(`SELECT i.*, c.first_name, c.last_name, COALESCE(ce.new_value, c.email::text) AS email
 		FROM crm_push_items i
 		LEFT JOIN contacts c ON c.id = i.contact_id AND (c.owner_tenant_id IS NULL OR c.owner_tenant_id = i.tenant_id)
+		LEFT JOIN LATERAL (SELECT cc.new_value, cc.status, cc.reviewed_at FROM contact_corrections cc
+		                    WHERE cc.tenant_id = i.tenant_id AND cc.contact_id = c.id AND cc.field = 'email'
+		                    ORDER BY cc.created_at DESC, cc.id DESC LIMIT 1) ce
+		       ON NOT (ce.status = 'accepted' AND ce.reviewed_at < c.updated_at)
 		WHERE i.tenant_id = ? AND i.batch_id = ? AND i.seq > ?`+where+` ORDER BY i.seq LIMIT ?`, args...).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("crm: list push items: %w", err)

@@ -343,6 +343,34 @@ func TestPushReadsAreInTheHistory(t *testing.T) {
 	tb.assertTruth(t, first, second)
 }
 
+// TestPushHistoryShowsTheEmailSent: the tenant corrected a contact's email,
+// so the CRM gets the corrected one; the push history names the contact by
+// that address too (the tenant sees its corrections everywhere), not by the
+// shared record's, which the CRM never got.
+func TestPushHistoryShowsTheEmailSent(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 2)
+	corrected := "taken-" + uuid.NewString()[:8] + "@example.test"
+	tb.mustExec(t, `INSERT INTO contact_corrections (tenant_id, id, contact_id, field, new_value)
+		VALUES (?, ?, ?, 'email', ?)`, tb.tenantID, uuid.Must(uuid.NewV7()), ids[0], corrected)
+	tb.fake.AddRecord(tb.account, map[string]string{"email": corrected, "first_name": "Someone"})
+	id := tb.MustPush(t, ids)
+	tb.mustRunAll(t, id)
+
+	d := tb.push(t, id)
+	if it := tb.item(t, d, ids[0]); it.ErrorCode != "EMAIL_CONFLICT" || it.Email != corrected {
+		t.Fatalf("item %s refused for %s, shows email %q, want %q", it.ContactID, it.ErrorCode, it.Email, corrected)
+	}
+	var canonical string
+	tb.db.Gorm.Raw(`SELECT email::text FROM contacts WHERE id = ?`, ids[1]).Scan(&canonical)
+	if it := tb.item(t, d, ids[1]); it.Status != crm.ItemPushed || it.Email != canonical {
+		t.Fatalf("uncorrected item %s (%s) shows email %q, want %q", it.ContactID, it.Status, it.Email, canonical)
+	}
+	tb.assertTruth(t, id)
+}
+
 func TestPushEmailConflictInBatchOf100(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
