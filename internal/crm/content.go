@@ -24,14 +24,27 @@ func desired(c contentRow) map[string]string {
 }
 
 // contentHash identifies content: a contact whose hash equals the one last
-// pushed is skipped as a duplicate.
-func contentHash(p map[string]string) []byte {
+// pushed is skipped as a duplicate. What the CRM is to hold depends on
+// field ownership too (a field never sent is not in the CRM), so the modes
+// of fields not left at fill_if_empty count as well: after an org admin
+// changes them, pushing a contact again sends it as they now say, once.
+// With every field at fill_if_empty the hash is that of the content alone.
+func contentHash(p, modes map[string]string) []byte {
 	h := sha256.New()
 	for _, f := range Fields {
 		h.Write([]byte(f))
 		h.Write([]byte{0})
 		h.Write([]byte(p[f]))
 		h.Write([]byte{0})
+	}
+	for _, f := range Fields {
+		if m := modes[f]; m != "" && m != OwnFillIfEmpty {
+			h.Write([]byte{1})
+			h.Write([]byte(f))
+			h.Write([]byte{0})
+			h.Write([]byte(m))
+			h.Write([]byte{0})
+		}
 	}
 	return h.Sum(nil)
 }

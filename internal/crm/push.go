@@ -101,7 +101,8 @@ func errNotConnectedAPI(c *connRow) error {
 
 // plan decides, for each contact, whether it is created, updated, skipped
 // or rejected. Only approved saved contacts are pushed; a contact whose
-// content hash equals the one last pushed is skipped as a duplicate.
+// content hash (content and field ownership, contentHash) equals the one
+// last pushed is skipped as a duplicate.
 func (s *Service) plan(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, p PushParams) ([]PlanItem, error) {
 	var cands []candidate
 	var err error
@@ -129,8 +130,12 @@ func (s *Service) plan(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, p P
 		}
 	}
 	contents := map[uuid.UUID]contentRow{}
+	var modes map[string]string
 	if len(known) > 0 {
 		if contents, err = loadContents(ctx, tx, tenantID, known); err != nil {
+			return nil, err
+		}
+		if modes, err = loadOwnership(ctx, tx, tenantID); err != nil {
 			return nil, err
 		}
 	}
@@ -154,7 +159,7 @@ func (s *Service) plan(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, p P
 			it.Action = ActionCreate
 		default:
 			ct, ok := contents[c.ContactID]
-			if ok && bytes.Equal(contentHash(desired(ct)), c.ContentHash) {
+			if ok && bytes.Equal(contentHash(desired(ct), modes), c.ContentHash) {
 				it.Action, it.Reason = ActionSkip, WhySkippedDuplicate
 			} else {
 				it.Action = ActionUpdate

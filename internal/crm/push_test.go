@@ -736,6 +736,67 @@ func TestPushFieldOwnership(t *testing.T) {
 	tb.assertTruth(t)
 }
 
+// TestPushFieldOwnershipChangeSendsAgain: contacts pushed while a field was
+// never sent are not "unchanged since the last push" once an org admin
+// lets the field through: pushing them again sends it as the new ownership
+// says (overwrite: our value; fill_if_empty: only into an empty CRM field),
+// once; after that they are duplicates again.
+func TestPushFieldOwnershipChangeSendsAgain(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ctx := context.Background()
+	setModes := func(modes map[string]string) {
+		t.Helper()
+		if _, err := tb.svc.PutSettings(ctx, tb.tenantID, &tb.adminID, modes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setModes(map[string]string{"phone": crm.OwnNever, "job_title": crm.OwnNever})
+	ids := tb.MustApproved(t, 2)
+	tb.mustExec(t, `UPDATE contacts SET phone = '+442071234567' WHERE id = ANY(?::uuid[])`, uuidArray(ids))
+	tb.mustRunAll(t, tb.MustPush(t, ids))
+	props := func(id uuid.UUID) map[string]string {
+		for _, r := range tb.fake.Records(tb.account) {
+			if r.ExternalID == id.String() {
+				return r.Properties
+			}
+		}
+		t.Fatalf("no record for %s", id)
+		return nil
+	}
+	if p := props(ids[0]); p["phone"] != "" || p["job_title"] != "" {
+		t.Fatalf("created %v with phone and title never sent", p)
+	}
+	// Someone in the CRM gives the second contact a title of their own.
+	tb.fake.EditRecord(tb.account, ids[1].String(), map[string]string{"job_title": "Set in CRM"})
+
+	setModes(map[string]string{"phone": crm.OwnOverwrite})
+	preview := func() *crm.PushResult {
+		t.Helper()
+		res, err := tb.svc.RequestPush(ctx, tb.tenantID, &tb.adminID, crm.PushParams{ContactIDs: ids, DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := preview(); res.ToUpdate != 2 || res.Skipped != 0 {
+		t.Fatalf("after the ownership change the plan updates %d and skips %d (%v), want 2 and 0", res.ToUpdate, res.Skipped, res.Reasons)
+	}
+	again := tb.MustPush(t, ids)
+	tb.mustRunAll(t, again)
+	if p := props(ids[0]); p["phone"] != "+442071234567" || p["job_title"] != "Engineer" {
+		t.Fatalf("phone (overwrite) and title (fill_if_empty into an empty field) not sent: %v", p)
+	}
+	if p := props(ids[1]); p["phone"] != "+442071234567" || p["job_title"] != "Set in CRM" {
+		t.Fatalf("fill_if_empty must keep the CRM's own title: %v", p)
+	}
+	if res := preview(); res.Skipped != 2 || res.Reasons[crm.WhySkippedDuplicate] != 2 {
+		t.Fatalf("pushed with the new ownership, the plan skips %d (%v), want 2 duplicates", res.Skipped, res.Reasons)
+	}
+	tb.assertTruth(t, again)
+}
+
 func TestPushQuotaMeteredPerContactSent(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

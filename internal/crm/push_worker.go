@@ -341,7 +341,7 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 			continue
 		}
 		want := desired(ct)
-		hash := contentHash(want)
+		hash := contentHash(want, modes)
 		update := known && st.CRMRecordID != nil
 		if update && bytes.Equal(hash, st.ContentHash) {
 			decided = append(decided, outcome{ContactID: it.ContactID, Status: ItemSkipped, Code: "SKIPPED_DUPLICATE",
