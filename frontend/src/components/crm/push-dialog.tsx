@@ -173,7 +173,7 @@ function PreviewCounts({ preview }: { preview: CrmPushResult }) {
       )}
       {sendable === 0 && (
         <Alert color="gray" variant="light" data-testid="push-nothing">
-          Nothing to push: only approved contacts whose data changed since their last push are sent.
+          Nothing to push: only approved contacts whose data (or the field ownership rules) changed since their last push are sent.
         </Alert>
       )}
       <Text size="xs" c="dimmed">
