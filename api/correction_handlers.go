@@ -187,7 +187,7 @@ func (s *Server) listPendingCorrections(c echo.Context) error {
 // acceptCorrection godoc
 //
 //	@Summary		Accept a correction (platform)
-//	@Description	System admins only: the shared record takes the corrected value, so every tenant sees it. Audited.
+//	@Description	System admins only: the shared record takes the corrected value, so every tenant sees it. Refused (409) when the shared value changed since the correction was submitted (it is neither the value corrected nor the correction): accepting would undo the newer change. Audited.
 //	@ID				acceptCorrection
 //	@Tags			admin
 //	@Produce		json
@@ -197,7 +197,7 @@ func (s *Server) listPendingCorrections(c echo.Context) error {
 //	@Failure		401	{object}	Problem
 //	@Failure		403	{object}	Problem
 //	@Failure		404	{object}	Problem
-//	@Failure		409	{object}	Problem	"Already reviewed"
+//	@Failure		409	{object}	Problem	"Already reviewed, or the shared value changed since the correction was submitted"
 //	@Router			/admin/corrections/{id}/accept [post]
 func (s *Server) acceptCorrection(c echo.Context) error {
 	return s.reviewCorrection(c, s.svc.Contacts.AcceptCorrection)

@@ -238,6 +238,30 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 	return out, nil
 }
 
+// checkStillApplies refuses to accept c when the shared record's value is
+// neither what the tenant corrected (c.OldValue) nor its correction: it
+// changed since (another tenant's accepted correction, a platform import),
+// and accepting would silently undo that. The caller holds the contact's
+// row lock.
+func checkStillApplies(tx *gorm.DB, c *Correction) error {
+	var now string
+	if err := tx.Raw(`SELECT `+canonicalColumn[c.Field]+` FROM contacts c WHERE c.id = ?`, c.ContactID).Scan(&now).Error; err != nil {
+		return fmt.Errorf("contacts: read corrected field: %w", err)
+	}
+	same := func(a, b string) bool { return a == b }
+	if c.Field == "email" || c.Field == "company_name" {
+		// Emails compare without case, and a company name is stored in the
+		// spelling of the company it names (companyNamedSQL).
+		same = strings.EqualFold
+	}
+	if same(now, c.OldValue) || same(now, c.NewValue) {
+		return nil
+	}
+	return apperr.Errorf(apperr.ECONFLICT,
+		"The contact's %s changed since this correction was submitted: it was %q and is now %q. Reject the correction; the organization can submit a new one.",
+		strings.ReplaceAll(c.Field, "_", " "), c.OldValue, now)
+}
+
 // applyCorrection writes a corrected value into the canonical record. A
 // corrected company name moves the contact to the company of that name when
 // one exists (and takes its domain, industry and size), otherwise it leaves
@@ -375,6 +399,9 @@ func (s *Service) reviewCorrection(ctx context.Context, reviewerID, correctionID
 			return apperr.Errorf(apperr.ECONFLICT, "The correction was already %s.", c.Status)
 		}
 		if status == CorrectionAccepted {
+			if err := checkStillApplies(tx, c); err != nil {
+				return err
+			}
 			if err := applyCorrection(tx, c.ContactID, c.Field, c.NewValue); err != nil {
 				return err
 			}

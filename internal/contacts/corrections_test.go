@@ -1,7 +1,9 @@
 package contacts_test
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -307,6 +309,72 @@ func TestCorrectedCompanyNameShowsThatCompany(t *testing.T) {
 			}
 			if got := view(o); got != tt.want {
 				t.Fatalf("after accept everyone sees %+v, the tenant saw %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAcceptStaleCorrection: a correction says "the field is X, it should
+// be Y". When the shared value is no longer X by the time staff review it
+// (another tenant's correction was accepted, or a platform import changed
+// it), accepting would silently undo that newer change, so it is refused
+// and the correction stays pending for staff to reject. A correction whose
+// value the record already has is accepted: nothing is undone.
+func TestAcceptStaleCorrection(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	reviewer := dbtest.MustCreateUser(t, b.db)
+	otherUser := dbtest.MustCreateUser(t, b.db)
+	company := "Stale Review " + b.word + " Inc"
+	b.company(t, CompanyOpts{Name: company})
+	tests := []struct {
+		name   string
+		field  string
+		mine   string // this tenant's correction
+		theirs string // the other tenant's, accepted first
+		want   string // the shared value in the end
+		wantOK bool
+	}{
+		{name: "ErrConflictChangedSince", field: "title", mine: "Chief Technology Officer", theirs: "VP Engineering", want: "VP Engineering"},
+		{name: "OKSameValueAlready", field: "title", mine: "Staff Engineer", theirs: "Staff Engineer", want: "Staff Engineer", wantOK: true},
+		// The other's correction was stored in the company's own spelling.
+		{name: "OKSameCompanyOtherCase", field: "company_name", mine: strings.ToLower(company), theirs: strings.ToUpper(company), want: company, wantOK: true},
+		{name: "ErrConflictOtherEmail", field: "email", mine: "stale.one@" + b.word + ".example", theirs: "stale.two@" + b.word + ".example",
+			want: "stale.two@" + b.word + ".example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Stale", LastName: "Review", Title: "Engineer"})
+			mine, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, tt.field, tt.mine)
+			if err != nil {
+				t.Fatal(err)
+			}
+			theirs, err := b.svc.SubmitCorrection(b.ctx, b.other, otherUser, id, tt.field, tt.theirs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.svc.AcceptCorrection(b.ctx, reviewer, theirs.ID); err != nil {
+				t.Fatal(err)
+			}
+			got, err := b.svc.AcceptCorrection(b.ctx, reviewer, mine.ID)
+			if !tt.wantOK {
+				wantCode(t, err, apperr.ECONFLICT)
+				if e := (*apperr.Error)(nil); !errors.As(err, &e) || !strings.Contains(e.Message, tt.want) {
+					t.Fatalf("the refusal %v does not name the value the record has now", err)
+				}
+				// Still pending: staff can reject it.
+				if _, err := b.svc.RejectCorrection(b.ctx, reviewer, mine.ID); err != nil {
+					t.Fatal(err)
+				}
+			} else if err != nil || got.Status != contacts.CorrectionAccepted {
+				t.Fatalf("accept = %+v, %v", got, err)
+			}
+			c, err := b.svc.GetContact(b.ctx, b.other, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if shared := map[string]string{"title": c.Title, "company_name": c.CompanyName, "email": c.Email}[tt.field]; shared != tt.want {
+				t.Fatalf("shared %s %q, want %q", tt.field, shared, tt.want)
 			}
 		})
 	}

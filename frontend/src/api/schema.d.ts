@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Accept a correction (platform)
-         * @description System admins only: the shared record takes the corrected value, so every tenant sees it. Audited.
+         * @description System admins only: the shared record takes the corrected value, so every tenant sees it. Refused (409) when the shared value changed since the correction was submitted (it is neither the value corrected nor the correction): accepting would undo the newer change. Audited.
          */
         post: operations["acceptCorrection"];
         delete?: never;
@@ -2961,7 +2961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Already reviewed */
+            /** @description Already reviewed, or the shared value changed since the correction was submitted */
             409: {
                 headers: {
                     [name: string]: unknown;
