@@ -24,6 +24,10 @@ type List struct {
 // MaxListNameLen bounds a list name.
 const MaxListNameLen = 100
 
+// MaxLists caps a tenant's lists: every page of the workspace shows all
+// of them, with their member counts.
+const MaxLists = 500
+
 func errListNotFound() error { return apperr.Errorf(apperr.ENOTFOUND, "The list does not exist.") }
 
 func listName(name string) (string, error) {
@@ -64,15 +68,32 @@ func (s *Service) CreateList(ctx context.Context, tenantID, userID uuid.UUID, na
 		return nil, err
 	}
 	id := uuid.Must(uuid.NewV7())
-	err = s.db.Gorm.WithContext(ctx).Exec(`INSERT INTO lists (tenant_id, id, name, created_by) VALUES (?, ?, ?, ?)`,
-		tenantID, id, name, byUser(userID)).Error
-	if isUniqueViolation(err) {
-		return nil, errListNameTaken(name)
-	}
+	var out *List
+	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		// The tenant row's lock makes two concurrent creations count each other.
+		var n int64
+		if err := tx.Raw(`SELECT count(*) FROM lists WHERE tenant_id = (SELECT id FROM tenants WHERE id = ? FOR NO KEY UPDATE)`,
+			tenantID).Scan(&n).Error; err != nil {
+			return fmt.Errorf("contacts: count lists: %w", err)
+		}
+		if n >= MaxLists {
+			return apperr.Errorf(apperr.ECONFLICT, "This organization has %d lists, the most it can have. Delete one it no longer uses first.", n)
+		}
+		err := tx.Exec(`INSERT INTO lists (tenant_id, id, name, created_by) VALUES (?, ?, ?, ?)`,
+			tenantID, id, name, byUser(userID)).Error
+		if isUniqueViolation(err) {
+			return errListNameTaken(name)
+		}
+		if err != nil {
+			return fmt.Errorf("contacts: create list: %w", err)
+		}
+		out, err = s.getList(tx, tenantID, id)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("contacts: create list: %w", err)
+		return nil, err
 	}
-	return s.getList(s.db.Gorm.WithContext(ctx), tenantID, id)
+	return out, nil
 }
 
 // GetList returns one list. Returns ENOTFOUND for a missing list or one of

@@ -1,6 +1,8 @@
 package contacts_test
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -104,4 +106,28 @@ func TestLists(t *testing.T) {
 			t.Fatalf("after delete: %+v", c)
 		}
 	})
+}
+
+// TestListsCapped: a tenant has at most contacts.MaxLists lists (the
+// workspace shows all of them with their counts on every page); the next
+// is refused naming the cap, and deleting one makes room. Another tenant's
+// lists do not count.
+func TestListsCapped(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	if err := b.db.Gorm.Exec(`INSERT INTO lists (tenant_id, id, name) SELECT ?, gen_random_uuid(), 'bulk ' || g FROM generate_series(1, ?) g`,
+		b.tenant, contacts.MaxLists-1).Error; err != nil {
+		t.Fatal(err)
+	}
+	last := MustCreateList(t, b, b.tenant, "The last one")
+	_, err := b.svc.CreateList(b.ctx, b.tenant, b.user, "One too many")
+	wantCode(t, err, apperr.ECONFLICT)
+	if !strings.Contains(err.Error(), strconv.Itoa(contacts.MaxLists)) {
+		t.Fatalf("the refusal %v does not name the cap", err)
+	}
+	MustCreateList(t, b, b.other, "One too many")
+	if err := b.svc.DeleteList(b.ctx, b.tenant, last.ID); err != nil {
+		t.Fatal(err)
+	}
+	MustCreateList(t, b, b.tenant, "One too many")
 }

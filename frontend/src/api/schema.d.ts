@@ -1142,7 +1142,7 @@ export interface paths {
         put?: never;
         /**
          * Create a list
-         * @description Names are unique per tenant (409). API key scope: saved:write.
+         * @description Names are unique per tenant (409); at most 500 lists per tenant (409). API key scope: saved:write.
          */
         post: operations["createList"];
         delete?: never;
@@ -7464,7 +7464,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict */
+            /** @description The name is taken, or the organization has 500 lists */
             409: {
                 headers: {
                     [name: string]: unknown;
