@@ -262,13 +262,15 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 	known := map[string]bool{"q": true, "status": true, "list_id": true, "cursor": true, "page_size": true,
 		"titles": true, "seniorities": true, "departments": true, "company_names": true, "company_domains": true,
 		"industries": true, "employee_ranges": true, "countries": true, "regions": true, "cities": true,
-		"has_email": true, "has_phone": true}
+		"has_email": true, "has_phone": true, "bom": true}
 	for k := range q {
 		switch {
 		case !known[k]:
 			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is not a known filter"})
 		case !paged && (k == "cursor" || k == "page_size"):
 			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is not accepted: the export has no pages"})
+		case paged && k == "bom":
+			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is accepted only by the export"})
 		}
 	}
 	boolParam := func(name string) (*bool, error) {
@@ -399,6 +401,7 @@ func (s *Server) listSaved(c echo.Context) error {
 //	@Param				cities			query		[]string	false	"Cities"							collectionFormat(multi)
 //	@Param				has_email		query		bool		false	"Has an email"
 //	@Param				has_phone		query		bool		false	"Has a phone"
+//	@Param				bom				query		bool		false	"Start with a UTF-8 byte order mark, so that Excel reads the accents right (the SPA asks for it; CSV libraries usually do not want one)"
 //	@Success			200				{file}		file
 //	@Failure			401				{object}	Problem
 //	@Failure			403				{object}	Problem
@@ -420,13 +423,19 @@ func (s *Server) exportSaved(c echo.Context) error {
 		return err
 	}
 	p.PageSize, p.MaxPageSize, p.Cursor = 0, 0, ""
+	var opts contacts.ExportOptions
+	if v := c.QueryParam("bom"); v != "" {
+		if opts.BOM, err = strconv.ParseBool(v); err != nil {
+			return apperr.Invalid("Invalid parameter.", apperr.FieldError{Field: "bom", Message: "must be true or false"})
+		}
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="saved-contacts-%s.csv"`, time.Now().UTC().Format("2006-01-02")))
 	h.Set(echo.HeaderCacheControl, "no-store")
 	// Problems found before the first byte are still problem documents: the
 	// service validates before it writes.
-	return savedFieldNames(s.svc.Contacts.ExportSaved(c.Request().Context(), principal(c).TenantID, p, &lazyWriter{c: c}))
+	return savedFieldNames(s.svc.Contacts.ExportSaved(c.Request().Context(), principal(c).TenantID, p, opts, &lazyWriter{c: c}))
 }
 
 // savedFieldNames names the fields of the service's validation errors as

@@ -150,7 +150,9 @@ browserTest(
     assert.equal(exportResponse.status(), 200);
     assert.match(exportResponse.request().headers()['authorization'] ?? '', /^Bearer /);
     assert.match(download.suggestedFilename(), /^saved-contacts-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = await readFile(await download.path(), 'utf8');
+    const file = await readFile(await download.path(), 'utf8');
+    assert.ok(file.startsWith('\ufeff'), 'the download starts with a byte order mark, so Excel reads it as UTF-8');
+    const csv = file.slice(1);
     const lines = csv.trim().split(/\r?\n/);
     assert.equal(lines.length, 3, `a header and two rows, got:\n${csv}`);
     const header = csvCells(lines[0]);

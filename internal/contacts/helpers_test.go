@@ -47,7 +47,7 @@ func setup(t *testing.T) *testBundle {
 func (b *testBundle) mustExport(t *testing.T) [][]string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{}, &buf); err != nil {
+	if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{}, contacts.ExportOptions{}, &buf); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&buf).ReadAll()

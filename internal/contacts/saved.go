@@ -422,13 +422,21 @@ var exportColumns = []string{"id", "first_name", "last_name", "email", "email_st
 	"department", "company_name", "company_domain", "industry", "employee_range", "city", "region", "country",
 	"linkedin_url", "saved_status", "saved_at", "lists", "updated_at", "notes"}
 
+// ExportOptions shape the export file.
+type ExportOptions struct {
+	// BOM starts the file with a UTF-8 byte order mark: Excel reads UTF-8
+	// without one in the local code page, while CSV libraries usually take
+	// the mark for part of the first column's name.
+	BOM bool
+}
+
 // ExportSaved writes the tenant's saved contacts that match p (paging
 // fields ignored) to w as UTF-8 CSV with a header row, newest saved first,
 // overlay applied. Rows stream from the database as they are written, so
 // memory stays flat whatever the size. Returns EINVALID for bad filters and
 // ENOTFOUND for a missing list; an error after the first byte is the
 // writer's or the database's and leaves w truncated.
-func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedParams, w io.Writer) error {
+func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedParams, opts ExportOptions, w io.Writer) error {
 	m, _, err := s.savedQuery(ctx, tenantID, p)
 	if err != nil {
 		return err
@@ -441,6 +449,11 @@ func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedPa
 	}
 	defer rows.Close()
 	cw := safecsv.NewWriter(w) // neutralized against formula injection
+	if opts.BOM {
+		if err := cw.WriteBOM(); err != nil {
+			return err
+		}
+	}
 	if err := cw.Write(exportColumns); err != nil {
 		return err
 	}

@@ -8647,6 +8647,8 @@ export interface operations {
                 has_email?: boolean;
                 /** @description Has a phone */
                 has_phone?: boolean;
+                /** @description Start with a UTF-8 byte order mark, so that Excel reads the accents right (the SPA asks for it; CSV libraries usually do not want one) */
+                bom?: boolean;
             };
             header?: never;
             path?: never;

@@ -26,7 +26,9 @@ export async function exportSaved(filter: SavedFilter): Promise<SavedExport> {
   // The spec documents q, status and list_id; the server reads every filter of the saved view.
   const query: Record<string, string | string[] | undefined> & { q?: string; status?: string[]; list_id?: string } =
     savedQuery(filter);
-  const result = apiClient.GET('/saved-contacts/export', { params: { query }, parseAs: 'blob' });
+  // With a byte order mark: the file is for a spreadsheet, and Excel reads UTF-8 without one as the
+  // local code page, mangling every accent.
+  const result = apiClient.GET('/saved-contacts/export', { params: { query: { ...query, bom: true } }, parseAs: 'blob' });
   const blob = await unwrap(result);
   const { response } = await result;
   const today = new Date().toISOString().slice(0, 10);

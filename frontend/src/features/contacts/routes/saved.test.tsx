@@ -133,6 +133,8 @@ describe('SavedRoute', () => {
     const request = exports[0]!;
     expect(new URL(request.url).searchParams.get('list_id')).toBe('list-1');
     expect(new URL(request.url).searchParams.get('status')).toBe('saved');
+    // For Excel: a UTF-8 byte order mark, or every accent comes out mangled.
+    expect(new URL(request.url).searchParams.get('bom')).toBe('true');
     expect(request.headers.get('Authorization')).toBe('Bearer token-1');
     expect(await downloads[0]!.text()).toBe('id,first_name\n1,Ada\n');
   });
