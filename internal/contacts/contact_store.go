@@ -17,11 +17,12 @@ import (
 // own private contacts. $1 is always the tenant id.
 const visibleSQL = `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = $1)`
 
-// companyNamedSQL is the company that a corrected company name
+// CompanyNamedSQL is the company that a corrected company name
 // (x.new_value) names: the one of that name in any case, one with a domain
 // first, then the oldest. Accepting the correction links the contact to
-// it (applyCorrection); until then the tenant's overlay shows it.
-const companyNamedSQL = `SELECT id, name, domain, industry, employee_range FROM companies
+// it (applyCorrection); until then the tenant's overlay shows it, and a CRM
+// push sends its name.
+const CompanyNamedSQL = `SELECT id, name, domain, industry, employee_range FROM companies
 	WHERE lower(name) = lower(x.new_value) ORDER BY domain IS NULL, created_at, id LIMIT 1`
 
 // contactSelect reads a contact with the tenant's overlay, saved state and
@@ -42,7 +43,7 @@ const contactSelect = `c.id, c.first_name, c.last_name, COALESCE(c.email::text, 
 	          'company', CASE WHEN x.field = 'company_name' AND x.new_value <> c.company_name THEN
 	              COALESCE((SELECT jsonb_build_object('id', m.id, 'name', m.name, 'domain', COALESCE(m.domain::text, ''),
 	                                'industry', m.industry, 'employee_range', m.employee_range)
-	                          FROM (` + companyNamedSQL + `) m), '{}'::jsonb)
+	                          FROM (` + CompanyNamedSQL + `) m), '{}'::jsonb)
 	          END))
 	   FROM (SELECT DISTINCT ON (cc.field) cc.id, cc.field, cc.new_value, cc.status, cc.reviewed_at
 	           FROM contact_corrections cc

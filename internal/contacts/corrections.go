@@ -251,7 +251,7 @@ func checkStillApplies(tx *gorm.DB, c *Correction) error {
 	same := func(a, b string) bool { return a == b }
 	if c.Field == "email" || c.Field == "company_name" {
 		// Emails compare without case, and a company name is stored in the
-		// spelling of the company it names (companyNamedSQL).
+		// spelling of the company it names (CompanyNamedSQL).
 		same = strings.EqualFold
 	}
 	if same(now, c.OldValue) || same(now, c.NewValue) {
@@ -274,7 +274,7 @@ func applyCorrection(tx *gorm.DB, contactID uuid.UUID, field, value string) erro
 				company_domain = m.domain, industry = COALESCE(m.industry, ''), employee_range = COALESCE(m.employee_range, ''),
 				updated_at = now()
 			FROM (SELECT ?::text AS new_value) x
-			LEFT JOIN LATERAL (`+companyNamedSQL+`) m ON true
+			LEFT JOIN LATERAL (`+CompanyNamedSQL+`) m ON true
 			WHERE c.id = ?`, value, contactID).Error
 	case "email":
 		err = tx.Exec(`UPDATE contacts SET email = ?, email_status = 'unknown', updated_at = now() WHERE id = ?`, value, contactID).Error

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -367,6 +368,29 @@ func TestPushHistoryShowsTheEmailSent(t *testing.T) {
 	tb.db.Gorm.Raw(`SELECT email::text FROM contacts WHERE id = ?`, ids[1]).Scan(&canonical)
 	if it := tb.item(t, d, ids[1]); it.Status != crm.ItemPushed || it.Email != canonical {
 		t.Fatalf("uncorrected item %s (%s) shows email %q, want %q", it.ContactID, it.Status, it.Email, canonical)
+	}
+	tb.assertTruth(t, id)
+}
+
+// TestPushCorrectedCompanyInItsSpelling: a corrected company name that
+// names a company shows, in the app, in that company's own spelling (the
+// one accepting the correction would link); the CRM gets the same name, not
+// the text as typed.
+func TestPushCorrectedCompanyInItsSpelling(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 1)
+	name := "Globex Holdings " + uuid.NewString()[:8]
+	tb.mustExec(t, `INSERT INTO companies (id, name) VALUES (?, ?)`, uuid.Must(uuid.NewV7()), name)
+	tb.mustExec(t, `INSERT INTO contact_corrections (tenant_id, id, contact_id, field, new_value)
+		VALUES (?, ?, ?, 'company_name', ?)`, tb.tenantID, uuid.Must(uuid.NewV7()), ids[0], strings.ToLower(name))
+	id := tb.MustPush(t, ids)
+	tb.mustRunAll(t, id)
+
+	recs := tb.fake.Records(tb.account)
+	if len(recs) != 1 || recs[0].Properties["company_name"] != name {
+		t.Fatalf("the CRM holds %+v, want company_name %q", recs, name)
 	}
 	tb.assertTruth(t, id)
 }
