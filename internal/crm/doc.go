@@ -23,7 +23,7 @@
 // # Tokens
 //
 // Access tokens are refreshed at 80 % of their life, or on a 401. Refresh
-// is single-flight per tenant in a process (singleflight) and serialised
+// is single-flight per tenant and token version in a process (singleflight) and serialised
 // across processes by the connection row's lock; token_version tells a
 // waiter that someone else already refreshed, so a rotating refresh token is
 // never spent twice. An invalid_grant re-reads the stored tokens (a racing

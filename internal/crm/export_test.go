@@ -11,3 +11,10 @@ import (
 func (s *Service) PauseChunk(ctx context.Context, a PushArgs, ids []uuid.UUID) error {
 	return s.pause(ctx, a, ids)
 }
+
+// Refresh replaces the tokens of version stale as a worker that got a 401
+// with them does, and returns the version of the token it answers with.
+func (s *Service) Refresh(ctx context.Context, tenantID uuid.UUID, stale int64) (int64, error) {
+	t, err := s.refresh(ctx, tenantID, stale)
+	return t.version, err
+}

@@ -944,3 +944,62 @@ func TestPushWaitsForJobSlot(t *testing.T) {
 		t.Fatalf("%d push slots still held (%v)", held, err)
 	}
 }
+
+// TestRefreshOfNewerTokenNotJoinedToOlder: a refresh is single-flight per
+// token version, not per tenant. A worker whose token of the current
+// version was refused must not join a refresh still running for an older
+// version: that one ends with "someone refreshed meanwhile" and answers
+// the current token, the very one the CRM refused, and the worker's retry
+// with it then marked the connection as needing re-authorization.
+func TestRefreshOfNewerTokenNotJoinedToOlder(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	var current int64
+	tb.db.Gorm.Raw(`SELECT token_version FROM crm_connections WHERE tenant_id = ?`, tb.tenantID).Scan(&current)
+
+	// Hold the connection row, so the older refresh waits inside its flight.
+	hold := tb.db.Gorm.Begin()
+	if err := hold.Exec(`SELECT 1 FROM crm_connections WHERE tenant_id = ? FOR UPDATE`, tb.tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+	var holder int
+	hold.Raw(`SELECT pg_backend_pid()`).Scan(&holder)
+	waiters := func() (n int64) { // sessions waiting for the row held here
+		tb.db.Gorm.Raw(`SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))`, holder).Scan(&n)
+		return n
+	}
+	type result struct {
+		version int64
+		err     error
+	}
+	older, newer := make(chan result, 1), make(chan result, 1)
+	go func() {
+		v, err := tb.svc.Refresh(context.Background(), tb.tenantID, current-1)
+		older <- result{v, err}
+	}()
+	for waiters() < 1 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	go func() {
+		v, err := tb.svc.Refresh(context.Background(), tb.tenantID, current)
+		newer <- result{v, err}
+	}()
+	// With a flight of its own the newer refresh queues on the row too;
+	// joined to the older flight it never does (give it two seconds).
+	for deadline := time.Now().Add(2 * time.Second); waiters() < 2 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := hold.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	if r := <-older; r.err != nil || r.version != current {
+		t.Fatalf("older refresh: version %d, %v; want the current %d", r.version, r.err, current)
+	}
+	if r := <-newer; r.err != nil || r.version != current+1 {
+		t.Fatalf("newer refresh: version %d, %v; want a new token, version %d", r.version, r.err, current+1)
+	}
+	if st := tb.fake.Stats(); st.TokenRefreshes != 1 {
+		t.Fatalf("%d refreshes at the CRM, want 1", st.TokenRefreshes)
+	}
+}

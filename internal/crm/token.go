@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -91,15 +92,17 @@ func (s *Service) accessToken(ctx context.Context, tenantID uuid.UUID) (token, e
 }
 
 // refresh replaces the tokens of version stale. In this process it is
-// single-flight per tenant: workers that hit a 401 together share one
-// refresh. Across processes, the refresh holds the connection row's lock
+// single-flight per tenant and token version: workers that hit a 401 with
+// the same token share one refresh, and a worker whose newer token was
+// refused does not join a refresh of an older one (that would answer the
+// very token refused). Across processes, the refresh holds the connection row's lock
 // and first checks whether the stored version moved on (another process
 // refreshed), in which case it uses the stored token instead of spending
 // the refresh token again. An invalid_grant re-reads the stored tokens
 // (a reconnect may have replaced them) before it marks the connection as
 // needing re-authorization.
 func (s *Service) refresh(ctx context.Context, tenantID uuid.UUID, stale int64) (token, error) {
-	v, err, _ := s.refreshes.Do(tenantID.String(), func() (any, error) {
+	v, err, _ := s.refreshes.Do(tenantID.String()+"/"+strconv.FormatInt(stale, 10), func() (any, error) {
 		// Shared by every waiter: not cancelled with the first caller.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.RequestTimeout+10*time.Second)
 		defer cancel()
