@@ -446,12 +446,45 @@ func TestCorrections(t *testing.T) {
 	if c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+target.ID, b.token, nil)); c.Title != "Chief Coffee Officer" {
 		t.Fatalf("accepted correction not in the shared record for B: %s", c.Title)
 	}
+	// A correction of B's made before A's was accepted now corrects a value
+	// the record no longer has: the queue says so, and accepting it, which
+	// would undo A's, is refused.
+	stale := decode[CorrectionResponse](t, tb.req(t, http.MethodPost, path, b.token, map[string]string{"field": "title", "value": "Head of Tea"}))
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+stale.ID+"/accept", sys.token, nil), 200)
+	staleB := decode[CorrectionResponse](t, tb.req(t, http.MethodPost, path, b.token, map[string]string{"field": "title", "value": "Chief Tea Officer"}))
+	wantStatus(t, tb.req(t, http.MethodPost, path, a.token, map[string]string{"field": "title", "value": "Chief Coffee Officer II"}), 201)
+	var fromA CorrectionResponse
+	for _, it := range decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections?status=pending", a.token, nil)).Items {
+		if it.NewValue == "Chief Coffee Officer II" {
+			fromA = it
+		}
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+staleB.ID+"/accept", sys.token, nil), 200)
+	queue = decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?contact_id="+target.ID, sys.token, nil))
+	for _, it := range queue.Items {
+		// A's phone correction is still pending, and still current.
+		if want := it.ID == fromA.ID; it.Stale != want || want && (it.CurrentValue != "Chief Tea Officer" || it.OldValue != "Head of Tea") {
+			t.Fatalf("the queue shows %+v; want only %s stale, now Chief Tea Officer", it, fromA.ID)
+		}
+	}
+	rec = tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+fromA.ID+"/accept", sys.token, nil)
+	wantStatus(t, rec, http.StatusConflict)
+	if detail, _ := decodeProblem(t, rec)["detail"].(string); !strings.Contains(detail, "Chief Tea Officer") {
+		t.Fatalf("the refusal %q does not say what the record holds now", detail)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+fromA.ID+"/reject", sys.token, nil), 200)
 	mine := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections", a.token, nil))
-	if len(mine.Items) != 2 {
+	if len(mine.Items) != 3 {
 		t.Fatalf("tenant corrections %d", len(mine.Items))
 	}
-	if other := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections", b.token, nil)); len(other.Items) != 0 {
-		t.Fatal("B sees A's corrections")
+	other := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections", b.token, nil))
+	for _, it := range other.Items {
+		if it.TenantID != b.tenantID {
+			t.Fatalf("B sees A's correction %+v", it)
+		}
+	}
+	if len(other.Items) != 2 {
+		t.Fatalf("B sees %d corrections of its own, want 2", len(other.Items))
 	}
 }
 

@@ -30,6 +30,11 @@ type CorrectionResponse struct {
 	CreatedAt   time.Time  `json:"created_at" format:"date-time"`
 	ContactName string     `json:"contact_name,omitempty"`
 	TenantName  string     `json:"tenant_name,omitempty"`
+	// The record's value of the field now: old_value unless it changed since.
+	CurrentValue string `json:"current_value"`
+	// A pending correction whose field changed since it was submitted to
+	// another value: accepting it is refused (409), as it would undo that.
+	Stale bool `json:"stale"`
 } //	@name	Correction
 
 // CorrectionList is a page of corrections.
@@ -41,7 +46,8 @@ type CorrectionList struct {
 func toCorrection(k contacts.Correction) CorrectionResponse {
 	return CorrectionResponse{ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
 		OldValue: k.OldValue, NewValue: k.NewValue, Status: k.Status, ReviewedAt: k.ReviewedAt, CreatedAt: k.CreatedAt.UTC(),
-		ContactName: k.ContactName, TenantName: k.TenantName}
+		ContactName: k.ContactName, TenantName: k.TenantName, CurrentValue: k.CurrentValue,
+		Stale: k.Status == contacts.CorrectionPending && k.Stale()}
 }
 
 func toCorrections(p *contacts.CorrectionPage) CorrectionList {

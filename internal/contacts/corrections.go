@@ -44,6 +44,22 @@ type Correction struct {
 	// For the review queue: who the contact is and which tenant asked.
 	ContactName string `json:"contact_name,omitempty"`
 	TenantName  string `json:"tenant_name,omitempty"`
+	// CurrentValue is the record's value of the field now: OldValue unless
+	// it changed since the correction was submitted.
+	CurrentValue string `json:"current_value"`
+}
+
+// Stale is true for a pending correction whose field changed since it was
+// submitted to something other than the correction: accepting it would
+// undo that change.
+func (c *Correction) Stale() bool {
+	same := func(a, b string) bool { return a == b }
+	if c.Field == "email" || c.Field == "company_name" {
+		// Emails compare without case, and a company name is stored in the
+		// spelling of the company it names (CompanyNamedSQL).
+		same = strings.EqualFold
+	}
+	return !same(c.CurrentValue, c.OldValue) && !same(c.CurrentValue, c.NewValue)
 }
 
 // CorrectionListParams filters and pages corrections.
@@ -103,10 +119,21 @@ var canonicalColumn = map[string]string{
 	"company_name": "c.company_name", "city": "c.city", "country": "c.country", "linkedin_url": "c.linkedin_url",
 }
 
-const correctionSelect = `SELECT cc.id, cc.tenant_id, cc.contact_id, cc.field, cc.old_value, cc.new_value, cc.status,
+var correctionSelect = `SELECT cc.id, cc.tenant_id, cc.contact_id, cc.field, cc.old_value, cc.new_value, cc.status,
 	cc.submitted_by, cc.reviewed_by, cc.reviewed_at, cc.created_at,
-	trim(c.first_name || ' ' || c.last_name) AS contact_name, t.name AS tenant_name
+	trim(c.first_name || ' ' || c.last_name) AS contact_name, t.name AS tenant_name, ` + currentValueSQL() + ` AS current_value
 	FROM contact_corrections cc JOIN contacts c ON c.id = cc.contact_id JOIN tenants t ON t.id = cc.tenant_id`
+
+// currentValueSQL reads the shared record's value of the corrected field.
+func currentValueSQL() string {
+	var b strings.Builder
+	b.WriteString("CASE cc.field")
+	for _, f := range CorrectionFields {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %s", f, canonicalColumn[f])
+	}
+	b.WriteString(" END")
+	return b.String()
+}
 
 func utcCorrections(cs []Correction) {
 	for i := range cs {
@@ -236,30 +263,6 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 		return nil, err
 	}
 	return out, nil
-}
-
-// checkStillApplies refuses to accept c when the shared record's value is
-// neither what the tenant corrected (c.OldValue) nor its correction: it
-// changed since (another tenant's accepted correction, a platform import),
-// and accepting would silently undo that. The caller holds the contact's
-// row lock.
-func checkStillApplies(tx *gorm.DB, c *Correction) error {
-	var now string
-	if err := tx.Raw(`SELECT `+canonicalColumn[c.Field]+` FROM contacts c WHERE c.id = ?`, c.ContactID).Scan(&now).Error; err != nil {
-		return fmt.Errorf("contacts: read corrected field: %w", err)
-	}
-	same := func(a, b string) bool { return a == b }
-	if c.Field == "email" || c.Field == "company_name" {
-		// Emails compare without case, and a company name is stored in the
-		// spelling of the company it names (CompanyNamedSQL).
-		same = strings.EqualFold
-	}
-	if same(now, c.OldValue) || same(now, c.NewValue) {
-		return nil
-	}
-	return apperr.Errorf(apperr.ECONFLICT,
-		"The contact's %s changed since this correction was submitted: it was %q and is now %q. Reject the correction; the organization can submit a new one.",
-		strings.ReplaceAll(c.Field, "_", " "), c.OldValue, now)
 }
 
 // applyCorrection writes a corrected value into the canonical record. A
@@ -399,8 +402,10 @@ func (s *Service) reviewCorrection(ctx context.Context, reviewerID, correctionID
 			return apperr.Errorf(apperr.ECONFLICT, "The correction was already %s.", c.Status)
 		}
 		if status == CorrectionAccepted {
-			if err := checkStillApplies(tx, c); err != nil {
-				return err
+			if c.Stale() { // read under the contact's lock
+				return apperr.Errorf(apperr.ECONFLICT,
+					"The contact's %s changed since this correction was submitted: it was %q and is now %q. Reject the correction; the organization can submit a new one.",
+					strings.ReplaceAll(c.Field, "_", " "), c.OldValue, c.CurrentValue)
 			}
 			if err := applyCorrection(tx, c.ContactID, c.Field, c.NewValue); err != nil {
 				return err

@@ -1914,12 +1914,19 @@ export interface components {
             contact_name?: string;
             /** Format: date-time */
             created_at: string;
+            /** @description The record's value of the field now: old_value unless it changed since. */
+            current_value: string;
             field: string;
             id: string;
             new_value: string;
             old_value: string;
             /** Format: date-time */
             reviewed_at: string | null;
+            /**
+             * @description A pending correction whose field changed since it was submitted to
+             *     another value: accepting it is refused (409), as it would undo that.
+             */
+            stale: boolean;
             /** @enum {string} */
             status: "pending" | "accepted" | "rejected" | "withdrawn";
             tenant_id: string;

@@ -19,6 +19,8 @@ const correction = {
   status: 'pending',
   reviewed_at: null,
   created_at: '2026-11-27T09:00:00Z',
+  current_value: 'Head of Engineering',
+  stale: false,
 };
 
 
@@ -47,6 +49,22 @@ describe('AdminCorrectionsRoute', () => {
 
     expect(await screen.findByTestId('corrections-empty')).toBeInTheDocument();
     expect(accepted).toEqual(['/admin/corrections/corr-1/accept']);
+  });
+
+  it('marks a correction whose field changed since, and offers only to reject it', async () => {
+    const me = signInStaff('system_admin');
+    const stale = { ...correction, current_value: 'CTO', stale: true };
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/corrections': () => jsonResponse({ items: [stale], next_cursor: '' }),
+    });
+    renderWithProviders(<AdminCorrectionsRoute />, { route: '/admin/corrections' });
+
+    const row = await screen.findByTestId('correction-row');
+    expect(within(row).getByTestId('correction-stale')).toHaveTextContent('Changed since');
+    expect(within(row).getByTestId('correction-stale')).toHaveTextContent('Now “CTO”');
+    expect(within(row).getByRole('button', { name: 'Accept the title of Zoë Müller' })).toBeDisabled();
+    expect(within(row).getByRole('button', { name: 'Reject the title of Zoë Müller' })).toBeEnabled();
   });
 
   it('shows support staff the queue without review buttons', async () => {

@@ -111,6 +111,16 @@ export function AdminCorrectionsRoute() {
                           {correction.new_value}
                         </Text>
                       </Group>
+                      {correction.stale && (
+                        <Stack gap={2} mt={4} data-testid="correction-stale">
+                          <Badge color="orange" variant="light" tt="none" style={{ alignSelf: 'flex-start' }}>
+                            Changed since
+                          </Badge>
+                          <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                            Now “{correction.current_value || '(empty)'}”: accepting would undo that, so reject it.
+                          </Text>
+                        </Stack>
+                      )}
                     </Table.Td>
                     <Table.Td>
                       <Anchor component={Link} to={`/admin/tenants/${correction.tenant_id}`} size="sm">
@@ -126,7 +136,7 @@ export function AdminCorrectionsRoute() {
                             color="green"
                             variant="light"
                             loading={busy === correction.id && accept.isPending}
-                            disabled={busy !== null && busy !== correction.id}
+                            disabled={correction.stale || (busy !== null && busy !== correction.id)}
                             onClick={() => review(correction, 'accept')}
                             aria-label={`Accept ${label(correction)}`}
                           >
