@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -491,5 +492,90 @@ func TestStalledUploadsHoldNoConnections(t *testing.T) {
 	wantStatus(t, rec, http.StatusOK)
 	if busy := tb.db.Pool.Stat().AcquiredConns(); busy >= int32(n) {
 		t.Fatalf("%d stalled uploads hold %d of %d connections", n, busy, n)
+	}
+}
+
+// TestSlowUploadOutlastsConnectionTimeouts: an upload within the package's
+// file cap may take longer than the server's read and write timeouts (a
+// 512 MiB Pro file over a 10 Mbit/s uplink takes seven minutes) as long as
+// it keeps arriving; one that stops arriving is ended. The timeouts are
+// scaled down so the upload outlasts them in a few seconds.
+func TestSlowUploadOutlastsConnectionTimeouts(t *testing.T) {
+	tests := []struct {
+		name   string
+		chunks int  // chunks of CSV rows sent, one every 50 ms
+		size   int  // bytes a chunk
+		stall  bool // then stop sending without ending the body
+		// want is the status answered; 0 also accepts a connection the
+		// server ends without an answer.
+		want int
+	}{
+		{name: "OKSlowButSteady", chunks: 60, size: 2048, want: http.StatusCreated},
+		{name: "ErrStalled", chunks: 2, size: 2048, stall: true, want: http.StatusBadRequest},
+		// 320 bytes a second: under the least rate an upload must keep.
+		{name: "ErrDripping", chunks: 60, size: 16, want: http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := setup(t)
+			s := tb.MustSignup(t, "slowupload")
+			tb.srv.timeouts = serverTimeouts{
+				readHeader: time.Second, read: 500 * time.Millisecond, write: 2 * time.Second,
+				idle: time.Second, uploadIdle: 750 * time.Millisecond,
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			served := make(chan error, 1)
+			go func() { served <- tb.srv.ServeListener(ctx, ln) }()
+			defer func() { cancel(); <-served }()
+
+			pr, pw := io.Pipe()
+			mw := multipart.NewWriter(pw)
+			go func() {
+				fw, err := mw.CreateFormFile("file", "slow.csv")
+				if err == nil {
+					_, err = io.WriteString(fw, "email,first_name\n")
+				}
+				var rows strings.Builder
+				for i := 0; rows.Len() < tt.chunks*tt.size; i++ {
+					fmt.Fprintf(&rows, "%06d%s@slow.example,Ann\n", i, strings.Repeat("x", 100))
+				}
+				data := rows.String()[:tt.chunks*tt.size]
+				for i := 0; err == nil && i < tt.chunks; i++ {
+					time.Sleep(50 * time.Millisecond)
+					_, err = io.WriteString(fw, data[i*tt.size:(i+1)*tt.size])
+				}
+				if err == nil && !tt.stall {
+					err = mw.Close()
+				}
+				if tt.stall {
+					<-ctx.Done() // the body never ends
+				}
+				pw.CloseWithError(err)
+			}()
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+ln.Addr().String()+"/api/v1/imports", pr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set(echo.HeaderContentType, mw.FormDataContentType())
+			req.Header.Set(echo.HeaderAuthorization, "Bearer "+s.token)
+			resp, err := http.DefaultClient.Do(req)
+			switch {
+			case err != nil && tt.stall:
+				// Ended without an answer: a client that stopped sending may
+				// not read one either.
+			case err != nil:
+				t.Fatalf("no answer: %v", err)
+			default:
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != tt.want {
+					t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.want, body)
+				}
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -174,4 +175,61 @@ func withBodyLimit(def int64, overrides map[string]int64) echo.MiddlewareFunc {
 
 func tooLarge(limit int64) error {
 	return apperr.Errorf(apperr.ETOOLARGE, "The request body exceeds the limit of %s.", humanBytes(limit))
+}
+
+// minUploadRate is the slowest an upload may arrive on average once it has
+// taken longer than the read timeout: 64 kbit/s.
+const minUploadRate = 8 << 10
+
+// withUploadDeadlines lets the upload routes (bodyLimits) take as long
+// as its file needs instead of the server's read and write timeouts, which
+// would cut off a large file on an ordinary uplink (a Pro package's 512 MiB
+// at 10 Mbit/s takes seven minutes). Each read that brings bytes moves the
+// connection's deadlines on: reading, by uploadIdle (a client that stops
+// sending is ended), but never past the read timeout plus what the bytes
+// so far earn at minUploadRate (a client that drips a byte now and then is
+// ended too); writing the answer, by the write timeout.
+func withUploadDeadlines(routes map[string]int64, timeouts func() serverTimeouts) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if _, ok := routes[c.Path()]; !ok || req.Body == nil || req.Body == http.NoBody {
+				return next(c)
+			}
+			b := &uploadBody{ReadCloser: req.Body, rc: http.NewResponseController(c.Response()), t: timeouts(), start: time.Now()}
+			b.extend(b.start)
+			req.Body = b
+			return next(c)
+		}
+	}
+}
+
+// uploadBody moves the connection's deadlines on as the body arrives.
+type uploadBody struct {
+	io.ReadCloser
+	rc    *http.ResponseController
+	t     serverTimeouts
+	start time.Time
+	total int64
+}
+
+func (b *uploadBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.total += int64(n)
+		b.extend(time.Now())
+	}
+	return n, err
+}
+
+// extend sets the deadlines after a read at now. A server without deadlines
+// (tests through the handler) has nothing to move.
+func (b *uploadBody) extend(now time.Time) {
+	read := now.Add(b.t.uploadIdle)
+	earned := b.start.Add(b.t.read + time.Duration(float64(b.total)/minUploadRate*float64(time.Second)))
+	if earned.Before(read) {
+		read = earned
+	}
+	_ = b.rc.SetReadDeadline(read)
+	_ = b.rc.SetWriteDeadline(now.Add(b.t.write))
 }

@@ -47,7 +47,25 @@ type Server struct {
 	bodyLimits map[string]int64
 	svc        Services
 	// access records the access rule of every API route ("GET /api/v1/me").
-	access map[string]routeAccess
+	access   map[string]routeAccess
+	timeouts serverTimeouts
+}
+
+// serverTimeouts bound how long a connection may take. An upload route
+// (bodyLimits) is held to progress instead of read and write: see
+// withUploadDeadlines.
+type serverTimeouts struct {
+	readHeader, read, write, idle time.Duration
+	// uploadIdle is how long an upload may go without a byte arriving.
+	uploadIdle time.Duration
+}
+
+var defaultTimeouts = serverTimeouts{
+	readHeader: 10 * time.Second,
+	read:       5 * time.Minute,
+	write:      10 * time.Minute, // streamed exports
+	idle:       2 * time.Minute,
+	uploadIdle: time.Minute,
 }
 
 // New builds the router with every route and middleware.
@@ -63,6 +81,7 @@ func New(deps Deps) *Server {
 		bodyLimits: map[string]int64{},
 		svc:        deps.Services,
 		access:     map[string]routeAccess{},
+		timeouts:   defaultTimeouts,
 	}
 	// Import uploads stream into the database and the package's cap is
 	// checked as they do (413 naming it); this is only the outer bound.
@@ -92,6 +111,7 @@ func New(deps Deps) *Server {
 		}))
 	}
 	e.Use(withBodyLimit(s.cfg.MaxBodyBytes, s.bodyLimits))
+	e.Use(withUploadDeadlines(s.bodyLimits, func() serverTimeouts { return s.timeouts }))
 	s.routes()
 	return s
 }
@@ -113,10 +133,10 @@ func (s *Server) Serve(ctx context.Context) error {
 func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,  // large CSV uploads
-		WriteTimeout:      10 * time.Minute, // streamed exports
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: s.timeouts.readHeader,
+		ReadTimeout:       s.timeouts.read,
+		WriteTimeout:      s.timeouts.write,
+		IdleTimeout:       s.timeouts.idle,
 		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
