@@ -3,6 +3,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -157,14 +158,15 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		problems = append(problems, "ENCRYPTION_KEY is required in production (32 bytes, base64 or hex)")
 	case encKey == "":
 		encKey = devEncryptionKey
-	case prod && encKey == devEncryptionKey:
-		problems = append(problems, "ENCRYPTION_KEY must not be the development default in production")
 	}
 	if encKey != "" { // empty only in production, where it is reported as required
 		if key, err := decodeKey(encKey); err != nil {
 			problems = append(problems, "ENCRYPTION_KEY "+err.Error())
 		} else {
 			cfg.EncryptionKey = key
+			if prod && isDevEncryptionKey(key) {
+				problems = append(problems, "ENCRYPTION_KEY must not be the development default in production")
+			}
 		}
 	}
 	if prev := get("ENCRYPTION_KEYS_PREVIOUS", ""); prev != "" {
@@ -174,7 +176,7 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 				problems = append(problems, fmt.Sprintf("ENCRYPTION_KEYS_PREVIOUS key %d %s", i+1, err))
 				continue
 			}
-			if prod && strings.TrimSpace(k) == devEncryptionKey {
+			if prod && isDevEncryptionKey(key) {
 				problems = append(problems, fmt.Sprintf("ENCRYPTION_KEYS_PREVIOUS key %d is the development default: anyone could read what it sealed", i+1))
 			}
 			cfg.PreviousEncryptionKeys = append(cfg.PreviousEncryptionKeys, key)
@@ -258,6 +260,13 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		return cfg, errors.New("invalid configuration:\n  - " + strings.Join(problems, "\n  - "))
 	}
 	return cfg, nil
+}
+
+// isDevEncryptionKey reports whether key is the development default, in
+// whichever encoding it was written (hex, or base64 with other unused bits).
+func isDevEncryptionKey(key []byte) bool {
+	dev, _ := decodeKey(devEncryptionKey)
+	return bytes.Equal(key, dev)
 }
 
 // decodeKey accepts a 32-byte key as standard base64 or hex.

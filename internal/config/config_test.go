@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/hex"
 	"net"
 	"runtime"
 	"strings"
@@ -28,6 +29,17 @@ func TestLoadFrom(t *testing.T) {
 			wantErr: []string{"PUBLIC_URL must be the https:// address"}},
 		{name: "ErrProductionPreviousDevKey", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
 			"PUBLIC_URL": "https://contacts.example.com", "ENCRYPTION_KEYS_PREVIOUS": devEncryptionKey}, wantErr: []string{"ENCRYPTION_KEYS_PREVIOUS key 1 is the development default"}},
+		// The development key written in hex, or in base64 with other unused
+		// bits, is the same public key.
+		{name: "ErrProductionDevKeyAsHex", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com", "ENCRYPTION_KEY": hex.EncodeToString([]byte("dev-only-encryption-key-32-bytes"))},
+			wantErr: []string{"ENCRYPTION_KEY must not be the development default"}},
+		{name: "ErrProductionDevKeyOtherBase64", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com", "ENCRYPTION_KEY": strings.TrimSuffix(devEncryptionKey, "M=") + "N="},
+			wantErr: []string{"ENCRYPTION_KEY must not be the development default"}},
+		{name: "ErrProductionPreviousDevKeyAsHex", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com", "ENCRYPTION_KEYS_PREVIOUS": strings.ToUpper(hex.EncodeToString([]byte("dev-only-encryption-key-32-bytes")))},
+			wantErr: []string{"ENCRYPTION_KEYS_PREVIOUS key 1 is the development default"}},
 		{name: "OKStripe", env: map[string]string{"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}},
 		{name: "ErrStripeWithoutWebhookSecret", env: map[string]string{"STRIPE_SECRET_KEY": "sk_live_x"}, wantErr: []string{"STRIPE_WEBHOOK_SECRET is required"}},
 		{name: "OKSMTP", env: map[string]string{"SMTP_URL": "smtp://user:pw@mail.example.com:587"}},
