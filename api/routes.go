@@ -10,13 +10,14 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 
-	// Operations.
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics)
-	e.GET("/openapi.json", s.openAPI)
-	e.GET("/docs", s.docsRedirect)
-	e.GET("/docs/*", s.docs())
+	// Operations. HEAD answers as GET does (uptime monitors probe with it).
+	getHead := []string{http.MethodGet, http.MethodHead}
+	e.Match(getHead, "/healthz", s.healthz)
+	e.Match(getHead, "/readyz", s.readyz)
+	e.Match(getHead, "/metrics", s.metrics)
+	e.Match(getHead, "/openapi.json", s.openAPI)
+	e.Match(getHead, "/docs", s.docsRedirect)
+	e.Match(getHead, "/docs/*", s.docs())
 
 	v1 := e.Group("/api/v1")
 	const get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete

@@ -233,13 +233,17 @@ func TestOperationalEndpoints(t *testing.T) {
 		name, path  string
 		wantStatus  int
 		wantContent string
+		// head: HEAD answers as GET does (uptime monitors probe with it;
+		// net/http drops the body). API routes answer their methods only.
+		head bool
 	}{
-		{"Healthz", "/healthz", 200, `"ok"`},
-		{"Readyz", "/readyz", 200, `"ready"`},
-		{"Status", "/api/v1/status", 200, `"database":"ok"`},
-		{"OpenAPI", "/openapi.json", 200, `"openapi"`},
-		{"DocsRedirect", "/docs", 302, ""},
-		{"SwaggerUI", "/docs/index.html", 200, "swagger-ui"},
+		{"Healthz", "/healthz", 200, `"ok"`, true},
+		{"Readyz", "/readyz", 200, `"ready"`, true},
+		{"Status", "/api/v1/status", 200, `"database":"ok"`, false},
+		{"OpenAPI", "/openapi.json", 200, `"openapi"`, true},
+		{"DocsRedirect", "/docs", 302, "", true},
+		{"SwaggerUI", "/docs/index.html", 200, "swagger-ui", true},
+		{"Metrics", "/metrics", 200, "go_goroutines", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,6 +251,9 @@ func TestOperationalEndpoints(t *testing.T) {
 			rec := tb.do(t, http.MethodGet, tt.path, "", "")
 			if rec.Code != tt.wantStatus || !strings.Contains(rec.Body.String(), tt.wantContent) {
 				t.Fatalf("status %d body %.300s", rec.Code, rec.Body.String())
+			}
+			if rec := tb.do(t, http.MethodHead, tt.path, "", ""); tt.head && rec.Code != tt.wantStatus {
+				t.Fatalf("HEAD: status %d, GET answers %d", rec.Code, tt.wantStatus)
 			}
 		})
 	}

@@ -26,13 +26,26 @@ func (s *Server) docsRedirect(c echo.Context) error {
 // docs serves Swagger UI from assets embedded in the binary (works offline),
 // reading the spec from /openapi.json.
 func (s *Server) docs() echo.HandlerFunc {
-	return echoSwagger.EchoWrapHandler(
+	h := echoSwagger.EchoWrapHandler(
 		// Replace the default doc.json/doc.yaml: the spec is only /openapi.json.
 		func(c *echoSwagger.Config) { c.URLs = []string{"/openapi.json"} },
 		echoSwagger.DeepLinking(true),
 		echoSwagger.DocExpansion("list"),
 		echoSwagger.PersistAuthorization(true),
 	)
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.Method != http.MethodHead {
+			return h(c)
+		}
+		// The handler serves GET only; HEAD is GET without the body, which
+		// net/http drops (it goes by the request it read, still HEAD).
+		get := *req
+		get.Method = http.MethodGet
+		c.SetRequest(&get)
+		defer c.SetRequest(req)
+		return h(c)
+	}
 }
 
 // notFound answers requests that match no route: API paths get a problem
