@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -243,6 +244,10 @@ func TestOperationalEndpoints(t *testing.T) {
 		{"OpenAPI", "/openapi.json", 200, `"openapi"`, true},
 		{"DocsRedirect", "/docs", 302, "", true},
 		{"SwaggerUI", "/docs/index.html", 200, "swagger-ui", true},
+		// Swagger UI's own spec addresses: the spec is /openapi.json only.
+		{"SwaggerDocJSON", "/docs/doc.json", 404, "/openapi.json", true},
+		{"SwaggerDocYAML", "/docs/doc.yaml", 404, "/openapi.json", true},
+		{"SwaggerDocJSONInQuery", "/docs/index.css?v=/doc.json", 200, "box-sizing", true},
 		{"Metrics", "/metrics", 200, "go_goroutines", true},
 	}
 	for _, tt := range tests {
@@ -257,6 +262,49 @@ func TestOperationalEndpoints(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAccessLogPath: the access log names the path the client asked for,
+// Swagger UI's assets included (its handler rewrites the request's path).
+func TestAccessLogPath(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	cfg, err := config.LoadFrom(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Deps{Config: cfg, Logger: slog.New(slog.NewJSONHandler(&buf, nil))})
+	for _, p := range []string{"/docs/swagger-ui.css", "/docs/index.html", "/healthz"} {
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		wantStatus(t, rec, http.StatusOK)
+		var line struct{ Msg, Path string }
+		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &line); err != nil || line.Msg != "request" {
+			t.Fatalf("last log line %q: %v", lines[len(lines)-1], err)
+		}
+		if line.Path != p {
+			t.Errorf("GET %s logged as path %q", p, line.Path)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer for a logger.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestMetrics(t *testing.T) {

@@ -35,14 +35,23 @@ func (s *Server) docs() echo.HandlerFunc {
 	)
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.Method != http.MethodHead {
-			return h(c)
+		if name := path.Base(req.URL.Path); name == "doc.json" || name == "doc.yaml" {
+			// Swagger UI's handler would read these from swag's registry,
+			// which holds nothing: a 500 for anyone who asks.
+			return apperr.Errorf(apperr.ENOTFOUND, "The OpenAPI description is /openapi.json.")
 		}
-		// The handler serves GET only; HEAD is GET without the body, which
-		// net/http drops (it goes by the request it read, still HEAD).
-		get := *req
-		get.Method = http.MethodGet
-		c.SetRequest(&get)
+		// The handler gets a copy of the request: it rewrites the URL's
+		// path (the access log and problems name the path asked for),
+		// picks the file from RequestURI (query included: the path alone
+		// here), and serves GET only (HEAD is GET without the body, which
+		// net/http drops: it goes by the request it read, still HEAD).
+		r := *req
+		u := *req.URL
+		r.URL, r.RequestURI = &u, u.EscapedPath()
+		if r.Method == http.MethodHead {
+			r.Method = http.MethodGet
+		}
+		c.SetRequest(&r)
 		defer c.SetRequest(req)
 		return h(c)
 	}
