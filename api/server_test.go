@@ -264,6 +264,37 @@ func TestOperationalEndpoints(t *testing.T) {
 	}
 }
 
+// TestMetricsToken: with METRICS_TOKEN set (production requires it),
+// /metrics answers only the scraper that sends it.
+func TestMetricsToken(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, map[string]string{"METRICS_TOKEN": "scrape-0123456789abcdef"})
+	tests := []struct {
+		name, authorization string
+		want                int
+	}{
+		{"OKToken", "Bearer scrape-0123456789abcdef", http.StatusOK},
+		{"ErrNoToken", "", http.StatusUnauthorized},
+		{"ErrWrongToken", "Bearer scrape-0123456789abcdeX", http.StatusUnauthorized},
+		{"ErrPrefixOfToken", "Bearer scrape", http.StatusUnauthorized},
+		{"ErrNotBearer", "Basic c2NyYXBlLTAxMjM0NTY3ODlhYmNkZWY=", http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var headers []string
+			if tt.authorization != "" {
+				headers = []string{echo.HeaderAuthorization, tt.authorization}
+			}
+			rec := tb.do(t, http.MethodGet, "/metrics", "", "", headers...)
+			wantStatus(t, rec, tt.want)
+			if got := strings.Contains(rec.Body.String(), "go_goroutines"); got != (tt.want == http.StatusOK) {
+				t.Fatalf("metrics in the answer: %v; body %.200s", got, rec.Body.String())
+			}
+		})
+	}
+}
+
 // TestAccessLogPath: the access log names the path the client asked for,
 // Swagger UI's assets included (its handler rewrites the request's path).
 func TestAccessLogPath(t *testing.T) {

@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -72,7 +74,16 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
 
+// metrics serves the Prometheus text. With METRICS_TOKEN set (always in
+// production) it answers only the scraper that sends it as a bearer token.
 func (s *Server) metrics(c echo.Context) error {
+	if want := s.cfg.MetricsToken; want != "" {
+		got, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return apperr.Errorf(apperr.EUNAUTHORIZED, "Send METRICS_TOKEN as 'Authorization: Bearer <token>'.")
+		}
+	}
 	promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
 	return nil
 }

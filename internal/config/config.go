@@ -68,7 +68,10 @@ type Config struct {
 	// service: a request from one of them is attributed to the client its
 	// X-Forwarded-For names (login throttling per address, audit, logs).
 	// Empty: the connection's own address, and X-Forwarded-For is ignored.
-	TrustedProxies  []*net.IPNet  // TRUSTED_PROXIES: comma separated CIDRs or addresses
+	TrustedProxies []*net.IPNet // TRUSTED_PROXIES: comma separated CIDRs or addresses
+	// MetricsToken, when set, is the bearer token /metrics requires: the
+	// endpoint shares the public listener. Required in production.
+	MetricsToken    string        // METRICS_TOKEN
 	MaxBodyBytes    int64         // MAX_BODY_BYTES: JSON request bodies
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
 	// SearchConcurrency is how many contact searches one process runs at
@@ -108,6 +111,7 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		CRMClientSecret:     get("CRM_CLIENT_SECRET", ""),
 		CRMWebhookSecret:    get("CRM_WEBHOOK_SECRET", ""),
 		SMTPURL:             get("SMTP_URL", ""),
+		MetricsToken:        get("METRICS_TOKEN", ""),
 	}
 	switch cfg.AppEnv {
 	case EnvDevelopment, EnvTest, EnvProduction:
@@ -123,6 +127,15 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		// Cookies are Secure and HSTS is sent only under https; every link
 		// mailed or handed to Stripe and the CRM starts with it.
 		problems = append(problems, "PUBLIC_URL must be the https:// address users reach in production")
+	}
+	switch {
+	case prod && cfg.MetricsToken == "":
+		// /metrics is served beside the SPA and API: without a token anyone
+		// on the internet reads the traffic of every route (sign-ups, sign-in
+		// failures, payments) and the process's internals.
+		problems = append(problems, "METRICS_TOKEN is required in production: /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (openssl rand -hex 32)")
+	case prod && len(cfg.MetricsToken) < 16:
+		problems = append(problems, "METRICS_TOKEN is too short: use at least 16 random characters")
 	}
 	if cfg.StripeSecretKey != "" && cfg.StripeWebhookSecret == "" {
 		problems = append(problems, "STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY: without it no payment would ever change a plan")

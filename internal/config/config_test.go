@@ -16,6 +16,7 @@ func TestLoadFrom(t *testing.T) {
 	t.Parallel()
 	strong := "0123456789abcdef0123456789abcdef-strong"
 	key := "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes
+	metrics := "scrape-0123456789abcdef"
 	tests := []struct {
 		name    string
 		env     map[string]string
@@ -24,7 +25,7 @@ func TestLoadFrom(t *testing.T) {
 	}{
 		{name: "OKDevelopmentDefaults", env: map[string]string{}},
 		{name: "OKProduction", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
-			"PUBLIC_URL": "https://contacts.example.com"}},
+			"PUBLIC_URL": "https://contacts.example.com", "METRICS_TOKEN": metrics}},
 		{name: "ErrProductionPlainHTTP", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y"},
 			wantErr: []string{"PUBLIC_URL must be the https:// address"}},
 		{name: "ErrProductionPreviousDevKey", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
@@ -40,6 +41,12 @@ func TestLoadFrom(t *testing.T) {
 		{name: "ErrProductionPreviousDevKeyAsHex", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
 			"PUBLIC_URL": "https://contacts.example.com", "ENCRYPTION_KEYS_PREVIOUS": strings.ToUpper(hex.EncodeToString([]byte("dev-only-encryption-key-32-bytes")))},
 			wantErr: []string{"ENCRYPTION_KEYS_PREVIOUS key 1 is the development default"}},
+		// /metrics shares the public listener: production keeps it to the
+		// scraper holding the token.
+		{name: "ErrProductionNoMetricsToken", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com"}, wantErr: []string{"METRICS_TOKEN is required in production"}},
+		{name: "ErrProductionShortMetricsToken", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com", "METRICS_TOKEN": "short"}, wantErr: []string{"METRICS_TOKEN is too short"}},
 		{name: "OKStripe", env: map[string]string{"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}},
 		{name: "ErrStripeWithoutWebhookSecret", env: map[string]string{"STRIPE_SECRET_KEY": "sk_live_x"}, wantErr: []string{"STRIPE_WEBHOOK_SECRET is required"}},
 		{name: "OKSMTP", env: map[string]string{"SMTP_URL": "smtp://user:pw@mail.example.com:587"}},
@@ -54,7 +61,8 @@ func TestLoadFrom(t *testing.T) {
 		{name: "ErrProductionCRMWithoutAddresses", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
 			"DATABASE_URL": "postgres://x/y", "CRM_CLIENT_SECRET": "s3cret"}, wantErr: []string{"CRM_AUTH_BASE and CRM_API_BASE are required"}},
 		{name: "OKProductionCRM", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
-			"DATABASE_URL": "postgres://x/y", "PUBLIC_URL": "https://contacts.example.com", "CRM_CLIENT_SECRET": "s3cret", "CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example"}},
+			"DATABASE_URL": "postgres://x/y", "PUBLIC_URL": "https://contacts.example.com", "CRM_CLIENT_SECRET": "s3cret", "CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example",
+			"METRICS_TOKEN": metrics}},
 		{name: "ErrProductionNoDatabase", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key},
 			wantErr: []string{"DATABASE_URL is required"}},
 		{name: "ErrBadKeyLength", env: map[string]string{"ENCRYPTION_KEY": "c2hvcnQ="}, wantErr: []string{"ENCRYPTION_KEY must be exactly 32 bytes"}},
@@ -121,7 +129,8 @@ func TestCRMWebhookSecret(t *testing.T) {
 	t.Parallel()
 	prod := map[string]string{"APP_ENV": "production", "JWT_SECRET": "0123456789abcdef0123456789abcdef-strong",
 		"ENCRYPTION_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "DATABASE_URL": "postgres://x/y",
-		"CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example", "PUBLIC_URL": "https://contacts.example.com"}
+		"CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example", "PUBLIC_URL": "https://contacts.example.com",
+		"METRICS_TOKEN": "scrape-0123456789abcdef"}
 	with := func(base map[string]string, kv ...string) map[string]string {
 		m := map[string]string{}
 		for k, v := range base {
