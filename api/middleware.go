@@ -138,7 +138,7 @@ func withSecurityHeaders(hsts bool) echo.MiddlewareFunc {
 			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 			h.Set("Cross-Origin-Opener-Policy", "same-origin")
 			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-			if strings.HasPrefix(c.Request().URL.Path, "/docs") {
+			if p := c.Request().URL.Path; p == "/docs" || strings.HasPrefix(p, "/docs/") {
 				h.Set("Content-Security-Policy", docsCSP)
 			} else {
 				h.Set("Content-Security-Policy", csp)

@@ -369,6 +369,40 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// TestContentSecurityPolicy: only Swagger UI's pages may run inline
+// scripts; an SPA route whose name merely starts with "docs" may not.
+func TestContentSecurityPolicy(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tests := []struct {
+		path         string
+		inlineScript bool
+	}{
+		{"/docs/index.html", true},
+		{"/docs", true},
+		{"/docsearch", false},
+		{"/docs.html", false},
+		{"/", false},
+		{"/api/v1/status", false},
+	}
+	for _, tt := range tests {
+		rec := tb.do(t, http.MethodGet, tt.path, "", "")
+		csp := rec.Header().Get("Content-Security-Policy")
+		scripts := ""
+		for _, d := range strings.Split(csp, ";") {
+			if d = strings.TrimSpace(d); strings.HasPrefix(d, "script-src ") {
+				scripts = d
+			}
+		}
+		if scripts == "" {
+			t.Fatalf("%s: no script-src in %q", tt.path, csp)
+		}
+		if got := strings.Contains(scripts, "'unsafe-inline'"); got != tt.inlineScript {
+			t.Errorf("%s: %q allows inline scripts: %v, want %v", tt.path, scripts, got, tt.inlineScript)
+		}
+	}
+}
+
 func TestReadyzFailsWhenMigrationsPending(t *testing.T) {
 	t.Parallel()
 	dsn := dbtest.Empty(t)
