@@ -221,9 +221,18 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 
 	if origins := get("CORS_ALLOWED_ORIGINS", ""); origins != "" {
 		for _, o := range strings.Split(origins, ",") {
-			if o = strings.TrimSpace(o); o != "" {
-				cfg.CORSAllowedOrigins = append(cfg.CORSAllowedOrigins, o)
+			if o = strings.TrimSpace(o); o == "" {
+				continue
 			}
+			// Browsers send scheme://host[:port] in lower case and the
+			// CORS middleware compares entries as written: one with a path
+			// (a trailing slash) or without a scheme would never match.
+			if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
+				u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(o, "?#")) {
+				problems = append(problems, fmt.Sprintf("CORS_ALLOWED_ORIGINS: %q is not an origin such as https://app.example.com (no path, not even a trailing slash)", o))
+				continue
+			}
+			cfg.CORSAllowedOrigins = append(cfg.CORSAllowedOrigins, strings.ToLower(o))
 		}
 	}
 

@@ -191,3 +191,44 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+// TestCORSAllowedOrigins: a browser sends its origin as scheme://host[:port]
+// in lower case, and the CORS middleware compares it as written, so an
+// entry with a path (a trailing slash copied from the address bar) or
+// without a scheme would never match: such an entry is refused, and
+// capitals are folded.
+func TestCORSAllowedOrigins(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		value   string
+		want    []string
+		wantErr string
+	}{
+		{name: "OKOrigins", value: "https://app.example.com, http://localhost:5173", want: []string{"https://app.example.com", "http://localhost:5173"}},
+		{name: "OKWildcards", value: "*,https://*.example.com", want: []string{"*", "https://*.example.com"}},
+		{name: "OKCapitalsFolded", value: "HTTPS://App.Example.com:8443", want: []string{"https://app.example.com:8443"}},
+		{name: "ErrTrailingSlash", value: "https://app.example.com/", wantErr: `CORS_ALLOWED_ORIGINS: "https://app.example.com/" is not an origin`},
+		{name: "ErrPath", value: "https://app.example.com/app", wantErr: `"https://app.example.com/app" is not an origin`},
+		{name: "ErrNoScheme", value: "app.example.com", wantErr: `"app.example.com" is not an origin`},
+		{name: "ErrOtherScheme", value: "ftp://app.example.com", wantErr: `"ftp://app.example.com" is not an origin`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := LoadFrom(env(map[string]string{"CORS_ALLOWED_ORIGINS": tt.value}))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(cfg.CORSAllowedOrigins, " ") != strings.Join(tt.want, " ") {
+				t.Fatalf("origins %q, want %q", cfg.CORSAllowedOrigins, tt.want)
+			}
+		})
+	}
+}
