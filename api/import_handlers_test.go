@@ -510,18 +510,22 @@ func TestSlowUploadOutlastsConnectionTimeouts(t *testing.T) {
 		// server ends without an answer.
 		want int
 	}{
+		// 3 s, three times the read timeout.
 		{name: "OKSlowButSteady", chunks: 60, size: 2048, want: http.StatusCreated},
 		{name: "ErrStalled", chunks: 2, size: 2048, stall: true, want: http.StatusBadRequest},
-		// 320 bytes a second: under the least rate an upload must keep.
+		// 320 bytes a second: under the least rate an upload must keep, so
+		// it is ended a little after the read timeout, long before its 3 s.
 		{name: "ErrDripping", chunks: 60, size: 16, want: http.StatusBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tb := setup(t)
 			s := tb.MustSignup(t, "slowupload")
+			// Wide margins over the 50 ms between chunks: a loaded CI
+			// machine may stall the client or the handler for a while.
 			tb.srv.timeouts = serverTimeouts{
-				readHeader: time.Second, read: 500 * time.Millisecond, write: 2 * time.Second,
-				idle: time.Second, uploadIdle: 750 * time.Millisecond,
+				readHeader: 2 * time.Second, read: time.Second, write: 4 * time.Second,
+				idle: 2 * time.Second, uploadIdle: 2 * time.Second,
 			}
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
