@@ -513,7 +513,7 @@ func (s *Server) getImport(c echo.Context) error { return s.getRun(c, principal(
 // setImportMapping godoc
 //
 //	@Summary			Set the mapping
-//	@Description		Replaces the mapping and options of an import that has not started (or only dry-ran) and answers the new preview. A row is usable with an email, a LinkedIn URL, or first and last name with company. 409 once it started for real; 422 names each bad field (a column mapped twice, a match key whose column is not mapped, a list that does not exist). API key scope: imports:write.
+//	@Description		Replaces the mapping and options of an import that has not started (or only dry-ran) and answers the new preview. A change after a dry run discards it (its counts and records were of the old mapping): the import is uploaded again, ready for another dry run or the start. A row is usable with an email, a LinkedIn URL, or first and last name with company. 409 once it started for real; 422 names each bad field (a column mapped twice, a match key whose column is not mapped, a list that does not exist). API key scope: imports:write.
 //	@ID					setImportMapping
 //	@Tags				imports
 //	@Accept				json

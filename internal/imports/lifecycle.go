@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -95,7 +96,8 @@ func (i *Import) mappingEditable() bool {
 }
 
 // SetMapping replaces the mapping and options of an import that has not
-// started (or only dry-ran). Returns ENOTFOUND, ECONFLICT once it started
+// started (or only dry-ran; a changed mapping discards the dry run, whose
+// outcomes were of the old one). Returns ENOTFOUND, ECONFLICT once it started
 // for real, and EINVALID naming each bad field (a column mapped twice, an
 // unknown field, a match key whose column is not mapped, a list the tenant
 // does not have).
@@ -116,6 +118,11 @@ func (s *Service) SetMapping(ctx context.Context, tenantID, id uuid.UUID, m Mapp
 		if err := s.checkList(ctx, tx, tenantID, m.ListID); err != nil {
 			return err
 		}
+		if imp.Status != StatusUploaded && !bytes.Equal(mustJSON(m), mustJSON(imp.Mapping)) {
+			if err := discardDryRun(ctx, tx, imp); err != nil {
+				return err
+			}
+		}
 		if err := saveMapping(ctx, tx, id, m); err != nil {
 			return err
 		}
@@ -127,6 +134,35 @@ func (s *Service) SetMapping(ctx context.Context, tenantID, id uuid.UUID, m Mapp
 		return nil, err
 	}
 	return out, s.withPreview(ctx, out)
+}
+
+// discardDryRun takes an import that dry-ran back to uploaded, as its
+// mapping changes: the dry run's counts and records are outcomes of the old
+// mapping, and kept they would claim what the import no longer does (the
+// wizard shows a finished dry run's counts as what starting will give).
+func discardDryRun(ctx context.Context, tx *gorm.DB, imp *Import) error {
+	if err := deleteRecords(ctx, tx, tenantKey(imp.TenantID), imp.ID); err != nil {
+		return err
+	}
+	if err := dropKeys(ctx, tx, imp.ID); err != nil {
+		return err
+	}
+	set := map[string]any{"status": StatusUploaded, "dry_run": false, "phase": "", "error": "", "rate": 0,
+		"eta_seconds": nil, "reset_pending": false, "cancel_requested": false, "heartbeat_at": nil, "queued_at": nil,
+		"started_at": nil, "finished_at": nil, "rows_total": 0}
+	for _, c := range []string{"rows_done", "merged_through", "created_count", "matched_count", "updated_count",
+		"duplicate_count", "invalid_count"} {
+		set[c] = 0
+	}
+	if err := updateImport(ctx, tx, imp.ID, set); err != nil {
+		return err
+	}
+	fresh, err := loadImport(ctx, tx, imp.TenantID, imp.ID, false)
+	if err != nil {
+		return err
+	}
+	*imp = *fresh
+	return nil
 }
 
 func (s *Service) checkList(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, listID *uuid.UUID) error {

@@ -1037,7 +1037,7 @@ export interface paths {
         get?: never;
         /**
          * Set the mapping
-         * @description Replaces the mapping and options of an import that has not started (or only dry-ran) and answers the new preview. A row is usable with an email, a LinkedIn URL, or first and last name with company. 409 once it started for real; 422 names each bad field (a column mapped twice, a match key whose column is not mapped, a list that does not exist). API key scope: imports:write.
+         * @description Replaces the mapping and options of an import that has not started (or only dry-ran) and answers the new preview. A change after a dry run discards it (its counts and records were of the old mapping): the import is uploaded again, ready for another dry run or the start. A row is usable with an email, a LinkedIn URL, or first and last name with company. 409 once it started for real; 422 names each bad field (a column mapped twice, a match key whose column is not mapped, a list that does not exist). API key scope: imports:write.
          */
         put: operations["setImportMapping"];
         post?: never;

@@ -46,7 +46,7 @@ export function DryRunSummary({ imp }: { imp: Import }) {
         <Text size="sm">
           Dry run of {formatNumber(imp.row_count)} rows: nothing was written. Starting the import will give these
           outcomes unless {scope === 'platform' ? 'the shared contact database changes' : 'your contacts change'}{' '}
-          meanwhile.
+          meanwhile. Changing the mapping or the options discards the dry run.
         </Text>
         <OutcomeCounts counts={imp.counts} />
       </Stack>
