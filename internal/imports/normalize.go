@@ -258,26 +258,55 @@ var suffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, 
 
 // splitName splits a full name: "Last, First" by the comma, otherwise the
 // first word is the first name and the rest the last name ("Ludwig van
-// Beethoven" → Ludwig / van Beethoven); titles and suffixes are dropped.
+// Beethoven" → Ludwig / van Beethoven); titles and suffixes are dropped,
+// also suffixes and degrees after commas of their own ("Ann Lee, PhD,
+// MBA", "Lee, Ann, Jr.").
 func splitName(full string) (first, last string) {
-	if before, after, ok := strings.Cut(full, ","); ok && strings.TrimSpace(after) != "" && !suffixes[headerKey(after)] {
-		return strings.TrimSpace(after), strings.TrimSpace(before)
+	var parts []string
+	for _, p := range strings.Split(full, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
 	}
-	full, _, _ = strings.Cut(full, ",")
-	parts := strings.Fields(full)
-	for len(parts) > 1 && honorifics[headerKey(parts[0])] {
-		parts = parts[1:]
-	}
-	for len(parts) > 1 && suffixes[headerKey(parts[len(parts)-1])] {
+	for len(parts) > 1 && onlySuffixes(parts[len(parts)-1]) {
 		parts = parts[:len(parts)-1]
 	}
 	switch len(parts) {
 	case 0:
 		return "", ""
 	case 1:
-		return parts[0], ""
+		words := nameWords(parts[0])
+		if len(words) == 1 {
+			return words[0], ""
+		}
+		return words[0], strings.Join(words[1:], " ")
 	}
-	return parts[0], strings.Join(parts[1:], " ")
+	return strings.Join(nameWords(strings.Join(parts[1:], " ")), " "), strings.Join(nameWords(parts[0]), " ")
+}
+
+// nameWords splits a name into words without leading titles and trailing
+// suffixes (the last word stays, whatever it is).
+func nameWords(s string) []string {
+	words := strings.Fields(s)
+	for len(words) > 1 && honorifics[headerKey(words[0])] {
+		words = words[1:]
+	}
+	for len(words) > 1 && suffixes[headerKey(words[len(words)-1])] {
+		words = words[:len(words)-1]
+	}
+	return words
+}
+
+// onlySuffixes reports whether every word of s is a suffix or a degree
+// ("Jr.", "PhD MBA").
+func onlySuffixes(s string) bool {
+	words := strings.Fields(s)
+	for _, w := range words {
+		if !suffixes[headerKey(w)] {
+			return false
+		}
+	}
+	return len(words) > 0
 }
 
 var seniorityNames = map[string]string{

@@ -1,0 +1,50 @@
+package imports_test
+
+import (
+	"testing"
+
+	"github.com/onecloudai/contacts/internal/imports"
+)
+
+// TestFullNameSplit reads a Full Name column as the preview (and the run)
+// does: "First Last" or "Last, First", without honorifics and without
+// suffixes, also when a suffix or a degree comes after a comma of its own.
+func TestFullNameSplit(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		full, first, last string
+	}{
+		{"Ann Lee", "Ann", "Lee"},
+		{"Lee, Ann", "Ann", "Lee"},
+		{"Dr. Ann Lee", "Ann", "Lee"},
+		{"Ludwig van Beethoven", "Ludwig", "van Beethoven"},
+		{"Ann Lee, PhD", "Ann", "Lee"},
+		{"Ann Lee, Jr.", "Ann", "Lee"},
+		{"Ann Lee, PhD, MBA", "Ann", "Lee"},
+		{"Ann Lee, Jr., CPA", "Ann", "Lee"},
+		{"Lee, Ann, Jr.", "Ann", "Lee"},
+		{"Lee, Ann PhD", "Ann", "Lee"},
+		{"Lee, Dr. Ann", "Ann", "Lee"},
+		{"Lee, Ann, MBA, PhD", "Ann", "Lee"},
+		{"Madonna", "Madonna", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.full, func(t *testing.T) {
+			t.Parallel()
+			imp := &imports.Import{
+				Header:  []string{"Full Name", "Company"},
+				Sample:  []imports.SampleRecord{{Num: 1, Fields: []string{"Full Name", "Company"}}, {Num: 2, Fields: []string{tt.full, "Acme"}}},
+				Records: 2,
+				Mapping: imports.Mapping{HasHeader: true, Columns: []string{imports.FieldFullName, imports.FieldCompanyName}},
+			}
+			rows := imp.Preview("US")
+			if len(rows) != 1 {
+				t.Fatalf("%d preview rows", len(rows))
+			}
+			v := rows[0].Values
+			if v[imports.FieldFirstName] != tt.first || v[imports.FieldLastName] != tt.last {
+				t.Fatalf("%q: first %q, last %q; want %q, %q", tt.full, v[imports.FieldFirstName], v[imports.FieldLastName], tt.first, tt.last)
+			}
+		})
+	}
+}
