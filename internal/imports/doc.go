@@ -52,7 +52,9 @@
 //
 // Start sets the import queued and inserts its River job in the same
 // transaction (jobs.InsertTx); a dry run is the same job with writes to
-// contacts turned off. The worker (Work):
+// contacts turned off (its updates of matched contacts run in a savepoint
+// that is rolled back, so that it says which rows would change their
+// contact). The worker (Work):
 //
 //  1. takes a session-level advisory lock on the import on a connection of
 //     its own, outside the shared pool (a second worker on the same import

@@ -816,10 +816,13 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 		if err := r.sql.classify(x, r.imp.TenantID, r.imp.Mapping.Mode); err != nil {
 			return err
 		}
-		if !r.imp.DryRun {
-			if err := r.sql.write(x, r.imp); err != nil {
-				return err
-			}
+		if r.imp.DryRun {
+			err = r.sql.wouldUpdate(x, r.imp)
+		} else {
+			err = r.sql.write(x, r.imp)
+		}
+		if err != nil {
+			return err
 		}
 		if err := x.run(r.sql.records, r.tkey, r.imp.ID); err != nil {
 			return err

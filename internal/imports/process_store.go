@@ -455,6 +455,68 @@ func (b batchSQL) classify(x *exec, tenantID uuid.UUID, mode string) error {
 	return x.run(b.dupContact)
 }
 
+// updates fills or overwrites the matched contacts the import may change
+// and flags the rows that changed one (updated).
+func (b batchSQL) updates(x *exec, imp *Import, owner any, source string) error {
+	m := imp.Mapping
+	if m.Mode == ModeCreateOnly || b.update == "" {
+		return nil
+	}
+	var rounds int
+	if err := x.tx.QueryRowContext(x.ctx, b.updateRounds).Scan(&rounds); err != nil {
+		return fmt.Errorf("imports: batch: %w", err)
+	}
+	for n := 1; n <= rounds; n++ {
+		args := []any{owner, m.Overwrite}
+		if b.platform {
+			args = append(args, source)
+		}
+		if err := x.run(b.update, append(args, n)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wouldUpdate flags the rows of a dry run that would change their contact:
+// the updates run as they would in a real run, inside a savepoint that is
+// rolled back, and the rows they flagged are flagged again after it. The
+// dry run's "updated" is then what the real run's will be, row by row
+// (several rows of one contact included), without a contact changing.
+func (b batchSQL) wouldUpdate(x *exec, imp *Import) error {
+	if imp.Mapping.Mode == ModeCreateOnly || b.update == "" {
+		return nil
+	}
+	var owner any
+	source := "import"
+	if b.platform {
+		source = imp.Mapping.Source
+	} else {
+		owner = imp.TenantID
+	}
+	if err := x.run(`SAVEPOINT dry_run_updates`); err != nil {
+		return err
+	}
+	if err := b.updates(x, imp, owner, source); err != nil {
+		return err
+	}
+	var rows string
+	if err := x.tx.QueryRowContext(x.ctx, `SELECT coalesce(string_agg(row_num::text, ','), '') FROM import_batch_rows
+		WHERE updated`).Scan(&rows); err != nil {
+		return fmt.Errorf("imports: batch: %w", err)
+	}
+	if err := x.run(`ROLLBACK TO SAVEPOINT dry_run_updates`); err != nil {
+		return err
+	}
+	if err := x.run(`RELEASE SAVEPOINT dry_run_updates`); err != nil {
+		return err
+	}
+	if rows == "" {
+		return nil
+	}
+	return x.run(`UPDATE import_batch_rows SET updated = true WHERE row_num = ANY(string_to_array($1, ',')::int[])`, rows)
+}
+
 // write creates and updates contacts and saves them for the tenant.
 func (b batchSQL) write(x *exec, imp *Import) error {
 	m := imp.Mapping
@@ -470,20 +532,8 @@ func (b batchSQL) write(x *exec, imp *Import) error {
 			return err
 		}
 	}
-	if m.Mode != ModeCreateOnly && b.update != "" {
-		var rounds int
-		if err := x.tx.QueryRowContext(x.ctx, b.updateRounds).Scan(&rounds); err != nil {
-			return fmt.Errorf("imports: batch: %w", err)
-		}
-		for n := 1; n <= rounds; n++ {
-			args := []any{owner, m.Overwrite}
-			if b.platform {
-				args = append(args, source)
-			}
-			if err := x.run(b.update, append(args, n)...); err != nil {
-				return err
-			}
-		}
+	if err := b.updates(x, imp, owner, source); err != nil {
+		return err
 	}
 	if b.platform {
 		return nil
