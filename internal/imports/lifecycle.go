@@ -322,13 +322,15 @@ func (s *Service) Cancel(ctx context.Context, tenantID, id uuid.UUID) (*Import, 
 		workerGone := imp.Status == StatusRunning && (imp.HeartbeatAt == nil || now.Sub(*imp.HeartbeatAt) > s.opts.StaleAfter)
 		switch {
 		case imp.Status == StatusUploaded || imp.Status == StatusQueued || workerGone:
-			// Nothing runs it: cancelled now, for good (the file goes too).
+			// Nothing runs it: cancelled now, for good (the file goes too),
+			// but a dry run only stops: as one its worker cancels, it keeps
+			// the file, so the import can still start.
 			err = updateImport(ctx, tx, id, map[string]any{"status": StatusCancelled, "cancel_requested": true,
 				"finished_at": now, "phase": "cancelled", "eta_seconds": nil})
 			if err == nil {
 				err = dropKeys(ctx, tx, id)
 			}
-			if err == nil {
+			if err == nil && !imp.DryRun {
 				err = deleteFile(ctx, tx, tenantKey(tenantID), id)
 			}
 			if err == nil && imp.ResetPending {
