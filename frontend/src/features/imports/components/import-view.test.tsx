@@ -182,6 +182,41 @@ describe('import wizard', () => {
     expect(screen.queryByTestId('import-file-removed')).not.toBeInTheDocument();
   });
 
+  it('a dry run waiting for a slot says so and can be cancelled, after which the import can still start', async () => {
+    signIn();
+    let cancelled = false;
+    const queued = importFixture({ status: 'queued', dry_run: true, progress: { ...importFixture().progress, phase: 'waiting_for_slot' } });
+    const stopped = importFixture({ status: 'cancelled', dry_run: true });
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(cancelled ? stopped : queued),
+      'GET /lists': () => jsonResponse(lists),
+      'POST /imports/:id/cancel': () => {
+        cancelled = true;
+        return jsonResponse(stopped, { status: 202 });
+      },
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    const progress = await screen.findByTestId('dry-run-progress');
+    expect(progress).toHaveTextContent(/queued/i);
+    await userEvent.click(within(progress).getByRole('button', { name: 'Cancel dry run' }));
+
+    expect(await screen.findByTestId('dry-run-failed')).toHaveTextContent('The dry run was cancelled.');
+    expect(cancelled).toBe(true);
+    expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
+  });
+
+  it('offers no cancel of a dry run to those who may only read', async () => {
+    signIn();
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture({ status: 'running', dry_run: true })),
+      'GET /lists': () => jsonResponse(lists),
+    });
+    renderWithProviders(<ImportView id="imp-1" canWrite={false} />);
+    expect(await screen.findByTestId('dry-run-progress')).toHaveTextContent('Dry run in progress');
+    expect(screen.queryByRole('button', { name: 'Cancel dry run' })).not.toBeInTheDocument();
+  });
+
   it("warns before a start when the file's rows do not fit in what remains of the month's quota", async () => {
     signIn();
     let remaining = 3;

@@ -7,6 +7,7 @@ import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError, fieldErrorsUnder, fieldsUnder } from '@/lib/form-errors';
 import { formatNumber } from '@/lib/format';
 
+import { useCancelImport } from '../api/cancel-import';
 import { isImportActive, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useLists } from '../api/list-lists';
@@ -25,18 +26,43 @@ import { PreflightSummary } from './preflight-summary';
 
 const mappingFields = ['columns', 'match_keys', 'mode', 'list_id', 'source'];
 
-/** The dry run's counts, or its progress while it runs. */
-export function DryRunSummary({ imp }: { imp: Import }) {
+/**
+ * The dry run's counts, or its progress while it runs (or waits for a slot) with a Cancel: a
+ * cancelled dry run keeps the file, so the import can still be mapped and started.
+ */
+export function DryRunSummary({ imp, canWrite = true }: { imp: Import; canWrite?: boolean }) {
   const scope = useImportScope();
+  const cancel = useCancelImport(scope);
   if (isImportActive(imp)) {
     return (
       <Stack gap={6} data-testid="dry-run-progress">
-        <Text size="sm">Dry run in progress…</Text>
+        <Text size="sm">
+          {imp.status === 'queued'
+            ? scope === 'platform'
+              ? 'Dry run queued: platform imports run one at a time; it starts when the one before it is done.'
+              : 'Dry run queued: your organization runs as many imports at once as its package allows; it starts when a slot frees up.'
+            : 'Dry run in progress…'}
+        </Text>
         <Progress value={imp.progress.percent} aria-label="Dry run progress" />
         <Text size="xs" c="dimmed">
           {formatNumber(imp.progress.rows_done)} / {formatNumber(imp.progress.rows_total || imp.row_count)} rows ·{' '}
           {formatNumber(Math.round(imp.progress.rate))} rows/s · ETA {formatEta(imp.progress.eta_seconds)}
         </Text>
+        {canWrite && (
+          <Group>
+            <Button
+              size="xs"
+              color="red"
+              variant="light"
+              loading={cancel.isPending}
+              disabled={imp.cancel_requested}
+              onClick={() => cancel.mutate(imp.id)}
+            >
+              {imp.cancel_requested ? 'Cancelling…' : 'Cancel dry run'}
+            </Button>
+          </Group>
+        )}
+        {cancel.isError && <ApiErrorAlert error={cancel.error} />}
       </Stack>
     );
   }
@@ -176,7 +202,7 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
         </Title>
         <Stack gap="md">
           {imp.dry_run ? (
-            <DryRunSummary imp={imp} />
+            <DryRunSummary imp={imp} canWrite={canWrite} />
           ) : (
             <Text size="sm" c="dimmed">
               A dry run computes every row&apos;s outcome without writing contacts. Optional.
