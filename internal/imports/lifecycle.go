@@ -243,11 +243,12 @@ func (s *Service) Start(ctx context.Context, tenantID, id uuid.UUID, p StartPara
 				Message: "holds a header only"})
 		}
 		if tenantID != Platform && !p.DryRun {
-			need := int64(rows)
+			need, what := int64(rows), fmt.Sprintf("The file has %s rows", thousands(int64(rows)))
 			if resume {
 				need -= int64(imp.RowsDone)
+				what = fmt.Sprintf("Resuming needs %s more of the file's %s rows", thousands(need), thousands(int64(rows)))
 			}
-			if err := s.checkQuota(ctx, tenantID, need); err != nil {
+			if err := s.checkQuota(ctx, tenantID, need, what); err != nil {
 				return err
 			}
 		}
@@ -285,8 +286,9 @@ func (s *Service) Start(ctx context.Context, tenantID, id uuid.UUID, p StartPara
 }
 
 // checkQuota fails with ERATELIMIT unless need rows fit in what remains of
-// the tenant's import_rows_per_month.
-func (s *Service) checkQuota(ctx context.Context, tenantID uuid.UUID, need int64) error {
+// the tenant's import_rows_per_month; what says what needs them ("The file
+// has 1,200 rows").
+func (s *Service) checkQuota(ctx context.Context, tenantID uuid.UUID, need int64, what string) error {
 	q, err := s.limits.Peek(ctx, tenantID, limits.ImportRows)
 	if err != nil {
 		return err
@@ -296,8 +298,8 @@ func (s *Service) checkQuota(ctx context.Context, tenantID uuid.UUID, need int64
 	}
 	return &apperr.Error{
 		Code: apperr.ERATELIMIT, Type: "quota-exceeded",
-		Message: fmt.Sprintf("The file has %s rows, but only %s of this month's %s import rows remain; the quota resets at %s.",
-			thousands(need), thousands(q.Remaining), thousands(q.Limit), q.ResetAt.Format(time.RFC3339)),
+		Message: fmt.Sprintf("%s, but only %s of this month's %s import rows remain; the quota resets at %s.",
+			what, thousands(q.Remaining), thousands(q.Limit), q.ResetAt.Format(time.RFC3339)),
 		Extra: map[string]any{"metric": string(limits.ImportRows), "limit": q.Limit, "used": q.Used,
 			"remaining": q.Remaining, "requested": need, "reset": q.ResetAt.Format(time.RFC3339)},
 		RetryAfter: time.Until(q.ResetAt),

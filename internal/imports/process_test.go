@@ -301,6 +301,10 @@ func TestQuota(t *testing.T) {
 		t.Fatalf("metered %d, want 995", n)
 	}
 	tb.assertConsistent(t, tenant, done)
+	// A resume needs the 20 rows not merged yet; the refusal says so,
+	// not that the 30-row file has 20 rows.
+	_, err = tb.svc.Start(tb.ctx, tenant, small.ID, imports.StartParams{})
+	wantCode(t, err, apperr.ERATELIMIT, "Resuming needs 20 more of the file's 30 rows, but only 5 of this month's 1,000 import rows remain")
 }
 
 // TestQuotaAfterDowngrade: a subscription that ends mid-import limits the
