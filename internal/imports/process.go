@@ -809,7 +809,7 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 			// and creating of a batch hold the scope's merge lock until the
 			// batch commits, so the second sees the first's contacts and
 			// matches them. Reading, normalizing and the COPY still overlap.
-			if err := x.run(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "import-merge:"+r.tkey.String()); err != nil {
+			if err := x.run(mergeLockSQL, mergeLockKey(r.tkey)); err != nil {
 				return err
 			}
 		}
@@ -817,7 +817,7 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 			return err
 		}
 		if r.imp.DryRun {
-			err = r.sql.wouldUpdate(x, r.imp)
+			err = r.sql.wouldUpdate(x, r.imp, r.tkey)
 		} else {
 			err = r.sql.write(x, r.imp)
 		}
@@ -905,6 +905,14 @@ func (r *runner) register(ctx context.Context, rows []row) error {
 		return x.run(r.sql.keysThrough, rows[len(rows)-1].Num)
 	})
 }
+
+// mergeLockSQL takes a scope's merge lock (mergeLockKey) until the
+// transaction ends.
+const mergeLockSQL = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
+
+// mergeLockKey names the merge lock of a tenant's imports (Platform: of
+// platform imports).
+func mergeLockKey(tkey uuid.UUID) string { return "import-merge:" + tkey.String() }
 
 func isQueryCanceled(err error) bool {
 	var pg *pgconn.PgError

@@ -483,9 +483,15 @@ func (b batchSQL) updates(x *exec, imp *Import, owner any, source string) error 
 // rolled back, and the rows they flagged are flagged again after it. The
 // dry run's "updated" is then what the real run's will be, row by row
 // (several rows of one contact included), without a contact changing.
-func (b batchSQL) wouldUpdate(x *exec, imp *Import) error {
+// The updates take row locks until the savepoint rolls back: they hold the
+// scope's merge lock (tkey) as a real run's batch does, so that they wait
+// for a real run's batch instead of deadlocking with it.
+func (b batchSQL) wouldUpdate(x *exec, imp *Import, tkey uuid.UUID) error {
 	if imp.Mapping.Mode == ModeCreateOnly || b.update == "" {
 		return nil
+	}
+	if err := x.run(mergeLockSQL, mergeLockKey(tkey)); err != nil {
+		return err
 	}
 	var owner any
 	source := "import"
