@@ -16,8 +16,16 @@ import { useImportScope } from '../scope';
  * summary so neither scope needs GET /contacts/{id} per row (platform staff often have no tenant
  * to read it in); a contact removed since shows as its id.
  */
-function ContactCell({ record }: { record: ImportRecord }) {
+function ContactCell({ record, dryRun }: { record: ImportRecord; dryRun: boolean }) {
   const c = record.contact;
+  if (!c && dryRun && record.outcome === 'created') {
+    // The id a dry run reserved names no contact: none was written.
+    return (
+      <Text size="sm" c="dimmed">
+        New contact
+      </Text>
+    );
+  }
   if (!c) {
     return (
       <Text size="sm" c="dimmed">
@@ -38,7 +46,7 @@ function ContactCell({ record }: { record: ImportRecord }) {
   );
 }
 
-function RecordRow({ record, columnNames }: { record: ImportRecord; columnNames: string[] }) {
+function RecordRow({ record, columnNames, dryRun }: { record: ImportRecord; columnNames: string[]; dryRun: boolean }) {
   return (
     <Table.Tr>
       <Table.Td>{record.row}</Table.Td>
@@ -69,7 +77,7 @@ function RecordRow({ record, columnNames }: { record: ImportRecord; columnNames:
       ) : (
         <>
           <Table.Td>
-            <ContactCell record={record} />
+            <ContactCell record={record} dryRun={dryRun} />
           </Table.Td>
           {record.outcome === 'matched' && (
             <Table.Td>{record.updated ? <Badge variant="light">Updated</Badge> : <Text size="sm">Unchanged</Text>}</Table.Td>
@@ -80,7 +88,17 @@ function RecordRow({ record, columnNames }: { record: ImportRecord; columnNames:
   );
 }
 
-function RecordsTable({ id, outcome, columnNames }: { id: string; outcome: ImportOutcome; columnNames: string[] }) {
+function RecordsTable({
+  id,
+  outcome,
+  columnNames,
+  dryRun,
+}: {
+  id: string;
+  outcome: ImportOutcome;
+  columnNames: string[];
+  dryRun: boolean;
+}) {
   const records = useImportRecords(useImportScope(), id, outcome);
   if (records.isPending) return <Skeleton height={120} aria-label="Loading rows" />;
   if (records.isError) return <ApiErrorAlert error={records.error} onRetry={() => void records.refetch()} />;
@@ -116,7 +134,7 @@ function RecordsTable({ id, outcome, columnNames }: { id: string; outcome: Impor
           </Table.Thead>
           <Table.Tbody>
             {items.map((record) => (
-              <RecordRow key={record.row} record={record} columnNames={columnNames} />
+              <RecordRow key={record.row} record={record} columnNames={columnNames} dryRun={dryRun} />
             ))}
           </Table.Tbody>
         </Table>
@@ -132,7 +150,10 @@ function RecordsTable({ id, outcome, columnNames }: { id: string; outcome: Impor
   );
 }
 
-/** The outcome of every row, one tab per outcome, and the error report of the invalid rows. */
+/**
+ * The outcome of every row, one tab per outcome, and the error report of the invalid rows: of a
+ * finished import, or of a dry run (whose new contacts are not written, so they show as new).
+ */
 export function ImportResults({ imp }: { imp: Import }) {
   const [tab, setTab] = useState<ImportOutcome>(() => (imp.counts.created > 0 || imp.counts.invalid === 0 ? 'created' : 'invalid'));
   const download = useDownloadImportErrors(useImportScope());
@@ -162,7 +183,7 @@ export function ImportResults({ imp }: { imp: Import }) {
         </Tabs.List>
         {outcomes.map((o) => (
           <Tabs.Panel key={o.value} value={o.value} pt="sm">
-            <RecordsTable id={imp.id} outcome={o.value} columnNames={columnNames} />
+            <RecordsTable id={imp.id} outcome={o.value} columnNames={columnNames} dryRun={imp.dry_run} />
           </Tabs.Panel>
         ))}
       </Tabs>

@@ -217,6 +217,44 @@ describe('import wizard', () => {
     expect(screen.queryByRole('button', { name: 'Cancel dry run' })).not.toBeInTheDocument();
   });
 
+  it("shows a finished dry run's rows by outcome and its error report, a would-be contact as new", async () => {
+    signIn();
+    const outcomesAsked: string[] = [];
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(importFixture({ status: 'completed', dry_run: true, counts: { created: 1, matched: 0, updated: 0, duplicate: 0, invalid: 1 } })),
+      'GET /lists': () => jsonResponse(lists),
+      'GET /imports/:id/records': recordsByOutcome(
+        {
+          created: [recordFixture({ row: 2, outcome: 'created', contact_id: '0193a6f0-0000-7000-8000-000000000002' })],
+          invalid: [
+            recordFixture({
+              row: 3,
+              outcome: 'invalid',
+              errors: [{ field: 'email', code: 'invalid_email', message: '"bob@" is not a valid email address.' }],
+              values: ['bob@', 'Bob', ''],
+            }),
+          ],
+        },
+        outcomesAsked,
+      ),
+      'GET /imports/:id/errors.csv': () => new Response('E-mail;Vorname;Nachname;error\n', { headers: { 'Content-Type': 'text/csv' } }),
+    });
+    const downloads = captureDownloads();
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    const summary = await screen.findByTestId('dry-run-summary');
+    const created = await within(summary).findByTestId('records-created');
+    expect(within(created).getByText('New contact')).toBeInTheDocument();
+    expect(within(created).queryByText('0193a6f0-0000-7000-8000-000000000002')).not.toBeInTheDocument();
+    await userEvent.click(within(summary).getByRole('tab', { name: 'Invalid (1)' }));
+    expect(await within(summary).findByText('"bob@" is not a valid email address.')).toBeInTheDocument();
+    await userEvent.click(within(summary).getByRole('button', { name: 'Download error report' }));
+    await waitFor(() => expect(downloads).toHaveLength(1));
+    // Still the wizard: the real start is the next step.
+    expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
+  });
+
   it("warns before a start when the file's rows do not fit in what remains of the month's quota", async () => {
     signIn();
     let remaining = 3;

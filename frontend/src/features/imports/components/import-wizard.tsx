@@ -19,6 +19,7 @@ import { formatEta } from '../labels';
 import { mappingRequest, withColumns } from '../mapping';
 import { importScopes, useImportScope } from '../scope';
 import { ImportOptions } from './import-options';
+import { ImportResults } from './import-results';
 import { MappingPreview } from './mapping-preview';
 import { MappingTable } from './mapping-table';
 import { OutcomeCounts } from './outcome-counts';
@@ -75,6 +76,7 @@ export function DryRunSummary({ imp, canWrite = true }: { imp: Import; canWrite?
           meanwhile. Changing the mapping or the options discards the dry run.
         </Text>
         <OutcomeCounts counts={imp.counts} />
+        <ImportResults imp={imp} />
       </Stack>
     );
   }
