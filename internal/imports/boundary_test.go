@@ -341,3 +341,32 @@ func TestResumeWithOldKeyTable(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonicalCompanyDoesNotJoinLaterRows: a new contact takes the name
+// of the company its email's domain links it to, a name its row did not
+// have. A later row with that name and the same person's name is not a
+// repeat of the first (no match key says so) and must not match the
+// contact the first created when the two fall in different batches, as
+// it does not when they share one; a dry run (which creates nothing) has
+// the same outcomes.
+func TestCanonicalCompanyDoesNotJoinLaterRows(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	dom := "canon" + tb.word + ".example"
+	if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO companies (id, name, domain) VALUES ($1, $2, $3)`,
+		uuid.Must(uuid.NewV7()), "Canon "+tb.word, dom); err != nil {
+		t.Fatal(err)
+	}
+	file := fmt.Sprintf("Email,First Name,Last Name,Company\nwei@%[1]s,Wei,Wang,\n,Wei,Wang,Canon %[2]s\n", dom, tb.word)
+	whole, wholeRecs, _ := tb.runSplit(t, imports.Options{}, file, nil, nil)
+	split, splitRecs, _ := tb.runSplit(t, oneRowBatches, file, nil, nil)
+	sameResults(t, whole, split, wholeRecs, splitRecs)
+
+	svc := imports.NewService(tb.db, limits.NewService(tb.db.Gorm, 0), oneRowBatches)
+	run := &testBundle{ctx: tb.ctx, db: tb.db, svc: svc, user: tb.user, word: tb.word}
+	tenant := MustCreateTenant(t, tb.db, "pro")
+	imp := run.MustUpload(t, tenant, "canon.csv", file)
+	if dry := run.MustRun(t, tenant, imp.ID, true); dry.Counts != split.Counts {
+		t.Errorf("dry run %+v, real run %+v", dry.Counts, split.Counts)
+	}
+}

@@ -75,7 +75,8 @@
 //     as within a batch: where batch boundaries fall never changes an
 //     outcome; name keys are folded in SQL as matching folds contacts);
 //     the rest are matched
-//     against contacts the importer sees, key by key in the mapping's order
+//     against contacts the importer sees (not those this import created:
+//     the key table stands for them), key by key in the mapping's order
 //     (contacts_email_key, contacts_linkedin_key, contacts_name_company_key); rows that
 //     match nothing become new contacts, private to the tenant
 //     (owner_tenant_id) or shared for a platform import; matched contacts

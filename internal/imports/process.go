@@ -397,7 +397,7 @@ func (s *Service) newRunner(ctx context.Context, sess *session, imp *Import) (*r
 	}
 	r := &runner{s: s, sess: sess, imp: imp, platform: imp.IsPlatform(), tkey: tenantKey(imp.TenantID),
 		norm: newNormalizer(imp.Mapping, imp.ColumnCount(), region), keys: keysTable(imp.ID), began: time.Now()}
-	r.sql = newBatchSQL(imp.Mapping, r.keys, r.platform)
+	r.sql = newBatchSQL(imp.Mapping, r.keys, r.platform, imp.ID)
 	r.phase.Store("starting")
 	if imp.Mapping.ListID != nil {
 		ok, err := listExists(ctx, s.db.Gorm, imp.TenantID, *imp.Mapping.ListID)
@@ -714,6 +714,14 @@ func rowContactID(importID uuid.UUID, created time.Time, num int) uuid.UUID {
 	u[10] = byte(n&0x3f)<<2 | h[0]&0x03
 	copy(u[11:], h[1:6])
 	return u
+}
+
+// createdBySQL is a SQL condition on the contact id col: the contact is
+// one that importID created (rowContactID: its last five bytes are the
+// import's hash).
+func createdBySQL(col string, importID uuid.UUID) string {
+	h := sha256.Sum256(importID[:])
+	return fmt.Sprintf(`substring(uuid_send(%s) from 12 for 5) = '\x%x'::bytea`, col, h[1:6])
 }
 
 // copyRows loads rows into the session's batch table. Their name keys are

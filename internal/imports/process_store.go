@@ -220,7 +220,7 @@ func sameAs(defs []keyDef, i int, o, equal string) string {
 
 const usableOutcomes = `('created', 'matched', 'duplicate')`
 
-func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
+func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID) batchSQL {
 	b := batchSQL{platform: platform, srcRank: sourceRanks[m.Source]}
 	defs := keyDefs(m)
 
@@ -251,11 +251,18 @@ func newBatchSQL(m Mapping, keys string, platform bool) batchSQL {
 
 	// Matching, key by key in the mapping's order, under the same rule:
 	// the first key that finds a contact the importer sees wins; among
-	// several, the tenant's own private contact, then the oldest.
+	// several, the tenant's own private contact, then the oldest. Contacts
+	// this import created are not candidates: the rows that created them
+	// are in the key table, which decides whether a later row repeats one
+	// exactly as within a batch, where they do not exist yet. (A created
+	// contact can hold what its row did not: the name of the company its
+	// email's domain links it to. Matched, it would join a later row that
+	// the same row in the same batch does not.)
 	visible := `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = $1)`
 	if platform {
 		visible = `c.owner_tenant_id IS NULL`
 	}
+	visible += ` AND NOT ` + createdBySQL("c.id", importID)
 	// The joins are written as the indexes are (contacts_email_key,
 	// contacts_linkedin_key, contacts_name_company_key): byte comparison
 	// of lower-cased or folded values. Normalized emails are lower case.
