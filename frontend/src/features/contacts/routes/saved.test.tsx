@@ -160,6 +160,28 @@ describe('SavedRoute', () => {
     expect(deleted).toEqual(['/lists/list-1']);
   });
 
+  it('shows all saved contacts when the open list does not exist (deleted by a teammate, or of the organization left)', async () => {
+    signIn('member');
+    const gone = 'list-of-another-organization';
+    const { queries } = stubSaved(memberPermissions, {
+      'GET /saved-contacts': (_, { url }) => {
+        queries.push(url.searchParams);
+        if (url.searchParams.get('list_id') === gone) {
+          return problemResponse({ status: 404, title: 'Not Found', code: 'not_found', detail: 'The list does not exist.' });
+        }
+        return jsonResponse({ items: saved, next_cursor: '', total: 2, total_is_capped: false });
+      },
+    });
+    const { router } = renderWithProviders(<SavedRoute />, { route: `/saved?list=${gone}` });
+
+    expect(await screen.findByText('Ada Lovelace', {}, slow)).toBeInTheDocument();
+    expect(queries.map((q) => q.get('list_id'))).toEqual([gone, null]);
+    expect(screen.getByText(/That list does not exist any more/)).toBeInTheDocument();
+    expect(screen.queryByText('The list does not exist.')).not.toBeInTheDocument();
+    expect(screen.getByTestId('saved-total')).toHaveTextContent(/^2 saved contacts$/);
+    await waitFor(() => expect(router.state.location.search).toBe(''));
+  });
+
   it('leaves a deleted list that is open without asking for its contacts again', async () => {
     signIn('org_admin');
     let deleted = false;

@@ -22,6 +22,7 @@ import { ConfirmModal } from '@/components/confirm-modal';
 import { PushToCrmButton } from '@/components/crm/push-to-crm-button';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
+import { isApiError } from '@/lib/api-error';
 import { usePermissions } from '@/lib/auth/permissions';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -29,7 +30,7 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 import { useApproveSaved } from '../api/approve-saved';
 import { savedQueryKeyPrefix } from '../contact-cache';
 import { useExportSaved } from '../api/export-saved';
-import { useLists } from '../api/list-lists';
+import { listListsQueryOptions, useLists } from '../api/list-lists';
 import { useSavedContacts, type SavedFilter, type SavedStatus } from '../api/list-saved';
 import { useRejectSaved } from '../api/reject-saved';
 import { useRemoveListMembers } from '../api/remove-list-members';
@@ -95,6 +96,24 @@ export function SavedRoute() {
   const saved = useSavedContacts(filter);
   const contacts = useMemo(() => saved.data?.pages.flatMap((p) => p.items) ?? [], [saved.data]);
   const first = saved.data?.pages[0];
+
+  // The saved view answers 404 only for a list the organization does not have: deleted by a
+  // teammate, one of the organization just switched away from, or an old link. Asking again would
+  // fail forever, so the page moves to all saved contacts and says why.
+  const listMissing = filter.listId !== undefined && isApiError(saved.error) && saved.error.status === 404;
+  const [missingListId, setMissingListId] = useState<string | null>(null);
+  if (listMissing && filter.listId) {
+    setMissingListId(filter.listId);
+    setFilter((current) => ({ ...current, listId: undefined }));
+  }
+  useEffect(() => {
+    if (!missingListId) return;
+    notifications.show({
+      color: 'yellow',
+      message: 'That list does not exist any more in this organization: showing all saved contacts.',
+    });
+    void queryClient.invalidateQueries({ queryKey: listListsQueryOptions().queryKey });
+  }, [missingListId, queryClient]);
 
   const filterKey = JSON.stringify(filter);
   const [selection, setSelection] = useState<{ key: string; ids: Set<string> }>({ key: filterKey, ids: new Set() });
