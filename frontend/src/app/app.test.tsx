@@ -1,7 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
+import { usage } from '@/features/contacts/testing/fixtures';
 import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { navItems, unavailableHint } from './navigation';
@@ -108,6 +109,36 @@ describe('app shell', () => {
     await waitFor(() => expect(screen.getByTestId('current-tenant')).toHaveTextContent('Viewer'));
     expect(within(nav).queryByRole('link', { name: 'Audit log' })).not.toBeInTheDocument();
     expect(meReads).toEqual(['org_admin', 'viewer']);
+  });
+
+  it("starts the saved view afresh from the navigation's own link, and follows Back", async () => {
+    const list = { id: 'list-1', name: 'Berlin engineers', member_count: 2, created_at: '2026-11-28T10:00:00Z', updated_at: '2026-11-28T10:00:00Z' };
+    const listIds: (string | null)[] = [];
+    stubApi({
+      'GET /status': () => jsonResponse(status),
+      'POST /auth/refresh': () => jsonResponse(grantFor()),
+      'GET /me': () => jsonResponse(me(['contacts:read', 'saved:read', 'saved:write'])),
+      'GET /tenant/usage': () => jsonResponse(usage()),
+      'GET /lists': () => jsonResponse({ items: [list], next_cursor: '' }),
+      'GET /saved-contacts': (_, { url }) => {
+        listIds.push(url.searchParams.get('list_id'));
+        return jsonResponse({ items: [], next_cursor: '', total: 0, total_is_capped: false });
+      },
+    });
+    const { router } = renderRoutes(appRoutes, { route: `/saved?list=${list.id}` });
+
+    expect(await screen.findByText('This list is empty. Save contacts to it from Search.', {}, { timeout: 5000 })).toBeInTheDocument();
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    await userEvent.click(within(nav).getByRole('link', { name: 'Saved' }));
+
+    // The link shows all saved contacts; it used to leave the list open and write it back into the URL.
+    expect(await screen.findByText(/^Nothing saved yet/)).toBeInTheDocument();
+    expect(router.state.location.search).toBe('');
+    expect(listIds.at(-1)).toBeNull();
+
+    await act(() => router.navigate(-1));
+    expect(await screen.findByText('This list is empty. Save contacts to it from Search.')).toBeInTheDocument();
+    expect(router.state.location.search).toBe(`?list=${list.id}`);
   });
 
   it('mounts platform imports in the admin console, with its new-import page for system admins', async () => {

@@ -1,6 +1,7 @@
 import { Navigate, type RouteObject } from 'react-router-dom';
 
 import { AppLayout } from './layout/app-layout';
+import { FreshOnNavigation } from './routes/fresh-on-navigation';
 import { RequireAuth, RequirePermission } from './routes/guards';
 import {
   AcceptInvitationRoute,
@@ -63,11 +64,11 @@ export const appRoutes: RouteObject[] = [
             children: [
               {
                 element: <RequirePermission permission="contacts:read" />,
-                children: [{ path: 'search', element: <SearchRoute /> }],
+                children: [{ path: 'search', element: <FreshOnNavigation><SearchRoute /></FreshOnNavigation> }],
               },
               {
                 element: <RequirePermission permission="saved:read" />,
-                children: [{ path: 'saved', element: <SavedRoute /> }],
+                children: [{ path: 'saved', element: <FreshOnNavigation><SavedRoute /></FreshOnNavigation> }],
               },
               {
                 element: <RequirePermission permission="members:read" />,
