@@ -20,6 +20,8 @@ export function useUnsaveContacts() {
         saved: false,
         saved_status: undefined,
         saved_at: undefined,
+        // The server drops the team's note with the saved contact.
+        saved_notes: undefined,
         lists: [],
       }));
       return Promise.all([

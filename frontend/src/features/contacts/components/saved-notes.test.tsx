@@ -1,11 +1,26 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 
 import { jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { contact, me, memberPermissions, signIn, viewerPermissions } from '../testing/fixtures';
+import type { Contact } from '../api/search-contacts';
 import { SavedNotes } from './saved-notes';
+
+/** The contact as the drawer gets it over time: the row first, then each fresher record. */
+function NoteVersions({ versions }: { versions: Contact[] }) {
+  const [index, setIndex] = useState(0);
+  return (
+    <>
+      <button type="button" onClick={() => setIndex((i) => Math.min(i + 1, versions.length - 1))}>
+        Next version
+      </button>
+      <SavedNotes contact={versions[index]!} canEdit />
+    </>
+  );
+}
 
 describe('SavedNotes', () => {
   it('saves the edited note of a saved contact', async () => {
@@ -31,6 +46,41 @@ describe('SavedNotes', () => {
     expect(await screen.findByText('Note saved.')).toBeInTheDocument();
     expect(bodies).toEqual([{ notes: 'Met at SaaStr. Prefers email.' }]);
     expect(screen.getByRole('button', { name: 'Save note' })).toBeDisabled();
+  });
+
+  it('follows the note the full record brings while it is not being edited', async () => {
+    signIn('member');
+    stubApi({ 'GET /me': () => jsonResponse(me(memberPermissions, 'member')) });
+    // The drawer opens on the row the user clicked, then the full record arrives: a row from an
+    // earlier search holds the note as it was then (a teammate changed it, or unsaving dropped it).
+    const row = contact({ saved: true, saved_status: 'saved', saved_notes: 'Old note.' });
+    renderWithProviders(
+      <NoteVersions
+        versions={[
+          row,
+          { ...row, saved_notes: 'Call on Monday.' },
+          { ...row, saved_notes: undefined },
+          { ...row, saved_notes: 'Someone else’s note.' },
+        ]}
+      />,
+    );
+    const note = screen.getByRole('textbox', { name: 'Note for your team' });
+    const next = screen.getByRole('button', { name: 'Next version' });
+    expect(note).toHaveValue('Old note.');
+
+    await userEvent.click(next);
+    expect(note).toHaveValue('Call on Monday.');
+    expect(screen.getByRole('button', { name: 'Save note' })).toBeDisabled();
+
+    await userEvent.click(next);
+    expect(note).toHaveValue('');
+    expect(screen.getByRole('button', { name: 'Save note' })).toBeDisabled();
+
+    // What the user is typing stays theirs.
+    await userEvent.type(note, 'Draft');
+    await userEvent.click(next);
+    expect(note).toHaveValue('Draft');
+    expect(screen.getByRole('button', { name: 'Save note' })).toBeEnabled();
   });
 
   it('shows the server’s 422 message next to the note', async () => {

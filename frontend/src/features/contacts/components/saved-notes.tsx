@@ -20,6 +20,14 @@ export function SavedNotes({ contact, canEdit }: { contact: Contact; canEdit: bo
   // The note as last saved: the answer to this form's save, else the contact's.
   const saved = (update.data ?? contact).saved_notes ?? '';
   const [draft, setDraft] = useState(saved);
+  // The drawer first shows the row that was clicked, then the full record: a row from an earlier
+  // search may hold an older note (a teammate changed it, unsaving dropped it). The box follows the
+  // note the page learns of, unless the user has started to change it.
+  const [shown, setShown] = useState(saved);
+  if (saved !== shown) {
+    setShown(saved);
+    if (draft.trim() === shown) setDraft(saved);
+  }
   const changed = draft.trim() !== saved;
 
   if (!canEdit) {
