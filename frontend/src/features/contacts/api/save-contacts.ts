@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import type { components } from '@/api/schema';
 import { apiClient, unwrap } from '@/lib/api-client';
+import { inBatches } from '@/lib/bulk';
 
 import { patchCachedContactsById, savedQueryKeyPrefix } from '../contact-cache';
 import { listListsQueryOptions } from './list-lists';
@@ -15,11 +16,19 @@ export type SaveContactsInput = {
 };
 
 /**
- * POST /api/v1/saved-contacts: saves up to 1,000 contacts, idempotently, optionally onto a list.
- * One unknown id fails the whole call (404) and nothing is saved.
+ * POST /api/v1/saved-contacts: saves the contacts, idempotently, optionally onto a list, 1,000 a
+ * call. One unknown id fails its call (404) and nothing of that call is saved.
  */
 export function saveContacts({ contactIds, list }: SaveContactsInput): Promise<SaveResult> {
-  return unwrap(apiClient.POST('/saved-contacts', { body: { contact_ids: contactIds, list_id: list?.id } }));
+  return inBatches(
+    contactIds,
+    (batch) => unwrap(apiClient.POST('/saved-contacts', { body: { contact_ids: batch, list_id: list?.id } })),
+    (a, b) => ({
+      saved: a.saved + b.saved,
+      already_saved: a.already_saved + b.already_saved,
+      added_to_list: a.added_to_list + b.added_to_list,
+    }),
+  );
 }
 
 export function useSaveContacts() {

@@ -1,13 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { apiClient, unwrap } from '@/lib/api-client';
+import { addCounts, inBatches } from '@/lib/bulk';
 
 import { patchCachedContactsById, savedQueryKeyPrefix } from '../contact-cache';
 import { listListsQueryOptions } from './list-lists';
 
 /** DELETE /api/v1/saved-contacts: removes them from the saved view and from every list. */
 export function unsaveContacts(contactIds: string[]): Promise<{ count: number }> {
-  return unwrap(apiClient.DELETE('/saved-contacts', { body: { contact_ids: contactIds } }));
+  return inBatches(contactIds, (batch) => unwrap(apiClient.DELETE('/saved-contacts', { body: { contact_ids: batch } })), addCounts);
 }
 
 export function useUnsaveContacts() {
