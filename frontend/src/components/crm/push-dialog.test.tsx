@@ -66,6 +66,15 @@ function signIn(permissions: string[]) {
 }
 
 describe('PushToCrmButton', () => {
+  it('does not offer to push more picked contacts than one push takes, and says what to do instead', async () => {
+    stubApi({ ...signIn(['crm:read', 'crm:push']) });
+    const picked = Array.from({ length: 1001 }, (_, i) => `c${i}`);
+    renderWithProviders(<PushToCrmButton contactIds={picked} />);
+
+    expect(await screen.findByRole('button', { name: 'Push to CRM' })).toBeDisabled();
+    expect(screen.getByTestId('push-to-crm-too-many')).toHaveTextContent('up to 1,000 picked contacts');
+  });
+
   it('previews the counts with a dry run, then pushes and follows the progress until done', async () => {
     const bodies: { dryRun: string | null; body: unknown }[] = [];
     // Each read of the push gets further: queued, then half way, then done.

@@ -1,11 +1,13 @@
-import { Anchor, Button, Group, type ButtonProps } from '@mantine/core';
+import { Anchor, Button, Group, Text, type ButtonProps } from '@mantine/core';
 import { IconCloudUpload } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { usePermissions } from '@/lib/auth/permissions';
+import { maxIdsPerCall } from '@/lib/bulk';
 import type { CrmPushSelection } from '@/lib/crm/create-crm-push';
 import { useCrmConnection } from '@/lib/crm/get-crm-connection';
+import { formatNumber } from '@/lib/format';
 
 import { PushDialog } from './push-dialog';
 
@@ -51,6 +53,20 @@ export function PushToCrmButton({ contactIds, label, onPushed, onSettled, ...but
         <Anchor component={Link} to="/integrations" size="xs">
           {status === 'needs_reauth' ? 'Reconnect the CRM first' : 'Connect the CRM first'}
         </Anchor>
+      </Group>
+    );
+  }
+
+  // One push takes 1,000 picked contacts; every approved one is the other way to send more.
+  if (count > maxIdsPerCall) {
+    return (
+      <Group gap={6} wrap="nowrap" data-testid="push-to-crm-too-many">
+        <Button leftSection={<IconCloudUpload size={16} aria-hidden />} {...buttonProps} disabled>
+          {label ?? 'Push to CRM'}
+        </Button>
+        <Text size="xs" c="dimmed">
+          One push takes up to {formatNumber(maxIdsPerCall)} picked contacts: pick fewer, or push every approved one.
+        </Text>
       </Group>
     );
   }
