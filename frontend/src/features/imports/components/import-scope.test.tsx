@@ -8,7 +8,7 @@ import { captureDownloads, grantFor, jsonResponse, renderWithProviders, stubApi 
 
 import type { Import } from '../api/get-import';
 import { ImportScopeContext } from '../scope';
-import { importFixture, recordFixture, recordsByOutcome } from '../testing/fixtures';
+import { importFixture, invalidBobRecord, recordFixture, recordsByOutcome } from '../testing/fixtures';
 import { ImportView } from './import-view';
 
 /** A system admin of no tenant, as platform staff usually are. */
@@ -153,14 +153,7 @@ describe('import progress and results, platform scope', () => {
               contact: { first_name: 'Ann', last_name: 'Lee', email: 'ann@gamma.example', title: '', company_name: 'Gamma' },
             }),
           ],
-          invalid: [
-            recordFixture({
-              row: 3,
-              outcome: 'invalid',
-              errors: [{ field: 'email', code: 'invalid_email', message: '"bob@" is not a valid email address.' }],
-              values: ['bob@', 'Bob', ''],
-            }),
-          ],
+          invalid: [invalidBobRecord()],
         },
         outcomesAsked,
       ),

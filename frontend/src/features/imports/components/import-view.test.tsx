@@ -9,7 +9,7 @@ import { captureDownloads, grantFor, jsonResponse, problemResponse, renderWithPr
 
 import type { Import } from '../api/get-import';
 import type { ImportField } from '../api/set-import-mapping';
-import { importFixture, importUsage, recordFixture, recordsByOutcome } from '../testing/fixtures';
+import { importFixture, importUsage, invalidBobRecord, recordFixture, recordsByOutcome } from '../testing/fixtures';
 import { ImportView } from './import-view';
 
 function signIn() {
@@ -227,14 +227,7 @@ describe('import wizard', () => {
       'GET /imports/:id/records': recordsByOutcome(
         {
           created: [recordFixture({ row: 2, outcome: 'created', contact_id: '0193a6f0-0000-7000-8000-000000000002' })],
-          invalid: [
-            recordFixture({
-              row: 3,
-              outcome: 'invalid',
-              errors: [{ field: 'email', code: 'invalid_email', message: '"bob@" is not a valid email address.' }],
-              values: ['bob@', 'Bob', ''],
-            }),
-          ],
+          invalid: [invalidBobRecord()],
         },
         outcomesAsked,
       ),

@@ -62,6 +62,16 @@ export function recordFixture(record: Pick<ImportRecord, 'row' | 'outcome'> & Pa
   return { contact_id: null, duplicate_of: null, updated: false, errors: [], ...record };
 }
 
+/** Row 3 of a file whose email "bob@" is refused: the invalid record several tests show. */
+export function invalidBobRecord(): ImportRecord {
+  return recordFixture({
+    row: 3,
+    outcome: 'invalid',
+    errors: [{ field: 'email', code: 'invalid_email', message: '"bob@" is not a valid email address.' }],
+    values: ['bob@', 'Bob', ''],
+  });
+}
+
 /**
  * A stubApi handler for an import's records: answers each outcome's records (none for the others)
  * and appends every outcome asked for to `asked`.
