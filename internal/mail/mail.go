@@ -11,7 +11,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
+	"mime/quotedprintable"
 	"net"
+	netmail "net/mail"
 	"net/smtp"
 	"net/url"
 	"strings"
@@ -170,9 +173,7 @@ func (s *Service) send(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
-	msg := "From: " + s.from + "\r\nTo: " + m.ToAddress + "\r\nSubject: " + m.Subject +
-		"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + strings.ReplaceAll(m.Body, "\n", "\r\n")
-	if _, err := io.WriteString(w, msg); err != nil {
+	if _, err := io.WriteString(w, compose(s.from, m, time.Now())); err != nil {
 		return err
 	}
 	if err := w.Close(); err != nil {
@@ -182,6 +183,53 @@ func (s *Service) send(ctx context.Context, m Message) error {
 	// QUIT that fails must not make the job send it again.
 	_ = c.Quit()
 	return nil
+}
+
+// compose writes m as an Internet message (RFC 5322 with MIME). The subject
+// carries user text (an invitation names the tenant: Zoë, Müller GmbH), so
+// it goes as RFC 2047 encoded words, folded between words to keep lines
+// short; a line break in it is encoded too and cannot start a header of its
+// own. A body of anything but short ASCII lines is quoted-printable, 7-bit
+// clean for any relay; line breaks are CRLF.
+func compose(from string, m Message, now time.Time) string {
+	subject := mime.QEncoding.Encode("utf-8", m.Subject)
+	if subject != m.Subject {
+		subject = strings.ReplaceAll(subject, "?= =?", "?=\r\n =?")
+	}
+	domain := from[strings.LastIndexByte(from, '@')+1:]
+	var b strings.Builder
+	b.WriteString("From: " + (&netmail.Address{Address: from}).String() + "\r\n")
+	b.WriteString("To: " + (&netmail.Address{Address: m.ToAddress}).String() + "\r\n")
+	b.WriteString("Subject: " + subject + "\r\n")
+	b.WriteString("Date: " + now.UTC().Format(time.RFC1123Z) + "\r\n")
+	b.WriteString("Message-ID: <" + m.ID.String() + "@" + domain + ">\r\n")
+	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n")
+	if sevenBit(m.Body) {
+		b.WriteString("Content-Transfer-Encoding: 7bit\r\n\r\n")
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n", "\r\n"))
+		return b.String()
+	}
+	b.WriteString("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
+	qp := quotedprintable.NewWriter(&b)
+	_, _ = io.WriteString(qp, m.Body) // a strings.Builder does not fail
+	_ = qp.Close()
+	return b.String()
+}
+
+// sevenBit reports whether body can go as it is: ASCII without a bare
+// carriage return, in lines of at most 998 characters (RFC 5322).
+func sevenBit(body string) bool {
+	for _, line := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n") {
+		if len(line) > 998 {
+			return false
+		}
+		for i := 0; i < len(line); i++ {
+			if c := line[i]; c >= 0x80 || c == '\r' || c == 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // DeliverArgs is the job that delivers one queued message. A mail server

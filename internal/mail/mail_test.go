@@ -5,7 +5,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"mime"
+	"mime/quotedprintable"
 	"net"
+	netmail "net/mail"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +236,80 @@ func TestPrune(t *testing.T) {
 	}
 	if len(left) != 1 || left[0] != "New" {
 		t.Fatalf("left %q, want only the new message", left)
+	}
+}
+
+// TestDeliverEncodesHeaders: a subject or body with a tenant's name in it
+// (Zoë, Müller GmbH) goes out as RFC 2047 encoded words and quoted-printable
+// text, the header all ASCII as RFC 5322 wants it, and reads back exactly;
+// a line break in a name cannot start a header of its own (Bcc).
+func TestDeliverEncodesHeaders(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	long := "You are invited to " + strings.Repeat("Zoë Müller GmbH ", 12) + "on 1CloudAI Business Contacts"
+	for _, tt := range []struct {
+		name, subject, body string
+	}{
+		{"OKASCII", "Reset your password", "Reset it here:\nhttps://example.test/reset?token=abc\n"},
+		{"OKUmlauts", "You are invited to Müller GmbH on 1CloudAI Business Contacts", "You have been invited to join Müller GmbH as member.\n"},
+		{"OKLongName", long, "You have been invited to join Zoë.\n"},
+		{"OKLongestCJKName", "You are invited to " + strings.Repeat("株式会社", 50) + " on 1CloudAI Business Contacts", "株式会社\n"},
+		{"OKInjectionStaysInTheSubject", "You are invited to Zoë\r\nBcc: evil@example.test\r\n", "Zoë\n.\nsingle dot above\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			addr, got := fakeSMTP(t)
+			svc := NewService(d.Gorm, "smtp://"+addr, slog.New(slog.DiscardHandler))
+			m, err := Queue(ctx, d.Gorm, "zoe@example.test", tt.subject, tt.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.deliver(ctx, m.ID); err != nil {
+				t.Fatal(err)
+			}
+			sent := <-got
+			head, _, _ := strings.Cut(sent, "\r\n\r\n")
+			for i := 0; i < len(head); i++ {
+				if c := head[i]; c >= 0x80 {
+					t.Fatalf("header has the raw byte %#x:\n%s", c, head)
+				}
+			}
+			for _, line := range strings.Split(sent, "\r\n") {
+				if len(line) > 998 {
+					t.Fatalf("a line of %d characters (RFC 5322: at most 998): %.120s...", len(line), line)
+				}
+			}
+			msg, err := netmail.ReadMessage(strings.NewReader(strings.ReplaceAll(sent, "\n..", "\n.")))
+			if err != nil {
+				t.Fatalf("unreadable message: %v\n%s", err, sent)
+			}
+			if bcc := msg.Header.Get("Bcc"); bcc != "" {
+				t.Fatalf("a Bcc header came out of the subject: %q", bcc)
+			}
+			subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if subject != tt.subject {
+				t.Fatalf("subject reads %q, want %q", subject, tt.subject)
+			}
+			var body io.Reader = msg.Body
+			if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+				body = quotedprintable.NewReader(body)
+			}
+			text, err := io.ReadAll(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.ReplaceAll(tt.body, "\n", "\r\n"); string(text) != want {
+				t.Fatalf("body reads %q, want %q", text, want)
+			}
+			for _, h := range []string{"Date", "Message-Id", "Mime-Version"} {
+				if msg.Header.Get(h) == "" {
+					t.Errorf("no %s header", h)
+				}
+			}
+		})
 	}
 }
