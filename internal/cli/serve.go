@@ -65,9 +65,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	log.Info("starting", "version", buildinfo.Version, "env", cfg.AppEnv)
-	// The usage flusher writes its last batch when ctx ends; wait for it
-	// before the deferred d.Close, so no API key request count is lost.
-	flushCtx, stopFlush := context.WithCancel(ctx)
+	// The usage flusher writes its last batch once the HTTP drain is over
+	// (serve returns), not at SIGTERM: requests still running then are
+	// counted as they authenticate. It is waited for before the deferred
+	// d.Close, so no API key request count is lost.
+	flushCtx, stopFlush := context.WithCancel(context.WithoutCancel(ctx))
 	flushed := make(chan struct{})
 	go func() { svc.APIKeys.Run(flushCtx, 5*time.Second); close(flushed) }()
 	defer func() { stopFlush(); <-flushed }()

@@ -8,10 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/onecloudai/contacts/internal/apikeys"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/limits"
 )
 
 // served is `contacts serve` run by a test on an empty database of its own
@@ -27,7 +30,12 @@ type served struct {
 // newServed makes the database and picks the port; start runs serve.
 func newServed(t *testing.T) *served {
 	t.Helper()
-	dsn := dbtest.Empty(t)
+	return newServedOn(t, dbtest.Empty(t))
+}
+
+// newServedOn is newServed on the database dsn.
+func newServedOn(t *testing.T, dsn string) *served {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -153,4 +161,83 @@ func TestServeWithoutMigrateWaitsForSchema(t *testing.T) {
 		return d.Pool.QueryRow(ctx, `SELECT count(*) FROM river_leader`).Scan(&n) == nil && n > 0
 	})
 	s.stopServe()
+}
+
+// TestServeCountsRequestsOfTheDrain: a request that SIGTERM finds still
+// authenticating (its key's lookup waits for the database) is counted in
+// the key's usage: the last usage flush waits for the HTTP drain to end,
+// not for the signal.
+func TestServeCountsRequestsOfTheDrain(t *testing.T) {
+	d, dsn := dbtest.Fresh(t)
+	ctx := context.Background()
+	tenant := uuid.Must(uuid.NewV7())
+	if err := d.Gorm.Exec(`INSERT INTO tenants (id, name) VALUES (?, 'Drain test')`, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Gorm.Exec(`INSERT INTO subscriptions (tenant_id, package_id, status, source)
+		SELECT ?, id, 'active', 'manual' FROM packages WHERE code = 'pro'`, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	key, err := apikeys.NewService(d.Gorm, limits.NewService(d.Gorm, 0)).Create(ctx, tenant, dbtest.MustCreateUser(t, d),
+		apikeys.CreateParams{Name: "drain", Scopes: []string{"usage:read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServedOn(t, dsn)
+	s.start()
+	s.waitFor("/readyz 200", func() bool { return s.status("/readyz") == http.StatusOK })
+
+	// Hold the key's lookup: the request is in, its key not yet counted.
+	hold, err := d.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = hold.Rollback(ctx) }()
+	if _, err := hold.Exec(ctx, `LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	answered := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+s.addr+"/api/v1/tenant/usage", nil)
+		req.Header.Set("X-API-Key", key.Secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	waitForLockWait := func() bool {
+		var n int
+		return d.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE relation = 'api_keys'::regclass AND NOT granted`).Scan(&n) == nil && n > 0
+	}
+	s.waitFor("the key's lookup to wait", waitForLockWait)
+
+	s.stop()
+	// The drain has begun once the listener is closed.
+	for {
+		c, err := net.Dial("tcp", s.addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := hold.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-answered; got != http.StatusOK {
+		t.Fatalf("the request of the drain: %d, want 200", got)
+	}
+	if err := <-s.done; err != nil {
+		t.Fatalf("serve after SIGTERM: %v", err)
+	}
+	var n int64
+	if err := d.Gorm.Raw(`SELECT coalesce(sum(requests), 0) FROM api_key_usage_daily WHERE key_id = ?`, key.ID).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("usage counts %d requests, want the 1 of the drain", n)
+	}
 }
