@@ -1,13 +1,11 @@
 package api
 
 import (
-	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/onecloudai/contacts/internal/audit"
-	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // BillingResponse is the tenant's plan, subscription and billing history.
@@ -142,12 +140,13 @@ type WebhookResponse struct {
 //	@Param			Stripe-Signature	header		string	true	"Stripe's signature"
 //	@Success		200					{object}	WebhookResponse
 //	@Failure		400					{object}	Problem	"Missing, invalid or stale signature"
+//	@Failure		413					{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		503					{object}	Problem	"No webhook secret configured"
 //	@Router			/billing/stripe/webhook [post]
 func (s *Server) stripeWebhook(c echo.Context) error {
-	payload, err := io.ReadAll(c.Request().Body)
+	payload, err := readBody(c.Request())
 	if err != nil {
-		return apperr.Errorf(apperr.EMALFORMED, "The request body could not be read.")
+		return err
 	}
 	if err := s.svc.Billing.HandleWebhook(c.Request().Context(), payload, c.Request().Header.Get("Stripe-Signature")); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -252,4 +253,43 @@ func TestCheckoutCompletedJob(t *testing.T) {
 	// A second checkout while the subscription runs is refused: use the portal.
 	rec := tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "pro"})
 	wantStatus(t, rec, http.StatusConflict)
+}
+
+// TestRawBodyRoutesRefuseOversizedChunkedBodies: a webhook body over
+// MAX_BODY_BYTES is 413 problem+json whether its size is announced
+// (Content-Length) or not (chunked: the limit trips while reading).
+func TestRawBodyRoutesRefuseOversizedChunkedBodies(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_WEBHOOK_SECRET": "whsec_chunked"})
+	big := `{"id":"evt_` + strings.Repeat("x", 4096) + `"}`
+	for _, tt := range []struct {
+		name, path string
+		chunked    bool
+	}{
+		{"ErrStripeWebhookChunked", "/api/v1/billing/stripe/webhook", true},
+		{"ErrStripeWebhookContentLength", "/api/v1/billing/stripe/webhook", false},
+		{"ErrCRMWebhookChunked", "/api/v1/crm/webhook", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var body io.Reader = strings.NewReader(big)
+			if tt.chunked {
+				body = io.MultiReader(body) // no known length: sent chunked
+			}
+			req := httptest.NewRequest(http.MethodPost, tt.path, body)
+			if tt.chunked != (req.ContentLength == -1) {
+				t.Fatalf("request length %d", req.ContentLength)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Stripe-Signature", "t=1,v1=00")
+			rec := httptest.NewRecorder()
+			tb.srv.Handler().ServeHTTP(rec, req)
+			if rec.Code != http.StatusRequestEntityTooLarge {
+				t.Fatalf("status %d, want 413; body %s", rec.Code, rec.Body.String())
+			}
+			if p := decodeProblem(t, rec); p["type"] != "payload-too-large" {
+				t.Fatalf("problem type %v", p["type"])
+			}
+		})
+	}
 }

@@ -2,8 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -291,13 +289,9 @@ func (s *Server) disconnectCRM(c echo.Context) error {
 //	@Failure		503						{object}	Problem	"crm-not-configured (no webhook secret)"
 //	@Router			/crm/webhook [post]
 func (s *Server) crmWebhook(c echo.Context) error {
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := readBody(c.Request())
 	if err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return tooLarge(maxErr.Limit)
-		}
-		return apperr.Errorf(apperr.EMALFORMED, "The request body could not be read.")
+		return err
 	}
 	res, err := s.svc.CRM.HandleWebhook(c.Request().Context(), body, c.Request().Header.Get("X-1CloudAI-Timestamp"),
 		c.Request().Header.Get("X-1CloudAI-Signature"))
