@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/onecloudai/contacts/frontend"
 	"github.com/onecloudai/contacts/internal/config"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/imports"
@@ -31,6 +33,9 @@ type Deps struct {
 	Migrator *db.Migrator
 	Registry *prometheus.Registry
 	Services Services
+	// SPA is the built web app to serve; nil serves the one embedded in
+	// the binary (frontend.Dist).
+	SPA fs.FS
 }
 
 // Server is the configured HTTP API, SPA and documentation.
@@ -46,6 +51,7 @@ type Server struct {
 	// that accept uploads.
 	bodyLimits map[string]int64
 	svc        Services
+	spaFiles   fs.FS
 	// access records the access rule of every API route ("GET /api/v1/me").
 	access   map[string]routeAccess
 	timeouts serverTimeouts
@@ -80,8 +86,12 @@ func New(deps Deps) *Server {
 		validator:  newValidator(),
 		bodyLimits: map[string]int64{},
 		svc:        deps.Services,
+		spaFiles:   deps.SPA,
 		access:     map[string]routeAccess{},
 		timeouts:   defaultTimeouts,
+	}
+	if s.spaFiles == nil {
+		s.spaFiles = frontend.Dist()
 	}
 	// Import uploads stream into the database and the package's cap is
 	// checked as they do (413 naming it); this is only the outer bound.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/labstack/echo/v4"
 
@@ -461,6 +462,59 @@ func TestSPAFallback(t *testing.T) {
 		t.Fatalf("POST to a client route: status %d", rec.Code)
 	}
 	decodeProblem(t, rec)
+}
+
+// TestSPAServesFilesAndRoutes: built files are served as they are, client
+// routes get index.html, and a missing bundle under /assets/ (asked for by
+// an index.html cached before a deploy) is 404, not index.html as script.
+func TestSPAServesFilesAndRoutes(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	cfg, err := config.LoadFrom(func(k string) string { return map[string]string{"APP_ENV": "test"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	spa := fstest.MapFS{
+		"index.html":           {Data: []byte(`<!doctype html><script type="module" src="/assets/index-new.js"></script>`)},
+		"assets/index-new.js":  {Data: []byte(`console.log("new")`)},
+		"assets/index-new.css": {Data: []byte(`body{}`)},
+		"favicon.svg":          {Data: []byte(`<svg/>`)},
+	}
+	srv := New(Deps{Config: cfg, Logger: log, DB: d, Registry: NewRegistry(d.Pool), Services: NewServices(cfg, log, d), SPA: spa})
+	tests := []struct {
+		name, path string
+		wantStatus int
+		wantType   string // Content-Type prefix
+		wantBody   string
+	}{
+		{"OKBundle", "/assets/index-new.js", 200, "text/javascript", `console.log("new")`},
+		{"OKStylesheet", "/assets/index-new.css", 200, "text/css", "body{}"},
+		{"OKRootFile", "/favicon.svg", 200, "image/svg+xml", "<svg/>"},
+		{"OKRoot", "/", 200, "text/html", "index-new.js"},
+		{"OKSearchRoute", "/search", 200, "text/html", "index-new.js"},
+		{"OKSavedRoute", "/saved", 200, "text/html", "index-new.js"},
+		{"OKNestedRoute", "/lists/0195/members", 200, "text/html", "index-new.js"},
+		{"ErrStaleBundle", "/assets/index-old.js", 404, "application/problem+json", "reload"},
+		{"ErrStaleNestedAsset", "/assets/fonts/gone.woff2", 404, "application/problem+json", ""},
+		{"ErrAssetsFolder", "/assets/", 404, "application/problem+json", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status %d, want %d; body %.200s", rec.Code, tt.wantStatus, rec.Body.String())
+			}
+			if ct := rec.Header().Get(echo.HeaderContentType); !strings.HasPrefix(ct, tt.wantType) {
+				t.Fatalf("content type %q, want %s", ct, tt.wantType)
+			}
+			if !strings.Contains(rec.Body.String(), tt.wantBody) {
+				t.Fatalf("body %.200s does not contain %q", rec.Body.String(), tt.wantBody)
+			}
+		})
+	}
 }
 
 // TestClientIP: X-Forwarded-For counts only from a trusted proxy, and then

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 	echoSwagger "github.com/swaggo/echo-swagger"
 
-	"github.com/onecloudai/contacts/frontend"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/openapi"
 )
@@ -70,11 +69,14 @@ func (s *Server) notFound() func(echo.Context) error {
 	}
 }
 
-// spa serves the embedded SPA build. Files are served as they are (hashed
-// assets cached for a year); any other path is a client-side route and gets
-// index.html, which is never cached so a deploy takes effect at once.
+// spa serves the SPA build. Files are served as they are (hashed assets
+// cached for a year); any other path is a client-side route and gets
+// index.html, which is never cached so a deploy takes effect at once. A
+// missing file under /assets/ is 404, not index.html: an index.html cached
+// from before a deploy asks for bundles that are gone, and HTML served as
+// its script fails obscurely (or is cached a year as that bundle).
 func (s *Server) spa() echo.HandlerFunc {
-	dist := frontend.Dist()
+	dist := s.spaFiles
 	files := http.FileServer(http.FS(dist))
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -90,6 +92,9 @@ func (s *Server) spa() echo.HandlerFunc {
 				files.ServeHTTP(c.Response(), req)
 				return nil
 			}
+		}
+		if name == "assets" || strings.HasPrefix(name, "assets/") {
+			return apperr.Errorf(apperr.ENOTFOUND, "No such file: %s (the web app may have been updated; reload the page).", req.URL.Path)
 		}
 		index, err := fs.ReadFile(dist, "index.html")
 		if err != nil {
