@@ -23,5 +23,12 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/contacts /usr/local/bin/contacts
 USER nonroot:nonroot
 EXPOSE 8080
+# The image has no shell or curl: the binary probes itself. Healthy once the
+# server answers /readyz (the database answers, no migration pending); the
+# start period covers a long migration. A container of this image running
+# another command (worker, fakecrm, seed) serves no HTTP: start it with
+# --no-healthcheck (compose: healthcheck: { disable: true }).
+HEALTHCHECK --interval=10s --timeout=6s --start-period=120s --retries=3 \
+  CMD ["/usr/local/bin/contacts", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/contacts"]
 CMD ["serve"]

@@ -32,14 +32,15 @@ type env struct {
 }
 
 var commands = map[string]command{
-	"serve":   {"Serve the API, SPA and Swagger UI (migrates first unless --migrate=false)", runServe},
-	"migrate": {"Apply or inspect database migrations: migrate up|down [--force]|status", runMigrate},
-	"bench":   {"Measure performance: bench search [--clients 8] [--http=false] | bench auth | bench import [--rows N]", runBench},
-	"seed":    {"Load synthetic contacts: seed --demo | --contacts N --companies M --seed S", runSeed},
-	"version": {"Print the version", runVersion},
-	"admin":   {"Platform bootstrap: admin create-user --email E --system-admin", runAdmin},
-	"worker":  {"Run the background workers only (no HTTP)", runWorker},
-	"fakecrm": {"Serve the fake 1CloudAI CRM for development: fakecrm [--addr :8090]", runFakeCRM},
+	"serve":       {"Serve the API, SPA and Swagger UI (migrates first unless --migrate=false)", runServe},
+	"migrate":     {"Apply or inspect database migrations: migrate up|down [--force]|status", runMigrate},
+	"bench":       {"Measure performance: bench search [--clients 8] [--http=false] | bench auth | bench import [--rows N]", runBench},
+	"seed":        {"Load synthetic contacts: seed --demo | --contacts N --companies M --seed S", runSeed},
+	"version":     {"Print the version", runVersion},
+	"admin":       {"Platform bootstrap: admin create-user --email E --system-admin", runAdmin},
+	"worker":      {"Run the background workers only (no HTTP)", runWorker},
+	"fakecrm":     {"Serve the fake 1CloudAI CRM for development: fakecrm [--addr :8090]", runFakeCRM},
+	"healthcheck": {"Exit 0 if the server on HTTP_ADDR's port is ready (/readyz; --live: /healthz), else 1 (Docker HEALTHCHECK)", runHealthcheck},
 }
 
 // errUsage marks a command-line mistake; the usage text is already printed.
@@ -76,7 +77,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nConfiguration comes from the environment; see README.md.")
 }
