@@ -284,11 +284,22 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID) batc
 				ORDER BY b.row_num, (c.owner_tenant_id IS NULL), c.id) m
 			WHERE b.row_num = m.row_num`)
 	}
-	b.outcome = `UPDATE import_batch_rows SET
-		outcome = CASE WHEN NOT usable THEN 'invalid' WHEN dup_of IS NOT NULL THEN 'duplicate' WHEN matched THEN 'matched'
+	// In update_only mode a row that matches nothing is invalid, and so is
+	// a row repeating it (the same person): it is reported, and listed in
+	// errors.csv, as the row it repeats. Its first row is of this batch
+	// (not matched) or of an earlier one (whose key table entry has no
+	// contact: every other usable row has one).
+	unmatchedRoot := `(b.dup_of IS NOT NULL AND b.root_contact IS NULL AND NOT EXISTS (SELECT 1 FROM import_batch_rows f
+		WHERE f.row_num = b.dup_of AND f.matched))`
+	b.outcome = `UPDATE import_batch_rows b SET
+		outcome = CASE WHEN NOT usable THEN 'invalid' WHEN $1 = 'update_only' AND ` + unmatchedRoot + ` THEN 'invalid'
+			WHEN dup_of IS NOT NULL THEN 'duplicate' WHEN matched THEN 'matched'
 			WHEN $1 = 'update_only' THEN 'invalid' ELSE 'created' END,
 		contact_id = CASE WHEN usable AND dup_of IS NULL AND NOT matched AND $1 <> 'update_only' THEN new_id ELSE contact_id END,
-		errors = CASE WHEN usable AND dup_of IS NULL AND NOT matched AND $1 = 'update_only' THEN $2 ELSE errors END`
+		errors = CASE WHEN usable AND dup_of IS NULL AND NOT matched AND $1 = 'update_only' THEN $2
+			WHEN usable AND $1 = 'update_only' AND ` + unmatchedRoot + ` THEN json_build_array(json_build_object('field', '',
+				'code', 'not_matched', 'message', format('The row repeats row %s, which no existing contact matches, and the import only updates (mode update_only).', dup_of)))::text
+			ELSE errors END`
 	b.dupContact = `UPDATE import_batch_rows b SET contact_id = coalesce(b.root_contact,
 		(SELECT f.contact_id FROM import_batch_rows f WHERE f.row_num = b.dup_of)) WHERE b.dup_of IS NOT NULL`
 
