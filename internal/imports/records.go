@@ -101,8 +101,9 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 }
 
 // WriteErrorsCSV writes the import's invalid rows to w as UTF-8 CSV in the
-// upload's dialect (errorsDialect): the file's columns as uploaded, then an
-// error column saying the row number and every reason. Cells are neutralized against formula injection.
+// upload's dialect (errorsDialect): the file's header row as uploaded (none
+// when it had none) and its columns, then an error column saying the row
+// number and every reason. Cells are neutralized against formula injection.
 // Rows stream from the database, so memory stays flat. Returns ENOTFOUND
 // before writing anything.
 func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w io.Writer) error {
@@ -121,7 +122,6 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 	}); err != nil {
 		return err
 	}
-	header := columnNames(imp.Header, width, imp.Mapping.HasHeader)
 	cw := safecsv.NewWriter(w) // neutralized against formula injection
 	comma, bom := imp.Format.errorsDialect()
 	cw.Comma = comma
@@ -131,10 +131,15 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 		}
 	}
 	rec := make([]string, width+1)
-	copy(rec, header)
-	rec[width] = "error"
-	if err := cw.Write(rec); err != nil {
-		return err
+	// The header is the file's own (not the display names the wizard
+	// shows, "Email (2)" or "Column 3"), so that the fixed file uploads
+	// as the original did; a file without one gets none.
+	if imp.Mapping.HasHeader {
+		copy(rec, imp.Header)
+		rec[width] = "error"
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
 	}
 	n := 0
 	err = eachInvalid(ctx, s.db.Pool, tenantID, id, func(row int, raw string, errs []byte) error {
