@@ -100,7 +100,8 @@ func (i *Import) mappingEditable() bool {
 // outcomes were of the old one). Returns ENOTFOUND, ECONFLICT once it started
 // for real, and EINVALID naming each bad field (a column mapped twice, an
 // unknown field, a match key whose column is not mapped, a list the tenant
-// does not have).
+// does not have). Columns sent for the file's width under the current
+// header choice are fitted to the new choice's (fitColumns).
 func (s *Service) SetMapping(ctx context.Context, tenantID, id uuid.UUID, m Mapping) (*Import, error) {
 	var out *Import
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
@@ -112,6 +113,9 @@ func (s *Service) SetMapping(ctx context.Context, tenantID, id uuid.UUID, m Mapp
 			return apperr.Errorf(apperr.ECONFLICT, "The mapping cannot change once the import has started (status %s).", imp.Status)
 		}
 		m.MatchKeys = slices.Clone(m.MatchKeys)
+		if m.HasHeader != imp.Mapping.HasHeader {
+			m.fitColumns(imp.columnCount(imp.Mapping.HasHeader), imp.columnCount(m.HasHeader))
+		}
 		if err := m.validate(imp.columnCount(m.HasHeader), tenantID == Platform); err != nil {
 			return err
 		}

@@ -298,6 +298,26 @@ func (m Mapping) keyMapped(k string) bool {
 	return false
 }
 
+// fitColumns fits columns given for a file of old columns to one of n.
+// Whether the first row is a header decides how many columns the file has
+// when the header is narrower or wider than the data rows, and a client
+// switching it sends the columns it showed: those past n are dropped (and
+// match keys they alone mapped), new ones are ignored (""). Columns of
+// any other length are left for validate to refuse.
+func (m *Mapping) fitColumns(old, n int) {
+	if old == n || len(m.Columns) != old {
+		return
+	}
+	was := map[string]bool{}
+	for _, k := range MatchKeys {
+		was[k] = m.keyMapped(k)
+	}
+	cols := make([]string, n)
+	copy(cols, m.Columns)
+	m.Columns = cols
+	m.MatchKeys = slices.DeleteFunc(m.MatchKeys, func(k string) bool { return was[k] && !m.keyMapped(k) })
+}
+
 // validate checks a mapping for a file of n columns; platform says it is a
 // platform import. Returns EINVALID naming each bad field.
 func (m *Mapping) validate(n int, platform bool) error {
