@@ -117,14 +117,16 @@ type ImportSummary struct {
 	Progress        ImportProgress `json:"progress"`
 	Counts          ImportCounts   `json:"counts"`
 	CancelRequested bool           `json:"cancel_requested"`
-	Error           string         `json:"error"`
-	CreatedBy       *string        `json:"created_by" extensions:"x-nullable"`
-	StartedBy       *string        `json:"started_by" extensions:"x-nullable"`
-	CreatedAt       time.Time      `json:"created_at" format:"date-time"`
-	QueuedAt        *time.Time     `json:"queued_at" format:"date-time" extensions:"x-nullable"`
-	StartedAt       *time.Time     `json:"started_at" format:"date-time" extensions:"x-nullable"`
-	FinishedAt      *time.Time     `json:"finished_at" format:"date-time" extensions:"x-nullable"`
-	UpdatedAt       time.Time      `json:"updated_at" format:"date-time"`
+	// Error says why a failed or cancelled import ended, or what a completed one
+	// notes besides its counts (its target list was deleted meanwhile).
+	Error      string     `json:"error"`
+	CreatedBy  *string    `json:"created_by" extensions:"x-nullable"`
+	StartedBy  *string    `json:"started_by" extensions:"x-nullable"`
+	CreatedAt  time.Time  `json:"created_at" format:"date-time"`
+	QueuedAt   *time.Time `json:"queued_at" format:"date-time" extensions:"x-nullable"`
+	StartedAt  *time.Time `json:"started_at" format:"date-time" extensions:"x-nullable"`
+	FinishedAt *time.Time `json:"finished_at" format:"date-time" extensions:"x-nullable"`
+	UpdatedAt  time.Time  `json:"updated_at" format:"date-time"`
 	// FileRemovedAt is when the uploaded file was removed: after a run, or
 	// after IMPORT_FILE_RETENTION (default 7 days) without one. An import
 	// without its file cannot start; upload the file again.

@@ -82,7 +82,8 @@
 //     (owner_tenant_id) or shared for a platform import; matched contacts
 //     that the import may change get their empty fields filled, or with
 //     overwrite replaced; every usable row's contact is saved for the
-//     tenant and joins the target list; one import_records row per input
+//     tenant and joins the target list (a list deleted meanwhile is no
+//     longer joined, and the completed import says so); one import_records row per input
 //     row; the import's counters and merged_through move; the rows are
 //     metered against import_rows_per_month.
 //

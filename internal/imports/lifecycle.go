@@ -238,8 +238,13 @@ func (s *Service) Start(ctx context.Context, tenantID, id uuid.UUID, p StartPara
 		if err := imp.Mapping.validate(imp.ColumnCount(), tenantID == Platform); err != nil {
 			return err
 		}
-		if err := s.checkList(ctx, tx, tenantID, imp.Mapping.ListID); err != nil {
-			return err
+		// A new run needs its list; a resumed one goes on without a list
+		// deleted meanwhile (its mapping cannot change any more), and says
+		// so when it completes.
+		if !resume {
+			if err := s.checkList(ctx, tx, tenantID, imp.Mapping.ListID); err != nil {
+				return err
+			}
 		}
 		rows := imp.RowCount()
 		if rows == 0 {

@@ -103,7 +103,7 @@ func (s *Service) work(ctx context.Context, id uuid.UUID, lastTry bool) error {
 	var wait *WaitError
 	switch {
 	case err == nil:
-		return s.finish(ctx, imp, StatusCompleted, "")
+		return s.finish(ctx, imp, StatusCompleted, r.note())
 	case errors.As(err, &wait):
 		return err
 	case r.cancelled.Load() || errors.Is(err, errCancelled):
@@ -378,8 +378,12 @@ type runner struct {
 	analyzedRows int
 
 	cancelled atomic.Bool
-	done      atomic.Int64 // rows merged
-	phase     atomic.Value // string
+	// listGone says the target list was deleted: the rows go on without
+	// it (they are saved; there is no list to join), and the completed
+	// import says so (note).
+	listGone atomic.Bool
+	done     atomic.Int64 // rows merged
+	phase    atomic.Value // string
 
 	mu      sync.Mutex
 	samples []progressSample
@@ -404,11 +408,25 @@ func (s *Service) newRunner(ctx context.Context, sess *session, imp *Import) (*r
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			return nil, apperr.Errorf(apperr.EINVALID, "The target list was deleted; the import stopped.")
-		}
+		r.listGone.Store(!ok)
 	}
 	return r, nil
+}
+
+// listDeletedNote is what a completed import says when its target list was
+// deleted before or while it ran.
+const listDeletedNote = "The target list was deleted while the import ran: every row was imported " +
+	"(and its contact saved), but the rows merged after the deletion joined no list."
+
+// note is what the completed run says besides its counts.
+func (r *runner) note() string {
+	if r.listGone.Load() && !r.imp.DryRun {
+		return listDeletedNote
+	}
+	if r.listGone.Load() {
+		return "The target list was deleted: choose another list (or none) before starting the import."
+	}
+	return ""
 }
 
 type batchMsg struct {

@@ -339,8 +339,7 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID) batc
 	b.lockList = `SELECT 1 FROM lists WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE`
 	b.list = `INSERT INTO list_members (tenant_id, list_id, contact_id, added_by)
 		SELECT DISTINCT $1::uuid, $2::uuid, b.contact_id, $3::uuid FROM import_batch_rows b
-		WHERE EXISTS (SELECT 1 FROM lists l WHERE l.tenant_id = $1 AND l.id = $2)
-			AND b.outcome IN ` + usableOutcomes + ` AND b.contact_id IS NOT NULL
+		WHERE b.outcome IN ` + usableOutcomes + ` AND b.contact_id IS NOT NULL
 		ORDER BY 3
 		ON CONFLICT (tenant_id, list_id, contact_id) DO NOTHING`
 	b.touchList = `UPDATE lists SET updated_at = now() WHERE tenant_id = $1 AND id = $2`
@@ -565,16 +564,22 @@ func (b batchSQL) write(x *exec, imp *Import) error {
 	if err := x.run(b.saved, imp.TenantID, imp.StartedBy); err != nil {
 		return err
 	}
-	if m.ListID != nil {
-		for _, q := range []string{b.lockList, b.list, b.touchList} {
-			args := []any{imp.TenantID, *m.ListID}
-			if q == b.list {
-				args = append(args, imp.StartedBy)
-			}
-			if err := x.run(q, args...); err != nil {
-				return err
-			}
-		}
+	if m.ListID == nil {
+		return nil
 	}
-	return nil
+	// The list is locked against deletion until the batch commits; one
+	// deleted meanwhile is not there to lock, and the rest of the import
+	// goes on without it (runner.note says so when it completes).
+	n, err := x.exec(b.lockList, imp.TenantID, *m.ListID)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		x.r.listGone.Store(true)
+		return nil
+	}
+	if err := x.run(b.list, imp.TenantID, *m.ListID, imp.StartedBy); err != nil {
+		return err
+	}
+	return x.run(b.touchList, imp.TenantID, *m.ListID)
 }

@@ -2026,6 +2026,10 @@ export interface components {
             dry_run: boolean;
             /** @enum {string} */
             encoding: "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "windows-1252";
+            /**
+             * @description Error says why a failed or cancelled import ended, or what a completed one
+             *     notes besides its counts (its target list was deleted meanwhile).
+             */
             error: string;
             file_bytes: number;
             /** @example contacts.csv */
@@ -2235,6 +2239,10 @@ export interface components {
             created_at: string;
             created_by: string | null;
             dry_run: boolean;
+            /**
+             * @description Error says why a failed or cancelled import ended, or what a completed one
+             *     notes besides its counts (its target list was deleted meanwhile).
+             */
             error: string;
             file_bytes: number;
             /** @example contacts.csv */

@@ -424,6 +424,28 @@ describe('import progress', () => {
     );
   });
 
+  it("shows what a completed import says besides its counts (its target list was deleted)", async () => {
+    signIn();
+    const note = 'The target list was deleted while the import ran: every row was imported.';
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(
+          importFixture({
+            status: 'completed',
+            error: note,
+            progress: { phase: 'completed', rows_total: 3, rows_done: 3, percent: 100, rate: 0, eta_seconds: null },
+            counts: { created: 3, matched: 0, updated: 0, duplicate: 0, invalid: 0 },
+          }),
+        ),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(importUsage({ rowsLimit: 1000, rowsRemaining: 997 })),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    expect(await screen.findByTestId('import-completed')).toHaveTextContent('3 created');
+    expect(screen.getByTestId('import-completed-note')).toHaveTextContent(note);
+  });
+
   it('cancels a running import', async () => {
     signIn();
     let cancelled = false;

@@ -30,6 +30,11 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
           {formatCount(imp.counts.duplicate, 'duplicate')}, {formatNumber(imp.counts.invalid)} invalid.
         </Alert>
       )}
+      {imp.status === 'completed' && imp.error && (
+        <Alert color="yellow" variant="light" data-testid="import-completed-note">
+          {imp.error}
+        </Alert>
+      )}
       {imp.status === 'cancelled' && (
         <Alert color="orange" variant="light">
           {imp.error ? (
