@@ -119,18 +119,27 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
           const list = deleting;
           remove.mutate(list.id, {
             onSuccess: () => {
-              notifications.show({ color: 'green', message: `List “${list.name}” deleted; its contacts stay saved.` });
+              notifications.show({ color: 'green', message: `List “${list.name}” deleted${keptNote(list.member_count)}.` });
               if (current === list.id) onSelect(null);
               setDeleting(null);
             },
           });
         }}
       >
-        Delete “{deleting?.name}”?{' '}
-        {deleting?.member_count === 1
-          ? 'Its contact stays saved; only the list goes.'
-          : `Its ${formatCount(deleting?.member_count ?? 0, 'contact')} stay saved; only the list goes.`}
+        Delete “{deleting?.name}”? {deleting && confirmText(deleting.member_count)}
       </ConfirmModal>
     </Stack>
   );
+}
+
+/** What deleting a list of `members` contacts leaves: the contacts stay saved (an empty list has none). */
+function confirmText(members: number): string {
+  if (members === 0) return 'It has no contacts; only the list goes.';
+  if (members === 1) return 'Its contact stays saved; only the list goes.';
+  return `Its ${formatCount(members, 'contact')} stay saved; only the list goes.`;
+}
+
+function keptNote(members: number): string {
+  if (members === 0) return '';
+  return members === 1 ? '; its contact stays saved' : '; its contacts stay saved';
 }

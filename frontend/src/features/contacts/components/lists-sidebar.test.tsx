@@ -1,0 +1,32 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+
+import { ListsSidebar } from './lists-sidebar';
+
+function list(name: string, memberCount: number) {
+  return { id: `list-${memberCount}`, name, member_count: memberCount, created_at: '2026-11-28T10:00:00Z', updated_at: '2026-11-28T10:00:00Z' };
+}
+
+describe('ListsSidebar', () => {
+  it.each([
+    { members: 0, size: 'an empty list', text: 'Delete “Campaign”? It has no contacts; only the list goes.', deleted: 'List “Campaign” deleted.' },
+    { members: 1, size: 'a list of one contact', text: 'Delete “Campaign”? Its contact stays saved; only the list goes.', deleted: 'List “Campaign” deleted; its contact stays saved.' },
+    { members: 2, size: 'a list of 2 contacts', text: 'Delete “Campaign”? Its 2 contacts stay saved; only the list goes.', deleted: 'List “Campaign” deleted; its contacts stay saved.' },
+  ])('words the delete confirmation for $size', async ({ members, text, deleted }) => {
+    stubApi({
+      'GET /lists': () => jsonResponse({ items: [list('Campaign', members)], next_cursor: '' }),
+      'DELETE /lists/:id': () => new Response(null, { status: 204 }),
+    });
+    renderWithProviders(<ListsSidebar current={null} onSelect={() => {}} canWrite />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Actions for list Campaign' }));
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete list' });
+    expect(dialog).toHaveTextContent(text);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete list' }));
+    expect(await screen.findByText(deleted)).toBeInTheDocument();
+  });
+});
