@@ -139,6 +139,37 @@ describe('SavedRoute', () => {
     expect(await downloads[0]!.text()).toBe('id,first_name\n1,Ada\n');
   });
 
+  it('does not offer the open list as where "Add to list…" adds: its contacts are on it already', async () => {
+    signIn('member');
+    const other = { ...list, id: 'list-2', name: 'Munich founders', member_count: 0 };
+    const adds: unknown[] = [];
+    stubSaved(memberPermissions, {
+      'GET /lists': () => jsonResponse({ items: [list, other], next_cursor: '' }),
+      'POST /saved-contacts': async (request) => {
+        adds.push(await request.json());
+        return jsonResponse({ saved: 0, already_saved: 1 });
+      },
+    });
+    renderWithProviders(<SavedRoute />, { route: '/saved?list=list-1' });
+
+    await screen.findByText('Ada Lovelace', {}, slow);
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select Ada Lovelace' }));
+    await userEvent.click(within(screen.getByTestId('bulk-actions')).getByRole('button', { name: 'Add to list…' }));
+    let dialog = await screen.findByRole('dialog', { name: 'Save 1 contact' });
+    await waitFor(() => expect(within(dialog).getByRole('combobox', { name: 'List' })).toHaveValue('+ New list…'));
+
+    // The list added to last is offered next time, while another list is open.
+    await userEvent.click(within(dialog).getByRole('combobox', { name: 'List' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Munich founders (0)' }));
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(adds).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Save 1 contact' })).not.toBeInTheDocument());
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select Alan Turing' }));
+    await userEvent.click(within(screen.getByTestId('bulk-actions')).getByRole('button', { name: 'Add to list…' }));
+    dialog = await screen.findByRole('dialog', { name: 'Save 1 contact' });
+    await waitFor(() => expect(within(dialog).getByRole('combobox', { name: 'List' })).toHaveValue('Munich founders (0)'));
+  });
+
   it('deletes a list only after confirmation', async () => {
     signIn('org_admin');
     const deleted: string[] = [];

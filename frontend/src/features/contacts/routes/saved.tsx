@@ -129,6 +129,8 @@ export function SavedRoute() {
   const [active, setActive] = useState({ key: filterKey, index: -1 });
   const [drawer, setDrawer] = useState<DrawerView | null>(null);
   const [saving, setSaving] = useState<{ ids: string[]; bulk: boolean } | null>(null);
+  // "Add to list…" offers the list added to last, never the open one: its contacts are on it already.
+  const [lastListId, setLastListId] = useState<string | null>(null);
   const [confirmUnsave, setConfirmUnsave] = useState(false);
 
   const approve = useApproveSaved();
@@ -393,9 +395,13 @@ export function SavedRoute() {
       <SaveToListModal
         opened={saving !== null}
         contactIds={saving?.ids ?? []}
-        defaultListId={filter.listId ?? null}
+        defaultListId={lastListId !== filter.listId ? lastListId : null}
         onClose={() => setSaving(null)}
-        onSaved={() => (saving?.bulk ? clearSelectionAfterBulk() : clearSelection())}
+        onSaved={(list) => {
+          if (list) setLastListId(list.id);
+          if (saving?.bulk) clearSelectionAfterBulk();
+          else clearSelection();
+        }}
       />
       <ConfirmModal
         opened={confirmUnsave}
