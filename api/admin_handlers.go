@@ -428,7 +428,7 @@ func (s *Server) updatePackage(c echo.Context) error {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			tenant_id	query		string	false	"Tenant id"
-//	@Param			action		query		string	false	"Action, e.g. tenant.* "
+//	@Param			action		query		string	false	"Action, e.g. tenant.*; any case"
 //	@Param			actor_id	query		string	false	"User or API key id"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
 //	@Param			limit		query		int		false	"Page size (1-200, default 50)"

@@ -442,7 +442,7 @@ func (s *Server) auditParams(c echo.Context) (audit.ListParams, error) {
 //	@Tags			tenant
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			action		query		string	false	"Action, e.g. member.* or auth.login"
+//	@Param			action		query		string	false	"Action, e.g. member.* or auth.login; any case"
 //	@Param			actor_id	query		string	false	"User or API key id"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
 //	@Param			limit		query		int		false	"Page size (1-200, default 50)"

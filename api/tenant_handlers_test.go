@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,13 @@ func TestTeamLifecycle(t *testing.T) {
 	}
 	if strings.Join(actions, ",") != "member.removed,member.role_changed" {
 		t.Fatalf("audit actions %v", actions)
+	}
+	// Actions are lowercase; the filter matches them in any case, as typed in the audit page.
+	for _, filter := range []string{"Member.*", "MEMBER.*", "Member.Removed"} {
+		got := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?action="+url.QueryEscape(filter), admin.token, nil))
+		if len(got.Items) == 0 || got.Items[0].Action != "member.removed" {
+			t.Errorf("action=%s: %+v", filter, got.Items)
+		}
 	}
 }
 

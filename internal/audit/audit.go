@@ -130,7 +130,7 @@ func NewService(db *gorm.DB) *Service { return &Service{db: db} }
 // ListParams filters and pages the log. TenantID nil lists platform-wide.
 type ListParams struct {
 	TenantID *uuid.UUID
-	Action   string // exact, or a prefix ending in '*' ("member.*")
+	Action   string // exact, or a prefix ending in '*' ("member.*"); any case
 	ActorID  *uuid.UUID
 	// StaffHidden is the tenant's view, which does not name 1CloudAI
 	// staff: an actor filter never matches an event of staff, or it would
@@ -153,10 +153,14 @@ func (s *Service) List(ctx context.Context, p ListParams) ([]Event, string, erro
 		q = q.Where("tenant_id = ?", *p.TenantID)
 	}
 	if p.Action != "" {
-		if prefix, ok := strings.CutSuffix(p.Action, "*"); ok {
+		// Every action is written in lowercase (Write's callers name them
+		// as constants), so lowering the filter matches in any case and
+		// keeps the index on action usable, which lower(action) would not.
+		action := strings.ToLower(p.Action)
+		if prefix, ok := strings.CutSuffix(action, "*"); ok {
 			q = q.Where("action LIKE ?", db.EscapeLike(prefix)+"%")
 		} else {
-			q = q.Where("action = ?", p.Action)
+			q = q.Where("action = ?", action)
 		}
 	}
 	if p.ActorID != nil {

@@ -2803,7 +2803,7 @@ export interface operations {
             query?: {
                 /** @description Tenant id */
                 tenant_id?: string;
-                /** @description Action, e.g. tenant.* */
+                /** @description Action, e.g. tenant.*; any case */
                 action?: string;
                 /** @description User or API key id */
                 actor_id?: string;
@@ -8975,7 +8975,7 @@ export interface operations {
     listTenantAuditEvents: {
         parameters: {
             query?: {
-                /** @description Action, e.g. member.* or auth.login */
+                /** @description Action, e.g. member.* or auth.login; any case */
                 action?: string;
                 /** @description User or API key id */
                 actor_id?: string;
