@@ -1,6 +1,7 @@
 import { Button, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
 
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
@@ -9,17 +10,34 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { usePlatformAuditEvents, type PlatformAuditFilter } from '../api/list-platform-audit-events';
 
-/** /admin/audit: every tenant's events and platform events; filter by tenant id and action. */
+/**
+ * /admin/audit: every tenant's events and platform events; filter by tenant id and action. The filter
+ * lives in the URL (?tenant_id=…&action=tenant.*): a reload, a shared link and Back keep it.
+ */
 export function AdminAuditRoute() {
   useDocumentTitle('Audit log · Admin');
-  const [draft, setDraft] = useState<PlatformAuditFilter>({ tenantId: '', action: '' });
-  const [filter, setFilter] = useState<PlatformAuditFilter>({ tenantId: '', action: '' });
-  const events = usePlatformAuditEvents(filter);
+  const [params, setParams] = useSearchParams();
+  const tenantId = params.get('tenant_id')?.trim() ?? '';
+  const action = params.get('action')?.trim() ?? '';
+  const events = usePlatformAuditEvents({ tenantId, action });
   const items = events.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const [draft, setDraft] = useState<PlatformAuditFilter>({ tenantId, action });
+  // Back or Forward change the filter in the URL: the boxes show it.
+  const [shown, setShown] = useState({ tenantId, action });
+  if (shown.tenantId !== tenantId || shown.action !== action) {
+    setShown({ tenantId, action });
+    setDraft({ tenantId, action });
+  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setFilter({ tenantId: draft.tenantId?.trim(), action: draft.action?.trim() });
+    const next = new URLSearchParams();
+    const nextTenant = draft.tenantId?.trim();
+    const nextAction = draft.action?.trim();
+    if (nextTenant) next.set('tenant_id', nextTenant);
+    if (nextAction) next.set('action', nextAction);
+    setParams(next, { preventScrollReset: true });
   };
 
   return (

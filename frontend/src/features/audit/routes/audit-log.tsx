@@ -1,6 +1,7 @@
 import { Button, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
 
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
@@ -10,18 +11,18 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useAuditEvents } from '../api/list-audit-events';
 
-/** /audit: the organization's audit log (org admins), filterable by action, newest first. */
+/**
+ * /audit: the organization's audit log (org admins), filterable by action, newest first. The filter
+ * lives in the URL (?action=member.*): a reload, a shared link and Back keep it.
+ */
 export function AuditLogRoute() {
   useDocumentTitle('Audit log');
-  const [draft, setDraft] = useState('');
-  const [action, setAction] = useState('');
+  const [params, setParams] = useSearchParams();
+  const action = params.get('action')?.trim() ?? '';
   const events = useAuditEvents({ action });
   const items = events.data?.pages.flatMap((page) => page.items) ?? [];
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setAction(draft.trim());
-  };
+  const apply = (next: string) => setParams(next ? { action: next } : {}, { preventScrollReset: true });
 
   return (
     <Stack gap="md" maw={1200}>
@@ -29,32 +30,7 @@ export function AuditLogRoute() {
         title="Audit log"
         description="Sign-ins, invitations, role changes, removals and package changes in this organization."
       />
-      <form onSubmit={submit} aria-label="Filter the audit log">
-        <Group align="flex-end" gap="sm">
-          <TextInput
-            label="Action"
-            description="Exact, or a prefix ending in * (member.*, auth.*)"
-            placeholder="member.*"
-            w={280}
-            value={draft}
-            onChange={(e) => setDraft(e.currentTarget.value)}
-          />
-          <Button type="submit" variant="light" leftSection={<IconSearch size={16} aria-hidden />}>
-            Filter
-          </Button>
-          {action && (
-            <Button
-              variant="subtle"
-              onClick={() => {
-                setDraft('');
-                setAction('');
-              }}
-            >
-              Clear
-            </Button>
-          )}
-        </Group>
-      </form>
+      <ActionFilter action={action} onApply={apply} />
       {events.isPending ? (
         <Skeleton height={200} aria-label="Loading audit events" />
       ) : events.isError ? (
@@ -70,5 +46,43 @@ export function AuditLogRoute() {
         </>
       )}
     </Stack>
+  );
+}
+
+function ActionFilter({ action, onApply }: { action: string; onApply: (action: string) => void }) {
+  const [draft, setDraft] = useState(action);
+  // Back, Forward or Clear change the filter in the URL: the box shows it (and keeps its focus).
+  const [shown, setShown] = useState(action);
+  if (shown !== action) {
+    setShown(action);
+    setDraft(action);
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onApply(draft.trim());
+  };
+
+  return (
+    <form onSubmit={submit} aria-label="Filter the audit log">
+      <Group align="flex-end" gap="sm">
+        <TextInput
+          label="Action"
+          description="Exact, or a prefix ending in * (member.*, auth.*)"
+          placeholder="member.*"
+          w={280}
+          value={draft}
+          onChange={(e) => setDraft(e.currentTarget.value)}
+        />
+        <Button type="submit" variant="light" leftSection={<IconSearch size={16} aria-hidden />}>
+          Filter
+        </Button>
+        {action && (
+          <Button variant="subtle" onClick={() => onApply('')}>
+            Clear
+          </Button>
+        )}
+      </Group>
+    </form>
   );
 }
