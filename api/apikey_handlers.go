@@ -151,7 +151,7 @@ func (s *Server) revokeAPIKey(c echo.Context) error {
 // rotateAPIKey godoc
 //
 //	@Summary		Rotate an API key
-//	@Description	Org admins only; the package must include API access. Issues a new secret (a new key with the same name, scopes and expiry, returned once) and keeps the old secret valid for overlap_hours (0–168), so integrations switch without downtime.
+//	@Description	Org admins only; the package must include API access. Issues a new secret (a new key with the same name, scopes and expiry, returned once) and keeps the old secret valid for overlap_hours (0–168), so integrations switch without downtime. A key is rotated once, unless its successor was revoked: then it can be rotated again while its secret works (a new overlap never lengthens it).
 //	@ID				rotateAPIKey
 //	@Tags			api-keys
 //	@Accept			json
@@ -164,7 +164,7 @@ func (s *Server) revokeAPIKey(c echo.Context) error {
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem	"Not an org admin, or plan-feature-unavailable"
 //	@Failure		404		{object}	Problem
-//	@Failure		409		{object}	Problem	"Key revoked or expired, or rotated already (rotate its successor)"
+//	@Failure		409		{object}	Problem	"Key revoked or expired, or rotated already to a successor not revoked (rotate that one)"
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem

@@ -273,10 +273,12 @@ func (s *Service) Revoke(ctx context.Context, tenantID, id uuid.UUID) error {
 
 // Rotate issues a new secret for a key (a new key with the same name,
 // scopes and expiry) and keeps the old secret valid for overlap (0 to 7
-// days), so live integrations can switch without downtime. Returns
-// EINVALID, EFORBIDDEN (type plan-feature-unavailable: the package has no
-// API access, so the new secret could not be used), ENOTFOUND, ECONFLICT
-// (rotated already, naming the successor; revoked or expired key).
+// days), so live integrations can switch without downtime. A key whose
+// successors were all revoked can be rotated again while its secret still
+// works. Returns EINVALID, EFORBIDDEN (type plan-feature-unavailable: the
+// package has no API access, so the new secret could not be used),
+// ENOTFOUND, ECONFLICT (rotated already, naming the successor; revoked or
+// expired key).
 func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, overlap time.Duration) (Created, error) {
 	if overlap < 0 || overlap > MaxRotationOverlap {
 		return Created{}, apperr.Invalid("The overlap is out of range.", apperr.FieldError{Field: "overlap_hours", Message: "must be between 0 and 168"})
@@ -292,22 +294,31 @@ func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, o
 			return err
 		}
 		// A key is rotated once: a second rotation (a retry, two tabs)
-		// would copy the first one's overlap end as the new key's expiry.
-		// Asked before the status, since a rotated key expires when its
-		// overlap ends (at once without one): the answer names the
-		// successor to rotate instead of sending the caller to make a key.
-		var successor []string
-		if err := tx.Model(&Key{}).Where("tenant_id = ? AND rotated_from_id = ?", tenantID, id).
-			Pluck("prefix", &successor).Error; err != nil {
+		// would give the key a second successor. Asked before the status,
+		// since a rotated key expires when its overlap ends (at once
+		// without one): the answer names the successor to rotate instead
+		// of sending the caller to make a key. A revoked successor does
+		// not count: the old secret is then the integration's only one,
+		// and rotating it again is how it gets a working successor.
+		var successors []Key
+		if err := tx.Where("tenant_id = ? AND rotated_from_id = ?", tenantID, id).Order("id DESC").Find(&successors).Error; err != nil {
 			return err
 		}
-		if len(successor) > 0 {
-			return apperr.Errorf(apperr.ECONFLICT, "The key was rotated already; its successor is %s….", successor[0])
+		expires := old.ExpiresAt
+		for _, k := range successors {
+			if k.RevokedAt == nil {
+				return apperr.Errorf(apperr.ECONFLICT, "The key was rotated already; its successor is %s….", k.Prefix)
+			}
+		}
+		if len(successors) > 0 {
+			// The first rotation cut the old key's expiry to its overlap;
+			// its successor kept the key's own expiry, which the new one takes.
+			expires = successors[0].ExpiresAt
 		}
 		if st := old.Status(s.now()); st != "active" {
 			return apperr.Errorf(apperr.ECONFLICT, "The key is %s; create a new one instead.", st)
 		}
-		if out, err = s.insert(ctx, tx, tenantID, &actorID, old.Name, old.Scopes, old.ExpiresAt, &old.ID); err != nil {
+		if out, err = s.insert(ctx, tx, tenantID, &actorID, old.Name, old.Scopes, expires, &old.ID); err != nil {
 			return err
 		}
 		end := s.now().Add(overlap)
@@ -315,6 +326,8 @@ func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, o
 			if err := tx.Model(&Key{}).Where("tenant_id = ? AND id = ?", tenantID, id).Update("expires_at", end).Error; err != nil {
 				return err
 			}
+		} else {
+			end = *old.ExpiresAt // an overlap never lengthens the old secret's life
 		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "api_key.rotated", TargetType: "api_key",
 			TargetID: id.String(), Data: map[string]any{"name": old.Name, "new_key_id": out.ID, "new_prefix": out.Prefix,

@@ -166,3 +166,78 @@ func TestRotateOnce(t *testing.T) {
 		t.Fatalf("rotating the successor: %v", err)
 	}
 }
+
+// TestRotateAfterSuccessorRevoked: once a key's successor is revoked, the
+// old secret (still inside its overlap) is the integration's only working
+// one, and rotating it again gives it a new successor with the key's own
+// expiry, not the first rotation's overlap end; the old secret's life is
+// never lengthened. Without an overlap left, the key is expired and a new
+// key has to be made. It used to answer 409 "rotated already" naming the
+// revoked successor, leaving no way to rotate the key.
+func TestRotateAfterSuccessorRevoked(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	now := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
+	keyExpiry := now.Add(90 * 24 * time.Hour)
+	tests := []struct {
+		name           string
+		expires        *time.Time
+		first, second  time.Duration
+		wantErr        string
+		wantOldExpires time.Time
+	}{
+		{name: "NoExpiry", first: 24 * time.Hour, second: time.Hour, wantOldExpires: now.Add(time.Hour)},
+		{name: "KeepsTheKeysExpiry", expires: &keyExpiry, first: 24 * time.Hour, second: time.Hour, wantOldExpires: now.Add(time.Hour)},
+		{name: "OverlapNeverLengthened", expires: &keyExpiry, first: time.Hour, second: 7 * 24 * time.Hour, wantOldExpires: now.Add(time.Hour)},
+		{name: "NoOverlapLeft", first: 0, second: time.Hour, wantErr: apperr.ECONFLICT},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "rot-" + tt.name, Scopes: []string{"usage:read"}, ExpiresAt: tt.expires})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, err := svc.Rotate(ctx, tenant, key.ID, user, tt.first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.Revoke(ctx, tenant, first.ID); err != nil {
+				t.Fatal(err)
+			}
+			second, err := svc.Rotate(ctx, tenant, key.ID, user, tt.second)
+			if tt.wantErr != "" {
+				if apperr.Code(err) != tt.wantErr {
+					t.Fatalf("rotate again: %v, want %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("rotate again after the successor was revoked: %v", err)
+			}
+			if second.RotatedFromID == nil || *second.RotatedFromID != key.ID || !timesEqual(second.ExpiresAt, tt.expires) {
+				t.Fatalf("second successor %+v, want rotated from %s expiring %v", second.Key, key.ID, tt.expires)
+			}
+			var old Key
+			if err := d.Gorm.Where("id = ?", key.ID).Take(&old).Error; err != nil {
+				t.Fatal(err)
+			}
+			if old.ExpiresAt == nil || !old.ExpiresAt.Equal(tt.wantOldExpires) {
+				t.Fatalf("old key expires %v, want %v", old.ExpiresAt, tt.wantOldExpires)
+			}
+			// The live successor counts again: a third rotation names it.
+			if _, err := svc.Rotate(ctx, tenant, key.ID, user, 0); apperr.Code(err) != apperr.ECONFLICT {
+				t.Fatalf("rotate with a live successor: %v, want a conflict", err)
+			}
+		})
+	}
+}
+
+func timesEqual(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}

@@ -442,7 +442,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate an API key
-         * @description Org admins only; the package must include API access. Issues a new secret (a new key with the same name, scopes and expiry, returned once) and keeps the old secret valid for overlap_hours (0–168), so integrations switch without downtime.
+         * @description Org admins only; the package must include API access. Issues a new secret (a new key with the same name, scopes and expiry, returned once) and keeps the old secret valid for overlap_hours (0–168), so integrations switch without downtime. A key is rotated once, unless its successor was revoked: then it can be rotated again while its secret works (a new overlap never lengthens it).
          */
         post: operations["rotateAPIKey"];
         delete?: never;
@@ -4545,7 +4545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Key revoked or expired, or rotated already (rotate its successor) */
+            /** @description Key revoked or expired, or rotated already to a successor not revoked (rotate that one) */
             409: {
                 headers: {
                     [name: string]: unknown;
