@@ -13,8 +13,12 @@ type ApiKeysTableProps = {
 
 /** The tenant's keys, newest first, with their scopes, dates, status and last 30 days of use. */
 export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
-  // A key another key was rotated from: its secret works until the overlap ends.
-  const replaced = new Set(keys.map((k) => k.rotated_from_id).filter(Boolean));
+  // The keys rotated from each key: the old secret works until the overlap ends. Once every
+  // successor is revoked, the old secret is the only one left, and the server rotates it again.
+  const successors = new Map<string, ApiKey[]>();
+  for (const k of keys) {
+    if (k.rotated_from_id) successors.set(k.rotated_from_id, [...(successors.get(k.rotated_from_id) ?? []), k]);
+  }
   return (
     // Expiry sits with the status and the last use with the usage, so that the actions fit beside
     // the navigation at 1280px instead of behind a horizontal scroll.
@@ -34,7 +38,10 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
         <Table.Tbody>
           {keys.map((key) => {
             const label = `${key.name} (${key.prefix})`;
-            const isReplaced = replaced.has(key.id) && key.status === 'active';
+            const next = key.status === 'active' ? (successors.get(key.id) ?? []) : [];
+            const isReplaced = next.some((k) => k.status !== 'revoked');
+            // The newest first, as listed.
+            const revokedSuccessor = !isReplaced ? next[0] : undefined;
             return (
               <Table.Tr key={key.id} data-testid="api-key-row" data-key-id={key.id} data-prefix={key.prefix}>
                 <Table.Td>
@@ -45,6 +52,12 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
                     {isReplaced && (
                       <Text size="xs" c="orange" data-testid="api-key-replaced">
                         Rotated: works until {formatDateTime(key.expires_at)}
+                      </Text>
+                    )}
+                    {revokedSuccessor && (
+                      <Text size="xs" c="orange" data-testid="api-key-replaced">
+                        Rotated, but its successor {revokedSuccessor.prefix}… was revoked: works until{' '}
+                        {formatDateTime(key.expires_at)}
                       </Text>
                     )}
                   </Stack>
@@ -110,7 +123,7 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
                 <Table.Td>
                   {key.status === 'active' && (
                     <Stack gap={4} align="flex-start">
-                      {/* A key is rotated once (the server answers 409 again): rotate its successor. */}
+                      {/* A key is rotated once (the server answers 409 again): rotate its successor, unless revoked. */}
                       {!isReplaced && (
                         <Button size="xs" variant="subtle" onClick={() => onRotate(key)} aria-label={`Rotate ${label}`}>
                           Rotate

@@ -319,6 +319,43 @@ describe('ApiKeysRoute', () => {
     await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Create key' })).toHaveFocus());
   });
 
+  it('says when the successor of a rotated key was revoked, and offers to rotate the old key again', async () => {
+    signInAsAdmin();
+    const revokedSuccessor = key({
+      id: 'key-3',
+      prefix: secret.slice(0, 12),
+      rotated_from_id: 'key-1',
+      status: 'revoked',
+      revoked_at: '2026-11-28T12:00:00Z',
+      last_used_at: null,
+    });
+    const state = { keys: [key({ expires_at: '2026-12-05T12:00:00Z' }), revokedSuccessor] };
+    const rotated: string[] = [];
+    stubPage(state, {
+      'POST /api-keys/:id/rotate': (request) => {
+        rotated.push(new URL(request.url).pathname);
+        const next = key({ id: 'key-4', prefix: 'ock_9zYx8wVu', rotated_from_id: 'key-1', last_used_at: null });
+        state.keys = [next, key({ expires_at: '2026-11-29T12:00:00Z' }), revokedSuccessor];
+        return jsonResponse({ ...next, secret }, { status: 201 });
+      },
+    });
+    renderWithProviders(<ApiKeysRoute />, { route: '/api-keys' });
+
+    const replaced = await screen.findByTestId('api-key-replaced');
+    expect(replaced).toHaveTextContent(`Rotated, but its successor ${secret.slice(0, 12)}… was revoked: works until Dec 5, 2026`);
+    await userEvent.click(screen.getByRole('button', { name: 'Rotate CRM sync (ock_4fGh01Kz)' }));
+    await userEvent.click(dialog('Rotate API key').getByRole('button', { name: 'Rotate key' }));
+
+    expect(await screen.findByTestId('api-key-secret')).toHaveTextContent(secret);
+    expect(rotated).toEqual(['/api/v1/api-keys/key-1/rotate']);
+    await userEvent.click(screen.getByRole('checkbox', { name: /I have copied the secret/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Done' }));
+    // A live successor again: the old key is rotated, not to be rotated a third time.
+    await vi.waitFor(() => expect(screen.getByTestId('api-key-replaced')).toHaveTextContent('Rotated: works until Nov 29, 2026'));
+    const old = screen.getAllByTestId('api-key-row').find((row) => row.dataset.keyId === 'key-1')!;
+    expect(within(old).queryByRole('button', { name: /Rotate/ })).not.toBeInTheDocument();
+  });
+
   it('says the old secret stopped when rotated with no overlap', async () => {
     signInAsAdmin();
     const state = { keys: [key()] };
