@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 
 import { getMeQueryOptions } from '@/lib/auth/get-me';
 import { bootstrapSession, subscribeMe, useSession, type SessionState } from '@/lib/auth/session';
+import { keepOnSessionChange } from '@/lib/react-query';
 
 function sessionKey(session: SessionState): string | null {
   if (session.status !== 'signed-in') return null;
@@ -12,8 +13,8 @@ function sessionKey(session: SessionState): string | null {
 /**
  * Starts the session check once per page load, and keeps the query cache honest: when the user or
  * the tenant changes (switch, invitation accepted, a refresh that landed in another tenant) every
- * cached query is reset and refetched; on sign-out the cache is cleared. A /me the session re-read
- * after a 403 replaces the cached one.
+ * cached query is reset and refetched (but those marked keepOnSessionChange); on sign-out the
+ * cache is cleared. A /me the session re-read after a 403 replaces the cached one.
  */
 export function useSessionSync(): void {
   const session = useSession();
@@ -33,6 +34,6 @@ export function useSessionSync(): void {
     previous.current = key;
     if (before === null || before === key) return;
     if (key === null) queryClient.clear();
-    else void queryClient.resetQueries();
+    else void queryClient.resetQueries({ predicate: (query) => query.meta?.[keepOnSessionChange] !== true });
   }, [key, queryClient]);
 }

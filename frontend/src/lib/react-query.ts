@@ -14,6 +14,14 @@ export function shouldRetry(failureCount: number, error: unknown): boolean {
   return error.status === 0 || error.status === 429 || error.status >= 500;
 }
 
+/**
+ * Query meta (`meta: { [keepOnSessionChange]: true }`) for an answer that is the same whoever is
+ * signed in, and that asking again may not give: the preview of an invitation, whose token is used
+ * up once accepted (asked again, the server says 404). The app resets every other query when the
+ * signed-in user or tenant changes.
+ */
+export const keepOnSessionChange = 'keepOnSessionChange';
+
 export const queryConfig = {
   queries: {
     retry: shouldRetry,

@@ -2,6 +2,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import type { components } from '@/api/schema';
 import { apiClient, unwrap } from '@/lib/api-client';
+import { keepOnSessionChange } from '@/lib/react-query';
 
 export type InvitationPreview = components['schemas']['InvitationPreview'];
 
@@ -19,6 +20,9 @@ export function lookupInvitationQueryOptions(token: string) {
     queryFn: ({ signal }) => lookupInvitation(token, { signal }),
     retry: false,
     staleTime: Infinity,
+    // Accepting signs in (maybe as another user than before): the token is used up then, and the
+    // page leaves; asked again, the lookup would only answer 404.
+    meta: { [keepOnSessionChange]: true },
   });
 }
 

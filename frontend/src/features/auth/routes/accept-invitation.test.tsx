@@ -2,6 +2,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
+import { appRoutes } from '@/app/routes';
 import { applyGrant, getSession, installAuth } from '@/lib/auth/session';
 import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
@@ -79,6 +80,38 @@ describe('AcceptInvitationRoute', () => {
     expect(await screen.findByRole('heading', { name: 'Home' })).toBeInTheDocument();
     expect(authorizations).toEqual(['Bearer old-token']);
     expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'new@acme.test' } });
+  });
+
+  it('does not look the used invitation up again when accepting switches the signed-in account', async () => {
+    // The whole app: its layout resets the cached queries when the signed-in user changes.
+    installAuth();
+    applyGrant(grantFor({ email: 'old@globex.test' }, { id: 'tenant-9', name: 'Globex', role: 'member' }, 'old-token'));
+    let accepted = false;
+    const lookups: boolean[] = [];
+    stubApi({
+      'POST /invitations/lookup': () => {
+        lookups.push(accepted);
+        return accepted
+          ? problemResponse({ status: 404, title: 'Not Found', code: 'not_found', detail: 'This invitation link is invalid, used, revoked or expired; ask for a new one.' })
+          : jsonResponse(preview);
+      },
+      'POST /invitations/accept': () => {
+        accepted = true;
+        return jsonResponse(grantFor({ email: 'new@acme.test' }, { id: 'tenant-1', name: 'Acme', role: 'member' }, 'new-token'));
+      },
+    });
+    const { router } = renderRoutes(appRoutes, { route: '/invitations/accept#token=tok-123' });
+
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Your name' }, { timeout: 5000 }), 'Nina New');
+    await userEvent.type(screen.getByLabelText(/^Choose a password/), 'a-long-unique-passphrase');
+    await userEvent.click(screen.getByRole('button', { name: 'Create account and join' }));
+
+    await vi.waitFor(() => expect(router.state.location.pathname).toBe('/'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Overview' }, { timeout: 5000 })).toBeInTheDocument();
+    expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'new@acme.test' } });
+    // Let any refetch the sign-in set off reach the server.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(lookups).toEqual([false]);
   });
 
   it('asks an existing account only for its password', async () => {
