@@ -3,6 +3,7 @@ import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
 import { useState } from 'react';
 
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
+import { formatDateTime } from '@/lib/format';
 
 import { rotationOverlaps } from '../scopes';
 
@@ -13,6 +14,11 @@ type SecretModalProps = {
   rotated?: boolean;
   /** For a rotation: how long the old secret keeps working (0: it stopped already). */
   overlapHours?: number;
+  /**
+   * For a rotation: when the old key expired anyway (its own expiry, or the end of an earlier
+   * rotation's overlap), which the server keeps when it comes before the overlap's end.
+   */
+  oldExpiresAt?: string | null;
   /** Called once the user confirmed they stored the secret: forget it. */
   onDone: () => void;
 };
@@ -21,7 +27,7 @@ type SecretModalProps = {
  * Shows a new secret exactly once. It cannot be dismissed (outside click, Escape, close button)
  * until the user confirms they stored it; after that the secret is gone from the page.
  */
-export function SecretModal({ apiKey, rotated = false, overlapHours, onDone }: SecretModalProps) {
+export function SecretModal({ apiKey, rotated = false, overlapHours, oldExpiresAt, onDone }: SecretModalProps) {
   const [stored, setStored] = useState(false);
   const secret = apiKey?.secret ?? '';
 
@@ -83,7 +89,7 @@ export function SecretModal({ apiKey, rotated = false, overlapHours, onDone }: S
             </Group>
             <Text size="xs" c="dimmed">
               Send it in the <Code>X-API-Key</Code> header, or as <Code>Authorization: Bearer …</Code>.
-              {rotated && ` ${oldSecretNotice(overlapHours)}`}
+              {rotated && ` ${oldSecretNotice(overlapHours, oldExpiresAt)}`}
             </Text>
           </Stack>
           <Checkbox
@@ -102,10 +108,16 @@ export function SecretModal({ apiKey, rotated = false, overlapHours, onDone }: S
   );
 }
 
-/** What became of the old secret, for the overlap chosen when rotating. */
-function oldSecretNotice(overlapHours: number | undefined): string {
+/**
+ * What became of the old secret, for the overlap chosen when rotating: the overlap, unless the old
+ * key expired sooner anyway (the server never lengthens its life).
+ */
+function oldSecretNotice(overlapHours: number | undefined, oldExpiresAt?: string | null): string {
   if (overlapHours === undefined) return 'Switch your integrations before the old secret stops working.';
   if (overlapHours === 0) return 'The old secret has stopped working: switch your integrations now.';
+  if (oldExpiresAt && Date.parse(oldExpiresAt) < Date.now() + overlapHours * 3_600_000) {
+    return `The old secret keeps working until ${formatDateTime(oldExpiresAt)}, when it expires; switch your integrations before then.`;
+  }
   const overlap = rotationOverlaps.find((o) => o.hours === overlapHours)?.label ?? `${overlapHours} hours`;
   return `The old secret keeps working for ${overlap}; switch your integrations before then.`;
 }

@@ -285,6 +285,30 @@ describe('ApiKeysRoute', () => {
     await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Create key' })).toHaveFocus());
   });
 
+  it('says the old secret stops at its own expiry when that comes before the overlap ends', async () => {
+    signInAsAdmin();
+    const expiresSoon = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    const state = { keys: [key({ expires_at: expiresSoon })] };
+    stubPage(state, {
+      'POST /api-keys/:id/rotate': () => {
+        const rotated = key({ id: 'key-3', prefix: secret.slice(0, 12), rotated_from_id: 'key-1', last_used_at: null });
+        state.keys = [rotated, key({ expires_at: expiresSoon })];
+        return jsonResponse({ ...rotated, secret }, { status: 201 });
+      },
+    });
+    renderWithProviders(<ApiKeysRoute />, { route: '/api-keys' });
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Rotate CRM sync (ock_4fGh01Kz)' }));
+    const rotate = dialog('Rotate API key');
+    await userEvent.click(rotate.getByRole('radio', { name: '7 days' }));
+    await userEvent.click(rotate.getByRole('button', { name: 'Rotate key' }));
+
+    await screen.findByTestId('api-key-secret');
+    const notice = dialog('Your new secret');
+    expect(notice.queryByText(/keeps working for 7 days/)).not.toBeInTheDocument();
+    expect(notice.getByText(/The old secret keeps working until .+, when it expires/)).toBeInTheDocument();
+  });
+
   it('rotates with the chosen overlap and shows the new secret once', async () => {
     signInAsAdmin();
     const state = { keys: [key()] };

@@ -24,7 +24,12 @@ export function ApiKeysRoute() {
   const keys = useApiKeys();
   const usage = useUsage();
   const [creating, setCreating] = useState(false);
-  const [shown, setShown] = useState<{ key: ApiKey; rotated: boolean; overlapHours?: number } | null>(null);
+  const [shown, setShown] = useState<{
+    key: ApiKey;
+    rotated: boolean;
+    overlapHours?: number;
+    oldExpiresAt?: string | null;
+  } | null>(null);
   const [rotating, setRotating] = useState<ApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   // A dialog returns focus to the button that opened it; after a new secret or a revocation that
@@ -96,8 +101,8 @@ export function ApiKeysRoute() {
         apiKey={rotating}
         onClose={() => setRotating(null)}
         onRotated={(key, overlapHours) => {
+          setShown({ key, rotated: true, overlapHours, oldExpiresAt: rotating?.expires_at });
           setRotating(null);
-          setShown({ key, rotated: true, overlapHours });
         }}
       />
       <RevokeApiKeyModal apiKey={revoking} onClose={() => setRevoking(null)} onRevoked={focusCreateKey} />
@@ -105,6 +110,7 @@ export function ApiKeysRoute() {
         apiKey={shown?.key ?? null}
         rotated={shown?.rotated}
         overlapHours={shown?.overlapHours}
+        oldExpiresAt={shown?.oldExpiresAt}
         onDone={() => {
           setShown(null);
           focusCreateKey();
