@@ -398,14 +398,11 @@ func (s *Server) putCRMSettings(c echo.Context) error {
 //	@Header				429		{string}	X-Quota-CRM-Pushes-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
 //	@Router				/crm/pushes [post]
 func (s *Server) createCRMPush(c echo.Context) error {
-	dryRun := false
-	if v := c.QueryParam("dry_run"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return apperr.Invalid("Invalid query parameter.", apperr.FieldError{Field: "dry_run", Message: "must be true or false"})
-		}
-		dryRun = b
+	dry, err := queryBool(c, "dry_run")
+	if err != nil {
+		return err
 	}
+	dryRun := dry != nil && *dry
 	var req CRMPushRequest
 	if err := s.bind(c, &req); err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -331,13 +330,11 @@ func (s *Server) startRun(c echo.Context, tenantID uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	dry := false
-	if v := c.QueryParam("dry_run"); v != "" {
-		if dry, err = strconv.ParseBool(v); err != nil {
-			return apperr.Invalid("Invalid query parameter.", apperr.FieldError{Field: "dry_run", Message: "must be true or false"})
-		}
+	dry, err := queryBool(c, "dry_run")
+	if err != nil {
+		return err
 	}
-	imp, err := s.svc.Imports.Start(c.Request().Context(), tenantID, id, imports.StartParams{DryRun: dry, UserID: userOf(c)})
+	imp, err := s.svc.Imports.Start(c.Request().Context(), tenantID, id, imports.StartParams{DryRun: dry != nil && *dry, UserID: userOf(c)})
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,20 @@ func queryUUID(c echo.Context, name string) (*uuid.UUID, error) {
 	return &id, nil
 }
 
+// queryBool reads an optional true/false query parameter (nil when
+// absent). Returns EINVALID.
+func queryBool(c echo.Context, name string) (*bool, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, apperr.Invalid("Invalid query parameter.", apperr.FieldError{Field: name, Message: "must be true or false"})
+	}
+	return &b, nil
+}
+
 // queryPageSize reads ?page_size= (default min(25, max)); the range is
 // checked by the service against the package maximum. Returns EINVALID for
 // a non-number.

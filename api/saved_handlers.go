@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -273,22 +272,11 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is accepted only by the export"})
 		}
 	}
-	boolParam := func(name string) (*bool, error) {
-		v := q.Get(name)
-		if v == "" {
-			return nil, nil
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return nil, apperr.Invalid("Invalid filter.", apperr.FieldError{Field: name, Message: "must be true or false"})
-		}
-		return &b, nil
-	}
-	hasEmail, err := boolParam("has_email")
+	hasEmail, err := queryBool(c, "has_email")
 	if err != nil {
 		return contacts.SavedParams{}, err
 	}
-	hasPhone, err := boolParam("has_phone")
+	hasPhone, err := queryBool(c, "has_phone")
 	if err != nil {
 		return contacts.SavedParams{}, err
 	}
@@ -423,12 +411,11 @@ func (s *Server) exportSaved(c echo.Context) error {
 		return err
 	}
 	p.PageSize, p.MaxPageSize, p.Cursor = 0, 0, ""
-	var opts contacts.ExportOptions
-	if v := c.QueryParam("bom"); v != "" {
-		if opts.BOM, err = strconv.ParseBool(v); err != nil {
-			return apperr.Invalid("Invalid parameter.", apperr.FieldError{Field: "bom", Message: "must be true or false"})
-		}
+	bom, err := queryBool(c, "bom")
+	if err != nil {
+		return err
 	}
+	opts := contacts.ExportOptions{BOM: bom != nil && *bom}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="saved-contacts-%s.csv"`, time.Now().UTC().Format("2006-01-02")))
