@@ -1,14 +1,15 @@
 import { Button, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useDraft } from '@/lib/use-draft';
 
-import { usePlatformAuditEvents, type PlatformAuditFilter } from '../api/list-platform-audit-events';
+import { usePlatformAuditEvents } from '../api/list-platform-audit-events';
 
 /**
  * /admin/audit: every tenant's events and platform events; filter by tenant id and action. The filter
@@ -22,19 +23,15 @@ export function AdminAuditRoute() {
   const events = usePlatformAuditEvents({ tenantId, action });
   const items = events.data?.pages.flatMap((page) => page.items) ?? [];
 
-  const [draft, setDraft] = useState<PlatformAuditFilter>({ tenantId, action });
   // Back or Forward change the filter in the URL: the boxes show it.
-  const [shown, setShown] = useState({ tenantId, action });
-  if (shown.tenantId !== tenantId || shown.action !== action) {
-    setShown({ tenantId, action });
-    setDraft({ tenantId, action });
-  }
+  const [draftTenant, setDraftTenant] = useDraft(tenantId);
+  const [draftAction, setDraftAction] = useDraft(action);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const next = new URLSearchParams();
-    const nextTenant = draft.tenantId?.trim();
-    const nextAction = draft.action?.trim();
+    const nextTenant = draftTenant.trim();
+    const nextAction = draftAction.trim();
     if (nextTenant) next.set('tenant_id', nextTenant);
     if (nextAction) next.set('action', nextAction);
     setParams(next, { preventScrollReset: true });
@@ -48,21 +45,15 @@ export function AdminAuditRoute() {
             label="Tenant id"
             placeholder="0190…"
             w={320}
-            value={draft.tenantId}
-            onChange={(e) => {
-              const tenantId = e.currentTarget.value;
-              setDraft((d) => ({ ...d, tenantId }));
-            }}
+            value={draftTenant}
+            onChange={(e) => setDraftTenant(e.currentTarget.value)}
           />
           <TextInput
             label="Action"
             placeholder="tenant.* or subscription.*"
             w={240}
-            value={draft.action}
-            onChange={(e) => {
-              const action = e.currentTarget.value;
-              setDraft((d) => ({ ...d, action }));
-            }}
+            value={draftAction}
+            onChange={(e) => setDraftAction(e.currentTarget.value)}
           />
           <Button type="submit" variant="light" leftSection={<IconSearch size={16} aria-hidden />}>
             Filter

@@ -1,6 +1,6 @@
 import { Button, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
@@ -8,6 +8,7 @@ import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useDraft } from '@/lib/use-draft';
 
 import { useAuditEvents } from '../api/list-audit-events';
 
@@ -50,13 +51,8 @@ export function AuditLogRoute() {
 }
 
 function ActionFilter({ action, onApply }: { action: string; onApply: (action: string) => void }) {
-  const [draft, setDraft] = useState(action);
-  // Back, Forward or Clear change the filter in the URL: the box shows it (and keeps its focus).
-  const [shown, setShown] = useState(action);
-  if (shown !== action) {
-    setShown(action);
-    setDraft(action);
-  }
+  // Back, Forward or Clear change the filter in the URL: the box shows it.
+  const [draft, setDraft] = useDraft(action);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
