@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+
+import {
+  apiResponse,
+  createSystemAdmin,
+  selectOption,
+  seedContacts,
+  signIn,
+  signUp,
+  strongPassword,
+  uniqueId,
+} from './accounts.mjs';
+import { browserTest, waitForExactText } from './lib.mjs';
+
+browserTest(
+  'corrections: a customer corrects a contact and sees it at once; staff accept it for everyone',
+  async ({ page, openPage }) => {
+    seedContacts();
+    const id = uniqueId();
+    const staff = { email: `reviewer-${id}@e2e.test`, password: strongPassword() };
+    createSystemAdmin(staff);
+    await signUp(page, {
+      email: `corrector-${id}@e2e.test`,
+      password: strongPassword(),
+      name: 'Cora Corrector',
+      organization: `E2E Corrections ${id}`,
+    });
+
+    // Find a contact and open it.
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Search', exact: true }).click();
+    const searched = apiResponse(page, 'POST', '/contacts/search');
+    await page.getByRole('textbox', { name: 'Search contacts' }).fill('manager');
+    const results = await (await searched).json();
+    assert.ok(results.items.length > 0, 'managers are found');
+    const contact = results.items[0];
+    const name = `${contact.first_name} ${contact.last_name}`.trim();
+    const row = page.locator(`[data-testid="result-row"][data-contact-id="${contact.id}"]`);
+    await row.getByTestId('result-name').click();
+    const drawer = page.getByTestId('contact-details');
+    await waitForExactText(drawer.getByTestId('contact-name'), name);
+
+    // Correct the city: the drawer and the result row show the new value at once, marked pending.
+    // (A city the seed never uses, accented, so the value must survive as typed.)
+    const city = `Tórshavn ${id}`;
+    const form = page.getByRole('form', { name: 'Suggest a correction' });
+    await selectOption(page, 'Field', 'City');
+    await form.getByRole('textbox', { name: 'Correct value' }).fill(city);
+    const submitted = apiResponse(page, 'POST', `/contacts/${contact.id}/corrections`);
+    await form.getByRole('button', { name: 'Submit correction' }).click();
+    const submission = await submitted;
+    assert.equal(submission.status(), 201);
+    const correction = await submission.json();
+    assert.equal(correction.status, 'pending');
+    assert.equal(correction.new_value, city);
+    await waitForExactText(drawer.getByTestId('corrected-city'), 'Corrected · pending');
+    await drawer.getByText(city, { exact: false }).first().waitFor();
+    await row.getByText(city, { exact: false }).waitFor();
+
+    // The correction is the tenant's own until staff review it: it survives a reload.
+    await page.reload();
+    await page.locator(`[data-testid="result-row"][data-contact-id="${contact.id}"]`).getByTestId('result-name').click();
+    await waitForExactText(page.getByTestId('contact-details').getByTestId('corrected-city'), 'Corrected · pending');
+
+    // A system admin finds it in the review queue and accepts it.
+    const admin = await openPage();
+    await signIn(admin, staff);
+    await admin.goto('/admin/corrections');
+    const queued = admin.getByTestId('correction-row').filter({ hasText: city });
+    await queued.waitFor();
+    await queued.getByText(name).waitFor();
+    await queued.getByText(`E2E Corrections ${id}`).waitFor();
+    const accepted = apiResponse(admin, 'POST', `/admin/corrections/${correction.id}/accept`);
+    await queued.getByRole('button', { name: `Accept the city of ${name}` }).click();
+    const acceptance = await accepted;
+    assert.equal(acceptance.status(), 200);
+    await admin.getByText(`Accepted: the city of ${name} is now “${city}” for everyone.`).waitFor();
+    await queued.waitFor({ state: 'detached' });
+
+    // The shared record now holds the value; the customer sees their correction accepted.
+    await page.reload();
+    const reopened = apiResponse(page, 'GET', `/contacts/${contact.id}`);
+    await page.locator(`[data-testid="result-row"][data-contact-id="${contact.id}"]`).getByTestId('result-name').click();
+    const detail = await (await reopened).json();
+    assert.equal(detail.city, city);
+    assert.deepEqual(
+      detail.corrections.map((c) => [c.field, c.status]),
+      [['city', 'accepted']],
+    );
+    await waitForExactText(page.getByTestId('contact-details').getByTestId('corrected-city'), 'Corrected · accepted');
+  },
+  { timeout: 120_000 },
+);
