@@ -18,3 +18,9 @@ func HoldConversion(s *Service) (release func()) {
 	s.converting <- struct{}{}
 	return func() { <-s.converting }
 }
+
+// PriorDuplicatesSQL is the statement that looks a batch's rows up in the
+// key table keys, for the match keys in order.
+func PriorDuplicatesSQL(keys string, matchKeys []string) string {
+	return newBatchSQL(Mapping{MatchKeys: matchKeys}, keys, false, uuid.Nil).priorDups
+}

@@ -231,11 +231,20 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID) batc
 	// each key and each distinct set of values seen with it, the first row
 	// that had them, its first row and contact) or of this one; of several,
 	// the lowest, as within a batch, whichever batch boundaries there were.
+	//
+	// The key table grows with the import while a batch stays small: each
+	// batch row probes it by key (the lateral subquery, kept from being
+	// flattened into a join by OFFSET 0). Given a join, the planner reads
+	// every entry of the kind into a hash table for every batch, even with
+	// fresh statistics, so a batch cost more than the one before
+	// (docs/PERFORMANCE.md).
 	var prior, firsts []string
 	for i, k := range defs {
 		prior = append(prior, fmt.Sprintf(`SELECT b.row_num, k.row_num AS first, k.root_row, k.contact_id FROM import_batch_rows b
-			JOIN %s k ON k.kind = '%s' AND k.key = b.%s COLLATE "C" WHERE b.usable AND b.%s AND %s`,
-			keys, k.kind, k.col, k.present, sameAs(defs, i, "k", "true")))
+			CROSS JOIN LATERAL (SELECT k.row_num, k.root_row, k.contact_id FROM %s k
+				WHERE k.kind = '%s' AND k.key = b.%s COLLATE "C" AND %s OFFSET 0) k
+			WHERE b.usable AND b.%s`,
+			keys, k.kind, k.col, sameAs(defs, i, "k", "true"), k.present))
 		firsts = append(firsts, fmt.Sprintf(`SELECT b.row_num, f.row_num AS first FROM import_batch_rows b
 			JOIN import_batch_rows f ON f.%[1]s = b.%[1]s AND f.row_num < b.row_num
 			WHERE b.usable AND f.usable AND b.%[2]s AND f.%[2]s AND %[3]s`, k.col, k.present, sameAs(defs, i, "f", "true")))
