@@ -188,6 +188,55 @@ func TestLoginThrottleByAddress(t *testing.T) {
 	}
 }
 
+// TestAddressThrottleCountsIPv6Networks: an IPv6 client holds a whole /64
+// (2^64 addresses), so a throttle per address would give it unlimited
+// free tries by moving to the next one; its network counts as one address.
+func TestAddressThrottleCountsIPv6Networks(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	send := func(path, body, remote string) int {
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		req.RemoteAddr = remote
+		rec := httptest.NewRecorder()
+		tb.srv.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	tests := []struct {
+		name string
+		// try makes one attempt from remote and returns its status.
+		try  func(i int, remote string) int
+		want int // the answer to each of the 20 free attempts
+	}{
+		{"sign-in", func(i int, remote string) int {
+			return send("/api/v1/auth/login", fmt.Sprintf(`{"email":%q,"password":"wrong-password-123"}`, uniqueEmail(fmt.Sprintf("v6guess%d", i))), remote)
+		}, http.StatusUnauthorized},
+		{"password reset", func(i int, remote string) int {
+			return send("/api/v1/auth/password-reset", fmt.Sprintf(`{"email":%q}`, uniqueEmail(fmt.Sprintf("v6reset%d", i))), remote)
+		}, http.StatusAccepted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// This subtest's own /64.
+			randomNet := func() string { r := uuid.New().ID(); return fmt.Sprintf("2001:db8:%x:%x", r>>16, r&0xffff) }
+			network := randomNet()
+			for i := range 20 {
+				if code := tt.try(i, fmt.Sprintf("[%s::%x]:4321", network, i+1)); code != tt.want {
+					t.Fatalf("attempt %d: %d, want %d", i+1, code, tt.want)
+				}
+			}
+			if code := tt.try(20, fmt.Sprintf("[%s:ffff:ffff:ffff:ffff]:4321", network)); code != http.StatusTooManyRequests {
+				t.Fatalf("21st attempt from another address of the same /64: %d, want 429", code)
+			}
+			// Another network is not held up by it.
+			if code := tt.try(21, "["+randomNet()+"::1]:4321"); code != tt.want {
+				t.Fatalf("another /64: %d, want %d", code, tt.want)
+			}
+		})
+	}
+}
+
 func TestPasswordChecksShareTheThrottle(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

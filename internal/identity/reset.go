@@ -76,7 +76,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, ci Cli
 	if validIP(ip) == nil {
 		ip = ""
 	}
-	if err := s.reserveAttempt(ctx, []string{ipKey("reset:" + ip)}); err != nil {
+	if err := s.reserveAttempt(ctx, []string{resetIPKey(ip)}); err != nil {
 		var e *apperr.Error
 		if errors.As(err, &e) && e.Code == apperr.ERATELIMIT {
 			return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited",

@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"math"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -26,9 +27,31 @@ const (
 	failureMemory     = time.Hour // failures older than this are forgotten
 )
 
-// accountKey and ipKey name the throttle keys of an email and an address.
+// accountKey and ipKey name the throttle keys of an email and an address;
+// resetIPKey is an address's key for password reset requests.
 func accountKey(email string) string { return "email:" + email }
-func ipKey(ip string) string         { return "ip:" + ip }
+func ipKey(ip string) string         { return "ip:" + addressBucket(ip) }
+func resetIPKey(ip string) string    { return "ip:reset:" + addressBucket(ip) }
+
+// addressBucket is what an address is throttled as: an IPv4 address (also
+// one written IPv4-mapped) as itself, an IPv6 address as its /64. One
+// subscriber gets a whole /64, and would otherwise have 2^64 addresses'
+// worth of free failures by moving on to the next one.
+func addressBucket(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	addr = addr.Unmap().WithZone("")
+	if addr.Is4() {
+		return addr.String()
+	}
+	p, err := addr.Prefix(64)
+	if err != nil {
+		return addr.String()
+	}
+	return p.String()
+}
 
 func lockFor(key string, failures int) time.Duration {
 	free := freeFailuresEmail
