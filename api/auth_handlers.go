@@ -110,7 +110,7 @@ func clientInfo(c echo.Context) identity.ClientInfo {
 // signup godoc
 //
 //	@Summary		Sign up
-//	@Description	Creates an account and an organization on the Free package with you as its org admin, and signs you in. Sets the refresh cookie. Public.
+//	@Description	Creates an account and an organization on the Free package with you as its org admin, and signs you in. Sets the refresh cookie. An address (IP; IPv6 by its /64) may try 20 times, then waits (429, doubling). Public.
 //	@ID				signup
 //	@Tags			auth
 //	@Accept			json
@@ -118,9 +118,11 @@ func clientInfo(c echo.Context) identity.ClientInfo {
 //	@Param			body	body		SignupRequest	true	"Account and organization"
 //	@Success		201		{object}	TokenResponse
 //	@Failure		400		{object}	Problem
-//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure		422		{object}	Problem	"Invalid field, weak password or email already registered"
+//	@Failure		413		{object}	Problem		"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem		"Content-Type is not application/json"
+//	@Failure		422		{object}	Problem		"Invalid field, weak password or email already registered"
+//	@Failure		429		{object}	Problem		"rate-limited: too many sign-ups from this address"
+//	@Header			429		{integer}	Retry-After	"Seconds to wait before retrying"
 //	@Router			/auth/signup [post]
 func (s *Server) signup(c echo.Context) error {
 	var req SignupRequest

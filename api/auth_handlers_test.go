@@ -74,6 +74,50 @@ func TestSignup(t *testing.T) {
 	}
 }
 
+// TestSignupThrottledPerAddress: every sign-up creates an organization
+// with its own free quotas and costs a password hash, and answering an
+// email that is taken says the account exists; one address may try 20
+// times, then waits, like a reset request.
+func TestSignupThrottledPerAddress(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	taken := tb.MustSignup(t, "signup-taken")
+	randomAddr := func() string { r := uuid.New().ID(); return fmt.Sprintf("198.18.%d.%d:4242", r>>8&0xff, r&0xff) }
+	addr := randomAddr()
+	signup := func(email, remote string) *httptest.ResponseRecorder {
+		body := fmt.Sprintf(`{"email":%q,"password":%q,"tenant_name":"Throttle Co"}`, email, testPassword)
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/signup", strings.NewReader(body))
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		req.RemoteAddr = remote
+		rec := httptest.NewRecorder()
+		tb.srv.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	tests := []struct {
+		name  string
+		email func() string
+		want  int
+	}{
+		{"OKNewAccount", func() string { return uniqueEmail("signup-burst") }, http.StatusCreated},
+		{"ErrEmailTaken", func() string { return taken.email }, http.StatusUnprocessableEntity},
+	}
+	for i := range 20 {
+		tt := tests[i%len(tests)]
+		if rec := signup(tt.email(), addr); rec.Code != tt.want {
+			t.Fatalf("attempt %d (%s): %d, want %d; %s", i+1, tt.name, rec.Code, tt.want, rec.Body.String())
+		}
+	}
+	for _, tt := range tests {
+		rec := signup(tt.email(), addr)
+		wantStatus(t, rec, http.StatusTooManyRequests)
+		if rec.Header().Get("Retry-After") == "" || decodeProblem(t, rec)["type"] != "rate-limited" {
+			t.Fatalf("%s: throttled answer: %v %s", tt.name, rec.Header(), rec.Body.String())
+		}
+	}
+	// Another address is not held up by it.
+	wantStatus(t, signup(uniqueEmail("signup-elsewhere"), randomAddr()), http.StatusCreated)
+}
+
 func TestLogin(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

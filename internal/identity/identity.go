@@ -96,7 +96,8 @@ type SignupParams struct {
 
 // Signup creates a user, a tenant on the Free package with the user as its
 // org_admin, and a session. Returns EINVALID (also for a tenant name of
-// only spaces, and for an email that is taken).
+// only spaces, and for an email that is taken), ERATELIMIT (too many
+// sign-ups from the address).
 func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Grant, error) {
 	email, err := tenancy.NormalizeEmail("email", p.Email)
 	if err != nil {
@@ -111,6 +112,12 @@ func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Gr
 	}
 	name, err := normalizeUserName(p.Name)
 	if err != nil {
+		return Grant{}, err
+	}
+	// Each sign-up makes an organization with its own free quotas, costs a
+	// password hash, and tells whether the email has an account: an
+	// address gets 20, then waits (the doubling lock of sign-in).
+	if err := s.reserveAddressAttempt(ctx, signupIPKey(ci.IP), "Too many sign-ups from this address; try again later."); err != nil {
 		return Grant{}, err
 	}
 	hash, err := HashPassword(p.Password)

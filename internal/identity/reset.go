@@ -76,12 +76,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, ci Cli
 	if validIP(ip) == nil {
 		ip = ""
 	}
-	if err := s.reserveAttempt(ctx, []string{resetIPKey(ip)}); err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && e.Code == apperr.ERATELIMIT {
-			return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited",
-				Message: "Too many reset requests from this address; try again later.", RetryAfter: e.RetryAfter}
-		}
+	if err := s.reserveAddressAttempt(ctx, resetIPKey(ip), "Too many reset requests from this address; try again later."); err != nil {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

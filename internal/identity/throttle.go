@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"math"
 	"net/netip"
 	"slices"
@@ -28,10 +29,12 @@ const (
 )
 
 // accountKey and ipKey name the throttle keys of an email and an address;
-// resetIPKey is an address's key for password reset requests.
+// resetIPKey and signupIPKey are an address's keys for password reset
+// requests and sign-ups.
 func accountKey(email string) string { return "email:" + email }
 func ipKey(ip string) string         { return "ip:" + addressBucket(ip) }
 func resetIPKey(ip string) string    { return "ip:reset:" + addressBucket(ip) }
+func signupIPKey(ip string) string   { return "ip:signup:" + addressBucket(ip) }
 
 // addressBucket is what an address is throttled as: an IPv4 address (also
 // one written IPv4-mapped) as itself, an IPv6 address as its /64. One
@@ -69,6 +72,19 @@ func throttled(wait time.Duration) error {
 	return &apperr.Error{Code: apperr.ERATELIMIT, Type: "login-throttled",
 		Message:    "Too many failed sign-in attempts; try again later.",
 		RetryAfter: wait}
+}
+
+// reserveAddressAttempt counts a request that is limited per address
+// whatever its outcome (a password reset request, a sign-up) against key:
+// ERATELIMIT of type rate-limited, saying msg, once the address has used up
+// its free attempts.
+func (s *Service) reserveAddressAttempt(ctx context.Context, key, msg string) error {
+	err := s.reserveAttempt(ctx, []string{key})
+	var e *apperr.Error
+	if errors.As(err, &e) && e.Code == apperr.ERATELIMIT {
+		return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", Message: msg, RetryAfter: e.RetryAfter}
+	}
+	return err
 }
 
 // throttleRow is a key's state, read under its row lock.

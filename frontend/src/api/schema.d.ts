@@ -582,7 +582,7 @@ export interface paths {
         put?: never;
         /**
          * Sign up
-         * @description Creates an account and an organization on the Free package with you as its org admin, and signs you in. Sets the refresh cookie. Public.
+         * @description Creates an account and an organization on the Free package with you as its org admin, and signs you in. Sets the refresh cookie. An address (IP; IPv6 by its /64) may try 20 times, then waits (429, doubling). Public.
          */
         post: operations["signup"];
         delete?: never;
@@ -4952,6 +4952,17 @@ export interface operations {
             /** @description Invalid field, weak password or email already registered */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: too many sign-ups from this address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
