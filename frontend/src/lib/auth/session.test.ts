@@ -68,6 +68,35 @@ describe('session refresh', () => {
     });
   });
 
+  // Another tab switched the session to another organization (or signed in as someone else): the
+  // refresh answers for that one now, and a write meant for the page's organization must not be
+  // sent again there.
+  it.each([
+    { name: 'another organization', next: grantFor({}, { id: 'tenant-2', name: 'Beta', role: 'org_admin' }, 'fresh-token') },
+    { name: 'another account', next: grantFor({ id: 'user-2', email: 'bob@beta.test' }, undefined, 'fresh-token') },
+  ])('does not replay a request after the refresh landed in $name', async ({ next }) => {
+    installAuth();
+    applyGrant(grantFor({}, { id: 'tenant-1', name: 'Acme', role: 'org_admin' }, 'stale-token'));
+    const seen: string[] = [];
+    stubFetch((request) => {
+      const path = new URL(request.url).pathname.replace('/api/v1', '');
+      seen.push(`${request.method} ${path}`);
+      if (path === '/auth/refresh') return jsonResponse(next);
+      if (request.headers.get('Authorization') === 'Bearer stale-token') return unauthorized();
+      return jsonResponse({ id: 'list-1', name: 'Q4 targets' }, { status: 201 });
+    });
+
+    const error = await unwrap(apiClient.POST('/lists', { body: { name: 'Q4 targets' } })).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 409, type: 'session-changed' });
+    // Sent once, with the old token; never again with the new one.
+    expect(seen).toEqual(['POST /lists', 'POST /auth/refresh']);
+    // The tab follows the session: its page now shows where the session is.
+    expect(getSession()).toMatchObject({ status: 'signed-in', user: next.user, tenant: { id: next.tenant!.id } });
+    expect(currentAccessTokenForTests()).toBe('fresh-token');
+  });
+
   it('ends the session when the refresh fails, and the 401 reaches the caller', async () => {
     installAuth();
     applyGrant(grantFor({}, undefined, 'stale-token'));

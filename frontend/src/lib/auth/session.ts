@@ -17,7 +17,11 @@ import { isApiError } from '@/lib/api-error';
  *   (each tab then sends the cookie the previous one left).
  * - A 401 is retried once with the new token; when the refresh fails the session ends
  *   (`signed-out` with reason `expired`) and the route guard sends the user to /login with the
- *   page they wanted.
+ *   page they wanted. The refresh answers for wherever the session is now: another tab may have
+ *   switched it to another organization (or signed in as someone else), or the user may have lost
+ *   the page's organization. A request made for one user and organization is never replayed for
+ *   another (it is answered 409 `session-changed` instead): a list created, a file imported or a
+ *   contact saved on Acme's page must not land in Beta.
  * - Whether this browser has a session is remembered in localStorage (a flag, never a token), so
  *   a page load that cannot have one (signed out, or refused at the last refresh) does not ask
  *   POST /auth/refresh only to be answered 401. Unknown (a browser that never signed in since this
@@ -85,9 +89,19 @@ function writeSessionHint(hint: SessionHint): void {
   }
 }
 
+/** For whom each access token of this tab acts (`user/tenant`), newest last, a few of them. */
+const tokenOwners = new Map<string, string>();
+const maxTokenOwners = 32;
+
+function ownerOf(grant: TokenResponse): string {
+  return `${grant.user.id}/${grant.tenant?.id ?? '-'}`;
+}
+
 /** Starts (or replaces) the session from a signup, login, refresh, switch or accept answer. */
 export function applyGrant(grant: TokenResponse): void {
   accessToken = grant.access_token;
+  tokenOwners.set(grant.access_token, ownerOf(grant));
+  if (tokenOwners.size > maxTokenOwners) tokenOwners.delete(tokenOwners.keys().next().value!);
   writeSessionHint('signed-in');
   setState({ status: 'signed-in', user: grant.user, tenant: grant.tenant ?? null });
 }
@@ -183,6 +197,20 @@ const noRefreshPaths = new Set([
   '/invitations/accept',
 ]);
 
+/** The answer to a request whose credentials acted for another user or organization than now. */
+function sessionChangedResponse(): Response {
+  const now =
+    state.status === 'signed-in' ? `${state.user.email}${state.tenant ? ` in ${state.tenant.name}` : ''}` : 'someone else';
+  const problem = {
+    type: 'session-changed',
+    title: 'Conflict',
+    status: 409,
+    code: 'conflict',
+    detail: `Your session is now ${now} (changed in another tab, or your access changed), not what this page was loaded for, so this was not sent again. Check the page and try again.`,
+  };
+  return new Response(JSON.stringify(problem), { status: 409, headers: { 'Content-Type': 'application/problem+json' } });
+}
+
 function apiPath(url: string): string {
   const { pathname } = new URL(url);
   return pathname.startsWith(apiBasePath) ? pathname.slice(apiBasePath.length) : pathname;
@@ -197,12 +225,14 @@ export function installAuth(): void {
   const off = onUnauthorized(async ({ request, fetch, replay }) => {
     if (noRefreshPaths.has(apiPath(request.url))) return;
     const sent = request.headers.get('Authorization');
+    const sentFor = sent?.startsWith('Bearer ') ? tokenOwners.get(sent.slice('Bearer '.length)) : undefined;
     // Another request may have refreshed while this one was in flight: then just retry.
     const alreadyFresh = accessToken !== null && sent !== `Bearer ${accessToken}`;
     if (!alreadyFresh && !(await refreshSession())) {
       endSession('expired');
       return;
     }
+    if (sentFor !== undefined && tokenOwners.get(accessToken ?? '') !== sentFor) return sessionChangedResponse();
     const retry = replay();
     retry.headers.set('Authorization', `Bearer ${accessToken}`);
     return fetch(retry);
@@ -242,6 +272,7 @@ export function resetSessionForTests(): void {
   refreshing = null;
   rereading = null;
   accessToken = null;
+  tokenOwners.clear();
   state = { status: 'loading' };
 }
 
