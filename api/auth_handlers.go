@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onecloudai/contacts/internal/identity"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
@@ -192,7 +193,11 @@ func (s *Server) refresh(c echo.Context) error {
 	}
 	g, err := s.svc.Identity.Refresh(c.Request().Context(), token)
 	if err != nil {
-		s.setRefreshCookie(c, "", 0)
+		// Only a refused token ends the cookie: one the database could not
+		// look up is still good for the next try.
+		if apperr.Is(err, apperr.EUNAUTHORIZED) {
+			s.setRefreshCookie(c, "", 0)
+		}
 		return err
 	}
 	return s.respondGrant(c, http.StatusOK, g)

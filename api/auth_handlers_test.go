@@ -2,6 +2,8 @@ package api
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +15,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/onecloudai/contacts/internal/config"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/identity"
 )
 
@@ -435,6 +439,53 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	tb.db.Gorm.Table("refresh_tokens").Where("token_hash = ?", []byte(second)).Count(&raw)
 	if raw != 0 {
 		t.Fatal("refresh token stored in the clear")
+	}
+}
+
+// TestRefreshSurvivesADatabaseFailure: a refresh the database could not
+// answer says nothing about the refresh token, so it must neither end the
+// session (clearing the cookie) nor answer 401 (the SPA then forgets
+// that the browser has a session): the next refresh must still work.
+func TestRefreshSurvivesADatabaseFailure(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t) // tables are renamed below: not on the shared database
+	cfg, err := config.LoadFrom(func(k string) string { return map[string]string{"APP_ENV": "test"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	tb := &testBundle{srv: New(Deps{Config: cfg, Logger: log, DB: d, Services: NewServices(cfg, log, d)}), db: d}
+	s := tb.MustSignup(t, "dbfail")
+	tests := []struct {
+		name  string
+		table string // made unreadable during the refresh
+	}{
+		{"refresh tokens", "refresh_tokens"},
+		{"sessions", "sessions"},
+		{"users", "users"},
+	}
+	cookie := s.refresh
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := d.Gorm.Exec(`ALTER TABLE ` + tt.table + ` RENAME TO unreadable`).Error; err != nil {
+				t.Fatal(err)
+			}
+			rec := tb.refreshWith(t, cookie)
+			if err := d.Gorm.Exec(`ALTER TABLE unreadable RENAME TO ` + tt.table).Error; err != nil {
+				t.Fatal(err)
+			}
+			if rec.Code < 500 {
+				t.Fatalf("refresh while %s cannot be read: %d, want 5xx; %s", tt.table, rec.Code, rec.Body.String())
+			}
+			for _, ck := range rec.Result().Cookies() {
+				if ck.Name == refreshCookie {
+					t.Fatalf("the failed refresh set the refresh cookie: %+v", ck)
+				}
+			}
+			rec = tb.refreshWith(t, cookie)
+			wantStatus(t, rec, http.StatusOK)
+			cookie = refreshCookieOf(rec)
+		})
 	}
 }
 

@@ -312,13 +312,16 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 	reused := false
 	var reusedSession session
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Only a token or session that is not there is an invalid refresh;
+		// a lookup that failed says nothing about the token (and must not
+		// end the session: the handler clears the cookie on 401).
 		var rt refreshToken
 		if err := tx.Clauses(forUpdate).Where("token_hash = ?", HashSecret(token)).Take(&rt).Error; err != nil {
-			return errRefreshInvalid
+			return refreshLookupError(err)
 		}
 		var sess session
 		if err := tx.Clauses(forUpdate).Where("id = ?", rt.SessionID).Take(&sess).Error; err != nil {
-			return errRefreshInvalid
+			return refreshLookupError(err)
 		}
 		now := s.now()
 		if rt.UsedAt != nil {
@@ -333,7 +336,7 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 		}
 		var u User
 		if err := tx.Where("id = ?", sess.UserID).Take(&u).Error; err != nil {
-			return errRefreshInvalid
+			return refreshLookupError(err)
 		}
 		// The session's tenant may have removed the user meanwhile: fall back
 		// to another membership, or none.
@@ -369,6 +372,15 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 		s.revokeFamily(ctx, reusedSession, "refresh token reuse")
 	}
 	return g, err
+}
+
+// refreshLookupError is errRefreshInvalid for a row that does not exist,
+// and err itself (an internal error) for a lookup that failed.
+func refreshLookupError(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return errRefreshInvalid
+	}
+	return fmt.Errorf("refresh: %w", err)
 }
 
 // revokeFamily ends a session after its refresh token was replayed.
