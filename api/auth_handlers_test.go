@@ -554,14 +554,27 @@ func TestCreateUserOnExistingAccount(t *testing.T) {
 	tests := []struct {
 		name, role, wantRole string
 		audited              []string
+		// locked: the account's sign-in was locked by wrong passwords
+		// first (recovering an account under attack is what the command
+		// is for; like a reset link it clears the lock).
+		locked bool
 	}{
-		{"OKPasswordOnly", "", "user", []string{"user.password_reset"}},
-		{"OKPromoted", "system_admin", "system_admin", []string{"user.password_reset", "user.system_role_changed"}},
+		{"OKPasswordOnly", "", "user", []string{"user.password_reset"}, false},
+		{"OKPromoted", "system_admin", "system_admin", []string{"user.password_reset", "user.system_role_changed"}, false},
+		{"OKLockedAccount", "", "user", []string{"user.password_reset"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := tb.MustSignup(t, "cli-"+strings.ToLower(tt.name))
+			if tt.locked {
+				for range 5 {
+					wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "",
+						map[string]string{"email": s.email, "password": "wrong-password-123"}), http.StatusUnauthorized)
+				}
+				wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "",
+					map[string]string{"email": s.email, "password": testPassword}), http.StatusTooManyRequests)
+			}
 			u, err := tb.srv.svc.Identity.CreateUser(t.Context(), s.email, "", "a-brand-new-password-77", tt.role)
 			if err != nil || u.SystemRole != tt.wantRole || u.ID.String() != s.userID {
 				t.Fatalf("CreateUser = %+v, %v; want the same account as %s", u, err, tt.wantRole)

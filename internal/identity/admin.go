@@ -83,8 +83,9 @@ func (s *Service) SetSystemRole(ctx context.Context, actor *tenancy.Principal, u
 // bootstrap and the demo seed) with systemRole ("" for an ordinary user).
 // An existing email is given the password instead, so the command also
 // recovers a staff account: like a password change it ends every session
-// of the account, and it is audited (user.password_reset). systemRole ""
-// leaves an existing account's role as it is; another role replaces it
+// of the account, like a reset link it clears the account's sign-in
+// throttle, and it is audited (user.password_reset). systemRole "" leaves
+// an existing account's role as it is; another role replaces it
 // (user.system_role_changed).
 func (s *Service) CreateUser(ctx context.Context, email, name, password, systemRole string) (User, error) {
 	email, err := tenancy.NormalizeEmail("email", email)
@@ -102,9 +103,11 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password, systemR
 		return User{}, err
 	}
 	var u User
+	reset := false
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Clauses(forUpdate).Where("email = ?", email).Take(&u).Error
 		if err == nil {
+			reset = true
 			return s.resetUser(ctx, tx, &u, hash, systemRole)
 		}
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
@@ -121,6 +124,11 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password, systemR
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("create user: %w", err)
+	}
+	if reset {
+		// As a reset link does: the new password works at once, even on
+		// an account whose sign-in wrong guesses had locked.
+		s.attemptSucceeded(ctx, []string{accountKey(email)})
 	}
 	return u, nil
 }
