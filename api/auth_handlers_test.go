@@ -425,6 +425,11 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	// ...so the newest refresh token and the access tokens die too.
 	wantStatus(t, tb.refreshWith(t, second), http.StatusUnauthorized)
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", fresh, nil), http.StatusUnauthorized)
+	// Replays of the ended family revoke nothing more, and are not audited
+	// again: whoever holds an old token cannot fill the append-only log.
+	for range 3 {
+		wantStatus(t, tb.refreshWith(t, s.refresh), http.StatusUnauthorized)
+	}
 
 	var n int64
 	// The event names the account whose session ended, so the log reads

@@ -369,13 +369,15 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 		return err
 	})
 	if reused {
-		s.revokeFamily(ctx, reusedSession, "refresh token reuse")
+		// Not cut short by the replaying client going away: the family of
+		// a leaked token must end whatever becomes of this request.
+		s.revokeFamily(context.WithoutCancel(ctx), reusedSession, "refresh token reuse")
 	}
 	return g, err
 }
 
 // refreshLookupError is errRefreshInvalid for a row that does not exist,
-// and err itself (an internal error) for a lookup that failed.
+// and an internal error for a lookup that failed.
 func refreshLookupError(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return errRefreshInvalid
@@ -383,12 +385,16 @@ func refreshLookupError(err error) error {
 	return fmt.Errorf("refresh: %w", err)
 }
 
-// revokeFamily ends a session after its refresh token was replayed.
+// revokeFamily ends a session after its refresh token was replayed, and
+// audits that it did. A replay into a session that has ended already
+// changes nothing and is not audited again (the refresh route is public:
+// anyone holding an old token could otherwise fill the append-only log).
 func (s *Service) revokeFamily(ctx context.Context, sess session, reason string) {
 	_ = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&session{}).Where("id = ? AND revoked_at IS NULL", sess.ID).
-			Updates(map[string]any{"revoked_at": s.now(), "revoked_reason": reason}).Error; err != nil {
-			return err
+		res := tx.Model(&session{}).Where("id = ? AND revoked_at IS NULL", sess.ID).
+			Updates(map[string]any{"revoked_at": s.now(), "revoked_reason": reason})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
 		}
 		var email string
 		if err := tx.Model(&User{}).Where("id = ?", sess.UserID).Pluck("email", &email).Error; err != nil {
