@@ -422,7 +422,7 @@ func TestStripeEventsAndManualPlans(t *testing.T) {
 	tb.MustPricePackage(t, "starter", "price_starter_test")
 	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
 	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
-	later := time.Now().Add(time.Minute).Truncate(time.Second) // after any manual change of the test
+	later := time.Now().Add(time.Hour).Truncate(time.Second) // after any manual change of the test, however slow the run
 	ended := func(t *testing.T, f stripeFixture) {
 		wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
 		wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.deleted", at(1), f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
@@ -545,7 +545,7 @@ func TestStripeSubscriptionOfNoPackage(t *testing.T) {
 	tb.MustPricePackage(t, "starter", "price_starter_test")
 	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
 	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
-	later := time.Now().Add(time.Minute).Truncate(time.Second)
+	later := time.Now().Add(time.Hour).Truncate(time.Second) // after any manual change of the test, however slow the run
 	// addon is a subscription to a price no package has, found by the
 	// customer id only, as Stripe sends it for another product.
 	addon := func(f stripeFixture, typ string, created time.Time, subID string) map[string]any {
