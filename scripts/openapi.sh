@@ -13,8 +13,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 go tool swag fmt -d api >/dev/null
 go tool swag init --quiet -g doc.go -d api -o "$out" --outputTypes json,yaml --parseDependencyLevel 0 --requiredByDefault
-"$bin/swagger2openapi" --patch --yaml "$out/swagger.yaml" -o "$out/openapi.yaml" >/dev/null
 "$bin/swagger2openapi" --patch "$out/swagger.yaml" -o "$out/openapi.json" >/dev/null
+node scripts/openapi-problems.cjs "$out" # errors as application/problem+json; writes openapi.yaml
 "$bin/openapi-typescript" "$out/openapi.yaml" -o "$out/schema.d.ts" >/dev/null 2>&1
 
 if [ "$mode" = write ]; then

@@ -1,0 +1,43 @@
+// Gives error responses their real media type in the OpenAPI 3 description.
+//
+//   node scripts/openapi-problems.cjs DIR   rewrites DIR/openapi.json, writes DIR/openapi.yaml
+//
+// Errors are RFC 9457 problem documents sent as application/problem+json
+// (api/errors.go), but Swagger 2 has one `produces` list per operation, so
+// swag and swagger2openapi document every error under the operation's
+// success type (application/json, text/csv or */*). Each response whose
+// schema is the Problem schema gets application/problem+json as its only
+// media type. The YAML is written from the same object with the yaml
+// package swagger2openapi itself uses, so the two files stay one document.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { createRequire } = require('node:module');
+
+const frontend = createRequire(path.join(__dirname, '..', 'frontend', 'package.json'));
+const yaml = createRequire(frontend.resolve('swagger2openapi'))('yaml');
+
+const PROBLEM_REF = '#/components/schemas/Problem';
+const PROBLEM_TYPE = 'application/problem+json';
+
+const dir = process.argv[2];
+const file = path.join(dir, 'openapi.json');
+const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+
+let patched = 0;
+for (const item of Object.values(doc.paths)) {
+  for (const op of Object.values(item)) {
+    for (const resp of Object.values(op.responses || {})) {
+      const schemas = Object.values(resp.content || {}).map((mt) => mt.schema && mt.schema.$ref);
+      if (schemas.length === 0 || !schemas.every((ref) => ref === PROBLEM_REF)) continue;
+      resp.content = { [PROBLEM_TYPE]: { schema: { $ref: PROBLEM_REF } } };
+      patched++;
+    }
+  }
+}
+if (patched === 0) {
+  console.error('openapi-problems: no response uses the Problem schema: has its name changed?');
+  process.exit(1);
+}
+fs.writeFileSync(file, JSON.stringify(doc, null, 4));
+fs.writeFileSync(path.join(dir, 'openapi.yaml'), yaml.stringify(doc));
