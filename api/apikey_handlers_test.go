@@ -33,9 +33,7 @@ func (tb *testBundle) keyReq(t testing.TB, method, path, secret string, asBearer
 	} else {
 		req.Header.Set("X-API-Key", secret)
 	}
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
-	return rec
+	return tb.serve(t, req)
 }
 
 // keyJSON sends a JSON body authenticated by an API key (X-API-Key).
@@ -48,9 +46,7 @@ func (tb *testBundle) keyJSON(t testing.TB, method, path, secret string, body an
 	req := httptest.NewRequest(method, path, strings.NewReader(string(b)))
 	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	req.Header.Set("X-API-Key", secret)
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
-	return rec
+	return tb.serve(t, req)
 }
 
 func TestAPIKeyLifecycle(t *testing.T) {
@@ -176,8 +172,7 @@ func TestAPIKeyExpiryAndRotation(t *testing.T) {
 	// An empty body means the default overlap (0).
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/api-keys/"+rotated.ID+"/rotate", nil)
 	req.Header.Set(echo.HeaderAuthorization, "Bearer "+admin.token)
-	norec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(norec, req)
+	norec := tb.serve(t, req)
 	wantStatus(t, norec, http.StatusCreated)
 	rotated = decode[APIKeyResponse](t, norec)
 
@@ -318,9 +313,7 @@ func (tb *testBundle) keyPost(t testing.TB, path, secret string, body any) *http
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(b)))
 	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	req.Header.Set("X-API-Key", secret)
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
-	return rec
+	return tb.serve(t, req)
 }
 
 func TestAPIKeyUsageCountsUTCDays(t *testing.T) {

@@ -46,9 +46,7 @@ func (tb *testBundle) webhookReq(t testing.TB, event map[string]any, secret stri
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/billing/stripe/webhook", strings.NewReader(string(payload)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Stripe-Signature", signed.Header)
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
-	return rec
+	return tb.serve(t, req)
 }
 
 // idTail is the random end of a UUIDv7 (its start is the creation time, which
@@ -282,8 +280,7 @@ func TestRawBodyRoutesRefuseOversizedChunkedBodies(t *testing.T) {
 			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Stripe-Signature", "t=1,v1=00")
-			rec := httptest.NewRecorder()
-			tb.srv.Handler().ServeHTTP(rec, req)
+			rec := tb.serve(t, req)
 			if rec.Code != http.StatusRequestEntityTooLarge {
 				t.Fatalf("status %d, want 413; body %s", rec.Code, rec.Body.String())
 			}

@@ -25,14 +25,14 @@ import (
 
 const crmPublicURL = "http://app.test"
 
-// handlerTransport delivers requests to an http.Handler in process (the
-// fake CRM's webhooks reach our router this way).
-type handlerTransport struct{ h http.Handler }
+// handlerTransport delivers requests to our router in process (the fake
+// CRM's webhooks reach it this way).
+type handlerTransport struct {
+	serve func(*http.Request) *httptest.ResponseRecorder
+}
 
 func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, r)
-	return rec.Result(), nil
+	return t.serve(r).Result(), nil
 }
 
 // crmBundle is the API over a real database, configured to use a fake CRM
@@ -50,9 +50,9 @@ func setupCRM(t *testing.T) *crmBundle {
 	fb := &crmBundle{}
 	fb.fake = fakecrm.New(fakecrm.Options{ClientID: "contacts-dev", ClientSecret: "contacts-dev-secret",
 		RedirectURIs: []string{crmPublicURL + "/api/v1/crm/oauth/callback"}, WebhookURL: crmPublicURL + "/api/v1/crm/webhook",
-		WebhookClient: &http.Client{Transport: handlerTransport{http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fb.srv.Handler().ServeHTTP(w, r)
-		})}}})
+		WebhookClient: &http.Client{Transport: handlerTransport{func(r *http.Request) *httptest.ResponseRecorder {
+			return fb.serve(t, r)
+		}}}})
 	crmSrv := httptest.NewServer(fb.fake)
 	t.Cleanup(crmSrv.Close)
 	d := dbtest.Shared(t)
@@ -83,8 +83,7 @@ func (fb *crmBundle) callback(t testing.TB, query string) url.Values {
 			req.AddCookie(ck.(*http.Cookie))
 		}
 	}
-	rec := httptest.NewRecorder()
-	fb.srv.Handler().ServeHTTP(rec, req)
+	rec := fb.serve(t, req)
 	wantStatus(t, rec, http.StatusFound)
 	loc, err := url.Parse(rec.Header().Get("Location"))
 	if err != nil || !strings.HasPrefix(loc.String(), crmPublicURL+"/integrations?") {
@@ -147,9 +146,7 @@ func (fb *crmBundle) keyReqBody(t testing.TB, method, path, secret string, body 
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.Header.Set("X-API-Key", secret)
 	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	fb.srv.Handler().ServeHTTP(rec, req)
-	return rec
+	return fb.serve(t, req)
 }
 
 func TestCRMConnect(t *testing.T) {
@@ -499,9 +496,7 @@ func TestCRMWebhook(t *testing.T) {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-1CloudAI-Timestamp", strconv.FormatInt(ts, 10))
 		req.Header.Set("X-1CloudAI-Signature", fakecrm.Sign(secret, ts, []byte(body)))
-		rec := httptest.NewRecorder()
-		fb.srv.Handler().ServeHTTP(rec, req)
-		return rec
+		return fb.serve(t, req)
 	}
 	now := time.Now().Unix()
 	ev := `{"event_id":"evt_` + uuid.NewString() + `","type":"contact.deleted","account_id":"` + account +

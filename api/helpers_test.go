@@ -52,9 +52,14 @@ func (tb *testBundle) req(t testing.TB, method, path, token string, body any) *h
 		req.Header.Set(echo.HeaderAuthorization, "Bearer "+token)
 	}
 	req.RemoteAddr = fmt.Sprintf("10.1.%d.%d:1234", seq.Add(1)%250, seq.Load()%250)
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
-	return rec
+	return tb.serve(t, req)
+}
+
+// serve sends req through the real router; the response is held to the
+// API description (conformance_test.go).
+func (tb *testBundle) serve(t testing.TB, req *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
+	return serve(t, tb.srv.Handler(), req)
 }
 
 func wantStatus(t testing.TB, rec *httptest.ResponseRecorder, want int) {
@@ -138,7 +143,5 @@ func (tb *testBundle) refreshWith(t testing.TB, cookie string) *httptest.Respons
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/refresh", nil)
 	req.AddCookie(&http.Cookie{Name: refreshCookie, Value: cookie})
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
-	return rec
+	return tb.serve(t, req)
 }

@@ -49,9 +49,7 @@ func (tb *testBundle) uploadFile(t testing.TB, path, credential string, key bool
 	case credential != "":
 		req.Header.Set(echo.HeaderAuthorization, "Bearer "+credential)
 	}
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
-	return rec
+	return tb.serve(t, req)
 }
 
 // MustImport uploads content for the session's tenant.
@@ -462,7 +460,7 @@ func TestStalledUploadsHoldNoConnections(t *testing.T) {
 		req.Header.Set(echo.HeaderContentType, mw.FormDataContentType())
 		req.Header.Set(echo.HeaderAuthorization, "Bearer "+s.token)
 		wg.Add(2)
-		go func() { defer wg.Done(); tb.srv.Handler().ServeHTTP(httptest.NewRecorder(), req) }()
+		go func() { defer wg.Done(); tb.serve(t, req) }()
 		go func() {
 			defer wg.Done()
 			fw, err := mw.CreateFormFile("file", "stalled.csv")
@@ -487,8 +485,7 @@ func TestStalledUploadsHoldNoConnections(t *testing.T) {
 	defer cancel()
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil).WithContext(ctx)
 	req.Header.Set(echo.HeaderAuthorization, "Bearer "+s.token)
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
+	rec := tb.serve(t, req)
 	wantStatus(t, rec, http.StatusOK)
 	if busy := tb.db.Pool.Stat().AcquiredConns(); busy >= int32(n) {
 		t.Fatalf("%d stalled uploads hold %d of %d connections", n, busy, n)

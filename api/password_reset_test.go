@@ -204,9 +204,7 @@ func TestPasswordResetThrottledPerAddress(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/password-reset", strings.NewReader(`{"email":"`+email+`"}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.RemoteAddr = "203.0.113.77:4242"
-		rec := httptest.NewRecorder()
-		tb.srv.Handler().ServeHTTP(rec, req)
-		return rec
+		return tb.serve(t, req)
 	}
 	tb.db.Gorm.Exec(`DELETE FROM auth_throttle WHERE key = 'ip:reset:203.0.113.77'`)
 	for i := range 20 {

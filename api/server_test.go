@@ -67,9 +67,7 @@ func (tb *testBundle) do(t *testing.T, method, path, contentType, body string, h
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
-	return rec
+	return tb.serve(t, req)
 }
 
 func decodeProblem(t testing.TB, rec *httptest.ResponseRecorder) map[string]any {
@@ -215,8 +213,7 @@ func TestRequestID(t *testing.T) {
 			if tt.in != "" {
 				req.Header.Set(headerRequestID, tt.in)
 			}
-			rec := httptest.NewRecorder()
-			tb.srv.Handler().ServeHTTP(rec, req)
+			rec := tb.serve(t, req)
 			got := rec.Header().Get(headerRequestID)
 			if tt.keep && got != tt.in {
 				t.Fatalf("request id = %q, want %q", got, tt.in)
@@ -307,8 +304,7 @@ func TestAccessLogPath(t *testing.T) {
 	}
 	srv := New(Deps{Config: cfg, Logger: slog.New(slog.NewJSONHandler(&buf, nil))})
 	for _, p := range []string{"/docs/swagger-ui.css", "/docs/index.html", "/healthz"} {
-		rec := httptest.NewRecorder()
-		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+		rec := serve(t, srv.Handler(), httptest.NewRequest(http.MethodGet, p, nil))
 		wantStatus(t, rec, http.StatusOK)
 		var line struct{ Msg, Path string }
 		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -415,8 +411,7 @@ func TestReadyzFailsWhenMigrationsPending(t *testing.T) {
 	m, _ := db.NewMigrator(d.SQL)
 	cfg, _ := config.LoadFrom(func(string) string { return "" })
 	srv := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: d, Migrator: m})
-	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	rec := serve(t, srv.Handler(), httptest.NewRequest(http.MethodGet, "/readyz", nil))
 	if rec.Code != http.StatusServiceUnavailable || !bytes.Contains(rec.Body.Bytes(), []byte("migrations are pending")) {
 		t.Fatalf("status %d body %s", rec.Code, rec.Body.String())
 	}
@@ -433,8 +428,7 @@ func TestReadyzFailsWhenDatabaseDown(t *testing.T) {
 	cfg, _ := config.LoadFrom(func(string) string { return "" })
 	srv := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: d})
 	for _, path := range []string{"/readyz", "/api/v1/status"} {
-		rec := httptest.NewRecorder()
-		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		rec := serve(t, srv.Handler(), httptest.NewRequest(http.MethodGet, path, nil))
 		switch path {
 		case "/readyz":
 			if rec.Code != http.StatusServiceUnavailable {
@@ -502,8 +496,7 @@ func TestSPAServesFilesAndRoutes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			rec := httptest.NewRecorder()
-			srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			rec := serve(t, srv.Handler(), httptest.NewRequest(http.MethodGet, tt.path, nil))
 			if rec.Code != tt.wantStatus {
 				t.Fatalf("status %d, want %d; body %.200s", rec.Code, tt.wantStatus, rec.Body.String())
 			}
@@ -562,8 +555,7 @@ func TestTrustedProxyAttribution(t *testing.T) {
 	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	req.RemoteAddr = "10.0.0.2:5555"
 	req.Header.Set(echo.HeaderXForwardedFor, "198.51.100.23")
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
+	rec := tb.serve(t, req)
 	wantStatus(t, rec, http.StatusOK)
 	var ip string
 	tb.db.Gorm.Raw(`SELECT host(ip) FROM audit_events WHERE action = 'auth.login' AND actor_user_id = ? ORDER BY id DESC LIMIT 1`, s.userID).Scan(&ip)
