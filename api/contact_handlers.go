@@ -91,7 +91,7 @@ func setQuotaHeaders(c echo.Context, q limits.Quota, refused bool) {
 	if refused {
 		h.Set("RateLimit-Limit", strconv.FormatInt(q.Limit, 10))
 		h.Set("RateLimit-Remaining", strconv.FormatInt(q.Remaining, 10))
-		h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil(max(time.Until(q.ResetAt), 0).Seconds()))))
+		h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil(q.UntilReset().Seconds()))))
 	}
 }
 

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -137,6 +137,7 @@ func TestSearchTypoAndPrefix(t *testing.T) {
 func TestSearchMetering(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
+	clock := tb.pinLimitsClock(quotaTime)
 	tb.MustSeedContacts(t)
 	admin := tb.MustSignup(t, "meter") // Free: 100 searches a month
 	rec := tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager", "page_size": 2})
@@ -159,10 +160,11 @@ func TestSearchMetering(t *testing.T) {
 	}
 	// The refusal carries the quota in headers too: X-Quota-* as on a
 	// success, and RateLimit-* describing the quota that refused.
+	// The quota resets with the month: 15.5 days from the pinned clock.
 	h := rec.Header()
-	reset, _ := strconv.Atoi(h.Get("RateLimit-Reset"))
 	if h.Get("X-Quota-Searches-Remaining") != "0" || h.Get("X-Quota-Searches-Used") != "100" ||
-		h.Get("RateLimit-Limit") != "100" || h.Get("RateLimit-Remaining") != "0" || reset < 1 || reset > 32*24*3600 {
+		h.Get("X-Quota-Searches-Reset") != "2026-12-01T00:00:00Z" || h.Get("RateLimit-Limit") != "100" ||
+		h.Get("RateLimit-Remaining") != "0" || h.Get("RateLimit-Reset") != "1339200" || h.Get("Retry-After") != "1339200" {
 		t.Fatalf("quota 429 headers %v", h)
 	}
 	// The refusal comes before the search runs: a search the service would
@@ -173,6 +175,27 @@ func TestSearchMetering(t *testing.T) {
 	// A next page of a search already paid for is still served.
 	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager", "page_size": 2, "cursor": cursor})
 	wantStatus(t, rec, http.StatusOK)
+	// On the month's last second the refusal says to wait one second; on
+	// the first of the next month the quota is whole again.
+	clock.Set(time.Date(2026, time.November, 30, 23, 59, 59, 0, time.UTC))
+	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager"})
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	if h := rec.Header(); h.Get("Retry-After") != "1" || h.Get("RateLimit-Reset") != "1" {
+		t.Fatalf("429 on the month's last second %v", h)
+	}
+	clock.Set(time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC))
+	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager"})
+	wantStatus(t, rec, http.StatusOK)
+	if h := rec.Header(); h.Get("X-Quota-Searches-Used") != "1" || h.Get("X-Quota-Searches-Remaining") != "99" ||
+		h.Get("X-Quota-Searches-Reset") != "2027-01-01T00:00:00Z" {
+		t.Fatalf("the new month's first search %v", h)
+	}
+	u := decode[UsageResponse](t, tb.req(t, http.MethodGet, "/api/v1/tenant/usage", admin.token, nil))
+	for _, q := range u.Quotas {
+		if q.Metric == "searches" && (q.Used != 1 || q.Remaining != 99 || !q.ResetAt.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))) {
+			t.Fatalf("usage in the new month %+v", q)
+		}
+	}
 }
 
 func TestContactVisibilityAndSaving(t *testing.T) {

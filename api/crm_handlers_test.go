@@ -390,17 +390,17 @@ func TestCRMPushes(t *testing.T) {
 func TestCRMPushQuotaExceeded(t *testing.T) {
 	t.Parallel()
 	fb := setupCRM(t)
+	fb.pinLimitsClock(quotaTime)
 	admin := fb.MustSignup(t, "crmquota") // Free: 100 pushes a month
 	fb.MustConnectCRM(t, admin)
 	ids := fb.MustApprovedContacts(t, admin, 2)
-	lim := limits.NewService(fb.db.Gorm, 0)
-	if _, err := lim.Consume(context.Background(), uuid.MustParse(admin.tenantID), limits.CRMPushes, 99); err != nil {
+	if _, err := fb.srv.svc.Limits.Consume(context.Background(), uuid.MustParse(admin.tenantID), limits.CRMPushes, 99); err != nil {
 		t.Fatal(err)
 	}
 	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids})
 	wantStatus(t, rec, http.StatusTooManyRequests)
 	p := decodeProblem(t, rec)
-	if p["type"] != "quota-exceeded" || p["metric"] != "crm_pushes" || rec.Header().Get("Retry-After") == "" {
+	if p["type"] != "quota-exceeded" || p["metric"] != "crm_pushes" || p["reset"] != "2026-12-01T00:00:00Z" || rec.Header().Get("Retry-After") != "1339200" {
 		t.Fatalf("problem %v", p)
 	}
 	if h := rec.Header(); h.Get("X-Quota-CRM-Pushes-Remaining") != "1" || h.Get("RateLimit-Limit") != "100" {

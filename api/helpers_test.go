@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -136,6 +137,27 @@ func (tb *testBundle) MustSetPackage(t testing.TB, tenantID, code string) {
 		PackageCode: code, Status: billing.StatusActive, Reason: "test"}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// quotaTime is where the quota tests stand the server's limits clock:
+// mid-month, so that a run crossing a month boundary on the wall clock
+// cannot split one test's metering over two periods.
+var quotaTime = time.Date(2026, time.November, 15, 12, 0, 0, 0, time.UTC)
+
+// testClock is a clock a test sets and moves.
+type testClock struct{ ns atomic.Int64 }
+
+func (c *testClock) Now() time.Time  { return time.Unix(0, c.ns.Load()) }
+func (c *testClock) Set(t time.Time) { c.ns.Store(t.UnixNano()) }
+
+// pinLimitsClock makes the server's limits (quota periods and resets, rate
+// windows, subscription terms) read the time from a clock standing at at,
+// which the test may move. Call it before the first request.
+func (tb *testBundle) pinLimitsClock(at time.Time) *testClock {
+	c := &testClock{}
+	c.Set(at)
+	tb.srv.svc.Limits.WithClock(c.Now)
+	return c
 }
 
 // refreshWith calls /auth/refresh with the cookie.

@@ -381,6 +381,7 @@ func TestImportBadUploads(t *testing.T) {
 func TestImportQuota(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
+	tb.pinLimitsClock(quotaTime)
 	admin := tb.MustSignup(t, "impq") // Free: 1,000 rows a month
 	var b strings.Builder
 	b.WriteString("Email\n")
@@ -394,7 +395,8 @@ func TestImportQuota(t *testing.T) {
 	if p["type"] != "quota-exceeded" || p["remaining"] != float64(1000) || !strings.Contains(fmt.Sprint(p["detail"]), "only 1,000") {
 		t.Fatalf("problem %v", p)
 	}
-	if h := rec.Header(); h.Get("Retry-After") == "" || h.Get("X-Quota-Import-Rows-Remaining") != "1000" || h.Get("RateLimit-Remaining") != "1000" {
+	if h := rec.Header(); h.Get("Retry-After") != "1339200" || h.Get("X-Quota-Import-Rows-Remaining") != "1000" ||
+		h.Get("RateLimit-Remaining") != "1000" || h.Get("X-Quota-Import-Rows-Reset") != "2026-12-01T00:00:00Z" {
 		t.Fatalf("quota 429 headers %v", h)
 	}
 	// A dry run needs no quota.

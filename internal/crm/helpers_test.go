@@ -124,9 +124,19 @@ func setupOn(t testing.TB, d *db.DB, o ...setupOpts) *testBundle {
 	return tb
 }
 
+// quotaTime is where the tests' limits clock stands: mid-month, so that a
+// run crossing a month boundary on the wall clock cannot meter one test's
+// pushes into two months.
+var quotaTime = time.Date(2026, time.November, 15, 12, 0, 0, 0, time.UTC)
+
+// pinnedLimits is a limits service whose clock stands at quotaTime.
+func (tb *testBundle) pinnedLimits() *limits.Service {
+	return limits.NewService(tb.db.Gorm, 0).WithClock(func() time.Time { return quotaTime })
+}
+
 // newService is another process's view of the same database and CRM.
 func (tb *testBundle) newService() *crm.Service {
-	return crm.NewService(tb.db, limits.NewService(tb.db.Gorm, 0), tb.cfg, tb.opts)
+	return crm.NewService(tb.db, tb.pinnedLimits(), tb.cfg, tb.opts)
 }
 
 func (tb *testBundle) mustExec(t testing.TB, sql string, args ...any) {

@@ -18,7 +18,6 @@ import (
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/crm/fakecrm"
-	"github.com/onecloudai/contacts/internal/limits"
 )
 
 func wantOutcomes(t *testing.T, it crm.PushItem, want ...string) {
@@ -834,8 +833,9 @@ func TestPushQuotaMeteredPerContactSent(t *testing.T) {
 	id := tb.MustPush(t, ids[:100])
 	// Another push uses the quota up before this one runs.
 	tb.mustExec(t, `UPDATE usage_counters SET count = 60 WHERE tenant_id = ? AND metric = 'crm_pushes'`, tb.tenantID)
+	period, _ := tb.pinnedLimits().Period()
 	tb.mustExec(t, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
-		VALUES (?, 'crm_pushes', date_trunc('month', now() AT TIME ZONE 'UTC')::date, 60) ON CONFLICT DO NOTHING`, tb.tenantID)
+		VALUES (?, 'crm_pushes', ?, 60) ON CONFLICT DO NOTHING`, tb.tenantID, period)
 	tb.mustRunAll(t, id)
 	d := tb.push(t, id)
 	if d.Created != 40 || d.Failed != 60 {
@@ -857,8 +857,9 @@ func TestPushQuotaSharedWithConcurrentPush(t *testing.T) {
 	tb.MustConnect(t)
 	ctx := context.Background()
 	tb.mustExec(t, `UPDATE subscriptions SET package_id = '01900000-0000-7000-8000-000000000001' WHERE tenant_id = ?`, tb.tenantID)
+	period, _ := tb.pinnedLimits().Period()
 	tb.mustExec(t, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
-		VALUES (?, 'crm_pushes', date_trunc('month', now() AT TIME ZONE 'UTC')::date, 0)`, tb.tenantID)
+		VALUES (?, 'crm_pushes', ?, 0)`, tb.tenantID, period)
 	ids := tb.MustApproved(t, 60)
 	id := tb.MustPush(t, ids)
 	jobs := tb.jobsOf(t, id)
@@ -913,7 +914,7 @@ func TestPushWaitsForJobSlot(t *testing.T) {
 	tb := setup(t)
 	tb.MustConnect(t)
 	id := tb.MustPush(t, tb.MustApproved(t, 2))
-	lim := limits.NewService(tb.db.Gorm, 0)
+	lim := tb.pinnedLimits()
 	ctx := context.Background()
 	for i := range 4 {
 		if ok, err := lim.ClaimJobSlot(ctx, tb.tenantID, fmt.Sprintf("import:%d", i), time.Minute); err != nil || !ok {

@@ -138,7 +138,7 @@ func TestPushRenewsJobSlot(t *testing.T) {
 	tb := setup(t, setupOpts{slotTTL: ttl})
 	tb.MustConnect(t)
 	id := tb.MustPush(t, tb.MustApproved(t, 2))
-	lim := limits.NewService(tb.db.Gorm, 0)
+	lim := tb.pinnedLimits()
 	ctx := context.Background()
 	for i := range 3 { // Pro: 4 slots; the push takes the last one
 		if ok, err := lim.ClaimJobSlot(ctx, tb.tenantID, fmt.Sprintf("import:%d", i), time.Minute); err != nil || !ok {

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/imports"
-	"github.com/onecloudai/contacts/internal/limits"
 )
 
 // Batch sizes adapt to timing, so an import's result must not depend on
@@ -34,7 +33,7 @@ type rowResult struct {
 func (tb *testBundle) runSplit(t *testing.T, o imports.Options, file string, prepare func(tenant uuid.UUID),
 	edit func(*imports.Mapping)) (*imports.Import, map[int]rowResult, uuid.UUID) {
 	t.Helper()
-	svc := imports.NewService(tb.db, limits.NewService(tb.db.Gorm, 0), o)
+	svc := imports.NewService(tb.db, pinnedLimits(tb.db), o)
 	run := &testBundle{ctx: tb.ctx, db: tb.db, svc: svc, user: tb.user, word: tb.word}
 	tenant := MustCreateTenant(t, tb.db, "pro")
 	if prepare != nil {
@@ -362,7 +361,7 @@ func TestCanonicalCompanyDoesNotJoinLaterRows(t *testing.T) {
 	split, splitRecs, _ := tb.runSplit(t, oneRowBatches, file, nil, nil)
 	sameResults(t, whole, split, wholeRecs, splitRecs)
 
-	svc := imports.NewService(tb.db, limits.NewService(tb.db.Gorm, 0), oneRowBatches)
+	svc := imports.NewService(tb.db, pinnedLimits(tb.db), oneRowBatches)
 	run := &testBundle{ctx: tb.ctx, db: tb.db, svc: svc, user: tb.user, word: tb.word}
 	tenant := MustCreateTenant(t, tb.db, "pro")
 	imp := run.MustUpload(t, tenant, "canon.csv", file)

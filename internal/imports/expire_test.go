@@ -9,7 +9,6 @@ import (
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/imports"
-	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -119,7 +118,7 @@ func TestImportFlushesSearchIndex(t *testing.T) {
 	if pending() == 0 {
 		t.Fatal("a new contact did not enter the pending list: the test would prove nothing")
 	}
-	svc := imports.NewService(d, limits.NewService(d.Gorm, 0), imports.Options{})
+	svc := imports.NewService(d, pinnedLimits(d), imports.Options{})
 	tb := &testBundle{ctx: context.Background(), db: d, svc: svc, word: dbtest.UniqueWord()}
 	tb.tenant, tb.user = MustCreateTenant(t, d, "pro"), dbtest.MustCreateUser(t, d)
 	imp := tb.MustUpload(t, tb.tenant, "flush.csv", "Email\nf1@"+tb.word+".example\nf2@"+tb.word+".example\n")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +23,8 @@ type testBundle struct {
 	ctx    context.Context
 	db     *db.DB
 	svc    *imports.Service
+	lim    *limits.Service
+	clock  *quotaClock // lim's clock, at quotaTime unless a test moves it
 	tenant uuid.UUID
 	user   uuid.UUID
 	word   string
@@ -36,10 +39,29 @@ func setupWith(t *testing.T, o imports.Options) *testBundle {
 	t.Helper()
 	d := dbtest.Shared(t)
 	tb := &testBundle{ctx: context.Background(), db: d, word: dbtest.UniqueWord()}
-	tb.svc = imports.NewService(d, limits.NewService(d.Gorm, 0), o)
+	tb.clock = &quotaClock{}
+	tb.clock.Set(quotaTime)
+	tb.lim = limits.NewService(d.Gorm, 0).WithClock(tb.clock.Now)
+	tb.svc = imports.NewService(d, tb.lim, o)
 	tb.tenant = MustCreateTenant(t, d, "pro")
 	tb.user = dbtest.MustCreateUser(t, d)
 	return tb
+}
+
+// quotaTime is where the tests' limits clock stands: mid-month, so that a
+// run crossing a month boundary on the wall clock cannot meter one test's
+// rows into two months.
+var quotaTime = time.Date(2026, time.November, 15, 12, 0, 0, 0, time.UTC)
+
+// quotaClock is a limits clock a test can move.
+type quotaClock struct{ ns atomic.Int64 }
+
+func (c *quotaClock) Now() time.Time  { return time.Unix(0, c.ns.Load()) }
+func (c *quotaClock) Set(t time.Time) { c.ns.Store(t.UnixNano()) }
+
+// pinnedLimits is a limits service whose clock stands at quotaTime.
+func pinnedLimits(d *db.DB) *limits.Service {
+	return limits.NewService(d.Gorm, 0).WithClock(func() time.Time { return quotaTime })
 }
 
 // MustCreateTenant creates a tenant (default region DE) on the package

@@ -311,7 +311,7 @@ func (s *Service) checkQuota(ctx context.Context, tenantID uuid.UUID, need int64
 			what, thousands(q.Remaining), thousands(q.Limit), q.ResetAt.Format(time.RFC3339)),
 		Extra: map[string]any{"metric": string(limits.ImportRows), "limit": q.Limit, "used": q.Used,
 			"remaining": q.Remaining, "requested": need, "reset": q.ResetAt.Format(time.RFC3339)},
-		RetryAfter: time.Until(q.ResetAt),
+		RetryAfter: q.UntilReset(),
 		Err:        &limits.Exhausted{Quota: q},
 	}
 }

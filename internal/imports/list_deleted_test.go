@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/imports"
-	"github.com/onecloudai/contacts/internal/limits"
 )
 
 // TestTargetListDeleted: a target list deleted while its import runs, or
@@ -99,7 +98,7 @@ func TestTargetListDeleted(t *testing.T) {
 			}
 			return errors.New("the list's deletion neither ran nor waited")
 		}
-		svc := imports.NewService(tb.db, limits.NewService(tb.db.Gorm, 0), imports.WithAfterBatch(oneRowBatches, hook))
+		svc := imports.NewService(tb.db, pinnedLimits(tb.db), imports.WithAfterBatch(oneRowBatches, hook))
 		run := &testBundle{ctx: tb.ctx, db: tb.db, svc: svc, user: tb.user, word: tb.word}
 		imp := upload(t, run, tenant, list)
 		done := run.MustRun(t, tenant, imp.ID, false)
@@ -122,7 +121,7 @@ func TestTargetListDeleted(t *testing.T) {
 			}
 			return err
 		}
-		svc := imports.NewService(tb.db, limits.NewService(tb.db.Gorm, 0), imports.WithAfterBatch(oneRowBatches, hook))
+		svc := imports.NewService(tb.db, pinnedLimits(tb.db), imports.WithAfterBatch(oneRowBatches, hook))
 		run := &testBundle{ctx: tb.ctx, db: tb.db, svc: svc, user: tb.user, word: tb.word}
 		imp := upload(t, run, tenant, list)
 		if _, err := svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {

@@ -3,11 +3,14 @@ package imports_test
 import (
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/onecloudai/contacts/internal/imports"
@@ -279,7 +282,10 @@ func TestQuota(t *testing.T) {
 	}
 	imp := tb.MustUpload(t, tenant, "big.csv", big.String())
 	_, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{})
-	wantCode(t, err, apperr.ERATELIMIT, "only 1,000 of this month's 1,000 import rows remain")
+	wantCode(t, err, apperr.ERATELIMIT, "only 1,000 of this month's 1,000 import rows remain; the quota resets at 2026-12-01T00:00:00Z")
+	if e, _ := apperr.As(err); e.RetryAfter != (15*24+12)*time.Hour {
+		t.Fatalf("Retry-After %s, want the 15.5 days until the month ends", e.RetryAfter)
+	}
 	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{DryRun: true}); err != nil {
 		t.Fatalf("a dry run needs no quota: %v", err)
 	}
@@ -289,8 +295,9 @@ func TestQuota(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another import uses the quota up meanwhile: 15 rows remain.
+	period, _ := tb.lim.Period()
 	if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
-		VALUES ($1, 'import_rows', date_trunc('month', now() AT TIME ZONE 'UTC')::date, 985)`, tenant); err != nil {
+		VALUES ($1, 'import_rows', $2, 985)`, tenant, period); err != nil {
 		t.Fatal(err)
 	}
 	done := tb.MustWork(t, tenant, small.ID)
@@ -305,6 +312,48 @@ func TestQuota(t *testing.T) {
 	// not that the 30-row file has 20 rows.
 	_, err = tb.svc.Start(tb.ctx, tenant, small.ID, imports.StartParams{})
 	wantCode(t, err, apperr.ERATELIMIT, "Resuming needs 20 more of the file's 30 rows, but only 5 of this month's 1,000 import rows remain")
+}
+
+// TestQuotaRollover: import rows used up in one month are whole again on
+// the first of the next: a start refused on the month's last second (429
+// naming the reset) goes through a second later, and its rows count in
+// the new month.
+func TestQuotaRollover(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tenant := MustCreateTenant(t, tb.db, "") // Free: 1,000 rows a month
+	tb.clock.Set(time.Date(2026, time.November, 30, 23, 59, 59, 0, time.UTC))
+	november, _ := tb.lim.Period()
+	if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+		VALUES ($1, 'import_rows', $2, 1000)`, tenant, november); err != nil {
+		t.Fatal(err)
+	}
+	imp := tb.MustUpload(t, tenant, "rollover.csv", "Email\nr1@"+tb.word+".example\nr2@"+tb.word+".example\n")
+	_, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{})
+	wantCode(t, err, apperr.ERATELIMIT, "only 0 of this month's 1,000 import rows remain; the quota resets at 2026-12-01T00:00:00Z")
+	if e, _ := apperr.As(err); e.RetryAfter != time.Second {
+		t.Fatalf("Retry-After %s, want 1s", e.RetryAfter)
+	}
+
+	tb.clock.Set(time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
+		t.Fatalf("start in the new month: %v", err)
+	}
+	if done := tb.MustWork(t, tenant, imp.ID); done.Status != imports.StatusCompleted || done.RowsDone != 2 {
+		t.Fatalf("status %s, %d rows: %s", done.Status, done.RowsDone, done.Error)
+	}
+	rows, err := tb.db.Pool.Query(tb.ctx, `SELECT to_char(period_start, 'YYYY-MM-DD') || '=' || count FROM usage_counters
+		WHERE tenant_id = $1 AND metric = 'import_rows' ORDER BY period_start`, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"2026-11-01=1000", "2026-12-01=2"}; !slices.Equal(got, want) {
+		t.Fatalf("counters %v, want %v", got, want)
+	}
 }
 
 // TestQuotaAfterDowngrade: a subscription that ends mid-import limits the

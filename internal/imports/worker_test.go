@@ -364,7 +364,7 @@ func TestSuspendedTenantWaits(t *testing.T) {
 func TestThroughRiver(t *testing.T) {
 	t.Parallel()
 	d, _ := dbtest.Fresh(t)
-	lim := limits.NewService(d.Gorm, 0)
+	lim := pinnedLimits(d)
 	insertOnly, err := jobs.New(d, nil, jobs.Opts{})
 	if err != nil {
 		t.Fatal(err)
@@ -497,7 +497,7 @@ func TestImportWaitsForCRMJob(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	tenant := MustCreateTenant(t, tb.db, "")
-	lim := limits.NewService(tb.db.Gorm, 0)
+	lim := tb.lim
 	if ok, err := lim.ClaimJobSlot(tb.ctx, tenant, "crm:42", time.Minute); err != nil || !ok {
 		t.Fatalf("push job slot: %v %v", ok, err)
 	}

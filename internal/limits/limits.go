@@ -55,8 +55,11 @@ func NewService(db *gorm.DB, grace time.Duration) *Service {
 	return &Service{db: db, grace: grace, now: func() time.Time { return time.Now().UTC() }}
 }
 
-// WithClock makes s read the time from now instead of the wall clock (tests
-// pin it so that a rate window or a month cannot end mid-test); it returns s.
+// WithClock makes s read the time from now instead of the wall clock: the
+// rate windows, the metering period (Period), the reset times and waits of
+// quotas and whether a subscription is in force all follow it. Tests pin
+// it so that a rate window or a month cannot end mid-test, or move it to
+// cross one on purpose; it returns s.
 func (s *Service) WithClock(now func() time.Time) *Service {
 	s.now = func() time.Time { return now().UTC() }
 	return s
@@ -207,12 +210,39 @@ type Quota struct {
 	Used      int64     `json:"used"`
 	Remaining int64     `json:"remaining"`
 	ResetAt   time.Time `json:"reset_at"`
+	// ReadAt is when the service read the quota, by its clock: the wait
+	// until the reset counts from it (UntilReset).
+	ReadAt time.Time `json:"-"`
 }
 
-// period returns the start of the current month (UTC) and the next one.
-func (s *Service) period() (start, next time.Time) {
-	now := s.now()
-	start = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+// UntilReset is how long after it was read the quota resets (never
+// negative); for a Quota the service did not read, from the wall clock.
+func (q Quota) UntilReset() time.Duration {
+	from := q.ReadAt
+	if from.IsZero() {
+		from = time.Now()
+	}
+	return max(q.ResetAt.Sub(from), 0)
+}
+
+// Period returns the metering period the service's clock is in: the start
+// of the current month in UTC and the start of the next one, when the
+// quotas reset. Every monthly counter is kept under its period's start.
+func (s *Service) Period() (start, reset time.Time) {
+	return periodOf(s.now())
+}
+
+// period returns the current period and the time it was read.
+func (s *Service) period() (start, next, now time.Time) {
+	now = s.now()
+	start, next = periodOf(now)
+	return start, next, now
+}
+
+// periodOf returns the UTC month that holds t and the start of the next.
+func periodOf(t time.Time) (start, next time.Time) {
+	t = t.UTC()
+	start = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 	return start, start.AddDate(0, 1, 0)
 }
 
@@ -230,8 +260,8 @@ func (s *Service) Consume(ctx context.Context, tenantID uuid.UUID, m Metric, n i
 // ConsumeWithin is Consume with a known limit, on tx (a transaction or the
 // plain handle), so a caller can meter inside its own transaction.
 func (s *Service) ConsumeWithin(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, n, limit int64) (Quota, error) {
-	start, next := s.period()
-	q := Quota{Metric: m, Limit: limit, ResetAt: next}
+	start, next, now := s.period()
+	q := Quota{Metric: m, Limit: limit, ResetAt: next, ReadAt: now}
 	var used []int64
 	// On its own (tx is the service's handle, so the statement is its own
 	// transaction), the counter update does not wait for the WAL flush:
@@ -270,8 +300,8 @@ func (s *Service) ConsumeWithin(ctx context.Context, tx *gorm.DB, tenantID uuid.
 // be a transaction: the counter row stays locked until it ends, so what a
 // concurrent caller took in between is seen, not overwritten or refused.
 func (s *Service) ConsumeUpTo(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, n, limit int64) (int64, Quota, error) {
-	start, next := s.period()
-	q := Quota{Metric: m, Limit: limit, ResetAt: next}
+	start, next, now := s.period()
+	q := Quota{Metric: m, Limit: limit, ResetAt: next, ReadAt: now}
 	if err := tx.WithContext(ctx).Exec(`INSERT INTO usage_counters (tenant_id, metric, period_start, count)
 		VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING`, tenantID, string(m), start).Error; err != nil {
 		return 0, q, fmt.Errorf("consume %s: %w", m, err)
@@ -304,13 +334,13 @@ func (s *Service) Peek(ctx context.Context, tenantID uuid.UUID, m Metric) (Quota
 
 // PeekPlan is Peek for a caller that already holds the tenant's plan.
 func (s *Service) PeekPlan(ctx context.Context, tenantID uuid.UUID, plan Plan, m Metric) (Quota, error) {
-	start, next := s.period()
+	start, next, now := s.period()
 	used, err := s.used(ctx, s.db, tenantID, m, start)
 	if err != nil {
 		return Quota{}, err
 	}
 	limit := plan.Limit(m)
-	return Quota{Metric: m, Limit: limit, Used: used, Remaining: max(limit-used, 0), ResetAt: next}, nil
+	return Quota{Metric: m, Limit: limit, Used: used, Remaining: max(limit-used, 0), ResetAt: next, ReadAt: now}, nil
 }
 
 func (s *Service) used(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, start time.Time) (int64, error) {
@@ -335,7 +365,7 @@ func QuotaError(q Quota, wanted int64) error {
 			q.Metric, q.Used, q.Limit, wanted, q.ResetAt.Format(time.RFC3339)),
 		Extra: map[string]any{"metric": string(q.Metric), "limit": q.Limit, "used": q.Used,
 			"remaining": q.Remaining, "reset": q.ResetAt.Format(time.RFC3339)},
-		RetryAfter: time.Until(q.ResetAt),
+		RetryAfter: q.UntilReset(),
 		Err:        &Exhausted{Quota: q},
 	}
 }
@@ -417,7 +447,7 @@ func (s *Service) UsageOf(ctx context.Context, tenantID uuid.UUID) (Usage, error
 	if err != nil {
 		return Usage{}, err
 	}
-	start, next := s.period()
+	start, next, now := s.period()
 	var rows []struct {
 		Metric string
 		Count  int64
@@ -434,7 +464,7 @@ func (s *Service) UsageOf(ctx context.Context, tenantID uuid.UUID) (Usage, error
 	for _, m := range Metrics {
 		limit := plan.Limit(m)
 		u.Quotas = append(u.Quotas, Quota{Metric: m, Limit: limit, Used: used[string(m)],
-			Remaining: max(limit-used[string(m)], 0), ResetAt: next})
+			Remaining: max(limit-used[string(m)], 0), ResetAt: next, ReadAt: now})
 	}
 	return u, nil
 }

@@ -31,10 +31,32 @@ func MustCreateTenant(tb testing.TB, pkg, status string, pastDueSince *time.Time
 	return id
 }
 
+// midMonth is the instant the quota tests pin the service's clock to, so
+// that a run crossing a month boundary on the wall clock cannot split one
+// test's metering over two periods.
+var midMonth = time.Date(2026, time.November, 15, 12, 0, 0, 0, time.UTC)
+
+// testClock is a clock a test sets and moves.
+type testClock struct{ ns atomic.Int64 }
+
+func newTestClock(t time.Time) *testClock {
+	c := &testClock{}
+	c.Set(t)
+	return c
+}
+
+func (c *testClock) Now() time.Time  { return time.Unix(0, c.ns.Load()) }
+func (c *testClock) Set(t time.Time) { c.ns.Store(t.UnixNano()) }
+
+// pinnedService is a Service whose clock stands still at midMonth.
+func pinnedService(d *gorm.DB) *limits.Service {
+	return limits.NewService(d, 0).WithClock(newTestClock(midMonth).Now)
+}
+
 func TestConsumeIsAtomic(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := limits.NewService(d.Gorm, 0)
+	svc := pinnedService(d.Gorm)
 	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
 	var admitted, refused atomic.Int64
 	var wg sync.WaitGroup
@@ -65,7 +87,7 @@ func TestConsumeIsAtomic(t *testing.T) {
 func TestConsumeUpTo(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := limits.NewService(d.Gorm, 0)
+	svc := pinnedService(d.Gorm)
 	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
 	var took atomic.Int64
 	var wg sync.WaitGroup
@@ -99,7 +121,7 @@ func TestConsumeUpTo(t *testing.T) {
 func TestQuotaExceededError(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := limits.NewService(d.Gorm, 0)
+	svc := pinnedService(d.Gorm)
 	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
 	ctx := context.Background()
 	if _, err := svc.Consume(ctx, tenant, limits.Searches, 100); err != nil {
@@ -107,7 +129,8 @@ func TestQuotaExceededError(t *testing.T) {
 	}
 	_, err := svc.Consume(ctx, tenant, limits.Searches, 1)
 	e, ok := apperr.As(err)
-	if !ok || e.Code != apperr.ERATELIMIT || e.Type != "quota-exceeded" || e.Extra["metric"] != "searches" || e.Extra["limit"] != int64(100) || e.RetryAfter <= 0 {
+	if !ok || e.Code != apperr.ERATELIMIT || e.Type != "quota-exceeded" || e.Extra["metric"] != "searches" || e.Extra["limit"] != int64(100) ||
+		e.Extra["reset"] != "2026-12-01T00:00:00Z" || e.RetryAfter != (15*24+12)*time.Hour {
 		t.Fatalf("unexpected error %#v", err)
 	}
 	q, err := svc.Peek(ctx, tenant, limits.Searches)
@@ -172,7 +195,7 @@ func TestRequireFeature(t *testing.T) {
 func TestUsageOf(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := limits.NewService(d.Gorm, 0)
+	svc := pinnedService(d.Gorm)
 	tenant := MustCreateTenant(t, "starter", billing.StatusActive, nil)
 	ctx := context.Background()
 	if _, err := svc.Consume(ctx, tenant, limits.ImportRows, 7); err != nil {
@@ -189,5 +212,82 @@ func TestUsageOf(t *testing.T) {
 		if q.Metric == limits.ImportRows && (q.Used != 7 || q.Remaining != 50000-7) {
 			t.Fatalf("import rows %+v", q)
 		}
+	}
+}
+
+// TestPeriod: the metering period is the UTC month of the service's
+// clock, whatever zone the clock's time is in, across year ends and
+// February.
+func TestPeriod(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	newYork, tokyo := time.FixedZone("EST", -5*3600), time.FixedZone("JST", 9*3600)
+	tests := []struct {
+		name                string
+		now                 time.Time
+		wantStart, wantNext string
+	}{
+		{"MidMonth", midMonth, "2026-11-01", "2026-12-01"},
+		{"LastInstantOfMonth", time.Date(2026, 11, 30, 23, 59, 59, 999999999, time.UTC), "2026-11-01", "2026-12-01"},
+		{"FirstInstantOfMonth", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), "2026-12-01", "2027-01-01"},
+		{"YearEnd", time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC), "2026-12-01", "2027-01-01"},
+		{"LeapFebruary", time.Date(2028, 2, 29, 12, 0, 0, 0, time.UTC), "2028-02-01", "2028-03-01"},
+		{"ZoneAlreadyInDecember", time.Date(2026, 12, 1, 8, 30, 0, 0, tokyo), "2026-11-01", "2026-12-01"},
+		{"ZoneStillInNovember", time.Date(2026, 11, 30, 19, 30, 0, 0, newYork), "2026-12-01", "2027-01-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			start, next := limits.NewService(d.Gorm, 0).WithClock(func() time.Time { return tt.now }).Period()
+			if got := start.Format(time.DateOnly); got != tt.wantStart || next.Format(time.DateOnly) != tt.wantNext ||
+				start.Location() != time.UTC || next.Location() != time.UTC || !next.Equal(start.AddDate(0, 1, 0)) {
+				t.Fatalf("period of %s = %s .. %s, want %s .. %s (UTC)", tt.now, start, next, tt.wantStart, tt.wantNext)
+			}
+		})
+	}
+}
+
+// TestQuotaPeriodRollover: a quota used up on the last instant of a month
+// is whole again on the first of the next, and the month that ended keeps
+// its count.
+func TestQuotaPeriodRollover(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	clock := newTestClock(time.Date(2026, 11, 30, 23, 59, 59, 0, time.UTC))
+	svc := limits.NewService(d.Gorm, 0).WithClock(clock.Now)
+	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil) // 100 searches a month
+	ctx := context.Background()
+	if _, err := svc.Consume(ctx, tenant, limits.Searches, 100); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Consume(ctx, tenant, limits.Searches, 1)
+	if e, ok := apperr.As(err); !ok || e.Code != apperr.ERATELIMIT || e.RetryAfter != time.Second || e.Extra["reset"] != "2026-12-01T00:00:00Z" {
+		t.Fatalf("on the month's last second: %#v", err)
+	}
+
+	clock.Set(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	q, err := svc.Peek(ctx, tenant, limits.Searches)
+	if err != nil || q.Used != 0 || q.Remaining != 100 || !q.ResetAt.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("peek in the new month %+v %v", q, err)
+	}
+	if q, err = svc.Consume(ctx, tenant, limits.Searches, 1); err != nil || q.Used != 1 || q.Remaining != 99 {
+		t.Fatalf("consume in the new month %+v %v", q, err)
+	}
+	u, err := svc.UsageOf(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range u.Quotas {
+		if q.Metric == limits.Searches && (q.Used != 1 || q.Remaining != 99 || q.ResetAt.Format(time.DateOnly) != "2027-01-01") {
+			t.Fatalf("usage in the new month %+v", q)
+		}
+	}
+	var counts []int64
+	if err := d.Gorm.Raw(`SELECT count FROM usage_counters WHERE tenant_id = ? AND metric = 'searches' ORDER BY period_start`,
+		tenant).Scan(&counts).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != 2 || counts[0] != 100 || counts[1] != 1 {
+		t.Fatalf("counters per month %v, want [100 1]", counts)
 	}
 }
