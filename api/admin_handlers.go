@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/onecloudai/contacts/internal/billing"
@@ -13,13 +14,21 @@ import (
 
 // AdminTenantResponse is a tenant in the platform console.
 type AdminTenantResponse struct {
-	ID                 string    `json:"id"`
-	Name               string    `json:"name"`
-	Status             string    `json:"status" enums:"active,suspended"`
-	PackageCode        string    `json:"package_code"`
-	SubscriptionStatus string    `json:"subscription_status"`
-	Members            int64     `json:"members"`
-	CreatedAt          time.Time `json:"created_at" format:"date-time"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status string `json:"status" enums:"active,suspended"`
+	// PackageCode is the package in force: the one whose limits apply
+	// (Free when the subscription's is not in force, or without one).
+	PackageCode string `json:"package_code"`
+	// SubscriptionPackageCode is the subscription's package ("" without a
+	// subscription); it differs from PackageCode when Downgraded.
+	SubscriptionPackageCode string `json:"subscription_package_code"`
+	SubscriptionStatus      string `json:"subscription_status"`
+	// Downgraded says the subscription's package is not in force (period
+	// ended, canceled, past due beyond grace, incomplete).
+	Downgraded bool      `json:"downgraded"`
+	Members    int64     `json:"members"`
+	CreatedAt  time.Time `json:"created_at" format:"date-time"`
 } //	@name	AdminTenant
 
 // AdminTenantList is a page of tenants.
@@ -56,10 +65,23 @@ func (s *Server) listAdminTenants(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ids := make([]uuid.UUID, len(ts))
+	for i, t := range ts {
+		ids[i] = t.ID
+	}
+	plans, err := s.svc.Limits.Plans(c.Request().Context(), ids)
+	if err != nil {
+		return err
+	}
 	out := AdminTenantList{Items: make([]AdminTenantResponse, len(ts)), NextCursor: next}
 	for i, t := range ts {
-		out.Items[i] = AdminTenantResponse{ID: t.ID.String(), Name: t.Name, Status: t.Status, PackageCode: t.PackageCode,
-			SubscriptionStatus: t.SubscriptionStatus, Members: t.Members, CreatedAt: t.CreatedAt.UTC()}
+		plan := plans[t.ID]
+		item := AdminTenantResponse{ID: t.ID.String(), Name: t.Name, Status: t.Status, PackageCode: plan.Package.Code,
+			SubscriptionStatus: t.SubscriptionStatus, Downgraded: plan.Downgraded, Members: t.Members, CreatedAt: t.CreatedAt.UTC()}
+		if t.SubscriptionStatus != "" {
+			item.SubscriptionPackageCode = t.PackageCode
+		}
+		out.Items[i] = item
 	}
 	return c.JSON(http.StatusOK, out)
 }

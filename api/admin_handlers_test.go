@@ -377,3 +377,45 @@ func TestLoginSkipsSuspendedTenant(t *testing.T) {
 		t.Fatalf("signed in to %s while it is suspended, want the active %s", got, other.tenantID)
 	}
 }
+
+// TestAdminTenantListPackageInForce: the tenant list names the package
+// whose limits the tenant has, as the tenant's detail does, not the one its
+// subscription row names: a manual Pro whose period ended, a canceled Pro
+// and a Pro past due beyond the grace period are on Free.
+func TestAdminTenantListPackageInForce(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	tests := []struct {
+		name, sql                  string
+		wantCode, wantSubscription string
+		wantDowngraded             bool
+	}{
+		{"ProInForce", ``, "pro", "pro", false},
+		{"ManualPeriodEnded", `UPDATE subscriptions SET current_period_end = now() - interval '1 day' WHERE tenant_id = ?`, "free", "pro", true},
+		{"Canceled", `UPDATE subscriptions SET status = 'canceled' WHERE tenant_id = ?`, "free", "pro", true},
+		{"PastDueBeyondGrace", `UPDATE subscriptions SET status = 'past_due', past_due_since = now() - interval '30 days' WHERE tenant_id = ?`, "free", "pro", true},
+		{"NoSubscription", `DELETE FROM subscriptions WHERE tenant_id = ?`, "free", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tenant := tb.MustSignup(t, "inforce")
+			tb.MustSetPackage(t, tenant.tenantID, "pro")
+			if tt.sql != "" {
+				if err := tb.db.Gorm.Exec(tt.sql, tenant.tenantID).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			detail := decode[AdminTenantDetail](t, tb.req(t, http.MethodGet, "/api/v1/admin/tenants/"+tenant.tenantID, sys.token, nil))
+			list := decode[AdminTenantList](t, tb.req(t, http.MethodGet, "/api/v1/admin/tenants?q="+tenant.tenantID, sys.token, nil))
+			if len(list.Items) != 1 {
+				t.Fatalf("list %+v", list)
+			}
+			got := list.Items[0]
+			if got.PackageCode != tt.wantCode || got.PackageCode != detail.Usage.Package.Code ||
+				got.SubscriptionPackageCode != tt.wantSubscription || got.Downgraded != tt.wantDowngraded || got.Downgraded != detail.Usage.Downgraded {
+				t.Fatalf("list row %+v; detail package %s downgraded %v", got, detail.Usage.Package.Code, detail.Usage.Downgraded)
+			}
+		})
+	}
+}

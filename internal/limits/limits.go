@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/lib/pq"
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/billing"
@@ -90,44 +91,93 @@ func (p Plan) Limit(m Metric) int64 {
 	return 0
 }
 
-// Plan returns the tenant's effective package. One query reads the
-// subscription with its package, and the Free package, together (this runs
-// on every metered request). Returns ENOTFOUND for an unknown tenant.
-func (s *Service) Plan(ctx context.Context, tenantID uuid.UUID) (Plan, error) {
-	type row struct {
-		Free                 bool
-		SubStatus            *string
-		SubSource            *string
-		SubPeriodStart       *time.Time
-		SubPeriodEnd         *time.Time
-		SubCancelAtPeriodEnd *bool
-		SubPastDueSince      *time.Time
-		SubStripeID          *string
-		SubLastEventAt       *time.Time
-		SubUpdatedAt         *time.Time
-		billing.Package
-	}
-	var rows []row
-	err := s.db.WithContext(ctx).Raw(`SELECT false AS free, s.status AS sub_status, s.source AS sub_source,
+// planRow is a subscription with its package, or (Free) the Free package.
+type planRow struct {
+	Free                 bool
+	SubTenantID          *uuid.UUID
+	SubStatus            *string
+	SubSource            *string
+	SubPeriodStart       *time.Time
+	SubPeriodEnd         *time.Time
+	SubCancelAtPeriodEnd *bool
+	SubPastDueSince      *time.Time
+	SubStripeID          *string
+	SubLastEventAt       *time.Time
+	SubUpdatedAt         *time.Time
+	billing.Package
+}
+
+// planColumns are planRow's subscription columns of "subscriptions s".
+const planColumns = `false AS free, s.tenant_id AS sub_tenant_id, s.status AS sub_status, s.source AS sub_source,
 			s.current_period_start AS sub_period_start, s.current_period_end AS sub_period_end,
 			s.cancel_at_period_end AS sub_cancel_at_period_end, s.past_due_since AS sub_past_due_since,
-			s.stripe_subscription_id AS sub_stripe_id, s.last_event_at AS sub_last_event_at, s.updated_at AS sub_updated_at, p.*
+			s.stripe_subscription_id AS sub_stripe_id, s.last_event_at AS sub_last_event_at, s.updated_at AS sub_updated_at, p.*`
+
+// freeRowSQL selects the Free package as a planRow.
+const freeRowSQL = `SELECT true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, p.* FROM packages p WHERE p.code = ?`
+
+// Plan returns the tenant's effective package. One query reads the
+// subscription with its package, and the Free package, together (this runs
+// on every metered request). A tenant without a subscription (or an
+// unknown one) has the Free package.
+func (s *Service) Plan(ctx context.Context, tenantID uuid.UUID) (Plan, error) {
+	var rows []planRow
+	err := s.db.WithContext(ctx).Raw(`SELECT `+planColumns+`
 		FROM subscriptions s JOIN packages p ON p.id = s.package_id WHERE s.tenant_id = ?
-		UNION ALL
-		SELECT true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, p.* FROM packages p WHERE p.code = ?`,
-		tenantID, billing.FreeCode).Scan(&rows).Error
+		UNION ALL `+freeRowSQL, tenantID, billing.FreeCode).Scan(&rows).Error
 	if err != nil {
 		return Plan{}, fmt.Errorf("load package: %w", err)
 	}
-	var plan Plan
-	var subPkg, freePkg *billing.Package
+	var sub, free *planRow
 	for i := range rows {
-		r := &rows[i]
-		if r.Free {
-			freePkg = &r.Package
-			continue
+		if rows[i].Free {
+			free = &rows[i]
+		} else {
+			sub = &rows[i]
 		}
-		subPkg = &r.Package
+	}
+	return s.planOf(tenantID, sub, free)
+}
+
+// Plans is Plan for many tenants in one query (lists of tenants), by
+// tenant id; every tenant asked about has an entry.
+func (s *Service) Plans(ctx context.Context, tenantIDs []uuid.UUID) (map[uuid.UUID]Plan, error) {
+	ids := make([]string, len(tenantIDs))
+	for i, id := range tenantIDs {
+		ids[i] = id.String()
+	}
+	var rows []planRow
+	err := s.db.WithContext(ctx).Raw(`SELECT `+planColumns+`
+		FROM subscriptions s JOIN packages p ON p.id = s.package_id WHERE s.tenant_id = ANY(?::uuid[])
+		UNION ALL `+freeRowSQL, pq.StringArray(ids), billing.FreeCode).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("load packages: %w", err)
+	}
+	var free *planRow
+	subs := map[uuid.UUID]*planRow{}
+	for i := range rows {
+		if rows[i].Free {
+			free = &rows[i]
+		} else if rows[i].SubTenantID != nil {
+			subs[*rows[i].SubTenantID] = &rows[i]
+		}
+	}
+	out := make(map[uuid.UUID]Plan, len(tenantIDs))
+	for _, id := range tenantIDs {
+		plan, err := s.planOf(id, subs[id], free)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = plan
+	}
+	return out, nil
+}
+
+// planOf decides a tenant's plan from its subscription row (nil: none)
+// and the Free package's row.
+func (s *Service) planOf(tenantID uuid.UUID, r, free *planRow) (Plan, error) {
+	var plan Plan
+	if r != nil {
 		plan.Subscription = &billing.Subscription{TenantID: tenantID, PackageID: r.Package.ID, Status: *r.SubStatus,
 			Source: *r.SubSource, CurrentPeriodStart: r.SubPeriodStart, CurrentPeriodEnd: r.SubPeriodEnd,
 			CancelAtPeriodEnd: r.SubCancelAtPeriodEnd != nil && *r.SubCancelAtPeriodEnd, PastDueSince: r.SubPastDueSince,
@@ -139,11 +189,11 @@ func (s *Service) Plan(ctx context.Context, tenantID uuid.UUID) (Plan, error) {
 	usable, reason, graceEnds := s.inForce(plan.Subscription)
 	plan.GraceEndsAt = graceEnds
 	switch {
-	case usable && subPkg != nil:
-		plan.Package = *subPkg
-	case freePkg != nil:
+	case usable && r != nil:
+		plan.Package = r.Package
+	case free != nil:
 		plan.Downgraded, plan.Reason = plan.Subscription != nil, reason
-		plan.Package = *freePkg
+		plan.Package = free.Package
 	default:
 		return Plan{}, errors.New("limits: the free package is missing")
 	}

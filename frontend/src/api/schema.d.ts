@@ -1576,12 +1576,26 @@ export interface components {
         AdminTenant: {
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description Downgraded says the subscription's package is not in force (period
+             *     ended, canceled, past due beyond grace, incomplete).
+             */
+            downgraded: boolean;
             id: string;
             members: number;
             name: string;
+            /**
+             * @description PackageCode is the package in force: the one whose limits apply
+             *     (Free when the subscription's is not in force, or without one).
+             */
             package_code: string;
             /** @enum {string} */
             status: "active" | "suspended";
+            /**
+             * @description SubscriptionPackageCode is the subscription's package ("" without a
+             *     subscription); it differs from PackageCode when Downgraded.
+             */
+            subscription_package_code: string;
             subscription_status: string;
         };
         AdminTenantDetail: {

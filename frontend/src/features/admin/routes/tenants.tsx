@@ -88,7 +88,15 @@ export function AdminTenantsRoute() {
                         {formatStatus(tenant.status)}
                       </Badge>
                     </Table.Td>
-                    <Table.Td>{tenant.package_code}</Table.Td>
+                    <Table.Td data-testid="tenant-package">
+                      {tenant.package_code}
+                      {tenant.downgraded && (
+                        <Text span size="xs" c="dimmed">
+                          {' '}
+                          ({tenant.subscription_package_code} not in force)
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td>{tenant.subscription_status ? formatStatus(tenant.subscription_status) : '—'}</Table.Td>
                     <Table.Td>{formatNumber(tenant.members)}</Table.Td>
                     <Table.Td>{formatDate(tenant.created_at)}</Table.Td>
