@@ -400,7 +400,10 @@ func TestCRMPushQuotaExceeded(t *testing.T) {
 	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids})
 	wantStatus(t, rec, http.StatusTooManyRequests)
 	p := decodeProblem(t, rec)
-	if p["type"] != "quota-exceeded" || p["metric"] != "crm_pushes" || p["reset"] != "2026-12-01T00:00:00Z" || rec.Header().Get("Retry-After") != "1339200" {
+	// One push remains: the refusal says so, not that the quota is used up.
+	if p["type"] != "quota-exceeded" || p["metric"] != "crm_pushes" || p["reset"] != "2026-12-01T00:00:00Z" || p["remaining"] != float64(1) ||
+		p["detail"] != "The monthly crm_pushes quota has 1 of 100 left, fewer than the 2 requested; it resets at 2026-12-01T00:00:00Z." ||
+		rec.Header().Get("Retry-After") != "1339200" {
 		t.Fatalf("problem %v", p)
 	}
 	if h := rec.Header(); h.Get("X-Quota-CRM-Pushes-Remaining") != "1" || h.Get("RateLimit-Limit") != "100" {

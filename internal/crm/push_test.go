@@ -841,7 +841,8 @@ func TestPushQuotaMeteredPerContactSent(t *testing.T) {
 	if d.Created != 40 || d.Failed != 60 {
 		t.Fatalf("push %+v", d.Push)
 	}
-	if it := tb.item(t, d, ids[99]); it.ErrorCode != "QUOTA_EXCEEDED" {
+	if it := tb.item(t, d, ids[99]); it.ErrorCode != "QUOTA_EXCEEDED" ||
+		it.ErrorMessage != "The monthly crm_pushes quota is used up (100 of 100); it resets at 2026-12-01T00:00:00Z." {
 		t.Fatalf("item %+v", it)
 	}
 	tb.assertTruth(t, id)

@@ -655,7 +655,7 @@ func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*
 	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		// Takes what remains now, whatever other pushes of the tenant
 		// took since this job began.
-		took, _, err := s.limits.ConsumeUpTo(ctx, tx, a.TenantID, limits.CRMPushes, int64(len(fresh)), plan.Limit(limits.CRMPushes))
+		took, quota, err := s.limits.ConsumeUpTo(ctx, tx, a.TenantID, limits.CRMPushes, int64(len(fresh)), plan.Limit(limits.CRMPushes))
 		if err != nil {
 			return err
 		}
@@ -670,10 +670,11 @@ func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*
 			}
 		}
 		var outs []outcome
+		msg := fmt.Sprintf("The monthly crm_pushes quota is used up (%d of %d); it resets at %s.",
+			quota.Used, quota.Limit, quota.ResetAt.Format(time.RFC3339))
 		for _, si := range fresh[allowed:] {
 			refused[si.item.ContactID] = true
-			outs = append(outs, outcome{ContactID: si.item.ContactID, Status: ItemFailed, Code: "QUOTA_EXCEEDED",
-				Message: "The monthly crm_pushes quota is used up."})
+			outs = append(outs, outcome{ContactID: si.item.ContactID, Status: ItemFailed, Code: "QUOTA_EXCEEDED", Message: msg})
 		}
 		return setOutcomes(ctx, tx, a.TenantID, a.BatchID, outs, s.now())
 	})

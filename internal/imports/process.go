@@ -869,11 +869,12 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 			if err != nil {
 				return err
 			}
-			if _, err := r.s.limits.ConsumeWithin(ctx, tx, r.imp.TenantID, limits.ImportRows, int64(len(rows)), plan.Limit(limits.ImportRows)); err != nil {
+			if q, err := r.s.limits.ConsumeWithin(ctx, tx, r.imp.TenantID, limits.ImportRows, int64(len(rows)), plan.Limit(limits.ImportRows)); err != nil {
 				if apperr.Is(err, apperr.ERATELIMIT) {
-					return apperr.Errorf(apperr.ERATELIMIT, "The monthly import_rows quota ran out after %s rows; "+
-						"start the import again once the quota resets or the package allows more, and it resumes there.",
-						thousands(int64(r.imp.RowsDone)))
+					return apperr.Errorf(apperr.ERATELIMIT, "The monthly import_rows quota ran out after %s rows (%s of %s left, "+
+						"fewer than the next %s); it resets at %s. Start the import again then, or once the package allows more, "+
+						"and it resumes there.", thousands(int64(r.imp.RowsDone)), thousands(q.Remaining), thousands(q.Limit),
+						thousands(int64(len(rows))), q.ResetAt.Format(time.RFC3339))
 				}
 				return err
 			}

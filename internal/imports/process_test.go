@@ -301,7 +301,8 @@ func TestQuota(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := tb.MustWork(t, tenant, small.ID)
-	if done.Status != imports.StatusFailed || done.RowsDone != 10 || !strings.Contains(done.Error, "quota ran out after 10 rows") {
+	if done.Status != imports.StatusFailed || done.RowsDone != 10 ||
+		!strings.Contains(done.Error, "quota ran out after 10 rows (5 of 1,000 left, fewer than the next 10); it resets at 2026-12-01T00:00:00Z") {
 		t.Fatalf("status %s, %d rows: %s", done.Status, done.RowsDone, done.Error)
 	}
 	if n := tb.count(t, `SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'import_rows'`, tenant); n != 995 {

@@ -406,13 +406,18 @@ func (s *Service) used(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m M
 	return used[0], nil
 }
 
-// QuotaError is the 429 for an exhausted quota, naming the metric, the
-// limit and when it resets.
+// QuotaError is the 429 for a quota that cannot cover wanted units, naming
+// the metric, the limit, what remains and when it resets.
 func QuotaError(q Quota, wanted int64) error {
+	msg := fmt.Sprintf("The monthly %s quota is used up: %d of %d used, %d requested; it resets at %s.",
+		q.Metric, q.Used, q.Limit, wanted, q.ResetAt.Format(time.RFC3339))
+	if q.Remaining > 0 {
+		// Some is left, only not enough for the request.
+		msg = fmt.Sprintf("The monthly %s quota has %d of %d left, fewer than the %d requested; it resets at %s.",
+			q.Metric, q.Remaining, q.Limit, wanted, q.ResetAt.Format(time.RFC3339))
+	}
 	return &apperr.Error{
-		Code: apperr.ERATELIMIT, Type: "quota-exceeded",
-		Message: fmt.Sprintf("The monthly %s quota is used up: %d of %d used, %d requested; it resets at %s.",
-			q.Metric, q.Used, q.Limit, wanted, q.ResetAt.Format(time.RFC3339)),
+		Code: apperr.ERATELIMIT, Type: "quota-exceeded", Message: msg,
 		Extra: map[string]any{"metric": string(q.Metric), "limit": q.Limit, "used": q.Used,
 			"remaining": q.Remaining, "reset": q.ResetAt.Format(time.RFC3339)},
 		RetryAfter: q.UntilReset(),
