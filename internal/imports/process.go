@@ -403,6 +403,7 @@ func (s *Service) newRunner(ctx context.Context, sess *session, imp *Import) (*r
 		norm: newNormalizer(imp.Mapping, imp.ColumnCount(), region), keys: keysTable(imp.ID), began: time.Now()}
 	r.sql = newBatchSQL(imp.Mapping, r.keys, r.platform, imp.ID)
 	r.phase.Store("starting")
+	r.done.Store(int64(imp.RowsDone)) // before the watcher's first progress sample
 	if imp.Mapping.ListID != nil {
 		ok, err := listExists(ctx, s.db.Gorm, imp.TenantID, *imp.Mapping.ListID)
 		if err != nil {
@@ -436,27 +437,31 @@ type batchMsg struct {
 
 // run merges every row after merged_through, batch by batch.
 func (r *runner) run(ctx context.Context) error {
-	if err := r.prepare(ctx); err != nil {
-		return err
-	}
 	ctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
+	// Whatever ends the run stops the reader and the watcher first.
+	defer func() {
+		stop()
+		wg.Wait()
+	}()
+	// The watcher starts before prepare: clearing a large dry run's
+	// records takes a while, and all the while the import keeps its
+	// heartbeat and its job slot (a slot that expired would let another
+	// job of the tenant start beside it) and hears a cancel.
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		r.watch(ctx)
 	}()
+	if err := r.prepare(ctx); err != nil {
+		return err
+	}
 	in := make(chan batchMsg, 8)
 	prodErr := make(chan error, 1)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		prodErr <- r.produce(ctx, in)
-	}()
-	// Whatever ends the run stops the reader and the watcher first.
-	defer func() {
-		stop()
-		wg.Wait()
 	}()
 
 	target := r.s.opts.BatchRows
@@ -566,7 +571,6 @@ func (r *runner) prepare(ctx context.Context) error {
 			return fmt.Errorf("imports: prepare: %w", err)
 		}
 	}
-	r.done.Store(int64(r.imp.RowsDone))
 	r.resumeAfter = r.imp.MergedThrough
 	// The key table's marker row says up to which row it holds the keys;
 	// every batch and every rebuild transaction moves it with the keys it

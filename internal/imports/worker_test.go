@@ -523,3 +523,80 @@ func TestImportWaitsForCRMJob(t *testing.T) {
 		t.Fatalf("%d slots held after the import (%v)", held, err)
 	}
 }
+
+// TestSlotHeldWhileResetting: a real start after a dry run first clears
+// the dry run's records, which for a large file takes a while (here: held
+// up by a lock). Meanwhile the import keeps its job slot and its
+// heartbeat: a slot that expired would let another job of a one-slot
+// tenant start beside it, and a stale heartbeat would make a cancel take
+// the working import for dead.
+func TestSlotHeldWhileResetting(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, imports.Options{ProgressEvery: 20 * time.Millisecond, CancelPollEvery: 20 * time.Millisecond})
+	tenant := MustCreateTenant(t, tb.db, "") // Free: one slot
+	imp := tb.MustUpload(t, tenant, "reset.csv", "Email\nrs1@"+tb.word+".example\nrs2@"+tb.word+".example\n")
+	if dry := tb.MustRun(t, tenant, imp.ID, true); dry.Status != imports.StatusCompleted {
+		t.Fatalf("dry run: %s %s", dry.Status, dry.Error)
+	}
+	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
+		t.Fatal(err)
+	}
+	// Hold one of the dry run's records, so the reset waits for it.
+	hold, err := tb.db.Pool.Begin(tb.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = hold.Rollback(tb.ctx) }()
+	if _, err := hold.Exec(tb.ctx, `SELECT 1 FROM import_records WHERE import_id = $1 LIMIT 1 FOR UPDATE`, imp.ID); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- tb.svc.Work(tb.ctx, imp.ID) }()
+
+	eventually := func(what, sql string, args ...any) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var ok bool
+			if err := tb.db.Pool.QueryRow(tb.ctx, sql, args...).Scan(&ok); err != nil {
+				t.Fatal(err)
+			}
+			if ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("never: %s", what)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	eventually("the reset waits for the held record", `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+		WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM import_records%' AND datname = current_database())`)
+	// As if the reset had outlasted the slot's and the heartbeat's life:
+	// a working import renews both.
+	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE job_slots SET expires_at = now() - interval '1 second' WHERE tenant_id = $1`, tenant); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`, imp.ID); err != nil {
+		t.Fatal(err)
+	}
+	eventually("the slot is renewed during the reset", `SELECT EXISTS (SELECT 1 FROM job_slots
+		WHERE tenant_id = $1 AND holder = $2 AND expires_at > now())`, tenant, "import:"+imp.ID.String())
+	eventually("the heartbeat is renewed during the reset", `SELECT heartbeat_at > now() - interval '1 minute' FROM imports WHERE id = $1`, imp.ID)
+	if ok, err := tb.lim.ClaimJobSlot(tb.ctx, tenant, "crm:7", time.Minute); err != nil || ok {
+		t.Fatalf("a push job got a slot beside the resetting import: %v %v", ok, err)
+	}
+
+	if err := hold.Rollback(tb.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		var wait *imports.WaitError
+		if !errors.As(err, &wait) {
+			t.Fatal(err)
+		}
+	}
+	if cur := tb.MustWork(t, tenant, imp.ID); cur.Status != imports.StatusCompleted || cur.RowsDone != 2 {
+		t.Fatalf("after the reset: %s, %d rows: %s", cur.Status, cur.RowsDone, cur.Error)
+	}
+}
