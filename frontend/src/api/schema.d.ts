@@ -4902,8 +4902,17 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description No refresh token, or one that is used, expired or revoked: the cookie is cleared */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token could not be checked (e.g. the database was unavailable): the cookie is kept, try again */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
