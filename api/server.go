@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -55,7 +56,16 @@ type Server struct {
 	// access records the access rule of every API route ("GET /api/v1/me").
 	access   map[string]routeAccess
 	timeouts serverTimeouts
+	// starting is set while the process's start-up (its migrations) is
+	// not over: /readyz answers 503 meanwhile.
+	starting atomic.Bool
 }
+
+// Starting says whether the process is still starting up (serve migrates
+// after it listens): while it is, /readyz answers 503 whatever the
+// database says, so no traffic (and no test, no rollout step) takes the
+// process for ready before its start-up is done.
+func (s *Server) Starting(v bool) { s.starting.Store(v) }
 
 // serverTimeouts bound how long a connection may take. An upload route
 // (bodyLimits) is held to progress instead of read and write: see

@@ -54,13 +54,17 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz answers 200 only when the database answers and every migration is
-// applied, so a load balancer sends traffic only to instances that can serve.
+// readyz answers 200 only when the process has started, the database
+// answers and every migration is applied, so a load balancer sends traffic
+// only to instances that can serve.
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if s.db == nil || s.db.Ping(ctx) != nil {
 		return apperr.Errorf(apperr.EUNAVAILABLE, "The database is unreachable.")
+	}
+	if s.starting.Load() {
+		return apperr.Errorf(apperr.EUNAVAILABLE, "Starting up: applying database migrations.")
 	}
 	if s.migrator != nil {
 		pending, err := s.migrator.Pending(ctx)

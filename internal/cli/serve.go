@@ -56,13 +56,21 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// then waits for the schema any longer.
 	waitCtx, stopWaiting := context.WithCancel(ctx)
 	defer stopWaiting()
+	srv.Starting(*migrate)
 	go func() { served <- srv.ServeListener(serveCtx, ln); stopWaiting() }()
 	if *migrate {
 		if err := m.Up(ctx, logWriter{log}); err != nil {
 			stopServing()
 			<-served
+			if ctx.Err() != nil {
+				// SIGTERM while starting: a stop, not a failure. Each
+				// migration is a transaction; the next start goes on.
+				log.Info("stopped while migrating")
+				return nil
+			}
 			return err
 		}
+		srv.Starting(false)
 	}
 	log.Info("starting", "version", buildinfo.Version, "env", cfg.AppEnv)
 	// The usage flusher writes its last batch once the HTTP drain is over

@@ -119,6 +119,36 @@ func TestServeListensWhileMigrating(t *testing.T) {
 	s.stopServe()
 }
 
+// TestServeStartingIsNotReady: on a database that needs no migration,
+// serve is still not ready while its own start-up migration step runs
+// (here: waiting for another process's migration lock); /readyz said 200
+// at once, so a rollout or a test could take a process for ready and stop
+// it mid-start. SIGTERM then is a stop, not a failure.
+func TestServeStartingIsNotReady(t *testing.T) {
+	_, dsn := dbtest.Fresh(t)
+	s := newServedOn(t, dsn)
+	ctx := context.Background()
+	other, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	const migrateLock = 0x636f6e7461637473 // db.migrateLock
+	if _, err := other.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLock)); err != nil {
+		t.Fatal(err)
+	}
+	s.start()
+	s.waitFor("/healthz 200", func() bool { return s.status("/healthz") == http.StatusOK })
+	s.waitFor("serve waiting for the migration lock", func() bool {
+		var n int
+		return other.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&n) == nil && n > 0
+	})
+	if got := s.status("/readyz"); got != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz = %d while serve is starting, want 503", got)
+	}
+	s.stopServe()
+}
+
 // TestServeWithoutMigrateWaitsForSchema: `serve --migrate=false` (the
 // schema is migrated by a separate step of the deployment) answers
 // liveness at once but starts its workers only once that step is done,
