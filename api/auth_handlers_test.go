@@ -408,6 +408,10 @@ func TestAccessTokenValidation(t *testing.T) {
 func TestRefreshRotationAndReuse(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
+	clock := &testClock{}
+	start := time.Now().UTC().Truncate(time.Second)
+	clock.Set(start)
+	tb.srv.svc.Identity.WithClock(clock.Now)
 	s := tb.MustSignup(t, "refresh")
 
 	rec := tb.refreshWith(t, s.refresh)
@@ -419,7 +423,9 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	fresh := decode[TokenResponse](t, rec).AccessToken
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", fresh, nil), http.StatusOK)
 
-	// Replaying the spent token revokes the whole family...
+	// Replaying the spent token after the grace window for a lost answer
+	// (TestRefreshGraceWindow) revokes the whole family...
+	clock.Set(start.Add(identity.RefreshReuseGrace + time.Second))
 	wantStatus(t, tb.refreshWith(t, s.refresh), http.StatusUnauthorized)
 	// ...so the newest refresh token and the access tokens die too.
 	wantStatus(t, tb.refreshWith(t, second), http.StatusUnauthorized)
@@ -444,6 +450,140 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	if raw != 0 {
 		t.Fatal("refresh token stored in the clear")
 	}
+}
+
+// TestRefreshGraceWindow: a client that lost the answer to its refresh (the
+// server rotated the token, the new cookie never arrived) retries with the
+// spent token. Within identity.RefreshReuseGrace of the rotation, while the
+// successor is still unused, that is the same client: it gets a new token in
+// the same session (the lost successor is revoked) instead of ending the
+// session on every device. Later, or once the successor was used, it is
+// reuse as before.
+func TestRefreshGraceWindow(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	clock := &testClock{}
+	start := time.Now().UTC().Truncate(time.Second) // the database keeps microseconds
+	clock.Set(start)
+	tb.srv.svc.Identity.WithClock(clock.Now)
+
+	tests := []struct {
+		name          string
+		replayAfter   time.Duration // from the rotation to the replay of the spent token
+		useSuccessor  bool          // the successor was refreshed before the replay
+		want          int
+		againAfter    time.Duration // a second replay of the spent token, from the rotation; 0: none
+		wantAgain     int
+		wantReuseLogs int64
+	}{
+		{name: "lost answer retried at once", want: http.StatusOK},
+		{name: "lost answer retried at the end of the window", replayAfter: identity.RefreshReuseGrace, want: http.StatusOK},
+		{name: "replayed after the window", replayAfter: identity.RefreshReuseGrace + time.Second,
+			want: http.StatusUnauthorized, wantReuseLogs: 1},
+		{name: "replayed after the successor was used", replayAfter: time.Second, useSuccessor: true,
+			want: http.StatusUnauthorized, wantReuseLogs: 1},
+		{name: "the window counts from the first rotation", replayAfter: time.Second, want: http.StatusOK,
+			againAfter: identity.RefreshReuseGrace + time.Second, wantAgain: http.StatusUnauthorized, wantReuseLogs: 1},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Each case on its own stretch of the shared clock.
+			at := start.Add(time.Duration(i) * time.Hour)
+			clock.Set(at)
+			s := tb.MustSignup(t, "grace")
+			rec := tb.refreshWith(t, s.refresh)
+			wantStatus(t, rec, http.StatusOK)
+			successor := refreshCookieOf(rec)
+
+			clock.Set(at.Add(tt.replayAfter))
+			if tt.useSuccessor {
+				rec = tb.refreshWith(t, successor)
+				wantStatus(t, rec, http.StatusOK)
+				successor = refreshCookieOf(rec)
+			}
+			rec = tb.refreshWith(t, s.refresh)
+			wantStatus(t, rec, tt.want)
+			live := successor
+			if tt.want == http.StatusOK {
+				live = refreshCookieOf(rec)
+				if live == "" || live == successor || live == s.refresh {
+					t.Fatalf("the retry within the window set cookie %q, want a new refresh token", live)
+				}
+				wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", decode[TokenResponse](t, rec).AccessToken, nil), http.StatusOK)
+				if n := tb.liveRefreshTokens(t, s.userID); n != 1 {
+					t.Fatalf("%d live refresh tokens after the retry, want exactly 1", n)
+				}
+			}
+			if tt.againAfter != 0 {
+				clock.Set(at.Add(tt.againAfter))
+				wantStatus(t, tb.refreshWith(t, s.refresh), tt.wantAgain)
+			}
+			if tt.wantReuseLogs == 0 {
+				// The session goes on: the newest token refreshes.
+				wantStatus(t, tb.refreshWith(t, live), http.StatusOK)
+			} else {
+				// Reuse ended the session: its newest token died with it.
+				wantStatus(t, tb.refreshWith(t, live), http.StatusUnauthorized)
+				if n := tb.liveRefreshTokens(t, s.userID); n != 0 {
+					t.Fatalf("%d live refresh tokens after reuse, want 0", n)
+				}
+			}
+			var n int64
+			tb.db.Gorm.Table("audit_events").Where("action = 'auth.refresh_reuse_detected' AND actor_user_id = ?", s.userID).Count(&n)
+			if n != tt.wantReuseLogs {
+				t.Fatalf("%d reuse audit events, want %d", n, tt.wantReuseLogs)
+			}
+		})
+	}
+}
+
+// TestConcurrentRefreshesKeepTheSession: two tabs refreshing with the same
+// cookie at once (a browser without the Web Locks the SPA serializes them
+// with) are one legitimate user: both are answered with a new token, the
+// session goes on, and exactly one refresh token is left to use.
+func TestConcurrentRefreshesKeepTheSession(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "tabs")
+	const tabs = 3
+	recs := make([]*httptest.ResponseRecorder, tabs)
+	var wg sync.WaitGroup
+	for i := range tabs {
+		wg.Go(func() { recs[i] = tb.refreshWith(t, s.refresh) })
+	}
+	wg.Wait()
+	cookies := map[string]bool{}
+	for _, rec := range recs {
+		wantStatus(t, rec, http.StatusOK)
+		cookies[refreshCookieOf(rec)] = true
+	}
+	if len(cookies) != tabs {
+		t.Fatalf("%d distinct refresh cookies for %d refreshes, want one each", len(cookies), tabs)
+	}
+	if n := tb.liveRefreshTokens(t, s.userID); n != 1 {
+		t.Fatalf("%d live refresh tokens, want exactly 1", n)
+	}
+	live := 0
+	for cookie := range cookies {
+		var n int64
+		tb.db.Gorm.Table("refresh_tokens").Where("token_hash = ? AND used_at IS NULL", identity.HashSecret(cookie)).Count(&n)
+		live += int(n)
+	}
+	if live != 1 {
+		t.Fatalf("%d of the answered cookies are live, want 1", live)
+	}
+}
+
+// liveRefreshTokens counts the refresh tokens of the user's unrevoked
+// sessions that can still be spent.
+func (tb *testBundle) liveRefreshTokens(t testing.TB, userID string) int64 {
+	t.Helper()
+	var n int64
+	if err := tb.db.Gorm.Table("refresh_tokens rt").Joins("JOIN sessions s ON s.id = rt.session_id").
+		Where("s.user_id = ? AND s.revoked_at IS NULL AND rt.used_at IS NULL", userID).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // TestRefreshSurvivesADatabaseFailure: a refresh the database could not

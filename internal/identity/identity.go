@@ -2,13 +2,15 @@
 //
 // A login creates a session (a rotation family); each refresh spends the
 // presented refresh token and issues the next one. Presenting a spent token
-// again means it leaked: the whole family is revoked and audited. Access
+// again means it leaked: the whole family is revoked and audited (but for a
+// retry within RefreshReuseGrace, while its successor is unused). Access
 // tokens are short-lived JWTs (HS256, pinned) naming user, tenant and
 // session; Authenticate re-reads user, session, membership and tenant on
 // every request, so revocations and role changes apply at once.
 package identity
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -56,6 +58,14 @@ type Service struct {
 // NewService returns a Service.
 func NewService(db *gorm.DB, tokens *TokenIssuer, ten *tenancy.Service) *Service {
 	return &Service{db: db, tokens: tokens, tenancy: ten, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// WithClock makes s read the time from now instead of the wall clock:
+// session and refresh token lifetimes and the refresh grace window follow
+// it. Tests move it to cross the window on purpose; it returns s.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = func() time.Time { return now().UTC() }
+	return s
 }
 
 // Tokens returns the token issuer.
@@ -299,11 +309,26 @@ func (s *Service) grant(u User, t *TenantRef, sessionID uuid.UUID, refresh strin
 	return Grant{AccessToken: access, ExpiresAt: exp, RefreshToken: refresh, User: u, Tenant: t}, nil
 }
 
+// RefreshReuseGrace is how long after its rotation a refresh token may be
+// presented again without ending the session, as long as the token its
+// rotation issued has not been used: the client that sent it most likely
+// never received the answer (a dropped mobile connection, a proxy timeout,
+// a tab closed mid-request) or is a second tab that sent the same cookie at
+// the same moment. Such a retry rotates again within the session: the
+// unused successor is revoked and a new token issued. Later, or once the
+// successor was used, presenting a spent token is reuse (the session ends
+// and it is audited). Kept short: a thief holding a just-rotated token gets
+// no further than the retry would, and the legitimate client's next refresh
+// still trips reuse detection.
+const RefreshReuseGrace = 30 * time.Second
+
 var errRefreshInvalid = apperr.Errorf(apperr.EUNAUTHORIZED, "The session has ended; sign in again.")
 
 // Refresh spends a refresh token and issues the next one with a new access
 // token. A token presented a second time revokes its whole session family
-// (and is audited). Returns EUNAUTHORIZED.
+// (and is audited), unless it comes back within RefreshReuseGrace of its
+// rotation while the token that rotation issued is still unused: then it
+// rotates again. Returns EUNAUTHORIZED.
 func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 	if token == "" {
 		return Grant{}, errRefreshInvalid
@@ -315,24 +340,38 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 		// Only a token or session that is not there is an invalid refresh;
 		// a lookup that failed says nothing about the token (and must not
 		// end the session: the handler clears the cookie on 401).
+		hash := HashSecret(token)
 		var rt refreshToken
-		if err := tx.Clauses(forUpdate).Where("token_hash = ?", HashSecret(token)).Take(&rt).Error; err != nil {
+		if err := tx.Where("token_hash = ?", hash).Take(&rt).Error; err != nil {
 			return refreshLookupError(err)
 		}
+		// The session row serializes the refreshes of a session: every one
+		// locks it before it reads or writes the session's tokens, so the
+		// token is read again as the refresh before this one left it.
 		var sess session
 		if err := tx.Clauses(forUpdate).Where("id = ?", rt.SessionID).Take(&sess).Error; err != nil {
 			return refreshLookupError(err)
 		}
+		if err := tx.Where("token_hash = ?", hash).Take(&rt).Error; err != nil {
+			return refreshLookupError(err)
+		}
 		now := s.now()
+		// spent is the token this refresh uses up: the presented one, or
+		// for a retry within the grace window the successor it replaces.
+		spent := rt.TokenHash
 		if rt.UsedAt != nil {
-			reused, reusedSession = true, sess
-			return errRefreshInvalid
+			succ, err := graceSuccessor(tx, rt, now)
+			if err != nil {
+				return err
+			}
+			if succ == nil {
+				reused, reusedSession = true, sess
+				return errRefreshInvalid
+			}
+			spent = succ.TokenHash
 		}
 		if sess.RevokedAt != nil || now.After(sess.ExpiresAt) || now.After(rt.ExpiresAt) {
 			return errRefreshInvalid
-		}
-		if err := tx.Model(&refreshToken{}).Where("token_hash = ?", rt.TokenHash).Update("used_at", now).Error; err != nil {
-			return err
 		}
 		var u User
 		if err := tx.Where("id = ?", sess.UserID).Take(&u).Error; err != nil {
@@ -365,6 +404,20 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 		if err != nil {
 			return err
 		}
+		nextHash := HashSecret(next)
+		if err := tx.Model(&refreshToken{}).Where("token_hash = ?", spent).
+			Updates(map[string]any{"used_at": now, "replaced_by": nextHash}).Error; err != nil {
+			return err
+		}
+		if !bytes.Equal(spent, rt.TokenHash) {
+			// A retry: the presented token, and any other retried within
+			// its window, now lead to the new token instead of the revoked
+			// successor, so a second retry is judged by the new one.
+			if err := tx.Model(&refreshToken{}).Where("session_id = ? AND replaced_by = ? AND token_hash <> ?", sess.ID, spent, spent).
+				Update("replaced_by", nextHash).Error; err != nil {
+				return err
+			}
+		}
 		g, err = s.grant(u, ref, sess.ID, next)
 		return err
 	})
@@ -374,6 +427,28 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 		s.revokeFamily(context.WithoutCancel(ctx), reusedSession, "refresh token reuse")
 	}
 	return g, err
+}
+
+// graceSuccessor is the token rt's rotation issued, when rt (spent) is
+// presented again within RefreshReuseGrace of that rotation and the
+// successor has not been used: a retry of a refresh whose answer was lost,
+// or a second tab that sent the same cookie. nil means reuse.
+func graceSuccessor(tx *gorm.DB, rt refreshToken, now time.Time) (*refreshToken, error) {
+	if rt.ReplacedBy == nil || now.Sub(*rt.UsedAt) > RefreshReuseGrace {
+		return nil, nil
+	}
+	var succ refreshToken
+	err := tx.Where("token_hash = ? AND session_id = ?", rt.ReplacedBy, rt.SessionID).Take(&succ).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("refresh: %w", err)
+	}
+	if succ.UsedAt != nil || now.After(succ.ExpiresAt) {
+		return nil, nil
+	}
+	return &succ, nil
 }
 
 // refreshLookupError is errRefreshInvalid for a row that does not exist,

@@ -34,6 +34,10 @@ type refreshToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
+	// ReplacedBy is the hash of the token the rotation that spent this one
+	// issued (or, after a retry within RefreshReuseGrace, the one issued
+	// instead of it).
+	ReplacedBy []byte
 }
 
 func (refreshToken) TableName() string { return "refresh_tokens" }

@@ -562,7 +562,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh the access token
-         * @description Spends the refresh token in the httpOnly cookie and sets the next one. A refresh token used twice ends the whole session (reuse detection). Public (the cookie is the credential).
+         * @description Spends the refresh token in the httpOnly cookie and sets the next one. A refresh token used twice ends the whole session (reuse detection), except within 30 s of its rotation while the token that rotation issued is unused (a retry after a lost answer, or two tabs at once): then it rotates again in the same session and that unused token is revoked. Public (the cookie is the credential).
          */
         post: operations["refreshToken"];
         delete?: never;
