@@ -180,6 +180,53 @@ describe('app shell', () => {
     expect(router.state.location.search).toBe('?next=%2Fteam');
   });
 
+  it('offers to try again, not the login page, when the server cannot be reached at page load', async () => {
+    let down = true;
+    stubApi({
+      'POST /auth/refresh': () => (down ? Promise.reject(new TypeError('fetch failed')) : jsonResponse(grantFor())),
+      'GET /me': () => jsonResponse(me(['members:read', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [] }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [] }),
+    });
+    const { router } = renderRoutes(appRoutes, { route: '/team' });
+
+    const alert = await screen.findByTestId('session-unreachable');
+    expect(alert).toHaveTextContent('Cannot reach the server');
+    expect(router.state.location.pathname).toBe('/team');
+    expect(screen.queryByRole('heading', { level: 1, name: 'Sign in' })).not.toBeInTheDocument();
+
+    down = false;
+    await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+
+    await waitFor(() => expect(screen.queryByTestId('session-unreachable')).not.toBeInTheDocument());
+    expect(await screen.findByTestId('current-tenant')).toHaveTextContent('Acme');
+    expect(router.state.location.pathname).toBe('/team');
+  });
+
+  it('keeps the page, not the login page, when a refresh mid-session fails on the server', async () => {
+    let refreshes = 0;
+    stubApi({
+      'POST /auth/refresh': () => {
+        refreshes += 1;
+        // The page load's refresh works; the one after the access token expired hits a server error.
+        return refreshes === 1
+          ? jsonResponse(grantFor())
+          : problemResponse({ status: 500, title: 'Internal Server Error', code: 'internal', request_id: 'req-1' });
+      },
+      'GET /me': (request) =>
+        refreshes === 1 && request.headers.get('Authorization') === 'Bearer token-1'
+          ? jsonResponse(me(['members:read', 'usage:read', 'audit:read']))
+          : problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' }),
+      'GET /tenant/audit-events': () => problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' }),
+    });
+    const { router } = renderRoutes(appRoutes, { route: '/audit' });
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('still signed in');
+    expect(refreshes).toBe(2);
+    expect(router.state.location.pathname).toBe('/audit');
+    expect(screen.getByTestId('current-tenant')).toHaveTextContent('Acme');
+  });
+
   it('tells a user without the permission that the page is not theirs', async () => {
     stubApi({
       'POST /auth/refresh': () => jsonResponse(grantFor()),

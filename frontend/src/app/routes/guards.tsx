@@ -1,4 +1,4 @@
-import { Alert, Stack } from '@mantine/core';
+import { Alert, Stack, Text } from '@mantine/core';
 import { Navigate, Outlet, useLocation } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
@@ -7,13 +7,17 @@ import { useMe } from '@/lib/auth/get-me';
 import { usePermissions, type Permission } from '@/lib/auth/permissions';
 import { loginPath } from '@/lib/auth/redirect';
 import { useDocumentTitle } from '@/lib/use-document-title';
-import { useSession } from '@/lib/auth/session';
+import { retrySession, useSession } from '@/lib/auth/session';
 
-/** Signed-in pages: waits for the session check, sends everyone else to /login?next=<here>. */
+/**
+ * Signed-in pages: waits for the session check, sends everyone else to /login?next=<here>. A check
+ * that could not reach the server is no verdict: the page offers to try again, where it is.
+ */
 export function RequireAuth() {
   const session = useSession();
   const location = useLocation();
   if (session.status === 'loading') return <PageLoader />;
+  if (session.status === 'unreachable') return <SessionUnreachable error={session.error} />;
   if (session.status === 'signed-out') {
     return <Navigate to={loginPath(`${location.pathname}${location.search}`)} replace />;
   }
@@ -31,6 +35,18 @@ export function RequirePermission({ permission }: { permission: Permission }) {
   if (!permissions.loaded) return <PageLoader />;
   if (!permissions.has(permission)) return <Forbidden />;
   return <Outlet />;
+}
+
+function SessionUnreachable({ error }: { error: unknown }) {
+  useDocumentTitle('Cannot reach the server');
+  return (
+    <Stack py="xl" maw={640} data-testid="session-unreachable">
+      <ApiErrorAlert error={error} onRetry={() => void retrySession()} />
+      <Text size="sm" c="dimmed">
+        Your session could not be checked, so this page is not shown yet. You have not been signed out.
+      </Text>
+    </Stack>
+  );
 }
 
 function Forbidden() {

@@ -11,7 +11,9 @@ import {
   endSession,
   getSession,
   installAuth,
+  refreshTimeoutMs,
   resetSessionForTests,
+  retrySession,
 } from './session';
 
 const status = { name: 'x', version: 'dev', environment: 'test', database: 'ok', time: '2026-11-28T20:00:00Z' };
@@ -112,6 +114,66 @@ describe('session refresh', () => {
     expect(currentAccessTokenForTests()).toBeNull();
   });
 
+  // The server did not say the session is over: the refresh cookie is kept (only a 401 clears it), so
+  // the tab stays signed in, the request fails with an error a retry can fix, and the next request
+  // refreshes again.
+  it.each([
+    { name: 'a server error', refresh: () => problemResponse({ status: 500, title: 'Internal Server Error', code: 'internal', request_id: 'req-9' }), status: 500 },
+    { name: 'an unavailable server', refresh: () => new Response('<html>Bad gateway</html>', { status: 502 }), status: 502 },
+    { name: 'no answer', refresh: () => Promise.reject(new TypeError('fetch failed')), status: 0 },
+  ])('keeps the session when the refresh gets $name, and refreshes again next time', async ({ refresh, status: want }) => {
+    installAuth();
+    applyGrant(grantFor({}, undefined, 'stale-token'));
+    let down = true;
+    const paths: string[] = [];
+    stubFetch((request) => {
+      const path = new URL(request.url).pathname.replace('/api/v1', '');
+      paths.push(path);
+      if (path === '/auth/refresh') return down ? refresh() : jsonResponse(grantFor({}, undefined, 'fresh-token'));
+      if (request.headers.get('Authorization') === 'Bearer stale-token') return unauthorized();
+      return jsonResponse(status);
+    });
+
+    const error = await unwrap(apiClient.GET('/status')).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: want });
+    expect((error as ApiError).detail).toContain('still signed in');
+    expect(getSession()).toMatchObject({ status: 'signed-in' });
+    expect(window.localStorage.getItem('contacts.session')).toBe('signed-in');
+
+    down = false;
+    await expect(unwrap(apiClient.GET('/status'))).resolves.toEqual(status);
+    expect(paths).toEqual(['/status', '/auth/refresh', '/status', '/auth/refresh', '/status']);
+    expect(currentAccessTokenForTests()).toBe('fresh-token');
+  });
+
+  it('gives up on a refresh that does not answer in time, and keeps the session', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      installAuth();
+      applyGrant(grantFor({}, undefined, 'stale-token'));
+      stubFetch((request) => {
+        if (new URL(request.url).pathname.endsWith('/auth/refresh')) {
+          // Hangs until the client gives up.
+          return new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason as Error)));
+        }
+        return unauthorized();
+      });
+
+      const pending = unwrap(apiClient.GET('/status')).catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(refreshTimeoutMs);
+      const error = await pending;
+
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toMatchObject({ status: 0 });
+      expect((error as ApiError).detail).toContain('still signed in');
+      expect(getSession()).toMatchObject({ status: 'signed-in' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('does not refresh when a login is refused', async () => {
     installAuth();
     const fetchMock = stubFetch(() => problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' }));
@@ -142,6 +204,42 @@ describe('session refresh', () => {
     stubFetch(() => unauthorized());
 
     await bootstrapSession();
+
+    expect(getSession()).toEqual({ status: 'signed-out', reason: undefined });
+  });
+});
+
+describe('page load while the server cannot answer', () => {
+  it.each([
+    { name: 'no answer', refresh: () => Promise.reject(new TypeError('fetch failed')), status: 0 },
+    { name: 'a server error', refresh: () => problemResponse({ status: 503, title: 'Service Unavailable', code: 'unavailable' }), status: 503 },
+  ])('is unreachable, not signed out, when the refresh gets $name, and signs in on retry', async ({ refresh, status: want }) => {
+    let down = true;
+    const fetchMock = stubFetch(() => (down ? refresh() : jsonResponse(grantFor({ email: 'back@acme.test' }, undefined, 'restored'))));
+
+    await bootstrapSession();
+
+    expect(getSession()).toMatchObject({ status: 'unreachable', error: { status: want } });
+    expect(currentAccessTokenForTests()).toBeNull();
+    // Still known to have a session: the next page load asks again.
+    expect(window.localStorage.getItem('contacts.session')).not.toBe('signed-out');
+
+    down = false;
+    await retrySession();
+
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(getSession()).toMatchObject({ status: 'signed-in', user: { email: 'back@acme.test' } });
+    expect(currentAccessTokenForTests()).toBe('restored');
+  });
+
+  it('is signed out when the retry is answered 401', async () => {
+    let down = true;
+    stubFetch(() => (down ? Promise.reject(new TypeError('fetch failed')) : unauthorized()));
+    await bootstrapSession();
+    expect(getSession()).toMatchObject({ status: 'unreachable' });
+
+    down = false;
+    await retrySession();
 
     expect(getSession()).toEqual({ status: 'signed-out', reason: undefined });
   });
@@ -208,7 +306,7 @@ describe('page load without a session', () => {
   it('keeps trying the refresh when it got no answer (offline is not signed out)', async () => {
     stubFetch(() => Promise.reject(new TypeError('fetch failed')));
     await bootstrapSession();
-    expect(getSession()).toMatchObject({ status: 'signed-out' });
+    expect(getSession()).toMatchObject({ status: 'unreachable' });
 
     resetSessionForTests();
     const fetchMock = stubFetch(() => jsonResponse(grantFor({}, undefined, 'restored')));

@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 
 import type { components } from '@/api/schema';
 import { apiBasePath, apiClient, onForbidden, onUnauthorized, setAccessTokenProvider } from '@/lib/api-client';
-import { isApiError } from '@/lib/api-error';
+import { ApiError, isApiError } from '@/lib/api-error';
 
 /**
  * The signed-in session of this tab.
@@ -15,11 +15,17 @@ import { isApiError } from '@/lib/api-error';
  *   every use and ends the whole session when a spent one comes back, so two refreshes racing with
  *   the same cookie would sign the user out. Across tabs the Web Locks API serializes refreshes
  *   (each tab then sends the cookie the previous one left).
- * - A 401 is retried once with the new token; when the refresh fails the session ends
+ * - A 401 is retried once with the new token; when the refresh is refused (401) the session ends
  *   (`signed-out` with reason `expired`) and the route guard sends the user to /login with the
- *   page they wanted. The refresh answers for wherever the session is now: another tab may have
- *   switched it to another organization (or signed in as someone else), or the user may have lost
- *   the page's organization. A request made for one user and organization is never replayed for
+ *   page they wanted. A refresh that got no verdict (a 5xx, no answer, or none within
+ *   `refreshTimeoutMs`) says nothing about the session: the server keeps the cookie, so the tab
+ *   stays signed in, the request fails with a retryable error (status 0 or 5xx) and the next 401
+ *   refreshes again. The server lets a refresh whose answer was lost be retried with the same
+ *   cookie for a short while (docs/API.md). On page load such a failure is `unreachable`: the
+ *   guard offers to try again (`retrySession`) instead of the login page.
+ * - The refresh answers for wherever the session is now: another tab may have switched it to
+ *   another organization (or signed in as someone else), or the user may have lost the page's
+ *   organization. A request made for one user and organization is never replayed for
  *   another (it is answered 409 `session-changed` instead): a list created, a file imported or a
  *   contact saved on Acme's page must not land in Beta.
  * - Whether this browser has a session is remembered in localStorage (a flag, never a token), so
@@ -40,6 +46,8 @@ export type SignedOutReason = 'expired' | 'logout';
 
 export type SessionState =
   | { status: 'loading' }
+  /** The page-load refresh got no verdict (server down, no connection): the session may be fine. */
+  | { status: 'unreachable'; error: ApiError }
   | { status: 'signed-out'; reason?: SignedOutReason }
   | { status: 'signed-in'; user: SessionUser; tenant: SessionTenant | null };
 
@@ -152,36 +160,77 @@ async function requestMe(): Promise<void> {
   for (const listener of meListeners) listener(me);
 }
 
-let refreshing: Promise<boolean> | null = null;
+/**
+ * What a refresh came to: a new token, a session the server refused (401: it is over), or no
+ * verdict (a 5xx, no answer, a timeout), with the error to show.
+ */
+type RefreshOutcome = { status: 'refreshed' } | { status: 'ended' } | { status: 'failed'; error: ApiError };
+
+/**
+ * How long a refresh may take before the tab gives up on it (and keeps the session). Shorter than
+ * the server's 30 s grace for a retried refresh, so that a retry soon after the timeout is still
+ * taken for the same client even if the server did rotate the token meanwhile.
+ */
+export const refreshTimeoutMs = 20_000;
+
+let refreshing: Promise<RefreshOutcome> | null = null;
 
 /**
  * Exchanges the refresh cookie for a new access token. Concurrent callers share one request.
- * Resolves false when there is no valid session (the state is left to the caller).
+ * The state is left to the caller, but for the grant a refresh applies.
  */
-export function refreshSession(): Promise<boolean> {
+function refreshSession(): Promise<RefreshOutcome> {
   refreshing ??= withRefreshLock(requestRefresh).finally(() => {
     refreshing = null;
   });
   return refreshing;
 }
 
-async function requestRefresh(): Promise<boolean> {
+async function requestRefresh(): Promise<RefreshOutcome> {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The refresh got no answer in time.', 'TimeoutError')),
+    refreshTimeoutMs,
+  );
   try {
-    const { data } = await apiClient.POST('/auth/refresh');
-    if (!data) return false;
+    const { data } = await apiClient.POST('/auth/refresh', { signal: controller.signal });
+    // A 2xx without a grant is a broken answer (a proxy's), not a verdict on the session.
+    if (!data) return { status: 'failed', error: ApiError.fromProblem(undefined, { status: 502, statusText: 'Unexpected empty response' }) };
     applyGrant(data);
-    return true;
+    return { status: 'refreshed' };
   } catch (error) {
-    // 401 (no cookie, expired, revoked) or no answer at all: either way there is no session now, but
-    // only a 401 says there will be none on the next page load either.
-    if (isApiError(error) && error.status === 401) writeSessionHint('signed-out');
-    return false;
+    // Only a 401 (no cookie, expired, revoked) says there is no session, now and on the next page
+    // load. A 5xx or no answer says nothing about it: the server kept the cookie.
+    if (isApiError(error) && error.status === 401) {
+      writeSessionHint('signed-out');
+      return { status: 'ended' };
+    }
+    return { status: 'failed', error: isApiError(error) ? error : ApiError.network(error) };
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** The error a request fails with when its refresh got no verdict: the session goes on. */
+function refreshFailedError(cause: ApiError): ApiError {
+  return new ApiError({
+    status: cause.status,
+    code: cause.code,
+    title: cause.title,
+    detail:
+      cause.status === 0
+        ? 'The server could not be reached to renew your session. You are still signed in: check your connection and try again.'
+        : 'The server could not renew your session just now. You are still signed in: try again in a moment.',
+    requestId: cause.requestId,
+    type: cause.type,
+    retryAfter: cause.retryAfter,
+    cause,
+  });
 }
 
 const refreshLockName = 'contacts-auth-refresh';
 
-async function withRefreshLock(fn: () => Promise<boolean>): Promise<boolean> {
+async function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   if (!locks) return fn();
   return await locks.request(refreshLockName, fn);
@@ -228,14 +277,23 @@ export function installAuth(): void {
     const sentFor = sent?.startsWith('Bearer ') ? tokenOwners.get(sent.slice('Bearer '.length)) : undefined;
     // Another request may have refreshed while this one was in flight: then just retry.
     const alreadyFresh = accessToken !== null && sent !== `Bearer ${accessToken}`;
-    if (!alreadyFresh && !(await refreshSession())) {
-      endSession('expired');
-      return;
+    if (!alreadyFresh) {
+      const outcome = await refreshSession();
+      if (outcome.status === 'ended') {
+        endSession('expired');
+        return;
+      }
+      // No verdict: this request fails, retryably; the token is kept, so the next 401 refreshes again.
+      if (outcome.status === 'failed') throw refreshFailedError(outcome.error);
     }
     if (sentFor !== undefined && tokenOwners.get(accessToken ?? '') !== sentFor) return sessionChangedResponse();
     const retry = replay();
     retry.headers.set('Authorization', `Bearer ${accessToken}`);
-    return fetch(retry);
+    try {
+      return await fetch(retry);
+    } catch (error) {
+      throw ApiError.network(error);
+    }
   });
   const offForbidden = onForbidden(({ request }) => {
     if (state.status !== 'signed-in' || apiPath(request.url) === '/me') return;
@@ -253,15 +311,33 @@ let bootstrapping: Promise<void> | null = null;
 /**
  * Once per page load: installs the client hooks and tries the refresh cookie, so a reload keeps
  * the user signed in, unless this browser is known to be signed out. Safe to call from every
- * render (StrictMode mounts twice).
+ * render (StrictMode mounts twice). A refresh without a verdict leaves the tab `unreachable`.
  */
 export function bootstrapSession(): Promise<void> {
   installAuth();
   // Signed out here last time: there is no cookie to refresh (signing in sets the hint again).
-  bootstrapping ??= (readSessionHint() === 'signed-out' ? Promise.resolve(false) : refreshSession()).then((ok) => {
-    if (!ok && getSession().status === 'loading') endSession();
-  });
+  bootstrapping ??=
+    readSessionHint() === 'signed-out' ? Promise.resolve().then(() => settleBootstrap({ status: 'ended' })) : restoreSession();
   return bootstrapping;
+}
+
+async function restoreSession(): Promise<void> {
+  settleBootstrap(await refreshSession());
+}
+
+/** The state a page-load refresh leaves, unless something else (a sign-in) settled it meanwhile. */
+function settleBootstrap(outcome: RefreshOutcome): void {
+  const current = getSession().status;
+  if (outcome.status === 'refreshed' || (current !== 'loading' && current !== 'unreachable')) return;
+  if (outcome.status === 'ended') endSession();
+  else setState({ status: 'unreachable', error: outcome.error });
+}
+
+/** Tries the page-load refresh again after it could not reach the server (the guard's "Try again"). */
+export async function retrySession(): Promise<void> {
+  if (getSession().status !== 'unreachable') return;
+  setState({ status: 'loading' });
+  await restoreSession();
 }
 
 /** Tests only: back to a fresh page load. */

@@ -16,7 +16,8 @@ export function UserMenu() {
   const navigate = useNavigate();
   const [passwordOpened, passwordModal] = useDisclosure(false);
 
-  if (session.status === 'loading') return null;
+  // Unreachable: whether there is a session is not known yet (the page offers to try again).
+  if (session.status === 'loading' || session.status === 'unreachable') return null;
   if (session.status === 'signed-out') {
     return (
       <Button component={Link} to="/login" size="xs" variant="light">
