@@ -473,3 +473,81 @@ func TestAPIKeyListHoldsEveryLiveKey(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+live.ID, admin.token, nil), http.StatusNoContent)
 	tb.MustCreateKey(t, admin, "usage:read")
 }
+
+// TestAPIKeyRefusedRequestsNotCounted: a request the key is refused (its
+// tenant suspended, its package without API access, the key revoked) is
+// no use of the key: it adds nothing to the key's daily requests, leaves
+// last_used_at alone and takes nothing from the per-minute windows, so the
+// tenant's budget is whole when the key works again. A suspended tenant's
+// requests used to count in all three.
+func TestAPIKeyRefusedRequestsNotCounted(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	pinned := time.Now().UTC().Truncate(time.Minute).Add(30 * time.Second)
+	tb.srv.svc.Limits.WithClock(func() time.Time { return pinned })
+	sys := tb.MustSystemUser(t, "system_admin")
+	tests := []struct {
+		name     string
+		wantType string
+		refuse   func(t *testing.T, admin session, key APIKeyResponse)
+	}{
+		{"SuspendedTenant", "tenant-suspended", func(t *testing.T, admin session, _ APIKeyResponse) {
+			wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/tenants/"+admin.tenantID, sys.token,
+				map[string]string{"status": "suspended", "reason": "abuse"}), http.StatusOK)
+		}},
+		{"NoAPIAccess", "plan-feature-unavailable", func(t *testing.T, admin session, _ APIKeyResponse) {
+			wantStatus(t, tb.req(t, http.MethodPut, "/api/v1/admin/tenants/"+admin.tenantID+"/subscription", sys.token,
+				map[string]string{"package_code": "free", "status": "active", "reason": "downgrade"}), http.StatusOK)
+		}},
+		{"RevokedKey", "", func(t *testing.T, admin session, key APIKeyResponse) {
+			wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+key.ID, admin.token, nil), http.StatusNoContent)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			admin := tb.MustSignup(t, "refused-"+strings.ToLower(tt.name))
+			tb.MustSetPackage(t, admin.tenantID, "starter")
+			key := tb.MustCreateKey(t, admin, "usage:read")
+			wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), http.StatusOK)
+			tb.srv.svc.APIKeys.FlushUsage(t.Context())
+			type counts struct {
+				Requests int64
+				LastUsed *time.Time
+				KeyRate  int64
+				TenRate  int64
+			}
+			read := func() counts {
+				t.Helper()
+				var c counts
+				if err := tb.db.Gorm.Raw(`SELECT
+					(SELECT COALESCE(sum(requests), 0) FROM api_key_usage_daily WHERE key_id = ?) AS requests,
+					(SELECT last_used_at FROM api_keys WHERE id = ?) AS last_used,
+					(SELECT COALESCE(sum(count), 0) FROM rate_limit_windows WHERE bucket = ?) AS key_rate,
+					(SELECT COALESCE(sum(count), 0) FROM rate_limit_windows WHERE bucket = ?) AS ten_rate`,
+					key.ID, key.ID, "key:"+key.ID, "tenant:"+admin.tenantID).Scan(&c).Error; err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			before := read()
+			if before.Requests != 1 || before.LastUsed == nil || before.KeyRate != 1 || before.TenRate != 1 {
+				t.Fatalf("after one request: %+v", before)
+			}
+			tt.refuse(t, admin, key)
+			for range 3 {
+				rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+				if rec.Code != http.StatusForbidden && rec.Code != http.StatusUnauthorized {
+					t.Fatalf("refused request: status %d, body %s", rec.Code, rec.Body.String())
+				}
+				if p := decodeProblem(t, rec); tt.wantType != "" && p["type"] != tt.wantType {
+					t.Fatalf("problem %v, want type %s", p, tt.wantType)
+				}
+			}
+			tb.srv.svc.APIKeys.FlushUsage(t.Context())
+			if after := read(); after.Requests != before.Requests || !after.LastUsed.Equal(*before.LastUsed) ||
+				after.KeyRate != before.KeyRate || after.TenRate != before.TenRate {
+				t.Fatalf("refused requests counted: before %+v, after %+v", before, after)
+			}
+		})
+	}
+}

@@ -22,9 +22,10 @@ var errInvalidKey = apperr.Errorf(apperr.EUNAUTHORIZED, "The API key is invalid,
 
 // Authenticate resolves a key secret to its principal. Returns
 // EUNAUTHORIZED (unknown, revoked, expired or malformed), EFORBIDDEN (type
-// plan-feature-unavailable when the tenant's package lacks API access).
-// A suspended tenant yields a principal whose every permission check fails
-// with tenant-suspended.
+// plan-feature-unavailable when the tenant's package lacks API access, type
+// tenant-suspended when the tenant is suspended). Only a principal it
+// returns counts as a use of the key (daily requests, last_used_at): a
+// refused request is none, and the caller does not rate-limit it either.
 func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Principal, error) {
 	if !WellFormed(secret) {
 		return nil, errInvalidKey
@@ -84,6 +85,12 @@ func (s *Service) load(ctx context.Context, hash []byte) cachedKey {
 	}
 	if row.Key.Status(s.now()) != "active" {
 		return cachedKey{err: errInvalidKey, keyID: row.ID, tenantID: row.TenantID}
+	}
+	if row.TenantStatus == tenancy.StatusSuspended {
+		// Every permission check would refuse it: refused here, like a
+		// revoked key, it is no use of the key and takes nothing from the
+		// tenant's per-minute budget.
+		return cachedKey{err: limits.ErrSuspended, keyID: row.ID, tenantID: row.TenantID}
 	}
 	plan, err := s.limits.Plan(ctx, row.TenantID)
 	if err != nil {
