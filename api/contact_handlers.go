@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/limits"
@@ -120,7 +119,7 @@ func titleMetric(m limits.Metric) string {
 // searchContacts godoc
 //
 //	@Summary			Search contacts
-//	@Description		Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month; the X-Quota-Searches-* headers report the quota. API key scope: contacts:read.
+//	@Description		Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing); the X-Quota-Searches-* headers report the quota. API key scope: contacts:read.
 //	@ID					searchContacts
 //	@Tags				contacts
 //	@Accept				json
@@ -137,6 +136,7 @@ func titleMetric(m limits.Metric) string {
 //	@Failure			415		{object}	Problem						"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem						"Unknown filter, bad value, query over 200 characters, page_size out of range"
 //	@Failure			429		{object}	Problem						"quota-exceeded (searches), or rate-limited"
+//	@Failure			500		{object}	Problem						"The search failed on the server; it is not charged, so a retry costs nothing"
 //	@Header				200		{integer}	RateLimit-Limit				"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200		{integer}	RateLimit-Remaining			"API-key requests: requests left in the current minute"
 //	@Header				200		{integer}	RateLimit-Reset				"API-key requests: seconds until the minute ends"
@@ -177,21 +177,22 @@ func (s *Server) searchContacts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Metering and the page's CRM status are independent: one round trip
-	// of waiting instead of two.
-	var q limits.Quota
+	// The page is complete (CRM states included) before the search is
+	// charged: a search that fails on the way is not paid for, so a retry
+	// does not pay twice. The charge is one atomic statement that refuses
+	// when the quota ran out meanwhile, so of searches racing for the last
+	// unit one is answered and the others get the 429.
 	items := toContacts(res.Items)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		if res.NewSearch {
-			q, err = s.svc.Limits.ConsumePlan(gctx, tid, plan, limits.Searches, 1)
-		} else {
-			q, err = s.svc.Limits.PeekPlan(gctx, tid, plan, limits.Searches)
-		}
+	if err := s.withCRMStatus(ctx, principal(c), items); err != nil {
 		return err
-	})
-	g.Go(func() error { return s.withCRMStatus(gctx, principal(c), items) })
-	if err := g.Wait(); err != nil {
+	}
+	var q limits.Quota
+	if res.NewSearch {
+		q, err = s.svc.Limits.ConsumePlan(ctx, tid, plan, limits.Searches, 1)
+	} else {
+		q, err = s.svc.Limits.PeekPlan(ctx, tid, plan, limits.Searches)
+	}
+	if err != nil {
 		return err
 	}
 	setQuotaHeaders(c, q, false)

@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
 
@@ -195,6 +197,95 @@ func TestSearchMetering(t *testing.T) {
 		if q.Metric == "searches" && (q.Used != 1 || q.Remaining != 99 || !q.ResetAt.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))) {
 			t.Fatalf("usage in the new month %+v", q)
 		}
+	}
+}
+
+// TestSearchChargedOnlyWhenAnswered: a new search is charged only when
+// its page goes out. The unit was taken side by side with the page's CRM
+// status lookup, so when that lookup failed the user got a 500 for a
+// search they had paid for, and the SPA's retry paid again.
+func TestSearchChargedOnlyWhenAnswered(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.pinLimitsClock(quotaTime)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "meter-fail")
+	// The tenant has pushed to its CRM, so its pages carry CRM states.
+	if err := tb.db.Gorm.Exec(`UPDATE tenants SET crm_pushed_at = now() WHERE id = ?`, admin.tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+	used := func() int64 {
+		t.Helper()
+		var n []int64
+		if err := tb.db.Gorm.Raw(`SELECT count FROM usage_counters WHERE tenant_id = ? AND metric = 'searches'`,
+			admin.tenantID).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(n) == 0 {
+			return 0
+		}
+		return n[0]
+	}
+	// A CRM service whose database lacks the CRM state: every lookup fails.
+	working := tb.srv.svc.CRM
+	broken, _ := dbtest.Fresh(t)
+	if err := broken.Gorm.Exec(`DROP TABLE crm_pushes CASCADE`).Error; err != nil {
+		t.Fatal(err)
+	}
+	tb.srv.svc.CRM = crm.NewService(broken, tb.srv.svc.Limits, crm.ConfigFrom(tb.srv.cfg), crm.Options{})
+	for range 2 { // the failure, and the retry
+		rec := tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager", "page_size": 2})
+		wantStatus(t, rec, http.StatusInternalServerError)
+	}
+	if n := used(); n != 0 {
+		t.Fatalf("searches that failed were charged: %d used", n)
+	}
+	tb.srv.svc.CRM = working
+	rec := tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager", "page_size": 2})
+	wantStatus(t, rec, http.StatusOK)
+	if n := used(); n != 1 || rec.Header().Get("X-Quota-Searches-Used") != "1" {
+		t.Fatalf("the answered search: %d used, header %s", n, rec.Header().Get("X-Quota-Searches-Used"))
+	}
+}
+
+// TestSearchLastUnitRace: searches racing on the last unit of the quota
+// run side by side, but only one is answered; the others get the 429 and
+// the counter stops at the limit.
+func TestSearchLastUnitRace(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.pinLimitsClock(quotaTime)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "meter-race") // Free: 100 searches a month
+	start, _ := tb.srv.svc.Limits.Period()
+	if err := tb.db.Gorm.Exec(`INSERT INTO usage_counters (tenant_id, metric, period_start, count) VALUES (?, 'searches', ?, 99)`,
+		admin.tenantID, start).Error; err != nil {
+		t.Fatal(err)
+	}
+	const racers = 6
+	codes := make(chan int, racers)
+	var wg sync.WaitGroup
+	for i := range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token,
+				map[string]any{"query": fmt.Sprintf("manager %d", i), "page_size": 2}).Code
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	got := map[int]int{}
+	for c := range codes {
+		got[c]++
+	}
+	if got[http.StatusOK] != 1 || got[http.StatusTooManyRequests] != racers-1 {
+		t.Fatalf("statuses %v, want one 200 and %d 429", got, racers-1)
+	}
+	var n int64
+	tb.db.Gorm.Raw(`SELECT count FROM usage_counters WHERE tenant_id = ? AND metric = 'searches'`, admin.tenantID).Scan(&n)
+	if n != 100 {
+		t.Fatalf("counter %d, want 100", n)
 	}
 }
 

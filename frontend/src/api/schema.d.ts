@@ -762,7 +762,7 @@ export interface paths {
         put?: never;
         /**
          * Search contacts
-         * @description Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month; the X-Quota-Searches-* headers report the quota. API key scope: contacts:read.
+         * @description Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing); the X-Quota-Searches-* headers report the quota. API key scope: contacts:read.
          */
         post: operations["searchContacts"];
         delete?: never;
@@ -5716,6 +5716,15 @@ export interface operations {
                     "X-Quota-Searches-Reset"?: string;
                     /** @description Used this month */
                     "X-Quota-Searches-Used"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The search failed on the server; it is not charged, so a retry costs nothing */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
