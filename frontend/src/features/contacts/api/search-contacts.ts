@@ -22,7 +22,7 @@ export type FacetCount = components['schemas']['FacetCount'];
 
 /**
  * The monthly search quota as the X-Quota-Searches-* headers of the last search reported it
- * (`limit` -1 when a 429 said it is used up but not how large it is).
+ * (`limit` -1 after a 429 when no search before it reported how large the quota is).
  */
 export type SearchQuota = { limit: number; used: number; remaining: number; resetAt: string | undefined };
 
@@ -99,7 +99,9 @@ export function searchContactsQueryOptions(
         return page;
       } catch (error) {
         if (isQuotaExceeded(error)) {
-          // The 429 carries no quota headers: nothing is left (limit -1: not known here).
+          // The server sends X-Quota-Searches-* on the 429 too (and limit/used/remaining in the
+          // problem), but ApiError keeps neither: what is known here is that nothing is left
+          // (limit -1 when no earlier search of this page load reported it).
           onQuota?.((previous) => ({ limit: previous?.limit ?? -1, used: previous?.limit ?? -1, remaining: 0, resetAt: previous?.resetAt }));
         }
         throw error;
@@ -132,7 +134,7 @@ function recordSearchQuota(
           ...usage,
           quotas: usage.quotas.map((q) => {
             if (q.metric !== 'searches') return q;
-            // A 429 says the quota is used up, not how large it is.
+            // After a 429 whose size this page load did not learn: the meter's own limit, used up.
             if (quota.limit < 0) return { ...q, used: q.limit, remaining: 0 };
             return { ...q, limit: quota.limit, used: quota.used, remaining: quota.remaining };
           }),
