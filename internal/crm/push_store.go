@@ -618,10 +618,12 @@ func contactStates(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, ids []u
 	return rows, nil
 }
 
-// markMetered records that items were counted against the quota.
-func markMetered(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, ids []uuid.UUID) error {
-	err := tx.WithContext(ctx).Exec(`UPDATE crm_push_items SET metered = true WHERE tenant_id = ? AND batch_id = ?
-		AND contact_id = ANY(?::uuid[])`, tenantID, batchID, uuidArray(ids)).Error
+// markMetered records that items were counted against the quota of the
+// period starting at period; if they end without reaching the CRM, the
+// crm_push_items_refund trigger gives that period the units back.
+func markMetered(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, ids []uuid.UUID, period time.Time) error {
+	err := tx.WithContext(ctx).Exec(`UPDATE crm_push_items SET metered = true, metered_period = ? WHERE tenant_id = ? AND batch_id = ?
+		AND contact_id = ANY(?::uuid[])`, period, tenantID, batchID, uuidArray(ids)).Error
 	if err != nil {
 		return fmt.Errorf("crm: mark metered: %w", err)
 	}

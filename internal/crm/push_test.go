@@ -18,6 +18,7 @@ import (
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/crm/fakecrm"
+	"github.com/onecloudai/contacts/internal/limits"
 )
 
 func wantOutcomes(t *testing.T, it crm.PushItem, want ...string) {
@@ -1003,5 +1004,141 @@ func TestRefreshOfNewerTokenNotJoinedToOlder(t *testing.T) {
 	}
 	if st := tb.fake.Stats(); st.TokenRefreshes != 1 {
 		t.Fatalf("%d refreshes at the CRM, want 1", st.TokenRefreshes)
+	}
+}
+
+// unavailableAttempt is how many 503s make one attempt of a push job fail
+// (its first try and the default crm.Options.MaxRetries retries).
+const unavailableAttempt = 6
+
+// TestPushMeteredOnlyWhenDelivered: a contact counts against
+// crm_pushes_per_month once it reached the CRM. It is charged when it is
+// sent (so the quota holds while it is on the way, and a retry or resumed
+// job does not charge it again), and refunded, in the month it was charged,
+// when its push ends without delivering it: refused by the CRM, given up
+// after the retries, or sent to an account the connection no longer has.
+// Pushing it again then counts it once. Contacts that failed for good used
+// to keep their charge, and each push again charged them once more.
+func TestPushMeteredOnlyWhenDelivered(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		// run works the push's jobs so that they end with some contacts
+		// not delivered.
+		run         func(t *testing.T, tb *testBundle, ids []uuid.UUID, id uuid.UUID)
+		wantPushed  int
+		wantFailure string
+	}{
+		{"RefusedByCRM", func(t *testing.T, tb *testBundle, ids []uuid.UUID, id uuid.UUID) {
+			var email string
+			tb.db.Gorm.Raw(`SELECT email::text FROM contacts WHERE id = ?`, ids[1]).Scan(&email)
+			tb.fake.AddRecord(tb.account, map[string]string{"email": email})
+			tb.mustRunAll(t, id)
+		}, 2, "EMAIL_CONFLICT"},
+		{"GaveUpAfterRetries", func(t *testing.T, tb *testBundle, _ []uuid.UUID, id uuid.UUID) {
+			for _, attempt := range []int{1, crm.PushMaxAttempts} {
+				tb.fake.InjectFault(fakecrm.FaultUnavailable, unavailableAttempt)
+				_ = tb.workAttempt(context.Background(), tb.jobsOf(t, id)[0], attempt)
+			}
+		}, 0, "UNAVAILABLE"},
+		{"StoppedOnLastAttempt", func(t *testing.T, tb *testBundle, _ []uuid.UUID, id uuid.UUID) {
+			ctx := stopAfterWrite(t, tb)
+			_ = tb.workAttempt(ctx, tb.jobsOf(t, id)[0], crm.PushMaxAttempts)
+			tb.fake.AfterWrite(nil)
+		}, 0, "GAVE_UP"},
+		{"AccountChanged", func(t *testing.T, tb *testBundle, _ []uuid.UUID, id uuid.UUID) {
+			var once sync.Once
+			old := tb.account
+			tb.fake.AfterWrite(func(string) {
+				once.Do(func() {
+					tb.account = "acc_new_" + old[4:]
+					tb.connect(t, true)
+				})
+			})
+			tb.mustRunAll(t, id)
+			tb.fake.AfterWrite(nil)
+		}, 0, "ACCOUNT_CHANGED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.MustConnect(t)
+			metered := func() int {
+				t.Helper()
+				return tb.scalar(t, `SELECT COALESCE(sum(count), 0) FROM usage_counters WHERE tenant_id = ? AND metric = 'crm_pushes'`, tb.tenantID)
+			}
+			ids := tb.MustApproved(t, 3)
+			first := tb.MustPush(t, ids)
+			tt.run(t, tb, ids, first)
+			d := tb.push(t, first)
+			if d.Created+d.Updated != tt.wantPushed || d.Queued != 0 {
+				t.Fatalf("push %+v, want %d pushed", d.Push, tt.wantPushed)
+			}
+			var failed []uuid.UUID
+			for _, it := range d.Items {
+				if it.Status == crm.ItemFailed {
+					if it.ErrorCode != tt.wantFailure {
+						t.Fatalf("item %+v, want %s", it, tt.wantFailure)
+					}
+					failed = append(failed, it.ContactID)
+				}
+			}
+			if n := metered(); n != tt.wantPushed {
+				t.Fatalf("metered %d after %d of 3 were delivered", n, tt.wantPushed)
+			}
+			// Pushing the failed ones again counts each once, when it is
+			// delivered (a refused contact with its email corrected).
+			tb.mustExec(t, `UPDATE contacts SET email = 'fixed-' || email WHERE id = ANY(?::uuid[])`, uuidArray(failed))
+			again := tb.MustPush(t, failed)
+			tb.mustRunAll(t, again)
+			if d := tb.push(t, again); d.Created+d.Updated != len(failed) {
+				t.Fatalf("push again %+v", d.Push)
+			}
+			if n := metered(); n != 3 {
+				t.Fatalf("metered %d after the 3 contacts were delivered", n)
+			}
+		})
+	}
+}
+
+// TestPushRefundInMonthCharged: a contact charged in one month whose push
+// fails for good in the next is refunded to the month that paid for it;
+// the new month's quota is not touched.
+func TestPushRefundInMonthCharged(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 2)
+	id := tb.MustPush(t, ids)
+	job := tb.jobsOf(t, id)[0]
+	tb.fake.InjectFault(fakecrm.FaultUnavailable, unavailableAttempt)
+	if err := tb.workAttempt(context.Background(), job, 1); err == nil {
+		t.Fatal("the first attempt succeeded against an unavailable CRM")
+	}
+	november, _ := tb.pinnedLimits().Period()
+	december := november.AddDate(0, 1, 0)
+	read := func(period time.Time) int {
+		t.Helper()
+		return tb.scalar(t, `SELECT COALESCE(sum(count), 0) FROM usage_counters WHERE tenant_id = ? AND metric = 'crm_pushes'
+			AND period_start = ?`, tb.tenantID, period)
+	}
+	if n := read(november); n != 2 {
+		t.Fatalf("charged %d in the month the contacts were sent, want 2", n)
+	}
+	tb.mustExec(t, `INSERT INTO usage_counters (tenant_id, metric, period_start, count) VALUES (?, 'crm_pushes', ?, 5)`,
+		tb.tenantID, december)
+	// The last attempt runs in December and gives up.
+	tb.fake.InjectFault(fakecrm.FaultUnavailable, unavailableAttempt)
+	tb.svc = crm.NewService(tb.db, limits.NewService(tb.db.Gorm, 0).WithClock(func() time.Time { return december.Add(time.Hour) }),
+		tb.cfg, tb.opts)
+	if err := tb.workAttempt(context.Background(), job, crm.PushMaxAttempts); err != nil {
+		t.Fatalf("last attempt: %v", err)
+	}
+	if d := tb.push(t, id); d.Failed != 2 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	if nov, dec := read(november), read(december); nov != 0 || dec != 5 {
+		t.Fatalf("after the refund November %d (want 0), December %d (want 5)", nov, dec)
 	}
 }

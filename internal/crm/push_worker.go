@@ -635,8 +635,13 @@ func accountChanged(outs []outcome) []outcome {
 }
 
 // meter counts contacts against crm_pushes_per_month the first time they
-// are sent (a retry or a resumed job does not count them again). Contacts
-// the quota cannot cover fail with QUOTA_EXCEEDED; the rest are returned.
+// are sent (a retry or a resumed job does not count them again), so the
+// quota holds them while they are on the way. A contact counts once it
+// reached the CRM: when its push ends without that (refused, given up,
+// ACCOUNT_CHANGED, cancelled), the crm_push_items_refund trigger gives the
+// unit back to the month it was charged in, in the statement that settles
+// it. Contacts the quota cannot cover fail with QUOTA_EXCEEDED; the rest
+// are returned.
 func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*sendItem, error) {
 	var fresh []*sendItem
 	for _, si := range sends {
@@ -665,7 +670,7 @@ func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*
 			ids = append(ids, si.item.ContactID)
 		}
 		if len(ids) > 0 {
-			if err := markMetered(ctx, tx, a.TenantID, a.BatchID, ids); err != nil {
+			if err := markMetered(ctx, tx, a.TenantID, a.BatchID, ids, quota.PeriodStart); err != nil {
 				return err
 			}
 		}

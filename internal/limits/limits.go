@@ -260,6 +260,9 @@ type Quota struct {
 	Used      int64     `json:"used"`
 	Remaining int64     `json:"remaining"`
 	ResetAt   time.Time `json:"reset_at"`
+	// PeriodStart is the start of the period the quota was read in, the
+	// month a charge counts in (and a refund of it goes back to).
+	PeriodStart time.Time `json:"-"`
 	// ReadAt is when the service read the quota, by its clock: the wait
 	// until the reset counts from it (UntilReset).
 	ReadAt time.Time `json:"-"`
@@ -311,7 +314,7 @@ func (s *Service) Consume(ctx context.Context, tenantID uuid.UUID, m Metric, n i
 // plain handle), so a caller can meter inside its own transaction.
 func (s *Service) ConsumeWithin(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, n, limit int64) (Quota, error) {
 	start, next, now := s.period()
-	q := Quota{Metric: m, Limit: limit, ResetAt: next, ReadAt: now}
+	q := Quota{Metric: m, Limit: limit, ResetAt: next, ReadAt: now, PeriodStart: start}
 	var used []int64
 	// On its own (tx is the service's handle, so the statement is its own
 	// transaction), the counter update does not wait for the WAL flush:
@@ -351,7 +354,7 @@ func (s *Service) ConsumeWithin(ctx context.Context, tx *gorm.DB, tenantID uuid.
 // concurrent caller took in between is seen, not overwritten or refused.
 func (s *Service) ConsumeUpTo(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, n, limit int64) (int64, Quota, error) {
 	start, next, now := s.period()
-	q := Quota{Metric: m, Limit: limit, ResetAt: next, ReadAt: now}
+	q := Quota{Metric: m, Limit: limit, ResetAt: next, ReadAt: now, PeriodStart: start}
 	if err := tx.WithContext(ctx).Exec(`INSERT INTO usage_counters (tenant_id, metric, period_start, count)
 		VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING`, tenantID, string(m), start).Error; err != nil {
 		return 0, q, fmt.Errorf("consume %s: %w", m, err)
@@ -390,7 +393,7 @@ func (s *Service) PeekPlan(ctx context.Context, tenantID uuid.UUID, plan Plan, m
 		return Quota{}, err
 	}
 	limit := plan.Limit(m)
-	return Quota{Metric: m, Limit: limit, Used: used, Remaining: max(limit-used, 0), ResetAt: next, ReadAt: now}, nil
+	return Quota{Metric: m, Limit: limit, Used: used, Remaining: max(limit-used, 0), ResetAt: next, ReadAt: now, PeriodStart: start}, nil
 }
 
 func (s *Service) used(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, start time.Time) (int64, error) {
@@ -519,7 +522,7 @@ func (s *Service) UsageOf(ctx context.Context, tenantID uuid.UUID) (Usage, error
 	for _, m := range Metrics {
 		limit := plan.Limit(m)
 		u.Quotas = append(u.Quotas, Quota{Metric: m, Limit: limit, Used: used[string(m)],
-			Remaining: max(limit-used[string(m)], 0), ResetAt: next, ReadAt: now})
+			Remaining: max(limit-used[string(m)], 0), ResetAt: next, ReadAt: now, PeriodStart: start})
 	}
 	return u, nil
 }

@@ -870,7 +870,7 @@ export interface paths {
         put?: never;
         /**
          * Push contacts to the CRM
-         * @description Pushes approved saved contacts: contact_ids (up to 1,000), or all_approved_not_pushed. Others are reported as rejected with a reason; a contact the CRM already holds with the same content is skipped (skipped_duplicate); changed content updates the same record. With ?dry_run=true nothing is queued and the answer (200) previews how many will be created, updated, skipped or rejected. Otherwise the push is queued (202) and its progress is at /crm/pushes/{id}. Each contact sent counts once against crm_pushes_per_month. API key scope: crm:push.
+         * @description Pushes approved saved contacts: contact_ids (up to 1,000), or all_approved_not_pushed. Others are reported as rejected with a reason; a contact the CRM already holds with the same content is skipped (skipped_duplicate); changed content updates the same record. With ?dry_run=true nothing is queued and the answer (200) previews how many will be created, updated, skipped or rejected. Otherwise the push is queued (202) and its progress is at /crm/pushes/{id}. Each contact counts once against crm_pushes_per_month when the CRM takes it: it is held against the quota from when it is sent, however many retries it takes, and given back to the month it was charged in if its push fails for good, is cancelled or goes to an account the connection no longer has. API key scope: crm:push.
          */
         post: operations["createCRMPush"];
         delete?: never;

@@ -178,7 +178,8 @@ function PreviewCounts({ preview }: { preview: CrmPushResult }) {
       )}
       <Text size="xs" c="dimmed">
         Contacts are matched in the CRM by their id here, so pushing again never creates duplicates. Each contact
-        sent counts once against this month&apos;s CRM pushes ({formatNumber(preview.quota_remaining)} left).
+        the CRM takes counts once against this month&apos;s CRM pushes ({formatNumber(preview.quota_remaining)} left);
+        one whose push fails is given back.
       </Text>
     </Stack>
   );
