@@ -5,7 +5,7 @@ import { useState, type ReactNode } from 'react';
 
 import { createQueryClient } from '@/lib/react-query';
 
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 type AppProviderProps = {
   children: ReactNode;
@@ -18,7 +18,12 @@ type AppProviderProps = {
 export function AppProvider({ children, queryClient, mantineEnv = 'default' }: AppProviderProps) {
   const [client] = useState(() => queryClient ?? createQueryClient());
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light" env={mantineEnv}>
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
+      defaultColorScheme="light"
+      env={mantineEnv}
+    >
       <Notifications position="top-right" />
       <QueryClientProvider client={client}>{children}</QueryClientProvider>
     </MantineProvider>

@@ -33,9 +33,9 @@ const emailStatusLabel: Record<Contact['email_status'], string> = {
   unknown: 'Email not verified',
 };
 const emailStatusColor: Record<Contact['email_status'], string> = {
-  valid: 'var(--mantine-color-green-7)',
-  risky: 'var(--mantine-color-orange-7)',
-  invalid: 'var(--mantine-color-red-7)',
+  valid: 'var(--mantine-color-green-8)',
+  risky: 'var(--mantine-color-orange-8)',
+  invalid: 'var(--mantine-color-red-8)',
   unknown: 'var(--mantine-color-gray-6)',
 };
 
