@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Skeleton, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowRight } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -85,7 +85,7 @@ export function AdminCorrectionsRoute() {
                   <Table.Th>Change</Table.Th>
                   <Table.Th>Tenant</Table.Th>
                   <Table.Th>Submitted</Table.Th>
-                  {canWrite && <Table.Th aria-label="Actions" />}
+                  {canWrite && <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

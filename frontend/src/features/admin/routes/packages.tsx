@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Group, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Code, Group, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -71,7 +71,7 @@ export function AdminPackagesRoute() {
                 <Table.Th>Jobs</Table.Th>
                 <Table.Th>File size</Table.Th>
                 <Table.Th>Status</Table.Th>
-                {canWrite && <Table.Th aria-label="Actions" />}
+                {canWrite && <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 
 import { ApiKeyStatusBadge } from '@/components/api-keys/api-key-status-badge';
 import { ApiKeyUsageSummary } from '@/components/api-keys/api-key-usage-summary';
@@ -32,7 +32,7 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
             <Table.Th>Created</Table.Th>
             <Table.Th>Status</Table.Th>
             <Table.Th>Use, last 30 days</Table.Th>
-            <Table.Th aria-label="Actions" />
+            <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -127,7 +127,8 @@ describe('ApiKeysRoute', () => {
       'Created',
       'Status',
       'Use, last 30 days',
-      '',
+      // Visually hidden: the buttons below it say what they do.
+      'Actions',
     ]);
 
     expect(within(revoked).getByTestId('api-key-status')).toHaveTextContent('Revoked');

@@ -1,4 +1,4 @@
-import { Badge, Button, Table, Text } from '@mantine/core';
+import { Badge, Button, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 
 import { isApiError } from '@/lib/api-error';
@@ -33,7 +33,7 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
             <Table.Th>Status</Table.Th>
             <Table.Th>Sent</Table.Th>
             <Table.Th>Expires</Table.Th>
-            <Table.Th aria-label="Actions" />
+            <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Select, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 
@@ -50,7 +50,7 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
               <Table.Th>Role</Table.Th>
               <Table.Th>Joined</Table.Th>
               <Table.Th>Last sign-in</Table.Th>
-              {canManage && <Table.Th aria-label="Actions" />}
+              {canManage && <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
