@@ -285,11 +285,21 @@ func (s *Service) Period() (start, reset time.Time) {
 	return periodOf(s.now())
 }
 
-// period returns the current period and the time it was read.
-func (s *Service) period() (start, next, now time.Time) {
-	now = s.now()
-	start, next = periodOf(now)
-	return start, next, now
+// quotaNow is the quota of m under limit in the current period, as the
+// service's clock reads it, before anything is counted.
+func (s *Service) quotaNow(m Metric, limit int64) Quota { return quotaAt(s.now(), m, limit) }
+
+// quotaAt is the quota of m under limit in the period that holds now,
+// read at now, before anything is counted.
+func quotaAt(now time.Time, m Metric, limit int64) Quota {
+	start, next := periodOf(now)
+	return Quota{Metric: m, Limit: limit, ResetAt: next, ReadAt: now, PeriodStart: start}
+}
+
+// withUsed is q with used units counted.
+func (q Quota) withUsed(used int64) Quota {
+	q.Used, q.Remaining = used, max(q.Limit-used, 0)
+	return q
 }
 
 // periodOf returns the UTC month that holds t and the start of the next.
@@ -313,8 +323,8 @@ func (s *Service) Consume(ctx context.Context, tenantID uuid.UUID, m Metric, n i
 // ConsumeWithin is Consume with a known limit, on tx (a transaction or the
 // plain handle), so a caller can meter inside its own transaction.
 func (s *Service) ConsumeWithin(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, n, limit int64) (Quota, error) {
-	start, next, now := s.period()
-	q := Quota{Metric: m, Limit: limit, ResetAt: next, ReadAt: now, PeriodStart: start}
+	q := s.quotaNow(m, limit)
+	start := q.PeriodStart
 	var used []int64
 	// On its own (tx is the service's handle, so the statement is its own
 	// transaction), the counter update does not wait for the WAL flush:
@@ -341,11 +351,10 @@ func (s *Service) ConsumeWithin(ctx context.Context, tx *gorm.DB, tenantID uuid.
 		if err != nil {
 			return q, err
 		}
-		q.Used, q.Remaining = cur, max(limit-cur, 0)
+		q = q.withUsed(cur)
 		return q, QuotaError(q, n)
 	}
-	q.Used, q.Remaining = used[0], max(limit-used[0], 0)
-	return q, nil
+	return q.withUsed(used[0]), nil
 }
 
 // ConsumeUpTo takes as many of n units of m as the limit leaves and
@@ -353,8 +362,8 @@ func (s *Service) ConsumeWithin(ctx context.Context, tx *gorm.DB, tenantID uuid.
 // be a transaction: the counter row stays locked until it ends, so what a
 // concurrent caller took in between is seen, not overwritten or refused.
 func (s *Service) ConsumeUpTo(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, n, limit int64) (int64, Quota, error) {
-	start, next, now := s.period()
-	q := Quota{Metric: m, Limit: limit, ResetAt: next, ReadAt: now, PeriodStart: start}
+	q := s.quotaNow(m, limit)
+	start := q.PeriodStart
 	if err := tx.WithContext(ctx).Exec(`INSERT INTO usage_counters (tenant_id, metric, period_start, count)
 		VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING`, tenantID, string(m), start).Error; err != nil {
 		return 0, q, fmt.Errorf("consume %s: %w", m, err)
@@ -371,9 +380,7 @@ func (s *Service) ConsumeUpTo(ctx context.Context, tx *gorm.DB, tenantID uuid.UU
 			return 0, q, fmt.Errorf("consume %s: %w", m, err)
 		}
 	}
-	q.Used = used + took
-	q.Remaining = max(limit-q.Used, 0)
-	return took, q, nil
+	return took, q.withUsed(used + took), nil
 }
 
 // Peek returns the quota without using any of it.
@@ -387,13 +394,12 @@ func (s *Service) Peek(ctx context.Context, tenantID uuid.UUID, m Metric) (Quota
 
 // PeekPlan is Peek for a caller that already holds the tenant's plan.
 func (s *Service) PeekPlan(ctx context.Context, tenantID uuid.UUID, plan Plan, m Metric) (Quota, error) {
-	start, next, now := s.period()
-	used, err := s.used(ctx, s.db, tenantID, m, start)
+	q := s.quotaNow(m, plan.Limit(m))
+	used, err := s.used(ctx, s.db, tenantID, m, q.PeriodStart)
 	if err != nil {
 		return Quota{}, err
 	}
-	limit := plan.Limit(m)
-	return Quota{Metric: m, Limit: limit, Used: used, Remaining: max(limit-used, 0), ResetAt: next, ReadAt: now, PeriodStart: start}, nil
+	return q.withUsed(used), nil
 }
 
 func (s *Service) used(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, m Metric, start time.Time) (int64, error) {
@@ -505,7 +511,8 @@ func (s *Service) UsageOf(ctx context.Context, tenantID uuid.UUID) (Usage, error
 	if err != nil {
 		return Usage{}, err
 	}
-	start, next, now := s.period()
+	now := s.now()
+	start, _ := periodOf(now)
 	var rows []struct {
 		Metric string
 		Count  int64
@@ -520,9 +527,7 @@ func (s *Service) UsageOf(ctx context.Context, tenantID uuid.UUID) (Usage, error
 	}
 	u := Usage{Plan: plan, Seats: seats}
 	for _, m := range Metrics {
-		limit := plan.Limit(m)
-		u.Quotas = append(u.Quotas, Quota{Metric: m, Limit: limit, Used: used[string(m)],
-			Remaining: max(limit-used[string(m)], 0), ResetAt: next, ReadAt: now, PeriodStart: start})
+		u.Quotas = append(u.Quotas, quotaAt(now, m, plan.Limit(m)).withUsed(used[string(m)]))
 	}
 	return u, nil
 }
