@@ -1,11 +1,16 @@
 import '@testing-library/jest-dom/vitest';
 
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
 import { resetSessionForTests } from '@/lib/auth/session';
 
 import { FetchBackedXHR } from './fetch-backed-xhr';
+
+// findBy* and waitFor give up after 1 s by default. On CI's two cores, with every test file running at
+// once, a route change that renders a new page has taken longer than that; 5 s still fails a test
+// whose element never comes.
+configure({ asyncUtilTimeout: 5_000 });
 
 afterEach(() => {
   cleanup();
