@@ -70,10 +70,15 @@ func (s *Service) CreateList(ctx context.Context, tenantID, userID uuid.UUID, na
 	id := uuid.Must(uuid.NewV7())
 	var out *List
 	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
-		// The tenant row's lock makes two concurrent creations count each other.
+		// The tenant row's lock makes two concurrent creations count each
+		// other. It is its own statement: the count must be read after the
+		// lock is granted, and a statement reads the snapshot of its start,
+		// which misses the lists of a creation that held the lock meanwhile.
+		if err := tx.Exec(`SELECT 1 FROM tenants WHERE id = ? FOR NO KEY UPDATE`, tenantID).Error; err != nil {
+			return fmt.Errorf("contacts: lock tenant: %w", err)
+		}
 		var n int64
-		if err := tx.Raw(`SELECT count(*) FROM lists WHERE tenant_id = (SELECT id FROM tenants WHERE id = ? FOR NO KEY UPDATE)`,
-			tenantID).Scan(&n).Error; err != nil {
+		if err := tx.Raw(`SELECT count(*) FROM lists WHERE tenant_id = ?`, tenantID).Scan(&n).Error; err != nil {
 			return fmt.Errorf("contacts: count lists: %w", err)
 		}
 		if n >= MaxLists {

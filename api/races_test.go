@@ -1,0 +1,63 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+)
+
+// race sends n requests through the real router at once (they wait on one
+// barrier) and counts their statuses.
+func (tb *testBundle) race(t *testing.T, n int, send func(i int) int) map[int]int {
+	t.Helper()
+	start := make(chan struct{})
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			codes[i] = send(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	got := map[int]int{}
+	for _, c := range codes {
+		got[c]++
+	}
+	return got
+}
+
+// TestListCapRace: lists created at once near the cap count each other:
+// exactly the room left is taken, the rest get 409, and the tenant never
+// holds more than contacts.MaxLists lists.
+func TestListCapRace(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "list-race")
+	const room, racers = 2, 8
+	if err := tb.db.Gorm.Exec(`INSERT INTO lists (tenant_id, id, name) SELECT ?, gen_random_uuid(), 'bulk ' || g FROM generate_series(1, ?) g`,
+		admin.tenantID, contacts.MaxLists-room).Error; err != nil {
+		t.Fatal(err)
+	}
+	for round := range 5 {
+		got := tb.race(t, racers, func(i int) int {
+			return tb.req(t, http.MethodPost, "/api/v1/lists", admin.token, map[string]string{"name": fmt.Sprintf("race %d %d", round, i)}).Code
+		})
+		var n int
+		if err := tb.db.Gorm.Raw(`SELECT count(*) FROM lists WHERE tenant_id = ?`, admin.tenantID).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got[http.StatusCreated] != room || got[http.StatusConflict] != racers-room || n != contacts.MaxLists {
+			t.Fatalf("round %d: statuses %v and %d lists, want %d created, %d refused and %d lists", round, got, n, room, racers-room, contacts.MaxLists)
+		}
+		if err := tb.db.Gorm.Exec(`DELETE FROM lists WHERE tenant_id = ? AND name LIKE 'race %'`, admin.tenantID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
