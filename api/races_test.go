@@ -61,3 +61,27 @@ func TestListCapRace(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemAdminsDemoteEachOtherAtOnce: two system admins who take each
+// other's role away at the same moment do not both succeed; one of them
+// stays a system admin, and the other's demotion, made on the authority
+// it lost meanwhile, is refused (403).
+func TestSystemAdminsDemoteEachOtherAtOnce(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	for round := range 5 {
+		admins := []session{tb.MustSystemUser(t, "system_admin"), tb.MustSystemUser(t, "system_admin")}
+		got := tb.race(t, 2, func(i int) int {
+			return tb.req(t, http.MethodPatch, "/api/v1/admin/users/"+admins[1-i].userID, admins[i].token,
+				map[string]string{"system_role": "user"}).Code
+		})
+		var left int
+		if err := tb.db.Gorm.Raw(`SELECT count(*) FROM users WHERE id IN (?, ?) AND system_role = 'system_admin'`,
+			admins[0].userID, admins[1].userID).Scan(&left).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got[http.StatusOK] != 1 || got[http.StatusForbidden] != 1 || left != 1 {
+			t.Fatalf("round %d: statuses %v and %d of the two still system admins, want one 200, one 403 and one admin", round, got, left)
+		}
+	}
+}

@@ -52,7 +52,8 @@ func (s *Service) ListUsers(ctx context.Context, p ListUsersParams) ([]User, str
 
 // SetSystemRole changes a user's platform role. Staff cannot change their
 // own role, so the last system admin cannot lock everyone out by accident.
-// Returns EINVALID, ENOTFOUND, ECONFLICT.
+// Returns EINVALID, EFORBIDDEN (the actor is no longer a system admin),
+// ENOTFOUND, ECONFLICT.
 func (s *Service) SetSystemRole(ctx context.Context, actor *tenancy.Principal, userID uuid.UUID, role string) (User, error) {
 	if role != tenancy.SystemAdmin && role != tenancy.Support && role != tenancy.SystemUser {
 		return User{}, apperr.Invalid("Unknown system role.", apperr.FieldError{Field: "system_role", Message: "must be one of: system_admin, support, user"})
@@ -62,7 +63,30 @@ func (s *Service) SetSystemRole(ctx context.Context, actor *tenancy.Principal, u
 	}
 	var u User
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Clauses(forUpdate).Where("id = ?", userID).Take(&u).Error; err != nil {
+		// Both rows, in id order: two admins taking each other's role at
+		// once take turns, and the second finds its own role gone. The
+		// request was authorized with the role read before these locks; a
+		// system admin demoted while it waited (the change committed first)
+		// must not act on the authority they lost, or two admins demoting
+		// each other would leave none.
+		var locked []User
+		if err := tx.Clauses(forUpdate).Where("id IN ?", []uuid.UUID{actor.UserID, userID}).Order("id").
+			Find(&locked).Error; err != nil {
+			return err
+		}
+		acting, found := false, false
+		for _, l := range locked {
+			switch l.ID {
+			case actor.UserID:
+				acting = l.SystemRole == tenancy.SystemAdmin
+			case userID:
+				u, found = l, true
+			}
+		}
+		if !acting {
+			return apperr.Errorf(apperr.EFORBIDDEN, "You are no longer a system admin.")
+		}
+		if !found {
 			return apperr.Errorf(apperr.ENOTFOUND, "User not found.")
 		}
 		if u.SystemRole == role {
