@@ -85,3 +85,31 @@ func TestSystemAdminsDemoteEachOtherAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestCRMSettingsSavedAtOnce: field ownership saved by several requests at
+// once (a double click, two admins) is saved by each in turn; none ends in
+// a deadlock (500), and the settings are those of one of the requests.
+func TestCRMSettingsSavedAtOnce(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "crm-settings-race")
+	modes := []string{"fill_if_empty", "overwrite", "never"}
+	for round := range 10 {
+		const racers = 6
+		got := tb.race(t, racers, func(i int) int {
+			m := modes[(round+i)%len(modes)]
+			return tb.req(t, http.MethodPut, "/api/v1/crm/settings", admin.token, map[string]any{"field_ownership": map[string]string{
+				"email": m, "first_name": m, "last_name": m, "phone": m, "job_title": m, "company_name": m}}).Code
+		})
+		if got[http.StatusOK] != racers {
+			t.Fatalf("round %d: statuses %v, want %d 200", round, got, racers)
+		}
+		var distinct int
+		if err := tb.db.Gorm.Raw(`SELECT count(DISTINCT mode) FROM crm_field_ownership WHERE tenant_id = ?`, admin.tenantID).Scan(&distinct).Error; err != nil {
+			t.Fatal(err)
+		}
+		if distinct != 1 {
+			t.Fatalf("round %d: the settings mix %d requests' modes", round, distinct)
+		}
+	}
+}

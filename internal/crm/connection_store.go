@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -212,8 +214,11 @@ func loadOwnership(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) (map[st
 func saveOwnership(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, userID *uuid.UUID, modes map[string]string) error {
 	rows := make([]ownershipRow, 0, len(modes))
 	now := time.Now().UTC()
-	for f, m := range modes {
-		rows = append(rows, ownershipRow{TenantID: tenantID, Field: f, Mode: m, UpdatedBy: userID, UpdatedAt: now})
+	// In field order, not the map's random one: the upsert locks the rows
+	// in the order it writes them, and two saves at once that took them in
+	// different orders deadlocked.
+	for _, f := range slices.Sorted(maps.Keys(modes)) {
+		rows = append(rows, ownershipRow{TenantID: tenantID, Field: f, Mode: modes[f], UpdatedBy: userID, UpdatedAt: now})
 	}
 	err := tx.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "tenant_id"}, {Name: "field"}},
 		DoUpdates: clause.AssignmentColumns([]string{"mode", "updated_by", "updated_at"})}).Create(&rows).Error
