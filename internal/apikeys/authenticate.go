@@ -1,9 +1,13 @@
 package apikeys
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"log/slog"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -163,11 +167,19 @@ func (s *Service) FlushUsage(ctx context.Context) {
 	if len(usage) == 0 {
 		return
 	}
+	// Rows in one order on every instance, not the maps' random ones: each
+	// statement locks its rows in the order it writes them, and two
+	// instances flushing the same keys at once in different orders
+	// deadlocked, and the victim's counts were lost.
+	ordered := slices.SortedFunc(maps.Keys(usage), func(a, b usageKey) int {
+		return cmp.Or(strings.Compare(a.tenantID.String(), b.tenantID.String()),
+			strings.Compare(a.keyID.String(), b.keyID.String()), strings.Compare(a.day, b.day))
+	})
 	var tenants, keys []string
 	var days []string
 	var counts []int64
-	for k, n := range usage {
-		tenants, keys, days, counts = append(tenants, k.tenantID.String()), append(keys, k.keyID.String()), append(days, k.day), append(counts, n)
+	for _, k := range ordered {
+		tenants, keys, days, counts = append(tenants, k.tenantID.String()), append(keys, k.keyID.String()), append(days, k.day), append(counts, usage[k])
 	}
 	err := s.db.WithContext(ctx).Exec(`INSERT INTO api_key_usage_daily AS u (tenant_id, key_id, day, requests)
 		SELECT t::uuid, k::uuid, d::date, n FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS x(t, k, d, n)
@@ -178,8 +190,8 @@ func (s *Service) FlushUsage(ctx context.Context) {
 		return
 	}
 	ids, times := make([]string, 0, len(last)), make([]string, 0, len(last))
-	for id, t := range last {
-		ids, times = append(ids, id.String()), append(times, t.Format(time.RFC3339Nano))
+	for _, id := range slices.SortedFunc(maps.Keys(last), func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) }) {
+		ids, times = append(ids, id.String()), append(times, last[id].Format(time.RFC3339Nano))
 	}
 	s.db.WithContext(ctx).Exec(`UPDATE api_keys k SET last_used_at = greatest(k.last_used_at, x.t::timestamptz)
 		FROM unnest(?::text[], ?::text[]) AS x(id, t) WHERE k.id = x.id::uuid`, pqArray(ids), pqArray(times))

@@ -2,6 +2,7 @@ package apikeys
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -240,4 +241,67 @@ func timesEqual(a, b *time.Time) bool {
 		return a == nil && b == nil
 	}
 	return a.Equal(*b)
+}
+
+// TestFlushUsageOnTwoInstancesAtOnce: instances that flush the request
+// counts of the same keys at the same moment (every instance flushes every
+// few seconds) each write theirs; no count is lost to a deadlock between
+// the two upserts.
+func TestFlushUsageOnTwoInstancesAtOnce(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	now := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
+	lim := limits.NewService(d.Gorm, 0)
+	instances := []*Service{
+		NewService(d.Gorm, lim).WithClock(func() time.Time { return now }),
+		NewService(d.Gorm, lim).WithClock(func() time.Time { return now }),
+	}
+	var keys []uuid.UUID
+	for range 30 {
+		k, err := instances[0].Create(ctx, tenant, user, CreateParams{Name: "flush", Scopes: []string{"usage:read"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k.ID)
+	}
+	const rounds = 10
+	for range rounds {
+		for _, s := range instances {
+			for _, k := range keys {
+				s.count(tenant, k, now)
+			}
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, s := range instances {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				s.FlushUsage(ctx)
+			}()
+		}
+		close(start)
+		wg.Wait()
+	}
+	var lost int
+	if err := d.Gorm.Raw(`SELECT count(*) FROM unnest(?::uuid[]) AS k(id)
+		LEFT JOIN api_key_usage_daily u ON u.tenant_id = ? AND u.key_id = k.id AND u.day = ?
+		WHERE coalesce(u.requests, 0) <> ?`, pqArray(uuidStrings(keys)), tenant, now.Format(time.DateOnly), 2*rounds).
+		Scan(&lost).Error; err != nil {
+		t.Fatal(err)
+	}
+	if lost > 0 {
+		t.Fatalf("%d of %d keys lost requests, want each to count %d", lost, len(keys), 2*rounds)
+	}
+}
+
+func uuidStrings(ids []uuid.UUID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
+	}
+	return out
 }
