@@ -164,7 +164,9 @@ type ImportRecordResponse struct {
 	// Values are an invalid row's original fields.
 	Values []string `json:"values,omitempty"`
 	// Contact is the row's contact as it is now; absent for invalid rows
-	// and for a dry run's would-be new contacts.
+	// and for a dry run's would-be new contacts. A dry run (free of import
+	// rows) names no shared contact the tenant has not saved: contact_id
+	// is null and contact absent for such a match until the real run.
 	Contact *ImportRecordContact `json:"contact,omitempty"`
 } //	@name	ImportRecord
 
@@ -607,7 +609,7 @@ func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, prin
 // listImportRecords godoc
 //
 //	@Summary			Import records
-//	@Description		What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). API key scope: imports:read.
+//	@Description		What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). A dry run costs no import rows, so its records withhold the shared contacts that rows matched (contact_id null, no contact) unless the tenant has saved them; the real run shows them. API key scope: imports:read.
 //	@ID					listImportRecords
 //	@Tags				imports
 //	@Produce			json

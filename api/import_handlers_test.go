@@ -582,3 +582,99 @@ func TestSlowUploadOutlastsConnectionTimeouts(t *testing.T) {
 		})
 	}
 }
+
+// TestDryRunRevealsNoUnpaidContacts: a dry run costs no import rows, so its
+// records must not disclose the shared contacts its rows matched (id, email,
+// title): otherwise a file of names and companies, dry-run again and again,
+// looks up the shared database for free. A contact the tenant already saved,
+// or its own private one, still shows, and the real run (paid, and saving
+// every matched contact) shows them all.
+func TestDryRunRevealsNoUnpaidContacts(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "dryleak") // Free
+	var shared []struct{ ID, FirstName, LastName, CompanyName, Email string }
+	if err := tb.db.Gorm.Raw(`SELECT id, first_name, last_name, company_name, email FROM contacts
+		WHERE owner_tenant_id IS NULL AND company_name <> '' AND email IS NOT NULL AND first_name <> '' AND last_name <> ''
+		ORDER BY id LIMIT 2`).Scan(&shared).Error; err != nil || len(shared) != 2 {
+		t.Fatalf("shared contacts: %v (%d)", err, len(shared))
+	}
+	unpaid, saved := shared[0], shared[1]
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", admin.token, map[string]any{"contact_ids": []string{saved.ID}}), http.StatusOK)
+	own := tb.MustPrivateContact(t, admin.tenantID, "Olive", "Own")
+	if err := tb.db.Gorm.Exec(`UPDATE contacts SET email = ? WHERE id = ?`, "olive."+own[:8]+"@own.example", own).Error; err != nil {
+		t.Fatal(err)
+	}
+	file := "First Name,Last Name,Company,Email\n" +
+		unpaid.FirstName + "," + unpaid.LastName + "," + unpaid.CompanyName + ",\n" +
+		saved.FirstName + "," + saved.LastName + "," + saved.CompanyName + ",\n" +
+		",,,olive." + own[:8] + "@own.example\n" +
+		unpaid.FirstName + "," + unpaid.LastName + "," + unpaid.CompanyName + ",\n" // a duplicate of row 2
+	imp := tb.MustImport(t, admin, file)
+	path := "/api/v1/imports/" + imp.ID
+	wantStatus(t, tb.req(t, http.MethodPut, path+"/mapping", admin.token, map[string]any{"has_header": true,
+		"columns": []string{"first_name", "last_name", "company_name", "email"}, "match_keys": []string{"email", "name_company"}}), http.StatusOK)
+	wantStatus(t, tb.req(t, http.MethodPost, path+"/start?dry_run=true", admin.token, nil), http.StatusAccepted)
+	tb.workImport(t, imp.ID)
+
+	records := func() []ImportRecordResponse {
+		t.Helper()
+		rec := tb.req(t, http.MethodGet, path+"/records", admin.token, nil)
+		wantStatus(t, rec, http.StatusOK)
+		if strings.Contains(rec.Body.String(), unpaid.ID) || strings.Contains(rec.Body.String(), unpaid.Email) {
+			t.Errorf("the records disclose the unpaid shared contact %s <%s>: %s", unpaid.ID, unpaid.Email, rec.Body.String())
+		}
+		return decode[ImportRecordList](t, rec).Items
+	}
+	tests := []struct {
+		name      string
+		row       int
+		outcome   string
+		wantID    string // "" = withheld
+		wantEmail string
+	}{
+		{"UnpaidSharedWithheld", 2, "matched", "", ""},
+		{"SavedSharedShown", 3, "matched", saved.ID, saved.Email},
+		{"OwnPrivateShown", 4, "matched", own, "olive." + own[:8] + "@own.example"},
+		{"DuplicateOfUnpaidWithheld", 5, "duplicate", "", ""},
+	}
+	got := records()
+	if len(got) != 4 {
+		t.Fatalf("%d dry-run records, want 4", len(got))
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := got[tt.row-2]
+			if r.Row != tt.row || r.Outcome != tt.outcome {
+				t.Fatalf("row %d: %s, want row %d %s", r.Row, r.Outcome, tt.row, tt.outcome)
+			}
+			id, email := "", ""
+			if r.ContactID != nil {
+				id = *r.ContactID
+			}
+			if r.Contact != nil {
+				email = r.Contact.Email
+			}
+			if id != tt.wantID || email != tt.wantEmail {
+				t.Fatalf("row %d: contact %q <%s>, want %q <%s>", r.Row, id, email, tt.wantID, tt.wantEmail)
+			}
+		})
+	}
+	// Nothing was charged, and the contact is not saved.
+	for _, q := range decode[UsageResponse](t, tb.req(t, http.MethodGet, "/api/v1/tenant/usage", admin.token, nil)).Quotas {
+		if q.Used != 0 {
+			t.Fatalf("the dry run used %d %s", q.Used, q.Metric)
+		}
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, path+"/start", admin.token, nil), http.StatusAccepted)
+	// Queued, the dry run's records still stand until the worker clears them.
+	records()
+	tb.workImport(t, imp.ID)
+	rec := tb.req(t, http.MethodGet, path+"/records?outcome=matched", admin.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	if paid := decode[ImportRecordList](t, rec).Items; len(paid) != 3 || paid[0].ContactID == nil || *paid[0].ContactID != unpaid.ID ||
+		paid[0].Contact == nil || paid[0].Contact.Email != unpaid.Email {
+		t.Fatalf("the real run's matched records: %s", rec.Body.String())
+	}
+}

@@ -249,20 +249,37 @@ type recordRow struct {
 	// does not exist: a dry run's would-be contact, or one deleted since).
 	HasContact                                     bool
 	FirstName, LastName, Email, Title, CompanyName string
+	// Withheld says the record points at a shared contact that the tenant
+	// has not paid for (see listRecords): neither its id nor its summary
+	// may be shown.
+	Withheld bool
 }
 
-func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, outcome string, after, limit int) ([]recordRow, error) {
+// listRecords reads a page of the import's records with their contacts.
+// unpaid says the records are a tenant's dry run's (or still its, until a
+// real run's worker clears them), which cost no import rows and saved
+// nothing: a shared contact one of them matched is withheld unless the
+// tenant has saved it, or a file of names and companies dry-run over and
+// over would look up the shared database for free.
+func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, unpaid bool, outcome string, after, limit int) ([]recordRow, error) {
 	var rows []recordRow
 	// A platform import's contacts are shared; a tenant's are shared or
 	// its own (another tenant's private contact never shows, even if a
 	// record pointed at one).
-	visible, args := `c.owner_tenant_id IS NULL`, []any{}
+	withheld, visible, args := `false`, `c.owner_tenant_id IS NULL`, []any{}
+	if unpaid && tenantID != Platform {
+		withheld = `(c.id IS NOT NULL AND c.owner_tenant_id IS NULL AND NOT EXISTS (
+			SELECT 1 FROM saved_contacts s WHERE s.tenant_id = ? AND s.contact_id = c.id))`
+		args = append(args, tenantID)
+	}
 	if tenantID != Platform {
-		visible, args = `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?)`, []any{tenantID}
+		visible = `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?)`
+		args = append(args, tenantID)
 	}
 	sql := `SELECT r.row_num, r.outcome, r.contact_id, r.duplicate_of, r.updated, r.errors, r.raw,
 			c.id IS NOT NULL AS has_contact, coalesce(c.first_name, '') AS first_name, coalesce(c.last_name, '') AS last_name,
-			coalesce(c.email::text, '') AS email, coalesce(c.title, '') AS title, coalesce(c.company_name, '') AS company_name
+			coalesce(c.email::text, '') AS email, coalesce(c.title, '') AS title, coalesce(c.company_name, '') AS company_name,
+			` + withheld + ` AS withheld
 		FROM import_records r
 		LEFT JOIN contacts c ON c.id = r.contact_id AND ` + visible + `
 		WHERE r.tenant_id = ? AND r.import_id = ? AND r.row_num > ?`

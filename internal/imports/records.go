@@ -53,7 +53,8 @@ type RecordPage struct {
 // outcome. Returns ENOTFOUND, EINVALID for an unknown outcome and
 // EMALFORMED for a bad cursor.
 func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordParams) (*RecordPage, error) {
-	if _, err := loadImport(ctx, s.db.Gorm, tenantID, id, false); err != nil {
+	imp, err := loadImport(ctx, s.db.Gorm, tenantID, id, false)
+	if err != nil {
 		return nil, err
 	}
 	if p.Outcome != "" && !slices.Contains(Outcomes, p.Outcome) {
@@ -71,7 +72,7 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 		}
 		after = n
 	}
-	rows, err := listRecords(ctx, s.db.Gorm, tenantID, id, p.Outcome, after, p.Limit+1)
+	rows, err := listRecords(ctx, s.db.Gorm, tenantID, id, imp.DryRun || imp.ResetPending, p.Outcome, after, p.Limit+1)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,9 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 		if r.Raw != nil {
 			rec.Values = ParseRecordLine(*r.Raw)
 		}
-		if r.HasContact {
+		if r.Withheld {
+			rec.ContactID = nil
+		} else if r.HasContact {
 			rec.Contact = &RecordContact{FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
 				Title: r.Title, CompanyName: r.CompanyName}
 		}

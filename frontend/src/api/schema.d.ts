@@ -1056,7 +1056,7 @@ export interface paths {
         };
         /**
          * Import records
-         * @description What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). API key scope: imports:read.
+         * @description What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). A dry run costs no import rows, so its records withhold the shared contacts that rows matched (contact_id null, no contact) unless the tenant has saved them; the real run shows them. API key scope: imports:read.
          */
         get: operations["listImportRecords"];
         put?: never;
@@ -2214,7 +2214,9 @@ export interface components {
         ImportRecord: {
             /**
              * @description Contact is the row's contact as it is now; absent for invalid rows
-             *     and for a dry run's would-be new contacts.
+             *     and for a dry run's would-be new contacts. A dry run (free of import
+             *     rows) names no shared contact the tenant has not saved: contact_id
+             *     is null and contact absent for such a match until the real run.
              */
             contact?: components["schemas"]["ImportRecordContact"];
             contact_id: string | null;

@@ -26,6 +26,14 @@ function ContactCell({ record, dryRun }: { record: ImportRecord; dryRun: boolean
       </Text>
     );
   }
+  if (!c && dryRun && !record.contact_id) {
+    // A dry run does not say which shared contact a row matched: that is paid for by importing it.
+    return (
+      <Text size="sm" c="dimmed">
+        An existing contact (shown once imported)
+      </Text>
+    );
+  }
   if (!c) {
     return (
       <Text size="sm" c="dimmed">

@@ -222,11 +222,13 @@ describe('import wizard', () => {
     const outcomesAsked: string[] = [];
     stubApi({
       'GET /imports/:id': () =>
-        jsonResponse(importFixture({ status: 'completed', dry_run: true, counts: { created: 1, matched: 0, updated: 0, duplicate: 0, invalid: 1 } })),
+        jsonResponse(importFixture({ status: 'completed', dry_run: true, counts: { created: 1, matched: 1, updated: 0, duplicate: 0, invalid: 1 } })),
       'GET /lists': () => jsonResponse(lists),
       'GET /imports/:id/records': recordsByOutcome(
         {
           created: [recordFixture({ row: 2, outcome: 'created', contact_id: '0193a6f0-0000-7000-8000-000000000002' })],
+          // A shared contact the dry run matched is withheld until the real run pays for it.
+          matched: [recordFixture({ row: 4, outcome: 'matched' })],
           invalid: [invalidBobRecord()],
         },
         outcomesAsked,
@@ -240,6 +242,8 @@ describe('import wizard', () => {
     const created = await within(summary).findByTestId('records-created');
     expect(within(created).getByText('New contact')).toBeInTheDocument();
     expect(within(created).queryByText('0193a6f0-0000-7000-8000-000000000002')).not.toBeInTheDocument();
+    await userEvent.click(within(summary).getByRole('tab', { name: 'Matched (1)' }));
+    expect(await within(summary).findByText('An existing contact (shown once imported)')).toBeInTheDocument();
     await userEvent.click(within(summary).getByRole('tab', { name: 'Invalid (1)' }));
     expect(await within(summary).findByText('"bob@" is not a valid email address.')).toBeInTheDocument();
     await userEvent.click(within(summary).getByRole('button', { name: 'Download error report' }));
