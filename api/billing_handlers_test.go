@@ -290,3 +290,45 @@ func TestRawBodyRoutesRefuseOversizedChunkedBodies(t *testing.T) {
 		})
 	}
 }
+
+// TestStripeDowngradeRefusesAPIKeyAtOnce: a subscription that Stripe ends
+// takes API access away on the next request, as a downgrade by platform
+// staff does (TestAPIKeyPlanAndSuspension). The key's cached principal,
+// which carries the package's API access, used to keep answering for
+// keyCacheTTL after the webhook.
+func TestStripeDowngradeRefusesAPIKeyAtOnce(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	tests := []struct {
+		name  string
+		event func(t0 time.Time, tid, sub string) map[string]any
+	}{
+		{"Deleted", func(t0 time.Time, tid, sub string) map[string]any {
+			return subEvent("customer.subscription.deleted", t0.Add(time.Second), tid, sub, "active", false)
+		}},
+		{"Incomplete", func(t0 time.Time, tid, sub string) map[string]any {
+			return subEvent("customer.subscription.updated", t0.Add(time.Second), tid, sub, "incomplete_expired", false)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			admin := tb.MustSignup(t, "hook-key-"+strings.ToLower(tt.name))
+			tid, sub := admin.tenantID, "sub_"+idTail(admin.tenantID)
+			t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+			wantStatus(t, tb.webhookReq(t, subEvent("customer.subscription.created", t0, tid, sub, "active", false), testWebhookSecret, time.Now()), 200)
+			key := tb.MustCreateKey(t, admin, "usage:read")
+			wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), http.StatusOK)
+
+			wantStatus(t, tb.webhookReq(t, tt.event(t0, tid, sub), testWebhookSecret, time.Now()), 200)
+			if u := tb.usage(t, admin); u.Package.Code != "free" {
+				t.Fatalf("after the event the package is %s", u.Package.Code)
+			}
+			rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+			wantStatus(t, rec, http.StatusForbidden)
+			if decodeProblem(t, rec)["type"] != "plan-feature-unavailable" {
+				t.Fatalf("want plan-feature-unavailable: %s", rec.Body.String())
+			}
+		})
+	}
+}
