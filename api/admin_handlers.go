@@ -438,6 +438,9 @@ func (s *Server) updatePackage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The keys of every tenant on the package hold its new terms from the
+	// next request.
+	s.svc.APIKeys.ForgetAll()
 	return c.JSON(http.StatusOK, toPackage(p))
 }
 

@@ -551,3 +551,53 @@ func TestAPIKeyRefusedRequestsNotCounted(t *testing.T) {
 		})
 	}
 }
+
+// TestPackageEditReachesCachedKeys: staff taking API access off a package
+// (or lowering its requests per minute) holds for the keys of its tenants
+// from the next request, as moving a tenant to another package does. The
+// keys' cached principals carried the package's old terms for keyCacheTTL.
+func TestPackageEditReachesCachedKeys(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	tests := []struct {
+		name      string
+		edit      map[string]any
+		wantLimit string // RateLimit-Limit of the next answer; "" = refused
+	}{
+		{"APIAccessOff", map[string]any{"api_access": false}, ""},
+		{"LowerRate", map[string]any{"api_requests_per_minute": 7}, "7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code := "edit-" + strings.ToLower(uuid.NewString()[:6])
+			rec := tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": code, "name": "Edit " + tt.name,
+				"max_users": 5, "searches_per_month": 500, "max_contacts_per_query": 50, "api_access": true, "api_requests_per_minute": 60,
+				"import_rows_per_month": 10000, "max_concurrent_jobs": 1, "crm_pushes_per_month": 1000})
+			wantStatus(t, rec, http.StatusCreated)
+			pkg := decode[PackageResponse](t, rec)
+			admin := tb.MustSignup(t, "pkg-edit")
+			tb.MustSetPackage(t, admin.tenantID, code)
+			key := tb.MustCreateKey(t, admin, "usage:read")
+			rec = tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+			wantStatus(t, rec, http.StatusOK)
+			if rec.Header().Get("RateLimit-Limit") != "60" {
+				t.Fatalf("RateLimit-Limit %q before the edit", rec.Header().Get("RateLimit-Limit"))
+			}
+
+			wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, tt.edit), http.StatusOK)
+			rec = tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+			if tt.wantLimit == "" {
+				wantStatus(t, rec, http.StatusForbidden)
+				if decodeProblem(t, rec)["type"] != "plan-feature-unavailable" {
+					t.Fatalf("want plan-feature-unavailable: %s", rec.Body.String())
+				}
+				return
+			}
+			wantStatus(t, rec, http.StatusOK)
+			if got := rec.Header().Get("RateLimit-Limit"); got != tt.wantLimit {
+				t.Fatalf("RateLimit-Limit %q after the edit, want %s", got, tt.wantLimit)
+			}
+		})
+	}
+}

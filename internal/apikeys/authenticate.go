@@ -150,6 +150,15 @@ func (s *Service) ForgetTenant(tenantID uuid.UUID) {
 	}
 }
 
+// ForgetAll empties this instance's cache, e.g. after a package's terms
+// (API access, requests per minute) changed for every tenant that has it.
+func (s *Service) ForgetAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gen++
+	clear(s.cache)
+}
+
 func (s *Service) count(tenantID, keyID uuid.UUID, now time.Time) {
 	s.mu.Lock()
 	s.usage[usageKey{tenantID, keyID, now.Format(time.DateOnly)}]++
