@@ -678,3 +678,67 @@ func TestDryRunRevealsNoUnpaidContacts(t *testing.T) {
 		t.Fatalf("the real run's matched records: %s", rec.Body.String())
 	}
 }
+
+// TestImportedContactIDsCannotBeGuessed: the ids of the contacts an import
+// creates must not follow from one another. They used to be the import's
+// time, the row number and a hash of the import id, so one contact of a
+// platform import, found by one search, named every other contact of it:
+// GET contacts/{id} with the row number changed read the whole import
+// without another search, past searches_per_month and the page limit.
+func TestImportedContactIDsCannotBeGuessed(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	staff := tb.MustSystemUser(t, "system_admin")
+	admin := tb.MustSignup(t, "guess") // Free
+	w := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	var file strings.Builder
+	file.WriteString("Email,First Name,Last Name,Company\n")
+	for i := range 6 {
+		fmt.Fprintf(&file, "p%d@%s.example,Pat%d,Guess%s,Guessable %s\n", i, w, i, w, w)
+	}
+	rec := tb.uploadFile(t, "/api/v1/admin/imports", staff.token, false, "vendor.csv", []byte(file.String()))
+	wantStatus(t, rec, http.StatusCreated)
+	imp := decode[ImportResponse](t, rec)
+	path := "/api/v1/admin/imports/" + imp.ID
+	wantStatus(t, tb.req(t, http.MethodPut, path+"/mapping", staff.token, map[string]any{"has_header": true,
+		"columns": []string{"email", "first_name", "last_name", "company_name"}, "source": "vendor"}), http.StatusOK)
+	wantStatus(t, tb.req(t, http.MethodPost, path+"/start", staff.token, nil), http.StatusAccepted)
+	tb.workImport(t, imp.ID)
+	recs := decode[ImportRecordList](t, tb.req(t, http.MethodGet, path+"/records", staff.token, nil)).Items
+	if len(recs) != 6 {
+		t.Fatalf("%d records, want 6", len(recs))
+	}
+	ids := make([]uuid.UUID, len(recs))
+	for i, r := range recs {
+		if r.Outcome != "created" || r.ContactID == nil {
+			t.Fatalf("record %+v", r)
+		}
+		ids[i] = uuid.MustParse(*r.ContactID)
+		if i > 0 && ids[i].String() <= ids[i-1].String() {
+			t.Fatalf("ids do not ascend in row order: %s after %s", ids[i], ids[i-1])
+		}
+	}
+	// The tenant has one of them (as from a search) and guesses the others
+	// the way the old layout allowed: the same bytes, another row number.
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+ids[0].String(), admin.token, nil), http.StatusOK)
+	row := func(u uuid.UUID) uint32 {
+		return uint32(u[6]&0x0f)<<28 | uint32(u[7])<<20 | uint32(u[8]&0x3f)<<14 | uint32(u[9])<<6 | uint32(u[10]>>2)
+	}
+	withRow := func(u uuid.UUID, n uint32) uuid.UUID {
+		u[6] = 0x70 | byte(n>>28)
+		u[7] = byte(n >> 20)
+		u[8] = 0x80 | byte(n>>14)&0x3f
+		u[9] = byte(n >> 6)
+		u[10] = byte(n&0x3f)<<2 | u[10]&0x03
+		return u
+	}
+	for i := 1; i < len(ids); i++ {
+		guess := withRow(ids[0], row(ids[0])+uint32(i))
+		if guess == ids[i] {
+			t.Errorf("row %d's contact id %s follows from row 2's %s", recs[i].Row, ids[i], ids[0])
+		}
+		if rec := tb.req(t, http.MethodGet, "/api/v1/contacts/"+guess.String(), admin.token, nil); rec.Code != http.StatusNotFound {
+			t.Errorf("GET a guessed contact id %s: %d, want 404", guess, rec.Code)
+		}
+	}
+}

@@ -93,8 +93,9 @@
 // the second matching the first's contacts.
 //
 // A batch commits whole or not at all, and a new contact's id is derived
-// from the import and the row number (rowContactID), so replaying a batch
-// writes exactly what the first attempt would have. That is what makes
+// from the import and the row number (rowContactID; no one who lacks the
+// import's id can derive one contact's id from another's), so replaying a
+// batch writes exactly what the first attempt would have. That is what makes
 // the job resumable: a killed worker's import is picked up by the next run
 // after merged_through, with the same result as an uninterrupted run. If
 // PostgreSQL itself crashed, the UNLOGGED key table is empty and the run

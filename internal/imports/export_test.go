@@ -1,6 +1,10 @@
 package imports
 
-import "github.com/google/uuid"
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
 
 // WithAfterBatch returns o with a hook that runs inside each batch
 // transaction before it commits; an error aborts the batch as a crash
@@ -22,5 +26,5 @@ func HoldConversion(s *Service) (release func()) {
 // PriorDuplicatesSQL is the statement that looks a batch's rows up in the
 // key table keys, for the match keys in order.
 func PriorDuplicatesSQL(keys string, matchKeys []string) string {
-	return newBatchSQL(Mapping{MatchKeys: matchKeys}, keys, false, uuid.Nil).priorDups
+	return newBatchSQL(Mapping{MatchKeys: matchKeys}, keys, false, uuid.Nil, time.Time{}).priorDups
 }

@@ -401,7 +401,7 @@ func (s *Service) newRunner(ctx context.Context, sess *session, imp *Import) (*r
 	}
 	r := &runner{s: s, sess: sess, imp: imp, platform: imp.IsPlatform(), tkey: tenantKey(imp.TenantID),
 		norm: newNormalizer(imp.Mapping, imp.ColumnCount(), region), keys: keysTable(imp.ID), began: time.Now()}
-	r.sql = newBatchSQL(imp.Mapping, r.keys, r.platform, imp.ID)
+	r.sql = newBatchSQL(imp.Mapping, r.keys, r.platform, imp.ID, imp.CreatedAt)
 	r.phase.Store("starting")
 	r.done.Store(int64(imp.RowsDone)) // before the watcher's first progress sample
 	if imp.Mapping.ListID != nil {
@@ -719,10 +719,18 @@ func (r *runner) writeProgress(ctx context.Context) error {
 }
 
 // rowContactID is the id a row's new contact gets: UUIDv7 with the
-// import's creation time, the row number where the random bits go first
-// (so one import's ids ascend), and a hash of the import id. The same row
-// of the same import always gets the same id, which is what makes a
-// replayed batch write nothing twice.
+// import's creation time, then the row number where the random bits go
+// first (so one import's ids ascend), then a tag of the import (two bytes
+// of a hash of its id, which createdBySQL recognizes with the time), and
+// 26 bits of a hash of the import id and the row number. The same row of
+// the same import always gets the same id, which is what makes a replayed
+// batch write nothing twice. The last bits are what make the ids of one
+// import unguessable from one another: the import id is random and never
+// shown to whoever may read the contacts (platform imports' to staff only),
+// so one id found by a search does not name the import's other contacts,
+// which GET contacts/{id} would then read without a search. (The ids used
+// to end in five bytes of the import's hash: every id of an import followed
+// from any one of them by its row number.)
 func rowContactID(importID uuid.UUID, created time.Time, num int) uuid.UUID {
 	var u uuid.UUID
 	ms := uint64(created.UnixMilli())
@@ -732,18 +740,35 @@ func rowContactID(importID uuid.UUID, created time.Time, num int) uuid.UUID {
 	u[7] = byte(n >> 20)
 	u[8] = 0x80 | byte(n>>14)&0x3f
 	u[9] = byte(n >> 6)
-	h := sha256.Sum256(importID[:])
-	u[10] = byte(n&0x3f)<<2 | h[0]&0x03
-	copy(u[11:], h[1:6])
+	tag := importTag(importID)
+	var in [20]byte
+	copy(in[:16], importID[:])
+	binary.BigEndian.PutUint32(in[16:], n)
+	r := sha256.Sum256(in[:])
+	u[10] = byte(n&0x3f)<<2 | r[0]&0x03
+	copy(u[11:13], tag[:])
+	copy(u[13:], r[1:4])
 	return u
 }
 
-// createdBySQL is a SQL condition on the contact id col: the contact is
-// one that importID created (rowContactID: its last five bytes are the
-// import's hash).
-func createdBySQL(col string, importID uuid.UUID) string {
+// importTag is the two bytes that every contact id an import creates
+// holds at bytes 11 and 12 (rowContactID). They are the bytes that ids
+// made before the per-row bits held there too, so an import resumed
+// across the change still recognizes the contacts it created before it.
+func importTag(importID uuid.UUID) [2]byte {
 	h := sha256.Sum256(importID[:])
-	return fmt.Sprintf(`substring(uuid_send(%s) from 12 for 5) = '\x%x'::bytea`, col, h[1:6])
+	return [2]byte{h[1], h[2]}
+}
+
+// createdBySQL is a SQL condition on the contact id col: the contact is
+// one that the import (importID, created at created) created, by the time
+// and the tag of rowContactID.
+func createdBySQL(col string, importID uuid.UUID, created time.Time) string {
+	var ts [8]byte
+	binary.BigEndian.PutUint64(ts[:], uint64(created.UnixMilli())<<16)
+	tag := importTag(importID)
+	return fmt.Sprintf(`(substring(uuid_send(%s) from 1 for 6) = '\x%x'::bytea AND substring(uuid_send(%s) from 12 for 2) = '\x%x'::bytea)`,
+		col, ts[:6], col, tag[:])
 }
 
 // copyRows loads rows into the session's batch table. Their name keys are

@@ -220,7 +220,7 @@ func sameAs(defs []keyDef, i int, o, equal string) string {
 
 const usableOutcomes = `('created', 'matched', 'duplicate')`
 
-func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID) batchSQL {
+func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, created time.Time) batchSQL {
 	b := batchSQL{platform: platform, srcRank: sourceRanks[m.Source]}
 	defs := keyDefs(m)
 
@@ -271,7 +271,7 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID) batc
 	if platform {
 		visible = `c.owner_tenant_id IS NULL`
 	}
-	visible += ` AND NOT ` + createdBySQL("c.id", importID)
+	visible += ` AND NOT ` + createdBySQL("c.id", importID, created)
 	// The joins are written as the indexes are (contacts_email_key,
 	// contacts_linkedin_key, contacts_name_company_key): byte comparison
 	// of lower-cased or folded values. Normalized emails are lower case.
