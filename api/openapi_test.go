@@ -16,6 +16,7 @@ import (
 	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/tenancy"
+	"github.com/onecloudai/contacts/openapi"
 )
 
 // specOperation is what the tests read of an operation in swagger.json.
@@ -281,4 +282,42 @@ func isTime(e ast.Expr) bool {
 	}
 	pkg, ok := sel.X.(*ast.Ident)
 	return ok && pkg.Name == "time" && sel.Sel.Name == "Time"
+}
+
+// TestOpenAPIBearerScheme: Swagger UI (/docs) sends an apiKey scheme's value
+// as typed, so with BearerAuth declared as an apiKey header the access token
+// that /auth/login returns went out without "Bearer " and every Try it out
+// answered 401. The served OpenAPI 3 description declares an http bearer
+// scheme, for which Swagger UI adds the prefix.
+func TestOpenAPIBearerScheme(t *testing.T) {
+	t.Parallel()
+	var doc struct {
+		Components struct {
+			SecuritySchemes map[string]struct {
+				Type   string `json:"type"`
+				Scheme string `json:"scheme"`
+				In     string `json:"in"`
+				Name   string `json:"name"`
+			} `json:"securitySchemes"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openapi.JSON, &doc); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		scheme, typ, httpScheme, in, name string
+	}{
+		{scheme: "BearerAuth", typ: "http", httpScheme: "bearer"},
+		{scheme: "ApiKeyAuth", typ: "apiKey", in: "header", name: "X-API-Key"},
+	}
+	for _, tt := range tests {
+		got, ok := doc.Components.SecuritySchemes[tt.scheme]
+		if !ok {
+			t.Errorf("%s is not declared", tt.scheme)
+			continue
+		}
+		if got.Type != tt.typ || got.Scheme != tt.httpScheme || got.In != tt.in || got.Name != tt.name {
+			t.Errorf("%s = %+v, want type %q scheme %q in %q name %q", tt.scheme, got, tt.typ, tt.httpScheme, tt.in, tt.name)
+		}
+	}
 }

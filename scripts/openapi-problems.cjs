@@ -9,6 +9,12 @@
 // schema is the Problem schema gets application/problem+json as its only
 // media type. The YAML is written from the same object with the yaml
 // package swagger2openapi itself uses, so the two files stay one document.
+//
+// It also makes BearerAuth an http bearer scheme: Swagger 2 has none, so swag
+// declares an apiKey header named Authorization, and Swagger UI sends such a
+// value exactly as typed. A user who pasted the access token that
+// /auth/login returns (as docs/API.md says to) sent it without "Bearer " and
+// got 401 on every Try it out; an http bearer scheme adds the prefix.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -35,6 +41,18 @@ for (const item of Object.values(doc.paths)) {
     }
   }
 }
+const bearer = doc.components && doc.components.securitySchemes && doc.components.securitySchemes.BearerAuth;
+if (!bearer || bearer.type !== 'apiKey' || bearer.in !== 'header' || bearer.name !== 'Authorization') {
+  console.error('openapi-problems: BearerAuth is not the Authorization apiKey header swag declares: has it changed?');
+  process.exit(1);
+}
+doc.components.securitySchemes.BearerAuth = {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+  description: 'The access_token from /auth/login, alone: it is sent as "Authorization: Bearer <token>".',
+};
+
 if (patched === 0) {
   console.error('openapi-problems: no response uses the Problem schema: has its name changed?');
   process.exit(1);
