@@ -306,6 +306,58 @@ func TestAPIKeyRateLimit(t *testing.T) {
 	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), 200)
 }
 
+// TestAPIKeyRateLimitLogged: a key over its rate limit is still a known
+// key of a known tenant, and docs/OPERATIONS.md promises every
+// authenticated request's log line names them. The 429 was logged without
+// tenant_id and api_key_id, so an operator asked why an integration is
+// refused could not find its requests.
+func TestAPIKeyRateLimitLogged(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	tb := setupLogging(t, nil, &logs)
+	pinned := time.Now().UTC().Truncate(time.Minute).Add(30 * time.Second)
+	tb.srv.svc.Limits.WithClock(func() time.Time { return pinned })
+	sys := tb.MustSystemUser(t, "system_admin")
+	admin := tb.MustSignup(t, "ratelog")
+	code := "ratelog-" + strings.ToLower(uuid.NewString()[:6])
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": code, "name": "One a minute",
+		"max_users": 3, "searches_per_month": 10, "max_contacts_per_query": 10, "api_access": true, "api_requests_per_minute": 1,
+		"import_rows_per_month": 10, "max_concurrent_jobs": 1, "crm_pushes_per_month": 10}), 201)
+	tb.MustSetPackage(t, admin.tenantID, code)
+	key := tb.MustCreateKey(t, admin, "usage:read")
+	tests := []struct {
+		name   string
+		status int
+	}{
+		{name: "Allowed", status: http.StatusOK},
+		{name: "RateLimited", status: http.StatusTooManyRequests},
+	}
+	for _, tt := range tests {
+		rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
+		wantStatus(t, rec, tt.status)
+		type logLine struct {
+			Msg       string `json:"msg"`
+			RequestID string `json:"request_id"`
+			Status    int    `json:"status"`
+			TenantID  string `json:"tenant_id"`
+			APIKeyID  string `json:"api_key_id"`
+		}
+		var line logLine
+		for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+			var got logLine
+			if err := json.Unmarshal([]byte(l), &got); err == nil && got.Msg == "request" && got.RequestID == rec.Header().Get("X-Request-ID") {
+				line = got
+			}
+		}
+		if line.Msg != "request" || line.Status != tt.status {
+			t.Fatalf("%s: no request log line with status %d for %s", tt.name, tt.status, rec.Header().Get("X-Request-ID"))
+		}
+		if line.TenantID != admin.tenantID || line.APIKeyID != key.ID {
+			t.Errorf("%s: logged tenant_id %q api_key_id %q, want %q %q", tt.name, line.TenantID, line.APIKeyID, admin.tenantID, key.ID)
+		}
+	}
+}
+
 // keyPost sends a JSON POST authenticated by an API key.
 func (tb *testBundle) keyPost(t testing.TB, path, secret string, body any) *httptest.ResponseRecorder {
 	t.Helper()

@@ -58,6 +58,11 @@ func (s *Server) authorize(a routeAccess) echo.MiddlewareFunc {
 			}
 			p, err := s.authenticate(c)
 			if err != nil {
+				if p != nil {
+					// A known key over its rate limit: the log line of
+					// its 429 names the key and the tenant.
+					s.attachActor(c, p, a.perm.IsPlatform())
+				}
 				return err
 			}
 			c.Set(principalKey, p)

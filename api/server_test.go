@@ -35,6 +35,12 @@ func setup(t testing.TB) *testBundle {
 // setupWith is setup with extra environment (e.g. Stripe settings).
 func setupWith(t testing.TB, extra map[string]string) *testBundle {
 	t.Helper()
+	return setupLogging(t, extra, io.Discard)
+}
+
+// setupLogging is setupWith whose server writes its JSON log to w.
+func setupLogging(t testing.TB, extra map[string]string, w io.Writer) *testBundle {
+	t.Helper()
 	d := dbtest.Shared(t)
 	env := map[string]string{"APP_ENV": "test", "MAX_BODY_BYTES": "1024"}
 	for k, v := range extra {
@@ -48,7 +54,7 @@ func setupWith(t testing.TB, extra map[string]string) *testBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewJSONHandler(w, nil))
 	srv := New(Deps{Config: cfg, Logger: log, DB: d, Migrator: m, Registry: NewRegistry(d.Pool), Services: NewServices(cfg, log, d)})
 	return &testBundle{srv: srv, db: d}
 }
