@@ -470,6 +470,7 @@ func crmQueryTime(c echo.Context, name string) (*time.Time, error) {
 //	@Param				limit		query		int		false	"Page size (1–100, default 25)"
 //	@Param				cursor		query		string	false	"next_cursor of the previous page"
 //	@Success			200			{object}	CRMPushList
+//	@Failure			400			{object}	Problem	"malformed-request: a cursor this list did not issue"
 //	@Failure			401			{object}	Problem
 //	@Failure			403			{object}	Problem
 //	@Failure			422			{object}	Problem
@@ -526,6 +527,7 @@ func (s *Server) listCRMPushes(c echo.Context) error {
 //	@Param				items_limit		query		int		false	"Contacts per page (1–500, default 100)"
 //	@Param				items_cursor	query		string	false	"next_items_cursor of the previous page"
 //	@Success			200				{object}	CRMPushDetail
+//	@Failure			400				{object}	Problem	"malformed-request: an items_cursor this push did not issue"
 //	@Failure			401				{object}	Problem
 //	@Failure			403				{object}	Problem
 //	@Failure			404				{object}	Problem

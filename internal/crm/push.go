@@ -372,9 +372,16 @@ func encodeCursor(k pageKey) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(k.Time.UnixMicro(), 10) + "." + k.ID.String()))
 }
 
+// badCursor is the answer to a cursor this list never issued: a 400
+// malformed-request, as on every other list (docs/API.md).
+func badCursor(field string) error {
+	return &apperr.Error{Code: apperr.EMALFORMED, Message: "The cursor is not valid; start again without a cursor.",
+		Fields: []apperr.FieldError{{Field: field, Message: "is not a cursor of this list"}}}
+}
+
 func decodeCursor(s string) (*pageKey, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	bad := apperr.Invalid("Invalid cursor.", apperr.FieldError{Field: "cursor", Message: "is not a cursor of this list"})
+	bad := badCursor("cursor")
 	if err != nil {
 		return nil, bad
 	}
@@ -388,7 +395,8 @@ func decodeCursor(s string) (*pageKey, error) {
 }
 
 // ListPushes pages the tenant's pushes, newest first, filtered by status,
-// contact and creation time. Returns EINVALID for a bad status or cursor.
+// contact and creation time. Returns EINVALID for a bad status and
+// EMALFORMED for a bad cursor.
 func (s *Service) ListPushes(ctx context.Context, tenantID uuid.UUID, p ListParams) (*PushPage, error) {
 	if p.Status != "" && !slices.Contains(PushStatuses, p.Status) {
 		return nil, apperr.Invalid("Invalid status.", apperr.FieldError{Field: "status",
@@ -466,7 +474,7 @@ type ItemParams struct {
 
 // GetPush returns a push with a page of its contacts (in push order), each
 // with every attempt and the CRM's answer. Returns ENOTFOUND for a push of
-// another tenant or none, EINVALID for a bad status or cursor.
+// another tenant or none, EINVALID for a bad status, EMALFORMED for a bad cursor.
 func (s *Service) GetPush(ctx context.Context, tenantID, id uuid.UUID, p ItemParams) (*PushDetail, error) {
 	statuses := []string{ItemQueued, ItemPaused, ItemPushed, ItemFailed, ItemDeletedInCRM, ItemCancelled, ItemSkipped, ItemRejected}
 	if p.Status != "" && !slices.Contains(statuses, p.Status) {
@@ -480,7 +488,7 @@ func (s *Service) GetPush(ctx context.Context, tenantID, id uuid.UUID, p ItemPar
 	if p.Cursor != "" {
 		n, err := strconv.Atoi(p.Cursor)
 		if err != nil || n < 0 {
-			return nil, apperr.Invalid("Invalid cursor.", apperr.FieldError{Field: "items_cursor", Message: "is not a cursor of this list"})
+			return nil, badCursor("items_cursor")
 		}
 		after = n
 	}

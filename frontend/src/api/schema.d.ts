@@ -6047,6 +6047,15 @@ export interface operations {
                     "application/json": components["schemas"]["CRMPushList"];
                 };
             };
+            /** @description malformed-request: a cursor this list did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -6262,6 +6271,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CRMPushDetail"];
+                };
+            };
+            /** @description malformed-request: an items_cursor this push did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
