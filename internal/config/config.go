@@ -213,6 +213,21 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	} else if cfg.CRMClientSecret != "" && (cfg.CRMAuthBase == "" || cfg.CRMAPIBase == "") {
 		problems = append(problems, "CRM_AUTH_BASE and CRM_API_BASE are required in production when CRM_CLIENT_SECRET is set")
 	}
+	// The addresses of the services we call: one without a scheme would be
+	// taken as a relative path (the CRM's authorize URL on our own origin)
+	// or fail only at the first call.
+	for _, base := range []struct{ name, value, example string }{
+		{"CRM_AUTH_BASE", cfg.CRMAuthBase, "https://crm.example.com"},
+		{"CRM_API_BASE", cfg.CRMAPIBase, "https://api.crm.example.com"},
+		{"STRIPE_API_BASE", cfg.StripeAPIBase, "http://127.0.0.1:12111 (stripe-mock)"},
+	} {
+		if base.value == "" {
+			continue
+		}
+		if u, err := url.Parse(base.value); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			problems = append(problems, fmt.Sprintf("%s must be an http(s) URL such as %s, not %q", base.name, base.example, base.value))
+		}
+	}
 	// The CRM signs webhooks with the client secret (CRM_API.md), in
 	// production too; CRM_WEBHOOK_SECRET only overrides it.
 	if cfg.CRMWebhookSecret == "" {

@@ -76,6 +76,20 @@ func TestLoadFrom(t *testing.T) {
 		{name: "OKTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,2001:db8::1,::ffff:10.9.9.9"}},
 		{name: "ErrTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,lb.internal"}, wantErr: []string{`TRUSTED_PROXIES: "lb.internal"`}},
 		{name: "ErrImportFileRetentionShort", env: map[string]string{"IMPORT_FILE_RETENTION": "5m"}, wantErr: []string{"IMPORT_FILE_RETENTION"}},
+		// README: every setting is validated at start. An address without
+		// a scheme was taken as is: Connect sent the browser to a relative
+		// "crm.example.com/oauth/authorize" on our own origin, and checkout
+		// failed at the first payment with "unsupported protocol scheme".
+		{name: "OKServiceBases", env: map[string]string{"CRM_AUTH_BASE": "https://crm.example.com", "CRM_API_BASE": "https://api.crm.example.com/v1/",
+			"STRIPE_API_BASE": "http://127.0.0.1:12111"}},
+		{name: "ErrCRMAuthBaseNoScheme", env: map[string]string{"CRM_AUTH_BASE": "crm.example.com"},
+			wantErr: []string{`CRM_AUTH_BASE must be an http(s) URL such as https://crm.example.com, not "crm.example.com"`}},
+		{name: "ErrCRMAPIBaseOtherScheme", env: map[string]string{"CRM_API_BASE": "ftp://api.crm.example.com"},
+			wantErr: []string{"CRM_API_BASE must be an http(s) URL"}},
+		{name: "ErrStripeAPIBaseNotURL", env: map[string]string{"STRIPE_API_BASE": "stripe mock"},
+			wantErr: []string{"STRIPE_API_BASE must be an http(s) URL"}},
+		{name: "ErrServiceBasesAllReported", env: map[string]string{"CRM_AUTH_BASE": "a", "CRM_API_BASE": "b", "STRIPE_API_BASE": "c"},
+			wantErr: []string{"CRM_AUTH_BASE must be", "CRM_API_BASE must be", "STRIPE_API_BASE must be"}},
 		{name: "ErrSearchConcurrencyZero", env: map[string]string{"SEARCH_CONCURRENCY": "0"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
 		{name: "ErrSearchConcurrencyNotNumber", env: map[string]string{"SEARCH_CONCURRENCY": "many"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
 	}
