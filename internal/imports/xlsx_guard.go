@@ -20,9 +20,10 @@ import (
 // not fit the file cap a CSV upload has.
 const (
 	xlsxMaxEntries = 500
-	// xlsxInMemory is excelize's UnzipXMLSizeLimit: parts up to this size
-	// are held in memory, larger ones spill to temporary files;
-	// xlsxMaxInMemory bounds the parts it holds together.
+	// xlsxInMemory is excelize's UnzipXMLSizeLimit: the shared strings
+	// and the sheets stored as xl/worksheets/sheet*.xml spill to temporary
+	// files when they are larger; every other part, of any size, is held
+	// in memory. xlsxMaxInMemory bounds the parts it holds together.
 	xlsxInMemory    = 4 << 20
 	xlsxMaxInMemory = 64 << 20
 	// xlsxMaxStringBytes is Excel's own limit of 32,767 characters a
@@ -67,28 +68,33 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 	}
 	var unpacked, inMemory uint64
 	var sst *zip.File
-	var sheets []*zip.File
 	for _, f := range zr.File {
+		name := strings.ReplaceAll(f.Name, `\`, "/")
 		unpacked += f.UncompressedSize64
-		if f.UncompressedSize64 <= xlsxInMemory {
+		lower := strings.ToLower(name)
+		spills := lower == "xl/sharedstrings.xml" || strings.HasPrefix(lower, "xl/worksheets/sheet")
+		if !spills || f.UncompressedSize64 <= xlsxInMemory {
 			inMemory += f.UncompressedSize64
 		}
-		lower := strings.ToLower(f.Name)
-		switch {
-		case path.Base(lower) == "sharedstrings.xml":
+		if path.Base(lower) == "sharedstrings.xml" {
 			if sst != nil {
 				return unsupported("The workbook has more than one shared string table.")
 			}
 			sst = f
-		case strings.HasPrefix(lower, "xl/worksheets/") && path.Ext(lower) == ".xml":
-			sheets = append(sheets, f)
 		}
 	}
 	if unpacked > uint64(bounds.unpacked) {
 		return unsupported(fmt.Sprintf("The workbook unpacks to more than %s; save the sheet as CSV and upload that.", sizeText(bounds.unpacked)))
 	}
 	if inMemory > xlsxMaxInMemory {
-		return unsupported(fmt.Sprintf("The workbook's small parts unpack to more than %s; save the sheet as CSV and upload that.", sizeText(xlsxMaxInMemory)))
+		return unsupported(fmt.Sprintf("The workbook's parts other than its large sheets unpack to more than %s; save the sheet as CSV and upload that.", sizeText(xlsxMaxInMemory)))
+	}
+	var sheets []*zip.File
+	for _, f := range zr.File {
+		lower := strings.ToLower(f.Name)
+		if strings.HasPrefix(lower, "xl/worksheets/") && path.Ext(lower) == ".xml" {
+			sheets = append(sheets, f)
+		}
 	}
 	var lens []int32
 	if sst != nil {

@@ -17,6 +17,13 @@ import (
 // items, rows the sheet's <row> elements; extra adds further parts.
 func workbook(t testing.TB, sst, rows string, extra func(*zip.Writer)) []byte {
 	t.Helper()
+	return workbookAt(t, "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", sst, rows, extra)
+}
+
+// workbookAt is workbook with the sheet stored as the part named part,
+// which the workbook's relationship reaches as target.
+func workbookAt(t testing.TB, part, target, sst, rows string, extra func(*zip.Writer)) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	add := func(name string, body []byte) {
@@ -31,9 +38,9 @@ func workbook(t testing.TB, sst, rows string, extra func(*zip.Writer)) []byte {
 	add("[Content_Types].xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`))
 	add("_rels/.rels", []byte(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`))
 	add("xl/workbook.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`))
-	add("xl/_rels/workbook.xml.rels", []byte(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`))
+	add("xl/_rels/workbook.xml.rels", []byte(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="`+target+`"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`))
 	add("xl/sharedStrings.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`+sst+`</sst>`))
-	add("xl/worksheets/sheet1.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+rows+`</sheetData></worksheet>`))
+	add(part, []byte(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+rows+`</sheetData></worksheet>`))
 	if extra != nil {
 		extra(zw)
 	}
@@ -107,6 +114,11 @@ func TestXLSXBombs(t *testing.T) {
 		{"ErrTooManyStrings", workbook(t, strings.Repeat(`<si/>`, 1_000_001), sharedRow(1, 1), nil), apperr.EINVALID, "more than 1,000,000 distinct texts"},
 		{"ErrUnpacksTooFar", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1), zeros), apperr.EINVALID, "unpacks to more than 256 MiB"},
 		{"ErrCSVOverCap", workbook(t, long, rows.String(), nil), apperr.ETOOLARGE, "The workbook's data as CSV is larger than the 5 MiB limit"},
+		// excelize holds every part in memory but the shared strings and
+		// the sheets named xl/worksheets/sheet*.xml over 4 MiB: 210 MB of
+		// embedded files unpack within the 256 MiB bound, not within the
+		// 64 MiB a conversion may hold.
+		{"ErrLargePartsHeldInMemory", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1), zeroParts(t, 14, 15<<20)), apperr.EINVALID, "unpack to more than 64 MiB"},
 		{"ErrDanglingString", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>7</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 	}
 	for _, tt := range tests {
