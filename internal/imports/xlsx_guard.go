@@ -68,8 +68,10 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 	}
 	var unpacked, inMemory uint64
 	var sst *zip.File
+	parts := make(map[string]*zip.File, len(zr.File)) // by the names excelize gives them
 	for _, f := range zr.File {
 		name := strings.ReplaceAll(f.Name, `\`, "/")
+		parts[name] = f
 		unpacked += f.UncompressedSize64
 		lower := strings.ToLower(name)
 		spills := lower == "xl/sharedstrings.xml" || strings.HasPrefix(lower, "xl/worksheets/sheet")
@@ -89,10 +91,15 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 	if inMemory > xlsxMaxInMemory {
 		return unsupported(fmt.Sprintf("The workbook's parts other than its large sheets unpack to more than %s; save the sheet as CSV and upload that.", sizeText(xlsxMaxInMemory)))
 	}
+	named, err := sheetParts(parts)
+	if err != nil {
+		return err
+	}
 	var sheets []*zip.File
 	for _, f := range zr.File {
-		lower := strings.ToLower(f.Name)
-		if strings.HasPrefix(lower, "xl/worksheets/") && path.Ext(lower) == ".xml" {
+		name := strings.ReplaceAll(f.Name, `\`, "/")
+		lower := strings.ToLower(name)
+		if named[name] || strings.HasPrefix(lower, "xl/worksheets/") && path.Ext(lower) == ".xml" {
 			sheets = append(sheets, f)
 		}
 	}
@@ -108,6 +115,101 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 		}
 	}
 	return nil
+}
+
+// Relationship types of the workbook part, transitional and strict.
+var officeDocumentTypes = map[string]bool{
+	"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument": true,
+	"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument":             true,
+}
+
+// sheetParts returns the names of the parts excelize reads as the
+// workbook's sheets, wherever they are stored: the package relationship
+// names the workbook part, the workbook's sheets name relationships of
+// the workbook's own relationship part, and their targets are resolved
+// against the workbook's folder (or the package root when absolute).
+func sheetParts(parts map[string]*zip.File) (map[string]bool, error) {
+	named := map[string]bool{}
+	var book string
+	err := walkXML(parts["_rels/.rels"], func(t xml.StartElement) {
+		if t.Name.Local == "Relationship" && book == "" && officeDocumentTypes[xmlAttr(t, "Type")] {
+			book = strings.TrimPrefix(xmlAttr(t, "Target"), "/")
+		}
+	})
+	if err != nil || book == "" {
+		return named, err
+	}
+	dir := path.Dir(book)
+	var ids []string
+	if err := walkXML(parts[book], func(t xml.StartElement) {
+		if t.Name.Local != "sheet" {
+			return
+		}
+		for _, a := range t.Attr {
+			if a.Name.Local == "id" && a.Name.Space != "" {
+				ids = append(ids, a.Value)
+			}
+		}
+	}); err != nil {
+		return nil, err
+	}
+	targets := map[string][]string{}
+	rels := strings.TrimPrefix(path.Join(dir, "_rels", path.Base(book)+".rels"), "/")
+	if err := walkXML(parts[rels], func(t xml.StartElement) {
+		if t.Name.Local == "Relationship" {
+			id := xmlAttr(t, "Id")
+			targets[id] = append(targets[id], xmlAttr(t, "Target"))
+		}
+	}); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		for _, target := range targets[id] {
+			name := path.Join(dir, target)
+			if strings.HasPrefix(target, "/") {
+				name = path.Clean(target)
+			}
+			named[strings.TrimPrefix(name, "/")] = true
+		}
+	}
+	return named, nil
+}
+
+// walkXML calls fn with each start element of the part f (none when f is
+// nil).
+func walkXML(f *zip.File, fn func(xml.StartElement)) error {
+	if f == nil {
+		return nil
+	}
+	damaged := unsupported("The workbook's structure is damaged.")
+	rc, err := f.Open()
+	if err != nil {
+		return damaged
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	for {
+		tok, err := dec.RawToken()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return damaged
+		}
+		if t, ok := tok.(xml.StartElement); ok {
+			fn(t)
+		}
+	}
+}
+
+// xmlAttr is the value of t's attribute named local ("" without one).
+func xmlAttr(t xml.StartElement, local string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // sharedStringLengths reads the shared string table once and returns the

@@ -119,6 +119,11 @@ func TestXLSXBombs(t *testing.T) {
 		// embedded files unpack within the 256 MiB bound, not within the
 		// 64 MiB a conversion may hold.
 		{"ErrLargePartsHeldInMemory", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1), zeroParts(t, 14, 15<<20)), apperr.EINVALID, "unpack to more than 64 MiB"},
+		// excelize reads the sheet the workbook's relationship names,
+		// wherever it is stored: each is measured.
+		{"ErrRowExpandsInSheetOutsideWorksheets", workbookAt(t, "xl/data.xml", "data.xml", long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrRowExpandsInSheetAtAbsoluteTarget", workbookAt(t, "sheets/s.bin", "/sheets/s.bin", long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrRowExpandsInSheetNamedWithBackslashes", workbookAt(t, `xl\worksheets\sheet1.xml`, "worksheets/sheet1.xml", long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrDanglingString", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>7</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 	}
 	for _, tt := range tests {
@@ -131,6 +136,19 @@ func TestXLSXBombs(t *testing.T) {
 			wantCode(t, err, tt.wantCode, tt.wantText)
 		})
 	}
+
+	t.Run("OKSheetOutsideWorksheets", func(t *testing.T) {
+		t.Parallel()
+		file := workbookAt(t, "xl/data.xml", "../xl/./data.xml", `<si><t>Email</t></si><si><t>bo@example.com</t></si>`,
+			`<row r="1"><c t="s"><v>0</v></c></row><row r="2"><c t="s"><v>1</v></c></row>`, nil)
+		imp, err := tb.svc.Upload(tb.ctx, free, imports.UploadParams{FileName: "moved.xlsx", Body: bytes.NewReader(file), Size: int64(len(file))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if imp.RowCount() != 1 || strings.Join(imp.Columns(), ",") != "Email" {
+			t.Fatalf("%d rows, columns %q", imp.RowCount(), imp.Columns())
+		}
+	})
 
 	t.Run("OKPlainWorkbook", func(t *testing.T) {
 		t.Parallel()
