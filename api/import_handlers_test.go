@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/onecloudai/contacts/internal/imports"
 )
@@ -348,6 +349,10 @@ func TestImportBadUploads(t *testing.T) {
 		{"ErrBinaryGarbage", []byte("\x00\x01\x02\x03\xff\xfe\x00\x00garbage\x10\x11"), 422, "binary"},
 		{"ErrTooManyColumns", []byte(strings.Repeat("c,", imports.MaxColumns) + "c\n"), 422, "1,000 columns"},
 		{"ErrFileOverTheCap", append([]byte("Email\n"), bytes.Repeat([]byte("x"), 5<<20)...), 413, "5 MiB limit of the Free package"},
+		// An XLSX with a password is an OLE compound file, as a legacy
+		// .xls is: it is not one, and saving it as .xlsx does not help.
+		{"ErrPasswordProtectedWorkbook", encryptedWorkbook(t), 422, "password-protected"},
+		{"ErrLegacyXLS", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 1024)...), 422, "Legacy Excel (.xls)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -376,6 +381,20 @@ func TestImportBadUploads(t *testing.T) {
 			t.Fatalf("problem does not name file: %s", rec.Body.String())
 		}
 	})
+}
+
+// encryptedWorkbook is an XLSX saved with a password.
+func encryptedWorkbook(t *testing.T) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	if err := f.SetSheetRow("Sheet1", "A1", &[]any{"Email", "Name"}); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b, excelize.Options{Password: "secret"}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func TestImportQuota(t *testing.T) {

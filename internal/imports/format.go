@@ -3,6 +3,7 @@ package imports
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -149,7 +150,7 @@ func Sniff(sample []byte, complete bool) (Format, error) {
 		return Format{}, unsupported("The file is empty.")
 	case bytes.HasPrefix(sample, []byte("PK\x03\x04")):
 		return Format{Kind: KindXLSX, Encoding: EncodingUTF8, Delimiter: ",", LineEnding: LineLF}, nil
-	case bytes.HasPrefix(sample, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+	case bytes.HasPrefix(sample, cfbMagic):
 		return Format{}, unsupported("Legacy Excel (.xls) files are not supported; save the sheet as .xlsx or .csv.")
 	case bytes.HasPrefix(sample, []byte{0xFF, 0xFE, 0, 0}), bytes.HasPrefix(sample, []byte{0, 0, 0xFE, 0xFF}):
 		return Format{}, unsupported("UTF-32 text is not supported; save the file as UTF-8.")
@@ -184,6 +185,46 @@ func Sniff(sample []byte, complete bool) (Format, error) {
 	f.LineEnding = detectLineEnding(text, complete)
 	f.Delimiter = string(detectDelimiter(text, f.CREnds(), complete))
 	return f, nil
+}
+
+// cfbMagic starts an OLE compound file: a legacy .xls, and also an XLSX
+// saved with a password (its encrypted package is a stream of one).
+var cfbMagic = []byte{0xD0, 0xCF, 0x11, 0xE0}
+
+// encryptedPackage is the name of that stream as a compound file's
+// directory holds it (UTF-16LE).
+var encryptedPackage = func() []byte {
+	var b []byte
+	for _, c := range "EncryptedPackage" {
+		b = append(b, byte(c), 0)
+	}
+	return b
+}()
+
+// passwordProtected is what an encrypted workbook gets.
+func passwordProtected() error {
+	return unsupported("The workbook is password-protected; remove the password in Excel (File > Info > Protect Workbook) or save the sheet as CSV, and upload it again.")
+}
+
+// encryptedWorkbook reports whether the compound file r of size bytes holds
+// an encrypted workbook. Its directory may be anywhere in the file, which
+// is searched in 1 MiB pieces.
+func encryptedWorkbook(r io.ReaderAt, size int64) (bool, error) {
+	buf := make([]byte, 1<<20)
+	overlap := int64(len(encryptedPackage) - 1)
+	for off := int64(0); off < size; off += int64(len(buf)) - overlap {
+		n, err := r.ReadAt(buf, off)
+		if bytes.Contains(buf[:n], encryptedPackage) {
+			return true, nil
+		}
+		if errors.Is(err, io.EOF) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 // detectEncoding names the encoding of sample, or "" for binary data.

@@ -185,6 +185,15 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 	}
 	format, err := Sniff(head, size <= SniffBytes)
 	if err != nil {
+		if bytes.HasPrefix(head, cfbMagic) {
+			encrypted, rerr := encryptedWorkbook(spool, size)
+			if rerr != nil {
+				return nil, fmt.Errorf("imports: read spooled upload: %w", rerr)
+			}
+			if encrypted {
+				return nil, passwordProtected()
+			}
+		}
 		return nil, err
 	}
 	csvTooBig := fileTooLarge("The workbook's data as CSV is", limit, pkg)
