@@ -402,6 +402,11 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, er
 	if err := rows.Error(); err != nil {
 		return nil, bad
 	}
+	if sc.records == 0 && len(sheets) > 1 {
+		// Not "the file has no rows": the data is most likely on another
+		// sheet.
+		return nil, unsupported(fmt.Sprintf("The sheet %q the workbook opens on is empty; open the sheet to import, save the workbook and upload it again, or save that sheet as CSV.", sheet))
+	}
 	return sc, nil
 }
 

@@ -325,3 +325,47 @@ func TestXLSXConversionsTakeTurns(t *testing.T) {
 		t.Fatalf("XLSX upload with a turn free: %v", err)
 	}
 }
+
+// TestXLSXActiveSheet: a workbook imports the sheet it opens on; when
+// that sheet is empty and others are not, the upload says which sheet it
+// read instead of calling the file empty.
+func TestXLSXActiveSheet(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	book := func(t *testing.T, active string) []byte {
+		f := excelize.NewFile()
+		if _, err := f.NewSheet("Contacts"); err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range [][]any{{"Email", "Name"}, {"ann@" + tb.word + ".example", "Ann"}} {
+			if err := f.SetSheetRow("Contacts", fmt.Sprintf("A%d", i+1), &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		idx, err := f.GetSheetIndex(active)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.SetActiveSheet(idx)
+		var b bytes.Buffer
+		if err := f.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	upload := func(file []byte) (*imports.Import, error) {
+		return tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "book.xlsx", Body: bytes.NewReader(file), Size: -1})
+	}
+	t.Run("ActiveSheetWithData", func(t *testing.T) {
+		t.Parallel()
+		imp, err := upload(book(t, "Contacts"))
+		if err != nil || imp.RowCount() != 1 || strings.Join(imp.Columns(), ",") != "Email,Name" {
+			t.Fatalf("upload: %v", err)
+		}
+	})
+	t.Run("ErrActiveSheetEmpty", func(t *testing.T) {
+		t.Parallel()
+		_, err := upload(book(t, "Sheet1"))
+		wantCode(t, err, apperr.EINVALID, `The sheet "Sheet1" the workbook opens on is empty`)
+	})
+}
