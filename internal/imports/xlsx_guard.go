@@ -221,20 +221,21 @@ func sharedStringLengths(f *zip.File, most int) ([]int32, error) {
 	}
 	defer rc.Close()
 	var lens []int32
-	depth, inSI, inText, inPhonetic := 0, false, false, false
+	inSI, inText, inPhonetic := false, false, false
 	cur := 0
+	damaged := unsupported("The workbook's shared strings are damaged.")
+	var nest xmlNesting
 	dec := xml.NewDecoder(rc)
 	for {
 		tok, err := dec.RawToken()
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) && nest.closed() {
 			return lens, nil
 		}
-		if err != nil {
-			return nil, unsupported("The workbook's shared strings are damaged.")
+		if err != nil || !nest.track(tok) {
+			return nil, damaged
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			depth++
 			switch t.Name.Local {
 			case "si":
 				if len(lens) == most {
@@ -247,7 +248,6 @@ func sharedStringLengths(f *zip.File, most int) ([]int32, error) {
 				inPhonetic = true
 			}
 		case xml.EndElement:
-			depth--
 			switch t.Name.Local {
 			case "si":
 				lens = append(lens, int32(cur))
@@ -284,12 +284,13 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error) error {
 		shared, inV, inStr bool
 	)
 	damaged := unsupported("A sheet of the workbook is damaged.")
+	var nest xmlNesting
 	for {
 		tok, err := dec.RawToken()
-		if errors.Is(err, io.EOF) {
+		if errors.Is(err, io.EOF) && nest.closed() {
 			return nil
 		}
-		if err != nil {
+		if err != nil || !nest.track(tok) {
 			return damaged
 		}
 		switch t := tok.(type) {
@@ -342,3 +343,36 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error) error {
 		}
 	}
 }
+
+// xlsxMaxDepth is the deepest a sheet's or shared string table's elements
+// may nest: Excel's go about 8 deep.
+const xlsxMaxDepth = 64
+
+// xmlNesting checks what xml.Decoder.Token checks and RawToken does not:
+// that each end tag closes the element open, and that none is left open
+// at the end. excelize reads sheets and a spilled shared string table
+// with Token, which stops at the first error without one (the rest of the
+// sheet silently lost) and keeps an entry for every open element (a few
+// kilobytes of zip can nest millions); elements nested deeper than
+// xlsxMaxDepth are refused as well.
+type xmlNesting struct{ open []xml.Name }
+
+// track follows tok and reports whether the XML is still sound.
+func (n *xmlNesting) track(tok xml.Token) bool {
+	switch t := tok.(type) {
+	case xml.StartElement:
+		if len(n.open) == xlsxMaxDepth {
+			return false
+		}
+		n.open = append(n.open, t.Name)
+	case xml.EndElement:
+		if len(n.open) == 0 || n.open[len(n.open)-1] != t.Name {
+			return false
+		}
+		n.open = n.open[:len(n.open)-1]
+	}
+	return true
+}
+
+// closed reports whether every element was closed.
+func (n *xmlNesting) closed() bool { return len(n.open) == 0 }

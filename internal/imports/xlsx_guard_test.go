@@ -124,6 +124,13 @@ func TestXLSXBombs(t *testing.T) {
 		{"ErrRowExpandsInSheetOutsideWorksheets", workbookAt(t, "xl/data.xml", "data.xml", long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsInSheetAtAbsoluteTarget", workbookAt(t, "sheets/s.bin", "/sheets/s.bin", long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsInSheetNamedWithBackslashes", workbookAt(t, `xl\worksheets\sheet1.xml`, "worksheets/sheet1.xml", long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		// excelize reads sheets (and a shared string table over 4 MiB) with
+		// xml.Decoder.Token, which keeps an entry for every open element
+		// and whose first error ends the sheet without one.
+		{"ErrNestedElementsInSheet", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1)+strings.Repeat("<a>", 1_000_000), nil), apperr.EINVALID, "A sheet of the workbook is damaged"},
+		{"ErrNestedElementsInSharedStrings", workbook(t, `<si><t>x</t></si>`+strings.Repeat("<a>", 1_500_000), sharedRow(1, 1), nil), apperr.EINVALID, "shared strings are damaged"},
+		{"ErrEndTagClosesAnotherElement", workbook(t, `<si><t>Email</t></si><si><t>a@b.example</t></si>`,
+			sharedRow(1, 1)+`<row r="2"><c t="s"><v>1</v></c></rox>`+sharedRow(3, 1), nil), apperr.EINVALID, "A sheet of the workbook is damaged"},
 		{"ErrDanglingString", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>7</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 	}
 	for _, tt := range tests {
