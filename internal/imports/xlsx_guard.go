@@ -109,12 +109,47 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 			return err
 		}
 	}
+	walked := map[*zip.File]bool{sst: true}
 	for _, sh := range sheets {
 		if err := checkSheet(sh, lens, limit, tooBig); err != nil {
 			return err
 		}
+		walked[sh] = true
+	}
+	for _, f := range zr.File {
+		if !walked[f] && nestsTooDeep(f) {
+			return unsupported(fmt.Sprintf("The workbook's elements nest more than %d deep; it is damaged.", xlsxMaxDepth))
+		}
 	}
 	return nil
+}
+
+// nestsTooDeep reports whether the part f (any part: excelize decodes the
+// ones it reads whatever their names, and Go's XML decoder keeps an entry
+// for every open element) nests elements deeper than xlsxMaxDepth before
+// its end or its first syntax error, where excelize's reading stops too.
+func nestsTooDeep(f *zip.File) bool {
+	rc, err := f.Open()
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	depth := 0
+	for {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return false
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > xlsxMaxDepth {
+				return true
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
 }
 
 // Relationship types of the workbook part, transitional and strict.

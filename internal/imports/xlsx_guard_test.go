@@ -129,6 +129,17 @@ func TestXLSXBombs(t *testing.T) {
 		// and whose first error ends the sheet without one.
 		{"ErrNestedElementsInSheet", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1)+strings.Repeat("<a>", 1_000_000), nil), apperr.EINVALID, "A sheet of the workbook is damaged"},
 		{"ErrNestedElementsInSharedStrings", workbook(t, `<si><t>x</t></si>`+strings.Repeat("<a>", 1_500_000), sharedRow(1, 1), nil), apperr.EINVALID, "shared strings are damaged"},
+		// Every other part excelize holds in memory and decodes (styles,
+		// the workbook) takes a stack entry for each open element too.
+		{"ErrNestedElementsInStyles", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1), func(zw *zip.Writer) {
+			w, err := zw.Create("xl/styles.xml")
+			if err == nil {
+				_, err = w.Write([]byte(`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + strings.Repeat("<a>", 1_000_000)))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}), apperr.EINVALID, "nest more than 64 deep"},
 		{"ErrEndTagClosesAnotherElement", workbook(t, `<si><t>Email</t></si><si><t>a@b.example</t></si>`,
 			sharedRow(1, 1)+`<row r="2"><c t="s"><v>1</v></c></rox>`+sharedRow(3, 1), nil), apperr.EINVALID, "A sheet of the workbook is damaged"},
 		{"ErrDanglingString", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>7</v></c></row>`, nil), apperr.EINVALID, "damaged"},
