@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"archive/zip"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,3 +29,18 @@ func HoldConversion(s *Service) (release func()) {
 func PriorDuplicatesSQL(keys string, matchKeys []string) string {
 	return newBatchSQL(Mapping{MatchKeys: matchKeys}, keys, false, uuid.Nil, time.Time{}).priorDups
 }
+
+// InlineSharedStrings writes a copy of the workbook at name with its
+// shared strings inline, as convertXLSX does for a workbook with a large
+// shared string table, and returns the copy's name.
+func InlineSharedStrings(name string) (string, error) {
+	zr, err := zip.OpenReader(name)
+	if err != nil {
+		return "", err
+	}
+	defer zr.Close()
+	return inlineCopy(&zr.Reader, excelizeSharedStrings(zr.File), "")
+}
+
+// ErrSharedStringIndex is errSharedStringIndex.
+var ErrSharedStringIndex = errSharedStringIndex

@@ -351,7 +351,20 @@ func scanCSV(rd *Reader) (*scan, error) {
 func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, error) {
 	w = &cappedWriter{w: w, left: limit, err: tooBig}
 	bad := unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
-	f, err := excelize.OpenFile(name, excelize.Options{UnzipSizeLimit: xlsxLimitsFor(limit).unpacked, UnzipXMLSizeLimit: xlsxInMemory})
+	opened, unpacked, err := forExcelize(name, "", xlsxLimitsFor(limit).unpacked)
+	var refused *apperr.Error
+	var file *os.PathError // the temporary files: the server's trouble
+	switch {
+	case errors.As(err, &refused):
+		return nil, err
+	case errors.As(err, &file):
+		return nil, fmt.Errorf("imports: inline shared strings: %w", err)
+	case err != nil: // the workbook's XML or zip
+		return nil, bad
+	case opened != name:
+		defer os.Remove(opened)
+	}
+	f, err := excelize.OpenFile(opened, excelize.Options{UnzipSizeLimit: unpacked, UnzipXMLSizeLimit: xlsxInMemory})
 	if err != nil {
 		return nil, bad
 	}

@@ -42,7 +42,7 @@ const (
 // unpacks to 10-15 times its CSV), within what one conversion may take.
 type xlsxLimits struct {
 	unpacked      int64 // all parts together, uncompressed
-	sharedStrings int   // excelize keeps ~100 bytes per string, even when the table spills
+	sharedStrings int   // 4 bytes of memory a string while it converts (inlineSharedStrings)
 }
 
 func xlsxLimitsFor(fileCap int64) xlsxLimits {
@@ -73,12 +73,10 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 		name := strings.ReplaceAll(f.Name, `\`, "/")
 		parts[name] = f
 		unpacked += f.UncompressedSize64
-		lower := strings.ToLower(name)
-		spills := lower == "xl/sharedstrings.xml" || strings.HasPrefix(lower, "xl/worksheets/sheet")
-		if !spills || f.UncompressedSize64 <= xlsxInMemory {
+		if heldInMemory(f) {
 			inMemory += f.UncompressedSize64
 		}
-		if path.Base(lower) == "sharedstrings.xml" {
+		if strings.EqualFold(path.Base(name), "sharedstrings.xml") {
 			if sst != nil {
 				return unsupported("The workbook has more than one shared string table.")
 			}
@@ -122,6 +120,16 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 		}
 	}
 	return nil
+}
+
+// heldInMemory reports whether excelize reads the part f into memory: all
+// but the shared strings and the sheets stored as xl/worksheets/sheet*,
+// which it spills to temporary files when they are larger than
+// xlsxInMemory.
+func heldInMemory(f *zip.File) bool {
+	lower := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+	spills := lower == "xl/sharedstrings.xml" || strings.HasPrefix(lower, "xl/worksheets/sheet")
+	return !spills || f.UncompressedSize64 <= xlsxInMemory
 }
 
 // nestsTooDeep reports whether the part f (any part: excelize decodes the

@@ -24,6 +24,12 @@ func workbook(t testing.TB, sst, rows string, extra func(*zip.Writer)) []byte {
 // which the workbook's relationship reaches as target.
 func workbookAt(t testing.TB, part, target, sst, rows string, extra func(*zip.Writer)) []byte {
 	t.Helper()
+	return workbookOf(t, part, target, sst, `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+rows+`</sheetData></worksheet>`, extra)
+}
+
+// workbookOf is workbookAt with the sheet's XML as it is given.
+func workbookOf(t testing.TB, part, target, sst, sheet string, extra func(*zip.Writer)) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	add := func(name string, body []byte) {
@@ -40,7 +46,7 @@ func workbookAt(t testing.TB, part, target, sst, rows string, extra func(*zip.Wr
 	add("xl/workbook.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`))
 	add("xl/_rels/workbook.xml.rels", []byte(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="`+target+`"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`))
 	add("xl/sharedStrings.xml", []byte(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`+sst+`</sst>`))
-	add(part, []byte(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+rows+`</sheetData></worksheet>`))
+	add(part, []byte(`<?xml version="1.0" encoding="UTF-8"?>`+sheet))
 	if extra != nil {
 		extra(zw)
 	}
