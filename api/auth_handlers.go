@@ -119,11 +119,14 @@ func clientInfo(c echo.Context) identity.ClientInfo {
 //	@Param			body	body		SignupRequest	true	"Account and organization"
 //	@Success		201		{object}	TokenResponse
 //	@Failure		400		{object}	Problem
-//	@Failure		413		{object}	Problem		"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure		415		{object}	Problem		"Content-Type is not application/json"
-//	@Failure		422		{object}	Problem		"Invalid field, weak password or email already registered"
-//	@Failure		429		{object}	Problem		"rate-limited: too many sign-ups from this address"
-//	@Header			429		{integer}	Retry-After	"Seconds to wait before retrying"
+//	@Failure		413		{object}	Problem				"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem				"Content-Type is not application/json"
+//	@Failure		422		{object}	Problem				"Invalid field, weak password or email already registered"
+//	@Failure		429		{object}	Problem				"rate-limited: too many sign-ups from this address"
+//	@Header			429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header			429		{integer}	RateLimit-Limit		"Attempts the throttle allows before it locks"
+//	@Header			429		{integer}	RateLimit-Remaining	"0 while locked"
+//	@Header			429		{integer}	RateLimit-Reset		"Seconds until the lock ends, as Retry-After"
 //	@Router			/auth/signup [post]
 func (s *Server) signup(c echo.Context) error {
 	var req SignupRequest
@@ -155,8 +158,11 @@ func (s *Server) signup(c echo.Context) error {
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
-//	@Failure		429		{object}	Problem		"Too many failures"
-//	@Header			429		{integer}	Retry-After	"Seconds to wait before retrying"
+//	@Failure		429		{object}	Problem				"Too many failures"
+//	@Header			429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header			429		{integer}	RateLimit-Limit		"Attempts the throttle allows before it locks"
+//	@Header			429		{integer}	RateLimit-Remaining	"0 while locked"
+//	@Header			429		{integer}	RateLimit-Reset		"Seconds until the lock ends, as Retry-After"
 //	@Router			/auth/login [post]
 func (s *Server) login(c echo.Context) error {
 	var req LoginRequest
@@ -337,8 +343,11 @@ type ChangePasswordRequest struct {
 //	@Failure		413	{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		415	{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422	{object}	Problem
-//	@Failure		429	{object}	Problem		"login-throttled: too many wrong current passwords for the account"
-//	@Header			429	{integer}	Retry-After	"Seconds to wait before retrying"
+//	@Failure		429	{object}	Problem				"login-throttled: too many wrong current passwords for the account"
+//	@Header			429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header			429	{integer}	RateLimit-Limit		"Attempts the throttle allows before it locks"
+//	@Header			429	{integer}	RateLimit-Remaining	"0 while locked"
+//	@Header			429	{integer}	RateLimit-Reset		"Seconds until the lock ends, as Retry-After"
 //	@Router			/me/password [post]
 func (s *Server) changePassword(c echo.Context) error {
 	var req ChangePasswordRequest
@@ -365,12 +374,15 @@ type PasswordResetRequest struct {
 //	@Accept			json
 //	@Param			body	body	PasswordResetRequest	true	"Email"
 //	@Success		202
-//	@Failure		400	{object}	Problem		"Malformed JSON or an empty body"
-//	@Failure		413	{object}	Problem		"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure		415	{object}	Problem		"Content-Type is not application/json"
-//	@Failure		422	{object}	Problem		"Not an email address"
-//	@Failure		429	{object}	Problem		"rate-limited: too many requests from this address"
-//	@Header			429	{integer}	Retry-After	"Seconds to wait before retrying"
+//	@Failure		400	{object}	Problem				"Malformed JSON or an empty body"
+//	@Failure		413	{object}	Problem				"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415	{object}	Problem				"Content-Type is not application/json"
+//	@Failure		422	{object}	Problem				"Not an email address"
+//	@Failure		429	{object}	Problem				"rate-limited: too many requests from this address"
+//	@Header			429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header			429	{integer}	RateLimit-Limit		"Attempts the throttle allows before it locks"
+//	@Header			429	{integer}	RateLimit-Remaining	"0 while locked"
+//	@Header			429	{integer}	RateLimit-Reset		"Seconds until the lock ends, as Retry-After"
 //	@Router			/auth/password-reset [post]
 func (s *Server) requestPasswordReset(c echo.Context) error {
 	var req PasswordResetRequest
@@ -481,8 +493,11 @@ type AcceptInvitationRequest struct {
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
-//	@Failure		429		{object}	Problem		"login-throttled: too many wrong passwords for the existing account or from this IP"
-//	@Header			429		{integer}	Retry-After	"Seconds to wait before retrying"
+//	@Failure		429		{object}	Problem				"login-throttled: too many wrong passwords for the existing account or from this IP"
+//	@Header			429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header			429		{integer}	RateLimit-Limit		"Attempts the throttle allows before it locks"
+//	@Header			429		{integer}	RateLimit-Remaining	"0 while locked"
+//	@Header			429		{integer}	RateLimit-Reset		"Seconds until the lock ends, as Retry-After"
 //	@Router			/invitations/accept [post]
 func (s *Server) acceptInvitation(c echo.Context) error {
 	var req AcceptInvitationRequest

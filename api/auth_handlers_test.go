@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -117,9 +118,23 @@ func TestSignupThrottledPerAddress(t *testing.T) {
 		if rec.Header().Get("Retry-After") == "" || decodeProblem(t, rec)["type"] != "rate-limited" {
 			t.Fatalf("%s: throttled answer: %v %s", tt.name, rec.Header(), rec.Body.String())
 		}
+		wantThrottleHeaders(t, rec, 20)
 	}
 	// Another address is not held up by it.
 	wantStatus(t, signup(uniqueEmail("signup-elsewhere"), randomAddr()), http.StatusCreated)
+}
+
+// wantThrottleHeaders checks the headers of a throttle's 429 (DESIGN.md
+// §5: Retry-After and RateLimit-*): limit free attempts, none remaining,
+// reset when Retry-After says.
+func wantThrottleHeaders(t *testing.T, rec *httptest.ResponseRecorder, limit int) {
+	t.Helper()
+	h := rec.Header()
+	if retry := h.Get("Retry-After"); retry == "" || h.Get("RateLimit-Limit") != strconv.Itoa(limit) ||
+		h.Get("RateLimit-Remaining") != "0" || h.Get("RateLimit-Reset") != retry {
+		t.Fatalf("throttled answer's headers: Retry-After %q, RateLimit-Limit %q (want %d), RateLimit-Remaining %q, RateLimit-Reset %q",
+			retry, h.Get("RateLimit-Limit"), limit, h.Get("RateLimit-Remaining"), h.Get("RateLimit-Reset"))
+	}
 }
 
 func TestLogin(t *testing.T) {
@@ -164,9 +179,7 @@ func TestLoginThrottle(t *testing.T) {
 	// Locked now, even with the right password.
 	rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": testPassword})
 	wantStatus(t, rec, http.StatusTooManyRequests)
-	if rec.Header().Get("Retry-After") == "" {
-		t.Fatal("429 without Retry-After")
-	}
+	wantThrottleHeaders(t, rec, 5)
 	p := decodeProblem(t, rec)
 	if p["type"] != "login-throttled" {
 		t.Fatalf("type %v", p["type"])

@@ -150,7 +150,13 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 		}
 		if e.RetryAfter > 0 {
 			secs := int(e.RetryAfter.Seconds() + 0.999)
-			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+			h := c.Response().Header()
+			h.Set("Retry-After", strconv.Itoa(secs))
+			if e.Limit > 0 {
+				h.Set("RateLimit-Limit", strconv.Itoa(e.Limit))
+				h.Set("RateLimit-Remaining", "0")
+				h.Set("RateLimit-Reset", strconv.Itoa(secs))
+			}
 		}
 		if ex := (*limits.Exhausted)(nil); errors.As(err, &ex) {
 			setQuotaHeaders(c, ex.Quota, true)

@@ -56,11 +56,17 @@ func addressBucket(ip string) string {
 	return p.String()
 }
 
-func lockFor(key string, failures int) time.Duration {
-	free := freeFailuresEmail
+// freeFailures is how many failures key allows before each further one
+// locks it.
+func freeFailures(key string) int {
 	if strings.HasPrefix(key, "ip:") {
-		free = freeFailuresIP
+		return freeFailuresIP
 	}
+	return freeFailuresEmail
+}
+
+func lockFor(key string, failures int) time.Duration {
+	free := freeFailures(key)
 	if failures < free {
 		return 0
 	}
@@ -68,10 +74,12 @@ func lockFor(key string, failures int) time.Duration {
 	return min(d, maxLock)
 }
 
-func throttled(wait time.Duration) error {
+// throttled is the refusal while a key that allows limit free failures is
+// locked for wait.
+func throttled(wait time.Duration, limit int) error {
 	return &apperr.Error{Code: apperr.ERATELIMIT, Type: "login-throttled",
 		Message:    "Too many failed sign-in attempts; try again later.",
-		RetryAfter: wait}
+		RetryAfter: wait, Limit: limit}
 }
 
 // reserveAddressAttempt counts a request that is limited per address
@@ -82,7 +90,7 @@ func (s *Service) reserveAddressAttempt(ctx context.Context, key, msg string) er
 	err := s.reserveAttempt(ctx, []string{key})
 	var e *apperr.Error
 	if errors.As(err, &e) && e.Code == apperr.ERATELIMIT {
-		return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", Message: msg, RetryAfter: e.RetryAfter}
+		return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", Message: msg, RetryAfter: e.RetryAfter, Limit: e.Limit}
 	}
 	return err
 }
@@ -119,6 +127,7 @@ func (s *Service) verifyPassword(ctx context.Context, keys []string, password, h
 func (s *Service) reserveAttempt(ctx context.Context, keys []string) error {
 	keys = slices.Sorted(slices.Values(keys)) // one lock order for every caller
 	var wait time.Duration
+	var limit int // the free failures of the key locked longest
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, key := range keys {
 			if err := tx.Exec(`INSERT INTO auth_throttle (key, failures, updated_at) VALUES (?, 0, now())
@@ -133,7 +142,9 @@ func (s *Service) reserveAttempt(ctx context.Context, keys []string) error {
 			return err
 		}
 		for _, r := range rows {
-			wait = max(wait, time.Duration(r.LockedFor*float64(time.Second)))
+			if d := time.Duration(r.LockedFor * float64(time.Second)); d > wait {
+				wait, limit = d, freeFailures(r.Key)
+			}
 		}
 		if wait > 0 {
 			return nil
@@ -153,7 +164,7 @@ func (s *Service) reserveAttempt(ctx context.Context, keys []string) error {
 		return err
 	}
 	if wait > 0 {
-		return throttled(wait)
+		return throttled(wait, limit)
 	}
 	return nil
 }

@@ -4729,6 +4729,12 @@ export interface operations {
             /** @description Too many failures */
             429: {
                 headers: {
+                    /** @description Attempts the throttle allows before it locks */
+                    "RateLimit-Limit"?: number;
+                    /** @description 0 while locked */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the lock ends, as Retry-After */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -4817,6 +4823,12 @@ export interface operations {
             /** @description rate-limited: too many requests from this address */
             429: {
                 headers: {
+                    /** @description Attempts the throttle allows before it locks */
+                    "RateLimit-Limit"?: number;
+                    /** @description 0 while locked */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the lock ends, as Retry-After */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -4986,6 +4998,12 @@ export interface operations {
             /** @description rate-limited: too many sign-ups from this address */
             429: {
                 headers: {
+                    /** @description Attempts the throttle allows before it locks */
+                    "RateLimit-Limit"?: number;
+                    /** @description 0 while locked */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the lock ends, as Retry-After */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -7354,6 +7372,12 @@ export interface operations {
             /** @description login-throttled: too many wrong passwords for the existing account or from this IP */
             429: {
                 headers: {
+                    /** @description Attempts the throttle allows before it locks */
+                    "RateLimit-Limit"?: number;
+                    /** @description 0 while locked */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the lock ends, as Retry-After */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -8134,6 +8158,12 @@ export interface operations {
             /** @description login-throttled: too many wrong current passwords for the account */
             429: {
                 headers: {
+                    /** @description Attempts the throttle allows before it locks */
+                    "RateLimit-Limit"?: number;
+                    /** @description 0 while locked */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the lock ends, as Retry-After */
+                    "RateLimit-Reset"?: number;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     [name: string]: unknown;

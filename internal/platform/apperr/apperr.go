@@ -44,6 +44,10 @@ type Error struct {
 	Extra map[string]any
 	// RetryAfter, when set, becomes the Retry-After header.
 	RetryAfter time.Duration
+	// Limit, for a rate limit that refused the request, is how many it
+	// allows in its window (the RateLimit-Limit header; RateLimit-Remaining
+	// is then 0 and RateLimit-Reset is RetryAfter).
+	Limit int
 	// Err is the cause, kept for logs and errors.Is; never shown.
 	Err error
 }
