@@ -124,7 +124,7 @@ func New(deps Deps) *Server {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins: s.cfg.CORSAllowedOrigins,
 			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "X-API-Key", headerRequestID},
-			ExposeHeaders: append([]string{headerRequestID, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"},
+			ExposeHeaders: append([]string{headerRequestID, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", echo.HeaderContentDisposition},
 				quotaHeaderNames()...),
 			AllowCredentials: true,
 			MaxAge:           600,

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -604,5 +605,30 @@ func TestHostileText(t *testing.T) {
 				t.Fatalf("errors %v, want one naming %s", p["errors"], tt.field)
 			}
 		})
+	}
+}
+
+// TestCORSExposesWhatClientsRead: with CORS_ALLOWED_ORIGINS set, a browser
+// client on an allowed origin may read the headers the API documents for
+// it: the request id, rate limits, quotas and an export's file name.
+func TestCORSExposesWhatClientsRead(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com"})
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/status", nil)
+	req.Header.Set("Origin", "https://app.example.com")
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	if got := rec.Header().Get("Access-Control-Allow-Origin"); got != "https://app.example.com" {
+		t.Fatalf("Access-Control-Allow-Origin %q", got)
+	}
+	exposed := strings.Split(rec.Header().Get("Access-Control-Expose-Headers"), ",")
+	for i := range exposed {
+		exposed[i] = strings.TrimSpace(exposed[i])
+	}
+	for _, want := range []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
+		"X-Quota-Searches-Remaining", "Content-Disposition"} {
+		if !slices.ContainsFunc(exposed, func(h string) bool { return strings.EqualFold(h, want) }) {
+			t.Errorf("%s is not exposed: %v", want, exposed)
+		}
 	}
 }
