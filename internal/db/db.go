@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 
@@ -136,15 +137,32 @@ func (l *gormLogger) Error(ctx context.Context, msg string, args ...any) {
 	l.log.ErrorContext(ctx, fmt.Sprintf(msg, args...))
 }
 
+// ParamsFilter drops the bound values before GORM writes them into the
+// statement it passes to Trace: they are passwords' hashes, contacts'
+// addresses, tokens' hashes.
+func (l *gormLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
+}
+
+// unfilledPlaceholder is how GORM writes a placeholder it has no value
+// for ("$1$"); the log shows it as the statement has it ("$1").
+var unfilledPlaceholder = regexp.MustCompile(`\$(\d+)\$`)
+
+// statement is the text of fc's statement for the log.
+func statement(fc func() (string, int64)) (string, int64) {
+	sqlText, rows := fc()
+	return truncate(unfilledPlaceholder.ReplaceAllString(sqlText, "$$$1"), 300), rows
+}
+
 func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
 	elapsed := time.Since(begin)
 	switch {
 	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, context.Canceled):
-		sqlText, _ := fc()
-		l.log.ErrorContext(ctx, "sql error", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", truncate(sqlText, 300))
+		sqlText, _ := statement(fc)
+		l.log.ErrorContext(ctx, "sql error", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", sqlText)
 	case elapsed > l.slow:
-		sqlText, rows := fc()
-		l.log.WarnContext(ctx, "slow sql", "elapsed_ms", elapsed.Milliseconds(), "rows", rows, "sql", truncate(sqlText, 300))
+		sqlText, rows := statement(fc)
+		l.log.WarnContext(ctx, "slow sql", "elapsed_ms", elapsed.Milliseconds(), "rows", rows, "sql", sqlText)
 	}
 }
 

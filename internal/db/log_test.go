@@ -1,0 +1,48 @@
+package db_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+// TestSQLLogWithholdsValues: the statements GORM reports (failed, slow)
+// reach the log with placeholders, never with the values bound to them.
+func TestSQLLogWithholdsValues(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	d, err := db.Open(context.Background(), dbtest.Empty(t), db.OpenOpts{MaxConns: 2,
+		Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	tests := []struct {
+		name, query, want string
+	}{
+		{"failed", `SELECT ?::text FROM no_such_table`, "sql error"},
+		{"slow", `SELECT ?::text, pg_sleep(0.3)`, "slow sql"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buf.Reset()
+			secret := "secret-" + dbtest.UniqueWord()
+			_ = d.Gorm.Exec(tt.query, secret).Error
+			out := buf.String()
+			if !strings.Contains(out, tt.want) {
+				t.Fatalf("no %q in the log: %s", tt.want, out)
+			}
+			if strings.Contains(out, secret) {
+				t.Errorf("a bound value reached the log: %s", out)
+			}
+			if !strings.Contains(out, "SELECT $1::text") {
+				t.Errorf("the statement is not logged with its placeholder: %s", out)
+			}
+		})
+	}
+}
