@@ -124,7 +124,8 @@ func withRecover(log *slog.Logger) echo.MiddlewareFunc {
 }
 
 // withSecurityHeaders sets conservative browser protections. Swagger UI's
-// page needs inline scripts and styles, so /docs gets a looser policy.
+// page needs inline scripts and styles, so /docs gets a looser policy. API
+// answers are stored in no cache: they are a user's or a tenant's data.
 func withSecurityHeaders(hsts bool) echo.MiddlewareFunc {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
 		"font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
@@ -138,10 +139,14 @@ func withSecurityHeaders(hsts bool) echo.MiddlewareFunc {
 			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 			h.Set("Cross-Origin-Opener-Policy", "same-origin")
 			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-			if p := c.Request().URL.Path; p == "/docs" || strings.HasPrefix(p, "/docs/") {
+			p := c.Request().URL.Path
+			if p == "/docs" || strings.HasPrefix(p, "/docs/") {
 				h.Set("Content-Security-Policy", docsCSP)
 			} else {
 				h.Set("Content-Security-Policy", csp)
+			}
+			if p == "/api" || strings.HasPrefix(p, "/api/") {
+				h.Set(echo.HeaderCacheControl, "no-store")
 			}
 			if hsts {
 				h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

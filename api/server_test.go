@@ -373,6 +373,22 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// TestAPIResponsesAreNotStored: what the API answers a signed-in user
+// (their account, members, contacts) is kept in no browser or proxy cache,
+// where it would outlive signing out on a shared computer.
+func TestAPIResponsesAreNotStored(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "nostore")
+	for _, path := range []string{"/api/v1/me", "/api/v1/tenant", "/api/v1/tenant/members", "/api/v1/api-keys", "/api/v1/saved-contacts"} {
+		rec := tb.req(t, http.MethodGet, path, admin.token, nil)
+		wantStatus(t, rec, http.StatusOK)
+		if got := rec.Header().Get(echo.HeaderCacheControl); got != "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, want no-store", path, got)
+		}
+	}
+}
+
 // TestContentSecurityPolicy: only Swagger UI's pages may run inline
 // scripts; an SPA route whose name merely starts with "docs" may not.
 func TestContentSecurityPolicy(t *testing.T) {
