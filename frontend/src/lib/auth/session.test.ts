@@ -303,6 +303,18 @@ describe('page load without a session', () => {
     expect(getSession()).toMatchObject({ status: 'signed-in' });
   });
 
+  it('forgets the token or API key pasted into the API docs when signing out', () => {
+    // Swagger UI (/docs, this origin) keeps what was pasted into "Authorize" under this key.
+    window.localStorage.setItem('authorized', JSON.stringify({ ApiKeyAuth: { name: 'ApiKeyAuth', value: 'ock_secret' } }));
+    applyGrant(grantFor());
+    endSession('expired');
+    expect(window.localStorage.getItem('authorized')).not.toBeNull();
+
+    applyGrant(grantFor());
+    endSession('logout');
+    expect(window.localStorage.getItem('authorized')).toBeNull();
+  });
+
   it('keeps trying the refresh when it got no answer (offline is not signed out)', async () => {
     stubFetch(() => Promise.reject(new TypeError('fetch failed')));
     await bootstrapSession();

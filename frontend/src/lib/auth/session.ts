@@ -97,6 +97,21 @@ function writeSessionHint(hint: SessionHint): void {
   }
 }
 
+/**
+ * Where Swagger UI (/docs, this origin) keeps what was pasted into its "Authorize" dialog, an API
+ * key's secret or an access token, across reloads. Signing out forgets it too: the next person at
+ * this browser must not call the API as this user from the docs.
+ */
+const docsAuthorizationKey = 'authorized';
+
+function forgetDocsAuthorization(): void {
+  try {
+    globalThis.localStorage?.removeItem(docsAuthorizationKey);
+  } catch {
+    // Storage disabled: the docs could not have kept anything either.
+  }
+}
+
 /** For whom each access token of this tab acts (`user/tenant`), newest last, a few of them. */
 const tokenOwners = new Map<string, string>();
 const maxTokenOwners = 32;
@@ -118,7 +133,10 @@ export function applyGrant(grant: TokenResponse): void {
 export function endSession(reason?: SignedOutReason): void {
   accessToken = null;
   // A failed refresh already said whether the cookie is gone; offline, it may still be good.
-  if (reason === 'logout') writeSessionHint('signed-out');
+  if (reason === 'logout') {
+    writeSessionHint('signed-out');
+    forgetDocsAuthorization();
+  }
   if (state.status === 'signed-out' && state.reason === reason) return;
   setState({ status: 'signed-out', reason });
 }
