@@ -389,6 +389,46 @@ func TestAPIResponsesAreNotStored(t *testing.T) {
 	}
 }
 
+// TestHTTPSProtections: under an https PUBLIC_URL (its scheme in any case,
+// as URLs allow) the refresh cookie is Secure and HSTS is sent; under http
+// neither, or development over http could not sign in.
+func TestHTTPSProtections(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		publicURL string
+		https     bool
+	}{
+		{"https://contacts.example.com", true},
+		{"HTTPS://contacts.example.com", true},
+		{"Https://contacts.example.com/", true},
+		{"http://localhost:8080", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.publicURL, func(t *testing.T) {
+			tb := setupWith(t, map[string]string{"PUBLIC_URL": tt.publicURL})
+			rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{
+				"email": uniqueEmail("https"), "password": testPassword, "tenant_name": "HTTPS Inc"})
+			wantStatus(t, rec, http.StatusCreated)
+			var ck *http.Cookie
+			for _, c := range rec.Result().Cookies() {
+				if c.Name == refreshCookie {
+					ck = c
+				}
+			}
+			if ck == nil {
+				t.Fatal("no refresh cookie")
+			}
+			if ck.Secure != tt.https || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != "/api/v1/auth" {
+				t.Errorf("refresh cookie Secure=%v HttpOnly=%v SameSite=%v Path=%q, want Secure=%v, HttpOnly, Strict, /api/v1/auth",
+					ck.Secure, ck.HttpOnly, ck.SameSite, ck.Path, tt.https)
+			}
+			if got := rec.Header().Get("Strict-Transport-Security") != ""; got != tt.https {
+				t.Errorf("HSTS sent: %v, want %v", got, tt.https)
+			}
+		})
+	}
+}
+
 // TestContentSecurityPolicy: only Swagger UI's pages may run inline
 // scripts; an SPA route whose name merely starts with "docs" may not.
 func TestContentSecurityPolicy(t *testing.T) {

@@ -123,10 +123,15 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	cfg.PublicURL = strings.TrimRight(get("PUBLIC_URL", "http://localhost"+portOf(cfg.HTTPAddr)), "/")
 	if u, err := url.Parse(cfg.PublicURL); err != nil || u.Scheme == "" || u.Host == "" {
 		problems = append(problems, "PUBLIC_URL must be an absolute URL such as https://contacts.example.com")
-	} else if prod && u.Scheme != "https" {
-		// Cookies are Secure and HSTS is sent only under https; every link
-		// mailed or handed to Stripe and the CRM starts with it.
-		problems = append(problems, "PUBLIC_URL must be the https:// address users reach in production")
+	} else {
+		// The scheme in lower case, as the rest of the program compares it:
+		// "HTTPS://…" is https too.
+		cfg.PublicURL = u.Scheme + cfg.PublicURL[len(u.Scheme):]
+		if prod && u.Scheme != "https" {
+			// Cookies are Secure and HSTS is sent only under https; every link
+			// mailed or handed to Stripe and the CRM starts with it.
+			problems = append(problems, "PUBLIC_URL must be the https:// address users reach in production")
+		}
 	}
 	switch {
 	case prod && cfg.MetricsToken == "":
