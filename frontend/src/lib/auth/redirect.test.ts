@@ -9,6 +9,11 @@ describe('safeNextPath', () => {
     { name: 'another site', value: 'https://evil.test/', want: '/' },
     { name: 'a protocol-relative URL', value: '//evil.test/x', want: '/' },
     { name: 'a backslash trick', value: '/\\evil.test', want: '/' },
+    // Browsers drop tabs and newlines from URLs: these are //evil.test, which the router refuses
+    // with an error page instead of a page of ours.
+    { name: 'a tab trick', value: '/\t/evil.test', want: '/' },
+    { name: 'a newline trick', value: '/\n/evil.test', want: '/' },
+    { name: 'a tab and backslash trick', value: '/\t\\evil.test', want: '/' },
     { name: 'the login page itself', value: '/login?next=/x', want: '/' },
   ])('$name', ({ value, want }) => {
     expect(safeNextPath(value)).toBe(want);

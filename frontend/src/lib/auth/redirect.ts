@@ -4,6 +4,10 @@
  */
 export function safeNextPath(value: string | null | undefined, fallback = '/'): string {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  // As the browser reads it: it drops tabs and newlines and takes a backslash for a slash, so
+  // "/<tab>/evil.test" is //evil.test.
+  const base = 'http://app.invalid';
+  if (new URL(value, base).origin !== base) return fallback;
   if (value === '/login' || value.startsWith('/login?') || value === '/signup') return fallback;
   return value;
 }
