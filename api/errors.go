@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -96,6 +97,10 @@ var echoStatusCode = map[int]string{
 	http.StatusServiceUnavailable:    apperr.EUNAVAILABLE,
 }
 
+// statusClientClosedRequest is the status logged for a request whose
+// client went away before its answer (nginx's 499); it is never sent.
+const statusClientClosedRequest = 499
+
 // errorHandler returns Echo's HTTPErrorHandler: it turns any error into a
 // problem document. Internal errors are logged with the request id and
 // answered with a generic message; their text never reaches the client.
@@ -110,6 +115,13 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 			if err = notFound(c); err == nil {
 				return
 			}
+		}
+		if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+			// The client went away (a page left, a fetch aborted) and took
+			// the request's context with it: no one reads an answer, and
+			// nothing failed here. Logged and counted as nginx does.
+			c.Response().WriteHeader(statusClientClosedRequest)
+			return
 		}
 		e := toAppError(err, maxBody)
 		m, ok := errorStatus[e.Code]

@@ -688,3 +688,25 @@ func TestCORSExposesWhatClientsRead(t *testing.T) {
 		}
 	}
 }
+
+// TestClientGoneIsNoServerError: a request whose client went away (its
+// context cancelled) while the handler worked is logged as 499, not as an
+// internal error and a 500.
+func TestClientGoneIsNoServerError(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	tb := setupLogging(t, nil, &logs)
+	admin := tb.MustSignup(t, "gone")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/v1/tenant/usage", nil)
+	req.Header.Set("Authorization", "Bearer "+admin.token)
+	rec := httptest.NewRecorder()
+	tb.srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != statusClientClosedRequest {
+		t.Fatalf("status %d, want %d; %s", rec.Code, statusClientClosedRequest, rec.Body.String())
+	}
+	if out := logs.String(); strings.Contains(out, "internal error") || !strings.Contains(out, `"status":499`) {
+		t.Fatalf("log:\n%s", out)
+	}
+}
