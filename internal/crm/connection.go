@@ -189,7 +189,9 @@ type CallbackParams struct {
 // exchanges the code with the PKCE verifier, reads the account, and stores
 // the tokens encrypted, resuming pushes paused for re-authorization. It
 // returns "" on success or a reason; err carries a cause for the log only.
-// Nothing is stored unless every step passed.
+// Nothing is stored unless every step passed. Callbacks of a tenant that
+// finish at once take turns: the later one replaces the earlier one's
+// connection as a reconnect does.
 func (s *Service) Callback(ctx context.Context, p CallbackParams) (reason string, err error) {
 	tenantID, hash, ok := decodeState(p.State)
 	if !ok {
@@ -251,6 +253,16 @@ func (s *Service) Callback(ctx context.Context, p CallbackParams) (reason string
 	userID := st.UserID
 	var oldGrant string // the refresh token of another account's grant, revoked once this one is stored
 	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		// Callbacks of a tenant take turns, also for its first
+		// connection, where there is no connection row to lock yet: the
+		// second reads the first's connection and replaces it as a
+		// reconnect or switch does (revoking the other account's grant),
+		// instead of both reading none and the second overwriting a grant
+		// no one revokes. It is its own statement, so the read below sees
+		// what a callback that held the lock meanwhile committed.
+		if err := lockCallbacks(ctx, tx, tenantID); err != nil {
+			return err
+		}
 		prev, err := getConnection(ctx, tx, tenantID, true)
 		if err != nil {
 			return err

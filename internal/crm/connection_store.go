@@ -57,6 +57,19 @@ func getConnection(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, lock bo
 	return &c, nil
 }
 
+// lockCallbacks holds the tenant's OAuth callback lock until tx ends. It is
+// an advisory lock, not the tenant row's: a tenant's first push request
+// locks the connection and then the tenant row (its batch's trigger sets
+// tenants.crm_pushed_at), and a callback locking them the other way round
+// could deadlock with it.
+func lockCallbacks(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) error {
+	err := tx.WithContext(ctx).Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, "crm-callback:"+tenantID.String()).Error
+	if err != nil {
+		return fmt.Errorf("crm: lock callbacks: %w", err)
+	}
+	return nil
+}
+
 // connectionsOfAccount lists the tenants connected to a CRM account.
 func connectionsOfAccount(ctx context.Context, tx *gorm.DB, accountID string) ([]connRow, error) {
 	var cs []connRow

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,6 +168,83 @@ func TestConnectCallbackRefusals(t *testing.T) {
 	}
 	if got := tb.svc.IntegrationsURL(crm.ReasonStateUsed); got != testPublicURL+"/integrations?crm=error&reason=state_used" {
 		t.Fatal(got)
+	}
+}
+
+// TestFirstConnectionRace: two callbacks that finish at once for a tenant
+// that has no connection yet, each for another CRM account (two admins, or
+// one in two tabs), end as a switch would: the one stored last is the
+// connection, and the grant of the other account is revoked at the CRM
+// instead of being left behind, live and forgotten.
+func TestFirstConnectionRace(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	accounts := []string{tb.account, "acc_other_" + tb.account[4:]}
+	params := make([]crm.CallbackParams, len(accounts))
+	for i, acct := range accounts {
+		start, err := tb.svc.Connect(ctx, tb.tenantID, tb.adminID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc, err := fakecrm.Consent(ctx, fakecrm.NoRedirects(), start.AuthorizeURL, acct, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		params[i] = crm.CallbackParams{Code: loc.Query().Get("code"), State: loc.Query().Get("state"), Browser: start.Browser}
+	}
+	// The tenant row held by the test stops a callback's write (its
+	// foreign key check) until both callbacks wait: without an order
+	// between them, both have read the (missing) connection by then.
+	hold, err := tb.db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = hold.Rollback(ctx) }()
+	var holder int
+	if err := hold.QueryRow(ctx, `SELECT pg_backend_pid() FROM tenants WHERE id = $1 FOR UPDATE`, tb.tenantID).Scan(&holder); err != nil {
+		t.Fatal(err)
+	}
+	reasons := make([]string, len(params))
+	errs := make([]error, len(params))
+	var wg sync.WaitGroup
+	for i, p := range params {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reasons[i], errs[i] = tb.newService().Callback(ctx, p)
+		}()
+	}
+	for waiting := 0; waiting < len(params); {
+		if err := tb.db.Pool.QueryRow(ctx, `WITH RECURSIVE blocked(pid) AS (
+				SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
+				UNION SELECT a.pid FROM pg_stat_activity a JOIN blocked b ON b.pid = ANY(pg_blocking_pids(a.pid)))
+			SELECT count(*) FROM blocked`, holder).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := hold.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	for i := range params {
+		if reasons[i] != "" {
+			t.Fatalf("callback for %s: %q, %v", accounts[i], reasons[i], errs[i])
+		}
+	}
+	var stored string
+	if err := tb.db.Gorm.Raw(`SELECT account_id FROM crm_connections WHERE tenant_id = ?`, tb.tenantID).Scan(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, acct := range accounts {
+		if active := tb.fake.GrantActive(acct); active != (acct == stored) {
+			t.Errorf("grant of %s active: %v; the connection holds %s", acct, active, stored)
+		}
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'crm.connected'
+		AND data->>'previous_account_id' IS NOT NULL`, tb.tenantID); n != 1 {
+		t.Fatalf("%d crm.connected events name a previous account, want the second callback's", n)
 	}
 }
 
