@@ -168,18 +168,43 @@ func (s *Service) count(tenantID, keyID uuid.UUID, now time.Time) {
 
 // FlushUsage writes the gathered request counts and last-use times in one
 // statement each. It runs every few seconds (Run) and before usage reads.
+// What a statement could not write (the database did not answer, the flush
+// was cancelled) goes back into the maps, added to what arrived meanwhile,
+// and the next flush writes it. Rows of keys that no longer exist (deleted
+// with their tenant) are skipped, not failed: their counts would go with
+// the key anyway, and one such row must not fail every later flush nor
+// stay in memory for ever. What is kept is one entry per key and day of
+// use, and only keys that authenticated count, which takes the database
+// every keyCacheTTL: while it does not answer, nothing new is counted.
 func (s *Service) FlushUsage(ctx context.Context) {
 	s.mu.Lock()
 	usage, last := s.usage, s.last
 	s.usage, s.last = map[usageKey]int64{}, map[uuid.UUID]time.Time{}
 	s.mu.Unlock()
-	if len(usage) == 0 {
+	if len(usage) == 0 && len(last) == 0 {
 		return
+	}
+	if err := s.writeCounts(ctx, usage); err != nil {
+		slog.ErrorContext(ctx, "flush api key usage", "error", err)
+		s.putBack(usage, last)
+		return
+	}
+	if err := s.writeLastUsed(ctx, last); err != nil {
+		slog.ErrorContext(ctx, "flush api key last use", "error", err)
+		s.putBack(nil, last)
+	}
+}
+
+// writeCounts adds usage to the daily counts of the keys that still exist.
+func (s *Service) writeCounts(ctx context.Context, usage map[usageKey]int64) error {
+	if len(usage) == 0 {
+		return nil
 	}
 	// Rows in one order on every instance, not the maps' random ones: each
 	// statement locks its rows in the order it writes them, and two
 	// instances flushing the same keys at once in different orders
-	// deadlocked, and the victim's counts were lost.
+	// deadlocked, and the victim's counts were lost. (ORDER BY the
+	// ordinality keeps that order past the filter on existing keys.)
 	ordered := slices.SortedFunc(maps.Keys(usage), func(a, b usageKey) int {
 		return cmp.Or(strings.Compare(a.tenantID.String(), b.tenantID.String()),
 			strings.Compare(a.keyID.String(), b.keyID.String()), strings.Compare(a.day, b.day))
@@ -190,20 +215,41 @@ func (s *Service) FlushUsage(ctx context.Context) {
 	for _, k := range ordered {
 		tenants, keys, days, counts = append(tenants, k.tenantID.String()), append(keys, k.keyID.String()), append(days, k.day), append(counts, usage[k])
 	}
-	err := s.db.WithContext(ctx).Exec(`INSERT INTO api_key_usage_daily AS u (tenant_id, key_id, day, requests)
-		SELECT t::uuid, k::uuid, d::date, n FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS x(t, k, d, n)
+	return s.db.WithContext(ctx).Exec(`INSERT INTO api_key_usage_daily AS u (tenant_id, key_id, day, requests)
+		SELECT t::uuid, k::uuid, d::date, n FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) WITH ORDINALITY AS x(t, k, d, n, i)
+		WHERE EXISTS (SELECT 1 FROM api_keys ak WHERE ak.tenant_id = x.t::uuid AND ak.id = x.k::uuid)
+		ORDER BY x.i
 		ON CONFLICT (tenant_id, key_id, day) DO UPDATE SET requests = u.requests + EXCLUDED.requests`,
 		pqArray(tenants), pqArray(keys), pqArray(days), pqInt64Array(counts)).Error
-	if err != nil {
-		slog.ErrorContext(ctx, "flush api key usage", "error", err)
-		return
+}
+
+// writeLastUsed moves the keys' last_used_at forward to last (a key that
+// no longer exists matches no row).
+func (s *Service) writeLastUsed(ctx context.Context, last map[uuid.UUID]time.Time) error {
+	if len(last) == 0 {
+		return nil
 	}
 	ids, times := make([]string, 0, len(last)), make([]string, 0, len(last))
 	for _, id := range slices.SortedFunc(maps.Keys(last), func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) }) {
 		ids, times = append(ids, id.String()), append(times, last[id].Format(time.RFC3339Nano))
 	}
-	s.db.WithContext(ctx).Exec(`UPDATE api_keys k SET last_used_at = greatest(k.last_used_at, x.t::timestamptz)
-		FROM unnest(?::text[], ?::text[]) AS x(id, t) WHERE k.id = x.id::uuid`, pqArray(ids), pqArray(times))
+	return s.db.WithContext(ctx).Exec(`UPDATE api_keys k SET last_used_at = greatest(k.last_used_at, x.t::timestamptz)
+		FROM unnest(?::text[], ?::text[]) AS x(id, t) WHERE k.id = x.id::uuid`, pqArray(ids), pqArray(times)).Error
+}
+
+// putBack returns what a flush could not write to the maps, merged with
+// what was counted since: requests added, the later use kept.
+func (s *Service) putBack(usage map[usageKey]int64, last map[uuid.UUID]time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, n := range usage {
+		s.usage[k] += n
+	}
+	for id, at := range last {
+		if at.After(s.last[id]) {
+			s.last[id] = at
+		}
+	}
 }
 
 // Run flushes usage every interval until ctx ends, then once more.

@@ -305,3 +305,68 @@ func uuidStrings(ids []uuid.UUID) []string {
 	}
 	return out
 }
+
+// TestFlushUsageKeepsWhatItCouldNotWrite: request counts and last-use times
+// a flush could not write (the database did not answer) are written by the
+// next one, added to what arrived meanwhile; and a key that no longer
+// exists (its tenant purged) neither fails the flush of the other keys nor
+// stays in memory.
+func TestFlushUsageKeepsWhatItCouldNotWrite(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	now := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
+	var keys []uuid.UUID
+	for range 2 {
+		k, err := svc.Create(ctx, tenant, user, CreateParams{Name: "flush", Scopes: []string{"usage:read"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k.ID)
+	}
+	kept, gone := keys[0], keys[1]
+	requests := func() int64 {
+		t.Helper()
+		var n int64
+		if err := d.Gorm.Raw(`SELECT coalesce(sum(requests), 0) FROM api_key_usage_daily WHERE key_id = ?`, kept).
+			Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	lastUsed := func() *time.Time {
+		t.Helper()
+		var k Key
+		if err := d.Gorm.Where("id = ?", kept).Take(&k).Error; err != nil {
+			t.Fatal(err)
+		}
+		return k.LastUsedAt
+	}
+
+	svc.count(tenant, kept, now)
+	svc.count(tenant, kept, now)
+	down, cancel := context.WithCancel(ctx)
+	cancel()
+	svc.FlushUsage(down)
+	later := now.Add(time.Minute)
+	svc.count(tenant, kept, later)
+	svc.count(tenant, gone, later)
+	if err := d.Gorm.Exec(`DELETE FROM api_keys WHERE id = ?`, gone).Error; err != nil {
+		t.Fatal(err)
+	}
+	svc.FlushUsage(ctx)
+	if n := requests(); n != 3 {
+		t.Errorf("%d requests written, want 3", n)
+	}
+	if at := lastUsed(); at == nil || !at.Equal(later) {
+		t.Errorf("last_used_at %v, want %v", at, later)
+	}
+	svc.mu.Lock()
+	held := len(svc.usage) + len(svc.last)
+	svc.mu.Unlock()
+	if held != 0 {
+		t.Errorf("%d usage entries left in memory after a flush, want 0", held)
+	}
+}
