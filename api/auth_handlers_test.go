@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onecloudai/contacts/internal/config"
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/identity"
 )
@@ -597,6 +598,33 @@ func (tb *testBundle) liveRefreshTokens(t testing.TB, userID string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestSignupEmailTakenLogsNoError: a sign-up with an email that has an
+// account is the client's mistake (422), not a failure of ours: nothing is
+// logged at ERROR for it (the unique violation was logged as "sql error").
+func TestSignupEmailTakenLogsNoError(t *testing.T) {
+	t.Parallel()
+	_, dsn := dbtest.Fresh(t) // its own pool, whose SQL log the test reads
+	var logs syncBuffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	d, err := db.Open(t.Context(), dsn, db.OpenOpts{MaxConns: 4, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	cfg, err := config.LoadFrom(func(k string) string { return map[string]string{"APP_ENV": "test"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := &testBundle{srv: New(Deps{Config: cfg, Logger: log, DB: d, Services: NewServices(cfg, log, d)}), db: d}
+	taken := tb.MustSignup(t, "taken")
+	rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{
+		"email": strings.ToUpper(taken.email), "password": testPassword, "tenant_name": "Again Inc"})
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	if out := logs.String(); strings.Contains(out, `"level":"ERROR"`) {
+		t.Fatalf("a taken email was logged as an error:\n%s", out)
+	}
 }
 
 // TestRefreshSurvivesADatabaseFailure: a refresh the database could not
