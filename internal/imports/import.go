@@ -199,7 +199,7 @@ type Options struct {
 	MaxRunning int
 	// MaxConverting is how many XLSX uploads one process converts to CSV
 	// at once (default 2); more wait for a turn before their transaction
-	// opens. A conversion takes a core and up to ~150 MB of memory
+	// opens. A conversion takes a core and up to ~160 MB of memory
 	// (inlineSharedStrings); CSV uploads stream and need no turn.
 	MaxConverting int
 	// BatchRows is the size of the first batch; later ones adapt so that
