@@ -157,6 +157,12 @@ func statement(fc func() (string, int64)) (string, int64) {
 func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
 	elapsed := time.Since(begin)
 	switch {
+	case IsUniqueViolation(err):
+		// Services turn the unique violations they expect (an email or a
+		// code already taken) into a 409 or 422; one they do not expect
+		// fails its request, which is logged at ERROR as an internal error.
+		sqlText, _ := statement(fc)
+		l.log.InfoContext(ctx, "sql unique violation", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", sqlText)
 	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, context.Canceled):
 		sqlText, _ := statement(fc)
 		l.log.ErrorContext(ctx, "sql error", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", sqlText)

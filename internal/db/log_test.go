@@ -46,3 +46,37 @@ func TestSQLLogWithholdsValues(t *testing.T) {
 		})
 	}
 }
+
+// TestSQLLogUniqueViolationIsNoError: a unique violation, which services
+// turn into a 409 or 422 when they expect it (an open invitation, a
+// package code), is logged at INFO; other failed statements stay errors.
+func TestSQLLogUniqueViolationIsNoError(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	d, err := db.Open(context.Background(), dbtest.Empty(t), db.OpenOpts{MaxConns: 2,
+		Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Gorm.Exec(`CREATE TABLE codes (code text PRIMARY KEY)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, query, want string
+	}{
+		{"UniqueViolation", `INSERT INTO codes VALUES ('pro'), ('pro')`, "level=INFO msg=\"sql unique violation\""},
+		{"OtherError", `INSERT INTO codes VALUES (NULL)`, "level=ERROR msg=\"sql error\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buf.Reset()
+			if err := d.Gorm.Exec(tt.query).Error; err == nil {
+				t.Fatal("the statement did not fail")
+			}
+			if out := buf.String(); !strings.Contains(out, tt.want) {
+				t.Fatalf("no %s in the log: %s", tt.want, out)
+			}
+		})
+	}
+}
