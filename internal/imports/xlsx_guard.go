@@ -66,40 +66,25 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 	if len(zr.File) > xlsxMaxEntries {
 		return unsupported(fmt.Sprintf("The workbook has more than %d parts; save the sheet as CSV and upload that.", xlsxMaxEntries))
 	}
-	var unpacked, inMemory uint64
 	var sst *zip.File
-	parts := make(map[string]*zip.File, len(zr.File)) // by the names excelize gives them
 	for _, f := range zr.File {
-		name := strings.ReplaceAll(f.Name, `\`, "/")
-		parts[name] = f
-		unpacked += f.UncompressedSize64
-		if heldInMemory(f) {
-			inMemory += f.UncompressedSize64
-		}
-		if strings.EqualFold(path.Base(name), "sharedstrings.xml") {
+		if strings.EqualFold(path.Base(partName(f)), "sharedstrings.xml") {
 			if sst != nil {
 				return unsupported("The workbook has more than one shared string table.")
 			}
 			sst = f
 		}
 	}
-	if unpacked > uint64(bounds.unpacked) {
+	unpacked, inMemory := unpackedSizes(zr.File)
+	if unpacked > bounds.unpacked {
 		return unsupported(fmt.Sprintf("The workbook unpacks to more than %s; save the sheet as CSV and upload that.", sizeText(bounds.unpacked)))
 	}
 	if inMemory > xlsxMaxInMemory {
-		return unsupported(fmt.Sprintf("The workbook's parts other than its large sheets unpack to more than %s; save the sheet as CSV and upload that.", sizeText(xlsxMaxInMemory)))
+		return tooMuchInMemory()
 	}
-	named, err := sheetParts(parts)
+	sheets, err := workbookSheets(zr.File)
 	if err != nil {
 		return err
-	}
-	var sheets []*zip.File
-	for _, f := range zr.File {
-		name := strings.ReplaceAll(f.Name, `\`, "/")
-		lower := strings.ToLower(name)
-		if named[name] || strings.HasPrefix(lower, "xl/worksheets/") && path.Ext(lower) == ".xml" {
-			sheets = append(sheets, f)
-		}
 	}
 	var lens []int32
 	if sst != nil {
@@ -127,9 +112,51 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 // which it spills to temporary files when they are larger than
 // xlsxInMemory.
 func heldInMemory(f *zip.File) bool {
-	lower := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+	lower := strings.ToLower(partName(f))
 	spills := lower == "xl/sharedstrings.xml" || strings.HasPrefix(lower, "xl/worksheets/sheet")
 	return !spills || f.UncompressedSize64 <= xlsxInMemory
+}
+
+// partName is the name excelize gives the part f (backslashes as slashes).
+func partName(f *zip.File) string { return strings.ReplaceAll(f.Name, `\`, "/") }
+
+// unpackedSizes returns what the parts files unpack to together, and the
+// part of it excelize holds in memory.
+func unpackedSizes(files []*zip.File) (total, inMemory int64) {
+	for _, f := range files {
+		total += int64(f.UncompressedSize64)
+		if heldInMemory(f) {
+			inMemory += int64(f.UncompressedSize64)
+		}
+	}
+	return total, inMemory
+}
+
+func tooMuchInMemory() error {
+	return unsupported(fmt.Sprintf("The workbook's parts other than its large sheets unpack to more than %s; save the sheet as CSV and upload that.", sizeText(xlsxMaxInMemory)))
+}
+
+// workbookSheets returns the parts of files that excelize may read as
+// sheets: those the workbook names (sheetParts), and the parts under
+// xl/worksheets/.
+func workbookSheets(files []*zip.File) ([]*zip.File, error) {
+	parts := make(map[string]*zip.File, len(files))
+	for _, f := range files {
+		parts[partName(f)] = f
+	}
+	named, err := sheetParts(parts)
+	if err != nil {
+		return nil, err
+	}
+	var sheets []*zip.File
+	for _, f := range files {
+		name := partName(f)
+		lower := strings.ToLower(name)
+		if named[name] || strings.HasPrefix(lower, "xl/worksheets/") && path.Ext(lower) == ".xml" {
+			sheets = append(sheets, f)
+		}
+	}
+	return sheets, nil
 }
 
 // nestsTooDeep reports whether the part f (any part: excelize decodes the

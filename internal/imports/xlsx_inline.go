@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -50,10 +50,7 @@ func forExcelize(name, dir string, unpacked int64) (string, int64, error) {
 		return "", 0, err
 	}
 	// The copy's sheets hold the texts now: the data checkXLSX measured.
-	total, inMemory, err := unpackedSizes(copied)
-	if err == nil && inMemory > xlsxMaxInMemory {
-		err = unsupported(fmt.Sprintf("The workbook's parts other than its large sheets unpack to more than %s; save the sheet as CSV and upload that.", sizeText(xlsxMaxInMemory)))
-	}
+	total, err := copySize(copied)
 	if err != nil {
 		os.Remove(copied)
 		return "", 0, err
@@ -61,11 +58,27 @@ func forExcelize(name, dir string, unpacked int64) (string, int64, error) {
 	return copied, max(unpacked, total), nil
 }
 
+// copySize is what the inline copy at name unpacks to; ErrInvalid when
+// excelize would hold more than xlsxMaxInMemory of it in memory (sheets
+// stored outside xl/worksheets/ grew by their texts).
+func copySize(name string) (int64, error) {
+	zr, err := zip.OpenReader(name)
+	if err != nil {
+		return 0, err
+	}
+	defer zr.Close()
+	total, inMemory := unpackedSizes(zr.File)
+	if inMemory > xlsxMaxInMemory {
+		return 0, tooMuchInMemory()
+	}
+	return total, nil
+}
+
 // excelizeSharedStrings is the shared string table excelize reads, nil
 // when the workbook files has none.
 func excelizeSharedStrings(files []*zip.File) *zip.File {
 	for _, f := range files {
-		if strings.EqualFold(strings.ReplaceAll(f.Name, `\`, "/"), "xl/sharedStrings.xml") {
+		if strings.EqualFold(partName(f), "xl/sharedStrings.xml") {
 			return f
 		}
 	}
@@ -75,40 +88,18 @@ func excelizeSharedStrings(files []*zip.File) *zip.File {
 // inlineCopy writes a copy of the workbook zr with the strings of its
 // shared string table sst inline in every sheet, and returns its name.
 func inlineCopy(zr *zip.Reader, sst *zip.File, dir string) (string, error) {
-	parts := make(map[string]*zip.File, len(zr.File))
-	for _, f := range zr.File {
-		parts[strings.ReplaceAll(f.Name, `\`, "/")] = f
-	}
-	named, err := sheetParts(parts)
+	sheets, err := workbookSheets(zr.File)
 	if err != nil {
 		return "", err
 	}
-	return inlineSharedStrings(zr, dir, sst, workbookSheets(zr.File, named))
-}
-
-// unpackedSizes returns what the parts of the workbook at name unpack to
-// together, and the part of it excelize holds in memory.
-func unpackedSizes(name string) (total, inMemory int64, err error) {
-	zr, err := zip.OpenReader(name)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		size := int64(f.UncompressedSize64)
-		total += size
-		if heldInMemory(f) {
-			inMemory += size
-		}
-	}
-	return total, inMemory, nil
+	return inlineSharedStrings(zr, dir, sst, sheets)
 }
 
 // inlineSharedStrings writes a copy of the workbook zr, with the shared
-// strings of its sheets (sheets, by the names in the zip) inline and its
+// strings of its sheets inline and its
 // shared string table sst empty, to a temporary file in dir and returns
 // that file's name.
-func inlineSharedStrings(zr *zip.Reader, dir string, sst *zip.File, sheets map[string]bool) (string, error) {
+func inlineSharedStrings(zr *zip.Reader, dir string, sst *zip.File, sheets []*zip.File) (string, error) {
 	texts, err := spillSharedStrings(sst, dir)
 	if err != nil {
 		return "", err
@@ -132,7 +123,7 @@ func inlineSharedStrings(zr *zip.Reader, dir string, sst *zip.File, sheets map[s
 	})
 	for _, f := range zr.File {
 		switch {
-		case f.Name == sst.Name:
+		case f == sst:
 			w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
 			if err != nil {
 				return "", err
@@ -140,7 +131,7 @@ func inlineSharedStrings(zr *zip.Reader, dir string, sst *zip.File, sheets map[s
 			if _, err := io.WriteString(w, xml.Header+`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>`); err != nil {
 				return "", err
 			}
-		case sheets[f.Name]:
+		case slices.Contains(sheets, f):
 			w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: f.Modified})
 			if err != nil {
 				return "", err
@@ -475,19 +466,4 @@ func writeName(w *bufio.Writer, n xml.Name) {
 		w.WriteByte(':')
 	}
 	w.WriteString(n.Local)
-}
-
-// workbookSheets returns the names (as in the zip) of the parts excelize
-// may read as sheets: those the workbook names, and the parts under
-// xl/worksheets/.
-func workbookSheets(files []*zip.File, named map[string]bool) map[string]bool {
-	sheets := map[string]bool{}
-	for _, f := range files {
-		name := strings.ReplaceAll(f.Name, `\`, "/")
-		lower := strings.ToLower(name)
-		if named[name] || strings.HasPrefix(lower, "xl/worksheets/") && path.Ext(lower) == ".xml" {
-			sheets[f.Name] = true
-		}
-	}
-	return sheets
 }
