@@ -62,7 +62,6 @@ func created(c echo.Context, k apikeys.Created) error {
 	out := toAPIKey(k.Key, principal(c).Email)
 	out.Secret = k.Secret
 	out.SecretNotice = "Store this secret now: it is shown only once and cannot be recovered."
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusCreated, out)
 }
 

@@ -79,7 +79,6 @@ func (s *Server) respondGrant(c echo.Context, status int, g identity.Grant) erro
 	if g.RefreshToken != "" {
 		s.setRefreshCookie(c, g.RefreshToken, identity.RefreshTTL)
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(status, TokenResponse{
 		AccessToken: g.AccessToken, TokenType: "Bearer",
 		ExpiresIn: int(time.Until(g.ExpiresAt).Round(time.Second).Seconds()),

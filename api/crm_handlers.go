@@ -211,7 +211,6 @@ func (s *Server) connectCRM(c echo.Context) error {
 		return err
 	}
 	s.setCRMBrowserCookie(c, start.Browser, time.Until(start.ExpiresAt))
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, CRMConnectResponse{AuthorizeURL: start.AuthorizeURL, ExpiresAt: start.ExpiresAt.UTC()})
 }
 
@@ -249,7 +248,6 @@ func (s *Server) crmOAuthCallback(c echo.Context) error {
 	if err != nil {
 		s.log.WarnContext(ctx, "crm: oauth callback failed", "request_id", requestID(c), "reason", reason, "error", err)
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.Redirect(http.StatusFound, s.svc.CRM.IntegrationsURL(reason))
 }
 

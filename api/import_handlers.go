@@ -418,7 +418,6 @@ func (s *Server) errorsCSV(c echo.Context, tenantID uuid.UUID) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="import-%s-errors.csv"`, id))
-	h.Set(echo.HeaderCacheControl, "no-store")
 	// The service finds the import before the first byte: a miss is still
 	// a problem document.
 	return s.svc.Imports.WriteErrorsCSV(c.Request().Context(), tenantID, id, &lazyWriter{c: c})

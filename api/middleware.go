@@ -146,6 +146,8 @@ func withSecurityHeaders(hsts bool) echo.MiddlewareFunc {
 				h.Set("Content-Security-Policy", csp)
 			}
 			if p == "/api" || strings.HasPrefix(p, "/api/") {
+				// Every API answer: contact data, tokens, key secrets,
+				// invitation links and exports alike.
 				h.Set(echo.HeaderCacheControl, "no-store")
 			}
 			if hsts {

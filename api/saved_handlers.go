@@ -419,7 +419,6 @@ func (s *Server) exportSaved(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="saved-contacts-%s.csv"`, time.Now().UTC().Format("2006-01-02")))
-	h.Set(echo.HeaderCacheControl, "no-store")
 	// Problems found before the first byte are still problem documents: the
 	// service validates before it writes.
 	return savedFieldNames(s.svc.Contacts.ExportSaved(c.Request().Context(), principal(c).TenantID, p, opts, &lazyWriter{c: c}))

@@ -387,6 +387,17 @@ func TestAPIResponsesAreNotStored(t *testing.T) {
 			t.Errorf("GET %s: Cache-Control %q, want no-store", path, got)
 		}
 	}
+	// Answers that carry a secret: a token grant and an API key's.
+	rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": admin.email, "password": testPassword})
+	wantStatus(t, rec, http.StatusOK)
+	tb.MustSetPackage(t, admin.tenantID, "pro")
+	key := tb.req(t, http.MethodPost, "/api/v1/api-keys", admin.token, map[string]any{"name": "no-store", "scopes": []string{"usage:read"}})
+	wantStatus(t, key, http.StatusCreated)
+	for _, rec := range []*httptest.ResponseRecorder{rec, key} {
+		if got := rec.Header().Get(echo.HeaderCacheControl); got != "no-store" {
+			t.Errorf("a secret's answer: Cache-Control %q, want no-store", got)
+		}
+	}
 }
 
 // TestHTTPSProtections: under an https PUBLIC_URL (its scheme in any case,

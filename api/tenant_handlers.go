@@ -255,7 +255,6 @@ func (s *Server) createInvitation(c echo.Context) error {
 	}
 	out := toInvitation(inv.Invitation)
 	out.AcceptURL = inv.AcceptURL
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusCreated, out)
 }
 
