@@ -19,9 +19,9 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/platform/freetext"
@@ -167,16 +167,12 @@ func (s *Service) createUser(ctx context.Context, tx *gorm.DB, email, name, hash
 	now := s.now()
 	u := User{ID: uuid.Must(uuid.NewV7()), Email: email, Name: name, PasswordHash: hash, SystemRole: systemRole,
 		PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-	// A taken email is the client's mistake, not a failed statement: ON
-	// CONFLICT inserts nothing instead of raising a unique violation, which
-	// the SQL log would report as an error (and which would abort tx).
-	r := tx.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "email"}}, DoNothing: true}).Create(&u)
-	if r.Error != nil {
-		return u, fmt.Errorf("create user: %w", r.Error)
-	}
-	if r.RowsAffected == 0 {
-		return u, apperr.Invalid("This email address already has an account; sign in instead.",
-			apperr.FieldError{Field: "email", Message: "already has an account"})
+	if err := tx.WithContext(ctx).Create(&u).Error; err != nil {
+		if db.IsUniqueViolation(err) {
+			return u, apperr.Invalid("This email address already has an account; sign in instead.",
+				apperr.FieldError{Field: "email", Message: "already has an account"})
+		}
+		return u, fmt.Errorf("create user: %w", err)
 	}
 	return u, nil
 }
