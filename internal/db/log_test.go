@@ -16,12 +16,7 @@ import (
 func TestSQLLogWithholdsValues(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	d, err := db.Open(context.Background(), dbtest.Empty(t), db.OpenOpts{MaxConns: 2,
-		Logger: slog.New(slog.NewTextHandler(&buf, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := loggedDB(t, &buf)
 	tests := []struct {
 		name, query, want string
 	}{
@@ -53,12 +48,7 @@ func TestSQLLogWithholdsValues(t *testing.T) {
 func TestSQLLogUniqueViolationIsNoError(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	d, err := db.Open(context.Background(), dbtest.Empty(t), db.OpenOpts{MaxConns: 2,
-		Logger: slog.New(slog.NewTextHandler(&buf, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := loggedDB(t, &buf)
 	if err := d.Gorm.Exec(`CREATE TABLE codes (code text PRIMARY KEY)`).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -79,4 +69,16 @@ func TestSQLLogUniqueViolationIsNoError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loggedDB opens an empty database whose SQL log goes to buf as text.
+func loggedDB(t *testing.T, buf *bytes.Buffer) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), dbtest.Empty(t), db.OpenOpts{MaxConns: 2,
+		Logger: slog.New(slog.NewTextHandler(buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	return d
 }
