@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -124,10 +123,7 @@ func (s *Server) rateLimit(c echo.Context, p *tenancy.Principal) error {
 		return err
 	}
 	reset := int(math.Ceil(res.Reset.Seconds()))
-	h := c.Response().Header()
-	h.Set("RateLimit-Limit", strconv.Itoa(res.Limit))
-	h.Set("RateLimit-Remaining", strconv.Itoa(res.Remaining))
-	h.Set("RateLimit-Reset", strconv.Itoa(reset))
+	setRateLimit(c.Response().Header(), int64(res.Limit), int64(res.Remaining), reset)
 	if !res.Allowed {
 		return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", RetryAfter: res.Reset,
 			Message: fmt.Sprintf("Over the limit of %d API requests per minute; retry in %d s.", res.Limit, reset),

@@ -88,10 +88,16 @@ func setQuotaHeaders(c echo.Context, q limits.Quota, refused bool) {
 	h.Set(name+"-Remaining", strconv.FormatInt(q.Remaining, 10))
 	h.Set(name+"-Reset", q.ResetAt.UTC().Format(time.RFC3339))
 	if refused {
-		h.Set("RateLimit-Limit", strconv.FormatInt(q.Limit, 10))
-		h.Set("RateLimit-Remaining", strconv.FormatInt(q.Remaining, 10))
-		h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil(q.UntilReset().Seconds()))))
+		setRateLimit(h, q.Limit, q.Remaining, int(math.Ceil(q.UntilReset().Seconds())))
 	}
+}
+
+// setRateLimit sets the RateLimit-* headers: limit in the window,
+// remaining in it, and resetSeconds until it ends.
+func setRateLimit(h http.Header, limit, remaining int64, resetSeconds int) {
+	h.Set("RateLimit-Limit", strconv.FormatInt(limit, 10))
+	h.Set("RateLimit-Remaining", strconv.FormatInt(remaining, 10))
+	h.Set("RateLimit-Reset", strconv.Itoa(resetSeconds))
 }
 
 // quotaHeaderNames lists every X-Quota-* header (for CORS).

@@ -165,9 +165,7 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 			h := c.Response().Header()
 			h.Set("Retry-After", strconv.Itoa(secs))
 			if e.Limit > 0 {
-				h.Set("RateLimit-Limit", strconv.Itoa(e.Limit))
-				h.Set("RateLimit-Remaining", "0")
-				h.Set("RateLimit-Reset", strconv.Itoa(secs))
+				setRateLimit(h, int64(e.Limit), 0, secs)
 			}
 		}
 		if ex := (*limits.Exhausted)(nil); errors.As(err, &ex) {
