@@ -1142,3 +1142,35 @@ func TestPushRefundInMonthCharged(t *testing.T) {
 		t.Fatalf("after the refund November %d (want 0), December %d (want 5)", nov, dec)
 	}
 }
+
+// TestPushDisconnectedWhileSendingStillMetered: an org admin disconnects
+// while a batch is on its way and the CRM takes it. The disconnect cancels
+// the contacts (giving their quota back), then the CRM's answer records
+// them as pushed: they reached the CRM, so they count against the month
+// they were charged in, as every delivered contact does. They used to stay
+// refunded: a disconnect at the right moment pushed contacts for free.
+func TestPushDisconnectedWhileSendingStillMetered(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 3)
+	id := tb.MustPush(t, ids)
+	var once sync.Once
+	tb.fake.AfterWrite(func(string) {
+		once.Do(func() {
+			if err := tb.svc.Disconnect(context.Background(), tb.tenantID); err != nil {
+				t.Errorf("disconnect: %v", err)
+			}
+		})
+	})
+	tb.mustRunAll(t, id)
+	d := tb.push(t, id)
+	if d.Created != 3 || d.Cancelled != 0 {
+		t.Fatalf("push %+v, want the 3 contacts the CRM took recorded as pushed", d.Push)
+	}
+	if n := tb.scalar(t, `SELECT COALESCE(sum(count), 0) FROM usage_counters WHERE tenant_id = ? AND metric = 'crm_pushes'`,
+		tb.tenantID); n != 3 {
+		t.Fatalf("metered %d after the CRM took 3 contacts", n)
+	}
+	tb.assertTruth(t, id)
+}

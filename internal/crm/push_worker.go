@@ -640,8 +640,9 @@ func accountChanged(outs []outcome) []outcome {
 // reached the CRM: when its push ends without that (refused, given up,
 // ACCOUNT_CHANGED, cancelled), the crm_push_items_refund trigger gives the
 // unit back to the month it was charged in, in the statement that settles
-// it. Contacts the quota cannot cover fail with QUOTA_EXCEEDED; the rest
-// are returned.
+// it, and charges it again if the CRM's answer then records it pushed (a
+// disconnect cancelled it while its batch was on the way). Contacts the
+// quota cannot cover fail with QUOTA_EXCEEDED; the rest are returned.
 func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*sendItem, error) {
 	var fresh []*sendItem
 	for _, si := range sends {
