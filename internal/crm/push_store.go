@@ -257,6 +257,21 @@ func lockQueuedItems(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UU
 	return out, nil
 }
 
+// lockItemsToSend locks the named items of a push that are still queued
+// and returns whether each is metered already.
+func lockItemsToSend(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	var rows []itemRow
+	err := tx.WithContext(ctx).Raw(queuedItemsSQL+` ORDER BY seq FOR UPDATE`, tenantID, batchID, uuidArray(ids)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("crm: lock items to send: %w", err)
+	}
+	out := make(map[uuid.UUID]bool, len(rows))
+	for _, r := range rows {
+		out[r.ContactID] = r.Metered
+	}
+	return out, nil
+}
+
 // itemKey names one item of a push.
 type itemKey struct {
 	TenantID  uuid.UUID

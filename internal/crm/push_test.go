@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -1173,4 +1174,94 @@ func TestPushDisconnectedWhileSendingStillMetered(t *testing.T) {
 		t.Fatalf("metered %d after the CRM took 3 contacts", n)
 	}
 	tb.assertTruth(t, id)
+}
+
+// hookTransport calls hook once, before the first request whose path has
+// prefix, then sends every request on.
+type hookTransport struct {
+	next   http.RoundTripper
+	prefix string
+	once   sync.Once
+	hook   func()
+}
+
+func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasPrefix(r.URL.Path, h.prefix) {
+		h.once.Do(h.hook)
+	}
+	return h.next.RoundTrip(r)
+}
+
+// TestPushResumedJobRacingItsOriginal: the connection needs
+// re-authorization, which pauses every queued contact of the tenant,
+// including those of push jobs that have not run yet; the reconnect queues
+// them again with new jobs. A job that had not run by then still names
+// them, so two jobs send the same contacts, and they may run at once. The
+// one that finds its contacts settled or charged by the other meanwhile
+// must not charge them again (it charged each contact twice against the
+// month's crm_pushes) nor send a contact the other already settled.
+func TestPushResumedJobRacingItsOriginal(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ctx := context.Background()
+	ids := tb.MustApproved(t, 150)
+	tb.mustRunAll(t, tb.MustPush(t, ids))
+	// Changed content: an update, which reads each record first (job_title
+	// is fill_if_empty).
+	tb.mustExec(t, `UPDATE contacts SET title = 'CTO' WHERE id = ANY(?::uuid[])`, uuidArray(ids))
+	id := tb.MustPush(t, ids)
+	tb.fake.Uninstall(tb.account) // the grant dies; no webhook URL: we hear nothing
+	jobs := tb.jobsOf(t, id)
+	if err := tb.work(ctx, tb.svc, jobs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if s := tb.connectionStatus(t); s != crm.StatusNeedsReauth {
+		t.Fatalf("status %s, want needs_reauth", s)
+	}
+	tb.MustConnect(t) // queues the paused contacts again, with new jobs
+	jobs = tb.jobsOf(t, id)
+	if len(jobs) != 4 || !slices.Equal(jobs[1].ContactIDs, jobs[3].ContactIDs) {
+		t.Fatalf("jobs after the reconnect: %d", len(jobs))
+	}
+	if err := tb.work(ctx, tb.svc, jobs[2]); err != nil {
+		t.Fatal(err)
+	}
+	// The resumed job reads its first record; meanwhile the original job of
+	// the same contacts runs whole.
+	opts := tb.opts
+	ht := &hookTransport{next: tb.opts.HTTPClient.Transport, prefix: "/v1/contacts/by-external-id/"}
+	ht.hook = func() {
+		if err := tb.work(ctx, tb.svc, jobs[1]); err != nil {
+			t.Errorf("original job: %v", err)
+		}
+	}
+	opts.HTTPClient = &http.Client{Transport: ht}
+	racer := crm.NewService(tb.db, tb.pinnedLimits(), tb.cfg, opts)
+	if err := tb.work(ctx, racer, jobs[3]); err != nil {
+		t.Fatal(err)
+	}
+
+	d := tb.push(t, id)
+	if d.Status != "completed" || d.Created+d.Updated != 150 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	if n := tb.scalar(t, `SELECT COALESCE(sum(count), 0) FROM usage_counters WHERE tenant_id = ? AND metric = 'crm_pushes'`,
+		tb.tenantID); n != 300 {
+		t.Fatalf("metered %d for 150 contacts pushed twice (created, then updated), want 300", n)
+	}
+	for _, cid := range jobs[1].ContactIDs {
+		sent := 0
+		for _, e := range tb.item(t, d, cid).Attempts {
+			if e.Outcome == crm.OutcomeCreated || e.Outcome == crm.OutcomeUpdated {
+				sent++
+			}
+		}
+		if sent != 1 {
+			t.Fatalf("contact %s sent %d times by one push", cid, sent)
+		}
+	}
+	// (Not the push's items: the racing job's reads of records the other
+	// job had meanwhile sent are in their history after the upsert.)
+	tb.assertTruth(t)
 }

@@ -643,22 +643,46 @@ func accountChanged(outs []outcome) []outcome {
 // it, and charges it again if the CRM's answer then records it pushed (a
 // disconnect cancelled it while its batch was on the way). Contacts the
 // quota cannot cover fail with QUOTA_EXCEEDED; the rest are returned.
+//
+// Two jobs may name the same contacts (a reconnect queues paused contacts
+// with new jobs while a job that had not run yet still names them), and run
+// at once. So what this job read when it began is checked again under the
+// items' locks: a contact the other job settled meanwhile is not sent again,
+// and one it charged is not charged twice.
 func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*sendItem, error) {
-	var fresh []*sendItem
-	for _, si := range sends {
-		if !si.item.Metered {
-			fresh = append(fresh, si)
-		}
-	}
-	if len(fresh) == 0 {
+	if len(sends) == 0 {
 		return sends, nil
 	}
 	plan, err := s.limits.Plan(ctx, a.TenantID)
 	if err != nil {
 		return nil, err
 	}
-	refused := map[uuid.UUID]bool{}
+	keep := map[uuid.UUID]bool{}
 	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		ids := make([]uuid.UUID, len(sends))
+		for i, si := range sends {
+			ids[i] = si.item.ContactID
+		}
+		// The items first, the counter after: the order a settle takes them in.
+		locked, err := lockItemsToSend(ctx, tx, a.TenantID, a.BatchID, ids)
+		if err != nil {
+			return err
+		}
+		var fresh []*sendItem
+		for _, si := range sends {
+			metered, queued := locked[si.item.ContactID]
+			switch {
+			case !queued:
+				// Settled by another job meanwhile.
+			case metered:
+				keep[si.item.ContactID] = true
+			default:
+				fresh = append(fresh, si)
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
 		// Takes what remains now, whatever other pushes of the tenant
 		// took since this job began.
 		took, quota, err := s.limits.ConsumeUpTo(ctx, tx, a.TenantID, limits.CRMPushes, int64(len(fresh)), plan.Limit(limits.CRMPushes))
@@ -666,12 +690,13 @@ func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*
 			return err
 		}
 		allowed := int(took)
-		ids := make([]uuid.UUID, 0, allowed)
+		charged := make([]uuid.UUID, 0, allowed)
 		for _, si := range fresh[:allowed] {
-			ids = append(ids, si.item.ContactID)
+			charged = append(charged, si.item.ContactID)
+			keep[si.item.ContactID] = true
 		}
-		if len(ids) > 0 {
-			if err := markMetered(ctx, tx, a.TenantID, a.BatchID, ids, quota.PeriodStart); err != nil {
+		if len(charged) > 0 {
+			if err := markMetered(ctx, tx, a.TenantID, a.BatchID, charged, quota.PeriodStart); err != nil {
 				return err
 			}
 		}
@@ -679,7 +704,6 @@ func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*
 		msg := fmt.Sprintf("The monthly crm_pushes quota is used up (%d of %d); it resets at %s.",
 			quota.Used, quota.Limit, quota.ResetAt.Format(time.RFC3339))
 		for _, si := range fresh[allowed:] {
-			refused[si.item.ContactID] = true
 			outs = append(outs, outcome{ContactID: si.item.ContactID, Status: ItemFailed, Code: "QUOTA_EXCEEDED", Message: msg})
 		}
 		return setOutcomes(ctx, tx, a.TenantID, a.BatchID, outs, s.now())
@@ -689,7 +713,7 @@ func (s *Service) meter(ctx context.Context, a PushArgs, sends []*sendItem) ([]*
 	}
 	out := sends[:0]
 	for _, si := range sends {
-		if !refused[si.item.ContactID] {
+		if keep[si.item.ContactID] {
 			out = append(out, si)
 		}
 	}
