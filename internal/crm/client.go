@@ -84,6 +84,9 @@ var (
 	errNotConnected = errors.New("crm: not connected")
 	// errNeedsReauth: the grant is gone; an org admin must reconnect.
 	errNeedsReauth = errors.New("crm: the connection needs re-authorization")
+	// errAccountChanged: the connection moved to another CRM account since
+	// the caller read it; what it planned for the old account is not sent.
+	errAccountChanged = errors.New("crm: the connection moved to another account")
 )
 
 // crmError is the contract's error body.
@@ -172,14 +175,21 @@ func (s *Service) backoff(n int) time.Duration {
 // retries; 5xx, timeouts and network errors retry with backoff and jitter
 // (the same body: matching is by external_id, so a replay is safe); 403
 // marks the connection as needing re-authorization; other 4xx return
-// *APIError with the response. Every attempt goes to record.
-func (s *Service) call(ctx context.Context, tenantID uuid.UUID, method, path string, body []byte, record func(attempt)) (*response, error) {
+// *APIError with the response. Every attempt goes to record. The request
+// is meant for the CRM account account: when the stored token (at the start
+// or after a refresh) is another account's, because an org admin connected
+// another account meanwhile, it returns errAccountChanged instead of sending
+// it there.
+func (s *Service) call(ctx context.Context, tenantID uuid.UUID, account, method, path string, body []byte, record func(attempt)) (*response, error) {
 	if record == nil {
 		record = func(attempt) {}
 	}
 	tok, err := s.accessToken(ctx, tenantID)
 	if err != nil {
 		return nil, err
+	}
+	if tok.account != account {
+		return nil, errAccountChanged
 	}
 	refreshed := false
 	transient, limited := 0, 0
@@ -245,6 +255,9 @@ func (s *Service) call(ctx context.Context, tenantID uuid.UUID, method, path str
 			refreshed = true
 			if tok, err = s.refresh(ctx, tenantID, tok.version); err != nil {
 				return nil, err
+			}
+			if tok.account != account {
+				return nil, errAccountChanged
 			}
 		case st == http.StatusForbidden:
 			a.Outcome = OutcomeRejected

@@ -1265,3 +1265,77 @@ func TestPushResumedJobRacingItsOriginal(t *testing.T) {
 	// job had meanwhile sent are in their history after the upsert.)
 	tb.assertTruth(t)
 }
+
+// TestPushAccountSwitchedBeforeSend: an org admin connects another CRM
+// account after a push job read the connection and before the CRM answered
+// its request (a read of a record for fill_if_empty, or the upsert). The
+// old account's token is refused (the switch revoked its grant), and the
+// refresh finds the new account's token. What was planned for the old
+// account must not go to the new one: it went there, leaving records in the
+// new account that no push history knows of (their contacts failed
+// ACCOUNT_CHANGED). Now nothing is sent there; the contacts fail
+// ACCOUNT_CHANGED (one no longer approved stays rejected) and the next push
+// creates them.
+func TestPushAccountSwitchedBeforeSend(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		update bool   // the contacts were pushed before and changed since: the job reads their records first
+		path   string // the request during which the switch happens
+	}{
+		{name: "DuringUpsert", path: "/v1/contacts/batch/upsert"},
+		{name: "DuringRead", update: true, path: "/v1/contacts/by-external-id/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.MustConnect(t)
+			oldAccount := tb.account
+			ids := tb.MustApproved(t, 4)
+			if tt.update {
+				tb.mustRunAll(t, tb.MustPush(t, ids))
+				tb.mustExec(t, `UPDATE contacts SET title = 'CTO' WHERE id = ANY(?::uuid[])`, uuidArray(ids))
+			}
+			id := tb.MustPush(t, ids)
+			// Withdrawn from the CRM after the push was planned.
+			tb.mustExec(t, `UPDATE saved_contacts SET status = 'saved' WHERE tenant_id = ? AND contact_id = ?`, tb.tenantID, ids[3])
+			reason := "not run"
+			ht := &hookTransport{next: tb.opts.HTTPClient.Transport, prefix: tt.path}
+			ht.hook = func() {
+				tb.account = "acc_new_" + oldAccount[4:]
+				reason = tb.connect(t, true)
+			}
+			opts := tb.opts
+			opts.HTTPClient = &http.Client{Transport: ht}
+			worker := crm.NewService(tb.db, tb.pinnedLimits(), tb.cfg, opts)
+			for _, a := range tb.jobsOf(t, id) {
+				if err := tb.work(context.Background(), worker, a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if reason != "" {
+				t.Fatalf("switch: %q", reason)
+			}
+			if total, _ := tb.fake.Count(tb.account); total != 0 {
+				t.Fatalf("the new account holds %d records of a push planned for the old one", total)
+			}
+			d := tb.push(t, id)
+			for _, cid := range ids[:3] {
+				if it := tb.item(t, d, cid); it.Status != crm.ItemFailed || it.ErrorCode != "ACCOUNT_CHANGED" {
+					t.Fatalf("item %+v", it)
+				}
+			}
+			if it := tb.item(t, d, ids[3]); it.Status != crm.ItemRejected || it.ErrorCode != "NOT_APPROVED" {
+				t.Fatalf("item no longer approved %+v", it)
+			}
+			tb.assertTruth(t, id)
+			again := tb.MustPush(t, ids[:3])
+			tb.mustRunAll(t, again)
+			if d := tb.push(t, again); d.Created != 3 {
+				t.Fatalf("push again %+v", d.Push)
+			}
+			tb.assertTruth(t, again)
+		})
+	}
+}

@@ -356,6 +356,17 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 		sends = append(sends, &sendItem{item: it, want: want, hash: hash, props: props, needRead: need, update: update, last: last})
 	}
 
+	// What is decided is settled now: a read that fails below settles the
+	// contacts still to send, and only those.
+	if err := s.settleOutcomes(ctx, a, c.AccountID, decided); err != nil {
+		return err
+	}
+	decided = nil
+	pending := make([]uuid.UUID, len(sends))
+	for i, si := range sends {
+		pending[i] = si.item.ContactID
+	}
+
 	// fill_if_empty on an update: read the record to see which fields are empty.
 	kept := sends[:0]
 	for _, si := range sends {
@@ -370,7 +381,7 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 			s.recordAttempt(ctx, a, []*sendItem{si}, at, 1)
 			si.item.Attempts++
 		}
-		resp, err := s.call(ctx, a.TenantID, http.MethodGet, "/v1/contacts/by-external-id/"+url.PathEscape(si.item.ContactID.String()), nil, read)
+		resp, err := s.call(ctx, a.TenantID, c.AccountID, http.MethodGet, "/v1/contacts/by-external-id/"+url.PathEscape(si.item.ContactID.String()), nil, read)
 		var ae *APIError
 		switch {
 		case err == nil:
@@ -394,7 +405,7 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 			si.update = false
 			kept = append(kept, si)
 		default:
-			return s.fail(ctx, a, ids, err, lastTry, 0)
+			return s.fail(ctx, a, pending, err, lastTry, 0)
 		}
 	}
 	sends = kept
@@ -421,7 +432,7 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 		tries++
 		s.recordAttempt(ctx, a, sends, at, tries)
 	}
-	resp, err := s.call(ctx, a.TenantID, http.MethodPost, "/v1/contacts/batch/upsert", body, record)
+	resp, err := s.call(ctx, a.TenantID, c.AccountID, http.MethodPost, "/v1/contacts/batch/upsert", body, record)
 	if err != nil {
 		return s.fail(ctx, a, sendIDs, err, lastTry, tries)
 	}
@@ -533,6 +544,12 @@ func (s *Service) fail(ctx context.Context, a PushArgs, ids []uuid.UUID, err err
 		return s.pause(ctx, a, ids)
 	case errors.Is(err, errNotConnected):
 		return s.cancel(ctx, a, ids)
+	case errors.Is(err, errAccountChanged):
+		outs := make([]outcome, len(ids))
+		for i, id := range ids {
+			outs[i] = outcome{ContactID: id, Status: ItemFailed}
+		}
+		return s.settleOutcomes(ctx, a, "", accountChanged(outs))
 	case errors.As(err, &ae):
 		return s.settleAll(ctx, a, ids, tries, ItemFailed, ae.Code, "The CRM refused the request: "+ae.Message)
 	case errors.As(err, &te) && lastTry:

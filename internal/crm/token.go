@@ -13,13 +13,14 @@ import (
 	"github.com/onecloudai/contacts/internal/audit"
 )
 
-// token is a usable access token and the version of the stored tokens it
-// came from.
+// token is a usable access token, the version of the stored tokens it
+// came from and the CRM account it is for.
 type token struct {
 	access     string
 	refresh    string
 	version    int64
 	refreshDue time.Time
+	account    string
 }
 
 // refreshAt is when a token that lives expiresIn should be refreshed: at
@@ -45,7 +46,7 @@ func (s *Service) openTokens(c *connRow) (token, error) {
 	if err != nil {
 		return token{}, err
 	}
-	t := token{access: string(at), refresh: string(rt), version: c.TokenVersion}
+	t := token{access: string(at), refresh: string(rt), version: c.TokenVersion, account: c.AccountID}
 	if c.RefreshDueAt != nil {
 		t.refreshDue = *c.RefreshDueAt
 	}
@@ -154,7 +155,8 @@ func (s *Service) refreshOnce(ctx context.Context, tenantID uuid.UUID, stale int
 		if err := saveTokens(ctx, tx, c); err != nil {
 			return err
 		}
-		out = token{access: tok.AccessToken, refresh: tok.RefreshToken, version: c.TokenVersion, refreshDue: *c.RefreshDueAt}
+		out = token{access: tok.AccessToken, refresh: tok.RefreshToken, version: c.TokenVersion, refreshDue: *c.RefreshDueAt,
+			account: c.AccountID}
 		return nil
 	})
 	if !errors.Is(err, errInvalidGrant) {
