@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/lib/pq"
@@ -435,9 +436,14 @@ func appendEvents(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID,
 	return nil
 }
 
+// truncate cuts s to at most n bytes on a character boundary (PostgreSQL
+// refuses text that is not valid UTF-8).
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }
