@@ -223,6 +223,12 @@ func (s *Service) call(ctx context.Context, tenantID uuid.UUID, account, method,
 		}
 		a.HTTPStatus, a.Body = resp.status, resp.body
 		a.Code, a.Message = parseCRMError(resp.body)
+		if resp.status >= 300 && a.Code == "" {
+			// Not the contract's error body (a proxy's page, say): the
+			// status is all there is to tell.
+			a.Code = "HTTP_" + strconv.Itoa(resp.status)
+			a.Message = fmt.Sprintf("HTTP %d %s", resp.status, http.StatusText(resp.status))
+		}
 		s.noteRateLimit(tenantID, resp.header)
 		switch st := resp.status; {
 		case st >= 200 && st <= 299:

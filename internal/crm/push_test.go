@@ -1339,3 +1339,33 @@ func TestPushAccountSwitchedBeforeSend(t *testing.T) {
 		})
 	}
 }
+
+// TestPushRefusedWithoutErrorBody: a 4xx whose body is not the contract's
+// error (a proxy's or a moved API's "404 page not found") fails the
+// contacts with a reason the user can read. It failed them with no error
+// code and the message "The CRM refused the request: ", cut short.
+func TestPushRefusedWithoutErrorBody(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 2)
+	id := tb.MustPush(t, ids)
+	cfg := tb.cfg
+	cfg.APIBase = tb.crmURL + "/moved"
+	worker := crm.NewService(tb.db, tb.pinnedLimits(), cfg, tb.opts)
+	for _, a := range tb.jobsOf(t, id) {
+		if err := tb.work(context.Background(), worker, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := tb.push(t, id)
+	for _, it := range d.Items {
+		if it.Status != crm.ItemFailed || it.ErrorCode != "HTTP_404" || !strings.Contains(it.ErrorMessage, "404 Not Found") {
+			t.Fatalf("item %+v", it)
+		}
+		if a := it.Attempts; len(a) != 1 || a[0].HTTPStatus != 404 || a[0].ErrorCode != "HTTP_404" {
+			t.Fatalf("attempts %+v", a)
+		}
+	}
+	tb.assertTruth(t, id)
+}
