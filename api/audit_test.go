@@ -133,3 +133,53 @@ func TestAdministrativeChangesAudited(t *testing.T) {
 		})
 	}
 }
+
+// auditData returns the data of the events rec's request wrote.
+func (tb *testBundle) auditData(t testing.TB, rec *httptest.ResponseRecorder) []string {
+	t.Helper()
+	var out []string
+	if err := tb.db.Gorm.Raw(`SELECT data::text FROM audit_events WHERE request_id = ? ORDER BY id`,
+		rec.Header().Get("X-Request-Id")).Scan(&out).Error; err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestSettingsChangesAuditedWithWhatChanged holds the tenant's and the CRM
+// settings to the rule package updates follow: the event says what each
+// changed field was and became, and a save that changes nothing writes no
+// event (the log would claim a change no one made).
+func TestSettingsChangesAuditedWithWhatChanged(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "audset")
+	fb.MustConnectCRM(t, admin)
+	rec := fb.req(t, http.MethodGet, "/api/v1/tenant", admin.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	oldName := decode[TenantResponse](t, rec).Name
+
+	tests := []struct {
+		name, method, path string
+		body               any
+		want               []string // the events' data, JSON
+	}{
+		{"TenantRenamed", http.MethodPatch, "/api/v1/tenant", map[string]string{"name": "Renamed Co", "default_region": "us"},
+			[]string{`{"changes": {"name": ["` + oldName + `", "Renamed Co"]}}`}},
+		{"TenantSavedUnchanged", http.MethodPatch, "/api/v1/tenant", map[string]string{"name": "Renamed Co"}, nil},
+		{"TenantRegionSet", http.MethodPatch, "/api/v1/tenant", map[string]string{"name": "Renamed Co", "default_region": "gb"},
+			[]string{`{"changes": {"default_region": ["US", "GB"]}}`}},
+		{"CRMSettingChanged", http.MethodPut, "/api/v1/crm/settings", map[string]any{"field_ownership": map[string]string{"phone": "never"}},
+			[]string{`{"changes": {"phone": ["fill_if_empty", "never"]}}`}},
+		{"CRMSettingsSavedUnchanged", http.MethodPut, "/api/v1/crm/settings", map[string]any{"field_ownership": map[string]string{
+			"phone": "never", "email": "fill_if_empty"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := fb.req(t, tt.method, tt.path, admin.token, tt.body)
+			wantStatus(t, rec, http.StatusOK)
+			if got := fb.auditData(t, rec); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Fatalf("audit data %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

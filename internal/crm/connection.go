@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -589,7 +590,9 @@ func (s *Service) GetSettings(ctx context.Context, tenantID uuid.UUID) (*Setting
 }
 
 // PutSettings replaces the field ownership: fields left out go back to
-// fill_if_empty. Returns EINVALID naming an unknown field or mode.
+// fill_if_empty. The fields that change are audited (crm.settings_updated)
+// with what they were and became; a save that changes nothing writes
+// nothing. Returns EINVALID naming an unknown field or mode.
 func (s *Service) PutSettings(ctx context.Context, tenantID uuid.UUID, userID *uuid.UUID, modes map[string]string) (*Settings, error) {
 	var fields []apperr.FieldError
 	keys := make([]string, 0, len(modes))
@@ -618,11 +621,33 @@ func (s *Service) PutSettings(ctx context.Context, tenantID uuid.UUID, userID *u
 		}
 	}
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
-		if err := saveOwnership(ctx, tx, tenantID, userID, full); err != nil {
+		// The tenant row's lock makes two saves at once take turns, so each
+		// compares with what the other stored. It is its own statement: the
+		// read below must see what a save that held the lock committed.
+		if err := tx.WithContext(ctx).Exec(`SELECT 1 FROM tenants WHERE id = ? FOR NO KEY UPDATE`, tenantID).Error; err != nil {
+			return fmt.Errorf("crm: lock tenant: %w", err)
+		}
+		before, err := loadOwnership(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		// What each changed field was and became, as package.updated
+		// records it; a save that changes nothing writes and audits nothing.
+		changed := map[string]string{}
+		changes := map[string][2]string{}
+		for f, m := range full {
+			if before[f] != m {
+				changed[f], changes[f] = m, [2]string{before[f], m}
+			}
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		if err := saveOwnership(ctx, tx, tenantID, userID, changed); err != nil {
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "crm.settings_updated",
-			TargetType: "crm_settings", TargetID: tenantID.String(), Data: map[string]any{"field_ownership": full}})
+			TargetType: "crm_settings", TargetID: tenantID.String(), Data: map[string]any{"changes": changes}})
 	})
 	if err != nil {
 		return nil, err

@@ -138,7 +138,9 @@ type UpdateParams struct {
 	DefaultRegion *string
 }
 
-// Update changes the tenant's own settings. Returns EINVALID, ENOTFOUND.
+// Update changes the tenant's own settings. The fields that change are
+// audited (tenant.updated) with what they were and became; an update that
+// changes nothing writes nothing. Returns EINVALID, ENOTFOUND.
 func (s *Service) Update(ctx context.Context, tenantID uuid.UUID, p UpdateParams) (Tenant, error) {
 	var name string
 	if p.Name != nil {
@@ -155,21 +157,28 @@ func (s *Service) Update(ctx context.Context, tenantID uuid.UUID, p UpdateParams
 			}
 			return err
 		}
-		changes := map[string]any{}
-		if p.Name != nil {
+		// What each changed field was and became, as package.updated
+		// records it; a save that changes nothing writes and audits nothing.
+		changes := map[string][2]string{}
+		if p.Name != nil && name != t.Name {
+			changes["name"] = [2]string{t.Name, name}
 			t.Name = name
-			changes["name"] = t.Name
 		}
 		if p.DefaultRegion != nil {
-			t.DefaultRegion = strings.ToUpper(strings.TrimSpace(*p.DefaultRegion))
-			changes["default_region"] = t.DefaultRegion
+			if region := strings.ToUpper(strings.TrimSpace(*p.DefaultRegion)); region != t.DefaultRegion {
+				changes["default_region"] = [2]string{t.DefaultRegion, region}
+				t.DefaultRegion = region
+			}
+		}
+		if len(changes) == 0 {
+			return nil
 		}
 		t.UpdatedAt = time.Now().UTC()
 		if err := tx.Model(&t).Select("name", "default_region", "updated_at").Updates(&t).Error; err != nil {
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "tenant.updated", TargetType: "tenant",
-			TargetID: tenantID.String(), Data: changes})
+			TargetID: tenantID.String(), Data: map[string]any{"changes": changes}})
 	})
 	return t, err
 }
