@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -179,6 +180,59 @@ func TestSettingsChangesAuditedWithWhatChanged(t *testing.T) {
 			wantStatus(t, rec, http.StatusOK)
 			if got := fb.auditData(t, rec); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Fatalf("audit data %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestImportStartAuditedWithWhatItMayChange: starting an import is audited
+// with the options that decide what it changes: whether it overwrites
+// existing values and, for a platform import (the shared database of every
+// tenant), the source it writes with; for a tenant's, the list it fills.
+func TestImportStartAuditedWithWhatItMayChange(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	staff := tb.MustSystemUser(t, "system_admin")
+	admin := tb.MustSignup(t, "audimp")
+	w := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+
+	rec := tb.uploadFile(t, "/api/v1/admin/imports", staff.token, false, "vendor.csv",
+		[]byte("Email,Full Name\naud@"+w+".example,Aud It\n"))
+	wantStatus(t, rec, http.StatusCreated)
+	plat := "/api/v1/admin/imports/" + decode[ImportResponse](t, rec).ID
+	wantStatus(t, tb.req(t, http.MethodPut, plat+"/mapping", staff.token, map[string]any{"has_header": true,
+		"columns": []string{"email", "full_name"}, "source": "vendor", "overwrite": true}), http.StatusOK)
+
+	own := tb.MustImport(t, admin, "Email\nown@"+w+".example\n")
+	rec = tb.req(t, http.MethodPost, "/api/v1/lists", admin.token, map[string]string{"name": "Imported"})
+	wantStatus(t, rec, http.StatusCreated)
+	list := decode[ListResponse](t, rec).ID
+	wantStatus(t, tb.req(t, http.MethodPut, "/api/v1/imports/"+own.ID+"/mapping", admin.token, map[string]any{"has_header": true,
+		"columns": []string{"email"}, "list_id": list}), http.StatusOK)
+
+	tests := []struct {
+		name, path, token string
+		want              map[string]any
+	}{
+		{"Platform", plat + "/start", staff.token, map[string]any{"overwrite": true, "source": "vendor"}},
+		{"Tenant", "/api/v1/imports/" + own.ID + "/start", admin.token, map[string]any{"overwrite": false, "list_id": list}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodPost, tt.path, tt.token, nil)
+			wantStatus(t, rec, http.StatusAccepted)
+			data := tb.auditData(t, rec)
+			if len(data) != 1 {
+				t.Fatalf("%d events, want import.started", len(data))
+			}
+			var got map[string]any
+			if err := json.Unmarshal([]byte(data[0]), &got); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range tt.want {
+				if got[k] != v {
+					t.Errorf("import.started %s = %v, want %v (data %s)", k, got[k], v, data[0])
+				}
 			}
 		})
 	}

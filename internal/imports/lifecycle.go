@@ -283,9 +283,19 @@ func (s *Service) Start(ctx context.Context, tenantID, id uuid.UUID, p StartPara
 		if err := jobs.InsertTx(ctx, s.jobs, tx, Args{ImportID: id}, nil); err != nil {
 			return err
 		}
+		// The options that decide what the run changes: whether it replaces
+		// existing values and, for a platform import (the shared database
+		// of every tenant), the source it ranks with; a tenant's list.
+		data := map[string]any{"dry_run": p.DryRun, "rows": rows, "resume": resume, "mode": imp.Mapping.Mode,
+			"overwrite": imp.Mapping.Overwrite}
+		if imp.Mapping.Source != "" {
+			data["source"] = imp.Mapping.Source
+		}
+		if imp.Mapping.ListID != nil {
+			data["list_id"] = imp.Mapping.ListID.String()
+		}
 		if err := audit.Write(ctx, tx, audit.Event{TenantID: auditTenant(tenantID), Action: "import.started",
-			TargetType: "import", TargetID: id.String(), Data: map[string]any{"dry_run": p.DryRun, "rows": rows,
-				"resume": resume, "mode": imp.Mapping.Mode}}); err != nil {
+			TargetType: "import", TargetID: id.String(), Data: data}); err != nil {
 			return err
 		}
 		out, err = loadImport(ctx, tx, tenantID, id, false)
