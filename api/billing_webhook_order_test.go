@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -627,6 +628,74 @@ func TestStripeSubscriptionOfNoPackage(t *testing.T) {
 			if u.Package.Code != tt.wantPackage || u.Subscription.Status != tt.wantStatus {
 				t.Errorf("tenant on %s (status %s, source %s), want %s (%s)", u.Package.Code, u.Subscription.Status,
 					u.Subscription.Source, tt.wantPackage, tt.wantStatus)
+			}
+		})
+	}
+}
+
+// TestStripeEventOfAnotherTenantsCustomer: a subscription or checkout whose
+// metadata or client reference names one tenant while its customer is
+// another tenant's (a subscription made or edited in the Dashboard, a
+// Stripe account shared between deployments) activates nothing for
+// either: the customer pays, so its tenant's plan is not given to another,
+// and the event is acknowledged. It used to fail on the unique customer id
+// (a 500 that Stripe retries for days, and a checkout job that failed until
+// it gave up) or, for a tenant that had a customer already, to give it the
+// plan that the other tenant's customer pays for.
+func TestStripeEventOfAnotherTenantsCustomer(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	tests := []struct {
+		name        string
+		ownCustomer bool // the tenant the event names has a customer of its own
+		checkout    bool // checkout.session.completed, applied by its job
+	}{
+		{name: "SubscriptionEventTenantWithoutCustomer"},
+		{name: "SubscriptionEventTenantWithCustomer", ownCustomer: true},
+		{name: "CheckoutTenantWithoutCustomer", checkout: true},
+		{name: "CheckoutTenantWithCustomer", ownCustomer: true, checkout: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := tb.MustSignup(t, "custa")
+			b := tb.MustSignup(t, "custb")
+			fa, fb := newStripeFixture(a.tenantID), newStripeFixture(b.tenantID)
+			if err := tb.db.Gorm.Exec(`UPDATE tenants SET stripe_customer_id = ? WHERE id = ?`, fb.customer, b.tenantID).Error; err != nil {
+				t.Fatal(err)
+			}
+			if tt.ownCustomer {
+				if err := tb.db.Gorm.Exec(`UPDATE tenants SET stripe_customer_id = ? WHERE id = ?`, fa.customer, a.tenantID).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			var ev map[string]any
+			if tt.checkout {
+				ev = map[string]any{
+					"id": "evt_cs_x_" + idTail(a.tenantID), "object": "event", "type": "checkout.session.completed", "created": t0.Unix(),
+					"data": map[string]any{"object": map[string]any{"id": "cs_test_x", "object": "checkout.session", "mode": "subscription",
+						"client_reference_id": a.tenantID, "customer": fb.customer, "subscription": fa.subA,
+						"metadata": map[string]string{"tenant_id": a.tenantID, "package_code": "pro"}}},
+				}
+			} else {
+				ev = fa.sub("customer.subscription.created", t0, fa.subA, "active", "pro")
+				ev["data"].(map[string]any)["object"].(map[string]any)["customer"] = fb.customer
+			}
+			wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), http.StatusOK)
+			if tt.checkout {
+				if err := tb.srv.svc.Billing.ProcessCheckoutCompleted(context.Background(), fmt.Sprint(ev["id"])); err != nil {
+					t.Fatalf("checkout job: %v", err)
+				}
+			}
+			if got := tb.eventOutcome(t, ev["id"]); got != "ignored: the customer is another tenant's" {
+				t.Errorf("outcome %q", got)
+			}
+			for _, s := range []session{a, b} {
+				if u := tb.usage(t, s); u.Package.Code != "free" {
+					t.Errorf("tenant %s is on %s", s.tenantID, u.Package.Code)
+				}
 			}
 		})
 	}

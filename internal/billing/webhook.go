@@ -45,10 +45,12 @@ var errBadSignature = apperr.Errorf(apperr.EMALFORMED, "The webhook signature is
 // the tenant (subscriptions.last_event_at) is recorded but changes nothing,
 // so out-of-order delivery can never roll state back. applySubscription and
 // applyInvoice say how same-second events, invoices and events of a
-// subscription that is not the tenant's current one are handled.
-// It returns the tenant whose subscription the event was about (nil when
-// none, or for a duplicate delivery), so the caller can drop what it
-// caches of the tenant's package (an API key's access) at once.
+// subscription that is not the tenant's current one are handled; an
+// event whose Stripe customer is another tenant's changes nothing
+// (outcomeOtherCustomer). It returns the tenant whose subscription the
+// event was about (nil when none, or for a duplicate delivery), so the
+// caller can drop what it caches of the tenant's package (an API key's
+// access) at once.
 // Returns EUNAVAILABLE (no webhook secret), EMALFORMED (signature).
 func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) (*uuid.UUID, error) {
 	if s.webhookSecret == "" {
@@ -138,6 +140,22 @@ func tenantFor(tx *gorm.DB, meta map[string]string, subscriptionID, customerID s
 	return &ids[0], nil
 }
 
+// outcomeOtherCustomer records an event whose tenant (metadata, client
+// reference) is not the tenant of its Stripe customer: the customer pays,
+// so its subscription gives no other tenant a plan.
+const outcomeOtherCustomer = "ignored: the customer is another tenant's"
+
+// customerOfOther reports whether customerID is the Stripe customer of a
+// tenant other than tenantID.
+func customerOfOther(tx *gorm.DB, tenantID uuid.UUID, customerID string) (bool, error) {
+	if customerID == "" {
+		return false, nil
+	}
+	var other bool
+	err := tx.Raw(`SELECT EXISTS (SELECT 1 FROM tenants WHERE stripe_customer_id = ? AND id <> ?)`, customerID, tenantID).Scan(&other).Error
+	return other, err
+}
+
 // outcomeNotCurrent records an event of a subscription that does not hold
 // the tenant, e.g. the second of two checkouts paid in two browser tabs.
 const outcomeNotCurrent = "ignored: not the tenant's current subscription"
@@ -194,6 +212,9 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	}
 	if tenantID == nil {
 		return "ignored: unknown tenant", nil, nil
+	}
+	if other, err := customerOfOther(tx, *tenantID, customerID); err != nil || other {
+		return outcomeOtherCustomer, nil, err
 	}
 	var cur Subscription
 	found := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error == nil
@@ -283,6 +304,9 @@ func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event
 	tenantID, err := tenantFor(tx, inv.Subscription.Metadata, inv.Subscription.ID, customerID)
 	if err != nil || tenantID == nil {
 		return "ignored: unknown tenant", nil, err
+	}
+	if other, err := customerOfOther(tx, *tenantID, customerID); err != nil || other {
+		return outcomeOtherCustomer, nil, err
 	}
 	var cur Subscription
 	if err := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error; err != nil {
