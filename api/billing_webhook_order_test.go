@@ -700,3 +700,28 @@ func TestStripeEventOfAnotherTenantsCustomer(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckoutOfUnknownTenant: a completed checkout whose client reference
+// is no tenant of this deployment (a Stripe account shared with another
+// environment) is recorded as ignored, like a subscription event of an
+// unknown tenant; its job used to fail on the subscriptions' foreign key
+// until River gave up, leaving the event queued for ever.
+func TestCheckoutOfUnknownTenant(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	ghost := uuid.NewString()
+	ev := map[string]any{
+		"id": "evt_cs_ghost_" + idTail(ghost), "object": "event", "type": "checkout.session.completed", "created": time.Now().Unix(),
+		"data": map[string]any{"object": map[string]any{"id": "cs_test_ghost", "object": "checkout.session", "mode": "subscription",
+			"client_reference_id": ghost, "customer": "cus_ghost_" + idTail(ghost), "subscription": "sub_ghost_" + idTail(ghost),
+			"metadata": map[string]string{"tenant_id": ghost, "package_code": "pro"}}},
+	}
+	wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), http.StatusOK)
+	if err := tb.srv.svc.Billing.ProcessCheckoutCompleted(context.Background(), fmt.Sprint(ev["id"])); err != nil {
+		t.Fatalf("checkout job: %v", err)
+	}
+	if got := tb.eventOutcome(t, ev["id"]); got != "ignored: unknown tenant" {
+		t.Fatalf("outcome %q", got)
+	}
+}

@@ -417,10 +417,22 @@ func (s *Service) ProcessCheckoutCompleted(ctx context.Context, eventID string) 
 	if err := json.Unmarshal(ev.Data.Raw, &sess); err != nil {
 		return fmt.Errorf("decode checkout session: %w", err)
 	}
-	tenantID, err := uuid.Parse(sess.ClientReferenceID)
 	outcome := "ignored: no tenant reference"
+	tenantID, err := uuid.Parse(sess.ClientReferenceID)
+	known := false
+	if err == nil {
+		// A reference to no tenant of ours (a Stripe account shared with
+		// another deployment) is ignored, as for subscription events.
+		if err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM tenants WHERE id = ?)`, tenantID).Scan(&known).Error; err != nil {
+			return err
+		}
+		outcome = "ignored: no subscription"
+		if !known {
+			outcome = "ignored: unknown tenant"
+		}
+	}
 	var sub *stripe.Subscription
-	if err == nil && sess.Subscription != nil && sess.Subscription.ID != "" {
+	if known && sess.Subscription != nil && sess.Subscription.ID != "" {
 		if s.stripe == nil {
 			return errors.New("billing: Stripe is not configured")
 		}
