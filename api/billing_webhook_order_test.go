@@ -725,3 +725,65 @@ func TestCheckoutOfUnknownTenant(t *testing.T) {
 		t.Fatalf("outcome %q", got)
 	}
 }
+
+// TestStripeSubscriptionEndsUnderManualPlan: staff moved a tenant that pays
+// through Stripe onto a plan by hand (an offline contract), and the Stripe
+// subscription then ends, is set to cancel or falls past due, as it does
+// once the tenant stops paying for what staff replaced. The plan staff set
+// stays: such an event used to apply, putting the tenant back on the Stripe
+// package or on Free, while the invoice that goes with a failed payment was
+// already ignored under a manual plan. A subscription that ended is dropped,
+// so that checkout is open again.
+func TestStripeSubscriptionEndsUnderManualPlan(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "starter", "price_starter_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	later := time.Now().Add(time.Hour).Truncate(time.Second) // after the manual change, however slow the run
+	tests := []struct {
+		name         string
+		late         func(f stripeFixture) map[string]any
+		wantCheckout bool // the Stripe subscription is over: checkout is open again
+	}{
+		{"Deleted", func(f stripeFixture) map[string]any {
+			return f.sub("customer.subscription.deleted", later, f.subA, "canceled", "starter")
+		}, true},
+		{"IncompleteExpired", func(f stripeFixture) map[string]any {
+			return f.sub("customer.subscription.updated", later, f.subA, "incomplete_expired", "starter")
+		}, true},
+		{"CancelAtPeriodEnd", func(f stripeFixture) map[string]any {
+			ev := f.sub("customer.subscription.updated", later, f.subA, "active", "starter")
+			ev["data"].(map[string]any)["object"].(map[string]any)["cancel_at_period_end"] = true
+			return ev
+		}, false},
+		{"PastDue", func(f stripeFixture) map[string]any {
+			return f.sub("customer.subscription.updated", later, f.subA, "past_due", "starter")
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			admin := tb.MustSignup(t, "manualend")
+			f := newStripeFixture(admin.tenantID)
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+			tb.MustSetPackage(t, admin.tenantID, "enterprise")
+			ev := tt.late(f)
+			wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+			if got := tb.eventOutcome(t, ev["id"]); got != outcomeManualTest {
+				t.Errorf("outcome %q", got)
+			}
+			b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", admin.token, nil))
+			u := b.Usage
+			if u.Package.Code != "enterprise" || u.Subscription.Source != "manual" || u.Subscription.Status != "active" ||
+				u.Subscription.CancelAtPeriodEnd || u.Downgraded {
+				t.Errorf("tenant on %s (source %s, status %s, cancel at end %v)", u.Package.Code, u.Subscription.Source,
+					u.Subscription.Status, u.Subscription.CancelAtPeriodEnd)
+			}
+			if b.CheckoutAllowed != tt.wantCheckout {
+				t.Errorf("checkout allowed %v, want %v", b.CheckoutAllowed, tt.wantCheckout)
+			}
+		})
+	}
+}
+
+const outcomeManualTest = "ignored: the plan was set by platform staff"

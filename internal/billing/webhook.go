@@ -161,7 +161,8 @@ func customerOfOther(tx *gorm.DB, tenantID uuid.UUID, customerID string) (bool, 
 const outcomeNotCurrent = "ignored: not the tenant's current subscription"
 
 // outcomeManual records an invoice of a tenant whose plan platform staff
-// set: an invoice moves only a plan that Stripe's events set.
+// set (an invoice moves only a plan that Stripe's events set), or the end
+// of the Stripe subscription kept beside such a plan.
 const outcomeManual = "ignored: the plan was set by platform staff"
 
 // heldByOther reports whether the tenant's stored subscription is another
@@ -241,7 +242,8 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	// the tenant paid before staff acted, and the subscription was read
 	// from Stripe just now. A manual plan's updated_at is when staff set
 	// it: nothing else writes a plan while it is manual (events that apply
-	// make it Stripe's, invoices leave it alone).
+	// make it Stripe's, invoices leave it alone, the end of the Stripe
+	// subscription kept beside it touches neither updated_at nor the plan).
 	if found && !fromCheckout && cur.Source == SourceManual && at.Before(cur.UpdatedAt) {
 		return "stale: older than the plan staff set", tenantID, nil
 	}
@@ -250,6 +252,21 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	}
 	if found && cur.LastEventAt != nil && at.Equal(*cur.LastEventAt) && cur.of(sub.ID) && stageRank[status] < stageRank[cur.Status] {
 		return "stale: an event of the same second and a later stage was applied", tenantID, nil
+	}
+	// Under a plan staff set, the Stripe subscription kept beside it (it
+	// ran when staff acted) ending, being set to cancel or falling past due
+	// is the tenant leaving what staff replaced: the plan stays as staff
+	// set it, as it does for that subscription's invoices. One that ended
+	// is dropped, so checkout is open again and its late events are older.
+	if found && !fromCheckout && cur.Source == SourceManual && cur.of(sub.ID) &&
+		(sub.CancelAtPeriodEnd || (status != StatusActive && status != StatusTrialing)) {
+		if !slices.Contains(runningStatuses, status) {
+			if err := tx.Exec(`UPDATE subscriptions SET stripe_subscription_id = NULL, last_event_at = ? WHERE tenant_id = ?`,
+				at, *tenantID).Error; err != nil {
+				return "", tenantID, err
+			}
+		}
+		return outcomeManual, tenantID, nil
 	}
 	// A price that is no package's (another product sold to the same
 	// customer) activates nothing. Only the Stripe subscription that set
