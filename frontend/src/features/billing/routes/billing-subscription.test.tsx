@@ -163,6 +163,34 @@ describe('BillingRoute subscription', () => {
     expect(overLimit).not.toHaveTextContent(/will be deleted|removed automatically/);
   });
 
+  it('does not call a subscription whose period ended active or in force', async () => {
+    signInWithBilling({
+      billing: billing({
+        usage: usage({
+          package: free,
+          subscription: subscription({
+            package_id: starter.id,
+            source: 'manual',
+            status: 'active',
+            current_period_end: '2026-11-01T00:00:00Z',
+          }),
+          downgraded: true,
+          reason: 'the subscription period ended',
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('downgraded')).toHaveTextContent('The Starter package does not apply right now');
+    expect(screen.getByTestId('subscription-status')).toHaveTextContent('Ended');
+    expect(screen.getByTestId('subscription-status-hint')).toHaveTextContent(
+      'The period has ended: the package is no longer in force.',
+    );
+    expect(screen.getByTestId('subscription-status-hint')).not.toHaveTextContent('The package is in force.');
+    expect(screen.getByText('Ended on')).toBeInTheDocument();
+    expect(screen.getByTestId('period-end')).toHaveTextContent('Nov 1, 2026');
+  });
+
   it('names a used-up quota and what it blocks', async () => {
     signInWithBilling({
       billing: billing({

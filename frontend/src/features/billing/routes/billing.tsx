@@ -140,6 +140,9 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
   const { package: pkg, subscription } = usage;
   const showPortal = canManageBilling && billing?.stripe_configured === true && billing.has_billing_account;
   const periodEnd = subscription?.current_period_end;
+  // Active or trialing, yet not in force: its period is over (cancelled at period end, or a plan staff
+  // set until a date) and nothing has replaced it yet. "Active, the package is in force" would be false.
+  const periodEnded = usage.downgraded && (subscription?.status === 'active' || subscription?.status === 'trialing');
   return (
     <Card withBorder padding="md" data-testid="current-plan">
       <Stack gap="sm">
@@ -164,11 +167,15 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
             </Text>
             {subscription ? (
               <>
-                <Badge color={statusColors[subscription.status] ?? 'gray'} variant="light" data-testid="subscription-status">
-                  {formatStatus(subscription.status)}
+                <Badge
+                  color={periodEnded ? 'red' : (statusColors[subscription.status] ?? 'gray')}
+                  variant="light"
+                  data-testid="subscription-status"
+                >
+                  {periodEnded ? 'Ended' : formatStatus(subscription.status)}
                 </Badge>
                 <Text size="xs" c="dimmed" data-testid="subscription-status-hint">
-                  {statusHints[subscription.status]}
+                  {periodEnded ? 'The period has ended: the package is no longer in force.' : statusHints[subscription.status]}
                 </Text>
               </>
             ) : (
@@ -193,7 +200,7 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
             )}
             {periodEnd && (
               <DataList.Item>
-                <DataList.ItemLabel>{subscription.cancel_at_period_end ? 'Ends on' : 'Current period ends'}</DataList.ItemLabel>
+                <DataList.ItemLabel>{periodEnded ? 'Ended on' : subscription.cancel_at_period_end ? 'Ends on' : 'Current period ends'}</DataList.ItemLabel>
                 <DataList.ItemValue data-testid="period-end">{formatDate(periodEnd)}</DataList.ItemValue>
               </DataList.Item>
             )}
