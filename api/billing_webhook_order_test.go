@@ -375,6 +375,15 @@ func TestCheckoutRefusedWhileSubscribed(t *testing.T) {
 			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
 			tb.MustSetPackage(t, admin.tenantID, "starter")
 		}, 409},
+		{"ErrSubscribedThenManualCanceled", func(t *testing.T, admin session, f stripeFixture) {
+			// Staff ended the plan here, not in Stripe: the subscription
+			// still bills, and a checkout would add a second one.
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "pro"), testWebhookSecret, time.Now()), 200)
+			if _, err := tb.srv.svc.Billing.SetManual(t.Context(), uuid.MustParse(admin.tenantID), billing.ManualParams{
+				PackageCode: "pro", Status: billing.StatusCanceled, Reason: "ended by staff"}); err != nil {
+				t.Fatal(err)
+			}
+		}, 409},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

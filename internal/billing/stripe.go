@@ -54,11 +54,15 @@ var errNotConfigured = &apperr.Error{Code: apperr.EUNAVAILABLE, Type: "billing-n
 // subscription that may still run. Such a tenant changes plans in the
 // portal; a second checkout would create a second subscription whose
 // webhooks fight the first. Any source: a manual package change keeps a
-// running Stripe subscription (and its id), and drops an ended one.
+// running Stripe subscription (and its id), and drops an ended one, as
+// does the end of a kept one later (applySubscription). So under a plan
+// staff set, a stored id is a subscription that still runs whatever
+// status staff gave the plan: staff ending the plan here (canceled) does
+// not end it at Stripe, where it goes on billing.
 func (s *Service) StripeSubscriptionRunning(ctx context.Context, tenantID uuid.UUID) (bool, error) {
 	var running int64
 	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM subscriptions WHERE tenant_id = ?
-		AND stripe_subscription_id IS NOT NULL AND status IN ?`, tenantID, runningStatuses).Scan(&running).Error
+		AND stripe_subscription_id IS NOT NULL AND (status IN ? OR source = ?)`, tenantID, runningStatuses, SourceManual).Scan(&running).Error
 	return running > 0, err
 }
 
