@@ -5,10 +5,12 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 	"github.com/onecloudai/contacts/internal/platform/freetext"
@@ -18,10 +20,11 @@ import (
 // corrections here, imports later.
 
 var countryTables struct {
-	once   sync.Once
-	codes  map[string]bool   // current ISO 3166-1 alpha-2: "DE"
-	former map[string]string // a withdrawn or reserved code → today's: "DD" → "DE", "FX" → "FR", "UK" → "GB"
-	names  map[string]string // folded name or alpha-3 → alpha-2
+	once    sync.Once
+	codes   map[string]bool   // current ISO 3166-1 alpha-2: "DE"
+	former  map[string]string // a withdrawn or reserved code → today's: "DD" → "DE", "FX" → "FR", "UK" → "GB"
+	names   map[string]string // folded English or common name, or alpha-3 → alpha-2
+	foreign map[string]string // folded name in another language → alpha-2 ("allemagne" → "DE")
 }
 
 // notCountries are codes ISO 3166 reserves for what is not a country of
@@ -30,7 +33,10 @@ var countryTables struct {
 // which CLDR lists beside the countries.
 var notCountries = map[string]bool{"AC": true, "CP": true, "DG": true, "EA": true, "IC": true, "TA": true, "EZ": true, "UN": true}
 
-// countryAliases are common names that the CLDR English names miss.
+// countryAliases are common names that the CLDR English names miss, and
+// the English short names of ISO 3166 itself where CLDR's differ: CRM
+// picklists (Salesforce's country picklist among them) and many vendor
+// files write those ("Korea, Republic of", "Russian Federation").
 var countryAliases = map[string]string{
 	"usa": "US", "u.s.": "US", "u.s.a.": "US", "united states of america": "US", "america": "US",
 	"uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
@@ -40,7 +46,36 @@ var countryAliases = map[string]string{
 	"cote d'ivoire": "CI", "schweiz": "CH", "suisse": "CH", "osterreich": "AT", "italia": "IT",
 	"polska": "PL", "nippon": "JP", "sverige": "SE", "danmark": "DK", "norge": "NO", "suomi": "FI",
 	"mexico": "MX", "hong kong": "HK", "macau": "MO", "taiwan": "TW", "palestine": "PS",
+
+	"korea, republic of": "KR", "republic of korea": "KR", "korea, democratic people's republic of": "KP",
+	"democratic people's republic of korea": "KP", "russian federation": "RU",
+	"iran, islamic republic of": "IR", "islamic republic of iran": "IR",
+	"venezuela, bolivarian republic of": "VE", "bolivia, plurinational state of": "BO",
+	"tanzania, united republic of": "TZ", "united republic of tanzania": "TZ",
+	"moldova, republic of": "MD", "republic of moldova": "MD", "micronesia, federated states of": "FM",
+	"taiwan, province of china": "TW", "lao people's democratic republic": "LA", "syrian arab republic": "SY",
+	"holy see": "VA", "holy see (vatican city state)": "VA", "vatican": "VA", "vatican city state": "VA",
+	"congo, the democratic republic of the": "CD", "congo, democratic republic of the": "CD",
+	"democratic republic of the congo": "CD", "dr congo": "CD", "republic of the congo": "CG",
+	"macedonia, the former yugoslav republic of": "MK", "the former yugoslav republic of macedonia": "MK",
+	"north macedonia": "MK", "palestine, state of": "PS", "palestinian territory, occupied": "PS",
+	"united kingdom of great britain and northern ireland": "GB", "netherlands, kingdom of the": "NL",
+	"virgin islands, british": "VG", "virgin islands, u.s.": "VI", "hong kong sar": "HK", "macao": "MO",
+	"macao sar": "MO", "brunei darussalam": "BN", "cabo verde": "CV", "east timor": "TL", "burma": "MM",
+	"falkland islands (malvinas)": "FK", "saint martin (french part)": "MF", "sint maarten (dutch part)": "SX",
+	"bonaire, sint eustatius and saba": "BQ", "republic of ireland": "IE", "ireland, republic of": "IE",
+	"people's republic of china": "CN", "china, people's republic of": "CN", "mainland china": "CN",
+	"gambia, the": "GM", "the gambia": "GM", "bahamas, the": "BS", "the bahamas": "BS", "eswatini": "SZ",
+	"libyan arab jamahiriya": "LY",
 }
+
+// countryLanguages are the languages whose country names are read besides
+// English: those of the markets contact files come from. (CLDR knows
+// hundreds; the rarer ones name countries with common words, "Poo" and
+// "Man" among them.)
+var countryLanguages = []string{"de", "fr", "es", "it", "pt", "nl", "sv", "da", "nb", "fi", "is", "pl", "cs", "sk",
+	"hu", "ro", "bg", "el", "hr", "sr", "sl", "et", "lv", "lt", "ru", "uk", "tr", "ar", "he", "fa", "hi", "zh",
+	"zh-Hant", "ja", "ko", "id", "ms", "vi", "th", "ca"}
 
 // loadCountries builds the tables from CLDR (golang.org/x/text). CLDR
 // also knows withdrawn codes (DD, HV, ZR, ...) and reserved ones (FX, UK)
@@ -48,10 +83,15 @@ var countryAliases = map[string]string{
 // canonical form is a country, and only such a code takes its name, so
 // "France" is FR (never FX) and "Burkina Faso" BF (never HV). A withdrawn
 // code that CLDR maps to a country reads as that country.
+//
+// The names in the countryLanguages are looked up after the
+// English ones and the aliases, which they never replace; a name that
+// different countries have in different languages is none of them.
 func loadCountries() {
 	countryTables.codes = map[string]bool{}
 	countryTables.former = map[string]string{}
 	countryTables.names = map[string]string{}
+	countryTables.foreign = map[string]string{}
 	names := display.English.Regions()
 	for a := 'A'; a <= 'Z'; a++ {
 		for b := 'A'; b <= 'Z'; b++ {
@@ -76,16 +116,52 @@ func loadCountries() {
 		}
 	}
 	for k, v := range countryAliases {
-		countryTables.names[k] = v
+		countryTables.names[foldKey(k)] = v
+	}
+	ambiguous := map[string]bool{}
+	for _, lang := range countryLanguages {
+		namer := display.Regions(language.MustParse(lang))
+		if namer == nil {
+			continue
+		}
+		for code := range countryTables.codes {
+			key := foldKey(namer.Name(language.MustParseRegion(code)))
+			if len(key) <= 2 || ambiguous[key] {
+				continue // "" where the language has no name; two letters read as a code
+			}
+			if _, ok := countryTables.names[key]; ok {
+				continue
+			}
+			if other, ok := countryTables.foreign[key]; ok && other != code {
+				ambiguous[key] = true
+				delete(countryTables.foreign, key)
+				continue
+			}
+			countryTables.foreign[key] = code
+		}
 	}
 }
 
+// foldKey folds a country name for lookup: lower case, accents and
+// apostrophes dropped, ß and the like spelled out, white space collapsed.
+// Letters of other scripts stay ("Россия" is not "").
 func foldKey(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(asciiFold(s))), " ")
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case asciiSpecial[r] != "":
+			b.WriteString(asciiSpecial[r])
+		case unicode.Is(unicode.Mn, r), r == '\'', r == '’':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(strings.ToLower(norm.NFC.String(b.String()))), " ")
 }
 
 // NormalizeCountry returns the ISO 3166-1 alpha-2 code for a code ("de",
-// "DEU") or an English or common name ("Germany", "Deutschland").
+// "DEU"), an English, ISO 3166 or common name ("Germany", "Korea, Republic
+// of", "Deutschland") or a name in another language ("Allemagne").
 func NormalizeCountry(s string) (string, bool) {
 	countryTables.once.Do(loadCountries)
 	s = strings.TrimSpace(s)
@@ -98,7 +174,11 @@ func NormalizeCountry(s string) (string, bool) {
 			return canon, true
 		}
 	}
-	code, ok := countryTables.names[foldKey(s)]
+	key := foldKey(s)
+	if code, ok := countryTables.names[key]; ok {
+		return code, true
+	}
+	code, ok := countryTables.foreign[key]
 	return code, ok
 }
 
