@@ -27,6 +27,19 @@ func TestFullNameSplit(t *testing.T) {
 		{"Lee, Dr. Ann", "Ann", "Lee"},
 		{"Lee, Ann, MBA, PhD", "Ann", "Lee"},
 		{"Madonna", "Madonna", ""},
+		// Middle initials are neither the first nor the last name: a last
+		// name "A. Smith" matches no Smith by name and company.
+		{"Dr. Jane A. Smith Jr.", "Jane", "Smith"},
+		{"Jane A Smith", "Jane", "Smith"},
+		{"Jane Q. R. Public", "Jane", "Public"},
+		{"Smith, Jane A.", "Jane", "Smith"},
+		{"Smith, Dr. Jane A., PhD", "Jane", "Smith"},
+		{"García Márquez, Gabriel", "Gabriel", "García Márquez"},
+		{"José Ortega y Gasset", "José", "Ortega y Gasset"},
+		{"Mary Ann Smith", "Mary", "Ann Smith"},
+		// An honorific says the one name left is the last name.
+		{"Mr. Smith", "", "Smith"},
+		{"Smith, Mr.", "", "Smith"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.full, func(t *testing.T) {

@@ -258,9 +258,11 @@ var suffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, 
 
 // splitName splits a full name: "Last, First" by the comma, otherwise the
 // first word is the first name and the rest the last name ("Ludwig van
-// Beethoven" → Ludwig / van Beethoven); titles and suffixes are dropped,
-// also suffixes and degrees after commas of their own ("Ann Lee, PhD,
-// MBA", "Lee, Ann, Jr.").
+// Beethoven" → Ludwig / van Beethoven); titles, suffixes and middle
+// initials are dropped ("Dr. Jane A. Smith Jr." → Jane / Smith, "Smith,
+// Jane A." → Jane / Smith), also suffixes and degrees after commas of
+// their own ("Ann Lee, PhD, MBA", "Lee, Ann, Jr."). A title before a
+// single name makes it the last name ("Mr. Smith").
 func splitName(full string) (first, last string) {
 	var parts []string
 	for _, p := range strings.Split(full, ",") {
@@ -275,26 +277,53 @@ func splitName(full string) (first, last string) {
 	case 0:
 		return "", ""
 	case 1:
-		words := nameWords(parts[0])
-		if len(words) == 1 {
+		words, titled := nameWords(parts[0])
+		switch {
+		case len(words) == 0:
+			return "", ""
+		case len(words) == 1 && titled:
+			return "", words[0]
+		case len(words) == 1:
 			return words[0], ""
 		}
-		return words[0], strings.Join(words[1:], " ")
+		rest := append(withoutInitials(words[1:len(words)-1]), words[len(words)-1])
+		return words[0], strings.Join(rest, " ")
 	}
-	return strings.Join(nameWords(strings.Join(parts[1:], " ")), " "), strings.Join(nameWords(parts[0]), " ")
+	lastWords, _ := nameWords(parts[0])
+	firstWords, _ := nameWords(strings.Join(parts[1:], " "))
+	if len(firstWords) > 1 {
+		firstWords = append(firstWords[:1], withoutInitials(firstWords[1:])...)
+	}
+	return strings.Join(firstWords, " "), strings.Join(lastWords, " ")
 }
 
 // nameWords splits a name into words without leading titles and trailing
-// suffixes (the last word stays, whatever it is).
-func nameWords(s string) []string {
-	words := strings.Fields(s)
-	for len(words) > 1 && honorifics[headerKey(words[0])] {
-		words = words[1:]
+// suffixes (the last word stays, whatever it is); titled says titles were
+// dropped. A name of titles alone has no words.
+func nameWords(s string) (words []string, titled bool) {
+	words = strings.Fields(s)
+	for len(words) > 0 && honorifics[headerKey(words[0])] {
+		words, titled = words[1:], true
 	}
 	for len(words) > 1 && suffixes[headerKey(words[len(words)-1])] {
 		words = words[:len(words)-1]
 	}
-	return words
+	return words, titled
+}
+
+// withoutInitials drops the initials from words: a letter with a period
+// ("A.") or a capital letter alone ("A"); a small letter alone is a word
+// of the name ("Ortega y Gasset").
+func withoutInitials(words []string) []string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		if unicode.IsLetter(r) && (w[n:] == "." || (w[n:] == "" && unicode.IsUpper(r))) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // onlySuffixes reports whether every word of s is a suffix or a degree
