@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"io"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Writer writes records as RFC 4180 CSV with every field quoted and
@@ -57,9 +60,21 @@ func (w *Writer) Flush() error {
 	return w.err
 }
 
-// Cell neutralizes a field that a spreadsheet would read as a formula.
+// Cell neutralizes a field that a spreadsheet would read as a formula: one
+// that starts with = + - @, a tab or a carriage return, or with a fullwidth
+// or small form of = + - @ ("＝", "﹦"), which Excel in East Asian locales
+// reads as the sign itself.
 func Cell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if v == "" {
+		return v
+	}
+	r, _ := utf8.DecodeRuneInString(v)
+	if r >= utf8.RuneSelf {
+		if s := norm.NFKC.String(string(r)); len(s) == 1 {
+			r = rune(s[0])
+		}
+	}
+	if strings.ContainsRune("=+-@\t\r", r) {
 		return "'" + v
 	}
 	return v

@@ -24,6 +24,12 @@ func TestWriter(t *testing.T) {
 		{"OKSemicolonFormula", []string{"x;=cmd|' /C calc'!A0;y"}, `"x;=cmd|' /C calc'!A0;y"`, []string{"x;=cmd|' /C calc'!A0;y"}},
 		{"OKFormulaStarts", []string{"=1+1", "+49 30", "-2", "@SUM(A1)", "\tx", "\rx"},
 			"\"'=1+1\",\"'+49 30\",\"'-2\",\"'@SUM(A1)\",\"'\tx\",\"'\rx\"", []string{"'=1+1", "'+49 30", "'-2", "'@SUM(A1)", "'\tx", "'\rx"}},
+		// Excel in East Asian locales reads the fullwidth (and small form)
+		// signs as the ASCII ones when a cell starts with them.
+		{"OKFullwidthFormulaStarts", []string{"\uff1d1+1", "\uff0b49 30", "\uff0d2", "\uff20SUM(A1)", "\ufe661+1", "\ufe62x", "\ufe63x", "\ufe6bx"},
+			"\"'\uff1d1+1\",\"'\uff0b49 30\",\"'\uff0d2\",\"'\uff20SUM(A1)\",\"'\ufe661+1\",\"'\ufe62x\",\"'\ufe63x\",\"'\ufe6bx\"",
+			[]string{"'\uff1d1+1", "'\uff0b49 30", "'\uff0d2", "'\uff20SUM(A1)", "'\ufe661+1", "'\ufe62x", "'\ufe63x", "'\ufe6bx"}},
+		{"OKFullwidthInsideKept", []string{"a\uff1d1"}, "\"a\uff1d1\"", []string{"a\uff1d1"}},
 		{"OKQuotesAndNewlines", []string{`say "hi"`, "two\nlines", ""}, "\"say \"\"hi\"\"\",\"two\nlines\",\"\"", []string{`say "hi"`, "two\nlines", ""}},
 	}
 	for _, tt := range tests {
