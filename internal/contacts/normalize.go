@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
@@ -207,9 +208,13 @@ var linkedinSlug = regexp.MustCompile(`^[A-Za-z0-9_%.\-]{2,100}$`)
 
 // NormalizeLinkedIn returns the canonical https://www.linkedin.com/in/<slug>
 // form of a profile URL written with or without scheme, with any LinkedIn
-// host (uk.linkedin.com), trailing path, query or slash.
+// host (uk.linkedin.com, m.linkedin.com) or the mobile site's path
+// (/mwlite/in/), in any case, with any trailing path, query or slash, and
+// with invisible characters around it (a copied link's zero-width space).
+// The slug is lower case and escaped the one way url.PathEscape does,
+// whether it came escaped ("j%C3%B6rg", "some%2Done") or not ("jörg").
 func NormalizeLinkedIn(s string) (string, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
 	if s == "" || len(s) > 300 {
 		return "", false
 	}
@@ -225,10 +230,21 @@ func NormalizeLinkedIn(s string) (string, bool) {
 		return "", false
 	}
 	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
-	if len(parts) < 2 || parts[0] != "in" || !linkedinSlug.MatchString(parts[1]) {
+	if len(parts) > 0 && strings.EqualFold(parts[0], "mwlite") {
+		parts = parts[1:]
+	}
+	if len(parts) < 2 || !strings.EqualFold(parts[0], "in") {
 		return "", false
 	}
-	return "https://www.linkedin.com/in/" + strings.ToLower(parts[1]), true
+	slug, err := url.PathUnescape(parts[1])
+	if err != nil || !utf8.ValidString(slug) {
+		return "", false
+	}
+	slug = strings.ToLower(url.PathEscape(strings.ToLower(slug)))
+	if !linkedinSlug.MatchString(slug) {
+		return "", false
+	}
+	return "https://www.linkedin.com/in/" + slug, true
 }
 
 // NormalizeText is the free-text rule (internal/platform/freetext) for a
