@@ -188,7 +188,10 @@ func NormalizeCountry(s string) (string, bool) {
 func NormalizeEmail(s string) (string, bool) { return emailaddr.Normalize(s) }
 
 // NormalizePhone parses a number written in any common way, national
-// numbers read in defaultRegion (the tenant's), and returns E.164.
+// numbers read in defaultRegion (the tenant's), and returns E.164. A number
+// that starts with 00, the international prefix of most of the world, and
+// is no valid number of defaultRegion (where another prefix may be dialed:
+// 011 in the US) is read as international ("0044 20 …" is +44 20 …).
 func NormalizePhone(s, defaultRegion string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 40 {
@@ -197,9 +200,16 @@ func NormalizePhone(s, defaultRegion string) (string, bool) {
 	if defaultRegion == "" {
 		defaultRegion = "US"
 	}
-	n, err := phonenumbers.Parse(s, strings.ToUpper(defaultRegion))
+	region := strings.ToUpper(defaultRegion)
+	n, err := phonenumbers.Parse(s, region)
 	if err != nil || !phonenumbers.IsValidNumber(n) {
-		return "", false
+		rest, ok := strings.CutPrefix(strings.TrimLeft(s, " "), "00")
+		if !ok {
+			return "", false
+		}
+		if n, err = phonenumbers.Parse("+"+rest, region); err != nil || !phonenumbers.IsValidNumber(n) {
+			return "", false
+		}
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), true
 }

@@ -78,6 +78,14 @@ func TestNormalize(t *testing.T) {
 		{"OKEmailAccented", contacts.NormalizeEmail, "zoë@müller.example", "zoë@müller.example", true},
 		{"OKPhoneUS", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "(415) 555-2671", "+14155552671", true},
 		{"OKPhoneOtherRegionWithPlus", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+44 20 7946 0958", "+442079460958", true},
+		// 00 is the international prefix of most of the world, written
+		// also where the default region dials another one (011 in the US).
+		{"OKPhoneDoubleZeroPrefixUS", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "0044 20 7946 0958", "+442079460958", true},
+		{"OKPhoneDoubleZeroPrefixSpaced", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "00 49 (0)30 1234567", "+49301234567", true},
+		{"OKPhoneDoubleZeroPrefixJP", func(s string) (string, bool) { return contacts.NormalizePhone(s, "JP") }, "0044 20 7946 0958", "+442079460958", true},
+		{"OKPhoneDoubleZeroPrefixDE", func(s string) (string, bool) { return contacts.NormalizePhone(s, "DE") }, "0044 20 7946 0958", "+442079460958", true},
+		{"OKPhoneNationalJP", func(s string) (string, bool) { return contacts.NormalizePhone(s, "JP") }, "044-123-4567", "+81441234567", true},
+		{"ErrPhoneDoubleZeroOnly", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "00", "", false},
 		{"ErrPhoneInvalid", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "555", "", false},
 		{"OKLinkedInBare", contacts.NormalizeLinkedIn, "linkedin.com/in/some-one", "https://www.linkedin.com/in/some-one", true},
 		{"OKLinkedInSubpath", contacts.NormalizeLinkedIn, "https://www.linkedin.com/in/Some-One/details/experience/", "https://www.linkedin.com/in/some-one", true},
