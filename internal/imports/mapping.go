@@ -232,7 +232,9 @@ func looksLikeData(v string) bool {
 }
 
 // suggest maps columns by header synonyms, then unmapped columns by what
-// their sample values look like (emails, LinkedIn URLs, phone numbers).
+// their sample values look like (emails, LinkedIn URLs, phone numbers). A
+// column of LinkedIn profile URLs is the LinkedIn URL whatever its header
+// says: LinkedIn's own export calls it "URL", which names a website.
 func suggest(names []string, hasHeader bool, rows [][]string) Mapping {
 	m := Mapping{HasHeader: hasHeader, Columns: make([]string, len(names)), MatchKeys: slices.Clone(MatchKeys),
 		Mode: ModeCreateAndUpdate}
@@ -244,15 +246,37 @@ func suggest(names []string, hasHeader bool, rows [][]string) Mapping {
 			}
 		}
 	}
+	// mostly says whether at least 80% of column i's sample values are ok.
+	mostly := func(i int, ok func(string) bool) bool {
+		var hits, values int
+		for _, row := range rows {
+			if i < len(row) && strings.TrimSpace(row[i]) != "" {
+				values++
+				if ok(row[i]) {
+					hits++
+				}
+			}
+		}
+		return values > 0 && hits*10 >= values*8
+	}
+	isLinkedIn := func(v string) bool {
+		_, ok := contacts.NormalizeLinkedIn(v)
+		return ok && strings.Contains(strings.ToLower(v), "linkedin")
+	}
+	if !taken[FieldLinkedIn] {
+		for i, f := range m.Columns {
+			if f != "" && mostly(i, isLinkedIn) {
+				m.Columns[i], taken[f], taken[FieldLinkedIn] = FieldLinkedIn, false, true
+				break
+			}
+		}
+	}
 	byContent := []struct {
 		field string
 		ok    func(string) bool
 	}{
 		{FieldEmail, func(v string) bool { _, ok := contacts.NormalizeEmail(v); return ok }},
-		{FieldLinkedIn, func(v string) bool {
-			_, ok := contacts.NormalizeLinkedIn(v)
-			return ok && strings.Contains(strings.ToLower(v), "linkedin")
-		}},
+		{FieldLinkedIn, isLinkedIn},
 		{FieldPhone, func(v string) bool { return looksLikeData(v) && !strings.Contains(v, "@") }},
 	}
 	for _, bc := range byContent {
@@ -260,19 +284,7 @@ func suggest(names []string, hasHeader bool, rows [][]string) Mapping {
 			continue
 		}
 		for i := range names {
-			if m.Columns[i] != "" {
-				continue
-			}
-			var hits, values int
-			for _, row := range rows {
-				if i < len(row) && strings.TrimSpace(row[i]) != "" {
-					values++
-					if bc.ok(row[i]) {
-						hits++
-					}
-				}
-			}
-			if values > 0 && hits*10 >= values*8 {
+			if m.Columns[i] == "" && mostly(i, bc.ok) {
 				m.Columns[i], taken[bc.field] = bc.field, true
 				break
 			}
