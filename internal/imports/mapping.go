@@ -92,28 +92,36 @@ func (m Mapping) field(f string) int {
 func (m Mapping) has(f string) bool { return m.field(f) >= 0 }
 
 // synonyms are header names (folded: lower case, no accents, letters and
-// digits only) that suggest a field.
+// digits only) that suggest a field: common names in several languages, and
+// the columns of the exports of Salesforce (reports and the API names of its
+// data export), HubSpot, Outlook, Google Contacts and Dynamics 365.
 var synonyms = map[string][]string{
 	FieldEmail: {"email", "emailaddress", "mail", "workemail", "businessemail", "emailwork", "primaryemail",
-		"contactemail", "email1", "emailadresse", "correo", "correoelectronico", "courriel", "adressemail"},
+		"contactemail", "email1", "emailadresse", "correo", "correoelectronico", "courriel", "adressemail",
+		"email1value", "emailaddress1"},
 	FieldFirstName: {"firstname", "first", "givenname", "forename", "prenom", "vorname", "nombre", "fname"},
 	FieldLastName:  {"lastname", "last", "surname", "familyname", "nachname", "nom", "apellido", "apellidos", "lname"},
 	FieldFullName:  {"fullname", "name", "contactname", "contact", "person", "personname", "nombrecompleto", "nomcomplet"},
 	FieldTitle: {"title", "jobtitle", "position", "role", "job", "designation", "jobposition", "titel", "jobrole",
-		"cargo", "poste", "positiontitle"},
+		"cargo", "poste", "positiontitle", "organizationtitle", "organization1title"},
 	FieldSeniority:  {"seniority", "senioritylevel", "level", "managementlevel"},
 	FieldDepartment: {"department", "dept", "function", "jobfunction", "abteilung", "departamento", "team"},
 	FieldCompanyName: {"company", "companyname", "organization", "organisation", "accountname", "account", "employer",
-		"firma", "unternehmen", "empresa", "entreprise", "businessname", "org", "orgname", "organizationname"},
+		"firma", "unternehmen", "empresa", "entreprise", "businessname", "org", "orgname", "organizationname",
+		"companyaccount", "associatedcompany", "organization1name"},
 	FieldCompanyDomain: {"companydomain", "domain", "website", "companywebsite", "web", "homepage", "url", "companyurl",
 		"websiteurl", "webseite"},
 	FieldPhone: {"phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "cell", "cellphone",
-		"workphone", "directphone", "directdial", "telefon", "telefono", "telephonenumber", "phone1", "mobilenumber"},
+		"workphone", "directphone", "directdial", "telefon", "telefono", "telephonenumber", "phone1", "mobilenumber",
+		"mobilephonenumber", "businessphone", "corporatephone", "workdirectphone", "officephone", "phone1value"},
 	FieldLinkedIn: {"linkedin", "linkedinurl", "linkedinprofile", "profileurl", "linkedinlink", "personlinkedinurl",
 		"liurl", "linkedinprofileurl"},
-	FieldCity:    {"city", "town", "ort", "stadt", "ciudad", "ville", "locality"},
-	FieldRegion:  {"state", "region", "province", "county", "stateprovince", "stateregion", "bundesland", "provincia"},
-	FieldCountry: {"country", "countrycode", "nation", "land", "pays", "pais", "countryname", "countryregion"},
+	FieldCity: {"city", "town", "ort", "stadt", "ciudad", "ville", "locality", "mailingcity", "businesscity",
+		"address1city"},
+	FieldRegion: {"state", "region", "province", "county", "stateprovince", "stateregion", "bundesland", "provincia",
+		"mailingstate", "mailingstateprovince", "businessstate", "address1stateprovince"},
+	FieldCountry: {"country", "countrycode", "nation", "land", "pays", "pais", "countryname", "countryregion",
+		"mailingcountry", "businesscountry", "businesscountryregion", "address1countryregion"},
 }
 
 var synonymField = func() map[string]string {
@@ -284,7 +292,7 @@ func suggest(names []string, hasHeader bool, rows [][]string) Mapping {
 			continue
 		}
 		for i := range names {
-			if m.Columns[i] == "" && mostly(i, bc.ok) {
+			if m.Columns[i] == "" && !(hasHeader && idColumn(names[i])) && mostly(i, bc.ok) {
 				m.Columns[i], taken[bc.field] = bc.field, true
 				break
 			}
@@ -296,6 +304,22 @@ func suggest(names []string, hasHeader bool, rows [][]string) Mapping {
 		m.MatchKeys = []string{KeyEmail}
 	}
 	return m
+}
+
+// idColumn says whether a header names a record identifier ("Id",
+// "Record ID", "AccountId", "contact_id"; not "Paid"), whose digits are no
+// phone number: HubSpot's record ids have eleven of them.
+func idColumn(name string) bool {
+	name = strings.TrimSpace(name)
+	n := len(name)
+	if n < 2 || !strings.EqualFold(name[n-2:], "id") {
+		return false
+	}
+	if n == 2 || name[n-2] == 'I' {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(name[:n-2])
+	return !unicode.IsLetter(r)
 }
 
 func (m Mapping) keyMapped(k string) bool {
