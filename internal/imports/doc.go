@@ -65,7 +65,8 @@
 //  3. streams the file back chunk by chunk through the reader and the
 //     normalizer (contacts.Normalize*: email lower-cased and checked,
 //     phone to E.164 in the tenant's default region, LinkedIn URL to its
-//     canonical form, country to ISO 3166-1 alpha-2) in a goroutine, while
+//     canonical form, country to ISO 3166-1 alpha-2; a placeholder such as
+//     NULL or Excel's #N/A is an empty field) in a goroutine, while
 //  4. the merge takes the rows in batches, each one transaction: COPY into
 //     a TEMP batch table, then set-based statements: a row sharing a match
 //     key with an earlier row is a duplicate pointing at the first one (the

@@ -75,6 +75,26 @@ func shorten(v string, n int) string {
 	return string([]rune(v)[:n]) + "…"
 }
 
+// placeholders are what spreadsheets and database exports write for "no
+// value" (upper case): SQL's NULL (MySQL's \N), "not applicable", dashes,
+// and the error values of Excel (English, German, French, Spanish,
+// Italian, Portuguese, Dutch) and LibreOffice, which a failed lookup
+// leaves in a cell. A field holding one is empty. ("NA" is Namibia.)
+var placeholders = func() map[string]bool {
+	m := map[string]bool{}
+	for _, v := range []string{"NULL", `\N`, "N/A", "-", "--", "–", "—",
+		"#N/A", "#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+		"#NV", "#WERT!", "#BEZUG!", "#ZAHL!", "#ÜBERLAUF!",
+		"#VALEUR!", "#NOM?", "#NOMBRE!", "#NUL!",
+		"#N/D", "#¡VALOR!", "#¡REF!", "#¿NOMBRE?", "#¡DIV/0!", "#¡NUM!", "#¡NULO!",
+		"#VALORE!", "#RIF!", "#NOME?", "#NULLO!", "#VALOR!", "#NÚM!", "#NULO!",
+		"#N/B", "#WAARDE!", "#VERW!", "#NAAM?", "#DEEL/0!", "#GETAL!", "#LEEG!",
+		"ERR:502", "ERR:504", "ERR:522"} {
+		m[v] = true
+	}
+	return m
+}()
+
 // row normalizes one record.
 func (n *normalizer) row(rec Record) row {
 	r := row{Num: rec.Num}
@@ -95,7 +115,10 @@ func (n *normalizer) row(rec Record) row {
 		if i < 0 || i >= len(rec.Fields) || rec.Problem != "" {
 			return ""
 		}
-		return strings.TrimSpace(rec.Fields[i])
+		if v := strings.TrimSpace(rec.Fields[i]); !placeholders[strings.ToUpper(v)] {
+			return v
+		}
+		return ""
 	}
 	text := func(f, v string, maxLen int) string {
 		if v == "" {
