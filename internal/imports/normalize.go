@@ -246,17 +246,25 @@ func label(f string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// normalizeDomain reads "https://www.Acme.com/about" as "acme.com".
+// normalizeDomain reads "https://www.Acme.com/about" as "acme.com". A page
+// on a social network or directory ("facebook.com/joespizza", a LinkedIn
+// company page) is the network's website, not the company's: it reads as
+// no domain ("", true), since its domain would link the contact to the
+// network's company, whose name would replace the row's.
 func normalizeDomain(v string) (string, bool) {
 	v = strings.ToLower(strings.TrimSpace(v))
+	page := false
 	if strings.Contains(v, "://") {
 		u, err := url.Parse(v)
 		if err != nil {
 			return "", false
 		}
 		v = u.Hostname()
+		page = strings.Trim(u.Path, "/") != "" || u.RawQuery != ""
 	} else {
-		v, _, _ = strings.Cut(v, "/")
+		var rest string
+		v, rest, _ = strings.Cut(v, "/")
+		page = strings.Trim(rest, "/") != ""
 		if h, _, ok := strings.Cut(v, ":"); ok {
 			v = h
 		}
@@ -270,7 +278,26 @@ func normalizeDomain(v string) (string, bool) {
 			return "", false
 		}
 	}
+	if page && pageHost(v) {
+		return "", true
+	}
 	return v, true
+}
+
+// pageSites are social networks and directories whose pages companies
+// give as their website.
+var pageSites = []string{"linkedin.com", "facebook.com", "fb.com", "instagram.com", "twitter.com", "x.com",
+	"youtube.com", "tiktok.com", "xing.com", "github.com", "crunchbase.com", "linktr.ee", "yelp.com",
+	"pinterest.com", "threads.net", "t.me", "wa.me", "google.com"}
+
+// pageHost says whether host is one of the pageSites or under one.
+func pageHost(host string) bool {
+	for _, s := range pageSites {
+		if host == s || strings.HasSuffix(host, "."+s) {
+			return true
+		}
+	}
+	return false
 }
 
 var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true, "dr": true, "prof": true,
