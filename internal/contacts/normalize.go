@@ -67,7 +67,9 @@ var countryAliases = map[string]string{
 	"bonaire, sint eustatius and saba": "BQ", "republic of ireland": "IE", "ireland, republic of": "IE",
 	"people's republic of china": "CN", "china, people's republic of": "CN", "mainland china": "CN",
 	"gambia, the": "GM", "the gambia": "GM", "bahamas, the": "BS", "the bahamas": "BS", "eswatini": "SZ",
-	"libyan arab jamahiriya": "LY",
+	"libyan arab jamahiriya": "LY", "slovak republic": "SK", "kyrgyz republic": "KG", "ksa": "SA", "eire": "IE",
+	"bosnia": "BA", "congo": "CG", "heard island and mcdonald islands": "HM",
+	"saint helena, ascension and tristan da cunha": "SH", "united states minor outlying islands": "UM",
 }
 
 // countryLanguages are the languages whose country names are read besides
@@ -143,8 +145,11 @@ func loadCountries() {
 	}
 }
 
-// foldKey folds a country name for lookup: lower case, accents and
-// apostrophes dropped, ß and the like spelled out, white space collapsed.
+// foldKey folds a country name for lookup: lower case, accents, dots,
+// apostrophes and "the" dropped, ß and the like spelled out, hyphens,
+// commas and parentheses as spaces, "&" as "and" and "St" as "Saint", white
+// space collapsed. ISO 3166 writes "Saint Kitts and Nevis" and "Korea,
+// Republic of" or "Korea (the Republic of)", CLDR "St. Kitts & Nevis".
 // Letters of other scripts stay ("Россия" is not "").
 func foldKey(s string) string {
 	var b strings.Builder
@@ -152,12 +157,27 @@ func foldKey(s string) string {
 		switch {
 		case asciiSpecial[r] != "":
 			b.WriteString(asciiSpecial[r])
-		case unicode.Is(unicode.Mn, r), r == '\'', r == '’':
+		case unicode.Is(unicode.Mn, r), r == '\'', r == '\u2019', r == '.':
+		case r == '-', r == ',', r == '(', r == ')':
+			b.WriteByte(' ')
 		default:
 			b.WriteRune(r)
 		}
 	}
-	return strings.Join(strings.Fields(strings.ToLower(norm.NFC.String(b.String()))), " ")
+	words := strings.Fields(strings.ToLower(norm.NFC.String(b.String())))
+	out := words[:0]
+	for _, w := range words {
+		switch w {
+		case "the":
+			continue
+		case "&":
+			w = "and"
+		case "st":
+			w = "saint"
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
 }
 
 // NormalizeCountry returns the ISO 3166-1 alpha-2 code for a code ("de",

@@ -1,6 +1,8 @@
 package contacts_test
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/language"
@@ -51,6 +53,19 @@ func TestNormalize(t *testing.T) {
 		{"OKCountryISOLaosCurlyApostrophe", contacts.NormalizeCountry, "Lao People’s Democratic Republic", "LA", true},
 		{"OKCountryISOLaosStraightApostrophe", contacts.NormalizeCountry, "Lao People's Democratic Republic", "LA", true},
 		{"OKCountryNorthMacedonia", contacts.NormalizeCountry, "North Macedonia", "MK", true},
+		// "and" or "&", "Saint" or "St.", dots or none, hyphens or spaces:
+		// ISO writes "Bosnia and Herzegovina", CLDR "Bosnia & Herzegovina".
+		{"OKCountryAndForAmpersand", contacts.NormalizeCountry, "Bosnia and Herzegovina", "BA", true},
+		{"OKCountryAndForAmpersandTrinidad", contacts.NormalizeCountry, "Trinidad and Tobago", "TT", true},
+		{"OKCountryISOSaoTome", contacts.NormalizeCountry, "Sao Tome and Principe", "ST", true},
+		{"OKCountrySaintForSt", contacts.NormalizeCountry, "Saint Kitts and Nevis", "KN", true},
+		{"OKCountryISOSaintVincent", contacts.NormalizeCountry, "Saint Vincent and the Grenadines", "VC", true},
+		{"OKCountryStWithoutDot", contacts.NormalizeCountry, "St Lucia", "LC", true},
+		{"OKCountryDotsLeftOut", contacts.NormalizeCountry, "U.S.A", "US", true},
+		{"OKCountryDotsTwoLetters", contacts.NormalizeCountry, "U.K", "GB", true},
+		{"OKCountryHyphenAsSpace", contacts.NormalizeCountry, "Guinea Bissau", "GW", true},
+		{"OKCountrySlovakRepublic", contacts.NormalizeCountry, "Slovak Republic", "SK", true},
+		{"OKCountryKSA", contacts.NormalizeCountry, "KSA", "SA", true},
 		// Names in other languages, as a file from abroad writes them.
 		{"OKCountryFrench", contacts.NormalizeCountry, "Allemagne", "DE", true},
 		{"OKCountrySpanish", contacts.NormalizeCountry, "Alemania", "DE", true},
@@ -148,5 +163,30 @@ func TestCountryCodesRoundTrip(t *testing.T) {
 	}
 	if current < 240 || current > 260 {
 		t.Fatalf("%d current country codes, ISO 3166-1 has about 249", current)
+	}
+}
+
+// TestCountryISONames: every ISO 3166-1 English short name gives its code,
+// as CRM picklists and vendor files write them ("Bosnia and Herzegovina",
+// where CLDR has "Bosnia & Herzegovina").
+func TestCountryISONames(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("testdata/iso3166-names.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		code, name, _ := strings.Cut(line, "|")
+		if got, ok := contacts.NormalizeCountry(name); !ok || got != code {
+			t.Errorf("%q gives %q, %v; want %s", name, got, ok, code)
+		}
+		n++
+	}
+	if n < 249 {
+		t.Fatalf("%d names, ISO 3166-1 has 249 codes", n)
 	}
 }
