@@ -136,10 +136,14 @@ type ImportSummary struct {
 // its columns map, and the first rows as the mapping reads them.
 type ImportResponse struct {
 	ImportSummary
-	Encoding         string             `json:"encoding" enums:"utf-8,utf-8-bom,utf-16le,utf-16be,windows-1252"`
-	Delimiter        string             `json:"delimiter" example:";"`
-	DelimiterName    string             `json:"delimiter_name" enums:"comma,semicolon,tab,pipe"`
-	LineEnding       string             `json:"line_ending" enums:"lf,crlf,cr,mixed,none"`
+	Encoding      string `json:"encoding" enums:"utf-8,utf-8-bom,utf-16le,utf-16be,windows-1252"`
+	Delimiter     string `json:"delimiter" example:";"`
+	DelimiterName string `json:"delimiter_name" enums:"comma,semicolon,tab,pipe"`
+	LineEnding    string `json:"line_ending" enums:"lf,crlf,cr,mixed,none"`
+	// SkippedRows is the number of the last row above the table (Excel's
+	// "sep=;" line, notes such as LinkedIn's export starts with, a title),
+	// which are not read; 0 when the table starts in the first row.
+	SkippedRows      int                `json:"skipped_rows"`
 	HasHeader        bool               `json:"has_header"`
 	Columns          []ImportColumn     `json:"columns"`
 	SuggestedMapping ImportMapping      `json:"suggested_mapping"`
@@ -234,7 +238,7 @@ func utcPtr(t *time.Time) *time.Time {
 func toImport(imp *imports.Import) ImportResponse {
 	out := ImportResponse{ImportSummary: toImportSummary(imp), Encoding: imp.Format.Encoding, Delimiter: imp.Format.Delimiter,
 		DelimiterName: imports.DelimiterName(imp.Format.Delimiter), LineEnding: imp.Format.LineEnding,
-		HasHeader: imp.Mapping.HasHeader, SuggestedMapping: toImportMapping(imp.SuggestedMapping),
+		SkippedRows: imp.Format.SkipRecords, HasHeader: imp.Mapping.HasHeader, SuggestedMapping: toImportMapping(imp.SuggestedMapping),
 		Mapping: toImportMapping(imp.Mapping), Preview: make([]ImportPreviewRow, len(imp.PreviewRows))}
 	for i, name := range imp.Columns() {
 		col := ImportColumn{Index: i, Name: name}

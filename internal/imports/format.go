@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -55,6 +56,10 @@ type Format struct {
 	Encoding   string `json:"encoding"`
 	Delimiter  string `json:"delimiter"`
 	LineEnding string `json:"line_ending"`
+	// SkipRecords is the number of the last record above the table (Excel's
+	// "sep=;" line, notes or a title; 0 for none): the reader skips those,
+	// and the header is the record after them.
+	SkipRecords int `json:"skip_records"`
 }
 
 // errorsDialect is how errors.csv is written for a file of this format,
@@ -102,7 +107,9 @@ func (f Format) NewReader(raw io.Reader) *Reader {
 	if len(f.Delimiter) == 1 {
 		d = f.Delimiter[0]
 	}
-	return NewReader(f.Decode(raw), d, f.CREnds())
+	rd := NewReader(f.Decode(raw), d, f.CREnds())
+	rd.skipThrough = f.SkipRecords
+	return rd
 }
 
 // bomSkipper drops a leading UTF-8 byte order mark.
@@ -183,8 +190,71 @@ func Sniff(sample []byte, complete bool) (Format, error) {
 		return Format{}, unsupported("The file is not a CSV or XLSX file: it holds binary data.")
 	}
 	f.LineEnding = detectLineEnding(text, complete)
-	f.Delimiter = string(detectDelimiter(text, f.CREnds(), complete))
+	if d, ok := sepLine(text); ok {
+		f.Delimiter = string(d)
+	} else {
+		f.Delimiter = string(detectDelimiter(text, f.CREnds(), complete))
+	}
+	rd := NewReader(bytes.NewReader(text), f.Delimiter[0], f.CREnds())
+	var head []SampleRecord
+	for len(head) < maxPreamble+1 {
+		rec, err := rd.Read()
+		if err != nil {
+			break
+		}
+		head = append(head, SampleRecord{Num: rec.Num, Fields: slices.Clone(rec.Fields), Problem: rec.Problem})
+	}
+	f.SkipRecords = findPreamble(head)
 	return f, nil
+}
+
+// maxPreamble is the most lines of notes or titles findPreamble passes
+// over.
+const maxPreamble = 5
+
+// findPreamble returns the number of the last record above the table in
+// the first records of a file, or 0 when the first is its header: Excel's
+// "sep=;" line, and lines of one value that names no field (notes, a
+// title, a date) right above a header, a record of two or more values of
+// which one names a field. A first record of one value before data rows
+// is the header of a narrow table.
+func findPreamble(recs []SampleRecord) int {
+	skip, start := 0, 0
+	if len(recs) > 0 && len(recs[0].Fields) == 2 && strings.EqualFold(recs[0].Fields[0], "sep=") && recs[0].Fields[1] == "" {
+		skip, start = recs[0].Num, 1
+	}
+	for j := start; j < len(recs) && j <= start+maxPreamble; j++ {
+		var values []string
+		named := false
+		for _, f := range recs[j].Fields {
+			if f = strings.TrimSpace(f); f != "" {
+				values = append(values, f)
+				_, ok := synonymField[headerKey(f)]
+				named = named || ok
+			}
+		}
+		switch {
+		case recs[j].Problem != "":
+			return skip
+		case len(values) >= 2 && named && j > start:
+			return recs[j-1].Num
+		case len(values) != 1 || named:
+			return skip
+		}
+	}
+	return skip
+}
+
+// sepLine reads the delimiter from Excel's "sep=;" first line, which
+// names it for the spreadsheet that opens the file (the line is then
+// above the table: findPreamble).
+func sepLine(text []byte) (byte, bool) {
+	line, _, _ := bytes.Cut(text, []byte("\n"))
+	line = bytes.TrimRight(line, "\r")
+	if len(line) == 5 && strings.EqualFold(string(line[:4]), "sep=") && bytes.IndexByte(delimiters, line[4]) >= 0 {
+		return line[4], true
+	}
+	return 0, false
 }
 
 // cfbMagic starts an OLE compound file: a legacy .xls, and also an XLSX

@@ -64,6 +64,9 @@ type Reader struct {
 	tooLong  bool
 	tooMany  bool
 	dropping bool
+	// skipThrough is the number of the last record above the table
+	// (Format.SkipRecords): Read skips it and those before it.
+	skipThrough int
 }
 
 // NewReader returns a Reader of delim-separated records; crEnds makes a
@@ -126,13 +129,17 @@ const (
 	stAfterQuote
 )
 
-// Read returns the next record that has any non-empty field, or io.EOF.
+// Read returns the next record after skipThrough that has any non-empty
+// field, or io.EOF.
 // Any other error is the source's (a database or network read).
 func (r *Reader) Read() (Record, error) {
 	for {
 		rec, err := r.readRecord()
 		if err != nil {
 			return Record{}, err
+		}
+		if rec.Num <= r.skipThrough {
+			continue
 		}
 		if rec.Problem != "" {
 			return rec, nil

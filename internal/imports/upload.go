@@ -230,6 +230,11 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 			return err
 		}
 		imp.FileChunks = cw.seq
+		if format.Kind == KindXLSX {
+			// A sheet's title rows above the table; a CSV file's were
+			// skipped by the reader (Sniff).
+			imp.Format.SkipRecords = sc.dropPreamble()
+		}
 		if err := sc.check(); err != nil {
 			return err
 		}
@@ -297,6 +302,17 @@ func (sc *scan) add(rec Record) {
 		}
 		sc.sample = append(sc.sample, SampleRecord{Num: rec.Num, Fields: f, Problem: rec.Problem})
 	}
+}
+
+// dropPreamble drops the records above the table (findPreamble) from a
+// scan that read them and returns the number of the last, or 0.
+func (sc *scan) dropPreamble() int {
+	skip := findPreamble(sc.sample)
+	for len(sc.sample) > 0 && sc.sample[0].Num <= skip {
+		sc.sample = sc.sample[1:]
+		sc.records--
+	}
+	return skip
 }
 
 func (sc *scan) header() []string {

@@ -2071,6 +2071,12 @@ export interface components {
             row_count: number;
             /** @enum {string} */
             scope: "tenant" | "platform";
+            /**
+             * @description SkippedRows is the number of the last row above the table (Excel's
+             *     "sep=;" line, notes such as LinkedIn's export starts with, a title),
+             *     which are not read; 0 when the table starts in the first row.
+             */
+            skipped_rows: number;
             /** Format: date-time */
             started_at: string | null;
             started_by: string | null;

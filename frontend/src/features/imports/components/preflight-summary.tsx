@@ -18,7 +18,7 @@ function Fact({ label, value, testId }: { label: string; value: string; testId: 
   );
 }
 
-/** What the server found in the file: format, encoding, delimiter, line endings, rows, columns. */
+/** What the server found in the file: format, encoding, delimiter, line endings, rows, columns, rows above the table. */
 export function PreflightSummary({ imp }: { imp: Import }) {
   return (
     <Stack gap="sm" data-testid="preflight-summary">
@@ -34,6 +34,13 @@ export function PreflightSummary({ imp }: { imp: Import }) {
         <Fact label="Rows" value={formatNumber(imp.row_count)} testId="preflight-rows" />
         <Fact label="Columns" value={formatNumber(imp.columns.length)} testId="preflight-columns" />
       </SimpleGrid>
+      {imp.skipped_rows > 0 && (
+        <Text size="sm" c="dimmed" data-testid="preflight-skipped-rows">
+          {imp.skipped_rows === 1
+            ? 'Row 1 is above the table (a title, notes or Excel’s “sep=” line) and is not imported.'
+            : `Rows 1–${formatNumber(imp.skipped_rows)} are above the table (a title, notes or Excel’s “sep=” line) and are not imported.`}
+        </Text>
+      )}
       <Group gap={6}>
         {imp.columns.map((column) => (
           <Badge key={column.index} variant="light" color="gray" tt="none">

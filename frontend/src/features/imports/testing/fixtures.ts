@@ -41,6 +41,7 @@ export function importFixture(overrides: Partial<Import> = {}): Import {
     delimiter: ';',
     delimiter_name: 'semicolon',
     line_ending: 'crlf',
+    skipped_rows: 0,
     has_header: true,
     columns: [
       { index: 0, name: 'E-mail', field: 'email', suggested_field: 'email' },
