@@ -383,6 +383,9 @@ func TestCRMPushes(t *testing.T) {
 		{"/api/v1/crm/pushes?cursor=bad", 400, "malformed-request"},
 		{"/api/v1/crm/pushes/" + *queued.ID + "?items_cursor=bad", 400, "malformed-request"},
 		{"/api/v1/crm/pushes/" + *queued.ID + "?items_cursor=-1", 400, "malformed-request"},
+		// A number past what the column holds is no cursor either (it was
+		// a 500: the database refused the parameter).
+		{"/api/v1/crm/pushes/" + *queued.ID + "?items_cursor=2147483648", 400, "malformed-request"},
 	} {
 		rec := fb.req(t, http.MethodGet, bad.path, viewer.token, nil)
 		wantStatus(t, rec, bad.status)

@@ -196,6 +196,11 @@ func TestImportLifecycle(t *testing.T) {
 		t.Fatalf("paging: %+v then %+v", page, next)
 	}
 	wantStatus(t, tb.req(t, http.MethodGet, path+"/records?outcome=lost", admin.token, nil), http.StatusUnprocessableEntity)
+	// A row number past what the column holds is no cursor (it was a 500:
+	// the database refused the parameter).
+	for _, bad := range []string{"x", "-1", "2147483648", "99999999999999999999"} {
+		wantStatus(t, tb.req(t, http.MethodGet, path+"/records?cursor="+bad, admin.token, nil), http.StatusBadRequest)
+	}
 
 	// The created and matched contacts are saved and on the list.
 	rec = tb.req(t, http.MethodGet, "/api/v1/saved-contacts?list_id="+list.ID, admin.token, nil)

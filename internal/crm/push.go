@@ -486,11 +486,13 @@ func (s *Service) GetPush(ctx context.Context, tenantID, id uuid.UUID, p ItemPar
 	}
 	after := -1
 	if p.Cursor != "" {
-		n, err := strconv.Atoi(p.Cursor)
+		// An item's seq: an integer column (a larger number would reach
+		// the database and fail there).
+		n, err := strconv.ParseInt(p.Cursor, 10, 32)
 		if err != nil || n < 0 {
 			return nil, badCursor("items_cursor")
 		}
-		after = n
+		after = int(n)
 	}
 	b, err := getBatch(ctx, s.db.Gorm, tenantID, id)
 	if err != nil {

@@ -66,11 +66,13 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 	}
 	after := 0
 	if p.Cursor != "" {
-		n, err := strconv.Atoi(p.Cursor)
+		// A row number: an integer column (a larger number would reach
+		// the database and fail there).
+		n, err := strconv.ParseInt(p.Cursor, 10, 32)
 		if err != nil || n < 0 {
 			return nil, apperr.Errorf(apperr.EMALFORMED, "The cursor is not valid.")
 		}
-		after = n
+		after = int(n)
 	}
 	rows, err := listRecords(ctx, s.db.Gorm, tenantID, id, imp.DryRun || imp.ResetPending, p.Outcome, after, p.Limit+1)
 	if err != nil {
