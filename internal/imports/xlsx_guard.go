@@ -295,11 +295,14 @@ func sharedStringLengths(f *zip.File, most int) ([]int32, error) {
 	cur := 0
 	damaged := unsupported("The workbook's shared strings are damaged.")
 	var nest xmlNesting
-	dec := xml.NewDecoder(rc)
+	dec := newBoundedDecoder(rc)
 	for {
 		tok, err := dec.RawToken()
 		if errors.Is(err, io.EOF) && nest.closed() {
 			return lens, nil
+		}
+		if errors.Is(err, errTokenTooLong) {
+			return nil, tokenTooLong()
 		}
 		if err != nil || !nest.track(tok) {
 			return nil, damaged
@@ -346,7 +349,7 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error) error {
 		return unsupported("A sheet of the workbook cannot be read.")
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(rc)
+	dec := newBoundedDecoder(rc)
 	var (
 		total              int64
 		row, cells         int64
@@ -359,6 +362,9 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error) error {
 		tok, err := dec.RawToken()
 		if errors.Is(err, io.EOF) && nest.closed() {
 			return nil
+		}
+		if errors.Is(err, errTokenTooLong) {
+			return tokenTooLong()
 		}
 		if err != nil || !nest.track(tok) {
 			return damaged
@@ -446,3 +452,57 @@ func (n *xmlNesting) track(tok xml.Token) bool {
 
 // closed reports whether every element was closed.
 func (n *xmlNesting) closed() bool { return len(n.open) == 0 }
+
+// xlsxMaxTokenBytes bounds one XML token (a text, a comment, a tag with
+// its attributes) of a sheet or of the shared string table. Go's XML
+// decoder holds a whole token in memory before it hands it over, and
+// excelize's does when it reads the sheet, so a token of a hundred
+// megabytes, a few hundred kilobytes zipped, costs hundreds of megabytes
+// however little data it holds. The longest text a cell can hold, 32,767
+// characters each written as a character reference of up to 10 bytes, is
+// a third of the bound.
+const xlsxMaxTokenBytes = 1 << 20
+
+// errTokenTooLong is what a boundedDecoder's input answers once a token
+// runs past xlsxMaxTokenBytes.
+var errTokenTooLong = errors.New("imports: XML token too long")
+
+func tokenTooLong() error {
+	return unsupported(fmt.Sprintf("The workbook holds a text, comment or tag longer than %s, more than a cell can hold; it is damaged.", sizeText(xlsxMaxTokenBytes)))
+}
+
+// boundedDecoder is an XML decoder whose RawToken fails with
+// errTokenTooLong instead of reading a token longer than
+// xlsxMaxTokenBytes.
+type boundedDecoder struct {
+	dec *xml.Decoder
+	in  *tokenInput
+}
+
+func newBoundedDecoder(r io.Reader) *boundedDecoder {
+	in := &tokenInput{r: r}
+	return &boundedDecoder{dec: xml.NewDecoder(in), in: in}
+}
+
+func (d *boundedDecoder) RawToken() (xml.Token, error) {
+	tok, err := d.dec.RawToken()
+	d.in.mark = d.dec.InputOffset()
+	return tok, err
+}
+
+// tokenInput is a decoder's input that fails once the decoder has read
+// more than xlsxMaxTokenBytes past the end of its last token (mark; the
+// decoder reads ahead a buffer of 4 KiB).
+type tokenInput struct {
+	r          io.Reader
+	read, mark int64
+}
+
+func (t *tokenInput) Read(p []byte) (int, error) {
+	if t.read-t.mark > xlsxMaxTokenBytes {
+		return 0, errTokenTooLong
+	}
+	n, err := t.r.Read(p)
+	t.read += int64(n)
+	return n, err
+}
