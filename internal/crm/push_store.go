@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -329,7 +330,8 @@ func setOutcomes(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, 
 	statuses, results, records, codes, msgs := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n),
 		make(pq.StringArray, n), make(pq.StringArray, n)
 	for i, o := range outs {
-		ids[i], statuses[i], results[i], records[i], codes[i], msgs[i] = o.ContactID, o.Status, o.Result, o.RecordID, o.Code, o.Message
+		ids[i], statuses[i], results[i] = o.ContactID, o.Status, o.Result
+		records[i], codes[i], msgs[i] = storable(o.RecordID, 0), storable(o.Code, 0), storable(o.Message, 0)
 	}
 	var (
 		pIDs                                            []uuid.UUID
@@ -349,8 +351,8 @@ func setOutcomes(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, 
 			props, _ = json.Marshal(o.Props)
 		}
 		pIDs = append(pIDs, o.ContactID)
-		pStatus, pRecords, pHash = append(pStatus, st), append(pRecords, o.RecordID), append(pHash, hex.EncodeToString(o.Hash))
-		pProps, pCodes, pMsgs = append(pProps, string(props)), append(pCodes, o.Code), append(pMsgs, o.Message)
+		pStatus, pRecords, pHash = append(pStatus, st), append(pRecords, storable(o.RecordID, 0)), append(pHash, hex.EncodeToString(o.Hash))
+		pProps, pCodes, pMsgs = append(pProps, string(props)), append(pCodes, storable(o.Code, 0)), append(pMsgs, storable(o.Message, 0))
 		pTries = append(pTries, int64(o.Tries))
 	}
 	if len(pIDs) > 0 {
@@ -411,11 +413,8 @@ func appendEvents(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID,
 		make(pq.StringArray, n), make(pq.StringArray, n)
 	for i, e := range evs {
 		ids[i], contacts[i], attempts[i] = uuid.Must(uuid.NewV7()), e.ContactID, int64(e.Attempt)
-		outcomes[i], codes[i], msgs[i], records[i] = e.Outcome, e.Code, truncate(e.Message, 500), e.RecordID
-		answers[i] = "null"
-		if json.Valid(e.Answer) {
-			answers[i] = string(e.Answer)
-		}
+		outcomes[i], codes[i], msgs[i], records[i] = storable(e.Outcome, 0), storable(e.Code, 0), storable(e.Message, 500), storable(e.RecordID, 0)
+		answers[i] = storableJSON(e.Answer)
 	}
 	err := tx.WithContext(ctx).Exec(`INSERT INTO crm_push_events (tenant_id, id, batch_id, contact_id, attempt, request_id,
 		occurred_at, http_status, outcome, error_code, error_message, crm_record_id, answer, duration_ms)
@@ -436,16 +435,64 @@ func appendEvents(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID,
 	return nil
 }
 
-// truncate cuts s to at most n bytes on a character boundary (PostgreSQL
-// refuses text that is not valid UTF-8).
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// storable is text the CRM answered as a text column takes it: valid
+// UTF-8 without NULs (PostgreSQL refuses both, and the statement storing
+// the outcome with them), cut to at most n bytes on a character boundary
+// when n > 0.
+func storable(s string, n int) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+	if n > 0 && len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
+	return s
+}
+
+// storableJSON is the CRM's answer as the jsonb column takes it: "null"
+// (stored as NULL) when it is not JSON, and without the NULs of its
+// strings when it holds any (jsonb refuses \u0000).
+func storableJSON(b []byte) string {
+	if !json.Valid(b) {
+		return "null"
 	}
-	return s[:n]
+	if !bytes.Contains(b, []byte(`\u0000`)) {
+		return string(b)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return "null"
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(withoutNULs(v)); err != nil {
+		return "null"
+	}
+	return strings.TrimSuffix(out.String(), "\n")
+}
+
+// withoutNULs is the decoded JSON v with NULs dropped from its strings and
+// keys.
+func withoutNULs(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.ReplaceAll(x, "\x00", "")
+	case []any:
+		for i := range x {
+			x[i] = withoutNULs(x[i])
+		}
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[strings.ReplaceAll(k, "\x00", "")] = withoutNULs(e)
+		}
+		return m
+	}
+	return v
 }
 
 // setItemsStatus moves open items of a batch to status (paused, cancelled

@@ -6,12 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// TestTruncate: the CRM's error messages are cut to 500 bytes for the push
+// TestStorable: the CRM's error messages are cut to 500 bytes for the push
 // history. A cut in the middle of a multi-byte character made the text
 // invalid UTF-8, which PostgreSQL refuses: the attempt was lost from the
 // history of every contact it carried. The cut falls on a character
-// boundary.
-func TestTruncate(t *testing.T) {
+// boundary, and NULs and invalid bytes are gone.
+func TestStorable(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
@@ -23,12 +23,14 @@ func TestTruncate(t *testing.T) {
 		{"CutInsideCharacter", strings.Repeat("a", 499) + "é" + "b", 500, strings.Repeat("a", 499)},
 		{"CutAfterCharacter", strings.Repeat("a", 498) + "é" + "b", 500, strings.Repeat("a", 498) + "é"},
 		{"FourByteCharacter", "ab😀", 4, "ab"},
+		{"NUL", "a\x00b", 500, "ab"},
+		{"InvalidUTF8", "a\xffb", 500, "a\uFFFDb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := truncate(tt.in, tt.n)
+			got := storable(tt.in, tt.n)
 			if got != tt.want || len(got) > tt.n || !utf8.ValidString(got) {
-				t.Fatalf("truncate(%d bytes, %d) = %q (%d bytes), want %q", len(tt.in), tt.n, got, len(got), tt.want)
+				t.Fatalf("storable(%d bytes, %d) = %q (%d bytes), want %q", len(tt.in), tt.n, got, len(got), tt.want)
 			}
 		})
 	}

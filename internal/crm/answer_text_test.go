@@ -1,0 +1,87 @@
+package crm_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/onecloudai/contacts/internal/crm"
+)
+
+// TestPushKeepsAnyTextTheCRMAnswers: the CRM's answer is stored as the
+// contacts' history and outcome whatever text it holds. A NUL (JSON
+// \u0000: PostgreSQL's text and jsonb refuse it) or a long message in
+// a language written with multi-byte characters (cut to 500 bytes in the
+// middle of one: not UTF-8) made the statements storing the outcome fail:
+// the attempt was lost from the history and the job failed, to send the
+// contacts again and fail the same way.
+func TestPushKeepsAnyTextTheCRMAnswers(t *testing.T) {
+	t.Parallel()
+	long := "x" + strings.Repeat("é", 400) // 801 bytes, the 500th in the middle of an é
+	tests := []struct {
+		name          string
+		code, message string
+		existingID    string
+	}{
+		{"NULs", "BAD\x00CODE", "The value\x00 is refused.", "rec\x00_1"},
+		{"LongMultiByteMessage", "VALIDATION_ERROR", long, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.MustConnect(t)
+			// Between the service and the fake CRM: every item of an
+			// upsert refused with the test's words.
+			proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/v1/contacts/batch/upsert" {
+					tb.fake.ServeHTTP(w, r)
+					return
+				}
+				rec := httptest.NewRecorder()
+				tb.fake.ServeHTTP(rec, r)
+				var body struct {
+					Results []map[string]any `json:"results"`
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+					t.Errorf("fake CRM answer: %v", err)
+				}
+				for _, res := range body.Results {
+					res["status"] = "error"
+					res["error"] = map[string]any{"code": tt.code, "message": tt.message, "field": "properties.email\x00",
+						"existing_id": tt.existingID}
+				}
+				out, _ := json.Marshal(map[string]any{"results": body.Results, "num_errors": len(body.Results)})
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusMultiStatus)
+				w.Write(out)
+			}))
+			t.Cleanup(proxy.Close)
+			tb.cfg.APIBase = proxy.URL
+			tb.svc = tb.newService()
+
+			ids := tb.MustApproved(t, 2)
+			id := tb.MustPush(t, ids)
+			tb.mustRunAll(t, id)
+
+			d := tb.push(t, id)
+			if d.Status != "failed" && d.Status != "completed_with_errors" || d.Failed != 2 {
+				t.Fatalf("push %+v", d.Push)
+			}
+			for _, it := range d.Items {
+				if it.Status != crm.ItemFailed || it.ErrorCode == "" || it.ErrorMessage == "" ||
+					!utf8.ValidString(it.ErrorMessage) || strings.ContainsRune(it.ErrorMessage+it.ErrorCode, 0) {
+					t.Fatalf("item %+v", it)
+				}
+				wantOutcomes(t, it, "207:error")
+				if at := it.Attempts[0]; at.ErrorMessage == "" || !json.Valid(at.Answer) || bytes.Equal(at.Answer, []byte("null")) {
+					t.Fatalf("attempt %+v", at)
+				}
+			}
+		})
+	}
+}
