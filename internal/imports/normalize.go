@@ -269,8 +269,15 @@ func normalizeDomain(v string) (string, bool) {
 			v = h
 		}
 	}
-	v = strings.TrimSuffix(strings.TrimPrefix(v, "www."), ".")
-	if len(v) < 3 || len(v) > 253 || !strings.Contains(v, ".") || strings.HasPrefix(v, ".") || strings.Contains(v, "..") {
+	// One trailing dot (a fully qualified name) goes; a second is as
+	// wrong as two dots inside. Every leading "www." goes, so the result
+	// reads as itself.
+	v = strings.TrimSuffix(v, ".")
+	for strings.HasPrefix(v, "www.") {
+		v = v[len("www."):]
+	}
+	if len(v) < 3 || len(v) > 253 || !strings.Contains(v, ".") || strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") ||
+		strings.Contains(v, "..") {
 		return "", false
 	}
 	for _, r := range v {
