@@ -813,3 +813,57 @@ func TestAcceptInvitationEndsPreviousSession(t *testing.T) {
 		})
 	}
 }
+
+// TestSignInAfterAddressLockEnds: behind one address (an office, a
+// carrier's NAT) 20 failures lock it; once that lock has ended, people
+// there sign in again, and a successful sign-in gives its attempt back
+// whole: it neither locks the address nor extends a lock.
+func TestSignInAfterAddressLockEnds(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	first := tb.MustSignup(t, "nat-first")
+	second := tb.MustSignup(t, "nat-second")
+	host := fmt.Sprintf("10.78.%d.%d", seq.Add(1)%250, seq.Load()/250%250) // this test's own address
+	login := func(email, password string) int {
+		body := fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", strings.NewReader(body))
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		req.RemoteAddr = host + ":4321"
+		return tb.serve(t, req).Code
+	}
+	for i := range 20 {
+		if code := login(uniqueEmail(fmt.Sprintf("nat-guess%d", i)), "wrong-password-123"); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i+1, code)
+		}
+	}
+	if code := login(first.email, testPassword); code != http.StatusTooManyRequests {
+		t.Fatalf("after 20 failures from the address: %d, want 429", code)
+	}
+	// The lock runs out (the database's clock cannot be moved: end it).
+	if err := tb.db.Gorm.Exec(`UPDATE auth_throttle SET locked_until = now() - interval '1 second' WHERE key = ?`,
+		"ip:"+host).Error; err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		email string
+	}{
+		{"OKFirstSignInAfterTheLock", first.email},
+		{"OKNextPersonBehindTheAddress", second.email},
+		{"OKAndTheNext", first.email},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code := login(tt.email, testPassword); code != http.StatusOK {
+				t.Fatalf("sign-in with the right password: %d, want 200", code)
+			}
+		})
+	}
+	// The failures are still remembered: the next wrong guess locks again.
+	if code := login(uniqueEmail("nat-guess-again"), "wrong-password-123"); code != http.StatusUnauthorized {
+		t.Fatalf("guess after the lock: %d, want 401", code)
+	}
+	if code := login(first.email, testPassword); code != http.StatusTooManyRequests {
+		t.Fatalf("after another failure: %d, want 429", code)
+	}
+}

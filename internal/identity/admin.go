@@ -152,7 +152,7 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password, systemR
 	if reset {
 		// As a reset link does: the new password works at once, even on
 		// an account whose sign-in wrong guesses had locked.
-		s.attemptSucceeded(ctx, []string{accountKey(email)})
+		s.attemptSucceeded(ctx, []string{accountKey(email)}, nil)
 	}
 	return u, nil
 }

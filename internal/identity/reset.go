@@ -188,6 +188,6 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	if err != nil {
 		return err
 	}
-	s.attemptSucceeded(ctx, []string{accountKey(email)})
+	s.attemptSucceeded(ctx, []string{accountKey(email)}, nil)
 	return nil
 }

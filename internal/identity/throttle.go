@@ -87,7 +87,7 @@ func throttled(wait time.Duration, limit int) error {
 // ERATELIMIT of type rate-limited, saying msg, once the address has used up
 // its free attempts.
 func (s *Service) reserveAddressAttempt(ctx context.Context, key, msg string) error {
-	err := s.reserveAttempt(ctx, []string{key})
+	_, err := s.reserveAttempt(ctx, []string{key})
 	var e *apperr.Error
 	if errors.As(err, &e) && e.Code == apperr.ERATELIMIT {
 		return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", Message: msg, RetryAfter: e.RetryAfter, Limit: e.Limit}
@@ -107,13 +107,14 @@ type throttleRow struct {
 // throttle keys: ERATELIMIT (nothing compared) while a key is locked; a
 // wrong password stays counted, a right one gives the attempt back.
 func (s *Service) verifyPassword(ctx context.Context, keys []string, password, hash string) (bool, error) {
-	if err := s.reserveAttempt(ctx, keys); err != nil {
+	reserved, err := s.reserveAttempt(ctx, keys)
+	if err != nil {
 		return false, err
 	}
 	if !CheckPassword(password, hash) {
 		return false, nil
 	}
-	s.attemptSucceeded(ctx, keys)
+	s.attemptSucceeded(ctx, keys, reserved)
 	return true, nil
 }
 
@@ -121,13 +122,14 @@ func (s *Service) verifyPassword(ctx context.Context, keys []string, password, h
 // made, as a failure until attemptSucceeded gives it back. Counting first
 // is what makes the limit hold under concurrency: each attempt takes its
 // turn on the keys' rows, so a burst of parallel guesses cannot all pass
-// one check made before any of them failed. Returns ERATELIMIT (counting
-// nothing) while any key is locked; the attempt that uses up a key's free
-// failures locks it.
-func (s *Service) reserveAttempt(ctx context.Context, keys []string) error {
+// one check made before any of them failed. It returns the failure count
+// it gave each key, and ERATELIMIT (counting nothing) while any key is
+// locked; the attempt that uses up a key's free failures locks it.
+func (s *Service) reserveAttempt(ctx context.Context, keys []string) (map[string]int, error) {
 	keys = slices.Sorted(slices.Values(keys)) // one lock order for every caller
 	var wait time.Duration
 	var limit int // the free failures of the key locked longest
+	reserved := make(map[string]int, len(keys))
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, key := range keys {
 			if err := tx.Exec(`INSERT INTO auth_throttle (key, failures, updated_at) VALUES (?, 0, now())
@@ -157,22 +159,24 @@ func (s *Service) reserveAttempt(ctx context.Context, keys []string) error {
 			if err := setFailures(tx, r.Key, n); err != nil {
 				return err
 			}
+			reserved[r.Key] = n
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if wait > 0 {
-		return throttled(wait, limit)
+		return nil, throttled(wait, limit)
 	}
-	return nil
+	return reserved, nil
 }
 
-// attemptSucceeded gives a reserved attempt back: the account's failures
-// are forgotten (as before the reservation, a right password clears them),
-// and an address keeps only the failures it had.
-func (s *Service) attemptSucceeded(ctx context.Context, keys []string) {
+// attemptSucceeded gives back an attempt that reserveAttempt counted as
+// reserved (nil for keys of accounts only): the account's failures are
+// forgotten (as before the reservation, a right password clears them),
+// and an address keeps only the failures it had, unlocked as it was.
+func (s *Service) attemptSucceeded(ctx context.Context, keys []string, reserved map[string]int) {
 	_ = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, key := range slices.Sorted(slices.Values(keys)) {
 			if strings.HasPrefix(key, "email:") {
@@ -189,11 +193,12 @@ func (s *Service) attemptSucceeded(ctx context.Context, keys []string) {
 				continue
 			}
 			// The address was not locked when the attempt was reserved; a
-			// lock the reservation itself earned goes with it, one that
-			// another failure earned meanwhile stays as it is.
+			// lock the reservation itself earned goes with it (past the
+			// free failures, every reservation earns one), one that
+			// another attempt reserved meanwhile earned stays as it is.
 			n := failures[0] - 1
 			q := `UPDATE auth_throttle SET failures = ? WHERE key = ?`
-			if lockFor(key, n) == 0 {
+			if lockFor(key, n) == 0 || failures[0] == reserved[key] {
 				q = `UPDATE auth_throttle SET failures = ?, locked_until = NULL WHERE key = ?`
 			}
 			if err := tx.Exec(q, n, key).Error; err != nil {
