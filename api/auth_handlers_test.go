@@ -867,3 +867,69 @@ func TestSignInAfterAddressLockEnds(t *testing.T) {
 		t.Fatalf("after another failure: %d, want 429", code)
 	}
 }
+
+// TestAccountEmailUnicodeForms: "zoë" written with a precomposed ë and
+// with e plus a combining diaeresis is one address (Unicode canonical
+// equivalence; RFC 6532 keeps addresses in NFC), whichever a keyboard,
+// a paste or an address book produced. It is one account: signing up
+// again is refused, and sign-in, a reset request and an invitation find
+// the account whichever form is typed.
+func TestAccountEmailUnicodeForms(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	id := uuid.NewString()[:8]
+	composed := "zo\u00eb-" + id + "@m\u00fcller.example"                   // NFC
+	decomposed := "zoe\u0308-" + id + "@mu\u0308ller.example"               // NFD
+	shouted := "ZOE\u0308-" + strings.ToUpper(id) + "@MU\u0308LLER.EXAMPLE" // NFD, upper case
+	rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": decomposed, "password": testPassword, "tenant_name": "Zoe Co"})
+	wantStatus(t, rec, http.StatusCreated)
+	if got := decode[TokenResponse](t, rec).User.Email; got != composed {
+		t.Errorf("account email %q (% x), want the composed form %q", got, got, composed)
+	}
+	admin := tb.MustSignup(t, "nfc-admin")
+	tests := []struct {
+		name string
+		do   func(t *testing.T)
+	}{
+		{"ErrSignupAgainComposed", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": composed, "password": testPassword, "tenant_name": "Zoe Again"}),
+				http.StatusUnprocessableEntity)
+		}},
+		{"OKLoginComposed", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": composed, "password": testPassword}), http.StatusOK)
+		}},
+		{"OKLoginDecomposedUpperCase", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": shouted, "password": testPassword}), http.StatusOK)
+		}},
+		{"OKResetRequestFindsTheAccount", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/password-reset", "", map[string]string{"email": shouted}), http.StatusAccepted)
+			tb.workResetRequests(t, composed)
+			if links := tb.resetLinks(t, composed); len(links) != 1 {
+				t.Fatalf("%d reset mails to the account, want 1", len(links))
+			}
+		}},
+		{"OKInvitationFindsTheAccount", func(t *testing.T) {
+			rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": shouted, "role": "viewer"})
+			wantStatus(t, rec, http.StatusCreated)
+			inv := decode[InvitationResponse](t, rec)
+			_, token, _ := strings.Cut(inv.AcceptURL, "token=")
+			preview := decode[InvitationPreviewResponse](t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}))
+			if preview.Email != composed || !preview.AccountExists {
+				t.Fatalf("preview %+v: want the composed address of the existing account", preview)
+			}
+			rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword})
+			wantStatus(t, rec, http.StatusOK)
+			if tr := decode[TokenResponse](t, rec); tr.User.Email != composed || tr.Tenant.ID != admin.tenantID {
+				t.Fatalf("accepted as %+v in %+v", tr.User, tr.Tenant)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, tt.do)
+	}
+	var accounts int64
+	tb.db.Gorm.Table("users").Where("email::text LIKE ?", "%-"+id+"@%").Count(&accounts)
+	if accounts != 1 {
+		t.Fatalf("%d accounts for one address, want 1", accounts)
+	}
+}

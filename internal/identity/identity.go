@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -192,7 +191,7 @@ var errBadCredentials = apperr.Errorf(apperr.EUNAUTHORIZED, "The email or passwo
 // Login checks the password and starts a session. Returns EUNAUTHORIZED,
 // ERATELIMIT (too many failures for the account or the IP).
 func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Grant, error) {
-	email := strings.ToLower(strings.TrimSpace(p.Email))
+	email := tenancy.LoginEmail(p.Email)
 	var u User
 	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
 	found := err == nil

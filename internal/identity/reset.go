@@ -14,7 +14,6 @@ import (
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
-	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
@@ -65,9 +64,9 @@ func (ResetRequestArgs) Kind() string { return "identity.password_reset_request"
 // (ERATELIMIT, like sign-in). Returns EINVALID for an address that is not
 // one.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string, ci ClientInfo) error {
-	email, ok := emailaddr.Normalize(email)
-	if !ok {
-		return apperr.Invalid("The email address is invalid.", apperr.FieldError{Field: "email", Message: "must be a valid email address"})
+	email, err := tenancy.NormalizeEmail("email", email)
+	if err != nil {
+		return err
 	}
 	if s.mailer == nil || s.insert == nil {
 		return errors.New("identity: password resets need a mailer and a job inserter")

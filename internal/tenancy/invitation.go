@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/audit"
@@ -63,13 +64,24 @@ type CreatedInvitation struct {
 	AcceptURL string
 }
 
-// NormalizeEmail trims and lowercases an address and checks its syntax.
+// NormalizeEmail trims and lowercases the address of an account or an
+// invitation, checks its syntax and composes it (Unicode NFC, as RFC 6532
+// keeps addresses): "zoë" typed with a precomposed ë and with an e and a
+// combining diaeresis is one address, so it must be one account, and an
+// invitation to either form finds it.
 func NormalizeEmail(field, s string) (string, error) {
 	s, ok := emailaddr.Normalize(s)
 	if !ok {
 		return "", apperr.Invalid("The email address is invalid.", apperr.FieldError{Field: field, Message: "must be a valid email address"})
 	}
-	return s, nil
+	return norm.NFC.String(s), nil
+}
+
+// LoginEmail is the account address a sign-in names, normalized as
+// NormalizeEmail does but without its syntax check: an address that is
+// not one matches no account, and gets the answer of a wrong password.
+func LoginEmail(s string) string {
+	return norm.NFC.String(strings.ToLower(strings.TrimSpace(s)))
 }
 
 // Invite creates an invitation on the authority of inviterID, an org_admin
