@@ -933,3 +933,51 @@ func TestAccountEmailUnicodeForms(t *testing.T) {
 		t.Fatalf("%d accounts for one address, want 1", accounts)
 	}
 }
+
+// TestLoginKeepsNoTypedPassword: people type their password into the email
+// field by mistake. A failed sign-in is audited (in the append-only log
+// platform staff read) and throttled per account, but what was typed there
+// is kept only when it is an email address: a password never lands in the
+// audit log or the throttle table.
+func TestLoginKeepsNoTypedPassword(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "typo")
+	secret := "Tr0ub4dor&3-" + uuid.NewString()[:8]
+	tests := []struct {
+		name   string
+		email  string
+		logged string // what the audit event names, "" for nothing of what was typed
+	}{
+		{"OKPasswordInTheEmailField", secret, ""},
+		{"OKPasswordWithSpaces", "  " + secret + "  ", ""},
+		{"OKUnknownAddressIsNamed", "Nobody-" + secret[12:] + "@Example.test", "nobody-" + secret[12:] + "@example.test"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": tt.email, "password": testPassword})
+			wantStatus(t, rec, http.StatusUnauthorized)
+			if p := decodeProblem(t, rec); p["detail"] != "The email or password is incorrect." {
+				t.Fatalf("detail %v: want the answer of a wrong password", p["detail"])
+			}
+		})
+	}
+	// A wrong password of a real account still names it.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": "wrong-password-123"}), http.StatusUnauthorized)
+
+	var leaked []string
+	if err := tb.db.Gorm.Raw(`SELECT action || ' ' || target_id || ' ' || data::text FROM audit_events WHERE target_id ILIKE ? OR data::text ILIKE ?
+		UNION ALL SELECT 'auth_throttle ' || key FROM auth_throttle WHERE key ILIKE ?`,
+		"%"+secret[:12]+"%", "%"+secret[:12]+"%", "%"+secret[:12]+"%").Scan(&leaked).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(leaked) != 0 {
+		t.Errorf("what was typed into the email field is stored: %q", leaked)
+	}
+	var named []string
+	tb.db.Gorm.Raw(`SELECT target_id FROM audit_events WHERE action = 'auth.login_failed' AND target_id IN (?, ?) ORDER BY id`,
+		tests[2].logged, s.userID).Scan(&named)
+	if len(named) != 2 {
+		t.Errorf("login_failed events name %q, want the unknown address and the account", named)
+	}
+}

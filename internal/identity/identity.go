@@ -23,6 +23,7 @@ import (
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 	"github.com/onecloudai/contacts/internal/platform/freetext"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
@@ -192,25 +193,37 @@ var errBadCredentials = apperr.Errorf(apperr.EUNAUTHORIZED, "The email or passwo
 // ERATELIMIT (too many failures for the account or the IP).
 func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Grant, error) {
 	email := tenancy.LoginEmail(p.Email)
+	// People type their password into the email field by mistake: what
+	// was typed there is kept (the audit event, the account's throttle key)
+	// only when it is an email address. Anything else names no account.
+	_, isAddress := emailaddr.Normalize(email)
+	keys := []string{ipKey(ci.IP)}
 	var u User
-	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
-	found := err == nil
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return Grant{}, err
+	found := false
+	if isAddress {
+		keys = append(keys, accountKey(email))
+		err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
+		found = err == nil
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return Grant{}, err
+		}
 	}
 	// Compare against a dummy hash for unknown emails: same cost, same answer.
 	hash := dummyHash()
 	if found {
 		hash = u.PasswordHash
 	}
-	ok, err := s.verifyPassword(ctx, []string{accountKey(email), ipKey(ci.IP)}, p.Password, hash)
+	ok, err := s.verifyPassword(ctx, keys, p.Password, hash)
 	if err != nil {
 		return Grant{}, err
 	}
 	if !ok || !found {
 		ev := audit.Event{Action: "auth.login_failed", TargetType: "email", TargetID: email}
-		if found {
+		switch {
+		case found:
 			ev.TargetType, ev.TargetID = "user", u.ID.String()
+		case !isAddress:
+			ev.TargetID, ev.Data = "", map[string]any{"email": "not an email address"}
 		}
 		_ = audit.Write(ctx, s.db, ev)
 		return Grant{}, errBadCredentials
