@@ -981,3 +981,57 @@ func TestLoginKeepsNoTypedPassword(t *testing.T) {
 		t.Errorf("login_failed events name %q, want the unknown address and the account", named)
 	}
 }
+
+// TestAddressForgetsOldFailures: an address's failures are forgotten an
+// hour after the last of them, also while people keep signing in from it
+// (an office, a carrier's NAT): a right password is no failure, and does
+// not keep the old ones alive, so one typo later is one failure, not a
+// lock of everyone behind the address.
+func TestAddressForgetsOldFailures(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	s := tb.MustSignup(t, "nat-forget")
+	host := fmt.Sprintf("10.79.%d.%d", seq.Add(1)%250, seq.Load()/250%250) // this test's own address
+	key := "ip:" + host
+	login := func(email, password string) int {
+		body := fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", strings.NewReader(body))
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		req.RemoteAddr = host + ":4321"
+		return tb.serve(t, req).Code
+	}
+	// The database's clock cannot be moved: move the address's row back.
+	age := func(d string) {
+		t.Helper()
+		if err := tb.db.Gorm.Exec(`UPDATE auth_throttle SET updated_at = updated_at - ?::interval,
+			locked_until = CASE WHEN locked_until - ?::interval > now() THEN locked_until - ?::interval END WHERE key = ?`,
+			d, d, d, key).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 20 {
+		if code := login(uniqueEmail(fmt.Sprintf("nat-old%d", i)), "wrong-password-123"); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i+1, code)
+		}
+	}
+	age("59 minutes")
+	// Someone signs in a minute before the failures are an hour old...
+	if code := login(s.email, testPassword); code != http.StatusOK {
+		t.Fatalf("sign-in after the lock: %d, want 200", code)
+	}
+	age("2 minutes")
+	// ...and a minute after, someone mistypes once: one failure.
+	if code := login(s.email, "wrong-password-123"); code != http.StatusUnauthorized {
+		t.Fatalf("a typo: %d, want 401", code)
+	}
+	if code := login(s.email, testPassword); code != http.StatusOK {
+		t.Fatalf("sign-in after one typo on an address whose failures are over an hour old: %d, want 200", code)
+	}
+	var failures int
+	if err := tb.db.Gorm.Raw(`SELECT failures FROM auth_throttle WHERE key = ?`, key).Scan(&failures).Error; err != nil {
+		t.Fatal(err)
+	}
+	if failures != 1 {
+		t.Fatalf("the address counts %d failures, want the 1 of the last hour", failures)
+	}
+}

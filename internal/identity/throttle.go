@@ -99,8 +99,17 @@ func (s *Service) reserveAddressAttempt(ctx context.Context, key, msg string) er
 type throttleRow struct {
 	Key       string
 	Failures  int
-	Stale     bool    // the last failure is older than failureMemory
-	LockedFor float64 // seconds the key stays locked, 0 when it is not
+	UpdatedAt time.Time // the last failure (or attempt under way)
+	Stale     bool      // the last failure is older than failureMemory
+	LockedFor float64   // seconds the key stays locked, 0 when it is not
+}
+
+// reservation is what reserveAttempt did to a key, for attemptSucceeded
+// to undo: the failure count it set, and when the key's last failure was
+// before it.
+type reservation struct {
+	failures    int
+	lastFailure time.Time
 }
 
 // verifyPassword compares password with hash as one attempt against the
@@ -122,14 +131,14 @@ func (s *Service) verifyPassword(ctx context.Context, keys []string, password, h
 // made, as a failure until attemptSucceeded gives it back. Counting first
 // is what makes the limit hold under concurrency: each attempt takes its
 // turn on the keys' rows, so a burst of parallel guesses cannot all pass
-// one check made before any of them failed. It returns the failure count
-// it gave each key, and ERATELIMIT (counting nothing) while any key is
-// locked; the attempt that uses up a key's free failures locks it.
-func (s *Service) reserveAttempt(ctx context.Context, keys []string) (map[string]int, error) {
+// one check made before any of them failed. It returns what it did to
+// each key, and ERATELIMIT (counting nothing) while any key is locked; the
+// attempt that uses up a key's free failures locks it.
+func (s *Service) reserveAttempt(ctx context.Context, keys []string) (map[string]reservation, error) {
 	keys = slices.Sorted(slices.Values(keys)) // one lock order for every caller
 	var wait time.Duration
 	var limit int // the free failures of the key locked longest
-	reserved := make(map[string]int, len(keys))
+	reserved := make(map[string]reservation, len(keys))
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, key := range keys {
 			if err := tx.Exec(`INSERT INTO auth_throttle (key, failures, updated_at) VALUES (?, 0, now())
@@ -138,7 +147,7 @@ func (s *Service) reserveAttempt(ctx context.Context, keys []string) (map[string
 			}
 		}
 		var rows []throttleRow
-		if err := tx.Raw(`SELECT key, failures, updated_at < now() - make_interval(secs => ?) AS stale,
+		if err := tx.Raw(`SELECT key, failures, updated_at, updated_at < now() - make_interval(secs => ?) AS stale,
 				greatest(extract(epoch FROM locked_until - now()), 0)::float8 AS locked_for
 			FROM auth_throttle WHERE key IN ? ORDER BY key FOR UPDATE`, failureMemory.Seconds(), keys).Scan(&rows).Error; err != nil {
 			return err
@@ -159,7 +168,7 @@ func (s *Service) reserveAttempt(ctx context.Context, keys []string) (map[string
 			if err := setFailures(tx, r.Key, n); err != nil {
 				return err
 			}
-			reserved[r.Key] = n
+			reserved[r.Key] = reservation{failures: n, lastFailure: r.UpdatedAt}
 		}
 		return nil
 	})
@@ -175,8 +184,10 @@ func (s *Service) reserveAttempt(ctx context.Context, keys []string) (map[string
 // attemptSucceeded gives back an attempt that reserveAttempt counted as
 // reserved (nil for keys of accounts only): the account's failures are
 // forgotten (as before the reservation, a right password clears them),
-// and an address keeps only the failures it had, unlocked as it was.
-func (s *Service) attemptSucceeded(ctx context.Context, keys []string, reserved map[string]int) {
+// and an address keeps only the failures it had, as they were: unlocked,
+// and as old, so that they are still forgotten an hour after the last of
+// them however many right passwords come from it meanwhile.
+func (s *Service) attemptSucceeded(ctx context.Context, keys []string, reserved map[string]reservation) {
 	_ = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, key := range slices.Sorted(slices.Values(keys)) {
 			if strings.HasPrefix(key, "email:") {
@@ -194,14 +205,22 @@ func (s *Service) attemptSucceeded(ctx context.Context, keys []string, reserved 
 			}
 			// The address was not locked when the attempt was reserved; a
 			// lock the reservation itself earned goes with it (past the
-			// free failures, every reservation earns one), one that
-			// another attempt reserved meanwhile earned stays as it is.
+			// free failures, every reservation earns one), and so does the
+			// time it counted, unless another attempt was reserved
+			// meanwhile: the lock and time that one earned stay.
 			n := failures[0] - 1
-			q := `UPDATE auth_throttle SET failures = ? WHERE key = ?`
-			if lockFor(key, n) == 0 || failures[0] == reserved[key] {
-				q = `UPDATE auth_throttle SET failures = ?, locked_until = NULL WHERE key = ?`
+			r, ok := reserved[key]
+			var err error
+			switch {
+			case ok && failures[0] == r.failures:
+				err = tx.Exec(`UPDATE auth_throttle SET failures = ?, locked_until = NULL, updated_at = ? WHERE key = ?`,
+					n, r.lastFailure, key).Error
+			case lockFor(key, n) == 0:
+				err = tx.Exec(`UPDATE auth_throttle SET failures = ?, locked_until = NULL WHERE key = ?`, n, key).Error
+			default:
+				err = tx.Exec(`UPDATE auth_throttle SET failures = ? WHERE key = ?`, n, key).Error
 			}
-			if err := tx.Exec(q, n, key).Error; err != nil {
+			if err != nil {
 				return err
 			}
 		}
