@@ -645,7 +645,7 @@ func (s *Server) listImportRecords(c echo.Context) error {
 // importErrorsCSV godoc
 //
 //	@Summary			Invalid rows as CSV
-//	@Description		The invalid rows with the file's original header row (none if the upload had none) and columns, then an error column ("Row 7: ..."), UTF-8 in the upload's dialect: its delimiter (a workbook's: comma), and a byte order mark unless the upload was plain UTF-8 (so that Excel, which wrote it, reads the accents). Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: imports:read.
+//	@Description		The invalid rows with the file's original header row (none if the upload had none) and columns, then an error column ("Row 7: ..."), UTF-8 in the upload's dialect: its delimiter (a workbook's: comma), and a byte order mark unless the upload was plain UTF-8 (so that Excel, which wrote it, reads the accents). Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: imports:read.
 //	@ID					importErrorsCSV
 //	@Tags				imports
 //	@Produce			text/csv

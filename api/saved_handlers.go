@@ -367,7 +367,7 @@ func (s *Server) listSaved(c echo.Context) error {
 // exportSaved godoc
 //
 //	@Summary			Export saved contacts as CSV
-//	@Description		Streams the filtered saved view (same parameters as GET /saved-contacts, without paging: cursor and page_size are refused with 422) as UTF-8 CSV with a header row. Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: saved:read.
+//	@Description		Streams the filtered saved view (same parameters as GET /saved-contacts, without paging: cursor and page_size are refused with 422) as UTF-8 CSV with a header row. Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: saved:read.
 //	@ID					exportSaved
 //	@Tags				saved
 //	@Produce			text/csv

@@ -1016,7 +1016,7 @@ export interface paths {
         };
         /**
          * Invalid rows as CSV
-         * @description The invalid rows with the file's original header row (none if the upload had none) and columns, then an error column ("Row 7: ..."), UTF-8 in the upload's dialect: its delimiter (a workbook's: comma), and a byte order mark unless the upload was plain UTF-8 (so that Excel, which wrote it, reads the accents). Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: imports:read.
+         * @description The invalid rows with the file's original header row (none if the upload had none) and columns, then an error column ("Row 7: ..."), UTF-8 in the upload's dialect: its delimiter (a workbook's: comma), and a byte order mark unless the upload was plain UTF-8 (so that Excel, which wrote it, reads the accents). Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: imports:read.
          */
         get: operations["importErrorsCSV"];
         put?: never;
@@ -1336,7 +1336,7 @@ export interface paths {
         };
         /**
          * Export saved contacts as CSV
-         * @description Streams the filtered saved view (same parameters as GET /saved-contacts, without paging: cursor and page_size are refused with 422) as UTF-8 CSV with a header row. Cells that start with = + - @ TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: saved:read.
+         * @description Streams the filtered saved view (same parameters as GET /saved-contacts, without paging: cursor and page_size are refused with 422) as UTF-8 CSV with a header row. Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: saved:read.
          */
         get: operations["exportSaved"];
         put?: never;
