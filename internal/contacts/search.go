@@ -249,17 +249,22 @@ func tsQuote(s string) string {
 }
 
 // textQueries builds the tsqueries of the free text:
-//   - strict: every word as a prefix ("jon smi" → (jon | jonathan | jones)
-//     & (smith | smithers));
-//   - wide: strict, plus each word's trigram neighbours (enginer →
-//     enginer:* | engineer | engineering);
+//   - strict: every word as a prefix ("jon smi" → 'jon':* & 'smi':*), for
+//     ranking. It is the prefix operator itself, not the vocabulary words
+//     the prefix expands to: ts_rank divides by the number of operands, so
+//     ranks over an expansion would shift whenever the vocabulary gains a
+//     word, and a relevance cursor (rank, id) taken before would no longer
+//     fit the ranks of the next page, which then repeats rows;
+//   - wide: what matches, every word as its expansion plus its trigram
+//     neighbours ("jon smi" → (jon | jonathan | jones) & (smith |
+//     smithers); enginer → enginer:* | engineer | engineering);
 //   - exactName: any word is a whole word of the name (weight A); ranking
 //     counts how many.
 func textQueries(lx []lexeme) (strict, wide, exactName string) {
 	var s, w, e []string
 	for _, l := range lx {
+		s = append(s, tsQuote(l.text)+":*")
 		alts := l.alternatives()
-		s = append(s, "("+strings.Join(alts, " | ")+")")
 		for _, sim := range l.similar {
 			alts = append(alts, tsQuote(sim))
 		}
