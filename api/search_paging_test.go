@@ -1,7 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
@@ -50,5 +53,45 @@ func TestSearchPagesWhileVocabularyGrows(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSearchTotalOfBroadWords: a query of one- and two-letter words only
+// ("a m") is planned as a large match set, so its total was the planner's
+// estimate even when the facets beside it had counted every match: the
+// page said "about 1 result" above facets counting 30, and 30 rows to
+// scroll through. Facets that saw every match give the exact total.
+func TestSearchTotalOfBroadWords(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "broad-total")
+	city := dbtest.UniqueWord()
+	const n = 30
+	for i := range n {
+		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, seniority, city, owner_tenant_id, source)
+			VALUES (?, ?, 'Mayer', 'manager', ?, ?, 'import')`, uuid.Must(uuid.NewV7()), fmt.Sprintf("Ann%d", i), city, admin.tenantID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := map[string]any{"query": "a m", "filters": map[string]any{"cities": []string{city}}, "page_size": 2, "facets": true}
+	page := tb.search(t, admin.token, body)
+	if page.Facets == nil || page.Facets.IsCapped || len(page.Facets.Seniority) != 1 || page.Facets.Seniority[0].Count != n {
+		t.Fatalf("facets %+v, want %d managers counted", page.Facets, n)
+	}
+	if page.Total != n || page.TotalIsEstimate || page.TotalIsCapped {
+		t.Fatalf("total %d (estimate %v, capped %v), want exactly %d", page.Total, page.TotalIsEstimate, page.TotalIsCapped, n)
+	}
+	walked := len(page.Items)
+	for page.NextCursor != "" {
+		body["cursor"] = page.NextCursor
+		page = tb.search(t, admin.token, body)
+		walked += len(page.Items)
+		if page.Total != n || page.TotalIsEstimate {
+			t.Fatalf("a later page's total %d (estimate %v), want the first page's %d", page.Total, page.TotalIsEstimate, n)
+		}
+	}
+	if walked != n {
+		t.Fatalf("pages held %d contacts, want %d", walked, n)
 	}
 }

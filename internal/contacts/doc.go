@@ -70,7 +70,9 @@
 //   - total: when the estimate is at most 3,000 the page query counts the
 //     matches exactly (it materializes them anyway); above it the estimate
 //     itself is the total (TotalIsEstimate), capped at 10,000
-//     (TotalIsCapped), unless the page learnt the exact number on the way.
+//     (TotalIsCapped), unless the page learnt the exact number on the way
+//     or the facets, asked for beside it, counted every match (300 or
+//     fewer).
 //     Counting a large match set costs a visit per match, which is exactly
 //     what a search page must not do.
 //   - relevance: a match set the estimate puts within 2,000 rows is ranked

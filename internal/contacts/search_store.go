@@ -348,6 +348,12 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 			return nil, e
 		}
 	}
+	if cur == nil && n < 0 && res.Facets != nil && !res.Facets.IsCapped {
+		// The facets saw every match: that is the exact total, where the
+		// page, planned for a large set (broad words, a high estimate),
+		// learnt none.
+		n = int64(sampled)
+	}
 	switch {
 	case cur != nil:
 		res.Total, res.TotalIsCapped, res.TotalIsEstimate = cur.Total, cur.Capped, cur.Estimate
