@@ -95,3 +95,25 @@ func TestSearchTotalOfBroadWords(t *testing.T) {
 		t.Fatalf("pages held %d contacts, want %d", walked, n)
 	}
 }
+
+// TestSearchQueryWithoutWords: free text with no word in it (punctuation,
+// symbols, emoji) matches nothing, as a titles filter of punctuation does.
+// It was dropped instead, so "🚀" or "!!!" answered the whole database as
+// if those were its matches.
+func TestSearchQueryWithoutWords(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "no-words")
+	if all := tb.search(t, admin.token, map[string]any{"query": "   ", "page_size": 1}); all.Total == 0 {
+		t.Fatal("a blank query found nothing; want every contact")
+	}
+	for _, q := range []string{"!!!", "🚀", "—", "&", `\`, "' - '", ":*"} {
+		t.Run(q, func(t *testing.T) {
+			page := tb.search(t, admin.token, map[string]any{"query": q, "page_size": 5, "facets": true})
+			if len(page.Items) != 0 || page.Total != 0 || page.NextCursor != "" || len(page.Facets.Seniority) != 0 {
+				t.Fatalf("%q: %d items, total %d, facets %+v; want nothing", q, len(page.Items), page.Total, page.Facets)
+			}
+		})
+	}
+}

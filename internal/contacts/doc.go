@@ -42,6 +42,8 @@
 // A search is one tsquery: the words AND'ed, each filter an OR of its tags,
 // the filters AND'ed; GIN intersects all of their posting lists in one scan,
 // skipping through the long ones. Only "has no email/phone" reads columns.
+// Free text that holds no word at all (punctuation, symbols, emoji) matches
+// nothing, as a titles filter of punctuation does.
 //
 // Before the query runs, its words are looked up in search_terms, the
 // vocabulary of every indexed word: the shared database's words, and each

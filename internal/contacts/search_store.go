@@ -133,6 +133,11 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 		m.hasText, m.strict, m.exact = true, strict, exact
 		m.broad = !slices.ContainsFunc(lx, func(l lexeme) bool { return !l.broad() })
 		parts = append(parts, "("+wide+")")
+	} else if query != "" {
+		// Free text without a word (punctuation, symbols, emoji) matches
+		// nothing, as titles made only of punctuation do below; dropping
+		// it would answer the whole database as its matches.
+		conds = append(conds, "false")
 	}
 	// anyOf ORs tsquery operands, which come quoted (and may carry :*).
 	anyOf := func(q []string) string {
