@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -113,6 +114,49 @@ func TestSearchQueryWithoutWords(t *testing.T) {
 			page := tb.search(t, admin.token, map[string]any{"query": q, "page_size": 5, "facets": true})
 			if len(page.Items) != 0 || page.Total != 0 || page.NextCursor != "" || len(page.Facets.Seniority) != 0 {
 				t.Fatalf("%q: %d items, total %d, facets %+v; want nothing", q, len(page.Items), page.Total, page.Facets)
+			}
+		})
+	}
+}
+
+// TestSearchCJKFullName: Chinese, Japanese and Korean names are written
+// without a space between family and given name ("王伟", "山田太郎"), while a
+// contact keeps them in two fields, which the index holds as two words. The
+// whole name as written found nothing; it finds the contact now, and only
+// contacts with both parts.
+func TestSearchCJKFullName(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "cjk")
+	wang := tb.MustPrivateContact(t, admin.tenantID, "伟", "王")
+	tb.MustPrivateContact(t, admin.tenantID, "芳", "王")
+	kim := tb.MustPrivateContact(t, admin.tenantID, "민수", "김")
+	yamada := tb.MustPrivateContact(t, admin.tenantID, "太郎", "山田")
+	whole := tb.MustPrivateContact(t, admin.tenantID, "王伟明", "")
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"王伟", []string{wang, whole}},
+		{"伟王", []string{wang}},
+		{"김민수", []string{kim}},
+		{"山田太郎", []string{yamada}},
+		{"山田", []string{yamada}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			page := tb.search(t, admin.token, map[string]any{"query": tt.query, "page_size": 25})
+			var got []string
+			for _, c := range page.Items {
+				if c.Private {
+					got = append(got, c.ID)
+				}
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tt.want))
+			if !slices.Equal(got, want) {
+				t.Fatalf("%q found %v, want %v", tt.query, got, want)
 			}
 		})
 	}

@@ -64,7 +64,11 @@
 //   - a word of four letters or more also gains its trigram neighbours
 //     (pg_trgm, similarity ≥ 0.4, at most four), so "enginer" finds
 //     engineers. The trigram index covers the small vocabulary, not the
-//     million contacts.
+//     million contacts;
+//   - a word of two to eight Chinese, Japanese or Korean characters may be
+//     a name written without a space ("王伟"), which the index holds as
+//     family and given name apart: it also matches as any split in two
+//     (王 & 伟:*).
 //
 // Each new search first asks the planner for its row estimate (EXPLAIN, no
 // execution) and picks its strategy from it:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -257,14 +258,15 @@ func tsQuote(s string) string {
 //     fit the ranks of the next page, which then repeats rows;
 //   - wide: what matches, every word as its expansion plus its trigram
 //     neighbours ("jon smi" → (jon | jonathan | jones) & (smith |
-//     smithers); enginer → enginer:* | engineer | engineering);
+//     smithers); enginer → enginer:* | engineer | engineering), and a
+//     CJK name's splits (cjkSplits);
 //   - exactName: any word is a whole word of the name (weight A); ranking
 //     counts how many.
 func textQueries(lx []lexeme) (strict, wide, exactName string) {
 	var s, w, e []string
 	for _, l := range lx {
 		s = append(s, tsQuote(l.text)+":*")
-		alts := l.alternatives()
+		alts := append(l.alternatives(), cjkSplits(l.text)...)
 		for _, sim := range l.similar {
 			alts = append(alts, tsQuote(sim))
 		}
@@ -272,6 +274,34 @@ func textQueries(lx []lexeme) (strict, wide, exactName string) {
 		e = append(e, tsQuote(l.text)+":A")
 	}
 	return strings.Join(s, " & "), strings.Join(w, " & "), strings.Join(e, " | ")
+}
+
+// maxCJKName is the longest word of Chinese, Japanese or Korean script
+// that cjkSplits takes for a name.
+const maxCJKName = 8
+
+// cjkSplits are the tsquery operands that find a word of Chinese, Japanese
+// or Korean script that is a name written as one ("王伟", "山田太郎"): the
+// contact keeps family and given name in two fields, which the index holds
+// as two words (王, 伟), so the word as typed matches neither. Each split
+// in two is an operand, the first part a whole word and the rest a prefix
+// (('王' & '伟':*), ('山田' & '太郎':*)), in whichever field each part is.
+// Other words, and longer ones, have none.
+func cjkSplits(word string) []string {
+	r := []rune(word)
+	if len(r) < 2 || len(r) > maxCJKName {
+		return nil
+	}
+	for _, c := range r {
+		if !unicode.In(c, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana) {
+			return nil
+		}
+	}
+	out := make([]string, 0, len(r)-1)
+	for i := 1; i < len(r); i++ {
+		out = append(out, "("+tsQuote(string(r[:i]))+" & "+tsQuote(string(r[i:]))+":*)")
+	}
+	return out
 }
 
 // titleTags turns one titles filter value into tsquery operands over the
