@@ -84,7 +84,9 @@
 //   - relevance: a match set the estimate puts within 2,000 rows is ranked
 //     whole — matching every word as typed, then how many words are whole
 //     words of the name, then ts_rank with name > title > company — and paged
-//     by (rank, id). A larger set is paged newest first by id, which the
+//     by (rank, id). The rank reads each word as a prefix, never its
+//     vocabulary expansion, so a word added to the vocabulary between two
+//     pages leaves the ranks, and so the cursor's place, as they were. A larger set is paged newest first by id, which the
 //     primary key serves without reading the set. Ranking 100,000 matches on
 //     every page would cost more than any page may, and among that many
 //     matches of a broad word the rank barely differs.
