@@ -499,11 +499,17 @@ func (s *Service) Logout(ctx context.Context, sessionID uuid.UUID) error {
 		Updates(map[string]any{"revoked_at": s.now(), "revoked_reason": "logout"}).Error
 }
 
-// LogoutByRefresh ends the session a refresh token belongs to.
+// LogoutByRefresh ends the session a refresh token belongs to; a token
+// that is no one's ends nothing. A failure to read it is returned: the
+// caller must not answer that the session ended.
 func (s *Service) LogoutByRefresh(ctx context.Context, token string) error {
 	var rt refreshToken
-	if err := s.db.WithContext(ctx).Where("token_hash = ?", HashSecret(token)).Take(&rt).Error; err != nil {
+	err := s.db.WithContext(ctx).Where("token_hash = ?", HashSecret(token)).Take(&rt).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("identity: read refresh token: %w", err)
 	}
 	return s.Logout(ctx, rt.SessionID)
 }
