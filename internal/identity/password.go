@@ -75,7 +75,8 @@ func isCommon(pw string) bool {
 		return true
 	}
 	// One character repeated, or a common password with digits appended.
-	if strings.Count(lower, lower[:1]) == len(lower) {
+	first, size := utf8.DecodeRuneInString(lower)
+	if strings.Count(lower, string(first)) == len(lower)/size {
 		return true
 	}
 	base := strings.TrimRight(lower, "0123456789!")
