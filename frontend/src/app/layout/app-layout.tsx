@@ -1,5 +1,5 @@
 import { Anchor, AppShell, Box, Burger, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconAddressBook, IconExternalLink } from '@tabler/icons-react';
 import { Suspense } from 'react';
 import { Link, NavLink as RouterNavLink, Outlet } from 'react-router-dom';
@@ -22,8 +22,13 @@ const footerInsets = {
   borderTop: '1px solid var(--mantine-color-default-border)',
 };
 
+const navTenantStyle = { borderBottom: '1px solid var(--mantine-color-default-border)' };
+
 export function AppLayout() {
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
+  // Below the `sm` breakpoint the header has no room for the organization: the navigation (behind
+  // the burger) shows it instead. Rendered in one place at a time, so it is one control, not two.
+  const phone = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
   useSessionSync();
   const session = useSession();
   const permissions = usePermissions();
@@ -57,9 +62,11 @@ export function AppLayout() {
             </Anchor>
           </Group>
           <Group gap="md" wrap="nowrap">
-            <Box visibleFrom="sm">
-              <TenantSwitcher />
-            </Box>
+            {!phone && (
+              <Box visibleFrom="sm">
+                <TenantSwitcher />
+              </Box>
+            )}
             {/* Swagger UI is served by the Go binary, outside the SPA: a plain link, not a route. */}
             <Anchor href="/docs" size="sm" visibleFrom="xs">
               <Group gap={4} wrap="nowrap">
@@ -73,6 +80,11 @@ export function AppLayout() {
       </AppShell.Header>
 
       <AppShell.Navbar p="xs" aria-label="Main navigation">
+        {phone && session.status === 'signed-in' && (
+          <Box hiddenFrom="sm" px="xs" pb="xs" mb="xs" style={navTenantStyle}>
+            <TenantSwitcher />
+          </Box>
+        )}
         <Stack gap={2}>
           {visibleItems.map((item) => (
             <NavEntry key={item.label} item={item} onNavigate={closeNav} />
