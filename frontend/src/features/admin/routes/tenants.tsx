@@ -1,12 +1,13 @@
 import { Anchor, Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router-dom';
+import { type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useDraft } from '@/lib/use-draft';
 
 import { useTenants, type TenantFilter } from '../api/list-tenants';
 
@@ -16,17 +17,29 @@ const statusOptions = [
   { value: 'suspended', label: 'Suspended' },
 ];
 
-/** /admin/tenants: search by name, member email or id; filter by status; cursor paging. */
+/**
+ * /admin/tenants: search by name, member email or id; filter by status; cursor paging. The filter
+ * lives in the URL (?q=…&status=…): a reload, a shared link and Back from a tenant keep it.
+ */
 export function AdminTenantsRoute() {
   useDocumentTitle('Tenants · Admin');
-  const [query, setQuery] = useState('');
-  const [filter, setFilter] = useState<TenantFilter>({ q: '', status: '' });
+  const [params, setParams] = useSearchParams();
+  const filter: TenantFilter = { q: params.get('q')?.trim() ?? '', status: parseStatus(params.get('status')) };
   const tenants = useTenants(filter);
   const items = tenants.data?.pages.flatMap((page) => page.items) ?? [];
+  // Back or Forward change the search in the URL: the box shows it.
+  const [query, setQuery] = useDraft(filter.q ?? '');
+
+  const setFilter = (next: TenantFilter) => {
+    const search = new URLSearchParams();
+    if (next.q) search.set('q', next.q);
+    if (next.status) search.set('status', next.status);
+    setParams(search, { preventScrollReset: true });
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setFilter((f) => ({ ...f, q: query.trim() }));
+    setFilter({ ...filter, q: query.trim() });
   };
 
   return (
@@ -46,7 +59,7 @@ export function AdminTenantsRoute() {
             data={statusOptions}
             value={filter.status ?? ''}
             allowDeselect={false}
-            onChange={(value) => setFilter((f) => ({ ...f, status: (value ?? '') as TenantFilter['status'] }))}
+            onChange={(value) => setFilter({ ...filter, status: parseStatus(value) })}
           />
           <Button type="submit" variant="light" leftSection={<IconSearch size={16} aria-hidden />}>
             Search
@@ -110,4 +123,9 @@ export function AdminTenantsRoute() {
       )}
     </Stack>
   );
+}
+
+/** The ?status= parameter, as the API takes it; anything else is any status. */
+function parseStatus(value: string | null): TenantFilter['status'] {
+  return value === 'active' || value === 'suspended' ? value : '';
 }

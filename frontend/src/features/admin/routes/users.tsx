@@ -1,7 +1,8 @@
 import { Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
@@ -9,6 +10,7 @@ import { isApiError } from '@/lib/api-error';
 import { useSession } from '@/lib/auth/session';
 import { formatDate, formatDateTime, formatRole } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useDraft } from '@/lib/use-draft';
 
 import { useUsers, type AdminUser } from '../api/list-users';
 import { useSetUserSystemRole, type SystemRole } from '../api/set-user-system-role';
@@ -20,17 +22,23 @@ const systemRoles: { value: SystemRole; label: string }[] = [
   { value: 'system_admin', label: 'System admin' },
 ];
 
-/** /admin/users: search accounts; system admins change a user's system role. */
+/**
+ * /admin/users: search accounts; system admins change a user's system role. The search lives in the
+ * URL (?q=…): a reload, a shared link and Back keep it.
+ */
 export function AdminUsersRoute() {
   useDocumentTitle('Users · Admin');
-  const [draft, setDraft] = useState('');
-  const [q, setQ] = useState('');
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q')?.trim() ?? '';
   const users = useUsers(q);
   const items = users.data?.pages.flatMap((page) => page.items) ?? [];
+  // Back or Forward change the search in the URL: the box shows it.
+  const [draft, setDraft] = useDraft(q);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setQ(draft.trim());
+    const next = draft.trim();
+    setParams(next ? { q: next } : {}, { preventScrollReset: true });
   };
 
   return (
