@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { apiClient, unwrap } from '@/lib/api-client';
+import { rereadAccess, useSession } from '@/lib/auth/session';
 
 import { listMembersQueryOptions, type Member, type MemberList, type Role } from './list-members';
 
@@ -11,6 +12,8 @@ export function updateMember({ userId, role }: { userId: string; role: Role }): 
 
 export function useUpdateMember() {
   const queryClient = useQueryClient();
+  const session = useSession();
+  const selfId = session.status === 'signed-in' ? session.user.id : undefined;
   const { queryKey } = listMembersQueryOptions();
   return useMutation({
     mutationFn: updateMember,
@@ -18,7 +21,10 @@ export function useUpdateMember() {
       queryClient.setQueryData<MemberList>(queryKey, (list) =>
         list ? { ...list, items: list.items.map((m) => (m.user_id === member.user_id ? member : m)) } : list,
       );
-      // The user's own role may have changed: GET /me says what they may do now.
+      if (member.user_id !== selfId) return;
+      // The user changed their own role: GET /me says what they may do now, and the session (the
+      // role the header shows) takes the new role from it too.
+      void rereadAccess();
       void queryClient.invalidateQueries({ queryKey: ['me'] });
     },
   });

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
-import { applyGrant, installAuth } from '@/lib/auth/session';
+import { applyGrant, installAuth, useSession } from '@/lib/auth/session';
 import { grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { TeamRoute } from './team';
@@ -17,13 +17,19 @@ const usage = {
   quotas: [],
 };
 
-function me(role: 'org_admin' | 'viewer', permissions: string[]) {
+function me(role: 'org_admin' | 'member' | 'viewer', permissions: string[]) {
   return {
     user: grantFor().user,
     tenant: { id: 'tenant-1', name: 'Acme', role, status: 'active' },
     memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role, status: 'active' }],
     permissions,
   };
+}
+
+/** The role the session holds for the tenant: what the header's organization badge shows. */
+function SessionRole() {
+  const session = useSession();
+  return <span data-testid="session-role">{session.status === 'signed-in' ? session.tenant?.role : ''}</span>;
 }
 
 function signIn(role: 'org_admin' | 'viewer') {
@@ -60,6 +66,38 @@ describe('TeamRoute', () => {
     expect(await screen.findByText('max@acme.test is now Viewer.')).toBeInTheDocument();
     // All seats are used: the admin is told why inviting will not work.
     expect(screen.getByTestId('seat-limit-reached')).toHaveTextContent('allows 3 users');
+  });
+
+  it('shows the new role in the header at once when an org admin demotes themselves', async () => {
+    signIn('org_admin');
+    const otherAdmin = { ...member, user_id: 'user-3', email: 'ida@acme.test', name: 'Ida Admin', role: 'org_admin' };
+    let role: 'org_admin' | 'member' = 'org_admin';
+    stubApi({
+      'GET /me': () =>
+        jsonResponse(me(role, role === 'org_admin' ? ['members:read', 'members:manage', 'usage:read'] : ['members:read', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin, otherAdmin], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+      'PATCH /tenant/members/:id': async (request) => {
+        role = ((await request.json()) as { role: 'member' }).role;
+        return jsonResponse({ ...admin, role });
+      },
+    });
+    renderWithProviders(
+      <>
+        <SessionRole />
+        <TeamRoute />
+      </>,
+      { route: '/team' },
+    );
+    expect(screen.getByTestId('session-role')).toHaveTextContent('org_admin');
+
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Role of admin@acme.test' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Member' }));
+
+    // The page turns read-only (GET /me), and the header says the same.
+    expect(await screen.findByTestId('team-read-only')).toBeInTheDocument();
+    await vi.waitFor(() => expect(screen.getByTestId('session-role')).toHaveTextContent('member'));
   });
 
   it('shows the server refusal when the last org admin would be demoted', async () => {
