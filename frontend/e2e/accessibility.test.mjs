@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 
 import {
   apiResponse,
+  apiToken,
   createSystemAdmin,
   labelled,
   seedContacts,
@@ -125,13 +126,6 @@ function csvFile(id) {
     [`alan.a11y.${id}@beta.example`, 'Alan', 'Turing', 'Beta plc', 'Head of Research'],
   ];
   return Buffer.from(rows.map((row) => row.join(',')).join('\n') + '\n', 'utf8');
-}
-
-/** Signs in through the API; the answer's refresh cookie also signs in the page's browser context. */
-async function apiToken(request, { email, password }) {
-  const response = await request.post('/api/v1/auth/login', { data: { email, password } });
-  assert.equal(response.status(), 200, `login of ${email}: ${await response.text()}`);
-  return (await response.json()).access_token;
 }
 
 browserTest(

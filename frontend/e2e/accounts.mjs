@@ -5,6 +5,31 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
+import { BASE_URL } from './lib.mjs';
+
+/** Signs `account` in through the API (a Playwright request context) and returns its access token. */
+export async function apiToken(request, { email, password }) {
+  const response = await request.post('/api/v1/auth/login', { data: { email, password } });
+  assert.equal(response.status(), 200, `login of ${email}: ${await response.text()}`);
+  return (await response.json()).access_token;
+}
+
+/** Calls the API anonymously or as `token` and returns the parsed answer; fails on an unexpected status. */
+export async function api(method, path, { token = null, body, expect = [200] } = {}) {
+  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  assert.ok(expect.includes(response.status), `${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
 /** A short random suffix so every run creates new accounts on a shared database. */
 export function uniqueId() {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 
-import { apiResponse, createSystemAdmin, labelled, signUp, strongPassword, uniqueId } from './accounts.mjs';
+import { apiResponse, apiToken, createSystemAdmin, labelled, signUp, strongPassword, uniqueId } from './accounts.mjs';
 import { BASE_URL, browserTest, waitForExactText } from './lib.mjs';
 
-/**
- * Signs in through the API (no browser) and returns the access token: platform staff here only
- * assign a package, which the admin test already covers through the console.
- */
-async function apiToken(request, { email, password }) {
-  const response = await request.post('/api/v1/auth/login', { data: { email, password } });
-  assert.equal(response.status(), 200, `login of ${email}: ${await response.text()}`);
-  return (await response.json()).access_token;
-}
-
+// Platform staff here sign in through the API (no browser) only to assign a package, which the
+// admin test already covers through the console.
 browserTest(
   'api keys: create a key in the SPA, authorize Swagger UI with it, and run a search',
   async ({ page: owner, openPage }) => {

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 
-import { apiResponse, createSystemAdmin, signUp, strongPassword, uniqueId } from './accounts.mjs';
+import { apiResponse, apiToken, createSystemAdmin, signUp, strongPassword, uniqueId } from './accounts.mjs';
 import { browserTest, waitForExactText } from './lib.mjs';
 
 // The server under test talks to stripe-mock (STRIPE_SECRET_KEY + STRIPE_API_BASE, as
 // scripts/test.sh starts it), which answers Checkout sessions with https://checkout.stripe.com/...
 // URLs. The machine is offline, so the browser's visit there is answered by page.route.
 const stripeCheckout = 'https://checkout.stripe.com/';
-
-/** Signs in through the API (no browser) and returns the access token. */
-async function apiToken(request, { email, password }) {
-  const response = await request.post('/api/v1/auth/login', { data: { email, password } });
-  assert.equal(response.status(), 200, `login of ${email}: ${await response.text()}`);
-  return (await response.json()).access_token;
-}
 
 browserTest(
   'billing: an org admin upgrades to Pro through Stripe Checkout, and the way back activates nothing',

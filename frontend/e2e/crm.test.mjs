@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
 
-import { apiResponse, createSystemAdmin, seedContacts, signIn, strongPassword, uniqueId } from './accounts.mjs';
-import { BASE_URL, browserTest, waitForExactText } from './lib.mjs';
+import { api, apiResponse, createSystemAdmin, seedContacts, signIn, strongPassword, uniqueId } from './accounts.mjs';
+import { browserTest, waitForExactText } from './lib.mjs';
 
 // The server under test talks to a fake 1CloudAI CRM (contacts fakecrm) that scripts/test.sh
 // starts; CRM_FAKE_URL is where it answers, for checking what it received.
 const CRM_FAKE_URL = (process.env.CRM_FAKE_URL || '').replace(/\/+$/, '');
-
-/** Calls the API as `token` (null: anonymous) and returns the parsed answer; fails on an unexpected status. */
-async function api(method, path, { token = null, body, expect = [200] } = {}) {
-  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: {
-      Accept: 'application/json',
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(expect.includes(response.status), `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 browserTest(
   'crm: connect through the consent page, push two approved contacts, see them in the history',

@@ -1,23 +1,7 @@
 import assert from 'node:assert/strict';
 
-import { signIn, strongPassword, uniqueId } from './accounts.mjs';
-import { BASE_URL, browserTest, waitForValue } from './lib.mjs';
-
-/** Calls the API anonymously or as `token` and returns the parsed answer; fails on an unexpected status. */
-async function api(method, path, { token = null, body, expect = [200] } = {}) {
-  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: {
-      Accept: 'application/json',
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(expect.includes(response.status), `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+import { api, signIn, strongPassword, uniqueId } from './accounts.mjs';
+import { browserTest, waitForValue } from './lib.mjs';
 
 browserTest(
   'phone: a member of two organizations sees the current one and switches from the navigation',
