@@ -1,3 +1,6 @@
+import type { RouteObject } from 'react-router-dom';
+
+import { AdminLayoutRoute } from '@/features/admin/routes/admin-layout';
 import { useMe } from '@/lib/auth/get-me';
 import { applyGrant, installAuth } from '@/lib/auth/session';
 
@@ -21,4 +24,20 @@ export function signInStaff(systemRole: 'system_admin' | 'support') {
 /** Says when GET /me has answered, so a missing control is not merely a permission still loading. */
 export function MeLoaded() {
   return useMe().data ? <span data-testid="me-loaded" /> : null;
+}
+
+/** The admin console's layout at /admin around `children`, with MeLoaded beside it. */
+export function adminRoutes(children: RouteObject[]): RouteObject[] {
+  return [
+    {
+      path: '/admin',
+      element: (
+        <>
+          <AdminLayoutRoute />
+          <MeLoaded />
+        </>
+      ),
+      children,
+    },
+  ];
 }

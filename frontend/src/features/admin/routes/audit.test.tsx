@@ -3,24 +3,12 @@ import userEvent from '@testing-library/user-event';
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 
-import { MeLoaded, signInStaff } from '@/testing/staff';
+import { adminRoutes, signInStaff } from '@/testing/staff';
 import { jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
-import { AdminLayoutRoute } from './admin-layout';
 import { AdminAuditRoute } from './audit';
 
-const routes = [
-  {
-    path: '/admin',
-    element: (
-      <>
-        <AdminLayoutRoute />
-        <MeLoaded />
-      </>
-    ),
-    children: [{ path: 'audit', element: <AdminAuditRoute /> }],
-  },
-];
+const routes = adminRoutes([{ path: 'audit', element: <AdminAuditRoute /> }]);
 
 function event(action: string) {
   return {

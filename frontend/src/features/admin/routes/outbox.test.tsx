@@ -1,26 +1,12 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { MeLoaded, signInStaff } from '@/testing/staff';
+import { adminRoutes, signInStaff } from '@/testing/staff';
 import { jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
-import { AdminLayoutRoute } from './admin-layout';
 import { AdminOutboxRoute } from './outbox';
 
-
-
-const routes = [
-  {
-    path: '/admin',
-    element: (
-      <>
-        <AdminLayoutRoute />
-        <MeLoaded />
-      </>
-    ),
-    children: [{ path: 'outbox', element: <AdminOutboxRoute /> }],
-  },
-];
+const routes = adminRoutes([{ path: 'outbox', element: <AdminOutboxRoute /> }]);
 
 const message = {
   id: 'm-1',
@@ -66,7 +52,7 @@ describe('admin outbox', () => {
   it('hides the Outbox tab from read-only support staff', async () => {
     const me = signInStaff('support');
     stubApi({ 'GET /me': () => jsonResponse(me) });
-    renderRoutes([{ ...routes[0]!, children: [] }], { route: '/admin' });
+    renderRoutes(adminRoutes([]), { route: '/admin' });
 
     await screen.findByTestId('me-loaded');
     expect(await screen.findByRole('tab', { name: 'Audit log' })).toBeInTheDocument();

@@ -3,27 +3,15 @@ import userEvent from '@testing-library/user-event';
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 
-import { MeLoaded, signInStaff } from '@/testing/staff';
+import { adminRoutes, signInStaff } from '@/testing/staff';
 import { jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
-import { AdminLayoutRoute } from './admin-layout';
 import { AdminTenantsRoute } from './tenants';
 
-const routes = [
-  {
-    path: '/admin',
-    element: (
-      <>
-        <AdminLayoutRoute />
-        <MeLoaded />
-      </>
-    ),
-    children: [
-      { path: 'tenants', element: <AdminTenantsRoute /> },
-      { path: 'tenants/:tenantId', element: <h2>Tenant page</h2> },
-    ],
-  },
-];
+const routes = adminRoutes([
+  { path: 'tenants', element: <AdminTenantsRoute /> },
+  { path: 'tenants/:tenantId', element: <h2>Tenant page</h2> },
+]);
 
 function tenant(id: string, name: string, status: 'active' | 'suspended') {
   return {

@@ -3,24 +3,12 @@ import userEvent from '@testing-library/user-event';
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 
-import { MeLoaded, signInStaff } from '@/testing/staff';
+import { adminRoutes, signInStaff } from '@/testing/staff';
 import { jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
-import { AdminLayoutRoute } from './admin-layout';
 import { AdminUsersRoute } from './users';
 
-const routes = [
-  {
-    path: '/admin',
-    element: (
-      <>
-        <AdminLayoutRoute />
-        <MeLoaded />
-      </>
-    ),
-    children: [{ path: 'users', element: <AdminUsersRoute /> }],
-  },
-];
+const routes = adminRoutes([{ path: 'users', element: <AdminUsersRoute /> }]);
 
 const users = ['ada@acme.test', 'max@globex.test'].map((email, i) => ({
   id: `u-${i}`,
