@@ -21,9 +21,15 @@ type MembersTableProps = {
 export function MembersTable({ members, canManage, currentUserId }: MembersTableProps) {
   const updateMember = useUpdateMember();
   const [removing, setRemoving] = useState<Member | null>(null);
+  const [demotingSelf, setDemotingSelf] = useState<{ member: Member; role: Role } | null>(null);
 
   const changeRole = (member: Member, role: Role) => {
     if (role === member.role) return;
+    // Giving up one's own admin rights cannot be undone by oneself: ask first, as removal does.
+    if (member.user_id === currentUserId && member.role === 'org_admin') {
+      setDemotingSelf({ member, role });
+      return;
+    }
     updateMember.mutate(
       { userId: member.user_id, role },
       {
@@ -107,7 +113,45 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
         </Table>
       </Table.ScrollContainer>
       <RemoveMemberModal member={removing} isSelf={removing?.user_id === currentUserId} onClose={() => setRemoving(null)} />
+      <DemoteSelfModal change={demotingSelf} onClose={() => setDemotingSelf(null)} />
     </>
+  );
+}
+
+function DemoteSelfModal({ change, onClose }: { change: { member: Member; role: Role } | null; onClose: () => void }) {
+  const updateMember = useUpdateMember();
+  const close = () => {
+    updateMember.reset();
+    onClose();
+  };
+  return (
+    <ConfirmModal
+      opened={change !== null}
+      title="Change your own role"
+      confirmLabel="Change my role"
+      loading={updateMember.isPending}
+      error={updateMember.error}
+      onClose={close}
+      onConfirm={() => {
+        if (!change) return;
+        updateMember.mutate(
+          { userId: change.member.user_id, role: change.role },
+          {
+            onSuccess: (updated) => {
+              notifications.show({ color: 'green', message: `You are now ${formatRole(updated.role)}.` });
+              close();
+            },
+          },
+        );
+      }}
+    >
+      {change && (
+        <>
+          Change your role to <b>{formatRole(change.role)}</b>? This is you: you will lose your admin rights in this
+          organization and cannot undo this yourself; another org admin would have to make you an admin again.
+        </>
+      )}
+    </ConfirmModal>
   );
 }
 

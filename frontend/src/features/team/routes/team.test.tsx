@@ -68,6 +68,43 @@ describe('TeamRoute', () => {
     expect(screen.getByTestId('seat-limit-reached')).toHaveTextContent('allows 3 users');
   });
 
+  it('asks before an org admin takes away their own admin rights', async () => {
+    signIn('org_admin');
+    const otherAdmin = { ...member, user_id: 'user-3', email: 'ida@acme.test', name: 'Ida Admin', role: 'org_admin' };
+    const patches: unknown[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin, otherAdmin], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+      'PATCH /tenant/members/:id': async (request) => {
+        patches.push(await request.json());
+        return jsonResponse({ ...admin, role: 'viewer' });
+      },
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    const role = await screen.findByRole('combobox', { name: 'Role of admin@acme.test' });
+    await userEvent.click(role);
+    await userEvent.click(await screen.findByRole('option', { name: 'Viewer' }));
+
+    // Nothing changes until the admin confirms, and the dialog says what they lose.
+    const dialog = await screen.findByRole('dialog', { name: 'Change your own role' });
+    expect(dialog).toHaveTextContent('This is you: you will lose your admin rights');
+    expect(dialog).toHaveTextContent('Viewer');
+    expect(patches).toEqual([]);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(role).toHaveValue('Org admin');
+    expect(patches).toEqual([]);
+
+    // Changing another admin's role needs no confirmation.
+    await userEvent.click(screen.getByRole('combobox', { name: 'Role of ida@acme.test' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Member' }));
+    await vi.waitFor(() => expect(patches).toEqual([{ role: 'member' }]));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
   it('shows the new role in the header at once when an org admin demotes themselves', async () => {
     signIn('org_admin');
     const otherAdmin = { ...member, user_id: 'user-3', email: 'ida@acme.test', name: 'Ida Admin', role: 'org_admin' };
@@ -94,6 +131,7 @@ describe('TeamRoute', () => {
 
     await userEvent.click(await screen.findByRole('combobox', { name: 'Role of admin@acme.test' }));
     await userEvent.click(await screen.findByRole('option', { name: 'Member' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Change my role' }));
 
     // The page turns read-only (GET /me), and the header says the same.
     expect(await screen.findByTestId('team-read-only')).toBeInTheDocument();
@@ -115,8 +153,10 @@ describe('TeamRoute', () => {
     const role = await screen.findByRole('combobox', { name: 'Role of admin@acme.test' });
     await userEvent.click(role);
     await userEvent.click(await screen.findByRole('option', { name: 'Member' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Change your own role' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Change my role' }));
 
-    expect(await screen.findByText('An organization needs at least one org admin.')).toBeInTheDocument();
+    expect(await within(dialog).findByText('An organization needs at least one org admin.')).toBeInTheDocument();
     expect(role).toHaveValue('Org admin');
   });
 
