@@ -65,7 +65,7 @@ browserTest(
     await notice.waitFor();
     assert.match(
       (await notice.textContent()) ?? '',
-      /Payment received — your plan changes as soon as Stripe confirms it \(usually seconds\)/,
+      /Waiting for Stripe to confirm your checkout \(usually seconds\)/,
     );
     await owner.getByTestId('checkout-waiting').waitFor();
     await firstRead;

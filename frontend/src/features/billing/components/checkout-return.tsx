@@ -60,11 +60,19 @@ export function CheckoutReturn({ billing }: { billing: Billing | undefined }) {
   }
   if (outcome !== 'success') return null;
 
+  // Nothing on this page knows whether anything was paid until the server shows Stripe's
+  // confirmation: the title says only what is known at each step.
+  const title = confirmed
+    ? 'Stripe confirmed your checkout'
+    : !done
+      ? 'Waiting for Stripe to confirm your checkout (usually seconds)'
+      : 'Stripe has not confirmed your checkout yet';
+
   return (
     <Alert
-      color={confirmed ? 'green' : 'blue'}
+      color={confirmed ? 'green' : done ? 'yellow' : 'blue'}
       variant="light"
-      title="Payment received — your plan changes as soon as Stripe confirms it (usually seconds)"
+      title={title}
       withCloseButton
       onClose={dismiss}
       data-testid="checkout-success"
@@ -77,7 +85,7 @@ export function CheckoutReturn({ billing }: { billing: Billing | undefined }) {
       ) : !done ? (
         <Group gap="xs" data-testid="checkout-waiting">
           <Loader size="xs" />
-          <Text size="sm">Waiting for Stripe&apos;s confirmation…</Text>
+          <Text size="sm">Your plan changes once Stripe confirms the checkout; this page checks again shortly.</Text>
         </Group>
       ) : (
         <Text size="sm" data-testid="checkout-unconfirmed">

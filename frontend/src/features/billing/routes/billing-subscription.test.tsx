@@ -19,9 +19,9 @@ describe('BillingRoute subscription', () => {
     renderWithProviders(<BillingRoute />, { route: '/billing?checkout=success&session_id=cs_test_123' });
 
     const notice = await screen.findByTestId('checkout-success');
-    expect(notice).toHaveTextContent(
-      'Payment received — your plan changes as soon as Stripe confirms it (usually seconds)',
-    );
+    // Opening the return URL proves nothing: no claim that anything was paid.
+    expect(notice).toHaveTextContent('Waiting for Stripe to confirm your checkout');
+    expect(notice).not.toHaveTextContent(/payment received|paid/i);
     expect(within(notice).getByTestId('checkout-waiting')).toBeInTheDocument();
     const billingReads = () => requestsOf(fetchMock).filter((r) => r === 'GET /billing/subscription').length;
     await vi.waitFor(() => expect(billingReads()).toBe(1));
@@ -34,6 +34,9 @@ describe('BillingRoute subscription', () => {
     expect(billingReads()).toBe(1 + checkoutPollDelaysMs.length);
     expect(within(notice).getByTestId('checkout-unconfirmed')).toHaveTextContent('your plan has not changed');
     expect(within(notice).queryByTestId('checkout-confirmed')).not.toBeInTheDocument();
+    // Once the page gives up waiting, the title no longer says it is waiting (nor that anything was paid).
+    expect(notice).toHaveTextContent('Stripe has not confirmed your checkout yet');
+    expect(notice).not.toHaveTextContent(/waiting|payment received/i);
     expect(screen.getByTestId('current-package')).toHaveTextContent('Free');
 
     // No more polls once the schedule is over.
@@ -61,6 +64,8 @@ describe('BillingRoute subscription', () => {
     await act(() => vi.advanceTimersByTimeAsync(checkoutPollDelaysMs[0]! + 10));
 
     expect(await within(notice).findByTestId('checkout-confirmed')).toHaveTextContent('Stripe confirmed the change');
+    expect(notice).toHaveTextContent('Stripe confirmed your checkout');
+    expect(notice).not.toHaveTextContent(/waiting/i);
     await vi.waitFor(() => expect(screen.getByTestId('current-package')).toHaveTextContent('Pro'));
   });
 
