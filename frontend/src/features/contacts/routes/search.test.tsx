@@ -61,6 +61,36 @@ const rowNames = () => screen.getAllByTestId('result-name').map((el) => el.textC
 const slow = { timeout: 5000 };
 
 describe('SearchRoute', () => {
+  it.each([
+    { width: 'wide', narrow: false },
+    { width: 'narrow', narrow: true },
+  ])('points to the filters without a direction that is wrong at some width ($width)', async ({ narrow }) => {
+    vi.stubGlobal(
+      'matchMedia',
+      (query: string) =>
+        ({
+          matches: narrow && query.includes('max-width'),
+          media: query,
+          onchange: null,
+          addListener: () => {},
+          removeListener: () => {},
+          addEventListener: () => {},
+          removeEventListener: () => {},
+          dispatchEvent: () => false,
+        }) as MediaQueryList,
+    );
+    signIn();
+    stubWorkspace(pagedSearch);
+    renderWithProviders(<SearchRoute />, { route: '/search' });
+
+    const hint = await screen.findByTestId('search-start');
+    // The filters sit beside the results on wide screens and fold away above them on narrow ones.
+    expect(hint).toHaveTextContent('or pick filters');
+    expect(hint.textContent).not.toMatch(/\b(left|right|above|below)\b/i);
+    if (narrow) expect(screen.getByRole('button', { name: 'Show filters' })).toBeInTheDocument();
+    else expect(screen.queryByRole('button', { name: 'Show filters' })).not.toBeInTheDocument();
+  });
+
   it('searches once when typing pauses, and shows the searches left', async () => {
     signIn();
     const { searches } = stubWorkspace(pagedSearch);

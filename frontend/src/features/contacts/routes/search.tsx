@@ -354,8 +354,8 @@ function StartHint({ onPick }: { onPick: (example: string) => void }) {
       <Stack gap="xs">
         <Text fw={500}>What are you looking for?</Text>
         <Text size="sm" c="dimmed">
-          Type a name, a job title or a company (typos are fine), or pick filters on the left. Each new search uses one
-          of your monthly searches; scrolling through its results is free.
+          Type a name, a job title or a company (typos are fine), or pick filters. Each new search uses one of
+          your monthly searches; scrolling through its results is free.
         </Text>
         <Group gap="xs">
           {examples.map((example) => (
