@@ -129,12 +129,17 @@ func clientInfo(c echo.Context) identity.ClientInfo {
 //	@Router			/auth/signup [post]
 func (s *Server) signup(c echo.Context) error {
 	var req SignupRequest
-	if err := s.bind(c, &req); err != nil {
+	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	g, err := s.svc.Identity.Signup(c.Request().Context(), identity.SignupParams{
-		Email: req.Email, Password: req.Password, Name: req.Name, TenantName: req.TenantName,
-	}, clientInfo(c))
+	params := identity.SignupParams{Email: req.Email, Password: req.Password, Name: req.Name, TenantName: req.TenantName}
+	// Every wrong field in one answer: the request's own checks (lengths,
+	// required) and the sign-up rules (a common password, the email) both.
+	if err := s.validate(&req); err != nil {
+		_, ruleErr := identity.ValidateSignup(params)
+		return mergeInvalid(err, ruleErr)
+	}
+	g, err := s.svc.Identity.Signup(c.Request().Context(), params, clientInfo(c))
 	if err != nil {
 		return err
 	}

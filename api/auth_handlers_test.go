@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,6 +78,43 @@ func TestSignup(t *testing.T) {
 	tb.db.Gorm.Table("users").Where("system_role = 'system_admin' AND email LIKE 'r-%'").Count(&n)
 	if n != 0 {
 		t.Fatalf("a system admin was created through signup")
+	}
+}
+
+// TestSignupReportsEveryInvalidField: one answer names every field that
+// is wrong, whether the request's shape (lengths, required) or the
+// sign-up rules (common password, email, organization name) refuse it, so
+// the form shows all its errors at once instead of one per attempt.
+func TestSignupReportsEveryInvalidField(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tests := []struct {
+		name       string
+		body       map[string]string
+		wantFields []string
+	}{
+		{"ErrCommonPasswordAndShortTenantName", map[string]string{"email": uniqueEmail("all"), "password": "password123", "tenant_name": "X"}, []string{"password", "tenant_name"}},
+		{"ErrEmailPasswordAndBlankTenantName", map[string]string{"email": "not-an-email", "password": "password123", "tenant_name": "    "}, []string{"email", "password", "tenant_name"}},
+		{"ErrShortPasswordAndBadEmail", map[string]string{"email": "not-an-email", "password": "short", "tenant_name": "X Co"}, []string{"email", "password"}},
+		{"ErrMissingTenantNameAndCommonPassword", map[string]string{"email": uniqueEmail("all"), "password": "password123"}, []string{"password", "tenant_name"}},
+		{"ErrPasswordIsEmailAndControlInName", map[string]string{"email": "same-as-pw@example.test", "password": "same-as-pw@example.test", "name": "Ada\u0007", "tenant_name": "X Co"}, []string{"name", "password"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", tt.body)
+			wantStatus(t, rec, http.StatusUnprocessableEntity)
+			p := decodeProblem(t, rec)
+			errs, _ := p["errors"].([]any)
+			var got []string
+			for _, e := range errs {
+				got = append(got, e.(map[string]any)["field"].(string))
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.wantFields) {
+				t.Fatalf("fields %v, want each of %v once: %v", got, tt.wantFields, p)
+			}
+		})
 	}
 }
 

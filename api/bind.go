@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,6 +51,15 @@ func (s *Server) bindOptional(c echo.Context, dst any) error {
 // and validates it. Errors come back as *apperr.Error:
 // EUNSUPPORTED (415), EMALFORMED (400), ETOOLARGE (413) or EINVALID (422).
 func (s *Server) bind(c echo.Context, dst any) error {
+	if err := decodeBody(c, dst); err != nil {
+		return err
+	}
+	return s.validate(dst)
+}
+
+// decodeBody is bind without the validation of dst's tags, for a handler
+// that reports those together with its service's own field checks.
+func decodeBody(c echo.Context, dst any) error {
 	req := c.Request()
 	mt, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if err != nil || (mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
@@ -62,10 +72,7 @@ func (s *Server) bind(c echo.Context, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return apperr.Errorf(apperr.EMALFORMED, "The request body is empty; send a JSON object.")
 	}
-	if err := decodeStrict(body, dst); err != nil {
-		return err
-	}
-	return s.validate(dst)
+	return decodeStrict(body, dst)
 }
 
 // readBody reads a request's body whole: ETOOLARGE (413) over the route's
@@ -329,4 +336,33 @@ func validationMessage(fe validator.FieldError) string {
 	default:
 		return "is invalid (" + fe.Tag() + ")"
 	}
+}
+
+// mergeInvalid joins the field errors of EINVALID errors into the first,
+// naming each field once (the first message wins); any other error is
+// returned as it is.
+func mergeInvalid(first error, more ...error) error {
+	base, ok := apperr.As(first)
+	if !ok || base.Code != apperr.EINVALID {
+		return first
+	}
+	merged := *base
+	merged.Fields = slices.Clone(base.Fields)
+	seen := make(map[string]bool, len(merged.Fields))
+	for _, f := range merged.Fields {
+		seen[f.Field] = true
+	}
+	for _, err := range more {
+		ae, ok := apperr.As(err)
+		if !ok || ae.Code != apperr.EINVALID {
+			continue
+		}
+		for _, f := range ae.Fields {
+			if !seen[f.Field] {
+				seen[f.Field] = true
+				merged.Fields = append(merged.Fields, f)
+			}
+		}
+	}
+	return &merged
 }

@@ -109,21 +109,11 @@ type SignupParams struct {
 // only spaces, and for an email that is taken), ERATELIMIT (too many
 // sign-ups from the address).
 func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Grant, error) {
-	email, err := tenancy.NormalizeEmail("email", p.Email)
+	p, err := ValidateSignup(p)
 	if err != nil {
 		return Grant{}, err
 	}
-	if err := ValidatePassword("password", p.Password, email); err != nil {
-		return Grant{}, err
-	}
-	tenantName, err := tenancy.NormalizeTenantName("tenant_name", p.TenantName)
-	if err != nil {
-		return Grant{}, err
-	}
-	name, err := normalizeUserName(p.Name)
-	if err != nil {
-		return Grant{}, err
-	}
+	email, tenantName, name := p.Email, p.TenantName, p.Name
 	// Each sign-up makes an organization with its own free quotas, costs a
 	// password hash, and tells whether the email has an account: an
 	// address gets 20, then waits (the doubling lock of sign-in).
@@ -152,6 +142,52 @@ func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Gr
 		return err
 	})
 	return g, err
+}
+
+// ValidateSignup checks every field of a sign-up and returns them
+// normalized. One EINVALID names all the fields that are wrong (its
+// message is the field's own when only one is), so a form shows every
+// error at once rather than one per attempt.
+func ValidateSignup(p SignupParams) (SignupParams, error) {
+	var invalid []*apperr.Error
+	check := func(err error) error {
+		if ae, ok := apperr.As(err); ok && ae.Code == apperr.EINVALID {
+			invalid = append(invalid, ae)
+			return nil
+		}
+		return err
+	}
+	email, err := tenancy.NormalizeEmail("email", p.Email)
+	if err := check(err); err != nil {
+		return p, err
+	}
+	// An invalid email is still compared with the password, as typed.
+	pwEmail := email
+	if pwEmail == "" {
+		pwEmail = p.Email
+	}
+	if err := check(ValidatePassword("password", p.Password, pwEmail)); err != nil {
+		return p, err
+	}
+	tenantName, err := tenancy.NormalizeTenantName("tenant_name", p.TenantName)
+	if err := check(err); err != nil {
+		return p, err
+	}
+	name, err := normalizeUserName(p.Name)
+	if err := check(err); err != nil {
+		return p, err
+	}
+	switch len(invalid) {
+	case 0:
+		return SignupParams{Email: email, Password: p.Password, Name: name, TenantName: tenantName}, nil
+	case 1:
+		return p, invalid[0]
+	}
+	var fields []apperr.FieldError
+	for _, ae := range invalid {
+		fields = append(fields, ae.Fields...)
+	}
+	return p, apperr.Invalid("The sign-up has invalid fields.", fields...)
 }
 
 // MaxUserNameLen bounds a person's display name.
