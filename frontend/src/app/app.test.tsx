@@ -171,6 +171,30 @@ describe('app shell', () => {
     expect(screen.queryByRole('heading', { name: 'New platform import' })).not.toBeInTheDocument();
   });
 
+  it.each(['/admin/outbox', '/admin/imports/new'])(
+    'tells support staff that %s is for system admins, without asking the server',
+    async (route) => {
+      const grant = grantFor({ system_role: 'support' }, null);
+      const fetchMock = stubApi({
+        'POST /auth/refresh': () => jsonResponse(grant),
+        'GET /me': () => jsonResponse({ user: grant.user, memberships: [], permissions: ['platform:read'] }),
+        'GET /admin/outbox': () =>
+          problemResponse({ status: 403, title: 'Forbidden', code: 'forbidden', detail: 'Your role (support) does not allow this (platform:write).' }),
+      });
+      renderRoutes(appRoutes, { route });
+
+      const forbidden = await screen.findByTestId('forbidden');
+      expect(forbidden).toHaveTextContent('This page is not available for your role');
+      expect(forbidden).toHaveTextContent('system admins');
+      // Not the organization wording: platform staff have no organization role to ask about.
+      expect(forbidden).not.toHaveTextContent('organization');
+      expect(screen.queryByText(/does not allow this/)).not.toBeInTheDocument();
+      expect(fetchMock.mock.calls.map(([r]) => new URL(r.url).pathname)).not.toContain('/api/v1/admin/outbox');
+      // The console around it stays, read-only.
+      expect(screen.getByTestId('admin-read-only')).toBeInTheDocument();
+    },
+  );
+
   it('sends a signed-out visitor of a signed-in page to the login page with the way back', async () => {
     stubStatus();
     const { router } = renderRoutes(appRoutes, { route: '/team' });

@@ -130,7 +130,11 @@ export const appRoutes: RouteObject[] = [
                         children: [{ path: 'imports/new', element: <NewImportRoute scope="platform" /> }],
                       },
                       { path: 'audit', element: <AdminAuditRoute /> },
-                      { path: 'outbox', element: <AdminOutboxRoute /> },
+                      {
+                        // Mail bodies hold live invitation links: system admins only.
+                        element: <RequirePermission permission="platform:write" />,
+                        children: [{ path: 'outbox', element: <AdminOutboxRoute /> }],
+                      },
                     ],
                   },
                 ],

@@ -33,7 +33,7 @@ export function RequirePermission({ permission }: { permission: Permission }) {
   const permissions = usePermissions();
   if (me.isError) return <ApiErrorAlert error={me.error} onRetry={() => void me.refetch()} />;
   if (!permissions.loaded) return <PageLoader />;
-  if (!permissions.has(permission)) return <Forbidden />;
+  if (!permissions.has(permission)) return <Forbidden permission={permission} />;
   return <Outlet />;
 }
 
@@ -49,14 +49,23 @@ function SessionUnreachable({ error }: { error: unknown }) {
   );
 }
 
-function Forbidden() {
+/** A page the user's role does not include: an organization role, or a platform (staff) role. */
+function Forbidden({ permission }: { permission: Permission }) {
   useDocumentTitle('No access');
   return (
     <Stack py="xl" maw={640} data-testid="forbidden">
-      <Alert color="yellow" title="You do not have access to this page" role="alert">
-        Your role in this organization does not include it. Ask an organization admin, or switch to another
-        organization.
-      </Alert>
+      {permission.startsWith('platform:') ? (
+        <Alert color="yellow" title="This page is not available for your role" role="alert">
+          {permission === 'platform:write'
+            ? 'It is for system admins; support staff can read the rest of the admin console.'
+            : 'It is for platform staff (support and system admins).'}
+        </Alert>
+      ) : (
+        <Alert color="yellow" title="You do not have access to this page" role="alert">
+          Your role in this organization does not include it. Ask an organization admin, or switch to another
+          organization.
+        </Alert>
+      )}
     </Stack>
   );
 }
