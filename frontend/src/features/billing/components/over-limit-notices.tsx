@@ -20,11 +20,17 @@ function overLimitItems(usage: Usage, subscribedPackage?: Package): string[] {
         'Everyone keeps access, but no new invitations can be sent or accepted until the team fits the limit or the plan changes.',
     );
   } else if (seats.remaining <= 0) {
+    // Accepting an invitation needs a seat no member holds: with every seat taken by members, the
+    // pending invitations wait too.
+    const pendingBlocked =
+      seats.members >= seats.limit && seats.pending_invitations > 0
+        ? `, and the pending ${seats.pending_invitations === 1 ? 'invitation' : 'invitations'} cannot be accepted until a seat is free`
+        : '';
     items.push(
       `All ${formatCount(seats.limit, 'seat')} ${seats.limit === 1 ? 'is' : 'are'} in use (${formatCount(seats.members, 'member')}, ${formatCount(
         seats.pending_invitations,
         'pending invitation',
-      )}): new invitations are blocked.`,
+      )}): new invitations are blocked${pendingBlocked}.`,
     );
   }
   for (const quota of usage.quotas) {

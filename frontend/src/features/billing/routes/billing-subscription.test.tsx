@@ -196,6 +196,29 @@ describe('BillingRoute subscription', () => {
     expect(screen.getByTestId('period-end')).toHaveTextContent('Nov 1, 2026');
   });
 
+  it.each([
+    {
+      seats: { limit: 3, members: 3, pending_invitations: 2, remaining: 0 },
+      want: 'All 3 seats are in use (3 members, 2 pending invitations): new invitations are blocked, and the pending invitations cannot be accepted until a seat is free.',
+    },
+    {
+      seats: { limit: 3, members: 3, pending_invitations: 1, remaining: 0 },
+      want: 'new invitations are blocked, and the pending invitation cannot be accepted until a seat is free.',
+    },
+    // A seat is left for the pending invitation: accepting it still works.
+    {
+      seats: { limit: 3, members: 2, pending_invitations: 1, remaining: 0 },
+      want: 'All 3 seats are in use (2 members, 1 pending invitation): new invitations are blocked.',
+    },
+  ])('says which invitations a full team blocks ($seats.members members, $seats.pending_invitations pending)', async ({ seats, want }) => {
+    signInWithBilling({ billing: billing({ usage: usage({ seats }) }) });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    const overLimit = await screen.findByTestId('over-limit');
+    expect(overLimit).toHaveTextContent(want);
+    if (seats.members < seats.limit) expect(overLimit).not.toHaveTextContent('cannot be accepted');
+  });
+
   it('names a used-up quota and what it blocks', async () => {
     signInWithBilling({
       billing: billing({
