@@ -653,3 +653,49 @@ func TestPackageEditReachesCachedKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestUsageCountsLiveAPIKeys: the usage answer says how many of the
+// tenant's API keys would work on a package with API access (neither
+// revoked nor expired), so the billing page can warn, after any change to
+// a package without API access, that those keys are refused now.
+func TestUsageCountsLiveAPIKeys(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "usage-keys")
+	viewer := tb.MustJoin(t, admin, "viewer")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	tb.MustCreateKey(t, admin, "usage:read")
+	revoked := tb.MustCreateKey(t, admin, "usage:read")
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+revoked.ID, admin.token, nil), 204)
+	expired := tb.MustCreateKey(t, admin, "usage:read")
+	tb.db.Gorm.Exec("UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = ?", expired.ID)
+	other := tb.MustSignup(t, "usage-keys-other")
+	tb.MustSetPackage(t, other.tenantID, "starter")
+	tb.MustCreateKey(t, other, "usage:read")
+	tb.MustCreateKey(t, other, "usage:read")
+	// A plain change to a package without API access: the key is kept.
+	tb.MustSetPackage(t, admin.tenantID, "free")
+
+	tests := []struct {
+		name          string
+		token         string
+		wantKeys      int64
+		wantAPIAccess bool
+	}{
+		{"AdminAfterChangeToFree", admin.token, 1, false},
+		{"ViewerAfterChangeToFree", viewer.token, 1, false},
+		{"OtherTenantOnStarter", other.token, 2, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := decode[UsageResponse](t, tb.req(t, http.MethodGet, "/api/v1/tenant/usage", tt.token, nil))
+			if u.APIKeys != tt.wantKeys || u.Package.APIAccess != tt.wantAPIAccess || u.Downgraded {
+				t.Fatalf("api_keys %d, package %s (api access %v), downgraded %v", u.APIKeys, u.Package.Code, u.Package.APIAccess, u.Downgraded)
+			}
+			b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", tt.token, nil))
+			if b.Usage.APIKeys != tt.wantKeys {
+				t.Fatalf("billing api_keys %d, want %d", b.Usage.APIKeys, tt.wantKeys)
+			}
+		})
+	}
+}

@@ -314,6 +314,9 @@ type UsageResponse struct {
 	GraceEndsAt  *time.Time            `json:"grace_ends_at,omitempty" format:"date-time"`
 	Seats        SeatsResponse         `json:"seats"`
 	Quotas       []QuotaResponse       `json:"quotas"`
+	// Live API keys (neither revoked nor expired); a package without API
+	// access keeps them but refuses their requests.
+	APIKeys int64 `json:"api_keys"`
 } //	@name	Usage
 
 // SeatsResponse counts users against max_users.
@@ -335,7 +338,7 @@ type QuotaResponse struct {
 
 func toUsage(u limits.Usage) UsageResponse {
 	out := UsageResponse{Package: toPackage(u.Plan.Package), Downgraded: u.Plan.Downgraded, Reason: u.Plan.Reason,
-		GraceEndsAt: u.Plan.GraceEndsAt, Quotas: make([]QuotaResponse, len(u.Quotas)),
+		GraceEndsAt: u.Plan.GraceEndsAt, Quotas: make([]QuotaResponse, len(u.Quotas)), APIKeys: u.APIKeys,
 		Seats: SeatsResponse{Limit: u.Seats.Limit, Members: u.Seats.Members, PendingInvitations: u.Seats.PendingInvites, Remaining: u.Seats.Remaining}}
 	if u.Plan.Subscription != nil {
 		sub := toSubscription(*u.Plan.Subscription)

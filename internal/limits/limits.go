@@ -499,6 +499,9 @@ type Usage struct {
 	Plan   Plan    `json:"plan"`
 	Seats  Seats   `json:"seats"`
 	Quotas []Quota `json:"quotas"`
+	// APIKeys counts the tenant's live keys (neither revoked nor expired):
+	// on a package without API access they are kept but refused.
+	APIKeys int64 `json:"api_keys"`
 }
 
 // UsageOf reports every limit for the tenant.
@@ -526,6 +529,11 @@ func (s *Service) UsageOf(ctx context.Context, tenantID uuid.UUID) (Usage, error
 		used[r.Metric] = r.Count
 	}
 	u := Usage{Plan: plan, Seats: seats}
+	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM api_keys
+		WHERE tenant_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+		tenantID).Scan(&u.APIKeys).Error; err != nil {
+		return Usage{}, fmt.Errorf("count api keys: %w", err)
+	}
 	for _, m := range Metrics {
 		u.Quotas = append(u.Quotas, quotaAt(now, m, plan.Limit(m)).withUsed(used[string(m)]))
 	}

@@ -2760,6 +2760,11 @@ export interface components {
             name?: string;
         };
         Usage: {
+            /**
+             * @description Live API keys (neither revoked nor expired); a package without API
+             *     access keeps them but refuses their requests.
+             */
+            api_keys: number;
             downgraded: boolean;
             /** Format: date-time */
             grace_ends_at?: string;

@@ -32,6 +32,7 @@ const usage: Usage = {
   package: pro,
   downgraded: false,
   seats: { limit: 50, members: 7, pending_invitations: 2, remaining: 41 },
+  api_keys: 0,
   quotas: [
     { metric: 'searches', limit: 20000, used: 18500, remaining: 1500, reset_at: '2026-12-01T00:00:00Z' },
     { metric: 'import_rows', limit: 1000000, used: 1000000, remaining: 0, reset_at: '2026-12-01T00:00:00Z' },

@@ -1,7 +1,7 @@
 import { Alert, List, Text } from '@mantine/core';
 
 import { formatCount, formatDate, formatNumber } from '@/lib/format';
-import type { Package, Quota, Usage } from '@/lib/usage/get-usage';
+import type { Quota, Usage } from '@/lib/usage/get-usage';
 
 const quotaBlocks: Record<Quota['metric'], (limit: string, reset: string) => string> = {
   searches: (limit, reset) => `This month's ${limit} searches are used up: new searches are refused until ${reset}.`,
@@ -11,7 +11,7 @@ const quotaBlocks: Record<Quota['metric'], (limit: string, reset: string) => str
 };
 
 /** What the current limits block right now, one sentence each; empty when nothing is blocked. */
-function overLimitItems(usage: Usage, subscribedPackage?: Package): string[] {
+function overLimitItems(usage: Usage): string[] {
   const { seats, package: pkg } = usage;
   const items: string[] = [];
   if (seats.members > seats.limit) {
@@ -39,10 +39,13 @@ function overLimitItems(usage: Usage, subscribedPackage?: Package): string[] {
       if (sentence) items.push(sentence(formatNumber(quota.limit), formatDate(quota.reset_at)));
     }
   }
-  if (!pkg.api_access && subscribedPackage?.api_access && usage.downgraded) {
+  // Whatever brought the package in force (a plan change, a cancellation, a downgrade), keys the
+  // tenant still has stop working without API access.
+  if (!pkg.api_access && usage.api_keys > 0) {
+    const keys = usage.api_keys === 1 ? 'API key is' : `${formatNumber(usage.api_keys)} API keys are`;
     items.push(
-      `The ${pkg.name} package has no API access: requests with your API keys are refused and no new keys can be created. ` +
-        'The keys are kept and work again once a package with API access is in force.',
+      `The ${pkg.name} package has no API access: your ${keys} kept, but requests with them are refused and no new keys can be created. ` +
+        'They work again once a package with API access is in force.',
     );
   }
   return items;
@@ -50,16 +53,14 @@ function overLimitItems(usage: Usage, subscribedPackage?: Package): string[] {
 
 type OverLimitNoticesProps = {
   usage: Usage;
-  /** The package the tenant subscribed to, when it differs from the one in force (downgraded). */
-  subscribedPackage?: Package;
 };
 
 /**
  * Limits that are used up, and what they block. Downgrades never delete anything: over-limit
  * states only block new use, and the page says so.
  */
-export function OverLimitNotices({ usage, subscribedPackage }: OverLimitNoticesProps) {
-  const items = overLimitItems(usage, subscribedPackage);
+export function OverLimitNotices({ usage }: OverLimitNoticesProps) {
+  const items = overLimitItems(usage);
   if (items.length === 0) return null;
   return (
     <Alert color="orange" variant="light" title="Some limits are reached" data-testid="over-limit">

@@ -151,6 +151,7 @@ describe('BillingRoute subscription', () => {
           downgraded: true,
           reason: 'the subscription is canceled',
           seats: { limit: 3, members: 5, pending_invitations: 0, remaining: 0 },
+          api_keys: 1,
         }),
       }),
     });
@@ -163,7 +164,7 @@ describe('BillingRoute subscription', () => {
     const overLimit = await screen.findByTestId('over-limit');
     expect(overLimit).toHaveTextContent('5 members are more than the 3 users the Free package allows');
     expect(overLimit).toHaveTextContent('no new invitations can be sent or accepted');
-    expect(overLimit).toHaveTextContent('requests with your API keys are refused');
+    expect(overLimit).toHaveTextContent('requests with them are refused');
     expect(overLimit).toHaveTextContent('Nothing is deleted');
     expect(overLimit).not.toHaveTextContent(/will be deleted|removed automatically/);
   });
@@ -217,6 +218,34 @@ describe('BillingRoute subscription', () => {
     const overLimit = await screen.findByTestId('over-limit');
     expect(overLimit).toHaveTextContent(want);
     if (seats.members < seats.limit) expect(overLimit).not.toHaveTextContent('cannot be accepted');
+  });
+
+  it.each([
+    { name: 'a plain change to a package without API access', downgraded: false, apiKeys: 2, warns: true },
+    { name: 'a downgrade to a package without API access', downgraded: true, apiKeys: 1, warns: true },
+    { name: 'no API keys to refuse', downgraded: false, apiKeys: 0, warns: false },
+  ])('warns that API keys are refused after $name: $warns', async ({ downgraded, apiKeys, warns }) => {
+    signInWithBilling({
+      billing: billing({
+        usage: usage({
+          package: free,
+          subscription: subscription({ package_id: downgraded ? starter.id : free.id, source: 'manual' }),
+          downgraded,
+          reason: downgraded ? 'the subscription is canceled' : undefined,
+          api_keys: apiKeys,
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    await screen.findByTestId('current-package');
+    if (warns) {
+      expect(await screen.findByTestId('over-limit')).toHaveTextContent(
+        `The Free package has no API access: your ${apiKeys === 1 ? 'API key is' : `${apiKeys} API keys are`} kept, but requests with them are refused`,
+      );
+    } else {
+      expect(screen.queryByTestId('over-limit')).not.toBeInTheDocument();
+    }
   });
 
   it('names a used-up quota and what it blocks', async () => {

@@ -60,7 +60,7 @@ export function BillingRoute() {
             billing={billing.data}
             canManageBilling={canManageBilling}
           />
-          <OverLimitNotices usage={usage.data} subscribedPackage={subscribedPackage} />
+          <OverLimitNotices usage={usage.data} />
           <Card withBorder padding="md">
             <Stack gap="md">
               <Title order={2} size="h4">

@@ -78,6 +78,7 @@ export function usage(fields: Partial<Usage> = {}): Usage {
     downgraded: false,
     seats: { limit: current.max_users, members: 1, pending_invitations: 0, remaining: current.max_users - 1 },
     quotas: [{ metric: 'searches', used: 3, limit: current.searches_per_month, remaining: current.searches_per_month - 3, reset_at: '2026-12-01T00:00:00Z' }],
+    api_keys: 0,
     ...fields,
   };
 }

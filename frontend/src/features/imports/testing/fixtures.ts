@@ -114,6 +114,7 @@ export function importUsage({ maxFileBytes = 5242880, rowsLimit = 1000, rowsRema
     package: pkg,
     downgraded: false,
     seats: { limit: 10, members: 1, pending_invitations: 0, remaining: 9 },
+    api_keys: 0,
     quotas: [
       {
         metric: 'import_rows',
