@@ -796,3 +796,53 @@ func TestStripeSubscriptionEndsUnderManualPlan(t *testing.T) {
 }
 
 const outcomeManualTest = "ignored: the plan was set by platform staff"
+
+// TestStripeSubscriptionEndedBeforeManualPlan: the Stripe subscription
+// kept beside a plan staff set ended at Stripe before staff acted, and its
+// end is delivered after (Stripe retries a webhook for days). The plan
+// stays as staff set it, but the subscription is over whenever its end is
+// told: it is dropped and checkout opens. It used to be kept for good as
+// "stale", and with it a subscription that no longer runs closed checkout
+// for as long as the manual plan stood.
+func TestStripeSubscriptionEndedBeforeManualPlan(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "starter", "price_starter_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	ended := t0.Add(time.Minute) // before the manual change below
+	tests := []struct {
+		name         string
+		late         func(f stripeFixture) map[string]any
+		wantCheckout bool
+	}{
+		{"Deleted", func(f stripeFixture) map[string]any {
+			return f.sub("customer.subscription.deleted", ended, f.subA, "canceled", "starter")
+		}, true},
+		{"IncompleteExpired", func(f stripeFixture) map[string]any {
+			return f.sub("customer.subscription.updated", ended, f.subA, "incomplete_expired", "starter")
+		}, true},
+		// Older than the plan and still running: nothing to say now.
+		{"PastDue", func(f stripeFixture) map[string]any {
+			return f.sub("customer.subscription.updated", ended, f.subA, "past_due", "starter")
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			admin := tb.MustSignup(t, "endedbefore")
+			f := newStripeFixture(admin.tenantID)
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+			tb.MustSetPackage(t, admin.tenantID, "enterprise")
+			ev := tt.late(f)
+			wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+			b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", admin.token, nil))
+			u := b.Usage
+			if u.Package.Code != "enterprise" || u.Subscription.Source != "manual" || u.Subscription.Status != "active" || u.Downgraded {
+				t.Errorf("tenant on %s (source %s, status %s)", u.Package.Code, u.Subscription.Source, u.Subscription.Status)
+			}
+			if b.CheckoutAllowed != tt.wantCheckout {
+				t.Errorf("checkout allowed %v, want %v (outcome %q)", b.CheckoutAllowed, tt.wantCheckout, tb.eventOutcome(t, ev["id"]))
+			}
+		})
+	}
+}

@@ -237,6 +237,20 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	if found && cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
 		return "stale: a newer event was applied", tenantID, nil
 	}
+	// The Stripe subscription kept beside a plan staff set (it ran when
+	// staff acted) has ended: canceled or expired, which is final at
+	// Stripe. The plan stays as staff set it; the subscription is dropped,
+	// so that checkout is open again and its late events are older. That
+	// holds even when it ended before staff acted and its end comes late
+	// (Stripe retries a webhook for days): kept, it closed checkout for as
+	// long as the manual plan stood.
+	if found && !fromCheckout && cur.Source == SourceManual && cur.of(sub.ID) && !slices.Contains(runningStatuses, status) {
+		if err := tx.Exec(`UPDATE subscriptions SET stripe_subscription_id = NULL, last_event_at = ? WHERE tenant_id = ?`,
+			at, *tenantID).Error; err != nil {
+			return "", tenantID, err
+		}
+		return outcomeManual, tenantID, nil
+	}
 	// A plan staff set is newer than a Stripe event created before it (a
 	// late delivery would silently undo it), except a completed checkout:
 	// the tenant paid before staff acted, and the subscription was read
@@ -253,19 +267,12 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	if found && cur.LastEventAt != nil && at.Equal(*cur.LastEventAt) && cur.of(sub.ID) && stageRank[status] < stageRank[cur.Status] {
 		return "stale: an event of the same second and a later stage was applied", tenantID, nil
 	}
-	// Under a plan staff set, the Stripe subscription kept beside it (it
-	// ran when staff acted) ending, being set to cancel or falling past due
-	// is the tenant leaving what staff replaced: the plan stays as staff
-	// set it, as it does for that subscription's invoices. One that ended
-	// is dropped, so checkout is open again and its late events are older.
+	// Under a plan staff set, the Stripe subscription kept beside it being
+	// set to cancel or falling past due is the tenant leaving what staff
+	// replaced: the plan stays as staff set it, as it does for that
+	// subscription's invoices (its end is above).
 	if found && !fromCheckout && cur.Source == SourceManual && cur.of(sub.ID) &&
 		(sub.CancelAtPeriodEnd || (status != StatusActive && status != StatusTrialing)) {
-		if !slices.Contains(runningStatuses, status) {
-			if err := tx.Exec(`UPDATE subscriptions SET stripe_subscription_id = NULL, last_event_at = ? WHERE tenant_id = ?`,
-				at, *tenantID).Error; err != nil {
-				return "", tenantID, err
-			}
-		}
 		return outcomeManual, tenantID, nil
 	}
 	// A price that is no package's (another product sold to the same
