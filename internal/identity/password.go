@@ -76,7 +76,7 @@ func isCommon(pw string) bool {
 	}
 	// One character repeated, or a common password with digits appended.
 	first, size := utf8.DecodeRuneInString(lower)
-	if strings.Count(lower, string(first)) == len(lower)/size {
+	if strings.Count(lower, string(first))*size == len(lower) {
 		return true
 	}
 	base := strings.TrimRight(lower, "0123456789!")

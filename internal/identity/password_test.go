@@ -19,6 +19,7 @@ func TestValidatePassword(t *testing.T) {
 		{"RepeatedTwoByte", "éééééééééé", "", false},
 		{"RepeatedFourByte", "😀😀😀😀😀😀😀😀😀😀", "", false},
 		{"MixedNonASCII", "éàéàéàéàéàéà", "", true},
+		{"RepeatedThreeByteThenASCII", "€€€€€€€€ab", "", true},
 		{"Email", "Zoe@Example.com", "zoe@example.com", false},
 	}
 	for _, tt := range tests {
