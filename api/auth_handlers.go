@@ -132,14 +132,11 @@ func (s *Server) signup(c echo.Context) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	params := identity.SignupParams{Email: req.Email, Password: req.Password, Name: req.Name, TenantName: req.TenantName}
-	// Every wrong field in one answer: the request's own checks (lengths,
-	// required) and the sign-up rules (a common password, the email) both.
-	if err := s.validate(&req); err != nil {
-		_, ruleErr := identity.ValidateSignup(params)
-		return mergeInvalid(err, ruleErr)
-	}
-	g, err := s.svc.Identity.Signup(c.Request().Context(), params, clientInfo(c))
+	// The service checks every field (the tags above describe them for
+	// the spec) and names all that are wrong in one answer.
+	g, err := s.svc.Identity.Signup(c.Request().Context(), identity.SignupParams{
+		Email: req.Email, Password: req.Password, Name: req.Name, TenantName: req.TenantName,
+	}, clientInfo(c))
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -58,7 +57,7 @@ func (s *Server) bind(c echo.Context, dst any) error {
 }
 
 // decodeBody is bind without the validation of dst's tags, for a handler
-// that reports those together with its service's own field checks.
+// whose service checks every field itself and names all that are wrong.
 func decodeBody(c echo.Context, dst any) error {
 	req := c.Request()
 	mt, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
@@ -336,33 +335,4 @@ func validationMessage(fe validator.FieldError) string {
 	default:
 		return "is invalid (" + fe.Tag() + ")"
 	}
-}
-
-// mergeInvalid joins the field errors of EINVALID errors into the first,
-// naming each field once (the first message wins); any other error is
-// returned as it is.
-func mergeInvalid(first error, more ...error) error {
-	base, ok := apperr.As(first)
-	if !ok || base.Code != apperr.EINVALID {
-		return first
-	}
-	merged := *base
-	merged.Fields = slices.Clone(base.Fields)
-	seen := make(map[string]bool, len(merged.Fields))
-	for _, f := range merged.Fields {
-		seen[f.Field] = true
-	}
-	for _, err := range more {
-		ae, ok := apperr.As(err)
-		if !ok || ae.Code != apperr.EINVALID {
-			continue
-		}
-		for _, f := range ae.Fields {
-			if !seen[f.Field] {
-				seen[f.Field] = true
-				merged.Fields = append(merged.Fields, f)
-			}
-		}
-	}
-	return &merged
 }
