@@ -131,26 +131,35 @@ func TestTimesReadInUTC(t *testing.T) {
 	}
 }
 
-// TestMigrationCountryCodes: 00029 rewrites the withdrawn and reserved
-// codes country names were once read as (FX for France) to today's codes,
-// and leaves the rest alone.
-func TestMigrationCountryCodes(t *testing.T) {
-	t.Parallel()
+// migratedDownTo returns a fresh database migrated down to version, the
+// migrator that takes it up again, and an exec of SQL that fails the test
+// on error: for a data migration's test to fill the tables it rewrites.
+func migratedDownTo(t *testing.T, version int64) (*db.DB, *db.Migrator, func(sql string)) {
+	t.Helper()
 	ctx := context.Background()
 	d, _ := dbtest.Fresh(t)
 	m, err := db.NewMigrator(d.SQL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.DownTo(ctx, 28); err != nil { // 00029's down restores nothing
+	if err := m.DownTo(ctx, version); err != nil {
 		t.Fatal(err)
 	}
-	exec := func(sql string) {
+	return d, m, func(sql string) {
 		t.Helper()
 		if _, err := d.SQL.ExecContext(ctx, sql); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestMigrationCountryCodes: 00029 rewrites the withdrawn and reserved
+// codes country names were once read as (FX for France) to today's codes,
+// and leaves the rest alone.
+func TestMigrationCountryCodes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, m, exec := migratedDownTo(t, 28) // 00029's down restores nothing
 	exec(`INSERT INTO tenants (id, name, default_region) VALUES ('00000000-0000-7000-8000-000000000001', 'T', 'US')`)
 	exec(`INSERT INTO companies (id, name, country) VALUES ('00000000-0000-7000-8000-000000000002', 'Upper', 'HV')`)
 	exec(`INSERT INTO contacts (id, first_name, last_name, country, updated_at) VALUES
@@ -187,20 +196,7 @@ func TestMigrationCountryCodes(t *testing.T) {
 func TestMigrationAccountEmailsNFC(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d, _ := dbtest.Fresh(t)
-	m, err := db.NewMigrator(d.SQL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.DownTo(ctx, 35); err != nil { // 00036's down restores nothing
-		t.Fatal(err)
-	}
-	exec := func(sql string) {
-		t.Helper()
-		if _, err := d.SQL.ExecContext(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-	}
+	d, m, exec := migratedDownTo(t, 35) // 00036's down restores nothing
 	exec(`INSERT INTO tenants (id, name, default_region) VALUES ('00000000-0000-7000-8000-000000000001', 'T', 'US')`)
 	exec(`INSERT INTO users (id, email, password_hash) VALUES
 		('00000000-0000-7000-8000-000000000011', U&'zoe\0308@nfc.example', 'h'),
