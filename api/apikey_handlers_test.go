@@ -266,21 +266,29 @@ func TestAPIKeyPlanAndSuspension(t *testing.T) {
 	}
 }
 
-func TestAPIKeyRateLimit(t *testing.T) {
-	t.Parallel()
-	tb := setup(t)
-	// The windows are fixed minutes: pin this server's clock mid-minute, or a
-	// run that straddles a minute boundary would start a fresh window.
+// MustRateLimitedKey signs up a tenant (prefix) on a package of its own
+// that allows perMinute API requests a minute and returns its admin and a
+// usage:read key. The windows are fixed minutes: the server's clock is
+// pinned mid-minute, or a run that straddles a minute boundary would start
+// a fresh window.
+func (tb *testBundle) MustRateLimitedKey(t testing.TB, prefix string, perMinute int) (session, APIKeyResponse) {
+	t.Helper()
 	pinned := time.Now().UTC().Truncate(time.Minute).Add(30 * time.Second)
 	tb.srv.svc.Limits.WithClock(func() time.Time { return pinned })
 	sys := tb.MustSystemUser(t, "system_admin")
-	admin := tb.MustSignup(t, "rate")
-	code := "rate-" + strings.ToLower(uuid.NewString()[:6])
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": code, "name": "Tiny API",
-		"max_users": 3, "searches_per_month": 10, "max_contacts_per_query": 10, "api_access": true, "api_requests_per_minute": 3,
+	admin := tb.MustSignup(t, prefix)
+	code := prefix + "-" + strings.ToLower(uuid.NewString()[:6])
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": code, "name": "Rate " + code,
+		"max_users": 3, "searches_per_month": 10, "max_contacts_per_query": 10, "api_access": true, "api_requests_per_minute": perMinute,
 		"import_rows_per_month": 10, "max_concurrent_jobs": 1, "crm_pushes_per_month": 10}), 201)
 	tb.MustSetPackage(t, admin.tenantID, code)
-	key := tb.MustCreateKey(t, admin, "usage:read")
+	return admin, tb.MustCreateKey(t, admin, "usage:read")
+}
+
+func TestAPIKeyRateLimit(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin, key := tb.MustRateLimitedKey(t, "rate", 3)
 	for i := 3; i >= 1; i-- {
 		rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false)
 		wantStatus(t, rec, http.StatusOK)
@@ -315,16 +323,7 @@ func TestAPIKeyRateLimitLogged(t *testing.T) {
 	t.Parallel()
 	var logs syncBuffer
 	tb := setupLogging(t, nil, &logs)
-	pinned := time.Now().UTC().Truncate(time.Minute).Add(30 * time.Second)
-	tb.srv.svc.Limits.WithClock(func() time.Time { return pinned })
-	sys := tb.MustSystemUser(t, "system_admin")
-	admin := tb.MustSignup(t, "ratelog")
-	code := "ratelog-" + strings.ToLower(uuid.NewString()[:6])
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": code, "name": "One a minute",
-		"max_users": 3, "searches_per_month": 10, "max_contacts_per_query": 10, "api_access": true, "api_requests_per_minute": 1,
-		"import_rows_per_month": 10, "max_concurrent_jobs": 1, "crm_pushes_per_month": 10}), 201)
-	tb.MustSetPackage(t, admin.tenantID, code)
-	key := tb.MustCreateKey(t, admin, "usage:read")
+	admin, key := tb.MustRateLimitedKey(t, "ratelog", 1)
 	tests := []struct {
 		name   string
 		status int
