@@ -1,15 +1,18 @@
 package api
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/limits"
+	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
 // defaultPageSize is used when a request names none (capped by the package).
@@ -125,7 +128,7 @@ func titleMetric(m limits.Metric) string {
 // searchContacts godoc
 //
 //	@Summary			Search contacts
-//	@Description		Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing); the X-Quota-Searches-* headers report the quota. API key scope: contacts:read.
+//	@Description		Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. API key scope: contacts:read.
 //	@ID					searchContacts
 //	@Tags				contacts
 //	@Accept				json
@@ -154,6 +157,7 @@ func titleMetric(m limits.Metric) string {
 //	@Header				200,429	{integer}	X-Quota-Searches-Used		"Used this month"
 //	@Header				200,429	{integer}	X-Quota-Searches-Remaining	"Left this month"
 //	@Header				200,429	{string}	X-Quota-Searches-Reset		"When the quota resets, RFC 3339"
+//	@Header				200		{boolean}	X-Search-Charged			"true when this answer used a unit of the quota: a new search; false for a next page or a free repeat"
 //	@Router				/contacts/search [post]
 func (s *Server) searchContacts(c echo.Context) error {
 	var req SearchRequest
@@ -166,20 +170,18 @@ func (s *Server) searchContacts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	maxSize := plan.Package.MaxContactsPerQuery
+	params := contacts.SearchParams{Query: req.Query, Filters: req.Filters.domain(),
+		Sort: req.Sort, PageSize: pageSize(req.PageSize, maxSize), MaxPageSize: maxSize, Cursor: req.Cursor, Facets: req.Facets}
 	if req.Cursor == "" {
 		// A new search with nothing left of the quota is refused before it
-		// runs: the 429 costs one counter read, not a search.
-		q, err := s.svc.Limits.PeekPlan(ctx, tid, plan, limits.Searches)
-		if err != nil {
+		// runs (the 429 costs a counter read, not a search), unless it
+		// repeats one charged within limits.RepeatWindow.
+		if err := s.requireSearchLeft(ctx, tid, plan, searcher(principal(c)), params); err != nil {
 			return err
 		}
-		if q.Remaining == 0 {
-			return limits.QuotaError(q, 1)
-		}
 	}
-	maxSize := plan.Package.MaxContactsPerQuery
-	res, err := s.svc.Contacts.Search(ctx, tid, contacts.SearchParams{Query: req.Query, Filters: req.Filters.domain(),
-		Sort: req.Sort, PageSize: pageSize(req.PageSize, maxSize), MaxPageSize: maxSize, Cursor: req.Cursor, Facets: req.Facets})
+	res, err := s.svc.Contacts.Search(ctx, tid, params)
 	if err != nil {
 		return err
 	}
@@ -192,9 +194,13 @@ func (s *Server) searchContacts(c echo.Context) error {
 	if err := s.withCRMStatus(ctx, principal(c), items); err != nil {
 		return err
 	}
-	var q limits.Quota
+	var (
+		q       limits.Quota
+		charged bool
+	)
 	if res.NewSearch {
-		q, err = s.svc.Limits.ConsumePlan(ctx, tid, plan, limits.Searches, 1)
+		q, charged, err = s.svc.Limits.ConsumeSearch(ctx, tid, plan,
+			limits.SearchReceipt{PrincipalID: searcher(principal(c)), Search: res.Identity})
 	} else {
 		q, err = s.svc.Limits.PeekPlan(ctx, tid, plan, limits.Searches)
 	}
@@ -202,8 +208,33 @@ func (s *Server) searchContacts(c echo.Context) error {
 		return err
 	}
 	setQuotaHeaders(c, q, false)
+	c.Response().Header().Set("X-Search-Charged", strconv.FormatBool(charged))
 	return c.JSON(http.StatusOK, SearchResponse{Items: items, NextCursor: res.NextCursor, Total: res.Total,
 		TotalIsCapped: res.TotalIsCapped, TotalIsEstimate: res.TotalIsEstimate, Facets: toFacets(res.Facets)})
+}
+
+// searcher is who a search is charged for: the API key, or the user.
+func searcher(p *tenancy.Principal) uuid.UUID {
+	if p.APIKeyID != uuid.Nil {
+		return p.APIKeyID
+	}
+	return p.UserID
+}
+
+// requireSearchLeft refuses a new search when the searches quota is used
+// up, unless who repeats a search charged within limits.RepeatWindow.
+func (s *Server) requireSearchLeft(ctx context.Context, tid uuid.UUID, plan limits.Plan, who uuid.UUID, p contacts.SearchParams) error {
+	q, err := s.svc.Limits.PeekPlan(ctx, tid, plan, limits.Searches)
+	if err != nil || q.Remaining > 0 {
+		return err
+	}
+	if id, err := contacts.SearchIdentity(p); err == nil {
+		free, err := s.svc.Limits.RepeatIsFree(ctx, tid, limits.SearchReceipt{PrincipalID: who, Search: id})
+		if err != nil || free {
+			return err
+		}
+	}
+	return limits.QuotaError(q, 1)
 }
 
 // getContact godoc

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/limits"
 )
 
 // TestMain loads a small deterministic shared contact database into the
@@ -154,7 +156,7 @@ func TestSearchMetering(t *testing.T) {
 		t.Fatalf("a next page was metered: used %s", rec.Header().Get("X-Quota-Searches-Used"))
 	}
 	tb.db.Gorm.Exec(`UPDATE usage_counters SET count = 100 WHERE tenant_id = ? AND metric = 'searches'`, admin.tenantID)
-	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager"})
+	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "engineer"})
 	wantStatus(t, rec, http.StatusTooManyRequests)
 	p := decodeProblem(t, rec)
 	if p["type"] != "quota-exceeded" || p["metric"] != "searches" || rec.Header().Get("Retry-After") == "" {
@@ -177,8 +179,9 @@ func TestSearchMetering(t *testing.T) {
 	// A next page of a search already paid for is still served.
 	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager", "page_size": 2, "cursor": cursor})
 	wantStatus(t, rec, http.StatusOK)
-	// On the month's last second the refusal says to wait one second; on
-	// the first of the next month the quota is whole again.
+	// On the month's last second (long after the first "manager" search,
+	// so not a free repeat) the refusal says to wait one second; on the
+	// first of the next month the quota is whole again.
 	clock.Set(time.Date(2026, time.November, 30, 23, 59, 59, 0, time.UTC))
 	rec = tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, map[string]any{"query": "manager"})
 	wantStatus(t, rec, http.StatusTooManyRequests)
@@ -197,6 +200,104 @@ func TestSearchMetering(t *testing.T) {
 		if q.Metric == "searches" && (q.Used != 1 || q.Remaining != 99 || !q.ResetAt.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))) {
 			t.Fatalf("usage in the new month %+v", q)
 		}
+	}
+}
+
+// TestSearchRepeatIsFree: the same search by the same user or API key
+// within limits.RepeatWindow of its charge (a reload of the results page,
+// Back, a retry) costs nothing, even with the quota used up. Another
+// query, filter or sort, another principal, or the same search after the
+// window is a new search.
+func TestSearchRepeatIsFree(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	clock := tb.pinLimitsClock(quotaTime)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "repeat")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	member := tb.MustJoin(t, admin, "member")
+	key := tb.MustCreateKey(t, admin, "contacts:read")
+	var limit int64
+	for _, q := range decode[UsageResponse](t, tb.req(t, http.MethodGet, "/api/v1/tenant/usage", admin.token, nil)).Quotas {
+		if q.Metric == "searches" {
+			limit = q.Limit
+		}
+	}
+
+	manager := map[string]any{"query": "manager", "filters": map[string]any{"seniorities": []string{"manager", "director"}}, "page_size": 2}
+	steps := []struct {
+		name        string
+		token, key  string
+		body        map[string]any
+		wantStatus  int
+		wantCharged string
+		wantUsed    string
+	}{
+		{"First", admin.token, "", manager, 200, "true", "1"},
+		{"RepeatFree", admin.token, "", manager, 200, "false", "1"},
+		{"RepeatOtherSpellingFree", admin.token, "", map[string]any{"query": "  MANAGER ", "page_size": 5,
+			"filters": map[string]any{"seniorities": []string{"director", "manager"}}}, 200, "false", "1"},
+		{"OtherSortCharged", admin.token, "", map[string]any{"query": "manager", "sort": "name",
+			"filters": map[string]any{"seniorities": []string{"manager", "director"}}}, 200, "true", "2"},
+		{"OtherFilterCharged", admin.token, "", map[string]any{"query": "manager"}, 200, "true", "3"},
+		{"OtherUserCharged", member.token, "", manager, 200, "true", "4"},
+		{"APIKeyCharged", "", key.Secret, manager, 200, "true", "5"},
+		{"APIKeyRepeatFree", "", key.Secret, manager, 200, "false", "5"},
+	}
+	send := func(t *testing.T, token, secret string, body any) *httptest.ResponseRecorder {
+		t.Helper()
+		if secret != "" {
+			return tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/search", secret, body)
+		}
+		return tb.req(t, http.MethodPost, "/api/v1/contacts/search", token, body)
+	}
+	for _, st := range steps {
+		rec := send(t, st.token, st.key, st.body)
+		wantStatus(t, rec, st.wantStatus)
+		if h := rec.Header(); h.Get("X-Search-Charged") != st.wantCharged || h.Get("X-Quota-Searches-Used") != st.wantUsed {
+			t.Fatalf("%s: charged %q used %q, want %s and %s", st.name, h.Get("X-Search-Charged"), h.Get("X-Quota-Searches-Used"),
+				st.wantCharged, st.wantUsed)
+		}
+	}
+
+	// With the quota used up, a repeat is still answered and a new search
+	// is refused; the refused one leaves no receipt, so once units are back
+	// it is charged.
+	setUsed := func(n int64) {
+		t.Helper()
+		if err := tb.db.Gorm.Exec(`UPDATE usage_counters SET count = ? WHERE tenant_id = ? AND metric = 'searches'`,
+			n, admin.tenantID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	setUsed(limit)
+	rec := send(t, admin.token, "", manager)
+	wantStatus(t, rec, http.StatusOK)
+	if h := rec.Header(); h.Get("X-Search-Charged") != "false" || h.Get("X-Quota-Searches-Remaining") != "0" {
+		t.Fatalf("repeat at the limit: %v", h)
+	}
+	director := map[string]any{"query": "director"}
+	wantStatus(t, send(t, admin.token, "", director), http.StatusTooManyRequests)
+	setUsed(0)
+	if rec := send(t, admin.token, "", director); rec.Header().Get("X-Search-Charged") != "true" {
+		t.Fatalf("a search refused at the limit was free afterwards: %v", rec.Header())
+	}
+
+	// After the window the repeat is a new search: refused at the limit.
+	setUsed(limit)
+	clock.Set(quotaTime.Add(limits.RepeatWindow + time.Second))
+	wantStatus(t, send(t, admin.token, "", manager), http.StatusTooManyRequests)
+
+	// The prune drops receipts past the window, and only those.
+	if err := tb.db.Gorm.Exec(`INSERT INTO search_receipts (tenant_id, principal_id, query_hash, charged_at)
+		VALUES (?, ?, 'fresh', ?)`, admin.tenantID, admin.userID, clock.Now()).Error; err != nil {
+		t.Fatal(err)
+	}
+	tb.srv.svc.Limits.PruneSearchReceipts(t.Context())
+	var left []string
+	tb.db.Gorm.Raw(`SELECT convert_from(query_hash, 'UTF8') FROM search_receipts WHERE tenant_id = ?`, admin.tenantID).Scan(&left)
+	if len(left) != 1 || left[0] != "fresh" {
+		t.Fatalf("receipts after the prune: %q", left)
 	}
 }
 

@@ -252,7 +252,9 @@ func (s *Service) putBack(usage map[usageKey]int64, last map[uuid.UUID]time.Time
 	}
 }
 
-// Run flushes usage every interval until ctx ends, then once more.
+// Run flushes usage every interval until ctx ends, then once more. Each
+// interval it also prunes what metering keeps for a short time: ended rate
+// windows and search receipts past the free-repeat window.
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -264,6 +266,7 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 			s.FlushUsage(ctx)
 			s.limits.PruneRateWindows(ctx)
+			s.limits.PruneSearchReceipts(ctx)
 			s.pruneCache()
 		}
 	}

@@ -81,6 +81,8 @@ type SearchResult struct {
 	// NewSearch is true for a first page (no cursor): the caller meters it
 	// as one search; later pages of the same search are free.
 	NewSearch bool `json:"-"`
+	// Identity is the search's identity (SearchIdentity).
+	Identity []byte `json:"-"`
 }
 
 // Facets count the values of four fields among the matches of the current

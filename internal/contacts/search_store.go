@@ -247,19 +247,23 @@ type searchKey struct {
 	Sort    string  `json:"s"`
 }
 
-// Search runs a search over the contacts tenantID sees.
-//
-// Returns EINVALID for a query over 200 characters, a page size outside
-// 1..MaxPageSize, an unknown sort or a bad filter value (each naming the
-// field), and EMALFORMED for a cursor that is tampered with, from another
-// tenant or from another query.
-func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams) (*SearchResult, error) {
+// searchPlan is a search's validated parameters.
+type searchPlan struct {
+	query    string
+	sortBy   string
+	modes    []string // the cursor modes the sort pages by
+	filters  Filters
+	identity []byte // what a cursor is bound to: hashQuery of a searchKey
+}
+
+// planSearch validates p and derives what a search runs by.
+func planSearch(p SearchParams) (searchPlan, error) {
 	query, err := validateQuery(p.Query)
 	if err != nil {
-		return nil, err
+		return searchPlan{}, err
 	}
 	if err := validatePageSize(p.PageSize, p.MaxPageSize); err != nil {
-		return nil, err
+		return searchPlan{}, err
 	}
 	sortBy := p.Sort
 	if sortBy == "" {
@@ -274,14 +278,38 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 	case SortUpdated:
 		modes = []string{modeUpdated}
 	default:
-		return nil, apperr.Invalid("Invalid sort.", apperr.FieldError{Field: "sort", Message: "must be one of relevance, name, updated"})
+		return searchPlan{}, apperr.Invalid("Invalid sort.", apperr.FieldError{Field: "sort", Message: "must be one of relevance, name, updated"})
 	}
 	filters, err := p.Filters.normalize()
 	if err != nil {
+		return searchPlan{}, err
+	}
+	qh := hashQuery(searchKey{Query: strings.Join(strings.Fields(strings.ToLower(query)), " "), Filters: filters, Sort: sortBy})
+	return searchPlan{query: query, sortBy: sortBy, modes: modes, filters: filters, identity: qh}, nil
+}
+
+// SearchIdentity is the identity of the search p describes: the same for
+// every page of it, and for the same query, filters and sort typed again
+// (case, spacing and the order of filter values aside). Returns the
+// errors Search returns for invalid parameters.
+func SearchIdentity(p SearchParams) ([]byte, error) {
+	sp, err := planSearch(p)
+	return sp.identity, err
+}
+
+// Search runs a search over the contacts tenantID sees.
+//
+// Returns EINVALID for a query over 200 characters, a page size outside
+// 1..MaxPageSize, an unknown sort or a bad filter value (each naming the
+// field), and EMALFORMED for a cursor that is tampered with, from another
+// tenant or from another query.
+func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams) (*SearchResult, error) {
+	sp, err := planSearch(p)
+	if err != nil {
 		return nil, err
 	}
+	query, sortBy, modes, filters, qh := sp.query, sp.sortBy, sp.modes, sp.filters, sp.identity
 	codec := cursorCodec{s.cursorKey}
-	qh := hashQuery(searchKey{Query: strings.Join(strings.Fields(strings.ToLower(query)), " "), Filters: filters, Sort: sortBy})
 	var cur *cursor
 	if p.Cursor != "" {
 		c, err := codec.decode("search", tenantID, qh, p.Cursor, modes...)
@@ -301,7 +329,7 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 	if err != nil {
 		return nil, err
 	}
-	res := &SearchResult{NewSearch: cur == nil}
+	res := &SearchResult{NewSearch: cur == nil, Identity: qh}
 
 	// A new search asks the planner how many rows match. Counting costs a
 	// visit per match, so only small match sets are counted, and then by

@@ -762,7 +762,7 @@ export interface paths {
         put?: never;
         /**
          * Search contacts
-         * @description Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing); the X-Quota-Searches-* headers report the quota. API key scope: contacts:read.
+         * @description Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. API key scope: contacts:read.
          */
         post: operations["searchContacts"];
         delete?: never;
@@ -5668,6 +5668,8 @@ export interface operations {
                     "X-Quota-Searches-Reset"?: string;
                     /** @description Used this month */
                     "X-Quota-Searches-Used"?: number;
+                    /** @description true when this answer used a unit of the quota: a new search; false for a next page or a free repeat */
+                    "X-Search-Charged"?: boolean;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,0 +1,95 @@
+package limits
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// RepeatWindow is how long after a search was charged the same search by
+// the same principal (a user or an API key) is free: a reload of the
+// results page, the browser's Back button, a retry after a lost answer.
+const RepeatWindow = 15 * time.Minute
+
+// SearchReceipt says who ran which search: the principal (a user or an API
+// key) and the search's identity (its query, filters and sort, as a search
+// cursor is bound to them).
+type SearchReceipt struct {
+	PrincipalID uuid.UUID
+	Search      []byte
+}
+
+// RepeatIsFree reports whether r was charged within RepeatWindow, so that
+// running it again costs nothing (a search with nothing left of the quota
+// may still be answered).
+func (s *Service) RepeatIsFree(ctx context.Context, tenantID uuid.UUID, r SearchReceipt) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM search_receipts
+		WHERE tenant_id = ? AND principal_id = ? AND query_hash = ? AND charged_at > ?`,
+		tenantID, r.PrincipalID, r.Search, s.now().Add(-RepeatWindow)).Scan(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("read search receipt: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ConsumeSearch charges one unit of the searches quota for r unless r was
+// charged within RepeatWindow, and returns the quota and whether it
+// charged. The check, the charge and the receipt are one statement, and a
+// receipt is written only with a charge: a search refused for want of
+// quota leaves none. Returns ERATELIMIT (type quota-exceeded) when the
+// quota is used up and the search is not a repeat.
+func (s *Service) ConsumeSearch(ctx context.Context, tenantID uuid.UUID, plan Plan, r SearchReceipt) (Quota, bool, error) {
+	limit := plan.Limit(Searches)
+	q := s.quotaNow(Searches, limit)
+	var out struct {
+		Repeat bool
+		Used   sql.NullInt64
+	}
+	// synchronous_commit off for this statement's implicit transaction,
+	// as ConsumeWithin does on its own.
+	err := s.db.WithContext(ctx).Raw(`
+		WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+		fresh AS (
+			SELECT 1 FROM search_receipts
+			WHERE tenant_id = @tenant AND principal_id = @principal AND query_hash = @search AND charged_at > @since
+		), charge AS (
+			INSERT INTO usage_counters AS u (tenant_id, metric, period_start, count)
+			SELECT @tenant, @metric, CAST(@start AS date), 1 FROM async_commit
+			WHERE NOT EXISTS (SELECT 1 FROM fresh) AND 1 <= CAST(@quota AS bigint)
+			ON CONFLICT (tenant_id, metric, period_start)
+			DO UPDATE SET count = u.count + 1 WHERE u.count + 1 <= CAST(@quota AS bigint)
+			RETURNING count
+		), receipt AS (
+			INSERT INTO search_receipts AS r (tenant_id, principal_id, query_hash, charged_at)
+			SELECT @tenant, @principal, @search, @now FROM charge
+			ON CONFLICT (tenant_id, principal_id, query_hash) DO UPDATE SET charged_at = EXCLUDED.charged_at
+		)
+		SELECT EXISTS (SELECT 1 FROM fresh) AS repeat, (SELECT count FROM charge) AS used`,
+		map[string]any{"tenant": tenantID, "principal": r.PrincipalID, "search": r.Search,
+			"since": q.ReadAt.Add(-RepeatWindow), "now": q.ReadAt, "metric": string(Searches),
+			"start": q.PeriodStart, "quota": limit}).Scan(&out).Error
+	if err != nil {
+		return q, false, fmt.Errorf("consume %s: %w", Searches, err)
+	}
+	if out.Used.Valid {
+		return q.withUsed(out.Used.Int64), true, nil
+	}
+	cur, err := s.used(ctx, s.db, tenantID, Searches, q.PeriodStart)
+	if err != nil {
+		return q, false, err
+	}
+	q = q.withUsed(cur)
+	if out.Repeat {
+		return q, false, nil
+	}
+	return q, false, QuotaError(q, 1)
+}
+
+// PruneSearchReceipts deletes receipts older than RepeatWindow.
+func (s *Service) PruneSearchReceipts(ctx context.Context) {
+	s.db.WithContext(ctx).Exec(`DELETE FROM search_receipts WHERE charged_at <= ?`, s.now().Add(-RepeatWindow))
+}
