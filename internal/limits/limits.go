@@ -46,6 +46,8 @@ type Service struct {
 	db    *gorm.DB
 	grace time.Duration
 	now   func() time.Time
+	// repeatWindow is RepeatWindow but for benchmarks (WithRepeatWindow).
+	repeatWindow time.Duration
 }
 
 // NewService returns a Service; grace 0 means DefaultPastDueGrace.
@@ -53,7 +55,7 @@ func NewService(db *gorm.DB, grace time.Duration) *Service {
 	if grace <= 0 {
 		grace = DefaultPastDueGrace
 	}
-	return &Service{db: db, grace: grace, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: db, grace: grace, now: func() time.Time { return time.Now().UTC() }, repeatWindow: RepeatWindow}
 }
 
 // WithClock makes s read the time from now instead of the wall clock: the
