@@ -182,8 +182,12 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 }
 
 func writeProblem(c echo.Context, status int, doc map[string]any) {
-	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "application/problem+json")
+	h.Set(echo.HeaderCacheControl, "no-store")
+	// A download route names its file before it knows whether it can
+	// answer; a refusal is a problem to show, not a file to save.
+	h.Del(echo.HeaderContentDisposition)
 	if c.Request().Method == http.MethodHead {
 		c.Response().WriteHeader(status)
 		return
