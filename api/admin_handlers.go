@@ -48,7 +48,7 @@ type AdminTenantList struct {
 //	@Param			q		query		string	false	"Name, member email or id"
 //	@Param			status	query		string	false	"active or suspended"	Enums(active, suspended)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
-//	@Param			limit	query		int		false	"Page size (1-100, default 25)"
+//	@Param			limit	query		int		false	"Page size (1-100, default 25)"	minimum(1)	maximum(100)	default(25)
 //	@Success		200		{object}	AdminTenantList
 //	@Failure		400		{object}	Problem	"A cursor that is not valid"
 //	@Failure		401		{object}	Problem
@@ -236,7 +236,7 @@ type UserList struct {
 //	@Security	BearerAuth
 //	@Param		q		query		string	false	"Email or name"
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
-//	@Param		limit	query		int		false	"Page size (1-100, default 25)"
+//	@Param		limit	query		int		false	"Page size (1-100, default 25)"	minimum(1)	maximum(100)	default(25)
 //	@Success	200		{object}	UserList
 //	@Failure	400		{object}	Problem	"A cursor that is not valid"
 //	@Failure	401		{object}	Problem
@@ -456,7 +456,7 @@ func (s *Server) updatePackage(c echo.Context) error {
 //	@Param			action		query		string	false	"Action, e.g. tenant.*; any case"
 //	@Param			actor_id	query		string	false	"User or API key id"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
-//	@Param			limit		query		int		false	"Page size (1-200, default 50)"
+//	@Param			limit		query		int		false	"Page size (1-200, default 50)"	minimum(1)	maximum(200)	default(50)
 //	@Success		200			{object}	AuditEventList
 //	@Failure		400			{object}	Problem
 //	@Failure		401			{object}	Problem

@@ -304,7 +304,7 @@ type CompanyResponse struct {
 //	@x-required-scopes	["contacts:read"]
 //	@Param				id			path		string	true	"Company id"
 //	@Param				cursor		query		string	false	"next_contacts_cursor of the previous page"
-//	@Param				page_size	query		int		false	"Contacts per page"
+//	@Param				page_size	query		int		false	"Contacts per page: 1 to the package's max_contacts_per_query (default 25, or that maximum if smaller)"	minimum(1)	default(25)
 //	@Success			200			{object}	CompanyResponse
 //	@Failure			400			{object}	Problem
 //	@Failure			401			{object}	Problem

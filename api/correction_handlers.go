@@ -133,7 +133,7 @@ func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
 //	@Param				status		query		string	false	"Only corrections in this status"	Enums(pending, accepted, rejected, withdrawn)
 //	@Param				contact_id	query		string	false	"Contact id"
 //	@Param				cursor		query		string	false	"next_cursor of the previous page"
-//	@Param				page_size	query		int		false	"1-100 (default 25)"
+//	@Param				page_size	query		int		false	"1-100 (default 25)"	minimum(1)	maximum(100)	default(25)
 //	@Success			200			{object}	CorrectionList
 //	@Failure			400			{object}	Problem
 //	@Failure			401			{object}	Problem
@@ -171,7 +171,7 @@ func (s *Server) listCorrections(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			contact_id	query		string	false	"Only corrections of this contact"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
-//	@Param			page_size	query		int		false	"1-100 (default 25)"
+//	@Param			page_size	query		int		false	"1-100 (default 25)"	minimum(1)	maximum(100)	default(25)
 //	@Success		200			{object}	CorrectionList
 //	@Failure		400			{object}	Problem
 //	@Failure		401			{object}	Problem

@@ -465,7 +465,7 @@ func crmQueryTime(c echo.Context, name string) (*time.Time, error) {
 //	@Param				contact_id	query		string	false	"Pushes that included this contact"
 //	@Param				from		query		string	false	"Created at or after (RFC 3339)"
 //	@Param				to			query		string	false	"Created before (RFC 3339)"
-//	@Param				limit		query		int		false	"Page size (1–100, default 25)"
+//	@Param				limit		query		int		false	"Page size (1–100, default 25)"	minimum(1)	maximum(100)	default(25)
 //	@Param				cursor		query		string	false	"next_cursor of the previous page"
 //	@Success			200			{object}	CRMPushList
 //	@Failure			400			{object}	Problem	"malformed-request: a cursor this list did not issue"
@@ -521,8 +521,8 @@ func (s *Server) listCRMPushes(c echo.Context) error {
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["crm:read"]
 //	@Param				id				path		string	true	"Push id"
-//	@Param				item_status		query		string	false	"Only contacts in this status"	Enums(queued, paused, pushed, failed, deleted_in_crm, cancelled, skipped, rejected)
-//	@Param				items_limit		query		int		false	"Contacts per page (1–500, default 100)"
+//	@Param				item_status		query		string	false	"Only contacts in this status"				Enums(queued, paused, pushed, failed, deleted_in_crm, cancelled, skipped, rejected)
+//	@Param				items_limit		query		int		false	"Contacts per page (1–500, default 100)"	minimum(1)	maximum(500)	default(100)
 //	@Param				items_cursor	query		string	false	"next_items_cursor of the previous page"
 //	@Success			200				{object}	CRMPushDetail
 //	@Failure			400				{object}	Problem	"malformed-request: an items_cursor this push did not issue"

@@ -470,7 +470,7 @@ func (s *Server) createImport(c echo.Context) error {
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:read"]
 //	@Param				status	query		string	false	"Only imports in this status"	Enums(uploaded, queued, running, completed, failed, cancelled)
-//	@Param				limit	query		int		false	"1 to 100 (default 25)"
+//	@Param				limit	query		int		false	"1 to 100 (default 25)"			minimum(1)	maximum(100)	default(25)
 //	@Param				cursor	query		string	false	"next_cursor of the previous page"
 //	@Success			200		{object}	ImportList
 //	@Failure			400		{object}	Problem
@@ -621,7 +621,7 @@ func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, prin
 //	@x-required-scopes	["imports:read"]
 //	@Param				id		path		string	true	"Import id"
 //	@Param				outcome	query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
-//	@Param				limit	query		int		false	"1 to 1000 (default 100)"
+//	@Param				limit	query		int		false	"1 to 1000 (default 100)"		minimum(1)	maximum(1000)	default(100)
 //	@Param				cursor	query		string	false	"next_cursor of the previous page"
 //	@Success			200		{object}	ImportRecordList
 //	@Failure			400		{object}	Problem
@@ -700,7 +700,7 @@ func (s *Server) createPlatformImport(c echo.Context) error {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			status	query		string	false	"Only imports in this status"	Enums(uploaded, queued, running, completed, failed, cancelled)
-//	@Param			limit	query		int		false	"1 to 100 (default 25)"
+//	@Param			limit	query		int		false	"1 to 100 (default 25)"			minimum(1)	maximum(100)	default(25)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	ImportList
 //	@Failure		400		{object}	Problem	"A cursor that is not valid"
@@ -797,7 +797,7 @@ func (s *Server) cancelPlatformImport(c echo.Context) error { return s.cancelRun
 //	@Security		BearerAuth
 //	@Param			id		path		string	true	"Import id"
 //	@Param			outcome	query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
-//	@Param			limit	query		int		false	"1 to 1000 (default 100)"
+//	@Param			limit	query		int		false	"1 to 1000 (default 100)"		minimum(1)	maximum(1000)	default(100)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	ImportRecordList
 //	@Failure		400		{object}	Problem

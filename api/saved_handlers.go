@@ -326,7 +326,7 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 //	@Param				has_email		query		bool		false	"Has an email"
 //	@Param				has_phone		query		bool		false	"Has a phone"
 //	@Param				cursor			query		string		false	"next_cursor of the previous page"
-//	@Param				page_size		query		int			false	"1 to the package maximum (default 25)"
+//	@Param				page_size		query		int			false	"1 to the package's max_contacts_per_query (default 25, or that maximum if smaller)"	minimum(1)	default(25)
 //	@Success			200				{object}	SavedPageResponse
 //	@Failure			400				{object}	Problem
 //	@Failure			401				{object}	Problem

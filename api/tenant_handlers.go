@@ -447,7 +447,7 @@ func (s *Server) auditParams(c echo.Context) (audit.ListParams, error) {
 //	@Param			action		query		string	false	"Action, e.g. member.* or auth.login; any case"
 //	@Param			actor_id	query		string	false	"User or API key id"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
-//	@Param			limit		query		int		false	"Page size (1-200, default 50)"
+//	@Param			limit		query		int		false	"Page size (1-200, default 50)"	minimum(1)	maximum(200)	default(50)
 //	@Success		200			{object}	AuditEventList
 //	@Failure		400			{object}	Problem
 //	@Failure		401			{object}	Problem

@@ -5359,7 +5359,7 @@ export interface operations {
             query?: {
                 /** @description next_contacts_cursor of the previous page */
                 cursor?: string;
-                /** @description Contacts per page */
+                /** @description Contacts per page: 1 to the package's max_contacts_per_query (default 25, or that maximum if smaller) */
                 page_size?: number;
             };
             header?: never;
@@ -8251,7 +8251,7 @@ export interface operations {
                 has_phone?: boolean;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                /** @description 1 to the package maximum (default 25) */
+                /** @description 1 to the package's max_contacts_per_query (default 25, or that maximum if smaller) */
                 page_size?: number;
             };
             header?: never;
