@@ -34,3 +34,43 @@ func TestCSVDownloadErrorsAreNotAttachments(t *testing.T) {
 		})
 	}
 }
+
+// TestPageSizeNameMixUp: lists page with limit or with page_size (the
+// contact lists with page_size, the others with limit). A list that is
+// sent the other name refuses it (422 naming it) instead of ignoring it
+// and answering a page of the default size.
+func TestPageSizeNameMixUp(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "pagename")
+	sys := tb.MustSystemUser(t, "system_admin")
+	tests := []struct {
+		name, token, path, wantField string
+	}{
+		{"OKLimit", admin.token, "/api/v1/imports?limit=5", ""},
+		{"OKPageSize", admin.token, "/api/v1/corrections?page_size=5", ""},
+		{"ErrPageSizeOnImports", admin.token, "/api/v1/imports?page_size=5", "page_size"},
+		{"ErrPageSizeOnCRMPushes", admin.token, "/api/v1/crm/pushes?page_size=5", "page_size"},
+		{"ErrPageSizeOnAuditEvents", admin.token, "/api/v1/tenant/audit-events?page_size=5", "page_size"},
+		{"ErrPageSizeOnAdminTenants", sys.token, "/api/v1/admin/tenants?page_size=5", "page_size"},
+		{"ErrLimitOnCorrections", admin.token, "/api/v1/corrections?limit=5", "limit"},
+		{"ErrLimitOnReviewQueue", sys.token, "/api/v1/admin/corrections?limit=5", "limit"},
+		{"ErrLimitOnSaved", admin.token, "/api/v1/saved-contacts?limit=5", "limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.req(t, http.MethodGet, tt.path, tt.token, nil)
+			if tt.wantField == "" {
+				wantStatus(t, rec, http.StatusOK)
+				return
+			}
+			wantStatus(t, rec, http.StatusUnprocessableEntity)
+			p := decodeProblem(t, rec)
+			errs, _ := p["errors"].([]any)
+			if len(errs) != 1 || errs[0].(map[string]any)["field"] != tt.wantField {
+				t.Fatalf("errors = %v, want one naming %s", p["errors"], tt.wantField)
+			}
+		})
+	}
+}

@@ -19,8 +19,24 @@ func pathID(c echo.Context, name string) (uuid.UUID, error) {
 	return id, nil
 }
 
-// queryLimit reads ?limit= (1..max, default def). Returns EINVALID.
+// wrongPageSizeName refuses the page-size parameter a list does not take.
+// The contact lists (saved contacts, a company's contacts, corrections)
+// take page_size as the search body does; the others take limit. Ignoring
+// the other name would answer a page of the default size and leave the
+// caller's mistake hidden.
+func wrongPageSizeName(c echo.Context, wrong, right string) error {
+	if _, ok := c.QueryParams()[wrong]; !ok {
+		return nil
+	}
+	return apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: wrong, Message: "is not accepted: this list's page size is " + right})
+}
+
+// queryLimit reads ?limit= (1..max, default def) and refuses page_size.
+// Returns EINVALID.
 func queryLimit(c echo.Context, def, maxLimit int) (int, error) {
+	if err := wrongPageSizeName(c, "page_size", "limit"); err != nil {
+		return 0, err
+	}
 	v := c.QueryParam("limit")
 	if v == "" {
 		return def, nil
@@ -59,10 +75,13 @@ func queryBool(c echo.Context, name string) (*bool, error) {
 	return &b, nil
 }
 
-// queryPageSize reads ?page_size= (default min(25, max)); the range is
-// checked by the service against the package maximum. Returns EINVALID for
-// a non-number.
+// queryPageSize reads ?page_size= (default min(25, max)) and refuses
+// limit; the range is checked by the service against the package maximum.
+// Returns EINVALID for a non-number.
 func queryPageSize(c echo.Context, maxSize int) (int, error) {
+	if err := wrongPageSizeName(c, "limit", "page_size"); err != nil {
+		return 0, err
+	}
 	v := c.QueryParam("page_size")
 	if v == "" {
 		return min(defaultPageSize, maxSize), nil
