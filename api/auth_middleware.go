@@ -115,8 +115,9 @@ func (s *Server) authenticate(c echo.Context) (*tenancy.Principal, error) {
 // rateLimit counts an API-key request against the key's and the tenant's
 // per-minute limits and sets the RateLimit-* headers on every answer.
 func (s *Server) rateLimit(c echo.Context, p *tenancy.Principal) error {
+	keyBucket := "key:" + p.APIKeyID.String()
 	res, err := s.svc.Limits.AllowRequest(c.Request().Context(), []limits.RateBucket{
-		{Name: "key:" + p.APIKeyID.String(), Limit: p.RatePerMinute},
+		{Name: keyBucket, Limit: p.RatePerMinute},
 		{Name: "tenant:" + p.TenantID.String(), Limit: p.RatePerMinute},
 	})
 	if err != nil {
@@ -125,9 +126,15 @@ func (s *Server) rateLimit(c echo.Context, p *tenancy.Principal) error {
 	reset := int(math.Ceil(res.Reset.Seconds()))
 	setRateLimit(c.Response().Header(), int64(res.Limit), int64(res.Remaining), reset)
 	if !res.Allowed {
+		// Say which limit refused: a key that made few requests is refused
+		// when the tenant's other keys used up the minute.
+		scope, whose := "tenant", "your organization's limit of %d API requests per minute, shared by all its API keys"
+		if res.Refused == keyBucket {
+			scope, whose = "api_key", "this API key's limit of %d requests per minute"
+		}
 		return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", RetryAfter: res.Reset,
-			Message: fmt.Sprintf("Over the limit of %d API requests per minute; retry in %d s.", res.Limit, reset),
-			Extra:   map[string]any{"limit": res.Limit, "reset_seconds": reset}}
+			Message: fmt.Sprintf("Over "+whose+"; retry in %d s.", res.Limit, reset),
+			Extra:   map[string]any{"limit": res.Limit, "reset_seconds": reset, "limit_scope": scope}}
 	}
 	return nil
 }

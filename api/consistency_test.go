@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -72,5 +73,36 @@ func TestPageSizeNameMixUp(t *testing.T) {
 				t.Fatalf("errors = %v, want one naming %s", p["errors"], tt.wantField)
 			}
 		})
+	}
+}
+
+// TestRateLimitProblemNamesTheLimit: API keys are limited per key and per
+// tenant (every key of the tenant together). A 429 says which of the two
+// refused, so the integrator whose quiet key is refused because another
+// key used the tenant's minute learns why.
+func TestRateLimitProblemNamesTheLimit(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin, key := tb.MustRateLimitedKey(t, "ratescope", 2)
+	key2 := tb.MustCreateKey(t, admin, "usage:read")
+	for range 2 {
+		wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), http.StatusOK)
+	}
+	tests := []struct {
+		name, secret, wantScope, wantDetail string
+	}{
+		{"ErrKeyOverItsLimit", key.Secret, "api_key", "this API key"},
+		{"ErrTenantOverItsLimit", key2.Secret, "tenant", "shared by all its API keys"},
+	}
+	for _, tt := range tests {
+		rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", tt.secret, false)
+		wantStatus(t, rec, http.StatusTooManyRequests)
+		if rec.Header().Get("Retry-After") == "" {
+			t.Errorf("%s: no Retry-After", tt.name)
+		}
+		p := decodeProblem(t, rec)
+		if p["limit_scope"] != tt.wantScope || !strings.Contains(p["detail"].(string), tt.wantDetail) {
+			t.Errorf("%s: limit_scope %v, detail %q; want %s and %q", tt.name, p["limit_scope"], p["detail"], tt.wantScope, tt.wantDetail)
+		}
 	}
 }

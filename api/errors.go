@@ -44,6 +44,10 @@ type Problem struct {
 	// ResetSeconds is when the rate-limit window ends (rate-limited), as
 	// the RateLimit-Reset header says.
 	ResetSeconds *int `json:"reset_seconds,omitempty"`
+	// LimitScope says which per-minute limit refused an API-key request
+	// (rate-limited): the key's own, or the tenant's, which all its keys
+	// share.
+	LimitScope string `json:"limit_scope,omitempty" enums:"api_key,tenant"`
 	// Feature and Package name what the package lacks
 	// (plan-feature-unavailable) or whose cap applied (file too large).
 	Feature string `json:"feature,omitempty" example:"api_access"`

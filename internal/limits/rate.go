@@ -21,6 +21,9 @@ type RateResult struct {
 	Limit     int
 	Remaining int
 	Reset     time.Duration // until the window ends
+	// Refused names the first bucket (in the order given) over its limit
+	// when the request is not allowed.
+	Refused string
 }
 
 // AllowRequest counts one request in every bucket's current one-minute
@@ -54,6 +57,9 @@ func (s *Service) AllowRequest(ctx context.Context, buckets []RateBucket) (RateR
 	for _, b := range buckets {
 		rem := b.Limit - counts[b.Name]
 		if counts[b.Name] > b.Limit {
+			if res.Allowed {
+				res.Refused = b.Name
+			}
 			res.Allowed = false
 		}
 		if res.Remaining < 0 || max(rem, 0) < res.Remaining {

@@ -2483,6 +2483,13 @@ export interface components {
             limit?: number;
             /** @description LimitBytes is the package's largest import file (413). */
             limit_bytes?: number;
+            /**
+             * @description LimitScope says which per-minute limit refused an API-key request
+             *     (rate-limited): the key's own, or the tenant's, which all its keys
+             *     share.
+             * @enum {string}
+             */
+            limit_scope?: "api_key" | "tenant";
             /** @description Members and PendingInvitations explain a seat limit. */
             members?: number;
             /**
