@@ -48,6 +48,8 @@ var conformanceExempt = []struct {
 		"not the documented API: /healthz, /readyz, /metrics, /openapi.json, the Swagger UI under /docs and the SPA's pages and assets"},
 	{func(r *http.Request) bool { return r.Method == http.MethodHead }, false,
 		"HEAD is not in the description and its answers have no body to check (the API answers it 405; the operational routes as GET)"},
+	{func(r *http.Request) bool { return r.Method == http.MethodOptions }, true,
+		"OPTIONS is not in the description: it answers 204 with Allow (a CORS preflight when CORS_ALLOWED_ORIGINS is set), as docs/API.md says"},
 	{func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/v1/_") }, true,
 		"test-only routes (server_test.go withProbeRoute) that exercise bind and the error model"},
 }

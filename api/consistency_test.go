@@ -106,3 +106,31 @@ func TestRateLimitProblemNamesTheLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestMethodsAndPathsAsDocumented holds the router to what docs/API.md
+// says of methods and paths: OPTIONS answers 204 with Allow, HEAD is not
+// an API method (405 with Allow), a trailing slash names no route.
+func TestMethodsAndPathsAsDocumented(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tests := []struct {
+		name, method, path string
+		wantStatus         int
+		wantAllow          string
+	}{
+		{"OKOptions", http.MethodOptions, "/api/v1/lists", http.StatusNoContent, "OPTIONS, GET, POST"},
+		{"ErrHead", http.MethodHead, "/api/v1/status", http.StatusMethodNotAllowed, "OPTIONS, GET"},
+		{"ErrMethod", http.MethodDelete, "/api/v1/lists", http.StatusMethodNotAllowed, "OPTIONS, GET, POST"},
+		{"ErrTrailingSlash", http.MethodGet, "/api/v1/status/", http.StatusNotFound, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := tb.do(t, tt.method, tt.path, "", "")
+			wantStatus(t, rec, tt.wantStatus)
+			if got := rec.Header().Get("Allow"); got != tt.wantAllow {
+				t.Errorf("Allow = %q, want %q", got, tt.wantAllow)
+			}
+		})
+	}
+}
