@@ -191,7 +191,8 @@ func (s *Server) login(c echo.Context) error {
 //	@Produce		json
 //	@Success		200	{object}	TokenResponse
 //	@Failure		401	{object}	Problem	"No refresh token, or one that is used, expired or revoked: the cookie is cleared"
-//	@Failure		500	{object}	Problem	"The token could not be checked (e.g. the database was unavailable): the cookie is kept, try again"
+//	@Failure		500	{object}	Problem	"The token could not be checked: the cookie is kept, try again"
+//	@Failure		503	{object}	Problem	"The database is unreachable: the cookie is kept, try again (Retry-After)"
 //	@Router			/auth/refresh [post]
 func (s *Server) refresh(c echo.Context) error {
 	ck, err := c.Cookie(refreshCookie)

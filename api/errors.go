@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -101,6 +102,10 @@ var echoStatusCode = map[int]string{
 	http.StatusServiceUnavailable:    apperr.EUNAVAILABLE,
 }
 
+// databaseRetryAfter is the Retry-After of an answer that failed because
+// the database was unreachable.
+const databaseRetryAfter = 5 * time.Second
+
 // statusClientClosedRequest is the status logged for a request whose
 // client went away before its answer (nginx's 499); it is never sent.
 const statusClientClosedRequest = 499
@@ -110,7 +115,11 @@ const statusClientClosedRequest = 499
 // answered with a generic message; their text never reaches the client.
 // A router miss (echo.ErrNotFound) goes to notFound first, which serves the
 // SPA for client-side routes and names the path for API misses.
-func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) error) echo.HTTPErrorHandler {
+//
+// An internal error while the database is unreachable (dbDown, asked only
+// then) is an outage, not a bug: 503 service-unavailable with Retry-After,
+// so clients and the SPA retry, and logged at ERROR as one.
+func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) error, dbDown func(context.Context, error) bool) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -128,6 +137,12 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 			return
 		}
 		e := toAppError(err, maxBody)
+		if e.Code == apperr.EINTERNAL && dbDown != nil && dbDown(c.Request().Context(), err) {
+			log.ErrorContext(c.Request().Context(), "database unavailable",
+				"request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+			e = &apperr.Error{Code: apperr.EUNAVAILABLE, Message: "The service cannot reach its database; try again in a moment.",
+				RetryAfter: databaseRetryAfter, Err: err}
+		}
 		m, ok := errorStatus[e.Code]
 		if !ok {
 			m = errorStatus[apperr.EINTERNAL]

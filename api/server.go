@@ -113,7 +113,7 @@ func New(deps Deps) *Server {
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true
-	e.HTTPErrorHandler = errorHandler(s.log, s.cfg.MaxBodyBytes, s.notFound())
+	e.HTTPErrorHandler = errorHandler(s.log, s.cfg.MaxBodyBytes, s.notFound(), s.databaseDown)
 	e.IPExtractor = clientIP(s.cfg.TrustedProxies)
 
 	e.Use(withRequestID)
@@ -134,6 +134,22 @@ func New(deps Deps) *Server {
 	e.Use(withUploadDeadlines(s.bodyLimits, func() serverTimeouts { return s.timeouts }))
 	s.routes()
 	return s
+}
+
+// databaseDown reports whether err, which failed a request, says the
+// database is unreachable, or, when its text cannot tell (a connection cut
+// mid-statement reads as an EOF), whether the database answers no ping
+// now.
+func (s *Server) databaseDown(ctx context.Context, err error) bool {
+	if db.IsUnavailable(err) {
+		return true
+	}
+	if s.db == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	return s.db.Ping(ctx) != nil
 }
 
 // Handler returns the root handler, for tests and custom servers.

@@ -2,6 +2,7 @@ package db
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -27,6 +28,31 @@ func IsForeignKeyViolation(err error, constraint ...string) bool {
 // IsCheckViolation reports whether err is a check constraint violation.
 func IsCheckViolation(err error, constraint ...string) bool {
 	return is(err, codeCheckViolation, constraint)
+}
+
+// IsUnavailable reports whether err says the database cannot be reached or
+// is going away, rather than that a statement failed: a connection attempt
+// that failed (server down, refused, unreachable, not accepting
+// connections, too many clients), or a session ended under the statement
+// (a connection exception, SQLSTATE class 08; the server shutting down or
+// restarting, 57P01-57P03). A retry once the database is back can succeed.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		return true
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "57P01", "57P02", "57P03": // admin_shutdown, crash_shutdown, cannot_connect_now
+			return true
+		}
+		return strings.HasPrefix(pgErr.Code, "08")
+	}
+	return false
 }
 
 func is(err error, code string, constraint []string) bool {

@@ -4943,8 +4943,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The token could not be checked (e.g. the database was unavailable): the cookie is kept, try again */
+            /** @description The token could not be checked: the cookie is kept, try again */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: the cookie is kept, try again (Retry-After) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,7 +22,7 @@ const (
 	EUNSUPPORTED  = "unsupported"  // wrong media type (415)
 	ERATELIMIT    = "rate_limited" // too many requests or quota used up (429)
 	EUNAVAILABLE  = "unavailable"  // a dependency is down or not configured (503)
-	EINTERNAL     = "internal"     // a bug or an outage; details are logged only (500)
+	EINTERNAL     = "internal"     // a bug or a failure; details are logged only (500; the API answers 503 when the database is unreachable)
 	ENOTALLOWED   = "not_allowed"  // the method is not allowed on the route (405)
 )
 
