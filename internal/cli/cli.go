@@ -139,7 +139,8 @@ func openDB(ctx context.Context, e *env) (config.Config, *slog.Logger, *db.DB, e
 	}
 	d, err := db.Open(ctx, cfg.DatabaseURL, db.OpenOpts{MaxConns: poolSize(cfg), Logger: log})
 	if err != nil {
-		return cfg, log, nil, err
+		// The driver's text redacts the password.
+		return cfg, log, nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	return cfg, log, d, nil
 }

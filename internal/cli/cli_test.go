@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
 	"strings"
 	"testing"
 
@@ -59,6 +61,39 @@ func TestUsageNamesEveryBench(t *testing.T) {
 				if !strings.Contains(out, want) {
 					t.Errorf("usage does not name %q:\n%s", want, out)
 				}
+			}
+		})
+	}
+}
+
+// TestDatabaseURLErrorsNameTheVariable: a DATABASE_URL that does not parse
+// or reaches no server is reported under its name (the driver's text alone
+// said "parse database url" or "failed to connect"), and never with its
+// password.
+func TestDatabaseURLErrorsNameTheVariable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	tests := []struct{ name, url string }{
+		{"ErrUnparsable", "postgres://contacts:s3cret-pw@127.0.0.1:5432/x?pool_max_conns=many"},
+		{"ErrUnreachable", "postgres://contacts:s3cret-pw@" + closed + "/x?sslmode=disable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("DATABASE_URL", tt.url)
+			_, _, d, err := openDB(context.Background(), &env{stdout: io.Discard, stderr: io.Discard})
+			if err == nil {
+				d.Close()
+				t.Fatal("opened")
+			}
+			if !strings.HasPrefix(err.Error(), "DATABASE_URL: ") {
+				t.Errorf("the error does not name DATABASE_URL: %v", err)
+			}
+			if strings.Contains(err.Error(), "s3cret-pw") {
+				t.Errorf("the error shows the password: %v", err)
 			}
 		})
 	}

@@ -120,6 +120,9 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	}
 	prod := cfg.AppEnv == EnvProduction
 
+	if _, port, err := net.SplitHostPort(cfg.HTTPAddr); err != nil || !validPort(port) {
+		problems = append(problems, fmt.Sprintf("HTTP_ADDR must be host:port or :port, such as :8080, not %q", cfg.HTTPAddr))
+	}
 	cfg.PublicURL = strings.TrimRight(get("PUBLIC_URL", "http://localhost"+portOf(cfg.HTTPAddr)), "/")
 	if u, err := url.Parse(cfg.PublicURL); err != nil || u.Scheme == "" || u.Host == "" {
 		problems = append(problems, "PUBLIC_URL must be an absolute URL such as https://contacts.example.com")
@@ -320,6 +323,13 @@ func decodeKey(s string) ([]byte, error) {
 		return b, nil
 	}
 	return nil, errors.New("must be exactly 32 bytes, encoded as base64 or hex (openssl rand -base64 32)")
+}
+
+// validPort reports whether port is a port number (0 lets the system
+// choose).
+func validPort(port string) bool {
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535 && port == strconv.Itoa(n)
 }
 
 func portOf(addr string) string {

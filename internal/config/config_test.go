@@ -90,6 +90,14 @@ func TestLoadFrom(t *testing.T) {
 			wantErr: []string{"STRIPE_API_BASE must be an http(s) URL"}},
 		{name: "ErrServiceBasesAllReported", env: map[string]string{"CRM_AUTH_BASE": "a", "CRM_API_BASE": "b", "STRIPE_API_BASE": "c"},
 			wantErr: []string{"CRM_AUTH_BASE must be", "CRM_API_BASE must be", "STRIPE_API_BASE must be"}},
+		// net.Listen's own error named neither the variable nor the form
+		// ("listen tcp: address 8080: missing port in address"), and the
+		// PUBLIC_URL default lost the port.
+		{name: "OKHTTPAddrHostPort", env: map[string]string{"HTTP_ADDR": "127.0.0.1:9000"}},
+		{name: "OKHTTPAddrIPv6", env: map[string]string{"HTTP_ADDR": "[::1]:9000"}},
+		{name: "ErrHTTPAddrNoColon", env: map[string]string{"HTTP_ADDR": "8080"}, wantErr: []string{`HTTP_ADDR must be host:port or :port, such as :8080, not "8080"`}},
+		{name: "ErrHTTPAddrPortTooLarge", env: map[string]string{"HTTP_ADDR": ":99999"}, wantErr: []string{`HTTP_ADDR must be host:port`}},
+		{name: "ErrHTTPAddrNamedPort", env: map[string]string{"HTTP_ADDR": ":http"}, wantErr: []string{`HTTP_ADDR must be host:port`}},
 		{name: "ErrSearchConcurrencyZero", env: map[string]string{"SEARCH_CONCURRENCY": "0"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
 		{name: "ErrSearchConcurrencyNotNumber", env: map[string]string{"SEARCH_CONCURRENCY": "many"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
 	}
