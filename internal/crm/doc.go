@@ -50,7 +50,8 @@
 //
 // A job holds one of the tenant's job slots (shared with imports) and
 // renews it while it runs. Its last attempt fails whatever it leaves
-// queued (GAVE_UP), whatever went wrong, since River then discards the job;
+// queued (GAVE_UP), whatever went wrong, since River then discards the job
+// (a run interrupted by the client's stop is no attempt: River runs it again);
 // SweepAbandonedPushes (the hourly crm.sweep_abandoned_pushes) does the
 // same for contacts whose job River discarded after its worker died, so no
 // contact waits for ever or blocks later pushes as already_queued.

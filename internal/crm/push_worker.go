@@ -67,12 +67,14 @@ const giveUpTimeout = 10 * time.Second
 // taken, the job snoozes (which is not an attempt) and tries again. When
 // the last attempt fails, whatever the error, River discards the job, so
 // the contacts it left queued are failed here (GAVE_UP); otherwise they
-// would stay queued for ever and block later pushes as already_queued.
+// would stay queued for ever and block later pushes as already_queued. A
+// run the client's stop interrupted (a deploy) is not an attempt: River
+// runs the job again, so its contacts stay queued.
 func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 	lastTry := job.Attempt >= job.MaxAttempts
 	err := w.work(ctx, job, lastTry)
 	var snooze *river.JobSnoozeError
-	if err == nil || !lastTry || errors.As(err, &snooze) {
+	if err == nil || !lastTry || errors.As(err, &snooze) || jobs.Interrupted(ctx, err) {
 		return err
 	}
 	if n, gerr := w.svc.giveUp(ctx, job.Args, err); gerr != nil {

@@ -25,8 +25,8 @@ func (tb *testBundle) workAttempt(ctx context.Context, a crm.PushArgs, attempt i
 }
 
 // TestPushLastAttemptGivesUp: when a push job's final attempt fails for any
-// reason (the worker stopped or the job timed out, a database error), River
-// discards the job, so nothing would ever settle its contacts: they would
+// reason River counts (the job timed out or was cancelled, a database
+// error), River discards the job, so nothing would ever settle its contacts: they would
 // stay queued, the push would show queued for ever, and every later push of
 // them would skip them as already_queued. The last attempt fails them
 // (GAVE_UP) instead; earlier attempts leave them queued for River's retry.
@@ -47,6 +47,11 @@ func TestPushLastAttemptGivesUp(t *testing.T) {
 			wantStatus: "running", wantItem: crm.ItemQueued, wantTries: []string{"0:interrupted"}},
 		{name: "GaveUpWhenStoppedOnLastAttempt", attempt: crm.PushMaxAttempts, fail: stopAfterWrite, wantErr: context.Canceled,
 			wantStatus: "completed_with_errors", wantItem: crm.ItemFailed, wantTries: []string{"0:interrupted"}},
+		// A deploy's SIGTERM stops River's client: River puts the job back
+		// without counting the attempt (jobs.Interrupted), so its last
+		// attempt is still to come and its contacts stay queued for it.
+		{name: "QueuedWhenClientStopsOnLastAttempt", attempt: crm.PushMaxAttempts, fail: clientStopAfterWrite, wantErr: context.Canceled,
+			wantStatus: "running", wantItem: crm.ItemQueued, wantTries: []string{"0:interrupted"}},
 		{name: "QueuedOnDatabaseErrorBeforeLastAttempt", attempt: 1, fail: breakOwnership, fresh: true,
 			wantStatus: "queued", wantItem: crm.ItemQueued, wantTries: []string{}},
 		{name: "GaveUpOnDatabaseErrorOnLastAttempt", attempt: crm.PushMaxAttempts, fail: breakOwnership, fresh: true,
@@ -118,6 +123,18 @@ func stopAfterWrite(t *testing.T, tb *testBundle) context.Context {
 	var once sync.Once
 	tb.fake.InjectFault(fakecrm.FaultTimeout, 1)
 	tb.fake.AfterWrite(func(string) { once.Do(stop) })
+	return ctx
+}
+
+// clientStopAfterWrite is stopAfterWrite as River's client stop does it:
+// the job's context ends with a cause of River's own (jobs.Interrupted).
+func clientStopAfterWrite(t *testing.T, tb *testBundle) context.Context {
+	t.Helper()
+	ctx, stop := context.WithCancelCause(context.Background())
+	t.Cleanup(func() { stop(nil) })
+	var once sync.Once
+	tb.fake.InjectFault(fakecrm.FaultTimeout, 1)
+	tb.fake.AfterWrite(func(string) { once.Do(func() { stop(errors.New("stop initiated")) }) })
 	return ctx
 }
 

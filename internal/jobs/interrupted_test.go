@@ -1,0 +1,126 @@
+package jobs_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/jobs"
+)
+
+type blockArgs struct{}
+
+func (blockArgs) Kind() string { return "jobs.block" }
+
+// blockWorker runs until its context ends and says whether that was an
+// interruption.
+type blockWorker struct {
+	river.WorkerDefaults[blockArgs]
+	timeout time.Duration
+	started chan *rivertype.JobRow
+	got     chan bool
+}
+
+func (w *blockWorker) Timeout(*river.Job[blockArgs]) time.Duration { return w.timeout }
+
+func (w *blockWorker) Work(ctx context.Context, job *river.Job[blockArgs]) error {
+	w.started <- job.JobRow
+	<-ctx.Done()
+	w.got <- jobs.Interrupted(ctx, ctx.Err())
+	return ctx.Err()
+}
+
+// TestInterrupted: on a real River client, a run cut short by the client's
+// stop (a deploy's SIGTERM) is interrupted, and River puts the job back
+// without counting the attempt, even on its last one; a run that times
+// out or is cancelled through River is not, and River counts it.
+func TestInterrupted(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		// end makes the running job end; it returns once it has.
+		end             func(t *testing.T, c *jobs.Client, job *rivertype.JobRow)
+		timeout         time.Duration
+		wantInterrupted bool
+		wantState       rivertype.JobState
+		wantAttempt     int
+	}{
+		{"OKClientStop", func(t *testing.T, c *jobs.Client, _ *rivertype.JobRow) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // no time for the job: cancel it at once
+			_ = c.Stop(ctx)
+			sctx, scancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer scancel()
+			if err := c.StopAndCancel(sctx); err != nil {
+				t.Errorf("stop: %v", err)
+			}
+		}, 0, true, rivertype.JobStateAvailable, 0},
+		{"NotJobTimeout", nil, 100 * time.Millisecond, false, rivertype.JobStateDiscarded, 1},
+		{"NotCancelledThroughRiver", func(t *testing.T, c *jobs.Client, job *rivertype.JobRow) {
+			if _, err := c.JobCancel(context.Background(), job.ID); err != nil {
+				t.Errorf("cancel: %v", err)
+			}
+		}, 0, false, rivertype.JobStateCancelled, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			d, _ := dbtest.Fresh(t)
+			w := &blockWorker{timeout: tt.timeout, started: make(chan *rivertype.JobRow, 1), got: make(chan bool, 1)}
+			workers := river.NewWorkers()
+			river.AddWorker(workers, w)
+			c, err := jobs.New(d, workers, jobs.Opts{Work: true}) // with LISTEN/NOTIFY: remote cancels arrive at once
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+				defer cancel()
+				_ = c.StopAndCancel(sctx)
+			})
+			// The last attempt: River discards the job after it unless the
+			// run was interrupted.
+			res, err := c.Insert(ctx, blockArgs{}, &river.InsertOpts{MaxAttempts: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var job *rivertype.JobRow
+			select {
+			case job = <-w.started:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the job never started")
+			}
+			if tt.end != nil {
+				tt.end(t, c, job)
+			}
+			select {
+			case interrupted := <-w.got:
+				if interrupted != tt.wantInterrupted {
+					t.Fatalf("Interrupted = %v, want %v", interrupted, tt.wantInterrupted)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("the job never ended")
+			}
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				row, err := c.JobGet(ctx, res.Job.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if row.State == tt.wantState && row.Attempt == tt.wantAttempt {
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("job state %s attempt %d, want %s attempt %d", row.State, row.Attempt, tt.wantState, tt.wantAttempt)
+				}
+			}
+		})
+	}
+}
