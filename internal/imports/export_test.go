@@ -2,6 +2,7 @@ package imports
 
 import (
 	"archive/zip"
+	"context"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,6 +15,9 @@ func WithAfterBatch(o Options, f func(importID uuid.UUID, mergedThrough int) err
 	o.afterBatch = f
 	return o
 }
+
+// WorkLastTry runs the import as its job's last attempt does.
+func WorkLastTry(ctx context.Context, s *Service, id uuid.UUID) error { return s.work(ctx, id, true) }
 
 // KeysTable names an import's key table.
 func KeysTable(id uuid.UUID) string { return keysTable(id) }

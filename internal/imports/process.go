@@ -21,6 +21,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
@@ -119,7 +120,18 @@ func (s *Service) failOrRetry(ctx context.Context, imp *Import, err error, lastT
 		return s.finish(ctx, imp, StatusFailed, e.Message)
 	}
 	if ctx.Err() != nil {
-		return err // the worker is stopping; the job runs again and resumes
+		// The worker is stopping (River runs the job again without counting
+		// the attempt) or the attempt ran out of time: the next attempt
+		// resumes. Out of time on the last attempt, nothing would run it
+		// again, and the import would show running for good: it fails.
+		if !lastTry || jobs.Interrupted(ctx, err) {
+			return err
+		}
+		s.log.ErrorContext(ctx, "import failed", "import_id", imp.ID.String(), "final", true, "error", err)
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		return s.finish(fctx, imp, StatusFailed, "The import ran out of time on its last attempt. "+
+			"Rows merged so far are kept; start it again to resume, or contact support quoting the import id.")
 	}
 	s.log.ErrorContext(ctx, "import failed", "import_id", imp.ID.String(), "final", lastTry, "error", err)
 	if lastTry {

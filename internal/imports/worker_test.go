@@ -600,3 +600,71 @@ func TestSlotHeldWhileResetting(t *testing.T) {
 		t.Fatalf("after the reset: %s, %d rows: %s", cur.Status, cur.RowsDone, cur.Error)
 	}
 }
+
+// TestRunCutShort: a run whose context ends mid-import leaves the import
+// running for the next attempt to resume, unless it was the job's last
+// attempt and ran out of time: nothing would run it again, so it fails
+// (it showed running for good). A last attempt cut short because the
+// worker stops is not the last (River runs it again, uncounted).
+func TestRunCutShort(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		lastTry    bool
+		cause      error
+		wantStatus string
+	}{
+		{"RunningAfterTimeoutBeforeLastAttempt", false, context.DeadlineExceeded, imports.StatusRunning},
+		{"FailedAfterTimeoutOnLastAttempt", true, context.DeadlineExceeded, imports.StatusFailed},
+		{"RunningWhenClientStopsOnLastAttempt", true, errors.New("river client stopping"), imports.StatusRunning},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cut := context.WithCancelCause(context.Background())
+			defer cut(nil)
+			var batches atomic.Int32
+			tb := setupWith(t, imports.WithAfterBatch(imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10},
+				func(uuid.UUID, int) error {
+					if batches.Add(1) == 2 {
+						cut(tt.cause) // mid-run, inside the second batch
+					}
+					return nil
+				}))
+			var b strings.Builder
+			b.WriteString("Email\n")
+			for i := range 40 {
+				fmt.Fprintf(&b, "cut%d@short.example\n", i)
+			}
+			imp := tb.MustUpload(t, tb.tenant, "cut.csv", b.String())
+			if _, err := tb.svc.Start(tb.ctx, tb.tenant, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {
+				t.Fatal(err)
+			}
+			work := tb.svc.Work
+			if tt.lastTry {
+				work = func(ctx context.Context, id uuid.UUID) error { return imports.WorkLastTry(ctx, tb.svc, id) }
+			}
+			err := work(ctx, imp.ID)
+			got, gerr := tb.svc.Get(tb.ctx, tb.tenant, imp.ID)
+			if gerr != nil {
+				t.Fatal(gerr)
+			}
+			if got.Status != tt.wantStatus {
+				t.Fatalf("status %s after a run cut short (err %v), want %s", got.Status, err, tt.wantStatus)
+			}
+			if tt.wantStatus == imports.StatusFailed {
+				if err != nil || got.RowsDone != 10 {
+					t.Fatalf("failed run: err %v, %d rows done, want nil and the first batch's 10", err, got.RowsDone)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("a run cut short reported success")
+			}
+			// The next attempt resumes and completes.
+			if done := tb.MustWork(t, tb.tenant, imp.ID); done.Status != imports.StatusCompleted || done.Counts.Created != 40 {
+				t.Fatalf("resumed run: %s, %+v", done.Status, done.Counts)
+			}
+		})
+	}
+}
