@@ -100,7 +100,7 @@ func retentionText(d time.Duration) string {
 	return d.Round(time.Minute).String()
 }
 
-// ExpireArgs is the periodic job that runs ExpireFiles.
+// ExpireArgs is the periodic job that runs FailOrphans and ExpireFiles.
 type ExpireArgs struct{}
 
 // Kind names the job.
@@ -109,8 +109,55 @@ func (ExpireArgs) Kind() string { return "imports.expire_files" }
 // InsertOpts puts the sweep on the imports queue, once at a time.
 func (ExpireArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.QueueImports, time.Hour) }
 
-// PeriodicJobs are the imports package's scheduled jobs: the file sweep,
-// hourly and once when the leader starts.
+// PeriodicJobs are the imports package's scheduled jobs: the sweep of
+// orphaned imports and expired files, hourly and once when the leader
+// starts.
 func PeriodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{jobs.Every(time.Hour, ExpireArgs{}, true)}
+}
+
+// FailOrphans fails the imports that show queued or running while no job
+// will run them again: River discards the job of a worker killed during
+// its last attempt (its rescuer gives up on a job out of attempts), and
+// the import would otherwise show running until someone cancelled it.
+// Only imports unchanged for StaleAfter are looked at, so a job being
+// inserted or a worker beating its heartbeat is never taken for gone.
+// Rows merged so far stay, and a start resumes. Returns how many imports
+// it failed.
+func (s *Service) FailOrphans(ctx context.Context) (int, error) {
+	var ids []uuid.UUID
+	// River's job table: the job of an import names it in its args.
+	err := s.db.Gorm.WithContext(ctx).Raw(`SELECT i.id FROM imports i
+		WHERE i.status IN ('queued', 'running') AND i.updated_at < now() - make_interval(secs => ?)
+		  AND (i.heartbeat_at IS NULL OR i.heartbeat_at < now() - make_interval(secs => ?))
+		  AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = ? AND j.args->>'import_id' = i.id::text
+		        AND j.state NOT IN ('completed', 'discarded', 'cancelled'))
+		ORDER BY i.updated_at LIMIT ?`, s.opts.StaleAfter.Seconds(), s.opts.StaleAfter.Seconds(), Args{}.Kind(), expireBatch).
+		Scan(&ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("imports: find orphaned imports: %w", err)
+	}
+	n := 0
+	for _, id := range ids {
+		imp, err := loadImportByID(ctx, s.db.Gorm, id, false)
+		if err != nil {
+			return n, err
+		}
+		if err := s.finish(ctx, imp, StatusFailed, "The import stopped: the worker running it ended before it finished. "+
+			"Rows merged so far are kept; start it again to resume, or contact support quoting the import id."); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// sweep is the imports' hourly job: orphaned imports fail, expired files go.
+func (s *Service) sweep(ctx context.Context) (int, error) {
+	failed, err := s.FailOrphans(ctx)
+	if err != nil {
+		return failed, err
+	}
+	expired, err := s.ExpireFiles(ctx)
+	return failed + expired, err
 }

@@ -129,3 +129,61 @@ func TestImportFlushesSearchIndex(t *testing.T) {
 		t.Fatalf("the search index still has %d pending pages and tuples after the import", n)
 	}
 }
+
+// TestFailOrphans: an import that shows queued or running while River
+// holds no live job for it (discarded after a worker died on its last
+// attempt) fails in the sweep; one with a live job, or changed within
+// StaleAfter, is left alone.
+func TestFailOrphans(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		jobState   string // what becomes of the import's job
+		status     string // what the import shows
+		age        string // since the import last changed
+		wantStatus string
+	}{
+		{"FailedWhenJobDiscarded", "discarded", imports.StatusRunning, "1 hour", imports.StatusFailed},
+		{"FailedWhenQueuedJobGone", "", imports.StatusQueued, "1 hour", imports.StatusFailed},
+		{"KeptWhileJobWaits", "available", imports.StatusRunning, "1 hour", imports.StatusRunning},
+		{"KeptWhileJobRetries", "retryable", imports.StatusRunning, "1 hour", imports.StatusRunning},
+		{"KeptWhenJustChanged", "discarded", imports.StatusRunning, "1 second", imports.StatusRunning},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			imp := tb.MustUpload(t, tb.tenant, "o.csv", "Email\norphan@"+tb.word+".example\n")
+			if _, err := tb.svc.Start(tb.ctx, tb.tenant, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {
+				t.Fatal(err)
+			}
+			job := `UPDATE river_job SET state = $1::river_job_state,
+				finalized_at = CASE WHEN $1 IN ('completed', 'discarded', 'cancelled') THEN now() END
+				WHERE kind = 'import' AND args->>'import_id' = $2`
+			if tt.jobState == "" {
+				job = `DELETE FROM river_job WHERE $1 = '' AND kind = 'import' AND args->>'import_id' = $2`
+			}
+			if _, err := tb.db.Pool.Exec(tb.ctx, job, tt.jobState, imp.ID.String()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET status = $1, updated_at = now() - $2::interval,
+				heartbeat_at = CASE WHEN $1 = 'running' THEN now() - $2::interval END WHERE id = $3`,
+				tt.status, tt.age, imp.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tb.svc.FailOrphans(tb.ctx); err != nil {
+				t.Fatal(err)
+			}
+			got, err := tb.svc.Get(tb.ctx, tb.tenant, imp.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != tt.wantStatus {
+				t.Fatalf("status %s, want %s", got.Status, tt.wantStatus)
+			}
+			if tt.wantStatus == imports.StatusFailed && !strings.Contains(got.Error, "start it again to resume") {
+				t.Fatalf("error %q", got.Error)
+			}
+		})
+	}
+}

@@ -28,8 +28,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	return err
 }
 
-// RegisterWorkers registers the imports worker and the file sweep.
+// RegisterWorkers registers the imports worker and the hourly sweep
+// (orphaned imports fail, expired files go).
 func RegisterWorkers(workers *river.Workers, svc *Service) {
 	river.AddWorker(workers, &Worker{svc: svc})
-	jobs.AddSweep[ExpireArgs](workers, svc.log, "expired import files", svc.ExpireFiles)
+	jobs.AddSweep[ExpireArgs](workers, svc.log, "failed orphaned imports and removed expired import files", svc.sweep)
 }
