@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/onecloudai/contacts/internal/contacts"
 )
 
@@ -110,6 +112,41 @@ func TestCRMSettingsSavedAtOnce(t *testing.T) {
 		}
 		if distinct != 1 {
 			t.Fatalf("round %d: the settings mix %d requests' modes", round, distinct)
+		}
+	}
+}
+
+// TestCorrectionsOfOneFieldAtOnce: teammates correcting the same field of a
+// shared contact at the same moment each get their correction recorded;
+// the one made last (under the contact's lock) is the tenant's word on the
+// field: the one the tenant sees and the only one left for review. The
+// others are withdrawn and never shown. (Ordered by when each transaction
+// began, a correction that waited for the lock sorted before the one it
+// withdrew: the tenant saw a withdrawn value, not the one staff review.)
+func TestCorrectionsOfOneFieldAtOnce(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "corr-race")
+	member := tb.MustJoin(t, admin, "member")
+	tokens := []string{admin.token, member.token, admin.token, member.token}
+	for round := range 100 {
+		id := uuid.Must(uuid.NewV7()).String()
+		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, source) VALUES (?, 'Race', 'Field', 'Engineer', 'seed')`,
+			id).Error; err != nil {
+			t.Fatal(err)
+		}
+		got := tb.race(t, len(tokens), func(i int) int {
+			return tb.req(t, http.MethodPost, "/api/v1/contacts/"+id+"/corrections", tokens[i],
+				map[string]string{"field": "title", "value": fmt.Sprintf("Title %d", i)}).Code
+		})
+		if got[http.StatusCreated] != len(tokens) {
+			t.Fatalf("round %d: statuses %v", round, got)
+		}
+		pending := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections?status=pending&contact_id="+id, admin.token, nil))
+		seen := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+id, member.token, nil))
+		if len(pending.Items) != 1 || len(seen.Corrections) != 1 || seen.Corrections[0].ID != pending.Items[0].ID ||
+			seen.Corrections[0].Status != "pending" || seen.Title != pending.Items[0].NewValue {
+			t.Fatalf("round %d: the tenant sees %q (%+v); pending for review: %+v", round, seen.Title, seen.Corrections, pending.Items)
 		}
 	}
 }

@@ -192,7 +192,6 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 	if err != nil {
 		return nil, err
 	}
-	id := uuid.Must(uuid.NewV7())
 	var out *Correction
 	err = s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		// The row lock serializes corrections of one contact: a shared lock
@@ -217,6 +216,12 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 		if len(cur) == 0 {
 			return errContactNotFound()
 		}
+		// The tenant's latest correction of a field is the one made last
+		// under the lock (created_at, then id): its id and time are taken
+		// now, not when the transaction began. A correction that waited
+		// for the lock would otherwise sort before the one it withdraws,
+		// and the tenant would see the withdrawn value.
+		id := uuid.Must(uuid.NewV7())
 		shown := cur[0].Value
 		if cur[0].Shown != nil {
 			shown = *cur[0].Shown
@@ -243,8 +248,8 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 			return fmt.Errorf("contacts: withdraw earlier corrections: %w", err)
 		}
 		if err := tx.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status,
-				submitted_by, reviewed_by, reviewed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::uuid END, CASE WHEN ? THEN now() END)`,
+				submitted_by, reviewed_by, reviewed_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::uuid END, CASE WHEN ? THEN now() END, clock_timestamp())`,
 			tenantID, id, contactID, field, cur[0].Value, newValue, status, byUser(userID),
 			accepted, byUser(userID), accepted).Error; err != nil {
 			return fmt.Errorf("contacts: insert correction: %w", err)
