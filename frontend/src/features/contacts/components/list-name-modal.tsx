@@ -35,7 +35,9 @@ function ListNameForm({ target, onClose, onCreated }: { target: 'new' | ContactL
   const mutation = target === 'new' ? create : rename;
   const formRef = useFocusFirstInvalid<HTMLFormElement>(mutation.error);
   const [name, setName] = useState(target === 'new' ? '' : target.name);
-  const conflict = isApiError(mutation.error) && mutation.error.status === 409;
+  // A 409 is a taken name (it names the field) or the organization's cap on lists (it does not):
+  // only the first belongs next to the name.
+  const nameTaken = isApiError(mutation.error) && mutation.error.status === 409 && fieldError(mutation.error, 'name') !== undefined;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -71,12 +73,12 @@ function ListNameForm({ target, onClose, onCreated }: { target: 'new' | ContactL
           label="List name"
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
-          error={fieldError(mutation.error, 'name') ?? (conflict ? 'A list with this name exists already.' : undefined)}
+          error={fieldError(mutation.error, 'name')}
           maxLength={100}
           data-autofocus
           required
         />
-        <FormErrorAlert error={conflict ? null : mutation.error} fields={['name']} />
+        <FormErrorAlert error={nameTaken ? null : mutation.error} fields={['name']} />
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onClose}>
             Cancel

@@ -57,9 +57,10 @@ function SaveToListForm({ contactIds, onClose, onSaved, defaultListId }: Omit<Sa
   const choice = picked ?? (lists.isPending ? null : fallback);
   const creating = choice === newList;
 
-  const nameConflict = isApiError(createList.error) && createList.error.status === 409;
-  const nameError =
-    fieldError(createList.error, 'name') ?? (nameConflict ? 'A list with this name exists already.' : undefined);
+  // A 409 is a taken name (it names the field) or the organization's cap on lists (it does not):
+  // only the first belongs next to the name.
+  const nameError = fieldError(createList.error, 'name');
+  const nameTaken = isApiError(createList.error) && createList.error.status === 409 && nameError !== undefined;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -125,7 +126,7 @@ function SaveToListForm({ contactIds, onClose, onSaved, defaultListId }: Omit<Sa
             Your lists could not be loaded; you can still create a new one.
           </Text>
         )}
-        <FormErrorAlert error={creating && !nameConflict ? createList.error : null} fields={['name']} />
+        <FormErrorAlert error={creating && !nameTaken ? createList.error : null} fields={['name']} />
         <FormErrorAlert error={save.error} fields={[]} />
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onClose}>
