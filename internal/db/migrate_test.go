@@ -263,3 +263,47 @@ func TestIdleTransactionsEnd(t *testing.T) {
 		t.Fatalf("idle_in_transaction_session_timeout = %s, want 5min", got)
 	}
 }
+
+// TestMigrationWithdrawnBeforeSuccessor: 00041 moves a withdrawn correction
+// that sorts after the correction that withdrew it (they raced for the
+// contact's lock) to just before it, so that the tenant's overlay shows
+// the correction left for review; other corrections keep their times.
+func TestMigrationWithdrawnBeforeSuccessor(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, m, exec := migratedDownTo(t, 40) // 00041's down restores nothing
+	exec(`INSERT INTO tenants (id, name, default_region) VALUES ('00000000-0000-7000-8000-000000000001', 'T', 'US')`)
+	exec(`INSERT INTO contacts (id, first_name, last_name, title) VALUES
+		('00000000-0000-7000-8000-000000000002', 'Ann', 'Raced', 'Engineer'),
+		('00000000-0000-7000-8000-000000000003', 'Bo', 'Calm', 'Engineer')`)
+	// Raced: "Title 2" went in at :02 and was withdrawn by "Title 1",
+	// whose transaction began at :01. Calm: withdrawn after it went in.
+	exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status, reviewed_at, created_at) VALUES
+		('00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000011', '00000000-0000-7000-8000-000000000002',
+		 'title', 'Engineer', 'Title 1', 'pending', NULL, '2026-01-01 00:00:01+00'),
+		('00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000012', '00000000-0000-7000-8000-000000000002',
+		 'title', 'Engineer', 'Title 2', 'withdrawn', '2026-01-01 00:00:01+00', '2026-01-01 00:00:02+00'),
+		('00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000013', '00000000-0000-7000-8000-000000000003',
+		 'title', 'Engineer', 'Title 3', 'withdrawn', '2026-01-01 00:00:05+00', '2026-01-01 00:00:04+00'),
+		('00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000014', '00000000-0000-7000-8000-000000000003',
+		 'title', 'Engineer', 'Title 4', 'pending', NULL, '2026-01-01 00:00:05+00')`)
+	if err := m.Up(ctx, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := d.SQL.QueryRowContext(ctx, `SELECT string_agg(x.new_value, ',' ORDER BY x.contact_id) FROM (
+		SELECT DISTINCT ON (contact_id) contact_id, new_value FROM contact_corrections
+		ORDER BY contact_id, created_at DESC, id DESC) x`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "Title 1,Title 4" {
+		t.Errorf("latest corrections %s, want the pending ones: Title 1,Title 4", got)
+	}
+	if err := d.SQL.QueryRowContext(ctx, `SELECT string_agg(to_char(created_at AT TIME ZONE 'UTC', 'SS.US'), ',' ORDER BY id)
+		FROM contact_corrections`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "01.000000,00.999999,04.000000,05.000000" {
+		t.Errorf("created_at %s, want only the raced withdrawn one moved, to just before its successor", got)
+	}
+}
