@@ -150,7 +150,7 @@ type UpdateSavedContactRequest struct {
 // updateSavedContact godoc
 //
 //	@Summary			Set the note of a saved contact
-//	@Description		Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. A contact the tenant has not saved is 404. API key scope: saved:write.
+//	@Description		Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. The note is replaced whole, without a version check: of two saves at once, the later wins. A contact the tenant has not saved is 404. API key scope: saved:write.
 //	@ID					updateSavedContact
 //	@Tags				saved
 //	@Accept				json

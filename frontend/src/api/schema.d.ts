@@ -1302,7 +1302,7 @@ export interface paths {
         head?: never;
         /**
          * Set the note of a saved contact
-         * @description Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. A contact the tenant has not saved is 404. API key scope: saved:write.
+         * @description Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. The note is replaced whole, without a version check: of two saves at once, the later wins. A contact the tenant has not saved is 404. API key scope: saved:write.
          */
         patch: operations["updateSavedContact"];
         trace?: never;
