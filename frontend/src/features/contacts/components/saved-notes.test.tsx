@@ -116,4 +116,28 @@ describe('SavedNotes', () => {
     expect(screen.getByTestId('saved-notes')).toHaveTextContent('Warm lead.');
     expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
   });
+
+  it('counts characters as the server does: an emoji is one, not two', async () => {
+    signIn('member');
+    const bodies: { notes: string }[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me(memberPermissions, 'member')),
+      'PATCH /saved-contacts/:id': async (request) => {
+        const body = (await request.json()) as { notes: string };
+        bodies.push(body);
+        return jsonResponse({ ...person, saved_notes: body.notes });
+      },
+    });
+    // 1,200 emoji are 2,400 UTF-16 units but 1,200 of the server's 2,000 characters.
+    const person = contact({ saved: true, saved_status: 'saved', saved_notes: '👍'.repeat(1200) });
+    renderWithProviders(<SavedNotes contact={person} canEdit />);
+
+    expect(screen.getByText('1200 / 2000')).toBeInTheDocument();
+    const note = screen.getByRole('textbox', { name: 'Note for your team' });
+    await userEvent.type(note, ' ok');
+    expect(screen.getByText('1203 / 2000')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Save note' }));
+    expect(await screen.findByText('Note saved.')).toBeInTheDocument();
+    expect(bodies).toEqual([{ notes: `${'👍'.repeat(1200)} ok` }]);
+  });
 });

@@ -8,8 +8,21 @@ import { fieldError } from '@/lib/form-errors';
 import type { Contact } from '../api/search-contacts';
 import { useUpdateSavedNotes } from '../api/update-saved-notes';
 
-/** The server's limit on a note (UpdateSavedContactRequest.notes). */
+/** The server's limit on a note (UpdateSavedContactRequest.notes), in characters (code points). */
 export const maxNotesLength = 2000;
+
+/**
+ * Characters as the server counts them: code points, so an emoji is one. A textarea's maxLength
+ * and a string's length count UTF-16 units, where most emoji are two.
+ */
+function characters(text: string): number {
+  return [...text].length;
+}
+
+/** The text cut to the server's limit, as maxLength would cut it (pasted text too). */
+function capped(text: string): string {
+  return characters(text) > maxNotesLength ? [...text].slice(0, maxNotesLength).join('') : text;
+}
 
 /**
  * The team's note on a saved contact: everyone in the organization reads it, members and org admins
@@ -63,11 +76,10 @@ export function SavedNotes({ contact, canEdit }: { contact: Contact; canEdit: bo
           placeholder="Context for your team: where you met, what they need, …"
           value={draft}
           onChange={(e) => {
-            setDraft(e.currentTarget.value);
+            setDraft(capped(e.currentTarget.value));
             if (update.isError) update.reset();
           }}
-          maxLength={maxNotesLength}
-          description={`${draft.length} / ${maxNotesLength}`}
+          description={`${characters(draft)} / ${maxNotesLength}`}
           error={fieldError(update.error, 'notes')}
         />
         <FormErrorAlert error={update.error} fields={['notes']} />
