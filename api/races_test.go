@@ -1,14 +1,19 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/imports"
 )
 
 // race sends n requests through the real router at once (they wait on one
@@ -148,5 +153,93 @@ func TestCorrectionsOfOneFieldAtOnce(t *testing.T) {
 			seen.Corrections[0].Status != "pending" || seen.Title != pending.Items[0].NewValue {
 			t.Fatalf("round %d: the tenant sees %q (%+v); pending for review: %+v", round, seen.Title, seen.Corrections, pending.Items)
 		}
+	}
+}
+
+// TestImportAfterCorrectionOfPrivateContact: a tenant corrects its own
+// private contact while its import with overwrite is on the way to the
+// same contact. The import writes the contact last, so its value is the
+// record's and the one the tenant sees: an accepted correction stops
+// showing once the record changes again. (The import's batch stamped
+// updated_at with the time its transaction began, before the correction:
+// the correction, applied earlier, went on hiding the newer value.)
+func TestImportAfterCorrectionOfPrivateContact(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "imp-corr")
+	tb.MustSetPackage(t, admin.tenantID, "pro")
+	w := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	email := "pat@" + w + ".example"
+	id := uuid.Must(uuid.NewV7()).String()
+	if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, email, title, owner_tenant_id, source)
+		VALUES (?, 'Pat', 'Private', ?, 'Engineer', ?, 'import')`, id, email, admin.tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+	imp := tb.MustImport(t, admin, "email,title\n"+email+",Imported Title\n")
+	path := "/api/v1/imports/" + imp.ID
+	wantStatus(t, tb.req(t, http.MethodPut, path+"/mapping", admin.token, map[string]any{"has_header": true,
+		"columns": []string{"email", "title"}, "mode": "create_and_update", "overwrite": true}), http.StatusOK)
+	wantStatus(t, tb.req(t, http.MethodPost, path+"/start", admin.token, nil), http.StatusAccepted)
+
+	// The tenant's merge lock holds the import's batch after its
+	// transaction began and before it matches and updates the contact.
+	hold, err := tb.db.Pool.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = hold.Rollback(t.Context()) }()
+	if _, err := hold.Exec(t.Context(), `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "import-merge:"+admin.tenantID); err != nil {
+		t.Fatal(err)
+	}
+	worked := make(chan error, 1)
+	go func() { // the job as the queue would run it (workImport, off the test's goroutine)
+		for {
+			err := tb.srv.svc.Imports.Work(context.Background(), uuid.MustParse(imp.ID))
+			var wait *imports.WaitError
+			if !errors.As(err, &wait) {
+				worked <- err
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	waited := false
+	for range 500 {
+		var n int
+		if err := tb.db.Pool.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock' AND wait_event = 'advisory'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if waited = n > 0; waited {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !waited {
+		t.Fatal("the import's batch never waited for the merge lock")
+	}
+	rec := tb.req(t, http.MethodPost, "/api/v1/contacts/"+id+"/corrections", admin.token, map[string]string{"field": "title", "value": "Corrected Title"})
+	wantStatus(t, rec, http.StatusCreated)
+	if k := decode[CorrectionResponse](t, rec); k.Status != "accepted" {
+		t.Fatalf("a private contact's correction is %s", k.Status)
+	}
+	if err := hold.Rollback(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-worked; err != nil {
+		t.Fatalf("work: %v", err)
+	}
+
+	got := decode[ImportResponse](t, tb.req(t, http.MethodGet, path, admin.token, nil))
+	if got.Status != "completed" || got.Counts.Matched != 1 {
+		t.Fatalf("import %s %+v", got.Status, got.Counts)
+	}
+	c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+id, admin.token, nil))
+	var record string
+	if err := tb.db.Gorm.Raw(`SELECT title FROM contacts WHERE id = ?`, id).Scan(&record).Error; err != nil {
+		t.Fatal(err)
+	}
+	if record != "Imported Title" || c.Title != record {
+		t.Fatalf("the record says %q and the tenant sees %q (corrections %+v); want the import's value, written last", record, c.Title, c.Corrections)
 	}
 }

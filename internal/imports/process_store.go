@@ -436,10 +436,15 @@ func updateSQL(m Mapping, platform bool, srcRank int) string {
 		sets = append(sets, `source = CASE WHEN `+ow+` THEN $3 ELSE c.source END`)
 	}
 	slices.Sort(picks)
+	// updated_at is the time of the write, after any wait for the row
+	// (clock_timestamp, evaluated again when the row is re-read after the
+	// wait), not the batch transaction's start: a tenant's correction
+	// accepted meanwhile would otherwise look newer than this value and
+	// go on hiding it (contacts' overlay compares the two).
 	return `WITH u AS (SELECT row_num, contact_id, ` + strings.Join(picks, ", ") + ` FROM (SELECT *,
 				row_number() OVER (PARTITION BY contact_id ORDER BY row_num) AS nth
 				FROM import_batch_rows WHERE outcome = 'matched'` + own + `) r WHERE nth = ` + nth + `),
-		ch AS (UPDATE contacts c SET ` + strings.Join(sets, ", ") + `, updated_at = now()
+		ch AS (UPDATE contacts c SET ` + strings.Join(sets, ", ") + `, updated_at = clock_timestamp()
 			FROM u WHERE c.id = u.contact_id AND ` + owner + `
 				AND (` + strings.Join(olds, ", ") + `) IS DISTINCT FROM (` + strings.Join(news, ", ") + `)
 			RETURNING u.row_num)
