@@ -91,7 +91,7 @@ func TestImportLifecycle(t *testing.T) {
 		"zoe@" + w + ".example;Zoë;Müller;Ärzte GmbH;CTO\r\n" +
 		"jose@" + w + ".example;José;Núñez;Acme;=CMD()\r\n" +
 		"ZOE@" + w + ".example;Zoe;Muller;Ärzte GmbH;\r\n" +
-		"broken@;=HYPERLINK(\"x\");Y;Z;\r\n"
+		"broken@;=HYPERLINK(\"x\");Y;;\r\n" // invalid: a bad email and no other key
 	imp := tb.MustImport(t, admin, file)
 	if imp.Status != "uploaded" || imp.Encoding != "utf-8-bom" || imp.Delimiter != ";" || imp.DelimiterName != "semicolon" ||
 		imp.LineEnding != "crlf" || !imp.HasHeader || imp.RowCount != 4 || len(imp.Columns) != 5 {

@@ -34,7 +34,7 @@ func TestMappingChangeDiscardsDryRun(t *testing.T) {
 			t.Parallel()
 			tenant := MustCreateTenant(t, tb.db, "pro")
 			w := tb.word + "x" + uuid.NewString()[:6]
-			file := fmt.Sprintf("Email,Full Name,Company\nd1@%[1]s.example,Ann Lee,Acme\nd2@%[1]s.example,Bo Ng,Acme\nbad,Cy Li,Acme\n", w)
+			file := fmt.Sprintf("Email,Full Name,Company\nd1@%[1]s.example,Ann Lee,Acme\nd2@%[1]s.example,Bo Ng,Acme\nbad,Cy Li,\n", w) // row 4: a bad email, its only key
 			imp := tb.MustUpload(t, tenant, "dry.csv", file)
 			dry := tb.MustRun(t, tenant, imp.ID, true)
 			if dry.Status != imports.StatusCompleted || dry.Counts != (imports.Counts{Created: 2, Invalid: 1}) {

@@ -52,13 +52,15 @@ const MaxUploadBytes = PlatformMaxFileBytes + 1<<20
 const PreviewRows = 20
 
 // Counts are the rows of a run by outcome; Updated counts matched rows
-// that changed their contact.
+// that changed their contact, WithWarnings the rows (of any outcome but
+// invalid) imported without some of their values.
 type Counts struct {
-	Created   int `json:"created"`
-	Matched   int `json:"matched"`
-	Updated   int `json:"updated"`
-	Duplicate int `json:"duplicate"`
-	Invalid   int `json:"invalid"`
+	Created      int `json:"created"`
+	Matched      int `json:"matched"`
+	Updated      int `json:"updated"`
+	Duplicate    int `json:"duplicate"`
+	Invalid      int `json:"invalid"`
+	WithWarnings int `json:"with_warnings"`
 }
 
 // SampleRecord is a record kept for the preview.
@@ -146,12 +148,14 @@ func (i *Import) RowCount() int {
 	return i.Records
 }
 
-// PreviewRow is a sample row as the mapping reads it.
+// PreviewRow is a sample row as the mapping reads it: Values without
+// the ones it would be imported without (Warnings).
 type PreviewRow struct {
-	Row    int               `json:"row"`
-	Values map[string]string `json:"values"`
-	Errors []RowError        `json:"errors"`
-	Usable bool              `json:"usable"`
+	Row      int               `json:"row"`
+	Values   map[string]string `json:"values"`
+	Errors   []RowError        `json:"errors"`
+	Warnings []RowError        `json:"warnings"`
+	Usable   bool              `json:"usable"`
 }
 
 // Preview reads the first rows of the sample under the current mapping;
@@ -168,13 +172,17 @@ func (i *Import) Preview(tenantRegion string) []PreviewRow {
 			break
 		}
 		r := n.row(Record(s))
-		errs := r.Errors
-		if errs == nil {
-			errs = []RowError{}
-		}
-		out = append(out, PreviewRow{Row: s.Num, Values: r.values(), Errors: errs, Usable: r.Usable})
+		out = append(out, PreviewRow{Row: s.Num, Values: r.values(), Errors: orEmpty(r.Errors), Warnings: orEmpty(r.Warnings),
+			Usable: r.Usable})
 	}
 	return out
+}
+
+func orEmpty(errs []RowError) []RowError {
+	if errs == nil {
+		return []RowError{}
+	}
+	return errs
 }
 
 // Percent is how far the run is, 0 to 100.

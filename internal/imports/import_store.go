@@ -44,6 +44,7 @@ type importRow struct {
 	UpdatedCount     int
 	DuplicateCount   int
 	InvalidCount     int
+	WarningCount     int
 	Rate             float64
 	EtaSeconds       *int
 	ResetPending     bool
@@ -68,7 +69,7 @@ func (r *importRow) toImport() (*Import, error) {
 			SkipRecords: r.SkipRecords},
 		Records: r.Records, Phase: r.Phase, RowsTotal: r.RowsTotal, RowsDone: r.RowsDone, MergedThrough: r.MergedThrough,
 		Counts: Counts{Created: r.CreatedCount, Matched: r.MatchedCount, Updated: r.UpdatedCount,
-			Duplicate: r.DuplicateCount, Invalid: r.InvalidCount},
+			Duplicate: r.DuplicateCount, Invalid: r.InvalidCount, WithWarnings: r.WarningCount},
 		Rate: r.Rate, ETASeconds: r.EtaSeconds, ResetPending: r.ResetPending, CancelRequested: r.CancelRequested,
 		Error: r.Error, HeartbeatAt: r.HeartbeatAt, QueuedAt: r.QueuedAt, StartedAt: r.StartedAt,
 		FinishedAt: r.FinishedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, FileRemovedAt: r.FileRemovedAt,
@@ -246,6 +247,7 @@ type recordRow struct {
 	DuplicateOf *int
 	Updated     bool
 	Errors      []byte
+	Warnings    []byte
 	Raw         *string
 	// The contact as the importer sees it now (HasContact false when it
 	// does not exist: a dry run's would-be contact, or one deleted since).
@@ -263,7 +265,8 @@ type recordRow struct {
 // nothing: a shared contact one of them matched is withheld unless the
 // tenant has saved it, or a file of names and companies dry-run over and
 // over would look up the shared database for free.
-func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, unpaid bool, outcome string, after, limit int) ([]recordRow, error) {
+func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, unpaid bool, outcome string,
+	hasWarnings *bool, after, limit int) ([]recordRow, error) {
 	var rows []recordRow
 	// A platform import's contacts are shared; a tenant's are shared or
 	// its own (another tenant's private contact never shows, even if a
@@ -278,7 +281,7 @@ func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, 
 		visible = `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?)`
 		args = append(args, tenantID)
 	}
-	sql := `SELECT r.row_num, r.outcome, r.contact_id, r.duplicate_of, r.updated, r.errors, r.raw,
+	sql := `SELECT r.row_num, r.outcome, r.contact_id, r.duplicate_of, r.updated, r.errors, r.warnings, r.raw,
 			c.id IS NOT NULL AS has_contact, coalesce(c.first_name, '') AS first_name, coalesce(c.last_name, '') AS last_name,
 			coalesce(c.email::text, '') AS email, coalesce(c.title, '') AS title, coalesce(c.company_name, '') AS company_name,
 			` + withheld + ` AS withheld
@@ -289,6 +292,11 @@ func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, 
 	if outcome != "" {
 		sql += ` AND r.outcome = ?`
 		args = append(args, outcome)
+	}
+	if hasWarnings != nil && *hasWarnings {
+		sql += ` AND r.warnings IS NOT NULL`
+	} else if hasWarnings != nil {
+		sql += ` AND r.warnings IS NULL`
 	}
 	sql += ` ORDER BY r.row_num LIMIT ?`
 	args = append(args, limit)

@@ -155,7 +155,7 @@ func discardDryRun(ctx context.Context, tx *gorm.DB, imp *Import) error {
 		"eta_seconds": nil, "reset_pending": false, "cancel_requested": false, "heartbeat_at": nil, "queued_at": nil,
 		"started_at": nil, "finished_at": nil, "rows_total": 0}
 	for _, c := range []string{"rows_done", "merged_through", "created_count", "matched_count", "updated_count",
-		"duplicate_count", "invalid_count"} {
+		"duplicate_count", "invalid_count", "warning_count"} {
 		set[c] = 0
 	}
 	if err := updateImport(ctx, tx, imp.ID, set); err != nil {
@@ -271,7 +271,7 @@ func (s *Service) Start(ctx context.Context, tenantID, id uuid.UUID, p StartPara
 			set["dry_run"] = p.DryRun
 			set["started_at"] = nil
 			for _, c := range []string{"rows_done", "merged_through", "created_count", "matched_count", "updated_count",
-				"duplicate_count", "invalid_count"} {
+				"duplicate_count", "invalid_count", "warning_count"} {
 				set[c] = 0
 			}
 			// Records of an earlier (dry) run are cleared by the worker.

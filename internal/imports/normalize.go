@@ -3,6 +3,7 @@ package imports
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -10,7 +11,8 @@ import (
 	"github.com/onecloudai/contacts/internal/contacts"
 )
 
-// RowError is one reason a row is invalid.
+// RowError is one reason a row is invalid, or (a warning) one value a
+// usable row was imported without and why.
 type RowError struct {
 	Field   string `json:"field"`
 	Code    string `json:"code"`
@@ -31,7 +33,10 @@ type row struct {
 	Num    int
 	Usable bool
 	Errors []RowError
-	Raw    string // original fields as a CSV line, when kept
+	// Warnings are the values a usable row was imported without: they
+	// failed normalization in a field the row does not need.
+	Warnings []RowError
+	Raw      string // original fields as a CSV line, when kept
 
 	FirstName, LastName, Email, Phone, Title, Seniority, Department string
 	CompanyName, CompanyDomain, EmailDomain, LinkedIn, City, Region string
@@ -98,15 +103,19 @@ var placeholders = func() map[string]bool {
 // row normalizes one record.
 func (n *normalizer) row(rec Record) row {
 	r := row{Num: rec.Num}
+	// bad collects the fields whose values fail normalization; the end
+	// decides whether they are the row's errors or its warnings.
+	var bad []RowError
 	fail := func(field, code, format string, args ...any) {
-		r.Errors = append(r.Errors, RowError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+		bad = append(bad, RowError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
 	if rec.Problem != "" {
 		r.Errors = append(r.Errors, problemError(rec.Problem))
 	}
 	for i := n.columns; i < len(rec.Fields); i++ {
 		if strings.TrimSpace(rec.Fields[i]) != "" {
-			fail("", "ragged_row", "The row has %d fields; the file has %d columns.", len(rec.Fields), n.columns)
+			r.Errors = append(r.Errors, RowError{Field: "", Code: "ragged_row",
+				Message: fmt.Sprintf("The row has %d fields; the file has %d columns.", len(rec.Fields), n.columns)})
 			break
 		}
 	}
@@ -203,11 +212,28 @@ func (n *normalizer) row(rec Record) row {
 			fail(FieldCountry, "invalid_country", "%q is not a country (a name or an ISO 3166 code).", shorten(v, 60))
 		}
 	}
-	if len(r.Errors) == 0 && r.Email == "" && r.LinkedIn == "" && (r.FirstName == "" || r.LastName == "" || r.CompanyName == "") {
-		fail("", "not_usable", "The row needs an email, a LinkedIn URL, or first name, last name and company.")
+	// A row is usable with an email, a LinkedIn URL, or first name, last
+	// name and company, and no problem of its own (a record the reader
+	// could not read whole, more fields than columns). A usable row is
+	// imported without the values that failed (warnings). An unusable row
+	// is invalid with every failed value as an error: the one that would
+	// have made it usable is the reason (a malformed email and nothing
+	// else to know the person by), and otherwise not_usable says what it
+	// lacks.
+	usable := r.Email != "" || r.LinkedIn != "" || (r.FirstName != "" && r.LastName != "" && r.CompanyName != "")
+	switch {
+	case len(r.Errors) > 0:
+		r.Errors = append(r.Errors, bad...)
+	case usable:
+		r.Usable, r.Warnings = true, bad
+	default:
+		r.Errors = bad
+		if !slices.ContainsFunc(bad, func(e RowError) bool { return keyFields[e.Field] }) {
+			r.Errors = append(r.Errors, RowError{Field: "", Code: "not_usable",
+				Message: "The row needs an email, a LinkedIn URL, or first name, last name and company."})
+		}
 	}
-	r.Usable = len(r.Errors) == 0
-	if !r.Usable || n.keepRaw {
+	if !r.Usable || n.keepRaw || len(r.Warnings) > 0 {
 		fields := make([]string, len(rec.Fields))
 		for i, f := range rec.Fields {
 			fields[i] = shorten(f, maxRawField)
@@ -216,6 +242,11 @@ func (n *normalizer) row(rec Record) row {
 	}
 	return r
 }
+
+// keyFields are the fields that make a row usable: a bad value in one of
+// them can be why a row is invalid.
+var keyFields = map[string]bool{FieldEmail: true, FieldLinkedIn: true, FieldFirstName: true, FieldLastName: true,
+	FieldFullName: true, FieldCompanyName: true}
 
 // values returns the mapped, normalized values of a row by field name.
 func (r row) values() map[string]string {

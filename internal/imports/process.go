@@ -794,7 +794,7 @@ func (r *runner) copyRows(ctx context.Context, rows []row) error {
 	})
 }
 
-var batchColumns = []string{"row_num", "usable", "errors", "raw", "first_name", "last_name", "email", "phone", "title",
+var batchColumns = []string{"row_num", "usable", "errors", "warnings", "raw", "first_name", "last_name", "email", "phone", "title",
 	"seniority", "department", "company_name", "company_domain", "email_domain", "linkedin_url", "city", "region",
 	"country", "new_id"}
 
@@ -819,7 +819,7 @@ func nullable(v string) any {
 
 func (s *rowSource) Values() ([]any, error) {
 	r := &s.rows[s.i]
-	var errs, raw any
+	var errs, warns, raw any
 	if len(r.Errors) > 0 {
 		b, err := json.Marshal(r.Errors)
 		if err != nil {
@@ -827,10 +827,17 @@ func (s *rowSource) Values() ([]any, error) {
 		}
 		errs = string(b)
 	}
+	if len(r.Warnings) > 0 {
+		b, err := json.Marshal(r.Warnings)
+		if err != nil {
+			return nil, err
+		}
+		warns = string(b)
+	}
 	if r.Raw != "" {
 		raw = r.Raw
 	}
-	s.vals = append(s.vals[:0], int32(r.Num), r.Usable, errs, raw, r.FirstName, r.LastName, nullable(r.Email),
+	s.vals = append(s.vals[:0], int32(r.Num), r.Usable, errs, warns, raw, r.FirstName, r.LastName, nullable(r.Email),
 		nullable(r.Phone), r.Title, r.Seniority, r.Department, r.CompanyName, nullable(r.CompanyDomain),
 		nullable(r.EmailDomain), r.LinkedIn, r.City, r.Region, r.Country,
 		rowContactID(s.imp.ID, s.imp.CreatedAt, r.Num))
@@ -922,10 +929,11 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 		}
 		n, err := x.exec(`UPDATE imports SET merged_through = $2, rows_done = rows_done + $3,
 			created_count = created_count + $4, matched_count = matched_count + $5, updated_count = updated_count + $6,
-			duplicate_count = duplicate_count + $7, invalid_count = invalid_count + $8,
+			duplicate_count = duplicate_count + $7, invalid_count = invalid_count + $8, warning_count = warning_count + $10,
 			heartbeat_at = now(), updated_at = now(), phase = 'merging'
 			WHERE id = $1 AND merged_through = $9 AND status = 'running' AND NOT cancel_requested`,
-			r.imp.ID, last, len(rows), counts.Created, counts.Matched, counts.Updated, counts.Duplicate, counts.Invalid, prev)
+			r.imp.ID, last, len(rows), counts.Created, counts.Matched, counts.Updated, counts.Duplicate, counts.Invalid, prev,
+			counts.WithWarnings)
 		if err != nil {
 			return err
 		}
@@ -1023,8 +1031,9 @@ func (x *exec) counts() (Counts, error) {
 	var c Counts
 	err := x.tx.QueryRowContext(x.ctx, `SELECT count(*) FILTER (WHERE outcome = 'created'),
 		count(*) FILTER (WHERE outcome = 'matched'), count(*) FILTER (WHERE updated),
-		count(*) FILTER (WHERE outcome = 'duplicate'), count(*) FILTER (WHERE outcome = 'invalid')
-		FROM import_batch_rows`).Scan(&c.Created, &c.Matched, &c.Updated, &c.Duplicate, &c.Invalid)
+		count(*) FILTER (WHERE outcome = 'duplicate'), count(*) FILTER (WHERE outcome = 'invalid'),
+		count(*) FILTER (WHERE warnings IS NOT NULL AND outcome <> 'invalid')
+		FROM import_batch_rows`).Scan(&c.Created, &c.Matched, &c.Updated, &c.Duplicate, &c.Invalid, &c.WithWarnings)
 	if err != nil {
 		return c, fmt.Errorf("imports: batch counts: %w", err)
 	}

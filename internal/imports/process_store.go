@@ -128,22 +128,27 @@ func (f *fileReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// eachInvalid streams the invalid records of an import in row order.
-func eachInvalid(ctx context.Context, pool *pgxpool.Pool, tenantID, id uuid.UUID, f func(row int, raw string, errs []byte) error) error {
-	rows, err := pool.Query(ctx, `SELECT row_num, coalesce(raw, ''), coalesce(errors, '[]'::jsonb) FROM import_records
-		WHERE tenant_id = $1 AND import_id = $2 AND outcome = 'invalid' ORDER BY row_num`, tenantKey(tenantID), id)
+// eachReported streams the records of an import that errors.csv lists in
+// row order: the invalid rows, and the rows imported without some of their
+// values (warnings; nil when it has none).
+func eachReported(ctx context.Context, pool *pgxpool.Pool, tenantID, id uuid.UUID,
+	f func(row int, raw string, errs, warns []byte) error) error {
+	rows, err := pool.Query(ctx, `SELECT row_num, coalesce(raw, ''), coalesce(errors, '[]'::jsonb), warnings
+		FROM import_records
+		WHERE tenant_id = $1 AND import_id = $2 AND (outcome = 'invalid' OR warnings IS NOT NULL) ORDER BY row_num`,
+		tenantKey(tenantID), id)
 	if err != nil {
-		return fmt.Errorf("imports: invalid records: %w", err)
+		return fmt.Errorf("imports: reported records: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var n int
 		var raw string
-		var errs []byte
-		if err := rows.Scan(&n, &raw, &errs); err != nil {
-			return fmt.Errorf("imports: invalid records: %w", err)
+		var errs, warns []byte
+		if err := rows.Scan(&n, &raw, &errs, &warns); err != nil {
+			return fmt.Errorf("imports: reported records: %w", err)
 		}
-		if err := f(n, raw, errs); err != nil {
+		if err := f(n, raw, errs, warns); err != nil {
 			return err
 		}
 	}
@@ -352,8 +357,14 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, crea
 		ORDER BY 3
 		ON CONFLICT (tenant_id, list_id, contact_id) DO NOTHING`
 	b.touchList = `UPDATE lists SET updated_at = now() WHERE tenant_id = $1 AND id = $2`
-	b.records = `INSERT INTO import_records (tenant_id, import_id, row_num, outcome, contact_id, duplicate_of, updated, errors, raw)
-		SELECT $1, $2, row_num, outcome, contact_id, dup_of, updated, errors::jsonb, CASE WHEN outcome = 'invalid' THEN raw END
+	// A row imported without some of its values keeps its warnings and
+	// its original fields (errors.csv lists it); an invalid row (update_only
+	// and nothing matched) has its errors instead.
+	b.records = `INSERT INTO import_records (tenant_id, import_id, row_num, outcome, contact_id, duplicate_of, updated, errors,
+			warnings, raw)
+		SELECT $1, $2, row_num, outcome, contact_id, dup_of, updated, errors::jsonb,
+			CASE WHEN outcome <> 'invalid' THEN warnings::jsonb END,
+			CASE WHEN outcome = 'invalid' OR warnings IS NOT NULL THEN raw END
 		FROM import_batch_rows ORDER BY row_num
 		ON CONFLICT (tenant_id, import_id, row_num) DO NOTHING`
 	var reg []string

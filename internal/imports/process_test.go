@@ -30,12 +30,12 @@ func TestOutcomes(t *testing.T) {
 		fmt.Sprintf("NEW1@%s.example;Zoë;Müller;Neu %s;CTO;030 1234567;Germany", w, w), // 2 created
 		fmt.Sprintf("ana@%s.example;Ana;Shared;Shared Co %s;VP Sales;;DE", w, w),       // 3 matched by email
 		fmt.Sprintf(" new1@%s.example ;Zoe;Muller;Neu %s;;;", w, w),                    // 4 duplicate of 2
-		"not-an-email;X;Y;Z;;;",                  // 5 invalid email
+		"not-an-email;X;Y;;;;",                   // 5 invalid email (its only key)
 		fmt.Sprintf(";Jose;Nunez;acme %s;;;", w), // 6 matched by name + company (accents folded)
 		";Only;Name;;;;",                         // 7 not usable
 		fmt.Sprintf("new2@%s.example;\"Quoted;\"\"Name\"\"\";Two;Neu %s;;;", w, w), // 8 created
-		fmt.Sprintf("new3@%s.example;A;B;C;;not a phone;", w),                      // 9 invalid phone
-		fmt.Sprintf("new4@%s.example;A;B;C;;;Narnia", w),                           // 10 invalid country
+		fmt.Sprintf("new3@%s.example;A;B;C;;not a phone;", w),                      // 9 created without the phone
+		fmt.Sprintf("new4@%s.example;A;B;C;;;Narnia", w),                           // 10 created without the country
 	}, "\r\n") + "\r\n"
 	imp := tb.MustUpload(t, tb.tenant, "contacts.csv", csv)
 	if imp.Format.Delimiter != ";" || imp.Format.LineEnding != imports.LineCRLF || imp.Format.Encoding != imports.EncodingUTF8 {
@@ -56,7 +56,7 @@ func TestOutcomes(t *testing.T) {
 	}
 	recs := tb.records(t, tb.tenant, imp.ID)
 	outcomes := map[int]string{2: "created", 3: "matched", 4: "duplicate", 5: "invalid", 6: "matched", 7: "invalid",
-		8: "created", 9: "invalid", 10: "invalid"}
+		8: "created", 9: "created", 10: "created"}
 	for row, o := range outcomes {
 		if recs[row].Outcome != o {
 			t.Errorf("row %d: outcome %s (%v), want %s", row, recs[row].Outcome, recs[row].Errors, o)
@@ -71,7 +71,11 @@ func TestOutcomes(t *testing.T) {
 	if recs[4].DuplicateOf == nil || *recs[4].DuplicateOf != 2 || *recs[4].ContactID != *recs[2].ContactID {
 		t.Fatalf("duplicate row 4: %+v", recs[4])
 	}
-	if done.Counts != (imports.Counts{Created: 2, Matched: 2, Duplicate: 1, Invalid: 4}) || done.RowsDone != 9 {
+	if len(recs[9].Warnings) != 1 || recs[9].Warnings[0].Code != "invalid_phone" ||
+		len(recs[10].Warnings) != 1 || recs[10].Warnings[0].Code != "invalid_country" {
+		t.Fatalf("warnings of rows 9 and 10: %+v %+v", recs[9].Warnings, recs[10].Warnings)
+	}
+	if done.Counts != (imports.Counts{Created: 4, Matched: 2, Duplicate: 1, Invalid: 2, WithWarnings: 2}) || done.RowsDone != 9 {
 		t.Fatalf("counts %+v, rows done %d", done.Counts, done.RowsDone)
 	}
 	// The created contact is private to the tenant, normalized, and saved.
@@ -88,8 +92,8 @@ func TestOutcomes(t *testing.T) {
 	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM saved_contacts WHERE tenant_id = $1`, tb.tenant).Scan(&saved); err != nil {
 		t.Fatal(err)
 	}
-	if saved != 4 { // 2 created + 2 matched; the duplicate shares row 2's
-		t.Fatalf("%d saved contacts, want 4", saved)
+	if saved != 6 { // 4 created + 2 matched; the duplicate shares row 2's
+		t.Fatalf("%d saved contacts, want 6", saved)
 	}
 	// New contacts are findable: the vocabulary has their words.
 	var n int

@@ -24,7 +24,12 @@ type ImportRecord struct {
 	// Updated says a matched row changed its contact.
 	Updated bool
 	Errors  []RowError
-	// Values are the row's original fields (invalid rows only).
+	// Warnings are the values the row was imported without (empty for
+	// invalid rows): they failed normalization in fields the row did not
+	// need to be usable.
+	Warnings []RowError
+	// Values are the row's original fields (invalid rows and rows with
+	// warnings only).
 	Values []string
 	// Contact summarizes the row's contact as it is now; nil when there is
 	// none (invalid rows, a dry run's new contacts).
@@ -39,8 +44,11 @@ type RecordContact struct {
 // RecordParams filter and page the records.
 type RecordParams struct {
 	Outcome string
-	Limit   int
-	Cursor  string // the row number of the last record seen
+	// HasWarnings, when set, keeps only the rows with warnings (true) or
+	// only those without (false).
+	HasWarnings *bool
+	Limit       int
+	Cursor      string // the row number of the last record seen
 }
 
 // RecordPage is a page of records in row order.
@@ -50,7 +58,7 @@ type RecordPage struct {
 }
 
 // Records returns the import's records in row order, optionally of one
-// outcome. Returns ENOTFOUND, EINVALID for an unknown outcome and
+// outcome and with or without warnings. Returns ENOTFOUND, EINVALID for an unknown outcome and
 // EMALFORMED for a bad cursor.
 func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordParams) (*RecordPage, error) {
 	imp, err := loadImport(ctx, s.db.Gorm, tenantID, id, false)
@@ -74,7 +82,8 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 		}
 		after = int(n)
 	}
-	rows, err := listRecords(ctx, s.db.Gorm, tenantID, id, imp.DryRun || imp.ResetPending, p.Outcome, after, p.Limit+1)
+	rows, err := listRecords(ctx, s.db.Gorm, tenantID, id, imp.DryRun || imp.ResetPending, p.Outcome, p.HasWarnings,
+		after, p.Limit+1)
 	if err != nil {
 		return nil, err
 	}
@@ -85,10 +94,15 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 			break
 		}
 		rec := ImportRecord{Row: r.RowNum, Outcome: r.Outcome, ContactID: r.ContactID, DuplicateOf: r.DuplicateOf,
-			Updated: r.Updated, Errors: []RowError{}}
+			Updated: r.Updated, Errors: []RowError{}, Warnings: []RowError{}}
 		if len(r.Errors) > 0 {
 			if err := json.Unmarshal(r.Errors, &rec.Errors); err != nil {
 				return nil, fmt.Errorf("imports: decode record errors: %w", err)
+			}
+		}
+		if len(r.Warnings) > 0 {
+			if err := json.Unmarshal(r.Warnings, &rec.Warnings); err != nil {
+				return nil, fmt.Errorf("imports: decode record warnings: %w", err)
 			}
 		}
 		if r.Raw != nil {
@@ -105,10 +119,14 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 	return page, nil
 }
 
-// WriteErrorsCSV writes the import's invalid rows to w as UTF-8 CSV in the
-// upload's dialect (errorsDialect): the file's header row as uploaded (none
-// when it had none) and its columns, then an error column saying the row
-// number and every reason. Cells are neutralized against formula injection.
+// WriteErrorsCSV writes the import's invalid rows, and the rows imported
+// without some of their values, to w as UTF-8 CSV in the upload's dialect
+// (errorsDialect): the file's header row as uploaded (none when it had
+// none) and its columns, then an error column saying an invalid row's
+// number and every reason, and, when some rows were imported without some
+// of their values, a dropped column saying such a row's number and each
+// value it was imported without, and why. Cells are neutralized against
+// formula injection.
 // Rows stream from the database, so memory stays flat. Returns ENOTFOUND
 // before writing anything.
 func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w io.Writer) error {
@@ -117,12 +135,14 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 		return err
 	}
 	// The widest row decides the header's width (ragged rows keep all
-	// their fields); invalid rows are few, so reading them twice is cheap.
+	// their fields); reported rows are few, so reading them twice is cheap.
 	// A running import may commit a wider one before the second reading:
 	// errorsRow makes room for it.
 	width := imp.ColumnCount()
-	if err := eachInvalid(ctx, s.db.Pool, tenantID, id, func(_ int, raw string, _ []byte) error {
+	dropped := false
+	if err := eachReported(ctx, s.db.Pool, tenantID, id, func(_ int, raw string, _, warns []byte) error {
 		width = max(width, len(ParseRecordLine(raw)))
+		dropped = dropped || warns != nil
 		return nil
 	}); err != nil {
 		return err
@@ -142,13 +162,16 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 	if imp.Mapping.HasHeader {
 		copy(rec, imp.Header)
 		rec[width] = "error"
+		if dropped {
+			rec = append(rec, "dropped")
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	n := 0
-	err = eachInvalid(ctx, s.db.Pool, tenantID, id, func(row int, raw string, errs []byte) error {
-		rec = errorsRow(rec, width, row, raw, errs)
+	err = eachReported(ctx, s.db.Pool, tenantID, id, func(row int, raw string, errs, warns []byte) error {
+		rec = errorsRow(rec, width, dropped, row, raw, errs, warns)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -164,23 +187,46 @@ func (s *Service) WriteErrorsCSV(ctx context.Context, tenantID, id uuid.UUID, w 
 }
 
 // errorsRow fills rec with one row of errors.csv and returns it: the row's
-// fields, padded to width, then the error cell saying the row number and
-// every reason. The width comes from a query before the rows are read, and
-// an import still running may commit a wider invalid row in between: such
-// a row keeps all its fields with its error cell last (one cell past the
-// header's), and rec grows for it instead of being indexed past its end.
-func errorsRow(rec []string, width, row int, raw string, errs []byte) []string {
+// fields, padded to width, then the error cell (an invalid row's number
+// and every reason) and, with dropped, the dropped cell (a row's number
+// and each value it was imported without, with the reason); the cell that
+// does not apply is empty. The width and dropped come from a query before
+// the rows are read, and an import still running may commit a wider row,
+// or the first row with warnings, in between: a wider row keeps all its
+// fields with its cells last (past the header's), and rec grows for it
+// instead of being indexed past its end; without a dropped column, what a
+// row was imported without goes in the error cell.
+func errorsRow(rec []string, width int, dropped bool, row int, raw string, errs, warns []byte) []string {
 	fields := ParseRecordLine(raw)
-	n := max(width, len(fields)) + 1
+	cells := 1
+	if dropped {
+		cells = 2
+	}
+	n := max(width, len(fields)) + cells
 	rec = slices.Grow(rec[:0], n)[:n]
 	clear(rec)
 	copy(rec, fields)
 	var list []RowError
 	_ = json.Unmarshal(errs, &list)
-	msgs := make([]string, 0, len(list))
-	for _, e := range list {
-		msgs = append(msgs, e.Message)
+	if len(list) > 0 {
+		msgs := make([]string, 0, len(list))
+		for _, e := range list {
+			msgs = append(msgs, e.Message)
+		}
+		rec[n-cells] = fmt.Sprintf("Row %d: %s", row, strings.Join(msgs, " "))
 	}
-	rec[n-1] = fmt.Sprintf("Row %d: %s", row, strings.Join(msgs, " "))
+	list = nil
+	_ = json.Unmarshal(warns, &list)
+	if len(list) > 0 {
+		msgs := make([]string, 0, len(list))
+		for _, e := range list {
+			if e.Field != "" {
+				e.Message = label(e.Field) + ": " + e.Message
+			}
+			msgs = append(msgs, e.Message)
+		}
+		rec[n-1] = strings.TrimSpace(rec[n-1] + " " + fmt.Sprintf("Row %d was imported without these values. %s", row,
+			strings.Join(msgs, " ")))
+	}
 	return rec
 }

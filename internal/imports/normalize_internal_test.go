@@ -1,0 +1,117 @@
+package imports
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestNormalizerBadOptionalField: a row is invalid only when it is not
+// usable (no email, LinkedIn URL, or first name, last name and company)
+// or has a problem of its own (a record the reader could not read whole,
+// more fields than columns). A value that fails normalization in a field
+// the row does not need is dropped with a warning; a bad value in the
+// field that would have made it usable keeps it invalid with that reason.
+func TestNormalizerBadOptionalField(t *testing.T) {
+	t.Parallel()
+	cols := []string{FieldEmail, FieldFirstName, FieldLastName, FieldCompanyName, FieldPhone, FieldCountry,
+		FieldLinkedIn, FieldCompanyDomain, FieldTitle, FieldSeniority, FieldDepartment}
+	rec := func(v map[string]string) Record {
+		f := make([]string, len(cols))
+		for i, c := range cols {
+			f[i] = v[c]
+		}
+		return Record{Num: 7, Fields: f}
+	}
+	n := newNormalizer(Mapping{HasHeader: true, Columns: cols}, len(cols), "US")
+	tests := []struct {
+		name     string
+		rec      Record
+		usable   bool
+		errors   []string // codes
+		warnings []string // field:code
+		check    func(t *testing.T, r row)
+	}{
+		{"BadPhoneGoodEmail", rec(map[string]string{FieldEmail: "ann@acme.example", FieldPhone: "ext. 12 ask for Bob"}),
+			true, nil, []string{"phone:invalid_phone"}, func(t *testing.T, r row) {
+				if r.Email != "ann@acme.example" || r.Phone != "" {
+					t.Errorf("email %q phone %q", r.Email, r.Phone)
+				}
+				if r.Raw == "" {
+					t.Errorf("a row with warnings keeps its original fields for errors.csv")
+				}
+			}},
+		{"EveryOptionalFieldBad", rec(map[string]string{FieldEmail: "ann@acme.example", FieldPhone: "call me",
+			FieldCountry: "Narnia", FieldLinkedIn: "https://example.com/ann", FieldCompanyDomain: "not a domain",
+			FieldTitle: strings.Repeat("x", maxTitleLen+1), FieldSeniority: "galactic", FieldDepartment: "catering"}),
+			true, nil, []string{"title:too_long", "seniority:invalid_seniority", "department:invalid_department",
+				"company_domain:invalid_domain", "phone:invalid_phone", "linkedin_url:invalid_linkedin_url",
+				"country:invalid_country"}, func(t *testing.T, r row) {
+				for f, v := range r.values() {
+					if f != FieldEmail {
+						t.Errorf("%s kept %q", f, v)
+					}
+				}
+			}},
+		{"BadEmailOnlyKey", rec(map[string]string{FieldEmail: "bob@", FieldFirstName: "Bob", FieldPhone: "+1 415 555 0100"}),
+			false, []string{"invalid_email"}, nil, nil},
+		{"BadEmailOnlyKeyAndBadPhone", rec(map[string]string{FieldEmail: "bob@", FieldPhone: "call me"}),
+			false, []string{"invalid_email", "invalid_phone"}, nil, nil},
+		{"BadEmailGoodLinkedIn", rec(map[string]string{FieldEmail: "bob@@acme.example", FieldLinkedIn: "linkedin.com/in/bob-lee"}),
+			true, nil, []string{"email:invalid_email"}, func(t *testing.T, r row) {
+				if r.Email != "" || r.EmailDomain != "" || r.LinkedIn != "https://www.linkedin.com/in/bob-lee" {
+					t.Errorf("email %q domain %q linkedin %q", r.Email, r.EmailDomain, r.LinkedIn)
+				}
+			}},
+		{"BadEmailGoodNameAndCompany", rec(map[string]string{FieldEmail: "bob@@acme.example", FieldFirstName: "Bob",
+			FieldLastName: "Lee", FieldCompanyName: "Acme"}), true, nil, []string{"email:invalid_email"}, nil},
+		{"BadLinkedInOnlyKey", rec(map[string]string{FieldLinkedIn: "https://example.com/bob", FieldCountry: "DE"}),
+			false, []string{"invalid_linkedin_url"}, nil, nil},
+		{"TooLongLastNameNeededForKey", rec(map[string]string{FieldFirstName: "Bob",
+			FieldLastName: strings.Repeat("L", maxNameLen+1), FieldCompanyName: "Acme"}), false, []string{"too_long"}, nil, nil},
+		{"TooLongLastNameNotNeeded", rec(map[string]string{FieldEmail: "bob@acme.example", FieldFirstName: "Bob",
+			FieldLastName: strings.Repeat("L", maxNameLen+1)}), true, nil, []string{"last_name:too_long"}, nil},
+		{"BadPhoneNoKey", rec(map[string]string{FieldFirstName: "Bob", FieldPhone: "call me"}),
+			false, []string{"invalid_phone", "not_usable"}, nil, nil},
+		{"NoKey", rec(map[string]string{FieldFirstName: "Bob", FieldLastName: "Lee"}), false, []string{"not_usable"}, nil, nil},
+		{"Clean", rec(map[string]string{FieldEmail: "ann@acme.example", FieldPhone: "+1 415 555 0100", FieldCountry: "Germany"}),
+			true, nil, nil, func(t *testing.T, r row) {
+				if r.Raw != "" {
+					t.Errorf("a clean usable row keeps its fields: %q", r.Raw)
+				}
+			}},
+		{"RaggedRowStaysInvalid", Record{Num: 7, Fields: append(rec(map[string]string{FieldEmail: "ann@acme.example",
+			FieldPhone: "call me"}).Fields, "extra")}, false, []string{"ragged_row", "invalid_phone"}, nil, nil},
+		{"UnterminatedStaysInvalid", Record{Num: 7, Fields: rec(map[string]string{FieldEmail: "ann@acme.example"}).Fields,
+			Problem: ProblemUnterminated}, false, []string{ProblemUnterminated}, nil, nil},
+		{"BinaryStaysInvalid", Record{Num: 7, Fields: rec(map[string]string{FieldEmail: "ann@acme.example"}).Fields,
+			Problem: ProblemBinary}, false, []string{ProblemBinary}, nil, nil},
+		{"TooLongRecordStaysInvalid", Record{Num: 7, Fields: rec(map[string]string{FieldEmail: "ann@acme.example"}).Fields,
+			Problem: ProblemTooLong}, false, []string{ProblemTooLong}, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := n.row(tt.rec)
+			var errs, warns []string
+			for _, e := range r.Errors {
+				errs = append(errs, e.Code)
+			}
+			for _, w := range r.Warnings {
+				warns = append(warns, w.Field+":"+w.Code)
+				if w.Message == "" {
+					t.Errorf("warning %s has no message", w.Code)
+				}
+			}
+			if r.Usable != tt.usable || !slices.Equal(errs, tt.errors) || !slices.Equal(warns, tt.warnings) {
+				t.Fatalf("usable %v errors %v warnings %v, want %v %v %v", r.Usable, errs, warns, tt.usable, tt.errors, tt.warnings)
+			}
+			if !r.Usable && r.Raw == "" {
+				t.Errorf("an invalid row keeps its original fields")
+			}
+			if tt.check != nil {
+				tt.check(t, r)
+			}
+		})
+	}
+}
