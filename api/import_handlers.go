@@ -64,7 +64,8 @@ type ImportMappingRequest struct {
 	Source string `json:"source,omitempty" enums:"vendor,platform_import,verified"`
 } //	@name	ImportMappingRequest
 
-// ImportRowError is one reason a row is invalid.
+// ImportRowError is one reason a row is invalid, or (in warnings) one
+// value a row was imported without and why.
 type ImportRowError struct {
 	Field   string `json:"field" example:"email"`
 	Code    string `json:"code" example:"invalid_email"`
@@ -75,8 +76,12 @@ type ImportRowError struct {
 type ImportPreviewRow struct {
 	Row    int               `json:"row"`
 	Values map[string]string `json:"values" example:"email:ann@acme.example,first_name:Zoë"`
-	Errors []ImportRowError  `json:"errors"`
-	Usable bool              `json:"usable"`
+	// Errors say why the row is invalid (usable false).
+	Errors []ImportRowError `json:"errors"`
+	// Warnings are the values a usable row would be imported without (not
+	// in values): they fail normalization in fields the row does not need.
+	Warnings []ImportRowError `json:"warnings"`
+	Usable   bool             `json:"usable"`
 } //	@name	ImportPreviewRow
 
 // ImportCounts counts rows by outcome; updated counts matched rows that
@@ -87,6 +92,9 @@ type ImportCounts struct {
 	Updated   int `json:"updated"`
 	Duplicate int `json:"duplicate"`
 	Invalid   int `json:"invalid"`
+	// WithWarnings counts the rows (created, matched or duplicate) imported
+	// without some of their values: records?has_warnings=true lists them.
+	WithWarnings int `json:"with_warnings"`
 } //	@name	ImportCounts
 
 // ImportProgress is how far a run is.
@@ -165,7 +173,13 @@ type ImportRecordResponse struct {
 	DuplicateOf *int             `json:"duplicate_of" extensions:"x-nullable"`
 	Updated     bool             `json:"updated"`
 	Errors      []ImportRowError `json:"errors"`
-	// Values are an invalid row's original fields.
+	// Warnings are the values the row was imported without, each with its
+	// field and why (empty for invalid rows): they failed normalization in
+	// fields the row does not need to be usable, so they were left out of
+	// the contact (never replacing a value it had).
+	Warnings []ImportRowError `json:"warnings"`
+	// Values are the original fields of an invalid row or a row with
+	// warnings.
 	Values []string `json:"values,omitempty"`
 	// Contact is the row's contact as it is now; absent for invalid rows
 	// and for a dry run's would-be new contacts. A dry run (free of import
@@ -220,7 +234,8 @@ func toImportSummary(imp *imports.Import) ImportSummary {
 		FileBytes: imp.FileBytes, Format: imp.Format.Kind, RowCount: imp.RowCount(),
 		Progress: ImportProgress{Phase: imp.Phase, RowsTotal: imp.RowsTotal, RowsDone: imp.RowsDone, Percent: imp.Percent(),
 			Rate: imp.Rate, ETASeconds: imp.ETASeconds},
-		Counts:          ImportCounts{Created: c.Created, Matched: c.Matched, Updated: c.Updated, Duplicate: c.Duplicate, Invalid: c.Invalid},
+		Counts: ImportCounts{Created: c.Created, Matched: c.Matched, Updated: c.Updated, Duplicate: c.Duplicate, Invalid: c.Invalid,
+			WithWarnings: c.WithWarnings},
 		CancelRequested: imp.CancelRequested, Error: imp.Error, CreatedBy: idString(imp.CreatedBy),
 		StartedBy: idString(imp.StartedBy), CreatedAt: imp.CreatedAt.UTC(), QueuedAt: utcPtr(imp.QueuedAt),
 		StartedAt: utcPtr(imp.StartedAt), FinishedAt: utcPtr(imp.FinishedAt), UpdatedAt: imp.UpdatedAt.UTC(),
@@ -254,7 +269,8 @@ func toImport(imp *imports.Import) ImportResponse {
 		out.Columns = []ImportColumn{}
 	}
 	for i, r := range imp.PreviewRows {
-		out.Preview[i] = ImportPreviewRow{Row: r.Row, Values: r.Values, Errors: toRowErrors(r.Errors), Usable: r.Usable}
+		out.Preview[i] = ImportPreviewRow{Row: r.Row, Values: r.Values, Errors: toRowErrors(r.Errors),
+			Warnings: toRowErrors(r.Warnings), Usable: r.Usable}
 	}
 	return out
 }
@@ -397,15 +413,20 @@ func (s *Server) listRecords(c echo.Context, tenantID uuid.UUID) error {
 	if err != nil {
 		return err
 	}
+	warned, err := queryBool(c, "has_warnings")
+	if err != nil {
+		return err
+	}
 	page, err := s.svc.Imports.Records(c.Request().Context(), tenantID, id, imports.RecordParams{
-		Outcome: c.QueryParam("outcome"), Limit: limit, Cursor: c.QueryParam("cursor")})
+		Outcome: c.QueryParam("outcome"), HasWarnings: warned, Limit: limit, Cursor: c.QueryParam("cursor")})
 	if err != nil {
 		return err
 	}
 	out := ImportRecordList{Items: make([]ImportRecordResponse, len(page.Items)), NextCursor: page.NextCursor}
 	for i, r := range page.Items {
 		out.Items[i] = ImportRecordResponse{Row: r.Row, Outcome: r.Outcome, ContactID: idString(r.ContactID),
-			DuplicateOf: r.DuplicateOf, Updated: r.Updated, Errors: toRowErrors(r.Errors), Values: r.Values}
+			DuplicateOf: r.DuplicateOf, Updated: r.Updated, Errors: toRowErrors(r.Errors), Warnings: toRowErrors(r.Warnings),
+			Values: r.Values}
 		if ct := r.Contact; ct != nil {
 			out.Items[i].Contact = &ImportRecordContact{FirstName: ct.FirstName, LastName: ct.LastName, Email: ct.Email,
 				Title: ct.Title, CompanyName: ct.CompanyName}
@@ -612,31 +633,32 @@ func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, prin
 // listImportRecords godoc
 //
 //	@Summary			Import records
-//	@Description		What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). A dry run costs no import rows, so its records withhold the shared contacts that rows matched (contact_id null, no contact) unless the tenant has saved them; the real run shows them. API key scope: imports:read.
+//	@Description		What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). A row is invalid only when it is not usable (no valid email, LinkedIn URL, or first and last name with company) or could not be read whole; a value that fails in a field the row does not need (a phone that is not a number, a malformed email beside a good LinkedIn URL) is left out of the contact and listed in the row's warnings (with the original values); has_warnings=true lists those rows. A dry run costs no import rows, so its records withhold the shared contacts that rows matched (contact_id null, no contact) unless the tenant has saved them; the real run shows them. API key scope: imports:read.
 //	@ID					listImportRecords
 //	@Tags				imports
 //	@Produce			json
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:read"]
-//	@Param				id		path		string	true	"Import id"
-//	@Param				outcome	query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
-//	@Param				limit	query		int		false	"1 to 1000 (default 100)"		minimum(1)	maximum(1000)	default(100)
-//	@Param				cursor	query		string	false	"next_cursor of the previous page"
-//	@Success			200		{object}	ImportRecordList
-//	@Failure			400		{object}	Problem
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			404		{object}	Problem
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
-//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id				path		string	true	"Import id"
+//	@Param				outcome			query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
+//	@Param				has_warnings	query		bool	false	"Only rows with warnings (true) or only rows without (false)"
+//	@Param				limit			query		int		false	"1 to 1000 (default 100)"	minimum(1)	maximum(1000)	default(100)
+//	@Param				cursor			query		string	false	"next_cursor of the previous page"
+//	@Success			200				{object}	ImportRecordList
+//	@Failure			400				{object}	Problem
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			404				{object}	Problem
+//	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id}/records [get]
 func (s *Server) listImportRecords(c echo.Context) error {
 	return s.listRecords(c, principal(c).TenantID)
@@ -644,8 +666,8 @@ func (s *Server) listImportRecords(c echo.Context) error {
 
 // importErrorsCSV godoc
 //
-//	@Summary			Invalid rows as CSV
-//	@Description		The invalid rows with the file's original header row (none if the upload had none) and columns, then an error column ("Row 7: ..."), UTF-8 in the upload's dialect: its delimiter (a workbook's: comma), and a byte order mark unless the upload was plain UTF-8 (so that Excel, which wrote it, reads the accents). Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: imports:read.
+//	@Summary			Invalid rows and dropped values as CSV
+//	@Description		The invalid rows, and the rows imported without some of their values (warnings), with the file's original header row (none if the upload had none) and columns, then an error column (an invalid row's "Row 7: ...") and, when some rows have warnings, a dropped column (such a row's "Row 9 was imported without these values. Phone: ..."), UTF-8 in the upload's dialect: its delimiter (a workbook's: comma), and a byte order mark unless the upload was plain UTF-8 (so that Excel, which wrote it, reads the accents). Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: imports:read.
 //	@ID					importErrorsCSV
 //	@Tags				imports
 //	@Produce			text/csv
@@ -795,16 +817,17 @@ func (s *Server) cancelPlatformImport(c echo.Context) error { return s.cancelRun
 //	@Tags			admin
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			id		path		string	true	"Import id"
-//	@Param			outcome	query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
-//	@Param			limit	query		int		false	"1 to 1000 (default 100)"		minimum(1)	maximum(1000)	default(100)
-//	@Param			cursor	query		string	false	"next_cursor of the previous page"
-//	@Success		200		{object}	ImportRecordList
-//	@Failure		400		{object}	Problem
-//	@Failure		401		{object}	Problem
-//	@Failure		403		{object}	Problem
-//	@Failure		404		{object}	Problem
-//	@Failure		422		{object}	Problem
+//	@Param			id				path		string	true	"Import id"
+//	@Param			outcome			query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
+//	@Param			has_warnings	query		bool	false	"Only rows with warnings (true) or only rows without (false)"
+//	@Param			limit			query		int		false	"1 to 1000 (default 100)"	minimum(1)	maximum(1000)	default(100)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Success		200				{object}	ImportRecordList
+//	@Failure		400				{object}	Problem
+//	@Failure		401				{object}	Problem
+//	@Failure		403				{object}	Problem
+//	@Failure		404				{object}	Problem
+//	@Failure		422				{object}	Problem
 //	@Router			/admin/imports/{id}/records [get]
 func (s *Server) listPlatformImportRecords(c echo.Context) error {
 	return s.listRecords(c, imports.Platform)

@@ -237,6 +237,83 @@ func TestImportLifecycle(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodPost, path+"/cancel", admin.token, nil), http.StatusConflict)
 }
 
+// TestImportWarnings: a row with a good email and a bad phone is created
+// without the phone; the import counts it, its record says what was
+// dropped (has_warnings filters), and errors.csv lists it after the file's
+// columns with a dropped column, neutralized like every cell.
+func TestImportWarnings(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "impw")
+	tb.MustSetPackage(t, admin.tenantID, "pro")
+	w := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	file := "Email,Phone,Country\n" +
+		"ann@" + w + ".example,=1+2,DE\n" + // created without the phone
+		"bob@" + w + ".example,+49 30 1234567,DE\n" + // created, clean
+		"cy@,+49 30 1234567,DE\n" // invalid: its only key is a bad email
+	imp := tb.MustImport(t, admin, file)
+	if p := imp.Preview; len(p) != 3 || !p[0].Usable || len(p[0].Warnings) != 1 || p[0].Warnings[0].Field != "phone" ||
+		len(p[1].Warnings) != 0 || p[2].Usable || len(p[2].Warnings) != 0 {
+		t.Fatalf("preview %+v", p)
+	}
+	path := "/api/v1/imports/" + imp.ID
+	wantStatus(t, tb.req(t, http.MethodPost, path+"/start", admin.token, nil), http.StatusAccepted)
+	tb.workImport(t, imp.ID)
+	done := decode[ImportResponse](t, tb.req(t, http.MethodGet, path, admin.token, nil))
+	if done.Counts != (ImportCounts{Created: 2, Invalid: 1, WithWarnings: 1}) {
+		t.Fatalf("counts %+v", done.Counts)
+	}
+	tests := []struct {
+		name  string
+		query string
+		rows  []int
+	}{
+		{"OK", "", []int{2, 3, 4}},
+		{"OKWithWarnings", "?has_warnings=true", []int{2}},
+		{"OKWithoutWarnings", "?has_warnings=false", []int{3, 4}},
+		{"OKWithWarningsAndOutcome", "?has_warnings=true&outcome=created", []int{2}},
+		{"OKWithWarningsInvalid", "?has_warnings=true&outcome=invalid", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodGet, path+"/records"+tt.query, admin.token, nil)
+			wantStatus(t, rec, http.StatusOK)
+			var rows []int
+			for _, r := range decode[ImportRecordList](t, rec).Items {
+				rows = append(rows, r.Row)
+				if r.Row == 2 && (len(r.Warnings) != 1 || r.Warnings[0].Code != "invalid_phone" ||
+					!strings.Contains(r.Warnings[0].Message, `"=1+2"`) || len(r.Values) != 3 || r.Values[1] != "=1+2") {
+					t.Errorf("row 2: %+v", r)
+				}
+				if r.Row != 2 && len(r.Warnings) != 0 {
+					t.Errorf("row %d warnings %+v", r.Row, r.Warnings)
+				}
+			}
+			if fmt.Sprint(rows) != fmt.Sprint(tt.rows) {
+				t.Fatalf("rows %v, want %v", rows, tt.rows)
+			}
+		})
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, path+"/records?has_warnings=maybe", admin.token, nil), http.StatusUnprocessableEntity)
+
+	rec := tb.req(t, http.MethodGet, path+"/errors.csv", admin.token, nil)
+	wantStatus(t, rec, http.StatusOK)
+	rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+	if err != nil || len(rows) != 3 || strings.Join(rows[0], "|") != "Email|Phone|Country|error|dropped" {
+		t.Fatalf("errors.csv (%v): %q", err, rows)
+	}
+	if r := rows[1]; r[1] != "'=1+2" || r[3] != "" || !strings.HasPrefix(r[4], "Row 2 was imported without these values. Phone: ") {
+		t.Errorf("errors.csv row 2: %q", r)
+	}
+	if r := rows[2]; !strings.HasPrefix(r[3], "Row 4: ") || r[4] != "" {
+		t.Errorf("errors.csv row 4: %q", r)
+	}
+	var phone *string
+	if err := tb.db.Pool.QueryRow(t.Context(), `SELECT phone FROM contacts WHERE email = $1`, "ann@"+w+".example").Scan(&phone); err != nil || phone != nil {
+		t.Fatalf("created contact's phone %v (%v), want none", phone, err)
+	}
+}
+
 func TestImportCancel(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

@@ -66,7 +66,13 @@
 //     normalizer (contacts.Normalize*: email lower-cased and checked,
 //     phone to E.164 in the tenant's default region, LinkedIn URL to its
 //     canonical form, country to ISO 3166-1 alpha-2; a placeholder such as
-//     NULL or Excel's #N/A is an empty field) in a goroutine, while
+//     NULL or Excel's #N/A is an empty field) in a goroutine. A row is
+//     invalid only when it has no valid email, LinkedIn URL, or first and
+//     last name with company, or a problem of its own (a record not read
+//     whole, more fields than columns); a value that fails in a field the
+//     row does not need is left out (so it never writes a contact) and
+//     recorded as the row's warning, counted in warning_count and listed
+//     in errors.csv's dropped column. Meanwhile
 //  4. the merge takes the rows in batches, each one transaction: COPY into
 //     a TEMP batch table, then set-based statements: a row sharing a match
 //     key with an earlier row is a duplicate pointing at the first one (the

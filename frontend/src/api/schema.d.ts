@@ -1015,8 +1015,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Invalid rows as CSV
-         * @description The invalid rows with the file's original header row (none if the upload had none) and columns, then an error column ("Row 7: ..."), UTF-8 in the upload's dialect: its delimiter (a workbook's: comma), and a byte order mark unless the upload was plain UTF-8 (so that Excel, which wrote it, reads the accents). Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: imports:read.
+         * Invalid rows and dropped values as CSV
+         * @description The invalid rows, and the rows imported without some of their values (warnings), with the file's original header row (none if the upload had none) and columns, then an error column (an invalid row's "Row 7: ...") and, when some rows have warnings, a dropped column (such a row's "Row 9 was imported without these values. Phone: ..."), UTF-8 in the upload's dialect: its delimiter (a workbook's: comma), and a byte order mark unless the upload was plain UTF-8 (so that Excel, which wrote it, reads the accents). Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. API key scope: imports:read.
          */
         get: operations["importErrorsCSV"];
         put?: never;
@@ -1056,7 +1056,7 @@ export interface paths {
         };
         /**
          * Import records
-         * @description What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). A dry run costs no import rows, so its records withhold the shared contacts that rows matched (contact_id null, no contact) unless the tenant has saved them; the real run shows them. API key scope: imports:read.
+         * @description What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). A row is invalid only when it is not usable (no valid email, LinkedIn URL, or first and last name with company) or could not be read whole; a value that fails in a field the row does not need (a phone that is not a number, a malformed email beside a good LinkedIn URL) is left out of the contact and listed in the row's warnings (with the original values); has_warnings=true lists those rows. A dry run costs no import rows, so its records withhold the shared contacts that rows matched (contact_id null, no contact) unless the tenant has saved them; the real run shows them. API key scope: imports:read.
          */
         get: operations["listImportRecords"];
         put?: never;
@@ -2101,6 +2101,11 @@ export interface components {
             invalid: number;
             matched: number;
             updated: number;
+            /**
+             * @description WithWarnings counts the rows (created, matched or duplicate) imported
+             *     without some of their values: records?has_warnings=true lists them.
+             */
+            with_warnings: number;
         };
         ImportList: {
             items: components["schemas"]["ImportSummary"][];
@@ -2185,6 +2190,7 @@ export interface components {
             source?: "vendor" | "platform_import" | "verified";
         };
         ImportPreviewRow: {
+            /** @description Errors say why the row is invalid (usable false). */
             errors: components["schemas"]["ImportRowError"][];
             row: number;
             usable: boolean;
@@ -2197,6 +2203,11 @@ export interface components {
             values: {
                 [key: string]: string;
             };
+            /**
+             * @description Warnings are the values a usable row would be imported without (not
+             *     in values): they fail normalization in fields the row does not need.
+             */
+            warnings: components["schemas"]["ImportRowError"][];
         };
         ImportProgress: {
             eta_seconds: number | null;
@@ -2232,8 +2243,18 @@ export interface components {
             outcome: "created" | "matched" | "duplicate" | "invalid";
             row: number;
             updated: boolean;
-            /** @description Values are an invalid row's original fields. */
+            /**
+             * @description Values are the original fields of an invalid row or a row with
+             *     warnings.
+             */
             values?: string[];
+            /**
+             * @description Warnings are the values the row was imported without, each with its
+             *     field and why (empty for invalid rows): they failed normalization in
+             *     fields the row does not need to be usable, so they were left out of
+             *     the contact (never replacing a value it had).
+             */
+            warnings: components["schemas"]["ImportRowError"][];
         };
         ImportRecordContact: {
             company_name: string;
@@ -3478,6 +3499,8 @@ export interface operations {
             query?: {
                 /** @description Only rows with this outcome */
                 outcome?: "created" | "matched" | "duplicate" | "invalid";
+                /** @description Only rows with warnings (true) or only rows without (false) */
+                has_warnings?: boolean;
                 /** @description 1 to 1000 (default 100) */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -7117,6 +7140,8 @@ export interface operations {
             query?: {
                 /** @description Only rows with this outcome */
                 outcome?: "created" | "matched" | "duplicate" | "invalid";
+                /** @description Only rows with warnings (true) or only rows without (false) */
+                has_warnings?: boolean;
                 /** @description 1 to 1000 (default 100) */
                 limit?: number;
                 /** @description next_cursor of the previous page */
