@@ -29,7 +29,9 @@ import (
 
 // runBenchImport measures an import end to end: it generates a CSV
 // (--match share of rows are existing shared contacts, --dup repeat an
-// earlier row, --invalid have a broken email, the rest are new people at
+// earlier row, --invalid have a broken email and nothing else to know the
+// person by (no company, no LinkedIn URL: a row with either would import
+// without the email, with a warning), the rest are new people at
 // existing companies), loads the same file with a bare COPY into a plain
 // table (the physical limit), then uploads it and runs it through the
 // River worker in this process, from start to completed. It reports rows
@@ -383,7 +385,11 @@ func generateImportCSV(ctx context.Context, d *db.DB, path string, n int, match,
 			if r.IntN(4) == 0 {
 				country = map[string]string{"US": "United States", "DE": "Germany", "GB": "United Kingdom", "FR": "France"}[c.country]
 			}
-			rec = append(rec[:0], email, first, last, c.name, titles[r.IntN(len(titles))], phone, c.city, country, li)
+			comp := c.name
+			if p < dup+match+invalid {
+				comp, li = "", "" // after the draws, so that the other rows stay as they were
+			}
+			rec = append(rec[:0], email, first, last, comp, titles[r.IntN(len(titles))], phone, c.city, country, li)
 			if len(recent) < cap(recent) {
 				recent = append(recent, append([]string(nil), rec...))
 			} else {
