@@ -1,3 +1,5 @@
+import { formatCount } from '@/lib/format';
+
 import type { Import } from './api/get-import';
 import type { ImportOutcome } from './api/list-import-records';
 import type { ImportField, ImportMappingRequest, MatchKey } from './api/set-import-mapping';
@@ -109,4 +111,12 @@ export function formatEta(seconds: number | null | undefined): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/**
+ * What the rows with warnings mean: their contacts were (or, after a dry run, will be) imported
+ * without the values that could not be read, which the "Values dropped" tab and the error report list.
+ */
+export function droppedSentence(rows: number, dryRun: boolean): string {
+  return `${formatCount(rows, 'row')} ${dryRun ? 'would be' : rows === 1 ? 'was' : 'were'} imported without values that could not be read (a phone, a country…): see "Values dropped" and the error report.`;
 }

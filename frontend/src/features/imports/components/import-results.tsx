@@ -7,8 +7,13 @@ import { formatNumber } from '@/lib/format';
 
 import { useDownloadImportErrors } from '../api/download-import-errors';
 import type { Import } from '../api/get-import';
-import { useImportRecords, type ImportOutcome, type ImportRecord } from '../api/list-import-records';
-import { outcomes } from '../labels';
+import {
+  useImportRecords,
+  type ImportOutcome,
+  type ImportRecord,
+  type ImportRecordsView,
+} from '../api/list-import-records';
+import { fieldLabel, outcomes } from '../labels';
 import { useImportScope } from '../scope';
 
 /**
@@ -54,7 +59,51 @@ function ContactCell({ record, dryRun }: { record: ImportRecord; dryRun: boolean
   );
 }
 
-function RecordRow({ record, columnNames, dryRun }: { record: ImportRecord; columnNames: string[]; dryRun: boolean }) {
+/**
+ * The values a row was imported without, each with its field and why (the row's warnings): they
+ * failed in fields the row did not need, so the contact was created or updated without them.
+ */
+function DroppedValues({ record }: { record: ImportRecord }) {
+  if (record.warnings.length === 0) return null;
+  return (
+    <List size="sm" spacing={0} data-testid={`dropped-${record.row}`}>
+      {record.warnings.map((warning, i) => (
+        <List.Item key={i}>
+          <Text size="sm" c="orange.8">
+            {warning.field ? `${fieldLabel(warning.field)} dropped: ` : ''}
+            {warning.message}
+          </Text>
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+const outcomeLabels = Object.fromEntries(outcomes.map((o) => [o.value, o.label])) as Record<ImportOutcome, string>;
+
+function RecordRow({ record, view, columnNames, dryRun }: { record: ImportRecord; view: ImportRecordsView; columnNames: string[]; dryRun: boolean }) {
+  if (view === 'with_warnings') {
+    return (
+      <Table.Tr>
+        <Table.Td>{record.row}</Table.Td>
+        <Table.Td>
+          <Stack gap={2}>
+            <Text size="sm">{outcomeLabels[record.outcome]}</Text>
+            {record.outcome === 'duplicate' ? (
+              <Text size="xs" c="dimmed">
+                Same as row {record.duplicate_of ?? '—'}
+              </Text>
+            ) : (
+              <ContactCell record={record} dryRun={dryRun} />
+            )}
+          </Stack>
+        </Table.Td>
+        <Table.Td>
+          <DroppedValues record={record} />
+        </Table.Td>
+      </Table.Tr>
+    );
+  }
   return (
     <Table.Tr>
       <Table.Td>{record.row}</Table.Td>
@@ -85,7 +134,10 @@ function RecordRow({ record, columnNames, dryRun }: { record: ImportRecord; colu
       ) : (
         <>
           <Table.Td>
-            <ContactCell record={record} dryRun={dryRun} />
+            <Stack gap={2}>
+              <ContactCell record={record} dryRun={dryRun} />
+              <DroppedValues record={record} />
+            </Stack>
           </Table.Td>
           {record.outcome === 'matched' && (
             <Table.Td>{record.updated ? <Badge variant="light">Updated</Badge> : <Text size="sm">Unchanged</Text>}</Table.Td>
@@ -98,51 +150,57 @@ function RecordRow({ record, columnNames, dryRun }: { record: ImportRecord; colu
 
 function RecordsTable({
   id,
-  outcome,
+  view,
   columnNames,
   dryRun,
 }: {
   id: string;
-  outcome: ImportOutcome;
+  view: ImportRecordsView;
   columnNames: string[];
   dryRun: boolean;
 }) {
-  const records = useImportRecords(useImportScope(), id, outcome);
+  const records = useImportRecords(useImportScope(), id, view);
   if (records.isPending) return <Skeleton height={120} aria-label="Loading rows" />;
   if (records.isError) return <ApiErrorAlert error={records.error} onRetry={() => void records.refetch()} />;
   const items = records.data.pages.flatMap((p) => p.items);
+  const what = view === 'with_warnings' ? 'rows with dropped values' : `${view} rows`;
   if (items.length === 0) {
     return (
       <Text size="sm" c="dimmed" py="md" data-testid="records-empty">
-        No {outcome} rows.
+        No {what}.
       </Text>
     );
   }
   return (
     <Stack gap="sm">
       <Table.ScrollContainer minWidth={560}>
-        <Table verticalSpacing={6} aria-label={`${outcome} rows`} data-testid={`records-${outcome}`}>
+        <Table verticalSpacing={6} aria-label={what} data-testid={`records-${view}`}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={70}>Row</Table.Th>
-              {outcome === 'invalid' ? (
+              {view === 'with_warnings' ? (
+                <>
+                  <Table.Th>Outcome</Table.Th>
+                  <Table.Th>Dropped values</Table.Th>
+                </>
+              ) : view === 'invalid' ? (
                 <>
                   <Table.Th>Values</Table.Th>
                   <Table.Th>Errors</Table.Th>
                 </>
-              ) : outcome === 'duplicate' ? (
+              ) : view === 'duplicate' ? (
                 <Table.Th>Duplicate of</Table.Th>
               ) : (
                 <>
                   <Table.Th>Contact</Table.Th>
-                  {outcome === 'matched' && <Table.Th>Change</Table.Th>}
+                  {view === 'matched' && <Table.Th>Change</Table.Th>}
                 </>
               )}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {items.map((record) => (
-              <RecordRow key={record.row} record={record} columnNames={columnNames} dryRun={dryRun} />
+              <RecordRow key={record.row} record={record} view={view} columnNames={columnNames} dryRun={dryRun} />
             ))}
           </Table.Tbody>
         </Table>
@@ -159,13 +217,25 @@ function RecordsTable({
 }
 
 /**
- * The outcome of every row, one tab per outcome, and the error report of the invalid rows: of a
- * finished import, or of a dry run (whose new contacts are not written, so they show as new).
+ * The outcome of every row, one tab per outcome (and one for the rows imported without some of
+ * their values, when there are any), and the error report of the invalid rows and the dropped
+ * values: of a finished import, or of a dry run (whose new contacts are not written, so they show
+ * as new).
  */
 export function ImportResults({ imp }: { imp: Import }) {
-  const [tab, setTab] = useState<ImportOutcome>(() => (imp.counts.created > 0 || imp.counts.invalid === 0 ? 'created' : 'invalid'));
+  const [tab, setTab] = useState<ImportRecordsView>(() =>
+    imp.counts.created > 0 || imp.counts.invalid === 0 ? 'created' : 'invalid',
+  );
   const download = useDownloadImportErrors(useImportScope());
   const columnNames = imp.columns.map((c) => c.name);
+  const views: { value: ImportRecordsView; label: string; count: number }[] = outcomes.map((o) => ({
+    value: o.value,
+    label: o.label,
+    count: imp.counts[o.value],
+  }));
+  if (imp.counts.with_warnings > 0) {
+    views.push({ value: 'with_warnings', label: 'Values dropped', count: imp.counts.with_warnings });
+  }
   return (
     <Stack gap="sm" data-testid="import-results">
       <Group justify="space-between">
@@ -173,7 +243,7 @@ export function ImportResults({ imp }: { imp: Import }) {
         <Button
           variant="default"
           leftSection={<IconDownload size={16} />}
-          disabled={imp.counts.invalid === 0}
+          disabled={imp.counts.invalid === 0 && imp.counts.with_warnings === 0}
           loading={download.isPending}
           onClick={() => download.mutate(imp.id)}
         >
@@ -181,17 +251,17 @@ export function ImportResults({ imp }: { imp: Import }) {
         </Button>
       </Group>
       {download.isError && <ApiErrorAlert error={download.error} />}
-      <Tabs value={tab} onChange={(value) => value && setTab(value as ImportOutcome)} keepMounted={false}>
+      <Tabs value={tab} onChange={(value) => value && setTab(value as ImportRecordsView)} keepMounted={false}>
         <Tabs.List>
-          {outcomes.map((o) => (
-            <Tabs.Tab key={o.value} value={o.value}>
-              {o.label} ({formatNumber(imp.counts[o.value])})
+          {views.map((v) => (
+            <Tabs.Tab key={v.value} value={v.value}>
+              {v.label} ({formatNumber(v.count)})
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        {outcomes.map((o) => (
-          <Tabs.Panel key={o.value} value={o.value} pt="sm">
-            <RecordsTable id={imp.id} outcome={o.value} columnNames={columnNames} dryRun={imp.dry_run} />
+        {views.map((v) => (
+          <Tabs.Panel key={v.value} value={v.value} pt="sm">
+            <RecordsTable id={imp.id} view={v.value} columnNames={columnNames} dryRun={imp.dry_run} />
           </Tabs.Panel>
         ))}
       </Tabs>

@@ -44,7 +44,7 @@ describe('import wizard, platform scope', () => {
     const dryRun = platformImport({
       status: 'completed',
       dry_run: true,
-      counts: { created: 2, matched: 0, updated: 0, duplicate: 0, invalid: 1 },
+      counts: { created: 2, matched: 0, updated: 0, duplicate: 0, invalid: 1, with_warnings: 0 },
     });
     // Only the platform routes answer: a tenant route would be a 404 and an error on the page.
     const api = stubApi({
@@ -140,7 +140,7 @@ describe('import progress and results, platform scope', () => {
           platformImport({
             status: 'completed',
             finished_at: '2026-11-28T10:01:00Z',
-            counts: { created: 1, matched: 0, updated: 0, duplicate: 0, invalid: 1 },
+            counts: { created: 1, matched: 0, updated: 0, duplicate: 0, invalid: 1, with_warnings: 0 },
           }),
         ),
       'GET /admin/imports/:id/records': recordsByOutcome(

@@ -39,8 +39,8 @@ describe('import wizard', () => {
             mapping: { ...importFixture().mapping, columns },
             columns: importFixture().columns.map((c, i) => ({ ...c, field: columns[i] ?? '' })),
             preview: [
-              { row: 2, values: { email: 'jose@acme.example', first_name: 'José', last_name: 'Müller' }, errors: [], usable: true },
-              { row: 3, values: { email: 'zoe@acme.example', first_name: 'Zoë', last_name: 'Ñúñez' }, errors: [], usable: true },
+              { row: 2, values: { email: 'jose@acme.example', first_name: 'José', last_name: 'Müller' }, errors: [], warnings: [], usable: true },
+              { row: 3, values: { email: 'zoe@acme.example', first_name: 'Zoë', last_name: 'Ñúñez' }, errors: [], warnings: [], usable: true },
             ],
           }),
         );
@@ -158,7 +158,7 @@ describe('import wizard', () => {
     const done = importFixture({
       status: 'completed',
       dry_run: true,
-      counts: { created: 7, matched: 2, updated: 1, duplicate: 1, invalid: 2 },
+      counts: { created: 7, matched: 2, updated: 1, duplicate: 1, invalid: 2, with_warnings: 0 },
     });
     stubApi({
       'GET /imports/:id': () => jsonResponse(started ? done : importFixture()),
@@ -177,9 +177,34 @@ describe('import wizard', () => {
     expect(within(summary).getByTestId('count-matched')).toHaveTextContent('2');
     expect(within(summary).getByTestId('count-duplicate')).toHaveTextContent('1');
     expect(within(summary).getByTestId('count-invalid')).toHaveTextContent('2');
+    expect(within(summary).queryByTestId('dry-run-dropped')).not.toBeInTheDocument();
     // Still the wizard: the real start is the next step.
     expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
     expect(screen.queryByTestId('import-file-removed')).not.toBeInTheDocument();
+  });
+
+  it('says in the dry run summary how many rows would be imported without some values', async () => {
+    signIn();
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(
+          importFixture({
+            status: 'completed',
+            dry_run: true,
+            counts: { created: 3, matched: 0, updated: 0, duplicate: 0, invalid: 0, with_warnings: 1 },
+          }),
+        ),
+      'GET /lists': () => jsonResponse(lists),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    const summary = await screen.findByTestId('dry-run-summary');
+    expect(within(summary).getByTestId('dry-run-dropped')).toHaveTextContent(
+      '1 row would be imported without values that could not be read',
+    );
+    expect(within(summary).getByTestId('count-with-warnings')).toHaveTextContent('1');
+    expect(within(summary).getByRole('tab', { name: 'Values dropped (1)' })).toBeInTheDocument();
   });
 
   it('a dry run waiting for a slot says so and can be cancelled, after which the import can still start', async () => {
@@ -222,7 +247,7 @@ describe('import wizard', () => {
     const outcomesAsked: string[] = [];
     stubApi({
       'GET /imports/:id': () =>
-        jsonResponse(importFixture({ status: 'completed', dry_run: true, counts: { created: 1, matched: 1, updated: 0, duplicate: 0, invalid: 1 } })),
+        jsonResponse(importFixture({ status: 'completed', dry_run: true, counts: { created: 1, matched: 1, updated: 0, duplicate: 0, invalid: 1, with_warnings: 0 } })),
       'GET /lists': () => jsonResponse(lists),
       'GET /imports/:id/records': recordsByOutcome(
         {
@@ -359,14 +384,14 @@ describe('import progress', () => {
         status: 'running',
         row_count: 20000,
         progress: { phase: 'merging', rows_total: 20000, rows_done: rowsDone, percent: (rowsDone / 200), rate: 12500, eta_seconds: eta },
-        counts: { created: rowsDone - 10, matched: 5, updated: 0, duplicate: 3, invalid: 2 },
+        counts: { created: rowsDone - 10, matched: 5, updated: 0, duplicate: 3, invalid: 2, with_warnings: 0 },
       });
     const answers = [running(5000, 75), running(15000, 1)];
     const completed = importFixture({
       status: 'completed',
       row_count: 20000,
       progress: { phase: 'completed', rows_total: 20000, rows_done: 20000, percent: 100, rate: 0, eta_seconds: null },
-      counts: { created: 19990, matched: 5, updated: 0, duplicate: 3, invalid: 2 },
+      counts: { created: 19990, matched: 5, updated: 0, duplicate: 3, invalid: 2, with_warnings: 0 },
     });
     let gets = 0;
     let usageGets = 0;
@@ -415,7 +440,7 @@ describe('import progress', () => {
             status: 'completed',
             row_count: 1,
             progress: { phase: 'completed', rows_total: 1, rows_done: 1, percent: 100, rate: 0, eta_seconds: null },
-            counts: { created: 0, matched: 0, updated: 0, duplicate: 1, invalid: 0 },
+            counts: { created: 0, matched: 0, updated: 0, duplicate: 1, invalid: 0, with_warnings: 0 },
           }),
         ),
       'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
@@ -438,7 +463,7 @@ describe('import progress', () => {
             status: 'completed',
             error: note,
             progress: { phase: 'completed', rows_total: 3, rows_done: 3, percent: 100, rate: 0, eta_seconds: null },
-            counts: { created: 3, matched: 0, updated: 0, duplicate: 0, invalid: 0 },
+            counts: { created: 3, matched: 0, updated: 0, duplicate: 0, invalid: 0, with_warnings: 0 },
           }),
         ),
       'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
@@ -481,7 +506,7 @@ describe('import results', () => {
           importFixture({
             status: 'completed',
             finished_at: '2026-11-28T10:01:00Z',
-            counts: { created: 1, matched: 0, updated: 0, duplicate: 1, invalid: 1 },
+            counts: { created: 1, matched: 0, updated: 0, duplicate: 1, invalid: 1, with_warnings: 0 },
           }),
         ),
       'GET /imports/:id/records': recordsByOutcome(
@@ -529,8 +554,80 @@ describe('import results', () => {
     expect(await screen.findByTestId('records-empty')).toHaveTextContent('No matched rows.');
     expect(outcomesAsked).toEqual(['created', 'invalid', 'duplicate', 'matched']);
 
+    // No row lost a value: no tab, count or sentence about it.
+    expect(screen.queryByRole('tab', { name: /Values dropped/ })).not.toBeInTheDocument();
+    expect(screen.queryByTestId('count-with-warnings')).not.toBeInTheDocument();
+    expect(screen.getByTestId('import-completed')).not.toHaveTextContent('could not be read');
+
     await userEvent.click(screen.getByRole('button', { name: 'Download error report' }));
     await waitFor(() => expect(created).toHaveLength(1));
     expect(await created[0]!.text()).toContain('Row 5: missing');
+  });
+
+  it('counts the rows imported without some values and lists which values each dropped', async () => {
+    signIn();
+    const asked: string[] = [];
+    const annWithoutPhone = recordFixture({
+      row: 2,
+      outcome: 'created',
+      contact_id: 'c-1',
+      contact: { first_name: 'Ann', last_name: 'Lee', email: 'ann@acme.example', title: '', company_name: 'Acme' },
+      warnings: [{ field: 'phone', code: 'invalid_phone', message: '"ext. 12 ask for Bob" is not a valid phone number (read in region US).' }],
+      values: ['ann@acme.example', 'Ann', 'ext. 12 ask for Bob'],
+    });
+    const bobWithoutEmail = recordFixture({
+      row: 4,
+      outcome: 'matched',
+      contact_id: 'c-2',
+      contact: { first_name: 'Bob', last_name: 'Ray', email: '', title: '', company_name: 'Acme' },
+      warnings: [{ field: 'email', code: 'invalid_email', message: '"bob@@acme.example" is not a valid email address.' }],
+      values: ['bob@@acme.example', 'Bob', ''],
+    });
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(
+          importFixture({
+            status: 'completed',
+            finished_at: '2026-11-28T10:01:00Z',
+            counts: { created: 2, matched: 1, updated: 1, duplicate: 0, invalid: 0, with_warnings: 2 },
+          }),
+        ),
+      'GET /imports/:id/records': recordsByOutcome(
+        {
+          created: [annWithoutPhone, recordFixture({ row: 3, outcome: 'created', contact_id: 'c-3' })],
+          with_warnings: [annWithoutPhone, bobWithoutEmail],
+        },
+        asked,
+      ),
+      'GET /imports/:id/errors.csv': () =>
+        new Response('E-mail;Vorname;Telefon;error;dropped\n', { headers: { 'Content-Type': 'text/csv' } }),
+    });
+    const downloads = captureDownloads();
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    expect(await screen.findByTestId('import-completed')).toHaveTextContent(
+      '2 rows were imported without values that could not be read',
+    );
+    expect(within(screen.getByTestId('final-counts')).getByTestId('count-with-warnings')).toHaveTextContent('2');
+    // The created row says what it was imported without.
+    const createdTable = await screen.findByTestId('records-created');
+    expect(within(createdTable).getByTestId('dropped-2')).toHaveTextContent('Phone dropped: "ext. 12 ask for Bob" is not a valid phone number');
+    expect(within(createdTable).queryByTestId('dropped-3')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Values dropped (2)' }));
+    const warned = await screen.findByTestId('records-with_warnings');
+    expect(asked).toEqual(['created', 'with_warnings']);
+    const rows = within(warned).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent('Created');
+    expect(rows[1]).toHaveTextContent('Ann Lee');
+    expect(rows[2]).toHaveTextContent('Matched');
+    expect(within(warned).getByTestId('dropped-4')).toHaveTextContent('Email dropped: "bob@@acme.example" is not a valid email address.');
+
+    // No invalid rows, but the report lists the dropped values.
+    const download = screen.getByRole('button', { name: 'Download error report' });
+    expect(download).toBeEnabled();
+    await userEvent.click(download);
+    await waitFor(() => expect(downloads).toHaveLength(1));
   });
 });

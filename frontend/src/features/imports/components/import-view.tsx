@@ -7,7 +7,7 @@ import { formatCount, formatDateTime, formatNumber, formatStatus } from '@/lib/f
 import { isImportActive, useImport, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useStartImport } from '../api/start-import';
-import { statusColors } from '../labels';
+import { droppedSentence, statusColors } from '../labels';
 import { useImportScope } from '../scope';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
@@ -28,6 +28,12 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
           Imported {formatCount(imp.row_count, 'row')}: {formatNumber(imp.counts.created)} created,{' '}
           {formatNumber(imp.counts.matched)} matched ({formatNumber(imp.counts.updated)} updated),{' '}
           {formatCount(imp.counts.duplicate, 'duplicate')}, {formatNumber(imp.counts.invalid)} invalid.
+          {imp.counts.with_warnings > 0 && (
+            <>
+              {' '}
+              {droppedSentence(imp.counts.with_warnings, false)}
+            </>
+          )}
         </Alert>
       )}
       {imp.status === 'completed' && imp.error && (

@@ -15,7 +15,7 @@ import { useSetImportMapping, type ImportField, type ImportMappingRequest } from
 import { useStartImport } from '../api/start-import';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
-import { formatEta } from '../labels';
+import { droppedSentence, formatEta } from '../labels';
 import { mappingRequest, withColumns } from '../mapping';
 import { importScopes, useImportScope } from '../scope';
 import { ImportOptions } from './import-options';
@@ -75,6 +75,11 @@ export function DryRunSummary({ imp, canWrite = true }: { imp: Import; canWrite?
           outcomes unless {scope === 'platform' ? 'the shared contact database changes' : 'your contacts change'}{' '}
           meanwhile. Changing the mapping or the options discards the dry run.
         </Text>
+        {imp.counts.with_warnings > 0 && (
+          <Text size="sm" c="orange.8" data-testid="dry-run-dropped">
+            {droppedSentence(imp.counts.with_warnings, true)}
+          </Text>
+        )}
         <OutcomeCounts counts={imp.counts} />
         <ImportResults imp={imp} />
       </Stack>

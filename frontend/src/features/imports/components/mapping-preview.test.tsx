@@ -14,6 +14,7 @@ describe('MappingPreview', () => {
           row: 2,
           values: { email: 'a-really-long-address-without-any-break@an-even-longer-company-domain.example', first_name: 'José' },
           errors: [{ field: 'email', code: 'invalid_email', message: 'not an email address' }],
+          warnings: [],
           usable: false,
         },
       ],
@@ -44,6 +45,7 @@ describe('MappingPreview on a narrow screen', () => {
             company_name: 'Very Long Company Name International Holdings',
           },
           errors: [],
+          warnings: [],
           usable: true,
         },
       ],
@@ -72,6 +74,7 @@ describe('MappingPreview reasons', () => {
           // The preview holds values as the import would store them: the bad email is dropped.
           values: { first_name: 'Bad', last_name: 'Mail' },
           errors: [{ field: 'email', code: 'invalid_email', message: '"not-an-email" is not a valid email address.' }],
+          warnings: [],
           usable: false,
         },
         {
@@ -80,6 +83,7 @@ describe('MappingPreview reasons', () => {
           errors: [
             { field: '', code: 'not_usable', message: 'The row needs an email, a LinkedIn URL, or first name, last name and company.' },
           ],
+          warnings: [],
           usable: false,
         },
       ],
@@ -91,5 +95,32 @@ describe('MappingPreview reasons', () => {
     const emailCell = within(badEmail!).getAllByRole('cell')[1]!;
     expect(emailCell).toHaveTextContent('"not-an-email" is not a valid email address.');
     expect(within(nobody!).getByText(/The row needs an email, a LinkedIn URL/)).toBeVisible();
+  });
+});
+
+describe('MappingPreview warnings', () => {
+  it('shows a value a usable row would be imported without as dropped, with a Warning check', () => {
+    const imp = importFixture({
+      mapping: { ...importFixture().mapping, columns: ['email', 'first_name', 'phone'] },
+      preview: [
+        {
+          row: 2,
+          // The bad phone is not in the values: the contact is imported without it.
+          values: { email: 'ann@acme.example', first_name: 'Ann' },
+          errors: [],
+          warnings: [{ field: 'phone', code: 'invalid_phone', message: '"ext. 12" is not a valid phone number (read in region US).' }],
+          usable: true,
+        },
+        { row: 3, values: { email: 'bo@acme.example', first_name: 'Bo', phone: '+14155550100' }, errors: [], warnings: [], usable: true },
+      ],
+    });
+    renderWithProviders(<MappingPreview imp={imp} />);
+
+    const [, ann, bo] = screen.getAllByRole('row');
+    const phoneCell = within(ann!).getAllByRole('cell')[3]!;
+    expect(phoneCell).toHaveTextContent('Dropped: "ext. 12" is not a valid phone number (read in region US).');
+    expect(within(ann!).getByTestId('preview-check')).toHaveTextContent('Warning');
+    expect(within(ann!).getByTestId('preview-check')).not.toHaveTextContent('Invalid');
+    expect(within(bo!).getByTestId('preview-check')).toHaveTextContent('OK');
   });
 });

@@ -13,11 +13,11 @@ function previewColumnWidth(field: string): number {
   return field === 'phone' ? 144 : 112; // a whole E.164 number: up to 16 characters
 }
 
-/** A reason a row is refused or warned about, as text beside what it concerns. */
-function Reason({ children }: { children: string }) {
+/** A reason a row is refused (red) or a value dropped from it (warning, orange), as text beside what it concerns. */
+function Reason({ children, warning = false }: { children: string; warning?: boolean }) {
   return (
-    <Text size="xs" c="red" style={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}>
-      {children}
+    <Text size="xs" c={warning ? 'orange.8' : 'red'} style={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}>
+      {warning ? `Dropped: ${children}` : children}
     </Text>
   );
 }
@@ -25,8 +25,9 @@ function Reason({ children }: { children: string }) {
 /**
  * The first rows of the file as the current mapping reads them (the server's preview). A value the
  * import would refuse is not in the preview: its cell says why instead, and reasons about the row
- * as a whole stand under its check. They are text, not a tooltip, so touch screens and keyboards
- * read them too.
+ * as a whole stand under its check. A usable row imports without such a value (a warning: the
+ * cell says it is dropped, the check says Warning); a row the value was needed for is invalid.
+ * They are text, not a tooltip, so touch screens and keyboards read them too.
  */
 export function MappingPreview({ imp }: { imp: Import }) {
   const fields = imp.mapping.columns.filter((field) => field !== '');
@@ -60,6 +61,7 @@ export function MappingPreview({ imp }: { imp: Import }) {
         <Table.Tbody>
           {imp.preview.map((row) => {
             const rowErrors = row.errors.filter((e) => !shown.has(e.field));
+            const rowWarnings = row.warnings.filter((e) => !shown.has(e.field));
             return (
               <Table.Tr key={row.row}>
                 <Table.Td>{row.row}</Table.Td>
@@ -71,20 +73,32 @@ export function MappingPreview({ imp }: { imp: Import }) {
                       .map((e, i) => (
                         <Reason key={i}>{e.message}</Reason>
                       ))}
+                    {row.warnings
+                      .filter((e) => e.field === field)
+                      .map((e, i) => (
+                        <Reason key={`w${i}`} warning>
+                          {e.message}
+                        </Reason>
+                      ))}
                   </Table.Td>
                 ))}
                 <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid="preview-check">
-                  {row.usable && row.errors.length === 0 ? (
+                  {row.usable && row.errors.length === 0 && row.warnings.length === 0 ? (
                     <Badge color="teal" variant="light">
                       OK
                     </Badge>
                   ) : (
-                    <Stack gap={2} miw={rowErrors.length > 0 ? 180 : undefined}>
+                    <Stack gap={2} miw={rowErrors.length + rowWarnings.length > 0 ? 180 : undefined}>
                       <Badge color={row.usable ? 'yellow' : 'red'} variant="light">
                         {row.usable ? 'Warning' : 'Invalid'}
                       </Badge>
                       {rowErrors.map((e, i) => (
                         <Reason key={i}>{e.message}</Reason>
+                      ))}
+                      {rowWarnings.map((e, i) => (
+                        <Reason key={`w${i}`} warning>
+                          {e.message}
+                        </Reason>
                       ))}
                     </Stack>
                   )}

@@ -5,7 +5,10 @@ import { formatNumber } from '@/lib/format';
 import type { Import } from '../api/get-import';
 import { outcomes } from '../labels';
 
-/** Rows by outcome (and how many matched rows changed their contact). */
+/**
+ * Rows by outcome (and how many matched rows changed their contact, and how many rows were imported
+ * without some of their values, when any were).
+ */
 export function OutcomeCounts({ counts, testId }: { counts: Import['counts']; testId?: string }) {
   return (
     <Group gap="sm" data-testid={testId}>
@@ -25,6 +28,16 @@ export function OutcomeCounts({ counts, testId }: { counts: Import['counts']; te
         </Text>
         <Text fw={600}>{formatNumber(counts.updated)}</Text>
       </Paper>
+      {counts.with_warnings > 0 && (
+        <Paper withBorder px="md" py={6} data-testid="count-with-warnings">
+          <Text size="xs" c="dimmed">
+            Values dropped
+          </Text>
+          <Text fw={600} c="orange.8">
+            {formatNumber(counts.with_warnings)}
+          </Text>
+        </Paper>
+      )}
     </Group>
   );
 }

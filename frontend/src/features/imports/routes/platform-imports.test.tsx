@@ -20,7 +20,7 @@ const platformRoutes = [
 
 const summary = {
   ...importFixture({ id: 'imp-7', scope: 'platform', file_name: 'vendor-feed.csv', status: 'completed' }),
-  counts: { created: 3, matched: 0, updated: 0, duplicate: 0, invalid: 1 },
+  counts: { created: 3, matched: 0, updated: 0, duplicate: 0, invalid: 1, with_warnings: 0 },
 };
 
 

@@ -3,7 +3,7 @@ import { jsonResponse } from '@/testing/test-utils';
 import type { Usage } from '@/lib/usage/get-usage';
 
 import type { Import } from '../api/get-import';
-import type { ImportOutcome, ImportRecord } from '../api/list-import-records';
+import type { ImportRecord, ImportRecordsView } from '../api/list-import-records';
 
 /** An import as GET /imports/{id} answers it, for tests. */
 export function importFixture(overrides: Partial<Import> = {}): Import {
@@ -27,7 +27,7 @@ export function importFixture(overrides: Partial<Import> = {}): Import {
     format: 'csv',
     row_count: 3,
     progress: { phase: '', rows_total: 0, rows_done: 0, percent: 0, rate: 0, eta_seconds: null },
-    counts: { created: 0, matched: 0, updated: 0, duplicate: 0, invalid: 0 },
+    counts: { created: 0, matched: 0, updated: 0, duplicate: 0, invalid: 0, with_warnings: 0 },
     cancel_requested: false,
     error: '',
     created_by: 'user-1',
@@ -51,16 +51,16 @@ export function importFixture(overrides: Partial<Import> = {}): Import {
     suggested_mapping: mapping,
     mapping,
     preview: [
-      { row: 2, values: { email: 'jose@acme.example', first_name: 'José' }, errors: [], usable: true },
-      { row: 3, values: { email: 'zoe@acme.example', first_name: 'Zoë' }, errors: [], usable: true },
+      { row: 2, values: { email: 'jose@acme.example', first_name: 'José' }, errors: [], warnings: [], usable: true },
+      { row: 3, values: { email: 'zoe@acme.example', first_name: 'Zoë' }, errors: [], warnings: [], usable: true },
     ],
     ...overrides,
   };
 }
 
-/** An import record as GET /imports/{id}/records lists it, for tests: no contact, duplicate or errors unless given. */
+/** An import record as GET /imports/{id}/records lists it, for tests: no contact, duplicate, errors or warnings unless given. */
 export function recordFixture(record: Pick<ImportRecord, 'row' | 'outcome'> & Partial<ImportRecord>): ImportRecord {
-  return { contact_id: null, duplicate_of: null, updated: false, errors: [], ...record };
+  return { contact_id: null, duplicate_of: null, updated: false, errors: [], warnings: [], ...record };
 }
 
 /** Row 3 of a file whose email "bob@" is refused: the invalid record several tests show. */
@@ -74,14 +74,15 @@ export function invalidBobRecord(): ImportRecord {
 }
 
 /**
- * A stubApi handler for an import's records: answers each outcome's records (none for the others)
- * and appends every outcome asked for to `asked`.
+ * A stubApi handler for an import's records: answers each outcome's records, or with
+ * has_warnings=true the `with_warnings` ones (none for the others), and appends every view asked
+ * for to `asked`.
  */
-export function recordsByOutcome(records: Partial<Record<ImportOutcome, ImportRecord[]>>, asked: string[]) {
+export function recordsByOutcome(records: Partial<Record<ImportRecordsView, ImportRecord[]>>, asked: string[]) {
   return (_request: Request, { url }: { url: URL }) => {
-    const outcome = url.searchParams.get('outcome') ?? '';
-    asked.push(outcome);
-    return jsonResponse({ items: records[outcome as ImportOutcome] ?? [], next_cursor: '' });
+    const view = url.searchParams.get('has_warnings') === 'true' ? 'with_warnings' : (url.searchParams.get('outcome') ?? '');
+    asked.push(view);
+    return jsonResponse({ items: records[view as ImportRecordsView] ?? [], next_cursor: '' });
   };
 }
 
