@@ -12,8 +12,10 @@ export default mergeConfig(
       css: false,
       restoreMocks: true,
       unstubGlobals: true,
-      // Typing into Mantine forms with user-event is slow in jsdom when every file runs at once.
-      testTimeout: 15_000,
+      // Typing into Mantine forms with user-event is slow in jsdom when every file runs at once,
+      // and slower again when the two cores are shared (a test of several selects took 16.8 s
+      // under a load average of 20). A test that hangs still fails.
+      testTimeout: 30_000,
     },
   }),
 );
