@@ -41,7 +41,9 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Pri
 	c, ok := s.cache[cacheKey]
 	gen := s.gen
 	s.mu.Unlock()
-	if !ok || now.After(c.expires) {
+	// An entry ends at c.expires (a key's expiry is its first instant of
+	// being expired, as Key.Status has it).
+	if !ok || !now.Before(c.expires) {
 		c = s.load(ctx, hash)
 		switch {
 		case c.err != nil && apperr.Code(c.err) == apperr.EINTERNAL:
@@ -119,7 +121,7 @@ func (s *Service) pruneCache() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k, c := range s.cache {
-		if now.After(c.expires) {
+		if !now.Before(c.expires) {
 			delete(s.cache, k)
 		}
 	}

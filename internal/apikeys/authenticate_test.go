@@ -142,6 +142,31 @@ func TestKeyCacheEndsWithTheKey(t *testing.T) {
 	}
 }
 
+// TestKeyCacheEndsAtTheExpiry: a cached key is refused from the instant
+// its expires_at is reached, as an uncached lookup (Key.Status) and the
+// key list answer then, not one instant later.
+func TestKeyCacheEndsAtTheExpiry(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	now := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
+	exp := now.Add(5 * time.Second)
+	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "exact", Scopes: []string{"usage:read"}, ExpiresAt: &exp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = exp.Add(-time.Microsecond)
+	if _, err := svc.Authenticate(ctx, key.Secret); err != nil {
+		t.Fatalf("a microsecond before its expiry: %v", err)
+	}
+	now = exp
+	if _, err := svc.Authenticate(ctx, key.Secret); apperr.Code(err) != apperr.EUNAUTHORIZED {
+		t.Fatalf("a cached key at its expiry: %v, want EUNAUTHORIZED", err)
+	}
+}
+
 // TestRotateOnce: a key is rotated once; rotating it again (a retry, a
 // second tab) is refused instead of giving the new key the first
 // rotation's overlap end as its expiry.
