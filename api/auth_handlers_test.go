@@ -504,6 +504,26 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	}
 }
 
+// TestRefreshEndsAtTheSessionExpiry: a session's refresh token works up to
+// the session's expiry and not at it: expires_at is the first instant it
+// is over, as the access-token check (sessions.expires_at > now()) and
+// the reset and invitation links have it.
+func TestRefreshEndsAtTheSessionExpiry(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	clock := &testClock{}
+	start := time.Now().UTC().Truncate(time.Second) // the database keeps microseconds
+	clock.Set(start)
+	tb.srv.svc.Identity.WithClock(clock.Now)
+	s := tb.MustSignup(t, "expiry")
+
+	clock.Set(start.Add(identity.RefreshTTL - time.Second))
+	rec := tb.refreshWith(t, s.refresh)
+	wantStatus(t, rec, http.StatusOK)
+	clock.Set(start.Add(identity.RefreshTTL))
+	wantStatus(t, tb.refreshWith(t, refreshCookieOf(rec)), http.StatusUnauthorized)
+}
+
 // TestRefreshGraceWindow: a client that lost the answer to its refresh (the
 // server rotated the token, the new cookie never arrived) retries with the
 // spent token. Within identity.RefreshReuseGrace of the rotation, while the

@@ -418,7 +418,8 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 			}
 			spent = succ.TokenHash
 		}
-		if sess.RevokedAt != nil || now.After(sess.ExpiresAt) || now.After(rt.ExpiresAt) {
+		// An expiry is the first instant a session or token is over.
+		if sess.RevokedAt != nil || !now.Before(sess.ExpiresAt) || !now.Before(rt.ExpiresAt) {
 			return errRefreshInvalid
 		}
 		var u User
@@ -493,7 +494,7 @@ func graceSuccessor(tx *gorm.DB, rt refreshToken, now time.Time) (*refreshToken,
 	if err != nil {
 		return nil, fmt.Errorf("refresh: %w", err)
 	}
-	if succ.UsedAt != nil || now.After(succ.ExpiresAt) {
+	if succ.UsedAt != nil || !now.Before(succ.ExpiresAt) {
 		return nil, nil
 	}
 	return &succ, nil
