@@ -135,7 +135,8 @@ type ImportSummary struct {
 	FinishedAt *time.Time `json:"finished_at" format:"date-time" extensions:"x-nullable"`
 	UpdatedAt  time.Time  `json:"updated_at" format:"date-time"`
 	// FileRemovedAt is when the uploaded file was removed: after a run, or
-	// after IMPORT_FILE_RETENTION (default 7 days) without one. An import
+	// after IMPORT_FILE_RETENTION (default 7 days) without one (for a run
+	// the monthly quota stopped, counted from the quota's reset). An import
 	// without its file cannot start; upload the file again.
 	FileRemovedAt *time.Time `json:"file_removed_at" format:"date-time" extensions:"x-nullable"`
 } //	@name	ImportSummary

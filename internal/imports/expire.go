@@ -21,7 +21,9 @@ const expireBatch = 100
 
 // ExpireFiles removes the uploaded bytes of imports that nobody ran for
 // the retention period (Options.FileRetention, counted from the import's
-// last change): an upload never started becomes cancelled; a finished dry
+// last change, or for an import stopped by its monthly quota from the
+// quota's reset, when it can resume): an upload never started becomes
+// cancelled; a finished dry
 // run and a failed import keep their status, records and errors.csv but
 // can no longer start or resume (Start answers ECONFLICT and says to
 // upload again). Queued and running imports are never touched. Each
@@ -50,7 +52,7 @@ func (s *Service) expireSome(ctx context.Context) (int, error) {
 		// next sweep rather than waited for.
 		if err := tx.WithContext(ctx).Raw(`SELECT id, tenant_id, status, dry_run FROM imports
 			WHERE file_removed_at IS NULL AND status NOT IN ('queued', 'running')
-			  AND updated_at < now() - make_interval(secs => ?)
+			  AND greatest(updated_at, quota_reset_at) < now() - make_interval(secs => ?)
 			ORDER BY updated_at LIMIT ? FOR UPDATE SKIP LOCKED`, s.opts.FileRetention.Seconds(), expireBatch).
 			Scan(&vs).Error; err != nil {
 			return fmt.Errorf("imports: find expired files: %w", err)

@@ -2,8 +2,10 @@ package imports_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -93,6 +95,68 @@ func TestExpireFiles(t *testing.T) {
 	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT count(*) FROM audit_events WHERE action = 'import.file_expired'
 		AND target_id = ANY($1)`, []string{abandoned.ID.String(), dry.ID.String()}).Scan(&audited); err != nil || audited != 2 {
 		t.Fatalf("after a second sweep: %d audit events (%v), want 2", audited, err)
+	}
+}
+
+// TestExpireFilesAfterQuotaReset: an import stopped by the monthly quota
+// is told to start again once the quota resets, and resumes where it
+// stopped; its file is kept for the retention period after that reset,
+// not after the failure (a month's quota used up on the 3rd resets weeks
+// after a 7-day retention, and the file was gone by then: the import
+// could not resume, and a new upload paid for its first rows again).
+func TestExpireFilesAfterQuotaReset(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10})
+	// The sweep reads the database's clock: the limits clock stands at
+	// that time, so the reset it names is the next one from there.
+	var dbNow time.Time
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT now()`).Scan(&dbNow); err != nil {
+		t.Fatal(err)
+	}
+	tb.clock.Set(dbNow)
+	period, reset := tb.lim.Period()
+	tenant := MustCreateTenant(t, tb.db, "") // Free: 1,000 rows a month
+	var body strings.Builder
+	body.WriteString("Email\n")
+	for i := range 30 {
+		fmt.Fprintf(&body, "r%d@%s.example\n", i, tb.word)
+	}
+	imp := tb.MustUpload(t, tenant, "stopped.csv", body.String())
+	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+		VALUES ($1, 'import_rows', $2, 985)`, tenant, period); err != nil {
+		t.Fatal(err)
+	}
+	if done := tb.MustWork(t, tenant, imp.ID); done.Status != imports.StatusFailed || !strings.Contains(done.Error, "quota ran out") {
+		t.Fatalf("status %s: %s, want failed on the quota", done.Status, done.Error)
+	}
+	// Failed longer ago than the retention, the quota's reset not yet
+	// a retention period ago: kept.
+	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET updated_at = now() - interval '8 days' WHERE id = $1`, imp.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.svc.ExpireFiles(tb.ctx); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := tb.svc.Get(tb.ctx, tenant, imp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept.FileRemovedAt != nil {
+		t.Fatalf("the file of an import stopped by the quota (reset %s) was removed before the reset", reset)
+	}
+
+	// Once the reset is a retention period past, the file goes.
+	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET quota_reset_at = now() - interval '8 days' WHERE id = $1`, imp.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.svc.ExpireFiles(tb.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if gone, err := tb.svc.Get(tb.ctx, tenant, imp.ID); err != nil || gone.FileRemovedAt == nil || gone.Status != imports.StatusFailed {
+		t.Fatalf("a retention period after the reset: %+v, %v; want the file removed", gone, err)
 	}
 }
 

@@ -57,6 +57,7 @@ type importRow struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	FileRemovedAt    *time.Time
+	QuotaResetAt     *time.Time // stopped by the monthly quota: when it resets
 }
 
 func (importRow) TableName() string { return "imports" }

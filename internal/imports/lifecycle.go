@@ -262,7 +262,7 @@ func (s *Service) Start(ctx context.Context, tenantID, id uuid.UUID, p StartPara
 			}
 		}
 		now := time.Now().UTC()
-		set := map[string]any{"status": StatusQueued, "queued_at": now, "cancel_requested": false, "error": "",
+		set := map[string]any{"status": StatusQueued, "queued_at": now, "cancel_requested": false, "error": "", "quota_reset_at": nil,
 			"finished_at": nil, "phase": "queued", "eta_seconds": nil, "rate": 0, "rows_total": rows}
 		if p.UserID != nil {
 			set["started_by"] = *p.UserID

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -114,9 +115,16 @@ func (s *Service) work(ctx context.Context, id uuid.UUID, lastTry bool) error {
 }
 
 // failOrRetry ends the import as failed when err is final (a domain error
-// such as a used-up quota, or the last attempt), else hands it back.
+// such as a used-up quota, or the last attempt), else hands it back. An
+// import stopped by its quota records when the quota resets: its file is
+// kept until the retention period after that (ExpireFiles), so that it
+// can resume then, as its error says.
 func (s *Service) failOrRetry(ctx context.Context, imp *Import, err error, lastTry bool) error {
 	if e, ok := apperr.As(err); ok && e.Code != apperr.EINTERNAL {
+		var out *limits.Exhausted
+		if errors.As(err, &out) {
+			return s.finishWith(ctx, imp, StatusFailed, e.Message, map[string]any{"quota_reset_at": out.Quota.ResetAt})
+		}
 		return s.finish(ctx, imp, StatusFailed, e.Message)
 	}
 	if ctx.Err() != nil {
@@ -222,6 +230,11 @@ func (s *Service) release(ctx context.Context, imp *Import) {
 // finish records how a run ended (only while it is still running or
 // queued) and cleans up after it.
 func (s *Service) finish(ctx context.Context, imp *Import, status, msg string) error {
+	return s.finishWith(ctx, imp, status, msg, nil)
+}
+
+// finishWith is finish that also sets the columns of set.
+func (s *Service) finishWith(ctx context.Context, imp *Import, status, msg string, set map[string]any) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	wrote := false
@@ -234,8 +247,10 @@ func (s *Service) finish(ctx context.Context, imp *Import, status, msg string) e
 			return nil
 		}
 		wrote = !cur.DryRun && cur.Counts.Created+cur.Counts.Updated > 0
-		if err := updateImport(ctx, tx, imp.ID, map[string]any{"status": status, "phase": status,
-			"finished_at": time.Now().UTC(), "error": msg, "eta_seconds": nil, "heartbeat_at": nil}); err != nil {
+		cols := map[string]any{"status": status, "phase": status,
+			"finished_at": time.Now().UTC(), "error": msg, "eta_seconds": nil, "heartbeat_at": nil}
+		maps.Copy(cols, set)
+		if err := updateImport(ctx, tx, imp.ID, cols); err != nil {
 			return err
 		}
 		if status != StatusFailed {
@@ -919,10 +934,10 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 			}
 			if q, err := r.s.limits.ConsumeWithin(ctx, tx, r.imp.TenantID, limits.ImportRows, int64(len(rows)), plan.Limit(limits.ImportRows)); err != nil {
 				if apperr.Is(err, apperr.ERATELIMIT) {
-					return apperr.Errorf(apperr.ERATELIMIT, "The monthly import_rows quota ran out after %s rows (%s of %s left, "+
+					return &apperr.Error{Code: apperr.ERATELIMIT, Message: fmt.Sprintf("The monthly import_rows quota ran out after %s rows (%s of %s left, "+
 						"fewer than the next %s); it resets at %s. Start the import again then, or once the package allows more, "+
 						"and it resumes there.", thousands(int64(r.imp.RowsDone)), thousands(q.Remaining), thousands(q.Limit),
-						thousands(int64(len(rows))), q.ResetAt.Format(time.RFC3339))
+						thousands(int64(len(rows))), q.ResetAt.Format(time.RFC3339)), Err: &limits.Exhausted{Quota: q}}
 				}
 				return err
 			}

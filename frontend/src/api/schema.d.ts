@@ -2051,7 +2051,8 @@ export interface components {
             /**
              * Format: date-time
              * @description FileRemovedAt is when the uploaded file was removed: after a run, or
-             *     after IMPORT_FILE_RETENTION (default 7 days) without one. An import
+             *     after IMPORT_FILE_RETENTION (default 7 days) without one (for a run
+             *     the monthly quota stopped, counted from the quota's reset). An import
              *     without its file cannot start; upload the file again.
              */
             file_removed_at: string | null;
@@ -2293,7 +2294,8 @@ export interface components {
             /**
              * Format: date-time
              * @description FileRemovedAt is when the uploaded file was removed: after a run, or
-             *     after IMPORT_FILE_RETENTION (default 7 days) without one. An import
+             *     after IMPORT_FILE_RETENTION (default 7 days) without one (for a run
+             *     the monthly quota stopped, counted from the quota's reset). An import
              *     without its file cannot start; upload the file again.
              */
             file_removed_at: string | null;
