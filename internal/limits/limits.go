@@ -208,7 +208,8 @@ func (s *Service) inForce(sub *billing.Subscription) (ok bool, reason string, gr
 		return false, "no subscription", nil
 	}
 	now := s.now()
-	periodOver := sub.CurrentPeriodEnd != nil && now.After(*sub.CurrentPeriodEnd)
+	// The period's end is the first instant after it.
+	periodOver := sub.CurrentPeriodEnd != nil && !now.Before(*sub.CurrentPeriodEnd)
 	switch sub.Status {
 	case billing.StatusActive, billing.StatusTrialing:
 		if periodOver && (sub.CancelAtPeriodEnd || sub.Source == billing.SourceManual) {

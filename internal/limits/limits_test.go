@@ -291,3 +291,28 @@ func TestQuotaPeriodRollover(t *testing.T) {
 		t.Fatalf("counters per month %v, want [100 1]", counts)
 	}
 }
+
+// TestPlanPeriodEnd: a subscription that ends with its period (a manual
+// one, or one cancelled at the period's end) is in force up to
+// current_period_end and not at it: the end is the first instant of the
+// Free limits, as every expiry in the product is the first instant of
+// being expired.
+func TestPlanPeriodEnd(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	end := time.Date(2026, time.December, 31, 23, 59, 59, 0, time.UTC)
+	tenant := MustCreateTenant(t, "pro", billing.StatusActive, nil)
+	if err := d.Gorm.Exec(`UPDATE subscriptions SET current_period_end = ? WHERE tenant_id = ?`, end, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	clock := newTestClock(end.Add(-time.Microsecond))
+	svc := limits.NewService(d.Gorm, 0).WithClock(clock.Now)
+	ctx := context.Background()
+	if plan, err := svc.Plan(ctx, tenant); err != nil || plan.Package.Code != "pro" || plan.Downgraded {
+		t.Fatalf("just before the period's end: %s downgraded=%v (%v), want pro", plan.Package.Code, plan.Downgraded, err)
+	}
+	clock.Set(end)
+	if plan, err := svc.Plan(ctx, tenant); err != nil || plan.Package.Code != "free" || !plan.Downgraded {
+		t.Fatalf("at the period's end: %s downgraded=%v (%v), want free", plan.Package.Code, plan.Downgraded, err)
+	}
+}
