@@ -220,7 +220,7 @@ type InvitationList struct {
 } //	@name	InvitationList
 
 func toInvitation(i tenancy.Invitation) InvitationResponse {
-	return InvitationResponse{ID: i.ID.String(), Email: i.Email, Role: string(i.Role), Status: i.Status(),
+	return InvitationResponse{ID: i.ID.String(), Email: i.Email, Role: string(i.Role), Status: i.Status(time.Now()),
 		ExpiresAt: i.ExpiresAt.UTC(), CreatedAt: i.CreatedAt.UTC(), AcceptedAt: i.AcceptedAt}
 }
 

@@ -41,16 +41,17 @@ type Invitation struct {
 // TableName maps Invitation to its table.
 func (Invitation) TableName() string { return "invitations" }
 
-// Status is pending, accepted, revoked or expired. An invitation retired
-// after it expired (inviting the address again does that, to free its
-// slot) reads as expired: nobody revoked it.
-func (i Invitation) Status() string {
+// Status is pending, accepted, revoked or expired at now. An invitation
+// retired after it expired (inviting the address again does that, to free
+// its slot) reads as expired: nobody revoked it. ExpiresAt is the first
+// instant it is expired, as accepting it has it (expires_at > now()).
+func (i Invitation) Status(now time.Time) string {
 	switch {
 	case i.AcceptedAt != nil:
 		return "accepted"
 	case i.RevokedAt != nil && i.RevokedAt.Before(i.ExpiresAt):
 		return "revoked"
-	case time.Now().After(i.ExpiresAt) || i.RevokedAt != nil:
+	case !now.Before(i.ExpiresAt) || i.RevokedAt != nil:
 		return "expired"
 	default:
 		return "pending"
