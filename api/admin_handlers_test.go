@@ -72,6 +72,31 @@ func TestAdminAssignsPackage(t *testing.T) {
 	}
 }
 
+// TestAdminSubscriptionPeriodEndInUTC: a period end given with an offset
+// (a staff member east of UTC) is answered in UTC, to the microsecond the
+// database keeps, as the subscription is read back later (timestamps are
+// RFC 3339 UTC); the answer echoed the offset and the nanoseconds.
+func TestAdminSubscriptionPeriodEndInUTC(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	tenant := tb.MustSignup(t, "periodzone")
+	tokyo := time.FixedZone("JST", 9*3600)
+	end := time.Now().In(tokyo).Add(30 * 24 * time.Hour).Truncate(time.Second).Add(123456789 * time.Nanosecond)
+	rec := tb.req(t, http.MethodPut, "/api/v1/admin/tenants/"+tenant.tenantID+"/subscription", sys.token,
+		map[string]any{"package_code": "pro", "status": "active", "reason": "contract", "current_period_end": end.Format(time.RFC3339Nano)})
+	wantStatus(t, rec, http.StatusOK)
+	got := decode[map[string]any](t, rec)["current_period_end"]
+	want := end.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
+	if got != want {
+		t.Fatalf("current_period_end answered %v, want %s", got, want)
+	}
+	u := decode[map[string]any](t, tb.req(t, http.MethodGet, "/api/v1/tenant/usage", tenant.token, nil))
+	if sub, _ := u["subscription"].(map[string]any); sub == nil || sub["current_period_end"] != want {
+		t.Fatalf("read back %v, want %s", u["subscription"], want)
+	}
+}
+
 // wantStaffHidden checks that a tenant's view of an event done by 1CloudAI
 // staff names no one: no account, IP or request id.
 func wantStaffHidden(t *testing.T, e AuditEventResponse) {

@@ -67,8 +67,8 @@ type SubscriptionResponse struct {
 
 func toSubscription(s billing.Subscription) SubscriptionResponse {
 	return SubscriptionResponse{PackageID: s.PackageID.String(), Status: s.Status, Source: s.Source,
-		CurrentPeriodStart: s.CurrentPeriodStart, CurrentPeriodEnd: s.CurrentPeriodEnd,
-		CancelAtPeriodEnd: s.CancelAtPeriodEnd, PastDueSince: s.PastDueSince, UpdatedAt: s.UpdatedAt.UTC()}
+		CurrentPeriodStart: utcPtr(s.CurrentPeriodStart), CurrentPeriodEnd: utcPtr(s.CurrentPeriodEnd),
+		CancelAtPeriodEnd: s.CancelAtPeriodEnd, PastDueSince: utcPtr(s.PastDueSince), UpdatedAt: s.UpdatedAt.UTC()}
 }
 
 // listPackages godoc

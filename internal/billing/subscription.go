@@ -95,6 +95,12 @@ func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualPar
 	default:
 		fields = append(fields, apperr.FieldError{Field: "status", Message: "must be one of: trialing, active, past_due, canceled, incomplete"})
 	}
+	if p.PeriodEnd != nil {
+		// As the database keeps it (UTC, microseconds), so the answer is
+		// the subscription read back later.
+		end := p.PeriodEnd.UTC().Truncate(time.Microsecond)
+		p.PeriodEnd = &end
+	}
 	if p.PeriodEnd != nil && !p.PeriodEnd.After(time.Now()) {
 		fields = append(fields, apperr.FieldError{Field: "current_period_end", Message: "must be in the future"})
 	}
