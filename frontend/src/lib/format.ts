@@ -24,6 +24,33 @@ export function formatDateTime(value: string | null | undefined): string {
   return formatWith(dateTimeFormat, value);
 }
 
+/**
+ * When a monthly quota resets (00:00 UTC on the 1st) as the browser's time zone (or timeZone) has it:
+ * the date alone where that is midnight ("Dec 1, 2026"), else the date and time with the zone
+ * ("Nov 30, 2026, 7:00 PM EST"). West of UTC the reset falls on the evening before the 1st, and
+ * "resets Nov 30" alone reads as from the start of that day.
+ */
+export function formatResetTime(value: string | null | undefined, timeZone?: string): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const clock = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone })
+    .formatToParts(date)
+    .filter((part) => part.type === 'hour' || part.type === 'minute')
+    .map((part) => part.value)
+    .join(':');
+  if (clock === '00:00') return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone }).format(date);
+  return new Intl.DateTimeFormat('en-US', {
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+    timeZone,
+  }).format(date);
+}
+
 function formatWith(format: Intl.DateTimeFormat, value: string | null | undefined): string {
   if (!value) return '—';
   const date = new Date(value);

@@ -1,5 +1,5 @@
 import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { Usage } from '@/lib/usage/get-usage';
 import { renderWithProviders } from '@/testing/test-utils';
@@ -62,6 +62,17 @@ describe('UsageMeters', () => {
     expect(bar('searches').innerHTML).toContain('orange');
     expect(bar('import_rows').innerHTML).toContain('red');
     expect(bar('crm_pushes').innerHTML).toContain('blue');
+  });
+
+  it('says the reset time where it is not midnight: the evening before the 1st west of UTC', () => {
+    // The browser's time zone (Node reads TZ again when it changes).
+    vi.stubEnv('TZ', 'America/New_York');
+    try {
+      renderWithProviders(<UsageMeters usage={usage} />);
+      expect(screen.getByTestId('meter-searches')).toHaveTextContent('Resets Nov 30, 2026, 7:00 PM EST');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('says when the seat limit is reached', () => {

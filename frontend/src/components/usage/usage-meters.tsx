@@ -1,6 +1,6 @@
 import { Alert, SimpleGrid } from '@mantine/core';
 
-import { formatCount, formatDate } from '@/lib/format';
+import { formatCount, formatResetTime } from '@/lib/format';
 import type { Quota, Usage } from '@/lib/usage/get-usage';
 
 import { UsageMeter } from './usage-meter';
@@ -31,7 +31,7 @@ export function UsageMeters({ usage }: { usage: Usage }) {
           label={quotaLabels[quota.metric] ?? quota.metric}
           used={quota.used}
           limit={quota.limit}
-          description={`Resets ${formatDate(quota.reset_at)}`}
+          description={`Resets ${formatResetTime(quota.reset_at)}`}
         />
       ))}
     </SimpleGrid>

@@ -1,6 +1,6 @@
 import { Alert, List, Text } from '@mantine/core';
 
-import { formatCount, formatDate, formatNumber } from '@/lib/format';
+import { formatCount, formatNumber, formatResetTime } from '@/lib/format';
 import type { Quota, Usage } from '@/lib/usage/get-usage';
 
 const quotaBlocks: Record<Quota['metric'], (limit: string, reset: string) => string> = {
@@ -36,7 +36,7 @@ function overLimitItems(usage: Usage): string[] {
   for (const quota of usage.quotas) {
     if (quota.limit > 0 && quota.used >= quota.limit) {
       const sentence = quotaBlocks[quota.metric];
-      if (sentence) items.push(sentence(formatNumber(quota.limit), formatDate(quota.reset_at)));
+      if (sentence) items.push(sentence(formatNumber(quota.limit), formatResetTime(quota.reset_at)));
     }
   }
   // Whatever brought the package in force (a plan change, a cancellation, a downgrade), keys the

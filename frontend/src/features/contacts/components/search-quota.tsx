@@ -4,7 +4,7 @@ import { useState } from 'react';
 
 import { ComparePackagesLink } from '@/components/usage/compare-packages-link';
 import { isApiError } from '@/lib/api-error';
-import { formatDate, formatNumber } from '@/lib/format';
+import { formatNumber, formatResetTime } from '@/lib/format';
 import { useUsage } from '@/lib/usage/get-usage';
 
 import { useSearchQuota, type SearchQuota } from '../api/search-contacts';
@@ -31,7 +31,7 @@ export function SearchQuotaBadge() {
       multiline
       w={260}
       label={`${formatNumber(quota.used)} of ${formatNumber(quota.limit)} searches used this month${
-        quota.resetAt ? `; resets ${formatDate(quota.resetAt)}` : ''
+        quota.resetAt ? `; resets ${formatResetTime(quota.resetAt)}` : ''
       }. A new search uses one; scrolling through its results is free.`}
     >
       <Badge
@@ -69,7 +69,7 @@ export function QuotaExceededAlert({ error }: { error: unknown }) {
           : 'Your package’s monthly searches are used up. '}
         {resetAt ? (
           <>
-            New searches are possible again on <strong data-testid="quota-reset">{formatDate(resetAt)}</strong>.
+            New searches are possible again on <strong data-testid="quota-reset">{formatResetTime(resetAt)}</strong>.
           </>
         ) : (
           'They reset at the start of the next billing month.'

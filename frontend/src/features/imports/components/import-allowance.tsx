@@ -1,7 +1,7 @@
 import { Alert, Text } from '@mantine/core';
 
 import { ComparePackagesLink } from '@/components/usage/compare-packages-link';
-import { formatBytes, formatDate, formatNumber } from '@/lib/format';
+import { formatBytes, formatNumber, formatResetTime } from '@/lib/format';
 
 import type { Import } from '../api/get-import';
 import type { ImportAllowance } from '../api/get-import-allowance';
@@ -13,7 +13,7 @@ export function ImportAllowanceNote({ allowance }: { allowance: ImportAllowance 
     <Text size="xs" c="dimmed" data-testid="import-allowance">
       Your {packageName} package takes files up to {formatBytes(maxFileBytes)}
       {rows
-        ? ` and ${formatNumber(rows.limit)} import rows a month: ${formatNumber(rows.remaining)} left until ${formatDate(rows.reset_at)}.`
+        ? ` and ${formatNumber(rows.limit)} import rows a month: ${formatNumber(rows.remaining)} left until ${formatResetTime(rows.reset_at)}.`
         : '.'}
     </Text>
   );
@@ -40,7 +40,7 @@ export function ImportRowsUsedUpAlert({ allowance }: { allowance: ImportAllowanc
     <Alert color="orange" variant="light" title="This month's import rows are used up" data-testid="import-rows-used-up">
       <Text size="sm">
         The {packageName} package includes {formatNumber(rows.limit)} import rows a month. You can still upload a file,
-        map it and dry-run it; starting an import is possible again on {formatDate(rows.reset_at)}.
+        map it and dry-run it; starting an import is possible again on {formatResetTime(rows.reset_at)}.
       </Text>
       <ComparePackagesLink />
     </Alert>
@@ -61,7 +61,7 @@ export function ImportRowsShortAlert({ imp, allowance }: { imp: Import; allowanc
       <Text size="sm">
         {resume ? 'Resuming' : 'Starting'} needs {formatNumber(need)} rows, but {formatNumber(rows.remaining)} of this month&apos;s{' '}
         {formatNumber(rows.limit)} import rows remain, so it would be refused.{resume ? '' : ' A dry run is still possible.'} The
-        quota renews on {formatDate(rows.reset_at)}.
+        quota renews on {formatResetTime(rows.reset_at)}.
       </Text>
       <ComparePackagesLink />
     </Alert>
