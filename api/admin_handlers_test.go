@@ -97,6 +97,27 @@ func TestAdminSubscriptionPeriodEndInUTC(t *testing.T) {
 	}
 }
 
+// TestAdminPastDueKeepsItsStart: changing the package of a tenant that
+// stays past due does not start its grace period again: it runs from when
+// the tenant fell past due (the paid limits stayed a week past every
+// change staff made meanwhile).
+func TestAdminPastDueKeepsItsStart(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	admin := tb.MustSignup(t, "pastdue")
+	path := "/api/v1/admin/tenants/" + admin.tenantID + "/subscription"
+	wantStatus(t, tb.req(t, http.MethodPut, path, sys.token,
+		map[string]any{"package_code": "pro", "status": "past_due", "reason": "invoice 17 unpaid"}), http.StatusOK)
+	first := tb.usage(t, admin).GraceEndsAt
+	wantStatus(t, tb.req(t, http.MethodPut, path, sys.token,
+		map[string]any{"package_code": "starter", "status": "past_due", "reason": "asked for a smaller plan"}), http.StatusOK)
+	u := tb.usage(t, admin)
+	if first == nil || u.GraceEndsAt == nil || !u.GraceEndsAt.Equal(*first) || u.Package.Code != "starter" {
+		t.Fatalf("grace ends %v after the change, %v before; package %s", u.GraceEndsAt, first, u.Package.Code)
+	}
+}
+
 // wantStaffHidden checks that a tenant's view of an event done by 1CloudAI
 // staff names no one: no account, IP or request id.
 func wantStaffHidden(t *testing.T, e AuditEventResponse) {

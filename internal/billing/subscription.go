@@ -135,7 +135,12 @@ func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualPar
 			CurrentPeriodStart: &now, CurrentPeriodEnd: p.PeriodEnd, UpdatedAt: now, LastEventAt: before.LastEventAt,
 			StripeSubscriptionID: stripeStillRunning(before)}
 		if p.Status == StatusPastDue {
+			// The grace period runs from when the tenant fell past due: a
+			// change while it stays so does not start it again.
 			sub.PastDueSince = &now
+			if before.Status == StatusPastDue && before.PastDueSince != nil {
+				sub.PastDueSince = before.PastDueSince
+			}
 		}
 		if err := tx.Save(&sub).Error; err != nil {
 			return fmt.Errorf("save subscription: %w", err)
