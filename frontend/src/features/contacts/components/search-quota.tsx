@@ -72,7 +72,7 @@ export function QuotaExceededAlert({ error }: { error: unknown }) {
             New searches are possible again on <strong data-testid="quota-reset">{formatResetTime(resetAt)}</strong>.
           </>
         ) : (
-          'They reset at the start of the next billing month.'
+          'They reset at 00:00 UTC on the 1st of next month.'
         )}{' '}
         Results already loaded, saved contacts and lists stay available.
       </Text>
