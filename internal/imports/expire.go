@@ -23,11 +23,11 @@ const expireBatch = 100
 // the retention period (Options.FileRetention, counted from the import's
 // last change, or for an import stopped by its monthly quota from the
 // quota's reset, when it can resume): an upload never started becomes
-// cancelled; a finished dry
-// run and a failed import keep their status, records and errors.csv but
-// can no longer start or resume (Start answers ECONFLICT and says to
-// upload again). Queued and running imports are never touched. Each
-// removal is audited. Returns how many files were removed.
+// cancelled; a finished dry run and a failed import keep their status,
+// records and errors.csv but can no longer start or resume (Start answers
+// ECONFLICT and says to upload again). Queued and running imports are
+// never touched. Each removal is audited. Returns how many files were
+// removed.
 func (s *Service) ExpireFiles(ctx context.Context) (int, error) {
 	total := 0
 	for {
