@@ -12,8 +12,12 @@
 // first 64 KiB identify the file (Sniff): XLSX by its zip signature;
 // otherwise the encoding — UTF-8 with or without a byte order mark,
 // UTF-16 with a BOM (or without one, from the pattern of zero bytes),
-// and Windows-1252 (a superset of Latin-1) when the sample has high bytes
-// but no valid multi-byte UTF-8. A UTF-8 file without a BOM that holds a
+// and a single-byte code page when the sample has high bytes but no valid
+// multi-byte UTF-8: Windows-1252 (a superset of Latin-1) unless its words
+// read far more plausibly as Windows-1250 (Polish, Czech, Hungarian...),
+// Windows-1251 (Cyrillic) or ISO-8859-2 (legacyEncoding scores the words
+// each makes of the high bytes: "Łukasz" is Polish, "£ukasz" no
+// language's). A UTF-8 file without a BOM that holds a
 // few stray Windows-1252 bytes (files pasted together from two sources)
 // is read as UTF-8 with just those bytes read as Windows-1252, so neither
 // its accents nor the stray characters come out garbled; with a BOM, a
@@ -25,6 +29,13 @@
 // workbook is spooled to a temporary file (zip needs random access) and
 // its active sheet stored as UTF-8 CSV, so everything after the upload
 // reads one format.
+//
+// Detection can be wrong, and a user who sees "£ukasz" in the preview can
+// choose the encoding (SetMapping's, one of Encodings) until the import
+// starts: the stored file is read again in it (Reread), and the delimiter,
+// line endings, header, row count, preview and suggested mapping become
+// those of the new text; every later read of the file (the run, a dry
+// run, a resumed run) takes the encoding from the import's row.
 //
 // While the bytes go to the database they also run through the record
 // reader, which counts the rows exactly and keeps the first 21 records:

@@ -33,7 +33,38 @@ const (
 	EncodingUTF16LE     = "utf-16le"
 	EncodingUTF16BE     = "utf-16be"
 	EncodingWindows1252 = "windows-1252"
+	// EncodingWindows1250 is Central European (Polish, Czech, Slovak,
+	// Hungarian, Slovene, Croatian, Romanian) as Excel writes it there.
+	EncodingWindows1250 = "windows-1250"
+	// EncodingWindows1251 is Cyrillic as Excel writes it.
+	EncodingWindows1251 = "windows-1251"
+	EncodingISO88591    = "iso-8859-1"
+	EncodingISO88592    = "iso-8859-2"
+	EncodingISO885915   = "iso-8859-15"
+	// EncodingMacintosh is Mac OS Roman, of files from classic Mac OS.
+	EncodingMacintosh = "macintosh"
 )
+
+// Encodings lists the encodings a file can be read in, as a user may
+// choose them (PUT mapping's encoding); detection gives UTF-8 (with or
+// without a mark), UTF-16, Windows-1252, Windows-1250, Windows-1251 and
+// ISO-8859-2.
+var Encodings = []string{EncodingUTF8, EncodingUTF8BOM, EncodingUTF16LE, EncodingUTF16BE, EncodingWindows1252,
+	EncodingWindows1250, EncodingWindows1251, EncodingISO88591, EncodingISO88592, EncodingISO885915, EncodingMacintosh}
+
+// codePages are the single-byte encodings by name.
+var codePages = map[string]*charmap.Charmap{
+	EncodingWindows1252: charmap.Windows1252,
+	EncodingWindows1250: charmap.Windows1250,
+	EncodingWindows1251: charmap.Windows1251,
+	EncodingISO88591:    charmap.ISO8859_1,
+	EncodingISO88592:    charmap.ISO8859_2,
+	EncodingISO885915:   charmap.ISO8859_15,
+	EncodingMacintosh:   charmap.Macintosh,
+}
+
+// ValidEncoding reports whether name is one of Encodings.
+func ValidEncoding(name string) bool { return slices.Contains(Encodings, name) }
 
 // Line endings as detected (outside quoted fields).
 const (
@@ -81,24 +112,25 @@ func (f Format) CREnds() bool { return f.LineEnding == LineCR || f.LineEnding ==
 
 // Decode returns r as UTF-8 text without a byte order mark, reading it
 // with constant memory. In a UTF-8 file without a byte order mark, bytes
-// outside valid UTF-8 sequences are read as Windows-1252 (EncodingUTF8);
+// outside valid UTF-8 sequences are read as Windows-1252 (EncodingUTF8;
+// a mark is dropped should the user choose it for a file that has one);
 // with the mark, which declares UTF-8, they stay as they are and the
 // reader marks their records invalid.
 func (f Format) Decode(r io.Reader) io.Reader {
 	switch f.Encoding {
 	case EncodingUTF8:
-		return transform.NewReader(r, utf8Repair{})
+		return transform.NewReader(&bomSkipper{r: r}, utf8Repair{})
 	case EncodingUTF8BOM:
 		return &bomSkipper{r: r}
 	case EncodingUTF16LE:
 		return transform.NewReader(r, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder())
 	case EncodingUTF16BE:
 		return transform.NewReader(r, unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder())
-	case EncodingWindows1252:
-		return transform.NewReader(r, charmap.Windows1252.NewDecoder())
-	default:
-		return r
 	}
+	if cm, ok := codePages[f.Encoding]; ok {
+		return transform.NewReader(r, cm.NewDecoder())
+	}
+	return r
 }
 
 // NewReader returns the record reader of raw file bytes in this format.
@@ -333,8 +365,9 @@ func detectEncoding(sample []byte) string {
 	// (Decode reads any byte outside one as Windows-1252, so stray bytes
 	// among UTF-8 text come out right whatever their number), or when it
 	// holds no byte above ASCII; otherwise a single-byte legacy encoding:
-	// Windows-1252, which is Latin-1 with printable characters where
-	// Latin-1 has controls.
+	// Windows-1252 (Latin-1 with printable characters where Latin-1 has
+	// controls) unless the high bytes read far more plausibly as
+	// Windows-1250, Windows-1251 or ISO-8859-2 (legacyEncoding).
 	var multi, bad int
 	for i := 0; i < len(sample); {
 		c := sample[i]
@@ -357,7 +390,7 @@ func detectEncoding(sample []byte) string {
 	if multi > 0 || bad == 0 {
 		return EncodingUTF8
 	}
-	return EncodingWindows1252
+	return legacyEncoding(sample)
 }
 
 // trimPartialRune drops an incomplete UTF-8 sequence from the end of b.
