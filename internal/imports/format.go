@@ -203,6 +203,13 @@ func Sniff(sample []byte, complete bool) (Format, error) {
 	if f.Encoding == "" {
 		return Format{}, unsupported("The file is not a CSV or XLSX file: it holds binary data.")
 	}
+	return sniffText(f, sample, complete)
+}
+
+// sniffText finds the line endings, delimiter and rows above the table of
+// a CSV file's first bytes (complete: the whole file) read in
+// f.Encoding. Returns EINVALID when the text holds binary data.
+func sniffText(f Format, sample []byte, complete bool) (Format, error) {
 	if !complete && f.Encoding == EncodingUTF8 {
 		// A sequence cut off by the end of the sample would be read as
 		// Windows-1252 bytes.

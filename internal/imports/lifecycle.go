@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -97,12 +98,49 @@ func (i *Import) mappingEditable() bool {
 
 // SetMapping replaces the mapping and options of an import that has not
 // started (or only dry-ran; a changed mapping discards the dry run, whose
-// outcomes were of the old one). Returns ENOTFOUND, ECONFLICT once it started
-// for real, and EINVALID naming each bad field (a column mapped twice, an
-// unknown field, a match key whose column is not mapped, a list the tenant
-// does not have). Columns sent for the file's width under the current
-// header choice are fitted to the new choice's (fitColumns).
+// outcomes were of the old mapping), keeping its encoding. Returns
+// ENOTFOUND, ECONFLICT once it started for real, and EINVALID naming each
+// bad field (a column mapped twice, an unknown field, a match key whose
+// column is not mapped, a list the tenant does not have). Columns sent for
+// the file's width under the current header choice are fitted to the new
+// choice's (fitColumns).
 func (s *Service) SetMapping(ctx context.Context, tenantID, id uuid.UUID, m Mapping) (*Import, error) {
+	return s.SetMappingAndEncoding(ctx, tenantID, id, m, "")
+}
+
+// SetMappingAndEncoding is SetMapping that also chooses the encoding the
+// CSV file is read in (one of Encodings; "" or the current one keeps it).
+// A new encoding reads the stored file again (reread): delimiter, line
+// endings, header, row count, preview and suggested mapping become those
+// of the new text, and the mapping starts over from the new suggestion
+// with m's options (mode, overwrite, list, default region, source); m's
+// header choice, columns and match keys named the columns as read before
+// and are not used. The change discards a dry run. Returns EINVALID
+// naming encoding for an encoding not in the list, for a workbook (stored
+// as UTF-8), and for a file that does not read as text in it; ECONFLICT
+// once the import started for real or its file was removed.
+func (s *Service) SetMappingAndEncoding(ctx context.Context, tenantID, id uuid.UUID, m Mapping, encoding string) (*Import, error) {
+	if encoding != "" && !ValidEncoding(encoding) {
+		return nil, apperr.Invalid("The encoding is not one the file can be read in.", apperr.FieldError{Field: "encoding",
+			Message: "must be one of: " + strings.Join(Encodings, ", ")})
+	}
+	var pf *preflight
+	if encoding != "" {
+		imp, err := loadImport(ctx, s.db.Gorm, tenantID, id, false)
+		if err != nil {
+			return nil, err
+		}
+		if encoding != imp.Format.Encoding {
+			if err := s.encodingChangeable(imp); err != nil {
+				return nil, err
+			}
+			// Read before the transaction: a large file takes a while, and
+			// no connection waits on it.
+			if pf, err = s.reread(ctx, imp, encoding); err != nil {
+				return nil, err
+			}
+		}
+	}
 	var out *Import
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		imp, err := loadImport(ctx, tx, tenantID, id, true)
@@ -111,6 +149,15 @@ func (s *Service) SetMapping(ctx context.Context, tenantID, id uuid.UUID, m Mapp
 		}
 		if !imp.mappingEditable() {
 			return apperr.Errorf(apperr.ECONFLICT, "The mapping cannot change once the import has started (status %s).", imp.Status)
+		}
+		if pf != nil {
+			if err := s.encodingChangeable(imp); err != nil {
+				return err
+			}
+			// The stored file never changes, so what was read before the
+			// transaction holds whatever changed meanwhile.
+			out, err = s.changeEncoding(ctx, tx, imp, m, pf)
+			return err
 		}
 		m.MatchKeys = slices.Clone(m.MatchKeys)
 		if m.HasHeader != imp.Mapping.HasHeader {
@@ -138,6 +185,58 @@ func (s *Service) SetMapping(ctx context.Context, tenantID, id uuid.UUID, m Mapp
 		return nil, err
 	}
 	return out, s.withPreview(ctx, out)
+}
+
+// encodingChangeable refuses a new encoding for an import that cannot be
+// read again: one that started for real, a workbook, one whose file was
+// removed.
+func (s *Service) encodingChangeable(imp *Import) error {
+	switch {
+	case !imp.mappingEditable():
+		return apperr.Errorf(apperr.ECONFLICT, "The encoding cannot change once the import has started (status %s).", imp.Status)
+	case imp.Format.Kind != KindCSV:
+		return apperr.Invalid("A workbook's text is stored as UTF-8; the encoding can be chosen for CSV files only.",
+			apperr.FieldError{Field: "encoding", Message: "applies to CSV files only"})
+	case imp.FileRemovedAt != nil:
+		return apperr.Errorf(apperr.ECONFLICT, "The uploaded file was removed on %s, %s after it was last used; upload it again.",
+			imp.FileRemovedAt.UTC().Format("2 January 2006"), retentionText(s.opts.FileRetention))
+	}
+	return nil
+}
+
+// changeEncoding stores what reading the file in a new encoding gave (pf)
+// and the mapping that starts over from its suggestion with m's options,
+// discarding a dry run.
+func (s *Service) changeEncoding(ctx context.Context, tx *gorm.DB, imp *Import, m Mapping, pf *preflight) (*Import, error) {
+	next := pf.suggested
+	next.MatchKeys = slices.Clone(next.MatchKeys)
+	next.Mode, next.Overwrite, next.ListID, next.DefaultRegion, next.Source = m.Mode, m.Overwrite, m.ListID, m.DefaultRegion, m.Source
+	if errs := next.checkOptions(imp.IsPlatform()); len(errs) > 0 {
+		return nil, apperr.Invalid("The mapping has invalid fields.", errs...)
+	}
+	if err := s.checkList(ctx, tx, imp.TenantID, next.ListID); err != nil {
+		return nil, err
+	}
+	if imp.Status != StatusUploaded {
+		if err := discardDryRun(ctx, tx, imp); err != nil {
+			return nil, err
+		}
+	}
+	from := imp.Format.Encoding
+	// FileBytes and FileChunks stay: the stored file does not change.
+	imp.Format = pf.format
+	imp.Header, imp.Sample, imp.Records = pf.scan.header(), pf.scan.sample, pf.scan.records
+	imp.SuggestedMapping, imp.Mapping = pf.suggested, next
+	if err := savePreflight(ctx, tx, imp); err != nil {
+		return nil, err
+	}
+	if err := updateImport(ctx, tx, imp.ID, map[string]any{}); err != nil { // sets updated_at
+		return nil, err
+	}
+	err := audit.Write(ctx, tx, audit.Event{TenantID: auditTenant(imp.TenantID), Action: "import.encoding_changed",
+		TargetType: "import", TargetID: imp.ID.String(), Data: map[string]any{"from": from, "to": imp.Format.Encoding,
+			"rows": imp.RowCount()}})
+	return imp, err
 }
 
 // discardDryRun takes an import that dry-ran back to uploaded, as its

@@ -405,6 +405,20 @@ func (m *Mapping) validate(n int, platform bool) error {
 		}
 		seen[k] = true
 	}
+	errs = append(errs, m.checkOptions(platform)...)
+	if len(errs) > 0 {
+		return apperr.Invalid("The mapping has invalid fields.", errs...)
+	}
+	return nil
+}
+
+// checkOptions checks (and fills in the defaults of) what a mapping says
+// besides its columns and match keys: mode, default region, list, source.
+func (m *Mapping) checkOptions(platform bool) []apperr.FieldError {
+	var errs []apperr.FieldError
+	add := func(field, format string, args ...any) {
+		errs = append(errs, apperr.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
 	if m.Mode == "" {
 		m.Mode = ModeCreateAndUpdate
 	}
@@ -428,10 +442,7 @@ func (m *Mapping) validate(n int, platform bool) error {
 	case !platform && m.Source != "":
 		add("source", "is for platform imports only")
 	}
-	if len(errs) > 0 {
-		return apperr.Invalid("The mapping has invalid fields.", errs...)
-	}
-	return nil
+	return errs
 }
 
 // sourceRankSQL is a SQL expression ranking the source column col.

@@ -239,18 +239,7 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 			return err
 		}
 		imp.Header, imp.Sample, imp.Records = sc.header(), sc.sample, sc.records
-		fields := make([][]string, len(sc.sample))
-		for i, r := range sc.sample {
-			fields[i] = r.Fields
-		}
-		hasHeader := guessHeader(fields)
-		imp.Mapping.HasHeader = hasHeader
-		names := imp.Columns()
-		dataRows := fields
-		if hasHeader && len(dataRows) > 0 {
-			dataRows = dataRows[1:]
-		}
-		imp.SuggestedMapping = suggest(names, hasHeader, dataRows)
+		imp.SuggestedMapping = sc.suggest()
 		imp.Mapping = imp.SuggestedMapping
 		if err := savePreflight(ctx, tx, imp); err != nil {
 			return err
@@ -320,6 +309,22 @@ func (sc *scan) header() []string {
 		return []string{}
 	}
 	return sc.sample[0].Fields
+}
+
+// suggest guesses whether the first sample record is a header and
+// suggests the mapping of the columns.
+func (sc *scan) suggest() Mapping {
+	fields := make([][]string, len(sc.sample))
+	for i, r := range sc.sample {
+		fields[i] = r.Fields
+	}
+	hasHeader := guessHeader(fields)
+	imp := Import{Header: sc.header(), Sample: sc.sample, Mapping: Mapping{HasHeader: hasHeader}}
+	dataRows := fields
+	if hasHeader && len(dataRows) > 0 {
+		dataRows = dataRows[1:]
+	}
+	return suggest(imp.Columns(), hasHeader, dataRows)
 }
 
 // MaxRows is the most rows one file may hold (row numbers are 32-bit).
