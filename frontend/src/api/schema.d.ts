@@ -958,7 +958,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a file to import
-         * @description Multipart upload (part "file") of a CSV or XLSX file, stored in the database in 1 MiB chunks so any worker can process it. The file may be as large as the package allows (max_import_file_bytes; 413 names the cap). Answers the preflight: format, encoding (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252), delimiter (comma, semicolon, tab, pipe), line endings, header columns, the exact row count, a suggested mapping (also the starting mapping) and the first 20 rows as the mapping reads them. Empty, binary or unreadable files and files with more than 1,000 columns are 422. API key scope: imports:write.
+         * @description Multipart upload (part "file") of a CSV or XLSX file, stored in the database in 1 MiB chunks so any worker can process it. The file may be as large as the package allows (max_import_file_bytes; 413 names the cap). Answers the preflight: format, encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, otherwise the code page the file's words read best in: Windows-1252, Windows-1250, Windows-1251 or ISO-8859-2; PUT mapping can choose another), delimiter (comma, semicolon, tab, pipe), line endings, header columns, the exact row count, a suggested mapping (also the starting mapping) and the first 20 rows as the mapping reads them. Empty, binary or unreadable files and files with more than 1,000 columns are 422. API key scope: imports:write.
          */
         post: operations["createImport"];
         delete?: never;
@@ -1037,7 +1037,7 @@ export interface paths {
         get?: never;
         /**
          * Set the mapping
-         * @description Replaces the mapping and options of an import that has not started (or only dry-ran) and answers the new preview. A change after a dry run discards it (its counts and records were of the old mapping): the import is uploaded again, ready for another dry run or the start. A row is usable with an email, a LinkedIn URL, or first and last name with company. 409 once it started for real; 422 names each bad field (a column mapped twice, a match key whose column is not mapped, a list that does not exist). API key scope: imports:write.
+         * @description Replaces the mapping and options of an import that has not started (or only dry-ran) and answers the new preview. A change after a dry run discards it (its counts and records were of the old mapping): the import is uploaded again, ready for another dry run or the start. A row is usable with an email, a LinkedIn URL, or first and last name with company. encoding reads a CSV file in another encoding (the detected one can be wrong: "£ukasz" is "Łukasz" in windows-1250): the file is read again, the answer's header columns, row count, preview and suggested mapping are of the new text, and the mapping starts over from that suggestion with the request's options (its has_header, columns and match_keys are not used). 409 once it started for real, or for a new encoding when the file was removed; 422 names each bad field (a column mapped twice, a match key whose column is not mapped, a list that does not exist, an encoding not in the list, or one for a workbook or one the file does not read as text in). API key scope: imports:write.
          */
         put: operations["setImportMapping"];
         post?: never;
@@ -2038,8 +2038,14 @@ export interface components {
             /** @enum {string} */
             delimiter_name: "comma" | "semicolon" | "tab" | "pipe";
             dry_run: boolean;
-            /** @enum {string} */
-            encoding: "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "windows-1252";
+            /**
+             * @description Encoding is the one the file is read in: detected at upload (UTF-8
+             *     with or without BOM, UTF-16, or for other files the code page their
+             *     words read best in: Windows-1252, Windows-1250, Windows-1251,
+             *     ISO-8859-2), or chosen with PUT mapping. Workbooks are utf-8.
+             * @enum {string}
+             */
+            encoding: "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "windows-1252" | "windows-1250" | "windows-1251" | "iso-8859-1" | "iso-8859-2" | "iso-8859-15" | "macintosh";
             /**
              * @description Error says why a failed or cancelled import ended, or what a completed one
              *     notes besides its counts (its target list was deleted meanwhile).
@@ -2162,6 +2168,20 @@ export interface components {
              * @example DE
              */
             default_region?: string;
+            /**
+             * @description Encoding reads a CSV file in another encoding than the one detected
+             *     (absent or the current one keeps it). A new encoding reads the file
+             *     again: delimiter, line endings, header columns, row count, preview
+             *     and suggested mapping are those of the new text, and the mapping
+             *     starts over from the new suggestion with this request's mode,
+             *     overwrite, list_id, default_region and source (its has_header,
+             *     columns and match_keys named the columns as read before and are not
+             *     used). utf-8 reads stray bytes outside UTF-8 as Windows-1252;
+             *     utf-8-bom leaves them invalid; macintosh is Mac OS Roman.
+             * @example windows-1250
+             * @enum {string}
+             */
+            encoding?: "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "windows-1252" | "windows-1250" | "windows-1251" | "iso-8859-1" | "iso-8859-2" | "iso-8859-15" | "macintosh";
             /** @description HasHeader says whether the first row is a header (preflight guessed). */
             has_header: boolean;
             /** @description ListID is a list of the tenant that every usable row joins. */
