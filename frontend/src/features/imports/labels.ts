@@ -60,16 +60,27 @@ export const outcomes: { value: ImportOutcome; label: string; color: string }[] 
   { value: 'invalid', label: 'Invalid', color: 'red' },
 ];
 
-const encodings: Record<Import['encoding'], string> = {
-  'utf-8': 'UTF-8',
-  'utf-8-bom': 'UTF-8 with BOM',
-  'utf-16le': 'UTF-16 LE (BOM)',
-  'utf-16be': 'UTF-16 BE (BOM)',
-  'windows-1252': 'Windows-1252 / Latin-1',
-};
+/**
+ * The encodings a CSV file can be read in (PUT /imports/{id}/mapping `encoding`), in the order the
+ * encoding select lists them: what a file from Excel in Western, Central European and Cyrillic
+ * locales, or from an old Mac, is in.
+ */
+export const encodings: { value: Import['encoding']; label: string }[] = [
+  { value: 'utf-8', label: 'UTF-8' },
+  { value: 'utf-8-bom', label: 'UTF-8 with BOM' },
+  { value: 'utf-16le', label: 'UTF-16 LE' },
+  { value: 'utf-16be', label: 'UTF-16 BE' },
+  { value: 'windows-1252', label: 'Windows-1252 (Western European)' },
+  { value: 'windows-1250', label: 'Windows-1250 (Central European)' },
+  { value: 'windows-1251', label: 'Windows-1251 (Cyrillic)' },
+  { value: 'iso-8859-1', label: 'ISO-8859-1 (Latin-1)' },
+  { value: 'iso-8859-2', label: 'ISO-8859-2 (Latin-2)' },
+  { value: 'iso-8859-15', label: 'ISO-8859-15 (Latin-9)' },
+  { value: 'macintosh', label: 'Mac OS Roman' },
+];
 
 export function encodingLabel(encoding: Import['encoding']): string {
-  return encodings[encoding] ?? encoding;
+  return encodings.find((e) => e.value === encoding)?.label ?? encoding;
 }
 
 const delimiters: Record<Import['delimiter_name'], string> = {

@@ -62,7 +62,7 @@ describe('import wizard, platform scope', () => {
     });
     renderPlatform(<ImportView id="imp-1" />);
 
-    expect(await screen.findByTestId('preflight-encoding')).toHaveTextContent('UTF-8 with BOM');
+    expect(await screen.findByRole('combobox', { name: 'Encoding' })).toHaveValue('UTF-8 with BOM');
     expect(screen.queryByRole('combobox', { name: 'Add every imported contact to list' })).not.toBeInTheDocument();
     const source = screen.getByRole('combobox', { name: 'Source' });
     expect(source).toHaveValue('Platform import');

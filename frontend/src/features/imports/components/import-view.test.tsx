@@ -48,7 +48,7 @@ describe('import wizard', () => {
     });
     renderWithProviders(<ImportView id="imp-1" />);
 
-    expect(await screen.findByTestId('preflight-encoding')).toHaveTextContent('UTF-8 with BOM');
+    expect(await screen.findByRole('combobox', { name: 'Encoding' })).toHaveValue('UTF-8 with BOM');
     expect(screen.getByTestId('preflight-delimiter')).toHaveTextContent('Semicolon (;)');
     expect(screen.getByTestId('preflight-line-endings')).toHaveTextContent('CRLF');
     expect(screen.getByTestId('preflight-rows')).toHaveTextContent('3');

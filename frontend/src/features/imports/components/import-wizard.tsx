@@ -25,7 +25,7 @@ import { MappingTable } from './mapping-table';
 import { OutcomeCounts } from './outcome-counts';
 import { PreflightSummary } from './preflight-summary';
 
-const mappingFields = ['columns', 'match_keys', 'mode', 'list_id', 'source'];
+const mappingFields = ['columns', 'match_keys', 'mode', 'list_id', 'source', 'encoding'];
 
 /**
  * The dry run's counts, or its progress while it runs (or waits for a slot) with a Cancel: a
@@ -139,7 +139,15 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
         <Title order={2} size="h5" mb="sm">
           1. Preflight
         </Title>
-        <PreflightSummary imp={imp} />
+        <PreflightSummary
+          imp={imp}
+          encoding={pending?.encoding}
+          disabled={disabled || fileGone}
+          encodingError={fieldError(setMapping.error, 'encoding')}
+          // The file is read again in the new encoding: the answer's columns, preview and suggested
+          // mapping replace what is shown, and the mapping starts over from that suggestion.
+          onEncodingChange={(encoding) => apply({ ...current, encoding })}
+        />
       </Card>
 
       <Card withBorder padding="md">

@@ -1,9 +1,9 @@
-import { Badge, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Badge, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 
 import { formatBytes, formatNumber } from '@/lib/format';
 
 import type { Import } from '../api/get-import';
-import { delimiterLabel, encodingLabel, lineEndingLabel } from '../labels';
+import { delimiterLabel, encodingLabel, encodings, lineEndingLabel } from '../labels';
 
 function Fact({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
@@ -18,13 +18,50 @@ function Fact({ label, value, testId }: { label: string; value: string; testId: 
   );
 }
 
-/** What the server found in the file: format, encoding, delimiter, line endings, rows, columns, rows above the table. */
-export function PreflightSummary({ imp }: { imp: Import }) {
+type PreflightSummaryProps = {
+  imp: Import;
+  /**
+   * Reads the file in another encoding (PUT mapping with `encoding`; the answer brings the new
+   * columns and preview). Without it, or for a workbook (stored as UTF-8), the encoding is shown as text.
+   */
+  onEncodingChange?: (encoding: Import['encoding']) => void;
+  /** The encoding being saved, shown until the server answers. */
+  encoding?: Import['encoding'];
+  disabled?: boolean;
+  /** The server's word on the encoding (422 naming `encoding`). */
+  encodingError?: string;
+};
+
+/**
+ * What the server found in the file: format, encoding, delimiter, line endings, rows, columns, rows
+ * above the table. The encoding of a CSV file can be changed: when names show as "£ukasz" the
+ * detected one was wrong, and the preview below comes back read in the chosen one.
+ */
+export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = false, encodingError }: PreflightSummaryProps) {
+  const choosable = onEncodingChange !== undefined && imp.format === 'csv';
   return (
     <Stack gap="sm" data-testid="preflight-summary">
       <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }}>
         <Fact label="File" value={`${imp.file_name} (${formatBytes(imp.file_bytes)})`} testId="preflight-file" />
-        <Fact label="Encoding" value={encodingLabel(imp.encoding)} testId="preflight-encoding" />
+        {choosable ? (
+          <Select
+            label="Encoding"
+            size="xs"
+            data-testid="preflight-encoding-select"
+            data={encodings}
+            value={encoding ?? imp.encoding}
+            allowDeselect={false}
+            disabled={disabled}
+            error={encodingError}
+            comboboxProps={{ width: 260, position: 'bottom-start' }}
+            onChange={(value) => {
+              const next = encodings.find((e) => e.value === value)?.value;
+              if (next && next !== imp.encoding) onEncodingChange(next);
+            }}
+          />
+        ) : (
+          <Fact label="Encoding" value={encodingLabel(imp.encoding)} testId="preflight-encoding" />
+        )}
         <Fact
           label="Delimiter"
           value={imp.format === 'xlsx' ? 'XLSX' : delimiterLabel(imp)}
@@ -41,7 +78,13 @@ export function PreflightSummary({ imp }: { imp: Import }) {
             : `Rows 1–${formatNumber(imp.skipped_rows)} are above the table (a title, notes or Excel’s “sep=” line) and are not imported.`}
         </Text>
       )}
-      <Group gap={6}>
+      {choosable && (
+        <Text size="xs" c="dimmed">
+          Names look wrong (“£ukasz” for “Łukasz”, “Èâàí” for “Иван”)? Choose the encoding the file was saved in; the
+          columns and the preview below are read again.
+        </Text>
+      )}
+      <Group gap={6} data-testid="preflight-columns-list">
         {imp.columns.map((column) => (
           <Badge key={column.index} variant="light" color="gray" tt="none">
             {column.name || `Column ${column.index + 1}`}

@@ -1,0 +1,115 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+
+import { applyGrant, installAuth } from '@/lib/auth/session';
+import { grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+
+import type { Import } from '../api/get-import';
+import { importFixture } from '../testing/fixtures';
+import { ImportView } from './import-view';
+import { PreflightSummary } from './preflight-summary';
+
+/** A Polish file read as Windows-1252: "Łukasz Dąbrowski" shows as "£ukasz D¹browski". */
+function garbled(): Import {
+  return importFixture({
+    encoding: 'windows-1252',
+    columns: [
+      { index: 0, name: 'E-mail', field: 'email', suggested_field: 'email' },
+      { index: 1, name: 'Imiê', field: 'first_name', suggested_field: '' },
+      { index: 2, name: 'Nazwisko', field: 'last_name', suggested_field: '' },
+    ],
+    mapping: { ...importFixture().mapping, columns: ['email', 'first_name', 'last_name'] },
+    preview: [
+      { row: 2, values: { email: 'lukasz@acme.example', first_name: '£ukasz', last_name: 'D¹browski' }, errors: [], usable: true },
+    ],
+  });
+}
+
+/** The same file read as Windows-1250, as PUT mapping answers once the encoding is chosen. */
+function fixed(): Import {
+  const imp = garbled();
+  return {
+    ...imp,
+    encoding: 'windows-1250',
+    columns: imp.columns.map((c) => (c.index === 1 ? { ...c, name: 'Imię' } : c)),
+    preview: [
+      { row: 2, values: { email: 'lukasz@acme.example', first_name: 'Łukasz', last_name: 'Dąbrowski' }, errors: [], usable: true },
+    ],
+  };
+}
+
+function signIn() {
+  installAuth();
+  applyGrant(grantFor());
+}
+
+const lists = { items: [], next_cursor: '' };
+
+describe('PreflightSummary encoding', () => {
+  it('reads the file again in the chosen encoding and shows the names fixed', async () => {
+    signIn();
+    const sent: unknown[] = [];
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(garbled()),
+      'GET /lists': () => jsonResponse(lists),
+      'PUT /imports/:id/mapping': async (request) => {
+        sent.push(await request.json());
+        return jsonResponse(fixed());
+      },
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    const select = await screen.findByRole('combobox', { name: 'Encoding' });
+    expect(select).toHaveValue('Windows-1252 (Western European)');
+    expect(within(screen.getByTestId('mapping-preview')).getByText('£ukasz')).toBeInTheDocument();
+
+    await userEvent.click(select);
+    await userEvent.click(screen.getByRole('option', { name: 'Windows-1250 (Central European)' }));
+
+    await waitFor(() => expect(within(screen.getByTestId('mapping-preview')).getByText('Łukasz')).toBeInTheDocument());
+    expect(within(screen.getByTestId('mapping-preview')).getByText('Dąbrowski')).toBeInTheDocument();
+    expect(within(screen.getByTestId('preflight-columns-list')).getByText('Imię')).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Encoding' })).toHaveValue('Windows-1250 (Central European)');
+    expect(sent).toEqual([expect.objectContaining({ encoding: 'windows-1250', has_header: true, mode: 'create_and_update' })]);
+  });
+
+  it('shows the server’s word on the encoding beside the select', async () => {
+    signIn();
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(garbled()),
+      'GET /lists': () => jsonResponse(lists),
+      'PUT /imports/:id/mapping': () =>
+        problemResponse({
+          status: 422,
+          title: 'Unprocessable Entity',
+          detail: 'The file cannot be read as utf-16le.',
+          code: 'invalid',
+          errors: [{ field: 'encoding', message: 'the file does not read as utf-16le text' }],
+        }),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Encoding' }));
+    await userEvent.click(screen.getByRole('option', { name: 'UTF-16 LE' }));
+
+    expect(await screen.findByText('the file does not read as utf-16le text')).toBeInTheDocument();
+    // The preview is still the one read before.
+    expect(within(screen.getByTestId('mapping-preview')).getByText('£ukasz')).toBeInTheDocument();
+  });
+
+  it('shows a workbook’s encoding as text: it is stored as UTF-8', () => {
+    const onEncodingChange = vi.fn();
+    renderWithProviders(
+      <PreflightSummary imp={importFixture({ format: 'xlsx', encoding: 'utf-8' })} onEncodingChange={onEncodingChange} />,
+    );
+    expect(screen.getByTestId('preflight-encoding')).toHaveTextContent('UTF-8');
+    expect(screen.queryByRole('combobox', { name: 'Encoding' })).not.toBeInTheDocument();
+  });
+
+  it('does not offer the choice without a handler (read-only viewers)', () => {
+    renderWithProviders(<PreflightSummary imp={garbled()} />);
+    expect(screen.getByTestId('preflight-encoding')).toHaveTextContent('Windows-1252 (Western European)');
+    expect(screen.queryByRole('combobox', { name: 'Encoding' })).not.toBeInTheDocument();
+  });
+});
