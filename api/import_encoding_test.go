@@ -102,4 +102,3 @@ func TestImportEncodingsDocumented(t *testing.T) {
 		t.Fatalf("response enums %q, want %q", got, imports.Encodings)
 	}
 }
-
