@@ -121,3 +121,17 @@ func TestDecodeEncodings(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSniffLegacy sniffs a full 64 KiB sample of a Windows-1250
+// file: the scoring reads it once per candidate code page.
+func BenchmarkSniffLegacy(b *testing.B) {
+	line := encodeIn(b, charmap.Windows1250, "lukasz@example.pl,Łukasz,Dąbrowski,Główny księgowy,Żabka Polska sp. z o.o.,Kraków\n")
+	sample := []byte(strings.Repeat(line, imports.SniffBytes/len(line)+1)[:imports.SniffBytes])
+	b.SetBytes(int64(len(sample)))
+	for b.Loop() {
+		f, err := imports.Sniff(sample, false)
+		if err != nil || f.Encoding != imports.EncodingWindows1250 {
+			b.Fatalf("%+v %v", f, err)
+		}
+	}
+}
