@@ -264,14 +264,14 @@ func TestIdleTransactionsEnd(t *testing.T) {
 	}
 }
 
-// TestMigrationWithdrawnBeforeSuccessor: 00041 moves a withdrawn correction
+// TestMigrationWithdrawnBeforeSuccessor: 00039 moves a withdrawn correction
 // that sorts after the correction that withdrew it (they raced for the
 // contact's lock) to just before it, so that the tenant's overlay shows
 // the correction left for review; other corrections keep their times.
 func TestMigrationWithdrawnBeforeSuccessor(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d, m, exec := migratedDownTo(t, 40) // 00041's down restores nothing
+	d, m, exec := migratedDownTo(t, 38) // 00039's down restores nothing
 	exec(`INSERT INTO tenants (id, name, default_region) VALUES ('00000000-0000-7000-8000-000000000001', 'T', 'US')`)
 	exec(`INSERT INTO contacts (id, first_name, last_name, title) VALUES
 		('00000000-0000-7000-8000-000000000002', 'Ann', 'Raced', 'Engineer'),
