@@ -21,7 +21,7 @@ function garbled(): Import {
     ],
     mapping: { ...importFixture().mapping, columns: ['email', 'first_name', 'last_name'] },
     preview: [
-      { row: 2, values: { email: 'lukasz@acme.example', first_name: '£ukasz', last_name: 'D¹browski' }, errors: [], usable: true },
+      { row: 2, values: { email: 'lukasz@acme.example', first_name: '£ukasz', last_name: 'D¹browski' }, errors: [], warnings: [], usable: true },
     ],
   });
 }
@@ -34,7 +34,7 @@ function fixed(): Import {
     encoding: 'windows-1250',
     columns: imp.columns.map((c) => (c.index === 1 ? { ...c, name: 'Imię' } : c)),
     preview: [
-      { row: 2, values: { email: 'lukasz@acme.example', first_name: 'Łukasz', last_name: 'Dąbrowski' }, errors: [], usable: true },
+      { row: 2, values: { email: 'lukasz@acme.example', first_name: 'Łukasz', last_name: 'Dąbrowski' }, errors: [], warnings: [], usable: true },
     ],
   };
 }
