@@ -1,6 +1,7 @@
 import { Avatar, Button, Menu, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconKey, IconLogout } from '@tabler/icons-react';
+import { useRef } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 
 import { useSession } from '@/lib/auth/session';
@@ -15,6 +16,13 @@ export function UserMenu() {
   const logout = useLogout();
   const navigate = useNavigate();
   const [passwordOpened, passwordModal] = useDisclosure(false);
+  // The dialog opens from a menu item that is gone once it closes: focus goes back to the menu's
+  // button instead of the top of the page.
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const closePasswordModal = () => {
+    menuButton.current?.focus();
+    passwordModal.close();
+  };
 
   // Unreachable: whether there is a session is not known yet (the page offers to try again).
   if (session.status === 'loading' || session.status === 'unreachable') return null;
@@ -34,7 +42,7 @@ export function UserMenu() {
       <Menu position="bottom-end" width={260} withinPortal>
         <Menu.Target>
           {/* The name starts with the initials it shows, so "click <initials>" works for voice control. */}
-          <UnstyledButton aria-label={`${initials}: account menu`} data-testid="user-menu">
+          <UnstyledButton ref={menuButton} aria-label={`${initials}: account menu`} data-testid="user-menu">
             <Avatar size={30} radius="xl" color="blue">
               {initials}
             </Avatar>
@@ -60,7 +68,7 @@ export function UserMenu() {
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
-      <ChangePasswordModal opened={passwordOpened} onClose={passwordModal.close} />
+      <ChangePasswordModal opened={passwordOpened} onClose={closePasswordModal} />
     </>
   );
 }

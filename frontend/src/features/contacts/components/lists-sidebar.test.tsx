@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
@@ -28,5 +28,60 @@ describe('ListsSidebar', () => {
     expect(dialog).toHaveTextContent(text);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Delete list' }));
     expect(await screen.findByText(deleted)).toBeInTheDocument();
+  });
+});
+
+describe('ListsSidebar focus after a list dialog', () => {
+  it('returns focus to the list’s actions button after renaming it', async () => {
+    let name = 'Campaign';
+    stubApi({
+      'GET /lists': () => jsonResponse({ items: [list(name, 2)], next_cursor: '' }),
+      'PATCH /lists/:id': async (request) => {
+        name = ((await request.json()) as { name: string }).name;
+        return jsonResponse(list(name, 2));
+      },
+    });
+    renderWithProviders(<ListsSidebar current={null} onSelect={() => {}} canWrite />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Actions for list Campaign' }));
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Rename' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Rename list' });
+    const input = within(dialog).getByRole('textbox', { name: 'List name' });
+    await userEvent.clear(input);
+    await userEvent.type(input, 'Spring campaign{Enter}');
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Actions for list Spring campaign' })).toHaveFocus());
+  });
+
+  it('returns focus to the list’s actions button when the delete is cancelled', async () => {
+    stubApi({ 'GET /lists': () => jsonResponse({ items: [list('Campaign', 2)], next_cursor: '' }) });
+    renderWithProviders(<ListsSidebar current={null} onSelect={() => {}} canWrite />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Actions for list Campaign' }));
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete list' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Actions for list Campaign' })).toHaveFocus());
+  });
+
+  it('moves focus to All saved contacts once the list is deleted', async () => {
+    let items = [list('Campaign', 2)];
+    stubApi({
+      'GET /lists': () => jsonResponse({ items, next_cursor: '' }),
+      'DELETE /lists/:id': () => {
+        items = [];
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderWithProviders(<ListsSidebar current="list-2" onSelect={() => {}} canWrite />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Actions for list Campaign' }));
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete list' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete list' }));
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    await screen.findByText('No lists yet. Lists group saved contacts, e.g. for a campaign.');
+    expect(screen.getByRole('button', { name: 'All saved contacts' })).toHaveFocus();
   });
 });

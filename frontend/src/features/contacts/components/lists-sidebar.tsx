@@ -1,7 +1,7 @@
 import { ActionIcon, Button, Group, Menu, Skeleton, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDots, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 
 import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
@@ -24,6 +24,12 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
   const remove = useDeleteList();
   const [naming, setNaming] = useState<'new' | ContactList | null>(null);
   const [deleting, setDeleting] = useState<ContactList | null>(null);
+  // Rename and Delete open their dialog from the list's menu, whose item is gone once the dialog
+  // closes: Mantine would return focus to it and keyboard users landed at the top of the page.
+  // Focus goes back to the list's actions button, or to "All saved contacts" once the list is gone.
+  const actionButtons = useRef(new Map<string, HTMLButtonElement>());
+  const allButton = useRef<HTMLButtonElement>(null);
+  const focusActions = (id: string) => actionButtons.current.get(id)?.focus();
 
   const item = (id: string | null, label: string, count?: number, list?: ContactList) => {
     const selected = current === id;
@@ -40,6 +46,7 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
         data-testid={list ? 'list-item' : undefined}
       >
         <UnstyledButton
+          ref={id === null ? allButton : undefined}
           onClick={() => onSelect(id)}
           aria-current={selected ? 'true' : undefined}
           style={{ flex: 1, minWidth: 0 }}
@@ -60,7 +67,16 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
         {list && canWrite && (
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
-              <ActionIcon variant="subtle" color="gray" size="sm" aria-label={`Actions for list ${list.name}`}>
+              <ActionIcon
+                ref={(node: HTMLButtonElement | null) => {
+                  if (node) actionButtons.current.set(list.id, node);
+                  else actionButtons.current.delete(list.id);
+                }}
+                variant="subtle"
+                color="gray"
+                size="sm"
+                aria-label={`Actions for list ${list.name}`}
+              >
                 <IconDots size={14} aria-hidden />
               </ActionIcon>
             </Menu.Target>
@@ -103,7 +119,14 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
         lists.data.items.map((list) => item(list.id, list.name, list.member_count, list))
       )}
 
-      <ListNameModal target={naming} onClose={() => setNaming(null)} onCreated={(list) => onSelect(list.id)} />
+      <ListNameModal
+        target={naming}
+        onClose={() => {
+          if (naming !== null && naming !== 'new') focusActions(naming.id);
+          setNaming(null);
+        }}
+        onCreated={(list) => onSelect(list.id)}
+      />
       <ConfirmModal
         opened={deleting !== null}
         title="Delete list"
@@ -111,6 +134,7 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
         loading={remove.isPending}
         error={remove.error}
         onClose={() => {
+          if (deleting) focusActions(deleting.id);
           setDeleting(null);
           remove.reset();
         }}
@@ -121,6 +145,7 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
             onSuccess: () => {
               notifications.show({ color: 'green', message: `List “${list.name}” deleted${keptNote(list.member_count)}.` });
               if (current === list.id) onSelect(null);
+              allButton.current?.focus();
               setDeleting(null);
             },
           });
