@@ -296,4 +296,17 @@ describe('BillingRoute subscription', () => {
     expect(manualRow).toHaveTextContent('Set by 1CloudAI staff');
     expect(manualRow).toHaveTextContent('Annual contract signed offline');
   });
+
+  it.each([
+    { role: 'org_admin' as const, link: true, text: 'Change your plan on the Plans page' },
+    { role: 'member' as const, link: false, text: 'Ask an org admin to change the plan.' },
+  ])('offers to change the plan only to those who may ($role)', async ({ role, link, text }) => {
+    signInWithBilling({ role });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    const changePlan = await screen.findByTestId('change-plan');
+    await vi.waitFor(() => expect(changePlan).toHaveTextContent(text));
+    if (link) expect(within(changePlan).getByRole('link', { name: text })).toHaveAttribute('href', '/plans');
+    else expect(within(changePlan).queryByRole('link')).not.toBeInTheDocument();
+  });
 });

@@ -103,10 +103,15 @@ export function BillingRoute() {
         ) : (
           <PackageComparison packages={packages.data.items} currentCode={usage.data?.package.code ?? ''} />
         )}
-        <Text size="sm">
-          <Anchor component={Link} to="/plans">
-            Change your plan on the Plans page
-          </Anchor>
+        {/* Only org admins change the plan; the Plans page tells everyone else to ask one. */}
+        <Text size="sm" data-testid="change-plan">
+          {canManageBilling ? (
+            <Anchor component={Link} to="/plans">
+              Change your plan on the Plans page
+            </Anchor>
+          ) : (
+            'Ask an org admin to change the plan.'
+          )}
         </Text>
       </Stack>
       <Card withBorder padding="md" data-testid="billing-history-card">
