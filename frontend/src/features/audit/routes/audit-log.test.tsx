@@ -56,4 +56,19 @@ describe('AuditLogRoute', () => {
     expect(screen.getByRole('textbox', { name: 'Action' })).toHaveValue('');
     expect(await screen.findByText('auth.login')).toBeInTheDocument();
   });
+
+  it('says the log holds more than team changes: API keys, imports and the CRM too', async () => {
+    stubApi({
+      'GET /tenant/audit-events': () =>
+        jsonResponse({ items: [event('api_key.created'), event('import.started'), event('crm.push_requested')], next_cursor: '' }),
+    });
+    renderWithProviders(<AuditLogRoute />, { route: '/audit' });
+
+    expect(await screen.findByText('crm.push_requested')).toBeInTheDocument();
+    const description = screen.getByText(/^Who did what in this organization/);
+    for (const kind of ['sign-ins', 'API keys', 'imports', 'the CRM connection and pushes', 'package changes']) {
+      expect(description).toHaveTextContent(kind);
+    }
+  });
 });
+

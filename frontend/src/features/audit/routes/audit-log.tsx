@@ -29,7 +29,7 @@ export function AuditLogRoute() {
     <Stack gap="md" maw={1200}>
       <PageHeader
         title="Audit log"
-        description="Sign-ins, invitations, role changes, removals and package changes in this organization."
+        description="Who did what in this organization: sign-ins, team and role changes, API keys, imports, corrections, saved-contact reviews, the CRM connection and pushes, and package changes."
       />
       <ActionFilter action={action} onApply={apply} />
       {events.isPending ? (
