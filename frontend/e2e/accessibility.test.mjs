@@ -1,5 +1,6 @@
 // Accessibility: every main page of the SPA, in its normal states, checked with axe-core against
-// the WCAG 2.1 A and AA rules, and at a phone's viewport for sideways scrolling of the document.
+// the WCAG 2.1 A and AA rules, and at a phone's viewport for sideways scrolling of the document and
+// for buttons whose label is cut off.
 //
 // The test fails listing each serious or critical violation (page, rule, target selectors, what to
 // do); minor and moderate ones are printed, not gated. An element may be left out of the check
@@ -89,6 +90,13 @@ async function audit(page, name, findings, { include } = {}) {
     overflow = await sidewaysOverflow(page);
   }
   if (overflow) findings.problems.push(`${name}: the document scrolls sideways at ${phone.width}px: ${overflow}`);
+  // Like the overflow, a cut label must last: a layout catching up with the width cuts one briefly.
+  let clipped = await clippedButtons(page);
+  if (clipped) {
+    await page.waitForTimeout(300);
+    clipped = await clippedButtons(page);
+  }
+  if (clipped) findings.problems.push(`${name}: at ${phone.width}px a button's label is cut off: ${clipped}`);
   await page.setViewportSize(desktop);
   await page.waitForFunction((width) => window.innerWidth === width, desktop.width, { polling: 'raf' });
 }
@@ -104,6 +112,26 @@ function sidewaysOverflow(page) {
       .slice(0, 3)
       .map((element) => `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(' ')[0]}` : ''}`);
     return `${root.scrollWidth}px wide in ${root.clientWidth}px (${wide.join(', ')})`;
+  });
+}
+
+/**
+ * Buttons on screen whose label does not fit them (a squeezed button cuts it off with no scrollbar:
+ * the contact drawer's "Add to list…" read "Add to lis" on a phone); null when every label shows.
+ * Buttons off screen (the closed navigation) are not looked at.
+ */
+function clippedButtons(page) {
+  return page.evaluate(() => {
+    const cut = [...document.querySelectorAll('.mantine-Button-root')]
+      .filter((button) => {
+        const box = button.getBoundingClientRect();
+        if (box.width === 0 || box.right <= 0 || box.left >= window.innerWidth) return false;
+        const label = button.querySelector('.mantine-Button-label') ?? button;
+        return label.scrollWidth > label.clientWidth + 1;
+      })
+      .slice(0, 3)
+      .map((button) => `"${button.textContent.trim()}"`);
+    return cut.length > 0 ? cut.join(', ') : null;
   });
 }
 

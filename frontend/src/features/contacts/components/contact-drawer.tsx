@@ -136,8 +136,9 @@ function ContactView({ id, placeholder, canSave, canCorrect, onSave, onOpenCompa
 
   return (
     <Stack gap="md" data-testid="contact-details">
+      {/* The name and title wrap; the save button keeps its whole label (it was cut on a phone). */}
       <Group justify="space-between" align="flex-start" wrap="nowrap">
-        <Stack gap={2}>
+        <Stack gap={2} miw={0} style={{ overflowWrap: 'anywhere' }}>
           <Title order={2} size="h3" data-testid="contact-name">
             {contactName(contact)}
           </Title>
@@ -155,7 +156,13 @@ function ContactView({ id, placeholder, canSave, canCorrect, onSave, onOpenCompa
           </Group>
         </Stack>
         {canSave && (
-          <Button size="xs" variant="light" leftSection={<IconBookmarkPlus size={14} aria-hidden />} onClick={() => onSave(contact)}>
+          <Button
+            size="xs"
+            variant="light"
+            style={{ flexShrink: 0 }}
+            leftSection={<IconBookmarkPlus size={14} aria-hidden />}
+            onClick={() => onSave(contact)}
+          >
             {contact.saved ? 'Add to list…' : 'Save to list…'}
           </Button>
         )}
