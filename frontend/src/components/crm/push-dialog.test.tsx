@@ -157,6 +157,21 @@ describe('PushToCrmButton', () => {
     expect(bodies).toEqual([{ all_approved_not_pushed: true }]);
   });
 
+  it.each([
+    { who: 'an org admin', permissions: ['crm:read', 'crm:push', 'saved:approve'], text: 'approve saved contacts first' },
+    { who: 'a member, who may not approve', permissions: ['crm:read', 'crm:push'], text: 'an org admin approves saved contacts for it' },
+  ])('tells $who how contacts get approved when none waits', async ({ permissions, text }) => {
+    stubApi({
+      ...signIn(permissions),
+      'POST /crm/pushes': () => jsonResponse({ ...preview, total: 0, to_create: 0, to_update: 0, skipped: 0, rejected: 0, reasons: {} }),
+    });
+    renderWithProviders(<PushToCrmButton />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Push approved to CRM' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Push approved contacts to 1CloudAI CRM' });
+    await vi.waitFor(() => expect(within(dialog).getByTestId('push-nothing')).toHaveTextContent(text));
+  });
+
   it('points to Integrations when the CRM is not connected', async () => {
     stubApi({
       ...signIn(['crm:read', 'crm:push']),

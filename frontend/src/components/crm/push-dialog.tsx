@@ -6,6 +6,7 @@ import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { isApiError } from '@/lib/api-error';
+import { usePermissions } from '@/lib/auth/permissions';
 import { previewCrmPushQueryOptions, useCreateCrmPush, type CrmPushResult, type CrmPushSelection } from '@/lib/crm/create-crm-push';
 import { isPushSettled, pushProgress, useCrmPushProgress, type CrmPushDetail } from '@/lib/crm/get-crm-push';
 import { crmQueryKey } from '@/lib/crm/query-keys';
@@ -134,14 +135,17 @@ function Count({ label, value, testId, color }: { label: string; value: number; 
 }
 
 function PreviewCounts({ preview }: { preview: CrmPushResult }) {
+  // Members push but only org admins approve: they are told whom to ask.
+  const canApprove = usePermissions().has('saved:approve');
   const reasons = Object.entries(preview.reasons ?? {}).filter(([, n]) => n > 0);
   const sendable = preview.to_create + preview.to_update;
   if (preview.total === 0) {
     return (
       <Stack gap="sm" data-testid="push-preview">
         <Alert color="gray" variant="light" data-testid="push-nothing">
-          No approved contact is waiting for the CRM: approve saved contacts first, or change one that was pushed
-          to send it again.
+          {canApprove
+            ? 'No approved contact is waiting for the CRM: approve saved contacts first, or change one that was pushed to send it again.'
+            : 'No approved contact is waiting for the CRM: an org admin approves saved contacts for it, or change one that was pushed to send it again.'}
         </Alert>
       </Stack>
     );
