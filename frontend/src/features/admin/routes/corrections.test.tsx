@@ -67,6 +67,27 @@ describe('AdminCorrectionsRoute', () => {
     expect(within(row).getByRole('button', { name: 'Reject the title of Zoë Müller' })).toBeEnabled();
   });
 
+  it('wraps values and the stale notice between words, breaking a word only when it cannot fit', async () => {
+    const me = signInStaff('system_admin');
+    const stale = { ...correction, current_value: 'CTO', stale: true };
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/corrections': () => jsonResponse({ items: [stale], next_cursor: '' }),
+    });
+    renderWithProviders(<AdminCorrectionsRoute />, { route: '/admin/corrections' });
+
+    const row = await screen.findByTestId('correction-row');
+    // break-all cut prose mid-word ("accepting woul|d undo that") in a narrow column.
+    for (const text of [
+      within(row).getByText('Head of Engineering'),
+      within(row).getByText('VP Engineering'),
+      within(row).getByText(/accepting would undo that/),
+    ]) {
+      expect(text).not.toHaveStyle({ wordBreak: 'break-all' });
+      expect(text).toHaveStyle({ overflowWrap: 'anywhere' });
+    }
+  });
+
   it('shows support staff the queue without review buttons', async () => {
     const me = signInStaff('support');
     stubApi({

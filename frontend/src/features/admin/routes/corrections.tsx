@@ -103,11 +103,11 @@ export function AdminCorrectionsRoute() {
                     </Table.Td>
                     <Table.Td>
                       <Group gap={6} wrap="nowrap">
-                        <Text size="sm" c="dimmed" td="line-through" style={{ wordBreak: 'break-all' }}>
+                        <Text size="sm" c="dimmed" td="line-through" style={{ overflowWrap: 'anywhere' }}>
                           {correction.old_value || '(empty)'}
                         </Text>
                         <IconArrowRight size={14} aria-label="becomes" />
-                        <Text size="sm" fw={500} style={{ wordBreak: 'break-all' }}>
+                        <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }}>
                           {correction.new_value}
                         </Text>
                       </Group>
@@ -116,7 +116,7 @@ export function AdminCorrectionsRoute() {
                           <Badge color="orange" variant="light" tt="none" style={{ alignSelf: 'flex-start' }}>
                             Changed since
                           </Badge>
-                          <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                             Now “{correction.current_value || '(empty)'}”: accepting would undo that, so reject it.
                           </Text>
                         </Stack>
