@@ -1,7 +1,7 @@
 import { Badge, Button, Code, Group, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useRef, useState, type MouseEvent } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { isApiError } from '@/lib/api-error';
@@ -22,6 +22,17 @@ export function AdminPackagesRoute() {
   const packages = useAdminPackages();
   const update = useUpdatePackage();
   const [editing, setEditing] = useState<Editing>(null);
+  // The editor is unmounted on close (a fresh form each time), so Mantine never returns focus to
+  // the button that opened it and keyboard users landed at the top of the page: done here.
+  const opener = useRef<HTMLElement | null>(null);
+  const openEditor = (event: MouseEvent<HTMLElement>, pkg: Package | null) => {
+    opener.current = event.currentTarget;
+    setEditing({ pkg });
+  };
+  const closeEditor = () => {
+    opener.current?.focus();
+    setEditing(null);
+  };
 
   const toggleActive = (pkg: Package) =>
     update.mutate(
@@ -45,7 +56,7 @@ export function AdminPackagesRoute() {
           Inactive packages are hidden from new customers; tenants on them keep them.
         </Text>
         {canWrite && (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setEditing({ pkg: null })}>
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={(event) => openEditor(event, null)}>
             New package
           </Button>
         )}
@@ -117,7 +128,7 @@ export function AdminPackagesRoute() {
                   {canWrite && (
                     <Table.Td>
                       <Group gap={4} wrap="nowrap">
-                        <Button size="xs" variant="subtle" onClick={() => setEditing({ pkg })} aria-label={`Edit ${pkg.name}`}>
+                        <Button size="xs" variant="subtle" onClick={(event) => openEditor(event, pkg)} aria-label={`Edit ${pkg.name}`}>
                           Edit
                         </Button>
                         <Button
@@ -143,7 +154,7 @@ export function AdminPackagesRoute() {
           key={editing.pkg?.id ?? 'new'}
           opened
           pkg={editing.pkg}
-          onClose={() => setEditing(null)}
+          onClose={closeEditor}
         />
       )}
     </Stack>
