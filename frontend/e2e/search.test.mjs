@@ -1,3 +1,4 @@
+/* global document, Node, window -- the functions passed to page.evaluate run in the page */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
@@ -38,6 +39,30 @@ function csvCells(line) {
   return cells;
 }
 
+/**
+ * The words of the result names that the table wraps inside the word ("Venkates" / "h"): a name's
+ * column must be at least as wide as its longest word. Each word is measured as a range of the
+ * name's text: more than one line box means it was split.
+ */
+function namesSplitMidWord(page) {
+  return page.evaluate(() => {
+    const split = [];
+    for (const name of document.querySelectorAll('[data-testid="result-name"]')) {
+      const text = name.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+      let start = 0;
+      for (const word of text.textContent.split(' ')) {
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, start + word.length);
+        start += word.length + 1;
+        if (new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size > 1) split.push(word);
+      }
+    }
+    return split;
+  });
+}
+
 browserTest(
   'search: find engineers, filter by seniority, save two to a new list, approve and export them',
   async ({ page }) => {
@@ -66,6 +91,13 @@ browserTest(
     assert.ok(firstBody.facets.seniority.length > 0, 'the first page has facets');
     assert.equal(first.headers()['x-quota-searches-remaining'], '99');
     await page.getByTestId('result-row').first().waitFor();
+    // The names' column is squeezed most where the navigation still shows beside the results.
+    for (const width of [1280, 1024, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForFunction((w) => window.innerWidth === w, width, { polling: 'raf' });
+      assert.deepEqual(await namesSplitMidWord(page), [], `no name in the results is cut inside a word at ${width}px`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByTestId('searches-remaining').filter({ hasText: /^99$/ }).waitFor();
     assert.match((await page.getByTestId('search-total').textContent()) ?? '', /contacts?$/);
 

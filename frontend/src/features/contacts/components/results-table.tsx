@@ -196,6 +196,9 @@ export function ResultsTable({
                       size="sm"
                       fw={500}
                       ta="left"
+                      // Wide enough for a name's usual longest word, so "Venkatesh" is not cut into
+                      // "Venkates" and "h" while other columns have room; a freak long word still wraps.
+                      miw={120}
                       style={{ overflowWrap: 'anywhere' }}
                       tabIndex={-1}
                       onClick={() => onOpen(contact)}
