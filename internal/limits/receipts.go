@@ -38,37 +38,40 @@ func (s *Service) RepeatIsFree(ctx context.Context, tenantID uuid.UUID, r Search
 
 // ConsumeSearch charges one unit of the searches quota for r unless r was
 // charged within RepeatWindow, and returns the quota and whether it
-// charged. The check, the charge and the receipt are one statement, and a
-// receipt is written only with a charge: a search refused for want of
-// quota leaves none. Returns ERATELIMIT (type quota-exceeded) when the
-// quota is used up and the search is not a repeat.
+// charged. The check, the charge and the receipt are one statement: the
+// receipt is claimed first (written, or renewed when it is older than the
+// window), and only a claim is charged, so the same search sent several
+// times at once is charged once (the others wait for the first's receipt
+// and find it fresh). A claim the quota refuses is taken back: a search
+// refused for want of quota leaves no receipt. Returns ERATELIMIT (type
+// quota-exceeded) when the quota is used up and the search is not a
+// repeat.
 func (s *Service) ConsumeSearch(ctx context.Context, tenantID uuid.UUID, plan Plan, r SearchReceipt) (Quota, bool, error) {
 	limit := plan.Limit(Searches)
 	q := s.quotaNow(Searches, limit)
 	var out struct {
-		Repeat bool
-		Used   sql.NullInt64
+		Claimed bool
+		Used    sql.NullInt64
 	}
 	// synchronous_commit off for this statement's implicit transaction,
 	// as ConsumeWithin does on its own.
 	err := s.db.WithContext(ctx).Raw(`
 		WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
-		fresh AS (
-			SELECT 1 FROM search_receipts
-			WHERE tenant_id = @tenant AND principal_id = @principal AND query_hash = @search AND charged_at > @since
+		claim AS (
+			INSERT INTO search_receipts AS r (tenant_id, principal_id, query_hash, charged_at)
+			SELECT @tenant, @principal, @search, @now FROM async_commit
+			ON CONFLICT (tenant_id, principal_id, query_hash) DO UPDATE SET charged_at = EXCLUDED.charged_at
+			WHERE r.charged_at <= @since
+			RETURNING 1
 		), charge AS (
 			INSERT INTO usage_counters AS u (tenant_id, metric, period_start, count)
-			SELECT @tenant, @metric, CAST(@start AS date), 1 FROM async_commit
-			WHERE NOT EXISTS (SELECT 1 FROM fresh) AND 1 <= CAST(@quota AS bigint)
+			SELECT @tenant, @metric, CAST(@start AS date), 1 FROM claim
+			WHERE 1 <= CAST(@quota AS bigint)
 			ON CONFLICT (tenant_id, metric, period_start)
 			DO UPDATE SET count = u.count + 1 WHERE u.count + 1 <= CAST(@quota AS bigint)
 			RETURNING count
-		), receipt AS (
-			INSERT INTO search_receipts AS r (tenant_id, principal_id, query_hash, charged_at)
-			SELECT @tenant, @principal, @search, @now FROM charge
-			ON CONFLICT (tenant_id, principal_id, query_hash) DO UPDATE SET charged_at = EXCLUDED.charged_at
 		)
-		SELECT EXISTS (SELECT 1 FROM fresh) AS repeat, (SELECT count FROM charge) AS used`,
+		SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT count FROM charge) AS used`,
 		map[string]any{"tenant": tenantID, "principal": r.PrincipalID, "search": r.Search,
 			"since": q.ReadAt.Add(-s.repeatWindow), "now": q.ReadAt, "metric": string(Searches),
 			"start": q.PeriodStart, "quota": limit}).Scan(&out).Error
@@ -78,12 +81,22 @@ func (s *Service) ConsumeSearch(ctx context.Context, tenantID uuid.UUID, plan Pl
 	if out.Used.Valid {
 		return q.withUsed(out.Used.Int64), true, nil
 	}
+	if out.Claimed {
+		// The quota refused the search: its receipt must not make a
+		// repeat free.
+		if err := s.db.WithContext(ctx).Exec(`DELETE FROM search_receipts
+			WHERE tenant_id = ? AND principal_id = ? AND query_hash = ? AND charged_at = ?`,
+			tenantID, r.PrincipalID, r.Search, q.ReadAt).Error; err != nil {
+			return q, false, fmt.Errorf("consume %s: take back the receipt: %w", Searches, err)
+		}
+	}
 	cur, err := s.used(ctx, s.db, tenantID, Searches, q.PeriodStart)
 	if err != nil {
 		return q, false, err
 	}
 	q = q.withUsed(cur)
-	if out.Repeat {
+	if !out.Claimed {
+		// A receipt within the window: a repeat.
 		return q, false, nil
 	}
 	return q, false, QuotaError(q, 1)

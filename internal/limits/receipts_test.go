@@ -1,0 +1,98 @@
+package limits_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/billing"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/limits"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// TestConcurrentRepeatChargedOnce: the same search by the same principal
+// sent several times at once (a retry while the first answer is still on
+// its way, a double click) is charged once: the others are repeats of it.
+func TestConcurrentRepeatChargedOnce(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := pinnedService(d.Gorm)
+	tenant := MustCreateTenant(t, "pro", billing.StatusActive, nil)
+	ctx := context.Background()
+	plan, err := svc.Plan(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rounds, n = 20, 4
+	var charged atomic.Int32
+	for range rounds {
+		r := limitsReceipt(uuid.Must(uuid.NewV7()), []byte("same search"))
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, c, err := svc.ConsumeSearch(ctx, tenant, plan, r)
+				if err != nil {
+					t.Error(err)
+				}
+				if c {
+					charged.Add(1)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+	}
+	q, err := svc.PeekPlan(ctx, tenant, plan, "searches")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if charged.Load() != rounds || q.Used != rounds {
+		t.Fatalf("%d charges, %d units used for %d searches each sent %d times at once; want %d", charged.Load(), q.Used, rounds, n, rounds)
+	}
+}
+
+func limitsReceipt(p uuid.UUID, s []byte) limits.SearchReceipt {
+	return limits.SearchReceipt{PrincipalID: p, Search: s}
+}
+
+// TestRefusedSearchLeavesNoReceipt: a search the quota refuses when it is
+// charged (its units went to another search after the 429 pre-check) is
+// not a free repeat afterwards, whether its receipt was new or renewed a
+// stale one.
+func TestRefusedSearchLeavesNoReceipt(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	clock := newTestClock(midMonth)
+	svc := limits.NewService(d.Gorm, 0).WithClock(clock.Now)
+	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+	ctx := context.Background()
+	plan, err := svc.Plan(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := limitsReceipt(uuid.Must(uuid.NewV7()), []byte("charged before"))
+	if _, charged, err := svc.ConsumeSearch(ctx, tenant, plan, stale); err != nil || !charged {
+		t.Fatalf("first search: charged %v (%v)", charged, err)
+	}
+	clock.Set(midMonth.Add(limits.RepeatWindow + time.Second))
+	if _, err := svc.Consume(ctx, tenant, limits.Searches, plan.Limit(limits.Searches)-1); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []limits.SearchReceipt{stale, limitsReceipt(uuid.Must(uuid.NewV7()), []byte("never charged"))} {
+		if _, charged, err := svc.ConsumeSearch(ctx, tenant, plan, r); !apperr.Is(err, apperr.ERATELIMIT) || charged {
+			t.Fatalf("%s at the limit: charged %v (%v), want a quota refusal", r.Search, charged, err)
+		}
+		if free, err := svc.RepeatIsFree(ctx, tenant, r); err != nil || free {
+			t.Fatalf("%s after its refusal: free %v (%v), want charged again", r.Search, free, err)
+		}
+	}
+}
