@@ -208,10 +208,14 @@ func (s *Server) searchContacts(c echo.Context) error {
 		return err
 	}
 	setQuotaHeaders(c, q, false)
-	c.Response().Header().Set("X-Search-Charged", strconv.FormatBool(charged))
+	c.Response().Header().Set(headerSearchCharged, strconv.FormatBool(charged))
 	return c.JSON(http.StatusOK, SearchResponse{Items: items, NextCursor: res.NextCursor, Total: res.Total,
 		TotalIsCapped: res.TotalIsCapped, TotalIsEstimate: res.TotalIsEstimate, Facets: toFacets(res.Facets)})
 }
+
+// headerSearchCharged says whether a search's answer used a unit of the
+// quota (a browser client on another origin may read it: CORS exposes it).
+const headerSearchCharged = "X-Search-Charged"
 
 // searcher is who a search is charged for: the API key, or the user.
 func searcher(p *tenancy.Principal) uuid.UUID {

@@ -124,7 +124,8 @@ func New(deps Deps) *Server {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins: s.cfg.CORSAllowedOrigins,
 			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "X-API-Key", headerRequestID},
-			ExposeHeaders: append([]string{headerRequestID, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", echo.HeaderContentDisposition},
+			ExposeHeaders: append([]string{headerRequestID, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", echo.HeaderContentDisposition,
+				headerSearchCharged},
 				quotaHeaderNames()...),
 			AllowCredentials: true,
 			MaxAge:           600,

@@ -677,7 +677,8 @@ func TestHostileText(t *testing.T) {
 
 // TestCORSExposesWhatClientsRead: with CORS_ALLOWED_ORIGINS set, a browser
 // client on an allowed origin may read the headers the API documents for
-// it: the request id, rate limits, quotas and an export's file name.
+// it: the request id, rate limits, quotas, whether a search was charged
+// and an export's file name.
 func TestCORSExposesWhatClientsRead(t *testing.T) {
 	t.Parallel()
 	tb := setupWith(t, map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com"})
@@ -693,7 +694,7 @@ func TestCORSExposesWhatClientsRead(t *testing.T) {
 		exposed[i] = strings.TrimSpace(exposed[i])
 	}
 	for _, want := range []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
-		"X-Quota-Searches-Remaining", "Content-Disposition"} {
+		"X-Quota-Searches-Remaining", "X-Search-Charged", "Content-Disposition"} {
 		if !slices.ContainsFunc(exposed, func(h string) bool { return strings.EqualFold(h, want) }) {
 			t.Errorf("%s is not exposed: %v", want, exposed)
 		}
