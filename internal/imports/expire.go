@@ -52,8 +52,10 @@ func (s *Service) expireSome(ctx context.Context) (int, error) {
 		// next sweep rather than waited for.
 		if err := tx.WithContext(ctx).Raw(`SELECT id, tenant_id, status, dry_run FROM imports
 			WHERE file_removed_at IS NULL AND status NOT IN ('queued', 'running')
-			  AND greatest(updated_at, quota_reset_at) < now() - make_interval(secs => ?)
-			ORDER BY updated_at LIMIT ? FOR UPDATE SKIP LOCKED`, s.opts.FileRetention.Seconds(), expireBatch).
+			  AND greatest(updated_at, quota_reset_at) < now() - make_interval(secs => @retention)
+			  AND updated_at < now() - make_interval(secs => @retention) -- implied; lets imports_file_kept bound the scan
+			ORDER BY updated_at LIMIT @batch FOR UPDATE SKIP LOCKED`,
+			map[string]any{"retention": s.opts.FileRetention.Seconds(), "batch": expireBatch}).
 			Scan(&vs).Error; err != nil {
 			return fmt.Errorf("imports: find expired files: %w", err)
 		}
@@ -145,8 +147,10 @@ func (s *Service) FailOrphans(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if err := s.finish(ctx, imp, StatusFailed, "The import stopped: the worker running it ended before it finished. "+
-			"Rows merged so far are kept; start it again to resume, or contact support quoting the import id."); err != nil {
+		// Queued or running: the job ended without finishing it either way.
+		msg := "The import stopped: its job ended before it finished, and no worker will run it again. " +
+			"Rows merged so far are kept; start it again to resume, or contact support quoting the import id."
+		if err := s.finish(ctx, imp, StatusFailed, msg); err != nil {
 			return n, err
 		}
 		n++
