@@ -135,7 +135,7 @@ func (s *Server) getAdminTenant(c echo.Context) error {
 // SetTenantStatusRequest suspends or reactivates a tenant.
 type SetTenantStatusRequest struct {
 	Status string `json:"status" validate:"required,oneof=active suspended"`
-	Reason string `json:"reason,omitempty" validate:"max=500"`
+	Reason string `json:"reason,omitempty" maxLength:"500"`
 } //	@name	SetTenantStatusRequest
 
 // setTenantStatus godoc
@@ -180,7 +180,7 @@ type SetSubscriptionRequest struct {
 	PackageCode      string     `json:"package_code" validate:"required,max=40" example:"pro"`
 	Status           string     `json:"status" validate:"required,oneof=trialing active past_due canceled incomplete"`
 	CurrentPeriodEnd *time.Time `json:"current_period_end,omitempty" format:"date-time" example:"2027-01-01T00:00:00Z"`
-	Reason           string     `json:"reason" validate:"required,min=3,max=500" example:"Annual contract signed offline"`
+	Reason           string     `json:"reason" validate:"required" minLength:"3" maxLength:"500" example:"Annual contract signed offline"`
 } //	@name	SetSubscriptionRequest
 
 // setTenantSubscription godoc
@@ -325,12 +325,12 @@ func (s *Server) listAdminPackages(c echo.Context) error {
 // missing, and the description marks them required (--requiredByDefault).
 // Its fields and types are PackageRequest's, so one converts to the other.
 type CreatePackageRequest struct {
-	Code                 *string `json:"code" validate:"omitempty,min=2,max=40" example:"team"`
-	Name                 *string `json:"name" validate:"omitempty,min=1,max=100" example:"Team"`
-	Description          *string `json:"description,omitempty" validate:"omitempty,max=500"`
+	Code                 *string `json:"code" minLength:"2" maxLength:"40" example:"team"`
+	Name                 *string `json:"name" minLength:"1" maxLength:"100" example:"Team"`
+	Description          *string `json:"description,omitempty" maxLength:"500"`
 	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
 	Currency             *string `json:"currency,omitempty" validate:"omitempty,len=3" minLength:"3" maxLength:"3" example:"usd"`
-	StripePriceID        *string `json:"stripe_price_id,omitempty" validate:"omitempty,max=100"`
+	StripePriceID        *string `json:"stripe_price_id,omitempty" maxLength:"100"`
 	MaxUsers             *int    `json:"max_users" validate:"omitempty,gte=1,lte=2147483647"`
 	SearchesPerMonth     *int    `json:"searches_per_month" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxContactsPerQuery  *int    `json:"max_contacts_per_query" validate:"omitempty,gte=1,lte=1000"`
@@ -346,12 +346,12 @@ type CreatePackageRequest struct {
 
 // PackageRequest updates a package: only the fields sent change.
 type PackageRequest struct {
-	Code                 *string `json:"code,omitempty" validate:"omitempty,min=2,max=40" example:"team"`
-	Name                 *string `json:"name,omitempty" validate:"omitempty,min=1,max=100" example:"Team"`
-	Description          *string `json:"description,omitempty" validate:"omitempty,max=500"`
+	Code                 *string `json:"code,omitempty" minLength:"2" maxLength:"40" example:"team"`
+	Name                 *string `json:"name,omitempty" minLength:"1" maxLength:"100" example:"Team"`
+	Description          *string `json:"description,omitempty" maxLength:"500"`
 	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
 	Currency             *string `json:"currency,omitempty" validate:"omitempty,len=3" minLength:"3" maxLength:"3" example:"usd"`
-	StripePriceID        *string `json:"stripe_price_id,omitempty" validate:"omitempty,max=100"`
+	StripePriceID        *string `json:"stripe_price_id,omitempty" maxLength:"100"`
 	MaxUsers             *int    `json:"max_users,omitempty" validate:"omitempty,gte=1,lte=2147483647"`
 	SearchesPerMonth     *int    `json:"searches_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxContactsPerQuery  *int    `json:"max_contacts_per_query,omitempty" validate:"omitempty,gte=1,lte=1000"`

@@ -11,7 +11,7 @@ import (
 
 // CreateAPIKeyRequest issues a key.
 type CreateAPIKeyRequest struct {
-	Name      string     `json:"name" validate:"required,min=1,max=100" example:"CRM sync"`
+	Name      string     `json:"name" validate:"required" minLength:"1" maxLength:"100" example:"CRM sync"`
 	Scopes    []string   `json:"scopes" validate:"required,min=1,max=9,dive,max=40" enums:"contacts:read,saved:read,saved:write,corrections:write,imports:read,imports:write,crm:read,crm:push,usage:read" example:"contacts:read,saved:write"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty" format:"date-time" example:"2027-06-01T00:00:00Z"`
 } //	@name	CreateAPIKeyRequest

@@ -474,7 +474,7 @@ func (s *Server) lookupInvitation(c echo.Context) error {
 // name and a password; an existing account gives its password.
 type AcceptInvitationRequest struct {
 	Token    string `json:"token" validate:"required,max=200"`
-	Name     string `json:"name,omitempty" validate:"max=200"`
+	Name     string `json:"name,omitempty" maxLength:"200"`
 	Password string `json:"password" validate:"required,max=128"`
 } //	@name	AcceptInvitationRequest
 

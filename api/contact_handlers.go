@@ -22,7 +22,7 @@ const defaultPageSize = 25
 // search (one unit of searches_per_month); pass next_cursor back, with the
 // same query, filters and sort, for further pages at no cost.
 type SearchRequest struct {
-	Query    string        `json:"query,omitempty" validate:"max=200" example:"jon smi"`
+	Query    string        `json:"query,omitempty" maxLength:"200" example:"jon smi"`
 	Filters  SearchFilters `json:"filters,omitempty"`
 	Sort     string        `json:"sort,omitempty" validate:"omitempty,oneof=relevance name updated" example:"relevance"`
 	PageSize *int          `json:"page_size,omitempty" example:"25"`

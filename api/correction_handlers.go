@@ -14,7 +14,11 @@ import (
 // CorrectionRequest corrects one field of a contact.
 type CorrectionRequest struct {
 	Field string `json:"field" validate:"required,oneof=title email phone company_name city country linkedin_url" example:"title"`
-	Value string `json:"value" validate:"required,max=500" example:"VP Engineering"`
+	// Value is the right value, trimmed and normalized before it is
+	// checked: title, company_name and city take 1 to 200 characters (code
+	// points), the other fields a valid email, phone number, country or
+	// LinkedIn URL.
+	Value string `json:"value" validate:"required" maxLength:"500" example:"VP Engineering"`
 } //	@name	CorrectionRequest
 
 // CorrectionResponse is a submitted correction.

@@ -11,7 +11,7 @@ import (
 
 // ListRequest names a list.
 type ListRequest struct {
-	Name string `json:"name" validate:"required,min=1,max=100" example:"Berlin CTOs"`
+	Name string `json:"name" validate:"required" minLength:"1" maxLength:"100" example:"Berlin CTOs"`
 } //	@name	ListRequest
 
 // ListResponse is a list of saved contacts.

@@ -143,8 +143,9 @@ func (s *Server) unsaveContacts(c echo.Context) error {
 // UpdateSavedContactRequest changes the tenant's note on a saved contact.
 type UpdateSavedContactRequest struct {
 	// Notes replaces the note; "" clears it. Leading and trailing spaces
-	// are trimmed.
-	Notes *string `json:"notes" validate:"required,max=2000" maxLength:"2000" example:"Met at SaaStr; prefers email."`
+	// and line breaks are trimmed, and the limit counts characters (code
+	// points) after that.
+	Notes *string `json:"notes" validate:"required" maxLength:"2000" example:"Met at SaaStr; prefers email."`
 } //	@name	UpdateSavedContactRequest
 
 // updateSavedContact godoc

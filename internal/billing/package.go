@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/stripe/stripe-go/v76/client"
@@ -180,16 +181,40 @@ func (s *Service) UpdatePackage(ctx context.Context, id uuid.UUID, p PackagePara
 	return pkg, err
 }
 
-// MaxPackageNameLen bounds a package's name.
-const MaxPackageNameLen = 100
+// Bounds of a package's texts, in characters (code points) once apply has
+// trimmed them.
+const (
+	MinPackageCodeLen        = 2
+	MaxPackageCodeLen        = 40
+	MaxPackageNameLen        = 100
+	MaxPackageDescriptionLen = 500
+	MaxStripePriceIDLen      = 100
+)
 
-// checkPackage checks what apply made of a package: its name is free text
-// (normalized here), and no limits contradict each other (API access with
-// no API requests a minute would refuse every request of every key).
+// checkPackage checks what apply made of a package: its code, description
+// and Stripe price id fit their bounds, its name is free text (normalized
+// here), and no limits contradict each other (API access with no API
+// requests a minute would refuse every request of every key).
 func checkPackage(pkg *Package) error {
-	name, err := freetext.Field("name", "The package's name is invalid.", pkg.Name, 1, MaxPackageNameLen)
-	if err != nil {
-		return err
+	var fields []apperr.FieldError
+	if n := utf8.RuneCountInString(pkg.Code); n < MinPackageCodeLen || n > MaxPackageCodeLen {
+		fields = append(fields, apperr.FieldError{Field: "code",
+			Message: fmt.Sprintf("must be %d to %d characters long", MinPackageCodeLen, MaxPackageCodeLen)})
+	}
+	if utf8.RuneCountInString(pkg.Description) > MaxPackageDescriptionLen {
+		fields = append(fields, apperr.FieldError{Field: "description",
+			Message: fmt.Sprintf("must be at most %d characters long", MaxPackageDescriptionLen)})
+	}
+	if pkg.StripePriceID != nil && utf8.RuneCountInString(*pkg.StripePriceID) > MaxStripePriceIDLen {
+		fields = append(fields, apperr.FieldError{Field: "stripe_price_id",
+			Message: fmt.Sprintf("must be at most %d characters long", MaxStripePriceIDLen)})
+	}
+	name, why := freetext.Check(pkg.Name, 1, MaxPackageNameLen)
+	if why != "" {
+		fields = append(fields, apperr.FieldError{Field: "name", Message: why})
+	}
+	if len(fields) > 0 {
+		return apperr.Invalid("The package is invalid.", fields...)
 	}
 	pkg.Name = name
 	if pkg.APIAccess && pkg.APIRequestsPerMinute < 1 {

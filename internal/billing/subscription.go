@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -80,6 +81,13 @@ type ManualParams struct {
 	Reason      string
 }
 
+// MinReasonLen and MaxReasonLen bound a manual change's reason, in
+// characters (code points) once surrounding spaces are trimmed.
+const (
+	MinReasonLen = 3
+	MaxReasonLen = 500
+)
+
 // SetManual assigns a package and status to a tenant by hand, with a reason
 // that the audit log and the tenant's billing history keep. This is, with
 // verified Stripe events, the only way a paid package is activated.
@@ -87,8 +95,14 @@ type ManualParams struct {
 func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualParams) (Subscription, error) {
 	p.Reason = strings.TrimSpace(p.Reason)
 	var fields []apperr.FieldError
-	if p.Reason == "" {
+	switch n := utf8.RuneCountInString(p.Reason); {
+	case n == 0:
 		fields = append(fields, apperr.FieldError{Field: "reason", Message: "is required"})
+	case n < MinReasonLen:
+		fields = append(fields, apperr.FieldError{Field: "reason",
+			Message: fmt.Sprintf("must be at least %d characters long, not counting surrounding spaces", MinReasonLen)})
+	case n > MaxReasonLen:
+		fields = append(fields, apperr.FieldError{Field: "reason", Message: fmt.Sprintf("must be at most %d characters long", MaxReasonLen)})
 	}
 	switch p.Status {
 	case StatusTrialing, StatusActive, StatusPastDue, StatusCanceled, StatusIncomplete:

@@ -130,11 +130,14 @@ func validateQuery(q string) (string, error) {
 	if freetext.HasControl(q) {
 		return "", apperr.Invalid("Invalid query.", apperr.FieldError{Field: "query", Message: "must not contain control characters"})
 	}
+	// The limit counts the query as it is searched, without the spaces
+	// around it.
+	q = strings.TrimSpace(q)
 	if n := utf8.RuneCountInString(q); n > MaxQueryLen {
 		return "", apperr.Invalid("The query is too long.", apperr.FieldError{Field: "query",
-			Message: fmt.Sprintf("must be at most %d characters", MaxQueryLen)})
+			Message: fmt.Sprintf("must be at most %d characters long", MaxQueryLen)})
 	}
-	return strings.TrimSpace(q), nil
+	return q, nil
 }
 
 // normalize checks every filter value and returns the filters in canonical

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -81,6 +82,10 @@ func (s *Service) ListTenants(ctx context.Context, p ListTenantsParams) ([]Tenan
 	return out, next, nil
 }
 
+// MaxStatusReasonLen bounds the reason for a tenant's suspension, in
+// characters (code points) once surrounding spaces are trimmed.
+const MaxStatusReasonLen = 500
+
 // SetStatus suspends or reactivates a tenant. Suspension takes effect on
 // the tenant's next request. Returns EINVALID, ENOTFOUND.
 func (s *Service) SetStatus(ctx context.Context, tenantID uuid.UUID, status, reason string) (Tenant, error) {
@@ -90,6 +95,10 @@ func (s *Service) SetStatus(ctx context.Context, tenantID uuid.UUID, status, rea
 	}
 	if status == StatusSuspended && reason == "" {
 		return Tenant{}, apperr.Invalid("A reason is required.", apperr.FieldError{Field: "reason", Message: "is required to suspend a tenant"})
+	}
+	if utf8.RuneCountInString(reason) > MaxStatusReasonLen {
+		return Tenant{}, apperr.Invalid("The reason is too long.",
+			apperr.FieldError{Field: "reason", Message: fmt.Sprintf("must be at most %d characters long", MaxStatusReasonLen)})
 	}
 	var t Tenant
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -1965,7 +1965,13 @@ export interface components {
              * @enum {string}
              */
             field: "title" | "email" | "phone" | "company_name" | "city" | "country" | "linkedin_url";
-            /** @example VP Engineering */
+            /**
+             * @description Value is the right value, trimmed and normalized before it is
+             *     checked: title, company_name and city take 1 to 200 characters (code
+             *     points), the other fields a valid email, phone number, country or
+             *     LinkedIn URL.
+             * @example VP Engineering
+             */
             value: string;
         };
         CountResponse: {
@@ -2795,7 +2801,8 @@ export interface components {
         UpdateSavedContactRequest: {
             /**
              * @description Notes replaces the note; "" clears it. Leading and trailing spaces
-             *     are trimmed.
+             *     and line breaks are trimmed, and the limit counts characters (code
+             *     points) after that.
              * @example Met at SaaStr; prefers email.
              */
             notes: string;
