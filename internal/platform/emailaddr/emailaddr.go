@@ -10,7 +10,8 @@ import (
 )
 
 // Normalize lower-cases and checks an address: one @, a dotted domain, no
-// display name or domain literal, at most 254 characters. net/mail takes any
+// display name or domain literal, at most 254 bytes (octets, as SMTP counts
+// an address; an address of ASCII has as many characters). net/mail takes any
 // multibyte rune, so white space of any kind (the database's \s knows
 // Unicode spaces), control and invisible format characters (a zero-width
 // space makes a look-alike of another address) are refused here.
