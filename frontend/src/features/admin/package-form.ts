@@ -1,9 +1,12 @@
+import { characters, trimmedCharacters } from '@/lib/text';
+
 import type { CreatePackageBody } from './api/create-package';
 import type { Package } from './api/list-packages';
 import type { PackageBody } from './api/update-package';
 
 /**
- * The package editor's values and the checks the server makes (the validate tags of api.CreatePackageRequest and api.PackageRequest),
+ * The package editor's values and the checks the server makes (the validate tags of api.CreatePackageRequest and api.PackageRequest,
+ * and billing.checkPackage, which counts a text's characters, that is code points, once trimmed),
  * so mistakes show next to the field before a round trip. The server still has the last word: its
  * 422 field errors show in the same places.
  */
@@ -95,13 +98,13 @@ export function valuesFromPackage(pkg: Package): PackageFormValues {
 export function validatePackage(values: PackageFormValues): Record<string, string> {
   const errors: Record<string, string> = {};
   const code = values.code.trim();
-  if (code.length < 2 || code.length > 40) errors.code = 'must be 2 to 40 characters';
+  if (characters(code) < 2 || characters(code) > 40) errors.code = 'must be 2 to 40 characters';
   else if (!/^[a-z0-9][a-z0-9_-]*$/.test(code)) errors.code = 'use lowercase letters, digits, - and _';
   const name = values.name.trim();
-  if (name.length < 1 || name.length > 100) errors.name = 'must be 1 to 100 characters';
-  if (values.description.length > 500) errors.description = 'must be at most 500 characters';
+  if (characters(name) < 1 || characters(name) > 100) errors.name = 'must be 1 to 100 characters';
+  if (trimmedCharacters(values.description) > 500) errors.description = 'must be at most 500 characters';
   if (!/^[A-Za-z]{3}$/.test(values.currency.trim())) errors.currency = 'must be a 3-letter currency code';
-  if (values.stripe_price_id.length > 100) errors.stripe_price_id = 'must be at most 100 characters';
+  if (trimmedCharacters(values.stripe_price_id) > 100) errors.stripe_price_id = 'must be at most 100 characters';
   for (const rule of numberRules) {
     const value = values[rule.field];
     if (value === '' || typeof value !== 'number' || !Number.isInteger(value)) {

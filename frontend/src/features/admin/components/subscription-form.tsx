@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { formatNumber, formatStatus } from '@/lib/format';
 import { fieldError } from '@/lib/form-errors';
+import { characters } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useAdminPackages } from '../api/list-packages';
@@ -38,7 +39,7 @@ export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = reason.trim();
-    if (trimmed.length < 3) {
+    if (characters(trimmed) < 3) {
       setReasonError('Say why (at least 3 characters): it goes into the audit log.');
       return;
     }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
+import { trimmedCharacters } from '@/lib/text';
 
 import { useSetTenantStatus } from '../api/set-tenant-status';
 
@@ -31,7 +32,7 @@ export function TenantStatusModal({ opened, tenantId, tenantName, target, onClos
   };
 
   const confirm = () => {
-    if (suspending && reason.trim().length < 3) {
+    if (suspending && trimmedCharacters(reason) < 3) {
       setReasonError('Say why the tenant is suspended (at least 3 characters).');
       return;
     }

@@ -5,6 +5,7 @@ import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
 import { fieldError } from '@/lib/form-errors';
+import { capped } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreateApiKey } from '../api/create-api-key';
@@ -87,10 +88,10 @@ export function CreateApiKeyModal({ opened, onClose, onCreated }: CreateApiKeyMo
             label="Name"
             description="Say what uses the key, e.g. “CRM sync” or “Data warehouse import”."
             required
-            maxLength={100}
             data-autofocus
             value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
+            // The server's limit on a key's name (CreateAPIKeyRequest.name), in characters once trimmed.
+            onChange={(e) => setName(capped(e.currentTarget.value, 100))}
             error={fieldError(create.error, 'name')}
           />
           <Checkbox.Group

@@ -73,4 +73,39 @@ describe('CorrectionForm', () => {
 
     expect(await screen.findByText(message)).toBeInTheDocument();
   });
+
+  it('counts characters as the server does: a title takes 200, emoji count one each', async () => {
+    signIn('member');
+    const person = contact({ first_name: 'Ada', last_name: 'Lovelace' });
+    const bodies: { field: string; value: string }[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me(memberPermissions, 'member')),
+      'POST /contacts/:id/corrections': async (request) => {
+        const body = (await request.json()) as { field: string; value: string };
+        bodies.push(body);
+        return problemResponse({
+          status: 422,
+          title: 'Unprocessable Entity',
+          type: 'validation-error',
+          code: 'invalid',
+          detail: 'Invalid correction.',
+          errors: [{ field: 'value', message: 'must be 1 to 200 characters of text' }],
+        });
+      },
+    });
+    renderWithProviders(<CorrectionForm contact={person} />);
+
+    // The server takes a title of 1 to 200 characters (code points, counted without the spaces
+    // around it): 150 emoji fit though they are 300 UTF-16 units, the 201st character is cut.
+    const input = screen.getByRole('textbox', { name: 'Correct value' });
+    await userEvent.click(input);
+    await userEvent.paste(`${'👍'.repeat(150)} `);
+    expect(input).toHaveValue(`${'👍'.repeat(150)} `);
+    await userEvent.paste('x'.repeat(60));
+    expect(input).toHaveValue(`${'👍'.repeat(150)} ${'x'.repeat(49)}`);
+    await userEvent.click(screen.getByRole('button', { name: 'Submit correction' }));
+
+    expect(await screen.findByText('must be 1 to 200 characters of text')).toBeInTheDocument();
+    expect(bodies).toEqual([{ field: 'title', value: `${'👍'.repeat(150)} ${'x'.repeat(49)}` }]);
+  });
 });

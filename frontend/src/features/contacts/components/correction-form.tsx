@@ -4,11 +4,20 @@ import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
+import { capped } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import type { Contact } from '../api/search-contacts';
 import { useSubmitCorrection } from '../api/submit-correction';
 import { correctionFieldLabel, correctionFieldOptions, type CorrectionField } from '../labels';
+
+/**
+ * The server's limit on a correction's value, in characters once trimmed: a title, company or city
+ * takes 1 to 200; the other fields' formats are shorter than the request's 500 (CorrectionRequest).
+ */
+function maxValueLength(field: CorrectionField): number {
+  return field === 'title' || field === 'company_name' || field === 'city' ? 200 : 500;
+}
 
 /**
  * Suggests a correction of one field. The server validates and normalizes the value (email syntax,
@@ -56,7 +65,10 @@ export function CorrectionForm({ contact }: { contact: Contact }) {
             data={correctionFieldOptions}
             value={field}
             onChange={(next) => {
-              if (next) setField(next);
+              if (next) {
+                setField(next);
+                setValue((v) => capped(v, maxValueLength(next)));
+              }
               submit.reset();
             }}
             allowDeselect={false}
@@ -68,9 +80,8 @@ export function CorrectionForm({ contact }: { contact: Contact }) {
             style={{ flex: 1 }}
             placeholder={current || 'The right value'}
             value={value}
-            onChange={(e) => setValue(e.currentTarget.value)}
+            onChange={(e) => setValue(capped(e.currentTarget.value, maxValueLength(field)))}
             error={fieldError(submit.error, 'value')}
-            maxLength={500}
           />
         </Group>
         {current && (

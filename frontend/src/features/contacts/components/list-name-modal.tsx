@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
+import { capped } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreateList } from '../api/create-list';
@@ -17,6 +18,9 @@ type ListNameModalProps = {
   onClose: () => void;
   onCreated?: (list: ContactList) => void;
 };
+
+/** The server's limit on a list name (ListRequest.name), in characters once trimmed. */
+export const maxListNameLength = 100;
 
 /** Creates a list or renames one; names are unique per organization. */
 export function ListNameModal({ target, onClose, onCreated }: ListNameModalProps) {
@@ -72,9 +76,8 @@ function ListNameForm({ target, onClose, onCreated }: { target: 'new' | ContactL
         <TextInput
           label="List name"
           value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
+          onChange={(e) => setName(capped(e.currentTarget.value, maxListNameLength))}
           error={fieldError(mutation.error, 'name')}
-          maxLength={100}
           data-autofocus
           required
         />

@@ -6,11 +6,13 @@ import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
 import { formatNumber } from '@/lib/format';
+import { capped } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreateList } from '../api/create-list';
 import { useLists } from '../api/list-lists';
 import { useSaveContacts } from '../api/save-contacts';
+import { maxListNameLength } from './list-name-modal';
 
 const newList = '__new__';
 const noList = '__none__';
@@ -114,9 +116,8 @@ function SaveToListForm({ contactIds, onClose, onSaved, defaultListId }: Omit<Sa
             label="New list name"
             placeholder="e.g. Berlin CTOs"
             value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
+            onChange={(e) => setName(capped(e.currentTarget.value, maxListNameLength))}
             error={nameError}
-            maxLength={100}
             data-autofocus
             required
           />

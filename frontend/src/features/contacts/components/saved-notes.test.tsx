@@ -140,4 +140,19 @@ describe('SavedNotes', () => {
     expect(await screen.findByText('Note saved.')).toBeInTheDocument();
     expect(bodies).toEqual([{ notes: `${'👍'.repeat(1200)} ok` }]);
   });
+
+  it('does not count the line break after a full note, as the server trims it', async () => {
+    signIn('member');
+    stubApi({ 'GET /me': () => jsonResponse(me(memberPermissions, 'member')) });
+    const person = contact({ saved: true, saved_status: 'saved', saved_notes: '👍'.repeat(2000) });
+    renderWithProviders(<SavedNotes contact={person} canEdit />);
+
+    const note = screen.getByRole('textbox', { name: 'Note for your team' });
+    await userEvent.type(note, '{Enter}');
+    expect(note).toHaveValue(`${'👍'.repeat(2000)}\n`);
+    expect(screen.getByText('2000 / 2000')).toBeInTheDocument();
+    // A character more is cut: the note keeps its 2,000.
+    await userEvent.type(note, 'x');
+    expect(note).toHaveValue('👍'.repeat(2000));
+  });
 });

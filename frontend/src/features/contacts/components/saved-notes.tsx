@@ -4,25 +4,16 @@ import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
+import { capped, trimmedCharacters } from '@/lib/text';
 
 import type { Contact } from '../api/search-contacts';
 import { useUpdateSavedNotes } from '../api/update-saved-notes';
 
-/** The server's limit on a note (UpdateSavedContactRequest.notes), in characters (code points). */
-export const maxNotesLength = 2000;
-
 /**
- * Characters as the server counts them: code points, so an emoji is one. A textarea's maxLength
- * and a string's length count UTF-16 units, where most emoji are two.
+ * The server's limit on a note (UpdateSavedContactRequest.notes), in characters (code points) once
+ * the spaces around it are trimmed.
  */
-function characters(text: string): number {
-  return [...text].length;
-}
-
-/** The text cut to the server's limit, as maxLength would cut it (pasted text too). */
-function capped(text: string): string {
-  return characters(text) > maxNotesLength ? [...text].slice(0, maxNotesLength).join('') : text;
-}
+export const maxNotesLength = 2000;
 
 /**
  * The team's note on a saved contact: everyone in the organization reads it, members and org admins
@@ -76,10 +67,10 @@ export function SavedNotes({ contact, canEdit }: { contact: Contact; canEdit: bo
           placeholder="Context for your team: where you met, what they need, …"
           value={draft}
           onChange={(e) => {
-            setDraft(capped(e.currentTarget.value));
+            setDraft(capped(e.currentTarget.value, maxNotesLength));
             if (update.isError) update.reset();
           }}
-          description={`${characters(draft)} / ${maxNotesLength}`}
+          description={`${trimmedCharacters(draft)} / ${maxNotesLength}`}
           error={fieldError(update.error, 'notes')}
         />
         <FormErrorAlert error={update.error} fields={['notes']} />

@@ -22,6 +22,7 @@ import { OfflineAlert } from '@/components/errors/offline-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { usePermissions } from '@/lib/auth/permissions';
 import { formatNumber } from '@/lib/format';
+import { capped } from '@/lib/text';
 import { useUsage } from '@/lib/usage/get-usage';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -193,11 +194,12 @@ export function SearchRoute() {
                 }
                 value={draft}
                 onChange={(e) => {
-                  setDraft(e.currentTarget.value);
-                  searchDraft(e.currentTarget.value);
+                  // The server's limit on a query (SearchRequest.query), in characters once trimmed.
+                  const query = capped(e.currentTarget.value, 200);
+                  setDraft(query);
+                  searchDraft(query);
                 }}
                 onKeyDown={onQueryKeyDown}
-                maxLength={200}
                 autoFocus
                 data-testid="search-query"
               />
