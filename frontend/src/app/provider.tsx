@@ -1,8 +1,9 @@
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 
+import { keepFocusOnLoadingButtons } from '@/lib/keep-focus-on-loading-buttons';
 import { createQueryClient } from '@/lib/react-query';
 
 import { cssVariablesResolver, theme } from './theme';
@@ -17,6 +18,9 @@ type AppProviderProps = {
 
 export function AppProvider({ children, queryClient, mantineEnv = 'default' }: AppProviderProps) {
   const [client] = useState(() => queryClient ?? createQueryClient());
+  // Every button with a loading state is disabled while it loads, which drops focus to the page;
+  // it gets focus back when it is done.
+  useEffect(() => keepFocusOnLoadingButtons(), []);
   return (
     <MantineProvider
       theme={theme}
