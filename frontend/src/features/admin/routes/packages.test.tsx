@@ -30,4 +30,56 @@ describe('AdminPackagesRoute', () => {
     await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     await vi.waitFor(() => expect(button).toHaveFocus());
   });
+
+  it('asks before deactivating a package, naming it and saying what it does', async () => {
+    const me = signInStaff('system_admin');
+    const patches: unknown[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/packages': () => jsonResponse({ items: [starter] }),
+      'PATCH /admin/packages/:id': async (request) => {
+        patches.push(await request.json());
+        return jsonResponse({ ...starter, active: false });
+      },
+    });
+    renderWithProviders(<AdminPackagesRoute />, { route: '/admin/packages' });
+
+    const row = await screen.findByRole('row', { name: /Starter/ });
+    await userEvent.click(within(row).getByRole('button', { name: 'Deactivate Starter' }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'Deactivate Starter' });
+    expect(dialog).toHaveTextContent('new customers can no longer see or buy it');
+    expect(dialog).toHaveTextContent('Organizations already on Starter keep it');
+    expect(patches).toEqual([]);
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(patches).toEqual([]);
+
+    await userEvent.click(within(row).getByRole('button', { name: 'Deactivate Starter' }));
+    const again = await screen.findByRole('dialog', { name: 'Deactivate Starter' });
+    await userEvent.click(within(again).getByRole('button', { name: 'Deactivate package' }));
+
+    await vi.waitFor(() => expect(patches).toEqual([{ active: false }]));
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+
+  it('activates an inactive package at once: nothing to lose', async () => {
+    const me = signInStaff('system_admin');
+    const patches: unknown[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/packages': () => jsonResponse({ items: [{ ...starter, active: false }] }),
+      'PATCH /admin/packages/:id': async (request) => {
+        patches.push(await request.json());
+        return jsonResponse(starter);
+      },
+    });
+    renderWithProviders(<AdminPackagesRoute />, { route: '/admin/packages' });
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Activate Starter' }));
+
+    await vi.waitFor(() => expect(patches).toEqual([{ active: true }]));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
 });

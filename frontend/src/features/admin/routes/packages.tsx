@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useRef, useState, type MouseEvent } from 'react';
 
+import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { isApiError } from '@/lib/api-error';
 import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
@@ -34,20 +35,31 @@ export function AdminPackagesRoute() {
     setEditing(null);
   };
 
-  const toggleActive = (pkg: Package) =>
+  const setActive = (pkg: Package, active: boolean, onDone?: () => void) =>
     update.mutate(
-      { id: pkg.id, body: { active: !pkg.active } },
+      { id: pkg.id, body: { active } },
       {
-        onSuccess: (saved) =>
-          notifications.show({ color: 'green', message: `${saved.name} is ${saved.active ? 'active' : 'inactive'}.` }),
-        onError: (error) =>
+        onSuccess: (saved) => {
+          notifications.show({ color: 'green', message: `${saved.name} is ${saved.active ? 'active' : 'inactive'}.` });
+          onDone?.();
+        },
+        // The confirm dialog shows its own error; activating has none to show it in.
+        onError: (error) => {
+          if (onDone) return;
           notifications.show({
             color: 'red',
             title: 'Not changed',
             message: isApiError(error) ? error.detail || error.title : String(error),
-          }),
+          });
+        },
       },
     );
+  // Deactivating is asked first: new customers stop seeing the package at once.
+  const [deactivating, setDeactivating] = useState<Package | null>(null);
+  const closeDeactivate = () => {
+    update.reset();
+    setDeactivating(null);
+  };
 
   return (
     <Stack gap="md">
@@ -135,8 +147,9 @@ export function AdminPackagesRoute() {
                           size="xs"
                           variant="subtle"
                           color={pkg.active ? 'red' : 'green'}
-                          loading={update.isPending && update.variables?.id === pkg.id}
-                          onClick={() => toggleActive(pkg)}
+                          loading={!deactivating && update.isPending && update.variables?.id === pkg.id}
+                          onClick={() => (pkg.active ? setDeactivating(pkg) : setActive(pkg, true))}
+                          aria-label={`${pkg.active ? 'Deactivate' : 'Activate'} ${pkg.name}`}
                         >
                           {pkg.active ? 'Deactivate' : 'Activate'}
                         </Button>
@@ -149,6 +162,24 @@ export function AdminPackagesRoute() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <ConfirmModal
+        opened={deactivating !== null}
+        title={deactivating ? `Deactivate ${deactivating.name}` : ''}
+        confirmLabel="Deactivate package"
+        loading={update.isPending}
+        error={update.error}
+        onClose={closeDeactivate}
+        onConfirm={() => deactivating && setActive(deactivating, false, closeDeactivate)}
+      >
+        {deactivating && (
+          <>
+            Deactivate <b>{deactivating.name}</b>? From now on new customers can no longer see or buy it: it leaves the
+            plans page and Stripe Checkout refuses it. Organizations already on {deactivating.name} keep it, with its
+            limits, and their Stripe subscriptions go on renewing. Staff can still assign it by hand, and you can
+            activate it again at any time.
+          </>
+        )}
+      </ConfirmModal>
       {editing && (
         <PackageEditorModal
           key={editing.pkg?.id ?? 'new'}
