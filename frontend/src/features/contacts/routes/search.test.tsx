@@ -91,6 +91,44 @@ describe('SearchRoute', () => {
     else expect(screen.queryByRole('button', { name: 'Show filters' })).not.toBeInTheDocument();
   });
 
+  it.each([
+    { device: 'a computer', matching: [], shown: true },
+    { device: 'a phone (375 px)', matching: ['max-width'], shown: false },
+    { device: 'a touch tablet', matching: ['hover: none'], shown: false },
+  ])('shows the keyboard shortcuts only where there is a keyboard: $device', async ({ matching, shown }) => {
+    vi.stubGlobal(
+      'matchMedia',
+      (query: string) =>
+        ({
+          matches: matching.some((feature) => query.includes(feature)),
+          media: query,
+          onchange: null,
+          addListener: () => {},
+          removeListener: () => {},
+          addEventListener: () => {},
+          removeEventListener: () => {},
+          dispatchEvent: () => false,
+        }) as MediaQueryList,
+    );
+    signIn();
+    stubWorkspace(pagedSearch);
+    renderWithProviders(<SearchRoute />, { route: '/search?q=engineer' });
+    await screen.findByText('Ada Lovelace', {}, slow);
+
+    if (shown) expect(screen.getByTestId('keyboard-hint')).toBeInTheDocument();
+    else expect(screen.queryByTestId('keyboard-hint')).not.toBeInTheDocument();
+    // The shortcut itself still works (a tablet with a keyboard attached).
+    await userEvent.click(screen.getByTestId('search-total'));
+    await userEvent.keyboard('/');
+    expect(screen.getByRole('textbox', { name: 'Search contacts' })).toHaveFocus();
+
+    // An empty query box shows "/" at its end, where the clear button was.
+    await userEvent.click(screen.getByRole('button', { name: 'Clear the query' }));
+    if (shown) expect(screen.getByTestId('search-shortcut-hint')).toHaveTextContent('/');
+    else expect(screen.queryByTestId('search-shortcut-hint')).not.toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'Search contacts' })).toHaveFocus();
+  });
+
   it('searches once when typing pauses, and shows the searches left', async () => {
     signIn();
     const { searches } = stubWorkspace(pagedSearch);

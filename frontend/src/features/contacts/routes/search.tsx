@@ -12,7 +12,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
+import { useDebouncedCallback, useMediaQuery } from '@mantine/hooks';
 import { IconBookmarkPlus, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -119,6 +119,10 @@ export function SearchRoute() {
   // "/" jumps to the query box from anywhere but a text field (checkboxes and rows included), unless
   // the drawer or a dialog has the focus.
   const overlayOpen = useRef(false);
+  // The shortcuts are shown only where there is likely a keyboard: not on a phone's width (the
+  // breakpoint Mantine's "sm" starts at) nor on a touch screen without hover. They keep working
+  // everywhere (a tablet with a keyboard attached).
+  const showShortcuts = !useMediaQuery('(max-width: 47.99em), (hover: none)', false, { getInitialValueInEffect: false });
   useEffect(() => {
     overlayOpen.current = drawer !== null || saving !== null;
   }, [drawer, saving]);
@@ -188,9 +192,11 @@ export function SearchRoute() {
                         queryInput.current?.focus();
                       }}
                     />
-                  ) : (
-                    <Kbd size="xs">/</Kbd>
-                  )
+                  ) : showShortcuts ? (
+                    <Kbd size="xs" data-testid="search-shortcut-hint">
+                      /
+                    </Kbd>
+                  ) : null
                 }
                 value={draft}
                 onChange={(e) => {
@@ -308,8 +314,8 @@ export function SearchRoute() {
                 />
               </Box>
             )}
-            {ready && (
-              <Text size="xs" c="dimmed" visibleFrom="sm" data-testid="keyboard-hint">
+            {ready && showShortcuts && (
+              <Text size="xs" c="dimmed" data-testid="keyboard-hint">
                 <Kbd size="xs">/</Kbd> search · <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> move ·{' '}
                 <Kbd size="xs">Enter</Kbd> open
                 {canSave && (
