@@ -1,7 +1,9 @@
-import { Code, Table, Text } from '@mantine/core';
+import { Box, Code, Table, Text } from '@mantine/core';
 
 import type { components } from '@/api/schema';
 import { formatDateTime } from '@/lib/format';
+
+import { AuditDetails } from './audit-details';
 
 export type AuditEvent = components['schemas']['AuditEvent'];
 
@@ -66,9 +68,9 @@ export function AuditEventsTable({ events, showTenant = false }: AuditEventsTabl
               </Table.Td>
               <Table.Td>
                 {Object.keys(event.data ?? {}).length > 0 ? (
-                  <Code block fz="xs" style={{ maxWidth: 320, whiteSpace: 'pre-wrap' }}>
-                    {JSON.stringify(event.data, null, 1)}
-                  </Code>
+                  <Box maw={320}>
+                    <AuditDetails data={event.data ?? {}} />
+                  </Box>
                 ) : (
                   <Text size="xs" c="dimmed">
                     —
