@@ -417,6 +417,7 @@ func TestAPIKeysRefusedOnAccountRoutes(t *testing.T) {
 		{"ErrMe", http.MethodGet, "/api/v1/me", nil},
 		{"ErrPassword", http.MethodPost, "/api/v1/me/password", map[string]string{"current_password": testPassword, "new_password": "another-long-password-9"}},
 		{"ErrSwitchTenant", http.MethodPost, "/api/v1/auth/switch-tenant", map[string]string{"tenant_id": admin.tenantID}},
+		{"ErrAcceptInvitation", http.MethodPost, "/api/v1/me/invitations/accept", map[string]string{"token": "any-token"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -522,6 +522,43 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 	return s.respondGrant(c, http.StatusOK, g)
 }
 
+// AcceptInvitationSignedInRequest accepts an invitation as the signed-in user.
+type AcceptInvitationSignedInRequest struct {
+	Token string `json:"token" validate:"required,max=200"`
+} //	@name	AcceptInvitationSignedInRequest
+
+// acceptInvitationSignedIn godoc
+//
+//	@Summary		Accept an invitation as the signed-in user
+//	@Description	For a user already signed in as the invited email address: joins the invitation's tenant without a password (the session proves the account) and moves the session there, as switch-tenant does. Single use; expires after 7 days.
+//	@ID				acceptInvitationSignedIn
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		AcceptInvitationSignedInRequest	true	"Invitation"
+//	@Success		200		{object}	TokenResponse
+//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure		401		{object}	Problem
+//	@Failure		403		{object}	Problem	"The invitation is for another email address, the organization is suspended, or insufficient-scope: an API key (account routes are for signed-in users)"
+//	@Failure		404		{object}	Problem	"Unknown, used, revoked or expired"
+//	@Failure		409		{object}	Problem	"No seat left on the tenant's package"
+//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
+//	@Failure		422		{object}	Problem
+//	@Router			/me/invitations/accept [post]
+func (s *Server) acceptInvitationSignedIn(c echo.Context) error {
+	var req AcceptInvitationSignedInRequest
+	if err := s.bind(c, &req); err != nil {
+		return err
+	}
+	g, err := s.svc.Identity.AcceptInvitationSignedIn(c.Request().Context(), principal(c), req.Token)
+	if err != nil {
+		return err
+	}
+	return s.respondGrant(c, http.StatusOK, g)
+}
+
 // endPresentedSessions ends the sessions the request proves: the refresh
 // cookie's (where the browser sends it) and the bearer access token's.
 // Credentials that are invalid or already ended are ignored.

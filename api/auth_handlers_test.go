@@ -1093,3 +1093,71 @@ func TestAddressForgetsOldFailures(t *testing.T) {
 		t.Fatalf("the address counts %d failures, want the 1 of the last hour", failures)
 	}
 }
+
+// TestAcceptInvitationSignedIn: a user signed in as the invited address joins
+// with one click (no password), and the session moves to the new tenant.
+func TestAcceptInvitationSignedIn(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	inviter := tb.MustSignup(t, "accept-si-admin")
+	tb.MustSetPackage(t, inviter.tenantID, "starter")
+	invite := func(t *testing.T, email string) string {
+		t.Helper()
+		rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", inviter.token, map[string]string{"email": email, "role": "member"})
+		wantStatus(t, rec, http.StatusCreated)
+		_, token, _ := strings.Cut(decode[InvitationResponse](t, rec).AcceptURL, "token=")
+		return token
+	}
+	const path = "/api/v1/me/invitations/accept"
+
+	t.Run("OK", func(t *testing.T) {
+		t.Parallel()
+		user := tb.MustSignup(t, "accept-si-user")
+		token := invite(t, user.email)
+		rec := tb.req(t, http.MethodPost, path, user.token, map[string]string{"token": token})
+		wantStatus(t, rec, http.StatusOK)
+		tr := decode[TokenResponse](t, rec)
+		if tr.Tenant == nil || tr.Tenant.ID != inviter.tenantID || tr.Tenant.Role != "member" {
+			t.Fatalf("tenant %+v", tr.Tenant)
+		}
+		me := decode[MeResponse](t, tb.req(t, http.MethodGet, "/api/v1/me", tr.AccessToken, nil))
+		if len(me.Memberships) != 2 || me.Tenant.ID != inviter.tenantID {
+			t.Fatalf("me %+v", me)
+		}
+		// The session moved: a refresh keeps the new tenant.
+		refreshed := tb.refreshWith(t, user.refresh)
+		wantStatus(t, refreshed, http.StatusOK)
+		if got := decode[TokenResponse](t, refreshed).Tenant; got == nil || got.ID != inviter.tenantID {
+			t.Fatalf("refreshed into %+v", got)
+		}
+		// Single use.
+		wantStatus(t, tb.req(t, http.MethodPost, path, user.token, map[string]string{"token": token}), http.StatusNotFound)
+	})
+	t.Run("ErrUnauthenticated", func(t *testing.T) {
+		t.Parallel()
+		token := invite(t, uniqueEmail("accept-si-anon"))
+		wantStatus(t, tb.req(t, http.MethodPost, path, "", map[string]string{"token": token}), http.StatusUnauthorized)
+	})
+	t.Run("ErrForbiddenOtherEmail", func(t *testing.T) {
+		t.Parallel()
+		other := tb.MustSignup(t, "accept-si-other")
+		token := invite(t, uniqueEmail("accept-si-invitee"))
+		wantStatus(t, tb.req(t, http.MethodPost, path, other.token, map[string]string{"token": token}), http.StatusForbidden)
+		// The invitation is still open for the right person.
+		wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}), http.StatusOK)
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		t.Parallel()
+		user := tb.MustSignup(t, "accept-si-unknown")
+		wantStatus(t, tb.req(t, http.MethodPost, path, user.token, map[string]string{"token": "no-such-invitation-token"}), http.StatusNotFound)
+	})
+	t.Run("ErrNoToken", func(t *testing.T) {
+		t.Parallel()
+		user := tb.MustSignup(t, "accept-si-empty")
+		rec := tb.req(t, http.MethodPost, path, user.token, map[string]string{"token": ""})
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		if errs, _ := decodeProblem(t, rec)["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["field"] != "token" {
+			t.Fatalf("errors %v", errs)
+		}
+	})
+}

@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	s.handle(v1, post, "/auth/switch-tenant", s.switchTenant, signedIn())
 	s.handle(v1, get, "/me", s.getMe, signedIn())
 	s.handle(v1, post, "/me/password", s.changePassword, signedIn())
+	s.handle(v1, post, "/me/invitations/accept", s.acceptInvitationSignedIn, signedIn())
 	s.handle(v1, post, "/invitations/lookup", s.lookupInvitation, public())
 	s.handle(v1, post, "/invitations/accept", s.acceptInvitation, public())
 

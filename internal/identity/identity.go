@@ -700,6 +700,35 @@ func (s *Service) AcceptInvitation(ctx context.Context, p AcceptParams, ci Clien
 	return g, err
 }
 
+// AcceptInvitationSignedIn accepts an invitation for the signed-in user,
+// whose session proves the account (no password), and moves that session to
+// the invitation's tenant, as SwitchTenant does. Returns ENOTFOUND (unknown,
+// used, revoked or expired), EFORBIDDEN (the invitation is for another email
+// address, or the organization is suspended), ECONFLICT (no seat left).
+func (s *Service) AcceptInvitationSignedIn(ctx context.Context, p *tenancy.Principal, token string) (Grant, error) {
+	var g Grant
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u User
+		if err := tx.Where("id = ?", p.UserID).Take(&u).Error; err != nil {
+			return err
+		}
+		inv, err := s.tenancy.ConsumeInvitation(ctx, tx, token, u.ID, u.Email)
+		if err != nil {
+			return err
+		}
+		ref, err := s.pickTenant(ctx, tx, u.ID, &inv.TenantID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&session{}).Where("id = ? AND user_id = ?", p.SessionID, p.UserID).Update("tenant_id", inv.TenantID).Error; err != nil {
+			return err
+		}
+		g, err = s.grant(u, ref, p.SessionID, "")
+		return err
+	})
+	return g, err
+}
+
 func truncate(s string, n int) string {
 	if len(s) > n {
 		return s[:n]

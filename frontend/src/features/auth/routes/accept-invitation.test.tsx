@@ -59,6 +59,51 @@ describe('AcceptInvitationRoute', () => {
     for (const [request] of fetchMock.mock.calls) expect(request.url).not.toContain('tok-123');
   });
 
+  it('lets the invited user who is signed in already join with one click, no password', async () => {
+    installAuth();
+    applyGrant(grantFor({ email: 'Max@Acme.test' }, { id: 'tenant-9', name: 'Globex', role: 'member' }, 'max-token'));
+    const calls: { path: string; body: unknown; authorization: string | null }[] = [];
+    stubApi({
+      'POST /invitations/lookup': () => jsonResponse({ ...preview, email: 'max@acme.test', account_exists: true }),
+      'POST /me/invitations/accept': async (request) => {
+        calls.push({ path: '/me/invitations/accept', body: await request.json(), authorization: request.headers.get('Authorization') });
+        return jsonResponse(grantFor({ email: 'Max@Acme.test' }, { id: 'tenant-1', name: 'Acme', role: 'member' }, 'acme-token'));
+      },
+    });
+    const { router } = render('/invitations/accept#token=tok-123');
+
+    expect(await screen.findByText('You are signed in as Max@Acme.test, the invited address.')).toBeInTheDocument();
+    expect(screen.queryByLabelText(/password/i)).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Join Acme' }));
+
+    expect(await screen.findByRole('heading', { name: 'Home' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/');
+    expect(getSession()).toMatchObject({ status: 'signed-in', tenant: { id: 'tenant-1', name: 'Acme' } });
+    expect(calls).toEqual([{ path: '/me/invitations/accept', body: { token: 'tok-123' }, authorization: 'Bearer max-token' }]);
+  });
+
+  it('shows why a one-click join was refused', async () => {
+    installAuth();
+    applyGrant(grantFor({ email: 'max@acme.test' }, { id: 'tenant-9', name: 'Globex', role: 'member' }, 'max-token'));
+    stubApi({
+      'POST /invitations/lookup': () => jsonResponse({ ...preview, email: 'max@acme.test', account_exists: true }),
+      'POST /me/invitations/accept': () =>
+        problemResponse({
+          status: 409,
+          title: 'Conflict',
+          code: 'conflict',
+          type: 'seat-limit-reached',
+          detail: 'Acme has no seat left on its package.',
+        }),
+    });
+    render('/invitations/accept#token=tok-123');
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Join Acme' }));
+
+    expect(await screen.findByText('Acme has no seat left on its package.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Join Acme' })).toBeInTheDocument();
+  });
+
   it('sends the session signed in before along, so that the server ends it when the browser switches accounts', async () => {
     installAuth();
     applyGrant(grantFor({ email: 'old@globex.test' }, { id: 'tenant-9', name: 'Globex', role: 'member' }, 'old-token'));

@@ -13,6 +13,7 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useAcceptInvitation } from '../api/accept-invitation';
+import { useAcceptInvitationSignedIn } from '../api/accept-invitation-signed-in';
 import { useInvitationLookup, type InvitationPreview } from '../api/lookup-invitation';
 import { passwordHint } from '../components/password-hint';
 import { tokenFromHash } from '../fragment-token';
@@ -62,7 +63,8 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const existing = invitation.account_exists;
-  const signedInAsOther = session.status === 'signed-in' && session.user.email !== invitation.email;
+  const signedInAsOther = session.status === 'signed-in' && !sameAddress(session.user.email, invitation.email);
+  const signedInAsInvited = session.status === 'signed-in' && sameAddress(session.user.email, invitation.email);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -96,46 +98,80 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
             <DataList.ItemValue>{formatDate(invitation.expires_at)}</DataList.ItemValue>
           </DataList.Item>
         </DataList>
-        {signedInAsOther && (
-          <Alert color="yellow" variant="light">
-            You are signed in as {session.user.email}. Accepting signs you in as {invitation.email} instead.
-          </Alert>
-        )}
-        <form ref={formRef} onSubmit={submit} noValidate aria-label="Accept invitation">
-          <Stack gap="sm">
-            <FormErrorAlert error={accept.error} fields={fields} />
-            <Text size="sm" c="dimmed">
-              {existing
-                ? `${invitation.email} already has an account: enter its password to join.`
-                : 'Create your account to join.'}
-            </Text>
-            {!existing && (
-              <TextInput
-                label="Your name"
-                autoComplete="name"
-                value={name}
-                onChange={(e) => setName(e.currentTarget.value)}
-                error={fieldError(accept.error, 'name')}
-              />
+        {signedInAsInvited ? (
+          <JoinSignedIn token={token} invitation={invitation} email={session.user.email} />
+        ) : (
+          <>
+            {signedInAsOther && (
+              <Alert color="yellow" variant="light">
+                You are signed in as {session.user.email}. Accepting signs you in as {invitation.email} instead.
+              </Alert>
             )}
-            <PasswordInput
-              label={existing ? 'Password' : 'Choose a password'}
-              autoComplete={existing ? 'current-password' : 'new-password'}
-              description={existing ? undefined : passwordHint}
-              required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={fieldError(accept.error, 'password')}
-            />
-            <Button type="submit" loading={accept.isPending}>
-              {existing ? 'Join' : 'Create account and join'}
-            </Button>
-            <Text size="xs" c="dimmed">
-              Not you? <Link to="/">Ignore this invitation</Link>.
-            </Text>
-          </Stack>
-        </form>
+            <form ref={formRef} onSubmit={submit} noValidate aria-label="Accept invitation">
+              <Stack gap="sm">
+                <FormErrorAlert error={accept.error} fields={fields} />
+                <Text size="sm" c="dimmed">
+                  {existing
+                    ? `${invitation.email} already has an account: enter its password to join.`
+                    : 'Create your account to join.'}
+                </Text>
+                {!existing && (
+                  <TextInput
+                    label="Your name"
+                    autoComplete="name"
+                    value={name}
+                    onChange={(e) => setName(e.currentTarget.value)}
+                    error={fieldError(accept.error, 'name')}
+                  />
+                )}
+                <PasswordInput
+                  label={existing ? 'Password' : 'Choose a password'}
+                  autoComplete={existing ? 'current-password' : 'new-password'}
+                  description={existing ? undefined : passwordHint}
+                  required
+                  value={password}
+                  onChange={(e) => setPassword(e.currentTarget.value)}
+                  error={fieldError(accept.error, 'password')}
+                />
+                <Button type="submit" loading={accept.isPending}>
+                  {existing ? 'Join' : 'Create account and join'}
+                </Button>
+                <Text size="xs" c="dimmed">
+                  Not you? <Link to="/">Ignore this invitation</Link>.
+                </Text>
+              </Stack>
+            </form>
+          </>
+        )}
       </Stack>
     </Card>
+  );
+}
+
+/** The server compares addresses without regard to case. */
+function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Signed in as the invited address already: the session proves the account, one click joins. */
+function JoinSignedIn({ token, invitation, email }: { token: string; invitation: InvitationPreview; email: string }) {
+  const accept = useAcceptInvitationSignedIn();
+  const navigate = useNavigate();
+  return (
+    <Stack gap="sm">
+      {accept.error ? <ApiErrorAlert error={accept.error} /> : null}
+      <Text size="sm" c="dimmed">
+        You are signed in as {email}, the invited address.
+      </Text>
+      <Button
+        loading={accept.isPending}
+        onClick={() => accept.mutate(token, { onSuccess: () => void navigate('/', { replace: true }) })}
+      >
+        Join {invitation.tenant_name}
+      </Button>
+      <Text size="xs" c="dimmed">
+        Not now? <Link to="/">Ignore this invitation</Link>.
+      </Text>
+    </Stack>
   );
 }
