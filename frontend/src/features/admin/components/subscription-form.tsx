@@ -15,6 +15,28 @@ type Status = SetSubscriptionBody['status'];
 const statuses: Status[] = ['active', 'trialing', 'past_due', 'canceled', 'incomplete'];
 const fields = ['package_code', 'status', 'current_period_end', 'reason'] as const;
 
+/**
+ * The period end the API gets for a day picked in the date field: the whole day is included, to
+ * its last second in UTC, whatever the staff member's own time zone (the same day means the same
+ * moment for every tenant and in the audit log).
+ */
+function periodEndValue(day: string): string | undefined {
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T23:59:59Z` : undefined;
+}
+
+/** "Jan 1, 2027, 12:59 AM GMT+1": the moment in the browser's time zone, with the zone named. */
+function formatLocal(value: string | undefined): string {
+  if (!value) return '';
+  return new Intl.DateTimeFormat('en-US', {
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(value));
+}
+
 type SubscriptionFormProps = {
   tenantId: string;
   currentPackageCode: string;
@@ -50,8 +72,7 @@ export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }
         package_code: packageCode,
         status,
         reason: trimmed,
-        // The whole chosen day is included: the period ends at its last second (UTC).
-        current_period_end: periodEnd ? `${periodEnd}T23:59:59Z` : undefined,
+        current_period_end: periodEndValue(periodEnd),
       },
       {
         onSuccess: () => {
@@ -97,8 +118,18 @@ export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }
             error={fieldError(assign.error, 'status')}
           />
           <TextInput
-            label="Period ends"
-            description="Optional; the last day included"
+            label="Period ends (UTC)"
+            description={
+              <>
+                Optional; the chosen day is included, to 23:59:59 UTC.
+                {periodEndValue(periodEnd) && (
+                  <>
+                    {' '}
+                    <span data-testid="period-end-local">That is {formatLocal(periodEndValue(periodEnd))} where you are.</span>
+                  </>
+                )}
+              </>
+            }
             type="date"
             value={periodEnd}
             onChange={(e) => setPeriodEnd(e.currentTarget.value)}
