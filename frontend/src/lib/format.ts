@@ -40,6 +40,11 @@ export function formatResetTime(value: string | null | undefined, timeZone?: str
     .map((part) => part.value)
     .join(':');
   if (clock === '00:00') return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone }).format(date);
+  return formatMomentWithZone(date, timeZone);
+}
+
+/** "Jan 1, 2027, 12:59 AM GMT+1": a moment in the browser's time zone (or timeZone), with the zone named. */
+export function formatMomentWithZone(date: Date, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-US', {
     month: 'short',
     day: 'numeric',

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
-import { formatNumber, formatStatus } from '@/lib/format';
+import { formatMomentWithZone, formatNumber, formatStatus } from '@/lib/format';
 import { fieldError } from '@/lib/form-errors';
 import { characters } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
@@ -26,15 +26,7 @@ function periodEndValue(day: string): string | undefined {
 
 /** "Jan 1, 2027, 12:59 AM GMT+1": the moment in the browser's time zone, with the zone named. */
 function formatLocal(value: string | undefined): string {
-  if (!value) return '';
-  return new Intl.DateTimeFormat('en-US', {
-    month: 'short',
-    day: 'numeric',
-    year: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(new Date(value));
+  return value ? formatMomentWithZone(new Date(value)) : '';
 }
 
 type SubscriptionFormProps = {
