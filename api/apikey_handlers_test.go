@@ -699,3 +699,30 @@ func TestUsageCountsLiveAPIKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestRateLimitAfterAccess: a key over its minute that calls a route it
+// may not use (a person's route, or one outside its scopes) is told so
+// (403), not to wait (429), and the refused calls do not use its minute.
+func TestRateLimitAfterAccess(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	_, key := tb.MustRateLimitedKey(t, "rate-access", 1) // usage:read only
+	refused := []struct {
+		name, method, path string
+	}{
+		{"ErrForbiddenPersonRoute", http.MethodGet, "/api/v1/me"},
+		{"ErrForbiddenScope", http.MethodGet, "/api/v1/imports"},
+	}
+	for _, tt := range refused {
+		wantStatus(t, tb.keyReq(t, tt.method, tt.path, key.Secret, false), http.StatusForbidden)
+	}
+	// The refusals did not use the minute: the one request it allows is
+	// still there.
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), http.StatusOK)
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, tb.keyReq(t, tt.method, tt.path, key.Secret, false), http.StatusForbidden)
+		})
+	}
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), http.StatusTooManyRequests)
+}

@@ -57,11 +57,6 @@ func (s *Server) authorize(a routeAccess) echo.MiddlewareFunc {
 			}
 			p, err := s.authenticate(c)
 			if err != nil {
-				if p != nil {
-					// A known key over its rate limit: the log line of
-					// its 429 names the key and the tenant.
-					s.attachActor(c, p, a.perm.IsPlatform())
-				}
 				return err
 			}
 			c.Set(principalKey, p)
@@ -74,6 +69,15 @@ func (s *Server) authorize(a routeAccess) echo.MiddlewareFunc {
 					Message: "This route is for signed-in users; API keys cannot use it."}
 			case !a.signedIn:
 				if err := p.Can(a.perm); err != nil {
+					return err
+				}
+			}
+			if p.IsAPIKey() {
+				// Counted once the key may use the route: a key over its
+				// minute that calls a route it may not use learns so (403),
+				// not to wait (429). The log line of a 429 names the key
+				// and the tenant (attachActor above).
+				if err := s.rateLimit(c, p); err != nil {
 					return err
 				}
 			}
@@ -94,11 +98,7 @@ func (s *Server) authenticate(c echo.Context) (*tenancy.Principal, error) {
 		key = token
 	}
 	if key != "" {
-		p, err := s.svc.APIKeys.Authenticate(ctx, key)
-		if err != nil {
-			return nil, err
-		}
-		return p, s.rateLimit(c, p)
+		return s.svc.APIKeys.Authenticate(ctx, key)
 	}
 	if !bearer {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api"`)
