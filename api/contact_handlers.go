@@ -219,7 +219,7 @@ const headerSearchCharged = "X-Search-Charged"
 
 // searcher is who a search is charged for: the API key, or the user.
 func searcher(p *tenancy.Principal) uuid.UUID {
-	if p.APIKeyID != uuid.Nil {
+	if p.IsAPIKey() {
 		return p.APIKeyID
 	}
 	return p.UserID

@@ -239,6 +239,11 @@ func (s *Service) changeEncoding(ctx context.Context, tx *gorm.DB, imp *Import, 
 	return imp, err
 }
 
+// progressColumns are what a run counts: a dry run discarded or a new run
+// starts them at zero.
+var progressColumns = []string{"rows_done", "merged_through", "created_count", "matched_count", "updated_count",
+	"duplicate_count", "invalid_count", "warning_count"}
+
 // discardDryRun takes an import that dry-ran back to uploaded, as its
 // mapping changes: the dry run's counts and records are outcomes of the old
 // mapping, and kept they would claim what the import no longer does (the
@@ -253,8 +258,7 @@ func discardDryRun(ctx context.Context, tx *gorm.DB, imp *Import) error {
 	set := map[string]any{"status": StatusUploaded, "dry_run": false, "phase": "", "error": "", "rate": 0,
 		"eta_seconds": nil, "reset_pending": false, "cancel_requested": false, "heartbeat_at": nil, "queued_at": nil,
 		"started_at": nil, "finished_at": nil, "rows_total": 0}
-	for _, c := range []string{"rows_done", "merged_through", "created_count", "matched_count", "updated_count",
-		"duplicate_count", "invalid_count", "warning_count"} {
+	for _, c := range progressColumns {
 		set[c] = 0
 	}
 	if err := updateImport(ctx, tx, imp.ID, set); err != nil {
@@ -369,8 +373,7 @@ func (s *Service) Start(ctx context.Context, tenantID, id uuid.UUID, p StartPara
 		if !resume {
 			set["dry_run"] = p.DryRun
 			set["started_at"] = nil
-			for _, c := range []string{"rows_done", "merged_through", "created_count", "matched_count", "updated_count",
-				"duplicate_count", "invalid_count", "warning_count"} {
+			for _, c := range progressColumns {
 				set[c] = 0
 			}
 			// Records of an earlier (dry) run are cleared by the worker.

@@ -26,14 +26,14 @@ type SearchReceipt struct {
 // running it again costs nothing (a search with nothing left of the quota
 // may still be answered).
 func (s *Service) RepeatIsFree(ctx context.Context, tenantID uuid.UUID, r SearchReceipt) (bool, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM search_receipts
-		WHERE tenant_id = ? AND principal_id = ? AND query_hash = ? AND charged_at > ?`,
-		tenantID, r.PrincipalID, r.Search, s.now().Add(-s.repeatWindow)).Scan(&n).Error
+	var fresh bool
+	err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM search_receipts
+		WHERE tenant_id = ? AND principal_id = ? AND query_hash = ? AND charged_at > ?)`,
+		tenantID, r.PrincipalID, r.Search, s.now().Add(-s.repeatWindow)).Scan(&fresh).Error
 	if err != nil {
 		return false, fmt.Errorf("read search receipt: %w", err)
 	}
-	return n > 0, nil
+	return fresh, nil
 }
 
 // ConsumeSearch charges one unit of the searches quota for r unless r was
