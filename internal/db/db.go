@@ -163,6 +163,11 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 		// fails its request, which is logged at ERROR as an internal error.
 		sqlText, _ := statement(fc)
 		l.log.InfoContext(ctx, "sql unique violation", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", sqlText)
+	case IsRefusal(err):
+		// The schema's own refusals (a search the quota refused) are
+		// answers, as unique violations are.
+		sqlText, _ := statement(fc)
+		l.log.InfoContext(ctx, "sql refusal", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", sqlText)
 	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, context.Canceled):
 		sqlText, _ := statement(fc)
 		l.log.ErrorContext(ctx, "sql error", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", sqlText)

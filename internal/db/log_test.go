@@ -44,7 +44,8 @@ func TestSQLLogWithholdsValues(t *testing.T) {
 
 // TestSQLLogUniqueViolationIsNoError: a unique violation, which services
 // turn into a 409 or 422 when they expect it (an open invitation, a
-// package code), is logged at INFO; other failed statements stay errors.
+// package code), and the schema's own refusals (SQLSTATE class CQ) are
+// logged at INFO; other failed statements stay errors.
 func TestSQLLogUniqueViolationIsNoError(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
@@ -56,6 +57,7 @@ func TestSQLLogUniqueViolationIsNoError(t *testing.T) {
 		name, query, want string
 	}{
 		{"UniqueViolation", `INSERT INTO codes VALUES ('pro'), ('pro')`, "level=INFO msg=\"sql unique violation\""},
+		{"Refusal", `DO $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = 'CQ429'; END $$`, "level=INFO msg=\"sql refusal\""},
 		{"OtherError", `INSERT INTO codes VALUES (NULL)`, "level=ERROR msg=\"sql error\""},
 	}
 	for _, tt := range tests {

@@ -30,6 +30,23 @@ func IsCheckViolation(err error, constraint ...string) bool {
 	return is(err, codeCheckViolation, constraint)
 }
 
+// HasSQLState reports whether err is a PostgreSQL error with the SQLSTATE
+// code, such as one a function of the schema raises on purpose.
+func HasSQLState(err error, code string) bool {
+	return is(err, code, nil)
+}
+
+// classRefusal is the SQLSTATE class of the errors the schema's own
+// functions raise to refuse a statement on purpose (search_quota_refused:
+// CQ429); PostgreSQL defines no class CQ.
+const classRefusal = "CQ"
+
+// IsRefusal reports whether err is one of the schema's own refusals.
+func IsRefusal(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, classRefusal)
+}
+
 // IsUnavailable reports whether err says the database cannot be reached or
 // is going away, rather than that a statement failed: a connection attempt
 // that failed (server down, refused, unreachable, not accepting

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/db"
 )
 
 // RepeatWindow is how long after a search was charged the same search by
@@ -21,6 +23,10 @@ type SearchReceipt struct {
 	PrincipalID uuid.UUID
 	Search      []byte
 }
+
+// codeSearchQuotaRefused is the SQLSTATE the schema's search_quota_refused
+// raises: the statement claimed a search's receipt and the quota refused it.
+const codeSearchQuotaRefused = "CQ429"
 
 // RepeatIsFree reports whether r was charged within the repeat window, so that
 // running it again costs nothing (a search with nothing left of the quota
@@ -42,19 +48,19 @@ func (s *Service) RepeatIsFree(ctx context.Context, tenantID uuid.UUID, r Search
 // receipt is claimed first (written, or renewed when it is older than the
 // window), and only a claim is charged, so the same search sent several
 // times at once is charged once (the others wait for the first's receipt
-// and find it fresh). A claim the quota refuses is taken back: a search
-// refused for want of quota leaves no receipt. Returns ERATELIMIT (type
+// and find it fresh). A claim the quota refuses fails the statement
+// (search_quota_refused), which rolls the receipt back before a copy
+// waiting on it can see it: a search refused for want of quota leaves no
+// receipt, and no copy of it is answered free. Returns ERATELIMIT (type
 // quota-exceeded) when the quota is used up and the search is not a
 // repeat.
 func (s *Service) ConsumeSearch(ctx context.Context, tenantID uuid.UUID, plan Plan, r SearchReceipt) (Quota, bool, error) {
 	limit := plan.Limit(Searches)
 	q := s.quotaNow(Searches, limit)
-	var out struct {
-		Claimed bool
-		Used    sql.NullInt64
-	}
+	var out struct{ Used sql.NullInt64 }
 	// synchronous_commit off for this statement's implicit transaction,
-	// as ConsumeWithin does on its own.
+	// as ConsumeWithin does on its own. No row: no claim, a repeat. A
+	// claim the quota refused fails the statement.
 	err := s.db.WithContext(ctx).Raw(`
 		WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
 		claim AS (
@@ -71,31 +77,24 @@ func (s *Service) ConsumeSearch(ctx context.Context, tenantID uuid.UUID, plan Pl
 			DO UPDATE SET count = u.count + 1 WHERE u.count + 1 <= CAST(@quota AS bigint)
 			RETURNING count
 		)
-		SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT count FROM charge) AS used`,
+		SELECT charge.count AS used, CASE WHEN charge.count IS NULL THEN search_quota_refused() END
+		FROM claim LEFT JOIN charge ON true`,
 		map[string]any{"tenant": tenantID, "principal": r.PrincipalID, "search": r.Search,
 			"since": q.ReadAt.Add(-s.repeatWindow), "now": q.ReadAt, "metric": string(Searches),
 			"start": q.PeriodStart, "quota": limit}).Scan(&out).Error
-	if err != nil {
+	refused := db.HasSQLState(err, codeSearchQuotaRefused)
+	if err != nil && !refused {
 		return q, false, fmt.Errorf("consume %s: %w", Searches, err)
 	}
 	if out.Used.Valid {
 		return q.withUsed(out.Used.Int64), true, nil
-	}
-	if out.Claimed {
-		// The quota refused the search: its receipt must not make a
-		// repeat free.
-		if err := s.db.WithContext(ctx).Exec(`DELETE FROM search_receipts
-			WHERE tenant_id = ? AND principal_id = ? AND query_hash = ? AND charged_at = ?`,
-			tenantID, r.PrincipalID, r.Search, q.ReadAt).Error; err != nil {
-			return q, false, fmt.Errorf("consume %s: take back the receipt: %w", Searches, err)
-		}
 	}
 	cur, err := s.used(ctx, s.db, tenantID, Searches, q.PeriodStart)
 	if err != nil {
 		return q, false, err
 	}
 	q = q.withUsed(cur)
-	if !out.Claimed {
+	if !refused {
 		// A receipt within the window: a repeat.
 		return q, false, nil
 	}

@@ -2,6 +2,7 @@ package limits_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -60,6 +61,51 @@ func TestConcurrentRepeatChargedOnce(t *testing.T) {
 	}
 }
 
+// TestConcurrentRepeatRefusedAtTheLimit: the same search sent several
+// times at once with the quota used up is refused every time. A copy that
+// found the receipt of another copy, taken back only after the quota
+// refused that one, used to be answered free as its repeat.
+func TestConcurrentRepeatRefusedAtTheLimit(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := pinnedService(d.Gorm)
+	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+	ctx := context.Background()
+	plan, err := svc.Plan(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Consume(ctx, tenant, limits.Searches, plan.Limit(limits.Searches)); err != nil {
+		t.Fatal(err)
+	}
+	const rounds, n = 20, 4
+	var answered atomic.Int32
+	for range rounds {
+		r := limitsReceipt(uuid.Must(uuid.NewV7()), []byte("same search"))
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, charged, err := svc.ConsumeSearch(ctx, tenant, plan, r)
+				switch {
+				case err == nil:
+					answered.Add(1)
+				case !apperr.Is(err, apperr.ERATELIMIT) || charged:
+					t.Errorf("charged %v (%v), want a quota refusal", charged, err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+	}
+	if answered.Load() != 0 {
+		t.Fatalf("%d of %d copies of searches sent at once at the limit were answered; want none", answered.Load(), rounds*n)
+	}
+}
+
 func limitsReceipt(p uuid.UUID, s []byte) limits.SearchReceipt {
 	return limits.SearchReceipt{PrincipalID: p, Search: s}
 }
@@ -93,6 +139,25 @@ func TestRefusedSearchLeavesNoReceipt(t *testing.T) {
 		}
 		if free, err := svc.RepeatIsFree(ctx, tenant, r); err != nil || free {
 			t.Fatalf("%s after its refusal: free %v (%v), want charged again", r.Search, free, err)
+		}
+	}
+}
+
+// BenchmarkConsumeSearch: what charging a new search costs (its claim, its
+// charge and their transaction), one at a time.
+func BenchmarkConsumeSearch(b *testing.B) {
+	d := dbtest.Shared(b)
+	svc := limits.NewService(d.Gorm, 0)
+	tenant := MustCreateTenant(b, "enterprise", billing.StatusActive, nil)
+	ctx := context.Background()
+	plan, err := svc.Plan(ctx, tenant)
+	if err != nil {
+		b.Fatal(err)
+	}
+	principal := uuid.Must(uuid.NewV7())
+	for i := 0; b.Loop(); i++ {
+		if _, charged, err := svc.ConsumeSearch(ctx, tenant, plan, limitsReceipt(principal, fmt.Appendf(nil, "search %d", i))); err != nil || !charged {
+			b.Fatalf("charged %v (%v)", charged, err)
 		}
 	}
 }
