@@ -124,12 +124,14 @@ func withRecover(log *slog.Logger) echo.MiddlewareFunc {
 }
 
 // withSecurityHeaders sets conservative browser protections. Swagger UI's
-// page needs inline scripts and styles, so /docs gets a looser policy. API
-// answers are stored in no cache: they are a user's or a tenant's data.
+// page starts with an inline script, so /docs also allows that script (by
+// its hash), and inline styles as the SPA does. API answers are stored in
+// no cache: they are a user's or a tenant's data.
 func withSecurityHeaders(hsts bool) echo.MiddlewareFunc {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
 		"font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
-	const docsCSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	docsCSP := "default-src 'self'; script-src 'self' " + strings.Join(docsScriptSources(), " ") +
+		"; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
 		"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {

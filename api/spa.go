@@ -1,10 +1,16 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"path"
+	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 	echoSwagger "github.com/swaggo/echo-swagger"
@@ -22,16 +28,18 @@ func (s *Server) docsRedirect(c echo.Context) error {
 	return c.Redirect(http.StatusFound, "/docs/index.html")
 }
 
-// docs serves Swagger UI from assets embedded in the binary (works offline),
-// reading the spec from /openapi.json.
+// swaggerUI is Swagger UI's handler: assets embedded in the binary (works
+// offline), the spec read from /openapi.json.
+var swaggerUI = echoSwagger.EchoWrapHandler(
+	// Replace the default doc.json/doc.yaml: the spec is only /openapi.json.
+	func(c *echoSwagger.Config) { c.URLs = []string{"/openapi.json"} },
+	echoSwagger.DeepLinking(true),
+	echoSwagger.DocExpansion("list"),
+	echoSwagger.PersistAuthorization(true),
+)
+
+// docs serves Swagger UI.
 func (s *Server) docs() echo.HandlerFunc {
-	h := echoSwagger.EchoWrapHandler(
-		// Replace the default doc.json/doc.yaml: the spec is only /openapi.json.
-		func(c *echoSwagger.Config) { c.URLs = []string{"/openapi.json"} },
-		echoSwagger.DeepLinking(true),
-		echoSwagger.DocExpansion("list"),
-		echoSwagger.PersistAuthorization(true),
-	)
 	return func(c echo.Context) error {
 		req := c.Request()
 		if name := path.Base(req.URL.Path); name == "doc.json" || name == "doc.yaml" {
@@ -52,9 +60,34 @@ func (s *Server) docs() echo.HandlerFunc {
 		}
 		c.SetRequest(&r)
 		defer c.SetRequest(req)
-		return h(c)
+		return swaggerUI(c)
 	}
 }
+
+// docsScriptSources are the hashes of the inline scripts of Swagger UI's
+// index page ('sha256-…' sources), which start it with its settings: the
+// page's Content-Security-Policy allows those scripts and no other inline
+// script. They are read from the page the handler writes, so they follow
+// the handler's template and settings.
+var docsScriptSources = sync.OnceValue(func() []string {
+	req := httptest.NewRequest(http.MethodGet, "/docs/index.html", nil)
+	rec := httptest.NewRecorder()
+	if err := swaggerUI(echo.New().NewContext(req, rec)); err != nil {
+		panic(fmt.Sprintf("render Swagger UI's index page: %v", err))
+	}
+	var sources []string
+	for _, m := range inlineScript.FindAllSubmatch(rec.Body.Bytes(), -1) {
+		sum := sha256.Sum256(m[1])
+		sources = append(sources, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
+	}
+	if len(sources) == 0 {
+		panic("Swagger UI's index page has no inline script to start it")
+	}
+	return sources
+})
+
+// inlineScript is a script element without attributes, and its text.
+var inlineScript = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
 
 // notFound answers requests that match no route: API paths get a problem
 // naming the path, GET and HEAD elsewhere get the SPA.
