@@ -82,7 +82,28 @@ func TestNormalize(t *testing.T) {
 		{"ErrCountryAmbiguousForeignName", contacts.NormalizeCountry, "Nigeri", "", false},
 		{"ErrCountryScriptOnlyNoise", contacts.NormalizeCountry, "Россия Germany", "", false},
 		{"OKEmail", contacts.NormalizeEmail, "A.B+c@Sub.Example.ORG", "a.b+c@sub.example.org", true},
-		{"ErrEmailDisplayName", contacts.NormalizeEmail, "Bob <bob@example.com>", "", false},
+		// One address however it was written: with a display name or in
+		// angle brackets (a copied "To:" line), as a mailto: link, composed
+		// or decomposed (NFC, as accounts keep addresses), in fullwidth
+		// forms (a Japanese input method), with the domain's IDN labels in
+		// punycode or in Unicode, or with the root's trailing dot.
+		{"OKEmailDisplayName", contacts.NormalizeEmail, "Bob Smith <Bob@Example.com>", "bob@example.com", true},
+		{"OKEmailQuotedDisplayName", contacts.NormalizeEmail, `"Smith, Bob" <bob@example.com>`, "bob@example.com", true},
+		{"OKEmailAngleBrackets", contacts.NormalizeEmail, "<bob@example.com>", "bob@example.com", true},
+		{"ErrEmailTwoAddresses", contacts.NormalizeEmail, "Bob <bob@example.com>, Ann <ann@example.com>", "", false},
+		{"ErrEmailUnclosedAngle", contacts.NormalizeEmail, "Bob <bob@example.com", "", false},
+		{"OKEmailMailto", contacts.NormalizeEmail, "MAILTO:Bob@Example.com", "bob@example.com", true},
+		{"OKEmailMailtoQuery", contacts.NormalizeEmail, "mailto:bob@example.com?subject=Hello", "bob@example.com", true},
+		{"OKEmailDecomposed", contacts.NormalizeEmail, "zoe\u0308@mu\u0308ller.example", "zo\u00eb@m\u00fcller.example", true},
+		{"OKEmailFullwidth", contacts.NormalizeEmail, "\uff42\uff4f\uff42\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d", "bob@example.com", true},
+		{"OKEmailIdeographicFullStop", contacts.NormalizeEmail, "bob@example\u3002com", "bob@example.com", true},
+		{"OKEmailPunycodeDomain", contacts.NormalizeEmail, "zoe@xn--mller-kva.example", "zoe@m\u00fcller.example", true},
+		{"OKEmailPunycodeCapitals", contacts.NormalizeEmail, "Zoe@XN--MLLER-KVA.Example", "zoe@m\u00fcller.example", true},
+		{"OKEmailPunycodeNotIDN", contacts.NormalizeEmail, "zoe@xn--abc.example", "zoe@xn--abc.example", true},
+		{"OKEmailTrailingDot", contacts.NormalizeEmail, "bob@example.com.", "bob@example.com", true},
+		{"ErrEmailTwoTrailingDots", contacts.NormalizeEmail, "bob@example.com..", "", false},
+		{"ErrEmailZeroWidthInside", contacts.NormalizeEmail, "bo\u200bb@example.com", "", false},
+		{"OKEmailZeroWidthEdge", contacts.NormalizeEmail, "\u200bbob@example.com\u200b", "bob@example.com", true},
 		{"ErrEmailNoDot", contacts.NormalizeEmail, "bob@localhost", "", false},
 		{"ErrEmailTwoAts", contacts.NormalizeEmail, "a@b@example.com", "", false},
 		// net/mail takes these; the database's check (\s knows Unicode) does not.
@@ -99,6 +120,11 @@ func TestNormalize(t *testing.T) {
 		{"OKPhoneDoubleZeroPrefixSpaced", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "00 49 (0)30 1234567", "+49301234567", true},
 		{"OKPhoneDoubleZeroPrefixJP", func(s string) (string, bool) { return contacts.NormalizePhone(s, "JP") }, "0044 20 7946 0958", "+442079460958", true},
 		{"OKPhoneDoubleZeroPrefixDE", func(s string) (string, bool) { return contacts.NormalizePhone(s, "DE") }, "0044 20 7946 0958", "+442079460958", true},
+		// An extension is no other person: the line's number is the key.
+		{"OKPhoneExtension", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "(415) 555-2671 ext. 12", "+14155552671", true},
+		{"OKPhoneExtensionX", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+1 415 555 2671 x99", "+14155552671", true},
+		{"OKPhoneVanity", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "1-800-FLOWERS", "+18003569377", true},
+		{"OKPhoneFullwidth", func(s string) (string, bool) { return contacts.NormalizePhone(s, "JP") }, "\uff10\uff13\u2010\uff11\uff12\uff13\uff14\u2010\uff15\uff16\uff17\uff18", "+81312345678", true},
 		{"OKPhoneNationalJP", func(s string) (string, bool) { return contacts.NormalizePhone(s, "JP") }, "044-123-4567", "+81441234567", true},
 		{"ErrPhoneDoubleZeroOnly", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "00", "", false},
 		{"ErrPhoneInvalid", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "555", "", false},
@@ -114,6 +140,18 @@ func TestNormalize(t *testing.T) {
 		{"OKLinkedInZeroWidthEdge", contacts.NormalizeLinkedIn, "\u200blinkedin.com/in/some-one\u200b", "https://www.linkedin.com/in/some-one", true},
 		{"ErrLinkedInCompany", contacts.NormalizeLinkedIn, "https://www.linkedin.com/company/acme", "", false},
 		{"ErrLinkedInHost", contacts.NormalizeLinkedIn, "https://linkedin.com.evil.test/in/x1", "", false},
+		// A company's domain: one form for a site's address, a punycode or
+		// Unicode IDN, fullwidth forms, the root's trailing dot.
+		{"OKDomainURL", contacts.NormalizeDomain, "https://WWW.Acme.com:8443/about?x=1", "acme.com", true},
+		{"OKDomainTrailingDot", contacts.NormalizeDomain, "acme.com.", "acme.com", true},
+		{"OKDomainUnicode", contacts.NormalizeDomain, "M\u00dcLLER.de", "m\u00fcller.de", true},
+		{"OKDomainPunycode", contacts.NormalizeDomain, "xn--mller-kva.de", "m\u00fcller.de", true},
+		{"OKDomainDecomposed", contacts.NormalizeDomain, "mu\u0308ller.de", "m\u00fcller.de", true},
+		{"OKDomainFullwidth", contacts.NormalizeDomain, "\uff41\uff43\uff4d\uff45\uff0e\uff43\uff4f\uff4d", "acme.com", true},
+		{"OKDomainCombiningMarks", contacts.NormalizeDomain, "xn--11b5bs3a9aj6g.xn--11b4c3d", "\u092a\u0930\u0940\u0915\u094d\u0937\u093e.\u0915\u0949\u092e", true},
+		{"ErrDomainTwoTrailingDots", contacts.NormalizeDomain, "acme.com..", "", false},
+		{"ErrDomainNoDot", contacts.NormalizeDomain, "localhost", "", false},
+		{"ErrDomainUnderscore", contacts.NormalizeDomain, "ac_me.com", "", false},
 		{"OKText", func(s string) (string, bool) { return contacts.NormalizeText(s, 10) }, " a \t b ", "a b", true},
 		{"ErrTextControl", func(s string) (string, bool) { return contacts.NormalizeText(s, 10) }, "a\x00b", "", false},
 		{"ErrTextTooLong", func(s string) (string, bool) { return contacts.NormalizeText(s, 3) }, "abcd", "", false},
@@ -188,5 +226,20 @@ func TestCountryISONames(t *testing.T) {
 	}
 	if n < 249 {
 		t.Fatalf("%d names, ISO 3166-1 has 249 codes", n)
+	}
+}
+
+// BenchmarkNormalizeEmail: imports normalize every row's address
+// (docs/PERFORMANCE.md has the figures).
+func BenchmarkNormalizeEmail(b *testing.B) {
+	for _, bb := range []struct{ name, in string }{
+		{"ASCII", "Ann.Lee+crm@Sub.Acme-Corp.co.uk"},
+		{"Unicode", "Zoë.Müller@Müller-Bäckerei.example"},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			for b.Loop() {
+				contacts.NormalizeEmail(bb.in)
+			}
+		})
 	}
 }

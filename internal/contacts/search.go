@@ -184,26 +184,12 @@ func (f Filters) normalize() (Filters, error) {
 			return v, slices.Contains(values, v)
 		}
 	}
-	domain := func(v string) (string, bool) {
-		v = strings.ToLower(strings.TrimSpace(v))
-		v = strings.TrimPrefix(strings.TrimPrefix(v, "https://"), "http://")
-		v = strings.TrimSuffix(strings.TrimPrefix(v, "www."), "/")
-		if len(v) < 3 || len(v) > 253 || !strings.Contains(v, ".") {
-			return "", false
-		}
-		for _, r := range v {
-			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-') {
-				return "", false
-			}
-		}
-		return v, true
-	}
 	out := Filters{HasEmail: f.HasEmail, HasPhone: f.HasPhone, ExcludeSaved: f.ExcludeSaved}
 	out.Titles = list("titles", f.Titles, lowerText, "must be 1 to 300 characters of text")
 	out.Seniorities = list("seniorities", f.Seniorities, oneOf(Seniorities), "must be one of "+strings.Join(Seniorities, ", "))
 	out.Departments = list("departments", f.Departments, oneOf(Departments), "must be one of "+strings.Join(Departments, ", "))
 	out.CompanyNames = list("company_names", f.CompanyNames, lowerText, "must be 1 to 300 characters of text")
-	out.CompanyDomains = list("company_domains", f.CompanyDomains, domain, "must be a domain name such as example.com")
+	out.CompanyDomains = list("company_domains", f.CompanyDomains, NormalizeDomain, "must be a domain name such as example.com")
 	out.Industries = list("industries", f.Industries, text(200), "must be 1 to 200 characters of text")
 	out.EmployeeRanges = list("employee_ranges", f.EmployeeRanges, exactOneOf(EmployeeRanges), "must be one of "+strings.Join(EmployeeRanges, ", "))
 	out.Countries = list("countries", f.Countries, NormalizeCountry, "must be an ISO 3166 country code or name")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/net/idna"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -412,6 +413,29 @@ func TestSearchFacetsScaleToExactTotal(t *testing.T) {
 		next := b.search(t, b.tenant, contacts.SearchParams{Query: b.word, Filters: f, Facets: true, Cursor: res.NextCursor})
 		if !slices.Equal(next.Facets.Seniority, res.Facets.Seniority) {
 			t.Errorf("%+v: page 2 facets %+v, page 1 %+v", f, next.Facets.Seniority, res.Facets.Seniority)
+		}
+	}
+}
+
+// TestSearchCompanyDomainIDN: the company_domains filter reads a domain
+// as imports store it (contacts.NormalizeDomain): an internationalized
+// domain in Unicode or in punycode, in capitals, with the root's trailing
+// dot, is the one stored. (The filter took ASCII only: a Unicode domain
+// was 422, its punycode matched nothing.)
+func TestSearchCompanyDomainIDN(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	domain := "bü" + b.word + ".de"
+	co := b.company(t, CompanyOpts{Name: "Bü " + b.word, Domain: domain})
+	want := MustCreateContact(t, b.db, ContactOpts{FirstName: "Idn", LastName: "Person", CompanyID: co})
+	ascii, err := idna.Lookup.ToASCII(domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{domain, ascii, strings.ToUpper(ascii) + ".", "https://www." + strings.ToUpper(domain) + "/team"} {
+		res := b.search(t, b.tenant, contacts.SearchParams{Filters: contacts.Filters{CompanyDomains: []string{f}}})
+		if len(res.Items) != 1 || res.Items[0].ID != want {
+			t.Errorf("company_domains %q: %d results, want the contact of %s", f, len(res.Items), domain)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package imports
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"unicode"
@@ -277,49 +276,22 @@ func label(f string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// normalizeDomain reads "https://www.Acme.com/about" as "acme.com". A page
-// on a social network or directory ("facebook.com/joespizza", a LinkedIn
-// company page) is the network's website, not the company's: it reads as
-// no domain ("", true), since its domain would link the contact to the
-// network's company, whose name would replace the row's.
+// normalizeDomain reads "https://www.Acme.com/about" as "acme.com"
+// (contacts.NormalizeSite: the form an email's domain takes too, so the
+// contact links to the company of its address). A page on a social
+// network or directory ("facebook.com/joespizza", a LinkedIn company page)
+// is the network's website, not the company's: it reads as no domain
+// ("", true), since its domain would link the contact to the network's
+// company, whose name would replace the row's.
 func normalizeDomain(v string) (string, bool) {
-	v = strings.ToLower(strings.TrimSpace(v))
-	page := false
-	if strings.Contains(v, "://") {
-		u, err := url.Parse(v)
-		if err != nil {
-			return "", false
-		}
-		v = u.Hostname()
-		page = strings.Trim(u.Path, "/") != "" || u.RawQuery != ""
-	} else {
-		var rest string
-		v, rest, _ = strings.Cut(v, "/")
-		page = strings.Trim(rest, "/") != ""
-		if h, _, ok := strings.Cut(v, ":"); ok {
-			v = h
-		}
-	}
-	// One trailing dot (a fully qualified name) goes; a second is as
-	// wrong as two dots inside. Every leading "www." goes, so the result
-	// reads as itself.
-	v = strings.TrimSuffix(v, ".")
-	for strings.HasPrefix(v, "www.") {
-		v = v[len("www."):]
-	}
-	if len(v) < 3 || len(v) > 253 || !strings.Contains(v, ".") || strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") ||
-		strings.Contains(v, "..") {
+	d, page, ok := contacts.NormalizeSite(v)
+	if !ok {
 		return "", false
 	}
-	for _, r := range v {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '.') {
-			return "", false
-		}
-	}
-	if page && pageHost(v) {
+	if page && pageHost(d) {
 		return "", true
 	}
-	return v, true
+	return d, true
 }
 
 // pageSites are social networks and directories whose pages companies
