@@ -2,12 +2,15 @@ package db_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
@@ -307,3 +310,112 @@ func TestMigrationWithdrawnBeforeSuccessor(t *testing.T) {
 		t.Errorf("created_at %s, want only the raced withdrawn one moved, to just before its successor", got)
 	}
 }
+
+// TestMigrationContactIdentities: 00046 writes stored contact identities
+// in the form the normalizers give today, computed in SQL as Go computes
+// it: emails composed (NFC) with their domains' punycode labels in
+// Unicode, company domains likewise (unless another company has the new
+// form), and LinkedIn URLs stored under the old rule (escaped capitals,
+// needless escapes) in today's canonical form. Values Go would refuse stay
+// as they are; updated_at stays.
+func TestMigrationContactIdentities(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, m, exec := migratedDownTo(t, 40) // 00046's down restores nothing
+	emails := []string{
+		"zoe\u0308@nfc.example",             // decomposed
+		"ann@xn--mller-kva.de",              // punycode
+		"bo@xn--11b5bs3a9aj6g.xn--11b4c3d",  // punycode with marks
+		"cy@xn--abc.example",                // "xn--" but no IDN: stays
+		"di@mail.xn--fiqs8s",                // 中国
+		"ed@xn--bcher-kva.xn--ls8h.example", // a label Go keeps (an emoji is no letter) beside one it decodes
+		"fe@plain.example",                  // unchanged
+		"ga@xn--zz-.example",                // invalid punycode: stays
+		"ho@xn--www-x9a.xn--mller-kva.de",   // two labels
+		"zo\u00eb@xn--caf-dma.example",      // already composed, punycode domain
+	}
+	linkedins := []string{
+		"https://www.linkedin.com/in/j%c3%96rg",                      // escaped capital: jörg
+		"https://www.linkedin.com/in/some%2done",                     // needless escape: some-one
+		"https://www.linkedin.com/in/ab%41",                          // escaped ASCII capital: aba
+		"https://www.linkedin.com/in/%d0%98%d0%b2%d0%b0%d0%bd",       // Иван
+		"https://www.linkedin.com/in/%ce%a3%ce%bf%cf%86%ce%b9%ce%b1", // Σοφια
+		"https://www.linkedin.com/in/j%c3%b6rg",                      // canonical already
+		"https://www.linkedin.com/in/x%ff",                           // not UTF-8: stays
+		"https://www.linkedin.com/in/a%7eb",                          // "~", refused today: stays
+		"https://www.linkedin.com/in/plain-one",                      // unchanged
+	}
+	exec(`INSERT INTO tenants (id, name, default_region) VALUES ('00000000-0000-7000-8000-000000000001', 'T', 'US')`)
+	exec(`INSERT INTO companies (id, name, domain) VALUES
+		('00000000-0000-7000-8000-000000000101', 'Müller', 'xn--mller-kva.de'),
+		('00000000-0000-7000-8000-000000000102', 'Café', 'xn--caf-dma.example'),
+		('00000000-0000-7000-8000-000000000103', 'Café Unicode', 'café.example')`)
+	for i, e := range emails {
+		exec(fmt.Sprintf(`INSERT INTO contacts (id, first_name, last_name, email, linkedin_url, company_id, company_name, company_domain, updated_at)
+			VALUES ('00000000-0000-7000-8000-%012d', 'N', 'E', %s, '', %s, '', %s, '2020-01-01')`, i+1, quote(e),
+			map[bool]string{true: "'00000000-0000-7000-8000-000000000101'", false: "NULL"}[i == 0],
+			map[bool]string{true: "'xn--mller-kva.de'", false: "NULL"}[i == 0]))
+	}
+	for i, l := range linkedins {
+		exec(fmt.Sprintf(`INSERT INTO contacts (id, first_name, last_name, linkedin_url, updated_at)
+			VALUES ('00000000-0000-7000-8000-%012d', 'N', 'L', %s, '2020-01-01')`, 50+i, quote(l)))
+	}
+	exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value) VALUES
+		('00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000201', '00000000-0000-7000-8000-000000000050',
+		 'linkedin_url', 'https://www.linkedin.com/in/some%2done', 'https://www.linkedin.com/in/j%c3%96rg'),
+		('00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000202', '00000000-0000-7000-8000-000000000001',
+		 'email', 'ann@xn--mller-kva.de', U&'zoe\0308@nfc.example')`)
+	if err := m.Up(ctx, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// want is what Go makes of a stored value, or the value itself where
+	// Go refuses it.
+	want := func(norm func(string) (string, bool), v string) string {
+		if out, ok := norm(v); ok {
+			return out
+		}
+		return v
+	}
+	for i, e := range emails {
+		var got, updated string
+		if err := d.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT email::text, to_char(updated_at, 'YYYY') FROM contacts
+			WHERE id = '00000000-0000-7000-8000-%012d'`, i+1)).Scan(&got, &updated); err != nil {
+			t.Fatal(err)
+		}
+		if w := want(contacts.NormalizeEmail, e); got != w || updated != "2020" {
+			t.Errorf("email %q: %q (updated %s), want %q as NormalizeEmail gives it (updated 2020)", e, got, updated, w)
+		}
+	}
+	for i, l := range linkedins {
+		var got string
+		if err := d.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT linkedin_url FROM contacts
+			WHERE id = '00000000-0000-7000-8000-%012d'`, 50+i)).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if w := want(contacts.NormalizeLinkedIn, l); got != w {
+			t.Errorf("LinkedIn %q: %q, want %q as NormalizeLinkedIn gives it", l, got, w)
+		}
+	}
+	var got string
+	if err := d.SQL.QueryRowContext(ctx, `SELECT string_agg(domain::text, ',' ORDER BY id) FROM companies`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "müller.de,xn--caf-dma.example,café.example" {
+		t.Errorf("company domains %s, want müller.de decoded and xn--caf-dma.example kept (another company has café.example)", got)
+	}
+	if err := d.SQL.QueryRowContext(ctx, `SELECT company_domain::text || ' ' || to_char(updated_at, 'YYYY') FROM contacts
+		WHERE id = '00000000-0000-7000-8000-000000000001'`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "müller.de 2020" {
+		t.Errorf("the company's contact: %q, want its domain copied and updated_at kept (müller.de 2020)", got)
+	}
+	if err := d.SQL.QueryRowContext(ctx, `SELECT string_agg(old_value || ' ' || new_value, ',' ORDER BY id) FROM contact_corrections`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if w := "https://www.linkedin.com/in/some-one https://www.linkedin.com/in/j%c3%b6rg,ann@müller.de zoë@nfc.example"; got != w {
+		t.Errorf("corrections %q, want %q", got, w)
+	}
+}
+
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
