@@ -491,11 +491,40 @@ func TestStripeEventsAndManualPlans(t *testing.T) {
 			wantOutcome: "stale", wantPackage: "pro", wantSource: "manual",
 		},
 		{
-			// A change made in the portal after staff acted still applies.
-			name: "SubscriptionEventNewerThanManualChange",
+			// The Stripe subscription renews after staff acted: the plan
+			// staff set stands (a renewal used to put the tenant back on
+			// Starter at its next billing date).
+			name: "RenewalNewerThanManualChange",
 			arrange: func(t *testing.T, admin session, f stripeFixture) {
 				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
 				tb.MustSetPackage(t, admin.tenantID, "pro")
+			},
+			late: func(f stripeFixture) map[string]any {
+				return f.sub("customer.subscription.updated", later, f.subA, "active", "starter")
+			},
+			wantOutcome: outcomeManualTest, wantPackage: "pro", wantSource: "manual",
+		},
+		{
+			// A change of plan made in the portal after staff acted is the
+			// tenant's newer choice, which it pays for: it applies.
+			name: "PortalChangeNewerThanManualChange",
+			arrange: func(t *testing.T, admin session, f stripeFixture) {
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+				tb.MustSetPackage(t, admin.tenantID, "enterprise")
+			},
+			late: func(f stripeFixture) map[string]any {
+				return boughtAs(f.sub("customer.subscription.updated", later, f.subA, "active", "pro"), "starter")
+			},
+			wantOutcome: "applied", wantPackage: "pro", wantSource: "stripe",
+		},
+		{
+			// The plan staff set is over: the Stripe subscription's next
+			// event applies as usual.
+			name: "RenewalAfterManualPlanEnded",
+			arrange: func(t *testing.T, admin session, f stripeFixture) {
+				wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", at(0), f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+				tb.mustSetTrial(t, admin.tenantID, "pro")
+				tb.mustEndPeriod(t, admin.tenantID)
 			},
 			late: func(f stripeFixture) map[string]any {
 				return f.sub("customer.subscription.updated", later, f.subA, "active", "starter")
@@ -842,6 +871,87 @@ func TestStripeSubscriptionEndedBeforeManualPlan(t *testing.T) {
 			}
 			if b.CheckoutAllowed != tt.wantCheckout {
 				t.Errorf("checkout allowed %v, want %v (outcome %q)", b.CheckoutAllowed, tt.wantCheckout, tb.eventOutcome(t, ev["id"]))
+			}
+		})
+	}
+}
+
+// TestManualPlanBesideRunningStripeSubscription lives through months of a
+// tenant that pays Starter through Stripe and gets Pro from staff for two
+// weeks: Stripe renews and bills Starter meanwhile. The renewal leaves Pro
+// in force; when the two weeks are over, the tenant is on Starter, the
+// package Stripe bills it for, in the state its events told (a failed
+// payment's grace, a cancellation at period end), not on Free. It used to
+// be moved back to Starter by the renewal, in the middle of the two
+// weeks, and to fall to Free when they ended with no renewal since.
+func TestManualPlanBesideRunningStripeSubscription(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "starter", "price_starter_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	later := time.Now().Add(time.Hour).Truncate(time.Second) // after the manual change, however slow the run
+	renewal := func(f stripeFixture, created time.Time, periodEnd time.Time) map[string]any {
+		ev := f.sub("customer.subscription.updated", created, f.subA, "active", "starter")
+		obj := ev["data"].(map[string]any)["object"].(map[string]any)
+		obj["current_period_start"], obj["current_period_end"] = created.Unix(), periodEnd.Unix()
+		return ev
+	}
+	tests := []struct {
+		name string
+		// while runs while the plan staff set is in force.
+		while       func(t *testing.T, f stripeFixture)
+		wantPackage string
+		wantGrace   bool
+		wantDown    bool
+	}{
+		{"Renewed", func(t *testing.T, f stripeFixture) {
+			wantStatus(t, tb.webhookReq(t, renewal(f, later, later.Add(30*24*time.Hour)), testWebhookSecret, time.Now()), 200)
+			wantStatus(t, tb.webhookReq(t, f.invoice("invoice.paid", later, f.subA), testWebhookSecret, time.Now()), 200)
+		}, "starter", false, false},
+		{"NoEventMeanwhile", func(*testing.T, stripeFixture) {}, "starter", false, false},
+		{"PaymentFailed", func(t *testing.T, f stripeFixture) {
+			wantStatus(t, tb.webhookReq(t, f.invoice("invoice.payment_failed", later, f.subA), testWebhookSecret, time.Now()), 200)
+		}, "starter", true, false},
+		{"PaymentFailedThenPaid", func(t *testing.T, f stripeFixture) {
+			wantStatus(t, tb.webhookReq(t, f.invoice("invoice.payment_failed", later, f.subA), testWebhookSecret, time.Now()), 200)
+			wantStatus(t, tb.webhookReq(t, f.invoice("invoice.paid", later.Add(time.Second), f.subA), testWebhookSecret, time.Now()), 200)
+		}, "starter", false, false},
+		{"CanceledAtAPeriodEndPassed", func(t *testing.T, f stripeFixture) {
+			ev := renewal(f, later, time.Now().Add(-time.Minute))
+			ev["data"].(map[string]any)["object"].(map[string]any)["cancel_at_period_end"] = true
+			wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+		}, "free", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			admin := tb.MustSignup(t, "beside")
+			f := newStripeFixture(admin.tenantID)
+			wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+			tb.mustSetTrial(t, admin.tenantID, "pro")
+			tt.while(t, f)
+			if u := tb.usage(t, admin); u.Package.Code != "pro" || u.Subscription.Source != "manual" || u.Downgraded {
+				t.Fatalf("during the trial: tenant on %s (source %s, downgraded %v), want pro from staff",
+					u.Package.Code, u.Subscription.Source, u.Downgraded)
+			}
+			tb.mustEndPeriod(t, admin.tenantID)
+			u := tb.usage(t, admin)
+			if u.Package.Code != tt.wantPackage || u.Downgraded != tt.wantDown || (u.GraceEndsAt != nil) != tt.wantGrace {
+				t.Errorf("after the trial: tenant on %s (downgraded %v, reason %q, grace ends %v), want %s (downgraded %v, grace %v)",
+					u.Package.Code, u.Downgraded, u.Reason, u.GraceEndsAt, tt.wantPackage, tt.wantDown, tt.wantGrace)
+			}
+			// Lists of tenants (staff's) read plans in bulk, the same way.
+			tid := uuid.MustParse(admin.tenantID)
+			plans, err := tb.srv.svc.Limits.Plans(t.Context(), []uuid.UUID{tid})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := plans[tid]; p.Package.Code != u.Package.Code || p.Downgraded != u.Downgraded {
+				t.Errorf("listed on %s (downgraded %v), shown on %s", p.Package.Code, p.Downgraded, u.Package.Code)
+			}
+			b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", admin.token, nil))
+			if b.CheckoutAllowed {
+				t.Errorf("checkout allowed while the Stripe subscription runs")
 			}
 		})
 	}

@@ -49,6 +49,55 @@ type Subscription struct {
 	StripeSubscriptionID *string    `json:"stripe_subscription_id"`
 	LastEventAt          *time.Time `json:"-"`
 	UpdatedAt            time.Time  `json:"updated_at"`
+	// StripeSide is, under a plan staff set, the state of the Stripe
+	// subscription kept beside it (StripeSubscriptionID) as its latest
+	// event told; nil otherwise. It takes over when the manual plan is no
+	// longer in force (limits), as Stripe goes on billing for it.
+	StripeSide `json:"-"`
+}
+
+// StripeSide is the state of a Stripe subscription kept beside a plan
+// staff set: its package (nil when unknown), status, period end,
+// cancellation and when it fell past due.
+type StripeSide struct {
+	StripePackageID         *uuid.UUID `json:"-"`
+	StripeStatus            *string    `json:"-"`
+	StripePeriodEnd         *time.Time `json:"-"`
+	StripeCancelAtPeriodEnd bool       `json:"-"`
+	StripePastDueSince      *time.Time `json:"-"`
+}
+
+// Known reports whether the side names a package and a status.
+func (sd StripeSide) Known() bool { return sd.StripePackageID != nil && sd.StripeStatus != nil }
+
+// AsSubscription is the side as a Stripe subscription of tenantID, for
+// deciding whether it is in force.
+func (sd StripeSide) AsSubscription(tenantID uuid.UUID, stripeID *string) Subscription {
+	sub := Subscription{TenantID: tenantID, Source: SourceStripe, CurrentPeriodEnd: sd.StripePeriodEnd,
+		CancelAtPeriodEnd: sd.StripeCancelAtPeriodEnd, PastDueSince: sd.StripePastDueSince, StripeSubscriptionID: stripeID}
+	if sd.StripePackageID != nil {
+		sub.PackageID = *sd.StripePackageID
+	}
+	if sd.StripeStatus != nil {
+		sub.Status = *sd.StripeStatus
+	}
+	return sub
+}
+
+// sideOf is the Stripe side a manual change keeps of before: its own state
+// when Stripe set the plan, the side it kept when staff did, none when no
+// Stripe subscription is kept.
+func sideOf(before Subscription, kept *string) StripeSide {
+	switch {
+	case kept == nil:
+		return StripeSide{}
+	case before.Source == SourceStripe:
+		pkg, status := before.PackageID, before.Status
+		return StripeSide{StripePackageID: &pkg, StripeStatus: &status, StripePeriodEnd: before.CurrentPeriodEnd,
+			StripeCancelAtPeriodEnd: before.CancelAtPeriodEnd, StripePastDueSince: before.PastDueSince}
+	default:
+		return before.StripeSide
+	}
 }
 
 // TableName maps Subscription to its table.
@@ -145,9 +194,10 @@ func (s *Service) SetManual(ctx context.Context, tenantID uuid.UUID, p ManualPar
 		// The change is newer than any Stripe event created before it (its
 		// updated_at; see applySubscription), while last_event_at keeps
 		// ordering Stripe's own events.
+		kept := stripeStillRunning(before)
 		sub = Subscription{TenantID: tenantID, PackageID: pkg.ID, Status: p.Status, Source: SourceManual,
 			CurrentPeriodStart: &now, CurrentPeriodEnd: p.PeriodEnd, UpdatedAt: now, LastEventAt: before.LastEventAt,
-			StripeSubscriptionID: stripeStillRunning(before)}
+			StripeSubscriptionID: kept, StripeSide: sideOf(before, kept)}
 		if p.Status == StatusPastDue {
 			// The grace period runs from when the tenant fell past due: a
 			// change while it stays so does not start it again.

@@ -245,8 +245,9 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	// (Stripe retries a webhook for days): kept, it closed checkout for as
 	// long as the manual plan stood.
 	if found && !fromCheckout && cur.Source == SourceManual && cur.of(sub.ID) && !slices.Contains(runningStatuses, status) {
-		if err := tx.Exec(`UPDATE subscriptions SET stripe_subscription_id = NULL, last_event_at = ? WHERE tenant_id = ?`,
-			at, *tenantID).Error; err != nil {
+		if err := tx.Exec(`UPDATE subscriptions SET stripe_subscription_id = NULL, last_event_at = ?, stripe_package_id = NULL,
+			stripe_status = NULL, stripe_period_end = NULL, stripe_cancel_at_period_end = false, stripe_past_due_since = NULL
+			WHERE tenant_id = ?`, at, *tenantID).Error; err != nil {
 			return "", tenantID, err
 		}
 		return outcomeManual, tenantID, nil
@@ -267,13 +268,40 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	if found && cur.LastEventAt != nil && at.Equal(*cur.LastEventAt) && cur.of(sub.ID) && stageRank[status] < stageRank[cur.Status] {
 		return "stale: an event of the same second and a later stage was applied", tenantID, nil
 	}
-	// Under a plan staff set, the Stripe subscription kept beside it being
-	// set to cancel or falling past due is the tenant leaving what staff
-	// replaced: the plan stays as staff set it, as it does for that
-	// subscription's invoices (its end is above).
-	if found && !fromCheckout && cur.Source == SourceManual && cur.of(sub.ID) &&
-		(sub.CancelAtPeriodEnd || (status != StatusActive && status != StatusTrialing)) {
-		return outcomeManual, tenantID, nil
+	// Under a plan staff set, the Stripe subscription kept beside it goes
+	// on: its renewals, a failed payment, a cancellation at period end, a
+	// reactivation leave the plan as staff set it (a renewal used to put
+	// the tenant back on the Stripe package, undoing staff's change at the
+	// next billing date). Its state is recorded beside the plan (the
+	// Stripe side), which applies once the manual plan is no longer in
+	// force. A change of plan in the portal after staff acted (a price of
+	// another package, in force) is the tenant's own newer choice, which
+	// it pays for: it applies (below) and ends the manual plan, as does any
+	// event once the manual plan is over. Its end is above.
+	if found && !fromCheckout && cur.Source == SourceManual && cur.of(sub.ID) && !manualOver(cur, at) {
+		active := status == StatusActive || status == StatusTrialing
+		planChange := pkg != nil && cur.StripePackageID != nil && pkg.ID != *cur.StripePackageID && active && !sub.CancelAtPeriodEnd
+		if !planChange {
+			side := cur.StripeSide
+			if pkg != nil {
+				side.StripePackageID = &pkg.ID
+			}
+			switch {
+			case status == StatusPastDue && (side.StripeStatus == nil || *side.StripeStatus != StatusPastDue):
+				side.StripePastDueSince = &at
+			case status != StatusPastDue:
+				side.StripePastDueSince = nil
+			}
+			side.StripeStatus, side.StripeCancelAtPeriodEnd = &status, sub.CancelAtPeriodEnd
+			if sub.CurrentPeriodEnd > 0 {
+				t := time.Unix(sub.CurrentPeriodEnd, 0).UTC()
+				side.StripePeriodEnd = &t
+			}
+			if err := saveSide(tx, *tenantID, side, &at); err != nil {
+				return "", tenantID, err
+			}
+			return outcomeManual, tenantID, nil
+		}
 	}
 	// A price that is no package's (another product sold to the same
 	// customer) activates nothing. Only the Stripe subscription that set
@@ -290,6 +318,7 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 		next.PackageID = pkg.ID
 	}
 	next.Status, next.Source, next.CancelAtPeriodEnd, next.LastEventAt, next.UpdatedAt = status, SourceStripe, sub.CancelAtPeriodEnd, &at, time.Now().UTC()
+	next.StripeSide = StripeSide{} // the plan is the Stripe subscription's own state now
 	if sub.ID != "" {
 		next.StripeSubscriptionID = &sub.ID
 	}
@@ -343,6 +372,22 @@ func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event
 		return outcomeNotCurrent, tenantID, nil
 	}
 	if cur.Source != SourceStripe {
+		// The Stripe subscription kept beside a plan staff set: its
+		// payments move its recorded state, not the plan.
+		side, moved := cur.StripeSide, false
+		if side.StripeStatus != nil {
+			switch {
+			case ev.Type == "invoice.payment_failed" && (*side.StripeStatus == StatusActive || *side.StripeStatus == StatusTrialing):
+				side.StripeStatus, side.StripePastDueSince, moved = ptr(StatusPastDue), &at, true
+			case ev.Type == "invoice.paid" && (*side.StripeStatus == StatusPastDue || *side.StripeStatus == StatusIncomplete):
+				side.StripeStatus, side.StripePastDueSince, moved = ptr(StatusActive), nil, true
+			}
+		}
+		if moved {
+			if err := saveSide(tx, *tenantID, side, cur.LastEventAt); err != nil {
+				return "", tenantID, err
+			}
+		}
 		return outcomeManual, tenantID, nil
 	}
 	next := cur
@@ -356,6 +401,25 @@ func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event
 		return "", tenantID, err
 	}
 	return "applied", tenantID, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// manualOver reports whether a plan staff set was over at t: its end date
+// passed, or staff ended it (canceled, incomplete).
+func manualOver(cur Subscription, t time.Time) bool {
+	return (cur.CurrentPeriodEnd != nil && !t.Before(*cur.CurrentPeriodEnd)) ||
+		cur.Status == StatusCanceled || cur.Status == StatusIncomplete
+}
+
+// saveSide writes the Stripe side of a manual plan and the time of the
+// newest subscription event applied, leaving the plan and its updated_at
+// (when staff set it) alone.
+func saveSide(tx *gorm.DB, tenantID uuid.UUID, side StripeSide, lastEventAt *time.Time) error {
+	return tx.Exec(`UPDATE subscriptions SET stripe_package_id = ?, stripe_status = ?, stripe_period_end = ?,
+		stripe_cancel_at_period_end = ?, stripe_past_due_since = ?, last_event_at = ? WHERE tenant_id = ?`,
+		side.StripePackageID, side.StripeStatus, side.StripePeriodEnd, side.StripeCancelAtPeriodEnd, side.StripePastDueSince,
+		lastEventAt, tenantID).Error
 }
 
 func (s *Service) saveStripeState(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, before, after Subscription, ev stripe.Event, customerID string) error {

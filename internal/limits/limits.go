@@ -96,6 +96,7 @@ func (p Plan) Limit(m Metric) int64 {
 // planRow is a subscription with its package, or (Free) the Free package.
 type planRow struct {
 	Free                 bool
+	Side                 bool // the Stripe side of a manual plan, with its package
 	SubTenantID          *uuid.UUID
 	SubStatus            *string
 	SubSource            *string
@@ -110,13 +111,21 @@ type planRow struct {
 }
 
 // planColumns are planRow's subscription columns of "subscriptions s".
-const planColumns = `false AS free, s.tenant_id AS sub_tenant_id, s.status AS sub_status, s.source AS sub_source,
+const planColumns = `false AS free, false AS side, s.tenant_id AS sub_tenant_id, s.status AS sub_status, s.source AS sub_source,
 			s.current_period_start AS sub_period_start, s.current_period_end AS sub_period_end,
 			s.cancel_at_period_end AS sub_cancel_at_period_end, s.past_due_since AS sub_past_due_since,
 			s.stripe_subscription_id AS sub_stripe_id, s.last_event_at AS sub_last_event_at, s.updated_at AS sub_updated_at, p.*`
 
 // freeRowSQL selects the Free package as a planRow.
-const freeRowSQL = `SELECT true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, p.* FROM packages p WHERE p.code = ?`
+const freeRowSQL = `SELECT true, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, p.* FROM packages p WHERE p.code = ?`
+
+// sideRowsSQL selects, as planRows, the Stripe side of manual plans (the
+// Stripe subscription kept beside a plan staff set) with its package; the
+// caller adds the tenant condition on s.
+const sideRowsSQL = `SELECT false, true, s.tenant_id, s.stripe_status, 'stripe', NULL, s.stripe_period_end,
+			s.stripe_cancel_at_period_end, s.stripe_past_due_since, s.stripe_subscription_id, NULL, s.updated_at, p.*
+		FROM subscriptions s JOIN packages p ON p.id = s.stripe_package_id
+		WHERE s.source = 'manual' AND s.stripe_subscription_id IS NOT NULL AND s.stripe_status IS NOT NULL AND `
 
 // Plan returns the tenant's effective package. One query reads the
 // subscription with its package, and the Free package, together (this runs
@@ -126,19 +135,23 @@ func (s *Service) Plan(ctx context.Context, tenantID uuid.UUID) (Plan, error) {
 	var rows []planRow
 	err := s.db.WithContext(ctx).Raw(`SELECT `+planColumns+`
 		FROM subscriptions s JOIN packages p ON p.id = s.package_id WHERE s.tenant_id = ?
-		UNION ALL `+freeRowSQL, tenantID, billing.FreeCode).Scan(&rows).Error
+		UNION ALL `+sideRowsSQL+`s.tenant_id = ?
+		UNION ALL `+freeRowSQL, tenantID, tenantID, billing.FreeCode).Scan(&rows).Error
 	if err != nil {
 		return Plan{}, fmt.Errorf("load package: %w", err)
 	}
-	var sub, free *planRow
+	var sub, side, free *planRow
 	for i := range rows {
-		if rows[i].Free {
+		switch {
+		case rows[i].Free:
 			free = &rows[i]
-		} else {
+		case rows[i].Side:
+			side = &rows[i]
+		default:
 			sub = &rows[i]
 		}
 	}
-	return s.planOf(tenantID, sub, free)
+	return s.planOf(tenantID, sub, side, free)
 }
 
 // Plans is Plan for many tenants in one query (lists of tenants), by
@@ -151,22 +164,27 @@ func (s *Service) Plans(ctx context.Context, tenantIDs []uuid.UUID) (map[uuid.UU
 	var rows []planRow
 	err := s.db.WithContext(ctx).Raw(`SELECT `+planColumns+`
 		FROM subscriptions s JOIN packages p ON p.id = s.package_id WHERE s.tenant_id = ANY(?::uuid[])
-		UNION ALL `+freeRowSQL, pq.StringArray(ids), billing.FreeCode).Scan(&rows).Error
+		UNION ALL `+sideRowsSQL+`s.tenant_id = ANY(?::uuid[])
+		UNION ALL `+freeRowSQL, pq.StringArray(ids), pq.StringArray(ids), billing.FreeCode).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load packages: %w", err)
 	}
 	var free *planRow
-	subs := map[uuid.UUID]*planRow{}
+	subs, sides := map[uuid.UUID]*planRow{}, map[uuid.UUID]*planRow{}
 	for i := range rows {
-		if rows[i].Free {
+		switch {
+		case rows[i].Free:
 			free = &rows[i]
-		} else if rows[i].SubTenantID != nil {
+		case rows[i].SubTenantID == nil:
+		case rows[i].Side:
+			sides[*rows[i].SubTenantID] = &rows[i]
+		default:
 			subs[*rows[i].SubTenantID] = &rows[i]
 		}
 	}
 	out := make(map[uuid.UUID]Plan, len(tenantIDs))
 	for _, id := range tenantIDs {
-		plan, err := s.planOf(id, subs[id], free)
+		plan, err := s.planOf(id, subs[id], sides[id], free)
 		if err != nil {
 			return nil, err
 		}
@@ -175,9 +193,12 @@ func (s *Service) Plans(ctx context.Context, tenantIDs []uuid.UUID) (map[uuid.UU
 	return out, nil
 }
 
-// planOf decides a tenant's plan from its subscription row (nil: none)
-// and the Free package's row.
-func (s *Service) planOf(tenantID uuid.UUID, r, free *planRow) (Plan, error) {
+// planOf decides a tenant's plan from its subscription row (nil: none),
+// the Stripe side of a manual plan (nil: none) and the Free package's row.
+// A manual plan no longer in force (its end date passed, or staff ended
+// it) gives way to the Stripe subscription kept beside it, when that is in
+// force: Stripe goes on billing the tenant for it.
+func (s *Service) planOf(tenantID uuid.UUID, r, side, free *planRow) (Plan, error) {
 	var plan Plan
 	if r != nil {
 		plan.Subscription = &billing.Subscription{TenantID: tenantID, PackageID: r.Package.ID, Status: *r.SubStatus,
@@ -190,6 +211,19 @@ func (s *Service) planOf(tenantID uuid.UUID, r, free *planRow) (Plan, error) {
 	}
 	usable, reason, graceEnds := s.inForce(plan.Subscription)
 	plan.GraceEndsAt = graceEnds
+	if !usable && r != nil && side != nil && *r.SubSource == billing.SourceManual {
+		stripeSub := billing.Subscription{TenantID: tenantID, Status: *side.SubStatus, Source: billing.SourceStripe,
+			CurrentPeriodEnd: side.SubPeriodEnd, CancelAtPeriodEnd: side.SubCancelAtPeriodEnd != nil && *side.SubCancelAtPeriodEnd,
+			PastDueSince: side.SubPastDueSince}
+		if side.SubUpdatedAt != nil {
+			stripeSub.UpdatedAt = *side.SubUpdatedAt
+		}
+		if ok, _, sideGrace := s.inForce(&stripeSub); ok {
+			plan.Package, plan.GraceEndsAt = side.Package, sideGrace
+			plan.Reason = "the plan set by platform staff is over; the Stripe subscription kept beside it applies"
+			return plan, nil
+		}
+	}
 	switch {
 	case usable && r != nil:
 		plan.Package = r.Package
