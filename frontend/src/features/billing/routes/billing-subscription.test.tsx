@@ -197,6 +197,35 @@ describe('BillingRoute subscription', () => {
     expect(screen.getByTestId('period-end')).toHaveTextContent('Nov 1, 2026');
   });
 
+  it('says a plan staff set has ended and the Stripe subscription applies again, not that it is in force', async () => {
+    signInWithBilling({
+      billing: billing({
+        usage: usage({
+          package: starter,
+          subscription: subscription({
+            package_id: pro.id,
+            source: 'manual',
+            status: 'active',
+            current_period_end: '2026-11-01T00:00:00Z',
+          }),
+          downgraded: false,
+          reason: 'the plan set by platform staff is over; the Stripe subscription kept beside it applies',
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('staff-plan-over')).toHaveTextContent(
+      'The Pro package that platform staff set no longer applies; the Starter package of your Stripe subscription',
+    );
+    expect(screen.getByTestId('current-package')).toHaveTextContent('Starter');
+    expect(screen.getByTestId('subscription-status')).toHaveTextContent('Ended');
+    expect(screen.getByTestId('subscription-status-hint')).toHaveTextContent('your Stripe subscription applies again');
+    expect(screen.getByText('Ended on')).toBeInTheDocument();
+    expect(screen.getByText('Pro (ended)')).toBeInTheDocument();
+    expect(screen.queryByTestId('downgraded')).not.toBeInTheDocument();
+  });
+
   it.each([
     {
       seats: { limit: 3, members: 3, pending_invitations: 2, remaining: 0 },

@@ -148,6 +148,10 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
   // Active or trialing, yet not in force: its period is over (cancelled at period end, or a plan staff
   // set until a date) and nothing has replaced it yet. "Active, the package is in force" would be false.
   const periodEnded = usage.downgraded && (subscription?.status === 'active' || subscription?.status === 'trialing');
+  // A plan staff set is over and the Stripe subscription kept beside it applies (the server gives its
+  // package, not Free): the subscription on file is the staff plan, which no longer decides anything.
+  const staffPlanOver = !usage.downgraded && subscription?.source === 'manual' && subscription.package_id !== pkg.id;
+  const ended = periodEnded || staffPlanOver;
   return (
     <Card withBorder padding="md" data-testid="current-plan">
       <Stack gap="sm">
@@ -173,14 +177,18 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
             {subscription ? (
               <>
                 <Badge
-                  color={periodEnded ? 'red' : (statusColors[subscription.status] ?? 'gray')}
+                  color={periodEnded ? 'red' : staffPlanOver ? 'gray' : (statusColors[subscription.status] ?? 'gray')}
                   variant="light"
                   data-testid="subscription-status"
                 >
-                  {periodEnded ? 'Ended' : formatStatus(subscription.status)}
+                  {ended ? 'Ended' : formatStatus(subscription.status)}
                 </Badge>
                 <Text size="xs" c="dimmed" data-testid="subscription-status-hint">
-                  {periodEnded ? 'The period has ended: the package is no longer in force.' : statusHints[subscription.status]}
+                  {staffPlanOver
+                    ? 'The plan set by platform staff has ended: your Stripe subscription applies again.'
+                    : periodEnded
+                      ? 'The period has ended: the package is no longer in force.'
+                      : statusHints[subscription.status]}
                 </Text>
               </>
             ) : (
@@ -199,13 +207,15 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
             </DataList.Item>
             {subscribedPackage && subscribedPackage.id !== pkg.id && (
               <DataList.Item>
-                <DataList.ItemLabel>Subscribed package</DataList.ItemLabel>
-                <DataList.ItemValue>{subscribedPackage.name} (not in force)</DataList.ItemValue>
+                <DataList.ItemLabel>{staffPlanOver ? 'Plan set by staff' : 'Subscribed package'}</DataList.ItemLabel>
+                <DataList.ItemValue>
+                  {subscribedPackage.name} ({staffPlanOver ? 'ended' : 'not in force'})
+                </DataList.ItemValue>
               </DataList.Item>
             )}
             {periodEnd && (
               <DataList.Item>
-                <DataList.ItemLabel>{periodEnded ? 'Ended on' : subscription.cancel_at_period_end ? 'Ends on' : 'Current period ends'}</DataList.ItemLabel>
+                <DataList.ItemLabel>{ended ? 'Ended on' : subscription.cancel_at_period_end ? 'Ends on' : 'Current period ends'}</DataList.ItemLabel>
                 <DataList.ItemValue data-testid="period-end">{formatDate(periodEnd)}</DataList.ItemValue>
               </DataList.Item>
             )}
@@ -217,6 +227,13 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
             {usage.reason ? ` (${usage.reason})` : ''}; the {pkg.name} limits apply instead.
             {usage.grace_ends_at && ` The grace period ended on ${formatDate(usage.grace_ends_at)}.`} Nothing is deleted:
             everything above the {pkg.name} limits stays, and only new use beyond them is blocked.
+          </Alert>
+        ) : staffPlanOver ? (
+          <Alert color="blue" variant="light" title="The plan set by platform staff has ended" data-testid="staff-plan-over">
+            {subscribedPackage ? `The ${subscribedPackage.name} package` : 'The package'} that platform staff set no longer
+            applies; the {pkg.name} package of your Stripe subscription, which Stripe goes on billing, applies again.
+            {usage.grace_ends_at &&
+              ` Its last payment did not go through: its limits stay until ${formatDate(usage.grace_ends_at)}, then Free limits apply.`}
           </Alert>
         ) : subscription?.status === 'past_due' && usage.grace_ends_at ? (
           <Alert color="orange" variant="light" title="Payment past due" data-testid="grace-period">
