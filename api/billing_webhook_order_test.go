@@ -956,3 +956,75 @@ func TestManualPlanBesideRunningStripeSubscription(t *testing.T) {
 		})
 	}
 }
+
+// basil reshapes an event as Stripe sends it from an endpoint on API
+// version 2025-03-31.basil or later: a subscription's billing period is on
+// its items only, and an invoice names its subscription under
+// parent.subscription_details only.
+func basil(ev map[string]any) map[string]any {
+	obj := ev["data"].(map[string]any)["object"].(map[string]any)
+	switch obj["object"] {
+	case "subscription":
+		item := obj["items"].(map[string]any)["data"].([]any)[0].(map[string]any)
+		item["current_period_start"], item["current_period_end"] = obj["current_period_start"], obj["current_period_end"]
+		delete(obj, "current_period_start")
+		delete(obj, "current_period_end")
+	case "invoice":
+		obj["parent"] = map[string]any{"type": "subscription_details",
+			"subscription_details": map[string]any{"subscription": obj["subscription"], "metadata": map[string]string{}}}
+		delete(obj, "subscription")
+	}
+	return ev
+}
+
+// TestStripeEventsOfNewerAPIVersion: events of an endpoint pinned to a
+// newer API version than the library's are accepted (see HandleWebhook);
+// from 2025-03-31.basil on, their subscriptions carry the billing period on
+// their items and their invoices name the subscription under parent. Both
+// used to be lost: a subscription canceled at period end stayed in force
+// after its period (no period end on file), and a failed payment's invoice
+// was ignored ("no subscription").
+func TestStripeEventsOfNewerAPIVersion(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "starter", "price_starter_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+
+	t.Run("PeriodOnItems", func(t *testing.T) {
+		t.Parallel()
+		admin := tb.MustSignup(t, "basilperiod")
+		f := newStripeFixture(admin.tenantID)
+		wantStatus(t, tb.webhookReq(t, basil(f.sub("customer.subscription.created", t0, f.subA, "active", "starter")), testWebhookSecret, time.Now()), 200)
+		ev := f.sub("customer.subscription.updated", t0.Add(time.Second), f.subA, "active", "starter")
+		obj := ev["data"].(map[string]any)["object"].(map[string]any)
+		ended := time.Now().Add(-time.Minute).Truncate(time.Second)
+		obj["cancel_at_period_end"], obj["current_period_end"] = true, ended.Unix()
+		wantStatus(t, tb.webhookReq(t, basil(ev), testWebhookSecret, time.Now()), 200)
+		u := tb.usage(t, admin)
+		if u.Subscription.CurrentPeriodEnd == nil || !u.Subscription.CurrentPeriodEnd.Equal(ended) {
+			t.Errorf("period end %v, want %v", u.Subscription.CurrentPeriodEnd, ended)
+		}
+		if u.Package.Code != "free" || !u.Downgraded {
+			t.Errorf("tenant on %s (downgraded %v) after its canceled period ended, want free", u.Package.Code, u.Downgraded)
+		}
+	})
+	t.Run("InvoiceUnderParent", func(t *testing.T) {
+		t.Parallel()
+		admin := tb.MustSignup(t, "basilinvoice")
+		f := newStripeFixture(admin.tenantID)
+		wantStatus(t, tb.webhookReq(t, basil(f.sub("customer.subscription.created", t0, f.subA, "active", "starter")), testWebhookSecret, time.Now()), 200)
+		ev := basil(f.invoice("invoice.payment_failed", t0.Add(time.Second), f.subA))
+		wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+		if got := tb.eventOutcome(t, ev["id"]); got != "applied" {
+			t.Errorf("outcome %q", got)
+		}
+		if u := tb.usage(t, admin); u.Subscription.Status != "past_due" || u.GraceEndsAt == nil || u.Package.Code != "starter" {
+			t.Errorf("tenant on %s (status %s, grace ends %v), want starter past due in grace", u.Package.Code, u.Subscription.Status, u.GraceEndsAt)
+		}
+		paid := basil(f.invoice("invoice.paid", t0.Add(2*time.Second), f.subA))
+		wantStatus(t, tb.webhookReq(t, paid, testWebhookSecret, time.Now()), 200)
+		if u := tb.usage(t, admin); u.Subscription.Status != "active" {
+			t.Errorf("status %s after the invoice was paid, want active", u.Subscription.Status)
+		}
+	})
+}

@@ -39,7 +39,8 @@ var errBadSignature = apperr.Errorf(apperr.EMALFORMED, "The webhook signature is
 // version-independent, so events from an endpoint pinned to another API
 // version are accepted (IgnoreAPIVersionMismatch) and their objects decoded
 // leniently: only ids, status, periods, cancel_at_period_end, metadata and
-// price ids are read, fields that are stable across versions.
+// price ids are read, fields that are stable across versions, or read
+// where a later version moved them (itemPeriods, invoiceParent).
 //
 // Ordering: an event older than the newest subscription event applied to
 // the tenant (subscriptions.last_event_at) is recorded but changes nothing,
@@ -105,16 +106,81 @@ func (s *Service) dispatch(ctx context.Context, tx *gorm.DB, ev stripe.Event) (s
 		if ev.Type == "customer.subscription.deleted" {
 			sub.Status = stripe.SubscriptionStatusCanceled
 		}
+		itemPeriods(ev.Data.Raw, &sub)
 		return s.applySubscription(ctx, tx, ev, at, &sub, nil, "")
 	case "invoice.paid", "invoice.payment_failed":
 		var inv stripe.Invoice
-		if err := json.Unmarshal(ev.Data.Raw, &inv); err != nil || inv.Subscription == nil {
+		if err := json.Unmarshal(ev.Data.Raw, &inv); err != nil {
+			return "ignored: no subscription", nil, nil
+		}
+		invoiceParent(ev.Data.Raw, &inv)
+		if inv.Subscription == nil || inv.Subscription.ID == "" {
 			return "ignored: no subscription", nil, nil
 		}
 		return s.applyInvoice(ctx, tx, ev, at, &inv)
 	default:
 		return "ignored", nil, nil
 	}
+}
+
+// itemPeriods reads a subscription's billing period from its items where
+// the subscription itself has none: from API version 2025-03-31.basil on,
+// Stripe keeps current_period_start and current_period_end on each
+// subscription item only. The items of one of our subscriptions share a
+// period; the latest end is taken.
+func itemPeriods(raw []byte, sub *stripe.Subscription) {
+	if sub.CurrentPeriodEnd > 0 {
+		return
+	}
+	var v struct {
+		Items struct {
+			Data []struct {
+				CurrentPeriodStart int64 `json:"current_period_start"`
+				CurrentPeriodEnd   int64 `json:"current_period_end"`
+			} `json:"data"`
+		} `json:"items"`
+	}
+	if json.Unmarshal(raw, &v) != nil {
+		return
+	}
+	for _, it := range v.Items.Data {
+		if it.CurrentPeriodEnd > sub.CurrentPeriodEnd {
+			sub.CurrentPeriodStart, sub.CurrentPeriodEnd = it.CurrentPeriodStart, it.CurrentPeriodEnd
+		}
+	}
+}
+
+// invoiceParent reads an invoice's subscription where the invoice itself
+// names none: from API version 2025-03-31.basil on, Stripe names it (and
+// its metadata) under parent.subscription_details only.
+func invoiceParent(raw []byte, inv *stripe.Invoice) {
+	if inv.Subscription != nil && inv.Subscription.ID != "" {
+		return
+	}
+	var v struct {
+		Parent *struct {
+			SubscriptionDetails *struct {
+				Subscription json.RawMessage   `json:"subscription"`
+				Metadata     map[string]string `json:"metadata"`
+			} `json:"subscription_details"`
+		} `json:"parent"`
+	}
+	if json.Unmarshal(raw, &v) != nil || v.Parent == nil || v.Parent.SubscriptionDetails == nil {
+		return
+	}
+	d := v.Parent.SubscriptionDetails
+	var sub stripe.Subscription
+	// An id, or the subscription when expanded.
+	if json.Unmarshal(d.Subscription, &sub.ID) != nil && json.Unmarshal(d.Subscription, &sub) != nil {
+		return
+	}
+	if sub.ID == "" {
+		return
+	}
+	if len(sub.Metadata) == 0 {
+		sub.Metadata = d.Metadata
+	}
+	inv.Subscription = &sub
 }
 
 // tenantFor finds the tenant of a Stripe object: metadata first (when it
