@@ -67,23 +67,6 @@ type StripeSide struct {
 	StripePastDueSince      *time.Time `json:"-"`
 }
 
-// Known reports whether the side names a package and a status.
-func (sd StripeSide) Known() bool { return sd.StripePackageID != nil && sd.StripeStatus != nil }
-
-// AsSubscription is the side as a Stripe subscription of tenantID, for
-// deciding whether it is in force.
-func (sd StripeSide) AsSubscription(tenantID uuid.UUID, stripeID *string) Subscription {
-	sub := Subscription{TenantID: tenantID, Source: SourceStripe, CurrentPeriodEnd: sd.StripePeriodEnd,
-		CancelAtPeriodEnd: sd.StripeCancelAtPeriodEnd, PastDueSince: sd.StripePastDueSince, StripeSubscriptionID: stripeID}
-	if sd.StripePackageID != nil {
-		sub.PackageID = *sd.StripePackageID
-	}
-	if sd.StripeStatus != nil {
-		sub.Status = *sd.StripeStatus
-	}
-	return sub
-}
-
 // sideOf is the Stripe side a manual change keeps of before: its own state
 // when Stripe set the plan, the side it kept when staff did, none when no
 // Stripe subscription is kept.

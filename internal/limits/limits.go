@@ -75,7 +75,10 @@ type Plan struct {
 	// Downgraded is true when the subscription's package is not in force
 	// (canceled, incomplete, past_due beyond grace, manual period over) and
 	// the Free limits apply instead.
-	Downgraded  bool       `json:"downgraded"`
+	Downgraded bool `json:"downgraded"`
+	// Reason says why the subscription's package is not in force: the
+	// Free limits apply (Downgraded), or the plan staff set is over and the
+	// Stripe subscription kept beside it applies (Package is its package).
 	Reason      string     `json:"reason,omitempty"`
 	GraceEndsAt *time.Time `json:"grace_ends_at,omitempty"`
 }
