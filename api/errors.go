@@ -118,7 +118,9 @@ const statusClientClosedRequest = 499
 //
 // An internal error while the database is unreachable (dbDown, asked only
 // then) is an outage, not a bug: 503 service-unavailable with Retry-After,
-// so clients and the SPA retry, and logged at ERROR as one.
+// so clients and the SPA retry, and logged at ERROR as one. So is one that
+// ran out of time (timedOut): the request's deadline or its wait for a
+// pooled connection (withDeadlines).
 func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) error, dbDown func(context.Context, error) bool) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
@@ -129,7 +131,7 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 				return
 			}
 		}
-		if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		if errors.Is(err, context.Canceled) && errors.Is(c.Request().Context().Err(), context.Canceled) {
 			// The client went away (a page left, a fetch aborted) and took
 			// the request's context with it: no one reads an answer, and
 			// nothing failed here. Logged and counted as nginx does.
@@ -137,7 +139,12 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 			return
 		}
 		e := toAppError(err, maxBody)
-		if e.Code == apperr.EINTERNAL && dbDown != nil && dbDown(c.Request().Context(), err) {
+		if e.Code == apperr.EINTERNAL && timedOut(c.Request().Context(), err) {
+			log.ErrorContext(c.Request().Context(), "database timeout",
+				"request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+			e = &apperr.Error{Code: apperr.EUNAVAILABLE, Message: "The service's database did not answer in time; try again in a moment.",
+				RetryAfter: databaseRetryAfter, Err: err}
+		} else if e.Code == apperr.EINTERNAL && dbDown != nil && dbDown(c.Request().Context(), err) {
 			log.ErrorContext(c.Request().Context(), "database unavailable",
 				"request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
 			e = &apperr.Error{Code: apperr.EUNAVAILABLE, Message: "The service cannot reach its database; try again in a moment.",
@@ -198,6 +205,15 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 		}
 		writeProblem(c, m.status, doc)
 	}
+}
+
+// timedOut reports whether err failed a request because a deadline of ours
+// passed: the request's own (ctx, whatever error the driver then gave: a
+// statement PostgreSQL cancelled reads as query_canceled) or a shorter one
+// inside it, such as the wait for a pooled connection. A client that went
+// away cancels ctx instead: that is no timeout.
+func timedOut(ctx context.Context, err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded)
 }
 
 func writeProblem(c echo.Context, status int, doc map[string]any) {

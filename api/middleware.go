@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -241,4 +243,36 @@ func (b *uploadBody) extend(now time.Time) {
 	}
 	_ = b.rc.SetReadDeadline(read)
 	_ = b.rc.SetWriteDeadline(now.Add(b.t.write))
+}
+
+// withDeadlines bounds the database work of API requests, so that a
+// PostgreSQL that hangs, or a pool taken by stuck queries, answers 503 with
+// Retry-After (errorHandler) instead of holding the request until its
+// client gives up. Every API request waits at most DB_ACQUIRE_TIMEOUT for a
+// pooled connection. An ordinary request has REQUEST_TIMEOUT in all;
+// downloads and file re-reads (longRoutes) have the write timeout, past
+// which their answer could not be sent anyway; uploads (bodyLimits) take as
+// long as their file needs (withUploadDeadlines bounds the connection).
+// The probes and the SPA are not API requests: /readyz has its own 2 s.
+func (s *Server) withDeadlines(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if p := req.URL.Path; p != "/api" && !strings.HasPrefix(p, "/api/") {
+			return next(c)
+		}
+		ctx := db.WithAcquireTimeout(req.Context(), s.cfg.DBAcquireTimeout)
+		limit := s.cfg.RequestTimeout
+		if _, upload := s.bodyLimits[c.Path()]; upload && req.Method == http.MethodPost {
+			limit = 0
+		} else if s.longRoutes[req.Method+" "+c.Path()] {
+			limit = s.timeouts.write
+		}
+		if limit > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, limit)
+			defer cancel()
+		}
+		c.SetRequest(req.WithContext(ctx))
+		return next(c)
+	}
 }

@@ -2,7 +2,7 @@ package api
 
 import (
 	"context"
-	"io"
+	"encoding/csv"
 	"log/slog"
 	"net"
 	"net/http"
@@ -10,7 +10,12 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/onecloudai/contacts/internal/config"
 	"github.com/onecloudai/contacts/internal/db"
@@ -26,6 +31,7 @@ type dbProxy struct {
 	mu     sync.Mutex
 	ln     net.Listener
 	conns  []net.Conn
+	frozen atomic.Bool
 }
 
 func startDBProxy(t *testing.T, target string) *dbProxy {
@@ -59,11 +65,34 @@ func (p *dbProxy) up(t *testing.T) {
 			p.mu.Lock()
 			p.conns = append(p.conns, c, s)
 			p.mu.Unlock()
-			go func() { _, _ = io.Copy(s, c); s.Close() }()
-			go func() { _, _ = io.Copy(c, s); c.Close() }()
+			go func() { p.pump(s, c); s.Close() }()
+			go func() { p.pump(c, s); c.Close() }()
 		}
 	}()
 }
+
+// pump copies src to dst, holding what it reads while the proxy is frozen.
+func (p *dbProxy) pump(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		for p.frozen.Load() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// freeze keeps every connection open, new ones too, but passes no byte on:
+// a database that hangs (a network partition) rather than refuses.
+func (p *dbProxy) freeze(v bool) { p.frozen.Store(v) }
 
 // down refuses new connections and cuts the open ones, as a database
 // server that stops or a network that fails does.
@@ -86,29 +115,7 @@ func (p *dbProxy) down() {
 // is back the same server answers again, without a restart.
 func TestDatabaseOutage(t *testing.T) {
 	t.Parallel()
-	_, dsn := dbtest.Fresh(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := startDBProxy(t, u.Host)
-	u.Host = proxy.addr
-	d, err := db.Open(context.Background(), u.String(), db.OpenOpts{MaxConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.Close)
-	cfg, err := config.LoadFrom(func(k string) string { return map[string]string{"APP_ENV": "test"}[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logBuf syncBuffer
-	log := slog.New(slog.NewJSONHandler(&logBuf, nil))
-	m, err := db.NewMigrator(d.SQL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb := &testBundle{srv: New(Deps{Config: cfg, Logger: log, DB: d, Migrator: m, Services: NewServices(cfg, log, d)}), db: d}
+	tb, proxy, _, logBuf := setupBehindProxy(t, nil, 4)
 	s := tb.MustSignup(t, "outage")
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/tenant", s.token, nil), http.StatusOK)
 
@@ -140,4 +147,216 @@ func TestDatabaseOutage(t *testing.T) {
 	proxy.up(t)
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/tenant", s.token, nil), http.StatusOK)
 	wantStatus(t, serve(t, tb.srv.Handler(), httptest.NewRequest(http.MethodGet, "/readyz", nil)), http.StatusOK)
+}
+
+// setupBehindProxy is a server whose pool (maxConns connections) reaches a
+// fresh database through a dbProxy; it returns the database's own address
+// too, for sessions that go round the proxy, and the server's log.
+func setupBehindProxy(t *testing.T, env map[string]string, maxConns int32) (*testBundle, *dbProxy, string, *syncBuffer) {
+	t.Helper()
+	_, dsn := dbtest.Fresh(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startDBProxy(t, u.Host)
+	u.Host = proxy.addr
+	d, err := db.Open(context.Background(), u.String(), db.OpenOpts{MaxConns: maxConns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	cfg, err := config.LoadFrom(func(k string) string {
+		if k == "APP_ENV" {
+			return "test"
+		}
+		return env[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logBuf := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logBuf, nil))
+	m, err := db.NewMigrator(d.SQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testBundle{srv: New(Deps{Config: cfg, Logger: log, DB: d, Migrator: m, Services: NewServices(cfg, log, d)}), db: d}, proxy, dsn, logBuf
+}
+
+// answerWithin sends the request and fails the test if no answer comes
+// within limit: a request that would hang until its client gives up.
+func answerWithin(t *testing.T, limit time.Duration, send func() *httptest.ResponseRecorder) *httptest.ResponseRecorder {
+	t.Helper()
+	done := make(chan *httptest.ResponseRecorder, 1)
+	go func() { done <- send() }()
+	select {
+	case rec := <-done:
+		return rec
+	case <-time.After(limit):
+		t.Fatalf("no answer within %s: the request hangs", limit)
+		return nil
+	}
+}
+
+// wantTimeout checks a 503 of a request that ran out of time.
+func wantTimeout(t *testing.T, name string, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	wantStatus(t, rec, http.StatusServiceUnavailable)
+	p := decodeProblem(t, rec)
+	if p["type"] != "service-unavailable" || p["code"] != "unavailable" || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("%s: problem %v, Retry-After %q", name, p, rec.Header().Get("Retry-After"))
+	}
+	if strings.Contains(rec.Body.String(), "deadline") || strings.Contains(rec.Body.String(), "cancel") {
+		t.Errorf("%s: the answer shows the driver's text: %s", name, rec.Body.String())
+	}
+}
+
+// lockWaiters counts the sessions of the database that wait for a lock.
+func lockWaiters(t *testing.T, conn *pgx.Conn) int {
+	t.Helper()
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestDatabaseHang: a database that accepts but does not answer, a pool
+// taken by stuck queries and a statement stuck behind a lock each answer an
+// ordinary request 503 with Retry-After within REQUEST_TIMEOUT (plus the
+// grace a statement gets to stop), never a request held until its client
+// gives up; the stuck statement is cancelled on the server, not left
+// waiting there; a download that waits longer than REQUEST_TIMEOUT still
+// completes; /healthz stays 200 while /readyz says 503.
+func TestDatabaseHang(t *testing.T) {
+	t.Parallel()
+	tb, proxy, dsn, logBuf := setupBehindProxy(t, map[string]string{"REQUEST_TIMEOUT": "1s", "DB_ACQUIRE_TIMEOUT": "500ms"}, 3)
+	const guard = 20 * time.Second
+	s := tb.MustSignup(t, "hang")
+	get := func(path string) func() *httptest.ResponseRecorder {
+		return func() *httptest.ResponseRecorder { return tb.req(t, http.MethodGet, path, s.token, nil) }
+	}
+	probe := func(path string) *httptest.ResponseRecorder {
+		return answerWithin(t, guard, func() *httptest.ResponseRecorder {
+			return serve(t, tb.srv.Handler(), httptest.NewRequest(http.MethodGet, path, nil))
+		})
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/tenant", s.token, nil), http.StatusOK)
+	other, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close(context.Background()) })
+	watch, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = watch.Close(context.Background()) })
+
+	t.Run("PoolTaken", func(t *testing.T) {
+		var held []*pgxpool.Conn
+		for range 3 {
+			c, err := tb.db.Pool.Acquire(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			held = append(held, c)
+		}
+		release := func() {
+			for _, c := range held {
+				c.Release()
+			}
+			held = nil
+		}
+		defer release() // also when a check fails: the pool's Close waits for them
+		wantTimeout(t, "GetTenant", answerWithin(t, guard, get("/api/v1/tenant")))
+		// A download has no REQUEST_TIMEOUT, but waits for a connection
+		// no longer than any request.
+		wantTimeout(t, "ExportSaved", answerWithin(t, guard, get("/api/v1/saved-contacts/export")))
+		wantStatus(t, probe("/readyz"), http.StatusServiceUnavailable)
+		wantStatus(t, probe("/healthz"), http.StatusOK)
+		release()
+		wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/tenant", s.token, nil), http.StatusOK)
+		if !strings.Contains(logBuf.String(), `"msg":"database timeout"`) {
+			t.Errorf("the timeout is not logged as one: %s", logBuf.String())
+		}
+	})
+
+	t.Run("StatementStuck", func(t *testing.T) {
+		tx, err := other.Begin(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = tx.Rollback(context.Background()) }()
+		if _, err := tx.Exec(context.Background(), `SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE`, s.tenantID); err != nil {
+			t.Fatal(err)
+		}
+		wantTimeout(t, "UpdateTenant", answerWithin(t, guard, func() *httptest.ResponseRecorder {
+			return tb.req(t, http.MethodPatch, "/api/v1/tenant", s.token, map[string]string{"name": "Renamed while locked"})
+		}))
+		// The statement was cancelled on the server: no backend of the
+		// pool's is left waiting for the lock (each request that gave up
+		// would otherwise leave one, until max_connections).
+		for i := 0; lockWaiters(t, watch) > 0; i++ {
+			if i == 100 {
+				t.Fatal("the request's statement still waits for the lock on the server")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err := tx.Rollback(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/tenant", s.token, map[string]string{"name": "Renamed"}), http.StatusOK)
+	})
+
+	t.Run("DownloadOutlastsRequestTimeout", func(t *testing.T) {
+		id := tb.MustPrivateContact(t, s.tenantID, "Long", "Export")
+		wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", s.token, map[string]any{"contact_ids": []string{id}}), http.StatusOK)
+		tx, err := other.Begin(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = tx.Rollback(context.Background()) }()
+		if _, err := tx.Exec(context.Background(), `LOCK TABLE saved_contacts IN ACCESS EXCLUSIVE MODE`); err != nil {
+			t.Fatal(err)
+		}
+		exported := make(chan *httptest.ResponseRecorder, 1)
+		go func() { exported <- tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export", s.token, nil) }()
+		for i := 0; lockWaiters(t, watch) == 0; i++ {
+			if i == 200 {
+				t.Fatal("the export never reached the lock")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		// An ordinary request behind the same lock gives up after
+		// REQUEST_TIMEOUT; the export, waiting since before it, goes on.
+		wantTimeout(t, "ListSaved", answerWithin(t, guard, get("/api/v1/saved-contacts")))
+		if err := tx.Commit(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var rec *httptest.ResponseRecorder
+		select {
+		case rec = <-exported:
+		case <-time.After(guard):
+			t.Fatal("the export never finished")
+		}
+		wantStatus(t, rec, http.StatusOK)
+		rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+		if err != nil || len(rows) != 2 || rows[1][0] != id {
+			t.Fatalf("export: %d rows, err %v: %s", len(rows), err, rec.Body.String())
+		}
+	})
+
+	t.Run("NetworkHangs", func(t *testing.T) {
+		proxy.freeze(true)
+		t.Cleanup(func() { proxy.freeze(false) })
+		wantTimeout(t, "GetTenant", answerWithin(t, guard, get("/api/v1/tenant")))
+		wantTimeout(t, "ListMembers", answerWithin(t, guard, get("/api/v1/tenant/members")))
+		wantStatus(t, probe("/readyz"), http.StatusServiceUnavailable)
+		wantStatus(t, probe("/healthz"), http.StatusOK)
+		proxy.freeze(false)
+		wantStatus(t, answerWithin(t, guard, get("/api/v1/tenant")), http.StatusOK)
+	})
 }

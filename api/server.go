@@ -51,6 +51,10 @@ type Server struct {
 	// bodyLimits overrides the default body limit for routes (by template)
 	// that accept uploads.
 	bodyLimits map[string]int64
+	// longRoutes ("GET /api/v1/saved-contacts/export") stream a file or
+	// read a stored one: they get the write timeout instead of
+	// REQUEST_TIMEOUT (see withDeadlines).
+	longRoutes map[string]bool
 	svc        Services
 	spaFiles   fs.FS
 	// access records the access rule of every API route ("GET /api/v1/me").
@@ -95,10 +99,17 @@ func New(deps Deps) *Server {
 		registry:   deps.Registry,
 		validator:  newValidator(),
 		bodyLimits: map[string]int64{},
-		svc:        deps.Services,
-		spaFiles:   deps.SPA,
-		access:     map[string]routeAccess{},
-		timeouts:   defaultTimeouts,
+		longRoutes: map[string]bool{
+			"GET /api/v1/saved-contacts/export":        true,
+			"GET /api/v1/imports/:id/errors.csv":       true,
+			"GET /api/v1/admin/imports/:id/errors.csv": true,
+			"PUT /api/v1/imports/:id/mapping":          true, // a new encoding reads the file again
+			"PUT /api/v1/admin/imports/:id/mapping":    true,
+		},
+		svc:      deps.Services,
+		spaFiles: deps.SPA,
+		access:   map[string]routeAccess{},
+		timeouts: defaultTimeouts,
 	}
 	if s.spaFiles == nil {
 		s.spaFiles = frontend.Dist()
@@ -133,6 +144,7 @@ func New(deps Deps) *Server {
 	}
 	e.Use(withBodyLimit(s.cfg.MaxBodyBytes, s.bodyLimits))
 	e.Use(withUploadDeadlines(s.bodyLimits, func() serverTimeouts { return s.timeouts }))
+	e.Use(s.withDeadlines)
 	s.routes()
 	return s
 }

@@ -74,6 +74,13 @@ type Config struct {
 	MetricsToken    string        // METRICS_TOKEN
 	MaxBodyBytes    int64         // MAX_BODY_BYTES: JSON request bodies
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
+	// RequestTimeout bounds an ordinary API request (its database work
+	// included): past it the request answers 503 with Retry-After.
+	// Uploads and downloads are bounded by the connection timeouts instead.
+	RequestTimeout time.Duration // REQUEST_TIMEOUT
+	// DBAcquireTimeout is the longest any HTTP request waits for a pooled
+	// database connection (503 with Retry-After then).
+	DBAcquireTimeout time.Duration // DB_ACQUIRE_TIMEOUT
 	// SearchConcurrency is how many contact searches one process runs at
 	// once; more wait their turn in arrival order (docs/PERFORMANCE.md).
 	SearchConcurrency int // SEARCH_CONCURRENCY: default 2 × CPU cores
@@ -294,6 +301,12 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	}
 	if cfg.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "25s")); err != nil || cfg.ShutdownTimeout <= 0 {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be a positive duration such as 25s")
+	}
+	if cfg.RequestTimeout, err = time.ParseDuration(get("REQUEST_TIMEOUT", "30s")); err != nil || cfg.RequestTimeout <= 0 {
+		problems = append(problems, "REQUEST_TIMEOUT must be a positive duration such as 30s")
+	}
+	if cfg.DBAcquireTimeout, err = time.ParseDuration(get("DB_ACQUIRE_TIMEOUT", "5s")); err != nil || cfg.DBAcquireTimeout <= 0 {
+		problems = append(problems, "DB_ACQUIRE_TIMEOUT must be a positive duration such as 5s")
 	}
 	switch cfg.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -73,6 +74,9 @@ func TestLoadFrom(t *testing.T) {
 		{name: "ErrPreviousKeyShort", env: map[string]string{"ENCRYPTION_KEYS_PREVIOUS": key + ",c2hvcnQ="},
 			wantErr: []string{"ENCRYPTION_KEYS_PREVIOUS key 2 must be exactly 32 bytes"}},
 		{name: "OKImportFileRetention", env: map[string]string{"IMPORT_FILE_RETENTION": "72h"}},
+		{name: "OKTimeouts", env: map[string]string{"REQUEST_TIMEOUT": "10s", "DB_ACQUIRE_TIMEOUT": "1500ms"}},
+		{name: "ErrRequestTimeout", env: map[string]string{"REQUEST_TIMEOUT": "0s"}, wantErr: []string{"REQUEST_TIMEOUT"}},
+		{name: "ErrDBAcquireTimeout", env: map[string]string{"DB_ACQUIRE_TIMEOUT": "soon"}, wantErr: []string{"DB_ACQUIRE_TIMEOUT"}},
 		{name: "OKTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,2001:db8::1,::ffff:10.9.9.9"}},
 		{name: "ErrTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,lb.internal"}, wantErr: []string{`TRUSTED_PROXIES: "lb.internal"`}},
 		{name: "ErrImportFileRetentionShort", env: map[string]string{"IMPORT_FILE_RETENTION": "5m"}, wantErr: []string{"IMPORT_FILE_RETENTION"}},
@@ -138,7 +142,7 @@ func TestDevelopmentDatabaseDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.DatabaseURL != DevDatabaseURL || cfg.HTTPAddr != ":8080" || cfg.PublicURL != "http://localhost:8080" ||
-		cfg.SearchConcurrency != 2*runtime.NumCPU() {
+		cfg.SearchConcurrency != 2*runtime.NumCPU() || cfg.RequestTimeout != 30*time.Second || cfg.DBAcquireTimeout != 5*time.Second {
 		t.Fatalf("unexpected defaults: %+v", cfg)
 	}
 }

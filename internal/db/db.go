@@ -50,10 +50,14 @@ func Open(ctx context.Context, url string, opts OpenOpts) (*DB, error) {
 	// A transaction left open and idle (a bug, a stalled client) would hold
 	// its locks and its snapshot forever; the server ends it after 5
 	// minutes unless the URL says otherwise. No statement timeout: imports'
-	// merges and migrations run long statements on purpose.
+	// merges and migrations run long statements on purpose. Requests bound
+	// theirs with their context (the HTTP layer's deadline, and
+	// WithAcquireTimeout for the wait for a connection); pgx then closes the
+	// connection and asks the server to cancel the statement.
 	if _, ok := pcfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"]; !ok {
 		pcfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "300000"
 	}
+	pcfg.ConnConfig.Tracer = poolTracer{}
 	// Timestamps leave the database in UTC whatever the process's time
 	// zone: the API answers RFC 3339 UTC (DESIGN §5), and a time read here
 	// is often passed straight on.
