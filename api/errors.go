@@ -208,9 +208,8 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 }
 
 // timedOut reports whether err failed a request because a deadline of ours
-// passed: the request's own (ctx, whatever error the driver then gave: a
-// statement PostgreSQL cancelled reads as query_canceled) or a shorter one
-// inside it, such as the wait for a pooled connection. A client that went
+// passed: the request's own (ctx, whatever error the driver then gave) or
+// a shorter one inside it, such as the wait for a pooled connection. A client that went
 // away cancels ctx instead: that is no timeout.
 func timedOut(ctx context.Context, err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded)

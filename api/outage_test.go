@@ -360,3 +360,15 @@ func TestDatabaseHang(t *testing.T) {
 		wantStatus(t, answerWithin(t, guard, get("/api/v1/tenant")), http.StatusOK)
 	})
 }
+
+// TestLongRoutesExist: every route exempt from REQUEST_TIMEOUT is one the
+// router has, so a renamed route does not silently lose its exemption.
+func TestLongRoutesExist(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	for r := range tb.srv.longRoutes {
+		if _, ok := tb.srv.access[r]; !ok {
+			t.Errorf("longRoutes names %q, which is no route", r)
+		}
+	}
+}
