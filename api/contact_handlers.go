@@ -128,7 +128,7 @@ func titleMetric(m limits.Metric) string {
 // searchContacts godoc
 //
 //	@Summary			Search contacts
-//	@Description		Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. API key scope: contacts:read.
+//	@Description		Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. Each contact carries the tenant's saved state (saved, saved_status, saved_at, saved_notes, lists) only for people and API keys with saved:read, and its CRM state (crm_status, crm_last_pushed_at) only for people and keys with crm:read; filters.exclude_saved needs saved:read (403 insufficient-scope without it). API key scope: contacts:read.
 //	@ID					searchContacts
 //	@Tags				contacts
 //	@Accept				json
@@ -164,6 +164,13 @@ func (s *Server) searchContacts(c echo.Context) error {
 	if err := s.bind(c, &req); err != nil {
 		return err
 	}
+	// Leaving out saved contacts reads the tenant's saved state: a key
+	// without saved:read is refused (403) rather than told which are saved.
+	if req.Filters.ExcludeSaved {
+		if err := principal(c).Can(tenancy.PermSavedRead); err != nil {
+			return err
+		}
+	}
 	ctx := c.Request().Context()
 	tid := principal(c).TenantID
 	plan, err := s.svc.Limits.Plan(ctx, tid)
@@ -191,7 +198,7 @@ func (s *Server) searchContacts(c echo.Context) error {
 	// when the quota ran out meanwhile, so of searches racing for the last
 	// unit one is answered and the others get the 429.
 	items := toContacts(res.Items)
-	if err := s.withCRMStatus(ctx, principal(c), items); err != nil {
+	if err := s.shapeContacts(ctx, principal(c), items); err != nil {
 		return err
 	}
 	var (
@@ -244,7 +251,7 @@ func (s *Server) requireSearchLeft(ctx context.Context, tid uuid.UUID, plan limi
 // getContact godoc
 //
 //	@Summary			Get a contact
-//	@Description		The contact with the tenant's corrections applied, its saved status and lists. Another tenant's private contact is 404. API key scope: contacts:read.
+//	@Description		The contact with the tenant's corrections applied; its saved state (saved, saved_status, saved_at, saved_notes, lists) for people and API keys with saved:read, its CRM state (crm_status, crm_last_pushed_at) for people and keys with crm:read (absent otherwise). Another tenant's private contact is 404. API key scope: contacts:read.
 //	@ID					getContact
 //	@Tags				contacts
 //	@Produce			json
@@ -299,7 +306,7 @@ type CompanyResponse struct {
 // getCompany godoc
 //
 //	@Summary			Get a company
-//	@Description		The company and a page of its contacts visible to the tenant (cursor, page_size 1 to the package maximum). API key scope: contacts:read.
+//	@Description		The company and a page of its contacts visible to the tenant (cursor, page_size 1 to the package maximum); the contacts' saved and CRM state as in getContact (saved:read, crm:read). API key scope: contacts:read.
 //	@ID					getCompany
 //	@Tags				contacts
 //	@Produce			json
@@ -344,7 +351,7 @@ func (s *Server) getCompany(c echo.Context) error {
 		return err
 	}
 	people := toContacts(d.Contacts)
-	if err := s.withCRMStatus(ctx, principal(c), people); err != nil {
+	if err := s.shapeContacts(ctx, principal(c), people); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, CompanyResponse{ID: d.ID.String(), Name: d.Name, Domain: d.Domain, Industry: d.Industry,

@@ -404,7 +404,7 @@ func TestContactVisibilityAndSaving(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+privB, a.token, nil), 404)
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+privB, b.token, nil), 200)
 	got := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+shared[0].ID, a.token, nil))
-	if got.ID != shared[0].ID || got.Saved {
+	if got.ID != shared[0].ID || got.Saved == nil || *got.Saved {
 		t.Fatalf("contact %+v", got)
 	}
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/companies/"+got.CompanyID, a.token, nil), 200)
@@ -451,7 +451,7 @@ func TestContactVisibilityAndSaving(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts/approve", viewer.token, map[string]any{"contact_ids": ids[:1]}), 403)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts/approve", a.token, map[string]any{"contact_ids": ids[:1]}), 200)
 	c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+ids[0], viewer.token, nil))
-	if !c.Saved || c.SavedStatus != "approved" {
+	if c.Saved == nil || !*c.Saved || c.SavedStatus != "approved" {
 		t.Fatalf("saved state %+v", c)
 	}
 	approved := decode[SavedPageResponse](t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts?status=approved", a.token, nil))
@@ -747,7 +747,10 @@ func TestSavedContactNotes(t *testing.T) {
 	saved, unsaved := items[0].ID, items[1].ID
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": []string{saved}}), 200)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", b.token, map[string]any{"contact_ids": []string{saved}}), 200)
-	key := tb.MustCreateKey(t, a, "saved:write")
+	key := tb.MustCreateKey(t, a, "saved:write", "saved:read")
+	// A key that may write notes but not read the saved state changes the
+	// note and gets the contact without it.
+	writeOnly := tb.MustCreateKey(t, a, "saved:write")
 	path := func(id string) string { return "/api/v1/saved-contacts/" + id }
 
 	tests := []struct {
@@ -757,23 +760,29 @@ func TestSavedContactNotes(t *testing.T) {
 		body       any
 		wantStatus int
 		wantNotes  string
+		hidden     bool // the answer leaves the saved state out
 	}{
-		{"OKMember", member.token, saved, map[string]string{"notes": "  Met at SaaStr;\nprefers email.  "}, 200, "Met at SaaStr;\nprefers email."},
-		{"OKAPIKey", key.Secret, saved, map[string]string{"notes": "Called twice."}, 200, "Called twice."},
-		{"ErrViewer", viewer.token, saved, map[string]string{"notes": "x"}, 403, ""},
-		{"ErrNotSaved", a.token, unsaved, map[string]string{"notes": "x"}, 404, ""},
-		{"ErrUnknown", a.token, uuid.NewString(), map[string]string{"notes": "x"}, 404, ""},
-		{"ErrControl", a.token, saved, map[string]string{"notes": "bell\a"}, 422, ""},
-		{"ErrMissing", a.token, saved, map[string]string{}, 422, ""},
-		{"OKAdmin", a.token, saved, map[string]string{"notes": "Warm lead."}, 200, "Warm lead."},
+		{"OKMember", member.token, saved, map[string]string{"notes": "  Met at SaaStr;\nprefers email.  "}, 200, "Met at SaaStr;\nprefers email.", false},
+		{"OKAPIKeyWriteOnly", writeOnly.Secret, saved, map[string]string{"notes": "Left a voicemail."}, 200, "", true},
+		{"OKAPIKey", key.Secret, saved, map[string]string{"notes": "Called twice."}, 200, "Called twice.", false},
+		{"ErrViewer", viewer.token, saved, map[string]string{"notes": "x"}, 403, "", false},
+		{"ErrNotSaved", a.token, unsaved, map[string]string{"notes": "x"}, 404, "", false},
+		{"ErrUnknown", a.token, uuid.NewString(), map[string]string{"notes": "x"}, 404, "", false},
+		{"ErrControl", a.token, saved, map[string]string{"notes": "bell\a"}, 422, "", false},
+		{"ErrMissing", a.token, saved, map[string]string{}, 422, "", false},
+		{"OKAdmin", a.token, saved, map[string]string{"notes": "Warm lead."}, 200, "Warm lead.", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := tb.req(t, http.MethodPatch, path(tt.id), tt.token, tt.body)
 			wantStatus(t, rec, tt.wantStatus)
-			if tt.wantStatus == 200 {
-				if got := decode[ContactResponse](t, rec); got.SavedNotes != tt.wantNotes || got.ID != tt.id || !got.Saved {
-					t.Fatalf("notes %q (saved %v), want %q", got.SavedNotes, got.Saved, tt.wantNotes)
+			if tt.wantStatus == 200 && tt.hidden {
+				if got := decode[ContactResponse](t, rec); got.Saved != nil || got.SavedNotes != "" || got.ID != tt.id {
+					t.Fatalf("a key without saved:read sees the saved state: %s", rec.Body.String())
+				}
+			} else if tt.wantStatus == 200 {
+				if got := decode[ContactResponse](t, rec); got.SavedNotes != tt.wantNotes || got.ID != tt.id || got.Saved == nil || !*got.Saved {
+					t.Fatalf("notes %q (saved %v), want %q", got.SavedNotes, got.Saved != nil && *got.Saved, tt.wantNotes)
 				}
 			}
 		})

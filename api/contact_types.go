@@ -15,39 +15,43 @@ import (
 // ContactResponse is a contact as the tenant sees it: the canonical record
 // with the tenant's corrections applied, and its saved state and lists.
 type ContactResponse struct {
-	ID            string     `json:"id"`
-	FirstName     string     `json:"first_name" example:"Zoë"`
-	LastName      string     `json:"last_name" example:"Müller"`
-	Email         string     `json:"email" example:"zoe.muller@acme.com"`
-	EmailStatus   string     `json:"email_status" enums:"valid,risky,invalid,unknown"`
-	Phone         string     `json:"phone" example:"+4930123456"`
-	Title         string     `json:"title" example:"Head of Engineering"`
-	Seniority     string     `json:"seniority" example:"head"`
-	Department    string     `json:"department" example:"engineering"`
-	CompanyID     string     `json:"company_id"`
-	CompanyName   string     `json:"company_name"`
-	CompanyDomain string     `json:"company_domain"`
-	Industry      string     `json:"industry"`
-	EmployeeRange string     `json:"employee_range"`
-	LinkedInURL   string     `json:"linkedin_url"`
-	City          string     `json:"city"`
-	Region        string     `json:"region"`
-	Country       string     `json:"country" example:"DE"`
-	Source        string     `json:"source"`
-	Private       bool       `json:"private"`
-	UpdatedAt     time.Time  `json:"updated_at" format:"date-time"`
-	Saved         bool       `json:"saved"`
-	SavedStatus   string     `json:"saved_status,omitempty" enums:"saved,approved,rejected"`
-	SavedAt       *time.Time `json:"saved_at,omitempty" format:"date-time"`
+	ID            string    `json:"id"`
+	FirstName     string    `json:"first_name" example:"Zoë"`
+	LastName      string    `json:"last_name" example:"Müller"`
+	Email         string    `json:"email" example:"zoe.muller@acme.com"`
+	EmailStatus   string    `json:"email_status" enums:"valid,risky,invalid,unknown"`
+	Phone         string    `json:"phone" example:"+4930123456"`
+	Title         string    `json:"title" example:"Head of Engineering"`
+	Seniority     string    `json:"seniority" example:"head"`
+	Department    string    `json:"department" example:"engineering"`
+	CompanyID     string    `json:"company_id"`
+	CompanyName   string    `json:"company_name"`
+	CompanyDomain string    `json:"company_domain"`
+	Industry      string    `json:"industry"`
+	EmployeeRange string    `json:"employee_range"`
+	LinkedInURL   string    `json:"linkedin_url"`
+	City          string    `json:"city"`
+	Region        string    `json:"region"`
+	Country       string    `json:"country" example:"DE"`
+	Source        string    `json:"source"`
+	Private       bool      `json:"private"`
+	UpdatedAt     time.Time `json:"updated_at" format:"date-time"`
+	// Saved says the tenant saved the contact. It, saved_status, saved_at,
+	// saved_notes and lists are the tenant's saved state: present for
+	// people and for API keys with saved:read, absent for keys without it.
+	Saved       *bool      `json:"saved,omitempty"`
+	SavedStatus string     `json:"saved_status,omitempty" enums:"saved,approved,rejected"`
+	SavedAt     *time.Time `json:"saved_at,omitempty" format:"date-time"`
 	// SavedNotes is the tenant's note on a saved contact (PATCH
 	// /saved-contacts/{id}); absent when it has none.
 	SavedNotes  string              `json:"saved_notes,omitempty" example:"Met at SaaStr; prefers email."`
-	Lists       []ListRefResponse   `json:"lists"`
+	Lists       []ListRefResponse   `json:"lists,omitzero" binding:"optional"`
 	Corrections []CorrectionOverlay `json:"corrections"`
 	// CRMStatus is the contact's state in the tenant's 1CloudAI CRM: "" when
 	// never pushed, queued or paused while a push waits, else pushed, failed
-	// or deleted_in_crm.
-	CRMStatus       string     `json:"crm_status" enums:",queued,paused,pushed,failed,deleted_in_crm"`
+	// or deleted_in_crm. Present for people and for API keys with crm:read;
+	// absent, with crm_last_pushed_at, for keys without it.
+	CRMStatus       *string    `json:"crm_status,omitempty" enums:",queued,paused,pushed,failed,deleted_in_crm"`
 	CRMLastPushedAt *time.Time `json:"crm_last_pushed_at,omitempty" format:"date-time"`
 } //	@name	Contact
 
@@ -71,8 +75,9 @@ func toContact(c contacts.Contact) ContactResponse {
 		Phone: c.Phone, Title: c.Title, Seniority: c.Seniority, Department: c.Department, CompanyName: c.CompanyName,
 		CompanyDomain: c.CompanyDomain, Industry: c.Industry, EmployeeRange: c.EmployeeRange, LinkedInURL: c.LinkedInURL,
 		City: c.City, Region: c.Region, Country: c.Country, Source: c.Source, Private: c.Private, UpdatedAt: c.UpdatedAt.UTC(),
-		Saved: c.Saved, SavedStatus: c.SavedStatus, SavedAt: c.SavedAt, SavedNotes: c.SavedNotes,
-		Lists: make([]ListRefResponse, len(c.Lists)), Corrections: make([]CorrectionOverlay, len(c.Corrections))}
+		Saved: &c.Saved, SavedStatus: c.SavedStatus, SavedAt: c.SavedAt, SavedNotes: c.SavedNotes,
+		Lists: make([]ListRefResponse, len(c.Lists)), Corrections: make([]CorrectionOverlay, len(c.Corrections)),
+		CRMStatus: new(string)}
 	if c.CompanyID != nil {
 		out.CompanyID = c.CompanyID.String()
 	}
@@ -85,14 +90,32 @@ func toContact(c contacts.Contact) ContactResponse {
 	return out
 }
 
-// contactJSON answers one contact as the tenant sees it, with its CRM
-// state.
+// contactJSON answers one contact as the principal may see it.
 func (s *Server) contactJSON(c echo.Context, ct *contacts.Contact) error {
 	out := []ContactResponse{toContact(*ct)}
-	if err := s.withCRMStatus(c.Request().Context(), principal(c), out); err != nil {
+	if err := s.shapeContacts(c.Request().Context(), principal(c), out); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out[0])
+}
+
+// shapeContacts makes contacts what p may see of them: the tenant's saved
+// state (saved, its status, date and note, lists) is data of saved:read
+// and the CRM state data of crm:read, so an API key without the scope gets
+// the contact without those fields. People's roles hold both.
+func (s *Server) shapeContacts(ctx context.Context, p *tenancy.Principal, cs []ContactResponse) error {
+	if p.Can(tenancy.PermSavedRead) != nil {
+		for i := range cs {
+			cs[i].Saved, cs[i].SavedStatus, cs[i].SavedAt, cs[i].SavedNotes, cs[i].Lists = nil, "", nil, "", nil
+		}
+	}
+	if p.Can(tenancy.PermCRMRead) != nil {
+		for i := range cs {
+			cs[i].CRMStatus, cs[i].CRMLastPushedAt = nil, nil
+		}
+		return nil
+	}
+	return s.withCRMStatus(ctx, p, cs)
 }
 
 // withCRMStatus fills in the CRM state of contacts (one query for the
@@ -117,7 +140,7 @@ func (s *Server) withCRMStatus(ctx context.Context, p *tenancy.Principal, cs []C
 	}
 	for i := range cs {
 		if j, ok := byID[ids[i]]; ok {
-			cs[i].CRMStatus, cs[i].CRMLastPushedAt = states[j].Status, states[j].LastPushedAt
+			cs[i].CRMStatus, cs[i].CRMLastPushedAt = &states[j].Status, states[j].LastPushedAt
 		}
 	}
 	return nil
@@ -149,7 +172,9 @@ type SearchFilters struct {
 	Cities         []string `json:"cities,omitempty" validate:"max=100"`
 	HasEmail       *bool    `json:"has_email,omitempty"`
 	HasPhone       *bool    `json:"has_phone,omitempty"`
-	ExcludeSaved   bool     `json:"exclude_saved,omitempty"`
+	// ExcludeSaved leaves out the contacts the tenant saved; an API key
+	// needs saved:read for it (403 insufficient-scope).
+	ExcludeSaved bool `json:"exclude_saved,omitempty"`
 } //	@name	SearchFilters
 
 func (f SearchFilters) domain() contacts.Filters {

@@ -283,7 +283,11 @@ func TestCRMPushes(t *testing.T) {
 		t.Helper()
 		rec := fb.req(t, http.MethodGet, "/api/v1/contacts/"+id, member.token, nil)
 		wantStatus(t, rec, http.StatusOK)
-		return decode[ContactResponse](t, rec).CRMStatus
+		st := decode[ContactResponse](t, rec).CRMStatus
+		if st == nil {
+			t.Fatal("crm_status absent for a member")
+		}
+		return *st
 	}
 	if st := crmStatus(ids[0]); st != "" {
 		t.Fatalf("crm_status %q before any push, want none", st)

@@ -151,7 +151,7 @@ type UpdateSavedContactRequest struct {
 // updateSavedContact godoc
 //
 //	@Summary			Set the note of a saved contact
-//	@Description		Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. The note is replaced whole, without a version check: of two saves at once, the later wins. A contact the tenant has not saved is 404. API key scope: saved:write.
+//	@Description		Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. The note is replaced whole, without a version check: of two saves at once, the later wins. A contact the tenant has not saved is 404. The contact's saved state and CRM state show as in getContact: a key without saved:read gets the contact without them. API key scope: saved:write.
 //	@ID					updateSavedContact
 //	@Tags				saved
 //	@Accept				json
@@ -304,7 +304,7 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 // listSaved godoc
 //
 //	@Summary			Saved contacts
-//	@Description		The tenant's saved contacts, newest saved first, with the search filters (repeat a parameter for several values), free text q, status and list. API key scope: saved:read.
+//	@Description		The tenant's saved contacts, newest saved first, with the search filters (repeat a parameter for several values), free text q, status and list. crm_status and crm_last_pushed_at only for people and API keys with crm:read. API key scope: saved:read.
 //	@ID					listSaved
 //	@Tags				saved
 //	@Produce			json
@@ -359,7 +359,7 @@ func (s *Server) listSaved(c echo.Context) error {
 		return savedFieldNames(err)
 	}
 	items := toContacts(page.Items)
-	if err := s.withCRMStatus(ctx, principal(c), items); err != nil {
+	if err := s.shapeContacts(ctx, principal(c), items); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, SavedPageResponse{Items: items, NextCursor: page.NextCursor, Total: page.Total, TotalIsCapped: page.TotalIsCapped})

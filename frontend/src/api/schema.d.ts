@@ -700,7 +700,7 @@ export interface paths {
         };
         /**
          * Get a company
-         * @description The company and a page of its contacts visible to the tenant (cursor, page_size 1 to the package maximum). API key scope: contacts:read.
+         * @description The company and a page of its contacts visible to the tenant (cursor, page_size 1 to the package maximum); the contacts' saved and CRM state as in getContact (saved:read, crm:read). API key scope: contacts:read.
          */
         get: operations["getCompany"];
         put?: never;
@@ -720,7 +720,7 @@ export interface paths {
         };
         /**
          * Get a contact
-         * @description The contact with the tenant's corrections applied, its saved status and lists. Another tenant's private contact is 404. API key scope: contacts:read.
+         * @description The contact with the tenant's corrections applied; its saved state (saved, saved_status, saved_at, saved_notes, lists) for people and API keys with saved:read, its CRM state (crm_status, crm_last_pushed_at) for people and keys with crm:read (absent otherwise). Another tenant's private contact is 404. API key scope: contacts:read.
          */
         get: operations["getContact"];
         put?: never;
@@ -762,7 +762,7 @@ export interface paths {
         put?: never;
         /**
          * Search contacts
-         * @description Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. API key scope: contacts:read.
+         * @description Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. Each contact carries the tenant's saved state (saved, saved_status, saved_at, saved_notes, lists) only for people and API keys with saved:read, and its CRM state (crm_status, crm_last_pushed_at) only for people and keys with crm:read; filters.exclude_saved needs saved:read (403 insufficient-scope without it). API key scope: contacts:read.
          */
         post: operations["searchContacts"];
         delete?: never;
@@ -1288,7 +1288,7 @@ export interface paths {
         };
         /**
          * Saved contacts
-         * @description The tenant's saved contacts, newest saved first, with the search filters (repeat a parameter for several values), free text q, status and list. API key scope: saved:read.
+         * @description The tenant's saved contacts, newest saved first, with the search filters (repeat a parameter for several values), free text q, status and list. crm_status and crm_last_pushed_at only for people and API keys with crm:read. API key scope: saved:read.
          */
         get: operations["listSaved"];
         put?: never;
@@ -1322,7 +1322,7 @@ export interface paths {
         head?: never;
         /**
          * Set the note of a saved contact
-         * @description Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. The note is replaced whole, without a version check: of two saves at once, the later wins. A contact the tenant has not saved is 404. API key scope: saved:write.
+         * @description Replaces the tenant's note on a saved contact (at most 2,000 characters; "" clears it) and returns the contact. The note is the tenant's own, shown as saved_notes and exported with the saved contacts; unsaving the contact drops it. The note is replaced whole, without a version check: of two saves at once, the later wins. A contact the tenant has not saved is 404. The contact's saved state and CRM state show as in getContact: a key without saved:read gets the contact without them. API key scope: saved:write.
          */
         patch: operations["updateSavedContact"];
         trace?: never;
@@ -1901,10 +1901,11 @@ export interface components {
             /**
              * @description CRMStatus is the contact's state in the tenant's 1CloudAI CRM: "" when
              *     never pushed, queued or paused while a push waits, else pushed, failed
-             *     or deleted_in_crm.
+             *     or deleted_in_crm. Present for people and for API keys with crm:read;
+             *     absent, with crm_last_pushed_at, for keys without it.
              * @enum {string}
              */
-            crm_status: "" | "queued" | "paused" | "pushed" | "failed" | "deleted_in_crm";
+            crm_status?: "" | "queued" | "paused" | "pushed" | "failed" | "deleted_in_crm";
             /** @example engineering */
             department: string;
             /** @example zoe.muller@acme.com */
@@ -1919,12 +1920,17 @@ export interface components {
             /** @example Müller */
             last_name: string;
             linkedin_url: string;
-            lists: components["schemas"]["ListRef"][];
+            lists?: components["schemas"]["ListRef"][];
             /** @example +4930123456 */
             phone: string;
             private: boolean;
             region: string;
-            saved: boolean;
+            /**
+             * @description Saved says the tenant saved the contact. It, saved_status, saved_at,
+             *     saved_notes and lists are the tenant's saved state: present for
+             *     people and for API keys with saved:read, absent for keys without it.
+             */
+            saved?: boolean;
             /** Format: date-time */
             saved_at?: string;
             /**
@@ -2667,6 +2673,10 @@ export interface components {
              *     ]
              */
             employee_ranges?: string[];
+            /**
+             * @description ExcludeSaved leaves out the contacts the tenant saved; an API key
+             *     needs saved:read for it (403 insufficient-scope).
+             */
             exclude_saved?: boolean;
             has_email?: boolean;
             has_phone?: boolean;

@@ -27,7 +27,7 @@ export function useDeleteList() {
       await queryClient.cancelQueries({ queryKey: savedQueryKeyPrefix, predicate: ofList });
       queryClient.removeQueries({ queryKey: savedQueryKeyPrefix, predicate: (q) => ofList(q) && q.getObserversCount() === 0 });
       patchCachedContacts(queryClient, (contact) =>
-        contact.lists.some((l) => l.id === id) ? { ...contact, lists: contact.lists.filter((l) => l.id !== id) } : contact,
+        contact.lists?.some((l) => l.id === id) ? { ...contact, lists: contact.lists.filter((l) => l.id !== id) } : contact,
       );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: listListsQueryOptions().queryKey }),

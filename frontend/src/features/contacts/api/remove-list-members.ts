@@ -23,7 +23,7 @@ export function useRemoveListMembers() {
     onSuccess: (_, { listId, contactIds }) => {
       patchCachedContactsById(queryClient, contactIds, (contact) => ({
         ...contact,
-        lists: contact.lists.filter((l) => l.id !== listId),
+        lists: contact.lists?.filter((l) => l.id !== listId),
       }));
       return Promise.all([
         queryClient.invalidateQueries({ queryKey: savedQueryKeyPrefix }),

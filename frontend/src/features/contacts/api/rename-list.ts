@@ -17,7 +17,7 @@ export function useRenameList() {
     onSuccess: (list) => {
       // Rows already on screen name the list too; renaming costs no new search.
       patchCachedContacts(queryClient, (contact) =>
-        contact.lists.some((l) => l.id === list.id)
+        contact.lists?.some((l) => l.id === list.id)
           ? { ...contact, lists: contact.lists.map((l) => (l.id === list.id ? { id: list.id, name: list.name } : l)) }
           : contact,
       );

@@ -40,7 +40,7 @@ export function useSaveContacts() {
         ...contact,
         saved: true,
         saved_status: contact.saved_status ?? 'saved',
-        lists: list && !contact.lists.some((l) => l.id === list.id) ? [...contact.lists, list] : contact.lists,
+        lists: list && !contact.lists?.some((l) => l.id === list.id) ? [...(contact.lists ?? []), list] : contact.lists,
       }));
       return Promise.all([
         queryClient.invalidateQueries({ queryKey: savedQueryKeyPrefix }),

@@ -247,7 +247,7 @@ function ContactView({ id, placeholder, canSave, canCorrect, onSave, onOpenCompa
       </Stack>
 
       <Divider label="Lists" labelPosition="left" />
-      {contact.lists.length > 0 ? (
+      {contact.lists?.length ? (
         <ListBadges lists={contact.lists} max={20} />
       ) : (
         <Text size="sm" c="dimmed">

@@ -20,7 +20,7 @@ export function SavedStatusBadge({ contact }: { contact: Pick<Contact, 'saved' |
 }
 
 /** The lists a contact is on, as small badges; more than `max` collapse into "+N". */
-export function ListBadges({ lists, max = 2 }: { lists: Contact['lists']; max?: number }) {
+export function ListBadges({ lists = [], max = 2 }: { lists: Contact['lists']; max?: number }) {
   if (lists.length === 0) return null;
   const shown = lists.slice(0, max);
   const hidden = lists.slice(max);

@@ -1,0 +1,170 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// TestKeyScopesShapeContactBodies checks responses, not routes: every
+// answer that carries contacts (details, search, a company's people, the
+// saved view) shows the tenant's saved state (saved, status, date, note,
+// lists) only to a principal holding saved:read, and the CRM push state
+// only to one holding crm:read. Roles hold both, so people see them all.
+func TestKeyScopesShapeContactBodies(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "scopebody")
+	fb.MustSetPackage(t, admin.tenantID, "pro")
+	viewer := fb.MustJoin(t, admin, "viewer")
+
+	// A shared contact at a company, saved with a note on a list and
+	// pushed to the tenant's CRM.
+	last := "Scopewise" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	companyID, contactID := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()
+	if err := fb.db.Gorm.Exec(`INSERT INTO companies (id, name) VALUES (?, ?)`, companyID, last+" GmbH").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := fb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, email, company_id) VALUES (?, 'Grace', ?, ?, ?)`,
+		contactID, last, "grace-"+contactID+"@example.test", companyID).Error; err != nil {
+		t.Fatal(err)
+	}
+	rec := fb.req(t, http.MethodPost, "/api/v1/lists", admin.token, map[string]string{"name": "Secret list"})
+	wantStatus(t, rec, http.StatusCreated)
+	listID := decode[ListResponse](t, rec).ID
+	wantStatus(t, fb.req(t, http.MethodPost, "/api/v1/saved-contacts", admin.token,
+		map[string]any{"contact_ids": []string{contactID}, "list_id": listID}), http.StatusOK)
+	wantStatus(t, fb.req(t, http.MethodPatch, "/api/v1/saved-contacts/"+contactID, admin.token,
+		map[string]string{"notes": "secret note"}), http.StatusOK)
+	wantStatus(t, fb.req(t, http.MethodPost, "/api/v1/saved-contacts/approve", admin.token,
+		map[string]any{"contact_ids": []string{contactID}}), http.StatusOK)
+	fb.MustConnectCRM(t, admin)
+	wantStatus(t, fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token,
+		map[string]any{"contact_ids": []string{contactID}}), http.StatusAccepted)
+
+	savedFields := []string{"saved", "saved_status", "saved_at", "saved_notes", "lists"}
+	crmFields := []string{"crm_status"}
+	// contactIn finds the contact in an answer (an object, or a page of
+	// them under items or contacts) and returns its fields.
+	contactIn := func(t *testing.T, body []byte) map[string]json.RawMessage {
+		t.Helper()
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(body, &top); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"items", "contacts"} {
+			var page []map[string]json.RawMessage
+			if raw, ok := top[k]; ok {
+				if err := json.Unmarshal(raw, &page); err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range page {
+					if string(c["id"]) == `"`+contactID+`"` {
+						return c
+					}
+				}
+				t.Fatalf("contact not in the answer: %s", body)
+			}
+		}
+		return top
+	}
+	type view struct {
+		name       string
+		cred       string
+		key        bool
+		saved, crm bool // what it should see
+	}
+	views := []view{
+		{"OrgAdmin", admin.token, false, true, true},
+		{"Viewer", viewer.token, false, true, true},
+		{"KeyContactsRead", fb.MustCreateKey(t, admin, "contacts:read").Secret, true, false, false},
+		{"KeyContactsAndSavedRead", fb.MustCreateKey(t, admin, "contacts:read", "saved:read").Secret, true, true, false},
+		{"KeyContactsAndCRMRead", fb.MustCreateKey(t, admin, "contacts:read", "crm:read").Secret, true, false, true},
+		{"KeyContactsSavedWrite", fb.MustCreateKey(t, admin, "contacts:read", "saved:write").Secret, true, false, false},
+		{"KeySavedRead", fb.MustCreateKey(t, admin, "saved:read").Secret, true, true, false},
+	}
+	type call struct {
+		name, method, path string
+		body               any
+		perm               string // the scope the route itself needs
+	}
+	calls := []call{
+		{"GetContact", http.MethodGet, "/api/v1/contacts/" + contactID, nil, "contacts:read"},
+		{"Search", http.MethodPost, "/api/v1/contacts/search", map[string]any{"query": last}, "contacts:read"},
+		{"GetCompany", http.MethodGet, "/api/v1/companies/" + companyID, nil, "contacts:read"},
+		{"SavedView", http.MethodGet, "/api/v1/saved-contacts?q=" + last, nil, "saved:read"},
+	}
+	for _, v := range views {
+		for _, c := range calls {
+			t.Run(v.name+"/"+c.name, func(t *testing.T) {
+				rec := fb.credReq(t, c.method, c.path, v.cred, v.key, c.body)
+				if v.key && !keyHolds(v.name, c.perm) {
+					wantStatus(t, rec, http.StatusForbidden)
+					return
+				}
+				wantStatus(t, rec, http.StatusOK)
+				got := contactIn(t, rec.Body.Bytes())
+				for _, f := range savedFields {
+					if _, ok := got[f]; ok != v.saved {
+						t.Errorf("%s present %v, want %v", f, ok, v.saved)
+					}
+				}
+				for _, f := range crmFields {
+					if _, ok := got[f]; ok != v.crm {
+						t.Errorf("%s present %v, want %v", f, ok, v.crm)
+					}
+				}
+				if body := rec.Body.String(); !v.saved && (strings.Contains(body, "secret note") || strings.Contains(body, listID)) {
+					t.Errorf("the answer names the tenant's note or list")
+				}
+				if v.saved && string(got["saved_notes"]) != `"secret note"` {
+					t.Errorf("saved_notes %s, want the note", got["saved_notes"])
+				}
+				if v.crm && string(got["crm_status"]) == `""` {
+					t.Errorf("crm_status empty after a push")
+				}
+				if t.Failed() {
+					t.Logf("answer: %s", rec.Body.String())
+				}
+			})
+		}
+	}
+
+	// A search that leaves saved contacts out reads the saved state: a
+	// key without saved:read is refused rather than told which are saved.
+	for _, v := range views {
+		t.Run(v.name+"/ExcludeSaved", func(t *testing.T) {
+			rec := fb.credReq(t, http.MethodPost, "/api/v1/contacts/search", v.cred, v.key,
+				map[string]any{"query": last, "filters": map[string]any{"exclude_saved": true}})
+			switch {
+			case v.key && !keyHolds(v.name, "contacts:read"):
+				wantStatus(t, rec, http.StatusForbidden)
+			case !v.saved:
+				wantStatus(t, rec, http.StatusForbidden)
+				if p := decodeProblem(t, rec); p["type"] != "insufficient-scope" || p["required_scope"] != "saved:read" {
+					t.Fatalf("problem %v", p)
+				}
+			default:
+				wantStatus(t, rec, http.StatusOK)
+				if strings.Contains(rec.Body.String(), contactID) {
+					t.Fatalf("exclude_saved still finds the saved contact")
+				}
+			}
+		})
+	}
+}
+
+// keyHolds says whether the view named name (a key's scopes spelled in
+// its name) holds scope; people's views hold every scope of this test.
+func keyHolds(name, scope string) bool {
+	switch scope {
+	case "contacts:read":
+		return strings.Contains(name, "Contacts")
+	case "saved:read":
+		return strings.Contains(name, "SavedRead")
+	}
+	return false
+}
