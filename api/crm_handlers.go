@@ -11,15 +11,18 @@ import (
 
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
 // CRMConnectionResponse is the tenant's 1CloudAI CRM connection.
 type CRMConnectionResponse struct {
-	Status           string     `json:"status" enums:"not_connected,connected,needs_reauth,disconnected"`
-	AccountID        string     `json:"account_id" example:"acc_123"`
-	AccountName      string     `json:"account_name" example:"Acme CRM"`
-	Scopes           []string   `json:"scopes" example:"contacts.read,contacts.write"`
-	ConnectedBy      *string    `json:"connected_by" extensions:"x-nullable"`
+	Status      string   `json:"status" enums:"not_connected,connected,needs_reauth,disconnected"`
+	AccountID   string   `json:"account_id" example:"acc_123"`
+	AccountName string   `json:"account_name" example:"Acme CRM"`
+	Scopes      []string `json:"scopes" example:"contacts.read,contacts.write"`
+	ConnectedBy *string  `json:"connected_by" extensions:"x-nullable"`
+	// ConnectedByEmail is the address of the org admin who connected; ""
+	// for API keys, which see people by id (connected_by) only.
 	ConnectedByEmail string     `json:"connected_by_email" example:"admin@acme.test"`
 	ConnectedAt      *time.Time `json:"connected_at" format:"date-time" extensions:"x-nullable"`
 	StatusReason     string     `json:"status_reason" example:"The CRM refused the refresh token (invalid_grant): an org admin must reconnect."`
@@ -77,10 +80,13 @@ type CRMPushResult struct {
 
 // CRMPush is one push and how far it got.
 type CRMPush struct {
-	ID               string     `json:"id"`
-	Status           string     `json:"status" enums:"queued,running,paused,completed,completed_with_errors,cancelled"`
-	Selection        string     `json:"selection" enums:"contact_ids,all_approved_not_pushed"`
-	RequestedBy      *string    `json:"requested_by" extensions:"x-nullable"`
+	ID          string  `json:"id"`
+	Status      string  `json:"status" enums:"queued,running,paused,completed,completed_with_errors,cancelled"`
+	Selection   string  `json:"selection" enums:"contact_ids,all_approved_not_pushed"`
+	RequestedBy *string `json:"requested_by" extensions:"x-nullable"`
+	// RequestedByLabel names who asked: a person's email address, or
+	// "api_key:" and the key's name. An API key reading a person's push
+	// gets "" (people by id, requested_by, only).
 	RequestedByLabel string     `json:"requested_by_label" example:"admin@acme.test"`
 	Total            int        `json:"total"`
 	ToCreate         int        `json:"to_create"`
@@ -185,9 +191,10 @@ func (s *Server) getCRMConnection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	by := personLabel(principal(c), conn.ConnectedBy, conn.ConnectedByLabel)
 	return c.JSON(http.StatusOK, CRMConnectionResponse{Status: conn.Status, AccountID: conn.AccountID,
 		AccountName: conn.AccountName, Scopes: conn.Scopes, ConnectedBy: idString(conn.ConnectedBy),
-		ConnectedByEmail: conn.ConnectedByLabel, ConnectedAt: conn.ConnectedAt, StatusReason: conn.StatusReason,
+		ConnectedByEmail: by, ConnectedAt: conn.ConnectedAt, StatusReason: conn.StatusReason,
 		StatusChangedAt: conn.StatusChangedAt, LastPushAt: conn.LastPushAt, Queued: conn.Queued, Paused: conn.Paused})
 }
 
@@ -431,9 +438,20 @@ func (s *Server) createCRMPush(c echo.Context) error {
 	return c.JSON(http.StatusAccepted, out)
 }
 
-func toCRMPush(p crm.Push) CRMPush {
+// personLabel is how viewer sees the person userID, labelled label (an
+// email address): people of the tenant see the address (they may list the
+// team), API keys do not (no scope reads the team), so for them it is "".
+// A label of no person (userID nil: a key, the system) stays.
+func personLabel(viewer *tenancy.Principal, userID *uuid.UUID, label string) string {
+	if userID != nil && viewer.IsAPIKey() {
+		return ""
+	}
+	return label
+}
+
+func toCRMPush(viewer *tenancy.Principal, p crm.Push) CRMPush {
 	return CRMPush{ID: p.ID.String(), Status: p.Status, Selection: p.Selection, RequestedBy: idString(p.RequestedBy),
-		RequestedByLabel: p.RequestedByLabel, Total: p.Total, ToCreate: p.ToCreate, ToUpdate: p.ToUpdate, Skipped: p.Skipped,
+		RequestedByLabel: personLabel(viewer, p.RequestedBy, p.RequestedByLabel), Total: p.Total, ToCreate: p.ToCreate, ToUpdate: p.ToUpdate, Skipped: p.Skipped,
 		Rejected: p.Rejected, Queued: p.Queued, Paused: p.Paused, Created: p.Created, Updated: p.Updated, Failed: p.Failed,
 		DeletedInCRM: p.DeletedInCRM, Cancelled: p.Cancelled, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, FinishedAt: p.FinishedAt}
 }
@@ -505,7 +523,7 @@ func (s *Server) listCRMPushes(c echo.Context) error {
 	}
 	out := CRMPushList{Items: make([]CRMPush, len(page.Items)), NextCursor: page.NextCursor}
 	for i, p := range page.Items {
-		out.Items[i] = toCRMPush(p)
+		out.Items[i] = toCRMPush(principal(c), p)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -557,7 +575,7 @@ func (s *Server) getCRMPush(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := CRMPushDetail{CRMPush: toCRMPush(d.Push), Items: make([]CRMPushItem, len(d.Items)), NextItemsCursor: d.NextItemsCursor}
+	out := CRMPushDetail{CRMPush: toCRMPush(principal(c), d.Push), Items: make([]CRMPushItem, len(d.Items)), NextItemsCursor: d.NextItemsCursor}
 	for i, it := range d.Items {
 		item := CRMPushItem{ContactID: it.ContactID.String(), ContactName: it.ContactName, Email: it.Email, Action: it.Action,
 			Reason: it.Reason, Status: it.Status, CRMResult: it.CRMResult, CRMRecordID: it.CRMRecordID, ErrorCode: it.ErrorCode,

@@ -168,3 +168,51 @@ func keyHolds(name, scope string) bool {
 	}
 	return false
 }
+
+// TestKeysSeeNoPeoplesEmails: team members' addresses are for the team
+// (members:read, a people-only permission). An API key reading the CRM
+// connection or push history learns who connected or pushed by user id,
+// not by email address; a push a key requested keeps the key's label.
+func TestKeysSeeNoPeoplesEmails(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "scopemail")
+	fb.MustSetPackage(t, admin.tenantID, "pro")
+	viewer := fb.MustJoin(t, admin, "viewer")
+	ids := fb.MustApprovedContacts(t, admin, 2)
+	fb.MustConnectCRM(t, admin)
+	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids[:1]})
+	wantStatus(t, rec, http.StatusAccepted)
+	byPerson := *decode[CRMPushResult](t, rec).ID
+	pushKey := fb.MustCreateKey(t, admin, "crm:push", "crm:read").Secret
+	rec = fb.credReq(t, http.MethodPost, "/api/v1/crm/pushes", pushKey, true, map[string]any{"contact_ids": ids[1:]})
+	wantStatus(t, rec, http.StatusAccepted)
+	byKey := *decode[CRMPushResult](t, rec).ID
+	readKey := fb.MustCreateKey(t, admin, "crm:read").Secret
+
+	paths := []string{"/api/v1/crm/connection", "/api/v1/crm/pushes", "/api/v1/crm/pushes/" + byPerson, "/api/v1/crm/pushes/" + byKey}
+	for _, path := range paths {
+		for _, who := range []struct {
+			name string
+			cred string
+			key  bool
+		}{{"Admin", admin.token, false}, {"Viewer", viewer.token, false}, {"Key", readKey, true}} {
+			t.Run(who.name+path, func(t *testing.T) {
+				rec := fb.credReq(t, http.MethodGet, path, who.cred, who.key, nil)
+				wantStatus(t, rec, http.StatusOK)
+				body := rec.Body.String()
+				// People see it wherever the admin acted (not in the key's push).
+				want := !who.key && !strings.HasSuffix(path, byKey)
+				if shown := strings.Contains(body, admin.email); shown != want {
+					t.Errorf("the admin's address shown %v to %s, want %v: %s", shown, who.name, want, body)
+				}
+				if strings.HasSuffix(path, byKey) && !strings.Contains(body, `"requested_by_label":"api_key:`) {
+					t.Errorf("a key's push lost its label: %s", body)
+				}
+				if strings.HasSuffix(path, byPerson) && !strings.Contains(body, `"requested_by":"`+admin.userID+`"`) {
+					t.Errorf("a person's push lost its requester's id: %s", body)
+				}
+			})
+		}
+	}
+}

@@ -1679,7 +1679,11 @@ export interface components {
             /** Format: date-time */
             connected_at: string | null;
             connected_by: string | null;
-            /** @example admin@acme.test */
+            /**
+             * @description ConnectedByEmail is the address of the org admin who connected; ""
+             *     for API keys, which see people by id (connected_by) only.
+             * @example admin@acme.test
+             */
             connected_by_email: string;
             /** Format: date-time */
             last_push_at: string | null;
@@ -1720,7 +1724,12 @@ export interface components {
             queued: number;
             rejected: number;
             requested_by: string | null;
-            /** @example admin@acme.test */
+            /**
+             * @description RequestedByLabel names who asked: a person's email address, or
+             *     "api_key:" and the key's name. An API key reading a person's push
+             *     gets "" (people by id, requested_by, only).
+             * @example admin@acme.test
+             */
             requested_by_label: string;
             /** @enum {string} */
             selection: "contact_ids" | "all_approved_not_pushed";
@@ -1768,7 +1777,12 @@ export interface components {
             queued: number;
             rejected: number;
             requested_by: string | null;
-            /** @example admin@acme.test */
+            /**
+             * @description RequestedByLabel names who asked: a person's email address, or
+             *     "api_key:" and the key's name. An API key reading a person's push
+             *     gets "" (people by id, requested_by, only).
+             * @example admin@acme.test
+             */
             requested_by_label: string;
             /** @enum {string} */
             selection: "contact_ids" | "all_approved_not_pushed";
