@@ -4,12 +4,12 @@
  */
 export const apiKeyScopes = [
   { value: 'contacts:read', description: 'Search contacts and read contact and company details.' },
-  { value: 'saved:read', description: 'List and export saved contacts and lists.' },
+  { value: 'saved:read', description: 'List and export saved contacts and lists; see saved status, notes and lists on contacts.' },
   { value: 'saved:write', description: 'Save and unsave contacts and manage lists.' },
   { value: 'corrections:write', description: 'Submit corrections to contact data.' },
   { value: 'imports:read', description: 'Monitor imports and their results.' },
   { value: 'imports:write', description: 'Start new imports.' },
-  { value: 'crm:read', description: 'View the CRM push history.' },
+  { value: 'crm:read', description: 'View the CRM push history and each contact’s CRM status.' },
   { value: 'crm:push', description: 'Push approved contacts to the connected CRM.' },
   { value: 'usage:read', description: 'Read the plan, its limits and this month’s usage.' },
 ] as const;
