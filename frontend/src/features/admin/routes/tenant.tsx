@@ -6,13 +6,29 @@ import { Link, useParams } from 'react-router-dom';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PlanLimits } from '@/components/usage/plan-limits';
 import { UsageMeters } from '@/components/usage/usage-meters';
-import { formatDate, formatDateTime, formatRole, formatStatus } from '@/lib/format';
+import { formatDate, formatDateTime, formatMomentWithZone, formatRole, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useTenant, type AdminTenantDetail } from '../api/get-tenant';
 import { SubscriptionForm } from '../components/subscription-form';
 import { TenantStatusModal } from '../components/tenant-status-modal';
 import { useCanWrite } from '../use-can-write';
+
+/**
+ * The period end in UTC, as the assignment form below takes it ("Dec 31, 2026, 11:59 PM UTC"): a
+ * plan staff set until Dec 31 ends at 23:59:59 UTC that day, and the date alone in the viewer's
+ * zone would read "Jan 1" east of UTC.
+ */
+function formatPeriodEndUTC(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : formatMomentWithZone(date, 'UTC');
+}
+
+/** The same moment in the viewer's own zone, with the zone named. */
+function formatPeriodEndLocal(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : formatMomentWithZone(date);
+}
 
 /** /admin/tenants/:tenantId: usage, members, suspension and manual subscription assignment. */
 export function AdminTenantRoute() {
@@ -97,8 +113,14 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
           {usage.subscription?.current_period_end && (
             <DataList size="sm" labelWidth="160px">
               <DataList.Item>
-                <DataList.ItemLabel>Period ends</DataList.ItemLabel>
-                <DataList.ItemValue>{formatDate(usage.subscription.current_period_end)}</DataList.ItemValue>
+                <DataList.ItemLabel>Period ends (UTC)</DataList.ItemLabel>
+                <DataList.ItemValue>
+                  <span data-testid="admin-period-end">{formatPeriodEndUTC(usage.subscription.current_period_end)}</span>
+                  <Text component="span" size="xs" c="dimmed" data-testid="admin-period-end-local">
+                    {' '}
+                    (that is {formatPeriodEndLocal(usage.subscription.current_period_end)} where you are)
+                  </Text>
+                </DataList.ItemValue>
               </DataList.Item>
             </DataList>
           )}
