@@ -135,6 +135,39 @@ function clippedButtons(page) {
   });
 }
 
+/**
+ * On a phone the closed navigation is moved off screen: Tab from the top of the page must not land
+ * on its links (focus nobody can see), and Escape closes the open navigation back onto the burger.
+ */
+async function phoneNavigationKeyboard(page, findings) {
+  await page.setViewportSize(phone);
+  await page.waitForFunction((width) => window.innerWidth === width, phone.width, { polling: 'raf' });
+  await page.evaluate(() => document.activeElement?.blur?.());
+  const unseen = [];
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    const place = await page.evaluate(() => {
+      const element = document.activeElement;
+      if (!element || element === document.body) return null;
+      const box = element.getBoundingClientRect();
+      const seen = box.width > 0 && box.right > 0 && box.left < window.innerWidth;
+      return seen ? null : `"${(element.getAttribute('aria-label') || element.textContent || element.tagName).trim()}"`;
+    });
+    if (place) unseen.push(place);
+  }
+  if (unseen.length > 0) findings.problems.push(`phone: Tab lands on controls off screen: ${unseen.join(', ')}`);
+  const burger = page.getByRole('button', { name: 'Open navigation' });
+  await burger.click();
+  await page.getByRole('button', { name: 'Close navigation', expanded: true }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Open navigation', expanded: false }).waitFor();
+  if (!(await burger.evaluate((element) => element === document.activeElement))) {
+    findings.problems.push('phone: Escape closed the navigation but left focus elsewhere than on the burger');
+  }
+  await page.setViewportSize(desktop);
+  await page.waitForFunction((width) => window.innerWidth === width, desktop.width, { polling: 'raf' });
+}
+
 /** Opens `path` (a fresh page load) and waits for its level-1 heading. */
 async function visit(page, path, heading) {
   await page.goto(path);
@@ -196,6 +229,7 @@ browserTest(
     await page.reload();
     await page.getByTestId('user-menu').waitFor();
     await audit(page, 'overview (signed in)', findings);
+    await phoneNavigationKeyboard(page, findings);
 
     // Search: results, the contact drawer, a correction (for the admin queue), the save dialog.
     await navigate(page, 'Search', 'Search');

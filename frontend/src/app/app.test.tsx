@@ -1,6 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { usage } from '@/features/contacts/testing/fixtures';
 import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
@@ -260,6 +260,45 @@ describe('app shell', () => {
 
     expect(await screen.findByTestId('forbidden')).toHaveTextContent('You do not have access to this page');
     expect(document.title).toBe('No access · 1CloudAI Business Contacts');
+  });
+
+  it('on a phone, keeps the closed navigation out of the Tab order, and Escape closes the open one', async () => {
+    // The layout's phone query matches (jsdom answers "no match" to every other one).
+    vi.spyOn(window, 'matchMedia').mockImplementation(
+      (query: string) =>
+        ({
+          matches: query === '(max-width: 47.99em)',
+          media: query,
+          onchange: null,
+          addListener: vi.fn(),
+          removeListener: vi.fn(),
+          addEventListener: vi.fn(),
+          removeEventListener: vi.fn(),
+          dispatchEvent: vi.fn(),
+        }),
+    );
+    stubStatus();
+    renderRoutes(appRoutes, { route: '/' });
+    await screen.findByRole('heading', { level: 1, name: 'Overview' });
+
+    const nav = screen.getByRole('navigation', { name: 'Main navigation', hidden: true });
+    const burger = screen.getByRole('button', { name: 'Open navigation' });
+    // Closed, the navigation is only moved off screen: its links must not take focus.
+    expect(nav).toHaveAttribute('inert');
+    expect(burger).toHaveAttribute('aria-expanded', 'false');
+    expect(burger).toHaveAttribute('aria-controls', nav.id);
+
+    await userEvent.click(burger);
+    expect(nav).not.toHaveAttribute('inert');
+    expect(screen.getByRole('button', { name: 'Close navigation' })).toHaveAttribute('aria-expanded', 'true');
+
+    within(nav).getByRole('link', { name: 'Overview' }).focus();
+    await userEvent.keyboard('{Escape}');
+    expect(nav).toHaveAttribute('inert');
+    const closed = screen.getByRole('button', { name: 'Open navigation' });
+    expect(closed).toHaveAttribute('aria-expanded', 'false');
+    expect(closed).toHaveFocus();
+    vi.restoreAllMocks();
   });
 
   it('shows the SPA 404 for an unknown client route, with a way home', async () => {

@@ -1,7 +1,7 @@
 import { Anchor, AppShell, Box, Burger, Group, NavLink, Stack, Text, Tooltip } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconAddressBook, IconExternalLink } from '@tabler/icons-react';
-import { Suspense } from 'react';
+import { Suspense, useId, useRef, type KeyboardEvent } from 'react';
 import { Link, NavLink as RouterNavLink, Outlet } from 'react-router-dom';
 
 import { Footer } from '@/components/layout/footer';
@@ -29,6 +29,19 @@ export function AppLayout() {
   // Below the `sm` breakpoint the header has no room for the organization: the navigation (behind
   // the burger) shows it instead. Rendered in one place at a time, so it is one control, not two.
   const phone = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
+  const navId = useId();
+  const burgerRef = useRef<HTMLButtonElement>(null);
+  // On a phone the closed navigation is only moved off screen: `inert` keeps its links out of the
+  // Tab order and away from screen readers, so focus never lands on something nobody can see.
+  const navHidden = phone && !navOpened;
+  // Escape closes the open navigation (from the burger or from inside it) and puts focus back on
+  // the burger, as for any other disclosure.
+  const closeNavOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !phone || !navOpened) return;
+    event.stopPropagation();
+    closeNav();
+    burgerRef.current?.focus();
+  };
   useSessionSync();
   const session = useSession();
   const permissions = usePermissions();
@@ -46,11 +59,15 @@ export function AppLayout() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger
+              ref={burgerRef}
               opened={navOpened}
               onClick={toggleNav}
+              onKeyDown={closeNavOnEscape}
               hiddenFrom="sm"
               size="sm"
               aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={navOpened}
+              aria-controls={navId}
             />
             <Anchor component={Link} to="/" underline="never" c="inherit" onClick={closeNav}>
               <Group gap={8} wrap="nowrap">
@@ -79,7 +96,7 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="xs" aria-label="Main navigation">
+      <AppShell.Navbar p="xs" aria-label="Main navigation" id={navId} inert={navHidden} onKeyDown={closeNavOnEscape}>
         {phone && session.status === 'signed-in' && (
           <Box hiddenFrom="sm" px="xs" pb="xs" mb="xs" style={navTenantStyle}>
             <TenantSwitcher />
