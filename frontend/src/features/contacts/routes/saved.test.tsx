@@ -139,6 +139,17 @@ describe('SavedRoute', () => {
     expect(await downloads[0]!.text()).toBe('id,first_name\n1,Ada\n');
   });
 
+  it('does not offer an empty CSV: Export is off while nothing saved matches', async () => {
+    signIn('member');
+    stubSaved(memberPermissions, {
+      'GET /saved-contacts': () => jsonResponse({ items: [], next_cursor: '', total: 0, total_is_capped: false }),
+    });
+    renderWithProviders(<SavedRoute />, { route: '/saved' });
+
+    expect(await screen.findByTestId('saved-total', {}, slow)).toHaveTextContent('0 saved contacts');
+    expect(screen.getByRole('button', { name: 'Export CSV' })).toBeDisabled();
+  });
+
   it('does not offer the open list as where "Add to list…" adds: its contacts are on it already', async () => {
     signIn('member');
     const other = { ...list, id: 'list-2', name: 'Munich founders', member_count: 0 };

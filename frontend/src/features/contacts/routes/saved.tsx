@@ -176,6 +176,8 @@ export function SavedRoute() {
               variant="default"
               leftSection={<IconDownload size={16} aria-hidden />}
               loading={exporter.isPending}
+              // Nothing saved matches (known once the first page answered): the file would hold headers only.
+              disabled={first?.total === 0}
               onClick={() => exporter.mutate(filter)}
             >
               Export CSV
