@@ -65,7 +65,7 @@ func toCorrections(p *contacts.CorrectionPage) CorrectionList {
 // submitCorrection godoc
 //
 //	@Summary			Correct a contact
-//	@Description		Corrects title, email, phone, company_name, city, country or linkedin_url. The value is validated and normalized (email syntax, phone to E.164 with the tenant's default region, country to ISO 3166). Your tenant sees it at once; platform staff may accept it into the shared record. API key scope: corrections:write.
+//	@Description		Corrects title, email, phone, company_name, city, country or linkedin_url. The value is validated and normalized (email syntax, phone to E.164 with the tenant's default region, country to ISO 3166). Your tenant sees it at once, and its searches and saved view match the corrected value (filters, free text, rank, totals and facets); platform staff may accept it into the shared record. API key scope: corrections:write.
 //	@ID					submitCorrection
 //	@Tags				corrections
 //	@Accept				json

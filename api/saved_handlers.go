@@ -304,7 +304,7 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 // listSaved godoc
 //
 //	@Summary			Saved contacts
-//	@Description		The tenant's saved contacts, newest saved first, with the search filters (repeat a parameter for several values), free text q, status and list. crm_status and crm_last_pushed_at only for people and API keys with crm:read. API key scope: saved:read.
+//	@Description		The tenant's saved contacts, newest saved first, with the search filters (repeat a parameter for several values), free text q, status and list. Filters and q match the values the tenant sees, its corrections applied, as search does. crm_status and crm_last_pushed_at only for people and API keys with crm:read. API key scope: saved:read.
 //	@ID					listSaved
 //	@Tags				saved
 //	@Produce			json

@@ -254,6 +254,9 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 			accepted, byUser(userID), accepted).Error; err != nil {
 			return fmt.Errorf("contacts: insert correction: %w", err)
 		}
+		if err := keepOverlayDoc(ctx, tx, tenantID, contactID); err != nil {
+			return err
+		}
 		c, err := getCorrection(tx, id, false)
 		if err != nil {
 			return err
@@ -419,6 +422,9 @@ func (s *Service) reviewCorrection(ctx context.Context, reviewerID, correctionID
 		if err := tx.Exec(`UPDATE contact_corrections SET status = ?, reviewed_by = ?, reviewed_at = now()
 			WHERE tenant_id = ? AND id = ?`, status, reviewerID, c.TenantID, c.ID).Error; err != nil {
 			return fmt.Errorf("contacts: review correction: %w", err)
+		}
+		if err := keepOverlayDoc(ctx, tx, c.TenantID, c.ContactID); err != nil {
+			return err
 		}
 		if out, err = getCorrection(tx, correctionID, false); err != nil {
 			return err

@@ -25,7 +25,8 @@
 // marked rejected (issue [3/7]: "only the tenant's overlay remains"). An
 // accepted correction stops overlaying once the canonical record changes
 // again, so a later fix by someone else is not hidden behind it. Search
-// matches and filters on canonical values; the overlay is what is shown.
+// and the saved view match what the tenant is shown: a contact the overlay
+// changes matches by its corrected values (overlay, in search_overlay.go).
 // A correction of a tenant's own private contact is applied at once. A
 // tenant's later correction of the same field (or its undo, back to the
 // shared value, accepted at once) withdraws its earlier pending one, so

@@ -267,6 +267,25 @@ func textQueries(lx []lexeme) (strict, wide, exactName string) {
 	return strings.Join(s, " & "), strings.Join(w, " & "), strings.Join(e, " | ")
 }
 
+// lenientText is the wide query of textQueries with every word also as a
+// prefix ('enginee':*), for matching the few contacts whose corrected
+// values a search reads (overlay): a word of a corrected value is in no
+// vocabulary, so the expansion of a prefix may leave it out.
+func lenientText(lx []lexeme) string {
+	var w []string
+	for _, l := range lx {
+		alts := append(l.alternatives(), cjkSplits(l.text)...)
+		for _, sim := range l.similar {
+			alts = append(alts, tsQuote(sim))
+		}
+		if p := tsQuote(l.text) + ":*"; !slices.Contains(alts, p) {
+			alts = append(alts, p)
+		}
+		w = append(w, "("+strings.Join(alts, " | ")+")")
+	}
+	return strings.Join(w, " & ")
+}
+
 // maxCJKName is the longest word of Chinese, Japanese or Korean script
 // that cjkSplits takes for a name.
 const maxCJKName = 8
@@ -327,6 +346,17 @@ func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
 		}
 	}
 	return all, anyOf, true
+}
+
+// titleLast is the word of a titles filter value that titleTags matches
+// as a prefix.
+func titleLast(lx []lexeme) string {
+	lx = slices.Clone(lx)
+	slices.SortFunc(lx, func(a, b lexeme) int { return int(firstPos(a)) - int(firstPos(b)) })
+	if len(lx) > maxLexemes {
+		lx = lx[:maxLexemes]
+	}
+	return lx[len(lx)-1].text
 }
 
 func firstPos(l lexeme) int16 {

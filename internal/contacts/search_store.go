@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +27,43 @@ type matchSet struct {
 	broad   bool   // every word is lexeme.broad
 	strict  string // tsqueries of the free text, for ranking
 	exact   string
+	// in is the placeholder of the ids of the contacts that match by the
+	// tenant's corrected values ("" when none do); ov holds their ranks,
+	// countries and employee ranges in the same order (overlay), which
+	// the statements that read them add as arguments of their own.
+	in string
+	ov *overlay
+}
+
+// rank is the relevance of a match: base (rankSQL) over search_doc, or
+// for a contact matched by its corrected values, its rank over them. arg
+// adds an argument to the statement and returns its placeholder.
+func (m *matchSet) rank(base string, arg func(any) string) string {
+	if m.in == "" {
+		return base
+	}
+	// Arrays go as text: statements run in exec mode, which sends
+	// parameters of no known type as text (execArgs).
+	ranks := make([]string, len(m.ov.rank))
+	for i, r := range m.ov.rank {
+		ranks[i] = strconv.FormatFloat(float64(r), 'g', -1, 32)
+	}
+	return "(CASE WHEN c.id = ANY(" + m.in + "::uuid[]) THEN (" + arg(ranks) + "::real[])[array_position(" + m.in +
+		"::uuid[], c.id)] ELSE " + base + " END)"
+}
+
+// column reads contacts c's country or employee_range as the tenant sees
+// it, corrections applied; arg as for rank.
+func (m *matchSet) column(name string, arg func(any) string) string {
+	if m.in == "" {
+		return "c." + name
+	}
+	vals := m.ov.country
+	if name == "employee_range" {
+		vals = m.ov.employeeRange
+	}
+	return "(CASE WHEN c.id = ANY(" + m.in + "::uuid[]) THEN (" + arg(vals) + "::text[])[array_position(" + m.in +
+		"::uuid[], c.id)] ELSE c." + name + " END)"
 }
 
 func (m *matchSet) arg(v any) string {
@@ -117,27 +155,48 @@ func distinct(words []string) []string {
 	return out
 }
 
-// compile builds the match set of a search for tenantID.
-func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string, f Filters) (*matchSet, error) {
+// compile builds the match set of a search for tenantID. facets says the
+// search counts facets, which read the country and company of each match.
+//
+// The tenant's corrections (the overlay) are matched as shown: a contact
+// whose corrected value the search reads matches on its corrected values,
+// not on the shared ones its search_doc holds (see overlay).
+func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string, f Filters, facets bool) (*matchSet, error) {
 	m := &matchSet{args: []any{tenantID}}
-	conds := []string{visibleSQL}
+	// match are the conditions that read contact fields, written over
+	// contacts c; omatch the same over the overlay's effective rows e.
+	// fields are the correctable fields they (and the facets) read.
+	var match, omatch []string
+	fields := map[string]bool{}
+	read := func(fs ...string) {
+		for _, f := range fs {
+			fields[f] = true
+		}
+	}
+	if facets {
+		read("country", "company_name")
+	}
 	lx, titles, err := s.analyze(ctx, tenantID, query, f.Titles)
 	if err != nil {
 		return nil, err
 	}
 	// Text and filters make one tsquery over search_doc, whose tags
 	// ('~c:DE') carry the filterable values: OR within a filter, AND across.
-	var parts []string
+	// oparts is the same for the overlay, every prefix also as the prefix
+	// operator: a corrected value's words need not be in the vocabulary.
+	var parts, oparts []string
 	if len(lx) > 0 {
 		strict, wide, exact := textQueries(lx)
 		m.hasText, m.strict, m.exact = true, strict, exact
 		m.broad = !slices.ContainsFunc(lx, func(l lexeme) bool { return !l.broad() })
 		parts = append(parts, "("+wide+")")
+		oparts = append(oparts, "("+lenientText(lx)+")")
+		read("title", "company_name")
 	} else if query != "" {
 		// Free text without a word (punctuation, symbols, emoji) matches
 		// nothing, as titles made only of punctuation do below; dropping
 		// it would answer the whole database as its matches.
-		conds = append(conds, "false")
+		match, omatch = append(match, "false"), append(omatch, "false")
 	}
 	// anyOf ORs tsquery operands, which come quoted (and may carry :*).
 	anyOf := func(q []string) string {
@@ -147,7 +206,8 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 		return "(" + strings.Join(q, " | ") + ")"
 	}
 	if len(f.Titles) > 0 {
-		var alts []string
+		read("title")
+		var alts, oalts []string
 		for _, tl := range titles {
 			all, last, ok := titleTags(tl)
 			if !ok {
@@ -155,14 +215,17 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 			}
 			q := append([]string{anyOf(last)}, all...)
 			alts = append(alts, "("+strings.Join(q, " & ")+")")
+			q[0] = anyOf(append(slices.Clone(last), tsQuote("~x:"+titleLast(tl))+":*"))
+			oalts = append(oalts, "("+strings.Join(q, " & ")+")")
 		}
 		if len(alts) == 0 { // titles made only of punctuation match nothing
-			conds = append(conds, "false")
+			match, omatch = append(match, "false"), append(omatch, "false")
 		} else {
 			parts = append(parts, "("+strings.Join(alts, " | ")+")")
+			oparts = append(oparts, "("+strings.Join(oalts, " | ")+")")
 		}
 	}
-	tags := func(prefix string, vals []string) {
+	tags := func(prefix string, vals []string, field string) {
 		if len(vals) == 0 {
 			return
 		}
@@ -170,43 +233,76 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 		for i, v := range vals {
 			t[i] = tsQuote(prefix + v)
 		}
-		parts = append(parts, anyOf(t))
+		parts, oparts = append(parts, anyOf(t)), append(oparts, anyOf(t))
+		if field != "" {
+			read(field)
+		}
 	}
-	tags("~s:", f.Seniorities)
-	tags("~d:", f.Departments)
+	tags("~s:", f.Seniorities, "")
+	tags("~d:", f.Departments, "")
 	places, err := s.fold(ctx, f.Industries, f.Regions, f.Cities)
 	if err != nil {
 		return nil, err
 	}
-	tags("~i:", places[0])
-	tags("~e:", f.EmployeeRanges)
-	tags("~c:", f.Countries)
-	tags("~r:", places[1])
-	tags("~t:", places[2])
-	tags("~n:", f.CompanyNames)
-	tags("~w:", f.CompanyDomains)
+	// A corrected company name moves the contact to the company of that
+	// name, with its domain, industry and size (overlayCompany).
+	tags("~i:", places[0], "company_name")
+	tags("~e:", f.EmployeeRanges, "company_name")
+	tags("~c:", f.Countries, "country")
+	tags("~r:", places[1], "")
+	tags("~t:", places[2], "city")
+	tags("~n:", f.CompanyNames, "company_name")
+	tags("~w:", f.CompanyDomains, "company_name")
 	// Absence is no GIN lookup; "has none" filters read the column. The
 	// presence tags find the candidates, and the column confirms them: a
 	// name, title or company with the word "~m" or "~p" makes the same
 	// lexeme in the document.
-	if f.HasEmail != nil {
-		if *f.HasEmail {
-			parts = append(parts, tsQuote("~m"))
-			conds = append(conds, "c.email IS NOT NULL")
+	has := func(v *bool, tag, col string) {
+		if v == nil {
+			return
+		}
+		read(col)
+		if *v {
+			parts, oparts = append(parts, tsQuote(tag)), append(oparts, tsQuote(tag))
+			match, omatch = append(match, "c."+col+" IS NOT NULL"), append(omatch, "e.has_"+col)
 		} else {
-			conds = append(conds, "c.email IS NULL")
+			match, omatch = append(match, "c."+col+" IS NULL"), append(omatch, "NOT e.has_"+col)
 		}
 	}
-	if f.HasPhone != nil {
-		if *f.HasPhone {
-			parts = append(parts, tsQuote("~p"))
-			conds = append(conds, "c.phone IS NOT NULL")
-		} else {
-			conds = append(conds, "c.phone IS NULL")
+	has(f.HasEmail, "~m", "email")
+	has(f.HasPhone, "~p", "phone")
+	var ov *overlay
+	if len(fields) > 0 {
+		cond := slices.Clone(omatch)
+		var oargs []any
+		if len(oparts) > 0 {
+			oargs = append(oargs, strings.Join(oparts, " & "))
+			cond = append(cond, "e.doc @@ $3::tsquery")
+		}
+		if ov, err = s.overlay(ctx, tenantID, slices.Sorted(maps.Keys(fields)), cond, oargs, m.strict, m.exact); err != nil {
+			return nil, err
 		}
 	}
 	if len(parts) > 0 {
-		conds = append(conds, "c.search_doc @@ "+m.arg(strings.Join(parts, " & "))+"::tsquery")
+		match = append(match, "c.search_doc @@ "+m.arg(strings.Join(parts, " & "))+"::tsquery")
+	}
+	conds := []string{visibleSQL}
+	switch {
+	case ov != nil && len(ov.all) > 0:
+		// A contact the overlay changes matches by its corrected values
+		// (in), never by the shared ones.
+		shared := "true"
+		if len(match) > 0 {
+			shared = strings.Join(match, " AND ")
+		}
+		c := "(" + shared + ") AND NOT (c.id = ANY(" + m.arg(uuidArray(ov.all)) + "::uuid[]))"
+		if len(ov.in) > 0 {
+			m.in, m.ov = m.arg(uuidArray(ov.in)), ov
+			c = "(" + c + " OR c.id = ANY(" + m.in + "::uuid[]))"
+		}
+		conds = append(conds, c)
+	default:
+		conds = append(conds, match...)
 	}
 	if f.ExcludeSaved {
 		conds = append(conds, "NOT EXISTS (SELECT 1 FROM saved_contacts sx WHERE sx.tenant_id = $1 AND sx.contact_id = c.id)")
@@ -325,7 +421,7 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 		}
 		defer s.searchGate.Release(1)
 	}
-	m, err := s.compile(ctx, tenantID, query, filters)
+	m, err := s.compile(ctx, tenantID, query, filters, p.Facets)
 	if err != nil {
 		return nil, err
 	}
@@ -423,10 +519,10 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 // (not only through a typo candidate) first, then how many words are whole
 // words of the name ("jon" ranks Jon above Jonathan), then ts_rank with
 // name > title > company. Each ts_rank is normalized below 1.
-func rankSQL(strict, exact string) string {
-	return `(CASE WHEN c.search_doc @@ ` + strict + `::tsquery THEN 2 ELSE 0 END
-	        + ts_rank('{0, 0, 0, 1.0}', c.search_doc, ` + exact + `::tsquery, 32)
-	        + ts_rank('{0.1, 0.2, 0.4, 1.0}', c.search_doc, ` + strict + `::tsquery, 32) / 2)::real`
+func rankSQL(doc, strict, exact string) string {
+	return `(CASE WHEN ` + doc + ` @@ ` + strict + `::tsquery THEN 2 ELSE 0 END
+	        + ts_rank('{0, 0, 0, 1.0}', ` + doc + `, ` + exact + `::tsquery, 32)
+	        + ts_rank('{0.1, 0.2, 0.4, 1.0}', ` + doc + `, ` + strict + `::tsquery, 32) / 2)::real`
 }
 
 // Strategies of an ordered page query (sort by name, by update, or by id
@@ -648,7 +744,7 @@ func (s *Service) rankedPage(ctx context.Context, m *matchSet, cur *cursor, size
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	rank := rankSQL(arg(m.strict), arg(m.exact))
+	rank := m.rank(rankSQL("c.search_doc", arg(m.strict), arg(m.exact)), arg)
 	var sql string
 	if cur == nil {
 		sql = `SELECT r.id, r.rank, r.n FROM (
@@ -744,10 +840,16 @@ func scaleFacets(f *Facets, sampled int, matches float64) {
 }
 
 func (s *Service) facetCounts(ctx context.Context, m *matchSet, bounded bool) (*Facets, int, error) {
-	sample := `SELECT c.seniority, c.department, c.country, c.employee_range FROM contacts c WHERE ` + m.where
+	args := slices.Clone(m.args)
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	cols := `c.seniority, c.department, ` + m.column("country", arg) + ` AS country, ` + m.column("employee_range", arg) + ` AS employee_range`
+	sample := `SELECT ` + cols + ` FROM contacts c WHERE ` + m.where
 	if bounded {
 		sample = `SELECT x.seniority, x.department, x.country, x.employee_range FROM (
-			SELECT c.seniority, c.department, c.country, c.employee_range, (` + m.where + `) AS ok
+			SELECT ` + cols + `, (` + m.where + `) AS ok
 			FROM contacts c LIMIT ` + strconv.Itoa(scanBudget) + `) x WHERE x.ok`
 	}
 	sql := `WITH x AS MATERIALIZED (` + sample + `
@@ -756,11 +858,11 @@ func (s *Service) facetCounts(ctx context.Context, m *matchSet, bounded bool) (*
 		       LATERAL (VALUES ('seniority', x.seniority), ('department', x.department),
 		                       ('country', x.country), ('employee_range', x.employee_range)) f(name, value)
 		GROUP BY 1, 2`
-	capture(ctx, sql, m.args)
+	capture(ctx, sql, args)
 	var rows pgx.Rows
 	var err error
 	if bounded {
-		rows, err = s.db.Pool.Query(ctx, sql, execArgs(m.args)...)
+		rows, err = s.db.Pool.Query(ctx, sql, execArgs(args)...)
 	} else {
 		var tx pgx.Tx
 		if tx, err = s.db.Pool.Begin(ctx); err != nil {
@@ -768,7 +870,7 @@ func (s *Service) facetCounts(ctx context.Context, m *matchSet, bounded bool) (*
 		}
 		defer tx.Rollback(ctx) //nolint:errcheck // read-only
 		if _, err = tx.Exec(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'`); err == nil {
-			rows, err = tx.Query(ctx, sql, execArgs(m.args)...)
+			rows, err = tx.Query(ctx, sql, execArgs(args)...)
 		}
 	}
 	if err != nil {

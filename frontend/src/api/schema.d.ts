@@ -742,7 +742,7 @@ export interface paths {
         put?: never;
         /**
          * Correct a contact
-         * @description Corrects title, email, phone, company_name, city, country or linkedin_url. The value is validated and normalized (email syntax, phone to E.164 with the tenant's default region, country to ISO 3166). Your tenant sees it at once; platform staff may accept it into the shared record. API key scope: corrections:write.
+         * @description Corrects title, email, phone, company_name, city, country or linkedin_url. The value is validated and normalized (email syntax, phone to E.164 with the tenant's default region, country to ISO 3166). Your tenant sees it at once, and its searches and saved view match the corrected value (filters, free text, rank, totals and facets); platform staff may accept it into the shared record. API key scope: corrections:write.
          */
         post: operations["submitCorrection"];
         delete?: never;
@@ -762,7 +762,7 @@ export interface paths {
         put?: never;
         /**
          * Search contacts
-         * @description Free text over name, title and company (prefix- and typo-tolerant) plus filters; sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. Each contact carries the tenant's saved state (saved, saved_status, saved_at, saved_notes, lists) only for people and API keys with saved:read, and its CRM state (crm_status, crm_last_pushed_at) only for people and keys with crm:read; filters.exclude_saved needs saved:read (403 insufficient-scope without it). API key scope: contacts:read.
+         * @description Free text over name, title and company (prefix- and typo-tolerant) plus filters, both matching the values the tenant sees (its own corrections in place of the shared values); sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. Each contact carries the tenant's saved state (saved, saved_status, saved_at, saved_notes, lists) only for people and API keys with saved:read, and its CRM state (crm_status, crm_last_pushed_at) only for people and keys with crm:read; filters.exclude_saved needs saved:read (403 insufficient-scope without it). API key scope: contacts:read.
          */
         post: operations["searchContacts"];
         delete?: never;
@@ -1288,7 +1288,7 @@ export interface paths {
         };
         /**
          * Saved contacts
-         * @description The tenant's saved contacts, newest saved first, with the search filters (repeat a parameter for several values), free text q, status and list. crm_status and crm_last_pushed_at only for people and API keys with crm:read. API key scope: saved:read.
+         * @description The tenant's saved contacts, newest saved first, with the search filters (repeat a parameter for several values), free text q, status and list. Filters and q match the values the tenant sees, its corrections applied, as search does. crm_status and crm_last_pushed_at only for people and API keys with crm:read. API key scope: saved:read.
          */
         get: operations["listSaved"];
         put?: never;
