@@ -1,6 +1,8 @@
 package contacts_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"slices"
 	"testing"
 
@@ -240,6 +242,22 @@ func TestSavedViewFiltersHonourCorrections(t *testing.T) {
 			slices.Sort(got)
 			if !slices.Equal(got, tc.want) || total != len(tc.want) {
 				t.Fatalf("saved view: %q (total %d), want %q", got, total, tc.want)
+			}
+			var buf bytes.Buffer
+			if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{Filters: tc.f}, contacts.ExportOptions{}, &buf); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := csv.NewReader(&buf).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var exported []string
+			for _, r := range recs[1:] {
+				exported = append(exported, r[1]+" "+r[2])
+			}
+			slices.Sort(exported)
+			if !slices.Equal(exported, tc.want) {
+				t.Fatalf("export: %q, want %q", exported, tc.want)
 			}
 		})
 	}
