@@ -30,7 +30,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return runBenchImport(ctx, e, args[1:])
 	}
 	if len(args) == 0 || args[0] != "search" {
-		fmt.Fprintln(e.stderr, "usage: contacts bench search [--clients 8] [--rounds 10] [--page-size 25] [--http=false] [--explain] [--only SHAPES]\n"+
+		fmt.Fprintln(e.stderr, "usage: contacts bench search [--clients 8] [--rounds 10] [--page-size 25] [--http=false] [--explain] [--only SHAPES] [--corrections N]\n"+
 			"       contacts bench auth [--clients 8] [--requests 2000]\n"+
 			"       contacts bench import [--rows 1000000] [--seed 42] [--file F]")
 		return errUsage
@@ -44,6 +44,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	viaHTTP := fs.Bool("http", true, "also run the mix through the HTTP API with a signed-in client and compare")
 	pool := fs.Int("pool", 0, "database connections (default: as serve, 2 × SEARCH_CONCURRENCY + 8)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the whole run to this file")
+	corrections := fs.Int("corrections", 0, "give the benchmark tenant this many corrections of shared contacts first (replacing its earlier ones; 0 removes them)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return errUsage
 	}
@@ -73,13 +74,21 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if _, err := d.Pool.Exec(ctx, `INSERT INTO tenants (id, name) VALUES ($1, 'Benchmark') ON CONFLICT (id) DO NOTHING`, benchTenantID); err != nil {
 		return fmt.Errorf("bench tenant: %w", err)
 	}
+	if err := benchCorrections(ctx, d, *corrections); err != nil {
+		return err
+	}
 	svc := contacts.NewService(d, cfg.JWTSecret).WithSearchConcurrency(cfg.SearchConcurrency)
+	// The corrections went in directly: keep their search documents, as
+	// a correction through the service does.
+	if _, err := svc.KeepOverlayDocs(ctx, benchTenantID); err != nil {
+		return err
+	}
 	var n int64
 	if err := d.Pool.QueryRow(ctx, `SELECT count(*) FROM contacts`).Scan(&n); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "search benchmark (in process, service level): %d contacts, %d clients, %d rounds, page size %d, %d searches at once (SEARCH_CONCURRENCY), pool %d\n\n",
-		n, *clients, *rounds, *pageSize, cfg.SearchConcurrency, *pool)
+	fmt.Fprintf(e.stdout, "search benchmark (in process, service level): %d contacts, %d corrections by the tenant, %d clients, %d rounds, page size %d, %d searches at once (SEARCH_CONCURRENCY), pool %d\n\n",
+		n, *corrections, *clients, *rounds, *pageSize, cfg.SearchConcurrency, *pool)
 
 	shapes := contacts.BenchShapes()
 	if *only != "" {
@@ -159,6 +168,38 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	if *explain {
 		return explainShape(ctx, e.stdout, d, svc, shapes[slowest].Name, params[slowest])
+	}
+	return nil
+}
+
+// benchCorrections replaces the benchmark tenant's corrections with n
+// pending ones of shared contacts spread over the table (the same contacts
+// for the same n and data), a quarter each of title, city, country and
+// company name, with values the mix's filters and words read.
+func benchCorrections(ctx context.Context, d *db.DB, n int) error {
+	for _, table := range []string{"contact_corrections", "search_overlay_docs"} {
+		if _, err := d.Pool.Exec(ctx, `DELETE FROM `+table+` WHERE tenant_id = $1`, benchTenantID); err != nil {
+			return fmt.Errorf("bench corrections: %w", err)
+		}
+	}
+	if n <= 0 {
+		return nil
+	}
+	ids := make([]uuid.UUID, n)
+	for i := range ids {
+		ids[i] = uuid.Must(uuid.NewV7())
+	}
+	_, err := d.Pool.Exec(ctx, `
+		INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value)
+		SELECT $1, i.id, c.id, f.field, '', f.value
+		  FROM (SELECT c.id, row_number() OVER (ORDER BY md5(c.id::text)) AS k
+		          FROM contacts c WHERE c.owner_tenant_id IS NULL ORDER BY md5(c.id::text) LIMIT $2) c
+		  JOIN unnest($3::uuid[]) WITH ORDINALITY i(id, k) ON i.k = c.k
+		  JOIN (VALUES (0, 'title', 'VP of Sales'), (1, 'city', 'Berlin'), (2, 'country', 'DE'),
+		               (3, 'company_name', 'Acme Overlay Ltd')) f(m, field, value) ON f.m = c.k % 4`,
+		benchTenantID, n, ids)
+	if err != nil {
+		return fmt.Errorf("bench corrections: %w", err)
 	}
 	return nil
 }
