@@ -190,14 +190,15 @@ func (s *Service) overlay(ctx context.Context, tenantID uuid.UUID, fields []stri
 		args = append(args, strict, exact)
 		rank = rankSQL("e.doc", fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args)))
 	}
-	sel := `e.id, COALESCE(` + ok + `, false), ` + rank + `, e.country, e.employee_range`
+	// What both statements read of e (search_overlay_docs names the
+	// contact contact_id, effectiveSQL id).
+	sel := `COALESCE(` + ok + `, false), ` + rank + `, e.country, e.employee_range`
 	// Prepared statements, unlike the search's own (execArgs): their
 	// plans do not depend on the values (a tenant's few rows, read by
 	// index), and planning them anew would cost more than running them.
-	kept := `SELECT ` + sel + `, ` + freshSQL + `
+	kept := `SELECT e.contact_id, ` + sel + `, ` + freshSQL + `
 		FROM search_overlay_docs e JOIN contacts c ON c.id = e.contact_id
 		WHERE e.tenant_id = $1 AND e.fields && $2::text[]`
-	kept = strings.Replace(kept, "SELECT e.id,", "SELECT e.contact_id,", 1)
 	capture(ctx, kept, args)
 	out := &overlay{}
 	var stale []uuid.UUID
@@ -237,7 +238,7 @@ func (s *Service) overlay(ctx context.Context, tenantID uuid.UUID, fields []stri
 		return nil, fmt.Errorf("contacts: search corrections: %w", err)
 	}
 	if len(stale) > 0 {
-		sql := effectiveSQL(sel, fmt.Sprintf("cc.contact_id = ANY($%d::uuid[])", len(args)+1))
+		sql := effectiveSQL(`e.id, `+sel, fmt.Sprintf("cc.contact_id = ANY($%d::uuid[])", len(args)+1))
 		capture(ctx, sql, args)
 		if err := read(sql, append(slices.Clone(args), stale), false); err != nil {
 			return nil, fmt.Errorf("contacts: search corrections: %w", err)
