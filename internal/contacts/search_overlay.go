@@ -13,17 +13,19 @@ import (
 	"github.com/onecloudai/contacts/internal/db"
 )
 
-// overlay is what a tenant's corrections change in one search: the
-// contacts whose corrected values the search reads (all), and those of
-// them that match by their corrected values (in), with their ranks,
-// countries and employee ranges as the tenant sees them, in the order of
-// in.
+// overlay is what a tenant's corrections change in one search: of the
+// contacts whose corrected values the search reads, those that match by
+// their corrected values (in), with their ranks, countries and employee
+// ranges as the tenant sees them, in the order of in; and those that
+// would match by the shared values but do not by the corrected ones
+// (out).
 //
 // search_doc holds the shared values, so a search cannot match the
 // overlay through the index. Corrections are few (a tenant's few hundred
 // against millions of contacts), so the search evaluates them apart, in
-// one query before the search's own, and then leaves every contact of all
-// out of its index match and adds those of in by id. The query reads
+// one query before the search's own, and then leaves the contacts of out
+// out of its index match and adds those of in by id (both usually a few,
+// so the search's own statements plan as before). The query reads
 // search_overlay_docs (migration 00042): for each contact the tenant's
 // corrections change, the search document of the values the tenant sees
 // (effectiveDocSQL, the expression of search_doc, over the values
@@ -34,7 +36,7 @@ import (
 // import, another tenant's accepted correction) is built again for the
 // search. A tenant without corrections reads an index and finds nothing.
 type overlay struct {
-	all, in       []uuid.UUID
+	in, out       []uuid.UUID
 	rank          []float32
 	country       []string
 	employeeRange []string
@@ -176,23 +178,29 @@ func (s *Service) KeepOverlayDocs(ctx context.Context, tenantID uuid.UUID) (int6
 
 // overlay evaluates a search over tenantID's corrected contacts. fields
 // are the correctable fields the search reads; cond its conditions over
-// the row e (search_overlay_docs or effectiveSQL), with args from $3;
-// strict and exact its text queries for ranking ("" without free text).
-func (s *Service) overlay(ctx context.Context, tenantID uuid.UUID, fields []string, cond []string, args []any,
+// the row e (search_overlay_docs or effectiveSQL) and shared the same
+// over contacts c, with args from $3; strict and exact its text queries
+// for ranking ("" without free text).
+func (s *Service) overlay(ctx context.Context, tenantID uuid.UUID, fields []string, cond, shared []string, args []any,
 	strict, exact string) (*overlay, error) {
 	args = append([]any{tenantID, fields}, args...)
-	ok := "true"
+	ok, sok := "true", "true"
 	if len(cond) > 0 {
 		ok = strings.Join(cond, " AND ")
+	}
+	if len(shared) > 0 {
+		sok = strings.Join(shared, " AND ")
 	}
 	rank := "0::real"
 	if strict != "" {
 		args = append(args, strict, exact)
-		rank = rankSQL("e.doc", fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args)))
+		// Only a match needs its rank.
+		rank = `CASE WHEN ` + ok + ` THEN ` + rankSQL("e.doc", fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args))) +
+			` ELSE 0 END`
 	}
 	// What both statements read of e (search_overlay_docs names the
 	// contact contact_id, effectiveSQL id).
-	sel := `COALESCE(` + ok + `, false), ` + rank + `, e.country, e.employee_range`
+	sel := `COALESCE(` + ok + `, false), COALESCE(` + sok + `, false), ` + rank + `, e.country, e.employee_range`
 	// Prepared statements, unlike the search's own (execArgs): their
 	// plans do not depend on the values (a tenant's few rows, read by
 	// index), and planning them anew would cost more than running them.
@@ -210,12 +218,12 @@ func (s *Service) overlay(ctx context.Context, tenantID uuid.UUID, fields []stri
 		defer rows.Close()
 		for rows.Next() {
 			var (
-				id            uuid.UUID
-				match, ok     bool
-				r             float32
-				country, size string
+				id                     uuid.UUID
+				match, sharedMatch, ok bool
+				r                      float32
+				country, size          string
 			)
-			dest := []any{&id, &match, &r, &country, &size}
+			dest := []any{&id, &match, &sharedMatch, &r, &country, &size}
 			if fresh {
 				dest = append(dest, &ok)
 			}
@@ -226,7 +234,9 @@ func (s *Service) overlay(ctx context.Context, tenantID uuid.UUID, fields []stri
 				stale = append(stale, id)
 				continue
 			}
-			out.all = append(out.all, id)
+			if sharedMatch && !match {
+				out.out = append(out.out, id)
+			}
 			if match {
 				out.in, out.rank = append(out.in, id), append(out.rank, r)
 				out.country, out.employeeRange = append(out.country, country), append(out.employeeRange, size)
@@ -238,7 +248,8 @@ func (s *Service) overlay(ctx context.Context, tenantID uuid.UUID, fields []stri
 		return nil, fmt.Errorf("contacts: search corrections: %w", err)
 	}
 	if len(stale) > 0 {
-		sql := effectiveSQL(`e.id, `+sel, fmt.Sprintf("cc.contact_id = ANY($%d::uuid[])", len(args)+1))
+		sql := effectiveSQL(`e.id, `+sel, fmt.Sprintf("cc.contact_id = ANY($%d::uuid[])", len(args)+1)) +
+			` JOIN contacts c ON c.id = e.id`
 		capture(ctx, sql, args)
 		if err := read(sql, append(slices.Clone(args), stale), false); err != nil {
 			return nil, fmt.Errorf("contacts: search corrections: %w", err)

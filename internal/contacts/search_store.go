@@ -271,15 +271,18 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	}
 	has(f.HasEmail, "~m", "email")
 	has(f.HasPhone, "~p", "phone")
+	// smatch is match over contacts c in the overlay's statement, which
+	// numbers its own arguments.
 	var ov *overlay
 	if len(fields) > 0 {
-		cond := slices.Clone(omatch)
+		cond, smatch := slices.Clone(omatch), slices.Clone(match)
 		var oargs []any
 		if len(oparts) > 0 {
-			oargs = append(oargs, strings.Join(oparts, " & "))
+			oargs = append(oargs, strings.Join(oparts, " & "), strings.Join(parts, " & "))
 			cond = append(cond, "e.doc @@ $3::tsquery")
+			smatch = append(smatch, "c.search_doc @@ $4::tsquery")
 		}
-		if ov, err = s.overlay(ctx, tenantID, slices.Sorted(maps.Keys(fields)), cond, oargs, m.strict, m.exact); err != nil {
+		if ov, err = s.overlay(ctx, tenantID, slices.Sorted(maps.Keys(fields)), cond, smatch, oargs, m.strict, m.exact); err != nil {
 			return nil, err
 		}
 	}
@@ -287,21 +290,23 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 		match = append(match, "c.search_doc @@ "+m.arg(strings.Join(parts, " & "))+"::tsquery")
 	}
 	conds := []string{visibleSQL}
-	switch {
-	case ov != nil && len(ov.all) > 0:
-		// A contact the overlay changes matches by its corrected values
-		// (in), never by the shared ones.
-		shared := "true"
+	if ov != nil && (len(ov.out) > 0 || len(ov.in) > 0) {
+		// A contact the overlay changes matches by its corrected values,
+		// never by the shared ones: out are those the shared values would
+		// let in, in those the corrected values do.
+		c := "true"
 		if len(match) > 0 {
-			shared = strings.Join(match, " AND ")
+			c = strings.Join(match, " AND ")
 		}
-		c := "(" + shared + ") AND NOT (c.id = ANY(" + m.arg(uuidArray(ov.all)) + "::uuid[]))"
+		if len(ov.out) > 0 {
+			c = "(" + c + ") AND NOT (c.id = ANY(" + m.arg(uuidArray(ov.out)) + "::uuid[]))"
+		}
 		if len(ov.in) > 0 {
 			m.in, m.ov = m.arg(uuidArray(ov.in)), ov
 			c = "(" + c + " OR c.id = ANY(" + m.in + "::uuid[]))"
 		}
-		conds = append(conds, c)
-	default:
+		conds = append(conds, "("+c+")")
+	} else {
 		conds = append(conds, match...)
 	}
 	if f.ExcludeSaved {
