@@ -311,7 +311,7 @@ func TestMigrationWithdrawnBeforeSuccessor(t *testing.T) {
 	}
 }
 
-// TestMigrationContactIdentities: 00046 writes stored contact identities
+// TestMigrationContactIdentities: 00043 writes stored contact identities
 // in the form the normalizers give today, computed in SQL as Go computes
 // it: emails composed (NFC) with their domains' punycode labels in
 // Unicode, company domains likewise (unless another company has the new
@@ -321,7 +321,7 @@ func TestMigrationWithdrawnBeforeSuccessor(t *testing.T) {
 func TestMigrationContactIdentities(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d, m, exec := migratedDownTo(t, 40) // 00046's down restores nothing
+	d, m, exec := migratedDownTo(t, 42) // 00043's down restores nothing
 	emails := []string{
 		"zoe\u0308@nfc.example",             // decomposed
 		"ann@xn--mller-kva.de",              // punycode
