@@ -14,6 +14,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
 // ImportColumn is a column of the uploaded file.
@@ -198,8 +199,9 @@ type ImportRecordResponse struct {
 	Values []string `json:"values,omitempty"`
 	// Contact is the row's contact as it is now; absent for invalid rows
 	// and for a dry run's would-be new contacts. A dry run (free of import
-	// rows) names no shared contact the tenant has not saved: contact_id
-	// is null and contact absent for such a match until the real run.
+	// rows) names no shared contact the tenant has not saved, and none at
+	// all to an API key without saved:read: contact_id is null and contact
+	// absent for such a match until the real run.
 	Contact *ImportRecordContact `json:"contact,omitempty"`
 } //	@name	ImportRecord
 
@@ -432,8 +434,11 @@ func (s *Server) listRecords(c echo.Context, tenantID uuid.UUID) error {
 	if err != nil {
 		return err
 	}
+	// Which matched shared contacts a dry run shows depends on the saved
+	// state, data of saved:read (see shapeContacts).
 	page, err := s.svc.Imports.Records(c.Request().Context(), tenantID, id, imports.RecordParams{
-		Outcome: c.QueryParam("outcome"), HasWarnings: warned, Limit: limit, Cursor: c.QueryParam("cursor")})
+		Outcome: c.QueryParam("outcome"), HasWarnings: warned, Limit: limit, Cursor: c.QueryParam("cursor"),
+		HideSaved: tenantID != imports.Platform && principal(c).Can(tenancy.PermSavedRead) != nil})
 	if err != nil {
 		return err
 	}
@@ -648,7 +653,7 @@ func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, prin
 // listImportRecords godoc
 //
 //	@Summary			Import records
-//	@Description		What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). A row is invalid only when it is not usable (no valid email, LinkedIn URL, or first and last name with company) or could not be read whole; a value that fails in a field the row does not need (a phone that is not a number, a malformed email beside a good LinkedIn URL) is left out of the contact and listed in the row's warnings (with the original values); has_warnings=true lists those rows. A dry run costs no import rows, so its records withhold the shared contacts that rows matched (contact_id null, no contact) unless the tenant has saved them; the real run shows them. API key scope: imports:read.
+//	@Description		What happened to each row, in row order (row numbers count the header as row 1, as a spreadsheet does): created, matched, duplicate (duplicate_of is the first row), invalid (errors, and the original values). A row is invalid only when it is not usable (no valid email, LinkedIn URL, or first and last name with company) or could not be read whole; a value that fails in a field the row does not need (a phone that is not a number, a malformed email beside a good LinkedIn URL) is left out of the contact and listed in the row's warnings (with the original values); has_warnings=true lists those rows. A dry run costs no import rows, so its records withhold the shared contacts that rows matched (contact_id null, no contact) unless the tenant has saved them, and withhold them all, saved or not, from an API key without saved:read (which the records would otherwise tell which are saved); the real run shows them. API key scope: imports:read.
 //	@ID					listImportRecords
 //	@Tags				imports
 //	@Produce			json

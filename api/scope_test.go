@@ -216,3 +216,131 @@ func TestKeysSeeNoPeoplesEmails(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyScopesShapeImportAnswers: an import's answers (the import, its
+// records, errors.csv) must not tell a key without saved:read which of the
+// file's people the tenant saved. A dry run withholds the shared contacts
+// its rows matched unless the tenant saved them; for such a key it
+// withholds them all. The same file dry-run while a contact is saved and
+// after it was unsaved gives the key the same answers, where a key with
+// saved:read (and people) see the saved one.
+func TestKeyScopesShapeImportAnswers(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "scopeimp")
+	tb.MustSetPackage(t, admin.tenantID, "pro")
+	blind := tb.MustCreateKey(t, admin, "imports:read", "imports:write").Secret
+	seeing := tb.MustCreateKey(t, admin, "imports:read", "imports:write", "saved:read").Secret
+
+	// Two shared contacts: saved is saved while the first file dry-runs,
+	// other never.
+	tag := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	saved, other := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()
+	for _, c := range []struct{ id, first string }{{saved, "Sava"}, {other, "Otto"}} {
+		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, email, company_name) VALUES (?, ?, ?, ?, 'Impscope')`,
+			c.id, c.first, "Scope"+tag, strings.ToLower(c.first)+"-"+tag+"@impscope.example").Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", admin.token, map[string]any{"contact_ids": []string{saved}}),
+		http.StatusOK)
+	file := "First Name,Last Name,Email,Phone\n" +
+		"Sava,Scope" + tag + ",sava-" + tag + "@impscope.example,not a number\n" + // matched, with a warning
+		"Otto,Scope" + tag + ",otto-" + tag + "@impscope.example,\n" + // matched
+		"Sava,Scope" + tag + ",sava-" + tag + "@impscope.example,\n" + // a duplicate of row 2
+		"Bob,,bob@,\n" // invalid
+
+	// dryRun uploads the file with the blind key and dry-runs it.
+	dryRun := func() string {
+		t.Helper()
+		rec := tb.uploadFile(t, "/api/v1/imports", blind, true, "people.csv", []byte(file))
+		wantStatus(t, rec, http.StatusCreated)
+		id := decode[ImportResponse](t, rec).ID
+		wantStatus(t, tb.credReq(t, http.MethodPut, "/api/v1/imports/"+id+"/mapping", blind, true, map[string]any{"has_header": true,
+			"columns": []string{"first_name", "last_name", "email", "phone"}, "match_keys": []string{"email"}}), http.StatusOK)
+		wantStatus(t, tb.credReq(t, http.MethodPost, "/api/v1/imports/"+id+"/start?dry_run=true", blind, true, nil), http.StatusAccepted)
+		tb.workImport(t, id)
+		return id
+	}
+	whileSaved := dryRun()
+
+	// answers is what cred reads of an import: its counts and preview,
+	// its records and its errors.csv.
+	type answer struct{ imp, records, errorsCSV string }
+	answers := func(t *testing.T, cred string, key bool, id string) answer {
+		t.Helper()
+		path := "/api/v1/imports/" + id
+		rec := tb.credReq(t, http.MethodGet, path, cred, key, nil)
+		wantStatus(t, rec, http.StatusOK)
+		got := decode[ImportResponse](t, rec)
+		b, err := json.Marshal(struct {
+			Counts  ImportCounts
+			Preview []ImportPreviewRow
+		}{got.Counts, got.Preview})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := answer{imp: string(b)}
+		rec = tb.credReq(t, http.MethodGet, path+"/records", cred, key, nil)
+		wantStatus(t, rec, http.StatusOK)
+		out.records = rec.Body.String()
+		rec = tb.credReq(t, http.MethodGet, path+"/errors.csv", cred, key, nil)
+		wantStatus(t, rec, http.StatusOK)
+		out.errorsCSV = rec.Body.String()
+		return out
+	}
+	views := []struct {
+		name      string
+		cred      string
+		key       bool
+		seesSaved bool
+	}{
+		{"KeyWithoutSavedRead", blind, true, false},
+		{"KeyWithSavedRead", seeing, true, true},
+		{"OrgAdmin", admin.token, false, true},
+	}
+	// Read while the contact is saved, then after it was unsaved, and a
+	// second dry run of the file after that.
+	before := make([]answer, len(views))
+	for i, v := range views {
+		before[i] = answers(t, v.cred, v.key, whileSaved)
+	}
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/saved-contacts", admin.token, map[string]any{"contact_ids": []string{saved}}),
+		http.StatusOK)
+	afterUnsave := dryRun()
+	for i, v := range views {
+		t.Run(v.name, func(t *testing.T) {
+			a, b, c := before[i], answers(t, v.cred, v.key, whileSaved), answers(t, v.cred, v.key, afterUnsave)
+			if a.imp != b.imp || a.imp != c.imp || a.errorsCSV != b.errorsCSV || a.errorsCSV != c.errorsCSV {
+				t.Errorf("the import or errors.csv differ with the saved state:\n%s\n%s\n%s\n%s\n%s\n%s",
+					a.imp, b.imp, c.imp, a.errorsCSV, b.errorsCSV, c.errorsCSV)
+			}
+			if strings.Contains(a.records+b.records+c.records, other) {
+				t.Errorf("a dry run shows a shared contact the tenant never saved: %s", a.records)
+			}
+			if shown := strings.Contains(a.records, saved); shown != v.seesSaved {
+				t.Errorf("the saved contact shown %v, want %v: %s", shown, v.seesSaved, a.records)
+			}
+			if strings.Contains(b.records+c.records, saved) {
+				t.Errorf("the dry run's records show the contact after it was unsaved: %s", b.records)
+			}
+			if !v.seesSaved && (a.records != b.records || a.records != c.records) {
+				t.Errorf("the records differ with the saved state:\n%s\n%s\n%s", a.records, b.records, c.records)
+			}
+		})
+	}
+
+	// Started for real, the dry run's records stand until the worker
+	// clears them, still blind; the real run (paid, saving every matched
+	// contact) shows both contacts to the key.
+	wantStatus(t, tb.credReq(t, http.MethodPost, "/api/v1/imports/"+whileSaved+"/start", blind, true, nil), http.StatusAccepted)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", admin.token, map[string]any{"contact_ids": []string{saved}}),
+		http.StatusOK)
+	if recA := answers(t, blind, true, whileSaved).records; strings.Contains(recA, saved) {
+		t.Errorf("the queued run's records show the contact saved during its dry run: %s", recA)
+	}
+	tb.workImport(t, whileSaved)
+	if recA := answers(t, blind, true, whileSaved).records; !strings.Contains(recA, saved) || !strings.Contains(recA, other) {
+		t.Errorf("the real run's records withhold its contacts: %s", recA)
+	}
+}

@@ -265,15 +265,20 @@ type recordRow struct {
 // real run's worker clears them), which cost no import rows and saved
 // nothing: a shared contact one of them matched is withheld unless the
 // tenant has saved it, or a file of names and companies dry-run over and
-// over would look up the shared database for free.
-func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, unpaid bool, outcome string,
+// over would look up the shared database for free. With hideSaved (a
+// caller that may not see the saved state) every shared contact they
+// matched is withheld, saved or not.
+func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, unpaid, hideSaved bool, outcome string,
 	hasWarnings *bool, after, limit int) ([]recordRow, error) {
 	var rows []recordRow
 	// A platform import's contacts are shared; a tenant's are shared or
 	// its own (another tenant's private contact never shows, even if a
 	// record pointed at one).
 	withheld, visible, args := `false`, `c.owner_tenant_id IS NULL`, []any{}
-	if unpaid && tenantID != Platform {
+	switch {
+	case unpaid && tenantID != Platform && hideSaved:
+		withheld = `(c.id IS NOT NULL AND c.owner_tenant_id IS NULL)`
+	case unpaid && tenantID != Platform:
 		withheld = `(c.id IS NOT NULL AND c.owner_tenant_id IS NULL AND NOT EXISTS (
 			SELECT 1 FROM saved_contacts s WHERE s.tenant_id = ? AND s.contact_id = c.id))`
 		args = append(args, tenantID)

@@ -49,6 +49,11 @@ type RecordParams struct {
 	HasWarnings *bool
 	Limit       int
 	Cursor      string // the row number of the last record seen
+	// HideSaved says the caller may not see the tenant's saved state (an
+	// API key without saved:read): a dry run's records then withhold every
+	// shared contact they matched, saved or not, so that which ones show
+	// does not tell which are saved.
+	HideSaved bool
 }
 
 // RecordPage is a page of records in row order.
@@ -58,7 +63,9 @@ type RecordPage struct {
 }
 
 // Records returns the import's records in row order, optionally of one
-// outcome and with or without warnings. Returns ENOTFOUND, EINVALID for an unknown outcome and
+// outcome and with or without warnings. A dry run's records withhold the
+// shared contacts its rows matched unless the tenant saved them (all of
+// them with p.HideSaved). Returns ENOTFOUND, EINVALID for an unknown outcome and
 // EMALFORMED for a bad cursor.
 func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordParams) (*RecordPage, error) {
 	imp, err := loadImport(ctx, s.db.Gorm, tenantID, id, false)
@@ -82,8 +89,8 @@ func (s *Service) Records(ctx context.Context, tenantID, id uuid.UUID, p RecordP
 		}
 		after = int(n)
 	}
-	rows, err := listRecords(ctx, s.db.Gorm, tenantID, id, imp.DryRun || imp.ResetPending, p.Outcome, p.HasWarnings,
-		after, p.Limit+1)
+	rows, err := listRecords(ctx, s.db.Gorm, tenantID, id, imp.DryRun || imp.ResetPending, p.HideSaved, p.Outcome,
+		p.HasWarnings, after, p.Limit+1)
 	if err != nil {
 		return nil, err
 	}
