@@ -38,4 +38,25 @@ describe('SubscriptionForm', () => {
     await vi.waitFor(() => expect(bodies).toHaveLength(1));
     expect(bodies[0]).toMatchObject({ current_period_end: '2026-12-31T23:59:59Z' });
   });
+
+  it('clears the reason and the period end after an assignment, so the next one starts from an empty form', async () => {
+    const me = signInStaff('system_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage] }),
+      'PUT /admin/tenants/:id/subscription': () => jsonResponse({}),
+    });
+    renderWithProviders(<SubscriptionForm tenantId="t-acme" currentPackageCode="starter" currentStatus="active" />);
+
+    const periodEnd = screen.getByLabelText('Period ends (UTC)');
+    const reason = screen.getByRole('textbox', { name: 'Reason' });
+    await userEvent.type(periodEnd, '2026-12-31');
+    await userEvent.type(reason, 'Annual contract');
+    await userEvent.click(screen.getByRole('button', { name: 'Assign subscription' }));
+
+    await screen.findByText('Subscription assigned.');
+    expect(reason).toHaveValue('');
+    expect(periodEnd).toHaveValue('');
+    expect(screen.queryByTestId('period-end-local')).not.toBeInTheDocument();
+  });
 });

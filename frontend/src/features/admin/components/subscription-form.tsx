@@ -69,6 +69,9 @@ export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }
       {
         onSuccess: () => {
           notifications.show({ color: 'green', message: 'Subscription assigned.' });
+          // Package and status now are the tenant's (the page remounts the form when they change);
+          // the period end and the reason belonged to this assignment only.
+          setPeriodEnd('');
           setReason('');
         },
       },
