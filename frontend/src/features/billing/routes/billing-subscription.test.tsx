@@ -10,6 +10,7 @@ import { BillingRoute } from './billing';
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllEnvs();
 });
 
 describe('BillingRoute subscription', () => {
@@ -138,7 +139,7 @@ describe('BillingRoute subscription', () => {
 
     expect(await screen.findByTestId('subscription-status')).toHaveTextContent('Past due');
     expect(screen.getByTestId('grace-period')).toHaveTextContent(
-      'Paid limits stay until Nov 27, 2026, then Free limits apply',
+      'Paid limits stay until Nov 27, 2026, 10:00 AM UTC, then Free limits apply',
     );
   });
 
@@ -195,6 +196,27 @@ describe('BillingRoute subscription', () => {
     expect(screen.getByTestId('subscription-status-hint')).not.toHaveTextContent('The package is in force.');
     expect(screen.getByText('Ended on')).toBeInTheDocument();
     expect(screen.getByTestId('period-end')).toHaveTextContent('Nov 1, 2026');
+  });
+
+  it.each([
+    { zone: 'Asia/Tokyo', local: 'Jan 1, 2027, 8:59 AM GMT+9' },
+    { zone: 'America/Los_Angeles', local: 'Dec 31, 2026, 3:59 PM PST' },
+  ])('shows when the period ends in $zone with the zone named, and the UTC moment staff set', async ({ zone, local }) => {
+    vi.stubEnv('TZ', zone);
+    signInWithBilling({
+      billing: billing({
+        usage: usage({
+          package: pro,
+          // A plan staff set until Dec 31 (UTC): the end of that day in UTC.
+          subscription: subscription({ package_id: pro.id, source: 'manual', current_period_end: '2026-12-31T23:59:59Z' }),
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByText('Current period ends')).toBeInTheDocument();
+    expect(screen.getByTestId('period-end')).toHaveTextContent(local);
+    expect(screen.getByTestId('period-end-utc')).toHaveTextContent('(Dec 31, 2026, 11:59 PM UTC)');
   });
 
   it('says a plan staff set has ended and the Stripe subscription applies again, not that it is in force', async () => {

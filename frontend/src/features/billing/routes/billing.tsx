@@ -8,7 +8,7 @@ import { PageHeader } from '@/components/layout/page-header';
 import { PlanLimits } from '@/components/usage/plan-limits';
 import { UsageMeters } from '@/components/usage/usage-meters';
 import { usePermissions } from '@/lib/auth/permissions';
-import { formatDate, formatPrice, formatStatus } from '@/lib/format';
+import { formatMomentWithZone, formatPrice, formatResetTime, formatStatus } from '@/lib/format';
 import { useUsage, type Package, type Usage } from '@/lib/usage/get-usage';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -132,6 +132,28 @@ export function BillingRoute() {
   );
 }
 
+/**
+ * When the period ends, in the viewer's zone as the quota resets are shown (the date alone at
+ * midnight there, else the time and zone: a plan staff set until Dec 31 ends at 23:59:59 UTC, which
+ * is "Jan 1, 2027, 8:59 AM GMT+9" in Tokyo), and beside it the UTC moment staff and Stripe set where
+ * that reads differently, as the admin tenant page shows it.
+ */
+function PeriodEnd({ value }: { value: string }) {
+  const date = new Date(value);
+  const utc = Number.isNaN(date.getTime()) ? undefined : formatMomentWithZone(date, 'UTC');
+  return (
+    <>
+      <span data-testid="period-end">{formatResetTime(value)}</span>
+      {utc && utc !== formatMomentWithZone(date) && (
+        <Text component="span" size="xs" c="dimmed" data-testid="period-end-utc">
+          {' '}
+          ({utc})
+        </Text>
+      )}
+    </>
+  );
+}
+
 type CurrentPlanProps = {
   usage: Usage;
   /** The subscription's package (it differs from `usage.package` when downgraded). */
@@ -216,7 +238,9 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
             {periodEnd && (
               <DataList.Item>
                 <DataList.ItemLabel>{ended ? 'Ended on' : subscription.cancel_at_period_end ? 'Ends on' : 'Current period ends'}</DataList.ItemLabel>
-                <DataList.ItemValue data-testid="period-end">{formatDate(periodEnd)}</DataList.ItemValue>
+                <DataList.ItemValue>
+                  <PeriodEnd value={periodEnd} />
+                </DataList.ItemValue>
               </DataList.Item>
             )}
           </DataList>
@@ -225,7 +249,7 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
           <Alert color="red" variant="light" title="Your subscription is not in force" data-testid="downgraded">
             {subscribedPackage ? `The ${subscribedPackage.name} package` : 'Your subscribed package'} does not apply right now
             {usage.reason ? ` (${usage.reason})` : ''}; the {pkg.name} limits apply instead.
-            {usage.grace_ends_at && ` The grace period ended on ${formatDate(usage.grace_ends_at)}.`} Nothing is deleted:
+            {usage.grace_ends_at && ` The grace period ended on ${formatResetTime(usage.grace_ends_at)}.`} Nothing is deleted:
             everything above the {pkg.name} limits stays, and only new use beyond them is blocked.
           </Alert>
         ) : staffPlanOver ? (
@@ -233,16 +257,16 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
             {subscribedPackage ? `The ${subscribedPackage.name} package` : 'The package'} that platform staff set no longer
             applies; the {pkg.name} package of your Stripe subscription, which Stripe goes on billing, applies again.
             {usage.grace_ends_at &&
-              ` Its last payment did not go through: its limits stay until ${formatDate(usage.grace_ends_at)}, then Free limits apply.`}
+              ` Its last payment did not go through: its limits stay until ${formatResetTime(usage.grace_ends_at)}, then Free limits apply.`}
           </Alert>
         ) : subscription?.status === 'past_due' && usage.grace_ends_at ? (
           <Alert color="orange" variant="light" title="Payment past due" data-testid="grace-period">
-            The last payment did not go through. Paid limits stay until {formatDate(usage.grace_ends_at)}, then Free
+            The last payment did not go through. Paid limits stay until {formatResetTime(usage.grace_ends_at)}, then Free
             limits apply{showPortal ? '; update the payment method under Manage billing' : ''}.
           </Alert>
         ) : subscription?.cancel_at_period_end && periodEnd ? (
           <Alert color="yellow" variant="light" title="Your subscription is cancelled" data-testid="cancel-at-period-end">
-            The {pkg.name} package ends on {formatDate(periodEnd)}, then Free. Nothing is deleted; above the Free limits
+            The {pkg.name} package ends on {formatResetTime(periodEnd)}, then Free. Nothing is deleted; above the Free limits
             only new use is blocked.{showPortal ? ' You can resume the subscription under Manage billing.' : ''}
           </Alert>
         ) : null}
