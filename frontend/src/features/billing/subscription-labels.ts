@@ -18,20 +18,6 @@ export const statusHints: Record<SubscriptionStatus, string> = {
   incomplete: 'The first payment has not gone through.',
 };
 
-/** Who set the subscription: Stripe (a payment), 1CloudAI staff (by hand) or sign-up (Free). */
-export function sourceLabel(source: string | undefined): string {
-  switch (source) {
-    case 'stripe':
-      return 'Stripe';
-    case 'manual':
-      return 'Set by 1CloudAI staff';
-    case 'signup':
-      return 'Sign-up';
-    default:
-      return source || '—';
-  }
-}
-
 const stripeEventLabels: Record<string, string> = {
   'checkout.session.completed': 'Checkout completed',
   'customer.subscription.created': 'Subscription created',

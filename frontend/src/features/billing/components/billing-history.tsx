@@ -2,9 +2,10 @@ import { Table, Text } from '@mantine/core';
 
 import { formatDateTime, formatStatus } from '@/lib/format';
 import type { Package } from '@/lib/usage/get-usage';
+import { sourceLabel } from '@/lib/usage/subscription-state';
 
 import type { BillingEvent } from '../api/get-billing';
-import { sourceLabel, stripeEventLabel } from '../subscription-labels';
+import { stripeEventLabel } from '../subscription-labels';
 
 type BillingHistoryProps = {
   /** `subscription.changed` audit events, newest first (GET /billing/subscription `history`). */

@@ -248,6 +248,31 @@ describe('BillingRoute subscription', () => {
     expect(screen.queryByTestId('downgraded')).not.toBeInTheDocument();
   });
 
+  it('says a plan staff set has ended also when the Stripe subscription beside it is of the same package', async () => {
+    signInWithBilling({
+      billing: billing({
+        usage: usage({
+          package: pro,
+          subscription: subscription({
+            package_id: pro.id,
+            source: 'manual',
+            status: 'active',
+            current_period_end: '2026-11-01T00:00:00Z',
+          }),
+          downgraded: false,
+          reason: 'the plan set by platform staff is over; the Stripe subscription kept beside it applies',
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('staff-plan-over')).toHaveTextContent(
+      'The Pro package that platform staff set no longer applies; the Pro package of your Stripe subscription',
+    );
+    expect(screen.getByTestId('subscription-status')).toHaveTextContent('Ended');
+    expect(screen.getByText('Ended on')).toBeInTheDocument();
+  });
+
   it.each([
     {
       seats: { limit: 3, members: 3, pending_invitations: 2, remaining: 0 },

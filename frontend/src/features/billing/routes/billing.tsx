@@ -10,6 +10,7 @@ import { UsageMeters } from '@/components/usage/usage-meters';
 import { usePermissions } from '@/lib/auth/permissions';
 import { formatMomentWithZone, formatPrice, formatResetTime, formatStatus } from '@/lib/format';
 import { useUsage, type Package, type Usage } from '@/lib/usage/get-usage';
+import { periodEnded as hasPeriodEnded, sourceLabel, staffPlanOver as isStaffPlanOver } from '@/lib/usage/subscription-state';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useBilling, type Billing } from '../api/get-billing';
@@ -19,7 +20,7 @@ import { CheckoutReturn } from '../components/checkout-return';
 import { ManageBillingButton } from '../components/manage-billing-button';
 import { OverLimitNotices } from '../components/over-limit-notices';
 import { PackageComparison } from '../components/package-comparison';
-import { sourceLabel, statusColors, statusHints } from '../subscription-labels';
+import { statusColors, statusHints } from '../subscription-labels';
 
 /**
  * /billing: the tenant's package and subscription (status, period, source, the Stripe portal),
@@ -167,12 +168,8 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
   const { package: pkg, subscription } = usage;
   const showPortal = canManageBilling && billing?.stripe_configured === true && billing.has_billing_account;
   const periodEnd = subscription?.current_period_end;
-  // Active or trialing, yet not in force: its period is over (cancelled at period end, or a plan staff
-  // set until a date) and nothing has replaced it yet. "Active, the package is in force" would be false.
-  const periodEnded = usage.downgraded && (subscription?.status === 'active' || subscription?.status === 'trialing');
-  // A plan staff set is over and the Stripe subscription kept beside it applies (the server gives its
-  // package, not Free): the subscription on file is the staff plan, which no longer decides anything.
-  const staffPlanOver = !usage.downgraded && subscription?.source === 'manual' && subscription.package_id !== pkg.id;
+  const periodEnded = hasPeriodEnded(usage);
+  const staffPlanOver = isStaffPlanOver(usage);
   const ended = periodEnded || staffPlanOver;
   return (
     <Card withBorder padding="md" data-testid="current-plan">
