@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { components } from '@/api/schema';
 import { adminRoutes, signInStaff } from '@/testing/staff';
@@ -34,6 +34,10 @@ const detail: components['schemas']['AdminTenantDetail'] = {
   },
 };
 
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
 describe('admin tenant', () => {
   it.each([
     { zone: 'Europe/Berlin', local: 'Jan 1, 2027, 12:59 AM GMT+1' },
@@ -52,4 +56,75 @@ describe('admin tenant', () => {
     expect(screen.getByText('Period ends (UTC)')).toBeInTheDocument();
     expect(screen.getByTestId('admin-period-end-local')).toHaveTextContent(`${local} where you are`);
   });
+
+  it('names who set the subscription as the billing page does, not by its raw source', async () => {
+    const me = signInStaff('support');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants/:id': () => jsonResponse(detail),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage] }),
+    });
+    renderRoutes(routes, { route: '/admin/tenants/t-acme' });
+
+    expect(await screen.findByTestId('admin-subscription-badge')).toHaveTextContent('Active · Set by 1CloudAI staff');
+  });
+
+  it('names the package in force when the subscription is not, rather than always Free', async () => {
+    const me = signInStaff('support');
+    const basic = { ...starterPackage, id: 'pkg-basic', code: 'basic', name: 'Basic', price_cents: 0 };
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants/:id': () =>
+        jsonResponse({
+          ...detail,
+          usage: {
+            ...detail.usage,
+            package: basic,
+            downgraded: true,
+            reason: 'the subscription is canceled',
+            subscription: { ...detail.usage.subscription!, status: 'canceled', source: 'stripe', current_period_end: null },
+          },
+        }),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage, basic] }),
+    });
+    renderRoutes(routes, { route: '/admin/tenants/t-acme' });
+
+    const alert = await screen.findByTestId('admin-downgraded');
+    // The subscription's package is named once the package list has come.
+    await vi.waitFor(() => expect(alert).toHaveTextContent('The Starter package'));
+    expect(alert).toHaveTextContent('The Starter package is not in force (the subscription is canceled); the Basic limits apply.');
+    expect(alert).not.toHaveTextContent('Free');
+    expect(screen.getByTestId('admin-subscription-badge')).toHaveTextContent('Canceled · Stripe');
+  });
+
+  it('says when the plan staff set has ended and the Stripe subscription kept beside it applies again', async () => {
+    const me = signInStaff('support');
+    const pro = { ...starterPackage, id: 'pkg-pro', code: 'pro', name: 'Pro', price_cents: 14900 };
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants/:id': () =>
+        jsonResponse({
+          ...detail,
+          usage: {
+            ...detail.usage,
+            package: starterPackage,
+            downgraded: false,
+            reason: 'the plan set by platform staff is over; the Stripe subscription kept beside it applies',
+            subscription: { ...detail.usage.subscription!, package_id: pro.id, current_period_end: '2026-11-01T00:00:00Z' },
+          },
+        }),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage, pro] }),
+    });
+    renderRoutes(routes, { route: '/admin/tenants/t-acme' });
+
+    const alert = await screen.findByTestId('admin-staff-plan-over');
+    await vi.waitFor(() => expect(alert).toHaveTextContent('The Pro package'));
+    expect(alert).toHaveTextContent(
+      'The Pro package staff set has ended; the Starter package of the Stripe subscription kept beside it applies again',
+    );
+    expect(screen.getByTestId('admin-subscription-badge')).toHaveTextContent('Ended · Set by 1CloudAI staff');
+    expect(screen.getByText('Period ended (UTC)')).toBeInTheDocument();
+    expect(screen.getByTestId('admin-tenant-package')).toHaveTextContent('Starter');
+  });
 });
+

@@ -7,9 +7,11 @@ import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PlanLimits } from '@/components/usage/plan-limits';
 import { UsageMeters } from '@/components/usage/usage-meters';
 import { formatDate, formatDateTime, formatMomentWithZone, formatRole, formatStatus } from '@/lib/format';
+import { periodEnded, sourceLabel, staffPlanOver } from '@/lib/usage/subscription-state';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useTenant, type AdminTenantDetail } from '../api/get-tenant';
+import { useAdminPackages } from '../api/list-packages';
 import { SubscriptionForm } from '../components/subscription-form';
 import { TenantStatusModal } from '../components/tenant-status-modal';
 import { useCanWrite } from '../use-can-write';
@@ -57,8 +59,16 @@ export function AdminTenantRoute() {
 function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
   const canWrite = useCanWrite();
   const [statusModal, setStatusModal] = useState(false);
+  const packages = useAdminPackages();
   const { tenant, usage } = detail;
   const suspended = tenant.status === 'suspended';
+  const subscription = usage.subscription;
+  // The subscription's own package: it differs from the package in force when that is Free (not in
+  // force) or the Stripe subscription kept beside a plan staff set that has ended.
+  const subscribedPackage = packages.data?.items.find((p) => p.id === subscription?.package_id);
+  const subscribedName = subscribedPackage ? `The ${subscribedPackage.name} package` : 'The subscription';
+  const staffOver = staffPlanOver(usage);
+  const ended = staffOver || periodEnded(usage);
 
   return (
     <Stack gap="md">
@@ -98,22 +108,31 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
               <Badge variant="filled" data-testid="admin-tenant-package">
                 {usage.package.name}
               </Badge>
-              {usage.subscription && (
-                <Badge variant="light">
-                  {formatStatus(usage.subscription.status)} · {usage.subscription.source}
+              {subscription && (
+                <Badge variant="light" color={ended ? 'gray' : undefined} data-testid="admin-subscription-badge">
+                  {ended ? 'Ended' : formatStatus(subscription.status)} · {sourceLabel(subscription.source)}
                 </Badge>
               )}
             </Group>
           </Group>
           {usage.downgraded && (
-            <Alert color="orange" variant="light">
-              The subscription is not in force ({usage.reason}); Free limits apply.
+            <Alert color="orange" variant="light" data-testid="admin-downgraded">
+              {subscribedName} is not in force{usage.reason ? ` (${usage.reason})` : ''}; the {usage.package.name} limits
+              apply.
+            </Alert>
+          )}
+          {staffOver && (
+            <Alert color="blue" variant="light" data-testid="admin-staff-plan-over">
+              {subscribedPackage ? `The ${subscribedPackage.name} package staff set` : 'The plan staff set'} has ended; the{' '}
+              {usage.package.name} package of the Stripe subscription kept beside it applies again, as Stripe bills it.
+              {usage.grace_ends_at &&
+                ` Its last payment did not go through: its limits stay until ${formatPeriodEndUTC(usage.grace_ends_at)}, then Free limits apply.`}
             </Alert>
           )}
           {usage.subscription?.current_period_end && (
             <DataList size="sm" labelWidth="160px">
               <DataList.Item>
-                <DataList.ItemLabel>Period ends (UTC)</DataList.ItemLabel>
+                <DataList.ItemLabel>{ended ? 'Period ended (UTC)' : 'Period ends (UTC)'}</DataList.ItemLabel>
                 <DataList.ItemValue>
                   <span data-testid="admin-period-end">{formatPeriodEndUTC(usage.subscription.current_period_end)}</span>
                   <Text component="span" size="xs" c="dimmed" data-testid="admin-period-end-local">
