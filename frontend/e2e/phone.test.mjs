@@ -1,3 +1,4 @@
+/* global document, window -- the functions passed to page.evaluate run in the page */
 import assert from 'node:assert/strict';
 
 import { api, signIn, strongPassword, uniqueId } from './accounts.mjs';
@@ -49,3 +50,51 @@ browserTest(
     await page.getByText(`Who works in ${to}, and what they may do.`).waitFor();
   },
 );
+
+/** How the search box and the sort menu sit: whether the box's hint fits, and the two boxes' positions. */
+function searchRowLayout(page) {
+  return page.evaluate(() => {
+    const input = document.querySelector('input[aria-label="Search contacts"]');
+    const sort = document.querySelector('input[aria-label="Sort by"]');
+    const style = window.getComputedStyle(input);
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = style.font;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const box = input.getBoundingClientRect();
+    const sortBox = sort.getBoundingClientRect();
+    return {
+      hint: input.placeholder,
+      hintWidth: context.measureText(input.placeholder).width,
+      room,
+      boxTop: box.top,
+      sortTop: sortBox.top,
+      sortRight: sortBox.right,
+      viewport: window.innerWidth,
+    };
+  });
+}
+
+browserTest('phone: the search box keeps its whole hint at 375 px, the sort menu wraps under it', async ({ page }) => {
+  const user = { email: `phone-search-${uniqueId()}@e2e.test`, password: strongPassword() };
+  await api('POST', '/auth/signup', {
+    body: { ...user, name: 'Sid Search', tenant_name: `Phone Search ${uniqueId()}` },
+    expect: [200, 201],
+  });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await signIn(page, user);
+  await page.goto('/search');
+  await page.getByRole('textbox', { name: 'Search contacts' }).waitFor();
+
+  const phone = await searchRowLayout(page);
+  assert.equal(phone.hint, 'Search by name, title or company');
+  assert.ok(phone.hintWidth <= phone.room, `the hint (${phone.hintWidth}px) fits the box (${phone.room}px) at 375px`);
+  assert.ok(phone.sortTop > phone.boxTop, 'the sort menu sits under the box at 375px');
+  assert.ok(phone.sortRight <= phone.viewport, 'the sort menu stays on screen at 375px');
+
+  // The desktop keeps the box and the sort menu on one row.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForFunction(() => window.innerWidth === 1280, null, { polling: 'raf' });
+  const desktop = await searchRowLayout(page);
+  assert.equal(desktop.sortTop, desktop.boxTop, 'the sort menu is beside the box at 1280px');
+  assert.ok(desktop.hintWidth <= desktop.room);
+});

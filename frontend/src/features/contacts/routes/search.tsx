@@ -174,12 +174,13 @@ export function SearchRoute() {
         }
       >
           <Stack gap="sm">
-            <Group gap="sm" align="flex-end" wrap="nowrap">
+            {/* The box takes the row and keeps room for its whole hint: on a phone the sort menu wraps under it. */}
+            <Group gap="sm" align="flex-end" wrap="wrap" data-testid="search-query-row">
               <TextInput
                 ref={queryInput}
                 aria-label="Search contacts"
                 placeholder="Search by name, title or company"
-                style={{ flex: 1 }}
+                style={{ flex: '1 1 260px' }}
                 leftSection={<IconSearch size={16} aria-hidden />}
                 rightSection={
                   draft ? (
