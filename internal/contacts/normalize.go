@@ -329,7 +329,7 @@ func NormalizeSite(v string) (domain string, page, ok bool) {
 }
 
 // decodeIDN writes the punycode labels of a lower-case domain ("xn--…")
-// in Unicode, lower case. A label that does not decode to an IDN (invalid
+// in Unicode, lower case, fullwidth and halfwidth forms folded. A label that does not decode to an IDN (invalid
 // punycode, ASCII only, anything but letters, digits, marks and hyphens)
 // stays as it is, as does one that would read as punycode again.
 func decodeIDN(domain string) string {
@@ -345,7 +345,10 @@ func decodeIDN(domain string) string {
 		if err != nil || isASCII(u) || !utf8.ValidString(u) {
 			continue
 		}
-		u = norm.NFC.String(strings.ToLower(u))
+		// Fullwidth and halfwidth forms are their usual width, as they are
+		// typed (foldWidth): a label of fullwidth letters is its ASCII
+		// letters, and the result reads as itself again.
+		u = norm.NFC.String(strings.ToLower(foldWidth(u)))
 		if strings.HasPrefix(u, "xn--") || strings.IndexFunc(u, func(r rune) bool {
 			return !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r) || r == '-')
 		}) >= 0 {

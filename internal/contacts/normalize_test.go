@@ -100,6 +100,10 @@ func TestNormalize(t *testing.T) {
 		{"OKEmailPunycodeDomain", contacts.NormalizeEmail, "zoe@xn--mller-kva.example", "zoe@m\u00fcller.example", true},
 		{"OKEmailPunycodeCapitals", contacts.NormalizeEmail, "Zoe@XN--MLLER-KVA.Example", "zoe@m\u00fcller.example", true},
 		{"OKEmailPunycodeNotIDN", contacts.NormalizeEmail, "zoe@xn--abc.example", "zoe@xn--abc.example", true},
+		// A punycode label of fullwidth letters is those letters, as typed
+		// fullwidth they are ASCII: it was stored fullwidth, and read again
+		// gave another address.
+		{"OKEmailPunycodeFullwidthLabel", contacts.NormalizeEmail, "zoe@xn--mi7ccd.example", "zoe@abc.example", true},
 		{"OKEmailTrailingDot", contacts.NormalizeEmail, "bob@example.com.", "bob@example.com", true},
 		{"ErrEmailTwoTrailingDots", contacts.NormalizeEmail, "bob@example.com..", "", false},
 		{"ErrEmailZeroWidthInside", contacts.NormalizeEmail, "bo\u200bb@example.com", "", false},
@@ -147,6 +151,8 @@ func TestNormalize(t *testing.T) {
 		{"OKDomainUnicode", contacts.NormalizeDomain, "M\u00dcLLER.de", "m\u00fcller.de", true},
 		{"OKDomainPunycode", contacts.NormalizeDomain, "xn--mller-kva.de", "m\u00fcller.de", true},
 		{"OKDomainDecomposed", contacts.NormalizeDomain, "mu\u0308ller.de", "m\u00fcller.de", true},
+		{"OKDomainPunycodeFullwidthLabel", contacts.NormalizeDomain, "xn--mi7ccd.example", "abc.example", true},
+		{"OKDomainPunycodeHalfwidthKatakana", contacts.NormalizeDomain, "xn--zj7cc.example", "\u30a2\u30a4.example", true},
 		{"OKDomainFullwidth", contacts.NormalizeDomain, "\uff41\uff43\uff4d\uff45\uff0e\uff43\uff4f\uff4d", "acme.com", true},
 		{"OKDomainCombiningMarks", contacts.NormalizeDomain, "xn--11b5bs3a9aj6g.xn--11b4c3d", "\u092a\u0930\u0940\u0915\u094d\u0937\u093e.\u0915\u0949\u092e", true},
 		{"ErrDomainTwoTrailingDots", contacts.NormalizeDomain, "acme.com..", "", false},
