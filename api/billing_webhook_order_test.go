@@ -957,6 +957,42 @@ func TestManualPlanBesideRunningStripeSubscription(t *testing.T) {
 	}
 }
 
+// TestManualPlanOverGraceGoesOn: a Stripe subscription kept beside a plan
+// staff set fell past due while that plan stood; once the plan is over,
+// its next event (still past due, as when Stripe gives up retrying and
+// marks it unpaid) makes the plan Stripe's again with the grace period
+// that ran from the failed payment. It used to start a fresh grace period
+// at that event (the manual plan's own status was active).
+func TestManualPlanOverGraceGoesOn(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "starter", "price_starter_test")
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	later := time.Now().Add(time.Hour).Truncate(time.Second) // after the manual change, however slow the run
+	admin := tb.MustSignup(t, "gracegoeson")
+	f := newStripeFixture(admin.tenantID)
+	wantStatus(t, tb.webhookReq(t, f.sub("customer.subscription.created", t0, f.subA, "active", "starter"), testWebhookSecret, time.Now()), 200)
+	tb.mustSetTrial(t, admin.tenantID, "pro")
+	wantStatus(t, tb.webhookReq(t, f.invoice("invoice.payment_failed", later, f.subA), testWebhookSecret, time.Now()), 200)
+	tb.mustEndPeriod(t, admin.tenantID)
+	before := tb.usage(t, admin)
+	if before.Package.Code != "starter" || before.GraceEndsAt == nil {
+		t.Fatalf("after the trial: tenant on %s (grace ends %v), want starter in grace", before.Package.Code, before.GraceEndsAt)
+	}
+	unpaid := f.sub("customer.subscription.updated", later.Add(2*time.Hour), f.subA, "unpaid", "starter")
+	wantStatus(t, tb.webhookReq(t, unpaid, testWebhookSecret, time.Now()), 200)
+	if got := tb.eventOutcome(t, unpaid["id"]); got != "applied" {
+		t.Fatalf("outcome %q, want applied", got)
+	}
+	after := tb.usage(t, admin)
+	if after.Subscription.Source != "stripe" || after.Subscription.Status != "past_due" {
+		t.Fatalf("subscription %s %s, want the Stripe one past due", after.Subscription.Source, after.Subscription.Status)
+	}
+	if after.GraceEndsAt == nil || !after.GraceEndsAt.Equal(*before.GraceEndsAt) {
+		t.Errorf("grace ends %v after the plan became Stripe's, want %v (from the failed payment)", after.GraceEndsAt, before.GraceEndsAt)
+	}
+}
+
 // basil reshapes an event as Stripe sends it from an endpoint on API
 // version 2025-03-31.basil or later: a subscription's billing period is on
 // its items only, and an invoice names its subscription under

@@ -396,10 +396,20 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 		t := time.Unix(sub.CurrentPeriodEnd, 0).UTC()
 		next.CurrentPeriodEnd = &t
 	}
+	// The subscription was past due since when it fell so: under a plan
+	// staff set that is over, when its recorded side did (the manual plan's
+	// own status says nothing of it), so its grace goes on rather than
+	// starting again.
+	wasStatus, wasSince := cur.Status, cur.PastDueSince
+	if found && cur.Source == SourceManual && cur.of(sub.ID) && cur.StripeStatus != nil {
+		wasStatus, wasSince = *cur.StripeStatus, cur.StripePastDueSince
+	}
 	switch {
-	case status == StatusPastDue && cur.Status != StatusPastDue:
+	case status == StatusPastDue && (wasStatus != StatusPastDue || wasSince == nil):
 		next.PastDueSince = &at
-	case status != StatusPastDue:
+	case status == StatusPastDue:
+		next.PastDueSince = wasSince
+	default:
 		next.PastDueSince = nil
 	}
 	if err := s.saveStripeState(ctx, tx, *tenantID, cur, next, ev, customerID); err != nil {
