@@ -259,14 +259,7 @@ func (g *generator) contactRow(i int, dst []any) []any {
 		emailStatus = []string{"valid", "valid", "valid", "valid", "valid", "valid", "valid", "risky", "risky", "invalid", "unknown"}[r.IntN(11)]
 	}
 	if r.IntN(100) < 62 {
-		var b strings.Builder
-		b.WriteByte('+')
-		b.WriteString(ctry.dial)
-		b.WriteByte(ctry.nsnFirst[r.IntN(len(ctry.nsnFirst))])
-		for range ctry.nsnLen - 1 {
-			b.WriteByte(byte('0' + r.IntN(10)))
-		}
-		phone = b.String()
+		phone = drawPhone(r, ctry)
 	}
 	pl := ctry.places[pickSkewed(r, len(ctry.places))]
 	if ci == comp.country && r.IntN(100) < 60 {
@@ -286,6 +279,25 @@ func (g *generator) contactRow(i int, dst []any) []any {
 		uuidV7(created, r), first, last, email, emailStatus, phone, title, sen, dept,
 		comp.id, comp.name, companyDomain, comp.industry, comp.employeeRange,
 		linkedin, pl.city, pl.region, ctry.code, "seed", created, updated)
+}
+
+// drawPhone returns a number of the country in E.164, drawn from one of
+// its shapes (countryInfo.phones).
+func drawPhone(r *rand.Rand, ctry *countryInfo) string {
+	shape := ctry.phones[r.IntN(len(ctry.phones))]
+	var buf [24]byte
+	b := append(append(buf[:0], '+'), ctry.dial...)
+	for i := 0; i < len(shape); i++ {
+		switch c := shape[i]; c {
+		case 'x':
+			b = append(b, byte('0'+r.IntN(10)))
+		case 'n':
+			b = append(b, byte('2'+r.IntN(8)))
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 var contactColumns = []string{"id", "first_name", "last_name", "email", "email_status", "phone", "title", "seniority", "department",
