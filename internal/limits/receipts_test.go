@@ -33,24 +33,15 @@ func TestConcurrentRepeatChargedOnce(t *testing.T) {
 	var charged atomic.Int32
 	for range rounds {
 		r := limitsReceipt(uuid.Must(uuid.NewV7()), []byte("same search"))
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				_, c, err := svc.ConsumeSearch(ctx, tenant, plan, r)
-				if err != nil {
-					t.Error(err)
-				}
-				if c {
-					charged.Add(1)
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
+		atOnce(n, func() {
+			_, c, err := svc.ConsumeSearch(ctx, tenant, plan, r)
+			if err != nil {
+				t.Error(err)
+			}
+			if c {
+				charged.Add(1)
+			}
+		})
 	}
 	q, err := svc.PeekPlan(ctx, tenant, plan, "searches")
 	if err != nil {
@@ -82,28 +73,33 @@ func TestConcurrentRepeatRefusedAtTheLimit(t *testing.T) {
 	var answered atomic.Int32
 	for range rounds {
 		r := limitsReceipt(uuid.Must(uuid.NewV7()), []byte("same search"))
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				_, charged, err := svc.ConsumeSearch(ctx, tenant, plan, r)
-				switch {
-				case err == nil:
-					answered.Add(1)
-				case !apperr.Is(err, apperr.ERATELIMIT) || charged:
-					t.Errorf("charged %v (%v), want a quota refusal", charged, err)
-				}
-			}()
-		}
-		close(start)
-		wg.Wait()
+		atOnce(n, func() {
+			_, charged, err := svc.ConsumeSearch(ctx, tenant, plan, r)
+			switch {
+			case err == nil:
+				answered.Add(1)
+			case !apperr.Is(err, apperr.ERATELIMIT) || charged:
+				t.Errorf("charged %v (%v), want a quota refusal", charged, err)
+			}
+		})
 	}
 	if answered.Load() != 0 {
 		t.Fatalf("%d of %d copies of searches sent at once at the limit were answered; want none", answered.Load(), rounds*n)
 	}
+}
+
+// atOnce runs f in n goroutines released together, and waits for them.
+func atOnce(n int, f func()) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range n {
+		wg.Go(func() {
+			<-start
+			f()
+		})
+	}
+	close(start)
+	wg.Wait()
 }
 
 func limitsReceipt(p uuid.UUID, s []byte) limits.SearchReceipt {

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { usage } from '@/features/contacts/testing/fixtures';
+import { mediaQueryList } from '@/testing/media';
 import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { navItems, unavailableHint } from './navigation';
@@ -264,18 +265,8 @@ describe('app shell', () => {
 
   it('on a phone, keeps the closed navigation out of the Tab order, and Escape closes the open one', async () => {
     // The layout's phone query matches (jsdom answers "no match" to every other one).
-    vi.spyOn(window, 'matchMedia').mockImplementation(
-      (query: string) =>
-        ({
-          matches: query === '(max-width: 47.99em)',
-          media: query,
-          onchange: null,
-          addListener: vi.fn(),
-          removeListener: vi.fn(),
-          addEventListener: vi.fn(),
-          removeEventListener: vi.fn(),
-          dispatchEvent: vi.fn(),
-        }),
+    vi.spyOn(window, 'matchMedia').mockImplementation((query: string) =>
+      mediaQueryList(query, query === '(max-width: 47.99em)'),
     );
     stubStatus();
     renderRoutes(appRoutes, { route: '/' });

@@ -6,6 +6,7 @@ import { afterEach, vi } from 'vitest';
 import { resetSessionForTests } from '@/lib/auth/session';
 
 import { FetchBackedXHR } from './fetch-backed-xhr';
+import { mediaQueryList } from './media';
 
 // findBy* and waitFor give up after 1 s by default. On CI's two cores, with every test file running at
 // once, a route change that renders a new page has taken longer than that; 5 s still fails a test
@@ -23,16 +24,7 @@ afterEach(() => {
 // jsdom lacks the layout APIs Mantine reads; these stand-ins answer "no match, no size".
 Object.defineProperty(window, 'matchMedia', {
   writable: true,
-  value: vi.fn().mockImplementation((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addListener: vi.fn(),
-    removeListener: vi.fn(),
-    addEventListener: vi.fn(),
-    removeEventListener: vi.fn(),
-    dispatchEvent: vi.fn(),
-  })),
+  value: vi.fn().mockImplementation((query: string) => mediaQueryList(query, false)),
 });
 
 class ResizeObserverStub {

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { useUsage } from '@/lib/usage/get-usage';
+import { mediaQueryList } from '@/testing/media';
 import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import type { SearchFilters } from '../api/search-contacts';
@@ -65,20 +66,7 @@ describe('SearchRoute', () => {
     { width: 'wide', narrow: false },
     { width: 'narrow', narrow: true },
   ])('points to the filters without a direction that is wrong at some width ($width)', async ({ narrow }) => {
-    vi.stubGlobal(
-      'matchMedia',
-      (query: string) =>
-        ({
-          matches: narrow && query.includes('max-width'),
-          media: query,
-          onchange: null,
-          addListener: () => {},
-          removeListener: () => {},
-          addEventListener: () => {},
-          removeEventListener: () => {},
-          dispatchEvent: () => false,
-        }) as MediaQueryList,
-    );
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, narrow && query.includes('max-width')));
     signIn();
     stubWorkspace(pagedSearch);
     renderWithProviders(<SearchRoute />, { route: '/search' });
@@ -96,20 +84,7 @@ describe('SearchRoute', () => {
     { device: 'a phone (375 px)', matching: ['max-width'], shown: false },
     { device: 'a touch tablet', matching: ['hover: none'], shown: false },
   ])('shows the keyboard shortcuts only where there is a keyboard: $device', async ({ matching, shown }) => {
-    vi.stubGlobal(
-      'matchMedia',
-      (query: string) =>
-        ({
-          matches: matching.some((feature) => query.includes(feature)),
-          media: query,
-          onchange: null,
-          addListener: () => {},
-          removeListener: () => {},
-          addEventListener: () => {},
-          removeEventListener: () => {},
-          dispatchEvent: () => false,
-        }) as MediaQueryList,
-    );
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, matching.some((feature) => query.includes(feature))));
     signIn();
     stubWorkspace(pagedSearch);
     renderWithProviders(<SearchRoute />, { route: '/search?q=engineer' });
