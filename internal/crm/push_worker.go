@@ -72,7 +72,7 @@ const giveUpTimeout = 10 * time.Second
 // runs the job again, so its contacts stay queued.
 func (w *PushWorker) Work(ctx context.Context, job *river.Job[PushArgs]) error {
 	lastTry := job.Attempt >= job.MaxAttempts
-	err := w.work(ctx, job, lastTry)
+	err := jobs.ContextErr(ctx, w.work(ctx, job, lastTry))
 	var snooze *river.JobSnoozeError
 	if err == nil || !lastTry || errors.As(err, &snooze) || jobs.Interrupted(ctx, err) {
 		return err

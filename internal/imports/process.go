@@ -132,6 +132,7 @@ func (s *Service) failOrRetry(ctx context.Context, imp *Import, err error, lastT
 		// the attempt) or the attempt ran out of time: the next attempt
 		// resumes. Out of time on the last attempt, nothing would run it
 		// again, and the import would show running for good: it fails.
+		err = jobs.ContextErr(ctx, err)
 		if !lastTry || jobs.Interrupted(ctx, err) {
 			return err
 		}

@@ -608,15 +608,21 @@ func TestSlotHeldWhileResetting(t *testing.T) {
 // worker stops is not the last (River runs it again, uncounted).
 func TestRunCutShort(t *testing.T) {
 	t.Parallel()
+	// driverSays is what the database driver may answer a statement
+	// cancelled under it, instead of the context's error: the server's
+	// "canceling statement due to user request".
+	driverSays := errors.New("ERROR: canceling statement due to user request (SQLSTATE 57014)")
 	tests := []struct {
 		name       string
 		lastTry    bool
 		cause      error
+		batchErr   error // what the batch then fails with (nil: the context's error)
 		wantStatus string
 	}{
-		{"RunningAfterTimeoutBeforeLastAttempt", false, context.DeadlineExceeded, imports.StatusRunning},
-		{"FailedAfterTimeoutOnLastAttempt", true, context.DeadlineExceeded, imports.StatusFailed},
-		{"RunningWhenClientStopsOnLastAttempt", true, errors.New("river client stopping"), imports.StatusRunning},
+		{"RunningAfterTimeoutBeforeLastAttempt", false, context.DeadlineExceeded, nil, imports.StatusRunning},
+		{"FailedAfterTimeoutOnLastAttempt", true, context.DeadlineExceeded, nil, imports.StatusFailed},
+		{"RunningWhenClientStopsOnLastAttempt", true, errors.New("river client stopping"), nil, imports.StatusRunning},
+		{"RunningWhenClientStopsAndTheDriverAnswersOtherwise", true, errors.New("river client stopping"), driverSays, imports.StatusRunning},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -628,6 +634,7 @@ func TestRunCutShort(t *testing.T) {
 				func(uuid.UUID, int) error {
 					if batches.Add(1) == 2 {
 						cut(tt.cause) // mid-run, inside the second batch
+						return tt.batchErr
 					}
 					return nil
 				}))

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/riverqueue/river"
 )
@@ -25,4 +26,20 @@ func Interrupted(ctx context.Context, err error) bool {
 	cause := context.Cause(ctx)
 	return !errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) &&
 		!errors.Is(cause, river.ErrJobCancelledRemotely)
+}
+
+// ContextErr returns err, which ended a job's run, as the error of ctx when
+// ctx ended and err does not already say so: the database driver may answer
+// a statement cancelled under it with the server's own error ("canceling
+// statement due to user request") instead of the context's. River, and
+// Interrupted, recognise a stopping client's cancellation only by an error
+// that wraps context.Canceled; without it the run would count as a failed
+// attempt, and a last one would be settled as failed although River runs
+// the job again. err stays wrapped too, for the log.
+func ContextErr(ctx context.Context, err error) error {
+	cerr := ctx.Err()
+	if err == nil || cerr == nil || errors.Is(err, cerr) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", cerr, err)
 }

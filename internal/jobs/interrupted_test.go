@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -120,6 +121,47 @@ func TestInterrupted(t *testing.T) {
 				if time.Now().After(deadline) {
 					t.Fatalf("job state %s attempt %d, want %s attempt %d", row.State, row.Attempt, tt.wantState, tt.wantAttempt)
 				}
+			}
+		})
+	}
+}
+
+// TestContextErr: whatever the driver made of a cancellation, a run that
+// ended because its client stopped reads as interrupted once ContextErr
+// has named the context's error, as River's own check needs; a timeout
+// stays a timeout, and a run whose context did not end keeps its error.
+func TestContextErr(t *testing.T) {
+	t.Parallel()
+	driverSays := errors.New("ERROR: canceling statement due to user request (SQLSTATE 57014)")
+	stopped, stop := context.WithCancelCause(context.Background())
+	stop(errors.New("stop initiated"))
+	timedOut, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	tests := []struct {
+		name            string
+		ctx             context.Context
+		err             error
+		wantInterrupted bool
+		wantSame        bool
+	}{
+		{"StoppedDriverError", stopped, driverSays, true, false},
+		{"StoppedContextError", stopped, context.Canceled, true, true},
+		{"TimedOutDriverError", timedOut, driverSays, false, false},
+		{"RunningDriverError", context.Background(), driverSays, false, true},
+		{"StoppedNoError", stopped, nil, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := jobs.ContextErr(tt.ctx, tt.err)
+			if interrupted := jobs.Interrupted(tt.ctx, got); interrupted != tt.wantInterrupted {
+				t.Errorf("Interrupted(%v) = %v, want %v", got, interrupted, tt.wantInterrupted)
+			}
+			if same := got == tt.err; same != tt.wantSame {
+				t.Errorf("ContextErr(%v) = %v: the same error %v, want %v", tt.err, got, same, tt.wantSame)
+			}
+			if tt.err != nil && !errors.Is(got, tt.err) {
+				t.Errorf("ContextErr(%v) = %v lost the error", tt.err, got)
 			}
 		})
 	}
