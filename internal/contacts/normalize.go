@@ -225,9 +225,7 @@ func NormalizeEmail(s string) (string, bool) {
 	if !ascii {
 		s = foldWidth(s)
 	}
-	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
-		s, _, _ = strings.Cut(s[7:], "?")
-	}
+	s = withoutMailto(s)
 	if strings.HasSuffix(s, ">") {
 		// "Name <address>": the name may be quoted ("Lee, Ann" or an
 		// address, as Outlook writes it); unquoted, it holds no address or
@@ -241,7 +239,7 @@ func NormalizeEmail(s string) (string, bool) {
 		if !quoted && strings.ContainsAny(name, `@<>"`) {
 			return "", false
 		}
-		s = strings.TrimSpace(s[lt+1 : len(s)-1])
+		s = withoutMailto(strings.TrimSpace(s[lt+1 : len(s)-1])) // a copied link: "Ann <mailto:ann@…>"
 	}
 	if strings.Contains(s, "@") && strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") {
 		s = s[:len(s)-1]
@@ -261,6 +259,15 @@ func NormalizeEmail(s string) (string, bool) {
 		}
 	}
 	return s, true
+}
+
+// withoutMailto is the address of a mailto: link, its query left out; s
+// when it is none.
+func withoutMailto(s string) string {
+	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
+		s, _, _ = strings.Cut(s[7:], "?")
+	}
+	return s
 }
 
 // NormalizeDomain reads a company's domain, written bare or as its site's

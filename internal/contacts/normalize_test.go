@@ -94,6 +94,7 @@ func TestNormalize(t *testing.T) {
 		{"ErrEmailUnclosedAngle", contacts.NormalizeEmail, "Bob <bob@example.com", "", false},
 		{"OKEmailMailto", contacts.NormalizeEmail, "MAILTO:Bob@Example.com", "bob@example.com", true},
 		{"OKEmailMailtoQuery", contacts.NormalizeEmail, "mailto:bob@example.com?subject=Hello", "bob@example.com", true},
+		{"OKEmailMailtoInBrackets", contacts.NormalizeEmail, "Bob <mailto:Bob@Example.com?subject=Hi>", "bob@example.com", true},
 		{"OKEmailDecomposed", contacts.NormalizeEmail, "zoe\u0308@mu\u0308ller.example", "zo\u00eb@m\u00fcller.example", true},
 		{"OKEmailFullwidth", contacts.NormalizeEmail, "\uff42\uff4f\uff42\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d", "bob@example.com", true},
 		{"OKEmailIdeographicFullStop", contacts.NormalizeEmail, "bob@example\u3002com", "bob@example.com", true},
