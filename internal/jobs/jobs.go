@@ -47,7 +47,9 @@ type Opts struct {
 	// Work starts workers for every queue; false makes an insert-only client.
 	Work       bool
 	MaxWorkers int // per queue; default 4
-	Logger     *slog.Logger
+	// Logger is River's; a warning or error repeating one written less
+	// than RepeatWindow ago is counted, not written (quietRepeats).
+	Logger *slog.Logger
 	// PollOnly turns off LISTEN/NOTIFY (tests with many clients).
 	PollOnly bool
 	// Periodic are scheduled jobs; the elected leader among the working
@@ -60,6 +62,9 @@ type Opts struct {
 func New(d *db.DB, workers *river.Workers, o Opts) (*Client, error) {
 	if o.MaxWorkers <= 0 {
 		o.MaxWorkers = 4
+	}
+	if o.Logger != nil {
+		o.Logger = slog.New(newQuietRepeats(o.Logger.Handler(), RepeatWindow))
 	}
 	cfg := &river.Config{
 		Logger:               o.Logger,
