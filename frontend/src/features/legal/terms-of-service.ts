@@ -3,9 +3,11 @@ import { productName, supportContactUrl, supportEmail } from '@/config/product';
 import { list, paragraph, type LegalDocument } from './legal-document';
 
 /**
- * The Terms of Service, word for word as approved (shared/seed/terms-of-service.txt). Change the
- * wording only together with that source and a new "Last updated" date; the links added here
- * (support address, contact form, Privacy Policy) keep the text itself unchanged.
+ * The Terms of Service, word for word as approved: terms-of-service.txt beside this file is the
+ * approved text (a byte-for-byte copy of shared/seed/terms-of-service.txt), and the page's test
+ * compares what it renders with it. Change the wording only together with that file and a new
+ * "Last updated" date; the links added here (support address, contact form, Privacy Policy) keep
+ * the text itself unchanged.
  */
 export const termsOfService: LegalDocument = {
   product: productName,
