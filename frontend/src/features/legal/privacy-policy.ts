@@ -9,7 +9,7 @@ import { list, paragraph, type LegalDocument } from './legal-document';
 export const privacyPolicy: LegalDocument = {
   product: productName,
   title: 'Privacy Policy',
-  lastUpdated: 'November 28, 2026',
+  lastUpdated: 'November 30, 2026',
   intro: [
     paragraph(
       'This policy explains what 1CloudAI Business Contacts stores, why it stores it, and how it is protected. It covers the web application, the REST API and the 1CloudAI CRM integration. Everything an organization (a tenant) stores is kept apart from every other organization: each request is limited to the data of the organization it is made for.',
@@ -22,6 +22,8 @@ export const privacyPolicy: LegalDocument = {
         list(
           'Your email address and name, to sign you in, to show your teammates who did what, and to send invitations and service messages.',
           'Your password, stored only as an argon2id hash. The password itself is never stored, and nobody, including our staff, can read it back.',
+          'When you ask for a password reset, a SHA-256 hash of the link, its expiry and the IP address that asked for it. A link works once, for an hour, and is deleted a day after it expires.',
+          'Failed sign-ins, counted per email address and per IP address to slow down password guessing (and sign-ups and reset requests, per IP address). A count is forgotten an hour after its last failure, once any lock it caused is over.',
         ),
       ],
     },
@@ -37,7 +39,7 @@ export const privacyPolicy: LegalDocument = {
       heading: 'Sessions',
       blocks: [
         paragraph(
-          'When you sign in we create a session. Its refresh token is kept in an httpOnly cookie in your browser and stored on our side only as a hash; it changes each time it is used, and reusing an old one ends the whole session. Signing out revokes the session. Access tokens are short-lived and are not stored.',
+          'When you sign in we create a session. Its refresh token is kept in an httpOnly cookie in your browser and stored on our side only as a hash; it changes each time it is used, and reusing an old one ends the whole session. Signing out revokes the session. Access tokens are short-lived and are not stored. With each session we store the IP address and the browser (user agent) it was started from, when it was last used and when it ended; a session is deleted 30 days after it ends.',
         ),
       ],
     },
