@@ -34,6 +34,11 @@ func PriorDuplicatesSQL(keys string, matchKeys []string) string {
 	return newBatchSQL(Mapping{MatchKeys: matchKeys}, keys, false, uuid.Nil, time.Time{}).priorDups
 }
 
+// InsertContactsSQL is the statement that creates a batch's new contacts.
+func InsertContactsSQL() string {
+	return newBatchSQL(Mapping{MatchKeys: MatchKeys}, "keys", false, uuid.Nil, time.Time{}).insert
+}
+
 // InlineSharedStrings writes a copy of the workbook at name with its
 // shared strings inline, as convertXLSX does for a workbook with a large
 // shared string table, and returns the copy's name.

@@ -1,4 +1,13 @@
--- The vocabulary trigger probes search_terms once per distinct word of the
+-- Two things that made every contact an import creates dearer than it
+-- had to be (docs/PERFORMANCE.md, Imports, sixteenth session).
+--
+-- 1. The import finds a new contact's company by its domain. The unique
+-- index on companies.domain is citext: every comparison of the descent
+-- lower-cases both sides (wide characters under C.UTF-8). Equal as citext
+-- is lower(a) = lower(b) compared as bytes, which this index holds
+-- (as contacts_email_key does for emails, migration 00017).
+--
+-- 2. The vocabulary trigger probes search_terms once per distinct word of the
 -- statement's new rows (and owner), not once per word of every row: the
 -- words are counted first and the groups filtered after. The filters
 -- depend only on the word and the owner, the grouping keys, so the rows
@@ -7,6 +16,9 @@
 -- (docs/PERFORMANCE.md, Imports, sixteenth session).
 
 -- +goose Up
+CREATE INDEX companies_domain_lower ON companies ((lower(domain::text)) COLLATE "C");
+ANALYZE companies;
+
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION contacts_vocabulary() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -25,6 +37,8 @@ $$;
 -- +goose StatementEnd
 
 -- +goose Down
+DROP INDEX companies_domain_lower;
+
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION contacts_vocabulary() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
