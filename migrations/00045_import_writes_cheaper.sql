@@ -7,13 +7,12 @@
 -- is lower(a) = lower(b) compared as bytes, which this index holds
 -- (as contacts_email_key does for emails, migration 00017).
 --
--- 2. The vocabulary trigger probes search_terms once per distinct word of the
--- statement's new rows (and owner), not once per word of every row: the
--- words are counted first and the groups filtered after. The filters
+-- 2. The vocabulary trigger probes search_terms once per distinct word of
+-- the statement's new rows (and owner), not once per word of every row:
+-- the words are counted first and the groups filtered after. The filters
 -- depend only on the word and the owner, the grouping keys, so the rows
 -- inserted are the same. 2,000 contacts of the 1 M benchmark database hold
--- 13,711 such words, 1,366 distinct: a tenth of the index probes
--- (docs/PERFORMANCE.md, Imports, sixteenth session).
+-- 13,711 such words, 1,366 distinct: a tenth of the index probes.
 
 -- +goose Up
 CREATE INDEX companies_domain_lower ON companies ((lower(domain::text)) COLLATE "C");
