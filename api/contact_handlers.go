@@ -179,7 +179,8 @@ func (s *Server) searchContacts(c echo.Context) error {
 	}
 	maxSize := plan.Package.MaxContactsPerQuery
 	params := contacts.SearchParams{Query: req.Query, Filters: req.Filters.domain(),
-		Sort: req.Sort, PageSize: pageSize(req.PageSize, maxSize), MaxPageSize: maxSize, Cursor: req.Cursor, Facets: req.Facets}
+		Sort: req.Sort, PageSize: pageSize(req.PageSize, maxSize), MaxPageSize: maxSize, Cursor: req.Cursor, Facets: req.Facets,
+		NoCorrections: !principal(c).TenantCorrected}
 	if req.Cursor == "" {
 		// A new search with nothing left of the quota is refused before it
 		// runs (the 429 costs a counter read, not a search), unless it

@@ -700,6 +700,42 @@ func TestCorrections(t *testing.T) {
 	}
 }
 
+// TestFirstCorrectionFoundByKeySearch: a tenant that never corrected a
+// contact searches without looking for corrections (its principal says
+// so); its first correction, made by a person, shows at once in the
+// searches of its API keys too, whose principals this instance had cached
+// before it.
+func TestFirstCorrectionFoundByKeySearch(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	a := tb.MustSignup(t, "first-corr")
+	tb.MustSetPackage(t, a.tenantID, "starter")
+	key := tb.MustCreateKey(t, a, "contacts:read")
+	target := tb.search(t, a.token, map[string]any{"query": "sales", "page_size": 1}).Items[0]
+	byTitle := map[string]any{"filters": map[string]any{"titles": []string{"chief quokka officer"}}}
+	rec := tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/search", key.Secret, byTitle)
+	wantStatus(t, rec, http.StatusOK)
+	if got := decode[SearchResponse](t, rec); len(got.Items) != 0 {
+		t.Fatalf("found %d before the correction", len(got.Items))
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+target.ID+"/corrections", a.token,
+		map[string]string{"field": "title", "value": "Chief Quokka Officer"}), http.StatusCreated)
+	for _, who := range []string{"person", "key"} {
+		var res SearchResponse
+		if who == "person" {
+			res = tb.search(t, a.token, byTitle)
+		} else {
+			rec := tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/search", key.Secret, byTitle)
+			wantStatus(t, rec, http.StatusOK)
+			res = decode[SearchResponse](t, rec)
+		}
+		if len(res.Items) != 1 || res.Items[0].ID != target.ID {
+			t.Fatalf("the %s's search after the first correction found %d contacts; want %s", who, len(res.Items), target.ID)
+		}
+	}
+}
+
 // TestSavedViewErrorsNameParameters: the saved view and its export read
 // their filters from the query string, and a refused value is named as the
 // parameter it came in (countries[1], q), not as the search body's field

@@ -78,9 +78,11 @@ func (s *Service) load(ctx context.Context, hash []byte) cachedKey {
 		TenantName   string
 		TenantStatus string
 		CRMPushed    bool
+		Corrected    bool
 	}
 	err := s.db.WithContext(ctx).Table("api_keys k").
-		Select("k.*, t.name AS tenant_name, t.status AS tenant_status, t.crm_pushed_at IS NOT NULL AS crm_pushed").
+		Select("k.*, t.name AS tenant_name, t.status AS tenant_status, t.crm_pushed_at IS NOT NULL AS crm_pushed, "+
+			"t.corrected_at IS NOT NULL AS corrected").
 		Joins("JOIN tenants t ON t.id = k.tenant_id").
 		Where("k.secret_hash = ?", hash).Take(&row).Error
 	if err != nil {
@@ -106,8 +108,8 @@ func (s *Service) load(ctx context.Context, hash []byte) cachedKey {
 		return cachedKey{err: limits.FeatureError(limits.APIAccess, plan.Package.Code), keyID: row.ID, tenantID: row.TenantID}
 	}
 	p := &tenancy.Principal{TenantID: row.TenantID, TenantName: row.TenantName, TenantStatus: row.TenantStatus,
-		TenantCRMPushed: row.CRMPushed,
-		APIKeyID:        row.ID, APIKeyName: row.Name + " (" + row.Prefix + "…)", RatePerMinute: plan.Package.APIRequestsPerMinute}
+		TenantCRMPushed: row.CRMPushed, TenantCorrected: row.Corrected,
+		APIKeyID: row.ID, APIKeyName: row.Name + " (" + row.Prefix + "…)", RatePerMinute: plan.Package.APIRequestsPerMinute}
 	for _, sc := range row.Scopes {
 		p.Scopes = append(p.Scopes, tenancy.Scope(sc))
 	}

@@ -87,6 +87,11 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if err := d.Pool.QueryRow(ctx, `SELECT count(*) FROM contacts`).Scan(&n); err != nil {
 		return err
 	}
+	// As the tenant's principal would say (tenants.corrected_at).
+	var uncorrected bool
+	if err := d.Pool.QueryRow(ctx, `SELECT corrected_at IS NULL FROM tenants WHERE id = $1`, benchTenantID).Scan(&uncorrected); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "search benchmark (in process, service level): %d contacts, %d corrections by the tenant, %d clients, %d rounds, page size %d, %d searches at once (SEARCH_CONCURRENCY), pool %d\n\n",
 		n, *corrections, *clients, *rounds, *pageSize, cfg.SearchConcurrency, *pool)
 
@@ -98,7 +103,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	params := make([]contacts.SearchParams, len(shapes))
 	for i, sh := range shapes {
 		p := sh.Params
-		p.PageSize, p.MaxPageSize = *pageSize, 1000
+		p.PageSize, p.MaxPageSize, p.NoCorrections = *pageSize, 1000, uncorrected
 		for page := 1; page < sh.Page; page++ {
 			res, err := svc.Search(ctx, benchTenantID, p)
 			if err != nil {
@@ -175,10 +180,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 // benchCorrections replaces the benchmark tenant's corrections with n
 // pending ones of shared contacts spread over the table (the same contacts
 // for the same n and data), a quarter each of title, city, country and
-// company name, with values the mix's filters and words read.
+// company name, with values the mix's filters and words read. With none
+// the tenant is one that never corrected a contact (tenants.corrected_at
+// cleared; inserting corrections sets it again).
 func benchCorrections(ctx context.Context, d *db.DB, n int) error {
-	for _, table := range []string{"contact_corrections", "search_overlay_docs"} {
-		if _, err := d.Pool.Exec(ctx, `DELETE FROM `+table+` WHERE tenant_id = $1`, benchTenantID); err != nil {
+	for _, sql := range []string{`DELETE FROM contact_corrections WHERE tenant_id = $1`,
+		`DELETE FROM search_overlay_docs WHERE tenant_id = $1`, `UPDATE tenants SET corrected_at = NULL WHERE id = $1`} {
+		if _, err := d.Pool.Exec(ctx, sql, benchTenantID); err != nil {
 			return fmt.Errorf("bench corrections: %w", err)
 		}
 	}

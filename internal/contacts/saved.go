@@ -321,7 +321,7 @@ func (s *Service) savedQuery(ctx context.Context, tenantID uuid.UUID, p SavedPar
 	}
 	slices.Sort(statuses)
 	statuses = slices.Compact(statuses)
-	m, err := s.compile(ctx, tenantID, query, filters, false)
+	m, err := s.compile(ctx, tenantID, query, filters, false, false)
 	if err != nil {
 		return nil, nil, err
 	}

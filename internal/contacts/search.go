@@ -47,6 +47,11 @@ type SearchParams struct {
 	MaxPageSize int
 	Cursor      string
 	Facets      bool // also count seniority, department, country and employee range
+	// NoCorrections says the tenant has never corrected a contact
+	// (tenancy.Principal.TenantCorrected is false): the search skips
+	// looking for corrections to match (see overlay). Leave it false
+	// when unsure: the search then looks.
+	NoCorrections bool
 }
 
 // Filters narrow a search (and the saved view). Values within one filter

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -298,5 +299,58 @@ func TestSearchCorrectedContactChangedSince(t *testing.T) {
 				t.Fatalf("found %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSearchSkipsCorrectionsOfUncorrectedTenant: a tenant that never
+// corrected a contact (its principal says so: tenants.corrected_at, set by
+// its first correction in the same transaction) searches without looking
+// for corrections; one that has looks, and finds them.
+func TestSearchSkipsCorrectionsOfUncorrectedTenant(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	p := b.people(t)
+	corrected := func() bool {
+		t.Helper()
+		var ok bool
+		if err := b.db.Pool.QueryRow(b.ctx, `SELECT corrected_at IS NOT NULL FROM tenants WHERE id = $1`, b.tenant).Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	// probes runs the search and counts its statements that read the
+	// tenant's corrections.
+	probes := func(sp contacts.SearchParams) (int, []string) {
+		t.Helper()
+		n := 0
+		ctx := contacts.WithSQLCapture(b.ctx, func(sql string, _ []any) {
+			if strings.Contains(sql, "search_overlay_docs") || strings.Contains(sql, "contact_corrections") {
+				n++
+			}
+		})
+		sp.PageSize, sp.MaxPageSize = 25, 100
+		res, err := b.svc.Search(ctx, b.tenant, sp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := names(res.Items)
+		slices.Sort(got)
+		return n, got
+	}
+	byTitle := contacts.SearchParams{Query: b.word, Filters: contacts.Filters{Titles: []string{"chief technology officer"}}}
+	if corrected() {
+		t.Fatal("a new tenant is marked as having corrected a contact")
+	}
+	if n, got := probes(contacts.SearchParams{Query: b.word, NoCorrections: true, Facets: true}); n != 0 || len(got) == 0 {
+		t.Fatalf("uncorrected tenant: %d statements read corrections, found %v; want none and the cast", n, got)
+	}
+	if _, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, p["Jane Doe"], "title", "Chief Technology Officer"); err != nil {
+		t.Fatal(err)
+	}
+	if !corrected() {
+		t.Fatal("the tenant's first correction did not mark it as having corrected a contact")
+	}
+	if n, got := probes(byTitle); n == 0 || !slices.Equal(got, []string{"Jane Doe"}) {
+		t.Fatalf("corrected tenant: %d statements read corrections, found %v; want some and [Jane Doe]", n, got)
 	}
 }

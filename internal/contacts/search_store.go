@@ -160,8 +160,10 @@ func distinct(words []string) []string {
 //
 // The tenant's corrections (the overlay) are matched as shown: a contact
 // whose corrected value the search reads matches on its corrected values,
-// not on the shared ones its search_doc holds (see overlay).
-func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string, f Filters, facets bool) (*matchSet, error) {
+// not on the shared ones its search_doc holds (see overlay). uncorrected
+// says the tenant has never made a correction, so there are none to look
+// for.
+func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string, f Filters, facets, uncorrected bool) (*matchSet, error) {
 	m := &matchSet{args: []any{tenantID}}
 	// match are the conditions that read contact fields, written over
 	// contacts c; omatch the same over the overlay's effective rows e.
@@ -274,7 +276,7 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	// smatch is match over contacts c in the overlay's statement, which
 	// numbers its own arguments.
 	var ov *overlay
-	if len(fields) > 0 {
+	if len(fields) > 0 && !uncorrected {
 		cond, smatch := slices.Clone(omatch), slices.Clone(match)
 		var oargs []any
 		if len(oparts) > 0 {
@@ -426,7 +428,7 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 		}
 		defer s.searchGate.Release(1)
 	}
-	m, err := s.compile(ctx, tenantID, query, filters, p.Facets)
+	m, err := s.compile(ctx, tenantID, query, filters, p.Facets, p.NoCorrections)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func TestOrderedPageStrategies(t *testing.T) {
 		}
 	}
 	filters, _ := Filters{Seniorities: []string{"vp"}}.normalize()
-	m, err := s.compile(ctx, tenant, word, filters, false)
+	m, err := s.compile(ctx, tenant, word, filters, false, false)
 	if err != nil {
 		t.Fatal(err)
 	}

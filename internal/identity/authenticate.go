@@ -41,10 +41,12 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*tenancy.Princi
 		TenantName   *string
 		TenantStatus *string
 		CRMPushed    bool
+		Corrected    bool
 	}
 	err = s.db.WithContext(ctx).Raw(`SELECT u.email, u.system_role,
 			(s.revoked_at IS NULL AND s.expires_at > now()) AS session_ok,
-			m.role, t.name AS tenant_name, t.status AS tenant_status, t.crm_pushed_at IS NOT NULL AS crm_pushed
+			m.role, t.name AS tenant_name, t.status AS tenant_status, t.crm_pushed_at IS NOT NULL AS crm_pushed,
+			t.corrected_at IS NOT NULL AS corrected
 		FROM users u
 		JOIN sessions s ON s.id = ? AND s.user_id = u.id
 		LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = ?
@@ -64,7 +66,7 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (*tenancy.Princi
 			return nil, apperr.Errorf(apperr.EUNAUTHORIZED, "Your access to this organization has ended; sign in again.")
 		}
 		p.TenantID, p.Role, p.TenantName, p.TenantStatus = tenantID, tenancy.Role(*row.Role), *row.TenantName, *row.TenantStatus
-		p.TenantCRMPushed = row.CRMPushed
+		p.TenantCRMPushed, p.TenantCorrected = row.CRMPushed, row.Corrected
 	}
 	return p, nil
 }
