@@ -307,7 +307,7 @@ type CompanyResponse struct {
 // getCompany godoc
 //
 //	@Summary			Get a company
-//	@Description		The company and a page of its contacts visible to the tenant (cursor, page_size 1 to the package maximum); the contacts' saved and CRM state as in getContact (saved:read, crm:read). API key scope: contacts:read.
+//	@Description		The company and a page of its contacts visible to the tenant (cursor, page_size 1 to the package maximum), as the tenant sees them: a contact whose company name the tenant corrected is listed under the company that name names, not its shared one; the contacts' saved and CRM state as in getContact (saved:read, crm:read). API key scope: contacts:read.
 //	@ID					getCompany
 //	@Tags				contacts
 //	@Produce			json

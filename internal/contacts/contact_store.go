@@ -190,10 +190,28 @@ func scanCompany(row pgx.Row) (Company, error) {
 	return c, err
 }
 
+// movedSQL is the contacts tenant $1 moved to another company, or to none,
+// by a corrected company name it sees (as contactSelect shows it: the
+// latest, unless accepted and the record changed since, and other than
+// the shared name): their shared company_id and named_id, the company the
+// name names (CompanyNamedSQL; NULL for none). A tenant's corrections are
+// few; this reads them by the overlay index.
+const movedSQL = `SELECT c.id, c.company_id, m.id AS named_id
+	FROM (SELECT DISTINCT ON (cc.contact_id) cc.contact_id, cc.new_value, cc.status, cc.reviewed_at
+	        FROM contact_corrections cc
+	       WHERE cc.tenant_id = $1 AND cc.field = 'company_name'
+	       ORDER BY cc.contact_id, cc.created_at DESC, cc.id DESC) x
+	JOIN contacts c ON c.id = x.contact_id
+	LEFT JOIN LATERAL (` + CompanyNamedSQL + `) m ON true
+	WHERE ` + visibleSQL + ` AND NOT (x.status = 'accepted' AND x.reviewed_at < c.updated_at)
+	  AND x.new_value <> c.company_name`
+
 // GetCompany returns a company and a page of the contacts there that
-// tenantID sees, in id order, continued by cursor. Returns ENOTFOUND for a
-// missing company, EINVALID for a bad page size and EMALFORMED for a bad
-// cursor.
+// tenantID sees, in id order, continued by cursor. The contacts are those
+// the tenant sees at the company, as each contact shows it: one the
+// tenant moved away by correcting its company name is left out, one it
+// moved here is in. Returns ENOTFOUND for a missing company, EINVALID for
+// a bad page size and EMALFORMED for a bad cursor.
 func (s *Service) GetCompany(ctx context.Context, tenantID, id uuid.UUID, p PageParams) (*CompanyDetail, error) {
 	if err := validatePageSize(p.PageSize, p.MaxPageSize); err != nil {
 		return nil, err
@@ -217,17 +235,28 @@ func (s *Service) GetCompany(ctx context.Context, tenantID, id uuid.UUID, p Page
 		after = &cur.ID
 		detail.ContactCount, detail.ContactCountCapped = cur.Total, cur.Capped
 	} else {
-		if err := s.db.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM contacts c
-			WHERE c.company_id = $2 AND `+visibleSQL+` LIMIT $3) x`, tenantID, id, totalCap+1).Scan(&detail.ContactCount); err != nil {
+		if err := s.db.Pool.QueryRow(ctx, `WITH moved AS (`+movedSQL+`)
+			SELECT (SELECT count(*) FROM (SELECT 1 FROM contacts c
+			         WHERE c.company_id = $2 AND `+visibleSQL+`
+			           AND c.id NOT IN (SELECT mv.id FROM moved mv WHERE mv.named_id IS DISTINCT FROM $2) LIMIT $3) x)
+			     + (SELECT count(*) FROM moved mv WHERE mv.named_id = $2 AND mv.company_id IS DISTINCT FROM $2)`,
+			tenantID, id, totalCap+1).Scan(&detail.ContactCount); err != nil {
 			return nil, fmt.Errorf("contacts: count company contacts: %w", err)
 		}
 		if detail.ContactCount > totalCap {
 			detail.ContactCount, detail.ContactCountCapped = totalCap, true
 		}
 	}
-	rows, err := s.db.Pool.Query(ctx, `SELECT c.id FROM contacts c
-		WHERE c.company_id = $2 AND `+visibleSQL+` AND ($3::uuid IS NULL OR c.id > $3)
-		ORDER BY c.id LIMIT $4`, tenantID, id, after, p.PageSize+1)
+	rows, err := s.db.Pool.Query(ctx, `WITH moved AS (`+movedSQL+`)
+		SELECT id FROM (
+			(SELECT c.id FROM contacts c
+			  WHERE c.company_id = $2 AND `+visibleSQL+` AND ($3::uuid IS NULL OR c.id > $3)
+			    AND c.id NOT IN (SELECT mv.id FROM moved mv WHERE mv.named_id IS DISTINCT FROM $2)
+			  ORDER BY c.id LIMIT $4)
+			UNION ALL
+			SELECT mv.id FROM moved mv
+			 WHERE mv.named_id = $2 AND mv.company_id IS DISTINCT FROM $2 AND ($3::uuid IS NULL OR mv.id > $3)
+		) p ORDER BY id LIMIT $4`, tenantID, id, after, p.PageSize+1)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: company contacts: %w", err)
 	}
