@@ -98,12 +98,13 @@ type contentRow struct {
 // loadContents reads the contacts ids as tenantID sees them. The overlay
 // rule is the one of internal/contacts (contactSelect): the tenant's latest
 // correction per field, unless it was accepted and the record changed since;
-// a corrected company name in the spelling of the company it names.
+// a corrected company name other than the shared one in the spelling of the
+// company it names (the shared one moves the contact nowhere).
 func loadContents(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]contentRow, error) {
 	var rows []contentRow
 	err := tx.WithContext(ctx).Raw(`SELECT c.id, c.first_name, c.last_name, COALESCE(c.email::text, '') AS email,
 		COALESCE(c.phone, '') AS phone, c.title, c.company_name, s.status AS saved_status,
-		(SELECT jsonb_object_agg(x.field, CASE WHEN x.field = 'company_name'
+		(SELECT jsonb_object_agg(x.field, CASE WHEN x.field = 'company_name' AND x.new_value <> c.company_name
 		          THEN COALESCE((SELECT m.name FROM (`+contacts.CompanyNamedSQL+`) m), x.new_value) ELSE x.new_value END)
 		   FROM (SELECT DISTINCT ON (cc.field) cc.field, cc.new_value, cc.status, cc.reviewed_at
 		           FROM contact_corrections cc WHERE cc.tenant_id = ? AND cc.contact_id = c.id

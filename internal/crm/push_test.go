@@ -396,6 +396,31 @@ func TestPushCorrectedCompanyInItsSpelling(t *testing.T) {
 	tb.assertTruth(t, id)
 }
 
+// TestPushCorrectedCompanyAsShared: a corrected company name that is the
+// contact's shared one (an undo, or a record that came to agree) moves the
+// contact nowhere: the app shows it as it is, and the CRM gets the same
+// name, not the spelling of another company of that name.
+func TestPushCorrectedCompanyAsShared(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 1)
+	name := "initech " + uuid.NewString()[:8]
+	tb.mustExec(t, `INSERT INTO companies (id, name, domain) VALUES (?, ?, ?)`, uuid.Must(uuid.NewV7()), strings.ToUpper(name),
+		"initech-"+uuid.NewString()[:8]+".example")
+	tb.mustExec(t, `UPDATE contacts SET company_name = ? WHERE id = ?`, name, ids[0])
+	tb.mustExec(t, `INSERT INTO contact_corrections (tenant_id, id, contact_id, field, new_value)
+		VALUES (?, ?, ?, 'company_name', ?)`, tb.tenantID, uuid.Must(uuid.NewV7()), ids[0], name)
+	id := tb.MustPush(t, ids)
+	tb.mustRunAll(t, id)
+
+	recs := tb.fake.Records(tb.account)
+	if len(recs) != 1 || recs[0].Properties["company_name"] != name {
+		t.Fatalf("the CRM holds %+v, want company_name %q", recs, name)
+	}
+	tb.assertTruth(t, id)
+}
+
 func TestPushEmailConflictInBatchOf100(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
