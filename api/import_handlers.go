@@ -197,7 +197,8 @@ type ImportRecordResponse struct {
 	// Values are the original fields of an invalid row or a row with
 	// warnings.
 	Values []string `json:"values,omitempty"`
-	// Contact is the row's contact as it is now; absent for invalid rows
+	// Contact is the row's contact as it is now, as the tenant sees it
+	// (its corrections in place); absent for invalid rows
 	// and for a dry run's would-be new contacts. A dry run (free of import
 	// rows) names no shared contact the tenant has not saved, and none at
 	// all to an API key without saved:read: contact_id is null and contact

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db"
 )
 
@@ -287,12 +288,30 @@ func listRecords(ctx context.Context, q *gorm.DB, tenantID, importID uuid.UUID, 
 		visible = `(c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?)`
 		args = append(args, tenantID)
 	}
+	// The contact as the tenant sees it: its own corrections in place
+	// (contacts.contactSelect's rule); a platform import has none.
+	overlay := `SELECT NULL::text AS email, NULL::text AS title, NULL::text AS company_name`
+	if tenantID != Platform {
+		overlay = `SELECT max(x.new_value) FILTER (WHERE x.field = 'email') AS email,
+				max(x.new_value) FILTER (WHERE x.field = 'title') AS title,
+				max(CASE WHEN x.new_value <> c.company_name
+				         THEN COALESCE((SELECT m.name FROM (` + contacts.CompanyNamedSQL + `) m), x.new_value)
+				         ELSE x.new_value END) FILTER (WHERE x.field = 'company_name') AS company_name
+			FROM (SELECT DISTINCT ON (cc.field) cc.field, cc.new_value, cc.status, cc.reviewed_at
+			        FROM contact_corrections cc
+			       WHERE cc.tenant_id = ? AND cc.contact_id = c.id AND cc.field IN ('email', 'title', 'company_name')
+			       ORDER BY cc.field, cc.created_at DESC, cc.id DESC) x
+			WHERE NOT (x.status = 'accepted' AND x.reviewed_at < c.updated_at)`
+		args = append(args, tenantID)
+	}
 	sql := `SELECT r.row_num, r.outcome, r.contact_id, r.duplicate_of, r.updated, r.errors, r.warnings, r.raw,
 			c.id IS NOT NULL AS has_contact, coalesce(c.first_name, '') AS first_name, coalesce(c.last_name, '') AS last_name,
-			coalesce(c.email::text, '') AS email, coalesce(c.title, '') AS title, coalesce(c.company_name, '') AS company_name,
+			coalesce(o.email, c.email::text, '') AS email, coalesce(o.title, c.title, '') AS title,
+			coalesce(o.company_name, c.company_name, '') AS company_name,
 			` + withheld + ` AS withheld
 		FROM import_records r
 		LEFT JOIN contacts c ON c.id = r.contact_id AND ` + visible + `
+		LEFT JOIN LATERAL (` + overlay + `) o ON c.id IS NOT NULL
 		WHERE r.tenant_id = ? AND r.import_id = ? AND r.row_num > ?`
 	args = append(args, tenantKey(tenantID), importID, after)
 	if outcome != "" {

@@ -31,8 +31,9 @@ type ImportRecord struct {
 	// Values are the row's original fields (invalid rows and rows with
 	// warnings only).
 	Values []string
-	// Contact summarizes the row's contact as it is now; nil when there is
-	// none (invalid rows, a dry run's new contacts).
+	// Contact summarizes the row's contact as it is now, as the tenant sees
+	// it (its corrections in place); nil when there is none (invalid rows,
+	// a dry run's new contacts).
 	Contact *RecordContact
 }
 

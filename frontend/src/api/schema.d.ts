@@ -2300,7 +2300,8 @@ export interface components {
         };
         ImportRecord: {
             /**
-             * @description Contact is the row's contact as it is now; absent for invalid rows
+             * @description Contact is the row's contact as it is now, as the tenant sees it
+             *     (its corrections in place); absent for invalid rows
              *     and for a dry run's would-be new contacts. A dry run (free of import
              *     rows) names no shared contact the tenant has not saved, and none at
              *     all to an API key without saved:read: contact_id is null and contact
