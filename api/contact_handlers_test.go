@@ -711,13 +711,21 @@ func TestFirstCorrectionFoundByKeySearch(t *testing.T) {
 	tb.MustSeedContacts(t)
 	a := tb.MustSignup(t, "first-corr")
 	tb.MustSetPackage(t, a.tenantID, "starter")
-	key := tb.MustCreateKey(t, a, "contacts:read")
+	key := tb.MustCreateKey(t, a, "contacts:read", "saved:read")
 	target := tb.search(t, a.token, map[string]any{"query": "sales", "page_size": 1}).Items[0]
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": []string{target.ID}}),
+		http.StatusOK)
 	byTitle := map[string]any{"filters": map[string]any{"titles": []string{"chief quokka officer"}}}
+	savedByTitle := "/api/v1/saved-contacts?titles=chief+quokka+officer"
 	rec := tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/search", key.Secret, byTitle)
 	wantStatus(t, rec, http.StatusOK)
 	if got := decode[SearchResponse](t, rec); len(got.Items) != 0 {
 		t.Fatalf("found %d before the correction", len(got.Items))
+	}
+	rec = tb.keyReq(t, http.MethodGet, savedByTitle, key.Secret, false)
+	wantStatus(t, rec, http.StatusOK)
+	if got := decode[SavedPageResponse](t, rec); len(got.Items) != 0 {
+		t.Fatalf("the saved view found %d before the correction", len(got.Items))
 	}
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+target.ID+"/corrections", a.token,
 		map[string]string{"field": "title", "value": "Chief Quokka Officer"}), http.StatusCreated)
@@ -733,6 +741,11 @@ func TestFirstCorrectionFoundByKeySearch(t *testing.T) {
 		if len(res.Items) != 1 || res.Items[0].ID != target.ID {
 			t.Fatalf("the %s's search after the first correction found %d contacts; want %s", who, len(res.Items), target.ID)
 		}
+	}
+	rec = tb.keyReq(t, http.MethodGet, savedByTitle, key.Secret, false)
+	wantStatus(t, rec, http.StatusOK)
+	if got := decode[SavedPageResponse](t, rec); len(got.Items) != 1 || got.Items[0].ID != target.ID {
+		t.Fatalf("the key's saved view after the first correction found %d contacts; want %s", len(got.Items), target.ID)
 	}
 }
 

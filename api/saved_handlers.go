@@ -298,7 +298,8 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 		Cursor: q.Get("cursor"), Filters: contacts.Filters{Titles: q["titles"], Seniorities: q["seniorities"],
 			Departments: q["departments"], CompanyNames: q["company_names"], CompanyDomains: q["company_domains"],
 			Industries: q["industries"], EmployeeRanges: q["employee_ranges"], Countries: q["countries"],
-			Regions: q["regions"], Cities: q["cities"], HasEmail: hasEmail, HasPhone: hasPhone}}, nil
+			Regions: q["regions"], Cities: q["cities"], HasEmail: hasEmail, HasPhone: hasPhone},
+		NoCorrections: !principal(c).TenantCorrected}, nil
 }
 
 // listSaved godoc

@@ -57,6 +57,9 @@ type SavedParams struct {
 	// MaxPageSize is the caller's limit (the package's max_contacts_per_query).
 	MaxPageSize int
 	Cursor      string
+	// NoCorrections says the tenant has never corrected a contact, as
+	// SearchParams.NoCorrections does for search.
+	NoCorrections bool
 }
 
 // SavedPage is one page of the saved view, newest saved first.
@@ -321,7 +324,7 @@ func (s *Service) savedQuery(ctx context.Context, tenantID uuid.UUID, p SavedPar
 	}
 	slices.Sort(statuses)
 	statuses = slices.Compact(statuses)
-	m, err := s.compile(ctx, tenantID, query, filters, false, false)
+	m, err := s.compile(ctx, tenantID, query, filters, false, p.NoCorrections)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -3,6 +3,7 @@ package contacts_test
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -343,6 +344,24 @@ func TestSearchSkipsCorrectionsOfUncorrectedTenant(t *testing.T) {
 	}
 	if n, got := probes(contacts.SearchParams{Query: b.word, NoCorrections: true, Facets: true}); n != 0 || len(got) == 0 {
 		t.Fatalf("uncorrected tenant: %d statements read corrections, found %v; want none and the cast", n, got)
+	}
+	// The saved view and its export skip them alike.
+	if _, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: []uuid.UUID{p["Jane Doe"]}}); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	ctx := contacts.WithSQLCapture(b.ctx, func(sql string, _ []any) {
+		if strings.Contains(sql, "search_overlay_docs") || strings.Contains(sql, "contact_corrections") {
+			n++
+		}
+	})
+	sp := contacts.SavedParams{Query: b.word, Filters: contacts.Filters{Titles: []string{"software engineer"}}, PageSize: 25,
+		MaxPageSize: 100, NoCorrections: true}
+	if page, err := b.svc.ListSaved(ctx, b.tenant, sp); err != nil || n != 0 || len(page.Items) != 1 {
+		t.Fatalf("uncorrected tenant's saved view: %d statements read corrections, err %v; want none and Jane Doe", n, err)
+	}
+	if err := b.svc.ExportSaved(ctx, b.tenant, sp, contacts.ExportOptions{}, io.Discard); err != nil || n != 0 {
+		t.Fatalf("uncorrected tenant's export: %d statements read corrections, err %v; want none", n, err)
 	}
 	if _, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, p["Jane Doe"], "title", "Chief Technology Officer"); err != nil {
 		t.Fatal(err)
