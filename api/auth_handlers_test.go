@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -979,6 +980,87 @@ func TestAccountEmailUnicodeForms(t *testing.T) {
 			wantStatus(t, rec, http.StatusOK)
 			if tr := decode[TokenResponse](t, rec); tr.User.Email != composed || tr.Tenant.ID != admin.tenantID {
 				t.Fatalf("accepted as %+v in %+v", tr.User, tr.Tenant)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, tt.do)
+	}
+	var accounts int64
+	tb.db.Gorm.Table("users").Where("email::text LIKE ?", "%-"+id+"@%").Count(&accounts)
+	if accounts != 1 {
+		t.Fatalf("%d accounts for one address, want 1", accounts)
+	}
+}
+
+// TestAccountEmailCanonicalForms: an account's address takes the canonical
+// form contacts' addresses take (emailaddr.Canonical) wherever it enters:
+// a punycode domain is its Unicode one, fullwidth forms (an East Asian
+// input method's "＠" and letters) are ASCII, a display name or a mailto:
+// link is the address. Each spelling made a second account for the same
+// mailbox, or failed to sign in, find the account for a reset or an
+// invitation, or be found by staff.
+func TestAccountEmailCanonicalForms(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	id := uuid.NewString()[:8]
+	canonical := "ann-" + id + "@m\u00fcller.example"
+	punycode := "ann-" + id + "@xn--mller-kva.example"
+	fullwidth := "ＡＮＮ-" + strings.ToUpper(id) + "＠ＭÜＬＬＥＲ．ｅｘａｍｐｌｅ"
+	named := "Ann Lee <mailto:" + strings.ToUpper(punycode) + ">"
+	rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": punycode, "password": testPassword, "tenant_name": "Ann Co"})
+	wantStatus(t, rec, http.StatusCreated)
+	if got := decode[TokenResponse](t, rec).User.Email; got != canonical {
+		t.Fatalf("account email %q, want %q", got, canonical)
+	}
+	admin := tb.MustSignup(t, "canon-admin")
+	sys := tb.MustSystemUser(t, "support")
+	tests := []struct {
+		name string
+		do   func(t *testing.T)
+	}{
+		{"ErrSignupAgainFullwidth", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": fullwidth, "password": testPassword, "tenant_name": "Ann Again"}),
+				http.StatusUnprocessableEntity)
+		}},
+		{"ErrSignupAgainNamed", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": named, "password": testPassword, "tenant_name": "Ann Again"}),
+				http.StatusUnprocessableEntity)
+		}},
+		{"OKLoginCanonical", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": canonical, "password": testPassword}), http.StatusOK)
+		}},
+		{"OKLoginFullwidth", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": fullwidth, "password": testPassword}), http.StatusOK)
+		}},
+		{"OKLoginNamed", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": named, "password": testPassword}), http.StatusOK)
+		}},
+		{"OKResetRequestFindsTheAccount", func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/password-reset", "", map[string]string{"email": fullwidth}), http.StatusAccepted)
+			tb.workResetRequests(t, canonical)
+			if links := tb.resetLinks(t, canonical); len(links) != 1 {
+				t.Fatalf("%d reset mails to the account, want 1", len(links))
+			}
+		}},
+		{"OKInvitationFindsTheAccount", func(t *testing.T) {
+			rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": named, "role": "viewer"})
+			wantStatus(t, rec, http.StatusCreated)
+			inv := decode[InvitationResponse](t, rec)
+			if inv.Email != canonical {
+				t.Fatalf("invitation to %q, want %q", inv.Email, canonical)
+			}
+			_, token, _ := strings.Cut(inv.AcceptURL, "token=")
+			rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword})
+			wantStatus(t, rec, http.StatusOK)
+			if tr := decode[TokenResponse](t, rec); tr.User.Email != canonical || tr.Tenant.ID != admin.tenantID {
+				t.Fatalf("accepted as %+v in %+v", tr.User, tr.Tenant)
+			}
+		}},
+		{"OKStaffLookupPunycode", func(t *testing.T) {
+			users := decode[UserList](t, tb.req(t, http.MethodGet, "/api/v1/admin/users?q="+url.QueryEscape(strings.ToUpper(punycode)), sys.token, nil))
+			if len(users.Items) != 1 || users.Items[0].Email != canonical {
+				t.Fatalf("staff lookup found %+v, want the account of %q", users.Items, canonical)
 			}
 		}},
 	}

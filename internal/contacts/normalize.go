@@ -9,11 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
-	"golang.org/x/net/idna"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 	"golang.org/x/text/unicode/norm"
-	"golang.org/x/text/width"
 
 	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 	"github.com/onecloudai/contacts/internal/platform/freetext"
@@ -207,67 +205,9 @@ func NormalizeCountry(s string) (string, bool) {
 
 // NormalizeEmail reads a contact's address into the one form it is stored,
 // matched and searched in, so that the same person written two ways is one
-// contact: an address with a display name or in angle brackets ("Ann Lee
-// <ann@example.com>", a copied To: line) or as a mailto: link is the
-// address; fullwidth forms (a Japanese input method's "＠") are their ASCII
-// letters; the domain's trailing dot (the DNS root) goes and its IDN labels
-// are Unicode, not punycode ("xn--mller-kva.de" is "müller.de"); the
-// address is lower case and composed (Unicode NFC, as RFC 6532 and user
-// accounts keep it). What is left must pass emailaddr.Normalize (the rule
-// of user accounts, and the database's check). Invisible characters at the
-// edges are trimmed; inside, they are refused.
+// contact: the form of every address, accounts' too (emailaddr.Canonical).
 func NormalizeEmail(s string) (string, bool) {
-	s = strings.TrimFunc(s, invisibleEdge)
-	if len(s) > 1000 {
-		return "", false
-	}
-	ascii := isASCII(s)
-	if !ascii {
-		s = foldWidth(s)
-	}
-	s = withoutMailto(s)
-	if strings.HasSuffix(s, ">") {
-		// "Name <address>": the name may be quoted ("Lee, Ann" or an
-		// address, as Outlook writes it); unquoted, it holds no address or
-		// bracket (two addresses are no one's).
-		lt := strings.LastIndexByte(s, '<')
-		if lt < 0 {
-			return "", false
-		}
-		name := strings.TrimSpace(s[:lt])
-		quoted := len(name) >= 2 && name[0] == '"' && name[len(name)-1] == '"' && !strings.Contains(name[1:len(name)-1], `"`)
-		if !quoted && strings.ContainsAny(name, `@<>"`) {
-			return "", false
-		}
-		s = withoutMailto(strings.TrimSpace(s[lt+1 : len(s)-1])) // a copied link: "Ann <mailto:ann@…>"
-	}
-	if strings.Contains(s, "@") && strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") {
-		s = s[:len(s)-1]
-	}
-	s, ok := emailaddr.Normalize(s)
-	if !ok {
-		return "", false
-	}
-	if !ascii || strings.Contains(s, "xn--") {
-		at := strings.LastIndexByte(s, '@')
-		t := s
-		if domain := decodeIDN(s[at+1:]); domain != s[at+1:] {
-			t = s[:at+1] + domain
-		}
-		if t = norm.NFC.String(t); t != s {
-			return emailaddr.Normalize(t)
-		}
-	}
-	return s, true
-}
-
-// withoutMailto is the address of a mailto: link, its query left out; s
-// when it is none.
-func withoutMailto(s string) string {
-	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
-		s, _, _ = strings.Cut(s[7:], "?")
-	}
-	return s
+	return emailaddr.Canonical(s)
 }
 
 // NormalizeDomain reads a company's domain, written bare or as its site's
@@ -292,7 +232,7 @@ func NormalizeSite(v string) (domain string, page, ok bool) {
 	}
 	ascii := isASCII(v)
 	if !ascii {
-		v = foldWidth(v)
+		v = emailaddr.FoldWidth(v)
 	}
 	v = strings.ToLower(v)
 	if strings.Contains(v, "://") {
@@ -318,7 +258,7 @@ func NormalizeSite(v string) (domain string, page, ok bool) {
 		v = v[len("www."):]
 	}
 	if !ascii || strings.Contains(v, "xn--") {
-		v = norm.NFC.String(decodeIDN(v))
+		v = norm.NFC.String(emailaddr.DecodeIDN(v))
 		for strings.HasPrefix(v, "www.") {
 			v = v[len("www."):]
 		}
@@ -333,51 +273,6 @@ func NormalizeSite(v string) (domain string, page, ok bool) {
 		}
 	}
 	return v, page, true
-}
-
-// decodeIDN writes the punycode labels of a lower-case domain ("xn--…")
-// in Unicode, lower case, fullwidth and halfwidth forms folded. A label that does not decode to an IDN (invalid
-// punycode, ASCII only, anything but letters, digits, marks and hyphens)
-// stays as it is, as does one that would read as punycode again.
-func decodeIDN(domain string) string {
-	if !strings.Contains(domain, "xn--") {
-		return domain
-	}
-	labels := strings.Split(domain, ".")
-	for i, l := range labels {
-		if !strings.HasPrefix(l, "xn--") {
-			continue
-		}
-		u, err := idna.Punycode.ToUnicode(l)
-		if err != nil || isASCII(u) || !utf8.ValidString(u) {
-			continue
-		}
-		// Fullwidth and halfwidth forms are their usual width, as they are
-		// typed (foldWidth): a label of fullwidth letters is its ASCII
-		// letters, and the result reads as itself again.
-		u = norm.NFC.String(strings.ToLower(foldWidth(u)))
-		if strings.HasPrefix(u, "xn--") || strings.IndexFunc(u, func(r rune) bool {
-			return !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r) || r == '-')
-		}) >= 0 {
-			continue
-		}
-		labels[i] = u
-	}
-	return strings.Join(labels, ".")
-}
-
-// foldWidth writes fullwidth forms as their ASCII (and halfwidth ones as
-// their usual width), and the ideographic full stops as ".", as UTS 46
-// maps a domain: what an East Asian input method types for an address.
-func foldWidth(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef }) < 0 {
-		return s // nothing of the CJK punctuation, halfwidth and fullwidth forms blocks
-	}
-	s = width.Fold.String(s)
-	if strings.ContainsRune(s, '\u3002') {
-		s = strings.ReplaceAll(s, "\u3002", ".")
-	}
-	return s
 }
 
 func isASCII(s string) bool {

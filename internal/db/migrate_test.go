@@ -13,6 +13,7 @@ import (
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 )
 
 func TestMigrationsRoundTrip(t *testing.T) {
@@ -419,3 +420,65 @@ func TestMigrationContactIdentities(t *testing.T) {
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// TestMigrationAccountEmailsCanonical: 00047 writes stored account and
+// invitation addresses in the canonical form (emailaddr.Canonical: fullwidth
+// folded, punycode domains in Unicode, composed), as Go reads what is typed
+// now, and leaves an address whose canonical form another account (or open
+// invitation of the tenant) has or would have, for staff to resolve.
+func TestMigrationAccountEmailsCanonical(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, m, exec := migratedDownTo(t, 46) // 00047's down restores nothing
+	exec(`INSERT INTO tenants (id, name, default_region) VALUES ('00000000-0000-7000-8000-000000000001', 'T', 'US')`)
+	users := []struct{ id, email, want string }{
+		{"00000000-0000-7000-8000-000000000011", "ann@ｅｘａｍｐｌｅ.com", "ann@example.com"},
+		{"00000000-0000-7000-8000-000000000012", "zoe@xn--mller-kva.de", "zoe@müller.de"},
+		{"00000000-0000-7000-8000-000000000013", "bo@example。org", "bo@example.org"},
+		{"00000000-0000-7000-8000-000000000014", "taken@xn--mller-kva.de", "taken@xn--mller-kva.de"}, // its form is 15's
+		{"00000000-0000-7000-8000-000000000015", "taken@müller.de", "taken@müller.de"},
+		{"00000000-0000-7000-8000-000000000016", "pair@ｅｘａｍｐｌｅ.net", "pair@ｅｘａｍｐｌｅ.net"}, // 16 and 17 meet
+		{"00000000-0000-7000-8000-000000000017", "pair@ｅxample.net", "pair@ｅxample.net"},
+		{"00000000-0000-7000-8000-000000000018", "plain@example.com", "plain@example.com"},
+		{"00000000-0000-7000-8000-000000000019", "fw@xn--mi7ccd.example", "fw@abc.example"}, // punycode of fullwidth letters
+	}
+	for _, u := range users {
+		exec(fmt.Sprintf(`INSERT INTO users (id, email, password_hash) VALUES ('%s', '%s', 'h')`, u.id, u.email))
+	}
+	invs := []struct{ id, email, state, want string }{
+		{"00000000-0000-7000-8000-000000000021", "new@ｅｘａｍｐｌｅ.com", "open", "new@example.com"},
+		{"00000000-0000-7000-8000-000000000022", "dup@xn--mller-kva.de", "open", "dup@xn--mller-kva.de"}, // 23 holds the slot
+		{"00000000-0000-7000-8000-000000000023", "dup@müller.de", "open", "dup@müller.de"},
+		{"00000000-0000-7000-8000-000000000024", "dup@ｍüller.de", "revoked", "dup@müller.de"},
+	}
+	for i, inv := range invs {
+		revoked := "NULL"
+		if inv.state == "revoked" {
+			revoked = "now()"
+		}
+		exec(fmt.Sprintf(`INSERT INTO invitations (tenant_id, id, email, role, token_hash, expires_at, revoked_at) VALUES
+			('00000000-0000-7000-8000-000000000001', '%s', '%s', 'member', '%d', now() + interval '1 day', %s)`, inv.id, inv.email, i, revoked))
+	}
+	if err := m.Up(ctx, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	check := func(table, id, want string) {
+		t.Helper()
+		var got string
+		if err := d.SQL.QueryRowContext(ctx, `SELECT email FROM `+table+` WHERE id = $1`, id).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s %s: %q, want %q", table, id, got, want)
+		}
+	}
+	for _, u := range users {
+		check("users", u.id, u.want)
+		if c, ok := emailaddr.Canonical(u.email); !ok || (u.want != u.email && c != u.want) {
+			t.Errorf("Go reads %q as %q, %v; the migration wrote %q", u.email, c, ok, u.want)
+		}
+	}
+	for _, inv := range invs {
+		check("invitations", inv.id, inv.want)
+	}
+}

@@ -29,7 +29,7 @@ func (s *Service) ListUsers(ctx context.Context, p ListUsersParams) ([]User, str
 	}
 	q := s.db.WithContext(ctx).Order("id DESC").Limit(p.Limit + 1)
 	if v := strings.TrimSpace(p.Query); v != "" {
-		q = q.Where("email ILIKE ? OR name ILIKE ?", db.Contains(v), db.Contains(v))
+		q = q.Where("email ILIKE ? OR name ILIKE ?", db.Contains(tenancy.EmailQuery(v)), db.Contains(v))
 	}
 	if p.Cursor != "" {
 		id, err := uuid.Parse(p.Cursor)

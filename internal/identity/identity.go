@@ -23,7 +23,6 @@ import (
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
-	"github.com/onecloudai/contacts/internal/platform/emailaddr"
 	"github.com/onecloudai/contacts/internal/platform/freetext"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
@@ -228,11 +227,10 @@ var errBadCredentials = apperr.Errorf(apperr.EUNAUTHORIZED, "The email or passwo
 // Login checks the password and starts a session. Returns EUNAUTHORIZED,
 // ERATELIMIT (too many failures for the account or the IP).
 func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Grant, error) {
-	email := tenancy.LoginEmail(p.Email)
 	// People type their password into the email field by mistake: what
 	// was typed there is kept (the audit event, the account's throttle key)
 	// only when it is an email address. Anything else names no account.
-	_, isAddress := emailaddr.Normalize(email)
+	email, isAddress := tenancy.LoginEmail(p.Email)
 	keys := []string{ipKey(ci.IP)}
 	var u User
 	found := false

@@ -57,7 +57,7 @@ func (s *Service) ListTenants(ctx context.Context, p ListTenantsParams) ([]Tenan
 			q = q.Where("t.id = ?", id)
 		} else {
 			q = q.Where("t.name ILIKE ? OR EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = t.id AND u.email ILIKE ?)",
-				db.Contains(q2), db.Contains(q2))
+				db.Contains(q2), db.Contains(EmailQuery(q2)))
 		}
 	}
 	if p.Status != "" {

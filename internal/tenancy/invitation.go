@@ -65,24 +65,40 @@ type CreatedInvitation struct {
 	AcceptURL string
 }
 
-// NormalizeEmail trims and lowercases the address of an account or an
-// invitation, checks its syntax and composes it (Unicode NFC, as RFC 6532
-// keeps addresses): "zoë" typed with a precomposed ë and with an e and a
-// combining diaeresis is one address, so it must be one account, and an
-// invitation to either form finds it.
+// NormalizeEmail reads the address of an account or an invitation into its
+// canonical form (emailaddr.Canonical, the form contacts' addresses take):
+// lower case and composed (Unicode NFC), fullwidth forms folded, an IDN
+// domain in Unicode whether typed so or in punycode, a display name or a
+// mailto: link reduced to the address. One mailbox written any of these
+// ways is one account, and an invitation to any of them finds it. Returns
+// EINVALID naming field.
 func NormalizeEmail(field, s string) (string, error) {
-	s, ok := emailaddr.Normalize(s)
+	s, ok := emailaddr.Canonical(s)
 	if !ok {
 		return "", apperr.Invalid("The email address is invalid.", apperr.FieldError{Field: field, Message: "must be a valid email address"})
 	}
-	return norm.NFC.String(s), nil
+	return s, nil
 }
 
-// LoginEmail is the account address a sign-in names, normalized as
-// NormalizeEmail does but without its syntax check: an address that is
-// not one matches no account, and gets the answer of a wrong password.
-func LoginEmail(s string) string {
-	return norm.NFC.String(strings.ToLower(strings.TrimSpace(s)))
+// LoginEmail is the account address a sign-in names, in the canonical form
+// NormalizeEmail gives, and whether it is an address at all: what is not
+// one (a password typed into the email field) matches no account, and gets
+// the answer of a wrong password.
+func LoginEmail(s string) (string, bool) {
+	if e, ok := emailaddr.Canonical(s); ok {
+		return e, true
+	}
+	return norm.NFC.String(strings.ToLower(strings.TrimSpace(s))), false
+}
+
+// EmailQuery is the text a staff search matches account addresses with: a
+// whole address in its canonical form (so "ANN@ＥＸＡＭＰＬＥ.com" or a
+// punycode domain finds the account), anything else as typed.
+func EmailQuery(q string) string {
+	if e, ok := emailaddr.Canonical(q); ok {
+		return e
+	}
+	return q
 }
 
 // Invite creates an invitation on the authority of inviterID, an org_admin
