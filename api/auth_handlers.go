@@ -435,17 +435,16 @@ type InvitationTokenRequest struct {
 
 // InvitationPreviewResponse describes an open invitation.
 type InvitationPreviewResponse struct {
-	TenantName    string    `json:"tenant_name"`
-	Email         string    `json:"email"`
-	Role          string    `json:"role" enums:"org_admin,member,viewer"`
-	ExpiresAt     time.Time `json:"expires_at" format:"date-time"`
-	AccountExists bool      `json:"account_exists"`
+	TenantName string    `json:"tenant_name"`
+	Email      string    `json:"email"`
+	Role       string    `json:"role" enums:"org_admin,member,viewer"`
+	ExpiresAt  time.Time `json:"expires_at" format:"date-time"`
 } //	@name	InvitationPreview
 
 // lookupInvitation godoc
 //
 //	@Summary		Look up an invitation
-//	@Description	Describes the invitation of a token (tenant, email, role, whether the email has an account) for the accept page. The token travels in the body, never in a URL. Public.
+//	@Description	Describes the invitation of a token (tenant, email, role, expiry) for the accept page. It does not say whether the email has an account: the inviting admin holds the link too. The token travels in the body, never in a URL. Public.
 //	@ID				lookupInvitation
 //	@Tags			auth
 //	@Accept			json
@@ -467,7 +466,7 @@ func (s *Server) lookupInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, InvitationPreviewResponse{TenantName: p.TenantName, Email: p.Email, Role: string(p.Role), ExpiresAt: p.ExpiresAt.UTC(), AccountExists: p.AccountExists})
+	return c.JSON(http.StatusOK, InvitationPreviewResponse{TenantName: p.TenantName, Email: p.Email, Role: string(p.Role), ExpiresAt: p.ExpiresAt.UTC()})
 }
 
 // AcceptInvitationRequest accepts an invitation. A new account gives its

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -973,8 +974,8 @@ func TestAccountEmailUnicodeForms(t *testing.T) {
 			inv := decode[InvitationResponse](t, rec)
 			_, token, _ := strings.Cut(inv.AcceptURL, "token=")
 			preview := decode[InvitationPreviewResponse](t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}))
-			if preview.Email != composed || !preview.AccountExists {
-				t.Fatalf("preview %+v: want the composed address of the existing account", preview)
+			if preview.Email != composed {
+				t.Fatalf("preview %+v: want the composed address", preview)
 			}
 			rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword})
 			wantStatus(t, rec, http.StatusOK)
@@ -990,6 +991,39 @@ func TestAccountEmailUnicodeForms(t *testing.T) {
 	tb.db.Gorm.Table("users").Where("email::text LIKE ?", "%-"+id+"@%").Count(&accounts)
 	if accounts != 1 {
 		t.Fatalf("%d accounts for one address, want 1", accounts)
+	}
+}
+
+// TestInvitationLookupKeepsAccountsPrivate: the invitation's link is shown
+// to the org admin who created it, who may invite any address. Its lookup
+// said whether that address had an account on the platform (in any
+// organization): the answer for an address with an account and one
+// without must not differ but for the address itself.
+func TestInvitationLookupKeepsAccountsPrivate(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "lookup-admin")
+	other := tb.MustSignup(t, "lookup-other") // an account of another organization
+	answer := func(email string) string {
+		t.Helper()
+		rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": email, "role": "viewer"})
+		wantStatus(t, rec, http.StatusCreated)
+		inv := decode[InvitationResponse](t, rec)
+		_, token, _ := strings.Cut(inv.AcceptURL, "token=")
+		rec = tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token})
+		wantStatus(t, rec, http.StatusOK)
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		delete(body, "email")
+		delete(body, "expires_at")
+		out, _ := json.Marshal(body)
+		return string(out)
+	}
+	withAccount, without := answer(other.email), answer(uniqueEmail("lookup-nobody"))
+	if withAccount != without {
+		t.Fatalf("lookup of an address with an account %s, without %s: they differ", withAccount, without)
 	}
 }
 

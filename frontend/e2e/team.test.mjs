@@ -45,8 +45,8 @@ browserTest(
     await waitForExactText(member.getByTestId('invitation-tenant'), organization);
     await waitForExactText(member.getByTestId('invitation-role'), 'Member');
     await member.getByRole('textbox', { name: 'Your name' }).fill('Max Member');
-    await member.getByLabel(labelled('Choose a password')).fill(strongPassword());
-    await member.getByRole('button', { name: 'Create account and join' }).click();
+    await member.getByLabel(labelled('Password')).fill(strongPassword());
+    await member.getByRole('button', { name: `Join ${organization}` }).click();
     await member.getByTestId('user-menu').waitFor();
     await member.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     assert.equal(new URL(member.url()).pathname, '/');

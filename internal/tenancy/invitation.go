@@ -200,20 +200,20 @@ func (s *Service) RevokeInvitation(ctx context.Context, tenantID, id uuid.UUID) 
 
 // InvitationPreview is what the accept page shows before accepting.
 type InvitationPreview struct {
-	TenantName    string    `json:"tenant_name"`
-	Email         string    `json:"email"`
-	Role          Role      `json:"role"`
-	ExpiresAt     time.Time `json:"expires_at"`
-	AccountExists bool      `json:"account_exists"`
+	TenantName string    `json:"tenant_name"`
+	Email      string    `json:"email"`
+	Role       Role      `json:"role"`
+	ExpiresAt  time.Time `json:"expires_at"`
 }
 
 // LookupInvitation describes an open invitation. Returns ENOTFOUND for an
 // unknown, used, revoked or expired token (one answer for all, so a token
-// cannot be probed).
+// cannot be probed). It does not say whether the address has an account:
+// the org admin who invited it holds the link too, and may invite any
+// address.
 func (s *Service) LookupInvitation(ctx context.Context, token string) (InvitationPreview, error) {
 	var p InvitationPreview
-	err := s.db.WithContext(ctx).Raw(`SELECT t.name AS tenant_name, i.email, i.role, i.expires_at,
-			EXISTS (SELECT 1 FROM users u WHERE u.email = i.email) AS account_exists
+	err := s.db.WithContext(ctx).Raw(`SELECT t.name AS tenant_name, i.email, i.role, i.expires_at
 		FROM invitations i JOIN tenants t ON t.id = i.tenant_id
 		WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()`,
 		hashToken(token)).Scan(&p).Error

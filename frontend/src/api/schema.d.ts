@@ -1118,7 +1118,7 @@ export interface paths {
         put?: never;
         /**
          * Look up an invitation
-         * @description Describes the invitation of a token (tenant, email, role, whether the email has an account) for the accept page. The token travels in the body, never in a URL. Public.
+         * @description Describes the invitation of a token (tenant, email, role, expiry) for the accept page. It does not say whether the email has an account: the inviting admin holds the link too. The token travels in the body, never in a URL. Public.
          */
         post: operations["lookupInvitation"];
         delete?: never;
@@ -2409,7 +2409,6 @@ export interface components {
             next_cursor: string;
         };
         InvitationPreview: {
-            account_exists: boolean;
             email: string;
             /** Format: date-time */
             expires_at: string;

@@ -13,7 +13,6 @@ const preview = {
   email: 'new@acme.test',
   role: 'member',
   expires_at: '2026-12-05T10:00:00Z',
-  account_exists: false,
 };
 
 function render(route: string) {
@@ -46,8 +45,8 @@ describe('AcceptInvitationRoute', () => {
     expect(screen.getByTestId('invitation-email')).toHaveTextContent('new@acme.test');
     expect(screen.getByTestId('invitation-role')).toHaveTextContent('Member');
     await userEvent.type(screen.getByRole('textbox', { name: 'Your name' }), 'Nina New');
-    await userEvent.type(screen.getByLabelText(/^Choose a password/), 'a-long-unique-passphrase');
-    await userEvent.click(screen.getByRole('button', { name: 'Create account and join' }));
+    await userEvent.type(screen.getByLabelText(/^Password/), 'a-long-unique-passphrase');
+    await userEvent.click(screen.getByRole('button', { name: 'Join Acme' }));
 
     expect(await screen.findByRole('heading', { name: 'Home' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/');
@@ -64,7 +63,7 @@ describe('AcceptInvitationRoute', () => {
     applyGrant(grantFor({ email: 'Max@Acme.test' }, { id: 'tenant-9', name: 'Globex', role: 'member' }, 'max-token'));
     const calls: { path: string; body: unknown; authorization: string | null }[] = [];
     stubApi({
-      'POST /invitations/lookup': () => jsonResponse({ ...preview, email: 'max@acme.test', account_exists: true }),
+      'POST /invitations/lookup': () => jsonResponse({ ...preview, email: 'max@acme.test' }),
       'POST /me/invitations/accept': async (request) => {
         calls.push({ path: '/me/invitations/accept', body: await request.json(), authorization: request.headers.get('Authorization') });
         return jsonResponse(grantFor({ email: 'Max@Acme.test' }, { id: 'tenant-1', name: 'Acme', role: 'member' }, 'acme-token'));
@@ -86,7 +85,7 @@ describe('AcceptInvitationRoute', () => {
     installAuth();
     applyGrant(grantFor({ email: 'max@acme.test' }, { id: 'tenant-9', name: 'Globex', role: 'member' }, 'max-token'));
     stubApi({
-      'POST /invitations/lookup': () => jsonResponse({ ...preview, email: 'max@acme.test', account_exists: true }),
+      'POST /invitations/lookup': () => jsonResponse({ ...preview, email: 'max@acme.test' }),
       'POST /me/invitations/accept': () =>
         problemResponse({
           status: 409,
@@ -119,8 +118,8 @@ describe('AcceptInvitationRoute', () => {
 
     expect(await screen.findByText('You are signed in as old@globex.test. Accepting signs you in as new@acme.test instead.')).toBeInTheDocument();
     await userEvent.type(screen.getByRole('textbox', { name: 'Your name' }), 'Nina New');
-    await userEvent.type(screen.getByLabelText(/^Choose a password/), 'a-long-unique-passphrase');
-    await userEvent.click(screen.getByRole('button', { name: 'Create account and join' }));
+    await userEvent.type(screen.getByLabelText(/^Password/), 'a-long-unique-passphrase');
+    await userEvent.click(screen.getByRole('button', { name: 'Join Acme' }));
 
     expect(await screen.findByRole('heading', { name: 'Home' })).toBeInTheDocument();
     expect(authorizations).toEqual(['Bearer old-token']);
@@ -148,8 +147,8 @@ describe('AcceptInvitationRoute', () => {
     const { router } = renderRoutes(appRoutes, { route: '/invitations/accept#token=tok-123' });
 
     await userEvent.type(await screen.findByRole('textbox', { name: 'Your name' }, { timeout: 5000 }), 'Nina New');
-    await userEvent.type(screen.getByLabelText(/^Choose a password/), 'a-long-unique-passphrase');
-    await userEvent.click(screen.getByRole('button', { name: 'Create account and join' }));
+    await userEvent.type(screen.getByLabelText(/^Password/), 'a-long-unique-passphrase');
+    await userEvent.click(screen.getByRole('button', { name: 'Join Acme' }));
 
     await vi.waitFor(() => expect(router.state.location.pathname).toBe('/'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Overview' }, { timeout: 5000 })).toBeInTheDocument();
@@ -159,13 +158,30 @@ describe('AcceptInvitationRoute', () => {
     expect(lookups).toEqual([false]);
   });
 
-  it('asks an existing account only for its password', async () => {
-    stubApi({ 'POST /invitations/lookup': () => jsonResponse({ ...preview, account_exists: true }) });
+  it('asks one password of every invitee, without saying whether the address has an account', async () => {
+    stubApi({
+      'POST /invitations/lookup': () => jsonResponse(preview),
+      'POST /invitations/accept': () =>
+        problemResponse({
+          status: 422,
+          title: 'Unprocessable Entity',
+          code: 'invalid',
+          detail: 'Enter the password of your existing account.',
+          errors: [{ field: 'password', message: 'is incorrect for new@acme.test' }],
+        }),
+    });
     render('/invitations/accept#token=tok-123');
 
-    expect(await screen.findByText('new@acme.test already has an account: enter its password to join.')).toBeInTheDocument();
-    expect(screen.queryByRole('textbox', { name: 'Your name' })).not.toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Join' })).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'If new@acme.test has an account with us, enter its password to join. If not, choose a password to create the account.',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText(/^Password/), 'not-the-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Join Acme' }));
+
+    expect(await screen.findByText('is incorrect for new@acme.test')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Reset it' })).toHaveAttribute('href', '/forgot-password');
   });
 
   it('explains a used or expired link', async () => {

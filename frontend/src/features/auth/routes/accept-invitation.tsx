@@ -62,14 +62,13 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
   const session = useSession();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const existing = invitation.account_exists;
   const signedInAsOther = session.status === 'signed-in' && !sameAddress(session.user.email, invitation.email);
   const signedInAsInvited = session.status === 'signed-in' && sameAddress(session.user.email, invitation.email);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     accept.mutate(
-      { token, password, name: existing ? undefined : name.trim() || undefined },
+      { token, password, name: name.trim() || undefined },
       { onSuccess: () => void navigate('/', { replace: true }) },
     );
   };
@@ -111,31 +110,33 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
               <Stack gap="sm">
                 <FormErrorAlert error={accept.error} fields={fields} />
                 <Text size="sm" c="dimmed">
-                  {existing
-                    ? `${invitation.email} already has an account: enter its password to join.`
-                    : 'Create your account to join.'}
+                  If {invitation.email} has an account with us, enter its password to join. If not, choose a password
+                  to create the account.
                 </Text>
-                {!existing && (
-                  <TextInput
-                    label="Your name"
-                    autoComplete="name"
-                    value={name}
-                    onChange={(e) => setName(e.currentTarget.value)}
-                    error={fieldError(accept.error, 'name')}
-                  />
-                )}
+                <TextInput
+                  label="Your name"
+                  description="For a new account; an existing one keeps its name."
+                  autoComplete="name"
+                  value={name}
+                  onChange={(e) => setName(e.currentTarget.value)}
+                  error={fieldError(accept.error, 'name')}
+                />
                 <PasswordInput
-                  label={existing ? 'Password' : 'Choose a password'}
-                  autoComplete={existing ? 'current-password' : 'new-password'}
-                  description={existing ? undefined : passwordHint}
+                  label="Password"
+                  autoComplete="current-password"
+                  description={`For a new account: ${passwordHint}`}
                   required
                   value={password}
                   onChange={(e) => setPassword(e.currentTarget.value)}
                   error={fieldError(accept.error, 'password')}
                 />
                 <Button type="submit" loading={accept.isPending}>
-                  {existing ? 'Join' : 'Create account and join'}
+                  Join {invitation.tenant_name}
                 </Button>
+                <Text size="xs" c="dimmed">
+                  Forgot the password of your account? <Link to="/forgot-password">Reset it</Link>, then open this link
+                  again.
+                </Text>
                 <Text size="xs" c="dimmed">
                   Not you? <Link to="/">Ignore this invitation</Link>.
                 </Text>
