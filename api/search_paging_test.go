@@ -161,3 +161,109 @@ func TestSearchCJKFullName(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchCJKInsideWords: Chinese, Japanese and Korean write a title or
+// a company as one run of characters ("软件工程师", software engineer;
+// "トヨタ自動車株式会社"), which the index held as one word, so a search for
+// any part but its start ("工程师", "自動車") found nothing. A word of
+// those scripts now finds the contacts whose name, title or company holds
+// it anywhere, and only those.
+func TestSearchCJKInsideWords(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "cjk-inside")
+	contact := func(first, last, title, company string) string {
+		id := uuid.Must(uuid.NewV7()).String()
+		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, company_name, owner_tenant_id, source)
+			VALUES (?, ?, ?, ?, ?, ?, 'import')`, id, first, last, title, company, admin.tenantID).Error; err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	engineer := contact("伟", "王", "高级软件工程师", "腾讯科技有限公司")
+	toyota := contact("太郎", "山田", "営業部長", "トヨタ自動車株式会社")
+	samsung := contact("민수", "김", "소프트웨어 엔지니어", "삼성전자 주식회사")
+	worker := contact("芳", "李", "工作人员", "阿里巴巴集团")
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"工程师", []string{engineer}},
+		{"软件工程", []string{engineer}},
+		{"科技", []string{engineer}},
+		{"自動車", []string{toyota}},
+		{"部長", []string{toyota}},
+		{"전자", []string{samsung}},
+		{"巴巴集团", []string{worker}},
+		{"工", []string{worker}}, // one character: the start of a word only
+		{"程工", nil},
+		{"集团 工程师", nil},
+		{"集团 人员", []string{worker}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			page := tb.search(t, admin.token, map[string]any{"query": tt.query, "page_size": 25})
+			var got []string
+			for _, c := range page.Items {
+				if c.Private {
+					got = append(got, c.ID)
+				}
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tt.want))
+			if !slices.Equal(got, want) {
+				t.Fatalf("%q found %v, want %v", tt.query, got, want)
+			}
+		})
+	}
+}
+
+// TestSearchSortNameWithoutLastName: sort=name orders by last name, then
+// first name. A contact with a first name only ("Cher") sorted before
+// every contact with a last name, whatever its name; it sorts by the name
+// it has now, among the others, on every page.
+func TestSearchSortNameWithoutLastName(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "sort-single-name")
+	word := dbtest.UniqueWord()
+	contact := func(first, last string) string {
+		id := uuid.Must(uuid.NewV7()).String()
+		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, company_name, owner_tenant_id, source)
+			VALUES (?, ?, ?, ?, ?, 'import')`, id, first, last, word, admin.tenantID).Error; err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	// In the order a user expects.
+	want := []string{
+		contact("Zoe", "Adams"),
+		contact("Ann", ""),
+		contact("Smith", "Ann"),
+		contact("Bob", "Baker"),
+		contact("Émile", "Çelik"),
+		contact("Cher", ""),
+		contact("Zed", "Young"),
+	}
+	for _, size := range []int{25, 2} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			body := map[string]any{"query": word, "sort": "name", "page_size": size}
+			var got []string
+			for range 10 {
+				page := tb.search(t, admin.token, body)
+				for _, c := range page.Items {
+					got = append(got, c.ID)
+				}
+				if page.NextCursor == "" {
+					break
+				}
+				body["cursor"] = page.NextCursor
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("by name %v, want %v", got, want)
+			}
+		})
+	}
+}

@@ -254,8 +254,8 @@ func tsQuote(s string) string {
 //     fit the ranks of the next page, which then repeats rows;
 //   - wide: what matches, every word as its expansion plus its trigram
 //     neighbours ("jon smi" → (jon | jonathan | jones) & (smith |
-//     smithers); enginer → enginer:* | engineer | engineering), and a
-//     CJK name's splits (cjkSplits);
+//     smithers); enginer → enginer:* | engineer | engineering), a CJK
+//     name's splits (cjkSplits) and a CJK word's bigrams (cjkGrams);
 //   - exactName: any word is a whole word of the name (weight A); ranking
 //     counts how many.
 func textQueries(lx []lexeme) (strict, wide, exactName string) {
@@ -263,6 +263,7 @@ func textQueries(lx []lexeme) (strict, wide, exactName string) {
 	for _, l := range lx {
 		s = append(s, tsQuote(l.text)+":*")
 		alts := append(l.alternatives(), cjkSplits(l.text)...)
+		alts = append(alts, cjkGrams(l.text)...)
 		for _, sim := range l.similar {
 			alts = append(alts, tsQuote(sim))
 		}
@@ -280,6 +281,7 @@ func lenientText(lx []lexeme) string {
 	var w []string
 	for _, l := range lx {
 		alts := append(l.alternatives(), cjkSplits(l.text)...)
+		alts = append(alts, cjkGrams(l.text)...)
 		for _, sim := range l.similar {
 			alts = append(alts, tsQuote(sim))
 		}
@@ -317,6 +319,48 @@ func cjkSplits(word string) []string {
 		out = append(out, "("+tsQuote(string(r[:i]))+" & "+tsQuote(string(r[i:]))+":*)")
 	}
 	return out
+}
+
+// maxGrams is the most bigrams cjkGrams requires of a word: a longer word
+// matches the documents holding its first maxGrams bigrams.
+const maxGrams = 16
+
+// isCJK reports whether r is of the Chinese, Japanese or Korean scripts
+// that search_doc holds bigrams of: the character class of
+// contacts_grams (migration 00049), which must stay the same.
+func isCJK(r rune) bool {
+	return r >= 0x3040 && r <= 0x30ff || r >= 0x3400 && r <= 0x4dbf || r >= 0x4e00 && r <= 0x9fff ||
+		r >= 0xac00 && r <= 0xd7af || r >= 0xf900 && r <= 0xfaff || r >= 0x20000 && r <= 0x2ffff
+}
+
+// cjkGrams is the tsquery operand that finds a word of Chinese, Japanese
+// or Korean script anywhere inside a word of the name, title or company:
+// those scripts run words together ("软件工程师", software engineer), so
+// "工程师" is a part of one indexed word that no prefix reaches. search_doc
+// holds every two-character sequence of such words as a tag ('~g:工程',
+// contacts_grams), and the word matches the documents holding all of its
+// own: ('~g:工程' & '~g:程师'). Words of other characters, or of one, have
+// none.
+func cjkGrams(word string) []string {
+	r := []rune(word)
+	if len(r) < 2 {
+		return nil
+	}
+	for _, c := range r {
+		if !isCJK(c) {
+			return nil
+		}
+	}
+	var grams []string
+	for i := 0; i+1 < len(r) && len(grams) < maxGrams; i++ {
+		if g := tsQuote("~g:" + string(r[i:i+2])); !slices.Contains(grams, g) {
+			grams = append(grams, g)
+		}
+	}
+	if len(grams) == 1 {
+		return grams
+	}
+	return []string{"(" + strings.Join(grams, " & ") + ")"}
 }
 
 // titleTags turns one titles filter value into tsquery operands over the

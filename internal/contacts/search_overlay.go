@@ -117,7 +117,7 @@ var companyRefSQL = `COALESCE((SELECT ROW(m.id, m.name, m.domain, m.industry, m.
 // its contact c and named company are now.
 var freshSQL = `(e.contact_updated_at = c.updated_at AND (e.company_name IS NULL OR e.company_ref = ` + companyRefSQL + `))`
 
-// effectiveDocSQL is search_doc's generation expression (migration 00010)
+// effectiveDocSQL is search_doc's generation expression (migration 00049)
 // over the row v. TestEffectiveDocIsSearchDoc keeps the two the same; a
 // migration that changes what search_doc holds must rebuild
 // search_overlay_docs too.
@@ -125,7 +125,8 @@ const effectiveDocSQL = `setweight(to_tsvector('simple'::regconfig, contacts_fol
 	setweight(to_tsvector('simple'::regconfig, contacts_fold(v.title)), 'B') ||
 	setweight(to_tsvector('simple'::regconfig, contacts_fold(v.company_name)), 'C') ||
 	contacts_tags(v.seniority, v.department, v.industry, v.employee_range, v.country, v.region, v.city, v.company_name,
-	              v.company_domain, v.email IS NOT NULL, v.phone IS NOT NULL, v.title)`
+	              v.company_domain, v.email IS NOT NULL, v.phone IS NOT NULL, v.title) ||
+	contacts_grams(contacts_fold(v.first_name || ' ' || v.last_name || ' ' || v.title || ' ' || v.company_name))`
 
 // keepOverlaySQL writes the rows effectiveSQL reads for tenant $1 (all
 // fields, $2) into search_overlay_docs, only narrowing as effectiveSQL's.
