@@ -69,7 +69,14 @@
 //   - a word of two to eight Chinese, Japanese or Korean characters may be
 //     a name written without a space ("王伟"), which the index holds as
 //     family and given name apart: it also matches as any split in two
-//     (王 & 伟:*).
+//     (王 & 伟:*);
+//   - a word of two or more Chinese, Japanese or Korean characters also
+//     matches inside a word: those scripts run words together ("软件工程师",
+//     software engineer), so search_doc holds every two-character sequence
+//     of such words of the name, title and company as a tag ('~g:工程',
+//     contacts_grams, migration 00049), and the query word matches a
+//     document holding all of its own ("工程师" → ~g:工程 & ~g:程师). A
+//     single character matches only as a prefix.
 //
 // Each new search first asks the planner for its row estimate (EXPLAIN, no
 // execution) and picks its strategy from it:
@@ -92,7 +99,10 @@
 //     every page would cost more than any page may, and among that many
 //     matches of a broad word the rank barely differs.
 //   - sort by name or by last update: keyset over (sort_name, id) and
-//     (updated_at, id), each with its B-tree index.
+//     (updated_at, id), each with its B-tree index. sort_name is the folded
+//     "last first", or for a contact with no last name its first name
+//     followed by chr(1), so that it sorts among the others by the name it
+//     has (just before the contacts of that last name), not before them all.
 //
 // Ordered pages (by id, name or update) do not leave the choice between
 // walking the sort index (right for dense matches) and collecting matches

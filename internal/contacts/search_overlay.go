@@ -126,7 +126,7 @@ const effectiveDocSQL = `setweight(to_tsvector('simple'::regconfig, contacts_fol
 	setweight(to_tsvector('simple'::regconfig, contacts_fold(v.company_name)), 'C') ||
 	contacts_tags(v.seniority, v.department, v.industry, v.employee_range, v.country, v.region, v.city, v.company_name,
 	              v.company_domain, v.email IS NOT NULL, v.phone IS NOT NULL, v.title) ||
-	contacts_grams(contacts_fold(v.first_name || ' ' || v.last_name || ' ' || v.title || ' ' || v.company_name))`
+	contacts_grams(v.first_name || ' ' || v.last_name || ' ' || v.title || ' ' || v.company_name)`
 
 // keepOverlaySQL writes the rows effectiveSQL reads for tenant $1 (all
 // fields, $2) into search_overlay_docs, only narrowing as effectiveSQL's.

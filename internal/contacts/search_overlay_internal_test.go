@@ -14,7 +14,8 @@ import (
 // them, so a tenant's search matches its corrected contact exactly as it
 // will match the corrected record. It keeps effectiveDocSQL in step with
 // search_doc's generation expression and the overlay's company move in
-// step with applyCorrection.
+// step with applyCorrection. The corrected title holds CJK words, whose
+// bigram tags (contacts_grams) both must hold.
 func TestEffectiveDocIsSearchDoc(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
@@ -54,7 +55,7 @@ func TestEffectiveDocIsSearchDoc(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			id := contact(tc.withCompany)
 			var corrections []uuid.UUID
-			for _, c := range [][2]string{{"title", "Chief Revenue Officer"}, {"city", "Genève"}, {"country", "CH"},
+			for _, c := range [][2]string{{"title", "Chief Revenue Officer 营业部长"}, {"city", "Genève"}, {"country", "CH"},
 				{"email", "eff@" + w + ".example"}, {"phone", "+41221234567"}, {"company_name", tc.company}} {
 				cc, err := svc.SubmitCorrection(ctx, tenant, user, id, c[0], c[1])
 				if err != nil {
