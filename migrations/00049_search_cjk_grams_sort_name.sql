@@ -1,6 +1,6 @@
 -- +goose Up
 -- Two changes to what search reads of a contact, in one rewrite of the
--- table (docs/API.md "Searching contacts"):
+-- table (docs/API.md "How search matches and sorts"):
 --
 -- * Chinese, Japanese and Korean words are written without spaces, so the
 --   text parser makes one word of a whole run ("软件工程师", software
@@ -21,29 +21,39 @@
 --
 -- search_overlay_docs holds search_doc's expression over the values a
 -- tenant corrected (migration 00042); its documents gain the same tags,
--- computed from their own words (the parser keeps a run of these scripts
--- within one word, so the words give the same bigrams as the text).
+-- computed from their own words: the bigrams of every word, which are all
+-- a query word can ask for (the text's may hold one or two more across a
+-- "・", which no query word holds; a correction builds its row anew).
+
+-- The bigram tags of the runs of Chinese, Japanese or Korean characters
+-- in t, folded as search_doc folds (the character class is internal/contacts
+-- isCJK). A run is taken from the text, not from the parser's words: the
+-- parser ends a word at the few characters of the class that are no
+-- letters (the katakana middle dot "・"), so a run may give a bigram or two
+-- across them that no query word holds, and every bigram of every word.
+CREATE FUNCTION contacts_cjk_bigrams(t text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN array_to_tsvector(ARRAY(
+        SELECT '~g:' || substr(m.r[1], i, 2)
+          FROM regexp_matches(contacts_fold(t), '[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]{2,}', 'g') m(r),
+               LATERAL generate_series(1, length(m.r[1]) - 1) i));
 
 -- +goose StatementBegin
--- The bigram tags of the words of Chinese, Japanese or Korean script in t
--- (folded as search_doc folds); empty for a text without such a character.
--- PL/pgSQL, not SQL: an SQL function with a subquery is not inlined, and
--- running it as a function costs ~10 µs a row; this one tests the raw text
--- first (~2 µs a row, docs/PERFORMANCE.md). The raw text is tested, not the
--- folded one: folding (lower, unaccent) makes no character of these scripts
--- from another. contacts_fold is qualified: a restore runs this with an
--- empty search_path. The character class is internal/contacts isCJK.
+-- contacts_cjk_bigrams of a text that holds a character of those scripts,
+-- else nothing. An SQL function with a subquery is never inlined, and
+-- running one costs ~10 µs a row, so this PL/pgSQL test of the raw text
+-- (~2 µs) spares the rows without such characters, nearly all of them
+-- (docs/PERFORMANCE.md). Folding (lower, unaccent) makes no character of
+-- those scripts from another, so the raw text is the one to test.
+-- contacts_cjk_bigrams is qualified: a restore runs this with an empty
+-- search_path.
 CREATE FUNCTION contacts_grams(t text) RETURNS tsvector
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
     IF t IS NULL OR t !~ '[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]' THEN
         RETURN ''::tsvector;
     END IF;
-    RETURN array_to_tsvector(ARRAY(
-        SELECT DISTINCT '~g:' || substr(m.r[1], i, 2)
-          FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, public.contacts_fold(t)))) w,
-               LATERAL regexp_matches(w, '[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]{2,}', 'g') m(r),
-               LATERAL generate_series(1, length(m.r[1]) - 1) i));
+    RETURN public.contacts_cjk_bigrams(t);
 END;
 $$;
 -- +goose StatementEnd
@@ -82,3 +92,4 @@ CREATE INDEX contacts_search_doc ON contacts USING gin (search_doc);
 CREATE INDEX contacts_sort_name ON contacts (sort_name, id);
 CREATE INDEX contacts_name_company_key ON contacts (sort_name, (contacts_fold(company_name)) COLLATE "C") WHERE company_name <> '';
 DROP FUNCTION contacts_grams(text);
+DROP FUNCTION contacts_cjk_bigrams(text);
