@@ -156,9 +156,9 @@ func toContacts(cs []contacts.Contact) []ContactResponse {
 
 // SearchFilters narrow a search. Values within one filter are OR'ed,
 // filters are AND'ed. Unknown filter names are refused (422). Company
-// names, industries, regions and cities match a whole value in any case;
-// industries, regions and cities ignore accents too ("munchen" finds
-// München).
+// names, industries, regions and cities match a whole value, case and
+// accents aside ("munchen" finds München, "societe generale" Société
+// Générale).
 type SearchFilters struct {
 	Titles         []string `json:"titles,omitempty" validate:"max=100" example:"software engineer"`
 	Seniorities    []string `json:"seniorities,omitempty" validate:"max=100" example:"director,vp"`

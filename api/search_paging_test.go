@@ -267,3 +267,31 @@ func TestSearchSortNameWithoutLastName(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchCompanyNamesIgnoreAccents: the company_names filter matched a
+// whole name in any case but only with its accents, while the industry,
+// region and city filters ignore them: "Societe Generale", as typed on
+// a keyboard without accents, found nothing of Société Générale.
+func TestSearchCompanyNamesIgnoreAccents(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "company-accents")
+	word := dbtest.UniqueWord()
+	id := uuid.Must(uuid.NewV7()).String()
+	if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, company_name, owner_tenant_id, source)
+		VALUES (?, 'Zoë', 'Müller', ?, ?, 'import')`, id, "Société Générale "+word, admin.tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Société Générale " + word, "societe generale " + word, "SOCIETE GÉNÉRALE " + word} {
+		t.Run(name, func(t *testing.T) {
+			page := tb.search(t, admin.token, map[string]any{"filters": map[string]any{"company_names": []string{name}}, "page_size": 5})
+			if len(page.Items) != 1 || page.Items[0].ID != id {
+				t.Fatalf("%q found %d contacts, want the one of Société Générale", name, len(page.Items))
+			}
+		})
+	}
+	if page := tb.search(t, admin.token, map[string]any{"filters": map[string]any{"company_names": []string{"Société " + word}}, "page_size": 5}); len(page.Items) != 0 {
+		t.Fatalf("a part of the name found %d contacts; the filter matches whole names", len(page.Items))
+	}
+}

@@ -1,5 +1,5 @@
 -- +goose Up
--- Two changes to what search reads of a contact, in one rewrite of the
+-- Three changes to what search reads of a contact, in one rewrite of the
 -- table (docs/API.md "How search matches and sorts"):
 --
 -- * Chinese, Japanese and Korean words are written without spaces, so the
@@ -19,9 +19,16 @@
 --   key of a contact with a last name is unchanged and imports, which
 --   match by it only when both names are given, match as before.
 --
+-- * The company_names filter matched a whole name in any case but with
+--   its accents, where industries, regions and cities ignore them (00024):
+--   "Societe Generale" found nothing of Société Générale. The company tag
+--   is folded now ('~n:' || contacts_fold(company_name)), and so are the
+--   filter's values (internal/contacts compile).
+--
 -- search_overlay_docs holds search_doc's expression over the values a
 -- tenant corrected (migration 00042); its documents gain the same tags,
--- computed from their own words: the bigrams of every word, which are all
+-- computed from their own words (and their company tags folded): the
+-- bigrams of every word, which are all
 -- a query word can ask for (the text's may hold one or two more across a
 -- "・", which no query word holds; a correction builds its row anew).
 
@@ -58,6 +65,24 @@ END;
 $$;
 -- +goose StatementEnd
 
+CREATE OR REPLACE FUNCTION contacts_tags(seniority text, department text, industry text, employee_range text, country text,
+                                         region text, city text, company_name text, company_domain text, has_email boolean,
+                                         has_phone boolean, title text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN array_to_tsvector(array_remove(ARRAY[
+        CASE WHEN seniority <> '' THEN '~s:' || seniority END,
+        CASE WHEN department <> '' THEN '~d:' || department END,
+        CASE WHEN industry <> '' THEN '~i:' || contacts_fold(industry) END,
+        CASE WHEN employee_range <> '' THEN '~e:' || employee_range END,
+        CASE WHEN country <> '' THEN '~c:' || country END,
+        CASE WHEN region <> '' THEN '~r:' || contacts_fold(region) END,
+        CASE WHEN city <> '' THEN '~t:' || contacts_fold(city) END,
+        CASE WHEN company_name <> '' THEN '~n:' || contacts_fold(company_name) END,
+        CASE WHEN company_domain <> '' THEN '~w:' || lower(company_domain) END,
+        CASE WHEN has_email THEN '~m' END,
+        CASE WHEN has_phone THEN '~p' END], NULL))
+        || regexp_replace(strip(to_tsvector('simple'::regconfig, contacts_fold(title)))::text, '(^| )''', '\1''~x:', 'g')::tsvector;
+
 ALTER TABLE contacts DROP COLUMN search_doc, DROP COLUMN sort_name,
     ADD COLUMN search_doc tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, contacts_fold(first_name || ' ' || last_name)), 'A') ||
@@ -73,13 +98,35 @@ CREATE INDEX contacts_search_doc ON contacts USING gin (search_doc);
 CREATE INDEX contacts_sort_name ON contacts (sort_name, id);
 CREATE INDEX contacts_name_company_key ON contacts (sort_name, (contacts_fold(company_name)) COLLATE "C") WHERE company_name <> '';
 
-UPDATE search_overlay_docs SET doc = doc || contacts_grams(array_to_string(ARRAY(
-    SELECT w FROM unnest(tsvector_to_array(doc)) w WHERE w NOT LIKE '~%'), ' '));
+UPDATE search_overlay_docs SET doc = ts_delete(doc, ARRAY(SELECT w FROM unnest(tsvector_to_array(doc)) w WHERE w LIKE '~n:%'))
+    || array_to_tsvector(ARRAY(SELECT '~n:' || contacts_fold(substr(w, 4)) FROM unnest(tsvector_to_array(doc)) w WHERE w LIKE '~n:%'))
+    || contacts_grams(array_to_string(ARRAY(SELECT w FROM unnest(tsvector_to_array(doc)) w WHERE w NOT LIKE '~%'), ' '));
 ANALYZE contacts;
 
 -- +goose Down
+-- A kept document's company tag cannot be unfolded: every kept row is
+-- marked as built from an older contact, which each search builds again
+-- for itself until the next correction of the contact keeps it anew.
 UPDATE search_overlay_docs SET doc = ts_delete(doc, ARRAY(
-    SELECT w FROM unnest(tsvector_to_array(doc)) w WHERE w LIKE '~g:%'));
+    SELECT w FROM unnest(tsvector_to_array(doc)) w WHERE w LIKE '~g:%')), contact_updated_at = '-infinity';
+CREATE OR REPLACE FUNCTION contacts_tags(seniority text, department text, industry text, employee_range text, country text,
+                                         region text, city text, company_name text, company_domain text, has_email boolean,
+                                         has_phone boolean, title text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN array_to_tsvector(array_remove(ARRAY[
+        CASE WHEN seniority <> '' THEN '~s:' || seniority END,
+        CASE WHEN department <> '' THEN '~d:' || department END,
+        CASE WHEN industry <> '' THEN '~i:' || contacts_fold(industry) END,
+        CASE WHEN employee_range <> '' THEN '~e:' || employee_range END,
+        CASE WHEN country <> '' THEN '~c:' || country END,
+        CASE WHEN region <> '' THEN '~r:' || contacts_fold(region) END,
+        CASE WHEN city <> '' THEN '~t:' || contacts_fold(city) END,
+        CASE WHEN company_name <> '' THEN '~n:' || lower(company_name) END,
+        CASE WHEN company_domain <> '' THEN '~w:' || lower(company_domain) END,
+        CASE WHEN has_email THEN '~m' END,
+        CASE WHEN has_phone THEN '~p' END], NULL))
+        || regexp_replace(strip(to_tsvector('simple'::regconfig, contacts_fold(title)))::text, '(^| )''', '\1''~x:', 'g')::tsvector;
+
 ALTER TABLE contacts DROP COLUMN search_doc, DROP COLUMN sort_name,
     ADD COLUMN search_doc tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, contacts_fold(first_name || ' ' || last_name)), 'A') ||

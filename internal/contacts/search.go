@@ -60,7 +60,7 @@ type Filters struct {
 	Titles         []string `json:"titles,omitempty"` // words of the title, as a phrase ("software eng")
 	Seniorities    []string `json:"seniorities,omitempty"`
 	Departments    []string `json:"departments,omitempty"`
-	CompanyNames   []string `json:"company_names,omitempty"` // exact, case-insensitive
+	CompanyNames   []string `json:"company_names,omitempty"` // the whole name, case and accents aside
 	CompanyDomains []string `json:"company_domains,omitempty"`
 	Industries     []string `json:"industries,omitempty"`
 	EmployeeRanges []string `json:"employee_ranges,omitempty"`

@@ -242,7 +242,7 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	}
 	tags("~s:", f.Seniorities, "")
 	tags("~d:", f.Departments, "")
-	places, err := s.fold(ctx, f.Industries, f.Regions, f.Cities)
+	places, err := s.fold(ctx, f.Industries, f.Regions, f.Cities, f.CompanyNames)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +253,7 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	tags("~c:", f.Countries, "country")
 	tags("~r:", places[1], "")
 	tags("~t:", places[2], "city")
-	tags("~n:", f.CompanyNames, "company_name")
+	tags("~n:", places[3], "company_name")
 	tags("~w:", f.CompanyDomains, "company_name")
 	// Absence is no GIN lookup; "has none" filters read the column. The
 	// presence tags find the candidates, and the column confirms them: a
@@ -319,7 +319,7 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 }
 
 // fold folds each list of values as contacts_tags folds the industry,
-// region and city tags (contacts_fold: lower case, accents removed by the
+// region, city and company name tags (contacts_fold: lower case, accents removed by the
 // database's unaccent rules, which Go's would not match), in one round trip
 // and only when there is something to fold.
 func (s *Service) fold(ctx context.Context, lists ...[]string) ([][]string, error) {
