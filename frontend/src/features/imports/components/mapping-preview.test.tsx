@@ -124,3 +124,48 @@ describe('MappingPreview warnings', () => {
     expect(within(bo!).getByTestId('preview-check')).toHaveTextContent('OK');
   });
 });
+
+describe('MappingPreview of a full name column', () => {
+  it('shows the first and last name the import splits the column into (the server has no full_name value)', () => {
+    const imp = importFixture({
+      mapping: { ...importFixture().mapping, columns: ['full_name', 'company_name'] },
+      preview: [
+        {
+          row: 2,
+          // "Müller, Hans" in the file: the preview holds the names as the import stores them.
+          values: { first_name: 'Hans', last_name: 'Müller', company_name: 'ACME GmbH' },
+          errors: [],
+          warnings: [],
+          usable: true,
+        },
+      ],
+    });
+    renderWithProviders(<MappingPreview imp={imp} />);
+
+    const [, row] = screen.getAllByRole('row');
+    const [, fullName, company] = within(row!).getAllByRole('cell');
+    expect(fullName).toHaveTextContent(/^Hans Müller$/);
+    expect(company).toHaveTextContent('ACME GmbH');
+  });
+
+  it('leaves to their own columns the names mapped separately', () => {
+    const imp = importFixture({
+      mapping: { ...importFixture().mapping, columns: ['first_name', 'full_name'] },
+      preview: [
+        {
+          row: 2,
+          values: { first_name: 'Hansi', last_name: 'Müller' },
+          errors: [],
+          warnings: [],
+          usable: false,
+        },
+      ],
+    });
+    renderWithProviders(<MappingPreview imp={imp} />);
+
+    const [, row] = screen.getAllByRole('row');
+    const [, first, fullName] = within(row!).getAllByRole('cell');
+    expect(first).toHaveTextContent(/^Hansi$/);
+    expect(fullName).toHaveTextContent(/^Müller$/);
+  });
+});

@@ -13,6 +13,19 @@ function previewColumnWidth(field: string): number {
   return field === 'phone' ? 144 : 112; // a whole E.164 number: up to 16 characters
 }
 
+/**
+ * What a preview cell shows for `field`. The server splits a full name column into first and last
+ * name (there is no full_name value): its cell shows those of the two parts no other column maps.
+ */
+function cellValue(values: Record<string, string>, field: string, shown: ReadonlySet<string>): string {
+  if (field !== 'full_name') return values[field] ?? '';
+  return (['first_name', 'last_name'] as const)
+    .filter((part) => !shown.has(part))
+    .map((part) => values[part] ?? '')
+    .filter((part) => part !== '')
+    .join(' ');
+}
+
 /** A reason a row is refused (red) or a value dropped from it (warning, orange), as text beside what it concerns. */
 function Reason({ children, warning = false }: { children: string; warning?: boolean }) {
   return (
@@ -67,7 +80,7 @@ export function MappingPreview({ imp }: { imp: Import }) {
                 <Table.Td>{row.row}</Table.Td>
                 {fields.map((field) => (
                   <Table.Td key={field} style={{ overflowWrap: 'anywhere', minWidth: previewColumnWidth(field) }}>
-                    {row.values[field] ?? ''}
+                    {cellValue(row.values, field, shown)}
                     {row.errors
                       .filter((e) => e.field === field)
                       .map((e, i) => (
