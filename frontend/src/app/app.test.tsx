@@ -261,6 +261,37 @@ describe('app shell', () => {
 
     expect(await screen.findByTestId('forbidden')).toHaveTextContent('You do not have access to this page');
     expect(document.title).toBe('No access · 1CloudAI Business Contacts');
+    // The page has a heading of its own, as every other page does (screen readers jump to it).
+    expect(screen.getByRole('heading', { level: 1, name: 'No access' })).toBeInTheDocument();
+  });
+
+  it('tells a system admin, who belongs to no organization, where tenant data is instead of "ask an organization admin"', async () => {
+    const grant = grantFor({ system_role: 'system_admin' }, null);
+    stubApi({
+      'POST /auth/refresh': () => jsonResponse(grant),
+      'GET /me': () => jsonResponse({ user: grant.user, memberships: [], permissions: ['platform:read', 'platform:write'] }),
+    });
+    renderRoutes(appRoutes, { route: '/search' });
+
+    const forbidden = await screen.findByTestId('forbidden');
+    expect(screen.getByRole('heading', { level: 1, name: 'No access' })).toBeInTheDocument();
+    expect(forbidden).toHaveTextContent('You are not a member of an organization');
+    expect(forbidden).not.toHaveTextContent('Your role in this organization');
+    expect(within(forbidden).getByRole('link', { name: 'Open the admin console' })).toHaveAttribute('href', '/admin');
+  });
+
+  it('tells a user removed from every organization that the page needs one', async () => {
+    const grant = grantFor({}, null);
+    stubApi({
+      'POST /auth/refresh': () => jsonResponse(grant),
+      'GET /me': () => jsonResponse({ user: grant.user, memberships: [], permissions: [] }),
+    });
+    renderRoutes(appRoutes, { route: '/team' });
+
+    const forbidden = await screen.findByTestId('forbidden');
+    expect(forbidden).toHaveTextContent('You are not a member of an organization');
+    expect(forbidden).toHaveTextContent('invitation');
+    expect(within(forbidden).queryByRole('link', { name: 'Open the admin console' })).not.toBeInTheDocument();
   });
 
   it('on a phone, keeps the closed navigation out of the Tab order, and Escape closes the open one', async () => {
