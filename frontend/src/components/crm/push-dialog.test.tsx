@@ -114,6 +114,9 @@ describe('PushToCrmButton', () => {
 
     // The real push, then its progress read until every contact is settled.
     expect(await within(dialog).findByTestId('push-progress')).toBeInTheDocument();
+    // The Push button is gone: focus moves to the dialog's own way out, not to the page behind it
+    // (a keyboard or screen reader user would be left on <body>).
+    expect(within(dialog).getByRole('button', { name: 'Close (the push goes on)' })).toHaveFocus();
     expect(bodies[1]).toEqual({ dryRun: null, body: { contact_ids: ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'] } });
     expect(await within(dialog).findByText('1 of 3 sent')).toBeInTheDocument();
     expect(within(dialog).getByTestId('push-status')).toHaveTextContent('Running');
@@ -123,6 +126,7 @@ describe('PushToCrmButton', () => {
     );
     expect(within(dialog).getByTestId('push-progress-text')).toHaveTextContent('3 of 3 sent');
     expect(within(dialog).getByTestId('push-progress-counts')).toHaveTextContent('2 created · 1 updated · 0 failed');
+    expect(within(dialog).getByRole('button', { name: 'Done' })).toHaveFocus();
     // The page is told once, so that it reads its contacts' CRM status again.
     expect(onSettled).toHaveBeenCalledTimes(1);
     expect(within(dialog).getByRole('link', { name: 'View in push history' })).toHaveAttribute(

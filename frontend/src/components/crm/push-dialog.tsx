@@ -198,6 +198,12 @@ function PushProgress({ pushId, onClose, onSettled }: { pushId: string; onClose:
   useEffect(() => {
     settledRef.current = onSettled;
   }, [onSettled]);
+  // The Push button that had focus is gone: focus the dialog's way out, so that it stays in the
+  // dialog (not on the page behind it) and Enter closes it.
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    closeRef.current?.focus();
+  }, []);
   useEffect(() => {
     // The connection's last push and the history changed: read them again (not this push's
     // progress); so did this month's CRM pushes, and the CRM status of the contacts on the page.
@@ -219,7 +225,7 @@ function PushProgress({ pushId, onClose, onSettled }: { pushId: string; onClose:
         <Anchor component={Link} to={`/integrations/pushes/${pushId}`} size="sm" onClick={onClose}>
           View in push history
         </Anchor>
-        <Button variant={settled ? 'filled' : 'default'} onClick={onClose}>
+        <Button ref={closeRef} variant={settled ? 'filled' : 'default'} onClick={onClose}>
           {settled ? 'Done' : 'Close (the push goes on)'}
         </Button>
       </Group>
