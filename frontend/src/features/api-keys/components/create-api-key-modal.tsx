@@ -47,6 +47,8 @@ export function CreateApiKeyModal({ opened, onClose, onCreated }: CreateApiKeyMo
     event.preventDefault();
     if (scopes.length === 0) {
       setScopesError('Choose at least one scope.');
+      // Where the server's errors would take it (useFocusFirstInvalid): to what needs fixing.
+      formRef.current?.querySelector<HTMLInputElement>('input[type="checkbox"]')?.focus();
       return;
     }
     create.mutate(

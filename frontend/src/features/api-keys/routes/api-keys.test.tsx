@@ -218,6 +218,8 @@ describe('ApiKeysRoute', () => {
 
     expect(await form.findByText('Choose at least one scope.')).toBeInTheDocument();
     expect(fetchMock.mock.calls.some(([r]) => r.method === 'POST')).toBe(false);
+    // A keyboard or screen reader user lands on what to fix, not on the Create button.
+    expect(form.getByRole('checkbox', { name: 'contacts:read' })).toHaveFocus();
 
     await userEvent.click(form.getByRole('checkbox', { name: 'crm:push' }));
     expect(form.queryByText('Choose at least one scope.')).not.toBeInTheDocument();
