@@ -59,4 +59,25 @@ describe('SubscriptionForm', () => {
     expect(periodEnd).toHaveValue('');
     expect(screen.queryByTestId('period-end-local')).not.toBeInTheDocument();
   });
+
+  it('moves focus to the reason when it is missing, so keyboard and screen reader users hear what to fix', async () => {
+    const me = signInStaff('system_admin');
+    const bodies: unknown[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage] }),
+      'PUT /admin/tenants/:id/subscription': async (request) => {
+        bodies.push(await request.json());
+        return jsonResponse({});
+      },
+    });
+    renderWithProviders(<SubscriptionForm tenantId="t-acme" currentPackageCode="starter" currentStatus="active" />);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Assign subscription' }));
+
+    const reason = screen.getByRole('textbox', { name: 'Reason' });
+    expect(reason).toHaveAccessibleDescription(/Say why \(at least 3 characters\)/);
+    expect(reason).toHaveFocus();
+    expect(bodies).toEqual([]);
+  });
 });

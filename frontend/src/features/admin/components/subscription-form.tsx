@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Select, SimpleGrid, Stack, TextInput, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { formatMomentWithZone, formatNumber, formatStatus } from '@/lib/format';
@@ -49,12 +49,14 @@ export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }
   const [periodEnd, setPeriodEnd] = useState('');
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = reason.trim();
     if (characters(trimmed) < 3) {
       setReasonError('Say why (at least 3 characters): it goes into the audit log.');
+      reasonRef.current?.focus();
       return;
     }
     setReasonError(undefined);
@@ -132,6 +134,7 @@ export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }
           />
         </SimpleGrid>
         <Textarea
+          ref={reasonRef}
           label="Reason"
           description="Required; recorded in the audit log"
           placeholder="Annual contract signed offline"

@@ -1,10 +1,11 @@
 import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
 import { trimmedCharacters } from '@/lib/text';
+import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useSetTenantStatus } from '../api/set-tenant-status';
 
@@ -22,6 +23,8 @@ export function TenantStatusModal({ opened, tenantId, tenantName, target, onClos
   const setStatus = useSetTenantStatus();
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();
+  const bodyRef = useFocusFirstInvalid<HTMLDivElement>(setStatus.error);
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
   const suspending = target === 'suspended';
 
   const close = () => {
@@ -34,6 +37,7 @@ export function TenantStatusModal({ opened, tenantId, tenantName, target, onClos
   const confirm = () => {
     if (suspending && trimmedCharacters(reason) < 3) {
       setReasonError('Say why the tenant is suspended (at least 3 characters).');
+      reasonRef.current?.focus();
       return;
     }
     setStatus.mutate(
@@ -49,7 +53,7 @@ export function TenantStatusModal({ opened, tenantId, tenantName, target, onClos
 
   return (
     <Modal opened={opened} onClose={close} title={suspending ? `Suspend ${tenantName}` : `Reactivate ${tenantName}`}>
-      <Stack gap="sm">
+      <Stack gap="sm" ref={bodyRef}>
         <Text size="sm">
           {suspending
             ? 'Every member and API key of this tenant loses access on their next request, until it is reactivated.'
@@ -57,6 +61,7 @@ export function TenantStatusModal({ opened, tenantId, tenantName, target, onClos
         </Text>
         <FormErrorAlert error={setStatus.error} fields={['reason']} />
         <Textarea
+          ref={reasonRef}
           label="Reason"
           description={suspending ? 'Required; recorded in the audit log' : 'Optional; recorded in the audit log'}
           required={suspending}
