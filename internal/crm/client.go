@@ -171,8 +171,9 @@ func (s *Service) backoff(n int) time.Duration {
 }
 
 // call sends one API request for tenantID and follows the contract: 429
-// waits Retry-After; 401 refreshes the token once (single-flight) and
-// retries; 5xx, timeouts and network errors retry with backoff and jitter
+// waits Retry-After; a token that reaches 80 % of its life while the call
+// waits is refreshed before the next attempt; 401 refreshes the token once
+// (single-flight) and retries; 5xx, timeouts and network errors retry with backoff and jitter
 // (the same body: matching is by external_id, so a replay is safe); 403
 // marks the connection as needing re-authorization; other 4xx return
 // *APIError with the response. Every attempt goes to record. The request
@@ -196,6 +197,19 @@ func (s *Service) call(ctx context.Context, tenantID uuid.UUID, account, method,
 	for n := 1; ; n++ {
 		if err := s.gateWait(ctx, tenantID); err != nil {
 			return nil, err
+		}
+		if n > 1 && !s.now().Before(tok.refreshDue) {
+			// Waiting out rate limits and backoffs can outlast a token (the
+			// CRM chooses expires_in): refresh at 80 % of its life here too,
+			// as between calls, so that a 401 below means a refused token,
+			// not one that aged while this call waited.
+			if tok, err = s.refresh(ctx, tenantID, tok.version); err != nil {
+				return nil, err
+			}
+			if tok.account != account {
+				return nil, errAccountChanged
+			}
+			refreshed = false
 		}
 		a := attempt{N: n, RequestID: uuid.Must(uuid.NewV7()), At: s.now()}
 		start := time.Now()

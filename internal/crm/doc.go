@@ -22,7 +22,9 @@
 //
 // # Tokens
 //
-// Access tokens are refreshed at 80 % of their life, or on a 401. Refresh
+// Access tokens are refreshed at 80 % of their life (also between the
+// attempts of one call, whose rate-limit waits and backoffs can outlast a
+// short-lived token), or on a 401. Refresh
 // is single-flight per tenant and token version in a process (singleflight) and serialised
 // across processes by the connection row's lock; token_version tells a
 // waiter that someone else already refreshed, so a rotating refresh token is

@@ -140,6 +140,46 @@ func TestPushTokenExpiresMidBatch(t *testing.T) {
 	tb.assertTruth(t, id)
 }
 
+// TestPushTokenExpiresTwiceInOneCall: a call that sits out rate limits for
+// longer than an access token lives must keep refreshing the token at 80 %
+// of its life, as it would between calls. It refreshed only on the first
+// 401, and took the second 401 (the refreshed token expired while it
+// waited) for a refused fresh token: the connection was marked
+// needs_reauth and every queued push paused, though the grant was fine.
+func TestPushTokenExpiresTwiceInOneCall(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.fake.SetAccessTokenTTL(5 * time.Second)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 3)
+	id := tb.MustPush(t, ids)
+
+	// Six 429s (1 s each) now, and six more once the token is refreshed:
+	// each refreshed token would expire while the call waits.
+	opts := tb.opts
+	opts.HTTPClient = &http.Client{Transport: &hookTransport{next: tb.opts.HTTPClient.Transport, prefix: "/oauth/token",
+		hook: func() { tb.fake.InjectFault(fakecrm.FaultRateLimit, 6) }}}
+	svc := crm.NewService(tb.db, tb.pinnedLimits(), tb.cfg, opts)
+	tb.fake.InjectFault(fakecrm.FaultRateLimit, 6)
+	for _, a := range tb.jobsOf(t, id) {
+		if err := tb.work(context.Background(), svc, a); err != nil {
+			t.Fatalf("job: %v", err)
+		}
+	}
+
+	if s := tb.connectionStatus(t); s != crm.StatusConnected {
+		t.Fatalf("status %s after waiting out rate limits, want connected", s)
+	}
+	d := tb.push(t, id)
+	if d.Status != "completed" || d.Created != 3 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	if st := tb.fake.Stats(); st.Unauthorized != 0 || st.InvalidGrants != 0 {
+		t.Fatalf("401s %d, invalid grants %d: the token should have been refreshed before it expired", st.Unauthorized, st.InvalidGrants)
+	}
+	tb.assertTruth(t, id)
+}
+
 func TestPushTwoWorkersRefreshAtOnce(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
