@@ -198,18 +198,21 @@ func (s *Service) call(ctx context.Context, tenantID uuid.UUID, account, method,
 		if err := s.gateWait(ctx, tenantID); err != nil {
 			return nil, err
 		}
-		if n > 1 && !s.now().Before(tok.refreshDue) {
+		if n > 1 {
 			// Waiting out rate limits and backoffs can outlast a token (the
 			// CRM chooses expires_in): refresh at 80 % of its life here too,
 			// as between calls, so that a 401 below means a refused token,
 			// not one that aged while this call waited.
-			if tok, err = s.refresh(ctx, tenantID, tok.version); err != nil {
+			fresh, err := s.renew(ctx, tenantID, tok)
+			if err != nil {
 				return nil, err
 			}
-			if tok.account != account {
-				return nil, errAccountChanged
+			if fresh.version != tok.version {
+				if fresh.account != account {
+					return nil, errAccountChanged
+				}
+				tok, refreshed = fresh, false
 			}
-			refreshed = false
 		}
 		a := attempt{N: n, RequestID: uuid.Must(uuid.NewV7()), At: s.now()}
 		start := time.Now()

@@ -24,7 +24,9 @@
 //
 // Access tokens are refreshed at 80 % of their life (also between the
 // attempts of one call, whose rate-limit waits and backoffs can outlast a
-// short-lived token), or on a 401. Refresh
+// short-lived token), or on a 401. A refresh at 80 % that fails for a
+// passing reason (the token endpoint down) keeps the current token in use
+// until it expires, and is tried again on the next attempt. Refresh
 // is single-flight per tenant and token version in a process (singleflight) and serialised
 // across processes by the connection row's lock; token_version tells a
 // waiter that someone else already refreshed, so a rotating refresh token is

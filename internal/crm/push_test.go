@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -178,6 +179,84 @@ func TestPushTokenExpiresTwiceInOneCall(t *testing.T) {
 		t.Fatalf("401s %d, invalid grants %d: the token should have been refreshed before it expired", st.Unauthorized, st.InvalidGrants)
 	}
 	tb.assertTruth(t, id)
+}
+
+// TestPushTokenEndpointDownBeforeExpiry: the token is refreshed at 80 % of
+// its life so that a refresh that fails (the CRM's token endpoint down for
+// a moment) still leaves a valid token to push with. The push failed
+// instead, and waited for River's retry, though its token had minutes left.
+func TestPushTokenEndpointDownBeforeExpiry(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 3)
+	id := tb.MustPush(t, ids)
+
+	var down atomic.Bool
+	down.Store(true)
+	opts := tb.opts
+	opts.HTTPClient = &http.Client{Transport: &failTransport{next: tb.opts.HTTPClient.Transport, prefix: "/oauth/token", fail: &down}}
+	svc := crm.NewService(tb.db, tb.pinnedLimits(), tb.cfg, opts)
+	tb.clock.Advance(25 * time.Minute) // past 80 % of the 30 minutes, before the end
+	for _, a := range tb.jobsOf(t, id) {
+		if err := tb.work(context.Background(), svc, a); err != nil {
+			t.Fatalf("job: %v", err)
+		}
+	}
+	d := tb.push(t, id)
+	if d.Status != "completed" || d.Created != 3 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	for _, it := range d.Items {
+		wantOutcomes(t, it, "200:created")
+	}
+
+	// Once the token endpoint answers again, the next push refreshes.
+	down.Store(false)
+	more := tb.MustApproved(t, 2)
+	next := tb.MustPush(t, more)
+	for _, a := range tb.jobsOf(t, next) {
+		if err := tb.work(context.Background(), svc, a); err != nil {
+			t.Fatalf("job: %v", err)
+		}
+	}
+	if st := tb.fake.Stats(); st.TokenRefreshes != 1 || st.Unauthorized != 0 {
+		t.Fatalf("refreshes %d, 401s %d; want one refresh once the endpoint is back", st.TokenRefreshes, st.Unauthorized)
+	}
+
+	// A token past its end is not used: a refresh that fails then fails the call.
+	down.Store(true)
+	tb.clock.Advance(31 * time.Minute)
+	last := tb.MustPush(t, tb.MustApproved(t, 1))
+	err := tb.work(context.Background(), svc, tb.jobsOf(t, last)[0])
+	var te *crm.TransientError
+	if !errors.As(err, &te) {
+		t.Fatalf("push with an expired token and no refresh: %v, want a transient error", err)
+	}
+	if st := tb.fake.Stats(); st.Unauthorized != 0 {
+		t.Fatalf("sent an expired token (%d 401s)", st.Unauthorized)
+	}
+	tb.assertTruth(t, id, next)
+}
+
+// failTransport answers 503 to requests whose path has prefix while fail
+// is set, and sends every other request on.
+type failTransport struct {
+	next   http.RoundTripper
+	prefix string
+	fail   *atomic.Bool
+}
+
+func (f *failTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if f.fail.Load() && strings.HasPrefix(r.URL.Path, f.prefix) {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable", Proto: "HTTP/1.1",
+			ProtoMajor: 1, ProtoMinor: 1, Header: http.Header{"Content-Type": {"text/plain"}},
+			Body: io.NopCloser(strings.NewReader("unavailable")), Request: r}, nil
+	}
+	return f.next.RoundTrip(r)
 }
 
 func TestPushTwoWorkersRefreshAtOnce(t *testing.T) {

@@ -20,6 +20,7 @@ type token struct {
 	refresh    string
 	version    int64
 	refreshDue time.Time
+	expires    time.Time // zero: unknown, taken as expired
 	account    string
 }
 
@@ -49,6 +50,9 @@ func (s *Service) openTokens(c *connRow) (token, error) {
 	t := token{access: string(at), refresh: string(rt), version: c.TokenVersion, account: c.AccountID}
 	if c.RefreshDueAt != nil {
 		t.refreshDue = *c.RefreshDueAt
+	}
+	if c.AccessExpiresAt != nil {
+		t.expires = *c.AccessExpiresAt
 	}
 	return t, nil
 }
@@ -86,10 +90,26 @@ func (s *Service) accessToken(ctx context.Context, tenantID uuid.UUID) (token, e
 	if err != nil {
 		return token{}, err
 	}
-	if !s.now().Before(t.refreshDue) {
-		return s.refresh(ctx, tenantID, t.version)
+	return s.renew(ctx, tenantID, t)
+}
+
+// renew returns t, refreshed first when 80 % of its life has passed. A
+// refresh that fails for a passing reason (the CRM's token endpoint down
+// or slow: *TransientError) leaves t in use while it has not expired;
+// refreshing early is what leaves room for that, and the next call or
+// attempt tries again. Past its expiry, the failure is returned.
+func (s *Service) renew(ctx context.Context, tenantID uuid.UUID, t token) (token, error) {
+	if s.now().Before(t.refreshDue) {
+		return t, nil
 	}
-	return t, nil
+	nt, err := s.refresh(ctx, tenantID, t.version)
+	var te *TransientError
+	if errors.As(err, &te) && s.now().Before(t.expires) {
+		s.log.WarnContext(ctx, "crm: token refresh failed; using the current token until it expires",
+			"tenant_id", tenantID.String(), "expires_at", t.expires)
+		return t, nil
+	}
+	return nt, err
 }
 
 // refresh replaces the tokens of version stale. In this process it is
@@ -156,7 +176,7 @@ func (s *Service) refreshOnce(ctx context.Context, tenantID uuid.UUID, stale int
 			return err
 		}
 		out = token{access: tok.AccessToken, refresh: tok.RefreshToken, version: c.TokenVersion, refreshDue: *c.RefreshDueAt,
-			account: c.AccountID}
+			expires: *c.AccessExpiresAt, account: c.AccountID}
 		return nil
 	})
 	if !errors.Is(err, errInvalidGrant) {
