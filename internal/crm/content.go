@@ -83,7 +83,11 @@ func properties(want, lastSent map[string]string, modes map[string]string, updat
 }
 
 // fillable reports whether a fill_if_empty field may be written over the
-// CRM's current value: it is empty, or it is what we sent last.
-func fillable(crmValue, lastSent string) bool {
-	return crmValue == "" || strings.EqualFold(crmValue, lastSent)
+// CRM's current value: it is empty, what we sent last, or already the value
+// we are sending. The last is a replay: an update whose answer was lost (a
+// worker that died after the CRM wrote) wrote our value without our
+// recording it; sending it again records it as ours, so later changes of
+// ours reach the field as before.
+func fillable(crmValue, lastSent, want string) bool {
+	return crmValue == "" || strings.EqualFold(crmValue, lastSent) || strings.EqualFold(crmValue, want)
 }

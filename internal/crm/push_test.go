@@ -763,6 +763,55 @@ func TestPushWorkerKilledAndRestarted(t *testing.T) {
 	tb.assertTruth(t, id)
 }
 
+// TestPushUpdateReplayedAfterLostAnswer: an update whose answer was lost
+// (the worker died after the CRM wrote) is planned again when River reruns
+// the job; its fill_if_empty read then finds our new value already in the
+// CRM. That value is ours: the replay records it as what we sent. It was
+// taken for a value someone entered in the CRM (neither empty nor what we
+// sent last), so the field was never updated by any later push.
+func TestPushUpdateReplayedAfterLostAnswer(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 1)
+	ext := ids[0].String()
+	title := func() string {
+		for _, r := range tb.fake.Records(tb.account) {
+			if r.ExternalID == ext {
+				return r.Properties["job_title"]
+			}
+		}
+		t.Fatal("no record")
+		return ""
+	}
+	tb.mustRunAll(t, tb.MustPush(t, ids))
+
+	tb.mustExec(t, `UPDATE contacts SET title = 'CTO', updated_at = now() WHERE id = ?`, ids[0])
+	id := tb.MustPush(t, ids)
+	ctx, stop := context.WithCancel(context.Background())
+	var once sync.Once
+	tb.fake.InjectFault(fakecrm.FaultTimeout, 1)
+	tb.fake.AfterWrite(func(string) { once.Do(stop) })
+	if err := tb.work(ctx, tb.svc, tb.jobsOf(t, id)[0]); !errors.Is(err, context.Canceled) {
+		t.Fatalf("killed worker returned %v", err)
+	}
+	if got := title(); got != "CTO" {
+		t.Fatalf("the CRM holds %q after the lost answer", got)
+	}
+	tb.fake.AfterWrite(nil)
+	tb.mustRunAll(t, id)
+	if d := tb.push(t, id); d.Status != "completed" || d.Updated != 1 {
+		t.Fatalf("replay %+v", d.Push)
+	}
+
+	tb.mustExec(t, `UPDATE contacts SET title = 'VP', updated_at = now() WHERE id = ?`, ids[0])
+	tb.mustRunAll(t, tb.MustPush(t, ids))
+	if got := title(); got != "VP" {
+		t.Fatalf("the CRM holds %q, want the title we changed to (VP): the field we wrote is ours", got)
+	}
+	tb.assertTruth(t, id)
+}
+
 func TestPushPlanApprovedOnlyAndDuplicates(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)

@@ -392,7 +392,7 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 			}
 			_ = json.Unmarshal(resp.body, &rec)
 			for _, f := range si.needRead {
-				if fillable(rec.Properties[f], si.last[f]) {
+				if fillable(rec.Properties[f], si.last[f], si.want[f]) {
 					si.props[f] = si.want[f]
 				}
 			}
