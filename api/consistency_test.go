@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -132,5 +134,48 @@ func TestMethodsAndPathsAsDocumented(t *testing.T) {
 				t.Errorf("Allow = %q, want %q", got, tt.wantAllow)
 			}
 		})
+	}
+}
+
+// TestEveryOperationInTheGuide: each operation of openapi/openapi.json has
+// its line in docs/API.md's "Every route", written `METHOD /path` as the
+// spec names it, so a reader of the guide finds every route.
+func TestEveryOperationInTheGuide(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("../openapi/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	guide, err := os.ReadFile("../docs/API.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(guide), "\n## Every route\n")
+	if !ok {
+		t.Fatal(`docs/API.md has no "## Every route" section`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	n := 0
+	for path, ops := range spec.Paths {
+		for method := range ops {
+			switch method {
+			case "get", "post", "put", "patch", "delete":
+			default:
+				continue
+			}
+			n++
+			if op := "`" + strings.ToUpper(method) + " " + path + "`"; !strings.Contains(section, op) {
+				t.Errorf("docs/API.md, Every route: no line names %s", op)
+			}
+		}
+	}
+	if n < 80 {
+		t.Fatalf("read only %d operations from openapi/openapi.json", n)
 	}
 }
