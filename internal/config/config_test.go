@@ -3,6 +3,8 @@ package config
 import (
 	"encoding/hex"
 	"net"
+	"os"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -256,5 +258,43 @@ func TestCORSAllowedOrigins(t *testing.T) {
 				t.Fatalf("origins %q, want %q", cfg.CORSAllowedOrigins, tt.want)
 			}
 		})
+	}
+}
+
+// TestREADMEListsEveryVariable holds README's configuration table to the
+// code: every variable LoadFrom reads has a row, and every row names a
+// variable LoadFrom reads (TMPDIR, read by Go itself, aside).
+func TestREADMEListsEveryVariable(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Z][A-Z0-9_]*)` \\|").FindAllStringSubmatch(string(readme), -1) {
+		documented[m[1]] = true
+	}
+	read := map[string]bool{}
+	for _, appEnv := range []string{EnvDevelopment, EnvProduction} {
+		_, _ = LoadFrom(func(k string) string {
+			read[k] = true
+			if k == "APP_ENV" {
+				return appEnv
+			}
+			return ""
+		})
+	}
+	for k := range read {
+		if !documented[k] {
+			t.Errorf("%s is read by LoadFrom but has no row in README's configuration table", k)
+		}
+	}
+	for k := range documented {
+		if !read[k] && k != "TMPDIR" {
+			t.Errorf("README's configuration table lists %s, which LoadFrom never reads", k)
+		}
+	}
+	if len(read) < 20 {
+		t.Fatalf("LoadFrom read only %d variables: %v", len(read), read)
 	}
 }
