@@ -390,6 +390,7 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, er
 		return nil, bad
 	}
 	defer f.Close()
+	numbersAsStored(f)
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return nil, unsupported("The workbook has no sheets.")

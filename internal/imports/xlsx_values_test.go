@@ -1,0 +1,92 @@
+package imports_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/onecloudai/contacts/internal/imports"
+)
+
+// xlsxBook writes a workbook of rows to bytes; style, when set, styles
+// cells (by name) with the style it returns for them.
+func xlsxBook(t *testing.T, rows [][]any, style func(f *excelize.File) map[string]int) string {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, r := range rows {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if style != nil {
+		for cell, s := range style(f) {
+			if err := f.SetCellStyle("Sheet1", cell, cell, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestXLSXNumbers: a number reads as the spreadsheet holds it. A phone
+// number typed into a cell that has any style (a bold column, a border)
+// has the General format, which excelize writes with ten significant
+// digits (4.917012346E+11), and one in the Scientific format shows three
+// (4.92E+11): both read as all their digits. Formats that say how the
+// digits look (a zip code's leading zeros, a percentage, a date) still
+// apply.
+func TestXLSXNumbers(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	w := tb.word
+	body := xlsxBook(t, [][]any{
+		{"Email", "Phone", "Zip", "Share", "Since", "Note"},
+		{"n1@" + w + ".example", 491701234567, 2134, 0.125, 45000, "Bold"},
+		{"n2@" + w + ".example", 491701234568, 2134, 0.5, 45001, true},
+		{"n3@" + w + ".example", 491701234569, 90210, 1, 45002, 1234.5678},
+	}, func(f *excelize.File) map[string]int {
+		must := func(s int, err error) int {
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		bold := must(f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}))
+		sci := must(f.NewStyle(&excelize.Style{NumFmt: 11}))
+		zip := "00000"
+		zipFmt := must(f.NewStyle(&excelize.Style{CustomNumFmt: &zip}))
+		pct := must(f.NewStyle(&excelize.Style{NumFmt: 10}))
+		date := "yyyy-mm-dd"
+		dateFmt := must(f.NewStyle(&excelize.Style{CustomNumFmt: &date}))
+		return map[string]int{"B2": bold, "B3": sci, "F2": bold, "F3": bold, "F4": bold, "C2": zipFmt, "C3": zipFmt,
+			"D2": pct, "E2": dateFmt}
+	})
+	imp := tb.MustUpload(t, tb.tenant, "numbers.xlsx", body)
+	want := [][]string{
+		{"n1@" + w + ".example", "491701234567", "02134", "12.50%", "2023-03-15", "Bold"},
+		{"n2@" + w + ".example", "491701234568", "02134", "0.5", "45001", "TRUE"},
+		{"n3@" + w + ".example", "491701234569", "90210", "1", "45002", "1234.5678"},
+	}
+	for i, row := range want {
+		if got := strings.Join(imp.Sample[i+1].Fields, "|"); got != strings.Join(row, "|") {
+			t.Errorf("row %d reads %q, want %q", i+2, got, strings.Join(row, "|"))
+		}
+	}
+	if imp.Mapping.Columns[1] != imports.FieldPhone {
+		t.Fatalf("mapping %v", imp.Mapping.Columns)
+	}
+	for i, p := range imp.Preview("DE") {
+		// How a number without its + reads (nationally here) is the
+		// phone normalizer's business; the digits are this test's.
+		if digits := fmt.Sprintf("4917012345%d", 67+i); !strings.HasSuffix(p.Values["phone"], digits) || len(p.Warnings) != 0 {
+			t.Errorf("preview row %d: phone %q, warnings %+v; want it to end in %s", p.Row, p.Values["phone"], p.Warnings, digits)
+		}
+	}
+}
