@@ -25,7 +25,9 @@
 // then line endings (LF, CRLF, CR-only; counted outside quotes) and the
 // delimiter (comma, semicolon, tab or pipe: the one that splits the first
 // records into the same number of fields most consistently). Binary data,
-// legacy .xls, PDFs and images are refused with a reason. An XLSX
+// legacy .xls, PDFs and images are refused with a reason, and so is a zip
+// that is not an XLSX workbook with a sheet of cells (an .ods, an .xlsb, a
+// Word file, an archive, a workbook of charts only: notAWorkbook). An XLSX
 // workbook is spooled to a temporary file (zip needs random access) and
 // its active sheet stored as UTF-8 CSV, so everything after the upload
 // reads one format.

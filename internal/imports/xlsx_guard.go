@@ -66,6 +66,9 @@ func checkXLSX(name string, limit int64, tooBig error) error {
 	if len(zr.File) > xlsxMaxEntries {
 		return unsupported(fmt.Sprintf("The workbook has more than %d parts; save the sheet as CSV and upload that.", xlsxMaxEntries))
 	}
+	if err := notAWorkbook(zr.File); err != nil {
+		return err
+	}
 	var sst *zip.File
 	for _, f := range zr.File {
 		if strings.EqualFold(path.Base(partName(f)), "sharedstrings.xml") {
