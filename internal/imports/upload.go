@@ -385,7 +385,10 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, er
 	case opened != name:
 		defer os.Remove(opened)
 	}
-	f, err := excelize.OpenFile(opened, excelize.Options{UnzipSizeLimit: unpacked, UnzipXMLSizeLimit: xlsxInMemory})
+	// Excel shows its default date format (built-in 14) in the reader's
+	// locale; an ISO date reads the same in every one.
+	f, err := excelize.OpenFile(opened, excelize.Options{UnzipSizeLimit: unpacked, UnzipXMLSizeLimit: xlsxInMemory,
+		ShortDatePattern: "yyyy-mm-dd"})
 	if err != nil {
 		return nil, bad
 	}

@@ -90,3 +90,63 @@ func TestXLSXNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestXLSXDates: a date in Excel's default short date format (built-in
+// format 14, which Excel shows in the reader's locale: 3/15/2023 in the
+// US, 15.03.2023 in Germany) reads as an ISO date, which no locale reads
+// the wrong way round (excelize writes 03-15-23), also in a workbook of
+// the 1904 date system (Excel for Mac before 2011), whose serial numbers
+// count from 1904.
+func TestXLSXDates(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	book := func(date1904 bool) string {
+		f := excelize.NewFile()
+		if date1904 {
+			if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &date1904}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, r := range [][]any{{"Email", "Met", "Called"}, {"d1@" + tb.word + ".example", 45000, 45000.75}} {
+			if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamp, err := f.NewStyle(&excelize.Style{NumFmt: 22})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", "B2", "B2", date); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", "C2", "C2", stamp); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := f.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name     string
+		date1904 bool
+		want     string
+	}{
+		{"OK1900", false, "2023-03-15|2023-03-15 18:00"},
+		{"OK1904", true, "2027-03-16|2027-03-16 18:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			imp := tb.MustUpload(t, tb.tenant, "dates.xlsx", book(tt.date1904))
+			if got := strings.Join(imp.Sample[1].Fields[1:], "|"); got != tt.want {
+				t.Fatalf("dates read %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
