@@ -167,7 +167,13 @@ type ImportResponse struct {
 	// SkippedRows is the number of the last row above the table (Excel's
 	// "sep=;" line, notes such as LinkedIn's export starts with, a title),
 	// which are not read; 0 when the table starts in the first row.
-	SkippedRows      int                `json:"skipped_rows"`
+	SkippedRows int `json:"skipped_rows"`
+	// Sheet is the sheet of a workbook that was read: the one it opens on
+	// (to import another, open that one in Excel, save the workbook and
+	// upload it again); SheetCount is how many sheets the workbook has.
+	// "" and 0 for a CSV file.
+	Sheet            string             `json:"sheet" example:"Contacts"`
+	SheetCount       int                `json:"sheet_count" example:"1"`
 	HasHeader        bool               `json:"has_header"`
 	Columns          []ImportColumn     `json:"columns"`
 	SuggestedMapping ImportMapping      `json:"suggested_mapping"`
@@ -271,7 +277,7 @@ func utcPtr(t *time.Time) *time.Time {
 func toImport(imp *imports.Import) ImportResponse {
 	out := ImportResponse{ImportSummary: toImportSummary(imp), Encoding: imp.Format.Encoding, Delimiter: imp.Format.Delimiter,
 		DelimiterName: imports.DelimiterName(imp.Format.Delimiter), LineEnding: imp.Format.LineEnding,
-		SkippedRows: imp.Format.SkipRecords, HasHeader: imp.Mapping.HasHeader, SuggestedMapping: toImportMapping(imp.SuggestedMapping),
+		SkippedRows: imp.Format.SkipRecords, Sheet: imp.Format.Sheet, SheetCount: imp.Format.SheetCount, HasHeader: imp.Mapping.HasHeader, SuggestedMapping: toImportMapping(imp.SuggestedMapping),
 		Mapping: toImportMapping(imp.Mapping), Preview: make([]ImportPreviewRow, len(imp.PreviewRows))}
 	for i, name := range imp.Columns() {
 		col := ImportColumn{Index: i, Name: name}

@@ -91,6 +91,10 @@ type Format struct {
 	// "sep=;" line, notes or a title; 0 for none): the reader skips those,
 	// and the header is the record after them.
 	SkipRecords int `json:"skip_records"`
+	// Sheet is the sheet of a workbook that was read (the one it opens
+	// on), SheetCount how many sheets it has; "" and 0 for CSV.
+	Sheet      string `json:"sheet,omitempty"`
+	SheetCount int    `json:"sheet_count,omitempty"`
 }
 
 // errorsDialect is how errors.csv is written for a file of this format,

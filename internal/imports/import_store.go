@@ -31,6 +31,8 @@ type importRow struct {
 	Delimiter        string
 	LineEnding       string
 	SkipRecords      int
+	Sheet            string
+	SheetCount       int
 	Header           []byte `gorm:"type:jsonb"`
 	Sample           []byte `gorm:"type:jsonb"`
 	Records          int
@@ -68,7 +70,7 @@ func (r *importRow) toImport() (*Import, error) {
 		ID: r.ID, CreatedBy: r.CreatedBy, StartedBy: r.StartedBy, Status: r.Status, DryRun: r.DryRun,
 		FileName: r.FileName, FileBytes: r.FileBytes, FileChunks: r.FileChunks,
 		Format: Format{Kind: r.Format, Encoding: r.Encoding, Delimiter: r.Delimiter, LineEnding: r.LineEnding,
-			SkipRecords: r.SkipRecords},
+			SkipRecords: r.SkipRecords, Sheet: r.Sheet, SheetCount: r.SheetCount},
 		Records: r.Records, Phase: r.Phase, RowsTotal: r.RowsTotal, RowsDone: r.RowsDone, MergedThrough: r.MergedThrough,
 		Counts: Counts{Created: r.CreatedCount, Matched: r.MatchedCount, Updated: r.UpdatedCount,
 			Duplicate: r.DuplicateCount, Invalid: r.InvalidCount, WithWarnings: r.WarningCount},
@@ -146,7 +148,8 @@ func insertImport(ctx context.Context, tx *gorm.DB, imp *Import) error {
 	r := importRow{
 		ID: imp.ID, CreatedBy: imp.CreatedBy, Status: imp.Status, FileName: imp.FileName, FileBytes: imp.FileBytes,
 		FileChunks: imp.FileChunks, Format: imp.Format.Kind, Encoding: imp.Format.Encoding, Delimiter: imp.Format.Delimiter,
-		LineEnding: imp.Format.LineEnding, SkipRecords: imp.Format.SkipRecords, Header: mustJSON(imp.Header), Sample: mustJSON(imp.Sample), Records: imp.Records,
+		LineEnding: imp.Format.LineEnding, SkipRecords: imp.Format.SkipRecords, Sheet: imp.Format.Sheet, SheetCount: imp.Format.SheetCount,
+		Header: mustJSON(imp.Header), Sample: mustJSON(imp.Sample), Records: imp.Records,
 		SuggestedMapping: mustJSON(imp.SuggestedMapping), Mapping: mustJSON(imp.Mapping), CreatedAt: imp.CreatedAt,
 		UpdatedAt: imp.CreatedAt,
 	}
@@ -165,7 +168,7 @@ func savePreflight(ctx context.Context, tx *gorm.DB, imp *Import) error {
 	err := tx.WithContext(ctx).Model(&importRow{}).Where("id = ?", imp.ID).Updates(map[string]any{
 		"file_bytes": imp.FileBytes, "file_chunks": imp.FileChunks, "format": imp.Format.Kind,
 		"encoding": imp.Format.Encoding, "delimiter": imp.Format.Delimiter, "line_ending": imp.Format.LineEnding,
-		"skip_records": imp.Format.SkipRecords, "header": mustJSON(imp.Header), "sample": mustJSON(imp.Sample), "records": imp.Records,
+		"skip_records": imp.Format.SkipRecords, "sheet": imp.Format.Sheet, "sheet_count": imp.Format.SheetCount, "header": mustJSON(imp.Header), "sample": mustJSON(imp.Sample), "records": imp.Records,
 		"suggested_mapping": mustJSON(imp.SuggestedMapping), "mapping": mustJSON(imp.Mapping),
 	}).Error
 	if err != nil {

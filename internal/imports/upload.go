@@ -220,6 +220,9 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 		var sc *scan
 		if format.Kind == KindXLSX {
 			sc, err = convertXLSX(spool.Name(), cw, limit, csvTooBig)
+			if sc != nil {
+				imp.Format.Sheet, imp.Format.SheetCount = sc.sheet, sc.sheets
+			}
 		} else {
 			sc, err = scanCSV(format.NewReader(io.TeeReader(io.NewSectionReader(spool, 0, size), cw)))
 		}
@@ -280,6 +283,10 @@ func uploadReadError(err error) error {
 type scan struct {
 	sample  []SampleRecord
 	records int
+	// sheet is the sheet of a workbook that was read, sheets how many it
+	// has.
+	sheet  string
+	sheets int
 }
 
 func (sc *scan) add(rec Record) {
@@ -407,7 +414,7 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, er
 		return nil, bad
 	}
 	defer rows.Close()
-	sc := &scan{}
+	sc := &scan{sheet: sheet, sheets: len(sheets)}
 	num := 0
 	var line bytes.Buffer
 	for rows.Next() {

@@ -362,6 +362,14 @@ func TestXLSXActiveSheet(t *testing.T) {
 		if err != nil || imp.RowCount() != 1 || strings.Join(imp.Columns(), ",") != "Email,Name" {
 			t.Fatalf("upload: %v", err)
 		}
+		// The preflight names the sheet it read, and says there are others.
+		if imp.Format.Sheet != "Contacts" || imp.Format.SheetCount != 2 {
+			t.Fatalf("sheet %q of %d, want Contacts of 2", imp.Format.Sheet, imp.Format.SheetCount)
+		}
+		got, err := tb.svc.Get(tb.ctx, tb.tenant, imp.ID)
+		if err != nil || got.Format.Sheet != "Contacts" || got.Format.SheetCount != 2 {
+			t.Fatalf("stored sheet %q of %d (%v)", got.Format.Sheet, got.Format.SheetCount, err)
+		}
 	})
 	t.Run("ErrActiveSheetEmpty", func(t *testing.T) {
 		t.Parallel()

@@ -2128,6 +2128,16 @@ export interface components {
             /** @enum {string} */
             scope: "tenant" | "platform";
             /**
+             * @description Sheet is the sheet of a workbook that was read: the one it opens on
+             *     (to import another, open that one in Excel, save the workbook and
+             *     upload it again); SheetCount is how many sheets the workbook has.
+             *     "" and 0 for a CSV file.
+             * @example Contacts
+             */
+            sheet: string;
+            /** @example 1 */
+            sheet_count: number;
+            /**
              * @description SkippedRows is the number of the last row above the table (Excel's
              *     "sep=;" line, notes such as LinkedIn's export starts with, a title),
              *     which are not read; 0 when the table starts in the first row.

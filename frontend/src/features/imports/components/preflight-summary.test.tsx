@@ -112,4 +112,27 @@ describe('PreflightSummary encoding', () => {
     expect(screen.getByTestId('preflight-encoding')).toHaveTextContent('Windows-1252 (Western European)');
     expect(screen.queryByRole('combobox', { name: 'Encoding' })).not.toBeInTheDocument();
   });
+
+  it('names the sheet a workbook was read from, and says how to import another', () => {
+    renderWithProviders(
+      <PreflightSummary imp={importFixture({ format: 'xlsx', encoding: 'utf-8', sheet: 'Leads', sheet_count: 3 })} />,
+    );
+    expect(screen.getByTestId('preflight-sheet')).toHaveTextContent('Leads');
+    expect(screen.getByTestId('preflight-other-sheets')).toHaveTextContent(
+      'The workbook has 3 sheets; this is “Leads”, the one it opens on, and only it is imported.',
+    );
+    expect(screen.queryByTestId('preflight-line-endings')).not.toBeInTheDocument();
+  });
+
+  it('says nothing of other sheets for a workbook of one sheet, nor of sheets for a CSV file', () => {
+    const { unmount } = renderWithProviders(
+      <PreflightSummary imp={importFixture({ format: 'xlsx', encoding: 'utf-8', sheet: 'Sheet1', sheet_count: 1 })} />,
+    );
+    expect(screen.getByTestId('preflight-sheet')).toHaveTextContent('Sheet1');
+    expect(screen.queryByTestId('preflight-other-sheets')).not.toBeInTheDocument();
+    unmount();
+    renderWithProviders(<PreflightSummary imp={importFixture()} />);
+    expect(screen.queryByTestId('preflight-sheet')).not.toBeInTheDocument();
+    expect(screen.getByTestId('preflight-line-endings')).toBeInTheDocument();
+  });
 });

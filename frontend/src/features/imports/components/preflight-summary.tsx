@@ -33,8 +33,8 @@ type PreflightSummaryProps = {
 };
 
 /**
- * What the server found in the file: format, encoding, delimiter, line endings, rows, columns, rows
- * above the table. The encoding of a CSV file can be changed: when names show as "£ukasz" the
+ * What the server found in the file: format, encoding, delimiter, line endings (a workbook: the sheet
+ * read, and whether it has others), rows, columns, rows above the table. The encoding of a CSV file can be changed: when names show as "£ukasz" the
  * detected one was wrong, and the preview below comes back read in the chosen one.
  */
 export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = false, encodingError }: PreflightSummaryProps) {
@@ -67,7 +67,11 @@ export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = f
           value={imp.format === 'xlsx' ? 'XLSX' : delimiterLabel(imp)}
           testId="preflight-delimiter"
         />
-        <Fact label="Line endings" value={lineEndingLabel(imp.line_ending)} testId="preflight-line-endings" />
+        {imp.format === 'xlsx' && imp.sheet !== '' ? (
+          <Fact label="Sheet" value={imp.sheet} testId="preflight-sheet" />
+        ) : (
+          <Fact label="Line endings" value={lineEndingLabel(imp.line_ending)} testId="preflight-line-endings" />
+        )}
         <Fact label="Rows" value={formatNumber(imp.row_count)} testId="preflight-rows" />
         <Fact label="Columns" value={formatNumber(imp.columns.length)} testId="preflight-columns" />
       </SimpleGrid>
@@ -76,6 +80,11 @@ export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = f
           {imp.skipped_rows === 1
             ? 'Row 1 is above the table (a title, notes or Excel’s “sep=” line) and is not imported.'
             : `Rows 1–${formatNumber(imp.skipped_rows)} are above the table (a title, notes or Excel’s “sep=” line) and are not imported.`}
+        </Text>
+      )}
+      {imp.format === 'xlsx' && imp.sheet !== '' && imp.sheet_count > 1 && (
+        <Text size="sm" c="dimmed" data-testid="preflight-other-sheets">
+          {`The workbook has ${formatNumber(imp.sheet_count)} sheets; this is “${imp.sheet}”, the one it opens on, and only it is imported. To import another sheet, open it in Excel, save the workbook and upload it again.`}
         </Text>
       )}
       {choosable && (

@@ -42,6 +42,8 @@ export function importFixture(overrides: Partial<Import> = {}): Import {
     delimiter_name: 'semicolon',
     line_ending: 'crlf',
     skipped_rows: 0,
+    sheet: '',
+    sheet_count: 0,
     has_header: true,
     columns: [
       { index: 0, name: 'E-mail', field: 'email', suggested_field: 'email' },
