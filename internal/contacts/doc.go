@@ -77,6 +77,14 @@
 //     contacts_grams, migration 00049), and the query word matches a
 //     document holding all of its own ("工程师" → ~g:工程 & ~g:程师). A
 //     single character matches only as a prefix.
+//   - a quoted phrase ("vice president", splitPhrases) is its words as
+//     whole words, each right after the one before within one field: the
+//     fields' words follow each other in search_doc, so the phrase is an
+//     alternative per field weight (('vice':A <-> 'president':A) |
+//     ('vice':B <-> …) | …, phraseQuery). GIN finds the rows holding every
+//     word, and the recheck of each reads the positions. A phrase of
+//     Chinese, Japanese or Korean stays words: the bigram tags hold no
+//     positions, and those scripts have no spaces to quote between.
 //
 // Each new search first asks the planner for its row estimate (EXPLAIN, no
 // execution) and picks its strategy from it:

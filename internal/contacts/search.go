@@ -258,7 +258,12 @@ func tsQuote(s string) string {
 //     name's splits (cjkSplits) and a CJK word's bigrams (cjkGrams);
 //   - exactName: any word is a whole word of the name (weight A); ranking
 //     counts how many.
-func textQueries(lx []lexeme) (strict, wide, exactName string) {
+//
+// The quoted phrases of the text (phrases, phraseQuery operands, with their
+// words) are ANDed to strict and wide as they are, and their words are
+// whole words of the name for exactName. Without phrases the queries are
+// those of the words alone.
+func textQueries(lx []lexeme, phrases []phrase) (strict, wide, exactName string) {
 	var s, w, e []string
 	for _, l := range lx {
 		s = append(s, tsQuote(l.text)+":*")
@@ -270,14 +275,124 @@ func textQueries(lx []lexeme) (strict, wide, exactName string) {
 		w = append(w, "("+strings.Join(alts, " | ")+")")
 		e = append(e, tsQuote(l.text)+":A")
 	}
+	for _, p := range phrases {
+		s, w = append(s, p.query), append(w, p.query)
+		for _, word := range p.words {
+			e = append(e, tsQuote(word)+":A")
+		}
+	}
 	return strings.Join(s, " & "), strings.Join(w, " & "), strings.Join(e, " | ")
+}
+
+// phrase is one quoted phrase of the free text as a tsquery operand, and
+// its words.
+type phrase struct {
+	query string
+	words []string
+}
+
+// isQuote reports whether r opens or closes a phrase of the free text: the
+// typewriter quote and the typographic ones that phones and word
+// processors type in its place.
+func isQuote(r rune) bool {
+	return r == '"' || r == '“' || r == '”' || r == '„'
+}
+
+// splitPhrases separates the quoted phrases of a free-text query from its
+// other words (rest). Quotes pair up from the start of the text; an odd
+// last quote is ignored, the text after it being words as if it were not
+// there (`"vice president` is vice president). A phrase holding a Chinese,
+// Japanese or Korean character goes back to the words: those scripts do
+// not put spaces between words, so their words match anywhere inside one
+// (cjkGrams) with quotes as without. rest is the query itself when it has
+// no quote, so a search without quotes runs exactly as before phrases.
+func splitPhrases(q string) (rest string, phrases []string) {
+	if !strings.ContainsFunc(q, isQuote) {
+		return q, nil
+	}
+	var segs []string
+	start := 0
+	for i, r := range q {
+		if isQuote(r) {
+			segs = append(segs, q[start:i])
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	segs = append(segs, q[start:])
+	var words []string
+	for i, s := range segs {
+		if i%2 == 1 && i < len(segs)-1 && !strings.ContainsFunc(s, isCJK) {
+			phrases = append(phrases, s)
+		} else {
+			words = append(words, s)
+		}
+	}
+	return strings.Join(words, " "), phrases
+}
+
+// phraseQuery is the tsquery operand of a quoted phrase's words (lx, with
+// their positions in the phrase): the words as whole words (no prefix, no
+// typo neighbours: quotes ask for these very words), each after the one
+// before, within one field of the name, title and company. The fields'
+// words follow each other in search_doc (name, then title, then company),
+// so without a weight a phrase would match the last word of a title and the
+// first of the company: each field's weight is an alternative
+// (('vice':A <-> 'president':A) | ('vice':B <-> 'president':B) | …). A
+// phrase of one word is that whole word, in any field; ok is false for one
+// without words.
+func phraseQuery(lx []lexeme) (p phrase, ok bool) {
+	type at struct {
+		pos  int16
+		word string
+	}
+	var seq []at
+	for _, l := range lx {
+		for _, pos := range l.pos {
+			seq = append(seq, at{pos, l.text})
+		}
+	}
+	if len(seq) == 0 {
+		return phrase{}, false
+	}
+	slices.SortFunc(seq, func(a, b at) int { return int(a.pos) - int(b.pos) })
+	if len(seq) > maxLexemes {
+		seq = seq[:maxLexemes]
+	}
+	for _, a := range seq {
+		if !slices.Contains(p.words, a.word) {
+			p.words = append(p.words, a.word)
+		}
+	}
+	if len(seq) == 1 {
+		p.query = tsQuote(seq[0].word)
+		return p, true
+	}
+	alts := make([]string, 0, 3)
+	for _, weight := range []string{"A", "B", "C"} {
+		var b strings.Builder
+		for i, a := range seq {
+			if i > 0 {
+				// The simple configuration drops no word, so the
+				// positions follow each other; a gap is kept as it is.
+				if d := a.pos - seq[i-1].pos; d == 1 {
+					b.WriteString(" <-> ")
+				} else {
+					fmt.Fprintf(&b, " <%d> ", d)
+				}
+			}
+			b.WriteString(tsQuote(a.word) + ":" + weight)
+		}
+		alts = append(alts, "("+b.String()+")")
+	}
+	p.query = "(" + strings.Join(alts, " | ") + ")"
+	return p, true
 }
 
 // lenientText is the wide query of textQueries with every word also as a
 // prefix ('enginee':*), for matching the few contacts whose corrected
 // values a search reads (overlay): a word of a corrected value is in no
 // vocabulary, so the expansion of a prefix may leave it out.
-func lenientText(lx []lexeme) string {
+func lenientText(lx []lexeme, phrases []phrase) string {
 	var w []string
 	for _, l := range lx {
 		alts := append(l.alternatives(), cjkSplits(l.text)...)
@@ -289,6 +404,9 @@ func lenientText(lx []lexeme) string {
 			alts = append(alts, p)
 		}
 		w = append(w, "("+strings.Join(alts, " | ")+")")
+	}
+	for _, p := range phrases {
+		w = append(w, p.query)
 	}
 	return strings.Join(w, " & ")
 }

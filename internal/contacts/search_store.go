@@ -82,11 +82,12 @@ func prefixed(lexeme string) string {
 		ORDER BY u.ndoc DESC, u.term LIMIT ` + strconv.Itoa(maxExpansion+1) + `)`
 }
 
-// analyze turns the free text and title filters into index lexemes, with
-// typo candidates for the words of the free text, in one round trip.
-func (s *Service) analyze(ctx context.Context, tenantID uuid.UUID, query string, titles []string) ([]lexeme, [][]lexeme, error) {
-	if query == "" && len(titles) == 0 {
-		return nil, nil, nil
+// analyze turns the free text, its quoted phrases and the title filters
+// into index lexemes, with typo candidates for the words of the free text,
+// in one round trip. A phrase's lexemes carry only their positions.
+func (s *Service) analyze(ctx context.Context, tenantID uuid.UUID, query string, titles, phrases []string) ([]lexeme, [][]lexeme, [][]lexeme, error) {
+	if query == "" && len(titles) == 0 && len(phrases) == 0 {
+		return nil, nil, nil, nil
 	}
 	rows, err := s.db.Pool.Query(ctx, `
 		SELECT 0::bigint, t.lexeme, t.positions,
@@ -105,20 +106,31 @@ func (s *Service) analyze(ctx context.Context, tenantID uuid.UUID, query string,
 		       `+prefixed("t.lexeme")+`,
 		       '{}'::text[]
 		  FROM unnest($2::text[]) WITH ORDINALITY v(txt, i),
-		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t`, query, titles, tenantID)
+		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t
+		UNION ALL
+		SELECT -v.i, t.lexeme, t.positions, '{}'::text[], '{}'::text[]
+		  FROM unnest($4::text[]) WITH ORDINALITY v(txt, i),
+		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t`, query, titles, tenantID, phrases)
 	if err != nil {
-		return nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
+		return nil, nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
 	}
 	defer rows.Close()
 	var q []lexeme
 	tl := make([][]lexeme, len(titles))
+	ph := make([][]lexeme, len(phrases))
 	for rows.Next() {
 		var (
 			part int64
 			l    lexeme
 		)
 		if err := rows.Scan(&part, &l.text, &l.pos, &l.prefixed, &l.similar); err != nil {
-			return nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
+			return nil, nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
+		}
+		if part < 0 {
+			if int(-part) <= len(ph) {
+				ph[-part-1] = append(ph[-part-1], l)
+			}
+			continue
 		}
 		// Writers racing on a new word may each have added it to the
 		// vocabulary (migration 00021). A list longer than maxExpansion
@@ -134,14 +146,14 @@ func (s *Service) analyze(ctx context.Context, tenantID uuid.UUID, query string,
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
+		return nil, nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
 	}
 	// Keep the first words as typed when there are too many.
 	slices.SortFunc(q, func(a, b lexeme) int { return int(firstPos(a)) - int(firstPos(b)) })
 	if len(q) > maxLexemes {
 		q = q[:maxLexemes]
 	}
-	return q, tl, nil
+	return q, tl, ph, nil
 }
 
 // distinct drops repeated words from a short list, keeping the first of each.
@@ -178,21 +190,29 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	if facets {
 		read("country", "company_name")
 	}
-	lx, titles, err := s.analyze(ctx, tenantID, query, f.Titles)
+	words, quoted := splitPhrases(query)
+	lx, titles, pl, err := s.analyze(ctx, tenantID, words, f.Titles, quoted)
 	if err != nil {
 		return nil, err
+	}
+	var phrases []phrase // quoted phrases with words (phraseQuery)
+	for _, l := range pl {
+		if p, ok := phraseQuery(l); ok {
+			phrases = append(phrases, p)
+		}
 	}
 	// Text and filters make one tsquery over search_doc, whose tags
 	// ('~c:DE') carry the filterable values: OR within a filter, AND across.
 	// oparts is the same for the overlay, every prefix also as the prefix
 	// operator: a corrected value's words need not be in the vocabulary.
 	var parts, oparts []string
-	if len(lx) > 0 {
-		strict, wide, exact := textQueries(lx)
+	if len(lx) > 0 || len(phrases) > 0 {
+		strict, wide, exact := textQueries(lx, phrases)
 		m.hasText, m.strict, m.exact = true, strict, exact
-		m.broad = !slices.ContainsFunc(lx, func(l lexeme) bool { return !l.broad() })
+		// A phrase's words are whole words: GIN intersects them cheaply.
+		m.broad = len(phrases) == 0 && !slices.ContainsFunc(lx, func(l lexeme) bool { return !l.broad() })
 		parts = append(parts, "("+wide+")")
-		oparts = append(oparts, "("+lenientText(lx)+")")
+		oparts = append(oparts, "("+lenientText(lx, phrases)+")")
 		read("title", "company_name")
 	} else if query != "" {
 		// Free text without a word (punctuation, symbols, emoji) matches

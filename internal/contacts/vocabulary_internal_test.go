@@ -61,7 +61,7 @@ func TestVocabularyPerTenant(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lx, _, err := svc.analyze(ctx, tt.tenant, tt.query, nil)
+			lx, _, _, err := svc.analyze(ctx, tt.tenant, tt.query, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
