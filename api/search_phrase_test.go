@@ -97,3 +97,80 @@ func TestSearchQuotedPhrase(t *testing.T) {
 		t.Fatalf("after corrections %q found %v, want %v", `"vice president"`, got, want)
 	}
 }
+
+// TestSearchTitlesCJKInsideWords: the titles filter matched a Chinese,
+// Japanese or Korean word only at the start of a title word ("软件" found
+// 软件工程师, "工程师" did not), as those scripts run a title together. A
+// word of two or more such characters now matches anywhere inside a word
+// of the title, and only of the title: not the name or the company, whose
+// words the bigram tags hold too.
+func TestSearchTitlesCJKInsideWords(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	admin := tb.MustSignup(t, "titles-cjk")
+	contact := func(first, last, title, company string) string {
+		id := uuid.Must(uuid.NewV7()).String()
+		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, company_name, owner_tenant_id, source)
+			VALUES (?, ?, ?, ?, ?, ?, 'import')`, id, first, last, title, company, admin.tenantID).Error; err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	engineer := contact("伟", "王", "高级软件工程师", "腾讯科技有限公司")
+	manager := contact("太郎", "山田", "営業部長", "トヨタ自動車株式会社")
+	engCompany := contact("芳", "李", "经理", "工程师咨询有限公司") // 工程师 in the company only
+	seniorEng := contact("Ann", "Lee", "Senior 工程师", "Acme")
+	tests := []struct {
+		name   string
+		titles []string
+		want   []string
+	}{
+		{"OKInside", []string{"工程师"}, []string{engineer, seniorEng}},
+		{"OKMiddle", []string{"软件"}, []string{engineer}},
+		{"OKWhole", []string{"営業部長"}, []string{manager}},
+		{"OKEnd", []string{"部長"}, []string{manager}},
+		{"OKNotInCompany", []string{"咨询"}, nil},
+		{"OKNotInName", []string{"山田"}, nil},
+		{"OKNotAcrossFields", []string{"师腾"}, nil},
+		{"OKWithLatinWord", []string{"senior 工程师"}, []string{seniorEng}},
+		{"OKLatinWordMustMatch", []string{"junior 工程师"}, nil},
+		{"OKOr", []string{"部長", "nobody 工程师"}, []string{manager}},
+		{"OKOrLatin", []string{"经理", "senior"}, []string{engCompany, seniorEng}},
+		{"OKOneCharacterIsStart", []string{"高"}, []string{engineer}},
+		{"OKOneCharacterNotInside", []string{"级"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := tb.search(t, admin.token, map[string]any{"filters": map[string]any{"titles": tt.titles}, "page_size": 25, "sort": "updated"})
+			var got []string
+			for _, c := range page.Items {
+				if c.Private {
+					got = append(got, c.ID)
+				}
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tt.want))
+			if !slices.Equal(got, want) {
+				t.Fatalf("titles %q found %v, want %v", tt.titles, got, want)
+			}
+		})
+	}
+
+	// A corrected title is matched as the tenant sees it.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+manager+"/corrections", admin.token,
+		map[string]string{"field": "title", "value": "首席工程师"}), 201)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+engineer+"/corrections", admin.token,
+		map[string]string{"field": "title", "value": "经理"}), 201)
+	page := tb.search(t, admin.token, map[string]any{"filters": map[string]any{"titles": []string{"工程师"}}, "page_size": 25, "sort": "updated"})
+	var got []string
+	for _, c := range page.Items {
+		if c.Private {
+			got = append(got, c.ID)
+		}
+	}
+	slices.Sort(got)
+	if want := slices.Sorted(slices.Values([]string{manager, seniorEng})); !slices.Equal(got, want) {
+		t.Fatalf("after corrections titles 工程师 found %v, want %v", got, want)
+	}
+}

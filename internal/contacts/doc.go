@@ -76,7 +76,9 @@
 //     of such words of the name, title and company as a tag ('~g:工程',
 //     contacts_grams, migration 00049), and the query word matches a
 //     document holding all of its own ("工程师" → ~g:工程 & ~g:程师). A
-//     single character matches only as a prefix.
+//     single character matches only as a prefix. In a titles filter value
+//     the bigram tags find the candidates and titleCheck keeps those with
+//     the word inside a title word (weight B) of the document;
 //   - a quoted phrase ("vice president", splitPhrases) is its words as
 //     whole words, each right after the one before within one field: the
 //     fields' words follow each other in search_doc, so the phrase is an

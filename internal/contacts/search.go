@@ -492,6 +492,11 @@ func cjkGrams(word string) []string {
 // stays within title words, as no other lexeme of search_doc starts with
 // "~x:" (the parser never makes one with a colon after a tilde). ok is
 // false for a value without words.
+//
+// A word of two or more Chinese, Japanese or Korean characters, wherever
+// it is in the value, is its bigram tags instead (cjkGrams): they find the
+// contacts whose name, title or company holds it anywhere, and titleCheck
+// keeps those whose title does.
 func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
 	if len(lx) == 0 {
 		return nil, nil, false
@@ -502,10 +507,16 @@ func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
 		lx = lx[:maxLexemes]
 	}
 	for _, l := range lx[:len(lx)-1] {
+		if g := cjkGrams(l.text); g != nil {
+			all = append(all, g...)
+			continue
+		}
 		all = append(all, tsQuote("~x:"+l.text))
 	}
 	last := lx[len(lx)-1]
-	if len(last.prefixed) == 0 || len(last.prefixed) > maxExpansion {
+	if g := cjkGrams(last.text); g != nil {
+		anyOf = g
+	} else if len(last.prefixed) == 0 || len(last.prefixed) > maxExpansion {
 		anyOf = []string{tsQuote("~x:"+last.text) + ":*"}
 	} else {
 		for _, w := range last.prefixed {
@@ -513,6 +524,48 @@ func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
 		}
 	}
 	return all, anyOf, true
+}
+
+// titleCheck is the condition over the search document doc (SQL) that a
+// titles filter value (lx) holds for a value with a word of two or more
+// Chinese, Japanese or Korean characters, and "" for any other. Such a word
+// must be inside a word of the title: its bigram tags (titleTags) come from
+// the name, title and company alike, so each candidate is checked against
+// the title's own words in the document, those of weight B (search_doc's
+// title part). The value's other words are checked as titleTags matches
+// them: the last as the start of a title word, the rest whole; always
+// asks for the condition of a value without such a word too (another value
+// of the filter has one: the filter is the OR of its values' conditions).
+// The words are written into the SQL, quoted (sqlString): the condition
+// goes into two statements that number their arguments apart.
+func titleCheck(doc string, lx []lexeme, always bool) string {
+	lx = slices.Clone(lx)
+	slices.SortFunc(lx, func(a, b lexeme) int { return int(firstPos(a)) - int(firstPos(b)) })
+	if len(lx) > maxLexemes {
+		lx = lx[:maxLexemes]
+	}
+	if len(lx) == 0 || !always && !slices.ContainsFunc(lx, func(l lexeme) bool { return cjkGrams(l.text) != nil }) {
+		return ""
+	}
+	conds := make([]string, len(lx))
+	for i, l := range lx {
+		w := sqlString(l.text)
+		c := "u.lexeme = " + w
+		switch {
+		case cjkGrams(l.text) != nil:
+			c = "strpos(u.lexeme, " + w + ") > 0"
+		case i == len(lx)-1:
+			c = "starts_with(u.lexeme, " + w + ")"
+		}
+		conds[i] = "EXISTS (SELECT 1 FROM unnest(" + doc + ") u WHERE 'B' = ANY(u.weights) AND " + c + ")"
+	}
+	return "(" + strings.Join(conds, " AND ") + ")"
+}
+
+// sqlString quotes s as an SQL string constant, whatever
+// standard_conforming_strings says.
+func sqlString(s string) string {
+	return "E'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
 }
 
 // titleLast is the word of a titles filter value that titleTags matches

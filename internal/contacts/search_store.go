@@ -206,6 +206,10 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	// oparts is the same for the overlay, every prefix also as the prefix
 	// operator: a corrected value's words need not be in the vocabulary.
 	var parts, oparts []string
+	// check and ocheck are conditions that read more of a row than a GIN
+	// recheck (titleCheck): they follow the tsquery, so that a row the
+	// tsquery refuses never pays for them (an index walk tests every row).
+	var check, ocheck string
 	if len(lx) > 0 || len(phrases) > 0 {
 		strict, wide, exact := textQueries(lx, phrases)
 		m.hasText, m.strict, m.exact = true, strict, exact
@@ -245,6 +249,18 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 		} else {
 			parts = append(parts, "("+strings.Join(alts, " | ")+")")
 			oparts = append(oparts, "("+strings.Join(oalts, " | ")+")")
+		}
+		// A Chinese, Japanese or Korean word's bigram tags are in no one
+		// field: a value with such a word is checked on the title's words
+		// (titleCheck), and then every value is, the filter being their OR.
+		if slices.ContainsFunc(titles, func(tl []lexeme) bool { return titleCheck("", tl, false) != "" }) {
+			var c, oc []string
+			for _, tl := range titles {
+				if v := titleCheck("c.search_doc", tl, true); v != "" {
+					c, oc = append(c, v), append(oc, titleCheck("e.doc", tl, true))
+				}
+			}
+			check, ocheck = "("+strings.Join(c, " OR ")+")", "("+strings.Join(oc, " OR ")+")"
 		}
 	}
 	tags := func(prefix string, vals []string, field string) {
@@ -304,12 +320,18 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 			cond = append(cond, "e.doc @@ $3::tsquery")
 			smatch = append(smatch, "c.search_doc @@ $4::tsquery")
 		}
+		if check != "" {
+			cond, smatch = append(cond, ocheck), append(smatch, check)
+		}
 		if ov, err = s.overlay(ctx, tenantID, slices.Sorted(maps.Keys(fields)), cond, smatch, oargs, m.strict, m.exact); err != nil {
 			return nil, err
 		}
 	}
 	if len(parts) > 0 {
 		match = append(match, "c.search_doc @@ "+m.arg(strings.Join(parts, " & "))+"::tsquery")
+	}
+	if check != "" {
+		match = append(match, check)
 	}
 	conds := []string{visibleSQL}
 	if ov != nil && (len(ov.out) > 0 || len(ov.in) > 0) {
