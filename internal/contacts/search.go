@@ -532,7 +532,7 @@ func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
 // must be inside a word of the title: its bigram tags (titleTags) come from
 // the name, title and company alike, so each candidate is checked against
 // the title's own words in the document, those of weight B (search_doc's
-// title part). The value's other words are checked as titleTags matches
+// title part, ts_filter). The value's other words are checked as titleTags matches
 // them: the last as the start of a title word, the rest whole; always
 // asks for the condition of a value without such a word too (another value
 // of the filter has one: the filter is the OR of its values' conditions).
@@ -547,17 +547,22 @@ func titleCheck(doc string, lx []lexeme, always bool) string {
 	if len(lx) == 0 || !always && !slices.ContainsFunc(lx, func(l lexeme) bool { return cjkGrams(l.text) != nil }) {
 		return ""
 	}
+	title := "ts_filter(" + doc + ", '{b}')"
 	conds := make([]string, len(lx))
 	for i, l := range lx {
 		w := sqlString(l.text)
-		c := "u.lexeme = " + w
 		switch {
 		case cjkGrams(l.text) != nil:
-			c = "strpos(u.lexeme, " + w + ") > 0"
+			// The text of the title's words ('高级软件工程师':3B 'x':4B):
+			// between two words it holds quotes, digits and spaces,
+			// which no such word holds, so the word is inside one
+			// (twice as fast as reading the words one by one).
+			conds[i] = "strpos(" + title + "::text, " + w + ") > 0"
 		case i == len(lx)-1:
-			c = "starts_with(u.lexeme, " + w + ")"
+			conds[i] = "EXISTS (SELECT 1 FROM unnest(" + title + ") u WHERE starts_with(u.lexeme, " + w + "))"
+		default:
+			conds[i] = "EXISTS (SELECT 1 FROM unnest(" + title + ") u WHERE u.lexeme = " + w + ")"
 		}
-		conds[i] = "EXISTS (SELECT 1 FROM unnest(" + doc + ") u WHERE 'B' = ANY(u.weights) AND " + c + ")"
 	}
 	return "(" + strings.Join(conds, " AND ") + ")"
 }

@@ -89,9 +89,9 @@ func (s *Service) analyze(ctx context.Context, tenantID uuid.UUID, query string,
 	if query == "" && len(titles) == 0 && len(phrases) == 0 {
 		return nil, nil, nil, nil
 	}
-	rows, err := s.db.Pool.Query(ctx, `
+	sql := `
 		SELECT 0::bigint, t.lexeme, t.positions,
-		       `+prefixed("t.lexeme")+`,
+		       ` + prefixed("t.lexeme") + `,
 		       CASE WHEN length(t.lexeme) >= 4 THEN ARRAY(
 		            SELECT st.term FROM search_terms st
 		             WHERE st.term % t.lexeme AND (st.tenant_id IS NULL OR st.tenant_id = $3)
@@ -103,14 +103,22 @@ func (s *Service) analyze(ctx context.Context, tenantID uuid.UUID, query string,
 		  FROM unnest(to_tsvector('simple'::regconfig, contacts_fold($1))) t
 		UNION ALL
 		SELECT v.i, t.lexeme, t.positions,
-		       `+prefixed("t.lexeme")+`,
+		       ` + prefixed("t.lexeme") + `,
 		       '{}'::text[]
 		  FROM unnest($2::text[]) WITH ORDINALITY v(txt, i),
-		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t
+		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t`
+	args := []any{query, titles, tenantID}
+	if len(phrases) > 0 {
+		// Only a query with a phrase sends this part: one without sends
+		// the statement it sent before phrases.
+		sql += `
 		UNION ALL
 		SELECT -v.i, t.lexeme, t.positions, '{}'::text[], '{}'::text[]
 		  FROM unnest($4::text[]) WITH ORDINALITY v(txt, i),
-		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t`, query, titles, tenantID, phrases)
+		       unnest(to_tsvector('simple'::regconfig, contacts_fold(v.txt))) t`
+		args = append(args, phrases)
+	}
+	rows, err := s.db.Pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("contacts: analyze query: %w", err)
 	}

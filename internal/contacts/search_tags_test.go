@@ -48,7 +48,7 @@ func TestTitleTags(t *testing.T) {
 func TestTitleCheck(t *testing.T) {
 	t.Parallel()
 	exists := func(c string) string {
-		return "EXISTS (SELECT 1 FROM unnest(d) u WHERE 'B' = ANY(u.weights) AND " + c + ")"
+		return "EXISTS (SELECT 1 FROM unnest(ts_filter(d, '{b}')) u WHERE " + c + ")"
 	}
 	tests := []struct {
 		name   string
@@ -59,7 +59,7 @@ func TestTitleCheck(t *testing.T) {
 		{"OKLatinNone", []lexeme{{text: "eng", pos: []int16{1}}}, false, ""},
 		{"OKOneCJKCharacterNone", []lexeme{{text: "高", pos: []int16{1}}}, false, ""},
 		{"OKCJK", []lexeme{{text: "eng", pos: []int16{2}}, {text: "工程师", pos: []int16{1}}}, false,
-			"(" + exists("strpos(u.lexeme, E'工程师') > 0") + " AND " + exists("starts_with(u.lexeme, E'eng')") + ")"},
+			"(strpos(ts_filter(d, '{b}')::text, E'工程师') > 0 AND " + exists("starts_with(u.lexeme, E'eng')") + ")"},
 		{"OKAlwaysLatin", []lexeme{{text: `a\b`, pos: []int16{2}}, {text: "o'b", pos: []int16{1}}}, true,
 			"(" + exists(`u.lexeme = E'o''b'`) + " AND " + exists(`starts_with(u.lexeme, E'a\\b')`) + ")"},
 		{"OKNoWords", nil, true, ""},
