@@ -260,9 +260,9 @@ func tsQuote(s string) string {
 //     counts how many.
 //
 // The quoted phrases of the text (phrases, phraseQuery operands, with their
-// words) are ANDed to strict and wide as they are, and their words are
-// whole words of the name for exactName. Without phrases the queries are
-// those of the words alone.
+// words) are ANDed to wide as they are and to strict as their words, and
+// their words are whole words of the name for exactName. Without phrases
+// the queries are those of the words alone.
 func textQueries(lx []lexeme, phrases []phrase) (strict, wide, exactName string) {
 	var s, w, e []string
 	for _, l := range lx {
@@ -276,10 +276,15 @@ func textQueries(lx []lexeme, phrases []phrase) (strict, wide, exactName string)
 		e = append(e, tsQuote(l.text)+":A")
 	}
 	for _, p := range phrases {
-		s, w = append(s, p.query), append(w, p.query)
-		for _, word := range p.words {
+		// Every match holds the phrase as typed, so strict (a rank, read
+		// on each match) takes its words, which cost less to check than
+		// their positions: ts_rank then weighs the fields they are in.
+		ws := make([]string, len(p.words))
+		for i, word := range p.words {
+			ws[i] = tsQuote(word)
 			e = append(e, tsQuote(word)+":A")
 		}
+		s, w = append(s, "("+strings.Join(ws, " & ")+")"), append(w, p.query)
 	}
 	return strings.Join(s, " & "), strings.Join(w, " & "), strings.Join(e, " | ")
 }
