@@ -16,8 +16,8 @@ type BenchShape struct {
 
 // BenchShapes is the fixed mix: text (common, rare, name prefixes, typos),
 // text with filters, filters only, the other sorts, facets on and off, a
-// deep cursor page, and two worst cases. The words exist in data made by
-// Seed.
+// deep cursor page, two worst cases and a quoted phrase. The words exist
+// in data made by Seed.
 func BenchShapes() []BenchShape {
 	yes := true
 	return []BenchShape{
@@ -43,6 +43,9 @@ func BenchShapes() []BenchShape {
 		// exclude each other ("sales" titles in engineering: no match).
 		{Name: "text_short_prefixes", Params: SearchParams{Query: "jo sm"}, Page: 1},
 		{Name: "anticorrelated", Params: SearchParams{Query: "sales", Filters: Filters{Departments: []string{"engineering"}}}, Page: 1},
+		// A quoted phrase: its words in order within one field, checked
+		// on each row GIN finds holding them all.
+		{Name: "text_phrase", Params: SearchParams{Query: `"vice president"`}, Page: 1},
 	}
 }
 
