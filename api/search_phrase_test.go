@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -61,6 +62,8 @@ func TestSearchQuotedPhrase(t *testing.T) {
 		{"OKUnbalancedAfterPhrase", `"head of" sales"`, []string{head, headEng}},
 		{"OKCJKInQuotesAsWithout", `"工程师"`, []string{engineer}},
 		{"OKOnlyQuotes", `""`, nil},
+		// Twelve phrases take part, as twelve words do; the rest are left out.
+		{"OKFirstTwelvePhrases", strings.Repeat(`"ann lee" `, 12) + `"no such phrase"`, []string{vp}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

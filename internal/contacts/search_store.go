@@ -203,9 +203,9 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	if err != nil {
 		return nil, err
 	}
-	var phrases []phrase // quoted phrases with words (phraseQuery)
+	var phrases []phrase // quoted phrases with words (phraseQuery), the first maxLexemes
 	for _, l := range pl {
-		if p, ok := phraseQuery(l); ok {
+		if p, ok := phraseQuery(l); ok && len(phrases) < maxLexemes {
 			phrases = append(phrases, p)
 		}
 	}
