@@ -142,6 +142,9 @@ func TestSearchTitlesCJKInsideWords(t *testing.T) {
 		{"OKOrLatin", []string{"经理", "senior"}, []string{engCompany, seniorEng}},
 		{"OKOneCharacterIsStart", []string{"高"}, []string{engineer}},
 		{"OKOneCharacterNotInside", []string{"级"}, nil},
+		// The check's words are written into the SQL: quotes and
+		// backslashes stay text.
+		{"OKQuotesStayText", []string{`工程师 x'); DROP TABLE contacts; --\`, `工程师 o'b\'`}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
