@@ -243,6 +243,9 @@ func TestSearchRepeatIsFree(t *testing.T) {
 		{"OtherUserCharged", member.token, "", manager, 200, "true", "4"},
 		{"APIKeyCharged", "", key.Secret, manager, 200, "true", "5"},
 		{"APIKeyRepeatFree", "", key.Secret, manager, 200, "false", "5"},
+		{"PhraseCharged", admin.token, "", map[string]any{"query": `"vice president"`}, 200, "true", "6"},
+		{"PhraseTypographicQuotesFree", admin.token, "", map[string]any{"query": "“Vice President”"}, 200, "false", "6"},
+		{"PhraseUnquotedCharged", admin.token, "", map[string]any{"query": "vice president"}, 200, "true", "7"},
 	}
 	send := func(t *testing.T, token, secret string, body any) *httptest.ResponseRecorder {
 		t.Helper()

@@ -437,13 +437,25 @@ func planSearch(p SearchParams) (searchPlan, error) {
 	if err != nil {
 		return searchPlan{}, err
 	}
-	qh := hashQuery(searchKey{Query: strings.Join(strings.Fields(strings.ToLower(query)), " "), Filters: filters, Sort: sortBy})
+	qh := hashQuery(searchKey{Query: identityText(query), Filters: filters, Sort: sortBy})
 	return searchPlan{query: query, sortBy: sortBy, modes: modes, filters: filters, identity: qh}, nil
+}
+
+// identityText is the free text as a search's identity reads it: case,
+// spacing and the kind of quote (isQuote) aside.
+func identityText(query string) string {
+	query = strings.Map(func(r rune) rune {
+		if isQuote(r) {
+			return '"'
+		}
+		return r
+	}, strings.ToLower(query))
+	return strings.Join(strings.Fields(query), " ")
 }
 
 // SearchIdentity is the identity of the search p describes: the same for
 // every page of it, and for the same query, filters and sort typed again
-// (case, spacing and the order of filter values aside). Returns the
+// (case, spacing, the kind of quotes and the order of filter values aside). Returns the
 // errors Search returns for invalid parameters.
 func SearchIdentity(p SearchParams) ([]byte, error) {
 	sp, err := planSearch(p)
