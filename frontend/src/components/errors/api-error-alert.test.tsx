@@ -55,4 +55,18 @@ describe('ApiErrorAlert', () => {
     expect(alert).toHaveTextContent('Cannot reach the server');
     expect(within(alert).getByRole('button', { name: 'Try again' })).toBeInTheDocument();
   });
+
+  it.each([
+    ['the server says "try again later"', 'Too many failed sign-in attempts; try again later.', 30, 'Too many failed sign-in attempts; try again in 30 seconds.'],
+    ['the server names the wait already', "Over this API key's limit of 60 requests per minute; retry in 5 s.", 5, "Over this API key's limit of 60 requests per minute; retry in 5 s."],
+    ['any other sentence', 'Too many sign-ups from this address.', 120, 'Too many sign-ups from this address; try again in 2 minutes.'],
+    ['no detail at all', '', 45, 'Too many requests; try again in 45 seconds.'],
+  ])('says how long to wait for a 429 in one sentence: %s', (_, detail, retryAfter, sentence) => {
+    const error = new ApiError({ status: 429, code: 'rate_limited', title: 'Too Many Requests', detail, retryAfter });
+    renderWithProviders(<ApiErrorAlert error={error} onRetry={vi.fn()} />);
+
+    const alert = screen.getByRole('alert');
+    expect(within(alert).getByTestId('retry-after')).toHaveTextContent(sentence);
+    expect(alert.textContent?.replace('Try again', '')).toBe(sentence);
+  });
 });

@@ -37,6 +37,18 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
+ * The alert's sentence for a 429 whose Retry-After gives the wait, so that it reads as one sentence:
+ * the server's "…; try again later." ends "…; try again in 30 seconds." instead; a sentence that
+ * names its wait already ("retry in 5 s") stays as it is; any other gets "; try again in …" added.
+ */
+function withWait(detail: string, seconds: number): string {
+  const wait = formatWait(seconds);
+  if (/\btry again later\.?$/i.test(detail)) return detail.replace(/\btry again later\.?$/i, `try again in ${wait}.`);
+  if (/\b(retry|try again) in\b/i.test(detail)) return detail;
+  return `${detail.replace(/[\s.;:,]+$/, '')}; try again in ${wait}.`;
+}
+
+/**
  * Shows an error from the API the same way everywhere. Expected problems (4xx) read as the server's
  * plain sentence; server errors and no answer at all get a heading, and the request id that
  * support needs to find the server log line. "Try again" is offered only where it can help.
@@ -44,19 +56,24 @@ function isRetryable(error: unknown): boolean {
 export function ApiErrorAlert({ error, onRetry, fieldErrors = {} }: ApiErrorAlertProps) {
   const expected = isExpected(error);
   const title = expected ? undefined : isApiError(error) ? error.title : 'Something went wrong';
-  const detail = isApiError(error)
+  const said = isApiError(error)
     ? error.detail || (expected ? (expectedMessage[error.status] ?? error.title) : '')
     : error instanceof Error
       ? error.message
       : 'An unexpected error occurred.';
   const requestId = isApiError(error) && !expected ? error.requestId : undefined;
   const retryAfter = isApiError(error) && error.status === 429 ? error.retryAfter : undefined;
+  const detail = said && retryAfter !== undefined ? withWait(said, retryAfter) : said;
   const retry = onRetry && isRetryable(error) ? onRetry : undefined;
 
   return (
     <Alert color="red" variant="light" title={title} icon={<IconAlertTriangle size={18} />} role="alert">
       <Stack gap="xs">
-        {detail && <Text size="sm">{detail}</Text>}
+        {detail && (
+          <Text size="sm" data-testid={retryAfter !== undefined ? 'retry-after' : undefined}>
+            {detail}
+          </Text>
+        )}
         {Object.keys(fieldErrors).length > 0 && (
           <List size="sm" data-testid="field-errors">
             {Object.entries(fieldErrors).map(([field, message]) => (
@@ -65,11 +82,6 @@ export function ApiErrorAlert({ error, onRetry, fieldErrors = {} }: ApiErrorAler
               </List.Item>
             ))}
           </List>
-        )}
-        {retryAfter !== undefined && (
-          <Text size="sm" fw={500} data-testid="retry-after">
-            Try again in {formatWait(retryAfter)}.
-          </Text>
         )}
         {requestId && (
           <Text size="xs" c="dimmed">
