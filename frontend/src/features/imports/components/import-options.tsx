@@ -67,8 +67,11 @@ export function ImportOptions({ mapping, lists, onChange, disabled = false, erro
           // A key needs its columns: the server refuses one that nothing maps.
           const mapped = keyMapped(mapping.columns, key);
           return (
-            <Group key={key} gap="xs" data-testid={`match-key-${key}`}>
+            // One line: the arrows stay beside the label on a phone, and a long hint wraps under
+            // the label instead of pushing the arrows onto a line of their own.
+            <Group key={key} gap="xs" wrap="nowrap" align="flex-start" data-testid={`match-key-${key}`}>
               <Checkbox
+                miw={0}
                 label={on ? `${index + 1}. ${keyLabel(key)}` : keyLabel(key)}
                 aria-label={`Match by ${keyLabel(key)}`}
                 checked={on}
