@@ -475,6 +475,74 @@ describe('import progress', () => {
     expect(screen.getByTestId('import-completed-note')).toHaveTextContent(note);
   });
 
+  it('moves focus from "Start import" to the progress, and from there to the outcome, as each replaces the other', async () => {
+    signIn();
+    let started = false;
+    let gets = 0;
+    const running = importFixture({
+      status: 'running',
+      progress: { phase: 'merging', rows_total: 3, rows_done: 1, percent: 33.3, rate: 10, eta_seconds: 1 },
+    });
+    const completed = importFixture({
+      status: 'completed',
+      progress: { phase: 'completed', rows_total: 3, rows_done: 3, percent: 100, rate: 0, eta_seconds: null },
+      counts: { created: 3, matched: 0, updated: 0, duplicate: 0, invalid: 0, with_warnings: 0 },
+    });
+    stubApi({
+      'GET /imports/:id': () => {
+        if (!started) return jsonResponse(importFixture());
+        gets += 1;
+        return jsonResponse(gets < 3 ? running : completed);
+      },
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /lists': () => jsonResponse(lists),
+      'POST /imports/:id/start': () => {
+        started = true;
+        return jsonResponse(running, { status: 202 });
+      },
+    });
+    renderWithProviders(<ImportView id="imp-1" pollInterval={50} />);
+
+    const start = await screen.findByRole('button', { name: 'Start import' });
+    start.focus();
+    await userEvent.keyboard('{Enter}');
+
+    const progress = await screen.findByTestId('import-progress');
+    await waitFor(() => expect(screen.getByRole('group', { name: 'Import in progress' })).toHaveFocus());
+    expect(progress).toBeInTheDocument();
+
+    await screen.findByTestId('import-completed');
+    await waitFor(() => expect(screen.getByRole('group', { name: 'Import outcome' })).toHaveFocus());
+  });
+
+  it('leaves focus alone when the import finishes while the person is elsewhere', async () => {
+    signIn();
+    let gets = 0;
+    const running = importFixture({
+      status: 'running',
+      progress: { phase: 'merging', rows_total: 3, rows_done: 1, percent: 33.3, rate: 10, eta_seconds: 1 },
+    });
+    stubApi({
+      'GET /imports/:id': () => {
+        gets += 1;
+        return jsonResponse(gets < 3 ? running : importFixture({ status: 'completed' }));
+      },
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    renderWithProviders(
+      <>
+        <ImportView id="imp-1" pollInterval={50} />
+        <input aria-label="Elsewhere" />
+      </>,
+    );
+    await screen.findByTestId('import-progress');
+    const elsewhere = screen.getByRole('textbox', { name: 'Elsewhere' });
+    elsewhere.focus();
+
+    await screen.findByTestId('import-completed');
+    expect(elsewhere).toHaveFocus();
+  });
+
   it('cancels a running import', async () => {
     signIn();
     let cancelled = false;

@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { IconPlayerPlay } from '@tabler/icons-react';
+import { useEffect, useRef } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { formatCount, formatDateTime, formatNumber, formatStatus } from '@/lib/format';
@@ -83,6 +84,34 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
   );
 }
 
+type Stage = 'wizard' | 'progress' | 'finished';
+
+const stageLabels: Record<Stage, string> = {
+  wizard: 'Import set-up',
+  progress: 'Import in progress',
+  finished: 'Import outcome',
+};
+
+/**
+ * "Start import" replaces the wizard with the progress, and the end of the import (or Cancel)
+ * replaces the progress with the outcome: the button that had focus goes with them, and focus
+ * would fall to the page itself. This puts it on the new stage instead (the returned ref), unless
+ * the person has moved on to something else meanwhile.
+ */
+function useFocusOnNewStage(stage: Stage | null) {
+  const ref = useRef<HTMLDivElement>(null);
+  const last = useRef(stage);
+  useEffect(() => {
+    const before = last.current;
+    last.current = stage;
+    if (before === null || before === stage) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
+    ref.current?.focus();
+  }, [stage]);
+  return ref;
+}
+
 /**
  * One import, whatever its stage: the wizard until it starts for real (a dry run included), the
  * live progress while it runs (GET /imports/{id} every `pollInterval` ms, stopping once it is
@@ -90,13 +119,22 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
  */
 export function ImportView({ id, pollInterval = 1000, canWrite = true }: { id: string; pollInterval?: number; canWrite?: boolean }) {
   const query = useImport(useImportScope(), id, { pollInterval });
+  const loaded = query.data;
+  const stage: Stage | null = !loaded
+    ? null
+    : loaded.status === 'uploaded' || loaded.dry_run
+      ? 'wizard'
+      : isImportActive(loaded)
+        ? 'progress'
+        : 'finished';
+  const stageRef = useFocusOnNewStage(stage);
   if (query.isPending) return <Skeleton height={240} aria-label="Loading import" />;
   if (query.isError) return <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   const imp = query.data;
-  const inWizard = imp.status === 'uploaded' || imp.dry_run;
+  const inWizard = stage === 'wizard';
 
   return (
-    <Stack gap="md">
+    <Stack gap="md" ref={stageRef} tabIndex={-1} role="group" aria-label={stageLabels[stage ?? 'wizard']} data-testid="import-stage">
       <Group gap="sm">
         <Text fw={600} data-testid="import-file-name">
           {imp.file_name}
