@@ -14,6 +14,7 @@ import { useSession } from '@/lib/auth/session';
 
 import { isNavItemVisible, navItems, unavailableHint, type NavItem } from '../navigation';
 import { useSessionSync } from '../session-sync';
+import { RouteFocus } from './route-focus';
 
 // Line the footer up with the main column: past the navbar on wide screens, full width on phones.
 const footerInsets = {
@@ -31,6 +32,7 @@ export function AppLayout() {
   const phone = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
   const navId = useId();
   const burgerRef = useRef<HTMLButtonElement>(null);
+  const mainRef = useRef<HTMLElement>(null);
   // On a phone the closed navigation is only moved off screen: `inert` keeps its links out of the
   // Tab order and away from screen readers, so focus never lands on something nobody can see.
   const navHidden = phone && !navOpened;
@@ -111,7 +113,7 @@ export function AppLayout() {
 
       {/* The footer sits beside <main>, not in it, so it stays the page's contentinfo landmark. */}
       <Box mih="100dvh" style={{ display: 'flex', flexDirection: 'column' }}>
-        <AppShell.Main style={{ flex: 1, minHeight: 0 }}>
+        <AppShell.Main ref={mainRef} style={{ flex: 1, minHeight: 0 }}>
           <Suspense fallback={<PageLoader />}>
             <Outlet />
           </Suspense>
@@ -120,6 +122,7 @@ export function AppLayout() {
           <Footer />
         </Box>
       </Box>
+      <RouteFocus mainRef={mainRef} />
     </AppShell>
   );
 }
