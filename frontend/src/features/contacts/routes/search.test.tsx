@@ -74,6 +74,9 @@ describe('SearchRoute', () => {
     const hint = await screen.findByTestId('search-start');
     // The filters sit beside the results on wide screens and fold away above them on narrow ones.
     expect(hint).toHaveTextContent('or pick filters');
+    // A quoted phrase matches its words in order (the server's phrase search); the hint says so and shows one.
+    expect(hint).toHaveTextContent('quotes keep words together and in order');
+    expect(within(hint).getByRole('button', { name: '"head of sales"' })).toBeInTheDocument();
     expect(hint.textContent).not.toMatch(/\b(left|right|above|below)\b/i);
     if (narrow) expect(screen.getByRole('button', { name: 'Show filters' })).toBeInTheDocument();
     else expect(screen.queryByRole('button', { name: 'Show filters' })).not.toBeInTheDocument();

@@ -48,7 +48,7 @@ const sortOptions: { value: SearchSort; label: string }[] = [
   { value: 'updated', label: 'Recently updated' },
 ];
 
-const examples = ['engineer', 'head of sales', 'marketing director', 'cto'];
+const examples = ['engineer', '"head of sales"', 'marketing director', 'cto'];
 
 /**
  * /search: the search workspace. The query box (debounced), the filters and the sort live in the
@@ -363,8 +363,9 @@ function StartHint({ onPick }: { onPick: (example: string) => void }) {
       <Stack gap="xs">
         <Text fw={500}>What are you looking for?</Text>
         <Text size="sm" c="dimmed">
-          Type a name, a job title or a company (typos are fine), or pick filters. Each new search uses one of
-          your monthly searches; scrolling through its results is free.
+          Type a name, a job title or a company (typos are fine; quotes keep words together and in order, as in
+          "head of sales"), or pick filters. Each new search uses one of your monthly searches; scrolling through
+          its results is free.
         </Text>
         <Group gap="xs">
           {examples.map((example) => (
