@@ -506,11 +506,7 @@ func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
 	if len(lx) == 0 {
 		return nil, nil, false
 	}
-	lx = slices.Clone(lx)
-	slices.SortFunc(lx, func(a, b lexeme) int { return int(firstPos(a)) - int(firstPos(b)) })
-	if len(lx) > maxLexemes {
-		lx = lx[:maxLexemes]
-	}
+	lx = titleWords(lx)
 	for _, l := range lx[:len(lx)-1] {
 		if g := cjkGrams(l.text); g != nil {
 			all = append(all, g...)
@@ -544,11 +540,7 @@ func titleTags(lx []lexeme) (all, anyOf []string, ok bool) {
 // The words are written into the SQL, quoted (sqlString): the condition
 // goes into two statements that number their arguments apart.
 func titleCheck(doc string, lx []lexeme, always bool) string {
-	lx = slices.Clone(lx)
-	slices.SortFunc(lx, func(a, b lexeme) int { return int(firstPos(a)) - int(firstPos(b)) })
-	if len(lx) > maxLexemes {
-		lx = lx[:maxLexemes]
-	}
+	lx = titleWords(lx)
 	if len(lx) == 0 || !always && !slices.ContainsFunc(lx, func(l lexeme) bool { return cjkGrams(l.text) != nil }) {
 		return ""
 	}
@@ -581,12 +573,20 @@ func sqlString(s string) string {
 // titleLast is the word of a titles filter value that titleTags matches
 // as a prefix.
 func titleLast(lx []lexeme) string {
+	lx = titleWords(lx)
+	return lx[len(lx)-1].text
+}
+
+// titleWords is a titles filter value's words (lx) in the order they were
+// typed, the first maxLexemes of them: the words titleTags, titleCheck and
+// titleLast read.
+func titleWords(lx []lexeme) []lexeme {
 	lx = slices.Clone(lx)
 	slices.SortFunc(lx, func(a, b lexeme) int { return int(firstPos(a)) - int(firstPos(b)) })
 	if len(lx) > maxLexemes {
 		lx = lx[:maxLexemes]
 	}
-	return lx[len(lx)-1].text
+	return lx
 }
 
 func firstPos(l lexeme) int16 {
