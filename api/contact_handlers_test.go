@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -42,12 +43,32 @@ func (tb *testBundle) MustSeedContacts(t testing.TB) { t.Helper() }
 // MustPrivateContact inserts a contact visible only to tenantID.
 func (tb *testBundle) MustPrivateContact(t testing.TB, tenantID, first, last string) string {
 	t.Helper()
+	return tb.MustPrivateContactAt(t, tenantID, first, last, "Private Title", "")
+}
+
+// MustPrivateContactAt inserts a contact private to tenantID with a title
+// and a company name and returns its id.
+func (tb *testBundle) MustPrivateContactAt(t testing.TB, tenantID, first, last, title, company string) string {
+	t.Helper()
 	id := uuid.Must(uuid.NewV7()).String()
-	if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, owner_tenant_id, source)
-		VALUES (?, ?, ?, 'Private Title', ?, 'import')`, id, first, last, tenantID).Error; err != nil {
+	if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, company_name, owner_tenant_id, source)
+		VALUES (?, ?, ?, ?, ?, ?, 'import')`, id, first, last, title, company, tenantID).Error; err != nil {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// privateIDs are the ids of the tenant's own private contacts on page,
+// sorted.
+func privateIDs(page SearchResponse) []string {
+	var ids []string
+	for _, c := range page.Items {
+		if c.Private {
+			ids = append(ids, c.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // search runs a search and decodes the page.

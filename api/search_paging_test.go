@@ -147,13 +147,7 @@ func TestSearchCJKFullName(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			page := tb.search(t, admin.token, map[string]any{"query": tt.query, "page_size": 25})
-			var got []string
-			for _, c := range page.Items {
-				if c.Private {
-					got = append(got, c.ID)
-				}
-			}
-			slices.Sort(got)
+			got := privateIDs(page)
 			want := slices.Sorted(slices.Values(tt.want))
 			if !slices.Equal(got, want) {
 				t.Fatalf("%q found %v, want %v", tt.query, got, want)
@@ -174,12 +168,7 @@ func TestSearchCJKInsideWords(t *testing.T) {
 	tb.MustSeedContacts(t)
 	admin := tb.MustSignup(t, "cjk-inside")
 	contact := func(first, last, title, company string) string {
-		id := uuid.Must(uuid.NewV7()).String()
-		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, company_name, owner_tenant_id, source)
-			VALUES (?, ?, ?, ?, ?, ?, 'import')`, id, first, last, title, company, admin.tenantID).Error; err != nil {
-			t.Fatal(err)
-		}
-		return id
+		return tb.MustPrivateContactAt(t, admin.tenantID, first, last, title, company)
 	}
 	engineer := contact("伟", "王", "高级软件工程师", "腾讯科技有限公司")
 	toyota := contact("太郎", "山田", "営業部長", "トヨタ自動車株式会社")
@@ -204,13 +193,7 @@ func TestSearchCJKInsideWords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			page := tb.search(t, admin.token, map[string]any{"query": tt.query, "page_size": 25})
-			var got []string
-			for _, c := range page.Items {
-				if c.Private {
-					got = append(got, c.ID)
-				}
-			}
-			slices.Sort(got)
+			got := privateIDs(page)
 			want := slices.Sorted(slices.Values(tt.want))
 			if !slices.Equal(got, want) {
 				t.Fatalf("%q found %v, want %v", tt.query, got, want)

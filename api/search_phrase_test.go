@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/google/uuid"
 )
 
 // TestSearchQuotedPhrase: a phrase in quotes ("vice president") matched as
@@ -21,12 +19,7 @@ func TestSearchQuotedPhrase(t *testing.T) {
 	tb.MustSeedContacts(t)
 	admin := tb.MustSignup(t, "phrase")
 	contact := func(first, last, title, company string) string {
-		id := uuid.Must(uuid.NewV7()).String()
-		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, company_name, owner_tenant_id, source)
-			VALUES (?, ?, ?, ?, ?, ?, 'import')`, id, first, last, title, company, admin.tenantID).Error; err != nil {
-			t.Fatal(err)
-		}
-		return id
+		return tb.MustPrivateContactAt(t, admin.tenantID, first, last, title, company)
 	}
 	vp := contact("Ann", "Lee", "Vice President of Sales", "Acme")
 	hyphen := contact("Raj", "Patel", "Vice-President, Marketing", "Globex")
@@ -68,13 +61,7 @@ func TestSearchQuotedPhrase(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			page := tb.search(t, admin.token, map[string]any{"query": tt.query, "page_size": 25, "sort": "updated"})
-			var got []string
-			for _, c := range page.Items {
-				if c.Private {
-					got = append(got, c.ID)
-				}
-			}
-			slices.Sort(got)
+			got := privateIDs(page)
 			want := slices.Sorted(slices.Values(tt.want))
 			if !slices.Equal(got, want) {
 				t.Fatalf("%s found %v, want %v", tt.query, got, want)
@@ -89,13 +76,7 @@ func TestSearchQuotedPhrase(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+vp+"/corrections", admin.token,
 		map[string]string{"field": "title", "value": "President, Vice Chair of Sales"}), 201)
 	page := tb.search(t, admin.token, map[string]any{"query": `"vice president"`, "page_size": 25, "sort": "updated"})
-	var got []string
-	for _, c := range page.Items {
-		if c.Private {
-			got = append(got, c.ID)
-		}
-	}
-	slices.Sort(got)
+	got := privateIDs(page)
 	if want := slices.Sorted(slices.Values([]string{hyphen, inverse})); !slices.Equal(got, want) {
 		t.Fatalf("after corrections %q found %v, want %v", `"vice president"`, got, want)
 	}
@@ -113,12 +94,7 @@ func TestSearchTitlesCJKInsideWords(t *testing.T) {
 	tb.MustSeedContacts(t)
 	admin := tb.MustSignup(t, "titles-cjk")
 	contact := func(first, last, title, company string) string {
-		id := uuid.Must(uuid.NewV7()).String()
-		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, company_name, owner_tenant_id, source)
-			VALUES (?, ?, ?, ?, ?, ?, 'import')`, id, first, last, title, company, admin.tenantID).Error; err != nil {
-			t.Fatal(err)
-		}
-		return id
+		return tb.MustPrivateContactAt(t, admin.tenantID, first, last, title, company)
 	}
 	engineer := contact("伟", "王", "高级软件工程师", "腾讯科技有限公司")
 	manager := contact("太郎", "山田", "営業部長", "トヨタ自動車株式会社")
@@ -149,13 +125,7 @@ func TestSearchTitlesCJKInsideWords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			page := tb.search(t, admin.token, map[string]any{"filters": map[string]any{"titles": tt.titles}, "page_size": 25, "sort": "updated"})
-			var got []string
-			for _, c := range page.Items {
-				if c.Private {
-					got = append(got, c.ID)
-				}
-			}
-			slices.Sort(got)
+			got := privateIDs(page)
 			want := slices.Sorted(slices.Values(tt.want))
 			if !slices.Equal(got, want) {
 				t.Fatalf("titles %q found %v, want %v", tt.titles, got, want)
@@ -169,13 +139,7 @@ func TestSearchTitlesCJKInsideWords(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+engineer+"/corrections", admin.token,
 		map[string]string{"field": "title", "value": "经理"}), 201)
 	page := tb.search(t, admin.token, map[string]any{"filters": map[string]any{"titles": []string{"工程师"}}, "page_size": 25, "sort": "updated"})
-	var got []string
-	for _, c := range page.Items {
-		if c.Private {
-			got = append(got, c.ID)
-		}
-	}
-	slices.Sort(got)
+	got := privateIDs(page)
 	if want := slices.Sorted(slices.Values([]string{manager, seniorEng})); !slices.Equal(got, want) {
 		t.Fatalf("after corrections titles 工程师 found %v, want %v", got, want)
 	}
