@@ -22,6 +22,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/quietlog"
 )
 
 // Client is the River client used everywhere.
@@ -42,13 +43,19 @@ const (
 	RescueAfter = JobTimeout + time.Minute
 )
 
+// RepeatWindow is how long River's logger leaves out a warning or error
+// that repeats one it has just written.
+const RepeatWindow = time.Minute
+
 // Opts configure New.
 type Opts struct {
 	// Work starts workers for every queue; false makes an insert-only client.
 	Work       bool
 	MaxWorkers int // per queue; default 4
-	// Logger is River's; a warning or error repeating one written less
-	// than RepeatWindow ago is counted, not written (quietRepeats).
+	// Logger is River's. While PostgreSQL is down, River's producers,
+	// notifier and elector log an ERROR for every failed poll, about ten a
+	// second with four queues; a warning or error repeating one written
+	// less than RepeatWindow ago is counted, not written (quietlog).
 	Logger *slog.Logger
 	// PollOnly turns off LISTEN/NOTIFY (tests with many clients).
 	PollOnly bool
@@ -64,7 +71,7 @@ func New(d *db.DB, workers *river.Workers, o Opts) (*Client, error) {
 		o.MaxWorkers = 4
 	}
 	if o.Logger != nil {
-		o.Logger = slog.New(newQuietRepeats(o.Logger.Handler(), RepeatWindow))
+		o.Logger = slog.New(quietlog.NewHandler(o.Logger.Handler(), RepeatWindow))
 	}
 	cfg := &river.Config{
 		Logger:               o.Logger,

@@ -1,4 +1,4 @@
-package jobs
+package quietlog
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-func TestQuietRepeats(t *testing.T) {
+func TestHandler(t *testing.T) {
 	t0 := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
 	type rec struct {
 		after time.Duration // since t0
@@ -70,7 +70,7 @@ func TestQuietRepeats(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			base := slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})
-			q := newQuietRepeats(base, time.Minute)
+			q := NewHandler(base, time.Minute)
 			// River logs through loggers derived with With; they count together.
 			handlers := []slog.Handler{q, q.WithAttrs([]slog.Attr{slog.String("queue", "imports")}), q.WithGroup("g")}
 			for i, r := range tt.recs {
@@ -111,15 +111,15 @@ func TestQuietRepeats(t *testing.T) {
 	}
 }
 
-func TestQuietRepeatsForgetsPastMaxKeys(t *testing.T) {
-	s := &repeatState{seen: map[repeatKey]*repeat{}}
+func TestRepeatsForgetsPastMaxKinds(t *testing.T) {
+	r := NewRepeats(time.Minute)
 	t0 := time.Now()
-	for i := range maxRepeatKeys + 10 {
-		if _, write := s.note(repeatKey{slog.LevelError, string(rune('a'+i%26)) + strings.Repeat("x", i)}, t0, time.Minute); !write {
-			t.Fatalf("key %d: first record of its kind left out", i)
+	for i := range maxKinds + 10 {
+		if _, write := r.Note(string(rune('a'+i%26))+strings.Repeat("x", i), t0); !write {
+			t.Fatalf("kind %d: first record of its kind left out", i)
 		}
 	}
-	if len(s.seen) > maxRepeatKeys {
-		t.Fatalf("%d keys kept, want at most %d", len(s.seen), maxRepeatKeys)
+	if len(r.seen) > maxKinds {
+		t.Fatalf("%d kinds kept, want at most %d", len(r.seen), maxKinds)
 	}
 }
