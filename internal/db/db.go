@@ -20,6 +20,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/onecloudai/contacts/internal/quietlog"
 )
 
 // DB bundles the views of one connection pool.
@@ -121,13 +123,28 @@ func SQLTx(tx *gorm.DB) (*sql.Tx, error) {
 
 // gormLogger sends GORM's slow-query and error reports to slog. Query text
 // is logged without bound values so no secret reaches a log line.
+//
+// A failed statement that fails again the same way within
+// ErrorRepeatWindow is counted, not written: while PostgreSQL is down the
+// in-process sweeps (rate windows, search receipts, usage) fail every few
+// seconds on every instance, and each request that needs the database
+// logs its own "database unavailable" line anyway (api/errors.go).
 type gormLogger struct {
-	log  *slog.Logger
-	slow time.Duration
+	log     *slog.Logger
+	slow    time.Duration
+	repeats *quietlog.Repeats
 }
 
+// ErrorRepeatWindow is how long the SQL log leaves out a failed statement
+// that repeats one it has just written with the same error.
+const ErrorRepeatWindow = time.Minute
+
+// failure is a kind of failed statement for quietlog: its text without
+// values, and the error's.
+type failure struct{ sql, err string }
+
 func newGormLogger(log *slog.Logger) logger.Interface {
-	return &gormLogger{log: log, slow: 250 * time.Millisecond}
+	return &gormLogger{log: log, slow: 250 * time.Millisecond, repeats: quietlog.NewRepeats(ErrorRepeatWindow)}
 }
 
 func (l *gormLogger) LogMode(logger.LogLevel) logger.Interface { return l }
@@ -174,7 +191,15 @@ func (l *gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 		l.log.InfoContext(ctx, "sql refusal", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", sqlText)
 	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound) && !errors.Is(err, context.Canceled):
 		sqlText, _ := statement(fc)
-		l.log.ErrorContext(ctx, "sql error", "error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", sqlText)
+		left, write := l.repeats.Note(failure{sqlText, err.Error()}, begin)
+		if !write {
+			return
+		}
+		attrs := []any{"error", err, "elapsed_ms", elapsed.Milliseconds(), "sql", sqlText}
+		if left > 0 {
+			attrs = append(attrs, quietlog.LeftOutKey, left)
+		}
+		l.log.ErrorContext(ctx, "sql error", attrs...)
 	case elapsed > l.slow:
 		sqlText, rows := statement(fc)
 		l.log.WarnContext(ctx, "slow sql", "elapsed_ms", elapsed.Milliseconds(), "rows", rows, "sql", sqlText)

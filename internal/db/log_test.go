@@ -73,6 +73,49 @@ func TestSQLLogUniqueViolationIsNoError(t *testing.T) {
 	}
 }
 
+// TestSQLLogLeavesOutRepeats: while PostgreSQL is down the sweeps fail the
+// same statement every few seconds; a failure that repeats one just
+// written (same statement, same error) is counted, not written again. A
+// different statement or a different error is written.
+func TestSQLLogLeavesOutRepeats(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	d := loggedDB(t, &buf)
+	if err := d.Gorm.Exec(`CREATE TABLE codes (code text PRIMARY KEY CHECK (code <> 'x'))`).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []struct {
+		query string
+		args  []any
+	}{
+		{`DELETE FROM no_such_table`, nil},
+		{`DELETE FROM no_such_table`, nil},
+		{`DELETE FROM no_such_table`, nil},
+		{`DELETE FROM no_such_table WHERE true`, nil},
+		{`INSERT INTO codes VALUES (?)`, []any{nil}}, // not-null violation
+		{`INSERT INTO codes VALUES (?)`, []any{"x"}}, // check violation
+	} {
+		if err := d.Gorm.Exec(st.query, st.args...).Error; err == nil {
+			t.Fatalf("%s did not fail", st.query)
+		}
+	}
+	out := buf.String()
+	for _, want := range []struct {
+		text string
+		n    int
+	}{
+		{`sql="DELETE FROM no_such_table"`, 1},
+		{`sql="DELETE FROM no_such_table WHERE true"`, 1},
+		{"not-null", 1},
+		{"check constraint", 1},
+		{`msg="sql error"`, 4},
+	} {
+		if n := strings.Count(out, want.text); n != want.n {
+			t.Errorf("%q appears %d times in the log, want %d:\n%s", want.text, n, want.n, out)
+		}
+	}
+}
+
 // loggedDB opens an empty database whose SQL log goes to buf as text.
 func loggedDB(t *testing.T, buf *bytes.Buffer) *db.DB {
 	t.Helper()
