@@ -59,11 +59,14 @@ type Service struct {
 	insert  jobs.Inserter
 	// timeout bounds one delivery: dialling, the dialogue and the data.
 	timeout time.Duration
+	// dial connects to the SMTP server (tests point it at a fake one).
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // NewService returns a Service; smtpURL "" keeps mail in the outbox.
 func NewService(db *gorm.DB, smtpURL string, log *slog.Logger) *Service {
-	return &Service{db: db, smtpURL: smtpURL, from: "no-reply@1cloudcrm.com", log: log, timeout: 30 * time.Second}
+	return &Service{db: db, smtpURL: smtpURL, from: "no-reply@1cloudcrm.com", log: log, timeout: 30 * time.Second,
+		dial: (&net.Dialer{}).DialContext}
 }
 
 // WithJobs sets how Send enqueues a delivery (with SMTP configured).
@@ -129,8 +132,10 @@ func (s *Service) deliver(ctx context.Context, id uuid.UUID) error {
 }
 
 // send speaks SMTP to the configured server within s.timeout, with
-// STARTTLS when the server offers it and authentication when the URL has a
-// user, as net/smtp.SendMail does (which has no timeout at all).
+// STARTTLS (required unless the server is on this machine) and
+// authentication when the URL has a user, as net/smtp.SendMail does
+// (which has no timeout at all, and sends in plain text to a server that
+// offers no STARTTLS).
 func (s *Service) send(ctx context.Context, m Message) error {
 	u, err := url.Parse(s.smtpURL)
 	if err != nil {
@@ -138,7 +143,7 @@ func (s *Service) send(ctx context.Context, m Message) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", u.Host)
+	conn, err := s.dial(ctx, "tcp", u.Host)
 	if err != nil {
 		return err
 	}
@@ -152,10 +157,16 @@ func (s *Service) send(ctx context.Context, m Message) error {
 		return err
 	}
 	defer c.Close()
+	// Mail carries live password reset and invitation links: to a relay on
+	// another machine it goes encrypted or not at all. Plain text would
+	// let anyone on the path read them, and a server that offers no
+	// STARTTLS may be one whose offer the path stripped.
 	if ok, _ := c.Extension("STARTTLS"); ok {
 		if err := c.StartTLS(&tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12}); err != nil {
 			return err
 		}
+	} else if !isLocalHost(u.Hostname()) {
+		return fmt.Errorf("mail: %s offers no STARTTLS; mail goes to a relay on another machine only encrypted", u.Host)
 	}
 	if u.User != nil {
 		pw, _ := u.User.Password()
@@ -183,6 +194,17 @@ func (s *Service) send(ctx context.Context, m Message) error {
 	// QUIT that fails must not make the job send it again.
 	_ = c.Quit()
 	return nil
+}
+
+// isLocalHost reports whether host is this machine (localhost or a
+// loopback address), where a relay may be spoken to in plain text: the
+// message never crosses a network.
+func isLocalHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // compose writes m as an Internet message (RFC 5322 with MIME). The subject
