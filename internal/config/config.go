@@ -239,8 +239,14 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		if base.value == "" {
 			continue
 		}
-		if u, err := url.Parse(base.value); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		u, err := url.Parse(base.value)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 			problems = append(problems, fmt.Sprintf("%s must be an http(s) URL such as %s, not %q", base.name, base.example, base.value))
+		case prod && u.Scheme != "https":
+			// The CRM client secret, OAuth codes and tokens, and the
+			// Stripe secret key go to these addresses.
+			problems = append(problems, fmt.Sprintf("%s must be an https:// URL in production, not %q", base.name, base.value))
 		}
 	}
 	// The CRM signs webhooks with the client secret (CRM_API.md), in

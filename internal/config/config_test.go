@@ -66,6 +66,17 @@ func TestLoadFrom(t *testing.T) {
 		{name: "OKProductionCRM", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
 			"DATABASE_URL": "postgres://x/y", "PUBLIC_URL": "https://contacts.example.com", "CRM_CLIENT_SECRET": "s3cret", "CRM_AUTH_BASE": "https://crm.example", "CRM_API_BASE": "https://api.crm.example",
 			"METRICS_TOKEN": metrics}},
+		// In production the client secret, OAuth codes, CRM tokens and the
+		// Stripe key travel to these addresses: never in plain text.
+		{name: "ErrProductionCRMOverHTTP", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
+			"DATABASE_URL": "postgres://x/y", "PUBLIC_URL": "https://contacts.example.com", "CRM_CLIENT_SECRET": "s3cret", "CRM_AUTH_BASE": "http://crm.example",
+			"CRM_API_BASE": "HTTP://api.crm.example", "METRICS_TOKEN": metrics},
+			wantErr: []string{"CRM_AUTH_BASE must be an https:// URL in production", "CRM_API_BASE must be an https:// URL in production"}},
+		{name: "ErrProductionStripeAPIOverHTTP", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
+			"DATABASE_URL": "postgres://x/y", "PUBLIC_URL": "https://contacts.example.com", "STRIPE_API_BASE": "http://stripe.example", "METRICS_TOKEN": metrics},
+			wantErr: []string{"STRIPE_API_BASE must be an https:// URL in production"}},
+		{name: "OKDevelopmentCRMOverHTTP", env: map[string]string{"CRM_AUTH_BASE": "http://127.0.0.1:8090", "CRM_API_BASE": "http://127.0.0.1:8090",
+			"STRIPE_API_BASE": "http://127.0.0.1:12111"}},
 		{name: "ErrProductionNoDatabase", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key},
 			wantErr: []string{"DATABASE_URL is required"}},
 		{name: "ErrBadKeyLength", env: map[string]string{"ENCRYPTION_KEY": "c2hvcnQ="}, wantErr: []string{"ENCRYPTION_KEY must be exactly 32 bytes"}},
