@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -46,7 +47,7 @@ func BenchmarkAuthenticatedRequest(b *testing.B) {
 // parameters (the cost of every login and signup).
 func BenchmarkPasswordHash(b *testing.B) {
 	for b.Loop() {
-		if _, err := identity.HashPassword("correct-horse-battery-staple"); err != nil {
+		if _, err := identity.HashPassword(context.Background(), "correct-horse-battery-staple"); err != nil {
 			b.Fatal(err)
 		}
 	}

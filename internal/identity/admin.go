@@ -122,7 +122,7 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password, systemR
 	if err := ValidatePassword("password", password, email); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPassword(password)
+	hash, err := HashPassword(ctx, password)
 	if err != nil {
 		return User{}, err
 	}

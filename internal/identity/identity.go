@@ -119,7 +119,7 @@ func (s *Service) Signup(ctx context.Context, p SignupParams, ci ClientInfo) (Gr
 	if err := s.reserveAddressAttempt(ctx, signupIPKey(ci.IP), "Too many sign-ups from this address; try again later."); err != nil {
 		return Grant{}, err
 	}
-	hash, err := HashPassword(p.Password)
+	hash, err := HashPassword(ctx, p.Password)
 	if err != nil {
 		return Grant{}, err
 	}
@@ -593,7 +593,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *tenancy.Principal, curr
 	if err := ValidatePassword("new_password", next, u.Email); err != nil {
 		return err
 	}
-	hash, err := HashPassword(next)
+	hash, err := HashPassword(ctx, next)
 	if err != nil {
 		return err
 	}
@@ -672,7 +672,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, p AcceptParams, ci Clien
 		if err := ValidatePassword("password", p.Password, preview.Email); err != nil {
 			return Grant{}, err
 		}
-		if hash, err = HashPassword(p.Password); err != nil {
+		if hash, err = HashPassword(ctx, p.Password); err != nil {
 			return Grant{}, err
 		}
 	}

@@ -1,8 +1,13 @@
 package identity
 
 import (
+	"context"
+	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -23,18 +28,80 @@ const (
 )
 
 // HashPassword returns the PHC-format argon2id hash of pw.
-func HashPassword(pw string) (string, error) { return argon2id.CreateHash(pw, HashParams) }
+func HashPassword(ctx context.Context, pw string) (string, error) {
+	var h string
+	var err error
+	if werr := passwordHashes.run(ctx, func() { h, err = argon2id.CreateHash(pw, HashParams) }); werr != nil {
+		return "", werr
+	}
+	return h, err
+}
 
-// CheckPassword compares pw with hash in constant time.
-func CheckPassword(pw, hash string) bool {
-	ok, err := argon2id.ComparePasswordAndHash(pw, hash)
-	return err == nil && ok
+// CheckPassword compares pw with hash in constant time. The error is only
+// that of waiting for a hash slot (ctx ended first).
+func CheckPassword(ctx context.Context, pw, hash string) (bool, error) {
+	var ok bool
+	var err error
+	if werr := passwordHashes.run(ctx, func() { ok, err = argon2id.ComparePasswordAndHash(pw, hash) }); werr != nil {
+		return false, werr
+	}
+	return err == nil && ok, nil
+}
+
+// maxHashes bounds the argon2id computations (a new password's hash or a
+// password check) that run at once in this process. Each takes HashParams'
+// 19 MiB and a core for about 30 ms; unbounded, a burst of requests that
+// each hash (sign-ups and sign-ins from many addresses, or hundreds of
+// requests accepting one invitation link at once, which all hash before the
+// first one uses the link up) took memory by the gigabyte, enough to end the
+// process. More at once than there are cores buys no throughput.
+var maxHashes = max(2, runtime.GOMAXPROCS(0))
+
+// passwordHashes is the gate every argon2id computation passes.
+var passwordHashes = newHashGate(maxHashes)
+
+// hashGate lets at most cap(slots) computations run at once.
+type hashGate struct {
+	slots chan struct{}
+	// now counts the computations under way and peak the most there were
+	// at once (tests read it).
+	now, peak atomic.Int32
+}
+
+func newHashGate(n int) *hashGate { return &hashGate{slots: make(chan struct{}, n)} }
+
+// run runs fn, an argon2id computation, once a slot is free: it waits as
+// long as ctx allows (an API request's REQUEST_TIMEOUT) and, if that ends
+// first, returns EUNAVAILABLE wrapping ctx's error without running fn.
+func (g *hashGate) run(ctx context.Context, fn func()) error {
+	if err := ctx.Err(); err != nil {
+		return errHashBusy(err)
+	}
+	select {
+	case g.slots <- struct{}{}:
+	case <-ctx.Done():
+		return errHashBusy(ctx.Err())
+	}
+	defer func() { <-g.slots }()
+	n := g.now.Add(1)
+	defer g.now.Add(-1)
+	for p := g.peak.Load(); n > p && !g.peak.CompareAndSwap(p, n); p = g.peak.Load() {
+	}
+	fn()
+	return nil
+}
+
+// errHashBusy is the answer of a request that waited for a hash slot until
+// its context ended (503 with Retry-After; a client that left gets none).
+func errHashBusy(cause error) error {
+	return &apperr.Error{Code: apperr.EUNAVAILABLE, Message: "Too many passwords are being checked right now; try again in a moment.",
+		RetryAfter: 5 * time.Second, Err: fmt.Errorf("identity: wait for a password hash slot: %w", cause)}
 }
 
 // dummyHash is compared against when the email is unknown, so a login for a
 // missing account costs the same time as a wrong password.
 var dummyHash = sync.OnceValue(func() string {
-	h, _ := HashPassword("timing-equalizer-not-a-password")
+	h, _ := HashPassword(context.Background(), "timing-equalizer-not-a-password")
 	return h
 })
 

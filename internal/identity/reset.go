@@ -172,7 +172,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if err := ValidatePassword("password", password, u.Email); err != nil {
 			return err
 		}
-		pwHash, err := HashPassword(password)
+		pwHash, err := HashPassword(ctx, password)
 		if err != nil {
 			return err
 		}

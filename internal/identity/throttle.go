@@ -120,8 +120,11 @@ func (s *Service) verifyPassword(ctx context.Context, keys []string, password, h
 	if err != nil {
 		return false, err
 	}
-	if !CheckPassword(password, hash) {
-		return false, nil
+	// A check that could not wait its turn (maxHashes) stays counted: giving
+	// it back would clear the account's failures as a right password does.
+	ok, err := CheckPassword(ctx, password, hash)
+	if err != nil || !ok {
+		return false, err
 	}
 	s.attemptSucceeded(ctx, keys, reserved)
 	return true, nil
