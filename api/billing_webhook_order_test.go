@@ -52,6 +52,13 @@ func (f stripeFixture) invoice(typ string, created time.Time, subID string) map[
 	return ev
 }
 
+// billedFor sets an invoice event's billing_reason: subscription_cycle for
+// a renewal, subscription_update for a plan change that is invoiced at once.
+func billedFor(ev map[string]any, reason string) map[string]any {
+	ev["data"].(map[string]any)["object"].(map[string]any)["billing_reason"] = reason
+	return ev
+}
+
 // storedSubscriptionID reads the tenant's current Stripe subscription id,
 // which the API does not show.
 func (tb *testBundle) storedSubscriptionID(t testing.TB, tenantID string) string {
@@ -135,6 +142,44 @@ func TestStripeWebhookOrder(t *testing.T) {
 				return []map[string]any{
 					f.sub("customer.subscription.created", at(1), f.subA, "active", "pro"),
 					f.invoice("invoice.payment_failed", at(2), f.subA),
+				}
+			},
+			wantPackage: "pro", wantStatus: "past_due", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "applied",
+		},
+		{
+			name: "RenewalPaymentFailed",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subA, "active", "pro"),
+					billedFor(f.invoice("invoice.payment_failed", at(2), f.subA), "subscription_cycle"),
+				}
+			},
+			wantPackage: "pro", wantStatus: "past_due", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "applied",
+		},
+		{
+			// An upgrade made with pending updates whose invoice is
+			// declined is not applied, and Stripe keeps the subscription
+			// active as it was: the tenant is not past due (it fell to Free
+			// after the grace period while Stripe went on billing it).
+			name: "PaymentFailedForPendingPlanChange",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subA, "active", "starter"),
+					billedFor(f.invoice("invoice.payment_failed", at(2), f.subA), "subscription_update"),
+				}
+			},
+			wantPackage: "starter", wantStatus: "active", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "ignored: a failed payment for a plan change",
+		},
+		{
+			// A plan change applied whatever its payment (Stripe's default)
+			// makes the subscription past due when that fails, and says so
+			// in customer.subscription.updated.
+			name: "PaymentFailedForAppliedPlanChange",
+			events: func(f stripeFixture) []map[string]any {
+				return []map[string]any{
+					f.sub("customer.subscription.created", at(1), f.subA, "active", "starter"),
+					billedFor(f.invoice("invoice.payment_failed", at(2), f.subA), "subscription_update"),
+					f.sub("customer.subscription.updated", at(2), f.subA, "past_due", "pro"),
 				}
 			},
 			wantPackage: "pro", wantStatus: "past_due", wantSub: func(f stripeFixture) string { return f.subA }, wantOutcome: "applied",

@@ -418,10 +418,11 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	return "applied", tenantID, nil
 }
 
-// applyInvoice moves a subscription to past_due on a failed payment and
-// back to active when an invoice is paid, only when that subscription is
-// the tenant's current one and set the plan (an invoice of an old or a
-// second subscription, or under a plan set by staff, moves nothing). It
+// applyInvoice moves a subscription to past_due on a failed payment (not
+// of a plan change's invoice: outcomePlanChangeUnpaid) and back to active
+// when an invoice is paid, only when that subscription is the tenant's
+// current one and set the plan (an invoice of an old or a second
+// subscription, or under a plan set by staff, moves nothing). It
 // leaves last_event_at alone: every status change also comes as
 // customer.subscription.updated, which must still apply when it is older
 // than the invoice (a plan change delivered late).
@@ -446,6 +447,9 @@ func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event
 	}
 	if !cur.of(inv.Subscription.ID) {
 		return outcomeNotCurrent, tenantID, nil
+	}
+	if ev.Type == "invoice.payment_failed" && inv.BillingReason == stripe.InvoiceBillingReasonSubscriptionUpdate {
+		return outcomePlanChangeUnpaid, tenantID, nil
 	}
 	if cur.Source != SourceStripe {
 		// The Stripe subscription kept beside a plan staff set: its
@@ -478,6 +482,15 @@ func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event
 	}
 	return "applied", tenantID, nil
 }
+
+// outcomePlanChangeUnpaid records a failed payment of a plan change's
+// invoice. It says nothing of the subscription's status: a change made with
+// pending updates is not applied and the subscription goes on as it was
+// (active), and a change applied whatever its payment makes the
+// subscription past due, which customer.subscription.updated tells.
+// Taken for past due, it ended the paid plan after the grace period while
+// Stripe went on billing for it.
+const outcomePlanChangeUnpaid = "ignored: a failed payment for a plan change; the subscription's own events tell its status"
 
 func ptr[T any](v T) *T { return &v }
 
