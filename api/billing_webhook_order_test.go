@@ -1109,3 +1109,57 @@ func TestStripeEventsOfNewerAPIVersion(t *testing.T) {
 		}
 	})
 }
+
+// TestStripeCancelAt: a subscription set to cancel on a date (cancel_at:
+// the Dashboard's "on a custom date", the API) rather than at its
+// period's end. Stripe leaves cancel_at_period_end false and the status
+// active until the date; the plan must still say it ends, and when, and
+// end then even when customer.subscription.deleted comes late.
+func TestStripeCancelAt(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	now := time.Now().UTC().Truncate(time.Second)
+	day := 24 * time.Hour
+	tests := []struct {
+		name                  string
+		periodStart, cancelAt time.Time // cancelAt zero: none
+		wantPackage           string
+		wantCancels           bool
+		wantEnd               time.Time
+	}{
+		{name: "OKNoCancelAt", periodStart: now.Add(-day), wantPackage: "pro", wantEnd: now.Add(29 * day)},
+		{name: "OKCancelAtWithinPeriod", periodStart: now.Add(-day), cancelAt: now.Add(10 * day),
+			wantPackage: "pro", wantCancels: true, wantEnd: now.Add(10 * day)},
+		{name: "OKCancelAtPeriodEnd", periodStart: now.Add(-day), cancelAt: now.Add(29 * day),
+			wantPackage: "pro", wantCancels: true, wantEnd: now.Add(29 * day)},
+		// A later period ends it: this one renews.
+		{name: "OKCancelAtAfterPeriod", periodStart: now.Add(-day), cancelAt: now.Add(40 * day),
+			wantPackage: "pro", wantEnd: now.Add(29 * day)},
+		// The date has passed; customer.subscription.deleted is late.
+		{name: "ErrCancelAtPassed", periodStart: now.Add(-20 * day), cancelAt: now.Add(-time.Minute),
+			wantPackage: "free", wantCancels: true, wantEnd: now.Add(-time.Minute)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			admin := tb.MustSignup(t, "cancelat")
+			f := newStripeFixture(admin.tenantID)
+			ev := f.sub("customer.subscription.updated", now.Add(-time.Hour), f.subA, "active", "pro")
+			obj := ev["data"].(map[string]any)["object"].(map[string]any)
+			obj["current_period_start"], obj["current_period_end"] = tt.periodStart.Unix(), tt.periodStart.Add(30*day).Unix()
+			if !tt.cancelAt.IsZero() {
+				obj["cancel_at"] = tt.cancelAt.Unix()
+			}
+			wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), http.StatusOK)
+			u := tb.usage(t, admin)
+			if u.Package.Code != tt.wantPackage {
+				t.Errorf("package %s, want %s", u.Package.Code, tt.wantPackage)
+			}
+			s := u.Subscription
+			if s == nil || s.Status != "active" || s.CancelAtPeriodEnd != tt.wantCancels || s.CurrentPeriodEnd == nil || !s.CurrentPeriodEnd.Equal(tt.wantEnd) {
+				t.Errorf("subscription %+v, want active, cancel_at_period_end %v, ending %s", s, tt.wantCancels, tt.wantEnd)
+			}
+		})
+	}
+}

@@ -150,6 +150,22 @@ func itemPeriods(raw []byte, sub *stripe.Subscription) {
 	}
 }
 
+// cancelAt reads a cancellation on a date (cancel_at: the Dashboard's "on
+// a custom date", the API) as the end of the subscription's period when it
+// falls within the current one: Stripe leaves cancel_at_period_end false
+// and the status active until that date, so the plan said it renewed and
+// stayed in force until customer.subscription.deleted came. A date in a
+// later period leaves this one as it is (the event of the renewal that
+// starts the last period says so), as does one outside a period not known
+// from both ends.
+func cancelAt(sub *stripe.Subscription) {
+	start, end := sub.CurrentPeriodStart, sub.CurrentPeriodEnd
+	if start <= 0 || end <= 0 || sub.CancelAt <= start || sub.CancelAt > end {
+		return
+	}
+	sub.CurrentPeriodEnd, sub.CancelAtPeriodEnd = sub.CancelAt, true
+}
+
 // invoiceParent reads an invoice's subscription where the invoice itself
 // names none: from API version 2025-03-31.basil on, Stripe names it (and
 // its metadata) under parent.subscription_details only.
@@ -266,6 +282,7 @@ var stripeStatus = map[stripe.SubscriptionStatus]string{
 // subscription; that subscription becomes the current one, since the tenant
 // has just paid for it.
 func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.Event, at time.Time, sub *stripe.Subscription, tenantID *uuid.UUID, packageCode string) (string, *uuid.UUID, error) {
+	cancelAt(sub)
 	fromCheckout := tenantID != nil
 	customerID := ""
 	if sub.Customer != nil {
