@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,6 +97,100 @@ func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packa
 	if err != nil {
 		return "", err
 	}
+	// One checkout of a tenant's at a time (a lock of its own, so that
+	// nothing else that locks the tenant waits on Stripe): the open
+	// sessions are read and the new one is made under it, so that two
+	// clicks, or two tabs, cannot open two sessions side by side.
+	var url string
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, "checkout:"+tenantID.String()).Error; err != nil {
+			return err
+		}
+		url, err = s.openCheckout(ctx, tenantID, customer, pkg)
+		return err
+	})
+	return url, err
+}
+
+var errCheckoutPaid = &apperr.Error{Code: apperr.ECONFLICT, Type: "subscription-exists",
+	Message: "A checkout of this organization has been paid; its plan applies as soon as Stripe confirms it. Change plans in the billing portal."}
+
+// checkoutPaid returns errCheckoutPaid when one of the tenant's recent
+// checkouts was paid and its subscription runs at Stripe: until Stripe's
+// webhook tells us (seconds, or hours while Stripe retries), the plan is
+// as it was and StripeSubscriptionRunning says nothing runs, so another
+// checkout would start a second subscription.
+func (s *Service) checkoutPaid(ctx context.Context, tenantID uuid.UUID, customer string) error {
+	lp := &stripe.CheckoutSessionListParams{Customer: stripe.String(customer), Status: stripe.String(string(stripe.CheckoutSessionStatusComplete))}
+	lp.Context = ctx
+	lp.AddExpand("data.subscription")
+	lp.Single = true // the ten most recent are enough: older ones were confirmed long ago
+	lp.Filters.AddFilter("limit", "", "10")
+	it := s.stripe.CheckoutSessions.List(lp)
+	for it.Next() {
+		sess := it.CheckoutSession()
+		if sess.ClientReferenceID != tenantID.String() || sess.Subscription == nil {
+			continue
+		}
+		if status, ok := stripeStatus[sess.Subscription.Status]; ok && slices.Contains(runningStatuses, status) {
+			return errCheckoutPaid
+		}
+	}
+	if err := it.Err(); err != nil {
+		return stripeErr("list checkout sessions", err)
+	}
+	return nil
+}
+
+// openCheckout returns the URL of the tenant's open Checkout session for
+// pkg, creating it, and expires every other open session of the tenant's:
+// two sessions left open (two tabs, a second package chosen) could both be
+// paid, each starting a subscription that Stripe bills (one of them
+// ignored as not the tenant's current subscription). An open session for
+// the same package at the same price is reused (a second click, a reload),
+// so the page a first click opened stays payable.
+func (s *Service) openCheckout(ctx context.Context, tenantID uuid.UUID, customer string, pkg Package) (string, error) {
+	if err := s.checkoutPaid(ctx, tenantID, customer); err != nil {
+		return "", err
+	}
+	lp := &stripe.CheckoutSessionListParams{Customer: stripe.String(customer), Status: stripe.String(string(stripe.CheckoutSessionStatusOpen))}
+	lp.Context = ctx
+	lp.Filters.AddFilter("limit", "", "100")
+	var reuse string
+	it := s.stripe.CheckoutSessions.List(lp)
+	for it.Next() {
+		sess := it.CheckoutSession()
+		if sess.ClientReferenceID != tenantID.String() || sess.Status != stripe.CheckoutSessionStatusOpen {
+			continue
+		}
+		if reuse == "" && sess.URL != "" && sess.Metadata["package_code"] == pkg.Code && sess.Metadata["price_id"] == *pkg.StripePriceID {
+			reuse = sess.URL
+			continue
+		}
+		ep := &stripe.CheckoutSessionExpireParams{}
+		ep.Context = ctx
+		if _, err := s.stripe.CheckoutSessions.Expire(sess.ID, ep); err != nil {
+			// Paid, or expired, since it was listed: only one that
+			// was paid stands in the way.
+			gp := &stripe.CheckoutSessionParams{}
+			gp.Context = ctx
+			now, gerr := s.stripe.CheckoutSessions.Get(sess.ID, gp)
+			switch {
+			case gerr != nil:
+				return "", stripeErr("expire checkout session", err)
+			case now.Status == stripe.CheckoutSessionStatusComplete:
+				return "", errCheckoutPaid
+			case now.Status != stripe.CheckoutSessionStatusExpired:
+				return "", stripeErr("expire checkout session", err)
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return "", stripeErr("list checkout sessions", err)
+	}
+	if reuse != "" {
+		return reuse, nil
+	}
 	meta := map[string]string{"tenant_id": tenantID.String(), "package_code": pkg.Code}
 	params := &stripe.CheckoutSessionParams{
 		Mode:              stripe.String(string(stripe.CheckoutSessionModeSubscription)),
@@ -107,8 +202,9 @@ func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packa
 		SubscriptionData:  &stripe.CheckoutSessionSubscriptionDataParams{Metadata: meta},
 	}
 	params.Context = ctx
-	params.Metadata = meta
-	params.SetIdempotencyKey(fmt.Sprintf("checkout-%s-%s-%d", tenantID, *pkg.StripePriceID, time.Now().Unix()/60))
+	params.Metadata = map[string]string{"tenant_id": tenantID.String(), "package_code": pkg.Code, "price_id": *pkg.StripePriceID}
+	// No idempotency key of ours: the reuse above answers a second click,
+	// and stripe-go gives each request its own key for its retries.
 	sess, err := s.stripe.CheckoutSessions.New(params)
 	if err != nil {
 		return "", stripeErr("create checkout session", err)

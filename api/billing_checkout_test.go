@@ -1,0 +1,228 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// fakeCheckout keeps Checkout sessions as Stripe does (stripe-mock answers
+// every call with the same fixture and keeps nothing): created open, listed
+// by customer and status, expired once. Every other call goes on to
+// stripe-mock. A create repeated with the same Idempotency-Key answers the
+// session it created.
+type fakeCheckout struct {
+	mu       sync.Mutex
+	sessions []map[string]any // in creation order
+	keys     map[string]map[string]any
+	// paidMeanwhile: the next session asked to expire was paid just
+	// before (its tab), so it cannot be expired.
+	paidMeanwhile bool
+}
+
+// pay completes a session, with a subscription in status.
+func pay(sess map[string]any, status string) {
+	sess["status"], sess["url"] = "complete", nil
+	sess["subscription"] = map[string]any{"id": "sub_" + sess["id"].(string), "object": "subscription", "status": status}
+}
+
+func (f *fakeCheckout) serve(mock http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		reply := func(v any) {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(v)
+		}
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/checkout/sessions":
+			if err := r.ParseForm(); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			key := r.Header.Get("Idempotency-Key")
+			if sess, ok := f.keys[key]; ok {
+				reply(sess)
+				return
+			}
+			id := fmt.Sprintf("cs_test_fake%d", len(f.sessions)+1)
+			sess := map[string]any{"id": id, "object": "checkout.session", "status": "open", "mode": "subscription",
+				"url": "https://checkout.stripe.com/c/pay/" + id, "customer": r.PostForm.Get("customer"),
+				"client_reference_id": r.PostForm.Get("client_reference_id"),
+				"metadata": map[string]string{"tenant_id": r.PostForm.Get("metadata[tenant_id]"),
+					"package_code": r.PostForm.Get("metadata[package_code]"), "price_id": r.PostForm.Get("metadata[price_id]")}}
+			f.sessions = append(f.sessions, sess)
+			if f.keys == nil {
+				f.keys = map[string]map[string]any{}
+			}
+			f.keys[key] = sess
+			reply(sess)
+		case r.Method == http.MethodGet && r.URL.Path == "/v1/checkout/sessions":
+			q := r.URL.Query()
+			data := []any{}
+			for i := len(f.sessions) - 1; i >= 0; i-- { // newest first
+				s := f.sessions[i]
+				if (q.Get("customer") == "" || s["customer"] == q.Get("customer")) && (q.Get("status") == "" || s["status"] == q.Get("status")) {
+					data = append(data, s)
+				}
+			}
+			reply(map[string]any{"object": "list", "url": "/v1/checkout/sessions", "has_more": false, "data": data})
+		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v1/checkout/sessions/") && strings.HasSuffix(r.URL.Path, "/expire"):
+			id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v1/checkout/sessions/"), "/expire")
+			for _, s := range f.sessions {
+				if s["id"] == id && s["status"] == "open" && f.paidMeanwhile {
+					f.paidMeanwhile = false
+					pay(s, "active")
+				}
+				if s["id"] == id && s["status"] == "open" {
+					s["status"], s["url"] = "expired", nil
+					reply(s)
+					return
+				}
+			}
+			w.WriteHeader(http.StatusBadRequest)
+			reply(map[string]any{"error": map[string]any{"type": "invalid_request_error", "message": "Only open Checkout Sessions can be expired."}})
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/checkout/sessions/"):
+			for _, s := range f.sessions {
+				if s["id"] == strings.TrimPrefix(r.URL.Path, "/v1/checkout/sessions/") {
+					reply(s)
+					return
+				}
+			}
+			w.WriteHeader(http.StatusNotFound)
+			reply(map[string]any{"error": map[string]any{"type": "invalid_request_error", "message": "No such checkout.session"}})
+		default:
+			mock.ServeHTTP(w, r)
+		}
+	})
+}
+
+// last is the session created last.
+func (f *fakeCheckout) last() map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sessions[len(f.sessions)-1]
+}
+
+// open counts the open sessions by package code, and lists their URLs.
+func (f *fakeCheckout) open() (byPackage map[string]int, urls []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	byPackage = map[string]int{}
+	for _, s := range f.sessions {
+		if s["status"] == "open" {
+			byPackage[s["metadata"].(map[string]string)["package_code"]]++
+			urls = append(urls, s["url"].(string))
+		}
+	}
+	return byPackage, urls
+}
+
+// TestCheckoutOneOpenSession: one tenant has at most one Checkout session
+// that can be paid. Two left open (two tabs, a second package chosen
+// before the first was paid) could both be paid, and Stripe would bill
+// both subscriptions while one of them was ignored.
+func TestCheckoutOneOpenSession(t *testing.T) {
+	t.Parallel()
+	base := os.Getenv("STRIPE_MOCK_URL")
+	if base == "" {
+		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
+	}
+	mockURL, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := &fakeCheckout{}
+	srv := httptest.NewServer(fake.serve(httputil.NewSingleHostReverseProxy(mockURL)))
+	t.Cleanup(srv.Close)
+	tb := setupWith(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_API_BASE": srv.URL,
+		"STRIPE_WEBHOOK_SECRET": testWebhookSecret, "PUBLIC_URL": "https://contacts.example.test"})
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	tb.MustPricePackage(t, "starter", "price_starter_test")
+	admin := tb.MustSignup(t, "onecheckout")
+	checkout := func(code string) string {
+		t.Helper()
+		rec := tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": code})
+		wantStatus(t, rec, http.StatusOK)
+		return decode[URLResponse](t, rec).URL
+	}
+	want := func(step string, wantOpen map[string]int, wantURL string) {
+		t.Helper()
+		got, urls := fake.open()
+		if fmt.Sprint(got) != fmt.Sprint(wantOpen) || len(urls) != 1 || urls[0] != wantURL {
+			t.Fatalf("%s: open sessions %v %v, want %v at %s", step, got, urls, wantOpen, wantURL)
+		}
+	}
+
+	first := checkout("pro")
+	want("first", map[string]int{"pro": 1}, first)
+	// A second click, or a second tab, on the same package: the same page.
+	if again := checkout("pro"); again != first {
+		t.Fatalf("second click opened %s, want %s again", again, first)
+	}
+	want("second click", map[string]int{"pro": 1}, first)
+	// Another package: the first page can no longer be paid.
+	other := checkout("starter")
+	if other == first {
+		t.Fatal("starter reused the pro session")
+	}
+	want("other package", map[string]int{"starter": 1}, other)
+
+	// Tabs at once: one session between them.
+	recs := make([]*httptest.ResponseRecorder, 4)
+	codes := tb.race(t, len(recs), func(i int) int {
+		recs[i] = tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "pro"})
+		return recs[i].Code
+	})
+	if codes[http.StatusOK] != len(recs) {
+		t.Fatalf("tabs at once answered %v", codes)
+	}
+	urls := map[string]bool{}
+	for _, rec := range recs {
+		urls[decode[URLResponse](t, rec).URL] = true
+	}
+	if len(urls) != 1 {
+		t.Fatalf("tabs at once opened %v, want one page", urls)
+	}
+	var tabs string
+	for u := range urls {
+		tabs = u
+	}
+	want("tabs at once", map[string]int{"pro": 1}, tabs)
+
+	// Starter is chosen in another tab just after the pro page was paid:
+	// the pro session can no longer be expired, and its subscription runs.
+	fake.mu.Lock()
+	fake.paidMeanwhile = true
+	fake.mu.Unlock()
+	rec := tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "starter"})
+	wantStatus(t, rec, http.StatusConflict)
+	if p := decodeProblem(t, rec); p["type"] != "subscription-exists" {
+		t.Fatalf("paid meanwhile: %v", p)
+	}
+	// Paid, and Stripe's webhook has not come yet: still no second checkout.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "pro"}), http.StatusConflict)
+	if open, _ := fake.open(); len(open) != 0 {
+		t.Fatalf("open sessions %v after a paid one", open)
+	}
+	// Once that subscription has ended, checkout opens again.
+	fake.mu.Lock()
+	for _, s := range fake.sessions {
+		if s["status"] == "complete" {
+			s["subscription"].(map[string]any)["status"] = "canceled"
+		}
+	}
+	fake.mu.Unlock()
+	again := checkout("starter")
+	want("after the paid one ended", map[string]int{"starter": 1}, again)
+	if fake.last()["url"] != again {
+		t.Fatal("no new session after the paid one ended")
+	}
+}
