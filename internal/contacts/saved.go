@@ -333,13 +333,8 @@ func (s *Service) savedQuery(ctx context.Context, tenantID uuid.UUID, p SavedPar
 		m.where += " AND s.status = ANY(" + m.arg(statuses) + "::text[])"
 	}
 	if p.ListID != nil {
-		var exists bool
-		if err := s.db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM lists WHERE tenant_id = $1 AND id = $2)`,
-			tenantID, *p.ListID).Scan(&exists); err != nil {
-			return nil, nil, fmt.Errorf("contacts: check list: %w", err)
-		}
-		if !exists {
-			return nil, nil, errListNotFound()
+		if err := s.requireListExists(ctx, tenantID, *p.ListID); err != nil {
+			return nil, nil, err
 		}
 		m.where += " AND EXISTS (SELECT 1 FROM list_members lm WHERE lm.tenant_id = $1 AND lm.list_id = " +
 			m.arg(*p.ListID) + "::uuid AND lm.contact_id = s.contact_id)"
@@ -433,24 +428,25 @@ type ExportOptions struct {
 	BOM bool
 }
 
+// exportBatchSize is how many rows the export reads per query. It writes
+// them with no connection taken, so a slow download holds none.
+const exportBatchSize = 1000
+
 // ExportSaved writes the tenant's saved contacts that match p (paging
 // fields ignored) to w as UTF-8 CSV with a header row, newest saved first,
-// overlay applied. Rows stream from the database as they are written, so
-// memory stays flat whatever the size. Returns EINVALID for bad filters and
-// ENOTFOUND for a missing list; an error after the first byte is the
-// writer's or the database's and leaves w truncated.
+// overlay applied. It reads the rows in batches of exportBatchSize by
+// saved time, as the saved view pages, and writes each batch with no
+// database connection taken: memory stays flat whatever the size, and a
+// client that reads slowly keeps no connection of the pool. A contact
+// saved, unsaved or changed meanwhile neither repeats nor moves another
+// row (one saved meanwhile is left out). Returns EINVALID for bad filters
+// and ENOTFOUND for a missing list, also for a list deleted before the
+// last batch; an error after the first byte leaves w truncated.
 func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedParams, opts ExportOptions, w io.Writer) error {
 	m, _, err := s.savedQuery(ctx, tenantID, p)
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.Pool.Query(ctx, `SELECT `+contactSelect+`
-		FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
-		WHERE `+m.where+` ORDER BY s.created_at DESC, s.contact_id DESC`, execArgs(m.args)...)
-	if err != nil {
-		return fmt.Errorf("contacts: export: %w", err)
-	}
-	defer rows.Close()
 	cw := safecsv.NewWriter(w) // neutralized against formula injection
 	if opts.BOM {
 		if err := cw.WriteBOM(); err != nil {
@@ -460,34 +456,93 @@ func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedPa
 	if err := cw.Write(exportColumns); err != nil {
 		return err
 	}
-	n := 0
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return fmt.Errorf("contacts: export: %w", err)
-		}
-		lists := make([]string, len(c.Lists))
-		for i, l := range c.Lists {
-			lists[i] = l.Name
-		}
-		savedAt := ""
-		if c.SavedAt != nil {
-			savedAt = c.SavedAt.Format(time.RFC3339)
-		}
-		vals := []string{c.ID.String(), c.FirstName, c.LastName, c.Email, c.EmailStatus, c.Phone, c.Title, c.Seniority,
-			c.Department, c.CompanyName, c.CompanyDomain, c.Industry, c.EmployeeRange, c.City, c.Region, c.Country,
-			c.LinkedInURL, c.SavedStatus, savedAt, strings.Join(lists, "; "), c.UpdatedAt.Format(time.RFC3339), c.SavedNotes}
-		if err := cw.Write(vals); err != nil {
+	// The first batch reads from the newest; the next ones from below the
+	// last row's saved time and id, which follow the filters' arguments.
+	query := func(where string) string {
+		return `SELECT ` + contactSelect + ` FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
+			WHERE ` + where + ` ORDER BY s.created_at DESC, s.contact_id DESC LIMIT ` + strconv.Itoa(exportBatchSize)
+	}
+	sql := query(m.where)
+	args := append(slices.Clone(m.args), nil, nil)
+	at, id := len(args)-1, len(args)
+	nextSQL := query(m.where + fmt.Sprintf(" AND (s.created_at, s.contact_id) < ($%d::timestamptz, $%d::uuid)", at, id))
+	use := args[:len(m.args)]
+	batch := make([]Contact, 0, exportBatchSize)
+	vals := make([]string, 0, len(exportColumns))
+	var lists strings.Builder
+	for first := true; ; first = false {
+		if batch, err = s.readExportBatch(ctx, sql, use, batch[:0]); err != nil {
 			return err
 		}
-		if n++; n%500 == 0 {
-			if err := cw.Flush(); err != nil {
+		if len(batch) == 0 && p.ListID != nil && !first {
+			// The list went with its members: say so rather than end
+			// with a short file that looks whole.
+			if err := s.requireListExists(ctx, tenantID, *p.ListID); err != nil {
 				return err
 			}
 		}
+		for i := range batch {
+			c := &batch[i]
+			savedAt := ""
+			if c.SavedAt != nil {
+				savedAt = c.SavedAt.Format(time.RFC3339)
+			}
+			lists.Reset()
+			for j, l := range c.Lists {
+				if j > 0 {
+					lists.WriteString("; ")
+				}
+				lists.WriteString(l.Name)
+			}
+			vals = append(vals[:0], c.ID.String(), c.FirstName, c.LastName, c.Email, c.EmailStatus, c.Phone, c.Title, c.Seniority,
+				c.Department, c.CompanyName, c.CompanyDomain, c.Industry, c.EmployeeRange, c.City, c.Region, c.Country,
+				c.LinkedInURL, c.SavedStatus, savedAt, lists.String(), c.UpdatedAt.Format(time.RFC3339), c.SavedNotes)
+			if err := cw.Write(vals); err != nil {
+				return err
+			}
+		}
+		if err := cw.Flush(); err != nil {
+			return err
+		}
+		if len(batch) < exportBatchSize {
+			return nil
+		}
+		last := batch[len(batch)-1]
+		args[at-1], args[id-1] = *last.SavedAt, last.ID
+		sql, use = nextSQL, args
+	}
+}
+
+// readExportBatch appends the rows of one export batch to into; the
+// connection goes back to the pool before it returns.
+func (s *Service) readExportBatch(ctx context.Context, sql string, args []any, into []Contact) ([]Contact, error) {
+	rows, err := s.db.Pool.Query(ctx, sql, execArgs(args)...)
+	if err != nil {
+		return into, fmt.Errorf("contacts: export: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return into, fmt.Errorf("contacts: export: %w", err)
+		}
+		into = append(into, c)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("contacts: export: %w", err)
+		return into, fmt.Errorf("contacts: export: %w", err)
 	}
-	return cw.Flush()
+	return into, nil
+}
+
+// requireListExists returns ENOTFOUND unless the tenant has the list.
+func (s *Service) requireListExists(ctx context.Context, tenantID, listID uuid.UUID) error {
+	var exists bool
+	if err := s.db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM lists WHERE tenant_id = $1 AND id = $2)`,
+		tenantID, listID).Scan(&exists); err != nil {
+		return fmt.Errorf("contacts: check list: %w", err)
+	}
+	if !exists {
+		return errListNotFound()
+	}
+	return nil
 }
