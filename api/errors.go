@@ -124,6 +124,16 @@ const statusClientClosedRequest = 499
 func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) error, dbDown func(context.Context, error) bool) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
+			// A download that failed after its 200 went out (the database
+			// stopped answering, its list was deleted): no problem document
+			// can follow, and ending the body as usual would hand the
+			// client a short file that looks whole. withAccessLog cuts the
+			// connection instead. A client that went away needs neither.
+			if !(errors.Is(err, context.Canceled) && errors.Is(c.Request().Context().Err(), context.Canceled)) {
+				log.ErrorContext(c.Request().Context(), "response cut short", "request_id", requestID(c),
+					"method", c.Request().Method, "path", c.Request().URL.Path, "error", err)
+				c.Set(cutShortKey, true)
+			}
 			return
 		}
 		if errors.Is(err, echo.ErrNotFound) && notFound != nil {

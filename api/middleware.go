@@ -86,7 +86,18 @@ func withAccessLog(log *slog.Logger, m *httpMetrics) echo.MiddlewareFunc {
 			if res.Status >= 500 {
 				level = slog.LevelError
 			}
+			cutShort, _ := c.Get(cutShortKey).(bool)
+			if cutShort {
+				level = slog.LevelError
+				attrs = append(attrs, slog.Bool("cut_short", true))
+			}
 			log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			if cutShort {
+				// net/http closes the connection without ending the body
+				// (no last chunk, or fewer bytes than Content-Length): the
+				// client sees a failed download, not a short file.
+				panic(http.ErrAbortHandler)
+			}
 			return nil
 		}
 	}
@@ -105,6 +116,10 @@ func principalLogAttrs(c echo.Context) []slog.Attr {
 }
 
 const logKeyPrefix = "log."
+
+// cutShortKey marks a request whose handler failed after the response was
+// committed (errorHandler): withAccessLog logs it and cuts the connection.
+const cutShortKey = "cut_short"
 
 // withRecover turns a panic into a 500 problem and logs the stack.
 func withRecover(log *slog.Logger) echo.MiddlewareFunc {
