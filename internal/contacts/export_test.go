@@ -16,6 +16,7 @@ import (
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // mustSaveMany creates n contacts of company co and saves them for tenant,
@@ -147,3 +148,37 @@ func BenchmarkExportSaved(b *testing.B) {
 }
 
 var _ io.Writer = (*heapPeakWriter)(nil)
+
+// TestExportOfDeletedList: a list deleted while its export streams ends the
+// export with ENOTFOUND, as the saved view's next page does, not with the
+// rows read so far as if they were all.
+func TestExportOfDeletedList(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	l := MustCreateList(t, b, b.tenant, "Going away")
+	ids := mustSaveMany(t, b.db, b.tenant, 1500, 2)
+	if _, err := b.db.Pool.Exec(b.ctx, `INSERT INTO list_members (tenant_id, list_id, contact_id) SELECT $1, $2, unnest($3::uuid[])`,
+		b.tenant, l.ID, ids); err != nil {
+		t.Fatal(err)
+	}
+	w := &deleteOnWrite{fn: func() {
+		if err := b.svc.DeleteList(b.ctx, b.tenant, l.ID); err != nil {
+			t.Error(err)
+		}
+	}}
+	err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{ListID: &l.ID}, contacts.ExportOptions{}, w)
+	wantCode(t, err, apperr.ENOTFOUND)
+}
+
+type deleteOnWrite struct {
+	fn   func()
+	done bool
+}
+
+func (w *deleteOnWrite) Write(p []byte) (int, error) {
+	if !w.done {
+		w.done = true
+		w.fn()
+	}
+	return len(p), nil
+}
