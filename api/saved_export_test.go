@@ -80,3 +80,35 @@ func TestExportCutShortIsNotAWholeFile(t *testing.T) {
 			"a clean end says the file is whole", err, len(rows)-1)
 	}
 }
+
+// TestExportAudited: an export is the organization's contacts leaving the
+// product, so its audit log records each one (who, which filters, how many
+// rows, whether the file went out whole), whether a person or an API key
+// asked.
+func TestExportAudited(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	a := tb.MustSignup(t, "export-audit")
+	tb.MustSetPackage(t, a.tenantID, "starter")
+	key := tb.MustCreateKey(t, a, "saved:read")
+	ids := []string{tb.MustPrivateContact(t, a.tenantID, "Ann", "One"), tb.MustPrivateContact(t, a.tenantID, "Bo", "Two")}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": ids}), 200)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts/approve", a.token, map[string]any{"contact_ids": ids[:1]}), 200)
+
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export", a.token, nil), 200)
+	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/saved-contacts/export?status=approved", key.Secret, false), 200)
+	// A refused export wrote nothing and is not an export.
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?status=bogus", a.token, nil), 422)
+
+	got := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?action=saved_contacts.exported", a.token, nil))
+	if len(got.Items) != 2 {
+		t.Fatalf("%d export events, want 2: %+v", len(got.Items), got.Items)
+	}
+	byKey, byPerson := got.Items[0], got.Items[1] // newest first
+	if byPerson.ActorType != "user" || byPerson.Data["rows"] != float64(2) || byPerson.Data["complete"] != true || byPerson.Data["filtered"] != false {
+		t.Fatalf("the person's export: %+v", byPerson)
+	}
+	if byKey.ActorType != "api_key" || byKey.Data["rows"] != float64(1) || byKey.Data["filtered"] != true {
+		t.Fatalf("the key's export: %+v", byKey)
+	}
+}

@@ -369,7 +369,7 @@ func (s *Server) listSaved(c echo.Context) error {
 // exportSaved godoc
 //
 //	@Summary			Export saved contacts as CSV
-//	@Description		Streams the filtered saved view (same parameters as GET /saved-contacts, without paging: cursor and page_size are refused with 422) as UTF-8 CSV with a header row. Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. Rows are read 1,000 at a time, newest saved first, as the saved view pages: a contact saved while the file streams may be left out. A failure after the first byte (the database, or the list deleted meanwhile) cuts the connection instead of ending the file, so a download that ends normally is whole. API key scope: saved:read.
+//	@Description		Streams the filtered saved view (same parameters as GET /saved-contacts, without paging: cursor and page_size are refused with 422) as UTF-8 CSV with a header row. Cells that start with = + - @ (or their fullwidth and small forms), TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas. Rows are read 1,000 at a time, newest saved first, as the saved view pages: a contact saved while the file streams may be left out. A failure after the first byte (the database, or the list deleted meanwhile) cuts the connection instead of ending the file, so a download that ends normally is whole. Each export is recorded in the organization's audit log (saved_contacts.exported, with the rows written and whether the file went out whole). API key scope: saved:read.
 //	@ID					exportSaved
 //	@Tags				saved
 //	@Produce			text/csv

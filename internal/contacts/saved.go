@@ -442,19 +442,51 @@ const exportBatchSize = 1000
 // row (one saved meanwhile is left out). Returns EINVALID for bad filters
 // and ENOTFOUND for a missing list, also for a list deleted before the
 // last batch; an error after the first byte leaves w truncated.
+//
+// Once the query is valid, the tenant's audit log records the export
+// (saved_contacts.exported: rows written, whether the file is whole,
+// whether filters narrowed it, the list), also one cut short.
 func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedParams, opts ExportOptions, w io.Writer) error {
 	m, _, err := s.savedQuery(ctx, tenantID, p)
 	if err != nil {
 		return err
 	}
+	rows, err := s.exportRows(ctx, tenantID, p, m, opts, w)
+	data := map[string]any{"rows": rows, "complete": err == nil,
+		"filtered": p.Query != "" || len(p.Statuses) > 0 || p.ListID != nil || p.Filters.narrows()}
+	if p.ListID != nil {
+		data["list_id"] = p.ListID.String()
+	}
+	// Recorded also when the client went away (its context with it).
+	actx := context.WithoutCancel(ctx)
+	if aerr := audit.Write(actx, s.db.Gorm.WithContext(actx), audit.Event{TenantID: &tenantID,
+		Action: "saved_contacts.exported", TargetType: "saved_contacts", Data: data}); aerr != nil && err == nil {
+		err = aerr
+	}
+	return err
+}
+
+// narrows says whether f filters at all (ExcludeSaved aside).
+func (f Filters) narrows() bool {
+	return len(f.Titles)+len(f.Seniorities)+len(f.Departments)+len(f.CompanyNames)+len(f.CompanyDomains)+
+		len(f.Industries)+len(f.EmployeeRanges)+len(f.Countries)+len(f.Regions)+len(f.Cities) > 0 ||
+		f.HasEmail != nil || f.HasPhone != nil
+}
+
+// exportRows writes the export and returns how many contacts it wrote.
+func (s *Service) exportRows(ctx context.Context, tenantID uuid.UUID, p SavedParams, m *matchSet, opts ExportOptions, w io.Writer) (int, error) {
+	var (
+		n   int
+		err error
+	)
 	cw := safecsv.NewWriter(w) // neutralized against formula injection
 	if opts.BOM {
 		if err := cw.WriteBOM(); err != nil {
-			return err
+			return n, err
 		}
 	}
 	if err := cw.Write(exportColumns); err != nil {
-		return err
+		return n, err
 	}
 	// The first batch reads from the newest; the next ones from below the
 	// last row's saved time and id, which follow the filters' arguments.
@@ -472,13 +504,13 @@ func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedPa
 	var lists strings.Builder
 	for first := true; ; first = false {
 		if batch, err = s.readExportBatch(ctx, sql, use, batch[:0]); err != nil {
-			return err
+			return n, err
 		}
 		if len(batch) == 0 && p.ListID != nil && !first {
 			// The list went with its members: say so rather than end
 			// with a short file that looks whole.
 			if err := s.requireListExists(ctx, tenantID, *p.ListID); err != nil {
-				return err
+				return n, err
 			}
 		}
 		for i := range batch {
@@ -498,14 +530,15 @@ func (s *Service) ExportSaved(ctx context.Context, tenantID uuid.UUID, p SavedPa
 				c.Department, c.CompanyName, c.CompanyDomain, c.Industry, c.EmployeeRange, c.City, c.Region, c.Country,
 				c.LinkedInURL, c.SavedStatus, savedAt, lists.String(), c.UpdatedAt.Format(time.RFC3339), c.SavedNotes)
 			if err := cw.Write(vals); err != nil {
-				return err
+				return n, err
 			}
+			n++
 		}
 		if err := cw.Flush(); err != nil {
-			return err
+			return n, err
 		}
 		if len(batch) < exportBatchSize {
-			return nil
+			return n, nil
 		}
 		last := batch[len(batch)-1]
 		args[at-1], args[id-1] = *last.SavedAt, last.ID
