@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/google/uuid"
@@ -97,4 +99,68 @@ func TestListNamesUniqueAsTheyRead(t *testing.T) {
 		t.Fatalf("renamed to %q", renamed.Name)
 	}
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/lists", b.token, map[string]string{"name": "Berlin CTOs"}), 201)
+}
+
+// TestSavedPagingWhileChanging: a person pages through the saved view
+// while teammates save, unsave and approve contacts. Every contact saved
+// before the first page and still saved shows exactly once, in order,
+// wherever the changes fall (the cursor's own row unsaved included), and
+// total stays the first page's.
+func TestSavedPagingWhileChanging(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	a := tb.MustSignup(t, "saved-paging")
+	var rounds [3][2]string // saved in three calls: newest call first on the pages
+	for r := range rounds {
+		for i := range rounds[r] {
+			rounds[r][i] = tb.MustPrivateContact(t, a.tenantID, "Pat", "Round"+strconv.Itoa(r))
+		}
+		wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": rounds[r][:]}), 200)
+	}
+	page := func(cursor string) SavedPageResponse {
+		path := "/api/v1/saved-contacts?page_size=2"
+		if cursor != "" {
+			path += "&cursor=" + url.QueryEscape(cursor)
+		}
+		return decode[SavedPageResponse](t, tb.req(t, http.MethodGet, path, a.token, nil))
+	}
+	first := page("")
+	if first.Total != 6 || len(first.Items) != 2 {
+		t.Fatalf("first page: total %d, %d items", first.Total, len(first.Items))
+	}
+	seen := map[string]int{}
+	for _, c := range first.Items {
+		seen[c.ID]++
+	}
+	// Meanwhile: the first page's last row unsaved, a row of the next page
+	// approved, a new contact saved (it goes on a new first page).
+	last := first.Items[1].ID
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": []string{last}}), 200)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts/approve", a.token,
+		map[string]any{"contact_ids": []string{rounds[1][0]}}), 200)
+	fresh := tb.MustPrivateContact(t, a.tenantID, "New", "Comer")
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": []string{fresh}}), 200)
+
+	cursor := first.NextCursor
+	for cursor != "" {
+		p := page(cursor)
+		if p.Total != 6 {
+			t.Fatalf("total %d on a later page, want the first page's 6", p.Total)
+		}
+		for _, c := range p.Items {
+			seen[c.ID]++
+		}
+		cursor = p.NextCursor
+	}
+	for _, id := range append(rounds[0][:], rounds[1][:]...) {
+		if seen[id] != 1 {
+			t.Fatalf("contact %s shown %d times, want once: %v", id, seen[id], seen)
+		}
+	}
+	if seen[fresh] != 0 {
+		t.Fatalf("the contact saved meanwhile showed on a later page")
+	}
+	if len(seen) != 6 {
+		t.Fatalf("%d contacts seen, want the 6 saved before the first page: %v", len(seen), seen)
+	}
 }
