@@ -95,6 +95,22 @@ type Format struct {
 	// on), SheetCount how many sheets it has; "" and 0 for CSV.
 	Sheet      string `json:"sheet,omitempty"`
 	SheetCount int    `json:"sheet_count,omitempty"`
+	// Sheets are a workbook's sheets in its order (nil for CSV), for
+	// choosing another one to read (UploadParams.Sheet).
+	Sheets []SheetInfo `json:"sheets,omitempty"`
+	// NumericColumns are the columns (0-based) of the sheet read that hold
+	// a cell Excel stores as a number (nil for CSV): a phone number typed
+	// as "+4917012345678" or "01701234567" lost its "+" or leading 0
+	// there, which the phone rule recovers (normalizer.phone).
+	NumericColumns []int `json:"numeric_columns,omitempty"`
+}
+
+// SheetInfo is one sheet of a workbook: its name, whether any of its
+// cells holds a value, and whether it is hidden.
+type SheetInfo struct {
+	Name    string `json:"name"`
+	HasData bool   `json:"has_data"`
+	Hidden  bool   `json:"hidden"`
 }
 
 // errorsDialect is how errors.csv is written for a file of this format,

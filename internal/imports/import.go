@@ -161,7 +161,7 @@ type PreviewRow struct {
 // Preview reads the first rows of the sample under the current mapping;
 // tenantRegion reads phone numbers without a country code.
 func (i *Import) Preview(tenantRegion string) []PreviewRow {
-	n := newNormalizer(i.Mapping, i.ColumnCount(), tenantRegion)
+	n := newNormalizer(i.Mapping, i.ColumnCount(), tenantRegion).withNumeric(i.Format.NumericColumns)
 	n.keepRaw = false
 	out := []PreviewRow{}
 	for j, s := range i.Sample {
@@ -178,11 +178,12 @@ func (i *Import) Preview(tenantRegion string) []PreviewRow {
 	return out
 }
 
-func orEmpty(errs []RowError) []RowError {
-	if errs == nil {
-		return []RowError{}
+// orEmpty is s, or an empty slice (JSON []) for nil.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
 	}
-	return errs
+	return s
 }
 
 // Percent is how far the run is, 0 to 100.

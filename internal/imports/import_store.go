@@ -33,6 +33,8 @@ type importRow struct {
 	SkipRecords      int
 	Sheet            string
 	SheetCount       int
+	Sheets           []byte `gorm:"type:jsonb"`
+	NumericColumns   []byte `gorm:"type:jsonb"`
 	Header           []byte `gorm:"type:jsonb"`
 	Sample           []byte `gorm:"type:jsonb"`
 	Records          int
@@ -84,7 +86,8 @@ func (r *importRow) toImport() (*Import, error) {
 	for _, part := range []struct {
 		raw []byte
 		dst any
-	}{{r.Header, &imp.Header}, {r.Sample, &imp.Sample}, {r.SuggestedMapping, &imp.SuggestedMapping}, {r.Mapping, &imp.Mapping}} {
+	}{{r.Header, &imp.Header}, {r.Sample, &imp.Sample}, {r.SuggestedMapping, &imp.SuggestedMapping}, {r.Mapping, &imp.Mapping},
+		{r.Sheets, &imp.Format.Sheets}, {r.NumericColumns, &imp.Format.NumericColumns}} {
 		if len(part.raw) == 0 {
 			continue
 		}
@@ -149,6 +152,7 @@ func insertImport(ctx context.Context, tx *gorm.DB, imp *Import) error {
 		ID: imp.ID, CreatedBy: imp.CreatedBy, Status: imp.Status, FileName: imp.FileName, FileBytes: imp.FileBytes,
 		FileChunks: imp.FileChunks, Format: imp.Format.Kind, Encoding: imp.Format.Encoding, Delimiter: imp.Format.Delimiter,
 		LineEnding: imp.Format.LineEnding, SkipRecords: imp.Format.SkipRecords, Sheet: imp.Format.Sheet, SheetCount: imp.Format.SheetCount,
+		Sheets: mustJSON(orEmpty(imp.Format.Sheets)), NumericColumns: mustJSON(orEmpty(imp.Format.NumericColumns)),
 		Header: mustJSON(imp.Header), Sample: mustJSON(imp.Sample), Records: imp.Records,
 		SuggestedMapping: mustJSON(imp.SuggestedMapping), Mapping: mustJSON(imp.Mapping), CreatedAt: imp.CreatedAt,
 		UpdatedAt: imp.CreatedAt,
@@ -168,7 +172,8 @@ func savePreflight(ctx context.Context, tx *gorm.DB, imp *Import) error {
 	err := tx.WithContext(ctx).Model(&importRow{}).Where("id = ?", imp.ID).Updates(map[string]any{
 		"file_bytes": imp.FileBytes, "file_chunks": imp.FileChunks, "format": imp.Format.Kind,
 		"encoding": imp.Format.Encoding, "delimiter": imp.Format.Delimiter, "line_ending": imp.Format.LineEnding,
-		"skip_records": imp.Format.SkipRecords, "sheet": imp.Format.Sheet, "sheet_count": imp.Format.SheetCount, "header": mustJSON(imp.Header), "sample": mustJSON(imp.Sample), "records": imp.Records,
+		"skip_records": imp.Format.SkipRecords, "sheet": imp.Format.Sheet, "sheet_count": imp.Format.SheetCount,
+		"sheets": mustJSON(orEmpty(imp.Format.Sheets)), "numeric_columns": mustJSON(orEmpty(imp.Format.NumericColumns)), "header": mustJSON(imp.Header), "sample": mustJSON(imp.Sample), "records": imp.Records,
 		"suggested_mapping": mustJSON(imp.SuggestedMapping), "mapping": mustJSON(imp.Mapping),
 	}).Error
 	if err != nil {

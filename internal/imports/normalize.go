@@ -48,6 +48,51 @@ type normalizer struct {
 	region  string // for phone numbers without a country code
 	columns int    // the file's columns; more non-empty fields make a row ragged
 	keepRaw bool   // keep every row's original fields (update_only: any row may end invalid)
+	// phoneNumeric: the phone column holds cells a workbook stores as
+	// numbers (withNumeric), whose "+" or leading 0 Excel dropped.
+	phoneNumeric bool
+}
+
+// withNumeric tells n the columns that hold number cells of a workbook
+// (Format.NumericColumns), and returns n.
+func (n *normalizer) withNumeric(cols []int) *normalizer {
+	i := n.m.field(FieldPhone)
+	n.phoneNumeric = i >= 0 && slices.Contains(cols, i)
+	return n
+}
+
+// phone normalizes the phone value v (contacts.NormalizePhone, national
+// numbers read in n.region). In a column of number cells, where Excel
+// reads "+4917012345678" as the number 4917012345678, a value of digits
+// only is also read with a "+" in front: when only that reading is a
+// valid number it is the phone; when both are valid and differ, the
+// national reading stays and other is the international one, for a
+// warning. A CSV file's values are only ever read the first way.
+func (n *normalizer) phone(v string) (p string, ok bool, other string) {
+	p, ok = contacts.NormalizePhone(v, n.region)
+	if !n.phoneNumeric || !allDigits(v) {
+		return p, ok, ""
+	}
+	intl, intlOK := contacts.NormalizePhone("+"+v, n.region)
+	switch {
+	case !intlOK:
+		return p, ok, ""
+	case !ok:
+		return intl, true, ""
+	case intl != p:
+		return p, true, intl
+	}
+	return p, ok, ""
+}
+
+// allDigits reports whether v is ASCII digits only (and not empty).
+func allDigits(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return v != ""
 }
 
 func newNormalizer(m Mapping, columns int, tenantRegion string) *normalizer {
@@ -188,9 +233,15 @@ func (n *normalizer) row(rec Record) row {
 			fail(FieldCompanyDomain, "invalid_domain", "%q is not a domain name.", shorten(v, 100))
 		}
 	}
+	var ambiguous *RowError // a phone read one of two valid ways
 	if v := get(FieldPhone); v != "" {
-		if p, ok := contacts.NormalizePhone(v, n.region); ok {
+		if p, ok, other := n.phone(v); ok {
 			r.Phone = p
+			if other != "" {
+				ambiguous = &RowError{Field: FieldPhone, Code: "ambiguous_phone", Message: fmt.Sprintf(
+					"%s was a number cell in the workbook, which drops a leading + or 0: it was imported as %s (read in region %s); with a + in front it would be %s. Check the number.",
+					shorten(v, 60), p, n.region, other)}
+			}
 		} else {
 			fail(FieldPhone, "invalid_phone", "%q is not a valid phone number (read in region %s).", shorten(v, 60), n.region)
 		}
@@ -231,6 +282,9 @@ func (n *normalizer) row(rec Record) row {
 			r.Errors = append(r.Errors, RowError{Field: "", Code: "not_usable",
 				Message: "The row needs an email, a LinkedIn URL, or first name, last name and company."})
 		}
+	}
+	if ambiguous != nil && r.Usable {
+		r.Warnings = append(r.Warnings, *ambiguous)
 	}
 	if !r.Usable || n.keepRaw || len(r.Warnings) > 0 {
 		fields := make([]string, len(rec.Fields))

@@ -428,7 +428,7 @@ func (s *Service) newRunner(ctx context.Context, sess *session, imp *Import) (*r
 		return nil, err
 	}
 	r := &runner{s: s, sess: sess, imp: imp, platform: imp.IsPlatform(), tkey: tenantKey(imp.TenantID),
-		norm: newNormalizer(imp.Mapping, imp.ColumnCount(), region), keys: keysTable(imp.ID), began: time.Now()}
+		norm: newNormalizer(imp.Mapping, imp.ColumnCount(), region).withNumeric(imp.Format.NumericColumns), keys: keysTable(imp.ID), began: time.Now()}
 	r.sql = newBatchSQL(imp.Mapping, r.keys, r.platform, imp.ID, imp.CreatedAt)
 	r.phase.Store("starting")
 	r.done.Store(int64(imp.RowsDone)) // before the watcher's first progress sample

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -45,6 +46,10 @@ type UploadParams struct {
 	Size int64
 	// UserID is who uploads (nil for an API key).
 	UserID *uuid.UUID
+	// Sheet is the sheet of a workbook to read ("": the one it opens on,
+	// or when that one is empty the first visible sheet with data). Only
+	// for workbooks.
+	Sheet string
 }
 
 // FileCap returns the largest file tenantID may upload and the name of the
@@ -196,9 +201,14 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 		}
 		return nil, err
 	}
+	if p.Sheet != "" && format.Kind != KindXLSX {
+		return nil, apperr.Invalid("Only an XLSX workbook has sheets to choose from.",
+			apperr.FieldError{Field: "sheet", Message: "applies only to an XLSX workbook"})
+	}
 	csvTooBig := fileTooLarge("The workbook's data as CSV is", limit, pkg)
+	var facts *workbookFacts
 	if format.Kind == KindXLSX { // measured before the transaction holds a connection
-		if err := checkXLSX(spool.Name(), limit, csvTooBig); err != nil {
+		if facts, err = checkXLSX(spool.Name(), limit, csvTooBig); err != nil {
 			return nil, err
 		}
 		select { // a turn to convert, waited for without a connection
@@ -219,9 +229,10 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 		cw := &chunkWriter{ctx: ctx, tx: tx, tenant: tenantKey(tenantID), importID: imp.ID, buf: make([]byte, 0, ChunkBytes)}
 		var sc *scan
 		if format.Kind == KindXLSX {
-			sc, err = convertXLSX(spool.Name(), cw, limit, csvTooBig)
+			sc, err = convertXLSX(spool.Name(), cw, limit, csvTooBig, p.Sheet, facts)
 			if sc != nil {
-				imp.Format.Sheet, imp.Format.SheetCount = sc.sheet, sc.sheets
+				imp.Format.Sheet, imp.Format.SheetCount = sc.sheet, len(sc.sheets)
+				imp.Format.Sheets, imp.Format.NumericColumns = sc.sheets, sc.numeric
 			}
 		} else {
 			sc, err = scanCSV(format.NewReader(io.TeeReader(io.NewSectionReader(spool, 0, size), cw)))
@@ -283,10 +294,11 @@ func uploadReadError(err error) error {
 type scan struct {
 	sample  []SampleRecord
 	records int
-	// sheet is the sheet of a workbook that was read, sheets how many it
-	// has.
-	sheet  string
-	sheets int
+	// sheet is the sheet of a workbook that was read, sheets all it has,
+	// numeric the columns of sheet that hold a number cell.
+	sheet   string
+	sheets  []SheetInfo
+	numeric []int
 }
 
 func (sc *scan) add(rec Record) {
@@ -372,11 +384,14 @@ func scanCSV(rd *Reader) (*scan, error) {
 	}
 }
 
-// convertXLSX writes the active sheet of the workbook at name (an XLSX is
-// a zip, which needs random access: the spooled upload), which checkXLSX
-// passed, as UTF-8 CSV to w; excelize streams the sheet. The CSV must fit
-// limit bytes, as an uploaded CSV must (tooBig otherwise).
-func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, error) {
+// convertXLSX writes a sheet of the workbook at name (an XLSX is a zip,
+// which needs random access: the spooled upload), which checkXLSX passed
+// and learnt facts about, as UTF-8 CSV to w; excelize streams the sheet.
+// The sheet is want when it names one (EINVALID naming it when the
+// workbook has no such sheet), otherwise the one the workbook opens on,
+// or when that one is empty the first visible sheet with data. The CSV
+// must fit limit bytes, as an uploaded CSV must (tooBig otherwise).
+func convertXLSX(name string, w io.Writer, limit int64, tooBig error, want string, facts *workbookFacts) (*scan, error) {
 	w = &cappedWriter{w: w, left: limit, err: tooBig}
 	bad := unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
 	opened, unpacked, err := forExcelize(name, "", xlsxLimitsFor(limit).unpacked)
@@ -405,16 +420,24 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, er
 	if len(sheets) == 0 {
 		return nil, unsupported("The workbook has no sheets.")
 	}
-	sheet := f.GetSheetName(f.GetActiveSheetIndex())
-	if sheet == "" {
-		sheet = sheets[0]
+	infos := make([]SheetInfo, len(sheets))
+	for i, name := range sheets {
+		visible, _ := f.GetSheetVisible(name)
+		infos[i] = SheetInfo{Name: name, Hidden: !visible}
+		if sf := facts.facts(name); sf != nil {
+			infos[i].HasData = sf.hasData
+		}
+	}
+	sheet, err := chooseSheet(f, infos, want, facts != nil)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		return nil, bad
 	}
 	defer rows.Close()
-	sc := &scan{sheet: sheet, sheets: len(sheets)}
+	sc := &scan{sheet: sheet, sheets: infos, numeric: facts.facts(sheet).numericColumns(MaxColumns)}
 	num := 0
 	var line bytes.Buffer
 	for rows.Next() {
@@ -447,12 +470,60 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error) (*scan, er
 	if err := rows.Error(); err != nil {
 		return nil, bad
 	}
+	if sc.records == 0 && want != "" {
+		return nil, apperr.Invalid(fmt.Sprintf("The sheet %q is empty; choose a sheet with data.", sheet),
+			apperr.FieldError{Field: "sheet", Message: "is empty"})
+	}
 	if sc.records == 0 && len(sheets) > 1 {
 		// Not "the file has no rows": the data is most likely on another
 		// sheet.
 		return nil, unsupported(fmt.Sprintf("The sheet %q the workbook opens on is empty; open the sheet to import, save the workbook and upload it again, or save that sheet as CSV.", sheet))
 	}
 	return sc, nil
+}
+
+// chooseSheet returns the sheet of f to read: want when it names one of
+// infos (exactly, or else ignoring case as Excel does), and EINVALID
+// naming want and the sheets there are when none; without want the sheet
+// the workbook opens on, or when checkXLSX saw that it holds no value
+// (known) the first visible sheet that holds one.
+func chooseSheet(f *excelize.File, infos []SheetInfo, want string, known bool) (string, error) {
+	if want != "" {
+		for _, s := range infos {
+			if s.Name == want {
+				return s.Name, nil
+			}
+		}
+		for _, s := range infos {
+			if strings.EqualFold(s.Name, want) {
+				return s.Name, nil
+			}
+		}
+		names := make([]string, len(infos))
+		for i, s := range infos {
+			names[i] = strconv.Quote(s.Name)
+		}
+		return "", apperr.Invalid(fmt.Sprintf("The workbook has no sheet named %q; its sheets are %s.", shorten(want, 100),
+			shorten(strings.Join(names, ", "), 500)), apperr.FieldError{Field: "sheet", Message: "is not a sheet of the workbook"})
+	}
+	sheet := f.GetSheetName(f.GetActiveSheetIndex())
+	if sheet == "" {
+		sheet = infos[0].Name
+	}
+	if !known {
+		return sheet, nil
+	}
+	for _, s := range infos {
+		if s.Name == sheet && s.HasData {
+			return sheet, nil
+		}
+	}
+	for _, s := range infos {
+		if s.HasData && !s.Hidden {
+			return s.Name, nil
+		}
+	}
+	return sheet, nil
 }
 
 // cappedWriter passes at most left bytes on, then fails with err.

@@ -327,20 +327,32 @@ func TestXLSXConversionsTakeTurns(t *testing.T) {
 }
 
 // TestXLSXActiveSheet: a workbook imports the sheet it opens on; when
-// that sheet is empty and others are not, the upload says which sheet it
-// read instead of calling the file empty.
+// that sheet is empty and others are not, the first visible sheet with
+// data; and the sheet the upload names when it names one. The preflight
+// lists the sheets, whether each has data, and which are hidden.
 func TestXLSXActiveSheet(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	book := func(t *testing.T, active string) []byte {
 		f := excelize.NewFile()
-		if _, err := f.NewSheet("Contacts"); err != nil {
-			t.Fatal(err)
-		}
-		for i, r := range [][]any{{"Email", "Name"}, {"ann@" + tb.word + ".example", "Ann"}} {
-			if err := f.SetSheetRow("Contacts", fmt.Sprintf("A%d", i+1), &r); err != nil {
+		for _, name := range []string{"Hidden", "Contacts", "Others"} {
+			if _, err := f.NewSheet(name); err != nil {
 				t.Fatal(err)
 			}
+		}
+		for sheet, rows := range map[string][][]any{
+			"Hidden":   {{"Email"}, {"hid@" + tb.word + ".example"}},
+			"Contacts": {{"Email", "Name"}, {"ann@" + tb.word + ".example", "Ann"}},
+			"Others":   {{"Email", "Name", "City"}, {"bo@" + tb.word + ".example", "Bo", "Berlin"}, {"cy@" + tb.word + ".example", "Cy", "Bonn"}},
+		} {
+			for i, r := range rows {
+				if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+1), &r); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := f.SetSheetVisible("Hidden", false); err != nil {
+			t.Fatal(err)
 		}
 		idx, err := f.GetSheetIndex(active)
 		if err != nil {
@@ -353,27 +365,64 @@ func TestXLSXActiveSheet(t *testing.T) {
 		}
 		return b.Bytes()
 	}
-	upload := func(file []byte) (*imports.Import, error) {
-		return tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "book.xlsx", Body: bytes.NewReader(file), Size: -1})
+	upload := func(file []byte, sheet string) (*imports.Import, error) {
+		return tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "book.xlsx", Body: bytes.NewReader(file), Size: -1, Sheet: sheet})
 	}
-	t.Run("ActiveSheetWithData", func(t *testing.T) {
+	wantSheets := "[{Sheet1 false false} {Hidden true true} {Contacts true false} {Others true false}]"
+	cases := []struct {
+		name, active, sheet string
+		read, columns       string
+		rows                int
+	}{
+		{"ActiveSheetWithData", "Contacts", "", "Contacts", "Email,Name", 1},
+		{"EmptyActiveSheetReadsFirstVisibleWithData", "Sheet1", "", "Contacts", "Email,Name", 1},
+		{"ChosenSheet", "Contacts", "Others", "Others", "Email,Name,City", 2},
+		{"ChosenSheetIgnoringCase", "Contacts", "others", "Others", "Email,Name,City", 2},
+		{"ChosenHiddenSheet", "Contacts", "Hidden", "Hidden", "Email", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			imp, err := upload(book(t, c.active), c.sheet)
+			if err != nil || imp.RowCount() != c.rows || strings.Join(imp.Columns(), ",") != c.columns {
+				t.Fatalf("upload: %v", err)
+			}
+			// The preflight names the sheet it read, and lists them all.
+			if imp.Format.Sheet != c.read || imp.Format.SheetCount != 4 || fmt.Sprint(imp.Format.Sheets) != wantSheets {
+				t.Fatalf("sheet %q of %d %v, want %s of 4 %s", imp.Format.Sheet, imp.Format.SheetCount, imp.Format.Sheets, c.read, wantSheets)
+			}
+			got, err := tb.svc.Get(tb.ctx, tb.tenant, imp.ID)
+			if err != nil || got.Format.Sheet != c.read || got.Format.SheetCount != 4 || fmt.Sprint(got.Format.Sheets) != wantSheets {
+				t.Fatalf("stored sheet %q of %d %v (%v)", got.Format.Sheet, got.Format.SheetCount, got.Format.Sheets, err)
+			}
+		})
+	}
+	t.Run("ErrUnknownSheet", func(t *testing.T) {
 		t.Parallel()
-		imp, err := upload(book(t, "Contacts"))
-		if err != nil || imp.RowCount() != 1 || strings.Join(imp.Columns(), ",") != "Email,Name" {
-			t.Fatalf("upload: %v", err)
-		}
-		// The preflight names the sheet it read, and says there are others.
-		if imp.Format.Sheet != "Contacts" || imp.Format.SheetCount != 2 {
-			t.Fatalf("sheet %q of %d, want Contacts of 2", imp.Format.Sheet, imp.Format.SheetCount)
-		}
-		got, err := tb.svc.Get(tb.ctx, tb.tenant, imp.ID)
-		if err != nil || got.Format.Sheet != "Contacts" || got.Format.SheetCount != 2 {
-			t.Fatalf("stored sheet %q of %d (%v)", got.Format.Sheet, got.Format.SheetCount, err)
-		}
+		_, err := upload(book(t, "Contacts"), "Kontakte")
+		wantCode(t, err, apperr.EINVALID, `The workbook has no sheet named "Kontakte"; its sheets are "Sheet1", "Hidden", "Contacts", "Others".`)
 	})
-	t.Run("ErrActiveSheetEmpty", func(t *testing.T) {
+	t.Run("ErrChosenSheetEmpty", func(t *testing.T) {
 		t.Parallel()
-		_, err := upload(book(t, "Sheet1"))
+		_, err := upload(book(t, "Contacts"), "Sheet1")
+		wantCode(t, err, apperr.EINVALID, `The sheet "Sheet1" is empty`)
+	})
+	t.Run("ErrSheetOfCSV", func(t *testing.T) {
+		t.Parallel()
+		_, err := tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "a.csv", Body: strings.NewReader("Email\na@b.example\n"), Size: -1, Sheet: "Contacts"})
+		wantCode(t, err, apperr.EINVALID, "Only an XLSX workbook has sheets")
+	})
+	t.Run("ErrEveryVisibleSheetEmpty", func(t *testing.T) {
+		t.Parallel()
+		f := excelize.NewFile()
+		if _, err := f.NewSheet("Empty too"); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := f.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		_, err := upload(b.Bytes(), "")
 		wantCode(t, err, apperr.EINVALID, `The sheet "Sheet1" the workbook opens on is empty`)
 	})
 }

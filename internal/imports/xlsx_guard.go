@@ -2,6 +2,7 @@ package imports
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -52,62 +53,108 @@ func xlsxLimitsFor(fileCap int64) xlsxLimits {
 	}
 }
 
+// workbookFacts is what checkXLSX learnt on its way through a workbook:
+// the sheets the workbook names, and what each sheet part holds.
+type workbookFacts struct {
+	sheets []bookSheet
+	parts  map[string]*sheetFacts // by part name
+}
+
+// sheetFacts is what one sheet part holds: whether any cell has a value,
+// and which columns (0-based) hold a number cell, as a bit set (nil for
+// none). A number cell is what Excel stores when a phone number is typed
+// as "+4917012345678" or "01701234567": the "+" or the leading 0 is gone.
+type sheetFacts struct {
+	hasData bool
+	numeric []uint64
+}
+
+// numericColumns returns the columns below most that hold a number cell,
+// in order.
+func (f *sheetFacts) numericColumns(most int) []int {
+	var cols []int
+	for i := 0; f != nil && i < len(f.numeric)*64 && i < most; i++ {
+		if f.numeric[i/64]&(1<<(i%64)) != 0 {
+			cols = append(cols, i)
+		}
+	}
+	return cols
+}
+
+// facts returns what the sheet of the workbook named name holds (nil when
+// checkXLSX did not see it).
+func (w *workbookFacts) facts(name string) *sheetFacts {
+	if w == nil {
+		return nil
+	}
+	for _, sh := range w.sheets {
+		if sh.Name == name {
+			return w.parts[sh.Part]
+		}
+	}
+	return nil
+}
+
 // checkXLSX checks the workbook at name against the limits above (and
 // those of xlsxLimitsFor(limit)) and its data (as CSV, roughly) against
-// limit bytes; tooBig is the error for the latter. Returns EINVALID naming
-// what is too large, or a damaged file.
-func checkXLSX(name string, limit int64, tooBig error) error {
+// limit bytes; tooBig is the error for the latter. Returns what it learnt
+// about the sheets, or EINVALID naming what is too large, or a damaged
+// file.
+func checkXLSX(name string, limit int64, tooBig error) (*workbookFacts, error) {
 	bounds := xlsxLimitsFor(limit)
 	zr, err := zip.OpenReader(name)
 	if err != nil {
-		return unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
+		return nil, unsupported("The file is not a readable XLSX workbook (it may be damaged or password-protected).")
 	}
 	defer zr.Close()
 	if len(zr.File) > xlsxMaxEntries {
-		return unsupported(fmt.Sprintf("The workbook has more than %d parts; save the sheet as CSV and upload that.", xlsxMaxEntries))
+		return nil, unsupported(fmt.Sprintf("The workbook has more than %d parts; save the sheet as CSV and upload that.", xlsxMaxEntries))
 	}
 	if err := notAWorkbook(zr.File); err != nil {
-		return err
+		return nil, err
 	}
 	var sst *zip.File
 	for _, f := range zr.File {
 		if strings.EqualFold(path.Base(partName(f)), "sharedstrings.xml") {
 			if sst != nil {
-				return unsupported("The workbook has more than one shared string table.")
+				return nil, unsupported("The workbook has more than one shared string table.")
 			}
 			sst = f
 		}
 	}
 	unpacked, inMemory := unpackedSizes(zr.File)
 	if unpacked > bounds.unpacked {
-		return unsupported(fmt.Sprintf("The workbook unpacks to more than %s; save the sheet as CSV and upload that.", sizeText(bounds.unpacked)))
+		return nil, unsupported(fmt.Sprintf("The workbook unpacks to more than %s; save the sheet as CSV and upload that.", sizeText(bounds.unpacked)))
 	}
 	if inMemory > xlsxMaxInMemory {
-		return tooMuchInMemory()
+		return nil, tooMuchInMemory()
 	}
-	sheets, err := workbookSheets(zr.File)
+	sheets, list, err := workbookSheets(zr.File)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var lens []int32
 	if sst != nil {
 		if lens, err = sharedStringLengths(sst, bounds.sharedStrings); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	facts := &workbookFacts{sheets: list, parts: make(map[string]*sheetFacts, len(sheets))}
 	walked := map[*zip.File]bool{sst: true}
 	for _, sh := range sheets {
-		if err := checkSheet(sh, lens, limit, tooBig); err != nil {
-			return err
+		sf := &sheetFacts{}
+		if err := checkSheet(sh, lens, limit, tooBig, sf); err != nil {
+			return nil, err
 		}
+		facts.parts[partName(sh)] = sf
 		walked[sh] = true
 	}
 	for _, f := range zr.File {
 		if !walked[f] && nestsTooDeep(f) {
-			return unsupported(fmt.Sprintf("The workbook's elements nest more than %d deep; it is damaged.", xlsxMaxDepth))
+			return nil, unsupported(fmt.Sprintf("The workbook's elements nest more than %d deep; it is damaged.", xlsxMaxDepth))
 		}
 	}
-	return nil
+	return facts, nil
 }
 
 // heldInMemory reports whether excelize reads the part f into memory: all
@@ -141,15 +188,15 @@ func tooMuchInMemory() error {
 
 // workbookSheets returns the parts of files that excelize may read as
 // sheets: those the workbook names (sheetParts), and the parts under
-// xl/worksheets/.
-func workbookSheets(files []*zip.File) ([]*zip.File, error) {
+// xl/worksheets/; and the sheets the workbook names, in order.
+func workbookSheets(files []*zip.File) ([]*zip.File, []bookSheet, error) {
 	parts := make(map[string]*zip.File, len(files))
 	for _, f := range files {
 		parts[partName(f)] = f
 	}
-	named, err := sheetParts(parts)
+	named, list, err := bookSheets(parts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var sheets []*zip.File
 	for _, f := range files {
@@ -159,7 +206,7 @@ func workbookSheets(files []*zip.File) ([]*zip.File, error) {
 			sheets = append(sheets, f)
 		}
 	}
-	return sheets, nil
+	return sheets, list, nil
 }
 
 // nestsTooDeep reports whether the part f (any part: excelize decodes the
@@ -196,12 +243,26 @@ var officeDocumentTypes = map[string]bool{
 	"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument":             true,
 }
 
+// bookSheet is one sheet the workbook part names: its name, the part
+// excelize reads it from, and whether it is hidden.
+type bookSheet struct {
+	Name, Part string
+	Hidden     bool
+}
+
 // sheetParts returns the names of the parts excelize reads as the
 // workbook's sheets, wherever they are stored: the package relationship
 // names the workbook part, the workbook's sheets name relationships of
 // the workbook's own relationship part, and their targets are resolved
 // against the workbook's folder (or the package root when absolute).
 func sheetParts(parts map[string]*zip.File) (map[string]bool, error) {
+	named, _, err := bookSheets(parts)
+	return named, err
+}
+
+// bookSheets is sheetParts, with the sheets in workbook order as well
+// (each with the last part its relationship names, as excelize reads it).
+func bookSheets(parts map[string]*zip.File) (map[string]bool, []bookSheet, error) {
 	named := map[string]bool{}
 	var book string
 	err := walkXML(parts["_rels/.rels"], func(t xml.StartElement) {
@@ -210,10 +271,11 @@ func sheetParts(parts map[string]*zip.File) (map[string]bool, error) {
 		}
 	})
 	if err != nil || book == "" {
-		return named, err
+		return named, nil, err
 	}
 	dir := path.Dir(book)
 	var ids []string
+	var list []bookSheet
 	if err := walkXML(parts[book], func(t xml.StartElement) {
 		if t.Name.Local != "sheet" {
 			return
@@ -221,10 +283,12 @@ func sheetParts(parts map[string]*zip.File) (map[string]bool, error) {
 		for _, a := range t.Attr {
 			if a.Name.Local == "id" && a.Name.Space != "" {
 				ids = append(ids, a.Value)
+				state := xmlAttr(t, "state")
+				list = append(list, bookSheet{Name: xmlAttr(t, "name"), Hidden: state == "hidden" || state == "veryHidden"})
 			}
 		}
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	targets := map[string][]string{}
 	rels := strings.TrimPrefix(path.Join(dir, "_rels", path.Base(book)+".rels"), "/")
@@ -234,18 +298,20 @@ func sheetParts(parts map[string]*zip.File) (map[string]bool, error) {
 			targets[id] = append(targets[id], xmlAttr(t, "Target"))
 		}
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for _, id := range ids {
+	for i, id := range ids {
 		for _, target := range targets[id] {
 			name := path.Join(dir, target)
 			if strings.HasPrefix(target, "/") {
 				name = path.Clean(target)
 			}
-			named[strings.TrimPrefix(name, "/")] = true
+			name = strings.TrimPrefix(name, "/")
+			named[name] = true
+			list[i].Part = name
 		}
 	}
-	return named, nil
+	return named, list, nil
 }
 
 // walkXML calls fn with each start element of the part f (none when f is
@@ -345,8 +411,9 @@ func sharedStringLengths(f *zip.File, most int) ([]int32, error) {
 
 // checkSheet walks a worksheet's rows, adding up what each row's cells
 // hold (a shared string by its length), and refuses a row over the row
-// limits or a sheet whose data would not fit limit bytes as CSV.
-func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error) error {
+// limits or a sheet whose data would not fit limit bytes as CSV. It notes
+// in facts whether a cell holds a value and which columns hold numbers.
+func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *sheetFacts) error {
 	rc, err := f.Open()
 	if err != nil {
 		return unsupported("A sheet of the workbook cannot be read.")
@@ -358,6 +425,8 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error) error {
 		row, cells         int64
 		rowNum             int64
 		shared, inV, inStr bool
+		number             bool // the cell is a number (no type, or "n")
+		col                int  // the cell's column, 1-based, as excelize counts it
 	)
 	damaged := unsupported("A sheet of the workbook is damaged.")
 	var nest xmlNesting
@@ -377,16 +446,22 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error) error {
 			switch t.Name.Local {
 			case "row":
 				rowNum++
-				row, cells = 1, 0 // the line end
+				row, cells, col = 1, 0, 0 // the line end
 			case "c":
 				if cells++; cells > xlsxMaxRowCells {
 					return unsupported(fmt.Sprintf("Row %s of the workbook has more than %s cells.", thousands(rowNum), thousands(xlsxMaxRowCells)))
 				}
 				row++ // the delimiter
-				shared = false
+				shared, number = false, true
+				col++
 				for _, a := range t.Attr {
-					if a.Name.Local == "t" && a.Value == "s" {
-						shared = true
+					switch a.Name.Local {
+					case "t":
+						shared, number = a.Value == "s", a.Value == "n"
+					case "r":
+						if c := cellColumn(a.Value); c > 0 {
+							col = c
+						}
 					}
 				}
 			case "v":
@@ -416,11 +491,36 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error) error {
 					return damaged
 				}
 				row += int64(lens[i])
+				facts.hasData = facts.hasData || lens[i] > 0
 			case inV || inStr:
 				row += int64(len(t))
+				if len(bytes.TrimSpace(t)) == 0 {
+					break
+				}
+				facts.hasData = true
+				if inV && number && col >= 1 && col <= xlsxMaxRowCells {
+					if facts.numeric == nil {
+						facts.numeric = make([]uint64, xlsxMaxRowCells/64)
+					}
+					facts.numeric[(col-1)/64] |= 1 << ((col - 1) % 64)
+				}
 			}
 		}
 	}
+}
+
+// cellColumn is the column (1-based) of a cell reference such as "AB12",
+// 0 when it has none.
+func cellColumn(ref string) int {
+	col := 0
+	for i := 0; i < len(ref) && col <= xlsxMaxRowCells; i++ {
+		c := ref[i] | 0x20 // lower case
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a'+1)
+	}
+	return col
 }
 
 // xlsxMaxDepth is the deepest a sheet's or shared string table's elements

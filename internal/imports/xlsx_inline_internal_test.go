@@ -50,7 +50,7 @@ func TestConvertXLSXInlinesALargeTable(t *testing.T) {
 				t.Fatalf("inlined %v, want %v", got, tt.inlined)
 			}
 			var csv bytes.Buffer
-			sc, err := convertXLSX(name, &csv, 256<<20, io.ErrShortWrite)
+			sc, err := convertXLSX(name, &csv, 256<<20, io.ErrShortWrite, "", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +135,7 @@ func BenchmarkConvertXLSX(b *testing.B) {
 	for b.Loop() {
 		// Peak RSS from here: /proc/self/clear_refs resets VmHWM.
 		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-		sc, err := convertXLSX(name, io.Discard, 512<<20, io.ErrShortWrite)
+		sc, err := convertXLSX(name, io.Discard, 512<<20, io.ErrShortWrite, "", nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -90,7 +90,7 @@ func TestXLSXGuardReadsTokensInBoundedMemory(t *testing.T) { // not parallel: it
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			err := checkXLSX(name, 64<<20, tooBig)
+			_, err := checkXLSX(name, 64<<20, tooBig)
 			runtime.ReadMemStats(&after)
 			var refused *apperr.Error
 			if !errors.As(err, &refused) || refused.Code != apperr.EINVALID || !strings.Contains(refused.Message, tt.wantText) {

@@ -82,9 +82,10 @@ func TestXLSXNumbers(t *testing.T) {
 	if imp.Mapping.Columns[1] != imports.FieldPhone {
 		t.Fatalf("mapping %v", imp.Mapping.Columns)
 	}
-	for i, p := range imp.Preview("DE") {
-		// How a number without its + reads (nationally here) is the
-		// phone normalizer's business; the digits are this test's.
+	for i, p := range imp.Preview("US") {
+		// How a number without its + reads is the phone rule's business
+		// (TestXLSXNumberPhones: in the US, with a + in front); the
+		// digits are this test's.
 		if digits := fmt.Sprintf("4917012345%d", 67+i); !strings.HasSuffix(p.Values["phone"], digits) || len(p.Warnings) != 0 {
 			t.Errorf("preview row %d: phone %q, warnings %+v; want it to end in %s", p.Row, p.Values["phone"], p.Warnings, digits)
 		}
