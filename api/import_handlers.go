@@ -7,7 +7,9 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -76,7 +78,8 @@ type ImportMappingRequest struct {
 } //	@name	ImportMappingRequest
 
 // ImportRowError is one reason a row is invalid, or (in warnings) one
-// value a row was imported without and why.
+// value a row was imported without and why, or (code ambiguous_phone) a
+// phone imported as read that is to check.
 type ImportRowError struct {
 	Field   string `json:"field" example:"email"`
 	Code    string `json:"code" example:"invalid_email"`
@@ -91,6 +94,10 @@ type ImportPreviewRow struct {
 	Errors []ImportRowError `json:"errors"`
 	// Warnings are the values a usable row would be imported without (not
 	// in values): they fail normalization in fields the row does not need.
+	// One warning keeps its value: ambiguous_phone, a workbook's number
+	// cell (Excel drops a leading + or 0) that is a valid phone both read
+	// in the region (the value) and with a + in front (named in the
+	// message).
 	Warnings []ImportRowError `json:"warnings"`
 	Usable   bool             `json:"usable"`
 } //	@name	ImportPreviewRow
@@ -168,18 +175,30 @@ type ImportResponse struct {
 	// "sep=;" line, notes such as LinkedIn's export starts with, a title),
 	// which are not read; 0 when the table starts in the first row.
 	SkippedRows int `json:"skipped_rows"`
-	// Sheet is the sheet of a workbook that was read: the one it opens on
-	// (to import another, open that one in Excel, save the workbook and
-	// upload it again); SheetCount is how many sheets the workbook has.
-	// "" and 0 for a CSV file.
+	// Sheet is the sheet of a workbook that was read: the one named by
+	// the upload's sheet field, otherwise the one the workbook opens on
+	// (or, when that one is empty, the first visible sheet with data);
+	// SheetCount is how many sheets the workbook has, Sheets lists them
+	// (upload the file again with a sheet field to read another). "", 0
+	// and [] for a CSV file.
 	Sheet            string             `json:"sheet" example:"Contacts"`
 	SheetCount       int                `json:"sheet_count" example:"1"`
+	Sheets           []ImportSheet      `json:"sheets"`
 	HasHeader        bool               `json:"has_header"`
 	Columns          []ImportColumn     `json:"columns"`
 	SuggestedMapping ImportMapping      `json:"suggested_mapping"`
 	Mapping          ImportMapping      `json:"mapping"`
 	Preview          []ImportPreviewRow `json:"preview"`
 } //	@name	Import
+
+// ImportSheet is one sheet of an uploaded workbook.
+type ImportSheet struct {
+	Name string `json:"name" example:"Contacts"`
+	// HasData says whether any of the sheet's cells holds a value.
+	HasData bool `json:"has_data"`
+	// Hidden sheets can be chosen as well; Excel does not show them.
+	Hidden bool `json:"hidden"`
+} //	@name	ImportSheet
 
 // ImportList is a page of the import history, newest first.
 type ImportList struct {
@@ -198,7 +217,10 @@ type ImportRecordResponse struct {
 	// Warnings are the values the row was imported without, each with its
 	// field and why (empty for invalid rows): they failed normalization in
 	// fields the row does not need to be usable, so they were left out of
-	// the contact (never replacing a value it had).
+	// the contact (never replacing a value it had). The exception is
+	// ambiguous_phone: a phone from a workbook's number cell, valid both as
+	// read in the region (imported) and with a + in front (named in the
+	// message), to check.
 	Warnings []ImportRowError `json:"warnings"`
 	// Values are the original fields of an invalid row or a row with
 	// warnings.
@@ -278,7 +300,11 @@ func toImport(imp *imports.Import) ImportResponse {
 	out := ImportResponse{ImportSummary: toImportSummary(imp), Encoding: imp.Format.Encoding, Delimiter: imp.Format.Delimiter,
 		DelimiterName: imports.DelimiterName(imp.Format.Delimiter), LineEnding: imp.Format.LineEnding,
 		SkippedRows: imp.Format.SkipRecords, Sheet: imp.Format.Sheet, SheetCount: imp.Format.SheetCount, HasHeader: imp.Mapping.HasHeader, SuggestedMapping: toImportMapping(imp.SuggestedMapping),
-		Mapping: toImportMapping(imp.Mapping), Preview: make([]ImportPreviewRow, len(imp.PreviewRows))}
+		Mapping: toImportMapping(imp.Mapping), Preview: make([]ImportPreviewRow, len(imp.PreviewRows)),
+		Sheets: make([]ImportSheet, len(imp.Format.Sheets))}
+	for i, sh := range imp.Format.Sheets {
+		out.Sheets[i] = ImportSheet{Name: sh.Name, HasData: sh.HasData, Hidden: sh.Hidden}
+	}
 	for i, name := range imp.Columns() {
 		col := ImportColumn{Index: i, Name: name}
 		if i < len(imp.Mapping.Columns) {
@@ -309,7 +335,13 @@ func userOf(c echo.Context) *uuid.UUID {
 	return &id
 }
 
-// uploadImport streams the multipart part named "file" into the service.
+// maxSheetField bounds the sheet part: Excel's sheet names have at most 31
+// characters.
+const maxSheetField = 1024
+
+// uploadImport streams the multipart part named "file" into the service,
+// reading the workbook's sheet to import from a part named "sheet" before
+// it.
 func (s *Server) uploadImport(c echo.Context, tenantID uuid.UUID) error {
 	req := c.Request()
 	mt, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
@@ -320,6 +352,7 @@ func (s *Server) uploadImport(c echo.Context, tenantID uuid.UUID) error {
 	if err != nil {
 		return apperr.Errorf(apperr.EMALFORMED, "The multipart body could not be read.")
 	}
+	sheet := ""
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -332,17 +365,73 @@ func (s *Server) uploadImport(c echo.Context, tenantID uuid.UUID) error {
 			}
 			return apperr.Errorf(apperr.EMALFORMED, "The multipart body could not be read.")
 		}
-		if part.FormName() != "file" {
+		switch part.FormName() {
+		case "file":
+			return s.uploadPart(c, tenantID, part, sheet, mr)
+		case "sheet":
+			if sheet, err = sheetField(part); err != nil {
+				return err
+			}
+		default:
 			_, _ = io.Copy(io.Discard, part)
-			continue
 		}
-		return s.uploadPart(c, tenantID, part)
 	}
 }
 
-func (s *Server) uploadPart(c echo.Context, tenantID uuid.UUID, part *multipart.Part) error {
+// sheetField reads the sheet part: a sheet name, UTF-8 without NUL.
+func sheetField(part *multipart.Part) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(part, maxSheetField+1))
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return "", tooLarge(maxErr.Limit)
+		}
+		return "", apperr.Errorf(apperr.EMALFORMED, "The multipart body could not be read.")
+	}
+	v := strings.TrimSpace(string(b))
+	switch {
+	case len(b) > maxSheetField:
+		return "", apperr.Invalid("The sheet name is too long.", apperr.FieldError{Field: "sheet", Message: "is longer than a sheet name can be"})
+	case !utf8.ValidString(v) || strings.ContainsRune(v, 0):
+		return "", apperr.Invalid("The sheet name is not valid UTF-8 text.", apperr.FieldError{Field: "sheet", Message: "must be UTF-8 text without NUL"})
+	}
+	return v, nil
+}
+
+// afterFile is the file part's body that, at its end, reads the parts
+// after it: a sheet part there comes too late to choose what the upload
+// reads, and is refused rather than ignored.
+type afterFile struct {
+	part *multipart.Part
+	mr   *multipart.Reader
+	done bool
+}
+
+func (a *afterFile) Read(p []byte) (int, error) {
+	if a.done {
+		return 0, io.EOF
+	}
+	n, err := a.part.Read(p)
+	if !errors.Is(err, io.EOF) {
+		return n, err
+	}
+	a.done = true
+	for {
+		next, nerr := a.mr.NextPart()
+		if nerr != nil { // the end, or a damaged envelope after the file, which was never read
+			return n, io.EOF
+		}
+		if next.FormName() == "sheet" {
+			return n, apperr.Invalid("The sheet field must come before the file in the multipart body.",
+				apperr.FieldError{Field: "sheet", Message: "must come before file"})
+		}
+		_, _ = io.Copy(io.Discard, next)
+	}
+}
+
+func (s *Server) uploadPart(c echo.Context, tenantID uuid.UUID, part *multipart.Part, sheet string, mr *multipart.Reader) error {
 	imp, err := s.svc.Imports.Upload(c.Request().Context(), tenantID, imports.UploadParams{FileName: part.FileName(),
-		Body: part, Size: c.Request().ContentLength, UserID: userOf(c)})
+		Body: &afterFile{part: part, mr: mr}, Size: c.Request().ContentLength, UserID: userOf(c), Sheet: sheet})
 	if err != nil {
 		return err
 	}
@@ -478,7 +567,7 @@ func (s *Server) errorsCSV(c echo.Context, tenantID uuid.UUID) error {
 // createImport godoc
 //
 //	@Summary			Upload a file to import
-//	@Description		Multipart upload (part "file") of a CSV or XLSX file, stored in the database in 1 MiB chunks so any worker can process it. The file may be as large as the package allows (max_import_file_bytes; 413 names the cap). Answers the preflight: format, encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, otherwise the code page the file's words read best in: Windows-1252, Windows-1250, Windows-1251 or ISO-8859-2; PUT mapping can choose another), delimiter (comma, semicolon, tab, pipe), line endings, header columns, the exact row count, a suggested mapping (also the starting mapping) and the first 20 rows as the mapping reads them. Empty, binary or unreadable files and files with more than 1,000 columns are 422. API key scope: imports:write.
+//	@Description		Multipart upload (part "file") of a CSV or XLSX file, stored in the database in 1 MiB chunks so any worker can process it. The file may be as large as the package allows (max_import_file_bytes; 413 names the cap). Answers the preflight: format, encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, otherwise the code page the file's words read best in: Windows-1252, Windows-1250, Windows-1251 or ISO-8859-2; PUT mapping can choose another), delimiter (comma, semicolon, tab, pipe), line endings, header columns, the exact row count, a suggested mapping (also the starting mapping) and the first 20 rows as the mapping reads them. For an XLSX workbook the preflight names the sheet read and lists the workbook's sheets (name, has_data, hidden); upload the file again with a sheet field to read another. Empty, binary or unreadable files and files with more than 1,000 columns are 422. API key scope: imports:write.
 //	@ID					createImport
 //	@Tags				imports
 //	@Accept				multipart/form-data
@@ -486,6 +575,7 @@ func (s *Server) errorsCSV(c echo.Context, tenantID uuid.UUID) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:write"]
+//	@Param				sheet	formData	string	false	"XLSX only: the sheet to read, by name (exact, or else ignoring case), as the preflight's sheets list them; sent before the file part. Without it the sheet the workbook opens on is read, or when that one is empty the first visible sheet with data. A name the workbook does not have, an empty sheet, or a sheet for a CSV file is 422."
 //	@Param				file	formData	file	true	"CSV or XLSX file"
 //	@Success			201		{object}	ImportResponse
 //	@Failure			400		{object}	Problem
@@ -727,6 +817,7 @@ func (s *Server) importErrorsCSV(c echo.Context) error { return s.errorsCSV(c, p
 //	@Accept			multipart/form-data
 //	@Produce		json
 //	@Security		BearerAuth
+//	@Param			sheet	formData	string	false	"XLSX only: the sheet to read, as for POST /imports; sent before the file part."
 //	@Param			file	formData	file	true	"CSV or XLSX file"
 //	@Success		201		{object}	ImportResponse
 //	@Failure		400		{object}	Problem

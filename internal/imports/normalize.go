@@ -18,6 +18,13 @@ type RowError struct {
 	Message string `json:"message"`
 }
 
+// CodeAmbiguousPhone is the warning of a row whose phone came from a
+// workbook's number cell and reads as a valid number both as it stands
+// (national, in the region) and with a "+" in front: the first reading was
+// imported, and the warning names the other. Unlike the other warnings,
+// the value was imported.
+const CodeAmbiguousPhone = "ambiguous_phone"
+
 // Lengths of free-text fields, in characters.
 const (
 	maxNameLen    = 100
@@ -238,7 +245,7 @@ func (n *normalizer) row(rec Record) row {
 		if p, ok, other := n.phone(v); ok {
 			r.Phone = p
 			if other != "" {
-				ambiguous = &RowError{Field: FieldPhone, Code: "ambiguous_phone", Message: fmt.Sprintf(
+				ambiguous = &RowError{Field: FieldPhone, Code: CodeAmbiguousPhone, Message: fmt.Sprintf(
 					"%s was a number cell in the workbook, which drops a leading + or 0: it was imported as %s (read in region %s); with a + in front it would be %s. Check the number.",
 					shorten(v, 60), p, n.region, other)}
 			}

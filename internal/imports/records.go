@@ -226,15 +226,27 @@ func errorsRow(rec []string, width int, dropped bool, row int, raw string, errs,
 	list = nil
 	_ = json.Unmarshal(warns, &list)
 	if len(list) > 0 {
-		msgs := make([]string, 0, len(list))
+		// A phone read one of two valid ways was imported: it is to
+		// check, not dropped.
+		var droppedMsgs, checkMsgs []string
 		for _, e := range list {
 			if e.Field != "" {
 				e.Message = label(e.Field) + ": " + e.Message
 			}
-			msgs = append(msgs, e.Message)
+			if e.Code == CodeAmbiguousPhone {
+				checkMsgs = append(checkMsgs, e.Message)
+			} else {
+				droppedMsgs = append(droppedMsgs, e.Message)
+			}
 		}
-		rec[n-1] = strings.TrimSpace(rec[n-1] + " " + fmt.Sprintf("Row %d was imported without these values. %s", row,
-			strings.Join(msgs, " ")))
+		if len(droppedMsgs) > 0 {
+			rec[n-1] = strings.TrimSpace(rec[n-1] + " " + fmt.Sprintf("Row %d was imported without these values. %s", row,
+				strings.Join(droppedMsgs, " ")))
+		}
+		if len(checkMsgs) > 0 {
+			rec[n-1] = strings.TrimSpace(rec[n-1] + " " + fmt.Sprintf("Row %d was imported with these values to check. %s", row,
+				strings.Join(checkMsgs, " ")))
+		}
 	}
 	return rec
 }

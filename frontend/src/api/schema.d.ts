@@ -958,7 +958,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a file to import
-         * @description Multipart upload (part "file") of a CSV or XLSX file, stored in the database in 1 MiB chunks so any worker can process it. The file may be as large as the package allows (max_import_file_bytes; 413 names the cap). Answers the preflight: format, encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, otherwise the code page the file's words read best in: Windows-1252, Windows-1250, Windows-1251 or ISO-8859-2; PUT mapping can choose another), delimiter (comma, semicolon, tab, pipe), line endings, header columns, the exact row count, a suggested mapping (also the starting mapping) and the first 20 rows as the mapping reads them. Empty, binary or unreadable files and files with more than 1,000 columns are 422. API key scope: imports:write.
+         * @description Multipart upload (part "file") of a CSV or XLSX file, stored in the database in 1 MiB chunks so any worker can process it. The file may be as large as the package allows (max_import_file_bytes; 413 names the cap). Answers the preflight: format, encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, otherwise the code page the file's words read best in: Windows-1252, Windows-1250, Windows-1251 or ISO-8859-2; PUT mapping can choose another), delimiter (comma, semicolon, tab, pipe), line endings, header columns, the exact row count, a suggested mapping (also the starting mapping) and the first 20 rows as the mapping reads them. For an XLSX workbook the preflight names the sheet read and lists the workbook's sheets (name, has_data, hidden); upload the file again with a sheet field to read another. Empty, binary or unreadable files and files with more than 1,000 columns are 422. API key scope: imports:write.
          */
         post: operations["createImport"];
         delete?: never;
@@ -2128,15 +2128,18 @@ export interface components {
             /** @enum {string} */
             scope: "tenant" | "platform";
             /**
-             * @description Sheet is the sheet of a workbook that was read: the one it opens on
-             *     (to import another, open that one in Excel, save the workbook and
-             *     upload it again); SheetCount is how many sheets the workbook has.
-             *     "" and 0 for a CSV file.
+             * @description Sheet is the sheet of a workbook that was read: the one named by
+             *     the upload's sheet field, otherwise the one the workbook opens on
+             *     (or, when that one is empty, the first visible sheet with data);
+             *     SheetCount is how many sheets the workbook has, Sheets lists them
+             *     (upload the file again with a sheet field to read another). "", 0
+             *     and [] for a CSV file.
              * @example Contacts
              */
             sheet: string;
             /** @example 1 */
             sheet_count: number;
+            sheets: components["schemas"]["ImportSheet"][];
             /**
              * @description SkippedRows is the number of the last row above the table (Excel's
              *     "sep=;" line, notes such as LinkedIn's export starts with, a title),
@@ -2286,6 +2289,10 @@ export interface components {
             /**
              * @description Warnings are the values a usable row would be imported without (not
              *     in values): they fail normalization in fields the row does not need.
+             *     One warning keeps its value: ambiguous_phone, a workbook's number
+             *     cell (Excel drops a leading + or 0) that is a valid phone both read
+             *     in the region (the value) and with a + in front (named in the
+             *     message).
              */
             warnings: components["schemas"]["ImportRowError"][];
         };
@@ -2334,7 +2341,10 @@ export interface components {
              * @description Warnings are the values the row was imported without, each with its
              *     field and why (empty for invalid rows): they failed normalization in
              *     fields the row does not need to be usable, so they were left out of
-             *     the contact (never replacing a value it had).
+             *     the contact (never replacing a value it had). The exception is
+             *     ambiguous_phone: a phone from a workbook's number cell, valid both as
+             *     read in the region (imported) and with a + in front (named in the
+             *     message), to check.
              */
             warnings: components["schemas"]["ImportRowError"][];
         };
@@ -2356,6 +2366,14 @@ export interface components {
             field: string;
             /** @example "bob@" is not a valid email address. */
             message: string;
+        };
+        ImportSheet: {
+            /** @description HasData says whether any of the sheet's cells holds a value. */
+            has_data: boolean;
+            /** @description Hidden sheets can be chosen as well; Excel does not show them. */
+            hidden: boolean;
+            /** @example Contacts */
+            name: string;
         };
         ImportSummary: {
             cancel_requested: boolean;
@@ -2917,17 +2935,6 @@ export interface components {
                 "application/json": components["schemas"]["ContactIDsRequest"];
             };
         };
-        createPlatformImport: {
-            content: {
-                "multipart/form-data": {
-                    /**
-                     * Format: binary
-                     * @description CSV or XLSX file
-                     */
-                    file: string;
-                };
-            };
-        };
         /** @description Mapping */
         ImportMappingRequest: {
             content: {
@@ -3258,7 +3265,19 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["createPlatformImport"];
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /** @description XLSX only: the sheet to read, as for POST /imports; sent before the file part. */
+                    sheet?: string;
+                    /**
+                     * Format: binary
+                     * @description CSV or XLSX file
+                     */
+                    file: string;
+                };
+            };
+        };
         responses: {
             /** @description Created */
             201: {
@@ -6784,7 +6803,19 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["createPlatformImport"];
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /** @description XLSX only: the sheet to read, by name (exact, or else ignoring case), as the preflight's sheets list them; sent before the file part. Without it the sheet the workbook opens on is read, or when that one is empty the first visible sheet with data. A name the workbook does not have, an empty sheet, or a sheet for a CSV file is 422. */
+                    sheet?: string;
+                    /**
+                     * Format: binary
+                     * @description CSV or XLSX file
+                     */
+                    file: string;
+                };
+            };
+        };
         responses: {
             /** @description Created */
             201: {
