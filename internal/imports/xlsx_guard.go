@@ -187,7 +187,7 @@ func tooMuchInMemory() error {
 }
 
 // workbookSheets returns the parts of files that excelize may read as
-// sheets: those the workbook names (sheetParts), and the parts under
+// sheets: those the workbook names (bookSheets), and the parts under
 // xl/worksheets/; and the sheets the workbook names, in order.
 func workbookSheets(files []*zip.File) ([]*zip.File, []bookSheet, error) {
 	parts := make(map[string]*zip.File, len(files))
@@ -250,18 +250,13 @@ type bookSheet struct {
 	Hidden     bool
 }
 
-// sheetParts returns the names of the parts excelize reads as the
+// bookSheets returns the names of the parts excelize reads as the
 // workbook's sheets, wherever they are stored: the package relationship
 // names the workbook part, the workbook's sheets name relationships of
 // the workbook's own relationship part, and their targets are resolved
-// against the workbook's folder (or the package root when absolute).
-func sheetParts(parts map[string]*zip.File) (map[string]bool, error) {
-	named, _, err := bookSheets(parts)
-	return named, err
-}
-
-// bookSheets is sheetParts, with the sheets in workbook order as well
-// (each with the last part its relationship names, as excelize reads it).
+// against the workbook's folder (or the package root when absolute); and
+// the sheets in workbook order (each with the last part its relationship
+// names).
 func bookSheets(parts map[string]*zip.File) (map[string]bool, []bookSheet, error) {
 	named := map[string]bool{}
 	var book string

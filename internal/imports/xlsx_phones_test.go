@@ -1,9 +1,12 @@
 package imports_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/onecloudai/contacts/internal/imports"
 )
@@ -128,6 +131,41 @@ func TestXLSXNumberPhonesRun(t *testing.T) {
 		}
 		if stored != phone {
 			t.Errorf("%s phone %q, want %q", local, stored, phone)
+		}
+	}
+}
+
+// TestXLSXNumberPhonesOtherSheet: the number cells are those of the sheet
+// read, found by its name also when the name holds XML's special
+// characters.
+func TestXLSXNumberPhonesOtherSheet(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	f := excelize.NewFile()
+	if _, err := f.NewSheet(`R&D "<1>"`); err != nil {
+		t.Fatal(err)
+	}
+	for sheet, rows := range map[string][][]any{
+		"Sheet1":    {{"Phone", "Email"}, {"+1 415 555 2671", "a@" + tb.word + ".example"}},
+		`R&D "<1>"`: {{"Email", "Name", "Phone"}, {"b@" + tb.word + ".example", "Bo", 4917012345678}},
+	} {
+		for i, r := range rows {
+			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+1), &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ sheet, numeric string }{{"", "[]"}, {`R&D "<1>"`, "[2]"}} {
+		imp, err := tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "b.xlsx", Body: bytes.NewReader(b.Bytes()), Size: -1, Sheet: c.sheet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(imp.Format.NumericColumns); got != c.numeric {
+			t.Errorf("sheet %q: numeric columns %s, want %s", c.sheet, got, c.numeric)
 		}
 	}
 }

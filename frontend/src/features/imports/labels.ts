@@ -129,5 +129,5 @@ export function formatEta(seconds: number | null | undefined): string {
  * without the values that could not be read, which the "Values dropped" tab and the error report list.
  */
 export function droppedSentence(rows: number, dryRun: boolean): string {
-  return `${formatCount(rows, 'row')} ${dryRun ? 'would be' : rows === 1 ? 'was' : 'were'} imported without values that could not be read (a phone, a country…): see "Values dropped" and the error report.`;
+  return `${formatCount(rows, 'row')} ${dryRun ? 'would be' : rows === 1 ? 'was' : 'were'} imported without values that could not be read (a phone, a country…), or with a phone number to check (a workbook's number cell that reads two ways): see "Values dropped" and the error report.`;
 }

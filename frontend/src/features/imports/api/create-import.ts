@@ -7,27 +7,66 @@ import type { ImportScope } from '../scope';
 import { importQueryKey, type Import } from './get-import';
 
 /**
- * POST /api/v1/imports (or /admin/imports): uploads the file (multipart, part "file") and answers
- * the preflight. Files run to hundreds of megabytes, so the upload reports its progress, which
- * needs XMLHttpRequest (`postFormWithProgress`: same bearer token, 401 → refresh → replay and
- * problem+json errors as the API client).
+ * The files uploaded in this tab, by the id of the import each became: a workbook is converted on
+ * upload and only its CSV is kept, so reading another of its sheets uploads the file again. A
+ * File is a handle on the user's file, not a copy; a few are kept, and none survive a reload.
+ */
+const uploaded = new Map<string, File>();
+const keptFiles = 5;
+
+function remember(id: string, file: File) {
+  uploaded.set(id, file);
+  for (const old of uploaded.keys()) {
+    if (uploaded.size <= keptFiles) break;
+    uploaded.delete(old);
+  }
+}
+
+/** The file the import `id` was uploaded from in this tab, if it is still known. */
+export function uploadedFile(id: string): File | undefined {
+  return uploaded.get(id);
+}
+
+/**
+ * POST /api/v1/imports (or /admin/imports): uploads the file (multipart, part "file", after the
+ * part "sheet" when a workbook's sheet is chosen) and answers the preflight. Files run to hundreds
+ * of megabytes, so the upload reports its progress, which needs XMLHttpRequest
+ * (`postFormWithProgress`: same bearer token, 401 → refresh → replay and problem+json errors as
+ * the API client).
  */
 export async function createImport(
   scope: ImportScope,
   file: File,
   onProgress: (progress: UploadProgress) => void = () => {},
+  sheet?: string,
 ): Promise<Import> {
   const form = new FormData();
+  // The server streams the file: the sheet to read must come first.
+  if (sheet !== undefined) form.append('sheet', sheet);
   form.append('file', file, file.name);
   const path: keyof paths = scope === 'platform' ? '/admin/imports' : '/imports';
   const response = await postFormWithProgress(path, form, onProgress);
-  return (await response.json()) as Import;
+  const imp = (await response.json()) as Import;
+  remember(imp.id, file);
+  return imp;
 }
 
 export function useCreateImport(scope: ImportScope, { onProgress }: { onProgress?: (progress: UploadProgress) => void } = {}) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (file: File) => createImport(scope, file, onProgress),
+    onSuccess: (imp) => {
+      queryClient.setQueryData(importQueryKey(scope, imp.id), imp);
+      void queryClient.invalidateQueries({ queryKey: ['imports', scope, 'list'] });
+    },
+  });
+}
+
+/** Uploads a workbook again to read another of its sheets: a new import with its own preflight. */
+export function useCreateImportFromSheet(scope: ImportScope) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ file, sheet }: { file: File; sheet: string }) => createImport(scope, file, undefined, sheet),
     onSuccess: (imp) => {
       queryClient.setQueryData(importQueryKey(scope, imp.id), imp);
       void queryClient.invalidateQueries({ queryKey: ['imports', scope, 'list'] });

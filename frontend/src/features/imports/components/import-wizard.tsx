@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
 import { IconPlayerPlay, IconTestPipe } from '@tabler/icons-react';
 import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
@@ -8,6 +9,7 @@ import { fieldError, fieldErrorsUnder, fieldsUnder } from '@/lib/form-errors';
 import { formatNumber } from '@/lib/format';
 
 import { useCancelImport } from '../api/cancel-import';
+import { uploadedFile, useCreateImportFromSheet } from '../api/create-import';
 import { isImportActive, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useLists } from '../api/list-lists';
@@ -24,6 +26,7 @@ import { MappingPreview } from './mapping-preview';
 import { MappingTable } from './mapping-table';
 import { OutcomeCounts } from './outcome-counts';
 import { PreflightSummary } from './preflight-summary';
+import { SheetPicker } from './sheet-picker';
 
 const mappingFields = ['columns', 'match_keys', 'mode', 'list_id', 'source', 'encoding'];
 
@@ -99,6 +102,8 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
   const start = useStartImport(scope);
   const lists = useLists({ enabled: importScopes[scope].targetList });
   const allowance = useImportAllowance(scope === 'tenant' && canWrite);
+  const navigate = useNavigate();
+  const chooseSheet = useCreateImportFromSheet(scope);
   // The change being saved shows at once; the server's answer (with its preview) replaces it.
   const [pending, setPending] = useState<ImportMappingRequest | null>(null);
   const current = pending ?? mappingRequest(imp.mapping);
@@ -148,6 +153,22 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
           // mapping replace what is shown, and the mapping starts over from that suggestion.
           onEncodingChange={(encoding) => apply({ ...current, encoding })}
         />
+        {canWrite && (
+          <SheetPicker
+            imp={imp}
+            file={uploadedFile(imp.id)}
+            disabled={busy}
+            pending={chooseSheet.isPending}
+            error={chooseSheet.error}
+            // Another sheet is another upload: its import (and preflight) replaces this one on screen.
+            onChoose={(sheet, file) =>
+              chooseSheet.mutate(
+                { file, sheet },
+                { onSuccess: (next) => void navigate(`${importScopes[scope].basePath}/${next.id}`) },
+              )
+            }
+          />
+        )}
       </Card>
 
       <Card withBorder padding="md">

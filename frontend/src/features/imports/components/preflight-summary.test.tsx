@@ -113,13 +113,13 @@ describe('PreflightSummary encoding', () => {
     expect(screen.queryByRole('combobox', { name: 'Encoding' })).not.toBeInTheDocument();
   });
 
-  it('names the sheet a workbook was read from, and says how to import another', () => {
+  it('names the sheet a workbook was read from, and says it is the only one imported', () => {
     renderWithProviders(
       <PreflightSummary imp={importFixture({ format: 'xlsx', encoding: 'utf-8', sheet: 'Leads', sheet_count: 3 })} />,
     );
     expect(screen.getByTestId('preflight-sheet')).toHaveTextContent('Leads');
     expect(screen.getByTestId('preflight-other-sheets')).toHaveTextContent(
-      'The workbook has 3 sheets; this is “Leads”, the one it opens on, and only it is imported.',
+      'The workbook has 3 sheets; only “Leads” is imported.',
     );
     expect(screen.queryByTestId('preflight-line-endings')).not.toBeInTheDocument();
   });

@@ -84,7 +84,7 @@ export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = f
       )}
       {imp.format === 'xlsx' && imp.sheet !== '' && imp.sheet_count > 1 && (
         <Text size="sm" c="dimmed" data-testid="preflight-other-sheets">
-          {`The workbook has ${formatNumber(imp.sheet_count)} sheets; this is “${imp.sheet}”, the one it opens on, and only it is imported. To import another sheet, open it in Excel, save the workbook and upload it again.`}
+          {`The workbook has ${formatNumber(imp.sheet_count)} sheets; only “${imp.sheet}” is imported.`}
         </Text>
       )}
       {choosable && (

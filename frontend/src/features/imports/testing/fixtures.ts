@@ -44,6 +44,7 @@ export function importFixture(overrides: Partial<Import> = {}): Import {
     skipped_rows: 0,
     sheet: '',
     sheet_count: 0,
+    sheets: [],
     has_header: true,
     columns: [
       { index: 0, name: 'E-mail', field: 'email', suggested_field: 'email' },
