@@ -103,3 +103,23 @@ func BenchmarkNormalizeRow(b *testing.B) {
 		n.row(rec)
 	}
 }
+
+// BenchmarkNormalizeNumberPhone: the phone rule's cost per row when the
+// phone column holds a workbook's number cells (digits without their +:
+// read twice) and when it does not (CSV, or text cells).
+func BenchmarkNormalizeNumberPhone(b *testing.B) {
+	m := Mapping{HasHeader: true, Columns: []string{"email", "phone"}}
+	rec := Record{Num: 1, Fields: []string{"zoe@example.com", "4917012345678"}}
+	for _, bc := range []struct {
+		name    string
+		numeric []int
+	}{{"TextColumn", nil}, {"NumberColumn", []int{1}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			n := newNormalizer(m, len(m.Columns), "US").withNumeric(bc.numeric)
+			b.ReportAllocs()
+			for b.Loop() {
+				n.row(rec)
+			}
+		})
+	}
+}
