@@ -63,9 +63,9 @@ var passwordHashes = newHashGate(maxHashes)
 // hashGate lets at most cap(slots) computations run at once.
 type hashGate struct {
 	slots chan struct{}
-	// now counts the computations under way and peak the most there were
-	// at once (tests read it).
-	now, peak atomic.Int32
+	// now counts the computations under way, peak the most there were at
+	// once and waiting those waiting for a slot (tests read them).
+	now, peak, waiting atomic.Int32
 }
 
 func newHashGate(n int) *hashGate { return &hashGate{slots: make(chan struct{}, n)} }
@@ -77,9 +77,12 @@ func (g *hashGate) run(ctx context.Context, fn func()) error {
 	if err := ctx.Err(); err != nil {
 		return errHashBusy(err)
 	}
+	g.waiting.Add(1)
 	select {
 	case g.slots <- struct{}{}:
+		g.waiting.Add(-1)
 	case <-ctx.Done():
+		g.waiting.Add(-1)
 		return errHashBusy(ctx.Err())
 	}
 	defer func() { <-g.slots }()

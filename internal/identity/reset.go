@@ -154,26 +154,28 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		return errResetLink()
 	}
 	hash := HashSecret(token)
+	// The link and its account are read first, and the new password hashed
+	// before the transaction: a hash may wait for a slot (hashGate), and a
+	// transaction waiting with it would hold a connection and two row locks.
+	// The transaction then checks the link again under lock.
+	_, u, err := s.resetLink(s.db.WithContext(ctx), hash, false)
+	if err != nil {
+		return err
+	}
+	if err := ValidatePassword("password", password, u.Email); err != nil {
+		return err
+	}
+	pwHash, err := HashPassword(ctx, password)
+	if err != nil {
+		return err
+	}
 	var email string
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var r passwordReset
-		err := tx.Clauses(forUpdate).Where("token_hash = ?", hash).Take(&r).Error
-		now := s.now()
-		if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && (r.UsedAt != nil || !now.Before(r.ExpiresAt))) {
-			return errResetLink()
-		}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, u, err := s.resetLink(tx, hash, true)
 		if err != nil {
-			return err
-		}
-		var u User
-		if err := tx.Clauses(forUpdate).Where("id = ?", r.UserID).Take(&u).Error; err != nil {
 			return err
 		}
 		if err := ValidatePassword("password", password, u.Email); err != nil {
-			return err
-		}
-		pwHash, err := HashPassword(ctx, password)
-		if err != nil {
 			return err
 		}
 		if err := s.setPassword(tx, u.ID, pwHash, nil, "password reset"); err != nil {
@@ -189,4 +191,29 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	}
 	s.attemptSucceeded(ctx, []string{accountKey(email)}, nil)
 	return nil
+}
+
+// resetLink reads the unused, unexpired reset link whose token hashes to
+// hash and its account, locking both rows when lock is set (inside a
+// transaction); errResetLink for any other link.
+func (s *Service) resetLink(db *gorm.DB, hash []byte, lock bool) (passwordReset, User, error) {
+	q := func() *gorm.DB {
+		if lock {
+			return db.Clauses(forUpdate)
+		}
+		return db
+	}
+	var r passwordReset
+	err := q().Where("token_hash = ?", hash).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && (r.UsedAt != nil || !s.now().Before(r.ExpiresAt))) {
+		return r, User{}, errResetLink()
+	}
+	if err != nil {
+		return r, User{}, err
+	}
+	var u User
+	if err := q().Where("id = ?", r.UserID).Take(&u).Error; err != nil {
+		return r, User{}, err
+	}
+	return r, u, nil
 }
