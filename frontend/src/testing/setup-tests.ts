@@ -35,6 +35,8 @@ class ResizeObserverStub {
 window.ResizeObserver = ResizeObserverStub;
 
 window.HTMLElement.prototype.scrollIntoView = () => {};
+// jsdom does not scroll (and says so on the console): the app's scroll memory calls this on every navigation.
+window.scrollTo = () => {};
 
 // Textarea autosize listens for web fonts loading; jsdom has no FontFaceSet.
 if (!('fonts' in document)) {

@@ -15,6 +15,7 @@ import { useSession } from '@/lib/auth/session';
 import { isNavItemVisible, navItems, unavailableHint, type NavItem } from '../navigation';
 import { useSessionSync } from '../session-sync';
 import { RouteFocus } from './route-focus';
+import { ScrollMemory } from './scroll-memory';
 
 // Line the footer up with the main column: past the navbar on wide screens, full width on phones.
 const footerInsets = {
@@ -123,6 +124,7 @@ export function AppLayout() {
         </Box>
       </Box>
       <RouteFocus mainRef={mainRef} />
+      <ScrollMemory />
     </AppShell>
   );
 }

@@ -29,7 +29,7 @@ function focusIsOnPage(main: HTMLElement): boolean {
  * document title. Not on the first load (the browser starts at the top of the document), not
  * when only the query or the hash changes (filters, pages of results, in-page anchors), and not
  * when focus is already on something inside the new page. Back/forward focus without scrolling,
- * so the position the browser restores stays where it is.
+ * so the position ScrollMemory restores stays where it is.
  */
 export function RouteFocus({ mainRef }: { mainRef: RefObject<HTMLElement | null> }) {
   const location = useLocation();
