@@ -337,7 +337,7 @@ browserTest(
       await admin.getByRole('tab', { name: label, exact: true }).click();
       await admin.waitForURL((url) => url.pathname.startsWith('/admin/'));
     };
-    await visit(admin, '/admin/tenants', 'Admin console');
+    await visit(admin, '/admin/tenants', 'Tenants');
     const tenantLink = admin.getByRole('link', { name: organization, exact: true });
     await tenantLink.waitFor();
     await audit(admin, 'admin: tenants', findings);
@@ -354,7 +354,7 @@ browserTest(
     await admin.locator('tr[data-code="starter"]').waitFor();
     await audit(admin, 'admin: packages', findings);
     await tab('Imports');
-    await admin.getByRole('heading', { level: 2, name: 'Platform imports' }).waitFor();
+    await admin.getByRole('heading', { level: 1, name: 'Platform imports' }).waitFor();
     await audit(admin, 'admin: platform imports', findings);
     await tab('Audit log');
     await admin.getByTestId('audit-event').first().waitFor();

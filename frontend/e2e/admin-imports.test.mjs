@@ -26,12 +26,12 @@ browserTest(
     await signIn(page, staff);
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Admin console' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
     await page.getByRole('tab', { name: 'Imports', exact: true }).click();
-    await page.getByRole('heading', { level: 2, name: 'Platform imports' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Platform imports' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/admin/imports');
     await page.getByRole('link', { name: 'New import' }).click();
-    await page.getByRole('heading', { level: 2, name: 'New platform import' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'New platform import' }).waitFor();
     await waitForExactText(
       page.getByTestId('platform-import-explanation'),
       'Rows are added to or update the shared contact database that every tenant searches.',
@@ -43,7 +43,7 @@ browserTest(
     // Preflight and the suggested mapping, kept as it is.
     await page.getByTestId('import-wizard').waitFor();
     assert.equal(new URL(page.url()).pathname, `/admin/imports/${preflight.id}`);
-    await page.getByRole('heading', { level: 2, name: 'Platform import' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Platform import' }).waitFor();
     assert.equal((await page.getByTestId('preflight-rows').textContent())?.trim(), '4');
     assert.equal(await page.getByRole('combobox', { name: 'Field for Email' }).inputValue(), 'Email');
     assert.equal(await page.getByRole('combobox', { name: 'Field for Company' }).inputValue(), 'Company name');

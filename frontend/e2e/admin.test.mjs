@@ -28,7 +28,7 @@ browserTest(
     const admin = await openPage();
     await signIn(admin, staff);
     await admin.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click();
-    await admin.getByRole('heading', { level: 1, name: 'Admin console' }).waitFor();
+    await admin.getByRole('heading', { level: 1, name: 'Tenants' }).waitFor();
     const search = admin.getByRole('form', { name: 'Search tenants' });
     await search.getByRole('textbox', { name: 'Search' }).fill(organization);
     await search.getByRole('button', { name: 'Search' }).click();

@@ -142,6 +142,42 @@ describe('app shell', () => {
     expect(router.state.location.search).toBe(`?list=${list.id}`);
   });
 
+  it('gives each admin console page an h1 of its own, which the tabs move between', async () => {
+    const grant = grantFor({ system_role: 'system_admin' }, null);
+    const empty = () => jsonResponse({ items: [], next_cursor: '' });
+    stubApi({
+      'POST /auth/refresh': () => jsonResponse(grant),
+      'GET /me': () => jsonResponse({ user: grant.user, memberships: [], permissions: ['platform:read', 'platform:write'] }),
+      'GET /admin/tenants': empty,
+      'GET /admin/users': empty,
+      'GET /admin/packages': () => jsonResponse({ items: [] }),
+      'GET /admin/corrections': empty,
+      'GET /admin/imports': empty,
+      'GET /admin/audit-events': empty,
+      'GET /admin/outbox': () => jsonResponse({ items: [] }),
+    });
+    renderRoutes(appRoutes, { route: '/admin' });
+
+    const pages = [
+      ['Tenants', 'Tenants'],
+      ['Users', 'Users'],
+      ['Packages', 'Packages'],
+      ['Corrections', 'Corrections'],
+      ['Imports', 'Platform imports'],
+      ['Audit log', 'Audit log'],
+      ['Outbox', 'Outbox'],
+    ];
+    for (const [tab, heading] of pages) {
+      await userEvent.click(await screen.findByRole('tab', { name: tab }));
+      expect(await screen.findByRole('heading', { level: 1, name: heading })).toBeInTheDocument();
+      // One h1 a page: the console's name above the tabs is not a heading, so route focus and the
+      // announced title name the page.
+      expect(screen.getAllByRole('heading', { level: 1 })).toHaveLength(1);
+      await waitFor(() => expect(document.title.startsWith(`${heading} · Admin`)).toBe(true));
+    }
+    expect(screen.getByRole('tablist', { name: 'Admin console' })).toBeInTheDocument();
+  });
+
   it('mounts platform imports in the admin console, with its new-import page for system admins', async () => {
     const grant = grantFor({ system_role: 'system_admin' }, null);
     stubApi({
@@ -151,11 +187,11 @@ describe('app shell', () => {
     });
     const { router } = renderRoutes(appRoutes, { route: '/admin/imports' });
 
-    expect(await screen.findByRole('heading', { level: 2, name: 'Platform imports' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Platform imports' })).toBeInTheDocument();
     expect(screen.getByRole('tab', { name: 'Imports' })).toHaveAttribute('aria-selected', 'true');
     expect(await screen.findByTestId('imports-empty')).toBeInTheDocument();
     await userEvent.click(await screen.findByRole('link', { name: 'New import' }));
-    expect(await screen.findByRole('heading', { level: 2, name: 'New platform import' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'New platform import' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/admin/imports/new');
     expect(screen.getByRole('tab', { name: 'Imports' })).toHaveAttribute('aria-selected', 'true');
   });

@@ -5,16 +5,14 @@ type PageHeaderProps = {
   title: string;
   description?: ReactNode;
   actions?: ReactNode;
-  /** 2 for a page inside a layout that has the h1 already (the admin console). */
-  order?: 1 | 2;
 };
 
 /** The h1 of a page, a line saying what it is for, and its main actions on the right. */
-export function PageHeader({ title, description, actions, order = 1 }: PageHeaderProps) {
+export function PageHeader({ title, description, actions }: PageHeaderProps) {
   return (
     <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
       <Stack gap={2}>
-        <Title order={order} size="h3">
+        <Title order={1} size="h3">
           {title}
         </Title>
         {description && (

@@ -22,8 +22,6 @@ type ImportScopeSettings = {
   source: boolean;
   /** Page titles: the history, one import, the upload page. */
   titles: { list: string; one: string; create: string };
-  /** The heading level of those titles: 2 inside the admin area, whose layout has the h1. */
-  headingOrder: 1 | 2;
   /** What the browser tab adds to a title. */
   documentSuffix: string;
   /** The history page's description. */
@@ -39,7 +37,6 @@ export const importScopes: Record<ImportScope, ImportScopeSettings> = {
     targetList: true,
     source: false,
     titles: { list: 'Imports', one: 'Import', create: 'New import' },
-    headingOrder: 1,
     documentSuffix: '',
     description: 'Upload CSV or XLSX files of contacts: check the mapping, dry-run it, and see what happened to every row.',
     limitsNote: 'Your package sets the largest file and the rows you can import each month.',
@@ -51,7 +48,6 @@ export const importScopes: Record<ImportScope, ImportScopeSettings> = {
     targetList: false,
     source: true,
     titles: { list: 'Platform imports', one: 'Platform import', create: 'New platform import' },
-    headingOrder: 2,
     documentSuffix: ' · Admin',
     description: 'Files imported into the shared contact database that every tenant searches.',
     limitsNote: 'Platform imports are not metered; they run one at a time.',

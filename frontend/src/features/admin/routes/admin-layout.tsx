@@ -1,4 +1,4 @@
-import { Badge, Group, Stack, Tabs, Title } from '@mantine/core';
+import { Badge, Group, Stack, Tabs, Text } from '@mantine/core';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 
 import { useCanWrite } from '../use-can-write';
@@ -15,7 +15,11 @@ const tabs: { value: string; label: string; writersOnly?: boolean }[] = [
   { value: 'outbox', label: 'Outbox', writersOnly: true },
 ];
 
-/** /admin/*: the platform console (platform:read). Support staff see it read-only. */
+/**
+ * /admin/*: the platform console (platform:read). Support staff see it read-only. The console's
+ * name and tabs are the same on every page; each page has its own h1 ("Tenants", a tenant's name,
+ * "Platform imports"), which route changes focus and announce.
+ */
 export function AdminLayoutRoute() {
   const location = useLocation();
   const navigate = useNavigate();
@@ -25,9 +29,9 @@ export function AdminLayoutRoute() {
   return (
     <Stack gap="md" maw={1200}>
       <Group gap="sm">
-        <Title order={1} size="h3">
+        <Text fw={700} size="sm" c="dimmed" tt="uppercase" data-testid="admin-console-name">
           Admin console
-        </Title>
+        </Text>
         {!canWrite && (
           <Badge color="gray" variant="light" data-testid="admin-read-only">
             Read-only (support)
@@ -35,7 +39,7 @@ export function AdminLayoutRoute() {
         )}
       </Group>
       <Tabs value={current} onChange={(value) => value && void navigate(`/admin/${value}`)}>
-        <Tabs.List>
+        <Tabs.List aria-label="Admin console">
           {tabs
             .filter((tab) => canWrite || !tab.writersOnly)
             .map((tab) => (

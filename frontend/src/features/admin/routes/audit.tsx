@@ -5,6 +5,7 @@ import { useSearchParams } from 'react-router-dom';
 
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useDraft } from '@/lib/use-draft';
@@ -39,6 +40,7 @@ export function AdminAuditRoute() {
 
   return (
     <Stack gap="md">
+      <PageHeader title="Audit log" description="Every organization's events and the platform's own; filter by tenant id or action." />
       <form onSubmit={submit} aria-label="Filter the platform audit log">
         <Group align="flex-end" gap="sm">
           <TextInput

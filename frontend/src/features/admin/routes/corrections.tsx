@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDateTime } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -59,12 +60,14 @@ export function AdminCorrectionsRoute() {
 
   return (
     <Stack gap="md">
-      <Text size="sm" c="dimmed">
-        Corrections customers submitted, oldest first.{' '}
-        {canWrite
-          ? 'Accept to update the shared record for every customer; reject to keep it (the submitting customer keeps their value).'
-          : 'Support staff see the queue; system admins review it.'}
-      </Text>
+      <PageHeader
+        title="Corrections"
+        description={`Corrections customers submitted, oldest first. ${
+          canWrite
+            ? 'Accept to update the shared record for every customer; reject to keep it (the submitting customer keeps their value).'
+            : 'Support staff see the queue; system admins review it.'
+        }`}
+      />
       {actionError ? <ApiErrorAlert error={actionError} /> : null}
       {queue.isPending ? (
         <Skeleton height={200} aria-label="Loading corrections" />

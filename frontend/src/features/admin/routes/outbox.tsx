@@ -2,6 +2,7 @@ import { ActionIcon, Anchor, Badge, Card, Code, CopyButton, Group, Skeleton, Sta
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PageHeader } from '@/components/layout/page-header';
 import { formatDateTime } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -19,10 +20,10 @@ export function AdminOutboxRoute() {
 
   return (
     <Stack gap="md">
-      <Text size="sm" c="dimmed">
-        The newest 100 outgoing mails. Without SMTP configured, this is where mail goes: copy invitation links from
-        here.
-      </Text>
+      <PageHeader
+        title="Outbox"
+        description="The newest 100 outgoing mails. Without SMTP configured, this is where mail goes: copy invitation links from here."
+      />
       {outbox.isPending ? (
         <Skeleton height={200} aria-label="Loading outbox" />
       ) : outbox.isError ? (

@@ -5,6 +5,7 @@ import { useRef, useState, type MouseEvent } from 'react';
 
 import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PageHeader } from '@/components/layout/page-header';
 import { isApiError } from '@/lib/api-error';
 import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -63,16 +64,17 @@ export function AdminPackagesRoute() {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          Inactive packages are hidden from new customers; tenants on them keep them.
-        </Text>
-        {canWrite && (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={(event) => openEditor(event, null)}>
-            New package
-          </Button>
-        )}
-      </Group>
+      <PageHeader
+        title="Packages"
+        description="Inactive packages are hidden from new customers; tenants on them keep them."
+        actions={
+          canWrite && (
+            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={(event) => openEditor(event, null)}>
+              New package
+            </Button>
+          )
+        }
+      />
       {packages.isPending ? (
         <Skeleton height={200} aria-label="Loading packages" />
       ) : packages.isError ? (

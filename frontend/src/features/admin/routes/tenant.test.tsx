@@ -53,6 +53,9 @@ describe('admin tenant', () => {
 
     const periodEnd = await screen.findByTestId('admin-period-end');
     expect(periodEnd).toHaveTextContent('Dec 31, 2026, 11:59 PM UTC');
+    // The tenant's name is the page's one h1, its sections h2.
+    expect(screen.getAllByRole('heading', { level: 1 }).map((h) => h.textContent)).toEqual([detail.tenant.name]);
+    expect(screen.getByRole('heading', { level: 2, name: 'Package and usage' })).toBeInTheDocument();
     expect(screen.getByText('Period ends (UTC)')).toBeInTheDocument();
     expect(screen.getByTestId('admin-period-end-local')).toHaveTextContent(`${local} where you are`);
   });

@@ -48,7 +48,12 @@ export function AdminTenantRoute() {
       {tenant.isPending ? (
         <Skeleton height={300} aria-label="Loading tenant" />
       ) : tenant.isError ? (
-        <ApiErrorAlert error={tenant.error} onRetry={() => void tenant.refetch()} />
+        <>
+          <Title order={1} size="h3">
+            Tenant
+          </Title>
+          <ApiErrorAlert error={tenant.error} onRetry={() => void tenant.refetch()} />
+        </>
       ) : (
         <TenantDetail detail={tenant.data} />
       )}
@@ -75,7 +80,7 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
           <Group gap="sm">
-            <Title order={2} size="h3" data-testid="admin-tenant-name">
+            <Title order={1} size="h3" data-testid="admin-tenant-name">
               {tenant.name}
             </Title>
             <Badge color={suspended ? 'red' : 'green'} variant="light" data-testid="admin-tenant-status">
@@ -101,7 +106,7 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
       <Card withBorder padding="md">
         <Stack gap="md">
           <Group justify="space-between">
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Package and usage
             </Title>
             <Group gap="xs">
@@ -151,7 +156,7 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
       {canWrite && (
         <Card withBorder padding="md">
           <Stack gap="sm">
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Assign a subscription
             </Title>
             <SubscriptionForm
@@ -166,7 +171,7 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
 
       <Card withBorder padding="md">
         <Stack gap="sm">
-          <Title order={3} size="h4">
+          <Title order={2} size="h4">
             Members
           </Title>
           <Table.ScrollContainer minWidth={600}>

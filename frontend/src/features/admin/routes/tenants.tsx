@@ -4,6 +4,7 @@ import { type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -44,6 +45,7 @@ export function AdminTenantsRoute() {
 
   return (
     <Stack gap="md">
+      <PageHeader title="Tenants" description="Every organization on the platform: find one by name, member email or id." />
       <form onSubmit={submit} aria-label="Search tenants">
         <Group align="flex-end" gap="sm">
           <TextInput

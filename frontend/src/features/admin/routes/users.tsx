@@ -5,6 +5,7 @@ import { type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { isApiError } from '@/lib/api-error';
 import { useSession } from '@/lib/auth/session';
@@ -43,6 +44,7 @@ export function AdminUsersRoute() {
 
   return (
     <Stack gap="md">
+      <PageHeader title="Users" description="Every account on the platform and its system role." />
       <form onSubmit={submit} aria-label="Search users">
         <Group align="flex-end" gap="sm">
           <TextInput

@@ -13,7 +13,7 @@ import { ImportScopeContext, importScopes, type ImportScope } from '../scope';
  * progress or the results of one import.
  */
 export function ImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
-  const { basePath, writePermission, titles, headingOrder, documentSuffix } = importScopes[scope];
+  const { basePath, writePermission, titles, documentSuffix } = importScopes[scope];
   useDocumentTitle(titles.one + documentSuffix);
   const { importId = '' } = useParams();
   const { has } = usePermissions();
@@ -21,7 +21,6 @@ export function ImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
     <Stack gap="lg" maw={1400}>
       <PageHeader
         title={titles.one}
-        order={headingOrder}
         description={
           <Anchor component={Link} to={basePath} size="sm">
             ← All {titles.list.toLowerCase()}

@@ -28,7 +28,7 @@ function Counts({ imp }: { imp: ImportSummary }) {
  * import" for those who may write.
  */
 export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
-  const { basePath, writePermission, titles, headingOrder, documentSuffix, description } = importScopes[scope];
+  const { basePath, writePermission, titles, documentSuffix, description } = importScopes[scope];
   useDocumentTitle(titles.list + documentSuffix);
   const { has } = usePermissions();
   const imports = useImports(scope);
@@ -38,7 +38,6 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
     <Stack gap="lg" maw={1400}>
       <PageHeader
         title={titles.list}
-        order={headingOrder}
         description={description}
         actions={
           has(writePermission) && (

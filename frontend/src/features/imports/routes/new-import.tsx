@@ -20,7 +20,7 @@ import { importScopes, type ImportScope } from '../scope';
  * is refused here rather than after its upload (the server refuses it too: 413).
  */
 export function NewImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
-  const { basePath, titles, headingOrder, documentSuffix, limitsNote } = importScopes[scope];
+  const { basePath, titles, documentSuffix, limitsNote } = importScopes[scope];
   useDocumentTitle(titles.create + documentSuffix);
   const navigate = useNavigate();
   const [sent, setSent] = useState<UploadProgress | null>(null);
@@ -42,7 +42,6 @@ export function NewImportRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
     <Stack gap="lg" maw={900}>
       <PageHeader
         title={titles.create}
-        order={headingOrder}
         description={
           <Anchor component={Link} to={basePath} size="sm">
             ← All {titles.list.toLowerCase()}

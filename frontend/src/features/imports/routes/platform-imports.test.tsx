@@ -33,7 +33,7 @@ describe('platform imports pages', () => {
     });
     renderRoutes(platformRoutes, { route: '/admin/imports' });
 
-    expect(await screen.findByRole('heading', { level: 2, name: 'Platform imports' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Platform imports' })).toBeInTheDocument();
     const history = await screen.findByRole('table', { name: 'Import history' });
     expect(within(history).getByRole('link', { name: 'vendor-feed.csv' })).toHaveAttribute('href', '/admin/imports/imp-7');
     expect(within(history).getByText('3 created · 0 matched · 0 duplicate · 1 invalid')).toBeInTheDocument();
@@ -72,7 +72,7 @@ describe('platform imports pages', () => {
     });
     const { router } = renderRoutes(platformRoutes, { route: '/admin/imports/new' });
 
-    expect(await screen.findByRole('heading', { level: 2, name: 'New platform import' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'New platform import' })).toBeInTheDocument();
     expect(screen.getByTestId('platform-import-explanation')).toHaveTextContent(
       'Rows are added to or update the shared contact database that every tenant searches.',
     );
@@ -83,7 +83,7 @@ describe('platform imports pages', () => {
 
     await waitFor(() => expect(router.state.location.pathname).toBe('/admin/imports/imp-9'));
     expect(uploaded).toBe('file');
-    expect(await screen.findByRole('heading', { level: 2, name: 'Platform import' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Platform import' })).toBeInTheDocument();
     expect(await screen.findByTestId('import-wizard')).toBeInTheDocument();
     expect(screen.queryByRole('combobox', { name: 'Add every imported contact to list' })).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
