@@ -1,6 +1,6 @@
 // Accessibility: every main page of the SPA, in its normal states, checked with axe-core against
-// the WCAG 2.1 A and AA rules, and at a phone's viewport for sideways scrolling of the document and
-// for buttons whose label is cut off.
+// the WCAG 2.1 A and AA rules at a desktop's width (1280px) and at a phone's (375px), and at the
+// phone's for sideways scrolling of the document and for buttons whose label is cut off.
 //
 // The test fails listing each serious or critical violation (page, rule, target selectors, what to
 // do); minor and moderate ones are printed, not gated. An element may be left out of the check
@@ -222,6 +222,8 @@ browserTest(
     await audit(page, 'terms', findings);
     await visit(page, '/privacy', /Privacy/);
     await audit(page, 'privacy', findings);
+    await visit(page, '/no-such-page', 'Page not found');
+    await audit(page, 'not found', findings);
 
     seedContacts();
     const staff = { email: `sys-a11y-${id}@e2e.test`, password: strongPassword() };
@@ -302,6 +304,10 @@ browserTest(
     await page.getByTestId('import-wizard').waitFor();
     await page.getByRole('combobox', { name: 'Field for Email' }).waitFor();
     await audit(page, 'import wizard (mapping)', findings);
+    await page.getByRole('button', { name: 'Start import' }).click();
+    await page.getByTestId('import-completed').waitFor({ timeout: 45_000 });
+    await page.getByTestId('records-created').waitFor();
+    await audit(page, 'import results', findings);
     await navigate(page, 'Imports', 'Imports');
     await page.getByText(`a11y-${id}.csv`).first().waitFor();
     await audit(page, 'imports (history)', findings);
@@ -328,6 +334,8 @@ browserTest(
     await navigate(page, 'Integrations', 'Integrations');
     await page.getByTestId('crm-connection').waitFor();
     await audit(page, 'integrations (CRM)', findings);
+    await visit(page, '/integrations/pushes', 'Push history');
+    await audit(page, 'crm push history', findings);
     await navigate(page, 'Audit log', 'Audit log');
     await page.getByTestId('audit-event').first().waitFor();
     await audit(page, 'audit log', findings);
@@ -359,6 +367,9 @@ browserTest(
     await tab('Audit log');
     await admin.getByTestId('audit-event').first().waitFor();
     await audit(admin, 'admin: audit log', findings);
+    await tab('Outbox');
+    await admin.getByRole('heading', { level: 1, name: 'Outbox' }).waitFor();
+    await audit(admin, 'admin: outbox', findings);
 
     for (const note of findings.notes) t.diagnostic(`not gated: ${note}`);
     if (findings.problems.length > 0) {
