@@ -10,6 +10,11 @@
 // media type. The YAML is written from the same object with the yaml
 // package swagger2openapi itself uses, so the two files stay one document.
 //
+// Every API route refuses a query parameter that is not valid UTF-8 or
+// holds a NUL with a 422 problem naming it (checkQuery in api/bind.go runs
+// on each), so each operation that does not document 422 itself gets that
+// answer here rather than in every annotation.
+//
 // It also makes BearerAuth an http bearer scheme: Swagger 2 has none, so swag
 // declares an apiKey header named Authorization, and Swagger UI sends such a
 // value exactly as typed. A user who pasted the access token that
@@ -39,6 +44,15 @@ for (const item of Object.values(doc.paths)) {
       resp.content = { [PROBLEM_TYPE]: { schema: { $ref: PROBLEM_REF } } };
       patched++;
     }
+  }
+}
+for (const item of Object.values(doc.paths)) {
+  for (const op of Object.values(item)) {
+    if (!op.responses || op.responses['422']) continue;
+    op.responses['422'] = {
+      description: 'A query parameter is not valid UTF-8 or holds a NUL',
+      content: { [PROBLEM_TYPE]: { schema: { $ref: PROBLEM_REF } } },
+    };
   }
 }
 const bearer = doc.components && doc.components.securitySchemes && doc.components.securitySchemes.BearerAuth;
