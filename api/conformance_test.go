@@ -169,6 +169,7 @@ func serve(t testing.TB, h http.Handler, req *http.Request) *httptest.ResponseRe
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
+	recordMatrix(t, req, rec)
 	if err := checkConformance(req, rec); err != nil {
 		recordViolation(t, fmt.Sprintf("%s %s -> %d: %v", req.Method, req.URL.Path, rec.Code, err))
 	}

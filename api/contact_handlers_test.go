@@ -33,7 +33,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "api tests: seed contacts:", err)
 		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if code == 0 {
+		code = checkMatrix()
+	}
+	os.Exit(code)
 }
 
 // MustSeedContacts documents that a test reads the seeded contacts (loaded
