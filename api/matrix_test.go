@@ -42,19 +42,22 @@ import (
 //   - not_found: 404 on a platform route (no tenant owns its objects), not
 //     from the permission tables.
 //   - limit: 429, or the problem types of a package limit (seats, a plan
-//     feature).
+//     feature), other than an API key's requests per minute.
+//   - rate: 429 rate-limited to an API key (its requests per minute).
 //
 // What an operation needs follows from the route table and the API
 // description (see matrixNeeds: validation where it takes a body or query
 // parameters); the few things neither says are the tables below.
 
 // matrixPermissionTables are the generic walks of every route (no body,
-// random ids, a NUL in the query): they count for 401 and 403 only.
-var matrixPermissionTables = []string{"TestRoutePermissions", "TestRouteKeyScopes", "TestQueryCheckOnEveryRoute"}
+// random ids, a NUL in the query, a key over its minute): they count for
+// 401, 403 and the rate limit only.
+var matrixPermissionTables = []string{"TestRoutePermissions", "TestRouteKeyScopes", "TestQueryCheckOnEveryRoute", "TestKeyRateLimitOnEveryKeyRoute"}
 
-// matrixLimited names the operations a limit applies to, and which.
+// matrixLimited names the operations a limit applies to, and which,
+// besides the monthly quotas of quotaRoutes (openapi_test.go) and the
+// requests per minute of every route an API key may call.
 var matrixLimited = map[string]string{
-	"searchContacts":           "searches per period (quota-exceeded)",
 	"createInvitation":         "seats (seat-limit-reached)",
 	"acceptInvitation":         "seats (seat-limit-reached)",
 	"acceptInvitationSignedIn": "seats (seat-limit-reached)",
@@ -85,7 +88,7 @@ var matrixExempt = map[string]string{
 		"tenant's as well; TestMatrixIsolationUnsave checks that A's saved contact stays saved",
 }
 
-var matrixCases = []string{"success", "validation", "unauthenticated", "role", "scope", "other_tenant", "not_found", "limit"}
+var matrixCases = []string{"success", "validation", "unauthenticated", "role", "scope", "other_tenant", "not_found", "limit", "rate"}
 
 type matrixCell struct{ op, kase string }
 
@@ -127,6 +130,8 @@ func recordMatrix(t testing.TB, req *http.Request, rec *httptest.ResponseRecorde
 	switch c := rec.Code; {
 	case c < 400:
 		kase = "success"
+	case c == 429 && key && ptype == "rate-limited":
+		kase = "rate"
 	case c == 429 || ptype == "seat-limit-reached" || ptype == "plan-feature-unavailable" || ptype == "quota-exceeded":
 		kase = "limit"
 	case c == 401:
@@ -146,7 +151,7 @@ func recordMatrix(t testing.TB, req *http.Request, rec *httptest.ResponseRecorde
 	default:
 		return
 	}
-	if generic && kase != "unauthenticated" && kase != "role" && kase != "scope" {
+	if generic && kase != "unauthenticated" && kase != "role" && kase != "scope" && kase != "rate" {
 		return
 	}
 	matrixMu.Lock()
@@ -208,8 +213,11 @@ func matrixNeeds() ([]matrixOp, error) {
 			if admin && hasID {
 				needs = append(needs, "not_found")
 			}
-			if matrixLimited[op.OperationID] != "" {
+			if _, quota := quotaRoutes[route]; quota || matrixLimited[op.OperationID] != "" {
 				needs = append(needs, "limit")
+			}
+			if _, ok := expectedKeyScope[route]; ok {
+				needs = append(needs, "rate")
 			}
 			ops = append(ops, matrixOp{op.OperationID, method, "/api/v1" + path, needs})
 		}
