@@ -135,8 +135,7 @@ func TestSignupThrottledPerAddress(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/signup", strings.NewReader(body))
 		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 		req.RemoteAddr = remote
-		rec := httptest.NewRecorder()
-		tb.srv.Handler().ServeHTTP(rec, req)
+		rec := tb.serve(t, req)
 		return rec
 	}
 	tests := []struct {
@@ -299,8 +298,7 @@ func TestAddressThrottleCountsIPv6Networks(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 		req.RemoteAddr = remote
-		rec := httptest.NewRecorder()
-		tb.srv.Handler().ServeHTTP(rec, req)
+		rec := tb.serve(t, req)
 		return rec.Code
 	}
 	tests := []struct {

@@ -700,8 +700,7 @@ func TestCORSExposesWhatClientsRead(t *testing.T) {
 	tb := setupWith(t, map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com"})
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/status", nil)
 	req.Header.Set("Origin", "https://app.example.com")
-	rec := httptest.NewRecorder()
-	tb.srv.Handler().ServeHTTP(rec, req)
+	rec := tb.serve(t, req)
 	if got := rec.Header().Get("Access-Control-Allow-Origin"); got != "https://app.example.com" {
 		t.Fatalf("Access-Control-Allow-Origin %q", got)
 	}
@@ -729,6 +728,7 @@ func TestClientGoneIsNoServerError(t *testing.T) {
 	cancel()
 	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/api/v1/tenant/usage", nil)
 	req.Header.Set("Authorization", "Bearer "+admin.token)
+	// Not tb.serve: no one reads a 499, and the API description has none.
 	rec := httptest.NewRecorder()
 	tb.srv.Handler().ServeHTTP(rec, req)
 	if rec.Code != statusClientClosedRequest {
