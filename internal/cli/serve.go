@@ -93,6 +93,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 				return err
 			}
 			jobMetrics.Watch(ctx, jobsClient)
+			jobs.LogDiscarded(ctx, jobsClient, log)
 			// Stopped explicitly below, beside the HTTP drain.
 			return jobsClient.Start(context.WithoutCancel(ctx))
 		}()

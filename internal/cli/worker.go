@@ -74,6 +74,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	jobs.LogDiscarded(ctx, jobsClient, log)
 	if err := jobsClient.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}

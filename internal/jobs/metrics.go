@@ -2,17 +2,25 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Metrics are the background jobs' Prometheus figures: what this process's
 // workers did (river_job_runs_total by kind and outcome, run and queue wait
-// times) and what waits in the whole queue (river_jobs by state, read from
-// the database at each scrape).
+// times) and what is in the whole queue (river_jobs by state, and
+// river_jobs_discarded by kind: jobs River gave up on, whichever process
+// worked them or its rescuer, kept for River's discarded-job retention of 7
+// days; both read from the database at each scrape).
 type Metrics struct {
 	runs    *prometheus.CounterVec
 	runTime *prometheus.HistogramVec
@@ -33,7 +41,9 @@ func NewMetrics(reg prometheus.Registerer, pool *pgxpool.Pool) *Metrics {
 			[]string{"kind"}),
 	}
 	reg.MustRegister(m.runs, m.runTime, m.wait, &queueDepth{pool: pool,
-		desc: prometheus.NewDesc("river_jobs", "Jobs in the queue by state (all processes).", []string{"state"}, nil)})
+		desc: prometheus.NewDesc("river_jobs", "Jobs in the queue by state (all processes).", []string{"state"}, nil),
+		discarded: prometheus.NewDesc("river_jobs_discarded", "Discarded jobs (River gave up on them after their last attempt) still kept, by kind (all processes).",
+			[]string{"kind"}, nil)})
 	return m
 }
 
@@ -76,13 +86,15 @@ func (m *Metrics) record(ev *river.Event) {
 	}
 }
 
-// queueDepth counts river_job rows by state when scraped.
+// queueDepth counts river_job rows by state, and the discarded ones by
+// kind, when scraped.
 type queueDepth struct {
-	pool *pgxpool.Pool
-	desc *prometheus.Desc
+	pool      *pgxpool.Pool
+	desc      *prometheus.Desc
+	discarded *prometheus.Desc
 }
 
-func (q *queueDepth) Describe(ch chan<- *prometheus.Desc) { ch <- q.desc }
+func (q *queueDepth) Describe(ch chan<- *prometheus.Desc) { ch <- q.desc; ch <- q.discarded }
 
 func (q *queueDepth) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -99,4 +111,68 @@ func (q *queueDepth) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(q.desc, prometheus.GaugeValue, float64(n), state)
 		}
 	}
+	rows.Close()
+	// By kind, with a zero for every kind the queue has held, so that an
+	// alert on a rise sees the series before its first discard.
+	rows, err = q.pool.Query(ctx, `SELECT kind, count(*) FILTER (WHERE state = 'discarded') FROM river_job GROUP BY kind`)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var n int64
+		if rows.Scan(&kind, &n) == nil {
+			ch <- prometheus.MustNewConstMetric(q.discarded, prometheus.GaugeValue, float64(n), kind)
+		}
+	}
+}
+
+// LogDiscarded writes an ERROR line for each job c's workers fail for the
+// last time (River discards it), with its kind, id, attempts, error and the
+// ids its args name (the fields ending in _id: an import, a Stripe event,
+// a mail, a push batch; never other fields, which may hold an address),
+// from now until ctx ends or c stops. A job River's rescuer discards (its
+// worker died on the last attempt) has no such event; river_jobs_discarded
+// counts it.
+func LogDiscarded(ctx context.Context, c *Client, log *slog.Logger) {
+	events, cancel := c.Subscribe(river.EventKindJobFailed)
+	go func() {
+		defer cancel()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-events:
+				if !ok {
+					return
+				}
+				if ev.Job == nil || ev.Job.State != rivertype.JobStateDiscarded {
+					continue
+				}
+				attrs := []any{"kind", ev.Job.Kind, "job_id", ev.Job.ID, "attempt", ev.Job.Attempt}
+				if n := len(ev.Job.Errors); n > 0 {
+					attrs = append(attrs, "error", ev.Job.Errors[n-1].Error)
+				}
+				log.ErrorContext(ctx, "job discarded after its last attempt", append(attrs, ownerIDs(ev.Job.EncodedArgs)...)...)
+			}
+		}
+	}()
+}
+
+// ownerIDs are the top-level args fields whose names end in _id, as log
+// attributes.
+func ownerIDs(args []byte) []any {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(args, &m) != nil {
+		return nil
+	}
+	var out []any
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		var id string
+		if strings.HasSuffix(k, "_id") && json.Unmarshal(m[k], &id) == nil {
+			out = append(out, k, id)
+		}
+	}
+	return out
 }

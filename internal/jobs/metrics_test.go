@@ -1,8 +1,12 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,4 +57,79 @@ func TestMetrics(t *testing.T) {
 	if err != nil || n == 0 {
 		t.Fatalf("river_jobs: %d series, %v", n, err)
 	}
+}
+
+type failArgs struct {
+	ImportID string `json:"import_id"`
+	Email    string `json:"email"`
+}
+
+func (failArgs) Kind() string { return "jobs.fail" }
+
+// TestDiscarded: a job whose last attempt fails is counted in
+// river_jobs_discarded by kind (read from the queue, so a worker process's
+// discards count too), and LogDiscarded writes one ERROR line naming its
+// kind and the ids of its args, never its other fields.
+func TestDiscarded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, _ := dbtest.Fresh(t)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, river.WorkFunc(func(context.Context, *river.Job[failArgs]) error {
+		return errors.New("the CRM answered 503")
+	}))
+	c, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	jobs.NewMetrics(reg, d.Pool)
+	var logged lockedBuffer
+	jobs.LogDiscarded(runCtx, c, slog.New(slog.NewJSONHandler(&logged, nil)))
+	if err := c.Start(runCtx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Stop(context.WithoutCancel(ctx)) }()
+	if _, err := c.Insert(ctx, failArgs{ImportID: "0190a1b2-0000-7000-8000-000000000001", Email: "ann@example.com"},
+		&river.InsertOpts{MaxAttempts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	const head = "# HELP river_jobs_discarded Discarded jobs (River gave up on them after their last attempt) still kept, by kind (all processes).\n# TYPE river_jobs_discarded gauge\n"
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		err := testutil.GatherAndCompare(reg, strings.NewReader(head+`river_jobs_discarded{kind="jobs.fail"} 1`+"\n"), "river_jobs_discarded")
+		if err == nil && strings.Contains(logged.String(), "job discarded") {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("discarded jobs: %v; log %q", err, logged.String())
+		}
+	}
+	line := logged.String()
+	for _, want := range []string{`"level":"ERROR"`, `"kind":"jobs.fail"`, `"import_id":"0190a1b2-0000-7000-8000-000000000001"`, `"error":"the CRM answered 503"`} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log %q lacks %s", line, want)
+		}
+	}
+	if strings.Contains(line, "ann@example.com") {
+		t.Errorf("log %q carries the args' address", line)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer the log's goroutine and the test share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
