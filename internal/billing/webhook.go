@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -660,9 +661,36 @@ type CheckoutCompletedWorker struct {
 	Service *Service
 }
 
-// Work applies the checkout.
+// Work applies the checkout. When its last attempt fails (Stripe kept
+// failing, or the run timed out), River discards the job: the event's
+// outcome then says so ("failed: ..." instead of "queued" for ever), for
+// the operator whom river_jobs_discarded and the ERROR line call. The
+// event stays unprocessed, so the job retried by hand (river_job) applies
+// it. A run the client's stop interrupted is not an attempt and settles
+// nothing.
 func (w *CheckoutCompletedWorker) Work(ctx context.Context, job *river.Job[CheckoutCompletedArgs]) error {
-	return w.Service.ProcessCheckoutCompleted(ctx, job.Args.EventID)
+	err := jobs.ContextErr(ctx, w.Service.ProcessCheckoutCompleted(ctx, job.Args.EventID))
+	if err == nil || job.Attempt < job.MaxAttempts || jobs.Interrupted(ctx, err) {
+		return err
+	}
+	return errors.Join(err, w.Service.checkoutFailed(ctx, job.Args.EventID, job.Attempt, err))
+}
+
+// checkoutFailedTimeout bounds recording a failed checkout after its
+// job's context ended.
+const checkoutFailedTimeout = 10 * time.Second
+
+// checkoutFailed records on the still unprocessed event eventID that its
+// job gave up after attempts attempts with cause.
+func (s *Service) checkoutFailed(ctx context.Context, eventID string, attempts int, cause error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), checkoutFailedTimeout)
+	defer cancel()
+	msg := cause.Error()
+	if len(msg) > 300 {
+		msg = strings.ToValidUTF8(msg[:300], "") + "…"
+	}
+	return s.db.WithContext(ctx).Exec(`UPDATE stripe_events SET outcome = ? WHERE id = ? AND processed_at IS NULL`,
+		fmt.Sprintf("failed after %d attempts: %s", attempts, msg), eventID).Error
 }
 
 // RegisterWorkers adds the billing workers.
