@@ -489,6 +489,11 @@ type OutboxMessage struct {
 	BodyWithheld bool       `json:"body_withheld"`
 	CreatedAt    time.Time  `json:"created_at" format:"date-time"`
 	SentAt       *time.Time `json:"sent_at" format:"date-time" extensions:"x-nullable"`
+	// FailedAt is when SMTP delivery gave up (its last attempt failed): the
+	// mail was not sent and nothing retries it.
+	FailedAt *time.Time `json:"failed_at" format:"date-time" extensions:"x-nullable"`
+	// Error is the last delivery attempt's error, while the mail is not sent.
+	Error *string `json:"error" extensions:"x-nullable"`
 } //	@name	OutboxMessage
 
 // OutboxList is the newest outgoing mail.
@@ -500,7 +505,7 @@ type OutboxList struct {
 // listOutbox godoc
 //
 //	@Summary		Mail outbox (platform)
-//	@Description	System admins only. The newest 100 outgoing messages. Without SMTP_URL this is where mail goes (development), bodies included; with SMTP the bodies are withheld (body_withheld), since they hold live links meant for their recipient only.
+//	@Description	System admins only. The newest 100 outgoing messages. Without SMTP_URL this is where mail goes (development), bodies included; with SMTP the bodies are withheld (body_withheld), since they hold live links meant for their recipient only. A mail is sent (sent_at), not delivered (failed_at: its delivery job gave up after its last attempt), or queued; error is the last delivery attempt's error.
 //	@ID				listOutbox
 //	@Tags			admin
 //	@Produce		json
@@ -517,7 +522,8 @@ func (s *Server) listOutbox(c echo.Context) error {
 	withhold := s.svc.Mail.Delivers()
 	out := OutboxList{Items: make([]OutboxMessage, len(ms))}
 	for i, m := range ms {
-		out.Items[i] = OutboxMessage{ID: m.ID.String(), To: m.ToAddress, Subject: m.Subject, Body: m.Body, CreatedAt: m.CreatedAt, SentAt: m.SentAt}
+		out.Items[i] = OutboxMessage{ID: m.ID.String(), To: m.ToAddress, Subject: m.Subject, Body: m.Body, CreatedAt: m.CreatedAt,
+			SentAt: m.SentAt, FailedAt: m.FailedAt, Error: m.Error}
 		if withhold {
 			out.Items[i].Body, out.Items[i].BodyWithheld = "", true
 		}

@@ -56,7 +56,7 @@ func toPackages(ps []billing.Package) PackageList {
 // SubscriptionResponse is a tenant's subscription.
 type SubscriptionResponse struct {
 	PackageID          string     `json:"package_id"`
-	Status             string     `json:"status" enums:"trialing,active,past_due,canceled,incomplete"`
+	Status             string     `json:"status" enums:"trialing,active,past_due,canceled,incomplete,paused"`
 	Source             string     `json:"source" enums:"stripe,manual,signup"`
 	CurrentPeriodStart *time.Time `json:"current_period_start" format:"date-time" extensions:"x-nullable"`
 	CurrentPeriodEnd   *time.Time `json:"current_period_end" format:"date-time" extensions:"x-nullable"`

@@ -23,6 +23,10 @@ const (
 	StatusPastDue    = "past_due"
 	StatusCanceled   = "canceled"
 	StatusIncomplete = "incomplete"
+	// StatusPaused is Stripe's paused subscription (a trial that ended
+	// without a payment method, or one paused through Stripe): like
+	// incomplete, its package is not in force; it comes from Stripe only.
+	StatusPaused = "paused"
 )
 
 // runningStatuses are the statuses of a Stripe subscription that still

@@ -261,7 +261,7 @@ func heldByOther(cur Subscription, subscriptionID string) bool {
 // event.created has whole seconds, so events of the same second are ordered
 // by stage: customer.subscription.created (incomplete) delivered after
 // customer.subscription.updated (active) is the older state.
-var stageRank = map[string]int{StatusIncomplete: 0, StatusTrialing: 1, StatusActive: 2, StatusPastDue: 2, StatusCanceled: 3}
+var stageRank = map[string]int{StatusIncomplete: 0, StatusTrialing: 1, StatusActive: 2, StatusPastDue: 2, StatusPaused: 2, StatusCanceled: 3}
 
 var stripeStatus = map[stripe.SubscriptionStatus]string{
 	stripe.SubscriptionStatusTrialing:          StatusTrialing,
@@ -271,7 +271,7 @@ var stripeStatus = map[stripe.SubscriptionStatus]string{
 	stripe.SubscriptionStatusCanceled:          StatusCanceled,
 	stripe.SubscriptionStatusIncomplete:        StatusIncomplete,
 	stripe.SubscriptionStatusIncompleteExpired: StatusIncomplete,
-	stripe.SubscriptionStatusPaused:            StatusIncomplete,
+	stripe.SubscriptionStatusPaused:            StatusPaused,
 }
 
 // applySubscription writes a Stripe subscription's state to the tenant,

@@ -265,6 +265,8 @@ func (s *Service) inForce(sub *billing.Subscription) (ok bool, reason string, gr
 		return false, "payment is past due beyond the grace period", &end
 	case billing.StatusCanceled:
 		return false, "the subscription is canceled", nil
+	case billing.StatusPaused:
+		return false, "the subscription is paused", nil
 	default:
 		return false, "the subscription is incomplete", nil
 	}

@@ -35,7 +35,10 @@ type Message struct {
 	Body      string     `json:"body"`
 	CreatedAt time.Time  `json:"created_at"`
 	SentAt    *time.Time `json:"sent_at"`
-	Error     *string    `json:"error"`
+	// FailedAt is when the delivery job gave up (its last attempt failed):
+	// the message is not sent and no job retries it.
+	FailedAt *time.Time `json:"failed_at"`
+	Error    *string    `json:"error"`
 }
 
 // TableName maps Message to the outbox.
@@ -128,7 +131,7 @@ func (s *Service) deliver(ctx context.Context, id uuid.UUID) error {
 		return err
 	}
 	return s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", m.ID).
-		Updates(map[string]any{"sent_at": time.Now().UTC(), "body": "", "error": nil}).Error
+		Updates(map[string]any{"sent_at": time.Now().UTC(), "body": "", "error": nil, "failed_at": nil}).Error
 }
 
 // send speaks SMTP to the configured server within s.timeout, with
@@ -274,8 +277,28 @@ type deliverWorker struct {
 	svc *Service
 }
 
+// Work delivers the message. When the last attempt fails (River then
+// discards the job), the message is marked failed (failed_at), so the
+// outbox says it was not delivered instead of queued for ever. A run the
+// client's stop interrupted is not an attempt and settles nothing.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	return w.svc.deliver(ctx, job.Args.MessageID)
+	err := jobs.ContextErr(ctx, w.svc.deliver(ctx, job.Args.MessageID))
+	if err == nil || job.Attempt < job.MaxAttempts || jobs.Interrupted(ctx, err) {
+		return err
+	}
+	return errors.Join(err, w.svc.gaveUp(ctx, job.Args.MessageID, err))
+}
+
+// gaveUpTimeout bounds marking a message failed after its job's context
+// ended.
+const gaveUpTimeout = 10 * time.Second
+
+// gaveUp marks the unsent message id failed, with cause as its error.
+func (s *Service) gaveUp(ctx context.Context, id uuid.UUID, cause error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), gaveUpTimeout)
+	defer cancel()
+	return s.db.WithContext(ctx).Model(&Message{}).Where("id = ? AND sent_at IS NULL", id).
+		Updates(map[string]any{"failed_at": time.Now().UTC(), "error": cause.Error()}).Error
 }
 
 // Outbox lists the newest messages, for the admin console.

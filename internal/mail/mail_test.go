@@ -3,6 +3,7 @@ package mail
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"mime"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
@@ -309,6 +311,52 @@ func TestDeliverEncodesHeaders(t *testing.T) {
 				if msg.Header.Get(h) == "" {
 					t.Errorf("no %s header", h)
 				}
+			}
+		})
+	}
+}
+
+// TestDeliverWorkerGivesUp: when a delivery's last attempt fails, River
+// discards the job, so the message is marked failed (not queued for
+// ever); an earlier attempt's failure leaves it for the retry.
+func TestDeliverWorkerGivesUp(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		attempt    int
+		wantFailed bool
+	}{
+		{"OKLastAttemptMarksFailed", 12, true},
+		{"OKEarlierAttemptLeavesItQueued", 11, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := dbtest.Shared(t)
+			ctx := context.Background()
+			svc := NewService(d.Gorm, "smtp://mail.example.test:587", slog.New(slog.DiscardHandler))
+			svc.dial = func(context.Context, string, string) (net.Conn, error) {
+				return nil, errors.New("connection refused")
+			}
+			m, err := Queue(ctx, d.Gorm, "dee@example.test", "Hello", "Body")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := &deliverWorker{svc: svc}
+			job := &river.Job[DeliverArgs]{JobRow: &rivertype.JobRow{Attempt: tt.attempt, MaxAttempts: DeliverArgs{}.InsertOpts().MaxAttempts},
+				Args: DeliverArgs{MessageID: m.ID}}
+			if err := w.Work(ctx, job); err == nil {
+				t.Fatal("a refused delivery succeeded")
+			}
+			var stored Message
+			if err := d.Gorm.Where("id = ?", m.ID).Take(&stored).Error; err != nil {
+				t.Fatal(err)
+			}
+			if got := stored.FailedAt != nil; got != tt.wantFailed || stored.SentAt != nil {
+				t.Fatalf("failed_at %v, sent_at %v; want failed %v", stored.FailedAt, stored.SentAt, tt.wantFailed)
+			}
+			if stored.Error == nil || !strings.Contains(*stored.Error, "connection refused") {
+				t.Fatalf("error %v, want the refusal", stored.Error)
 			}
 		})
 	}

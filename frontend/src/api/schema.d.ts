@@ -237,7 +237,7 @@ export interface paths {
         };
         /**
          * Mail outbox (platform)
-         * @description System admins only. The newest 100 outgoing messages. Without SMTP_URL this is where mail goes (development), bodies included; with SMTP the bodies are withheld (body_withheld), since they hold live links meant for their recipient only.
+         * @description System admins only. The newest 100 outgoing messages. Without SMTP_URL this is where mail goes (development), bodies included; with SMTP the bodies are withheld (body_withheld), since they hold live links meant for their recipient only. A mail is sent (sent_at), not delivered (failed_at: its delivery job gave up after its last attempt), or queued; error is the last delivery attempt's error.
          */
         get: operations["listOutbox"];
         put?: never;
@@ -2519,6 +2519,14 @@ export interface components {
             body_withheld: boolean;
             /** Format: date-time */
             created_at: string;
+            /** @description Error is the last delivery attempt's error, while the mail is not sent. */
+            error: string | null;
+            /**
+             * Format: date-time
+             * @description FailedAt is when SMTP delivery gave up (its last attempt failed): the
+             *     mail was not sent and nothing retries it.
+             */
+            failed_at: string | null;
             id: string;
             /** Format: date-time */
             sent_at: string | null;
@@ -2832,7 +2840,7 @@ export interface components {
             /** @enum {string} */
             source: "stripe" | "manual" | "signup";
             /** @enum {string} */
-            status: "trialing" | "active" | "past_due" | "canceled" | "incomplete";
+            status: "trialing" | "active" | "past_due" | "canceled" | "incomplete" | "paused";
             /** Format: date-time */
             updated_at: string;
         };

@@ -7,6 +7,7 @@ export const statusColors: Record<SubscriptionStatus, string> = {
   past_due: 'orange',
   canceled: 'red',
   incomplete: 'gray',
+  paused: 'gray',
 };
 
 /** One line under the status badge: what the status means for the limits. */
@@ -16,6 +17,7 @@ export const statusHints: Record<SubscriptionStatus, string> = {
   past_due: 'The last payment failed.',
   canceled: 'The subscription has ended.',
   incomplete: 'The first payment has not gone through.',
+  paused: 'Paused in Stripe: the package is not in force until the subscription resumes.',
 };
 
 const stripeEventLabels: Record<string, string> = {

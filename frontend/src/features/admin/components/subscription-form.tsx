@@ -32,7 +32,8 @@ function formatLocal(value: string | undefined): string {
 type SubscriptionFormProps = {
   tenantId: string;
   currentPackageCode: string;
-  currentStatus?: Status;
+  /** The tenant's status; one staff cannot set (paused, which only Stripe sets) starts the form on active. */
+  currentStatus?: string;
 };
 
 /**
@@ -45,7 +46,7 @@ export function SubscriptionForm({ tenantId, currentPackageCode, currentStatus }
   const assign = useSetTenantSubscription();
   const formRef = useFocusFirstInvalid<HTMLFormElement>(assign.error);
   const [packageCode, setPackageCode] = useState<string>(currentPackageCode);
-  const [status, setStatus] = useState<Status>(currentStatus ?? 'active');
+  const [status, setStatus] = useState<Status>(statuses.find((s) => s === currentStatus) ?? 'active');
   const [periodEnd, setPeriodEnd] = useState('');
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();

@@ -14,6 +14,8 @@ const message = {
   subject: 'You are invited to Acme',
   created_at: '2026-11-28T10:00:00Z',
   sent_at: null,
+  failed_at: null,
+  error: null,
 };
 
 describe('admin outbox', () => {
@@ -47,6 +49,40 @@ describe('admin outbox', () => {
     const card = await screen.findByTestId('outbox-message');
     expect(within(card).getByTestId('outbox-body-withheld')).toHaveTextContent('Delivered by SMTP');
     expect(within(card).queryByRole('button', { name: 'Copy link' })).not.toBeInTheDocument();
+  });
+
+  it('says a mail whose delivery gave up was not delivered, and why; a retried one is still queued', async () => {
+    const me = signInStaff('system_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/outbox': () =>
+        jsonResponse({
+          items: [
+            {
+              ...message,
+              body: '',
+              body_withheld: true,
+              failed_at: '2026-11-28T21:00:00Z',
+              error: 'dial tcp: connection refused',
+            },
+            { ...message, id: 'm-2', body: '', body_withheld: true, error: 'dial tcp: i/o timeout' },
+          ],
+          next_cursor: '',
+        }),
+    });
+    renderRoutes(routes, { route: '/admin/outbox' });
+
+    const cards = await screen.findAllByTestId('outbox-message');
+    expect(cards).toHaveLength(2);
+    const [failed, retrying] = cards as [HTMLElement, HTMLElement];
+    expect(within(failed).getByTestId('outbox-status')).toHaveTextContent('Not delivered');
+    expect(within(failed).getByTestId('outbox-error')).toHaveTextContent(
+      /^Delivery gave up .+: dial tcp: connection refused$/,
+    );
+    expect(within(retrying).getByTestId('outbox-status')).toHaveTextContent('Queued');
+    expect(within(retrying).getByTestId('outbox-error')).toHaveTextContent(
+      'Last attempt failed, retrying: dial tcp: i/o timeout',
+    );
   });
 
   it('hides the Outbox tab from read-only support staff', async () => {

@@ -48,13 +48,24 @@ function OutboxCard({ message }: { message: OutboxMessage }) {
           <Text size="sm" fw={600}>
             {message.subject}
           </Text>
-          <Badge variant="light" color={message.sent_at ? 'green' : 'gray'}>
-            {message.sent_at ? 'Sent' : 'Queued'}
+          <Badge
+            variant="light"
+            color={message.sent_at ? 'green' : message.failed_at ? 'red' : 'gray'}
+            data-testid="outbox-status"
+          >
+            {message.sent_at ? 'Sent' : message.failed_at ? 'Not delivered' : 'Queued'}
           </Badge>
         </Group>
         <Text size="xs" c="dimmed">
           To {message.to} · {formatDateTime(message.created_at)}
         </Text>
+        {!message.sent_at && message.error && (
+          <Text size="xs" c={message.failed_at ? 'red' : 'dimmed'} data-testid="outbox-error">
+            {message.failed_at
+              ? `Delivery gave up ${formatDateTime(message.failed_at)}: ${message.error}`
+              : `Last attempt failed, retrying: ${message.error}`}
+          </Text>
+        )}
         {message.body_withheld ? (
           <Text size="xs" c="dimmed" data-testid="outbox-body-withheld">
             Delivered by SMTP: the body is not shown here, since its links are for the recipient only.

@@ -143,6 +143,20 @@ describe('BillingRoute subscription', () => {
     );
   });
 
+  it('says a paused subscription is paused, not that its first payment has not gone through', async () => {
+    signInWithBilling({
+      billing: billing({
+        usage: usage({ package: free, subscription: subscription({ package_id: pro.id, source: 'stripe', status: 'paused' }) }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('subscription-status')).toHaveTextContent('Paused');
+    const hint = screen.getByTestId('subscription-status-hint');
+    expect(hint).toHaveTextContent('Paused in Stripe: the package is not in force until the subscription resumes.');
+    expect(hint).not.toHaveTextContent(/first payment/i);
+  });
+
   it('explains a downgrade: what is blocked, and that nothing is deleted', async () => {
     signInWithBilling({
       billing: billing({

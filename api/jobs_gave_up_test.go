@@ -1,0 +1,139 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/onecloudai/contacts/internal/billing"
+	"github.com/onecloudai/contacts/internal/mail"
+)
+
+// TestCheckoutJobGivesUp: a checkout job whose last attempt fails (here it
+// timed out) leaves its event saying so instead of "queued" for ever; an
+// earlier attempt's failure leaves it queued for the retry; and the job
+// retried by hand afterwards still applies the checkout.
+func TestCheckoutJobGivesUp(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		attempt     int
+		wantOutcome string
+	}{
+		{"OKLastAttemptRecorded", 10, "failed after 10 attempts: context deadline exceeded"},
+		{"OKEarlierAttemptStaysQueued", 9, "queued"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setupStripe(t)
+			tb.MustPricePackage(t, "pro", "price_pro_test")
+			admin := tb.MustSignup(t, "gaveup")
+			f := newStripeFixture(admin.tenantID)
+			ev := map[string]any{
+				"id": "evt_cs_" + f.subB, "object": "event", "type": "checkout.session.completed", "created": time.Now().Add(-time.Minute).Unix(),
+				"data": map[string]any{"object": map[string]any{"id": "cs_test_" + f.subB, "object": "checkout.session", "mode": "subscription",
+					"client_reference_id": admin.tenantID, "customer": f.customer, "subscription": f.subB,
+					"metadata": map[string]string{"tenant_id": admin.tenantID, "package_code": "pro"}}},
+			}
+			wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+			w := &billing.CheckoutCompletedWorker{Service: tb.srv.svc.Billing}
+			job := &river.Job[billing.CheckoutCompletedArgs]{JobRow: &rivertype.JobRow{Attempt: tt.attempt, MaxAttempts: 10},
+				Args: billing.CheckoutCompletedArgs{EventID: fmt.Sprint(ev["id"])}}
+			ctx, cancel := context.WithTimeout(t.Context(), 0) // the job's timeout passed
+			defer cancel()
+			if err := w.Work(ctx, job); err == nil {
+				t.Fatal("the timed-out run succeeded")
+			}
+			if got := tb.eventOutcome(t, ev["id"]); got != tt.wantOutcome {
+				t.Fatalf("event outcome %q, want %q", got, tt.wantOutcome)
+			}
+			job.Attempt++
+			job.MaxAttempts++ // retried by hand
+			if err := w.Work(t.Context(), job); err != nil {
+				t.Fatal(err)
+			}
+			if got := tb.eventOutcome(t, ev["id"]); strings.HasPrefix(got, "failed") || got == "queued" {
+				t.Fatalf("after the retry the event outcome is %q", got)
+			}
+			if got := tb.storedSubscriptionID(t, admin.tenantID); got != f.subB {
+				t.Fatalf("after the retry the current subscription is %q, want %s", got, f.subB)
+			}
+		})
+	}
+}
+
+// TestStripeSubscriptionPaused: a subscription Stripe paused (a trial
+// that ended without a payment method) is shown as paused, not as a first
+// payment that has not gone through (incomplete), and its package is not
+// in force; resumed, it is active again.
+func TestStripeSubscriptionPaused(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	admin := tb.MustSignup(t, "paused")
+	f := newStripeFixture(admin.tenantID)
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	steps := []struct {
+		ev                      map[string]any
+		wantStatus, wantPackage string
+	}{
+		{f.sub("customer.subscription.created", t0, f.subA, "trialing", "pro"), "trialing", "pro"},
+		{f.sub("customer.subscription.updated", t0.Add(time.Minute), f.subA, "paused", "pro"), "paused", "free"},
+		{f.sub("customer.subscription.updated", t0.Add(2*time.Minute), f.subA, "active", "pro"), "active", "pro"},
+	}
+	for i, st := range steps {
+		wantStatus(t, tb.webhookReq(t, st.ev, testWebhookSecret, time.Now()), 200)
+		if u := tb.usage(t, admin); u.Subscription == nil || u.Subscription.Status != st.wantStatus || u.Package.Code != st.wantPackage {
+			t.Fatalf("step %d: tenant on %s %+v, want %s %s", i, u.Package.Code, u.Subscription, st.wantPackage, st.wantStatus)
+		}
+	}
+}
+
+// TestOutboxShowsUndeliveredMail: a mail whose delivery job gave up is
+// listed as not delivered, with its last error, for system admins; one
+// still retried shows its error and no failed_at.
+func TestOutboxShowsUndeliveredMail(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	failed, err := mail.Queue(t.Context(), tb.db.Gorm, uniqueEmail("gaveup"), "You are invited", "Join: https://example.test/invite?token=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	retrying, err := mail.Queue(t.Context(), tb.db.Gorm, uniqueEmail("retrying"), "You are invited", "Join")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.db.Gorm.Exec(`UPDATE outbox_emails SET failed_at = now(), error = 'dial tcp: connection refused' WHERE id = ?`, failed.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.db.Gorm.Exec(`UPDATE outbox_emails SET error = 'dial tcp: i/o timeout' WHERE id = ?`, retrying.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	list := decode[OutboxList](t, tb.req(t, http.MethodGet, "/api/v1/admin/outbox", sys.token, nil))
+	seen := 0
+	for _, m := range list.Items {
+		switch m.ID {
+		case failed.ID.String():
+			seen++
+			if m.FailedAt == nil || m.SentAt != nil || m.Error == nil || *m.Error != "dial tcp: connection refused" {
+				t.Errorf("given-up mail: %+v", m)
+			}
+		case retrying.ID.String():
+			seen++
+			if m.FailedAt != nil || m.Error == nil || *m.Error != "dial tcp: i/o timeout" {
+				t.Errorf("retried mail: %+v", m)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("outbox lists %d of the 2 mails: %+v", seen, list.Items)
+	}
+}
