@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -359,5 +360,54 @@ func TestDeliverWorkerGivesUp(t *testing.T) {
 				t.Fatalf("error %v, want the refusal", stored.Error)
 			}
 		})
+	}
+}
+
+// TestFailAbandoned: with SMTP, an unsent message older than
+// AbandonedAfter whose delivery job is gone (discarded by River's rescuer)
+// is marked failed; one whose job still waits to retry, and a recent one,
+// are left; without SMTP (the development outbox) nothing is.
+func TestFailAbandoned(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t) // its own outbox: FailAbandoned looks at every message
+	ctx := context.Background()
+	queue := func(subject string, age time.Duration) Message {
+		t.Helper()
+		m, err := Queue(ctx, d.Gorm, "eve@example.test", subject, "Body")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Gorm.Exec(`UPDATE outbox_emails SET created_at = now() - make_interval(secs => ?) WHERE id = ?`, age.Seconds(), m.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	abandoned := queue("Abandoned", 2*AbandonedAfter)
+	retried := queue("Retried", 2*AbandonedAfter)
+	recent := queue("Recent", 0)
+	if err := d.Gorm.Exec(`INSERT INTO river_job (kind, args, state, max_attempts, queue, attempt, scheduled_at, finalized_at)
+		VALUES (?, ?, 'retryable', 12, 'default', 3, now() + interval '1 hour', NULL),
+		       (?, ?, 'discarded', 12, 'default', 12, now(), now())`,
+		DeliverArgs{}.Kind(), fmt.Sprintf(`{"message_id": %q}`, retried.ID), DeliverArgs{}.Kind(), fmt.Sprintf(`{"message_id": %q}`, abandoned.ID)).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := NewService(d.Gorm, "", slog.New(slog.DiscardHandler)).FailAbandoned(ctx); err != nil || n != 0 {
+		t.Fatalf("without SMTP: FailAbandoned = %d, %v; want 0", n, err)
+	}
+	n, err := NewService(d.Gorm, "smtp://mail.example.test:587", slog.New(slog.DiscardHandler)).FailAbandoned(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("FailAbandoned = %d, %v; want 1", n, err)
+	}
+	for _, tt := range []struct {
+		m          Message
+		wantFailed bool
+	}{{abandoned, true}, {retried, false}, {recent, false}} {
+		var stored Message
+		if err := d.Gorm.Where("id = ?", tt.m.ID).Take(&stored).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := stored.FailedAt != nil; got != tt.wantFailed {
+			t.Errorf("%s: failed %v, want %v", tt.m.Subject, got, tt.wantFailed)
+		}
 	}
 }
