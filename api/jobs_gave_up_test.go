@@ -137,3 +137,48 @@ func TestOutboxShowsUndeliveredMail(t *testing.T) {
 		t.Fatalf("outbox lists %d of the 2 mails: %+v", seen, list.Items)
 	}
 }
+
+// TestFailAbandonedCheckouts: a completed checkout still queued an hour
+// after it arrived, whose job River's rescuer discarded (its worker died
+// on the last attempt), is recorded as failed by the hourly sweep; one
+// whose job waits to retry, and a recent one, stay queued.
+func TestFailAbandonedCheckouts(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	admin := tb.MustSignup(t, "abandoned")
+	f := newStripeFixture(admin.tenantID)
+	checkout := func(name string, age time.Duration, jobState string) string {
+		t.Helper()
+		id := "evt_cs_" + name + "_" + f.subA
+		ev := map[string]any{
+			"id": id, "object": "event", "type": "checkout.session.completed", "created": time.Now().Add(-age).Unix(),
+			"data": map[string]any{"object": map[string]any{"id": "cs_test_" + name + f.subA, "object": "checkout.session", "mode": "subscription",
+				"client_reference_id": admin.tenantID, "customer": f.customer, "subscription": f.subA}},
+		}
+		wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+		// The job the webhook queued, as River left it.
+		if err := tb.db.Gorm.Exec(`UPDATE river_job SET state = ?, finalized_at = CASE WHEN ? = 'discarded' THEN now() END,
+			scheduled_at = now() + interval '1 hour' WHERE kind = ? AND args->>'event_id' = ?`,
+			jobState, jobState, billing.CheckoutCompletedArgs{}.Kind(), id).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.db.Gorm.Exec(`UPDATE stripe_events SET received_at = now() - make_interval(secs => ?) WHERE id = ?`, age.Seconds(), id).Error; err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	abandoned := checkout("gone", 2*billing.CheckoutAbandonedAfter, "discarded")
+	retried := checkout("retry", 2*billing.CheckoutAbandonedAfter, "retryable")
+	recent := checkout("recent", 0, "discarded")
+	if _, err := tb.srv.svc.Billing.FailAbandonedCheckouts(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := tb.eventOutcome(t, abandoned); !strings.HasPrefix(got, "failed: its job ended") {
+		t.Errorf("abandoned checkout: outcome %q", got)
+	}
+	for _, id := range []string{retried, recent} {
+		if got := tb.eventOutcome(t, id); got != "queued" {
+			t.Errorf("%s: outcome %q, want queued", id, got)
+		}
+	}
+}

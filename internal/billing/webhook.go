@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -693,7 +694,56 @@ func (s *Service) checkoutFailed(ctx context.Context, eventID string, attempts i
 		fmt.Sprintf("failed after %d attempts: %s", attempts, msg), eventID).Error
 }
 
+// CheckoutAbandonedAfter is how long a completed checkout's event may stay
+// queued without a job that will run it before FailAbandonedCheckouts
+// says so: a job runs at most jobs.JobTimeout, and River's rescuer takes
+// a dead worker's job after jobs.RescueAfter.
+const CheckoutAbandonedAfter = time.Hour
+
+// outcomeAbandoned is the outcome of a completed checkout whose job ended
+// without applying it and will not run again.
+const outcomeAbandoned = "failed: its job ended before it finished and no worker will run it again"
+
+// FailAbandonedCheckouts records on the completed checkouts' events still
+// queued after CheckoutAbandonedAfter, with no job left that will run them,
+// that they failed: River discards the job of a worker killed during its
+// last attempt (its rescuer gives up on a job out of attempts) without
+// the worker recording it (CheckoutCompletedWorker.Work). The events stay
+// unprocessed, so a job retried by hand applies them. Returns how many.
+func (s *Service) FailAbandonedCheckouts(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Exec(`UPDATE stripe_events e SET outcome = ?
+		WHERE e.type = 'checkout.session.completed' AND e.processed_at IS NULL AND e.outcome = 'queued'
+		  AND e.received_at < now() - make_interval(secs => ?)
+		  AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = ? AND j.args->>'event_id' = e.id
+		        AND j.state NOT IN ('completed', 'discarded', 'cancelled'))`,
+		outcomeAbandoned, CheckoutAbandonedAfter.Seconds(), CheckoutCompletedArgs{}.Kind())
+	return res.RowsAffected, res.Error
+}
+
+// SweepArgs is the hourly job that runs FailAbandonedCheckouts.
+type SweepArgs struct{}
+
+// Kind names the job.
+func (SweepArgs) Kind() string { return "billing.sweep_abandoned_checkouts" }
+
+// InsertOpts puts the sweep on the billing queue, once at a time.
+func (SweepArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.QueueBilling, time.Hour) }
+
+// PeriodicJobs are the billing package's scheduled jobs: the sweep of
+// abandoned checkouts, hourly.
+func PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{jobs.Every(time.Hour, SweepArgs{}, false)}
+}
+
 // RegisterWorkers adds the billing workers.
-func RegisterWorkers(workers *river.Workers, s *Service) {
+func RegisterWorkers(workers *river.Workers, s *Service, log *slog.Logger) {
 	river.AddWorker(workers, &CheckoutCompletedWorker{Service: s})
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[SweepArgs]) error {
+		n, err := s.FailAbandonedCheckouts(ctx)
+		if n > 0 {
+			// Tenants paid and their plan did not change: someone retries the jobs.
+			log.ErrorContext(ctx, "billing: completed checkouts that no job will apply recorded as failed", "count", n)
+		}
+		return err
+	}))
 }

@@ -27,12 +27,12 @@ func newJobs(d *db.DB, svc api.Services, log *slog.Logger) (*jobs.Client, error)
 	workers := river.NewWorkers()
 	contacts.RegisterWorkers(workers, svc.Contacts, log)
 	crm.AddWorkers(workers, svc.CRM)
-	billing.RegisterWorkers(workers, svc.Billing)
+	billing.RegisterWorkers(workers, svc.Billing, log)
 	imports.RegisterWorkers(workers, svc.Imports)
 	identity.RegisterWorkers(workers, svc.Identity, log)
 	mail.RegisterWorkers(workers, svc.Mail)
 	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: slices.Concat(contacts.PeriodicJobs(),
-		imports.PeriodicJobs(), crm.PeriodicJobs(), identity.PeriodicJobs(), mail.PeriodicJobs())})
+		imports.PeriodicJobs(), crm.PeriodicJobs(), identity.PeriodicJobs(), mail.PeriodicJobs(), billing.PeriodicJobs())})
 }
 
 // stopJobs lets running jobs finish for up to timeout, then cancels them
