@@ -488,6 +488,17 @@ func (s *Server) cancelRun(c echo.Context, tenantID uuid.UUID) error {
 	return c.JSON(http.StatusAccepted, toImport(imp))
 }
 
+func (s *Server) deleteRun(c echo.Context, tenantID uuid.UUID) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Imports.Delete(c.Request().Context(), tenantID, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 func (s *Server) listRuns(c echo.Context, tenantID uuid.UUID) error {
 	limit, err := queryLimit(c, 25, 100)
 	if err != nil {
@@ -747,6 +758,32 @@ func (s *Server) startImport(c echo.Context) error { return s.startRun(c, princi
 //	@Router				/imports/{id}/cancel [post]
 func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, principal(c).TenantID) }
 
+// deleteImport godoc
+//
+//	@Summary			Delete an import that never started
+//	@Description		Removes an import that has not started (status uploaded, or a dry run that ended: neither wrote a contact) with its stored file and any dry-run records: the upload of a wrong file, or of a workbook's sheet replaced by another. Audited (import.deleted). 409 for an import queued, running or run: it stays in the history as the record of what it did to contacts. API key scope: imports:write.
+//	@ID					deleteImport
+//	@Tags				imports
+//	@Security			BearerAuth
+//	@Security			ApiKeyAuth
+//	@x-required-scopes	["imports:write"]
+//	@Param				id	path	string	true	"Import id"
+//	@Success			204
+//	@Failure			401	{object}	Problem
+//	@Failure			403	{object}	Problem
+//	@Failure			404	{object}	Problem
+//	@Failure			409	{object}	Problem
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Header				204	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				204	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				204	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Router				/imports/{id} [delete]
+func (s *Server) deleteImport(c echo.Context) error { return s.deleteRun(c, principal(c).TenantID) }
+
 // listImportRecords godoc
 //
 //	@Summary			Import records
@@ -926,6 +963,22 @@ func (s *Server) startPlatformImport(c echo.Context) error { return s.startRun(c
 //	@Failure		409	{object}	Problem
 //	@Router			/admin/imports/{id}/cancel [post]
 func (s *Server) cancelPlatformImport(c echo.Context) error { return s.cancelRun(c, imports.Platform) }
+
+// deletePlatformImport godoc
+//
+//	@Summary		Delete a platform import that never started
+//	@Description	System admins. As DELETE /imports/{id}.
+//	@ID				deletePlatformImport
+//	@Tags			admin
+//	@Security		BearerAuth
+//	@Param			id	path	string	true	"Import id"
+//	@Success		204
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Router			/admin/imports/{id} [delete]
+func (s *Server) deletePlatformImport(c echo.Context) error { return s.deleteRun(c, imports.Platform) }
 
 // listPlatformImportRecords godoc
 //

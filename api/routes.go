@@ -104,6 +104,7 @@ func (s *Server) routes() {
 	s.handle(v1, put, "/imports/:id/mapping", s.setImportMapping, perm(t.PermImportsWrite))
 	s.handle(v1, post, "/imports/:id/start", s.startImport, perm(t.PermImportsWrite))
 	s.handle(v1, post, "/imports/:id/cancel", s.cancelImport, perm(t.PermImportsWrite))
+	s.handle(v1, del, "/imports/:id", s.deleteImport, perm(t.PermImportsWrite))
 	s.handle(v1, get, "/imports/:id/records", s.listImportRecords, perm(t.PermImportsRead))
 	s.handle(v1, get, "/imports/:id/errors.csv", s.importErrorsCSV, perm(t.PermImportsRead))
 
@@ -129,6 +130,7 @@ func (s *Server) routes() {
 	s.handle(v1, put, "/admin/imports/:id/mapping", s.setPlatformImportMapping, perm(t.PermPlatformWrite))
 	s.handle(v1, post, "/admin/imports/:id/start", s.startPlatformImport, perm(t.PermPlatformWrite))
 	s.handle(v1, post, "/admin/imports/:id/cancel", s.cancelPlatformImport, perm(t.PermPlatformWrite))
+	s.handle(v1, del, "/admin/imports/:id", s.deletePlatformImport, perm(t.PermPlatformWrite))
 	s.handle(v1, get, "/admin/imports/:id/records", s.listPlatformImportRecords, perm(t.PermPlatformRead))
 	s.handle(v1, get, "/admin/imports/:id/errors.csv", s.platformImportErrorsCSV, perm(t.PermPlatformRead))
 

@@ -353,3 +353,13 @@ func insertChunk(ctx context.Context, tx *gorm.DB, tenant, importID uuid.UUID, s
 	}
 	return nil
 }
+
+// deleteImport removes an import row of tenantID; the foreign key's cascade
+// removes its file chunks and the imports_cleanup trigger its records and
+// key table.
+func deleteImport(ctx context.Context, tx *gorm.DB, tenantID, id uuid.UUID) error {
+	if err := scoped(tx.WithContext(ctx), tenantID).Where("id = ?", id).Delete(&importRow{}).Error; err != nil {
+		return fmt.Errorf("imports: delete: %w", err)
+	}
+	return nil
+}

@@ -481,3 +481,48 @@ func (s *Service) Cancel(ctx context.Context, tenantID, id uuid.UUID) (*Import, 
 	})
 	return out, err
 }
+
+// Delete removes an import that never started for real (uploaded, or one
+// that only dry-ran and finished: a dry run writes no contact) with its
+// stored file, its dry run's records and its key table: an upload of the
+// wrong file, or of a workbook's other sheet, that nobody means to run.
+// The event import.deleted keeps its name, size and status in the audit
+// log. Returns ENOTFOUND, and ECONFLICT for an import queued, running or
+// run for real, whose records are the history of what it did to contacts.
+func (s *Service) Delete(ctx context.Context, tenantID, id uuid.UUID) error {
+	return s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		imp, err := loadImport(ctx, tx, tenantID, id, true)
+		if err != nil {
+			return err
+		}
+		if !imp.deletable() {
+			return apperr.Errorf(apperr.ECONFLICT, "The import %s: it stays in the history as the record of what it did to contacts. Only an import that has not started (or only dry-ran) can be deleted.", startedText(imp))
+		}
+		// The rows of import_files go by the foreign key's cascade, those
+		// of import_records and the key table by the imports_cleanup trigger.
+		if err := deleteImport(ctx, tx, tenantID, id); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: auditTenant(tenantID), Action: "import.deleted",
+			TargetType: "import", TargetID: id.String(), Data: map[string]any{"file_name": imp.FileName,
+				"bytes": imp.FileBytes, "status": imp.Status, "dry_run": imp.DryRun}})
+	})
+}
+
+// deletable reports whether the import never wrote a contact and nothing
+// works on it: uploaded, or a dry run that ended.
+func (i *Import) deletable() bool { return i.mappingEditable() }
+
+// startedText says how far an import that cannot be deleted went.
+func startedText(i *Import) string {
+	switch i.Status {
+	case StatusQueued:
+		return "is queued"
+	case StatusRunning:
+		return "is running"
+	case StatusCancelled:
+		return "was cancelled"
+	default:
+		return i.Status
+	}
+}

@@ -122,7 +122,11 @@ export interface paths {
         get: operations["getPlatformImport"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a platform import that never started
+         * @description System admins. As DELETE /imports/{id}.
+         */
+        delete: operations["deletePlatformImport"];
         options?: never;
         head?: never;
         patch?: never;
@@ -981,7 +985,11 @@ export interface paths {
         get: operations["getImport"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an import that never started
+         * @description Removes an import that has not started (status uploaded, or a dry run that ended: neither wrote a contact) with its stored file and any dry-run records: the upload of a wrong file, or of a workbook's sheet replaced by another. Audited (import.deleted). 409 for an import queued, running or run: it stays in the history as the record of what it did to contacts. API key scope: imports:write.
+         */
+        delete: operations["deleteImport"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3420,6 +3428,63 @@ export interface operations {
             };
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePlatformImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Import id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7176,6 +7241,86 @@ export interface operations {
             };
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the API key's requests per minute are used up */
+            429: {
+                headers: {
+                    /** @description rate-limited: requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description rate-limited: requests left this minute (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description rate-limited: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Import id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
