@@ -4,6 +4,7 @@ import type { paths } from '@/api/schema';
 import { postFormWithProgress, type UploadProgress } from '@/lib/upload';
 
 import type { ImportScope } from '../scope';
+import { deleteImport, isImportDiscardable } from './delete-import';
 import { importQueryKey, type Import } from './get-import';
 
 /**
@@ -62,11 +63,28 @@ export function useCreateImport(scope: ImportScope, { onProgress }: { onProgress
   });
 }
 
-/** Uploads a workbook again to read another of its sheets: a new import with its own preflight. */
+/**
+ * Uploads a workbook again to read another of its sheets: a new import with its own preflight,
+ * which replaces `replaces` (the import of the sheet read before). Once the new upload succeeded
+ * the replaced import is discarded, if it never started, so that the history holds one import per
+ * file the user meant; a failed upload keeps it. A failed discard (the connection dropped) leaves
+ * it in the history, where it can be discarded by hand: the new import is what the user asked for.
+ */
 export function useCreateImportFromSheet(scope: ImportScope) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ file, sheet }: { file: File; sheet: string }) => createImport(scope, file, undefined, sheet),
+    mutationFn: async ({ file, sheet, replaces }: { file: File; sheet: string; replaces?: Import }) => {
+      const imp = await createImport(scope, file, undefined, sheet);
+      if (replaces && isImportDiscardable(replaces)) {
+        // Its cached copy stays until unused (the page showing it is about to move to the new one).
+        try {
+          await deleteImport(scope, replaces.id);
+        } catch {
+          // Kept in the history (see above).
+        }
+      }
+      return imp;
+    },
     onSuccess: (imp) => {
       queryClient.setQueryData(importQueryKey(scope, imp.id), imp);
       void queryClient.invalidateQueries({ queryKey: ['imports', scope, 'list'] });

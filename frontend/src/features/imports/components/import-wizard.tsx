@@ -1,8 +1,9 @@
 import { Alert, Button, Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
-import { IconPlayerPlay, IconTestPipe } from '@tabler/icons-react';
+import { IconPlayerPlay, IconTestPipe, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 
+import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError, fieldErrorsUnder, fieldsUnder } from '@/lib/form-errors';
@@ -10,6 +11,7 @@ import { formatNumber } from '@/lib/format';
 
 import { useCancelImport } from '../api/cancel-import';
 import { uploadedFile, useCreateImportFromSheet } from '../api/create-import';
+import { isImportDiscardable, useDeleteImport } from '../api/delete-import';
 import { isImportActive, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useLists } from '../api/list-lists';
@@ -104,6 +106,8 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
   const allowance = useImportAllowance(scope === 'tenant' && canWrite);
   const navigate = useNavigate();
   const chooseSheet = useCreateImportFromSheet(scope);
+  const discard = useDeleteImport(scope);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
   // The change being saved shows at once; the server's answer (with its preview) replaces it.
   const [pending, setPending] = useState<ImportMappingRequest | null>(null);
   const current = pending ?? mappingRequest(imp.mapping);
@@ -163,7 +167,7 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
             // Another sheet is another upload: its import (and preflight) replaces this one on screen.
             onChoose={(sheet, file) =>
               chooseSheet.mutate(
-                { file, sheet },
+                { file, sheet, replaces: imp },
                 { onSuccess: (next) => void navigate(`${importScopes[scope].basePath}/${next.id}`) },
               )
             }
@@ -267,8 +271,42 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
               </Button>
             </Group>
           )}
+          {canWrite && isImportDiscardable(imp) && (
+            <Group>
+              <Button
+                variant="subtle"
+                color="red"
+                size="xs"
+                leftSection={<IconTrash size={14} />}
+                disabled={busy || chooseSheet.isPending}
+                onClick={() => {
+                  discard.reset();
+                  setConfirmDiscard(true);
+                }}
+              >
+                Discard this import
+              </Button>
+            </Group>
+          )}
         </Stack>
       </Card>
+      <ConfirmModal
+        opened={confirmDiscard}
+        title="Discard this import?"
+        confirmLabel="Discard import"
+        loading={discard.isPending}
+        error={discard.error}
+        onClose={() => setConfirmDiscard(false)}
+        onConfirm={() =>
+          discard.mutate(imp.id, {
+            onSuccess: () => void navigate(importScopes[scope].basePath, { replace: true }),
+          })
+        }
+      >
+        {`“${imp.file_name}” and its preview are removed and the import leaves the history. Nothing was imported from it${
+          imp.dry_run ? ' (the dry run wrote nothing)' : ''
+        }; to import the file later, upload it again.`}
+      </ConfirmModal>
     </Stack>
   );
 }

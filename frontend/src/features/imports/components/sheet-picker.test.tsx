@@ -102,7 +102,7 @@ function problemError() {
 }
 
 describe('choosing a sheet in the wizard', () => {
-  it('uploads the dropped file again with the sheet before it, and opens the new import', async () => {
+  it('uploads the dropped file again with the sheet before it, opens the new import and discards the one it replaces', async () => {
     installAuth();
     const grant = grantFor();
     applyGrant(grant);
@@ -110,7 +110,12 @@ describe('choosing a sheet in the wizard', () => {
     const first = workbook({ id: 'imp-1' });
     const second = workbook({ id: 'imp-2', sheet: 'Partners', file_name: 'leads.xlsx' });
     const parts: string[][] = [];
+    const deleted: string[] = [];
     stubApi({
+      'DELETE /imports/:id': (_request, { path }) => {
+        deleted.push(path);
+        return new Response(null, { status: 204 });
+      },
       'GET /me': () => jsonResponse(me),
       'GET /tenant/usage': () => problemResponse({ status: 403, title: 'Forbidden' }),
       'GET /lists': () => jsonResponse({ items: [], next_cursor: '' }),
@@ -133,7 +138,52 @@ describe('choosing a sheet in the wizard', () => {
     await userEvent.click(within(await openSheetsWhenShown()).getByRole('option', { name: 'Partners' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/imports/imp-2'));
     expect(parts).toEqual([['file'], ['sheet', 'file']]);
+    // The history keeps one import of the file: the first sheet's went once the second's was read.
+    expect(deleted).toEqual(['/imports/imp-1']);
     expect(await screen.findByRole('combobox', { name: 'Sheet to import' })).toHaveValue('Partners');
+  });
+
+  it('keeps the import when the other sheet cannot be read', async () => {
+    installAuth();
+    const grant = grantFor();
+    applyGrant(grant);
+    const me = { user: grant.user, memberships: [], permissions: ['imports:read', 'imports:write'] };
+    const first = workbook({ id: 'imp-1' });
+    const deleted: string[] = [];
+    stubApi({
+      'DELETE /imports/:id': (_request, { path }) => {
+        deleted.push(path);
+        return new Response(null, { status: 204 });
+      },
+      'GET /me': () => jsonResponse(me),
+      'GET /tenant/usage': () => problemResponse({ status: 403, title: 'Forbidden' }),
+      'GET /lists': () => jsonResponse({ items: [], next_cursor: '' }),
+      'POST /imports': async (request) => {
+        const form = await request.formData();
+        return form.get('sheet') === 'Partners'
+          ? problemResponse({
+              status: 422,
+              title: 'Unprocessable Entity',
+              code: 'invalid',
+              detail: 'The sheet "Partners" is empty; choose a sheet with data.',
+            })
+          : jsonResponse(first, { status: 201 });
+      },
+      'GET /imports/:id': () => jsonResponse(first),
+    });
+    const { router } = renderRoutes(
+      [
+        { path: '/imports/new', element: <NewImportRoute /> },
+        { path: '/imports/:importId', element: <ImportRoute /> },
+      ],
+      { route: '/imports/new' },
+    );
+    await userEvent.upload(await screen.findByLabelText('File to import'), xlsx());
+    await waitFor(() => expect(router.state.location.pathname).toBe('/imports/imp-1'));
+    await userEvent.click(within(await openSheetsWhenShown()).getByRole('option', { name: 'Partners' }));
+    expect(await screen.findByText('The sheet "Partners" is empty; choose a sheet with data.')).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/imports/imp-1');
+    expect(deleted).toEqual([]);
   });
 });
 
