@@ -108,10 +108,10 @@ func TestImportDelete(t *testing.T) {
 	}
 }
 
-// TestImportDeleteAccess: deleting is an import write (members, the
+// TestImportDeleteAccessAndIsolation: deleting is an import write (members, the
 // imports:write scope), another tenant's import is 404, and the platform's
 // imports are deleted under /admin/imports by system admins only.
-func TestImportDeleteAccess(t *testing.T) {
+func TestImportDeleteAccessAndIsolation(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	admin := tb.MustSignup(t, "impdela")
