@@ -23,15 +23,30 @@ import (
 	"github.com/onecloudai/contacts/internal/imports"
 )
 
-// uploadFile posts content as the multipart part "file" with a bearer
-// token or (key) an API key.
+// uploadFile posts content as the multipart part "file", after a part the
+// handler ignores, with a bearer token or (key) an API key.
 func (tb *testBundle) uploadFile(t testing.TB, path, credential string, key bool, name string, content []byte) *httptest.ResponseRecorder {
+	t.Helper()
+	return tb.uploadParts(t, path, credential, key, name, content, []formField{{"note", "ignored"}}, nil)
+}
+
+// formField is a multipart text part sent beside the file.
+type formField struct{ name, value string }
+
+// uploadParts posts content as the multipart part "file" with the text
+// parts before and after it, with a bearer token or (key) an API key.
+func (tb *testBundle) uploadParts(t testing.TB, path, credential string, key bool, name string, content []byte, before, after []formField) *httptest.ResponseRecorder {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	if err := mw.WriteField("note", "ignored"); err != nil {
-		t.Fatal(err)
+	writeFields := func(fields []formField) {
+		for _, f := range fields {
+			if err := mw.WriteField(f.name, f.value); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
+	writeFields(before)
 	fw, err := mw.CreateFormFile("file", name)
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +54,7 @@ func (tb *testBundle) uploadFile(t testing.TB, path, credential string, key bool
 	if _, err := fw.Write(content); err != nil {
 		t.Fatal(err)
 	}
+	writeFields(after)
 	if err := mw.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,11 @@ package api
 import (
 	"bytes"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -51,37 +49,11 @@ func sheetsWorkbook(t *testing.T, w string) []byte {
 // before it (or after, late), with a bearer token or (key) an API key.
 func (tb *testBundle) uploadSheet(t testing.TB, path, credential string, key bool, name string, content []byte, sheet string, late bool) *httptest.ResponseRecorder {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	if !late {
-		if err := mw.WriteField("sheet", sheet); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fw, err := mw.CreateFormFile("file", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fw.Write(content); err != nil {
-		t.Fatal(err)
-	}
+	f := []formField{{"sheet", sheet}}
 	if late {
-		if err := mw.WriteField("sheet", sheet); err != nil {
-			t.Fatal(err)
-		}
+		return tb.uploadParts(t, path, credential, key, name, content, nil, f)
 	}
-	if err := mw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodPost, path, &buf)
-	req.Header.Set(echo.HeaderContentType, mw.FormDataContentType())
-	switch {
-	case key:
-		req.Header.Set("X-API-Key", credential)
-	case credential != "":
-		req.Header.Set(echo.HeaderAuthorization, "Bearer "+credential)
-	}
-	return tb.serve(t, req)
+	return tb.uploadParts(t, path, credential, key, name, content, f, nil)
 }
 
 // TestImportSheetChoice: POST imports reads the sheet its sheet field
