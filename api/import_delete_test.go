@@ -28,9 +28,10 @@ func (tb *testBundle) importLeft(t testing.TB, id string) (rows, chunks, records
 	return rows, chunks, records
 }
 
-// TestImportDelete: an import that never started (uploaded, or dry-ran)
-// can be deleted with its file and records, audited; one that was queued
-// or ran stays (409 saying why).
+// TestImportDelete: an import that never started (uploaded, dry-ran, or
+// cancelled before a worker took it up) can be deleted with its file and
+// records, audited; one that is queued or ran (also one cancelled while
+// running) stays (409 saying why).
 func TestImportDelete(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
@@ -47,8 +48,20 @@ func TestImportDelete(t *testing.T) {
 	ran := tb.MustImport(t, admin, file)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+ran.ID+"/start", admin.token, nil), http.StatusAccepted)
 	tb.workImport(t, ran.ID)
-	cancelled := tb.MustImport(t, admin, file)
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+cancelled.ID+"/cancel", admin.token, nil), http.StatusAccepted)
+	cancelledUploaded := tb.MustImport(t, admin, file)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+cancelledUploaded.ID+"/cancel", admin.token, nil), http.StatusAccepted)
+	cancelledQueued := tb.MustImport(t, admin, file)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+cancelledQueued.ID+"/start", admin.token, nil), http.StatusAccepted)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+cancelledQueued.ID+"/cancel", admin.token, nil), http.StatusAccepted)
+	// A worker took this one up and died: the cancel finds it running
+	// without a heartbeat and ends it, but it had started.
+	cancelledRunning := tb.MustImport(t, admin, file)
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+cancelledRunning.ID+"/start", admin.token, nil), http.StatusAccepted)
+	if err := tb.db.Gorm.Exec(`UPDATE imports SET status = 'running', started_at = now() - interval '1 hour',
+		heartbeat_at = now() - interval '1 hour' WHERE id = ?`, cancelledRunning.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+cancelledRunning.ID+"/cancel", admin.token, nil), http.StatusAccepted)
 
 	if _, chunks, records := tb.importLeft(t, dryRan.ID); chunks == 0 || records == 0 {
 		t.Fatalf("the dry run kept %d chunks and %d records; the test needs both", chunks, records)
@@ -63,7 +76,9 @@ func TestImportDelete(t *testing.T) {
 		{"OKDryRan", dryRan.ID, http.StatusNoContent, ""},
 		{"ErrConflictQueued", queued.ID, http.StatusConflict, "The import is queued"},
 		{"ErrConflictRan", ran.ID, http.StatusConflict, "The import completed"},
-		{"ErrConflictCancelled", cancelled.ID, http.StatusConflict, "The import was cancelled"},
+		{"OKCancelledUploaded", cancelledUploaded.ID, http.StatusNoContent, ""},
+		{"OKCancelledQueued", cancelledQueued.ID, http.StatusNoContent, ""},
+		{"ErrConflictCancelledRunning", cancelledRunning.ID, http.StatusConflict, "The import was cancelled"},
 		{"ErrNotFoundUnknown", uuid.NewString(), http.StatusNotFound, ""},
 	}
 	for _, tt := range tests {
@@ -99,12 +114,12 @@ func TestImportDelete(t *testing.T) {
 	}
 	hist := decode[ImportList](t, tb.req(t, http.MethodGet, "/api/v1/imports", admin.token, nil))
 	for _, it := range hist.Items {
-		if it.ID == uploaded.ID || it.ID == dryRan.ID {
+		if it.ID == uploaded.ID || it.ID == dryRan.ID || it.ID == cancelledUploaded.ID || it.ID == cancelledQueued.ID {
 			t.Fatalf("the history still lists deleted import %s", it.ID)
 		}
 	}
 	if len(hist.Items) != 3 {
-		t.Fatalf("history holds %d imports, want the 3 that started or were cancelled", len(hist.Items))
+		t.Fatalf("history holds %d imports, want the 3 that started", len(hist.Items))
 	}
 }
 

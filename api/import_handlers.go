@@ -761,7 +761,7 @@ func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, prin
 // deleteImport godoc
 //
 //	@Summary			Delete an import that never started
-//	@Description		Removes an import that has not started (status uploaded, or a dry run that ended: neither wrote a contact) with its stored file and any dry-run records: the upload of a wrong file, or of a workbook's sheet replaced by another. Audited (import.deleted). 409 for an import queued, running or run: it stays in the history as the record of what it did to contacts. API key scope: imports:write.
+//	@Description		Removes an import that has not started (status uploaded, a dry run that ended, or cancelled before it ran: started_at null; none wrote a contact) with its stored file and any dry-run records: the upload of a wrong file, or of a workbook's sheet replaced by another. Audited (import.deleted). 409 for an import queued, running or run (also one cancelled after it started): it stays in the history as the record of what it did to contacts. API key scope: imports:write.
 //	@ID					deleteImport
 //	@Tags				imports
 //	@Security			BearerAuth

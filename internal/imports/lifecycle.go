@@ -482,13 +482,15 @@ func (s *Service) Cancel(ctx context.Context, tenantID, id uuid.UUID) (*Import, 
 	return out, err
 }
 
-// Delete removes an import that never started for real (uploaded, or one
-// that only dry-ran and finished: a dry run writes no contact) with its
-// stored file, its dry run's records and its key table: an upload of the
-// wrong file, or of a workbook's other sheet, that nobody means to run.
-// The event import.deleted keeps its name, size and status in the audit
-// log. Returns ENOTFOUND, and ECONFLICT for an import queued, running or
-// run for real, whose records are the history of what it did to contacts.
+// Delete removes an import that never started for real (uploaded, one
+// that only dry-ran and finished: a dry run writes no contact, or one
+// cancelled before a worker took it up) with its stored file, its dry
+// run's records and its key table: an upload of the wrong file, or of a
+// workbook's other sheet, that nobody means to run. The event
+// import.deleted keeps its name, size and status in the audit log.
+// Returns ENOTFOUND, and ECONFLICT for an import queued, running or run for
+// real (also one cancelled once it ran), whose records are the history of
+// what it did to contacts.
 func (s *Service) Delete(ctx context.Context, tenantID, id uuid.UUID) error {
 	return s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		imp, err := loadImport(ctx, tx, tenantID, id, true)
@@ -496,7 +498,7 @@ func (s *Service) Delete(ctx context.Context, tenantID, id uuid.UUID) error {
 			return err
 		}
 		if !imp.deletable() {
-			return apperr.Errorf(apperr.ECONFLICT, "The import %s: it stays in the history as the record of what it did to contacts. Only an import that has not started (or only dry-ran) can be deleted.", startedText(imp))
+			return apperr.Errorf(apperr.ECONFLICT, "The import %s: it stays in the history as the record of what it did to contacts. Only an import that never ran (uploaded, dry-ran, or cancelled before it ran) can be deleted.", startedText(imp))
 		}
 		// The rows of import_files go by the foreign key's cascade, those
 		// of import_records and the key table by the imports_cleanup trigger.
@@ -510,8 +512,14 @@ func (s *Service) Delete(ctx context.Context, tenantID, id uuid.UUID) error {
 }
 
 // deletable reports whether the import never wrote a contact and nothing
-// works on it: uploaded, or a dry run that ended.
-func (i *Import) deletable() bool { return i.mappingEditable() }
+// works on it: uploaded, a dry run that ended, or cancelled before a worker
+// took it up. A worker sets started_at when it first claims a run (a new
+// start clears it, a resumed one keeps it), so a cancelled import without
+// it never ran: cancelled while uploaded or queued, its file already gone.
+// Its River job, if still waiting, finds no import and ends.
+func (i *Import) deletable() bool {
+	return i.mappingEditable() || (i.Status == StatusCancelled && i.StartedAt == nil && i.RowsDone == 0)
+}
 
 // startedText says how far an import that cannot be deleted went.
 func startedText(i *Import) string {
