@@ -6,11 +6,16 @@ import type { ImportScope } from '../scope';
 import { importQueryKey, type Import } from './get-import';
 
 /**
- * Whether the import can be discarded: it never started (uploaded, or a dry run that ended; neither
- * wrote a contact). One queued, running or run stays in the history (the server answers 409).
+ * Whether the import can be discarded: it never started (uploaded, a dry run that ended, or
+ * cancelled before a worker took it up: no `started_at`; none wrote a contact). One queued, running
+ * or run (also cancelled once it ran) stays in the history (the server answers 409).
  */
-export function isImportDiscardable(imp: Pick<Import, 'status' | 'dry_run'>): boolean {
-  return imp.status === 'uploaded' || (imp.dry_run && imp.status !== 'queued' && imp.status !== 'running');
+export function isImportDiscardable(imp: Pick<Import, 'status' | 'dry_run' | 'started_at'>): boolean {
+  return (
+    imp.status === 'uploaded' ||
+    (imp.dry_run && imp.status !== 'queued' && imp.status !== 'running') ||
+    (imp.status === 'cancelled' && imp.started_at === null)
+  );
 }
 
 /** DELETE /api/v1/imports/{id} (or /admin/imports/…): the import and its stored file go. */

@@ -3,7 +3,6 @@ import { IconPlayerPlay, IconTestPipe, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 
-import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError, fieldErrorsUnder, fieldsUnder } from '@/lib/form-errors';
@@ -11,12 +10,13 @@ import { formatNumber } from '@/lib/format';
 
 import { useCancelImport } from '../api/cancel-import';
 import { uploadedFile, useCreateImportFromSheet } from '../api/create-import';
-import { isImportDiscardable, useDeleteImport } from '../api/delete-import';
+import { isImportDiscardable } from '../api/delete-import';
 import { isImportActive, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useLists } from '../api/list-lists';
 import { useSetImportMapping, type ImportField, type ImportMappingRequest } from '../api/set-import-mapping';
 import { useStartImport } from '../api/start-import';
+import { DiscardImportModal } from './discard-import-modal';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
 import { droppedSentence, formatEta } from '../labels';
@@ -106,7 +106,6 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
   const allowance = useImportAllowance(scope === 'tenant' && canWrite);
   const navigate = useNavigate();
   const chooseSheet = useCreateImportFromSheet(scope);
-  const discard = useDeleteImport(scope);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   // The change being saved shows at once; the server's answer (with its preview) replaces it.
   const [pending, setPending] = useState<ImportMappingRequest | null>(null);
@@ -279,10 +278,7 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
                 size="xs"
                 leftSection={<IconTrash size={14} />}
                 disabled={busy || chooseSheet.isPending}
-                onClick={() => {
-                  discard.reset();
-                  setConfirmDiscard(true);
-                }}
+                onClick={() => setConfirmDiscard(true)}
               >
                 Discard this import
               </Button>
@@ -290,23 +286,12 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
           )}
         </Stack>
       </Card>
-      <ConfirmModal
+      <DiscardImportModal
+        imp={imp}
         opened={confirmDiscard}
-        title="Discard this import?"
-        confirmLabel="Discard import"
-        loading={discard.isPending}
-        error={discard.error}
         onClose={() => setConfirmDiscard(false)}
-        onConfirm={() =>
-          discard.mutate(imp.id, {
-            onSuccess: () => void navigate(importScopes[scope].basePath, { replace: true }),
-          })
-        }
-      >
-        {`“${imp.file_name}” and its preview are removed and the import leaves the history. Nothing was imported from it${
-          imp.dry_run ? ' (the dry run wrote nothing)' : ''
-        }; to import the file later, upload it again.`}
-      </ConfirmModal>
+        onDiscarded={() => void navigate(importScopes[scope].basePath, { replace: true })}
+      />
     </Stack>
   );
 }

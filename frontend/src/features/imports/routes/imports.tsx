@@ -1,5 +1,6 @@
-import { Anchor, Badge, Button, Card, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
-import { IconPlus } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Card, Group, Skeleton, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
@@ -8,9 +9,11 @@ import { usePermissions } from '@/lib/auth/permissions';
 import { formatDateTime, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
+import { isImportDiscardable } from '../api/delete-import';
 import { useImports, type ImportSummary } from '../api/list-imports';
+import { DiscardImportModal } from '../components/discard-import-modal';
 import { statusColors } from '../labels';
-import { importScopes, type ImportScope } from '../scope';
+import { ImportScopeContext, importScopes, type ImportScope } from '../scope';
 
 function Counts({ imp }: { imp: ImportSummary }) {
   const c = imp.counts;
@@ -25,7 +28,7 @@ function Counts({ imp }: { imp: ImportSummary }) {
 
 /**
  * /imports (tenant) and /admin/imports (platform): the import history, newest first, and "New
- * import" for those who may write.
+ * import" for those who may write, who can also discard (with confirm) each import that never ran.
  */
 export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
   const { basePath, writePermission, titles, documentSuffix, description } = importScopes[scope];
@@ -33,6 +36,10 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
   const { has } = usePermissions();
   const imports = useImports(scope);
   const items = imports.data?.pages.flatMap((p) => p.items) ?? [];
+  const canWrite = has(writePermission);
+  // The row whose Discard was clicked; it stays while the modal closes.
+  const [discarding, setDiscarding] = useState<{ imp: ImportSummary; opened: boolean } | null>(null);
+  const closeDiscard = () => setDiscarding((d) => d && { ...d, opened: false });
 
   return (
     <Stack gap="lg" maw={1400}>
@@ -40,7 +47,7 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
         title={titles.list}
         description={description}
         actions={
-          has(writePermission) && (
+          canWrite && (
             <Button component={Link} to={`${basePath}/new`} leftSection={<IconPlus size={16} />}>
               New import
             </Button>
@@ -68,6 +75,11 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
                     <Table.Th>Outcomes</Table.Th>
                     <Table.Th>Started</Table.Th>
                     <Table.Th>Finished</Table.Th>
+                    {canWrite && (
+                      <Table.Th>
+                        <VisuallyHidden>Actions</VisuallyHidden>
+                      </Table.Th>
+                    )}
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -93,6 +105,22 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
                       </Table.Td>
                       <Table.Td>{formatDateTime(imp.started_at)}</Table.Td>
                       <Table.Td>{formatDateTime(imp.finished_at)}</Table.Td>
+                      {canWrite && (
+                        <Table.Td>
+                          {isImportDiscardable(imp) && (
+                            <Button
+                              variant="subtle"
+                              color="red"
+                              size="xs"
+                              leftSection={<IconTrash size={14} />}
+                              aria-label={`Discard ${imp.file_name}`}
+                              onClick={() => setDiscarding({ imp, opened: true })}
+                            >
+                              Discard
+                            </Button>
+                          )}
+                        </Table.Td>
+                      )}
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -113,6 +141,16 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
           </Stack>
         )}
       </Card>
+      {discarding && (
+        <ImportScopeContext value={scope}>
+          <DiscardImportModal
+            imp={discarding.imp}
+            opened={discarding.opened}
+            onClose={closeDiscard}
+            onDiscarded={closeDiscard}
+          />
+        </ImportScopeContext>
+      )}
     </Stack>
   );
 }
