@@ -16,11 +16,17 @@ import (
 func sheetsWorkbook(t *testing.T, w string) []byte {
 	t.Helper()
 	f := excelize.NewFile()
-	for sheet, rows := range map[string][][]any{
-		"Hidden":   {{"Email"}, {"hid@" + w + ".example"}},
-		"Contacts": {{"Email", "Name"}, {"ann@" + w + ".example", "Ann"}},
-		"Others":   {{"Email", "Name"}, {"bo@" + w + ".example", "Bo"}, {"cy@" + w + ".example", "Cy"}},
+	// In this order (a map's would change from run to run, and so would
+	// the preflight's list of sheets).
+	for _, sh := range []struct {
+		name string
+		rows [][]any
+	}{
+		{"Hidden", [][]any{{"Email"}, {"hid@" + w + ".example"}}},
+		{"Contacts", [][]any{{"Email", "Name"}, {"ann@" + w + ".example", "Ann"}}},
+		{"Others", [][]any{{"Email", "Name"}, {"bo@" + w + ".example", "Bo"}, {"cy@" + w + ".example", "Cy"}}},
 	} {
+		sheet, rows := sh.name, sh.rows
 		if _, err := f.NewSheet(sheet); err != nil {
 			t.Fatal(err)
 		}
