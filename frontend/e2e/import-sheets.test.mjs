@@ -75,7 +75,7 @@ function twoSheetWorkbook(id) {
   });
 }
 
-browserTest('imports: a workbook’s second sheet, chosen in the wizard, replaces the first in the history', async ({ page }) => {
+browserTest('imports: a workbook’s second sheet, chosen in the wizard, replaces the first in the history, where it can be discarded', async ({ page }) => {
   const id = uniqueId();
   await signUp(page, {
     email: `sheets-${id}@example.com`,
@@ -119,4 +119,11 @@ browserTest('imports: a workbook’s second sheet, chosen in the wizard, replace
     list.items.map((i) => i.id),
     [next.id],
   );
+
+  // It never ran, so its row offers Discard; confirmed, the history is empty.
+  const deleted = apiResponse(page, 'DELETE', `/imports/${next.id}`);
+  await page.getByRole('button', { name: `Discard crm-${id}.xlsx` }).click();
+  await page.getByRole('dialog', { name: 'Discard this import?' }).getByRole('button', { name: 'Discard import' }).click();
+  assert.equal((await deleted).status(), 204);
+  await page.getByTestId('imports-empty').waitFor();
 });
