@@ -19,6 +19,7 @@ function openImport(imp: Import, { permissions = ['imports:read', 'imports:write
     'GET /tenant/usage': () => problemResponse({ status: 403, title: 'Forbidden' }),
     'GET /lists': () => jsonResponse({ items: [], next_cursor: '' }),
     'GET /imports/:id': () => jsonResponse(imp),
+    'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
     'DELETE /imports/:id': (_request, { path }) => {
       deleted.push(path);
       return deleteStatus === 204
@@ -74,6 +75,32 @@ describe('discarding an import', () => {
   it('is not offered while a dry run waits for its slot (its job would run on)', async () => {
     openImport(importFixture({ id: 'imp-2', status: 'queued', dry_run: true }));
     expect(await screen.findByTestId('dry-run-progress')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Discard this import' })).not.toBeInTheDocument();
+  });
+
+  it('discards an import cancelled before it ran from its page', async () => {
+    const { router, deleted } = openImport(
+      importFixture({ id: 'imp-4', file_name: 'queued.csv', status: 'cancelled', queued_at: '2026-11-28T10:01:00Z' }),
+    );
+    expect(await screen.findByText('Cancelled before it ran: nothing was imported from the file.')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Discard this import' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Discard this import?' });
+    expect(dialog).toHaveTextContent('“queued.csv” leaves the history. It was cancelled before it ran');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Discard import' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/imports'));
+    expect(deleted).toEqual(['/imports/imp-4']);
+  });
+
+  it('is not offered for an import cancelled once it ran (its merged rows stay in the history)', async () => {
+    openImport(
+      importFixture({
+        id: 'imp-5',
+        status: 'cancelled',
+        started_at: '2026-11-28T10:02:00Z',
+        progress: { phase: 'cancelled', rows_total: 3, rows_done: 2, percent: 66, rate: 0, eta_seconds: null },
+      }),
+    );
+    expect(await screen.findByText(/Cancelled after 2 of 3 rows/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Discard this import' })).not.toBeInTheDocument();
   });
 

@@ -1,15 +1,18 @@
 import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
-import { IconPlayerPlay } from '@tabler/icons-react';
-import { useEffect, useRef } from 'react';
+import { IconPlayerPlay, IconTrash } from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { formatCount, formatDateTime, formatNumber, formatStatus } from '@/lib/format';
 
+import { isImportDiscardable } from '../api/delete-import';
 import { isImportActive, useImport, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useStartImport } from '../api/start-import';
 import { droppedSentence, statusColors } from '../labels';
-import { useImportScope } from '../scope';
+import { importScopes, useImportScope } from '../scope';
+import { DiscardImportModal } from './discard-import-modal';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
 import { ImportProgressView } from './import-progress';
@@ -22,6 +25,10 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
   const resume = useStartImport(scope);
   const resumable = canWrite && imp.status === 'failed' && !imp.file_removed_at;
   const allowance = useImportAllowance(scope === 'tenant' && resumable);
+  // Cancelled while uploaded or queued: it wrote nothing and can leave the history.
+  const neverRan = imp.status === 'cancelled' && isImportDiscardable(imp);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  const navigate = useNavigate();
   return (
     <Stack gap="sm">
       {imp.status === 'completed' && (
@@ -44,14 +51,39 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
       )}
       {imp.status === 'cancelled' && (
         <Alert color="orange" variant="light">
-          {imp.error ? (
-            imp.error
-          ) : (
-            <>
-              Cancelled after {formatNumber(imp.progress.rows_done)} of {formatNumber(imp.row_count)} rows; the rows
-              merged until then are kept, each with its outcome below.
-            </>
-          )}
+          <Stack gap="xs">
+            <Text size="sm">
+              {imp.error ? (
+                imp.error
+              ) : neverRan ? (
+                'Cancelled before it ran: nothing was imported from the file.'
+              ) : (
+                <>
+                  Cancelled after {formatNumber(imp.progress.rows_done)} of {formatNumber(imp.row_count)} rows; the rows
+                  merged until then are kept, each with its outcome below.
+                </>
+              )}
+            </Text>
+            {canWrite && neverRan && (
+              <Group>
+                <Button
+                  variant="subtle"
+                  color="red"
+                  size="xs"
+                  leftSection={<IconTrash size={14} />}
+                  onClick={() => setConfirmDiscard(true)}
+                >
+                  Discard this import
+                </Button>
+              </Group>
+            )}
+          </Stack>
+          <DiscardImportModal
+            imp={imp}
+            opened={confirmDiscard}
+            onClose={() => setConfirmDiscard(false)}
+            onDiscarded={() => void navigate(importScopes[scope].basePath, { replace: true })}
+          />
         </Alert>
       )}
       {imp.status === 'failed' && (
