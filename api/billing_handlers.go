@@ -15,14 +15,18 @@ type BillingResponse struct {
 	HasBillingAccount bool          `json:"has_billing_account"`
 	// CheckoutAllowed: no Stripe subscription runs, so a package can be
 	// bought through checkout; otherwise plans change in the portal.
-	CheckoutAllowed bool                 `json:"checkout_allowed"`
-	History         []AuditEventResponse `json:"history"`
+	CheckoutAllowed bool `json:"checkout_allowed"`
+	// CheckoutNotApplied: Stripe took a payment for a checkout of the
+	// tenant's that could not be applied (its job gave up); the plan has
+	// not changed yet and support has been alerted.
+	CheckoutNotApplied bool                 `json:"checkout_not_applied"`
+	History            []AuditEventResponse `json:"history"`
 } //	@name	Billing
 
 // getBilling godoc
 //
 //	@Summary		Subscription and billing history
-//	@Description	The effective package with every limit and its use, the subscription (status, period, cancel at period end, source), whether online billing is available, and the history of plan changes (Stripe events and manual changes with their reasons).
+//	@Description	The effective package with every limit and its use, the subscription (status, period, cancel at period end, source), whether online billing is available, the history of plan changes (Stripe events and manual changes with their reasons), and checkout_not_applied: a checkout was paid at Stripe but could not be applied yet (the plan has not changed; support has been alerted and applies it).
 //	@ID				getBilling
 //	@Tags			billing
 //	@Produce		json
@@ -50,6 +54,10 @@ func (s *Server) getBilling(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	notApplied, err := s.svc.Billing.CheckoutNotApplied(ctx, tid)
+	if err != nil {
+		return err
+	}
 	// Staff are named as such (tenantAuditEvents); where a Stripe event
 	// was delivered from is of no use to the tenant either.
 	history := tenantAuditEvents(evs, "").Items
@@ -57,7 +65,7 @@ func (s *Server) getBilling(c echo.Context) error {
 		history[i].IP, history[i].RequestID = "", ""
 	}
 	return c.JSON(http.StatusOK, BillingResponse{Usage: toUsage(u), StripeConfigured: s.svc.Billing.StripeConfigured(),
-		HasBillingAccount: hasAccount, CheckoutAllowed: !running, History: history})
+		HasBillingAccount: hasAccount, CheckoutAllowed: !running, CheckoutNotApplied: notApplied, History: history})
 }
 
 // CheckoutRequest names the package to buy.

@@ -18,7 +18,9 @@ import (
 // TestCheckoutJobGivesUp: a checkout job whose last attempt fails (here it
 // timed out) leaves its event saying so instead of "queued" for ever; an
 // earlier attempt's failure leaves it queued for the retry; and the job
-// retried by hand afterwards still applies the checkout.
+// retried by hand afterwards still applies the checkout. While it has
+// failed, the tenant's billing answer says the payment could not be
+// applied yet (another tenant's does not).
 func TestCheckoutJobGivesUp(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -54,6 +56,16 @@ func TestCheckoutJobGivesUp(t *testing.T) {
 			if got := tb.eventOutcome(t, ev["id"]); got != tt.wantOutcome {
 				t.Fatalf("event outcome %q, want %q", got, tt.wantOutcome)
 			}
+			other := tb.MustSignup(t, "gaveupother")
+			for _, c := range []struct {
+				who  session
+				want bool
+			}{{admin, tt.attempt == 10}, {other, false}} {
+				b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", c.who.token, nil))
+				if b.CheckoutNotApplied != c.want {
+					t.Fatalf("%s: checkout_not_applied %v, want %v", c.who.email, b.CheckoutNotApplied, c.want)
+				}
+			}
 			job.Attempt++
 			job.MaxAttempts++ // retried by hand
 			if err := w.Work(t.Context(), job); err != nil {
@@ -64,6 +76,9 @@ func TestCheckoutJobGivesUp(t *testing.T) {
 			}
 			if got := tb.storedSubscriptionID(t, admin.tenantID); got != f.subB {
 				t.Fatalf("after the retry the current subscription is %q, want %s", got, f.subB)
+			}
+			if b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", admin.token, nil)); b.CheckoutNotApplied {
+				t.Fatal("after the retry checkout_not_applied is still true")
 			}
 		})
 	}

@@ -694,6 +694,25 @@ func (s *Service) checkoutFailed(ctx context.Context, eventID string, attempts i
 		fmt.Sprintf("failed after %d attempts: %s", attempts, msg), eventID).Error
 }
 
+// CheckoutNotApplied reports whether a checkout the tenant paid was
+// never applied: its checkout.session.completed event is still
+// unprocessed and its job gave up (the outcome begins "failed", from
+// checkoutFailed or FailAbandonedCheckouts), and the subscription it
+// bought is not the tenant's current one. The event names the tenant only
+// in its session (client_reference_id): tenant_id is set when it is
+// applied. Operators were alerted (river_jobs_discarded, the ERROR line);
+// the tenant's billing page says so instead of waiting for Stripe.
+func (s *Service) CheckoutNotApplied(ctx context.Context, tenantID uuid.UUID) (bool, error) {
+	var found bool
+	err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM stripe_events e
+		WHERE e.type = 'checkout.session.completed' AND e.processed_at IS NULL AND e.outcome LIKE 'failed%'
+		  AND e.payload->'data'->'object'->>'client_reference_id' = ?
+		  AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.tenant_id = ?
+		        AND s.stripe_subscription_id = e.payload->'data'->'object'->>'subscription'))`,
+		tenantID.String(), tenantID).Scan(&found).Error
+	return found, err
+}
+
 // CheckoutAbandonedAfter is how long a completed checkout's event may stay
 // queued without a job that will run it before FailAbandonedCheckouts
 // says so: a job runs at most jobs.JobTimeout, and River's rescuer takes

@@ -684,7 +684,7 @@ export interface paths {
         };
         /**
          * Subscription and billing history
-         * @description The effective package with every limit and its use, the subscription (status, period, cancel at period end, source), whether online billing is available, and the history of plan changes (Stripe events and manual changes with their reasons).
+         * @description The effective package with every limit and its use, the subscription (status, period, cancel at period end, source), whether online billing is available, the history of plan changes (Stripe events and manual changes with their reasons), and checkout_not_applied: a checkout was paid at Stripe but could not be applied yet (the plan has not changed; support has been alerted and applies it).
          */
         get: operations["getBilling"];
         put?: never;
@@ -1668,6 +1668,12 @@ export interface components {
              *     bought through checkout; otherwise plans change in the portal.
              */
             checkout_allowed: boolean;
+            /**
+             * @description CheckoutNotApplied: Stripe took a payment for a checkout of the
+             *     tenant's that could not be applied (its job gave up); the plan has
+             *     not changed yet and support has been alerted.
+             */
+            checkout_not_applied: boolean;
             has_billing_account: boolean;
             history: components["schemas"]["AuditEvent"][];
             stripe_configured: boolean;

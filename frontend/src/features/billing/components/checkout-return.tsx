@@ -39,7 +39,10 @@ export function CheckoutReturn({ billing }: { billing: Billing | undefined }) {
     openedAt - Date.parse(sub.updated_at) < recentMs;
   const confirmed = baseline !== null && key !== null && (key !== baseline || stripeInForce);
 
-  const { done } = useCheckoutPolling(outcome === 'success' && !confirmed);
+  // A paid checkout the server could not apply (its job gave up) will not be confirmed by waiting:
+  // CheckoutNotAppliedNotice says so on the page instead.
+  const notApplied = !confirmed && billing?.checkout_not_applied === true;
+  const { done } = useCheckoutPolling(outcome === 'success' && !confirmed && !notApplied);
 
   const dismiss = () =>
     setSearchParams(
@@ -58,7 +61,7 @@ export function CheckoutReturn({ billing }: { billing: Billing | undefined }) {
       </Alert>
     );
   }
-  if (outcome !== 'success') return null;
+  if (outcome !== 'success' || notApplied) return null;
 
   // Nothing on this page knows whether anything was paid until the server shows Stripe's
   // confirmation: the title says only what is known at each step.
@@ -93,6 +96,23 @@ export function CheckoutReturn({ billing }: { billing: Billing | undefined }) {
           the old plan after an hour, contact {supportEmail}.
         </Text>
       )}
+    </Alert>
+  );
+}
+
+/**
+ * Shown while a checkout the tenant paid at Stripe could not be applied (`checkout_not_applied`: its
+ * job gave up and our team was alerted), on the billing page and in place of the return from
+ * Checkout, which would otherwise wait for a confirmation that will not come by itself.
+ */
+export function CheckoutNotAppliedNotice({ billing }: { billing: Billing | undefined }) {
+  if (!billing?.checkout_not_applied) return null;
+  return (
+    <Alert color="orange" variant="light" title="Payment received, not applied yet" data-testid="checkout-not-applied" role="status">
+      <Text size="sm">
+        Stripe received your payment, but we could not apply it to your plan yet, so your plan has not changed. Our
+        team has been alerted and will apply it; you do not need to pay again. Questions: {supportEmail}.
+      </Text>
     </Alert>
   );
 }

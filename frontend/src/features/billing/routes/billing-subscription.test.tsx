@@ -70,6 +70,37 @@ describe('BillingRoute subscription', () => {
     await vi.waitFor(() => expect(screen.getByTestId('current-package')).toHaveTextContent('Pro'));
   });
 
+  it('on the way back from Checkout says a paid checkout could not be applied instead of waiting', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const fetchMock = signInWithBilling({ billing: billing({ checkout_not_applied: true }) });
+    renderWithProviders(<BillingRoute />, { route: '/billing?checkout=success&session_id=cs_test_123' });
+
+    const notice = await screen.findByTestId('checkout-not-applied');
+    expect(notice).toHaveTextContent('Payment received, not applied yet');
+    expect(notice).toHaveTextContent('Our team has been alerted');
+    expect(screen.queryByTestId('checkout-success')).not.toBeInTheDocument();
+    // Nothing to wait for: no polling.
+    const billingReads = () => requestsOf(fetchMock).filter((r) => r === 'GET /billing/subscription').length;
+    await act(() => vi.advanceTimersByTimeAsync(60_000));
+    expect(billingReads()).toBe(1);
+  });
+
+  it('says a paid checkout could not be applied on the billing page itself', async () => {
+    signInWithBilling({ billing: billing({ checkout_not_applied: true }) });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('checkout-not-applied')).toHaveTextContent('you do not need to pay again');
+    expect(screen.getByTestId('current-package')).toHaveTextContent('Free');
+  });
+
+  it('shows no such notice when every checkout was applied', async () => {
+    signInWithBilling();
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    await screen.findByTestId('billing-history-empty');
+    expect(screen.queryByTestId('checkout-not-applied')).not.toBeInTheDocument();
+  });
+
   it('says a cancelled checkout changed nothing', async () => {
     signInWithBilling();
     renderWithProviders(<BillingRoute />, { route: '/billing?checkout=cancelled' });

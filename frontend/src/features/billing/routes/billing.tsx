@@ -16,7 +16,7 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 import { useBilling, type Billing } from '../api/get-billing';
 import { usePackages } from '../api/list-packages';
 import { BillingHistory } from '../components/billing-history';
-import { CheckoutReturn } from '../components/checkout-return';
+import { CheckoutNotAppliedNotice, CheckoutReturn } from '../components/checkout-return';
 import { ManageBillingButton } from '../components/manage-billing-button';
 import { OverLimitNotices } from '../components/over-limit-notices';
 import { PackageComparison } from '../components/package-comparison';
@@ -49,6 +49,7 @@ export function BillingRoute() {
         }
       />
       <CheckoutReturn billing={billing.data} />
+      <CheckoutNotAppliedNotice billing={billing.data} />
       {usage.isPending ? (
         <Skeleton height={240} aria-label="Loading usage" />
       ) : usage.isError ? (

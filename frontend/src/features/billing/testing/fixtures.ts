@@ -84,7 +84,7 @@ export function usage(fields: Partial<Usage> = {}): Usage {
 }
 
 export function billing(fields: Partial<Billing> = {}): Billing {
-  return { usage: usage(), stripe_configured: true, has_billing_account: false, checkout_allowed: true, history: [], ...fields };
+  return { usage: usage(), stripe_configured: true, has_billing_account: false, checkout_allowed: true, checkout_not_applied: false, history: [], ...fields };
 }
 
 export function historyEvent(id: string, data: Record<string, unknown>, fields: Partial<BillingEvent> = {}): BillingEvent {
