@@ -92,7 +92,19 @@ type AdminTenantDetail struct {
 	SuspendedReason *string          `json:"suspended_reason" extensions:"x-nullable"`
 	Usage           UsageResponse    `json:"usage"`
 	Members         []MemberResponse `json:"members"`
+	// FailedCheckouts are checkouts the tenant paid at Stripe that were
+	// never applied (their job gave up), oldest first: retry each once
+	// what made it fail is fixed.
+	FailedCheckouts []FailedCheckoutResponse `json:"failed_checkouts"`
 } //	@name	AdminTenantDetail
+
+// FailedCheckoutResponse is a paid checkout that was never applied: its
+// Stripe event, when it arrived and what its job left as the outcome.
+type FailedCheckoutResponse struct {
+	EventID    string    `json:"event_id" example:"evt_1QxY2Z"`
+	ReceivedAt time.Time `json:"received_at"`
+	Outcome    string    `json:"outcome" example:"failed after 10 attempts: fetch subscription: connection refused"`
+} //	@name	FailedCheckout
 
 // getAdminTenant godoc
 //
@@ -125,11 +137,50 @@ func (s *Server) getAdminTenant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := AdminTenantDetail{Tenant: toTenant(t), SuspendedReason: t.SuspendedReason, Usage: toUsage(u), Members: make([]MemberResponse, len(ms))}
+	fcs, err := s.svc.Billing.FailedCheckouts(ctx, id)
+	if err != nil {
+		return err
+	}
+	out := AdminTenantDetail{Tenant: toTenant(t), SuspendedReason: t.SuspendedReason, Usage: toUsage(u), Members: make([]MemberResponse, len(ms)),
+		FailedCheckouts: make([]FailedCheckoutResponse, len(fcs))}
 	for i, m := range ms {
 		out.Members[i] = toMember(m)
 	}
+	for i, f := range fcs {
+		out.FailedCheckouts[i] = FailedCheckoutResponse{EventID: f.EventID, ReceivedAt: f.ReceivedAt.UTC(), Outcome: f.Outcome}
+	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// retryTenantCheckout godoc
+//
+//	@Summary		Retry a paid checkout that was never applied (platform)
+//	@Description	System admins only. Runs again the job that applies a checkout the tenant paid at Stripe whose job gave up (failed_checkouts of the tenant detail), once what made it fail is fixed: a new job with fresh attempts; the checkout reads as queued meanwhile. Audited (billing.checkout_retried). 404 when the tenant has no completed checkout with that Stripe event id; 409 when it did not fail (applied, or still queued).
+//	@ID				retryTenantCheckout
+//	@Tags			admin
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id			path	string	true	"Tenant id"
+//	@Param			event_id	path	string	true	"Stripe event id of the checkout (checkout.session.completed)"
+//	@Success		204
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Router			/admin/tenants/{id}/checkouts/{event_id}/retry [post]
+func (s *Server) retryTenantCheckout(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.svc.Tenancy.Get(ctx, id); err != nil {
+		return err
+	}
+	if err := s.svc.Billing.RetryCheckout(ctx, id, c.Param("event_id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }
 
 // SetTenantStatusRequest suspends or reactivates a tenant.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -196,4 +197,104 @@ func TestFailAbandonedCheckouts(t *testing.T) {
 			t.Errorf("%s: outcome %q, want queued", id, got)
 		}
 	}
+}
+
+// failCheckout delivers a completed checkout of tenant's and has its job's
+// last attempt fail, as when Stripe stayed unreachable; it returns the
+// event id and the worker.
+func (tb *testBundle) failCheckout(t *testing.T, tenantID string, f stripeFixture) (string, *billing.CheckoutCompletedWorker) {
+	t.Helper()
+	id := "evt_cs_" + f.subB
+	ev := map[string]any{
+		"id": id, "object": "event", "type": "checkout.session.completed", "created": time.Now().Add(-time.Minute).Unix(),
+		"data": map[string]any{"object": map[string]any{"id": "cs_test_" + f.subB, "object": "checkout.session", "mode": "subscription",
+			"client_reference_id": tenantID, "customer": f.customer, "subscription": f.subB,
+			"metadata": map[string]string{"tenant_id": tenantID, "package_code": "pro"}}},
+	}
+	wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+	w := &billing.CheckoutCompletedWorker{Service: tb.srv.svc.Billing}
+	ctx, cancel := context.WithTimeout(t.Context(), 0)
+	defer cancel()
+	if err := w.Work(ctx, &river.Job[billing.CheckoutCompletedArgs]{JobRow: &rivertype.JobRow{Attempt: 10, MaxAttempts: 10},
+		Args: billing.CheckoutCompletedArgs{EventID: id}}); err == nil {
+		t.Fatal("the timed-out run succeeded")
+	}
+	return id, w
+}
+
+// TestAdminRetriesFailedCheckout: platform staff see a tenant's paid
+// checkout whose job gave up on the tenant's detail; a system admin's
+// retry queues a new job (audited), which applies it; support may only
+// look; a retry of a checkout that did not fail is a 409, one of another
+// tenant or an unknown event a 404.
+func TestAdminRetriesFailedCheckout(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	admin := tb.MustSignup(t, "retry")
+	other := tb.MustSignup(t, "retryother")
+	sys := tb.MustSystemUser(t, "system_admin")
+	support := tb.MustSystemUser(t, "support")
+	f := newStripeFixture(admin.tenantID)
+	eventID, w := tb.failCheckout(t, admin.tenantID, f)
+
+	detail := func(who session, tenantID string) AdminTenantDetail {
+		return decode[AdminTenantDetail](t, tb.req(t, http.MethodGet, "/api/v1/admin/tenants/"+tenantID, who.token, nil))
+	}
+	d := detail(support, admin.tenantID)
+	if len(d.FailedCheckouts) != 1 || d.FailedCheckouts[0].EventID != eventID || !strings.HasPrefix(d.FailedCheckouts[0].Outcome, "failed after 10 attempts") {
+		t.Fatalf("failed checkouts %+v, want %s", d.FailedCheckouts, eventID)
+	}
+	if d := detail(sys, other.tenantID); len(d.FailedCheckouts) != 0 {
+		t.Fatalf("another tenant lists %+v", d.FailedCheckouts)
+	}
+
+	retry := func(who, tenantID, event string) *httptest.ResponseRecorder {
+		return tb.req(t, http.MethodPost, "/api/v1/admin/tenants/"+tenantID+"/checkouts/"+event+"/retry", who, nil)
+	}
+	wantStatus(t, retry("", admin.tenantID, eventID), 401)
+	wantStatus(t, retry(support.token, admin.tenantID, eventID), 403)
+	wantStatus(t, retry(admin.token, admin.tenantID, eventID), 403)
+	wantStatus(t, retry(sys.token, other.tenantID, eventID), 404)
+	wantStatus(t, retry(sys.token, admin.tenantID, "evt_unknown"), 404)
+	wantStatus(t, retry(sys.token, "00000000-0000-4000-8000-000000000000", eventID), 404)
+	if got := tb.eventOutcome(t, eventID); !strings.HasPrefix(got, "failed") {
+		t.Fatalf("refused retries changed the outcome to %q", got)
+	}
+
+	countJobs := func() (n int64) {
+		// The webhook's job stays in river_job here: no client runs it in these tests.
+		tb.db.Gorm.Raw(`SELECT count(*) FROM river_job WHERE kind = ? AND args->>'event_id' = ? AND state = 'available'`,
+			billing.CheckoutCompletedArgs{}.Kind(), eventID).Scan(&n)
+		return n
+	}
+	jobsBefore := countJobs()
+	wantStatus(t, retry(sys.token, admin.tenantID, eventID), 204)
+	if got := tb.eventOutcome(t, eventID); got != "queued" {
+		t.Fatalf("after the retry the outcome is %q, want queued", got)
+	}
+	var audited int64
+	tb.db.Gorm.Raw(`SELECT count(*) FROM audit_events WHERE action = 'billing.checkout_retried' AND tenant_id = ? AND data->>'stripe_event_id' = ?`,
+		admin.tenantID, eventID).Scan(&audited)
+	if jobs := countJobs() - jobsBefore; jobs != 1 || audited != 1 {
+		t.Fatalf("the retry queued %d jobs and wrote %d audit events, want 1 and 1", jobs, audited)
+	}
+	// Queued: a second retry has nothing to do, and the tenant is no longer told it failed.
+	wantStatus(t, retry(sys.token, admin.tenantID, eventID), 409)
+	if b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", admin.token, nil)); b.CheckoutNotApplied {
+		t.Fatal("checkout_not_applied while the retry is queued")
+	}
+
+	// The new job runs and applies the checkout.
+	if err := w.Work(t.Context(), &river.Job[billing.CheckoutCompletedArgs]{JobRow: &rivertype.JobRow{Attempt: 1, MaxAttempts: 10},
+		Args: billing.CheckoutCompletedArgs{EventID: eventID}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := tb.storedSubscriptionID(t, admin.tenantID); got != f.subB {
+		t.Fatalf("after the retried job the current subscription is %q, want %s", got, f.subB)
+	}
+	if d := detail(sys, admin.tenantID); len(d.FailedCheckouts) != 0 {
+		t.Fatalf("an applied checkout is still listed: %+v", d.FailedCheckouts)
+	}
+	wantStatus(t, retry(sys.token, admin.tenantID, eventID), 409)
 }

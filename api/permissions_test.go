@@ -108,6 +108,8 @@ var expectedAccess = map[string][]string{
 	"PATCH /api/v1/admin/packages/:id":           {"system_admin"},
 	"GET /api/v1/admin/audit-events":             {"system_admin", "support"},
 	"GET /api/v1/admin/outbox":                   {"system_admin"},
+
+	"POST /api/v1/admin/tenants/:id/checkouts/:event_id/retry": {"system_admin"},
 }
 
 // TestRoutePermissions walks every registered API route with every kind of

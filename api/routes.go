@@ -113,6 +113,7 @@ func (s *Server) routes() {
 	s.handle(v1, get, "/admin/tenants/:id", s.getAdminTenant, perm(t.PermPlatformRead))
 	s.handle(v1, patch, "/admin/tenants/:id", s.setTenantStatus, perm(t.PermPlatformWrite))
 	s.handle(v1, put, "/admin/tenants/:id/subscription", s.setTenantSubscription, perm(t.PermPlatformWrite))
+	s.handle(v1, post, "/admin/tenants/:id/checkouts/:event_id/retry", s.retryTenantCheckout, perm(t.PermPlatformWrite))
 	s.handle(v1, get, "/admin/users", s.listAdminUsers, perm(t.PermPlatformRead))
 	s.handle(v1, patch, "/admin/users/:id", s.setUserSystemRole, perm(t.PermPlatformWrite))
 	s.handle(v1, get, "/admin/packages", s.listAdminPackages, perm(t.PermPlatformRead))

@@ -694,23 +694,89 @@ func (s *Service) checkoutFailed(ctx context.Context, eventID string, attempts i
 		fmt.Sprintf("failed after %d attempts: %s", attempts, msg), eventID).Error
 }
 
-// CheckoutNotApplied reports whether a checkout the tenant paid was
-// never applied: its checkout.session.completed event is still
-// unprocessed and its job gave up (the outcome begins "failed", from
-// checkoutFailed or FailAbandonedCheckouts), and the subscription it
-// bought is not the tenant's current one. The event names the tenant only
-// in its session (client_reference_id): tenant_id is set when it is
-// applied. Operators were alerted (river_jobs_discarded, the ERROR line);
-// the tenant's billing page says so instead of waiting for Stripe.
+// failedCheckoutsOf selects the tenant's (first argument, twice) paid
+// checkouts that were never applied: a checkout.session.completed event
+// still unprocessed whose job gave up (its outcome begins "failed", from
+// checkoutFailed or FailAbandonedCheckouts), and whose subscription is not
+// the tenant's current one. The event names the tenant only in its
+// session (client_reference_id): tenant_id is set when it is applied.
+const failedCheckoutsOf = `FROM stripe_events e
+	WHERE e.type = 'checkout.session.completed' AND e.processed_at IS NULL AND e.outcome LIKE 'failed%'
+	  AND e.payload->'data'->'object'->>'client_reference_id' = ?::text
+	  AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.tenant_id = ?
+	        AND s.stripe_subscription_id = e.payload->'data'->'object'->>'subscription')`
+
+// CheckoutNotApplied reports whether a checkout the tenant paid was never
+// applied (failedCheckoutsOf). Operators were alerted
+// (river_jobs_discarded, the ERROR line); the tenant's billing page says
+// so instead of waiting for Stripe.
 func (s *Service) CheckoutNotApplied(ctx context.Context, tenantID uuid.UUID) (bool, error) {
 	var found bool
-	err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM stripe_events e
-		WHERE e.type = 'checkout.session.completed' AND e.processed_at IS NULL AND e.outcome LIKE 'failed%'
-		  AND e.payload->'data'->'object'->>'client_reference_id' = ?
-		  AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.tenant_id = ?
-		        AND s.stripe_subscription_id = e.payload->'data'->'object'->>'subscription'))`,
-		tenantID.String(), tenantID).Scan(&found).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 `+failedCheckoutsOf+`)`, tenantID, tenantID).Scan(&found).Error
 	return found, err
+}
+
+// FailedCheckout is a paid checkout of a tenant's that was never applied:
+// its Stripe event, when it arrived and the outcome its job left.
+type FailedCheckout struct {
+	EventID    string
+	ReceivedAt time.Time
+	Outcome    string
+}
+
+// FailedCheckouts lists the tenant's paid checkouts that were never
+// applied (failedCheckoutsOf), oldest first, for platform staff.
+func (s *Service) FailedCheckouts(ctx context.Context, tenantID uuid.UUID) ([]FailedCheckout, error) {
+	var out []FailedCheckout
+	err := s.db.WithContext(ctx).Raw(`SELECT e.id AS event_id, e.received_at, e.outcome `+failedCheckoutsOf+` ORDER BY e.received_at, e.id`,
+		tenantID, tenantID).Scan(&out).Error
+	return out, err
+}
+
+// errNoCheckout: no completed checkout of the tenant's has that event id.
+var errNoCheckout = &apperr.Error{Code: apperr.ENOTFOUND, Message: "No completed checkout of this tenant has this Stripe event id."}
+
+// errNotFailed refuses to retry a checkout that did not fail.
+var errNotFailed = &apperr.Error{Code: apperr.ECONFLICT,
+	Message: "This checkout has not failed: it was applied, or its job is still queued or running."}
+
+// RetryCheckout runs again the job of the tenant's failed checkout
+// eventID (platform staff, once what made it fail is fixed): a new
+// checkout job with fresh attempts, and the event's outcome back to
+// queued, audited on the tenant. Retries of one event take turns: the
+// second finds it queued. Returns ENOTFOUND (no such checkout of the
+// tenant's), ECONFLICT (it was applied, or is queued).
+func (s *Service) RetryCheckout(ctx context.Context, tenantID uuid.UUID, eventID string) error {
+	if s.jobs == nil {
+		return errors.New("billing: no job inserter configured")
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The event's row lock makes retries of it take turns.
+		var found []string
+		if err := tx.Raw(`SELECT e.outcome FROM stripe_events e WHERE e.id = ? AND e.type = 'checkout.session.completed'
+			AND e.payload->'data'->'object'->>'client_reference_id' = ?::text FOR UPDATE`, eventID, tenantID).Scan(&found).Error; err != nil {
+			return err
+		}
+		if len(found) == 0 {
+			return errNoCheckout
+		}
+		var failed bool
+		if err := tx.Raw(`SELECT EXISTS (SELECT 1 `+failedCheckoutsOf+` AND e.id = ?)`, tenantID, tenantID, eventID).Scan(&failed).Error; err != nil {
+			return err
+		}
+		if !failed {
+			return errNotFailed
+		}
+		if err := tx.Exec(`UPDATE stripe_events SET outcome = 'queued' WHERE id = ?`, eventID).Error; err != nil {
+			return err
+		}
+		outcome := found[0]
+		if err := s.jobs(ctx, tx, CheckoutCompletedArgs{EventID: eventID}); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "billing.checkout_retried", TargetType: "tenant",
+			TargetID: tenantID.String(), Data: map[string]any{"stripe_event_id": eventID, "failed_outcome": outcome}})
+	})
 }
 
 // CheckoutAbandonedAfter is how long a completed checkout's event may stay

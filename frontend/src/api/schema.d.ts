@@ -337,6 +337,26 @@ export interface paths {
         patch: operations["setTenantStatus"];
         trace?: never;
     };
+    "/admin/tenants/{id}/checkouts/{event_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a paid checkout that was never applied (platform)
+         * @description System admins only. Runs again the job that applies a checkout the tenant paid at Stripe whose job gave up (failed_checkouts of the tenant detail), once what made it fail is fixed: a new job with fresh attempts; the checkout reads as queued meanwhile. Audited (billing.checkout_retried). 404 when the tenant has no completed checkout with that Stripe event id; 409 when it did not fail (applied, or still queued).
+         */
+        post: operations["retryTenantCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/tenants/{id}/subscription": {
         parameters: {
             query?: never;
@@ -1630,6 +1650,12 @@ export interface components {
             subscription_status: string;
         };
         AdminTenantDetail: {
+            /**
+             * @description FailedCheckouts are checkouts the tenant paid at Stripe that were
+             *     never applied (their job gave up), oldest first: retry each once
+             *     what made it fail is fixed.
+             */
+            failed_checkouts: components["schemas"]["FailedCheckout"][];
             members: components["schemas"]["Member"][];
             suspended_reason: string | null;
             tenant: components["schemas"]["Tenant"];
@@ -2088,6 +2114,13 @@ export interface components {
             employee_range: components["schemas"]["FacetCount"][];
             is_capped: boolean;
             seniority: components["schemas"]["FacetCount"][];
+        };
+        FailedCheckout: {
+            /** @example evt_1QxY2Z */
+            event_id: string;
+            /** @example failed after 10 attempts: fetch subscription: connection refused */
+            outcome: string;
+            received_at: string;
         };
         Import: {
             cancel_requested: boolean;
@@ -4368,6 +4401,74 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryTenantCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                id: string;
+                /** @description Stripe event id of the checkout (checkout.session.completed) */
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
                     [name: string]: unknown;
