@@ -1,4 +1,5 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { components } from '@/api/schema';
@@ -14,6 +15,7 @@ const detail: components['schemas']['AdminTenantDetail'] = {
   tenant: { id: 't-acme', name: 'Acme', status: 'active', default_region: 'US', created_at: '2026-11-01T10:00:00Z' },
   suspended_reason: null,
   members: [],
+  failed_checkouts: [],
   usage: {
     package: starterPackage,
     downgraded: false,
@@ -129,5 +131,63 @@ describe('admin tenant', () => {
     expect(screen.getByText('Period ended (UTC)')).toBeInTheDocument();
     expect(screen.getByTestId('admin-tenant-package')).toHaveTextContent('Starter');
   });
-});
 
+  const failedCheckout = {
+    event_id: 'evt_cs_1',
+    received_at: '2026-11-20T10:00:00Z',
+    outcome: 'failed after 10 attempts: fetch subscription: connection refused',
+  };
+
+  it('lets a system admin retry a paid checkout whose job gave up', async () => {
+    const me = signInStaff('system_admin');
+    let failed = [failedCheckout];
+    const retried: string[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants/:id': () => jsonResponse({ ...detail, failed_checkouts: failed }),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage] }),
+      'POST /admin/tenants/:id/checkouts/:event_id/retry': (request) => {
+        retried.push(new URL(request.url).pathname);
+        failed = [];
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderRoutes(routes, { route: '/admin/tenants/t-acme' });
+
+    const card = await screen.findByTestId('admin-failed-checkouts');
+    expect(within(card).getByRole('heading', { level: 2, name: 'Paid checkouts not applied' })).toBeInTheDocument();
+    expect(card).toHaveTextContent('failed after 10 attempts: fetch subscription: connection refused');
+    await userEvent.click(within(card).getByRole('button', { name: 'Retry evt_cs_1' }));
+
+    await vi.waitFor(() => expect(screen.queryByTestId('admin-failed-checkouts')).not.toBeInTheDocument());
+    expect(retried).toEqual(['/api/v1/admin/tenants/t-acme/checkouts/evt_cs_1/retry']);
+  });
+
+  it('shows support the failed checkouts without a retry', async () => {
+    const me = signInStaff('support');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants/:id': () => jsonResponse({ ...detail, failed_checkouts: [failedCheckout] }),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage] }),
+    });
+    renderRoutes(routes, { route: '/admin/tenants/t-acme' });
+
+    const card = await screen.findByTestId('admin-failed-checkouts');
+    expect(card).toHaveTextContent('evt_cs_1');
+    expect(card).toHaveTextContent('A system admin can retry them.');
+    expect(within(card).queryByRole('button', { name: /Retry/ })).not.toBeInTheDocument();
+  });
+
+  it('shows no failed checkouts section when there are none', async () => {
+    const me = signInStaff('system_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants/:id': () => jsonResponse(detail),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage] }),
+    });
+    renderRoutes(routes, { route: '/admin/tenants/t-acme' });
+
+    await screen.findByTestId('admin-tenant-name');
+    expect(screen.queryByTestId('admin-failed-checkouts')).not.toBeInTheDocument();
+  });
+});

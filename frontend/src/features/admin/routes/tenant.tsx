@@ -12,6 +12,7 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useTenant, type AdminTenantDetail } from '../api/get-tenant';
 import { useAdminPackages } from '../api/list-packages';
+import { FailedCheckouts } from '../components/failed-checkouts';
 import { SubscriptionForm } from '../components/subscription-form';
 import { TenantStatusModal } from '../components/tenant-status-modal';
 import { useCanWrite } from '../use-can-write';
@@ -152,6 +153,8 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
           <PlanLimits pkg={usage.package} />
         </Stack>
       </Card>
+
+      <FailedCheckouts detail={detail} canWrite={canWrite} />
 
       {canWrite && (
         <Card withBorder padding="md">
