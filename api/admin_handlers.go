@@ -102,7 +102,7 @@ type AdminTenantDetail struct {
 // Stripe event, when it arrived and what its job left as the outcome.
 type FailedCheckoutResponse struct {
 	EventID    string    `json:"event_id" example:"evt_1QxY2Z"`
-	ReceivedAt time.Time `json:"received_at"`
+	ReceivedAt time.Time `json:"received_at" format:"date-time"`
 	Outcome    string    `json:"outcome" example:"failed after 10 attempts: fetch subscription: connection refused"`
 } //	@name	FailedCheckout
 

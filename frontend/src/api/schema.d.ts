@@ -2120,6 +2120,7 @@ export interface components {
             event_id: string;
             /** @example failed after 10 attempts: fetch subscription: connection refused */
             outcome: string;
+            /** Format: date-time */
             received_at: string;
         };
         Import: {
