@@ -16,6 +16,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
@@ -378,7 +379,9 @@ func (s *Server) uploadImport(c echo.Context, tenantID uuid.UUID) error {
 	}
 }
 
-// sheetField reads the sheet part: a sheet name, UTF-8 without NUL.
+// sheetField reads the sheet part: a sheet name, text as freetext has it
+// (UTF-8 without control characters), kept as typed otherwise, since it
+// must match the workbook's own spelling.
 func sheetField(part *multipart.Part) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(part, maxSheetField+1))
 	if err != nil {
@@ -392,8 +395,8 @@ func sheetField(part *multipart.Part) (string, error) {
 	switch {
 	case len(b) > maxSheetField:
 		return "", apperr.Invalid("The sheet name is too long.", apperr.FieldError{Field: "sheet", Message: "is longer than a sheet name can be"})
-	case !utf8.ValidString(v) || strings.ContainsRune(v, 0):
-		return "", apperr.Invalid("The sheet name is not valid UTF-8 text.", apperr.FieldError{Field: "sheet", Message: "must be UTF-8 text without NUL"})
+	case !utf8.ValidString(v) || freetext.HasControl(v):
+		return "", apperr.Invalid("The sheet name is not valid UTF-8 text.", apperr.FieldError{Field: "sheet", Message: "must be UTF-8 text without control characters"})
 	}
 	return v, nil
 }

@@ -670,22 +670,14 @@ type CheckoutCompletedWorker struct {
 // it. A run the client's stop interrupted is not an attempt and settles
 // nothing.
 func (w *CheckoutCompletedWorker) Work(ctx context.Context, job *river.Job[CheckoutCompletedArgs]) error {
-	err := jobs.ContextErr(ctx, w.Service.ProcessCheckoutCompleted(ctx, job.Args.EventID))
-	if err == nil || job.Attempt < job.MaxAttempts || jobs.Interrupted(ctx, err) {
-		return err
-	}
-	return errors.Join(err, w.Service.checkoutFailed(ctx, job.Args.EventID, job.Attempt, err))
+	return jobs.GiveUp(ctx, job.JobRow, w.Service.ProcessCheckoutCompleted(ctx, job.Args.EventID), func(ctx context.Context, err error) error {
+		return w.Service.checkoutFailed(ctx, job.Args.EventID, job.Attempt, err)
+	})
 }
-
-// checkoutFailedTimeout bounds recording a failed checkout after its
-// job's context ended.
-const checkoutFailedTimeout = 10 * time.Second
 
 // checkoutFailed records on the still unprocessed event eventID that its
 // job gave up after attempts attempts with cause.
 func (s *Service) checkoutFailed(ctx context.Context, eventID string, attempts int, cause error) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), checkoutFailedTimeout)
-	defer cancel()
 	msg := cause.Error()
 	if len(msg) > 300 {
 		msg = strings.ToValidUTF8(msg[:300], "") + "…"

@@ -370,7 +370,7 @@ func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedPara
 		}
 		page.Total, page.TotalIsCapped = cur.Total, cur.Capped
 		args = append(args, time.UnixMicro(cur.Time).UTC(), cur.ID)
-		where += fmt.Sprintf(" AND (s.created_at, s.contact_id) < ($%d::timestamptz, $%d::uuid)", len(args)-1, len(args))
+		where += savedBelow(len(args) - 1)
 	} else {
 		var n int
 		if err := s.db.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
@@ -381,7 +381,7 @@ func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedPara
 	}
 	args = append(args, p.PageSize+1)
 	rows, err := s.db.Pool.Query(ctx, `SELECT s.contact_id, s.created_at FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
-		WHERE `+where+` ORDER BY s.created_at DESC, s.contact_id DESC LIMIT $`+strconv.Itoa(len(args)), execArgs(args)...)
+		WHERE `+where+savedOrder+` LIMIT $`+strconv.Itoa(len(args)), execArgs(args)...)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: list saved: %w", err)
 	}
@@ -413,6 +413,15 @@ func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedPara
 		return nil, err
 	}
 	return page, nil
+}
+
+// savedOrder is the saved view's order, newest saved first, and savedBelow
+// the rows after one in that order: its saved time and contact id at
+// placeholders $at and $at+1 (a page's cursor, an export's last row).
+const savedOrder = ` ORDER BY s.created_at DESC, s.contact_id DESC`
+
+func savedBelow(at int) string {
+	return fmt.Sprintf(" AND (s.created_at, s.contact_id) < ($%d::timestamptz, $%d::uuid)", at, at+1)
 }
 
 // exportColumns is the header of the saved-contacts CSV.
@@ -492,12 +501,12 @@ func (s *Service) exportRows(ctx context.Context, tenantID uuid.UUID, p SavedPar
 	// last row's saved time and id, which follow the filters' arguments.
 	query := func(where string) string {
 		return `SELECT ` + contactSelect + ` FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
-			WHERE ` + where + ` ORDER BY s.created_at DESC, s.contact_id DESC LIMIT ` + strconv.Itoa(exportBatchSize)
+			WHERE ` + where + savedOrder + ` LIMIT ` + strconv.Itoa(exportBatchSize)
 	}
 	sql := query(m.where)
 	args := append(slices.Clone(m.args), nil, nil)
 	at, id := len(args)-1, len(args)
-	nextSQL := query(m.where + fmt.Sprintf(" AND (s.created_at, s.contact_id) < ($%d::timestamptz, $%d::uuid)", at, id))
+	nextSQL := query(m.where + savedBelow(at))
 	use := args[:len(m.args)]
 	batch := make([]Contact, 0, exportBatchSize)
 	vals := make([]string, 0, len(exportColumns))

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Interrupted reports whether err ended a job's run because its client is
@@ -42,4 +44,25 @@ func ContextErr(ctx context.Context, err error) error {
 		return err
 	}
 	return fmt.Errorf("%w: %w", cerr, err)
+}
+
+// GiveUpTimeout bounds what a job records when it gives up (GiveUp), on a
+// context that outlives its run's.
+const GiveUpTimeout = 10 * time.Second
+
+// GiveUp returns the error that ends a run of job: err as ContextErr reads
+// it and, when that error ends the job's last attempt (River then discards
+// the job) and the client's stop did not interrupt it, joined with the
+// error of record, which writes down that the job gave up (a Stripe event,
+// a mail marked failed) so that it does not read as queued for ever.
+// record runs on a context that outlives the run's by GiveUpTimeout: the
+// run may have ended because its own timed out.
+func GiveUp(ctx context.Context, job *rivertype.JobRow, err error, record func(ctx context.Context, err error) error) error {
+	err = ContextErr(ctx, err)
+	if err == nil || job.Attempt < job.MaxAttempts || Interrupted(ctx, err) {
+		return err
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), GiveUpTimeout)
+	defer cancel()
+	return errors.Join(err, record(rctx, err))
 }

@@ -282,21 +282,13 @@ type deliverWorker struct {
 // outbox says it was not delivered instead of queued for ever. A run the
 // client's stop interrupted is not an attempt and settles nothing.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	err := jobs.ContextErr(ctx, w.svc.deliver(ctx, job.Args.MessageID))
-	if err == nil || job.Attempt < job.MaxAttempts || jobs.Interrupted(ctx, err) {
-		return err
-	}
-	return errors.Join(err, w.svc.gaveUp(ctx, job.Args.MessageID, err))
+	return jobs.GiveUp(ctx, job.JobRow, w.svc.deliver(ctx, job.Args.MessageID), func(ctx context.Context, err error) error {
+		return w.svc.gaveUp(ctx, job.Args.MessageID, err)
+	})
 }
-
-// gaveUpTimeout bounds marking a message failed after its job's context
-// ended.
-const gaveUpTimeout = 10 * time.Second
 
 // gaveUp marks the unsent message id failed, with cause as its error.
 func (s *Service) gaveUp(ctx context.Context, id uuid.UUID, cause error) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), gaveUpTimeout)
-	defer cancel()
 	return s.db.WithContext(ctx).Model(&Message{}).Where("id = ? AND sent_at IS NULL", id).
 		Updates(map[string]any{"failed_at": time.Now().UTC(), "error": cause.Error()}).Error
 }
