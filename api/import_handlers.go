@@ -182,14 +182,23 @@ type ImportResponse struct {
 	// SheetCount is how many sheets the workbook has, Sheets lists them
 	// (upload the file again with a sheet field to read another). "", 0
 	// and [] for a CSV file.
-	Sheet            string             `json:"sheet" example:"Contacts"`
-	SheetCount       int                `json:"sheet_count" example:"1"`
-	Sheets           []ImportSheet      `json:"sheets"`
-	HasHeader        bool               `json:"has_header"`
-	Columns          []ImportColumn     `json:"columns"`
-	SuggestedMapping ImportMapping      `json:"suggested_mapping"`
-	Mapping          ImportMapping      `json:"mapping"`
-	Preview          []ImportPreviewRow `json:"preview"`
+	Sheet      string        `json:"sheet" example:"Contacts"`
+	SheetCount int           `json:"sheet_count" example:"1"`
+	Sheets     []ImportSheet `json:"sheets"`
+	// FormulasWithoutResult counts the formula cells of the sheet read
+	// whose result the file does not hold: they read as empty, or as 0
+	// when the program that wrote the workbook put one there (openpyxl,
+	// XlsxWriter and other libraries write formulas without computing
+	// them). Opening the workbook in Excel or LibreOffice and saving it
+	// computes them. FirstFormulaWithoutResult is the first such cell
+	// ("D2"). 0 and "" for a CSV file.
+	FormulasWithoutResult     int                `json:"formulas_without_result" example:"0"`
+	FirstFormulaWithoutResult string             `json:"first_formula_without_result" example:""`
+	HasHeader                 bool               `json:"has_header"`
+	Columns                   []ImportColumn     `json:"columns"`
+	SuggestedMapping          ImportMapping      `json:"suggested_mapping"`
+	Mapping                   ImportMapping      `json:"mapping"`
+	Preview                   []ImportPreviewRow `json:"preview"`
 } //	@name	Import
 
 // ImportSheet is one sheet of an uploaded workbook.
@@ -300,7 +309,8 @@ func utcPtr(t *time.Time) *time.Time {
 func toImport(imp *imports.Import) ImportResponse {
 	out := ImportResponse{ImportSummary: toImportSummary(imp), Encoding: imp.Format.Encoding, Delimiter: imp.Format.Delimiter,
 		DelimiterName: imports.DelimiterName(imp.Format.Delimiter), LineEnding: imp.Format.LineEnding,
-		SkippedRows: imp.Format.SkipRecords, Sheet: imp.Format.Sheet, SheetCount: imp.Format.SheetCount, HasHeader: imp.Mapping.HasHeader, SuggestedMapping: toImportMapping(imp.SuggestedMapping),
+		SkippedRows: imp.Format.SkipRecords, Sheet: imp.Format.Sheet, SheetCount: imp.Format.SheetCount,
+		FormulasWithoutResult: imp.Format.FormulasWithoutResult, FirstFormulaWithoutResult: imp.Format.FirstFormulaWithoutResult, HasHeader: imp.Mapping.HasHeader, SuggestedMapping: toImportMapping(imp.SuggestedMapping),
 		Mapping: toImportMapping(imp.Mapping), Preview: make([]ImportPreviewRow, len(imp.PreviewRows)),
 		Sheets: make([]ImportSheet, len(imp.Format.Sheets))}
 	for i, sh := range imp.Format.Sheets {

@@ -103,6 +103,12 @@ type Format struct {
 	// as "+4917012345678" or "01701234567" lost its "+" or leading 0
 	// there, which the phone rule recovers (normalizer.phone).
 	NumericColumns []int `json:"numeric_columns,omitempty"`
+	// FormulasWithoutResult counts the formula cells of the sheet read
+	// whose result the file does not hold, which read as empty (or as the
+	// 0 XlsxWriter puts in each); FirstFormulaWithoutResult is the first
+	// of them ("D2"). 0 and "" for CSV.
+	FormulasWithoutResult     int    `json:"formulas_without_result,omitempty"`
+	FirstFormulaWithoutResult string `json:"first_formula_without_result,omitempty"`
 }
 
 // SheetInfo is one sheet of a workbook: its name, whether any of its

@@ -17,52 +17,55 @@ import (
 
 // importRow is the imports table.
 type importRow struct {
-	ID               uuid.UUID
-	TenantID         *uuid.UUID
-	CreatedBy        *uuid.UUID
-	StartedBy        *uuid.UUID
-	Status           string
-	DryRun           bool
-	FileName         string
-	FileBytes        int64
-	FileChunks       int
-	Format           string
-	Encoding         string
-	Delimiter        string
-	LineEnding       string
-	SkipRecords      int
-	Sheet            string
-	SheetCount       int
-	Sheets           []byte `gorm:"type:jsonb"`
-	NumericColumns   []byte `gorm:"type:jsonb"`
-	Header           []byte `gorm:"type:jsonb"`
-	Sample           []byte `gorm:"type:jsonb"`
-	Records          int
-	SuggestedMapping []byte `gorm:"type:jsonb"`
-	Mapping          []byte `gorm:"type:jsonb"`
-	Phase            string
-	RowsTotal        int
-	RowsDone         int
-	MergedThrough    int
-	CreatedCount     int
-	MatchedCount     int
-	UpdatedCount     int
-	DuplicateCount   int
-	InvalidCount     int
-	WarningCount     int
-	Rate             float64
-	EtaSeconds       *int
-	ResetPending     bool
-	CancelRequested  bool
-	Error            string
-	HeartbeatAt      *time.Time
-	QueuedAt         *time.Time
-	StartedAt        *time.Time
-	FinishedAt       *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	FileRemovedAt    *time.Time
-	QuotaResetAt     *time.Time // stopped by the monthly quota: when it resets
+	ID             uuid.UUID
+	TenantID       *uuid.UUID
+	CreatedBy      *uuid.UUID
+	StartedBy      *uuid.UUID
+	Status         string
+	DryRun         bool
+	FileName       string
+	FileBytes      int64
+	FileChunks     int
+	Format         string
+	Encoding       string
+	Delimiter      string
+	LineEnding     string
+	SkipRecords    int
+	Sheet          string
+	SheetCount     int
+	Sheets         []byte `gorm:"type:jsonb"`
+	NumericColumns []byte `gorm:"type:jsonb"`
+	// FormulasWithoutResult and FirstFormulaWithoutResult: Format's.
+	FormulasWithoutResult     int
+	FirstFormulaWithoutResult string
+	Header                    []byte `gorm:"type:jsonb"`
+	Sample                    []byte `gorm:"type:jsonb"`
+	Records                   int
+	SuggestedMapping          []byte `gorm:"type:jsonb"`
+	Mapping                   []byte `gorm:"type:jsonb"`
+	Phase                     string
+	RowsTotal                 int
+	RowsDone                  int
+	MergedThrough             int
+	CreatedCount              int
+	MatchedCount              int
+	UpdatedCount              int
+	DuplicateCount            int
+	InvalidCount              int
+	WarningCount              int
+	Rate                      float64
+	EtaSeconds                *int
+	ResetPending              bool
+	CancelRequested           bool
+	Error                     string
+	HeartbeatAt               *time.Time
+	QueuedAt                  *time.Time
+	StartedAt                 *time.Time
+	FinishedAt                *time.Time
+	CreatedAt                 time.Time
+	UpdatedAt                 time.Time
+	FileRemovedAt             *time.Time
+	QuotaResetAt              *time.Time // stopped by the monthly quota: when it resets
 }
 
 func (importRow) TableName() string { return "imports" }
@@ -72,7 +75,8 @@ func (r *importRow) toImport() (*Import, error) {
 		ID: r.ID, CreatedBy: r.CreatedBy, StartedBy: r.StartedBy, Status: r.Status, DryRun: r.DryRun,
 		FileName: r.FileName, FileBytes: r.FileBytes, FileChunks: r.FileChunks,
 		Format: Format{Kind: r.Format, Encoding: r.Encoding, Delimiter: r.Delimiter, LineEnding: r.LineEnding,
-			SkipRecords: r.SkipRecords, Sheet: r.Sheet, SheetCount: r.SheetCount},
+			SkipRecords: r.SkipRecords, Sheet: r.Sheet, SheetCount: r.SheetCount,
+			FormulasWithoutResult: r.FormulasWithoutResult, FirstFormulaWithoutResult: r.FirstFormulaWithoutResult},
 		Records: r.Records, Phase: r.Phase, RowsTotal: r.RowsTotal, RowsDone: r.RowsDone, MergedThrough: r.MergedThrough,
 		Counts: Counts{Created: r.CreatedCount, Matched: r.MatchedCount, Updated: r.UpdatedCount,
 			Duplicate: r.DuplicateCount, Invalid: r.InvalidCount, WithWarnings: r.WarningCount},
@@ -173,7 +177,8 @@ func savePreflight(ctx context.Context, tx *gorm.DB, imp *Import) error {
 		"file_bytes": imp.FileBytes, "file_chunks": imp.FileChunks, "format": imp.Format.Kind,
 		"encoding": imp.Format.Encoding, "delimiter": imp.Format.Delimiter, "line_ending": imp.Format.LineEnding,
 		"skip_records": imp.Format.SkipRecords, "sheet": imp.Format.Sheet, "sheet_count": imp.Format.SheetCount,
-		"sheets": mustJSON(orEmpty(imp.Format.Sheets)), "numeric_columns": mustJSON(orEmpty(imp.Format.NumericColumns)), "header": mustJSON(imp.Header), "sample": mustJSON(imp.Sample), "records": imp.Records,
+		"sheets": mustJSON(orEmpty(imp.Format.Sheets)), "numeric_columns": mustJSON(orEmpty(imp.Format.NumericColumns)),
+		"formulas_without_result": imp.Format.FormulasWithoutResult, "first_formula_without_result": imp.Format.FirstFormulaWithoutResult, "header": mustJSON(imp.Header), "sample": mustJSON(imp.Sample), "records": imp.Records,
 		"suggested_mapping": mustJSON(imp.SuggestedMapping), "mapping": mustJSON(imp.Mapping),
 	}).Error
 	if err != nil {

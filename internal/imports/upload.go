@@ -233,6 +233,7 @@ func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams
 			if sc != nil {
 				imp.Format.Sheet, imp.Format.SheetCount = sc.sheet, len(sc.sheets)
 				imp.Format.Sheets, imp.Format.NumericColumns = sc.sheets, sc.numeric
+				imp.Format.FormulasWithoutResult, imp.Format.FirstFormulaWithoutResult = sc.formulas, sc.firstFormula
 			}
 		} else {
 			sc, err = scanCSV(format.NewReader(io.TeeReader(io.NewSectionReader(spool, 0, size), cw)))
@@ -295,10 +296,13 @@ type scan struct {
 	sample  []SampleRecord
 	records int
 	// sheet is the sheet of a workbook that was read, sheets all it has,
-	// numeric the columns of sheet that hold a number cell.
-	sheet   string
-	sheets  []SheetInfo
-	numeric []int
+	// numeric the columns of sheet that hold a number cell, formulas how
+	// many of its formula cells have no result (firstFormula the first).
+	sheet        string
+	sheets       []SheetInfo
+	numeric      []int
+	formulas     int
+	firstFormula string
 }
 
 func (sc *scan) add(rec Record) {
@@ -438,6 +442,9 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error, want strin
 	}
 	defer rows.Close()
 	sc := &scan{sheet: sheet, sheets: infos, numeric: facts.facts(sheet).numericColumns(MaxColumns)}
+	if facts != nil {
+		sc.formulas, sc.firstFormula = facts.facts(sheet).notComputed(facts.recalc)
+	}
 	num := 0
 	var line bytes.Buffer
 	for rows.Next() {

@@ -10,6 +10,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // A workbook is a zip of XML: a few kilobytes can unpack to gigabytes, and
@@ -58,6 +60,10 @@ func xlsxLimitsFor(fileCap int64) xlsxLimits {
 type workbookFacts struct {
 	sheets []bookSheet
 	parts  map[string]*sheetFacts // by part name
+	// recalc is whether the workbook asks to be recalculated when opened
+	// (calcPr fullCalcOnLoad): openpyxl and XlsxWriter write that, with
+	// no result or a 0 in each formula cell, as they compute nothing.
+	recalc bool
 }
 
 // sheetFacts is what one sheet part holds: whether any cell has a value,
@@ -67,6 +73,26 @@ type workbookFacts struct {
 type sheetFacts struct {
 	hasData bool
 	numeric []uint64
+	// formulas counts the cells that hold a formula, unsaved those of them
+	// whose result the file does not hold (no value, or an empty one that
+	// is not a text result: Excel saves a result with every formula);
+	// firstFormula and firstUnsaved are the first of each ("B2").
+	formulas, unsaved          int
+	firstFormula, firstUnsaved string
+}
+
+// notComputed returns how many formula cells of the sheet read without
+// their result, and the first of them: those with none saved, or every
+// one when the workbook was written by a program that leaves computing
+// to the spreadsheet (recalc).
+func (f *sheetFacts) notComputed(recalc bool) (int, string) {
+	switch {
+	case f == nil:
+		return 0, ""
+	case recalc && f.formulas > 0:
+		return f.formulas, f.firstFormula
+	}
+	return f.unsaved, f.firstUnsaved
 }
 
 // numericColumns returns the columns below most that hold a number cell,
@@ -129,7 +155,7 @@ func checkXLSX(name string, limit int64, tooBig error) (*workbookFacts, error) {
 	if inMemory > xlsxMaxInMemory {
 		return nil, tooMuchInMemory()
 	}
-	sheets, list, err := workbookSheets(zr.File)
+	sheets, list, recalc, err := workbookSheets(zr.File)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +165,7 @@ func checkXLSX(name string, limit int64, tooBig error) (*workbookFacts, error) {
 			return nil, err
 		}
 	}
-	facts := &workbookFacts{sheets: list, parts: make(map[string]*sheetFacts, len(sheets))}
+	facts := &workbookFacts{sheets: list, parts: make(map[string]*sheetFacts, len(sheets)), recalc: recalc}
 	walked := map[*zip.File]bool{sst: true}
 	for _, sh := range sheets {
 		sf := &sheetFacts{}
@@ -188,15 +214,16 @@ func tooMuchInMemory() error {
 
 // workbookSheets returns the parts of files that excelize may read as
 // sheets: those the workbook names (bookSheets), and the parts under
-// xl/worksheets/; and the sheets the workbook names, in order.
-func workbookSheets(files []*zip.File) ([]*zip.File, []bookSheet, error) {
+// xl/worksheets/; the sheets the workbook names, in order; and whether it
+// asks to be recalculated when opened (workbookFacts.recalc).
+func workbookSheets(files []*zip.File) ([]*zip.File, []bookSheet, bool, error) {
 	parts := make(map[string]*zip.File, len(files))
 	for _, f := range files {
 		parts[partName(f)] = f
 	}
-	named, list, err := bookSheets(parts)
+	named, list, recalc, err := bookSheets(parts)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	var sheets []*zip.File
 	for _, f := range files {
@@ -206,7 +233,7 @@ func workbookSheets(files []*zip.File) ([]*zip.File, []bookSheet, error) {
 			sheets = append(sheets, f)
 		}
 	}
-	return sheets, list, nil
+	return sheets, list, recalc, nil
 }
 
 // nestsTooDeep reports whether the part f (any part: excelize decodes the
@@ -256,22 +283,27 @@ type bookSheet struct {
 // the workbook's own relationship part, and their targets are resolved
 // against the workbook's folder (or the package root when absolute); and
 // the sheets in workbook order (each with the last part its relationship
-// names).
-func bookSheets(parts map[string]*zip.File) (map[string]bool, []bookSheet, error) {
+// names); and whether the workbook asks to be recalculated when opened.
+func bookSheets(parts map[string]*zip.File) (map[string]bool, []bookSheet, bool, error) {
 	named := map[string]bool{}
 	var book string
+	var recalc bool
 	err := walkXML(parts["_rels/.rels"], func(t xml.StartElement) {
 		if t.Name.Local == "Relationship" && book == "" && officeDocumentTypes[xmlAttr(t, "Type")] {
 			book = strings.TrimPrefix(xmlAttr(t, "Target"), "/")
 		}
 	})
 	if err != nil || book == "" {
-		return named, nil, err
+		return named, nil, false, err
 	}
 	dir := path.Dir(book)
 	var ids []string
 	var list []bookSheet
 	if err := walkXML(parts[book], func(t xml.StartElement) {
+		if t.Name.Local == "calcPr" {
+			v := xmlAttr(t, "fullCalcOnLoad")
+			recalc = v == "1" || v == "true"
+		}
 		if t.Name.Local != "sheet" {
 			return
 		}
@@ -283,7 +315,7 @@ func bookSheets(parts map[string]*zip.File) (map[string]bool, []bookSheet, error
 			}
 		}
 	}); err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	targets := map[string][]string{}
 	rels := strings.TrimPrefix(path.Join(dir, "_rels", path.Base(book)+".rels"), "/")
@@ -293,7 +325,7 @@ func bookSheets(parts map[string]*zip.File) (map[string]bool, []bookSheet, error
 			targets[id] = append(targets[id], xmlAttr(t, "Target"))
 		}
 	}); err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	for i, id := range ids {
 		for _, target := range targets[id] {
@@ -306,7 +338,7 @@ func bookSheets(parts map[string]*zip.File) (map[string]bool, []bookSheet, error
 			list[i].Part = name
 		}
 	}
-	return named, list, nil
+	return named, list, recalc, nil
 }
 
 // walkXML calls fn with each start element of the part f (none when f is
@@ -422,6 +454,11 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 		shared, inV, inStr bool
 		number             bool // the cell is a number (no type, or "n")
 		col                int  // the cell's column, 1-based, as excelize counts it
+		rowRef             int64
+		// The cell's formula: whether it has one, whether it has a value
+		// element and whether that holds anything, and whether its type
+		// is a text result (t="str"), whose value may be empty.
+		formula, hasV, valued, text bool
 	)
 	damaged := unsupported("A sheet of the workbook is damaged.")
 	var nest xmlNesting
@@ -442,25 +479,32 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 			case "row":
 				rowNum++
 				row, cells, col = 1, 0, 0 // the line end
+				rowRef = rowNum
+				if r, err := strconv.ParseInt(xmlAttr(t, "r"), 10, 64); err == nil && r > 0 {
+					rowRef = r
+				}
 			case "c":
 				if cells++; cells > xlsxMaxRowCells {
 					return unsupported(fmt.Sprintf("Row %s of the workbook has more than %s cells.", thousands(rowNum), thousands(xlsxMaxRowCells)))
 				}
 				row++ // the delimiter
 				shared, number = false, true
+				formula, hasV, valued, text = false, false, false, false
 				col++
 				for _, a := range t.Attr {
 					switch a.Name.Local {
 					case "t":
-						shared, number = a.Value == "s", a.Value == "n"
+						shared, number, text = a.Value == "s", a.Value == "n", a.Value == "str"
 					case "r":
 						if c := cellColumn(a.Value); c > 0 {
 							col = c
 						}
 					}
 				}
+			case "f":
+				formula = true
 			case "v":
-				inV = true
+				inV, hasV = true, true
 			case "t": // inline string text
 				inStr = true
 			}
@@ -470,6 +514,10 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 				inV = false
 			case "t":
 				inStr = false
+			case "c":
+				if formula {
+					facts.formula(hasV && (valued || text), col, rowRef)
+				}
 			case "row":
 				if row > xlsxMaxRowBytes {
 					return unsupported(fmt.Sprintf("Row %s of the workbook holds more than %s; save the sheet as CSV and upload that.", thousands(rowNum), sizeText(xlsxMaxRowBytes)))
@@ -492,6 +540,7 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 				if len(bytes.TrimSpace(t)) == 0 {
 					break
 				}
+				valued = valued || inV
 				facts.hasData = true
 				if inV && number && col >= 1 && col <= xlsxMaxRowCells {
 					if facts.numeric == nil {
@@ -502,6 +551,27 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 			}
 		}
 	}
+}
+
+// formula counts a formula cell at column col (1-based) of row rowNum,
+// whose result the file holds or not (saved).
+func (f *sheetFacts) formula(saved bool, col int, rowNum int64) {
+	f.formulas++
+	if f.firstFormula == "" {
+		f.firstFormula = cellName(col, rowNum)
+	}
+	if !saved {
+		if f.unsaved++; f.firstUnsaved == "" {
+			f.firstUnsaved = cellName(col, rowNum)
+		}
+	}
+}
+
+// cellName is the reference of the cell at column col (1-based) of row
+// rowNum, such as "AB12" ("" when out of a sheet's range).
+func cellName(col int, rowNum int64) string {
+	name, _ := excelize.CoordinatesToCellName(col, int(min(rowNum, excelize.TotalRows)))
+	return name
 }
 
 // cellColumn is the column (1-based) of a cell reference such as "AB12",

@@ -88,7 +88,7 @@ func excelizeSharedStrings(files []*zip.File) *zip.File {
 // inlineCopy writes a copy of the workbook zr with the strings of its
 // shared string table sst inline in every sheet, and returns its name.
 func inlineCopy(zr *zip.Reader, sst *zip.File, dir string) (string, error) {
-	sheets, _, err := workbookSheets(zr.File)
+	sheets, _, _, err := workbookSheets(zr.File)
 	if err != nil {
 		return "", err
 	}

@@ -2161,8 +2161,21 @@ export interface components {
             file_removed_at: string | null;
             /** Format: date-time */
             finished_at: string | null;
+            /** @example  */
+            first_formula_without_result: string;
             /** @enum {string} */
             format: "csv" | "xlsx";
+            /**
+             * @description FormulasWithoutResult counts the formula cells of the sheet read
+             *     whose result the file does not hold: they read as empty, or as 0
+             *     when the program that wrote the workbook put one there (openpyxl,
+             *     XlsxWriter and other libraries write formulas without computing
+             *     them). Opening the workbook in Excel or LibreOffice and saving it
+             *     computes them. FirstFormulaWithoutResult is the first such cell
+             *     ("D2"). 0 and "" for a CSV file.
+             * @example 0
+             */
+            formulas_without_result: number;
             has_header: boolean;
             id: string;
             /** @enum {string} */

@@ -135,4 +135,27 @@ describe('PreflightSummary encoding', () => {
     expect(screen.queryByTestId('preflight-sheet')).not.toBeInTheDocument();
     expect(screen.getByTestId('preflight-line-endings')).toBeInTheDocument();
   });
+
+  it('warns of formulas a workbook holds without their results, and only then', () => {
+    const { unmount } = renderWithProviders(
+      <PreflightSummary
+        imp={importFixture({
+          format: 'xlsx',
+          encoding: 'utf-8',
+          sheet: 'Sheet1',
+          sheet_count: 1,
+          formulas_without_result: 1200,
+          first_formula_without_result: 'D2',
+        })}
+      />,
+    );
+    expect(screen.getByTestId('preflight-formulas')).toHaveTextContent(
+      '1,200 cells of the sheet (the first: D2) hold formulas whose result the program that wrote the file did not compute, so they read as empty or 0. Open the workbook in Excel or LibreOffice, save it, and upload it again.',
+    );
+    unmount();
+    renderWithProviders(
+      <PreflightSummary imp={importFixture({ format: 'xlsx', encoding: 'utf-8', sheet: 'Sheet1', sheet_count: 1 })} />,
+    );
+    expect(screen.queryByTestId('preflight-formulas')).not.toBeInTheDocument();
+  });
 });

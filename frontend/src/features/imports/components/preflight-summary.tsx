@@ -1,4 +1,4 @@
-import { Badge, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 
 import { formatBytes, formatNumber } from '@/lib/format';
 
@@ -18,6 +18,17 @@ function Fact({ label, value, testId }: { label: string; value: string; testId: 
   );
 }
 
+/** What the preflight says of a workbook's formula cells that hold no result (read as empty or 0). */
+function formulasWithoutResult(count: number, first: string): string {
+  const cells = count === 1 ? '1 cell of the sheet' : `${formatNumber(count)} cells of the sheet`;
+  const hold = count === 1 ? 'holds a formula' : 'hold formulas';
+  const read = count === 1 ? 'it reads' : 'they read';
+  return (
+    `${cells} (the first: ${first}) ${hold} whose result the program that wrote the file did not compute, ` +
+    `so ${read} as empty or 0. Open the workbook in Excel or LibreOffice, save it, and upload it again.`
+  );
+}
+
 type PreflightSummaryProps = {
   imp: Import;
   /**
@@ -34,7 +45,7 @@ type PreflightSummaryProps = {
 
 /**
  * What the server found in the file: format, encoding, delimiter, line endings (a workbook: the sheet
- * read, and whether it has others), rows, columns, rows above the table. The encoding of a CSV file can be changed: when names show as "£ukasz" the
+ * read, whether it has others, and formulas whose results the file does not hold), rows, columns, rows above the table. The encoding of a CSV file can be changed: when names show as "£ukasz" the
  * detected one was wrong, and the preview below comes back read in the chosen one.
  */
 export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = false, encodingError }: PreflightSummaryProps) {
@@ -86,6 +97,11 @@ export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = f
         <Text size="sm" c="dimmed" data-testid="preflight-other-sheets">
           {`The workbook has ${formatNumber(imp.sheet_count)} sheets; only “${imp.sheet}” is imported.`}
         </Text>
+      )}
+      {imp.formulas_without_result > 0 && (
+        <Alert color="orange" variant="light" title="Formulas without results" data-testid="preflight-formulas">
+          {formulasWithoutResult(imp.formulas_without_result, imp.first_formula_without_result)}
+        </Alert>
       )}
       {choosable && (
         <Text size="xs" c="dimmed">

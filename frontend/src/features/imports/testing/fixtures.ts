@@ -45,6 +45,8 @@ export function importFixture(overrides: Partial<Import> = {}): Import {
     sheet: '',
     sheet_count: 0,
     sheets: [],
+    formulas_without_result: 0,
+    first_formula_without_result: '',
     has_header: true,
     columns: [
       { index: 0, name: 'E-mail', field: 'email', suggested_field: 'email' },
