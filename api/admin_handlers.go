@@ -219,7 +219,6 @@ func (s *Server) setTenantStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.svc.APIKeys.ForgetTenant(id)
 	return c.JSON(http.StatusOK, toTenant(t))
 }
 
@@ -265,7 +264,6 @@ func (s *Server) setTenantSubscription(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.svc.APIKeys.ForgetTenant(id)
 	return c.JSON(http.StatusOK, toSubscription(sub))
 }
 
@@ -486,9 +484,6 @@ func (s *Server) updatePackage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The keys of every tenant on the package hold its new terms from the
-	// next request.
-	s.svc.APIKeys.ForgetAll()
 	return c.JSON(http.StatusOK, toPackage(p))
 }
 

@@ -156,14 +156,11 @@ func (s *Server) stripeWebhook(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tenantID, err := s.svc.Billing.HandleWebhook(c.Request().Context(), payload, c.Request().Header.Get("Stripe-Signature"))
-	if err != nil {
+	// A package that changed (a downgrade without API access) holds for
+	// the tenant's keys from the next request: keys read their tenant's
+	// subscription digest on every request (apikeys.Authenticate).
+	if _, err := s.svc.Billing.HandleWebhook(c.Request().Context(), payload, c.Request().Header.Get("Stripe-Signature")); err != nil {
 		return err
-	}
-	if tenantID != nil {
-		// A package that changed (a downgrade without API access) holds for
-		// the tenant's keys from the next request, as a change by staff does.
-		s.svc.APIKeys.ForgetTenant(*tenantID)
 	}
 	return c.JSON(http.StatusOK, WebhookResponse{Received: true})
 }

@@ -106,12 +106,6 @@ func (s *Server) submitCorrection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !p.TenantCorrected {
-		// The tenant's first correction: its keys' principals cached here
-		// say it has none, and their searches would not look for it (other
-		// instances reload theirs within the cache's 10 s).
-		s.svc.APIKeys.ForgetTenant(p.TenantID)
-	}
 	return c.JSON(http.StatusCreated, toCorrection(*k))
 }
 

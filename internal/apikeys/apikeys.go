@@ -1,10 +1,12 @@
 // Package apikeys issues, rotates, revokes and authenticates tenant API
 // keys. A key carries a subset of the tenant permission scopes (never more
-// than an org admin has); only its SHA-256 is stored. Authentication keeps a
-// short in-process cache (keyCacheTTL) so the key path costs no database
-// round trip on most requests; revoking on this instance drops the entry at
-// once, and other instances see it within the TTL. Per-key request counts
-// and last_used_at are gathered in memory and written in batches.
+// than an org admin has); only its SHA-256 is stored. Authentication reads
+// the key and its tenant on every request (one indexed query), so a
+// revocation, a suspension or a package change made on any instance holds
+// from the next request on every instance; only the tenant's computed plan
+// is cached, per tenant, keyed by a digest of the rows it comes from. Per-key
+// request counts and last_used_at are gathered in memory and written in
+// batches.
 package apikeys
 
 import (
@@ -27,9 +29,10 @@ import (
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
-// keyCacheTTL bounds how long another instance may accept a revoked key,
-// or keep the old package, status or CRM-pushed flag of a key's tenant.
-const keyCacheTTL = 10 * time.Second
+// planCacheTTL bounds how long a tenant's plan is reused while the rows it
+// comes from are unchanged: a plan also changes by the clock alone (a
+// manual plan's end, a grace period's end), which no row says.
+const planCacheTTL = 10 * time.Second
 
 // MaxRotationOverlap is the longest an old secret stays valid after rotation.
 const MaxRotationOverlap = 7 * 24 * time.Hour
@@ -72,21 +75,18 @@ type Service struct {
 	now    func() time.Time
 
 	mu    sync.Mutex
-	cache map[string]cachedKey // by hex of the secret hash
-	// gen counts forgets: a lookup that began before one does not cache
-	// what it read (the key may have been revoked after it read it).
-	gen   uint64
-	usage map[usageKey]int64 // requests not yet written
+	plans map[uuid.UUID]cachedPlan // by tenant
+	usage map[usageKey]int64       // requests not yet written
 	last  map[uuid.UUID]time.Time
 }
 
-type cachedKey struct {
-	p          *tenancy.Principal
-	err        error
-	expires    time.Time // of the cache entry
-	keyID      uuid.UUID
-	tenantID   uuid.UUID
-	keyExpires *time.Time // of the key (nil: never)
+// cachedPlan is what a key needs of its tenant's plan.
+type cachedPlan struct {
+	digest        string    // of the rows it was computed from (keyRow.PlanDigest)
+	expires       time.Time // of the entry
+	apiAccess     bool
+	code          string
+	ratePerMinute int
 }
 
 type usageKey struct {
@@ -97,7 +97,7 @@ type usageKey struct {
 // NewService returns a Service.
 func NewService(db *gorm.DB, lim *limits.Service) *Service {
 	return &Service{db: db, limits: lim, now: func() time.Time { return time.Now().UTC() },
-		cache: map[string]cachedKey{}, usage: map[usageKey]int64{}, last: map[uuid.UUID]time.Time{}}
+		plans: map[uuid.UUID]cachedPlan{}, usage: map[usageKey]int64{}, last: map[uuid.UUID]time.Time{}}
 }
 
 // WithClock makes s read the time from now instead of the wall clock (tests
@@ -265,9 +265,6 @@ func (s *Service) Revoke(ctx context.Context, tenantID, id uuid.UUID) error {
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "api_key.revoked", TargetType: "api_key",
 			TargetID: id.String(), Data: map[string]any{"name": k.Name, "prefix": k.Prefix}})
 	})
-	if err == nil {
-		s.forget(k.ID)
-	}
 	return err
 }
 
@@ -333,9 +330,6 @@ func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, o
 			TargetID: id.String(), Data: map[string]any{"name": old.Name, "new_key_id": out.ID, "new_prefix": out.Prefix,
 				"old_valid_until": end.Format(time.RFC3339)}})
 	})
-	if err == nil {
-		s.forget(old.ID)
-	}
 	return out, err
 }
 

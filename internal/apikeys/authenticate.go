@@ -3,7 +3,6 @@ package apikeys
 import (
 	"cmp"
 	"context"
-	"encoding/hex"
 	"log/slog"
 	"maps"
 	"slices"
@@ -30,137 +29,127 @@ var errInvalidKey = apperr.Errorf(apperr.EUNAUTHORIZED, "The API key is invalid,
 // tenant-suspended when the tenant is suspended). Only a principal it
 // returns counts as a use of the key (daily requests, last_used_at): a
 // refused request is none, and the caller does not rate-limit it either.
+//
+// Every call reads the key and its tenant from the database (one indexed
+// query), so what any instance changed (a revocation, a rotation's end,
+// a suspension, the tenant's name or flags) holds from the next request
+// on every instance. The same query returns a digest of the rows the
+// tenant's plan is computed from (its subscription, the packages); the
+// plan is cached per tenant while that digest is unchanged (planCacheTTL
+// at most, for changes that come by the clock alone).
 func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Principal, error) {
 	if !WellFormed(secret) {
 		return nil, errInvalidKey
 	}
-	hash := hashSecret(secret)
-	cacheKey := hex.EncodeToString(hash)
 	now := s.now()
-	s.mu.Lock()
-	c, ok := s.cache[cacheKey]
-	gen := s.gen
-	s.mu.Unlock()
-	// An entry ends at c.expires (a key's expiry is its first instant of
-	// being expired, as Key.Status has it).
-	if !ok || !now.Before(c.expires) {
-		c = s.load(ctx, hash)
-		switch {
-		case c.err != nil && apperr.Code(c.err) == apperr.EINTERNAL:
-			return nil, c.err // not cached: a database hiccup must not stick
-		case c.keyID == uuid.Nil:
-			// An unknown secret is not cached: anyone can make up well-formed
-			// ones, and each would hold memory. Its lookup is one index probe.
-			return nil, c.err
-		}
-		// Cached for keyCacheTTL, or until the key itself expires.
-		c.expires = now.Add(keyCacheTTL)
-		if c.keyExpires != nil && c.keyExpires.Before(c.expires) {
-			c.expires = *c.keyExpires
-		}
-		s.mu.Lock()
-		if s.gen == gen { // no revoke or rotation since the lookup began
-			s.cache[cacheKey] = c
-		}
-		s.mu.Unlock()
-	}
-	if c.err != nil {
-		return nil, c.err
-	}
-	s.count(c.p.TenantID, c.keyID, now)
-	p := *c.p
-	return &p, nil
-}
-
-func (s *Service) load(ctx context.Context, hash []byte) cachedKey {
-	var row struct {
-		Key
-		TenantName   string
-		TenantStatus string
-		CRMPushed    bool
-		Corrected    bool
-	}
-	err := s.db.WithContext(ctx).Table("api_keys k").
-		Select("k.*, t.name AS tenant_name, t.status AS tenant_status, t.crm_pushed_at IS NOT NULL AS crm_pushed, "+
-			"t.corrected_at IS NOT NULL AS corrected").
-		Joins("JOIN tenants t ON t.id = k.tenant_id").
-		Where("k.secret_hash = ?", hash).Take(&row).Error
+	row, err := s.lookup(ctx, hashSecret(secret))
 	if err != nil {
 		if isNotFound(err) {
-			return cachedKey{err: errInvalidKey}
+			return nil, errInvalidKey
 		}
-		return cachedKey{err: err}
+		return nil, err
 	}
-	if row.Key.Status(s.now()) != "active" {
-		return cachedKey{err: errInvalidKey, keyID: row.ID, tenantID: row.TenantID}
+	if row.Key.Status(now) != "active" {
+		return nil, errInvalidKey
 	}
 	if row.TenantStatus == tenancy.StatusSuspended {
 		// Every permission check would refuse it: refused here, like a
 		// revoked key, it is no use of the key and takes nothing from the
 		// tenant's per-minute budget.
-		return cachedKey{err: limits.ErrSuspended, keyID: row.ID, tenantID: row.TenantID}
+		return nil, limits.ErrSuspended
 	}
-	plan, err := s.limits.Plan(ctx, row.TenantID)
+	plan, err := s.plan(ctx, row.TenantID, row.PlanDigest, now)
 	if err != nil {
-		return cachedKey{err: err}
+		return nil, err
 	}
-	if !plan.Package.APIAccess {
-		return cachedKey{err: limits.FeatureError(limits.APIAccess, plan.Package.Code), keyID: row.ID, tenantID: row.TenantID}
+	if !plan.apiAccess {
+		return nil, limits.FeatureError(limits.APIAccess, plan.code)
 	}
 	p := &tenancy.Principal{TenantID: row.TenantID, TenantName: row.TenantName, TenantStatus: row.TenantStatus,
 		TenantCRMPushed: row.CRMPushed, TenantCorrected: row.Corrected,
-		APIKeyID: row.ID, APIKeyName: row.Name + " (" + row.Prefix + "…)", RatePerMinute: plan.Package.APIRequestsPerMinute}
+		APIKeyID: row.ID, APIKeyName: row.Name + " (" + row.Prefix + "…)", RatePerMinute: plan.ratePerMinute}
 	for _, sc := range row.Scopes {
 		p.Scopes = append(p.Scopes, tenancy.Scope(sc))
 	}
-	return cachedKey{p: p, keyID: row.ID, tenantID: row.TenantID, keyExpires: row.ExpiresAt}
+	s.count(row.TenantID, row.ID, now)
+	return p, nil
 }
 
-// pruneCache drops the entries that have outlived keyCacheTTL, so keys
-// that stopped calling do not stay in memory.
+// keyRow is a key with what its principal needs of its tenant.
+type keyRow struct {
+	Key
+	TenantName   string
+	TenantStatus string
+	CRMPushed    bool
+	Corrected    bool
+	// PlanDigest changes whenever a row limits.Plan reads for the tenant
+	// does: its subscription (both sides of a manual plan) or a package.
+	PlanDigest string
+}
+
+// lookup reads a key by its secret's hash. The plan digest is the xmin of
+// the tenant's subscription row (one a tenant, both sides of a manual plan)
+// and of every package: a row's xmin is the transaction that wrote its
+// version, so any committed insert, update or delete changes the digest
+// (the optimistic-concurrency token PostgreSQL drivers use; freezing keeps
+// it). The packages are few (the platform's catalogue), so listing them
+// all costs less than naming the two or three the plan reads.
+func (s *Service) lookup(ctx context.Context, hash []byte) (keyRow, error) {
+	var row keyRow
+	err := s.db.WithContext(ctx).Table("api_keys k").
+		Select("k.*, t.name AS tenant_name, t.status AS tenant_status, t.crm_pushed_at IS NOT NULL AS crm_pushed, "+
+			"t.corrected_at IS NOT NULL AS corrected, "+
+			"concat_ws('|', (SELECT s.xmin::text FROM subscriptions s WHERE s.tenant_id = k.tenant_id), "+
+			"(SELECT string_agg(p.xmin::text, ',' ORDER BY p.id) FROM packages p)) AS plan_digest").
+		Joins("JOIN tenants t ON t.id = k.tenant_id").
+		Where("k.secret_hash = ?", hash).Take(&row).Error
+	return row, err
+}
+
+// plan returns what a key needs of its tenant's plan: from the cache when
+// the entry was computed from the rows digest names and has not ended,
+// else from limits.Plan.
+func (s *Service) plan(ctx context.Context, tenantID uuid.UUID, digest string, now time.Time) (cachedPlan, error) {
+	s.mu.Lock()
+	c, ok := s.plans[tenantID]
+	s.mu.Unlock()
+	if ok && c.digest == digest && now.Before(c.expires) {
+		return c, nil
+	}
+	plan, err := s.limits.Plan(ctx, tenantID)
+	if err != nil {
+		return cachedPlan{}, err
+	}
+	// If a change committed after the digest was read, the plan read here
+	// is newer than the digest, and the next request's digest differs:
+	// the entry is then replaced, never trusted past the change.
+	c = cachedPlan{digest: digest, expires: now.Add(planCacheTTL), apiAccess: plan.Package.APIAccess,
+		code: plan.Package.Code, ratePerMinute: plan.Package.APIRequestsPerMinute}
+	// A plan also changes by the clock: at the end of a period that does
+	// not renew, or of a payment's grace period.
+	if sub := plan.Subscription; sub != nil && sub.CurrentPeriodEnd != nil && sub.CurrentPeriodEnd.After(now) && sub.CurrentPeriodEnd.Before(c.expires) {
+		c.expires = *sub.CurrentPeriodEnd
+	}
+	if g := plan.GraceEndsAt; g != nil && g.After(now) && g.Before(c.expires) {
+		c.expires = *g
+	}
+	s.mu.Lock()
+	s.plans[tenantID] = c
+	s.mu.Unlock()
+	return c, nil
+}
+
+// pruneCache drops the plans that have outlived planCacheTTL, so tenants
+// whose keys stopped calling do not stay in memory.
 func (s *Service) pruneCache() {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k, c := range s.cache {
+	for id, c := range s.plans {
 		if !now.Before(c.expires) {
-			delete(s.cache, k)
+			delete(s.plans, id)
 		}
 	}
-}
-
-// forget drops a key from this instance's cache (after revoke or rotate).
-func (s *Service) forget(id uuid.UUID) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.gen++
-	for k, c := range s.cache {
-		if c.keyID == id {
-			delete(s.cache, k)
-		}
-	}
-}
-
-// ForgetTenant drops a tenant's keys from the cache, e.g. after its package
-// or status changed on this instance.
-func (s *Service) ForgetTenant(tenantID uuid.UUID) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.gen++
-	for k, c := range s.cache {
-		if c.tenantID == tenantID {
-			delete(s.cache, k)
-		}
-	}
-}
-
-// ForgetAll empties this instance's cache, e.g. after a package's terms
-// (API access, requests per minute) changed for every tenant that has it.
-func (s *Service) ForgetAll() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.gen++
-	clear(s.cache)
 }
 
 func (s *Service) count(tenantID, keyID uuid.UUID, now time.Time) {

@@ -14,10 +14,10 @@ import (
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
-// TestKeyCacheHoldsOnlyRealKeys: made-up secrets (well formed, so they reach
-// the database) are refused without a cache entry each, and entries of real
-// keys leave the cache once they outlive keyCacheTTL.
-func TestKeyCacheHoldsOnlyRealKeys(t *testing.T) {
+// TestPlanCacheHoldsOnlyRealKeys: made-up secrets (well formed, so they
+// reach the database) are refused without a cache entry each, and the plan
+// a real key cached leaves the cache once it outlives planCacheTTL.
+func TestPlanCacheHoldsOnlyRealKeys(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
 	ctx := context.Background()
@@ -31,7 +31,7 @@ func TestKeyCacheHoldsOnlyRealKeys(t *testing.T) {
 	cached := func() int {
 		svc.mu.Lock()
 		defer svc.mu.Unlock()
-		return len(svc.cache)
+		return len(svc.plans)
 	}
 
 	for range 50 {
@@ -52,9 +52,9 @@ func TestKeyCacheHoldsOnlyRealKeys(t *testing.T) {
 	}
 	svc.pruneCache()
 	if n := cached(); n != 1 {
-		t.Fatalf("%d cache entries for one fresh real key, want 1", n)
+		t.Fatalf("%d cache entries for one tenant's fresh real key, want 1", n)
 	}
-	now = now.Add(keyCacheTTL + time.Second)
+	now = now.Add(planCacheTTL + time.Second)
 	svc.pruneCache()
 	if n := cached(); n != 0 {
 		t.Fatalf("%d cache entries after the TTL, want 0", n)
@@ -62,7 +62,7 @@ func TestKeyCacheHoldsOnlyRealKeys(t *testing.T) {
 }
 
 // proTenant creates a tenant on the Pro package (API access) in d and a user.
-func proTenant(t *testing.T, d *db.DB) (tenant, user uuid.UUID) {
+func proTenant(t testing.TB, d *db.DB) (tenant, user uuid.UUID) {
 	t.Helper()
 	tenant = uuid.Must(uuid.NewV7())
 	if err := d.Gorm.Exec(`INSERT INTO tenants (id, name) VALUES (?, 'Key test')`, tenant).Error; err != nil {
@@ -120,7 +120,7 @@ func TestRevokeDuringLookup(t *testing.T) {
 }
 
 // TestKeyCacheEndsWithTheKey: a cached key is refused once its own
-// expiry passes (the end of a rotation overlap), not keyCacheTTL later.
+// expiry passes (the end of a rotation overlap), not a cache TTL later.
 func TestKeyCacheEndsWithTheKey(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
