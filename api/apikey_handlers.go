@@ -126,7 +126,7 @@ func (s *Server) listAPIKeys(c echo.Context) error {
 // revokeAPIKey godoc
 //
 //	@Summary		Revoke an API key
-//	@Description	Org admins only. Immediate on this instance, within 10 seconds on every other.
+//	@Description	Org admins only. Immediate on every server instance: the next request with the key is refused (401).
 //	@ID				revokeAPIKey
 //	@Tags			api-keys
 //	@Security		BearerAuth

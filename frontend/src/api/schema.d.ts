@@ -447,7 +447,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description Org admins only. Immediate on this instance, within 10 seconds on every other.
+         * @description Org admins only. Immediate on every server instance: the next request with the key is refused (401).
          */
         delete: operations["revokeAPIKey"];
         options?: never;
