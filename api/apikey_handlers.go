@@ -163,7 +163,7 @@ func (s *Server) revokeAPIKey(c echo.Context) error {
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem	"Not an org admin, or plan-feature-unavailable"
 //	@Failure		404		{object}	Problem
-//	@Failure		409		{object}	Problem	"Key revoked or expired, or rotated already to a successor not revoked (rotate that one)"
+//	@Failure		409		{object}	Problem	"Key revoked or expired; rotated already to a successor not revoked (rotate that one); or, with an overlap, the organization already has 100 live keys"
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem

@@ -183,16 +183,11 @@ func (s *Service) Create(ctx context.Context, tenantID, creatorID uuid.UUID, p C
 	}
 	var out Created
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The tenant row's lock makes two concurrent creations count each other.
-		if err := tx.Exec(`SELECT 1 FROM tenants WHERE id = ? FOR NO KEY UPDATE`, tenantID).Error; err != nil {
+		if err := lockTenantKeys(tx, tenantID); err != nil {
 			return err
 		}
-		var live int64
-		if err := tx.Model(&Key{}).Where("tenant_id = ? AND "+liveSQL, tenantID).Count(&live).Error; err != nil {
+		if err := roomForAnotherKey(tx, tenantID, "Revoke one it no longer uses first."); err != nil {
 			return err
-		}
-		if live >= MaxLiveKeys {
-			return apperr.Errorf(apperr.ECONFLICT, "This organization has %d live API keys, the most it can have. Revoke one it no longer uses first.", live)
 		}
 		var err error
 		out, err = s.insert(ctx, tx, tenantID, &creatorID, p.Name, p.Scopes, p.ExpiresAt, nil)
@@ -203,6 +198,25 @@ func (s *Service) Create(ctx context.Context, tenantID, creatorID uuid.UUID, p C
 			TargetID: out.ID.String(), Data: map[string]any{"name": out.Name, "prefix": out.Prefix, "scopes": p.Scopes, "expires_at": p.ExpiresAt}})
 	})
 	return out, err
+}
+
+// lockTenantKeys takes the tenant row's lock, so that two concurrent
+// creations or rotations count each other's keys.
+func lockTenantKeys(tx *gorm.DB, tenantID uuid.UUID) error {
+	return tx.Exec(`SELECT 1 FROM tenants WHERE id = ? FOR NO KEY UPDATE`, tenantID).Error
+}
+
+// roomForAnotherKey returns ECONFLICT when the tenant has MaxLiveKeys live
+// keys already; what then sentences what to do instead.
+func roomForAnotherKey(tx *gorm.DB, tenantID uuid.UUID, what string) error {
+	var live int64
+	if err := tx.Model(&Key{}).Where("tenant_id = ? AND "+liveSQL, tenantID).Count(&live).Error; err != nil {
+		return err
+	}
+	if live >= MaxLiveKeys {
+		return apperr.Errorf(apperr.ECONFLICT, "This organization has %d live API keys, the most it can have. %s", live, what)
+	}
+	return nil
 }
 
 func (s *Service) insert(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, creator *uuid.UUID, name string, scopes []string, expires *time.Time, from *uuid.UUID) (Created, error) {
@@ -275,7 +289,7 @@ func (s *Service) Revoke(ctx context.Context, tenantID, id uuid.UUID) error {
 // works. Returns EINVALID, EFORBIDDEN (type plan-feature-unavailable: the
 // package has no API access, so the new secret could not be used),
 // ENOTFOUND, ECONFLICT (rotated already, naming the successor; revoked or
-// expired key).
+// expired key; with an overlap, MaxLiveKeys live keys already).
 func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, overlap time.Duration) (Created, error) {
 	if overlap < 0 || overlap > MaxRotationOverlap {
 		return Created{}, apperr.Invalid("The overlap is out of range.", apperr.FieldError{Field: "overlap_hours", Message: "must be between 0 and 168"})
@@ -286,6 +300,9 @@ func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, o
 	var out Created
 	var old Key
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockTenantKeys(tx, tenantID); err != nil {
+			return err
+		}
 		var err error
 		if old, err = s.get(ctx, tx, tenantID, id); err != nil {
 			return err
@@ -314,6 +331,15 @@ func (s *Service) Rotate(ctx context.Context, tenantID, id, actorID uuid.UUID, o
 		}
 		if st := old.Status(s.now()); st != "active" {
 			return apperr.Errorf(apperr.ECONFLICT, "The key is %s; create a new one instead.", st)
+		}
+		// With an overlap the old secret stays live beside the new one: the
+		// rotation adds a live key, and counts against MaxLiveKeys as a
+		// creation does (else rotating the newest key again and again grew
+		// the live keys without bound). Without one it replaces the key.
+		if overlap > 0 {
+			if err := roomForAnotherKey(tx, tenantID, "Revoke one it no longer uses, or rotate without an overlap."); err != nil {
+				return err
+			}
 		}
 		if out, err = s.insert(ctx, tx, tenantID, &actorID, old.Name, old.Scopes, expires, &old.ID); err != nil {
 			return err

@@ -395,3 +395,41 @@ func TestFlushUsageKeepsWhatItCouldNotWrite(t *testing.T) {
 		t.Errorf("%d usage entries left in memory after a flush, want 0", held)
 	}
 }
+
+// TestRotateKeepsTheLiveKeyCap: a rotation with an overlap leaves the old
+// secret live beside the new one, so at MaxLiveKeys it is refused (409)
+// like a creation; without an overlap it replaces the key and is allowed.
+// Rotating the newest key again and again used to add a live key each
+// time, past the cap, until live keys could be pushed out of the list
+// that revokes them.
+func TestRotateKeepsTheLiveKeyCap(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
+	var last Created
+	for i := range MaxLiveKeys {
+		var err error
+		if last, err = svc.Create(ctx, tenant, user, CreateParams{Name: "cap", Scopes: []string{"usage:read"}}); err != nil {
+			t.Fatalf("key %d: %v", i+1, err)
+		}
+	}
+	if _, err := svc.Rotate(ctx, tenant, last.ID, user, time.Hour); apperr.Code(err) != apperr.ECONFLICT {
+		t.Fatalf("rotation with an overlap at the cap: %v, want ECONFLICT", err)
+	}
+	next, err := svc.Rotate(ctx, tenant, last.ID, user, 0)
+	if err != nil {
+		t.Fatalf("rotation without an overlap at the cap: %v", err)
+	}
+	var live int64
+	if err := d.Gorm.Model(&Key{}).Where("tenant_id = ? AND "+liveSQL, tenant).Count(&live).Error; err != nil {
+		t.Fatal(err)
+	}
+	if live != MaxLiveKeys {
+		t.Fatalf("%d live keys after rotating without overlap, want %d", live, MaxLiveKeys)
+	}
+	if _, err := svc.Authenticate(ctx, next.Secret); err != nil {
+		t.Fatalf("the new secret: %v", err)
+	}
+}

@@ -5001,7 +5001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Key revoked or expired, or rotated already to a successor not revoked (rotate that one) */
+            /** @description Key revoked or expired; rotated already to a successor not revoked (rotate that one); or, with an overlap, the organization already has 100 live keys */
             409: {
                 headers: {
                     [name: string]: unknown;
