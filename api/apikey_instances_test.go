@@ -110,3 +110,34 @@ func TestAPIKeyChangesReachEveryInstanceAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIKey401Challenges: a 401 for an API key (unknown, malformed,
+// revoked) carries WWW-Authenticate, as every 401 must (RFC 9110
+// §15.5.2) and as the access-token path's do; the key path sent none.
+func TestAPIKey401Challenges(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "challenge")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	key := tb.MustCreateKey(t, admin, "usage:read")
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+key.ID, admin.token, nil), http.StatusNoContent)
+	tests := []struct {
+		name, secret string
+		bearer       bool
+	}{
+		{"ErrRevokedHeader", key.Secret, false},
+		{"ErrRevokedBearer", key.Secret, true},
+		{"ErrMalformedHeader", "ock_not-a-key", false},
+		{"ErrMalformedBearer", "ock_not-a-key", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", tt.secret, tt.bearer)
+			wantStatus(t, rec, http.StatusUnauthorized)
+			decodeProblem(t, rec)
+			if got := rec.Header().Get("WWW-Authenticate"); got != `Bearer realm="api", error="invalid_token"` {
+				t.Fatalf("WWW-Authenticate %q", got)
+			}
+		})
+	}
+}

@@ -98,7 +98,13 @@ func (s *Server) authenticate(c echo.Context) (*tenancy.Principal, error) {
 		key = token
 	}
 	if key != "" {
-		return s.svc.APIKeys.Authenticate(ctx, key)
+		p, err := s.svc.APIKeys.Authenticate(ctx, key)
+		if apperr.Code(err) == apperr.EUNAUTHORIZED {
+			// Every 401 names how to authenticate (RFC 9110 §15.5.2); a
+			// key is also accepted as a Bearer credential.
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api", error="invalid_token"`)
+		}
+		return p, err
 	}
 	if !bearer {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api"`)
