@@ -76,9 +76,10 @@ func proTenant(t testing.TB, d *db.DB) (tenant, user uuid.UUID) {
 }
 
 // TestRevokeDuringLookup: a key revoked while a request with it is being
-// looked up is refused by the next request on this instance: the lookup
-// that read it before the revocation does not cache it. (Its own database
-// so that holding the packages table stalls no other test.)
+// looked up is refused by the next request on this instance: nothing the
+// lookup in flight read (the key, or the plan it caches) outlives the
+// revocation. (Its own database so that holding the packages table stalls
+// no other test.)
 func TestRevokeDuringLookup(t *testing.T) {
 	t.Parallel()
 	d, _ := dbtest.Fresh(t)
@@ -94,7 +95,7 @@ func TestRevokeDuringLookup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
-	// The lookup reads the key row, then waits for the package.
+	// The lookup (its key query reads the packages too) waits for them.
 	if _, err := tx.Exec(ctx, `LOCK TABLE packages IN ACCESS EXCLUSIVE MODE`); err != nil {
 		t.Fatal(err)
 	}
