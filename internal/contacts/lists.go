@@ -179,8 +179,11 @@ func (s *Service) RemoveListMembers(ctx context.Context, tenantID, listID uuid.U
 		if err := requireList(tx, tenantID, listID); err != nil {
 			return err
 		}
-		r := tx.Exec(`DELETE FROM list_members WHERE tenant_id = ? AND list_id = ? AND contact_id = ANY(?::uuid[])`,
-			tenantID, listID, uuidArray(ids))
+		// In id order, as an unsave's cascade takes them.
+		r := tx.Exec(`DELETE FROM list_members m USING (SELECT contact_id FROM list_members
+				WHERE tenant_id = ? AND list_id = ? AND contact_id = ANY(?::uuid[]) ORDER BY contact_id FOR UPDATE) x
+			WHERE m.tenant_id = ? AND m.list_id = ? AND m.contact_id = x.contact_id`,
+			tenantID, listID, uuidArray(ids), tenantID, listID)
 		if r.Error != nil {
 			return fmt.Errorf("contacts: remove from list: %w", r.Error)
 		}

@@ -148,37 +148,27 @@ func (s *Service) SaveContacts(ctx context.Context, tenantID, userID uuid.UUID, 
 		if err := requireVisible(tx, tenantID, ids); err != nil {
 			return err
 		}
-		save := func() (int, error) {
-			r := tx.Exec(`INSERT INTO saved_contacts (tenant_id, contact_id, created_by)
-				SELECT ?, id, ? FROM unnest(?::uuid[]) AS id
-				ON CONFLICT (tenant_id, contact_id) DO NOTHING`, tenantID, byUser(userID), uuidArray(ids))
-			if r.Error != nil {
-				return 0, fmt.Errorf("contacts: save: %w", r.Error)
-			}
-			return int(r.RowsAffected), nil
-		}
-		saved, err := save()
-		if err != nil {
-			return err
-		}
+		// Onto a list, the saved rows the members refer to must stay until
+		// the members are in: an unsave in between would fail their foreign
+		// key. The conflict clause locks the rows that are there already
+		// (ON CONFLICT DO UPDATE locks a conflicting row even when its
+		// WHERE updates nothing; a no-key lock: key share locks, the
+		// members' foreign key checks and imports, go on). One statement
+		// takes every row in id order, so two saves, or a save and an
+		// unsave, cannot each hold a row the other waits for (locking
+		// after the insert and saving again what an unsave removed
+		// meanwhile took rows out of order and deadlocked).
+		conflict := `DO NOTHING`
 		if p.ListID != nil {
-			// Hold the saved rows the list members below refer to (a key
-			// share lock: an unsave waits, other saves and imports do not).
-			// One an unsave removed in between is saved again.
-			var held int
-			if err := tx.Raw(`SELECT count(*) FROM (SELECT 1 FROM saved_contacts
-				WHERE tenant_id = ? AND contact_id = ANY(?::uuid[]) FOR KEY SHARE) x`, tenantID, uuidArray(ids)).Scan(&held).Error; err != nil {
-				return fmt.Errorf("contacts: hold saved contacts: %w", err)
-			}
-			if held < len(ids) {
-				again, err := save()
-				if err != nil {
-					return err
-				}
-				saved += again
-			}
+			conflict = `DO UPDATE SET status = saved_contacts.status WHERE false`
 		}
-		res.Saved = saved
+		r := tx.Exec(`INSERT INTO saved_contacts (tenant_id, contact_id, created_by)
+			SELECT ?, id, ? FROM unnest(?::uuid[]) AS id
+			ON CONFLICT (tenant_id, contact_id) `+conflict, tenantID, byUser(userID), uuidArray(ids))
+		if r.Error != nil {
+			return fmt.Errorf("contacts: save: %w", r.Error)
+		}
+		res.Saved = int(r.RowsAffected)
 		res.AlreadySaved = len(ids) - res.Saved
 		if p.ListID != nil {
 			n, err := addMembers(tx, tenantID, userID, *p.ListID, ids)
@@ -225,8 +215,11 @@ func (s *Service) UnsaveContacts(ctx context.Context, tenantID uuid.UUID, contac
 	if err != nil {
 		return 0, err
 	}
-	r := s.db.Gorm.WithContext(ctx).Exec(`DELETE FROM saved_contacts WHERE tenant_id = ? AND contact_id = ANY(?::uuid[])`,
-		tenantID, uuidArray(ids))
+	// The rows are locked in id order, as a save onto a list takes them:
+	// a plain DELETE takes them in the order its plan finds them.
+	r := s.db.Gorm.WithContext(ctx).Exec(`DELETE FROM saved_contacts s USING (SELECT contact_id FROM saved_contacts
+			WHERE tenant_id = ? AND contact_id = ANY(?::uuid[]) ORDER BY contact_id FOR UPDATE) x
+		WHERE s.tenant_id = ? AND s.contact_id = x.contact_id`, tenantID, uuidArray(ids), tenantID)
 	if r.Error != nil {
 		return 0, fmt.Errorf("contacts: unsave: %w", r.Error)
 	}
