@@ -7,13 +7,16 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/contacts"
 )
 
-// wantMemberCounts fails unless ListLists answers every list of tenant
-// with the number of its members.
+// wantMemberCounts fails unless every list of tenant keeps, in
+// lists.member_count and in what ListLists answers, the number of its
+// members.
 func wantMemberCounts(t *testing.T, b *testBundle, tenant uuid.UUID) {
 	t.Helper()
-	rows, err := b.db.Pool.Query(b.ctx, `SELECT l.id,
+	rows, err := b.db.Pool.Query(b.ctx, `SELECT l.id, l.member_count,
 		(SELECT count(*) FROM list_members lm WHERE lm.tenant_id = l.tenant_id AND lm.list_id = l.id)
 		FROM lists l WHERE l.tenant_id = $1`, tenant)
 	if err != nil {
@@ -22,9 +25,12 @@ func wantMemberCounts(t *testing.T, b *testBundle, tenant uuid.UUID) {
 	real := map[uuid.UUID]int{}
 	for rows.Next() {
 		var id uuid.UUID
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
+		var kept, n int
+		if err := rows.Scan(&id, &kept, &n); err != nil {
 			t.Fatal(err)
+		}
+		if kept != n {
+			t.Errorf("list %s: member_count %d, %d members", id, kept, n)
 		}
 		real[id] = n
 	}
@@ -42,12 +48,71 @@ func wantMemberCounts(t *testing.T, b *testBundle, tenant uuid.UUID) {
 	}
 }
 
+// TestListMemberCountExact: a list's member count is kept, not counted on
+// each read, and stays exact through every way members come and go: adds
+// (duplicates included), saves onto a list, removals, unsaving contacts
+// that are on several lists, deleting a private contact or another list.
+func TestListMemberCountExact(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	var cs []uuid.UUID
+	for range 6 {
+		cs = append(cs, MustCreateContact(t, b.db, ContactOpts{FirstName: "Count", LastName: "Me", CompanyID: co}))
+	}
+	private := MustCreateContact(t, b.db, ContactOpts{FirstName: "Private", LastName: "One", CompanyID: co, Owner: &b.tenant})
+	l1 := MustCreateList(t, b, b.tenant, "One")
+	l2 := MustCreateList(t, b, b.tenant, "Two")
+	l3 := MustCreateList(t, b, b.tenant, "Three")
+	step := func(name string, fn func() error) {
+		t.Helper()
+		if err := fn(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		wantMemberCounts(t, b, b.tenant)
+	}
+	step("add", func() error {
+		_, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, l1.ID, append(cs[:4:4], cs[0], private))
+		return err
+	})
+	step("add again", func() error {
+		_, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, l1.ID, cs[2:])
+		return err
+	})
+	step("save onto a list", func() error {
+		_, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: append(cs[1:4:4], private), ListID: &l2.ID})
+		return err
+	})
+	step("add to a third", func() error {
+		_, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, l3.ID, cs)
+		return err
+	})
+	step("remove", func() error {
+		_, err := b.svc.RemoveListMembers(b.ctx, b.tenant, l1.ID, []uuid.UUID{cs[0], cs[5], uuid.Must(uuid.NewV7())})
+		return err
+	})
+	step("unsave contacts on several lists", func() error {
+		_, err := b.svc.UnsaveContacts(b.ctx, b.tenant, cs[1:3])
+		return err
+	})
+	step("delete a private contact", func() error {
+		return b.db.Gorm.Exec(`DELETE FROM contacts WHERE id = ?`, private).Error
+	})
+	step("delete a list", func() error { return b.svc.DeleteList(b.ctx, b.tenant, l2.ID) })
+	got, err := b.svc.GetList(b.ctx, b.tenant, l1.ID)
+	if err != nil || got.MemberCount != 2 {
+		t.Fatalf("list one = %+v, %v; want 2 members left", got, err)
+	}
+}
+
 // TestListMemberCountConcurrent: adds, removals and unsaves of overlapping
 // contacts on the same lists at once all succeed and leave every count
-// exact. Saving onto a list used to lock the saved rows after inserting
-// them and insert again those an unsave removed meanwhile, out of order:
-// deadlocks, and members whose saved row an unsave had just removed (a
-// foreign key violation), both answered 500.
+// exact (lists.member_count included: an unsave of contacts on several
+// lists updates those lists' counts, in list order). Saving onto a list
+// used to lock the saved rows after inserting them and insert again those
+// an unsave removed meanwhile, out of order: deadlocks, and members whose
+// saved row an unsave had just removed (a foreign key violation), both
+// answered 500.
 func TestListMemberCountConcurrent(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
