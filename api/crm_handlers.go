@@ -60,7 +60,9 @@ type CRMPushRequest struct {
 type CRMPlanItem struct {
 	ContactID string `json:"contact_id"`
 	Action    string `json:"action" enums:"create,update,skip,reject"`
-	Reason    string `json:"reason" enums:"not_found,not_saved,not_approved,rejected,deleted_in_crm,already_queued,skipped_duplicate"`
+	// Reason: an API key without saved:read gets not_pushable instead of
+	// not_found, not_saved, not_approved and rejected.
+	Reason string `json:"reason" enums:"not_found,not_saved,not_approved,rejected,not_pushable,deleted_in_crm,already_queued,skipped_duplicate"`
 } //	@name	CRMPlanItem
 
 // CRMPushResult is a queued push (202) or a preview (dry_run, 200).
@@ -370,7 +372,7 @@ func (s *Server) putCRMSettings(c echo.Context) error {
 // createCRMPush godoc
 //
 //	@Summary			Push contacts to the CRM
-//	@Description		Pushes approved saved contacts: contact_ids (up to 1,000), or all_approved_not_pushed. Others are reported as rejected with a reason; a contact the CRM already holds with the same content is skipped (skipped_duplicate); changed content updates the same record. With ?dry_run=true nothing is queued and the answer (200) previews how many will be created, updated, skipped or rejected. Otherwise the push is queued (202) and its progress is at /crm/pushes/{id}. Each contact counts once against crm_pushes_per_month when the CRM takes it: it is held against the quota from when it is sent, however many retries it takes, and given back to the month it was charged in if its push fails for good, is cancelled or goes to an account the connection no longer has. API key scope: crm:push.
+//	@Description		Pushes approved saved contacts: contact_ids (up to 1,000), or all_approved_not_pushed. Others are reported as rejected with a reason; a contact the CRM already holds with the same content is skipped (skipped_duplicate); changed content updates the same record. With ?dry_run=true nothing is queued and the answer (200) previews how many will be created, updated, skipped or rejected. Why a contact is rejected (not_found, not_saved, not_approved, rejected) tells the tenant's saved state, so an API key without saved:read is told not_pushable for each of them, in the preview, the queued answer and the push's contacts (GET /crm/pushes/{id}). Otherwise the push is queued (202) and its progress is at /crm/pushes/{id}. Each contact counts once against crm_pushes_per_month when the CRM takes it: it is held against the quota from when it is sent, however many retries it takes, and given back to the month it was charged in if its push fails for good, is cancelled or goes to an account the connection no longer has. API key scope: crm:push.
 //	@ID					createCRMPush
 //	@Tags				crm
 //	@Accept				json
@@ -421,8 +423,11 @@ func (s *Server) createCRMPush(c echo.Context) error {
 	if !p.IsAPIKey() {
 		by = &p.UserID
 	}
+	// Why a contact is not pushed tells whether the tenant saved it and how
+	// it was reviewed: data of saved:read (see shapeContacts).
 	res, err := s.svc.CRM.RequestPush(c.Request().Context(), p.TenantID, by,
-		crm.PushParams{ContactIDs: ids, AllApprovedNotPushed: req.AllApprovedNotPushed, DryRun: dryRun})
+		crm.PushParams{ContactIDs: ids, AllApprovedNotPushed: req.AllApprovedNotPushed, DryRun: dryRun,
+			HideSaved: p.Can(tenancy.PermSavedRead) != nil})
 	if err != nil {
 		return err
 	}
@@ -531,7 +536,7 @@ func (s *Server) listCRMPushes(c echo.Context) error {
 // getCRMPush godoc
 //
 //	@Summary			A push
-//	@Description		A push with a page of its contacts in push order, each with every attempt and the CRM's answer for it. API key scope: crm:read.
+//	@Description		A push with a page of its contacts in push order, each with every attempt and the CRM's answer for it. For an API key without saved:read a contact's reason not_found, not_saved, not_approved or rejected reads not_pushable, and the error code NOT_FOUND or NOT_APPROVED of a contact rejected at send time reads NOT_PUSHABLE. API key scope: crm:read.
 //	@ID					getCRMPush
 //	@Tags				crm
 //	@Produce			json
@@ -571,7 +576,8 @@ func (s *Server) getCRMPush(c echo.Context) error {
 		limit = n
 	}
 	d, err := s.svc.CRM.GetPush(c.Request().Context(), principal(c).TenantID, id,
-		crm.ItemParams{Status: c.QueryParam("item_status"), Limit: limit, Cursor: c.QueryParam("items_cursor")})
+		crm.ItemParams{Status: c.QueryParam("item_status"), Limit: limit, Cursor: c.QueryParam("items_cursor"),
+			HideSaved: principal(c).Can(tenancy.PermSavedRead) != nil})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/config"
+	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/crm/fakecrm"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
@@ -563,5 +565,132 @@ func TestCRMWebhook(t *testing.T) {
 	rec = fb.req(t, http.MethodGet, "/api/v1/crm/connection", admin.token, nil)
 	if c := decode[CRMConnectionResponse](t, rec); c.Status != "disconnected" {
 		t.Fatalf("after uninstall %+v", c)
+	}
+}
+
+// TestCRMPushSavedStateNeedsSavedRead: why a push does not send a contact
+// (not saved, not approved, rejected in review, no such contact) is the
+// tenant's saved state, so a key with crm:push but without saved:read is
+// told only not_pushable, in a preview, a queued push and its detail; a key
+// with saved:read, like a person, is told which.
+func TestCRMPushSavedStateNeedsSavedRead(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "crmhide")
+	fb.MustSetPackage(t, admin.tenantID, "starter")
+	fb.MustConnectCRM(t, admin)
+	approved := fb.MustApprovedContacts(t, admin, 1)[0]
+	contact := func(status string) string {
+		t.Helper()
+		id := uuid.Must(uuid.NewV7()).String()
+		if err := fb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, email) VALUES (?, 'Grace', 'Hopper', ?)`,
+			id, "grace-"+id+"@example.test").Error; err != nil {
+			t.Fatal(err)
+		}
+		if status != "" {
+			if err := fb.db.Gorm.Exec(`INSERT INTO saved_contacts (tenant_id, contact_id, status) VALUES (?, ?, ?)`,
+				admin.tenantID, id, status).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		return id
+	}
+	reasons := map[string]string{contact(""): "not_saved", contact("saved"): "not_approved", contact("rejected"): "rejected",
+		uuid.NewString(): "not_found"}
+	ids := []string{approved}
+	for id := range reasons {
+		ids = append(ids, id)
+	}
+	body := map[string]any{"contact_ids": ids}
+	pushOnly := fb.MustCreateKey(t, admin, "crm:push", "crm:read")
+	withSaved := fb.MustCreateKey(t, admin, "crm:push", "crm:read", "saved:read")
+
+	check := func(t *testing.T, what string, hide bool, items []CRMPlanItem, counts map[string]int) {
+		t.Helper()
+		if len(items) != len(reasons) {
+			t.Fatalf("%s: items %+v, want the %d rejected", what, items, len(reasons))
+		}
+		want := map[string]int{}
+		for _, it := range items {
+			w := reasons[it.ContactID]
+			if hide {
+				w = "not_pushable"
+			}
+			if it.Action != "reject" || it.Reason != w {
+				t.Errorf("%s: contact %s %s/%s, want reject/%s", what, it.ContactID, it.Action, it.Reason, w)
+			}
+			want[w]++
+		}
+		if counts != nil && !maps.Equal(counts, want) {
+			t.Errorf("%s: reasons %v, want %v", what, counts, want)
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		secret string
+		hide   bool
+	}{{"HiddenWithoutSavedRead", pushOnly.Secret, true}, {"ShownWithSavedRead", withSaved.Secret, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := fb.keyJSON(t, http.MethodPost, "/api/v1/crm/pushes?dry_run=true", tt.secret, body)
+			wantStatus(t, rec, http.StatusOK)
+			preview := decode[CRMPushResult](t, rec)
+			if preview.ToCreate != 1 || preview.Rejected != len(reasons) {
+				t.Fatalf("preview %+v", preview)
+			}
+			check(t, "preview", tt.hide, preview.Items, preview.Reasons)
+		})
+	}
+	// A person (every role holds saved:read) sees the reasons.
+	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes?dry_run=true", admin.token, body)
+	wantStatus(t, rec, http.StatusOK)
+	preview := decode[CRMPushResult](t, rec)
+	check(t, "admin preview", false, preview.Items, preview.Reasons)
+
+	// The queued answer hides them too; the push keeps the true reasons,
+	// which a key reads only with saved:read.
+	rec = fb.keyJSON(t, http.MethodPost, "/api/v1/crm/pushes", pushOnly.Secret, body)
+	wantStatus(t, rec, http.StatusAccepted)
+	queued := decode[CRMPushResult](t, rec)
+	check(t, "queued", true, queued.Items, queued.Reasons)
+	detail := func(secret string) []CRMPlanItem {
+		t.Helper()
+		rec := fb.keyReq(t, http.MethodGet, "/api/v1/crm/pushes/"+*queued.ID+"?item_status=rejected", secret, false)
+		wantStatus(t, rec, http.StatusOK)
+		var out []CRMPlanItem
+		for _, it := range decode[CRMPushDetail](t, rec).Items {
+			out = append(out, CRMPlanItem{ContactID: it.ContactID, Action: it.Action, Reason: it.Reason})
+		}
+		return out
+	}
+	check(t, "detail without saved:read", true, detail(pushOnly.Secret), nil)
+	check(t, "detail with saved:read", false, detail(withSaved.Secret), nil)
+
+	// A contact unapproved before its job sends it is rejected then
+	// (NOT_APPROVED): the same saved state, so NOT_PUSHABLE for the key.
+	if err := fb.db.Gorm.Exec(`UPDATE saved_contacts SET status = 'saved' WHERE tenant_id = ? AND contact_id = ?`,
+		admin.tenantID, approved).Error; err != nil {
+		t.Fatal(err)
+	}
+	err := fb.srv.svc.CRM.PushChunk(context.Background(), crm.PushArgs{TenantID: uuid.MustParse(admin.tenantID),
+		BatchID: uuid.MustParse(*queued.ID), ContactIDs: []uuid.UUID{uuid.MustParse(approved)}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := func(secret string) string {
+		t.Helper()
+		rec := fb.keyReq(t, http.MethodGet, "/api/v1/crm/pushes/"+*queued.ID, secret, false)
+		wantStatus(t, rec, http.StatusOK)
+		for _, it := range decode[CRMPushDetail](t, rec).Items {
+			if it.ContactID == approved {
+				return it.Status + "/" + it.ErrorCode
+			}
+		}
+		return "absent"
+	}
+	if got := code(pushOnly.Secret); got != "rejected/NOT_PUSHABLE" {
+		t.Errorf("unapproved at send time, without saved:read: %s", got)
+	}
+	if got := code(withSaved.Secret); got != "rejected/NOT_APPROVED" {
+		t.Errorf("unapproved at send time, with saved:read: %s", got)
 	}
 }

@@ -44,7 +44,27 @@ const (
 	WhyDeletedInCRM     = "deleted_in_crm"    // deleted in the CRM: never pushed again
 	WhyAlreadyQueued    = "already_queued"    // waiting in another push
 	WhySkippedDuplicate = "skipped_duplicate" // the CRM already holds this content
+	// WhyNotPushable is what a caller that may not see the tenant's saved
+	// state (an API key without saved:read) is told instead of not_found,
+	// not_saved, not_approved and rejected: the contact is not an approved
+	// saved contact of the tenant, without saying which of those it is.
+	WhyNotPushable = "not_pushable"
 )
+
+// CodeNotPushable replaces, for such a caller, the codes of contacts a
+// push rejected at send time (NOT_FOUND, NOT_APPROVED).
+const CodeNotPushable = "NOT_PUSHABLE"
+
+// hideSavedReason is the reason a caller without saved:read sees: the
+// reasons that tell whether the tenant saved a contact, and how it was
+// reviewed (or whether it exists at all), are one.
+func hideSavedReason(r string) string {
+	switch r {
+	case WhyNotFound, WhyNotSaved, WhyNotApproved, WhyRejected:
+		return WhyNotPushable
+	}
+	return r
+}
 
 // Item statuses (crm_push_items.status).
 const (
@@ -66,6 +86,11 @@ type PushParams struct {
 	ContactIDs           []uuid.UUID
 	AllApprovedNotPushed bool
 	DryRun               bool
+	// HideSaved says the caller may not see the tenant's saved state (an
+	// API key without saved:read): the answer's reasons say not_pushable
+	// for every contact that is not an approved saved one (the push itself
+	// keeps the true reasons for people to read).
+	HideSaved bool
 }
 
 // PlanItem is what a push will do with one contact.
@@ -231,7 +256,15 @@ func (s *Service) RequestPush(ctx context.Context, tenantID uuid.UUID, requested
 		if err != nil {
 			return err
 		}
-		res = summarize(items)
+		shown := items
+		if p.HideSaved {
+			shown = make([]PlanItem, len(items))
+			for i, it := range items {
+				it.Reason = hideSavedReason(it.Reason)
+				shown[i] = it
+			}
+		}
+		res = summarize(shown)
 		res.DryRun, res.QuotaRemaining = p.DryRun, quota.Remaining
 		sendable := res.ToCreate + res.ToUpdate
 		if p.DryRun {
@@ -470,6 +503,9 @@ type ItemParams struct {
 	Status string
 	Limit  int
 	Cursor string
+	// HideSaved: as PushParams.HideSaved, for the contacts' reasons and
+	// the codes of contacts rejected at send time.
+	HideSaved bool
 }
 
 // GetPush returns a push with a page of its contacts (in push order), each
@@ -531,6 +567,12 @@ func (s *Service) GetPush(ctx context.Context, tenantID, id uuid.UUID, p ItemPar
 			Attempts: byContact[r.ContactID], UpdatedAt: r.UpdatedAt.UTC()}
 		if it.Attempts == nil {
 			it.Attempts = []PushEvent{}
+		}
+		if p.HideSaved {
+			it.Reason = hideSavedReason(it.Reason)
+			if it.Status == ItemRejected && (it.ErrorCode == "NOT_FOUND" || it.ErrorCode == "NOT_APPROVED") {
+				it.ErrorCode, it.ErrorMessage = CodeNotPushable, "The contact is no longer an approved saved contact."
+			}
 		}
 		out.Items = append(out.Items, it)
 	}

@@ -894,7 +894,7 @@ export interface paths {
         put?: never;
         /**
          * Push contacts to the CRM
-         * @description Pushes approved saved contacts: contact_ids (up to 1,000), or all_approved_not_pushed. Others are reported as rejected with a reason; a contact the CRM already holds with the same content is skipped (skipped_duplicate); changed content updates the same record. With ?dry_run=true nothing is queued and the answer (200) previews how many will be created, updated, skipped or rejected. Otherwise the push is queued (202) and its progress is at /crm/pushes/{id}. Each contact counts once against crm_pushes_per_month when the CRM takes it: it is held against the quota from when it is sent, however many retries it takes, and given back to the month it was charged in if its push fails for good, is cancelled or goes to an account the connection no longer has. API key scope: crm:push.
+         * @description Pushes approved saved contacts: contact_ids (up to 1,000), or all_approved_not_pushed. Others are reported as rejected with a reason; a contact the CRM already holds with the same content is skipped (skipped_duplicate); changed content updates the same record. With ?dry_run=true nothing is queued and the answer (200) previews how many will be created, updated, skipped or rejected. Why a contact is rejected (not_found, not_saved, not_approved, rejected) tells the tenant's saved state, so an API key without saved:read is told not_pushable for each of them, in the preview, the queued answer and the push's contacts (GET /crm/pushes/{id}). Otherwise the push is queued (202) and its progress is at /crm/pushes/{id}. Each contact counts once against crm_pushes_per_month when the CRM takes it: it is held against the quota from when it is sent, however many retries it takes, and given back to the month it was charged in if its push fails for good, is cancelled or goes to an account the connection no longer has. API key scope: crm:push.
          */
         post: operations["createCRMPush"];
         delete?: never;
@@ -912,7 +912,7 @@ export interface paths {
         };
         /**
          * A push
-         * @description A push with a page of its contacts in push order, each with every attempt and the CRM's answer for it. API key scope: crm:read.
+         * @description A push with a page of its contacts in push order, each with every attempt and the CRM's answer for it. For an API key without saved:read a contact's reason not_found, not_saved, not_approved or rejected reads not_pushable, and the error code NOT_FOUND or NOT_APPROVED of a contact rejected at send time reads NOT_PUSHABLE. API key scope: crm:read.
          */
         get: operations["getCRMPush"];
         put?: never;
@@ -1747,8 +1747,12 @@ export interface components {
             /** @enum {string} */
             action: "create" | "update" | "skip" | "reject";
             contact_id: string;
-            /** @enum {string} */
-            reason: "not_found" | "not_saved" | "not_approved" | "rejected" | "deleted_in_crm" | "already_queued" | "skipped_duplicate";
+            /**
+             * @description Reason: an API key without saved:read gets not_pushable instead of
+             *     not_found, not_saved, not_approved and rejected.
+             * @enum {string}
+             */
+            reason: "not_found" | "not_saved" | "not_approved" | "rejected" | "not_pushable" | "deleted_in_crm" | "already_queued" | "skipped_duplicate";
         };
         CRMPush: {
             cancelled: number;
