@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -1561,4 +1562,85 @@ func TestPushRefusedWithoutErrorBody(t *testing.T) {
 		}
 	}
 	tb.assertTruth(t, id)
+}
+
+// TestPushRefreshAnswerLost: the CRM rotated the refresh token but its
+// answer never reached us (a timeout), so we still hold the old refresh
+// token, which the CRM honours only for fakecrm.RefreshGrace (60 s). A
+// refresh retried then learns the new one; retried only at the next push,
+// minutes later, it would get invalid_grant and an org admin would have to
+// reconnect.
+func TestPushRefreshAnswerLost(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	var lose atomic.Int32
+	lose.Store(1)
+	opts := tb.opts
+	opts.HTTPClient = &http.Client{Transport: &loseAnswerTransport{next: tb.opts.HTTPClient.Transport, prefix: "/oauth/token", lose: &lose}}
+	svc := crm.NewService(tb.db, tb.pinnedLimits(), tb.cfg, opts)
+
+	tb.clock.Advance(25 * time.Minute) // past 80 % of the token's 30 minutes
+	first := tb.MustPush(t, tb.MustApproved(t, 2))
+	for _, a := range tb.jobsOf(t, first) {
+		if err := tb.work(context.Background(), svc, a); err != nil {
+			t.Fatalf("job: %v", err)
+		}
+	}
+	if lose.Load() != 0 {
+		t.Fatal("no refresh answer was lost")
+	}
+	if st := tb.fake.Stats(); st.TokenRefreshes < 1 {
+		t.Fatalf("refreshes %d: the CRM never rotated the token", st.TokenRefreshes)
+	}
+
+	// Long after the grace of the old refresh token, the token is due again.
+	tb.clock.Advance(2 * time.Minute)
+	tb.fake.ExpireAccessTokens(tb.account)
+	next := tb.MustPush(t, tb.MustApproved(t, 2))
+	for _, a := range tb.jobsOf(t, next) {
+		if err := tb.work(context.Background(), svc, a); err != nil {
+			t.Fatalf("job: %v", err)
+		}
+	}
+	if s := tb.connectionStatus(t); s != crm.StatusConnected {
+		t.Fatalf("connection %s after a lost refresh answer, want connected", s)
+	}
+	if st := tb.fake.Stats(); st.InvalidGrants != 0 {
+		t.Fatalf("invalid grants %d: we spent a refresh token the CRM had rotated", st.InvalidGrants)
+	}
+	for _, id := range []uuid.UUID{first, next} {
+		if d := tb.push(t, id); d.Status != "completed" || d.Created != 2 {
+			t.Fatalf("push %+v", d.Push)
+		}
+	}
+	tb.assertTruth(t, first, next)
+}
+
+// loseAnswerTransport sends a request whose path has prefix on, then
+// drops the answer and reports a timeout, lose times: the CRM did the work
+// and we never heard.
+type loseAnswerTransport struct {
+	next   http.RoundTripper
+	prefix string
+	lose   *atomic.Int32
+}
+
+func (l *loseAnswerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := l.next.RoundTrip(r)
+	if err != nil || !strings.HasPrefix(r.URL.Path, l.prefix) {
+		return resp, err
+	}
+	for {
+		n := l.lose.Load()
+		if n <= 0 {
+			return resp, err
+		}
+		if l.lose.CompareAndSwap(n, n-1) {
+			break
+		}
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	return nil, os.ErrDeadlineExceeded
 }

@@ -122,12 +122,30 @@ func (s *Service) renew(ctx context.Context, tenantID uuid.UUID, t token) (token
 // the refresh token again. An invalid_grant re-reads the stored tokens
 // (a reconnect may have replaced them) before it marks the connection as
 // needing re-authorization.
+//
+// A refresh that fails for a passing reason is tried again at once (up to
+// refreshRetries times): the CRM may have rotated the refresh token and
+// lost only its answer (a timeout), and the token we hold is then good for
+// just 60 s more (CRM_API §1). Retried within them, it answers the same
+// successor; retried by the next push, minutes later, it would answer
+// invalid_grant and the connection would need an org admin.
 func (s *Service) refresh(ctx context.Context, tenantID uuid.UUID, stale int64) (token, error) {
 	v, err, _ := s.refreshes.Do(tenantID.String()+"/"+strconv.FormatInt(stale, 10), func() (any, error) {
 		// Shared by every waiter: not cancelled with the first caller.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.RequestTimeout+10*time.Second)
-		defer cancel()
-		return s.refreshOnce(ctx, tenantID, stale)
+		ctx := context.WithoutCancel(ctx)
+		for n := 0; ; n++ {
+			tctx, cancel := context.WithTimeout(ctx, s.opts.RequestTimeout+10*time.Second)
+			tok, err := s.refreshOnce(tctx, tenantID, stale)
+			cancel()
+			var te *TransientError
+			if !errors.As(err, &te) || n >= refreshRetries {
+				return tok, err
+			}
+			s.log.WarnContext(ctx, "crm: token refresh failed; trying again", "tenant_id", tenantID.String(), "try", n+1)
+			if err := s.opts.Sleep(ctx, s.backoff(n+1)); err != nil {
+				return tok, err
+			}
+		}
 	})
 	if err != nil {
 		return token{}, err
@@ -136,6 +154,10 @@ func (s *Service) refresh(ctx context.Context, tenantID uuid.UUID, stale int64) 
 }
 
 var errInvalidGrant = errors.New("crm: invalid_grant")
+
+// refreshRetries is how many times a refresh that failed for a passing
+// reason is tried again at once.
+const refreshRetries = 2
 
 func (s *Service) refreshOnce(ctx context.Context, tenantID uuid.UUID, stale int64) (token, error) {
 	var out token
