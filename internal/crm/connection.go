@@ -353,41 +353,46 @@ func (s *Service) revokeToken(ctx context.Context, refreshToken string) {
 	}
 }
 
-// Disconnect revokes the grant at the CRM, deletes the tokens, cancels
-// queued and paused pushes and writes an audit event. Disconnecting a
+// Disconnect deletes the tokens, cancels queued and paused pushes and
+// writes an audit event, then revokes the grant at the CRM. Disconnecting a
 // disconnected tenant does nothing. Returns ENOTFOUND when the tenant never
 // connected.
+//
+// The grant is revoked after the disconnect is committed (as a switch to
+// another account revokes the old grant), with the refresh token read under
+// the connection row's lock: a push job that runs meanwhile finds the
+// connection disconnected and cancels its contacts, where, revoked first,
+// it would meet a dead grant, read the disconnect as the CRM ending it and
+// mark the connection needs_reauth.
 func (s *Service) Disconnect(ctx context.Context, tenantID uuid.UUID) error {
-	c, err := getConnection(ctx, s.db.Gorm, tenantID, false)
-	if err != nil {
-		return err
-	}
-	if c == nil {
-		return apperr.Errorf(apperr.ENOTFOUND, "The 1CloudAI CRM is not connected.")
-	}
-	if c.Status == StatusDisconnected {
-		return nil
-	}
-	if t, err := s.openTokens(c); err == nil {
-		s.revokeToken(ctx, t.refresh)
-	}
 	reason := "Disconnected."
 	if label := audit.ActorFrom(ctx).Label; label != "" {
 		reason = "Disconnected by " + label + "."
 	}
-	return s.disconnect(ctx, tenantID, reason, audit.Event{})
-}
-
-// disconnect does the local part of a disconnect in one transaction.
-// actor overrides the context's actor (the webhook has none).
-func (s *Service) disconnect(ctx context.Context, tenantID uuid.UUID, reason string, actor audit.Event) error {
-	return s.db.WithTx(ctx, func(tx *gorm.DB) error {
+	var grant string
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		c, err := getConnection(ctx, tx, tenantID, true)
-		if err != nil || c == nil || c.Status == StatusDisconnected {
+		if err != nil {
 			return err
 		}
-		return s.disconnectTx(ctx, tx, *c, reason, actor)
+		if c == nil {
+			return apperr.Errorf(apperr.ENOTFOUND, "The 1CloudAI CRM is not connected.")
+		}
+		if c.Status == StatusDisconnected {
+			return nil
+		}
+		if t, err := s.openTokens(c); err == nil {
+			grant = t.refresh
+		}
+		return s.disconnectTx(ctx, tx, *c, reason, audit.Event{})
 	})
+	if err != nil {
+		return err
+	}
+	if grant != "" {
+		s.revokeToken(ctx, grant)
+	}
+	return nil
 }
 
 // WebhookResult says what a webhook delivery did: Tenants counts the

@@ -1644,3 +1644,69 @@ func (l *loseAnswerTransport) RoundTrip(r *http.Request) (*http.Response, error)
 	_ = resp.Body.Close()
 	return nil, os.ErrDeadlineExceeded
 }
+
+// TestPushDuringDisconnectRevoke: a push job that runs while a disconnect
+// is revoking the grant at the CRM finds the connection disconnected and
+// cancels its contacts. Were the grant revoked before the connection is
+// marked disconnected, the job would meet the dead grant first (401, then
+// invalid_grant), take the disconnect for a grant the CRM ended, mark the
+// connection needs_reauth and tell the audit log so.
+func TestPushDuringDisconnectRevoke(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 3)
+	id := tb.MustPush(t, ids)
+	jobs := tb.jobsOf(t, id)
+
+	opts := tb.opts
+	opts.HTTPClient = &http.Client{Transport: &answeredHook{next: tb.opts.HTTPClient.Transport, prefix: "/oauth/revoke",
+		hook: func() {
+			for _, a := range jobs {
+				if err := tb.work(context.Background(), tb.svc, a); err != nil {
+					t.Errorf("job: %v", err)
+				}
+			}
+		}}}
+	svc := crm.NewService(tb.db, tb.pinnedLimits(), tb.cfg, opts)
+	if err := svc.Disconnect(audit.WithActor(context.Background(), audit.Actor{Label: "admin@example.test"}), tb.tenantID); err != nil {
+		t.Fatal(err)
+	}
+
+	if tb.fake.GrantActive(tb.account) {
+		t.Fatal("the grant was not revoked at the CRM")
+	}
+	if s := tb.connectionStatus(t); s != crm.StatusDisconnected {
+		t.Fatalf("status %s", s)
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'crm.needs_reauth'`, tb.tenantID); n != 0 {
+		t.Fatal("a disconnect was recorded as the CRM refusing the grant (crm.needs_reauth)")
+	}
+	d := tb.push(t, id)
+	if d.Status != "cancelled" || d.Cancelled != 3 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	for _, it := range d.Items {
+		if len(it.Attempts) != 0 {
+			t.Fatalf("contact %s was sent with the revoked grant: %+v", it.ContactID, it.Attempts)
+		}
+	}
+	tb.assertTruth(t, id)
+}
+
+// answeredHook calls hook once, after the first request whose path has
+// prefix was answered and before its caller reads the answer.
+type answeredHook struct {
+	next   http.RoundTripper
+	prefix string
+	once   sync.Once
+	hook   func()
+}
+
+func (h *answeredHook) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := h.next.RoundTrip(r)
+	if err == nil && strings.HasPrefix(r.URL.Path, h.prefix) {
+		h.once.Do(h.hook)
+	}
+	return resp, err
+}
