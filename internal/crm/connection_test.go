@@ -379,3 +379,35 @@ func TestPrune(t *testing.T) {
 		t.Fatalf("%d states left, want the fresh one", n)
 	}
 }
+
+// TestWebhookContactDeletedOfAnotherTenant: a contact.deleted names our
+// contact by its id (external_id), which anyone using the CRM account can
+// set on a record. One naming another tenant's private contact records
+// nothing: the tenant's CRM state holds only contacts it may see.
+func TestWebhookContactDeletedOfAnotherTenant(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	other, private := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	tb.mustExec(t, `INSERT INTO tenants (id, name) VALUES (?, 'Other tenant')`, other)
+	tb.mustExec(t, `INSERT INTO contacts (id, first_name, last_name, email, owner_tenant_id)
+		VALUES (?, 'Private', 'Person', ?, ?)`, private, "private-"+private.String()+"@example.test", other)
+	shared := tb.MustApproved(t, 1)[0]
+
+	now := tb.clock.Now().Unix()
+	for _, id := range []uuid.UUID{private, shared} {
+		body := `{"event_id":"evt_d_` + uuid.NewString() + `","type":"contact.deleted","account_id":"` + tb.account +
+			`","client_id":"` + testClientID + `","id":"c_1","external_id":"` + id.String() + `"}`
+		if _, err := tb.svc.HandleWebhook(context.Background(), []byte(body), strconv.FormatInt(now, 10),
+			fakecrm.Sign(testClientSecret, now, []byte(body))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM crm_pushes WHERE tenant_id = ? AND contact_id = ?`, tb.tenantID, private); n != 0 {
+		t.Fatal("another tenant's private contact recorded as deleted in this tenant's CRM")
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM crm_pushes WHERE tenant_id = ? AND contact_id = ? AND status = 'deleted_in_crm'`,
+		tb.tenantID, shared); n != 1 {
+		t.Fatal("contact.deleted of a shared contact not recorded")
+	}
+}

@@ -556,15 +556,17 @@ func forgetPushes(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) error {
 	return nil
 }
 
-// markDeletedInCRM records that the CRM deleted a contact's record.
+// markDeletedInCRM records that the CRM deleted a contact's record, for a
+// contact the tenant may see (the CRM's external_id is anyone's to set: one
+// naming another tenant's private contact records nothing).
 func markDeletedInCRM(ctx context.Context, tx *gorm.DB, tenantID, contactID uuid.UUID, recordID string) error {
 	err := tx.WithContext(ctx).Exec(`INSERT INTO crm_pushes AS p (tenant_id, contact_id, status, crm_record_id, last_error_code, last_error_message)
 		SELECT ?, c.id, 'deleted_in_crm', NULLIF(?, ''), 'RECORD_DELETED', 'The contact was deleted in the CRM.'
-		  FROM contacts c WHERE c.id = ?
+		  FROM contacts c WHERE c.id = ? AND (c.owner_tenant_id IS NULL OR c.owner_tenant_id = ?)
 		ON CONFLICT (tenant_id, contact_id) DO UPDATE SET status = 'deleted_in_crm',
 		  crm_record_id = COALESCE(p.crm_record_id, EXCLUDED.crm_record_id),
 		  last_error_code = EXCLUDED.last_error_code, last_error_message = EXCLUDED.last_error_message, updated_at = now()`,
-		tenantID, recordID, contactID).Error
+		tenantID, recordID, contactID, tenantID).Error
 	if err != nil {
 		return fmt.Errorf("crm: mark deleted in CRM: %w", err)
 	}
