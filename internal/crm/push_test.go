@@ -1710,3 +1710,60 @@ func (h *answeredHook) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
+
+// TestPushStoppedDuringRefresh: a job stopped (a deploy) while the token
+// endpoint does not answer returns at once and leaves its contacts queued;
+// the refresh, shared with other workers, goes on without it.
+func TestPushStoppedDuringRefresh(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	id := tb.MustPush(t, tb.MustApproved(t, 2))
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	opts := tb.opts
+	opts.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if strings.HasPrefix(r.URL.Path, "/oauth/token") {
+			once.Do(func() { close(arrived) })
+			<-release
+		}
+		return tb.opts.HTTPClient.Transport.RoundTrip(r)
+	})}
+	svc := crm.NewService(tb.db, tb.pinnedLimits(), tb.cfg, opts)
+	tb.clock.Advance(25 * time.Minute) // the token is due for a refresh
+
+	job := tb.jobsOf(t, id)[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- tb.work(ctx, svc, job) }()
+	<-arrived
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("stopped job: %v, want context.Canceled", err)
+		}
+	case <-time.After(20 * time.Second): // a guard against a hang, not a measurement
+		t.Error("a stopped job waited for the token endpoint")
+	}
+	if d := tb.push(t, id); d.Queued != 2 {
+		t.Fatalf("push %+v, want its contacts still queued", d.Push)
+	}
+	// The job runs again once the endpoint answers; it shares the refresh
+	// still going on, or uses what that refresh stored.
+	close(release)
+	if err := tb.work(context.Background(), svc, job); err != nil {
+		t.Fatal(err)
+	}
+	if d := tb.push(t, id); d.Status != "completed" || d.Created != 2 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	if st := tb.fake.Stats(); st.TokenRefreshes != 1 || st.InvalidGrants != 0 {
+		t.Fatalf("refreshes %d, invalid grants %d; want one refresh", st.TokenRefreshes, st.InvalidGrants)
+	}
+	tb.assertTruth(t, id)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

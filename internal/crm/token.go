@@ -130,7 +130,7 @@ func (s *Service) renew(ctx context.Context, tenantID uuid.UUID, t token) (token
 // successor; retried by the next push, minutes later, it would answer
 // invalid_grant and the connection would need an org admin.
 func (s *Service) refresh(ctx context.Context, tenantID uuid.UUID, stale int64) (token, error) {
-	v, err, _ := s.refreshes.Do(tenantID.String()+"/"+strconv.FormatInt(stale, 10), func() (any, error) {
+	ch := s.refreshes.DoChan(tenantID.String()+"/"+strconv.FormatInt(stale, 10), func() (any, error) {
 		// Shared by every waiter: not cancelled with the first caller.
 		ctx := context.WithoutCancel(ctx)
 		for n := 0; ; n++ {
@@ -147,10 +147,17 @@ func (s *Service) refresh(ctx context.Context, tenantID uuid.UUID, stale int64) 
 			}
 		}
 	})
-	if err != nil {
-		return token{}, err
+	// A caller that stops (its job is interrupted) does not wait for the
+	// retries; the refresh goes on for the others, and stores what it gets.
+	select {
+	case <-ctx.Done():
+		return token{}, ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return token{}, r.Err
+		}
+		return r.Val.(token), nil
 	}
-	return v.(token), nil
 }
 
 var errInvalidGrant = errors.New("crm: invalid_grant")
