@@ -3,7 +3,10 @@ package safecsv
 import (
 	"bufio"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -15,8 +18,15 @@ type Writer struct {
 	// Comma separates fields: ',' unless set (';', '\t' and '|' are what
 	// spreadsheets in other locales write).
 	Comma byte
-	w     *bufio.Writer
-	err   error
+	// PlainE164 lists the columns (0-based) whose strict E.164 values
+	// (IsE164) are written as they are, without the apostrophe Cell puts
+	// before their "+": a program reading the file gets the number as
+	// stored, and a spreadsheet can do nothing harmful with a "+" and
+	// digits (it reads the cell as a number, dropping the "+"). Any other
+	// value in such a column is neutralized as usual.
+	PlainE164 []int
+	w         *bufio.Writer
+	err       error
 }
 
 // NewWriter returns a Writer buffering to w; call Flush at the end.
@@ -41,8 +51,11 @@ func (w *Writer) Write(record []string) error {
 		if i > 0 {
 			w.w.WriteByte(w.Comma)
 		}
+		if !slices.Contains(w.PlainE164, i) || !IsE164(f) {
+			f = Cell(f)
+		}
 		w.w.WriteByte('"')
-		w.w.WriteString(strings.ReplaceAll(Cell(f), `"`, `""`))
+		w.w.WriteString(strings.ReplaceAll(f, `"`, `""`))
 		w.err = w.w.WriteByte('"')
 	}
 	if w.err == nil {
@@ -60,22 +73,68 @@ func (w *Writer) Flush() error {
 	return w.err
 }
 
-// Cell neutralizes a field that a spreadsheet would read as a formula: one
-// that starts with = + - @, a tab or a carriage return, or with a fullwidth
-// or small form of = + - @ ("＝", "﹦"), which Excel in East Asian locales
-// reads as the sign itself.
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// IsE164 says whether v is a phone number in strict E.164: "+", a digit
+// other than 0, then 6 to 14 digits, nothing else.
+func IsE164(v string) bool { return e164.MatchString(v) }
+
+// Cell neutralizes a field that a spreadsheet would read as a formula by
+// putting an apostrophe before it, which makes the cell text. A field needs
+// it when:
+//
+//   - it starts with a tab or a carriage return (OWASP's "CSV Injection"
+//     page lists them with = + - @ as the characters no cell may start
+//     with);
+//   - its first character after any leading whitespace, control or
+//     invisible formatting characters (" =HYPERLINK(…)", "\n=1+1",
+//     "\u200b@SUM(…)") is = + - @ or a form of them that NFKC folds to
+//     one: fullwidth "＝", small "﹦", superscript "⁺". Spreadsheets do not
+//     agree on, nor document, which leading characters they skip before
+//     reading a formula (Excel and LibreOffice read numbers through
+//     leading spaces, and a cell trimmed by an import option or a
+//     cleanup becomes a formula), so all of them count; and Excel in East
+//     Asian locales reads the fullwidth signs as the ASCII ones;
+//   - it starts with an apostrophe and would need one without it
+//     ("'=1" gets a second apostrophe), so that the original is always what is left
+//     after taking one apostrophe off a cell whose rest would need it.
 func Cell(v string) string {
-	if v == "" {
-		return v
-	}
-	r, _ := utf8.DecodeRuneInString(v)
-	if r >= utf8.RuneSelf {
-		if s := norm.NFKC.String(string(r)); len(s) == 1 {
-			r = rune(s[0])
-		}
-	}
-	if strings.ContainsRune("=+-@\t\r", r) {
+	if needsQuote(v) {
 		return "'" + v
 	}
 	return v
+}
+
+func needsQuote(v string) bool {
+	for {
+		if v == "" {
+			return false
+		}
+		if v[0] == '\t' || v[0] == '\r' {
+			return true
+		}
+		rest, ok := strings.CutPrefix(v, "'")
+		if !ok {
+			break
+		}
+		v = rest
+	}
+	v = strings.TrimLeftFunc(v, skipped)
+	if v == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(v)
+	s := string(r)
+	if r >= utf8.RuneSelf {
+		s = norm.NFKC.String(s)
+	}
+	return s != "" && strings.ContainsRune("=+-@", rune(s[0]))
+}
+
+// skipped says whether a spreadsheet may pass over r before it looks for a
+// formula's sign: whitespace, control and invisible formatting characters,
+// and bytes that are not UTF-8 (Excel reads a file without a byte order mark
+// in the local code page, where 0xA0 is a no-break space).
+func skipped(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError
 }

@@ -29,6 +29,15 @@ func TestWriter(t *testing.T) {
 		{"OKFullwidthFormulaStarts", []string{"\uff1d1+1", "\uff0b49 30", "\uff0d2", "\uff20SUM(A1)", "\ufe661+1", "\ufe62x", "\ufe63x", "\ufe6bx"},
 			"\"'\uff1d1+1\",\"'\uff0b49 30\",\"'\uff0d2\",\"'\uff20SUM(A1)\",\"'\ufe661+1\",\"'\ufe62x\",\"'\ufe63x\",\"'\ufe6bx\"",
 			[]string{"'\uff1d1+1", "'\uff0b49 30", "'\uff0d2", "'\uff20SUM(A1)", "'\ufe661+1", "'\ufe62x", "'\ufe63x", "'\ufe6bx"}},
+		// A sign after leading whitespace, control or invisible characters:
+		// a spreadsheet (or an import option, or a cleanup) that trims them
+		// reads a formula.
+		{"OKFormulaAfterLeadingSpace", []string{" =HYPERLINK(\"http://x/\")", "\n=1+1", "\u00a0@SUM(A1)", "\u200b-1+2", "\u3000\uff0b1"},
+			"\"' =HYPERLINK(\"\"http://x/\"\")\",\"'\n=1+1\",\"'\u00a0@SUM(A1)\",\"'\u200b-1+2\",\"'\u3000\uff0b1\"",
+			[]string{"' =HYPERLINK(\"http://x/\")", "'\n=1+1", "'\u00a0@SUM(A1)", "'\u200b-1+2", "'\u3000\uff0b1"}},
+		// An apostrophe before what would need one gets another, so that
+		// taking one off always gives the original; other text keeps its own.
+		{"OKApostropheFormula", []string{"'=1+1", "'til dawn", " x"}, "\"''=1+1\",\"'til dawn\",\" x\"", []string{"''=1+1", "'til dawn", " x"}},
 		{"OKFullwidthInsideKept", []string{"a\uff1d1"}, "\"a\uff1d1\"", []string{"a\uff1d1"}},
 		{"OKQuotesAndNewlines", []string{`say "hi"`, "two\nlines", ""}, "\"say \"\"hi\"\"\",\"two\nlines\",\"\"", []string{`say "hi"`, "two\nlines", ""}},
 	}
@@ -75,6 +84,40 @@ func TestWriterDialect(t *testing.T) {
 		t.Fatal(err)
 	}
 	if want := "\ufeff\"Name\";\"Stadt\"\n\"Jürgen\";\"Köln; Süd\"\n"; b.String() != want {
+		t.Fatalf("got %q, want %q", b.String(), want)
+	}
+}
+
+// TestWriterPlainE164: a column marked PlainE164 keeps its strict E.164
+// numbers as they are; anything else there, and E.164 in other columns, is
+// neutralized.
+func TestWriterPlainE164(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	w := safecsv.NewWriter(&b)
+	w.PlainE164 = []int{1}
+	for _, rec := range [][]string{
+		{"+4930123456", "+4930123456"},
+		{"x", "+49 30 123456"},
+		{"x", "+0301234567"},
+		{"x", "+1234567890123456"},
+		{"x", "+1+HYPERLINK(\"http://x/\")"},
+		{"x", " +4930123456"},
+	} {
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "\"'+4930123456\",\"+4930123456\"\n" +
+		"\"x\",\"'+49 30 123456\"\n" +
+		"\"x\",\"'+0301234567\"\n" +
+		"\"x\",\"'+1234567890123456\"\n" +
+		"\"x\",\"'+1+HYPERLINK(\"\"http://x/\"\")\"\n" +
+		"\"x\",\"' +4930123456\"\n"
+	if b.String() != want {
 		t.Fatalf("got %q, want %q", b.String(), want)
 	}
 }
