@@ -553,8 +553,29 @@ func TestListsAndExport(t *testing.T) {
 	if rows, err := csv.NewReader(strings.NewReader(body)).ReadAll(); !ok || err != nil || len(rows) != 3 || rows[0][0] != "id" {
 		t.Fatalf("export?bom=true: BOM %v, %d rows, err %v", ok, len(rows), err)
 	}
+	// plain_phones=true is for programs: the E.164 phone goes out as stored,
+	// without the apostrophe before its "+"; other cells keep the guard.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+items[0].ID+"/corrections", a.token,
+		map[string]string{"field": "phone", "value": "+49 30 1234567"}), 201)
+	for _, tt := range []struct{ query, phone string }{{"", "'+49301234567"}, {"plain_phones=true&", "+49301234567"}} {
+		rec = tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?"+tt.query+"list_id="+list.ID, a.token, nil)
+		wantStatus(t, rec, http.StatusOK)
+		rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+		if err != nil || len(rows) != 3 || rows[0][5] != "phone" {
+			t.Fatalf("export?%s: %d rows, err %v", tt.query, len(rows), err)
+		}
+		var phones, titles []string
+		for _, r := range rows[1:] {
+			phones, titles = append(phones, r[5]), append(titles, r[6])
+		}
+		if !slices.Contains(phones, tt.phone) || !slices.Contains(titles, `'=HYPERLINK("http://evil")`) {
+			t.Fatalf("export?%s: phones %q, titles %q", tt.query, phones, titles)
+		}
+	}
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?bom=maybe", a.token, nil), 422)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?plain_phones=maybe", a.token, nil), 422)
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts?bom=true", a.token, nil), 422)
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts?plain_phones=true", a.token, nil), 422)
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export?status=bogus", a.token, nil), 422)
 	// The export has no pages: paging parameters are refused, not ignored.
 	for _, param := range []string{"cursor=abc", "page_size=10"} {

@@ -262,14 +262,14 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 	known := map[string]bool{"q": true, "status": true, "list_id": true, "cursor": true, "page_size": true,
 		"titles": true, "seniorities": true, "departments": true, "company_names": true, "company_domains": true,
 		"industries": true, "employee_ranges": true, "countries": true, "regions": true, "cities": true,
-		"has_email": true, "has_phone": true, "bom": true}
+		"has_email": true, "has_phone": true, "bom": true, "plain_phones": true}
 	for k := range q {
 		switch {
 		case !known[k]:
 			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is not a known filter"})
 		case !paged && (k == "cursor" || k == "page_size"):
 			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is not accepted: the export has no pages"})
-		case paged && k == "bom":
+		case paged && (k == "bom" || k == "plain_phones"):
 			return contacts.SavedParams{}, apperr.Invalid("Unknown query parameter.", apperr.FieldError{Field: k, Message: "is accepted only by the export"})
 		}
 	}
@@ -392,6 +392,7 @@ func (s *Server) listSaved(c echo.Context) error {
 //	@Param				has_email		query		bool		false	"Has an email"
 //	@Param				has_phone		query		bool		false	"Has a phone"
 //	@Param				bom				query		bool		false	"Start with a UTF-8 byte order mark, so that Excel reads the accents right (the SPA asks for it; CSV libraries usually do not want one)"
+//	@Param				plain_phones	query		bool		false	"Write phones (E.164, as stored) without the apostrophe that otherwise keeps a spreadsheet from reading their + as a formula: for programs that read the file (a spreadsheet shows such a phone as a number without the +)"
 //	@Success			200				{file}		file
 //	@Failure			401				{object}	Problem
 //	@Failure			403				{object}	Problem
@@ -417,7 +418,11 @@ func (s *Server) exportSaved(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := contacts.ExportOptions{BOM: bom != nil && *bom}
+	plainPhones, err := queryBool(c, "plain_phones")
+	if err != nil {
+		return err
+	}
+	opts := contacts.ExportOptions{BOM: bom != nil && *bom, PlainPhones: plainPhones != nil && *plainPhones}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="saved-contacts-%s.csv"`, time.Now().UTC().Format("2006-01-02")))

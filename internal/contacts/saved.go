@@ -428,6 +428,12 @@ type ExportOptions struct {
 	// without one in the local code page, while CSV libraries usually take
 	// the mark for part of the first column's name.
 	BOM bool
+	// PlainPhones writes phones (strict E.164, as stored) without the
+	// apostrophe the formula guard puts before their "+": for programs
+	// that read the file. A "+" and digits cannot make a harmful formula;
+	// a spreadsheet reads such a cell as a number, dropping the "+"
+	// (safecsv.Writer.PlainE164).
+	PlainPhones bool
 }
 
 // exportBatchSize is how many rows the export reads per query. It writes
@@ -482,6 +488,9 @@ func (s *Service) exportRows(ctx context.Context, tenantID uuid.UUID, p SavedPar
 		err error
 	)
 	cw := safecsv.NewWriter(w) // neutralized against formula injection
+	if opts.PlainPhones {
+		cw.PlainE164 = []int{slices.Index(exportColumns, "phone")}
+	}
 	if opts.BOM {
 		if err := cw.WriteBOM(); err != nil {
 			return n, err

@@ -1,6 +1,8 @@
 package contacts_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"slices"
 	"strings"
 	"testing"
@@ -166,6 +168,28 @@ func TestListSavedAndExport(t *testing.T) {
 		ana := byID[all[1].String()]
 		if ana[5] != "'+4930123456" || ana[19] != "Export me" || ana[17] != "saved" {
 			t.Fatalf("ana = %q", ana)
+		}
+	})
+	t.Run("OKExportPlainPhones", func(t *testing.T) {
+		t.Parallel()
+		var buf bytes.Buffer
+		if err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{}, contacts.ExportOptions{PlainPhones: true}, &buf); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&buf).ReadAll()
+		if err != nil || len(recs) != 4 {
+			t.Fatalf("csv = %q, %v", recs, err)
+		}
+		byID := map[string][]string{}
+		for _, r := range recs[1:] {
+			byID[r[0]] = r
+		}
+		// The phone goes out as stored; other cells keep the guard.
+		if ana := byID[all[1].String()]; ana[5] != "+4930123456" {
+			t.Fatalf("ana = %q", ana)
+		}
+		if evil := byID[all[0].String()]; evil[1] != "'=cmd|' /C calc'!A0" || evil[6] != "'@SUM(1)" {
+			t.Fatalf("formula not neutralized: %q", evil)
 		}
 	})
 }

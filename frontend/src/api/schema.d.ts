@@ -9601,6 +9601,8 @@ export interface operations {
                 has_phone?: boolean;
                 /** @description Start with a UTF-8 byte order mark, so that Excel reads the accents right (the SPA asks for it; CSV libraries usually do not want one) */
                 bom?: boolean;
+                /** @description Write phones (E.164, as stored) without the apostrophe that otherwise keeps a spreadsheet from reading their + as a formula: for programs that read the file (a spreadsheet shows such a phone as a number without the +) */
+                plain_phones?: boolean;
             };
             header?: never;
             path?: never;
