@@ -73,3 +73,41 @@ func TestErrorsCSVKeepsOriginalHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsCSVRoundTrip: errors.csv guards cells against formula
+// injection with an apostrophe ("'=SUM(1)", "'+49 30 …"); fixed and uploaded
+// again, the file imports the values as they were first uploaded, not
+// with the apostrophe. A value whose apostrophe is the author's own
+// ("'Til") keeps it.
+func TestErrorsCSVRoundTrip(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	w := tb.word
+	imp := tb.MustUpload(t, tb.tenant, "people.csv",
+		"Email,First name,Last name,Title\nnot-an-email,'Til,Dawn,=SUM(1)\n")
+	tb.MustRun(t, tb.tenant, imp.ID, false)
+	var b strings.Builder
+	if err := tb.svc.WriteErrorsCSV(tb.ctx, tb.tenant, imp.ID, &b); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(strings.NewReader(b.String()))
+	rows, err := r.ReadAll()
+	if err != nil || len(rows) != 2 || rows[1][3] != "'=SUM(1)" || !strings.HasPrefix(rows[1][4], "Row 2:") {
+		t.Fatalf("errors.csv %q, %v", rows, err)
+	}
+	// The user fixes the email and uploads the file again, error column and all.
+	rows[1][0] = "ann@" + w + ".example"
+	var fixed strings.Builder
+	cw := csv.NewWriter(&fixed)
+	if err := cw.WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	again := tb.MustUpload(t, tb.tenant, "people-fixed.csv", fixed.String())
+	if done := tb.MustRun(t, tb.tenant, again.ID, false); done.Status != imports.StatusCompleted {
+		t.Fatalf("re-upload: %s", done.Status)
+	}
+	rec := tb.records(t, tb.tenant, again.ID)[2]
+	if rec.Contact == nil || rec.Contact.Title != "=SUM(1)" || rec.Contact.FirstName != "'Til" {
+		t.Fatalf("re-uploaded row: %+v (contact %+v)", rec, rec.Contact)
+	}
+}

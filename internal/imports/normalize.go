@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/platform/safecsv"
 )
 
 // RowError is one reason a row is invalid, or (a warning) one value a
@@ -175,7 +176,10 @@ func (n *normalizer) row(rec Record) row {
 		if i < 0 || i >= len(rec.Fields) || rec.Problem != "" {
 			return ""
 		}
-		if v := strings.TrimSpace(rec.Fields[i]); !placeholders[strings.ToUpper(v)] {
+		// A cell our CSV downloads guarded against formula injection
+		// ("'=SUM(1)" in an errors.csv fixed and uploaded again) reads as
+		// it was first uploaded.
+		if v := strings.TrimSpace(safecsv.Original(rec.Fields[i])); !placeholders[strings.ToUpper(v)] {
 			return v
 		}
 		return ""

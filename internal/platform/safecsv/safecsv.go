@@ -105,6 +105,18 @@ func Cell(v string) string {
 	return v
 }
 
+// Original undoes Cell: it takes the apostrophe off a cell that starts with
+// one and whose rest Cell would neutralize, and returns any other cell as it
+// is. Original(Cell(v)) == v for every v. An importer reading a file that
+// came from a CSV export (an errors.csv fixed and uploaded again) gets the
+// values back as they were before the export.
+func Original(cell string) string {
+	if rest, ok := strings.CutPrefix(cell, "'"); ok && needsQuote(rest) {
+		return rest
+	}
+	return cell
+}
+
 func needsQuote(v string) bool {
 	for {
 		if v == "" {
