@@ -89,15 +89,14 @@ func IsE164(v string) bool { return e164.MatchString(v) }
 //   - its first character after any leading whitespace, control or
 //     invisible formatting characters (" =HYPERLINK(…)", "\n=1+1",
 //     "\u200b@SUM(…)") is = + - @ or a form of them that NFKC folds to
-//     one: fullwidth "＝", small "﹦", superscript "⁺". Spreadsheets do not
-//     agree on, nor document, which leading characters they skip before
-//     reading a formula (Excel and LibreOffice read numbers through
-//     leading spaces, and a cell trimmed by an import option or a
-//     cleanup becomes a formula), so all of them count; and Excel in East
-//     Asian locales reads the fullwidth signs as the ASCII ones;
-//   - it starts with an apostrophe and would need one without it
-//     ("'=1" gets a second apostrophe), so that the original is always what is left
-//     after taking one apostrophe off a cell whose rest would need it.
+//     one: fullwidth "＝", small "﹦", superscript "⁺". OWASP names the
+//     first character only, but no spreadsheet documents which leading
+//     characters it passes over, and a cell trimmed on the way (the
+//     "Trim spaces" option of LibreOffice's CSV import, a cleanup, a copy
+//     into another sheet) starts with the sign: all of them count. Excel
+//     in East Asian locales reads the fullwidth signs as the ASCII ones;
+//   - it starts with an apostrophe and would need one without it ("'=1"
+//     gets a second), so that Original can always give the text back.
 func Cell(v string) string {
 	if needsQuote(v) {
 		return "'" + v
