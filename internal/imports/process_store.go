@@ -354,11 +354,19 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, crea
 	// Saved contacts and list members are inserted in contact id order, as
 	// contacts.SaveContacts does, so that a user saving some of the same
 	// contacts meanwhile waits for the batch instead of deadlocking with it.
+	// Onto a list, the conflict clause also locks the rows saved before
+	// (as SaveContacts does onto a list), so that an unsave waits for the
+	// batch instead of removing a row its list members are about to refer
+	// to.
+	conflict := `DO NOTHING`
+	if m.ListID != nil {
+		conflict = `DO UPDATE SET status = saved_contacts.status WHERE false`
+	}
 	b.saved = `INSERT INTO saved_contacts (tenant_id, contact_id, created_by)
 		SELECT DISTINCT $1::uuid, contact_id, $2::uuid FROM import_batch_rows
 		WHERE outcome IN ` + usableOutcomes + ` AND contact_id IS NOT NULL
 		ORDER BY 2
-		ON CONFLICT (tenant_id, contact_id) DO NOTHING`
+		ON CONFLICT (tenant_id, contact_id) ` + conflict
 	b.lockList = `SELECT 1 FROM lists WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE`
 	b.list = `INSERT INTO list_members (tenant_id, list_id, contact_id, added_by)
 		SELECT DISTINCT $1::uuid, $2::uuid, b.contact_id, $3::uuid FROM import_batch_rows b
