@@ -25,6 +25,10 @@ type fakeCheckout struct {
 	// paidMeanwhile: the next session asked to expire was paid just
 	// before (its tab), so it cannot be expired.
 	paidMeanwhile bool
+	// hold, when set, is called before a request to Stripe is answered
+	// (without the fake's lock): a test blocks there to stand a slow
+	// Stripe.
+	hold func(r *http.Request)
 }
 
 // pay completes a session, with a subscription in status.
@@ -35,6 +39,12 @@ func pay(sess map[string]any, status string) {
 
 func (f *fakeCheckout) serve(mock http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		hold := f.hold
+		f.mu.Unlock()
+		if hold != nil {
+			hold(r)
+		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		reply := func(v any) {
@@ -175,17 +185,25 @@ func TestCheckoutOneOpenSession(t *testing.T) {
 	}
 	want("other package", map[string]int{"starter": 1}, other)
 
-	// Tabs at once: one session between them.
+	// Tabs at once: one session between them. A tab that asks while
+	// another's request is at Stripe is told to try again (409
+	// checkout-in-progress); those that go on answer one page.
 	recs := make([]*httptest.ResponseRecorder, 4)
 	codes := tb.race(t, len(recs), func(i int) int {
 		recs[i] = tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "pro"})
 		return recs[i].Code
 	})
-	if codes[http.StatusOK] != len(recs) {
+	if codes[http.StatusOK] == 0 || codes[http.StatusOK]+codes[http.StatusConflict] != len(recs) {
 		t.Fatalf("tabs at once answered %v", codes)
 	}
 	urls := map[string]bool{}
 	for _, rec := range recs {
+		if rec.Code == http.StatusConflict {
+			if p := decodeProblem(t, rec); p["type"] != "checkout-in-progress" {
+				t.Fatalf("tabs at once: %v", p)
+			}
+			continue
+		}
 		urls[decode[URLResponse](t, rec).URL] = true
 	}
 	if len(urls) != 1 {

@@ -81,7 +81,7 @@ type URLResponse struct {
 // createCheckoutSession godoc
 //
 //	@Summary		Start Stripe Checkout
-//	@Description	Org admins only. Returns the Checkout URL for a paid package (subscription mode). Returning to the success URL activates nothing: the plan changes when Stripe's signed webhook arrives. A tenant has one Checkout page open at a time: asking again for the same package answers the page already open, and asking for another closes the earlier page (it can no longer be paid). 409 subscription-exists while a Stripe subscription runs, including one whose checkout was paid before Stripe's webhook confirmed it. 503 billing-not-configured without STRIPE_SECRET_KEY.
+//	@Description	Org admins only. Returns the Checkout URL for a paid package (subscription mode). Returning to the success URL activates nothing: the plan changes when Stripe's signed webhook arrives. A tenant has one Checkout page open at a time: asking again for the same package answers the page already open, and asking for another closes the earlier page (it can no longer be paid). 409 subscription-exists while a Stripe subscription runs, including one whose checkout was paid before Stripe's webhook confirmed it; 409 checkout-in-progress while another request of the tenant's is opening a checkout page (another tab: try again in a moment). 503 billing-not-configured without STRIPE_SECRET_KEY.
 //	@ID				createCheckoutSession
 //	@Tags			billing
 //	@Accept			json
@@ -92,7 +92,7 @@ type URLResponse struct {
 //	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
-//	@Failure		409		{object}	Problem	"A Stripe subscription is already running, or a checkout was paid and awaits Stripe's confirmation: use the portal"
+//	@Failure		409		{object}	Problem	"A Stripe subscription is already running, or a checkout was paid and awaits Stripe's confirmation: use the portal (subscription-exists); another request of the tenant's is opening a checkout page (checkout-in-progress)"
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem

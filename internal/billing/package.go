@@ -58,10 +58,20 @@ type Service struct {
 	webhookSecret string
 	publicURL     string
 	jobs          jobs.Inserter
+	now           func() time.Time
 }
 
 // NewService returns a Service over db.
-func NewService(db *gorm.DB) *Service { return &Service{db: db} }
+func NewService(db *gorm.DB) *Service {
+	return &Service{db: db, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// WithClock makes s read the time from now instead of the wall clock (when
+// a checkout's claim expires); tests move it to expire one. It returns s.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	s.now = func() time.Time { return now().UTC() }
+	return s
+}
 
 // ListPackages returns packages in display order; onlyActive hides retired ones.
 func (s *Service) ListPackages(ctx context.Context, onlyActive bool) ([]Package, error) {

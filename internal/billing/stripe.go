@@ -74,8 +74,10 @@ func (s *Service) StripeConfigured() bool { return s.stripe != nil }
 // package, reusing or creating the tenant's Stripe customer. The tenant id
 // travels as client_reference_id and metadata; only the verified webhook
 // that follows changes the tenant's plan. Returns EUNAVAILABLE
-// (billing-not-configured), EINVALID (unknown, inactive, free or unpriced
-// package), ENOTFOUND.
+// (billing-not-configured, or Stripe unreachable), EINVALID (unknown,
+// inactive, free or unpriced package), ECONFLICT (subscription-exists: a
+// Stripe subscription runs or a checkout was paid; checkout-in-progress:
+// another request of the tenant's is opening a checkout), ENOTFOUND.
 func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packageCode string) (string, error) {
 	if s.stripe == nil {
 		return "", errNotConfigured
@@ -85,6 +87,24 @@ func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packa
 		return "", apperr.Invalid("This package cannot be bought online.", apperr.FieldError{Field: "package_code",
 			Message: "must be an active paid package with a Stripe price"})
 	}
+	// One checkout of a tenant's at a time, so that two clicks, or two
+	// tabs, cannot open two sessions side by side: the open sessions are
+	// read and the new one is made under the tenant's claim. The claim is
+	// a row, taken and given back in statements of their own, so no
+	// connection is held (nor a lock) while Stripe answers: a slow Stripe
+	// used to keep one pooled connection per checkout for the whole round
+	// trip.
+	claim, err := s.claimCheckout(ctx, tenantID)
+	if err != nil {
+		return "", err
+	}
+	// Given back whatever happens to the request; a release that fails
+	// leaves the claim to expire, as a crash does.
+	defer func() { _ = s.releaseCheckout(context.WithoutCancel(ctx), tenantID, claim) }()
+	// Stripe's work ends well before the claim expires, so no other
+	// request takes the claim over while this one still calls Stripe.
+	ctx, cancel := context.WithTimeout(ctx, checkoutWork)
+	defer cancel()
 	running, err := s.StripeSubscriptionRunning(ctx, tenantID)
 	if err != nil {
 		return "", err
@@ -97,19 +117,45 @@ func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packa
 	if err != nil {
 		return "", err
 	}
-	// One checkout of a tenant's at a time (a lock of its own, so that
-	// nothing else that locks the tenant waits on Stripe): the open
-	// sessions are read and the new one is made under it, so that two
-	// clicks, or two tabs, cannot open two sessions side by side.
-	var url string
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, "checkout:"+tenantID.String()).Error; err != nil {
-			return err
-		}
-		url, err = s.openCheckout(ctx, tenantID, customer, pkg)
-		return err
-	})
-	return url, err
+	return s.openCheckout(ctx, tenantID, customer, pkg)
+}
+
+// CheckoutClaimTTL is how long a tenant's checkout claim holds: a request
+// that died while it held the claim (a crash between taking it and giving
+// it back) closes the tenant's checkout for that long at most.
+// checkoutWork, the time a request may spend at Stripe under its claim, is
+// well within it.
+const (
+	CheckoutClaimTTL = 2 * time.Minute
+	checkoutWork     = time.Minute
+)
+
+var errCheckoutInProgress = &apperr.Error{Code: apperr.ECONFLICT, Type: "checkout-in-progress",
+	Message: "A checkout page of this organization is being opened (another tab or click); try again in a moment."}
+
+// claimCheckout takes the tenant's checkout claim, or one that expired, and
+// returns its id. Returns ECONFLICT (checkout-in-progress) while another
+// request holds it.
+func (s *Service) claimCheckout(ctx context.Context, tenantID uuid.UUID) (uuid.UUID, error) {
+	now := s.now()
+	id := uuid.Must(uuid.NewV7())
+	var got []uuid.UUID
+	err := s.db.WithContext(ctx).Raw(`INSERT INTO checkout_claims (tenant_id, claim_id, expires_at) VALUES (?, ?, ?)
+		ON CONFLICT (tenant_id) DO UPDATE SET claim_id = excluded.claim_id, expires_at = excluded.expires_at
+		WHERE checkout_claims.expires_at <= ? RETURNING claim_id`, tenantID, id, now.Add(CheckoutClaimTTL), now).Scan(&got).Error
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("claim checkout: %w", err)
+	}
+	if len(got) == 0 {
+		return uuid.Nil, errCheckoutInProgress
+	}
+	return id, nil
+}
+
+// releaseCheckout gives back the tenant's checkout claim if it is still
+// claim (not expired and taken over).
+func (s *Service) releaseCheckout(ctx context.Context, tenantID, claim uuid.UUID) error {
+	return s.db.WithContext(ctx).Exec(`DELETE FROM checkout_claims WHERE tenant_id = ? AND claim_id = ?`, tenantID, claim).Error
 }
 
 var errCheckoutPaid = &apperr.Error{Code: apperr.ECONFLICT, Type: "subscription-exists",
@@ -234,36 +280,42 @@ func (s *Service) PortalSession(ctx context.Context, tenantID uuid.UUID) (string
 	return sess.URL, nil
 }
 
-// customerFor returns the tenant's Stripe customer, creating it once. The
-// tenant row is locked so two concurrent checkouts cannot create two.
+// customerFor returns the tenant's Stripe customer, creating it once.
+// Stripe is called outside any transaction; the id is stored only where
+// none is yet (a webhook may have stored the customer meanwhile), and the
+// stored one is returned. The idempotency key makes a repeated creation
+// (callers take turns under the checkout claim; one whose claim expired, a
+// retry after the store failed) answer the same customer.
 func (s *Service) customerFor(ctx context.Context, tenantID uuid.UUID) (string, error) {
-	var id string
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var t struct {
-			Name             string
-			StripeCustomerID *string
+	var t struct {
+		Name             string
+		StripeCustomerID *string
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT name, stripe_customer_id FROM tenants WHERE id = ?`, tenantID).Scan(&t).Error; err != nil {
+		return "", err
+	}
+	if t.Name == "" {
+		return "", apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+	}
+	if t.StripeCustomerID != nil && *t.StripeCustomerID != "" {
+		return *t.StripeCustomerID, nil
+	}
+	params := &stripe.CustomerParams{Name: stripe.String(t.Name)}
+	params.Context = ctx
+	params.AddMetadata("tenant_id", tenantID.String())
+	params.SetIdempotencyKey("customer-" + tenantID.String())
+	c, err := s.stripe.Customers.New(params)
+	if err != nil {
+		return "", stripeErr("create customer", err)
+	}
+	id := c.ID
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE tenants SET stripe_customer_id = ? WHERE id = ? AND stripe_customer_id IS NULL`, c.ID, tenantID)
+		if res.Error != nil {
+			return res.Error
 		}
-		if err := tx.Raw(`SELECT name, stripe_customer_id FROM tenants WHERE id = ? FOR UPDATE`, tenantID).Scan(&t).Error; err != nil {
-			return err
-		}
-		if t.Name == "" {
-			return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
-		}
-		if t.StripeCustomerID != nil && *t.StripeCustomerID != "" {
-			id = *t.StripeCustomerID
-			return nil
-		}
-		params := &stripe.CustomerParams{Name: stripe.String(t.Name)}
-		params.Context = ctx
-		params.AddMetadata("tenant_id", tenantID.String())
-		params.SetIdempotencyKey("customer-" + tenantID.String())
-		c, err := s.stripe.Customers.New(params)
-		if err != nil {
-			return stripeErr("create customer", err)
-		}
-		id = c.ID
-		if err := tx.Exec(`UPDATE tenants SET stripe_customer_id = ? WHERE id = ?`, id, tenantID).Error; err != nil {
-			return err
+		if res.RowsAffected == 0 {
+			return tx.Raw(`SELECT stripe_customer_id FROM tenants WHERE id = ?`, tenantID).Scan(&id).Error
 		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "billing.customer_created", TargetType: "tenant",
 			TargetID: tenantID.String(), Data: map[string]any{"stripe_customer_id": id}})

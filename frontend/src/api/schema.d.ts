@@ -646,7 +646,7 @@ export interface paths {
         put?: never;
         /**
          * Start Stripe Checkout
-         * @description Org admins only. Returns the Checkout URL for a paid package (subscription mode). Returning to the success URL activates nothing: the plan changes when Stripe's signed webhook arrives. A tenant has one Checkout page open at a time: asking again for the same package answers the page already open, and asking for another closes the earlier page (it can no longer be paid). 409 subscription-exists while a Stripe subscription runs, including one whose checkout was paid before Stripe's webhook confirmed it. 503 billing-not-configured without STRIPE_SECRET_KEY.
+         * @description Org admins only. Returns the Checkout URL for a paid package (subscription mode). Returning to the success URL activates nothing: the plan changes when Stripe's signed webhook arrives. A tenant has one Checkout page open at a time: asking again for the same package answers the page already open, and asking for another closes the earlier page (it can no longer be paid). 409 subscription-exists while a Stripe subscription runs, including one whose checkout was paid before Stripe's webhook confirmed it; 409 checkout-in-progress while another request of the tenant's is opening a checkout page (another tab: try again in a moment). 503 billing-not-configured without STRIPE_SECRET_KEY.
          */
         post: operations["createCheckoutSession"];
         delete?: never;
@@ -5632,7 +5632,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A Stripe subscription is already running, or a checkout was paid and awaits Stripe's confirmation: use the portal */
+            /** @description A Stripe subscription is already running, or a checkout was paid and awaits Stripe's confirmation: use the portal (subscription-exists); another request of the tenant's is opening a checkout page (checkout-in-progress) */
             409: {
                 headers: {
                     [name: string]: unknown;
