@@ -165,3 +165,59 @@ func TestCheckoutClaimExpires(t *testing.T) {
 	}
 	wantStatus(t, checkout(), http.StatusOK)
 }
+
+// TestCheckoutCustomerDeletedAtStripe: a tenant whose Stripe customer was
+// deleted (in the Dashboard, or an id of another Stripe account or mode)
+// gets a new customer at its next checkout. Stripe refuses a checkout for a
+// deleted customer, and every checkout of the tenant's failed (500) until
+// support cleared the stored id by hand; so did the portal, which now
+// says the account was closed (409).
+func TestCheckoutCustomerDeletedAtStripe(t *testing.T) {
+	t.Parallel()
+	fake, env := fakeStripe(t)
+	tb := setupWith(t, env)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	admin := tb.MustSignup(t, "deletedcustomer")
+	customerOf := func() string {
+		t.Helper()
+		var id *string
+		if err := tb.db.Gorm.Raw(`SELECT stripe_customer_id FROM tenants WHERE id = ?`, admin.tenantID).Scan(&id).Error; err != nil || id == nil {
+			t.Fatalf("customer: %v %v", id, err)
+		}
+		return *id
+	}
+	checkout := func() string {
+		t.Helper()
+		rec := tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": "pro"})
+		wantStatus(t, rec, http.StatusOK)
+		return decode[URLResponse](t, rec).URL
+	}
+	first := checkout()
+	gone := customerOf()
+	if again := checkout(); again != first || customerOf() != gone {
+		t.Fatalf("a second click opened %s for %s, want %s for %s", again, customerOf(), first, gone)
+	}
+	fake.deleteCustomer(gone)
+	// Until then the portal says so (its customer is gone), not 500.
+	rec := tb.req(t, http.MethodPost, "/api/v1/billing/portal-session", admin.token, nil)
+	wantStatus(t, rec, http.StatusConflict)
+	if p := decodeProblem(t, rec); p["code"] != "conflict" {
+		t.Fatalf("portal of a deleted customer: %v", p)
+	}
+	if url := checkout(); url == first {
+		t.Fatalf("the deleted customer's page %s was answered", url)
+	}
+	now := customerOf()
+	if now == gone {
+		t.Fatalf("the tenant keeps the deleted customer %s", gone)
+	}
+	if fake.last()["customer"] != now {
+		t.Fatalf("the page is for %v, want %s", fake.last()["customer"], now)
+	}
+	var replaced int64
+	if err := tb.db.Gorm.Raw(`SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'billing.customer_created'
+		AND data->>'stripe_customer_id' = ? AND data->>'replaced_stripe_customer_id' = ?`, admin.tenantID, now, gone).Scan(&replaced).Error; err != nil || replaced != 1 {
+		t.Fatalf("%d audit events of the replacement (%v)", replaced, err)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/billing/portal-session", admin.token, nil), http.StatusOK)
+}

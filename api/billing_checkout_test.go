@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -11,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 // fakeCheckout keeps Checkout sessions as Stripe does (stripe-mock answers
@@ -29,6 +33,10 @@ type fakeCheckout struct {
 	// (without the fake's lock): a test blocks there to stand a slow
 	// Stripe.
 	hold func(r *http.Request)
+	// customers are the customers created, by id: true once deleted (in
+	// the Dashboard).
+	customers map[string]bool
+	tag       string // makes this fake's customer ids its own (tenants keep them unique)
 }
 
 // pay completes a session, with a subscription in status.
@@ -51,7 +59,38 @@ func (f *fakeCheckout) serve(mock http.Handler) http.Handler {
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(v)
 		}
+		missing := func(status int, what, id string) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"type": "invalid_request_error",
+				"code": "resource_missing", "message": "No such " + what + ": '" + id + "'"}})
+		}
+		if f.keys == nil {
+			f.keys = map[string]map[string]any{}
+		}
+		if f.customers == nil {
+			f.customers, f.tag = map[string]bool{}, idTail(uuid.New().String())
+		}
 		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/customers":
+			key := r.Header.Get("Idempotency-Key")
+			if c, ok := f.keys[key]; ok {
+				reply(c)
+				return
+			}
+			c := map[string]any{"id": fmt.Sprintf("cus_fake%s_%d", f.tag, len(f.customers)+1), "object": "customer"}
+			f.customers[c["id"].(string)], f.keys[key] = false, c
+			reply(c)
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/customers/"):
+			id := strings.TrimPrefix(r.URL.Path, "/v1/customers/")
+			deleted, ok := f.customers[id]
+			if !ok {
+				missing(http.StatusNotFound, "customer", id)
+				return
+			}
+			reply(map[string]any{"id": id, "object": "customer", "deleted": deleted})
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/billing_portal/sessions" && f.customers[portalCustomer(r)]:
+			missing(http.StatusBadRequest, "customer", portalCustomer(r))
 		case r.Method == http.MethodPost && r.URL.Path == "/v1/checkout/sessions":
 			if err := r.ParseForm(); err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
@@ -62,6 +101,10 @@ func (f *fakeCheckout) serve(mock http.Handler) http.Handler {
 				reply(sess)
 				return
 			}
+			if customer := r.PostForm.Get("customer"); f.customers[customer] {
+				missing(http.StatusBadRequest, "customer", customer)
+				return
+			}
 			id := fmt.Sprintf("cs_test_fake%d", len(f.sessions)+1)
 			sess := map[string]any{"id": id, "object": "checkout.session", "status": "open", "mode": "subscription",
 				"url": "https://checkout.stripe.com/c/pay/" + id, "customer": r.PostForm.Get("customer"),
@@ -69,9 +112,6 @@ func (f *fakeCheckout) serve(mock http.Handler) http.Handler {
 				"metadata": map[string]string{"tenant_id": r.PostForm.Get("metadata[tenant_id]"),
 					"package_code": r.PostForm.Get("metadata[package_code]"), "price_id": r.PostForm.Get("metadata[price_id]")}}
 			f.sessions = append(f.sessions, sess)
-			if f.keys == nil {
-				f.keys = map[string]map[string]any{}
-			}
 			f.keys[key] = sess
 			reply(sess)
 		case r.Method == http.MethodGet && r.URL.Path == "/v1/checkout/sessions":
@@ -112,6 +152,28 @@ func (f *fakeCheckout) serve(mock http.Handler) http.Handler {
 			mock.ServeHTTP(w, r)
 		}
 	})
+}
+
+// portalCustomer reads a portal session request's customer, leaving the
+// body to be read again (by stripe-mock).
+func portalCustomer(r *http.Request) string {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	form, _ := url.ParseQuery(string(body))
+	return form.Get("customer")
+}
+
+// deleteCustomer deletes the customer id as the Dashboard does: its open
+// sessions expire.
+func (f *fakeCheckout) deleteCustomer(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.customers[id] = true
+	for _, s := range f.sessions {
+		if s["customer"] == id && s["status"] == "open" {
+			s["status"], s["url"] = "expired", nil
+		}
+	}
 }
 
 // last is the session created last.

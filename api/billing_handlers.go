@@ -121,7 +121,7 @@ func (s *Server) createCheckoutSession(c echo.Context) error {
 //	@Success		200	{object}	URLResponse
 //	@Failure		401	{object}	Problem
 //	@Failure		403	{object}	Problem
-//	@Failure		409	{object}	Problem	"No billing account yet"
+//	@Failure		409	{object}	Problem	"No billing account yet, or it was deleted at Stripe (the next checkout opens a new one)"
 //	@Failure		503	{object}	Problem
 //	@Router			/billing/portal-session [post]
 func (s *Server) createPortalSession(c echo.Context) error {

@@ -259,7 +259,8 @@ func (s *Service) openCheckout(ctx context.Context, tenantID uuid.UUID, customer
 }
 
 // PortalSession opens the Stripe customer portal for the tenant's customer.
-// Returns EUNAVAILABLE, ECONFLICT (no customer yet: buy a plan first).
+// Returns EUNAVAILABLE, ECONFLICT (no customer yet, or it was deleted at
+// Stripe: buy a plan first).
 func (s *Service) PortalSession(ctx context.Context, tenantID uuid.UUID) (string, error) {
 	if s.stripe == nil {
 		return "", errNotConfigured
@@ -274,18 +275,29 @@ func (s *Service) PortalSession(ctx context.Context, tenantID uuid.UUID) (string
 	params := &stripe.BillingPortalSessionParams{Customer: customer, ReturnURL: stripe.String(s.publicURL + "/billing")}
 	params.Context = ctx
 	sess, err := s.stripe.BillingPortalSessions.New(params)
+	var se *stripe.Error
+	if errors.As(err, &se) && se.Code == stripe.ErrorCodeResourceMissing {
+		// The customer was deleted at Stripe: its next checkout makes a
+		// new one (customerFor).
+		return "", &apperr.Error{Code: apperr.ECONFLICT, Err: err,
+			Message: "The billing account was closed at Stripe; choose a paid plan to open a new one."}
+	}
 	if err != nil {
 		return "", stripeErr("create portal session", err)
 	}
 	return sess.URL, nil
 }
 
-// customerFor returns the tenant's Stripe customer, creating it once.
-// Stripe is called outside any transaction; the id is stored only where
-// none is yet (a webhook may have stored the customer meanwhile), and the
-// stored one is returned. The idempotency key makes a repeated creation
-// (callers take turns under the checkout claim; one whose claim expired, a
-// retry after the store failed) answer the same customer.
+// customerFor returns the tenant's Stripe customer, creating it once, or
+// again when the stored one was deleted at Stripe (the Dashboard, or an id
+// from another Stripe account or mode): Stripe refuses a checkout for it,
+// so every checkout of the tenant's failed until support cleared the id
+// by hand. Stripe is called outside any transaction; the id is stored only
+// where the one read is still stored (a webhook may have stored a customer
+// meanwhile), and the stored one is returned. The idempotency key, one per
+// customer replaced, makes a repeated creation (callers take turns under
+// the checkout claim; one whose claim expired, a retry after the store
+// failed) answer the same customer.
 func (s *Service) customerFor(ctx context.Context, tenantID uuid.UUID) (string, error) {
 	var t struct {
 		Name             string
@@ -297,28 +309,45 @@ func (s *Service) customerFor(ctx context.Context, tenantID uuid.UUID) (string, 
 	if t.Name == "" {
 		return "", apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
 	}
+	key, gone := "customer-"+tenantID.String(), ""
 	if t.StripeCustomerID != nil && *t.StripeCustomerID != "" {
-		return *t.StripeCustomerID, nil
+		gp := &stripe.CustomerParams{}
+		gp.Context = ctx
+		c, err := s.stripe.Customers.Get(*t.StripeCustomerID, gp)
+		var se *stripe.Error
+		switch {
+		case err == nil && !c.Deleted:
+			return *t.StripeCustomerID, nil
+		case err != nil && !(errors.As(err, &se) && se.Code == stripe.ErrorCodeResourceMissing):
+			return "", stripeErr("get customer", err)
+		}
+		gone = *t.StripeCustomerID
+		key += "-after-" + gone
 	}
 	params := &stripe.CustomerParams{Name: stripe.String(t.Name)}
 	params.Context = ctx
 	params.AddMetadata("tenant_id", tenantID.String())
-	params.SetIdempotencyKey("customer-" + tenantID.String())
+	params.SetIdempotencyKey(key)
 	c, err := s.stripe.Customers.New(params)
 	if err != nil {
 		return "", stripeErr("create customer", err)
 	}
 	id := c.ID
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Exec(`UPDATE tenants SET stripe_customer_id = ? WHERE id = ? AND stripe_customer_id IS NULL`, c.ID, tenantID)
+		res := tx.Exec(`UPDATE tenants SET stripe_customer_id = ? WHERE id = ? AND stripe_customer_id IS NOT DISTINCT FROM ?`,
+			c.ID, tenantID, t.StripeCustomerID)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return tx.Raw(`SELECT stripe_customer_id FROM tenants WHERE id = ?`, tenantID).Scan(&id).Error
 		}
+		data := map[string]any{"stripe_customer_id": id}
+		if gone != "" {
+			data["replaced_stripe_customer_id"] = gone
+		}
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, Action: "billing.customer_created", TargetType: "tenant",
-			TargetID: tenantID.String(), Data: map[string]any{"stripe_customer_id": id}})
+			TargetID: tenantID.String(), Data: data})
 	})
 	return id, err
 }

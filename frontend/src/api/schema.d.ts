@@ -5715,7 +5715,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No billing account yet */
+            /** @description No billing account yet, or it was deleted at Stripe (the next checkout opens a new one) */
             409: {
                 headers: {
                     [name: string]: unknown;
