@@ -57,7 +57,7 @@ type SavedParams struct {
 	// MaxPageSize is the caller's limit (the package's max_contacts_per_query).
 	MaxPageSize int
 	Cursor      string
-	// NoCorrections says the tenant has never corrected a contact, as
+	// NoCorrections says the tenant has no corrections, as
 	// SearchParams.NoCorrections does for search.
 	NoCorrections bool
 }

@@ -47,7 +47,7 @@ type SearchParams struct {
 	MaxPageSize int
 	Cursor      string
 	Facets      bool // also count seniority, department, country and employee range
-	// NoCorrections says the tenant has never corrected a contact
+	// NoCorrections says the tenant has no corrections
 	// (tenancy.Principal.TenantCorrected is false): the search skips
 	// looking for corrections to match (see overlay). Leave it false
 	// when unsure: the search then looks.

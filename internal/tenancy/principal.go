@@ -25,9 +25,10 @@ type Principal struct {
 	// TenantCRMPushed says the tenant has pushed contacts to its CRM at
 	// some time; before that no contact has a CRM status to look up.
 	TenantCRMPushed bool
-	// TenantCorrected says the tenant has corrected a contact at some
-	// time (tenants.corrected_at); before that its searches have no
-	// corrections to match and skip looking for them.
+	// TenantCorrected says the tenant has corrections
+	// (tenants.corrected_at, set by its first and cleared with its last);
+	// without, its searches have no corrections to match and skip
+	// looking for them.
 	TenantCorrected bool
 	Role            Role
 
