@@ -104,10 +104,13 @@ func normalizeCorrection(field, value, defaultRegion string) (string, error) {
 		}
 		return "", bad("must be a LinkedIn profile URL (linkedin.com/in/...)")
 	case "title", "company_name", "city":
-		if v, ok := NormalizeText(value, 200); ok {
+		// The lengths an import takes: a value a correction writes into the
+		// record is one an import could have written.
+		n := map[string]int{"title": MaxTitleLen, "company_name": MaxCompanyNameLen, "city": MaxCityLen}[field]
+		if v, ok := NormalizeText(value, n); ok {
 			return v, nil
 		}
-		return "", bad("must be 1 to 200 characters of text")
+		return "", bad(fmt.Sprintf("must be 1 to %d characters of text", n))
 	}
 	return "", apperr.Invalid("Invalid correction.", apperr.FieldError{Field: "field",
 		Message: "must be one of " + strings.Join(CorrectionFields, ", ")})

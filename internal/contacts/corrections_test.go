@@ -38,6 +38,13 @@ func TestSubmitCorrection(t *testing.T) {
 		{"OKTitleTrimmed", "title", "  Staff   Engineer ", "Staff Engineer", id, ""},
 		{"OKCompanyName", "company_name", "Globex", "Globex", id, ""},
 		{"OKCity", "city", "Zürich", "Zürich", id, ""},
+		// The lengths an import takes (internal/imports).
+		{"OKTitle200", "title", strings.Repeat("t", 200), strings.Repeat("t", 200), id, ""},
+		{"OKCompanyName300", "company_name", strings.Repeat("ü", 300), strings.Repeat("ü", 300), id, ""},
+		{"OKCity100", "city", strings.Repeat("ß", 100), strings.Repeat("ß", 100), id, ""},
+		{"ErrInvalidTitle201", "title", strings.Repeat("t", 201), "", id, apperr.EINVALID},
+		{"ErrInvalidCompanyName301", "company_name", strings.Repeat("c", 301), "", id, apperr.EINVALID},
+		{"ErrInvalidCity101", "city", strings.Repeat("c", 101), "", id, apperr.EINVALID},
 		{"ErrInvalidEmail", "email", "not-an-email", "", id, apperr.EINVALID},
 		{"ErrInvalidEmailUnicodeSpace", "email", "a\u3000b@example.com", "", id, apperr.EINVALID},
 		{"ErrInvalidPhone", "phone", "12", "", id, apperr.EINVALID},

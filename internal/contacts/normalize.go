@@ -356,6 +356,14 @@ func NormalizeLinkedIn(s string) (string, bool) {
 	return "https://www.linkedin.com/in/" + slug, true
 }
 
+// Lengths of a contact's free-text fields, in characters: an import
+// (internal/imports) and a correction take the same.
+const (
+	MaxTitleLen       = 200
+	MaxCompanyNameLen = 300 // as companies.name
+	MaxCityLen        = 100
+)
+
 // NormalizeText is the free-text rule (internal/platform/freetext) for a
 // contact field or a list name of at most maxLen runes.
 func NormalizeText(s string, maxLen int) (string, bool) {

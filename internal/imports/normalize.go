@@ -29,9 +29,9 @@ const CodeAmbiguousPhone = "ambiguous_phone"
 // Lengths of free-text fields, in characters.
 const (
 	maxNameLen    = 100
-	maxTitleLen   = 200
-	maxCompanyLen = 300
-	maxPlaceLen   = 100
+	maxTitleLen   = contacts.MaxTitleLen
+	maxCompanyLen = contacts.MaxCompanyNameLen
+	maxPlaceLen   = contacts.MaxCityLen
 	maxRawField   = 2000 // of an original field kept for errors.csv
 )
 

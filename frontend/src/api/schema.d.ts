@@ -2054,9 +2054,9 @@ export interface components {
             field: "title" | "email" | "phone" | "company_name" | "city" | "country" | "linkedin_url";
             /**
              * @description Value is the right value, trimmed and normalized before it is
-             *     checked: title, company_name and city take 1 to 200 characters (code
-             *     points), the other fields a valid email, phone number, country or
-             *     LinkedIn URL.
+             *     checked: title takes 1 to 200 characters (code points), company_name
+             *     1 to 300 and city 1 to 100, as an import does; the other fields a
+             *     valid email, phone number, country or LinkedIn URL.
              * @example VP Engineering
              */
             value: string;

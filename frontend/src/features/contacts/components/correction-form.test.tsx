@@ -108,4 +108,21 @@ describe('CorrectionForm', () => {
     expect(await screen.findByText('must be 1 to 200 characters of text')).toBeInTheDocument();
     expect(bodies).toEqual([{ field: 'title', value: `${'👍'.repeat(150)} ${'x'.repeat(49)}` }]);
   });
+
+  it.each([
+    ['Company name', 300],
+    ['City', 100],
+  ])('takes as many characters of a %s as the server (and an import): %i', async (label, max) => {
+    signIn('member');
+    const person = contact({ first_name: 'Ada', last_name: 'Lovelace' });
+    stubApi({ 'GET /me': () => jsonResponse(me(memberPermissions, 'member')) });
+    renderWithProviders(<CorrectionForm contact={person} />);
+
+    await userEvent.click(screen.getByRole('combobox', { name: 'Field' }));
+    await userEvent.click(screen.getByRole('option', { name: label }));
+    const input = screen.getByRole('textbox', { name: 'Correct value' });
+    await userEvent.click(input);
+    await userEvent.paste('ü'.repeat(max + 20));
+    expect(input).toHaveValue('ü'.repeat(max));
+  });
 });

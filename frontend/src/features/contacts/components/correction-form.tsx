@@ -12,11 +12,14 @@ import { useSubmitCorrection } from '../api/submit-correction';
 import { correctionFieldLabel, correctionFieldOptions, type CorrectionField } from '../labels';
 
 /**
- * The server's limit on a correction's value, in characters once trimmed: a title, company or city
- * takes 1 to 200; the other fields' formats are shorter than the request's 500 (CorrectionRequest).
+ * The server's limit on a correction's value, in characters once trimmed, the lengths an import
+ * takes: a title 200, a company 300, a city 100; the other fields' formats are shorter than the
+ * request's 500 (CorrectionRequest).
  */
+const textLimits: Partial<Record<CorrectionField, number>> = { title: 200, company_name: 300, city: 100 };
+
 function maxValueLength(field: CorrectionField): number {
-  return field === 'title' || field === 'company_name' || field === 'city' ? 200 : 500;
+  return textLimits[field] ?? 500;
 }
 
 /**
