@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/contacts"
 )
 
 // correctedMark is tenants.corrected_at IS NOT NULL for the tenant, and
@@ -162,4 +164,40 @@ func waitOrLockWait(t *testing.T, b *testBundle, pid int, done <-chan error, err
 	}
 	t.Fatal("the second statement neither ended nor waited on a lock")
 	return false
+}
+
+// TestUnsaveKeepsCorrections: corrections are the tenant's word on the
+// contact, not part of its saved entry: unsaving the contact keeps them
+// shown, listed and found (docs/API.md "Corrections").
+func TestUnsaveKeepsCorrections(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Kept", LastName: "Correction", Title: "Engineer", CompanyID: co})
+	if _, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: []uuid.UUID{id}}); err != nil {
+		t.Fatal(err)
+	}
+	corr, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "Chief Wombat Officer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := b.svc.UnsaveContacts(b.ctx, b.tenant, []uuid.UUID{id}); err != nil || n != 1 {
+		t.Fatalf("unsave: %d, %v", n, err)
+	}
+	c, err := b.svc.GetContact(b.ctx, b.tenant, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Saved || c.Title != "Chief Wombat Officer" || len(c.Corrections) != 1 {
+		t.Fatalf("after unsave: saved %v, title %q, %d corrections; want unsaved, the corrected title, 1", c.Saved, c.Title,
+			len(c.Corrections))
+	}
+	page, err := b.svc.ListCorrections(b.ctx, b.tenant, contacts.CorrectionListParams{ContactID: &id, PageSize: 10})
+	if err != nil || len(page.Items) != 1 || page.Items[0].ID != corr.ID || page.Items[0].Status != contacts.CorrectionPending {
+		t.Fatalf("the tenant's corrections after unsave: %+v, %v; want %s pending", page, err, corr.ID)
+	}
+	if got, _ := b.searchNames(t, b.tenant, contacts.SearchParams{Query: b.word,
+		Filters: contacts.Filters{Titles: []string{"chief wombat officer"}}}); len(got) != 1 {
+		t.Fatalf("the search after unsave found %v; want the contact", got)
+	}
 }
