@@ -169,7 +169,8 @@ func getCorrection(tx *gorm.DB, id uuid.UUID, lock bool) (*Correction, error) {
 // detail (the overlay). The value is normalized first: emails lower-cased,
 // phones to E.164 (national numbers read in the tenant's default region),
 // countries to ISO 3166 alpha-2, LinkedIn URLs to
-// https://www.linkedin.com/in/<slug>.
+// https://www.linkedin.com/in/<slug>, a company name that names a company
+// to that company's spelling.
 //
 // A correction of a shared contact waits for platform review. A correction
 // of the tenant's own private contact is the tenant's data to change: it
@@ -224,6 +225,21 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 		// now, not when the transaction began. A correction that waited
 		// for the lock would otherwise sort before the one it withdraws,
 		// and the tenant would see the withdrawn value.
+		if field == "company_name" {
+			// A company name that names a company shows, and is accepted,
+			// in that company's spelling (CompanyNamedSQL): so it is
+			// compared and stored. "acme corp" of a contact at Acme Corp
+			// is then nothing to correct, and back to the shared company
+			// in another case an undo, not a no-op for staff to review.
+			var named []string
+			if err := tx.Raw(`SELECT m.name FROM (SELECT ?::text AS new_value) x CROSS JOIN LATERAL (`+CompanyNamedSQL+`) m`,
+				newValue).Scan(&named).Error; err != nil {
+				return fmt.Errorf("contacts: company named: %w", err)
+			}
+			if len(named) > 0 {
+				newValue = named[0]
+			}
+		}
 		id := uuid.Must(uuid.NewV7())
 		shown := cur[0].Value
 		if cur[0].Shown != nil {

@@ -386,3 +386,40 @@ func TestAcceptStaleCorrection(t *testing.T) {
 		})
 	}
 }
+
+// TestCompanyNameCorrectionInCompanySpelling: a corrected company name that
+// names a company shows in that company's spelling, so it is compared and
+// stored so: the contact's own company in another case is nothing to
+// correct, and going back to it in another case is an undo (accepted at
+// once), not a pending no-op for staff. A name that names no company is
+// free text, where a change of case is a correction.
+func TestCompanyNameCorrectionInCompanySpelling(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	acme := b.company(t, CompanyOpts{Name: "Acme " + b.word, Domain: "acme-" + b.word + ".example"})
+	b.company(t, CompanyOpts{Name: "Globex " + b.word, Domain: "globex-" + b.word + ".example"})
+	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Case", LastName: "Only", CompanyID: acme})
+	_, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "company_name", "ACME "+strings.ToUpper(b.word))
+	wantCode(t, err, apperr.EINVALID)
+	moved, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "company_name", "globex "+b.word)
+	if err != nil || moved.NewValue != "Globex "+b.word || moved.Status != contacts.CorrectionPending {
+		t.Fatalf("to Globex: %+v, %v; want Globex %s pending", moved, err, b.word)
+	}
+	back, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "company_name", "acme "+b.word)
+	if err != nil || back.NewValue != "Acme "+b.word || back.Status != contacts.CorrectionAccepted {
+		t.Fatalf("back to Acme: %+v, %v; want Acme %s accepted (an undo)", back, err, b.word)
+	}
+	page, err := b.svc.ListPendingCorrections(b.ctx, contacts.CorrectionListParams{ContactID: &id, PageSize: 10})
+	if err != nil || len(page.Items) != 0 {
+		t.Fatalf("staff review %+v, %v; want nothing", page, err)
+	}
+	// Free text: no company has the name.
+	free := MustCreateContact(t, b.db, ContactOpts{FirstName: "Free", LastName: "Text"})
+	if _, err := b.db.Pool.Exec(b.ctx, `UPDATE contacts SET company_name = $1 WHERE id = $2`, "tiny shop "+b.word, free); err != nil {
+		t.Fatal(err)
+	}
+	k, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, free, "company_name", "Tiny Shop "+b.word)
+	if err != nil || k.NewValue != "Tiny Shop "+b.word || k.Status != contacts.CorrectionPending {
+		t.Fatalf("free text in another case: %+v, %v; want pending", k, err)
+	}
+}
