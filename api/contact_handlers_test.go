@@ -798,6 +798,65 @@ func TestFirstCorrectionFoundByKeySearch(t *testing.T) {
 	}
 }
 
+// TestCorrectionAfterLastWentFoundByKeySearch: once the tenant's last
+// correction went (a deleted contact took it), its mark is cleared and its
+// keys' searches skip looking for corrections; a correction made after
+// that, with a key that searched while the tenant had some, shows at once
+// in the searches of the tenant's other keys too.
+func TestCorrectionAfterLastWentFoundByKeySearch(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	a := tb.MustSignup(t, "corr-again")
+	tb.MustSetPackage(t, a.tenantID, "starter")
+	writer := tb.MustCreateKey(t, a, "contacts:read", "corrections:write")
+	reader := tb.MustCreateKey(t, a, "contacts:read")
+	// Shared contacts of this test's own, so that deleting one touches no
+	// other test.
+	var gone, stays string
+	for _, id := range []*string{&gone, &stays} {
+		*id = uuid.Must(uuid.NewV7()).String()
+		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, source) VALUES (?, 'Again', 'Marked', 'Engineer', 'seed')`,
+			*id).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	correct := func(id, title string) {
+		t.Helper()
+		wantStatus(t, tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/"+id+"/corrections", writer.Secret,
+			map[string]string{"field": "title", "value": title}), http.StatusCreated)
+	}
+	byTitle := map[string]any{"filters": map[string]any{"titles": []string{"chief numbat officer"}}}
+	found := func(secret string) []string {
+		t.Helper()
+		rec := tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/search", secret, byTitle)
+		wantStatus(t, rec, http.StatusOK)
+		var ids []string
+		for _, c := range decode[SearchResponse](t, rec).Items {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+	correct(gone, "Head of Platform")
+	// The writer's principal is cached now, saying the tenant has
+	// corrections.
+	if ids := found(writer.Secret); len(ids) != 0 {
+		t.Fatalf("found %v before the correction", ids)
+	}
+	if err := tb.db.Gorm.Exec(`DELETE FROM contacts WHERE id = ?`, gone).Error; err != nil {
+		t.Fatal(err)
+	}
+	// The reader's principal is cached now, saying it has none.
+	if ids := found(reader.Secret); len(ids) != 0 {
+		t.Fatalf("found %v before the correction", ids)
+	}
+	correct(stays, "Chief Numbat Officer")
+	for who, secret := range map[string]string{"writer": writer.Secret, "reader": reader.Secret} {
+		if ids := found(secret); len(ids) != 1 || ids[0] != stays {
+			t.Fatalf("the %s key's search after the correction found %v; want [%s]", who, ids, stays)
+		}
+	}
+}
+
 // TestSavedViewErrorsNameParameters: the saved view and its export read
 // their filters from the query string, and a refused value is named as the
 // parameter it came in (countries[1], q), not as the search body's field
