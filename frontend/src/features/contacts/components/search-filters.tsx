@@ -1,4 +1,4 @@
-import { Button, Checkbox, Divider, Group, Stack, Switch, TagsInput, Text, Title, UnstyledButton } from '@mantine/core';
+import { Button, Checkbox, Divider, Group, Stack, Switch, TagsInput, Text, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useId, useState } from 'react';
 
 import { formatNumber } from '@/lib/format';
@@ -50,7 +50,7 @@ export function SearchFilters({ filters, facets, onChange, canExcludeSaved }: Se
       </Group>
       {facets?.is_capped && (
         <Text size="xs" c="dimmed">
-          Counts are estimated from a sample of the matches.
+          Counts are estimated from a sample of the matches; – marks values too rare in it to estimate.
         </Text>
       )}
 
@@ -58,6 +58,7 @@ export function SearchFilters({ filters, facets, onChange, canExcludeSaved }: Se
         title="Seniority"
         options={seniorityOptions}
         counts={facets?.seniority}
+        sampled={facets?.is_capped ?? false}
         selected={filters.seniorities ?? []}
         onChange={(values) => setList('seniorities', values)}
       />
@@ -65,6 +66,7 @@ export function SearchFilters({ filters, facets, onChange, canExcludeSaved }: Se
         title="Department"
         options={departmentOptions}
         counts={facets?.department}
+        sampled={facets?.is_capped ?? false}
         selected={filters.departments ?? []}
         onChange={(values) => setList('departments', values)}
         collapsedCount={6}
@@ -73,6 +75,7 @@ export function SearchFilters({ filters, facets, onChange, canExcludeSaved }: Se
         title="Country"
         options={countries}
         counts={facets?.country}
+        sampled={facets?.is_capped ?? false}
         selected={filters.countries ?? []}
         onChange={(values) => setList('countries', values)}
         collapsedCount={6}
@@ -82,6 +85,7 @@ export function SearchFilters({ filters, facets, onChange, canExcludeSaved }: Se
         title="Company size"
         options={employeeRangeOptions}
         counts={facets?.employee_range}
+        sampled={facets?.is_capped ?? false}
         selected={filters.employee_ranges ?? []}
         onChange={(values) => setList('employee_ranges', values)}
       />
@@ -157,6 +161,11 @@ type FacetGroupProps = {
   title: string;
   options: readonly Option[];
   counts: FacetCount[] | undefined;
+  /**
+   * The counts were made over a sample of the matches and scaled up (`facets.is_capped`): a value
+   * the sample missed is not known to be absent, only too rare to estimate, so it shows no "0".
+   */
+  sampled?: boolean;
   selected: string[];
   onChange: (values: string[]) => void;
   /** Show this many at first, with a toggle for the rest (selected ones always show). */
@@ -169,7 +178,7 @@ type FacetGroupProps = {
  * included: once a value of the group is picked, the other values' counts would read 0, so they
  * show none (picking one widens the search, OR within a group).
  */
-function FacetGroup({ title, options, counts, selected, onChange, collapsedCount, emptyHint }: FacetGroupProps) {
+function FacetGroup({ title, options, counts, sampled = false, selected, onChange, collapsedCount, emptyHint }: FacetGroupProps) {
   const [expanded, setExpanded] = useState(false);
   const headingId = useId();
   const countOf = new Map((counts ?? []).map((c) => [c.value, c.count]));
@@ -193,6 +202,8 @@ function FacetGroup({ title, options, counts, selected, onChange, collapsedCount
         const checked = selected.includes(option.value);
         const count = countOf.get(option.value);
         const showCount = counts !== undefined && (checked || !narrowed);
+        // Only an exact count of 0 dims a value: one a sample missed may still match.
+        const unknown = sampled && !count;
         return (
           <Group key={option.value} justify="space-between" wrap="nowrap" gap="xs">
             <Checkbox
@@ -200,13 +211,19 @@ function FacetGroup({ title, options, counts, selected, onChange, collapsedCount
               label={option.label}
               checked={checked}
               onChange={(e) => toggle(option.value, e.currentTarget.checked)}
-              styles={{ label: { opacity: showCount && !count && !checked ? 0.55 : 1 } }}
+              styles={{ label: { opacity: showCount && !count && !unknown && !checked ? 0.55 : 1 } }}
             />
-            {showCount && (
-              <Text size="xs" c="dimmed" ff="monospace" data-testid="facet-count">
-                {formatNumber(count ?? 0)}
-              </Text>
-            )}
+            {showCount &&
+              (unknown ? (
+                <Text size="xs" c="dimmed" ff="monospace" data-testid="facet-count" title="Too few in the sample to estimate">
+                  <span aria-hidden="true">–</span>
+                  <VisuallyHidden>too few to estimate</VisuallyHidden>
+                </Text>
+              ) : (
+                <Text size="xs" c="dimmed" ff="monospace" data-testid="facet-count">
+                  {formatNumber(count ?? 0)}
+                </Text>
+              ))}
           </Group>
         );
       })}
