@@ -35,6 +35,8 @@ describe('admin outbox', () => {
     expect(within(card).getByText(/Join Acme:/)).toBeInTheDocument();
     expect(within(card).getByRole('link', { name: 'http://localhost:8080/invite?token=abc' })).toBeInTheDocument();
     expect(within(card).getByRole('button', { name: 'Copy link' })).toBeInTheDocument();
+    // Without SMTP nothing will send it: it is not "Queued".
+    expect(within(card).getByTestId('outbox-status')).toHaveTextContent('Kept here (no SMTP)');
     expect(await screen.findByRole('tab', { name: 'Outbox' })).toBeInTheDocument();
   });
 
@@ -47,7 +49,10 @@ describe('admin outbox', () => {
     renderRoutes(routes, { route: '/admin/outbox' });
 
     const card = await screen.findByTestId('outbox-message');
-    expect(within(card).getByTestId('outbox-body-withheld')).toHaveTextContent('Delivered by SMTP');
+    // Queued, not yet delivered: the note does not claim it was.
+    expect(within(card).getByTestId('outbox-status')).toHaveTextContent('Queued');
+    expect(within(card).getByTestId('outbox-body-withheld')).toHaveTextContent('Mail goes out by SMTP');
+    expect(within(card).getByTestId('outbox-body-withheld')).not.toHaveTextContent(/delivered/i);
     expect(within(card).queryByRole('button', { name: 'Copy link' })).not.toBeInTheDocument();
   });
 

@@ -39,8 +39,20 @@ export function AdminOutboxRoute() {
   );
 }
 
+/**
+ * Sent, not delivered (its delivery gave up), queued for SMTP, or kept here: without SMTP (the
+ * server then sends the bodies, body_withheld false) no delivery will ever send an unsent mail.
+ */
+function outboxStatus(message: OutboxMessage): { label: string; color: string } {
+  if (message.sent_at) return { label: 'Sent', color: 'green' };
+  if (message.failed_at) return { label: 'Not delivered', color: 'red' };
+  if (!message.body_withheld) return { label: 'Kept here (no SMTP)', color: 'blue' };
+  return { label: 'Queued', color: 'gray' };
+}
+
 function OutboxCard({ message }: { message: OutboxMessage }) {
   const links = message.body_withheld ? [] : (message.body.match(urlPattern) ?? []);
+  const status = outboxStatus(message);
   return (
     <Card withBorder padding="sm" data-testid="outbox-message">
       <Stack gap={6}>
@@ -48,12 +60,8 @@ function OutboxCard({ message }: { message: OutboxMessage }) {
           <Text size="sm" fw={600}>
             {message.subject}
           </Text>
-          <Badge
-            variant="light"
-            color={message.sent_at ? 'green' : message.failed_at ? 'red' : 'gray'}
-            data-testid="outbox-status"
-          >
-            {message.sent_at ? 'Sent' : message.failed_at ? 'Not delivered' : 'Queued'}
+          <Badge variant="light" color={status.color} data-testid="outbox-status">
+            {status.label}
           </Badge>
         </Group>
         <Text size="xs" c="dimmed">
@@ -68,7 +76,7 @@ function OutboxCard({ message }: { message: OutboxMessage }) {
         )}
         {message.body_withheld ? (
           <Text size="xs" c="dimmed" data-testid="outbox-body-withheld">
-            Delivered by SMTP: the body is not shown here, since its links are for the recipient only.
+            Mail goes out by SMTP: the body is not shown here, since its links are for the recipient only.
           </Text>
         ) : (
           <Code block fz="xs" style={{ whiteSpace: 'pre-wrap' }}>
