@@ -350,6 +350,10 @@ describe('app shell', () => {
     expect(nav).not.toHaveAttribute('inert');
     expect(screen.getByRole('button', { name: 'Close navigation' })).toHaveAttribute('aria-expanded', 'true');
 
+    // The header has no room for the API docs link on a phone: the navigation has it.
+    expect(within(nav).getByRole('link', { name: 'API docs' })).toHaveAttribute('href', '/docs');
+    expect(within(screen.getByRole('banner')).queryByRole('link', { name: 'API docs' })).not.toBeInTheDocument();
+
     within(nav).getByRole('link', { name: 'Overview' }).focus();
     await userEvent.keyboard('{Escape}');
     expect(nav).toHaveAttribute('inert');

@@ -87,13 +87,16 @@ export function AppLayout() {
                 <TenantSwitcher />
               </Box>
             )}
-            {/* Swagger UI is served by the Go binary, outside the SPA: a plain link, not a route. */}
-            <Anchor href="/docs" size="sm" visibleFrom="xs">
-              <Group gap={4} wrap="nowrap">
-                API docs
-                <IconExternalLink size={14} aria-hidden />
-              </Group>
-            </Anchor>
+            {/* Swagger UI is served by the Go binary, outside the SPA: a plain link, not a route. On a
+                phone the header has no room for it: the navigation holds it instead. */}
+            {!phone && (
+              <Anchor href="/docs" size="sm">
+                <Group gap={4} wrap="nowrap">
+                  API docs
+                  <IconExternalLink size={14} aria-hidden />
+                </Group>
+              </Anchor>
+            )}
             <UserMenu />
           </Group>
         </Group>
@@ -109,6 +112,14 @@ export function AppLayout() {
           {visibleItems.map((item) => (
             <NavEntry key={item.label} item={item} onNavigate={closeNav} />
           ))}
+          {phone && (
+            <NavLink
+              component="a"
+              href="/docs"
+              label="API docs"
+              leftSection={<IconExternalLink size={18} stroke={1.6} aria-hidden />}
+            />
+          )}
         </Stack>
       </AppShell.Navbar>
 
