@@ -79,7 +79,9 @@ function OutboxCard({ message }: { message: OutboxMessage }) {
             Mail goes out by SMTP: the body is not shown here, since its links are for the recipient only.
           </Text>
         ) : (
-          <Code block fz="xs" style={{ whiteSpace: 'pre-wrap' }}>
+          // A link is one long word: it wraps anywhere rather than make the block scroll sideways on a
+          // phone (a scrollable region keyboard users cannot reach).
+          <Code block fz="xs" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
             {message.body}
           </Code>
         )}
