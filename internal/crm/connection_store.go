@@ -34,7 +34,11 @@ type connRow struct {
 	StatusReason     string
 	StatusChangedAt  time.Time
 	LastPushAt       *time.Time
-	UpdatedAt        time.Time
+	// RefreshLeaseID and RefreshLeaseUntil are the claim of the token
+	// refresh in progress (see claimRefresh); a connect clears them.
+	RefreshLeaseID    *uuid.UUID
+	RefreshLeaseUntil *time.Time
+	UpdatedAt         time.Time
 }
 
 func (connRow) TableName() string { return "crm_connections" }
@@ -91,10 +95,11 @@ func saveConnection(ctx context.Context, tx *gorm.DB, c *connRow) error {
 	return nil
 }
 
-// saveTokens writes refreshed tokens.
+// saveTokens writes refreshed tokens and ends the refresh's lease.
 func saveTokens(ctx context.Context, tx *gorm.DB, c *connRow) error {
 	err := tx.WithContext(ctx).Exec(`UPDATE crm_connections SET key_id = ?, access_token_enc = ?, refresh_token_enc = ?,
-		access_expires_at = ?, refresh_due_at = ?, token_version = ?, updated_at = now() WHERE tenant_id = ?`,
+		access_expires_at = ?, refresh_due_at = ?, token_version = ?, refresh_lease_id = NULL, refresh_lease_until = NULL,
+		updated_at = now() WHERE tenant_id = ?`,
 		c.KeyID, c.AccessTokenEnc, c.RefreshTokenEnc, c.AccessExpiresAt, c.RefreshDueAt, c.TokenVersion, c.TenantID).Error
 	if err != nil {
 		return fmt.Errorf("crm: save tokens: %w", err)
@@ -116,12 +121,52 @@ func setNeedsReauth(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, versio
 func setDisconnected(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, reason string, now time.Time) error {
 	err := tx.WithContext(ctx).Exec(`UPDATE crm_connections SET status = ?, key_id = NULL, access_token_enc = NULL,
 		refresh_token_enc = NULL, access_expires_at = NULL, refresh_due_at = NULL, token_version = token_version + 1,
-		status_reason = ?, status_changed_at = ?, updated_at = now() WHERE tenant_id = ?`,
+		refresh_lease_id = NULL, refresh_lease_until = NULL, status_reason = ?, status_changed_at = ?, updated_at = now() WHERE tenant_id = ?`,
 		StatusDisconnected, reason, now, tenantID).Error
 	if err != nil {
 		return fmt.Errorf("crm: disconnect: %w", err)
 	}
 	return nil
+}
+
+// takeRefreshLease gives the connection's refresh lease to lease for ttl
+// (by the database's clock, the one clock every process shares) unless
+// another lease is live (lease's own is renewed). Call it in the
+// transaction that locked the row.
+func takeRefreshLease(ctx context.Context, tx *gorm.DB, tenantID, lease uuid.UUID, ttl time.Duration) (bool, error) {
+	r := tx.WithContext(ctx).Exec(`UPDATE crm_connections SET refresh_lease_id = ?,
+		refresh_lease_until = clock_timestamp() + make_interval(secs => ?)
+		WHERE tenant_id = ? AND (refresh_lease_until IS NULL OR refresh_lease_until <= clock_timestamp()
+		OR refresh_lease_id = ?)`, lease, ttl.Seconds(), tenantID, lease)
+	if r.Error != nil {
+		return false, fmt.Errorf("crm: take refresh lease: %w", r.Error)
+	}
+	return r.RowsAffected == 1, nil
+}
+
+// dropRefreshLease ends lease if it is still the connection's.
+func dropRefreshLease(ctx context.Context, tx *gorm.DB, tenantID, lease uuid.UUID) error {
+	err := tx.WithContext(ctx).Exec(`UPDATE crm_connections SET refresh_lease_id = NULL, refresh_lease_until = NULL
+		WHERE tenant_id = ? AND refresh_lease_id = ?`, tenantID, lease).Error
+	if err != nil {
+		return fmt.Errorf("crm: drop refresh lease: %w", err)
+	}
+	return nil
+}
+
+// refreshWaitOver reports whether a worker waiting for another's refresh
+// of the tokens of version stale can stop waiting: the tokens moved on,
+// the connection changed state, or no lease is live (its holder gave up
+// or died) by the database's clock.
+func refreshWaitOver(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, stale int64) (bool, error) {
+	var waiting []bool
+	err := tx.WithContext(ctx).Raw(`SELECT token_version = ? AND status = ? AND refresh_lease_until IS NOT NULL
+		AND refresh_lease_until > clock_timestamp() FROM crm_connections WHERE tenant_id = ?`,
+		stale, StatusConnected, tenantID).Scan(&waiting).Error
+	if err != nil {
+		return false, fmt.Errorf("crm: read refresh lease: %w", err)
+	}
+	return len(waiting) == 0 || !waiting[0], nil
 }
 
 func touchLastPush(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, at time.Time) error {

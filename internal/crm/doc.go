@@ -28,9 +28,12 @@
 // passing reason (the token endpoint down) keeps the current token in use
 // until it expires, and is tried again on the next attempt. Refresh
 // is single-flight per tenant and token version in a process (singleflight) and serialised
-// across processes by the connection row's lock; token_version tells a
-// waiter that someone else already refreshed, so a rotating refresh token is
-// never spent twice. An invalid_grant re-reads the stored tokens (a racing
+// across processes by a lease on the connection row (refresh_lease_id and
+// refresh_lease_until, taken and stored in short transactions of their own,
+// so no lock or pooled connection is held while the CRM answers; other
+// processes wait for the holder's result, and a dead holder's lease
+// expires); token_version tells a waiter that someone else already
+// refreshed, so a rotating refresh token is never spent twice. An invalid_grant re-reads the stored tokens (a racing
 // refresh or a reconnect may have replaced them) before it marks the
 // connection needs_reauth, which pauses every queued push until an org admin
 // reconnects; reconnecting queues them again.

@@ -90,7 +90,7 @@ type Service struct {
 	opts   Options
 
 	// refreshes makes token refresh single-flight per tenant in this
-	// process; a row lock does it across processes.
+	// process; a lease on the connection row does it across processes.
 	refreshes singleflight.Group
 	gatesMu   sync.Mutex
 	gates     map[string]*gate

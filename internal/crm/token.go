@@ -116,10 +116,12 @@ func (s *Service) renew(ctx context.Context, tenantID uuid.UUID, t token) (token
 // single-flight per tenant and token version: workers that hit a 401 with
 // the same token share one refresh, and a worker whose newer token was
 // refused does not join a refresh of an older one (that would answer the
-// very token refused). Across processes, the refresh holds the connection row's lock
-// and first checks whether the stored version moved on (another process
-// refreshed), in which case it uses the stored token instead of spending
-// the refresh token again. An invalid_grant re-reads the stored tokens
+// very token refused). Across processes, the refresh takes a lease on the
+// connection row (refreshOnce; no lock or transaction is held while the
+// CRM answers) and first checks whether the stored version moved on
+// (another process refreshed), in which case it uses the stored token
+// instead of spending the refresh token again; a process that finds
+// another's lease waits for its result. An invalid_grant re-reads the stored tokens
 // (a reconnect may have replaced them) before it marks the connection as
 // needing re-authorization.
 //
@@ -133,9 +135,10 @@ func (s *Service) refresh(ctx context.Context, tenantID uuid.UUID, stale int64) 
 	ch := s.refreshes.DoChan(tenantID.String()+"/"+strconv.FormatInt(stale, 10), func() (any, error) {
 		// Shared by every waiter: not cancelled with the first caller.
 		ctx := context.WithoutCancel(ctx)
+		lease := uuid.Must(uuid.NewV7()) // the flight's claim, kept by its tries
 		for n := 0; ; n++ {
-			tctx, cancel := context.WithTimeout(ctx, s.opts.RequestTimeout+10*time.Second)
-			tok, err := s.refreshOnce(tctx, tenantID, stale)
+			tctx, cancel := context.WithTimeout(ctx, s.refreshTry())
+			tok, err := s.refreshOnce(tctx, tenantID, stale, lease)
 			cancel()
 			var te *TransientError
 			if !errors.As(err, &te) || n >= refreshRetries {
@@ -160,14 +163,89 @@ func (s *Service) refresh(ctx context.Context, tenantID uuid.UUID, stale int64) 
 	}
 }
 
-var errInvalidGrant = errors.New("crm: invalid_grant")
-
 // refreshRetries is how many times a refresh that failed for a passing
 // reason is tried again at once.
 const refreshRetries = 2
 
-func (s *Service) refreshOnce(ctx context.Context, tenantID uuid.UUID, stale int64) (token, error) {
-	var out token
+// refreshTry bounds one try of a refresh: the token endpoint's request
+// and the wait for another worker's refresh.
+func (s *Service) refreshTry() time.Duration { return s.opts.RequestTimeout + 10*time.Second }
+
+// refreshLeaseTTL is how long a refresh's lease holds without its holder:
+// one try and the store after it, with room to spare. It stays under the
+// CRM's 60 s grace of an old refresh token (with the default 30 s request
+// timeout: 45 s), so that a worker that takes over the lease of a holder
+// that died after the CRM rotated still gets the same successor.
+func (s *Service) refreshLeaseTTL() time.Duration { return s.refreshTry() + 5*time.Second }
+
+// refreshLeasePoll is how often a worker waiting for another's refresh
+// looks whether it ended (wall time: the service's clock may be a test's).
+const refreshLeasePoll = 100 * time.Millisecond
+
+// refreshStoreTimeout bounds storing a refresh's answer (or giving its
+// lease back), which must not fail for want of time left in the try: the
+// CRM has rotated the refresh token by then.
+const refreshStoreTimeout = 10 * time.Second
+
+type claimed int
+
+const (
+	claimSettled claimed = iota // the tokens moved on: use them
+	claimTaken                  // the lease is ours: refresh
+	claimBusy                   // another worker's lease is live: wait
+)
+
+// refreshOnce is one try of a refresh of the tokens of version stale. It
+// holds no transaction (nor a pooled connection) while the CRM's token
+// endpoint answers: it claims the refresh with a lease on the connection
+// row in a short transaction, calls the endpoint, and stores the answer in
+// a second short transaction only while the lease is still its own. A
+// worker (of any process) that finds another's lease live waits for that
+// refresh's result, until the try's context ends (a *TransientError); a
+// lease whose holder died expires (refreshLeaseTTL) and is taken over.
+func (s *Service) refreshOnce(ctx context.Context, tenantID uuid.UUID, stale int64, lease uuid.UUID) (token, error) {
+	var cur token
+	for {
+		st, t, err := s.claimRefresh(ctx, tenantID, stale, lease)
+		if err != nil {
+			return token{}, err
+		}
+		if st == claimSettled {
+			return t, nil
+		}
+		if st == claimTaken {
+			cur = t
+			break
+		}
+		if err := s.awaitRefresh(ctx, tenantID, stale); err != nil {
+			return token{}, err
+		}
+	}
+	oc := context.WithValue(ctx, oauth2.HTTPClient, s.http)
+	tok, err := s.oauth.TokenSource(oc, &oauth2.Token{RefreshToken: cur.refresh, Expiry: time.Unix(1, 0)}).Token()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshStoreTimeout)
+	defer cancel()
+	if err != nil {
+		if derr := dropRefreshLease(sctx, s.db.Gorm, tenantID, lease); derr != nil {
+			// It expires by itself; others wait for it meanwhile.
+			s.log.WarnContext(ctx, "crm: give back the refresh lease", "tenant_id", tenantID.String(), "error", derr)
+		}
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
+			return s.afterInvalidGrant(sctx, tenantID, stale)
+		}
+		return token{}, &TransientError{Last: "token refresh failed"}
+	}
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = cur.refresh
+	}
+	return s.storeRefresh(sctx, tenantID, stale, lease, tok)
+}
+
+// claimRefresh takes the refresh lease of the tokens of version stale, or
+// says why not.
+func (s *Service) claimRefresh(ctx context.Context, tenantID uuid.UUID, stale int64, lease uuid.UUID) (claimed, token, error) {
+	st, out := claimBusy, token{}
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		c, err := getConnection(ctx, tx, tenantID, true)
 		if err != nil {
@@ -184,20 +262,63 @@ func (s *Service) refreshOnce(ctx context.Context, tenantID uuid.UUID, stale int
 			return err
 		}
 		if c.TokenVersion != stale {
-			out = cur // someone refreshed meanwhile
+			st, out = claimSettled, cur // someone refreshed meanwhile
 			return nil
 		}
-		oc := context.WithValue(ctx, oauth2.HTTPClient, s.http)
-		tok, err := s.oauth.TokenSource(oc, &oauth2.Token{RefreshToken: cur.refresh, Expiry: time.Unix(1, 0)}).Token()
-		if err != nil {
-			var re *oauth2.RetrieveError
-			if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
-				return errInvalidGrant
-			}
-			return &TransientError{Last: "token refresh failed"}
+		ok, err := takeRefreshLease(ctx, tx, tenantID, lease, s.refreshLeaseTTL())
+		if err != nil || !ok {
+			return err
 		}
-		if tok.RefreshToken == "" {
-			tok.RefreshToken = cur.refresh
+		st, out = claimTaken, cur
+		return nil
+	})
+	return st, out, err
+}
+
+// awaitRefresh waits until another worker's refresh of the tokens of
+// version stale ended (or its lease expired); the caller then claims again.
+func (s *Service) awaitRefresh(ctx context.Context, tenantID uuid.UUID, stale int64) error {
+	t := time.NewTicker(refreshLeasePoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return &TransientError{Last: "token refresh by another worker did not end in time"}
+		case <-t.C:
+		}
+		over, err := refreshWaitOver(ctx, s.db.Gorm, tenantID, stale)
+		if ctx.Err() != nil {
+			continue // reported above
+		}
+		if err != nil || over {
+			return err
+		}
+	}
+}
+
+// storeRefresh stores the new tokens tok while lease is still the
+// connection's. A lease lost meanwhile (it expired and another worker took
+// it over, or a reconnect or disconnect replaced the tokens) stores
+// nothing: the tokens stored by then are answered, or a *TransientError
+// while the other worker's refresh is still going on (the retry waits for
+// it).
+func (s *Service) storeRefresh(ctx context.Context, tenantID uuid.UUID, stale int64, lease uuid.UUID, tok *oauth2.Token) (token, error) {
+	var out token
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
+		c, err := getConnection(ctx, tx, tenantID, true)
+		if err != nil {
+			return err
+		}
+		switch {
+		case c == nil || c.Status == StatusDisconnected:
+			return errNotConnected
+		case c.Status == StatusNeedsReauth:
+			return errNeedsReauth
+		case c.TokenVersion != stale:
+			out, err = s.openTokens(c)
+			return err
+		case c.RefreshLeaseID == nil || *c.RefreshLeaseID != lease:
+			return &TransientError{Last: "token refresh taken over by another worker"}
 		}
 		s.sealTokens(c, tok)
 		c.TokenVersion++
@@ -208,14 +329,17 @@ func (s *Service) refreshOnce(ctx context.Context, tenantID uuid.UUID, stale int
 			expires: *c.AccessExpiresAt, account: c.AccountID}
 		return nil
 	})
-	if !errors.Is(err, errInvalidGrant) {
-		return out, err
-	}
-	// invalid_grant: maybe a racing refresh or a reconnect stored newer
-	// tokens after our read; use them if so.
-	c, rerr := getConnection(ctx, s.db.Gorm, tenantID, false)
-	if rerr != nil {
-		return token{}, rerr
+	return out, err
+}
+
+// afterInvalidGrant handles the CRM refusing the refresh token of version
+// stale: maybe a racing refresh or a reconnect stored newer tokens after
+// our read; they are used if so. Otherwise the connection needs an org
+// admin.
+func (s *Service) afterInvalidGrant(ctx context.Context, tenantID uuid.UUID, stale int64) (token, error) {
+	c, err := getConnection(ctx, s.db.Gorm, tenantID, false)
+	if err != nil {
+		return token{}, err
 	}
 	if c != nil && c.Status == StatusConnected && c.TokenVersion != stale {
 		return s.openTokens(c)
