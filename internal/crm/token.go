@@ -76,21 +76,30 @@ func (s *Service) sealTokens(c *connRow, tok *oauth2.Token) {
 // when 80 % of its life has passed. Returns errNotConnected or
 // errNeedsReauth when there is nothing to use.
 func (s *Service) accessToken(ctx context.Context, tenantID uuid.UUID) (token, error) {
-	c, err := getConnection(ctx, s.db.Gorm, tenantID, false)
+	c, err := connected(ctx, s.db.Gorm, tenantID, false)
 	if err != nil {
 		return token{}, err
-	}
-	switch {
-	case c == nil || c.Status == StatusDisconnected:
-		return token{}, errNotConnected
-	case c.Status == StatusNeedsReauth:
-		return token{}, errNeedsReauth
 	}
 	t, err := s.openTokens(c)
 	if err != nil {
 		return token{}, err
 	}
 	return s.renew(ctx, tenantID, t)
+}
+
+// connected reads the tenant's connection (locked when lock is set), or
+// returns errNotConnected or errNeedsReauth when it has no tokens to use.
+func connected(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, lock bool) (*connRow, error) {
+	c, err := getConnection(ctx, tx, tenantID, lock)
+	switch {
+	case err != nil:
+		return nil, err
+	case c == nil || c.Status == StatusDisconnected:
+		return nil, errNotConnected
+	case c.Status == StatusNeedsReauth:
+		return nil, errNeedsReauth
+	}
+	return c, nil
 }
 
 // renew returns t, refreshed first when 80 % of its life has passed. A
@@ -247,15 +256,9 @@ func (s *Service) refreshOnce(ctx context.Context, tenantID uuid.UUID, stale int
 func (s *Service) claimRefresh(ctx context.Context, tenantID uuid.UUID, stale int64, lease uuid.UUID) (claimed, token, error) {
 	st, out := claimBusy, token{}
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
-		c, err := getConnection(ctx, tx, tenantID, true)
+		c, err := connected(ctx, tx, tenantID, true)
 		if err != nil {
 			return err
-		}
-		switch {
-		case c == nil || c.Status == StatusDisconnected:
-			return errNotConnected
-		case c.Status == StatusNeedsReauth:
-			return errNeedsReauth
 		}
 		cur, err := s.openTokens(c)
 		if err != nil {
@@ -305,15 +308,11 @@ func (s *Service) awaitRefresh(ctx context.Context, tenantID uuid.UUID, stale in
 func (s *Service) storeRefresh(ctx context.Context, tenantID uuid.UUID, stale int64, lease uuid.UUID, tok *oauth2.Token) (token, error) {
 	var out token
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
-		c, err := getConnection(ctx, tx, tenantID, true)
+		c, err := connected(ctx, tx, tenantID, true)
 		if err != nil {
 			return err
 		}
 		switch {
-		case c == nil || c.Status == StatusDisconnected:
-			return errNotConnected
-		case c.Status == StatusNeedsReauth:
-			return errNeedsReauth
 		case c.TokenVersion != stale:
 			out, err = s.openTokens(c)
 			return err
