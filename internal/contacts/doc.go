@@ -130,11 +130,17 @@
 // its actual values; a cached generic plan would not know whether a word is
 // rare (use the GIN index) or common (walk the primary key and filter).
 //
-// Facets (seniority, department, country, employee range) are counted over
-// at most the first 300 matches beside the page query, on a second
-// connection; over a larger set they are scaled to the total (the counted
-// one when the search counted, else the estimate) and flagged IsCapped.
-// They never cost more than a page.
+// Facets (seniority, department, country, employee range) are counted beside
+// the page query, on a second connection. A small estimate counts the
+// first 301 matches collected through the indexes (exact when there are no
+// more). A large one (over 3,000) counts the matches in a block sample of
+// the table (TABLESAMPLE SYSTEM with a fixed REPEATABLE seed, a power-of-two
+// fraction sized for 300 to 600 matches and at most 20,000 rows read): it
+// is spread over the whole table and the same on every run over the same
+// data, never a slice that depends on where the last sequential scan
+// stopped (synchronize_seqscans). Sampled counts are scaled to the total
+// (the counted one when the search counted, else the estimate) and flagged
+// IsCapped. They cost about what a page costs.
 //
 // # Cursors
 //

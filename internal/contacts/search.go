@@ -91,8 +91,9 @@ type SearchResult struct {
 }
 
 // Facets count the values of four fields among the matches of the current
-// query. They are counted over at most the first 300 matches, so they cost
-// about what a page costs; over a larger match set (IsCapped) the sample
+// query. Over a larger match set (IsCapped) they are counted over a sample
+// of about 300 to 600 matches, spread over the table and the same on every
+// run over the same data, so they cost about what a page costs; the sample
 // counts are scaled to the total (counted, or estimated) and are
 // approximate.
 type Facets struct {

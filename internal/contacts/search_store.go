@@ -864,31 +864,69 @@ func (s *Service) count(ctx context.Context, m *matchSet) (int64, error) {
 	return n, nil
 }
 
-// facets counts facet values over the first facetSample matches and
-// returns the counts with the number of matches they were counted over
-// (facetSample+1 when there are more: IsCapped, and scaleFacets scales
-// them once the total is known). Like ordered pages, a large estimate
-// first reads the table with a budget of scanBudget rows (enough for any
-// match set of 1.5% density or more); a small estimate, or a budget that
-// found too few, collects the matches through the indexes.
+// facets counts facet values over a sample of the matches and returns
+// the counts with the number of matches they were counted over (IsCapped
+// when that is not all of them: scaleFacets scales them once the total is
+// known).
+//
+// A large estimate (over exactCountBelow) counts the matches in a block
+// sample of the table, TABLESAMPLE SYSTEM with a fixed REPEATABLE seed,
+// sized by sampleFraction to hold facetSample to 2×facetSample matches and to read
+// at most scanBudget rows. The sample is spread over the whole table and
+// the same on every run over the same data: which blocks it reads depends
+// only on the seed and the fraction, never on where another scan stopped.
+// (It was the first facetSample matches of a plain LIMITed sequential scan;
+// on a table larger than a quarter of shared_buffers PostgreSQL starts such
+// a scan where the previous one stopped (synchronize_seqscans), so the same
+// search counted a different slice each time: "Marketing 111", then
+// "Marketing 0".) A sample that suggests few matches after all, and a
+// small estimate, collect the first facetSample+1 matches through the
+// indexes, which is exact when there are no more.
 func (s *Service) facets(ctx context.Context, m *matchSet, est float64) (*Facets, int, error) {
-	var (
-		f     *Facets
-		total int
-		err   error
-	)
-	bounded := est > exactCountBelow
-	if bounded {
-		f, total, err = s.facetCounts(ctx, m, true)
+	if est > exactCountBelow {
+		frac := sampleFraction(est, s.tableRows(ctx))
+		f, n, err := s.facetCounts(ctx, m, frac)
+		if err != nil {
+			return nil, 0, err
+		}
+		switch {
+		case frac >= 1: // the whole table: exact unless cut at the guard
+			f.IsCapped = n > facetGuard
+			return f, n, nil
+		case float64(n)/frac > 2*facetSample:
+			f.IsCapped = true
+			return f, n, nil
+		}
 	}
-	if err == nil && (!bounded || total <= facetSample) {
-		f, total, err = s.facetCounts(ctx, m, false)
-	}
+	f, total, err := s.facetCounts(ctx, m, 0)
 	if err != nil {
 		return nil, 0, err
 	}
 	f.IsCapped = total > facetSample
 	return f, total, nil
+}
+
+// facetGuard bounds the matches a facet sample counts when the estimate
+// behind its size was far too low; sampleFraction aims at facetSample.
+const facetGuard = 8 * facetSample
+
+// sampleFraction is the fraction of the table's blocks a facet sample
+// reads: enough for facetSample of est matches (up to twice that once rounded), at most scanBudget
+// of the table's rows (0 when unknown: no bound), rounded up to a power of
+// two (1, 1/2, 1/4, ...) so that estimates that drift a little after an
+// ANALYZE keep the same sample. SYSTEM picks a block when a hash of its
+// number and the seed falls under the fraction, so a smaller fraction's
+// blocks are a subset of a larger one's.
+func sampleFraction(est, rows float64) float64 {
+	want := facetSample / max(est, 1)
+	if rows > 0 {
+		want = min(want, scanBudget/rows)
+	}
+	frac := 1.0
+	for frac/2 >= want && frac > 1.0/(1<<20) {
+		frac /= 2
+	}
+	return frac
 }
 
 // scaleFacets scales counts made over a sample of sampled matches to
@@ -908,21 +946,23 @@ func scaleFacets(f *Facets, sampled int, matches float64) {
 	}
 }
 
-func (s *Service) facetCounts(ctx context.Context, m *matchSet, bounded bool) (*Facets, int, error) {
+// facetCounts counts facet values over the matches in a block sample of
+// frac of the table (up to facetGuard+1 of them), or with frac 0 over the
+// first facetSample+1 matches collected through the indexes.
+func (s *Service) facetCounts(ctx context.Context, m *matchSet, frac float64) (*Facets, int, error) {
 	args := slices.Clone(m.args)
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
 	cols := `c.seniority, c.department, ` + m.column("country", arg) + ` AS country, ` + m.column("employee_range", arg) + ` AS employee_range`
-	sample := `SELECT ` + cols + ` FROM contacts c WHERE ` + m.where
-	if bounded {
-		sample = `SELECT x.seniority, x.department, x.country, x.employee_range FROM (
-			SELECT ` + cols + `, (` + m.where + `) AS ok
-			FROM contacts c LIMIT ` + strconv.Itoa(scanBudget) + `) x WHERE x.ok`
+	sample := `SELECT ` + cols + ` FROM contacts c WHERE ` + m.where + `
+			LIMIT ` + strconv.Itoa(facetSample+1) // one past the sample says it is capped
+	if frac > 0 {
+		sample = `SELECT ` + cols + ` FROM contacts c TABLESAMPLE SYSTEM (` + strconv.FormatFloat(frac*100, 'f', -1, 64) + `) REPEATABLE (0)
+			WHERE ` + m.where + ` LIMIT ` + strconv.Itoa(facetGuard+1)
 	}
-	sql := `WITH x AS MATERIALIZED (` + sample + `
-			LIMIT ` + strconv.Itoa(facetSample+1) + `) -- one past the sample says it is capped
+	sql := `WITH x AS MATERIALIZED (` + sample + `)
 		SELECT f.name, f.value, count(*) FROM x,
 		       LATERAL (VALUES ('seniority', x.seniority), ('department', x.department),
 		                       ('country', x.country), ('employee_range', x.employee_range)) f(name, value)
@@ -930,7 +970,7 @@ func (s *Service) facetCounts(ctx context.Context, m *matchSet, bounded bool) (*
 	capture(ctx, sql, args)
 	var rows pgx.Rows
 	var err error
-	if bounded {
+	if frac > 0 {
 		rows, err = s.db.Pool.Query(ctx, sql, execArgs(args)...)
 	} else {
 		var tx pgx.Tx
@@ -938,7 +978,10 @@ func (s *Service) facetCounts(ctx context.Context, m *matchSet, bounded bool) (*
 			return nil, 0, fmt.Errorf("contacts: search facets: %w", err)
 		}
 		defer tx.Rollback(ctx) //nolint:errcheck // read-only
-		if _, err = tx.Exec(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'`); err == nil {
+		// A sequential scan the planner falls back to (no usable index)
+		// starts at block 0, not where another scan stopped, so the first
+		// matches are the same on every run.
+		if _, err = tx.Exec(ctx, `SET LOCAL enable_seqscan = off; SET LOCAL work_mem = '64MB'; SET LOCAL synchronize_seqscans = off`); err == nil {
 			rows, err = tx.Query(ctx, sql, execArgs(args)...)
 		}
 	}
