@@ -243,3 +243,182 @@ func TestImportAfterCorrectionOfPrivateContact(t *testing.T) {
 		t.Fatalf("the record says %q and the tenant sees %q (corrections %+v); want the import's value, written last", record, c.Title, c.Corrections)
 	}
 }
+
+// TestCorrectionWaitingBehindImport: a correction applied to a contact
+// after waiting for the contact's row, behind an import that wrote the
+// contact meanwhile, stamps the contact with the time of its own write, so
+// the contact's updated_at never moves backwards. (It stamped now(), the
+// time its transaction began, before the import's write.) What a tenant
+// saw: another tenant's correction accepted in that gap (here an undo, back
+// to the shared title, accepted at once) showed again over the import's
+// newer title, against the rule that an accepted correction stops showing
+// once the record changes again. Both ways a correction is applied to the
+// record: staff accepting a tenant's correction of a shared contact, and a
+// tenant correcting its own private contact.
+func TestCorrectionWaitingBehindImport(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	staff := tb.MustSystemUser(t, "system_admin")
+	for _, tc := range []struct {
+		name    string
+		private bool
+	}{{"StaffAccept", false}, {"PrivateCorrection", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			a := tb.MustSignup(t, "wait-a")
+			tb.MustSetPackage(t, a.tenantID, "pro")
+			w := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+			email := "wait@" + w + ".example"
+			id := uuid.Must(uuid.NewV7()).String()
+			var owner any
+			if tc.private {
+				owner = a.tenantID
+			}
+			if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, email, title, city, owner_tenant_id, source)
+				VALUES (?, 'Wait', 'Behind', ?, 'Engineer', 'Berlin', ?, 'seed')`, id, email, owner).Error; err != nil {
+				t.Fatal(err)
+			}
+			// The import overwrites the title.
+			var impID string
+			if tc.private {
+				imp := tb.MustImport(t, a, "email,title\n"+email+",Imported Title\n")
+				impID = imp.ID
+				path := "/api/v1/imports/" + imp.ID
+				wantStatus(t, tb.req(t, http.MethodPut, path+"/mapping", a.token, map[string]any{"has_header": true,
+					"columns": []string{"email", "title"}, "mode": "create_and_update", "overwrite": true}), http.StatusOK)
+				wantStatus(t, tb.req(t, http.MethodPost, path+"/start", a.token, nil), http.StatusAccepted)
+			} else {
+				rec := tb.uploadFile(t, "/api/v1/admin/imports", staff.token, false, "vendor.csv",
+					[]byte("email,title\n"+email+",Imported Title\n"))
+				wantStatus(t, rec, http.StatusCreated)
+				impID = decode[ImportResponse](t, rec).ID
+				path := "/api/v1/admin/imports/" + impID
+				wantStatus(t, tb.req(t, http.MethodPut, path+"/mapping", staff.token, map[string]any{"has_header": true,
+					"columns": []string{"email", "title"}, "source": "vendor", "overwrite": true}), http.StatusOK)
+				wantStatus(t, tb.req(t, http.MethodPost, path+"/start", staff.token, nil), http.StatusAccepted)
+			}
+			// The correction of the city that waits: staff accept tenant
+			// a's pending one, or tenant a corrects its own contact. Tenant
+			// b has a pending correction of the title.
+			var pending string
+			var b session
+			if !tc.private {
+				rec := tb.req(t, http.MethodPost, "/api/v1/contacts/"+id+"/corrections", a.token, map[string]string{"field": "city", "value": "Hamburg"})
+				wantStatus(t, rec, http.StatusCreated)
+				pending = decode[CorrectionResponse](t, rec).ID
+				b = tb.MustSignup(t, "wait-b")
+				wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+id+"/corrections", b.token,
+					map[string]string{"field": "title", "value": "Lead Engineer"}), http.StatusCreated)
+			}
+
+			// holder holds the contact's row as a correction does (FOR NO
+			// KEY UPDATE): the import's batch queues for it first, then the
+			// correction.
+			holder, err := tb.db.Pool.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = holder.Rollback(context.Background()) }()
+			if _, err := holder.Exec(ctx, `SELECT 1 FROM contacts WHERE id = $1 FOR NO KEY UPDATE`, id); err != nil {
+				t.Fatal(err)
+			}
+			hpid := int(holder.Conn().PgConn().PID())
+			worked := make(chan error, 1)
+			go func() { // the job as the queue would run it
+				for {
+					err := tb.srv.svc.Imports.Work(context.Background(), uuid.MustParse(impID))
+					var wait *imports.WaitError
+					if !errors.As(err, &wait) {
+						worked <- err
+						return
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}()
+			importPID := waitBlocked(t, tb, []int{hpid}, nil)
+			corrected := make(chan error, 1)
+			go func() {
+				var err error
+				if tc.private {
+					_, err = tb.srv.svc.Contacts.SubmitCorrection(context.Background(), uuid.MustParse(a.tenantID), uuid.MustParse(a.userID),
+						uuid.MustParse(id), "city", "Hamburg")
+				} else {
+					_, err = tb.srv.svc.Contacts.AcceptCorrection(context.Background(), uuid.MustParse(staff.userID), uuid.MustParse(pending))
+				}
+				corrected <- err
+			}()
+			waitBlocked(t, tb, []int{hpid, importPID}, []int{importPID})
+			// The gap: after the correction's transaction began, before the
+			// import writes. The holder writes there what tenant b's undo of
+			// its title correction writes (accepted at once, reviewed when
+			// its transaction began, the record left as it is) for an undo
+			// that began in the gap and got the row first: a transaction
+			// takes a moment between its start and asking for the row.
+			var gap time.Time
+			if err := holder.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&gap); err != nil {
+				t.Fatal(err)
+			}
+			if !tc.private {
+				if _, err := holder.Exec(ctx, `UPDATE contact_corrections SET status = 'withdrawn', reviewed_at = clock_timestamp()
+					WHERE tenant_id = $1 AND contact_id = $2 AND status = 'pending'`, b.tenantID, id); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := holder.Exec(ctx, `INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value,
+						status, submitted_by, reviewed_by, reviewed_at, created_at)
+					VALUES ($1, $2, $3, 'title', 'Engineer', 'Engineer', 'accepted', $4, $4, clock_timestamp(), clock_timestamp())`,
+					b.tenantID, uuid.Must(uuid.NewV7()), id, b.userID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := holder.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-worked; err != nil {
+				t.Fatalf("work: %v", err)
+			}
+			if err := <-corrected; err != nil {
+				t.Fatalf("correction: %v", err)
+			}
+
+			sessions := []session{a}
+			if !tc.private {
+				sessions = append(sessions, b)
+			}
+			for _, s := range sessions {
+				c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+id, s.token, nil))
+				if c.Title != "Imported Title" || c.City != "Hamburg" {
+					t.Fatalf("tenant %s sees title %q, city %q (corrections %+v); want the import's title, written last, and the corrected city",
+						s.tenantID, c.Title, c.City, c.Corrections)
+				}
+			}
+			var record struct {
+				Title, City string
+				UpdatedAt   time.Time
+			}
+			if err := tb.db.Gorm.Raw(`SELECT title, city, updated_at FROM contacts WHERE id = ?`, id).Scan(&record).Error; err != nil {
+				t.Fatal(err)
+			}
+			if record.Title != "Imported Title" || record.City != "Hamburg" || !record.UpdatedAt.After(gap) {
+				t.Fatalf("record %+v: want the import's title and the corrected city, stamped after %s (the gap)", record, gap)
+			}
+		})
+	}
+}
+
+// waitBlocked waits until a backend not in except waits for a lock one of
+// the backends of by holds (or waits for ahead of it), and returns its pid.
+func waitBlocked(t *testing.T, tb *testBundle, by, except []int) int {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		var pids []int32
+		if err := tb.db.Pool.QueryRow(t.Context(), `SELECT coalesce(array_agg(pid), '{}') FROM pg_stat_activity
+			WHERE pg_blocking_pids(pid) && $1::int[] AND NOT pid = ANY ($2::int[])`, by, append(except, 0)).Scan(&pids); err != nil {
+			t.Fatal(err)
+		}
+		if len(pids) > 0 {
+			return int(pids[0])
+		}
+	}
+	t.Fatal("nothing waited for the lock")
+	return 0
+}

@@ -220,6 +220,10 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 		if len(cur) == 0 {
 			return errContactNotFound()
 		}
+		at, err := lockedNow(tx, contactID)
+		if err != nil {
+			return err
+		}
 		// The tenant's latest correction of a field is the one made last
 		// under the lock (created_at, then id): its id and time are taken
 		// now, not when the transaction began. A correction that waited
@@ -257,20 +261,34 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 			status = CorrectionAccepted
 		}
 		if cur[0].Private {
-			if err := applyCorrection(tx, contactID, field, newValue); err != nil {
+			if err := applyCorrection(tx, contactID, field, newValue, at); err != nil {
 				return err
 			}
-		} else if err := tx.Exec(`UPDATE contact_corrections SET status = ?, reviewed_by = ?, reviewed_at = now()
+		} else if err := tx.Exec(`UPDATE contact_corrections SET status = ?, reviewed_by = ?, reviewed_at = ?
 			WHERE tenant_id = ? AND contact_id = ? AND field = ? AND status = ?`,
-			CorrectionWithdrawn, byUser(userID), tenantID, contactID, field, CorrectionPending).Error; err != nil {
+			CorrectionWithdrawn, byUser(userID), at, tenantID, contactID, field, CorrectionPending).Error; err != nil {
 			// The tenant's latest word on the field is the one staff review.
 			return fmt.Errorf("contacts: withdraw earlier corrections: %w", err)
 		}
+		// Accepted at once: a private contact's correction, applied above,
+		// is reviewed when it was written (at, as the record's updated_at,
+		// so it shows). An undo leaves the record as it is: it keeps the
+		// time its transaction began, which is before it held the row. It
+		// shows the record's value anyway, and stops showing at the next
+		// write of the record; stamped after the lock, it could look newer
+		// than an import that reached the row meanwhile and waited for it
+		// (the import's stamp is taken before such a wait when the row is
+		// only locked, not changed) and show over the import's value.
+		reviewed := any(nil)
+		if cur[0].Private {
+			reviewed = at
+		}
 		if err := tx.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status,
 				submitted_by, reviewed_by, reviewed_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::uuid END, CASE WHEN ? THEN now() END, clock_timestamp())`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::uuid END, CASE WHEN ? THEN coalesce(?::timestamptz, now()) END,
+				clock_timestamp())`,
 			tenantID, id, contactID, field, cur[0].Value, newValue, status, byUser(userID),
-			accepted, byUser(userID), accepted).Error; err != nil {
+			accepted, byUser(userID), accepted, reviewed).Error; err != nil {
 			return fmt.Errorf("contacts: insert correction: %w", err)
 		}
 		if err := keepOverlayDoc(ctx, tx, tenantID, contactID); err != nil {
@@ -292,24 +310,48 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 	return out, nil
 }
 
-// applyCorrection writes a corrected value into the canonical record. A
-// corrected company name moves the contact to the company of that name when
-// one exists (and takes its domain, industry and size), otherwise it leaves
-// the contact without a linked company under the new name.
-func applyCorrection(tx *gorm.DB, contactID uuid.UUID, field, value string) error {
+// lockedNow is the time of a change to a contact whose row the transaction
+// has just locked: taken after the lock is held (clock_timestamp, in a
+// statement of its own, so not from before a wait for the row), and never
+// before the contact's updated_at. A correction that writes the record
+// stamps the record's updated_at and its reviewed_at with it (an undo,
+// which does not, keeps its transaction's start: SubmitCorrection). now(), the time the transaction
+// began, is earlier than the write of an import (or another correction)
+// that held the row meanwhile: updated_at went backwards, and an accepted
+// correction reviewed in that gap showed again over the newer value (the
+// overlay shows an accepted correction while reviewed_at >= updated_at).
+// One value for both keeps a correction applied and accepted at once (a
+// private contact's) showing at once.
+func lockedNow(tx *gorm.DB, contactID uuid.UUID) (time.Time, error) {
+	var at []time.Time
+	if err := tx.Raw(`SELECT greatest(clock_timestamp(), updated_at) FROM contacts WHERE id = ?`, contactID).Scan(&at).Error; err != nil {
+		return time.Time{}, fmt.Errorf("contacts: time of change: %w", err)
+	}
+	if len(at) == 0 {
+		return time.Time{}, errContactNotFound()
+	}
+	return at[0], nil
+}
+
+// applyCorrection writes a corrected value into the canonical record,
+// stamped at (lockedNow). A corrected company name moves the contact to the
+// company of that name when one exists (and takes its domain, industry and
+// size), otherwise it leaves the contact without a linked company under the
+// new name.
+func applyCorrection(tx *gorm.DB, contactID uuid.UUID, field, value string, at time.Time) error {
 	var err error
 	switch field {
 	case "company_name":
 		err = tx.Exec(`UPDATE contacts c SET company_id = m.id, company_name = COALESCE(m.name, x.new_value),
 				company_domain = m.domain, industry = COALESCE(m.industry, ''), employee_range = COALESCE(m.employee_range, ''),
-				updated_at = now()
+				updated_at = ?
 			FROM (SELECT ?::text AS new_value) x
 			LEFT JOIN LATERAL (`+CompanyNamedSQL+`) m ON true
-			WHERE c.id = ?`, value, contactID).Error
+			WHERE c.id = ?`, at, value, contactID).Error
 	case "email":
-		err = tx.Exec(`UPDATE contacts SET email = ?, email_status = 'unknown', updated_at = now() WHERE id = ?`, value, contactID).Error
+		err = tx.Exec(`UPDATE contacts SET email = ?, email_status = 'unknown', updated_at = ? WHERE id = ?`, value, at, contactID).Error
 	case "title", "phone", "city", "country", "linkedin_url":
-		err = tx.Exec(`UPDATE contacts SET `+field+` = ?, updated_at = now() WHERE id = ?`, value, contactID).Error
+		err = tx.Exec(`UPDATE contacts SET `+field+` = ?, updated_at = ? WHERE id = ?`, value, at, contactID).Error
 	default:
 		return fmt.Errorf("contacts: cannot apply field %q", field)
 	}
@@ -422,6 +464,10 @@ func (s *Service) reviewCorrection(ctx context.Context, reviewerID, correctionID
 		if err := tx.Exec(`SELECT 1 FROM contacts WHERE id = ? FOR NO KEY UPDATE`, c.ContactID).Error; err != nil {
 			return fmt.Errorf("contacts: lock contact: %w", err)
 		}
+		at, err := lockedNow(tx, c.ContactID)
+		if err != nil {
+			return err
+		}
 		if c, err = getCorrection(tx, correctionID, true); err != nil {
 			return err
 		}
@@ -434,12 +480,12 @@ func (s *Service) reviewCorrection(ctx context.Context, reviewerID, correctionID
 					"The contact's %s changed since this correction was submitted: it was %q and is now %q. Reject the correction; the organization can submit a new one.",
 					strings.ReplaceAll(c.Field, "_", " "), c.OldValue, c.CurrentValue)
 			}
-			if err := applyCorrection(tx, c.ContactID, c.Field, c.NewValue); err != nil {
+			if err := applyCorrection(tx, c.ContactID, c.Field, c.NewValue, at); err != nil {
 				return err
 			}
 		}
-		if err := tx.Exec(`UPDATE contact_corrections SET status = ?, reviewed_by = ?, reviewed_at = now()
-			WHERE tenant_id = ? AND id = ?`, status, reviewerID, c.TenantID, c.ID).Error; err != nil {
+		if err := tx.Exec(`UPDATE contact_corrections SET status = ?, reviewed_by = ?, reviewed_at = ?
+			WHERE tenant_id = ? AND id = ?`, status, reviewerID, at, c.TenantID, c.ID).Error; err != nil {
 			return fmt.Errorf("contacts: review correction: %w", err)
 		}
 		if err := keepOverlayDoc(ctx, tx, c.TenantID, c.ContactID); err != nil {
