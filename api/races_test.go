@@ -390,6 +390,11 @@ func TestCorrectionWaitingBehindImport(t *testing.T) {
 					t.Fatalf("tenant %s sees title %q, city %q (corrections %+v); want the import's title, written last, and the corrected city",
 						s.tenantID, c.Title, c.City, c.Corrections)
 				}
+				// Tenant a's correction, applied last, shows as its accepted
+				// correction (its reviewed_at is the record's updated_at).
+				if s.tenantID == a.tenantID && (len(c.Corrections) != 1 || c.Corrections[0].Field != "city" || c.Corrections[0].Status != "accepted") {
+					t.Fatalf("tenant a's corrections %+v: want its accepted correction of the city", c.Corrections)
+				}
 			}
 			var record struct {
 				Title, City string
