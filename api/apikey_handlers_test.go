@@ -33,6 +33,7 @@ func (tb *testBundle) keyReq(t testing.TB, method, path, secret string, asBearer
 	} else {
 		req.Header.Set("X-API-Key", secret)
 	}
+	req.RemoteAddr = keyTestAddr()
 	return tb.serve(t, req)
 }
 
@@ -46,6 +47,7 @@ func (tb *testBundle) keyJSON(t testing.TB, method, path, secret string, body an
 	req := httptest.NewRequest(method, path, strings.NewReader(string(b)))
 	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	req.Header.Set("X-API-Key", secret)
+	req.RemoteAddr = keyTestAddr()
 	return tb.serve(t, req)
 }
 
@@ -363,6 +365,7 @@ func (tb *testBundle) keyPost(t testing.TB, path, secret string, body any) *http
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(b)))
 	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	req.Header.Set("X-API-Key", secret)
+	req.RemoteAddr = keyTestAddr()
 	return tb.serve(t, req)
 }
 

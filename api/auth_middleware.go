@@ -10,6 +10,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/apikeys"
 	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/identity"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/tenancy"
@@ -55,7 +56,7 @@ func (s *Server) authorize(a routeAccess) echo.MiddlewareFunc {
 				s.attachActor(c, nil, false)
 				return next(c)
 			}
-			p, err := s.authenticate(c)
+			p, err := s.authenticate(c, a)
 			if err != nil {
 				return err
 			}
@@ -86,9 +87,19 @@ func (s *Server) authorize(a routeAccess) echo.MiddlewareFunc {
 	}
 }
 
+// keysMay reports whether an API key may call a route of access a (with
+// the right scope).
+func (a routeAccess) keysMay() bool {
+	if a.public || a.signedIn || a.perm.IsPlatform() {
+		return false
+	}
+	_, ok := tenancy.ScopeFor(a.perm)
+	return ok
+}
+
 // authenticate resolves the credentials of the request: an API key
 // (X-API-Key, or a Bearer credential starting with ock_) or an access token.
-func (s *Server) authenticate(c echo.Context) (*tenancy.Principal, error) {
+func (s *Server) authenticate(c echo.Context, a routeAccess) (*tenancy.Principal, error) {
 	ctx := c.Request().Context()
 	key := strings.TrimSpace(c.Request().Header.Get(headerAPIKey))
 	scheme, token, hasAuthz := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
@@ -98,13 +109,7 @@ func (s *Server) authenticate(c echo.Context) (*tenancy.Principal, error) {
 		key = token
 	}
 	if key != "" {
-		p, err := s.svc.APIKeys.Authenticate(ctx, key)
-		if apperr.Code(err) == apperr.EUNAUTHORIZED {
-			// Every 401 names how to authenticate (RFC 9110 §15.5.2); a
-			// key is also accepted as a Bearer credential.
-			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api", error="invalid_token"`)
-		}
-		return p, err
+		return s.authenticateKey(c, key, a)
 	}
 	if !bearer {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api"`)
@@ -116,6 +121,51 @@ func (s *Server) authenticate(c echo.Context) (*tenancy.Principal, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// authenticateKey resolves an API key sent to a route of access a. Refused
+// keys (unknown, revoked, expired: each cost a lookup) are counted against
+// the caller's address (identity.KeyRefused); while the address is locked
+// every key from it is refused without a lookup once this instance has
+// seen the lock (429 rate-limited with Retry-After), and a valid key's
+// lookup reads the lock in the same query, so a valid key from another
+// address pays nothing for the throttle. A malformed key costs no lookup
+// and is not counted.
+func (s *Server) authenticateKey(c echo.Context, key string, a routeAccess) (*tenancy.Principal, error) {
+	ctx := c.Request().Context()
+	ip := c.RealIP()
+	if err := s.svc.Identity.KeyAddressLocked(ip); err != nil {
+		return nil, lockedKeyAnswer(a, err)
+	}
+	p, locked, err := s.svc.APIKeys.AuthenticateFrom(ctx, key, identity.APIKeyThrottleKey(ip))
+	if locked > 0 {
+		return nil, lockedKeyAnswer(a, s.svc.Identity.KeyAddressLock(ip, locked))
+	}
+	if apperr.Code(err) == apperr.EUNAUTHORIZED {
+		if apikeys.WellFormed(key) { // looked up, and refused
+			if terr := s.svc.Identity.KeyRefused(ctx, ip); terr != nil {
+				if apperr.Code(terr) == apperr.ERATELIMIT {
+					return nil, lockedKeyAnswer(a, terr)
+				}
+				return nil, terr
+			}
+		}
+		// Every 401 names how to authenticate (RFC 9110 §15.5.2); a
+		// key is also accepted as a Bearer credential.
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="api", error="invalid_token"`)
+	}
+	return p, err
+}
+
+// lockedKeyAnswer is the answer to a key from a locked address: throttled
+// (429) on a route keys may call; on one that no key may call, the 403 any
+// key gets there, which needs no lookup to be true.
+func lockedKeyAnswer(a routeAccess, throttled error) error {
+	if a.keysMay() {
+		return throttled
+	}
+	return &apperr.Error{Code: apperr.EFORBIDDEN, Type: "insufficient-scope",
+		Message: "API keys cannot use this route; sign in as a user."}
 }
 
 // rateLimit counts an API-key request against the key's and the tenant's

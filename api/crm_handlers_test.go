@@ -148,6 +148,7 @@ func (fb *crmBundle) keyReqBody(t testing.TB, method, path, secret string, body 
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.Header.Set("X-API-Key", secret)
 	req.Header.Set("Content-Type", "application/json")
+	req.RemoteAddr = keyTestAddr()
 	return fb.serve(t, req)
 }
 

@@ -56,6 +56,15 @@ func (tb *testBundle) req(t testing.TB, method, path, token string, body any) *h
 	return tb.serve(t, req)
 }
 
+// keyTestAddr is a request's own client address for the API-key helpers:
+// refused keys are throttled per address, and the package's tests send
+// many in parallel, which from httptest's one address would lock each
+// other out.
+func keyTestAddr() string {
+	n := seq.Add(1)
+	return fmt.Sprintf("10.2.%d.%d:1234", n/250%250, n%250)
+}
+
 // serve sends req through the real router; the response is held to the
 // API description (conformance_test.go).
 func (tb *testBundle) serve(t testing.TB, req *http.Request) *httptest.ResponseRecorder {

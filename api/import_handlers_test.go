@@ -63,6 +63,7 @@ func (tb *testBundle) uploadParts(t testing.TB, path, credential string, key boo
 	switch {
 	case key:
 		req.Header.Set("X-API-Key", credential)
+		req.RemoteAddr = keyTestAddr()
 	case credential != "":
 		req.Header.Set(echo.HeaderAuthorization, "Bearer "+credential)
 	}

@@ -31,6 +31,7 @@ func (tb *testBundle) credReq(t testing.TB, method, path, cred string, key bool,
 		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	}
 	req.Header.Set(headerAPIKey, cred)
+	req.RemoteAddr = keyTestAddr()
 	return tb.serve(t, req)
 }
 

@@ -23,12 +23,24 @@ var forUpdate = clause.Locking{Strength: "UPDATE"}
 // malformed keys, so a caller learns nothing about which.
 var errInvalidKey = apperr.Errorf(apperr.EUNAUTHORIZED, "The API key is invalid, revoked or expired.")
 
-// Authenticate resolves a key secret to its principal. Returns
+// Authenticate resolves a key secret to its principal, as AuthenticateFrom
+// does for a caller whose address is not throttled.
+func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Principal, error) {
+	p, _, err := s.AuthenticateFrom(ctx, secret, "")
+	return p, err
+}
+
+// AuthenticateFrom resolves a key secret to its principal. Returns
 // EUNAUTHORIZED (unknown, revoked, expired or malformed), EFORBIDDEN (type
 // plan-feature-unavailable when the tenant's package lacks API access, type
 // tenant-suspended when the tenant is suspended). Only a principal it
 // returns counts as a use of the key (daily requests, last_used_at): a
 // refused request is none, and the caller does not rate-limit it either.
+//
+// throttleKey names the caller's address's refused-key throttle
+// (identity.APIKeyThrottleKey); the same query reads its lock, and while
+// the address is locked the answer is how much longer (no principal, no
+// error, whatever the key), so a valid key pays no query of its own for it.
 //
 // Every call reads the key and its tenant from the database (one indexed
 // query), so what any instance changed (a revocation, a rotation's end,
@@ -37,33 +49,36 @@ var errInvalidKey = apperr.Errorf(apperr.EUNAUTHORIZED, "The API key is invalid,
 // tenant's plan is computed from (its subscription, the packages); the
 // plan is cached per tenant while that digest is unchanged (planCacheTTL
 // at most, for changes that come by the clock alone).
-func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Principal, error) {
+func (s *Service) AuthenticateFrom(ctx context.Context, secret, throttleKey string) (*tenancy.Principal, time.Duration, error) {
 	if !WellFormed(secret) {
-		return nil, errInvalidKey
+		return nil, 0, errInvalidKey
 	}
 	now := s.now()
-	row, err := s.lookup(ctx, hashSecret(secret))
+	row, err := s.lookup(ctx, hashSecret(secret), throttleKey)
 	if err != nil {
 		if isNotFound(err) {
-			return nil, errInvalidKey
+			return nil, 0, errInvalidKey
 		}
-		return nil, err
+		return nil, 0, err
+	}
+	if row.AddressLockedFor > 0 {
+		return nil, time.Duration(row.AddressLockedFor * float64(time.Second)), nil
 	}
 	if row.Key.Status(now) != "active" {
-		return nil, errInvalidKey
+		return nil, 0, errInvalidKey
 	}
 	if row.TenantStatus == tenancy.StatusSuspended {
 		// Every permission check would refuse it: refused here, like a
 		// revoked key, it is no use of the key and takes nothing from the
 		// tenant's per-minute budget.
-		return nil, limits.ErrSuspended
+		return nil, 0, limits.ErrSuspended
 	}
 	plan, err := s.plan(ctx, row.TenantID, row.PlanDigest, now)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if !plan.apiAccess {
-		return nil, limits.FeatureError(limits.APIAccess, plan.code)
+		return nil, 0, limits.FeatureError(limits.APIAccess, plan.code)
 	}
 	p := &tenancy.Principal{TenantID: row.TenantID, TenantName: row.TenantName, TenantStatus: row.TenantStatus,
 		TenantCRMPushed: row.CRMPushed, TenantCorrected: row.Corrected,
@@ -72,7 +87,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Pri
 		p.Scopes = append(p.Scopes, tenancy.Scope(sc))
 	}
 	s.count(row.TenantID, row.ID, now)
-	return p, nil
+	return p, 0, nil
 }
 
 // keyRow is a key with what its principal needs of its tenant.
@@ -85,6 +100,9 @@ type keyRow struct {
 	// PlanDigest changes whenever a row limits.Plan reads for the tenant
 	// does: its subscription (both sides of a manual plan) or a package.
 	PlanDigest string
+	// AddressLockedFor is how many seconds the caller's address stays
+	// locked for refused keys (0 when it is not).
+	AddressLockedFor float64
 }
 
 // lookup reads a key by its secret's hash. The plan digest is the xmin of
@@ -93,14 +111,17 @@ type keyRow struct {
 // version, so any committed insert, update or delete changes the digest
 // (the optimistic-concurrency token PostgreSQL drivers use; freezing keeps
 // it). The packages are few (the platform's catalogue), so listing them
-// all costs less than naming the two or three the plan reads.
-func (s *Service) lookup(ctx context.Context, hash []byte) (keyRow, error) {
+// all costs less than naming the two or three the plan reads. The lock of
+// throttleKey ("" for none) is one more primary-key read in the same query.
+func (s *Service) lookup(ctx context.Context, hash []byte, throttleKey string) (keyRow, error) {
 	var row keyRow
 	err := s.db.WithContext(ctx).Table("api_keys k").
 		Select("k.*, t.name AS tenant_name, t.status AS tenant_status, t.crm_pushed_at IS NOT NULL AS crm_pushed, "+
 			"t.corrected_at IS NOT NULL AS corrected, "+
 			"concat_ws('|', (SELECT s.xmin::text FROM subscriptions s WHERE s.tenant_id = k.tenant_id), "+
-			"(SELECT string_agg(p.xmin::text, ',' ORDER BY p.id) FROM packages p)) AS plan_digest").
+			"(SELECT string_agg(p.xmin::text, ',' ORDER BY p.id) FROM packages p)) AS plan_digest, "+
+			"coalesce((SELECT extract(epoch FROM a.locked_until - now())::float8 FROM auth_throttle a "+
+			"WHERE a.key = ? AND a.locked_until > now()), 0) AS address_locked_for", throttleKey).
 		Joins("JOIN tenants t ON t.id = k.tenant_id").
 		Where("k.secret_hash = ?", hash).Take(&row).Error
 	return row, err

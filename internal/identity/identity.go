@@ -52,11 +52,13 @@ type Service struct {
 	mailer    tenancy.Mailer // password reset links (WithPasswordResets)
 	publicURL string
 	insert    jobs.Inserter
+	keyLocks  *addressLocks // refused API keys' address locks seen (keythrottle.go)
 }
 
 // NewService returns a Service.
 func NewService(db *gorm.DB, tokens *TokenIssuer, ten *tenancy.Service) *Service {
-	return &Service{db: db, tokens: tokens, tenancy: ten, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: db, tokens: tokens, tenancy: ten, now: func() time.Time { return time.Now().UTC() },
+		keyLocks: &addressLocks{until: map[string]time.Time{}}}
 }
 
 // WithClock makes s read the time from now instead of the wall clock:

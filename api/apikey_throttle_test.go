@@ -1,0 +1,193 @@
+package api
+
+import (
+	"crypto/rand"
+	"fmt"
+	"hash/crc32"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/identity"
+)
+
+// unknownKey is a well-formed key secret (shape and checksum) that no key
+// has: a lookup is needed to refuse it.
+func unknownKey(t testing.TB) string {
+	t.Helper()
+	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	b := make([]byte, 43)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%62]
+	}
+	sum, check := uint64(crc32.ChecksumIEEE(b)), make([]byte, 6)
+	for i := 5; i >= 0; i-- {
+		check[i] = alphabet[sum%62]
+		sum /= 62
+	}
+	return "ock_" + string(b) + string(check)
+}
+
+// keyFrom sends GET path with secret as X-API-Key from remote (host:port).
+func (tb *testBundle) keyFrom(t testing.TB, path, secret, remote string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set(headerAPIKey, secret)
+	req.RemoteAddr = remote
+	return tb.serve(t, req)
+}
+
+// wantKeyThrottled checks a 429 of a locked address: type rate-limited and
+// a Retry-After within (0, max] seconds.
+func wantKeyThrottled(t testing.TB, rec *httptest.ResponseRecorder, max int) {
+	t.Helper()
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	if p := decodeProblem(t, rec); p["type"] != "rate-limited" {
+		t.Fatalf("problem type %v, want rate-limited", p["type"])
+	}
+	if s, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || s < 1 || s > max {
+		t.Fatalf("Retry-After %q, want 1..%d", rec.Header().Get("Retry-After"), max)
+	}
+}
+
+func throttleFailures(t testing.TB, tb *testBundle, ip string) int {
+	t.Helper()
+	var failures []int
+	if err := tb.db.Gorm.Raw(`SELECT failures FROM auth_throttle WHERE key = ?`, identity.APIKeyThrottleKey(ip)).
+		Scan(&failures).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(failures) == 0 {
+		return 0
+	}
+	return failures[0]
+}
+
+// TestRefusedKeysLockTheAddress: 20 refused API keys (unknown or revoked:
+// each cost a lookup) from one address lock it like 20 failed sign-ins:
+// every API-key request from it is then 429 rate-limited with Retry-After,
+// a valid key's too and on a second instance as well, while a valid key
+// from another address is served; once the lock ends the address is served
+// again, and its next refusal locks it for twice as long.
+func TestRefusedKeysLockTheAddress(t *testing.T) {
+	t.Parallel()
+	a, b := setup(t), setup(t) // two instances, one database
+	clock := &testClock{}
+	clock.Set(time.Now())
+	for _, tb := range []*testBundle{a, b} { // the memory of a lock ends by this clock
+		tb.srv.svc.Identity.WithClock(clock.Now)
+	}
+	admin := a.MustSignup(t, "keythrottle")
+	a.MustSetPackage(t, admin.tenantID, "starter")
+	valid := a.MustCreateKey(t, admin, "usage:read")
+	revoked := a.MustCreateKey(t, admin, "usage:read")
+	wantStatus(t, a.req(t, http.MethodDelete, "/api/v1/api-keys/"+revoked.ID, admin.token, nil), http.StatusNoContent)
+	r := uuid.New().ID()
+	host := fmt.Sprintf("10.81.%d.%d", r%250, r/250%250)
+	remote := host + ":4321"
+	const usage = "/api/v1/tenant/usage"
+
+	// A valid key is no refusal: nothing is written for it.
+	wantStatus(t, a.keyFrom(t, usage, valid.Secret, remote), http.StatusOK)
+	if n := throttleFailures(t, a, host); n != 0 {
+		t.Fatalf("a valid key counted %d refusals", n)
+	}
+	for i := range 20 {
+		secret := unknownKey(t)
+		if i%2 == 1 {
+			secret = revoked.Secret
+		}
+		wantStatus(t, a.keyFrom(t, usage, secret, remote), http.StatusUnauthorized)
+	}
+
+	t.Run("ErrRateLimitedAfter20Refusals", func(t *testing.T) {
+		wantKeyThrottled(t, a.keyFrom(t, usage, unknownKey(t), remote), 30)
+	})
+	t.Run("ErrRateLimitedValidKeySameAddress", func(t *testing.T) {
+		wantKeyThrottled(t, a.keyFrom(t, usage, valid.Secret, remote), 30)
+	})
+	t.Run("ErrRateLimitedOnTheOtherInstance", func(t *testing.T) {
+		wantKeyThrottled(t, b.keyFrom(t, usage, valid.Secret, remote), 30)
+		wantKeyThrottled(t, b.keyFrom(t, usage, revoked.Secret, remote), 30)
+	})
+	t.Run("ErrForbiddenRouteNoKeyMayCall", func(t *testing.T) {
+		// No key may list keys: the 403 every key gets there, no lookup.
+		rec := a.keyFrom(t, "/api/v1/api-keys", valid.Secret, remote)
+		wantStatus(t, rec, http.StatusForbidden)
+		if p := decodeProblem(t, rec); p["type"] != "insufficient-scope" {
+			t.Fatalf("problem type %v, want insufficient-scope", p["type"])
+		}
+	})
+	t.Run("OKValidKeyOtherAddress", func(t *testing.T) {
+		wantStatus(t, a.keyFrom(t, usage, valid.Secret, fmt.Sprintf("10.82.%d.%d:4321", r%250, r/250%250)), http.StatusOK)
+	})
+	if n := throttleFailures(t, a, host); n != 20 {
+		t.Fatalf("the address counts %d refusals, want the 20 before its lock (none during it)", n)
+	}
+
+	// The lock ends: in the database (whose clock cannot be moved) and by
+	// the clock of the instances that remember it.
+	if err := a.db.Gorm.Exec(`UPDATE auth_throttle SET locked_until = now() - interval '1 second' WHERE key = ?`,
+		identity.APIKeyThrottleKey(host)).Error; err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(clock.Now().Add(31 * time.Second))
+	t.Run("OKAfterTheLock", func(t *testing.T) {
+		wantStatus(t, a.keyFrom(t, usage, valid.Secret, remote), http.StatusOK)
+		wantStatus(t, b.keyFrom(t, usage, valid.Secret, remote), http.StatusOK)
+	})
+	t.Run("ErrRateLimitedNextRefusalLocksLonger", func(t *testing.T) {
+		wantStatus(t, a.keyFrom(t, usage, unknownKey(t), remote), http.StatusUnauthorized)
+		rec := a.keyFrom(t, usage, valid.Secret, remote)
+		wantKeyThrottled(t, rec, 60)
+		if s, _ := strconv.Atoi(rec.Header().Get("Retry-After")); s <= 30 {
+			t.Fatalf("Retry-After %d after the 21st refusal, want the doubled lock (up to 60)", s)
+		}
+	})
+}
+
+// TestRefusedKeysIPv6Grouping: an IPv6 address is throttled as its /64
+// (one subscriber's), so moving to the next address of the /64 does not
+// earn new free refusals; another /64 is not held up.
+func TestRefusedKeysIPv6Grouping(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "keythrottle6")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	valid := tb.MustCreateKey(t, admin, "usage:read")
+	r := uuid.New().ID()
+	network := fmt.Sprintf("2001:db8:%x:%x", r>>16, r&0xffff)
+	const usage = "/api/v1/tenant/usage"
+	for i := range 20 {
+		wantStatus(t, tb.keyFrom(t, usage, unknownKey(t), fmt.Sprintf("[%s::%x]:4321", network, i+1)), http.StatusUnauthorized)
+	}
+	wantKeyThrottled(t, tb.keyFrom(t, usage, valid.Secret, "["+network+"::99]:4321"), 30)
+	wantStatus(t, tb.keyFrom(t, usage, valid.Secret, fmt.Sprintf("[2001:db8:%x:%x::1]:4321", r>>16, (r+1)&0xffff)), http.StatusOK)
+}
+
+// TestMalformedKeysAreNotCounted: a key without the shape or checksum of a
+// secret is refused without a lookup, so it costs nothing and counts
+// nothing: 25 of them lock nobody.
+func TestMalformedKeysAreNotCounted(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "keythrottlebad")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	valid := tb.MustCreateKey(t, admin, "usage:read")
+	r := uuid.New().ID()
+	host := fmt.Sprintf("10.83.%d.%d", r%250, r/250%250)
+	for i := range 25 {
+		wantStatus(t, tb.keyFrom(t, "/api/v1/tenant/usage", fmt.Sprintf("ock_nonsense%d", i), host+":4321"), http.StatusUnauthorized)
+	}
+	wantStatus(t, tb.keyFrom(t, "/api/v1/tenant/usage", valid.Secret, host+":4321"), http.StatusOK)
+	if n := throttleFailures(t, tb, host); n != 0 {
+		t.Fatalf("malformed keys counted %d refusals", n)
+	}
+}
