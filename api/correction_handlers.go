@@ -83,7 +83,7 @@ func toCorrections(p *contacts.CorrectionPage) CorrectionList {
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				201		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				201		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				201		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -143,7 +143,7 @@ func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
 //	@Failure			401			{object}	Problem
 //	@Failure			403			{object}	Problem
 //	@Failure			422			{object}	Problem
-//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200			{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200			{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200			{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"

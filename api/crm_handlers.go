@@ -179,7 +179,7 @@ func idString(id *uuid.UUID) *string {
 //	@Success			200	{object}	CRMConnectionResponse
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -321,7 +321,7 @@ func (s *Server) crmWebhook(c echo.Context) error {
 //	@Success			200	{object}	CRMSettingsResponse
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -495,7 +495,7 @@ func crmQueryTime(c echo.Context, name string) (*time.Time, error) {
 //	@Failure			401			{object}	Problem
 //	@Failure			403			{object}	Problem
 //	@Failure			422			{object}	Problem
-//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200			{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200			{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200			{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -553,7 +553,7 @@ func (s *Server) listCRMPushes(c echo.Context) error {
 //	@Failure			403				{object}	Problem
 //	@Failure			404				{object}	Problem
 //	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"

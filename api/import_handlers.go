@@ -608,7 +608,7 @@ func (s *Server) errorsCSV(c echo.Context, tenantID uuid.UUID) error {
 //	@Failure			413		{object}	Problem	"file-too-large: names the package's cap"
 //	@Failure			415		{object}	Problem
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				201		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				201		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				201		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -639,7 +639,7 @@ func (s *Server) createImport(c echo.Context) error {
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -665,7 +665,7 @@ func (s *Server) listImports(c echo.Context) error { return s.listRuns(c, princi
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -698,7 +698,7 @@ func (s *Server) getImport(c echo.Context) error { return s.getRun(c, principal(
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -760,7 +760,7 @@ func (s *Server) startImport(c echo.Context) error { return s.startRun(c, princi
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
 //	@Failure			409	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				202	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				202	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				202	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -786,7 +786,7 @@ func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, prin
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
 //	@Failure			409	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				204	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				204	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				204	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -818,7 +818,7 @@ func (s *Server) deleteImport(c echo.Context) error { return s.deleteRun(c, prin
 //	@Failure			403				{object}	Problem
 //	@Failure			404				{object}	Problem
 //	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -846,7 +846,7 @@ func (s *Server) listImportRecords(c echo.Context) error {
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"

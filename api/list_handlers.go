@@ -46,7 +46,7 @@ func toList(l contacts.List) ListResponse {
 //	@Success			200	{object}	ListList
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -87,7 +87,7 @@ func (s *Server) listLists(c echo.Context) error {
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				201		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				201		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				201		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -131,7 +131,7 @@ func (s *Server) createList(c echo.Context) error {
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -170,7 +170,7 @@ func (s *Server) renameList(c echo.Context) error {
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
 //	@Failure			404	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				204	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				204	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				204	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -211,7 +211,7 @@ func (s *Server) deleteList(c echo.Context) error {
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -258,7 +258,7 @@ func (s *Server) addListMembers(c echo.Context) error {
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"

@@ -73,7 +73,7 @@ func uuids(ids []string) []uuid.UUID {
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -119,7 +119,7 @@ func (s *Server) saveContacts(c echo.Context) error {
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -169,7 +169,7 @@ type UpdateSavedContactRequest struct {
 //	@Failure			413		{object}	Problem				"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem				"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem				"The note is too long or is not text"
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -335,7 +335,7 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 //	@Failure			403				{object}	Problem
 //	@Failure			404				{object}	Problem	"list_id names no list of the tenant"
 //	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
@@ -398,7 +398,7 @@ func (s *Server) listSaved(c echo.Context) error {
 //	@Failure			403				{object}	Problem
 //	@Failure			404				{object}	Problem	"list_id names no list of the tenant"
 //	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"

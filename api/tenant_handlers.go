@@ -363,7 +363,7 @@ func toUsage(u limits.Usage) UsageResponse {
 //	@Success			200	{object}	UsageResponse
 //	@Failure			401	{object}	Problem
 //	@Failure			403	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up"
+//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"

@@ -5927,7 +5927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -6009,7 +6009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -6123,7 +6123,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -6340,7 +6340,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -6466,7 +6466,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -6655,7 +6655,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -6890,7 +6890,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -6960,7 +6960,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -7191,7 +7191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -7300,7 +7300,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -7382,7 +7382,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -7471,7 +7471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -7562,7 +7562,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -7646,7 +7646,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -7764,7 +7764,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -7864,7 +7864,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -8211,7 +8211,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -8322,7 +8322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -8402,7 +8402,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -8525,7 +8525,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -8634,7 +8634,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -8743,7 +8743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -9142,7 +9142,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -9253,7 +9253,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -9350,7 +9350,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -9464,7 +9464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -9663,7 +9663,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
@@ -10450,7 +10450,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up */
+            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
                     /** @description rate-limited: requests allowed per minute */
