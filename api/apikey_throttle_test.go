@@ -71,11 +71,16 @@ func throttleFailures(t testing.TB, tb *testBundle, ip string) int {
 }
 
 // TestRefusedKeysLockTheAddress: 20 refused API keys (unknown or revoked:
-// each cost a lookup) from one address lock it like 20 failed sign-ins:
-// every API-key request from it is then 429 rate-limited with Retry-After,
-// a valid key's too and on a second instance as well, while a valid key
-// from another address is served; once the lock ends the address is served
-// again, and its next refusal locks it for twice as long.
+// each cost a lookup) from one address lock it like 20 failed sign-ins.
+// While it is locked, a key the instance saw valid before the lock is
+// served as usual, any other key is 429 rate-limited with Retry-After
+// without a lookup (a new garbage key, a valid key the instance has not
+// seen), a key the instance refused is refused again from memory, and a
+// valid key from another address is served. A second instance serves a
+// valid key it has never seen as long as it does not know the lock (the
+// lookup reads the lock, and the valid key is served all the same), then
+// refuses the others. Once the lock ends the address is served again, and
+// its next refusal locks it for twice as long.
 func TestRefusedKeysLockTheAddress(t *testing.T) {
 	t.Parallel()
 	a, b := setup(t), setup(t) // two instances, one database
@@ -87,6 +92,7 @@ func TestRefusedKeysLockTheAddress(t *testing.T) {
 	admin := a.MustSignup(t, "keythrottle")
 	a.MustSetPackage(t, admin.tenantID, "starter")
 	valid := a.MustCreateKey(t, admin, "usage:read")
+	unused := a.MustCreateKey(t, admin, "usage:read") // valid, first sent during the lock
 	revoked := a.MustCreateKey(t, admin, "usage:read")
 	wantStatus(t, a.req(t, http.MethodDelete, "/api/v1/api-keys/"+revoked.ID, admin.token, nil), http.StatusNoContent)
 	r := uuid.New().ID()
@@ -99,38 +105,79 @@ func TestRefusedKeysLockTheAddress(t *testing.T) {
 	if n := throttleFailures(t, a, host); n != 0 {
 		t.Fatalf("a valid key counted %d refusals", n)
 	}
-	for i := range 20 {
-		secret := unknownKey(t)
-		if i%2 == 1 {
-			secret = revoked.Secret
-		}
-		wantStatus(t, a.keyFrom(t, usage, secret, remote), http.StatusUnauthorized)
+	wantStatus(t, a.keyFrom(t, usage, revoked.Secret, remote), http.StatusUnauthorized)
+	for range 19 {
+		wantStatus(t, a.keyFrom(t, usage, unknownKey(t), remote), http.StatusUnauthorized)
 	}
 
+	lookups := func(tb *testBundle) int64 { return tb.srv.svc.APIKeys.Lookups() }
 	t.Run("ErrRateLimitedAfter20Refusals", func(t *testing.T) {
 		wantKeyThrottled(t, a.keyFrom(t, usage, unknownKey(t), remote), 30)
+		before := lookups(a)
+		wantKeyThrottled(t, a.keyFrom(t, usage, unknownKey(t), remote), 30)
+		if n := lookups(a) - before; n != 0 {
+			t.Fatalf("a garbage key from the locked address cost %d lookups", n)
+		}
 	})
-	t.Run("ErrRateLimitedValidKeySameAddress", func(t *testing.T) {
-		wantKeyThrottled(t, a.keyFrom(t, usage, valid.Secret, remote), 30)
+	t.Run("OKValidKeySeenBeforeTheLock", func(t *testing.T) {
+		before := lookups(a)
+		wantStatus(t, a.keyFrom(t, usage, valid.Secret, remote), http.StatusOK)
+		if n := lookups(a) - before; n != 1 {
+			t.Fatalf("the valid key cost %d lookups, want its own 1", n)
+		}
 	})
-	t.Run("ErrRateLimitedOnTheOtherInstance", func(t *testing.T) {
-		wantKeyThrottled(t, b.keyFrom(t, usage, valid.Secret, remote), 30)
-		wantKeyThrottled(t, b.keyFrom(t, usage, revoked.Secret, remote), 30)
+	t.Run("ErrRateLimitedValidKeyNotSeenBefore", func(t *testing.T) {
+		before := lookups(a)
+		wantKeyThrottled(t, a.keyFrom(t, usage, unused.Secret, remote), 30)
+		if n := lookups(a) - before; n != 0 {
+			t.Fatalf("a key unseen from the locked address cost %d lookups", n)
+		}
+	})
+	t.Run("ErrUnauthorizedRefusedKeyFromMemory", func(t *testing.T) {
+		before := lookups(a)
+		wantStatus(t, a.keyFrom(t, usage, revoked.Secret, remote), http.StatusUnauthorized)
+		if n := lookups(a) - before; n != 0 {
+			t.Fatalf("a key refused before cost %d lookups", n)
+		}
+	})
+	t.Run("OtherInstance", func(t *testing.T) {
+		// b has not seen the lock: the valid key's lookup reads it and
+		// serves the key; b then refuses a garbage key and a valid key it
+		// has not seen without a lookup, and goes on serving the first.
+		wantStatus(t, b.keyFrom(t, usage, valid.Secret, remote), http.StatusOK)
+		before := lookups(b)
+		wantKeyThrottled(t, b.keyFrom(t, usage, unknownKey(t), remote), 30)
+		wantKeyThrottled(t, b.keyFrom(t, usage, unused.Secret, remote), 30)
+		if n := lookups(b) - before; n != 0 {
+			t.Fatalf("b looked up %d keys from the address it knows locked", n)
+		}
+		wantStatus(t, b.keyFrom(t, usage, valid.Secret, remote), http.StatusOK)
+	})
+	t.Run("ErrRateLimitedRevokedKeyOnTheOtherInstance", func(t *testing.T) {
+		c := setup(t) // a third instance, which knows nothing: the lookup reads the lock
+		wantKeyThrottled(t, c.keyFrom(t, usage, revoked.Secret, remote), 30)
 	})
 	t.Run("ErrForbiddenRouteNoKeyMayCall", func(t *testing.T) {
 		// No key may list keys: the 403 every key gets there, no lookup.
-		rec := a.keyFrom(t, "/api/v1/api-keys", valid.Secret, remote)
+		rec := a.keyFrom(t, "/api/v1/api-keys", unused.Secret, remote)
 		wantStatus(t, rec, http.StatusForbidden)
 		if p := decodeProblem(t, rec); p["type"] != "insufficient-scope" {
 			t.Fatalf("problem type %v, want insufficient-scope", p["type"])
 		}
 	})
 	t.Run("OKValidKeyOtherAddress", func(t *testing.T) {
-		wantStatus(t, a.keyFrom(t, usage, valid.Secret, fmt.Sprintf("10.82.%d.%d:4321", r%250, r/250%250)), http.StatusOK)
+		wantStatus(t, a.keyFrom(t, usage, unused.Secret, fmt.Sprintf("10.82.%d.%d:4321", r%250, r/250%250)), http.StatusOK)
 	})
 	if n := throttleFailures(t, a, host); n != 20 {
 		t.Fatalf("the address counts %d refusals, want the 20 before its lock (none during it)", n)
 	}
+	t.Run("ErrUnauthorizedSeenValidKeyRevokedDuringTheLock", func(t *testing.T) {
+		// A key seen valid is looked up: once revoked it is told so (401),
+		// not sent to wait.
+		wantStatus(t, a.req(t, http.MethodDelete, "/api/v1/api-keys/"+valid.ID, admin.token, nil), http.StatusNoContent)
+		wantStatus(t, a.keyFrom(t, usage, valid.Secret, remote), http.StatusUnauthorized)
+		wantStatus(t, a.keyFrom(t, usage, valid.Secret, remote), http.StatusUnauthorized)
+	})
 
 	// The lock ends: in the database (whose clock cannot be moved) and by
 	// the clock of the instances that remember it.
@@ -140,17 +187,42 @@ func TestRefusedKeysLockTheAddress(t *testing.T) {
 	}
 	clock.Set(clock.Now().Add(31 * time.Second))
 	t.Run("OKAfterTheLock", func(t *testing.T) {
-		wantStatus(t, a.keyFrom(t, usage, valid.Secret, remote), http.StatusOK)
-		wantStatus(t, b.keyFrom(t, usage, valid.Secret, remote), http.StatusOK)
+		wantStatus(t, a.keyFrom(t, usage, unused.Secret, remote), http.StatusOK)
+		wantStatus(t, b.keyFrom(t, usage, unused.Secret, remote), http.StatusOK)
 	})
 	t.Run("ErrRateLimitedNextRefusalLocksLonger", func(t *testing.T) {
 		wantStatus(t, a.keyFrom(t, usage, unknownKey(t), remote), http.StatusUnauthorized)
-		rec := a.keyFrom(t, usage, valid.Secret, remote)
+		rec := a.keyFrom(t, usage, unknownKey(t), remote)
 		wantKeyThrottled(t, rec, 60)
 		if s, _ := strconv.Atoi(rec.Header().Get("Retry-After")); s <= 30 {
 			t.Fatalf("Retry-After %d after the 21st refusal, want the doubled lock (up to 60)", s)
 		}
 	})
+}
+
+// TestSameRefusedKeyIsLookedUpOnce: a client retrying one unknown key is
+// refused from memory after the first lookup: no lookup, no count, so the
+// retries lock nobody; a new unknown key is looked up and counted.
+func TestSameRefusedKeyIsLookedUpOnce(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	r := uuid.New().ID()
+	host := fmt.Sprintf("10.84.%d.%d", r%250, r/250%250)
+	secret := unknownKey(t)
+	before := tb.srv.svc.APIKeys.Lookups()
+	for range 30 {
+		wantStatus(t, tb.keyFrom(t, "/api/v1/tenant/usage", secret, host+":4321"), http.StatusUnauthorized)
+	}
+	if n := tb.srv.svc.APIKeys.Lookups() - before; n != 1 {
+		t.Fatalf("30 requests with one unknown key cost %d lookups, want 1", n)
+	}
+	if n := throttleFailures(t, tb, host); n != 1 {
+		t.Fatalf("the address counts %d refusals, want 1", n)
+	}
+	wantStatus(t, tb.keyFrom(t, "/api/v1/tenant/usage", unknownKey(t), host+":4321"), http.StatusUnauthorized)
+	if n := throttleFailures(t, tb, host); n != 2 {
+		t.Fatalf("the address counts %d refusals after a new key, want 2", n)
+	}
 }
 
 // TestRefusedKeysIPv6Grouping: an IPv6 address is throttled as its /64
@@ -168,7 +240,8 @@ func TestRefusedKeysIPv6Grouping(t *testing.T) {
 	for i := range 20 {
 		wantStatus(t, tb.keyFrom(t, usage, unknownKey(t), fmt.Sprintf("[%s::%x]:4321", network, i+1)), http.StatusUnauthorized)
 	}
-	wantKeyThrottled(t, tb.keyFrom(t, usage, valid.Secret, "["+network+"::99]:4321"), 30)
+	wantKeyThrottled(t, tb.keyFrom(t, usage, unknownKey(t), "["+network+"::98]:4321"), 30)
+	wantKeyThrottled(t, tb.keyFrom(t, usage, valid.Secret, "["+network+"::99]:4321"), 30) // not seen before the lock
 	wantStatus(t, tb.keyFrom(t, usage, valid.Secret, fmt.Sprintf("[2001:db8:%x:%x::1]:4321", r>>16, (r+1)&0xffff)), http.StatusOK)
 }
 

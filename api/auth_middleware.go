@@ -125,30 +125,42 @@ func (s *Server) authenticate(c echo.Context, a routeAccess) (*tenancy.Principal
 
 // authenticateKey resolves an API key sent to a route of access a. Refused
 // keys (unknown, revoked, expired: each cost a lookup) are counted against
-// the caller's address (identity.KeyRefused); while the address is locked
-// every key from it is refused without a lookup once this instance has
-// seen the lock (429 rate-limited with Retry-After), and a valid key's
-// lookup reads the lock in the same query, so a valid key from another
-// address pays nothing for the throttle. A malformed key costs no lookup
-// and is not counted.
+// the caller's address (identity.KeyRefused). While the address is locked,
+// a key this instance has seen valid recently (apikeys.SeenValid) is looked
+// up and served as usual, so that integrations sharing the address with a
+// misbehaving client go on; any other key is answered 429 rate-limited
+// with Retry-After without a lookup once this instance has seen the lock
+// (a lookup reads the lock in its own query; a refusal's count returns it).
+// A key refused on this instance within apikeys.RefusedMemory is refused
+// again from memory (401, no lookup, not counted), and a malformed key
+// costs no lookup and is not counted either. A valid key pays no write.
 func (s *Server) authenticateKey(c echo.Context, key string, a routeAccess) (*tenancy.Principal, error) {
 	ctx := c.Request().Context()
 	ip := c.RealIP()
-	if err := s.svc.Identity.KeyAddressLocked(ip); err != nil {
-		return nil, lockedKeyAnswer(a, err)
+	mem := s.svc.APIKeys.Remembered(key)
+	if mem == apikeys.Unseen {
+		if err := s.svc.Identity.KeyAddressLocked(ip); err != nil {
+			return nil, lockedKeyAnswer(a, err)
+		}
 	}
-	p, locked, err := s.svc.APIKeys.AuthenticateFrom(ctx, key, identity.APIKeyThrottleKey(ip))
-	if locked > 0 {
-		return nil, lockedKeyAnswer(a, s.svc.Identity.KeyAddressLock(ip, locked))
+	p, read, err := s.svc.APIKeys.AuthenticateFrom(ctx, key, identity.APIKeyThrottleKey(ip))
+	var locked error
+	if read.AddressLockedFor > 0 {
+		locked = s.svc.Identity.KeyAddressLock(ip, read.AddressLockedFor)
 	}
 	if apperr.Code(err) == apperr.EUNAUTHORIZED {
-		if apikeys.WellFormed(key) { // looked up, and refused
+		if read.LookedUp && locked == nil { // refused after a lookup: counted
 			if terr := s.svc.Identity.KeyRefused(ctx, ip); terr != nil {
-				if apperr.Code(terr) == apperr.ERATELIMIT {
-					return nil, lockedKeyAnswer(a, terr)
+				if apperr.Code(terr) != apperr.ERATELIMIT {
+					return nil, terr
 				}
-				return nil, terr
+				locked = terr
 			}
+		}
+		// A key seen valid before is told the truth (it was looked up): a
+		// revoked key's integration must learn it, not wait and retry.
+		if locked != nil && mem != apikeys.SeenValid {
+			return nil, lockedKeyAnswer(a, locked)
 		}
 		// Every 401 names how to authenticate (RFC 9110 §15.5.2); a
 		// key is also accepted as a Bearer credential.

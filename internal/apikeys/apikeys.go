@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -78,6 +79,11 @@ type Service struct {
 	plans map[uuid.UUID]cachedPlan // by tenant
 	usage map[usageKey]int64       // requests not yet written
 	last  map[uuid.UUID]time.Time
+
+	memMu   sync.Mutex
+	refused *recentSet // secrets refused within RefusedMemory (memory.go)
+	valid   *recentSet // active keys' secrets used within ValidMemory
+	lookups atomic.Int64
 }
 
 // cachedPlan is what a key needs of its tenant's plan.
@@ -97,7 +103,8 @@ type usageKey struct {
 // NewService returns a Service.
 func NewService(db *gorm.DB, lim *limits.Service) *Service {
 	return &Service{db: db, limits: lim, now: func() time.Time { return time.Now().UTC() },
-		plans: map[uuid.UUID]cachedPlan{}, usage: map[usageKey]int64{}, last: map[uuid.UUID]time.Time{}}
+		plans: map[uuid.UUID]cachedPlan{}, usage: map[usageKey]int64{}, last: map[uuid.UUID]time.Time{},
+		refused: newRecentSet(RefusedMemory, maxRemembered), valid: newRecentSet(ValidMemory, maxRemembered)}
 }
 
 // WithClock makes s read the time from now instead of the wall clock (tests

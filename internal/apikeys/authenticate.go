@@ -3,6 +3,7 @@ package apikeys
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"log/slog"
 	"maps"
 	"slices"
@@ -30,55 +31,82 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Pri
 	return p, err
 }
 
+// KeyRead is what AuthenticateFrom did besides its answer.
+type KeyRead struct {
+	// LookedUp: the key was read from the database (a refusal without it
+	// is a malformed secret, or one refused within RefusedMemory).
+	LookedUp bool
+	// AddressLockedFor is how much longer the caller's address stays
+	// locked for refused keys, as the lookup read it (0: not locked).
+	AddressLockedFor time.Duration
+}
+
 // AuthenticateFrom resolves a key secret to its principal. Returns
 // EUNAUTHORIZED (unknown, revoked, expired or malformed), EFORBIDDEN (type
 // plan-feature-unavailable when the tenant's package lacks API access, type
 // tenant-suspended when the tenant is suspended). Only a principal it
 // returns counts as a use of the key (daily requests, last_used_at): a
 // refused request is none, and the caller does not rate-limit it either.
+// A secret refused within RefusedMemory is refused again without a lookup
+// (memory.go says why that is safe).
 //
 // throttleKey names the caller's address's refused-key throttle
-// (identity.APIKeyThrottleKey); the same query reads its lock, and while
-// the address is locked the answer is how much longer (no principal, no
-// error, whatever the key), so a valid key pays no query of its own for it.
+// (identity.APIKeyThrottleKey); the same query reads its lock, reported in
+// the KeyRead whatever the answer (a valid key is served all the same: its
+// lookup is paid, and it is no guess), so a valid key pays no query of its
+// own for it.
 //
 // Every call reads the key and its tenant from the database (one indexed
 // query), so what any instance changed (a revocation, a rotation's end,
 // a suspension, the tenant's name or flags) holds from the next request
-// on every instance. The same query returns a digest of the rows the
+// on every instance. The only thing kept is what a tenant's plan needs:
+// the digest of the rows that read returns is the version of the rows the
 // tenant's plan is computed from (its subscription, the packages); the
 // plan is cached per tenant while that digest is unchanged (planCacheTTL
 // at most, for changes that come by the clock alone).
-func (s *Service) AuthenticateFrom(ctx context.Context, secret, throttleKey string) (*tenancy.Principal, time.Duration, error) {
+func (s *Service) AuthenticateFrom(ctx context.Context, secret, throttleKey string) (*tenancy.Principal, KeyRead, error) {
+	var read KeyRead
 	if !WellFormed(secret) {
-		return nil, 0, errInvalidKey
+		return nil, read, errInvalidKey
 	}
+	hash := sha256.Sum256([]byte(secret))
 	now := s.now()
-	row, err := s.lookup(ctx, hashSecret(secret), throttleKey)
+	s.memMu.Lock()
+	refused := s.refused.has(hash, now)
+	s.memMu.Unlock()
+	if refused {
+		return nil, read, errInvalidKey
+	}
+	read.LookedUp = true
+	s.lookups.Add(1)
+	row, err := s.lookup(ctx, hash[:], throttleKey)
+	read.AddressLockedFor = time.Duration(row.AddressLockedFor * float64(time.Second))
 	if err != nil {
 		if isNotFound(err) {
-			return nil, 0, errInvalidKey
+			// No row, so no lock either: counting the refusal
+			// (identity.Service.KeyRefused) tells a locked address.
+			s.remember(hash, false)
+			return nil, read, errInvalidKey
 		}
-		return nil, 0, err
-	}
-	if row.AddressLockedFor > 0 {
-		return nil, time.Duration(row.AddressLockedFor * float64(time.Second)), nil
+		return nil, read, err
 	}
 	if row.Key.Status(now) != "active" {
-		return nil, 0, errInvalidKey
+		s.remember(hash, false)
+		return nil, read, errInvalidKey
 	}
+	s.remember(hash, true)
 	if row.TenantStatus == tenancy.StatusSuspended {
 		// Every permission check would refuse it: refused here, like a
 		// revoked key, it is no use of the key and takes nothing from the
 		// tenant's per-minute budget.
-		return nil, 0, limits.ErrSuspended
+		return nil, read, limits.ErrSuspended
 	}
 	plan, err := s.plan(ctx, row.TenantID, row.PlanDigest, now)
 	if err != nil {
-		return nil, 0, err
+		return nil, read, err
 	}
 	if !plan.apiAccess {
-		return nil, 0, limits.FeatureError(limits.APIAccess, plan.code)
+		return nil, read, limits.FeatureError(limits.APIAccess, plan.code)
 	}
 	p := &tenancy.Principal{TenantID: row.TenantID, TenantName: row.TenantName, TenantStatus: row.TenantStatus,
 		TenantCRMPushed: row.CRMPushed, TenantCorrected: row.Corrected,
@@ -87,7 +115,7 @@ func (s *Service) AuthenticateFrom(ctx context.Context, secret, throttleKey stri
 		p.Scopes = append(p.Scopes, tenancy.Scope(sc))
 	}
 	s.count(row.TenantID, row.ID, now)
-	return p, 0, nil
+	return p, read, nil
 }
 
 // keyRow is a key with what its principal needs of its tenant.
