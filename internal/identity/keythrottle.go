@@ -14,12 +14,14 @@ import (
 // under the address's own key: freeFailuresIP of them free, then each
 // further one locks the address for twice as long as the one before (30 s
 // up to 15 min), forgotten an hour after the last. While the address is
-// locked every API-key request from it is refused (429 rate-limited), a
-// valid key's too: telling a valid key from a guess is the lookup the lock
-// saves. Only refusals are written; a valid key reads the address's lock
-// in its own lookup (apikeys.Service.AuthenticateFrom), and a lock an
-// instance has seen is kept in its memory until it ends, so that a locked
-// address costs that instance no database work at all.
+// locked an API-key request from it is refused (429 rate-limited) without
+// a lookup unless the instance served its key recently (apikeys.SeenValid;
+// api's authenticateKey decides): telling any other valid key from a guess
+// is the lookup the lock saves. Only refusals are written; a key's lookup
+// reads the address's lock in the same query
+// (apikeys.Service.AuthenticateFrom), and a lock an instance has seen is
+// kept in its memory until it ends, so that a locked address's unknown
+// keys cost that instance no database work at all.
 
 // maxRememberedLocks bounds the locks an instance keeps in memory; past it
 // (a flood from very many addresses) a lock is read from the database.
