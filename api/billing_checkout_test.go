@@ -7,9 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -203,19 +201,8 @@ func (f *fakeCheckout) open() (byPackage map[string]int, urls []string) {
 // both subscriptions while one of them was ignored.
 func TestCheckoutOneOpenSession(t *testing.T) {
 	t.Parallel()
-	base := os.Getenv("STRIPE_MOCK_URL")
-	if base == "" {
-		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
-	}
-	mockURL, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake := &fakeCheckout{}
-	srv := httptest.NewServer(fake.serve(httputil.NewSingleHostReverseProxy(mockURL)))
-	t.Cleanup(srv.Close)
-	tb := setupWith(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_API_BASE": srv.URL,
-		"STRIPE_WEBHOOK_SECRET": testWebhookSecret, "PUBLIC_URL": "https://contacts.example.test"})
+	fake, env := fakeStripe(t)
+	tb := setupWith(t, env)
 	tb.MustPricePackage(t, "pro", "price_pro_test")
 	tb.MustPricePackage(t, "starter", "price_starter_test")
 	admin := tb.MustSignup(t, "onecheckout")
