@@ -1,9 +1,7 @@
 import { lazy } from 'react';
 
 // Each page is its own chunk; the layout, the 404 and the error page ship with the shell.
-export const OverviewRoute = lazy(() =>
-  import('@/features/system/routes/overview').then((m) => ({ default: m.OverviewRoute })),
-);
+export const OverviewRoute = lazy(() => import('./home').then((m) => ({ default: m.HomeRoute })));
 export const TermsRoute = lazy(() =>
   import('@/features/legal/routes/terms').then((m) => ({ default: m.TermsRoute })),
 );
