@@ -128,12 +128,12 @@ function Shortcuts({ has }: { has: (permission: Permission) => boolean }) {
       </Title>
       <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm" data-testid="home-shortcuts">
         {visible.map((s) => (
-          <UnstyledButton key={s.to} component={Link} to={s.to} aria-label={s.label}>
+          <UnstyledButton key={s.to} component={Link} to={s.to}>
             <Card withBorder padding="sm" radius="sm" h="100%">
               <Group gap="sm" wrap="nowrap" align="flex-start">
                 <s.icon size={22} stroke={1.6} aria-hidden />
                 <Stack gap={2}>
-                  <Text size="sm" fw={600}>
+                  <Text size="sm" fw={600} data-testid="home-shortcut-label">
                     {s.label}
                   </Text>
                   <Text size="xs" c="dimmed">
