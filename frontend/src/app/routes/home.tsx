@@ -131,7 +131,7 @@ function Shortcuts({ has }: { has: (permission: Permission) => boolean }) {
           <UnstyledButton key={s.to} component={Link} to={s.to}>
             <Card withBorder padding="sm" radius="sm" h="100%">
               <Group gap="sm" wrap="nowrap" align="flex-start">
-                <s.icon size={22} stroke={1.6} aria-hidden />
+                <s.icon size={22} stroke={1.6} aria-hidden style={{ flexShrink: 0 }} />
                 <Stack gap={2}>
                   <Text size="sm" fw={600} data-testid="home-shortcut-label">
                     {s.label}
