@@ -62,6 +62,7 @@ function signIn(role: Role) {
 const imports = [
   importFixture({ id: 'imp-2', file_name: 'march.csv', status: 'completed', row_count: 1500 }),
   importFixture({ id: 'imp-1', file_name: 'people.csv', status: 'failed', row_count: 3 }),
+  importFixture({ id: 'imp-0', file_name: 'trial.csv', status: 'completed', dry_run: true, row_count: 20 }),
 ];
 
 function shortcutNames(): string[] {
@@ -110,6 +111,8 @@ describe('HomeRoute', () => {
     expect(within(table).getByText('Completed')).toBeInTheDocument();
     expect(within(table).getByText('1,500')).toBeInTheDocument();
     expect(within(table).getByText('Failed')).toBeInTheDocument();
+    // A dry run says so, as the import history does.
+    expect(within(table).getByText('Dry run completed')).toBeInTheDocument();
 
     // The service status is for platform staff.
     expect(screen.queryByRole('heading', { name: 'Service status' })).not.toBeInTheDocument();

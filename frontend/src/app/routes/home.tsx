@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Group, SimpleGrid, Skeleton, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import {
   IconBookmark,
   IconCreditCard,
@@ -15,12 +15,12 @@ import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { UsageMeters } from '@/components/usage/usage-meters';
 import { useImports } from '@/features/imports/api/list-imports';
-import { statusColors } from '@/features/imports/labels';
+import { ImportStatusBadge } from '@/features/imports/components/import-status-badge';
 import { StatusCard } from '@/features/system/components/status-card';
 import { useMe, type Me } from '@/lib/auth/get-me';
 import { usePermissions, type Permission } from '@/lib/auth/permissions';
 import { useSession } from '@/lib/auth/session';
-import { formatDateTime, formatNumber, formatRole, formatStatus } from '@/lib/format';
+import { formatDateTime, formatNumber, formatRole } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useUsage } from '@/lib/usage/get-usage';
 
@@ -223,9 +223,7 @@ function RecentImports({ canStart }: { canStart: boolean }) {
                       </Anchor>
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={statusColors[imp.status]} variant="light">
-                        {formatStatus(imp.status)}
-                      </Badge>
+                      <ImportStatusBadge imp={imp} />
                     </Table.Td>
                     <Table.Td ta="right">{formatNumber(imp.row_count)}</Table.Td>
                     <Table.Td>{formatDateTime(imp.created_at)}</Table.Td>

@@ -1,20 +1,21 @@
-import { Alert, Badge, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
+import { Alert, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { formatCount, formatDateTime, formatNumber, formatStatus } from '@/lib/format';
+import { formatCount, formatDateTime, formatNumber } from '@/lib/format';
 
 import { isImportDiscardable } from '../api/delete-import';
 import { isImportActive, useImport, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useStartImport } from '../api/start-import';
-import { droppedSentence, statusColors } from '../labels';
+import { droppedSentence } from '../labels';
 import { importScopes, useImportScope } from '../scope';
 import { DiscardImportModal } from './discard-import-modal';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
+import { ImportStatusBadge } from './import-status-badge';
 import { ImportProgressView } from './import-progress';
 import { ImportResults } from './import-results';
 import { ImportWizard } from './import-wizard';
@@ -171,9 +172,7 @@ export function ImportView({ id, pollInterval = 1000, canWrite = true }: { id: s
         <Text fw={600} data-testid="import-file-name">
           {imp.file_name}
         </Text>
-        <Badge color={statusColors[imp.status]} variant="light" data-testid="import-status">
-          {imp.dry_run && imp.status !== 'uploaded' ? `Dry run ${formatStatus(imp.status).toLowerCase()}` : formatStatus(imp.status)}
-        </Badge>
+        <ImportStatusBadge imp={imp} testId="import-status" />
       </Group>
       {inWizard ? (
         <ImportWizard imp={imp} canWrite={canWrite} />

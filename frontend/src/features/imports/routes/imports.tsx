@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, Skeleton, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Card, Group, Skeleton, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -6,13 +6,13 @@ import { Link } from 'react-router-dom';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { usePermissions } from '@/lib/auth/permissions';
-import { formatDateTime, formatNumber, formatStatus } from '@/lib/format';
+import { formatDateTime, formatNumber } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { isImportDiscardable } from '../api/delete-import';
 import { useImports, type ImportSummary } from '../api/list-imports';
 import { DiscardImportModal } from '../components/discard-import-modal';
-import { statusColors } from '../labels';
+import { ImportStatusBadge } from '../components/import-status-badge';
 import { ImportScopeContext, importScopes, type ImportScope } from '../scope';
 
 function Counts({ imp }: { imp: ImportSummary }) {
@@ -91,9 +91,7 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
                         </Anchor>
                       </Table.Td>
                       <Table.Td>
-                        <Badge color={statusColors[imp.status]} variant="light">
-                          {imp.dry_run ? `Dry run ${formatStatus(imp.status).toLowerCase()}` : formatStatus(imp.status)}
-                        </Badge>
+                        <ImportStatusBadge imp={imp} />
                       </Table.Td>
                       <Table.Td>
                         {imp.status === 'running'
