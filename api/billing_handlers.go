@@ -159,7 +159,7 @@ func (s *Server) stripeWebhook(c echo.Context) error {
 	// A package that changed (a downgrade without API access) holds for
 	// the tenant's keys from the next request: keys read their tenant's
 	// subscription digest on every request (apikeys.Authenticate).
-	if _, err := s.svc.Billing.HandleWebhook(c.Request().Context(), payload, c.Request().Header.Get("Stripe-Signature")); err != nil {
+	if err := s.svc.Billing.HandleWebhook(c.Request().Context(), payload, c.Request().Header.Get("Stripe-Signature")); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, WebhookResponse{Received: true})

@@ -50,23 +50,19 @@ var errBadSignature = apperr.Errorf(apperr.EMALFORMED, "The webhook signature is
 // applyInvoice say how same-second events, invoices and events of a
 // subscription that is not the tenant's current one are handled; an
 // event whose Stripe customer is another tenant's changes nothing
-// (outcomeOtherCustomer). It returns the tenant whose subscription the
-// event was about (nil when none, or for a duplicate delivery), so the
-// caller can drop what it caches of the tenant's package (an API key's
-// access) at once.
+// (outcomeOtherCustomer); the event is stored with the tenant it was about.
 // Returns EUNAVAILABLE (no webhook secret), EMALFORMED (signature).
-func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) (*uuid.UUID, error) {
+func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) error {
 	if s.webhookSecret == "" {
-		return nil, errNotConfigured
+		return errNotConfigured
 	}
 	ev, err := webhook.ConstructEventWithOptions(payload, signature, s.webhookSecret,
 		webhook.ConstructEventOptions{Tolerance: WebhookTolerance, IgnoreAPIVersionMismatch: true})
 	if err != nil {
-		return nil, &apperr.Error{Code: apperr.EMALFORMED, Message: errBadSignature.Message, Err: err}
+		return &apperr.Error{Code: apperr.EMALFORMED, Message: errBadSignature.Message, Err: err}
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Label: "stripe", RequestID: audit.ActorFrom(ctx).RequestID, IP: audit.ActorFrom(ctx).IP})
-	var tenant *uuid.UUID
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`INSERT INTO stripe_events (id, type, created, payload) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 			ev.ID, string(ev.Type), time.Unix(ev.Created, 0).UTC(), string(payload))
 		if res.Error != nil {
@@ -79,14 +75,9 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 		if err != nil {
 			return err
 		}
-		tenant = tenantID
 		return tx.Exec(`UPDATE stripe_events SET outcome = ?, tenant_id = ?, processed_at = CASE WHEN ? THEN now() END WHERE id = ?`,
 			outcome, tenantID, outcome != "queued", ev.ID).Error
 	})
-	if err != nil {
-		return nil, err
-	}
-	return tenant, nil
 }
 
 func (s *Service) dispatch(ctx context.Context, tx *gorm.DB, ev stripe.Event) (string, *uuid.UUID, error) {
