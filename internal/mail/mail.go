@@ -17,6 +17,7 @@ import (
 	netmail "net/mail"
 	"net/smtp"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -110,6 +111,23 @@ func maskAddress(a string) string {
 	return a[:1] + "***" + a[at:]
 }
 
+// addressInText is anything shaped like an email address inside a longer
+// text (a server's reply quotes it bare or in angle brackets).
+var addressInText = regexp.MustCompile(`[^\s<>()\[\],;:"'@]+@[^\s<>()\[\],;:"'@]+`)
+
+// maskAddresses masks, as maskAddress does, every address in s.
+func maskAddresses(s string) string { return addressInText.ReplaceAllStringFunc(s, maskAddress) }
+
+// maskedError is err with the text msg (its own with addresses masked);
+// errors.Is and As still see err (a stopping client's context.Canceled).
+type maskedError struct {
+	msg string
+	err error
+}
+
+func (e maskedError) Error() string { return e.msg }
+func (e maskedError) Unwrap() error { return e.err }
+
 // deliver sends a queued message by SMTP unless it went out already. A
 // sent message's body is cleared: its links are its recipient's alone. A
 // failure is recorded on the message and returned (the job retries it).
@@ -125,6 +143,11 @@ func (s *Service) deliver(ctx context.Context, id uuid.UUID) error {
 		return nil
 	}
 	if err := s.send(ctx, m); err != nil {
+		// A server's refusal usually quotes the recipient ("550 5.1.1
+		// <ann@example.com>: Recipient address rejected"): the error is
+		// logged here, kept by River with the job (and logged again if the
+		// job is discarded), so its text carries the address masked.
+		err = maskedError{msg: maskAddresses(err.Error()), err: err}
 		msg := err.Error()
 		s.log.ErrorContext(ctx, "mail delivery failed", "mail_id", m.ID, "error", msg)
 		_ = s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", m.ID).Update("error", msg).Error

@@ -11,6 +11,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
+	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -25,12 +26,13 @@ import (
 // fakeSMTP accepts one message with the bare SMTP dialogue net/smtp speaks
 // and returns its address; the message's text arrives on got.
 func fakeSMTP(t *testing.T) (addr string, got <-chan string) {
-	return fakeSMTPServer(t, false)
+	return fakeSMTPServer(t, false, "")
 }
 
 // fakeSMTPServer is fakeSMTP; dropAtQuit hangs up instead of answering
-// QUIT, as some servers do once the message is queued.
-func fakeSMTPServer(t *testing.T, dropAtQuit bool) (addr string, got <-chan string) {
+// QUIT, as some servers do once the message is queued, and rcptReply,
+// unless "", is its answer to RCPT TO.
+func fakeSMTPServer(t *testing.T, dropAtQuit bool, rcptReply string) (addr string, got <-chan string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -72,6 +74,8 @@ func fakeSMTPServer(t *testing.T, dropAtQuit bool) (addr string, got <-chan stri
 					say("221 bye")
 				}
 				return
+			case strings.HasPrefix(cmd, "RCPT") && rcptReply != "":
+				say(rcptReply)
 			default: // MAIL FROM, RCPT TO
 				say("250 ok")
 			}
@@ -121,7 +125,7 @@ func TestDeliverOnceAcceptedIsDelivered(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
 	ctx := context.Background()
-	addr, got := fakeSMTPServer(t, true)
+	addr, got := fakeSMTPServer(t, true, "")
 	svc := NewService(d.Gorm, "smtp://"+addr, slog.New(slog.DiscardHandler))
 	m, err := Queue(ctx, d.Gorm, "dee@example.test", "Hello", "Body")
 	if err != nil {
@@ -210,6 +214,45 @@ func TestDeliverGivesUpOnASilentServer(t *testing.T) {
 	}
 	if stored.SentAt != nil || stored.Error == nil {
 		t.Fatalf("stored: sent_at %v, error %v; want no send and the error", stored.SentAt, stored.Error)
+	}
+}
+
+// TestDeliverRefusalMasksTheAddress: a relay's refusal quotes the
+// recipient; the log line, the error River keeps with the job (and logs
+// when it discards it) and the stored error show the address masked.
+func TestDeliverRefusalMasksTheAddress(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	addr, _ := fakeSMTPServer(t, false, "550 5.1.1 <Ann.Lee@Example.test>: Recipient address rejected; also ann.lee@example.test")
+	var logged strings.Builder
+	svc := NewService(d.Gorm, "smtp://"+addr, slog.New(slog.NewJSONHandler(&logged, nil)))
+	m, err := Queue(ctx, d.Gorm, "Ann.Lee@Example.test", "Hello", "Body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = svc.deliver(ctx, m.ID)
+	if err == nil {
+		t.Fatal("a refused delivery succeeded")
+	}
+	var stored Message
+	if err := d.Gorm.Where("id = ?", m.ID).Take(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	if stored.Error == nil {
+		t.Fatal("no stored error")
+	}
+	for what, text := range map[string]string{"log": logged.String(), "returned error": err.Error(), "stored error": *stored.Error} {
+		if strings.Contains(strings.ToLower(text), "ann.lee@") {
+			t.Errorf("%s holds the address: %s", what, text)
+		}
+		if !strings.Contains(text, "5.1.1 <A***@Example.test>: Recipient address rejected; also a***@example.test") {
+			t.Errorf("%s lacks the masked refusal: %s", what, text)
+		}
+	}
+	var tp *textproto.Error
+	if !errors.As(err, &tp) || tp.Code != 550 {
+		t.Errorf("errors.As(%v, *textproto.Error) = %v; want the server's reply still wrapped", err, tp)
 	}
 }
 
