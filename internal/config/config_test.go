@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v4"
 )
 
 func env(m map[string]string) func(string) string {
@@ -307,5 +309,67 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 	}
 	if len(read) < 20 {
 		t.Fatalf("LoadFrom read only %d variables: %v", len(read), read)
+	}
+}
+
+// TestComposeMatchesTheConfig holds docker-compose.yml to the binary it
+// runs: each service of the image sets only variables LoadFrom reads (a
+// misspelt one would be ignored silently) and a configuration LoadFrom
+// accepts, and the app is given the stop grace docs/OPERATIONS.md asks
+// for (SHUTDOWN_TIMEOUT + 10 s; Compose's own default, 10 s, kills it
+// mid-drain).
+func TestComposeMatchesTheConfig(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("../../docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compose struct {
+		Services map[string]struct {
+			Build           string            `yaml:"build"`
+			Command         []string          `yaml:"command"`
+			Environment     map[string]string `yaml:"environment"`
+			StopGracePeriod string            `yaml:"stop_grace_period"`
+		} `yaml:"services"`
+	}
+	if err := yaml.Unmarshal(raw, &compose); err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]bool{}
+	for _, appEnv := range []string{EnvDevelopment, EnvProduction} {
+		_, _ = LoadFrom(func(k string) string {
+			read[k] = true
+			if k == "APP_ENV" {
+				return appEnv
+			}
+			return ""
+		})
+	}
+	ours := 0
+	for name, svc := range compose.Services {
+		if svc.Build != "." {
+			continue
+		}
+		ours++
+		for k := range svc.Environment {
+			if !read[k] {
+				t.Errorf("service %s sets %s, which the binary never reads", name, k)
+			}
+		}
+		cfg, err := LoadFrom(env(svc.Environment))
+		if err != nil {
+			t.Errorf("service %s: %v", name, err)
+			continue
+		}
+		if len(svc.Command) == 0 || svc.Command[0] != "serve" {
+			continue
+		}
+		grace, err := time.ParseDuration(svc.StopGracePeriod)
+		if want := cfg.ShutdownTimeout + 10*time.Second; err != nil || grace < want {
+			t.Errorf("service %s: stop_grace_period %q, want at least %s (SHUTDOWN_TIMEOUT %s + 10s)", name, svc.StopGracePeriod, want, cfg.ShutdownTimeout)
+		}
+	}
+	if ours < 2 {
+		t.Fatalf("docker-compose.yml has %d services built from the image; the parse went wrong", ours)
 	}
 }
