@@ -133,6 +133,12 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	cfg.PublicURL = strings.TrimRight(get("PUBLIC_URL", "http://localhost"+portOf(cfg.HTTPAddr)), "/")
 	if u, err := url.Parse(cfg.PublicURL); err != nil || u.Scheme == "" || u.Host == "" {
 		problems = append(problems, "PUBLIC_URL must be an absolute URL such as https://contacts.example.com")
+	} else if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || strings.ContainsAny(cfg.PublicURL, "?#") {
+		// The SPA and the API are served at the root of their host: every
+		// link mailed or handed to Stripe and the CRM is PUBLIC_URL followed
+		// by a path, which after a path, a query or a fragment leads nowhere.
+		problems = append(problems, fmt.Sprintf("PUBLIC_URL must be the origin users reach, scheme://host[:port] such as https://contacts.example.com, "+
+			"with no path, query or user (the app is served at the root of its host), not %q", cfg.PublicURL))
 	} else {
 		// The scheme in lower case, as the rest of the program compares it:
 		// "HTTPS://…" is https too.
@@ -243,6 +249,10 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 		switch {
 		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 			problems = append(problems, fmt.Sprintf("%s must be an http(s) URL such as %s, not %q", base.name, base.example, base.value))
+		case strings.ContainsAny(base.value, "?#"):
+			// A path is kept (an API under /v1); a query or fragment would
+			// swallow the path each call appends.
+			problems = append(problems, fmt.Sprintf("%s must have no query or fragment (each call appends its path), not %q", base.name, base.value))
 		case prod && u.Scheme != "https":
 			// The CRM client secret, OAuth codes and tokens, and the
 			// Stripe secret key go to these addresses.
