@@ -33,6 +33,10 @@ const (
 	DevDatabaseURL = "postgres://contacts@127.0.0.1:54320/contacts?sslmode=disable"
 )
 
+// MaxSearchConcurrency bounds SEARCH_CONCURRENCY: its pool of 2 × 1000 + 8
+// connections is already beyond what one PostgreSQL serves.
+const MaxSearchConcurrency = 1000
+
 // Config is every setting of the service. Field comments name the variable.
 type Config struct {
 	AppEnv    string // APP_ENV: development | test | production
@@ -309,8 +313,13 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	if cfg.PastDueGrace, err = time.ParseDuration(get("PAST_DUE_GRACE", "168h")); err != nil || cfg.PastDueGrace <= 0 {
 		problems = append(problems, "PAST_DUE_GRACE must be a positive duration such as 168h")
 	}
-	if cfg.SearchConcurrency, err = strconv.Atoi(get("SEARCH_CONCURRENCY", strconv.Itoa(2*runtime.NumCPU()))); err != nil || cfg.SearchConcurrency <= 0 {
-		problems = append(problems, "SEARCH_CONCURRENCY must be a positive number of searches")
+	// The pool holds 2 × SEARCH_CONCURRENCY + 8 connections (an int32):
+	// past MaxSearchConcurrency no database serves that many, and far past
+	// it the size wrapped round to a negative number, and the pool quietly
+	// took pgx's default of four.
+	if cfg.SearchConcurrency, err = strconv.Atoi(get("SEARCH_CONCURRENCY", strconv.Itoa(2*runtime.NumCPU()))); err != nil ||
+		cfg.SearchConcurrency <= 0 || cfg.SearchConcurrency > MaxSearchConcurrency {
+		problems = append(problems, fmt.Sprintf("SEARCH_CONCURRENCY must be a number of searches from 1 to %d", MaxSearchConcurrency))
 	}
 	if cfg.ImportFileRetention, err = time.ParseDuration(get("IMPORT_FILE_RETENTION", "168h")); err != nil || cfg.ImportFileRetention < time.Hour {
 		problems = append(problems, "IMPORT_FILE_RETENTION must be a duration of at least 1h, such as 168h")

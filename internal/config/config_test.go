@@ -131,6 +131,8 @@ func TestLoadFrom(t *testing.T) {
 		{name: "ErrHTTPAddrPortTooLarge", env: map[string]string{"HTTP_ADDR": ":99999"}, wantErr: []string{`HTTP_ADDR must be host:port`}},
 		{name: "ErrHTTPAddrNamedPort", env: map[string]string{"HTTP_ADDR": ":http"}, wantErr: []string{`HTTP_ADDR must be host:port`}},
 		{name: "ErrSearchConcurrencyZero", env: map[string]string{"SEARCH_CONCURRENCY": "0"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
+		{name: "OKSearchConcurrencyMax", env: map[string]string{"SEARCH_CONCURRENCY": "1000"}},
+		{name: "ErrSearchConcurrencyHuge", env: map[string]string{"SEARCH_CONCURRENCY": "2000000000"}, wantErr: []string{"SEARCH_CONCURRENCY must be a number of searches from 1 to 1000"}},
 		{name: "ErrSearchConcurrencyNotNumber", env: map[string]string{"SEARCH_CONCURRENCY": "many"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
 	}
 	for _, tt := range tests {
