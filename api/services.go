@@ -57,7 +57,7 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 		Billing:  bill,
 		Audit:    audit.NewService(d.Gorm),
 		Mail:     mailer,
-		APIKeys:  apikeys.NewService(d.Gorm, lim),
+		APIKeys:  apikeys.NewService(d.Gorm, lim).WithLogger(log),
 		Contacts: contacts.NewService(d, cfg.JWTSecret).WithSearchConcurrency(cfg.SearchConcurrency),
 		CRM:      crm.NewService(d, lim, crm.ConfigFrom(cfg), crm.Options{Logger: log}),
 		Imports:  imports.NewService(d, lim, imports.Options{Logger: log, FileRetention: cfg.ImportFileRetention}),

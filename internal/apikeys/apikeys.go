@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -27,6 +28,7 @@ import (
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/platform/freetext"
+	"github.com/onecloudai/contacts/internal/quietlog"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
@@ -74,6 +76,9 @@ type Service struct {
 	db     *gorm.DB
 	limits *limits.Service
 	now    func() time.Time
+	// log is the process's logger (WithLogger); a usage flush the
+	// database refused is written there.
+	log *slog.Logger
 
 	mu    sync.Mutex
 	plans map[uuid.UUID]cachedPlan // by tenant
@@ -102,9 +107,19 @@ type usageKey struct {
 
 // NewService returns a Service.
 func NewService(db *gorm.DB, lim *limits.Service) *Service {
-	return &Service{db: db, limits: lim, now: func() time.Time { return time.Now().UTC() },
+	return &Service{db: db, limits: lim, now: func() time.Time { return time.Now().UTC() }, log: slog.Default(),
 		plans: map[uuid.UUID]cachedPlan{}, usage: map[usageKey]int64{}, last: map[uuid.UUID]time.Time{},
 		refused: newRecentSet(RefusedMemory, maxRemembered), valid: newRecentSet(ValidMemory, maxRemembered)}
+}
+
+// WithLogger makes s log to log, the process's JSON logger, instead of
+// slog's default (plain text lines among the JSON ones, deaf to
+// LOG_LEVEL). A flush that fails the same way again within
+// quietlog's window (the database down: one every few seconds) is
+// counted, not written. It returns s.
+func (s *Service) WithLogger(log *slog.Logger) *Service {
+	s.log = slog.New(quietlog.NewHandler(log.Handler(), time.Minute))
+	return s
 }
 
 // WithClock makes s read the time from now instead of the wall clock (tests

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -227,12 +226,12 @@ func (s *Service) FlushUsage(ctx context.Context) {
 		return
 	}
 	if err := s.writeCounts(ctx, usage); err != nil {
-		slog.ErrorContext(ctx, "flush api key usage", "error", err)
+		s.log.ErrorContext(ctx, "flush api key usage", "error", err)
 		s.putBack(usage, last)
 		return
 	}
 	if err := s.writeLastUsed(ctx, last); err != nil {
-		slog.ErrorContext(ctx, "flush api key last use", "error", err)
+		s.log.ErrorContext(ctx, "flush api key last use", "error", err)
 		s.putBack(nil, last)
 	}
 }

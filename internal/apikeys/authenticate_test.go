@@ -2,6 +2,9 @@ package apikeys
 
 import (
 	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -343,7 +346,9 @@ func TestFlushUsageKeepsWhatItCouldNotWrite(t *testing.T) {
 	ctx := context.Background()
 	tenant, user := proTenant(t, d)
 	now := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
-	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
+	var logged strings.Builder
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now }).
+		WithLogger(slog.New(slog.NewJSONHandler(&logged, nil)))
 	var keys []uuid.UUID
 	for range 2 {
 		k, err := svc.Create(ctx, tenant, user, CreateParams{Name: "flush", Scopes: []string{"usage:read"}})
@@ -376,6 +381,12 @@ func TestFlushUsageKeepsWhatItCouldNotWrite(t *testing.T) {
 	down, cancel := context.WithCancel(ctx)
 	cancel()
 	svc.FlushUsage(down)
+	// The failure is a line of the process's JSON log, not slog's default
+	// plain text one.
+	var line struct{ Level, Msg, Error string }
+	if err := json.Unmarshal([]byte(logged.String()), &line); err != nil || line.Level != "ERROR" || line.Msg != "flush api key usage" || line.Error == "" {
+		t.Errorf("the failed flush logged %q (%v), want one JSON ERROR line \"flush api key usage\" with its error", logged.String(), err)
+	}
 	later := now.Add(time.Minute)
 	svc.count(tenant, kept, later)
 	svc.count(tenant, gone, later)
