@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"time"
@@ -47,7 +48,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
-		return err
+		// "listen tcp :8080: bind: address already in use" named neither
+		// the variable nor what to change.
+		return fmt.Errorf("HTTP_ADDR: cannot listen on %s (another process may hold the port; set HTTP_ADDR to a free one): %w", cfg.HTTPAddr, err)
 	}
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()

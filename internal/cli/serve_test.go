@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -269,5 +270,26 @@ func TestServeCountsRequestsOfTheDrain(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("usage counts %d requests, want the 1 of the drain", n)
+	}
+}
+
+// TestServeNamesHTTPAddrWhenThePortIsTaken: a port another process holds
+// stops serve with an error naming HTTP_ADDR (net.Listen's own text named
+// neither the variable nor what to change).
+func TestServeNamesHTTPAddrWhenThePortIsTaken(t *testing.T) {
+	s := newServed(t)
+	held, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	s.start()
+	select {
+	case err := <-s.done:
+		if err == nil || !strings.HasPrefix(err.Error(), "HTTP_ADDR: cannot listen on "+s.addr) {
+			t.Fatalf("serve on a taken port: %v; want an error naming HTTP_ADDR", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("serve on a taken port did not stop")
 	}
 }
