@@ -79,6 +79,8 @@ type Service struct {
 	// log is the process's logger (WithLogger); a usage flush the
 	// database refused is written there.
 	log *slog.Logger
+	// finalFlushTimeout is FinalFlushTimeout (tests shorten it).
+	finalFlushTimeout time.Duration
 
 	mu    sync.Mutex
 	plans map[uuid.UUID]cachedPlan // by tenant
@@ -108,7 +110,8 @@ type usageKey struct {
 // NewService returns a Service.
 func NewService(db *gorm.DB, lim *limits.Service) *Service {
 	return &Service{db: db, limits: lim, now: func() time.Time { return time.Now().UTC() }, log: slog.Default(),
-		plans: map[uuid.UUID]cachedPlan{}, usage: map[usageKey]int64{}, last: map[uuid.UUID]time.Time{},
+		finalFlushTimeout: FinalFlushTimeout,
+		plans:             map[uuid.UUID]cachedPlan{}, usage: map[usageKey]int64{}, last: map[uuid.UUID]time.Time{},
 		refused: newRecentSet(RefusedMemory, maxRemembered), valid: newRecentSet(ValidMemory, maxRemembered)}
 }
 

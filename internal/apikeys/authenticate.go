@@ -293,16 +293,25 @@ func (s *Service) putBack(usage map[usageKey]int64, last map[uuid.UUID]time.Time
 	}
 }
 
-// Run flushes usage every interval until ctx ends, then once more. Each
-// interval it also prunes what metering keeps for a short time: ended rate
-// windows and search receipts past the free-repeat window.
+// FinalFlushTimeout bounds the flush Run makes once its context ends: the
+// process waits for it before it exits (SIGTERM), and a database that does
+// not answer must not hold the exit past the orchestrator's grace. What it
+// could not write is lost, and logged as a failed flush.
+const FinalFlushTimeout = 5 * time.Second
+
+// Run flushes usage every interval until ctx ends, then once more (for up
+// to FinalFlushTimeout). Each interval it also prunes what metering keeps
+// for a short time: ended rate windows and search receipts past the
+// free-repeat window.
 func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			s.FlushUsage(context.WithoutCancel(ctx))
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.finalFlushTimeout)
+			s.FlushUsage(fctx)
+			cancel()
 			return
 		case <-t.C:
 			s.FlushUsage(ctx)

@@ -445,3 +445,43 @@ func TestRotateKeepsTheLiveKeyCap(t *testing.T) {
 		t.Fatalf("the new secret: %v", err)
 	}
 }
+
+// TestRunsLastFlushIsBounded: the flush Run makes when its context ends
+// (serve waits for it before exiting on SIGTERM) gives up after its
+// timeout when the database does not answer (here: the usage table held
+// locked), instead of holding the process past the orchestrator's grace.
+// (Its own database so that the lock stalls no other test.)
+func TestRunsLastFlushIsBounded(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	var logged strings.Builder
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithLogger(slog.New(slog.NewJSONHandler(&logged, nil)))
+	svc.finalFlushTimeout = 200 * time.Millisecond
+	k, err := svc.Create(ctx, tenant, user, CreateParams{Name: "bounded", Scopes: []string{"usage:read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := d.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, `LOCK TABLE api_key_usage_daily IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	svc.count(tenant, k.ID, time.Now().UTC())
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { svc.Run(runCtx, time.Hour); close(done) }()
+	stop()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run's last flush still waits for the locked table 30 s after its context ended")
+	}
+	if !strings.Contains(logged.String(), `"msg":"flush api key usage"`) {
+		t.Errorf("the flush that gave up was not logged: %q", logged.String())
+	}
+}
