@@ -200,14 +200,20 @@ func normalizeUserName(s string) (string, error) {
 	return freetext.Field("name", "The name is invalid.", s, 0, MaxUserNameLen)
 }
 
+// errEmailTaken is the cause of createUser's answer for an address that
+// has an account (made by a request that committed first).
+var errEmailTaken = errors.New("identity: the email address has an account")
+
 func (s *Service) createUser(ctx context.Context, tx *gorm.DB, email, name, hash, systemRole string) (User, error) {
 	now := s.now()
 	u := User{ID: uuid.Must(uuid.NewV7()), Email: email, Name: name, PasswordHash: hash, SystemRole: systemRole,
 		PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 	if err := tx.WithContext(ctx).Create(&u).Error; err != nil {
 		if db.IsUniqueViolation(err) {
-			return u, apperr.Invalid("This email address already has an account; sign in instead.",
+			ae := apperr.Invalid("This email address already has an account; sign in instead.",
 				apperr.FieldError{Field: "email", Message: "already has an account"})
+			ae.Err = errEmailTaken
+			return u, ae
 		}
 		return u, fmt.Errorf("create user: %w", err)
 	}
@@ -697,6 +703,19 @@ func (s *Service) AcceptInvitation(ctx context.Context, p AcceptParams, ci Clien
 		g, err = s.startSession(ctx, tx, u, ref, ci)
 		return err
 	})
+	if !exists && errors.Is(err, errEmailTaken) {
+		// Another request made the account after this one looked: most
+		// likely one accepting this very link at once (a double click, a
+		// retried submit, two tabs), whose answer is the used link's; else
+		// a sign-up or another invitation, and the account's password now
+		// accepts this one. Either way the accept form has no email field
+		// for the sign-up's answer to point at.
+		if _, lerr := s.tenancy.LookupInvitation(ctx, p.Token); lerr != nil {
+			return Grant{}, lerr
+		}
+		return Grant{}, apperr.Invalid("This email address has an account now; enter its password to accept.",
+			apperr.FieldError{Field: "password", Message: "must be the password of the account of " + preview.Email})
+	}
 	return g, err
 }
 
