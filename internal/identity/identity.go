@@ -272,6 +272,9 @@ func (s *Service) Login(ctx context.Context, p LoginParams, ci ClientInfo) (Gran
 	}
 	var g Grant
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := passwordUnchanged(tx, u, errBadCredentials); err != nil {
+			return err
+		}
 		ref, err := s.pickTenant(ctx, tx, u.ID, p.TenantID)
 		if err != nil {
 			return err
@@ -594,9 +597,10 @@ func (s *Service) ChangePassword(ctx context.Context, p *tenancy.Principal, curr
 	if err != nil {
 		return err
 	}
+	wrongCurrent := apperr.Invalid("The current password is incorrect.", apperr.FieldError{Field: "current_password", Message: "is incorrect"})
 	if !ok {
 		_ = audit.Write(ctx, s.db, audit.Event{Action: "user.password_change_failed", TargetType: "user", TargetID: u.ID.String()})
-		return apperr.Invalid("The current password is incorrect.", apperr.FieldError{Field: "current_password", Message: "is incorrect"})
+		return wrongCurrent
 	}
 	if err := ValidatePassword("new_password", next, u.Email); err != nil {
 		return err
@@ -606,11 +610,41 @@ func (s *Service) ChangePassword(ctx context.Context, p *tenancy.Principal, curr
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := passwordUnchanged(tx, u, wrongCurrent); err != nil {
+			return err
+		}
 		if err := s.setPassword(tx, u.ID, hash, &p.SessionID, "password changed"); err != nil {
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Event{Action: "user.password_changed", TargetType: "user", TargetID: u.ID.String()})
 	})
+}
+
+// passwordUnchanged locks u's row in tx and returns refused when the
+// account's password is no longer the hash u holds, the one a check just
+// compared with. A check reads the hash, then waits its turn (the sign-in
+// throttle's row lock, a hash slot); a password set meanwhile (a reset, a
+// change, an administrator) ended every session of the account to lock out
+// whoever knew the old one, and a check of the old one must not start a
+// session or set a password after it. The lock (not one the membership rows'
+// keys need) keeps such a change waiting until tx ends, so that it ends what
+// tx starts.
+func passwordUnchanged(tx *gorm.DB, u User, refused error) error {
+	var hashes []string
+	if err := tx.Raw(`SELECT password_hash FROM users WHERE id = ? FOR NO KEY UPDATE`, u.ID).Scan(&hashes).Error; err != nil {
+		return err
+	}
+	if len(hashes) != 1 || hashes[0] != u.PasswordHash {
+		return refused
+	}
+	return nil
+}
+
+// wrongAccountPassword is the answer to an invitation accepted with a
+// password that is not the existing account's.
+func wrongAccountPassword(email string) error {
+	return apperr.Invalid("Enter the password of your existing account.",
+		apperr.FieldError{Field: "password", Message: "is incorrect for " + email})
 }
 
 // setPassword stores a new password hash for userID in tx, spends the
@@ -673,8 +707,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, p AcceptParams, ci Clien
 		if !ok {
 			_ = audit.Write(ctx, s.db, audit.Event{Action: "auth.login_failed", TargetType: "user", TargetID: existing.ID.String(),
 				Data: map[string]any{"via": "invitation"}})
-			return Grant{}, apperr.Invalid("Enter the password of your existing account.",
-				apperr.FieldError{Field: "password", Message: "is incorrect for " + preview.Email})
+			return Grant{}, wrongAccountPassword(preview.Email)
 		}
 	} else {
 		if err := ValidatePassword("password", p.Password, preview.Email); err != nil {
@@ -687,7 +720,11 @@ func (s *Service) AcceptInvitation(ctx context.Context, p AcceptParams, ci Clien
 	var g Grant
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		u := existing
-		if !exists {
+		if exists {
+			if err := passwordUnchanged(tx, u, wrongAccountPassword(preview.Email)); err != nil {
+				return err
+			}
+		} else {
 			if u, err = s.createUser(ctx, tx, preview.Email, name, hash, tenancy.SystemUser); err != nil {
 				return err
 			}
