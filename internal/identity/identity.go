@@ -14,7 +14,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -319,7 +321,7 @@ func (s *Service) pickTenant(ctx context.Context, tx *gorm.DB, userID uuid.UUID,
 
 func (s *Service) startSession(ctx context.Context, tx *gorm.DB, u User, t *TenantRef, ci ClientInfo) (Grant, error) {
 	now := s.now()
-	sess := session{ID: uuid.Must(uuid.NewV7()), UserID: u.ID, UserAgent: truncate(ci.UserAgent, 300),
+	sess := session{ID: uuid.Must(uuid.NewV7()), UserID: u.ID, UserAgent: userAgent(ci.UserAgent),
 		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(RefreshTTL)}
 	if ip := validIP(ci.IP); ip != nil {
 		sess.IP = ip
@@ -785,9 +787,21 @@ func (s *Service) AcceptInvitationSignedIn(ctx context.Context, p *tenancy.Princ
 	return g, err
 }
 
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
+// maxUserAgentLen bounds the User-Agent a session keeps, in bytes.
+const maxUserAgentLen = 300
+
+// userAgent is the User-Agent a session keeps: text the database takes,
+// whatever the client sent. A header may hold any byte but controls, so
+// bytes that are not UTF-8 (a Latin-1 "é") become U+FFFD, and a long one is
+// cut before the character that would cross maxUserAgentLen, not inside it.
+func userAgent(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= maxUserAgentLen {
+		return s
 	}
-	return s
+	n := maxUserAgentLen
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
