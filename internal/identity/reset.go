@@ -171,6 +171,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	}
 	var email string
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The account's row is locked before the link's, the order a
+		// password change and a new reset mail take (users, then
+		// password_resets): the other order deadlocks with them.
+		if err := tx.Clauses(forUpdate).Where("id = ?", u.ID).Take(&User{}).Error; err != nil {
+			return err
+		}
 		_, u, err := s.resetLink(tx, hash, true)
 		if err != nil {
 			return err

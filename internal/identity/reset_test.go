@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // TestResetPasswordHashesOutsideItsTransaction: a password reset whose new
@@ -61,5 +62,68 @@ func TestResetPasswordHashesOutsideItsTransaction(t *testing.T) {
 	}
 	if err := svc.ResetPassword(context.Background(), token, "another fresh passphrase"); err == nil {
 		t.Error("the link worked a second time")
+	}
+}
+
+// TestResetPasswordLocksTheAccountFirst: a reset link used while the same
+// account's reset mail is being sent (which locks the account, then marks
+// its older links used) waits for that transaction instead of
+// deadlocking with it: the mail's transaction commits and the link, which
+// it used up, is refused. Before, the reset locked the link first and then
+// the account, and PostgreSQL ended one of the two with a deadlock error
+// (a 500 for whichever request it was).
+func TestResetPasswordLocksTheAccountFirst(t *testing.T) {
+	d, _ := dbtest.Fresh(t)
+	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	user := dbtest.MustCreateUser(t, d)
+	token := "reset-" + dbtest.UniqueWord()
+	now := time.Now().UTC()
+	if err := d.Gorm.Create(&passwordReset{ID: uuid.New(), UserID: user, TokenHash: HashSecret(token),
+		CreatedAt: now, ExpiresAt: now.Add(time.Hour)}).Error; err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// The mail's transaction, as SendPasswordReset runs it: the account first.
+	mail := d.Gorm.WithContext(ctx).Begin()
+	defer mail.Rollback()
+	if err := mail.Clauses(forUpdate).Where("id = ?", user).Take(&User{}).Error; err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- svc.ResetPassword(ctx, token, "a fresh passphrase for the test") }()
+	// Wait until the reset waits on a lock the mail's transaction holds.
+	var holder int
+	if err := mail.Raw(`SELECT pg_backend_pid()`).Scan(&holder).Error; err != nil {
+		t.Fatal(err)
+	}
+	for {
+		var n int
+		if err := d.Gorm.Raw(`SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))`, holder).
+			Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("ResetPassword returned %v without waiting for the account's lock", err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	// Only the newest link works: the mail marks the older ones used.
+	if err := mail.Model(&passwordReset{}).Where("user_id = ? AND used_at IS NULL", user).
+		Update("used_at", time.Now().UTC()).Error; err != nil {
+		t.Fatalf("marking the older links used: %v (a deadlock with the reset)", err)
+	}
+	if err := mail.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	if err == nil {
+		t.Fatal("the link worked after a newer reset mail had used it up")
+	}
+	if e, ok := apperr.As(err); !ok || e.Type != "invalid-reset-link" {
+		t.Fatalf("ResetPassword = %v, want the refused link's answer", err)
 	}
 }
