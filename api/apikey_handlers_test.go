@@ -417,6 +417,7 @@ func TestAPIKeysRefusedOnAccountRoutes(t *testing.T) {
 		body               any
 	}{
 		{"ErrMe", http.MethodGet, "/api/v1/me", nil},
+		{"ErrUpdateMe", http.MethodPatch, "/api/v1/me", map[string]string{"name": "Set by a key"}},
 		{"ErrPassword", http.MethodPost, "/api/v1/me/password", map[string]string{"current_password": testPassword, "new_password": "another-long-password-9"}},
 		{"ErrSwitchTenant", http.MethodPost, "/api/v1/auth/switch-tenant", map[string]string{"tenant_id": admin.tenantID}},
 		{"ErrAcceptInvitation", http.MethodPost, "/api/v1/me/invitations/accept", map[string]string{"token": "any-token"}},

@@ -27,6 +27,7 @@ var expectedAccess = map[string][]string{
 	"POST /api/v1/invitations/accept":            {"public"},
 	"POST /api/v1/auth/switch-tenant":            {"org_admin", "member", "viewer", "system_admin", "support"},
 	"GET /api/v1/me":                             {"org_admin", "member", "viewer", "system_admin", "support"},
+	"PATCH /api/v1/me":                           {"org_admin", "member", "viewer", "system_admin", "support"},
 	"POST /api/v1/me/password":                   {"org_admin", "member", "viewer", "system_admin", "support"},
 	"POST /api/v1/me/invitations/accept":         {"org_admin", "member", "viewer", "system_admin", "support"},
 	"GET /api/v1/tenant":                         {"org_admin", "member", "viewer"},

@@ -34,6 +34,7 @@ func (s *Server) routes() {
 	s.handle(v1, post, "/auth/password-reset/confirm", s.resetPassword, public())
 	s.handle(v1, post, "/auth/switch-tenant", s.switchTenant, signedIn())
 	s.handle(v1, get, "/me", s.getMe, signedIn())
+	s.handle(v1, patch, "/me", s.updateMe, signedIn())
 	s.handle(v1, post, "/me/password", s.changePassword, signedIn())
 	s.handle(v1, post, "/me/invitations/accept", s.acceptInvitationSignedIn, signedIn())
 	s.handle(v1, post, "/invitations/lookup", s.lookupInvitation, public())

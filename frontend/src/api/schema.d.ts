@@ -1244,7 +1244,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update my account
+         * @description Changes the signed-in user's display name (free text, at most 200 characters; empty clears it), which teammates see on the team page and in the audit log. The change is audited as user.updated. The email address cannot be changed here.
+         */
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/me/invitations/accept": {
@@ -2942,6 +2946,13 @@ export interface components {
         URLResponse: {
             /** @example https://checkout.stripe.com/c/pay/cs_test_… */
             url: string;
+        };
+        UpdateMeRequest: {
+            /**
+             * @description Name is the display name teammates see; empty clears it.
+             * @example Jane Doe
+             */
+            name?: string;
         };
         UpdateMemberRequest: {
             /** @enum {string} */
@@ -8799,6 +8810,85 @@ export interface operations {
                 };
             };
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Changes */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Malformed JSON or an empty body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description insufficient-scope: an API key (account routes are for signed-in users) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the request size limit (MAX_BODY_BYTES) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content-Type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;

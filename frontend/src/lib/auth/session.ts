@@ -129,6 +129,12 @@ export function applyGrant(grant: TokenResponse): void {
   setState({ status: 'signed-in', user: grant.user, tenant: grant.tenant ?? null });
 }
 
+/** Takes the signed-in user's own details as PATCH /me answered them (the name in the account menu). */
+export function applyUser(user: SessionUser): void {
+  if (state.status !== 'signed-in' || state.user.id !== user.id) return;
+  setState({ status: 'signed-in', user, tenant: state.tenant });
+}
+
 /** Forgets the token. The server side is ended by POST /auth/logout (see the auth feature). */
 export function endSession(reason?: SignedOutReason): void {
   accessToken = null;

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { appRoutes } from '@/app/routes';
-import { grantFor, jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
+import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 describe('UserMenu', () => {
   it('returns focus to the account menu button when the password dialog closes', async () => {
@@ -31,5 +31,65 @@ describe('UserMenu', () => {
 
     await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     await vi.waitFor(() => expect(menuButton).toHaveFocus());
+  });
+
+  it('lets the user correct their own name: the server refusal shows next to the field, the menu shows the saved name', async () => {
+    const grant = grantFor({ email: 'ada@example.com', name: 'Ada Admn' });
+    const bodies: unknown[] = [];
+    let user = grant.user;
+    stubApi({
+      'GET /status': () =>
+        jsonResponse({ name: '1CloudAI Business Contacts', version: 'dev', environment: 'test', database: 'ok', time: '2026-11-28T20:00:00Z' }),
+      'POST /auth/refresh': () => jsonResponse(grant),
+      'GET /me': () =>
+        jsonResponse({
+          user,
+          tenant: grant.tenant,
+          memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role: 'org_admin', status: 'active' }],
+          package: { code: 'free', name: 'Free' },
+          permissions: [],
+        }),
+      'PATCH /me': async (request) => {
+        const body = (await request.json()) as { name: string };
+        bodies.push(body);
+        if (body.name.includes('\u0007')) {
+          return problemResponse({
+            status: 422,
+            title: 'Unprocessable Entity',
+            type: 'validation',
+            code: 'invalid',
+            detail: 'The name is invalid.',
+            errors: [{ field: 'name', message: 'must not contain control characters' }],
+          });
+        }
+        user = { ...user, name: body.name };
+        return jsonResponse(user);
+      },
+    });
+    renderRoutes(appRoutes, { route: '/' });
+
+    const menuButton = await screen.findByRole('button', { name: 'AD: account menu' });
+    await userEvent.click(menuButton);
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Edit your name' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Your name' });
+    const input = within(dialog).getByRole('textbox', { name: 'Name' });
+    expect(input).toHaveValue('Ada Admn');
+
+    await userEvent.clear(input);
+    await userEvent.type(input, 'Ada\u0007');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByText('must not contain control characters')).toBeInTheDocument();
+
+    await userEvent.clear(input);
+    await userEvent.type(input, '  Ada Admin  ');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(bodies.at(-1)).toEqual({ name: 'Ada Admin' });
+    await vi.waitFor(() => expect(menuButton).toHaveFocus());
+
+    await userEvent.click(menuButton);
+    const menu = await screen.findByRole('menu');
+    expect(within(menu).getByText('Ada Admin')).toBeInTheDocument();
+    expect(within(menu).queryByText('Ada Admn')).not.toBeInTheDocument();
   });
 });

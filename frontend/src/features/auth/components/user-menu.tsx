@@ -1,6 +1,6 @@
 import { Avatar, Button, Menu, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconKey, IconLogout } from '@tabler/icons-react';
+import { IconKey, IconLogout, IconUserEdit } from '@tabler/icons-react';
 import { useRef } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 
@@ -9,19 +9,25 @@ import { formatRole } from '@/lib/format';
 
 import { useLogout } from '../api/logout';
 import { ChangePasswordModal } from './change-password-modal';
+import { EditNameModal } from './edit-name-modal';
 
-/** Signed in: the account menu (email, change password, sign out). Signed out: a sign-in link. */
+/** Signed in: the account menu (email, edit name, change password, sign out). Signed out: a sign-in link. */
 export function UserMenu() {
   const session = useSession();
   const logout = useLogout();
   const navigate = useNavigate();
   const [passwordOpened, passwordModal] = useDisclosure(false);
+  const [nameOpened, nameModal] = useDisclosure(false);
   // The dialog opens from a menu item that is gone once it closes: focus goes back to the menu's
   // button instead of the top of the page.
   const menuButton = useRef<HTMLButtonElement>(null);
   const closePasswordModal = () => {
     menuButton.current?.focus();
     passwordModal.close();
+  };
+  const closeNameModal = () => {
+    menuButton.current?.focus();
+    nameModal.close();
   };
 
   // Unreachable: whether there is a session is not known yet (the page offers to try again).
@@ -57,6 +63,9 @@ export function UserMenu() {
             {user.system_role !== 'user' && <Text size="xs">{formatRole(user.system_role)}</Text>}
           </Menu.Label>
           <Menu.Divider />
+          <Menu.Item leftSection={<IconUserEdit size={16} aria-hidden />} onClick={nameModal.open}>
+            {user.name ? 'Edit your name' : 'Add your name'}
+          </Menu.Item>
           <Menu.Item leftSection={<IconKey size={16} aria-hidden />} onClick={passwordModal.open}>
             Change password
           </Menu.Item>
@@ -68,6 +77,7 @@ export function UserMenu() {
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
+      <EditNameModal opened={nameOpened} name={user.name} onClose={closeNameModal} />
       <ChangePasswordModal opened={passwordOpened} onClose={closePasswordModal} />
     </>
   );
