@@ -1,6 +1,13 @@
 package identity
 
-import "testing"
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
 
 // TestValidatePassword: the policy's refusals, one character repeated in
 // any script among them ("éééééééééé" was accepted: the check compared
@@ -29,5 +36,36 @@ func TestValidatePassword(t *testing.T) {
 				t.Fatalf("ValidatePassword(%q) = %v, want ok %v", tt.pw, err, tt.ok)
 			}
 		})
+	}
+}
+
+// TestPasswordStoredAsArgon2id: the Privacy Policy says a password is
+// stored only as an argon2id hash (with OWASP's parameters, HashParams):
+// what sign-up writes to users.password_hash is such a hash, salted (the
+// same password of two accounts gives two hashes), never the password.
+func TestPasswordStoredAsArgon2id(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	const pw = "a long enough passphrase 42"
+	var hashes []string
+	for i := range 2 {
+		email := fmt.Sprintf("argon%d-%s@example.test", i, dbtest.UniqueWord())
+		g, err := svc.Signup(context.Background(), SignupParams{Email: email, Password: pw, TenantName: "Argon Co"}, ClientInfo{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hash string
+		if err := d.Gorm.Raw(`SELECT password_hash FROM users WHERE id = ?`, g.User.ID).Scan(&hash).Error; err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$", HashParams.Memory, HashParams.Iterations, HashParams.Parallelism)
+		if !strings.HasPrefix(hash, want) || strings.Contains(hash, pw) {
+			t.Fatalf("stored %q, want an argon2id hash starting %q", hash, want)
+		}
+		hashes = append(hashes, hash)
+	}
+	if hashes[0] == hashes[1] {
+		t.Fatal("two accounts with one password stored the same hash: no salt")
 	}
 }
