@@ -61,10 +61,16 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 	if err != nil {
 		return &apperr.Error{Code: apperr.EMALFORMED, Message: errBadSignature.Message, Err: err}
 	}
+	// Only what the service reads is stored: not the payer's contact or
+	// card details (storedPayload).
+	stored, err := storedPayload(payload)
+	if err != nil {
+		return &apperr.Error{Code: apperr.EMALFORMED, Message: "The event is not a JSON object.", Err: err}
+	}
 	ctx = audit.WithActor(ctx, audit.Actor{Label: "stripe", RequestID: audit.ActorFrom(ctx).RequestID, IP: audit.ActorFrom(ctx).IP})
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`INSERT INTO stripe_events (id, type, created, payload) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			ev.ID, string(ev.Type), time.Unix(ev.Created, 0).UTC(), string(payload))
+			ev.ID, string(ev.Type), time.Unix(ev.Created, 0).UTC(), string(stored))
 		if res.Error != nil {
 			return res.Error
 		}
