@@ -24,6 +24,7 @@ export const privacyPolicy: LegalDocument = {
           'Your password, stored only as an argon2id hash. The password itself is never stored, and nobody, including our staff, can read it back.',
           'When you ask for a password reset, a SHA-256 hash of the link, its expiry and the IP address that asked for it. A link works once, for an hour, and is deleted a day after it expires.',
           'Failed sign-ins, counted per email address and per IP address to slow down password guessing (and sign-ups and reset requests, per IP address). A count is forgotten an hour after its last failure, once any lock it caused is over.',
+          'The messages we send (invitations and password reset links) wait in an outbox until they are sent. We keep the address a message went to, its subject and when it was sent for 30 days; its text, with its links, is deleted as soon as it has been sent.',
         ),
       ],
     },

@@ -29,4 +29,14 @@ describe('PrivacyRoute', () => {
       'Failed sign-ins, counted per email address and per IP address to slow down password guessing',
     );
   });
+
+  // Mail goes through outbox_emails (internal/mail): the recipient, subject and send time are kept
+  // for mail.OutboxRetention (30 days, mail.Prune); the body is cleared once the message is sent.
+  it('says what the outbox keeps of the messages it sends, and for how long', () => {
+    renderWithProviders(<PrivacyRoute />, { route: '/privacy' });
+
+    expect(section('Your account')).toHaveTextContent(
+      'We keep the address a message went to, its subject and when it was sent for 30 days; its text, with its links, is deleted as soon as it has been sent.',
+    );
+  });
 });
