@@ -385,7 +385,7 @@ type CreatePackageRequest struct {
 	ImportRowsPerMonth   *int    `json:"import_rows_per_month" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxConcurrentJobs    *int    `json:"max_concurrent_jobs" validate:"omitempty,gte=1,lte=64"`
 	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month" validate:"omitempty,gte=0,lte=2147483647"`
-	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024"`
+	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024,lte=4294967296"`
 	SortOrder            *int    `json:"sort_order,omitempty" validate:"omitempty,gte=-2147483648,lte=2147483647"`
 	Active               *bool   `json:"active,omitempty"`
 } //	@name	CreatePackageRequest
@@ -406,7 +406,7 @@ type PackageRequest struct {
 	ImportRowsPerMonth   *int    `json:"import_rows_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
 	MaxConcurrentJobs    *int    `json:"max_concurrent_jobs,omitempty" validate:"omitempty,gte=1,lte=64"`
 	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
-	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024"`
+	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024,lte=4294967296"`
 	SortOrder            *int    `json:"sort_order,omitempty" validate:"omitempty,gte=-2147483648,lte=2147483647"`
 	Active               *bool   `json:"active,omitempty"`
 } //	@name	PackageRequest

@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/onecloudai/contacts/internal/billing"
+	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/mail"
 )
 
@@ -463,5 +465,41 @@ func TestAdminTenantListPackageInForce(t *testing.T) {
 				t.Fatalf("list row %+v; detail package %s downgraded %v", got, detail.Usage.Package.Code, detail.Usage.Downgraded)
 			}
 		})
+	}
+}
+
+// A package's import file cap is bounded by what the upload routes accept
+// (imports.MaxUploadBytes): a larger cap promised files the server cut off
+// at its body limit, answering that the file was over the package's limit.
+func TestAdminPackageFileCapBounded(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	code := "cap-" + strings.ToLower(uuid.NewString()[:6])
+	body := map[string]any{"code": code, "name": "Cap", "max_users": 5, "searches_per_month": 500,
+		"max_contacts_per_query": 50, "api_requests_per_minute": 0, "import_rows_per_month": 10000,
+		"max_concurrent_jobs": 1, "crm_pushes_per_month": 1000, "max_import_file_bytes": billing.MaxImportFileBytes + 1}
+	rec := tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, body)
+	wantStatus(t, rec, 422)
+	if !strings.Contains(rec.Body.String(), "max_import_file_bytes") {
+		t.Fatalf("the 422 does not name the field: %s", rec.Body.String())
+	}
+	body["max_import_file_bytes"] = billing.MaxImportFileBytes
+	rec = tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, body)
+	wantStatus(t, rec, http.StatusCreated)
+	pkg := decode[PackageResponse](t, rec)
+	for _, tt := range []struct {
+		name  string
+		bytes int64
+		want  int
+	}{{"ErrOverUploadLimit", billing.MaxImportFileBytes + 1, 422}, {"ErrAbsurd", 1 << 50, 422}, {"OK", 1 << 20, 200}} {
+		t.Run(tt.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token,
+				map[string]any{"max_import_file_bytes": tt.bytes}), tt.want)
+		})
+	}
+	if imports.MaxUploadBytes < billing.MaxImportFileBytes+imports.EnvelopeBytes {
+		t.Fatalf("the upload routes take %d bytes, less than the largest package cap %d and its envelope",
+			imports.MaxUploadBytes, billing.MaxImportFileBytes)
 	}
 }

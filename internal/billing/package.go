@@ -201,8 +201,17 @@ const (
 	MaxStripePriceIDLen      = 100
 )
 
-// checkPackage checks what apply made of a package: its code, description
-// and Stripe price id fit their bounds, its name is free text (normalized
+// Bounds of a package's import file cap (max_import_file_bytes): at least
+// 1 KiB, at most 4 GiB, the largest file the upload routes take (their body
+// limit, imports.MaxUploadBytes, is this plus the multipart envelope). A
+// larger cap would promise files the server cuts off mid-upload.
+const (
+	MinImportFileBytes int64 = 1 << 10
+	MaxImportFileBytes int64 = 4 << 30
+)
+
+// checkPackage checks what apply made of a package: its code, description,
+// Stripe price id and import file cap fit their bounds, its name is free text (normalized
 // here), and no limits contradict each other (API access with no API
 // requests a minute would refuse every request of every key).
 func checkPackage(pkg *Package) error {
@@ -214,6 +223,10 @@ func checkPackage(pkg *Package) error {
 	if utf8.RuneCountInString(pkg.Description) > MaxPackageDescriptionLen {
 		fields = append(fields, apperr.FieldError{Field: "description",
 			Message: fmt.Sprintf("must be at most %d characters long", MaxPackageDescriptionLen)})
+	}
+	if pkg.MaxImportFileBytes < MinImportFileBytes || pkg.MaxImportFileBytes > MaxImportFileBytes {
+		fields = append(fields, apperr.FieldError{Field: "max_import_file_bytes",
+			Message: fmt.Sprintf("must be %d to %d bytes (1 KiB to 4 GiB)", MinImportFileBytes, MaxImportFileBytes)})
 	}
 	if pkg.StripePriceID != nil && utf8.RuneCountInString(*pkg.StripePriceID) > MaxStripePriceIDLen {
 		fields = append(fields, apperr.FieldError{Field: "stripe_price_id",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/onecloudai/contacts/internal/billing"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/limits"
@@ -46,7 +47,7 @@ const PlatformMaxFileBytes int64 = 4 << 30
 // MaxUploadBytes is the most any upload may be (the largest package cap or
 // the platform's, plus room for the multipart envelope): the HTTP body
 // limit of the upload routes.
-const MaxUploadBytes = PlatformMaxFileBytes + 1<<20
+const MaxUploadBytes = max(PlatformMaxFileBytes, billing.MaxImportFileBytes) + 1<<20
 
 // PreviewRows is how many rows a preflight shows.
 const PreviewRows = 20

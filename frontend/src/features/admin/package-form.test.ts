@@ -16,4 +16,15 @@ describe('validatePackage', () => {
       description: 'must be at most 500 characters',
     });
   });
+
+  it('bounds the import file size as the server does: 1 KiB to 4 GiB, the most an upload may be', () => {
+    const values = { ...emptyPackageValues, code: 'team', name: 'Team' };
+    expect(validatePackage({ ...values, max_import_file_bytes: 4 * 1024 ** 3 })).toEqual({});
+    expect(validatePackage({ ...values, max_import_file_bytes: 4 * 1024 ** 3 + 1 })).toEqual({
+      max_import_file_bytes: 'must be at most 4294967296',
+    });
+    expect(validatePackage({ ...values, max_import_file_bytes: 1023 })).toEqual({
+      max_import_file_bytes: 'must be at least 1024',
+    });
+  });
 });

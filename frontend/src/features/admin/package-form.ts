@@ -48,7 +48,7 @@ export const numberRules: NumberRule[] = [
   { field: 'import_rows_per_month', label: 'Imported rows per month', min: 0 },
   { field: 'crm_pushes_per_month', label: 'CRM pushes per month', min: 0 },
   { field: 'max_concurrent_jobs', label: 'Concurrent background jobs', min: 1, max: 64 },
-  { field: 'max_import_file_bytes', label: 'Import file size (bytes)', min: 1024 },
+  { field: 'max_import_file_bytes', label: 'Import file size (bytes)', min: 1024, max: 4 * 1024 ** 3 },
   { field: 'sort_order', label: 'Sort order', description: 'Lower comes first' },
 ];
 
