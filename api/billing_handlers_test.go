@@ -332,3 +332,56 @@ func TestStripeDowngradeRefusesAPIKeyAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// Suspension leaves billing alone (docs/OPERATIONS.md, "Suspension and
+// billing"): the terms promise nothing about billing while access is
+// suspended, so the Stripe subscription goes on as it was; the suspended
+// tenant cannot reach its billing page or the portal, and a cancellation
+// staff make at Stripe applies while it is suspended and after.
+func TestSuspensionLeavesBillingAlone(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	sys := tb.MustSystemUser(t, "system_admin")
+	admin := tb.MustSignup(t, "suspbill")
+	tid := admin.tenantID
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	sub := "sub_" + idTail(tid)
+	wantStatus(t, tb.webhookReq(t, subEvent("customer.subscription.created", t0, tid, sub, "active", false), testWebhookSecret, time.Now()), 200)
+	row := func() AdminTenantResponse {
+		t.Helper()
+		l := decode[AdminTenantList](t, tb.req(t, http.MethodGet, "/api/v1/admin/tenants?q="+tid, sys.token, nil))
+		if len(l.Items) != 1 {
+			t.Fatalf("tenant list %+v", l)
+		}
+		return l.Items[0]
+	}
+
+	path := "/api/v1/admin/tenants/" + tid
+	wantStatus(t, tb.req(t, http.MethodPatch, path, sys.token, map[string]string{"status": "suspended", "reason": "abuse report"}), 200)
+	if r := row(); r.Status != "suspended" || r.PackageCode != "pro" || r.SubscriptionStatus != "active" || r.Downgraded {
+		t.Fatalf("suspension changed the subscription: %+v", r)
+	}
+	for _, tt := range []struct{ name, method, path string }{
+		{"ErrBillingPage", http.MethodGet, "/api/v1/billing/subscription"},
+		{"ErrPortal", http.MethodPost, "/api/v1/billing/portal-session"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, tt.method, tt.path, admin.token, nil)
+			wantStatus(t, rec, http.StatusForbidden)
+			if decodeProblem(t, rec)["type"] != "tenant-suspended" {
+				t.Fatalf("problem %s", rec.Body.String())
+			}
+		})
+	}
+	// Staff cancel the subscription in the Stripe Dashboard: its end applies
+	// to the suspended tenant, which comes back on Free.
+	wantStatus(t, tb.webhookReq(t, subEvent("customer.subscription.deleted", t0.Add(time.Second), tid, sub, "canceled", false), testWebhookSecret, time.Now()), 200)
+	if r := row(); r.SubscriptionStatus != "canceled" || r.PackageCode != "free" || !r.Downgraded {
+		t.Fatalf("a cancellation at Stripe did not apply to a suspended tenant: %+v", r)
+	}
+	wantStatus(t, tb.req(t, http.MethodPatch, path, sys.token, map[string]string{"status": "active"}), 200)
+	if u := tb.usage(t, admin); u.Package.Code != "free" || u.Subscription.Status != "canceled" {
+		t.Fatalf("after reactivation: %s %+v", u.Package.Code, u.Subscription)
+	}
+}

@@ -46,4 +46,16 @@ describe('TenantStatusModal', () => {
     expect(await dialog.findByText('holds control characters')).toBeInTheDocument();
     expect(reason).toHaveFocus();
   });
+
+  it('says before a suspension that billing goes on and that the tenant sees the reason', async () => {
+    const me = signInStaff('system_admin');
+    stubApi({ 'GET /me': () => jsonResponse(me) });
+    renderWithProviders(<TenantStatusModal opened tenantId="t-acme" tenantName="Acme" target="suspended" onClose={() => {}} />);
+
+    const dialog = within(await screen.findByRole('dialog', { name: 'Suspend Acme' }));
+    expect(dialog.getByText(/Billing goes on: a Stripe subscription keeps renewing/)).toBeInTheDocument();
+    expect(dialog.getByRole('textbox', { name: 'Reason' })).toHaveAccessibleDescription(
+      "Required; recorded in the audit log, where the tenant's admins see it",
+    );
+  });
 });

@@ -59,11 +59,21 @@ export function TenantStatusModal({ opened, tenantId, tenantName, target, onClos
             ? 'Every member and API key of this tenant loses access on their next request, until it is reactivated.'
             : 'Members and API keys of this tenant get their access back at once.'}
         </Text>
+        {suspending && (
+          <Text size="sm">
+            Billing goes on: a Stripe subscription keeps renewing, and the tenant cannot reach its billing page while
+            suspended. If this ends the relationship, cancel the subscription in the Stripe Dashboard.
+          </Text>
+        )}
         <FormErrorAlert error={setStatus.error} fields={['reason']} />
         <Textarea
           ref={reasonRef}
           label="Reason"
-          description={suspending ? 'Required; recorded in the audit log' : 'Optional; recorded in the audit log'}
+          description={
+            suspending
+              ? "Required; recorded in the audit log, where the tenant's admins see it"
+              : "Optional; recorded in the audit log, where the tenant's admins see it"
+          }
           required={suspending}
           autosize
           minRows={2}
