@@ -503,3 +503,36 @@ func TestAdminPackageFileCapBounded(t *testing.T) {
 			imports.MaxUploadBytes, billing.MaxImportFileBytes)
 	}
 }
+
+// A package's currency is an ISO 4217 code: three letters, kept in lowercase
+// (Stripe's spelling). Three spaces or symbols passed `len=3` and were saved
+// (the spaces trimmed to an empty currency), and the plans table priced the
+// package in nothing.
+func TestAdminPackageCurrency(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	code := "cur-" + strings.ToLower(uuid.NewString()[:6])
+	rec := tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": code, "name": "Cur",
+		"price_cents": 900, "currency": "EUR", "max_users": 5, "searches_per_month": 500, "max_contacts_per_query": 50,
+		"api_requests_per_minute": 0, "import_rows_per_month": 10000, "max_concurrent_jobs": 1, "crm_pushes_per_month": 1000})
+	wantStatus(t, rec, http.StatusCreated)
+	pkg := decode[PackageResponse](t, rec)
+	if pkg.Currency != "eur" {
+		t.Fatalf("currency %q, want eur", pkg.Currency)
+	}
+	for _, tt := range []struct{ name, currency string }{{"ErrSpaces", "   "}, {"ErrSymbol", "U$D"}, {"ErrDigits", "123"}, {"ErrNonASCII", "ÉUR"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"currency": tt.currency})
+			wantStatus(t, rec, 422)
+			if !strings.Contains(rec.Body.String(), `"field":"currency"`) {
+				t.Fatalf("the 422 does not name the field: %s", rec.Body.String())
+			}
+		})
+	}
+	rec = tb.req(t, http.MethodPatch, "/api/v1/admin/packages/"+pkg.ID, sys.token, map[string]any{"currency": "Usd"})
+	wantStatus(t, rec, http.StatusOK)
+	if p := decode[PackageResponse](t, rec); p.Currency != "usd" {
+		t.Fatalf("currency %q, want usd", p.Currency)
+	}
+}

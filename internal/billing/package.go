@@ -211,7 +211,8 @@ const (
 )
 
 // checkPackage checks what apply made of a package: its code, description,
-// Stripe price id and import file cap fit their bounds, its name is free text (normalized
+// Stripe price id and import file cap fit their bounds, its currency is a
+// currency code (stored in lowercase), its name is free text (normalized
 // here), and no limits contradict each other (API access with no API
 // requests a minute would refuse every request of every key).
 func checkPackage(pkg *Package) error {
@@ -223,6 +224,9 @@ func checkPackage(pkg *Package) error {
 	if utf8.RuneCountInString(pkg.Description) > MaxPackageDescriptionLen {
 		fields = append(fields, apperr.FieldError{Field: "description",
 			Message: fmt.Sprintf("must be at most %d characters long", MaxPackageDescriptionLen)})
+	}
+	if !isCurrencyCode(pkg.Currency) {
+		fields = append(fields, apperr.FieldError{Field: "currency", Message: "must be a 3-letter currency code (ISO 4217), e.g. usd"})
 	}
 	if pkg.MaxImportFileBytes < MinImportFileBytes || pkg.MaxImportFileBytes > MaxImportFileBytes {
 		fields = append(fields, apperr.FieldError{Field: "max_import_file_bytes",
@@ -239,12 +243,26 @@ func checkPackage(pkg *Package) error {
 	if len(fields) > 0 {
 		return apperr.Invalid("The package is invalid.", fields...)
 	}
-	pkg.Name = name
+	pkg.Name, pkg.Currency = name, strings.ToLower(pkg.Currency)
 	if pkg.APIAccess && pkg.APIRequestsPerMinute < 1 {
 		return apperr.Invalid("API access needs API requests per minute.",
 			apperr.FieldError{Field: "api_requests_per_minute", Message: "must be at least 1 when api_access is on"})
 	}
 	return nil
+}
+
+// isCurrencyCode reports whether c is three ASCII letters, the shape of an
+// ISO 4217 code (Stripe spells them in lowercase; checkPackage stores them so).
+func isCurrencyCode(c string) bool {
+	if len(c) != 3 {
+		return false
+	}
+	for _, r := range c {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 func apply(pkg *Package, p PackageParams) {
