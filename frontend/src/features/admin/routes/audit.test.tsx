@@ -4,7 +4,7 @@ import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 
 import { adminRoutes, signInStaff } from '@/testing/staff';
-import { jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
+import { jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { AdminAuditRoute } from './audit';
 
@@ -57,5 +57,35 @@ describe('admin audit log', () => {
     await waitFor(() => expect(screen.getByRole('textbox', { name: 'Action' })).toHaveValue('tenant.*'));
     expect(screen.getByRole('textbox', { name: 'Tenant id' })).toHaveValue('tenant-1');
     expect(await screen.findByText('tenant.suspended')).toBeInTheDocument();
+  });
+
+  it("shows the server's reason for a tenant id that is not one next to the Tenant id box", async () => {
+    const me = signInStaff('support');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/audit-events': (_, { url }) =>
+        url.searchParams.has('tenant_id')
+          ? problemResponse({
+              status: 422,
+              title: 'Unprocessable Entity',
+              code: 'invalid',
+              type: 'validation-error',
+              detail: 'Invalid query parameter.',
+              errors: [{ field: 'tenant_id', message: 'must be a valid id' }],
+            })
+          : jsonResponse({ items: [event('auth.login')], next_cursor: '' }),
+    });
+    renderRoutes(routes, { route: '/admin/audit?tenant_id=acme' });
+
+    const box = await screen.findByRole('textbox', { name: 'Tenant id' });
+    await waitFor(() => expect(box).toHaveAccessibleDescription('must be a valid id'));
+    expect(box).toHaveAttribute('aria-invalid', 'true');
+    // Nothing else is wrong: no alert repeats it without saying which box.
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
+    await userEvent.clear(box);
+    await userEvent.type(box, '{Enter}');
+    expect(await screen.findByText('auth.login')).toBeInTheDocument();
+    expect(box).not.toHaveAttribute('aria-invalid', 'true');
   });
 });

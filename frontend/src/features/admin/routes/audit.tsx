@@ -7,6 +7,7 @@ import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
+import { fieldError, needsGeneralAlert, unshownFieldErrors } from '@/lib/form-errors';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useDraft } from '@/lib/use-draft';
 
@@ -27,6 +28,10 @@ export function AdminAuditRoute() {
   // Back or Forward change the filter in the URL: the boxes show it.
   const [draftTenant, setDraftTenant] = useDraft(tenantId);
   const [draftAction, setDraftAction] = useDraft(action);
+  // A tenant id that is not one (typed, or in a shared link) is refused with the box's name: the
+  // reason goes next to the box, not into an alert that does not say which box is wrong.
+  const filterFields = ['tenant_id', 'action'] as const;
+  const boxError = (field: (typeof filterFields)[number]) => (events.isError ? fieldError(events.error, field) : undefined);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -49,6 +54,7 @@ export function AdminAuditRoute() {
             w={320}
             value={draftTenant}
             onChange={(e) => setDraftTenant(e.currentTarget.value)}
+            error={boxError('tenant_id')}
           />
           <TextInput
             label="Action"
@@ -56,6 +62,7 @@ export function AdminAuditRoute() {
             w={240}
             value={draftAction}
             onChange={(e) => setDraftAction(e.currentTarget.value)}
+            error={boxError('action')}
           />
           <Button type="submit" variant="light" leftSection={<IconSearch size={16} aria-hidden />}>
             Filter
@@ -65,7 +72,13 @@ export function AdminAuditRoute() {
       {events.isPending ? (
         <Skeleton height={200} aria-label="Loading audit events" />
       ) : events.isError ? (
-        <ApiErrorAlert error={events.error} onRetry={() => void events.refetch()} />
+        needsGeneralAlert(events.error, filterFields) && (
+          <ApiErrorAlert
+            error={events.error}
+            fieldErrors={unshownFieldErrors(events.error, filterFields)}
+            onRetry={() => void events.refetch()}
+          />
+        )
       ) : items.length === 0 ? (
         <Text size="sm" c="dimmed">
           No events match.
