@@ -543,6 +543,76 @@ describe('import progress', () => {
     expect(elsewhere).toHaveFocus();
   });
 
+  it('announces the end of the import in a live region, also when the person is elsewhere', async () => {
+    signIn();
+    let gets = 0;
+    const running = importFixture({
+      status: 'running',
+      row_count: 3,
+      progress: { phase: 'merging', rows_total: 3, rows_done: 1, percent: 33.3, rate: 10, eta_seconds: 1 },
+    });
+    const completed = importFixture({
+      status: 'completed',
+      row_count: 3,
+      progress: { phase: 'completed', rows_total: 3, rows_done: 3, percent: 100, rate: 0, eta_seconds: null },
+      counts: { created: 2, matched: 0, updated: 0, duplicate: 0, invalid: 1, with_warnings: 0 },
+    });
+    stubApi({
+      'GET /imports/:id': () => {
+        gets += 1;
+        return jsonResponse(gets < 3 ? running : completed);
+      },
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    renderWithProviders(
+      <>
+        <ImportView id="imp-1" pollInterval={50} />
+        <input aria-label="Elsewhere" />
+      </>,
+    );
+    await screen.findByTestId('import-progress');
+    // The region is on the page before the news arrives (a region added with its text is not read out).
+    const region = screen.getByTestId('import-announcer');
+    expect(region).toHaveAttribute('aria-live', 'polite');
+    expect(region).toHaveTextContent(/^$/);
+    screen.getByRole('textbox', { name: 'Elsewhere' }).focus();
+
+    await screen.findByTestId('import-completed');
+    expect(screen.getByTestId('import-announcer')).toBe(region);
+    expect(region).toHaveTextContent('Import completed: 3 rows, 2 created, 0 matched, 0 duplicates, 1 invalid.');
+  });
+
+  it('announces a failed import with its reason, and says nothing for one that was already done', async () => {
+    signIn();
+    let gets = 0;
+    const running = importFixture({
+      status: 'running',
+      progress: { phase: 'merging', rows_total: 3, rows_done: 1, percent: 33.3, rate: 10, eta_seconds: 1 },
+    });
+    stubApi({
+      'GET /imports/:id': () => {
+        gets += 1;
+        return jsonResponse(gets < 2 ? running : importFixture({ status: 'failed', error: 'The file could not be read.' }));
+      },
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    const { unmount } = renderWithProviders(<ImportView id="imp-1" pollInterval={50} />);
+    await screen.findByText('The import failed');
+    await waitFor(() =>
+      expect(screen.getByTestId('import-announcer')).toHaveTextContent('The import failed: The file could not be read.'),
+    );
+    unmount();
+
+    // Opening an import that finished long ago is no news.
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture({ status: 'completed' })),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    renderWithProviders(<ImportView id="imp-2" />);
+    await screen.findByTestId('import-completed');
+    expect(screen.getByTestId('import-announcer')).toHaveTextContent(/^$/);
+  });
+
   it('cancels a running import', async () => {
     signIn();
     let cancelled = false;

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
+import { Alert, Button, Card, Group, Skeleton, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -145,6 +145,36 @@ function useFocusOnNewStage(stage: Stage | null) {
   return ref;
 }
 
+/** The sentence a screen reader hears when an import it watched ends. */
+function endSentence(imp: Import): string {
+  if (imp.status === 'completed') {
+    return (
+      `Import completed: ${formatCount(imp.row_count, 'row')}, ${formatNumber(imp.counts.created)} created, ` +
+      `${formatNumber(imp.counts.matched)} matched, ${formatCount(imp.counts.duplicate, 'duplicate')}, ` +
+      `${formatNumber(imp.counts.invalid)} invalid.`
+    );
+  }
+  if (imp.status === 'failed') return `The import failed: ${imp.error || 'it stopped with an error.'}`;
+  return 'The import was cancelled.';
+}
+
+/**
+ * The end of an import that ran while the page was open, for a polite live region: focus moves to
+ * the outcome only when it had nowhere else to be, so someone reading elsewhere on the page (or in
+ * the navigation) would otherwise not learn that it ended. An import that was already over when
+ * the page opened is no news.
+ */
+function useEndAnnouncement(stage: Stage | null, imp: Import | undefined) {
+  const [announcement, setAnnouncement] = useState('');
+  const last = useRef(stage);
+  useEffect(() => {
+    const before = last.current;
+    last.current = stage;
+    if (before === 'progress' && stage === 'finished' && imp) setAnnouncement(endSentence(imp));
+  }, [stage, imp]);
+  return announcement;
+}
+
 /**
  * One import, whatever its stage: the wizard until it starts for real (a dry run included), the
  * live progress while it runs (GET /imports/{id} every `pollInterval` ms, stopping once it is
@@ -161,6 +191,7 @@ export function ImportView({ id, pollInterval = 1000, canWrite = true }: { id: s
         ? 'progress'
         : 'finished';
   const stageRef = useFocusOnNewStage(stage);
+  const announcement = useEndAnnouncement(stage, loaded);
   if (query.isPending) return <Skeleton height={240} aria-label="Loading import" />;
   if (query.isError) return <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   const imp = query.data;
@@ -168,6 +199,9 @@ export function ImportView({ id, pollInterval = 1000, canWrite = true }: { id: s
 
   return (
     <Stack gap="md" ref={stageRef} tabIndex={-1} role="group" aria-label={stageLabels[stage ?? 'wizard']} data-testid="import-stage">
+      <VisuallyHidden aria-live="polite" aria-atomic="true" data-testid="import-announcer">
+        {announcement}
+      </VisuallyHidden>
       <Group gap="sm">
         <Text fw={600} data-testid="import-file-name">
           {imp.file_name}
