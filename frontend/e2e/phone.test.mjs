@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 
 import { api, signIn, strongPassword, uniqueId } from './accounts.mjs';
-import { browserTest, waitForValue } from './lib.mjs';
+import { BASE_URL, browserTest, waitForValue } from './lib.mjs';
 
 browserTest(
   'phone: a member of two organizations sees the current one and switches from the navigation',
@@ -97,4 +97,57 @@ browserTest('phone: the search box keeps its whole hint at 375 px, the sort menu
   const desktop = await searchRowLayout(page);
   assert.equal(desktop.sortTop, desktop.boxTop, 'the sort menu is beside the box at 1280px');
   assert.ok(desktop.hintWidth <= desktop.room);
+});
+
+/**
+ * Uploads `csv` as an import of the organization of `token` and runs it to the end through the API,
+ * so a test can look at the contacts it creates.
+ */
+async function importThroughApi(token, name, csv) {
+  const form = new FormData();
+  form.append('file', new Blob([csv], { type: 'text/csv' }), name);
+  const uploaded = await fetch(`${BASE_URL}/api/v1/imports`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+  assert.equal(uploaded.status, 201, await uploaded.clone().text());
+  const { id } = await uploaded.json();
+  await api('POST', `/imports/${id}/start`, { token, expect: [202] });
+  for (let i = 0; i < 300; i++) {
+    const imp = await api('GET', `/imports/${id}`, { token });
+    if (imp.status === 'completed') return imp;
+    assert.ok(['queued', 'running'].includes(imp.status), `import ${id} ended ${imp.status}: ${imp.error}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`import ${id} did not finish`);
+}
+
+browserTest('phone: a contact whose values have nowhere to break fits the drawer at 375 px', async ({ page }) => {
+  const id = uniqueId();
+  const user = { email: `phone-long-${id}@e2e.test`, password: strongPassword() };
+  const { access_token: token } = await api('POST', '/auth/signup', {
+    body: { ...user, name: 'Lena Long', tenant_name: `Phone Long ${id}` },
+    expect: [200, 201],
+  });
+  const email = `maximiliana.von-hohenzollern-sigmaringen.${id}@internationale-gesellschaft.example`;
+  const town = 'Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch';
+  await importThroughApi(
+    token,
+    `long-${id}.csv`,
+    `Email,First Name,Last Name,Company,City\n${email},Maximiliana,Hohenzollern,株式会社日本電信電話グローバルソリューションズ東日本支社,${town}\n`,
+  );
+
+  await page.setViewportSize({ width: 375, height: 812 });
+  await signIn(page, user);
+  await page.goto('/saved');
+  await page.getByRole('button', { name: 'Maximiliana Hohenzollern' }).click();
+  const details = page.getByTestId('contact-details');
+  await details.getByRole('link', { name: email }).waitFor();
+  await details.getByText(town).waitFor();
+
+  // Nothing in the drawer reaches past its right edge: the email, the town and the company wrap.
+  const cut = await page.getByRole('dialog').evaluate((dialog) => {
+    const edge = dialog.getBoundingClientRect().right + 0.5;
+    return [...dialog.querySelectorAll('*')]
+      .filter((el) => el.children.length === 0 && el.getBoundingClientRect().right > edge)
+      .map((el) => `${el.tagName.toLowerCase()} "${el.textContent?.slice(0, 40)}" ends at ${Math.round(el.getBoundingClientRect().right)}px`);
+  });
+  assert.deepEqual(cut, [], `the drawer is ${await page.getByRole('dialog').evaluate((d) => d.clientWidth)}px wide`);
 });

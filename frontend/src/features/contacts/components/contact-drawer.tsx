@@ -135,10 +135,12 @@ function ContactView({ id, placeholder, canSave, canCorrect, onSave, onOpenCompa
   };
 
   return (
-    <Stack gap="md" data-testid="contact-details">
+    // Long values with nowhere to break (an email address, a Welsh town, a company name in CJK)
+    // break anywhere rather than widen the drawer past a phone's screen and cut off the rest.
+    <Stack gap="md" data-testid="contact-details" style={{ overflowWrap: 'anywhere' }}>
       {/* The name and title wrap; the save button keeps its whole label (it was cut on a phone). */}
       <Group justify="space-between" align="flex-start" wrap="nowrap">
-        <Stack gap={2} miw={0} style={{ overflowWrap: 'anywhere' }}>
+        <Stack gap={2} miw={0}>
           <Title order={2} size="h3" data-testid="contact-name">
             {contactName(contact)}
           </Title>
@@ -291,7 +293,7 @@ function CompanyView({ id, name, from, onOpenContact }: CompanyViewProps) {
   const contacts = company.data?.pages.flatMap((p) => p.contacts) ?? [];
 
   return (
-    <Stack gap="md" data-testid="company-details">
+    <Stack gap="md" data-testid="company-details" style={{ overflowWrap: 'anywhere' }}>
       {from && (
         <UnstyledButton onClick={() => onOpenContact(from)} fz="sm" c="blue">
           <Group gap={4}>
