@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, List, Modal, Paper, Progress, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, List, Modal, Paper, Progress, SimpleGrid, Skeleton, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { IconCloudUpload } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -233,10 +233,19 @@ function PushProgress({ pushId, onClose, onSettled }: { pushId: string; onClose:
   );
 }
 
+const pausedSentence =
+  'Paused: the CRM connection needs re-authorization. The push resumes once an org admin reconnects on the Integrations page.';
+
 function ProgressBody({ push }: { push: CrmPushDetail }) {
   const { toSend, done, percent } = pushProgress(push);
   const settled = isPushSettled(push.status);
   const problems = push.failed + push.deleted_in_crm;
+  const outcome =
+    push.status === 'completed'
+      ? `Done: ${formatNumber(push.created + push.updated)} contact${push.created + push.updated === 1 ? '' : 's'} pushed to the CRM.`
+      : push.status === 'cancelled'
+        ? 'The push was cancelled (the CRM was disconnected).'
+        : `Done with errors: ${formatNumber(problems)} contact${problems === 1 ? '' : 's'} could not be pushed. The push history shows the CRM's answer for each.`;
   return (
     <Stack gap="sm">
       <Group justify="space-between">
@@ -258,8 +267,7 @@ function ProgressBody({ push }: { push: CrmPushDetail }) {
       </Text>
       {push.status === 'paused' && (
         <Alert color="orange" variant="light">
-          Paused: the CRM connection needs re-authorization. The push resumes once an org admin reconnects on the
-          Integrations page.
+          {pausedSentence}
         </Alert>
       )}
       {settled && (
@@ -267,15 +275,15 @@ function ProgressBody({ push }: { push: CrmPushDetail }) {
           color={push.status === 'completed' ? 'green' : push.status === 'cancelled' ? 'gray' : 'orange'}
           variant="light"
           data-testid="push-done"
-          role="status"
         >
-          {push.status === 'completed'
-            ? `Done: ${formatNumber(push.created + push.updated)} contact${push.created + push.updated === 1 ? '' : 's'} pushed to the CRM.`
-            : push.status === 'cancelled'
-              ? 'The push was cancelled (the CRM was disconnected).'
-              : `Done with errors: ${formatNumber(problems)} contact${problems === 1 ? '' : 's'} could not be pushed. The push history shows the CRM's answer for each.`}
+          {outcome}
         </Alert>
       )}
+      {/* Always here, empty while the push runs, so that a screen reader reads out a pause or the
+          outcome wherever focus is (a status region added together with its text is not reliably read). */}
+      <VisuallyHidden role="status" aria-atomic="true">
+        {settled ? outcome : push.status === 'paused' ? pausedSentence : ''}
+      </VisuallyHidden>
     </Stack>
   );
 }
