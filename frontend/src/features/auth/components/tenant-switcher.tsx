@@ -33,7 +33,8 @@ export function TenantSwitcher() {
     return (
       <Group gap={6} wrap="nowrap" data-testid="current-tenant">
         <IconBuilding size={16} aria-hidden />
-        <Text size="sm" fw={500} truncate maw={220}>
+        {/* dir="auto": an Arabic or Hebrew name is cut at its end (on the left), not its beginning. */}
+        <Text size="sm" fw={500} truncate maw={220} dir="auto" title={current.name}>
           {current.name}
         </Text>
         <Badge size="xs" variant="light">
