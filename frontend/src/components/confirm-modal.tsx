@@ -16,8 +16,8 @@ type ConfirmModalProps = {
 
 /**
  * "Are you sure?" before what cannot be undone with one click (unsave, delete a list, revoke a key,
- * remove a member, disconnect the CRM): the consequences, the error of a failed attempt, Cancel and
- * the red confirm button.
+ * remove a member, disconnect the CRM): the consequences, the error of a failed attempt, Cancel (which
+ * has focus when it opens) and the red confirm button.
  */
 export function ConfirmModal({ opened, title, children, confirmLabel, onConfirm, onClose, loading, error }: ConfirmModalProps) {
   return (
@@ -28,10 +28,12 @@ export function ConfirmModal({ opened, title, children, confirmLabel, onConfirm,
         </Text>
         {error ? <ApiErrorAlert error={error} /> : null}
         <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
+          {/* The dialog opens on Cancel: Enter pressed once more (a key held down, a double press on
+              the button that opened it) must not do what cannot be undone. */}
+          <Button variant="default" onClick={onClose} data-autofocus>
             Cancel
           </Button>
-          <Button color="red" loading={loading} onClick={onConfirm} data-autofocus>
+          <Button color="red" loading={loading} onClick={onConfirm}>
             {confirmLabel}
           </Button>
         </Group>
