@@ -7,16 +7,15 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
-// TestResetPasswordHashesOutsideItsTransaction: a password reset whose new
-// password waits for a hash slot (a burst of sign-ins took them all) holds
-// no transaction while it waits, so neither a pooled connection nor the
-// locks on the link and the account; when a slot frees, the reset goes
-// through. Not parallel: it takes every slot of the process's gate.
-func TestResetPasswordHashesOutsideItsTransaction(t *testing.T) {
+// withResetLink makes a service on a fresh database, a user and an unused
+// reset link of theirs, whose token it returns.
+func withResetLink(t *testing.T) (*db.DB, *Service, uuid.UUID, string) {
+	t.Helper()
 	d, _ := dbtest.Fresh(t)
 	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
 	user := dbtest.MustCreateUser(t, d)
@@ -26,6 +25,16 @@ func TestResetPasswordHashesOutsideItsTransaction(t *testing.T) {
 		CreatedAt: now, ExpiresAt: now.Add(time.Hour)}).Error; err != nil {
 		t.Fatal(err)
 	}
+	return d, svc, user, token
+}
+
+// TestResetPasswordHashesOutsideItsTransaction: a password reset whose new
+// password waits for a hash slot (a burst of sign-ins took them all) holds
+// no transaction while it waits, so neither a pooled connection nor the
+// locks on the link and the account; when a slot frees, the reset goes
+// through. Not parallel: it takes every slot of the process's gate.
+func TestResetPasswordHashesOutsideItsTransaction(t *testing.T) {
+	d, svc, _, token := withResetLink(t)
 	for range cap(passwordHashes.slots) {
 		passwordHashes.slots <- struct{}{}
 	}
@@ -73,15 +82,7 @@ func TestResetPasswordHashesOutsideItsTransaction(t *testing.T) {
 // the account, and PostgreSQL ended one of the two with a deadlock error
 // (a 500 for whichever request it was).
 func TestResetPasswordLocksTheAccountFirst(t *testing.T) {
-	d, _ := dbtest.Fresh(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
-	user := dbtest.MustCreateUser(t, d)
-	token := "reset-" + dbtest.UniqueWord()
-	now := time.Now().UTC()
-	if err := d.Gorm.Create(&passwordReset{ID: uuid.New(), UserID: user, TokenHash: HashSecret(token),
-		CreatedAt: now, ExpiresAt: now.Add(time.Hour)}).Error; err != nil {
-		t.Fatal(err)
-	}
+	d, svc, user, token := withResetLink(t)
 	ctx := context.Background()
 	// The mail's transaction, as SendPasswordReset runs it: the account first.
 	mail := d.Gorm.WithContext(ctx).Begin()
