@@ -20,7 +20,8 @@ const defaultPageSize = 25
 
 // SearchRequest is a contact search. A request without cursor is a new
 // search (one unit of searches_per_month); pass next_cursor back, with the
-// same query, filters and sort, for further pages at no cost.
+// same query, filters and sort, for further pages at no cost (up to the
+// first 10,000 contacts).
 type SearchRequest struct {
 	Query    string        `json:"query,omitempty" maxLength:"200" example:"jon smi"`
 	Filters  SearchFilters `json:"filters,omitempty"`
@@ -128,7 +129,7 @@ func titleMetric(m limits.Metric) string {
 // searchContacts godoc
 //
 //	@Summary			Search contacts
-//	@Description		Free text over name, title and company (prefix- and typo-tolerant; a quoted phrase matches its whole words in order within one field) plus filters, both matching the values the tenant sees (its own corrections in place of the shared values); sort by relevance, name or recently updated; keyset pagination with a signed cursor. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the kind of quotes, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. Each contact carries the tenant's saved state (saved, saved_status, saved_at, saved_notes, lists) only for people and API keys with saved:read, and its CRM state (crm_status, crm_last_pushed_at) only for people and keys with crm:read; filters.exclude_saved needs saved:read (403 insufficient-scope without it). API key scope: contacts:read.
+//	@Description		Free text over name, title and company (prefix- and typo-tolerant; a quoted phrase matches its whole words in order within one field) plus filters, both matching the values the tenant sees (its own corrections in place of the shared values); sort by relevance, name or recently updated; keyset pagination with a signed cursor; the pages of one search end after its first 10,000 contacts (next_cursor empty), narrow the search for the others. page_size is 1 to the package's max_contacts_per_query (default 25). A new search (no cursor) uses one unit of searches_per_month when it is answered (a refused or failed search costs nothing). The same search again by the same user or API key within 15 minutes of its charge (the same query, filters and sort; letter case, spacing, the kind of quotes, the order of filter values and page_size aside) is free, and is answered even when the quota is used up. The X-Quota-Searches-* headers report the quota, X-Search-Charged whether this answer used a unit. Each contact carries the tenant's saved state (saved, saved_status, saved_at, saved_notes, lists) only for people and API keys with saved:read, and its CRM state (crm_status, crm_last_pushed_at) only for people and keys with crm:read; filters.exclude_saved needs saved:read (403 insufficient-scope without it). API key scope: contacts:read.
 //	@ID					searchContacts
 //	@Tags				contacts
 //	@Accept				json
@@ -307,7 +308,7 @@ type CompanyResponse struct {
 // getCompany godoc
 //
 //	@Summary			Get a company
-//	@Description		The company and a page of its contacts visible to the tenant (cursor, page_size 1 to the package maximum), as the tenant sees them: a contact whose company name the tenant corrected is listed under the company that name names, not its shared one; the contacts' saved and CRM state as in getContact (saved:read, crm:read). API key scope: contacts:read.
+//	@Description		The company and a page of its contacts visible to the tenant (cursor, page_size 1 to the package maximum; the pages end after the first 10,000 contacts, as many as contact_count counts), as the tenant sees them: a contact whose company name the tenant corrected is listed under the company that name names, not its shared one; the contacts' saved and CRM state as in getContact (saved:read, crm:read). API key scope: contacts:read.
 //	@ID					getCompany
 //	@Tags				contacts
 //	@Produce			json

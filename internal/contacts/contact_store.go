@@ -226,13 +226,14 @@ func (s *Service) GetCompany(ctx context.Context, tenantID, id uuid.UUID, p Page
 	codec := cursorCodec{s.cursorKey}
 	scope, qh := "company", id[:]
 	var after *uuid.UUID
-	detail := &CompanyDetail{Company: comp}
+	served := 0
+	detail := &CompanyDetail{Company: comp, Contacts: []Contact{}}
 	if p.Cursor != "" {
 		cur, err := codec.decode(scope, tenantID, qh, p.Cursor, modeSeq)
 		if err != nil {
 			return nil, err
 		}
-		after = &cur.ID
+		after, served = &cur.ID, cur.Served
 		detail.ContactCount, detail.ContactCountCapped = cur.Total, cur.Capped
 	} else {
 		if err := s.db.Pool.QueryRow(ctx, `WITH moved AS (`+movedSQL+`)
@@ -247,6 +248,13 @@ func (s *Service) GetCompany(ctx context.Context, tenantID, id uuid.UUID, p Page
 			detail.ContactCount, detail.ContactCountCapped = totalCap, true
 		}
 	}
+	// A company's people page as a search does, up to maxPaged of them
+	// (as many as contact_count counts): no cursor past that is issued,
+	// so size is 0 only as a guard.
+	size := pagedSize(p.PageSize, served)
+	if size == 0 {
+		return detail, nil
+	}
 	rows, err := s.db.Pool.Query(ctx, `WITH moved AS (`+movedSQL+`)
 		SELECT id FROM (
 			(SELECT c.id FROM contacts c
@@ -256,7 +264,7 @@ func (s *Service) GetCompany(ctx context.Context, tenantID, id uuid.UUID, p Page
 			UNION ALL
 			SELECT mv.id FROM moved mv
 			 WHERE mv.named_id = $2 AND mv.company_id IS DISTINCT FROM $2 AND ($3::uuid IS NULL OR mv.id > $3)
-		) p ORDER BY id LIMIT $4`, tenantID, id, after, p.PageSize+1)
+		) p ORDER BY id LIMIT $4`, tenantID, id, after, size+1)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: company contacts: %w", err)
 	}
@@ -264,10 +272,12 @@ func (s *Service) GetCompany(ctx context.Context, tenantID, id uuid.UUID, p Page
 	if err != nil {
 		return nil, fmt.Errorf("contacts: company contacts: %w", err)
 	}
-	if len(ids) > p.PageSize {
-		ids = ids[:p.PageSize]
-		detail.NextContactsCursor = codec.encode(scope, tenantID, qh, cursor{Mode: modeSeq, ID: ids[len(ids)-1],
-			Total: detail.ContactCount, Capped: detail.ContactCountCapped})
+	if len(ids) > size {
+		ids = ids[:size]
+		if served += size; served < maxPaged {
+			detail.NextContactsCursor = codec.encode(scope, tenantID, qh, cursor{Mode: modeSeq, ID: ids[len(ids)-1],
+				Total: detail.ContactCount, Capped: detail.ContactCountCapped, Served: served})
+		}
 	}
 	if detail.Contacts, err = s.hydrate(ctx, tenantID, ids); err != nil {
 		return nil, err

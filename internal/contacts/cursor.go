@@ -42,6 +42,22 @@ type cursor struct {
 	Capped bool      `json:"c,omitempty"`
 	// Estimate says Total is the planner's estimate.
 	Estimate bool `json:"e,omitempty"`
+	// Served counts the contacts of the shared database's pages before the
+	// next one (search and company pages): they end at maxPaged.
+	Served int `json:"n,omitempty"`
+}
+
+// maxPaged is how many contacts one search, or one company's people, pages
+// through at most: as many as a total counts (totalCap). Further pages of
+// one search are free, so without an end a single search would page
+// through the whole shared database; past it, a narrower search (another
+// unit of searches_per_month) shows the rest.
+const maxPaged = totalCap
+
+// pagedSize is the size of the page after served contacts: the page size
+// asked for, cut so that the pages end at maxPaged (0 at the end).
+func pagedSize(size, served int) int {
+	return max(0, min(size, maxPaged-served))
 }
 
 // cursorCodec signs cursors. A cursor is base64url(payload || tag) where tag

@@ -495,6 +495,18 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 		return nil, err
 	}
 	res := &SearchResult{NewSearch: cur == nil, Identity: qh}
+	served := 0
+	if cur != nil {
+		served = cur.Served
+	}
+	// The pages of one search end after maxPaged contacts: no cursor past
+	// that is issued, so this is only a guard.
+	size := pagedSize(p.PageSize, served)
+	if size == 0 {
+		res.Items = []Contact{}
+		res.Total, res.TotalIsCapped, res.TotalIsEstimate = cur.Total, cur.Capped, cur.Estimate
+		return res, nil
+	}
 
 	// A new search asks the planner how many rows match. Counting costs a
 	// visit per match, so only small match sets are counted, and then by
@@ -533,11 +545,11 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 		// first page did, rather than walk the sort index for it.
 		withCount = true
 	}
-	page, mode, n, err := s.page(ctx, m, sortBy, cur, p.PageSize, plan, withCount)
+	page, mode, n, err := s.page(ctx, m, sortBy, cur, size, plan, withCount)
 	if err == nil && withCount && cur == nil && n < 0 { // the ranking probe overflowed
 		n, err = s.count(ctx, m)
 	}
-	if cur == nil && n < 0 && len(page) <= p.PageSize {
+	if cur == nil && n < 0 && len(page) <= size {
 		n = int64(len(page)) // a first page that is also the last counts exactly
 	}
 	wg.Wait()
@@ -572,11 +584,13 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 	for _, r := range page {
 		ids = append(ids, r.ID)
 	}
-	if len(page) > p.PageSize {
-		ids = ids[:p.PageSize]
-		last := page[p.PageSize-1]
+	if len(page) > size {
+		ids = ids[:size]
+		last := page[size-1]
 		last.Mode, last.Total, last.Capped, last.Estimate = mode, res.Total, res.TotalIsCapped, res.TotalIsEstimate
-		res.NextCursor = codec.encode("search", tenantID, qh, last)
+		if last.Served = served + size; last.Served < maxPaged {
+			res.NextCursor = codec.encode("search", tenantID, qh, last)
+		}
 	}
 	if res.Items, err = s.hydrate(ctx, tenantID, ids); err != nil {
 		return nil, err

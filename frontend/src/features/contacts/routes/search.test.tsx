@@ -226,6 +226,18 @@ describe('SearchRoute', () => {
     expect(await screen.findByText('End of results')).toBeInTheDocument();
   });
 
+  it('says that the pages end at the first 10,000 of a larger match set', async () => {
+    signIn();
+    stubWorkspace(() => jsonResponse({ ...searchPage(firstPage, { total: 10_000 }), total_is_capped: true }));
+    renderWithProviders(<SearchRoute />, { route: '/search?q=engineer' });
+
+    await screen.findByText('Ada Lovelace', {}, slow);
+    expect(screen.getByTestId('results-end')).toHaveTextContent(
+      'The first 10,000 results are shown: narrow the search to see the others.',
+    );
+    expect(screen.queryByText('End of results')).not.toBeInTheDocument();
+  });
+
   it('adds a facet filter and starts the search over without the cursor', async () => {
     signIn();
     const { searches } = stubWorkspace((body) =>

@@ -41,6 +41,8 @@ import { WorkspaceLayout } from '../components/workspace-layout';
 export const queryDebounceMs = 250;
 /** Rows per page: fewer round trips while scrolling, within the package's max_contacts_per_query. */
 const preferredPageSize = 50;
+/** The pages of one search end after this many contacts (as many as the total counts: `total_is_capped`). */
+const maxPagedResults = 10_000;
 
 const sortOptions: { value: SearchSort; label: string }[] = [
   { value: 'relevance', label: 'Best match' },
@@ -308,7 +310,9 @@ export function SearchRoute() {
                   loadingLabel="Loading more results"
                   end={
                     <Text size="xs" c="dimmed">
-                      End of results
+                      {first?.total_is_capped || contacts.length >= maxPagedResults
+                        ? `The first ${formatNumber(maxPagedResults)} results are shown: narrow the search to see the others.`
+                        : 'End of results'}
                     </Text>
                   }
                   data-testid="results-end"
