@@ -173,6 +173,10 @@ describe('import wizard', () => {
 
     const summary = await screen.findByTestId('dry-run-summary');
     expect(started).toBe('?dry_run=true');
+    // Focus stays on the Dry run button while the summary appears further down: the end is read out.
+    expect(screen.getByTestId('import-announcer')).toHaveTextContent(
+      'Dry run completed, nothing was written: 3 rows would give 7 created, 2 matched, 1 duplicate, 2 invalid.',
+    );
     expect(within(summary).getByTestId('count-created')).toHaveTextContent('7');
     expect(within(summary).getByTestId('count-matched')).toHaveTextContent('2');
     expect(within(summary).getByTestId('count-duplicate')).toHaveTextContent('1');
@@ -228,6 +232,7 @@ describe('import wizard', () => {
 
     expect(await screen.findByTestId('dry-run-failed')).toHaveTextContent('The dry run was cancelled.');
     expect(cancelled).toBe(true);
+    expect(screen.getByTestId('import-announcer')).toHaveTextContent('The dry run was cancelled.');
     expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
   });
 
@@ -240,6 +245,50 @@ describe('import wizard', () => {
     renderWithProviders(<ImportView id="imp-1" canWrite={false} />);
     expect(await screen.findByTestId('dry-run-progress')).toHaveTextContent('Dry run in progress');
     expect(screen.queryByRole('button', { name: 'Cancel dry run' })).not.toBeInTheDocument();
+  });
+
+  it('announces the end of a running dry run in the live region, also when the person is elsewhere, and not one that was over', async () => {
+    signIn();
+    let gets = 0;
+    const running = importFixture({
+      status: 'running',
+      dry_run: true,
+      progress: { phase: 'merging', rows_total: 3, rows_done: 1, percent: 33.3, rate: 10, eta_seconds: 1 },
+    });
+    stubApi({
+      'GET /imports/:id': () => {
+        gets += 1;
+        return jsonResponse(gets < 3 ? running : importFixture({ status: 'failed', dry_run: true, error: 'The file could not be read.' }));
+      },
+      'GET /lists': () => jsonResponse(lists),
+    });
+    const { unmount } = renderWithProviders(
+      <>
+        <ImportView id="imp-1" pollInterval={50} />
+        <input aria-label="Elsewhere" />
+      </>,
+    );
+    await screen.findByTestId('dry-run-progress');
+    const region = screen.getByTestId('import-announcer');
+    expect(region).toHaveAttribute('aria-live', 'polite');
+    expect(region).toHaveTextContent(/^$/);
+    screen.getByRole('textbox', { name: 'Elsewhere' }).focus();
+
+    expect(await screen.findByTestId('dry-run-failed')).toHaveTextContent('The dry run failed: The file could not be read.');
+    expect(screen.getByTestId('import-announcer')).toBe(region);
+    expect(region).toHaveTextContent('The dry run failed: The file could not be read.');
+    expect(screen.getByRole('textbox', { name: 'Elsewhere' })).toHaveFocus();
+    unmount();
+
+    // Opening a dry run that finished long ago is no news.
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture({ status: 'completed', dry_run: true })),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /lists': () => jsonResponse(lists),
+    });
+    renderWithProviders(<ImportView id="imp-2" />);
+    await screen.findByTestId('dry-run-summary');
+    expect(screen.getByTestId('import-announcer')).toHaveTextContent(/^$/);
   });
 
   it("shows a finished dry run's rows by outcome and its error report, a would-be contact as new", async () => {

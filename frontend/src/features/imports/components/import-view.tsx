@@ -158,20 +158,45 @@ function endSentence(imp: Import): string {
   return 'The import was cancelled.';
 }
 
+/** The sentence a screen reader hears when a dry run it started (or watched) ends. */
+function dryRunEndSentence(imp: Import): string {
+  if (imp.status === 'completed') {
+    return (
+      `Dry run completed, nothing was written: ${formatCount(imp.row_count, 'row')} would give ` +
+      `${formatNumber(imp.counts.created)} created, ${formatNumber(imp.counts.matched)} matched, ` +
+      `${formatCount(imp.counts.duplicate, 'duplicate')}, ${formatNumber(imp.counts.invalid)} invalid.`
+    );
+  }
+  if (imp.status === 'failed') return `The dry run failed: ${imp.error || 'it stopped with an error.'}`;
+  return 'The dry run was cancelled.';
+}
+
+/** Where an import stands, for the announcement: a dry run stays in the wizard stage, so its end has a state of its own. */
+type Moment = Stage | 'dry-run-over';
+
+function momentOf(stage: Stage | null, imp: Import | undefined): Moment | null {
+  if (stage === 'wizard' && imp?.dry_run && !isImportActive(imp)) return 'dry-run-over';
+  return stage;
+}
+
 /**
- * The end of an import that ran while the page was open, for a polite live region: focus moves to
- * the outcome only when it had nowhere else to be, so someone reading elsewhere on the page (or in
- * the navigation) would otherwise not learn that it ended. An import that was already over when
- * the page opened is no news.
+ * The end of an import, or of a dry run, that ran while the page was open, for a polite live
+ * region: focus moves to the outcome only when it had nowhere else to be (and a dry run leaves
+ * focus on its button while its summary appears further down), so someone reading elsewhere on
+ * the page (or in the navigation) would otherwise not learn that it ended. An import or dry run
+ * that was already over when the page opened is no news.
  */
 function useEndAnnouncement(stage: Stage | null, imp: Import | undefined) {
   const [announcement, setAnnouncement] = useState('');
-  const last = useRef(stage);
+  const moment = momentOf(stage, imp);
+  const last = useRef(moment);
   useEffect(() => {
     const before = last.current;
-    last.current = stage;
-    if (before === 'progress' && stage === 'finished' && imp) setAnnouncement(endSentence(imp));
-  }, [stage, imp]);
+    last.current = moment;
+    const ended =
+      (before === 'progress' && moment === 'finished') || (before !== null && before !== moment && moment === 'dry-run-over');
+    if (imp && ended) setAnnouncement(moment === 'dry-run-over' ? dryRunEndSentence(imp) : endSentence(imp));
+  }, [moment, imp]);
   return announcement;
 }
 
