@@ -205,7 +205,7 @@ describe('PushToCrmButton', () => {
 
   it('is disabled, with a link to Integrations, while the CRM is not connected', async () => {
     const fetchMock = stubApi({
-      ...signIn(['crm:read', 'crm:push']),
+      ...signIn(['crm:read', 'crm:push', 'crm:manage']),
       'GET /crm/connection': () => jsonResponse({ status: 'not_connected', pending_contacts: 3 }),
     });
     renderWithProviders(<PushToCrmButton contactIds={['c1']} />);
@@ -217,6 +217,18 @@ describe('PushToCrmButton', () => {
     await userEvent.click(button);
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(fetchMock.mock.calls.some(([r]) => r.url.includes('/crm/pushes'))).toBe(false);
+  });
+
+  it('tells a member, who may push but not connect, to ask an org admin instead of linking to a connect they cannot do', async () => {
+    stubApi({
+      ...signIn(['crm:read', 'crm:push']),
+      'GET /crm/connection': () => jsonResponse({ status: 'not_connected', pending_contacts: 3 }),
+    });
+    renderWithProviders(<PushToCrmButton contactIds={['c1']} />);
+
+    expect(await screen.findByText('An org admin has to connect the CRM first')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /connect the CRM/i })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Push to CRM' })).toBeDisabled();
   });
 
   it('is not offered without crm:push', async () => {

@@ -24,7 +24,7 @@ type PushToCrmButtonProps = Omit<ButtonProps, 'children' | 'onClick'> & {
  * "Push to CRM" and its dialog (preview, then progress), for users with crm:push; renders nothing
  * for everyone else. Mount it beside a selection (`contactIds`) or alone for all approved contacts.
  * While the CRM is known not to be connected (the server would answer 409) the button is disabled,
- * with a link to Integrations.
+ * with a link to Integrations for those who may connect it, and a word on whom to ask for the rest.
  */
 export function PushToCrmButton({ contactIds, label, onPushed, onSettled, ...buttonProps }: PushToCrmButtonProps) {
   const permissions = usePermissions();
@@ -33,6 +33,8 @@ export function PushToCrmButton({ contactIds, label, onPushed, onSettled, ...but
   const mayPush = permissions.has('crm:push');
   const connection = useCrmConnection({ enabled: mayPush && permissions.has('crm:read') });
   if (!mayPush) return null;
+  // Only org admins connect the CRM (crm:manage): a member is told whom to ask, not sent to a page where they cannot.
+  const mayConnect = permissions.has('crm:manage');
   // Unknown (loading, or unreadable) keeps the button: the dialog then shows the server's answer.
   const status = connection.data?.status;
   const notConnected = status !== undefined && status !== 'connected';
@@ -50,9 +52,15 @@ export function PushToCrmButton({ contactIds, label, onPushed, onSettled, ...but
         <Button leftSection={<IconCloudUpload size={16} aria-hidden />} {...buttonProps} disabled>
           {label ?? (contactIds ? 'Push to CRM' : 'Push approved to CRM')}
         </Button>
-        <Anchor component={Link} to="/integrations" size="xs">
-          {status === 'needs_reauth' ? 'Reconnect the CRM first' : 'Connect the CRM first'}
-        </Anchor>
+        {mayConnect ? (
+          <Anchor component={Link} to="/integrations" size="xs">
+            {status === 'needs_reauth' ? 'Reconnect the CRM first' : 'Connect the CRM first'}
+          </Anchor>
+        ) : (
+          <Text size="xs" c="dimmed">
+            {status === 'needs_reauth' ? 'An org admin has to reconnect the CRM first' : 'An org admin has to connect the CRM first'}
+          </Text>
+        )}
       </Group>
     );
   }
