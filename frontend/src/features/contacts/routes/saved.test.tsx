@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { captureDownloads, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
-import { adminPermissions, contact, me, memberPermissions, signIn, usage } from '../testing/fixtures';
+import { adminPermissions, contact, me, memberPermissions, signIn, usage, viewerPermissions } from '../testing/fixtures';
 import { SavedRoute } from './saved';
 
 const list = { id: 'list-1', name: 'Berlin engineers', member_count: 2, created_at: '2026-11-28T10:00:00Z', updated_at: '2026-11-28T10:00:00Z' };
@@ -137,6 +137,23 @@ describe('SavedRoute', () => {
     expect(new URL(request.url).searchParams.get('bom')).toBe('true');
     expect(request.headers.get('Authorization')).toBe('Bearer token-1');
     expect(await downloads[0]!.text()).toBe('id,first_name\n1,Ada\n');
+  });
+
+  it('does not tell a viewer, who may not save, to save contacts from Search', async () => {
+    signIn('viewer');
+    stubSaved(viewerPermissions, {
+      'GET /me': () => jsonResponse(me(viewerPermissions, 'viewer')),
+      'GET /lists': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /saved-contacts': () => jsonResponse({ items: [], next_cursor: '', total: 0, total_is_capped: false }),
+    });
+    renderWithProviders(<SavedRoute />, { route: '/saved' });
+
+    expect(
+      await screen.findByText('Nothing saved yet. Members and org admins save contacts from Search; they show here.', {}, slow),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Save contacts from Search/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Export CSV' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'New list' })).not.toBeInTheDocument();
   });
 
   it('does not offer an empty CSV: Export is off while nothing saved matches', async () => {

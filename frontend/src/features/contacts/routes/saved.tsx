@@ -343,8 +343,12 @@ export function SavedRoute() {
                   {filter.q || filter.status || filter.seniorities?.length || filter.countries?.length
                     ? 'No saved contacts match these filters.'
                     : currentList
-                      ? 'This list is empty. Save contacts to it from Search.'
-                      : 'Nothing saved yet. Save contacts from Search to review, export or push them.'}
+                      ? canWrite
+                        ? 'This list is empty. Save contacts to it from Search.'
+                        : 'This list is empty. Members and org admins add contacts to it from Search.'
+                      : canWrite
+                        ? 'Nothing saved yet. Save contacts from Search to review, export or push them.'
+                        : 'Nothing saved yet. Members and org admins save contacts from Search; they show here.'}
                 </Text>
               </Card>
             ) : (
