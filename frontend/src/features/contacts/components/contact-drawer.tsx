@@ -372,6 +372,12 @@ function CompanyView({ id, name, from, onOpenContact }: CompanyViewProps) {
                 </Button>
               </Center>
             )}
+            {!company.hasNextPage && first.contact_count_is_capped && (
+              <Text size="sm" c="dimmed" ta="center" data-testid="company-contacts-end">
+                The first {formatNumber(contacts.length)} contacts are shown: search for the company with more filters to see
+                the others.
+              </Text>
+            )}
           </>
         )
       )}
