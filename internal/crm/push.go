@@ -424,7 +424,15 @@ func decodeCursor(s string) (*pageKey, error) {
 	if !ok || err1 != nil || err2 != nil {
 		return nil, bad
 	}
-	return &pageKey{Time: time.UnixMicro(us).UTC(), ID: uid}, nil
+	// The cursor is not signed: accept only one this list could have
+	// issued, spelled as encodeCursor spells it, with a time PostgreSQL can
+	// compare (a year outside 1..9999 reached the query and failed there,
+	// a 500 instead of this 400).
+	k := &pageKey{Time: time.UnixMicro(us).UTC(), ID: uid}
+	if y := k.Time.Year(); y < 1 || y > 9999 || encodeCursor(*k) != s {
+		return nil, bad
+	}
+	return k, nil
 }
 
 // ListPushes pages the tenant's pushes, newest first, filtered by status,
