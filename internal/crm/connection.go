@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"golang.org/x/oauth2"
@@ -470,7 +471,13 @@ func (s *Service) HandleWebhook(ctx context.Context, body []byte, timestamp, sig
 	if err := s.VerifyWebhook(body, timestamp, signature); err != nil {
 		return nil, err
 	}
+	// The body is kept as jsonb: one JSON value of valid UTF-8 (a value
+	// with data after it, or bytes of no character, made the insert fail,
+	// a 500 the CRM retries for a day).
 	var ev webhookEvent
+	if !utf8.Valid(body) || !json.Valid(body) {
+		return nil, apperr.Errorf(apperr.EMALFORMED, "The webhook body must be the CRM's event envelope.")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&ev); err != nil || ev.EventID == "" || ev.Type == "" || ev.AccountID == "" {
 		return nil, apperr.Errorf(apperr.EMALFORMED, "The webhook body must be the CRM's event envelope.")

@@ -12,6 +12,9 @@ import (
 	"github.com/lib/pq"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // connRow is crm_connections.
@@ -291,6 +294,11 @@ func recordWebhook(ctx context.Context, tx *gorm.DB, eventID, typ, accountID str
 	r := tx.WithContext(ctx).Exec(`INSERT INTO crm_webhook_events (event_id, type, account_id, payload)
 		VALUES (?, ?, ?, ?::jsonb) ON CONFLICT (event_id) DO NOTHING`, eventID, typ, accountID, string(payload))
 	if r.Error != nil {
+		// What JSON allows and PostgreSQL's text and jsonb do not: a NUL
+		// ("\u0000") or a lone surrogate ("\ud800") in a string.
+		if db.HasSQLState(r.Error, "22P05") || db.HasSQLState(r.Error, "22021") || db.HasSQLState(r.Error, "22P02") {
+			return false, apperr.Errorf(apperr.EMALFORMED, "The webhook body holds text that cannot be stored (a NUL character or a lone surrogate).")
+		}
 		return false, fmt.Errorf("crm: record webhook: %w", r.Error)
 	}
 	return r.RowsAffected == 1, nil
