@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -156,14 +157,7 @@ func (w *chunkWriter) flush() error {
 // EINVALID for an empty, binary or otherwise unreadable file or one with
 // more than MaxColumns columns.
 func (s *Service) Upload(ctx context.Context, tenantID uuid.UUID, p UploadParams) (*Import, error) {
-	name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(p.FileName, `\`, "/")))
-	if name == "" || name == "." || name == "/" {
-		name = "upload.csv"
-	}
-	name = strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), "")
-	if utf8.RuneCountInString(name) > 255 {
-		name = string([]rune(name)[:255])
-	}
+	name := uploadName(p.FileName)
 	limit, pkg, err := s.FileCap(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -547,3 +541,30 @@ func (c *cappedWriter) Write(p []byte) (int, error) {
 	c.left -= int64(len(p))
 	return c.w.Write(p)
 }
+
+// uploadName is the name an upload is listed under: the last part of the
+// path the browser sent, as text others read (the import list, the audit
+// log): valid UTF-8 without control characters or invisible edges, at most
+// 255 characters, and "upload.csv" when that leaves nothing (a name of a
+// NUL, of bytes of no character or of spaces was stored empty, and the
+// table's check made the upload a 500).
+func uploadName(fileName string) string {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(fileName, ""))
+	name = strings.TrimFunc(filepath.Base(strings.ReplaceAll(name, `\`, "/")), invisibleEdge)
+	if utf8.RuneCountInString(name) > 255 {
+		name = strings.TrimFunc(string([]rune(name)[:255]), invisibleEdge)
+	}
+	if name == "" || name == "." || name == ".." || name == "/" {
+		return "upload.csv"
+	}
+	return name
+}
+
+// invisibleEdge is a rune that shows nothing at the edge of a name: white
+// space or a format character (a zero-width space, a direction mark).
+func invisibleEdge(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }

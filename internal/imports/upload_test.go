@@ -426,3 +426,23 @@ func TestXLSXActiveSheet(t *testing.T) {
 		wantCode(t, err, apperr.EINVALID, `The sheet "Sheet1" the workbook opens on is empty`)
 	})
 }
+
+// TestUploadNameNotStorable: a multipart file name of nothing but a NUL,
+// bytes of no character or control characters was stored empty, which the
+// imports table's check refused: the upload failed with a 500. It is
+// listed as "upload.csv".
+func TestUploadNameNotStorable(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	for _, tt := range []struct{ name, file string }{
+		{"OKNUL", "\x00"},
+		{"OKInvalidUTF8", "\xff\xfe"},
+		{"OKControlAndSpaces", " \x1b\x00 "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if imp := tb.MustUpload(t, tb.tenant, tt.file, "email\na@b.example\n"); imp.FileName != "upload.csv" {
+				t.Fatalf("file name %q, want upload.csv", imp.FileName)
+			}
+		})
+	}
+}
