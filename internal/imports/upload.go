@@ -544,13 +544,13 @@ func (c *cappedWriter) Write(p []byte) (int, error) {
 
 // uploadName is the name an upload is listed under: the last part of the
 // path the browser sent, as text others read (the import list, the audit
-// log): valid UTF-8 without control characters or invisible edges, at most
-// 255 characters, and "upload.csv" when that leaves nothing (a name of a
-// NUL, of bytes of no character or of spaces was stored empty, and the
-// table's check made the upload a 500).
+// log): valid UTF-8 without control characters, direction overrides or
+// invisible edges, at most 255 characters, and "upload.csv" when that
+// leaves nothing (a name of a NUL, of bytes of no character or of spaces
+// was stored empty, and the table's check made the upload a 500).
 func uploadName(fileName string) string {
 	name := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || bidiControl(r) {
 			return -1
 		}
 		return r
@@ -564,6 +564,12 @@ func uploadName(fileName string) string {
 	}
 	return name
 }
+
+// bidiControl is a character that overrides or isolates the direction of
+// the text after it (U+202A–U+202E, U+2066–U+2069). A file name needs
+// none (right-to-left names read right without them), and one can show
+// "invoice\u202Ecsv.exe" as "invoiceexe.csv" in the import list.
+func bidiControl(r rune) bool { return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 }
 
 // invisibleEdge is a rune that shows nothing at the edge of a name: white
 // space or a format character (a zero-width space, a direction mark).

@@ -26,7 +26,9 @@ func TestUploadName(t *testing.T) {
 		{"OKSpacesAfterNUL", " \x00 ", "upload.csv"},
 		{"OKControlCharacters", "list\r\n\x1b[31m.csv", "list[31m.csv"},
 		{"OKInvisibleEdges", "\u200blist.csv\u200b", "list.csv"},
-		{"OKDirectionOverrideKept", "invoice\u202ecsv.exe", "invoice\u202ecsv.exe"},
+		{"OKDirectionOverrideDropped", "invoice\u202ecsv.exe", "invoicecsv.exe"},
+		{"OKDirectionIsolatesDropped", "\u2067list\u2069 \u202bb\u202c.csv", "list b.csv"},
+		{"OKRightToLeftName", "جهات الاتصال.csv", "جهات الاتصال.csv"},
 		{"OKLong", strings.Repeat("ä", 300), strings.Repeat("ä", 255)},
 	}
 	for _, tt := range tests {
