@@ -302,16 +302,7 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Z][A-Z0-9_]*)` \\|").FindAllStringSubmatch(string(readme), -1) {
 		documented[m[1]] = true
 	}
-	read := map[string]bool{}
-	for _, appEnv := range []string{EnvDevelopment, EnvProduction} {
-		_, _ = LoadFrom(func(k string) string {
-			read[k] = true
-			if k == "APP_ENV" {
-				return appEnv
-			}
-			return ""
-		})
-	}
+	read := variablesRead()
 	for k := range read {
 		if !documented[k] {
 			t.Errorf("%s is read by LoadFrom but has no row in README's configuration table", k)
@@ -350,16 +341,7 @@ func TestComposeMatchesTheConfig(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &compose); err != nil {
 		t.Fatal(err)
 	}
-	read := map[string]bool{}
-	for _, appEnv := range []string{EnvDevelopment, EnvProduction} {
-		_, _ = LoadFrom(func(k string) string {
-			read[k] = true
-			if k == "APP_ENV" {
-				return appEnv
-			}
-			return ""
-		})
-	}
+	read := variablesRead()
 	ours := 0
 	for name, svc := range compose.Services {
 		if svc.Build != "." {
@@ -387,4 +369,20 @@ func TestComposeMatchesTheConfig(t *testing.T) {
 	if ours < 2 {
 		t.Fatalf("docker-compose.yml has %d services built from the image; the parse went wrong", ours)
 	}
+}
+
+// variablesRead names every environment variable LoadFrom reads, in
+// development and in production.
+func variablesRead() map[string]bool {
+	read := map[string]bool{}
+	for _, appEnv := range []string{EnvDevelopment, EnvProduction} {
+		_, _ = LoadFrom(func(k string) string {
+			read[k] = true
+			if k == "APP_ENV" {
+				return appEnv
+			}
+			return ""
+		})
+	}
+	return read
 }
