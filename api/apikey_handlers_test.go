@@ -84,6 +84,15 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		})
 	}
 
+	// A timestamp that does not parse is named, for the form to show its
+	// error next to the field.
+	rec = tb.req(t, http.MethodPost, "/api/v1/api-keys", admin.token,
+		map[string]any{"name": "k", "scopes": []string{"usage:read"}, "expires_at": "2027-06-01"})
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	if p := decode[Problem](t, rec); len(p.Errors) != 1 || p.Errors[0].Field != "expires_at" {
+		t.Fatalf("errors %+v, want one on expires_at", p.Errors)
+	}
+
 	key := tb.MustCreateKey(t, admin, "usage:read", "contacts:read")
 	if !strings.HasPrefix(key.Secret, "ock_") || len(key.Secret) != 53 || key.Prefix != key.Secret[:12] || key.Status != "active" {
 		t.Fatalf("key %+v", key)

@@ -108,7 +108,7 @@ func decodeStrict(body []byte, dst any) error {
 	switch {
 	case errors.As(err, &timeErr):
 		return apperr.Invalid("A timestamp is not in RFC 3339 form.",
-			apperr.FieldError{Field: "", Message: fmt.Sprintf("%q is not an RFC 3339 timestamp such as 2027-06-01T00:00:00Z", timeErr.Value)})
+			apperr.FieldError{Field: timeField(body, dst), Message: fmt.Sprintf("%q is not an RFC 3339 timestamp such as 2027-06-01T00:00:00Z", timeErr.Value)})
 	case errors.As(err, &syntaxErr):
 		line, col := position(body, syntaxErr.Offset)
 		return apperr.Errorf(apperr.EMALFORMED, "Malformed JSON at line %d, column %d: %s.", line, col, syntaxErr.Error())
@@ -129,6 +129,40 @@ func decodeStrict(body []byte, dst any) error {
 	default:
 		return apperr.Errorf(apperr.EMALFORMED, "Malformed JSON.")
 	}
+}
+
+// timeField names the top-level field of dst whose value in body is not a
+// time: encoding/json passes time.Time's own error through without the
+// field it was decoding, and a form shows an error next to its field.
+// "" when no such field is found (a time nested deeper).
+func timeField(body []byte, dst any) string {
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(body, &raw) != nil {
+		return ""
+	}
+	t := reflect.TypeOf(dst)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if ft != reflect.TypeFor[time.Time]() || name == "" || name == "-" {
+			continue
+		}
+		var v time.Time
+		if value, ok := raw[name]; ok && json.Unmarshal(value, &v) != nil {
+			return name
+		}
+	}
+	return ""
 }
 
 // errNUL refuses a value with a NUL character ("\u0000" in JSON, %00 in
