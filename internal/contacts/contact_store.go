@@ -249,8 +249,8 @@ func (s *Service) GetCompany(ctx context.Context, tenantID, id uuid.UUID, p Page
 		}
 	}
 	// A company's people page as a search does, up to maxPaged of them
-	// (as many as contact_count counts): no cursor past that is issued,
-	// so size is 0 only as a guard.
+	// (as many as contact_count counts). Size is 0 only for a cursor issued
+	// under a larger maxPaged: the page below cannot be cut to nothing.
 	size := pagedSize(p.PageSize, served)
 	if size == 0 {
 		return detail, nil

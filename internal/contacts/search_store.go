@@ -499,8 +499,9 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 	if cur != nil {
 		served = cur.Served
 	}
-	// The pages of one search end after maxPaged contacts: no cursor past
-	// that is issued, so this is only a guard.
+	// The pages of one search end after maxPaged contacts. Size is 0 only
+	// for a cursor issued under a larger maxPaged: the page below cannot be
+	// cut to nothing.
 	size := pagedSize(p.PageSize, served)
 	if size == 0 {
 		res.Items = []Contact{}
