@@ -189,7 +189,7 @@ type SetTenantStatusRequest struct {
 // setTenantStatus godoc
 //
 //	@Summary		Suspend or reactivate a tenant (platform)
-//	@Description	System admins only. Suspension (reason required) takes effect on the tenant's next request; its imports and CRM pushes pause (between batches) until it is reactivated. It leaves billing alone: a Stripe subscription goes on renewing (cancel it at Stripe when the suspension ends the relationship). Audited (tenant.suspended, tenant.reactivated; the tenant's log shows the reason).
+//	@Description	System admins only. Suspension (a reason of 3 to 500 characters required) takes effect on the tenant's next request; its imports and CRM pushes pause (between batches) until it is reactivated. It leaves billing alone: a Stripe subscription goes on renewing (cancel it at Stripe when the suspension ends the relationship). Audited (tenant.suspended, tenant.reactivated; the tenant's log shows the reason).
 //	@ID				setTenantStatus
 //	@Tags			admin
 //	@Accept			json

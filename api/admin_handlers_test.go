@@ -173,6 +173,15 @@ func TestAdminSuspendTenant(t *testing.T) {
 	sys := tb.MustSystemUser(t, "system_admin")
 	tenant := tb.MustSignup(t, "suspend")
 	path := "/api/v1/admin/tenants/" + tenant.tenantID
+	// A suspension needs a reason the tenant's log can show: as the suspend
+	// dialog asks, at least 3 characters once trimmed.
+	for _, reason := range []string{"", "   ", "x", " ab ", "é\u0301"} {
+		rec := tb.req(t, http.MethodPatch, path, sys.token, map[string]string{"status": "suspended", "reason": reason})
+		wantStatus(t, rec, 422)
+		if errs, _ := decodeProblem(t, rec)["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["field"] != "reason" {
+			t.Fatalf("reason %q: errors %v", reason, errs)
+		}
+	}
 	wantStatus(t, tb.req(t, http.MethodPatch, path, sys.token, map[string]string{"status": "suspended"}), 422)
 	wantStatus(t, tb.req(t, http.MethodPatch, path, sys.token, map[string]string{"status": "suspended", "reason": "abuse report"}), 200)
 	rec := tb.req(t, http.MethodGet, "/api/v1/tenant/members", tenant.token, nil)

@@ -82,9 +82,14 @@ func (s *Service) ListTenants(ctx context.Context, p ListTenantsParams) ([]Tenan
 	return out, next, nil
 }
 
-// MaxStatusReasonLen bounds the reason for a tenant's suspension, in
-// characters (code points) once surrounding spaces are trimmed.
-const MaxStatusReasonLen = 500
+// MinStatusReasonLen and MaxStatusReasonLen bound the reason for a
+// tenant's suspension, in characters (code points) once surrounding spaces
+// are trimmed. The tenant's log shows the reason, so "x" is not one; the
+// suspend dialog asks for the same minimum.
+const (
+	MinStatusReasonLen = 3
+	MaxStatusReasonLen = 500
+)
 
 // SetStatus suspends or reactivates a tenant. Suspension takes effect on
 // the tenant's next request. Returns EINVALID, ENOTFOUND.
@@ -95,6 +100,10 @@ func (s *Service) SetStatus(ctx context.Context, tenantID uuid.UUID, status, rea
 	}
 	if status == StatusSuspended && reason == "" {
 		return Tenant{}, apperr.Invalid("A reason is required.", apperr.FieldError{Field: "reason", Message: "is required to suspend a tenant"})
+	}
+	if status == StatusSuspended && utf8.RuneCountInString(reason) < MinStatusReasonLen {
+		return Tenant{}, apperr.Invalid("The reason is too short.",
+			apperr.FieldError{Field: "reason", Message: fmt.Sprintf("must be at least %d characters long", MinStatusReasonLen)})
 	}
 	if utf8.RuneCountInString(reason) > MaxStatusReasonLen {
 		return Tenant{}, apperr.Invalid("The reason is too long.",

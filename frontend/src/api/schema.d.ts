@@ -332,7 +332,7 @@ export interface paths {
         head?: never;
         /**
          * Suspend or reactivate a tenant (platform)
-         * @description System admins only. Suspension (reason required) takes effect on the tenant's next request; its imports and CRM pushes pause (between batches) until it is reactivated. It leaves billing alone: a Stripe subscription goes on renewing (cancel it at Stripe when the suspension ends the relationship). Audited (tenant.suspended, tenant.reactivated; the tenant's log shows the reason).
+         * @description System admins only. Suspension (a reason of 3 to 500 characters required) takes effect on the tenant's next request; its imports and CRM pushes pause (between batches) until it is reactivated. It leaves billing alone: a Stripe subscription goes on renewing (cancel it at Stripe when the suspension ends the relationship). Audited (tenant.suspended, tenant.reactivated; the tenant's log shows the reason).
          */
         patch: operations["setTenantStatus"];
         trace?: never;
