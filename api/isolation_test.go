@@ -2,8 +2,10 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,38 +89,47 @@ func TestTenantIsolationMatrix(t *testing.T) {
 		name, method, path string
 		body               any
 		want               int
-		sessionOnly        bool // the route is for people (no API key scope)
+		sessionOnly        bool   // the route is for people (no API key scope)
+		target             string // the id of A's object the call names
 	}
 	calls := []call{
-		{"GetPrivateContact", http.MethodGet, "/api/v1/contacts/" + privA, nil, 404, false},
-		{"NotePrivateContact", http.MethodPatch, "/api/v1/saved-contacts/" + privA, map[string]string{"notes": "x"}, 404, false},
-		{"NoteSharedContactSavedByA", http.MethodPatch, "/api/v1/saved-contacts/" + shared, map[string]string{"notes": "x"}, 404, false},
-		{"SavePrivateContact", http.MethodPost, "/api/v1/saved-contacts", ids(privA), 404, false},
-		{"SaveOntoListA", http.MethodPost, "/api/v1/saved-contacts", map[string]any{"contact_ids": []string{shared}, "list_id": listA}, 404, false},
-		{"ApprovePrivateContact", http.MethodPost, "/api/v1/saved-contacts/approve", ids(privA), 404, true},
-		{"RejectSharedContactSavedByA", http.MethodPost, "/api/v1/saved-contacts/reject", ids(shared), 404, true},
-		{"SavedViewOfListA", http.MethodGet, "/api/v1/saved-contacts?list_id=" + listA, nil, 404, false},
-		{"ExportOfListA", http.MethodGet, "/api/v1/saved-contacts/export?list_id=" + listA, nil, 404, false},
-		{"RenameListA", http.MethodPatch, "/api/v1/lists/" + listA, map[string]string{"name": "pwned"}, 404, false},
-		{"AddToListA", http.MethodPost, "/api/v1/lists/" + listA + "/members", ids(shared), 404, false},
-		{"RemoveFromListA", http.MethodDelete, "/api/v1/lists/" + listA + "/members", ids(shared), 404, false},
-		{"AddPrivateContactToListB", http.MethodPost, "/api/v1/lists/" + listB + "/members", ids(privA), 404, false},
-		{"CorrectPrivateContact", http.MethodPost, "/api/v1/contacts/" + privA + "/corrections", map[string]string{"field": "title", "value": "X"}, 404, false},
-		{"GetImportA", http.MethodGet, "/api/v1/imports/" + impA, nil, 404, false},
-		{"ImportARecords", http.MethodGet, "/api/v1/imports/" + impA + "/records", nil, 404, false},
-		{"ImportAErrorsCSV", http.MethodGet, "/api/v1/imports/" + impA + "/errors.csv", nil, 404, false},
-		{"MapImportA", http.MethodPut, "/api/v1/imports/" + impA + "/mapping", map[string]any{"has_header": true, "columns": []string{"email", "first_name"}}, 404, false},
-		{"StartImportA", http.MethodPost, "/api/v1/imports/" + impA + "/start", nil, 404, false},
-		{"CancelImportA", http.MethodPost, "/api/v1/imports/" + impA + "/cancel", nil, 404, false},
-		{"MapImportBOntoListA", http.MethodPut, "/api/v1/imports/" + impB + "/mapping", map[string]any{"has_header": true, "columns": []string{"email", "first_name"}, "list_id": listA}, 422, false},
-		{"KeyAUsage", http.MethodGet, "/api/v1/api-keys/" + keyA + "/usage", nil, 404, true},
-		{"RotateKeyA", http.MethodPost, "/api/v1/api-keys/" + keyA + "/rotate", map[string]any{}, 404, true},
-		{"RevokeKeyA", http.MethodDelete, "/api/v1/api-keys/" + keyA, nil, 404, true},
-		{"RevokeInvitationA", http.MethodDelete, "/api/v1/tenant/invitations/" + invA, nil, 404, true},
-		{"ChangeRoleOfAMember", http.MethodPatch, "/api/v1/tenant/members/" + aMember.userID, map[string]string{"role": "viewer"}, 404, true},
-		{"RemoveAMember", http.MethodDelete, "/api/v1/tenant/members/" + aMember.userID, nil, 404, true},
-		{"GetPushA", http.MethodGet, "/api/v1/crm/pushes/" + pushA, nil, 404, false},
-		{"DeleteListA", http.MethodDelete, "/api/v1/lists/" + listA, nil, 404, false},
+		{"GetPrivateContact", http.MethodGet, "/api/v1/contacts/" + privA, nil, 404, false, privA},
+		{"NotePrivateContact", http.MethodPatch, "/api/v1/saved-contacts/" + privA, map[string]string{"notes": "x"}, 404, false, privA},
+		{"NoteSharedContactSavedByA", http.MethodPatch, "/api/v1/saved-contacts/" + shared, map[string]string{"notes": "x"}, 404, false, shared},
+		{"SavePrivateContact", http.MethodPost, "/api/v1/saved-contacts", ids(privA), 404, false, privA},
+		{"SaveOntoListA", http.MethodPost, "/api/v1/saved-contacts", map[string]any{"contact_ids": []string{shared}, "list_id": listA}, 404, false, listA},
+		{"ApprovePrivateContact", http.MethodPost, "/api/v1/saved-contacts/approve", ids(privA), 404, true, privA},
+		{"RejectSharedContactSavedByA", http.MethodPost, "/api/v1/saved-contacts/reject", ids(shared), 404, true, shared},
+		{"SavedViewOfListA", http.MethodGet, "/api/v1/saved-contacts?list_id=" + listA, nil, 404, false, listA},
+		{"ExportOfListA", http.MethodGet, "/api/v1/saved-contacts/export?list_id=" + listA, nil, 404, false, listA},
+		{"RenameListA", http.MethodPatch, "/api/v1/lists/" + listA, map[string]string{"name": "pwned"}, 404, false, listA},
+		{"AddToListA", http.MethodPost, "/api/v1/lists/" + listA + "/members", ids(shared), 404, false, listA},
+		{"RemoveFromListA", http.MethodDelete, "/api/v1/lists/" + listA + "/members", ids(shared), 404, false, listA},
+		{"AddPrivateContactToListB", http.MethodPost, "/api/v1/lists/" + listB + "/members", ids(privA), 404, false, privA},
+		{"CorrectPrivateContact", http.MethodPost, "/api/v1/contacts/" + privA + "/corrections", map[string]string{"field": "title", "value": "X"}, 404, false, privA},
+		{"GetImportA", http.MethodGet, "/api/v1/imports/" + impA, nil, 404, false, impA},
+		{"ImportARecords", http.MethodGet, "/api/v1/imports/" + impA + "/records", nil, 404, false, impA},
+		{"ImportAErrorsCSV", http.MethodGet, "/api/v1/imports/" + impA + "/errors.csv", nil, 404, false, impA},
+		{"MapImportA", http.MethodPut, "/api/v1/imports/" + impA + "/mapping", map[string]any{"has_header": true, "columns": []string{"email", "first_name"}}, 404, false, impA},
+		{"StartImportA", http.MethodPost, "/api/v1/imports/" + impA + "/start", nil, 404, false, impA},
+		{"CancelImportA", http.MethodPost, "/api/v1/imports/" + impA + "/cancel", nil, 404, false, impA},
+		{"DeleteImportA", http.MethodDelete, "/api/v1/imports/" + impA, nil, 404, false, impA},
+		{"MapImportBOntoListA", http.MethodPut, "/api/v1/imports/" + impB + "/mapping", map[string]any{"has_header": true, "columns": []string{"email", "first_name"}, "list_id": listA}, 422, false, listA},
+		{"KeyAUsage", http.MethodGet, "/api/v1/api-keys/" + keyA + "/usage", nil, 404, true, keyA},
+		{"RotateKeyA", http.MethodPost, "/api/v1/api-keys/" + keyA + "/rotate", map[string]any{}, 404, true, keyA},
+		{"RevokeKeyA", http.MethodDelete, "/api/v1/api-keys/" + keyA, nil, 404, true, keyA},
+		{"RevokeInvitationA", http.MethodDelete, "/api/v1/tenant/invitations/" + invA, nil, 404, true, invA},
+		{"ChangeRoleOfAMember", http.MethodPatch, "/api/v1/tenant/members/" + aMember.userID, map[string]string{"role": "viewer"}, 404, true, aMember.userID},
+		{"RemoveAMember", http.MethodDelete, "/api/v1/tenant/members/" + aMember.userID, nil, 404, true, aMember.userID},
+		{"SwitchToTenantA", http.MethodPost, "/api/v1/auth/switch-tenant", map[string]string{"tenant_id": a.tenantID}, 404, true, a.tenantID},
+		{"GetPushA", http.MethodGet, "/api/v1/crm/pushes/" + pushA, nil, 404, false, pushA},
+		{"DeleteListA", http.MethodDelete, "/api/v1/lists/" + listA, nil, 404, false, listA},
+	}
+	// swept records which operations the calls reached, and how.
+	swept := map[string]bool{}
+	spec, err := conformanceSpec()
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, key := range []bool{false, true} {
 		cred, via := b.token, "Session"
@@ -138,7 +149,26 @@ func TestTenantIsolationMatrix(t *testing.T) {
 						t.Errorf("the answer names %q of tenant A: %s", secret, rec.Body.String())
 					}
 				}
+				// The answer is the one an id that exists nowhere gets: it
+				// tells B nothing about A's object, not even that it exists.
+				fake := uuid.NewString()
+				var body any
+				if c.body != nil {
+					raw, err := json.Marshal(c.body)
+					if err != nil {
+						t.Fatal(err)
+					}
+					body = json.RawMessage(strings.ReplaceAll(string(raw), c.target, fake))
+				}
+				norec := fb.credReq(t, c.method, strings.ReplaceAll(c.path, c.target, fake), cred, key, body)
+				if got, want := problemGist(t, rec, c.target), problemGist(t, norec, fake); got != want {
+					t.Errorf("A's object is told apart from one that does not exist:\n A's: %s\n none: %s", got, want)
+				}
 			})
+			req := httptest.NewRequest(c.method, c.path, nil)
+			if route, _, err := spec.router.FindRoute(req); err == nil {
+				swept[via+" "+route.Operation.OperationID] = true
+			}
 		}
 		// A push of A's private contact rejects it as not found, and the
 		// plan does not tell it apart from an id that does not exist.
@@ -165,6 +195,30 @@ func TestTenantIsolationMatrix(t *testing.T) {
 		wantStatus(t, rec, http.StatusOK)
 		if strings.Contains(rec.Body.String(), privA) {
 			t.Errorf("%s: search finds A's private contact", via)
+		}
+	}
+	// Every operation that takes the id of a tenant's object (those whose
+	// other_tenant cell the matrix needs) is in the sweep above: as a
+	// session, and as an API key where a key may call it. A new route with
+	// an id fails here until a call for it is added.
+	ops, err := matrixNeeds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range ops {
+		if !slices.Contains(op.needs, "other_tenant") || isolationSweepExempt[op.id] != "" {
+			continue
+		}
+		if !swept["Session "+op.id] {
+			t.Errorf("%s %s (%s) takes a tenant's object and is not in the sweep as a session", op.method, op.path, op.id)
+		}
+		if _, ok := expectedKeyScope[op.method+" "+echoPath(op.path)]; ok && !swept["APIKey "+op.id] {
+			t.Errorf("%s %s (%s) takes a tenant's object and is not in the sweep as an API key", op.method, op.path, op.id)
+		}
+	}
+	for id := range isolationSweepExempt {
+		if swept["Session "+id] || swept["APIKey "+id] {
+			t.Errorf("%s is exempt from the sweep, yet swept (drop the exemption)", id)
 		}
 	}
 	for _, path := range []string{"/api/v1/api-keys", "/api/v1/tenant/invitations", "/api/v1/tenant/members", "/api/v1/tenant/audit-events"} {
@@ -195,6 +249,33 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	if st := decode[ImportResponse](t, rec).Status; st != "uploaded" {
 		t.Fatalf("A's import status %q", st)
 	}
+}
+
+// isolationSweepExempt names the operations the matrix counts as taking a
+// tenant's object that TestTenantIsolationMatrix does not sweep, with why.
+var isolationSweepExempt = map[string]string{
+	"getCompany": "a company belongs to the shared database, not to a tenant (every tenant reads it); " +
+		"its tenant-bound part is the people cursor (TestMatrixIsolationCompanyCursor)",
+	"unsaveContacts": "idempotent: ids the tenant has not saved are skipped (200); TestMatrixIsolationUnsave " +
+		"checks A's saved contact stays saved",
+}
+
+// problemGist is what an error answer tells: its status and problem
+// document without the request's own instance and request id, with id
+// written as <id>.
+func problemGist(t testing.TB, rec *httptest.ResponseRecorder, id string) string {
+	t.Helper()
+	var p map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatalf("answer %d is not JSON: %s", rec.Code, rec.Body.String())
+	}
+	delete(p, "instance")
+	delete(p, "request_id")
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%d %s", rec.Code, strings.ReplaceAll(string(b), id, "<id>"))
 }
 
 // TestTenantIsolationAcrossSessions follows one person through two
