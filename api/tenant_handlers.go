@@ -227,7 +227,7 @@ func toInvitation(i tenancy.Invitation) InvitationResponse {
 // createInvitation godoc
 //
 //	@Summary		Invite a user
-//	@Description	Org admins only. Returns the single-use accept link (valid 7 days) once, and mails it. Pending invitations count against the package's max_users (409 seat-limit-reached).
+//	@Description	Org admins only. Returns the single-use accept link (valid 7 days) once, and mails it. Pending invitations count against the package's max_users (409 seat-limit-reached). Every invitation mails, so an organization makes at most 3 invitations to one address and 20 (or twice max_users, if more) in all per 24 hours, revoked and accepted ones included (429 rate-limited, Retry-After when the oldest leaves the window).
 //	@ID				createInvitation
 //	@Tags			team
 //	@Accept			json
@@ -242,6 +242,11 @@ func toInvitation(i tenancy.Invitation) InvitationResponse {
 //	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure		422		{object}	Problem
+//	@Failure		429		{object}	Problem				"rate-limited: the organization's invitations of the last 24 hours, to this address or in all, are used up"
+//	@Header			429		{integer}	Retry-After			"Seconds until the oldest counted invitation leaves the 24 hours"
+//	@Header			429		{integer}	RateLimit-Limit		"Invitations allowed per 24 hours (to the address, or in all)"
+//	@Header			429		{integer}	RateLimit-Remaining	"0"
+//	@Header			429		{integer}	RateLimit-Reset		"Seconds, as Retry-After"
 //	@Router			/tenant/invitations [post]
 func (s *Server) createInvitation(c echo.Context) error {
 	var req CreateInvitationRequest

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +157,71 @@ func TestInviteAgainAfterExpiry(t *testing.T) {
 		if got[id] != status {
 			t.Errorf("invitation %s: %q, want %q (all: %v)", id, got[id], status, got)
 		}
+	}
+}
+
+// TestInvitationMailLimit: revoking an invitation and inviting again mails
+// the link again, so the invitations an organization makes in a day are
+// bounded (3 to one address; 20, or twice max_users, in all), revoked ones
+// counted: an organization anyone can make cannot mail strangers without end.
+// The refusal is 429 rate-limited with the wait, and mails nothing.
+func TestInvitationMailLimit(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "invmail") // Free: 3 users, so 20 invitations a day
+	other := tb.MustSignup(t, "invmail-other")
+	invite := func(who session, email string) *httptest.ResponseRecorder {
+		t.Helper()
+		return tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", who.token, map[string]string{"email": email, "role": "viewer"})
+	}
+	inviteAndRevoke := func(who session, email string) {
+		t.Helper()
+		rec := invite(who, email)
+		wantStatus(t, rec, http.StatusCreated)
+		wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/tenant/invitations/"+decode[InvitationResponse](t, rec).ID, who.token, nil),
+			http.StatusNoContent)
+	}
+	mails := func(email string) int64 {
+		var n int64
+		tb.db.Gorm.Table("outbox_emails").Where("to_address = ?", email).Count(&n)
+		return n
+	}
+	refused := func(rec *httptest.ResponseRecorder, limit string) {
+		t.Helper()
+		wantStatus(t, rec, http.StatusTooManyRequests)
+		if p := decodeProblem(t, rec); p["type"] != "rate-limited" {
+			t.Fatalf("problem %v", p)
+		}
+		if wait, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || wait < 23*3600 || wait > 24*3600 {
+			t.Errorf("Retry-After %q, want about a day", rec.Header().Get("Retry-After"))
+		}
+		if got := rec.Header().Get("RateLimit-Limit"); got != limit {
+			t.Errorf("RateLimit-Limit %q, want %s", got, limit)
+		}
+	}
+
+	victim := uniqueEmail("invmail-victim")
+	for range 3 {
+		inviteAndRevoke(admin, victim)
+	}
+	refused(invite(admin, victim), "3")
+	if n := mails(victim); n != 3 {
+		t.Fatalf("%d mails to the address, want 3", n)
+	}
+	// Another organization may still invite the address.
+	wantStatus(t, invite(other, victim), http.StatusCreated)
+
+	for i := 3; i < 20; i++ {
+		inviteAndRevoke(admin, uniqueEmail("invmail-many"))
+	}
+	fresh := uniqueEmail("invmail-fresh")
+	refused(invite(admin, fresh), "20")
+	if n := mails(fresh); n != 0 {
+		t.Fatalf("a refused invitation mailed %d times", n)
+	}
+	list := decode[InvitationList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/invitations", admin.token, nil))
+	if len(list.Items) != 20 {
+		t.Fatalf("%d invitations, want the 20 made", len(list.Items))
 	}
 }
 

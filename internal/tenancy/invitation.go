@@ -145,6 +145,9 @@ func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, ema
 		if err := s.limits.RequireSeat(ctx, tx, tenantID, false); err != nil {
 			return err
 		}
+		if err := s.requireInvitationMail(ctx, tx, tenantID, email, now); err != nil {
+			return err
+		}
 		if err := tx.Create(&inv).Error; err != nil {
 			if db.IsUniqueViolation(err, "invitations_open_email") {
 				return apperr.Errorf(apperr.ECONFLICT, "%s already has an open invitation; revoke it to send a new one.", email)
@@ -163,6 +166,60 @@ func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, ema
 		return CreatedInvitation{}, err
 	}
 	return out, nil
+}
+
+// Every invitation mails its link to an address the inviting admin chose,
+// under a subject and text that carry the organization's name, which the
+// admin chose too. Seats bound the open invitations, not the mails: revoking
+// one and inviting again sends another. So that an organization (any one,
+// made by anyone signing up) cannot mail strangers without end, nor bury one
+// address in invitations, the invitations an organization made in the last
+// InvitationMailWindow are bounded: InvitationsPerAddress to one address, and
+// InvitationsPerWindow or twice the package's max_users, whichever is more,
+// in all. Revoked and accepted ones count: their mails went out.
+const (
+	InvitationMailWindow  = 24 * time.Hour
+	InvitationsPerWindow  = 20
+	InvitationsPerAddress = 3
+)
+
+// requireInvitationMail returns ERATELIMIT (type rate-limited, with the
+// wait until the oldest counted invitation leaves the window) when one more
+// invitation to email would pass a bound above. Call it in the transaction
+// that creates the invitation, after locking the tenant row, so that two
+// invitations cannot both pass.
+func (s *Service) requireInvitationMail(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, email string, now time.Time) error {
+	plan, err := s.limits.Plan(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	since := now.Add(-InvitationMailWindow)
+	var made struct {
+		Total, ToAddress        int
+		OldestAll, OldestToAddr *time.Time
+	}
+	if err := tx.WithContext(ctx).Raw(`SELECT count(*) AS total, count(*) FILTER (WHERE email = ?) AS to_address,
+		min(created_at) AS oldest_all, min(created_at) FILTER (WHERE email = ?) AS oldest_to_addr
+		FROM invitations WHERE tenant_id = ? AND created_at > ?`, email, email, tenantID, since).Scan(&made).Error; err != nil {
+		return fmt.Errorf("tenancy: count invitations: %w", err)
+	}
+	perWindow := max(InvitationsPerWindow, 2*plan.Package.MaxUsers)
+	refuse := func(limit int, oldest *time.Time, msg string) error {
+		wait := time.Minute
+		if oldest != nil {
+			wait = max(oldest.Add(InvitationMailWindow).Sub(now), time.Second)
+		}
+		return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", Message: msg, RetryAfter: wait, Limit: limit}
+	}
+	if made.ToAddress >= InvitationsPerAddress {
+		return refuse(InvitationsPerAddress, made.OldestToAddr, fmt.Sprintf(
+			"%s was invited %d times in the last 24 hours; invite this address again later.", email, made.ToAddress))
+	}
+	if made.Total >= perWindow {
+		return refuse(perWindow, made.OldestAll, fmt.Sprintf(
+			"This organization sent %d invitations in the last 24 hours, as many as it may; invite more later.", made.Total))
+	}
+	return nil
 }
 
 // ListInvitations returns the tenant's invitations, newest first.

@@ -1492,7 +1492,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a user
-         * @description Org admins only. Returns the single-use accept link (valid 7 days) once, and mails it. Pending invitations count against the package's max_users (409 seat-limit-reached).
+         * @description Org admins only. Returns the single-use accept link (valid 7 days) once, and mails it. Pending invitations count against the package's max_users (409 seat-limit-reached). Every invitation mails, so an organization makes at most 3 invitations to one address and 20 (or twice max_users, if more) in all per 24 hours, revoked and accepted ones included (429 rate-limited, Retry-After when the oldest leaves the window).
          */
         post: operations["createInvitation"];
         delete?: never;
@@ -10202,6 +10202,23 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate-limited: the organization's invitations of the last 24 hours, to this address or in all, are used up */
+            429: {
+                headers: {
+                    /** @description Invitations allowed per 24 hours (to the address, or in all) */
+                    "RateLimit-Limit"?: number;
+                    /** @description 0 */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds, as Retry-After */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the oldest counted invitation leaves the 24 hours */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
