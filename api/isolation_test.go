@@ -124,6 +124,10 @@ func TestTenantIsolationMatrix(t *testing.T) {
 		{"SwitchToTenantA", http.MethodPost, "/api/v1/auth/switch-tenant", map[string]string{"tenant_id": a.tenantID}, 404, true, a.tenantID},
 		{"GetPushA", http.MethodGet, "/api/v1/crm/pushes/" + pushA, nil, 404, false, pushA},
 		{"DeleteListA", http.MethodDelete, "/api/v1/lists/" + listA, nil, 404, false, listA},
+		// Filters naming A's objects find nothing, as an unknown id does.
+		{"CorrectionsOfPrivateContact", http.MethodGet, "/api/v1/corrections?contact_id=" + privA, nil, 200, false, privA},
+		{"PushesOfPrivateContact", http.MethodGet, "/api/v1/crm/pushes?contact_id=" + privA, nil, 200, false, privA},
+		{"AuditOfAMember", http.MethodGet, "/api/v1/tenant/audit-events?actor_id=" + aMember.userID, nil, 200, true, aMember.userID},
 	}
 	// swept records which operations the calls reached, and how.
 	swept := map[string]bool{}
@@ -260,9 +264,9 @@ var isolationSweepExempt = map[string]string{
 		"checks A's saved contact stays saved",
 }
 
-// problemGist is what an error answer tells: its status and problem
-// document without the request's own instance and request id, with id
-// written as <id>.
+// problemGist is what an answer tells: its status and JSON body (a
+// problem document without the request's own instance and request id),
+// with id written as <id>.
 func problemGist(t testing.TB, rec *httptest.ResponseRecorder, id string) string {
 	t.Helper()
 	var p map[string]any
