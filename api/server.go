@@ -63,6 +63,9 @@ type Server struct {
 	// starting is set while the process's start-up (its migrations) is
 	// not over: /readyz answers 503 meanwhile.
 	starting atomic.Bool
+	// draining is set once the server is told to stop (SIGTERM): /readyz
+	// answers 503 while it serves on for SHUTDOWN_DRAIN_DELAY.
+	draining atomic.Bool
 }
 
 // Starting says whether the process is still starting up (serve migrates
@@ -178,7 +181,13 @@ func (s *Server) Serve(ctx context.Context) error {
 	return s.ServeListener(ctx, ln)
 }
 
-// ServeListener is Serve on an existing listener.
+// ServeListener is Serve on an existing listener. When ctx ends, /readyz
+// answers 503 at once and the server goes on serving (new connections
+// too) for SHUTDOWN_DRAIN_DELAY, so that a load balancer sees the 503 and
+// stops sending before the listener closes; every response of that time
+// closes its connection, so clients reconnect through the balancer. A
+// process still starting (never ready: no balancer sends to it) skips the
+// delay. Then the listener closes and in-flight requests drain.
 func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.echo,
@@ -195,6 +204,16 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	if delay := s.cfg.ShutdownDrainDelay; delay > 0 && !s.starting.Load() {
+		srv.SetKeepAlivesEnabled(false)
+		s.log.Info("http server stopping: /readyz answers 503; serving on before the listener closes", "delay", delay.String())
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(delay):
+		}
 	}
 	s.log.Info("http server draining", "timeout", s.cfg.ShutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)

@@ -54,10 +54,13 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz answers 200 only when the process has started, the database
-// answers and every migration is applied, so a load balancer sends traffic
-// only to instances that can serve.
+// readyz answers 200 only when the process has started, is not stopping,
+// the database answers and every migration is applied, so a load balancer
+// sends traffic only to instances that can serve.
 func (s *Server) readyz(c echo.Context) error {
+	if s.draining.Load() {
+		return apperr.Errorf(apperr.EUNAVAILABLE, "Shutting down: this instance takes no new requests.")
+	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if s.db == nil || s.db.Ping(ctx) != nil {

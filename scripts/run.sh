@@ -10,6 +10,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 export APP_ENV=${APP_ENV:-development}
 export HTTP_ADDR=${HTTP_ADDR:-:8080}
+# No load balancer in front: Ctrl-C closes at once instead of serving on with
+# /readyz 503 (docs/OPERATIONS.md).
+export SHUTDOWN_DRAIN_DELAY=${SHUTDOWN_DRAIN_DELAY:-0s}
 
 # The app never runs as root: as root, it runs as the unprivileged system
 # user `contacts` (created if missing; no home, no login shell). It needs

@@ -103,7 +103,7 @@ run_e2e() {
   fakecrm_pid=$!
   CRM_AUTH_BASE="http://127.0.0.1:$crm_port" CRM_API_BASE="http://127.0.0.1:$crm_port" \
   APP_ENV=test DATABASE_URL="$dburl" HTTP_ADDR="127.0.0.1:$http_port" PUBLIC_URL="http://127.0.0.1:$http_port" \
-    STRIPE_SECRET_KEY=sk_test_e2e STRIPE_API_BASE="$STRIPE_MOCK_URL" STRIPE_WEBHOOK_SECRET=whsec_e2e \
+    STRIPE_SECRET_KEY=sk_test_e2e STRIPE_API_BASE="$STRIPE_MOCK_URL" STRIPE_WEBHOOK_SECRET=whsec_e2e SHUTDOWN_DRAIN_DELAY=0s \
     bin/contacts serve >frontend/e2e/artifacts/server.log 2>&1 &
   server_pid=$!
   for _ in $(seq 1 150); do

@@ -17,8 +17,10 @@ import (
 // --workers=false) the background workers. The listener opens first, so
 // /healthz answers while a long migration runs (/readyz says it is
 // pending until it is done); the workers start once the schema is current.
-// On SIGTERM the HTTP server drains and the workers stop side by side,
-// each within SHUTDOWN_TIMEOUT.
+// On SIGTERM /readyz turns 503 and the HTTP server serves on for
+// SHUTDOWN_DRAIN_DELAY (the load balancer stops sending meanwhile), then
+// closes its listener and drains within SHUTDOWN_TIMEOUT; the workers stop
+// side by side from the signal, within SHUTDOWN_TIMEOUT.
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "serve")
 	migrate := fs.Bool("migrate", true, "apply pending migrations before serving (false: a separate step migrates, and the workers wait for it)")

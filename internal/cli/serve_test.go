@@ -46,6 +46,8 @@ func newServedOn(t *testing.T, dsn string) *served {
 	t.Setenv("APP_ENV", "development")
 	t.Setenv("DATABASE_URL", dsn)
 	t.Setenv("HTTP_ADDR", addr)
+	// No load balancer here: SIGTERM closes at once unless a test sets it.
+	t.Setenv("SHUTDOWN_DRAIN_DELAY", "0s")
 	return &served{t: t, dsn: dsn, addr: addr, done: make(chan error, 1)}
 }
 
@@ -83,12 +85,18 @@ func (s *served) waitFor(what string, ok func() bool) {
 	s.t.Fatalf("never: %s", what)
 }
 
-// stopServe sends SIGTERM (the context) and wants a clean end.
+// stopServe sends SIGTERM (the context) and wants a clean end within
+// two minutes.
 func (s *served) stopServe() {
 	s.t.Helper()
 	s.stop()
-	if err := <-s.done; err != nil {
-		s.t.Fatalf("serve after SIGTERM: %v", err)
+	select {
+	case err := <-s.done:
+		if err != nil {
+			s.t.Fatalf("serve after SIGTERM: %v", err)
+		}
+	case <-time.After(2 * time.Minute):
+		s.t.Fatal("serve did not stop within 2 minutes of SIGTERM")
 	}
 }
 
@@ -128,6 +136,7 @@ func TestServeListensWhileMigrating(t *testing.T) {
 func TestServeStartingIsNotReady(t *testing.T) {
 	_, dsn := dbtest.Fresh(t)
 	s := newServedOn(t, dsn)
+	t.Setenv("SHUTDOWN_DRAIN_DELAY", "10m")
 	ctx := context.Background()
 	other, err := pgx.Connect(ctx, dsn)
 	if err != nil {
@@ -147,7 +156,66 @@ func TestServeStartingIsNotReady(t *testing.T) {
 	if got := s.status("/readyz"); got != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz = %d while serve is starting, want 503", got)
 	}
+	// Never ready, so no load balancer sends to it: SIGTERM skips the
+	// drain delay (the 10 minutes set above would outlast stopServe).
 	s.stopServe()
+}
+
+// TestServeDrainsBeforeClosing: SIGTERM turns /readyz 503 at once while
+// serve goes on answering, new connections included, for
+// SHUTDOWN_DRAIN_DELAY; only then does the listener close. It closed at
+// the signal, so a load balancer, which had seen no 503, went on sending
+// new requests to a closed port until its next probes failed.
+func TestServeDrainsBeforeClosing(t *testing.T) {
+	_, dsn := dbtest.Fresh(t)
+	s := newServedOn(t, dsn)
+	const delay = 10 * time.Second
+	t.Setenv("SHUTDOWN_DRAIN_DELAY", delay.String())
+	s.start()
+	s.waitFor("/readyz 200", func() bool { return s.status("/readyz") == http.StatusOK })
+
+	// Each request on a new connection, as a balancer's would be, that
+	// the client would keep open: closed says whether the server closes it.
+	get := func(path string) (status int, closed bool) {
+		tr := &http.Transport{}
+		defer tr.CloseIdleConnections()
+		resp, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Get("http://" + s.addr + path)
+		if err != nil {
+			t.Fatalf("GET %s during the drain: %v (the listener closed before SHUTDOWN_DRAIN_DELAY)", path, err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, resp.Close
+	}
+	stopped := time.Now()
+	s.stop()
+	s.waitFor("/readyz 503", func() bool {
+		got, _ := get("/readyz")
+		return got == http.StatusServiceUnavailable
+	})
+	for _, path := range []string{"/healthz", "/api/v1/status"} {
+		// Served, and the connection closed after the answer: a client
+		// holding it open would keep sending here.
+		if got, closed := get(path); got != http.StatusOK || !closed {
+			t.Fatalf("GET %s during the drain: %d, connection closed %v; want 200, closed", path, got, closed)
+		}
+	}
+	if got, _ := get("/readyz"); got != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz during the drain: %d, want 503", got)
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("serve after SIGTERM: %v", err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("serve did not stop within 2 minutes of SIGTERM")
+	}
+	if took := time.Since(stopped); took < delay {
+		t.Fatalf("serve stopped %s after SIGTERM, before SHUTDOWN_DRAIN_DELAY (%s)", took, delay)
+	}
+	if got := s.status("/healthz"); got != 0 {
+		t.Fatalf("/healthz after serve returned: %d, want no answer", got)
+	}
 }
 
 // TestServeWithoutMigrateWaitsForSchema: `serve --migrate=false` (the

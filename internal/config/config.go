@@ -78,6 +78,12 @@ type Config struct {
 	MetricsToken    string        // METRICS_TOKEN
 	MaxBodyBytes    int64         // MAX_BODY_BYTES: JSON request bodies
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT
+	// ShutdownDrainDelay is how long serve goes on serving after SIGTERM,
+	// /readyz answering 503, before it closes its listener: the time a
+	// load balancer needs to see the 503 (or the orchestrator to take the
+	// instance out of its endpoints) and stop sending new requests.
+	// SHUTDOWN_TIMEOUT counts from its end. Zero closes at once.
+	ShutdownDrainDelay time.Duration // SHUTDOWN_DRAIN_DELAY
 	// RequestTimeout bounds an ordinary API request (its database work
 	// included): past it the request answers 503 with Retry-After.
 	// Uploads and downloads are bounded by the connection timeouts instead.
@@ -326,6 +332,9 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	}
 	if cfg.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "25s")); err != nil || cfg.ShutdownTimeout <= 0 {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be a positive duration such as 25s")
+	}
+	if cfg.ShutdownDrainDelay, err = time.ParseDuration(get("SHUTDOWN_DRAIN_DELAY", "5s")); err != nil || cfg.ShutdownDrainDelay < 0 {
+		problems = append(problems, "SHUTDOWN_DRAIN_DELAY must be a duration of 0s or more such as 5s (0s closes the listener at SIGTERM)")
 	}
 	if cfg.RequestTimeout, err = time.ParseDuration(get("REQUEST_TIMEOUT", "30s")); err != nil || cfg.RequestTimeout <= 0 {
 		problems = append(problems, "REQUEST_TIMEOUT must be a positive duration such as 30s")

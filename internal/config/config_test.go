@@ -103,6 +103,14 @@ func TestLoadFrom(t *testing.T) {
 			wantErr: []string{"ENCRYPTION_KEYS_PREVIOUS key 2 must be exactly 32 bytes"}},
 		{name: "OKImportFileRetention", env: map[string]string{"IMPORT_FILE_RETENTION": "72h"}},
 		{name: "OKTimeouts", env: map[string]string{"REQUEST_TIMEOUT": "10s", "DB_ACQUIRE_TIMEOUT": "1500ms"}},
+		// SIGTERM keeps serving this long with /readyz 503, so a load
+		// balancer stops sending before the listener closes.
+		{name: "OKShutdownDrainDelayZero", env: map[string]string{"SHUTDOWN_DRAIN_DELAY": "0s"}},
+		{name: "OKShutdownDrainDelay", env: map[string]string{"SHUTDOWN_DRAIN_DELAY": "15s"}},
+		{name: "ErrShutdownDrainDelayNegative", env: map[string]string{"SHUTDOWN_DRAIN_DELAY": "-1s"},
+			wantErr: []string{"SHUTDOWN_DRAIN_DELAY must be a duration of 0s or more"}},
+		{name: "ErrShutdownDrainDelayNoUnit", env: map[string]string{"SHUTDOWN_DRAIN_DELAY": "5"},
+			wantErr: []string{"SHUTDOWN_DRAIN_DELAY must be a duration of 0s or more"}},
 		{name: "ErrRequestTimeout", env: map[string]string{"REQUEST_TIMEOUT": "0s"}, wantErr: []string{"REQUEST_TIMEOUT"}},
 		{name: "ErrDBAcquireTimeout", env: map[string]string{"DB_ACQUIRE_TIMEOUT": "soon"}, wantErr: []string{"DB_ACQUIRE_TIMEOUT"}},
 		{name: "OKTrustedProxies", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,2001:db8::1,::ffff:10.9.9.9"}},
@@ -322,8 +330,8 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 // runs: each service of the image sets only variables LoadFrom reads (a
 // misspelt one would be ignored silently) and a configuration LoadFrom
 // accepts, and the app is given the stop grace docs/OPERATIONS.md asks
-// for (SHUTDOWN_TIMEOUT + 10 s; Compose's own default, 10 s, kills it
-// mid-drain).
+// for (SHUTDOWN_DRAIN_DELAY + SHUTDOWN_TIMEOUT + 10 s; Compose's own
+// default, 10 s, kills it mid-drain).
 func TestComposeMatchesTheConfig(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile("../../docker-compose.yml")
@@ -362,8 +370,9 @@ func TestComposeMatchesTheConfig(t *testing.T) {
 			continue
 		}
 		grace, err := time.ParseDuration(svc.StopGracePeriod)
-		if want := cfg.ShutdownTimeout + 10*time.Second; err != nil || grace < want {
-			t.Errorf("service %s: stop_grace_period %q, want at least %s (SHUTDOWN_TIMEOUT %s + 10s)", name, svc.StopGracePeriod, want, cfg.ShutdownTimeout)
+		if want := cfg.ShutdownDrainDelay + cfg.ShutdownTimeout + 10*time.Second; err != nil || grace < want {
+			t.Errorf("service %s: stop_grace_period %q, want at least %s (SHUTDOWN_DRAIN_DELAY %s + SHUTDOWN_TIMEOUT %s + 10s)",
+				name, svc.StopGracePeriod, want, cfg.ShutdownDrainDelay, cfg.ShutdownTimeout)
 		}
 	}
 	if ours < 2 {
