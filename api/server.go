@@ -185,12 +185,12 @@ func (s *Server) Serve(ctx context.Context) error {
 // answers 503 at once and the server goes on serving (new connections
 // too) for SHUTDOWN_DRAIN_DELAY, so that a load balancer sees the 503 and
 // stops sending before the listener closes; every response of that time
-// closes its connection, so clients reconnect through the balancer. A
+// closes its connection (closeWhileDraining). A
 // process still starting (never ready: no balancer sends to it) skips the
 // delay. Then the listener closes and in-flight requests drain.
 func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
-		Handler:           s.echo,
+		Handler:           s.closeWhileDraining(s.echo),
 		ReadHeaderTimeout: s.timeouts.readHeader,
 		ReadTimeout:       s.timeouts.read,
 		WriteTimeout:      s.timeouts.write,
@@ -207,7 +207,6 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	s.draining.Store(true)
 	if delay := s.cfg.ShutdownDrainDelay; delay > 0 && !s.starting.Load() {
-		srv.SetKeepAlivesEnabled(false)
 		s.log.Info("http server stopping: /readyz answers 503; serving on before the listener closes", "delay", delay.String())
 		select {
 		case err := <-errc:
@@ -229,6 +228,22 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("http server stopped")
 	return nil
+}
+
+// closeWhileDraining answers every request of the drain with
+// "Connection: close", so the client's next request opens a new
+// connection, which the load balancer gives to an instance that stays.
+// Idle connections stay open meanwhile (closing them while the balancer
+// still sends races its reuse of them: a request lost in flight);
+// Shutdown closes them once the delay is over and the balancer has
+// stopped sending.
+func (s *Server) closeWhileDraining(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // clientIP says whose request it is. Without trusted proxies it is the

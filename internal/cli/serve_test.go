@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,26 @@ func TestServeDrainsBeforeClosing(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode, resp.Close
 	}
+	// A client's connection, kept open from before the signal (a
+	// balancer's pool).
+	kept := &http.Transport{}
+	defer kept.CloseIdleConnections()
+	keptGet := func() (status int, reused, closed bool) {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+s.addr+"/healthz", nil)
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+			GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused },
+		}))
+		resp, err := (&http.Client{Transport: kept, Timeout: 5 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatalf("GET /healthz on the kept connection: %v", err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body) // read to the end: the connection goes back to the pool
+		resp.Body.Close()
+		return resp.StatusCode, reused, resp.Close
+	}
+	if got, _, closed := keptGet(); got != http.StatusOK || closed {
+		t.Fatalf("GET /healthz before SIGTERM: %d, connection closed %v; want 200, kept", got, closed)
+	}
 	stopped := time.Now()
 	s.stop()
 	s.waitFor("/readyz 503", func() bool {
@@ -201,6 +222,11 @@ func TestServeDrainsBeforeClosing(t *testing.T) {
 	}
 	if got, _ := get("/readyz"); got != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz during the drain: %d, want 503", got)
+	}
+	// The idle connection was not closed under the client (a balancer
+	// reusing it would lose a request): it answers once more, then closes.
+	if got, reused, closed := keptGet(); got != http.StatusOK || !reused || !closed {
+		t.Fatalf("GET /healthz on the connection kept from before SIGTERM: %d, reused %v, closed after %v; want 200, reused, closed", got, reused, closed)
 	}
 	select {
 	case err := <-s.done:
