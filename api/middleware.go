@@ -83,7 +83,7 @@ func withAccessLog(log *slog.Logger, m *httpMetrics) echo.MiddlewareFunc {
 			}
 			attrs = append(attrs, principalLogAttrs(c)...)
 			level := slog.LevelInfo
-			if res.Status >= 500 {
+			if planned, _ := c.Get(plannedKey).(bool); res.Status >= 500 && !planned {
 				level = slog.LevelError
 			}
 			cutShort, _ := c.Get(cutShortKey).(bool)
@@ -116,6 +116,10 @@ func principalLogAttrs(c echo.Context) []slog.Attr {
 }
 
 const logKeyPrefix = "log."
+
+// plannedKey marks a 5xx answer that is the process's planned state, not
+// a failure (/readyz while it starts or stops): logged at INFO.
+const plannedKey = "planned_unavailable"
 
 // cutShortKey marks a request whose handler failed after the response was
 // committed (errorHandler): withAccessLog logs it and cuts the connection.

@@ -507,6 +507,55 @@ func TestReadyzFailsWhenMigrationsPending(t *testing.T) {
 	}
 }
 
+// TestReadyzWhileStartingOrStopping: /readyz answers 503 while the
+// process starts (its migration step) and from SIGTERM on, saying which;
+// those answers are its planned state, logged at INFO: every rollout
+// logged an ERROR line per probe, and ERROR is what pages an operator.
+// A database that does not answer stays an ERROR.
+func TestReadyzWhileStartingOrStopping(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		set       func(*Server)
+		closeDB   bool
+		wantBody  string
+		wantError bool
+	}{
+		{name: "OKReady", set: func(*Server) {}, wantBody: `"ready"`},
+		{name: "ErrStarting", set: func(s *Server) { s.Starting(true) }, wantBody: "Starting up"},
+		{name: "ErrStopping", set: func(s *Server) { s.draining.Store(true) }, wantBody: "Shutting down"},
+		{name: "ErrDatabaseDown", set: func(*Server) {}, closeDB: true, wantBody: "database is unreachable", wantError: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := dbtest.Shared(t)
+			if tt.closeDB {
+				var err error
+				if d, err = db.Open(context.Background(), dbtest.Empty(t), db.OpenOpts{MaxConns: 2}); err != nil {
+					t.Fatal(err)
+				}
+				d.Close() // a closed pool behaves like an unreachable server
+			}
+			var logs syncBuffer
+			cfg, _ := config.LoadFrom(func(string) string { return "" })
+			srv := New(Deps{Config: cfg, Logger: slog.New(slog.NewJSONHandler(&logs, nil)), DB: d})
+			tt.set(srv)
+			rec := serve(t, srv.Handler(), httptest.NewRequest(http.MethodGet, "/readyz", nil))
+			wantStatus := http.StatusServiceUnavailable
+			if tt.name == "OKReady" {
+				wantStatus = http.StatusOK
+			}
+			if rec.Code != wantStatus || !strings.Contains(rec.Body.String(), tt.wantBody) {
+				t.Fatalf("/readyz: %d %s; want %d with %q", rec.Code, rec.Body.String(), wantStatus, tt.wantBody)
+			}
+			if got := strings.Contains(logs.String(), `"level":"ERROR"`); got != tt.wantError {
+				t.Fatalf("an ERROR line logged: %v, want %v; logs:\n%s", got, tt.wantError, logs.String())
+			}
+		})
+	}
+}
+
 func TestReadyzFailsWhenDatabaseDown(t *testing.T) {
 	t.Parallel()
 	dsn := dbtest.Empty(t)

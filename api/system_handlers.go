@@ -59,6 +59,8 @@ func (s *Server) healthz(c echo.Context) error {
 // sends traffic only to instances that can serve.
 func (s *Server) readyz(c echo.Context) error {
 	if s.draining.Load() {
+		// Every rollout passes here: no operator needs an ERROR line for it.
+		c.Set(plannedKey, true)
 		return apperr.Errorf(apperr.EUNAVAILABLE, "Shutting down: this instance takes no new requests.")
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
@@ -67,6 +69,7 @@ func (s *Server) readyz(c echo.Context) error {
 		return apperr.Errorf(apperr.EUNAVAILABLE, "The database is unreachable.")
 	}
 	if s.starting.Load() {
+		c.Set(plannedKey, true)
 		return apperr.Errorf(apperr.EUNAVAILABLE, "Starting up: applying database migrations.")
 	}
 	if s.migrator != nil {
