@@ -185,9 +185,9 @@ func (s *Server) Serve(ctx context.Context) error {
 // answers 503 at once and the server goes on serving (new connections
 // too) for SHUTDOWN_DRAIN_DELAY, so that a load balancer sees the 503 and
 // stops sending before the listener closes; every response of that time
-// closes its connection (closeWhileDraining). A
-// process still starting (never ready: no balancer sends to it) skips the
-// delay. Then the listener closes and in-flight requests drain.
+// closes its connection (closeWhileDraining). A process still starting
+// (never ready: no balancer sends to it) skips the delay. Then the
+// listener closes and in-flight requests drain.
 func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.closeWhileDraining(s.echo),
