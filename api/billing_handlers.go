@@ -147,7 +147,7 @@ type WebhookResponse struct {
 //	@Produce		json
 //	@Param			Stripe-Signature	header		string	true	"Stripe's signature"
 //	@Success		200					{object}	WebhookResponse
-//	@Failure		400					{object}	Problem	"Missing, invalid or stale signature"
+//	@Failure		400					{object}	Problem	"Missing, invalid or stale signature, or an event created time Stripe cannot have given (not after 1970, not before the year 10000, or a live event over 300 s ahead of the server's clock)"
 //	@Failure		413					{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure		503					{object}	Problem	"No webhook secret configured"
 //	@Router			/billing/stripe/webhook [post]

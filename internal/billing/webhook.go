@@ -51,7 +51,8 @@ var errBadSignature = apperr.Errorf(apperr.EMALFORMED, "The webhook signature is
 // subscription that is not the tenant's current one are handled; an
 // event whose Stripe customer is another tenant's changes nothing
 // (outcomeOtherCustomer); the event is stored with the tenant it was about.
-// Returns EUNAVAILABLE (no webhook secret), EMALFORMED (signature).
+// Returns EUNAVAILABLE (no webhook secret), EMALFORMED (signature, or a
+// created time Stripe cannot have given: checkCreated).
 func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) error {
 	if s.webhookSecret == "" {
 		return errNotConfigured
@@ -60,6 +61,9 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 		webhook.ConstructEventOptions{Tolerance: WebhookTolerance, IgnoreAPIVersionMismatch: true})
 	if err != nil {
 		return &apperr.Error{Code: apperr.EMALFORMED, Message: errBadSignature.Message, Err: err}
+	}
+	if err := s.checkCreated(ev); err != nil {
+		return err
 	}
 	// Only what the service reads is stored: not the payer's contact or
 	// card details (storedPayload).
@@ -84,6 +88,32 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 		return tx.Exec(`UPDATE stripe_events SET outcome = ?, tenant_id = ?, processed_at = CASE WHEN ? THEN now() END WHERE id = ?`,
 			outcome, tenantID, outcome != "queued", ev.ID).Error
 	})
+}
+
+// storableUntil bounds an event's created time from above whatever its
+// mode: the first instant PostgreSQL cannot store as it stores the rest
+// (and Go cannot format as RFC 3339).
+var storableUntil = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// checkCreated refuses an event whose created time Stripe cannot have
+// given it: zero or negative, at or after the year 10000, or, for a live
+// event, more than the signature's tolerance ahead of this server's clock
+// (Stripe creates an event before it signs its first delivery, and a retry
+// only adds age; the clocks differ by seconds). Stored, one out of
+// PostgreSQL's range was a 500 that Stripe retried for days, and one in a
+// later year became the tenant's newest event, so every real event after
+// it was recorded as stale and changed nothing. Test-mode events may be
+// dated ahead: a test clock dates its customers' events in its simulated
+// time, which is advanced into the future on purpose. Returns EMALFORMED.
+func (s *Service) checkCreated(ev stripe.Event) error {
+	at := time.Unix(ev.Created, 0)
+	ahead := ev.Livemode && at.After(s.now().Add(WebhookTolerance))
+	if ev.Created <= 0 || !at.Before(storableUntil) || ahead {
+		return apperr.Errorf(apperr.EMALFORMED,
+			"The event's created time (%d) is not one Stripe can have given it: not after 1970, not before the year 10000, or (a live event) more than %d seconds ahead of this server's clock.",
+			ev.Created, int(WebhookTolerance.Seconds()))
+	}
+	return nil
 }
 
 func (s *Service) dispatch(ctx context.Context, tx *gorm.DB, ev stripe.Event) (string, *uuid.UUID, error) {

@@ -5776,7 +5776,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResponse"];
                 };
             };
-            /** @description Missing, invalid or stale signature */
+            /** @description Missing, invalid or stale signature, or an event created time Stripe cannot have given (not after 1970, not before the year 10000, or a live event over 300 s ahead of the server's clock) */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,69 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// TestStripeEventAbsurdCreated: an event whose created time is no time
+// Stripe could have sent it (out of PostgreSQL's range, zero or negative,
+// or a live event dated ahead of the server's clock) is refused with 400
+// and stores nothing; above all it does not become the tenant's newest
+// event: a live one dated in the year 2200 made every real event after it
+// stale for ever. A test-mode event may be dated ahead (test clocks).
+func TestStripeEventAbsurdCreated(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	admin := tb.MustSignup(t, "absurdcreated")
+	tid := admin.tenantID
+	sub := "sub_abs_" + idTail(tid)
+	now := time.Now().Truncate(time.Second)
+
+	tests := []struct {
+		name     string
+		created  int64
+		livemode bool
+	}{
+		{"ErrOutOfRange", 1 << 50, false},
+		{"ErrYear10000", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), false},
+		{"ErrZero", 0, false},
+		{"ErrNegative", -1 << 50, false},
+		{"ErrLiveFarFuture", time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), true},
+		{"ErrLiveHourAhead", now.Add(time.Hour).Unix(), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := subEvent("customer.subscription.updated", now, tid, sub, "canceled", false)
+			ev["created"], ev["livemode"] = tt.created, tt.livemode
+			rec := tb.webhookReq(t, ev, testWebhookSecret, time.Now())
+			wantStatus(t, rec, http.StatusBadRequest)
+			if p := decodeProblem(t, rec); p["code"] != "malformed" {
+				t.Fatalf("problem %v", p)
+			}
+			var n int64
+			tb.db.Gorm.Table("stripe_events").Where("id = ?", ev["id"]).Count(&n)
+			if n != 0 {
+				t.Fatal("the refused event was stored")
+			}
+		})
+	}
+	// A real event afterwards applies.
+	live := func(ev map[string]any) map[string]any { ev["livemode"] = true; return ev }
+	wantStatus(t, tb.webhookReq(t, live(subEvent("customer.subscription.updated", now, tid, sub, "active", false)), testWebhookSecret, time.Now()), 200)
+	if u := tb.usage(t, admin); u.Package.Code != "pro" || u.Subscription.Status != "active" {
+		t.Fatalf("after a real event: %s %+v", u.Package.Code, u.Subscription)
+	}
+	// A clock a little ahead of ours (Stripe's, within the signature
+	// tolerance) is no absurdity.
+	wantStatus(t, tb.webhookReq(t, live(subEvent("customer.subscription.updated", now.Add(time.Minute), tid, sub, "active", true)), testWebhookSecret, time.Now()), 200)
+	if u := tb.usage(t, admin); !u.Subscription.CancelAtPeriodEnd {
+		t.Fatalf("a live event a minute ahead was not applied: %+v", u.Subscription)
+	}
+	// A test clock's event, dated a month ahead, applies.
+	wantStatus(t, tb.webhookReq(t, subEvent("customer.subscription.updated", now.Add(30*24*time.Hour), tid, sub, "past_due", false), testWebhookSecret, time.Now()), 200)
+	if u := tb.usage(t, admin); u.Subscription.Status != "past_due" {
+		t.Fatalf("a test-mode event a month ahead was not applied: %+v", u.Subscription)
+	}
+}
