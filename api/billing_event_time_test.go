@@ -1,9 +1,12 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/onecloudai/contacts/internal/billing"
 )
 
 // TestStripeEventAbsurdCreated: an event whose created time is no time
@@ -67,3 +70,46 @@ func TestStripeEventAbsurdCreated(t *testing.T) {
 		t.Fatalf("a test-mode event a month ahead was not applied: %+v", u.Subscription)
 	}
 }
+
+// TestCheckoutOfPackageRetiredMeanwhile: a package retired (active false)
+// after its Checkout page opened can still be paid on that page; the paid
+// checkout applies it, since the tenant paid for it and Stripe bills it,
+// while a new checkout for it is refused.
+func TestCheckoutOfPackageRetiredMeanwhile(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	admin := tb.MustSignup(t, "retired")
+	code := "ret" + idTail(admin.tenantID)
+	pkg, err := tb.srv.svc.Billing.CreatePackage(t.Context(), billing.PackageParams{Code: &code, Name: ptrTo("Retired soon"),
+		PriceCents: ptrTo(900), StripePriceID: ptrTo("price_" + code), MaxUsers: ptrTo(7), SearchesPerMonth: ptrTo(100),
+		MaxContactsPerQuery: ptrTo(25), APIRequestsPerMinute: ptrTo(0), ImportRowsPerMonth: ptrTo(100),
+		MaxConcurrentJobs: ptrTo(1), CRMPushesPerMonth: ptrTo(10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": code}), 200)
+	if _, err := tb.srv.svc.Billing.UpdatePackage(t.Context(), pkg.ID, billing.PackageParams{Active: ptrTo(false)}); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": code}), 422)
+
+	// The page opened before is paid.
+	ev := map[string]any{
+		"id": "evt_ret_" + idTail(admin.tenantID), "object": "event", "type": "checkout.session.completed", "created": time.Now().Unix(),
+		"data": map[string]any{"object": map[string]any{"id": "cs_ret", "object": "checkout.session", "mode": "subscription",
+			"client_reference_id": admin.tenantID, "customer": "cus_ret_" + idTail(admin.tenantID), "subscription": "sub_ret_" + idTail(admin.tenantID),
+			"metadata": map[string]string{"tenant_id": admin.tenantID, "package_code": code}}},
+	}
+	wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
+	if err := tb.srv.svc.Billing.ProcessCheckoutCompleted(t.Context(), fmt.Sprint(ev["id"])); err != nil {
+		t.Fatal(err)
+	}
+	if u := tb.usage(t, admin); u.Package.Code != code || u.Downgraded || u.Seats.Limit != 7 {
+		t.Fatalf("after paying for a retired package: %s downgraded=%v seats=%d", u.Package.Code, u.Downgraded, u.Seats.Limit)
+	}
+	if got := tb.eventOutcome(t, ev["id"]); got != "applied" {
+		t.Fatalf("outcome %q", got)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
