@@ -174,6 +174,42 @@ describe('BillingRoute subscription', () => {
     );
   });
 
+  it('tells a member who can fix a past-due payment', async () => {
+    signInWithBilling({
+      role: 'member',
+      billing: billing({
+        has_billing_account: true,
+        usage: usage({
+          package: pro,
+          subscription: subscription({ package_id: pro.id, source: 'stripe', status: 'past_due' }),
+          grace_ends_at: '2026-11-27T10:00:00Z',
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('grace-period')).toHaveTextContent(
+      'then Free limits apply; ask an org admin to update the payment method.',
+    );
+    expect(screen.queryByRole('button', { name: 'Manage billing' })).not.toBeInTheDocument();
+  });
+
+  it('does not send a member to a payment method for a past-due plan staff set (billed outside Stripe)', async () => {
+    signInWithBilling({
+      role: 'member',
+      billing: billing({
+        usage: usage({
+          package: pro,
+          subscription: subscription({ package_id: pro.id, source: 'manual', status: 'past_due' }),
+          grace_ends_at: '2026-11-27T10:00:00Z',
+        }),
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    expect(await screen.findByTestId('grace-period')).toHaveTextContent(/then Free limits apply\.$/);
+  });
+
   it('says a paused subscription is paused, not that its first payment has not gone through', async () => {
     signInWithBilling({
       billing: billing({

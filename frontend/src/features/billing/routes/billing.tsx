@@ -260,7 +260,13 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
         ) : subscription?.status === 'past_due' && usage.grace_ends_at ? (
           <Alert color="orange" variant="light" title="Payment past due" data-testid="grace-period">
             The last payment did not go through. Paid limits stay until {formatResetTime(usage.grace_ends_at)}, then Free
-            limits apply{showPortal ? '; update the payment method under Manage billing' : ''}.
+            limits apply
+            {showPortal
+              ? '; update the payment method under Manage billing'
+              : !canManageBilling && subscription.source === 'stripe'
+                ? '; ask an org admin to update the payment method'
+                : ''}
+            .
           </Alert>
         ) : subscription?.cancel_at_period_end && periodEnd ? (
           <Alert color="yellow" variant="light" title="Your subscription is cancelled" data-testid="cancel-at-period-end">
