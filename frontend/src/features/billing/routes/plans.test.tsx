@@ -113,6 +113,42 @@ describe('PlansRoute', () => {
     expect(assign).not.toHaveBeenCalled();
   });
 
+  it('offers the portal when checkout answers that a Stripe subscription runs (bought in another tab)', async () => {
+    const assign = catchRedirects();
+    let subscribed = false;
+    signInWithBilling({
+      billing: () =>
+        subscribed
+          ? billing({
+              has_billing_account: true,
+              checkout_allowed: false,
+              usage: usage({ package: pro, subscription: subscription({ package_id: pro.id, source: 'stripe' }) }),
+            })
+          : billing(),
+      routes: {
+        'POST /billing/checkout-session': () => {
+          subscribed = true;
+          return problemResponse({
+            status: 409,
+            title: 'Conflict',
+            type: 'subscription-exists',
+            code: 'conflict',
+            detail: 'This organization already has a Stripe subscription; change the plan in the billing portal.',
+          });
+        },
+      },
+    });
+    renderWithProviders(<PlansRoute />, { route: '/plans' });
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Upgrade to Pro' }));
+
+    expect(await screen.findByText(/already has a Stripe subscription/)).toBeInTheDocument();
+    const notice = await screen.findByTestId('change-in-portal');
+    expect(within(notice).getByRole('button', { name: 'Manage billing' })).toBeInTheDocument();
+    expect(screen.queryByTestId('package-actions')).not.toBeInTheDocument();
+    expect(assign).not.toHaveBeenCalled();
+  });
+
   it('shows the table without buttons to members, who ask an org admin', async () => {
     signInWithBilling({ role: 'member' });
     renderWithProviders(<PlansRoute />, { route: '/plans' });
