@@ -152,3 +152,56 @@ func TestJobSlotsSuspendedTenant(t *testing.T) {
 		}
 	}
 }
+
+// TestJobSlotsAfterDowngrade: a tenant moved to a package with fewer
+// slots (Pro's 4 to Free's 1) while jobs run stops none of them: each
+// keeps its slot through its claims and renewals, and a new job waits
+// until the running ones are under the new limit, not merely one fewer.
+func TestJobSlotsAfterDowngrade(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := limits.NewService(d.Gorm, 0)
+	ctx := context.Background()
+	tenant := MustCreateTenant(t, "pro", billing.StatusActive, nil)
+	claim := func(holder string) bool {
+		t.Helper()
+		ok, err := svc.ClaimJobSlot(ctx, tenant, holder, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	for _, h := range []string{"import:a", "crm:1", "import:b"} {
+		if !claim(h) {
+			t.Fatalf("claim %s on Pro refused", h)
+		}
+	}
+	if err := d.Gorm.Exec(`UPDATE subscriptions SET package_id = (SELECT id FROM packages WHERE code = 'free') WHERE tenant_id = ?`, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"import:a", "crm:1", "import:b"} {
+		if !claim(h) {
+			t.Fatalf("a running job (%s) lost its slot to the downgrade", h)
+		}
+		if err := svc.RenewJobSlot(ctx, tenant, h, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if claim("crm:2") {
+		t.Fatal("a new job started beside three running ones on a one-slot package")
+	}
+	for _, h := range []string{"import:a", "crm:1"} {
+		if err := svc.ReleaseJobSlot(ctx, tenant, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if claim("crm:2") {
+		t.Fatal("a new job started beside the one still running on a one-slot package")
+	}
+	if err := svc.ReleaseJobSlot(ctx, tenant, "import:b"); err != nil {
+		t.Fatal(err)
+	}
+	if !claim("crm:2") {
+		t.Fatal("the only slot was free and the new job still waited")
+	}
+}
