@@ -122,10 +122,27 @@ func (s *Service) gateWait(ctx context.Context, tenantID uuid.UUID) error {
 		until = g.until
 	}
 	s.gatesMu.Unlock()
-	if d := until.Sub(s.now()); d > 0 {
+	d := until.Sub(s.now())
+	switch {
+	case d > s.opts.InlineWaitMax:
+		return &LongWaitError{Until: until}
+	case d > 0:
 		return s.opts.Sleep(ctx, d)
 	}
 	return nil
+}
+
+// LongWaitError is a rate-limit wait (Retry-After, or X-RateLimit-Reset
+// with nothing remaining) longer than Options.InlineWaitMax. The call
+// returns it instead of sleeping, so that a push job does not hold one of
+// the tenant's job slots (shared with imports) while it waits: the job
+// snoozes until Until and resumes with what is still queued.
+type LongWaitError struct {
+	Until time.Time
+}
+
+func (e *LongWaitError) Error() string {
+	return "crm: rate limited until " + e.Until.UTC().Format(time.RFC3339)
 }
 
 func (s *Service) gateBlock(tenantID uuid.UUID, d time.Duration) {

@@ -50,7 +50,9 @@
 // id, so a retry, a replay after a timeout that hid a committed write, or a
 // job resumed after its worker died updates the same CRM record and never
 // creates a second. The client follows the contract: 429 waits Retry-After
-// (and a per-tenant gate stops sending while X-RateLimit-Remaining is 0),
+// (and a per-tenant gate stops sending while X-RateLimit-Remaining is 0;
+// a wait over 30 s snoozes the job with its slot released instead of
+// sleeping in it, up to 24 hours after the job was queued),
 // 5xx and timeouts back off exponentially with jitter, 207 is read item by
 // item, RECORD_DELETED marks the contact deleted_in_crm and stops pushing
 // it, other item errors (EMAIL_CONFLICT) fail that contact alone.

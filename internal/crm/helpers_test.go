@@ -83,6 +83,7 @@ type setupOpts struct {
 	requestTimeout time.Duration
 	slotTTL        time.Duration // a push job's job slot TTL (default crm.PushSlotTTL)
 	realTime       bool          // wall clock and real sleeps (benchmarks)
+	retryAfter     time.Duration // the Retry-After of the fake's injected 429s (default 1 s)
 }
 
 func setup(t testing.TB, o ...setupOpts) *testBundle {
@@ -103,7 +104,8 @@ func setupOn(t testing.TB, d *db.DB, o ...setupOpts) *testBundle {
 		now = time.Now
 	}
 	fake := fakecrm.New(fakecrm.Options{ClientID: testClientID, ClientSecret: testClientSecret,
-		RedirectURIs: []string{testPublicURL + crm.CallbackPath}, Now: now, TimeoutHold: 30 * time.Second})
+		RedirectURIs: []string{testPublicURL + crm.CallbackPath}, Now: now, TimeoutHold: 30 * time.Second,
+		FaultRetryAfter: o0.retryAfter})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	tb := &testBundle{db: d, fake: fake, crmURL: srv.URL, clock: clk, tenantID: uuid.Must(uuid.NewV7()),

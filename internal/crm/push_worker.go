@@ -109,7 +109,36 @@ func (w *PushWorker) work(ctx context.Context, job *river.Job[PushArgs], lastTry
 	}()
 	stop := w.svc.keepJobSlot(ctx, job.Args.TenantID, holder, ttl)
 	defer stop()
-	return w.svc.PushChunk(ctx, job.Args, lastTry)
+	err = w.svc.PushChunk(ctx, job.Args, lastTry)
+	var long *LongWaitError
+	if errors.As(err, &long) {
+		return w.svc.snoozeUntil(job.CreatedAt, long)
+	}
+	return err
+}
+
+// InlineWaitMax is the default of Options.InlineWaitMax: the CRM's windows
+// are 10 seconds, so its usual Retry-After is sat out inline.
+const InlineWaitMax = 30 * time.Second
+
+// RateLimitPatience is how long after its job was queued a push keeps
+// waiting out the CRM's rate limits by snoozing. Past it, a long wait is
+// a failed attempt like a 5xx, so a CRM that never lets the push through
+// ends in GAVE_UP after the job's attempts instead of keeping its
+// contacts queued (and blocking later pushes of them) for ever.
+const RateLimitPatience = 24 * time.Hour
+
+// snoozeUntil turns a long rate-limit wait into a River snooze until it is
+// over: the job's slot is released (the deferred release runs before River
+// sees the snooze), a snooze is not an attempt, and the contacts stay
+// queued with their attempts and metering, so the job resumes where it
+// stopped and, matching by external_id, never creates a second record.
+func (s *Service) snoozeUntil(queuedAt time.Time, long *LongWaitError) error {
+	if !queuedAt.IsZero() && long.Until.Sub(queuedAt) > RateLimitPatience {
+		return &TransientError{Last: "rate limited until " + long.Until.UTC().Format(time.RFC3339) +
+			", more than " + RateLimitPatience.String() + " after the push job was queued"}
+	}
+	return river.JobSnooze(max(long.Until.Sub(s.now()), 0))
 }
 
 // keepJobSlot renews holder's slot every quarter of ttl until stop is

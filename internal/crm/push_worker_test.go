@@ -278,3 +278,118 @@ func TestSweepAbandonedPushes(t *testing.T) {
 		})
 	}
 }
+
+// TestPushLongRetryAfterSnoozes: a 429 whose Retry-After is long (10
+// minutes) is not slept out while the job holds one of the tenant's job
+// slots, which imports share: the job snoozes until the wait is over with
+// its slot released, and its contacts stay queued with their attempts and
+// metering. Resumed, it finishes the push exactly: the write that had
+// committed before its answer was lost is updated, not created twice, and
+// nothing is metered twice.
+func TestPushLongRetryAfterSnoozes(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, setupOpts{requestTimeout: time.Second, retryAfter: 10 * time.Minute})
+	tb.MustConnect(t)
+	ids := tb.MustApproved(t, 3)
+	id := tb.MustPush(t, ids)
+	jobs := tb.jobsOf(t, id)
+	if len(jobs) != 1 {
+		t.Fatalf("%d jobs, want 1", len(jobs))
+	}
+	ctx := context.Background()
+
+	// The upsert commits but its answer is lost; the replay meets the long 429.
+	tb.fake.InjectFault(fakecrm.FaultTimeout, 1)
+	tb.fake.InjectFault(fakecrm.FaultRateLimit, 1)
+	err := tb.work(ctx, tb.svc, jobs[0])
+	var snooze *river.JobSnoozeError
+	if !errors.As(err, &snooze) || snooze.Duration != 10*time.Minute {
+		t.Fatalf("job meeting a 10-minute Retry-After: %v, want a snooze of 10m", err)
+	}
+	for _, s := range tb.clock.Sleeps() {
+		if s >= time.Minute {
+			t.Fatalf("the job slept %v holding its slot (sleeps %v)", s, tb.clock.Sleeps())
+		}
+	}
+	if held := tb.scalar(t, `SELECT count(*) FROM job_slots WHERE tenant_id = ?`, tb.tenantID); held != 0 {
+		t.Fatalf("%d job slots held while the push snoozes", held)
+	}
+	d := tb.push(t, id)
+	if d.Queued != 3 {
+		t.Fatalf("push while snoozed %+v, want its 3 contacts queued", d.Push)
+	}
+	for _, it := range d.Items {
+		wantOutcomes(t, it, "0:timeout", "429:rate_limited")
+	}
+	metered := `SELECT count FROM usage_counters WHERE tenant_id = ? AND metric = 'crm_pushes'`
+	if n := tb.scalar(t, metered, tb.tenantID); n != 3 {
+		t.Fatalf("metered %d before the snooze, want 3", n)
+	}
+
+	// River runs the job again once the wait is over.
+	tb.clock.Advance(10 * time.Minute)
+	if err := tb.work(ctx, tb.svc, jobs[0]); err != nil {
+		t.Fatalf("resumed job: %v", err)
+	}
+	d = tb.push(t, id)
+	if d.Status != "completed" || d.Created != 3 {
+		t.Fatalf("push after the snooze %+v", d.Push)
+	}
+	for _, it := range d.Items {
+		wantOutcomes(t, it, "0:timeout", "429:rate_limited", "200:updated")
+		if it.CRMResult != crm.OutcomeCreated {
+			t.Fatalf("item %+v, want created", it)
+		}
+	}
+	if total, live := tb.fake.Count(tb.account); total != 3 || live != 3 {
+		t.Fatalf("CRM holds %d (%d live), want exactly 3", total, live)
+	}
+	if n := tb.scalar(t, metered, tb.tenantID); n != 3 {
+		t.Fatalf("metered %d after the resume, want 3", n)
+	}
+	tb.assertTruth(t, id)
+}
+
+// TestPushRateLimitedPastPatience: a push whose job was queued more than
+// RateLimitPatience before the CRM's wait would end stops snoozing: the
+// long wait is a failed attempt, and the last one gives its contacts up,
+// so a CRM that never lets it through does not keep them queued for ever.
+func TestPushRateLimitedPastPatience(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, setupOpts{retryAfter: 10 * time.Minute})
+	tb.MustConnect(t)
+	id := tb.MustPush(t, tb.MustApproved(t, 2))
+	a := tb.jobsOf(t, id)[0]
+	ctx := context.Background()
+	queued := tb.clock.Now().Add(-crm.RateLimitPatience)
+	run := func(attempt int) error {
+		return workerOf(tb.svc).Work(ctx, &river.Job[crm.PushArgs]{JobRow: &rivertype.JobRow{Attempt: attempt,
+			MaxAttempts: crm.PushMaxAttempts, CreatedAt: queued}, Args: a})
+	}
+
+	tb.fake.InjectFault(fakecrm.FaultRateLimit, 1)
+	err := run(1)
+	var snooze *river.JobSnoozeError
+	var te *crm.TransientError
+	if errors.As(err, &snooze) || !errors.As(err, &te) {
+		t.Fatalf("long wait past the patience: %v, want a failed attempt", err)
+	}
+	if d := tb.push(t, id); d.Queued != 2 {
+		t.Fatalf("push after a failed attempt %+v, want its contacts queued for the retry", d.Push)
+	}
+	tb.fake.InjectFault(fakecrm.FaultRateLimit, 1)
+	tb.clock.Advance(10 * time.Minute)
+	if err := run(crm.PushMaxAttempts); !errors.As(err, &te) {
+		t.Fatalf("last attempt: %v", err)
+	}
+	d := tb.push(t, id)
+	if d.Status != "completed_with_errors" || d.Failed != 2 {
+		t.Fatalf("push after the last attempt %+v, want both contacts failed", d.Push)
+	}
+	for _, it := range d.Items {
+		if it.ErrorCode != crm.CodeGaveUp {
+			t.Fatalf("item %+v, want %s", it, crm.CodeGaveUp)
+		}
+	}
+	tb.assertTruth(t, id)
+}

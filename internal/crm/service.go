@@ -68,6 +68,10 @@ type Options struct {
 	MaxRetries int
 	// MaxRateLimitWaits is how many 429s one call sits out (default 20).
 	MaxRateLimitWaits int
+	// InlineWaitMax is the longest rate-limit wait a push job sits out
+	// while holding its job slot (default InlineWaitMax); a longer one
+	// releases the slot and snoozes the job until the wait is over.
+	InlineWaitMax time.Duration
 	// BackoffBase and BackoffMax shape the exponential backoff (defaults
 	// 500 ms and 30 s).
 	BackoffBase, BackoffMax time.Duration
@@ -126,6 +130,9 @@ func NewService(d *db.DB, lim *limits.Service, cfg Config, o Options) *Service {
 	}
 	if o.MaxRateLimitWaits <= 0 {
 		o.MaxRateLimitWaits = 20
+	}
+	if o.InlineWaitMax <= 0 {
+		o.InlineWaitMax = InlineWaitMax
 	}
 	if o.BackoffBase <= 0 {
 		o.BackoffBase = 500 * time.Millisecond
