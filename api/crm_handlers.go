@@ -116,22 +116,26 @@ type CRMPushList struct {
 // CRMPushAttempt is one request to the CRM carrying the contact, with the
 // CRM's answer for it.
 type CRMPushAttempt struct {
-	Attempt      int             `json:"attempt"`
-	RequestID    string          `json:"request_id"`
-	At           time.Time       `json:"at" format:"date-time"`
-	HTTPStatus   int             `json:"http_status" example:"207"`
-	Outcome      string          `json:"outcome" enums:"created,updated,read,error,rate_limited,unauthorized,unavailable,timeout,network_error,rejected,interrupted"`
-	ErrorCode    string          `json:"error_code" example:"EMAIL_CONFLICT"`
-	ErrorMessage string          `json:"error_message" example:"Email used by contact c_77"`
-	CRMRecordID  string          `json:"crm_record_id" example:"c_9001"`
-	Answer       json.RawMessage `json:"answer" swaggertype:"object" extensions:"x-nullable"`
-	DurationMS   int             `json:"duration_ms"`
+	Attempt      int       `json:"attempt"`
+	RequestID    string    `json:"request_id"`
+	At           time.Time `json:"at" format:"date-time"`
+	HTTPStatus   int       `json:"http_status" example:"207"`
+	Outcome      string    `json:"outcome" enums:"created,updated,read,error,rate_limited,unauthorized,unavailable,timeout,network_error,rejected,interrupted"`
+	ErrorCode    string    `json:"error_code" example:"EMAIL_CONFLICT"`
+	ErrorMessage string    `json:"error_message" example:"Email used by contact c_77"`
+	CRMRecordID  string    `json:"crm_record_id" example:"c_9001"`
+	// The CRM's answer; null for an API key without contacts:read.
+	Answer     json.RawMessage `json:"answer" swaggertype:"object" extensions:"x-nullable"`
+	DurationMS int             `json:"duration_ms"`
 } //	@name	CRMPushAttempt
 
 // CRMPushItem is one contact of a push with every attempt.
 type CRMPushItem struct {
-	ContactID    string           `json:"contact_id"`
-	ContactName  string           `json:"contact_name"`
+	ContactID string `json:"contact_id"`
+	// The contact's name; "" for an API key without contacts:read.
+	ContactName string `json:"contact_name"`
+	// The email sent (the tenant's correction, if any); "" for an API key
+	// without contacts:read.
 	Email        string           `json:"email"`
 	Action       string           `json:"action" enums:"create,update,skip,reject"`
 	Reason       string           `json:"reason"`
@@ -536,7 +540,7 @@ func (s *Server) listCRMPushes(c echo.Context) error {
 // getCRMPush godoc
 //
 //	@Summary			A push
-//	@Description		A push with a page of its contacts in push order, each with every attempt and the CRM's answer for it. For an API key without saved:read a contact's reason not_found, not_saved, not_approved or rejected reads not_pushable, and the error code NOT_FOUND or NOT_APPROVED of a contact rejected at send time reads NOT_PUSHABLE. API key scope: crm:read.
+//	@Description		A push with a page of its contacts in push order, each with every attempt and the CRM's answer for it. For an API key without saved:read a contact's reason not_found, not_saved, not_approved or rejected reads not_pushable, and the error code NOT_FOUND or NOT_APPROVED of a contact rejected at send time reads NOT_PUSHABLE. For an API key without contacts:read a contact is its contact_id only: contact_name and email are empty and every attempt's answer is null (the CRM's answer to a read is the record's properties); statuses, codes and messages stay. API key scope: crm:read.
 //	@ID					getCRMPush
 //	@Tags				crm
 //	@Produce			json
@@ -577,7 +581,7 @@ func (s *Server) getCRMPush(c echo.Context) error {
 	}
 	d, err := s.svc.CRM.GetPush(c.Request().Context(), principal(c).TenantID, id,
 		crm.ItemParams{Status: c.QueryParam("item_status"), Limit: limit, Cursor: c.QueryParam("items_cursor"),
-			HideSaved: principal(c).Can(tenancy.PermSavedRead) != nil})
+			HideSaved: principal(c).Can(tenancy.PermSavedRead) != nil, HideContacts: principal(c).Can(tenancy.PermContactsRead) != nil})
 	if err != nil {
 		return err
 	}

@@ -403,7 +403,8 @@ func TestCRMPushes(t *testing.T) {
 	rec = fb.keyReqBody(t, http.MethodGet, "/api/v1/crm/pushes/"+*queued.ID, readKey.Secret, "")
 	wantStatus(t, rec, http.StatusOK)
 	detail := decode[CRMPushDetail](t, rec)
-	if detail.ID != *queued.ID || len(detail.Items) != 3 || detail.Items[0].Status != "queued" || detail.Items[0].Email == "" {
+	// crm:read alone: the contacts by id, without their emails (contacts:read).
+	if detail.ID != *queued.ID || len(detail.Items) != 3 || detail.Items[0].Status != "queued" || detail.Items[0].Email != "" {
 		t.Fatalf("detail %+v", detail)
 	}
 	other := fb.MustSignup(t, "crmpush-other")
@@ -693,5 +694,73 @@ func TestCRMPushSavedStateNeedsSavedRead(t *testing.T) {
 	}
 	if got := code(withSaved.Secret); got != "rejected/NOT_APPROVED" {
 		t.Errorf("unapproved at send time, with saved:read: %s", got)
+	}
+}
+
+// TestCRMPushContactsNeedContactsRead: a push's contacts are contact data.
+// A key with crm:read but not contacts:read sees each contact by id with
+// its status and attempts, but not its name, its email or the CRM's
+// answers (a read answers the record's properties); with contacts:read,
+// like a person, it sees them.
+func TestCRMPushContactsNeedContactsRead(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "crmpii")
+	fb.MustSetPackage(t, admin.tenantID, "starter")
+	fb.MustConnectCRM(t, admin)
+	ids := fb.MustApprovedContacts(t, admin, 2)
+	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids})
+	wantStatus(t, rec, http.StatusAccepted)
+	pushID := *decode[CRMPushResult](t, rec).ID
+	cids := make([]uuid.UUID, len(ids))
+	for i, id := range ids {
+		cids[i] = uuid.MustParse(id)
+	}
+	if err := fb.srv.svc.CRM.PushChunk(context.Background(), crm.PushArgs{TenantID: uuid.MustParse(admin.tenantID),
+		BatchID: uuid.MustParse(pushID), ContactIDs: cids}, false); err != nil {
+		t.Fatal(err)
+	}
+	crmOnly := fb.MustCreateKey(t, admin, "crm:read")
+	withContacts := fb.MustCreateKey(t, admin, "crm:read", "contacts:read")
+
+	for _, tt := range []struct {
+		name   string
+		detail func(t *testing.T) *httptest.ResponseRecorder
+		hide   bool
+	}{
+		{"HiddenWithoutContactsRead", func(t *testing.T) *httptest.ResponseRecorder {
+			return fb.keyReq(t, http.MethodGet, "/api/v1/crm/pushes/"+pushID, crmOnly.Secret, false)
+		}, true},
+		{"ShownWithContactsRead", func(t *testing.T) *httptest.ResponseRecorder {
+			return fb.keyReq(t, http.MethodGet, "/api/v1/crm/pushes/"+pushID, withContacts.Secret, false)
+		}, false},
+		{"ShownToPerson", func(t *testing.T) *httptest.ResponseRecorder {
+			return fb.req(t, http.MethodGet, "/api/v1/crm/pushes/"+pushID, admin.token, nil)
+		}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tt.detail(t)
+			wantStatus(t, rec, http.StatusOK)
+			d := decode[CRMPushDetail](t, rec)
+			if d.Created != 2 || len(d.Items) != 2 {
+				t.Fatalf("push %+v with %d items, want 2 created", d.CRMPush, len(d.Items))
+			}
+			for _, it := range d.Items {
+				if it.Status != "pushed" || it.CRMRecordID == "" || len(it.Attempts) != 1 || it.Attempts[0].Outcome != "created" {
+					t.Fatalf("item %+v, want pushed with its attempt", it)
+				}
+				answer := string(it.Attempts[0].Answer)
+				if tt.hide {
+					if it.ContactName != "" || it.Email != "" || (answer != "" && answer != "null") {
+						t.Fatalf("key without contacts:read sees name %q, email %q, answer %s", it.ContactName, it.Email, answer)
+					}
+					continue
+				}
+				if it.ContactName != "Ada Lovelace" || it.Email != "ada-"+it.ContactID+"@example.test" ||
+					!strings.Contains(answer, it.CRMRecordID) {
+					t.Fatalf("item shows name %q, email %q, answer %s", it.ContactName, it.Email, answer)
+				}
+			}
+		})
 	}
 }

@@ -514,6 +514,11 @@ type ItemParams struct {
 	// HideSaved: as PushParams.HideSaved, for the contacts' reasons and
 	// the codes of contacts rejected at send time.
 	HideSaved bool
+	// HideContacts says the caller may not read contacts (an API key
+	// without contacts:read): each contact is its id only, with no name or
+	// email, and the CRM's answers (a read answers the record's properties)
+	// are left out; statuses, codes and messages stay.
+	HideContacts bool
 }
 
 // GetPush returns a push with a page of its contacts (in push order), each
@@ -575,6 +580,12 @@ func (s *Service) GetPush(ctx context.Context, tenantID, id uuid.UUID, p ItemPar
 			Attempts: byContact[r.ContactID], UpdatedAt: r.UpdatedAt.UTC()}
 		if it.Attempts == nil {
 			it.Attempts = []PushEvent{}
+		}
+		if p.HideContacts {
+			it.ContactName, it.Email = "", ""
+			for i := range it.Attempts {
+				it.Attempts[i].Answer = nil
+			}
 		}
 		if p.HideSaved {
 			it.Reason = hideSavedReason(it.Reason)

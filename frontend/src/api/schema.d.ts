@@ -912,7 +912,7 @@ export interface paths {
         };
         /**
          * A push
-         * @description A push with a page of its contacts in push order, each with every attempt and the CRM's answer for it. For an API key without saved:read a contact's reason not_found, not_saved, not_approved or rejected reads not_pushable, and the error code NOT_FOUND or NOT_APPROVED of a contact rejected at send time reads NOT_PUSHABLE. API key scope: crm:read.
+         * @description A push with a page of its contacts in push order, each with every attempt and the CRM's answer for it. For an API key without saved:read a contact's reason not_found, not_saved, not_approved or rejected reads not_pushable, and the error code NOT_FOUND or NOT_APPROVED of a contact rejected at send time reads NOT_PUSHABLE. For an API key without contacts:read a contact is its contact_id only: contact_name and email are empty and every attempt's answer is null (the CRM's answer to a read is the record's properties); statuses, codes and messages stay. API key scope: crm:read.
          */
         get: operations["getCRMPush"];
         put?: never;
@@ -1792,6 +1792,7 @@ export interface components {
             updated_at: string;
         };
         CRMPushAttempt: {
+            /** @description The CRM's answer; null for an API key without contacts:read. */
             answer: Record<string, never> | null;
             /** Format: date-time */
             at: string;
@@ -1849,10 +1850,15 @@ export interface components {
             action: "create" | "update" | "skip" | "reject";
             attempts: components["schemas"]["CRMPushAttempt"][];
             contact_id: string;
+            /** @description The contact's name; "" for an API key without contacts:read. */
             contact_name: string;
             crm_record_id: string;
             /** @enum {string} */
             crm_result: "" | "created" | "updated";
+            /**
+             * @description The email sent (the tenant's correction, if any); "" for an API key
+             *     without contacts:read.
+             */
             email: string;
             error_code: string;
             error_message: string;
