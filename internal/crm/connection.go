@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -172,8 +173,12 @@ const (
 	ReasonExchangeFailed = "exchange_failed" // the code could not be exchanged
 	ReasonMissingScopes  = "missing_scopes"  // the grant lacks contacts.read/write
 	ReasonInternal       = "internal_error"
-	ReasonOtherBrowser   = "other_browser" // the callback lacks the browser cookie of crm/connect
+	ReasonOtherBrowser   = "other_browser"  // the callback lacks the browser cookie of crm/connect
+	ReasonAccountInUse   = "account_in_use" // another organization is connected to this CRM account
 )
+
+// errAccountInUse: another tenant holds a connection to the CRM account.
+var errAccountInUse = errors.New("crm: the CRM account is connected to another tenant")
 
 // CallbackParams are the query of the OAuth redirect and the browser's
 // nonce from Connect (its cookie).
@@ -189,7 +194,10 @@ type CallbackParams struct {
 // 10 minutes ago, to this browser, for a user who is still an org admin of
 // its tenant,
 // exchanges the code with the PKCE verifier, reads the account, and stores
-// the tokens encrypted, resuming pushes paused for re-authorization. It
+// the tokens encrypted, resuming pushes paused for re-authorization. A CRM
+// account another tenant is connected to (connected or needs_reauth) is
+// refused with account_in_use and the new grant revoked: one account serves
+// one tenant. It
 // returns "" on success or a reason; err carries a cause for the log only.
 // Nothing is stored unless every step passed. Callbacks of a tenant that
 // finish at once take turns: the later one replaces the earlier one's
@@ -265,6 +273,20 @@ func (s *Service) Callback(ctx context.Context, p CallbackParams) (reason string
 		if err := lockCallbacks(ctx, tx, tenantID); err != nil {
 			return err
 		}
+		// One tenant per CRM account: records there are keyed by our
+		// contact ids, which are the same for every tenant (contacts are
+		// shared), so a second tenant would write the first one's records
+		// with its own corrections and field ownership, count them as
+		// created, and each history would be wrong. The account's lock
+		// (after the tenant's, always) makes two tenants' callbacks for
+		// one account take turns, so they cannot both find it free.
+		taken, err := accountHeldElsewhere(ctx, tx, acct.AccountID, tenantID)
+		if err != nil {
+			return err
+		}
+		if taken {
+			return errAccountInUse
+		}
 		prev, err := getConnection(ctx, tx, tenantID, true)
 		if err != nil {
 			return err
@@ -310,6 +332,10 @@ func (s *Service) Callback(ctx context.Context, p CallbackParams) (reason string
 		return audit.Write(ctx, tx, audit.Event{TenantID: &tenantID, ActorUserID: &userID, ActorLabel: email,
 			Action: "crm.connected", TargetType: "crm_connection", TargetID: acct.AccountID, Data: data})
 	})
+	if errors.Is(err, errAccountInUse) {
+		s.revokeToken(ctx, tok.RefreshToken)
+		return ReasonAccountInUse, nil
+	}
 	if err != nil {
 		s.revokeToken(ctx, tok.RefreshToken)
 		return ReasonInternal, err

@@ -77,6 +77,25 @@ func lockCallbacks(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) error {
 	return nil
 }
 
+// accountHeldElsewhere takes the CRM account's lock (held to the end of tx)
+// and reports whether a tenant other than tenantID holds a connection to it
+// that is not disconnected (needs_reauth holds it too: reconnecting resumes
+// its pushes to the account).
+func accountHeldElsewhere(ctx context.Context, tx *gorm.DB, accountID string, tenantID uuid.UUID) (bool, error) {
+	// Its own statement: the read below sees what a callback that held the
+	// lock meanwhile committed.
+	if err := tx.WithContext(ctx).Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, "crm-account:"+accountID).Error; err != nil {
+		return false, fmt.Errorf("crm: lock account: %w", err)
+	}
+	var n int
+	err := tx.WithContext(ctx).Raw(`SELECT count(*) FROM crm_connections WHERE account_id = ? AND tenant_id <> ? AND status <> ?`,
+		accountID, tenantID, StatusDisconnected).Scan(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("crm: connections of account: %w", err)
+	}
+	return n > 0, nil
+}
+
 // connectionsOfAccount lists the tenants connected to a CRM account.
 func connectionsOfAccount(ctx context.Context, tx *gorm.DB, accountID string) ([]connRow, error) {
 	var cs []connRow

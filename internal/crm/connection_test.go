@@ -411,3 +411,139 @@ func TestWebhookContactDeletedOfAnotherTenant(t *testing.T) {
 		t.Fatal("contact.deleted of a shared contact not recorded")
 	}
 }
+
+// otherTenant is a second tenant (with its org admin) on tb's database,
+// fake CRM and service.
+func (tb *testBundle) otherTenant(t *testing.T) *testBundle {
+	t.Helper()
+	o := *tb
+	o.tenantID, o.adminID = uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	o.mustExec(t, `INSERT INTO users (id, email, password_hash) VALUES (?, ?, 'x')`, o.adminID, "admin-"+o.adminID.String()+"@example.test")
+	o.mustExec(t, `INSERT INTO tenants (id, name) VALUES (?, 'CRM test, other')`, o.tenantID)
+	o.mustExec(t, `INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'org_admin')`, o.tenantID, o.adminID)
+	o.mustExec(t, `INSERT INTO subscriptions (tenant_id, package_id, status, source) VALUES (?, ?, 'active', 'manual')`,
+		o.tenantID, proPackageID)
+	return &o
+}
+
+// TestConnectAccountOfAnotherTenant: a CRM account serves one tenant at a
+// time. Its records are keyed by our contact ids, the same for every tenant
+// (contacts are shared), so a second tenant would write the first one's
+// records. Its callback is refused (account_in_use), its new grant revoked
+// and nothing stored, and the first tenant's connection keeps working; once
+// that one disconnects, the account is free.
+func TestConnectAccountOfAnotherTenant(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	other := tb.otherTenant(t)
+
+	if reason := other.connect(t, true); reason != crm.ReasonAccountInUse {
+		t.Fatalf("second tenant connecting the same account: %q, want %s", reason, crm.ReasonAccountInUse)
+	}
+	if st := other.connectionStatus(t); st != crm.StatusNotConnected {
+		t.Fatalf("second tenant's connection %s, want %s", st, crm.StatusNotConnected)
+	}
+	// The first tenant's grant is alive and its pushes go through.
+	id := tb.MustPush(t, tb.MustApproved(t, 2))
+	tb.mustRunAll(t, id)
+	if d := tb.push(t, id); d.Status != "completed" || d.Created != 2 {
+		t.Fatalf("first tenant's push after the refusal %+v", d.Push)
+	}
+	tb.assertTruth(t, id)
+
+	// needs_reauth still holds the account: reconnecting resumes its pushes.
+	tb.mustExec(t, `UPDATE crm_connections SET status = 'needs_reauth' WHERE tenant_id = ?`, tb.tenantID)
+	if reason := other.connect(t, true); reason != crm.ReasonAccountInUse {
+		t.Fatalf("connecting an account another tenant must reconnect: %q", reason)
+	}
+	// The same tenant reconnecting its own account is no conflict.
+	if reason := tb.connect(t, true); reason != "" {
+		t.Fatalf("reconnecting its own account: %q", reason)
+	}
+
+	if err := tb.svc.Disconnect(context.Background(), tb.tenantID); err != nil {
+		t.Fatal(err)
+	}
+	other.MustConnect(t)
+	if reason := tb.connect(t, true); reason != crm.ReasonAccountInUse {
+		t.Fatalf("first tenant reconnecting the account the second now holds: %q", reason)
+	}
+	if st := tb.connectionStatus(t); st != crm.StatusDisconnected {
+		t.Fatalf("first tenant's connection %s after a refused reconnect, want it left disconnected", st)
+	}
+}
+
+// TestConnectAccountRace: two tenants' callbacks for one CRM account at
+// once: one connects, the other is refused, never both.
+func TestConnectAccountRace(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	bundles := []*testBundle{tb, tb.otherTenant(t)}
+	params := make([]crm.CallbackParams, len(bundles))
+	for i, b := range bundles {
+		start, err := b.svc.Connect(ctx, b.tenantID, b.adminID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc, err := fakecrm.Consent(ctx, fakecrm.NoRedirects(), start.AuthorizeURL, tb.account, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		params[i] = crm.CallbackParams{Code: loc.Query().Get("code"), State: loc.Query().Get("state"), Browser: start.Browser}
+	}
+	// Both tenant rows held by the test stop a callback's write (its
+	// foreign key check) until both callbacks wait: without an order
+	// between them, both have checked the account by then.
+	hold, err := tb.db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = hold.Rollback(ctx) }()
+	var holder int
+	if err := hold.QueryRow(ctx, `SELECT max(pg_backend_pid()) FROM (SELECT id FROM tenants WHERE id = ANY($1) FOR UPDATE) t`,
+		[]uuid.UUID{bundles[0].tenantID, bundles[1].tenantID}).Scan(&holder); err != nil {
+		t.Fatal(err)
+	}
+	reasons := make([]string, len(params))
+	errs := make([]error, len(params))
+	var wg sync.WaitGroup
+	for i, p := range params {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reasons[i], errs[i] = tb.newService().Callback(ctx, p)
+		}()
+	}
+	for waiting := 0; waiting < len(params); {
+		if err := tb.db.Pool.QueryRow(ctx, `WITH RECURSIVE blocked(pid) AS (
+				SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
+				UNION SELECT a.pid FROM pg_stat_activity a JOIN blocked b ON b.pid = ANY(pg_blocking_pids(a.pid)))
+			SELECT count(*) FROM blocked`, holder).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := hold.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	connected, refused := 0, 0
+	for i := range params {
+		switch reasons[i] {
+		case "":
+			connected++
+		case crm.ReasonAccountInUse:
+			refused++
+		default:
+			t.Fatalf("callback %d: %q, %v", i, reasons[i], errs[i])
+		}
+	}
+	if connected != 1 || refused != 1 {
+		t.Fatalf("%d connected and %d refused, want one each", connected, refused)
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE account_id = ? AND status <> 'disconnected'`, tb.account); n != 1 {
+		t.Fatalf("%d tenants connected to the account, want 1", n)
+	}
+}

@@ -20,6 +20,11 @@
 // occurred_at: the CRM retries deliveries for a day, and a late retry must
 // not undo a reconnect.
 //
+// A CRM account serves one tenant: records there are keyed by our contact
+// ids, which every tenant shares, so a callback for an account another
+// tenant is connected to is refused (account_in_use) under the account's
+// advisory lock, and its grant revoked.
+//
 // # Tokens
 //
 // Access tokens are refreshed at 80 % of their life (also between the

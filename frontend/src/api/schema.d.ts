@@ -868,7 +868,7 @@ export interface paths {
         };
         /**
          * OAuth callback
-         * @description Where the CRM sends the browser after consent. Validates the state (single use, 10 minutes, bound to tenant, user and the browser that called crm/connect: its crm_oauth_browser cookie), exchanges the code with the PKCE verifier, reads the account and stores the tokens encrypted; then redirects to /integrations?crm=connected, or /integrations?crm=error&reason=… (invalid_state, state_used, state_expired, other_browser, access_denied, crm_error, not_allowed, exchange_failed, missing_scopes, internal_error) with nothing stored.
+         * @description Where the CRM sends the browser after consent. Validates the state (single use, 10 minutes, bound to tenant, user and the browser that called crm/connect: its crm_oauth_browser cookie), exchanges the code with the PKCE verifier, reads the account and stores the tokens encrypted; then redirects to /integrations?crm=connected, or /integrations?crm=error&reason=… (invalid_state, state_used, state_expired, other_browser, access_denied, crm_error, not_allowed, exchange_failed, missing_scopes, account_in_use, internal_error) with nothing stored. account_in_use: another organization is connected to (or must reconnect) this CRM account; one account serves one organization, since its records are keyed by contact ids every organization shares, and it is free again once that organization disconnects.
          */
         get: operations["crmOAuthCallback"];
         put?: never;

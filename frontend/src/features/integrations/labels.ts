@@ -31,6 +31,8 @@ const connectErrors: Record<string, string> = {
   not_allowed: 'Only organization admins can connect the CRM.',
   exchange_failed: 'The CRM’s authorization could not be confirmed. Try again.',
   missing_scopes: 'The CRM granted too few permissions: reading and writing contacts are both needed.',
+  account_in_use:
+    'This 1CloudAI CRM account is already connected to another organization, so nothing was connected. Disconnect it there first, or connect another CRM account.',
   internal_error: 'Something went wrong on our side while connecting. Try again.',
 };
 

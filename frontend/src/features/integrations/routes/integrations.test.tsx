@@ -92,6 +92,7 @@ describe('IntegrationsRoute', () => {
   it.each([
     ['access_denied', 'Access was denied on the 1CloudAI CRM consent page'],
     ['other_browser', 'This connection was started in another browser, so nothing was connected.'],
+    ['account_in_use', 'This 1CloudAI CRM account is already connected to another organization'],
   ])('explains a failed consent round trip (%s)', async (reason, text) => {
     signIn(orgAdminPermissions, () => notConnected);
     renderWithProviders(<IntegrationsRoute />, { route: `/integrations?crm=error&reason=${reason}` });
