@@ -124,7 +124,8 @@ type CRMPushAttempt struct {
 	ErrorCode    string    `json:"error_code" example:"EMAIL_CONFLICT"`
 	ErrorMessage string    `json:"error_message" example:"Email used by contact c_77"`
 	CRMRecordID  string    `json:"crm_record_id" example:"c_9001"`
-	// The CRM's answer; null for an API key without contacts:read.
+	// The CRM's answer (one over 16 KiB is kept as {"omitted": "…"} saying
+	// its length); null for an API key without contacts:read.
 	Answer     json.RawMessage `json:"answer" swaggertype:"object" extensions:"x-nullable"`
 	DurationMS int             `json:"duration_ms"`
 } //	@name	CRMPushAttempt

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"unicode/utf8"
 
@@ -84,4 +85,48 @@ func TestPushKeepsAnyTextTheCRMAnswers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPushKeepsNoHugeAnswer: an answer to a whole request is stored once
+// for each contact it carried. A CRM (or a proxy before it) answering a
+// 503 with a large JSON body had it copied into every contact's history
+// on every retry (100 copies of up to 8 MB in one statement); an answer
+// over MaxStoredAnswer is kept as a note of its length instead.
+func TestPushKeepsNoHugeAnswer(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	huge, _ := json.Marshal(map[string]any{"error": map[string]any{"status": 503, "code": "UNAVAILABLE",
+		"message": "Upstream unavailable.", "details": strings.Repeat("x", 256<<10)}})
+	var failed atomic.Bool
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/contacts/batch/upsert" && failed.CompareAndSwap(false, true) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write(huge)
+			return
+		}
+		tb.fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	tb.cfg.APIBase = proxy.URL
+	tb.svc = tb.newService()
+
+	ids := tb.MustApproved(t, 3)
+	id := tb.MustPush(t, ids)
+	tb.mustRunAll(t, id)
+
+	d := tb.push(t, id)
+	if d.Status != "completed" || d.Created != 3 {
+		t.Fatalf("push %+v", d.Push)
+	}
+	for _, it := range d.Items {
+		wantOutcomes(t, it, "503:unavailable", "200:created")
+		at := it.Attempts[0]
+		if at.ErrorCode != "UNAVAILABLE" || len(at.Answer) > crm.MaxStoredAnswer || !json.Valid(at.Answer) ||
+			!strings.Contains(string(at.Answer), "too long to keep") {
+			t.Fatalf("attempt %s %s kept an answer of %d bytes: %.200s", at.Outcome, at.ErrorCode, len(at.Answer), at.Answer)
+		}
+	}
+	tb.assertTruth(t, id)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -451,10 +452,23 @@ func storable(s string, n int) string {
 	return s
 }
 
+// MaxStoredAnswer is the longest CRM answer kept in a contact's push
+// history (crm_push_events.answer).
+const MaxStoredAnswer = 16 << 10
+
 // storableJSON is the CRM's answer as the jsonb column takes it: "null"
 // (stored as NULL) when it is not JSON, and without the NULs of its
 // strings when it holds any (jsonb refuses \u0000).
+//
+// An answer longer than MaxStoredAnswer is kept as a note of its length:
+// an answer to a whole request is stored once for every contact it carried
+// (up to BatchSize), and the CRM's body may be megabytes (a proxy's JSON
+// error page, a long details list): a hundred copies in one statement, on
+// every retry, would take the worker's memory and the table's space.
 func storableJSON(b []byte) string {
+	if len(b) > MaxStoredAnswer {
+		return `{"omitted":"The CRM's answer was ` + strconv.Itoa(len(b)) + ` bytes, too long to keep."}`
+	}
 	if !json.Valid(b) {
 		return "null"
 	}

@@ -1792,7 +1792,10 @@ export interface components {
             updated_at: string;
         };
         CRMPushAttempt: {
-            /** @description The CRM's answer; null for an API key without contacts:read. */
+            /**
+             * @description The CRM's answer (one over 16 KiB is kept as {"omitted": "…"} saying
+             *     its length); null for an API key without contacts:read.
+             */
             answer: Record<string, never> | null;
             /** Format: date-time */
             at: string;
