@@ -98,7 +98,9 @@ type ImportPreviewRow struct {
 	// One warning keeps its value: ambiguous_phone, a workbook's number
 	// cell (Excel drops a leading + or 0) that is a valid phone both read
 	// in the region (the value) and with a + in front (named in the
-	// message).
+	// message). Two keep part of it, the message naming the rest:
+	// extra_emails (the first of several addresses in the cell) and
+	// phone_extension (the number without its extension).
 	Warnings []ImportRowError `json:"warnings"`
 	Usable   bool             `json:"usable"`
 } //	@name	ImportPreviewRow
@@ -230,7 +232,9 @@ type ImportRecordResponse struct {
 	// the contact (never replacing a value it had). The exception is
 	// ambiguous_phone: a phone from a workbook's number cell, valid both as
 	// read in the region (imported) and with a + in front (named in the
-	// message), to check.
+	// message), to check; and extra_emails and phone_extension, whose
+	// value was imported in part (the first of several addresses, the
+	// number without its extension), the message naming the rest.
 	Warnings []ImportRowError `json:"warnings"`
 	// Values are the original fields of an invalid row or a row with
 	// warnings.

@@ -290,11 +290,21 @@ func invisibleEdge(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicod
 // numbers read in defaultRegion (the tenant's), and returns E.164. A number
 // that starts with 00, the international prefix of most of the world, and
 // is no valid number of defaultRegion (where another prefix may be dialed:
-// 011 in the US) is read as international ("0044 20 …" is +44 20 …).
+// 011 in the US) is read as international ("0044 20 …" is +44 20 …). An
+// extension ("x12", "ext. 12") is not part of E.164 and is left out
+// (NormalizePhoneExt says which).
 func NormalizePhone(s, defaultRegion string) (string, bool) {
+	p, _, ok := NormalizePhoneExt(s, defaultRegion)
+	return p, ok
+}
+
+// NormalizePhoneExt is NormalizePhone that also returns the extension the
+// value named ("123" of "+1 415 555 2671 x123"), which E.164 leaves out;
+// "" when there is none.
+func NormalizePhoneExt(s, defaultRegion string) (phone, ext string, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 40 {
-		return "", false
+		return "", "", false
 	}
 	if defaultRegion == "" {
 		defaultRegion = "US"
@@ -304,13 +314,13 @@ func NormalizePhone(s, defaultRegion string) (string, bool) {
 	if err != nil || !phonenumbers.IsValidNumber(n) {
 		rest, ok := strings.CutPrefix(strings.TrimLeft(s, " "), "00")
 		if !ok {
-			return "", false
+			return "", "", false
 		}
 		if n, err = phonenumbers.Parse("+"+rest, region); err != nil || !phonenumbers.IsValidNumber(n) {
-			return "", false
+			return "", "", false
 		}
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
+	return phonenumbers.Format(n, phonenumbers.E164), n.GetExtension(), true
 }
 
 var linkedinSlug = regexp.MustCompile(`^[A-Za-z0-9_%.\-]{2,100}$`)

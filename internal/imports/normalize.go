@@ -2,6 +2,7 @@ package imports
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -75,22 +76,85 @@ func (n *normalizer) withNumeric(cols []int) *normalizer {
 // only is also read with a "+" in front: when only that reading is a
 // valid number it is the phone; when both are valid and differ, the
 // national reading stays and other is the international one, for a
-// warning. A CSV file's values are only ever read the first way.
-func (n *normalizer) phone(v string) (p string, ok bool, other string) {
-	p, ok = contacts.NormalizePhone(v, n.region)
+// warning. A CSV file's values are only ever read the first way. ext is
+// the extension v named, which the phone leaves out.
+func (n *normalizer) phone(v string) (p string, ok bool, other, ext string) {
+	p, ext, ok = contacts.NormalizePhoneExt(v, n.region)
 	if !n.phoneNumeric || !allDigits(v) {
-		return p, ok, ""
+		return p, ok, "", ext
 	}
 	intl, intlOK := contacts.NormalizePhone("+"+v, n.region)
 	switch {
 	case !intlOK:
-		return p, ok, ""
+		return p, ok, "", ""
 	case !ok:
-		return intl, true, ""
+		return intl, true, "", ""
 	case intl != p:
-		return p, true, intl
+		return p, true, intl, ""
 	}
-	return p, ok, ""
+	return p, ok, "", ""
+}
+
+// CodeExtraEmails and CodePhoneExtension are the warnings of a row imported
+// with part of a value: the first address of a cell that held several
+// ("a@x.com; b@y.com"; a contact has one email), a phone without its
+// extension ("x123"; E.164 has none). The message names what was left out.
+const (
+	CodeExtraEmails    = "extra_emails"
+	CodePhoneExtension = "phone_extension"
+)
+
+// CodeScientificPhone is the reason a phone is refused that a spreadsheet
+// wrote in scientific notation ("4.41234E+11", Excel's General format for
+// a long number saved as CSV): its last digits are gone.
+const CodeScientificPhone = "phone_scientific_notation"
+
+// scientificNumber is a number as spreadsheets write one in scientific
+// notation, with a decimal point or comma.
+var scientificNumber = regexp.MustCompile(`^[+-]?[0-9]+([.,][0-9]+)?[eE][+-]?[0-9]+$`)
+
+// severalEmails reads a cell that holds two or more addresses separated by
+// semicolons, commas, line breaks or spaces ("a@x.com; b@y.com"), each of
+// which NormalizeEmail takes (in any form it takes: "Ann <a@x.com>"
+// between semicolons), as the first address and the others' original
+// text; ok is false for anything else.
+func severalEmails(v string) (first string, others []string, ok bool) {
+	split := []func(string) []string{
+		func(s string) []string { return strings.Split(s, ";") },
+		func(s string) []string { return strings.Split(s, ",") },
+		strings.Fields,
+	}
+	for _, f := range split {
+		var parts []string
+		for _, p := range f(v) {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		if len(parts) < 2 {
+			continue
+		}
+		var seen []string
+		all := true
+		for _, p := range parts {
+			e, good := contacts.NormalizeEmail(p)
+			if !good {
+				all = false
+				break
+			}
+			if first == "" {
+				first = e
+			} else if e != first && !slices.Contains(seen, e) {
+				seen = append(seen, e)
+				others = append(others, p)
+			}
+		}
+		if all {
+			return first, others, true
+		}
+		first, others = "", nil
+	}
+	return "", nil, false
 }
 
 // allDigits reports whether v is ASCII digits only (and not empty).
@@ -200,8 +264,20 @@ func (n *normalizer) row(rec Record) row {
 		return out
 	}
 
+	// partial are the warnings of values imported in part (a usable
+	// row's only).
+	var partial []RowError
 	if v := get(FieldEmail); v != "" {
-		if e, ok := contacts.NormalizeEmail(v); ok {
+		e, ok := contacts.NormalizeEmail(v)
+		if !ok {
+			var others []string
+			if e, others, ok = severalEmails(v); ok && len(others) > 0 {
+				partial = append(partial, RowError{Field: FieldEmail, Code: CodeExtraEmails, Message: fmt.Sprintf(
+					"The cell holds more than one address: %s was imported, %s not (a contact has one email).",
+					e, shorten(strings.Join(others, ", "), 200))})
+			}
+		}
+		if ok {
 			r.Email = e
 			r.EmailDomain = e[strings.LastIndexByte(e, '@')+1:]
 		} else {
@@ -246,13 +322,19 @@ func (n *normalizer) row(rec Record) row {
 	}
 	var ambiguous *RowError // a phone read one of two valid ways
 	if v := get(FieldPhone); v != "" {
-		if p, ok, other := n.phone(v); ok {
+		if p, ok, other, ext := n.phone(v); ok {
 			r.Phone = p
+			if ext != "" {
+				partial = append(partial, RowError{Field: FieldPhone, Code: CodePhoneExtension, Message: fmt.Sprintf(
+					"The extension %s was left out: %s was imported (a contact's phone is the line's number).", shorten(ext, 20), p)})
+			}
 			if other != "" {
 				ambiguous = &RowError{Field: FieldPhone, Code: CodeAmbiguousPhone, Message: fmt.Sprintf(
 					"%s was a number cell in the workbook, which drops a leading + or 0: it was imported as %s (read in region %s); with a + in front it would be %s. Check the number.",
 					shorten(v, 60), p, n.region, other)}
 			}
+		} else if scientificNumber.MatchString(v) {
+			fail(FieldPhone, CodeScientificPhone, "%q is a number in scientific notation, as Excel saves a long number in a General column: its last digits are lost. Format the column as Number without decimals (or as Text) and save the file again.", shorten(v, 60))
 		} else {
 			fail(FieldPhone, "invalid_phone", "%q is not a valid phone number (read in region %s).", shorten(v, 60), n.region)
 		}
@@ -296,6 +378,9 @@ func (n *normalizer) row(rec Record) row {
 	}
 	if ambiguous != nil && r.Usable {
 		r.Warnings = append(r.Warnings, *ambiguous)
+	}
+	if r.Usable {
+		r.Warnings = append(r.Warnings, partial...)
 	}
 	if !r.Usable || n.keepRaw || len(r.Warnings) > 0 {
 		fields := make([]string, len(rec.Fields))

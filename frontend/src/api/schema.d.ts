@@ -2370,7 +2370,9 @@ export interface components {
              *     One warning keeps its value: ambiguous_phone, a workbook's number
              *     cell (Excel drops a leading + or 0) that is a valid phone both read
              *     in the region (the value) and with a + in front (named in the
-             *     message).
+             *     message). Two keep part of it, the message naming the rest:
+             *     extra_emails (the first of several addresses in the cell) and
+             *     phone_extension (the number without its extension).
              */
             warnings: components["schemas"]["ImportRowError"][];
         };
@@ -2422,7 +2424,9 @@ export interface components {
              *     the contact (never replacing a value it had). The exception is
              *     ambiguous_phone: a phone from a workbook's number cell, valid both as
              *     read in the region (imported) and with a + in front (named in the
-             *     message), to check.
+             *     message), to check; and extra_emails and phone_extension, whose
+             *     value was imported in part (the first of several addresses, the
+             *     number without its extension), the message naming the rest.
              */
             warnings: components["schemas"]["ImportRowError"][];
         };
