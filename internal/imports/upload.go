@@ -2,6 +2,7 @@ package imports
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -439,6 +441,7 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error, want strin
 	if facts != nil {
 		sc.formulas, sc.firstFormula = facts.facts(sheet).notComputed(facts.recalc)
 	}
+	fill := newMergeFill(facts.facts(sheet))
 	num := 0
 	var line bytes.Buffer
 	for rows.Next() {
@@ -447,6 +450,7 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error, want strin
 		if err != nil {
 			return nil, bad
 		}
+		cols = fill.row(int64(num), cols)
 		rec := Record{Num: num, Fields: cols}
 		if len(cols) > MaxColumns {
 			rec.Fields, rec.Problem = cols[:MaxColumns], ProblemTooManyFields
@@ -481,6 +485,59 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error, want strin
 		return nil, unsupported(fmt.Sprintf("The sheet %q the workbook opens on is empty; open the sheet to import, save the workbook and upload it again, or save that sheet as CSV.", sheet))
 	}
 	return sc, nil
+}
+
+// mergeFill gives each row of a merged range that spans rows the range's
+// value, as the sheet shows it beside every one of them ("Acme" merged
+// down beside its three people is each one's company). A range that
+// spans columns only (a title across the table) keeps its value in its
+// first cell.
+type mergeFill struct {
+	merges []downMerge // by first row
+	next   int         // the first of merges not yet started
+	active map[int]activeMerge
+}
+
+type activeMerge struct {
+	value string
+	last  int64
+}
+
+func newMergeFill(f *sheetFacts) *mergeFill {
+	m := &mergeFill{active: map[int]activeMerge{}}
+	if f != nil {
+		m.merges = slices.Clone(f.downMerges)
+		slices.SortStableFunc(m.merges, func(a, b downMerge) int { return cmp.Compare(a.first, b.first) })
+	}
+	return m
+}
+
+// row returns the cells of row num with the values of the merged ranges
+// it lies under (below their first row).
+func (m *mergeFill) row(num int64, cols []string) []string {
+	for c, a := range m.active {
+		if a.last < num {
+			delete(m.active, c)
+		}
+	}
+	for c, a := range m.active {
+		if c >= MaxColumns {
+			continue
+		}
+		for len(cols) <= c {
+			cols = append(cols, "")
+		}
+		if cols[c] == "" {
+			cols[c] = a.value
+		}
+	}
+	for ; m.next < len(m.merges) && m.merges[m.next].first <= num; m.next++ {
+		d := m.merges[m.next]
+		if d.first == num && d.col < len(cols) && cols[d.col] != "" {
+			m.active[d.col] = activeMerge{value: cols[d.col], last: d.last}
+		}
+	}
+	return cols
 }
 
 // chooseSheet returns the sheet of f to read: want when it names one of

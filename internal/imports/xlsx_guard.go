@@ -79,7 +79,21 @@ type sheetFacts struct {
 	// firstFormula and firstUnsaved are the first of each ("B2").
 	formulas, unsaved          int
 	firstFormula, firstUnsaved string
+	// downMerges are the sheet's merged ranges that span rows (at most
+	// xlsxMaxMerges of them), whose value shows beside every row of them.
+	downMerges []downMerge
 }
+
+// downMerge is a merged range of a sheet that spans rows first to last
+// (1-based): its value is the cell in column col (0-based) of row first.
+type downMerge struct {
+	col         int
+	first, last int64
+}
+
+// xlsxMaxMerges is the most merged ranges read of a sheet; a sheet of
+// contacts has a few (a company's name beside its people).
+const xlsxMaxMerges = 65536
 
 // notComputed returns how many formula cells of the sheet read without
 // their result, and the first of them: those with none saved, or every
@@ -501,6 +515,10 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 						}
 					}
 				}
+			case "mergeCell":
+				if m, ok := parseDownMerge(xmlAttr(t, "ref")); ok && len(facts.downMerges) < xlsxMaxMerges {
+					facts.downMerges = append(facts.downMerges, m)
+				}
 			case "f":
 				formula = true
 			case "v":
@@ -551,6 +569,22 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 			}
 		}
 	}
+}
+
+// parseDownMerge reads a merged range's reference ("B2:C5") as the range
+// down its first column; ok is false for a range of one row or a
+// reference that is none.
+func parseDownMerge(ref string) (downMerge, bool) {
+	from, to, ok := strings.Cut(ref, ":")
+	if !ok {
+		return downMerge{}, false
+	}
+	c1, r1, err1 := excelize.CellNameToCoordinates(from)
+	c2, r2, err2 := excelize.CellNameToCoordinates(to)
+	if err1 != nil || err2 != nil || r2 <= r1 || c2 < c1 {
+		return downMerge{}, false
+	}
+	return downMerge{col: c1 - 1, first: int64(r1), last: int64(r2)}, true
 }
 
 // formula counts a formula cell at column col (1-based) of row rowNum,
