@@ -175,7 +175,8 @@ type ImportResponse struct {
 	DelimiterName string `json:"delimiter_name" enums:"comma,semicolon,tab,pipe"`
 	LineEnding    string `json:"line_ending" enums:"lf,crlf,cr,mixed,none"`
 	// SkippedRows is the number of the last row above the table (Excel's
-	// "sep=;" line, notes such as LinkedIn's export starts with, a title),
+	// "sep=;" line, notes such as LinkedIn's export starts with, a title
+	// of one value or several),
 	// which are not read; 0 when the table starts in the first row.
 	SkippedRows int `json:"skipped_rows"`
 	// Sheet is the sheet of a workbook that was read: the one named by

@@ -281,29 +281,37 @@ const maxPreamble = 5
 // the first records of a file, or 0 when the first is its header: Excel's
 // "sep=;" line, and lines of one value that names no field (notes, a
 // title, a date) right above a header, a record of two or more values of
-// which one names a field. A first record of one value before data rows
-// is the header of a narrow table.
+// which one names a field. Lines of several values that name no field
+// ("Contacts report,Exported 2024-03-01") are above the table too when a
+// header of two or more values naming fields follows them (two, so that
+// a row of data with a word like "Email" in it is not taken for one). A
+// first record of one value before data rows is the header of a narrow
+// table.
 func findPreamble(recs []SampleRecord) int {
 	skip, start := 0, 0
 	if len(recs) > 0 && len(recs[0].Fields) == 2 && strings.EqualFold(recs[0].Fields[0], "sep=") && recs[0].Fields[1] == "" {
 		skip, start = recs[0].Num, 1
 	}
+	wide := false // a line of several values naming no field was passed
 	for j := start; j < len(recs) && j <= start+maxPreamble; j++ {
 		var values []string
-		named := false
+		named := 0
 		for _, f := range recs[j].Fields {
 			if f = strings.TrimSpace(f); f != "" {
 				values = append(values, f)
-				_, ok := synonymField[headerKey(f)]
-				named = named || ok
+				if _, ok := synonymField[headerKey(f)]; ok {
+					named++
+				}
 			}
 		}
 		switch {
 		case recs[j].Problem != "":
 			return skip
-		case len(values) >= 2 && named && j > start:
+		case len(values) >= 2 && named > 0 && j > start && (!wide || named >= 2):
 			return recs[j-1].Num
-		case len(values) != 1 || named:
+		case len(values) >= 2 && named == 0:
+			wide = true
+		case len(values) != 1 || named > 0:
 			return skip
 		}
 	}

@@ -44,6 +44,14 @@ func TestPreamble(t *testing.T) {
 			2, ",", []string{"email", "first_name", "last_name"}, 4, 2},
 		{"WorkbookTitle", xlsxOf(t, [][]any{{"Contacts Q3"}, {}, {"Email", "First Name"}, {"x1@" + w + ".example", "Ann"}}),
 			1, ",", []string{"email", "first_name"}, 4, 1},
+		// A title of several values (a report's name, date and owner)
+		// above a header naming two fields or more, in a CSV file and a
+		// workbook.
+		{"ReportTitleWide", "Contacts report,Exported 2024-03-01,by Ann\nOwner: Ann,Region: EMEA,\n\nEmail,First Name,Last Name\n" +
+			fmt.Sprintf("w1@%s.example,Ann,Lee\nw2@%s.example,Bob,Roe\n", w, w),
+			2, ",", []string{"email", "first_name", "last_name"}, 5, 2},
+		{"WorkbookTitleWide", xlsxOf(t, [][]any{{"Contacts Q3", "Exported 2024-10-01"}, {}, {"Email", "First Name"}, {"x2@" + w + ".example", "Ann"}}),
+			1, ",", []string{"email", "first_name"}, 4, 1},
 		// Not a preamble: a header narrower than its rows, and a file
 		// whose first line is its only header.
 		{"NarrowHeader", "Email\n" + fmt.Sprintf("n1@%s.example,extra\nn2@%s.example,extra\n", w, w),
@@ -83,6 +91,17 @@ func TestPreamble(t *testing.T) {
 				t.Fatalf("row %d is %+v", tt.firstRow, recs[tt.firstRow].Contact)
 			}
 		})
+	}
+}
+
+// TestPreambleNotData: rows of data above a row with one value that
+// names a field ("Email" as a company's name) are no preamble.
+func TestPreambleNotData(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	imp := tb.MustUpload(t, tb.tenant, "data.csv", "Ann,Lee,Acme "+tb.word+"\nBob,Roe,Email\nCy,Poe,Foo\n")
+	if imp.Format.SkipRecords != 0 {
+		t.Fatalf("format %+v, want no records skipped", imp.Format)
 	}
 }
 

@@ -2220,7 +2220,8 @@ export interface components {
             sheets: components["schemas"]["ImportSheet"][];
             /**
              * @description SkippedRows is the number of the last row above the table (Excel's
-             *     "sep=;" line, notes such as LinkedIn's export starts with, a title),
+             *     "sep=;" line, notes such as LinkedIn's export starts with, a title
+             *     of one value or several),
              *     which are not read; 0 when the table starts in the first row.
              */
             skipped_rows: number;
