@@ -27,10 +27,17 @@ func Normalize(s string) (string, bool) {
 	at := strings.LastIndexByte(s, '@')
 	domain := s[at+1:]
 	if at == 0 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") ||
-		strings.Contains(domain, "..") || strings.ContainsAny(s, "[]") {
+		strings.Contains(domain, "..") || strings.ContainsAny(s, "[]") || strings.IndexFunc(domain, notHostRune) >= 0 {
 		return "", false
 	}
 	return s, true
+}
+
+// notHostRune is a rune no host name holds: RFC 5322 lets a domain hold
+// "?", "=", "!", "/" and the like ("ann@acme.com?subject=Hi", a link's
+// query pasted with it), which name no mail server.
+func notHostRune(r rune) bool {
+	return !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r) || r == '-' || r == '.')
 }
 
 func invisible(r rune) bool {
