@@ -300,7 +300,13 @@ func NormalizePhone(s, defaultRegion string) (string, bool) {
 
 // NormalizePhoneExt is NormalizePhone that also returns the extension the
 // value named ("123" of "+1 415 555 2671 x123"), which E.164 leaves out;
-// "" when there is none.
+// "" when there is none. A label after the number ("(office)", "mobile",
+// "(Zentrale)") is no part of it: its letters would read as a vanity
+// number's digits ("+49 30 1234567 (office)" is no +49301234567633423),
+// so a value that is a valid number without its trailing label is that
+// number. A number written as a decimal with a zero fraction
+// ("4930123456.0", a float column of a database or pandas export) is its
+// integer: the ".0" is no digit of it.
 func NormalizePhoneExt(s, defaultRegion string) (phone, ext string, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 40 {
@@ -310,6 +316,39 @@ func NormalizePhoneExt(s, defaultRegion string) (phone, ext string, ok bool) {
 		defaultRegion = "US"
 	}
 	region := strings.ToUpper(defaultRegion)
+	if m := zeroFraction.FindStringSubmatch(s); m != nil {
+		s = m[1]
+	}
+	if bare := withoutLabels(s); bare != s {
+		if p, e, ok := parsePhone(bare, region); ok {
+			return p, e, true
+		}
+	}
+	return parsePhone(s, region)
+}
+
+var (
+	// zeroFraction is a number of digits written with a zero fraction.
+	zeroFraction = regexp.MustCompile(`^(\+?[0-9]+)\.0+$`)
+	// phoneLabel is a label at the end of a phone value: a parenthesis
+	// holding a letter, or a word with a small letter (a vanity number's
+	// letters are capitals: "1-800-FLOWERS").
+	phoneLabel = regexp.MustCompile(`(\s*\([^()]*\pL[^()]*\)|\s+\pL*\p{Ll}\pL*[.:]?)\s*$`)
+)
+
+// withoutLabels is s without the labels at its end (phoneLabel).
+func withoutLabels(s string) string {
+	for {
+		loc := phoneLabel.FindStringIndex(s)
+		if loc == nil || loc[0] == 0 {
+			return s
+		}
+		s = s[:loc[0]]
+	}
+}
+
+// parsePhone is NormalizePhoneExt's reading of s in region.
+func parsePhone(s, region string) (phone, ext string, ok bool) {
 	n, err := phonenumbers.Parse(s, region)
 	if err != nil || !phonenumbers.IsValidNumber(n) {
 		rest, ok := strings.CutPrefix(strings.TrimLeft(s, " "), "00")

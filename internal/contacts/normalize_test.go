@@ -128,6 +128,18 @@ func TestNormalize(t *testing.T) {
 		// An extension is no other person: the line's number is the key.
 		{"OKPhoneExtension", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "(415) 555-2671 ext. 12", "+14155552671", true},
 		{"OKPhoneExtensionX", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+1 415 555 2671 x99", "+14155552671", true},
+		// A label after the number is no vanity number's letters, and a
+		// float's zero fraction is no digit.
+		{"OKPhoneLabelParenthesized", func(s string) (string, bool) { return contacts.NormalizePhone(s, "DE") }, "+49-30-1234567 (office)", "+49301234567", true},
+		{"OKPhoneLabelWord", func(s string) (string, bool) { return contacts.NormalizePhone(s, "DE") }, "+49 30 1234567 mobile", "+49301234567", true},
+		{"OKPhoneLabelNational", func(s string) (string, bool) { return contacts.NormalizePhone(s, "DE") }, "030 1234567 (Zentrale)", "+49301234567", true},
+		{"OKPhoneLabelUS", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+1 415 555 2671 (Main)", "+14155552671", true},
+		{"OKPhoneLabelAfterExtension", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "(415) 555-2671 x12 (work)", "+14155552671", true},
+		{"OKPhoneVanityTitleCase", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+1 800 Got Junk", "+18004685865", true},
+		{"OKPhoneVanityCapitals", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+1 800 GOT JUNK", "+18004685865", true},
+		{"OKPhoneZeroFraction", func(s string) (string, bool) { return contacts.NormalizePhone(s, "DE") }, "030123456.0", "+4930123456", true},
+		{"OKPhoneZeroFractionIntl", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+4930123456.00", "+4930123456", true},
+		{"ErrPhoneWordsOnly", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "ext. 12 ask for Bob", "", false},
 		{"OKPhoneVanity", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "1-800-FLOWERS", "+18003569377", true},
 		{"OKPhoneFullwidth", func(s string) (string, bool) { return contacts.NormalizePhone(s, "JP") }, "\uff10\uff13\u2010\uff11\uff12\uff13\uff14\u2010\uff15\uff16\uff17\uff18", "+81312345678", true},
 		{"OKPhoneNationalJP", func(s string) (string, bool) { return contacts.NormalizePhone(s, "JP") }, "044-123-4567", "+81441234567", true},
