@@ -181,7 +181,8 @@ type ImportResponse struct {
 	SkippedRows int `json:"skipped_rows"`
 	// Sheet is the sheet of a workbook that was read: the one named by
 	// the upload's sheet field, otherwise the one the workbook opens on
-	// (or, when that one is empty, the first visible sheet with data);
+	// (or, when that one is empty or hidden, the first visible sheet with
+	// data);
 	// SheetCount is how many sheets the workbook has, Sheets lists them
 	// (upload the file again with a sheet field to read another). "", 0
 	// and [] for a CSV file.

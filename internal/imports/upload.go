@@ -544,7 +544,9 @@ func (m *mergeFill) row(num int64, cols []string) []string {
 // infos (exactly, or else ignoring case as Excel does), and EINVALID
 // naming want and the sheets there are when none; without want the sheet
 // the workbook opens on, or when checkXLSX saw that it holds no value
-// (known) the first visible sheet that holds one.
+// (known) or it is hidden (a program that wrote the workbook left a
+// hidden sheet of lookups active; Excel shows a visible one) the first
+// visible sheet that holds one.
 func chooseSheet(f *excelize.File, infos []SheetInfo, want string, known bool) (string, error) {
 	if want != "" {
 		for _, s := range infos {
@@ -572,7 +574,7 @@ func chooseSheet(f *excelize.File, infos []SheetInfo, want string, known bool) (
 		return sheet, nil
 	}
 	for _, s := range infos {
-		if s.Name == sheet && s.HasData {
+		if s.Name == sheet && s.HasData && !s.Hidden {
 			return sheet, nil
 		}
 	}

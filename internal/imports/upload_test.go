@@ -327,8 +327,8 @@ func TestXLSXConversionsTakeTurns(t *testing.T) {
 }
 
 // TestXLSXActiveSheet: a workbook imports the sheet it opens on; when
-// that sheet is empty and others are not, the first visible sheet with
-// data; and the sheet the upload names when it names one. The preflight
+// that sheet is empty or hidden and others are not, the first visible
+// sheet with data; and the sheet the upload names when it names one. The preflight
 // lists the sheets, whether each has data, and which are hidden.
 func TestXLSXActiveSheet(t *testing.T) {
 	t.Parallel()
@@ -376,6 +376,9 @@ func TestXLSXActiveSheet(t *testing.T) {
 	}{
 		{"ActiveSheetWithData", "Contacts", "", "Contacts", "Email,Name", 1},
 		{"EmptyActiveSheetReadsFirstVisibleWithData", "Sheet1", "", "Contacts", "Email,Name", 1},
+		// A program that wrote the workbook left a hidden sheet active:
+		// Excel shows a visible one, and that is the one read.
+		{"HiddenActiveSheetReadsFirstVisibleWithData", "Hidden", "", "Contacts", "Email,Name", 1},
 		{"ChosenSheet", "Contacts", "Others", "Others", "Email,Name,City", 2},
 		{"ChosenSheetIgnoringCase", "Contacts", "others", "Others", "Email,Name,City", 2},
 		{"ChosenHiddenSheet", "Contacts", "Hidden", "Hidden", "Email", 1},
