@@ -113,7 +113,11 @@ const CodeScientificPhone = "phone_scientific_notation"
 // notation, with a decimal point or comma.
 var scientificNumber = regexp.MustCompile(`^[+-]?[0-9]+([.,][0-9]+)?[eE][+-]?[0-9]+$`)
 
-// severalEmails reads a cell that holds two or more addresses separated by
+// maxCellEmails is the most addresses severalEmails reads in a cell: a
+// cell of more is a list, not one person's addresses.
+const maxCellEmails = 10
+
+// severalEmails reads a cell that holds two to maxCellEmails addresses separated by
 // semicolons, commas, line breaks or spaces ("a@x.com; b@y.com"), each of
 // which NormalizeEmail takes (in any form it takes: "Ann <a@x.com>"
 // between semicolons), as the first address and the others' original
@@ -131,7 +135,7 @@ func severalEmails(v string) (first string, others []string, ok bool) {
 				parts = append(parts, p)
 			}
 		}
-		if len(parts) < 2 {
+		if len(parts) < 2 || len(parts) > maxCellEmails {
 			continue
 		}
 		var seen []string

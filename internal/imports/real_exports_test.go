@@ -63,6 +63,8 @@ func TestRealExportValues(t *testing.T) {
 			want{values: map[string]string{"email": "a3@" + w + ".example"}, warnings: []string{"email:extra_emails"}}},
 		{"SameEmailTwice", []string{"a4@" + w + ".example; A4@" + w + ".example", "", "", "", "", "", ""},
 			want{values: map[string]string{"email": "a4@" + w + ".example"}}},
+		{"ElevenEmails", []string{strings.Repeat("many@"+w+".example; ", 10) + "last@" + w + ".example", "", "", "", "", "", ""},
+			want{errors: []string{"email:invalid_email"}}},
 		{"EmailAndJunk", []string{"a5@" + w + ".example; call me", "", "", "", "", "", ""},
 			want{errors: []string{"email:invalid_email"}}},
 		{"LinkedInTracking", []string{"", "", "https://www.linkedin.com/in/li1-" + w + "?trk=public_profile&originalSubdomain=uk", "", "", "", ""},
