@@ -44,7 +44,8 @@
 // the header guess (a known column name, or a first row without values
 // that look like data), the suggested mapping (header synonyms such as
 // "E-mail", "Work Email" → email, "Organization" → company_name, "Full
-// Name" split into first and last; then columns whose values look like
+// Name" split into first and last; a generic "Title" yields to "Job
+// Title", as Outlook's Title is Mr. or Dr.; then columns whose values look like
 // emails, LinkedIn URLs or phone numbers) and the preview of 20 rows as
 // the mapping reads them, which PUT mapping recomputes.
 //

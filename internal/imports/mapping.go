@@ -124,6 +124,11 @@ var synonyms = map[string][]string{
 		"mailingcountry", "businesscountry", "businesscountryregion", "address1countryregion"},
 }
 
+// genericHeaders are header synonyms that another column's more specific
+// one beats: Outlook's contacts export has "Title" (Mr., Dr.) before "Job
+// Title", the job title.
+var genericHeaders = map[string]bool{"title": true}
+
 var synonymField = func() map[string]string {
 	m := map[string]string{}
 	for f, names := range synonyms {
@@ -248,9 +253,14 @@ func suggest(names []string, hasHeader bool, rows [][]string) Mapping {
 		Mode: ModeCreateAndUpdate}
 	taken := map[string]bool{}
 	if hasHeader {
-		for i, n := range names {
-			if f, ok := synonymField[headerKey(n)]; ok && !taken[f] {
-				m.Columns[i], taken[f] = f, true
+		// A generic header yields to a specific one of its field, wherever
+		// that stands (genericHeaders).
+		for _, generic := range []bool{false, true} {
+			for i, n := range names {
+				k := headerKey(n)
+				if f, ok := synonymField[k]; ok && !taken[f] && genericHeaders[k] == generic {
+					m.Columns[i], taken[f] = f, true
+				}
 			}
 		}
 	}

@@ -54,6 +54,12 @@ func TestSuggestedMappingOfExports(t *testing.T) {
 			"First Name,Last Name,Company,Job Title,Business Phone,Business City,Business State,Business Country/Region,E-mail Address",
 			"Ann,Lee,Acme,CTO,+1 415 555 2671,San Francisco,CA,United States,ann@acme.example",
 		}, []string{"first_name", "last_name", "company_name", "title", "phone", "city", "region", "country", "email"}},
+		// Outlook's full export starts with "Title", the honorific (Mr.,
+		// Dr.): the job title is "Job Title", further on.
+		{"OutlookHonorificTitle", []string{
+			"Title,First Name,Middle Name,Last Name,Suffix,Company,Department,Job Title,Business Phone,E-mail Address",
+			"Dr.,Ann,,Lee,,Acme,Engineering,CTO,+1 415 555 2671,ann@acme.example",
+		}, []string{"", "first_name", "", "last_name", "", "company_name", "department", "title", "phone", "email"}},
 		{"GoogleContacts", []string{
 			"First Name,Middle Name,Last Name,Organization Name,Organization Title,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value",
 			"Ann,,Lee,Acme,CTO,* Work,ann@acme.example,Mobile,+49 151 23456789",
