@@ -118,7 +118,8 @@ var scientificNumber = regexp.MustCompile(`^[+-]?[0-9]+([.,][0-9]+)?[eE][+-]?[0-
 const maxCellEmails = 10
 
 // severalEmails reads a cell that holds two to maxCellEmails addresses separated by
-// semicolons, commas, line breaks or spaces ("a@x.com; b@y.com"), each of
+// semicolons, commas, line breaks, spaces, slashes or bars ("a@x.com;
+// b@y.com", "a@x.com / b@y.com"), each of
 // which NormalizeEmail takes (in any form it takes: "Ann <a@x.com>"
 // between semicolons), as the first address and the others' original
 // text; ok is false for anything else.
@@ -127,6 +128,9 @@ func severalEmails(v string) (first string, others []string, ok bool) {
 		func(s string) []string { return strings.Split(s, ";") },
 		func(s string) []string { return strings.Split(s, ",") },
 		strings.Fields,
+		func(s string) []string { // "a@x.com / b@y.com", "a@x.com | b@y.com"
+			return strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(";,/|", r) })
+		},
 	}
 	for _, f := range split {
 		var parts []string

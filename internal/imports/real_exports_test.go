@@ -61,6 +61,8 @@ func TestRealExportValues(t *testing.T) {
 			want{values: map[string]string{"email": "a2@" + w + ".example"}, warnings: []string{"email:extra_emails"}}},
 		{"SeveralEmailsLines", []string{"a3@" + w + ".example\nb3@" + w + ".example", "", "", "", "", "", ""},
 			want{values: map[string]string{"email": "a3@" + w + ".example"}, warnings: []string{"email:extra_emails"}}},
+		{"SeveralEmailsSlash", []string{"a6@" + w + ".example / b6@" + w + ".example", "", "", "", "", "", ""},
+			want{values: map[string]string{"email": "a6@" + w + ".example"}, warnings: []string{"email:extra_emails"}}},
 		{"SameEmailTwice", []string{"a4@" + w + ".example; A4@" + w + ".example", "", "", "", "", "", ""},
 			want{values: map[string]string{"email": "a4@" + w + ".example"}}},
 		{"ElevenEmails", []string{strings.Repeat("many@"+w+".example; ", 10) + "last@" + w + ".example", "", "", "", "", "", ""},
