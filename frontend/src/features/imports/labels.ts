@@ -28,6 +28,23 @@ export function fieldLabel(field: string): string {
   return targetFields.find((f) => f.value === field)?.label ?? field;
 }
 
+/**
+ * What a row's warning says happened to its value: most were dropped (the row imported without
+ * them), but `ambiguous_phone` was imported as read and is to check, and `extra_emails` and
+ * `phone_extension` were imported in part (the first address, the number without its extension).
+ */
+export function warningVerb(code: string): string {
+  switch (code) {
+    case 'ambiguous_phone':
+      return 'to check';
+    case 'extra_emails':
+    case 'phone_extension':
+      return 'imported in part';
+    default:
+      return 'dropped';
+  }
+}
+
 /** Match keys in the server's default order. */
 export const matchKeys: { value: MatchKey; label: string }[] = [
   { value: 'email', label: 'Email' },

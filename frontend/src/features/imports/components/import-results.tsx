@@ -13,7 +13,7 @@ import {
   type ImportRecord,
   type ImportRecordsView,
 } from '../api/list-import-records';
-import { fieldLabel, outcomes } from '../labels';
+import { fieldLabel, outcomes, warningVerb } from '../labels';
 import { useImportScope } from '../scope';
 
 /**
@@ -70,7 +70,7 @@ function DroppedValues({ record }: { record: ImportRecord }) {
       {record.warnings.map((warning, i) => (
         <List.Item key={i}>
           <Text size="sm" c="orange.8">
-            {warning.field ? `${fieldLabel(warning.field)} dropped: ` : ''}
+            {warning.field ? `${fieldLabel(warning.field)} ${warningVerb(warning.code)}: ` : ''}
             {warning.message}
           </Text>
         </List.Item>

@@ -767,8 +767,12 @@ describe('import results', () => {
       outcome: 'matched',
       contact_id: 'c-2',
       contact: { first_name: 'Bob', last_name: 'Ray', email: '', title: '', company_name: 'Acme' },
-      warnings: [{ field: 'email', code: 'invalid_email', message: '"bob@@acme.example" is not a valid email address.' }],
-      values: ['bob@@acme.example', 'Bob', ''],
+      warnings: [
+        { field: 'email', code: 'invalid_email', message: '"bob@@acme.example" is not a valid email address.' },
+        // Imported in part, not dropped: the number without its extension.
+        { field: 'phone', code: 'phone_extension', message: 'The extension 5 was left out: +14155552671 was imported.' },
+      ],
+      values: ['bob@@acme.example', 'Bob', '+1 415 555 2671 x5'],
     });
     stubApi({
       'GET /imports/:id': () =>
@@ -810,6 +814,8 @@ describe('import results', () => {
     expect(rows[1]).toHaveTextContent('Ann Lee');
     expect(rows[2]).toHaveTextContent('Matched');
     expect(within(warned).getByTestId('dropped-4')).toHaveTextContent('Email dropped: "bob@@acme.example" is not a valid email address.');
+    expect(within(warned).getByTestId('dropped-4')).toHaveTextContent('Phone imported in part: The extension 5 was left out');
+    expect(within(warned).getByTestId('dropped-4')).not.toHaveTextContent('Phone dropped');
 
     // No invalid rows, but the report lists the dropped values.
     const download = screen.getByRole('button', { name: 'Download error report' });

@@ -169,3 +169,38 @@ describe('MappingPreview of a full name column', () => {
     expect(fullName).toHaveTextContent(/^Müller$/);
   });
 });
+
+describe('MappingPreview warnings', () => {
+  it('says a dropped value was dropped, and a value imported in part or to check says so instead', () => {
+    const imp = importFixture({
+      mapping: { ...importFixture().mapping, columns: ['email', 'phone', 'country'] },
+      preview: [
+        {
+          row: 2,
+          values: { email: 'ann@acme.example', phone: '+14155552671' },
+          errors: [],
+          warnings: [
+            { field: 'email', code: 'extra_emails', message: 'The cell holds more than one address: ann@acme.example was imported, bo@acme.example not.' },
+            { field: 'phone', code: 'phone_extension', message: 'The extension 12 was left out.' },
+            { field: 'country', code: 'invalid_country', message: '"Narnia" is not a country.' },
+          ],
+          usable: true,
+        },
+        {
+          row: 3,
+          values: { email: 'bo@acme.example', phone: '+494917012345678' },
+          errors: [],
+          warnings: [{ field: 'phone', code: 'ambiguous_phone', message: 'Check the number.' }],
+          usable: true,
+        },
+      ],
+    });
+    renderWithProviders(<MappingPreview imp={imp} />);
+
+    expect(screen.getByText(/^Imported in part: The cell holds more than one address/)).toBeInTheDocument();
+    expect(screen.getByText('Imported in part: The extension 12 was left out.')).toBeInTheDocument();
+    expect(screen.getByText('Dropped: "Narnia" is not a country.')).toBeInTheDocument();
+    expect(screen.getByText('To check: Check the number.')).toBeInTheDocument();
+    expect(screen.queryByText(/^Dropped: The extension/)).not.toBeInTheDocument();
+  });
+});

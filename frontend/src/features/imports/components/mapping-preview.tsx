@@ -1,7 +1,7 @@
 import { Badge, Stack, Table, Text } from '@mantine/core';
 
 import type { Import } from '../api/get-import';
-import { fieldLabel } from '../labels';
+import { fieldLabel, warningVerb } from '../labels';
 
 /**
  * The narrowest a preview column gets, in pixels: enough for a name or a title to read in whole
@@ -27,10 +27,11 @@ function cellValue(values: Record<string, string>, field: string, shown: Readonl
 }
 
 /** A reason a row is refused (red) or a value dropped from it (warning, orange), as text beside what it concerns. */
-function Reason({ children, warning = false }: { children: string; warning?: boolean }) {
+function Reason({ children, warning }: { children: string; warning?: string }) {
+  const verb = warning === undefined ? '' : warningVerb(warning);
   return (
-    <Text size="xs" c={warning ? 'orange.8' : 'red'} style={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}>
-      {warning ? `Dropped: ${children}` : children}
+    <Text size="xs" c={warning !== undefined ? 'orange.8' : 'red'} style={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}>
+      {warning !== undefined ? `${verb.charAt(0).toUpperCase()}${verb.slice(1)}: ${children}` : children}
     </Text>
   );
 }
@@ -89,7 +90,7 @@ export function MappingPreview({ imp }: { imp: Import }) {
                     {row.warnings
                       .filter((e) => e.field === field)
                       .map((e, i) => (
-                        <Reason key={`w${i}`} warning>
+                        <Reason key={`w${i}`} warning={e.code}>
                           {e.message}
                         </Reason>
                       ))}
@@ -109,7 +110,7 @@ export function MappingPreview({ imp }: { imp: Import }) {
                         <Reason key={i}>{e.message}</Reason>
                       ))}
                       {rowWarnings.map((e, i) => (
-                        <Reason key={`w${i}`} warning>
+                        <Reason key={`w${i}`} warning={e.code}>
                           {e.message}
                         </Reason>
                       ))}
