@@ -330,7 +330,11 @@ func (n *normalizer) row(rec Record) row {
 	}
 	var ambiguous *RowError // a phone read one of two valid ways
 	if v := get(FieldPhone); v != "" {
-		if p, ok, other, ext := n.phone(v); ok {
+		// Scientific notation first: its "E" would read as a vanity
+		// number's 3.
+		if scientificNumber.MatchString(v) {
+			fail(FieldPhone, CodeScientificPhone, "%q is a number in scientific notation, as Excel saves a long number in a General column: its last digits are lost. Format the column as Number without decimals (or as Text) and save the file again.", shorten(v, 60))
+		} else if p, ok, other, ext := n.phone(v); ok {
 			r.Phone = p
 			if ext != "" {
 				partial = append(partial, RowError{Field: FieldPhone, Code: CodePhoneExtension, Message: fmt.Sprintf(
@@ -341,8 +345,6 @@ func (n *normalizer) row(rec Record) row {
 					"%s was a number cell in the workbook, which drops a leading + or 0: it was imported as %s (read in region %s); with a + in front it would be %s. Check the number.",
 					shorten(v, 60), p, n.region, other)}
 			}
-		} else if scientificNumber.MatchString(v) {
-			fail(FieldPhone, CodeScientificPhone, "%q is a number in scientific notation, as Excel saves a long number in a General column: its last digits are lost. Format the column as Number without decimals (or as Text) and save the file again.", shorten(v, 60))
 		} else {
 			fail(FieldPhone, "invalid_phone", "%q is not a valid phone number (read in region %s).", shorten(v, 60), n.region)
 		}
