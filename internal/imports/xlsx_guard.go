@@ -80,7 +80,8 @@ type sheetFacts struct {
 	formulas, unsaved          int
 	firstFormula, firstUnsaved string
 	// downMerges are the sheet's merged ranges that span rows (at most
-	// xlsxMaxMerges of them), whose value shows beside every row of them.
+	// xlsxMaxMerges of them in the workbook), whose value shows beside
+	// every row of them.
 	downMerges []downMerge
 }
 
@@ -91,8 +92,9 @@ type downMerge struct {
 	first, last int64
 }
 
-// xlsxMaxMerges is the most merged ranges read of a sheet; a sheet of
-// contacts has a few (a company's name beside its people).
+// xlsxMaxMerges is the most merged ranges read of a workbook (their
+// memory, whatever the number of sheets); a sheet of contacts has a few
+// (a company's name beside its people).
 const xlsxMaxMerges = 65536
 
 // notComputed returns how many formula cells of the sheet read without
@@ -181,9 +183,10 @@ func checkXLSX(name string, limit int64, tooBig error) (*workbookFacts, error) {
 	}
 	facts := &workbookFacts{sheets: list, parts: make(map[string]*sheetFacts, len(sheets)), recalc: recalc}
 	walked := map[*zip.File]bool{sst: true}
+	merges := xlsxMaxMerges
 	for _, sh := range sheets {
 		sf := &sheetFacts{}
-		if err := checkSheet(sh, lens, limit, tooBig, sf); err != nil {
+		if err := checkSheet(sh, lens, limit, tooBig, sf, &merges); err != nil {
 			return nil, err
 		}
 		facts.parts[partName(sh)] = sf
@@ -454,7 +457,7 @@ func sharedStringLengths(f *zip.File, most int) ([]int32, error) {
 // hold (a shared string by its length), and refuses a row over the row
 // limits or a sheet whose data would not fit limit bytes as CSV. It notes
 // in facts whether a cell holds a value and which columns hold numbers.
-func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *sheetFacts) error {
+func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *sheetFacts, mergesLeft *int) error {
 	rc, err := f.Open()
 	if err != nil {
 		return unsupported("A sheet of the workbook cannot be read.")
@@ -516,8 +519,9 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 					}
 				}
 			case "mergeCell":
-				if m, ok := parseDownMerge(xmlAttr(t, "ref")); ok && len(facts.downMerges) < xlsxMaxMerges {
+				if m, ok := parseDownMerge(xmlAttr(t, "ref")); ok && *mergesLeft > 0 {
 					facts.downMerges = append(facts.downMerges, m)
+					*mergesLeft--
 				}
 			case "f":
 				formula = true
