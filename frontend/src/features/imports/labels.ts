@@ -143,8 +143,9 @@ export function formatEta(seconds: number | null | undefined): string {
 
 /**
  * What the rows with warnings mean: their contacts were (or, after a dry run, will be) imported
- * without the values that could not be read, which the "Values dropped" tab and the error report list.
+ * without the values that could not be read, with part of a value (an extension, extra addresses), or
+ * with a value to check, which the "With warnings" tab and the error report list.
  */
-export function droppedSentence(rows: number, dryRun: boolean): string {
-  return `${formatCount(rows, 'row')} ${dryRun ? 'would be' : rows === 1 ? 'was' : 'were'} imported without values that could not be read (a phone, a country…), or with a phone number to check (a workbook's number cell that reads two ways): see "Values dropped" and the error report.`;
+export function warningsSentence(rows: number, dryRun: boolean): string {
+  return `${formatCount(rows, 'row')} ${dryRun ? 'would be' : rows === 1 ? 'was' : 'were'} imported with warnings: a value that could not be read was left out (a phone, a country…), part of a value was (an extension, extra addresses), or a phone number is to check (a workbook's number cell that reads two ways): see "With warnings" and the error report.`;
 }

@@ -163,7 +163,7 @@ function RecordsTable({
   if (records.isPending) return <Skeleton height={120} aria-label="Loading rows" />;
   if (records.isError) return <ApiErrorAlert error={records.error} onRetry={() => void records.refetch()} />;
   const items = records.data.pages.flatMap((p) => p.items);
-  const what = view === 'with_warnings' ? 'rows with dropped values' : `${view} rows`;
+  const what = view === 'with_warnings' ? 'rows with warnings' : `${view} rows`;
   if (items.length === 0) {
     return (
       <Text size="sm" c="dimmed" py="md" data-testid="records-empty">
@@ -181,7 +181,7 @@ function RecordsTable({
               {view === 'with_warnings' ? (
                 <>
                   <Table.Th>Outcome</Table.Th>
-                  <Table.Th>Dropped values</Table.Th>
+                  <Table.Th>Warnings</Table.Th>
                 </>
               ) : view === 'invalid' ? (
                 <>
@@ -234,7 +234,7 @@ export function ImportResults({ imp }: { imp: Import }) {
     count: imp.counts[o.value],
   }));
   if (imp.counts.with_warnings > 0) {
-    views.push({ value: 'with_warnings', label: 'Values dropped', count: imp.counts.with_warnings });
+    views.push({ value: 'with_warnings', label: 'With warnings', count: imp.counts.with_warnings });
   }
   return (
     <Stack gap="sm" data-testid="import-results">

@@ -205,10 +205,10 @@ describe('import wizard', () => {
 
     const summary = await screen.findByTestId('dry-run-summary');
     expect(within(summary).getByTestId('dry-run-dropped')).toHaveTextContent(
-      '1 row would be imported without values that could not be read',
+      '1 row would be imported with warnings: a value that could not be read was left out',
     );
     expect(within(summary).getByTestId('count-with-warnings')).toHaveTextContent('1');
-    expect(within(summary).getByRole('tab', { name: 'Values dropped (1)' })).toBeInTheDocument();
+    expect(within(summary).getByRole('tab', { name: 'With warnings (1)' })).toBeInTheDocument();
   });
 
   it('a dry run waiting for a slot says so and can be cancelled, after which the import can still start', async () => {
@@ -742,7 +742,7 @@ describe('import results', () => {
     expect(outcomesAsked).toEqual(['created', 'invalid', 'duplicate', 'matched']);
 
     // No row lost a value: no tab, count or sentence about it.
-    expect(screen.queryByRole('tab', { name: /Values dropped/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: /With warnings/ })).not.toBeInTheDocument();
     expect(screen.queryByTestId('count-with-warnings')).not.toBeInTheDocument();
     expect(screen.getByTestId('import-completed')).not.toHaveTextContent('could not be read');
 
@@ -797,7 +797,7 @@ describe('import results', () => {
     renderWithProviders(<ImportView id="imp-1" />);
 
     expect(await screen.findByTestId('import-completed')).toHaveTextContent(
-      '2 rows were imported without values that could not be read',
+      '2 rows were imported with warnings: a value that could not be read was left out',
     );
     expect(within(screen.getByTestId('final-counts')).getByTestId('count-with-warnings')).toHaveTextContent('2');
     // The created row says what it was imported without.
@@ -805,7 +805,7 @@ describe('import results', () => {
     expect(within(createdTable).getByTestId('dropped-2')).toHaveTextContent('Phone dropped: "ext. 12 ask for Bob" is not a valid phone number');
     expect(within(createdTable).queryByTestId('dropped-3')).not.toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('tab', { name: 'Values dropped (2)' }));
+    await userEvent.click(screen.getByRole('tab', { name: 'With warnings (2)' }));
     const warned = await screen.findByTestId('records-with_warnings');
     expect(asked).toEqual(['created', 'with_warnings']);
     const rows = within(warned).getAllByRole('row');

@@ -10,7 +10,7 @@ import { isImportDiscardable } from '../api/delete-import';
 import { isImportActive, useImport, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useStartImport } from '../api/start-import';
-import { droppedSentence } from '../labels';
+import { warningsSentence } from '../labels';
 import { importScopes, useImportScope } from '../scope';
 import { DiscardImportModal } from './discard-import-modal';
 import { FileRemovedAlert } from './file-removed-alert';
@@ -40,7 +40,7 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
           {imp.counts.with_warnings > 0 && (
             <>
               {' '}
-              {droppedSentence(imp.counts.with_warnings, false)}
+              {warningsSentence(imp.counts.with_warnings, false)}
             </>
           )}
         </Alert>

@@ -19,7 +19,7 @@ import { useStartImport } from '../api/start-import';
 import { DiscardImportModal } from './discard-import-modal';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
-import { droppedSentence, formatEta } from '../labels';
+import { warningsSentence, formatEta } from '../labels';
 import { mappingRequest, withColumns } from '../mapping';
 import { importScopes, useImportScope } from '../scope';
 import { ImportOptions } from './import-options';
@@ -82,7 +82,7 @@ export function DryRunSummary({ imp, canWrite = true }: { imp: Import; canWrite?
         </Text>
         {imp.counts.with_warnings > 0 && (
           <Text size="sm" c="orange.8" data-testid="dry-run-dropped">
-            {droppedSentence(imp.counts.with_warnings, true)}
+            {warningsSentence(imp.counts.with_warnings, true)}
           </Text>
         )}
         <OutcomeCounts counts={imp.counts} />

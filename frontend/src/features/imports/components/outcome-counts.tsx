@@ -31,7 +31,7 @@ export function OutcomeCounts({ counts, testId }: { counts: Import['counts']; te
       {counts.with_warnings > 0 && (
         <Paper withBorder px="md" py={6} data-testid="count-with-warnings">
           <Text size="xs" c="dimmed">
-            Values dropped
+            With warnings
           </Text>
           <Text fw={600} c="orange.8">
             {formatNumber(counts.with_warnings)}
