@@ -288,6 +288,98 @@ describe('app shell', () => {
     expect(screen.getByTestId('current-tenant')).toHaveTextContent('Acme');
   });
 
+  it('keeps the page and what was typed when the session ends mid-work, and signs in again over it', async () => {
+    let refreshes = 0;
+    let signedInAgain = false;
+    const invitations: string[] = [];
+    stubApi({
+      'POST /auth/refresh': () => {
+        refreshes += 1;
+        // The page load's refresh works; the one after the access token expired is refused: the session is over.
+        return refreshes === 1 ? jsonResponse(grantFor()) : problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' });
+      },
+      'POST /auth/login': () => {
+        signedInAgain = true;
+        return jsonResponse(grantFor({}, undefined, 'token-2'));
+      },
+      'GET /me': () => jsonResponse(me(['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+      'POST /tenant/invitations': async (request) => {
+        if (!signedInAgain) return problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' });
+        expect(request.headers.get('Authorization')).toBe('Bearer token-2');
+        const body = (await request.json()) as { email: string; role: string };
+        invitations.push(body.email);
+        return jsonResponse(
+          {
+            id: 'inv-1',
+            email: body.email,
+            role: body.role,
+            status: 'pending',
+            created_at: '2026-11-28T20:00:00Z',
+            expires_at: '2026-12-05T20:00:00Z',
+            accepted_at: null,
+            accept_url: 'http://localhost/invitations/accept#token=t',
+          },
+          { status: 201 },
+        );
+      },
+    });
+    const { router } = renderRoutes(appRoutes, { route: '/team' });
+
+    const email = await screen.findByRole('textbox', { name: 'Email' });
+    await userEvent.type(email, 'new.hire@acme.test');
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+
+    // The session is over, but the page and the typed email stay; sign-in comes to the page.
+    const dialog = await screen.findByRole('dialog', { name: 'Your session has ended' });
+    expect(router.state.location.pathname).toBe('/team');
+    expect(screen.getByDisplayValue('new.hire@acme.test')).toBeInTheDocument();
+    expect(refreshes).toBe(2);
+
+    await userEvent.type(within(dialog).getByRole('textbox', { name: 'Email' }), 'admin@acme.test');
+    await userEvent.type(within(dialog).getByLabelText(/^Password/), 'correct horse battery');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Sign in' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(router.state.location.pathname).toBe('/team');
+    expect(screen.getByDisplayValue('new.hire@acme.test')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect(await screen.findByText(/Invitation created for new.hire@acme.test/)).toBeInTheDocument();
+    expect(invitations).toEqual(['new.hire@acme.test']);
+  });
+
+  it('starts the page afresh when someone else signs in over a page whose session ended', async () => {
+    let refreshes = 0;
+    stubApi({
+      'POST /auth/refresh': () => {
+        refreshes += 1;
+        return refreshes === 1 ? jsonResponse(grantFor()) : problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' });
+      },
+      'POST /auth/login': () =>
+        jsonResponse(grantFor({ id: 'user-2', email: 'other@beta.test' }, { id: 'tenant-2', name: 'Beta', role: 'org_admin' }, 'token-2')),
+      'GET /me': () => jsonResponse(me(['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+      'POST /tenant/invitations': () => problemResponse({ status: 401, title: 'Unauthorized', code: 'unauthorized' }),
+    });
+    renderRoutes(appRoutes, { route: '/team' });
+
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Email' }), 'new.hire@acme.test');
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Your session has ended' });
+    await userEvent.type(within(dialog).getByRole('textbox', { name: 'Email' }), 'other@beta.test');
+    await userEvent.type(within(dialog).getByLabelText(/^Password/), 'correct horse battery');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Sign in' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    // Acme's draft is not offered to Beta's admin: the page starts again.
+    expect(await screen.findByRole('textbox', { name: 'Email' })).toHaveValue('');
+    expect(screen.queryByDisplayValue('new.hire@acme.test')).not.toBeInTheDocument();
+  });
+
   it('tells a user without the permission that the page is not theirs', async () => {
     stubApi({
       'POST /auth/refresh': () => jsonResponse(grantFor()),

@@ -21,6 +21,8 @@ export function useSessionSync(): void {
   const queryClient = useQueryClient();
   const previous = useRef<string | null>(null);
   const key = sessionKey(session);
+  const ended = session.status === 'signed-out' && session.reason === 'expired';
+  const wasEnded = useRef(false);
 
   useEffect(() => {
     void bootstrapSession();
@@ -31,9 +33,25 @@ export function useSessionSync(): void {
 
   useEffect(() => {
     const before = previous.current;
+    if (key === null) {
+      // A session that ended by itself keeps the cache: the page stays under the sign-in dialog
+      // (RequireAuth), and its owner may sign back in. Whoever signs in next is compared with it.
+      if (ended) return;
+      previous.current = null;
+      if (before !== null) queryClient.clear();
+      return;
+    }
     previous.current = key;
-    if (before === null || before === key) return;
-    if (key === null) queryClient.clear();
-    else void queryClient.resetQueries({ predicate: (query) => query.meta?.[keepOnSessionChange] !== true });
-  }, [key, queryClient]);
+    if (before === null) return;
+    if (before === key) {
+      // The same user and organization again after the session ended: what failed meanwhile is read again.
+      if (wasEnded.current) void queryClient.invalidateQueries();
+    } else {
+      void queryClient.resetQueries({ predicate: (query) => query.meta?.[keepOnSessionChange] !== true });
+    }
+  }, [key, ended, queryClient]);
+  useEffect(() => {
+    if (key !== null) wasEnded.current = false;
+    else if (ended) wasEnded.current = true;
+  }, [key, ended]);
 }

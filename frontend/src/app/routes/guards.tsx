@@ -1,5 +1,8 @@
-import { Alert, Anchor, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Modal, Stack, Text, Title } from '@mantine/core';
+import { Fragment, useState } from 'react';
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom';
+
+import { LoginForm } from '@/features/auth/components/login-form';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageLoader } from '@/components/layout/page-loader';
@@ -12,16 +15,66 @@ import { retrySession, useSession } from '@/lib/auth/session';
 /**
  * Signed-in pages: waits for the session check, sends everyone else to /login?next=<here>. A check
  * that could not reach the server is no verdict: the page offers to try again, where it is.
+ *
+ * A session that ends while the page is open (the refresh was refused: expired, revoked, signed out
+ * elsewhere) does not take the page away: what the user typed and has not sent yet stays, and a
+ * sign-in dialog comes over it. Signed in again as the same user in the same organization, they
+ * carry on (and send again what was refused); anyone else, or another organization, gets the page
+ * afresh, so one account's draft is never sent as another's.
  */
 export function RequireAuth() {
   const session = useSession();
   const location = useLocation();
+  const owner = session.status === 'signed-in' ? `${session.user.id}/${session.tenant?.id ?? '-'}` : null;
+  // Whose page this is: the last signed-in user and organization, kept while the session is over.
+  const [pageOwner, setPageOwner] = useState(owner);
+  if (owner !== null && owner !== pageOwner) setPageOwner(owner);
   if (session.status === 'loading') return <PageLoader />;
   if (session.status === 'unreachable') return <SessionUnreachable error={session.error} />;
-  if (session.status === 'signed-out') {
+  const ended = session.status === 'signed-out' && session.reason === 'expired' && pageOwner !== null;
+  if (session.status === 'signed-out' && !ended) {
     return <Navigate to={loginPath(`${location.pathname}${location.search}`)} replace />;
   }
-  return <Outlet />;
+  // One shape signed in or not, so that the page is not mounted again when its owner signs back in.
+  return (
+    <>
+      <Fragment key={pageOwner}>
+        <Outlet />
+      </Fragment>
+      {ended && <SessionEndedDialog />}
+    </>
+  );
+}
+
+/** Sign-in over the page whose session ended; it closes itself once a session starts. */
+function SessionEndedDialog() {
+  const location = useLocation();
+  return (
+    <Modal
+      opened
+      onClose={() => {}}
+      withCloseButton={false}
+      closeOnClickOutside={false}
+      closeOnEscape={false}
+      title="Your session has ended"
+      data-testid="session-ended"
+    >
+      <Stack gap="sm">
+        <Text size="sm">
+          Sign in again to carry on here: what you typed on this page is kept. Anything the server refused while you
+          were signed out was not saved; send it again after signing in.
+        </Text>
+        <LoginForm />
+        <Text size="sm" c="dimmed">
+          Or{' '}
+          <Anchor component={Link} to={loginPath(`${location.pathname}${location.search}`)}>
+            go to the sign-in page
+          </Anchor>{' '}
+          (what you typed here is lost).
+        </Text>
+      </Stack>
+    </Modal>
+  );
 }
 
 /**

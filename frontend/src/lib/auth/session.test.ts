@@ -114,6 +114,32 @@ describe('session refresh', () => {
     expect(currentAccessTokenForTests()).toBeNull();
   });
 
+  it('does not ask for a refresh again once it was refused mid-session (pages that poll stay open under the sign-in dialog)', async () => {
+    installAuth();
+    applyGrant(grantFor({}, undefined, 'stale-token'));
+    const api = stubExpiredToken({ stale: 'stale-token', fresh: 'unused', refreshOk: false });
+    api.releaseRefresh();
+    await unwrap(apiClient.GET('/status')).catch(() => undefined);
+    expect(api.refreshes()).toBe(1);
+
+    // Polls made while signed out are answered 401 (no token): no refresh per poll.
+    api.fetchMock.mockImplementation(async (input: RequestInfo | URL) => {
+      const request = input as Request;
+      if (new URL(request.url).pathname.endsWith('/auth/refresh')) throw new Error('refreshed again');
+      return unauthorized();
+    });
+    for (let i = 0; i < 3; i++) {
+      await expect(unwrap(apiClient.GET('/status'))).rejects.toMatchObject({ status: 401 });
+    }
+    expect(api.refreshes()).toBe(1);
+    expect(getSession()).toEqual({ status: 'signed-out', reason: 'expired' });
+
+    // Signing in again (the dialog's login) sends requests with the new token.
+    applyGrant(grantFor({}, undefined, 'new-token'));
+    api.fetchMock.mockImplementation(async () => jsonResponse(status));
+    await expect(unwrap(apiClient.GET('/status'))).resolves.toEqual(status);
+  });
+
   // The server did not say the session is over: the refresh cookie is kept (only a 401 clears it), so
   // the tab stays signed in, the request fails with an error a retry can fix, and the next request
   // refreshes again.

@@ -16,8 +16,8 @@ import { ApiError, isApiError } from '@/lib/api-error';
  *   the same cookie would sign the user out. Across tabs the Web Locks API serializes refreshes
  *   (each tab then sends the cookie the previous one left).
  * - A 401 is retried once with the new token; when the refresh is refused (401) the session ends
- *   (`signed-out` with reason `expired`) and the route guard sends the user to /login with the
- *   page they wanted. A refresh that got no verdict (a 5xx, no answer, or none within
+ *   (`signed-out` with reason `expired`): the route guard keeps the page and puts a sign-in dialog
+ *   over it (what the user typed stays), and no further 401 asks for a refresh until a sign-in. A refresh that got no verdict (a 5xx, no answer, or none within
  *   `refreshTimeoutMs`) says nothing about the session: the server keeps the cookie, so the tab
  *   stays signed in, the request fails with a retryable error (status 0 or 5xx) and the next 401
  *   refreshes again. The server lets a refresh whose answer was lost be retried with the same
@@ -297,6 +297,9 @@ export function installAuth(): void {
   setAccessTokenProvider(() => accessToken);
   const off = onUnauthorized(async ({ request, fetch, replay }) => {
     if (noRefreshPaths.has(apiPath(request.url))) return;
+    // Signed out (a refresh was refused, or the user signed out): there is nothing to refresh. Pages
+    // left open under the sign-in dialog keep polling; each poll must not ask the server again.
+    if (state.status === 'signed-out') return;
     const sent = request.headers.get('Authorization');
     const sentFor = sent?.startsWith('Bearer ') ? tokenOwners.get(sent.slice('Bearer '.length)) : undefined;
     // Another request may have refreshed while this one was in flight: then just retry.
