@@ -662,6 +662,44 @@ describe('import progress', () => {
     expect(screen.getByTestId('import-announcer')).toHaveTextContent(/^$/);
   });
 
+  it('keeps the progress and the cancel button on screen when a poll fails, and says it is retrying', async () => {
+    signIn();
+    const running = importFixture({
+      status: 'running',
+      row_count: 20000,
+      progress: { phase: 'merging', rows_total: 20000, rows_done: 5000, percent: 25, rate: 12500, eta_seconds: 75 },
+    });
+    const completed = importFixture({
+      status: 'completed',
+      row_count: 20000,
+      progress: { phase: 'completed', rows_total: 20000, rows_done: 20000, percent: 100, rate: 0, eta_seconds: null },
+      counts: { created: 20000, matched: 0, updated: 0, duplicate: 0, invalid: 0, with_warnings: 0 },
+    });
+    let phase: 'running' | 'down' | 'done' = 'running';
+    stubApi({
+      'GET /imports/:id': () =>
+        phase === 'down'
+          ? problemResponse({ status: 502, title: 'Bad Gateway', code: 'internal', request_id: 'req-502' })
+          : jsonResponse(phase === 'running' ? running : completed),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(importUsage({ rowsLimit: 1_000_000, rowsRemaining: 900_000 })),
+    });
+    renderWithProviders(<ImportView id="imp-1" pollInterval={25} />);
+    expect(await screen.findByTestId('progress-rows')).toHaveTextContent('5,000 / 20,000 rows (25.0%)');
+
+    phase = 'down';
+    const stale = await screen.findByTestId('import-poll-failed');
+    expect(stale).toHaveTextContent('The latest progress could not be read');
+    expect(stale).toHaveTextContent('req-502');
+    // What the server said last stays, and so does the way to stop the import.
+    expect(screen.getByTestId('progress-rows')).toHaveTextContent('5,000 / 20,000 rows (25.0%)');
+    expect(screen.getByRole('button', { name: 'Cancel import' })).toBeEnabled();
+
+    phase = 'done';
+    expect(await screen.findByTestId('import-completed')).toHaveTextContent('20,000 created');
+    expect(screen.queryByTestId('import-poll-failed')).not.toBeInTheDocument();
+  });
+
   it('cancels a running import', async () => {
     signIn();
     let cancelled = false;

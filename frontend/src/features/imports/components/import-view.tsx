@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { isApiError } from '@/lib/api-error';
 import { formatCount, formatDateTime, formatNumber } from '@/lib/format';
 
 import { isImportDiscardable } from '../api/delete-import';
@@ -201,6 +202,25 @@ function useEndAnnouncement(stage: Stage | null, imp: Import | undefined) {
 }
 
 /**
+ * A poll of the import failed (a server error, no connection) after earlier ones worked: the page
+ * keeps what the server said last, with the progress and Cancel, instead of replacing all of it
+ * with the error, and says the figures are from then. Polling goes on by itself.
+ */
+function PollFailedAlert({ error, readAt }: { error: unknown; readAt: number }) {
+  const detail = isApiError(error) ? error.detail || error.title : error instanceof Error ? error.message : '';
+  const requestId = isApiError(error) && error.status >= 500 ? error.requestId : undefined;
+  return (
+    <Alert color="yellow" variant="light" role="status" title="The latest progress could not be read" data-testid="import-poll-failed">
+      <Text size="sm">
+        {detail ? `${detail.replace(/[\s.]+$/, '')}. ` : ''}The figures shown are from {formatDateTime(new Date(readAt).toISOString())};
+        this page keeps asking.
+        {requestId ? ` Request ID: ${requestId}.` : ''}
+      </Text>
+    </Alert>
+  );
+}
+
+/**
  * One import, whatever its stage: the wizard until it starts for real (a dry run included), the
  * live progress while it runs (GET /imports/{id} every `pollInterval` ms, stopping once it is
  * done), then the results. The import scope (ImportScopeContext) picks tenant or platform routes.
@@ -218,8 +238,8 @@ export function ImportView({ id, pollInterval = 1000, canWrite = true }: { id: s
   const stageRef = useFocusOnNewStage(stage);
   const announcement = useEndAnnouncement(stage, loaded);
   if (query.isPending) return <Skeleton height={240} aria-label="Loading import" />;
-  if (query.isError) return <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   const imp = query.data;
+  if (!imp) return <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   const inWizard = stage === 'wizard';
 
   return (
@@ -233,6 +253,7 @@ export function ImportView({ id, pollInterval = 1000, canWrite = true }: { id: s
         </Text>
         <ImportStatusBadge imp={imp} testId="import-status" />
       </Group>
+      {query.isError && <PollFailedAlert error={query.error} readAt={query.dataUpdatedAt} />}
       {inWizard ? (
         <ImportWizard imp={imp} canWrite={canWrite} />
       ) : isImportActive(imp) ? (
