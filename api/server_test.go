@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -602,19 +603,12 @@ func TestSPAFallback(t *testing.T) {
 // an index.html cached before a deploy) is 404, not index.html as script.
 func TestSPAServesFilesAndRoutes(t *testing.T) {
 	t.Parallel()
-	d := dbtest.Shared(t)
-	cfg, err := config.LoadFrom(func(k string) string { return map[string]string{"APP_ENV": "test"}[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	spa := fstest.MapFS{
+	srv := spaServer(t, fstest.MapFS{
 		"index.html":           {Data: []byte(`<!doctype html><script type="module" src="/assets/index-new.js"></script>`)},
 		"assets/index-new.js":  {Data: []byte(`console.log("new")`)},
 		"assets/index-new.css": {Data: []byte(`body{}`)},
 		"favicon.svg":          {Data: []byte(`<svg/>`)},
-	}
-	srv := New(Deps{Config: cfg, Logger: log, DB: d, Registry: NewRegistry(d.Pool), Services: NewServices(cfg, log, d), SPA: spa})
+	})
 	tests := []struct {
 		name, path string
 		wantStatus int
@@ -644,6 +638,75 @@ func TestSPAServesFilesAndRoutes(t *testing.T) {
 			}
 			if !strings.Contains(rec.Body.String(), tt.wantBody) {
 				t.Fatalf("body %.200s does not contain %q", rec.Body.String(), tt.wantBody)
+			}
+		})
+	}
+}
+
+// spaServer is a server whose SPA build is spa.
+func spaServer(t *testing.T, spa fstest.MapFS) *Server {
+	t.Helper()
+	d := dbtest.Shared(t)
+	cfg, err := config.LoadFrom(func(k string) string { return map[string]string{"APP_ENV": "test"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return New(Deps{Config: cfg, Logger: log, DB: d, Registry: NewRegistry(d.Pool), Services: NewServices(cfg, log, d), SPA: spa})
+}
+
+// TestSPAAssetsCompressed: the SPA's files go compressed to a browser that
+// accepts it (its first load was 1 MB as stored), as they are to one that
+// does not, and caches keep the two apart (Vary).
+func TestSPAAssetsCompressed(t *testing.T) {
+	t.Parallel()
+	bundle := strings.Repeat(`export function f(){return "a bundle compresses well"};`, 400)
+	srv := spaServer(t, fstest.MapFS{
+		"index.html":         {Data: []byte(`<!doctype html><script type="module" src="/assets/index-a.js"></script>`)},
+		"assets/index-a.js":  {Data: []byte(bundle)},
+		"assets/index-a.css": {Data: []byte(strings.Repeat("body{margin:0}", 400))},
+	})
+	tests := []struct {
+		name, path, accept, wantEncoding, wantBody string
+	}{
+		{"OKGzipBundle", "/assets/index-a.js", "gzip, deflate, br", "gzip", bundle},
+		{"OKGzipStylesheet", "/assets/index-a.css", "gzip", "gzip", strings.Repeat("body{margin:0}", 400)},
+		{"OKIdentityWithoutAcceptEncoding", "/assets/index-a.js", "", "", bundle},
+		{"OKIdentityRefused", "/assets/index-a.js", "gzip;q=0", "", bundle},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest(http.MethodGet, tt.path, nil)
+			if tt.accept != "" {
+				req.Header.Set(echo.HeaderAcceptEncoding, tt.accept)
+			}
+			rec := serve(t, srv.Handler(), req)
+			wantStatus(t, rec, http.StatusOK)
+			if got := rec.Header().Get(echo.HeaderContentEncoding); got != tt.wantEncoding {
+				t.Fatalf("Content-Encoding %q, want %q", got, tt.wantEncoding)
+			}
+			if !strings.Contains(rec.Header().Get(echo.HeaderVary), echo.HeaderAcceptEncoding) {
+				t.Fatalf("Vary %q does not name Accept-Encoding", rec.Header().Get(echo.HeaderVary))
+			}
+			if cc := rec.Header().Get(echo.HeaderCacheControl); !strings.Contains(cc, "immutable") {
+				t.Fatalf("Cache-Control %q", cc)
+			}
+			body := rec.Body.Bytes()
+			if tt.wantEncoding == "gzip" {
+				if len(body)*4 > len(tt.wantBody) {
+					t.Fatalf("%d bytes compressed to %d", len(tt.wantBody), len(body))
+				}
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if string(body) != tt.wantBody {
+				t.Fatalf("body %.100s…", body)
 			}
 		})
 	}
