@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -984,5 +985,46 @@ func TestSavedContactNotes(t *testing.T) {
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token, map[string]any{"contact_ids": []string{saved}}), 200)
 	if got := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+saved, a.token, nil)); got.SavedNotes != "" {
 		t.Errorf("a saved-again contact kept the note %q", got.SavedNotes)
+	}
+}
+
+// An organization sends at most contacts.CorrectionsForReview corrections of
+// shared contacts to the staff review queue in any 24 hours; the next is
+// 429 rate-limited with the wait until the oldest counted one is a day old,
+// and the tenant's view is unchanged. An undo reviews nothing and passes.
+func TestCorrectionsForReviewLimit(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	a := tb.MustSignup(t, "corr-flood")
+	target := tb.search(t, a.token, map[string]any{"query": "sales", "page_size": 1}).Items[0]
+	path := "/api/v1/contacts/" + target.ID + "/corrections"
+	// The window is full but for one place; its oldest is 23 hours old.
+	if err := tb.db.Gorm.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status, created_at)
+		SELECT ?, gen_random_uuid(), ?, 'city', 'Old', 'New ' || g, 'withdrawn',
+			now() - CASE WHEN g = 1 THEN interval '23 hours' ELSE interval '1 minute' END
+		FROM generate_series(1, ?) g`, a.tenantID, target.ID, contacts.CorrectionsForReview-1).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, path, a.token, map[string]string{"field": "title", "value": "Flood Officer"}), http.StatusCreated)
+	rec := tb.req(t, http.MethodPost, path, a.token, map[string]string{"field": "city", "value": "Flood City"})
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	if p := decodeProblem(t, rec); p["type"] != "rate-limited" || !strings.Contains(p["detail"].(string), "in the last 24 hours") {
+		t.Fatalf("problem %v", p)
+	}
+	if wait, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || wait < 3300 || wait > 3660 {
+		t.Errorf("Retry-After %q, want about an hour", rec.Header().Get("Retry-After"))
+	}
+	if got := rec.Header().Get("RateLimit-Limit"); got != strconv.Itoa(contacts.CorrectionsForReview) {
+		t.Errorf("RateLimit-Limit %q, want %d", got, contacts.CorrectionsForReview)
+	}
+	if c := decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+target.ID, a.token, nil)); c.City == "Flood City" || c.Title != "Flood Officer" {
+		t.Fatalf("after the refusal the tenant sees city %q, title %q", c.City, c.Title)
+	}
+	// Back to the shared value: nothing to review, so not limited.
+	rec = tb.req(t, http.MethodPost, path, a.token, map[string]string{"field": "title", "value": target.Title})
+	wantStatus(t, rec, http.StatusCreated)
+	if k := decode[CorrectionResponse](t, rec); k.Status != "accepted" {
+		t.Fatalf("undo %+v, want accepted", k)
 	}
 }

@@ -65,7 +65,7 @@ func toCorrections(p *contacts.CorrectionPage) CorrectionList {
 // submitCorrection godoc
 //
 //	@Summary			Correct a contact
-//	@Description		Corrects title, email, phone, company_name, city, country or linkedin_url. The value is validated and normalized (email syntax, phone to E.164 with the tenant's default region, country to ISO 3166). Your tenant sees it at once, and its searches and saved view match the corrected value (filters, free text, rank, totals and facets); platform staff may accept it into the shared record. API key scope: corrections:write.
+//	@Description		Corrects title, email, phone, company_name, city, country or linkedin_url. The value is validated and normalized (email syntax, phone to E.164 with the tenant's default region, country to ISO 3166). Your tenant sees it at once, and its searches and saved view match the corrected value (filters, free text, rank, totals and facets); platform staff may accept it into the shared record. A correction of your organization's own private contact is applied at once (status accepted), and so is one back to the shared value; the others wait for review (pending), at most 500 in any 24 hours per organization (then 429 rate-limited with Retry-After). API key scope: corrections:write.
 //	@ID					submitCorrection
 //	@Tags				corrections
 //	@Accept				json
@@ -83,13 +83,13 @@ func toCorrections(p *contacts.CorrectionPage) CorrectionList {
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Failure			429		{object}	Problem				"rate-limited: the organization sent 500 corrections of shared contacts to review in the last 24 hours, or the API key's requests per minute are used up, or too many refused keys came from this address"
 //	@Header				201		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
 //	@Header				201		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
 //	@Header				201		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute, or corrections for review allowed per 24 hours"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute, or corrections left (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends, or until the oldest counted correction leaves the 24 hours"
 //	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/contacts/{id}/corrections [post]
 func (s *Server) submitCorrection(c echo.Context) error {

@@ -59,6 +59,7 @@ var matrixPermissionTables = []string{"TestRoutePermissions", "TestRouteKeyScope
 // requests per minute of every route an API key may call.
 var matrixLimited = map[string]string{
 	"createInvitation":         "seats (seat-limit-reached), invitations a day (rate-limited)",
+	"submitCorrection":         "corrections for review a day (rate-limited)",
 	"acceptInvitation":         "seats (seat-limit-reached)",
 	"acceptInvitationSignedIn": "seats (seat-limit-reached)",
 	"createAPIKey":             "the api_access feature (plan-feature-unavailable)",

@@ -179,8 +179,9 @@ func getCorrection(tx *gorm.DB, id uuid.UUID, lock bool) (*Correction, error) {
 // there is nothing to review.
 //
 // Returns EINVALID for an unknown field, an invalid value or a value equal
-// to the one the tenant sees, and ENOTFOUND for a contact the tenant does
-// not see.
+// to the one the tenant sees, ENOTFOUND for a contact the tenant does not
+// see, and ERATELIMIT when the tenant sent CorrectionsForReview corrections
+// to review in the last day (requireReviewRoom).
 // The change is audited as contact.correction_submitted.
 func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contactID uuid.UUID, field, value string) (*Correction, error) {
 	col, ok := canonicalColumn[field]
@@ -260,6 +261,11 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 		if accepted {
 			status = CorrectionAccepted
 		}
+		if !accepted {
+			if err := requireReviewRoom(ctx, tx, tenantID); err != nil {
+				return err
+			}
+		}
 		if cur[0].Private {
 			if err := applyCorrection(tx, contactID, field, newValue, at); err != nil {
 				return err
@@ -308,6 +314,57 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 		return nil, err
 	}
 	return out, nil
+}
+
+// Corrections of shared contacts wait for platform staff, who read every
+// tenant's in one queue. So that one organization (any one, made by anyone
+// signing up) cannot bury that queue, the corrections it sent to review in
+// the last CorrectionReviewWindow are bounded by CorrectionsForReview. Those
+// that review nothing do not count: a private contact's (applied at once)
+// and an undo (back to the shared value). Withdrawn and reviewed ones do:
+// each was a row in the queue. A tenant's later correction of a field
+// withdraws its earlier pending one, so the queue holds at most one of a
+// tenant's corrections per contact and field, and at most
+// CorrectionsForReview of them arrive in a day.
+const (
+	CorrectionReviewWindow = 24 * time.Hour
+	CorrectionsForReview   = 500
+)
+
+// requireReviewRoom returns ERATELIMIT (type rate-limited, with the wait
+// until the oldest counted correction leaves the window) when tenantID sent
+// CorrectionsForReview corrections to review in the last
+// CorrectionReviewWindow. It takes a per-tenant advisory lock for the rest
+// of the transaction, so that two corrections cannot both pass the last
+// place; call it under the contact's lock (the order SubmitCorrection keeps:
+// the contact, then this lock, and nothing of another contact after it).
+func requireReviewRoom(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) error {
+	if err := tx.WithContext(ctx).Exec(`SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
+		"corrections-review:"+tenantID.String()).Error; err != nil {
+		return fmt.Errorf("contacts: lock review room: %w", err)
+	}
+	var sent []struct {
+		Count int
+		Wait  *float64 // seconds until the oldest counted one leaves the window
+	}
+	if err := tx.WithContext(ctx).Raw(`SELECT count(*) AS count,
+			extract(epoch FROM min(cc.created_at) + make_interval(secs => ?) - clock_timestamp()) AS wait
+		FROM contact_corrections cc JOIN contacts c ON c.id = cc.contact_id
+		WHERE cc.tenant_id = ? AND cc.created_at > clock_timestamp() - make_interval(secs => ?)
+		  AND c.owner_tenant_id IS NULL AND cc.old_value <> cc.new_value`,
+		CorrectionReviewWindow.Seconds(), tenantID, CorrectionReviewWindow.Seconds()).Scan(&sent).Error; err != nil {
+		return fmt.Errorf("contacts: count corrections for review: %w", err)
+	}
+	if len(sent) == 0 || sent[0].Count < CorrectionsForReview {
+		return nil
+	}
+	wait := time.Minute
+	if sent[0].Wait != nil {
+		wait = max(time.Duration(*sent[0].Wait*float64(time.Second)), time.Second)
+	}
+	return &apperr.Error{Code: apperr.ERATELIMIT, Type: "rate-limited", RetryAfter: wait, Limit: CorrectionsForReview,
+		Message: fmt.Sprintf("This organization sent %d corrections of shared contacts to review in the last 24 hours, "+
+			"as many as it may; correct more later. Corrections of its own private contacts are not limited.", sent[0].Count)}
 }
 
 // lockedNow is the time of a change to a contact whose row the transaction

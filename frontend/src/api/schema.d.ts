@@ -766,7 +766,7 @@ export interface paths {
         put?: never;
         /**
          * Correct a contact
-         * @description Corrects title, email, phone, company_name, city, country or linkedin_url. The value is validated and normalized (email syntax, phone to E.164 with the tenant's default region, country to ISO 3166). Your tenant sees it at once, and its searches and saved view match the corrected value (filters, free text, rank, totals and facets); platform staff may accept it into the shared record. API key scope: corrections:write.
+         * @description Corrects title, email, phone, company_name, city, country or linkedin_url. The value is validated and normalized (email syntax, phone to E.164 with the tenant's default region, country to ISO 3166). Your tenant sees it at once, and its searches and saved view match the corrected value (filters, free text, rank, totals and facets); platform staff may accept it into the shared record. A correction of your organization's own private contact is applied at once (status accepted), and so is one back to the shared value; the others wait for review (pending), at most 500 in any 24 hours per organization (then 429 rate-limited with Retry-After). API key scope: corrections:write.
          */
         post: operations["submitCorrection"];
         delete?: never;
@@ -6149,14 +6149,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address */
+            /** @description rate-limited: the organization sent 500 corrections of shared contacts to review in the last 24 hours, or the API key's requests per minute are used up, or too many refused keys came from this address */
             429: {
                 headers: {
-                    /** @description rate-limited: requests allowed per minute */
+                    /** @description rate-limited: requests allowed per minute, or corrections for review allowed per 24 hours */
                     "RateLimit-Limit"?: number;
-                    /** @description rate-limited: requests left this minute (0) */
+                    /** @description rate-limited: requests left this minute, or corrections left (0) */
                     "RateLimit-Remaining"?: number;
-                    /** @description rate-limited: seconds until the minute ends */
+                    /** @description rate-limited: seconds until the minute ends, or until the oldest counted correction leaves the 24 hours */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;

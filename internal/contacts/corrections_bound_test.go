@@ -1,0 +1,106 @@
+package contacts_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// mustFillReviewWindow writes n corrections of shared contact id by tenant,
+// withdrawn (so none shows or blocks a new one), made age ago.
+func (b *testBundle) mustFillReviewWindow(t *testing.T, tenant, id uuid.UUID, n int, age time.Duration) {
+	t.Helper()
+	if err := b.db.Gorm.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status, created_at)
+		SELECT ?, gen_random_uuid(), ?, 'city', 'Old', 'New ' || g, 'withdrawn', now() - make_interval(secs => ?)
+		FROM generate_series(1, ?) g`, tenant, id, age.Seconds(), n).Error; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A tenant sends at most CorrectionsForReview corrections of shared
+// contacts to the staff queue a day; its private contacts' corrections and
+// its undos review nothing and pass.
+func TestCorrectionsForReviewBounded(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	shared := MustCreateContact(t, b.db, ContactOpts{FirstName: "Queue", LastName: "Flood", Title: "Engineer", City: "Old", CompanyID: co})
+	private := MustCreateContact(t, b.db, ContactOpts{FirstName: "Own", LastName: "Row", Title: "Engineer", CompanyID: co, Owner: &b.tenant})
+	// Older than a day: not counted.
+	b.mustFillReviewWindow(t, b.tenant, shared, 50, 25*time.Hour)
+	// The oldest counted one leaves the window in about an hour.
+	b.mustFillReviewWindow(t, b.tenant, shared, 1, 23*time.Hour)
+	b.mustFillReviewWindow(t, b.tenant, shared, contacts.CorrectionsForReview-2, time.Minute)
+	// Another tenant's do not count for this one.
+	b.mustFillReviewWindow(t, b.other, shared, contacts.CorrectionsForReview, time.Minute)
+
+	c, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, shared, "title", "CTO")
+	if err != nil || c.Status != contacts.CorrectionPending {
+		t.Fatalf("last place: %+v, %v", c, err)
+	}
+	_, err = b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, shared, "phone", "+14155550100")
+	e := wantCode(t, err, apperr.ERATELIMIT)
+	if e.Type != "rate-limited" || e.Limit != contacts.CorrectionsForReview ||
+		e.RetryAfter < 55*time.Minute || e.RetryAfter > 61*time.Minute {
+		t.Fatalf("refusal = %+v, want rate-limited, limit %d, retry after about an hour", e, contacts.CorrectionsForReview)
+	}
+	// Nothing of the refused one was written.
+	var n int64
+	if err := b.db.Gorm.Raw(`SELECT count(*) FROM contact_corrections WHERE tenant_id = ? AND field = 'phone'`, b.tenant).Scan(&n).Error; err != nil || n != 0 {
+		t.Fatalf("refused correction written: %d, %v", n, err)
+	}
+	// An undo (back to the shared value) reviews nothing: it passes.
+	if c, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, shared, "title", "Engineer"); err != nil || c.Status != contacts.CorrectionAccepted {
+		t.Fatalf("undo: %+v, %v", c, err)
+	}
+	// So does a correction of the tenant's own private contact.
+	if c, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, private, "title", "CEO"); err != nil || c.Status != contacts.CorrectionAccepted {
+		t.Fatalf("private: %+v, %v", c, err)
+	}
+	// The other tenant is at its own bound.
+	_, err = b.svc.SubmitCorrection(b.ctx, b.other, b.otherUsr, shared, "title", "CFO")
+	wantCode(t, err, apperr.ERATELIMIT)
+}
+
+// Two corrections racing for a tenant's last place: exactly one passes.
+func TestCorrectionsForReviewLastPlaceRace(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	filler := MustCreateContact(t, b.db, ContactOpts{FirstName: "Fill", LastName: "Er", City: "Old", CompanyID: co})
+	b.mustFillReviewWindow(t, b.tenant, filler, contacts.CorrectionsForReview-1, time.Minute)
+	ids := []uuid.UUID{
+		MustCreateContact(t, b.db, ContactOpts{FirstName: "Race", LastName: "One", Title: "Engineer", CompanyID: co}),
+		MustCreateContact(t, b.db, ContactOpts{FirstName: "Race", LastName: "Two", Title: "Engineer", CompanyID: co}),
+	}
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "CTO")
+		}()
+	}
+	wg.Wait()
+	passed, refused := 0, 0
+	for _, err := range errs {
+		switch apperr.Code(err) {
+		case apperr.ERATELIMIT:
+			refused++
+		default:
+			if err != nil {
+				t.Fatal(err)
+			}
+			passed++
+		}
+	}
+	if passed != 1 || refused != 1 {
+		t.Fatalf("passed %d, refused %d; want one each (%v)", passed, refused, errs)
+	}
+}
