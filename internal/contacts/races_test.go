@@ -226,3 +226,64 @@ func TestReviewWhileResubmitted(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoStaffReviewOneCorrection: two reviewers deciding one correction at
+// once, one accepting and one rejecting, make exactly one decision: the
+// other is told it was already decided (ECONFLICT), one audit event is
+// written, and the shared record matches the decision.
+func TestTwoStaffReviewOneCorrection(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	for range 5 {
+		id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Two", LastName: "Staff", Title: "Engineer", CompanyID: co})
+		k, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "title", "CTO")
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, review := range []func(context.Context, uuid.UUID, uuid.UUID) (*contacts.Correction, error){b.svc.AcceptCorrection, b.svc.RejectCorrection} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = review(context.Background(), b.otherUsr, k.ID)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		won := -1
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				if won >= 0 {
+					t.Fatal("both reviews succeeded")
+				}
+				won = i
+			case apperr.Code(err) != apperr.ECONFLICT:
+				t.Fatalf("review %d: %v", i, err)
+			}
+		}
+		if won < 0 {
+			t.Fatalf("no review succeeded: %v", errs)
+		}
+		var events []string
+		if err := b.db.Gorm.Raw(`SELECT action FROM audit_events WHERE data->>'correction_id' = ? AND action <> 'contact.correction_submitted'`,
+			k.ID.String()).Scan(&events).Error; err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"contact.correction_accepted", "contact.correction_rejected"}[won]
+		if len(events) != 1 || events[0] != want {
+			t.Fatalf("audit events %v, want one %s", events, want)
+		}
+		var title string
+		if err := b.db.Gorm.Raw(`SELECT title FROM contacts WHERE id = ?`, id).Scan(&title).Error; err != nil {
+			t.Fatal(err)
+		}
+		if wantTitle := []string{"CTO", "Engineer"}[won]; title != wantTitle {
+			t.Fatalf("shared title %q after %s, want %q", title, want, wantTitle)
+		}
+	}
+}
