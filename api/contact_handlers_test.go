@@ -1000,8 +1000,8 @@ func TestCorrectionsForReviewLimit(t *testing.T) {
 	target := tb.search(t, a.token, map[string]any{"query": "sales", "page_size": 1}).Items[0]
 	path := "/api/v1/contacts/" + target.ID + "/corrections"
 	// The window is full but for one place; its oldest is 23 hours old.
-	if err := tb.db.Gorm.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status, created_at)
-		SELECT ?, gen_random_uuid(), ?, 'city', 'Old', 'New ' || g, 'withdrawn',
+	if err := tb.db.Gorm.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status, for_review, created_at)
+		SELECT ?, gen_random_uuid(), ?, 'city', 'Old', 'New ' || g, 'withdrawn', true,
 			now() - CASE WHEN g = 1 THEN interval '23 hours' ELSE interval '1 minute' END
 		FROM generate_series(1, ?) g`, a.tenantID, target.ID, contacts.CorrectionsForReview-1).Error; err != nil {
 		t.Fatal(err)

@@ -290,11 +290,11 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 			reviewed = at
 		}
 		if err := tx.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status,
-				submitted_by, reviewed_by, reviewed_at, created_at)
+				submitted_by, reviewed_by, reviewed_at, created_at, for_review)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::uuid END, CASE WHEN ? THEN coalesce(?::timestamptz, now()) END,
-				clock_timestamp())`,
+				clock_timestamp(), ?)`,
 			tenantID, id, contactID, field, cur[0].Value, newValue, status, byUser(userID),
-			accepted, byUser(userID), accepted, reviewed).Error; err != nil {
+			accepted, byUser(userID), accepted, reviewed, !accepted).Error; err != nil {
 			return fmt.Errorf("contacts: insert correction: %w", err)
 		}
 		if err := keepOverlayDoc(ctx, tx, tenantID, contactID); err != nil {
@@ -348,10 +348,9 @@ func requireReviewRoom(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) err
 		Wait  *float64 // seconds until the oldest counted one leaves the window
 	}
 	if err := tx.WithContext(ctx).Raw(`SELECT count(*) AS count,
-			extract(epoch FROM min(cc.created_at) + make_interval(secs => ?) - clock_timestamp()) AS wait
-		FROM contact_corrections cc JOIN contacts c ON c.id = cc.contact_id
-		WHERE cc.tenant_id = ? AND cc.created_at > clock_timestamp() - make_interval(secs => ?)
-		  AND c.owner_tenant_id IS NULL AND cc.old_value <> cc.new_value`,
+			extract(epoch FROM min(created_at) + make_interval(secs => ?) - clock_timestamp()) AS wait
+		FROM contact_corrections
+		WHERE tenant_id = ? AND for_review AND created_at > clock_timestamp() - make_interval(secs => ?)`,
 		CorrectionReviewWindow.Seconds(), tenantID, CorrectionReviewWindow.Seconds()).Scan(&sent).Error; err != nil {
 		return fmt.Errorf("contacts: count corrections for review: %w", err)
 	}

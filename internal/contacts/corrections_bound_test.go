@@ -1,6 +1,7 @@
 package contacts_test
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -15,8 +16,8 @@ import (
 // withdrawn (so none shows or blocks a new one), made age ago.
 func (b *testBundle) mustFillReviewWindow(t *testing.T, tenant, id uuid.UUID, n int, age time.Duration) {
 	t.Helper()
-	if err := b.db.Gorm.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status, created_at)
-		SELECT ?, gen_random_uuid(), ?, 'city', 'Old', 'New ' || g, 'withdrawn', now() - make_interval(secs => ?)
+	if err := b.db.Gorm.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status, created_at, for_review)
+		SELECT ?, gen_random_uuid(), ?, 'city', 'Old', 'New ' || g, 'withdrawn', now() - make_interval(secs => ?), true
 		FROM generate_series(1, ?) g`, tenant, id, age.Seconds(), n).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +62,15 @@ func TestCorrectionsForReviewBounded(t *testing.T) {
 	// So does a correction of the tenant's own private contact.
 	if c, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, private, "title", "CEO"); err != nil || c.Status != contacts.CorrectionAccepted {
 		t.Fatalf("private: %+v, %v", c, err)
+	}
+	// Neither is marked for review; the pending one is.
+	var marks []string
+	if err := b.db.Gorm.Raw(`SELECT status || ':' || for_review FROM contact_corrections
+		WHERE tenant_id = ? AND field = 'title' ORDER BY created_at, id`, b.tenant).Scan(&marks).Error; err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"withdrawn:true", "accepted:false", "accepted:false"}; !slices.Equal(marks, want) {
+		t.Fatalf("title corrections %v, want %v", marks, want)
 	}
 	// The other tenant is at its own bound.
 	_, err = b.svc.SubmitCorrection(b.ctx, b.other, b.otherUsr, shared, "title", "CFO")
