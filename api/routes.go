@@ -17,6 +17,8 @@ func (s *Server) routes() {
 	e.Match(getHead, "/metrics", s.metrics)
 	e.Match(getHead, "/openapi.json", s.openAPI)
 	e.Match(getHead, "/docs", s.docsRedirect)
+	// Swagger UI's handler would send /docs/ to /docs//index.html.
+	e.Match(getHead, "/docs/", s.docsRedirect)
 	e.Match(getHead, "/docs/*", s.docs())
 
 	v1 := e.Group("/api/v1")

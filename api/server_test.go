@@ -252,6 +252,8 @@ func TestOperationalEndpoints(t *testing.T) {
 		{"Status", "/api/v1/status", 200, `"database":"ok"`, false},
 		{"OpenAPI", "/openapi.json", 200, `"openapi"`, true},
 		{"DocsRedirect", "/docs", 302, "", true},
+		// Swagger UI's handler sent /docs/ to /docs//index.html.
+		{"DocsSlashRedirect", "/docs/", 302, "", true},
 		{"SwaggerUI", "/docs/index.html", 200, "swagger-ui", true},
 		// Swagger UI's own spec addresses: the spec is /openapi.json only.
 		{"SwaggerDocJSON", "/docs/doc.json", 404, "/openapi.json", true},
@@ -265,6 +267,9 @@ func TestOperationalEndpoints(t *testing.T) {
 			rec := tb.do(t, http.MethodGet, tt.path, "", "")
 			if rec.Code != tt.wantStatus || !strings.Contains(rec.Body.String(), tt.wantContent) {
 				t.Fatalf("status %d body %.300s", rec.Code, rec.Body.String())
+			}
+			if loc := rec.Header().Get(echo.HeaderLocation); rec.Code/100 == 3 && loc != "/docs/index.html" {
+				t.Fatalf("Location %q, want /docs/index.html", loc)
 			}
 			if rec := tb.do(t, http.MethodHead, tt.path, "", ""); tt.head && rec.Code != tt.wantStatus {
 				t.Fatalf("HEAD: status %d, GET answers %d", rec.Code, tt.wantStatus)
