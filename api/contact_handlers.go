@@ -27,8 +27,9 @@ type SearchRequest struct {
 	Filters  SearchFilters `json:"filters,omitempty"`
 	Sort     string        `json:"sort,omitempty" validate:"omitempty,oneof=relevance name updated" example:"relevance"`
 	PageSize *int          `json:"page_size,omitempty" example:"25"`
-	Cursor   string        `json:"cursor,omitempty" validate:"max=4096"`
-	Facets   bool          `json:"facets,omitempty"`
+	// Cursor is the next_cursor of the page before; empty for a new search.
+	Cursor string `json:"cursor,omitempty" validate:"max=4096" example:""`
+	Facets bool   `json:"facets,omitempty"`
 } //	@name	SearchRequest
 
 // SearchResponse is a page of results.

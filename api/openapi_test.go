@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -320,4 +321,69 @@ func TestOpenAPIBearerScheme(t *testing.T) {
 			t.Errorf("%s = %+v, want type %q scheme %q in %q name %q", tt.scheme, got, tt.typ, tt.httpScheme, tt.in, tt.name)
 		}
 	}
+}
+
+// swaggerSample is the body Swagger UI's Try it out fills in from a schema:
+// a property's example where it has one, else a placeholder of its type
+// ("string", 0, true) or, for an object or an array, a sample of its parts.
+func swaggerSample(t *testing.T, schemas map[string]json.RawMessage, raw json.RawMessage) any {
+	t.Helper()
+	var s struct {
+		Ref        string                     `json:"$ref"`
+		Type       string                     `json:"type"`
+		Example    json.RawMessage            `json:"example"`
+		Items      json.RawMessage            `json:"items"`
+		Properties map[string]json.RawMessage `json:"properties"`
+		AllOf      []json.RawMessage          `json:"allOf"`
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case s.Example != nil:
+		var v any
+		if err := json.Unmarshal(s.Example, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	case s.Ref != "":
+		return swaggerSample(t, schemas, schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")])
+	case len(s.AllOf) == 1:
+		return swaggerSample(t, schemas, s.AllOf[0])
+	case s.Type == "array":
+		return []any{swaggerSample(t, schemas, s.Items)}
+	case s.Type == "object" || s.Properties != nil:
+		obj := map[string]any{}
+		for name, p := range s.Properties {
+			obj[name] = swaggerSample(t, schemas, p)
+		}
+		return obj
+	case s.Type == "boolean":
+		return true
+	case s.Type == "integer", s.Type == "number":
+		return 0
+	default:
+		return "string"
+	}
+}
+
+// TestOpenAPISearchSampleRuns: Swagger UI's Try it out of the search fills
+// the body from the schema's examples and placeholders. The cursor had no
+// example, so it went out as "string" and every first try answered 400
+// "The cursor is not valid for this query".
+func TestOpenAPISearchSampleRuns(t *testing.T) {
+	t.Parallel()
+	var doc struct {
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openapi.JSON, &doc); err != nil {
+		t.Fatal(err)
+	}
+	body := swaggerSample(t, doc.Components.Schemas, json.RawMessage(`{"$ref":"#/components/schemas/SearchRequest"}`))
+	tb := setup(t)
+	admin := tb.MustSignup(t, "swagger-sample")
+	rec := tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, body)
+	wantStatus(t, rec, http.StatusOK)
 }

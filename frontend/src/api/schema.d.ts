@@ -2832,6 +2832,10 @@ export interface components {
             titles?: string[];
         };
         SearchRequest: {
+            /**
+             * @description Cursor is the next_cursor of the page before; empty for a new search.
+             * @example
+             */
             cursor?: string;
             facets?: boolean;
             filters?: components["schemas"]["SearchFilters"];
