@@ -25,9 +25,11 @@ type SignupRequest struct {
 
 // LoginRequest signs in with email and password.
 type LoginRequest struct {
-	Email    string  `json:"email" validate:"required,max=254" example:"admin@acme.test"`
-	Password string  `json:"password" validate:"required,max=128" example:"demo-password-1"`
-	TenantID *string `json:"tenant_id,omitempty" validate:"omitempty,uuid" example:"0190..."`
+	Email    string `json:"email" validate:"required,max=254" example:"admin@acme.test"`
+	Password string `json:"password" validate:"required,max=128" example:"demo-password-1"`
+	// TenantID is the organization to sign in to; empty or absent for your
+	// first one.
+	TenantID string `json:"tenant_id,omitempty" validate:"omitempty,uuid" example:""`
 } //	@name	LoginRequest
 
 // SwitchTenantRequest names the tenant to work in.
@@ -171,8 +173,8 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	p := identity.LoginParams{Email: req.Email, Password: req.Password}
-	if req.TenantID != nil {
-		id := uuid.MustParse(*req.TenantID)
+	if req.TenantID != "" {
+		id := uuid.MustParse(req.TenantID)
 		p.TenantID = &id
 	}
 	g, err := s.svc.Identity.Login(c.Request().Context(), p, clientInfo(c))

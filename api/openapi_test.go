@@ -367,11 +367,14 @@ func swaggerSample(t *testing.T, schemas map[string]json.RawMessage, raw json.Ra
 	}
 }
 
-// TestOpenAPISearchSampleRuns: Swagger UI's Try it out of the search fills
-// the body from the schema's examples and placeholders. The cursor had no
-// example, so it went out as "string" and every first try answered 400
-// "The cursor is not valid for this query".
-func TestOpenAPISearchSampleRuns(t *testing.T) {
+// TestOpenAPISampleRuns: Swagger UI's Try it out fills a body from the
+// schema's examples and placeholders, and the user edits what is theirs (the
+// sign-in's email and password). Such a body must run: the search's cursor
+// had no example, so it went out as "string" and every first try answered
+// 400 "The cursor is not valid for this query"; the sign-in's tenant_id
+// example was "0190...", so the sign-in that gives Authorize its token
+// answered 422 unless the user found and deleted that field.
+func TestOpenAPISampleRuns(t *testing.T) {
 	t.Parallel()
 	var doc struct {
 		Components struct {
@@ -381,9 +384,24 @@ func TestOpenAPISearchSampleRuns(t *testing.T) {
 	if err := json.Unmarshal(openapi.JSON, &doc); err != nil {
 		t.Fatal(err)
 	}
-	body := swaggerSample(t, doc.Components.Schemas, json.RawMessage(`{"$ref":"#/components/schemas/SearchRequest"}`))
 	tb := setup(t)
 	admin := tb.MustSignup(t, "swagger-sample")
-	rec := tb.req(t, http.MethodPost, "/api/v1/contacts/search", admin.token, body)
-	wantStatus(t, rec, http.StatusOK)
+	tests := []struct {
+		name, schema, path, token string
+		edit                      map[string]any
+	}{
+		{"OKSearch", "SearchRequest", "/api/v1/contacts/search", admin.token, nil},
+		{"OKLogin", "LoginRequest", "/api/v1/auth/login", "", map[string]any{"email": admin.email, "password": testPassword}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body := swaggerSample(t, doc.Components.Schemas, json.RawMessage(`{"$ref":"#/components/schemas/`+tt.schema+`"}`)).(map[string]any)
+			for k, v := range tt.edit {
+				body[k] = v
+			}
+			rec := tb.req(t, http.MethodPost, tt.path, tt.token, body)
+			wantStatus(t, rec, http.StatusOK)
+		})
+	}
 }

@@ -2557,7 +2557,11 @@ export interface components {
             email: string;
             /** @example demo-password-1 */
             password: string;
-            /** @example 0190... */
+            /**
+             * @description TenantID is the organization to sign in to; empty or absent for your
+             *     first one.
+             * @example
+             */
             tenant_id?: string;
         };
         Me: {
