@@ -59,7 +59,7 @@ type Problem struct {
 	Members            *int `json:"members,omitempty"`
 	PendingInvitations *int `json:"pending_invitations,omitempty"`
 	// RequiredScope is the API key scope the operation needs (403).
-	RequiredScope string `json:"required_scope,omitempty" example:"contacts:write"`
+	RequiredScope string `json:"required_scope,omitempty" enums:"contacts:read,saved:read,saved:write,corrections:write,imports:read,imports:write,crm:read,crm:push,usage:read" example:"imports:read"`
 } //	@name	Problem
 
 // ProblemField is one invalid field of a request.

@@ -215,6 +215,8 @@ func TestOpenAPIEnums(t *testing.T) {
 		want []string
 	}{
 		{"CreateAPIKeyRequest.scopes", spec.Definitions["CreateAPIKeyRequest"].Properties["scopes"].Items.Enum, scopes},
+		// Its example named contacts:write, which is no scope.
+		{"Problem.required_scope", spec.Definitions["Problem"].Properties["required_scope"].Enum, scopes},
 		{"ImportMappingRequest.columns", spec.Definitions["ImportMappingRequest"].Properties["columns"].Items.Enum, append([]string{""}, imports.Fields...)},
 		{"ImportMapping.columns", spec.Definitions["ImportMapping"].Properties["columns"].Items.Enum, append([]string{""}, imports.Fields...)},
 		{"ImportMappingRequest.match_keys", spec.Definitions["ImportMappingRequest"].Properties["match_keys"].Items.Enum, imports.MatchKeys},

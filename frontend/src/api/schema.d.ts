@@ -2724,9 +2724,10 @@ export interface components {
             requested?: number;
             /**
              * @description RequiredScope is the API key scope the operation needs (403).
-             * @example contacts:write
+             * @example imports:read
+             * @enum {string}
              */
-            required_scope?: string;
+            required_scope?: "contacts:read" | "saved:read" | "saved:write" | "corrections:write" | "imports:read" | "imports:write" | "crm:read" | "crm:push" | "usage:read";
             /**
              * @description Reset is when the monthly quota resets (quota-exceeded).
              * @example 2026-12-01T00:00:00Z
