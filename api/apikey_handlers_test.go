@@ -738,3 +738,39 @@ func TestRateLimitAfterAccess(t *testing.T) {
 	}
 	wantStatus(t, tb.keyReq(t, http.MethodGet, "/api/v1/tenant/usage", key.Secret, false), http.StatusTooManyRequests)
 }
+
+// TestKeyAndTokenTogether: a request carrying an API key and an access token
+// (Swagger UI sends every credential its Authorize dialog holds) is the
+// key's, as docs/API.md says: the key's scopes apply, not the person's role.
+func TestKeyAndTokenTogether(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "both-credentials")
+	tb.MustSetPackage(t, admin.tenantID, "pro")
+	key := tb.MustCreateKey(t, admin, "contacts:read")
+	tests := []struct {
+		name     string
+		withKey  bool
+		want     int
+		wantType string
+	}{
+		{"OKTokenOnly", false, http.StatusOK, ""},
+		{"ErrInsufficientScopeKeyAndToken", true, http.StatusForbidden, "insufficient-scope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/imports", nil)
+			req.Header.Set(echo.HeaderAuthorization, "Bearer "+admin.token)
+			if tt.withKey {
+				req.Header.Set("X-API-Key", key.Secret)
+			}
+			req.RemoteAddr = keyTestAddr()
+			rec := tb.serve(t, req)
+			wantStatus(t, rec, tt.want)
+			if tt.wantType != "" && !strings.Contains(rec.Body.String(), `"type":"`+tt.wantType+`"`) {
+				t.Fatalf("body %s, want type %s", rec.Body.String(), tt.wantType)
+			}
+		})
+	}
+}

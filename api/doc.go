@@ -21,4 +21,4 @@ package api
 //	@securityDefinitions.apikey	ApiKeyAuth
 //	@in							header
 //	@name						X-API-Key
-//	@description				A tenant API key (ock_…). "Authorization: Bearer ock_…" works too. Each operation lists the scope it needs in x-required-scopes.
+//	@description				A tenant API key (ock_…). "Authorization: Bearer ock_…" works too. Each operation lists the scope it needs in x-required-scopes. A request that carries an API key and an access token is the key's (Swagger UI sends every credential you authorized: log out of the one you do not mean).
