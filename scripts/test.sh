@@ -3,6 +3,9 @@
 # starts and removes (or TEST_DATABASE_URL, an administrative connection).
 #
 #   scripts/test.sh all | go | e2e
+#
+# The browser tests' server and fake CRM take the first free port from 18080 and 18590, or from
+# E2E_HTTP_PORT and E2E_CRM_PORT (so that several checkouts on one machine keep apart).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -94,16 +97,17 @@ run_e2e() {
   psql "$admin" -qAtc "CREATE DATABASE $dbname" >/dev/null
   local dburl=${admin%/*}/${dbname}?sslmode=disable
   local http_port
-  http_port=$(free_port 18080)
+  http_port=$(free_port "${E2E_HTTP_PORT:-18080}")
   mkdir -p frontend/e2e/artifacts
   local crm_port
-  crm_port=$(free_port 18590)
+  crm_port=$(free_port "${E2E_CRM_PORT:-18590}")
   PUBLIC_URL="http://127.0.0.1:$http_port" bin/contacts fakecrm --addr "127.0.0.1:$crm_port" \
     >frontend/e2e/artifacts/fakecrm.log 2>&1 &
   fakecrm_pid=$!
   CRM_AUTH_BASE="http://127.0.0.1:$crm_port" CRM_API_BASE="http://127.0.0.1:$crm_port" \
   APP_ENV=test DATABASE_URL="$dburl" HTTP_ADDR="127.0.0.1:$http_port" PUBLIC_URL="http://127.0.0.1:$http_port" \
     STRIPE_SECRET_KEY=sk_test_e2e STRIPE_API_BASE="$STRIPE_MOCK_URL" STRIPE_WEBHOOK_SECRET=whsec_e2e SHUTDOWN_DRAIN_DELAY=0s \
+    TRUSTED_PROXIES=127.0.0.1 \
     bin/contacts serve >frontend/e2e/artifacts/server.log 2>&1 &
   server_pid=$!
   for _ in $(seq 1 150); do

@@ -6,6 +6,7 @@
 //
 // On failure a full-page screenshot goes to e2e/artifacts/<test-name>.png.
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,18 @@ export const launchOptions = {
     '--disable-sync',
   ],
 };
+
+/**
+ * A client address of its own for each browser context, sent as X-Forwarded-For (the server under
+ * test trusts it from loopback: scripts/test.sh sets TRUSTED_PROXIES). Every context is another
+ * person on another computer: the server's per-address limits (20 sign-ups an hour, sign-in and
+ * reset throttling) count each test's visitors apart, so the suite may grow past 20 sign-ups
+ * without the later tests being refused with 429. From 198.18.0.0/15, the benchmarking range.
+ */
+export function clientAddress() {
+  const n = randomInt(1, 2 ** 17 - 1);
+  return `198.${18 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+}
 
 /** How long one wait for an element may take; the whole test has `timeout`. */
 const actionTimeoutMs = 15_000;
@@ -64,7 +77,11 @@ export function browserTest(name, fn, { timeout = 60_000, allowPageErrors = fals
     let page;
     const pages = [];
     const openPage = async () => {
-      const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
+      const context = await browser.newContext({
+        baseURL: BASE_URL,
+        viewport: { width: 1280, height: 900 },
+        extraHTTPHeaders: { 'X-Forwarded-For': clientAddress() },
+      });
       const opened = await context.newPage();
       opened.setDefaultTimeout(actionTimeoutMs);
       opened.on('pageerror', (error) => pageErrors.push(error));
