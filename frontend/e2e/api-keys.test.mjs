@@ -108,6 +108,21 @@ browserTest(
     const usedRow = owner.getByTestId('api-key-row');
     await waitForExactText(usedRow.getByTestId('api-key-usage-total'), '1');
     assert.notEqual((await usedRow.getByTestId('api-key-last-used').textContent())?.trim(), 'Never used');
+
+    // Revoked after confirming: the row says so, and the next request with the key is refused.
+    await usedRow.getByRole('button', { name: `Revoke Swagger test (${shown.slice(0, 12)})` }).click();
+    const revokeDialog = owner.getByRole('dialog', { name: 'Revoke API key' });
+    const revoked = apiResponse(owner, 'DELETE', /^\/api-keys\/[^/]+$/);
+    await revokeDialog.getByRole('button', { name: 'Revoke key' }).click();
+    assert.equal((await revoked).status(), 204);
+    await revokeDialog.waitFor({ state: 'detached' });
+    await waitForExactText(usedRow.getByTestId('api-key-status'), 'Revoked');
+    const refused = await fetch(`${BASE_URL}/api/v1/contacts/search`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': shown },
+      body: JSON.stringify({ query: 'engineer' }),
+    });
+    assert.equal(refused.status, 401, 'a revoked key is refused at once');
     assert.deepEqual(spaErrors, [], 'the SPA threw uncaught errors');
   },
   // Swagger UI is a third-party page served by the Go binary, not the SPA.
