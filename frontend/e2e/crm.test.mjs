@@ -115,6 +115,27 @@ browserTest(
       await waitForExactText(item.getByTestId('push-item-status'), 'Pushed');
       assert.equal(await item.locator('[data-testid="push-attempt"][data-outcome="created"]').count(), 1);
     }
+
+    // Disconnect, after reading what it does: the grant goes, the records and the history stay.
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Integrations', exact: true }).click();
+    await waitForExactText(page.getByTestId('crm-status'), 'Connected');
+    await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Disconnect the 1CloudAI CRM' });
+    await confirm.getByTestId('disconnect-consequences').getByText('Records already in the CRM stay there, and the push history is kept.').waitFor();
+    const disconnected = apiResponse(page, 'DELETE', '/crm/connection');
+    await confirm.getByRole('button', { name: 'Disconnect', exact: true }).click();
+    assert.equal((await disconnected).status(), 204);
+    await confirm.waitFor({ state: 'detached' });
+    await waitForExactText(page.getByTestId('crm-status'), 'Disconnected');
+    await page.getByTestId('crm-disconnected').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Push approved to CRM' }).count(), 0, 'nothing to push to');
+    await page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
+    if (CRM_FAKE_URL) {
+      const records = await (await fetch(`${CRM_FAKE_URL}/_fake/accounts/${crmAccount}/records`)).json();
+      assert.equal(records.count, 2, 'the CRM keeps what was pushed');
+    }
+    await page.getByRole('link', { name: 'Push history' }).click();
+    await waitForExactText(page.locator(`[data-testid="push-row"][data-push-id="${pushId}"]`).getByTestId('push-status'), 'Completed');
   },
   { timeout: 240_000 },
 );
