@@ -13,7 +13,7 @@ import {
 import { browserTest, waitForExactText } from './lib.mjs';
 
 browserTest(
-  'corrections: a customer corrects a contact and sees it at once; staff accept it for everyone',
+  'corrections: a customer corrects a contact and sees it at once; staff accept one correction for everyone and reject another',
   async ({ page, openPage }) => {
     seedContacts();
     const id = uniqueId();
@@ -87,6 +87,41 @@ browserTest(
       [['city', 'accepted']],
     );
     await waitForExactText(page.getByTestId('contact-details').getByTestId('corrected-city'), 'Corrected · accepted');
+
+    // A second correction, of the company name, which staff reject: the tenant keeps its value, marked
+    // rejected, and the shared record keeps the old one. (Not the title: the tenant's search for
+    // "manager" would no longer find the contact under its corrected title.)
+    const company = `Faroe Fisheries ${id}`;
+    const companyForm = page.getByRole('form', { name: 'Suggest a correction' });
+    await selectOption(page, 'Field', 'Company name');
+    await companyForm.getByRole('textbox', { name: 'Correct value' }).fill(company);
+    const companySubmitted = apiResponse(page, 'POST', `/contacts/${contact.id}/corrections`);
+    await companyForm.getByRole('button', { name: 'Submit correction' }).click();
+    const companySubmission = await companySubmitted;
+    assert.equal(companySubmission.status(), 201);
+    const companyCorrection = await companySubmission.json();
+    await waitForExactText(page.getByTestId('contact-details').getByTestId('corrected-company_name'), 'Corrected · pending');
+
+    await admin.reload();
+    const queuedCompany = admin.getByTestId('correction-row').filter({ hasText: company });
+    const rejected = apiResponse(admin, 'POST', `/admin/corrections/${companyCorrection.id}/reject`);
+    await queuedCompany.getByRole('button', { name: `Reject the company name of ${name}` }).click();
+    assert.equal((await rejected).status(), 200);
+    await admin.getByText(`Rejected: only E2E Corrections ${id} keeps “${company}”.`).waitFor();
+    await queuedCompany.waitFor({ state: 'detached' });
+
+    await page.reload();
+    const reread = apiResponse(page, 'GET', `/contacts/${contact.id}`);
+    await page.locator(`[data-testid="result-row"][data-contact-id="${contact.id}"]`).getByTestId('result-name').click();
+    const afterReject = await (await reread).json();
+    assert.equal(afterReject.company_name, company, 'the tenant still sees its own value');
+    assert.deepEqual(
+      afterReject.corrections.map((c) => [c.field, c.status]).sort(),
+      [['city', 'accepted'], ['company_name', 'rejected']],
+    );
+    await waitForExactText(page.getByTestId('contact-details').getByTestId('corrected-company_name'), 'Corrected · rejected');
+    const shared = afterReject.corrections.find((c) => c.field === 'company_name');
+    assert.equal(shared.canonical, contact.company_name, 'the shared record keeps its company name');
   },
   { timeout: 120_000 },
 );
