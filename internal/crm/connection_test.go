@@ -193,41 +193,8 @@ func TestFirstConnectionRace(t *testing.T) {
 		}
 		params[i] = crm.CallbackParams{Code: loc.Query().Get("code"), State: loc.Query().Get("state"), Browser: start.Browser}
 	}
-	// The tenant row held by the test stops a callback's write (its
-	// foreign key check) until both callbacks wait: without an order
-	// between them, both have read the (missing) connection by then.
-	hold, err := tb.db.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = hold.Rollback(ctx) }()
-	var holder int
-	if err := hold.QueryRow(ctx, `SELECT pg_backend_pid() FROM tenants WHERE id = $1 FOR UPDATE`, tb.tenantID).Scan(&holder); err != nil {
-		t.Fatal(err)
-	}
-	reasons := make([]string, len(params))
-	errs := make([]error, len(params))
-	var wg sync.WaitGroup
-	for i, p := range params {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			reasons[i], errs[i] = tb.newService().Callback(ctx, p)
-		}()
-	}
-	for waiting := 0; waiting < len(params); {
-		if err := tb.db.Pool.QueryRow(ctx, `WITH RECURSIVE blocked(pid) AS (
-				SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
-				UNION SELECT a.pid FROM pg_stat_activity a JOIN blocked b ON b.pid = ANY(pg_blocking_pids(a.pid)))
-			SELECT count(*) FROM blocked`, holder).Scan(&waiting); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err := hold.Rollback(ctx); err != nil {
-		t.Fatal(err)
-	}
-	wg.Wait()
+	// Both have read the (missing) connection before either writes.
+	reasons, errs := callbacksAtOnce(t, tb, params, tb.tenantID)
 	for i := range params {
 		if reasons[i] != "" {
 			t.Fatalf("callback for %s: %q, %v", accounts[i], reasons[i], errs[i])
@@ -493,9 +460,34 @@ func TestConnectAccountRace(t *testing.T) {
 		}
 		params[i] = crm.CallbackParams{Code: loc.Query().Get("code"), State: loc.Query().Get("state"), Browser: start.Browser}
 	}
-	// Both tenant rows held by the test stop a callback's write (its
-	// foreign key check) until both callbacks wait: without an order
-	// between them, both have checked the account by then.
+	// Both have checked the account before either writes.
+	reasons, errs := callbacksAtOnce(t, tb, params, bundles[0].tenantID, bundles[1].tenantID)
+	connected, refused := 0, 0
+	for i := range params {
+		switch reasons[i] {
+		case "":
+			connected++
+		case crm.ReasonAccountInUse:
+			refused++
+		default:
+			t.Fatalf("callback %d: %q, %v", i, reasons[i], errs[i])
+		}
+	}
+	if connected != 1 || refused != 1 {
+		t.Fatalf("%d connected and %d refused, want one each", connected, refused)
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE account_id = ? AND status <> 'disconnected'`, tb.account); n != 1 {
+		t.Fatalf("%d tenants connected to the account, want 1", n)
+	}
+}
+
+// callbacksAtOnce runs the callbacks side by side, released together: the
+// tenant rows held by the test stop each callback's write (its foreign key
+// check) until every callback waits, so without an order between them all
+// have read the state before any writes.
+func callbacksAtOnce(t *testing.T, tb *testBundle, params []crm.CallbackParams, tenants ...uuid.UUID) ([]string, []error) {
+	t.Helper()
+	ctx := context.Background()
 	hold, err := tb.db.Pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -503,7 +495,7 @@ func TestConnectAccountRace(t *testing.T) {
 	defer func() { _ = hold.Rollback(ctx) }()
 	var holder int
 	if err := hold.QueryRow(ctx, `SELECT max(pg_backend_pid()) FROM (SELECT id FROM tenants WHERE id = ANY($1) FOR UPDATE) t`,
-		[]uuid.UUID{bundles[0].tenantID, bundles[1].tenantID}).Scan(&holder); err != nil {
+		tenants).Scan(&holder); err != nil {
 		t.Fatal(err)
 	}
 	reasons := make([]string, len(params))
@@ -529,21 +521,5 @@ func TestConnectAccountRace(t *testing.T) {
 		t.Fatal(err)
 	}
 	wg.Wait()
-	connected, refused := 0, 0
-	for i := range params {
-		switch reasons[i] {
-		case "":
-			connected++
-		case crm.ReasonAccountInUse:
-			refused++
-		default:
-			t.Fatalf("callback %d: %q, %v", i, reasons[i], errs[i])
-		}
-	}
-	if connected != 1 || refused != 1 {
-		t.Fatalf("%d connected and %d refused, want one each", connected, refused)
-	}
-	if n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE account_id = ? AND status <> 'disconnected'`, tb.account); n != 1 {
-		t.Fatalf("%d tenants connected to the account, want 1", n)
-	}
+	return reasons, errs
 }

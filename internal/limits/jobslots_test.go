@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/onecloudai/contacts/internal/billing"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/limits"
@@ -23,14 +25,7 @@ func TestJobSlots(t *testing.T) {
 	svc := limits.NewService(d.Gorm, 0)
 	ctx := context.Background()
 	tenant := MustCreateTenant(t, "starter", billing.StatusActive, nil)
-	claim := func(holder string) bool {
-		t.Helper()
-		ok, err := svc.ClaimJobSlot(ctx, tenant, holder, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ok
-	}
+	claim := slotClaim(t, svc, tenant)
 	for _, step := range []struct {
 		holder string
 		want   bool
@@ -163,14 +158,7 @@ func TestJobSlotsAfterDowngrade(t *testing.T) {
 	svc := limits.NewService(d.Gorm, 0)
 	ctx := context.Background()
 	tenant := MustCreateTenant(t, "pro", billing.StatusActive, nil)
-	claim := func(holder string) bool {
-		t.Helper()
-		ok, err := svc.ClaimJobSlot(ctx, tenant, holder, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ok
-	}
+	claim := slotClaim(t, svc, tenant)
 	for _, h := range []string{"import:a", "crm:1", "import:b"} {
 		if !claim(h) {
 			t.Fatalf("claim %s on Pro refused", h)
@@ -203,5 +191,18 @@ func TestJobSlotsAfterDowngrade(t *testing.T) {
 	}
 	if !claim("crm:2") {
 		t.Fatal("the only slot was free and the new job still waited")
+	}
+}
+
+// slotClaim claims a job slot of the tenant for a minute as a holder,
+// failing the test on an error.
+func slotClaim(t *testing.T, svc *limits.Service, tenant uuid.UUID) func(holder string) bool {
+	return func(holder string) bool {
+		t.Helper()
+		ok, err := svc.ClaimJobSlot(context.Background(), tenant, holder, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
 	}
 }
