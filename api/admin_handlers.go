@@ -183,7 +183,7 @@ func (s *Server) retryTenantCheckout(c echo.Context) error {
 // SetTenantStatusRequest suspends or reactivates a tenant.
 type SetTenantStatusRequest struct {
 	Status string `json:"status" validate:"required,oneof=active suspended"`
-	Reason string `json:"reason,omitempty" maxLength:"500"`
+	Reason string `json:"reason,omitempty" maxLength:"500" example:"Invoices unpaid since March"`
 } //	@name	SetTenantStatusRequest
 
 // setTenantStatus godoc
@@ -373,20 +373,20 @@ func (s *Server) listAdminPackages(c echo.Context) error {
 type CreatePackageRequest struct {
 	Code                 *string `json:"code" minLength:"2" maxLength:"40" example:"team"`
 	Name                 *string `json:"name" minLength:"1" maxLength:"100" example:"Team"`
-	Description          *string `json:"description,omitempty" maxLength:"500"`
-	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
+	Description          *string `json:"description,omitempty" maxLength:"500" example:"For teams of up to 10 users"`
+	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0,lte=2147483647" example:"4900"`
 	Currency             *string `json:"currency,omitempty" validate:"omitempty,len=3" minLength:"3" maxLength:"3" example:"usd"`
-	StripePriceID        *string `json:"stripe_price_id,omitempty" maxLength:"100"`
-	MaxUsers             *int    `json:"max_users" validate:"omitempty,gte=1,lte=2147483647"`
-	SearchesPerMonth     *int    `json:"searches_per_month" validate:"omitempty,gte=0,lte=2147483647"`
-	MaxContactsPerQuery  *int    `json:"max_contacts_per_query" validate:"omitempty,gte=1,lte=1000"`
+	StripePriceID        *string `json:"stripe_price_id,omitempty" maxLength:"100" example:"price_1QTeamMonthlyUSD"`
+	MaxUsers             *int    `json:"max_users" validate:"omitempty,gte=1,lte=2147483647" example:"10"`
+	SearchesPerMonth     *int    `json:"searches_per_month" validate:"omitempty,gte=0,lte=2147483647" example:"5000"`
+	MaxContactsPerQuery  *int    `json:"max_contacts_per_query" validate:"omitempty,gte=1,lte=1000" example:"100"`
 	APIAccess            *bool   `json:"api_access,omitempty"`
-	APIRequestsPerMinute *int    `json:"api_requests_per_minute" validate:"omitempty,gte=0,lte=2147483647"`
-	ImportRowsPerMonth   *int    `json:"import_rows_per_month" validate:"omitempty,gte=0,lte=2147483647"`
-	MaxConcurrentJobs    *int    `json:"max_concurrent_jobs" validate:"omitempty,gte=1,lte=64"`
-	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month" validate:"omitempty,gte=0,lte=2147483647"`
-	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024,lte=4294967296"`
-	SortOrder            *int    `json:"sort_order,omitempty" validate:"omitempty,gte=-2147483648,lte=2147483647"`
+	APIRequestsPerMinute *int    `json:"api_requests_per_minute" validate:"omitempty,gte=0,lte=2147483647" example:"120"`
+	ImportRowsPerMonth   *int    `json:"import_rows_per_month" validate:"omitempty,gte=0,lte=2147483647" example:"50000"`
+	MaxConcurrentJobs    *int    `json:"max_concurrent_jobs" validate:"omitempty,gte=1,lte=64" example:"2"`
+	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month" validate:"omitempty,gte=0,lte=2147483647" example:"5000"`
+	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024,lte=4294967296" example:"52428800"`
+	SortOrder            *int    `json:"sort_order,omitempty" validate:"omitempty,gte=-2147483648,lte=2147483647" example:"2"`
 	Active               *bool   `json:"active,omitempty"`
 } //	@name	CreatePackageRequest
 
@@ -394,20 +394,20 @@ type CreatePackageRequest struct {
 type PackageRequest struct {
 	Code                 *string `json:"code,omitempty" minLength:"2" maxLength:"40" example:"team"`
 	Name                 *string `json:"name,omitempty" minLength:"1" maxLength:"100" example:"Team"`
-	Description          *string `json:"description,omitempty" maxLength:"500"`
-	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
+	Description          *string `json:"description,omitempty" maxLength:"500" example:"For teams of up to 10 users"`
+	PriceCents           *int    `json:"price_cents,omitempty" validate:"omitempty,gte=0,lte=2147483647" example:"4900"`
 	Currency             *string `json:"currency,omitempty" validate:"omitempty,len=3" minLength:"3" maxLength:"3" example:"usd"`
-	StripePriceID        *string `json:"stripe_price_id,omitempty" maxLength:"100"`
-	MaxUsers             *int    `json:"max_users,omitempty" validate:"omitempty,gte=1,lte=2147483647"`
-	SearchesPerMonth     *int    `json:"searches_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
-	MaxContactsPerQuery  *int    `json:"max_contacts_per_query,omitempty" validate:"omitempty,gte=1,lte=1000"`
+	StripePriceID        *string `json:"stripe_price_id,omitempty" maxLength:"100" example:"price_1QTeamMonthlyUSD"`
+	MaxUsers             *int    `json:"max_users,omitempty" validate:"omitempty,gte=1,lte=2147483647" example:"10"`
+	SearchesPerMonth     *int    `json:"searches_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647" example:"5000"`
+	MaxContactsPerQuery  *int    `json:"max_contacts_per_query,omitempty" validate:"omitempty,gte=1,lte=1000" example:"100"`
 	APIAccess            *bool   `json:"api_access,omitempty"`
-	APIRequestsPerMinute *int    `json:"api_requests_per_minute,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
-	ImportRowsPerMonth   *int    `json:"import_rows_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
-	MaxConcurrentJobs    *int    `json:"max_concurrent_jobs,omitempty" validate:"omitempty,gte=1,lte=64"`
-	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647"`
-	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024,lte=4294967296"`
-	SortOrder            *int    `json:"sort_order,omitempty" validate:"omitempty,gte=-2147483648,lte=2147483647"`
+	APIRequestsPerMinute *int    `json:"api_requests_per_minute,omitempty" validate:"omitempty,gte=0,lte=2147483647" example:"120"`
+	ImportRowsPerMonth   *int    `json:"import_rows_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647" example:"50000"`
+	MaxConcurrentJobs    *int    `json:"max_concurrent_jobs,omitempty" validate:"omitempty,gte=1,lte=64" example:"2"`
+	CRMPushesPerMonth    *int    `json:"crm_pushes_per_month,omitempty" validate:"omitempty,gte=0,lte=2147483647" example:"5000"`
+	MaxImportFileBytes   *int64  `json:"max_import_file_bytes,omitempty" validate:"omitempty,gte=1024,lte=4294967296" example:"52428800"`
+	SortOrder            *int    `json:"sort_order,omitempty" validate:"omitempty,gte=-2147483648,lte=2147483647" example:"2"`
 	Active               *bool   `json:"active,omitempty"`
 } //	@name	PackageRequest
 

@@ -34,7 +34,7 @@ type LoginRequest struct {
 
 // SwitchTenantRequest names the tenant to work in.
 type SwitchTenantRequest struct {
-	TenantID string `json:"tenant_id" validate:"required,uuid"`
+	TenantID string `json:"tenant_id" validate:"required,uuid" example:"0193b2a0-7c1e-7d4a-9f3e-2b6c8d1e4f50"`
 } //	@name	SwitchTenantRequest
 
 // UserResponse is an account.
@@ -327,8 +327,8 @@ func (s *Server) getMe(c echo.Context) error {
 
 // ChangePasswordRequest replaces the password.
 type ChangePasswordRequest struct {
-	CurrentPassword string `json:"current_password" validate:"required,max=128"`
-	NewPassword     string `json:"new_password" validate:"required,min=10,max=128"`
+	CurrentPassword string `json:"current_password" validate:"required,max=128" example:"demo-password-1"`
+	NewPassword     string `json:"new_password" validate:"required,min=10,max=128" example:"correct-horse-battery-2"`
 } //	@name	ChangePasswordRequest
 
 // changePassword godoc
@@ -401,8 +401,8 @@ func (s *Server) requestPasswordReset(c echo.Context) error {
 
 // ResetPasswordRequest sets a new password with a reset link's token.
 type ResetPasswordRequest struct {
-	Token    string `json:"token" validate:"required,max=200"`
-	Password string `json:"password" validate:"required,min=10,max=128"`
+	Token    string `json:"token" validate:"required,max=200" example:"the-token-from-the-reset-link"`
+	Password string `json:"password" validate:"required,min=10,max=128" example:"correct-horse-battery-2"`
 } //	@name	ResetPasswordRequest
 
 // resetPassword godoc
@@ -432,7 +432,7 @@ func (s *Server) resetPassword(c echo.Context) error {
 
 // InvitationTokenRequest carries an invitation token.
 type InvitationTokenRequest struct {
-	Token string `json:"token" validate:"required,max=200"`
+	Token string `json:"token" validate:"required,max=200" example:"the-token-from-the-invitation-link"`
 } //	@name	InvitationTokenRequest
 
 // InvitationPreviewResponse describes an open invitation.
@@ -474,9 +474,9 @@ func (s *Server) lookupInvitation(c echo.Context) error {
 // AcceptInvitationRequest accepts an invitation. A new account gives its
 // name and a password; an existing account gives its password.
 type AcceptInvitationRequest struct {
-	Token    string `json:"token" validate:"required,max=200"`
-	Name     string `json:"name,omitempty" maxLength:"200"`
-	Password string `json:"password" validate:"required,max=128"`
+	Token    string `json:"token" validate:"required,max=200" example:"the-token-from-the-invitation-link"`
+	Name     string `json:"name,omitempty" maxLength:"200" example:"Jane Doe"`
+	Password string `json:"password" validate:"required,max=128" example:"correct-horse-battery"`
 } //	@name	AcceptInvitationRequest
 
 // acceptInvitation godoc
@@ -525,7 +525,7 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 
 // AcceptInvitationSignedInRequest accepts an invitation as the signed-in user.
 type AcceptInvitationSignedInRequest struct {
-	Token string `json:"token" validate:"required,max=200"`
+	Token string `json:"token" validate:"required,max=200" example:"the-token-from-the-invitation-link"`
 } //	@name	AcceptInvitationSignedInRequest
 
 // acceptInvitationSignedIn godoc

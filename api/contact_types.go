@@ -163,13 +163,13 @@ type SearchFilters struct {
 	Titles         []string `json:"titles,omitempty" validate:"max=100" example:"software engineer"`
 	Seniorities    []string `json:"seniorities,omitempty" validate:"max=100" example:"director,vp"`
 	Departments    []string `json:"departments,omitempty" validate:"max=100" example:"engineering"`
-	CompanyNames   []string `json:"company_names,omitempty" validate:"max=100"`
-	CompanyDomains []string `json:"company_domains,omitempty" validate:"max=100" example:"acme.com"`
-	Industries     []string `json:"industries,omitempty" validate:"max=100"`
+	CompanyNames   []string `json:"company_names,omitempty" validate:"max=100" example:"Forge Systems"`
+	CompanyDomains []string `json:"company_domains,omitempty" validate:"max=100" example:"forgesystems.com"`
+	Industries     []string `json:"industries,omitempty" validate:"max=100" example:"Software"`
 	EmployeeRanges []string `json:"employee_ranges,omitempty" validate:"max=100" example:"51-200"`
-	Countries      []string `json:"countries,omitempty" validate:"max=100" example:"DE,GB"`
-	Regions        []string `json:"regions,omitempty" validate:"max=100"`
-	Cities         []string `json:"cities,omitempty" validate:"max=100"`
+	Countries      []string `json:"countries,omitempty" validate:"max=100" example:"US,GB"`
+	Regions        []string `json:"regions,omitempty" validate:"max=100" example:"Texas"`
+	Cities         []string `json:"cities,omitempty" validate:"max=100" example:"Houston"`
 	HasEmail       *bool    `json:"has_email,omitempty"`
 	HasPhone       *bool    `json:"has_phone,omitempty"`
 	// ExcludeSaved leaves out the contacts the tenant saved; an API key

@@ -2,10 +2,12 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/limits"
@@ -326,14 +331,18 @@ func TestOpenAPIBearerScheme(t *testing.T) {
 }
 
 // swaggerSample is the body Swagger UI's Try it out fills in from a schema:
-// a property's example where it has one, else a placeholder of its type
-// ("string", 0, true) or, for an object or an array, a sample of its parts.
+// the schema's example where it has one (a whole body's or a property's),
+// else the first of its enum values, else a placeholder of its type and
+// format ("string", "user@example.com", 0, true) or, for an object or an
+// array, a sample of its parts.
 func swaggerSample(t *testing.T, schemas map[string]json.RawMessage, raw json.RawMessage) any {
 	t.Helper()
 	var s struct {
 		Ref        string                     `json:"$ref"`
 		Type       string                     `json:"type"`
+		Format     string                     `json:"format"`
 		Example    json.RawMessage            `json:"example"`
+		Enum       []any                      `json:"enum"`
 		Items      json.RawMessage            `json:"items"`
 		Properties map[string]json.RawMessage `json:"properties"`
 		AllOf      []json.RawMessage          `json:"allOf"`
@@ -352,6 +361,8 @@ func swaggerSample(t *testing.T, schemas map[string]json.RawMessage, raw json.Ra
 		return swaggerSample(t, schemas, schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")])
 	case len(s.AllOf) == 1:
 		return swaggerSample(t, schemas, s.AllOf[0])
+	case len(s.Enum) > 0:
+		return s.Enum[0]
 	case s.Type == "array":
 		return []any{swaggerSample(t, schemas, s.Items)}
 	case s.Type == "object" || s.Properties != nil:
@@ -364,18 +375,137 @@ func swaggerSample(t *testing.T, schemas map[string]json.RawMessage, raw json.Ra
 		return true
 	case s.Type == "integer", s.Type == "number":
 		return 0
+	case s.Format == "email":
+		return "user@example.com"
+	case s.Format == "uuid":
+		return "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+	case s.Format == "date-time":
+		return time.Now().UTC().Format(time.RFC3339)
 	default:
 		return "string"
 	}
 }
 
+// placeholders lists where a sample holds a bare type placeholder: the
+// "string" that Swagger UI puts where a string has no example, and 0 for a
+// number whose schema says it must be at least 1.
+func placeholders(t *testing.T, schemas map[string]json.RawMessage, raw json.RawMessage, sample any, path string) []string {
+	t.Helper()
+	var s struct {
+		Ref        string                     `json:"$ref"`
+		Minimum    *float64                   `json:"minimum"`
+		Items      json.RawMessage            `json:"items"`
+		Properties map[string]json.RawMessage `json:"properties"`
+		AllOf      []json.RawMessage          `json:"allOf"`
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case s.Ref != "":
+		return placeholders(t, schemas, schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")], sample, path)
+	case len(s.AllOf) == 1:
+		return placeholders(t, schemas, s.AllOf[0], sample, path)
+	}
+	var out []string
+	switch v := sample.(type) {
+	case map[string]any:
+		for k, sub := range v {
+			if p, ok := s.Properties[k]; ok {
+				out = append(out, placeholders(t, schemas, p, sub, path+"."+k)...)
+			}
+		}
+	case []any:
+		for _, sub := range v {
+			if s.Items != nil {
+				out = append(out, placeholders(t, schemas, s.Items, sub, path+"[]")...)
+			}
+		}
+	case string:
+		if v == "string" {
+			out = append(out, path+` = "string"`)
+		}
+	case float64:
+		if s.Minimum != nil && v < *s.Minimum {
+			out = append(out, fmt.Sprintf("%s = %v, below its minimum %v", path, v, *s.Minimum))
+		}
+	}
+	return out
+}
+
+// TestOpenAPIRequestSamples: the body Swagger UI fills in for every JSON
+// request body holds no bare placeholder. The search's company, industry,
+// region and city filters went out as ["string"] (no contact matched),
+// PATCH /tenant renamed the organization to "string", and the contact ids
+// of a save were "string" (422).
+func TestOpenAPIRequestSamples(t *testing.T) {
+	t.Parallel()
+	type requestBody struct {
+		Ref     string `json:"$ref"`
+		Content map[string]struct {
+			Schema json.RawMessage `json:"schema"`
+		} `json:"content"`
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RequestBody *requestBody `json:"requestBody"`
+		} `json:"paths"`
+		Components struct {
+			Schemas       map[string]json.RawMessage `json:"schemas"`
+			RequestBodies map[string]requestBody     `json:"requestBodies"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openapi.JSON, &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			body := op.RequestBody
+			if body == nil {
+				continue
+			}
+			if body.Ref != "" {
+				rb, ok := doc.Components.RequestBodies[strings.TrimPrefix(body.Ref, "#/components/requestBodies/")]
+				if !ok {
+					t.Fatalf("%s %s: no request body %s", method, path, body.Ref)
+				}
+				body = &rb
+			}
+			mt, ok := body.Content["application/json"]
+			if !ok || mt.Schema == nil {
+				continue
+			}
+			n++
+			sample := swaggerSample(t, doc.Components.Schemas, mt.Schema)
+			for _, p := range placeholders(t, doc.Components.Schemas, mt.Schema, sample, "body") {
+				t.Errorf("%s %s: %s", strings.ToUpper(method), path, p)
+			}
+		}
+	}
+	if n < 30 {
+		t.Fatalf("only %d JSON request bodies found: has the description's shape changed?", n)
+	}
+}
+
+// demoContactID is the contact id of the request examples
+// (scripts/openapi-problems.cjs): the first contact of the demo data.
+const demoContactID = "01856fc7-2400-7bbe-acd9-c1848b6bf8dd"
+
 // TestOpenAPISampleRuns: Swagger UI's Try it out fills a body from the
 // schema's examples and placeholders, and the user edits what is theirs (the
-// sign-in's email and password). Such a body must run: the search's cursor
-// had no example, so it went out as "string" and every first try answered
-// 400 "The cursor is not valid for this query"; the sign-in's tenant_id
-// example was "0190...", so the sign-in that gives Authorize its token
-// answered 422 unless the user found and deleted that field.
+// sign-in's email and password). Such a body must run on the demo data (the
+// test holds the demo's first contact, the one the examples name): the
+// search's cursor had no example, so it went out as "string" and every
+// first try answered 400 "The cursor is not valid for this query"; the
+// sign-in's tenant_id example was "0190...", so the sign-in that gives
+// Authorize its token answered 422 unless the user found and deleted that
+// field; the search's filters said "string" for company, industry, region
+// and city and found no contact; a save's contact ids were "string" (422).
+//
+// Routes without a runnable sample: the invitation and password-reset ones
+// need the token of a mail's link, switch-tenant the id of one of the
+// user's organizations, an import mapping the import's own columns.
 func TestOpenAPISampleRuns(t *testing.T) {
 	t.Parallel()
 	var doc struct {
@@ -388,12 +518,48 @@ func TestOpenAPISampleRuns(t *testing.T) {
 	}
 	tb := setup(t)
 	admin := tb.MustSignup(t, "swagger-sample")
+	tb.MustSetPackage(t, admin.tenantID, "pro") // API keys, as the demo's Acme
+	sysadmin := tb.MustSystemUser(t, tenancy.SystemAdmin)
+	// The examples' contact is the demo's first one (TestDemoExampleContact
+	// in internal/contacts): here the tenant's own, so that no other test's
+	// shared search sees it.
+	if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, email, title, seniority, department,
+		company_name, company_domain, industry, city, region, country, owner_tenant_id, source)
+		VALUES (?, 'Megan', 'Lewis', 'meganl@forgesystems.com', 'Senior Support Engineer', 'senior', 'customer_success',
+		'Forge Systems', 'forgesystems.com', 'Software', 'Houston', 'Texas', 'US', ?, 'import')
+		ON CONFLICT (id) DO UPDATE SET owner_tenant_id = EXCLUDED.owner_tenant_id`, demoContactID, admin.tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
-		name, schema, path, token string
-		edit                      map[string]any
+		name, method, schema, path, token string
+		edit                              map[string]any
+		wantStatus                        int
+		check                             func(t *testing.T, rec *httptest.ResponseRecorder)
 	}{
-		{"OKSearch", "SearchRequest", "/api/v1/contacts/search", admin.token, nil},
-		{"OKLogin", "LoginRequest", "/api/v1/auth/login", "", map[string]any{"email": admin.email, "password": testPassword}},
+		{"OKSearch", http.MethodPost, "SearchRequest", "/api/v1/contacts/search", admin.token, nil, http.StatusOK,
+			func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if page := decode[SearchResponse](t, rec); len(page.Items) == 0 {
+					t.Error("the sample search finds no contact")
+				}
+			}},
+		{"OKLogin", http.MethodPost, "LoginRequest", "/api/v1/auth/login", "", map[string]any{"email": admin.email, "password": testPassword}, http.StatusOK, nil},
+		{"OKCreateList", http.MethodPost, "ListRequest", "/api/v1/lists", admin.token, nil, http.StatusCreated, nil},
+		{"OKCreateAPIKey", http.MethodPost, "CreateAPIKeyRequest", "/api/v1/api-keys", admin.token, nil, http.StatusCreated, nil},
+		{"OKSaveContacts", http.MethodPost, "SaveContactsRequest", "/api/v1/saved-contacts", admin.token, nil, http.StatusOK,
+			func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if got := decode[SaveResultResponse](t, rec); got.Saved != 1 {
+					t.Errorf("the sample saved %+v, want the example contact", got)
+				}
+			}},
+		{"OKUpdateTenant", http.MethodPatch, "UpdateTenantRequest", "/api/v1/tenant", admin.token, nil, http.StatusOK,
+			func(t *testing.T, rec *httptest.ResponseRecorder) {
+				if got := decode[map[string]any](t, rec)["name"]; got == "string" {
+					t.Errorf("the sample renamed the organization to %q", got)
+				}
+			}},
+		{"OKUpdateMe", http.MethodPatch, "UpdateMeRequest", "/api/v1/me", admin.token, nil, http.StatusOK, nil},
+		{"OKCreatePackage", http.MethodPost, "CreatePackageRequest", "/api/v1/admin/packages", sysadmin.token,
+			map[string]any{"code": "team-" + uuid.NewString()[:8]}, http.StatusCreated, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -402,8 +568,11 @@ func TestOpenAPISampleRuns(t *testing.T) {
 			for k, v := range tt.edit {
 				body[k] = v
 			}
-			rec := tb.req(t, http.MethodPost, tt.path, tt.token, body)
-			wantStatus(t, rec, http.StatusOK)
+			rec := tb.req(t, tt.method, tt.path, tt.token, body)
+			wantStatus(t, rec, tt.wantStatus)
+			if tt.check != nil {
+				tt.check(t, rec)
+			}
 		})
 	}
 }

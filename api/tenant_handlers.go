@@ -46,7 +46,7 @@ func (s *Server) getTenant(c echo.Context) error {
 // UpdateTenantRequest changes the tenant's own settings. The package,
 // status and billing fields are not here: unknown fields are refused.
 type UpdateTenantRequest struct {
-	Name *string `json:"name,omitempty" minLength:"2" maxLength:"200"`
+	Name *string `json:"name,omitempty" minLength:"2" maxLength:"200" example:"Acme"`
 	// DefaultRegion reads phone numbers without a country code: two
 	// letters (an ISO 3166-1 alpha-2 code), stored in upper case.
 	DefaultRegion *string `json:"default_region,omitempty" validate:"omitempty,len=2,alpha" minLength:"2" maxLength:"2" example:"GB"`

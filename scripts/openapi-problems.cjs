@@ -20,6 +20,18 @@
 // value exactly as typed. A user who pasted the access token that
 // /auth/login returns (as docs/API.md says to) sent it without "Bearer " and
 // got 401 on every Try it out; an http bearer scheme adds the prefix.
+//
+// Some request bodies get a whole-body example (BODY_EXAMPLES below).
+// Swagger UI's Try it out fills a body from its schema: the schema's
+// example when it has one, else every property's example. Where every
+// property at once is not a request a user would send (all of the search's
+// filters together match no contact; a save onto a list_id that is an
+// example, not a list of the user's), the body example is the request to
+// try first. Its values come from the demo data (`contacts seed --demo`):
+// the contact id is the demo's first contact, Megan Lewis, a Senior
+// Support Engineer at Forge Systems (Software) in Houston, US
+// (TestDemoExampleContact in internal/contacts checks it), and
+// TestOpenAPISampleRuns in api runs these bodies.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -29,6 +41,29 @@ const frontend = createRequire(path.join(__dirname, '..', 'frontend', 'package.j
 const yaml = createRequire(frontend.resolve('swagger2openapi'))('yaml');
 
 const PROBLEM_REF = '#/components/schemas/Problem';
+const DEMO_CONTACT_ID = '01856fc7-2400-7bbe-acd9-c1848b6bf8dd';
+const BODY_EXAMPLES = {
+  SearchRequest: {
+    query: 'engineer',
+    filters: { countries: ['US'], industries: ['Software'] },
+    sort: 'relevance',
+    page_size: 25,
+    facets: true,
+  },
+  SaveContactsRequest: { contact_ids: [DEMO_CONTACT_ID] },
+  CRMPushRequest: { contact_ids: [DEMO_CONTACT_ID] },
+  // No expires_at: a fixed date in an example expires one day.
+  CreateAPIKeyRequest: { name: 'CRM sync', scopes: ['contacts:read', 'saved:read', 'saved:write'] },
+  // An update changes only the fields sent.
+  PackageRequest: { price_cents: 4900, max_users: 10 },
+  ImportMappingRequest: {
+    has_header: true,
+    columns: ['email', 'first_name', 'last_name', '', 'company_name'],
+    match_keys: ['email', 'name_company'],
+    mode: 'create_and_update',
+    default_region: 'US',
+  },
+};
 const PROBLEM_TYPE = 'application/problem+json';
 
 const dir = process.argv[2];
@@ -66,6 +101,15 @@ doc.components.securitySchemes.BearerAuth = {
   bearerFormat: 'JWT',
   description: 'The access_token from /auth/login, alone: it is sent as "Authorization: Bearer <token>".',
 };
+
+for (const [name, example] of Object.entries(BODY_EXAMPLES)) {
+  const schema = doc.components.schemas[name];
+  if (!schema) {
+    console.error(`openapi-problems: no schema ${name} for its body example: has it been renamed?`);
+    process.exit(1);
+  }
+  schema.example = example;
+}
 
 if (patched === 0) {
   console.error('openapi-problems: no response uses the Problem schema: has its name changed?');

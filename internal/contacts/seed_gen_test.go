@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 func TestGeneratorDeterministic(t *testing.T) {
@@ -83,5 +85,21 @@ func BenchmarkGeneratorContactRow(b *testing.B) {
 	for b.Loop() {
 		dst = g.contactRow(i%n, dst)
 		i++
+	}
+}
+
+// TestDemoExampleContact: the API description's request examples
+// (scripts/openapi-problems.cjs, the search filters' examples in api) name
+// the demo's first contact, so that Swagger UI's Try it out saves and finds
+// a contact on the demo data (`contacts seed --demo`). A change of the
+// generator that moves her must change the examples too.
+func TestDemoExampleContact(t *testing.T) {
+	t.Parallel()
+	row := newGenerator(DemoSeed, DemoCompanies, DemoContacts).contactRow(0, nil)
+	got := fmt.Sprint(uuid.UUID(row[0].([16]byte)), row[1:4], row[6:9], row[10:13], row[15:18])
+	want := "01856fc7-2400-7bbe-acd9-c1848b6bf8dd [Megan Lewis meganl@forgesystems.com] [Senior Support Engineer senior customer_success] " +
+		"[Forge Systems forgesystems.com Software] [Houston Texas US]"
+	if got != want {
+		t.Errorf("demo contact 0 = %s\nwant %s", got, want)
 	}
 }

@@ -1621,11 +1621,15 @@ export interface components {
             requests: number;
         };
         AcceptInvitationRequest: {
+            /** @example Jane Doe */
             name?: string;
+            /** @example correct-horse-battery */
             password: string;
+            /** @example the-token-from-the-invitation-link */
             token: string;
         };
         AcceptInvitationSignedInRequest: {
+            /** @example the-token-from-the-invitation-link */
             token: string;
         };
         AdminTenant: {
@@ -1875,8 +1879,20 @@ export interface components {
             items: components["schemas"]["CRMPush"][];
             next_cursor: string;
         };
+        /**
+         * @example {
+         *       "contact_ids": [
+         *         "01856fc7-2400-7bbe-acd9-c1848b6bf8dd"
+         *       ]
+         *     }
+         */
         CRMPushRequest: {
             all_approved_not_pushed?: boolean;
+            /**
+             * @example [
+             *       "01856fc7-2400-7bbe-acd9-c1848b6bf8dd"
+             *     ]
+             */
             contact_ids?: string[];
         };
         CRMPushResult: {
@@ -1935,7 +1951,9 @@ export interface components {
             type: string;
         };
         ChangePasswordRequest: {
+            /** @example demo-password-1 */
             current_password: string;
+            /** @example correct-horse-battery-2 */
             new_password: string;
         };
         CheckoutRequest: {
@@ -2021,6 +2039,11 @@ export interface components {
             updated_at: string;
         };
         ContactIDsRequest: {
+            /**
+             * @example [
+             *       "01856fc7-2400-7bbe-acd9-c1848b6bf8dd"
+             *     ]
+             */
             contact_ids: string[];
         };
         Correction: {
@@ -2077,6 +2100,16 @@ export interface components {
         CountResponse: {
             count: number;
         };
+        /**
+         * @example {
+         *       "name": "CRM sync",
+         *       "scopes": [
+         *         "contacts:read",
+         *         "saved:read",
+         *         "saved:write"
+         *       ]
+         *     }
+         */
         CreateAPIKeyRequest: {
             /**
              * Format: date-time
@@ -2102,23 +2135,35 @@ export interface components {
         CreatePackageRequest: {
             active?: boolean;
             api_access?: boolean;
+            /** @example 120 */
             api_requests_per_minute: number;
             /** @example team */
             code: string;
+            /** @example 5000 */
             crm_pushes_per_month: number;
             /** @example usd */
             currency?: string;
+            /** @example For teams of up to 10 users */
             description?: string;
+            /** @example 50000 */
             import_rows_per_month: number;
+            /** @example 2 */
             max_concurrent_jobs: number;
+            /** @example 100 */
             max_contacts_per_query: number;
+            /** @example 52428800 */
             max_import_file_bytes?: number;
+            /** @example 10 */
             max_users: number;
             /** @example Team */
             name: string;
+            /** @example 4900 */
             price_cents?: number;
+            /** @example 5000 */
             searches_per_month: number;
+            /** @example 2 */
             sort_order?: number;
+            /** @example price_1QTeamMonthlyUSD */
             stripe_price_id?: string;
         };
         FacetCount: {
@@ -2289,6 +2334,24 @@ export interface components {
             /** @enum {string} */
             source?: "vendor" | "platform_import" | "verified";
         };
+        /**
+         * @example {
+         *       "has_header": true,
+         *       "columns": [
+         *         "email",
+         *         "first_name",
+         *         "last_name",
+         *         "",
+         *         "company_name"
+         *       ],
+         *       "match_keys": [
+         *         "email",
+         *         "name_company"
+         *       ],
+         *       "mode": "create_and_update",
+         *       "default_region": "US"
+         *     }
+         */
         ImportMappingRequest: {
             /**
              * @description Columns holds one field per column of the file, "" to ignore it:
@@ -2529,6 +2592,7 @@ export interface components {
             tenant_name: string;
         };
         InvitationTokenRequest: {
+            /** @example the-token-from-the-invitation-link */
             token: string;
         };
         List: {
@@ -2653,26 +2717,44 @@ export interface components {
             items: components["schemas"]["Package"][];
             next_cursor: string;
         };
+        /**
+         * @example {
+         *       "price_cents": 4900,
+         *       "max_users": 10
+         *     }
+         */
         PackageRequest: {
             active?: boolean;
             api_access?: boolean;
+            /** @example 120 */
             api_requests_per_minute?: number;
             /** @example team */
             code?: string;
+            /** @example 5000 */
             crm_pushes_per_month?: number;
             /** @example usd */
             currency?: string;
+            /** @example For teams of up to 10 users */
             description?: string;
+            /** @example 50000 */
             import_rows_per_month?: number;
+            /** @example 2 */
             max_concurrent_jobs?: number;
+            /** @example 100 */
             max_contacts_per_query?: number;
+            /** @example 52428800 */
             max_import_file_bytes?: number;
+            /** @example 10 */
             max_users?: number;
             /** @example Team */
             name?: string;
+            /** @example 4900 */
             price_cents?: number;
+            /** @example 5000 */
             searches_per_month?: number;
+            /** @example 2 */
             sort_order?: number;
+            /** @example price_1QTeamMonthlyUSD */
             stripe_price_id?: string;
         };
         PasswordResetRequest: {
@@ -2763,14 +2845,28 @@ export interface components {
             used: number;
         };
         ResetPasswordRequest: {
+            /** @example correct-horse-battery-2 */
             password: string;
+            /** @example the-token-from-the-reset-link */
             token: string;
         };
         RotateAPIKeyRequest: {
             /** @example 24 */
             overlap_hours?: number;
         };
+        /**
+         * @example {
+         *       "contact_ids": [
+         *         "01856fc7-2400-7bbe-acd9-c1848b6bf8dd"
+         *       ]
+         *     }
+         */
         SaveContactsRequest: {
+            /**
+             * @example [
+             *       "01856fc7-2400-7bbe-acd9-c1848b6bf8dd"
+             *     ]
+             */
             contact_ids: string[];
             list_id?: string;
         };
@@ -2786,17 +2882,27 @@ export interface components {
             total_is_capped: boolean;
         };
         SearchFilters: {
+            /**
+             * @example [
+             *       "Houston"
+             *     ]
+             */
             cities?: string[];
             /**
              * @example [
-             *       "acme.com"
+             *       "forgesystems.com"
              *     ]
              */
             company_domains?: string[];
+            /**
+             * @example [
+             *       "Forge Systems"
+             *     ]
+             */
             company_names?: string[];
             /**
              * @example [
-             *       "DE",
+             *       "US",
              *       "GB"
              *     ]
              */
@@ -2820,7 +2926,17 @@ export interface components {
             exclude_saved?: boolean;
             has_email?: boolean;
             has_phone?: boolean;
+            /**
+             * @example [
+             *       "Software"
+             *     ]
+             */
             industries?: string[];
+            /**
+             * @example [
+             *       "Texas"
+             *     ]
+             */
             regions?: string[];
             /**
              * @example [
@@ -2836,6 +2952,22 @@ export interface components {
              */
             titles?: string[];
         };
+        /**
+         * @example {
+         *       "query": "engineer",
+         *       "filters": {
+         *         "countries": [
+         *           "US"
+         *         ],
+         *         "industries": [
+         *           "Software"
+         *         ]
+         *       },
+         *       "sort": "relevance",
+         *       "page_size": 25,
+         *       "facets": true
+         *     }
+         */
         SearchRequest: {
             /**
              * @description Cursor is the next_cursor of the page before; empty for a new search.
@@ -2886,6 +3018,7 @@ export interface components {
             system_role: "system_admin" | "support" | "user";
         };
         SetTenantStatusRequest: {
+            /** @example Invoices unpaid since March */
             reason?: string;
             /** @enum {string} */
             status: "active" | "suspended";
@@ -2938,6 +3071,7 @@ export interface components {
             updated_at: string;
         };
         SwitchTenantRequest: {
+            /** @example 0193b2a0-7c1e-7d4a-9f3e-2b6c8d1e4f50 */
             tenant_id: string;
         };
         Tenant: {
@@ -2998,6 +3132,7 @@ export interface components {
              * @example GB
              */
             default_region?: string;
+            /** @example Acme */
             name?: string;
         };
         Usage: {
