@@ -1028,3 +1028,41 @@ func TestCorrectionsForReviewLimit(t *testing.T) {
 		t.Fatalf("undo %+v, want accepted", k)
 	}
 }
+
+// TestCorrectionsNameTheSubmitter: the organization's list of corrections
+// says who filed each one (the person's name, or email without a name), and
+// null for an API key's; the SPA's Corrections page shows it.
+func TestCorrectionsNameTheSubmitter(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	a := tb.MustSignup(t, "corr-by")
+	tb.MustSetPackage(t, a.tenantID, "starter")
+	member := tb.MustJoin(t, a, "member")
+	key := tb.MustCreateKey(t, a, "contacts:read", "corrections:write")
+	targets := tb.search(t, a.token, map[string]any{"query": "sales", "page_size": 2}).Items
+	if len(targets) != 2 {
+		t.Fatalf("found %d contacts", len(targets))
+	}
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+targets[0].ID+"/corrections", member.token,
+		map[string]string{"field": "title", "value": "Chief Pangolin Officer"}), http.StatusCreated)
+	wantStatus(t, tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/"+targets[1].ID+"/corrections", key.Secret,
+		map[string]string{"field": "city", "value": "Lisbon"}), http.StatusCreated)
+	got := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections", a.token, nil))
+	if len(got.Items) != 2 {
+		t.Fatalf("the tenant lists %d corrections, want 2", len(got.Items))
+	}
+	for _, it := range got.Items {
+		switch it.Field {
+		case "title":
+			// MustJoin names the member after its role.
+			if it.SubmittedBy == nil || *it.SubmittedBy != member.userID || it.SubmittedByName != "member" {
+				t.Fatalf("the member's correction names %v %q", it.SubmittedBy, it.SubmittedByName)
+			}
+		case "city":
+			if it.SubmittedBy != nil || it.SubmittedByName != "" {
+				t.Fatalf("the key's correction names %v %q", *it.SubmittedBy, it.SubmittedByName)
+			}
+		}
+	}
+}

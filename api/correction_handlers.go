@@ -34,6 +34,12 @@ type CorrectionResponse struct {
 	CreatedAt   time.Time  `json:"created_at" format:"date-time"`
 	ContactName string     `json:"contact_name,omitempty"`
 	TenantName  string     `json:"tenant_name,omitempty"`
+	// The user who submitted it; null for an API key's correction (or a
+	// user since deleted).
+	SubmittedBy *string `json:"submitted_by" extensions:"x-nullable"`
+	// The submitter's name, or email when the name is empty; left out with
+	// submitted_by null.
+	SubmittedByName string `json:"submitted_by_name,omitempty"`
 	// The record's value of the field now: old_value unless it changed since.
 	CurrentValue string `json:"current_value"`
 	// A pending correction whose field changed since it was submitted to
@@ -48,7 +54,12 @@ type CorrectionList struct {
 } //	@name	CorrectionList
 
 func toCorrection(k contacts.Correction) CorrectionResponse {
-	return CorrectionResponse{ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
+	var by *string
+	if k.SubmittedBy != nil {
+		id := k.SubmittedBy.String()
+		by = &id
+	}
+	return CorrectionResponse{SubmittedBy: by, SubmittedByName: k.SubmittedByName, ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
 		OldValue: k.OldValue, NewValue: k.NewValue, Status: k.Status, ReviewedAt: k.ReviewedAt, CreatedAt: k.CreatedAt.UTC(),
 		ContactName: k.ContactName, TenantName: k.TenantName, CurrentValue: k.CurrentValue,
 		Stale: k.Status == contacts.CorrectionPending && k.Stale()}

@@ -44,6 +44,9 @@ type Correction struct {
 	// For the review queue: who the contact is and which tenant asked.
 	ContactName string `json:"contact_name,omitempty"`
 	TenantName  string `json:"tenant_name,omitempty"`
+	// SubmittedByName is the submitter's name, or email when the name is
+	// empty; "" for an API key's correction or a user since deleted.
+	SubmittedByName string `json:"submitted_by_name,omitempty"`
 	// CurrentValue is the record's value of the field now: OldValue unless
 	// it changed since the correction was submitted.
 	CurrentValue string `json:"current_value"`
@@ -124,8 +127,10 @@ var canonicalColumn = map[string]string{
 
 var correctionSelect = `SELECT cc.id, cc.tenant_id, cc.contact_id, cc.field, cc.old_value, cc.new_value, cc.status,
 	cc.submitted_by, cc.reviewed_by, cc.reviewed_at, cc.created_at,
-	trim(c.first_name || ' ' || c.last_name) AS contact_name, t.name AS tenant_name, ` + currentValueSQL() + ` AS current_value
-	FROM contact_corrections cc JOIN contacts c ON c.id = cc.contact_id JOIN tenants t ON t.id = cc.tenant_id`
+	trim(c.first_name || ' ' || c.last_name) AS contact_name, t.name AS tenant_name, ` + currentValueSQL() + ` AS current_value,
+	coalesce(nullif(u.name, ''), u.email::text, '') AS submitted_by_name
+	FROM contact_corrections cc JOIN contacts c ON c.id = cc.contact_id JOIN tenants t ON t.id = cc.tenant_id
+	LEFT JOIN users u ON u.id = cc.submitted_by`
 
 // currentValueSQL reads the shared record's value of the corrected field.
 func currentValueSQL() string {

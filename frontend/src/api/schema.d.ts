@@ -2066,6 +2066,16 @@ export interface components {
             stale: boolean;
             /** @enum {string} */
             status: "pending" | "accepted" | "rejected" | "withdrawn";
+            /**
+             * @description The user who submitted it; null for an API key's correction (or a
+             *     user since deleted).
+             */
+            submitted_by: string | null;
+            /**
+             * @description The submitter's name, or email when the name is empty; left out with
+             *     submitted_by null.
+             */
+            submitted_by_name?: string;
             tenant_id: string;
             tenant_name?: string;
         };
