@@ -1035,24 +1035,51 @@ func TestCorrectionsForReviewLimit(t *testing.T) {
 func TestCorrectionsNameTheSubmitter(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	tb.MustSeedContacts(t)
 	a := tb.MustSignup(t, "corr-by")
 	tb.MustSetPackage(t, a.tenantID, "starter")
 	member := tb.MustJoin(t, a, "member")
 	key := tb.MustCreateKey(t, a, "contacts:read", "corrections:write")
-	targets := tb.search(t, a.token, map[string]any{"query": "sales", "page_size": 2}).Items
-	if len(targets) != 2 {
-		t.Fatalf("found %d contacts", len(targets))
+	// Shared contacts of this test's own, so that parallel tests never
+	// change the values it corrects and undoes.
+	var targets [2]string
+	for i := range targets {
+		targets[i] = uuid.Must(uuid.NewV7()).String()
+		if err := tb.db.Gorm.Exec(`INSERT INTO contacts (id, first_name, last_name, title, city, source) VALUES (?, 'Filed', 'By', 'Head of Ants', 'Porto', 'seed')`,
+			targets[i]).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+targets[0].ID+"/corrections", member.token,
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+targets[0]+"/corrections", member.token,
 		map[string]string{"field": "title", "value": "Chief Pangolin Officer"}), http.StatusCreated)
-	wantStatus(t, tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/"+targets[1].ID+"/corrections", key.Secret,
+	wantStatus(t, tb.keyJSON(t, http.MethodPost, "/api/v1/contacts/"+targets[1]+"/corrections", key.Secret,
 		map[string]string{"field": "city", "value": "Lisbon"}), http.StatusCreated)
+	sys := tb.MustSystemUser(t, "system_admin")
 	got := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections", a.token, nil))
 	if len(got.Items) != 2 {
 		t.Fatalf("the tenant lists %d corrections, want 2", len(got.Items))
 	}
 	for _, it := range got.Items {
+		if it.AppliedAtOnce {
+			t.Fatalf("a pending correction applied at once: %+v", it)
+		}
+		if it.Field == "city" {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/corrections/"+it.ID+"/accept", sys.token, nil), http.StatusOK)
+		}
+	}
+	// The member undoes the title: back to the shared value, accepted at once.
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+targets[0]+"/corrections", member.token,
+		map[string]string{"field": "title", "value": "Head of Ants"}), http.StatusCreated)
+	got = decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections", a.token, nil))
+	if len(got.Items) != 3 {
+		t.Fatalf("the tenant lists %d corrections, want 3", len(got.Items))
+	}
+	if undo := got.Items[0]; undo.Status != "accepted" || !undo.AppliedAtOnce {
+		t.Fatalf("the undo is %+v, want accepted at once", undo)
+	}
+	for _, it := range got.Items[1:] {
+		if it.AppliedAtOnce {
+			t.Fatalf("staff-reviewed or withdrawn correction applied at once: %+v", it)
+		}
 		switch it.Field {
 		case "title":
 			// MustJoin names the member after its role.

@@ -40,6 +40,9 @@ type CorrectionResponse struct {
 	// The submitter's name, or email when the name is empty; left out with
 	// submitted_by null.
 	SubmittedByName string `json:"submitted_by_name,omitempty"`
+	// Accepted without staff review: a correction of the organization's own
+	// private contact, or one back to the shared value (an undo).
+	AppliedAtOnce bool `json:"applied_at_once"`
 	// The record's value of the field now: old_value unless it changed since.
 	CurrentValue string `json:"current_value"`
 	// A pending correction whose field changed since it was submitted to
@@ -59,7 +62,11 @@ func toCorrection(k contacts.Correction) CorrectionResponse {
 		id := k.SubmittedBy.String()
 		by = &id
 	}
-	return CorrectionResponse{SubmittedBy: by, SubmittedByName: k.SubmittedByName, ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
+	// Accepted at once, the submitter is its reviewer (both null for an API
+	// key's); staff review names the staff member.
+	atOnce := k.Status == contacts.CorrectionAccepted && (k.ReviewedBy == nil) == (k.SubmittedBy == nil) &&
+		(k.ReviewedBy == nil || *k.ReviewedBy == *k.SubmittedBy)
+	return CorrectionResponse{SubmittedBy: by, SubmittedByName: k.SubmittedByName, AppliedAtOnce: atOnce, ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
 		OldValue: k.OldValue, NewValue: k.NewValue, Status: k.Status, ReviewedAt: k.ReviewedAt, CreatedAt: k.CreatedAt.UTC(),
 		ContactName: k.ContactName, TenantName: k.TenantName, CurrentValue: k.CurrentValue,
 		Stale: k.Status == contacts.CorrectionPending && k.Stale()}

@@ -2047,6 +2047,11 @@ export interface components {
             contact_ids: string[];
         };
         Correction: {
+            /**
+             * @description Accepted without staff review: a correction of the organization's own
+             *     private contact, or one back to the shared value (an undo).
+             */
+            applied_at_once: boolean;
             contact_id: string;
             contact_name?: string;
             /** Format: date-time */
