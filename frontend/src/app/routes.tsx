@@ -18,6 +18,7 @@ import {
   ImportRoute,
   ImportsRoute,
   BillingRoute,
+  CorrectionsRoute,
   CrmPushesRoute,
   CrmPushRoute,
   ForgotPasswordRoute,
@@ -69,6 +70,10 @@ export const appRoutes: RouteObject[] = [
               {
                 element: <RequirePermission permission="saved:read" />,
                 children: [{ path: 'saved', element: <FreshOnNavigation><SavedRoute /></FreshOnNavigation> }],
+              },
+              {
+                element: <RequirePermission permission="contacts:read" />,
+                children: [{ path: 'corrections', element: <CorrectionsRoute /> }],
               },
               {
                 element: <RequirePermission permission="members:read" />,

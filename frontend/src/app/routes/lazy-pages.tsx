@@ -37,6 +37,9 @@ export const SearchRoute = lazyPage(() =>
 export const SavedRoute = lazyPage(() =>
   import('@/features/contacts/routes/saved').then((m) => ({ default: m.SavedRoute })),
 );
+export const CorrectionsRoute = lazyPage(() =>
+  import('@/features/contacts/routes/corrections').then((m) => ({ default: m.CorrectionsRoute })),
+);
 export const IntegrationsRoute = lazyPage(() =>
   import('@/features/integrations/routes/integrations').then((m) => ({ default: m.IntegrationsRoute })),
 );

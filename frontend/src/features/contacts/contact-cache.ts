@@ -6,6 +6,8 @@ import type { Contact } from './api/search-contacts';
 /** Query keys of the feature: search results, the saved view, company pages and single contacts. */
 export const searchQueryKeyPrefix = ['contacts', 'search'] as const;
 export const savedQueryKeyPrefix = ['contacts', 'saved'] as const;
+/** The organization's corrections (the Corrections page, and a contact's pending ones in the drawer). */
+export const correctionsQueryKeyPrefix = ['contacts', 'corrections'] as const;
 const companyQueryKeyPrefix = ['contacts', 'company'] as const;
 const detailQueryKeyPrefix = ['contacts', 'detail'] as const;
 

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { components } from '@/api/schema';
 import { apiClient, unwrap } from '@/lib/api-client';
 
-import { patchCachedContactsById, savedQueryKeyPrefix } from '../contact-cache';
+import { correctionsQueryKeyPrefix, patchCachedContactsById, savedQueryKeyPrefix } from '../contact-cache';
 import { getContact, getContactQueryOptions } from './get-contact';
 
 export type Correction = components['schemas']['Correction'];
@@ -29,7 +29,12 @@ export function useSubmitCorrection() {
         queryClient.setQueryData(getContactQueryOptions(fresh.id).queryKey, fresh);
         patchCachedContactsById(queryClient, [fresh.id], () => fresh);
       }
-      await queryClient.invalidateQueries({ queryKey: savedQueryKeyPrefix });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: savedQueryKeyPrefix }),
+        // A new correction withdraws the field's pending one: the Corrections page and the
+        // drawer's "changed since" notes read again.
+        queryClient.invalidateQueries({ queryKey: correctionsQueryKeyPrefix }),
+      ]);
     },
   });
 }

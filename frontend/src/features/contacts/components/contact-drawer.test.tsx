@@ -64,3 +64,72 @@ describe('ContactDrawer, a company', () => {
     expect(screen.queryByTestId('company-contacts-end')).not.toBeInTheDocument();
   });
 });
+
+describe('ContactDrawer, a corrected contact', () => {
+  const corrected = contact({
+    id: 'contact-1',
+    first_name: 'Zoë',
+    last_name: 'Müller',
+    title: 'VP Engineering',
+    corrections: [{ id: 'corr-1', field: 'title', value: 'VP Engineering', canonical: 'CTO', status: 'pending' }],
+  });
+  const pending = {
+    id: 'corr-1',
+    tenant_id: 'tenant-1',
+    contact_id: 'contact-1',
+    contact_name: 'Zoë Müller',
+    field: 'title',
+    old_value: 'Head of Engineering',
+    new_value: 'VP Engineering',
+    status: 'pending',
+    reviewed_at: null,
+    created_at: '2026-11-27T09:00:00Z',
+    current_value: 'CTO',
+    stale: true,
+    applied_at_once: false,
+    submitted_by: 'user-1',
+    submitted_by_name: 'Ada',
+  };
+
+  it('says a pending correction’s shared value changed since, and offers to undo it', async () => {
+    signIn('member');
+    const asked: string[] = [];
+    stubApi({
+      'GET /contacts/:id': () => jsonResponse(corrected),
+      'GET /corrections': (request) => {
+        asked.push(new URL(request.url).search);
+        return jsonResponse({ items: [pending], next_cursor: '' });
+      },
+    });
+    renderWithProviders(
+      <ContactDrawer view={{ kind: 'contact', id: 'contact-1' }} onNavigate={noop} onClose={noop} canSave={false} canCorrect />,
+    );
+
+    const note = await screen.findByTestId('changed-since-title');
+    expect(note).toHaveTextContent('it is now “CTO”');
+    expect(screen.getByRole('button', { name: 'Undo the title correction of Zoë Müller' })).toBeEnabled();
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('status=pending');
+    expect(asked[0]).toContain('contact_id=contact-1');
+  });
+
+  it('asks nothing when no correction of the contact is pending', async () => {
+    signIn('member');
+    const asked: string[] = [];
+    stubApi({
+      'GET /contacts/:id': () =>
+        jsonResponse({ ...corrected, corrections: [{ ...corrected.corrections[0]!, status: 'rejected' }] }),
+      'GET /corrections': (request) => {
+        asked.push(request.url);
+        return jsonResponse({ items: [], next_cursor: '' });
+      },
+    });
+    renderWithProviders(
+      <ContactDrawer view={{ kind: 'contact', id: 'contact-1' }} onNavigate={noop} onClose={noop} canSave={false} canCorrect />,
+    );
+
+    expect(await screen.findByTestId('corrected-title')).toHaveTextContent('rejected');
+    expect(screen.queryByTestId('drawer-changed-since')).not.toBeInTheDocument();
+    expect(asked).toEqual([]);
+  });
+});

@@ -23,6 +23,7 @@ import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 
 import { useCompany } from '../api/get-company';
 import { useContact } from '../api/get-contact';
+import { usePendingCorrectionsOf } from '../api/list-corrections';
 import type { Contact } from '../api/search-contacts';
 import {
   contactName,
@@ -34,6 +35,7 @@ import {
   seniorityLabel,
 } from '../labels';
 import { CorrectionForm } from './correction-form';
+import { ChangedSinceNote } from './changed-since-note';
 import { ListBadges, SavedStatusBadge } from './saved-badges';
 import { SavedNotes } from './saved-notes';
 
@@ -48,7 +50,8 @@ type ContactDrawerProps = {
   onClose: () => void;
   canSave: boolean;
   canCorrect: boolean;
-  onSave: (contact: Contact) => void;
+  /** Opens the save dialog; without it the drawer offers no Save button (the Corrections page). */
+  onSave?: (contact: Contact) => void;
 };
 
 export function ContactDrawer({ view, onNavigate, onClose, canSave, canCorrect, onSave }: ContactDrawerProps) {
@@ -90,7 +93,7 @@ type ContactViewProps = {
   placeholder?: Contact;
   canSave: boolean;
   canCorrect: boolean;
-  onSave: (contact: Contact) => void;
+  onSave?: (contact: Contact) => void;
   onOpenCompany: (contact: Contact) => void;
 };
 
@@ -157,7 +160,7 @@ function ContactView({ id, placeholder, canSave, canCorrect, onSave, onOpenCompa
             {query.isFetching && <Loader size="xs" aria-label="Refreshing contact" />}
           </Group>
         </Stack>
-        {canSave && (
+        {canSave && onSave && (
           <Button
             size="xs"
             variant="light"
@@ -264,6 +267,8 @@ function ContactView({ id, placeholder, canSave, canCorrect, onSave, onOpenCompa
         </>
       )}
 
+      <ChangedSinceNotes contact={contact} canUndo={canCorrect} />
+
       {canCorrect && (
         <>
           <Divider label="Suggest a correction" labelPosition="left" />
@@ -276,6 +281,29 @@ function ContactView({ id, placeholder, canSave, canCorrect, onSave, onOpenCompa
           )}
         </>
       )}
+    </Stack>
+  );
+}
+
+/**
+ * The contact's pending corrections whose shared value changed since they were filed: the overlay
+ * does not say, so GET /corrections for the contact's pending ones tells, asked only when it has one.
+ */
+function ChangedSinceNotes({ contact, canUndo }: { contact: Contact; canUndo: boolean }) {
+  const hasPending = contact.corrections.some((c) => c.status === 'pending');
+  const pending = usePendingCorrectionsOf(contact.id, hasPending);
+  const stale = hasPending ? (pending.data?.items ?? []).filter((c) => c.stale) : [];
+  if (stale.length === 0) return null;
+  return (
+    <Stack gap="xs" data-testid="drawer-changed-since">
+      {stale.map((correction) => (
+        <Stack key={correction.id} gap={2}>
+          <Text size="sm" fw={500}>
+            {correctionFieldLabel(correction.field)}: your “{correction.new_value}”
+          </Text>
+          <ChangedSinceNote correction={correction} canUndo={canUndo} />
+        </Stack>
+      ))}
     </Stack>
   );
 }
