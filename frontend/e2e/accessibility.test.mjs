@@ -293,6 +293,11 @@ browserTest(
     await page.getByRole('navigation', { name: 'Lists' }).getByRole('button', { name: new RegExp(`^A11y list ${id}`) }).waitFor();
     await audit(page, 'saved contacts and lists', findings);
 
+    // The organization's corrections: the city corrected above, pending.
+    await navigate(page, 'Corrections', 'Corrections');
+    await page.getByTestId('tenant-correction').first().waitFor();
+    await audit(page, 'corrections', findings);
+
     // Imports: the empty history, the upload step, the mapping step, the history with an upload.
     await navigate(page, 'Imports', 'Imports');
     await page.getByTestId('imports-empty').waitFor();

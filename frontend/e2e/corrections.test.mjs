@@ -122,6 +122,48 @@ browserTest(
     await waitForExactText(page.getByTestId('contact-details').getByTestId('corrected-company_name'), 'Corrected · rejected');
     const shared = afterReject.corrections.find((c) => c.field === 'company_name');
     assert.equal(shared.canonical, contact.company_name, 'the shared record keeps its company name');
+
+    // The Corrections page lists both, newest first, with their states and who filed them.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('contact-details').waitFor({ state: 'detached' });
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Corrections', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Corrections' }).waitFor();
+    const listed = page.getByTestId('tenant-correction');
+    const companyItem = listed.filter({ hasText: company });
+    const cityItem = listed.filter({ hasText: city });
+    await waitForExactText(companyItem.getByTestId('correction-state'), 'Rejected');
+    await waitForExactText(cityItem.getByTestId('correction-state'), 'Accepted');
+    await cityItem.getByText('Filed by Cora Corrector', { exact: false }).waitFor();
+    assert.equal(await listed.count(), 2);
+
+    // Filtered by status, in the address.
+    await selectOption(page, 'Status', 'Rejected');
+    await page.waitForURL(/[?&]status=rejected/);
+    await cityItem.waitFor({ state: 'detached' });
+    await waitForExactText(companyItem.getByTestId('correction-state'), 'Rejected');
+
+    // From the page: open the contact, correct its title (pending review), see it listed, undo it.
+    await selectOption(page, 'Status', 'Any status');
+    await companyItem.getByRole('button', { name }).click();
+    await page.getByTestId('contact-details').getByTestId('contact-name').waitFor();
+    const title = `Chief Fog Officer ${id}`;
+    await selectOption(page, 'Field', 'Title');
+    const titleForm = page.getByRole('form', { name: 'Suggest a correction' });
+    await titleForm.getByRole('textbox', { name: 'Correct value' }).fill(title);
+    const titleSubmitted = apiResponse(page, 'POST', `/contacts/${contact.id}/corrections`);
+    await titleForm.getByRole('button', { name: 'Submit correction' }).click();
+    assert.equal((await titleSubmitted).status(), 201);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('contact-details').waitFor({ state: 'detached' });
+    const titleItem = listed.filter({ hasText: title });
+    await waitForExactText(titleItem.getByTestId('correction-state'), 'Pending review');
+    const undone = apiResponse(page, 'POST', `/contacts/${contact.id}/corrections`);
+    await titleItem.getByRole('button', { name: `Undo the title correction of ${name}` }).click();
+    const undo = await undone;
+    assert.equal(undo.status(), 201);
+    assert.equal((await undo.json()).new_value, contact.title, 'the undo goes back to the shared title');
+    await waitForExactText(titleItem.getByTestId('correction-state'), 'Withdrawn');
+    await waitForExactText(listed.first().getByTestId('correction-state'), 'Undone');
   },
   { timeout: 120_000 },
 );
