@@ -36,6 +36,7 @@ browserTest('navigation: every feature is linked, staff pages hidden', async ({ 
   assert.equal(await nav.getByRole('link', { name: 'Billing', exact: true }).getAttribute('href'), '/billing');
   assert.equal(await nav.getByRole('link', { name: 'Search', exact: true }).getAttribute('href'), '/search');
   assert.equal(await nav.getByRole('link', { name: 'Saved', exact: true }).getAttribute('href'), '/saved');
+  assert.equal(await nav.getByRole('link', { name: 'Corrections', exact: true }).getAttribute('href'), '/corrections');
   assert.equal(await nav.getByRole('link', { name: 'Integrations', exact: true }).getAttribute('href'), '/integrations');
   assert.equal(await nav.getByText('Admin', { exact: true }).count(), 0, 'Admin is hidden from non-staff');
   assert.equal(await nav.getByText('Audit log', { exact: true }).count(), 0, 'Audit log is for org admins');
