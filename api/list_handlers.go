@@ -70,7 +70,7 @@ func (s *Server) listLists(c echo.Context) error {
 // createList godoc
 //
 //	@Summary			Create a list
-//	@Description		Names are unique per tenant (409); at most 500 lists per tenant (409). API key scope: saved:write.
+//	@Description		Names are unique per tenant, whatever their case, and "All saved contacts" (the SPA's view of every saved contact) is no list's (409); at most 500 lists per tenant (409). API key scope: saved:write.
 //	@ID					createList
 //	@Tags				lists
 //	@Accept				json
@@ -83,7 +83,7 @@ func (s *Server) listLists(c echo.Context) error {
 //	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
-//	@Failure			409		{object}	Problem	"The name is taken, or the organization has 500 lists"
+//	@Failure			409		{object}	Problem	"The name is taken (or is All saved contacts), or the organization has 500 lists"
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem
@@ -112,7 +112,7 @@ func (s *Server) createList(c echo.Context) error {
 // renameList godoc
 //
 //	@Summary			Rename a list
-//	@Description		API key scope: saved:write.
+//	@Description		The same names are refused as at creation (409). API key scope: saved:write.
 //	@ID					renameList
 //	@Tags				lists
 //	@Accept				json
@@ -127,7 +127,7 @@ func (s *Server) createList(c echo.Context) error {
 //	@Failure			401		{object}	Problem
 //	@Failure			403		{object}	Problem
 //	@Failure			404		{object}	Problem
-//	@Failure			409		{object}	Problem
+//	@Failure			409		{object}	Problem	"The name is another list's, or All saved contacts"
 //	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
 //	@Failure			415		{object}	Problem	"Content-Type is not application/json"
 //	@Failure			422		{object}	Problem

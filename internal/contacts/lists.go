@@ -3,6 +3,7 @@ package contacts
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -36,8 +37,17 @@ func listName(name string) (string, error) {
 		return "", apperr.Invalid("Invalid list name.", apperr.FieldError{Field: "name",
 			Message: fmt.Sprintf("must be 1 to %d characters", MaxListNameLen)})
 	}
+	if strings.EqualFold(n, AllSavedName) {
+		return "", &apperr.Error{Code: apperr.ECONFLICT, Message: fmt.Sprintf("%q is the name of the view of every saved contact.", AllSavedName),
+			Fields: []apperr.FieldError{{Field: "name", Message: "is the name of the built-in view of every saved contact"}}}
+	}
 	return n, nil
 }
+
+// AllSavedName is the name under which the SPA's lists sidebar shows
+// every saved contact, above the lists: a list of that name would stand
+// beside it, indistinguishable, so no list may take it (in any case).
+const AllSavedName = "All saved contacts"
 
 func errListNameTaken(name string) error {
 	return &apperr.Error{Code: apperr.ECONFLICT, Message: fmt.Sprintf("A list named %q already exists.", name),

@@ -35,6 +35,16 @@ func TestLists(t *testing.T) {
 		_, err := b.svc.CreateList(b.ctx, b.tenant, b.user, "HOT LEADS")
 		wantCode(t, err, apperr.ECONFLICT)
 	})
+	t.Run("ErrConflictBuiltInViewName", func(t *testing.T) {
+		// The sidebar's entry above the lists; a list beside it of the
+		// same name could not be told apart.
+		for _, name := range []string{"All saved contacts", " all  SAVED contacts "} {
+			_, err := b.svc.CreateList(b.ctx, b.tenant, b.user, name)
+			wantCode(t, err, apperr.ECONFLICT)
+			_, err = b.svc.RenameList(b.ctx, b.tenant, l.ID, name)
+			wantCode(t, err, apperr.ECONFLICT)
+		}
+	})
 	t.Run("OKSameNameOtherTenant", func(t *testing.T) {
 		MustCreateList(t, b, b.other, "Hot leads")
 	})

@@ -1170,7 +1170,7 @@ export interface paths {
         put?: never;
         /**
          * Create a list
-         * @description Names are unique per tenant (409); at most 500 lists per tenant (409). API key scope: saved:write.
+         * @description Names are unique per tenant, whatever their case, and "All saved contacts" (the SPA's view of every saved contact) is no list's (409); at most 500 lists per tenant (409). API key scope: saved:write.
          */
         post: operations["createList"];
         delete?: never;
@@ -1198,7 +1198,7 @@ export interface paths {
         head?: never;
         /**
          * Rename a list
-         * @description API key scope: saved:write.
+         * @description The same names are refused as at creation (409). API key scope: saved:write.
          */
         patch: operations["renameList"];
         trace?: never;
@@ -8471,7 +8471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The name is taken, or the organization has 500 lists */
+            /** @description The name is taken (or is All saved contacts), or the organization has 500 lists */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8674,7 +8674,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict */
+            /** @description The name is another list's, or All saved contacts */
             409: {
                 headers: {
                     [name: string]: unknown;
