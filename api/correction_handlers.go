@@ -57,16 +57,7 @@ type CorrectionList struct {
 } //	@name	CorrectionList
 
 func toCorrection(k contacts.Correction) CorrectionResponse {
-	var by *string
-	if k.SubmittedBy != nil {
-		id := k.SubmittedBy.String()
-		by = &id
-	}
-	// Accepted at once, the submitter is its reviewer (both null for an API
-	// key's); staff review names the staff member.
-	atOnce := k.Status == contacts.CorrectionAccepted && (k.ReviewedBy == nil) == (k.SubmittedBy == nil) &&
-		(k.ReviewedBy == nil || *k.ReviewedBy == *k.SubmittedBy)
-	return CorrectionResponse{SubmittedBy: by, SubmittedByName: k.SubmittedByName, AppliedAtOnce: atOnce, ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
+	return CorrectionResponse{SubmittedBy: idString(k.SubmittedBy), SubmittedByName: k.SubmittedByName, AppliedAtOnce: k.AppliedAtOnce(), ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
 		OldValue: k.OldValue, NewValue: k.NewValue, Status: k.Status, ReviewedAt: k.ReviewedAt, CreatedAt: k.CreatedAt.UTC(),
 		ContactName: k.ContactName, TenantName: k.TenantName, CurrentValue: k.CurrentValue,
 		Stale: k.Status == contacts.CorrectionPending && k.Stale()}

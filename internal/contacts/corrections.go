@@ -52,6 +52,20 @@ type Correction struct {
 	CurrentValue string `json:"current_value"`
 }
 
+// AppliedAtOnce is true for a correction accepted without staff review (a
+// correction of the tenant's own private contact, or an undo): its
+// submitter is its reviewer, both nil for an API key's. Staff review names
+// the staff member.
+func (c *Correction) AppliedAtOnce() bool {
+	if c.Status != CorrectionAccepted {
+		return false
+	}
+	if c.ReviewedBy == nil || c.SubmittedBy == nil {
+		return c.ReviewedBy == nil && c.SubmittedBy == nil
+	}
+	return *c.ReviewedBy == *c.SubmittedBy
+}
+
 // Stale is true for a pending correction whose field changed since it was
 // submitted to something other than the correction: accepting it would
 // undo that change.
