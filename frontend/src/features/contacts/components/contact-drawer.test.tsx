@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import type { Company } from '../api/get-company';
-import { contact, signIn } from '../testing/fixtures';
+import { contact, correction, signIn } from '../testing/fixtures';
 import { ContactDrawer } from './contact-drawer';
 
 const noop = () => {};
@@ -73,23 +73,7 @@ describe('ContactDrawer, a corrected contact', () => {
     title: 'VP Engineering',
     corrections: [{ id: 'corr-1', field: 'title', value: 'VP Engineering', canonical: 'CTO', status: 'pending' }],
   });
-  const pending = {
-    id: 'corr-1',
-    tenant_id: 'tenant-1',
-    contact_id: 'contact-1',
-    contact_name: 'Zoë Müller',
-    field: 'title',
-    old_value: 'Head of Engineering',
-    new_value: 'VP Engineering',
-    status: 'pending',
-    reviewed_at: null,
-    created_at: '2026-11-27T09:00:00Z',
-    current_value: 'CTO',
-    stale: true,
-    applied_at_once: false,
-    submitted_by: 'user-1',
-    submitted_by_name: 'Ada',
-  };
+  const pending = correction({ current_value: 'CTO', stale: true, submitted_by_name: 'Ada' });
 
   it('says a pending correction’s shared value changed since, and offers to undo it', async () => {
     signIn('member');

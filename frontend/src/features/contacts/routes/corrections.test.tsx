@@ -2,33 +2,10 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
-import type { TenantCorrection } from '../api/list-corrections';
-import { contact, me, memberPermissions, signIn, viewerPermissions } from '../testing/fixtures';
+import { contact, correction, me, memberPermissions, signIn, viewerPermissions } from '../testing/fixtures';
 import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { CorrectionsRoute } from './corrections';
-
-function correction(overrides: Partial<TenantCorrection> = {}): TenantCorrection {
-  return {
-    id: 'corr-1',
-    tenant_id: 'tenant-1',
-    tenant_name: 'Acme',
-    contact_id: 'contact-1',
-    contact_name: 'Zoë Müller',
-    field: 'title',
-    old_value: 'Head of Engineering',
-    new_value: 'VP Engineering',
-    status: 'pending',
-    reviewed_at: null,
-    created_at: '2026-11-27T09:00:00Z',
-    current_value: 'Head of Engineering',
-    stale: false,
-    applied_at_once: false,
-    submitted_by: 'user-1',
-    submitted_by_name: 'Ada Lovelace',
-    ...overrides,
-  };
-}
 
 describe('CorrectionsRoute', () => {
   it('lists the organization’s corrections with who filed them and each state', async () => {

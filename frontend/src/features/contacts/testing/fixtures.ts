@@ -1,6 +1,7 @@
 import { applyGrant, installAuth } from '@/lib/auth/session';
 import { grantFor } from '@/testing/test-utils';
 
+import type { TenantCorrection } from '../api/list-corrections';
 import type { Contact } from '../api/search-contacts';
 
 /** Test data and doubles for the contacts feature's tests. */
@@ -150,4 +151,27 @@ export class FakeIntersectionObserver {
       if (entries.length > 0) observer.callback(entries, observer);
     }
   }
+}
+
+/** A correction of the organization's, as GET /corrections lists it: pending, filed by a member. */
+export function correction(overrides: Partial<TenantCorrection> = {}): TenantCorrection {
+  return {
+    id: 'corr-1',
+    tenant_id: 'tenant-1',
+    tenant_name: 'Acme',
+    contact_id: 'contact-1',
+    contact_name: 'Zoë Müller',
+    field: 'title',
+    old_value: 'Head of Engineering',
+    new_value: 'VP Engineering',
+    status: 'pending',
+    reviewed_at: null,
+    created_at: '2026-11-27T09:00:00Z',
+    current_value: 'Head of Engineering',
+    stale: false,
+    applied_at_once: false,
+    submitted_by: 'user-1',
+    submitted_by_name: 'Ada Lovelace',
+    ...overrides,
+  };
 }
