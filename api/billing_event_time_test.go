@@ -113,3 +113,54 @@ func TestCheckoutOfPackageRetiredMeanwhile(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestStripeEventAbsurdPeriod: a subscription event whose period Stripe
+// cannot have given (at or after the year 10000, or before 1970) is
+// refused with 400 and stores nothing, as an absurd created time is. One
+// ending after 9999 was applied, and from then on every answer carrying
+// the tenant's plan (the billing page, usage, sign-in's tenant) was a 500:
+// JSON cannot write such a year.
+func TestStripeEventAbsurdPeriod(t *testing.T) {
+	t.Parallel()
+	tb := setupStripe(t)
+	tb.MustPricePackage(t, "pro", "price_pro_test")
+	admin := tb.MustSignup(t, "absurdperiod")
+	tid := admin.tenantID
+	sub := "sub_absp_" + idTail(tid)
+	now := time.Now().Truncate(time.Second)
+
+	tests := []struct {
+		name  string
+		field string
+		value int64
+	}{
+		{"ErrEndOutOfRange", "current_period_end", 1 << 50},
+		{"ErrEndYear10000", "current_period_end", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()},
+		{"ErrStartNegative", "current_period_start", -1 << 50},
+		{"ErrEndNegative", "current_period_end", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := subEvent("customer.subscription.updated", now, tid, sub, "active", false)
+			ev["data"].(map[string]any)["object"].(map[string]any)[tt.field] = tt.value
+			rec := tb.webhookReq(t, ev, testWebhookSecret, time.Now())
+			wantStatus(t, rec, http.StatusBadRequest)
+			if p := decodeProblem(t, rec); p["code"] != "malformed" {
+				t.Fatalf("problem %v", p)
+			}
+			var n int64
+			tb.db.Gorm.Table("stripe_events").Where("id = ?", ev["id"]).Count(&n)
+			if n != 0 {
+				t.Fatal("the refused event was stored")
+			}
+		})
+	}
+	// A real event afterwards applies, with its period.
+	wantStatus(t, tb.webhookReq(t, subEvent("customer.subscription.updated", now, tid, sub, "active", false), testWebhookSecret, time.Now()), 200)
+	u := tb.usage(t, admin)
+	if u.Package.Code != "pro" || u.Subscription.Status != "active" || u.Subscription.CurrentPeriodEnd == nil ||
+		!u.Subscription.CurrentPeriodEnd.Equal(now.Add(30*24*time.Hour)) {
+		t.Fatalf("after a real event: %s %+v", u.Package.Code, u.Subscription)
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", admin.token, nil), 200)
+}

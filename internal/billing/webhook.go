@@ -116,6 +116,21 @@ func (s *Service) checkCreated(ev stripe.Event) error {
 	return nil
 }
 
+// checkPeriod refuses a subscription whose period or cancellation date
+// Stripe cannot have given it: before 1970, or at or after the year 10000.
+// PostgreSQL stores a later year, but JSON cannot write one, so one applied
+// made every answer carrying the tenant's plan a 500. Returns EMALFORMED.
+func checkPeriod(sub *stripe.Subscription) error {
+	for _, v := range []int64{sub.CurrentPeriodStart, sub.CurrentPeriodEnd, sub.CancelAt} {
+		if v < 0 || !time.Unix(v, 0).Before(storableUntil) {
+			return apperr.Errorf(apperr.EMALFORMED,
+				"The subscription's period (%d to %d, cancel at %d) is not one Stripe can have given it: not after 1970 or not before the year 10000.",
+				sub.CurrentPeriodStart, sub.CurrentPeriodEnd, sub.CancelAt)
+		}
+	}
+	return nil
+}
+
 func (s *Service) dispatch(ctx context.Context, tx *gorm.DB, ev stripe.Event) (string, *uuid.UUID, error) {
 	at := time.Unix(ev.Created, 0).UTC()
 	switch ev.Type {
@@ -156,9 +171,10 @@ func (s *Service) dispatch(ctx context.Context, tx *gorm.DB, ev stripe.Event) (s
 // the subscription itself has none: from API version 2025-03-31.basil on,
 // Stripe keeps current_period_start and current_period_end on each
 // subscription item only. The items of one of our subscriptions share a
-// period; the latest end is taken.
+// period; the latest end is taken. A period end of its own, even an
+// impossible one (checkPeriod refuses it), is kept.
 func itemPeriods(raw []byte, sub *stripe.Subscription) {
-	if sub.CurrentPeriodEnd > 0 {
+	if sub.CurrentPeriodEnd != 0 {
 		return
 	}
 	var v struct {
@@ -311,6 +327,9 @@ var stripeStatus = map[stripe.SubscriptionStatus]string{
 // subscription; that subscription becomes the current one, since the tenant
 // has just paid for it.
 func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.Event, at time.Time, sub *stripe.Subscription, tenantID *uuid.UUID, packageCode string) (string, *uuid.UUID, error) {
+	if err := checkPeriod(sub); err != nil {
+		return "", tenantID, err
+	}
 	cancelAt(sub)
 	fromCheckout := tenantID != nil
 	customerID := ""
