@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/identity"
 	"github.com/onecloudai/contacts/internal/limits"
+	"github.com/onecloudai/contacts/migrations"
 )
 
 // TestMain loads a small deterministic shared contact database into the
@@ -1036,8 +1038,9 @@ func TestCorrectionsForReviewLimit(t *testing.T) {
 }
 
 // TestCorrectionsNameTheSubmitter: the organization's list of corrections
-// says who filed each one (the person's name, or email without a name), and
-// null for an API key's; the SPA's Corrections page shows it.
+// says who filed each one: the person's name (or email without a name), or
+// the API key and its name, which a revoked key keeps; the SPA's
+// Corrections page shows it.
 func TestCorrectionsNameTheSubmitter(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
@@ -1089,13 +1092,50 @@ func TestCorrectionsNameTheSubmitter(t *testing.T) {
 		switch it.Field {
 		case "title":
 			// MustJoin names the member after its role.
-			if it.SubmittedBy == nil || *it.SubmittedBy != member.userID || it.SubmittedByName != "member" {
-				t.Fatalf("the member's correction names %v %q", it.SubmittedBy, it.SubmittedByName)
+			if it.SubmittedBy == nil || *it.SubmittedBy != member.userID || it.SubmittedByName != "member" ||
+				it.SubmittedByKey != nil || it.SubmittedByKeyName != "" {
+				t.Fatalf("the member's correction names %v %q, key %v %q", it.SubmittedBy, it.SubmittedByName, it.SubmittedByKey, it.SubmittedByKeyName)
 			}
 		case "city":
 			if it.SubmittedBy != nil || it.SubmittedByName != "" {
 				t.Fatalf("the key's correction names %v %q", *it.SubmittedBy, it.SubmittedByName)
 			}
+			if it.SubmittedByKey == nil || *it.SubmittedByKey != key.ID || it.SubmittedByKeyName != "test key" {
+				t.Fatalf("the key's correction names the key %v %q, want %s", it.SubmittedByKey, it.SubmittedByKeyName, key.ID)
+			}
 		}
+	}
+	// A revoked key's corrections still name it.
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+key.ID, a.token, nil), http.StatusNoContent)
+	got = decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections?status=accepted", a.token, nil))
+	named := false
+	for _, it := range got.Items {
+		named = named || (it.Field == "city" && it.SubmittedByKey != nil && it.SubmittedByKeyName == "test key")
+	}
+	if !named {
+		t.Fatalf("after revoking the key its correction is %+v", got.Items)
+	}
+	// Corrections filed before migration 00064 get their key from the
+	// audit log: the migration's backfill, run again on this tenant's rows
+	// with the key forgotten, finds it.
+	if err := tb.db.Gorm.Exec(`UPDATE contact_corrections SET submitted_by_key = NULL WHERE tenant_id = ?`, a.tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+	up, err := fs.ReadFile(migrations.FS, "00064_correction_submitting_key.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	backfill := string(up)
+	backfill = backfill[strings.Index(backfill, "UPDATE contact_corrections"):strings.Index(backfill, "-- +goose Down")]
+	if err := tb.db.Gorm.Exec(backfill).Error; err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	if err := tb.db.Gorm.Raw(`SELECT coalesce(submitted_by_key::text, '-') FROM contact_corrections WHERE tenant_id = ? AND field = 'city' UNION ALL
+		SELECT coalesce(submitted_by_key::text, '-') FROM contact_corrections WHERE tenant_id = ? AND field = 'title'`, a.tenantID, a.tenantID).Scan(&keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 3 || keys[0] != key.ID || keys[1] != "-" || keys[2] != "-" {
+		t.Fatalf("after the backfill the keys are %v, want the city's %s and none for the titles", keys, key.ID)
 	}
 }

@@ -40,6 +40,12 @@ type CorrectionResponse struct {
 	// The submitter's name, or email when the name is empty; left out with
 	// submitted_by null.
 	SubmittedByName string `json:"submitted_by_name,omitempty"`
+	// The API key that submitted it; null for a user's correction. Both
+	// submitted_by and submitted_by_key null: a user since deleted.
+	SubmittedByKey *string `json:"submitted_by_key" extensions:"x-nullable"`
+	// That key's name (revoked keys keep theirs); left out with
+	// submitted_by_key null.
+	SubmittedByKeyName string `json:"submitted_by_key_name,omitempty"`
 	// Accepted without staff review: a correction of the organization's own
 	// private contact, or one back to the shared value (an undo).
 	AppliedAtOnce bool `json:"applied_at_once"`
@@ -57,7 +63,8 @@ type CorrectionList struct {
 } //	@name	CorrectionList
 
 func toCorrection(k contacts.Correction) CorrectionResponse {
-	return CorrectionResponse{SubmittedBy: idString(k.SubmittedBy), SubmittedByName: k.SubmittedByName, AppliedAtOnce: k.AppliedAtOnce(), ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
+	return CorrectionResponse{SubmittedBy: idString(k.SubmittedBy), SubmittedByName: k.SubmittedByName,
+		SubmittedByKey: idString(k.SubmittedByKey), SubmittedByKeyName: k.SubmittedByKeyName, AppliedAtOnce: k.AppliedAtOnce(), ID: k.ID.String(), TenantID: k.TenantID.String(), ContactID: k.ContactID.String(), Field: k.Field,
 		OldValue: k.OldValue, NewValue: k.NewValue, Status: k.Status, ReviewedAt: k.ReviewedAt, CreatedAt: k.CreatedAt.UTC(),
 		ContactName: k.ContactName, TenantName: k.TenantName, CurrentValue: k.CurrentValue,
 		Stale: k.Status == contacts.CorrectionPending && k.Stale()}

@@ -47,6 +47,10 @@ type Correction struct {
 	// SubmittedByName is the submitter's name, or email when the name is
 	// empty; "" for an API key's correction or a user since deleted.
 	SubmittedByName string `json:"submitted_by_name,omitempty"`
+	// SubmittedByKey is the API key that filed it (nil for a user's), and
+	// SubmittedByKeyName that key's name.
+	SubmittedByKey     *uuid.UUID `json:"submitted_by_key"`
+	SubmittedByKeyName string     `json:"submitted_by_key_name,omitempty"`
 	// CurrentValue is the record's value of the field now: OldValue unless
 	// it changed since the correction was submitted.
 	CurrentValue string `json:"current_value"`
@@ -133,6 +137,15 @@ func normalizeCorrection(field, value, defaultRegion string) (string, error) {
 		Message: "must be one of " + strings.Join(CorrectionFields, ", ")})
 }
 
+// submittingKey is the API key filing a correction: the request's key
+// when no user files it (a request carrying a key is the key's).
+func submittingKey(ctx context.Context, userID uuid.UUID) *uuid.UUID {
+	if userID != uuid.Nil {
+		return nil
+	}
+	return audit.ActorFrom(ctx).APIKeyID
+}
+
 // canonicalColumn reads a correctable field of contacts c.
 var canonicalColumn = map[string]string{
 	"title": "c.title", "email": "COALESCE(c.email::text, '')", "phone": "COALESCE(c.phone, '')",
@@ -142,9 +155,11 @@ var canonicalColumn = map[string]string{
 var correctionSelect = `SELECT cc.id, cc.tenant_id, cc.contact_id, cc.field, cc.old_value, cc.new_value, cc.status,
 	cc.submitted_by, cc.reviewed_by, cc.reviewed_at, cc.created_at,
 	trim(c.first_name || ' ' || c.last_name) AS contact_name, t.name AS tenant_name, ` + currentValueSQL() + ` AS current_value,
-	coalesce(nullif(u.name, ''), u.email::text, '') AS submitted_by_name
+	coalesce(nullif(u.name, ''), u.email::text, '') AS submitted_by_name,
+	cc.submitted_by_key, coalesce(k.name, '') AS submitted_by_key_name
 	FROM contact_corrections cc JOIN contacts c ON c.id = cc.contact_id JOIN tenants t ON t.id = cc.tenant_id
-	LEFT JOIN users u ON u.id = cc.submitted_by`
+	LEFT JOIN users u ON u.id = cc.submitted_by
+	LEFT JOIN api_keys k ON k.tenant_id = cc.tenant_id AND k.id = cc.submitted_by_key`
 
 // currentValueSQL reads the shared record's value of the corrected field.
 func currentValueSQL() string {
@@ -309,11 +324,11 @@ func (s *Service) SubmitCorrection(ctx context.Context, tenantID, userID, contac
 			reviewed = at
 		}
 		if err := tx.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status,
-				submitted_by, reviewed_by, reviewed_at, created_at, for_review)
+				submitted_by, reviewed_by, reviewed_at, created_at, for_review, submitted_by_key)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ?::uuid END, CASE WHEN ? THEN coalesce(?::timestamptz, now()) END,
-				clock_timestamp(), ?)`,
+				clock_timestamp(), ?, ?)`,
 			tenantID, id, contactID, field, cur[0].Value, newValue, status, byUser(userID),
-			accepted, byUser(userID), accepted, reviewed, !accepted).Error; err != nil {
+			accepted, byUser(userID), accepted, reviewed, !accepted, submittingKey(ctx, userID)).Error; err != nil {
 			return fmt.Errorf("contacts: insert correction: %w", err)
 		}
 		if err := keepOverlayDoc(ctx, tx, tenantID, contactID); err != nil {

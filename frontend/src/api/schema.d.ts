@@ -2077,6 +2077,16 @@ export interface components {
              */
             submitted_by: string | null;
             /**
+             * @description The API key that submitted it; null for a user's correction. Both
+             *     submitted_by and submitted_by_key null: a user since deleted.
+             */
+            submitted_by_key: string | null;
+            /**
+             * @description That key's name (revoked keys keep theirs); left out with
+             *     submitted_by_key null.
+             */
+            submitted_by_key_name?: string;
+            /**
              * @description The submitter's name, or email when the name is empty; left out with
              *     submitted_by null.
              */

@@ -18,6 +18,7 @@ describe('CorrectionsRoute', () => {
             correction(),
             correction({ id: 'corr-2', field: 'city', old_value: 'Porto', new_value: 'Lisbon', status: 'accepted', applied_at_once: true, submitted_by: null, submitted_by_name: undefined }),
             correction({ id: 'corr-3', status: 'rejected', reviewed_at: '2026-11-28T10:00:00Z' }),
+            correction({ id: 'corr-4', submitted_by: null, submitted_by_name: undefined, submitted_by_key: 'key-1', submitted_by_key_name: 'Zapier sync' }),
           ],
           next_cursor: '',
         }),
@@ -25,8 +26,8 @@ describe('CorrectionsRoute', () => {
     renderWithProviders(<CorrectionsRoute />, { route: '/corrections' });
 
     const found = await screen.findAllByTestId('tenant-correction');
-    expect(found).toHaveLength(3);
-    const items = found as [HTMLElement, HTMLElement, HTMLElement];
+    expect(found).toHaveLength(4);
+    const items = found as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
     expect(items[0]).toHaveTextContent('Zoë Müller');
     expect(items[0]).toHaveTextContent('Head of Engineering');
     expect(items[0]).toHaveTextContent('VP Engineering');
@@ -34,7 +35,8 @@ describe('CorrectionsRoute', () => {
     expect(within(items[0]).getByTestId('correction-state')).toHaveTextContent('Pending review');
     expect(within(items[0]).getByRole('button', { name: 'Undo the title correction of Zoë Müller' })).toBeEnabled();
     expect(within(items[1]).getByTestId('correction-state')).toHaveTextContent('Applied');
-    expect(items[1]).toHaveTextContent('Filed by an API key or a removed user');
+    expect(items[1]).toHaveTextContent('Filed by a removed user');
+    expect(items[3]).toHaveTextContent('Filed by the API key “Zapier sync”');
     expect(within(items[1]).queryByRole('button', { name: /Undo/ })).not.toBeInTheDocument();
     expect(within(items[2]).getByTestId('correction-state')).toHaveTextContent('Rejected');
   });

@@ -142,7 +142,7 @@ function CorrectionItem({
         <ChangedSinceNote correction={correction} canUndo={canUndo} />
         {!correction.stale && canUndo && <UndoCorrectionButton correction={correction} />}
         <Text size="xs" c="dimmed">
-          Filed by {correction.submitted_by_name || 'an API key or a removed user'} ·{' '}
+          Filed by {filedBy(correction)} ·{' '}
           {formatDateTime(correction.created_at)}
           {correction.reviewed_at && correction.status !== 'pending' && !correction.applied_at_once
             ? ` · ${state.label.toLowerCase()} ${formatDateTime(correction.reviewed_at)}`
@@ -151,4 +151,11 @@ function CorrectionItem({
       </Stack>
     </Paper>
   );
+}
+
+/** Who filed a correction: a person, an API key by its name, or a user since removed. */
+function filedBy(correction: TenantCorrection): string {
+  if (correction.submitted_by_name) return correction.submitted_by_name;
+  if (correction.submitted_by_key) return `the API key “${correction.submitted_by_key_name ?? ''}”`;
+  return 'a removed user';
 }

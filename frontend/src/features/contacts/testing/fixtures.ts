@@ -172,6 +172,7 @@ export function correction(overrides: Partial<TenantCorrection> = {}): TenantCor
     applied_at_once: false,
     submitted_by: 'user-1',
     submitted_by_name: 'Ada Lovelace',
+    submitted_by_key: null,
     ...overrides,
   };
 }
