@@ -204,8 +204,13 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 				setRateLimit(h, int64(e.Limit), 0, secs)
 			}
 		}
+		quota := ""
 		if ex := (*limits.Exhausted)(nil); errors.As(err, &ex) {
 			setQuotaHeaders(c, ex.Quota, true)
+			quota = string(ex.Quota.Metric)
+		}
+		if m.status == http.StatusTooManyRequests {
+			c.Set(refusalKey, refusal{typ: typ, quota: quota})
 		}
 		if m.status == http.StatusMethodNotAllowed {
 			// Echo stores the allowed methods for the matched path in the context.

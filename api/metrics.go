@@ -11,11 +11,21 @@ import (
 )
 
 // httpMetrics counts requests and their latency by route template (never
-// the raw path, which would explode cardinality) and status.
+// the raw path, which would explode cardinality) and status, and the 429
+// answers by the limit that refused them.
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	refused  *prometheus.CounterVec
 }
+
+// refusal is what errorHandler tells withAccessLog of a 429 answer: its
+// problem type (rate-limited, login-throttled, quota-exceeded) and, for a
+// monthly quota, the quota's metric.
+type refusal struct{ typ, quota string }
+
+// refusalKey holds the refusal of a 429 answer in the echo context.
+const refusalKey = "rate_limit_refusal"
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 	m := &httpMetrics{
@@ -29,8 +39,16 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
 		}, []string{"method", "route", "status"}),
 	}
-	reg.MustRegister(m.requests, m.latency)
+	m.refused = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "rate_limit_refusals_total",
+		Help: "429 answers by route template, problem type (rate-limited, login-throttled, quota-exceeded) and, for a monthly quota, its metric.",
+	}, []string{"route", "type", "quota"})
+	reg.MustRegister(m.requests, m.latency, m.refused)
 	return m
+}
+
+func (m *httpMetrics) refusal(route string, r refusal) {
+	m.refused.WithLabelValues(route, r.typ, r.quota).Inc()
 }
 
 func (m *httpMetrics) observe(method, route string, status int, d time.Duration) {

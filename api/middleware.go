@@ -71,6 +71,9 @@ func withAccessLog(log *slog.Logger, m *httpMetrics) echo.MiddlewareFunc {
 				route = "unmatched"
 			}
 			m.observe(metricMethod(c.Request().Method), route, res.Status, elapsed)
+			if r, ok := c.Get(refusalKey).(refusal); ok && res.Status == http.StatusTooManyRequests {
+				m.refusal(route, r)
+			}
 			attrs := []slog.Attr{
 				slog.String("request_id", requestID(c)),
 				slog.String("method", c.Request().Method),

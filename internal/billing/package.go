@@ -59,6 +59,7 @@ type Service struct {
 	publicURL     string
 	jobs          jobs.Inserter
 	now           func() time.Time
+	metrics       *Metrics // nil unless WithMetrics set it
 }
 
 // NewService returns a Service over db.

@@ -54,40 +54,59 @@ var errBadSignature = apperr.Errorf(apperr.EMALFORMED, "The webhook signature is
 // Returns EUNAVAILABLE (no webhook secret), EMALFORMED (signature, or a
 // created time Stripe cannot have given: checkCreated).
 func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) error {
+	evType, outcome, err := s.handleWebhook(ctx, payload, signature)
+	if err != nil && outcome == "" {
+		outcome = "error"
+	}
+	s.metrics.webhook(evType, outcome)
+	return err
+}
+
+// handleWebhook is HandleWebhook, also returning the event's type (once its
+// signature holds) and the delivery's outcome for the metrics ("" when it
+// failed on something other than its input).
+func (s *Service) handleWebhook(ctx context.Context, payload []byte, signature string) (evType, outcome string, err error) {
 	if s.webhookSecret == "" {
-		return errNotConfigured
+		return "", "not_configured", errNotConfigured
 	}
 	ev, err := webhook.ConstructEventWithOptions(payload, signature, s.webhookSecret,
 		webhook.ConstructEventOptions{Tolerance: WebhookTolerance, IgnoreAPIVersionMismatch: true})
 	if err != nil {
-		return &apperr.Error{Code: apperr.EMALFORMED, Message: errBadSignature.Message, Err: err}
+		return "", "bad_signature", &apperr.Error{Code: apperr.EMALFORMED, Message: errBadSignature.Message, Err: err}
 	}
+	evType = string(ev.Type)
 	if err := s.checkCreated(ev); err != nil {
-		return err
+		return evType, "malformed", err
 	}
 	// Only what the service reads is stored: not the payer's contact or
 	// card details (storedPayload).
 	stored, err := storedPayload(payload)
 	if err != nil {
-		return &apperr.Error{Code: apperr.EMALFORMED, Message: "The event is not a JSON object.", Err: err}
+		return evType, "malformed", &apperr.Error{Code: apperr.EMALFORMED, Message: "The event is not a JSON object.", Err: err}
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Label: "stripe", RequestID: audit.ActorFrom(ctx).RequestID, IP: audit.ActorFrom(ctx).IP})
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`INSERT INTO stripe_events (id, type, created, payload) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 			ev.ID, string(ev.Type), time.Unix(ev.Created, 0).UTC(), string(stored))
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
+			outcome = "duplicate"
 			return nil // a duplicate delivery: already handled
 		}
-		outcome, tenantID, err := s.dispatch(ctx, tx, ev)
+		o, tenantID, err := s.dispatch(ctx, tx, ev)
 		if err != nil {
 			return err
 		}
+		outcome = o
 		return tx.Exec(`UPDATE stripe_events SET outcome = ?, tenant_id = ?, processed_at = CASE WHEN ? THEN now() END WHERE id = ?`,
 			outcome, tenantID, outcome != "queued", ev.ID).Error
 	})
+	if err != nil {
+		return evType, "", err
+	}
+	return evType, outcome, nil
 }
 
 // storableUntil bounds an event's created time from above whatever its

@@ -202,6 +202,10 @@ func (s *Service) call(ctx context.Context, tenantID uuid.UUID, account, method,
 	if record == nil {
 		record = func(attempt) {}
 	}
+	if m := s.metrics; m != nil {
+		inner := record
+		record = func(a attempt) { m.request(a); inner(a) }
+	}
 	tok, err := s.accessToken(ctx, tenantID)
 	if err != nil {
 		return nil, err

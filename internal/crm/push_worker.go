@@ -190,20 +190,23 @@ func (s *Service) giveUp(ctx context.Context, a PushArgs, cause error) (int, err
 func (s *Service) failQueued(ctx context.Context, tenantID, batchID uuid.UUID, ids []uuid.UUID, idle time.Duration, msg string) (int, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), giveUpTimeout)
 	defer cancel()
-	n := 0
+	var outs []outcome
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		items, err := lockQueuedItems(ctx, tx, tenantID, batchID, ids, idle)
 		if err != nil {
 			return err
 		}
-		outs := make([]outcome, len(items))
+		outs = make([]outcome, len(items))
 		for i, it := range items {
 			outs[i] = outcome{ContactID: it.ContactID, Status: ItemFailed, Code: CodeGaveUp, Message: msg, Tries: it.Attempts}
 		}
-		n = len(outs)
 		return setOutcomes(ctx, tx, tenantID, batchID, outs, s.now())
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	s.metrics.outcomes(outs)
+	return len(outs), nil
 }
 
 // Timeout leaves room for a long rate-limit wait.
@@ -644,7 +647,7 @@ func (s *Service) settleOutcomes(ctx context.Context, a PushArgs, account string
 	}
 	ctx = context.WithoutCancel(ctx)
 	now := s.now()
-	return s.db.WithTx(ctx, func(tx *gorm.DB) error {
+	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		if account != "" {
 			var current []string
 			// The lock the last-push update below takes anyway, taken first:
@@ -665,6 +668,10 @@ func (s *Service) settleOutcomes(ctx context.Context, a PushArgs, account string
 		}
 		return setOutcomes(ctx, tx, a.TenantID, a.BatchID, outs, now)
 	})
+	if err == nil {
+		s.metrics.outcomes(outs)
+	}
+	return err
 }
 
 // accountChanged turns the outcomes that came from the CRM account into

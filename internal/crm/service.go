@@ -92,6 +92,8 @@ type Service struct {
 	jobs   *jobs.Client
 	log    *slog.Logger
 	opts   Options
+	// metrics is nil unless WithMetrics set it.
+	metrics *Metrics
 
 	// refreshes makes token refresh single-flight per tenant in this
 	// process; a lease on the connection row does it across processes.

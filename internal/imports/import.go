@@ -248,6 +248,7 @@ type Service struct {
 	running chan struct{}
 	// converting holds a place per XLSX conversion (Options.MaxConverting).
 	converting chan struct{}
+	metrics    *Metrics // nil unless WithMetrics set it
 }
 
 // NewService returns the imports service.

@@ -238,7 +238,7 @@ func (s *Service) finish(ctx context.Context, imp *Import, status, msg string) e
 func (s *Service) finishWith(ctx context.Context, imp *Import, status, msg string, set map[string]any) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	wrote := false
+	wrote, changed := false, false
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		cur, err := loadImportByID(ctx, tx, imp.ID, true)
 		if err != nil {
@@ -247,6 +247,7 @@ func (s *Service) finishWith(ctx context.Context, imp *Import, status, msg strin
 		if cur.Status != StatusRunning && cur.Status != StatusQueued {
 			return nil
 		}
+		changed = true
 		wrote = !cur.DryRun && cur.Counts.Created+cur.Counts.Updated > 0
 		cols := map[string]any{"status": status, "phase": status,
 			"finished_at": time.Now().UTC(), "error": msg, "eta_seconds": nil, "heartbeat_at": nil}
@@ -271,6 +272,9 @@ func (s *Service) finishWith(ctx context.Context, imp *Import, status, msg strin
 				"matched": cur.Counts.Matched, "updated": cur.Counts.Updated, "duplicate": cur.Counts.Duplicate,
 				"invalid": cur.Counts.Invalid, "error": msg}})
 	})
+	if err == nil && changed {
+		s.metrics.finish(status)
+	}
 	if err == nil && wrote {
 		s.flushSearchIndex(ctx, imp.ID)
 	}
@@ -972,6 +976,7 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 	r.imp.MergedThrough = last
 	r.imp.RowsDone += len(rows)
 	r.done.Store(int64(r.imp.RowsDone))
+	r.s.metrics.merged(len(rows))
 	return nil
 }
 
