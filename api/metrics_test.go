@@ -117,6 +117,7 @@ func TestMetricsAfterTraffic(t *testing.T) {
 	wantMetric(t, s, "import_rows_merged_total", map[string]string{}, 3)
 	wantMetric(t, s, "import_runs_finished_total", map[string]string{"status": "completed"}, 1)
 	wantMetric(t, s, "http_requests_total", map[string]string{"method": "POST", "route": "/api/v1/imports/:id/start", "status": "202"}, 1)
+	wantMetric(t, s, "search_waiting", map[string]string{}, 0)
 	for _, raw := range []string{admin.tenantID, admin.userID, imp.ID, admin.email, "customer.created", w} {
 		if strings.Contains(s, raw) {
 			t.Errorf("the scrape holds %q: a label of unbounded values", raw)

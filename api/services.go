@@ -67,10 +67,13 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 }
 
 // registerMetrics registers the domain services' own metrics on reg (CRM
-// requests and pushes, imports, Stripe webhooks) and makes the services
+// requests and pushes, imports, Stripe webhooks, the search gate) and makes the services
 // record them. New calls it before the server serves, so the figures of
 // the pushes and imports this process works appear on its /metrics.
 func (svc Services) registerMetrics(reg prometheus.Registerer) {
+	if svc.Contacts != nil {
+		svc.Contacts.WithMetrics(contacts.NewMetrics(reg))
+	}
 	if svc.CRM != nil {
 		svc.CRM.WithMetrics(crm.NewMetrics(reg))
 	}

@@ -485,7 +485,10 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 	}
 
 	if s.searchGate != nil {
-		if err := s.searchGate.Acquire(ctx, 1); err != nil {
+		waited := s.metrics.waitStarted()
+		err := s.searchGate.Acquire(ctx, 1)
+		waited()
+		if err != nil {
 			return nil, fmt.Errorf("contacts: wait for a search slot: %w", err)
 		}
 		defer s.searchGate.Release(1)

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
@@ -125,5 +127,63 @@ func TestSearchGate(t *testing.T) {
 	s.searchGate.Release(1)
 	if _, err := s.Search(context.Background(), tenant, p); err != nil {
 		t.Fatalf("search with the slot free: %v", err)
+	}
+}
+
+// TestSearchGateMetrics: a search waiting for the only slot shows in
+// search_waiting while it waits, and its wait in search_wait_seconds once
+// it has its turn.
+func TestSearchGateMetrics(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	reg := prometheus.NewRegistry()
+	s := NewService(d, []byte("gate-test-key-0123456789")).WithSearchConcurrency(1).WithMetrics(NewMetrics(reg))
+	tenant := uuid.Must(uuid.NewV7())
+	if _, err := d.Pool.Exec(context.Background(), `INSERT INTO tenants (id, name) VALUES ($1, 'gate metrics')`, tenant); err != nil {
+		t.Fatal(err)
+	}
+	gathered := func() (waiting float64, waits uint64) {
+		t.Helper()
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			switch mf.GetName() {
+			case "search_waiting":
+				waiting = mf.GetMetric()[0].GetGauge().GetValue()
+			case "search_wait_seconds":
+				waits = mf.GetMetric()[0].GetHistogram().GetSampleCount()
+			}
+		}
+		return waiting, waits
+	}
+	if err := s.searchGate.Acquire(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Search(context.Background(), tenant, SearchParams{Query: "gate", PageSize: 5, MaxPageSize: 25})
+		done <- err
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if w, _ := gathered(); w == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the waiting search never showed in search_waiting")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, waits := gathered(); waits != 0 {
+		t.Fatalf("search_wait_seconds counted %d waits before the search had its turn", waits)
+	}
+	s.searchGate.Release(1)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if w, waits := gathered(); w != 0 || waits != 1 {
+		t.Fatalf("after the search: search_waiting %v, search_wait_seconds count %d; want 0 and 1", w, waits)
 	}
 }

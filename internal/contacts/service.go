@@ -20,6 +20,7 @@ type Service struct {
 	// searchGate admits searches in arrival order, a few at a time (nil:
 	// no limit). See WithSearchConcurrency.
 	searchGate *semaphore.Weighted
+	metrics    *Metrics // nil unless WithMetrics set it
 
 	rowsMu sync.Mutex // guards rows and rowsAt (tableRows)
 	rows   float64
