@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
@@ -25,7 +26,10 @@ const headerRequestID = "X-Request-ID"
 var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
 // withRequestID takes X-Request-ID from the client when it is sane, or makes
-// one, and echoes it in the response.
+// one, and echoes it in the response. The request's context carries it from
+// here on (as its audit actor's, which attachActor completes once the
+// caller is known), so that the lines logged before that (a failed or slow
+// SQL statement of the authentication itself) lead back to the request too.
 func withRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		rid := c.Request().Header.Get(headerRequestID)
@@ -34,6 +38,8 @@ func withRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set(headerRequestID, rid)
 		c.Response().Header().Set(headerRequestID, rid)
+		req := c.Request()
+		c.SetRequest(req.WithContext(audit.WithActor(req.Context(), audit.Actor{RequestID: rid})))
 		return next(c)
 	}
 }

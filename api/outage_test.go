@@ -3,11 +3,13 @@ package api
 import (
 	"context"
 	"encoding/csv"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,7 +18,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
 
+	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/config"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
@@ -378,5 +382,64 @@ func TestLongRoutesExist(t *testing.T) {
 		if _, ok := tb.srv.access[r]; !ok {
 			t.Errorf("longRoutes names %q, which is no route", r)
 		}
+	}
+}
+
+// ctxRequestIDs is a slog handler that records, for each message, the
+// request id its context carries (as the serve command's log handler adds
+// it to the line).
+type ctxRequestIDs struct {
+	mu   sync.Mutex
+	seen map[string][]string
+}
+
+func (h *ctxRequestIDs) Enabled(context.Context, slog.Level) bool { return true }
+func (h *ctxRequestIDs) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *ctxRequestIDs) WithGroup(string) slog.Handler            { return h }
+func (h *ctxRequestIDs) Handle(ctx context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seen[r.Message] = append(h.seen[r.Message], audit.ActorFrom(ctx).RequestID)
+	return nil
+}
+
+func (h *ctxRequestIDs) ids(msg string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.seen[msg])
+}
+
+// TestOutageSQLErrorCarriesRequestID: the failed SQL statement of a
+// request's authentication (its session lookup, before the caller is
+// known) is logged with the request's id, so the `sql error` line leads to
+// the request the client quotes.
+func TestOutageSQLErrorCarriesRequestID(t *testing.T) {
+	t.Parallel()
+	_, dsn := dbtest.Fresh(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startDBProxy(t, u.Host)
+	u.Host = proxy.addr
+	logged := &ctxRequestIDs{seen: map[string][]string{}}
+	d, err := db.Open(context.Background(), u.String(), db.OpenOpts{MaxConns: 4, Logger: slog.New(logged)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	tb := serverOn(t, d, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := tb.MustSignup(t, "outagerid")
+	proxy.down()
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/tenant", nil)
+	req.Header.Set(echo.HeaderAuthorization, "Bearer "+s.token)
+	req.Header.Set(headerRequestID, "outage-rid-1")
+	wantStatus(t, tb.serve(t, req), http.StatusServiceUnavailable)
+	ids := logged.ids("sql error")
+	if len(ids) == 0 {
+		t.Fatal("no sql error was logged")
+	}
+	if !slices.Contains(ids, "outage-rid-1") {
+		t.Fatalf("the sql error lines carry request ids %q, not the request's", ids)
 	}
 }
