@@ -124,7 +124,7 @@ func New(deps Deps) *Server {
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
 	}
-	s.svc.registerMetrics(s.registry)
+	s.svc.RegisterMetrics(s.registry)
 	e := s.echo
 	e.HideBanner = true
 	e.HidePort = true

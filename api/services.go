@@ -66,11 +66,12 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 	}
 }
 
-// registerMetrics registers the domain services' own metrics on reg (CRM
-// requests and pushes, imports, Stripe webhooks, the search gate) and makes the services
-// record them. New calls it before the server serves, so the figures of
-// the pushes and imports this process works appear on its /metrics.
-func (svc Services) registerMetrics(reg prometheus.Registerer) {
+// RegisterMetrics registers the domain services' own metrics on reg (CRM
+// requests and pushes, imports, Stripe webhooks, the search gate) and makes
+// the services record them. New calls it before the server serves, so the
+// figures of the pushes and imports this process works appear on its
+// /metrics; `contacts worker --metrics-addr` calls it for its own.
+func (svc Services) RegisterMetrics(reg prometheus.Registerer) {
 	if svc.Contacts != nil {
 		svc.Contacts.WithMetrics(contacts.NewMetrics(reg))
 	}

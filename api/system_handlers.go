@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -87,13 +88,44 @@ func (s *Server) readyz(c echo.Context) error {
 // metrics serves the Prometheus text. With METRICS_TOKEN set (always in
 // production) it answers only the scraper that sends it as a bearer token.
 func (s *Server) metrics(c echo.Context) error {
-	if want := s.cfg.MetricsToken; want != "" {
-		got, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
-			return apperr.Errorf(apperr.EUNAUTHORIZED, "Send METRICS_TOKEN as 'Authorization: Bearer <token>'.")
-		}
+	if !metricsAuthorized(c.Request(), s.cfg.MetricsToken) {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+		return apperr.Errorf(apperr.EUNAUTHORIZED, metricsTokenMessage)
 	}
 	promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
 	return nil
+}
+
+const metricsTokenMessage = "Send METRICS_TOKEN as 'Authorization: Bearer <token>'."
+
+// metricsAuthorized says whether r may read the metrics: any request when
+// token is empty, else one that sends it as its bearer token.
+func metricsAuthorized(r *http.Request, token string) bool {
+	if token == "" {
+		return true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get(echo.HeaderAuthorization), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
+// MetricsHandler serves reg's Prometheus text at /metrics (and nothing
+// else), guarded by token as the API server's /metrics is: the listener of
+// `contacts worker --metrics-addr`, which has no API server.
+func MetricsHandler(reg *prometheus.Registry, token string) http.Handler {
+	prom := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+			http.NotFound(w, r)
+			return
+		}
+		if !metricsAuthorized(r, token) {
+			w.Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			w.Header().Set(echo.HeaderContentType, "application/problem+json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_ = jsonEncoder(w).Encode(map[string]any{"type": errorStatus[apperr.EUNAUTHORIZED].typ, "title": http.StatusText(http.StatusUnauthorized),
+				"status": http.StatusUnauthorized, "detail": metricsTokenMessage, "code": apperr.EUNAUTHORIZED})
+			return
+		}
+		prom.ServeHTTP(w, r)
+	})
 }

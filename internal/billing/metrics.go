@@ -37,20 +37,23 @@ func (s *Service) WithMetrics(m *Metrics) *Service {
 	return s
 }
 
-// webhookTypes are the event types the service acts on: the type label's
-// values, so that a new event type Stripe sends adds no series.
-var webhookTypes = map[string]bool{
-	"checkout.session.completed": true, "customer.subscription.created": true, "customer.subscription.updated": true,
-	"customer.subscription.deleted": true, "invoice.paid": true, "invoice.payment_failed": true,
+// webhookType is the type label of an event type: the types the service
+// acts on by name, any other as "other", so that a new event type Stripe
+// sends adds no series.
+func webhookType(evType string) string {
+	switch evType {
+	case "", "checkout.session.completed", "customer.subscription.created", "customer.subscription.updated",
+		"customer.subscription.deleted", "invoice.paid", "invoice.payment_failed":
+		return evType
+	}
+	return "other"
 }
 
 func (m *Metrics) webhook(evType, outcome string) {
 	if m == nil {
 		return
 	}
-	if evType != "" && !webhookTypes[evType] {
-		evType = "other"
-	}
+	evType = webhookType(evType)
 	if word, _, ok := strings.Cut(outcome, ":"); ok {
 		outcome = word
 	}

@@ -38,7 +38,7 @@ var commands = map[string]command{
 	"seed":        {"Load synthetic contacts: seed --demo | --contacts N --companies M --seed S", runSeed},
 	"version":     {"Print the version", runVersion},
 	"admin":       {"Platform bootstrap: admin create-user --email E --system-admin", runAdmin},
-	"worker":      {"Run the background workers only (no HTTP)", runWorker},
+	"worker":      {"Run the background workers only (no API): worker [--metrics-addr :9090]", runWorker},
 	"fakecrm":     {"Serve the fake 1CloudAI CRM for development: fakecrm [--addr :8090]", runFakeCRM},
 	"healthcheck": {"Exit 0 if the server on HTTP_ADDR's port is ready (/readyz; --live: /healthz), else 1 (Docker HEALTHCHECK)", runHealthcheck},
 }

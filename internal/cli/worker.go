@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"slices"
 	"time"
 
@@ -49,9 +52,13 @@ func stopJobs(c *jobs.Client, log *slog.Logger, timeout time.Duration) {
 	log.Info("workers stopped")
 }
 
-// runWorker runs the background workers only (no HTTP).
+// runWorker runs the background workers only (no API). With
+// --metrics-addr it serves their Prometheus figures at /metrics on that
+// address (METRICS_TOKEN guards it as on serve): the job runs, imports and
+// CRM pushes this process works, which no serve process sees.
 func runWorker(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "worker")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus /metrics on this address, such as :9090 (METRICS_TOKEN guards it as on serve); empty: none")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -70,16 +77,56 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		return errors.New("the database has pending migrations: run `contacts migrate up` (or start `contacts serve`) first")
 	}
 	svc := api.NewServices(cfg, log, d)
+	var metrics *http.Server
+	var metricsLn net.Listener
+	var jobMetrics *jobs.Metrics
+	if *metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr: cannot listen on %s: %w", *metricsAddr, err)
+		}
+		reg := api.NewRegistry(d.Pool)
+		svc.RegisterMetrics(reg)
+		jobMetrics = jobs.NewMetrics(reg, d.Pool)
+		metrics = &http.Server{Handler: api.MetricsHandler(reg, cfg.MetricsToken), ReadHeaderTimeout: 10 * time.Second,
+			WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	}
 	jobsClient, err := newJobs(d, svc, log)
 	if err != nil {
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return err
 	}
 	jobs.LogDiscarded(ctx, jobsClient, log)
+	if jobMetrics != nil {
+		jobMetrics.Watch(ctx, jobsClient)
+	}
 	if err := jobsClient.Start(context.WithoutCancel(ctx)); err != nil {
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return err
 	}
+	served := make(chan error, 1)
+	if metrics != nil {
+		go func() { served <- metrics.Serve(metricsLn) }()
+		log.Info("metrics listening", "addr", metricsLn.Addr().String())
+	}
 	log.Info("workers started")
-	<-ctx.Done()
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+		log.Error("metrics listener failed; stopping the workers", "error", serveErr)
+	}
+	if metrics != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		_ = metrics.Shutdown(sctx)
+		cancel()
+	}
 	stopJobs(jobsClient, log, cfg.ShutdownTimeout)
-	return nil
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	return serveErr
 }
