@@ -212,6 +212,7 @@ func errorHandler(log *slog.Logger, maxBody int64, notFound func(echo.Context) e
 		if m.status == http.StatusTooManyRequests {
 			c.Set(refusalKey, refusal{typ: typ, quota: quota})
 		}
+		c.Set(problemTypeKey, typ)
 		if m.status == http.StatusMethodNotAllowed {
 			// Echo stores the allowed methods for the matched path in the context.
 			if allow, ok := c.Get(echo.ContextKeyHeaderAllow).(string); ok && allow != "" {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -170,5 +171,34 @@ func TestMetricsCRMPush(t *testing.T) {
 	}
 	if strings.Contains(s, pushID) || strings.Contains(s, admin.tenantID) {
 		t.Error("the scrape holds a push or tenant id")
+	}
+}
+
+// TestAccessLogNamesProblem: the access line of a refused request names the
+// problem type its client read (a forged webhook's, a locked sign-in's),
+// so an operator sees why without the client's answer; a success has none.
+func TestAccessLogNamesProblem(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	tb := setupLogging(t, map[string]string{"STRIPE_WEBHOOK_SECRET": testWebhookSecret}, &logs)
+	ev := map[string]any{"id": "evt_" + uuid.NewString()[:12], "object": "event", "type": "customer.created",
+		"created": time.Now().Unix(), "data": map[string]any{"object": map[string]any{"id": "cus_x"}}}
+	forged := tb.webhookReq(t, ev, "whsec_forged", time.Now())
+	wantStatus(t, forged, http.StatusBadRequest)
+	ok := tb.webhookReq(t, ev, testWebhookSecret, time.Now())
+	wantStatus(t, ok, http.StatusOK)
+	lines := map[string]map[string]any{}
+	for line := range strings.SplitSeq(logs.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == "request" {
+			lines[rec["request_id"].(string)] = rec
+		}
+	}
+	want := decodeProblem(t, forged)["type"]
+	if got := lines[forged.Header().Get(headerRequestID)]; got == nil || got["problem"] != want {
+		t.Errorf("the forged delivery's access line %v, want problem %v", got, want)
+	}
+	if got := lines[ok.Header().Get(headerRequestID)]; got == nil || got["problem"] != nil {
+		t.Errorf("the accepted delivery's access line %v names a problem", got)
 	}
 }

@@ -90,6 +90,12 @@ func withAccessLog(log *slog.Logger, m *httpMetrics) echo.MiddlewareFunc {
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 				slog.String("remote_ip", c.RealIP()),
 			}
+			if typ, ok := c.Get(problemTypeKey).(string); ok {
+				// Why a request was refused or failed (invalid-signature
+				// or stale-timestamp for a webhook, login-throttled,
+				// quota-exceeded): the problem type the client read.
+				attrs = append(attrs, slog.String("problem", typ))
+			}
 			attrs = append(attrs, principalLogAttrs(c)...)
 			level := slog.LevelInfo
 			if planned, _ := c.Get(plannedKey).(bool); res.Status >= 500 && !planned {
@@ -125,6 +131,10 @@ func principalLogAttrs(c echo.Context) []slog.Attr {
 }
 
 const logKeyPrefix = "log."
+
+// problemTypeKey holds the type of the problem document errorHandler
+// answered, for the access log.
+const problemTypeKey = "problem_type"
 
 // plannedKey marks a 5xx answer that is the process's planned state, not
 // a failure (/readyz while it starts or stops): logged at INFO.
