@@ -72,7 +72,12 @@ type Reader struct {
 // NewReader returns a Reader of delim-separated records; crEnds makes a
 // lone CR end a record (files from classic Mac OS), otherwise it is data.
 func NewReader(src io.Reader, delim byte, crEnds bool) *Reader {
-	return &Reader{src: src, buf: make([]byte, 64<<10), delim: delim, crEnds: crEnds}
+	return newReaderSize(src, delim, crEnds, 64<<10)
+}
+
+// newReaderSize is NewReader with a read buffer of size bytes (at least 1).
+func newReaderSize(src io.Reader, delim byte, crEnds bool, size int) *Reader {
+	return &Reader{src: src, buf: make([]byte, max(size, 1)), delim: delim, crEnds: crEnds}
 }
 
 func (r *Reader) fill() bool {
@@ -331,9 +336,12 @@ func RecordLine(fields []string) string {
 	return b.String()
 }
 
-// ParseRecordLine reverses RecordLine.
+// ParseRecordLine reverses RecordLine. Its reader's buffer is the line's
+// size: errors.csv and the records pages parse one stored line per row,
+// and a file reader's 64 KiB buffer, allocated and cleared for each, made
+// a 50,000-row errors.csv take seconds (docs/PERFORMANCE.md, "Big tenant").
 func ParseRecordLine(line string) []string {
-	rd := NewReader(strings.NewReader(line), ',', false)
+	rd := newReaderSize(strings.NewReader(line), ',', false, len(line))
 	rec, err := rd.readRecord()
 	if err != nil {
 		return nil
