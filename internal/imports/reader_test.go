@@ -229,3 +229,16 @@ func TestSniff(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkParseRecordLine parses one stored row, as errors.csv and the
+// records pages do for each reported row (docs/PERFORMANCE.md, "Big
+// tenant").
+func BenchmarkParseRecordLine(b *testing.B) {
+	line := imports.RecordLine([]string{"Jane", "Doe", "not-an-email", "Acme, Inc.", "+49 30 1234567", "Berlin"})
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(imports.ParseRecordLine(line)) != 6 {
+			b.Fatal("fields")
+		}
+	}
+}
