@@ -385,29 +385,31 @@ func (s *Server) putCRMSettings(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["crm:push"]
-//	@Param				dry_run	query		bool			false	"Preview only"
-//	@Param				body	body		CRMPushRequest	true	"Contacts"
-//	@Success			200		{object}	CRMPushResult	"Preview (dry_run)"
-//	@Success			202		{object}	CRMPushResult	"Queued"
-//	@Failure			400		{object}	Problem			"Malformed JSON or an empty body"
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			409		{object}	Problem	"crm-not-connected or crm-needs-reauth"
-//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem							"quota-exceeded (crm_pushes), or rate-limited"
-//	@Header				200,202	{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200,202	{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
-//	@Header				200,202	{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
-//	@Header				429		{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
-//	@Header				429		{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
-//	@Header				429		{integer}	Retry-After						"Seconds to wait before retrying"
-//	@Header				429		{integer}	X-Quota-CRM-Pushes-Limit		"The monthly quota (quota-exceeded only)"
-//	@Header				429		{integer}	X-Quota-CRM-Pushes-Used			"Used this month (quota-exceeded only)"
-//	@Header				429		{integer}	X-Quota-CRM-Pushes-Remaining	"Left this month (quota-exceeded only)"
-//	@Header				429		{string}	X-Quota-CRM-Pushes-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
+//	@Param				dry_run			query		bool			false	"Preview only"
+//	@Param				body			body		CRMPushRequest	true	"Contacts"
+//	@Param				Idempotency-Key	header		string			false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
+//	@Success			200				{object}	CRMPushResult	"Preview (dry_run)"
+//	@Success			202				{object}	CRMPushResult	"Queued"
+//	@Failure			400				{object}	Problem			"Malformed JSON or an empty body"
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			409				{object}	Problem	"crm-not-connected or crm-needs-reauth, or idempotency-key-in-use"
+//	@Failure			413				{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415				{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem							"quota-exceeded (crm_pushes), or rate-limited"
+//	@Header				200,202			{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,202			{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
+//	@Header				200,202			{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
+//	@Header				429				{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
+//	@Header				429				{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
+//	@Header				429				{integer}	Retry-After						"Seconds to wait before retrying"
+//	@Header				429				{integer}	X-Quota-CRM-Pushes-Limit		"The monthly quota (quota-exceeded only)"
+//	@Header				429				{integer}	X-Quota-CRM-Pushes-Used			"Used this month (quota-exceeded only)"
+//	@Header				429				{integer}	X-Quota-CRM-Pushes-Remaining	"Left this month (quota-exceeded only)"
+//	@Header				429				{string}	X-Quota-CRM-Pushes-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
+//	@Header				200,202			{string}	Idempotent-Replayed				"true when this is the stored answer to an earlier request with the same Idempotency-Key"
 //	@Router				/crm/pushes [post]
 func (s *Server) createCRMPush(c echo.Context) error {
 	dry, err := queryBool(c, "dry_run")

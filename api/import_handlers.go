@@ -727,26 +727,28 @@ func (s *Server) setImportMapping(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:write"]
-//	@Param				id		path		string	true	"Import id"
-//	@Param				dry_run	query		bool	false	"Compute outcomes without writing contacts"
-//	@Success			202		{object}	ImportResponse
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			404		{object}	Problem
-//	@Failure			409		{object}	Problem
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem							"quota-exceeded (import_rows: names the rows that remain), or rate-limited"
-//	@Header				202		{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				202		{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
-//	@Header				202		{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
-//	@Header				429		{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
-//	@Header				429		{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
-//	@Header				429		{integer}	Retry-After						"Seconds to wait before retrying"
-//	@Header				429		{integer}	X-Quota-Import-Rows-Limit		"The monthly quota (quota-exceeded only)"
-//	@Header				429		{integer}	X-Quota-Import-Rows-Used		"Used this month (quota-exceeded only)"
-//	@Header				429		{integer}	X-Quota-Import-Rows-Remaining	"Left this month (quota-exceeded only)"
-//	@Header				429		{string}	X-Quota-Import-Rows-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
+//	@Param				id				path		string	true	"Import id"
+//	@Param				dry_run			query		bool	false	"Compute outcomes without writing contacts"
+//	@Param				Idempotency-Key	header		string	false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
+//	@Success			202				{object}	ImportResponse
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			404				{object}	Problem
+//	@Failure			409				{object}	Problem
+//	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem							"quota-exceeded (import_rows: names the rows that remain), or rate-limited"
+//	@Header				202				{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				202				{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
+//	@Header				202				{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
+//	@Header				429				{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
+//	@Header				429				{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
+//	@Header				429				{integer}	Retry-After						"Seconds to wait before retrying"
+//	@Header				429				{integer}	X-Quota-Import-Rows-Limit		"The monthly quota (quota-exceeded only)"
+//	@Header				429				{integer}	X-Quota-Import-Rows-Used		"Used this month (quota-exceeded only)"
+//	@Header				429				{integer}	X-Quota-Import-Rows-Remaining	"Left this month (quota-exceeded only)"
+//	@Header				429				{string}	X-Quota-Import-Rows-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
+//	@Header				202				{string}	Idempotent-Replayed				"true when this is the stored answer to an earlier request with the same Idempotency-Key"
 //	@Router				/imports/{id}/start [post]
 func (s *Server) startImport(c echo.Context) error { return s.startRun(c, principal(c).TenantID) }
 

@@ -78,23 +78,25 @@ func (s *Server) listLists(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:write"]
-//	@Param				body	body		ListRequest	true	"List"
-//	@Success			201		{object}	ListResponse
-//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			409		{object}	Problem	"The name is taken (or is All saved contacts), or the organization has 500 lists"
-//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				201		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				201		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				201		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				body			body		ListRequest	true	"List"
+//	@Param				Idempotency-Key	header		string		false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
+//	@Success			201				{object}	ListResponse
+//	@Failure			400				{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			409				{object}	Problem	"The name is taken (or is All saved contacts), or the organization has 500 lists, or idempotency-key-in-use"
+//	@Failure			413				{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415				{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				201				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				201				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				201				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header				201				{string}	Idempotent-Replayed	"true when this is the stored answer to an earlier request with the same Idempotency-Key"
 //	@Router				/lists [post]
 func (s *Server) createList(c echo.Context) error {
 	var req ListRequest

@@ -66,12 +66,12 @@ func (s *Server) routes() {
 	s.handle(v1, post, "/saved-contacts/approve", s.approveSaved, perm(t.PermSavedApprove))
 	s.handle(v1, post, "/saved-contacts/reject", s.rejectSaved, perm(t.PermSavedApprove))
 	s.handle(v1, get, "/lists", s.listLists, perm(t.PermSavedRead))
-	s.handle(v1, post, "/lists", s.createList, perm(t.PermSavedWrite))
+	s.handle(v1, post, "/lists", s.idempotent(s.createList), perm(t.PermSavedWrite))
 	s.handle(v1, patch, "/lists/:id", s.renameList, perm(t.PermSavedWrite))
 	s.handle(v1, del, "/lists/:id", s.deleteList, perm(t.PermSavedWrite))
 	s.handle(v1, post, "/lists/:id/members", s.addListMembers, perm(t.PermSavedWrite))
 	s.handle(v1, del, "/lists/:id/members", s.removeListMembers, perm(t.PermSavedWrite))
-	s.handle(v1, post, "/contacts/:id/corrections", s.submitCorrection, perm(t.PermCorrectionsWrite))
+	s.handle(v1, post, "/contacts/:id/corrections", s.idempotent(s.submitCorrection), perm(t.PermCorrectionsWrite))
 	s.handle(v1, get, "/corrections", s.listCorrections, perm(t.PermContactsRead))
 
 	// Billing.
@@ -95,7 +95,7 @@ func (s *Server) routes() {
 	s.handle(v1, post, "/crm/webhook", s.crmWebhook, public())
 	s.handle(v1, get, "/crm/settings", s.getCRMSettings, perm(t.PermCRMRead))
 	s.handle(v1, put, "/crm/settings", s.putCRMSettings, perm(t.PermCRMManage))
-	s.handle(v1, post, "/crm/pushes", s.createCRMPush, perm(t.PermCRMPush))
+	s.handle(v1, post, "/crm/pushes", s.idempotent(s.createCRMPush), perm(t.PermCRMPush))
 	s.handle(v1, get, "/crm/pushes", s.listCRMPushes, perm(t.PermCRMRead))
 	s.handle(v1, get, "/crm/pushes/:id", s.getCRMPush, perm(t.PermCRMRead))
 
@@ -105,7 +105,7 @@ func (s *Server) routes() {
 	s.handle(v1, get, "/imports", s.listImports, perm(t.PermImportsRead))
 	s.handle(v1, get, "/imports/:id", s.getImport, perm(t.PermImportsRead))
 	s.handle(v1, put, "/imports/:id/mapping", s.setImportMapping, perm(t.PermImportsWrite))
-	s.handle(v1, post, "/imports/:id/start", s.startImport, perm(t.PermImportsWrite))
+	s.handle(v1, post, "/imports/:id/start", s.idempotent(s.startImport), perm(t.PermImportsWrite))
 	s.handle(v1, post, "/imports/:id/cancel", s.cancelImport, perm(t.PermImportsWrite))
 	s.handle(v1, del, "/imports/:id", s.deleteImport, perm(t.PermImportsWrite))
 	s.handle(v1, get, "/imports/:id/records", s.listImportRecords, perm(t.PermImportsRead))

@@ -810,8 +810,9 @@ func TestHostileText(t *testing.T) {
 
 // TestCORSExposesWhatClientsRead: with CORS_ALLOWED_ORIGINS set, a browser
 // client on an allowed origin may read the headers the API documents for
-// it: the request id, rate limits, quotas, whether a search was charged
-// and an export's file name.
+// it: the request id, rate limits, quotas, whether a search was charged,
+// an export's file name and whether an answer was replayed; and may send
+// an Idempotency-Key.
 func TestCORSExposesWhatClientsRead(t *testing.T) {
 	t.Parallel()
 	tb := setupWith(t, map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com"})
@@ -826,10 +827,19 @@ func TestCORSExposesWhatClientsRead(t *testing.T) {
 		exposed[i] = strings.TrimSpace(exposed[i])
 	}
 	for _, want := range []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
-		"X-Quota-Searches-Remaining", "X-Search-Charged", "Content-Disposition"} {
+		"X-Quota-Searches-Remaining", "X-Search-Charged", "Content-Disposition", "Idempotent-Replayed"} {
 		if !slices.ContainsFunc(exposed, func(h string) bool { return strings.EqualFold(h, want) }) {
 			t.Errorf("%s is not exposed: %v", want, exposed)
 		}
+	}
+	// A preflight lets a browser client send an Idempotency-Key.
+	pre := httptest.NewRequest(http.MethodOptions, "/api/v1/lists", nil)
+	pre.Header.Set("Origin", "https://app.example.com")
+	pre.Header.Set("Access-Control-Request-Method", http.MethodPost)
+	pre.Header.Set("Access-Control-Request-Headers", "idempotency-key")
+	rec = tb.serve(t, pre)
+	if got := rec.Header().Get("Access-Control-Allow-Headers"); !strings.Contains(strings.ToLower(got), "idempotency-key") {
+		t.Errorf("Access-Control-Allow-Headers %q lacks Idempotency-Key", got)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/idempotency"
 	"github.com/onecloudai/contacts/internal/identity"
 	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/jobs"
@@ -32,6 +33,9 @@ type Services struct {
 	Contacts *contacts.Service
 	CRM      *crm.Service
 	Imports  *imports.Service
+	// Idempotency keeps the answers to requests sent with an
+	// Idempotency-Key (Server.idempotent).
+	Idempotency *idempotency.Service
 }
 
 // NewServices wires the domain services. Tests use it too, so the wiring
@@ -53,16 +57,17 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 	}
 	ten := tenancy.NewService(d.Gorm, lim, cfg.PublicURL, mailer)
 	return Services{
-		Identity: identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), ten).WithPasswordResets(mailer, cfg.PublicURL, insert),
-		Tenancy:  ten,
-		Limits:   lim,
-		Billing:  bill,
-		Audit:    audit.NewService(d.Gorm),
-		Mail:     mailer,
-		APIKeys:  apikeys.NewService(d.Gorm, lim).WithLogger(log),
-		Contacts: contacts.NewService(d, cfg.JWTSecret).WithSearchConcurrency(cfg.SearchConcurrency),
-		CRM:      crm.NewService(d, lim, crm.ConfigFrom(cfg), crm.Options{Logger: log}),
-		Imports:  imports.NewService(d, lim, imports.Options{Logger: log, FileRetention: cfg.ImportFileRetention}),
+		Identity:    identity.NewService(d.Gorm, identity.NewTokenIssuer(cfg.JWTSecret), ten).WithPasswordResets(mailer, cfg.PublicURL, insert),
+		Tenancy:     ten,
+		Limits:      lim,
+		Billing:     bill,
+		Audit:       audit.NewService(d.Gorm),
+		Mail:        mailer,
+		APIKeys:     apikeys.NewService(d.Gorm, lim).WithLogger(log),
+		Contacts:    contacts.NewService(d, cfg.JWTSecret).WithSearchConcurrency(cfg.SearchConcurrency),
+		CRM:         crm.NewService(d, lim, crm.ConfigFrom(cfg), crm.Options{Logger: log}),
+		Imports:     imports.NewService(d, lim, imports.Options{Logger: log, FileRetention: cfg.ImportFileRetention}),
+		Idempotency: idempotency.NewService(d.Gorm),
 	}
 }
 

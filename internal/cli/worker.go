@@ -17,6 +17,7 @@ import (
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/idempotency"
 	"github.com/onecloudai/contacts/internal/identity"
 	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/jobs"
@@ -34,8 +35,9 @@ func newJobs(d *db.DB, svc api.Services, log *slog.Logger) (*jobs.Client, error)
 	imports.RegisterWorkers(workers, svc.Imports)
 	identity.RegisterWorkers(workers, svc.Identity, log)
 	mail.RegisterWorkers(workers, svc.Mail)
+	idempotency.RegisterWorkers(workers, svc.Idempotency, log)
 	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: slices.Concat(contacts.PeriodicJobs(),
-		imports.PeriodicJobs(), crm.PeriodicJobs(), identity.PeriodicJobs(), mail.PeriodicJobs(), billing.PeriodicJobs())})
+		imports.PeriodicJobs(), crm.PeriodicJobs(), identity.PeriodicJobs(), mail.PeriodicJobs(), billing.PeriodicJobs(), idempotency.PeriodicJobs())})
 }
 
 // stopJobs lets running jobs finish for up to timeout, then cancels them

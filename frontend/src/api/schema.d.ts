@@ -6226,7 +6226,10 @@ export interface operations {
     submitCorrection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Contact id */
                 id: string;
@@ -6243,6 +6246,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description true when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
                     "RateLimit-Limit"?: number;
                     /** @description API-key requests: requests left in the current minute */
@@ -6284,6 +6289,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency-key-in-use: a request with the same Idempotency-Key is still running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6875,7 +6889,10 @@ export interface operations {
                 /** @description Preview only */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6889,6 +6906,8 @@ export interface operations {
             /** @description Preview (dry_run) */
             200: {
                 headers: {
+                    /** @description true when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
                     "RateLimit-Limit"?: number;
                     /** @description API-key requests: requests left in the current minute */
@@ -6904,6 +6923,8 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    /** @description true when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
                     "RateLimit-Limit"?: number;
                     /** @description API-key requests: requests left in the current minute */
@@ -6943,7 +6964,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description crm-not-connected or crm-needs-reauth */
+            /** @description crm-not-connected or crm-needs-reauth, or idempotency-key-in-use */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8084,7 +8105,10 @@ export interface operations {
                 /** @description Compute outcomes without writing contacts */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Import id */
                 id: string;
@@ -8096,6 +8120,8 @@ export interface operations {
             /** @description Accepted */
             202: {
                 headers: {
+                    /** @description true when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
                     "RateLimit-Limit"?: number;
                     /** @description API-key requests: requests left in the current minute */
@@ -8428,7 +8454,10 @@ export interface operations {
     createList: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8442,6 +8471,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description true when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: string;
                     /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
                     "RateLimit-Limit"?: number;
                     /** @description API-key requests: requests left in the current minute */
@@ -8481,7 +8512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The name is taken (or is All saved contacts), or the organization has 500 lists */
+            /** @description The name is taken (or is All saved contacts), or the organization has 500 lists, or idempotency-key-in-use */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,114 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/idempotency"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+const (
+	headerIdempotencyKey      = "Idempotency-Key"
+	headerIdempotentReplayed  = "Idempotent-Replayed"
+	idempotencyFinishDeadline = 5 * time.Second
+)
+
+// idempotent lets a client retry h safely: a request with an
+// Idempotency-Key header whose key the tenant used for the same request
+// (route, query, caller and body) in the last 24 hours is answered with
+// the first request's answer (Idempotent-Replayed: true) instead of running
+// again. Only successful answers are kept: after a 4xx or 5xx the retry
+// runs. The same key with another request is 422; while the first request
+// runs, 409 idempotency-key-in-use. Without the header h runs as always.
+func (s *Server) idempotent(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		key := req.Header.Get(headerIdempotencyKey)
+		if key == "" || s.svc.Idempotency == nil {
+			return h(c)
+		}
+		if !validIdempotencyKey(key) {
+			return apperr.Invalid("Invalid Idempotency-Key header.", apperr.FieldError{Field: headerIdempotencyKey,
+				Message: "must be 1 to 255 visible ASCII characters (a UUID is a good key)"})
+		}
+		p := principal(c)
+		body, err := readBody(req)
+		if err != nil {
+			return err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+
+		fp := sha256.New()
+		for _, part := range []string{req.Method, req.URL.Path, req.URL.RawQuery, p.UserID.String(), p.APIKeyID.String(),
+			req.Header.Get(echo.HeaderContentType)} {
+			fp.Write([]byte(part))
+			fp.Write([]byte{0})
+		}
+		fp.Write(body)
+
+		ctx := req.Context()
+		stored, err := s.svc.Idempotency.Begin(ctx, p.TenantID, key, fp.Sum(nil))
+		if err != nil {
+			return err
+		}
+		if stored != nil {
+			res := c.Response()
+			res.Header().Set(headerIdempotentReplayed, "true")
+			return c.Blob(stored.Status, stored.ContentType, stored.Body)
+		}
+
+		rec := &recordingWriter{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = rec
+		err = h(c)
+		c.Response().Writer = rec.ResponseWriter
+		// The outcome is stored even when the client has gone (that is when
+		// it retries), within a deadline of its own.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), idempotencyFinishDeadline)
+		defer cancel()
+		status := c.Response().Status
+		if err == nil && c.Response().Committed && status >= 200 && status < 300 {
+			if ferr := s.svc.Idempotency.Finish(fctx, p.TenantID, key, idempotency.Answer{Status: status,
+				ContentType: c.Response().Header().Get(echo.HeaderContentType), Body: rec.body.Bytes()}); ferr != nil {
+				s.log.ErrorContext(ctx, "idempotency: store answer", "error", ferr, "request_id", requestID(c))
+			}
+			return nil
+		}
+		if aerr := s.svc.Idempotency.Abandon(fctx, p.TenantID, key); aerr != nil {
+			s.log.ErrorContext(ctx, "idempotency: free key", "error", aerr, "request_id", requestID(c))
+		}
+		return err
+	}
+}
+
+func validIdempotencyKey(k string) bool {
+	if len(k) > idempotency.MaxKeyLength {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// recordingWriter keeps a copy of what the handler writes.
+type recordingWriter struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	w.body.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

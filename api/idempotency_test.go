@@ -1,0 +1,223 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+)
+
+// idemReq sends a JSON POST as s with an Idempotency-Key (none if key is
+// empty).
+func (tb *testBundle) idemReq(t testing.TB, path, token, key, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	}
+	req.Header.Set(echo.HeaderAuthorization, "Bearer "+token)
+	if key != "" {
+		req.Header.Set(headerIdempotencyKey, key)
+	}
+	req.RemoteAddr = keyTestAddr()
+	return tb.serve(t, req)
+}
+
+func (tb *testBundle) countLists(t testing.TB, tenantID, name string) int {
+	t.Helper()
+	var n int
+	if err := tb.db.Gorm.Raw(`SELECT count(*) FROM lists WHERE tenant_id = ? AND name = ?`, tenantID, name).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestIdempotencyKey: a POST retried with the same Idempotency-Key and body
+// is answered with the first answer (Idempotent-Replayed) instead of
+// running again; another request under the key is 422; a failed request
+// keeps nothing, so its retry runs; keys are the tenant's and the caller's,
+// and last 24 hours.
+func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "idem")
+	member := tb.MustJoin(t, admin, "member")
+	other := tb.MustSignup(t, "idem-other")
+	key := uuid.NewString()
+
+	first := tb.idemReq(t, "/api/v1/lists", admin.token, key, `{"name":"Leads"}`)
+	wantStatus(t, first, http.StatusCreated)
+	if first.Header().Get(headerIdempotentReplayed) != "" {
+		t.Fatal("a first answer says it is replayed")
+	}
+
+	t.Run("OKReplayed", func(t *testing.T) {
+		rec := tb.idemReq(t, "/api/v1/lists", admin.token, key, `{"name":"Leads"}`)
+		wantStatus(t, rec, http.StatusCreated)
+		if rec.Header().Get(headerIdempotentReplayed) != "true" || rec.Body.String() != first.Body.String() {
+			t.Fatalf("retry answered %q (replayed %q), want the first answer %q", rec.Body.String(),
+				rec.Header().Get(headerIdempotentReplayed), first.Body.String())
+		}
+		if n := tb.countLists(t, admin.tenantID, "Leads"); n != 1 {
+			t.Fatalf("%d lists after a retry, want 1", n)
+		}
+	})
+	t.Run("OKWithoutKeyRunsAgain", func(t *testing.T) {
+		wantStatus(t, tb.idemReq(t, "/api/v1/lists", admin.token, "", `{"name":"Leads"}`), http.StatusConflict)
+	})
+	t.Run("ErrOtherBody", func(t *testing.T) {
+		rec := tb.idemReq(t, "/api/v1/lists", admin.token, key, `{"name":"Other leads"}`)
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		if errs := decodeProblem(t, rec)["errors"].([]any); errs[0].(map[string]any)["field"] != headerIdempotencyKey {
+			t.Fatalf("errors %v, want the Idempotency-Key named", errs)
+		}
+		if n := tb.countLists(t, admin.tenantID, "Other leads"); n != 0 {
+			t.Fatalf("the refused request made %d lists", n)
+		}
+	})
+	t.Run("ErrOtherRoute", func(t *testing.T) {
+		rec := tb.idemReq(t, "/api/v1/contacts/"+uuid.NewString()+"/corrections", admin.token, key, `{"name":"Leads"}`)
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+	})
+	t.Run("ErrOtherCaller", func(t *testing.T) {
+		// A colleague's request is not the admin's: their answers differ.
+		wantStatus(t, tb.idemReq(t, "/api/v1/lists", member.token, key, `{"name":"Leads"}`), http.StatusUnprocessableEntity)
+	})
+	t.Run("OKOtherTenant", func(t *testing.T) {
+		rec := tb.idemReq(t, "/api/v1/lists", other.token, key, `{"name":"Leads"}`)
+		wantStatus(t, rec, http.StatusCreated)
+		if rec.Header().Get(headerIdempotentReplayed) != "" || tb.countLists(t, other.tenantID, "Leads") != 1 {
+			t.Fatal("another tenant's request under the same key did not run")
+		}
+	})
+	t.Run("ErrInvalidKey", func(t *testing.T) {
+		for _, k := range []string{"has space", strings.Repeat("k", 256), "ключ"} {
+			rec := tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Bad key"}`)
+			wantStatus(t, rec, http.StatusUnprocessableEntity)
+			if tb.countLists(t, admin.tenantID, "Bad key") != 0 {
+				t.Fatalf("key %q: the list was made", k)
+			}
+		}
+	})
+	t.Run("OKFailureNotKept", func(t *testing.T) {
+		k := uuid.NewString()
+		wantStatus(t, tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":""}`), http.StatusUnprocessableEntity)
+		// The failed request is not the key's: the next request under it runs.
+		wantStatus(t, tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"After a failure"}`), http.StatusCreated)
+	})
+	t.Run("OKExpiresAfterADay", func(t *testing.T) {
+		k := uuid.NewString()
+		wantStatus(t, tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Day old"}`), http.StatusCreated)
+		if err := tb.db.Gorm.Exec(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE tenant_id = ? AND key = ?`,
+			admin.tenantID, k).Error; err != nil {
+			t.Fatal(err)
+		}
+		// Run again, not replayed: the name is taken now.
+		wantStatus(t, tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Day old"}`), http.StatusConflict)
+		if n, err := tb.srv.svc.Idempotency.Prune(t.Context()); err != nil || n < 0 {
+			t.Fatalf("prune: %d, %v", n, err)
+		}
+	})
+	t.Run("ErrInProgress", func(t *testing.T) {
+		k := uuid.NewString()
+		wantStatus(t, tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Running"}`), http.StatusCreated)
+		// As if the first request were still running.
+		if err := tb.db.Gorm.Exec(`UPDATE idempotency_keys SET status_code = NULL, body = NULL, locked_until = now() + interval '1 minute'
+			WHERE tenant_id = ? AND key = ?`, admin.tenantID, k).Error; err != nil {
+			t.Fatal(err)
+		}
+		rec := tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Running"}`)
+		wantStatus(t, rec, http.StatusConflict)
+		if p := decodeProblem(t, rec); p["type"] != "idempotency-key-in-use" || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("problem %v (Retry-After %q), want idempotency-key-in-use with Retry-After", p, rec.Header().Get("Retry-After"))
+		}
+		// A request that died holding the key gives it up after its lock.
+		if err := tb.db.Gorm.Exec(`UPDATE idempotency_keys SET locked_until = now() - interval '1 second'
+			WHERE tenant_id = ? AND key = ?`, admin.tenantID, k).Error; err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Running"}`), http.StatusConflict) // ran: name taken
+		if p := decodeProblem(t, tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Running"}`)); p["type"] == "idempotency-key-in-use" {
+			t.Fatal("a failed takeover kept the key")
+		}
+	})
+}
+
+// TestIdempotencyKeyRace: the same request sent many times at once with one
+// key (a client's retries overlapping) does the work once; every other
+// answer is the first one replayed or 409 idempotency-key-in-use.
+func TestIdempotencyKeyRace(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "idem-race")
+	for round := range 5 {
+		key, name := uuid.NewString(), fmt.Sprintf("Race %d", round)
+		body := fmt.Sprintf(`{"name":%q}`, name)
+		got := tb.race(t, 6, func(int) int {
+			return tb.idemReq(t, "/api/v1/lists", admin.token, key, body).Code
+		})
+		if got[http.StatusCreated] < 1 || got[http.StatusCreated]+got[http.StatusConflict] != 6 {
+			t.Fatalf("round %d: statuses %v", round, got)
+		}
+		if n := tb.countLists(t, admin.tenantID, name); n != 1 {
+			t.Fatalf("round %d: %d lists", round, n)
+		}
+		// Once the first is done, every retry is its answer.
+		rec := tb.idemReq(t, "/api/v1/lists", admin.token, key, body)
+		wantStatus(t, rec, http.StatusCreated)
+		if rec.Header().Get(headerIdempotentReplayed) != "true" {
+			t.Fatalf("round %d: a retry after the race was not replayed", round)
+		}
+	}
+}
+
+// TestIdempotencyKeyImportStart: a start retried after its answer was lost
+// gets the 202 it missed, not 409 (already queued).
+func TestIdempotencyKeyImportStart(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "idem-imp")
+	imp := tb.MustImport(t, admin, "Email\nidem@start.example\n")
+	path, key := "/api/v1/imports/"+imp.ID+"/start", uuid.NewString()
+	first := tb.idemReq(t, path, admin.token, key, "")
+	wantStatus(t, first, http.StatusAccepted)
+	rec := tb.idemReq(t, path, admin.token, key, "")
+	wantStatus(t, rec, http.StatusAccepted)
+	if rec.Body.String() != first.Body.String() || rec.Header().Get(headerIdempotentReplayed) != "true" {
+		t.Fatalf("retry answered %s, want the first answer %s", rec.Body.String(), first.Body.String())
+	}
+	// A dry run is another request.
+	wantStatus(t, tb.idemReq(t, path+"?dry_run=true", admin.token, key, ""), http.StatusUnprocessableEntity)
+}
+
+// TestIdempotencyKeyCRMPush: a push retried with its key answers the push
+// it queued (same id) and records no second push.
+func TestIdempotencyKeyCRMPush(t *testing.T) {
+	t.Parallel()
+	fb := setupCRM(t)
+	admin := fb.MustSignup(t, "idem-push")
+	fb.MustSetPackage(t, admin.tenantID, "starter")
+	ids := fb.MustApprovedContacts(t, admin, 2)
+	fb.MustConnectCRM(t, admin)
+	body := fmt.Sprintf(`{"contact_ids":["%s","%s"]}`, ids[0], ids[1])
+	key := uuid.NewString()
+	first := fb.idemReq(t, "/api/v1/crm/pushes", admin.token, key, body)
+	wantStatus(t, first, http.StatusAccepted)
+	rec := fb.idemReq(t, "/api/v1/crm/pushes", admin.token, key, body)
+	wantStatus(t, rec, http.StatusAccepted)
+	a, b := decode[CRMPushResult](t, first), decode[CRMPushResult](t, rec)
+	if a.ID == nil || b.ID == nil || *a.ID != *b.ID || b.ToCreate != 2 {
+		t.Fatalf("retry answered push %v (to_create %d), want the first push %v", b.ID, b.ToCreate, a.ID)
+	}
+	var n int
+	if err := fb.db.Gorm.Raw(`SELECT count(*) FROM crm_push_batches WHERE tenant_id = ?`, admin.tenantID).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d pushes recorded, want 1", n)
+	}
+}
