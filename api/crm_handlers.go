@@ -334,32 +334,37 @@ func (s *Server) crmWebhook(c echo.Context) error {
 //	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
 //	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
 //	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header				200	{string}	ETag				"This version of the settings: send it back as If-Match when you change them"
 //	@Router				/crm/settings [get]
 func (s *Server) getCRMSettings(c echo.Context) error {
 	st, err := s.svc.CRM.GetSettings(c.Request().Context(), principal(c).TenantID)
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set(headerETag, st.ETag)
 	return c.JSON(http.StatusOK, CRMSettingsResponse{FieldOwnership: st.FieldOwnership})
 }
 
 // putCRMSettings godoc
 //
 //	@Summary		Change CRM settings
-//	@Description	Org admins only. Replaces the field ownership; fields left out go back to fill_if_empty.
+//	@Description	Org admins only. Replaces the field ownership; fields left out go back to fill_if_empty. Send If-Match with the ETag of the settings you edited (GET /crm/settings) and the change is refused with 412 precondition-failed when another admin changed them meanwhile, instead of undoing their change; without If-Match the save always applies.
 //	@ID				putCRMSettings
 //	@Tags			crm
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			body	body		CRMSettingsRequest	true	"Field ownership"
-//	@Success		200		{object}	CRMSettingsResponse
-//	@Failure		400		{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure		401		{object}	Problem
-//	@Failure		403		{object}	Problem
-//	@Failure		413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure		415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure		422		{object}	Problem
+//	@Param			body		body		CRMSettingsRequest	true	"Field ownership"
+//	@Param			If-Match	header		string				false	"The ETag of the settings you edited"
+//	@Success		200			{object}	CRMSettingsResponse
+//	@Failure		400			{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		413			{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure		412			{object}	Problem	"precondition-failed: the settings changed since the If-Match ETag was read"
+//	@Failure		415			{object}	Problem	"Content-Type is not application/json"
+//	@Failure		422			{object}	Problem
+//	@Header			200			{string}	ETag	"The settings' new version"
 //	@Router			/crm/settings [put]
 func (s *Server) putCRMSettings(c echo.Context) error {
 	var req CRMSettingsRequest
@@ -367,10 +372,11 @@ func (s *Server) putCRMSettings(c echo.Context) error {
 		return err
 	}
 	p := principal(c)
-	st, err := s.svc.CRM.PutSettings(c.Request().Context(), p.TenantID, &p.UserID, req.FieldOwnership)
+	st, err := s.svc.CRM.PutSettingsIfMatch(c.Request().Context(), p.TenantID, &p.UserID, req.FieldOwnership, ifMatch(c))
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set(headerETag, st.ETag)
 	return c.JSON(http.StatusOK, CRMSettingsResponse{FieldOwnership: st.FieldOwnership})
 }
 

@@ -80,6 +80,7 @@ var errorStatus = map[string]struct {
 	apperr.ENOTFOUND:     {http.StatusNotFound, "not-found"},
 	apperr.ENOTALLOWED:   {http.StatusMethodNotAllowed, "method-not-allowed"},
 	apperr.ECONFLICT:     {http.StatusConflict, "conflict"},
+	apperr.EPRECONDITION: {http.StatusPreconditionFailed, "precondition-failed"},
 	apperr.ETOOLARGE:     {http.StatusRequestEntityTooLarge, "payload-too-large"},
 	apperr.EUNSUPPORTED:  {http.StatusUnsupportedMediaType, "unsupported-media-type"},
 	apperr.EINVALID:      {http.StatusUnprocessableEntity, "validation-error"},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -220,4 +221,60 @@ func TestIdempotencyKeyCRMPush(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d pushes recorded, want 1", n)
 	}
+}
+
+// TestCRMSettingsIfMatch: two admins edit the CRM settings from the same
+// page. The second save, which names the version it edited (If-Match),
+// is refused (412) instead of silently putting back what the first
+// changed; without If-Match the save applies as before.
+func TestCRMSettingsIfMatch(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "etag")
+	second := tb.MustJoin(t, admin, "org_admin")
+	put := func(s session, etag string, modes map[string]string) *httptest.ResponseRecorder {
+		t.Helper()
+		b, _ := json.Marshal(map[string]any{"field_ownership": modes})
+		req := httptest.NewRequest(http.MethodPut, "/api/v1/crm/settings", strings.NewReader(string(b)))
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		req.Header.Set(echo.HeaderAuthorization, "Bearer "+s.token)
+		if etag != "" {
+			req.Header.Set(headerIfMatch, etag)
+		}
+		req.RemoteAddr = keyTestAddr()
+		return tb.serve(t, req)
+	}
+	read := tb.req(t, http.MethodGet, "/api/v1/crm/settings", admin.token, nil)
+	wantStatus(t, read, http.StatusOK)
+	etag := read.Header().Get(headerETag)
+	if !strings.HasPrefix(etag, `"`) || !strings.HasSuffix(etag, `"`) || len(etag) < 10 {
+		t.Fatalf("ETag %q, want a quoted tag", etag)
+	}
+
+	// The first admin sets phone to never, from the version both read.
+	rec := put(admin, etag, map[string]string{"phone": "never"})
+	wantStatus(t, rec, http.StatusOK)
+	newTag := rec.Header().Get(headerETag)
+	if newTag == etag || newTag == "" {
+		t.Fatalf("ETag after a change %q, was %q", newTag, etag)
+	}
+	// The second, from the same old page, sets job_title (and sends phone as it saw it).
+	rec = put(second, etag, map[string]string{"job_title": "overwrite"})
+	wantStatus(t, rec, http.StatusPreconditionFailed)
+	if p := decodeProblem(t, rec); p["type"] != "precondition-failed" {
+		t.Fatalf("problem %v", p)
+	}
+	got := decode[CRMSettingsResponse](t, tb.req(t, http.MethodGet, "/api/v1/crm/settings", admin.token, nil))
+	if got.FieldOwnership["phone"] != "never" || got.FieldOwnership["job_title"] != "fill_if_empty" {
+		t.Fatalf("settings %v: the refused save changed them, or undid the first", got.FieldOwnership)
+	}
+	// Reloaded, the second admin's save applies.
+	wantStatus(t, put(second, newTag, map[string]string{"phone": "never", "job_title": "overwrite"}), http.StatusOK)
+	// A list of tags, or *, matches; a weak tag does not.
+	cur := tb.req(t, http.MethodGet, "/api/v1/crm/settings", admin.token, nil).Header().Get(headerETag)
+	wantStatus(t, put(admin, "W/"+cur, map[string]string{"phone": "never", "job_title": "overwrite"}), http.StatusPreconditionFailed)
+	wantStatus(t, put(admin, `"nope", `+cur, map[string]string{"phone": "never", "job_title": "overwrite"}), http.StatusOK)
+	wantStatus(t, put(admin, "*", map[string]string{"phone": "never", "job_title": "overwrite"}), http.StatusOK)
+	// Without If-Match, the last save wins as before.
+	wantStatus(t, put(second, "", map[string]string{}), http.StatusOK)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -91,4 +92,29 @@ func queryPageSize(c echo.Context, maxSize int) (int, error) {
 		return 0, apperr.Invalid("Invalid page size.", apperr.FieldError{Field: "page_size", Message: "must be an integer"})
 	}
 	return n, nil
+}
+
+const (
+	headerETag    = "ETag"
+	headerIfMatch = "If-Match"
+)
+
+// ifMatch reads the If-Match header's entity tags (nil without one): a
+// write that names the version it edits (the ETag of its read) is refused
+// with 412 when the object changed meanwhile.
+func ifMatch(c echo.Context) []string {
+	v := strings.TrimSpace(c.Request().Header.Get(headerIfMatch))
+	if v == "" {
+		return nil
+	}
+	var tags []string
+	for t := range strings.SplitSeq(v, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			tags = append(tags, t)
+		}
+	}
+	if tags == nil {
+		return []string{}
+	}
+	return tags
 }

@@ -138,9 +138,9 @@ func New(deps Deps) *Server {
 	if len(s.cfg.CORSAllowedOrigins) > 0 {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins: s.cfg.CORSAllowedOrigins,
-			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "X-API-Key", headerRequestID, headerIdempotencyKey},
+			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "X-API-Key", headerRequestID, headerIdempotencyKey, headerIfMatch},
 			ExposeHeaders: append([]string{headerRequestID, "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", echo.HeaderContentDisposition,
-				headerSearchCharged, headerIdempotentReplayed},
+				headerSearchCharged, headerIdempotentReplayed, headerETag},
 				quotaHeaderNames()...),
 			AllowCredentials: true,
 			MaxAge:           600,

@@ -811,8 +811,8 @@ func TestHostileText(t *testing.T) {
 // TestCORSExposesWhatClientsRead: with CORS_ALLOWED_ORIGINS set, a browser
 // client on an allowed origin may read the headers the API documents for
 // it: the request id, rate limits, quotas, whether a search was charged,
-// an export's file name and whether an answer was replayed; and may send
-// an Idempotency-Key.
+// an export's file name, whether an answer was replayed and an ETag; and
+// may send an Idempotency-Key and If-Match.
 func TestCORSExposesWhatClientsRead(t *testing.T) {
 	t.Parallel()
 	tb := setupWith(t, map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com"})
@@ -827,7 +827,7 @@ func TestCORSExposesWhatClientsRead(t *testing.T) {
 		exposed[i] = strings.TrimSpace(exposed[i])
 	}
 	for _, want := range []string{"X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
-		"X-Quota-Searches-Remaining", "X-Search-Charged", "Content-Disposition", "Idempotent-Replayed"} {
+		"X-Quota-Searches-Remaining", "X-Search-Charged", "Content-Disposition", "Idempotent-Replayed", "ETag"} {
 		if !slices.ContainsFunc(exposed, func(h string) bool { return strings.EqualFold(h, want) }) {
 			t.Errorf("%s is not exposed: %v", want, exposed)
 		}
@@ -836,10 +836,12 @@ func TestCORSExposesWhatClientsRead(t *testing.T) {
 	pre := httptest.NewRequest(http.MethodOptions, "/api/v1/lists", nil)
 	pre.Header.Set("Origin", "https://app.example.com")
 	pre.Header.Set("Access-Control-Request-Method", http.MethodPost)
-	pre.Header.Set("Access-Control-Request-Headers", "idempotency-key")
+	pre.Header.Set("Access-Control-Request-Headers", "idempotency-key,if-match")
 	rec = tb.serve(t, pre)
-	if got := rec.Header().Get("Access-Control-Allow-Headers"); !strings.Contains(strings.ToLower(got), "idempotency-key") {
-		t.Errorf("Access-Control-Allow-Headers %q lacks Idempotency-Key", got)
+	for _, want := range []string{"idempotency-key", "if-match"} {
+		if got := rec.Header().Get("Access-Control-Allow-Headers"); !strings.Contains(strings.ToLower(got), want) {
+			t.Errorf("Access-Control-Allow-Headers %q lacks %s", got, want)
+		}
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -615,6 +616,31 @@ var Fields = []string{"email", "first_name", "last_name", "phone", "job_title", 
 // Settings are the tenant's CRM settings.
 type Settings struct {
 	FieldOwnership map[string]string `json:"field_ownership"`
+	// ETag names this version of the settings (a hash of the field
+	// ownership), for If-Match.
+	ETag string `json:"-"`
+}
+
+// settingsETag is the entity tag of a full field ownership: a quoted hash
+// of its fields and modes, in field order.
+func settingsETag(full map[string]string) string {
+	h := sha256.New()
+	for _, f := range slices.Sorted(maps.Keys(full)) {
+		h.Write([]byte(f + "=" + full[f] + "\n"))
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+}
+
+// MatchesETag reports whether an If-Match header's tags (ifMatch, already
+// split) name etag: "*" names any. Weak tags never match (If-Match
+// compares strongly).
+func MatchesETag(ifMatch []string, etag string) bool {
+	for _, t := range ifMatch {
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // GetSettings returns the field ownership of every field (fill_if_empty
@@ -624,7 +650,7 @@ func (s *Service) GetSettings(ctx context.Context, tenantID uuid.UUID) (*Setting
 	if err != nil {
 		return nil, err
 	}
-	return &Settings{FieldOwnership: m}, nil
+	return &Settings{FieldOwnership: m, ETag: settingsETag(m)}, nil
 }
 
 // PutSettings replaces the field ownership: fields left out go back to
@@ -632,6 +658,16 @@ func (s *Service) GetSettings(ctx context.Context, tenantID uuid.UUID) (*Setting
 // with what they were and became; a save that changes nothing writes
 // nothing. Returns EINVALID naming an unknown field or mode.
 func (s *Service) PutSettings(ctx context.Context, tenantID uuid.UUID, userID *uuid.UUID, modes map[string]string) (*Settings, error) {
+	return s.PutSettingsIfMatch(ctx, tenantID, userID, modes, nil)
+}
+
+// PutSettingsIfMatch is PutSettings that, when ifMatch is not nil, saves
+// only while the settings are the version one of its tags names (an
+// If-Match header: the ETag of the settings the caller read), so an admin
+// who edited settings another admin changed meanwhile does not undo that
+// change unknowingly. Returns EPRECONDITION when they changed, and what
+// PutSettings returns.
+func (s *Service) PutSettingsIfMatch(ctx context.Context, tenantID uuid.UUID, userID *uuid.UUID, modes map[string]string, ifMatch []string) (*Settings, error) {
 	var fields []apperr.FieldError
 	keys := make([]string, 0, len(modes))
 	for k := range modes {
@@ -669,6 +705,10 @@ func (s *Service) PutSettings(ctx context.Context, tenantID uuid.UUID, userID *u
 		if err != nil {
 			return err
 		}
+		if ifMatch != nil && !MatchesETag(ifMatch, settingsETag(before)) {
+			return apperr.Errorf(apperr.EPRECONDITION,
+				"Someone changed the CRM settings since you opened them: reload to see their change, then make yours.")
+		}
 		// What each changed field was and became, as package.updated
 		// records it; a save that changes nothing writes and audits nothing.
 		changed := map[string]string{}
@@ -690,5 +730,5 @@ func (s *Service) PutSettings(ctx context.Context, tenantID uuid.UUID, userID *u
 	if err != nil {
 		return nil, err
 	}
-	return &Settings{FieldOwnership: full}, nil
+	return &Settings{FieldOwnership: full, ETag: settingsETag(full)}, nil
 }

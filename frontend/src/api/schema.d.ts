@@ -937,7 +937,7 @@ export interface paths {
         get: operations["getCRMSettings"];
         /**
          * Change CRM settings
-         * @description Org admins only. Replaces the field ownership; fields left out go back to fill_if_empty.
+         * @description Org admins only. Replaces the field ownership; fields left out go back to fill_if_empty. Send If-Match with the ETag of the settings you edited (GET /crm/settings) and the change is refused with 412 precondition-failed when another admin changed them meanwhile, instead of undoing their change; without If-Match the save always applies.
          */
         put: operations["putCRMSettings"];
         post?: never;
@@ -7137,6 +7137,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description This version of the settings: send it back as If-Match when you change them */
+                    ETag?: string;
                     /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
                     "RateLimit-Limit"?: number;
                     /** @description API-key requests: requests left in the current minute */
@@ -7198,7 +7200,10 @@ export interface operations {
     putCRMSettings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the settings you edited */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7212,6 +7217,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The settings' new version */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7238,6 +7245,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description precondition-failed: the settings changed since the If-Match ETag was read */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,18 +12,19 @@ import (
 
 // Error codes. Each service method documents which of these it returns.
 const (
-	EINVALID      = "invalid"      // the input breaks a rule (422)
-	EMALFORMED    = "malformed"    // the input cannot be parsed (400)
-	EUNAUTHORIZED = "unauthorized" // no or bad credentials (401)
-	EFORBIDDEN    = "forbidden"    // authenticated but not allowed (403)
-	ENOTFOUND     = "not_found"    // missing or not visible to the caller (404)
-	ECONFLICT     = "conflict"     // the state forbids it (409)
-	ETOOLARGE     = "too_large"    // the body or file is over a limit (413)
-	EUNSUPPORTED  = "unsupported"  // wrong media type (415)
-	ERATELIMIT    = "rate_limited" // too many requests or quota used up (429)
-	EUNAVAILABLE  = "unavailable"  // a dependency is down or not configured (503)
-	EINTERNAL     = "internal"     // a bug or a failure; details are logged only (500; the API answers 503 when the database is unreachable)
-	ENOTALLOWED   = "not_allowed"  // the method is not allowed on the route (405)
+	EINVALID      = "invalid"             // the input breaks a rule (422)
+	EMALFORMED    = "malformed"           // the input cannot be parsed (400)
+	EUNAUTHORIZED = "unauthorized"        // no or bad credentials (401)
+	EFORBIDDEN    = "forbidden"           // authenticated but not allowed (403)
+	ENOTFOUND     = "not_found"           // missing or not visible to the caller (404)
+	ECONFLICT     = "conflict"            // the state forbids it (409)
+	ETOOLARGE     = "too_large"           // the body or file is over a limit (413)
+	EUNSUPPORTED  = "unsupported"         // wrong media type (415)
+	ERATELIMIT    = "rate_limited"        // too many requests or quota used up (429)
+	EUNAVAILABLE  = "unavailable"         // a dependency is down or not configured (503)
+	EINTERNAL     = "internal"            // a bug or a failure; details are logged only (500; the API answers 503 when the database is unreachable)
+	ENOTALLOWED   = "not_allowed"         // the method is not allowed on the route (405)
+	EPRECONDITION = "precondition_failed" // the object changed since the caller read it (If-Match, 412)
 )
 
 // FieldError names one field of the input and what is wrong with it.

@@ -12,9 +12,14 @@ export type CrmField = (typeof crmFields)[number];
 
 export type FieldOwnership = 'fill_if_empty' | 'overwrite' | 'never';
 
-/** GET /api/v1/crm/settings (crm:read): the field ownership of every CRM field. */
-export function getCrmSettings({ signal }: { signal?: AbortSignal } = {}): Promise<CrmSettings> {
-  return unwrap(apiClient.GET('/crm/settings', { signal }));
+/** The settings with the version they were read at (the ETag), which a save sends back as If-Match. */
+export type CrmSettingsVersion = CrmSettings & { etag: string | null };
+
+/** GET /api/v1/crm/settings (crm:read): the field ownership of every CRM field, and its ETag. */
+export async function getCrmSettings({ signal }: { signal?: AbortSignal } = {}): Promise<CrmSettingsVersion> {
+  const result = apiClient.GET('/crm/settings', { signal });
+  const settings = await unwrap(result);
+  return { ...settings, etag: (await result).response.headers.get('ETag') };
 }
 
 export function getCrmSettingsQueryOptions() {

@@ -3,15 +3,16 @@ import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { ApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
-import { crmFields, type CrmSettings, type FieldOwnership } from '../api/get-crm-settings';
+import { crmFields, type CrmSettings, type CrmSettingsVersion, type FieldOwnership } from '../api/get-crm-settings';
 import { useUpdateCrmSettings } from '../api/update-crm-settings';
 import { fieldLabels, ownershipOptions } from '../labels';
 
 type FieldOwnershipFormProps = {
-  settings: CrmSettings;
+  settings: CrmSettingsVersion;
   /** Org admins (crm:manage) change it; everyone else reads it. */
   canManage: boolean;
 };
@@ -38,9 +39,19 @@ export function FieldOwnershipForm({ settings, canManage }: FieldOwnershipFormPr
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate(values, {
-      onSuccess: () => notifications.show({ color: 'green', message: 'Field ownership saved.' }),
-    });
+    update.mutate(
+      { fieldOwnership: values, etag: settings.etag },
+      {
+        onSuccess: () => notifications.show({ color: 'green', message: 'Field ownership saved.' }),
+        // The form starts again from the other admin's values (the settings are reloaded), so
+        // their sentence outlives it as a notification.
+        onError: (error) => {
+          if (error instanceof ApiError && error.status === 412) {
+            notifications.show({ color: 'red', autoClose: false, message: error.detail });
+          }
+        },
+      },
+    );
   };
 
   return (

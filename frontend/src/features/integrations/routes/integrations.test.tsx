@@ -196,6 +196,42 @@ describe('IntegrationsRoute', () => {
     expect(screen.getByRole('combobox', { name: 'Ownership of Email' })).toHaveValue('Overwrite');
   });
 
+  it('saves with the version it read, and reloads when another admin saved meanwhile', async () => {
+    let current = { field_ownership: { ...settings.field_ownership } };
+    let version = '"v1"';
+    const ifMatch: (string | null)[] = [];
+    const fetchMock = signIn(orgAdminPermissions, () => connection(), {
+      'GET /crm/settings': () => jsonResponse(current, { headers: { ETag: version } }),
+      'PUT /crm/settings': (request) => {
+        ifMatch.push(request.headers.get('If-Match'));
+        return problemResponse({
+          status: 412,
+          title: 'Precondition Failed',
+          type: 'precondition-failed',
+          code: 'precondition_failed',
+          detail: 'Someone changed the CRM settings since you opened them: reload to see their change, then make yours.',
+        });
+      },
+    });
+    renderWithProviders(<IntegrationsRoute />, { route: '/integrations' });
+
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Ownership of Email' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Overwrite' }));
+    // Another admin saves meanwhile: phone overwrite.
+    current = { field_ownership: { ...settings.field_ownership, phone: 'overwrite' } };
+    version = '"v2"';
+    await userEvent.click(screen.getByRole('button', { name: 'Save field ownership' }));
+
+    expect(
+      await screen.findByText('Someone changed the CRM settings since you opened them: reload to see their change, then make yours.'),
+    ).toBeInTheDocument();
+    expect(ifMatch).toEqual(['"v1"']);
+    // The form shows what is saved now: the other admin's phone, not this admin's unsaved email.
+    await vi.waitFor(() => expect(requests(fetchMock, 'GET', '/crm/settings')).toHaveLength(2));
+    expect(await screen.findByRole('combobox', { name: 'Ownership of Phone' })).toHaveValue('Overwrite');
+    expect(screen.getByRole('combobox', { name: 'Ownership of Email' })).not.toHaveValue('Overwrite');
+  });
+
   it('shows a refused field next to it', async () => {
     signIn(orgAdminPermissions, () => connection(), {
       'PUT /crm/settings': () =>
