@@ -427,3 +427,45 @@ func waitBlocked(t *testing.T, tb *testBundle, by, except []int) int {
 	t.Fatal("nothing waited for the lock")
 	return 0
 }
+
+// TestListDeletedWhileContactsAreAdded: a list deleted while contacts are
+// being added to it (POST /lists/{id}/members and POST /saved-contacts
+// onto it) ends one way or the other: each add is 200 (it went first and
+// its members went with the list) or 404 (the list was gone), never a 500
+// from the members' foreign key, and no member of the deleted list stays.
+func TestListDeletedWhileContactsAreAdded(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "list-del-race")
+	ids := make([]string, 20)
+	for i := range ids {
+		ids[i] = tb.MustPrivateContact(t, admin.tenantID, fmt.Sprintf("Del%d", i), "Race")
+	}
+	for round := range 10 {
+		rec := tb.req(t, http.MethodPost, "/api/v1/lists", admin.token, map[string]string{"name": fmt.Sprintf("Doomed %d", round)})
+		wantStatus(t, rec, http.StatusCreated)
+		list := decode[ListResponse](t, rec).ID
+		got := tb.race(t, 5, func(i int) int {
+			switch i {
+			case 0:
+				return tb.req(t, http.MethodDelete, "/api/v1/lists/"+list, admin.token, nil).Code
+			case 1, 2:
+				return tb.req(t, http.MethodPost, "/api/v1/lists/"+list+"/members", admin.token,
+					map[string]any{"contact_ids": ids[i*5 : i*5+5]}).Code
+			default:
+				return tb.req(t, http.MethodPost, "/api/v1/saved-contacts", admin.token,
+					map[string]any{"contact_ids": ids[i*5-5 : i*5], "list_id": list}).Code
+			}
+		})
+		if got[http.StatusNoContent] != 1 || got[http.StatusOK]+got[http.StatusNotFound] != 4 {
+			t.Fatalf("round %d: statuses %v, want the delete's 204 and each add 200 or 404", round, got)
+		}
+		var n int
+		if err := tb.db.Gorm.Raw(`SELECT count(*) FROM list_members WHERE tenant_id = ? AND list_id = ?`, admin.tenantID, list).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("round %d: %d members of the deleted list", round, n)
+		}
+	}
+}
