@@ -176,6 +176,30 @@ func TestIdempotencyKeyRace(t *testing.T) {
 	}
 }
 
+// TestIdempotencyKeyCorrection: a correction retried with its key is
+// recorded once.
+func TestIdempotencyKeyCorrection(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "idem-corr")
+	id := tb.MustPrivateContact(t, admin.tenantID, "Idem", "Potent")
+	path, key, body := "/api/v1/contacts/"+id+"/corrections", uuid.NewString(), `{"field":"title","value":"Chief Retry Officer"}`
+	first := tb.idemReq(t, path, admin.token, key, body)
+	wantStatus(t, first, http.StatusCreated)
+	rec := tb.idemReq(t, path, admin.token, key, body)
+	wantStatus(t, rec, http.StatusCreated)
+	if rec.Body.String() != first.Body.String() {
+		t.Fatalf("retry answered %s, want %s", rec.Body.String(), first.Body.String())
+	}
+	var n int
+	if err := tb.db.Gorm.Raw(`SELECT count(*) FROM contact_corrections WHERE tenant_id = ? AND contact_id = ?`, admin.tenantID, id).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d corrections recorded, want 1", n)
+	}
+}
+
 // TestIdempotencyKeyImportStart: a start retried after its answer was lost
 // gets the 202 it missed, not 409 (already queued).
 func TestIdempotencyKeyImportStart(t *testing.T) {
