@@ -369,8 +369,10 @@ var linkedinSlug = regexp.MustCompile(`^[A-Za-z0-9_%.\-]{2,100}$`)
 // host (uk.linkedin.com, m.linkedin.com) or the mobile site's path
 // (/mwlite/in/), in any case, with any trailing path, query or slash, and
 // with invisible characters around it (a copied link's zero-width space).
-// The slug is lower case and escaped the one way url.PathEscape does,
-// whether it came escaped ("j%C3%B6rg", "some%2Done") or not ("jörg").
+// The slug is composed (Unicode NFC: "jörg" with an o and a combining
+// diaeresis is "jörg" with an ö), lower case and escaped the one way
+// url.PathEscape does, whether it came escaped ("j%C3%B6rg", "some%2Done")
+// or not ("jörg").
 func NormalizeLinkedIn(s string) (string, bool) {
 	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
 	if s == "" || len(s) > 300 {
@@ -398,7 +400,7 @@ func NormalizeLinkedIn(s string) (string, bool) {
 	if err != nil || !utf8.ValidString(slug) {
 		return "", false
 	}
-	slug = strings.ToLower(url.PathEscape(strings.ToLower(slug)))
+	slug = strings.ToLower(url.PathEscape(strings.ToLower(norm.NFC.String(slug))))
 	if !linkedinSlug.MatchString(slug) {
 		return "", false
 	}

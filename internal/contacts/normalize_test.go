@@ -153,6 +153,8 @@ func TestNormalize(t *testing.T) {
 		// The same slug however it is escaped and whatever its case.
 		{"OKLinkedInUnicode", contacts.NormalizeLinkedIn, "de.linkedin.com/in/jörg-müller", "https://www.linkedin.com/in/j%c3%b6rg-m%c3%bcller", true},
 		{"OKLinkedInEscapedCapitals", contacts.NormalizeLinkedIn, "https://www.linkedin.com/in/J%C3%96RG-M%C3%9CLLER", "https://www.linkedin.com/in/j%c3%b6rg-m%c3%bcller", true},
+		{"OKLinkedInDecomposed", contacts.NormalizeLinkedIn, "linkedin.com/in/jo\u0308rg-mu\u0308ller", "https://www.linkedin.com/in/j%c3%b6rg-m%c3%bcller", true},
+		{"OKLinkedInDecomposedEscaped", contacts.NormalizeLinkedIn, "linkedin.com/in/jo%CC%88rg", "https://www.linkedin.com/in/j%c3%b6rg", true},
 		{"OKLinkedInNeedlessEscape", contacts.NormalizeLinkedIn, "https://www.linkedin.com/in/some%2Done", "https://www.linkedin.com/in/some-one", true},
 		{"OKLinkedInZeroWidthEdge", contacts.NormalizeLinkedIn, "\u200blinkedin.com/in/some-one\u200b", "https://www.linkedin.com/in/some-one", true},
 		{"ErrLinkedInCompany", contacts.NormalizeLinkedIn, "https://www.linkedin.com/company/acme", "", false},

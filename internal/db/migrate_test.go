@@ -482,3 +482,78 @@ func TestMigrationAccountEmailsCanonical(t *testing.T) {
 		check("invitations", inv.id, inv.want)
 	}
 }
+
+// TestMigrationCompanyKeyAndLinkedInNFC: 00062 writes stored LinkedIn URLs
+// whose slug holds an escaped combining mark in the composed form
+// NormalizeLinkedIn gives (contacts and corrections, updated_at kept),
+// compares companies by contacts_company_key (case, accents, punctuation
+// and legal forms aside) and drops the key tables of stopped imports,
+// which hold name keys of the old form (a resumed import rebuilds them).
+func TestMigrationCompanyKeyAndLinkedInNFC(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, m, exec := migratedDownTo(t, 61)
+	linkedins := []string{
+		"https://www.linkedin.com/in/jo%cc%88rg",        // o and a combining diaeresis: jörg
+		"https://www.linkedin.com/in/jos%c3%a9-e%cc%81", // one composed, one not
+		"https://www.linkedin.com/in/j%c3%b6rg",         // composed already
+		"https://www.linkedin.com/in/%cc%88x",           // a mark alone first: stays as Go gives it
+		"https://www.linkedin.com/in/x%cc%ff",           // not UTF-8: stays
+	}
+	exec(`INSERT INTO tenants (id, name, default_region) VALUES ('00000000-0000-7000-8000-000000000001', 'T', 'US')`)
+	for i, l := range linkedins {
+		exec(fmt.Sprintf(`INSERT INTO contacts (id, first_name, last_name, linkedin_url, updated_at)
+			VALUES ('00000000-0000-7000-8000-%012d', 'N', 'L', %s, '2020-01-01')`, 50+i, quote(l)))
+	}
+	exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value) VALUES
+		('00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000201', '00000000-0000-7000-8000-000000000050',
+		 'linkedin_url', 'https://www.linkedin.com/in/jo%cc%88rg', 'https://www.linkedin.com/in/e%cc%81mile')`)
+	keys := "import_keys_0190000000007000800000000000abcd"
+	exec(`CREATE UNLOGGED TABLE ` + keys + ` (LIKE import_keys INCLUDING ALL)`)
+	if err := m.Up(ctx, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range linkedins {
+		var got, updated string
+		if err := d.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT linkedin_url, to_char(updated_at, 'YYYY') FROM contacts
+			WHERE id = '00000000-0000-7000-8000-%012d'`, 50+i)).Scan(&got, &updated); err != nil {
+			t.Fatal(err)
+		}
+		w, ok := contacts.NormalizeLinkedIn(l)
+		if !ok {
+			w = l
+		}
+		if got != w || updated != "2020" {
+			t.Errorf("LinkedIn %q: %q (updated %s), want %q as NormalizeLinkedIn gives it (updated 2020)", l, got, updated, w)
+		}
+	}
+	var got string
+	if err := d.SQL.QueryRowContext(ctx, `SELECT old_value || ' ' || new_value FROM contact_corrections`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if w := "https://www.linkedin.com/in/j%c3%b6rg https://www.linkedin.com/in/%c3%a9mile"; got != w {
+		t.Errorf("correction %q, want %q", got, w)
+	}
+	var left bool
+	if err := d.SQL.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL`, keys).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left {
+		t.Errorf("the key table %s is left with name keys of the old form", keys)
+	}
+	tests := []struct{ name, key string }{
+		{"Acme", "acme"}, {"ACME Inc.", "acme"}, {"Acme, Inc", "acme"}, {"Acme Incorporated", "acme"},
+		{"Acme GmbH & Co. KG", "acme"}, {"Acme Corp", "acme"}, {"Müller AG", "muller"}, {"McDonald’s", "mcdonalds"},
+		{"A.C.M.E. L.L.C.", "acme"}, {"Toyota Co., Ltd.", "toyota"}, {"Foo S.A. de C.V.", "foo"},
+		{"Foo Sp. z o.o.", "foo"}, {"Acme — Labs", "acme labs"}, {"Inc.", "inc"}, {"The Limited", "the"},
+		{"株式会社トヨタ", "株式会社トヨタ"},
+	}
+	for _, tt := range tests {
+		if err := d.SQL.QueryRowContext(ctx, `SELECT contacts_company_key($1)`, tt.name).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.key {
+			t.Errorf("contacts_company_key(%q) = %q, want %q", tt.name, got, tt.key)
+		}
+	}
+}

@@ -13,7 +13,8 @@ import (
 )
 
 // A new contact is linked to the company of its domain (the row's, or its
-// email's when the company names agree) however the company's domain was
+// email's when the company names agree, as matching compares them: case,
+// accents, punctuation and legal forms aside) however the company's domain was
 // cased when it was stored, accented capitals included: companies.domain
 // is citext.
 func TestNewContactLinksCompanyWhateverTheCase(t *testing.T) {
@@ -32,11 +33,12 @@ func TestNewContactLinksCompanyWhateverTheCase(t *testing.T) {
 		"ann@case%[1]s.example,Ann,Case,,\n"+
 		"bo@elsewhere%[1]s.example,Bo,Site,,case%[1]s.example\n"+
 		"cy@müller%[1]s.example,Cy,Umlaut,,\n"+
-		"di@case%[1]s.example,Di,Other,Another Company %[1]s,\n", tb.word)
+		"di@case%[1]s.example,Di,Other,Another Company %[1]s,\n"+
+		"ed@case%[1]s.example,Ed,Form,\"LINKED case%[1]s.example, Inc.\",\n", tb.word)
 	imp := tb.MustUpload(t, tb.tenant, "case.csv", file)
 	done := tb.MustRun(t, tb.tenant, imp.ID, false)
-	if done.Counts.Created != 4 {
-		t.Fatalf("counts %+v (%s), want 4 created", done.Counts, done.Error)
+	if done.Counts.Created != 5 {
+		t.Fatalf("counts %+v (%s), want 5 created", done.Counts, done.Error)
 	}
 	tests := []struct {
 		name, last string
@@ -46,6 +48,8 @@ func TestNewContactLinksCompanyWhateverTheCase(t *testing.T) {
 		{"OKRowDomain", "Site", new(companies["Case"+tb.word+".Example"])},
 		{"OKAccentedCapitals", "Umlaut", new(companies["MÜLLER"+tb.word+".example"])},
 		{"OKOtherCompanyName", "Other", nil},
+		// The company's name another way (case, punctuation, legal form).
+		{"OKCompanyNameLegalForm", "Form", new(companies["Case"+tb.word+".Example"])},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,3 +53,9 @@ func InlineSharedStrings(name string) (string, error) {
 
 // ErrSharedStringIndex is errSharedStringIndex.
 var ErrSharedStringIndex = errSharedStringIndex
+
+// MatchSQL is the statement that matches a batch's rows to contacts by the
+// ith of the default match keys ($1 is the tenant).
+func MatchSQL(i int) string {
+	return newBatchSQL(Mapping{MatchKeys: MatchKeys}, "keys", false, uuid.New(), time.Now()).match[i]
+}

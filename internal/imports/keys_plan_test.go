@@ -89,3 +89,76 @@ func TestPriorDuplicatesProbeTheKeyTable(t *testing.T) {
 		t.Errorf("%d scans of the key table, want one per match key (%d):\n%s", scans, len(imports.MatchKeys), raw)
 	}
 }
+
+// A batch's rows are matched by name and company through
+// contacts_name_company_key, whose company part is contacts_company_key
+// (migration 00062: case, accents, punctuation and legal forms aside):
+// the statement must compare the same expressions as the index, so that
+// each row probes it by both the name and the company. An expression the
+// index does not hold leaves only the name to probe by (every namesake:
+// 56 a name at 1 M contacts) or a scan of every contact for each batch.
+func TestMatchByNameAndCompanyProbesItsIndex(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := t.Context()
+	tx, err := d.Pool.BeginTx(ctx, pgx.TxOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	for _, stmt := range []string{
+		`SET LOCAL jit = off`,
+		// The package's database holds a few hundred contacts: reading
+		// them all into a hash is cheap here, as it is not at 1 M contacts,
+		// where each row probes the index. Forbidding the rest shows what
+		// a probe can use.
+		`SET LOCAL enable_seqscan = off`,
+		`SET LOCAL enable_hashjoin = off`,
+		`SET LOCAL enable_mergejoin = off`,
+		`CREATE TEMP TABLE import_batch_rows (LIKE import_batch INCLUDING ALL) ON COMMIT DROP`,
+		`INSERT INTO import_batch_rows (new_id, row_num, usable, raw, first_name, last_name, company_name)
+			SELECT gen_random_uuid(), n, true, '{}', 'Ann', 'Row' || n, 'ACME Inc.' FROM generate_series(1, 1000) n`,
+		`ANALYZE import_batch_rows`,
+	} {
+		if _, err := tx.Exec(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	var raw []byte
+	if err := tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+imports.MatchSQL(2), uuid.New()).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	type node struct {
+		NodeType  string `json:"Node Type"`
+		Relation  string `json:"Relation Name"`
+		IndexName string `json:"Index Name"`
+		IndexCond string `json:"Index Cond"`
+		Plans     []node `json:"Plans"`
+	}
+	var root []struct {
+		Plan node `json:"Plan"`
+	}
+	if err := json.Unmarshal(raw, &root); err != nil || len(root) != 1 {
+		t.Fatalf("plan %s: %v", raw, err)
+	}
+	var found []node
+	var walk func(n node)
+	walk = func(n node) {
+		if n.Relation == "contacts" {
+			found = append(found, n)
+		}
+		for _, c := range n.Plans {
+			walk(c)
+		}
+	}
+	walk(root[0].Plan)
+	if len(found) != 1 {
+		t.Fatalf("%d reads of contacts, want one:\n%s", len(found), raw)
+	}
+	n := found[0]
+	if n.IndexName != "contacts_name_company_key" || !strings.Contains(n.IndexCond, "sort_name") ||
+		!strings.Contains(n.IndexCond, "company_name") {
+		t.Errorf("contacts read by a %s of %q (index condition %q), want a probe of contacts_name_company_key by name and company:\n%s",
+			n.NodeType, n.IndexName, n.IndexCond, raw)
+	}
+}

@@ -204,7 +204,7 @@ func differs(k keyDef, o string) string {
 			return `(b.linkedin_url <> '' AND c.linkedin_url <> '' AND c.linkedin_url <> b.linkedin_url COLLATE "C")`
 		default:
 			return `(b.name_key IS NOT NULL AND c.company_name <> '' AND (c.sort_name <> contacts_fold(b.last_name || ' ' || b.first_name) COLLATE "C"
-				OR contacts_fold(c.company_name) <> contacts_fold(b.company_name) COLLATE "C"))`
+				OR contacts_company_key(c.company_name) <> contacts_company_key(b.company_name) COLLATE "C"))`
 		}
 	case "k": // a key table entry keeps its first row's values, NULL for none
 		return fmt.Sprintf(`(b.%[1]s AND k.%[2]s IS NOT NULL AND k.%[2]s <> b.%[2]s COLLATE "C")`, k.present, k.col)
@@ -279,7 +279,9 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, crea
 	visible += ` AND NOT ` + createdBySQL("c.id", importID, created)
 	// The joins are written as the indexes are (contacts_email_key,
 	// contacts_linkedin_key, contacts_name_company_key): byte comparison
-	// of lower-cased or folded values. Normalized emails are lower case.
+	// of lower-cased or folded values. Normalized emails are lower case. A
+	// company is compared by contacts_company_key (migration 00062): case,
+	// accents, punctuation and legal forms aside.
 	for i, k := range defs {
 		var join string
 		switch k.kind {
@@ -289,7 +291,7 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, crea
 			join = `c.linkedin_url = b.linkedin_url COLLATE "C" AND c.linkedin_url <> ''`
 		case "n":
 			join = `c.sort_name = contacts_fold(b.last_name || ' ' || b.first_name) COLLATE "C"
-				AND contacts_fold(c.company_name) = contacts_fold(b.company_name) COLLATE "C" AND c.company_name <> ''`
+				AND contacts_company_key(c.company_name) = contacts_company_key(b.company_name) COLLATE "C" AND c.company_name <> ''`
 		}
 		b.match = append(b.match, `UPDATE import_batch_rows b SET contact_id = m.id, matched = true, matched_own = m.own
 			FROM (SELECT DISTINCT ON (b.row_num) b.row_num, c.id, c.owner_tenant_id IS NOT NULL AS own
@@ -337,7 +339,7 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, crea
 		FROM import_batch_rows b
 		LEFT JOIN LATERAL (SELECT co.id, co.name, co.domain, co.industry, co.employee_range FROM companies co
 			WHERE lower(co.domain::text) = lower(coalesce(b.company_domain, b.email_domain)) COLLATE "C"
-				AND (b.company_domain IS NOT NULL OR b.company_name = '' OR contacts_fold(co.name) = contacts_fold(b.company_name))
+				AND (b.company_domain IS NOT NULL OR b.company_name = '' OR contacts_company_key(co.name) = contacts_company_key(b.company_name))
 			OFFSET 0) co ON true
 		WHERE b.outcome = 'created'
 		ORDER BY b.email
