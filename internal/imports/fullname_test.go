@@ -37,6 +37,21 @@ func TestFullNameSplit(t *testing.T) {
 		{"García Márquez, Gabriel", "Gabriel", "García Márquez"},
 		{"José Ortega y Gasset", "José", "Ortega y Gasset"},
 		{"Mary Ann Smith", "Mary", "Ann Smith"},
+		// A surname written first in capitals, as French, Chinese and
+		// official usage write it: three capitals or more before a word
+		// that is not all capitals. Two capitals are as often initials or
+		// a given name, and a name all in capitals says nothing.
+		{"DUPONT Jean", "Jean", "DUPONT"},
+		{"DUPONT Jean-Pierre", "Jean-Pierre", "DUPONT"},
+		{"DE LA CRUZ María José", "María José", "DE LA CRUZ"},
+		{"WANG Wei", "Wei", "WANG"},
+		{"O'BRIEN Seán", "Seán", "O'BRIEN"},
+		{"Mr. DUPONT Jean P.", "Jean", "DUPONT"},
+		{"Jean DUPONT", "Jean", "DUPONT"},
+		{"JEAN DUPONT", "JEAN", "DUPONT"},
+		{"JR Smith", "JR", "Smith"},
+		{"LI Wei", "LI", "Wei"},
+		{"ANN", "ANN", ""},
 		// An honorific says the one name left is the last name.
 		{"Mr. Smith", "", "Smith"},
 		{"Smith, Mr.", "", "Smith"},

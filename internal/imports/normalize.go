@@ -292,8 +292,8 @@ func (n *normalizer) row(rec Record) row {
 			fail(FieldEmail, "invalid_email", "%q is not a valid email address.", shorten(v, 100))
 		}
 	}
-	r.FirstName = text(FieldFirstName, get(FieldFirstName), maxNameLen)
-	r.LastName = text(FieldLastName, get(FieldLastName), maxNameLen)
+	r.FirstName = firstNameCell(text(FieldFirstName, get(FieldFirstName), maxNameLen))
+	r.LastName = lastNameCell(text(FieldLastName, get(FieldLastName), maxNameLen))
 	if full := text(FieldFullName, get(FieldFullName), 2*maxNameLen); full != "" && (r.FirstName == "" || r.LastName == "") {
 		first, last := splitName(full)
 		if r.FirstName == "" {
@@ -476,9 +476,11 @@ var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": tr
 var suffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true, "phd": true, "md": true,
 	"mba": true, "esq": true, "cpa": true}
 
-// splitName splits a full name: "Last, First" by the comma, otherwise the
-// first word is the first name and the rest the last name ("Ludwig van
-// Beethoven" → Ludwig / van Beethoven); titles, suffixes and middle
+// splitName splits a full name: "Last, First" by the comma, a surname
+// written first in capitals by its capitals ("DUPONT Jean" → Jean /
+// DUPONT: surnameFirst), otherwise the first word is the first name and
+// the rest the last name ("Ludwig van Beethoven" → Ludwig / van
+// Beethoven); titles, suffixes and middle
 // initials are dropped ("Dr. Jane A. Smith Jr." → Jane / Smith, "Smith,
 // Jane A." → Jane / Smith), also suffixes and degrees after commas of
 // their own ("Ann Lee, PhD, MBA", "Lee, Ann, Jr."). A title before a
@@ -506,6 +508,9 @@ func splitName(full string) (first, last string) {
 		case len(words) == 1:
 			return words[0], ""
 		}
+		if n := surnameFirst(words); n > 0 {
+			return strings.Join(append(words[n:n+1], withoutInitials(words[n+1:])...), " "), strings.Join(words[:n], " ")
+		}
 		rest := append(withoutInitials(words[1:len(words)-1]), words[len(words)-1])
 		return words[0], strings.Join(rest, " ")
 	}
@@ -515,6 +520,83 @@ func splitName(full string) (first, last string) {
 		firstWords = append(firstWords[:1], withoutInitials(firstWords[1:])...)
 	}
 	return strings.Join(firstWords, " "), strings.Join(lastWords, " ")
+}
+
+// surnameFirst returns how many leading words of a name are its surname
+// written first in capitals ("DUPONT Jean", "DE LA CRUZ María", "WANG
+// Wei"), as French, Chinese and much official usage write it; 0 when the
+// name does not read so. The words are in capitals, three letters or more
+// in all (two capitals are as often initials or a given name: "JR Smith",
+// "AJ Lee"), and a word after them is not (a name all in capitals says
+// nothing: "JEAN DUPONT" is first name Jean).
+func surnameFirst(words []string) int {
+	n, letters := 0, 0
+	for n < len(words) {
+		l, ok := capitals(words[n])
+		if !ok {
+			break
+		}
+		n, letters = n+1, letters+l
+	}
+	if n == 0 || n == len(words) || letters < 3 {
+		return 0
+	}
+	for _, r := range words[n] {
+		if unicode.IsLower(r) {
+			return n
+		}
+	}
+	return 0
+}
+
+// capitals says whether w has letters and every one is a capital, and
+// how many it has.
+func capitals(w string) (letters int, ok bool) {
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			if !unicode.IsUpper(r) {
+				return 0, false
+			}
+			letters++
+		}
+	}
+	return letters, letters > 0
+}
+
+// firstNameCell reads a first-name column's cell as the first name a full
+// name gives: without honorifics before it and without middle initials
+// after it ("Dr. Jane A." is Jane), so that a row matches by name and
+// company the contact a full name would. A cell of nothing else stays.
+func firstNameCell(v string) string {
+	words := strings.Fields(v)
+	for len(words) > 1 && honorifics[headerKey(words[0])] {
+		words = words[1:]
+	}
+	if len(words) > 1 {
+		words = append(words[:1], withoutInitials(words[1:])...)
+	}
+	if out := strings.Join(words, " "); out != strings.Join(strings.Fields(v), " ") {
+		return out
+	}
+	return v
+}
+
+// lastNameCell reads a last-name column's cell without the suffixes and
+// degrees a full name leaves out ("Smith, PhD", "Smith Jr.", "Smith MBA"
+// are Smith). A cell of nothing else stays.
+func lastNameCell(v string) string {
+	parts := strings.Split(v, ",")
+	for len(parts) > 1 && (strings.TrimSpace(parts[len(parts)-1]) == "" || onlySuffixes(parts[len(parts)-1])) {
+		parts = parts[:len(parts)-1]
+	}
+	words := strings.Fields(strings.Join(parts, ","))
+	for len(words) > 1 && suffixes[headerKey(words[len(words)-1])] {
+		words = words[:len(words)-1]
+	}
+	if out := strings.Join(words, " "); out != "" && out != strings.Join(strings.Fields(v), " ") {
+		return out
+	}
+	return v
 }
 
 // nameWords splits a name into words without leading titles and trailing
