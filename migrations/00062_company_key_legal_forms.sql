@@ -19,7 +19,9 @@
 --
 -- The index replaces contacts_name_company_key of migration 00049 (the
 -- same columns, the new key), so matching still probes it; the batch
--- table's name_key (migration 00023) is computed the same way. The key
+-- table's name_key (migration 00023) is computed the same way, and
+-- companies keep theirs (companies.name_key) for the link of a new contact
+-- to the company of its email's domain. The key
 -- tables of imports that stopped part-way hold name keys of the old form:
 -- they are dropped, and such an import rebuilds its key table from its
 -- file when it resumes (as after a crash, which empties them).
@@ -50,6 +52,11 @@ ALTER TABLE import_batch DROP COLUMN name_key;
 ALTER TABLE import_batch ADD COLUMN name_key text COLLATE "C" GENERATED ALWAYS AS (
     CASE WHEN first_name <> '' AND last_name <> '' AND company_name <> ''
     THEN contacts_fold(last_name || ' ' || first_name) || E'\x1f' || contacts_company_key(company_name) END) STORED;
+
+-- A company's key, stored: a new contact is linked to the company of its
+-- email's domain when the row's company name has the company's key, and
+-- an import compares it for most of the rows it creates.
+ALTER TABLE companies ADD COLUMN name_key text COLLATE "C" GENERATED ALWAYS AS (contacts_company_key(name)) STORED;
 
 -- +goose StatementBegin
 DO $$
@@ -171,4 +178,5 @@ CREATE INDEX contacts_name_company_key_old ON contacts (sort_name, (contacts_fol
     WHERE company_name <> '';
 DROP INDEX contacts_name_company_key;
 ALTER INDEX contacts_name_company_key_old RENAME TO contacts_name_company_key;
+ALTER TABLE companies DROP COLUMN name_key;
 DROP FUNCTION contacts_company_key(text);

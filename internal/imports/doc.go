@@ -98,7 +98,10 @@
 //     the rest are matched
 //     against contacts the importer sees (not those this import created:
 //     the key table stands for them), key by key in the mapping's order
-//     (contacts_email_key, contacts_linkedin_key, contacts_name_company_key); rows that
+//     (contacts_email_key, contacts_linkedin_key, contacts_name_company_key,
+//     whose company part is contacts_company_key: case, accents,
+//     punctuation and legal forms aside; docs/API.md "What counts as the
+//     same person"); rows that
 //     match nothing become new contacts, private to the tenant
 //     (owner_tenant_id) or shared for a platform import; matched contacts
 //     that the import may change get their empty fields filled, or with

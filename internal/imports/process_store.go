@@ -190,6 +190,17 @@ func keyDefs(m Mapping) []keyDef {
 	return out
 }
 
+// nameKeyName and nameKeyCompany are the parts of batch row b's name key
+// (the batch table's generated name_key, migration 00062): its folded
+// "last first", as contacts.sort_name, and its contacts_company_key of the
+// company. Matching reads them from the key computed once a row, as the
+// COPY into the batch stored it, instead of folding the row's values
+// again for each comparison.
+const (
+	nameKeyName    = `split_part(b.name_key, E'\x1f', 1) COLLATE "C"`
+	nameKeyCompany = `split_part(b.name_key, E'\x1f', 2) COLLATE "C"`
+)
+
 // differs says, in SQL, that batch row b and the other side (alias o: an
 // earlier batch row f, a key table entry k, or a contact c) both have a
 // value for the key and the values differ: two different people, whatever
@@ -203,8 +214,8 @@ func differs(k keyDef, o string) string {
 		case "l":
 			return `(b.linkedin_url <> '' AND c.linkedin_url <> '' AND c.linkedin_url <> b.linkedin_url COLLATE "C")`
 		default:
-			return `(b.name_key IS NOT NULL AND c.company_name <> '' AND (c.sort_name <> contacts_fold(b.last_name || ' ' || b.first_name) COLLATE "C"
-				OR contacts_company_key(c.company_name) <> contacts_company_key(b.company_name) COLLATE "C"))`
+			return `(b.name_key IS NOT NULL AND c.company_name <> '' AND (c.sort_name <> ` + nameKeyName + `
+				OR contacts_company_key(c.company_name) <> ` + nameKeyCompany + `))`
 		}
 	case "k": // a key table entry keeps its first row's values, NULL for none
 		return fmt.Sprintf(`(b.%[1]s AND k.%[2]s IS NOT NULL AND k.%[2]s <> b.%[2]s COLLATE "C")`, k.present, k.col)
@@ -290,8 +301,8 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, crea
 		case "l":
 			join = `c.linkedin_url = b.linkedin_url COLLATE "C" AND c.linkedin_url <> ''`
 		case "n":
-			join = `c.sort_name = contacts_fold(b.last_name || ' ' || b.first_name) COLLATE "C"
-				AND contacts_company_key(c.company_name) = contacts_company_key(b.company_name) COLLATE "C" AND c.company_name <> ''`
+			join = `c.sort_name = ` + nameKeyName + `
+				AND contacts_company_key(c.company_name) = ` + nameKeyCompany + ` AND c.company_name <> ''`
 		}
 		b.match = append(b.match, `UPDATE import_batch_rows b SET contact_id = m.id, matched = true, matched_own = m.own
 			FROM (SELECT DISTINCT ON (b.row_num) b.row_num, c.id, c.owner_tenant_id IS NOT NULL AS own
@@ -330,7 +341,9 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, crea
 	// company (100,000 in the 1 M database) for batches of a few thousand
 	// rows, twice the probes' time; OFFSET 0 keeps the lateral subquery a
 	// probe (docs/PERFORMANCE.md). Domains are unique, so a row finds one
-	// company at most, as with the join.
+	// company at most, as with the join. The company's name compares by
+	// its stored key (companies.name_key, migration 00062) with the row's
+	// (from its name key, computed once a row).
 	b.insert = `INSERT INTO contacts (id, first_name, last_name, email, phone, title, seniority, department, company_id,
 			company_name, company_domain, industry, employee_range, linkedin_url, city, region, country, source, owner_tenant_id)
 		SELECT b.new_id, b.first_name, b.last_name, b.email::citext, b.phone, b.title, b.seniority, b.department, co.id,
@@ -339,7 +352,8 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, crea
 		FROM import_batch_rows b
 		LEFT JOIN LATERAL (SELECT co.id, co.name, co.domain, co.industry, co.employee_range FROM companies co
 			WHERE lower(co.domain::text) = lower(coalesce(b.company_domain, b.email_domain)) COLLATE "C"
-				AND (b.company_domain IS NOT NULL OR b.company_name = '' OR contacts_company_key(co.name) = contacts_company_key(b.company_name))
+				AND (b.company_domain IS NOT NULL OR b.company_name = ''
+					OR co.name_key = coalesce(` + nameKeyCompany + `, contacts_company_key(b.company_name)))
 			OFFSET 0) co ON true
 		WHERE b.outcome = 'created'
 		ORDER BY b.email
