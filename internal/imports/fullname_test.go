@@ -76,3 +76,45 @@ func TestFullNameSplit(t *testing.T) {
 		})
 	}
 }
+
+// TestNameCells reads first- and last-name columns as a full name is
+// read: without honorifics, middle initials, suffixes and degrees, unless
+// nothing else is left.
+func TestNameCells(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, first, last, wantFirst, wantLast string
+	}{
+		{"OKPlain", "Jane", "Smith", "Jane", "Smith"},
+		{"OKHonorific", "Dr. Jane", "Smith", "Jane", "Smith"},
+		{"OKMiddleInitial", "Jane A.", "Smith", "Jane", "Smith"},
+		{"OKTwoGivenNames", "Mary Ann", "Smith", "Mary Ann", "Smith"},
+		{"OKDegreeAfterComma", "Jane", "Smith, PhD", "Jane", "Smith"},
+		{"OKDegrees", "Jane", "Smith MBA, CPA", "Jane", "Smith"},
+		{"OKGeneration", "John", "Smith Jr.", "John", "Smith"},
+		{"OKInitialsOnly", "J. R.", "Smith", "J. R.", "Smith"},
+		{"OKHonorificOnly", "Dr.", "Smith", "Dr.", "Smith"},
+		{"OKSuffixOnly", "Jane", "II", "Jane", "II"},
+		{"OKCommaName", "Jane", "Smith, Jones", "Jane", "Smith, Jones"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			imp := &imports.Import{
+				Header: []string{"First Name", "Last Name", "Company"},
+				Sample: []imports.SampleRecord{{Num: 1, Fields: []string{"First Name", "Last Name", "Company"}},
+					{Num: 2, Fields: []string{tt.first, tt.last, "Acme"}}},
+				Records: 2,
+				Mapping: imports.Mapping{HasHeader: true, Columns: []string{imports.FieldFirstName, imports.FieldLastName, imports.FieldCompanyName}},
+			}
+			rows := imp.Preview("US")
+			if len(rows) != 1 {
+				t.Fatalf("%d preview rows", len(rows))
+			}
+			v := rows[0].Values
+			if v[imports.FieldFirstName] != tt.wantFirst || v[imports.FieldLastName] != tt.wantLast {
+				t.Fatalf("%q %q: first %q, last %q; want %q, %q", tt.first, tt.last, v[imports.FieldFirstName], v[imports.FieldLastName], tt.wantFirst, tt.wantLast)
+			}
+		})
+	}
+}

@@ -566,13 +566,15 @@ func capitals(w string) (letters int, ok bool) {
 // firstNameCell reads a first-name column's cell as the first name a full
 // name gives: without honorifics before it and without middle initials
 // after it ("Dr. Jane A." is Jane), so that a row matches by name and
-// company the contact a full name would. A cell of nothing else stays.
+// company the contact a full name would. A cell of nothing else, or of
+// initials only ("J. R."), stays.
 func firstNameCell(v string) string {
 	words := strings.Fields(v)
 	for len(words) > 1 && honorifics[headerKey(words[0])] {
 		words = words[1:]
 	}
-	if len(words) > 1 {
+	// A first name of initials ("J. R.") keeps them all.
+	if len(words) > 1 && len(withoutInitials(words[:1])) == 1 {
 		words = append(words[:1], withoutInitials(words[1:])...)
 	}
 	if out := strings.Join(words, " "); out != strings.Join(strings.Fields(v), " ") {
