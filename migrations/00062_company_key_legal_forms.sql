@@ -14,8 +14,9 @@
 -- Corp" are one company for this key (a key cannot make "Acme" equal to
 -- both without making them equal to each other). The first word always
 -- stays: a company named "Limited" keeps its name. The regular
--- expressions run in the C collation, so the key does not depend on the
--- database's locale.
+-- expressions run in the C collation, so what they take for punctuation
+-- and space does not depend on the database's locale (the folding is
+-- contacts_fold's, as before).
 --
 -- The index replaces contacts_name_company_key of migration 00049 (the
 -- same columns, the new key), so matching still probes it; the batch
