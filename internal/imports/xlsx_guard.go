@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -214,15 +215,27 @@ func heldInMemory(f *zip.File) bool {
 func partName(f *zip.File) string { return strings.ReplaceAll(f.Name, `\`, "/") }
 
 // unpackedSizes returns what the parts files unpack to together, and the
-// part of it excelize holds in memory.
+// part of it excelize holds in memory. A part's size is what the zip
+// directory claims, which archive/zip then holds the part to; the sums
+// saturate at math.MaxInt64, so that a claim past what an int64 holds
+// (2^64-1 wrapped to -1) cannot make a workbook look small.
 func unpackedSizes(files []*zip.File) (total, inMemory int64) {
 	for _, f := range files {
-		total += int64(f.UncompressedSize64)
+		total = addSizes(total, f.UncompressedSize64)
 		if heldInMemory(f) {
-			inMemory += int64(f.UncompressedSize64)
+			inMemory = addSizes(inMemory, f.UncompressedSize64)
 		}
 	}
 	return total, inMemory
+}
+
+// addSizes is sum + size, or math.MaxInt64 when that is more (sum is
+// never negative).
+func addSizes(sum int64, size uint64) int64 {
+	if size > uint64(math.MaxInt64-sum) {
+		return math.MaxInt64
+	}
+	return sum + int64(size)
 }
 
 func tooMuchInMemory() error {

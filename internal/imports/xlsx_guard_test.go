@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"strings"
 	"testing"
 
@@ -87,6 +88,34 @@ func zeroParts(t testing.TB, n, size int) func(*zip.Writer) {
 	}
 }
 
+// lyingPart adds a part of size zero bytes whose zip directory claims it
+// unpacks to declared bytes: archive/zip reads a part up to the size its
+// directory gives, so a size past what an int64 holds let it read on.
+func lyingPart(t testing.TB, size int, declared uint64) func(*zip.Writer) {
+	var deflated bytes.Buffer
+	fw, err := flate.NewWriter(&deflated, flate.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, size)
+	if _, err := fw.Write(zeros); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return func(zw *zip.Writer) {
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/media/image1.bin", Method: zip.Deflate,
+			CRC32: crc32.ChecksumIEEE(zeros), CompressedSize64: uint64(deflated.Len()), UncompressedSize64: declared})
+		if err == nil {
+			_, err = w.Write(deflated.Bytes())
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // sharedRow is a row of n cells that all show shared string 0.
 func sharedRow(r, n int) string {
 	return fmt.Sprintf(`<row r="%d">`, r) + strings.Repeat(`<c t="s"><v>0</v></c>`, n) + `</row>`
@@ -119,6 +148,11 @@ func TestXLSXBombs(t *testing.T) {
 		{"ErrStringOverCellLimit", workbook(t, `<si><t>`+strings.Repeat("é", 70_000)+`</t></si>`, sharedRow(1, 1), nil), apperr.EINVALID, "32,767 characters"},
 		{"ErrTooManyStrings", workbook(t, strings.Repeat(`<si/>`, 1_000_001), sharedRow(1, 1), nil), apperr.EINVALID, "more than 1,000,000 distinct texts"},
 		{"ErrUnpacksTooFar", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1), zeros), apperr.EINVALID, "unpacks to more than 256 MiB"},
+		// A part whose directory entry claims 2^64-1 bytes (or anything
+		// past 2^63) summed as a negative int64: the workbook passed as
+		// small, and excelize read the part's real gigabytes into memory.
+		{"ErrDeclaredSizeWraps", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1), lyingPart(t, 16<<20, math.MaxUint64)), apperr.EINVALID, "unpacks to more than 256 MiB"},
+		{"ErrDeclaredSizePastInt64", workbook(t, `<si><t>x</t></si>`, sharedRow(1, 1), lyingPart(t, 1<<20, 1<<63)), apperr.EINVALID, "unpacks to more than 256 MiB"},
 		{"ErrCSVOverCap", workbook(t, long, rows.String(), nil), apperr.ETOOLARGE, "The workbook's data as CSV is larger than the 5 MiB limit"},
 		// excelize holds every part in memory but the shared strings and
 		// the sheets named xl/worksheets/sheet*.xml over 4 MiB: 210 MB of
