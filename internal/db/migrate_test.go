@@ -102,7 +102,9 @@ func TestWithTxRollsBack(t *testing.T) {
 		t.Fatalf("WithTx returned %v", err)
 	}
 	var n int
-	d.SQL.QueryRow(`SELECT count(*) FROM tx_probe`).Scan(&n)
+	if err := d.SQL.QueryRow(`SELECT count(*) FROM tx_probe`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("rolled-back insert is visible: %d rows", n)
 	}
