@@ -502,6 +502,21 @@ describe('import progress', () => {
     );
   });
 
+  it('wraps a long file name anywhere instead of widening the page', async () => {
+    signIn();
+    const long = `${'quarterly_export_from_salesforce_all_regions_'.repeat(5)}2026.csv`;
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture({ status: 'completed', file_name: long })),
+      'GET /imports/:id/records': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(importUsage({ rowsLimit: 1000, rowsRemaining: 999 })),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    const name = await screen.findByTestId('import-file-name');
+    expect(name).toHaveTextContent(long);
+    expect(name).toHaveStyle({ overflowWrap: 'anywhere' });
+  });
+
   it("shows what a completed import says besides its counts (its target list was deleted)", async () => {
     signIn();
     const note = 'The target list was deleted while the import ran: every row was imported.';

@@ -247,8 +247,9 @@ export function ImportView({ id, pollInterval = 1000, canWrite = true }: { id: s
       <VisuallyHidden aria-live="polite" aria-atomic="true" data-testid="import-announcer">
         {announcement}
       </VisuallyHidden>
-      <Group gap="sm">
-        <Text fw={600} data-testid="import-file-name">
+      <Group gap="sm" wrap="nowrap" align="flex-start">
+        {/* The whole name, wrapped anywhere: a long one without spaces made the page scroll sideways. */}
+        <Text fw={600} miw={0} style={{ overflowWrap: 'anywhere' }} data-testid="import-file-name">
           {imp.file_name}
         </Text>
         <ImportStatusBadge imp={imp} testId="import-status" />

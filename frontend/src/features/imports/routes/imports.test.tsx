@@ -104,6 +104,26 @@ describe('discarding from the import history', () => {
   });
 });
 
+describe('the import history with a long file name', () => {
+  it('keeps a long file name to one cut line with the whole name on hover', async () => {
+    // One long word: it wrapped nowhere and pushed Status, Rows and Outcomes out of the table's view.
+    const long = `${'quarterly_export_from_salesforce_all_regions_'.repeat(5)}2026.csv`;
+    installAuth();
+    const grant = grantFor();
+    applyGrant(grant);
+    stubApi({
+      'GET /me': () => jsonResponse({ user: grant.user, memberships: [], permissions: ['imports:read'] }),
+      'GET /imports': () => jsonResponse({ items: [summary({ id: 'imp-long', file_name: long })], next_cursor: '' }),
+    });
+    renderRoutes([{ path: '/imports', element: <ImportsRoute /> }], { route: '/imports' });
+
+    const link = await screen.findByRole('link', { name: long });
+    expect(link).toHaveAttribute('title', long);
+    expect(link).toHaveAttribute('data-truncate', 'end');
+    expect(link).toHaveAttribute('href', '/imports/imp-long');
+  });
+});
+
 describe('discarding from the platform import history', () => {
   const platformRows = [
     summary({ id: 'imp-p1', scope: 'platform', file_name: 'vendor-wrong.csv' }),

@@ -86,7 +86,19 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
                   {items.map((imp) => (
                     <Table.Tr key={imp.id}>
                       <Table.Td>
-                        <Anchor component={Link} to={`${basePath}/${imp.id}`} size="sm">
+                        {/* A file name is often one long word (export_from_salesforce_all_regions_…): cut
+                            on one line with the whole name on hover, or it pushed every other column
+                            out of sight. */}
+                        <Anchor
+                          component={Link}
+                          to={`${basePath}/${imp.id}`}
+                          size="sm"
+                          display="block"
+                          maw={320}
+                          truncate="end"
+                          title={imp.file_name}
+                          data-testid="import-history-file"
+                        >
                           {imp.file_name}
                         </Anchor>
                       </Table.Td>
