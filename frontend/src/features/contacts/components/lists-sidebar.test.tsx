@@ -85,3 +85,54 @@ describe('ListsSidebar focus after a list dialog', () => {
     expect(screen.getByRole('button', { name: 'All saved contacts' })).toHaveFocus();
   });
 });
+
+describe('ListsSidebar with many lists', () => {
+  // An organization may have up to 500 lists, with names up to 100 characters, in any script.
+  const long = `Enterprise accounts in the DACH region for the spring campaign, second wave, ${'x'.repeat(20)}`;
+  const many = [
+    ...Array.from({ length: 10 }, (_, i) => ({ ...list(`Campaign ${i + 1}`, i + 1), id: `list-c${i + 1}` })),
+    { ...list('قائمة العملاء', 40), id: 'list-ar' },
+    { ...list(long, 50), id: 'list-long' },
+  ];
+
+  it('filters the lists by name, keeps the one on view, and says when none matches', async () => {
+    stubApi({ 'GET /lists': () => jsonResponse({ items: many, next_cursor: '' }) });
+    renderWithProviders(<ListsSidebar current="list-long" onSelect={() => {}} canWrite />);
+
+    const filter = await screen.findByRole('textbox', { name: 'Filter lists' });
+    expect(screen.getAllByTestId('list-item')).toHaveLength(12);
+    await userEvent.type(filter, 'CAMPAIGN 1');
+    // "Campaign 1" and "Campaign 10" hold it; the list on view (the long one) stays.
+    const shown = screen.getAllByTestId('list-item').map((item) => within(item).getByRole('button', { name: /^Actions for list/ }).getAttribute('aria-label'));
+    expect(shown).toEqual(['Actions for list Campaign 1', 'Actions for list Campaign 10', `Actions for list ${long}`]);
+    expect(screen.queryByTestId('lists-no-match')).not.toBeInTheDocument();
+
+    await userEvent.clear(filter);
+    await userEvent.type(filter, 'العملاء');
+    expect(screen.getAllByTestId('list-item')).toHaveLength(2);
+
+    await userEvent.clear(filter);
+    await userEvent.type(filter, 'nothing like it');
+    expect(screen.getByTestId('lists-no-match')).toHaveTextContent('No list name holds “nothing like it”.');
+    await userEvent.click(screen.getByRole('button', { name: 'Clear the list filter' }));
+    expect(screen.getAllByTestId('list-item')).toHaveLength(12);
+  });
+
+  it('shows a cut name whole on hover and sets it in its own direction', async () => {
+    stubApi({ 'GET /lists': () => jsonResponse({ items: many, next_cursor: '' }) });
+    renderWithProviders(<ListsSidebar current={null} onSelect={() => {}} canWrite={false} />);
+
+    const name = await screen.findByText(long);
+    expect(name).toHaveAttribute('title', long);
+    expect(name).toHaveAttribute('dir', 'auto');
+    expect(screen.getByText('قائمة العملاء')).toHaveAttribute('dir', 'auto');
+  });
+
+  it('offers no filter for a few lists', async () => {
+    stubApi({ 'GET /lists': () => jsonResponse({ items: many.slice(0, 9), next_cursor: '' }) });
+    renderWithProviders(<ListsSidebar current={null} onSelect={() => {}} canWrite />);
+
+    expect(await screen.findAllByTestId('list-item')).toHaveLength(9);
+    expect(screen.queryByRole('textbox', { name: 'Filter lists' })).not.toBeInTheDocument();
+  });
+});

@@ -1,6 +1,6 @@
-import { ActionIcon, Button, Group, Menu, Skeleton, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Button, CloseButton, Group, Menu, Skeleton, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconDots, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconDots, IconPencil, IconPlus, IconSearch, IconTrash } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 
 import { ConfirmModal } from '@/components/confirm-modal';
@@ -18,12 +18,22 @@ type ListsSidebarProps = {
   canWrite: boolean;
 };
 
+/** From this many lists on, a box above them filters them by name (an organization may have 500). */
+const listFilterFrom = 10;
+
+/** Whether a list's name holds what was typed in the filter, whatever the case. */
+function listNameMatches(name: string, query: string): boolean {
+  const q = query.trim().toLocaleLowerCase();
+  return q === '' || name.toLocaleLowerCase().includes(q);
+}
+
 /** The organization's lists with member counts: pick one to filter; create, rename, delete. */
 export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps) {
   const lists = useLists();
   const remove = useDeleteList();
   const [naming, setNaming] = useState<'new' | ContactList | null>(null);
   const [deleting, setDeleting] = useState<ContactList | null>(null);
+  const [query, setQuery] = useState('');
   // Rename and Delete open their dialog from the list's menu, whose item is gone once the dialog
   // closes: Mantine would return focus to it and keyboard users landed at the top of the page.
   // Focus goes back to the list's actions button, or to "All saved contacts" once the list is gone.
@@ -54,7 +64,9 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
           fw={selected ? 600 : 400}
         >
           <Group gap={6} wrap="nowrap" justify="space-between">
-            <Text span size="sm" truncate="end" fw="inherit">
+            {/* A long name is cut: the whole of it shows on hover. dir="auto" sets an Arabic or
+                Hebrew name right to left, its "…" at its end. */}
+            <Text span size="sm" truncate="end" fw="inherit" title={label} dir="auto">
               {label}
             </Text>
             {count !== undefined && (
@@ -116,7 +128,29 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
           No lists yet. Lists group saved contacts, e.g. for a campaign.
         </Text>
       ) : (
-        lists.data.items.map((list) => item(list.id, list.name, list.member_count, list))
+        <>
+          {lists.data.items.length >= listFilterFrom && (
+            <TextInput
+              size="xs"
+              my={4}
+              aria-label="Filter lists"
+              placeholder="Filter lists"
+              leftSection={<IconSearch size={12} aria-hidden />}
+              value={query}
+              onChange={(e) => setQuery(e.currentTarget.value)}
+              rightSection={query && <CloseButton size="xs" aria-label="Clear the list filter" onClick={() => setQuery('')} />}
+            />
+          )}
+          {lists.data.items
+            // The list on view stays in the sidebar whatever the filter says.
+            .filter((list) => list.id === current || listNameMatches(list.name, query))
+            .map((list) => item(list.id, list.name, list.member_count, list))}
+          {query.trim() !== '' && !lists.data.items.some((list) => listNameMatches(list.name, query)) && (
+            <Text size="xs" c="dimmed" px={8} py={4} data-testid="lists-no-match">
+              No list name holds “<bdi>{query.trim()}</bdi>”.
+            </Text>
+          )}
+        </>
       )}
 
       <ListNameModal
