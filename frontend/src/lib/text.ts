@@ -23,3 +23,13 @@ export function capped(text: string, max: number): string {
   const lead = text.length - text.trimStart().length;
   return text.slice(0, lead) + [...text.slice(lead)].slice(0, max).join('');
 }
+
+/**
+ * Text set apart from what surrounds it in a plain string (an option's label, an input's value),
+ * where <bdi> cannot go: between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE it takes its own
+ * direction, and its neighbours keep theirs. Without them an Arabic or Hebrew list name took the
+ * count after it into its right-to-left run: "قائمة 1 (30)" showed as "(30) 1 قائمة".
+ */
+export function isolated(text: string): string {
+  return `\u2068${text}\u2069`;
+}

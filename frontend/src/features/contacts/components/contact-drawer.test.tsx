@@ -117,3 +117,21 @@ describe('ContactDrawer, a corrected contact', () => {
     expect(asked).toEqual([]);
   });
 });
+
+describe('ContactDrawer, text in right-to-left scripts', () => {
+  it('sets the title and the company apart, each in its own direction', async () => {
+    // As one run, "مدير المبيعات · 3M" showed as "3 · مدير المبيعات M": the company's digit
+    // joined the Arabic title.
+    signIn();
+    stubApi({
+      'GET /contacts/:id': () => jsonResponse(contact({ id: 'contact-ar', first_name: 'محمد', last_name: 'العبدالله', title: 'مدير المبيعات', company_name: '3M' })),
+    });
+    renderWithProviders(
+      <ContactDrawer view={{ kind: 'contact', id: 'contact-ar' }} onNavigate={noop} onClose={noop} canSave={false} canCorrect={false} />,
+    );
+
+    const headline = await screen.findByTestId('contact-headline');
+    expect(headline).toHaveTextContent('مدير المبيعات · 3M');
+    expect([...headline.querySelectorAll('bdi')].map((b) => b.textContent)).toEqual(['مدير المبيعات', '3M']);
+  });
+});

@@ -16,7 +16,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { IconArrowLeft, IconBookmarkPlus, IconBuilding, IconExternalLink } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
@@ -147,8 +147,17 @@ function ContactView({ id, placeholder, canSave, canCorrect, onSave, onOpenCompa
           <Title order={2} size="h3" data-testid="contact-name">
             {contactName(contact)}
           </Title>
-          <Text size="sm" c="dimmed">
-            {[contact.title, contact.company_name].filter(Boolean).join(' · ')}
+          {/* Each in its own direction: an Arabic title and company read in the wrong order as one
+              right-to-left run, and a Hebrew company took an English title's punctuation. */}
+          <Text size="sm" c="dimmed" data-testid="contact-headline">
+            {[contact.title, contact.company_name]
+              .filter(Boolean)
+              .map((part, i) => (
+                <Fragment key={i}>
+                  {i > 0 && ' · '}
+                  <bdi>{part}</bdi>
+                </Fragment>
+              ))}
           </Text>
           <Group gap={6} mt={4}>
             <SavedStatusBadge contact={contact} />

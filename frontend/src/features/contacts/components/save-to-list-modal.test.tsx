@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
@@ -38,5 +38,24 @@ describe('SaveToListModal', () => {
 
     expect(await screen.findByText(shown)).toBeInTheDocument();
     expect(screen.queryByText(/exists already/)).not.toBeInTheDocument();
+  });
+});
+
+describe('SaveToListModal with lists named in any script', () => {
+  it('isolates each list name from its count, so a right-to-left name does not take the count along', async () => {
+    stubApi({
+      'GET /lists': () =>
+        jsonResponse({
+          items: [{ id: 'list-ar', name: 'قائمة العملاء 1', member_count: 30, created_at: '2026-11-28T10:00:00Z', updated_at: '2026-11-28T10:00:00Z' }],
+          next_cursor: '',
+        }),
+    });
+    renderWithProviders(<SaveToListModal opened contactIds={['c1']} onClose={() => {}} />);
+
+    const picker = await screen.findByRole('combobox', { name: 'List' });
+    await waitFor(() => expect(picker).toBeEnabled());
+    await userEvent.click(picker);
+    const option = await screen.findByRole('option', { name: /قائمة العملاء 1/ });
+    expect(option).toHaveTextContent('\u2068قائمة العملاء 1\u2069 (30)', { normalizeWhitespace: false });
   });
 });

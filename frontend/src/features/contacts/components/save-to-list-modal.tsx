@@ -6,7 +6,7 @@ import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
 import { formatNumber } from '@/lib/format';
-import { capped } from '@/lib/text';
+import { capped, isolated } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreateList } from '../api/create-list';
@@ -96,7 +96,8 @@ function SaveToListForm({ contactIds, onClose, onSaved, defaultListId }: Omit<Sa
   const data = [
     { value: newList, label: '+ New list…' },
     { value: noList, label: 'No list — just save' },
-    ...items.map((l) => ({ value: l.id, label: `${l.name} (${formatNumber(l.member_count)})` })),
+    // The name is isolated: an Arabic or Hebrew one would otherwise take its count into its run.
+    ...items.map((l) => ({ value: l.id, label: `${isolated(l.name)} (${formatNumber(l.member_count)})` })),
   ];
 
   return (

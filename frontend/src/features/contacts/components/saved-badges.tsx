@@ -27,7 +27,8 @@ export function ListBadges({ lists = [], max = 2 }: { lists: Contact['lists']; m
   return (
     <Group gap={4} wrap="wrap" data-testid="list-names">
       {shown.map((list) => (
-        <Badge key={list.id} size="xs" variant="outline" color="gray" tt="none" maw={110} styles={cappedBadge}>
+        // Cut to fit: the whole name shows on hover, in its own direction.
+        <Badge key={list.id} size="xs" variant="outline" color="gray" tt="none" maw={110} styles={cappedBadge} title={list.name} dir="auto">
           {list.name}
         </Badge>
       ))}
