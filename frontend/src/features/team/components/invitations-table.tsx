@@ -39,7 +39,9 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
         <Table.Tbody>
           {invitations.map((invitation) => (
             <Table.Tr key={invitation.id} data-testid="invitation-row" data-email={invitation.email}>
-              <Table.Td>{invitation.email}</Table.Td>
+              <Table.Td style={{ overflowWrap: 'anywhere' }} data-testid="invitation-email">
+                {invitation.email}
+              </Table.Td>
               <Table.Td>{formatRole(invitation.role)}</Table.Td>
               <Table.Td>
                 <Badge variant="light" color={statusColors[invitation.status]} data-testid="invitation-status">

@@ -64,7 +64,11 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
               <Table.Tr key={member.user_id} data-testid="member-row" data-email={member.email}>
                 <Table.Td>
                   <Group gap={6} wrap="nowrap">
-                    <Text size="sm">{member.email}</Text>
+                    {/* An address is one long word: it wraps anywhere, or a long one widened the
+                        column until Role and Remove left a phone's screen. */}
+                    <Text size="sm" miw={0} style={{ overflowWrap: 'anywhere' }} data-testid="member-email">
+                      {member.email}
+                    </Text>
                     {member.user_id === currentUserId && (
                       <Badge size="xs" variant="outline">
                         You

@@ -179,6 +179,30 @@ describe('TeamRoute', () => {
     expect(paths).not.toContain('/api/v1/tenant/invitations');
   });
 
+  it('wraps a long member or invited address anywhere instead of widening the table', async () => {
+    signIn('org_admin');
+    const long = 'firstname.middlename.lastname.department.region@subsidiary.example-holdings.com';
+    stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin, { ...member, email: long }], next_cursor: '' }),
+      'GET /tenant/invitations': () =>
+        jsonResponse({
+          items: [{ id: 'inv-1', email: `invited.${long}`, role: 'member', status: 'pending', created_at: '2026-11-28T10:00:00Z', expires_at: '2026-12-05T10:00:00Z' }],
+          next_cursor: '',
+        }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    const rows = await screen.findAllByTestId('member-row');
+    const email = within(rows[1]!).getByTestId('member-email');
+    expect(email).toHaveTextContent(long);
+    expect(email).toHaveStyle({ overflowWrap: 'anywhere' });
+    const invited = await screen.findByTestId('invitation-email');
+    expect(invited).toHaveTextContent(`invited.${long}`);
+    expect(invited).toHaveStyle({ overflowWrap: 'anywhere' });
+  });
+
   it('shows the accept link of a new invitation once, with a note that it was mailed', async () => {
     signIn('org_admin');
     stubApi({
