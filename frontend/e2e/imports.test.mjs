@@ -1,3 +1,4 @@
+/* global document -- the functions passed to page.evaluate run in the page */
 import assert from 'node:assert/strict';
 
 import { apiResponse, finalCount, signUp, strongPassword, uniqueId, uploadCSV } from './accounts.mjs';
@@ -46,7 +47,10 @@ browserTest(
       /^Your Free package takes files up to [\d.]+ [KMG]iB and ([\d,]+) import rows a month: \1 left until /,
     );
 
-    const preflight = await uploadCSV(page, '/imports', `people-${id}.csv`, csvFile(id));
+    // A long file name with nowhere to break, as exports from other tools have: it once made the
+    // import page scroll sideways and pushed the history's other columns out of view.
+    const fileName = `people-${id}_${'quarterly_export_from_salesforce_all_regions_'.repeat(3)}.csv`;
+    const preflight = await uploadCSV(page, '/imports', fileName, csvFile(id));
     assert.equal(preflight.delimiter, ';');
     assert.equal(preflight.encoding, 'utf-8-bom');
 
@@ -75,6 +79,12 @@ browserTest(
     assert.equal((await page.getByTestId('import-status').textContent())?.trim(), 'Completed');
     assert.equal(await finalCount(page, 'created'), '3');
     assert.equal(await finalCount(page, 'invalid'), '2');
+    assert.equal(await page.getByTestId('import-file-name').textContent(), fileName);
+    assert.equal(
+      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+      0,
+      'the import page does not scroll sideways',
+    );
 
     // Created: the accented names arrive intact.
     const created = page.getByTestId('records-created');
@@ -99,8 +109,16 @@ browserTest(
     // The history lists the import.
     await page.getByRole('link', { name: '← All imports' }).click();
     const history = page.getByRole('table', { name: 'Import history' });
-    await history.getByRole('link', { name: `people-${id}.csv` }).waitFor();
+    const link = history.getByRole('link', { name: fileName });
+    await link.waitFor();
+    assert.equal(await link.getAttribute('title'), fileName);
     await history.getByText('3 created · 0 matched · 0 duplicate · 2 invalid').waitFor();
+    // Cut to its cell, the name leaves the other columns in view without scrolling the table.
+    const box = await history.evaluate((table) => ({
+      table: table.scrollWidth,
+      view: table.closest('.mantine-ScrollArea-viewport').clientWidth,
+    }));
+    assert.ok(box.table <= box.view, `the history's columns fit its view (${box.table} > ${box.view})`);
   },
   { timeout: 120_000 },
 );
