@@ -45,4 +45,28 @@ describe('ResultsTable', () => {
     expect(name).toHaveStyle({ overflowWrap: 'anywhere' });
     expect(screen.getByText('a-very-long-company-domain-that-does-not-break.example')).toHaveStyle({ overflowWrap: 'anywhere' });
   });
+
+  it('shows a cut company, domain and location whole on hover', () => {
+    // Cut to one line ("Sunrise…", "Phoenix,…"): without a title the rest could not be read.
+    const company = 'Sunrise International Logistics and Freight Forwarding Holdings';
+    renderWithProviders(
+      <ResultsTable
+        label="Search results"
+        contacts={[contact({ company_name: company, company_domain: 'sunriseinternational-logistics.example', city: 'Phoenix', region: 'Arizona', country: 'US' })]}
+        selected={new Set()}
+        onToggle={vi.fn()}
+        onToggleAll={vi.fn()}
+        activeIndex={-1}
+        onActiveChange={vi.fn()}
+        onOpen={vi.fn()}
+        selectable
+      />,
+    );
+
+    expect(screen.getByText(company)).toHaveAttribute('title', company);
+    expect(screen.getByText(company)).toHaveAttribute('dir', 'auto');
+    expect(screen.getByText('sunriseinternational-logistics.example')).toHaveAttribute('title', 'sunriseinternational-logistics.example');
+    const location = screen.getByText(/^Phoenix/);
+    expect(location).toHaveAttribute('title', location.textContent);
+  });
 });

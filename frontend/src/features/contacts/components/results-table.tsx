@@ -222,24 +222,25 @@ export function ResultsTable({
                   </Group>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm" lineClamp={2} title={contact.title} miw={96} style={{ overflowWrap: 'anywhere' }}>
+                  <Text size="sm" lineClamp={2} title={contact.title} dir="auto" miw={96} style={{ overflowWrap: 'anywhere' }}>
                     {contact.title || '—'}
                   </Text>
                 </Table.Td>
                 <Table.Td visibleFrom="sm">
+                  {/* Cut to one line each, as the title is to two: the whole value shows on hover. */}
                   <Stack gap={0}>
-                    <Text size="sm" lineClamp={1} style={{ overflowWrap: 'anywhere' }}>
+                    <Text size="sm" lineClamp={1} title={contact.company_name || undefined} dir="auto" style={{ overflowWrap: 'anywhere' }}>
                       {contact.company_name || '—'}
                     </Text>
                     {contact.company_domain && (
-                      <Text size="xs" c="dimmed" lineClamp={1} style={{ overflowWrap: 'anywhere' }}>
+                      <Text size="xs" c="dimmed" lineClamp={1} title={contact.company_domain} style={{ overflowWrap: 'anywhere' }}>
                         {contact.company_domain}
                       </Text>
                     )}
                   </Stack>
                 </Table.Td>
                 <Table.Td visibleFrom={locationFrom}>
-                  <Text size="sm" lineClamp={1} style={{ overflowWrap: 'anywhere' }}>
+                  <Text size="sm" lineClamp={1} title={formatLocation(contact) || undefined} style={{ overflowWrap: 'anywhere' }}>
                     {formatLocation(contact) || '—'}
                   </Text>
                 </Table.Td>
