@@ -85,6 +85,8 @@ describe('HomeRoute', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Overview' })).toBeInTheDocument();
     const org = await screen.findByTestId('home-organization');
     expect(org).toHaveTextContent('Acme Corp');
+    // The name sits in a sentence: isolated, so a right-to-left one keeps to its own direction.
+    expect(org.querySelector('bdi')).toHaveTextContent('Acme Corp');
     expect(org).toHaveTextContent('Starter package');
     expect(org).toHaveTextContent('Org admin');
 

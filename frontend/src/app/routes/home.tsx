@@ -94,7 +94,10 @@ function OrganizationLine({ me }: { me: Me }) {
   if (!me.tenant) return <>Signed in as {me.user.name || me.user.email}.</>;
   return (
     <span data-testid="home-organization">
-      <strong>{me.tenant.name}</strong>
+      {/* In its own direction: an Arabic or Hebrew name ending in a digit took " · Pro" into its run. */}
+      <strong>
+        <bdi>{me.tenant.name}</bdi>
+      </strong>
       {me.package && <> · {me.package.name} package</>}
       {' · '}
       {formatRole(me.tenant.role)}

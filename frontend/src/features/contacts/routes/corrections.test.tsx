@@ -32,6 +32,8 @@ describe('CorrectionsRoute', () => {
     expect(items[0]).toHaveTextContent('Head of Engineering');
     expect(items[0]).toHaveTextContent('VP Engineering');
     expect(items[0]).toHaveTextContent('Filed by Ada Lovelace');
+    // A person's name in a sentence is isolated, so a right-to-left one keeps to its own direction.
+    expect(items[0].querySelector('bdi')).toHaveTextContent('Ada Lovelace');
     expect(within(items[0]).getByTestId('correction-state')).toHaveTextContent('Pending review');
     expect(within(items[0]).getByRole('button', { name: 'Undo the title correction of Zoë Müller' })).toBeEnabled();
     expect(within(items[1]).getByTestId('correction-state')).toHaveTextContent('Applied');

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Group, Paper, Select, Skeleton, Stack, Text } from '@mantine/core';
 import { IconArrowRight } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
@@ -153,9 +153,18 @@ function CorrectionItem({
   );
 }
 
-/** Who filed a correction: a person, an API key by its name, or a user since removed. */
-function filedBy(correction: TenantCorrection): string {
-  if (correction.submitted_by_name) return correction.submitted_by_name;
-  if (correction.submitted_by_key) return `the API key “${correction.submitted_by_key_name ?? ''}”`;
+/**
+ * Who filed a correction: a person, an API key by its name, or a user since removed. Names are
+ * isolated, so a right-to-left one keeps to its own direction in the sentence.
+ */
+function filedBy(correction: TenantCorrection): ReactNode {
+  if (correction.submitted_by_name) return <bdi>{correction.submitted_by_name}</bdi>;
+  if (correction.submitted_by_key) {
+    return (
+      <>
+        the API key “<bdi>{correction.submitted_by_key_name ?? ''}</bdi>”
+      </>
+    );
+  }
   return 'a removed user';
 }
