@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -76,13 +77,17 @@ func (s *Server) idempotent(h echo.HandlerFunc) echo.HandlerFunc {
 		// it retries), within a deadline of its own.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), idempotencyFinishDeadline)
 		defer cancel()
+		// A handler's error after a 2xx went out is the client's, gone while
+		// its answer was written (the timeout its retry follows): the work
+		// was done and the answer whole in rec, so it is kept.
 		status := c.Response().Status
-		if err == nil && c.Response().Committed && status >= 200 && status < 300 {
+		clientGone := err != nil && rec.writeErr != nil && errors.Is(err, rec.writeErr)
+		if (err == nil || clientGone) && c.Response().Committed && status >= 200 && status < 300 {
 			if ferr := s.svc.Idempotency.Finish(fctx, p.TenantID, key, idempotency.Answer{Status: status,
 				ContentType: c.Response().Header().Get(echo.HeaderContentType), Body: rec.body.Bytes()}); ferr != nil {
 				s.log.ErrorContext(ctx, "idempotency: store answer", "error", ferr, "request_id", requestID(c))
 			}
-			return nil
+			return err
 		}
 		if aerr := s.svc.Idempotency.Abandon(fctx, p.TenantID, key); aerr != nil {
 			s.log.ErrorContext(ctx, "idempotency: free key", "error", aerr, "request_id", requestID(c))
@@ -103,15 +108,21 @@ func validIdempotencyKey(k string) bool {
 	return true
 }
 
-// recordingWriter keeps a copy of what the handler writes.
+// recordingWriter keeps a copy of what the handler writes, and the error
+// of a write that did not reach the client.
 type recordingWriter struct {
 	http.ResponseWriter
-	body bytes.Buffer
+	body     bytes.Buffer
+	writeErr error
 }
 
 func (w *recordingWriter) Write(b []byte) (int, error) {
 	w.body.Write(b)
-	return w.ResponseWriter.Write(b)
+	n, err := w.ResponseWriter.Write(b)
+	if err != nil && w.writeErr == nil {
+		w.writeErr = err
+	}
+	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the connection.

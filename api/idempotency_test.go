@@ -302,3 +302,51 @@ func TestCRMSettingsIfMatch(t *testing.T) {
 	// Without If-Match, the last save wins as before.
 	wantStatus(t, put(second, "", map[string]string{}), http.StatusOK)
 }
+
+// goneWriter is a client that gave up: the answer's headers go out, its
+// body does not (a write error, as net/http gives once the connection is
+// closed).
+type goneWriter struct{ *httptest.ResponseRecorder }
+
+func (w goneWriter) Write([]byte) (int, error) { return 0, http.ErrHandlerTimeout }
+
+// TestIdempotencyKeyClientGone: a request whose work was done but whose
+// client had gone by the time its answer was written (the timeout a key
+// is for) keeps its answer, so the retry is answered with it and does not
+// do the work again.
+func TestIdempotencyKeyClientGone(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "idem-gone")
+	key := uuid.NewString()
+
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/lists", strings.NewReader(`{"name":"Gone"}`))
+	req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	req.Header.Set(echo.HeaderAuthorization, "Bearer "+admin.token)
+	req.Header.Set(headerIdempotencyKey, key)
+	req.RemoteAddr = keyTestAddr()
+	func() {
+		defer func() {
+			// The server cuts a connection whose answer failed part-way.
+			if r := recover(); r != nil && r != http.ErrAbortHandler {
+				panic(r)
+			}
+		}()
+		tb.srv.Handler().ServeHTTP(goneWriter{httptest.NewRecorder()}, req)
+	}()
+	if n := tb.countLists(t, admin.tenantID, "Gone"); n != 1 {
+		t.Fatalf("%d lists after the first request, want 1", n)
+	}
+
+	rec := tb.idemReq(t, "/api/v1/lists", admin.token, key, `{"name":"Gone"}`)
+	wantStatus(t, rec, http.StatusCreated)
+	if rec.Header().Get(headerIdempotentReplayed) != "true" {
+		t.Fatalf("the retry ran again instead of being answered with the first answer: %s", rec.Body.String())
+	}
+	if got := decode[ListResponse](t, rec); got.Name != "Gone" {
+		t.Fatalf("replayed %+v, want the list made", got)
+	}
+	if n := tb.countLists(t, admin.tenantID, "Gone"); n != 1 {
+		t.Fatalf("%d lists after the retry, want 1", n)
+	}
+}
