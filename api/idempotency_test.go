@@ -350,3 +350,33 @@ func TestIdempotencyKeyClientGone(t *testing.T) {
 		t.Fatalf("%d lists after the retry, want 1", n)
 	}
 }
+
+// TestIdempotencyKeyLockOutlivesRequest: a key's claim lasts as long as its
+// request may run (REQUEST_TIMEOUT, which an operator may raise past the
+// 2-minute lock), so a retry sent while the first request still runs is
+// 409 idempotency-key-in-use, not a second run beside it.
+func TestIdempotencyKeyLockOutlivesRequest(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, map[string]string{"REQUEST_TIMEOUT": "5m"})
+	admin := tb.MustSignup(t, "idem-long")
+	key, body := uuid.NewString(), `{"name":"Slow"}`
+	// The first request claimed the key and has run for 3 minutes of its 5.
+	rec := tb.idemReq(t, "/api/v1/lists", admin.token, key, body)
+	wantStatus(t, rec, http.StatusCreated)
+	if err := tb.db.Gorm.Exec(`UPDATE idempotency_keys SET status_code = NULL, body = NULL,
+		locked_until = locked_until - interval '3 minutes', created_at = created_at - interval '3 minutes'
+		WHERE tenant_id = ? AND key = ?`, admin.tenantID, key).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.db.Gorm.Exec(`DELETE FROM lists WHERE tenant_id = ? AND name = 'Slow'`, admin.tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+	rec = tb.idemReq(t, "/api/v1/lists", admin.token, key, body)
+	wantStatus(t, rec, http.StatusConflict)
+	if p := decodeProblem(t, rec); p["type"] != "idempotency-key-in-use" {
+		t.Fatalf("problem %v, want idempotency-key-in-use", p)
+	}
+	if n := tb.countLists(t, admin.tenantID, "Slow"); n != 0 {
+		t.Fatalf("the retry ran beside the first request (%d lists)", n)
+	}
+}

@@ -67,7 +67,7 @@ func NewServices(cfg config.Config, log *slog.Logger, d *db.DB) Services {
 		Contacts:    contacts.NewService(d, cfg.JWTSecret).WithSearchConcurrency(cfg.SearchConcurrency),
 		CRM:         crm.NewService(d, lim, crm.ConfigFrom(cfg), crm.Options{Logger: log}),
 		Imports:     imports.NewService(d, lim, imports.Options{Logger: log, FileRetention: cfg.ImportFileRetention}),
-		Idempotency: idempotency.NewService(d.Gorm),
+		Idempotency: idempotency.NewService(d.Gorm).WithRequestTimeout(cfg.RequestTimeout),
 	}
 }
 

@@ -8,7 +8,8 @@
 // (ECONFLICT) rather than run beside it. Finish stores a successful answer;
 // Abandon frees the key of a request that failed (a 4xx or 5xx changed
 // nothing, so its retry runs again). A claim whose request died without
-// either (a crash) is taken over after LockFor.
+// either (a crash) is taken over after LockFor (or REQUEST_TIMEOUT, if
+// longer: WithRequestTimeout).
 package idempotency
 
 import (
@@ -32,8 +33,9 @@ import (
 const Retention = 24 * time.Hour
 
 // LockFor is how long a claimed key without an answer refuses other
-// requests before one may take it over (longer than REQUEST_TIMEOUT, so a
-// request still running is not run twice).
+// requests before one may take it over, at least: longer than the default
+// REQUEST_TIMEOUT, so a request still running is not run twice (a longer
+// REQUEST_TIMEOUT makes it longer: WithRequestTimeout).
 const LockFor = 2 * time.Minute
 
 // MaxKeyLength is the longest key accepted.
@@ -48,11 +50,21 @@ type Answer struct {
 
 // Service stores keys and their answers.
 type Service struct {
-	db *gorm.DB
+	db      *gorm.DB
+	lockFor time.Duration
 }
 
 // NewService returns a Service over g.
-func NewService(g *gorm.DB) *Service { return &Service{db: g} }
+func NewService(g *gorm.DB) *Service { return &Service{db: g, lockFor: LockFor} }
+
+// WithRequestTimeout makes a claim last as long as a request may run (d,
+// REQUEST_TIMEOUT) and half a minute more to store its answer, when that
+// is longer than LockFor: a retry while the first request still runs is
+// refused instead of running beside it.
+func (s *Service) WithRequestTimeout(d time.Duration) *Service {
+	s.lockFor = max(LockFor, d+30*time.Second)
+	return s
+}
 
 type row struct {
 	Fingerprint []byte
@@ -80,7 +92,7 @@ func (s *Service) Begin(ctx context.Context, tenantID uuid.UUID, key string, fp 
 			 WHERE idempotency_keys.created_at < now() - make_interval(secs => ?)
 			    OR (idempotency_keys.status_code IS NULL AND idempotency_keys.locked_until < now()
 			        AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)`,
-			tenantID, key, fp, LockFor.Seconds(), Retention.Seconds())
+			tenantID, key, fp, s.lockFor.Seconds(), Retention.Seconds())
 		if res.Error != nil {
 			return nil, res.Error
 		}
