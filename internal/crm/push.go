@@ -17,6 +17,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
@@ -314,15 +315,28 @@ func (s *Service) RequestPush(ctx context.Context, tenantID uuid.UUID, requested
 	return res, nil
 }
 
-// enqueue inserts push jobs of at most BatchSize contacts, in order.
+// enqueue inserts push jobs of at most BatchSize contacts, in order. The
+// jobs that fill the tenant's max_concurrent_jobs go first, the rest are
+// its backlog (jobs.TenantPriority): another tenant's push, queued later,
+// is sent before this backlog rather than after all of it.
 func (s *Service) enqueue(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, ids []uuid.UUID) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	plan, err := s.limits.PlanTx(ctx, tx, tenantID)
+	if err != nil {
+		return err
+	}
+	unfinished, err := jobs.CountUnfinished(ctx, tx, PushArgs{}.Kind(), map[string]any{"tenant_id": tenantID.String()})
+	if err != nil {
+		return err
+	}
 	params := make([]river.InsertManyParams, 0, (len(ids)+BatchSize-1)/BatchSize)
 	for start := 0; start < len(ids); start += BatchSize {
 		chunk := slices.Clone(ids[start:min(start+BatchSize, len(ids))])
-		params = append(params, river.InsertManyParams{Args: PushArgs{TenantID: tenantID, BatchID: batchID, ContactIDs: chunk}})
+		prio := jobs.TenantPriority(unfinished, plan.Package.MaxConcurrentJobs, len(params))
+		params = append(params, river.InsertManyParams{Args: PushArgs{TenantID: tenantID, BatchID: batchID, ContactIDs: chunk},
+			InsertOpts: &river.InsertOpts{Priority: prio}})
 	}
 	sqlTx, err := db.SQLTx(tx)
 	if err != nil {

@@ -13,6 +13,7 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -124,4 +125,42 @@ func InsertTx(ctx context.Context, c *Client, tx *gorm.DB, args river.JobArgs, o
 		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
+}
+
+// Priorities. River works a queue's available jobs by priority first, then
+// in the order they became available. Work that a tenant queues while it
+// already has its share queued or running goes at PriorityBacklog, so that
+// one tenant's backlog (a 100,000-contact push is 1,000 jobs) never queues
+// another tenant's first job behind it: that job, at PriorityFirst, runs as
+// soon as a worker is free. Among backlogs it is first come, first served.
+const (
+	PriorityFirst   = 1
+	PriorityBacklog = 2
+)
+
+// TenantPriority is the priority of the i-th (from 0) of a tenant's new
+// jobs, when the tenant has unfinished jobs of the kind already and may run
+// share of them at once: the jobs that fill the tenant's share go first,
+// the rest are backlog.
+func TenantPriority(unfinished, share, i int) int {
+	if unfinished+i < max(share, 1) {
+		return PriorityFirst
+	}
+	return PriorityBacklog
+}
+
+// CountUnfinished counts the jobs of kind whose args contain match (a
+// tenant id, say) that River has not finished: queued, scheduled, waiting
+// for a retry or running. The args' GIN index answers it.
+func CountUnfinished(ctx context.Context, tx *gorm.DB, kind string, match map[string]any) (int, error) {
+	b, err := json.Marshal(match)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := tx.WithContext(ctx).Raw(`SELECT count(*) FROM river_job WHERE kind = ? AND args @> ?::jsonb
+		AND state IN ('available', 'pending', 'retryable', 'running', 'scheduled')`, kind, string(b)).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count unfinished %s jobs: %w", kind, err)
+	}
+	return n, nil
 }

@@ -135,8 +135,14 @@ const sideRowsSQL = `SELECT false, true, s.tenant_id, s.stripe_status, 'stripe',
 // on every metered request). A tenant without a subscription (or an
 // unknown one) has the Free package.
 func (s *Service) Plan(ctx context.Context, tenantID uuid.UUID) (Plan, error) {
+	return s.PlanTx(ctx, s.db, tenantID)
+}
+
+// PlanTx is Plan read through q (a transaction the caller holds, so that
+// it takes no second connection of the pool).
+func (s *Service) PlanTx(ctx context.Context, q *gorm.DB, tenantID uuid.UUID) (Plan, error) {
 	var rows []planRow
-	err := s.db.WithContext(ctx).Raw(`SELECT `+planColumns+`
+	err := q.WithContext(ctx).Raw(`SELECT `+planColumns+`
 		FROM subscriptions s JOIN packages p ON p.id = s.package_id WHERE s.tenant_id = ?
 		UNION ALL `+sideRowsSQL+`s.tenant_id = ?
 		UNION ALL `+freeRowSQL, tenantID, tenantID, billing.FreeCode).Scan(&rows).Error

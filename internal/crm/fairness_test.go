@@ -1,0 +1,68 @@
+package crm_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+
+	"github.com/onecloudai/contacts/internal/crm"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/jobs"
+)
+
+// TestPushFairBetweenTenants: one tenant's big push does not queue another
+// tenant's push behind all of it. Tenant A (Pro: 4 jobs at once) pushes
+// 1,000 contacts (10 jobs), then tenant B pushes one contact; one worker
+// works the CRM queue, so the order the jobs ran in is the order River
+// chose. B's job runs right after the 4 that fill A's share, not after
+// A's tenth.
+func TestPushFairBetweenTenants(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t)
+	a := setupOn(t, d)
+	a.MustConnect(t)
+	b := a.otherTenant(t)
+	b.account = "acc_" + uuid.NewString()[:8]
+	b.MustConnect(t)
+	bigPush := a.MustPush(t, a.MustApproved(t, 10*crm.BatchSize))
+	smallPush := b.MustPush(t, b.MustApproved(t, 1))
+
+	workers := river.NewWorkers()
+	crm.AddWorkers(workers, a.svc)
+	client, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true, MaxWorkers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := client.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = client.Stop(ctx) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for a.push(t, bigPush).Status != "completed" || b.push(t, smallPush).Status != "completed" {
+		if time.Now().After(deadline) {
+			t.Fatalf("pushes not done: %+v, %+v", a.push(t, bigPush).Push, b.push(t, smallPush).Push)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var order []string
+	if err := d.Gorm.Raw(`SELECT args->>'tenant_id' FROM river_job WHERE kind = 'crm_push' ORDER BY attempted_at, id`).
+		Scan(&order).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != 11 {
+		t.Fatalf("%d push jobs ran, want 11", len(order))
+	}
+	at := -1
+	for i, tenant := range order {
+		if tenant == b.tenantID.String() {
+			at = i
+		}
+	}
+	if at != 4 {
+		t.Fatalf("tenant B's push ran as job %d of 11, want 5th (after A's share of 4)", at+1)
+	}
+}
