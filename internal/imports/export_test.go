@@ -59,3 +59,7 @@ var ErrSharedStringIndex = errSharedStringIndex
 func MatchSQL(i int) string {
 	return newBatchSQL(Mapping{MatchKeys: MatchKeys}, "keys", false, uuid.New(), time.Now()).match[i]
 }
+
+// PinPlacesClock sets the clock of s's import places (how long a refused
+// tenant counts as waiting); call it before any work.
+func PinPlacesClock(s *Service, now func() time.Time) { s.places.now = now }

@@ -205,7 +205,8 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxRunning is how many imports one process works at once; more wait
 	// (their jobs are snoozed). Default 2: each holds a connection of its
-	// own and keeps a core busy.
+	// own and keeps a core busy. The places are shared fairly between
+	// tenants (places).
 	MaxRunning int
 	// MaxConverting is how many XLSX uploads one process converts to CSV
 	// at once (default 2); more wait for a turn before their transaction
@@ -240,12 +241,12 @@ type Options struct {
 // Service runs imports: upload and preflight, mapping, start, progress,
 // cancel, results, and the background job that merges the rows.
 type Service struct {
-	db      *db.DB
-	limits  *limits.Service
-	jobs    *jobs.Client
-	log     *slog.Logger
-	opts    Options
-	running chan struct{}
+	db     *db.DB
+	limits *limits.Service
+	jobs   *jobs.Client
+	log    *slog.Logger
+	opts   Options
+	places *places
 	// converting holds a place per XLSX conversion (Options.MaxConverting).
 	converting chan struct{}
 	metrics    *Metrics // nil unless WithMetrics set it
@@ -296,7 +297,7 @@ func NewService(d *db.DB, lim *limits.Service, o Options) *Service {
 		}
 		o.Jobs = c
 	}
-	return &Service{db: d, limits: lim, jobs: o.Jobs, log: o.Logger, opts: o, running: make(chan struct{}, o.MaxRunning),
+	return &Service{db: d, limits: lim, jobs: o.Jobs, log: o.Logger, opts: o, places: newPlaces(o.MaxRunning),
 		converting: make(chan struct{}, o.MaxConverting)}
 }
 

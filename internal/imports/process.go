@@ -53,12 +53,6 @@ func (s *Service) Work(ctx context.Context, importID uuid.UUID) error {
 }
 
 func (s *Service) work(ctx context.Context, id uuid.UUID, lastTry bool) error {
-	select {
-	case s.running <- struct{}{}:
-		defer func() { <-s.running }()
-	default:
-		return &WaitError{After: 5 * time.Second, Reason: "this process works its maximum number of imports"}
-	}
 	imp, err := loadImportByID(ctx, s.db.Gorm, id, false)
 	if apperr.Is(err, apperr.ENOTFOUND) {
 		return nil
@@ -69,6 +63,13 @@ func (s *Service) work(ctx context.Context, id uuid.UUID, lastTry bool) error {
 	if imp.Status != StatusQueued && imp.Status != StatusRunning {
 		return nil // cancelled while queued, or a stray job
 	}
+	// One of this process's places (MaxRunning), shared fairly between
+	// tenants (places).
+	if !s.places.take(imp.TenantID) {
+		return &WaitError{After: placeWait, Reason: "this process works its maximum number of imports, or another tenant's import goes first"}
+	}
+	yielded := false
+	defer func() { s.places.leave(imp.TenantID, yielded) }()
 	sess, err := s.openSession(ctx)
 	if err != nil {
 		return err
@@ -102,6 +103,7 @@ func (s *Service) work(ctx context.Context, id uuid.UUID, lastTry bool) error {
 		return s.failOrRetry(ctx, imp, err, lastTry)
 	}
 	err = r.run(ctx)
+	yielded = r.yielded
 	var wait *WaitError
 	switch {
 	case err == nil:
@@ -409,6 +411,10 @@ type runner struct {
 	// analyzedRows is the batch size the batch table's statistics are of.
 	analyzedRows int
 
+	// yielded says the run handed its place back to another tenant's
+	// import (places.yield).
+	yielded bool
+
 	cancelled atomic.Bool
 	// listGone says the target list was deleted: the rows go on without
 	// it (they are saved; there is no list to join), and the completed
@@ -524,6 +530,13 @@ func (r *runner) run(ctx context.Context) error {
 				return err
 			}
 			return &WaitError{After: 0, Reason: "the run handed the import back to stay within the job timeout"}
+		}
+		if !r.yielded && r.s.places.yield(r.imp.TenantID) {
+			r.yielded = true
+			if err := merge(true); err != nil {
+				return err
+			}
+			return &WaitError{After: placeWait, Reason: "the run handed its place to another tenant's import"}
 		}
 		var msg batchMsg
 		var ok bool
