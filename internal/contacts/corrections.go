@@ -471,9 +471,9 @@ func (s *Service) listCorrections(ctx context.Context, tenantID *uuid.UUID, p Co
 	if p.Status != "" && !slices.Contains([]string{CorrectionPending, CorrectionAccepted, CorrectionRejected, CorrectionWithdrawn}, p.Status) {
 		return nil, apperr.Invalid("Invalid status.", apperr.FieldError{Field: "status", Message: "must be one of pending, accepted, rejected, withdrawn"})
 	}
-	scope, scopeTenant, order := "corrections", uuid.Nil, "DESC"
+	scope, scopeTenant := "corrections", uuid.Nil
 	if tenantID == nil {
-		scope, order = "corrections-review", "ASC"
+		scope = "corrections-review"
 	} else {
 		scopeTenant = *tenantID
 	}
@@ -483,7 +483,38 @@ func (s *Service) listCorrections(ctx context.Context, tenantID *uuid.UUID, p Co
 	}{p.Status, p.ContactID}
 	qh := hashQuery(key)
 	codec := cursorCodec{s.cursorKey}
-	q := s.db.Gorm.WithContext(ctx)
+	var after *uuid.UUID
+	if p.Cursor != "" {
+		cur, err := codec.decode(scope, scopeTenant, qh, p.Cursor, modeSeq)
+		if err != nil {
+			return nil, err
+		}
+		after = &cur.ID
+	}
+	stmt, args := correctionsSQL(tenantID, p, after)
+	items := []Correction{}
+	if err := s.db.Gorm.WithContext(ctx).Raw(stmt, args...).Scan(&items).Error; err != nil {
+		return nil, fmt.Errorf("contacts: list corrections: %w", err)
+	}
+	utcCorrections(items)
+	page := &CorrectionPage{Items: items}
+	if len(items) > p.PageSize {
+		page.Items = items[:p.PageSize]
+		page.NextCursor = codec.encode(scope, scopeTenant, qh, cursor{Mode: modeSeq, ID: items[p.PageSize-1].ID})
+	}
+	return page, nil
+}
+
+// correctionsSQL is listCorrections' statement: the tenant's corrections
+// newest first, or (tenantID nil) every tenant's oldest first, after the
+// cursor's id. The review queue (pending, oldest first) reads the partial
+// index contact_corrections_pending in its order, not every correction
+// ever reviewed (TestReviewQueueReadsOnlyPendingCorrections).
+func correctionsSQL(tenantID *uuid.UUID, p CorrectionListParams, after *uuid.UUID) (string, []any) {
+	order := "DESC"
+	if tenantID == nil {
+		order = "ASC"
+	}
 	var conds []string
 	var args []any
 	if tenantID != nil {
@@ -495,33 +526,18 @@ func (s *Service) listCorrections(ctx context.Context, tenantID *uuid.UUID, p Co
 	if p.ContactID != nil {
 		conds, args = append(conds, "cc.contact_id = ?"), append(args, *p.ContactID)
 	}
-	if p.Cursor != "" {
-		cur, err := codec.decode(scope, scopeTenant, qh, p.Cursor, modeSeq)
-		if err != nil {
-			return nil, err
-		}
+	if after != nil {
 		op := "<"
 		if order == "ASC" {
 			op = ">"
 		}
-		conds, args = append(conds, "cc.id "+op+" ?"), append(args, cur.ID)
+		conds, args = append(conds, "cc.id "+op+" ?"), append(args, *after)
 	}
 	where := ""
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	items := []Correction{}
-	if err := q.Raw(correctionSelect+where+" ORDER BY cc.id "+order+" LIMIT ?", append(args, p.PageSize+1)...).
-		Scan(&items).Error; err != nil {
-		return nil, fmt.Errorf("contacts: list corrections: %w", err)
-	}
-	utcCorrections(items)
-	page := &CorrectionPage{Items: items}
-	if len(items) > p.PageSize {
-		page.Items = items[:p.PageSize]
-		page.NextCursor = codec.encode(scope, scopeTenant, qh, cursor{Mode: modeSeq, ID: items[p.PageSize-1].ID})
-	}
-	return page, nil
+	return correctionSelect + where + " ORDER BY cc.id " + order + " LIMIT ?", append(args, p.PageSize+1)
 }
 
 // AcceptCorrection applies a pending correction to the canonical record,
