@@ -2,7 +2,6 @@ package audit_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -11,16 +10,6 @@ import (
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
-
-// planNode is what TestListFiltersUseAnIndex reads of an EXPLAIN (FORMAT
-// JSON) node.
-type planNode struct {
-	NodeType  string     `json:"Node Type"`
-	Relation  string     `json:"Relation Name"`
-	IndexName string     `json:"Index Name"`
-	IndexCond string     `json:"Index Cond"`
-	Plans     []planNode `json:"Plans"`
-}
 
 // TestListFiltersUseAnIndex: the audit log's filters (an action, exact or
 // a prefix such as "billing.*", and an actor) reach the table by an index
@@ -71,22 +60,12 @@ func TestListFiltersUseAnIndex(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var raw string
-			if err := d.Gorm.WithContext(ctx).Raw(`EXPLAIN (FORMAT JSON) ` + stmt).Row().Scan(&raw); err != nil {
-				t.Fatalf("%s: %v", stmt, err)
-			}
-			var plans []struct {
-				Plan planNode `json:"Plan"`
-			}
-			if err := json.Unmarshal([]byte(raw), &plans); err != nil || len(plans) != 1 {
-				t.Fatalf("plan %s: %v", raw, err)
-			}
+			plan, raw := dbtest.Explain(t, d, stmt)
 			// Every way the plan reaches audit_events must be an index
 			// condition on the filtered column (a bitmap scan's conditions
 			// are its children's).
 			reads := 0
-			var walk func(n planNode)
-			walk = func(n planNode) {
+			plan.Walk(func(n dbtest.PlanNode) {
 				if n.Relation == "audit_events" || (n.NodeType == "Bitmap Index Scan" && strings.HasPrefix(n.IndexName, "audit_events")) {
 					if n.NodeType != "Bitmap Heap Scan" {
 						reads++
@@ -96,11 +75,7 @@ func TestListFiltersUseAnIndex(t *testing.T) {
 						}
 					}
 				}
-				for _, c := range n.Plans {
-					walk(c)
-				}
-			}
-			walk(plans[0].Plan)
+			})
 			if reads == 0 {
 				t.Fatalf("no read of audit_events in the plan:\n%s", raw)
 			}

@@ -2,7 +2,6 @@ package contacts_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/google/uuid"
@@ -10,16 +9,6 @@ import (
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
-
-// correctionsPlanNode is what TestReviewQueueReadsOnlyPendingCorrections
-// reads of an EXPLAIN (FORMAT JSON) node.
-type correctionsPlanNode struct {
-	NodeType  string                `json:"Node Type"`
-	Relation  string                `json:"Relation Name"`
-	IndexName string                `json:"Index Name"`
-	Filter    string                `json:"Filter"`
-	Plans     []correctionsPlanNode `json:"Plans"`
-}
 
 // TestReviewQueueReadsOnlyPendingCorrections: the staff review queue
 // (pending corrections of every tenant, oldest first, by id; and one
@@ -76,19 +65,9 @@ func TestReviewQueueReadsOnlyPendingCorrections(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stmt := contacts.CorrectionsSQL(d.Gorm, nil, tc.p)
-			var raw string
-			if err := d.Gorm.WithContext(ctx).Raw(`EXPLAIN (FORMAT JSON) ` + stmt).Row().Scan(&raw); err != nil {
-				t.Fatalf("%s: %v", stmt, err)
-			}
-			var plans []struct {
-				Plan correctionsPlanNode `json:"Plan"`
-			}
-			if err := json.Unmarshal([]byte(raw), &plans); err != nil || len(plans) != 1 {
-				t.Fatalf("plan %s: %v", raw, err)
-			}
+			plan, raw := dbtest.Explain(t, d, stmt)
 			reads := 0
-			var walk func(n correctionsPlanNode)
-			walk = func(n correctionsPlanNode) {
+			plan.Walk(func(n dbtest.PlanNode) {
 				if tc.inOrder && (n.NodeType == "Sort" || n.NodeType == "Incremental Sort") {
 					t.Errorf("the queue is sorted, not read in its order:\n%s", raw)
 				}
@@ -98,11 +77,7 @@ func TestReviewQueueReadsOnlyPendingCorrections(t *testing.T) {
 						t.Errorf("contact_corrections read by a %s %s (filter %q), not by %s:\n%s", n.NodeType, n.IndexName, n.Filter, tc.index, raw)
 					}
 				}
-				for _, c := range n.Plans {
-					walk(c)
-				}
-			}
-			walk(plans[0].Plan)
+			})
 			if reads == 0 {
 				t.Fatalf("no read of contact_corrections in the plan:\n%s", raw)
 			}

@@ -2,7 +2,6 @@ package identity_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -11,15 +10,6 @@ import (
 	"github.com/onecloudai/contacts/internal/identity"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
-
-// usersPlanNode is what the users search's plan tests read of an EXPLAIN
-// (FORMAT JSON) node.
-type usersPlanNode struct {
-	NodeType  string          `json:"Node Type"`
-	Relation  string          `json:"Relation Name"`
-	IndexName string          `json:"Index Name"`
-	Plans     []usersPlanNode `json:"Plans"`
-}
 
 // manyUsers fills a database of its own with 20,000 users and analyzes it.
 func manyUsers(t *testing.T) (*db.DB, string) {
@@ -46,36 +36,21 @@ func manyUsers(t *testing.T) (*db.DB, string) {
 func TestListUsersSearchUsesTrigramIndexes(t *testing.T) {
 	t.Parallel()
 	d, _ := manyUsers(t)
-	ctx := context.Background()
 	for _, q := range []string{"quirk", "rare.example", "Zoe Q"} {
 		stmt, err := identity.ListUsersSQL(d.Gorm, identity.ListUsersParams{Query: q})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var raw string
-		if err := d.Gorm.WithContext(ctx).Raw(`EXPLAIN (FORMAT JSON) ` + stmt).Row().Scan(&raw); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-		var plans []struct {
-			Plan usersPlanNode `json:"Plan"`
-		}
-		if err := json.Unmarshal([]byte(raw), &plans); err != nil || len(plans) != 1 {
-			t.Fatalf("plan %s: %v", raw, err)
-		}
+		plan, raw := dbtest.Explain(t, d, stmt)
 		indexes := map[string]bool{}
-		var walk func(n usersPlanNode)
-		walk = func(n usersPlanNode) {
+		plan.Walk(func(n dbtest.PlanNode) {
 			if n.Relation == "users" && n.NodeType != "Bitmap Heap Scan" {
 				t.Errorf("%q: users read by a %s %s, not by the trigram indexes:\n%s", q, n.NodeType, n.IndexName, raw)
 			}
 			if n.NodeType == "Bitmap Index Scan" {
 				indexes[n.IndexName] = true
 			}
-			for _, c := range n.Plans {
-				walk(c)
-			}
-		}
-		walk(plans[0].Plan)
+		})
 		if !indexes["users_email_trgm"] || !indexes["users_name_trgm"] {
 			t.Errorf("%q: bitmap of %v, want users_email_trgm and users_name_trgm:\n%s", q, indexes, raw)
 		}

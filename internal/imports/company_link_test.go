@@ -1,7 +1,6 @@
 package imports_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -103,28 +102,12 @@ func TestNewContactsProbeCompaniesByBytes(t *testing.T) {
 	if err := tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+imports.InsertContactsSQL(), nil, "import").Scan(&raw); err != nil {
 		t.Fatal(err)
 	}
-	type node struct {
-		Relation string `json:"Relation Name"`
-		Index    string `json:"Index Name"`
-		Plans    []node `json:"Plans"`
-	}
-	var plans []struct {
-		Plan node `json:"Plan"`
-	}
-	if err := json.Unmarshal(raw, &plans); err != nil || len(plans) != 1 {
-		t.Fatalf("plan %s: %v", raw, err)
-	}
 	var indexes []string
-	var walk func(n node)
-	walk = func(n node) {
+	dbtest.ParsePlan(t, raw).Walk(func(n dbtest.PlanNode) {
 		if n.Relation == "companies" {
-			indexes = append(indexes, n.Index)
+			indexes = append(indexes, n.IndexName)
 		}
-		for _, c := range n.Plans {
-			walk(c)
-		}
-	}
-	walk(plans[0].Plan)
+	})
 	if len(indexes) != 1 || indexes[0] != "companies_domain_lower" {
 		t.Fatalf("companies read through %q, want one probe of companies_domain_lower:\n%s", indexes, raw)
 	}

@@ -1,7 +1,6 @@
 package imports_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -11,15 +10,6 @@ import (
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/imports"
 )
-
-// planNode is what TestPriorDuplicatesProbeTheKeyTable reads of an
-// EXPLAIN (FORMAT JSON) node.
-type planNode struct {
-	NodeType  string     `json:"Node Type"`
-	Relation  string     `json:"Relation Name"`
-	IndexCond string     `json:"Index Cond"`
-	Plans     []planNode `json:"Plans"`
-}
 
 // The key table grows with the import (one entry per key of every row so
 // far: millions in a large import) while a batch stays at a few thousand
@@ -61,15 +51,8 @@ func TestPriorDuplicatesProbeTheKeyTable(t *testing.T) {
 	if err := tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+imports.PriorDuplicatesSQL(keys, imports.MatchKeys)).Scan(&raw); err != nil {
 		t.Fatal(err)
 	}
-	var plans []struct {
-		Plan planNode `json:"Plan"`
-	}
-	if err := json.Unmarshal(raw, &plans); err != nil || len(plans) != 1 {
-		t.Fatalf("plan %s: %v", raw, err)
-	}
 	scans := 0
-	var walk func(n planNode)
-	walk = func(n planNode) {
+	dbtest.ParsePlan(t, raw).Walk(func(n dbtest.PlanNode) {
 		if n.Relation == strings.Trim(keys, `"`) {
 			scans++
 			cond := n.IndexCond
@@ -80,11 +63,7 @@ func TestPriorDuplicatesProbeTheKeyTable(t *testing.T) {
 				t.Errorf("the key table is read by a %s (index condition %q), not probed by key:\n%s", n.NodeType, cond, raw)
 			}
 		}
-		for _, c := range n.Plans {
-			walk(c)
-		}
-	}
-	walk(plans[0].Plan)
+	})
 	if scans != len(imports.MatchKeys) {
 		t.Errorf("%d scans of the key table, want one per match key (%d):\n%s", scans, len(imports.MatchKeys), raw)
 	}
@@ -128,30 +107,12 @@ func TestMatchByNameAndCompanyProbesItsIndex(t *testing.T) {
 	if err := tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+imports.MatchSQL(2), uuid.New()).Scan(&raw); err != nil {
 		t.Fatal(err)
 	}
-	type node struct {
-		NodeType  string `json:"Node Type"`
-		Relation  string `json:"Relation Name"`
-		IndexName string `json:"Index Name"`
-		IndexCond string `json:"Index Cond"`
-		Plans     []node `json:"Plans"`
-	}
-	var root []struct {
-		Plan node `json:"Plan"`
-	}
-	if err := json.Unmarshal(raw, &root); err != nil || len(root) != 1 {
-		t.Fatalf("plan %s: %v", raw, err)
-	}
-	var found []node
-	var walk func(n node)
-	walk = func(n node) {
+	var found []dbtest.PlanNode
+	dbtest.ParsePlan(t, raw).Walk(func(n dbtest.PlanNode) {
 		if n.Relation == "contacts" {
 			found = append(found, n)
 		}
-		for _, c := range n.Plans {
-			walk(c)
-		}
-	}
-	walk(root[0].Plan)
+	})
 	if len(found) != 1 {
 		t.Fatalf("%d reads of contacts, want one:\n%s", len(found), raw)
 	}

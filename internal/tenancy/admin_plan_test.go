@@ -2,21 +2,11 @@ package tenancy_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
-
-// tenantsPlanNode is what TestListTenantsSearchUsesIndexes reads of an
-// EXPLAIN (FORMAT JSON) node.
-type tenantsPlanNode struct {
-	NodeType  string            `json:"Node Type"`
-	Relation  string            `json:"Relation Name"`
-	IndexName string            `json:"Index Name"`
-	Plans     []tenantsPlanNode `json:"Plans"`
-}
 
 // TestListTenantsSearchUsesIndexes: the staff tenants search (a fragment
 // of the name or of a member's email) reaches the tenants it finds by
@@ -58,32 +48,18 @@ func TestListTenantsSearchUsesIndexes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var raw string
-			if err := d.Gorm.WithContext(ctx).Raw(`EXPLAIN (FORMAT JSON) ` + stmt).Row().Scan(&raw); err != nil {
-				t.Fatalf("%s: %v", stmt, err)
-			}
-			var plans []struct {
-				Plan tenantsPlanNode `json:"Plan"`
-			}
-			if err := json.Unmarshal([]byte(raw), &plans); err != nil || len(plans) != 1 {
-				t.Fatalf("plan %s: %v", raw, err)
-			}
+			plan, raw := dbtest.Explain(t, d, stmt)
 			// tenants and users are read only through bitmaps of the
 			// indexes named; nothing reads either table in order.
 			want := map[string]bool{"tenants_name_trgm": false, "tenants_pkey": false, "users_email_trgm": false}
-			var walk func(n tenantsPlanNode)
-			walk = func(n tenantsPlanNode) {
+			plan.Walk(func(n dbtest.PlanNode) {
 				if (n.Relation == "tenants" || n.Relation == "users") && n.NodeType != "Bitmap Heap Scan" {
 					t.Errorf("%s read by a %s %s:\n%s", n.Relation, n.NodeType, n.IndexName, raw)
 				}
 				if _, ok := want[n.IndexName]; ok && n.NodeType == "Bitmap Index Scan" {
 					want[n.IndexName] = true
 				}
-				for _, c := range n.Plans {
-					walk(c)
-				}
-			}
-			walk(plans[0].Plan)
+			})
 			for ix, seen := range want {
 				if !seen {
 					t.Errorf("no bitmap of %s in the plan:\n%s", ix, raw)
