@@ -40,16 +40,7 @@ func TestStripeEventAbsurdCreated(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ev := subEvent("customer.subscription.updated", now, tid, sub, "canceled", false)
 			ev["created"], ev["livemode"] = tt.created, tt.livemode
-			rec := tb.webhookReq(t, ev, testWebhookSecret, time.Now())
-			wantStatus(t, rec, http.StatusBadRequest)
-			if p := decodeProblem(t, rec); p["code"] != "malformed" {
-				t.Fatalf("problem %v", p)
-			}
-			var n int64
-			tb.db.Gorm.Table("stripe_events").Where("id = ?", ev["id"]).Count(&n)
-			if n != 0 {
-				t.Fatal("the refused event was stored")
-			}
+			tb.wantEventRefused(t, ev)
 		})
 	}
 	// A real event afterwards applies.
@@ -68,6 +59,21 @@ func TestStripeEventAbsurdCreated(t *testing.T) {
 	wantStatus(t, tb.webhookReq(t, subEvent("customer.subscription.updated", now.Add(30*24*time.Hour), tid, sub, "past_due", false), testWebhookSecret, time.Now()), 200)
 	if u := tb.usage(t, admin); u.Subscription.Status != "past_due" {
 		t.Fatalf("a test-mode event a month ahead was not applied: %+v", u.Subscription)
+	}
+}
+
+// wantEventRefused sends ev signed and wants it refused as malformed (400)
+// and not stored.
+func (tb *testBundle) wantEventRefused(t *testing.T, ev map[string]any) {
+	t.Helper()
+	rec := tb.webhookReq(t, ev, testWebhookSecret, time.Now())
+	wantStatus(t, rec, http.StatusBadRequest)
+	if p := decodeProblem(t, rec); p["code"] != "malformed" {
+		t.Fatalf("problem %v", p)
+	}
+	var n int64
+	if err := tb.db.Gorm.Table("stripe_events").Where("id = ?", ev["id"]).Count(&n).Error; err != nil || n != 0 {
+		t.Fatalf("the refused event was stored (%d, %v)", n, err)
 	}
 }
 
@@ -143,16 +149,7 @@ func TestStripeEventAbsurdPeriod(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ev := subEvent("customer.subscription.updated", now, tid, sub, "active", false)
 			ev["data"].(map[string]any)["object"].(map[string]any)[tt.field] = tt.value
-			rec := tb.webhookReq(t, ev, testWebhookSecret, time.Now())
-			wantStatus(t, rec, http.StatusBadRequest)
-			if p := decodeProblem(t, rec); p["code"] != "malformed" {
-				t.Fatalf("problem %v", p)
-			}
-			var n int64
-			tb.db.Gorm.Table("stripe_events").Where("id = ?", ev["id"]).Count(&n)
-			if n != 0 {
-				t.Fatal("the refused event was stored")
-			}
+			tb.wantEventRefused(t, ev)
 		})
 	}
 	// A real event afterwards applies, with its period.

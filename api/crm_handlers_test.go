@@ -124,6 +124,24 @@ func (fb *crmBundle) MustConnectCRM(t testing.TB, admin session) string {
 	return account
 }
 
+// mustPushNow pushes ids as admin and works the push's one job at once,
+// as a worker would; it returns the push's id.
+func (fb *crmBundle) mustPushNow(t testing.TB, admin session, ids []string) string {
+	t.Helper()
+	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids})
+	wantStatus(t, rec, http.StatusAccepted)
+	pushID := *decode[CRMPushResult](t, rec).ID
+	cids := make([]uuid.UUID, len(ids))
+	for i, id := range ids {
+		cids[i] = uuid.MustParse(id)
+	}
+	if err := fb.srv.svc.CRM.PushChunk(context.Background(), crm.PushArgs{TenantID: uuid.MustParse(admin.tenantID),
+		BatchID: uuid.MustParse(pushID), ContactIDs: cids}, false); err != nil {
+		t.Fatal(err)
+	}
+	return pushID
+}
+
 // MustApprovedContacts creates n contacts saved and approved by the tenant.
 func (fb *crmBundle) MustApprovedContacts(t testing.TB, admin session, n int) []string {
 	t.Helper()
@@ -709,17 +727,7 @@ func TestCRMPushContactsNeedContactsRead(t *testing.T) {
 	fb.MustSetPackage(t, admin.tenantID, "starter")
 	fb.MustConnectCRM(t, admin)
 	ids := fb.MustApprovedContacts(t, admin, 2)
-	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids})
-	wantStatus(t, rec, http.StatusAccepted)
-	pushID := *decode[CRMPushResult](t, rec).ID
-	cids := make([]uuid.UUID, len(ids))
-	for i, id := range ids {
-		cids[i] = uuid.MustParse(id)
-	}
-	if err := fb.srv.svc.CRM.PushChunk(context.Background(), crm.PushArgs{TenantID: uuid.MustParse(admin.tenantID),
-		BatchID: uuid.MustParse(pushID), ContactIDs: cids}, false); err != nil {
-		t.Fatal(err)
-	}
+	pushID := fb.mustPushNow(t, admin, ids)
 	crmOnly := fb.MustCreateKey(t, admin, "crm:read")
 	withContacts := fb.MustCreateKey(t, admin, "crm:read", "contacts:read")
 

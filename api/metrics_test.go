@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -11,8 +10,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/onecloudai/contacts/internal/crm"
 )
 
 // metricValue is the value of the sample of name whose labels are exactly
@@ -152,17 +149,7 @@ func TestMetricsCRMPush(t *testing.T) {
 	fb.MustSetPackage(t, admin.tenantID, "starter")
 	fb.MustConnectCRM(t, admin)
 	ids := fb.MustApprovedContacts(t, admin, 2)
-	rec := fb.req(t, http.MethodPost, "/api/v1/crm/pushes", admin.token, map[string]any{"contact_ids": ids})
-	wantStatus(t, rec, http.StatusAccepted)
-	pushID := *decode[CRMPushResult](t, rec).ID
-	cids := make([]uuid.UUID, len(ids))
-	for i, id := range ids {
-		cids[i] = uuid.MustParse(id)
-	}
-	if err := fb.srv.svc.CRM.PushChunk(context.Background(), crm.PushArgs{TenantID: uuid.MustParse(admin.tenantID),
-		BatchID: uuid.MustParse(pushID), ContactIDs: cids}, false); err != nil {
-		t.Fatal(err)
-	}
+	pushID := fb.mustPushNow(t, admin, ids)
 	s := fb.scrape(t)
 	wantMetric(t, s, "crm_push_items_total", map[string]string{"status": "pushed"}, 2)
 	wantMetric(t, s, "crm_push_items_total", map[string]string{"status": "failed"}, 0)
