@@ -35,15 +35,9 @@ func (s *Service) ListUsers(ctx context.Context, p ListUsersParams) ([]User, str
 		}
 		return q.Find(&out).Error
 	}
-	var err error
-	if strings.TrimSpace(p.Query) != "" {
-		// The term decides the plan (a trigram bitmap or the newest first):
-		// planned for it each time, not by a cached generic plan.
-		err = db.CustomPlans(ctx, s.db, find)
-	} else {
-		err = find(s.db.WithContext(ctx))
-	}
-	if err != nil {
+	// The term decides the plan (a trigram bitmap or the newest first):
+	// planned for it each time, not by a cached generic plan.
+	if err := db.CustomPlansFor(ctx, s.db, p.Query, find); err != nil {
 		return nil, "", err
 	}
 	next := ""

@@ -53,15 +53,9 @@ func (s *Service) ListTenants(ctx context.Context, p ListTenantsParams) ([]Tenan
 		}
 		return q.Scan(&out).Error
 	}
-	var err error
-	if strings.TrimSpace(p.Query) != "" {
-		// The term decides the plan: planned for it each time, not by a
-		// cached generic plan (db.CustomPlans).
-		err = db.CustomPlans(ctx, s.db, find)
-	} else {
-		err = find(s.db.WithContext(ctx))
-	}
-	if err != nil {
+	// The term decides the plan: planned for it each time, not by a cached
+	// generic plan.
+	if err := db.CustomPlansFor(ctx, s.db, p.Query, find); err != nil {
 		if _, ok := apperr.As(err); ok {
 			return nil, "", err
 		}
