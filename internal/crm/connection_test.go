@@ -10,12 +10,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/riverqueue/river"
 
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/crm/fakecrm"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
-	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -290,17 +288,7 @@ func TestPushThroughRiver(t *testing.T) {
 	tb.fake.InjectFault(fakecrm.FaultUnavailable, 1)
 	id := tb.MustPush(t, ids)
 
-	workers := river.NewWorkers()
-	crm.AddWorkers(workers, tb.svc)
-	client, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true, MaxWorkers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := client.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = client.Stop(ctx) }()
+	startWorkers(t, d, tb.svc, 2)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if p := tb.push(t, id); p.Status == "completed" {

@@ -1,16 +1,13 @@
 package crm_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/riverqueue/river"
 
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
-	"github.com/onecloudai/contacts/internal/jobs"
 )
 
 // TestPushFairBetweenTenants: one tenant's big push does not queue another
@@ -32,17 +29,7 @@ func TestPushFairBetweenTenants(t *testing.T) {
 	// A's next push, while its first is still queued, is all backlog.
 	laterPush := a.MustPush(t, a.MustApproved(t, 1))
 
-	workers := river.NewWorkers()
-	crm.AddWorkers(workers, a.svc)
-	client, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true, MaxWorkers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := client.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = client.Stop(ctx) }()
+	startWorkers(t, d, a.svc, 1)
 	deadline := time.Now().Add(60 * time.Second)
 	for a.push(t, bigPush).Status != "completed" || b.push(t, smallPush).Status != "completed" ||
 		a.push(t, laterPush).Status != "completed" {

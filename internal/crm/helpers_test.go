@@ -18,6 +18,7 @@ import (
 	"github.com/onecloudai/contacts/internal/crm/fakecrm"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/limits"
 )
 
@@ -354,4 +355,20 @@ func outcomes(evs []crm.PushEvent) []string {
 		out[i] = fmt.Sprintf("%d:%s", e.HTTPStatus, e.Outcome)
 	}
 	return out
+}
+
+// startWorkers starts a River client on d that works svc's CRM jobs with
+// maxWorkers workers (0: the default), polling; it stops when tb ends.
+func startWorkers(tb testing.TB, d *db.DB, svc *crm.Service, maxWorkers int) {
+	tb.Helper()
+	workers := river.NewWorkers()
+	crm.AddWorkers(workers, svc)
+	client, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true, MaxWorkers: maxWorkers})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = client.Stop(context.Background()) })
 }
