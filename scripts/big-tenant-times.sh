@@ -10,29 +10,10 @@
 set -euo pipefail
 base=${1:?base URL}/api/v1
 n=${N:-9}
-login() {
-  curl -fsS "$base/auth/login" -H 'content-type: application/json' \
-    -d "$(jq -n --arg e "$1" --arg p "$2" '{email: $e, password: $p}')" | jq -r .access_token
-}
+. "$(dirname "$0")/lib/http-times.sh"
 tok=$(login "$2" "$3")
 admin=""
 [ $# -ge 5 ] && admin=$(login "$4" "$5")
-get() { curl -fsS -o /dev/null -w '%{time_total}\n' -H "authorization: Bearer $1" "$base$2"; }
-time_it() { # name token path [count]
-  get "$2" "$3" >/dev/null
-  for _ in $(seq "${4:-$n}"); do get "$2" "$3"; done | sort -n |
-    awk -v name="$1" '{t[NR] = $1 * 1000} END {printf "%-58s p50 %8.1f ms  max %8.1f ms\n", name, t[int((NR + 1) / 2)], t[NR]}'
-}
-deep() { # name path pages [cursor key]
-  local cur="" sep="?"
-  case "$2" in *\?*) sep="&" ;; esac
-  for _ in $(seq "$3"); do
-    cur=$(curl -fsS -H "authorization: Bearer $tok" "$base$2${cur:+${sep}cursor=$(jq -rn --arg c "$cur" '$c|@uri')}" | jq -r '.next_cursor // empty')
-    [ -n "$cur" ] || { echo "$1: no page $3"; return; }
-  done
-  time_it "$1" "$tok" "$2${sep}cursor=$(jq -rn --arg c "$cur" '$c|@uri')"
-}
-auth() { curl -fsS -H "authorization: Bearer $tok" "$base$1"; }
 me=$(auth /me)
 user=$(jq -r .user.id <<<"$me")
 tenant=$(jq -r .tenant.id <<<"$me")
