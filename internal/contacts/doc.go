@@ -12,7 +12,10 @@
 // tenant carries visibleSQL; anything else answers ENOTFOUND, exactly as a
 // missing id does, so ids of other tenants' contacts reveal nothing.
 // Saved contacts, lists, list members and corrections are tenant data: their
-// primary keys lead with tenant_id and every statement filters on it.
+// primary keys lead with tenant_id and every statement filters on it. A
+// saved contact is always visible to its tenant, and a contact's owner never
+// changes: the database refuses anything else (migration 00066), so the saved
+// view with no condition on the contact reads saved contacts alone.
 //
 // # The overlay
 //

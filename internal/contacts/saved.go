@@ -321,16 +321,20 @@ func (s *Service) savedQuery(ctx context.Context, tenantID uuid.UUID, p SavedPar
 	if err != nil {
 		return nil, nil, err
 	}
-	m.where = "s.tenant_id = $1 AND " + m.where
+	saved := "s.tenant_id = $1"
 	if len(statuses) > 0 {
-		m.where += " AND s.status = ANY(" + m.arg(statuses) + "::text[])"
+		saved += " AND s.status = ANY(" + m.arg(statuses) + "::text[])"
 	}
 	if p.ListID != nil {
 		if err := s.requireListExists(ctx, tenantID, *p.ListID); err != nil {
 			return nil, nil, err
 		}
-		m.where += " AND EXISTS (SELECT 1 FROM list_members lm WHERE lm.tenant_id = $1 AND lm.list_id = " +
+		saved += " AND EXISTS (SELECT 1 FROM list_members lm WHERE lm.tenant_id = $1 AND lm.list_id = " +
 			m.arg(*p.ListID) + "::uuid AND lm.contact_id = s.contact_id)"
+	}
+	m.where = saved + " AND " + m.where
+	if m.contactFree {
+		m.savedWhere = saved
 	}
 	key := struct {
 		Q string     `json:"q"`
@@ -354,7 +358,7 @@ func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedPara
 	}
 	codec := cursorCodec{s.cursorKey}
 	page := &SavedPage{}
-	where := m.where
+	from, where := m.savedRead()
 	args := slices.Clone(m.args)
 	if p.Cursor != "" {
 		cur, err := codec.decode("saved", tenantID, qh, p.Cursor, modeSaved)
@@ -366,15 +370,13 @@ func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedPara
 		where += savedBelow(len(args) - 1)
 	} else {
 		var n int
-		if err := s.db.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
-			WHERE `+m.where+` LIMIT `+strconv.Itoa(totalCap+1)+`) x`, execArgs(m.args)...).Scan(&n); err != nil {
+		if err := s.db.Pool.QueryRow(ctx, savedCountSQL(from, where), execArgs(m.args)...).Scan(&n); err != nil {
 			return nil, fmt.Errorf("contacts: count saved: %w", err)
 		}
 		page.Total, page.TotalIsCapped = min(n, totalCap), n > totalCap
 	}
 	args = append(args, p.PageSize+1)
-	rows, err := s.db.Pool.Query(ctx, `SELECT s.contact_id, s.created_at FROM saved_contacts s JOIN contacts c ON c.id = s.contact_id
-		WHERE `+where+savedOrder+` LIMIT $`+strconv.Itoa(len(args)), execArgs(args)...)
+	rows, err := s.db.Pool.Query(ctx, savedPageSQL(from, where, len(args)), execArgs(args)...)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: list saved: %w", err)
 	}
@@ -406,6 +408,29 @@ func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedPara
 		return nil, err
 	}
 	return page, nil
+}
+
+// savedFrom is what the saved view reads when a condition reads the
+// contact: saved contacts s joined to their contacts c.
+const savedFrom = `saved_contacts s JOIN contacts c ON c.id = s.contact_id`
+
+// savedRead is what the saved view's page and count read for m and their
+// condition: saved contacts alone when no condition reads the contact.
+func (m *matchSet) savedRead() (from, where string) {
+	if m.savedWhere != "" {
+		return "saved_contacts s", m.savedWhere
+	}
+	return savedFrom, m.where
+}
+
+// savedCountSQL counts the saved view's matches up to totalCap+1.
+func savedCountSQL(from, where string) string {
+	return `SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + where + ` LIMIT ` + strconv.Itoa(totalCap+1) + `) x`
+}
+
+// savedPageSQL is a page of the saved view, its size+1 at placeholder $at.
+func savedPageSQL(from, where string, at int) string {
+	return `SELECT s.contact_id, s.created_at FROM ` + from + ` WHERE ` + where + savedOrder + ` LIMIT $` + strconv.Itoa(at)
 }
 
 // savedOrder is the saved view's order, newest saved first, and savedBelow

@@ -33,6 +33,14 @@ type matchSet struct {
 	// the statements that read them add as arguments of their own.
 	in string
 	ov *overlay
+	// contactFree says that no condition reads the contact but its
+	// visibility (no free text, no filter on its fields).
+	contactFree bool
+	// savedWhere is the saved view's where over saved contacts s alone,
+	// set by savedQuery when contactFree: every saved contact is visible
+	// to its tenant (saved_contacts_visible, migration 00066), so a page or
+	// a count with no condition on the contact need not read contacts.
+	savedWhere string
 }
 
 // rank is the relevance of a match: base (rankSQL) over search_doc, or
@@ -361,6 +369,7 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	} else {
 		conds = append(conds, match...)
 	}
+	m.contactFree = len(conds) == 1 && !f.ExcludeSaved
 	if f.ExcludeSaved {
 		conds = append(conds, "NOT EXISTS (SELECT 1 FROM saved_contacts sx WHERE sx.tenant_id = $1 AND sx.contact_id = c.id)")
 	}
