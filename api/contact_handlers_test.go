@@ -606,6 +606,44 @@ func TestListsAndExport(t *testing.T) {
 	}
 }
 
+func TestListsInNaturalOrder(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustSeedContacts(t)
+	a := tb.MustSignup(t, "lists-natural")
+	item := tb.search(t, a.token, map[string]any{"query": "director", "page_size": 1}).Items[0]
+	// Created out of order; numbers read by value, case and accents
+	// aside: in text order "List 10" came before "List 2" and "école"
+	// after "zebra".
+	names := []string{"List 10", "zebra", "List 2", "école", "list 1", "Ecole 3", "List 100"}
+	want := []string{"école", "Ecole 3", "list 1", "List 2", "List 10", "List 100", "zebra"}
+	ids := make([]string, 0, len(names))
+	for _, n := range names {
+		rec := tb.req(t, http.MethodPost, "/api/v1/lists", a.token, map[string]string{"name": n})
+		wantStatus(t, rec, http.StatusCreated)
+		ids = append(ids, decode[ListResponse](t, rec).ID)
+	}
+	var got []string
+	for _, l := range decode[ListList](t, tb.req(t, http.MethodGet, "/api/v1/lists", a.token, nil)).Items {
+		got = append(got, l.Name)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("GET /lists in order %q, want %q", got, want)
+	}
+	// A contact's lists come in the same order.
+	for _, id := range ids {
+		wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/saved-contacts", a.token,
+			map[string]any{"contact_ids": []string{item.ID}, "list_id": id}), http.StatusOK)
+	}
+	got = got[:0]
+	for _, l := range decode[ContactResponse](t, tb.req(t, http.MethodGet, "/api/v1/contacts/"+item.ID, a.token, nil)).Lists {
+		got = append(got, l.Name)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("a contact's lists in order %q, want %q", got, want)
+	}
+}
+
 // TestAPIKeyWrites: a key acts for its tenant with no user behind it; what
 // it saves, lists and corrects is recorded with no author (NULL), not the
 // zero user id (which no user has: the writes failed with 500).

@@ -36,7 +36,7 @@ func toList(l contacts.List) ListResponse {
 // listLists godoc
 //
 //	@Summary			Lists
-//	@Description		The tenant's lists with member counts. API key scope: saved:read.
+//	@Description		The tenant's lists with member counts, all of them (at most 500), by name in natural order: numbers by their value ("List 2" before "List 10"), case and accents aside, ties by id. A contact's lists come in the same order. API key scope: saved:read.
 //	@ID					listLists
 //	@Tags				lists
 //	@Produce			json

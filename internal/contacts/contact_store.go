@@ -33,7 +33,7 @@ const contactSelect = `c.id, c.first_name, c.last_name, COALESCE(c.email::text, 
 	c.employee_range, c.linkedin_url, c.city, c.region, c.country, c.source, c.owner_tenant_id IS NOT NULL,
 	c.created_at, c.updated_at, s.status, s.created_at, s.notes,
 	CASE WHEN s.contact_id IS NOT NULL THEN
-		(SELECT jsonb_agg(jsonb_build_object('id', l.id, 'name', l.name) ORDER BY lower(l.name), l.id)
+		(SELECT jsonb_agg(jsonb_build_object('id', l.id, 'name', l.name)) -- in natural order by scanContact
 		   FROM list_members lm JOIN lists l ON l.tenant_id = lm.tenant_id AND l.id = lm.list_id
 		  WHERE lm.tenant_id = $1 AND lm.contact_id = c.id)
 	END,
@@ -80,6 +80,7 @@ func scanContact(row pgx.Row) (Contact, error) {
 		if err := json.Unmarshal(listsJSON, &c.Lists); err != nil {
 			return c, fmt.Errorf("decode lists: %w", err)
 		}
+		sortListRefs(c.Lists)
 	}
 	c.Corrections = []AppliedCorrection{}
 	if len(corrJSON) > 0 {

@@ -3,10 +3,13 @@ package contacts
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -118,17 +121,47 @@ func (s *Service) GetList(ctx context.Context, tenantID, id uuid.UUID) (*List, e
 	return s.getList(s.db.Gorm.WithContext(ctx), tenantID, id)
 }
 
-// ListLists returns the tenant's lists by name.
+// ListLists returns the tenant's lists by name, in natural order
+// (SortListsByName).
 func (s *Service) ListLists(ctx context.Context, tenantID uuid.UUID) ([]List, error) {
 	ls := []List{}
-	if err := s.db.Gorm.WithContext(ctx).Raw(listSelect+` WHERE l.tenant_id = ? ORDER BY lower(l.name), l.id`, tenantID).
+	if err := s.db.Gorm.WithContext(ctx).Raw(listSelect+` WHERE l.tenant_id = ?`, tenantID).
 		Scan(&ls).Error; err != nil {
 		return nil, fmt.Errorf("contacts: list lists: %w", err)
 	}
 	for i := range ls {
 		ls[i].CreatedAt, ls[i].UpdatedAt = ls[i].CreatedAt.UTC(), ls[i].UpdatedAt.UTC()
 	}
+	cmp := listNameOrder()
+	slices.SortFunc(ls, func(a, b List) int { return cmp(a.Name, a.ID, b.Name, b.ID) })
 	return ls, nil
+}
+
+// listNameOrder compares list names as people read them: numbers by their
+// value ("List 2" before "List 10"; in text order "List 10" came first),
+// case and accents aside unless nothing else differs ("école" beside
+// "Ecole", not after "zebra"), ties by id so the order is stable. Lists
+// are sorted here, not in SQL: a tenant has at most MaxLists of them and
+// GET /lists answers them all, and PostgreSQL's numeric ICU collation
+// would need a collation object of our own. A Collator is not safe for
+// concurrent use: each call takes a new one.
+func listNameOrder() func(aName string, aID uuid.UUID, bName string, bID uuid.UUID) int {
+	c := collate.New(language.Und, collate.Numeric)
+	return func(aName string, aID uuid.UUID, bName string, bID uuid.UUID) int {
+		if r := c.CompareString(aName, bName); r != 0 {
+			return r
+		}
+		return strings.Compare(aID.String(), bID.String())
+	}
+}
+
+// sortListRefs orders a contact's lists as ListLists orders the tenant's.
+func sortListRefs(ls []ListRef) {
+	if len(ls) < 2 {
+		return
+	}
+	cmp := listNameOrder()
+	slices.SortFunc(ls, func(a, b ListRef) int { return cmp(a.Name, a.ID, b.Name, b.ID) })
 }
 
 // RenameList renames a list. Returns EINVALID for a bad name, ECONFLICT for

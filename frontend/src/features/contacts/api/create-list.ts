@@ -9,6 +9,17 @@ export function createList({ name }: { name: string }): Promise<ContactList> {
   return unwrap(apiClient.POST('/lists', { body: { name } }));
 }
 
+/**
+ * The server's order of lists (GET /lists): numbers by their value ("List 2" before "List 10"),
+ * case and accents aside. The new list takes its place at once, not where text order would put it
+ * until the refetch moves it.
+ */
+const listCollator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+export function byListName(a: Pick<ContactList, 'name' | 'id'>, b: Pick<ContactList, 'name' | 'id'>): number {
+  return listCollator.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 export function useCreateList() {
   const queryClient = useQueryClient();
   const { queryKey } = listListsQueryOptions();
@@ -16,7 +27,7 @@ export function useCreateList() {
     mutationFn: createList,
     onSuccess: (list) => {
       queryClient.setQueryData<ContactListPage>(queryKey, (page) =>
-        page ? { ...page, items: [...page.items, list].sort((a, b) => a.name.localeCompare(b.name)) } : page,
+        page ? { ...page, items: [...page.items, list].sort(byListName) } : page,
       );
       void queryClient.invalidateQueries({ queryKey });
     },
