@@ -1,5 +1,7 @@
 import { Box } from '@mantine/core';
 
+import { Joined } from '@/components/text/joined';
+
 type Scalar = null | boolean | number | string;
 /** What an audit event's `data` holds: JSON, as the API answers it. */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -26,7 +28,8 @@ const isChange = (value: Json): value is [Scalar, Scalar] =>
  * An audit event's details as a short key/value list ("max users: 10 → 20") instead of JSON; every
  * value stays in it. A `changes` object shows each field as before → after; a nested value of more
  * than three entries folds away behind a summary ("5 changes: name, max users, price cents, …") that
- * opens in place.
+ * opens in place. Values are set apart in their own direction: a list renamed from "Leads 2" to an
+ * Arabic name read as one right-to-left run with the arrow, before and after swapped.
  */
 export function AuditDetails({ data }: { data: Record<string, unknown> }) {
   return <DetailsList entries={Object.entries(data as Record<string, Json>)} changes={false} nested={false} />;
@@ -48,7 +51,7 @@ function DetailsList({ entries, changes, nested }: { entries: [string, Json][]; 
             {label(key)}:
           </Box>{' '}
           <Box component="dd" display="inline" m={0}>
-            {changes && isChange(value) ? `${scalar(value[0])} → ${scalar(value[1])}` : <Value name={key} value={value} />}
+            {changes && isChange(value) ? <Joined parts={[scalar(value[0]), scalar(value[1])]} separator=" → " /> : <Value name={key} value={value} />}
           </Box>
         </div>
       ))}
@@ -58,7 +61,7 @@ function DetailsList({ entries, changes, nested }: { entries: [string, Json][]; 
 
 function Value({ name, value }: { name: string; value: Json }) {
   if (isScalar(value)) return scalar(value);
-  if (Array.isArray(value) && value.every(isScalar)) return value.length === 0 ? 'none' : value.map(scalar).join(', ');
+  if (Array.isArray(value) && value.every(isScalar)) return value.length === 0 ? 'none' : <Joined parts={value.map(scalar)} separator=", " />;
 
   const entries: [string, Json][] = Array.isArray(value)
     ? value.map((item, index) => [String(index + 1), item])

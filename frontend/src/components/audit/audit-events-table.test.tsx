@@ -23,6 +23,9 @@ function event(data: Record<string, unknown>): AuditEvent {
   };
 }
 
+/** A value's whole text: its parts (before and after, a list's items) are each a <bdi>. */
+const value = (text: string) => (_: string, element: Element | null) => element?.tagName === 'DD' && element.textContent === text;
+
 describe('AuditEventsTable', () => {
   it('shows details as a short list of what changed, not as JSON', () => {
     renderWithProviders(
@@ -42,7 +45,7 @@ describe('AuditEventsTable', () => {
       'changes: max users: 10 → 20stripe price id: none → price_123',
       'dry run: no',
     ]);
-    expect(within(details).getByText('10 → 20')).toBeVisible();
+    expect(within(details).getByText(value('10 → 20'))).toBeVisible();
   });
 
   it('folds a long nested value away behind a summary that names its fields, and opens it', async () => {
@@ -57,12 +60,12 @@ describe('AuditEventsTable', () => {
 
     const details = screen.getByTestId('audit-details');
     const summary = within(details).getByText('5 changes: name, max users, searches per month, …');
-    expect(within(details).getByText('4900 → 9900')).not.toBeVisible();
+    expect(within(details).getByText(value('4900 → 9900'))).not.toBeVisible();
 
     await userEvent.click(summary);
-    expect(within(details).getByText('4900 → 9900')).toBeVisible();
-    expect(within(details).getByText('yes → no')).toBeVisible();
-    expect(within(details).getByText('Starter → Starter plus')).toBeVisible();
+    expect(within(details).getByText(value('4900 → 9900'))).toBeVisible();
+    expect(within(details).getByText(value('yes → no'))).toBeVisible();
+    expect(within(details).getByText(value('Starter → Starter plus'))).toBeVisible();
   });
 
   it('keeps other nested values readable: lists and objects', () => {
@@ -71,9 +74,23 @@ describe('AuditEventsTable', () => {
     );
 
     const details = screen.getByTestId('audit-details');
-    expect(within(details).getByText('email, phone')).toBeVisible();
+    expect(within(details).getByText(value('email, phone'))).toBeVisible();
     expect(within(details).getByText('acc-1')).toBeVisible();
     expect(within(details).getByText('eu')).toBeVisible();
     expect(within(details).getByText('(empty)')).toBeVisible();
+  });
+
+  it('sets each value apart in its own direction: a rename to an Arabic name keeps before and after in place', () => {
+    // As one run, "Leads 2 → قائمة 3" read right to left from the arrow: the Arabic name took the
+    // arrow and the 2 along, and before and after looked swapped.
+    renderWithProviders(
+      <AuditEventsTable events={[event({ changes: { name: ['Leads 2', 'قائمة 3'] }, lists: ['Leads 2', 'עמית 1'] })]} />,
+    );
+
+    const details = screen.getByTestId('audit-details');
+    const rename = within(details).getByText(value('Leads 2 → قائمة 3'));
+    expect([...rename.querySelectorAll('bdi')].map((b) => b.textContent)).toEqual(['Leads 2', 'قائمة 3']);
+    const lists = within(details).getByText(value('Leads 2, עמית 1'));
+    expect([...lists.querySelectorAll('bdi')].map((b) => b.textContent)).toEqual(['Leads 2', 'עמית 1']);
   });
 });

@@ -1,8 +1,9 @@
 import { Badge, Button, Group, List, Skeleton, Stack, Table, Tabs, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { Joined } from '@/components/text/joined';
 import { formatNumber } from '@/lib/format';
 
 import { useDownloadImportErrors } from '../api/download-import-errors';
@@ -52,8 +53,8 @@ function ContactCell({ record, dryRun }: { record: ImportRecord; dryRun: boolean
       <Text size="sm" fw={500}>
         {name || c.email || record.contact_id}
       </Text>
-      <Text size="xs" c="dimmed">
-        {[c.email, c.company_name].filter(Boolean).join(' · ')}
+      <Text size="xs" c="dimmed" data-testid="record-contact-details">
+        <Joined parts={[c.email, c.company_name]} />
       </Text>
     </Stack>
   );
@@ -80,6 +81,21 @@ function DroppedValues({ record }: { record: ImportRecord }) {
 }
 
 const outcomeLabels = Object.fromEntries(outcomes.map((o) => [o.value, o.label])) as Record<ImportOutcome, string>;
+
+/**
+ * An invalid row's cells as "Column: value · Column: value", each value in its own direction (a
+ * file's Arabic or Hebrew company took the next column's name into its run).
+ */
+function InvalidValues({ values, columnNames }: { values: string[]; columnNames: string[] }) {
+  const cells = values.map((value, i) => ({ value, name: columnNames[i] || `Column ${i + 1}` })).filter((cell) => cell.value.trim());
+  if (cells.length === 0) return '(empty row)';
+  return cells.map((cell, i) => (
+    <Fragment key={i}>
+      {i > 0 && ' · '}
+      {cell.name}: <bdi>{cell.value}</bdi>
+    </Fragment>
+  ));
+}
 
 function RecordRow({ record, view, columnNames, dryRun }: { record: ImportRecord; view: ImportRecordsView; columnNames: string[]; dryRun: boolean }) {
   if (view === 'with_warnings') {
@@ -110,11 +126,8 @@ function RecordRow({ record, view, columnNames, dryRun }: { record: ImportRecord
       {record.outcome === 'invalid' ? (
         <>
           <Table.Td>
-            <Text size="sm" style={{ wordBreak: 'break-word' }}>
-              {(record.values ?? [])
-                .map((value, i) => (value.trim() ? `${columnNames[i] || `Column ${i + 1}`}: ${value}` : ''))
-                .filter(Boolean)
-                .join(' · ') || '(empty row)'}
+            <Text size="sm" style={{ wordBreak: 'break-word' }} data-testid={`invalid-values-${record.row}`}>
+              <InvalidValues values={record.values ?? []} columnNames={columnNames} />
             </Text>
           </Table.Td>
           <Table.Td>

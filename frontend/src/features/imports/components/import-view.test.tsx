@@ -756,7 +756,7 @@ describe('import results', () => {
               row: 2,
               outcome: 'created',
               contact_id: 'c-1',
-              contact: { first_name: 'José', last_name: 'Müller', email: 'jose@acme.example', title: 'CTO', company_name: 'Acme' },
+              contact: { first_name: 'José', last_name: 'Müller', email: 'jose@acme.example', title: 'CTO', company_name: 'شركة 3' },
             }),
           ],
           duplicate: [recordFixture({ row: 4, outcome: 'duplicate', duplicate_of: 2 })],
@@ -765,7 +765,7 @@ describe('import results', () => {
               row: 5,
               outcome: 'invalid',
               errors: [{ field: 'email', code: 'missing_key', message: 'Needs an email, a LinkedIn URL, or first and last name with company.' }],
-              values: ['', 'Nobody', ''],
+              values: ['', 'Nobody', 'العبدالله 2'],
             }),
           ],
         },
@@ -779,13 +779,20 @@ describe('import results', () => {
 
     const createdTable = await screen.findByTestId('records-created');
     expect(await within(createdTable).findByText('José Müller')).toBeInTheDocument();
-    expect(within(createdTable).getByText('jose@acme.example · Acme')).toBeInTheDocument();
+    // Email and company each in their own direction: as one run, the Arabic company took the
+    // separator along and read before the email.
+    const details = within(createdTable).getByTestId('record-contact-details');
+    expect(details).toHaveTextContent('jose@acme.example · شركة 3');
+    expect([...details.querySelectorAll('bdi')].map((b) => b.textContent)).toEqual(['jose@acme.example', 'شركة 3']);
     expect(outcomesAsked).toEqual(['created']);
 
     await userEvent.click(screen.getByRole('tab', { name: 'Invalid (1)' }));
     const invalid = await screen.findByTestId('records-invalid');
     expect(within(invalid).getByText(/Needs an email/)).toBeInTheDocument();
-    expect(within(invalid).getByText('Vorname: Nobody')).toBeInTheDocument();
+    // Each value in its own direction, apart from the next column's name.
+    const values = within(invalid).getByTestId('invalid-values-5');
+    expect(values).toHaveTextContent('Vorname: Nobody · Nachname: العبدالله 2');
+    expect([...values.querySelectorAll('bdi')].map((b) => b.textContent)).toEqual(['Nobody', 'العبدالله 2']);
     expect(screen.queryByTestId('records-created')).not.toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('tab', { name: 'Duplicate (1)' }));
