@@ -73,7 +73,7 @@ browserTest(
     await queued.getByRole('button', { name: `Accept the city of ${name}` }).click();
     const acceptance = await accepted;
     assert.equal(acceptance.status(), 200);
-    await admin.getByText(`Accepted: the city of ${name} is now “${city}” for everyone.`).waitFor();
+    await admin.getByText(`Accepted: the city of ${name} is now “\u2068${city}\u2069” for everyone.`).waitFor();
     await queued.waitFor({ state: 'detached' });
 
     // The shared record now holds the value; the customer sees their correction accepted.

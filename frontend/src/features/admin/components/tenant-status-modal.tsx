@@ -4,7 +4,7 @@ import { useRef, useState } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
-import { trimmedCharacters } from '@/lib/text';
+import { trimmedCharacters, isolated } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useSetTenantStatus } from '../api/set-tenant-status';
@@ -44,7 +44,7 @@ export function TenantStatusModal({ opened, tenantId, tenantName, target, onClos
       { id: tenantId, status: target, reason: reason.trim() || undefined },
       {
         onSuccess: () => {
-          notifications.show({ color: 'green', message: `${tenantName} is ${suspending ? 'suspended' : 'active again'}.` });
+          notifications.show({ color: 'green', message: `${isolated(tenantName)} is ${suspending ? 'suspended' : 'active again'}.` });
           close();
         },
       },
@@ -52,7 +52,12 @@ export function TenantStatusModal({ opened, tenantId, tenantName, target, onClos
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={suspending ? `Suspend ${tenantName}` : `Reactivate ${tenantName}`}>
+    <Modal opened={opened} onClose={close} title={
+        // The name in its own direction: an Arabic or Hebrew one took the verb's side.
+        <>
+          {suspending ? 'Suspend' : 'Reactivate'} <bdi>{tenantName}</bdi>
+        </>
+      }>
       <Stack gap="sm" ref={bodyRef}>
         <Text size="sm">
           {suspending

@@ -9,6 +9,7 @@ import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDateTime } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { isolated } from '@/lib/text';
 
 import { useAcceptCorrection } from '../api/accept-correction';
 import { usePendingCorrections, type PendingCorrection } from '../api/list-pending-corrections';
@@ -51,8 +52,8 @@ export function AdminCorrectionsRoute() {
           color: action === 'accept' ? 'green' : 'gray',
           message:
             action === 'accept'
-              ? `Accepted: ${label(correction)} is now “${correction.new_value}” for everyone.`
-              : `Rejected: only ${correction.tenant_name ?? 'the tenant'} keeps “${correction.new_value}”.`,
+              ? `Accepted: ${label(correction)} is now “${isolated(correction.new_value)}” for everyone.`
+              : `Rejected: only ${correction.tenant_name ? isolated(correction.tenant_name) : 'the tenant'} keeps “${isolated(correction.new_value)}”.`,
         }),
       onSettled: () => setBusy(null),
     });
@@ -120,7 +121,7 @@ export function AdminCorrectionsRoute() {
                             Changed since
                           </Badge>
                           <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                            Now “{correction.current_value || '(empty)'}”: accepting would undo that, so reject it.
+                            Now “<bdi>{correction.current_value || '(empty)'}</bdi>”: accepting would undo that, so reject it.
                           </Text>
                         </Stack>
                       )}

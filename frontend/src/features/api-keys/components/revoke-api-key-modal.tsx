@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 
 import { ConfirmModal } from '@/components/confirm-modal';
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
+import { isolated } from '@/lib/text';
 
 import { useRevokeApiKey } from '../api/revoke-api-key';
 
@@ -35,7 +36,7 @@ export function RevokeApiKeyModal({ apiKey, onClose, onRevoked }: RevokeApiKeyMo
         if (!apiKey) return;
         revoke.mutate(apiKey.id, {
           onSuccess: () => {
-            notifications.show({ color: 'green', message: `${apiKey.name} (${apiKey.prefix}) was revoked.` });
+            notifications.show({ color: 'green', message: `${isolated(apiKey.name)} (${apiKey.prefix}) was revoked.` });
             onRevoked?.();
             close();
           },

@@ -281,7 +281,7 @@ describe('ApiKeysRoute', () => {
     confirm = dialog('Revoke API key');
     await userEvent.click(confirm.getByRole('button', { name: 'Revoke key' }));
 
-    expect(await screen.findByText('CRM sync (ock_4fGh01Kz) was revoked.')).toBeInTheDocument();
+    expect(await screen.findByText('\u2068CRM sync\u2069 (ock_4fGh01Kz) was revoked.')).toBeInTheDocument();
     expect(deletes).toEqual(['/api/v1/api-keys/key-1']);
     await vi.waitFor(() => expect(screen.getByTestId('api-key-status')).toHaveTextContent('Revoked'));
     // The revoked key has no Revoke button left to return to: focus goes to Create key.

@@ -2,6 +2,7 @@ import { Badge, Button, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { isolated } from '@/lib/text';
 
 import type { TenantCorrection } from '../api/list-corrections';
 import { useSubmitCorrection } from '../api/submit-correction';
@@ -21,7 +22,7 @@ export function ChangedSinceNote({ correction, canUndo }: { correction: TenantCo
         Changed since
       </Badge>
       <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-        The shared value changed since you filed this: it is now “{correction.current_value || 'empty'}”. Staff will not
+        The shared value changed since you filed this: it is now “<bdi>{correction.current_value || 'empty'}</bdi>”. Staff will not
         accept your correction, since it would undo that change. Undo it to see the new value, or correct the field
         again.
       </Text>
@@ -54,7 +55,7 @@ export function UndoCorrectionButton({ correction }: { correction: TenantCorrect
               onSuccess: () =>
                 notifications.show({
                   color: 'gray',
-                  message: `Undone: ${correctionFieldLabel(correction.field)} shows the shared value “${correction.current_value}” again.`,
+                  message: `Undone: ${correctionFieldLabel(correction.field)} shows the shared value “${isolated(correction.current_value)}” again.`,
                 }),
             },
           )

@@ -308,7 +308,7 @@ function ChangedSinceNotes({ contact, canUndo }: { contact: Contact; canUndo: bo
       {stale.map((correction) => (
         <Stack key={correction.id} gap={2}>
           <Text size="sm" fw={500}>
-            {correctionFieldLabel(correction.field)}: your “{correction.new_value}”
+            {correctionFieldLabel(correction.field)}: your “<bdi>{correction.new_value}</bdi>”
           </Text>
           <ChangedSinceNote correction={correction} canUndo={canUndo} />
         </Stack>

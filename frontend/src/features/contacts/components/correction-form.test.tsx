@@ -41,9 +41,9 @@ describe('CorrectionForm', () => {
   });
 
   it.each([
-    ['pending', 'Title corrected to “CTO”. Your team sees it now; we review it for everyone.'],
+    ['pending', 'Title corrected to “\u2068CTO\u2069”. Your team sees it now; we review it for everyone.'],
     // A private contact's correction, or one back to the shared value, applies at once: no review.
-    ['accepted', 'Title is now “CTO”.'],
+    ['accepted', 'Title is now “\u2068CTO\u2069”.'],
   ])('says what happens to a %s correction', async (status, message) => {
     signIn('member');
     const person = contact({ first_name: 'Ada', last_name: 'Lovelace' });

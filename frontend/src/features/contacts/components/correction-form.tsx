@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { fieldError } from '@/lib/form-errors';
-import { capped } from '@/lib/text';
+import { capped, isolated } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import type { Contact } from '../api/search-contacts';
@@ -47,8 +47,8 @@ export function CorrectionForm({ contact }: { contact: Contact }) {
             // nothing waits for review.
             message:
               correction.status === 'accepted'
-                ? `${field} is now “${correction.new_value}”.`
-                : `${field} corrected to “${correction.new_value}”. Your team sees it now; we review it for everyone.`,
+                ? `${field} is now “${isolated(correction.new_value)}”.`
+                : `${field} corrected to “${isolated(correction.new_value)}”. Your team sees it now; we review it for everyone.`,
           });
         },
       },

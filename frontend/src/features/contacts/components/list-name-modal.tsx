@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
-import { capped } from '@/lib/text';
+import { capped, isolated } from '@/lib/text';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useCreateList } from '../api/create-list';
@@ -51,7 +51,7 @@ function ListNameForm({ target, onClose, onCreated }: { target: 'new' | ContactL
         { name: trimmed },
         {
           onSuccess: (list) => {
-            notifications.show({ color: 'green', message: `List “${list.name}” created.` });
+            notifications.show({ color: 'green', message: `List “${isolated(list.name)}” created.` });
             onCreated?.(list);
             onClose();
           },
@@ -62,7 +62,7 @@ function ListNameForm({ target, onClose, onCreated }: { target: 'new' | ContactL
         { id: target.id, name: trimmed },
         {
           onSuccess: (list) => {
-            notifications.show({ color: 'green', message: `List renamed to “${list.name}”.` });
+            notifications.show({ color: 'green', message: `List renamed to “${isolated(list.name)}”.` });
             onClose();
           },
         },

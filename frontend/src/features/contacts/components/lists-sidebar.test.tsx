@@ -12,9 +12,9 @@ function list(name: string, memberCount: number) {
 
 describe('ListsSidebar', () => {
   it.each([
-    { members: 0, size: 'an empty list', text: 'Delete “Campaign”? It has no contacts; only the list goes.', deleted: 'List “Campaign” deleted.' },
-    { members: 1, size: 'a list of one contact', text: 'Delete “Campaign”? Its contact stays saved; only the list goes.', deleted: 'List “Campaign” deleted; its contact stays saved.' },
-    { members: 2, size: 'a list of 2 contacts', text: 'Delete “Campaign”? Its 2 contacts stay saved; only the list goes.', deleted: 'List “Campaign” deleted; its contacts stay saved.' },
+    { members: 0, size: 'an empty list', text: 'Delete “Campaign”? It has no contacts; only the list goes.', deleted: 'List “\u2068Campaign\u2069” deleted.' },
+    { members: 1, size: 'a list of one contact', text: 'Delete “Campaign”? Its contact stays saved; only the list goes.', deleted: 'List “\u2068Campaign\u2069” deleted; its contact stays saved.' },
+    { members: 2, size: 'a list of 2 contacts', text: 'Delete “Campaign”? Its 2 contacts stay saved; only the list goes.', deleted: 'List “\u2068Campaign\u2069” deleted; its contacts stay saved.' },
   ])('words the delete confirmation for $size', async ({ members, text, deleted }) => {
     stubApi({
       'GET /lists': () => jsonResponse({ items: [list('Campaign', members)], next_cursor: '' }),
@@ -26,6 +26,9 @@ describe('ListsSidebar', () => {
     await userEvent.click(await screen.findByRole('menuitem', { name: 'Delete' }));
     const dialog = await screen.findByRole('dialog', { name: 'Delete list' });
     expect(dialog).toHaveTextContent(text);
+    // The name sits in a sentence: isolated (a <bdi>, and FSI … PDI in the notification), so a
+    // right-to-left one keeps to its own direction.
+    expect(dialog.querySelector('bdi')).toHaveTextContent('Campaign');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Delete list' }));
     expect(await screen.findByText(deleted)).toBeInTheDocument();
   });

@@ -6,6 +6,7 @@ import { useRef, useState } from 'react';
 import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { formatCount, formatNumber } from '@/lib/format';
+import { isolated } from '@/lib/text';
 
 import { useDeleteList } from '../api/delete-list';
 import { useLists, type ContactList } from '../api/list-lists';
@@ -177,7 +178,7 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
           const list = deleting;
           remove.mutate(list.id, {
             onSuccess: () => {
-              notifications.show({ color: 'green', message: `List “${list.name}” deleted${keptNote(list.member_count)}.` });
+              notifications.show({ color: 'green', message: `List “${isolated(list.name)}” deleted${keptNote(list.member_count)}.` });
               if (current === list.id) onSelect(null);
               allButton.current?.focus();
               setDeleting(null);
@@ -185,7 +186,7 @@ export function ListsSidebar({ current, onSelect, canWrite }: ListsSidebarProps)
           });
         }}
       >
-        Delete “{deleting?.name}”? {deleting && confirmText(deleting.member_count)}
+        Delete “<bdi>{deleting?.name}</bdi>”? {deleting && confirmText(deleting.member_count)}
       </ConfirmModal>
     </Stack>
   );

@@ -83,7 +83,7 @@ function SaveToListForm({ contactIds, onClose, onSaved, defaultListId }: Omit<Sa
       notifications.show({
         color: 'green',
         message: `Saved ${formatNumber(contactIds.length)} contact${contactIds.length === 1 ? '' : 's'}${
-          list ? ` to “${list.name}”` : ''
+          list ? ` to “${isolated(list.name)}”` : ''
         }${already}.`,
       });
       onSaved?.(list);

@@ -214,9 +214,11 @@ describe('SavedRoute', () => {
     await userEvent.click(await screen.findByRole('menuitem', { name: 'Delete' }));
     const dialog = await screen.findByRole('dialog', { name: 'Delete list' });
     expect(dialog).toHaveTextContent('Its 2 contacts stay saved');
+    // The name sits in a sentence: isolated, so a right-to-left one keeps to its own direction.
+    expect(dialog.querySelector('bdi')).toHaveTextContent('Berlin engineers');
     expect(deleted).toEqual([]);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Delete list' }));
-    expect(await screen.findByText('List “Berlin engineers” deleted; its contacts stay saved.')).toBeInTheDocument();
+    expect(await screen.findByText('List “\u2068Berlin engineers\u2069” deleted; its contacts stay saved.')).toBeInTheDocument();
     expect(deleted).toEqual(['/lists/list-1']);
   });
 

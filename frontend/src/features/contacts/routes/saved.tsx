@@ -26,6 +26,7 @@ import { isApiError } from '@/lib/api-error';
 import { usePermissions } from '@/lib/auth/permissions';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { isolated } from '@/lib/text';
 
 import { useApproveSaved } from '../api/approve-saved';
 import { savedQueryKeyPrefix } from '../contact-cache';
@@ -246,7 +247,12 @@ export function SavedRoute() {
                 {first && (
                   <Text size="sm" fw={500} data-testid="saved-total">
                     {formatTotal(first.total, { capped: first.total_is_capped })} saved contact{first.total === 1 ? '' : 's'}
-                    {currentList ? ` on “${currentList.name}”` : ''}
+                    {currentList && (
+                      <>
+                        {' '}
+                        on “<bdi>{currentList.name}</bdi>”
+                      </>
+                    )}
                   </Text>
                 )}
                 {saved.isFetching && !saved.isFetchingNextPage && <Loader size="xs" aria-label="Loading" />}
@@ -303,7 +309,7 @@ export function SavedRoute() {
                           { listId: currentList.id, contactIds: ids },
                           {
                             onSuccess: ({ count }) => {
-                              notifications.show({ color: 'green', message: `${plural(count)} removed from “${currentList.name}”.` });
+                              notifications.show({ color: 'green', message: `${plural(count)} removed from “${isolated(currentList.name)}”.` });
                               clearSelectionAfterBulk();
                             },
                           },

@@ -299,7 +299,7 @@ describe('SearchRoute', () => {
     await userEvent.type(within(dialog).getByRole('textbox', { name: 'New list name' }), 'Berlin engineers');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
 
-    expect(await screen.findByText('Saved 2 contacts to “Berlin engineers”.')).toBeInTheDocument();
+    expect(await screen.findByText('Saved 2 contacts to “\u2068Berlin engineers\u2069”.')).toBeInTheDocument();
     expect(posts).toEqual([
       { path: '/lists', body: { name: 'Berlin engineers' } },
       { path: '/saved-contacts', body: { contact_ids: [firstPage[0]!.id, firstPage[1]!.id], list_id: 'list-1' } },

@@ -37,9 +37,11 @@ export function DiscardImportModal({ imp, opened, onClose, onDiscarded }: Discar
       onClose={onClose}
       onConfirm={() => discard.mutate(imp.id, { onSuccess: onDiscarded })}
     >
+      {/* The file's name in its own direction: an Arabic or Hebrew one took the sentence's punctuation. */}
+      “<bdi>{imp.file_name}</bdi>”
       {imp.status === 'cancelled' && !imp.dry_run
-        ? `“${imp.file_name}” leaves the history. It was cancelled before it ran, so nothing was imported from it; to import the file later, upload it again.`
-        : `“${imp.file_name}” and its preview are removed and the import leaves the history. Nothing was imported from it${
+        ? ' leaves the history. It was cancelled before it ran, so nothing was imported from it; to import the file later, upload it again.'
+        : ` and its preview are removed and the import leaves the history. Nothing was imported from it${
             imp.dry_run ? ' (the dry run wrote nothing)' : ''
           }; to import the file later, upload it again.`}
     </ConfirmModal>

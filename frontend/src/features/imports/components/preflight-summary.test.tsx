@@ -121,6 +121,8 @@ describe('PreflightSummary encoding', () => {
     expect(screen.getByTestId('preflight-other-sheets')).toHaveTextContent(
       'The workbook has 3 sheets; only “Leads” is imported.',
     );
+    // The sheet's name sits in a sentence: isolated, so a right-to-left one keeps to its own direction.
+    expect(screen.getByTestId('preflight-other-sheets').querySelector('bdi')).toHaveTextContent('Leads');
     expect(screen.queryByTestId('preflight-line-endings')).not.toBeInTheDocument();
   });
 

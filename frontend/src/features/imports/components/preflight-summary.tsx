@@ -95,7 +95,7 @@ export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = f
       )}
       {imp.format === 'xlsx' && imp.sheet !== '' && imp.sheet_count > 1 && (
         <Text size="sm" c="dimmed" data-testid="preflight-other-sheets">
-          {`The workbook has ${formatNumber(imp.sheet_count)} sheets; only “${imp.sheet}” is imported.`}
+          The workbook has {formatNumber(imp.sheet_count)} sheets; only “<bdi>{imp.sheet}</bdi>” is imported.
         </Text>
       )}
       {imp.formulas_without_result > 0 && (

@@ -75,6 +75,7 @@ describe('SheetPicker', () => {
     await userEvent.click(within(await openSheets()).getByRole('option', { name: 'Archive (hidden)' }));
     expect(onChoose).not.toHaveBeenCalled();
     expect(screen.getByTestId('sheet-picker-file')).toHaveTextContent('To read “Archive”, choose leads.xlsx again');
+    expect([...screen.getByTestId('sheet-picker-file').querySelectorAll('bdi')].map((b) => b.textContent)).toEqual(['Archive', 'leads.xlsx']);
     const picked = xlsx();
     // FileButton's input sits outside the picker, at the end of the body.
     const input = document.querySelector<HTMLInputElement>('input[type="file"]');

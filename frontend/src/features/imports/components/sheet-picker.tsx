@@ -56,7 +56,9 @@ export function SheetPicker({ imp, file, onChoose, pending = false, disabled = f
       />
       {waitingForFile && (
         <Group gap="xs" data-testid="sheet-picker-file">
-          <Text size="sm">{`To read “${chosen}”, choose ${imp.file_name} again: the browser no longer has it.`}</Text>
+          <Text size="sm">
+            To read “<bdi>{chosen}</bdi>”, choose <bdi>{imp.file_name}</bdi> again: the browser no longer has it.
+          </Text>
           <FileButton
             accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             onChange={(picked) => {

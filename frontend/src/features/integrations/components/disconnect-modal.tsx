@@ -42,7 +42,7 @@ export function DisconnectModal({ opened, connection, onClose }: DisconnectModal
       <Text size="sm" mb="xs">
         Disconnect{' '}
         <b>
-          {connection.account_name || 'the CRM account'}
+          {connection.account_name ? <bdi>{connection.account_name}</bdi> : 'the CRM account'}
           {connection.account_id ? ` (${connection.account_id})` : ''}
         </b>
         ? This is what happens:

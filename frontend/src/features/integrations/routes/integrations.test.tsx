@@ -152,6 +152,8 @@ describe('IntegrationsRoute', () => {
 
     await userEvent.click(await screen.findByRole('button', { name: 'Disconnect' }));
     const dialog = await screen.findByRole('dialog', { name: 'Disconnect the 1CloudAI CRM' });
+    // The account's name is isolated from the account id after it, whatever its direction.
+    expect(dialog.querySelector('b bdi')).not.toBeNull();
     const consequences = within(dialog).getByTestId('disconnect-consequences');
     expect(consequences).toHaveTextContent('tokens are deleted');
     expect(consequences).toHaveTextContent('Queued pushes are cancelled (5 contacts waiting now)');

@@ -11,6 +11,7 @@ import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { pushProgress, type CrmPushDetail, type CrmPushItemStatus } from '@/lib/crm/get-crm-push';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { isolated } from '@/lib/text';
 
 import { useCrmPushItems } from '../api/get-crm-push-items';
 import { PushItems } from '../components/push-items';
@@ -39,7 +40,7 @@ export function CrmPushRoute() {
       </Anchor>
       <PageHeader
         title={first ? `Push of ${formatDateTime(first.created_at)}` : 'Push'}
-        description={first ? `${selectionLabel(first.selection)}, requested by ${first.requested_by_label || 'an API key'}.` : undefined}
+        description={first ? `${selectionLabel(first.selection)}, requested by ${first.requested_by_label ? isolated(first.requested_by_label) : 'an API key'}.` : undefined}
         actions={first && <PushStatusBadge status={first.status} />}
       />
       {push.isPending ? (
