@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -134,6 +134,49 @@ describe('ApiKeysRoute', () => {
     expect(within(revoked).getByTestId('api-key-status')).toHaveTextContent('Revoked');
     expect(within(revoked).getByTestId('api-key-last-used')).toHaveTextContent('Never used');
     expect(within(revoked).queryByRole('button', { name: /Revoke/ })).not.toBeInTheDocument();
+  });
+
+  it('at the cap of 500 keys, shows 25 at a time and asks only for their usage', async () => {
+    // Every row asked for its usage and drew its chart: 500 requests and about 20,000 elements
+    // before the page settled.
+    signInAsAdmin();
+    const keys = Array.from({ length: 500 }, (_, i) =>
+      key({ id: `key-${i}`, name: `Key ${i}`, prefix: `ock_${String(i).padStart(8, '0')}`, status: i < 100 ? 'active' : 'revoked' }),
+    );
+    const usageAsked: string[] = [];
+    stubPage(
+      { keys },
+      {
+        'GET /api-keys/:id/usage': (_request, { path }) => {
+          const id = path.split('/')[2]!;
+          usageAsked.push(id);
+          return jsonResponse(keyUsage(id));
+        },
+      },
+    );
+    renderWithProviders(<ApiKeysRoute />, { route: '/api-keys' });
+
+    expect(await screen.findAllByTestId('api-key-row')).toHaveLength(25);
+    await waitFor(() => expect(screen.getAllByTestId('api-key-usage')).toHaveLength(25));
+    expect(usageAsked).toHaveLength(25);
+    expect(usageAsked).toEqual(keys.slice(0, 25).map((k) => k.id));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show 25 more of 475' }));
+    expect(screen.getAllByTestId('api-key-row')).toHaveLength(50);
+    await waitFor(() => expect(usageAsked).toHaveLength(50));
+    expect(screen.getAllByTestId('api-key-row')[49]).toHaveAttribute('data-key-id', 'key-49');
+  });
+
+  it('shows the last few keys with a button naming how many are left', async () => {
+    signInAsAdmin();
+    const keys = Array.from({ length: 30 }, (_, i) => key({ id: `key-${i}`, name: `Key ${i}`, prefix: `ock_${String(i).padStart(8, '0')}` }));
+    stubPage({ keys });
+    renderWithProviders(<ApiKeysRoute />, { route: '/api-keys' });
+
+    expect(await screen.findAllByTestId('api-key-row')).toHaveLength(25);
+    await userEvent.click(screen.getByRole('button', { name: 'Show 5 more of 5' }));
+    expect(screen.getAllByTestId('api-key-row')).toHaveLength(30);
+    expect(screen.queryByTestId('api-keys-more')).not.toBeInTheDocument();
   });
 
   it('shows the new secret once, and only until the user confirms they stored it', async () => {
