@@ -743,6 +743,45 @@ func TestCorrections(t *testing.T) {
 		t.Fatalf("review queue for the contact misses %s: %+v", k.ID, queue.Items)
 	}
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?contact_id=nope", sys.token, nil), 422)
+	// The queue filters by tenant and field too: A's title correction is in
+	// A's queue and the title queue, not in the phone queue (A's phone
+	// correction is) nor in another tenant's.
+	inQueue := func(query string) (found, other bool) {
+		t.Helper()
+		q := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?page_size=100&"+query, sys.token, nil))
+		for _, it := range q.Items {
+			found = found || it.ID == k.ID
+			if it.Status != "pending" || strings.Contains(query, "tenant_id=") && "tenant_id="+it.TenantID != query ||
+				strings.Contains(query, "field=") && "field="+it.Field != query {
+				other = true
+			}
+		}
+		return found, other
+	}
+	for _, tc := range []struct {
+		query string
+		found bool
+	}{{"tenant_id=" + k.TenantID, true}, {"field=title", true}, {"field=phone", false}, {"tenant_id=" + uuid.NewString(), false}} {
+		if found, other := inQueue(tc.query); found != tc.found || other {
+			t.Errorf("queue ?%s: has %s %v (want %v), has others' %v", tc.query, k.ID, found, tc.found, other)
+		}
+	}
+	if q := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?field=phone", sys.token, nil)); len(q.Items) == 0 {
+		t.Error("the phone queue misses A's phone correction")
+	}
+	for _, query := range []string{"tenant_id=nope", "field=salary", "field=TITLE"} {
+		wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?"+query, sys.token, nil), 422)
+	}
+	// A cursor pages the query it came from, not another filter's.
+	first := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?page_size=1&tenant_id="+k.TenantID, sys.token, nil))
+	if first.NextCursor == "" {
+		t.Fatal("A's queue has one page")
+	}
+	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?page_size=1&field=title&cursor="+first.NextCursor, sys.token, nil), 400)
+	next := decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/admin/corrections?page_size=1&tenant_id="+k.TenantID+"&cursor="+first.NextCursor, sys.token, nil))
+	if len(next.Items) != 1 || next.Items[0].TenantID != k.TenantID || next.Items[0].ID == first.Items[0].ID {
+		t.Errorf("A's queue, page 2: %+v after %+v", next.Items, first.Items)
+	}
 	// Correction lists have a fixed page bound, not the package's contacts per query.
 	for _, path := range []string{"/api/v1/corrections?page_size=101", "/api/v1/admin/corrections?page_size=0"} {
 		token := a.token

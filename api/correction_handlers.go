@@ -187,25 +187,31 @@ func (s *Server) listCorrections(c echo.Context) error {
 // listPendingCorrections godoc
 //
 //	@Summary		Correction review queue (platform)
-//	@Description	System admins and support: pending corrections of every tenant, oldest first. Only pending ones: there is no status filter.
+//	@Description	System admins and support: pending corrections of every tenant, oldest first; filter by tenant, field and contact (filters combine). Only pending ones: there is no status filter.
 //	@ID				listPendingCorrections
 //	@Tags			admin
 //	@Produce		json
 //	@Security		BearerAuth
+//	@Param			tenant_id	query		string	false	"Only corrections this tenant submitted"
+//	@Param			field		query		string	false	"Only corrections of this field"	Enums(title, email, phone, company_name, city, country, linkedin_url)
 //	@Param			contact_id	query		string	false	"Only corrections of this contact"
-//	@Param			cursor		query		string	false	"next_cursor of the previous page"
+//	@Param			cursor		query		string	false	"next_cursor of the previous page (of the same filters)"
 //	@Param			page_size	query		int		false	"1-100 (default 25)"	minimum(1)	maximum(100)	default(25)
 //	@Success		200			{object}	CorrectionList
-//	@Failure		400			{object}	Problem
+//	@Failure		400			{object}	Problem	"A cursor of another query"
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
-//	@Failure		422			{object}	Problem	"page_size out of range, or contact_id not an id"
+//	@Failure		422			{object}	Problem	"page_size out of range, tenant_id or contact_id not an id, or an unknown field"
 //	@Router			/admin/corrections [get]
 func (s *Server) listPendingCorrections(c echo.Context) error {
 	p, err := correctionParams(c)
 	if err != nil {
 		return err
 	}
+	if p.TenantID, err = queryUUID(c, "tenant_id"); err != nil {
+		return err
+	}
+	p.Field = c.QueryParam("field")
 	page, err := s.svc.Contacts.ListPendingCorrections(c.Request().Context(), p)
 	if err != nil {
 		return err

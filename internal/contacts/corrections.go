@@ -85,8 +85,13 @@ func (c *Correction) Stale() bool {
 
 // CorrectionListParams filters and pages corrections.
 type CorrectionListParams struct {
-	Status      string     // "" for all
-	ContactID   *uuid.UUID // only this contact's
+	Status    string     // "" for all
+	ContactID *uuid.UUID // only this contact's
+	// The review queue's filters (ListPendingCorrections): only this
+	// tenant's corrections, only corrections of this field (one of
+	// CorrectionFields).
+	TenantID    *uuid.UUID
+	Field       string
 	PageSize    int
 	MaxPageSize int
 	Cursor      string
@@ -458,9 +463,14 @@ func (s *Service) ListCorrections(ctx context.Context, tenantID uuid.UUID, p Cor
 }
 
 // ListPendingCorrections is the platform review queue: pending corrections
-// of every tenant, oldest first. The caller checks the system role.
+// of every tenant (or of p.TenantID), oldest first, of every field (or of
+// p.Field). The caller checks the system role. Returns EINVALID for an
+// unknown field.
 func (s *Service) ListPendingCorrections(ctx context.Context, p CorrectionListParams) (*CorrectionPage, error) {
 	p.Status = CorrectionPending
+	if p.Field != "" && !slices.Contains(CorrectionFields, p.Field) {
+		return nil, apperr.Invalid("Invalid field.", apperr.FieldError{Field: "field", Message: "must be one of " + strings.Join(CorrectionFields, ", ")})
+	}
 	return s.listCorrections(ctx, nil, p)
 }
 
@@ -476,11 +486,15 @@ func (s *Service) listCorrections(ctx context.Context, tenantID *uuid.UUID, p Co
 		scope = "corrections-review"
 	} else {
 		scopeTenant = *tenantID
+		// The queue's filters; a tenant's own list has none.
+		p.TenantID, p.Field = nil, ""
 	}
 	key := struct {
 		S string     `json:"s"`
 		C *uuid.UUID `json:"c"`
-	}{p.Status, p.ContactID}
+		T *uuid.UUID `json:"t,omitempty"`
+		F string     `json:"f,omitempty"`
+	}{p.Status, p.ContactID, p.TenantID, p.Field}
 	qh := hashQuery(key)
 	codec := cursorCodec{s.cursorKey}
 	var after *uuid.UUID
@@ -509,7 +523,10 @@ func (s *Service) listCorrections(ctx context.Context, tenantID *uuid.UUID, p Co
 // newest first, or (tenantID nil) every tenant's oldest first, after the
 // cursor's id. The review queue (pending, oldest first) reads the partial
 // index contact_corrections_pending in its order, not every correction
-// ever reviewed (TestReviewQueueReadsOnlyPendingCorrections).
+// ever reviewed, and filtered to a tenant or a field reads only that
+// tenant's or field's pending corrections, in its order
+// (contact_corrections_pending_tenant, _field:
+// TestReviewQueueReadsOnlyPendingCorrections).
 func correctionsSQL(tenantID *uuid.UUID, p CorrectionListParams, after *uuid.UUID) (string, []any) {
 	order := "DESC"
 	if tenantID == nil {
@@ -525,6 +542,12 @@ func correctionsSQL(tenantID *uuid.UUID, p CorrectionListParams, after *uuid.UUI
 	}
 	if p.ContactID != nil {
 		conds, args = append(conds, "cc.contact_id = ?"), append(args, *p.ContactID)
+	}
+	if tenantID == nil && p.TenantID != nil {
+		conds, args = append(conds, "cc.tenant_id = ?"), append(args, *p.TenantID)
+	}
+	if tenantID == nil && p.Field != "" {
+		conds, args = append(conds, "cc.field = ?"), append(args, p.Field)
 	}
 	if after != nil {
 		op := "<"

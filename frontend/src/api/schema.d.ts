@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Correction review queue (platform)
-         * @description System admins and support: pending corrections of every tenant, oldest first. Only pending ones: there is no status filter.
+         * @description System admins and support: pending corrections of every tenant, oldest first; filter by tenant, field and contact (filters combine). Only pending ones: there is no status filter.
          */
         get: operations["listPendingCorrections"];
         put?: never;
@@ -3285,9 +3285,13 @@ export interface operations {
     listPendingCorrections: {
         parameters: {
             query?: {
+                /** @description Only corrections this tenant submitted */
+                tenant_id?: string;
+                /** @description Only corrections of this field */
+                field?: "title" | "email" | "phone" | "company_name" | "city" | "country" | "linkedin_url";
                 /** @description Only corrections of this contact */
                 contact_id?: string;
-                /** @description next_cursor of the previous page */
+                /** @description next_cursor of the previous page (of the same filters) */
                 cursor?: string;
                 /** @description 1-100 (default 25) */
                 page_size?: number;
@@ -3307,7 +3311,7 @@ export interface operations {
                     "application/json": components["schemas"]["CorrectionList"];
                 };
             };
-            /** @description Bad Request */
+            /** @description A cursor of another query */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3334,7 +3338,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description page_size out of range, or contact_id not an id */
+            /** @description page_size out of range, tenant_id or contact_id not an id, or an unknown field */
             422: {
                 headers: {
                     [name: string]: unknown;
