@@ -1,9 +1,10 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 
-import { signInStaff } from '@/testing/staff';
-import { jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
+import { adminRoutes, signInStaff } from '@/testing/staff';
+import { jsonResponse, problemResponse, renderRoutes, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { AdminCorrectionsRoute } from './corrections';
 
@@ -100,5 +101,77 @@ describe('AdminCorrectionsRoute', () => {
     expect(await screen.findByText(/system admins review it/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Accept/ })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Reject/ })).not.toBeInTheDocument();
+  });
+
+  it('filters the queue by tenant and field, kept in the URL so a reload, a link and Back keep it', async () => {
+    const me = signInStaff('support');
+    const asked: string[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/corrections': (_, { url }) => {
+        const field = url.searchParams.get('field') ?? '';
+        asked.push(`${url.searchParams.get('tenant_id') ?? ''}|${field}`);
+        return jsonResponse({ items: [{ ...correction, field: field || 'title' }], next_cursor: '' });
+      },
+    });
+    const { router } = renderRoutes(adminRoutes([{ path: 'corrections', element: <AdminCorrectionsRoute /> }]), {
+      route: '/admin/corrections?tenant_id=tenant-9&field=email',
+    });
+
+    await screen.findByTestId('correction-row');
+    await waitFor(() => expect(asked).toEqual(['tenant-9|email']));
+    expect(screen.getByRole('textbox', { name: 'Tenant id' })).toHaveValue('tenant-9');
+    expect(screen.getByRole('combobox', { name: 'Field' })).toHaveValue('Email');
+
+    await userEvent.click(screen.getByRole('combobox', { name: 'Field' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'City' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?tenant_id=tenant-9&field=city'));
+    await waitFor(() => expect(asked.at(-1)).toBe('tenant-9|city'));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show all' }));
+    await waitFor(() => expect(router.state.location.search).toBe(''));
+    await waitFor(() => expect(asked.at(-1)).toBe('|'));
+    expect(screen.getByRole('textbox', { name: 'Tenant id' })).toHaveValue('');
+    expect(screen.queryByRole('button', { name: 'Show all' })).not.toBeInTheDocument();
+
+    await userEvent.type(screen.getByRole('textbox', { name: 'Tenant id' }), 'tenant-3{Enter}');
+    await waitFor(() => expect(router.state.location.search).toBe('?tenant_id=tenant-3'));
+    await waitFor(() => expect(asked.at(-1)).toBe('tenant-3|'));
+
+    await act(() => router.navigate(-1));
+    await waitFor(() => expect(asked.at(-1)).toBe('|'));
+    await act(() => router.navigate(-1));
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Tenant id' })).toHaveValue('tenant-9'));
+    expect(screen.getByRole('combobox', { name: 'Field' })).toHaveValue('City');
+  });
+
+  it("shows the server's reason for a tenant id that is not one next to the Tenant id box", async () => {
+    const me = signInStaff('system_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/corrections': (_, { url }) =>
+        url.searchParams.has('tenant_id')
+          ? problemResponse({
+              status: 422,
+              title: 'Unprocessable Entity',
+              code: 'invalid',
+              type: 'validation-error',
+              detail: 'Invalid query parameter.',
+              errors: [{ field: 'tenant_id', message: 'must be a valid id' }],
+            })
+          : jsonResponse({ items: [correction], next_cursor: '' }),
+    });
+    renderRoutes(adminRoutes([{ path: 'corrections', element: <AdminCorrectionsRoute /> }]), {
+      route: '/admin/corrections?tenant_id=globex',
+    });
+
+    const box = await screen.findByRole('textbox', { name: 'Tenant id' });
+    await waitFor(() => expect(box).toHaveAccessibleDescription('must be a valid id'));
+    expect(box).toHaveAttribute('aria-invalid', 'true');
+    // Nothing else is wrong: no alert repeats it without saying which box.
+    expect(screen.queryByText('Invalid query parameter.')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show all' }));
+    expect(await screen.findByTestId('correction-row')).toBeInTheDocument();
   });
 });

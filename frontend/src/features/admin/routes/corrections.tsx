@@ -1,22 +1,24 @@
-import { Anchor, Badge, Button, Group, Skeleton, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowRight } from '@tabler/icons-react';
-import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { IconArrowRight, IconSearch } from '@tabler/icons-react';
+import { useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDateTime } from '@/lib/format';
+import { fieldError, needsGeneralAlert, unshownFieldErrors } from '@/lib/form-errors';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { isolated } from '@/lib/text';
+import { useDraft } from '@/lib/use-draft';
 
 import { useAcceptCorrection } from '../api/accept-correction';
-import { usePendingCorrections, type PendingCorrection } from '../api/list-pending-corrections';
+import { usePendingCorrections, type CorrectionField, type PendingCorrection } from '../api/list-pending-corrections';
 import { useRejectCorrection } from '../api/reject-correction';
 import { useCanWrite } from '../use-can-write';
 
-const fieldLabels: Record<string, string> = {
+const fieldLabels: Record<CorrectionField, string> & Record<string, string | undefined> = {
   title: 'Title',
   email: 'Email',
   phone: 'Phone',
@@ -26,15 +28,41 @@ const fieldLabels: Record<string, string> = {
   linkedin_url: 'LinkedIn URL',
 };
 
+const fieldOptions = [
+  { value: '', label: 'All fields' },
+  ...Object.entries(fieldLabels).map(([value, label]) => ({ value, label: label ?? value })),
+];
+const filterFields = ['tenant_id', 'field'] as const;
+
 /**
  * /admin/corrections: the review queue of corrections customers submitted, oldest first. Accepting
  * writes the value into the shared record (every tenant sees it); rejecting leaves the shared
  * record and keeps the value for the submitting tenant only. Support staff see the queue read-only.
+ * The queue filters by tenant and field; the filter lives in the URL (?tenant_id=…&field=title), so a
+ * reload, a shared link, Back, and the tenant page's "Review its corrections" keep it.
  */
 export function AdminCorrectionsRoute() {
   useDocumentTitle('Corrections · Admin');
   const canWrite = useCanWrite();
-  const queue = usePendingCorrections();
+  const [params, setParams] = useSearchParams();
+  const tenantId = params.get('tenant_id')?.trim() ?? '';
+  const field = (params.get('field')?.trim() ?? '') as CorrectionField | '';
+  const queue = usePendingCorrections({ tenantId, field: field || undefined });
+  const [draftTenant, setDraftTenant] = useDraft(tenantId);
+  // A tenant id that is not one, or a field there is none of (a shared link), is refused by the
+  // server with the parameter's name: the reason goes next to its box.
+  const boxError = (name: (typeof filterFields)[number]) => (queue.isError ? fieldError(queue.error, name) : undefined);
+  const filter = (next: { tenantId: string; field: string }) => {
+    const search = new URLSearchParams();
+    if (next.tenantId) search.set('tenant_id', next.tenantId);
+    if (next.field) search.set('field', next.field);
+    setParams(search, { preventScrollReset: true });
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    filter({ tenantId: draftTenant.trim(), field });
+  };
+  const filtered = tenantId !== '' || field !== '';
   const accept = useAcceptCorrection();
   const reject = useRejectCorrection();
   const [busy, setBusy] = useState<string | null>(null);
@@ -69,14 +97,49 @@ export function AdminCorrectionsRoute() {
             : 'Support staff see the queue; system admins review it.'
         }`}
       />
+      <form onSubmit={submit} aria-label="Filter the review queue">
+        <Group align="flex-end" gap="sm">
+          <TextInput
+            label="Tenant id"
+            placeholder="0190…"
+            w={320}
+            value={draftTenant}
+            onChange={(e) => setDraftTenant(e.currentTarget.value)}
+            error={boxError('tenant_id')}
+          />
+          <Select
+            label="Field"
+            w={200}
+            data={fieldOptions}
+            value={field}
+            allowDeselect={false}
+            onChange={(value) => filter({ tenantId, field: value ?? '' })}
+            error={boxError('field')}
+          />
+          <Button type="submit" variant="light" leftSection={<IconSearch size={16} aria-hidden />}>
+            Filter
+          </Button>
+          {filtered && (
+            <Button variant="subtle" onClick={() => filter({ tenantId: '', field: '' })}>
+              Show all
+            </Button>
+          )}
+        </Group>
+      </form>
       {actionError ? <ApiErrorAlert error={actionError} /> : null}
       {queue.isPending ? (
         <Skeleton height={200} aria-label="Loading corrections" />
       ) : queue.isError ? (
-        <ApiErrorAlert error={queue.error} onRetry={() => void queue.refetch()} />
+        needsGeneralAlert(queue.error, filterFields) && (
+          <ApiErrorAlert
+            error={queue.error}
+            fieldErrors={unshownFieldErrors(queue.error, filterFields)}
+            onRetry={() => void queue.refetch()}
+          />
+        )
       ) : items.length === 0 ? (
         <Text size="sm" c="dimmed" data-testid="corrections-empty">
-          No corrections waiting for review.
+          {filtered ? 'No corrections of this filter waiting for review.' : 'No corrections waiting for review.'}
         </Text>
       ) : (
         <>

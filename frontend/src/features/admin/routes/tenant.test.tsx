@@ -190,4 +190,20 @@ describe('admin tenant', () => {
     await screen.findByTestId('admin-tenant-name');
     expect(screen.queryByTestId('admin-failed-checkouts')).not.toBeInTheDocument();
   });
+
+  it("links to the review queue filtered to the tenant's corrections", async () => {
+    const me = signInStaff('support');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants/:id': () => jsonResponse(detail),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage] }),
+    });
+    renderRoutes(routes, { route: '/admin/tenants/t-acme' });
+
+    await screen.findByTestId('admin-tenant-name');
+    expect(screen.getByRole('link', { name: 'Review its corrections' })).toHaveAttribute(
+      'href',
+      `/admin/corrections?tenant_id=${detail.tenant.id}`,
+    );
+  });
 });

@@ -91,6 +91,9 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
           <Text size="xs" c="dimmed">
             {tenant.id} · created {formatDate(tenant.created_at)} · region {tenant.default_region}
           </Text>
+          <Anchor component={Link} to={`/admin/corrections?tenant_id=${tenant.id}`} size="sm">
+            Review its corrections
+          </Anchor>
         </Stack>
         {canWrite && (
           <Button variant="light" color={suspended ? 'green' : 'red'} onClick={() => setStatusModal(true)}>
