@@ -44,6 +44,13 @@ done
 time_it "GET /admin/corrections?page_size=100" "$tok" "/admin/corrections?page_size=100"
 deep "GET /admin/corrections, page 400 of 100" "/admin/corrections?page_size=100" 400
 time_it "GET /admin/corrections?contact_id=" "$tok" "/admin/corrections?contact_id=$contact"
+# the queue of one tenant (25 of the 50,000 pending), of one field, of both
+qtenant=$(auth '/admin/corrections' | jq -r '.items[0].tenant_id')
+time_it "GET /admin/corrections?tenant_id=" "$tok" "/admin/corrections?tenant_id=$qtenant"
+time_it "GET /admin/corrections?tenant_id= (support)" "$staff" "/admin/corrections?tenant_id=$qtenant"
+time_it "GET /admin/corrections?field=linkedin_url" "$tok" "/admin/corrections?field=linkedin_url"
+deep "GET /admin/corrections?field=linkedin_url, page 70 of 100" "/admin/corrections?field=linkedin_url&page_size=100" 70
+time_it "GET /admin/corrections?tenant_id=&field=title" "$tok" "/admin/corrections?tenant_id=$qtenant&field=title"
 time_it "GET /admin/packages" "$tok" /admin/packages
 time_it "GET /admin/imports" "$tok" /admin/imports
 deep "GET /admin/imports, page 19 of 100" "/admin/imports?limit=100" 19
