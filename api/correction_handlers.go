@@ -70,6 +70,16 @@ func toCorrection(k contacts.Correction) CorrectionResponse {
 		Stale: k.Status == contacts.CorrectionPending && k.Stale()}
 }
 
+// CorrectionQueue is a page of the staff review queue.
+type CorrectionQueue struct {
+	Items      []CorrectionResponse `json:"items"`
+	NextCursor string               `json:"next_cursor"`
+	// Pending corrections the filters match, counted up to 1,000 (then
+	// total_is_capped, and there are more).
+	Total         int  `json:"total"`
+	TotalIsCapped bool `json:"total_is_capped"`
+} //	@name	CorrectionQueue
+
 func toCorrections(p *contacts.CorrectionPage) CorrectionList {
 	out := CorrectionList{Items: make([]CorrectionResponse, len(p.Items)), NextCursor: p.NextCursor}
 	for i, k := range p.Items {
@@ -187,7 +197,7 @@ func (s *Server) listCorrections(c echo.Context) error {
 // listPendingCorrections godoc
 //
 //	@Summary		Correction review queue (platform)
-//	@Description	System admins and support: pending corrections of every tenant, oldest first; filter by tenant, field and contact (filters combine). Only pending ones: there is no status filter.
+//	@Description	System admins and support: pending corrections of every tenant, oldest first; filter by tenant, field and contact (filters combine). total counts the pending corrections the filters match, up to 1,000 (total_is_capped). Only pending ones: there is no status filter.
 //	@ID				listPendingCorrections
 //	@Tags			admin
 //	@Produce		json
@@ -197,7 +207,7 @@ func (s *Server) listCorrections(c echo.Context) error {
 //	@Param			contact_id	query		string	false	"Only corrections of this contact"
 //	@Param			cursor		query		string	false	"next_cursor of the previous page (of the same filters)"
 //	@Param			page_size	query		int		false	"1-100 (default 25)"	minimum(1)	maximum(100)	default(25)
-//	@Success		200			{object}	CorrectionList
+//	@Success		200			{object}	CorrectionQueue
 //	@Failure		400			{object}	Problem	"A cursor of another query"
 //	@Failure		401			{object}	Problem
 //	@Failure		403			{object}	Problem
@@ -216,7 +226,8 @@ func (s *Server) listPendingCorrections(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toCorrections(page))
+	list := toCorrections(page)
+	return c.JSON(http.StatusOK, CorrectionQueue{Items: list.Items, NextCursor: list.NextCursor, Total: page.Total, TotalIsCapped: page.TotalIsCapped})
 }
 
 // acceptCorrection godoc

@@ -101,7 +101,16 @@ type CorrectionListParams struct {
 type CorrectionPage struct {
 	Items      []Correction `json:"items"`
 	NextCursor string       `json:"next_cursor"`
+	// The review queue's (ListPendingCorrections): how many pending
+	// corrections its filters match, counted up to QueueCountCap (then
+	// TotalIsCapped and Total is the cap).
+	Total         int  `json:"total"`
+	TotalIsCapped bool `json:"total_is_capped"`
 }
+
+// QueueCountCap bounds the review queue's count: a count of every pending
+// correction of a 50,000-long queue on each page would read them all.
+const QueueCountCap = 1000
 
 // normalizeCorrection validates and normalizes a corrected value.
 func normalizeCorrection(field, value, defaultRegion string) (string, error) {
@@ -471,8 +480,26 @@ func (s *Service) ListPendingCorrections(ctx context.Context, p CorrectionListPa
 	if p.Field != "" && !slices.Contains(CorrectionFields, p.Field) {
 		return nil, apperr.Invalid("Invalid field.", apperr.FieldError{Field: "field", Message: "must be one of " + strings.Join(CorrectionFields, ", ")})
 	}
-	return s.listCorrections(ctx, nil, p)
+	page, err := s.listCorrections(ctx, nil, p)
+	if err != nil {
+		return nil, err
+	}
+	// Counted from the filter's index (as the page reads it), at most the
+	// cap and one more.
+	stmt, args := correctionsSQL(nil, CorrectionListParams{Status: p.Status, ContactID: p.ContactID, TenantID: p.TenantID, Field: p.Field, PageSize: QueueCountCap}, nil)
+	stmt = `SELECT count(*) FROM (` + strings.Replace(stmt, correctionSelect, correctionCountSelect, 1) + `) q`
+	if err := s.db.Gorm.WithContext(ctx).Raw(stmt, args...).Row().Scan(&page.Total); err != nil {
+		return nil, fmt.Errorf("contacts: count the review queue: %w", err)
+	}
+	if page.Total > QueueCountCap {
+		page.Total, page.TotalIsCapped = QueueCountCap, true
+	}
+	return page, nil
 }
+
+// correctionCountSelect is correctionSelect for a count: the corrections
+// alone (every correction has its contact and tenant: foreign keys).
+const correctionCountSelect = `SELECT cc.id FROM contact_corrections cc`
 
 func (s *Service) listCorrections(ctx context.Context, tenantID *uuid.UUID, p CorrectionListParams) (*CorrectionPage, error) {
 	if err := checkPageSize(p.PageSize, cmp.Or(p.MaxPageSize, 100), ""); err != nil {

@@ -69,6 +69,26 @@ func TestReviewQueueReadsOnlyPendingCorrections(t *testing.T) {
 	if err := d.Pool.QueryRow(ctx, `SELECT contact_id FROM contact_corrections WHERE status = 'pending' AND tenant_id = $1 LIMIT 1`, tenant).Scan(&contact); err != nil {
 		t.Fatal(err)
 	}
+	// The queue's count stops at the cap; a filter's counts its own.
+	svc := contacts.NewService(d, []byte("test-cursor-key-0123456789"))
+	for _, tc := range []struct {
+		p      contacts.CorrectionListParams
+		total  int
+		capped bool
+	}{
+		{contacts.CorrectionListParams{PageSize: 25}, contacts.QueueCountCap, true},
+		{contacts.CorrectionListParams{PageSize: 25, TenantID: &tenant}, 200, false},
+		{contacts.CorrectionListParams{PageSize: 25, Field: "city"}, 20, false},
+		{contacts.CorrectionListParams{PageSize: 25, TenantID: &tenant, Field: "city"}, 20, false},
+	} {
+		page, err := svc.ListPendingCorrections(ctx, tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != tc.total || page.TotalIsCapped != tc.capped {
+			t.Errorf("queue %+v: total %d capped %v, want %d %v", tc.p, page.Total, page.TotalIsCapped, tc.total, tc.capped)
+		}
+	}
 	// One of the 200 tenants with 50 pending corrections in the queue of
 	// 10,200.
 	var other uuid.UUID

@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Correction review queue (platform)
-         * @description System admins and support: pending corrections of every tenant, oldest first; filter by tenant, field and contact (filters combine). Only pending ones: there is no status filter.
+         * @description System admins and support: pending corrections of every tenant, oldest first; filter by tenant, field and contact (filters combine). total counts the pending corrections the filters match, up to 1,000 (total_is_capped). Only pending ones: there is no status filter.
          */
         get: operations["listPendingCorrections"];
         put?: never;
@@ -2107,6 +2107,16 @@ export interface components {
             status: "pending" | "accepted" | "rejected" | "withdrawn";
             value: string;
         };
+        CorrectionQueue: {
+            items: components["schemas"]["Correction"][];
+            next_cursor: string;
+            /**
+             * @description Pending corrections the filters match, counted up to 1,000 (then
+             *     total_is_capped, and there are more).
+             */
+            total: number;
+            total_is_capped: boolean;
+        };
         CorrectionRequest: {
             /**
              * @example title
@@ -3308,7 +3318,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CorrectionList"];
+                    "application/json": components["schemas"]["CorrectionQueue"];
                 };
             };
             /** @description A cursor of another query */
