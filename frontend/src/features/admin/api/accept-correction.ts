@@ -2,7 +2,7 @@ import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-
 
 import { apiClient, unwrap } from '@/lib/api-client';
 
-import { pendingCorrectionsKey, type CorrectionList, type PendingCorrection } from './list-pending-corrections';
+import { pendingCorrectionsKey, type CorrectionQueue, type PendingCorrection } from './list-pending-corrections';
 
 /** POST /api/v1/admin/corrections/{id}/accept (platform:write): the shared record takes the corrected value; every tenant sees it. 409 once reviewed. */
 export function acceptCorrection(id: string): Promise<PendingCorrection> {
@@ -17,7 +17,7 @@ export function useAcceptCorrection() {
     mutationFn: acceptCorrection,
     onSuccess: (reviewed) => {
       // Reviewed corrections leave the queue at once; the refetch confirms.
-      queryClient.setQueriesData<InfiniteData<CorrectionList>>({ queryKey }, (data) =>
+      queryClient.setQueriesData<InfiniteData<CorrectionQueue>>({ queryKey }, (data) =>
         data && { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.filter((c) => c.id !== reviewed.id) })) },
       );
       return queryClient.invalidateQueries({ queryKey });

@@ -4,7 +4,7 @@ import type { components, operations } from '@/api/schema';
 import { apiClient, unwrap } from '@/lib/api-client';
 
 export type PendingCorrection = components['schemas']['Correction'];
-export type CorrectionList = components['schemas']['CorrectionList'];
+export type CorrectionQueue = components['schemas']['CorrectionQueue'];
 export type CorrectionField = NonNullable<NonNullable<operations['listPendingCorrections']['parameters']['query']>['field']>;
 /** The review queue's filters: one tenant's corrections, one field's (both when both are set). */
 export type CorrectionQueueFilter = { tenantId?: string; field?: CorrectionField };
@@ -14,7 +14,7 @@ export function listPendingCorrections(
   filter: CorrectionQueueFilter,
   cursor: string | undefined,
   { signal }: { signal?: AbortSignal } = {},
-): Promise<CorrectionList> {
+): Promise<CorrectionQueue> {
   return unwrap(
     apiClient.GET('/admin/corrections', {
       params: {

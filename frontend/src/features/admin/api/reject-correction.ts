@@ -2,7 +2,7 @@ import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-
 
 import { apiClient, unwrap } from '@/lib/api-client';
 
-import { pendingCorrectionsKey, type CorrectionList, type PendingCorrection } from './list-pending-corrections';
+import { pendingCorrectionsKey, type CorrectionQueue, type PendingCorrection } from './list-pending-corrections';
 
 /** POST /api/v1/admin/corrections/{id}/reject (platform:write): the shared record stays; the submitting tenant keeps its value, marked rejected. 409 once reviewed. */
 export function rejectCorrection(id: string): Promise<PendingCorrection> {
@@ -17,7 +17,7 @@ export function useRejectCorrection() {
     mutationFn: rejectCorrection,
     onSuccess: (reviewed) => {
       // Reviewed corrections leave the queue at once; the refetch confirms.
-      queryClient.setQueriesData<InfiniteData<CorrectionList>>({ queryKey }, (data) =>
+      queryClient.setQueriesData<InfiniteData<CorrectionQueue>>({ queryKey }, (data) =>
         data && { ...data, pages: data.pages.map((p) => ({ ...p, items: p.items.filter((c) => c.id !== reviewed.id) })) },
       );
       return queryClient.invalidateQueries({ queryKey });

@@ -32,7 +32,7 @@ describe('AdminCorrectionsRoute', () => {
     let pending = [correction];
     stubApi({
       'GET /me': () => jsonResponse(me),
-      'GET /admin/corrections': () => jsonResponse({ items: pending, next_cursor: '' }),
+      'GET /admin/corrections': () => jsonResponse({ items: pending, next_cursor: '', total: pending.length, total_is_capped: false }),
       'POST /admin/corrections/:id/accept': (_, { path }) => {
         accepted.push(path);
         pending = [];
@@ -57,7 +57,7 @@ describe('AdminCorrectionsRoute', () => {
     const stale = { ...correction, current_value: 'CTO', stale: true };
     stubApi({
       'GET /me': () => jsonResponse(me),
-      'GET /admin/corrections': () => jsonResponse({ items: [stale], next_cursor: '' }),
+      'GET /admin/corrections': () => jsonResponse({ items: [stale], next_cursor: '', total: 1, total_is_capped: false }),
     });
     renderWithProviders(<AdminCorrectionsRoute />, { route: '/admin/corrections' });
 
@@ -73,7 +73,7 @@ describe('AdminCorrectionsRoute', () => {
     const stale = { ...correction, current_value: 'CTO', stale: true };
     stubApi({
       'GET /me': () => jsonResponse(me),
-      'GET /admin/corrections': () => jsonResponse({ items: [stale], next_cursor: '' }),
+      'GET /admin/corrections': () => jsonResponse({ items: [stale], next_cursor: '', total: 1, total_is_capped: false }),
     });
     renderWithProviders(<AdminCorrectionsRoute />, { route: '/admin/corrections' });
 
@@ -93,7 +93,7 @@ describe('AdminCorrectionsRoute', () => {
     const me = signInStaff('support');
     stubApi({
       'GET /me': () => jsonResponse(me),
-      'GET /admin/corrections': () => jsonResponse({ items: [correction], next_cursor: '' }),
+      'GET /admin/corrections': () => jsonResponse({ items: [correction], next_cursor: '', total: 1, total_is_capped: false }),
     });
     renderWithProviders(<AdminCorrectionsRoute />, { route: '/admin/corrections' });
 
@@ -111,7 +111,13 @@ describe('AdminCorrectionsRoute', () => {
       'GET /admin/corrections': (_, { url }) => {
         const field = url.searchParams.get('field') ?? '';
         asked.push(`${url.searchParams.get('tenant_id') ?? ''}|${field}`);
-        return jsonResponse({ items: [{ ...correction, field: field || 'title' }], next_cursor: '' });
+        // 1,200 in the whole queue: counted up to 1,000.
+        return jsonResponse({
+          items: [{ ...correction, field: field || 'title' }],
+          next_cursor: '',
+          total: url.searchParams.size > 1 ? 3 : 1000,
+          total_is_capped: url.searchParams.size <= 1,
+        });
       },
     });
     const { router } = renderRoutes(adminRoutes([{ path: 'corrections', element: <AdminCorrectionsRoute /> }]), {
@@ -120,6 +126,7 @@ describe('AdminCorrectionsRoute', () => {
 
     await screen.findByTestId('correction-row');
     await waitFor(() => expect(asked).toEqual(['tenant-9|email']));
+    expect(screen.getByTestId('corrections-count')).toHaveTextContent('3 waiting for review in this filter.');
     expect(screen.getByRole('textbox', { name: 'Tenant id' })).toHaveValue('tenant-9');
     expect(screen.getByRole('combobox', { name: 'Field' })).toHaveValue('Email');
 
@@ -132,6 +139,7 @@ describe('AdminCorrectionsRoute', () => {
     await waitFor(() => expect(router.state.location.search).toBe(''));
     await waitFor(() => expect(asked.at(-1)).toBe('|'));
     expect(screen.getByRole('textbox', { name: 'Tenant id' })).toHaveValue('');
+    expect(await screen.findByTestId('corrections-count')).toHaveTextContent('More than 1,000 waiting for review.');
     expect(screen.queryByRole('button', { name: 'Show all' })).not.toBeInTheDocument();
 
     await userEvent.type(screen.getByRole('textbox', { name: 'Tenant id' }), 'tenant-3{Enter}');
@@ -159,7 +167,7 @@ describe('AdminCorrectionsRoute', () => {
               detail: 'Invalid query parameter.',
               errors: [{ field: 'tenant_id', message: 'must be a valid id' }],
             })
-          : jsonResponse({ items: [correction], next_cursor: '' }),
+          : jsonResponse({ items: [correction], next_cursor: '', total: 1, total_is_capped: false }),
     });
     renderRoutes(adminRoutes([{ path: 'corrections', element: <AdminCorrectionsRoute /> }]), {
       route: '/admin/corrections?tenant_id=globex',

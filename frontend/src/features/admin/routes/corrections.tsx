@@ -7,7 +7,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, formatNumber } from '@/lib/format';
 import { fieldError, needsGeneralAlert, unshownFieldErrors } from '@/lib/form-errors';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { isolated } from '@/lib/text';
@@ -67,6 +67,8 @@ export function AdminCorrectionsRoute() {
   const reject = useRejectCorrection();
   const [busy, setBusy] = useState<string | null>(null);
   const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  // Counted on each page, up to 1,000: the latest page's count is the freshest.
+  const counted = queue.data?.pages.at(-1);
   const actionError = accept.error ?? reject.error;
 
   const review = (correction: PendingCorrection, action: 'accept' | 'reject') => {
@@ -143,6 +145,12 @@ export function AdminCorrectionsRoute() {
         </Text>
       ) : (
         <>
+          {counted && (
+            <Text size="sm" data-testid="corrections-count">
+              {counted.total_is_capped ? `More than ${formatNumber(counted.total)}` : formatNumber(counted.total)} waiting for
+              review{filtered ? ' in this filter' : ''}.
+            </Text>
+          )}
           <Table.ScrollContainer minWidth={860}>
             <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="corrections-table">
               <Table.Thead>
