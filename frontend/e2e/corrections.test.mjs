@@ -107,7 +107,7 @@ browserTest(
     const rejected = apiResponse(admin, 'POST', `/admin/corrections/${companyCorrection.id}/reject`);
     await queuedCompany.getByRole('button', { name: `Reject the company name of ${name}` }).click();
     assert.equal((await rejected).status(), 200);
-    await admin.getByText(`Rejected: only E2E Corrections ${id} keeps “${company}”.`).waitFor();
+    await admin.getByText(`Rejected: only \u2068E2E Corrections ${id}\u2069 keeps “\u2068${company}\u2069”.`).waitFor();
     await queuedCompany.waitFor({ state: 'detached' });
 
     await page.reload();
