@@ -1,7 +1,6 @@
 import { Button, Group, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { type FormEvent } from 'react';
-import { useSearchParams } from 'react-router-dom';
 
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
@@ -10,6 +9,7 @@ import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { fieldError, needsGeneralAlert, unshownFieldErrors } from '@/lib/form-errors';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useDraft } from '@/lib/use-draft';
+import { useUrlFilter } from '@/lib/use-url-filter';
 
 import { usePlatformAuditEvents } from '../api/list-platform-audit-events';
 
@@ -17,11 +17,13 @@ import { usePlatformAuditEvents } from '../api/list-platform-audit-events';
  * /admin/audit: every tenant's events and platform events; filter by tenant id and action. The filter
  * lives in the URL (?tenant_id=…&action=tenant.*): a reload, a shared link and Back keep it.
  */
+const filterFields = ['tenant_id', 'action'] as const;
+
 export function AdminAuditRoute() {
   useDocumentTitle('Audit log · Admin');
-  const [params, setParams] = useSearchParams();
-  const tenantId = params.get('tenant_id')?.trim() ?? '';
-  const action = params.get('action')?.trim() ?? '';
+  const [url, setUrl] = useUrlFilter(filterFields);
+  const tenantId = url.tenant_id;
+  const action = url.action;
   const events = usePlatformAuditEvents({ tenantId, action });
   const items = events.data?.pages.flatMap((page) => page.items) ?? [];
 
@@ -30,17 +32,11 @@ export function AdminAuditRoute() {
   const [draftAction, setDraftAction] = useDraft(action);
   // A tenant id that is not one (typed, or in a shared link) is refused with the box's name: the
   // reason goes next to the box, not into an alert that does not say which box is wrong.
-  const filterFields = ['tenant_id', 'action'] as const;
   const boxError = (field: (typeof filterFields)[number]) => (events.isError ? fieldError(events.error, field) : undefined);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const next = new URLSearchParams();
-    const nextTenant = draftTenant.trim();
-    const nextAction = draftAction.trim();
-    if (nextTenant) next.set('tenant_id', nextTenant);
-    if (nextAction) next.set('action', nextAction);
-    setParams(next, { preventScrollReset: true });
+    setUrl({ tenant_id: draftTenant, action: draftAction });
   };
 
   return (

@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Group, Select, Skeleton, Stack, Table, Text, Tex
 import { notifications } from '@mantine/notifications';
 import { IconArrowRight, IconSearch } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
@@ -12,6 +12,7 @@ import { fieldError, needsGeneralAlert, unshownFieldErrors } from '@/lib/form-er
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { isolated } from '@/lib/text';
 import { useDraft } from '@/lib/use-draft';
+import { useUrlFilter } from '@/lib/use-url-filter';
 
 import { useAcceptCorrection } from '../api/accept-correction';
 import { usePendingCorrections, type CorrectionField, type PendingCorrection } from '../api/list-pending-corrections';
@@ -44,20 +45,15 @@ const filterFields = ['tenant_id', 'field'] as const;
 export function AdminCorrectionsRoute() {
   useDocumentTitle('Corrections · Admin');
   const canWrite = useCanWrite();
-  const [params, setParams] = useSearchParams();
-  const tenantId = params.get('tenant_id')?.trim() ?? '';
-  const field = (params.get('field')?.trim() ?? '') as CorrectionField | '';
+  const [url, setUrl] = useUrlFilter(filterFields);
+  const tenantId = url.tenant_id;
+  const field = url.field as CorrectionField | '';
   const queue = usePendingCorrections({ tenantId, field: field || undefined });
   const [draftTenant, setDraftTenant] = useDraft(tenantId);
   // A tenant id that is not one, or a field there is none of (a shared link), is refused by the
   // server with the parameter's name: the reason goes next to its box.
   const boxError = (name: (typeof filterFields)[number]) => (queue.isError ? fieldError(queue.error, name) : undefined);
-  const filter = (next: { tenantId: string; field: string }) => {
-    const search = new URLSearchParams();
-    if (next.tenantId) search.set('tenant_id', next.tenantId);
-    if (next.field) search.set('field', next.field);
-    setParams(search, { preventScrollReset: true });
-  };
+  const filter = (next: { tenantId: string; field: string }) => setUrl({ tenant_id: next.tenantId, field: next.field });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     filter({ tenantId: draftTenant.trim(), field });

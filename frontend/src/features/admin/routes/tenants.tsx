@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
@@ -9,6 +9,7 @@ import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useDraft } from '@/lib/use-draft';
+import { useUrlFilter } from '@/lib/use-url-filter';
 
 import { useTenants, type TenantFilter } from '../api/list-tenants';
 
@@ -24,19 +25,12 @@ const statusOptions = [
  */
 export function AdminTenantsRoute() {
   useDocumentTitle('Tenants · Admin');
-  const [params, setParams] = useSearchParams();
-  const filter: TenantFilter = { q: params.get('q')?.trim() ?? '', status: parseStatus(params.get('status')) };
+  const [url, setFilter] = useUrlFilter(['q', 'status']);
+  const filter: TenantFilter = { q: url.q, status: parseStatus(url.status) };
   const tenants = useTenants(filter);
   const items = tenants.data?.pages.flatMap((page) => page.items) ?? [];
   // Back or Forward change the search in the URL: the box shows it.
   const [query, setQuery] = useDraft(filter.q ?? '');
-
-  const setFilter = (next: TenantFilter) => {
-    const search = new URLSearchParams();
-    if (next.q) search.set('q', next.q);
-    if (next.status) search.set('status', next.status);
-    setParams(search, { preventScrollReset: true });
-  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
