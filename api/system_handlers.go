@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -85,47 +86,34 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// metrics serves the Prometheus text. With METRICS_TOKEN set (always in
-// production) it answers only the scraper that sends it as a bearer token.
+// metrics serves the Prometheus text.
 func (s *Server) metrics(c echo.Context) error {
-	if !metricsAuthorized(c.Request(), s.cfg.MetricsToken) {
+	return serveMetrics(c, s.registry, s.cfg.MetricsToken)
+}
+
+// serveMetrics serves reg's Prometheus text. With a token (METRICS_TOKEN,
+// always set in production) it answers only the scraper that sends it as a
+// bearer token.
+func serveMetrics(c echo.Context, reg *prometheus.Registry, token string) error {
+	got, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+	if token != "" && (!ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1) {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
-		return apperr.Errorf(apperr.EUNAUTHORIZED, metricsTokenMessage)
+		return apperr.Errorf(apperr.EUNAUTHORIZED, "Send METRICS_TOKEN as 'Authorization: Bearer <token>'.")
 	}
-	promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
 	return nil
 }
 
-const metricsTokenMessage = "Send METRICS_TOKEN as 'Authorization: Bearer <token>'."
-
-// metricsAuthorized says whether r may read the metrics: any request when
-// token is empty, else one that sends it as its bearer token.
-func metricsAuthorized(r *http.Request, token string) bool {
-	if token == "" {
-		return true
-	}
-	got, ok := strings.CutPrefix(r.Header.Get(echo.HeaderAuthorization), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
-}
-
 // MetricsHandler serves reg's Prometheus text at /metrics (and nothing
-// else), guarded by token as the API server's /metrics is: the listener of
-// `contacts worker --metrics-addr`, which has no API server.
-func MetricsHandler(reg *prometheus.Registry, token string) http.Handler {
-	prom := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/metrics" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
-			http.NotFound(w, r)
-			return
-		}
-		if !metricsAuthorized(r, token) {
-			w.Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
-			w.Header().Set(echo.HeaderContentType, "application/problem+json")
-			w.WriteHeader(http.StatusUnauthorized)
-			_ = jsonEncoder(w).Encode(map[string]any{"type": errorStatus[apperr.EUNAUTHORIZED].typ, "title": http.StatusText(http.StatusUnauthorized),
-				"status": http.StatusUnauthorized, "detail": metricsTokenMessage, "code": apperr.EUNAUTHORIZED})
-			return
-		}
-		prom.ServeHTTP(w, r)
-	})
+// else), guarded by token and refusing with the API's problem documents as
+// the API server's /metrics does: the listener of `contacts worker
+// --metrics-addr`, which has no API server.
+func MetricsHandler(reg *prometheus.Registry, token string, log *slog.Logger) http.Handler {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(log, 0, nil, nil)
+	serve := func(c echo.Context) error { return serveMetrics(c, reg, token) }
+	e.GET("/metrics", serve)
+	e.HEAD("/metrics", serve)
+	return e
 }

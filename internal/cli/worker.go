@@ -89,7 +89,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		reg := api.NewRegistry(d.Pool)
 		svc.RegisterMetrics(reg)
 		jobMetrics = jobs.NewMetrics(reg, d.Pool)
-		metrics = &http.Server{Handler: api.MetricsHandler(reg, cfg.MetricsToken), ReadHeaderTimeout: 10 * time.Second,
+		metrics = &http.Server{Handler: api.MetricsHandler(reg, cfg.MetricsToken, log), ReadHeaderTimeout: 10 * time.Second,
 			WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	}
 	jobsClient, err := newJobs(d, svc, log)

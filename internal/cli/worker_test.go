@@ -66,8 +66,8 @@ func TestWorkerServesMetrics(t *testing.T) {
 			t.Errorf("the worker's metrics lack %s", want)
 		}
 	}
-	if code, _ := get(""); code != http.StatusUnauthorized {
-		t.Errorf("without the token: %d, want 401", code)
+	if code, problem := get(""); code != http.StatusUnauthorized || !strings.Contains(problem, `"code":"unauthorized"`) {
+		t.Errorf("without the token: %d %s, want 401 and the API's problem document", code, problem)
 	}
 	if code, _ := get("wrong-token"); code != http.StatusUnauthorized {
 		t.Errorf("with a wrong token: %d, want 401", code)
