@@ -69,14 +69,26 @@ func (s *Server) idempotent(h echo.HandlerFunc) echo.HandlerFunc {
 			return c.Blob(stored.Status, stored.ContentType, stored.Body)
 		}
 
-		rec := &recordingWriter{ResponseWriter: c.Response().Writer}
-		c.Response().Writer = rec
-		err = h(c)
-		c.Response().Writer = rec.ResponseWriter
 		// The outcome is stored even when the client has gone (that is when
 		// it retries), within a deadline of its own.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), idempotencyFinishDeadline)
 		defer cancel()
+		rec := &recordingWriter{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = rec
+		finished := false
+		defer func() {
+			// A panic (answered 500 by withRecover) frees the key as any
+			// failure does: its retry runs now, not after the claim runs out.
+			if !finished {
+				c.Response().Writer = rec.ResponseWriter
+				if aerr := s.svc.Idempotency.Abandon(fctx, p.TenantID, key); aerr != nil {
+					s.log.ErrorContext(ctx, "idempotency: free key", "error", aerr, "request_id", requestID(c))
+				}
+			}
+		}()
+		err = h(c)
+		finished = true
+		c.Response().Writer = rec.ResponseWriter
 		// A handler's error after a 2xx went out is the client's, gone while
 		// its answer was written (the timeout its retry follows): the work
 		// was done and the answer whole in rec, so it is kept.

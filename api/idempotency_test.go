@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+
+	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
 // idemReq sends a JSON POST as s with an Idempotency-Key (none if key is
@@ -378,5 +380,35 @@ func TestIdempotencyKeyLockOutlivesRequest(t *testing.T) {
 	}
 	if n := tb.countLists(t, admin.tenantID, "Slow"); n != 0 {
 		t.Fatalf("the retry ran beside the first request (%d lists)", n)
+	}
+}
+
+// TestIdempotencyKeyPanic: a request that panicked (a 500) frees its key
+// as any failure does, so its retry runs at once instead of being refused
+// with 409 until the claim runs out.
+func TestIdempotencyKeyPanic(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	runs := 0
+	tb.srv.handle(tb.srv.echo.Group("/api/v1"), http.MethodPost, "/_idem_panic", tb.srv.idempotent(func(c echo.Context) error {
+		runs++
+		if runs == 1 {
+			panic("boom")
+		}
+		return c.JSON(http.StatusCreated, map[string]int{"run": runs})
+	}), perm(tenancy.PermSavedWrite))
+	admin := tb.MustSignup(t, "idem-panic")
+	key := uuid.NewString()
+
+	wantStatus(t, tb.idemReq(t, "/api/v1/_idem_panic", admin.token, key, `{}`), http.StatusInternalServerError)
+	rec := tb.idemReq(t, "/api/v1/_idem_panic", admin.token, key, `{}`)
+	wantStatus(t, rec, http.StatusCreated)
+	if runs != 2 {
+		t.Fatalf("the handler ran %d times, want 2", runs)
+	}
+	rec = tb.idemReq(t, "/api/v1/_idem_panic", admin.token, key, `{}`)
+	wantStatus(t, rec, http.StatusCreated)
+	if rec.Header().Get(headerIdempotentReplayed) != "true" || runs != 2 {
+		t.Fatalf("the third request ran again (runs %d): %s", runs, rec.Body.String())
 	}
 }
