@@ -66,6 +66,8 @@ type Server struct {
 	// draining is set once the server is told to stop (SIGTERM): /readyz
 	// answers 503 while it serves on for SHUTDOWN_DRAIN_DELAY.
 	draining atomic.Bool
+	// ready runs and keeps /readyz's database check.
+	ready readiness
 }
 
 // Starting says whether the process is still starting up (serve migrates
@@ -113,6 +115,7 @@ func New(deps Deps) *Server {
 		spaFiles: deps.SPA,
 		access:   map[string]routeAccess{},
 		timeouts: defaultTimeouts,
+		ready:    readiness{now: time.Now},
 	}
 	if s.spaFiles == nil {
 		s.spaFiles = frontend.Dist()

@@ -7,17 +7,21 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -865,5 +869,57 @@ func TestClientGoneIsNoServerError(t *testing.T) {
 	}
 	if out := logs.String(); strings.Contains(out, "internal error") || !strings.Contains(out, `"status":499`) {
 		t.Fatalf("log:\n%s", out)
+	}
+}
+
+// TestReadinessChecksOnceForEveryProber: /readyz is public, so probes (or
+// a flood) that arrive together share one database check, and a passed
+// check answers for readyFor; a failed one is not kept, so the first probe
+// after the database is back sees it.
+func TestReadinessChecksOnceForEveryProber(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	r := readiness{now: func() time.Time { return now }}
+	var calls atomic.Int32
+	release := make(chan struct{})
+	blocked := func(context.Context) error {
+		calls.Add(1)
+		<-release
+		return nil
+	}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if err := r.check(blocked); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for calls.Load() == 0 {
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("20 probes at once ran the database check %d times", n)
+	}
+
+	counted := func(err error) func(context.Context) error {
+		return func(context.Context) error { calls.Add(1); return err }
+	}
+	calls.Store(0)
+	now = now.Add(readyFor - time.Millisecond)
+	if err := r.check(counted(nil)); err != nil || calls.Load() != 0 {
+		t.Fatalf("within readyFor of a pass: %v, %d checks; want the pass kept", err, calls.Load())
+	}
+	now = now.Add(time.Millisecond)
+	down := errors.New("down")
+	for range 2 {
+		if err := r.check(counted(down)); err != down {
+			t.Fatalf("after readyFor: %v, want the check's failure", err)
+		}
+	}
+	if err := r.check(counted(nil)); err != nil || calls.Load() != 3 {
+		t.Fatalf("after two failures: %v, %d checks; want each probe to check", err, calls.Load())
 	}
 }
