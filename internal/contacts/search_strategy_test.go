@@ -83,6 +83,7 @@ func TestOrderedPageStrategies(t *testing.T) {
 }
 
 func TestWalkBudget(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name      string
 		est, rows float64

@@ -12,6 +12,7 @@ import (
 // history of every contact it carried. The cut falls on a character
 // boundary, and NULs and invalid bytes are gone.
 func TestStorable(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   string

@@ -13,6 +13,7 @@ import (
 // any script among them ("éééééééééé" was accepted: the check compared
 // the first byte of a two-byte letter with the whole).
 func TestValidatePassword(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, pw, email string
 		ok              bool

@@ -11,6 +11,7 @@ import (
 )
 
 func TestHandler(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
 	type rec struct {
 		after time.Duration // since t0
@@ -112,6 +113,7 @@ func TestHandler(t *testing.T) {
 }
 
 func TestRepeatsForgetsPastMaxKinds(t *testing.T) {
+	t.Parallel()
 	r := NewRepeats(time.Minute)
 	t0 := time.Now()
 	for i := range maxKinds + 10 {
