@@ -29,16 +29,6 @@ type routeAccess struct {
 func public() routeAccess                   { return routeAccess{public: true} }
 func signedIn() routeAccess                 { return routeAccess{signedIn: true} }
 func perm(p tenancy.Permission) routeAccess { return routeAccess{perm: p} }
-func (a routeAccess) String() string {
-	switch {
-	case a.public:
-		return "public"
-	case a.signedIn:
-		return "signed-in"
-	default:
-		return string(a.perm)
-	}
-}
 
 // handle registers a route with its access rule. Every API route goes
 // through here, so the route table and the permission table cannot drift:

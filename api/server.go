@@ -175,17 +175,8 @@ func (s *Server) databaseDown(ctx context.Context, err error) bool {
 // Handler returns the root handler, for tests and custom servers.
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// Serve listens on the configured address until ctx ends, then drains
-// in-flight requests for up to the shutdown timeout.
-func (s *Server) Serve(ctx context.Context) error {
-	ln, err := net.Listen("tcp", s.cfg.HTTPAddr)
-	if err != nil {
-		return err
-	}
-	return s.ServeListener(ctx, ln)
-}
-
-// ServeListener is Serve on an existing listener. When ctx ends, /readyz
+// ServeListener serves on ln until ctx ends. The caller listens (serve
+// does, so that its error can name HTTP_ADDR). When ctx ends, /readyz
 // answers 503 at once and the server goes on serving (new connections
 // too) for SHUTDOWN_DRAIN_DELAY, so that a load balancer sees the 503 and
 // stops sending before the listener closes; every response of that time

@@ -9,20 +9,14 @@ import (
 
 // PostgreSQL error codes the services react to.
 const (
-	codeUniqueViolation     = "23505"
-	codeForeignKeyViolation = "23503"
-	codeCheckViolation      = "23514"
+	codeUniqueViolation = "23505"
+	codeCheckViolation  = "23514"
 )
 
 // IsUniqueViolation reports whether err is a unique violation, optionally
 // of the named constraint.
 func IsUniqueViolation(err error, constraint ...string) bool {
 	return is(err, codeUniqueViolation, constraint)
-}
-
-// IsForeignKeyViolation reports whether err is a foreign key violation.
-func IsForeignKeyViolation(err error, constraint ...string) bool {
-	return is(err, codeForeignKeyViolation, constraint)
 }
 
 // IsCheckViolation reports whether err is a check constraint violation.
