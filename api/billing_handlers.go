@@ -158,7 +158,7 @@ func (s *Server) stripeWebhook(c echo.Context) error {
 	}
 	// A package that changed (a downgrade without API access) holds for
 	// the tenant's keys from the next request: keys read their tenant's
-	// subscription digest on every request (apikeys.Authenticate).
+	// subscription digest on every request (apikeys.AuthenticateFrom).
 	if err := s.svc.Billing.HandleWebhook(c.Request().Context(), payload, c.Request().Header.Get("Stripe-Signature")); err != nil {
 		return err
 	}

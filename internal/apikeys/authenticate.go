@@ -23,13 +23,6 @@ var forUpdate = clause.Locking{Strength: "UPDATE"}
 // malformed keys, so a caller learns nothing about which.
 var errInvalidKey = apperr.Errorf(apperr.EUNAUTHORIZED, "The API key is invalid, revoked or expired.")
 
-// Authenticate resolves a key secret to its principal, as AuthenticateFrom
-// does for a caller whose address is not throttled.
-func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Principal, error) {
-	p, _, err := s.AuthenticateFrom(ctx, secret, "")
-	return p, err
-}
-
 // KeyRead is what AuthenticateFrom did besides its answer.
 type KeyRead struct {
 	// LookedUp: the key was read from the database (a refusal without it

@@ -15,7 +15,16 @@ import (
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/tenancy"
 )
+
+// Authenticate resolves a key secret to its principal, as AuthenticateFrom
+// does for a caller whose address is not throttled. Only the tests call
+// it; the API always passes the caller's throttle key.
+func (s *Service) Authenticate(ctx context.Context, secret string) (*tenancy.Principal, error) {
+	p, _, err := s.AuthenticateFrom(ctx, secret, "")
+	return p, err
+}
 
 // TestPlanCacheHoldsOnlyRealKeys: made-up secrets (well formed, so they
 // reach the database) are refused without a cache entry each, and the plan
