@@ -192,24 +192,14 @@ func SeedDemo(ctx context.Context, d *db.DB, out io.Writer) error {
 	return err
 }
 
-// RefreshSearchTerms rebuilds the search vocabulary from the contacts:
-// exact document counts, and no words that no contact has any more. New
-// words reach the vocabulary at once through a trigger, so this is
-// maintenance, not a prerequisite of search. The words of a tenant's
+// refreshSearchTerms rebuilds the search vocabulary from the contacts:
+// exact document counts, and no words that no contact has any more. The
+// seed runs it after a bulk load with the vocabulary trigger off; at other
+// times new words reach the vocabulary through that trigger, and the
+// compaction job (vocabulary.go) removes the duplicates racing writers
+// leave. The words of a tenant's
 // private contacts are that tenant's (search_terms.tenant_id), so one
 // tenant's data never shapes another's query.
-func (s *Service) RefreshSearchTerms(ctx context.Context) error {
-	tx, err := s.db.Pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("refresh search terms: %w", err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck
-	if err := refreshSearchTerms(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
-}
-
 func refreshSearchTerms(ctx context.Context, tx pgx.Tx) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM search_terms`); err != nil {
 		return fmt.Errorf("search terms: %w", err)

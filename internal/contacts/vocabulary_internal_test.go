@@ -15,7 +15,7 @@ import (
 // tenant's prefixes and typos, never another tenant's.
 func TestVocabularyPerTenant(t *testing.T) {
 	t.Parallel()
-	d, _ := dbtest.Fresh(t) // RefreshSearchTerms rebuilds the whole vocabulary
+	d, _ := dbtest.Fresh(t) // refreshSearchTerms rebuilds the whole vocabulary
 	ctx := context.Background()
 	svc := NewService(d, []byte("test-cursor-key-0123456789"))
 
@@ -82,7 +82,15 @@ func TestVocabularyPerTenant(t *testing.T) {
 	}
 
 	// A rebuild keeps each word where it belongs.
-	if err := svc.RefreshSearchTerms(ctx); err != nil {
+	tx, err := d.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck
+	if err := refreshSearchTerms(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var owners []string
