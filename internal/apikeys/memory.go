@@ -123,5 +123,3 @@ func (r *recentSet) add(h [32]byte, now time.Time) {
 	r.last[h] = now
 	r.queue = append(r.queue, queuedHash{h, now})
 }
-
-func (r *recentSet) len() int { return len(r.last) }

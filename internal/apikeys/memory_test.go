@@ -96,7 +96,7 @@ func TestRecentSetBound(t *testing.T) {
 	for i := range maxRemembered + 10 {
 		svc.remember(hashOf(i), false)
 	}
-	if n := svc.refused.len(); n != maxRemembered || len(svc.refused.queue) != maxRemembered {
+	if n := len(svc.refused.last); n != maxRemembered || len(svc.refused.queue) != maxRemembered {
 		t.Fatalf("%d refused secrets remembered (%d queued), want %d", n, len(svc.refused.queue), maxRemembered)
 	}
 	if svc.refused.has(hashOf(9), now) || !svc.refused.has(hashOf(10), now) || !svc.refused.has(hashOf(maxRemembered+9), now) {
@@ -119,7 +119,7 @@ func TestRecentSetBound(t *testing.T) {
 			t.Errorf("member %d: %v, want %v", i, got, want)
 		}
 	}
-	if r.len() != 3 || len(r.queue) != 3 {
-		t.Fatalf("%d members, %d queued, want 3 and 3", r.len(), len(r.queue))
+	if len(r.last) != 3 || len(r.queue) != 3 {
+		t.Fatalf("%d members, %d queued, want 3 and 3", len(r.last), len(r.queue))
 	}
 }
