@@ -209,7 +209,8 @@ func (s *Service) count(tenantID, keyID uuid.UUID, now time.Time) {
 // the key anyway, and one such row must not fail every later flush nor
 // stay in memory for ever. What is kept is one entry per key and day of
 // use, and only keys that authenticated count, which takes the database
-// every keyCacheTTL: while it does not answer, nothing new is counted.
+// on every request (AuthenticateFrom): while it does not answer, nothing
+// new is counted.
 func (s *Service) FlushUsage(ctx context.Context) {
 	s.mu.Lock()
 	usage, last := s.usage, s.last

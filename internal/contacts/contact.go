@@ -94,7 +94,7 @@ type PageParams struct {
 	Cursor      string
 }
 
-// fieldValue points at the overlaid field of c.
+// field points at the overlaid field of c.
 func (c *Contact) field(name string) *string {
 	switch name {
 	case "title":

@@ -23,7 +23,7 @@ const (
 	modeSeq     = "q" // plain id order (company contacts, corrections)
 )
 
-// maxCursorLen bounds what DecodeCursor reads: real cursors are ~150
+// maxCursorLen bounds what cursorCodec.decode reads: real cursors are ~150
 // bytes, but a name-sorted one carries the last row's whole sort name (two
 // names of up to 100 characters of up to 4 bytes, JSON-escaped, signed and
 // base64-encoded: ~1.2 KB, up to ~1.8 KB when every character is escaped).

@@ -122,7 +122,7 @@ func (s *Service) GetList(ctx context.Context, tenantID, id uuid.UUID) (*List, e
 }
 
 // ListLists returns the tenant's lists by name, in natural order
-// (SortListsByName).
+// (listNameOrder).
 func (s *Service) ListLists(ctx context.Context, tenantID uuid.UUID) ([]List, error) {
 	ls := []List{}
 	if err := s.db.Gorm.WithContext(ctx).Raw(listSelect+` WHERE l.tenant_id = ?`, tenantID).

@@ -323,7 +323,7 @@ func recordWebhook(ctx context.Context, tx *gorm.DB, eventID, typ, accountID str
 	return r.RowsAffected == 1, nil
 }
 
-// pushCounts counts the tenant's open push items.
+// openCounts counts the tenant's open push items.
 func openCounts(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID) (queued, paused int, err error) {
 	var row struct{ Queued, Paused int }
 	err = tx.WithContext(ctx).Raw(`SELECT count(*) FILTER (WHERE status = 'queued') AS queued,

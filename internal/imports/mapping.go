@@ -57,7 +57,7 @@ const (
 	ModeUpdateOnly      = "update_only"
 )
 
-// Sources of platform imports, in rising precedence (SourceRank).
+// Sources of platform imports, in rising precedence (sourceRankSQL).
 var sourceRanks = map[string]int{"seed": 10, "import": 20, "vendor": 30, "platform_import": 40, "verified": 60, "manual": 80}
 
 // PlatformSources lists the sources a platform import may write with.

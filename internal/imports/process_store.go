@@ -333,7 +333,7 @@ func newBatchSQL(m Mapping, keys string, platform bool, importID uuid.UUID, crea
 	// New contacts: private to the tenant ($1), or shared (NULL). The
 	// company is linked by its domain (given, or the email's when the
 	// company names agree), and its canonical name, industry and size are
-	// copied as contacts_propagate keeps them. Ordered by email so the
+	// copied as companies_propagate keeps them. Ordered by email so the
 	// email index takes the batch in key order. Each row probes
 	// companies_domain_lower (migration 00045) for its company: equal as
 	// citext is equal lower-cased, and the citext index lower-cased both
@@ -455,7 +455,7 @@ func updateSQL(m Mapping, platform bool, srcRank int) string {
 		case c.null:
 			expr = fmt.Sprintf(`CASE WHEN u.%[1]s IS NOT NULL AND (c.%[1]s IS NULL OR %[2]s) THEN u.%[1]s ELSE c.%[1]s END`, c.name, ow)
 		case c.name == "company_name":
-			// A linked company names the contact (contacts_propagate).
+			// A linked company names the contact (companies_propagate).
 			expr = `CASE WHEN c.company_id IS NULL AND u.company_name <> '' AND (c.company_name = '' OR ` + ow + `)
 				THEN u.company_name ELSE c.company_name END`
 		default:

@@ -58,7 +58,7 @@ func forExcelize(name, dir string, unpacked int64) (string, int64, error) {
 	return copied, max(unpacked, total), nil
 }
 
-// copySize is what the inline copy at name unpacks to; ErrInvalid when
+// copySize is what the inline copy at name unpacks to; EINVALID when
 // excelize would hold more than xlsxMaxInMemory of it in memory (sheets
 // stored outside xl/worksheets/ grew by their texts).
 func copySize(name string) (int64, error) {
