@@ -432,22 +432,7 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 		active := status == StatusActive || status == StatusTrialing
 		planChange := pkg != nil && cur.StripePackageID != nil && pkg.ID != *cur.StripePackageID && active && !sub.CancelAtPeriodEnd
 		if !planChange {
-			side := cur.StripeSide
-			if pkg != nil {
-				side.StripePackageID = &pkg.ID
-			}
-			switch {
-			case status == StatusPastDue && (side.StripeStatus == nil || *side.StripeStatus != StatusPastDue):
-				side.StripePastDueSince = &at
-			case status != StatusPastDue:
-				side.StripePastDueSince = nil
-			}
-			side.StripeStatus, side.StripeCancelAtPeriodEnd = &status, sub.CancelAtPeriodEnd
-			if sub.CurrentPeriodEnd > 0 {
-				t := time.Unix(sub.CurrentPeriodEnd, 0).UTC()
-				side.StripePeriodEnd = &t
-			}
-			if err := saveSide(tx, *tenantID, side, &at); err != nil {
+			if err := saveSide(tx, *tenantID, nextSide(cur.StripeSide, pkg, status, sub, at), &at); err != nil {
 				return "", tenantID, err
 			}
 			return outcomeManual, tenantID, nil
@@ -460,9 +445,42 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	if pkg == nil && !(found && cur.Source == SourceStripe && cur.of(sub.ID)) {
 		return "ignored: unknown price", tenantID, nil
 	}
+	next := appliedState(cur, found, *tenantID, pkg, status, sub, at)
+	if err := s.saveStripeState(ctx, tx, *tenantID, cur, next, ev, customerID); err != nil {
+		return "", tenantID, err
+	}
+	return "applied", tenantID, nil
+}
+
+// nextSide is the Stripe side of a plan staff set (side) after an event of
+// the subscription kept beside it: its package, status, period end and
+// cancellation, and since when it is past due (kept while it stays so).
+func nextSide(side StripeSide, pkg *Package, status string, sub *stripe.Subscription, at time.Time) StripeSide {
+	if pkg != nil {
+		side.StripePackageID = &pkg.ID
+	}
+	switch {
+	case status == StatusPastDue && (side.StripeStatus == nil || *side.StripeStatus != StatusPastDue):
+		side.StripePastDueSince = &at
+	case status != StatusPastDue:
+		side.StripePastDueSince = nil
+	}
+	side.StripeStatus, side.StripeCancelAtPeriodEnd = &status, sub.CancelAtPeriodEnd
+	if sub.CurrentPeriodEnd > 0 {
+		t := time.Unix(sub.CurrentPeriodEnd, 0).UTC()
+		side.StripePeriodEnd = &t
+	}
+	return side
+}
+
+// appliedState is the tenant's subscription (cur, when found) once the
+// Stripe subscription sub, of package pkg (nil: a price that is no
+// package's, which keeps the package on file) and status, applies as of
+// the event's time at.
+func appliedState(cur Subscription, found bool, tenantID uuid.UUID, pkg *Package, status string, sub *stripe.Subscription, at time.Time) Subscription {
 	next := cur
 	if !found {
-		next = Subscription{TenantID: *tenantID}
+		next = Subscription{TenantID: tenantID}
 	}
 	if pkg != nil {
 		next.PackageID = pkg.ID
@@ -496,10 +514,7 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	default:
 		next.PastDueSince = nil
 	}
-	if err := s.saveStripeState(ctx, tx, *tenantID, cur, next, ev, customerID); err != nil {
-		return "", tenantID, err
-	}
-	return "applied", tenantID, nil
+	return next
 }
 
 // applyInvoice moves a subscription to past_due on a failed payment (not
