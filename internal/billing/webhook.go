@@ -610,6 +610,10 @@ func saveSide(tx *gorm.DB, tenantID uuid.UUID, side StripeSide, lastEventAt *tim
 		lastEventAt, tenantID).Error
 }
 
+// saveStripeState writes after, the tenant's subscription as a Stripe
+// event left it, records the tenant's Stripe customer when it has none
+// yet, and audits a change of what the tenant sees (status, package,
+// cancellation at period end), not a renewal's new period.
 func (s *Service) saveStripeState(ctx context.Context, tx *gorm.DB, tenantID uuid.UUID, before, after Subscription, ev stripe.Event, customerID string) error {
 	if err := tx.Save(&after).Error; err != nil {
 		return fmt.Errorf("save subscription: %w", err)
@@ -669,7 +673,7 @@ func (CheckoutCompletedArgs) Kind() string { return "billing.checkout_completed"
 
 // InsertOpts puts the job on the billing queue.
 func (CheckoutCompletedArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: "billing", MaxAttempts: 10}
+	return river.InsertOpts{Queue: jobs.QueueBilling, MaxAttempts: 10}
 }
 
 // ProcessCheckoutCompleted applies a stored checkout.session.completed
