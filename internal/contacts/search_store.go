@@ -193,18 +193,9 @@ func distinct(words []string) []string {
 // for.
 func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string, f Filters, facets, uncorrected bool) (*matchSet, error) {
 	m := &matchSet{args: []any{tenantID}}
-	// match are the conditions that read contact fields, written over
-	// contacts c; omatch the same over the overlay's effective rows e.
-	// fields are the correctable fields they (and the facets) read.
-	var match, omatch []string
-	fields := map[string]bool{}
-	read := func(fs ...string) {
-		for _, f := range fs {
-			fields[f] = true
-		}
-	}
+	b := &matchBuilder{fields: map[string]bool{}}
 	if facets {
-		read("country", "company_name")
+		b.read("country", "company_name")
 	}
 	words, quoted := splitPhrases(query)
 	lx, titles, pl, err := s.analyze(ctx, tenantID, words, f.Titles, quoted)
@@ -217,137 +208,76 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 			phrases = append(phrases, p)
 		}
 	}
-	// Text and filters make one tsquery over search_doc, whose tags
-	// ('~c:DE') carry the filterable values: OR within a filter, AND across.
-	// oparts is the same for the overlay, every prefix also as the prefix
-	// operator: a corrected value's words need not be in the vocabulary.
-	var parts, oparts []string
-	// check and ocheck are conditions that read more of a row than a GIN
-	// recheck (titleCheck): they follow the tsquery, so that a row the
-	// tsquery refuses never pays for them (an index walk tests every row).
-	var check, ocheck string
 	if len(lx) > 0 || len(phrases) > 0 {
 		strict, wide, exact := textQueries(lx, phrases)
 		m.hasText, m.strict, m.exact = true, strict, exact
 		// A phrase's words are whole words: GIN intersects them cheaply.
 		m.broad = len(phrases) == 0 && !slices.ContainsFunc(lx, func(l lexeme) bool { return !l.broad() })
-		parts = append(parts, "("+wide+")")
-		oparts = append(oparts, "("+lenientText(lx, phrases)+")")
-		read("title", "company_name")
+		b.parts = append(b.parts, "("+wide+")")
+		b.oparts = append(b.oparts, "("+lenientText(lx, phrases)+")")
+		b.read("title", "company_name")
 	} else if query != "" {
 		// Free text without a word (punctuation, symbols, emoji) matches
-		// nothing, as titles made only of punctuation do below; dropping
-		// it would answer the whole database as its matches.
-		match, omatch = append(match, "false"), append(omatch, "false")
-	}
-	// anyOf ORs tsquery operands, which come quoted (and may carry :*).
-	anyOf := func(q []string) string {
-		if len(q) == 1 {
-			return q[0]
-		}
-		return "(" + strings.Join(q, " | ") + ")"
+		// nothing, as titles made only of punctuation do; dropping it
+		// would answer the whole database as its matches.
+		b.nothing()
 	}
 	if len(f.Titles) > 0 {
-		read("title")
-		var alts, oalts []string
-		for _, tl := range titles {
-			all, last, ok := titleTags(tl)
-			if !ok {
-				continue
-			}
-			q := append([]string{anyOf(last)}, all...)
-			alts = append(alts, "("+strings.Join(q, " & ")+")")
-			q[0] = anyOf(append(slices.Clone(last), tsQuote("~x:"+titleLast(tl))+":*"))
-			oalts = append(oalts, "("+strings.Join(q, " & ")+")")
-		}
-		if len(alts) == 0 { // titles made only of punctuation match nothing
-			match, omatch = append(match, "false"), append(omatch, "false")
-		} else {
-			parts = append(parts, "("+strings.Join(alts, " | ")+")")
-			oparts = append(oparts, "("+strings.Join(oalts, " | ")+")")
-		}
-		// A Chinese, Japanese or Korean word's bigram tags are in no one
-		// field: a value with such a word is checked on the title's words
-		// (titleCheck), and then every value is, the filter being their OR.
-		if slices.ContainsFunc(titles, func(tl []lexeme) bool { return titleCheck("", tl, false) != "" }) {
-			var c, oc []string
-			for _, tl := range titles {
-				if v := titleCheck("c.search_doc", tl, true); v != "" {
-					c, oc = append(c, v), append(oc, titleCheck("e.doc", tl, true))
-				}
-			}
-			check, ocheck = "("+strings.Join(c, " OR ")+")", "("+strings.Join(oc, " OR ")+")"
-		}
+		b.titles(titles)
 	}
-	tags := func(prefix string, vals []string, field string) {
-		if len(vals) == 0 {
-			return
-		}
-		t := make([]string, len(vals))
-		for i, v := range vals {
-			t[i] = tsQuote(prefix + v)
-		}
-		parts, oparts = append(parts, anyOf(t)), append(oparts, anyOf(t))
-		if field != "" {
-			read(field)
-		}
-	}
-	tags("~s:", f.Seniorities, "")
-	tags("~d:", f.Departments, "")
+	b.tags("~s:", f.Seniorities, "")
+	b.tags("~d:", f.Departments, "")
 	places, err := s.fold(ctx, f.Industries, f.Regions, f.Cities, f.CompanyNames)
 	if err != nil {
 		return nil, err
 	}
 	// A corrected company name moves the contact to the company of that
 	// name, with its domain, industry and size (overlayCompany).
-	tags("~i:", places[0], "company_name")
-	tags("~e:", f.EmployeeRanges, "company_name")
-	tags("~c:", f.Countries, "country")
-	tags("~r:", places[1], "")
-	tags("~t:", places[2], "city")
-	tags("~n:", places[3], "company_name")
-	tags("~w:", f.CompanyDomains, "company_name")
-	// Absence is no GIN lookup; "has none" filters read the column. The
-	// presence tags find the candidates, and the column confirms them: a
-	// name, title or company with the word "~m" or "~p" makes the same
-	// lexeme in the document.
-	has := func(v *bool, tag, col string) {
-		if v == nil {
-			return
-		}
-		read(col)
-		if *v {
-			parts, oparts = append(parts, tsQuote(tag)), append(oparts, tsQuote(tag))
-			match, omatch = append(match, "c."+col+" IS NOT NULL"), append(omatch, "e.has_"+col)
-		} else {
-			match, omatch = append(match, "c."+col+" IS NULL"), append(omatch, "NOT e.has_"+col)
-		}
+	b.tags("~i:", places[0], "company_name")
+	b.tags("~e:", f.EmployeeRanges, "company_name")
+	b.tags("~c:", f.Countries, "country")
+	b.tags("~r:", places[1], "")
+	b.tags("~t:", places[2], "city")
+	b.tags("~n:", places[3], "company_name")
+	b.tags("~w:", f.CompanyDomains, "company_name")
+	b.has(f.HasEmail, "~m", "email")
+	b.has(f.HasPhone, "~p", "phone")
+	if err := s.setWhere(ctx, tenantID, m, b, uncorrected, f.ExcludeSaved); err != nil {
+		return nil, err
 	}
-	has(f.HasEmail, "~m", "email")
-	has(f.HasPhone, "~p", "phone")
-	// smatch is match over contacts c in the overlay's statement, which
-	// numbers its own arguments.
+	return m, nil
+}
+
+// setWhere sets m's WHERE clause (and its overlay) from b's conditions: a
+// contact the tenant corrected matches by its corrected values, unless
+// uncorrected says the tenant has no corrections. excludeSaved leaves out
+// the contacts the tenant saved.
+func (s *Service) setWhere(ctx context.Context, tenantID uuid.UUID, m *matchSet, b *matchBuilder, uncorrected, excludeSaved bool) error {
+	match := b.match
 	var ov *overlay
-	if len(fields) > 0 && !uncorrected {
-		cond, smatch := slices.Clone(omatch), slices.Clone(match)
+	if len(b.fields) > 0 && !uncorrected {
+		// smatch is match over contacts c in the overlay's statement,
+		// which numbers its own arguments.
+		cond, smatch := slices.Clone(b.omatch), slices.Clone(match)
 		var oargs []any
-		if len(oparts) > 0 {
-			oargs = append(oargs, strings.Join(oparts, " & "), strings.Join(parts, " & "))
+		if len(b.oparts) > 0 {
+			oargs = append(oargs, strings.Join(b.oparts, " & "), strings.Join(b.parts, " & "))
 			cond = append(cond, "e.doc @@ $3::tsquery")
 			smatch = append(smatch, "c.search_doc @@ $4::tsquery")
 		}
-		if check != "" {
-			cond, smatch = append(cond, ocheck), append(smatch, check)
+		if b.check != "" {
+			cond, smatch = append(cond, b.ocheck), append(smatch, b.check)
 		}
-		if ov, err = s.overlay(ctx, tenantID, slices.Sorted(maps.Keys(fields)), cond, smatch, oargs, m.strict, m.exact); err != nil {
-			return nil, err
+		var err error
+		if ov, err = s.overlay(ctx, tenantID, slices.Sorted(maps.Keys(b.fields)), cond, smatch, oargs, m.strict, m.exact); err != nil {
+			return err
 		}
 	}
-	if len(parts) > 0 {
-		match = append(match, "c.search_doc @@ "+m.arg(strings.Join(parts, " & "))+"::tsquery")
+	if len(b.parts) > 0 {
+		match = append(match, "c.search_doc @@ "+m.arg(strings.Join(b.parts, " & "))+"::tsquery")
 	}
-	if check != "" {
-		match = append(match, check)
+	if b.check != "" {
+		match = append(match, b.check)
 	}
 	conds := []string{visibleSQL}
 	if ov != nil && (len(ov.out) > 0 || len(ov.in) > 0) {
@@ -369,12 +299,120 @@ func (s *Service) compile(ctx context.Context, tenantID uuid.UUID, query string,
 	} else {
 		conds = append(conds, match...)
 	}
-	m.contactFree = len(conds) == 1 && !f.ExcludeSaved
-	if f.ExcludeSaved {
+	m.contactFree = len(conds) == 1 && !excludeSaved
+	if excludeSaved {
 		conds = append(conds, "NOT EXISTS (SELECT 1 FROM saved_contacts sx WHERE sx.tenant_id = $1 AND sx.contact_id = c.id)")
 	}
 	m.where = strings.Join(conds, "\n   AND ")
-	return m, nil
+	return nil
+}
+
+// matchBuilder gathers the conditions of a search as compile reads its
+// text and filters, each twice: over contacts c, and over the overlay's
+// effective rows e (the tenant's corrected values).
+type matchBuilder struct {
+	// match and omatch are the conditions that read contact fields.
+	match, omatch []string
+	// Text and filters make one tsquery over search_doc, whose tags
+	// ('~c:DE') carry the filterable values: OR within a filter, AND
+	// across. parts are its operands; oparts the same for the overlay,
+	// every prefix also as the prefix operator: a corrected value's words
+	// need not be in the vocabulary.
+	parts, oparts []string
+	// check and ocheck are conditions that read more of a row than a GIN
+	// recheck (titleCheck): they follow the tsquery, so that a row the
+	// tsquery refuses never pays for them (an index walk tests every row).
+	check, ocheck string
+	// fields are the correctable fields the conditions (and the facets)
+	// read.
+	fields map[string]bool
+}
+
+func (b *matchBuilder) read(fields ...string) {
+	for _, f := range fields {
+		b.fields[f] = true
+	}
+}
+
+// nothing makes the search match no contact.
+func (b *matchBuilder) nothing() {
+	b.match, b.omatch = append(b.match, "false"), append(b.omatch, "false")
+}
+
+// tsAny ORs tsquery operands, which come quoted (and may carry :*).
+func tsAny(q []string) string {
+	if len(q) == 1 {
+		return q[0]
+	}
+	return "(" + strings.Join(q, " | ") + ")"
+}
+
+// titles adds the title filter, one alternative a value (its words
+// analyzed).
+func (b *matchBuilder) titles(titles [][]lexeme) {
+	b.read("title")
+	var alts, oalts []string
+	for _, tl := range titles {
+		all, last, ok := titleTags(tl)
+		if !ok {
+			continue
+		}
+		q := append([]string{tsAny(last)}, all...)
+		alts = append(alts, "("+strings.Join(q, " & ")+")")
+		q[0] = tsAny(append(slices.Clone(last), tsQuote("~x:"+titleLast(tl))+":*"))
+		oalts = append(oalts, "("+strings.Join(q, " & ")+")")
+	}
+	if len(alts) == 0 { // titles made only of punctuation match nothing
+		b.nothing()
+	} else {
+		b.parts = append(b.parts, "("+strings.Join(alts, " | ")+")")
+		b.oparts = append(b.oparts, "("+strings.Join(oalts, " | ")+")")
+	}
+	// A Chinese, Japanese or Korean word's bigram tags are in no one
+	// field: a value with such a word is checked on the title's words
+	// (titleCheck), and then every value is, the filter being their OR.
+	if slices.ContainsFunc(titles, func(tl []lexeme) bool { return titleCheck("", tl, false) != "" }) {
+		var c, oc []string
+		for _, tl := range titles {
+			if v := titleCheck("c.search_doc", tl, true); v != "" {
+				c, oc = append(c, v), append(oc, titleCheck("e.doc", tl, true))
+			}
+		}
+		b.check, b.ocheck = "("+strings.Join(c, " OR ")+")", "("+strings.Join(oc, " OR ")+")"
+	}
+}
+
+// tags adds a filter on the search_doc tags prefix+value, one of vals;
+// field is the correctable field the tag comes from ("" for none).
+func (b *matchBuilder) tags(prefix string, vals []string, field string) {
+	if len(vals) == 0 {
+		return
+	}
+	t := make([]string, len(vals))
+	for i, v := range vals {
+		t[i] = tsQuote(prefix + v)
+	}
+	b.parts, b.oparts = append(b.parts, tsAny(t)), append(b.oparts, tsAny(t))
+	if field != "" {
+		b.read(field)
+	}
+}
+
+// has adds a "has an email/phone" filter (v nil: none). Absence is no GIN
+// lookup; "has none" filters read the column. The presence tag finds the
+// candidates, and the column confirms them: a name, title or company with
+// the word "~m" or "~p" makes the same lexeme in the document.
+func (b *matchBuilder) has(v *bool, tag, col string) {
+	if v == nil {
+		return
+	}
+	b.read(col)
+	if *v {
+		b.parts, b.oparts = append(b.parts, tsQuote(tag)), append(b.oparts, tsQuote(tag))
+		b.match, b.omatch = append(b.match, "c."+col+" IS NOT NULL"), append(b.omatch, "e.has_"+col)
+	} else {
+		b.match, b.omatch = append(b.match, "c."+col+" IS NULL"), append(b.omatch, "NOT e.has_"+col)
+	}
 }
 
 // fold folds each list of values as contacts_tags folds the industry,
