@@ -944,34 +944,12 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 			return err
 		}
 		if !r.platform && !r.imp.DryRun {
-			// The package is read for every batch: a subscription that
-			// ends mid-import (a downgrade to Free) limits the rest of it.
-			plan, err := r.s.limits.Plan(ctx, r.imp.TenantID)
-			if err != nil {
-				return err
-			}
-			if q, err := r.s.limits.ConsumeWithin(ctx, tx, r.imp.TenantID, limits.ImportRows, int64(len(rows)), plan.Limit(limits.ImportRows)); err != nil {
-				if apperr.Is(err, apperr.ERATELIMIT) {
-					return &apperr.Error{Code: apperr.ERATELIMIT, Message: fmt.Sprintf("The monthly import_rows quota ran out after %s rows (%s of %s left, "+
-						"fewer than the next %s); it resets at %s. Start the import again then, or once the package allows more, "+
-						"and it resumes there.", thousands(int64(r.imp.RowsDone)), thousands(q.Remaining), thousands(q.Limit),
-						thousands(int64(len(rows))), q.ResetAt.Format(time.RFC3339)), Err: &limits.Exhausted{Quota: q}}
-				}
+			if err := r.meter(ctx, tx, len(rows)); err != nil {
 				return err
 			}
 		}
-		n, err := x.exec(`UPDATE imports SET merged_through = $2, rows_done = rows_done + $3,
-			created_count = created_count + $4, matched_count = matched_count + $5, updated_count = updated_count + $6,
-			duplicate_count = duplicate_count + $7, invalid_count = invalid_count + $8, warning_count = warning_count + $10,
-			heartbeat_at = now(), updated_at = now(), phase = 'merging'
-			WHERE id = $1 AND merged_through = $9 AND status = 'running' AND NOT cancel_requested`,
-			r.imp.ID, last, len(rows), counts.Created, counts.Matched, counts.Updated, counts.Duplicate, counts.Invalid, prev,
-			counts.WithWarnings)
-		if err != nil {
+		if err := r.advance(x, prev, last, len(rows), counts); err != nil {
 			return err
-		}
-		if n != 1 {
-			return errCancelled // cancelled, or another worker moved on
 		}
 		if h := r.s.opts.afterBatch; h != nil {
 			return h(r.imp.ID, last)
@@ -990,6 +968,48 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 	r.imp.RowsDone += len(rows)
 	r.done.Store(int64(r.imp.RowsDone))
 	r.s.metrics.merged(len(rows))
+	return nil
+}
+
+// meter counts n rows against the tenant's monthly import_rows quota in
+// tx. The package is read for every batch: a subscription that ends
+// mid-import (a downgrade to Free) limits the rest of it. Returns
+// ERATELIMIT (with *limits.Exhausted) when the quota has fewer than n left.
+func (r *runner) meter(ctx context.Context, tx *gorm.DB, n int) error {
+	plan, err := r.s.limits.Plan(ctx, r.imp.TenantID)
+	if err != nil {
+		return err
+	}
+	q, err := r.s.limits.ConsumeWithin(ctx, tx, r.imp.TenantID, limits.ImportRows, int64(n), plan.Limit(limits.ImportRows))
+	if err == nil {
+		return nil
+	}
+	if apperr.Is(err, apperr.ERATELIMIT) {
+		return &apperr.Error{Code: apperr.ERATELIMIT, Message: fmt.Sprintf("The monthly import_rows quota ran out after %s rows (%s of %s left, "+
+			"fewer than the next %s); it resets at %s. Start the import again then, or once the package allows more, "+
+			"and it resumes there.", thousands(int64(r.imp.RowsDone)), thousands(q.Remaining), thousands(q.Limit),
+			thousands(int64(n)), q.ResetAt.Format(time.RFC3339)), Err: &limits.Exhausted{Quota: q}}
+	}
+	return err
+}
+
+// advance records a merged batch of n rows on the import: its counts,
+// and merged_through moved from prev to last. Returns errCancelled when
+// the import was cancelled, or another worker moved it on, meanwhile.
+func (r *runner) advance(x *exec, prev, last, n int, counts Counts) error {
+	updated, err := x.exec(`UPDATE imports SET merged_through = $2, rows_done = rows_done + $3,
+		created_count = created_count + $4, matched_count = matched_count + $5, updated_count = updated_count + $6,
+		duplicate_count = duplicate_count + $7, invalid_count = invalid_count + $8, warning_count = warning_count + $10,
+		heartbeat_at = now(), updated_at = now(), phase = 'merging'
+		WHERE id = $1 AND merged_through = $9 AND status = 'running' AND NOT cancel_requested`,
+		r.imp.ID, last, n, counts.Created, counts.Matched, counts.Updated, counts.Duplicate, counts.Invalid, prev,
+		counts.WithWarnings)
+	if err != nil {
+		return err
+	}
+	if updated != 1 {
+		return errCancelled
+	}
 	return nil
 }
 
