@@ -263,7 +263,9 @@ func (s *Service) finishWith(ctx context.Context, imp *Import, status, msg strin
 				return err
 			}
 		}
-		if status == StatusCompleted && !cur.DryRun || status == StatusCancelled && !cur.DryRun {
+		// A failed run may resume from its file, and a dry run's file is
+		// the one the real run reads.
+		if (status == StatusCompleted || status == StatusCancelled) && !cur.DryRun {
 			if err := deleteFile(ctx, tx, imp.TenantID, imp.ID); err != nil {
 				return err
 			}
