@@ -705,9 +705,9 @@ func (r *runner) produce(ctx context.Context, out chan<- batchMsg) error {
 	return nil
 }
 
-// watch polls for a cancel (and then cancels the running statement, so
-// the import stops within a poll plus a rollback) and writes the
-// heartbeat, rate and ETA once a second.
+// watch polls for a cancel every CancelPollEvery (and then cancels the
+// running statement, so the import stops within a poll plus a rollback)
+// and writes the heartbeat, rate and ETA every ProgressEvery.
 func (r *runner) watch(ctx context.Context) {
 	poll := time.NewTicker(r.s.opts.CancelPollEvery)
 	defer poll.Stop()
