@@ -150,6 +150,10 @@ func checkPeriod(sub *stripe.Subscription) error {
 	return nil
 }
 
+// dispatch applies ev, a new event, by its type in tx and returns its
+// outcome (stripe_events.outcome) and the tenant it was about: nil when
+// no tenant of ours was found, the customer is another tenant's, or the
+// event waits for its job (a completed checkout, whose job sets it).
 func (s *Service) dispatch(ctx context.Context, tx *gorm.DB, ev stripe.Event) (string, *uuid.UUID, error) {
 	at := time.Unix(ev.Created, 0).UTC()
 	switch ev.Type {
