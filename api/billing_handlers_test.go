@@ -30,7 +30,7 @@ func setupStripe(t *testing.T) *testBundle {
 		"STRIPE_WEBHOOK_SECRET": testWebhookSecret, "PUBLIC_URL": "https://contacts.example.test"})
 }
 
-// MustPriceProPackage gives a package a Stripe price id (once per DB).
+// MustPricePackage gives a package a Stripe price id (once per DB).
 func (tb *testBundle) MustPricePackage(t testing.TB, code, price string) {
 	t.Helper()
 	if err := tb.db.Gorm.Exec(`UPDATE packages SET stripe_price_id = ? WHERE code = ? AND stripe_price_id IS NULL`, price, code).Error; err != nil {

@@ -27,7 +27,7 @@ var pathParam = regexp.MustCompile(`:[A-Za-z_]+`)
 // naming that field, never bound onto what the route writes; and a body over
 // MAX_BODY_BYTES is 413. Signed webhooks take the sender's JSON as it is
 // (only the limit applies), and the upload routes have their own, larger
-// limit (TestImportUpload*).
+// limit (TestImportBadUploads).
 func TestWriteBodiesOnEveryRoute(t *testing.T) {
 	t.Parallel()
 	tb := setupWith(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_WEBHOOK_SECRET": "whsec_sweep"})
