@@ -609,6 +609,31 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 			return nil, e
 		}
 	}
+	setTotal(res, cur, n, est, sampled)
+
+	ids := make([]uuid.UUID, 0, len(page))
+	for _, r := range page {
+		ids = append(ids, r.ID)
+	}
+	if len(page) > size {
+		ids = ids[:size]
+		last := page[size-1]
+		last.Mode, last.Total, last.Capped, last.Estimate = mode, res.Total, res.TotalIsCapped, res.TotalIsEstimate
+		if last.Served = served + size; last.Served < maxPaged {
+			res.NextCursor = codec.encode("search", tenantID, qh, last)
+		}
+	}
+	if res.Items, err = s.hydrate(ctx, tenantID, ids); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// setTotal sets the total res reports: a later page's is the first
+// page's (cur); a first page's is the count n when the search learnt one
+// (-1 when not), else the planner's estimate est. Facets counted over a
+// sample of sampled matches are scaled to it.
+func setTotal(res *SearchResult, cur *cursor, n int64, est float64, sampled int) {
 	if cur == nil && n < 0 && res.Facets != nil && !res.Facets.IsCapped {
 		// The facets saw every match: that is the exact total, where the
 		// page, planned for a large set (broad words, a high estimate),
@@ -630,23 +655,6 @@ func (s *Service) Search(ctx context.Context, tenantID uuid.UUID, p SearchParams
 		matches = max(est, matches)
 	}
 	scaleFacets(res.Facets, sampled, matches)
-
-	ids := make([]uuid.UUID, 0, len(page))
-	for _, r := range page {
-		ids = append(ids, r.ID)
-	}
-	if len(page) > size {
-		ids = ids[:size]
-		last := page[size-1]
-		last.Mode, last.Total, last.Capped, last.Estimate = mode, res.Total, res.TotalIsCapped, res.TotalIsEstimate
-		if last.Served = served + size; last.Served < maxPaged {
-			res.NextCursor = codec.encode("search", tenantID, qh, last)
-		}
-	}
-	if res.Items, err = s.hydrate(ctx, tenantID, ids); err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // rankSQL scores a match for relevance sort: matching every word as typed
