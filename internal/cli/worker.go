@@ -25,12 +25,12 @@ import (
 )
 
 // newJobs builds the River client with every domain's workers registered.
-// A package with background work adds one line here (crm.AddWorkers is
+// A package with background work adds one line here (crm.RegisterWorkers is
 // the example); serve and worker then both run it.
 func newJobs(d *db.DB, svc api.Services, log *slog.Logger) (*jobs.Client, error) {
 	workers := river.NewWorkers()
 	contacts.RegisterWorkers(workers, svc.Contacts, log)
-	crm.AddWorkers(workers, svc.CRM)
+	crm.RegisterWorkers(workers, svc.CRM)
 	billing.RegisterWorkers(workers, svc.Billing, log)
 	imports.RegisterWorkers(workers, svc.Imports)
 	identity.RegisterWorkers(workers, svc.Identity, log)

@@ -362,7 +362,7 @@ func outcomes(evs []crm.PushEvent) []string {
 func startWorkers(tb testing.TB, d *db.DB, svc *crm.Service, maxWorkers int) {
 	tb.Helper()
 	workers := river.NewWorkers()
-	crm.AddWorkers(workers, svc)
+	crm.RegisterWorkers(workers, svc)
 	client, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true, MaxWorkers: maxWorkers})
 	if err != nil {
 		tb.Fatal(err)

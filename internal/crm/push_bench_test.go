@@ -43,7 +43,7 @@ func benchPush(b *testing.B, n, limit int) {
 	}
 	// One worker set for all tenants: each bundle's service is another
 	// "process" view; the first one works the jobs.
-	crm.AddWorkers(workers, tbs[0].svc)
+	crm.RegisterWorkers(workers, tbs[0].svc)
 	client, err := jobs.New(d, workers, jobs.Opts{Work: true})
 	if err != nil {
 		b.Fatal(err)

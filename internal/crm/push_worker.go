@@ -46,7 +46,7 @@ type PushWorker struct {
 	svc *Service
 }
 
-// NewPushWorker returns the worker AddWorkers registers.
+// NewPushWorker returns the worker RegisterWorkers registers.
 func NewPushWorker(svc *Service) *PushWorker { return &PushWorker{svc: svc} }
 
 // PushSlotTTL is how long a push job's job slot lasts without renewal:
@@ -212,9 +212,9 @@ func (s *Service) failQueued(ctx context.Context, tenantID, batchID uuid.UUID, i
 // Timeout leaves room for a long rate-limit wait.
 func (w *PushWorker) Timeout(*river.Job[PushArgs]) time.Duration { return jobs.JobTimeout }
 
-// AddWorkers registers the CRM's workers: pushes and the sweep of
+// RegisterWorkers registers the CRM's workers: pushes and the sweep of
 // abandoned pushes.
-func AddWorkers(workers *river.Workers, svc *Service) {
+func RegisterWorkers(workers *river.Workers, svc *Service) {
 	river.AddWorker(workers, NewPushWorker(svc))
 	river.AddWorker(workers, river.WorkFunc(svc.sweepAbandoned))
 }
