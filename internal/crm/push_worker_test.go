@@ -151,7 +151,9 @@ func breakOwnership(t *testing.T, tb *testBundle) context.Context {
 // so the CRM really takes longer than the (shortened) TTL to answer.
 func TestPushRenewsJobSlot(t *testing.T) {
 	t.Parallel()
-	const ttl = time.Second
+	// Renewed every ttl/4, the slot lapses only if renewals stall for
+	// 3/4 of it: 1.5 s, which a loaded CI machine does not reach.
+	const ttl = 2 * time.Second
 	tb := setup(t, setupOpts{slotTTL: ttl})
 	tb.MustConnect(t)
 	id := tb.MustPush(t, tb.MustApproved(t, 2))
