@@ -22,6 +22,11 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
   const updateMember = useUpdateMember();
   const [removing, setRemoving] = useState<Member | null>(null);
   const [demotingSelf, setDemotingSelf] = useState<{ member: Member; role: Role } | null>(null);
+  // The list is the whole tenant: with one org admin, the server refuses (409) to demote or remove
+  // that admin, so the table does not offer it and says what to do instead.
+  const admins = members.filter((m) => m.role === 'org_admin');
+  const soleAdmin = admins.length === 1 ? admins[0] : undefined;
+  const soleAdminHintId = 'sole-admin-hint';
 
   const changeRole = (member: Member, role: Role) => {
     if (role === member.role) return;
@@ -86,7 +91,10 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
                       data={roleOptions}
                       value={member.role}
                       allowDeselect={false}
-                      disabled={updateMember.isPending && updateMember.variables?.userId === member.user_id}
+                      disabled={
+                        member === soleAdmin ||
+                        (updateMember.isPending && updateMember.variables?.userId === member.user_id)
+                      }
                       onChange={(value) => value && changeRole(member, value)}
                       comboboxProps={{ withinPortal: true }}
                     />
@@ -106,6 +114,8 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
                       color="red"
                       onClick={() => setRemoving(member)}
                       aria-label={`Remove ${member.email}`}
+                      disabled={member === soleAdmin}
+                      aria-describedby={member === soleAdmin ? soleAdminHintId : undefined}
                     >
                       Remove
                     </Button>
@@ -116,6 +126,13 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      {canManage && soleAdmin && (
+        <Text size="xs" c="dimmed" mt="xs" id={soleAdminHintId} data-testid="sole-admin-hint">
+          {soleAdmin.user_id === currentUserId ? 'You are' : `${soleAdmin.email} is`} the only org admin: make
+          someone else an org admin before changing {soleAdmin.user_id === currentUserId ? 'your' : 'that'} role or
+          removing {soleAdmin.user_id === currentUserId ? 'yourself' : 'them'}.
+        </Text>
+      )}
       <RemoveMemberModal member={removing} isSelf={removing?.user_id === currentUserId} onClose={() => setRemoving(null)} />
       <DemoteSelfModal change={demotingSelf} onClose={() => setDemotingSelf(null)} />
     </>

@@ -138,11 +138,35 @@ describe('TeamRoute', () => {
     await vi.waitFor(() => expect(screen.getByTestId('session-role')).toHaveTextContent('member'));
   });
 
-  it('shows the server refusal when the last org admin would be demoted', async () => {
+  it('does not offer the only org admin a role change or removal, and says why', async () => {
     signIn('org_admin');
     stubApi({
       'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
-      'GET /tenant/members': () => jsonResponse({ items: [admin], next_cursor: '' }),
+      'GET /tenant/members': () => jsonResponse({ items: [admin, member], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    const ownRole = await screen.findByRole('combobox', { name: 'Role of admin@acme.test' });
+    const ownRemove = screen.getByRole('button', { name: 'Remove admin@acme.test' });
+    expect(ownRole).toBeDisabled();
+    expect(ownRemove).toBeDisabled();
+    const hint = screen.getByTestId('sole-admin-hint');
+    expect(hint).toHaveTextContent('You are the only org admin: make someone else an org admin before changing your role or removing yourself.');
+    expect(ownRemove).toHaveAccessibleDescription(hint.textContent);
+    // The other member stays manageable.
+    expect(screen.getByRole('combobox', { name: 'Role of max@acme.test' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Remove max@acme.test' })).toBeEnabled();
+  });
+
+  it('shows the server refusal when the last org admin would be demoted', async () => {
+    signIn('org_admin');
+    // The list is stale: it still shows a second admin whom another admin has since demoted.
+    const otherAdmin = { ...member, user_id: 'user-3', email: 'ida@acme.test', name: 'Ida Admin', role: 'org_admin' };
+    stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin, otherAdmin], next_cursor: '' }),
       'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
       'GET /tenant/usage': () => jsonResponse(usage),
       'PATCH /tenant/members/:id': () =>
