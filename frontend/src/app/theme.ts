@@ -67,6 +67,9 @@ export const theme = createTheme({
     // column squeezed every status to "COMPLET…", "AC…" or "Y". Badges are short words; they keep
     // their whole label, and a badge capped on purpose (list names) hides its overflow itself.
     Badge: { styles: { root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } } },
+    // A value (an email address, an id, a domain) is often one long word: it wraps anywhere, or it
+    // ran past the card's edge on a phone (an invited address on the accept-invitation page).
+    DataList: { styles: { itemValue: { overflowWrap: 'anywhere', minWidth: 0 } } },
     // The close (×) of dialogs, drawers and notifications is an icon; screen readers announce it by
     // this name.
     Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },

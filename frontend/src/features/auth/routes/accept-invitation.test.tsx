@@ -58,6 +58,17 @@ describe('AcceptInvitationRoute', () => {
     for (const [request] of fetchMock.mock.calls) expect(request.url).not.toContain('tok-123');
   });
 
+  it('wraps a long invited address anywhere instead of running past the card on a phone', async () => {
+    installAuth();
+    const email = 'a.very.long.invited.address.without.breaks@subsidiary.example-corporation.org';
+    stubApi({ 'POST /invitations/lookup': () => jsonResponse({ ...preview, email }) });
+    render('/invitations/accept#token=tok-123');
+
+    const value = await screen.findByTestId('invitation-email');
+    expect(value).toHaveTextContent(email);
+    expect(value).toHaveStyle({ overflowWrap: 'anywhere' });
+  });
+
   it('lets the invited user who is signed in already join with one click, no password', async () => {
     installAuth();
     applyGrant(grantFor({ email: 'Max@Acme.test' }, { id: 'tenant-9', name: 'Globex', role: 'member' }, 'max-token'));
