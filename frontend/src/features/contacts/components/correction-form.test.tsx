@@ -40,6 +40,18 @@ describe('CorrectionForm', () => {
     expect(bodies).toEqual([{ field: 'email', value: 'not-an-email' }]);
   });
 
+  it('does not show the current value in the empty box as if it were typed', async () => {
+    signIn('member');
+    const person = contact({ first_name: 'Ada', last_name: 'Lovelace', title: 'Senior Sales Engineer' });
+    stubApi({ 'GET /me': () => jsonResponse(me(memberPermissions, 'member')) });
+    renderWithProviders(<CorrectionForm contact={person} />);
+
+    const value = screen.getByRole('textbox', { name: 'Correct value' });
+    expect(value).toHaveValue('');
+    expect(value).toHaveAttribute('placeholder', 'The right value');
+    expect(screen.getByText('Now: Senior Sales Engineer')).toBeInTheDocument();
+  });
+
   it.each([
     ['pending', 'Title corrected to “\u2068CTO\u2069”. Your team sees it now; we review it for everyone.'],
     // A private contact's correction, or one back to the shared value, applies at once: no review.

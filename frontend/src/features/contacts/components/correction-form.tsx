@@ -81,7 +81,9 @@ export function CorrectionForm({ contact }: { contact: Contact }) {
             label="Correct value"
             size="xs"
             style={{ flex: 1 }}
-            placeholder={current || 'The right value'}
+            // Not the current value: in a red (refused) box it read as a value already typed. The
+            // current value is under the box ("Now: …").
+            placeholder="The right value"
             value={value}
             onChange={(e) => setValue(capped(e.currentTarget.value, maxValueLength(field)))}
             error={fieldError(submit.error, 'value')}
