@@ -67,6 +67,10 @@ describe('AcceptInvitationRoute', () => {
     const value = await screen.findByTestId('invitation-email');
     expect(value).toHaveTextContent(email);
     expect(value).toHaveStyle({ overflowWrap: 'anywhere' });
+    // The sentences naming the address (the account hint, a signed-in-as-someone-else warning)
+    // inherit the card's wrapping.
+    expect(screen.getByTestId('invitation-card')).toHaveStyle({ overflowWrap: 'anywhere' });
+    expect(screen.getByTestId('invitation-card')).toHaveTextContent(`If ${email} has an account with us`);
   });
 
   it('lets the invited user who is signed in already join with one click, no password', async () => {

@@ -74,7 +74,9 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
   };
 
   return (
-    <Card withBorder padding="lg">
+    // The invited address is one long word, written in several sentences here: it wraps anywhere
+    // (inherited), or a long one ran past the card's edge on a phone.
+    <Card withBorder padding="lg" style={{ overflowWrap: 'anywhere' }} data-testid="invitation-card">
       <Stack gap="md">
         <Text size="sm">
           You are invited to join <b>{invitation.tenant_name}</b>.
