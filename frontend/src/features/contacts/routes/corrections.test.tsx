@@ -108,7 +108,10 @@ describe('CorrectionsRoute', () => {
     });
     renderWithProviders(<CorrectionsRoute />, { route: '/corrections' });
 
-    expect(await screen.findByTestId('corrections-empty')).toHaveTextContent('No corrections yet');
+    // A viewer cannot suggest one: the page does not send them looking for the form.
+    expect(await screen.findByTestId('corrections-empty')).toHaveTextContent(
+      'No corrections yet. Members and org admins suggest them from a contact’s details.',
+    );
   });
 
   it('opens the contact in the drawer', async () => {

@@ -72,7 +72,10 @@ export function CorrectionsRoute() {
         <Text size="sm" c="dimmed" data-testid="corrections-empty">
           {status
             ? 'No corrections in this status.'
-            : 'No corrections yet. Open a contact from Search or Saved and suggest one where a value is wrong.'}
+            : canCorrect
+              ? 'No corrections yet. Open a contact from Search or Saved and suggest one where a value is wrong.'
+              : // A viewer's contact details have no correction form: do not send them looking for one.
+                'No corrections yet. Members and org admins suggest them from a contact’s details.'}
         </Text>
       ) : (
         <>
