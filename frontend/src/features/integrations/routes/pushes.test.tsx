@@ -83,6 +83,15 @@ describe('CrmPushesRoute', () => {
     expect(fetchMock.mock.calls.every(([r]) => r.method === 'GET')).toBe(true);
   });
 
+  it('does not tell a viewer, who cannot push, to push', async () => {
+    signIn({ 'GET /crm/pushes': () => jsonResponse({ items: [], next_cursor: '' }) });
+    renderRoutes(routes, { route: '/integrations/pushes' });
+
+    expect(await screen.findByTestId('pushes-empty')).toHaveTextContent(
+      'No pushes yet. Members and org admins push approved contacts from the Integrations page.',
+    );
+  });
+
   it('says when no push matches', async () => {
     signIn({ 'GET /crm/pushes': () => jsonResponse({ items: [], next_cursor: '' }) });
     renderRoutes(routes, { route: '/integrations/pushes?status=cancelled' });

@@ -7,6 +7,7 @@ import { pushStatusLabels, pushStatusOptions } from '@/components/crm/labels';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
+import { usePermissions } from '@/lib/auth/permissions';
 import type { CrmPushStatus } from '@/lib/crm/get-crm-push';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -26,6 +27,7 @@ function parseStatus(value: string | null): CrmPushStatus | undefined {
  */
 export function CrmPushesRoute() {
   useDocumentTitle('Push history');
+  const canPush = usePermissions().has('crm:push');
   const [params, setParams] = useSearchParams();
   const status = parseStatus(params.get('status'));
   const fromDay = params.get('from') ?? '';
@@ -84,7 +86,12 @@ export function CrmPushesRoute() {
         <ApiErrorAlert error={pushes.error} onRetry={() => void pushes.refetch()} />
       ) : items.length === 0 ? (
         <Text size="sm" c="dimmed" data-testid="pushes-empty">
-          {filtered ? 'No pushes match these filters.' : 'No pushes yet. Push approved contacts from the Integrations page.'}
+          {filtered
+            ? 'No pushes match these filters.'
+            : canPush
+              ? 'No pushes yet. Push approved contacts from the Integrations page.'
+              : // A viewer reads the history but has no push button to look for.
+                'No pushes yet. Members and org admins push approved contacts from the Integrations page.'}
         </Text>
       ) : (
         <>
