@@ -1,0 +1,361 @@
+package billing
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stripe/stripe-go/v76"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+// applySubscription decided on PostgreSQL: which Stripe event moves a
+// tenant's plan, which is stale or ignored, and what is stored. The HTTP
+// side (signatures, duplicates, the checkout job) is api/'s.
+
+// testBundle is a tenant with a Stripe customer, on Free from sign-up, and
+// two packages of its own sold at Stripe prices.
+type testBundle struct {
+	svc       *Service
+	db        *gorm.DB
+	tenant    uuid.UUID
+	customer  string
+	pro, team Package
+}
+
+func setup(t *testing.T) testBundle {
+	t.Helper()
+	d := dbtest.Shared(t)
+	tb := testBundle{svc: NewService(d.Gorm), db: d.Gorm, tenant: uuid.Must(uuid.NewV7())}
+	tb.customer = "cus_" + tb.tenant.String()
+	tb.mustExec(t, `INSERT INTO tenants (id, name, stripe_customer_id) VALUES (?, 'Billing test', ?)`, tb.tenant, tb.customer)
+	if err := CreateSignupSubscription(context.Background(), tb.db, tb.tenant); err != nil {
+		t.Fatal(err)
+	}
+	tb.pro, tb.team = MustCreatePackage(t, tb.db), MustCreatePackage(t, tb.db)
+	return tb
+}
+
+// MustCreatePackage inserts a package with a Stripe price of its own.
+func MustCreatePackage(tb testing.TB, d *gorm.DB) Package {
+	tb.Helper()
+	code := dbtest.UniqueWord()
+	p := Package{ID: uuid.Must(uuid.NewV7()), Code: code, Name: code, Currency: "usd", PriceCents: 1000, StripePriceID: ptr("price_" + code),
+		MaxUsers: 5, SearchesPerMonth: 100, MaxContactsPerQuery: 50, ImportRowsPerMonth: 100, MaxConcurrentJobs: 1,
+		CRMPushesPerMonth: 10, MaxImportFileBytes: 1 << 20, Active: true}
+	if err := d.Create(&p).Error; err != nil {
+		tb.Fatalf("create package: %v", err)
+	}
+	return p
+}
+
+func (tb testBundle) mustExec(t *testing.T, sql string, args ...any) {
+	t.Helper()
+	if err := tb.db.Exec(sql, args...).Error; err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// id is the tenant's own Stripe subscription id for name ("sub_a"):
+// Stripe ids are unique across the package's shared database.
+func (tb testBundle) id(name string) string { return name + "_" + tb.tenant.String() }
+
+// sub is Stripe subscription id of the tenant's customer, at status, on
+// pkg's price, in the month from t0.
+func (tb testBundle) sub(id string, status stripe.SubscriptionStatus, pkg Package) *stripe.Subscription {
+	return &stripe.Subscription{ID: tb.id(id), Status: status, Customer: &stripe.Customer{ID: tb.customer},
+		CurrentPeriodStart: t0.Unix(), CurrentPeriodEnd: t0.AddDate(0, 1, 0).Unix(),
+		Items: &stripe.SubscriptionItemList{Data: []*stripe.SubscriptionItem{{Price: &stripe.Price{ID: *pkg.StripePriceID}}}}}
+}
+
+// apply runs an event of sub created at at, as dispatch does (checkout:
+// as the completed checkout's job does), and returns its outcome.
+func (tb testBundle) apply(t *testing.T, at time.Time, sub *stripe.Subscription, checkout bool) string {
+	t.Helper()
+	var outcome string
+	err := tb.db.Transaction(func(tx *gorm.DB) error {
+		var tenant *uuid.UUID
+		if checkout {
+			tenant = &tb.tenant
+		}
+		var err error
+		outcome, _, err = tb.svc.applySubscription(context.Background(), tx,
+			stripe.Event{ID: "evt_" + uuid.NewString(), Type: "customer.subscription.updated"}, at, sub, tenant, "")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	return outcome
+}
+
+func (tb testBundle) current(t *testing.T) Subscription {
+	t.Helper()
+	s, err := tb.svc.SubscriptionOf(context.Background(), tb.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// manual sets the plan by hand on team as staff do, then dates it at
+// (staff acted at that time).
+func (tb testBundle) manual(t *testing.T, status string, at time.Time, end *time.Time) {
+	t.Helper()
+	if _, err := tb.svc.SetManual(context.Background(), tb.tenant, ManualParams{PackageCode: tb.team.Code, Status: status,
+		Reason: "agreed by contract"}); err != nil {
+		t.Fatal(err)
+	}
+	tb.mustExec(t, `UPDATE subscriptions SET updated_at = ?, current_period_end = ? WHERE tenant_id = ?`, at, end, tb.tenant)
+}
+
+func TestApplyEveryStatus(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		status stripe.SubscriptionStatus
+		want   string
+	}{
+		{stripe.SubscriptionStatusActive, StatusActive},
+		{stripe.SubscriptionStatusTrialing, StatusTrialing},
+		{stripe.SubscriptionStatusPastDue, StatusPastDue},
+		{stripe.SubscriptionStatusUnpaid, StatusPastDue},
+		{stripe.SubscriptionStatusCanceled, StatusCanceled},
+		{stripe.SubscriptionStatusIncomplete, StatusIncomplete},
+		{stripe.SubscriptionStatusIncompleteExpired, StatusIncomplete},
+		{stripe.SubscriptionStatusPaused, StatusPaused},
+	} {
+		t.Run(string(tc.status), func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			if got := tb.apply(t, t1, tb.sub("sub_a", tc.status, tb.pro), false); got != "applied" {
+				t.Fatalf("outcome %q, want applied", got)
+			}
+			cur := tb.current(t)
+			if cur.Status != tc.want || cur.Source != SourceStripe || cur.PackageID != tb.pro.ID || !cur.of(tb.id("sub_a")) {
+				t.Fatalf("stored %s/%s package %s sub %v; want %s/stripe %s sub_a", cur.Status, cur.Source, cur.PackageID,
+					deref(cur.StripeSubscriptionID), tc.want, tb.pro.ID)
+			}
+			if (cur.PastDueSince != nil) != (tc.want == StatusPastDue) {
+				t.Errorf("past due since %v for status %s", deref(cur.PastDueSince), cur.Status)
+			}
+			if !eqTime(cur.LastEventAt, &t1) {
+				t.Errorf("last event at %v, want %v", deref(cur.LastEventAt), t1)
+			}
+		})
+	}
+	t.Run("IgnoredUnknownStatus", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		if got := tb.apply(t, t1, tb.sub("sub_a", "something_new", tb.pro), false); got != "ignored: status something_new" {
+			t.Fatalf("outcome %q", got)
+		}
+		if cur := tb.current(t); cur.Source != SourceSignup {
+			t.Fatalf("an unknown status moved the plan: %+v", cur)
+		}
+	})
+}
+
+func TestApplyOrder(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		first, then     stripe.SubscriptionStatus
+		firstAt, thenAt time.Time
+		wantOutcome     string
+		wantStatus      string
+	}{
+		"OK":                          {"incomplete", "active", t0, t1, "applied", StatusActive},
+		"StaleOlderEvent":             {"canceled", "active", t1, t0, "stale: a newer event was applied", StatusCanceled},
+		"StaleOlderPastDue":           {"active", "past_due", t1, t0, "stale: a newer event was applied", StatusActive},
+		"StaleSameSecondEarlierStage": {"active", "incomplete", t1, t1, "stale: an event of the same second and a later stage was applied", StatusActive},
+		"StaleSameSecondTrialAfter":   {"active", "trialing", t1, t1, "stale: an event of the same second and a later stage was applied", StatusActive},
+		"StaleSameSecondAfterCancel":  {"canceled", "active", t1, t1, "stale: an event of the same second and a later stage was applied", StatusCanceled},
+		"SameSecondSameStage":         {"active", "past_due", t1, t1, "applied", StatusPastDue},
+		"SameSecondLaterStage":        {"trialing", "active", t1, t1, "applied", StatusActive},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			if got := tb.apply(t, tc.firstAt, tb.sub("sub_a", tc.first, tb.pro), false); got != "applied" {
+				t.Fatalf("first outcome %q", got)
+			}
+			if got := tb.apply(t, tc.thenAt, tb.sub("sub_a", tc.then, tb.team), false); got != tc.wantOutcome {
+				t.Fatalf("second outcome %q, want %q", got, tc.wantOutcome)
+			}
+			cur := tb.current(t)
+			wantPkg := tb.pro.ID
+			if tc.wantOutcome == "applied" {
+				wantPkg = tb.team.ID
+			}
+			if cur.Status != tc.wantStatus || cur.PackageID != wantPkg {
+				t.Fatalf("stored %s on %s, want %s on %s", cur.Status, cur.PackageID, tc.wantStatus, wantPkg)
+			}
+		})
+	}
+}
+
+func TestApplyPeriod(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sub := tb.sub("sub_a", "active", tb.pro)
+	sub.CancelAtPeriodEnd = true
+	if got := tb.apply(t, t0, sub, false); got != "applied" {
+		t.Fatalf("outcome %q", got)
+	}
+	cur := tb.current(t)
+	start, end := t0, t0.AddDate(0, 1, 0)
+	if !cur.CancelAtPeriodEnd || !eqTime(cur.CurrentPeriodStart, &start) || !eqTime(cur.CurrentPeriodEnd, &end) {
+		t.Fatalf("stored period %v to %v cancel %v", deref(cur.CurrentPeriodStart), deref(cur.CurrentPeriodEnd), cur.CancelAtPeriodEnd)
+	}
+	// Canceled on a date within the period: it ends then.
+	at := t0.AddDate(0, 0, 10)
+	sub = tb.sub("sub_a", "active", tb.pro)
+	sub.CancelAt = at.Unix()
+	if got := tb.apply(t, t1, sub, false); got != "applied" {
+		t.Fatalf("outcome %q", got)
+	}
+	if cur := tb.current(t); !cur.CancelAtPeriodEnd || !eqTime(cur.CurrentPeriodEnd, &at) {
+		t.Fatalf("cancel_at: stored period end %v cancel %v, want %v true", deref(cur.CurrentPeriodEnd), cur.CancelAtPeriodEnd, at)
+	}
+	// An impossible period is refused (EMALFORMED) and stores nothing.
+	sub = tb.sub("sub_a", "active", tb.pro)
+	sub.CurrentPeriodEnd = storableUntil.Unix()
+	err := tb.db.Transaction(func(tx *gorm.DB) error {
+		_, _, err := tb.svc.applySubscription(context.Background(), tx, stripe.Event{ID: "evt_x"}, t1.Add(time.Hour), sub, nil, "")
+		return err
+	})
+	if err == nil {
+		t.Fatal("a period ending in the year 10000 was applied")
+	}
+}
+
+func TestApplyTenantAndPrice(t *testing.T) {
+	t.Parallel()
+	t.Run("IgnoredUnknownPrice", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		sub := tb.sub("sub_a", "active", tb.pro)
+		sub.Items.Data[0].Price.ID = "price_of_something_else"
+		if got := tb.apply(t, t1, sub, false); got != "ignored: unknown price" {
+			t.Fatalf("outcome %q", got)
+		}
+	})
+	t.Run("UnknownPriceKeepsPackageOnFile", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		tb.apply(t, t0, tb.sub("sub_a", "active", tb.pro), false)
+		sub := tb.sub("sub_a", "past_due", tb.pro)
+		sub.Items.Data[0].Price.ID = "price_of_something_else"
+		if got := tb.apply(t, t1, sub, false); got != "applied" {
+			t.Fatalf("outcome %q", got)
+		}
+		if cur := tb.current(t); cur.PackageID != tb.pro.ID || cur.Status != StatusPastDue {
+			t.Fatalf("stored %s on %s", cur.Status, cur.PackageID)
+		}
+	})
+	t.Run("IgnoredUnknownTenant", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		sub := tb.sub("sub_a", "active", tb.pro)
+		sub.Customer.ID = "cus_nobody_" + uuid.NewString()
+		if got := tb.apply(t, t1, sub, false); got != "ignored: unknown tenant" {
+			t.Fatalf("outcome %q", got)
+		}
+	})
+	t.Run("IgnoredNotCurrent", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		tb.apply(t, t0, tb.sub("sub_a", "active", tb.pro), false)
+		if got := tb.apply(t, t1, tb.sub("sub_b", "active", tb.team), false); got != outcomeNotCurrent {
+			t.Fatalf("outcome %q", got)
+		}
+		if cur := tb.current(t); !cur.of(tb.id("sub_a")) || cur.PackageID != tb.pro.ID {
+			t.Fatalf("a second subscription took the tenant: %+v", cur)
+		}
+	})
+	t.Run("CheckoutReplacesEnded", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		tb.apply(t, t0, tb.sub("sub_a", "canceled", tb.pro), false)
+		if got := tb.apply(t, t1, tb.sub("sub_b", "active", tb.team), false); got != "applied" {
+			t.Fatalf("outcome %q", got)
+		}
+		if cur := tb.current(t); !cur.of(tb.id("sub_b")) || cur.PackageID != tb.team.ID || cur.Status != StatusActive {
+			t.Fatalf("stored %+v", cur)
+		}
+	})
+}
+
+func TestApplyUnderManualPlan(t *testing.T) {
+	t.Parallel()
+	staffAt := t0.Add(30 * time.Minute)
+	later := staffAt.Add(time.Hour)
+	future := time.Now().Add(30 * 24 * time.Hour)
+	past := staffAt.Add(10 * time.Minute)
+	for name, tc := range map[string]struct {
+		manualStatus string
+		manualEnd    *time.Time
+		status       stripe.SubscriptionStatus
+		pkg          string // "team": the event's price is the manual plan's package
+		at           time.Time
+		checkout     bool
+		wantOutcome  string
+		wantSource   string
+		wantKept     bool   // sub_a still kept beside (or as) the plan
+		wantSide     string // the side's status, "" none
+	}{
+		"RenewalRecordedBeside":       {StatusActive, nil, "active", "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
+		"PastDueRecordedBeside":       {StatusActive, nil, "past_due", "pro", later, false, outcomeManual, SourceManual, true, StatusPastDue},
+		"CancelAtPeriodEndBeside":     {StatusActive, nil, "active", "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
+		"StaleOlderThanStaff":         {StatusActive, nil, "past_due", "pro", staffAt.Add(-time.Minute), false, "stale: older than the plan staff set", SourceManual, true, StatusActive},
+		"CanceledDropped":             {StatusActive, nil, "canceled", "pro", later, false, outcomeManual, SourceManual, false, ""},
+		"IncompleteExpiredDropped":    {StatusActive, nil, "incomplete_expired", "pro", later, false, outcomeManual, SourceManual, false, ""},
+		"CanceledBeforeStaffDropped":  {StatusActive, nil, "canceled", "pro", staffAt.Add(-time.Minute), false, outcomeManual, SourceManual, false, ""},
+		"PlanChangeInPortalApplies":   {StatusActive, nil, "active", "team", later, false, "applied", SourceStripe, true, ""},
+		"ManualOverApplies":           {StatusActive, &past, "active", "pro", later, false, "applied", SourceStripe, true, ""},
+		"ManualCanceledApplies":       {StatusCanceled, nil, "active", "pro", later, false, "applied", SourceStripe, true, ""},
+		"ManualWithEndInForceBeside":  {StatusActive, &future, "active", "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
+		"CheckoutPaidBeforeStaffWins": {StatusActive, nil, "active", "pro", staffAt.Add(-time.Minute), true, "applied", SourceStripe, true, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			if got := tb.apply(t, t0, tb.sub("sub_a", "active", tb.pro), false); got != "applied" {
+				t.Fatalf("first outcome %q", got)
+			}
+			tb.manual(t, tc.manualStatus, staffAt, tc.manualEnd)
+			pkg := tb.pro
+			if tc.pkg == "team" {
+				pkg = tb.team
+			}
+			sub := tb.sub("sub_a", tc.status, pkg)
+			if name == "CancelAtPeriodEndBeside" {
+				sub.CancelAtPeriodEnd = true
+			}
+			if got := tb.apply(t, tc.at, sub, tc.checkout); got != tc.wantOutcome {
+				t.Fatalf("outcome %q, want %q", got, tc.wantOutcome)
+			}
+			cur := tb.current(t)
+			if cur.Source != tc.wantSource || cur.of(tb.id("sub_a")) != tc.wantKept {
+				t.Fatalf("stored source %s sub %v, want %s kept %v", cur.Source, deref(cur.StripeSubscriptionID), tc.wantSource, tc.wantKept)
+			}
+			if tc.wantSource == SourceManual && (cur.PackageID != tb.team.ID || cur.Status != tc.manualStatus) {
+				t.Errorf("the plan staff set moved: %s on %s", cur.Status, cur.PackageID)
+			}
+			if tc.wantSource == SourceStripe && (cur.PackageID != pkg.ID || cur.Status != stripeStatus[tc.status]) {
+				t.Errorf("stored %s on %s, want the event's %s on %s", cur.Status, cur.PackageID, tc.status, pkg.ID)
+			}
+			if got := deref(cur.StripeStatus); (tc.wantSide == "" && got != nil) || (tc.wantSide != "" && got != tc.wantSide) {
+				t.Errorf("side status %v, want %q", got, tc.wantSide)
+			}
+			if name == "PastDueRecordedBeside" && !eqTime(cur.StripePastDueSince, &tc.at) {
+				t.Errorf("side past due since %v, want %v", deref(cur.StripePastDueSince), tc.at)
+			}
+			if name == "CancelAtPeriodEndBeside" && !cur.StripeCancelAtPeriodEnd {
+				t.Error("the side's cancellation at period end was not recorded")
+			}
+		})
+	}
+}
