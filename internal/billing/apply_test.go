@@ -359,3 +359,52 @@ func TestApplyUnderManualPlan(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyNewSubscriptionUnderManualPlan: under a plan staff set with no
+// Stripe subscription kept beside it, an event of a subscription not on
+// file (one made in the Dashboard, or a checkout's) takes the tenant when
+// it runs, the tenant's own newer choice that it pays for; one that does
+// not run (its first payment failed, it ended or is paused) leaves the
+// plan as staff set it. It used to apply, and put the tenant on Free.
+func TestApplyNewSubscriptionUnderManualPlan(t *testing.T) {
+	t.Parallel()
+	staffAt := t0.Add(30 * time.Minute)
+	later := staffAt.Add(time.Hour)
+	past := staffAt.Add(10 * time.Minute)
+	for name, tc := range map[string]struct {
+		status      stripe.SubscriptionStatus
+		manualEnd   *time.Time
+		checkout    bool
+		wantOutcome string
+	}{
+		"ActiveApplies":             {"active", nil, false, "applied"},
+		"TrialingApplies":           {"trialing", nil, false, "applied"},
+		"PastDueApplies":            {"past_due", nil, false, "applied"},
+		"IgnoredIncomplete":         {"incomplete", nil, false, outcomeManual},
+		"IgnoredIncompleteExpired":  {"incomplete_expired", nil, false, outcomeManual},
+		"IgnoredCanceled":           {"canceled", nil, false, outcomeManual},
+		"IgnoredPaused":             {"paused", nil, false, outcomeManual},
+		"IgnoredCanceledByCheckout": {"canceled", nil, true, outcomeManual},
+		"CanceledAppliesManualOver": {"canceled", &past, false, "applied"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.manual(t, StatusActive, staffAt, tc.manualEnd)
+			if got := tb.apply(t, later, tb.sub("sub_b", tc.status, tb.pro), tc.checkout); got != tc.wantOutcome {
+				t.Fatalf("outcome %q, want %q", got, tc.wantOutcome)
+			}
+			cur := tb.current(t)
+			if tc.wantOutcome == "applied" {
+				if cur.Source != SourceStripe || cur.PackageID != tb.pro.ID || cur.Status != stripeStatus[tc.status] || !cur.of(tb.id("sub_b")) {
+					t.Fatalf("stored %s/%s on %s, want the subscription's %s on %s", cur.Status, cur.Source, cur.PackageID, tc.status, tb.pro.ID)
+				}
+				return
+			}
+			if cur.Source != SourceManual || cur.PackageID != tb.team.ID || cur.Status != StatusActive || cur.StripeSubscriptionID != nil {
+				t.Fatalf("a %s subscription not on file moved the plan staff set: %s/%s on %s sub %v", tc.status,
+					cur.Status, cur.Source, cur.PackageID, deref(cur.StripeSubscriptionID))
+			}
+		})
+	}
+}

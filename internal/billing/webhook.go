@@ -311,8 +311,9 @@ func customerOfOther(tx *gorm.DB, tenantID uuid.UUID, customerID string) (bool, 
 const outcomeNotCurrent = "ignored: not the tenant's current subscription"
 
 // outcomeManual records an invoice of a tenant whose plan platform staff
-// set (an invoice moves only a plan that Stripe's events set), or the end
-// of the Stripe subscription kept beside such a plan.
+// set (an invoice moves only a plan that Stripe's events set), the end
+// of the Stripe subscription kept beside such a plan, or a subscription
+// not on file that does not run.
 const outcomeManual = "ignored: the plan was set by platform staff"
 
 // heldByOther reports whether the tenant's stored subscription is another
@@ -418,6 +419,14 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	}
 	if found && !fromCheckout && heldByOther(cur, sub.ID) {
 		return outcomeNotCurrent, tenantID, nil
+	}
+	// A subscription not on file takes a plan staff set, while in force,
+	// only when it runs: the tenant's newer choice, which it pays for. One
+	// whose first payment failed (incomplete), or that ended or is paused,
+	// pays for nothing: applied, it put the tenant on Free. A completed
+	// checkout is no exception: its job reads the subscription as it is now.
+	if found && cur.Source == SourceManual && !cur.of(sub.ID) && !manualOver(cur, at) && !slices.Contains(runningStatuses, status) {
+		return outcomeManual, tenantID, nil
 	}
 	if found && cur.LastEventAt != nil && at.Equal(*cur.LastEventAt) && cur.of(sub.ID) && stageRank[status] < stageRank[cur.Status] {
 		return "stale: an event of the same second and a later stage was applied", tenantID, nil
