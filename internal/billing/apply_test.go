@@ -408,3 +408,99 @@ func TestApplyNewSubscriptionUnderManualPlan(t *testing.T) {
 		})
 	}
 }
+
+// invoice runs an invoice event (invoice.paid, invoice.payment_failed) of
+// the tenant's subscription name created at at, and returns its outcome.
+func (tb testBundle) invoice(t *testing.T, evType stripe.EventType, at time.Time, name string, reason stripe.InvoiceBillingReason) string {
+	t.Helper()
+	inv := &stripe.Invoice{Customer: &stripe.Customer{ID: tb.customer}, Subscription: &stripe.Subscription{ID: tb.id(name)}, BillingReason: reason}
+	var outcome string
+	err := tb.db.Transaction(func(tx *gorm.DB) error {
+		var err error
+		outcome, _, err = tb.svc.applyInvoice(context.Background(), tx, stripe.Event{ID: "evt_" + uuid.NewString(), Type: evType}, at, inv)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("invoice: %v", err)
+	}
+	return outcome
+}
+
+func TestApplyInvoice(t *testing.T) {
+	t.Parallel()
+	const paid, failed = stripe.EventType("invoice.paid"), stripe.EventType("invoice.payment_failed")
+	earlier := t0.Add(-time.Minute)
+	for name, tc := range map[string]struct {
+		status      stripe.SubscriptionStatus // of sub_a, applied at t0
+		ev          stripe.EventType
+		at          time.Time
+		sub         string
+		reason      stripe.InvoiceBillingReason
+		wantOutcome string
+		wantStatus  string
+		wantSince   *time.Time
+	}{
+		"FailedFallsPastDue":        {"active", failed, t1, "sub_a", "subscription_cycle", "applied", StatusPastDue, &t1},
+		"FailedInTrial":             {"trialing", failed, t1, "sub_a", "subscription_cycle", "applied", StatusPastDue, &t1},
+		"FailedAgainKeepsGrace":     {"past_due", failed, t1, "sub_a", "subscription_cycle", "applied", StatusPastDue, &t0},
+		"PaidRecovers":              {"past_due", paid, t1, "sub_a", "subscription_cycle", "applied", StatusActive, nil},
+		"PaidFirstPayment":          {"incomplete", paid, t1, "sub_a", "subscription_create", "applied", StatusActive, nil},
+		"PaidAfterCancelNoRevival":  {"canceled", paid, t1, "sub_a", "subscription_cycle", "applied", StatusCanceled, nil},
+		"PaidWhilePausedNoRevival":  {"paused", paid, t1, "sub_a", "subscription_cycle", "applied", StatusPaused, nil},
+		"FailedAfterCancel":         {"canceled", failed, t1, "sub_a", "subscription_cycle", "applied", StatusCanceled, nil},
+		"IgnoredPlanChangeUnpaid":   {"active", failed, t1, "sub_a", "subscription_update", outcomePlanChangeUnpaid, StatusActive, nil},
+		"StaleOlderThanLastEvent":   {"active", failed, earlier, "sub_a", "subscription_cycle", "stale: a newer event was applied", StatusActive, nil},
+		"IgnoredOtherSubscription":  {"active", failed, t1, "sub_b", "subscription_cycle", outcomeNotCurrent, StatusActive, nil},
+		"PaidOtherSubscriptionNoop": {"past_due", paid, t1, "sub_b", "subscription_cycle", outcomeNotCurrent, StatusPastDue, &t0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.apply(t, t0, tb.sub("sub_a", tc.status, tb.pro), false)
+			if got := tb.invoice(t, tc.ev, tc.at, tc.sub, tc.reason); got != tc.wantOutcome {
+				t.Fatalf("outcome %q, want %q", got, tc.wantOutcome)
+			}
+			cur := tb.current(t)
+			if cur.Status != tc.wantStatus || !eqTime(cur.PastDueSince, tc.wantSince) {
+				t.Fatalf("stored %s past due since %v, want %s %v", cur.Status, deref(cur.PastDueSince), tc.wantStatus, deref(tc.wantSince))
+			}
+			if !eqTime(cur.LastEventAt, &t0) {
+				t.Errorf("an invoice moved last_event_at to %v", deref(cur.LastEventAt))
+			}
+		})
+	}
+}
+
+func TestApplyInvoiceUnderManualPlan(t *testing.T) {
+	t.Parallel()
+	const paid, failed = stripe.EventType("invoice.paid"), stripe.EventType("invoice.payment_failed")
+	staffAt := t0.Add(30 * time.Minute)
+	later := staffAt.Add(time.Hour)
+	for name, tc := range map[string]struct {
+		status    stripe.SubscriptionStatus // of the kept sub_a
+		ev        stripe.EventType
+		wantSide  string
+		wantSince *time.Time
+	}{
+		"FailedMovesSide":      {"active", failed, StatusPastDue, &later},
+		"PaidRecoversSide":     {"past_due", paid, StatusActive, nil},
+		"FailedAgainKeepsSide": {"past_due", failed, StatusPastDue, &t0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.apply(t, t0, tb.sub("sub_a", tc.status, tb.pro), false)
+			tb.manual(t, StatusActive, staffAt, nil)
+			if got := tb.invoice(t, tc.ev, later, "sub_a", "subscription_cycle"); got != outcomeManual {
+				t.Fatalf("outcome %q, want %q", got, outcomeManual)
+			}
+			cur := tb.current(t)
+			if cur.Source != SourceManual || cur.PackageID != tb.team.ID || cur.Status != StatusActive {
+				t.Fatalf("an invoice moved the plan staff set: %s/%s on %s", cur.Status, cur.Source, cur.PackageID)
+			}
+			if deref(cur.StripeStatus) != tc.wantSide || !eqTime(cur.StripePastDueSince, tc.wantSince) {
+				t.Fatalf("side %v since %v, want %s %v", deref(cur.StripeStatus), deref(cur.StripePastDueSince), tc.wantSide, deref(tc.wantSince))
+			}
+		})
+	}
+}
