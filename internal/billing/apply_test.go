@@ -504,3 +504,56 @@ func TestApplyInvoiceUnderManualPlan(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyKeptSubscriptionOfUnknownPrice: the Stripe subscription kept
+// beside a plan staff set keeps its package through a price that is no
+// package's (staff gave the package a new Stripe price, say), as the
+// subscription that set a plan does: once the manual plan is over, its
+// status moves the plan. Its events were ignored ("unknown price"), so a
+// failed payment left the tenant on the package in force for ever.
+func TestApplyKeptSubscriptionOfUnknownPrice(t *testing.T) {
+	t.Parallel()
+	staffAt := t0.Add(30 * time.Minute)
+	past := staffAt.Add(10 * time.Minute)
+	later := staffAt.Add(time.Hour)
+	for name, tc := range map[string]struct {
+		manualEnd   *time.Time
+		status      stripe.SubscriptionStatus
+		wantOutcome string
+		wantSource  string
+	}{
+		"InForceRecordedBeside": {nil, "past_due", outcomeManual, SourceManual},
+		"OverPastDueApplies":    {&past, "past_due", "applied", SourceStripe},
+		"OverUnpaidApplies":     {&past, "unpaid", "applied", SourceStripe},
+		"OverActiveApplies":     {&past, "active", "applied", SourceStripe},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.apply(t, t0, tb.sub("sub_a", "active", tb.pro), false)
+			tb.manual(t, StatusActive, staffAt, tc.manualEnd)
+			sub := tb.sub("sub_a", tc.status, tb.pro)
+			sub.Items.Data[0].Price.ID = "price_retired_" + tb.tenant.String()
+			if got := tb.apply(t, later, sub, false); got != tc.wantOutcome {
+				t.Fatalf("outcome %q, want %q", got, tc.wantOutcome)
+			}
+			cur := tb.current(t)
+			want := stripeStatus[tc.status]
+			if cur.Source != tc.wantSource {
+				t.Fatalf("source %s, want %s", cur.Source, tc.wantSource)
+			}
+			if tc.wantSource == SourceManual {
+				if cur.PackageID != tb.team.ID || deref(cur.StripeStatus) != want || !eqPtr(cur.StripePackageID, &tb.pro.ID) {
+					t.Fatalf("plan %s, side %s", cur.PackageID, fmtSide(cur.StripeSide))
+				}
+				return
+			}
+			if cur.PackageID != tb.pro.ID || cur.Status != want || !cur.of(tb.id("sub_a")) {
+				t.Fatalf("stored %s on %s, want %s on the kept subscription's package %s", cur.Status, cur.PackageID, want, tb.pro.ID)
+			}
+			if (want == StatusPastDue) != (cur.PastDueSince != nil) {
+				t.Errorf("past due since %v", deref(cur.PastDueSince))
+			}
+		})
+	}
+}

@@ -453,9 +453,11 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 	}
 	// A price that is no package's (another product sold to the same
 	// customer) activates nothing. Only the Stripe subscription that set
-	// the package on file keeps it through such a change of price: its
-	// status still moves the plan (a cancellation, a failed payment).
-	if pkg == nil && !(found && cur.Source == SourceStripe && cur.of(sub.ID)) {
+	// the package on file, or the one kept beside a plan staff set (with
+	// the package recorded on its side), keeps it through such a change of
+	// price (staff gave the package a new price, say): its status still
+	// moves the plan (a cancellation, a failed payment).
+	if pkg == nil && !(found && cur.of(sub.ID) && (cur.Source == SourceStripe || cur.Source == SourceManual && cur.StripePackageID != nil)) {
 		return "ignored: unknown price", tenantID, nil
 	}
 	next := appliedState(cur, found, *tenantID, pkg, status, sub, at)
@@ -488,15 +490,19 @@ func nextSide(side StripeSide, pkg *Package, status string, sub *stripe.Subscrip
 
 // appliedState is the tenant's subscription (cur, when found) once the
 // Stripe subscription sub, of package pkg (nil: a price that is no
-// package's, which keeps the package on file) and status, applies as of
-// the event's time at.
+// package's, which keeps the package on file, or the one recorded beside
+// a plan staff set for the subscription kept there) and status, applies
+// as of the event's time at.
 func appliedState(cur Subscription, found bool, tenantID uuid.UUID, pkg *Package, status string, sub *stripe.Subscription, at time.Time) Subscription {
 	next := cur
 	if !found {
 		next = Subscription{TenantID: tenantID}
 	}
-	if pkg != nil {
+	switch {
+	case pkg != nil:
 		next.PackageID = pkg.ID
+	case found && cur.Source == SourceManual && cur.of(sub.ID) && cur.StripePackageID != nil:
+		next.PackageID = *cur.StripePackageID
 	}
 	next.Status, next.Source, next.CancelAtPeriodEnd, next.LastEventAt, next.UpdatedAt = status, SourceStripe, sub.CancelAtPeriodEnd, &at, time.Now().UTC()
 	next.StripeSide = StripeSide{} // the plan is the Stripe subscription's own state now

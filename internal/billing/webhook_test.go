@@ -345,6 +345,7 @@ func TestAppliedState(t *testing.T) {
 		"CancelAtPeriodEnd":         {onStripe(StatusActive, nil), true, pro, StatusActive, withCancel(period), pro.ID, nil, true},
 		"ManualOverSideGraceGoesOn": {manual, true, pro, StatusPastDue, period, pro.ID, &sideSince, false},
 		"ManualOverSideRecovers":    {manual, true, pro, StatusActive, period, pro.ID, nil, false},
+		"ManualOverUnknownPrice":    {manual, true, nil, StatusPastDue, period, pro.ID, &sideSince, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
