@@ -298,6 +298,7 @@ func TestApplyUnderManualPlan(t *testing.T) {
 		manualStatus string
 		manualEnd    *time.Time
 		status       stripe.SubscriptionStatus
+		cancel       bool   // cancel_at_period_end
 		pkg          string // "team": the event's price is the manual plan's package
 		at           time.Time
 		checkout     bool
@@ -306,18 +307,20 @@ func TestApplyUnderManualPlan(t *testing.T) {
 		wantKept     bool   // sub_a still kept beside (or as) the plan
 		wantSide     string // the side's status, "" none
 	}{
-		"RenewalRecordedBeside":       {StatusActive, nil, "active", "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
-		"PastDueRecordedBeside":       {StatusActive, nil, "past_due", "pro", later, false, outcomeManual, SourceManual, true, StatusPastDue},
-		"CancelAtPeriodEndBeside":     {StatusActive, nil, "active", "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
-		"StaleOlderThanStaff":         {StatusActive, nil, "past_due", "pro", staffAt.Add(-time.Minute), false, "stale: older than the plan staff set", SourceManual, true, StatusActive},
-		"CanceledDropped":             {StatusActive, nil, "canceled", "pro", later, false, outcomeManual, SourceManual, false, ""},
-		"IncompleteExpiredDropped":    {StatusActive, nil, "incomplete_expired", "pro", later, false, outcomeManual, SourceManual, false, ""},
-		"CanceledBeforeStaffDropped":  {StatusActive, nil, "canceled", "pro", staffAt.Add(-time.Minute), false, outcomeManual, SourceManual, false, ""},
-		"PlanChangeInPortalApplies":   {StatusActive, nil, "active", "team", later, false, "applied", SourceStripe, true, ""},
-		"ManualOverApplies":           {StatusActive, &past, "active", "pro", later, false, "applied", SourceStripe, true, ""},
-		"ManualCanceledApplies":       {StatusCanceled, nil, "active", "pro", later, false, "applied", SourceStripe, true, ""},
-		"ManualWithEndInForceBeside":  {StatusActive, &future, "active", "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
-		"CheckoutPaidBeforeStaffWins": {StatusActive, nil, "active", "pro", staffAt.Add(-time.Minute), true, "applied", SourceStripe, true, ""},
+		"RenewalRecordedBeside":       {StatusActive, nil, "active", false, "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
+		"PastDueRecordedBeside":       {StatusActive, nil, "past_due", false, "pro", later, false, outcomeManual, SourceManual, true, StatusPastDue},
+		"CancelAtPeriodEndBeside":     {StatusActive, nil, "active", true, "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
+		"StaleOlderThanStaff":         {StatusActive, nil, "past_due", false, "pro", staffAt.Add(-time.Minute), false, "stale: older than the plan staff set", SourceManual, true, StatusActive},
+		"CanceledDropped":             {StatusActive, nil, "canceled", false, "pro", later, false, outcomeManual, SourceManual, false, ""},
+		"IncompleteExpiredDropped":    {StatusActive, nil, "incomplete_expired", false, "pro", later, false, outcomeManual, SourceManual, false, ""},
+		"CanceledBeforeStaffDropped":  {StatusActive, nil, "canceled", false, "pro", staffAt.Add(-time.Minute), false, outcomeManual, SourceManual, false, ""},
+		"PlanChangeInPortalApplies":   {StatusActive, nil, "active", false, "team", later, false, "applied", SourceStripe, true, ""},
+		"ManualOverApplies":           {StatusActive, &past, "active", false, "pro", later, false, "applied", SourceStripe, true, ""},
+		"ManualCanceledApplies":       {StatusCanceled, nil, "active", false, "pro", later, false, "applied", SourceStripe, true, ""},
+		"ManualWithEndInForceBeside":  {StatusActive, &future, "active", false, "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
+		"PlanChangeCancelingBeside":   {StatusActive, nil, "active", true, "team", later, false, outcomeManual, SourceManual, true, StatusActive},
+		"PlanChangePastDueBeside":     {StatusActive, nil, "past_due", false, "team", later, false, outcomeManual, SourceManual, true, StatusPastDue},
+		"CheckoutPaidBeforeStaffWins": {StatusActive, nil, "active", false, "pro", staffAt.Add(-time.Minute), true, "applied", SourceStripe, true, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -331,9 +334,7 @@ func TestApplyUnderManualPlan(t *testing.T) {
 				pkg = tb.team
 			}
 			sub := tb.sub("sub_a", tc.status, pkg)
-			if name == "CancelAtPeriodEndBeside" {
-				sub.CancelAtPeriodEnd = true
-			}
+			sub.CancelAtPeriodEnd = tc.cancel
 			if got := tb.apply(t, tc.at, sub, tc.checkout); got != tc.wantOutcome {
 				t.Fatalf("outcome %q, want %q", got, tc.wantOutcome)
 			}
@@ -350,11 +351,11 @@ func TestApplyUnderManualPlan(t *testing.T) {
 			if got := deref(cur.StripeStatus); (tc.wantSide == "" && got != nil) || (tc.wantSide != "" && got != tc.wantSide) {
 				t.Errorf("side status %v, want %q", got, tc.wantSide)
 			}
-			if name == "PastDueRecordedBeside" && !eqTime(cur.StripePastDueSince, &tc.at) {
+			if tc.wantSide == StatusPastDue && !eqTime(cur.StripePastDueSince, &tc.at) {
 				t.Errorf("side past due since %v, want %v", deref(cur.StripePastDueSince), tc.at)
 			}
-			if name == "CancelAtPeriodEndBeside" && !cur.StripeCancelAtPeriodEnd {
-				t.Error("the side's cancellation at period end was not recorded")
+			if tc.wantSide != "" && cur.StripeCancelAtPeriodEnd != tc.cancel {
+				t.Errorf("side cancel at period end %v, want %v", cur.StripeCancelAtPeriodEnd, tc.cancel)
 			}
 		})
 	}
