@@ -393,9 +393,12 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 		return "stale: a newer event was applied", tenantID, nil
 	}
 	// The Stripe subscription kept beside a plan staff set (it ran when
-	// staff acted) has ended: canceled or expired, which is final at
-	// Stripe. The plan stays as staff set it; the subscription is dropped,
-	// so that checkout is open again and its late events are older. That
+	// staff acted) no longer runs: canceled or expired, which is final at
+	// Stripe, or unpaid or paused, which pay for nothing until resumed. The
+	// plan stays as staff set it; the subscription is dropped, so that
+	// checkout is open again and its late events are older (one resumed
+	// later comes back as a subscription not on file, which takes the plan
+	// only when it runs: the tenant paying again). That
 	// holds even when it ended before staff acted and its end comes late
 	// (Stripe retries a webhook for days): kept, it closed checkout for as
 	// long as the manual plan stood.
