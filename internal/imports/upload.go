@@ -450,7 +450,7 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error, want strin
 		if err != nil {
 			return nil, bad
 		}
-		cols = fill.row(int64(num), cols)
+		cols = withoutNUL(fill.row(int64(num), cols))
 		rec := Record{Num: num, Fields: cols}
 		if len(cols) > MaxColumns {
 			rec.Fields, rec.Problem = cols[:MaxColumns], ProblemTooManyFields
@@ -496,6 +496,19 @@ type mergeFill struct {
 	merges []downMerge // by first row
 	next   int         // the first of merges not yet started
 	active map[int]activeMerge
+}
+
+// withoutNUL drops the NUL characters of a row's cells. A workbook holds
+// one only as the escape _x0000_ (XML has no such character), which
+// excelize decodes: a character no one typed, which PostgreSQL holds in
+// neither text nor the preview's jsonb (the upload failed with a 500).
+func withoutNUL(cols []string) []string {
+	for i, c := range cols {
+		if strings.IndexByte(c, 0) >= 0 {
+			cols[i] = strings.ReplaceAll(c, "\x00", "")
+		}
+	}
+	return cols
 }
 
 type activeMerge struct {

@@ -151,3 +151,30 @@ func TestXLSXDates(t *testing.T) {
 		})
 	}
 }
+
+// TestXLSXNULEscape: a workbook writes a NUL character in a cell as the
+// escape _x0000_, which excelize decodes; the upload stored it in the
+// preview (jsonb) and failed with a 500 ("unsupported Unicode escape
+// sequence"). The cell reads without it, in the preview as in the import.
+func TestXLSXNULEscape(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	email := "nul@" + tb.word + ".example"
+	body := workbook(t, `<si><t>Em_x0000_ail</t></si><si><t>Name</t></si><si><t>nul@_x0000_`+tb.word+`.example</t></si><si><t>Ann_x0000_ Lee</t></si>`,
+		`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>`+
+			`<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>`, nil)
+	imp := tb.MustUpload(t, tb.tenant, "nul.xlsx", string(body))
+	if got := fmt.Sprint(imp.Sample); got != "[{1 [Email Name] } {2 ["+email+" Ann Lee] }]" {
+		t.Fatalf("sample %s", got)
+	}
+	if done := tb.MustRun(t, tb.tenant, imp.ID, false); done.Counts.Created != 1 {
+		t.Fatalf("counts %+v, want 1 created", done.Counts)
+	}
+	var first, last string
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT first_name, last_name FROM contacts WHERE email = $1`, email).Scan(&first, &last); err != nil {
+		t.Fatal(err)
+	}
+	if first != "Ann" || last != "Lee" {
+		t.Fatalf("stored %q %q, want Ann Lee", first, last)
+	}
+}
