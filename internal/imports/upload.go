@@ -362,7 +362,7 @@ func (sc *scan) check() error {
 		return unsupported(fmt.Sprintf("The file has more than %s columns; at most %s are supported.",
 			thousands(MaxColumns), thousands(MaxColumns)))
 	case ProblemTooLong:
-		return unsupported(fmt.Sprintf("The first row is longer than %s; this does not look like a CSV file with a header.",
+		return unsupported(fmt.Sprintf("The first row is longer than %s; this does not look like a file with a header.",
 			sizeText(MaxRecordBytes)))
 	case ProblemBinary:
 		return unsupported("The file is not a CSV or XLSX file: it holds binary data.")
@@ -455,6 +455,9 @@ func convertXLSX(name string, w io.Writer, limit int64, tooBig error, want strin
 		if len(cols) > MaxColumns {
 			rec.Fields, rec.Problem = cols[:MaxColumns], ProblemTooManyFields
 		}
+		if size := textBytes(rec.Fields); size > MaxRecordBytes {
+			rec.Problem = ProblemTooLong // as the reader of the CSV written here will find it
+		}
 		line.Reset()
 		line.WriteString(RecordLine(cols)) // all of it: the reader flags a row that is too wide
 		line.WriteByte('\n')
@@ -496,6 +499,16 @@ type mergeFill struct {
 	merges []downMerge // by first row
 	next   int         // the first of merges not yet started
 	active map[int]activeMerge
+}
+
+// textBytes is the size of the text of fields, as the reader counts a
+// record against MaxRecordBytes.
+func textBytes(fields []string) int {
+	n := 0
+	for _, f := range fields {
+		n += len(f)
+	}
+	return n
 }
 
 // withoutNUL drops the NUL characters of a row's cells. A workbook holds

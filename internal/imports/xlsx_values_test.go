@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/onecloudai/contacts/internal/imports"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // xlsxBook writes a workbook of rows to bytes; style, when set, styles
@@ -177,4 +178,27 @@ func TestXLSXNULEscape(t *testing.T) {
 	if first != "Ann" || last != "Lee" {
 		t.Fatalf("stored %q %q, want Ann Lee", first, last)
 	}
+}
+
+// TestXLSXRowTooLong: a row of more than 1 MiB of text is previewed as
+// the import reads it, too long (the preview showed it as a row the run
+// then refused), as a CSV file's is.
+func TestXLSXRowTooLong(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	long := strings.Repeat("a", 30_000)
+	body := workbook(t, `<si><t>Email</t></si><si><t>`+long+`</t></si><si><t>ok@`+tb.word+`.example</t></si>`,
+		`<row r="1"><c r="A1" t="s"><v>0</v></c></row>`+
+			`<row r="2">`+strings.Repeat(`<c t="s"><v>1</v></c>`, 36)+`</row>`+ // 1.08 MB
+			`<row r="3"><c r="A3" t="s"><v>2</v></c></row>`, nil)
+	imp := tb.MustUpload(t, tb.tenant, "long.xlsx", string(body))
+	if len(imp.Sample) != 3 || imp.Sample[1].Problem != imports.ProblemTooLong || imp.Sample[2].Problem != "" {
+		t.Fatalf("sample problems %q %q, want %q for row 2 only", imp.Sample[1].Problem, imp.Sample[2].Problem, imports.ProblemTooLong)
+	}
+	if done := tb.MustRun(t, tb.tenant, imp.ID, false); done.Counts.Created != 1 || done.Counts.Invalid != 1 {
+		t.Fatalf("counts %+v, want 1 created, 1 invalid", done.Counts)
+	}
+	header := workbook(t, `<si><t>`+long+`</t></si>`, sharedRow(1, 36), nil)
+	_, err := tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "long.xlsx", Body: bytes.NewReader(header), Size: int64(len(header))})
+	wantCode(t, err, apperr.EINVALID, "The first row is longer than 1 MiB; this does not look like a file with a header.")
 }
