@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -99,8 +100,11 @@ func (c cursorCodec) decode(scope string, tenantID uuid.UUID, queryHash []byte, 
 	if len(s) > maxCursorLen {
 		return cur, errBadCursor()
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(raw) <= 16 {
+	// Only the spelling encode writes is a cursor: the decoder skips line
+	// breaks, and without Strict reads a last character's unused bits as
+	// anything, so one position had many cursors.
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	if err != nil || len(raw) <= 16 || strings.ContainsAny(s, "\r\n") {
 		return cur, errBadCursor()
 	}
 	payload, tag := raw[:len(raw)-16], raw[len(raw)-16:]
