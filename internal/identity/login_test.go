@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -33,31 +32,10 @@ func TestLoginComparesAPasswordForEveryEmail(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for range cap(passwordHashes.slots) {
-				passwordHashes.slots <- struct{}{}
-			}
-			freed := false
-			free := func() {
-				if !freed {
-					freed = true
-					for range cap(passwordHashes.slots) {
-						<-passwordHashes.slots
-					}
-				}
-			}
-			defer free()
-			done := make(chan error, 1)
-			go func() {
+			done, free := whileHashSlotsHeld(t, "Login", func() error {
 				_, err := svc.Login(context.Background(), LoginParams{Email: tt.email, Password: "not the password 1"}, ClientInfo{IP: tt.ip})
-				done <- err
-			}()
-			for passwordHashes.waiting.Load() == 0 {
-				select {
-				case err := <-done:
-					t.Fatalf("Login answered %v without comparing a password", err)
-				case <-time.After(time.Millisecond):
-				}
-			}
+				return err
+			})
 			free()
 			if err := <-done; !apperr.Is(err, apperr.EUNAUTHORIZED) {
 				t.Fatalf("Login = %v, want EUNAUTHORIZED", err)

@@ -35,28 +35,9 @@ func withResetLink(t *testing.T) (*db.DB, *Service, uuid.UUID, string) {
 // through. Not parallel: it takes every slot of the process's gate.
 func TestResetPasswordHashesOutsideItsTransaction(t *testing.T) {
 	d, svc, _, token := withResetLink(t)
-	for range cap(passwordHashes.slots) {
-		passwordHashes.slots <- struct{}{}
-	}
-	freed := false
-	free := func() {
-		if !freed {
-			freed = true
-			for range cap(passwordHashes.slots) {
-				<-passwordHashes.slots
-			}
-		}
-	}
-	defer free()
-	done := make(chan error, 1)
-	go func() { done <- svc.ResetPassword(context.Background(), token, "a fresh passphrase for the test") }()
-	for passwordHashes.waiting.Load() == 0 {
-		select {
-		case err := <-done:
-			t.Fatalf("ResetPassword returned %v before waiting for a hash slot", err)
-		case <-time.After(time.Millisecond):
-		}
-	}
+	done, free := whileHashSlotsHeld(t, "ResetPassword", func() error {
+		return svc.ResetPassword(context.Background(), token, "a fresh passphrase for the test")
+	})
 	var open int
 	if err := d.Gorm.Raw(`SELECT count(*) FROM pg_stat_activity
 		WHERE datname = current_database() AND state LIKE 'idle in transaction%'`).Scan(&open).Error; err != nil {
@@ -127,4 +108,37 @@ func TestResetPasswordLocksTheAccountFirst(t *testing.T) {
 	if e, ok := apperr.As(err); !ok || e.Type != "invalid-reset-link" {
 		t.Fatalf("ResetPassword = %v, want the refused link's answer", err)
 	}
+}
+
+// whileHashSlotsHeld takes every slot of the process's password-hash gate,
+// starts call (named name in failures) and returns once it waits for a
+// slot: done has its result, free gives the slots back (and runs at the
+// test's end if the test did not). A call that answers without waiting
+// fails the test. Its users cannot be parallel: the gate is the process's.
+func whileHashSlotsHeld(t *testing.T, name string, call func() error) (done <-chan error, free func()) {
+	t.Helper()
+	for range cap(passwordHashes.slots) {
+		passwordHashes.slots <- struct{}{}
+	}
+	freed := false
+	free = func() {
+		if !freed {
+			freed = true
+			for range cap(passwordHashes.slots) {
+				<-passwordHashes.slots
+			}
+		}
+	}
+	t.Cleanup(free)
+	result := make(chan error, 1)
+	go func() { result <- call() }()
+	for passwordHashes.waiting.Load() == 0 {
+		select {
+		case err := <-result:
+			free()
+			t.Fatalf("%s answered %v without waiting for a hash slot", name, err)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return result, free
 }
