@@ -1,9 +1,10 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { applyGrant, installAuth } from '@/lib/auth/session';
 import type { CrmPushDetail } from '@/lib/crm/get-crm-push';
+import { starterPackage } from '@/testing/packages';
 import { grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { PushToCrmButton } from './push-to-crm-button';
@@ -142,6 +143,73 @@ describe('PushToCrmButton', () => {
     const progressReads = fetchMock.mock.calls.filter(([r]) => r.method === 'GET' && r.url.includes('/crm/pushes/push-1'));
     expect(progressReads.length).toBeGreaterThanOrEqual(2);
     expect(new URL(progressReads[0]![0].url).searchParams.get('items_limit')).toBe('1');
+  });
+
+  function usage(remaining: number) {
+    return {
+      package: starterPackage,
+      subscription: null,
+      downgraded: false,
+      seats: { limit: 10, members: 3, pending_invitations: 0, remaining: 7 },
+      quotas: [
+        { metric: 'crm_pushes', limit: 5000, used: 5000 - remaining, remaining, reset_at: '2026-12-01T00:00:00Z' },
+      ],
+      api_keys: 0,
+    };
+  }
+
+  it.each([
+    { who: 'an org admin', permissions: ['crm:read', 'crm:push', 'usage:read', 'billing:manage'], askAdmin: false },
+    { who: 'a member', permissions: ['crm:read', 'crm:push', 'usage:read'], askAdmin: true },
+  ])('tells $who when the CRM pushes left do not cover the push, when they renew, and where more are', async ({ permissions, askAdmin }) => {
+    stubApi({
+      ...signIn(permissions),
+      'POST /crm/pushes': () => jsonResponse({ ...preview, quota_remaining: 1 }),
+      'GET /tenant/usage': () => jsonResponse(usage(1)),
+    });
+    renderWithProviders(<PushToCrmButton contactIds={['c1', 'c2', 'c3']} />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Push to CRM' }));
+    const dialog = await screen.findByRole('dialog');
+    const alert = await within(dialog).findByTestId('push-over-quota');
+    expect(alert).toHaveTextContent('Only 1 of this month’s 5,000 CRM pushes are left: the push would be refused.');
+    expect(await within(alert).findByText(/The quota renews on Dec 1, 2026/)).toBeInTheDocument();
+    expect(within(alert).getByRole('link', { name: 'Compare packages' })).toHaveAttribute('href', '/billing');
+    expect(within(alert).queryByTestId('ask-org-admin') !== null).toBe(askAdmin);
+    expect(within(dialog).getByRole('button', { name: 'Push 3 contacts' })).toBeDisabled();
+  });
+
+  it('says the CRM pushes ran out in plain words when another push took them after the preview', async () => {
+    let remaining = 100;
+    stubApi({
+      ...signIn(['crm:read', 'crm:push', 'usage:read', 'billing:manage']),
+      'POST /crm/pushes': (request) => {
+        if (new URL(request.url).searchParams.get('dry_run') === 'true') {
+          return jsonResponse({ ...preview, quota_remaining: remaining });
+        }
+        remaining = 0;
+        return problemResponse({
+          status: 429,
+          type: 'quota-exceeded',
+          code: 'rate_limited',
+          title: 'Too Many Requests',
+          detail: 'The monthly crm_pushes quota is used up: 5000 of 5000 used, 3 requested; it resets at 2026-12-01T00:00:00Z.',
+        });
+      },
+      'GET /tenant/usage': () => jsonResponse(usage(remaining)),
+    });
+    renderWithProviders(<PushToCrmButton contactIds={['c1', 'c2', 'c3']} />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Push to CRM' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(await within(dialog).findByRole('button', { name: 'Push 3 contacts' }));
+
+    const alert = await within(dialog).findByTestId('push-over-quota');
+    expect(await within(alert).findByText(/Only 0 of this month’s 5,000 CRM pushes are left/)).toBeInTheDocument();
+    expect(within(alert).getByText(/The quota renews on Dec 1, 2026/)).toBeInTheDocument();
+    expect(within(dialog).queryByText(/crm_pushes/)).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Push 3 contacts' })).toBeDisabled());
   });
 
   it('pushes every approved contact not pushed yet without a selection', async () => {

@@ -5,13 +5,14 @@ import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { ComparePackagesLink } from '@/components/usage/compare-packages-link';
 import { isApiError } from '@/lib/api-error';
 import { usePermissions } from '@/lib/auth/permissions';
 import { previewCrmPushQueryOptions, useCreateCrmPush, type CrmPushResult, type CrmPushSelection } from '@/lib/crm/create-crm-push';
 import { isPushSettled, pushProgress, useCrmPushProgress, type CrmPushDetail } from '@/lib/crm/get-crm-push';
 import { crmQueryKey } from '@/lib/crm/query-keys';
-import { formatNumber } from '@/lib/format';
-import { getUsageQueryOptions } from '@/lib/usage/get-usage';
+import { formatNumber, formatResetTime } from '@/lib/format';
+import { getUsageQueryOptions, useUsage } from '@/lib/usage/get-usage';
 
 import { reasonLabel } from './labels';
 import { PushStatusBadge } from './push-status-badge';
@@ -58,6 +59,7 @@ function PushDialogBody({
   const [pushId, setPushId] = useState<string | null>(null);
   const preview = useQuery({ ...previewCrmPushQueryOptions(selection), enabled: pushId === null });
   const push = useCreateCrmPush();
+  const queryClient = useQueryClient();
 
   if (pushId !== null) return <PushProgress pushId={pushId} onClose={onClose} onSettled={onSettled} />;
 
@@ -89,12 +91,15 @@ function PushDialogBody({
         <PreviewCounts preview={preview.data} />
       )}
 
-      {overQuota && (
-        <Alert color="yellow" variant="light" data-testid="push-over-quota">
-          Only {formatNumber(preview.data.quota_remaining)} CRM pushes are left this month: the push would be refused.
-        </Alert>
-      )}
-      {push.error !== null && <ApiErrorAlert error={push.error} />}
+      {overQuota && <PushOverQuotaAlert remaining={preview.data.quota_remaining} />}
+      {push.error !== null &&
+        !overQuota &&
+        (isQuotaExceeded(push.error) ? (
+          // The preview's room was taken meanwhile (another push): the meter says what is left now.
+          <PushOverQuotaAlert />
+        ) : (
+          <ApiErrorAlert error={push.error} />
+        ))}
 
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
@@ -110,6 +115,12 @@ function PushDialogBody({
                 if (!result.id) return;
                 setPushId(result.id);
                 onPushed?.(result.id);
+              },
+              onError: (error) => {
+                if (!isQuotaExceeded(error)) return;
+                // What is left now, for the alert and the preview (which then turns the button off).
+                void queryClient.invalidateQueries({ queryKey: getUsageQueryOptions().queryKey });
+                void preview.refetch();
               },
             })
           }
@@ -131,6 +142,33 @@ function Count({ label, value, testId, color }: { label: string; value: number; 
         {formatNumber(value)}
       </Text>
     </Paper>
+  );
+}
+
+/** A 429 quota-exceeded: the month's CRM pushes cannot cover the push (a plain rate limit is not). */
+function isQuotaExceeded(error: unknown): boolean {
+  return isApiError(error) && error.status === 429 && error.type === 'quota-exceeded';
+}
+
+/**
+ * The month's CRM pushes do not cover this push: what is left (the preview's figure, else the usage
+ * meter's), when the quota renews, and where a larger package is, instead of a button that would be
+ * refused or the server's sentence with its metric name and timestamp.
+ */
+function PushOverQuotaAlert({ remaining }: { remaining?: number }) {
+  const usage = useUsage();
+  const quota = usage.data?.quotas.find((q) => q.metric === 'crm_pushes');
+  const left = remaining ?? quota?.remaining;
+  return (
+    <Alert color="yellow" variant="light" title="Not enough CRM pushes left this month" data-testid="push-over-quota">
+      <Text size="sm">
+        {left === undefined
+          ? 'This month’s CRM pushes do not cover this push'
+          : `Only ${formatNumber(left)}${quota ? ` of this month’s ${formatNumber(quota.limit)}` : ''} CRM pushes are left`}
+        : the push would be refused.{quota ? ` The quota renews on ${formatResetTime(quota.reset_at)}.` : ''}
+      </Text>
+      <ComparePackagesLink />
+    </Alert>
   );
 }
 
