@@ -3,6 +3,7 @@ import { Alert, SimpleGrid } from '@mantine/core';
 import { formatCount, formatResetTime } from '@/lib/format';
 import type { Quota, Usage } from '@/lib/usage/get-usage';
 
+import { ComparePackagesLink } from './compare-packages-link';
 import { UsageMeter } from './usage-meter';
 
 const quotaLabels: Record<Quota['metric'], string> = {
@@ -47,6 +48,7 @@ export function SeatLimitAlert({ usage }: { usage: Usage }) {
       {formatCount(usage.seats.members, 'member')} plus {formatCount(usage.seats.pending_invitations, 'pending invitation')}{' '}
       use them all. Revoke a pending invitation, remove a member or move to a larger package to invite
       more people.
+      <ComparePackagesLink />
     </Alert>
   );
 }

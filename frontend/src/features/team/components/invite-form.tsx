@@ -3,6 +3,7 @@ import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
+import { ComparePackagesLink } from '@/components/usage/compare-packages-link';
 import { isApiError } from '@/lib/api-error';
 import { fieldError } from '@/lib/form-errors';
 import { formatRole } from '@/lib/format';
@@ -49,6 +50,7 @@ export function InviteForm() {
           {isApiError(create.error) && create.error.type === 'seat-limit-reached' ? (
             <Alert color="orange" variant="light" title="No seat left" role="alert" data-testid="seat-limit-error">
               {create.error.detail} Revoke a pending invitation, remove a member or move to a larger package.
+              <ComparePackagesLink />
             </Alert>
           ) : (
             <FormErrorAlert error={create.error} fields={fields} />

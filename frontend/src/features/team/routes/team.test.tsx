@@ -66,6 +66,11 @@ describe('TeamRoute', () => {
     expect(await screen.findByText('max@acme.test is now Viewer.')).toBeInTheDocument();
     // All seats are used: the admin is told why inviting will not work.
     expect(screen.getByTestId('seat-limit-reached')).toHaveTextContent('allows 3 users');
+    // …and where the larger packages are.
+    expect(within(screen.getByTestId('seat-limit-reached')).getByRole('link', { name: 'Compare packages' })).toHaveAttribute(
+      'href',
+      '/billing',
+    );
   });
 
   it('asks before an org admin takes away their own admin rights', async () => {
@@ -304,5 +309,32 @@ describe('TeamRoute', () => {
     expect(await within(screen.getByTestId('invitations-table')).findByText('Revoked')).toBeInTheDocument();
     expect(screen.queryByRole('textbox', { name: 'Invitation link' })).not.toBeInTheDocument();
     expect(screen.queryByTestId('invitation-created')).not.toBeInTheDocument();
+  });
+
+  it('shows where the larger packages are when an invitation finds no seat left', async () => {
+    signIn('org_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read', 'billing:manage'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin], next_cursor: '' }),
+      'GET /tenant/invitations': () => jsonResponse({ items: [], next_cursor: '' }),
+      // The page read a free seat; someone took it before the invitation was sent.
+      'GET /tenant/usage': () => jsonResponse({ ...usage, seats: { limit: 3, members: 2, pending_invitations: 0, remaining: 1 } }),
+      'POST /tenant/invitations': () =>
+        problemResponse({
+          status: 409,
+          type: 'seat-limit-reached',
+          code: 'conflict',
+          title: 'Conflict',
+          detail: 'The Free package allows 3 users; 3 members and 0 pending invitations use them all.',
+        }),
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Email' }), 'new@acme.test');
+    await userEvent.click(screen.getByRole('button', { name: 'Send invitation' }));
+
+    const alert = await screen.findByTestId('seat-limit-error');
+    expect(alert).toHaveTextContent('The Free package allows 3 users');
+    expect(await within(alert).findByRole('link', { name: 'Compare packages' })).toHaveAttribute('href', '/billing');
   });
 });
