@@ -2,7 +2,8 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { ApiError } from '@/lib/api-error';
-import { renderWithProviders } from '@/testing/test-utils';
+import { applyGrant, installAuth } from '@/lib/auth/session';
+import { grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { ApiErrorAlert } from './api-error-alert';
 
@@ -68,5 +69,37 @@ describe('ApiErrorAlert', () => {
     const alert = screen.getByRole('alert');
     expect(within(alert).getByTestId('retry-after')).toHaveTextContent(sentence);
     expect(alert.textContent?.replace('Try again', '')).toBe(sentence);
+  });
+
+  it('says when a used-up monthly quota comes back in words, without a wait or a Try again that cannot help', async () => {
+    installAuth();
+    applyGrant(grantFor());
+    stubApi({
+      'GET /me': () =>
+        jsonResponse({
+          user: grantFor().user,
+          tenant: { id: 'tenant-1', name: 'Acme', role: 'org_admin', status: 'active' },
+          memberships: [],
+          permissions: ['usage:read', 'billing:manage'],
+        }),
+    });
+    const error = new ApiError({
+      status: 429,
+      code: 'rate_limited',
+      title: 'Too Many Requests',
+      type: 'quota-exceeded',
+      detail: "The file has 3 rows, but only 0 of this month's 50,000 import rows remain; the quota resets at 2026-12-01T00:00:00Z.",
+      retryAfter: 17_740,
+    });
+    renderWithProviders(<ApiErrorAlert error={error} onRetry={vi.fn()} />);
+
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent(
+      "The file has 3 rows, but only 0 of this month's 50,000 import rows remain; the quota resets at Dec 1, 2026.",
+    );
+    expect(alert).not.toHaveTextContent('2026-12-01T00:00:00Z');
+    expect(alert).not.toHaveTextContent('try again in');
+    expect(within(alert).queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+    expect(await within(alert).findByRole('link', { name: 'Compare packages' })).toHaveAttribute('href', '/billing');
   });
 });

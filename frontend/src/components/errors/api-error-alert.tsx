@@ -1,7 +1,9 @@
 import { Alert, Button, Code, Group, List, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 
+import { ComparePackagesLink } from '@/components/usage/compare-packages-link';
 import { formatWait, isApiError } from '@/lib/api-error';
+import { formatResetTime } from '@/lib/format';
 
 type ApiErrorAlertProps = {
   error: unknown;
@@ -30,10 +32,24 @@ const expectedMessage: Record<number, string> = {
   429: 'Too many requests.',
 };
 
+/**
+ * A monthly quota is used up (429 `quota-exceeded`): asking again fails until the month turns, which
+ * the server's sentence names, so neither a wait nor "Try again" is offered; a larger package is.
+ */
+function isQuotaExceeded(error: unknown): boolean {
+  return isApiError(error) && error.status === 429 && error.type === 'quota-exceeded';
+}
+
 /** Whether asking again can succeed: no answer, a server error, or a rate limit (after the wait). */
 function isRetryable(error: unknown): boolean {
   if (!isApiError(error)) return true;
+  if (isQuotaExceeded(error)) return false;
   return error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500;
+}
+
+/** A quota sentence's reset time ("resets at 2026-12-01T00:00:00Z") as the usage meters write it. */
+function readableTimes(detail: string): string {
+  return detail.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g, (t) => formatResetTime(t));
 }
 
 /**
@@ -62,8 +78,9 @@ export function ApiErrorAlert({ error, onRetry, fieldErrors = {} }: ApiErrorAler
       ? error.message
       : 'An unexpected error occurred.';
   const requestId = isApiError(error) && !expected ? error.requestId : undefined;
-  const retryAfter = isApiError(error) && error.status === 429 ? error.retryAfter : undefined;
-  const detail = said && retryAfter !== undefined ? withWait(said, retryAfter) : said;
+  const quota = isQuotaExceeded(error);
+  const retryAfter = isApiError(error) && error.status === 429 && !quota ? error.retryAfter : undefined;
+  const detail = quota ? readableTimes(said) : said && retryAfter !== undefined ? withWait(said, retryAfter) : said;
   const retry = onRetry && isRetryable(error) ? onRetry : undefined;
 
   return (
@@ -83,6 +100,7 @@ export function ApiErrorAlert({ error, onRetry, fieldErrors = {} }: ApiErrorAler
             ))}
           </List>
         )}
+        {quota && <ComparePackagesLink />}
         {requestId && (
           <Text size="xs" c="dimmed">
             Request ID: <Code>{requestId}</Code>
