@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -49,8 +50,14 @@ func TestKeyring(t *testing.T) {
 		})
 	}
 	newer, _ := crm.NewKeyring(k2)
-	if _, err := newer.Open(id, sealed, []byte("tenant-a:refresh")); !errors.Is(err, crm.ErrUnknownKey) {
+	_, err = newer.Open(id, sealed, []byte("tenant-a:refresh"))
+	if !errors.Is(err, crm.ErrUnknownKey) {
 		t.Fatalf("retired key: %v", err)
+	}
+	// An operator who restored a backup under another key reads which key
+	// sealed the token and which one the process has.
+	if msg := err.Error(); !strings.Contains(msg, id) || !strings.Contains(msg, crm.KeyID(k2)) {
+		t.Fatalf("retired key: %q names neither the sealing key %s nor the current one %s", msg, id, crm.KeyID(k2))
 	}
 	if _, err := crm.NewKeyring([]byte("short")); err == nil {
 		t.Fatal("short key accepted")

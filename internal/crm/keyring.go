@@ -71,11 +71,15 @@ func (k *Keyring) Seal(plaintext, aad []byte) (keyID string, sealed []byte) {
 // ErrUnknownKey means a ciphertext was sealed with a key the ring lacks.
 var ErrUnknownKey = errors.New("crm: ciphertext sealed with an unknown key")
 
-// Open decrypts what Seal returned.
+// Open decrypts what Seal returned. A ciphertext sealed with a key the ring
+// lacks (a database restored under another ENCRYPTION_KEY) is an error that
+// names both keys' ids, so an operator reading the log sees it is the
+// configuration, not the CRM, and which key to bring back.
 func (k *Keyring) Open(keyID string, sealed, aad []byte) ([]byte, error) {
 	aead, ok := k.aeads[keyID]
 	if !ok {
-		return nil, ErrUnknownKey
+		return nil, fmt.Errorf("%w %s (ENCRYPTION_KEY is %s; set ENCRYPTION_KEY or ENCRYPTION_KEYS_PREVIOUS to the key that sealed it)",
+			ErrUnknownKey, keyID, k.current)
 	}
 	if len(sealed) < aead.NonceSize() {
 		return nil, errors.New("crm: ciphertext too short")
