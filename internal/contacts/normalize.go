@@ -242,6 +242,14 @@ func NormalizeSite(v string) (domain string, page, ok bool) {
 		}
 		v = u.Hostname()
 		page = strings.Trim(u.Path, "/") != "" || u.RawQuery != ""
+		if ascii && !isASCII(v) {
+			// url.Parse decodes a host's percent-escapes ("%C3%84rzte.de"),
+			// which the folding above never saw: fold them now, or the
+			// domain keeps capitals and full-width letters no other
+			// spelling of it has.
+			ascii = false
+			v = strings.ToLower(emailaddr.FoldWidth(v))
+		}
 	} else {
 		var rest string
 		v, rest, _ = strings.Cut(v, "/")

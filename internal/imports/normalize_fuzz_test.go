@@ -11,7 +11,9 @@ import (
 // TestNormalizeDomain: a company domain is read once into its stored
 // form, and the stored form reads as itself: one written with a stray
 // second trailing dot was stored with a dot ("acme.com."), a domain no
-// company has, where it should be refused as "acme..com" is.
+// company has, where it should be refused as "acme..com" is; one whose
+// host was percent-escaped ("https://%C3%84rzte.de") kept its capital
+// ("Ärzte.de", no match for "ärzte.de").
 func TestNormalizeDomain(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -22,6 +24,8 @@ func TestNormalizeDomain(t *testing.T) {
 		{"acme.com:8080/x", "acme.com"},
 		{"www.www.acme.com", "acme.com"},
 		{"müller.de", "müller.de"},
+		{"https://%C3%84rzte.de/", "ärzte.de"},
+		{"https://www.%EF%BD%81cme.com", "acme.com"},
 		{"acme.com..", ""},
 		{"acme..com", ""},
 		{"http://acme.com../", ""},
