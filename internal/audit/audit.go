@@ -16,7 +16,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/db"
-	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // Actor is who performs the request.
@@ -203,9 +202,9 @@ func listQuery(d *gorm.DB, p ListParams) (*gorm.DB, error) {
 		}
 	}
 	if p.Cursor != "" {
-		id, err := uuid.Parse(p.Cursor)
+		id, err := db.IDCursor(p.Cursor)
 		if err != nil {
-			return nil, apperr.Errorf(apperr.EMALFORMED, "The cursor is not valid.")
+			return nil, err
 		}
 		q = q.Where("id < ?", id)
 	}

@@ -60,9 +60,9 @@ func usersQuery(q *gorm.DB, p ListUsersParams) (*gorm.DB, error) {
 		q = q.Where("email::text ILIKE ? OR name ILIKE ?", db.Contains(tenancy.EmailQuery(v)), db.Contains(v))
 	}
 	if p.Cursor != "" {
-		id, err := uuid.Parse(p.Cursor)
+		id, err := db.IDCursor(p.Cursor)
 		if err != nil {
-			return nil, apperr.Errorf(apperr.EMALFORMED, "The cursor is not valid.")
+			return nil, err
 		}
 		q = q.Where("id < ?", id)
 	}

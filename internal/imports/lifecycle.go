@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/audit"
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -71,9 +72,9 @@ func (s *Service) List(ctx context.Context, tenantID uuid.UUID, p ListParams) (*
 	}
 	var after *uuid.UUID
 	if p.Cursor != "" {
-		id, err := uuid.Parse(p.Cursor)
+		id, err := db.IDCursor(p.Cursor)
 		if err != nil {
-			return nil, apperr.Errorf(apperr.EMALFORMED, "The cursor is not valid.")
+			return nil, err
 		}
 		after = &id
 	}

@@ -95,9 +95,9 @@ func tenantsQuery(q *gorm.DB, p ListTenantsParams) (*gorm.DB, error) {
 		q = q.Where("t.status = ?", p.Status)
 	}
 	if p.Cursor != "" {
-		id, err := uuid.Parse(p.Cursor)
+		id, err := db.IDCursor(p.Cursor)
 		if err != nil {
-			return nil, apperr.Errorf(apperr.EMALFORMED, "The cursor is not valid.")
+			return nil, err
 		}
 		q = q.Where("t.id < ?", id)
 	}
