@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/imports"
@@ -76,28 +75,19 @@ func TestNewContactsProbeCompaniesByBytes(t *testing.T) {
 	d := dbtest.Shared(t)
 	ctx := t.Context()
 	w := dbtest.UniqueWord()
-	tx, err := d.Pool.BeginTx(ctx, pgx.TxOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tx.Rollback(ctx) }()
-	for _, stmt := range []string{
+	tx := mustPlanTx(t, d,
 		`SET LOCAL jit = off`,
 		`CREATE TEMP TABLE import_batch_rows (LIKE import_batch INCLUDING ALL) ON COMMIT DROP`,
 		// 2,000 companies and a batch of 1,000 new people at them.
-		`INSERT INTO companies (id, name, domain) SELECT gen_random_uuid(), 'Company ' || n, 'c' || n || '.` + w + `.example'
+		`INSERT INTO companies (id, name, domain) SELECT gen_random_uuid(), 'Company ' || n, 'c' || n || '.`+w+`.example'
 			FROM generate_series(1, 2000) n`,
 		`INSERT INTO import_batch_rows (new_id, row_num, usable, raw, email, email_domain, first_name, last_name, company_name, outcome)
-			SELECT gen_random_uuid(), n, true, '{}', 'p' || n || '@c' || n * 7 || '.` + w + `.example', 'c' || n * 7 || '.` + w + `.example',
+			SELECT gen_random_uuid(), n, true, '{}', 'p' || n || '@c' || n * 7 || '.`+w+`.example', 'c' || n * 7 || '.`+w+`.example',
 				'Ann', 'Row' || n, 'Company ' || n * 7, 'created'
 			FROM generate_series(1, 1000) n`,
 		`ANALYZE companies`,
 		`ANALYZE import_batch_rows`,
-	} {
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
+	)
 	var raw []byte
 	if err := tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+imports.InsertContactsSQL(), nil, "import").Scan(&raw); err != nil {
 		t.Fatal(err)

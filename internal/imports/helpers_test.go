@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
@@ -162,4 +163,22 @@ func (tb *testBundle) records(t testing.TB, tenant, id uuid.UUID) map[int]import
 		}
 		cursor = page.NextCursor
 	}
+}
+
+// mustPlanTx opens a transaction that the test's end rolls back and runs
+// stmts in it: the settings and tables a plan test explains a statement
+// against.
+func mustPlanTx(t *testing.T, d *db.DB, stmts ...string) pgx.Tx {
+	t.Helper()
+	tx, err := d.Pool.BeginTx(t.Context(), pgx.TxOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
+	for _, stmt := range stmts {
+		if _, err := tx.Exec(t.Context(), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	return tx
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/imports"
@@ -22,17 +21,12 @@ func TestPriorDuplicatesProbeTheKeyTable(t *testing.T) {
 	d := dbtest.Shared(t)
 	ctx := t.Context()
 	keys := imports.KeysTable(uuid.New())
-	tx, err := d.Pool.BeginTx(ctx, pgx.TxOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tx.Rollback(ctx) }()
-	for _, stmt := range []string{
+	tx := mustPlanTx(t, d,
 		`SET LOCAL jit = off`,
-		`CREATE UNLOGGED TABLE ` + keys + ` (LIKE import_keys INCLUDING ALL)`,
+		`CREATE UNLOGGED TABLE `+keys+` (LIKE import_keys INCLUDING ALL)`,
 		`CREATE TEMP TABLE import_batch_rows (LIKE import_batch INCLUDING ALL) ON COMMIT DROP`,
 		// 40,000 rows' keys of each kind so far, and a batch of 1,000 rows.
-		`INSERT INTO ` + keys + ` (kind, key, root_row, row_num, email, linkedin_url, name_key)
+		`INSERT INTO `+keys+` (kind, key, root_row, row_num, email, linkedin_url, name_key)
 			SELECT kind, kind::text || ':' || n, n, n,
 				CASE kind WHEN 'e' THEN 'e:' || n END, CASE kind WHEN 'l' THEN 'l:' || n END, CASE kind WHEN 'n' THEN 'n:' || n END
 			FROM generate_series(1, 40000) n, unnest(ARRAY['e', 'l', 'n']::"char"[]) kind`,
@@ -40,13 +34,9 @@ func TestPriorDuplicatesProbeTheKeyTable(t *testing.T) {
 			SELECT gen_random_uuid(), 40000 + n, true, '{}', 'row' || n || '@example.com', 'https://www.linkedin.com/in/row' || n,
 				'Ann', 'Row' || n, 'Acme'
 			FROM generate_series(1, 1000) n`,
-		`ANALYZE ` + keys,
+		`ANALYZE `+keys,
 		`ANALYZE import_batch_rows`,
-	} {
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
+	)
 	var raw []byte
 	if err := tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+imports.PriorDuplicatesSQL(keys, imports.MatchKeys)).Scan(&raw); err != nil {
 		t.Fatal(err)
@@ -80,12 +70,7 @@ func TestMatchByNameAndCompanyProbesItsIndex(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
 	ctx := t.Context()
-	tx, err := d.Pool.BeginTx(ctx, pgx.TxOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tx.Rollback(ctx) }()
-	for _, stmt := range []string{
+	tx := mustPlanTx(t, d,
 		`SET LOCAL jit = off`,
 		// The package's database holds a few hundred contacts: reading
 		// them all into a hash is cheap here, as it is not at 1 M contacts,
@@ -98,11 +83,7 @@ func TestMatchByNameAndCompanyProbesItsIndex(t *testing.T) {
 		`INSERT INTO import_batch_rows (new_id, row_num, usable, raw, first_name, last_name, company_name)
 			SELECT gen_random_uuid(), n, true, '{}', 'Ann', 'Row' || n, 'ACME Inc.' FROM generate_series(1, 1000) n`,
 		`ANALYZE import_batch_rows`,
-	} {
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
+	)
 	var raw []byte
 	if err := tx.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+imports.MatchSQL(2), uuid.New()).Scan(&raw); err != nil {
 		t.Fatal(err)
