@@ -77,18 +77,15 @@ func (s *Server) idempotent(h echo.HandlerFunc) echo.HandlerFunc {
 		c.Response().Writer = rec
 		finished := false
 		defer func() {
+			c.Response().Writer = rec.ResponseWriter
 			// A panic (answered 500 by withRecover) frees the key as any
 			// failure does: its retry runs now, not after the claim runs out.
 			if !finished {
-				c.Response().Writer = rec.ResponseWriter
-				if aerr := s.svc.Idempotency.Abandon(fctx, p.TenantID, key); aerr != nil {
-					s.log.ErrorContext(ctx, "idempotency: free key", "error", aerr, "request_id", requestID(c))
-				}
+				s.abandonKey(fctx, c, p.TenantID, key)
 			}
 		}()
 		err = h(c)
 		finished = true
-		c.Response().Writer = rec.ResponseWriter
 		// A handler's error after a 2xx went out is the client's, gone while
 		// its answer was written (the timeout its retry follows): the work
 		// was done and the answer whole in rec, so it is kept.
@@ -101,10 +98,15 @@ func (s *Server) idempotent(h echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
-		if aerr := s.svc.Idempotency.Abandon(fctx, p.TenantID, key); aerr != nil {
-			s.log.ErrorContext(ctx, "idempotency: free key", "error", aerr, "request_id", requestID(c))
-		}
+		s.abandonKey(fctx, c, p.TenantID, key)
 		return err
+	}
+}
+
+// abandonKey frees key after its request failed, so that a retry runs.
+func (s *Server) abandonKey(ctx context.Context, c echo.Context, tenantID uuid.UUID, key string) {
+	if err := s.svc.Idempotency.Abandon(ctx, tenantID, key); err != nil {
+		s.log.ErrorContext(ctx, "idempotency: free key", "error", err, "request_id", requestID(c))
 	}
 }
 
