@@ -2,10 +2,12 @@ package billing
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stripe/stripe-go/v76"
 	"gorm.io/gorm"
 
@@ -554,6 +556,56 @@ func TestApplyKeptSubscriptionOfUnknownPrice(t *testing.T) {
 			}
 			if (want == StatusPastDue) != (cur.PastDueSince != nil) {
 				t.Errorf("past due since %v", deref(cur.PastDueSince))
+			}
+		})
+	}
+}
+
+// A failed read of the tenant's subscription (here a lock wait past
+// lock_timeout, as a busy database gives) is an error, so that Stripe
+// retries the event: it was recorded as "ignored: no subscription" (an
+// invoice) or read as no subscription on file (a subscription event), and
+// the error that surfaced was the aborted transaction, not its cause.
+func TestApplyFailedReadIsAnError(t *testing.T) {
+	t.Parallel()
+	for name, run := range map[string]func(tb testBundle, tx *gorm.DB) (string, error){
+		"Invoice": func(tb testBundle, tx *gorm.DB) (string, error) {
+			inv := &stripe.Invoice{Customer: &stripe.Customer{ID: tb.customer}, Subscription: &stripe.Subscription{ID: tb.id("sub_a")},
+				BillingReason: "subscription_cycle"}
+			o, _, err := tb.svc.applyInvoice(context.Background(), tx, stripe.Event{ID: "evt_" + uuid.NewString(), Type: "invoice.paid"}, t1, inv)
+			return o, err
+		},
+		"Subscription": func(tb testBundle, tx *gorm.DB) (string, error) {
+			o, _, err := tb.svc.applySubscription(context.Background(), tx,
+				stripe.Event{ID: "evt_" + uuid.NewString(), Type: "customer.subscription.updated"}, t1, tb.sub("sub_a", "past_due", tb.pro), nil, "")
+			return o, err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.apply(t, t0, tb.sub("sub_a", "active", tb.pro), false)
+			holder := tb.db.Begin()
+			defer holder.Rollback()
+			if err := holder.Exec(`SELECT 1 FROM subscriptions WHERE tenant_id = ? FOR UPDATE`, tb.tenant).Error; err != nil {
+				t.Fatal(err)
+			}
+			var outcome string
+			err := tb.db.Transaction(func(tx *gorm.DB) error {
+				if err := tx.Exec(`SET LOCAL lock_timeout = '50ms'`).Error; err != nil {
+					t.Fatal(err)
+				}
+				var err error
+				outcome, err = run(tb, tx)
+				return err
+			})
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != "55P03" {
+				t.Fatalf("outcome %q, error %v: want the lock timeout", outcome, err)
+			}
+			holder.Rollback()
+			if cur := tb.current(t); cur.Status != StatusActive {
+				t.Fatalf("stored %s, want active", cur.Status)
 			}
 		})
 	}

@@ -178,7 +178,7 @@ func (s *Service) dispatch(ctx context.Context, tx *gorm.DB, ev stripe.Event) (s
 	case "invoice.paid", "invoice.payment_failed":
 		var inv stripe.Invoice
 		if err := json.Unmarshal(ev.Data.Raw, &inv); err != nil {
-			return "ignored: no subscription", nil, nil
+			return "undecodable", nil, nil
 		}
 		invoiceParent(ev.Data.Raw, &inv)
 		if inv.Subscription == nil || inv.Subscription.ID == "" {
@@ -373,7 +373,12 @@ func (s *Service) applySubscription(ctx context.Context, tx *gorm.DB, ev stripe.
 		return outcomeOtherCustomer, nil, err
 	}
 	var cur Subscription
-	found := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error == nil
+	found := true
+	if err := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		found = false
+	} else if err != nil {
+		return "", tenantID, err
+	}
 	// The subscription's metadata names the package it was bought as; a
 	// plan change in the portal changes its price, never its metadata. So
 	// it stands in for an unknown price only for a subscription not on
@@ -560,8 +565,10 @@ func (s *Service) applyInvoice(ctx context.Context, tx *gorm.DB, ev stripe.Event
 		return outcomeOtherCustomer, nil, err
 	}
 	var cur Subscription
-	if err := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error; err != nil {
+	if err := tx.Clauses(forUpdate).Where("tenant_id = ?", *tenantID).Take(&cur).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 		return "ignored: no subscription", tenantID, nil
+	} else if err != nil {
+		return "", tenantID, err
 	}
 	if cur.LastEventAt != nil && at.Before(*cur.LastEventAt) {
 		return "stale: a newer event was applied", tenantID, nil

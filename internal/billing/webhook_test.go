@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -394,4 +395,23 @@ func deref[T any](p *T) any {
 func fmtSide(s StripeSide) string {
 	return fmt.Sprintf("{package %v status %v period end %v cancel %v past due since %v}", deref(s.StripePackageID),
 		deref(s.StripeStatus), deref(s.StripePeriodEnd), s.StripeCancelAtPeriodEnd, deref(s.StripePastDueSince))
+}
+
+// An event whose object does not decode is recorded as undecodable, an
+// invoice as a subscription event: it was "ignored: no subscription", so
+// the metric an operator watches for a payload Stripe changed missed a
+// payment it could not read.
+func TestDispatchUndecodable(t *testing.T) {
+	t.Parallel()
+	for _, evType := range []stripe.EventType{"customer.subscription.updated", "invoice.paid", "invoice.payment_failed"} {
+		t.Run(string(evType), func(t *testing.T) {
+			t.Parallel()
+			ev := stripe.Event{ID: "evt_" + uuid.NewString(), Type: evType, Created: t0.Unix(),
+				Data: &stripe.EventData{Raw: []byte(`{"id": 5, "customer": []}`)}}
+			outcome, tenant, err := NewService(nil).dispatch(context.Background(), nil, ev)
+			if err != nil || outcome != "undecodable" || tenant != nil {
+				t.Fatalf("dispatch: %q %v %v, want undecodable", outcome, tenant, err)
+			}
+		})
+	}
 }
