@@ -387,7 +387,8 @@ var errRefreshInvalid = apperr.Errorf(apperr.EUNAUTHORIZED, "The session has end
 // token. A token presented a second time revokes its whole session family
 // (and is audited), unless it comes back within RefreshReuseGrace of its
 // rotation while the token that rotation issued is still unused: then it
-// rotates again. Returns EUNAUTHORIZED.
+// rotates again. Returns EUNAUTHORIZED; a revocation of a reused token's
+// family that failed is returned as it is (a 500).
 func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 	if token == "" {
 		return Grant{}, errRefreshInvalid
@@ -483,8 +484,12 @@ func (s *Service) Refresh(ctx context.Context, token string) (Grant, error) {
 	})
 	if reused {
 		// Not cut short by the replaying client going away: the family of
-		// a leaked token must end whatever becomes of this request.
-		s.revokeFamily(context.WithoutCancel(ctx), reusedSession, "refresh token reuse")
+		// a leaked token must end whatever becomes of this request. A
+		// revocation that failed is this refresh's error (a 500, logged):
+		// the family lives on until a replay revokes it.
+		if rerr := s.revokeFamily(context.WithoutCancel(ctx), reusedSession, "refresh token reuse"); rerr != nil {
+			return g, fmt.Errorf("refresh: revoke the session of a reused token: %w", rerr)
+		}
 	}
 	return g, err
 }
@@ -524,8 +529,8 @@ func refreshLookupError(err error) error {
 // audits that it did. A replay into a session that has ended already
 // changes nothing and is not audited again (the refresh route is public:
 // anyone holding an old token could otherwise fill the append-only log).
-func (s *Service) revokeFamily(ctx context.Context, sess session, reason string) {
-	_ = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+func (s *Service) revokeFamily(ctx context.Context, sess session, reason string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&session{}).Where("id = ? AND revoked_at IS NULL", sess.ID).
 			Updates(map[string]any{"revoked_at": s.now(), "revoked_reason": reason})
 		if res.Error != nil || res.RowsAffected == 0 {
