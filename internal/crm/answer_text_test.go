@@ -130,3 +130,47 @@ func TestPushKeepsNoHugeAnswer(t *testing.T) {
 	}
 	tb.assertTruth(t, id)
 }
+
+// TestPushUnreadableRecordOverwritesNothing: before an update, a
+// fill_if_empty field's record is read to see whether the CRM holds a
+// value of its own. A read answered 200 with a body that is not the record
+// (a proxy's page, a truncated answer) was taken for a record with every
+// field empty, and the update wrote over the value someone had entered in
+// the CRM. The contact now fails, and the CRM keeps its value.
+func TestPushUnreadableRecordOverwritesNothing(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	var garbled atomic.Bool
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/contacts/by-external-id/") && garbled.Load() {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte("<html><body>Service notice</body></html>"))
+			return
+		}
+		tb.fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	tb.cfg.APIBase = proxy.URL
+	tb.svc = tb.newService()
+
+	ids := tb.MustApproved(t, 1)
+	tb.mustRunAll(t, tb.MustPush(t, ids))
+	ext := ids[0].String()
+	tb.fake.EditRecord(tb.account, ext, map[string]string{"job_title": "VP (set in CRM)"})
+	tb.mustExec(t, `UPDATE contacts SET title = 'CTO', updated_at = now() WHERE id = ?`, ids[0])
+	garbled.Store(true)
+	second := tb.MustPush(t, ids)
+	tb.mustRunAll(t, second)
+
+	for _, r := range tb.fake.Records(tb.account) {
+		if r.ExternalID == ext && r.Properties["job_title"] != "VP (set in CRM)" {
+			t.Fatalf("the CRM's own title was overwritten: %v", r.Properties)
+		}
+	}
+	d := tb.push(t, second)
+	if it := tb.item(t, d, ids[0]); it.Status != crm.ItemFailed || it.ErrorCode != "UNREADABLE_RECORD" {
+		t.Fatalf("item %s %s, want failed UNREADABLE_RECORD", it.Status, it.ErrorCode)
+	}
+}

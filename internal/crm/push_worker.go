@@ -422,7 +422,15 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 			var rec struct {
 				Properties map[string]string `json:"properties"`
 			}
-			_ = json.Unmarshal(resp.body, &rec)
+			if err := json.Unmarshal(resp.body, &rec); err != nil || rec.Properties == nil {
+				// Not the record (a proxy's page, a cut answer): read as
+				// one with every field empty, it let the update write
+				// over the values someone entered in the CRM.
+				decided = append(decided, outcome{ContactID: si.item.ContactID, Status: ItemFailed, Code: "UNREADABLE_RECORD",
+					Message: "The CRM's answer to reading the contact was not its record; nothing was sent, so no value entered in the CRM was overwritten.",
+					Tries:   1})
+				continue
+			}
 			for _, f := range si.needRead {
 				if fillable(rec.Properties[f], si.last[f], si.want[f]) {
 					si.props[f] = si.want[f]
