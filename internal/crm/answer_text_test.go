@@ -136,41 +136,73 @@ func TestPushKeepsNoHugeAnswer(t *testing.T) {
 // value of its own. A read answered 200 with a body that is not the record
 // (a proxy's page, a truncated answer) was taken for a record with every
 // field empty, and the update wrote over the value someone had entered in
-// the CRM. The contact now fails, and the CRM keeps its value.
+// the CRM. The contact now fails, and the CRM keeps its value. A record
+// that holds a property of another JSON type (a number in a custom field)
+// is still a record: the push goes on.
 func TestPushUnreadableRecordOverwritesNothing(t *testing.T) {
 	t.Parallel()
-	tb := setup(t)
-	tb.MustConnect(t)
-	var garbled atomic.Bool
-	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/contacts/by-external-id/") && garbled.Load() {
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(http.StatusOK)
-			_, _ = w.Write([]byte("<html><body>Service notice</body></html>"))
-			return
-		}
-		tb.fake.ServeHTTP(w, r)
-	}))
-	t.Cleanup(proxy.Close)
-	tb.cfg.APIBase = proxy.URL
-	tb.svc = tb.newService()
+	for _, tc := range []struct {
+		name     string
+		answer   func(record []byte) []byte
+		wantCode string // "" when the push succeeds
+	}{
+		{"a page that is not the record", func([]byte) []byte { return []byte("<html><body>Service notice</body></html>") }, "UNREADABLE_RECORD"},
+		{"a record with a numeric property", func(record []byte) []byte {
+			var rec map[string]any
+			if err := json.Unmarshal(record, &rec); err != nil {
+				return record
+			}
+			props, _ := rec["properties"].(map[string]any)
+			props["cf_headcount"] = 250
+			props["cf_archived"] = nil
+			out, _ := json.Marshal(rec)
+			return out
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.MustConnect(t)
+			var rewrite atomic.Bool
+			proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/contacts/by-external-id/") && rewrite.Load() {
+					rec := httptest.NewRecorder()
+					tb.fake.ServeHTTP(rec, r)
+					for k, v := range rec.Header() {
+						w.Header()[k] = v
+					}
+					w.Header().Del("Content-Length")
+					w.WriteHeader(rec.Code)
+					_, _ = w.Write(tc.answer(rec.Body.Bytes()))
+					return
+				}
+				tb.fake.ServeHTTP(w, r)
+			}))
+			t.Cleanup(proxy.Close)
+			tb.cfg.APIBase = proxy.URL
+			tb.svc = tb.newService()
 
-	ids := tb.MustApproved(t, 1)
-	tb.mustRunAll(t, tb.MustPush(t, ids))
-	ext := ids[0].String()
-	tb.fake.EditRecord(tb.account, ext, map[string]string{"job_title": "VP (set in CRM)"})
-	tb.mustExec(t, `UPDATE contacts SET title = 'CTO', updated_at = now() WHERE id = ?`, ids[0])
-	garbled.Store(true)
-	second := tb.MustPush(t, ids)
-	tb.mustRunAll(t, second)
+			ids := tb.MustApproved(t, 1)
+			tb.mustRunAll(t, tb.MustPush(t, ids))
+			ext := ids[0].String()
+			tb.fake.EditRecord(tb.account, ext, map[string]string{"job_title": "VP (set in CRM)"})
+			tb.mustExec(t, `UPDATE contacts SET title = 'CTO', updated_at = now() WHERE id = ?`, ids[0])
+			rewrite.Store(true)
+			second := tb.MustPush(t, ids)
+			tb.mustRunAll(t, second)
 
-	for _, r := range tb.fake.Records(tb.account) {
-		if r.ExternalID == ext && r.Properties["job_title"] != "VP (set in CRM)" {
-			t.Fatalf("the CRM's own title was overwritten: %v", r.Properties)
-		}
-	}
-	d := tb.push(t, second)
-	if it := tb.item(t, d, ids[0]); it.Status != crm.ItemFailed || it.ErrorCode != "UNREADABLE_RECORD" {
-		t.Fatalf("item %s %s, want failed UNREADABLE_RECORD", it.Status, it.ErrorCode)
+			for _, r := range tb.fake.Records(tb.account) {
+				if r.ExternalID == ext && r.Properties["job_title"] != "VP (set in CRM)" {
+					t.Fatalf("the CRM's own title was overwritten: %v", r.Properties)
+				}
+			}
+			it := tb.item(t, tb.push(t, second), ids[0])
+			if tc.wantCode != "" && (it.Status != crm.ItemFailed || it.ErrorCode != tc.wantCode) {
+				t.Fatalf("item %s %s, want failed %s", it.Status, it.ErrorCode, tc.wantCode)
+			}
+			if tc.wantCode == "" && it.Status == crm.ItemFailed {
+				t.Fatalf("item failed %s: a record with a numeric property is still a record", it.ErrorCode)
+			}
+		})
 	}
 }

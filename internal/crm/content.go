@@ -88,6 +88,21 @@ func properties(want, lastSent map[string]string, modes map[string]string, updat
 // worker that died after the CRM wrote) wrote our value without our
 // recording it; sending it again records it as ours, so later changes of
 // ours reach the field as before.
+// propertyText is a read record's property as fillable compares it: a
+// string as it is, null or absent as empty, and any other JSON value (a
+// number or a flag a CRM-side field holds) as its text, so that it counts
+// as a value someone set rather than as an empty field.
+func propertyText(raw json.RawMessage) string {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s
+	}
+	if v := strings.TrimSpace(string(raw)); v != "null" {
+		return v
+	}
+	return ""
+}
+
 func fillable(crmValue, lastSent, want string) bool {
 	return crmValue == "" || strings.EqualFold(crmValue, lastSent) || strings.EqualFold(crmValue, want)
 }

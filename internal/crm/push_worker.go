@@ -420,7 +420,7 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 		switch {
 		case err == nil:
 			var rec struct {
-				Properties map[string]string `json:"properties"`
+				Properties map[string]json.RawMessage `json:"properties"`
 			}
 			if err := json.Unmarshal(resp.body, &rec); err != nil || rec.Properties == nil {
 				// Not the record (a proxy's page, a cut answer): read as
@@ -432,7 +432,7 @@ func (s *Service) PushChunk(ctx context.Context, a PushArgs, lastTry bool) error
 				continue
 			}
 			for _, f := range si.needRead {
-				if fillable(rec.Properties[f], si.last[f], si.want[f]) {
+				if fillable(propertyText(rec.Properties[f]), si.last[f], si.want[f]) {
 					si.props[f] = si.want[f]
 				}
 			}
