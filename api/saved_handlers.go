@@ -39,10 +39,15 @@ type CountResponse struct {
 
 // SavedPageResponse is a page of the saved view.
 type SavedPageResponse struct {
-	Items         []ContactResponse `json:"items"`
-	NextCursor    string            `json:"next_cursor"`
-	Total         int               `json:"total"`
-	TotalIsCapped bool              `json:"total_is_capped"`
+	Items      []ContactResponse `json:"items"`
+	NextCursor string            `json:"next_cursor"`
+	// Matches counted up to 10,000 (total_is_capped: there are more), or
+	// the planner's estimate (total_is_estimate) for free text or a filter
+	// on the contact's fields expected to match more than 3,000; every page
+	// of one query carries the first page's figures.
+	Total           int  `json:"total"`
+	TotalIsCapped   bool `json:"total_is_capped"`
+	TotalIsEstimate bool `json:"total_is_estimate"`
 } //	@name	SavedPage
 
 func uuids(ids []string) []uuid.UUID {
@@ -363,7 +368,8 @@ func (s *Server) listSaved(c echo.Context) error {
 	if err := s.shapeContacts(ctx, principal(c), items); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, SavedPageResponse{Items: items, NextCursor: page.NextCursor, Total: page.Total, TotalIsCapped: page.TotalIsCapped})
+	return c.JSON(http.StatusOK, SavedPageResponse{Items: items, NextCursor: page.NextCursor, Total: page.Total,
+		TotalIsCapped: page.TotalIsCapped, TotalIsEstimate: page.TotalIsEstimate})
 }
 
 // exportSaved godoc

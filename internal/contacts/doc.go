@@ -15,7 +15,10 @@
 // primary keys lead with tenant_id and every statement filters on it. A
 // saved contact is always visible to its tenant, and a contact's owner never
 // changes: the database refuses anything else (migration 00066), so the saved
-// view with no condition on the contact reads saved contacts alone.
+// view with no condition on the contact reads saved contacts alone. With a
+// condition on the contact its first page counts only what the planner
+// expects to be small, and otherwise reports the estimate, as search does
+// (ListSaved).
 //
 // # The overlay
 //

@@ -64,10 +64,14 @@ type SavedParams struct {
 
 // SavedPage is one page of the saved view, newest saved first.
 type SavedPage struct {
-	Items         []Contact `json:"items"`
-	NextCursor    string    `json:"next_cursor"`
-	Total         int       `json:"total"`
-	TotalIsCapped bool      `json:"total_is_capped"`
+	Items      []Contact `json:"items"`
+	NextCursor string    `json:"next_cursor"`
+	// Total counts the matches up to 10,000; TotalIsCapped says there are
+	// more. TotalIsEstimate says Total is the planner's estimate, not a
+	// count, as for search: see ListSaved for when.
+	Total           int  `json:"total"`
+	TotalIsCapped   bool `json:"total_is_capped"`
+	TotalIsEstimate bool `json:"total_is_estimate"`
 }
 
 func checkIDs(field string, ids []uuid.UUID) ([]uuid.UUID, error) {
@@ -346,7 +350,15 @@ func (s *Service) savedQuery(ctx context.Context, tenantID uuid.UUID, p SavedPar
 }
 
 // ListSaved returns the tenant's saved contacts that match p, newest saved
-// first, with overlay and lists. Returns EINVALID for bad filters or page
+// first, with overlay and lists. The first page counts the matches up to
+// 10,001 when that is cheap: with no condition on the contact (saved
+// contacts alone), or when the planner estimates at most exactCountBelow
+// matches. A condition on the contact (free text, a filter on its fields)
+// that the planner expects more of reports the estimate instead
+// (TotalIsEstimate), as search does: counting them reads the saved
+// contacts' contacts until 10,001 match, all of them for a match rare
+// among the tenant's saved contacts. A first page that is also the last
+// counts exactly. Later pages carry the first page's figures. Returns EINVALID for bad filters or page
 // size, ENOTFOUND for a missing list and EMALFORMED for a bad cursor.
 func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedParams) (*SavedPage, error) {
 	if err := validatePageSize(p.PageSize, p.MaxPageSize); err != nil {
@@ -365,15 +377,25 @@ func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedPara
 		if err != nil {
 			return nil, err
 		}
-		page.Total, page.TotalIsCapped = cur.Total, cur.Capped
+		page.Total, page.TotalIsCapped, page.TotalIsEstimate = cur.Total, cur.Capped, cur.Estimate
 		args = append(args, time.UnixMicro(cur.Time).UTC(), cur.ID)
 		where += savedBelow(len(args) - 1)
 	} else {
-		var n int
-		if err := s.db.Pool.QueryRow(ctx, savedCountSQL(from, where), execArgs(m.args)...).Scan(&n); err != nil {
-			return nil, fmt.Errorf("contacts: count saved: %w", err)
+		est := -1.0
+		if m.savedWhere == "" {
+			if est, err = s.explainRows(ctx, `SELECT 1 FROM `+from+` WHERE `+where, m.args); err != nil {
+				return nil, fmt.Errorf("contacts: saved estimate: %w", err)
+			}
 		}
-		page.Total, page.TotalIsCapped = min(n, totalCap), n > totalCap
+		if est <= exactCountBelow {
+			var n int
+			if err := s.db.Pool.QueryRow(ctx, savedCountSQL(from, where), execArgs(m.args)...).Scan(&n); err != nil {
+				return nil, fmt.Errorf("contacts: count saved: %w", err)
+			}
+			page.Total, page.TotalIsCapped = min(n, totalCap), n > totalCap
+		} else {
+			page.Total, page.TotalIsCapped, page.TotalIsEstimate = min(int(est+0.5), totalCap), est >= totalCap, true
+		}
 	}
 	args = append(args, p.PageSize+1)
 	rows, err := s.db.Pool.Query(ctx, savedPageSQL(from, where, len(args)), execArgs(args)...)
@@ -399,10 +421,14 @@ func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedPara
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("contacts: list saved: %w", err)
 	}
+	if p.Cursor == "" && page.TotalIsEstimate && len(ids) <= p.PageSize {
+		// A first page that is also the last has counted its matches.
+		page.Total, page.TotalIsCapped, page.TotalIsEstimate = len(ids), false, false
+	}
 	if len(ids) > p.PageSize {
 		ids = ids[:p.PageSize]
 		page.NextCursor = codec.encode("saved", tenantID, qh, cursor{Mode: modeSaved, ID: ids[len(ids)-1],
-			Time: times[p.PageSize-1].UnixMicro(), Total: page.Total, Capped: page.TotalIsCapped})
+			Time: times[p.PageSize-1].UnixMicro(), Total: page.Total, Capped: page.TotalIsCapped, Estimate: page.TotalIsEstimate})
 	}
 	if page.Items, err = s.hydrate(ctx, tenantID, ids); err != nil {
 		return nil, err

@@ -183,3 +183,90 @@ func TestSavedContactsStayVisible(t *testing.T) {
 		t.Errorf("saved view: total %d, %d items, want the 2 saved", page.Total, len(page.Items))
 	}
 }
+
+// TestSavedViewEstimatesLargeTotals: the saved view's first page counts
+// its matches when that is cheap (no condition on the contact, or a
+// condition the planner expects at most 3,000 saved contacts to meet) and
+// reports the planner's estimate, flagged, when a condition on the contact
+// is expected to match more: counting read the contacts of the tenant's
+// saved contacts until 10,001 matched, all of them for a filter rare among
+// them (100-300 ms at 200,000 saved). Later pages carry the first page's
+// figures; a first page that is also the last counts exactly.
+func TestSavedViewEstimatesLargeTotals(t *testing.T) {
+	t.Parallel()
+	// A database of its own: its statistics are this test's.
+	d, _ := dbtest.Fresh(t)
+	ctx := context.Background()
+	svc := contacts.NewService(d, []byte("test-cursor-key-0123456789"))
+	tenant := uuid.Must(uuid.NewV7())
+	ten := "'" + tenant.String() + "'"
+	for _, stmt := range []string{
+		`INSERT INTO tenants (id, name) VALUES (` + ten + `, 'Big Co')`,
+		// 20,000 contacts in the US, one in 50 in Germany; 8,005 in Paris,
+		// 5 of them among the first 10,005.
+		`INSERT INTO contacts (id, first_name, last_name, country, city, created_at) SELECT gen_random_uuid(), 'Ann', 'Lee ' || n,
+			CASE WHEN n % 50 = 0 THEN 'DE' ELSE 'US' END, CASE WHEN n <= 5 OR n > 12000 THEN 'Paris' ELSE 'Boston' END,
+			now() - n * interval '1 second'
+			FROM generate_series(1, 20000) n`,
+		// The tenant saved the first 10,005.
+		`INSERT INTO saved_contacts (tenant_id, contact_id, created_at)
+			SELECT ` + ten + `, id, now() - rn * interval '1 minute'
+			FROM (SELECT id, row_number() OVER (ORDER BY created_at DESC) rn FROM contacts) c WHERE rn <= 10005`,
+		`VACUUM ANALYZE contacts`, `VACUUM ANALYZE saved_contacts`,
+	} {
+		if err := d.Gorm.WithContext(ctx).Exec(stmt).Error; err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		filters  contacts.Filters
+		want     int  // the matches
+		estimate bool // the first page's total is an estimate
+	}{
+		{"Everything", contacts.Filters{}, 10005, false},
+		{"RareCountedExactly", contacts.Filters{Countries: []string{"DE"}}, 200, false},
+		{"CommonEstimated", contacts.Filters{Countries: []string{"US"}}, 9805, true},
+		// The planner expects 4,000 of the saved contacts in Paris: the
+		// first page, also the last, has counted them.
+		{"LastPageCounted", contacts.Filters{Cities: []string{"Paris"}}, 5, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := contacts.SavedParams{Filters: tc.filters, PageSize: 25, MaxPageSize: 1000, NoCorrections: true}
+			first, err := svc.ListSaved(ctx, tenant, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first.TotalIsEstimate != tc.estimate || first.TotalIsCapped != (tc.want > 10000 && !tc.estimate) {
+				t.Fatalf("total %d, capped %v, estimate %v; want %d, estimate %v", first.Total, first.TotalIsCapped,
+					first.TotalIsEstimate, tc.want, tc.estimate)
+			}
+			switch {
+			case !tc.estimate && first.Total != min(tc.want, 10000):
+				t.Errorf("total %d, want %d counted", first.Total, tc.want)
+			case tc.estimate && (first.Total < tc.want*2/3 || first.Total > min(tc.want*3/2, 10000)):
+				// The planner's figure is near the truth for a filter as
+				// common among saved contacts as among contacts.
+				t.Errorf("estimated total %d, far from %d", first.Total, tc.want)
+			}
+			if len(first.Items) != min(tc.want, 25) {
+				t.Errorf("%d items, want %d", len(first.Items), min(tc.want, 25))
+			}
+			if tc.want <= 25 {
+				if first.NextCursor != "" {
+					t.Errorf("a next page after the last")
+				}
+				return
+			}
+			p.Cursor = first.NextCursor
+			next, err := svc.ListSaved(ctx, tenant, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if next.Total != first.Total || next.TotalIsCapped != first.TotalIsCapped || next.TotalIsEstimate != first.TotalIsEstimate {
+				t.Errorf("the second page's total %d (capped %v, estimate %v), want the first's %d (%v, %v)", next.Total,
+					next.TotalIsCapped, next.TotalIsEstimate, first.Total, first.TotalIsCapped, first.TotalIsEstimate)
+			}
+		})
+	}
+}

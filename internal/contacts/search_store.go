@@ -3,6 +3,7 @@ package contacts
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -1116,18 +1117,30 @@ func execArgs(args []any) []any {
 
 // estimate is the planner's row estimate for the match set.
 func (s *Service) estimate(ctx context.Context, m *matchSet) (float64, error) {
-	sql := `EXPLAIN (FORMAT JSON) SELECT 1 FROM contacts c WHERE ` + m.where
+	est, err := s.explainRows(ctx, `SELECT 1 FROM contacts c WHERE `+m.where, m.args)
+	if err != nil {
+		return 0, fmt.Errorf("contacts: search estimate: %w", err)
+	}
+	return est, nil
+}
+
+// explainRows is the planner's row estimate for the statement sql with
+// args (EXPLAIN: the statement does not run).
+func (s *Service) explainRows(ctx context.Context, sql string, args []any) (float64, error) {
 	var plan []struct {
 		Plan struct {
 			Rows float64 `json:"Plan Rows"`
 		} `json:"Plan"`
 	}
 	var raw string
-	if err := s.db.Pool.QueryRow(ctx, sql, execArgs(m.args)...).Scan(&raw); err != nil {
-		return 0, fmt.Errorf("contacts: search estimate: %w", err)
+	if err := s.db.Pool.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+sql, execArgs(args)...).Scan(&raw); err != nil {
+		return 0, err
 	}
-	if err := json.Unmarshal([]byte(raw), &plan); err != nil || len(plan) == 0 {
-		return 0, fmt.Errorf("contacts: search estimate: %w", err)
+	if err := json.Unmarshal([]byte(raw), &plan); err != nil {
+		return 0, err
+	}
+	if len(plan) == 0 {
+		return 0, errors.New("no plan")
 	}
 	return plan[0].Plan.Rows, nil
 }

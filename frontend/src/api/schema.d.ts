@@ -2913,8 +2913,15 @@ export interface components {
         SavedPage: {
             items: components["schemas"]["Contact"][];
             next_cursor: string;
+            /**
+             * @description Matches counted up to 10,000 (total_is_capped: there are more), or
+             *     the planner's estimate (total_is_estimate) for free text or a filter
+             *     on the contact's fields expected to match more than 3,000; every page
+             *     of one query carries the first page's figures.
+             */
             total: number;
             total_is_capped: boolean;
+            total_is_estimate: boolean;
         };
         SearchFilters: {
             /**
