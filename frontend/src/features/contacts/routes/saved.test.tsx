@@ -156,6 +156,26 @@ describe('SavedRoute', () => {
     expect(screen.queryByRole('button', { name: 'New list' })).not.toBeInTheDocument();
   });
 
+  it('says the total is about so many (≈) when the server estimated it', async () => {
+    signIn('member');
+    stubSaved(memberPermissions, {
+      'GET /saved-contacts': () =>
+        jsonResponse({ items: saved, next_cursor: 'next', total: 4210, total_is_capped: false, total_is_estimate: true }),
+    });
+    renderWithProviders(<SavedRoute />, { route: '/saved?country=DE' });
+    expect(await screen.findByTestId('saved-total', {}, slow)).toHaveTextContent(/^≈4,210 saved contacts$/);
+  });
+
+  it('gives the total as counted when the server counted it', async () => {
+    signIn('member');
+    stubSaved(memberPermissions, {
+      'GET /saved-contacts': () =>
+        jsonResponse({ items: saved, next_cursor: 'next', total: 4210, total_is_capped: false, total_is_estimate: false }),
+    });
+    renderWithProviders(<SavedRoute />, { route: '/saved' });
+    expect(await screen.findByTestId('saved-total', {}, slow)).toHaveTextContent(/^4,210 saved contacts$/);
+  });
+
   it('does not offer an empty CSV: Export is off while nothing saved matches', async () => {
     signIn('member');
     stubSaved(memberPermissions, {

@@ -246,7 +246,7 @@ export function SavedRoute() {
               <Group gap="xs">
                 {first && (
                   <Text size="sm" fw={500} data-testid="saved-total">
-                    {formatTotal(first.total, { capped: first.total_is_capped })} saved contact{first.total === 1 ? '' : 's'}
+                    {formatTotal(first.total, { capped: first.total_is_capped, estimate: first.total_is_estimate })} saved contact{first.total === 1 ? '' : 's'}
                     {currentList && (
                       <>
                         {' '}
