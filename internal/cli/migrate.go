@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/onecloudai/contacts/internal/config"
 	"github.com/onecloudai/contacts/internal/db"
 )
 
@@ -28,10 +29,11 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 			"take a backup and run 'contacts migrate down --force'")
 		return errUsage
 	}
-	m, err := db.NewMigrator(d.SQL)
+	m, err := db.OpenMigrator(ctx, d, migrateLimits(cfg))
 	if err != nil {
 		return err
 	}
+	defer m.Close()
 	switch args[0] {
 	case "up":
 		return m.Up(ctx, e.stdout)
@@ -40,4 +42,10 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	default:
 		return m.Status(ctx, e.stdout)
 	}
+}
+
+// migrateLimits bound the sessions that apply migrations (docs/OPERATIONS.md
+// "Upgrading").
+func migrateLimits(cfg config.Config) db.MigrateLimits {
+	return db.MigrateLimits{LockTimeout: cfg.MigrateLockTimeout, StatementTimeout: cfg.MigrateStatementTimeout}
 }

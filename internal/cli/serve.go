@@ -33,10 +33,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer d.Close()
-	m, err := db.NewMigrator(d.SQL)
+	m, err := db.OpenMigrator(ctx, d, migrateLimits(cfg))
 	if err != nil {
 		return err
 	}
+	defer m.Close()
 	svc := api.NewServices(cfg, log, d)
 	registry := api.NewRegistry(d.Pool)
 	jobMetrics := jobs.NewMetrics(registry, d.Pool)

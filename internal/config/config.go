@@ -97,6 +97,15 @@ type Config struct {
 	// ImportFileRetention is how long an import nobody runs keeps its
 	// uploaded file.
 	ImportFileRetention time.Duration // IMPORT_FILE_RETENTION
+	// MigrateLockTimeout is the longest a migrating statement waits for a
+	// lock (`migrate up|down`, `serve --migrate`): past it the migration
+	// rolls back and fails, rather than keep every query on its table
+	// queued behind it. Zero: no limit.
+	MigrateLockTimeout time.Duration // MIGRATE_LOCK_TIMEOUT
+	// MigrateStatementTimeout is the longest one migrating statement runs.
+	// Zero (the default): no limit, as a migration that fails on it fails
+	// again on every try.
+	MigrateStatementTimeout time.Duration // MIGRATE_STATEMENT_TIMEOUT
 }
 
 // IsProduction reports whether the service runs in production.
@@ -329,6 +338,14 @@ func LoadFrom(getenv func(string) string) (Config, error) {
 	}
 	if cfg.ImportFileRetention, err = time.ParseDuration(get("IMPORT_FILE_RETENTION", "168h")); err != nil || cfg.ImportFileRetention < time.Hour {
 		problems = append(problems, "IMPORT_FILE_RETENTION must be a duration of at least 1h, such as 168h")
+	}
+	if cfg.MigrateLockTimeout, err = time.ParseDuration(get("MIGRATE_LOCK_TIMEOUT", "5s")); err != nil ||
+		cfg.MigrateLockTimeout < 0 || (cfg.MigrateLockTimeout > 0 && cfg.MigrateLockTimeout < time.Millisecond) {
+		problems = append(problems, "MIGRATE_LOCK_TIMEOUT must be a duration such as 5s (at least 1ms, or 0s for no limit)")
+	}
+	if cfg.MigrateStatementTimeout, err = time.ParseDuration(get("MIGRATE_STATEMENT_TIMEOUT", "0s")); err != nil ||
+		cfg.MigrateStatementTimeout < 0 || (cfg.MigrateStatementTimeout > 0 && cfg.MigrateStatementTimeout < time.Millisecond) {
+		problems = append(problems, "MIGRATE_STATEMENT_TIMEOUT must be a duration such as 30m (at least 1ms, or 0s for no limit)")
 	}
 	if cfg.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "25s")); err != nil || cfg.ShutdownTimeout <= 0 {
 		problems = append(problems, "SHUTDOWN_TIMEOUT must be a positive duration such as 25s")

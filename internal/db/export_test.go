@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"io/fs"
 )
 
 // DownTo rolls back the project migrations newer than version, so a test
@@ -14,4 +15,13 @@ func (m *Migrator) DownTo(ctx context.Context, version int64) error {
 		}
 		return nil
 	})
+}
+
+// MigrateLock is the advisory lock key migrators take turns on.
+const MigrateLock = migrateLock
+
+// OpenMigratorFS is OpenMigrator with the migrations of fsys instead of the
+// project's, so a test can migrate a table of its own.
+func OpenMigratorFS(ctx context.Context, d *DB, limits MigrateLimits, fsys fs.FS) (*Migrator, error) {
+	return openMigrator(ctx, d, limits, fsys)
 }

@@ -3,9 +3,16 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"strconv"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivermigrate"
@@ -15,9 +22,25 @@ import (
 
 // Migrator applies the project's goose migrations and River's own.
 type Migrator struct {
-	db    *sql.DB
-	goose *goose.Provider
-	river *rivermigrate.Migrator[*sql.Tx]
+	db     *sql.DB // the advisory lock's session: waits for another migrator as long as it takes
+	goose  *goose.Provider
+	river  *rivermigrate.Migrator[*sql.Tx]
+	limits MigrateLimits
+	close  func() // closes the pool of OpenMigrator's sessions
+}
+
+// MigrateLimits bound the sessions that apply migrations
+// (MIGRATE_LOCK_TIMEOUT, MIGRATE_STATEMENT_TIMEOUT). Zero is no limit.
+//
+// LockTimeout is the classic outage's guard: an ALTER TABLE that queues for
+// its ACCESS EXCLUSIVE lock behind a long transaction (an import's batch, a
+// report) makes every later query on the table queue behind it. With the
+// limit the statement gives up instead, its migration's transaction rolls
+// back, and the table's readers and writers go on; the migration is applied
+// on a later try.
+type MigrateLimits struct {
+	LockTimeout      time.Duration
+	StatementTimeout time.Duration
 }
 
 // migrateLock is the advisory lock key that one migrating process holds at
@@ -42,19 +65,94 @@ func (m *Migrator) locked(ctx context.Context, fn func() error) error {
 	return fn()
 }
 
-// NewMigrator prepares migrations against sqlDB.
+// NewMigrator prepares migrations against sqlDB, applied with the limits
+// of sqlDB's sessions (none, for the application's pool). It suits what
+// only asks whether migrations are pending; what applies them on a live
+// database uses OpenMigrator.
 func NewMigrator(sqlDB *sql.DB) (*Migrator, error) {
+	return newMigrator(sqlDB, sqlDB, migrations.FS)
+}
+
+// OpenMigrator prepares migrations applied on a small pool of d's database
+// of their own, whose sessions have lock_timeout and statement_timeout set
+// to limits (River's migrations and ours alike). The advisory lock that
+// makes migrators take turns is taken on d's pool, without the limits: a
+// replica starting while another migrates waits for it. Close releases
+// the pool.
+func OpenMigrator(ctx context.Context, d *DB, limits MigrateLimits) (*Migrator, error) {
+	return openMigrator(ctx, d, limits, migrations.FS)
+}
+
+func openMigrator(ctx context.Context, d *DB, limits MigrateLimits, fsys fs.FS) (*Migrator, error) {
+	pcfg := d.Pool.Config()
+	params := make(map[string]string, len(pcfg.ConnConfig.RuntimeParams)+2)
+	for k, v := range pcfg.ConnConfig.RuntimeParams {
+		params[k] = v
+	}
+	params["lock_timeout"] = strconv.FormatInt(limits.LockTimeout.Milliseconds(), 10)
+	params["statement_timeout"] = strconv.FormatInt(limits.StatementTimeout.Milliseconds(), 10)
+	pcfg.ConnConfig.RuntimeParams = params
+	pcfg.MinConns = 0
+	pcfg.MaxConns = 2 // goose's session, and River's transaction
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: open pool: %w", err)
+	}
+	apply := stdlib.OpenDBFromPool(pool)
+	m, err := newMigrator(d.SQL, apply, fsys)
+	if err != nil {
+		_ = apply.Close()
+		pool.Close()
+		return nil, err
+	}
+	m.limits = limits
+	m.close = func() { _ = apply.Close(); pool.Close() }
+	return m, nil
+}
+
+// newMigrator applies fsys's migrations and River's on apply's sessions,
+// holding the advisory lock on a session of lockDB.
+func newMigrator(lockDB, apply *sql.DB, fsys fs.FS) (*Migrator, error) {
 	// Out-of-order migrations are allowed: features are developed in
 	// parallel, and a lower-numbered file may land after a higher one.
-	gp, err := goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS, goose.WithAllowOutofOrder(true))
+	gp, err := goose.NewProvider(goose.DialectPostgres, apply, fsys, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return nil, fmt.Errorf("goose provider: %w", err)
 	}
-	rm, err := rivermigrate.New(riverdatabasesql.New(sqlDB), nil)
+	rm, err := rivermigrate.New(riverdatabasesql.New(apply), nil)
 	if err != nil {
 		return nil, fmt.Errorf("river migrator: %w", err)
 	}
-	return &Migrator{db: sqlDB, goose: gp, river: rm}, nil
+	return &Migrator{db: lockDB, goose: gp, river: rm, close: func() {}}, nil
+}
+
+// Close releases OpenMigrator's pool (nothing for NewMigrator's).
+func (m *Migrator) Close() { m.close() }
+
+// explain turns a migrating statement that hit one of m's limits into
+// what the operator does next. Each project migration is one transaction
+// (but those marked NO TRANSACTION): the one that gave up left nothing
+// behind, and the next `migrate up` (or start of `serve`) applies it.
+func (m *Migrator) explain(step string, err error) error {
+	what := "a migration"
+	var partial *goose.PartialError
+	if errors.As(err, &partial) && partial.Failed != nil && partial.Failed.Source != nil {
+		what = "migration " + partial.Failed.Source.Path
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == "55P03" && m.limits.LockTimeout > 0:
+			return fmt.Errorf("%s: %s gave up after waiting MIGRATE_LOCK_TIMEOUT (%s) for a lock that another session holds "+
+				"(a long transaction: see pg_stat_activity); it was rolled back and the tables were left as they were: "+
+				"run it again when that transaction has ended, or with a longer MIGRATE_LOCK_TIMEOUT: %w",
+				step, what, m.limits.LockTimeout, err)
+		case pgErr.Code == "57014" && m.limits.StatementTimeout > 0:
+			return fmt.Errorf("%s: %s ran longer than MIGRATE_STATEMENT_TIMEOUT (%s) and was rolled back: "+
+				"run it again with a longer one (0 for none): %w", step, what, m.limits.StatementTimeout, err)
+		}
+	}
+	return fmt.Errorf("%s: %w", step, err)
 }
 
 // Up applies every pending migration: River's tables first (our schema does
@@ -66,14 +164,20 @@ func (m *Migrator) Up(ctx context.Context, out io.Writer) error {
 func (m *Migrator) up(ctx context.Context, out io.Writer) error {
 	res, err := m.river.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	if err != nil {
-		return fmt.Errorf("river migrate up: %w", err)
+		return m.explain("river migrate up", err)
 	}
 	for _, v := range res.Versions {
 		fmt.Fprintf(out, "river: applied %03d %s\n", v.Version, v.Name)
 	}
 	results, err := m.goose.Up(ctx)
 	if err != nil {
-		return fmt.Errorf("migrate up: %w", err)
+		var partial *goose.PartialError
+		if errors.As(err, &partial) {
+			for _, r := range partial.Applied {
+				fmt.Fprintf(out, "applied %s (%s)\n", r.Source.Path, r.Duration.Round(1e6))
+			}
+		}
+		return m.explain("migrate up", err)
 	}
 	for _, r := range results {
 		fmt.Fprintf(out, "applied %s (%s)\n", r.Source.Path, r.Duration.Round(1e6))
@@ -86,7 +190,7 @@ func (m *Migrator) Down(ctx context.Context, out io.Writer) error {
 	return m.locked(ctx, func() error {
 		r, err := m.goose.Down(ctx)
 		if err != nil {
-			return fmt.Errorf("migrate down: %w", err)
+			return m.explain("migrate down", err)
 		}
 		fmt.Fprintf(out, "rolled back %s\n", r.Source.Path)
 		return nil

@@ -1,0 +1,167 @@
+package db_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/onecloudai/contacts/internal/db"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+// addColumn is a migration that needs an ACCESS EXCLUSIVE lock on t.
+var addColumn = fstest.MapFS{"00001_t_b.sql": {Data: []byte(
+	"-- +goose Up\nALTER TABLE t ADD COLUMN b int;\n-- +goose Down\nALTER TABLE t DROP COLUMN b;\n")}}
+
+// openLimitTest opens an unmigrated database holding table t, and a
+// session of its own (conn) on it.
+func openLimitTest(t *testing.T) (*db.DB, *sql.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Open(ctx, dbtest.Empty(t), db.OpenOpts{MaxConns: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	if _, err := d.SQL.ExecContext(ctx, `CREATE TABLE t (a int); INSERT INTO t VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := d.SQL.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return d, conn
+}
+
+// waitForLockWait returns once a session of d's database waits for a lock
+// matching cond (a condition on pg_locks), or early when done has a value.
+func waitForLockWait(t *testing.T, d *db.DB, cond string, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("the migration ended (%v) before waiting for the lock", err)
+		default:
+		}
+		var waiting bool
+		if err := d.SQL.QueryRowContext(context.Background(), `SELECT EXISTS (SELECT 1 FROM pg_locks
+			WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND `+cond+`)`).
+			Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("no session waited for the lock within 30s")
+}
+
+// A migration whose ALTER TABLE queues behind a long transaction gives up
+// after MIGRATE_LOCK_TIMEOUT instead of holding up every reader of the
+// table behind it; it leaves nothing applied, and a later try applies it.
+func TestMigrateLockTimeout(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, holder := openLimitTest(t)
+	// A long report: its transaction read t and is still open.
+	tx, err := holder.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `SELECT count(*) FROM t`); err != nil {
+		t.Fatal(err)
+	}
+
+	m, err := db.OpenMigratorFS(ctx, d, db.MigrateLimits{LockTimeout: 2 * time.Second}, addColumn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	done := make(chan error, 1)
+	go func() { done <- m.Up(ctx, io.Discard) }()
+	waitForLockWait(t, d, `relation = 't'::regclass AND mode = 'AccessExclusiveLock'`, done)
+
+	// A reader arriving while the migration waits queues behind it; it
+	// goes on once the migration gives up, while the report still runs.
+	readCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	var n int
+	if err := d.SQL.QueryRowContext(readCtx, `SELECT count(*) FROM t`).Scan(&n); err != nil {
+		_ = tx.Rollback() // before m.Close, which waits for the migration's session
+		t.Fatalf("a reader of t waited behind the migration until %v", err)
+	}
+	err = <-done
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "55P03" {
+		t.Fatalf("Up = %v, want a lock timeout (55P03)", err)
+	}
+	for _, want := range []string{"00001_t_b.sql", "MIGRATE_LOCK_TIMEOUT (2s)", "rolled back"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Up's error %q does not say %q", err, want)
+		}
+	}
+	hasB := func() bool {
+		t.Helper()
+		var ok bool
+		if err := d.SQL.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM information_schema.columns
+			WHERE table_name = 't' AND column_name = 'b')`).Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if hasB() {
+		t.Fatal("the migration that gave up added its column")
+	}
+	if pending, err := m.Pending(ctx); err != nil || !pending {
+		t.Fatalf("Pending() = %v, %v after the migration gave up, want true", pending, err)
+	}
+
+	// The report ends; the next try applies the migration.
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Up(ctx, io.Discard); err != nil {
+		t.Fatalf("Up after the report ended: %v", err)
+	}
+	if !hasB() {
+		t.Fatal("the retried migration did not add its column")
+	}
+}
+
+// The lock timeout bounds waits for the tables, not the turn of a replica
+// whose migration waits for another one's: that can take minutes.
+func TestMigrateWaitsForAnotherMigrator(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, other := openLimitTest(t)
+	if _, err := other.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, int64(db.MigrateLock)); err != nil {
+		t.Fatal(err)
+	}
+	limit := 100 * time.Millisecond
+	m, err := db.OpenMigratorFS(ctx, d, db.MigrateLimits{LockTimeout: limit}, addColumn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	done := make(chan error, 1)
+	go func() { done <- m.Up(ctx, io.Discard) }()
+	waitForLockWait(t, d, `locktype = 'advisory'`, done)
+	time.Sleep(5 * limit) // longer than the lock timeout: the wait goes on
+	if _, err := other.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, int64(db.MigrateLock)); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Up after the other migrator's turn: %v", err)
+	}
+}
