@@ -144,7 +144,7 @@ func (m *Migrator) explain(step string, err error) error {
 		switch {
 		case pgErr.Code == "55P03" && m.limits.LockTimeout > 0:
 			return fmt.Errorf("%s: %s gave up after waiting MIGRATE_LOCK_TIMEOUT (%s) for a lock that another session holds "+
-				"(a long transaction: see pg_stat_activity); it was rolled back and the tables were left as they were: "+
+				"(a long transaction: see pg_stat_activity); it was rolled back (one marked NO TRANSACTION keeps its statements before that one): "+
 				"run it again when that transaction has ended, or with a longer MIGRATE_LOCK_TIMEOUT: %w",
 				step, what, m.limits.LockTimeout, err)
 		case pgErr.Code == "57014" && m.limits.StatementTimeout > 0:

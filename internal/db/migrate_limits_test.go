@@ -54,7 +54,7 @@ func waitForLockWait(t *testing.T, d *db.DB, cond string, done <-chan error) {
 		}
 		var waiting bool
 		if err := d.SQL.QueryRowContext(context.Background(), `SELECT EXISTS (SELECT 1 FROM pg_locks
-			WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND `+cond+`)`).
+			WHERE NOT granted AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database()) AND `+cond+`)`).
 			Scan(&waiting); err != nil {
 			t.Fatal(err)
 		}
@@ -88,6 +88,7 @@ func TestMigrateLockTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
+	defer func() { _ = tx.Rollback() }() // before m.Close, which waits for the migration's session
 	done := make(chan error, 1)
 	go func() { done <- m.Up(ctx, io.Discard) }()
 	waitForLockWait(t, d, `relation = 't'::regclass AND mode = 'AccessExclusiveLock'`, done)
@@ -98,7 +99,6 @@ func TestMigrateLockTimeout(t *testing.T) {
 	defer cancel()
 	var n int
 	if err := d.SQL.QueryRowContext(readCtx, `SELECT count(*) FROM t`).Scan(&n); err != nil {
-		_ = tx.Rollback() // before m.Close, which waits for the migration's session
 		t.Fatalf("a reader of t waited behind the migration until %v", err)
 	}
 	err = <-done
@@ -163,5 +163,83 @@ func TestMigrateWaitsForAnotherMigrator(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("Up after the other migrator's turn: %v", err)
+	}
+}
+
+// The recipe CONTRIBUTING.md gives for a big table works under the lock
+// timeout: CREATE INDEX CONCURRENTLY waits past it for a transaction older
+// than itself (it blocks nobody meanwhile), a leftover invalid index of a
+// failed try is built again, and a backfill commits batch by batch.
+func TestMigrateBigTableRecipe(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, holder := openLimitTest(t)
+	if _, err := d.SQL.ExecContext(ctx, `ALTER TABLE t ADD COLUMN c int;
+		INSERT INTO t (a) SELECT g FROM generate_series(2, 2500) g;
+		CREATE INDEX t_a ON t (a) WHERE a < 0; UPDATE pg_index SET indisvalid = false WHERE indexrelid = 't_a'::regclass`); err != nil {
+		t.Fatal(err)
+	}
+	recipe := fstest.MapFS{"00001_t_recipe.sql": {Data: []byte(`-- +goose NO TRANSACTION
+-- +goose Up
+SET lock_timeout = 0;
+DROP INDEX CONCURRENTLY IF EXISTS t_a;
+CREATE INDEX CONCURRENTLY t_a ON t (a);
+RESET lock_timeout;
+-- +goose StatementBegin
+DO $$
+DECLARE
+    n int;
+BEGIN
+    LOOP
+        UPDATE t SET c = a * 2 WHERE ctid = ANY (ARRAY(SELECT ctid FROM t WHERE c IS NULL LIMIT 1000));
+        GET DIAGNOSTICS n = ROW_COUNT;
+        EXIT WHEN n = 0;
+        INSERT INTO batches VALUES (txid_current());
+        COMMIT;
+    END LOOP;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP INDEX CONCURRENTLY IF EXISTS t_a;
+`)}}
+	if _, err := d.SQL.ExecContext(ctx, `CREATE TABLE batches (xid bigint)`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := holder.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE t IN ROW EXCLUSIVE MODE`); err != nil { // an import writing to t
+		t.Fatal(err)
+	}
+	limit := 100 * time.Millisecond
+	m, err := db.OpenMigratorFS(ctx, d, db.MigrateLimits{LockTimeout: limit}, recipe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	defer func() { _ = tx.Rollback() }() // before m.Close, which waits for the migration's session
+	done := make(chan error, 1)
+	go func() { done <- m.Up(ctx, io.Discard) }()
+	waitForLockWait(t, d, `locktype = 'virtualxid'`, done) // the index build waits for tx
+	time.Sleep(5 * limit)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Up: %v", err)
+	}
+	var valid bool
+	var left, batches, xids int
+	if err := d.SQL.QueryRowContext(ctx, `SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = 't_a'::regclass),
+		(SELECT count(*) FROM t WHERE c IS DISTINCT FROM a * 2), (SELECT count(*) FROM batches), (SELECT count(DISTINCT xid) FROM batches)`).
+		Scan(&valid, &left, &batches, &xids); err != nil {
+		t.Fatal(err)
+	}
+	if !valid || left != 0 || batches != 3 || xids != 3 {
+		t.Fatalf("index valid %v, %d rows not backfilled, %d batches in %d transactions; want valid, 0, 3 in 3", valid, left, batches, xids)
 	}
 }
