@@ -138,28 +138,28 @@ func titleMetric(m limits.Metric) string {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["contacts:read"]
-//	@Param				body	body		SearchRequest	true	"Query"
-//	@Success			200		{object}	SearchResponse
-//	@Failure			400		{object}	Problem	"Malformed JSON, or a tampered or foreign cursor"
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			413		{object}	Problem						"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem						"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem						"Unknown filter, bad value, query over 200 characters, page_size out of range"
-//	@Failure			429		{object}	Problem						"quota-exceeded (searches), or rate-limited"
-//	@Failure			500		{object}	Problem						"The search failed on the server; it is not charged, so a retry costs nothing"
-//	@Header				200		{integer}	RateLimit-Limit				"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining			"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset				"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit				"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
-//	@Header				429		{integer}	RateLimit-Remaining			"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
-//	@Header				429		{integer}	RateLimit-Reset				"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
-//	@Header				429		{integer}	Retry-After					"Seconds to wait before retrying"
-//	@Header				200,429	{integer}	X-Quota-Searches-Limit		"The monthly quota"
-//	@Header				200,429	{integer}	X-Quota-Searches-Used		"Used this month"
-//	@Header				200,429	{integer}	X-Quota-Searches-Remaining	"Left this month"
-//	@Header				200,429	{string}	X-Quota-Searches-Reset		"When the quota resets, RFC 3339"
-//	@Header				200		{boolean}	X-Search-Charged			"true when this answer used a unit of the quota: a new search; false for a next page or a free repeat"
+//	@Param				body						body		SearchRequest	true	"Query"
+//	@Success			200							{object}	SearchResponse
+//	@Failure			400							{object}	Problem	"Malformed JSON, or a tampered or foreign cursor"
+//	@Failure			401							{object}	Problem
+//	@Failure			403							{object}	Problem
+//	@Failure			413							{object}	Problem						"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415							{object}	Problem						"Content-Type is not application/json"
+//	@Failure			422							{object}	Problem						"Unknown filter, bad value, query over 200 characters, page_size out of range"
+//	@Failure			429							{object}	Problem						"quota-exceeded (searches), or rate-limited"
+//	@Failure			500							{object}	Problem						"The search failed on the server; it is not charged, so a retry costs nothing"
+//	@Header				200,400,403,413,415,422,500	{integer}	RateLimit-Limit				"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,413,415,422,500	{integer}	RateLimit-Remaining			"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,413,415,422,500	{integer}	RateLimit-Reset				"API-key requests: seconds until the minute ends"
+//	@Header				429							{integer}	RateLimit-Limit				"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
+//	@Header				429							{integer}	RateLimit-Remaining			"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
+//	@Header				429							{integer}	RateLimit-Reset				"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
+//	@Header				429							{integer}	Retry-After					"Seconds to wait before retrying"
+//	@Header				200,429						{integer}	X-Quota-Searches-Limit		"The monthly quota"
+//	@Header				200,429						{integer}	X-Quota-Searches-Used		"Used this month"
+//	@Header				200,429						{integer}	X-Quota-Searches-Remaining	"Left this month"
+//	@Header				200,429						{string}	X-Quota-Searches-Reset		"When the quota resets, RFC 3339"
+//	@Header				200							{boolean}	X-Search-Charged			"true when this answer used a unit of the quota: a new search; false for a next page or a free repeat"
 //	@Router				/contacts/search [post]
 func (s *Server) searchContacts(c echo.Context) error {
 	var req SearchRequest
@@ -261,19 +261,19 @@ func (s *Server) requireSearchLeft(ctx context.Context, tid uuid.UUID, plan limi
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["contacts:read"]
-//	@Param				id	path		string	true	"Contact id"
-//	@Success			200	{object}	ContactResponse
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			404	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id			path		string	true	"Contact id"
+//	@Success			200			{object}	ContactResponse
+//	@Failure			401			{object}	Problem
+//	@Failure			403			{object}	Problem
+//	@Failure			404			{object}	Problem
+//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,403,404	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,403,404	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,403,404	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/contacts/{id} [get]
 func (s *Server) getContact(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -316,23 +316,23 @@ type CompanyResponse struct {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["contacts:read"]
-//	@Param				id			path		string	true	"Company id"
-//	@Param				cursor		query		string	false	"next_contacts_cursor of the previous page"
-//	@Param				page_size	query		int		false	"Contacts per page: 1 to the package's max_contacts_per_query (default 25, or that maximum if smaller)"	minimum(1)	default(25)
-//	@Success			200			{object}	CompanyResponse
-//	@Failure			400			{object}	Problem
-//	@Failure			401			{object}	Problem
-//	@Failure			403			{object}	Problem
-//	@Failure			404			{object}	Problem
-//	@Failure			422			{object}	Problem
-//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200			{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200			{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200			{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id					path		string	true	"Company id"
+//	@Param				cursor				query		string	false	"next_contacts_cursor of the previous page"
+//	@Param				page_size			query		int		false	"Contacts per page: 1 to the package's max_contacts_per_query (default 25, or that maximum if smaller)"	minimum(1)	default(25)
+//	@Success			200					{object}	CompanyResponse
+//	@Failure			400					{object}	Problem
+//	@Failure			401					{object}	Problem
+//	@Failure			403					{object}	Problem
+//	@Failure			404					{object}	Problem
+//	@Failure			422					{object}	Problem
+//	@Failure			429					{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429					{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429					{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429					{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429					{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/companies/{id} [get]
 func (s *Server) getCompany(c echo.Context) error {
 	id, err := pathID(c, "id")

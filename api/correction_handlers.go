@@ -99,27 +99,28 @@ func toCorrections(p *contacts.CorrectionPage) CorrectionList {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["corrections:write"]
-//	@Param				id				path		string				true	"Contact id"
-//	@Param				body			body		CorrectionRequest	true	"Correction"
-//	@Param				Idempotency-Key	header		string				false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
-//	@Success			201				{object}	CorrectionResponse
-//	@Failure			400				{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure			401				{object}	Problem
-//	@Failure			403				{object}	Problem
-//	@Failure			404				{object}	Problem
-//	@Failure			409				{object}	Problem	"idempotency-key-in-use: a request with the same Idempotency-Key is still running"
-//	@Failure			413				{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415				{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem				"rate-limited: the organization sent 500 corrections of shared contacts to review in the last 24 hours, or the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				201				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				201				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				201				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute, or corrections for review allowed per 24 hours"
-//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute, or corrections left (0)"
-//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends, or until the oldest counted correction leaves the 24 hours"
-//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
-//	@Header				201				{string}	Idempotent-Replayed	"true when this is the stored answer to an earlier request with the same Idempotency-Key"
+//	@Param				id								path		string				true	"Contact id"
+//	@Param				body							body		CorrectionRequest	true	"Correction"
+//	@Param				Idempotency-Key					header		string				false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
+//	@Success			201								{object}	CorrectionResponse
+//	@Failure			400								{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401								{object}	Problem
+//	@Failure			403								{object}	Problem
+//	@Failure			404								{object}	Problem
+//	@Failure			409								{object}	Problem	"idempotency-key-in-use: a request with the same Idempotency-Key is still running"
+//	@Failure			413								{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415								{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422								{object}	Problem
+//	@Failure			429								{object}	Problem				"rate-limited: the organization sent 500 corrections of shared contacts to review in the last 24 hours, or the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				201,400,403,404,409,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				201,400,403,404,409,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				201,400,403,404,409,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429								{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute, or corrections for review allowed per 24 hours"
+//	@Header				429								{integer}	RateLimit-Remaining	"rate-limited: requests left this minute, or corrections left (0)"
+//	@Header				429								{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends, or until the oldest counted correction leaves the 24 hours"
+//	@Header				429								{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header				201								{string}	Idempotent-Replayed	"true when this is the stored answer to an earlier request with the same Idempotency-Key"
+//	@Header				409								{integer}	Retry-After			"idempotency-key-in-use: seconds to wait before retrying (1); absent on the other 409s"
 //	@Router				/contacts/{id}/corrections [post]
 func (s *Server) submitCorrection(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -163,23 +164,23 @@ func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["contacts:read"]
-//	@Param				status		query		string	false	"Only corrections in this status"	Enums(pending, accepted, rejected, withdrawn)
-//	@Param				contact_id	query		string	false	"Contact id"
-//	@Param				cursor		query		string	false	"next_cursor of the previous page"
-//	@Param				page_size	query		int		false	"1-100 (default 25)"	minimum(1)	maximum(100)	default(25)
-//	@Success			200			{object}	CorrectionList
-//	@Failure			400			{object}	Problem
-//	@Failure			401			{object}	Problem
-//	@Failure			403			{object}	Problem
-//	@Failure			422			{object}	Problem
-//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200			{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200			{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200			{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				status			query		string	false	"Only corrections in this status"	Enums(pending, accepted, rejected, withdrawn)
+//	@Param				contact_id		query		string	false	"Contact id"
+//	@Param				cursor			query		string	false	"next_cursor of the previous page"
+//	@Param				page_size		query		int		false	"1-100 (default 25)"	minimum(1)	maximum(100)	default(25)
+//	@Success			200				{object}	CorrectionList
+//	@Failure			400				{object}	Problem
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/corrections [get]
 func (s *Server) listCorrections(c echo.Context) error {
 	p, err := correctionParams(c)

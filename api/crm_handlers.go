@@ -181,17 +181,17 @@ func idString(id *uuid.UUID) *string {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["crm:read"]
-//	@Success			200	{object}	CRMConnectionResponse
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Success			200		{object}	CRMConnectionResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,403	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,403	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,403	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/crm/connection [get]
 func (s *Server) getCRMConnection(c echo.Context) error {
 	conn, err := s.svc.CRM.GetConnection(c.Request().Context(), principal(c).TenantID)
@@ -248,6 +248,7 @@ func (s *Server) setCRMBrowserCookie(c echo.Context, value string, ttl time.Dura
 //	@Param			state	query	string	false	"The state from crm/connect"
 //	@Param			error	query	string	false	"The CRM's error (access_denied, …)"
 //	@Success		302		"Redirect to the Integrations page"
+//	@Header			302		{string}	Location	"PUBLIC_URL + /integrations?crm=connected, or + /integrations?crm=error&reason=…"
 //	@Failure		400		{object}	Problem
 //	@Router			/crm/oauth/callback [get]
 func (s *Server) crmOAuthCallback(c echo.Context) error {
@@ -323,18 +324,18 @@ func (s *Server) crmWebhook(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["crm:read"]
-//	@Success			200	{object}	CRMSettingsResponse
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
-//	@Header				200	{string}	ETag				"This version of the settings: send it back as If-Match when you change them"
+//	@Success			200		{object}	CRMSettingsResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,403	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,403	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,403	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header				200		{string}	ETag				"This version of the settings: send it back as If-Match when you change them"
 //	@Router				/crm/settings [get]
 func (s *Server) getCRMSettings(c echo.Context) error {
 	st, err := s.svc.CRM.GetSettings(c.Request().Context(), principal(c).TenantID)
@@ -391,31 +392,32 @@ func (s *Server) putCRMSettings(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["crm:push"]
-//	@Param				dry_run			query		bool			false	"Preview only"
-//	@Param				body			body		CRMPushRequest	true	"Contacts"
-//	@Param				Idempotency-Key	header		string			false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
-//	@Success			200				{object}	CRMPushResult	"Preview (dry_run)"
-//	@Success			202				{object}	CRMPushResult	"Queued"
-//	@Failure			400				{object}	Problem			"Malformed JSON or an empty body"
-//	@Failure			401				{object}	Problem
-//	@Failure			403				{object}	Problem
-//	@Failure			409				{object}	Problem	"crm-not-connected or crm-needs-reauth, or idempotency-key-in-use"
-//	@Failure			413				{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415				{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem							"quota-exceeded (crm_pushes), or rate-limited"
-//	@Header				200,202			{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200,202			{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
-//	@Header				200,202			{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
-//	@Header				429				{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
-//	@Header				429				{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
-//	@Header				429				{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
-//	@Header				429				{integer}	Retry-After						"Seconds to wait before retrying"
-//	@Header				429				{integer}	X-Quota-CRM-Pushes-Limit		"The monthly quota (quota-exceeded only)"
-//	@Header				429				{integer}	X-Quota-CRM-Pushes-Used			"Used this month (quota-exceeded only)"
-//	@Header				429				{integer}	X-Quota-CRM-Pushes-Remaining	"Left this month (quota-exceeded only)"
-//	@Header				429				{string}	X-Quota-CRM-Pushes-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
-//	@Header				200,202			{string}	Idempotent-Replayed				"true when this is the stored answer to an earlier request with the same Idempotency-Key"
+//	@Param				dry_run							query		bool			false	"Preview only"
+//	@Param				body							body		CRMPushRequest	true	"Contacts"
+//	@Param				Idempotency-Key					header		string			false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
+//	@Success			200								{object}	CRMPushResult	"Preview (dry_run)"
+//	@Success			202								{object}	CRMPushResult	"Queued"
+//	@Failure			400								{object}	Problem			"Malformed JSON or an empty body"
+//	@Failure			401								{object}	Problem
+//	@Failure			403								{object}	Problem
+//	@Failure			409								{object}	Problem	"crm-not-connected or crm-needs-reauth, or idempotency-key-in-use"
+//	@Failure			413								{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415								{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422								{object}	Problem
+//	@Failure			429								{object}	Problem							"quota-exceeded (crm_pushes), or rate-limited"
+//	@Header				200,202,400,403,409,413,415,422	{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,202,400,403,409,413,415,422	{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
+//	@Header				200,202,400,403,409,413,415,422	{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
+//	@Header				429								{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
+//	@Header				429								{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
+//	@Header				429								{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
+//	@Header				429								{integer}	Retry-After						"Seconds to wait before retrying"
+//	@Header				429								{integer}	X-Quota-CRM-Pushes-Limit		"The monthly quota (quota-exceeded only)"
+//	@Header				429								{integer}	X-Quota-CRM-Pushes-Used			"Used this month (quota-exceeded only)"
+//	@Header				429								{integer}	X-Quota-CRM-Pushes-Remaining	"Left this month (quota-exceeded only)"
+//	@Header				429								{string}	X-Quota-CRM-Pushes-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
+//	@Header				200,202							{string}	Idempotent-Replayed				"true when this is the stored answer to an earlier request with the same Idempotency-Key"
+//	@Header				409								{integer}	Retry-After						"idempotency-key-in-use: seconds to wait before retrying (1); absent on the other 409s"
 //	@Router				/crm/pushes [post]
 func (s *Server) createCRMPush(c echo.Context) error {
 	dry, err := queryBool(c, "dry_run")
@@ -497,25 +499,25 @@ func crmQueryTime(c echo.Context, name string) (*time.Time, error) {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["crm:read"]
-//	@Param				status		query		string	false	"Push status"	Enums(queued, running, paused, completed, completed_with_errors, cancelled)
-//	@Param				contact_id	query		string	false	"Pushes that included this contact"
-//	@Param				from		query		string	false	"Created at or after (RFC 3339)"
-//	@Param				to			query		string	false	"Created before (RFC 3339)"
-//	@Param				limit		query		int		false	"Page size (1–100, default 25)"	minimum(1)	maximum(100)	default(25)
-//	@Param				cursor		query		string	false	"next_cursor of the previous page"
-//	@Success			200			{object}	CRMPushList
-//	@Failure			400			{object}	Problem	"malformed-request: a cursor this list did not issue"
-//	@Failure			401			{object}	Problem
-//	@Failure			403			{object}	Problem
-//	@Failure			422			{object}	Problem
-//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200			{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200			{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200			{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				status			query		string	false	"Push status"	Enums(queued, running, paused, completed, completed_with_errors, cancelled)
+//	@Param				contact_id		query		string	false	"Pushes that included this contact"
+//	@Param				from			query		string	false	"Created at or after (RFC 3339)"
+//	@Param				to				query		string	false	"Created before (RFC 3339)"
+//	@Param				limit			query		int		false	"Page size (1–100, default 25)"	minimum(1)	maximum(100)	default(25)
+//	@Param				cursor			query		string	false	"next_cursor of the previous page"
+//	@Success			200				{object}	CRMPushList
+//	@Failure			400				{object}	Problem	"malformed-request: a cursor this list did not issue"
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/crm/pushes [get]
 func (s *Server) listCRMPushes(c echo.Context) error {
 	limit, err := queryLimit(c, 25, 100)
@@ -556,24 +558,24 @@ func (s *Server) listCRMPushes(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["crm:read"]
-//	@Param				id				path		string	true	"Push id"
-//	@Param				item_status		query		string	false	"Only contacts in this status"				Enums(queued, paused, pushed, failed, deleted_in_crm, cancelled, skipped, rejected)
-//	@Param				items_limit		query		int		false	"Contacts per page (1–500, default 100)"	minimum(1)	maximum(500)	default(100)
-//	@Param				items_cursor	query		string	false	"next_items_cursor of the previous page"
-//	@Success			200				{object}	CRMPushDetail
-//	@Failure			400				{object}	Problem	"malformed-request: an items_cursor this push did not issue"
-//	@Failure			401				{object}	Problem
-//	@Failure			403				{object}	Problem
-//	@Failure			404				{object}	Problem
-//	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id					path		string	true	"Push id"
+//	@Param				item_status			query		string	false	"Only contacts in this status"				Enums(queued, paused, pushed, failed, deleted_in_crm, cancelled, skipped, rejected)
+//	@Param				items_limit			query		int		false	"Contacts per page (1–500, default 100)"	minimum(1)	maximum(500)	default(100)
+//	@Param				items_cursor		query		string	false	"next_items_cursor of the previous page"
+//	@Success			200					{object}	CRMPushDetail
+//	@Failure			400					{object}	Problem	"malformed-request: an items_cursor this push did not issue"
+//	@Failure			401					{object}	Problem
+//	@Failure			403					{object}	Problem
+//	@Failure			404					{object}	Problem
+//	@Failure			422					{object}	Problem
+//	@Failure			429					{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429					{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429					{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429					{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429					{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/crm/pushes/{id} [get]
 func (s *Server) getCRMPush(c echo.Context) error {
 	id, err := pathID(c, "id")

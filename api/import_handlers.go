@@ -605,23 +605,23 @@ func (s *Server) errorsCSV(c echo.Context, tenantID uuid.UUID) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:write"]
-//	@Param				sheet	formData	string	false	"XLSX only: the sheet to read, by name (exact, or else ignoring case), as the preflight's sheets list them; sent before the file part. Without it the sheet the workbook opens on is read, or when that one is empty the first visible sheet with data. A name the workbook does not have, an empty sheet, or a sheet for a CSV file is 422."
-//	@Param				file	formData	file	true	"CSV or XLSX file"
-//	@Success			201		{object}	ImportResponse
-//	@Failure			400		{object}	Problem
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			413		{object}	Problem	"file-too-large: names the package's cap"
-//	@Failure			415		{object}	Problem
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				201		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				201		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				201		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				sheet					formData	string	false	"XLSX only: the sheet to read, by name (exact, or else ignoring case), as the preflight's sheets list them; sent before the file part. Without it the sheet the workbook opens on is read, or when that one is empty the first visible sheet with data. A name the workbook does not have, an empty sheet, or a sheet for a CSV file is 422."
+//	@Param				file					formData	file	true	"CSV or XLSX file"
+//	@Success			201						{object}	ImportResponse
+//	@Failure			400						{object}	Problem
+//	@Failure			401						{object}	Problem
+//	@Failure			403						{object}	Problem
+//	@Failure			413						{object}	Problem	"file-too-large: names the package's cap"
+//	@Failure			415						{object}	Problem
+//	@Failure			422						{object}	Problem
+//	@Failure			429						{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				201,400,403,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				201,400,403,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				201,400,403,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429						{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429						{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429						{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429						{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports [post]
 func (s *Server) createImport(c echo.Context) error {
 	return s.uploadImport(c, principal(c).TenantID)
@@ -637,22 +637,22 @@ func (s *Server) createImport(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:read"]
-//	@Param				status	query		string	false	"Only imports in this status"	Enums(uploaded, queued, running, completed, failed, cancelled)
-//	@Param				limit	query		int		false	"1 to 100 (default 25)"			minimum(1)	maximum(100)	default(25)
-//	@Param				cursor	query		string	false	"next_cursor of the previous page"
-//	@Success			200		{object}	ImportList
-//	@Failure			400		{object}	Problem
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				status			query		string	false	"Only imports in this status"	Enums(uploaded, queued, running, completed, failed, cancelled)
+//	@Param				limit			query		int		false	"1 to 100 (default 25)"			minimum(1)	maximum(100)	default(25)
+//	@Param				cursor			query		string	false	"next_cursor of the previous page"
+//	@Success			200				{object}	ImportList
+//	@Failure			400				{object}	Problem
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			422				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports [get]
 func (s *Server) listImports(c echo.Context) error { return s.listRuns(c, principal(c).TenantID) }
 
@@ -666,19 +666,19 @@ func (s *Server) listImports(c echo.Context) error { return s.listRuns(c, princi
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:read"]
-//	@Param				id	path		string	true	"Import id"
-//	@Success			200	{object}	ImportResponse
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			404	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id			path		string	true	"Import id"
+//	@Success			200			{object}	ImportResponse
+//	@Failure			401			{object}	Problem
+//	@Failure			403			{object}	Problem
+//	@Failure			404			{object}	Problem
+//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,403,404	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,403,404	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,403,404	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id} [get]
 func (s *Server) getImport(c echo.Context) error { return s.getRun(c, principal(c).TenantID) }
 
@@ -693,25 +693,25 @@ func (s *Server) getImport(c echo.Context) error { return s.getRun(c, principal(
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:write"]
-//	@Param				id		path		string					true	"Import id"
-//	@Param				body	body		ImportMappingRequest	true	"Mapping"
-//	@Success			200		{object}	ImportResponse
-//	@Failure			400		{object}	Problem
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			404		{object}	Problem
-//	@Failure			409		{object}	Problem
-//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id								path		string					true	"Import id"
+//	@Param				body							body		ImportMappingRequest	true	"Mapping"
+//	@Success			200								{object}	ImportResponse
+//	@Failure			400								{object}	Problem
+//	@Failure			401								{object}	Problem
+//	@Failure			403								{object}	Problem
+//	@Failure			404								{object}	Problem
+//	@Failure			409								{object}	Problem
+//	@Failure			413								{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415								{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422								{object}	Problem
+//	@Failure			429								{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,409,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,409,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,409,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429								{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429								{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429								{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429								{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id}/mapping [put]
 func (s *Server) setImportMapping(c echo.Context) error {
 	return s.setMapping(c, principal(c).TenantID)
@@ -727,28 +727,29 @@ func (s *Server) setImportMapping(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:write"]
-//	@Param				id				path		string	true	"Import id"
-//	@Param				dry_run			query		bool	false	"Compute outcomes without writing contacts"
-//	@Param				Idempotency-Key	header		string	false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
-//	@Success			202				{object}	ImportResponse
-//	@Failure			401				{object}	Problem
-//	@Failure			403				{object}	Problem
-//	@Failure			404				{object}	Problem
-//	@Failure			409				{object}	Problem
-//	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem							"quota-exceeded (import_rows: names the rows that remain), or rate-limited"
-//	@Header				202				{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				202				{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
-//	@Header				202				{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
-//	@Header				429				{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
-//	@Header				429				{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
-//	@Header				429				{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
-//	@Header				429				{integer}	Retry-After						"Seconds to wait before retrying"
-//	@Header				429				{integer}	X-Quota-Import-Rows-Limit		"The monthly quota (quota-exceeded only)"
-//	@Header				429				{integer}	X-Quota-Import-Rows-Used		"Used this month (quota-exceeded only)"
-//	@Header				429				{integer}	X-Quota-Import-Rows-Remaining	"Left this month (quota-exceeded only)"
-//	@Header				429				{string}	X-Quota-Import-Rows-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
-//	@Header				202				{string}	Idempotent-Replayed				"true when this is the stored answer to an earlier request with the same Idempotency-Key"
+//	@Param				id					path		string	true	"Import id"
+//	@Param				dry_run				query		bool	false	"Compute outcomes without writing contacts"
+//	@Param				Idempotency-Key		header		string	false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
+//	@Success			202					{object}	ImportResponse
+//	@Failure			401					{object}	Problem
+//	@Failure			403					{object}	Problem
+//	@Failure			404					{object}	Problem
+//	@Failure			409					{object}	Problem
+//	@Failure			422					{object}	Problem
+//	@Failure			429					{object}	Problem							"quota-exceeded (import_rows: names the rows that remain), or rate-limited"
+//	@Header				202,403,404,409,422	{integer}	RateLimit-Limit					"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				202,403,404,409,422	{integer}	RateLimit-Remaining				"API-key requests: requests left in the current minute"
+//	@Header				202,403,404,409,422	{integer}	RateLimit-Reset					"API-key requests: seconds until the minute ends"
+//	@Header				429					{integer}	RateLimit-Limit					"rate-limited: requests allowed per minute; quota-exceeded: the monthly quota"
+//	@Header				429					{integer}	RateLimit-Remaining				"rate-limited: requests left this minute (0); quota-exceeded: what remains of the monthly quota"
+//	@Header				429					{integer}	RateLimit-Reset					"rate-limited: seconds until the minute ends; quota-exceeded: seconds until the quota resets"
+//	@Header				429					{integer}	Retry-After						"Seconds to wait before retrying"
+//	@Header				429					{integer}	X-Quota-Import-Rows-Limit		"The monthly quota (quota-exceeded only)"
+//	@Header				429					{integer}	X-Quota-Import-Rows-Used		"Used this month (quota-exceeded only)"
+//	@Header				429					{integer}	X-Quota-Import-Rows-Remaining	"Left this month (quota-exceeded only)"
+//	@Header				429					{string}	X-Quota-Import-Rows-Reset		"When the quota resets, RFC 3339 (quota-exceeded only)"
+//	@Header				202					{string}	Idempotent-Replayed				"true when this is the stored answer to an earlier request with the same Idempotency-Key"
+//	@Header				409					{integer}	Retry-After						"idempotency-key-in-use: seconds to wait before retrying (1); absent on the other 409s"
 //	@Router				/imports/{id}/start [post]
 func (s *Server) startImport(c echo.Context) error { return s.startRun(c, principal(c).TenantID) }
 
@@ -762,20 +763,20 @@ func (s *Server) startImport(c echo.Context) error { return s.startRun(c, princi
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:write"]
-//	@Param				id	path		string	true	"Import id"
-//	@Success			202	{object}	ImportResponse
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			404	{object}	Problem
-//	@Failure			409	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				202	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				202	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				202	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id				path		string	true	"Import id"
+//	@Success			202				{object}	ImportResponse
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			404				{object}	Problem
+//	@Failure			409				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				202,403,404,409	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				202,403,404,409	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				202,403,404,409	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id}/cancel [post]
 func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, principal(c).TenantID) }
 
@@ -790,18 +791,18 @@ func (s *Server) cancelImport(c echo.Context) error { return s.cancelRun(c, prin
 //	@x-required-scopes	["imports:write"]
 //	@Param				id	path	string	true	"Import id"
 //	@Success			204
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			404	{object}	Problem
-//	@Failure			409	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				204	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				204	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				204	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Failure			401				{object}	Problem
+//	@Failure			403				{object}	Problem
+//	@Failure			404				{object}	Problem
+//	@Failure			409				{object}	Problem
+//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				204,403,404,409	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				204,403,404,409	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				204,403,404,409	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id} [delete]
 func (s *Server) deleteImport(c echo.Context) error { return s.deleteRun(c, principal(c).TenantID) }
 
@@ -815,25 +816,25 @@ func (s *Server) deleteImport(c echo.Context) error { return s.deleteRun(c, prin
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:read"]
-//	@Param				id				path		string	true	"Import id"
-//	@Param				outcome			query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
-//	@Param				has_warnings	query		bool	false	"Only rows with warnings (true) or only rows without (false)"
-//	@Param				limit			query		int		false	"1 to 1000 (default 100)"	minimum(1)	maximum(1000)	default(100)
-//	@Param				cursor			query		string	false	"next_cursor of the previous page"
-//	@Success			200				{object}	ImportRecordList
-//	@Failure			400				{object}	Problem
-//	@Failure			401				{object}	Problem
-//	@Failure			403				{object}	Problem
-//	@Failure			404				{object}	Problem
-//	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id					path		string	true	"Import id"
+//	@Param				outcome				query		string	false	"Only rows with this outcome"	Enums(created, matched, duplicate, invalid)
+//	@Param				has_warnings		query		bool	false	"Only rows with warnings (true) or only rows without (false)"
+//	@Param				limit				query		int		false	"1 to 1000 (default 100)"	minimum(1)	maximum(1000)	default(100)
+//	@Param				cursor				query		string	false	"next_cursor of the previous page"
+//	@Success			200					{object}	ImportRecordList
+//	@Failure			400					{object}	Problem
+//	@Failure			401					{object}	Problem
+//	@Failure			403					{object}	Problem
+//	@Failure			404					{object}	Problem
+//	@Failure			422					{object}	Problem
+//	@Failure			429					{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429					{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429					{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429					{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429					{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/imports/{id}/records [get]
 func (s *Server) listImportRecords(c echo.Context) error {
 	return s.listRecords(c, principal(c).TenantID)
@@ -849,20 +850,20 @@ func (s *Server) listImportRecords(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["imports:read"]
-//	@Param				id	path		string	true	"Import id"
-//	@Success			200	{file}		file
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			404	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
-//	@Header				200	{string}	Content-Disposition	"attachment, file name import-<id>-errors.csv"
+//	@Param				id			path		string	true	"Import id"
+//	@Success			200			{file}		file
+//	@Failure			401			{object}	Problem
+//	@Failure			403			{object}	Problem
+//	@Failure			404			{object}	Problem
+//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,403,404	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,403,404	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,403,404	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header				200			{string}	Content-Disposition	"attachment, file name import-<id>-errors.csv"
 //	@Router				/imports/{id}/errors.csv [get]
 func (s *Server) importErrorsCSV(c echo.Context) error { return s.errorsCSV(c, principal(c).TenantID) }
 

@@ -43,17 +43,17 @@ func toList(l contacts.List) ListResponse {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:read"]
-//	@Success			200	{object}	ListList
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Success			200		{object}	ListList
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,403	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,403	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,403	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists [get]
 func (s *Server) listLists(c echo.Context) error {
 	ls, err := s.svc.Contacts.ListLists(c.Request().Context(), principal(c).TenantID)
@@ -78,25 +78,26 @@ func (s *Server) listLists(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:write"]
-//	@Param				body			body		ListRequest	true	"List"
-//	@Param				Idempotency-Key	header		string		false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
-//	@Success			201				{object}	ListResponse
-//	@Failure			400				{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure			401				{object}	Problem
-//	@Failure			403				{object}	Problem
-//	@Failure			409				{object}	Problem	"The name is taken (or is All saved contacts), or the organization has 500 lists, or idempotency-key-in-use"
-//	@Failure			413				{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415				{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				201				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				201				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				201				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
-//	@Header				201				{string}	Idempotent-Replayed	"true when this is the stored answer to an earlier request with the same Idempotency-Key"
+//	@Param				body						body		ListRequest	true	"List"
+//	@Param				Idempotency-Key				header		string		false	"A key of yours (1 to 255 visible ASCII characters, a UUID say) that makes a retry safe: the same key and request within 24 hours answers the first answer again instead of running twice"
+//	@Success			201							{object}	ListResponse
+//	@Failure			400							{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401							{object}	Problem
+//	@Failure			403							{object}	Problem
+//	@Failure			409							{object}	Problem	"The name is taken (or is All saved contacts), or the organization has 500 lists, or idempotency-key-in-use"
+//	@Failure			413							{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415							{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422							{object}	Problem
+//	@Failure			429							{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				201,400,403,409,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				201,400,403,409,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				201,400,403,409,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429							{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429							{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429							{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429							{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Header				201							{string}	Idempotent-Replayed	"true when this is the stored answer to an earlier request with the same Idempotency-Key"
+//	@Header				409							{integer}	Retry-After			"idempotency-key-in-use: seconds to wait before retrying (1); absent on the other 409s"
 //	@Router				/lists [post]
 func (s *Server) createList(c echo.Context) error {
 	var req ListRequest
@@ -122,25 +123,25 @@ func (s *Server) createList(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:write"]
-//	@Param				id		path		string		true	"List id"
-//	@Param				body	body		ListRequest	true	"New name"
-//	@Success			200		{object}	ListResponse
-//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			404		{object}	Problem
-//	@Failure			409		{object}	Problem	"The name is another list's, or All saved contacts"
-//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id								path		string		true	"List id"
+//	@Param				body							body		ListRequest	true	"New name"
+//	@Success			200								{object}	ListResponse
+//	@Failure			400								{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401								{object}	Problem
+//	@Failure			403								{object}	Problem
+//	@Failure			404								{object}	Problem
+//	@Failure			409								{object}	Problem	"The name is another list's, or All saved contacts"
+//	@Failure			413								{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415								{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422								{object}	Problem
+//	@Failure			429								{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,409,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,409,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,409,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429								{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429								{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429								{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429								{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists/{id} [patch]
 func (s *Server) renameList(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -169,17 +170,17 @@ func (s *Server) renameList(c echo.Context) error {
 //	@x-required-scopes	["saved:write"]
 //	@Param				id	path	string	true	"List id"
 //	@Success			204
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			404	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				204	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				204	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				204	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Failure			401			{object}	Problem
+//	@Failure			403			{object}	Problem
+//	@Failure			404			{object}	Problem
+//	@Failure			429			{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				204,403,404	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				204,403,404	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				204,403,404	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429			{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429			{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429			{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429			{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists/{id} [delete]
 func (s *Server) deleteList(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -203,24 +204,24 @@ func (s *Server) deleteList(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:write"]
-//	@Param				id		path		string				true	"List id"
-//	@Param				body	body		ContactIDsRequest	true	"Contacts"
-//	@Success			200		{object}	CountResponse
-//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			404		{object}	Problem
-//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id							path		string				true	"List id"
+//	@Param				body						body		ContactIDsRequest	true	"Contacts"
+//	@Success			200							{object}	CountResponse
+//	@Failure			400							{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401							{object}	Problem
+//	@Failure			403							{object}	Problem
+//	@Failure			404							{object}	Problem
+//	@Failure			413							{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415							{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422							{object}	Problem
+//	@Failure			429							{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429							{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429							{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429							{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429							{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists/{id}/members [post]
 func (s *Server) addListMembers(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -250,24 +251,24 @@ func (s *Server) addListMembers(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:write"]
-//	@Param				id		path		string				true	"List id"
-//	@Param				body	body		ContactIDsRequest	true	"Contacts"
-//	@Success			200		{object}	CountResponse
-//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			404		{object}	Problem
-//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id							path		string				true	"List id"
+//	@Param				body						body		ContactIDsRequest	true	"Contacts"
+//	@Success			200							{object}	CountResponse
+//	@Failure			400							{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401							{object}	Problem
+//	@Failure			403							{object}	Problem
+//	@Failure			404							{object}	Problem
+//	@Failure			413							{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415							{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422							{object}	Problem
+//	@Failure			429							{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429							{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429							{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429							{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429							{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/lists/{id}/members [delete]
 func (s *Server) removeListMembers(c echo.Context) error {
 	id, err := pathID(c, "id")

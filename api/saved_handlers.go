@@ -69,23 +69,23 @@ func uuids(ids []string) []uuid.UUID {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:write"]
-//	@Param				body	body		SaveContactsRequest	true	"Contacts"
-//	@Success			200		{object}	SaveResultResponse
-//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			404		{object}	Problem
-//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				body						body		SaveContactsRequest	true	"Contacts"
+//	@Success			200							{object}	SaveResultResponse
+//	@Failure			400							{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401							{object}	Problem
+//	@Failure			403							{object}	Problem
+//	@Failure			404							{object}	Problem
+//	@Failure			413							{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415							{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422							{object}	Problem
+//	@Failure			429							{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429							{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429							{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429							{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429							{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/saved-contacts [post]
 func (s *Server) saveContacts(c echo.Context) error {
 	var req SaveContactsRequest
@@ -116,22 +116,22 @@ func (s *Server) saveContacts(c echo.Context) error {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:write"]
-//	@Param				body	body		ContactIDsRequest	true	"Contacts"
-//	@Success			200		{object}	CountResponse
-//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			413		{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem	"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				body					body		ContactIDsRequest	true	"Contacts"
+//	@Success			200						{object}	CountResponse
+//	@Failure			400						{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401						{object}	Problem
+//	@Failure			403						{object}	Problem
+//	@Failure			413						{object}	Problem	"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415						{object}	Problem	"Content-Type is not application/json"
+//	@Failure			422						{object}	Problem
+//	@Failure			429						{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429						{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429						{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429						{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429						{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/saved-contacts [delete]
 func (s *Server) unsaveContacts(c echo.Context) error {
 	var req ContactIDsRequest
@@ -164,24 +164,24 @@ type UpdateSavedContactRequest struct {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:write"]
-//	@Param				id		path		string						true	"Contact id"
-//	@Param				body	body		UpdateSavedContactRequest	true	"Note"
-//	@Success			200		{object}	ContactResponse
-//	@Failure			400		{object}	Problem	"Malformed JSON or an empty body"
-//	@Failure			401		{object}	Problem
-//	@Failure			403		{object}	Problem
-//	@Failure			404		{object}	Problem				"The contact is not saved by this tenant"
-//	@Failure			413		{object}	Problem				"The body is over the request size limit (MAX_BODY_BYTES)"
-//	@Failure			415		{object}	Problem				"Content-Type is not application/json"
-//	@Failure			422		{object}	Problem				"The note is too long or is not text"
-//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200		{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200		{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200		{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				id							path		string						true	"Contact id"
+//	@Param				body						body		UpdateSavedContactRequest	true	"Note"
+//	@Success			200							{object}	ContactResponse
+//	@Failure			400							{object}	Problem	"Malformed JSON or an empty body"
+//	@Failure			401							{object}	Problem
+//	@Failure			403							{object}	Problem
+//	@Failure			404							{object}	Problem				"The contact is not saved by this tenant"
+//	@Failure			413							{object}	Problem				"The body is over the request size limit (MAX_BODY_BYTES)"
+//	@Failure			415							{object}	Problem				"Content-Type is not application/json"
+//	@Failure			422							{object}	Problem				"The note is too long or is not text"
+//	@Failure			429							{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,413,415,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429							{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429							{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429							{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429							{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/saved-contacts/{id} [patch]
 func (s *Server) updateSavedContact(c echo.Context) error {
 	id, err := pathID(c, "id")
@@ -317,37 +317,37 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:read"]
-//	@Param				q				query		string		false	"Free text"
-//	@Param				status			query		[]string	false	"saved, approved, rejected"	collectionFormat(multi)
-//	@Param				list_id			query		string		false	"Only contacts on this list"
-//	@Param				titles			query		[]string	false	"Titles"							collectionFormat(multi)
-//	@Param				seniorities		query		[]string	false	"Seniorities"						collectionFormat(multi)
-//	@Param				departments		query		[]string	false	"Departments"						collectionFormat(multi)
-//	@Param				company_names	query		[]string	false	"Company names"						collectionFormat(multi)
-//	@Param				company_domains	query		[]string	false	"Company domains"					collectionFormat(multi)
-//	@Param				industries		query		[]string	false	"Industries"						collectionFormat(multi)
-//	@Param				employee_ranges	query		[]string	false	"Employee ranges"					collectionFormat(multi)
-//	@Param				countries		query		[]string	false	"Countries (ISO 3166-1 alpha-2)"	collectionFormat(multi)
-//	@Param				regions			query		[]string	false	"Regions"							collectionFormat(multi)
-//	@Param				cities			query		[]string	false	"Cities"							collectionFormat(multi)
-//	@Param				has_email		query		bool		false	"Has an email"
-//	@Param				has_phone		query		bool		false	"Has a phone"
-//	@Param				cursor			query		string		false	"next_cursor of the previous page"
-//	@Param				page_size		query		int			false	"1 to the package's max_contacts_per_query (default 25, or that maximum if smaller)"	minimum(1)	default(25)
-//	@Success			200				{object}	SavedPageResponse
-//	@Failure			400				{object}	Problem
-//	@Failure			401				{object}	Problem
-//	@Failure			403				{object}	Problem
-//	@Failure			404				{object}	Problem	"list_id names no list of the tenant"
-//	@Failure			422				{object}	Problem
-//	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429				{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Param				q					query		string		false	"Free text"
+//	@Param				status				query		[]string	false	"saved, approved, rejected"	collectionFormat(multi)
+//	@Param				list_id				query		string		false	"Only contacts on this list"
+//	@Param				titles				query		[]string	false	"Titles"							collectionFormat(multi)
+//	@Param				seniorities			query		[]string	false	"Seniorities"						collectionFormat(multi)
+//	@Param				departments			query		[]string	false	"Departments"						collectionFormat(multi)
+//	@Param				company_names		query		[]string	false	"Company names"						collectionFormat(multi)
+//	@Param				company_domains		query		[]string	false	"Company domains"					collectionFormat(multi)
+//	@Param				industries			query		[]string	false	"Industries"						collectionFormat(multi)
+//	@Param				employee_ranges		query		[]string	false	"Employee ranges"					collectionFormat(multi)
+//	@Param				countries			query		[]string	false	"Countries (ISO 3166-1 alpha-2)"	collectionFormat(multi)
+//	@Param				regions				query		[]string	false	"Regions"							collectionFormat(multi)
+//	@Param				cities				query		[]string	false	"Cities"							collectionFormat(multi)
+//	@Param				has_email			query		bool		false	"Has an email"
+//	@Param				has_phone			query		bool		false	"Has a phone"
+//	@Param				cursor				query		string		false	"next_cursor of the previous page"
+//	@Param				page_size			query		int			false	"1 to the package's max_contacts_per_query (default 25, or that maximum if smaller)"	minimum(1)	default(25)
+//	@Success			200					{object}	SavedPageResponse
+//	@Failure			400					{object}	Problem
+//	@Failure			401					{object}	Problem
+//	@Failure			403					{object}	Problem
+//	@Failure			404					{object}	Problem	"list_id names no list of the tenant"
+//	@Failure			422					{object}	Problem
+//	@Failure			429					{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,400,403,404,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429					{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429					{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429					{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429					{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/saved-contacts [get]
 func (s *Server) listSaved(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -405,9 +405,9 @@ func (s *Server) listSaved(c echo.Context) error {
 //	@Failure			404				{object}	Problem	"list_id names no list of the tenant"
 //	@Failure			422				{object}	Problem
 //	@Failure			429				{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200				{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200				{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200				{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				200,403,404,422	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,403,404,422	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,403,404,422	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
 //	@Header				429				{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
 //	@Header				429				{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
 //	@Header				429				{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"

@@ -365,17 +365,17 @@ func toUsage(u limits.Usage) UsageResponse {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["usage:read"]
-//	@Success			200	{object}	UsageResponse
-//	@Failure			401	{object}	Problem
-//	@Failure			403	{object}	Problem
-//	@Failure			429	{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
-//	@Header				200	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
-//	@Header				200	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
-//	@Header				200	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
-//	@Header				429	{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
-//	@Header				429	{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
-//	@Header				429	{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
-//	@Header				429	{integer}	Retry-After			"Seconds to wait before retrying"
+//	@Success			200		{object}	UsageResponse
+//	@Failure			401		{object}	Problem
+//	@Failure			403		{object}	Problem
+//	@Failure			429		{object}	Problem				"rate-limited: the API key's requests per minute are used up, or too many refused keys came from this address"
+//	@Header				200,403	{integer}	RateLimit-Limit		"API-key requests: requests allowed per minute (the package's api_requests_per_minute)"
+//	@Header				200,403	{integer}	RateLimit-Remaining	"API-key requests: requests left in the current minute"
+//	@Header				200,403	{integer}	RateLimit-Reset		"API-key requests: seconds until the minute ends"
+//	@Header				429		{integer}	RateLimit-Limit		"rate-limited: requests allowed per minute"
+//	@Header				429		{integer}	RateLimit-Remaining	"rate-limited: requests left this minute (0)"
+//	@Header				429		{integer}	RateLimit-Reset		"rate-limited: seconds until the minute ends"
+//	@Header				429		{integer}	Retry-After			"Seconds to wait before retrying"
 //	@Router				/tenant/usage [get]
 func (s *Server) getUsage(c echo.Context) error {
 	u, err := s.svc.Limits.UsageOf(c.Request().Context(), principal(c).TenantID)

@@ -13,7 +13,8 @@
 // Every API route refuses a query parameter that is not valid UTF-8 or
 // holds a NUL with a 422 problem naming it (checkQuery in api/bind.go runs
 // on each), so each operation that does not document 422 itself gets that
-// answer here rather than in every annotation.
+// answer here rather than in every annotation (with the RateLimit-* headers
+// its other answers declare, for an API key's request).
 //
 // It also makes BearerAuth an http bearer scheme: Swagger 2 has none, so swag
 // declares an apiKey header named Authorization, and Swagger UI sends such a
@@ -88,6 +89,15 @@ for (const item of Object.values(doc.paths)) {
       description: 'A query parameter is not valid UTF-8 or holds a NUL',
       content: { [PROBLEM_TYPE]: { schema: { $ref: PROBLEM_REF } } },
     };
+    // An API key's request gets its RateLimit-* headers on this answer too
+    // (the key's minute was counted before the query was read), as on every
+    // other answer of the operation but 401 and 429.
+    const limited = Object.entries(op.responses).find(([code, r]) => code.startsWith('2') && r.headers && r.headers['RateLimit-Limit']);
+    if (limited) {
+      const headers = {};
+      for (const name of ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']) headers[name] = limited[1].headers[name];
+      op.responses['422'].headers = headers;
+    }
   }
 }
 const bearer = doc.components && doc.components.securitySchemes && doc.components.securitySchemes.BearerAuth;

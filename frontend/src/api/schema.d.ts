@@ -6101,6 +6101,12 @@ export interface operations {
             /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6119,6 +6125,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6128,6 +6140,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6137,6 +6155,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6201,6 +6225,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6210,6 +6240,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6219,6 +6255,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6284,6 +6326,12 @@ export interface operations {
             /** @description Malformed JSON or an empty body */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6302,6 +6350,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6311,6 +6365,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6320,6 +6380,14 @@ export interface operations {
             /** @description idempotency-key-in-use: a request with the same Idempotency-Key is still running */
             409: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description idempotency-key-in-use: seconds to wait before retrying (1); absent on the other 409s */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6329,6 +6397,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6338,6 +6412,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6347,6 +6427,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6414,6 +6500,12 @@ export interface operations {
             /** @description Malformed JSON, or a tampered or foreign cursor */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6432,6 +6524,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6441,6 +6539,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6450,6 +6554,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6459,6 +6569,12 @@ export interface operations {
             /** @description Unknown filter, bad value, query over 200 characters, page_size out of range */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6493,6 +6609,12 @@ export interface operations {
             /** @description The search failed on the server; it is not charged, so a retry costs nothing */
             500: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6537,6 +6659,12 @@ export interface operations {
             /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6555,6 +6683,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6564,6 +6698,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6681,6 +6821,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6690,6 +6836,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6788,6 +6940,8 @@ export interface operations {
             /** @description Redirect to the Integrations page */
             302: {
                 headers: {
+                    /** @description PUBLIC_URL + /integrations?crm=connected, or + /integrations?crm=error&reason=… */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6852,6 +7006,12 @@ export interface operations {
             /** @description malformed-request: a cursor this list did not issue */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6870,6 +7030,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6879,6 +7045,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6961,6 +7133,12 @@ export interface operations {
             /** @description Malformed JSON or an empty body */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6979,6 +7157,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6988,6 +7172,14 @@ export interface operations {
             /** @description crm-not-connected or crm-needs-reauth, or idempotency-key-in-use */
             409: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description idempotency-key-in-use: seconds to wait before retrying (1); absent on the other 409s */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6997,6 +7189,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7006,6 +7204,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7015,6 +7219,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7085,6 +7295,12 @@ export interface operations {
             /** @description malformed-request: an items_cursor this push did not issue */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7103,6 +7319,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7112,6 +7334,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7121,6 +7349,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7184,6 +7418,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7193,6 +7433,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7411,6 +7657,12 @@ export interface operations {
             /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7429,6 +7681,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7438,6 +7696,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7502,6 +7766,12 @@ export interface operations {
             /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7520,6 +7790,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7529,6 +7805,12 @@ export interface operations {
             /** @description file-too-large: names the package's cap */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7538,6 +7820,12 @@ export interface operations {
             /** @description Unsupported Media Type */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7547,6 +7835,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7611,6 +7905,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7620,6 +7920,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7629,6 +7935,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7691,6 +8003,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7700,6 +8018,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7709,6 +8033,12 @@ export interface operations {
             /** @description Conflict */
             409: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7718,6 +8048,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7782,6 +8118,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7791,6 +8133,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7800,6 +8148,12 @@ export interface operations {
             /** @description Conflict */
             409: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7809,6 +8163,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7875,6 +8235,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7884,6 +8250,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7893,6 +8265,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7948,6 +8326,12 @@ export interface operations {
             /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7966,6 +8350,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7975,6 +8365,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7984,6 +8380,12 @@ export interface operations {
             /** @description Conflict */
             409: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7993,6 +8395,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8002,6 +8410,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8011,6 +8425,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8075,6 +8495,12 @@ export interface operations {
             /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8093,6 +8519,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8102,6 +8534,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8111,6 +8549,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8183,6 +8627,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8192,6 +8642,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8201,6 +8657,14 @@ export interface operations {
             /** @description Conflict */
             409: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description idempotency-key-in-use: seconds to wait before retrying (1); absent on the other 409s */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8210,6 +8674,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8454,6 +8924,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8463,6 +8939,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8525,6 +9007,12 @@ export interface operations {
             /** @description Malformed JSON or an empty body */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8543,6 +9031,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8552,6 +9046,14 @@ export interface operations {
             /** @description The name is taken (or is All saved contacts), or the organization has 500 lists, or idempotency-key-in-use */
             409: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
+                    /** @description idempotency-key-in-use: seconds to wait before retrying (1); absent on the other 409s */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8561,6 +9063,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8570,6 +9078,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8579,6 +9093,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8641,6 +9161,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8650,6 +9176,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8659,6 +9191,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8719,6 +9257,12 @@ export interface operations {
             /** @description Malformed JSON or an empty body */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8737,6 +9281,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8746,6 +9296,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8755,6 +9311,12 @@ export interface operations {
             /** @description The name is another list's, or All saved contacts */
             409: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8764,6 +9326,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8773,6 +9341,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8782,6 +9356,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8837,6 +9417,12 @@ export interface operations {
             /** @description Malformed JSON or an empty body */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8855,6 +9441,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8864,6 +9456,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8873,6 +9471,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8882,6 +9486,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8891,6 +9501,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8946,6 +9562,12 @@ export interface operations {
             /** @description Malformed JSON or an empty body */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8964,6 +9586,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8973,6 +9601,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8982,6 +9616,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8991,6 +9631,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9000,6 +9646,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9442,6 +10094,12 @@ export interface operations {
             /** @description Bad Request */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9460,6 +10118,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9469,6 +10133,12 @@ export interface operations {
             /** @description list_id names no list of the tenant */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9478,6 +10148,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9535,6 +10211,12 @@ export interface operations {
             /** @description Malformed JSON or an empty body */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9553,6 +10235,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9562,6 +10250,12 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9571,6 +10265,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9580,6 +10280,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9589,6 +10295,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9641,6 +10353,12 @@ export interface operations {
             /** @description Malformed JSON or an empty body */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9659,6 +10377,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9668,6 +10392,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9677,6 +10407,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9686,6 +10422,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9746,6 +10488,12 @@ export interface operations {
             /** @description Malformed JSON or an empty body */
             400: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9764,6 +10512,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9773,6 +10527,12 @@ export interface operations {
             /** @description The contact is not saved by this tenant */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9782,6 +10542,12 @@ export interface operations {
             /** @description The body is over the request size limit (MAX_BODY_BYTES) */
             413: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9791,6 +10557,12 @@ export interface operations {
             /** @description Content-Type is not application/json */
             415: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9800,6 +10572,12 @@ export interface operations {
             /** @description The note is too long or is not text */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9981,6 +10759,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9990,6 +10774,12 @@ export interface operations {
             /** @description list_id names no list of the tenant */
             404: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9999,6 +10789,12 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10794,6 +11590,12 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10803,6 +11605,12 @@ export interface operations {
             /** @description A query parameter is not valid UTF-8 or holds a NUL */
             422: {
                 headers: {
+                    /** @description API-key requests: requests allowed per minute (the package's api_requests_per_minute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description API-key requests: requests left in the current minute */
+                    "RateLimit-Remaining"?: number;
+                    /** @description API-key requests: seconds until the minute ends */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
