@@ -222,6 +222,9 @@ func checkConformance(req *http.Request, rec *httptest.ResponseRecorder) error {
 	if resp == nil {
 		return fmt.Errorf("status %d is not documented for %s (documents %s)", rec.Code, op.OperationID, strings.Join(slices.Sorted(maps.Keys(op.Responses.Map())), ", "))
 	}
+	if missing := undeclaredHeaders(resp.Value, rec.Header()); len(missing) > 0 {
+		return fmt.Errorf("%s: header %s sent with %d is not documented (add an @Header annotation)", op.OperationID, strings.Join(missing, ", "), rec.Code)
+	}
 	if len(resp.Value.Content) == 0 {
 		if rec.Body.Len() > 0 {
 			return fmt.Errorf("%s documents no body for %d, yet the answer has a %q body", op.OperationID, rec.Code, rec.Header().Get("Content-Type"))
@@ -232,6 +235,44 @@ func checkConformance(req *http.Request, rec *httptest.ResponseRecorder) error {
 		return fmt.Errorf("%s: %s", op.OperationID, oneLine(err))
 	}
 	return nil
+}
+
+// contractHeader reports whether a response header is part of the API's
+// contract, one a client acts on (rate limits and quotas, when to retry,
+// versions for If-Match, replays, where a file or a redirect goes), so the
+// description must declare it for each operation and status that sends it.
+// Headers every answer carries alike (X-Request-ID, Cache-Control,
+// WWW-Authenticate on a 401) are described once in docs/API.md.
+func contractHeader(name string) bool {
+	name = http.CanonicalHeaderKey(name)
+	switch name {
+	case "Retry-After", "Etag", "Location", "Idempotent-Replayed", "X-Search-Charged", "Content-Disposition":
+		return true
+	}
+	return strings.HasPrefix(name, "Ratelimit-") || strings.HasPrefix(name, "X-Quota-")
+}
+
+// undeclaredHeaders lists the contract headers of h that resp does not
+// declare.
+func undeclaredHeaders(resp *openapi3.Response, h http.Header) []string {
+	var missing []string
+	for name := range h {
+		if !contractHeader(name) {
+			continue
+		}
+		declared := false
+		for d := range resp.Headers {
+			if strings.EqualFold(d, name) {
+				declared = true
+				break
+			}
+		}
+		if !declared {
+			missing = append(missing, name)
+		}
+	}
+	slices.Sort(missing)
+	return missing
 }
 
 // checkProblem holds an error without a documented operation to the
@@ -301,29 +342,40 @@ func TestConformanceCheck(t *testing.T) {
 		status             int
 		contentType, body  string
 		want               string // in the violation; "" for none
+		header             string // sent with the answer (value 1), if any
 	}{
-		{"OK", http.MethodGet, "/api/v1/status", 200, jsonType, status, ""},
-		{"OKProblem", http.MethodGet, "/api/v1/contacts/0195", 404, problemType, problem, ""},
-		{"UndocumentedStatus", http.MethodGet, "/api/v1/status", 418, problemType, problem, "status 418 is not documented"},
-		{"ProblemAsJSON", http.MethodGet, "/api/v1/contacts/0195", 404, jsonType, problem, "Content-Type"},
-		{"MissingField", http.MethodGet, "/api/v1/status", 200, jsonType, `{"database":"ok","environment":"test","name":"x","version":"v1"}`, `"time"`},
-		{"WrongType", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, `"v1"`, `1`, 1), "/version"},
-		{"BadFormat", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, "2026-11-28T20:00:00Z", "yesterday", 1), "/time"},
-		{"UndocumentedEnum", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, `"ok"`, `"degraded"`, 1), "/database"},
-		{"UndocumentedField", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, `{`, `{"extra":1,`, 1), "extra"},
-		{"NullNotNullable", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, `"x"`, `null`, 1), "/name"},
-		{"BodyWhereNone", http.MethodDelete, "/api/v1/lists/0195", 204, jsonType, `{}`, "documents no body"},
-		{"UnknownRouteProblem", http.MethodGet, "/api/v1/nope", 404, problemType, problem, ""},
-		{"UnknownRoutePlain", http.MethodGet, "/api/v1/nope", 404, "text/plain", "not found", "want application/problem+json"},
-		{"UnknownRouteSuccess", http.MethodGet, "/api/v1/nope", 200, jsonType, `{}`, "no documented operation"},
-		{"ProbeErrorNotProblem", http.MethodPost, "/api/v1/_probe", 400, problemType, `{"title":"x"}`, "not a Problem"},
-		{"ExemptNonAPI", http.MethodGet, "/healthz", 200, "text/plain", "ok", ""},
+		{"OK", http.MethodGet, "/api/v1/status", 200, jsonType, status, "", ""},
+		{"OKProblem", http.MethodGet, "/api/v1/contacts/0195", 404, problemType, problem, "", ""},
+		{"UndocumentedStatus", http.MethodGet, "/api/v1/status", 418, problemType, problem, "status 418 is not documented", ""},
+		{"ProblemAsJSON", http.MethodGet, "/api/v1/contacts/0195", 404, jsonType, problem, "Content-Type", ""},
+		{"MissingField", http.MethodGet, "/api/v1/status", 200, jsonType, `{"database":"ok","environment":"test","name":"x","version":"v1"}`, `"time"`, ""},
+		{"WrongType", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, `"v1"`, `1`, 1), "/version", ""},
+		{"BadFormat", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, "2026-11-28T20:00:00Z", "yesterday", 1), "/time", ""},
+		{"UndocumentedEnum", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, `"ok"`, `"degraded"`, 1), "/database", ""},
+		{"UndocumentedField", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, `{`, `{"extra":1,`, 1), "extra", ""},
+		{"NullNotNullable", http.MethodGet, "/api/v1/status", 200, jsonType, strings.Replace(status, `"x"`, `null`, 1), "/name", ""},
+		{"BodyWhereNone", http.MethodDelete, "/api/v1/lists/0195", 204, jsonType, `{}`, "documents no body", ""},
+		{"UnknownRouteProblem", http.MethodGet, "/api/v1/nope", 404, problemType, problem, "", ""},
+		{"UnknownRoutePlain", http.MethodGet, "/api/v1/nope", 404, "text/plain", "not found", "want application/problem+json", ""},
+		{"UnknownRouteSuccess", http.MethodGet, "/api/v1/nope", 200, jsonType, `{}`, "no documented operation", ""},
+		{"ProbeErrorNotProblem", http.MethodPost, "/api/v1/_probe", 400, problemType, `{"title":"x"}`, "not a Problem", ""},
+		{"ExemptNonAPI", http.MethodGet, "/healthz", 200, "text/plain", "ok", "", ""},
+		{"UndocumentedHeader", http.MethodGet, "/api/v1/status", 200, jsonType, status, "header Retry-After sent with 200 is not documented", "Retry-After"},
+		{"UndocumentedHeaderNoBody", http.MethodDelete, "/api/v1/tenant/invitations/0195", 204, "", "", "header Ratelimit-Limit", "RateLimit-Limit"},
+		// A key's 404 carries its minute's headers, declared since.
+		{"DocumentedHeader", http.MethodGet, "/api/v1/contacts/0195", 404, problemType, problem, "", "RateLimit-Limit"},
+		{"OrdinaryHeader", http.MethodGet, "/api/v1/status", 200, jsonType, status, "", "X-Request-Id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := httptest.NewRecorder()
-			rec.Header().Set("Content-Type", tt.contentType)
+			if tt.contentType != "" {
+				rec.Header().Set("Content-Type", tt.contentType)
+			}
+			if tt.header != "" {
+				rec.Header().Set(tt.header, "1")
+			}
 			rec.WriteHeader(tt.status)
 			rec.WriteString(tt.body)
 			err := checkConformance(httptest.NewRequest(tt.method, tt.path, nil), rec)
