@@ -495,9 +495,9 @@ func (s *Server) updatePackage(c echo.Context) error {
 //	@Tags			admin
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			tenant_id	query		string	false	"Tenant id"
+//	@Param			tenant_id	query		string	false	"Tenant id"	format(uuid)
 //	@Param			action		query		string	false	"Action, e.g. tenant.*; any case"
-//	@Param			actor_id	query		string	false	"User or API key id"
+//	@Param			actor_id	query		string	false	"User or API key id"	format(uuid)
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
 //	@Param			limit		query		int		false	"Page size (1-200, default 50)"	minimum(1)	maximum(200)	default(50)
 //	@Success		200			{object}	AuditEventList

@@ -165,7 +165,7 @@ func correctionParams(c echo.Context) (contacts.CorrectionListParams, error) {
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["contacts:read"]
 //	@Param				status			query		string	false	"Only corrections in this status"	Enums(pending, accepted, rejected, withdrawn)
-//	@Param				contact_id		query		string	false	"Contact id"
+//	@Param				contact_id		query		string	false	"Contact id"						format(uuid)
 //	@Param				cursor			query		string	false	"next_cursor of the previous page"
 //	@Param				page_size		query		int		false	"1-100 (default 25)"	minimum(1)	maximum(100)	default(25)
 //	@Success			200				{object}	CorrectionList
@@ -203,9 +203,9 @@ func (s *Server) listCorrections(c echo.Context) error {
 //	@Tags			admin
 //	@Produce		json
 //	@Security		BearerAuth
-//	@Param			tenant_id	query		string	false	"Only corrections this tenant submitted"
-//	@Param			field		query		string	false	"Only corrections of this field"	Enums(title, email, phone, company_name, city, country, linkedin_url)
-//	@Param			contact_id	query		string	false	"Only corrections of this contact"
+//	@Param			tenant_id	query		string	false	"Only corrections this tenant submitted"	format(uuid)
+//	@Param			field		query		string	false	"Only corrections of this field"			Enums(title, email, phone, company_name, city, country, linkedin_url)
+//	@Param			contact_id	query		string	false	"Only corrections of this contact"			format(uuid)
 //	@Param			cursor		query		string	false	"next_cursor of the previous page (of the same filters)"
 //	@Param			page_size	query		int		false	"1-100 (default 25)"	minimum(1)	maximum(100)	default(25)
 //	@Success		200			{object}	CorrectionQueue

@@ -499,11 +499,11 @@ func crmQueryTime(c echo.Context, name string) (*time.Time, error) {
 //	@Security			BearerAuth
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["crm:read"]
-//	@Param				status			query		string	false	"Push status"	Enums(queued, running, paused, completed, completed_with_errors, cancelled)
-//	@Param				contact_id		query		string	false	"Pushes that included this contact"
-//	@Param				from			query		string	false	"Created at or after (RFC 3339)"
-//	@Param				to				query		string	false	"Created before (RFC 3339)"
-//	@Param				limit			query		int		false	"Page size (1–100, default 25)"	minimum(1)	maximum(100)	default(25)
+//	@Param				status			query		string	false	"Push status"						Enums(queued, running, paused, completed, completed_with_errors, cancelled)
+//	@Param				contact_id		query		string	false	"Pushes that included this contact"	format(uuid)
+//	@Param				from			query		string	false	"Created at or after (RFC 3339)"	format(date-time)
+//	@Param				to				query		string	false	"Created before (RFC 3339)"			format(date-time)
+//	@Param				limit			query		int		false	"Page size (1–100, default 25)"		minimum(1)	maximum(100)	default(25)
 //	@Param				cursor			query		string	false	"next_cursor of the previous page"
 //	@Success			200				{object}	CRMPushList
 //	@Failure			400				{object}	Problem	"malformed-request: a cursor this list did not issue"

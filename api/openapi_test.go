@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/imports"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/tenancy"
@@ -37,6 +38,10 @@ type specOperation struct {
 		In       string   `json:"in"`
 		Required bool     `json:"required"`
 		Enum     []string `json:"enum"`
+		Format   string   `json:"format"`
+		Items    struct {
+			Enum []string `json:"enum"`
+		} `json:"items"`
 	} `json:"parameters"`
 	Responses map[string]struct {
 		Headers map[string]struct {
@@ -128,6 +133,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 		if keyable && !strings.Contains(op.Description, "scope: "+string(scope)) {
 			t.Errorf("%s: description does not say 'API key scope: %s'", route, scope)
+		}
+		if access.public && len(schemes) > 0 {
+			// A generated client would make its callers sign in first.
+			t.Errorf("%s: public, yet declares %v", route, schemes)
 		}
 		if !access.public && !slices.Contains(schemes, "BearerAuth") && access.perm != "" || (access.signedIn && !slices.Contains(schemes, "BearerAuth")) {
 			t.Errorf("%s: needs a login but declares no BearerAuth", route)
@@ -243,6 +252,8 @@ func TestOpenAPIEnums(t *testing.T) {
 		{"ImportMapping.match_keys", spec.Definitions["ImportMapping"].Properties["match_keys"].Items.Enum, imports.MatchKeys},
 		{"listImportRecords outcome", queryEnum(spec, "/imports/{id}/records", "outcome"), imports.Outcomes},
 		{"listPlatformImportRecords outcome", queryEnum(spec, "/admin/imports/{id}/records", "outcome"), imports.Outcomes},
+		{"listSaved status", queryEnum(spec, "/saved-contacts", "status"), []string{contacts.SavedStatusSaved, contacts.SavedStatusApproved, contacts.SavedStatusRejected}},
+		{"exportSaved status", queryEnum(spec, "/saved-contacts/export", "status"), []string{contacts.SavedStatusSaved, contacts.SavedStatusApproved, contacts.SavedStatusRejected}},
 	}
 	for _, tt := range tests {
 		if !slices.Equal(tt.got, tt.want) {
@@ -251,9 +262,41 @@ func TestOpenAPIEnums(t *testing.T) {
 	}
 }
 
+// TestOpenAPIQueryFormats: a query parameter that is an id is read as a
+// UUID and one that is a time as RFC 3339 (docs/API.md, Query parameters:
+// anything else is 422), so the description gives their formats, and a
+// client generator types them.
+func TestOpenAPIQueryFormats(t *testing.T) {
+	t.Parallel()
+	spec := readSpec(t)
+	for path, item := range spec.Paths {
+		for method, op := range item {
+			for _, p := range op.Parameters {
+				var want string
+				switch {
+				case p.In != "query":
+					continue
+				case strings.HasSuffix(p.Name, "_id"):
+					want = "uuid"
+				case p.Name == "from" || p.Name == "to":
+					want = "date-time"
+				default:
+					continue
+				}
+				if p.Format != want {
+					t.Errorf("%s %s: query parameter %s has format %q, want %q (format(%s) on its @Param)", strings.ToUpper(method), path, p.Name, p.Format, want, want)
+				}
+			}
+		}
+	}
+}
+
 func queryEnum(spec specDoc, path, name string) []string {
 	for _, p := range spec.Paths[path]["get"].Parameters {
 		if p.In == "query" && p.Name == name {
+			if p.Enum == nil {
+				return p.Items.Enum // a repeated parameter
+			}
 			return p.Enum
 		}
 	}

@@ -318,8 +318,8 @@ func savedParams(c echo.Context, maxSize int, paged bool) (contacts.SavedParams,
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:read"]
 //	@Param				q					query		string		false	"Free text"
-//	@Param				status				query		[]string	false	"saved, approved, rejected"	collectionFormat(multi)
-//	@Param				list_id				query		string		false	"Only contacts on this list"
+//	@Param				status				query		[]string	false	"saved, approved, rejected"			collectionFormat(multi)	Enums(saved, approved, rejected)
+//	@Param				list_id				query		string		false	"Only contacts on this list"		format(uuid)
 //	@Param				titles				query		[]string	false	"Titles"							collectionFormat(multi)
 //	@Param				seniorities			query		[]string	false	"Seniorities"						collectionFormat(multi)
 //	@Param				departments			query		[]string	false	"Departments"						collectionFormat(multi)
@@ -383,8 +383,8 @@ func (s *Server) listSaved(c echo.Context) error {
 //	@Security			ApiKeyAuth
 //	@x-required-scopes	["saved:read"]
 //	@Param				q				query		string		false	"Free text"
-//	@Param				status			query		[]string	false	"saved, approved, rejected"	collectionFormat(multi)
-//	@Param				list_id			query		string		false	"Only contacts on this list"
+//	@Param				status			query		[]string	false	"saved, approved, rejected"			collectionFormat(multi)	Enums(saved, approved, rejected)
+//	@Param				list_id			query		string		false	"Only contacts on this list"		format(uuid)
 //	@Param				titles			query		[]string	false	"Titles"							collectionFormat(multi)
 //	@Param				seniorities		query		[]string	false	"Seniorities"						collectionFormat(multi)
 //	@Param				departments		query		[]string	false	"Departments"						collectionFormat(multi)

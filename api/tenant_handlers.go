@@ -450,7 +450,7 @@ func (s *Server) auditParams(c echo.Context) (audit.ListParams, error) {
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			action		query		string	false	"Action, e.g. member.* or auth.login; any case"
-//	@Param			actor_id	query		string	false	"User or API key id"
+//	@Param			actor_id	query		string	false	"User or API key id"	format(uuid)
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
 //	@Param			limit		query		int		false	"Page size (1-200, default 50)"	minimum(1)	maximum(200)	default(50)
 //	@Success		200			{object}	AuditEventList

@@ -10038,7 +10038,7 @@ export interface operations {
                 /** @description Free text */
                 q?: string;
                 /** @description saved, approved, rejected */
-                status?: string[];
+                status?: ("saved" | "approved" | "rejected")[];
                 /** @description Only contacts on this list */
                 list_id?: string;
                 /** @description Titles */
@@ -10692,7 +10692,7 @@ export interface operations {
                 /** @description Free text */
                 q?: string;
                 /** @description saved, approved, rejected */
-                status?: string[];
+                status?: ("saved" | "approved" | "rejected")[];
                 /** @description Only contacts on this list */
                 list_id?: string;
                 /** @description Titles */

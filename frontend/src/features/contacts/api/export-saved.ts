@@ -24,9 +24,7 @@ export function filenameFrom(contentDisposition: string | null, fallback: string
  * client, so it carries the bearer token (a plain link could not) and survives a token refresh.
  */
 export async function exportSaved(filter: SavedFilter): Promise<SavedExport> {
-  // The spec documents q, status and list_id; the server reads every filter of the saved view.
-  const query: Record<string, string | string[] | undefined> & { q?: string; status?: string[]; list_id?: string } =
-    savedQuery(filter);
+  const query = savedQuery(filter);
   // With a byte order mark: the file is for a spreadsheet, and Excel reads UTF-8 without one as the
   // local code page, mangling every accent.
   const result = apiClient.GET('/saved-contacts/export', { params: { query: { ...query, bom: true } }, parseAs: 'blob' });

@@ -22,7 +22,7 @@ export type SavedFilter = {
  * several values repeat the parameter (?seniorities=vp&seniorities=director).
  */
 export function savedQuery(filter: SavedFilter) {
-  const many = (values: string[] | undefined) => (values && values.length > 0 ? values : undefined);
+  const many = <T extends string>(values: T[] | undefined) => (values && values.length > 0 ? values : undefined);
   return {
     q: filter.q?.trim() || undefined,
     status: many(filter.status),
