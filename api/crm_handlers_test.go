@@ -220,6 +220,9 @@ func TestCRMOAuthStateRefused(t *testing.T) {
 	t.Parallel()
 	fb := setupCRM(t)
 	admin := fb.MustSignup(t, "crmstate")
+	// CRM accounts are unique across tenants and the package's database
+	// outlives a run (go test -count=N): this run's account is its own.
+	account := "acc_state_" + strings.ReplaceAll(uuid.NewString()[:8], "-", "")
 	connections := func() int {
 		var n int
 		fb.db.Gorm.Raw(`SELECT count(*) FROM crm_connections WHERE tenant_id = ?`, admin.tenantID).Scan(&n)
@@ -231,7 +234,7 @@ func TestCRMOAuthStateRefused(t *testing.T) {
 		reason string
 	}{
 		{"ErrTampered", func() url.Values {
-			q := fb.consent(t, admin, "acc_state")
+			q := fb.consent(t, admin, account)
 			st := []byte(q.Get("state"))
 			st[5] ^= 1
 			q.Set("state", string(st))
@@ -239,12 +242,12 @@ func TestCRMOAuthStateRefused(t *testing.T) {
 		}, "invalid_state"},
 		{"ErrMissing", func() url.Values { return url.Values{"code": {"x"}} }, "invalid_state"},
 		{"ErrExpired", func() url.Values {
-			q := fb.consent(t, admin, "acc_state")
+			q := fb.consent(t, admin, account)
 			fb.db.Gorm.Exec(`UPDATE crm_oauth_states SET expires_at = now() - interval '1 second' WHERE tenant_id = ?`, admin.tenantID)
 			return q
 		}, "state_expired"},
 		{"ErrDenied", func() url.Values {
-			q := fb.consent(t, admin, "acc_state")
+			q := fb.consent(t, admin, account)
 			return url.Values{"state": {q.Get("state")}, "error": {"access_denied"}}
 		}, "access_denied"},
 		// The admin's link, opened by someone else (signed in to another
@@ -267,7 +270,7 @@ func TestCRMOAuthStateRefused(t *testing.T) {
 		})
 	}
 	// Replayed: the second use of a good state fails and changes nothing.
-	q := fb.consent(t, admin, "acc_state")
+	q := fb.consent(t, admin, account)
 	if r := fb.callback(t, q.Encode()); r.Get("crm") != "connected" {
 		t.Fatalf("first use %v", r)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -21,7 +23,9 @@ func FuzzSearchQuery(f *testing.F) {
 	d := dbtest.Shared(f)
 	svc := contacts.NewService(d, []byte("test-cursor-key-0123456789"))
 	tenant := MustCreateTenant(f, d, "DE")
-	co := MustCreateCompany(f, d, CompanyOpts{Name: "Fuzzquery O'Brien & Söhne GmbH", Domain: "fuzzquery.example"})
+	// The domain is unique, and the package's database outlives a run (go
+	// test -count=N): this run's own.
+	co := MustCreateCompany(f, d, CompanyOpts{Name: "Fuzzquery O'Brien & Söhne GmbH", Domain: "fuzzquery-" + uuid.NewString()[:8] + ".example"})
 	for _, c := range []ContactOpts{
 		{FirstName: "Zoë", LastName: "O'Brien", Title: "Vice President, R&D", Country: "DE"},
 		{FirstName: "伟", LastName: "王", Title: "软件工程师", Country: "CN"},
