@@ -311,11 +311,10 @@ func TestDatabaseHang(t *testing.T) {
 		// The statement was cancelled on the server: no backend of the
 		// pool's is left waiting for the lock (each request that gave up
 		// would otherwise leave one, until max_connections).
-		for i := 0; lockWaiters(t, watch) > 0; i++ {
-			if i == 100 {
+		for deadline := time.Now().Add(guard); lockWaiters(t, watch) > 0; time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
 				t.Fatal("the request's statement still waits for the lock on the server")
 			}
-			time.Sleep(50 * time.Millisecond)
 		}
 		if err := tx.Rollback(context.Background()); err != nil {
 			t.Fatal(err)
@@ -336,11 +335,13 @@ func TestDatabaseHang(t *testing.T) {
 		}
 		exported := make(chan *httptest.ResponseRecorder, 1)
 		go func() { exported <- tb.req(t, http.MethodGet, "/api/v1/saved-contacts/export", s.token, nil) }()
-		for i := 0; lockWaiters(t, watch) == 0; i++ {
-			if i == 200 {
+		// A guard against a hang, not a measurement: on a loaded machine
+		// (CI's two cores under the browser tests, -race) the export's
+		// sign-in check and first query can take seconds to get there.
+		for deadline := time.Now().Add(guard); lockWaiters(t, watch) == 0; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
 				t.Fatal("the export never reached the lock")
 			}
-			time.Sleep(10 * time.Millisecond)
 		}
 		// An ordinary request behind the same lock gives up after
 		// REQUEST_TIMEOUT; the export, waiting since before it, goes on.
