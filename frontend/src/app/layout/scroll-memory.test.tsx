@@ -118,6 +118,24 @@ describe('ScrollMemory', () => {
     await waitFor(() => expect(scroll.page.y).toBe(2400));
   });
 
+  it('goes on restoring on Back when the page writes its state into its URL as it mounts', async () => {
+    const scroll = fakeWindowScroll();
+    const router = renderApp();
+    await screen.findByRole('heading', { name: 'Results 1' });
+    scroll.scrollBy(2400);
+    await act(() => router.navigate('/team'));
+    await screen.findByRole('heading', { name: 'Team' });
+
+    // /search puts its state back into the URL when it mounts (a replace: a new history entry key),
+    // before its results are tall enough; the restoring must not end there, at the top.
+    scroll.page.height = 300;
+    await act(() => router.navigate(-1));
+    await screen.findByRole('heading', { name: 'Results 1' });
+    await act(() => router.navigate('/search?page=1', { replace: true, preventScrollReset: true }));
+    scroll.page.height = 5000;
+    await waitFor(() => expect(scroll.page.y).toBe(2400));
+  });
+
   it('stops restoring when the user scrolls first', async () => {
     const scroll = fakeWindowScroll();
     const router = renderApp();

@@ -47,6 +47,8 @@ export function ScrollMemory() {
   const positions = useRef<Map<string, number> | null>(null);
   const current = useRef({ key: location.key, path: location.pathname });
   const restoring = useRef(false);
+  // Ends the restoring under way, if any.
+  const stopRestoring = useRef<() => void>(() => {});
 
   // The browser's own restoration runs before the page has its content: ours instead.
   useEffect(() => {
@@ -77,11 +79,18 @@ export function ScrollMemory() {
 
     if (navigationType !== NavigationType.Pop) {
       // The page's own URL updates (filters, the next page) keep their place; a new page starts at the top.
-      if (samePath) saved.set(location.key, window.scrollY);
-      else if (!location.hash) window.scrollTo(0, 0);
+      // A page that writes its state into its URL as it mounts (/search, a replace with a new entry key)
+      // does so while Back still restores its place: that restoring goes on, for the new entry.
+      if (samePath) {
+        if (!restoring.current) saved.set(location.key, window.scrollY);
+        return;
+      }
+      stopRestoring.current();
+      if (!location.hash) window.scrollTo(0, 0);
       return;
     }
 
+    stopRestoring.current();
     const target = saved.get(location.key) ?? 0;
     restoring.current = true;
     const started = performance.now();
@@ -93,19 +102,21 @@ export function ScrollMemory() {
       window.cancelAnimationFrame(frame);
       for (const event of userScrolls) window.removeEventListener(event, stop);
     };
+    stopRestoring.current = stop;
     for (const event of userScrolls) window.addEventListener(event, stop, { passive: true });
     const attempt = () => {
       window.scrollTo(0, target);
       if (Math.abs(window.scrollY - target) < 1 || performance.now() - started > restoreWait) {
         stop();
-        saved.set(location.key, window.scrollY);
+        saved.set(current.current.key, window.scrollY);
         return;
       }
       frame = window.requestAnimationFrame(attempt);
     };
     attempt();
-    return stop;
   }, [location.key, location.pathname, location.hash, navigationType]);
+
+  useEffect(() => () => stopRestoring.current(), []);
 
   return null;
 }
