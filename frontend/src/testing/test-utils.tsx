@@ -16,6 +16,8 @@ export function createTestQueryClient(): QueryClient {
 type RenderWithProvidersOptions = Omit<RenderOptions, 'wrapper'> & {
   /** The URL the memory router starts at. */
   route?: string;
+  /** The query client; a fail-fast test client by default (createQueryClient() for the app's own settings). */
+  queryClient?: QueryClient;
 };
 
 /** Renders one component inside the app's providers and a memory router. */
@@ -24,10 +26,13 @@ export function renderWithProviders(ui: ReactElement, { route = '/', ...options 
 }
 
 /** Renders a route table (e.g. the app's own) inside the app's providers, starting at `route`. */
-export function renderRoutes(routes: RouteObject[], { route = '/', ...options }: RenderWithProvidersOptions = {}) {
+export function renderRoutes(
+  routes: RouteObject[],
+  { route = '/', queryClient = createTestQueryClient(), ...options }: RenderWithProvidersOptions = {},
+) {
   const router = createMemoryRouter(routes, { initialEntries: [route] });
   const result = render(
-    <AppProvider queryClient={createTestQueryClient()} mantineEnv="test">
+    <AppProvider queryClient={queryClient} mantineEnv="test">
       <RouterProvider router={router} />
     </AppProvider>,
     options,

@@ -20,6 +20,7 @@ export function lookupInvitationQueryOptions(token: string) {
     queryFn: ({ signal }) => lookupInvitation(token, { signal }),
     retry: false,
     staleTime: Infinity,
+    refetchOnWindowFocus: false,
     // Accepting signs in (maybe as another user than before): the token is used up then, and the
     // page leaves; asked again, the lookup would only answer 404.
     meta: { [keepOnSessionChange]: true },

@@ -114,6 +114,8 @@ export function searchContactsQueryOptions(
     // Asking again costs quota: a search seen in the last minutes is shown from the cache.
     staleTime: 10 * 60_000,
     gcTime: 15 * 60_000,
+    // Nor does coming back to the tab: a search spends quota, and the user asks for a new one.
+    refetchOnWindowFocus: false,
   });
 }
 

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { applyGrant, installAuth, useSession } from '@/lib/auth/session';
+import { createQueryClient, refetchOnReturnAfterMs } from '@/lib/react-query';
 import { grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { TeamRoute } from './team';
@@ -336,5 +337,41 @@ describe('TeamRoute', () => {
     const alert = await screen.findByTestId('seat-limit-error');
     expect(alert).toHaveTextContent('The Free package allows 3 users');
     expect(await within(alert).findByRole('link', { name: 'Compare packages' })).toHaveAttribute('href', '/billing');
+  });
+
+  it('shows an invitation accepted elsewhere once the admin comes back to the tab', async () => {
+    signIn('org_admin');
+    const pending = {
+      id: 'inv-1',
+      email: member.email,
+      role: 'member',
+      status: 'pending',
+      created_at: '2026-11-28T10:00:00Z',
+      expires_at: '2026-12-05T10:00:00Z',
+      accepted_at: null as string | null,
+    };
+    let accepted = false;
+    stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: accepted ? [admin, member] : [admin], next_cursor: '' }),
+      'GET /tenant/invitations': () =>
+        jsonResponse({
+          items: [accepted ? { ...pending, status: 'accepted', accepted_at: '2026-11-30T10:00:00Z' } : pending],
+          next_cursor: '',
+        }),
+      'GET /tenant/usage': () => jsonResponse({ ...usage, seats: { limit: 3, members: accepted ? 2 : 1, pending_invitations: accepted ? 0 : 1, remaining: 1 } }),
+    });
+    // The app's own query client (its refetch-on-return default), not the fail-fast test one.
+    renderWithProviders(<TeamRoute />, { route: '/team', queryClient: createQueryClient() });
+    expect(await screen.findByTestId('invitation-status')).toHaveTextContent('Pending');
+    expect(screen.getAllByTestId('member-row')).toHaveLength(1);
+
+    // The invitee accepts in their own browser while the admin is in another tab.
+    accepted = true;
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + refetchOnReturnAfterMs + 60_000);
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+
+    await vi.waitFor(() => expect(screen.getAllByTestId('member-row')).toHaveLength(2));
+    expect(screen.getByTestId('invitation-status')).toHaveTextContent('Accepted');
   });
 });
