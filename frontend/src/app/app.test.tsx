@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { usage } from '@/features/contacts/testing/fixtures';
+import { createQueryClient, refetchOnReturnAfterMs } from '@/lib/react-query';
 import { mediaQueryList } from '@/testing/media';
 import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
@@ -110,6 +111,31 @@ describe('app shell', () => {
     await waitFor(() => expect(screen.getByTestId('current-tenant')).toHaveTextContent('Viewer'));
     expect(within(nav).queryByRole('link', { name: 'Audit log' })).not.toBeInTheDocument();
     expect(meReads).toEqual(['org_admin', 'viewer']);
+  });
+
+  it('takes a role changed elsewhere into the badge and the navigation when the user comes back to the tab', async () => {
+    let role: 'org_admin' | 'viewer' = 'org_admin';
+    stubApi({
+      'GET /status': () => jsonResponse(status),
+      'POST /auth/refresh': () => jsonResponse(grantFor()),
+      'GET /me': () => {
+        const body = me(role === 'viewer' ? ['members:read', 'usage:read'] : ['members:read', 'members:manage', 'usage:read', 'audit:read']);
+        return jsonResponse({ ...body, tenant: { ...body.tenant, role } });
+      },
+      'GET /tenant/usage': () => jsonResponse(usage()),
+    });
+    renderRoutes(appRoutes, { route: '/', queryClient: createQueryClient() });
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    expect(await within(nav).findByRole('link', { name: 'Audit log' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('current-tenant')).toHaveTextContent('Org admin'));
+
+    role = 'viewer'; // an admin demoted this user in their own browser
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + refetchOnReturnAfterMs + 60_000);
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+
+    await waitFor(() => expect(within(nav).queryByRole('link', { name: 'Audit log' })).not.toBeInTheDocument());
+    // The badge follows the /me the page read again, not only a 403's.
+    await waitFor(() => expect(screen.getByTestId('current-tenant')).toHaveTextContent('Viewer'));
   });
 
   it("starts the saved view afresh from the navigation's own link, and follows Back", async () => {

@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
-import { getMeQueryOptions } from '@/lib/auth/get-me';
-import { bootstrapSession, subscribeMe, useSession, type SessionState } from '@/lib/auth/session';
+import { getMeQueryOptions, type Me } from '@/lib/auth/get-me';
+import { applyMe, bootstrapSession, subscribeMe, useSession, type SessionState } from '@/lib/auth/session';
 import { keepOnSessionChange } from '@/lib/react-query';
 
 function sessionKey(session: SessionState): string | null {
@@ -14,7 +14,8 @@ function sessionKey(session: SessionState): string | null {
  * Starts the session check once per page load, and keeps the query cache honest: when the user or
  * the tenant changes (switch, invitation accepted, a refresh that landed in another tenant) every
  * cached query is reset and refetched (but those marked keepOnSessionChange); on sign-out the
- * cache is cleared. A /me the session re-read after a 403 replaces the cached one.
+ * cache is cleared. A /me the session re-read after a 403 replaces the cached one, and a /me the
+ * page read (again) updates the session's role.
  */
 export function useSessionSync(): void {
   const session = useSession();
@@ -30,6 +31,16 @@ export function useSessionSync(): void {
 
   // A 403 makes the session re-read GET /me (the role may have changed): the permissions follow.
   useEffect(() => subscribeMe((me) => queryClient.setQueryData(getMeQueryOptions().queryKey, me)), [queryClient]);
+  // And the other way: a /me the page read again (the user came back to the tab) carries the role an
+  // admin may have changed meanwhile; the session (the header's badge) takes it too.
+  useEffect(() => {
+    const meKey = JSON.stringify(getMeQueryOptions().queryKey);
+    return queryClient.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated' || event.action.type !== 'success') return;
+      if (JSON.stringify(event.query.queryKey) !== meKey) return;
+      applyMe(event.query.state.data as Me);
+    });
+  }, [queryClient]);
 
   useEffect(() => {
     const before = previous.current;

@@ -178,10 +178,22 @@ async function requestMe(): Promise<void> {
     return;
   }
   if (!me || state.status !== 'signed-in' || me.user.id !== state.user.id) return;
-  const tenant = me.tenant ?? null;
-  // The tenant itself comes from the token; only what the server says about it now is taken.
-  if ((tenant?.id ?? null) === (state.tenant?.id ?? null)) setState({ status: 'signed-in', user: me.user, tenant });
+  applyMe(me);
   for (const listener of meListeners) listener(me);
+}
+
+/**
+ * Takes the user's details and the current tenant's role and status from a GET /me answer, however
+ * it was read (after a 403, or the page's /me read again when the user came back to the tab): the
+ * badge in the header must not say "Member" while the page already shows a viewer's. The tenant
+ * itself comes from the token; a /me of another user or tenant is ignored.
+ */
+export function applyMe(me: Me): void {
+  if (state.status !== 'signed-in' || me.user.id !== state.user.id) return;
+  const tenant = me.tenant ?? null;
+  if ((tenant?.id ?? null) !== (state.tenant?.id ?? null)) return;
+  if (JSON.stringify(me.user) === JSON.stringify(state.user) && JSON.stringify(tenant) === JSON.stringify(state.tenant)) return;
+  setState({ status: 'signed-in', user: me.user, tenant });
 }
 
 /**
