@@ -121,24 +121,19 @@ func scoped(q *gorm.DB, tenantID uuid.UUID) *gorm.DB {
 // loadImport reads an import of tenantID; lock takes a row lock in tx.
 // Returns ENOTFOUND.
 func loadImport(ctx context.Context, q *gorm.DB, tenantID, id uuid.UUID, lock bool) (*Import, error) {
-	var r importRow
-	q = scoped(q.WithContext(ctx), tenantID).Where("id = ?", id)
-	if lock {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	if err := q.Take(&r).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, errNotFound()
-		}
-		return nil, fmt.Errorf("imports: load: %w", err)
-	}
-	return r.toImport()
+	return takeImport(scoped(q.WithContext(ctx), tenantID), id, lock)
 }
 
 // loadImportByID reads any import (the worker's view).
 func loadImportByID(ctx context.Context, q *gorm.DB, id uuid.UUID, lock bool) (*Import, error) {
+	return takeImport(q.WithContext(ctx), id, lock)
+}
+
+// takeImport reads import id from q, row-locked when lock. Returns
+// ENOTFOUND.
+func takeImport(q *gorm.DB, id uuid.UUID, lock bool) (*Import, error) {
 	var r importRow
-	q = q.WithContext(ctx).Where("id = ?", id)
+	q = q.Where("id = ?", id)
 	if lock {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
