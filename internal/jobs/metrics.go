@@ -58,6 +58,12 @@ func (m *Metrics) Watch(ctx context.Context, c *Client) {
 	for k := range outcomes {
 		kinds = append(kinds, k)
 	}
+	onEvents(ctx, c, m.record, kinds...)
+}
+
+// onEvents calls fn with each event of kinds that c sends, on a goroutine
+// of its own, from now until ctx ends or c stops.
+func onEvents(ctx context.Context, c *Client, fn func(*river.Event), kinds ...river.EventKind) {
 	events, cancel := c.Subscribe(kinds...)
 	go func() {
 		defer cancel()
@@ -69,7 +75,7 @@ func (m *Metrics) Watch(ctx context.Context, c *Client) {
 				if !ok {
 					return
 				}
-				m.record(ev)
+				fn(ev)
 			}
 		}
 	}()
@@ -99,33 +105,31 @@ func (q *queueDepth) Describe(ch chan<- *prometheus.Desc) { ch <- q.desc; ch <- 
 func (q *queueDepth) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	rows, err := q.pool.Query(ctx, `SELECT state::text, count(*) FROM river_job GROUP BY state`)
-	if err != nil {
-		return // no figure rather than a failed scrape (e.g. before migrations)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var state string
-		var n int64
-		if rows.Scan(&state, &n) == nil {
-			ch <- prometheus.MustNewConstMetric(q.desc, prometheus.GaugeValue, float64(n), state)
-		}
-	}
-	rows.Close()
-	// By kind, with a zero for every kind the queue has held, so that an
-	// alert on a rise sees the series before its first discard.
-	rows, err = q.pool.Query(ctx, `SELECT kind, count(*) FILTER (WHERE state = 'discarded') FROM river_job GROUP BY kind`)
-	if err != nil {
+	if !q.counts(ctx, ch, q.desc, `SELECT state::text, count(*) FROM river_job GROUP BY state`) {
 		return
 	}
+	// By kind, with a zero for every kind the queue has held, so that an
+	// alert on a rise sees the series before its first discard.
+	q.counts(ctx, ch, q.discarded, `SELECT kind, count(*) FILTER (WHERE state = 'discarded') FROM river_job GROUP BY kind`)
+}
+
+// counts sends desc's gauge for each (label, count) row query returns. A
+// query that fails sends nothing and returns false: no figure rather than
+// a failed scrape (e.g. before migrations).
+func (q *queueDepth) counts(ctx context.Context, ch chan<- prometheus.Metric, desc *prometheus.Desc, query string) bool {
+	rows, err := q.pool.Query(ctx, query)
+	if err != nil {
+		return false
+	}
 	defer rows.Close()
 	for rows.Next() {
-		var kind string
+		var label string
 		var n int64
-		if rows.Scan(&kind, &n) == nil {
-			ch <- prometheus.MustNewConstMetric(q.discarded, prometheus.GaugeValue, float64(n), kind)
+		if rows.Scan(&label, &n) == nil {
+			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n), label)
 		}
 	}
+	return true
 }
 
 // LogDiscarded writes an ERROR line for each job c's workers fail for the
@@ -136,28 +140,16 @@ func (q *queueDepth) Collect(ch chan<- prometheus.Metric) {
 // worker died on the last attempt) has no such event; river_jobs_discarded
 // counts it.
 func LogDiscarded(ctx context.Context, c *Client, log *slog.Logger) {
-	events, cancel := c.Subscribe(river.EventKindJobFailed)
-	go func() {
-		defer cancel()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case ev, ok := <-events:
-				if !ok {
-					return
-				}
-				if ev.Job == nil || ev.Job.State != rivertype.JobStateDiscarded {
-					continue
-				}
-				attrs := []any{"kind", ev.Job.Kind, "job_id", ev.Job.ID, "attempt", ev.Job.Attempt}
-				if n := len(ev.Job.Errors); n > 0 {
-					attrs = append(attrs, "error", ev.Job.Errors[n-1].Error)
-				}
-				log.ErrorContext(ctx, "job discarded after its last attempt", append(attrs, ownerIDs(ev.Job.EncodedArgs)...)...)
-			}
+	onEvents(ctx, c, func(ev *river.Event) {
+		if ev.Job == nil || ev.Job.State != rivertype.JobStateDiscarded {
+			return
 		}
-	}()
+		attrs := []any{"kind", ev.Job.Kind, "job_id", ev.Job.ID, "attempt", ev.Job.Attempt}
+		if n := len(ev.Job.Errors); n > 0 {
+			attrs = append(attrs, "error", ev.Job.Errors[n-1].Error)
+		}
+		log.ErrorContext(ctx, "job discarded after its last attempt", append(attrs, ownerIDs(ev.Job.EncodedArgs)...)...)
+	}, river.EventKindJobFailed)
 }
 
 // ownerIDs are the top-level args fields whose names end in _id, as log
