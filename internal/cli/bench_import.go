@@ -222,39 +222,23 @@ type backendCPU struct {
 
 func (b *backendCPU) sample(ctx context.Context, d *db.DB) (stop func()) {
 	b.last = map[int]time.Duration{}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
-			rows, err := d.Pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, imports.ImportSessionName)
-			if err == nil {
-				for rows.Next() {
-					var pid int
-					if rows.Scan(&pid) == nil {
-						if c, ok := procCPU(pid); ok {
-							b.mu.Lock()
-							b.last[pid] = c
-							b.mu.Unlock()
-						}
-					}
+	return sampleEvery(100*time.Millisecond, func() {
+		rows, err := d.Pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, imports.ImportSessionName)
+		if err != nil {
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pid int
+			if rows.Scan(&pid) == nil {
+				if c, ok := procCPU(pid); ok {
+					b.mu.Lock()
+					b.last[pid] = c
+					b.mu.Unlock()
 				}
-				rows.Close()
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
 			}
 		}
-	}()
-	return func() {
-		close(done)
-		wg.Wait()
-	}
+	})
 }
 
 func (b *backendCPU) total() time.Duration {
@@ -459,17 +443,26 @@ func rawCopy(ctx context.Context, d *db.DB, path string) (time.Duration, error) 
 
 // sampleRSS records the largest VmRSS seen until the returned stop runs.
 func sampleRSS(peak *atomic.Int64) (stop func()) {
+	return sampleEvery(100*time.Millisecond, func() {
+		if kb := readProcKB("VmRSS"); kb > peak.Load() {
+			peak.Store(kb)
+		}
+	})
+}
+
+// sampleEvery runs sample at once and then every interval, on a goroutine
+// of its own, until the returned stop runs; stop returns once the last
+// sample is done.
+func sampleEvery(interval time.Duration, sample func()) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(100 * time.Millisecond)
+		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
-			if kb := readProcKB("VmRSS"); kb > peak.Load() {
-				peak.Store(kb)
-			}
+			sample()
 			select {
 			case <-done:
 				return
