@@ -2,7 +2,6 @@ package tenancy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -133,10 +132,8 @@ func (s *Service) SetStatus(ctx context.Context, tenantID uuid.UUID, status, rea
 	}
 	var t Tenant
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
-			}
+		var err error
+		if t, err = lockTenant(tx, tenantID); err != nil {
 			return err
 		}
 		if t.Status == status {

@@ -77,6 +77,17 @@ func NewService(db *gorm.DB, lim *limits.Service, publicURL string, mailer Maile
 
 var forUpdate = clause.Locking{Strength: "UPDATE"}
 
+// lockTenant reads the tenant and locks its row for the rest of tx, which
+// serializes the changes to one tenant. Returns ENOTFOUND.
+func lockTenant(tx *gorm.DB, tenantID uuid.UUID) (Tenant, error) {
+	var t Tenant
+	err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return t, apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+	}
+	return t, err
+}
+
 // Tenant name bounds, counted in characters after trimming surrounding
 // white space.
 const (
@@ -151,10 +162,8 @@ func (s *Service) Update(ctx context.Context, tenantID uuid.UUID, p UpdateParams
 	}
 	var t Tenant
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
-			}
+		var err error
+		if t, err = lockTenant(tx, tenantID); err != nil {
 			return err
 		}
 		// What each changed field was and became, as package.updated
