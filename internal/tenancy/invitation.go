@@ -122,9 +122,9 @@ func (s *Service) Invite(ctx context.Context, tenantID, inviterID uuid.UUID, ema
 		InvitedBy: &inviterID, ExpiresAt: now.Add(InvitationTTL), CreatedAt: now}
 	out := CreatedInvitation{Invitation: inv, AcceptURL: s.publicURL + "/invitations/accept#token=" + token}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var t Tenant
-		if err := tx.Clauses(forUpdate).Where("id = ?", tenantID).Take(&t).Error; err != nil {
-			return apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+		t, err := lockTenant(tx, tenantID)
+		if err != nil {
+			return err
 		}
 		if err := requireActingAdmin(ctx, tx, tenantID, inviterID); err != nil {
 			return err

@@ -318,9 +318,8 @@ func revokeInvitationsBy(ctx context.Context, tx *gorm.DB, tenantID, userID uuid
 // tenant, so two admins cannot demote each other at once) and returns the
 // membership.
 func (s *Service) lockMember(ctx context.Context, tx *gorm.DB, tenantID, userID uuid.UUID) (lockedMember, error) {
-	var t Tenant
-	if err := tx.WithContext(ctx).Clauses(forUpdate).Select("id").Where("id = ?", tenantID).Take(&t).Error; err != nil {
-		return lockedMember{}, apperr.Errorf(apperr.ENOTFOUND, "Tenant not found.")
+	if _, err := lockTenant(tx.WithContext(ctx), tenantID); err != nil {
+		return lockedMember{}, err
 	}
 	var m lockedMember
 	err := tx.WithContext(ctx).Table("memberships m").Select("m.*, u.email").Joins("JOIN users u ON u.id = m.user_id").
