@@ -185,6 +185,21 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": desc})
 }
 
+// clientForm reads the form of a token endpoint's request and
+// authenticates its client; it answers the request's OAuth error and
+// returns false when either fails.
+func (s *Server) clientForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "The body must be a form.")
+		return false
+	}
+	if !s.clientOK(r) {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+		return false
+	}
+	return true
+}
+
 // clientOK checks client authentication (HTTP Basic or body).
 func (s *Server) clientOK(r *http.Request) bool {
 	id, secret, ok := r.BasicAuth()
@@ -205,12 +220,7 @@ func s256(verifier string) string {
 
 // token is POST /oauth/token.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "The body must be a form.")
-		return
-	}
-	if !s.clientOK(r) {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+	if !s.clientForm(w, r) {
 		return
 	}
 	s.mu.Lock()
@@ -281,12 +291,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 // revoke is POST /oauth/revoke (RFC 7009): always 200 for an authenticated
 // client. A refresh token ends its whole grant.
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "The body must be a form.")
-		return
-	}
-	if !s.clientOK(r) {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed.")
+	if !s.clientForm(w, r) {
 		return
 	}
 	tok := r.PostForm.Get("token")
