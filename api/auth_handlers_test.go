@@ -945,43 +945,59 @@ func TestAccountEmailUnicodeForms(t *testing.T) {
 		t.Errorf("account email %q (% x), want the composed form %q", got, got, composed)
 	}
 	admin := tb.MustSignup(t, "nfc-admin")
-	tests := []struct {
+	tb.wantOneAccount(t, id, composed, admin, []spelling{{"Composed", composed}, {"DecomposedUpperCase", shouted}}, shouted, shouted)
+}
+
+// spelling is one way an address is written, named for a subtest.
+type spelling struct{ name, email string }
+
+// wantOneAccount checks that the only account whose address ends in
+// "-"+id+"@..." holds canonical, and that each of spellings is that
+// account: signing up again with it is refused and it signs in; a reset
+// request written resetAs finds the account, and an invitation from admin
+// to inviteAs names canonical and is accepted into it.
+func (tb *testBundle) wantOneAccount(t *testing.T, id, canonical string, admin session, spellings []spelling, resetAs, inviteAs string) {
+	t.Helper()
+	type subtest struct {
 		name string
 		do   func(t *testing.T)
-	}{
-		{"ErrSignupAgainComposed", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": composed, "password": testPassword, "tenant_name": "Zoe Again"}),
-				http.StatusUnprocessableEntity)
-		}},
-		{"OKLoginComposed", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": composed, "password": testPassword}), http.StatusOK)
-		}},
-		{"OKLoginDecomposedUpperCase", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": shouted, "password": testPassword}), http.StatusOK)
-		}},
-		{"OKResetRequestFindsTheAccount", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/password-reset", "", map[string]string{"email": shouted}), http.StatusAccepted)
-			tb.workResetRequests(t, composed)
-			if links := tb.resetLinks(t, composed); len(links) != 1 {
-				t.Fatalf("%d reset mails to the account, want 1", len(links))
-			}
-		}},
-		{"OKInvitationFindsTheAccount", func(t *testing.T) {
-			rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": shouted, "role": "viewer"})
-			wantStatus(t, rec, http.StatusCreated)
-			inv := decode[InvitationResponse](t, rec)
-			_, token, _ := strings.Cut(inv.AcceptURL, "token=")
-			preview := decode[InvitationPreviewResponse](t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}))
-			if preview.Email != composed {
-				t.Fatalf("preview %+v: want the composed address", preview)
-			}
-			rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword})
-			wantStatus(t, rec, http.StatusOK)
-			if tr := decode[TokenResponse](t, rec); tr.User.Email != composed || tr.Tenant.ID != admin.tenantID {
-				t.Fatalf("accepted as %+v in %+v", tr.User, tr.Tenant)
-			}
-		}},
 	}
+	var tests []subtest
+	for _, sp := range spellings {
+		tests = append(tests, subtest{"ErrSignupAgain" + sp.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": sp.email, "password": testPassword, "tenant_name": "Again"}),
+				http.StatusUnprocessableEntity)
+		}})
+	}
+	for _, sp := range spellings {
+		tests = append(tests, subtest{"OKLogin" + sp.name, func(t *testing.T) {
+			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": sp.email, "password": testPassword}), http.StatusOK)
+		}})
+	}
+	tests = append(tests, subtest{"OKResetRequestFindsTheAccount", func(t *testing.T) {
+		wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/password-reset", "", map[string]string{"email": resetAs}), http.StatusAccepted)
+		tb.workResetRequests(t, canonical)
+		if links := tb.resetLinks(t, canonical); len(links) != 1 {
+			t.Fatalf("%d reset mails to the account, want 1", len(links))
+		}
+	}}, subtest{"OKInvitationFindsTheAccount", func(t *testing.T) {
+		rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": inviteAs, "role": "viewer"})
+		wantStatus(t, rec, http.StatusCreated)
+		inv := decode[InvitationResponse](t, rec)
+		if inv.Email != canonical {
+			t.Fatalf("invitation to %q, want %q", inv.Email, canonical)
+		}
+		_, token, _ := strings.Cut(inv.AcceptURL, "token=")
+		preview := decode[InvitationPreviewResponse](t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}))
+		if preview.Email != canonical {
+			t.Fatalf("preview %+v: want %q", preview, canonical)
+		}
+		rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword})
+		wantStatus(t, rec, http.StatusOK)
+		if tr := decode[TokenResponse](t, rec); tr.User.Email != canonical || tr.Tenant.ID != admin.tenantID {
+			t.Fatalf("accepted as %+v in %+v", tr.User, tr.Tenant)
+		}
+	}})
 	for _, tt := range tests {
 		t.Run(tt.name, tt.do)
 	}
@@ -1046,63 +1062,11 @@ func TestAccountEmailCanonicalForms(t *testing.T) {
 		t.Fatalf("account email %q, want %q", got, canonical)
 	}
 	admin := tb.MustSignup(t, "canon-admin")
+	tb.wantOneAccount(t, id, canonical, admin, []spelling{{"Canonical", canonical}, {"Fullwidth", fullwidth}, {"Named", named}}, fullwidth, named)
 	sys := tb.MustSystemUser(t, "support")
-	tests := []struct {
-		name string
-		do   func(t *testing.T)
-	}{
-		{"ErrSignupAgainFullwidth", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": fullwidth, "password": testPassword, "tenant_name": "Ann Again"}),
-				http.StatusUnprocessableEntity)
-		}},
-		{"ErrSignupAgainNamed", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{"email": named, "password": testPassword, "tenant_name": "Ann Again"}),
-				http.StatusUnprocessableEntity)
-		}},
-		{"OKLoginCanonical", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": canonical, "password": testPassword}), http.StatusOK)
-		}},
-		{"OKLoginFullwidth", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": fullwidth, "password": testPassword}), http.StatusOK)
-		}},
-		{"OKLoginNamed", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": named, "password": testPassword}), http.StatusOK)
-		}},
-		{"OKResetRequestFindsTheAccount", func(t *testing.T) {
-			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/password-reset", "", map[string]string{"email": fullwidth}), http.StatusAccepted)
-			tb.workResetRequests(t, canonical)
-			if links := tb.resetLinks(t, canonical); len(links) != 1 {
-				t.Fatalf("%d reset mails to the account, want 1", len(links))
-			}
-		}},
-		{"OKInvitationFindsTheAccount", func(t *testing.T) {
-			rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": named, "role": "viewer"})
-			wantStatus(t, rec, http.StatusCreated)
-			inv := decode[InvitationResponse](t, rec)
-			if inv.Email != canonical {
-				t.Fatalf("invitation to %q, want %q", inv.Email, canonical)
-			}
-			_, token, _ := strings.Cut(inv.AcceptURL, "token=")
-			rec = tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword})
-			wantStatus(t, rec, http.StatusOK)
-			if tr := decode[TokenResponse](t, rec); tr.User.Email != canonical || tr.Tenant.ID != admin.tenantID {
-				t.Fatalf("accepted as %+v in %+v", tr.User, tr.Tenant)
-			}
-		}},
-		{"OKStaffLookupPunycode", func(t *testing.T) {
-			users := decode[UserList](t, tb.req(t, http.MethodGet, "/api/v1/admin/users?q="+url.QueryEscape(strings.ToUpper(punycode)), sys.token, nil))
-			if len(users.Items) != 1 || users.Items[0].Email != canonical {
-				t.Fatalf("staff lookup found %+v, want the account of %q", users.Items, canonical)
-			}
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, tt.do)
-	}
-	var accounts int64
-	tb.db.Gorm.Table("users").Where("email::text LIKE ?", "%-"+id+"@%").Count(&accounts)
-	if accounts != 1 {
-		t.Fatalf("%d accounts for one address, want 1", accounts)
+	users := decode[UserList](t, tb.req(t, http.MethodGet, "/api/v1/admin/users?q="+url.QueryEscape(strings.ToUpper(punycode)), sys.token, nil))
+	if len(users.Items) != 1 || users.Items[0].Email != canonical {
+		t.Fatalf("staff lookup found %+v, want the account of %q", users.Items, canonical)
 	}
 }
 
