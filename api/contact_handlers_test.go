@@ -94,6 +94,16 @@ func privateIDs(page SearchResponse) []string {
 	return ids
 }
 
+// wantPrivateFound fails t unless the search body finds, of the tenant's
+// private contacts, exactly want (in any order).
+func (tb *testBundle) wantPrivateFound(t *testing.T, token string, body map[string]any, want []string) {
+	t.Helper()
+	got := privateIDs(tb.search(t, token, body))
+	if w := slices.Sorted(slices.Values(want)); !slices.Equal(got, w) {
+		t.Fatalf("%v found %v, want %v", body, got, w)
+	}
+}
+
 // search runs a search and decodes the page.
 func (tb *testBundle) search(t testing.TB, token string, body any) SearchResponse {
 	t.Helper()

@@ -146,12 +146,7 @@ func TestSearchCJKFullName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			page := tb.search(t, admin.token, map[string]any{"query": tt.query, "page_size": 25})
-			got := privateIDs(page)
-			want := slices.Sorted(slices.Values(tt.want))
-			if !slices.Equal(got, want) {
-				t.Fatalf("%q found %v, want %v", tt.query, got, want)
-			}
+			tb.wantPrivateFound(t, admin.token, map[string]any{"query": tt.query, "page_size": 25}, tt.want)
 		})
 	}
 }
@@ -192,12 +187,7 @@ func TestSearchCJKInsideWords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			page := tb.search(t, admin.token, map[string]any{"query": tt.query, "page_size": 25})
-			got := privateIDs(page)
-			want := slices.Sorted(slices.Values(tt.want))
-			if !slices.Equal(got, want) {
-				t.Fatalf("%q found %v, want %v", tt.query, got, want)
-			}
+			tb.wantPrivateFound(t, admin.token, map[string]any{"query": tt.query, "page_size": 25}, tt.want)
 		})
 	}
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -60,12 +59,7 @@ func TestSearchQuotedPhrase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			page := tb.search(t, admin.token, map[string]any{"query": tt.query, "page_size": 25, "sort": "updated"})
-			got := privateIDs(page)
-			want := slices.Sorted(slices.Values(tt.want))
-			if !slices.Equal(got, want) {
-				t.Fatalf("%s found %v, want %v", tt.query, got, want)
-			}
+			tb.wantPrivateFound(t, admin.token, map[string]any{"query": tt.query, "page_size": 25, "sort": "updated"}, tt.want)
 		})
 	}
 
@@ -75,11 +69,7 @@ func TestSearchQuotedPhrase(t *testing.T) {
 		map[string]string{"field": "title", "value": "Senior Vice President"}), 201)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+vp+"/corrections", admin.token,
 		map[string]string{"field": "title", "value": "President, Vice Chair of Sales"}), 201)
-	page := tb.search(t, admin.token, map[string]any{"query": `"vice president"`, "page_size": 25, "sort": "updated"})
-	got := privateIDs(page)
-	if want := slices.Sorted(slices.Values([]string{hyphen, inverse})); !slices.Equal(got, want) {
-		t.Fatalf("after corrections %q found %v, want %v", `"vice president"`, got, want)
-	}
+	tb.wantPrivateFound(t, admin.token, map[string]any{"query": `"vice president"`, "page_size": 25, "sort": "updated"}, []string{hyphen, inverse})
 }
 
 // TestSearchTitlesCJKInsideWords: the titles filter matched a Chinese,
@@ -124,12 +114,7 @@ func TestSearchTitlesCJKInsideWords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			page := tb.search(t, admin.token, map[string]any{"filters": map[string]any{"titles": tt.titles}, "page_size": 25, "sort": "updated"})
-			got := privateIDs(page)
-			want := slices.Sorted(slices.Values(tt.want))
-			if !slices.Equal(got, want) {
-				t.Fatalf("titles %q found %v, want %v", tt.titles, got, want)
-			}
+			tb.wantPrivateFound(t, admin.token, map[string]any{"filters": map[string]any{"titles": tt.titles}, "page_size": 25, "sort": "updated"}, tt.want)
 		})
 	}
 
@@ -138,9 +123,5 @@ func TestSearchTitlesCJKInsideWords(t *testing.T) {
 		map[string]string{"field": "title", "value": "首席工程师"}), 201)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/contacts/"+engineer+"/corrections", admin.token,
 		map[string]string{"field": "title", "value": "经理"}), 201)
-	page := tb.search(t, admin.token, map[string]any{"filters": map[string]any{"titles": []string{"工程师"}}, "page_size": 25, "sort": "updated"})
-	got := privateIDs(page)
-	if want := slices.Sorted(slices.Values([]string{manager, seniorEng})); !slices.Equal(got, want) {
-		t.Fatalf("after corrections titles 工程师 found %v, want %v", got, want)
-	}
+	tb.wantPrivateFound(t, admin.token, map[string]any{"filters": map[string]any{"titles": []string{"工程师"}}, "page_size": 25, "sort": "updated"}, []string{manager, seniorEng})
 }
