@@ -1,7 +1,6 @@
 import { Alert, Button, Card, Group, Skeleton, Stack, Text, VisuallyHidden } from '@mantine/core';
-import { IconPlayerPlay, IconTrash } from '@tabler/icons-react';
+import { IconPlayerPlay } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { isApiError } from '@/lib/api-error';
@@ -12,8 +11,8 @@ import { isImportActive, useImport, type Import } from '../api/get-import';
 import { useImportAllowance } from '../api/get-import-allowance';
 import { useStartImport } from '../api/start-import';
 import { warningsSentence } from '../labels';
-import { importScopes, useImportScope } from '../scope';
-import { DiscardImportModal } from './discard-import-modal';
+import { useImportScope } from '../scope';
+import { DiscardImportAction } from './discard-import-action';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
 import { ImportStatusBadge } from './import-status-badge';
@@ -29,8 +28,6 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
   const allowance = useImportAllowance(scope === 'tenant' && resumable);
   // Cancelled while uploaded or queued: it wrote nothing and can leave the history.
   const neverRan = imp.status === 'cancelled' && isImportDiscardable(imp);
-  const [confirmDiscard, setConfirmDiscard] = useState(false);
-  const navigate = useNavigate();
   return (
     <Stack gap="sm">
       {imp.status === 'completed' && (
@@ -66,26 +63,8 @@ function FinishedSummary({ imp, canWrite }: { imp: Import; canWrite: boolean }) 
                 </>
               )}
             </Text>
-            {canWrite && neverRan && (
-              <Group>
-                <Button
-                  variant="subtle"
-                  color="red"
-                  size="xs"
-                  leftSection={<IconTrash size={14} />}
-                  onClick={() => setConfirmDiscard(true)}
-                >
-                  Discard this import
-                </Button>
-              </Group>
-            )}
+            <DiscardImportAction imp={imp} visible={canWrite && neverRan} />
           </Stack>
-          <DiscardImportModal
-            imp={imp}
-            opened={confirmDiscard}
-            onClose={() => setConfirmDiscard(false)}
-            onDiscarded={() => void navigate(importScopes[scope].basePath, { replace: true })}
-          />
         </Alert>
       )}
       {imp.status === 'failed' && (

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
-import { IconPlayerPlay, IconTestPipe, IconTrash } from '@tabler/icons-react';
+import { IconPlayerPlay, IconTestPipe } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 
@@ -16,7 +16,7 @@ import { useImportAllowance } from '../api/get-import-allowance';
 import { useLists } from '../api/list-lists';
 import { useSetImportMapping, type ImportField, type ImportMappingRequest } from '../api/set-import-mapping';
 import { useStartImport } from '../api/start-import';
-import { DiscardImportModal } from './discard-import-modal';
+import { DiscardImportAction } from './discard-import-action';
 import { FileRemovedAlert } from './file-removed-alert';
 import { ImportRowsShortAlert } from './import-allowance';
 import { warningsSentence, formatEta } from '../labels';
@@ -106,7 +106,6 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
   const allowance = useImportAllowance(scope === 'tenant' && canWrite);
   const navigate = useNavigate();
   const chooseSheet = useCreateImportFromSheet(scope);
-  const [confirmDiscard, setConfirmDiscard] = useState(false);
   // The change being saved shows at once; the server's answer (with its preview) replaces it.
   const [pending, setPending] = useState<ImportMappingRequest | null>(null);
   const current = pending ?? mappingRequest(imp.mapping);
@@ -270,28 +269,9 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
               </Button>
             </Group>
           )}
-          {canWrite && isImportDiscardable(imp) && (
-            <Group>
-              <Button
-                variant="subtle"
-                color="red"
-                size="xs"
-                leftSection={<IconTrash size={14} />}
-                disabled={busy || chooseSheet.isPending}
-                onClick={() => setConfirmDiscard(true)}
-              >
-                Discard this import
-              </Button>
-            </Group>
-          )}
+          <DiscardImportAction imp={imp} visible={canWrite && isImportDiscardable(imp)} disabled={busy || chooseSheet.isPending} />
         </Stack>
       </Card>
-      <DiscardImportModal
-        imp={imp}
-        opened={confirmDiscard}
-        onClose={() => setConfirmDiscard(false)}
-        onDiscarded={() => void navigate(importScopes[scope].basePath, { replace: true })}
-      />
     </Stack>
   );
 }
