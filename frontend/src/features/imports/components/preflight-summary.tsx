@@ -1,22 +1,10 @@
 import { Alert, Badge, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 
+import { Fact } from '@/components/text/fact';
 import { formatBytes, formatNumber } from '@/lib/format';
 
 import type { Import } from '../api/get-import';
 import { delimiterLabel, encodingLabel, encodings, lineEndingLabel } from '../labels';
-
-function Fact({ label, value, testId }: { label: string; value: string; testId: string }) {
-  return (
-    <Stack gap={0}>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="sm" data-testid={testId}>
-        {value}
-      </Text>
-    </Stack>
-  );
-}
 
 /** What the preflight says of a workbook's formula cells that hold no result (read as empty or 0). */
 function formulasWithoutResult(count: number, first: string): string {
@@ -53,7 +41,7 @@ export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = f
   return (
     <Stack gap="sm" data-testid="preflight-summary">
       <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }}>
-        <Fact label="File" value={`${imp.file_name} (${formatBytes(imp.file_bytes)})`} testId="preflight-file" />
+        <Fact label="File" testId="preflight-file">{`${imp.file_name} (${formatBytes(imp.file_bytes)})`}</Fact>
         {choosable ? (
           <Select
             label="Encoding"
@@ -71,20 +59,16 @@ export function PreflightSummary({ imp, onEncodingChange, encoding, disabled = f
             }}
           />
         ) : (
-          <Fact label="Encoding" value={encodingLabel(imp.encoding)} testId="preflight-encoding" />
+          <Fact label="Encoding" testId="preflight-encoding">{encodingLabel(imp.encoding)}</Fact>
         )}
-        <Fact
-          label="Delimiter"
-          value={imp.format === 'xlsx' ? 'XLSX' : delimiterLabel(imp)}
-          testId="preflight-delimiter"
-        />
+        <Fact label="Delimiter" testId="preflight-delimiter">{imp.format === 'xlsx' ? 'XLSX' : delimiterLabel(imp)}</Fact>
         {imp.format === 'xlsx' && imp.sheet !== '' ? (
-          <Fact label="Sheet" value={imp.sheet} testId="preflight-sheet" />
+          <Fact label="Sheet" testId="preflight-sheet">{imp.sheet}</Fact>
         ) : (
-          <Fact label="Line endings" value={lineEndingLabel(imp.line_ending)} testId="preflight-line-endings" />
+          <Fact label="Line endings" testId="preflight-line-endings">{lineEndingLabel(imp.line_ending)}</Fact>
         )}
-        <Fact label="Rows" value={formatNumber(imp.row_count)} testId="preflight-rows" />
-        <Fact label="Columns" value={formatNumber(imp.columns.length)} testId="preflight-columns" />
+        <Fact label="Rows" testId="preflight-rows">{formatNumber(imp.row_count)}</Fact>
+        <Fact label="Columns" testId="preflight-columns">{formatNumber(imp.columns.length)}</Fact>
       </SimpleGrid>
       {imp.skipped_rows > 0 && (
         <Text size="sm" c="dimmed" data-testid="preflight-skipped-rows">

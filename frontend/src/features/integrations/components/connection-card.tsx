@@ -1,8 +1,8 @@
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconPlugConnectedX } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
 
 import { connectionStatusLabels } from '@/components/crm/labels';
+import { Fact } from '@/components/text/fact';
 import type { CrmConnection } from '@/lib/crm/get-crm-connection';
 import { formatDateTime, formatNumber } from '@/lib/format';
 
@@ -15,19 +15,6 @@ type ConnectionCardProps = {
   onDisconnect: () => void;
   onConnectError: (error: unknown) => void;
 };
-
-function Detail({ label, children, testId }: { label: string; children: ReactNode; testId: string }) {
-  return (
-    <Stack gap={0}>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="sm" data-testid={testId}>
-        {children}
-      </Text>
-    </Stack>
-  );
-}
 
 /** The tenant's CRM connection: status, account, who connected it and when, the last push. */
 export function ConnectionCard({ connection, canManage, onDisconnect, onConnectError }: ConnectionCardProps) {
@@ -75,7 +62,7 @@ export function ConnectionCard({ connection, canManage, onDisconnect, onConnectE
           </Text>
         ) : (
           <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} spacing="md">
-            <Detail label="Account" testId="crm-account">
+            <Fact label="Account" testId="crm-account">
               {connection.account_name || '—'}
               {connection.account_id && (
                 <Text span size="xs" c="dimmed">
@@ -83,23 +70,23 @@ export function ConnectionCard({ connection, canManage, onDisconnect, onConnectE
                   ({connection.account_id})
                 </Text>
               )}
-            </Detail>
-            <Detail label="Connected by" testId="crm-connected-by">
+            </Fact>
+            <Fact label="Connected by" testId="crm-connected-by">
               {connection.connected_by_email || '—'}
               {connection.connected_at && (
                 <Text span size="xs" c="dimmed" display="block">
                   {formatDateTime(connection.connected_at)}
                 </Text>
               )}
-            </Detail>
-            <Detail label="Last successful push" testId="crm-last-push">
+            </Fact>
+            <Fact label="Last successful push" testId="crm-last-push">
               {connection.last_push_at ? formatDateTime(connection.last_push_at) : 'None yet'}
-            </Detail>
-            <Detail label="Waiting to be sent" testId="crm-waiting">
+            </Fact>
+            <Fact label="Waiting to be sent" testId="crm-waiting">
               {waiting === 0
                 ? 'Nothing'
                 : `${formatNumber(connection.queued)} queued${connection.paused > 0 ? `, ${formatNumber(connection.paused)} paused` : ''}`}
-            </Detail>
+            </Fact>
           </SimpleGrid>
         )}
 
