@@ -316,3 +316,58 @@ func TestPlanPeriodEnd(t *testing.T) {
 		t.Fatalf("at the period's end: %s downgraded=%v (%v), want free", plan.Package.Code, plan.Downgraded, err)
 	}
 }
+
+// TestConsumeUpToSteps: one caller after another against a limit of 10,
+// each told how many units it took and the quota after them.
+func TestConsumeUpToSteps(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := pinnedService(d.Gorm)
+	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+	steps := []struct {
+		name               string
+		want               int64
+		wantTook, wantUsed int64
+	}{
+		{"Some", 4, 4, 4},
+		{"MoreThanRemains", 10, 6, 10},
+		{"NoneRemain", 1, 0, 10},
+	}
+	for _, st := range steps {
+		var took int64
+		var q limits.Quota
+		err := d.Gorm.Transaction(func(tx *gorm.DB) error {
+			var err error
+			took, q, err = svc.ConsumeUpTo(context.Background(), tx, tenant, limits.ImportRows, st.want, 10)
+			return err
+		})
+		if err != nil || took != st.wantTook || q.Used != st.wantUsed || q.Remaining != 10-st.wantUsed || q.Limit != 10 {
+			t.Fatalf("%s: took %d, quota %+v (%v); want took %d, used %d", st.name, took, q, err, st.wantTook, st.wantUsed)
+		}
+	}
+}
+
+// TestQuotaErrorMessage: the refusal says the quota is used up when none
+// is left, and how much is left when some is, only not enough.
+func TestQuotaErrorMessage(t *testing.T) {
+	t.Parallel()
+	reset := time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name, want string
+		used       int64
+		wanted     int64
+	}{
+		{"UsedUp", "The monthly import_rows quota is used up: 1000 of 1000 used, 5 requested; it resets at 2026-12-01T00:00:00Z.", 1000, 5},
+		{"OneLeft", "The monthly import_rows quota has 1 of 1000 left, fewer than the 5 requested; it resets at 2026-12-01T00:00:00Z.", 999, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			q := limits.Quota{Metric: limits.ImportRows, Limit: 1000, Used: tt.used, Remaining: 1000 - tt.used, ResetAt: reset}
+			e, ok := apperr.As(limits.QuotaError(q, tt.wanted))
+			if !ok || e.Message != tt.want || e.Extra["remaining"] != 1000-tt.used {
+				t.Fatalf("message %q extra %v, want %q", e.Message, e.Extra, tt.want)
+			}
+		})
+	}
+}

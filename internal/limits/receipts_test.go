@@ -157,3 +157,67 @@ func BenchmarkConsumeSearch(b *testing.B) {
 		}
 	}
 }
+
+// TestConsumeSearchWindowAndLimit: steps on one tenant with a pinned
+// clock. A repeat within RepeatWindow is free, one RepeatWindow after the
+// charge it is charged again; the last unit of the quota can be used, and
+// the search after it is refused; a quota of one allows one search.
+func TestConsumeSearchWindowAndLimit(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	principal := uuid.Must(uuid.NewV7())
+	a, b, c := limitsReceipt(principal, []byte("a")), limitsReceipt(principal, []byte("b")), limitsReceipt(principal, []byte("c"))
+	type step struct {
+		name        string
+		at          time.Duration // after midMonth
+		r           limits.SearchReceipt
+		wantFree    bool // RepeatIsFree before the charge
+		wantCharged bool
+		wantUsed    int64
+		wantErr     bool
+	}
+	tests := []struct {
+		name  string
+		limit int
+		steps []step
+	}{
+		{"QuotaOfThree", 3, []step{
+			{"First", 0, a, false, true, 1, false},
+			{"RepeatIsFree", time.Second, a, true, false, 1, false},
+			{"RepeatAtTheWindowsLastInstant", limits.RepeatWindow - time.Microsecond, a, true, false, 1, false},
+			{"RepeatOneWindowLaterCharged", limits.RepeatWindow, a, false, true, 2, false},
+			{"LastUnit", limits.RepeatWindow, b, false, true, 3, false},
+			{"ErrQuotaUsedUp", limits.RepeatWindow, c, false, false, 3, true},
+			{"RepeatOfTheLastUnitFree", limits.RepeatWindow + time.Second, b, true, false, 3, false},
+		}},
+		{"QuotaOfOne", 1, []step{
+			{"OnlyUnit", 0, a, false, true, 1, false},
+			{"ErrQuotaUsedUp", 0, b, false, false, 1, true},
+		}},
+		{"QuotaOfNone", 0, []step{
+			{"ErrNoQuota", 0, a, false, false, 0, true},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			clock := newTestClock(midMonth)
+			svc := limits.NewService(d.Gorm, 0).WithClock(clock.Now)
+			tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+			plan := limits.Plan{Package: billing.Package{SearchesPerMonth: tt.limit}}
+			for _, st := range tt.steps {
+				clock.Set(midMonth.Add(st.at))
+				if free, err := svc.RepeatIsFree(ctx, tenant, st.r); err != nil || free != st.wantFree {
+					t.Fatalf("%s: repeat free %v (%v), want %v", st.name, free, err, st.wantFree)
+				}
+				q, charged, err := svc.ConsumeSearch(ctx, tenant, plan, st.r)
+				if charged != st.wantCharged || q.Used != st.wantUsed || (err != nil) != st.wantErr ||
+					(st.wantErr && !apperr.Is(err, apperr.ERATELIMIT)) {
+					t.Fatalf("%s: charged %v, used %d (%v); want charged %v, used %d, error %v",
+						st.name, charged, q.Used, err, st.wantCharged, st.wantUsed, st.wantErr)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,45 @@
+package limits_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/limits"
+)
+
+// TestAllowRequest: each request counts in every bucket; it is allowed
+// while every bucket is within its limit (the limit-th request is the last
+// one allowed), the answer reports the tightest bucket, and a refusal
+// names the first bucket over its limit in the order given. Buckets are
+// named per test, so tests sharing the table do not count together.
+func TestAllowRequest(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	window := time.Date(2026, time.November, 15, 12, 0, 0, 0, time.UTC)
+	svc := limits.NewService(d.Gorm, 0).WithClock(func() time.Time { return window.Add(15 * time.Second) })
+	ctx := context.Background()
+	p := uuid.NewString()
+	key, tenant := limits.RateBucket{Name: p + ":key", Limit: 3}, limits.RateBucket{Name: p + ":tenant", Limit: 4}
+	steps := []struct {
+		name    string
+		buckets []limits.RateBucket
+		want    limits.RateResult
+	}{
+		{"First", []limits.RateBucket{key, tenant}, limits.RateResult{Allowed: true, Limit: 3, Remaining: 2, Reset: 45 * time.Second}},
+		{"TenantOnly", []limits.RateBucket{tenant}, limits.RateResult{Allowed: true, Limit: 4, Remaining: 2, Reset: 45 * time.Second}},
+		{"TenantAgain", []limits.RateBucket{tenant}, limits.RateResult{Allowed: true, Limit: 4, Remaining: 1, Reset: 45 * time.Second}},
+		{"TightestListedSecond", []limits.RateBucket{key, tenant}, limits.RateResult{Allowed: true, Limit: 4, Remaining: 0, Reset: 45 * time.Second}},
+		{"ErrTenantOver", []limits.RateBucket{key, tenant}, limits.RateResult{Allowed: false, Limit: 3, Remaining: 0, Reset: 45 * time.Second, Refused: tenant.Name}},
+		{"ErrBothOverNamesTheFirst", []limits.RateBucket{tenant, key}, limits.RateResult{Allowed: false, Limit: 4, Remaining: 0, Reset: 45 * time.Second, Refused: tenant.Name}},
+	}
+	for _, st := range steps {
+		got, err := svc.AllowRequest(ctx, st.buckets)
+		if err != nil || got != st.want {
+			t.Fatalf("%s: %+v (%v), want %+v", st.name, got, err, st.want)
+		}
+	}
+}

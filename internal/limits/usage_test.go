@@ -1,0 +1,46 @@
+package limits_test
+
+import (
+	"context"
+	"crypto/rand"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/billing"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+// TestUsageOfCountsLiveKeys: the usage's API key count is the keys that
+// are neither revoked nor expired, the tenant's own only.
+func TestUsageOfCountsLiveKeys(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := pinnedService(d.Gorm)
+	tenant, other := MustCreateTenant(t, "pro", billing.StatusActive, nil), MustCreateTenant(t, "pro", billing.StatusActive, nil)
+	now := time.Now()
+	later, earlier := now.Add(time.Hour), now.Add(-time.Minute)
+	keys := []struct {
+		tenant           uuid.UUID
+		expires, revoked *time.Time
+	}{
+		{tenant, nil, nil},         // live
+		{tenant, &later, nil},      // live until later
+		{tenant, &earlier, nil},    // expired
+		{tenant, nil, &earlier},    // revoked
+		{tenant, &later, &earlier}, // revoked before it expires
+		{other, nil, nil},          // another tenant's
+	}
+	for _, k := range keys {
+		id := uuid.Must(uuid.NewV7())
+		if err := d.Gorm.Exec(`INSERT INTO api_keys (tenant_id, id, name, prefix, secret_hash, scopes, expires_at, revoked_at)
+			VALUES (?, ?, 'k', 'ock_x', ?, '{usage:read}', ?, ?)`, k.tenant, id, []byte(rand.Text()), k.expires, k.revoked).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := svc.UsageOf(context.Background(), tenant)
+	if err != nil || u.APIKeys != 2 {
+		t.Fatalf("usage counts %d live keys (%v), want 2", u.APIKeys, err)
+	}
+}
