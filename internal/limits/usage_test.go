@@ -27,6 +27,7 @@ func TestUsageOfCountsLiveKeys(t *testing.T) {
 	}{
 		{tenant, nil, nil},         // live
 		{tenant, &later, nil},      // live until later
+		{tenant, &later, nil},      // another
 		{tenant, &earlier, nil},    // expired
 		{tenant, nil, &earlier},    // revoked
 		{tenant, &later, &earlier}, // revoked before it expires
@@ -40,7 +41,7 @@ func TestUsageOfCountsLiveKeys(t *testing.T) {
 		}
 	}
 	u, err := svc.UsageOf(context.Background(), tenant)
-	if err != nil || u.APIKeys != 2 {
-		t.Fatalf("usage counts %d live keys (%v), want 2", u.APIKeys, err)
+	if err != nil || u.APIKeys != 3 {
+		t.Fatalf("usage counts %d live keys (%v), want 3", u.APIKeys, err)
 	}
 }
