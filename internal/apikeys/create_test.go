@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -231,5 +233,98 @@ func TestAuthenticateRefusesTheTenantsState(t *testing.T) {
 				t.Fatalf("Authenticate: %v, want %s", err, tt.wantType)
 			}
 		})
+	}
+}
+
+// TestPlanCacheFollowsThePlan: the tenant's plan a key's requests use is
+// cached, but a change to its rows (a downgrade) holds from the next
+// request, and a plan that ends by the clock (a manual plan's period, a
+// payment's grace) holds from that instant, even within planCacheTTL.
+func TestPlanCacheFollowsThePlan(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	start := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name       string
+		setup      string // on the subscription before the first request; ? is start
+		change     string // after it
+		wantRefuse bool
+	}{
+		{"CachedWithinTTL", ``, ``, false},
+		{"ErrDowngradedMeanwhile", ``, `UPDATE subscriptions SET package_id = (SELECT id FROM packages WHERE code = 'free') WHERE tenant_id = ?`, true},
+		{"ErrManualPlanEnded", `UPDATE subscriptions SET current_period_end = ?::timestamptz + interval '2 seconds' WHERE tenant_id = ?`, ``, true},
+		{"ErrGraceEnded", `UPDATE subscriptions SET status = 'past_due', past_due_since = ?::timestamptz - interval '7 days' + interval '2 seconds' WHERE tenant_id = ?`, ``, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tenant, user := proTenant(t, d)
+			now := start
+			clock := func() time.Time { return now }
+			svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0).WithClock(clock)).WithClock(clock)
+			if tt.setup != "" {
+				if err := d.Gorm.Exec(tt.setup, start, tenant).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "cache", Scopes: []string{"usage:read"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Authenticate(ctx, key.Secret); err != nil {
+				t.Fatalf("first request: %v", err)
+			}
+			if tt.change != "" {
+				if err := d.Gorm.Exec(tt.change, tenant).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			now = start.Add(3 * time.Second)
+			_, err = svc.Authenticate(ctx, key.Secret)
+			if e, ok := apperr.As(err); tt.wantRefuse != (err != nil) || (tt.wantRefuse && (!ok || e.Type != "plan-feature-unavailable")) {
+				t.Fatalf("3 s later: %v, want refused %v", err, tt.wantRefuse)
+			}
+		})
+	}
+}
+
+// TestLastUseNeverGoesBack: two instances flush a key's last use in either
+// order, and a flush that failed is put back beside what was counted
+// meanwhile: the key's last use is always the latest one.
+func TestLastUseNeverGoesBack(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	tenant, user := proTenant(t, d)
+	early := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
+	late := early.Add(time.Minute)
+	a := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
+	b := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
+	key, err := a.Create(ctx, tenant, user, CreateParams{Name: "last", Scopes: []string{"usage:read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.count(tenant, key.ID, late)
+	a.FlushUsage(ctx)
+	b.count(tenant, key.ID, early) // a request b answered first, flushed last
+	b.FlushUsage(ctx)
+	var k Key
+	if err := d.Gorm.Where("id = ?", key.ID).Take(&k).Error; err != nil {
+		t.Fatal(err)
+	}
+	if k.LastUsedAt == nil || !k.LastUsedAt.Equal(late) {
+		t.Fatalf("last_used_at %v after flushes in the wrong order, want %v", k.LastUsedAt, late)
+	}
+
+	// A failed flush's uses go back into memory: counts add up, the later
+	// of the two last uses stays.
+	a.count(tenant, key.ID, late)
+	a.putBack(map[usageKey]int64{{tenant, key.ID, early.Format(time.DateOnly)}: 2}, map[uuid.UUID]time.Time{key.ID: early})
+	a.mu.Lock()
+	last, n := a.last[key.ID], a.usage[usageKey{tenant, key.ID, early.Format(time.DateOnly)}]
+	a.mu.Unlock()
+	if !last.Equal(late) || n != 3 {
+		t.Fatalf("after a put back: last use %v, %d requests; want %v and 3", last, n, late)
 	}
 }

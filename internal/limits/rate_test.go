@@ -43,3 +43,37 @@ func TestAllowRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneRateWindowsKeepsTheCurrentWindow: pruning drops windows that
+// ended over a minute ago, never the current one (its requests would be
+// forgotten mid-minute and a client could pass its limit).
+func TestPruneRateWindowsKeepsTheCurrentWindow(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	window := time.Date(2026, time.November, 15, 12, 0, 0, 0, time.UTC)
+	now := window.Add(15 * time.Second)
+	svc := limits.NewService(d.Gorm, 0).WithClock(func() time.Time { return now })
+	ctx := context.Background()
+	bucket := limits.RateBucket{Name: uuid.NewString() + ":key", Limit: 2}
+	if err := d.Gorm.Exec(`INSERT INTO rate_limit_windows (bucket, window_start, count) VALUES (?, ?, 5), (?, ?, 5)`,
+		bucket.Name, window.Add(-3*time.Minute), bucket.Name, window.Add(-time.Minute)).Error; err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if res, err := svc.AllowRequest(ctx, []limits.RateBucket{bucket}); err != nil || !res.Allowed {
+			t.Fatalf("within the limit: %+v (%v)", res, err)
+		}
+	}
+	svc.PruneRateWindows(ctx)
+	if res, err := svc.AllowRequest(ctx, []limits.RateBucket{bucket}); err != nil || res.Allowed {
+		t.Fatalf("past the limit after a prune: %+v (%v), want refused", res, err)
+	}
+	var starts []time.Time
+	if err := d.Gorm.Raw(`SELECT window_start FROM rate_limit_windows WHERE bucket = ? ORDER BY window_start`, bucket.Name).
+		Scan(&starts).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(starts) != 2 || !starts[0].Equal(window.Add(-time.Minute)) || !starts[1].Equal(window) {
+		t.Fatalf("windows kept %v, want the previous and the current one", starts)
+	}
+}
