@@ -70,8 +70,16 @@ func lockFor(key string, failures int) time.Duration {
 	if failures < free {
 		return 0
 	}
-	d := time.Duration(float64(baseLock) * math.Pow(2, float64(failures-free)))
-	return min(d, maxLock)
+	// Capped before the conversion: past 2^29 doublings the product no
+	// longer fits a Duration, and the conversion's wrapped (negative)
+	// value was no lock at all, so a guesser patient enough to reach 34
+	// failures on an account (one guess per lock, a few hours) guessed
+	// unthrottled from then on.
+	d := float64(baseLock) * math.Pow(2, float64(failures-free))
+	if d >= float64(maxLock) {
+		return maxLock
+	}
+	return time.Duration(d)
 }
 
 // throttled is the refusal while a key that allows limit free failures is

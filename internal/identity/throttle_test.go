@@ -1,6 +1,13 @@
 package identity
 
-import "testing"
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
 
 func TestAddressBucket(t *testing.T) {
 	t.Parallel()
@@ -19,6 +26,80 @@ func TestAddressBucket(t *testing.T) {
 			t.Parallel()
 			if got := addressBucket(tt.ip); got != tt.want {
 				t.Fatalf("addressBucket(%q) = %q, want %q", tt.ip, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestLockFor: an account's key allows 5 failures and an address's 20;
+// each failure past them locks the key twice as long as the one before,
+// from 30 s up to 15 min.
+func TestLockFor(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		key      string
+		failures int
+		want     time.Duration
+	}{
+		{"AccountFree", accountKey("a@example.com"), 4, 0},
+		{"AccountFirstLock", accountKey("a@example.com"), 5, 30 * time.Second},
+		{"AccountDoubles", accountKey("a@example.com"), 7, 2 * time.Minute},
+		{"AccountLastBelowTheCap", accountKey("a@example.com"), 9, 8 * time.Minute},
+		{"AccountCapped", accountKey("a@example.com"), 10, 15 * time.Minute},
+		{"AccountLastThatADurationHolds", accountKey("a@example.com"), 33, 15 * time.Minute},
+		{"AccountFirstPastWhatADurationHolds", accountKey("a@example.com"), 34, 15 * time.Minute},
+		{"AccountFarPastTheCap", accountKey("a@example.com"), 200, 15 * time.Minute},
+		{"AddressFirstPastWhatADurationHolds", ipKey("203.0.113.7"), 49, 15 * time.Minute},
+		{"AddressFree", ipKey("203.0.113.7"), 19, 0},
+		{"AddressFirstLock", ipKey("203.0.113.7"), 20, 30 * time.Second},
+		{"AddressDoubles", ipKey("203.0.113.7"), 21, time.Minute},
+		{"ResetAddressIsAnAddress", resetIPKey("203.0.113.7"), 20, 30 * time.Second},
+		{"SignupAddressIsAnAddress", signupIPKey("203.0.113.7"), 19, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := lockFor(tt.key, tt.failures); got != tt.want {
+				t.Fatalf("lockFor(%q, %d) = %s, want %s", tt.key, tt.failures, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestThrottleLocksFarPastTheFreeFailures: a key with many failures behind
+// it (a patient guesser: one guess each time the lock ends) is locked for
+// the longest lock after each further failure. Past 33 failures on an
+// account (48 on an address) the lock used to overflow to a negative
+// duration, which locked nothing: the next guesses came unthrottled.
+func TestThrottleLocksFarPastTheFreeFailures(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	ctx := context.Background()
+	tests := []struct {
+		name     string
+		key      string
+		failures int
+	}{
+		{"AccountAtTheLastCappedLock", accountKey(dbtest.UniqueWord() + "@example.com"), 32},
+		{"AccountFirstPastWhatADurationHolds", accountKey(dbtest.UniqueWord() + "@example.com"), 33},
+		{"AccountFarPast", accountKey(dbtest.UniqueWord() + "@example.com"), 1000},
+		{"AddressFirstPastWhatADurationHolds", ipKey("address-" + dbtest.UniqueWord()), 48},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if err := d.Gorm.Exec(`INSERT INTO auth_throttle (key, failures, updated_at) VALUES (?, ?, now())`, tt.key, tt.failures).Error; err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.reserveAttempt(ctx, []string{tt.key}); err != nil {
+				t.Fatalf("the guess after %d failures: %v", tt.failures, err)
+			}
+			_, err := svc.reserveAttempt(ctx, []string{tt.key})
+			e, ok := apperr.As(err)
+			if !ok || e.Code != apperr.ERATELIMIT || e.RetryAfter < maxLock-time.Minute || e.RetryAfter > maxLock {
+				t.Fatalf("the guess after %d failures: %v, want locked for about %s", tt.failures+1, err, maxLock)
 			}
 		})
 	}
