@@ -187,6 +187,23 @@ describe('SavedRoute', () => {
     expect(screen.getByRole('button', { name: 'Export CSV' })).toBeDisabled();
   });
 
+  it('leads from an empty saved view, and from an empty list, to Search', async () => {
+    signIn('member');
+    stubSaved(memberPermissions, {
+      'GET /saved-contacts': () => jsonResponse({ items: [], next_cursor: '', total: 0, total_is_capped: false }),
+    });
+    const { unmount } = renderWithProviders(<SavedRoute />, { route: '/saved' });
+    const empty = await screen.findByText(/^Nothing saved yet\. Save contacts from/, {}, slow);
+    expect(empty).toHaveTextContent('Nothing saved yet. Save contacts from Search to review, export or push them.');
+    expect(within(empty).getByRole('link', { name: 'Search' })).toHaveAttribute('href', '/search');
+    unmount();
+
+    renderWithProviders(<SavedRoute />, { route: '/saved?list=list-1' });
+    const emptyList = await screen.findByText(/^This list is empty\./, {}, slow);
+    expect(emptyList).toHaveTextContent('This list is empty. Save contacts to it from Search.');
+    expect(within(emptyList).getByRole('link', { name: 'Search' })).toHaveAttribute('href', '/search');
+  });
+
   it('does not offer the open list as where "Add to list…" adds: its contacts are on it already', async () => {
     signIn('member');
     const other = { ...list, id: 'list-2', name: 'Munich founders', member_count: 0 };

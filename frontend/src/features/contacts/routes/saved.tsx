@@ -1,4 +1,5 @@
 import {
+  Anchor,
   Box,
   Button,
   Card,
@@ -16,7 +17,7 @@ import { notifications } from '@mantine/notifications';
 import { IconCheck, IconDownload, IconPlaylistX, IconSearch, IconTrash, IconX } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 
 import { ConfirmModal } from '@/components/confirm-modal';
 import { PushToCrmButton } from '@/components/crm/push-to-crm-button';
@@ -72,6 +73,15 @@ function toParams(filter: SavedFilter): URLSearchParams {
  * /saved: the organization's saved contacts. Lists on the left; filters, bulk approve/reject (org
  * admins), remove from list, unsave and a CSV export of exactly what the filters show.
  */
+/** The empty states' way to where contacts get saved. */
+function SearchLink() {
+  return (
+    <Anchor component={Link} to="/search" inherit>
+      Search
+    </Anchor>
+  );
+}
+
 export function SavedRoute() {
   useDocumentTitle('Saved contacts');
   const queryClient = useQueryClient();
@@ -350,10 +360,18 @@ export function SavedRoute() {
                     ? 'No saved contacts match these filters.'
                     : currentList
                       ? canWrite
-                        ? 'This list is empty. Save contacts to it from Search.'
+                        ? (
+                          <>
+                            This list is empty. Save contacts to it from <SearchLink />.
+                          </>
+                        )
                         : 'This list is empty. Members and org admins add contacts to it from Search.'
                       : canWrite
-                        ? 'Nothing saved yet. Save contacts from Search to review, export or push them.'
+                        ? (
+                          <>
+                            Nothing saved yet. Save contacts from <SearchLink /> to review, export or push them.
+                          </>
+                        )
                         : 'Nothing saved yet. Members and org admins save contacts from Search; they show here.'}
                 </Text>
               </Card>
