@@ -250,6 +250,21 @@ describe('PushToCrmButton', () => {
     await vi.waitFor(() => expect(within(dialog).getByTestId('push-nothing')).toHaveTextContent(text));
   });
 
+  it('leads an org admin with nothing approved to the saved contacts waiting for approval, closing the dialog', async () => {
+    stubApi({
+      ...signIn(['crm:read', 'crm:push', 'saved:approve']),
+      'POST /crm/pushes': () => jsonResponse({ ...preview, total: 0, to_create: 0, to_update: 0, skipped: 0, rejected: 0, reasons: {} }),
+    });
+    renderWithProviders(<PushToCrmButton />);
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Push approved to CRM' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Push approved contacts to 1CloudAI CRM' });
+    const link = await within(dialog).findByRole('link', { name: 'approve saved contacts' });
+    expect(link).toHaveAttribute('href', '/saved?status=saved');
+    await userEvent.click(link);
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+  });
+
   it('points to Integrations when the CRM is not connected', async () => {
     stubApi({
       ...signIn(['crm:read', 'crm:push']),

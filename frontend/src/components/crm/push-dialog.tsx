@@ -88,7 +88,7 @@ function PushDialogBody({
           )}
         </Stack>
       ) : (
-        <PreviewCounts preview={preview.data} />
+        <PreviewCounts preview={preview.data} onClose={onClose} />
       )}
 
       {overQuota && <PushOverQuotaAlert remaining={preview.data.quota_remaining} />}
@@ -172,7 +172,7 @@ function PushOverQuotaAlert({ remaining }: { remaining?: number }) {
   );
 }
 
-function PreviewCounts({ preview }: { preview: CrmPushResult }) {
+function PreviewCounts({ preview, onClose }: { preview: CrmPushResult; onClose: () => void }) {
   // Members push but only org admins approve: they are told whom to ask.
   const canApprove = usePermissions().has('saved:approve');
   const reasons = Object.entries(preview.reasons ?? {}).filter(([, n]) => n > 0);
@@ -181,9 +181,18 @@ function PreviewCounts({ preview }: { preview: CrmPushResult }) {
     return (
       <Stack gap="sm" data-testid="push-preview">
         <Alert color="gray" variant="light" data-testid="push-nothing">
-          {canApprove
-            ? 'No approved contact is waiting for the CRM: approve saved contacts first, or change one that was pushed to send it again.'
-            : 'No approved contact is waiting for the CRM: an org admin approves saved contacts for it, or change one that was pushed to send it again.'}
+          {canApprove ? (
+            <>
+              No approved contact is waiting for the CRM:{' '}
+              {/* The saved contacts still waiting for approval, where an org admin approves them. */}
+              <Anchor component={Link} to="/saved?status=saved" inherit onClick={onClose}>
+                approve saved contacts
+              </Anchor>{' '}
+              first, or change one that was pushed to send it again.
+            </>
+          ) : (
+            'No approved contact is waiting for the CRM: an org admin approves saved contacts for it, or change one that was pushed to send it again.'
+          )}
         </Alert>
       </Stack>
     );
