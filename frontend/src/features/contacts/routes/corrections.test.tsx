@@ -100,6 +100,20 @@ describe('CorrectionsRoute', () => {
     expect(within(withdrawn!).getByTestId('correction-state')).toHaveTextContent('Withdrawn');
   });
 
+  it('leads a member with no corrections to Search and Saved, where contacts open', async () => {
+    signIn('member');
+    stubApi({
+      'GET /me': () => jsonResponse(me(memberPermissions, 'member')),
+      'GET /corrections': () => jsonResponse({ items: [], next_cursor: '' }),
+    });
+    renderWithProviders(<CorrectionsRoute />, { route: '/corrections' });
+
+    const empty = await screen.findByTestId('corrections-empty');
+    expect(empty).toHaveTextContent('No corrections yet. Open a contact from Search or Saved and suggest one where a value is wrong.');
+    expect(within(empty).getByRole('link', { name: 'Search' })).toHaveAttribute('href', '/search');
+    expect(within(empty).getByRole('link', { name: 'Saved' })).toHaveAttribute('href', '/saved');
+  });
+
   it('lets viewers read without undo, and says when there are none', async () => {
     signIn('viewer');
     stubApi({

@@ -1,7 +1,7 @@
 import { Anchor, Badge, Group, Paper, Select, Skeleton, Stack, Text } from '@mantine/core';
 import { IconArrowRight } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { PageHeader } from '@/components/layout/page-header';
@@ -73,7 +73,19 @@ export function CorrectionsRoute() {
           {status
             ? 'No corrections in this status.'
             : canCorrect
-              ? 'No corrections yet. Open a contact from Search or Saved and suggest one where a value is wrong.'
+              ? (
+                <>
+                  No corrections yet. Open a contact from{' '}
+                  <Anchor component={Link} to="/search" inherit>
+                    Search
+                  </Anchor>{' '}
+                  or{' '}
+                  <Anchor component={Link} to="/saved" inherit>
+                    Saved
+                  </Anchor>{' '}
+                  and suggest one where a value is wrong.
+                </>
+              )
               : // A viewer's contact details have no correction form: do not send them looking for one.
                 'No corrections yet. Members and org admins suggest them from a contact’s details.'}
         </Text>
