@@ -48,7 +48,8 @@ const reasonLabels: Record<string, string> = {
   rejected: 'Rejected in review',
   deleted_in_crm: 'Deleted in the CRM (never pushed again)',
   already_queued: 'Already waiting in another push',
-  skipped_duplicate: 'Duplicate: unchanged since the last push',
+  // Not a duplicate in the CRM (a push never makes one): the contact is there already, as it is here.
+  skipped_duplicate: 'Unchanged since the last push',
 };
 
 export function reasonLabel(reason: string): string {
