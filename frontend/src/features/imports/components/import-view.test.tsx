@@ -67,6 +67,24 @@ describe('import wizard', () => {
     expect(api.mock.calls.some(([r]) => r.method === 'PUT')).toBe(true);
   });
 
+  it('names its steps in the words of someone importing a file, not the API’s (no “preflight”)', async () => {
+    signIn();
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture()),
+      'GET /lists': () => jsonResponse(lists),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    const wizard = await screen.findByTestId('import-wizard');
+    expect(within(wizard).getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
+      '1. File',
+      '2. Mapping',
+      '3. Options',
+      '4. Dry run and start',
+    ]);
+    expect(wizard).not.toHaveTextContent(/preflight/i);
+  });
+
   it('taking a field for one column frees it on the other', async () => {
     signIn();
     let sent: { columns?: ImportField[] } = {};

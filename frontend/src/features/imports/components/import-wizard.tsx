@@ -144,7 +144,8 @@ export function ImportWizard({ imp, canWrite = true }: { imp: Import; canWrite?:
     <Stack gap="lg" data-testid="import-wizard">
       <Card withBorder padding="md">
         <Title order={2} size="h5" mb="sm">
-          1. Preflight
+          {/* What we read of the file: its encoding, delimiter, rows and columns ("preflight" is the API's word). */}
+          1. File
         </Title>
         <PreflightSummary
           imp={imp}
