@@ -820,9 +820,40 @@ func (s *Service) orderedPage(ctx context.Context, m *matchSet, mode, cols, orde
 				SELECT ` + cols + `, (` + m.where + `) AS ok FROM contacts c WHERE ` + keyset +
 			` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(budget) + `) x
 			WHERE x.ok ORDER BY ` + outer(order) + ` LIMIT ` + limit
+		if strings.HasPrefix(m.where, visibleSQL) && mode == modeID {
+			// The walk examines the first rows the tenant may see: those of
+			// the shared contacts and of its own merged in order (below).
+			b := strconv.Itoa(budget)
+			inner := strings.NewReplacer("c.", "y.").Replace
+			sql = `SELECT ` + outer(cols) + `, 0::bigint FROM (
+				SELECT ` + inner(cols) + `, y.ok FROM (
+					(SELECT ` + cols + `, (` + m.where + `) AS ok FROM contacts c WHERE c.owner_tenant_id IS NULL AND ` + keyset +
+				` ORDER BY ` + order + ` LIMIT ` + b + `)
+					UNION ALL
+					(SELECT ` + cols + `, (` + m.where + `) AS ok FROM contacts c WHERE c.owner_tenant_id = $1 AND ` + keyset +
+				` ORDER BY ` + order + ` LIMIT ` + b + `)) y
+				ORDER BY ` + inner(order) + ` LIMIT ` + b + `) x
+			WHERE x.ok ORDER BY ` + outer(order) + ` LIMIT ` + limit
+		}
 	default:
 		sql = `SELECT ` + cols + `, 0::bigint FROM contacts c WHERE ` + where +
 			` ORDER BY ` + order + ` LIMIT ` + limit
+		if rest, ok := strings.CutPrefix(where, visibleSQL); ok && mode == modeID {
+			// The shared contacts and the tenant's own in two branches, each
+			// walking an index of its rows alone in id order (contacts_shared_id,
+			// 00068, and contacts_owner), merged: one walk over both skipped
+			// every other tenant's private contacts, and an import puts
+			// thousands of them at the top of the id order. The update order
+			// keeps the one walk: its tenant branch has no index of its own
+			// (docs/PERFORMANCE.md, "Searches beside a running import").
+			sql = `SELECT ` + outer(cols) + `, 0::bigint FROM (
+				(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id IS NULL` + rest +
+				` ORDER BY ` + order + ` LIMIT ` + limit + `)
+				UNION ALL
+				(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest +
+				` ORDER BY ` + order + ` LIMIT ` + limit + `)) x
+			ORDER BY ` + outer(order) + ` LIMIT ` + limit
+		}
 	}
 	capture(ctx, sql, args)
 	var out []cursor
