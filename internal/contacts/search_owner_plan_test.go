@@ -58,7 +58,7 @@ func TestSearchSkipsNoOtherTenantsImport(t *testing.T) {
 		page int
 	}{
 		{"FirstPage", 1},
-		{"ThirdPage", 3}, // by cursor
+		{"ThirdPage", 3}, // by cursor: below the import already, the same rows as the plain order
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stmts []string
