@@ -48,6 +48,10 @@ type MigrateLimits struct {
 // `serve --migrate` take turns, and the later ones find nothing pending.
 const migrateLock = 0x636f6e7461637473
 
+// migrateLockPoll is how often a process waiting for the migration lock
+// tries again.
+const migrateLockPoll = 200 * time.Millisecond
+
 // locked runs fn while this process holds the migration lock, on a session
 // of its own (a process that dies releases it with its connection).
 func (m *Migrator) locked(ctx context.Context, fn func() error) error {
@@ -56,8 +60,24 @@ func (m *Migrator) locked(ctx context.Context, fn func() error) error {
 		return fmt.Errorf("migrate: lock: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLock)); err != nil {
-		return fmt.Errorf("migrate: wait for another migration: %w", err)
+	// Wait by polling, not in pg_advisory_lock: a statement waiting for the
+	// lock holds a snapshot, and a migration building an index
+	// CONCURRENTLY waits for every older snapshot to end, so replicas
+	// waiting their turn would stall the one migrating, for ever
+	// (TestMigrationsConcurrently, with 00068).
+	for {
+		var got bool
+		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, int64(migrateLock)).Scan(&got); err != nil {
+			return fmt.Errorf("migrate: wait for another migration: %w", err)
+		}
+		if got {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("migrate: wait for another migration: %w", ctx.Err())
+		case <-time.After(migrateLockPoll):
+		}
 	}
 	defer func() {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(migrateLock))
