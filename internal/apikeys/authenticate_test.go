@@ -36,10 +36,7 @@ func TestPlanCacheHoldsOnlyRealKeys(t *testing.T) {
 	tenant, user := proTenant(t, d)
 	now := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
-	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "cache", Scopes: []string{"usage:read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustCreate(t, svc, tenant, user, CreateParams{Name: "cache", Scopes: []string{"usage:read"}})
 	cached := func() int {
 		svc.mu.Lock()
 		defer svc.mu.Unlock()
@@ -73,6 +70,17 @@ func TestPlanCacheHoldsOnlyRealKeys(t *testing.T) {
 	}
 }
 
+// mustCreate creates a key of tenant by user with p, failing the test if
+// it cannot.
+func mustCreate(t testing.TB, svc *Service, tenant, user uuid.UUID, p CreateParams) Created {
+	t.Helper()
+	key, err := svc.Create(context.Background(), tenant, user, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
 // proTenant creates a tenant on the Pro package (API access) in d and a user.
 func proTenant(t testing.TB, d *db.DB) (tenant, user uuid.UUID) {
 	t.Helper()
@@ -98,10 +106,7 @@ func TestRevokeDuringLookup(t *testing.T) {
 	ctx := context.Background()
 	tenant, user := proTenant(t, d)
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
-	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "race", Scopes: []string{"usage:read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustCreate(t, svc, tenant, user, CreateParams{Name: "race", Scopes: []string{"usage:read"}})
 	tx, err := d.Pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -142,10 +147,7 @@ func TestKeyCacheEndsWithTheKey(t *testing.T) {
 	now := time.Now().UTC()
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
 	exp := now.Add(5 * time.Second)
-	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "exp", Scopes: []string{"usage:read"}, ExpiresAt: &exp})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustCreate(t, svc, tenant, user, CreateParams{Name: "exp", Scopes: []string{"usage:read"}, ExpiresAt: &exp})
 	if _, err := svc.Authenticate(ctx, key.Secret); err != nil {
 		t.Fatal(err)
 	}
@@ -166,10 +168,7 @@ func TestKeyCacheEndsAtTheExpiry(t *testing.T) {
 	now := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
 	exp := now.Add(5 * time.Second)
-	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "exact", Scopes: []string{"usage:read"}, ExpiresAt: &exp})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustCreate(t, svc, tenant, user, CreateParams{Name: "exact", Scopes: []string{"usage:read"}, ExpiresAt: &exp})
 	now = exp.Add(-time.Microsecond)
 	if _, err := svc.Authenticate(ctx, key.Secret); err != nil {
 		t.Fatalf("a microsecond before its expiry: %v", err)
@@ -189,10 +188,7 @@ func TestRotateOnce(t *testing.T) {
 	ctx := context.Background()
 	tenant, user := proTenant(t, d)
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
-	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "rot", Scopes: []string{"usage:read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustCreate(t, svc, tenant, user, CreateParams{Name: "rot", Scopes: []string{"usage:read"}})
 	next, err := svc.Rotate(ctx, tenant, key.ID, user, 24*time.Hour)
 	if err != nil || next.ExpiresAt != nil {
 		t.Fatalf("first rotation: %+v, %v", next, err)
@@ -235,10 +231,7 @@ func TestRotateAfterSuccessorRevoked(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "rot-" + tt.name, Scopes: []string{"usage:read"}, ExpiresAt: tt.expires})
-			if err != nil {
-				t.Fatal(err)
-			}
+			key := mustCreate(t, svc, tenant, user, CreateParams{Name: "rot-" + tt.name, Scopes: []string{"usage:read"}, ExpiresAt: tt.expires})
 			first, err := svc.Rotate(ctx, tenant, key.ID, user, tt.first)
 			if err != nil {
 				t.Fatal(err)
@@ -360,10 +353,7 @@ func TestFlushUsageKeepsWhatItCouldNotWrite(t *testing.T) {
 		WithLogger(slog.New(slog.NewJSONHandler(&logged, nil)))
 	var keys []uuid.UUID
 	for range 2 {
-		k, err := svc.Create(ctx, tenant, user, CreateParams{Name: "flush", Scopes: []string{"usage:read"}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		k := mustCreate(t, svc, tenant, user, CreateParams{Name: "flush", Scopes: []string{"usage:read"}})
 		keys = append(keys, k.ID)
 	}
 	kept, gone := keys[0], keys[1]
@@ -468,10 +458,7 @@ func TestRunsLastFlushIsBounded(t *testing.T) {
 	var logged strings.Builder
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithLogger(slog.New(slog.NewJSONHandler(&logged, nil)))
 	svc.finalFlushTimeout = 200 * time.Millisecond
-	k, err := svc.Create(ctx, tenant, user, CreateParams{Name: "bounded", Scopes: []string{"usage:read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustCreate(t, svc, tenant, user, CreateParams{Name: "bounded", Scopes: []string{"usage:read"}})
 	tx, err := d.Pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -62,10 +62,7 @@ func TestRevokeTwice(t *testing.T) {
 	tenant, user := proTenant(t, d)
 	now := time.Date(2026, time.November, 30, 9, 0, 0, 0, time.UTC)
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
-	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "twice", Scopes: []string{"usage:read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustCreate(t, svc, tenant, user, CreateParams{Name: "twice", Scopes: []string{"usage:read"}})
 	for range 2 {
 		if err := svc.Revoke(ctx, tenant, key.ID); err != nil {
 			t.Fatal(err)
@@ -106,11 +103,8 @@ func TestRotateOverlapRange(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tenant, user := proTenant(t, d)
-			key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "rotate", Scopes: []string{"usage:read"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = svc.Rotate(ctx, tenant, key.ID, user, tt.overlap)
+			key := mustCreate(t, svc, tenant, user, CreateParams{Name: "rotate", Scopes: []string{"usage:read"}})
+			_, err := svc.Rotate(ctx, tenant, key.ID, user, tt.overlap)
 			if tt.wantErr {
 				if e, ok := apperr.As(err); !ok || e.Code != apperr.EINVALID || len(e.Fields) != 1 || e.Fields[0].Field != "overlap_hours" {
 					t.Fatalf("Rotate: %v, want EINVALID on overlap_hours", err)
@@ -137,10 +131,8 @@ func TestListPutsLiveKeysFirst(t *testing.T) {
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
 	var names []string
 	for _, name := range []string{"live-old", "live-new", "revoked", "expired"} {
-		k, err := svc.Create(ctx, tenant, user, CreateParams{Name: name, Scopes: []string{"usage:read"}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		k := mustCreate(t, svc, tenant, user, CreateParams{Name: name, Scopes: []string{"usage:read"}})
+		var err error
 		switch name {
 		case "revoked":
 			err = svc.Revoke(ctx, tenant, k.ID)
@@ -173,10 +165,7 @@ func TestUsageDays(t *testing.T) {
 	tenant, user := proTenant(t, d)
 	now := time.Date(2026, time.November, 30, 23, 30, 0, 0, time.UTC)
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
-	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "usage", Scopes: []string{"usage:read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustCreate(t, svc, tenant, user, CreateParams{Name: "usage", Scopes: []string{"usage:read"}})
 	for range 2 {
 		if _, err := svc.Authenticate(ctx, key.Secret); err != nil {
 			t.Fatal(err)
@@ -213,10 +202,7 @@ func TestAuthenticateRefusesTheTenantsState(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tenant, user := proTenant(t, d)
-			key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "state", Scopes: []string{"usage:read"}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			key := mustCreate(t, svc, tenant, user, CreateParams{Name: "state", Scopes: []string{"usage:read"}})
 			if tt.change != "" {
 				if err := d.Gorm.Exec(tt.change, tenant).Error; err != nil {
 					t.Fatal(err)
@@ -268,10 +254,7 @@ func TestPlanCacheFollowsThePlan(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "cache", Scopes: []string{"usage:read"}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			key := mustCreate(t, svc, tenant, user, CreateParams{Name: "cache", Scopes: []string{"usage:read"}})
 			if _, err := svc.Authenticate(ctx, key.Secret); err != nil {
 				t.Fatalf("first request: %v", err)
 			}
@@ -281,7 +264,7 @@ func TestPlanCacheFollowsThePlan(t *testing.T) {
 				}
 			}
 			now = start.Add(3 * time.Second)
-			_, err = svc.Authenticate(ctx, key.Secret)
+			_, err := svc.Authenticate(ctx, key.Secret)
 			if e, ok := apperr.As(err); tt.wantRefuse != (err != nil) || (tt.wantRefuse && (!ok || e.Type != "plan-feature-unavailable")) {
 				t.Fatalf("3 s later: %v, want refused %v", err, tt.wantRefuse)
 			}
