@@ -358,8 +358,9 @@ func (s *Service) savedQuery(ctx context.Context, tenantID uuid.UUID, p SavedPar
 // (TotalIsEstimate), as search does: counting them reads the saved
 // contacts' contacts until 10,001 match, all of them for a match rare
 // among the tenant's saved contacts. A first page that is also the last
-// counts exactly. Later pages carry the first page's figures. Returns EINVALID for bad filters or page
-// size, ENOTFOUND for a missing list and EMALFORMED for a bad cursor.
+// counts exactly. Later pages carry the first page's figures. Returns
+// EINVALID for bad filters or page size, ENOTFOUND for a missing list and
+// EMALFORMED for a bad cursor.
 func (s *Service) ListSaved(ctx context.Context, tenantID uuid.UUID, p SavedParams) (*SavedPage, error) {
 	if err := validatePageSize(p.PageSize, p.MaxPageSize); err != nil {
 		return nil, err
