@@ -15,8 +15,8 @@ import (
 )
 
 // TestSearchSkipsNoOtherTenantsImport: a broad search sorted by id (the
-// order of a large match set) reads the shared contacts and the tenant's
-// own, not past another tenant's private contacts. An import puts its
+// order of a large match set) or by update time reads the shared contacts
+// and the tenant's own, not past another tenant's private contacts. An import puts its
 // contacts at the top of the id order, and the page statements walked
 // contacts_pkey from the top, skipping every one of them: after another
 // tenant imported 230,000 contacts, "engineer" took 600 ms instead of 4 ms
@@ -54,11 +54,15 @@ func TestSearchSkipsNoOtherTenantsImport(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		name string
-		page int
+		name  string
+		sort  string
+		order string
+		page  int
 	}{
-		{"FirstPage", 1},
-		{"ThirdPage", 3}, // by cursor: below the import already, the same rows as the plain order
+		{"FirstPage", "", "id DESC", 1},
+		{"ThirdPage", "", "id DESC", 3}, // by cursor: below the import already, the same rows as the plain order
+		{"UpdatedFirstPage", contacts.SortUpdated, "updated_at DESC, id DESC", 1},
+		{"UpdatedThirdPage", contacts.SortUpdated, "updated_at DESC, id DESC", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stmts []string
@@ -66,7 +70,7 @@ func TestSearchSkipsNoOtherTenantsImport(t *testing.T) {
 			cctx := contacts.WithSQLCapture(ctx, func(sql string, args []any) {
 				stmts, stmtArgs = append(stmts, sql), append(stmtArgs, args)
 			})
-			p := contacts.SearchParams{Query: "engineer", PageSize: 25, MaxPageSize: 1000, NoCorrections: true}
+			p := contacts.SearchParams{Query: "engineer", Sort: tc.sort, PageSize: 25, MaxPageSize: 1000, NoCorrections: true}
 			var res *contacts.SearchResult
 			for range tc.page {
 				stmts, stmtArgs = nil, nil
@@ -81,7 +85,7 @@ func TestSearchSkipsNoOtherTenantsImport(t *testing.T) {
 				got = append(got, c.ID)
 			}
 			rows, err := d.Pool.Query(ctx, `SELECT id FROM contacts WHERE (owner_tenant_id IS NULL OR owner_tenant_id = $1)
-				AND title ILIKE '%engineer%' ORDER BY id DESC LIMIT 25 OFFSET $2`, tenant, 25*(tc.page-1))
+				AND title ILIKE '%engineer%' ORDER BY `+tc.order+` LIMIT 25 OFFSET $2`, tenant, 25*(tc.page-1))
 			if err != nil {
 				t.Fatal(err)
 			}

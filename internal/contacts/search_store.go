@@ -843,8 +843,7 @@ func (s *Service) orderedPage(ctx context.Context, m *matchSet, mode, cols, orde
 			// walking an index of its rows alone in id order (contacts_shared_id,
 			// 00068, and contacts_owner), merged: one walk over both skipped
 			// every other tenant's private contacts, and an import puts
-			// thousands of them at the top of the id order. The update order
-			// keeps the one walk: its tenant branch has no index of its own
+			// thousands of them at the top of the id order
 			// (docs/PERFORMANCE.md, "Searches beside a running import").
 			sql = `SELECT ` + outer(cols) + `, 0::bigint FROM (
 				(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id IS NULL` + rest +
@@ -852,6 +851,21 @@ func (s *Service) orderedPage(ctx context.Context, m *matchSet, mode, cols, orde
 				UNION ALL
 				(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest +
 				` ORDER BY ` + order + ` LIMIT ` + limit + `)) x
+			ORDER BY ` + outer(order) + ` LIMIT ` + limit
+		} else if ok && mode == modeUpdated {
+			// The same split in update order: the shared branch walks
+			// contacts_shared_updated (00069). The tenant's own contacts
+			// have no index in that order (every contact an import creates
+			// would maintain one), so its branch reads them by
+			// contacts_owner and sorts them; materialized, so that the
+			// planner cannot turn it back into a walk of contacts_updated
+			// past every other tenant's newest contacts.
+			sql = `WITH own AS MATERIALIZED (SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest + `)
+			SELECT ` + outer(cols) + `, 0::bigint FROM (
+				(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id IS NULL` + rest +
+				` ORDER BY ` + order + ` LIMIT ` + limit + `)
+				UNION ALL
+				(SELECT ` + outer(cols) + ` FROM own x ORDER BY ` + outer(order) + ` LIMIT ` + limit + `)) x
 			ORDER BY ` + outer(order) + ` LIMIT ` + limit
 		}
 	}
