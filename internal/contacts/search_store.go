@@ -838,35 +838,8 @@ func (s *Service) orderedPage(ctx context.Context, m *matchSet, mode, cols, orde
 	default:
 		sql = `SELECT ` + cols + `, 0::bigint FROM contacts c WHERE ` + where +
 			` ORDER BY ` + order + ` LIMIT ` + limit
-		if rest, ok := strings.CutPrefix(where, visibleSQL); ok && mode == modeID {
-			// The shared contacts and the tenant's own in two branches, each
-			// walking an index of its rows alone in id order (contacts_shared_id,
-			// 00068, and contacts_owner), merged: one walk over both skipped
-			// every other tenant's private contacts, and an import puts
-			// thousands of them at the top of the id order
-			// (docs/PERFORMANCE.md, "Searches beside a running import").
-			sql = `SELECT ` + outer(cols) + `, 0::bigint FROM (
-				(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id IS NULL` + rest +
-				` ORDER BY ` + order + ` LIMIT ` + limit + `)
-				UNION ALL
-				(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest +
-				` ORDER BY ` + order + ` LIMIT ` + limit + `)) x
-			ORDER BY ` + outer(order) + ` LIMIT ` + limit
-		} else if ok && mode == modeUpdated {
-			// The same split in update order: the shared branch walks
-			// contacts_shared_updated (00069). The tenant's own contacts
-			// have no index in that order (every contact an import creates
-			// would maintain one), so its branch reads them by
-			// contacts_owner and sorts them; materialized, so that the
-			// planner cannot turn it back into a walk of contacts_updated
-			// past every other tenant's newest contacts.
-			sql = `WITH own AS MATERIALIZED (SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest + `)
-			SELECT ` + outer(cols) + `, 0::bigint FROM (
-				(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id IS NULL` + rest +
-				` ORDER BY ` + order + ` LIMIT ` + limit + `)
-				UNION ALL
-				(SELECT ` + outer(cols) + ` FROM own x ORDER BY ` + outer(order) + ` LIMIT ` + limit + `)) x
-			ORDER BY ` + outer(order) + ` LIMIT ` + limit
+		if rest, ok := strings.CutPrefix(where, visibleSQL); ok && (mode == modeID || mode == modeUpdated) {
+			sql = ownerBranches(mode, cols, order, rest, limit)
 		}
 	}
 	capture(ctx, sql, args)
@@ -1158,6 +1131,34 @@ func (s *Service) facetCounts(ctx context.Context, m *matchSet, frac float64) (*
 // 100 times slower.
 func execArgs(args []any) []any {
 	return append([]any{pgx.QueryExecModeExec}, args...)
+}
+
+// ownerBranches is the plain page statement, in id or update order, over
+// the contacts the tenant ($1) may see, read as two branches merged in
+// order: the shared contacts by an index of theirs alone
+// (contacts_shared_id, 00068; contacts_shared_updated, 00069) and the
+// tenant's own by contacts_owner. One walk over both skipped every other
+// tenant's private contacts, and an import puts thousands of them at the
+// top of both orders (docs/PERFORMANCE.md, "Searches beside a running
+// import"). rest is the match condition after the visibility test. The
+// tenant's contacts have no index in update order (every contact an
+// import creates would maintain one), so that branch reads them all and
+// sorts them, materialized so that the planner cannot turn it back into a
+// walk of contacts_updated.
+func ownerBranches(mode, cols, order, rest, limit string) string {
+	outer := strings.NewReplacer("c.", "x.").Replace
+	with := ""
+	own := `SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest + ` ORDER BY ` + order + ` LIMIT ` + limit
+	if mode == modeUpdated {
+		with = `WITH own AS MATERIALIZED (SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest + `)
+			`
+		own = `SELECT ` + outer(cols) + ` FROM own x ORDER BY ` + outer(order) + ` LIMIT ` + limit
+	}
+	return with + `SELECT ` + outer(cols) + `, 0::bigint FROM (
+			(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id IS NULL` + rest + ` ORDER BY ` + order + ` LIMIT ` + limit + `)
+			UNION ALL
+			(` + own + `)) x
+		ORDER BY ` + outer(order) + ` LIMIT ` + limit
 }
 
 // estimate is the planner's row estimate for the match set.
