@@ -820,9 +820,10 @@ func (s *Service) orderedPage(ctx context.Context, m *matchSet, mode, cols, orde
 				SELECT ` + cols + `, (` + m.where + `) AS ok FROM contacts c WHERE ` + keyset +
 			` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(budget) + `) x
 			WHERE x.ok ORDER BY ` + outer(order) + ` LIMIT ` + limit
-		if strings.HasPrefix(m.where, visibleSQL) && mode == modeID {
+		if strings.HasPrefix(m.where, visibleSQL) && (mode == modeID || mode == modeUpdated) {
 			// The walk examines the first rows the tenant may see: those of
-			// the shared contacts and of its own merged in order (below).
+			// the shared contacts and of its own merged in order, each
+			// branch by an index in that order (ownerBranches).
 			b := strconv.Itoa(budget)
 			inner := strings.NewReplacer("c.", "y.").Replace
 			sql = `SELECT ` + outer(cols) + `, 0::bigint FROM (
@@ -839,7 +840,7 @@ func (s *Service) orderedPage(ctx context.Context, m *matchSet, mode, cols, orde
 		sql = `SELECT ` + cols + `, 0::bigint FROM contacts c WHERE ` + where +
 			` ORDER BY ` + order + ` LIMIT ` + limit
 		if rest, ok := strings.CutPrefix(where, visibleSQL); ok && (mode == modeID || mode == modeUpdated) {
-			sql = ownerBranches(mode, cols, order, rest, limit)
+			sql = ownerBranches(cols, order, rest, limit)
 		}
 	}
 	capture(ctx, sql, args)
@@ -1137,27 +1138,17 @@ func execArgs(args []any) []any {
 // the contacts the tenant ($1) may see, read as two branches merged in
 // order: the shared contacts by an index of theirs alone
 // (contacts_shared_id, 00068; contacts_shared_updated, 00069) and the
-// tenant's own by contacts_owner. One walk over both skipped every other
-// tenant's private contacts, and an import puts thousands of them at the
-// top of both orders (docs/PERFORMANCE.md, "Searches beside a running
-// import"). rest is the match condition after the visibility test. The
-// tenant's contacts have no index in update order (every contact an
-// import creates would maintain one), so that branch reads them all and
-// sorts them, materialized so that the planner cannot turn it back into a
-// walk of contacts_updated.
-func ownerBranches(mode, cols, order, rest, limit string) string {
+// tenant's own by one of theirs (contacts_owner; contacts_owner_updated,
+// 00070). One walk over both skipped every other tenant's private
+// contacts, and an import puts thousands of them at the top of both
+// orders (docs/PERFORMANCE.md, "Searches beside a running import"). rest
+// is the match condition after the visibility test.
+func ownerBranches(cols, order, rest, limit string) string {
 	outer := strings.NewReplacer("c.", "x.").Replace
-	with := ""
-	own := `SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest + ` ORDER BY ` + order + ` LIMIT ` + limit
-	if mode == modeUpdated {
-		with = `WITH own AS MATERIALIZED (SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest + `)
-			`
-		own = `SELECT ` + outer(cols) + ` FROM own x ORDER BY ` + outer(order) + ` LIMIT ` + limit
-	}
-	return with + `SELECT ` + outer(cols) + `, 0::bigint FROM (
+	return `SELECT ` + outer(cols) + `, 0::bigint FROM (
 			(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id IS NULL` + rest + ` ORDER BY ` + order + ` LIMIT ` + limit + `)
 			UNION ALL
-			(` + own + `)) x
+			(SELECT ` + cols + ` FROM contacts c WHERE c.owner_tenant_id = $1` + rest + ` ORDER BY ` + order + ` LIMIT ` + limit + `)) x
 		ORDER BY ` + outer(order) + ` LIMIT ` + limit
 }
 
