@@ -237,6 +237,10 @@ func TestSweepAbandonedPushes(t *testing.T) {
 		{"FailedWhenJobGone", `DELETE FROM river_job`, true, 2},
 		{"QueuedWhileJobRetryable", `UPDATE river_job SET state = 'retryable', scheduled_at = now() + interval '1 minute'`, true, 0},
 		{"QueuedWhileJobAvailable", "", true, 0},
+		// A job snoozed by a long Retry-After or a suspended tenant waits
+		// as scheduled, for hours if need be.
+		{"QueuedWhileJobSnoozed", `UPDATE river_job SET state = 'scheduled', scheduled_at = now() + interval '2 hours'`, true, 0},
+		{"QueuedWhileJobRunning", `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() - interval '1 hour'`, true, 0},
 		{"QueuedWhenRecent", `DELETE FROM river_job`, false, 0},
 	}
 	// One after another: the sweep looks at every tenant.
