@@ -18,3 +18,17 @@ func (s *Service) Refresh(ctx context.Context, tenantID uuid.UUID, stale int64) 
 	t, err := s.refresh(ctx, tenantID, stale)
 	return t.version, err
 }
+
+// AccountChangedCodes is accountChanged for outcomes of the given item
+// statuses, answering each one's status and code.
+func AccountChangedCodes(statuses []string) []string {
+	outs := make([]outcome, len(statuses))
+	for i, st := range statuses {
+		outs[i] = outcome{ContactID: uuid.New(), Status: st, Code: "OWN_CODE"}
+	}
+	got := make([]string, len(outs))
+	for i, o := range accountChanged(outs) {
+		got[i] = o.Status + "/" + o.Code
+	}
+	return got
+}
