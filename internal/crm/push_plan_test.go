@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -310,6 +311,40 @@ func TestAccountChangedKeepsRejections(t *testing.T) {
 		t.Run(tt.status, func(t *testing.T) {
 			if got := crm.AccountChangedCodes([]string{tt.status})[0]; got != tt.want {
 				t.Fatalf("%s became %s, want %s", tt.status, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPushUpdatesAnEmailTheCRMLowercased: the CRM keeps emails in lower case
+// (CRM_API.md), so the record's email differs from the one we sent only in
+// case; it is still ours, and a changed email (fill_if_empty) goes over it.
+func TestPushUpdatesAnEmailTheCRMLowercased(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	tests := []struct {
+		name, first string
+	}{
+		{"LowerCase", "first-%s@example.test"},
+		{"MixedCase", "First-%s@Example.test"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := tb.MustApproved(t, 1)[0]
+			tb.mustExec(t, `UPDATE contacts SET email = ? WHERE id = ?`, fmt.Sprintf(tt.first, id), id)
+			tb.mustRunAll(t, tb.MustPush(t, []uuid.UUID{id}))
+			second := "second-" + id.String() + "@example.test"
+			tb.mustExec(t, `UPDATE contacts SET email = ?, updated_at = now() WHERE id = ?`, second, id)
+			tb.mustRunAll(t, tb.MustPush(t, []uuid.UUID{id}))
+			email := "no record"
+			for _, r := range tb.fake.Records(tb.account) {
+				if r.ExternalID == id.String() {
+					email = r.Properties["email"]
+				}
+			}
+			if email != second {
+				t.Fatalf("the CRM holds email %q, want %q", email, second)
 			}
 		})
 	}
