@@ -1,0 +1,79 @@
+package tenancy
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+)
+
+// TestPrincipalCan: what a session or an API key may do, and the refusal
+// it gets otherwise (the SPA tells them apart by the problem type): a
+// platform right is staff's alone and never a key's, a tenant right needs
+// a current tenant that is not suspended, a key needs the scope (a right
+// with none is a session's only), and a session needs the role.
+func TestPrincipalCan(t *testing.T) {
+	t.Parallel()
+	tenant, key := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	session := func(role Role, system string) Principal {
+		return Principal{TenantID: tenant, TenantStatus: StatusActive, Role: role, SystemRole: system}
+	}
+	apiKey := func(scopes ...Scope) Principal {
+		return Principal{TenantID: tenant, TenantStatus: StatusActive, APIKeyID: key, Scopes: scopes}
+	}
+	suspended := session(RoleOrgAdmin, SystemAdmin)
+	suspended.TenantStatus = StatusSuspended
+	suspendedKey := apiKey(Scopes...)
+	suspendedKey.TenantStatus = StatusSuspended
+	noTenant := session(RoleOrgAdmin, SystemUser)
+	noTenant.TenantID = uuid.Nil
+	staffNoTenant := Principal{SystemRole: SystemAdmin}
+	tests := []struct {
+		name     string
+		p        Principal
+		perm     Permission
+		wantType string // "" allowed; "forbidden" a plain 403
+	}{
+		{"AdminManagesBilling", session(RoleOrgAdmin, SystemUser), PermBillingManage, ""},
+		{"MemberCannotManageBilling", session(RoleMember, SystemUser), PermBillingManage, "forbidden"},
+		{"MemberReadsBilling", session(RoleMember, SystemUser), PermBillingRead, ""},
+		{"ViewerCannotPush", session(RoleViewer, SystemUser), PermCRMPush, "forbidden"},
+		{"MemberCannotManageMembers", session(RoleMember, SystemUser), PermMembersManage, "forbidden"},
+		{"AdminManagesMembers", session(RoleOrgAdmin, SystemUser), PermMembersManage, ""},
+		{"UnknownRole", session(Role("owner"), SystemUser), PermContactsRead, "forbidden"},
+		{"StaffReadsPlatform", staffNoTenant, PermPlatformRead, ""},
+		{"SupportCannotWritePlatform", Principal{SystemRole: Support}, PermPlatformWrite, "forbidden"},
+		{"AdminOfTenantIsNotStaff", session(RoleOrgAdmin, SystemUser), PermPlatformRead, "forbidden"},
+		{"StaffKeyIsNotStaff", Principal{SystemRole: SystemAdmin, APIKeyID: key, TenantID: tenant}, PermPlatformRead, "forbidden"},
+		{"StaffOfSuspendedTenantStillStaff", suspended, PermPlatformWrite, ""},
+		{"NoTenant", noTenant, PermContactsRead, "forbidden"},
+		{"StaffWithoutTenantHasNoTenantRights", staffNoTenant, PermContactsRead, "forbidden"},
+		{"SuspendedSession", suspended, PermContactsRead, "tenant-suspended"},
+		{"SuspendedKey", suspendedKey, PermContactsRead, "tenant-suspended"},
+		{"KeyWithScope", apiKey("crm:push"), PermCRMPush, ""},
+		{"KeyExportNeedsSavedRead", apiKey("saved:read"), PermSavedExport, ""},
+		{"KeyWithoutScope", apiKey("crm:read"), PermCRMPush, "insufficient-scope"},
+		{"KeyCannotManageBilling", apiKey(Scopes...), PermBillingManage, "insufficient-scope"},
+		{"KeyCannotManageMembers", apiKey(Scopes...), PermMembersManage, "insufficient-scope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.p.Can(tt.perm)
+			if tt.wantType == "" {
+				if err != nil {
+					t.Fatalf("Can(%s) = %v, want allowed", tt.perm, err)
+				}
+				return
+			}
+			e, ok := apperr.As(err)
+			if !ok || e.Code != apperr.EFORBIDDEN {
+				t.Fatalf("Can(%s) = %v, want a refusal", tt.perm, err)
+			}
+			if got := e.Type; got != tt.wantType && !(tt.wantType == "forbidden" && got == "") {
+				t.Fatalf("Can(%s) refused as %q, want %q", tt.perm, got, tt.wantType)
+			}
+		})
+	}
+}
