@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -108,5 +109,76 @@ func TestSetManualRefuses(t *testing.T) {
 	}
 	if cur := tb.current(t); cur.Source != SourceSignup {
 		t.Fatalf("a refused change was stored: %+v", cur)
+	}
+}
+
+// TestSetManualAudits: the tenant's billing history and the audit log say
+// what a manual change replaced (the package and status before it) and
+// until when the new plan runs; a tenant without a plan before (none
+// stored) has nothing to say it replaced.
+func TestSetManualAudits(t *testing.T) {
+	t.Parallel()
+	end := time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second)
+	for name, tc := range map[string]struct {
+		before     string // "signup", "stripe" (pro, past due), "none"
+		end        *time.Time
+		wantPrev   string // "" none; "free", "pro"
+		wantStatus string
+	}{
+		"FromSignup":     {"signup", nil, "free", StatusActive},
+		"FromStripe":     {"stripe", &end, "pro", StatusPastDue},
+		"NoPlanBefore":   {"none", nil, "", ""},
+		"UntilPeriodEnd": {"signup", &end, "free", StatusActive},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			switch tc.before {
+			case "stripe":
+				if got := tb.apply(t, t0, tb.sub("sub_a", stripe.SubscriptionStatusPastDue, tb.pro), false); got != "applied" {
+					t.Fatalf("outcome %q", got)
+				}
+			case "none":
+				tb.mustExec(t, `DELETE FROM subscriptions WHERE tenant_id = ?`, tb.tenant)
+			}
+			if _, err := tb.svc.SetManual(context.Background(), tb.tenant, ManualParams{PackageCode: tb.team.Code, Status: StatusActive,
+				PeriodEnd: tc.end, Reason: "by contract"}); err != nil {
+				t.Fatal(err)
+			}
+			var data []map[string]any
+			var raw []string
+			if err := tb.db.Raw(`SELECT data::text FROM audit_events WHERE tenant_id = ? AND action = 'subscription.changed'
+				AND data->>'source' = 'manual'`, tb.tenant).Scan(&raw).Error; err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range raw {
+				var d map[string]any
+				if err := json.Unmarshal([]byte(r), &d); err != nil {
+					t.Fatal(err)
+				}
+				data = append(data, d)
+			}
+			if len(data) != 1 {
+				t.Fatalf("%d manual subscription.changed events, want 1: %v", len(data), raw)
+			}
+			d := data[0]
+			if d["package"] != tb.team.Code || d["status"] != StatusActive || d["reason"] != "by contract" {
+				t.Errorf("event %v, want package %s, status active, the reason", d, tb.team.Code)
+			}
+			wantPrev := map[string]string{"free": FreeCode, "pro": tb.pro.Code}[tc.wantPrev]
+			if got, ok := d["previous_package"]; (wantPrev == "") == ok || ok && got != wantPrev {
+				t.Errorf("previous_package %v (present %v), want %q", got, ok, wantPrev)
+			}
+			if got, ok := d["previous_status"]; (tc.wantStatus == "") == ok || ok && got != tc.wantStatus {
+				t.Errorf("previous_status %v (present %v), want %q", got, ok, tc.wantStatus)
+			}
+			got, ok := d["current_period_end"]
+			switch {
+			case tc.end == nil && ok:
+				t.Errorf("current_period_end %v on a plan without an end", got)
+			case tc.end != nil && got != tc.end.Format(time.RFC3339):
+				t.Errorf("current_period_end %v, want %s", got, tc.end.Format(time.RFC3339))
+			}
+		})
 	}
 }
