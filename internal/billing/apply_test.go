@@ -320,6 +320,7 @@ func TestApplyUnderManualPlan(t *testing.T) {
 		"ManualOverApplies":           {StatusActive, &past, "active", false, "pro", later, false, "applied", SourceStripe, true, ""},
 		"ManualCanceledApplies":       {StatusCanceled, nil, "active", false, "pro", later, false, "applied", SourceStripe, true, ""},
 		"ManualWithEndInForceBeside":  {StatusActive, &future, "active", false, "pro", later, false, outcomeManual, SourceManual, true, StatusActive},
+		"PlanChangeToTrialApplies":    {StatusActive, nil, "trialing", false, "team", later, false, "applied", SourceStripe, true, ""},
 		"PlanChangeCancelingBeside":   {StatusActive, nil, "active", true, "team", later, false, outcomeManual, SourceManual, true, StatusActive},
 		"PlanChangePastDueBeside":     {StatusActive, nil, "past_due", false, "team", later, false, outcomeManual, SourceManual, true, StatusPastDue},
 		"CheckoutPaidBeforeStaffWins": {StatusActive, nil, "active", false, "pro", staffAt.Add(-time.Minute), true, "applied", SourceStripe, true, ""},
