@@ -1,0 +1,178 @@
+package tenancy_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/limits"
+	"github.com/onecloudai/contacts/internal/mail"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/tenancy"
+)
+
+// sentMail records the invitations' messages instead of queuing them.
+type sentMail struct {
+	mu sync.Mutex
+	to []string
+}
+
+func (m *sentMail) Send(_ context.Context, _ *gorm.DB, to, _, _ string) (mail.Message, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.to = append(m.to, to)
+	return mail.Message{ToAddress: to}, nil
+}
+
+// TestInvitationRules: an invitation is refused to an address already in
+// the team, an accepted one cannot be revoked (the member is removed
+// instead) and a revoked one is revoked once; accepting needs the
+// invitation's own address, a tenant that is not suspended and a link not
+// expired, and makes the member with the invitation's role. Each case has
+// a tenant of its own on a package of ten seats, with ada its admin and
+// an open invitation to guest@ (as a member) from her.
+func TestInvitationRules(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	lim := limits.NewService(d.Gorm, 7*24*time.Hour)
+	tests := []struct {
+		name        string
+		suspended   bool
+		expired     bool
+		accepted    bool
+		op          string // "invite", "revoke", "accept"
+		email       string // invite: the address; accept: the accepting user's
+		wantCode    string
+		wantMail    int    // invitations mailed by the case
+		wantStatus  string // the status of guest@'s invitation afterwards
+		wantMembers int    // the tenant's members afterwards
+		wantRevokes int    // invitation.revoked events
+	}{
+		{name: "InviteAMember", op: "invite", email: "ADA@team.example", wantCode: apperr.ECONFLICT, wantStatus: "pending", wantMembers: 1},
+		{name: "InviteSomeoneNew", op: "invite", email: "new@team.example", wantMail: 1, wantStatus: "pending", wantMembers: 1},
+		{name: "InviteAgainWhileOpen", op: "invite", email: "guest@team.example", wantCode: apperr.ECONFLICT, wantStatus: "pending", wantMembers: 1},
+		{name: "InviteAgainAfterExpiry", expired: true, op: "invite", email: "guest@team.example", wantMail: 1, wantStatus: "expired",
+			wantMembers: 1},
+		{name: "RevokeOpen", op: "revoke", wantStatus: "revoked", wantMembers: 1, wantRevokes: 1},
+		{name: "RevokeAccepted", accepted: true, op: "revoke", wantCode: apperr.ECONFLICT, wantStatus: "accepted", wantMembers: 1},
+		{name: "RevokeTwice", op: "revoke2", wantStatus: "revoked", wantMembers: 1, wantRevokes: 1},
+		{name: "Accept", op: "accept", email: "guest@team.example", wantStatus: "accepted", wantMembers: 2},
+		{name: "AcceptAsAnotherAddress", op: "accept", email: "other@team.example", wantCode: apperr.EFORBIDDEN, wantStatus: "pending",
+			wantMembers: 1},
+		{name: "AcceptIntoSuspendedTenant", suspended: true, op: "accept", email: "guest@team.example", wantCode: apperr.EFORBIDDEN,
+			wantStatus: "pending", wantMembers: 1},
+		{name: "AcceptExpired", expired: true, op: "accept", email: "guest@team.example", wantCode: apperr.ENOTFOUND, wantStatus: "expired",
+			wantMembers: 1},
+		{name: "AcceptUsed", accepted: true, op: "accept", email: "guest@team.example", wantCode: apperr.ENOTFOUND, wantStatus: "accepted",
+			wantMembers: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			exec := func(sql string, args ...any) {
+				t.Helper()
+				if err := d.Gorm.Exec(sql, args...).Error; err != nil {
+					t.Fatalf("%s: %v", sql, err)
+				}
+			}
+			// Addresses are unique across the shared database: each case's
+			// are under a domain of its own.
+			tenant, ada, pkg := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+			domain := "@" + strings.ToLower(tenant.String()) + ".example"
+			addr := func(s string) string { return strings.Replace(s, "@team.example", domain, 1) }
+			status := tenancy.StatusActive
+			if tt.suspended {
+				status = tenancy.StatusSuspended
+			}
+			exec(`INSERT INTO tenants (id, name, status) VALUES (?, 'Team', ?)`, tenant, status)
+			exec(`INSERT INTO packages (id, code, name, max_users, searches_per_month, max_contacts_per_query, api_requests_per_minute,
+				import_rows_per_month, max_concurrent_jobs, crm_pushes_per_month) VALUES (?, ?, 'Ten seats', 10, 10, 10, 0, 10, 1, 10)`,
+				pkg, "ten-"+tenant.String())
+			exec(`INSERT INTO subscriptions (tenant_id, package_id, status, source) VALUES (?, ?, 'active', 'manual')`, tenant, pkg)
+			exec(`INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, 'Ada', 'x')`, ada, addr("ada@team.example"))
+			exec(`INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'org_admin')`, tenant, ada)
+			mailer := &sentMail{}
+			svc := tenancy.NewService(d.Gorm, lim, "https://app.example", mailer)
+			inv, err := svc.Invite(ctx, tenant, ada, addr("guest@team.example"), tenancy.RoleMember)
+			if err != nil {
+				t.Fatal(err)
+			}
+			token := inv.AcceptURL[strings.Index(inv.AcceptURL, "#token=")+len("#token="):]
+			if tt.expired {
+				exec(`UPDATE invitations SET expires_at = now() - interval '1 second', created_at = now() - interval '8 days' WHERE id = ?`, inv.ID)
+			}
+			if tt.accepted {
+				exec(`UPDATE invitations SET accepted_at = now() WHERE id = ?`, inv.ID)
+			}
+			mailer.to = nil
+
+			switch tt.op {
+			case "invite":
+				_, err = svc.Invite(ctx, tenant, ada, addr(tt.email), tenancy.RoleViewer)
+			case "revoke":
+				err = svc.RevokeInvitation(ctx, tenant, inv.ID)
+			case "revoke2":
+				if err = svc.RevokeInvitation(ctx, tenant, inv.ID); err == nil {
+					err = svc.RevokeInvitation(ctx, tenant, inv.ID)
+				}
+			case "accept":
+				user := uuid.Must(uuid.NewV7())
+				exec(`INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, 'Guest', 'x')`, user, addr(tt.email))
+				err = d.Gorm.Transaction(func(tx *gorm.DB) error {
+					got, err := svc.ConsumeInvitation(ctx, tx, token, user, addr(tt.email))
+					if err == nil && (got.AcceptedBy == nil || *got.AcceptedBy != user) {
+						t.Errorf("accepted by %v, want %s", got.AcceptedBy, user)
+					}
+					return err
+				})
+			}
+			if tt.wantCode == "" && err != nil {
+				t.Fatalf("%s: %v", tt.op, err)
+			}
+			if tt.wantCode != "" && apperr.Code(err) != tt.wantCode {
+				t.Fatalf("%s = %v, want %s", tt.op, err, tt.wantCode)
+			}
+			if len(mailer.to) != tt.wantMail {
+				t.Errorf("mailed %v, want %d invitations", mailer.to, tt.wantMail)
+			}
+			var stored tenancy.Invitation
+			if err := d.Gorm.Where("tenant_id = ? AND id = ?", tenant, inv.ID).Take(&stored).Error; err != nil {
+				t.Fatal(err)
+			}
+			if got := stored.Status(time.Now()); got != tt.wantStatus {
+				t.Errorf("guest's invitation is %s, want %s", got, tt.wantStatus)
+			}
+			var members []struct {
+				Email string
+				Role  tenancy.Role
+			}
+			if err := d.Gorm.Raw(`SELECT u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ?`,
+				tenant).Scan(&members).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(members) != tt.wantMembers {
+				t.Errorf("members %v, want %d", members, tt.wantMembers)
+			}
+			for _, m := range members {
+				if m.Email == addr("guest@team.example") && m.Role != tenancy.RoleMember {
+					t.Errorf("guest joined as %s, want the invitation's member", m.Role)
+				}
+			}
+			var revokes int64
+			if err := d.Gorm.Raw(`SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'invitation.revoked'`,
+				tenant).Scan(&revokes).Error; err != nil {
+				t.Fatal(err)
+			}
+			if revokes != int64(tt.wantRevokes) {
+				t.Errorf("%d invitation.revoked events, want %d", revokes, tt.wantRevokes)
+			}
+		})
+	}
+}
