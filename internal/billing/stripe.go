@@ -353,10 +353,13 @@ func (s *Service) customerFor(ctx context.Context, tenantID uuid.UUID) (string, 
 }
 
 // stripeErr hides Stripe's message from clients (it is logged by the
-// caller's error path) and maps an outage to 503.
+// caller's error path) and maps an outage to 503. Stripe's rate limit
+// (429, still there after the client's retries) is one too: the request
+// was sound and goes through in a moment; it was a 500 that told the
+// tenant nothing would.
 func stripeErr(op string, err error) error {
 	var se *stripe.Error
-	if errors.As(err, &se) && se.HTTPStatusCode >= 400 && se.HTTPStatusCode < 500 {
+	if errors.As(err, &se) && se.HTTPStatusCode >= 400 && se.HTTPStatusCode < 500 && se.HTTPStatusCode != http.StatusTooManyRequests {
 		return &apperr.Error{Code: apperr.EINTERNAL, Message: "billing request rejected", Err: fmt.Errorf("stripe %s: %w", op, err)}
 	}
 	return &apperr.Error{Code: apperr.EUNAVAILABLE, Message: "The payment provider is not reachable; try again in a moment.", Err: fmt.Errorf("stripe %s: %w", op, err)}
