@@ -257,6 +257,41 @@ func TestApplyTenantAndPrice(t *testing.T) {
 			t.Fatalf("stored %s on %s", cur.Status, cur.PackageID)
 		}
 	})
+	// The subscription's metadata names the package it was bought as: it
+	// stands in for a price that is no package's for a subscription not on
+	// file yet, never for the one on file (a plan change in the portal
+	// changes the price, not the metadata), and never over a known price.
+	for name, tc := range map[string]struct {
+		onFile   bool   // sub_a applied on pro before
+		price    string // "unknown", or the package whose price it carries
+		wantPkg  string // the package stored
+		wantNote string
+	}{
+		"MetadataForUnknownPriceNotOnFile": {false, "unknown", "team", "applied"},
+		"MetadataNotOverKnownPrice":        {false, "pro", "pro", "applied"},
+		"MetadataNotForSubscriptionOnFile": {true, "unknown", "pro", "applied"},
+		"PriceOfSubscriptionOnFileMoves":   {true, "pro", "pro", "applied"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			if tc.onFile {
+				tb.apply(t, t0, tb.sub("sub_a", "active", tb.pro), false)
+			}
+			sub := tb.sub("sub_a", "active", tb.pro)
+			sub.Metadata = map[string]string{"package_code": tb.team.Code}
+			if tc.price == "unknown" {
+				sub.Items.Data[0].Price.ID = "price_of_something_else"
+			}
+			if got := tb.apply(t, t1, sub, false); got != tc.wantNote {
+				t.Fatalf("outcome %q, want %q", got, tc.wantNote)
+			}
+			want := map[string]Package{"pro": tb.pro, "team": tb.team}[tc.wantPkg]
+			if cur := tb.current(t); cur.PackageID != want.ID || !cur.of(tb.id("sub_a")) {
+				t.Fatalf("stored %s on %s, want %s", deref(cur.StripeSubscriptionID), cur.PackageID, tc.wantPkg)
+			}
+		})
+	}
 	t.Run("IgnoredUnknownTenant", func(t *testing.T) {
 		t.Parallel()
 		tb := setup(t)
