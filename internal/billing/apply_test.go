@@ -301,6 +301,19 @@ func TestApplyTenantAndPrice(t *testing.T) {
 			t.Fatalf("outcome %q", got)
 		}
 	})
+	t.Run("IgnoredOtherTenantsCustomer", func(t *testing.T) {
+		t.Parallel()
+		// The metadata names this tenant, the customer paying is another's.
+		tb, payer := setup(t), setup(t)
+		sub := payer.sub("sub_a", "active", tb.pro)
+		sub.Metadata = map[string]string{"tenant_id": tb.tenant.String()}
+		if got := tb.apply(t, t1, sub, false); got != outcomeOtherCustomer {
+			t.Fatalf("outcome %q", got)
+		}
+		if cur := tb.current(t); cur.Source != SourceSignup || cur.StripeSubscriptionID != nil {
+			t.Fatalf("another tenant's customer gave the tenant a plan: %+v", cur)
+		}
+	})
 	t.Run("IgnoredNotCurrent", func(t *testing.T) {
 		t.Parallel()
 		tb := setup(t)
