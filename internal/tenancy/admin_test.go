@@ -7,11 +7,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
 	"github.com/onecloudai/contacts/internal/tenancy"
 )
 
 // TestListTenantsPageSize: the staff tenants list's page size, 1 to 100,
-// and 25 for any other; a full page names the next.
+// and 25 for any other; a page with more after it names the next, the
+// last names none; the status filters, and only active and suspended are
+// statuses.
 func TestListTenantsPageSize(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
@@ -33,5 +36,29 @@ func TestListTenantsPageSize(t *testing.T) {
 		if len(got) != tc.want || next != got[len(got)-1].ID.String() {
 			t.Errorf("limit %d: %d tenants, next %q; want %d and a next page", tc.limit, len(got), next, tc.want)
 		}
+	}
+	// The last page, full or not, names none; a status filters.
+	for _, tc := range []struct {
+		status string
+		limit  int
+		want   int
+	}{{"", 101, 25}, {tenancy.StatusActive, 100, 100}, {tenancy.StatusSuspended, 10, 0}} {
+		got, _, err := svc.ListTenants(context.Background(), tenancy.ListTenantsParams{Query: word, Status: tc.status, Limit: tc.limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != tc.want {
+			t.Errorf("status %q: %d tenants, want %d", tc.status, len(got), tc.want)
+		}
+	}
+	single := dbtest.UniqueWord()
+	if err := d.Gorm.Exec(`INSERT INTO tenants (id, name) VALUES (?, ?)`, uuid.Must(uuid.NewV7()), "Single "+single).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got, next, err := svc.ListTenants(context.Background(), tenancy.ListTenantsParams{Query: single, Limit: 1}); err != nil || len(got) != 1 || next != "" {
+		t.Errorf("the only tenant in a page of one: %d tenants, next %q, %v; want it and no next page", len(got), next, err)
+	}
+	if _, _, err := svc.ListTenants(context.Background(), tenancy.ListTenantsParams{Status: "archived"}); apperr.Code(err) != apperr.EINVALID {
+		t.Errorf("status archived: %v, want EINVALID", err)
 	}
 }
