@@ -332,11 +332,11 @@ browserTest(
     await navigate(page, 'Team', 'Team');
     await page.getByText(email).first().waitFor();
     await audit(page, 'team', findings);
-    await navigate(page, 'Billing', 'Plan & usage');
+    await navigate(page, 'Billing', 'Package & usage');
     await page.getByTestId('current-plan').waitFor();
     await audit(page, 'billing and usage', findings);
-    await visit(page, '/plans', 'Plans');
-    await audit(page, 'plans', findings);
+    await visit(page, '/packages', 'Packages');
+    await audit(page, 'packages', findings);
     await navigate(page, 'Integrations', 'Integrations');
     await page.getByTestId('crm-connection').waitFor();
     await audit(page, 'integrations (CRM)', findings);

@@ -149,7 +149,7 @@ browserTest(
     await admin.goto('/admin/packages');
     await admin.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
 
-    // New package: inactive, so no customer is offered it (other tests' Plans pages stay as seeded).
+    // New package: inactive, so no customer is offered it (other tests' Packages pages stay as seeded).
     await admin.getByRole('button', { name: 'New package' }).click();
     const editor = admin.getByRole('dialog', { name: 'New package' });
     await editor.getByRole('textbox', { name: labelled('Code') }).fill(code);
@@ -185,7 +185,7 @@ browserTest(
     // Customers are not offered an inactive package.
     const customer = await openPage();
     await signUp(customer, { email: `plans-${id}@e2e.test`, password: strongPassword(), name: 'Cy Customer', organization: `E2E Plans ${id}` });
-    await customer.goto('/plans');
+    await customer.goto('/packages');
     await customer.getByTestId('package-column-free').waitFor();
     assert.equal(await customer.getByTestId(`package-column-${code}`).count(), 0);
     assert.equal(await customer.getByText(name).count(), 0);

@@ -32,12 +32,12 @@ browserTest(
     assert.equal((await patched.json()).stripe_price_id, 'price_pro_e2e');
     await staffPage.close();
 
-    // A new tenant on Free opens the Plans page from Plan & usage.
+    // A new tenant on Free opens the Packages page from Package & usage.
     await signUp(owner, { ...account, name: 'Bea Billing', organization: `E2E Billing ${id}` });
     await owner.goto('/billing');
     await waitForExactText(owner.getByTestId('current-package'), 'Free');
-    await owner.getByRole('link', { name: 'Compare plans' }).click();
-    await owner.getByRole('heading', { level: 1, name: 'Plans' }).waitFor();
+    await owner.getByRole('link', { name: 'Compare packages' }).click();
+    await owner.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
     assert.equal(await owner.getByTestId('package-column-free').getAttribute('aria-current'), 'true');
     assert.equal(await owner.getByTestId('package-column-pro').getAttribute('aria-current'), null);
 

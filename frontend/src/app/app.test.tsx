@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
+import { signInWithBilling } from '@/features/billing/testing/fixtures';
 import { usage } from '@/features/contacts/testing/fixtures';
 import { createQueryClient, refetchOnReturnAfterMs } from '@/lib/react-query';
 import { mediaQueryList } from '@/testing/media';
@@ -220,6 +221,14 @@ describe('app shell', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'New platform import' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/admin/imports/new');
     expect(screen.getByRole('tab', { name: 'Imports' })).toHaveAttribute('aria-selected', 'true');
+  });
+
+  it('takes the old /plans address to the Packages page', async () => {
+    signInWithBilling();
+    const { router } = renderRoutes(appRoutes, { route: '/plans' });
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Packages' }, { timeout: 5000 })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/packages');
   });
 
   it('keeps support staff out of the new platform import page', async () => {

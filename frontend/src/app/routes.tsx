@@ -85,7 +85,11 @@ export const appRoutes: RouteObject[] = [
               },
               {
                 element: <RequirePermission permission="billing:read" />,
-                children: [{ path: 'plans', element: <PlansRoute /> }],
+                children: [
+                  { path: 'packages', element: <PlansRoute /> },
+                  // The page's address before the SPA said "package" everywhere (bookmarks).
+                  { path: 'plans', element: <Navigate to="/packages" replace /> },
+                ],
               },
               {
                 element: <RequirePermission permission="api_keys:manage" />,

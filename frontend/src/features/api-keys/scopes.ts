@@ -11,7 +11,7 @@ export const apiKeyScopes = [
   { value: 'imports:write', description: 'Start new imports.' },
   { value: 'crm:read', description: 'View the CRM push history and each contact’s CRM status.' },
   { value: 'crm:push', description: 'Push approved contacts to the connected CRM.' },
-  { value: 'usage:read', description: 'Read the plan, its limits and this month’s usage.' },
+  { value: 'usage:read', description: 'Read the package, its limits and this month’s usage.' },
 ] as const;
 
 export type ApiKeyScope = (typeof apiKeyScopes)[number]['value'];

@@ -23,7 +23,7 @@ export function FailedCheckouts({ detail, canWrite }: { detail: AdminTenantDetai
           Paid checkouts not applied
         </Title>
         <Alert color="orange" variant="light">
-          Stripe took these payments but the job that applies them gave up, so the tenant&apos;s plan has not changed.
+          Stripe took these payments but the job that applies them gave up, so the tenant&apos;s package has not changed.
           {canWrite
             ? ' Retry once Stripe answers again: a new job runs with fresh attempts.'
             : ' A system admin can retry them.'}

@@ -176,7 +176,7 @@ export function AdminPackagesRoute() {
         {deactivating && (
           <>
             Deactivate <b>{deactivating.name}</b>? From now on new customers can no longer see or buy it: it leaves the
-            plans page and Stripe Checkout refuses it. Organizations already on {deactivating.name} keep it, with its
+            Packages page and Stripe Checkout refuses it. Organizations already on {deactivating.name} keep it, with its
             limits, and their Stripe subscriptions go on renewing. Staff can still assign it by hand, and you can
             activate it again at any time.
           </>

@@ -132,7 +132,7 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
           )}
           {staffOver && (
             <Alert color="blue" variant="light" data-testid="admin-staff-plan-over">
-              {subscribedPackage ? `The ${subscribedPackage.name} package staff set` : 'The plan staff set'} has ended; the{' '}
+              {subscribedPackage ? `The ${subscribedPackage.name} package staff set` : 'The package staff set'} has ended; the{' '}
               {usage.package.name} package of the Stripe subscription kept beside it applies again, as Stripe bills it.
               {usage.grace_ends_at &&
                 ` Its last payment did not go through: its limits stay until ${formatPeriodEndUTC(usage.grace_ends_at)}, then Free limits apply.`}

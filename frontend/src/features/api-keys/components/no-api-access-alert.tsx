@@ -34,7 +34,7 @@ export function NoApiAccessAlert({ packageName, detail, id }: NoApiAccessAlertPr
           </Text>
         )}
         <Anchor component={Link} to="/billing" size="sm" fw={500}>
-          Compare packages on the Plan &amp; usage page
+          Compare packages on the Package &amp; usage page
         </Anchor>
       </Stack>
     </Alert>

@@ -202,7 +202,7 @@ describe('ApiKeysRoute', () => {
     // Ticked in another order than listed: sent in the list's order.
     await user.click(form.getByRole('checkbox', { name: 'usage:read' }));
     await user.click(form.getByRole('checkbox', { name: 'contacts:read' }));
-    expect(form.getByText('Read the plan, its limits and this month’s usage.')).toBeInTheDocument();
+    expect(form.getByText('Read the package, its limits and this month’s usage.')).toBeInTheDocument();
     await user.click(form.getByRole('button', { name: 'Create key' }));
 
     const shown = await screen.findByTestId('api-key-secret');
@@ -272,7 +272,7 @@ describe('ApiKeysRoute', () => {
     expect(form.getByRole('textbox', { name: /^Name/ })).toHaveAccessibleDescription(/is required/);
   });
 
-  it('explains a package without API access, with a link to the plans', async () => {
+  it('explains a package without API access, with a link to the packages', async () => {
     signInAsAdmin();
     stubPage({ keys: [], apiAccess: false }, {
       'POST /api-keys': () =>

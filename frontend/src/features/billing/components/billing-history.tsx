@@ -24,7 +24,7 @@ export function BillingHistory({ events, packages = [] }: BillingHistoryProps) {
   if (events.length === 0) {
     return (
       <Text size="sm" c="dimmed" data-testid="billing-history-empty">
-        No plan changes yet.
+        No package changes yet.
       </Text>
     );
   }

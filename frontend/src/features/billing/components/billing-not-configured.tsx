@@ -20,7 +20,7 @@ export function BillingNotConfigured() {
       <Anchor href={`mailto:${supportEmail}`} inherit>
         {supportEmail}
       </Anchor>{' '}
-      to change your plan.
+      to change your package.
     </Alert>
   );
 }

@@ -57,7 +57,7 @@ export function CheckoutReturn({ billing }: { billing: Billing | undefined }) {
   if (outcome === 'cancelled') {
     return (
       <Alert color="gray" variant="light" title="Checkout cancelled" withCloseButton onClose={dismiss} data-testid="checkout-cancelled">
-        Nothing was charged and your plan is unchanged.
+        Nothing was charged and your package is unchanged.
       </Alert>
     );
   }
@@ -83,17 +83,17 @@ export function CheckoutReturn({ billing }: { billing: Billing | undefined }) {
     >
       {confirmed ? (
         <Text size="sm" data-testid="checkout-confirmed">
-          Stripe confirmed the change; the plan below is up to date.
+          Stripe confirmed the change; the package below is up to date.
         </Text>
       ) : !done ? (
         <Group gap="xs" data-testid="checkout-waiting">
           <Loader size="xs" />
-          <Text size="sm">Your plan changes once Stripe confirms the checkout; this page checks again shortly.</Text>
+          <Text size="sm">Your package changes once Stripe confirms the checkout; this page checks again shortly.</Text>
         </Group>
       ) : (
         <Text size="sm" data-testid="checkout-unconfirmed">
-          Stripe has not confirmed it yet, so your plan has not changed. Reload this page in a minute; if it still shows
-          the old plan after an hour, contact {supportEmail}.
+          Stripe has not confirmed it yet, so your package has not changed. Reload this page in a minute; if it still shows
+          the old package after an hour, contact {supportEmail}.
         </Text>
       )}
     </Alert>
@@ -110,7 +110,7 @@ export function CheckoutNotAppliedNotice({ billing }: { billing: Billing | undef
   return (
     <Alert color="orange" variant="light" title="Payment received, not applied yet" data-testid="checkout-not-applied" role="status">
       <Text size="sm">
-        Stripe received your payment, but we could not apply it to your plan yet, so your plan has not changed. Our
+        Stripe received your payment, but we could not apply it to your package yet, so your package has not changed. Our
         team has been alerted and will apply it; you do not need to pay again. Questions: {supportEmail}.
       </Text>
     </Alert>

@@ -17,7 +17,7 @@ function overLimitItems(usage: Usage): string[] {
   if (seats.members > seats.limit) {
     items.push(
       `${formatCount(seats.members, 'member')} ${seats.members === 1 ? 'is' : 'are'} more than the ${formatCount(seats.limit, 'user')} the ${pkg.name} package allows. ` +
-        'Everyone keeps access, but no new invitations can be sent or accepted until the team fits the limit or the plan changes.',
+        'Everyone keeps access, but no new invitations can be sent or accepted until the team fits the limit or the package changes.',
     );
   } else if (seats.remaining <= 0) {
     // Accepting an invitation needs a seat no member holds: with every seat taken by members, the

@@ -33,7 +33,7 @@ describe('BillingRoute subscription', () => {
 
     await vi.waitFor(() => expect(within(notice).getByTestId('checkout-unconfirmed')).toBeInTheDocument());
     expect(billingReads()).toBe(1 + checkoutPollDelaysMs.length);
-    expect(within(notice).getByTestId('checkout-unconfirmed')).toHaveTextContent('your plan has not changed');
+    expect(within(notice).getByTestId('checkout-unconfirmed')).toHaveTextContent('your package has not changed');
     expect(within(notice).queryByTestId('checkout-confirmed')).not.toBeInTheDocument();
     // Once the page gives up waiting, the title no longer says it is waiting (nor that anything was paid).
     expect(notice).toHaveTextContent('Stripe has not confirmed your checkout yet');
@@ -106,7 +106,7 @@ describe('BillingRoute subscription', () => {
     renderWithProviders(<BillingRoute />, { route: '/billing?checkout=cancelled' });
 
     expect(await screen.findByTestId('checkout-cancelled')).toHaveTextContent(
-      'Nothing was charged and your plan is unchanged.',
+      'Nothing was charged and your package is unchanged.',
     );
     expect(screen.queryByTestId('checkout-success')).not.toBeInTheDocument();
   });
@@ -455,15 +455,15 @@ describe('BillingRoute subscription', () => {
   });
 
   it.each([
-    { role: 'org_admin' as const, link: true, text: 'Change your plan on the Plans page' },
-    { role: 'member' as const, link: false, text: 'Ask an org admin to change the plan.' },
-  ])('offers to change the plan only to those who may ($role)', async ({ role, link, text }) => {
+    { role: 'org_admin' as const, link: true, text: 'Change your package on the Packages page' },
+    { role: 'member' as const, link: false, text: 'Ask an org admin to change the package.' },
+  ])('offers to change the package only to those who may ($role)', async ({ role, link, text }) => {
     signInWithBilling({ role });
     renderWithProviders(<BillingRoute />, { route: '/billing' });
 
     const changePlan = await screen.findByTestId('change-plan');
     await vi.waitFor(() => expect(changePlan).toHaveTextContent(text));
-    if (link) expect(within(changePlan).getByRole('link', { name: text })).toHaveAttribute('href', '/plans');
+    if (link) expect(within(changePlan).getByRole('link', { name: text })).toHaveAttribute('href', '/packages');
     else expect(within(changePlan).queryByRole('link')).not.toBeInTheDocument();
   });
 });

@@ -28,7 +28,7 @@ import { statusColors, statusHints } from '../subscription-labels';
  * packages to compare. `?checkout=success|cancelled` is where Stripe Checkout sends the user back.
  */
 export function BillingRoute() {
-  useDocumentTitle('Plan & usage');
+  useDocumentTitle('Package & usage');
   const usage = useUsage();
   const packages = usePackages();
   const billing = useBilling();
@@ -40,11 +40,11 @@ export function BillingRoute() {
   return (
     <Stack gap="lg" maw={1100}>
       <PageHeader
-        title="Plan & usage"
+        title="Package & usage"
         description="Your package, what it allows, and how much of it is used this month."
         actions={
-          <Button component={Link} to="/plans" variant="light" leftSection={<IconArrowsExchange size={16} aria-hidden />}>
-            Compare plans
+          <Button component={Link} to="/packages" variant="light" leftSection={<IconArrowsExchange size={16} aria-hidden />}>
+            Compare packages
           </Button>
         }
       />
@@ -105,14 +105,14 @@ export function BillingRoute() {
         ) : (
           <PackageComparison packages={packages.data.items} currentCode={usage.data?.package.code ?? ''} />
         )}
-        {/* Only org admins change the plan; the Plans page tells everyone else to ask one. */}
+        {/* Only org admins change the package; the Packages page tells everyone else to ask one. */}
         <Text size="sm" data-testid="change-plan">
           {canManageBilling ? (
-            <Anchor component={Link} to="/plans">
-              Change your plan on the Plans page
+            <Anchor component={Link} to="/packages">
+              Change your package on the Packages page
             </Anchor>
           ) : (
-            'Ask an org admin to change the plan.'
+            'Ask an org admin to change the package.'
           )}
         </Text>
       </Stack>
@@ -205,7 +205,7 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
                 </Badge>
                 <Text size="xs" c="dimmed" data-testid="subscription-status-hint">
                   {staffPlanOver
-                    ? 'The plan set by platform staff has ended: your Stripe subscription applies again.'
+                    ? 'The package set by platform staff has ended: your Stripe subscription applies again.'
                     : periodEnded
                       ? 'The period has ended: the package is no longer in force.'
                       : statusHints[subscription.status]}
@@ -227,7 +227,7 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
             </DataList.Item>
             {subscribedPackage && subscribedPackage.id !== pkg.id && (
               <DataList.Item>
-                <DataList.ItemLabel>{staffPlanOver ? 'Plan set by staff' : 'Subscribed package'}</DataList.ItemLabel>
+                <DataList.ItemLabel>{staffPlanOver ? 'Package set by staff' : 'Subscribed package'}</DataList.ItemLabel>
                 <DataList.ItemValue>
                   {subscribedPackage.name} ({staffPlanOver ? 'ended' : 'not in force'})
                 </DataList.ItemValue>
@@ -251,7 +251,7 @@ function CurrentPlan({ usage, subscribedPackage, billing, canManageBilling }: Cu
             everything above the {pkg.name} limits stays, and only new use beyond them is blocked.
           </Alert>
         ) : staffPlanOver ? (
-          <Alert color="blue" variant="light" title="The plan set by platform staff has ended" data-testid="staff-plan-over">
+          <Alert color="blue" variant="light" title="The package set by platform staff has ended" data-testid="staff-plan-over">
             {subscribedPackage ? `The ${subscribedPackage.name} package` : 'The package'} that platform staff set no longer
             applies; the {pkg.name} package of your Stripe subscription, which Stripe goes on billing, applies again.
             {usage.grace_ends_at &&

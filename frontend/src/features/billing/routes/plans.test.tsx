@@ -15,12 +15,12 @@ function catchRedirects() {
 }
 
 const notConfiguredText =
-  'Online billing is not configured on this server; contact support@1cloudcrm.com to change your plan.';
+  'Online billing is not configured on this server; contact support@1cloudcrm.com to change your package.';
 
 describe('PlansRoute', () => {
-  it('compares every package and highlights the current plan', async () => {
+  it('compares every package and highlights the current package', async () => {
     signInWithBilling({ billing: billing({ usage: usage({ package: starter }) }) });
-    renderWithProviders(<PlansRoute />, { route: '/plans' });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
 
     const table = await screen.findByTestId('package-comparison');
     expect(within(table).getByTestId('package-column-starter')).toHaveAttribute('aria-current', 'true');
@@ -44,10 +44,10 @@ describe('PlansRoute', () => {
         },
       },
     });
-    renderWithProviders(<PlansRoute />, { route: '/plans' });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
 
     const actions = await screen.findByTestId('package-actions');
-    expect(within(actions).getAllByRole('cell')[0]).toHaveTextContent('Your plan');
+    expect(within(actions).getAllByRole('cell')[0]).toHaveTextContent('Your package');
     // Starter has no Stripe price: it cannot be bought online.
     expect(within(actions).getAllByRole('cell')[1]).toHaveTextContent('Not sold online');
     await userEvent.click(within(actions).getByRole('button', { name: 'Upgrade to Pro' }));
@@ -60,7 +60,7 @@ describe('PlansRoute', () => {
   it('replaces the buttons with a notice when online billing is not configured', async () => {
     catchRedirects();
     signInWithBilling({ billing: billing({ stripe_configured: false }) });
-    renderWithProviders(<PlansRoute />, { route: '/plans' });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
 
     expect(await screen.findByTestId('billing-not-configured')).toHaveTextContent(notConfiguredText);
     await screen.findByTestId('package-comparison');
@@ -82,7 +82,7 @@ describe('PlansRoute', () => {
           }),
       },
     });
-    renderWithProviders(<PlansRoute />, { route: '/plans' });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
 
     await userEvent.click(await screen.findByRole('button', { name: 'Upgrade to Pro' }));
 
@@ -104,7 +104,7 @@ describe('PlansRoute', () => {
           }),
       },
     });
-    renderWithProviders(<PlansRoute />, { route: '/plans' });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
 
     await userEvent.click(await screen.findByRole('button', { name: 'Upgrade to Pro' }));
 
@@ -138,7 +138,7 @@ describe('PlansRoute', () => {
         },
       },
     });
-    renderWithProviders(<PlansRoute />, { route: '/plans' });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
 
     await userEvent.click(await screen.findByRole('button', { name: 'Upgrade to Pro' }));
 
@@ -151,9 +151,9 @@ describe('PlansRoute', () => {
 
   it('shows the table without buttons to members, who ask an org admin', async () => {
     signInWithBilling({ role: 'member' });
-    renderWithProviders(<PlansRoute />, { route: '/plans' });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
 
-    expect(await screen.findByTestId('ask-org-admin')).toHaveTextContent('Ask an org admin to change the plan');
+    expect(await screen.findByTestId('ask-org-admin')).toHaveTextContent('Ask an org admin to change the package');
     await screen.findByTestId('package-comparison');
     expect(screen.queryByTestId('package-actions')).not.toBeInTheDocument();
     expect(screen.queryByTestId('billing-not-configured')).not.toBeInTheDocument();
@@ -170,7 +170,7 @@ describe('PlansRoute', () => {
         }),
       }),
     });
-    renderWithProviders(<PlansRoute />, { route: '/plans' });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
 
     const notice = await screen.findByTestId('change-in-portal');
     expect(within(notice).getByRole('button', { name: 'Manage billing' })).toBeInTheDocument();
@@ -188,7 +188,7 @@ describe('PlansRoute', () => {
         usage: usage({ package: pro, subscription: subscription({ package_id: pro.id, source: 'manual' }) }),
       }),
     });
-    renderWithProviders(<PlansRoute />, { route: '/plans' });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
 
     expect(await screen.findByTestId('change-in-portal')).toBeInTheDocument();
     expect(screen.queryByTestId('package-actions')).not.toBeInTheDocument();

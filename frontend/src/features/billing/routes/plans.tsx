@@ -18,12 +18,12 @@ import { PackageComparison } from '../components/package-comparison';
 import { leaveFor } from '@/lib/leave';
 
 /**
- * /plans: every package side by side (GET /packages), the one in force highlighted. Org admins
+ * /packages: every package side by side (GET /packages), the one in force highlighted. Org admins
  * (`billing:manage`) buy a paid package with a Stripe price through Stripe Checkout; the plan
  * changes when Stripe's webhook confirms the payment, never on the way back.
  */
 export function PlansRoute() {
-  useDocumentTitle('Plans');
+  useDocumentTitle('Packages');
   const packages = usePackages();
   const billing = useBilling();
   const canManage = usePermissions().has('billing:manage');
@@ -57,7 +57,7 @@ export function PlansRoute() {
     if (pkg.code === current?.code) {
       return (
         <Text size="sm" fw={500}>
-          Your plan
+          Your package
         </Text>
       );
     }
@@ -95,11 +95,11 @@ export function PlansRoute() {
   return (
     <Stack gap="lg" maw={1100}>
       <PageHeader
-        title="Plans"
+        title="Packages"
         description="Compare the packages: price per month and every limit."
         actions={
           <Button variant="subtle" component={Link} to="/billing" leftSection={<IconArrowLeft size={16} aria-hidden />}>
-            Plan &amp; usage
+            Package &amp; usage
           </Button>
         }
       />
@@ -108,12 +108,12 @@ export function PlansRoute() {
 
       {data !== undefined && !canManage && (
         <Alert color="gray" variant="light" icon={<IconInfoCircle size={18} />} data-testid="ask-org-admin">
-          Ask an org admin to change the plan.
+          Ask an org admin to change the package.
         </Alert>
       )}
       {canManage && notConfigured && <BillingNotConfigured />}
       {canManage && !notConfigured && viaPortal && (
-        <Alert color="blue" variant="light" title="Your plan is billed through Stripe" data-testid="change-in-portal">
+        <Alert color="blue" variant="light" title="Your package is billed through Stripe" data-testid="change-in-portal">
           <Group justify="space-between" align="center" gap="sm">
             <Text size="sm">To switch to another package or cancel, use the billing portal.</Text>
             {data?.has_billing_account && <ManageBillingButton />}
@@ -131,13 +131,13 @@ export function PlansRoute() {
           packages={packages.data.items}
           currentCode={current?.code ?? ''}
           subscribedCode={subscribedCode}
-          actions={showActions ? { label: 'Change plan', render: action } : undefined}
+          actions={showActions ? { label: 'Change package', render: action } : undefined}
         />
       )}
 
       {showActions && (
         <Text size="xs" c="dimmed">
-          Paying happens on Stripe&apos;s secure Checkout page. Your plan changes as soon as Stripe confirms the
+          Paying happens on Stripe&apos;s secure Checkout page. Your package changes as soon as Stripe confirms the
           payment; until then the current limits stay.
         </Text>
       )}
