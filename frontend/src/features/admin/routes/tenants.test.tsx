@@ -66,4 +66,25 @@ describe('admin tenants', () => {
     expect(screen.queryByRole('link', { name: 'Acme' })).not.toBeInTheDocument();
     expect(asked.at(-1)).toBe('glob|');
   });
+
+  it('names each tenant\'s package as staff know it, not by its code', async () => {
+    const me = signInStaff('support');
+    const downgraded = { ...tenant('t-initech', 'Initech', 'active'), subscription_package_code: 'pro', downgraded: true };
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants': () => jsonResponse({ items: [tenants[0], downgraded], next_cursor: '' }),
+      'GET /admin/packages': () =>
+        jsonResponse({
+          items: [
+            { id: 'p-free', code: 'free', name: 'Free' },
+            { id: 'p-pro', code: 'pro', name: 'Pro' },
+          ],
+        }),
+    });
+    renderRoutes(routes, { route: '/admin/tenants' });
+
+    await waitFor(() =>
+      expect(screen.getAllByTestId('tenant-package').map((cell) => cell.textContent)).toEqual(['Free', 'Free (Pro not in force)']),
+    );
+  });
 });

@@ -11,6 +11,7 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 import { useDraft } from '@/lib/use-draft';
 import { useUrlFilter } from '@/lib/use-url-filter';
 
+import { useAdminPackages } from '../api/list-packages';
 import { useTenants, type TenantFilter } from '../api/list-tenants';
 
 const statusOptions = [
@@ -28,6 +29,10 @@ export function AdminTenantsRoute() {
   const [url, setFilter] = useUrlFilter(['q', 'status']);
   const filter: TenantFilter = { q: url.q, status: parseStatus(url.status) };
   const tenants = useTenants(filter);
+  const packages = useAdminPackages();
+  // The list answers package codes; staff see packages by name everywhere else (the tenant page, the
+  // Packages tab). The code stands in until the packages load, or for one they do not hold.
+  const packageName = (code: string) => packages.data?.items.find((p) => p.code === code)?.name ?? code;
   const items = tenants.data?.pages.flatMap((page) => page.items) ?? [];
   // Back or Forward change the search in the URL: the box shows it.
   const [query, setQuery] = useDraft(filter.q ?? '');
@@ -98,11 +103,11 @@ export function AdminTenantsRoute() {
                       </Badge>
                     </Table.Td>
                     <Table.Td data-testid="tenant-package">
-                      {tenant.package_code}
+                      {packageName(tenant.package_code)}
                       {tenant.downgraded && (
                         <Text span size="xs" c="dimmed">
                           {' '}
-                          ({tenant.subscription_package_code} not in force)
+                          ({packageName(tenant.subscription_package_code)} not in force)
                         </Text>
                       )}
                     </Table.Td>
