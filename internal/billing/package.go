@@ -171,7 +171,7 @@ func (s *Service) UpdatePackage(ctx context.Context, id uuid.UUID, p PackagePara
 			return apperr.Invalid("A package's code cannot change.", apperr.FieldError{Field: "code", Message: "is fixed once the package is created"})
 		}
 		if pkg.Code == FreeCode && p.Active != nil && !*p.Active {
-			return apperr.Invalid("The Free package cannot be retired: every tenant without a plan in force uses it.",
+			return apperr.Invalid("The Free package cannot be retired: every tenant without a package in force uses it.",
 				apperr.FieldError{Field: "active", Message: "must stay true for the free package"})
 		}
 		apply(&pkg, p)

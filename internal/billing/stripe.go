@@ -49,7 +49,7 @@ func (s *Service) WithStripe(o StripeOpts) *Service {
 }
 
 var errNotConfigured = &apperr.Error{Code: apperr.EUNAVAILABLE, Type: "billing-not-configured",
-	Message: "Online billing is not configured on this server; contact support@1cloudcrm.com to change your plan."}
+	Message: "Online billing is not configured on this server; contact support@1cloudcrm.com to change your package."}
 
 // StripeSubscriptionRunning reports whether the tenant has a Stripe
 // subscription that may still run. Such a tenant changes plans in the
@@ -111,7 +111,7 @@ func (s *Service) CheckoutSession(ctx context.Context, tenantID uuid.UUID, packa
 	}
 	if running {
 		return "", &apperr.Error{Code: apperr.ECONFLICT, Type: "subscription-exists",
-			Message: "This organization already has a Stripe subscription; change the plan in the billing portal."}
+			Message: "This organization already has a Stripe subscription; change the package in the billing portal."}
 	}
 	customer, err := s.customerFor(ctx, tenantID)
 	if err != nil {
@@ -159,7 +159,7 @@ func (s *Service) releaseCheckout(ctx context.Context, tenantID, claim uuid.UUID
 }
 
 var errCheckoutPaid = &apperr.Error{Code: apperr.ECONFLICT, Type: "subscription-exists",
-	Message: "A checkout of this organization has been paid; its plan applies as soon as Stripe confirms it. Change plans in the billing portal."}
+	Message: "A checkout of this organization has been paid; its package applies as soon as Stripe confirms it. Change packages in the billing portal."}
 
 // checkoutPaid returns errCheckoutPaid when one of the tenant's recent
 // checkouts was paid and its subscription runs at Stripe: until Stripe's
@@ -270,7 +270,7 @@ func (s *Service) PortalSession(ctx context.Context, tenantID uuid.UUID) (string
 		return "", err
 	}
 	if customer == nil || *customer == "" {
-		return "", apperr.Errorf(apperr.ECONFLICT, "There is no billing account yet; choose a paid plan first.")
+		return "", apperr.Errorf(apperr.ECONFLICT, "There is no billing account yet; choose a paid package first.")
 	}
 	params := &stripe.BillingPortalSessionParams{Customer: customer, ReturnURL: stripe.String(s.publicURL + "/billing")}
 	params.Context = ctx
@@ -280,7 +280,7 @@ func (s *Service) PortalSession(ctx context.Context, tenantID uuid.UUID) (string
 		// The customer was deleted at Stripe: its next checkout makes a
 		// new one (customerFor).
 		return "", &apperr.Error{Code: apperr.ECONFLICT, Err: err,
-			Message: "The billing account was closed at Stripe; choose a paid plan to open a new one."}
+			Message: "The billing account was closed at Stripe; choose a paid package to open a new one."}
 	}
 	if err != nil {
 		return "", stripeErr("create portal session", err)

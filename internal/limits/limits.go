@@ -229,7 +229,7 @@ func (s *Service) planOf(tenantID uuid.UUID, r, side, free *planRow) (Plan, erro
 		}
 		if ok, _, sideGrace := s.inForce(&stripeSub); ok {
 			plan.Package, plan.GraceEndsAt = side.Package, sideGrace
-			plan.Reason = "the plan set by platform staff is over; the Stripe subscription kept beside it applies"
+			plan.Reason = "the package set by platform staff is over; the Stripe subscription kept beside it applies"
 			return plan, nil
 		}
 	}

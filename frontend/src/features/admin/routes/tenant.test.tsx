@@ -114,7 +114,7 @@ describe('admin tenant', () => {
             ...detail.usage,
             package: starterPackage,
             downgraded: false,
-            reason: 'the plan set by platform staff is over; the Stripe subscription kept beside it applies',
+            reason: 'the package set by platform staff is over; the Stripe subscription kept beside it applies',
             subscription: { ...detail.usage.subscription!, package_id: pro.id, current_period_end: '2026-11-01T00:00:00Z' },
           },
         }),

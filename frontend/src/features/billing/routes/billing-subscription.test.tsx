@@ -312,7 +312,7 @@ describe('BillingRoute subscription', () => {
             current_period_end: '2026-11-01T00:00:00Z',
           }),
           downgraded: false,
-          reason: 'the plan set by platform staff is over; the Stripe subscription kept beside it applies',
+          reason: 'the package set by platform staff is over; the Stripe subscription kept beside it applies',
         }),
       }),
     });
@@ -341,7 +341,7 @@ describe('BillingRoute subscription', () => {
             current_period_end: '2026-11-01T00:00:00Z',
           }),
           downgraded: false,
-          reason: 'the plan set by platform staff is over; the Stripe subscription kept beside it applies',
+          reason: 'the package set by platform staff is over; the Stripe subscription kept beside it applies',
         }),
       }),
     });

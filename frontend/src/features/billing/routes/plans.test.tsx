@@ -133,7 +133,7 @@ describe('PlansRoute', () => {
             title: 'Conflict',
             type: 'subscription-exists',
             code: 'conflict',
-            detail: 'This organization already has a Stripe subscription; change the plan in the billing portal.',
+            detail: 'This organization already has a Stripe subscription; change the package in the billing portal.',
           });
         },
       },
