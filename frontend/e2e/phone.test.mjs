@@ -48,6 +48,15 @@ browserTest(
     // The page itself belongs to the organization switched to.
     await nav.getByRole('link', { name: 'Team', exact: true }).click();
     await page.getByText(`Who works in ${to}, and what they may do.`).waitFor();
+
+    // The members table is wider than a phone: its scrollbar shows without a mouse over it, so
+    // the columns past the edge are seen to be there.
+    await page.mouse.move(0, 0);
+    const scrollbar = page
+      .locator('.mantine-ScrollArea-root', { has: page.getByTestId('members-table') })
+      .locator('.mantine-ScrollArea-scrollbar[data-orientation="horizontal"]');
+    await scrollbar.waitFor();
+    assert.equal(await scrollbar.getAttribute('data-state'), 'visible');
   },
 );
 

@@ -76,7 +76,11 @@ export const theme = createTheme({
     Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
     Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
     // A table wider than its column scrolls sideways inside this container; keyboard users must
-    // be able to focus it to scroll (WCAG 2.1.1).
-    TableScrollContainer: { defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } },
+    // be able to focus it to scroll (WCAG 2.1.1). Its scrollbar shows whenever the table overflows
+    // (`auto`), not only under a mouse (`hover`, Mantine's default): on a phone the columns past
+    // the edge (a member's role, a package's price) were cut off with nothing saying they scroll.
+    TableScrollContainer: {
+      defaultProps: { scrollAreaProps: { type: 'auto', offsetScrollbars: 'present', viewportProps: { tabIndex: 0 } } },
+    },
   },
 });
