@@ -376,6 +376,45 @@ func TestAppliedState(t *testing.T) {
 	}
 }
 
+// TestAppliedStatePeriod: a subscription event without a period (Stripe
+// leaves current_period_start and _end out of some payloads, and the
+// item periods too: 0 here) keeps the period on file, or none for a first
+// subscription, instead of storing 1970-01-01 as its start or end; a
+// period that is there replaces the recorded one, each end on its own.
+func TestAppliedStatePeriod(t *testing.T) {
+	t.Parallel()
+	tenant := uuid.New()
+	pro := &Package{ID: uuid.New()}
+	oldStart, oldEnd := t0.AddDate(0, -1, 0), t0
+	newStart, newEnd := t0, t0.AddDate(0, 1, 0)
+	recorded := Subscription{TenantID: tenant, PackageID: pro.ID, Status: StatusActive, Source: SourceStripe,
+		StripeSubscriptionID: ptr("sub_a"), CurrentPeriodStart: &oldStart, CurrentPeriodEnd: &oldEnd, LastEventAt: &t0}
+	for name, tc := range map[string]struct {
+		cur                Subscription
+		found              bool
+		start, end         int64
+		wantStart, wantEnd *time.Time
+	}{
+		"NoPeriodKeepsRecorded":     {recorded, true, 0, 0, &oldStart, &oldEnd},
+		"NoPeriodFirstSubscription": {Subscription{}, false, 0, 0, nil, nil},
+		"NoPeriodNoneRecorded":      {Subscription{TenantID: tenant, Status: StatusActive, Source: SourceSignup}, true, 0, 0, nil, nil},
+		"OnlyStart":                 {recorded, true, newStart.Unix(), 0, &newStart, &oldEnd},
+		"OnlyEnd":                   {recorded, true, 0, newEnd.Unix(), &oldStart, &newEnd},
+		"NewPeriod":                 {recorded, true, newStart.Unix(), newEnd.Unix(), &newStart, &newEnd},
+		"FirstSubscriptionPeriod":   {Subscription{}, false, newStart.Unix(), newEnd.Unix(), &newStart, &newEnd},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sub := stripe.Subscription{ID: "sub_a", CurrentPeriodStart: tc.start, CurrentPeriodEnd: tc.end}
+			got := appliedState(tc.cur, tc.found, tenant, pro, StatusActive, &sub, t1)
+			if !eqTime(got.CurrentPeriodStart, tc.wantStart) || !eqTime(got.CurrentPeriodEnd, tc.wantEnd) {
+				t.Fatalf("period %v to %v, want %v to %v", deref(got.CurrentPeriodStart), deref(got.CurrentPeriodEnd),
+					deref(tc.wantStart), deref(tc.wantEnd))
+			}
+		})
+	}
+}
+
 func withCancel(sub stripe.Subscription) stripe.Subscription {
 	sub.CancelAtPeriodEnd = true
 	return sub
