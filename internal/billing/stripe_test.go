@@ -3,10 +3,20 @@ package billing
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/stripe/stripe-go/v76"
 
+	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -40,5 +50,89 @@ func TestStripeErr(t *testing.T) {
 				t.Fatalf("stripeErr(%v) = %v, which does not wrap the cause", tc.err, err)
 			}
 		})
+	}
+}
+
+// TestCustomerForConcurrentFirstCheckouts: two first checkouts of a
+// tenant that both found no Stripe customer on file both create one (with
+// the same idempotency key, so Stripe answers one customer), and only the
+// first to store its id keeps it: the other reads the stored id and
+// answers it, so both checkouts go to the one customer the tenant's
+// webhooks name. stripe-mock answers each creation with a new id, so an
+// answer of the second request's own creation would differ. Callers take
+// turns under the checkout claim; a claim that expired lets two in.
+func TestCustomerForConcurrentFirstCheckouts(t *testing.T) {
+	t.Parallel()
+	base := os.Getenv("STRIPE_MOCK_URL")
+	if base == "" {
+		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
+	}
+	mockURL, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both creations reach Stripe before either answers, so both requests
+	// have read no customer on file.
+	var (
+		mu      sync.Mutex
+		keys    []string
+		bothIn  = make(chan struct{})
+		proxied = httputil.NewSingleHostReverseProxy(mockURL)
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/customers" {
+			mu.Lock()
+			keys = append(keys, r.Header.Get("Idempotency-Key"))
+			if len(keys) == 2 {
+				close(bothIn)
+			}
+			mu.Unlock()
+			select {
+			case <-bothIn:
+			case <-time.After(10 * time.Second):
+			}
+		}
+		proxied.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+
+	d := dbtest.Shared(t)
+	svc := NewService(d.Gorm).WithStripe(StripeOpts{SecretKey: "sk_test_123", APIBase: srv.URL})
+	tenant := uuid.Must(uuid.NewV7())
+	if err := d.Gorm.Exec(`INSERT INTO tenants (id, name) VALUES (?, 'Customer race')`, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	ids, errs := make([]string, 2), make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ids[i], errs[i] = svc.customerFor(t.Context(), tenant)
+		}()
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("customerFor: %v, %v", errs[0], errs[1])
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := "customer-" + tenant.String(); len(keys) != 2 || keys[0] != want || keys[1] != want {
+		t.Fatalf("creations sent with idempotency keys %q, want two with %s (one customer at Stripe)", keys, want)
+	}
+	var stored string
+	var created int64
+	if err := d.Gorm.Raw(`SELECT stripe_customer_id FROM tenants WHERE id = ?`, tenant).Scan(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Gorm.Raw(`SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'billing.customer_created'`,
+		tenant).Scan(&created).Error; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stored, "cus_") || ids[0] != stored || ids[1] != stored {
+		t.Fatalf("the checkouts answered customers %s and %s, the tenant has %q on file: want both the stored one", ids[0], ids[1], stored)
+	}
+	if created != 1 {
+		t.Fatalf("%d billing.customer_created audit events, want 1 (the customer stored)", created)
 	}
 }
