@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -655,6 +656,61 @@ func TestApplyFailedReadIsAnError(t *testing.T) {
 			holder.Rollback()
 			if cur := tb.current(t); cur.Status != StatusActive {
 				t.Fatalf("stored %s, want active", cur.Status)
+			}
+		})
+	}
+}
+
+// TestCheckoutFailedOutcome: the message a checkout job gave up with is
+// stored in the event's outcome cut to 300 bytes on a character boundary
+// (a cut inside a character would leave invalid UTF-8, which PostgreSQL
+// refuses), with "…" where it was cut. The text is the cause's, and a cause may
+// carry a body Stripe (or a proxy before it) answered that was not JSON:
+// stripe-go quotes up to 500 bytes of it. Bytes PostgreSQL refuses in
+// text (NUL, invalid UTF-8) failed the update: the outcome stayed
+// "queued" until the hourly sweep marked it failed without its cause, and
+// until then the tenant's billing page did not say the paid checkout was
+// not applied, nor could staff retry it.
+func TestCheckoutFailedOutcome(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := NewService(d.Gorm)
+	a := func(n int) string { return strings.Repeat("a", n) }
+	tests := []struct {
+		name string
+		msg  string
+		want string
+	}{
+		{"Short", "create customer: stripe unavailable", "create customer: stripe unavailable"},
+		{"AtTheCut", a(300), a(300)},
+		{"PastTheCut", a(301), a(300) + "…"},
+		{"CutInsideTwoByteCharacter", a(299) + "é" + "b", a(299) + "…"},
+		{"CutInsideThreeByteCharacter", a(298) + "€" + "b", a(298) + "…"},
+		{"CutInsideFourByteCharacter", a(297) + "😀" + "b", a(297) + "…"},
+		{"CharacterEndsAtTheCut", a(298) + "é" + "b", a(298) + "é…"},
+		{"MultiByteAtTheCut", a(298) + "é", a(298) + "é"},
+		{"InvalidUTF8", "body sample: '\xff\xfe'", "body sample: '\uFFFD'"},
+		{"NUL", "body sample: '\x1f\x8b\x08\x00'", "body sample: '\x1f\uFFFD\x08'"},
+		{"NULPastTheCut", "\x00" + a(300), a(300)},
+		{"InvalidByteAtTheCut", a(299) + "\xff", a(299) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := "evt_" + uuid.NewString()
+			if err := d.Gorm.Exec(`INSERT INTO stripe_events (id, type, created, payload, outcome)
+				VALUES (?, 'checkout.session.completed', now(), '{}', 'queued')`, id).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.checkoutFailed(t.Context(), id, 10, errors.New(tt.msg)); err != nil {
+				t.Fatalf("checkoutFailed(%d bytes): %v", len(tt.msg), err)
+			}
+			var outcome string
+			if err := d.Gorm.Raw(`SELECT outcome FROM stripe_events WHERE id = ?`, id).Scan(&outcome).Error; err != nil {
+				t.Fatal(err)
+			}
+			if want := "failed after 10 attempts: " + tt.want; outcome != want {
+				t.Fatalf("outcome %q (%d bytes), want %q", outcome, len(outcome), want)
 			}
 		})
 	}

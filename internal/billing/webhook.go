@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
@@ -791,12 +792,28 @@ func (w *CheckoutCompletedWorker) Work(ctx context.Context, job *river.Job[Check
 // checkoutFailed records on the still unprocessed event eventID that its
 // job gave up after attempts attempts with cause.
 func (s *Service) checkoutFailed(ctx context.Context, eventID string, attempts int, cause error) error {
-	msg := cause.Error()
-	if len(msg) > 300 {
-		msg = strings.ToValidUTF8(msg[:300], "") + "…"
-	}
 	return s.db.WithContext(ctx).Exec(`UPDATE stripe_events SET outcome = ? WHERE id = ? AND processed_at IS NULL`,
-		fmt.Sprintf("failed after %d attempts: %s", attempts, msg), eventID).Error
+		fmt.Sprintf("failed after %d attempts: %s", attempts, outcomeText(cause.Error(), 300)), eventID).Error
+}
+
+// outcomeText is msg as an event's outcome can hold it: NULs dropped and
+// invalid UTF-8 replaced, which PostgreSQL refuses in text, then cut to
+// n bytes on a character boundary, with "…" where it was cut. stripe-go
+// quotes a body Stripe (or a proxy before it) answered that was not JSON
+// in its error; a refused update left the outcome "queued", so the
+// tenant's billing page and staff's retry list missed the failed checkout
+// until the hourly sweep (FailAbandonedCheckouts) marked it, without its
+// cause.
+func outcomeText(msg string, n int) string {
+	msg = strings.ToValidUTF8(strings.ReplaceAll(msg, "\x00", ""), "\uFFFD")
+	if len(msg) <= n {
+		return msg
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }
 
 // failedCheckoutsOf selects the tenant's (first argument, twice) paid
