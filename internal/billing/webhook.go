@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
@@ -20,6 +18,7 @@ import (
 	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 )
 
 // WebhookTolerance is how old a signed webhook may be.
@@ -805,15 +804,11 @@ func (s *Service) checkoutFailed(ctx context.Context, eventID string, attempts i
 // until the hourly sweep (FailAbandonedCheckouts) marked it, without its
 // cause.
 func outcomeText(msg string, n int) string {
-	msg = strings.ToValidUTF8(strings.ReplaceAll(msg, "\x00", ""), "\uFFFD")
+	msg = freetext.Storable(msg, 0)
 	if len(msg) <= n {
 		return msg
 	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(msg[cut]) {
-		cut--
-	}
-	return msg[:cut] + "…"
+	return freetext.Storable(msg, n) + "…"
 }
 
 // failedCheckoutsOf selects the tenant's (first argument, twice) paid

@@ -10,13 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/lib/pq"
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/platform/freetext"
 )
 
 // uuidArray renders ids as a PostgreSQL array literal (GORM would expand a
@@ -333,7 +333,7 @@ func setOutcomes(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, 
 		make(pq.StringArray, n), make(pq.StringArray, n)
 	for i, o := range outs {
 		ids[i], statuses[i], results[i] = o.ContactID, o.Status, o.Result
-		records[i], codes[i], msgs[i] = storable(o.RecordID, 0), storable(o.Code, 0), storable(o.Message, 0)
+		records[i], codes[i], msgs[i] = freetext.Storable(o.RecordID, 0), freetext.Storable(o.Code, 0), freetext.Storable(o.Message, 0)
 	}
 	var (
 		pIDs                                            []uuid.UUID
@@ -353,8 +353,8 @@ func setOutcomes(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID, 
 			props, _ = json.Marshal(o.Props)
 		}
 		pIDs = append(pIDs, o.ContactID)
-		pStatus, pRecords, pHash = append(pStatus, st), append(pRecords, storable(o.RecordID, 0)), append(pHash, hex.EncodeToString(o.Hash))
-		pProps, pCodes, pMsgs = append(pProps, string(props)), append(pCodes, storable(o.Code, 0)), append(pMsgs, storable(o.Message, 0))
+		pStatus, pRecords, pHash = append(pStatus, st), append(pRecords, freetext.Storable(o.RecordID, 0)), append(pHash, hex.EncodeToString(o.Hash))
+		pProps, pCodes, pMsgs = append(pProps, string(props)), append(pCodes, freetext.Storable(o.Code, 0)), append(pMsgs, freetext.Storable(o.Message, 0))
 		pTries = append(pTries, int64(o.Tries))
 	}
 	if len(pIDs) > 0 {
@@ -415,7 +415,7 @@ func appendEvents(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID,
 		make(pq.StringArray, n), make(pq.StringArray, n)
 	for i, e := range evs {
 		ids[i], contacts[i], attempts[i] = uuid.Must(uuid.NewV7()), e.ContactID, int64(e.Attempt)
-		outcomes[i], codes[i], msgs[i], records[i] = storable(e.Outcome, 0), storable(e.Code, 0), storable(e.Message, 500), storable(e.RecordID, 0)
+		outcomes[i], codes[i], msgs[i], records[i] = freetext.Storable(e.Outcome, 0), freetext.Storable(e.Code, 0), freetext.Storable(e.Message, 500), freetext.Storable(e.RecordID, 0)
 		answers[i] = storableJSON(e.Answer)
 	}
 	err := tx.WithContext(ctx).Exec(`INSERT INTO crm_push_events (tenant_id, id, batch_id, contact_id, attempt, request_id,
@@ -435,21 +435,6 @@ func appendEvents(ctx context.Context, tx *gorm.DB, tenantID, batchID uuid.UUID,
 		return fmt.Errorf("crm: count attempts: %w", err)
 	}
 	return nil
-}
-
-// storable is text the CRM answered as a text column takes it: valid
-// UTF-8 without NULs (PostgreSQL refuses both, and the statement storing
-// the outcome with them), cut to at most n bytes on a character boundary
-// when n > 0.
-func storable(s string, n int) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
-	if n > 0 && len(s) > n {
-		for n > 0 && !utf8.RuneStart(s[n]) {
-			n--
-		}
-		s = s[:n]
-	}
-	return s
 }
 
 // MaxStoredAnswer is the longest CRM answer kept in a contact's push

@@ -83,3 +83,19 @@ var blankLetters = map[rune]bool{'\u115f': true, '\u1160': true, '\u3164': true,
 func isInvisible(r rune) bool {
 	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || blankLetters[r]
 }
+
+// Storable is text from outside (another service's answer, an error that
+// quotes one) as a PostgreSQL text column takes it: NULs dropped and
+// invalid UTF-8 replaced by U+FFFD (PostgreSQL refuses both, and the
+// statement storing them with them), then cut to at most maxBytes on a
+// character boundary when maxBytes > 0.
+func Storable(s string, maxBytes int) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+	if maxBytes > 0 && len(s) > maxBytes {
+		for maxBytes > 0 && !utf8.RuneStart(s[maxBytes]) {
+			maxBytes--
+		}
+		s = s[:maxBytes]
+	}
+	return s
+}
