@@ -1,8 +1,10 @@
 package imports_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/uuid"
@@ -12,6 +14,12 @@ import (
 )
 
 // seedContact is a contact that exists before a merge case's import.
+// seedCompany is a company that exists before a merge case's import; a
+// seeded contact's company_id names it as "company:<ref>".
+type seedCompany struct {
+	ref, name, domain string // %[1]s is the case's word
+}
+
 type seedContact struct {
 	ref   string // how the case names it
 	owner string // "" shared, "own" the importing tenant's, "other" another tenant's
@@ -32,6 +40,7 @@ type fieldCheck struct {
 // values.
 type mergeCase struct {
 	name      string
+	companies []seedCompany
 	contacts  []seedContact
 	keys      []string // the mapping's match keys; nil keeps the upload's
 	mode      string   // "" keeps create_and_update
@@ -42,6 +51,7 @@ type mergeCase struct {
 	contact   map[int]string // row → the seeded contact it names, "row:N" the one row N names, "-" none
 	dupOf     map[int]int
 	errCode   map[int]string // row → the code of its record's first error
+	warnings  map[int]int    // row → how many warnings its record has
 	fields    []fieldCheck
 	counts    *imports.Counts
 }
@@ -169,11 +179,12 @@ func TestMergeRules(t *testing.T) {
 			name:     "UpdateOnly",
 			contacts: []seedContact{{ref: "own", owner: "own", cols: map[string]string{"email": "a@%[1]s.example"}}},
 			mode:     imports.ModeUpdateOnly,
-			file: "Email,LinkedIn,Title\na@%[1]s.example,,New Title\nb@%[1]s.example,,CTO\nb@%[1]s.example,,CTO\n" +
-				"a@%[1]s.example,linkedin.com/in/a-%[1]s,\n",
+			file: "Email,LinkedIn,Title,Phone\na@%[1]s.example,,New Title,\nb@%[1]s.example,,CTO,not a phone\nb@%[1]s.example,,CTO,\n" +
+				"a@%[1]s.example,linkedin.com/in/a-%[1]s,,\n",
 			outcomes: map[int]string{2: "matched", 3: "invalid", 4: "invalid", 5: "duplicate"},
 			contact:  map[int]string{2: "own", 3: "-", 4: "-", 5: "own"},
 			errCode:  map[int]string{3: "not_matched", 4: "not_matched"},
+			warnings: map[int]int{3: 0}, // an invalid row has errors, not warnings
 			fields:   []fieldCheck{{"own", "title", "New Title"}},
 			counts:   &imports.Counts{Matched: 1, Updated: 1, Invalid: 2, Duplicate: 1},
 		},
@@ -189,30 +200,73 @@ func TestMergeRules(t *testing.T) {
 			outcomes: map[int]string{2: "matched"},
 			contact:  map[int]string{2: "byEmail"},
 		},
+		{
+			// A contact linked to a company keeps the company's name, also
+			// with overwrite (companies_propagate names it); one without
+			// takes the row's.
+			name:      "LinkedCompanyKeepsItsName",
+			companies: []seedCompany{{ref: "acme", name: "Acme %[1]s", domain: "acme-%[1]s.example"}},
+			contacts: []seedContact{
+				{ref: "linked", owner: "own", cols: map[string]string{"email": "a@%[1]s.example", "company_name": "Acme %[1]s",
+					"company_id": "company:acme"}},
+				{ref: "free", owner: "own", cols: map[string]string{"email": "b@%[1]s.example", "company_name": "Old %[1]s"}},
+			},
+			overwrite: true,
+			file:      "Email,Company\na@%[1]s.example,Other %[1]s\nb@%[1]s.example,Other %[1]s\n",
+			outcomes:  map[int]string{2: "matched", 3: "matched"},
+			fields:    []fieldCheck{{"linked", "company_name", "Acme %[1]s"}, {"free", "company_name", "Other %[1]s"}},
+		},
 	}
 	for _, tt := range tests {
-		// The outcome does not depend on where batches split: each case
-		// runs in one batch and in batches of two rows.
+		// The outcome does not depend on where batches split, nor on a
+		// crash that lost the key table: each case runs in one batch, in
+		// batches of two rows, and in batches of two rows where the run
+		// stops after row 3 and PostgreSQL empties the key table (unlogged)
+		// before the next run rebuilds it.
 		for _, split := range []struct {
-			name string
-			o    imports.Options
-		}{{"OneBatch", imports.Options{}}, {"TwoRowBatches", imports.Options{BatchRows: 2, MinBatchRows: 2, MaxBatchRows: 2}}} {
+			name  string
+			o     imports.Options
+			crash bool
+		}{{"OneBatch", imports.Options{}, false}, {"TwoRowBatches", twoRowBatches, false}, {"KeysLostAfterRow3", twoRowBatches, true}} {
 			t.Run(tt.name+"/"+split.name, func(t *testing.T) {
 				t.Parallel()
-				run := &testBundle{ctx: tb.ctx, db: tb.db, svc: imports.NewService(tb.db, tb.lim, split.o), user: tb.user,
+				o := split.o
+				var crashed atomic.Bool
+				if split.crash {
+					o = imports.WithAfterBatch(o, func(_ uuid.UUID, merged int) error {
+						if merged > 3 && crashed.CompareAndSwap(false, true) {
+							return errors.New("simulated crash")
+						}
+						return nil
+					})
+				}
+				run := &testBundle{ctx: tb.ctx, db: tb.db, svc: imports.NewService(tb.db, tb.lim, o), user: tb.user,
 					word: tb.word + strings.ToLower(tt.name+split.name)}
-				run.runMergeCase(t, tt)
+				run.runMergeCase(t, tt, split.crash)
 			})
 		}
 	}
 }
 
-func (tb *testBundle) runMergeCase(t *testing.T, tt mergeCase) {
+var twoRowBatches = imports.Options{BatchRows: 2, MinBatchRows: 2, MaxBatchRows: 2}
+
+// runMergeCase runs tt; with crash, a first run that fails (the batch
+// hook's simulated crash) is followed by an emptied key table and a
+// second run.
+func (tb *testBundle) runMergeCase(t *testing.T, tt mergeCase, crash bool) {
 	t.Helper()
 	w := tb.word
 	tenant := MustCreateTenant(t, tb.db, "pro")
 	other := MustCreateTenant(t, tb.db, "pro")
 	ids := map[string]uuid.UUID{}
+	for _, co := range tt.companies {
+		id := uuid.Must(uuid.NewV7())
+		if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO companies (id, name, domain) VALUES ($1, $2, $3)`, id,
+			strings.ReplaceAll(co.name, "%[1]s", w), strings.ReplaceAll(co.domain, "%[1]s", w)); err != nil {
+			t.Fatal(err)
+		}
+		ids["company:"+co.ref] = id
+	}
 	for _, c := range tt.contacts {
 		id := uuid.Must(uuid.NewV7())
 		var owner any
@@ -231,6 +285,10 @@ func (tb *testBundle) runMergeCase(t *testing.T, tt mergeCase) {
 					t.Fatalf("%s: not a LinkedIn URL", v)
 				}
 				v = l
+			}
+			if strings.HasPrefix(v, "company:") {
+				cols, args = append(cols, col), append(args, ids[v])
+				continue
 			}
 			if col == "source" {
 				args[2] = v
@@ -272,7 +330,23 @@ func (tb *testBundle) runMergeCase(t *testing.T, tt mergeCase) {
 	if _, err = tb.svc.SetMapping(tb.ctx, scope, imp.ID, m); err != nil {
 		t.Fatal(err)
 	}
-	done := tb.MustRun(t, scope, imp.ID, false)
+	var done *imports.Import
+	if crash {
+		if _, err := tb.svc.Start(tb.ctx, scope, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.svc.Work(tb.ctx, imp.ID); err != nil {
+			if !strings.Contains(err.Error(), "simulated crash") {
+				t.Fatalf("first run: %v", err)
+			}
+			if _, err := tb.db.Pool.Exec(tb.ctx, `TRUNCATE `+imports.KeysTable(imp.ID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		done = tb.MustWork(t, scope, imp.ID)
+	} else {
+		done = tb.MustRun(t, scope, imp.ID, false)
+	}
 	if done.Status != imports.StatusCompleted {
 		t.Fatalf("import %s: %s", done.Status, done.Error)
 	}
@@ -316,6 +390,11 @@ func (tb *testBundle) runMergeCase(t *testing.T, tt mergeCase) {
 	for row, code := range tt.errCode {
 		if got := recs[row].Errors; len(got) == 0 || got[0].Code != code {
 			t.Errorf("row %d: errors %v, want %s", row, got, code)
+		}
+	}
+	for row, n := range tt.warnings {
+		if got := recs[row].Warnings; len(got) != n {
+			t.Errorf("row %d: warnings %v, want %d", row, got, n)
 		}
 	}
 	for _, f := range tt.fields {
