@@ -216,6 +216,24 @@ func TestMergeRules(t *testing.T) {
 			outcomes:  map[int]string{2: "matched", 3: "matched"},
 			fields:    []fieldCheck{{"linked", "company_name", "Acme %[1]s"}, {"free", "company_name", "Other %[1]s"}},
 		},
+		{
+			// Two rows of a batch that match one contact by different keys
+			// write it one after the other in row order: with overwrite the
+			// later row's values win, and each row that changes it counts.
+			name: "TwoRowsOneContact",
+			contacts: []seedContact{
+				{ref: "own", owner: "own", cols: map[string]string{"email": "a@%[1]s.example",
+					"linkedin_url": "linkedin.com/in/a-%[1]s", "title": "Old Title"}},
+				{ref: "single", owner: "own", cols: map[string]string{"email": "b@%[1]s.example"}},
+			},
+			overwrite: true,
+			file: "Email,LinkedIn,Title,City\na@%[1]s.example,,Second Title,Oslo\n,linkedin.com/in/a-%[1]s,Third Title,\n" +
+				"b@%[1]s.example,,Single Title,\n",
+			outcomes: map[int]string{2: "matched", 3: "matched", 4: "matched"},
+			contact:  map[int]string{2: "own", 3: "own", 4: "single"},
+			fields:   []fieldCheck{{"own", "title", "Third Title"}, {"own", "city", "Oslo"}, {"single", "title", "Single Title"}},
+			counts:   &imports.Counts{Matched: 3, Updated: 3},
+		},
 	}
 	for _, tt := range tests {
 		// The outcome does not depend on where batches split, nor on a
