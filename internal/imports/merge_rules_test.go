@@ -234,6 +234,16 @@ func TestMergeRules(t *testing.T) {
 			fields:   []fieldCheck{{"own", "title", "Third Title"}, {"own", "city", "Oslo"}, {"single", "title", "Single Title"}},
 			counts:   &imports.Counts{Matched: 3, Updated: 3},
 		},
+		{
+			// A new contact linked to a company by its email's domain
+			// (the company names agreeing) takes the company's canonical
+			// name.
+			name:      "NewContactTakesCanonicalName",
+			companies: []seedCompany{{ref: "acme", name: "Acme %[1]s", domain: "acme-%[1]s.example"}},
+			file:      "Email,First Name,Company\nann@acme-%[1]s.example,Ann,ACME %[1]s Inc.\n",
+			outcomes:  map[int]string{2: "created"},
+			fields:    []fieldCheck{{"row:2", "company_name", "Acme %[1]s"}, {"row:2", "company_domain", "acme-%[1]s.example"}},
+		},
 	}
 	for _, tt := range tests {
 		// The outcome does not depend on where batches split, nor on a
