@@ -22,9 +22,7 @@ func TestListTenantsPageSize(t *testing.T) {
 	word := dbtest.UniqueWord()
 	const tenants = 101
 	for range tenants {
-		if err := d.Gorm.Exec(`INSERT INTO tenants (id, name) VALUES (?, ?)`, uuid.Must(uuid.NewV7()), "Page "+word).Error; err != nil {
-			t.Fatal(err)
-		}
+		mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, ?)`, uuid.Must(uuid.NewV7()), "Page "+word)
 	}
 	for _, tc := range []struct {
 		limit, want int
@@ -52,9 +50,7 @@ func TestListTenantsPageSize(t *testing.T) {
 		}
 	}
 	single := dbtest.UniqueWord()
-	if err := d.Gorm.Exec(`INSERT INTO tenants (id, name) VALUES (?, ?)`, uuid.Must(uuid.NewV7()), "Single "+single).Error; err != nil {
-		t.Fatal(err)
-	}
+	mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, ?)`, uuid.Must(uuid.NewV7()), "Single "+single)
 	if got, next, err := svc.ListTenants(context.Background(), tenancy.ListTenantsParams{Query: single, Limit: 1}); err != nil || len(got) != 1 || next != "" {
 		t.Errorf("the only tenant in a page of one: %d tenants, next %q, %v; want it and no next page", len(got), next, err)
 	}

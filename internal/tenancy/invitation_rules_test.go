@@ -76,12 +76,7 @@ func TestInvitationRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			exec := func(sql string, args ...any) {
-				t.Helper()
-				if err := d.Gorm.Exec(sql, args...).Error; err != nil {
-					t.Fatalf("%s: %v", sql, err)
-				}
-			}
+			exec := func(sql string, args ...any) { mustExec(t, d, sql, args...) }
 			// Addresses are unique across the shared database: each case's
 			// are under a domain of its own.
 			tenant, ada, pkg := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())

@@ -75,12 +75,7 @@ func TestMemberChanges(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			exec := func(sql string, args ...any) {
-				t.Helper()
-				if err := d.Gorm.Exec(sql, args...).Error; err != nil {
-					t.Fatalf("%s: %v", sql, err)
-				}
-			}
+			exec := func(sql string, args ...any) { mustExec(t, d, sql, args...) }
 			tenant, other := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 			exec(`INSERT INTO tenants (id, name) VALUES (?, 'Team'), (?, 'Other team')`, tenant, other)
 			ids := map[string]uuid.UUID{}
