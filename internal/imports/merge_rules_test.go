@@ -363,7 +363,7 @@ func (tb *testBundle) runMergeCase(t *testing.T, tt mergeCase, crash bool) {
 		if _, err := tb.svc.Start(tb.ctx, scope, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {
 			t.Fatal(err)
 		}
-		if err := tb.svc.Work(tb.ctx, imp.ID); err != nil {
+		if err := tb.workOnce(t, imp.ID); err != nil {
 			if !strings.Contains(err.Error(), "simulated crash") {
 				t.Fatalf("first run: %v", err)
 			}
