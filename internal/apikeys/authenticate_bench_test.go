@@ -18,10 +18,7 @@ func BenchmarkAuthenticate(b *testing.B) {
 	ctx := context.Background()
 	tenant, user := proTenant(b, d)
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
-	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "bench", Scopes: []string{"usage:read"}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	key := mustCreate(b, svc, tenant, user, CreateParams{Name: "bench", Scopes: []string{"usage:read"}})
 	for b.Loop() {
 		if _, err := svc.Authenticate(ctx, key.Secret); err != nil {
 			b.Fatal(err)

@@ -284,10 +284,7 @@ func TestLastUseNeverGoesBack(t *testing.T) {
 	late := early.Add(time.Minute)
 	a := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
 	b := NewService(d.Gorm, limits.NewService(d.Gorm, 0))
-	key, err := a.Create(ctx, tenant, user, CreateParams{Name: "last", Scopes: []string{"usage:read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustCreate(t, a, tenant, user, CreateParams{Name: "last", Scopes: []string{"usage:read"}})
 	a.count(tenant, key.ID, late)
 	a.FlushUsage(ctx)
 	b.count(tenant, key.ID, early) // a request b answered first, flushed last

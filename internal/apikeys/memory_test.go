@@ -24,10 +24,7 @@ func TestRefusedSecretsAreNotLookedUpAgain(t *testing.T) {
 	tenant, user := proTenant(t, d)
 	now := time.Date(2026, time.November, 30, 9, 0, 0, 0, time.UTC)
 	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now })
-	key, err := svc.Create(ctx, tenant, user, CreateParams{Name: "memory", Scopes: []string{"usage:read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mustCreate(t, svc, tenant, user, CreateParams{Name: "memory", Scopes: []string{"usage:read"}})
 	unknown, err := newSecret()
 	if err != nil {
 		t.Fatal(err)
