@@ -945,8 +945,13 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 		if counts, err = x.counts(); err != nil {
 			return err
 		}
-		if !r.platform && !r.imp.DryRun {
-			if err := r.meter(ctx, tx, len(rows)); err != nil {
+		// Only delivered rows are charged: a created, matched or duplicate
+		// row (the duplicate resolves to its first row's contact); an
+		// invalid row writes nothing and is free. A batch of invalid rows
+		// only is not metered at all, so that it goes through even where a
+		// downgrade left the month's count above the new limit.
+		if charge := counts.Created + counts.Matched + counts.Duplicate; charge > 0 && !r.platform && !r.imp.DryRun {
+			if err := r.meter(ctx, tx, charge); err != nil {
 				return err
 			}
 		}
@@ -973,9 +978,9 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 	return nil
 }
 
-// meter counts n rows against the tenant's monthly import_rows quota in
-// tx. The package is read for every batch: a subscription that ends
-// mid-import (a downgrade to Free) limits the rest of it. Returns
+// meter counts n delivered rows against the tenant's monthly import_rows
+// quota in tx. The package is read for every batch: a subscription that
+// ends mid-import (a downgrade to Free) limits the rest of it. Returns
 // ERATELIMIT (with *limits.Exhausted) when the quota has fewer than n left.
 func (r *runner) meter(ctx context.Context, tx *gorm.DB, n int) error {
 	plan, err := r.s.limits.Plan(ctx, r.imp.TenantID)
@@ -988,7 +993,7 @@ func (r *runner) meter(ctx context.Context, tx *gorm.DB, n int) error {
 	}
 	if apperr.Is(err, apperr.ERATELIMIT) {
 		return &apperr.Error{Code: apperr.ERATELIMIT, Message: fmt.Sprintf("The monthly import_rows quota ran out after %s rows (%s of %s left, "+
-			"fewer than the next %s); it resets at %s. Start the import again then, or once the package allows more, "+
+			"fewer than the next batch's %s valid rows); it resets at %s. Start the import again then, or once the package allows more, "+
 			"and it resumes there.", thousands(int64(r.imp.RowsDone)), thousands(q.Remaining), thousands(q.Limit),
 			thousands(int64(n)), q.ResetAt.Format(time.RFC3339)), Err: &limits.Exhausted{Quota: q}}
 	}

@@ -2,6 +2,7 @@ package imports_test
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/onecloudai/contacts/internal/imports"
+	"github.com/onecloudai/contacts/internal/limits"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -106,7 +108,8 @@ func TestOutcomes(t *testing.T) {
 }
 
 // TestDryRun computes outcomes without writing contacts, meters nothing,
-// leaves the mapping editable, and a real start afterwards starts over.
+// leaves the mapping editable, and a real start afterwards starts over
+// (and meters its rows but the invalid one).
 func TestDryRun(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
@@ -133,8 +136,8 @@ func TestDryRun(t *testing.T) {
 		t.Fatalf("real run: dry=%v %+v", done.DryRun, done.Counts)
 	}
 	tb.assertConsistent(t, tb.tenant, done)
-	if n := tb.count(t, `SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'import_rows'`, tb.tenant); n != 4 {
-		t.Fatalf("metered %d rows, want 4", n)
+	if n := tb.count(t, `SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'import_rows'`, tb.tenant); n != 3 {
+		t.Fatalf("metered %d rows, want the 3 that were not invalid", n)
 	}
 	if _, err := tb.svc.SetMapping(tb.ctx, tb.tenant, imp.ID, m); err == nil {
 		t.Fatal("the mapping changed after a real run")
@@ -274,7 +277,8 @@ func TestPlatformImport(t *testing.T) {
 
 // TestQuota: import_rows_per_month is checked before start (429 naming
 // what remains) and metered per batch; a quota used up mid-run fails the
-// import after the rows it could pay for.
+// import after the rows it could pay for. The file's rows are all valid
+// (TestQuotaChargesDeliveredRows has invalid ones).
 func TestQuota(t *testing.T) {
 	t.Parallel()
 	tb := setupWith(t, imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10})
@@ -306,7 +310,7 @@ func TestQuota(t *testing.T) {
 	}
 	done := tb.MustWork(t, tenant, small.ID)
 	if done.Status != imports.StatusFailed || done.RowsDone != 10 ||
-		!strings.Contains(done.Error, "quota ran out after 10 rows (5 of 1,000 left, fewer than the next 10); it resets at 2026-12-01T00:00:00Z") {
+		!strings.Contains(done.Error, "quota ran out after 10 rows (5 of 1,000 left, fewer than the next batch's 10 valid rows); it resets at 2026-12-01T00:00:00Z") {
 		t.Fatalf("status %s, %d rows: %s", done.Status, done.RowsDone, done.Error)
 	}
 	if n := tb.count(t, `SELECT count FROM usage_counters WHERE tenant_id = $1 AND metric = 'import_rows'`, tenant); n != 995 {
@@ -517,5 +521,133 @@ func TestMatchKeyPrecedence(t *testing.T) {
 	}
 	if *recs[3].DuplicateOf != 2 || *recs[4].ContactID != lin || *recs[7].DuplicateOf != 5 || *recs[8].DuplicateOf != 5 {
 		t.Fatalf("row 3 → %v, row 4 → %v, row 7 → %v, row 8 → %v", *recs[3].DuplicateOf, recs[4].ContactID, *recs[7].DuplicateOf, *recs[8].DuplicateOf)
+	}
+}
+
+// quotaFile has 30 rows of which 20 are delivered: every third is invalid
+// (no valid email, and nothing else that would do), row 6 repeats row 5
+// (a duplicate) and row 9 matches the shared contact it creates. In
+// batches of 10 the valid rows are 7, 7 and 6.
+func quotaFile(t *testing.T, tb *testBundle) string {
+	t.Helper()
+	MustSharedContact(t, tb.db, "Quota", "Shared", "qs7@"+tb.word+".example", "Shared "+tb.word)
+	word := tb.word
+	var b strings.Builder
+	b.WriteString("Email\n")
+	for i := 1; i <= 30; i++ {
+		switch {
+		case i%3 == 0:
+			fmt.Fprintf(&b, "not-an-email-%d\n", i)
+		case i == 5:
+			fmt.Fprintf(&b, "qs3@%s.example\n", word)
+		default:
+			fmt.Fprintf(&b, "qs%d@%s.example\n", i-1, word)
+		}
+	}
+	return b.String()
+}
+
+// quotaFileCounts are quotaFile's outcomes.
+var quotaFileCounts = imports.Counts{Created: 18, Matched: 1, Duplicate: 1, Invalid: 10}
+
+// importRowsUsed is the tenant's import_rows used this month, as
+// GET /tenant/usage reads it.
+func (tb *testBundle) importRowsUsed(t *testing.T, tenant uuid.UUID) int64 {
+	t.Helper()
+	q, err := tb.lim.Peek(tb.ctx, tenant, limits.ImportRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q.Used
+}
+
+// TestQuotaChargesDeliveredRows: an import charges the rows it delivered
+// (created, matched and duplicate ones), never its invalid rows. The start
+// asks for room for every row of the file, as it cannot know which are
+// invalid; the run then takes only the valid ones, so a quota lowered
+// after the start to exactly those lets the import complete, one valid
+// row less stops it where the quota ran out, and rows that are all
+// invalid go through a month whose count a downgrade left over the limit.
+func TestQuotaChargesDeliveredRows(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10})
+	file := quotaFile(t, tb)
+	invalidOnly := "Email\n" + strings.Repeat("not-an-email\n", 10)
+	for _, tc := range []struct {
+		name       string
+		body       string
+		usedBefore int64 // set after the start, as another import's rows would
+		status     string
+		counts     imports.Counts
+		rowsDone   int
+		used       int64
+		error      string
+	}{
+		{name: "OK", body: file, status: imports.StatusCompleted, counts: quotaFileCounts, rowsDone: 30, used: 20},
+		{name: "ValidRowsFitExactly", body: file, usedBefore: 980, status: imports.StatusCompleted, counts: quotaFileCounts, rowsDone: 30, used: 1000},
+		{name: "OneValidRowShort", body: file, usedBefore: 981, status: imports.StatusFailed,
+			counts: imports.Counts{Created: 12, Matched: 1, Duplicate: 1, Invalid: 6}, rowsDone: 20, used: 995,
+			error: "quota ran out after 20 rows (5 of 1,000 left, fewer than the next batch's 6 valid rows)"},
+		{name: "InvalidOnlyOverLimit", body: invalidOnly, usedBefore: 1005, status: imports.StatusCompleted,
+			counts: imports.Counts{Invalid: 10}, rowsDone: 10, used: 1005},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tenant := MustCreateTenant(t, tb.db, "") // Free: 1,000 rows a month
+			imp := tb.MustUpload(t, tenant, "quota.csv", tc.body)
+			if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {
+				t.Fatal(err)
+			}
+			if tc.usedBefore > 0 {
+				period, _ := tb.lim.Period()
+				if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+					VALUES ($1, 'import_rows', $2, $3)`, tenant, period, tc.usedBefore); err != nil {
+					t.Fatal(err)
+				}
+			}
+			done := tb.MustWork(t, tenant, imp.ID)
+			if done.Status != tc.status || done.Counts != tc.counts || done.RowsDone != tc.rowsDone ||
+				!strings.Contains(done.Error, tc.error) {
+				t.Fatalf("%s, %d rows, %+v: %q; want %s, %d rows, %+v: %q", done.Status, done.RowsDone, done.Counts, done.Error,
+					tc.status, tc.rowsDone, tc.counts, tc.error)
+			}
+			if used := tb.importRowsUsed(t, tenant); used != tc.used {
+				t.Fatalf("import rows used %d, want %d", used, tc.used)
+			}
+			tb.assertConsistent(t, tenant, done)
+		})
+	}
+}
+
+// TestQuotaResumeChargesOnce: a batch that dies before its commit takes
+// its charge with it, so the resumed import charges each valid row once.
+func TestQuotaResumeChargesOnce(t *testing.T) {
+	t.Parallel()
+	var target atomic.Value
+	target.Store(uuid.Nil)
+	var crashed atomic.Bool
+	tb := setupWith(t, imports.WithAfterBatch(imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10},
+		func(id uuid.UUID, merged int) error {
+			if id == target.Load().(uuid.UUID) && merged > 21 && crashed.CompareAndSwap(false, true) {
+				return errors.New("simulated crash") // the third batch rolls back
+			}
+			return nil
+		}))
+	imp := tb.MustUpload(t, tb.tenant, "resume.csv", quotaFile(t, tb))
+	target.Store(imp.ID)
+	if _, err := tb.svc.Start(tb.ctx, tb.tenant, imp.ID, imports.StartParams{UserID: &tb.user}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.svc.Work(tb.ctx, imp.ID); err == nil || !strings.Contains(err.Error(), "simulated crash") {
+		t.Fatalf("first run: %v", err)
+	}
+	if used := tb.importRowsUsed(t, tb.tenant); used != 14 {
+		t.Fatalf("after the crash %d import rows used, want the first two batches' 14 valid rows", used)
+	}
+	done := tb.MustWork(t, tb.tenant, imp.ID)
+	if done.Status != imports.StatusCompleted || done.Counts != quotaFileCounts || done.RowsDone != 30 {
+		t.Fatalf("%s, %d rows, %+v: %s", done.Status, done.RowsDone, done.Counts, done.Error)
+	}
+	if used := tb.importRowsUsed(t, tb.tenant); used != 20 {
+		t.Fatalf("%d import rows used, want the 20 valid rows once", used)
 	}
 }
