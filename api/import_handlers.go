@@ -720,7 +720,7 @@ func (s *Server) setImportMapping(c echo.Context) error {
 // startImport godoc
 //
 //	@Summary			Start an import
-//	@Description		Queues the import's background job. dry_run=true computes every row's outcome (records, counts, errors.csv) without writing contacts; a real start after a dry run starts over; a start of a failed import resumes it. The tenant's import_rows_per_month is checked first (429 says how many rows remain) and metered as rows merge. Imports beyond the package's max_concurrent_jobs wait with status queued. API key scope: imports:write.
+//	@Description		Queues the import's background job. dry_run=true computes every row's outcome (records, counts, errors.csv) without writing contacts; a real start after a dry run starts over; a start of a failed import resumes it. The tenant's import_rows_per_month is checked first for every row of the file, as the invalid ones are known only once read (429 says how many rows remain), and metered as rows merge: created, matched and duplicate rows count, invalid ones never do. Imports beyond the package's max_concurrent_jobs wait with status queued. API key scope: imports:write.
 //	@ID					startImport
 //	@Tags				imports
 //	@Produce			json

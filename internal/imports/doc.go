@@ -108,8 +108,14 @@
 //     overwrite replaced; every usable row's contact is saved for the
 //     tenant and joins the target list (a list deleted meanwhile is no
 //     longer joined, and the completed import says so); one import_records row per input
-//     row; the import's counters and merged_through move; the rows are
-//     metered against import_rows_per_month.
+//     row; the import's counters and merged_through move; the rows it
+//     delivered (created, matched, duplicate) are metered against
+//     import_rows_per_month. Invalid rows are free: Start asks for room
+//     for every row of the file, as it cannot know which are invalid
+//     before reading them, and the run never charges those. A batch the
+//     quota no longer covers fails the import after the batches it paid
+//     for; a batch of invalid rows only is not metered, nor is a dry run
+//     or a platform import.
 //
 // Matching and creating hold the scope's merge lock (a transaction-level
 // advisory lock per tenant, or for the platform) until the batch commits:
