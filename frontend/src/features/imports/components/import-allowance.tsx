@@ -6,14 +6,14 @@ import { formatBytes, formatNumber, formatResetTime } from '@/lib/format';
 import type { Import } from '../api/get-import';
 import type { ImportAllowance } from '../api/get-import-allowance';
 
-/** "Your Starter package takes files up to 5 MiB and 1,000 import rows a month: 800 left until …". */
+/** "Your Starter package takes files up to 5 MiB and 1,000 import rows a month: 800 left until …. Invalid rows are not charged." */
 export function ImportAllowanceNote({ allowance }: { allowance: ImportAllowance }) {
   const { packageName, maxFileBytes, rows } = allowance;
   return (
     <Text size="xs" c="dimmed" data-testid="import-allowance">
       Your {packageName} package takes files up to {formatBytes(maxFileBytes)}
       {rows
-        ? ` and ${formatNumber(rows.limit)} import rows a month: ${formatNumber(rows.remaining)} left until ${formatResetTime(rows.reset_at)}.`
+        ? ` and ${formatNumber(rows.limit)} import rows a month: ${formatNumber(rows.remaining)} left until ${formatResetTime(rows.reset_at)}. Invalid rows are not charged.`
         : '.'}
     </Text>
   );
@@ -49,7 +49,8 @@ export function ImportRowsUsedUpAlert({ allowance }: { allowance: ImportAllowanc
 
 /**
  * Says before a start that the rows it needs do not fit in what remains of the month's quota: every
- * row for a start from the wizard (it starts over), those not yet merged for a resume.
+ * row for a start from the wizard (it starts over), those not yet merged for a resume. The server
+ * asks room for all of them, as it knows the invalid ones only once read; it never charges those.
  */
 export function ImportRowsShortAlert({ imp, allowance }: { imp: Import; allowance: ImportAllowance }) {
   const { rows } = allowance;
@@ -60,7 +61,8 @@ export function ImportRowsShortAlert({ imp, allowance }: { imp: Import; allowanc
     <Alert color="orange" variant="light" title="Not enough import rows left this month" data-testid="import-rows-short">
       <Text size="sm">
         {resume ? 'Resuming' : 'Starting'} needs {formatNumber(need)} rows, but {formatNumber(rows.remaining)} of this month&apos;s{' '}
-        {formatNumber(rows.limit)} import rows remain, so it would be refused.{resume ? '' : ' A dry run is still possible.'} The
+        {formatNumber(rows.limit)} import rows remain, so it would be refused (it needs room for every row; the invalid ones are then not charged).
+        {resume ? '' : ' A dry run is still possible.'} The
         quota renews on {formatResetTime(rows.reset_at)}.
       </Text>
       <ComparePackagesLink />

@@ -367,7 +367,7 @@ describe('import wizard', () => {
     remaining = 2;
     renderWithProviders(<ImportView id="imp-1" />);
     expect(await screen.findByTestId('import-rows-short')).toHaveTextContent(
-      "Starting needs 3 rows, but 2 of this month's 1,000 import rows remain, so it would be refused. A dry run is still possible. The quota renews on Dec 1, 2026.",
+      "Starting needs 3 rows, but 2 of this month's 1,000 import rows remain, so it would be refused (it needs room for every row; the invalid ones are then not charged). A dry run is still possible. The quota renews on Dec 1, 2026.",
     );
     // The server decides: both buttons stay.
     expect(screen.getByRole('button', { name: 'Start import' })).toBeEnabled();
@@ -403,7 +403,7 @@ describe('import wizard', () => {
     remaining = 500;
     renderWithProviders(<ImportView id="imp-1" />);
     expect(await screen.findByTestId('import-rows-short')).toHaveTextContent(
-      "Resuming needs 600 rows, but 500 of this month's 1,000 import rows remain, so it would be refused. The quota renews on Dec 1, 2026.",
+      "Resuming needs 600 rows, but 500 of this month's 1,000 import rows remain, so it would be refused (it needs room for every row; the invalid ones are then not charged). The quota renews on Dec 1, 2026.",
     );
     expect(screen.getByRole('button', { name: 'Resume' })).toBeEnabled();
   });

@@ -33,7 +33,7 @@ describe('new import page (tenant)', () => {
     const { router } = renderRoutes(routes, { route: '/imports/new' });
 
     expect(await screen.findByTestId('import-allowance')).toHaveTextContent(
-      /Your Starter package takes files up to 5 MiB and 1,000 import rows a month: 800 left until Dec 1, 2026\./,
+      /Your Starter package takes files up to 5 MiB and 1,000 import rows a month: 800 left until Dec 1, 2026\. Invalid rows are not charged\.$/,
     );
     expect(screen.queryByText(/Your package sets the largest file/)).not.toBeInTheDocument();
     expect(screen.queryByTestId('import-rows-used-up')).not.toBeInTheDocument();
