@@ -160,3 +160,80 @@ browserTest('phone: a contact whose values have nowhere to break fits the drawer
   });
   assert.deepEqual(cut, [], `the drawer is ${await page.getByRole('dialog').evaluate((d) => d.clientWidth)}px wide`);
 });
+
+/**
+ * Where the Pro package's price and searches per month sit on the Packages page, read from its card
+ * or, failing one, from its column of the table; and what scrolls sideways: the page, or any box
+ * in it (a table's scroll container).
+ */
+function proPackageLayout(page) {
+  return page.evaluate(() => {
+    const valueOf = (label) => {
+      const card = document.querySelector('section[aria-label="Pro"]');
+      if (card) {
+        const term = [...card.querySelectorAll('dt')].find((dt) => dt.textContent === label);
+        return term?.parentElement?.querySelector('dd') ?? null;
+      }
+      const header = document.querySelector('[data-testid="package-column-pro"]');
+      const column = [...header.parentElement.children].indexOf(header);
+      const row = [...document.querySelectorAll('[data-testid="package-comparison"] tbody tr')].find(
+        (tr) => tr.querySelector('th')?.textContent === label,
+      );
+      return row?.children[column] ?? null;
+    };
+    const price = valueOf('Price per month');
+    const searches = valueOf('Searches per month');
+    // Down to the price, as a thumb would; never sideways.
+    window.scrollBy(0, price.getBoundingClientRect().top - window.innerHeight / 3);
+    const box = (el) => {
+      const r = el.getBoundingClientRect();
+      return { text: el.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    };
+    const main = document.querySelector('main');
+    const sideways = [...main.querySelectorAll('*')]
+      .filter((el) => ['auto', 'scroll'].includes(window.getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth}px in ${el.clientWidth}px)`);
+    return {
+      price: box(price),
+      searches: box(searches),
+      width: window.innerWidth,
+      height: window.innerHeight,
+      pageWidth: document.documentElement.scrollWidth,
+      sideways,
+    };
+  });
+}
+
+browserTest('phone: the packages compare at 375 px without scrolling sideways, a card each', async ({ page }) => {
+  const user = { email: `phone-packages-${uniqueId()}@e2e.test`, password: strongPassword() };
+  await api('POST', '/auth/signup', {
+    body: { ...user, name: 'Paula Packages', tenant_name: `Phone Packages ${uniqueId()}` },
+    expect: [200, 201],
+  });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await signIn(page, user);
+  await page.goto('/packages');
+  await page.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
+  await page.locator('[data-testid="package-cards"], [data-testid="package-comparison"]').waitFor();
+
+  // The Pro package's price and its searches per month are on one screen, side by side with nothing
+  // to scroll sideways to: neither the page nor a box in it is wider than the phone.
+  const layout = await proPackageLayout(page);
+  assert.match(layout.price.text, /^\$[\d,]+\.\d\d$/);
+  assert.match(layout.searches.text, /^[\d,]+$/);
+  for (const [what, box] of [
+    ['the price', layout.price],
+    ['the searches per month', layout.searches],
+  ]) {
+    assert.ok(box.left >= 0 && box.right <= layout.width, `${what} spans ${box.left}-${box.right}px of ${layout.width}px`);
+    assert.ok(box.top >= 0 && box.bottom <= layout.height, `${what} spans ${box.top}-${box.bottom}px of ${layout.height}px`);
+  }
+  assert.ok(layout.pageWidth <= layout.width, `the page is ${layout.pageWidth}px wide on a ${layout.width}px screen`);
+  assert.deepEqual(layout.sideways, [], 'nothing on the page scrolls sideways');
+
+  // A new organization is on Free: its card says it is the current package, Pro's does not.
+  const free = page.getByRole('region', { name: 'Free', exact: true });
+  assert.equal(await free.getAttribute('aria-current'), 'true');
+  await free.getByText('Current', { exact: true }).waitFor();
+  assert.equal(await page.getByRole('region', { name: 'Pro', exact: true }).getAttribute('aria-current'), null);
+});

@@ -1,4 +1,5 @@
-import { Badge, Stack, Table, Text } from '@mantine/core';
+import { Badge, Card, DataList, Group, Stack, Table, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 
 import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
@@ -6,6 +7,7 @@ import type { Package } from '@/lib/usage/get-usage';
 
 type Row = { label: string; value: (pkg: Package) => ReactNode };
 
+/** What is compared, in order: the table's rows and each card's list. */
 const rows: Row[] = [
   { label: 'Price per month', value: (p) => formatPrice(p.price_cents, p.currency) },
   { label: 'Users', value: (p) => formatNumber(p.max_users) },
@@ -21,18 +23,57 @@ const rows: Row[] = [
 
 const highlight = { background: 'var(--mantine-color-blue-light)' };
 
+/** Below Mantine's `sm` breakpoint (48em), as the app's layout counts a phone. */
+const phoneQuery = '(max-width: 47.99em)';
+
 type PackageComparisonProps = {
   packages: Package[];
   /** The package in force (GET /tenant/usage `package.code`): highlighted. */
   currentCode: string;
   /** The subscribed package when it is not in force (downgraded): marked as such. */
   subscribedCode?: string;
-  /** A last row with what can be done per package (the Plans page's checkout buttons). */
+  /** What can be done per package (the Plans page's checkout buttons): the table's last row, each card's foot. */
   actions?: { label: string; render: (pkg: Package) => ReactNode };
 };
 
-/** Every active package side by side, the tenant's current one highlighted. */
-export function PackageComparison({ packages, currentCode, subscribedCode, actions }: PackageComparisonProps) {
+/**
+ * Every active package, the tenant's current one highlighted: side by side in a table, or on a
+ * phone one card under another, so that a package's price and its limits are read together
+ * without scrolling sideways (a table of four packages does not fit 375 px, and its scrollbar sat
+ * below the first screen).
+ */
+export function PackageComparison(props: PackageComparisonProps) {
+  const phone = useMediaQuery(phoneQuery, false, { getInitialValueInEffect: false });
+  return phone ? <PackageCards {...props} /> : <PackageTable {...props} />;
+}
+
+/** The package's name and whether it is the current or the subscribed one. */
+function PackageName({
+  pkg,
+  currentCode,
+  subscribedCode,
+}: { pkg: Package } & Pick<PackageComparisonProps, 'currentCode' | 'subscribedCode'>) {
+  const current = pkg.code === currentCode;
+  return (
+    <>
+      <Text fw={700} size="sm">
+        {pkg.name}
+      </Text>
+      {current && (
+        <Badge size="xs" variant="filled">
+          Current
+        </Badge>
+      )}
+      {!current && subscribedCode === pkg.code && (
+        <Badge size="xs" variant="outline" color="orange">
+          Subscribed, not in force
+        </Badge>
+      )}
+    </>
+  );
+}
+
+function PackageTable({ packages, currentCode, subscribedCode, actions }: PackageComparisonProps) {
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table withTableBorder withColumnBorders fz="sm" verticalSpacing="xs" data-testid="package-comparison">
@@ -50,19 +91,7 @@ export function PackageComparison({ packages, currentCode, subscribedCode, actio
                   data-testid={`package-column-${pkg.code}`}
                 >
                   <Stack gap={2}>
-                    <Text fw={700} size="sm">
-                      {pkg.name}
-                    </Text>
-                    {current && (
-                      <Badge size="xs" variant="filled">
-                        Current
-                      </Badge>
-                    )}
-                    {!current && subscribedCode === pkg.code && (
-                      <Badge size="xs" variant="outline" color="orange">
-                        Subscribed, not in force
-                      </Badge>
-                    )}
+                    <PackageName pkg={pkg} currentCode={currentCode} subscribedCode={subscribedCode} />
                   </Stack>
                 </Table.Th>
               );
@@ -97,5 +126,44 @@ export function PackageComparison({ packages, currentCode, subscribedCode, actio
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+function PackageCards({ packages, currentCode, subscribedCode, actions }: PackageComparisonProps) {
+  return (
+    <Stack gap="md" data-testid="package-cards">
+      {packages.map((pkg) => {
+        const current = pkg.code === currentCode;
+        return (
+          <Card
+            key={pkg.id}
+            component="section"
+            withBorder
+            padding="sm"
+            style={current ? highlight : undefined}
+            aria-label={pkg.name}
+            aria-current={current ? 'true' : undefined}
+            data-testid={`package-card-${pkg.code}`}
+          >
+            <Group gap="xs" mb="xs">
+              <PackageName pkg={pkg} currentCode={currentCode} subscribedCode={subscribedCode} />
+            </Group>
+            <DataList size="sm" gap="xs" labelWidth="62%" withDivider>
+              {rows.map((row) => (
+                <DataList.Item key={row.label}>
+                  <DataList.ItemLabel>{row.label}</DataList.ItemLabel>
+                  <DataList.ItemValue>{row.value(pkg)}</DataList.ItemValue>
+                </DataList.Item>
+              ))}
+            </DataList>
+            {actions && (
+              <Group mt="sm" role="group" aria-label={actions.label} data-testid={`package-card-actions-${pkg.code}`}>
+                {actions.render(pkg)}
+              </Group>
+            )}
+          </Card>
+        );
+      })}
+    </Stack>
   );
 }

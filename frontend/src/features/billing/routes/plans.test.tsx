@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
+import { mediaQueryList } from '@/testing/media';
 import { jsonResponse, problemResponse, renderWithProviders } from '@/testing/test-utils';
 
 import { billing, pro, requestsOf, signInWithBilling, starter, subscription, usage } from '../testing/fixtures';
@@ -55,6 +56,33 @@ describe('PlansRoute', () => {
     await vi.waitFor(() => expect(assign).toHaveBeenCalledWith('https://checkout.stripe.com/c/pay/cs_test_123'));
     expect(bodies).toEqual([{ package_code: 'pro' }]);
     expect(requestsOf(fetchMock).filter((r) => r.startsWith('POST'))).toEqual(['POST /billing/checkout-session']);
+  });
+
+  it('on a phone, upgrades from the Pro card, and the card of the current package says so', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    const assign = catchRedirects();
+    const bodies: unknown[] = [];
+    signInWithBilling({
+      routes: {
+        'POST /billing/checkout-session': async (request) => {
+          bodies.push(await request.json());
+          return jsonResponse({ url: 'https://checkout.stripe.com/c/pay/cs_test_123' });
+        },
+      },
+    });
+    renderWithProviders(<PlansRoute />, { route: '/packages' });
+
+    const free = await screen.findByRole('region', { name: 'Free' });
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(free).toHaveAttribute('aria-current', 'true');
+    expect(within(free).getByRole('group', { name: 'Change package' })).toHaveTextContent('Your package');
+    expect(within(screen.getByRole('region', { name: 'Starter' })).getByRole('group')).toHaveTextContent('Not sold online');
+    const pro = screen.getByRole('region', { name: 'Pro' });
+    expect(pro).toHaveTextContent('Price per month$149.00');
+    await userEvent.click(within(pro).getByRole('button', { name: 'Upgrade to Pro' }));
+
+    await vi.waitFor(() => expect(assign).toHaveBeenCalledWith('https://checkout.stripe.com/c/pay/cs_test_123'));
+    expect(bodies).toEqual([{ package_code: 'pro' }]);
   });
 
   it('replaces the buttons with a notice when online billing is not configured', async () => {
