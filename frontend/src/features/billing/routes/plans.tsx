@@ -18,9 +18,9 @@ import { PackageComparison } from '../components/package-comparison';
 import { leaveFor } from '@/lib/leave';
 
 /**
- * /packages: every package side by side (GET /packages), the one in force highlighted. Org admins
- * (`billing:manage`) buy a paid package with a Stripe price through Stripe Checkout; the plan
- * changes when Stripe's webhook confirms the payment, never on the way back.
+ * /packages: every package side by side (GET /packages; a card each on a phone), the one in force
+ * highlighted. Org admins (`billing:manage`) buy a paid package with a Stripe price through Stripe
+ * Checkout; the package changes when Stripe's webhook confirms the payment, never on the way back.
  */
 export function PlansRoute() {
   useDocumentTitle('Packages');
