@@ -524,6 +524,47 @@ func TestApplyInvoice(t *testing.T) {
 	}
 }
 
+// TestApplyInvoiceOfAnotherTenantsCustomer: an invoice whose subscription
+// names the tenant (its metadata) while the customer billed is another
+// tenant's moves nothing, as a subscription event of such a customer
+// does (IgnoredOtherTenantsCustomer): the customer pays, so its failed
+// payment is no grace period of this tenant's, its payment no recovery.
+func TestApplyInvoiceOfAnotherTenantsCustomer(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		status stripe.SubscriptionStatus // of the tenant's sub_a, applied at t0
+		ev     stripe.EventType
+		since  *time.Time // past due since, as sub_a left it
+	}{
+		"Failed": {"active", "invoice.payment_failed", nil},
+		"Paid":   {"past_due", "invoice.paid", &t0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb, payer := setup(t), setup(t)
+			tb.apply(t, t0, tb.sub("sub_a", tc.status, tb.pro), false)
+			inv := &stripe.Invoice{Customer: &stripe.Customer{ID: payer.customer}, BillingReason: "subscription_cycle",
+				Subscription: &stripe.Subscription{ID: tb.id("sub_a"), Metadata: map[string]string{"tenant_id": tb.tenant.String()}}}
+			var outcome string
+			var tenant *uuid.UUID
+			err := tb.db.Transaction(func(tx *gorm.DB) error {
+				var err error
+				outcome, tenant, err = tb.svc.applyInvoice(context.Background(), tx, stripe.Event{ID: "evt_" + uuid.NewString(), Type: tc.ev}, t1, inv)
+				return err
+			})
+			if err != nil {
+				t.Fatalf("invoice: %v", err)
+			}
+			if outcome != outcomeOtherCustomer || tenant != nil {
+				t.Fatalf("outcome %q of tenant %v, want %q of none", outcome, deref(tenant), outcomeOtherCustomer)
+			}
+			if cur := tb.current(t); cur.Status != string(tc.status) || !eqTime(cur.PastDueSince, tc.since) {
+				t.Fatalf("another tenant's customer moved the plan to %s past due since %v", cur.Status, deref(cur.PastDueSince))
+			}
+		})
+	}
+}
+
 func TestApplyInvoiceUnderManualPlan(t *testing.T) {
 	t.Parallel()
 	const paid, failed = stripe.EventType("invoice.paid"), stripe.EventType("invoice.payment_failed")
@@ -535,9 +576,10 @@ func TestApplyInvoiceUnderManualPlan(t *testing.T) {
 		wantSide  string
 		wantSince *time.Time
 	}{
-		"FailedMovesSide":      {"active", failed, StatusPastDue, &later},
-		"PaidRecoversSide":     {"past_due", paid, StatusActive, nil},
-		"FailedAgainKeepsSide": {"past_due", failed, StatusPastDue, &t0},
+		"FailedMovesSide":        {"active", failed, StatusPastDue, &later},
+		"FailedInTrialMovesSide": {"trialing", failed, StatusPastDue, &later},
+		"PaidRecoversSide":       {"past_due", paid, StatusActive, nil},
+		"FailedAgainKeepsSide":   {"past_due", failed, StatusPastDue, &t0},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
