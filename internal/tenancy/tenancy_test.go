@@ -70,3 +70,42 @@ func TestTenantNotFound(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateTenant: a new tenant is active in the US region on the Free
+// package with its owner as org_admin, and tenant.created is audited with
+// its name. Adding a member again keeps the role they hold (a repeated
+// invitation acceptance, say, is no promotion).
+func TestCreateTenant(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx, owner := context.Background(), dbtest.MustCreateUser(t, d)
+	tn, err := tenancy.CreateTenant(ctx, d.Gorm, "Acme", owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Name, Status, DefaultRegion, Role, Package, Audited string
+	}
+	if err := d.Gorm.Raw(`SELECT t.name, t.status, t.default_region, m.role, p.code AS package,
+			(SELECT string_agg(a.action || ' ' || (a.data->>'name'), ',') FROM audit_events a WHERE a.tenant_id = t.id) AS audited
+		FROM tenants t JOIN memberships m ON m.tenant_id = t.id AND m.user_id = ?
+		JOIN subscriptions s ON s.tenant_id = t.id JOIN packages p ON p.id = s.package_id
+		WHERE t.id = ?`, owner, tn.ID).Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	want := struct{ Name, Status, DefaultRegion, Role, Package, Audited string }{
+		"Acme", tenancy.StatusActive, "US", string(tenancy.RoleOrgAdmin), "free", "tenant.created Acme"}
+	if got != want {
+		t.Fatalf("created %+v, want %+v", got, want)
+	}
+	if err := tenancy.AddMember(ctx, d.Gorm, tn.ID, owner, tenancy.RoleViewer); err != nil {
+		t.Fatalf("AddMember of a member: %v", err)
+	}
+	var role string
+	if err := d.Gorm.Raw(`SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ?`, tn.ID, owner).Scan(&role).Error; err != nil {
+		t.Fatal(err)
+	}
+	if role != string(tenancy.RoleOrgAdmin) {
+		t.Fatalf("AddMember of the org_admin made them %s", role)
+	}
+}
