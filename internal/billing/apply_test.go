@@ -596,6 +596,9 @@ func TestApplyInvoiceUnderManualPlan(t *testing.T) {
 			if deref(cur.StripeStatus) != tc.wantSide || !eqTime(cur.StripePastDueSince, tc.wantSince) {
 				t.Fatalf("side %v since %v, want %s %v", deref(cur.StripeStatus), deref(cur.StripePastDueSince), tc.wantSide, deref(tc.wantSince))
 			}
+			if !eqTime(cur.LastEventAt, &t0) {
+				t.Errorf("an invoice moved last_event_at to %v", deref(cur.LastEventAt))
+			}
 		})
 	}
 }
