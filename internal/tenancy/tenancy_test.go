@@ -74,7 +74,8 @@ func TestTenantNotFound(t *testing.T) {
 // TestCreateTenant: a new tenant is active in the US region on the Free
 // package with its owner as org_admin, and tenant.created is audited with
 // its name. Adding a member again keeps the role they hold (a repeated
-// invitation acceptance, say, is no promotion).
+// invitation acceptance, say, is no promotion); adding a user who does
+// not exist fails.
 func TestCreateTenant(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
@@ -107,5 +108,8 @@ func TestCreateTenant(t *testing.T) {
 	}
 	if role != string(tenancy.RoleOrgAdmin) {
 		t.Fatalf("AddMember of the org_admin made them %s", role)
+	}
+	if err := tenancy.AddMember(ctx, d.Gorm, tn.ID, uuid.Must(uuid.NewV7()), tenancy.RoleMember); err == nil {
+		t.Fatal("AddMember of a user who does not exist succeeded")
 	}
 }
