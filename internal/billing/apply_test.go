@@ -315,6 +315,26 @@ func TestApplyTenantAndPrice(t *testing.T) {
 			t.Fatalf("another tenant's customer gave the tenant a plan: %+v", cur)
 		}
 	})
+	// The tenant's Stripe customer is recorded once: a subscription of
+	// another customer of no tenant's, that the metadata gives the tenant,
+	// leaves the one on file (checkouts and the portal go on using it).
+	t.Run("CustomerOnFileKept", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		sub := tb.sub("sub_a", "active", tb.pro)
+		sub.Customer.ID = "cus_new_" + uuid.NewString()
+		sub.Metadata = map[string]string{"tenant_id": tb.tenant.String()}
+		if got := tb.apply(t, t1, sub, false); got != "applied" {
+			t.Fatalf("outcome %q", got)
+		}
+		var customer string
+		if err := tb.db.Raw(`SELECT stripe_customer_id FROM tenants WHERE id = ?`, tb.tenant).Scan(&customer).Error; err != nil {
+			t.Fatal(err)
+		}
+		if customer != tb.customer {
+			t.Fatalf("the tenant's Stripe customer became %s, want %s", customer, tb.customer)
+		}
+	})
 	t.Run("IgnoredNotCurrent", func(t *testing.T) {
 		t.Parallel()
 		tb := setup(t)
@@ -756,6 +776,71 @@ func TestCheckoutFailedOutcome(t *testing.T) {
 			}
 			if want := "failed after 10 attempts: " + tt.want; outcome != want {
 				t.Fatalf("outcome %q (%d bytes), want %q", outcome, len(outcome), want)
+			}
+		})
+	}
+}
+
+// TestApplyAudited: an event that changes what the tenant sees (status,
+// package, cancellation at period end) is audited as
+// subscription.changed with the event and the state it left; a renewal's
+// new period is not.
+func TestApplyAudited(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		next func(tb testBundle) *stripe.Subscription // applied at t1 over sub_a, active on pro since t0
+		want string                                   // package, status, previous status, cancel at period end; "" none
+	}{
+		"PackageChanged": {func(tb testBundle) *stripe.Subscription { return tb.sub("sub_a", "active", tb.team) }, "team active active false"},
+		"StatusChanged":  {func(tb testBundle) *stripe.Subscription { return tb.sub("sub_a", "past_due", tb.pro) }, "pro past_due active false"},
+		"CancelAtPeriodEnd": {func(tb testBundle) *stripe.Subscription {
+			sub := withCancel(*tb.sub("sub_a", "active", tb.pro))
+			return &sub
+		}, "pro active active true"},
+		"RenewalNotAudited": {func(tb testBundle) *stripe.Subscription {
+			sub := tb.sub("sub_a", "active", tb.pro)
+			sub.CurrentPeriodStart, sub.CurrentPeriodEnd = t0.AddDate(0, 1, 0).Unix(), t0.AddDate(0, 2, 0).Unix()
+			return sub
+		}, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.apply(t, t0, tb.sub("sub_a", "active", tb.pro), false)
+			var before int64
+			if err := tb.db.Raw(`SELECT count(*) FROM audit_events WHERE tenant_id = ?`, tb.tenant).Scan(&before).Error; err != nil {
+				t.Fatal(err)
+			}
+			ev := stripe.Event{ID: "evt_" + uuid.NewString(), Type: "customer.subscription.updated"}
+			if err := tb.db.Transaction(func(tx *gorm.DB) error {
+				outcome, _, err := tb.svc.applySubscription(context.Background(), tx, ev, t1, tc.next(tb), nil, "")
+				if err == nil && outcome != "applied" {
+					t.Errorf("outcome %q", outcome)
+				}
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var got []struct {
+				Action, Package, Status, PreviousStatus, Cancel, StripeEvent, EventType, Source string
+			}
+			if err := tb.db.Raw(`SELECT action, data->>'package' AS package, data->>'status' AS status,
+					data->>'previous_status' AS previous_status, data->>'cancel_at_period_end' AS cancel,
+					data->>'stripe_event' AS stripe_event, data->>'event_type' AS event_type, data->>'source' AS source
+				FROM audit_events WHERE tenant_id = ? ORDER BY id OFFSET ?`, tb.tenant, before).Scan(&got).Error; err != nil {
+				t.Fatal(err)
+			}
+			if tc.want == "" {
+				if len(got) != 0 {
+					t.Fatalf("audited %+v", got)
+				}
+				return
+			}
+			want := strings.NewReplacer("pro", tb.pro.Code, "team", tb.team.Code).Replace(tc.want)
+			if len(got) != 1 || got[0].Action != "subscription.changed" || got[0].StripeEvent != ev.ID ||
+				got[0].EventType != string(ev.Type) || got[0].Source != SourceStripe ||
+				strings.Join([]string{got[0].Package, got[0].Status, got[0].PreviousStatus, got[0].Cancel}, " ") != want {
+				t.Fatalf("audited %+v, want one subscription.changed of %s by %s: %s", got, ev.Type, ev.ID, want)
 			}
 		})
 	}
