@@ -2,7 +2,9 @@ package billing
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -843,5 +845,113 @@ func TestApplyAudited(t *testing.T) {
 				t.Fatalf("audited %+v, want one subscription.changed of %s by %s: %s", got, ev.Type, ev.ID, want)
 			}
 		})
+	}
+}
+
+// TestProcessCheckoutCompletedWithoutStripe: what the completed
+// checkout's job settles without reading Stripe (the service here has no
+// Stripe client, so a call would fail the run): an event processed
+// before stays as it was (a second run of the job), and a session that
+// names no tenant of ours, or no subscription, is recorded as ignored.
+func TestProcessCheckoutCompletedWithoutStripe(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	for _, tt := range []struct {
+		name      string
+		reference string     // client_reference_id
+		sub       string     // the session's subscription
+		processed *time.Time // processed before, outcome "applied"
+		want      string     // outcome
+	}{
+		{"ProcessedBefore", tb.tenant.String(), "sub_x", &t0, "applied"},
+		{"UnknownTenant", uuid.NewString(), "sub_x", nil, "ignored: unknown tenant"},
+		{"NoSubscription", tb.tenant.String(), "", nil, "ignored: no subscription"},
+		{"NoTenantReference", "", "sub_x", nil, "ignored: no tenant reference"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := "evt_" + uuid.NewString()
+			object := map[string]any{"object": "checkout.session", "client_reference_id": tt.reference, "customer": tb.customer}
+			if tt.sub != "" {
+				object["subscription"] = tt.sub
+			}
+			payload, err := json.Marshal(map[string]any{"id": id, "object": "event", "type": "checkout.session.completed",
+				"created": t1.Unix(), "data": map[string]any{"object": object}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			outcome := "queued"
+			if tt.processed != nil {
+				outcome = "applied"
+			}
+			tb.mustExec(t, `INSERT INTO stripe_events (id, type, created, payload, outcome, processed_at)
+				VALUES (?, 'checkout.session.completed', ?, ?, ?, ?)`, id, t1, payload, outcome, tt.processed)
+			if err := tb.svc.ProcessCheckoutCompleted(context.Background(), id); err != nil {
+				t.Fatalf("ProcessCheckoutCompleted: %v", err)
+			}
+			var got struct {
+				Outcome     string
+				TenantID    *uuid.UUID
+				ProcessedAt *time.Time
+			}
+			if err := tb.db.Raw(`SELECT outcome, tenant_id, processed_at FROM stripe_events WHERE id = ?`, id).Scan(&got).Error; err != nil {
+				t.Fatal(err)
+			}
+			if got.Outcome != tt.want || got.TenantID != nil || got.ProcessedAt == nil ||
+				tt.processed != nil && !got.ProcessedAt.Equal(*tt.processed) {
+				t.Fatalf("event left %q of tenant %v processed at %v, want %q of none", got.Outcome, deref(got.TenantID), deref(got.ProcessedAt), tt.want)
+			}
+			if cur := tb.current(t); cur.Source != SourceSignup {
+				t.Fatalf("the checkout moved the plan: %+v", cur)
+			}
+		})
+	}
+}
+
+// TestProcessCheckoutCompleted: a tenant's first checkout, completed,
+// applies the subscription it names as Stripe (stripe-mock) reads it now:
+// of the session's customer, which becomes the tenant's, and of the
+// package the session was bought as (stripe-mock's price is no package's),
+// as of the event's time; the event is processed and names the tenant.
+func TestProcessCheckoutCompleted(t *testing.T) {
+	t.Parallel()
+	base := os.Getenv("STRIPE_MOCK_URL")
+	if base == "" {
+		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
+	}
+	tb := setup(t)
+	tb.mustExec(t, `UPDATE tenants SET stripe_customer_id = NULL WHERE id = ?`, tb.tenant)
+	svc := NewService(tb.db).WithStripe(StripeOpts{SecretKey: "sk_test_123", APIBase: base})
+	id := "evt_" + uuid.NewString()
+	payload, err := json.Marshal(map[string]any{"id": id, "object": "event", "type": "checkout.session.completed",
+		"created": t1.Unix(), "data": map[string]any{"object": map[string]any{"object": "checkout.session",
+			"client_reference_id": tb.tenant.String(), "customer": tb.customer, "subscription": tb.id("sub_a"),
+			"metadata": map[string]string{"package_code": tb.pro.Code}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.mustExec(t, `INSERT INTO stripe_events (id, type, created, payload, outcome)
+		VALUES (?, 'checkout.session.completed', ?, ?, 'queued')`, id, t1, payload)
+	if err := svc.ProcessCheckoutCompleted(context.Background(), id); err != nil {
+		t.Fatalf("ProcessCheckoutCompleted: %v", err)
+	}
+	var ev struct {
+		Outcome     string
+		TenantID    *uuid.UUID
+		ProcessedAt *time.Time
+		Customer    *string
+	}
+	if err := tb.db.Raw(`SELECT e.outcome, e.tenant_id, e.processed_at, t.stripe_customer_id AS customer
+		FROM stripe_events e, tenants t WHERE e.id = ? AND t.id = ?`, id, tb.tenant).Scan(&ev).Error; err != nil {
+		t.Fatal(err)
+	}
+	if ev.Outcome != "applied" || deref(ev.TenantID) != tb.tenant || ev.ProcessedAt == nil || deref(ev.Customer) != tb.customer {
+		t.Fatalf("event %q of tenant %v processed at %v, the tenant's customer %v; want applied of %s, customer %s",
+			ev.Outcome, deref(ev.TenantID), deref(ev.ProcessedAt), deref(ev.Customer), tb.tenant, tb.customer)
+	}
+	if cur := tb.current(t); cur.Source != SourceStripe || cur.Status != StatusActive || cur.PackageID != tb.pro.ID ||
+		!cur.of(tb.id("sub_a")) || !eqTime(cur.LastEventAt, &t1) {
+		t.Fatalf("stored %s/%s on %s of %v, last event at %v; want active, %s, sub_a, %v",
+			cur.Status, cur.Source, cur.PackageID, deref(cur.StripeSubscriptionID), deref(cur.LastEventAt), tb.pro.Code, t1)
 	}
 }
