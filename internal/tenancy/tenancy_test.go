@@ -113,3 +113,43 @@ func TestCreateTenant(t *testing.T) {
 		t.Fatal("AddMember of a user who does not exist succeeded")
 	}
 }
+
+// TestUpdateTenantUpdatedAt: a change moves the tenant's updated_at, a
+// save that changes nothing leaves it.
+func TestUpdateTenantUpdatedAt(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	for _, tt := range []struct {
+		name      string
+		newName   string
+		wantMoved bool
+	}{
+		{"Renamed", "Acme Two", true},
+		{"Unchanged", "Acme", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			tn, err := tenancy.CreateTenant(ctx, d.Gorm, "Acme", dbtest.MustCreateUser(t, d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustExec(t, d, `UPDATE tenants SET updated_at = now() - interval '1 day' WHERE id = ?`, tn.ID)
+			before, err := svc.Get(ctx, tn.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Update(ctx, tn.ID, tenancy.UpdateParams{Name: &tt.newName}); err != nil {
+				t.Fatal(err)
+			}
+			after, err := svc.Get(ctx, tn.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Name != tt.newName || after.UpdatedAt.After(before.UpdatedAt) != tt.wantMoved {
+				t.Fatalf("%q updated at %v (was %v), want %q, moved %v", after.Name, after.UpdatedAt, before.UpdatedAt, tt.newName, tt.wantMoved)
+			}
+		})
+	}
+}
