@@ -77,3 +77,24 @@ func TestPrincipalCan(t *testing.T) {
 		})
 	}
 }
+
+// TestPrincipalLabel: the audit log names a person by their email and an
+// API key by its name, marked as a key (a key may be named like a person).
+func TestPrincipalLabel(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		p    Principal
+		want string
+	}{
+		{"Person", Principal{UserID: uuid.Must(uuid.NewV7()), Email: "ada@team.example"}, "ada@team.example"},
+		{"APIKey", Principal{APIKeyID: uuid.Must(uuid.NewV7()), APIKeyName: "ada@team.example"}, "api_key:ada@team.example"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.p.Label(); got != tt.want {
+				t.Fatalf("Label() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

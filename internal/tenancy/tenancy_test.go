@@ -153,3 +153,37 @@ func TestUpdateTenantUpdatedAt(t *testing.T) {
 		})
 	}
 }
+
+// TestListMembersOrder: the team page lists the tenant's org admins,
+// then members, then viewers, each by email, and no other tenant's.
+func TestListMembersOrder(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	tenant, other := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, 'Team'), (?, 'Other team')`, tenant, other)
+	// Inserted in an order the listing must not keep.
+	for _, m := range []struct {
+		email, role string
+		tenant      uuid.UUID
+	}{
+		{"a-viewer", "viewer", tenant}, {"b-member", "member", tenant}, {"c-admin", "org_admin", tenant},
+		{"a-member", "member", tenant}, {"b-other", "org_admin", other}, {"d-viewer", "viewer", tenant},
+		{"a-admin", "org_admin", tenant},
+	} {
+		id := uuid.Must(uuid.NewV7())
+		mustExec(t, d, `INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, 'x', 'x')`, id, m.email+"."+id.String()+"@team.example")
+		mustExec(t, d, `INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, ?)`, m.tenant, id, m.role)
+	}
+	members, err := svc.ListMembers(context.Background(), tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range members {
+		got = append(got, strings.Split(m.Email, ".")[0])
+	}
+	if want := "a-admin c-admin a-member b-member a-viewer d-viewer"; strings.Join(got, " ") != want {
+		t.Fatalf("listed %v, want %s", got, want)
+	}
+}
