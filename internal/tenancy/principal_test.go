@@ -1,6 +1,7 @@
 package tenancy
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -94,6 +95,31 @@ func TestPrincipalLabel(t *testing.T) {
 			t.Parallel()
 			if got := tt.p.Label(); got != tt.want {
 				t.Fatalf("Label() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPermissionsOf: what GET /me lists, the role's permissions and then
+// the system role's.
+func TestPermissionsOf(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name       string
+		role       Role
+		systemRole string
+		want       []Permission
+	}{
+		{"Viewer", RoleViewer, SystemUser, []Permission{PermContactsRead, PermSavedRead, PermCRMRead, PermMembersRead,
+			PermBillingRead, PermTenantRead, PermUsageRead}},
+		{"ViewerStaff", RoleViewer, SystemAdmin, []Permission{PermContactsRead, PermSavedRead, PermCRMRead, PermMembersRead,
+			PermBillingRead, PermTenantRead, PermUsageRead, PermPlatformRead, PermPlatformWrite}},
+		{"SupportWithoutTenant", "", Support, []Permission{PermPlatformRead}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := PermissionsOf(tt.role, tt.systemRole); !slices.Equal(got, tt.want) {
+				t.Fatalf("PermissionsOf(%q, %q) = %v, want %v", tt.role, tt.systemRole, got, tt.want)
 			}
 		})
 	}
