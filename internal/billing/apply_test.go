@@ -783,6 +783,29 @@ func TestCheckoutFailedOutcome(t *testing.T) {
 	}
 }
 
+// TestCheckoutFailedLeavesProcessed: a job that gives up on an event
+// another run processed meanwhile (the job retried by hand) leaves the
+// outcome that run recorded.
+func TestCheckoutFailedLeavesProcessed(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	id := "evt_" + uuid.NewString()
+	if err := d.Gorm.Exec(`INSERT INTO stripe_events (id, type, created, payload, outcome, processed_at)
+		VALUES (?, 'checkout.session.completed', now(), '{}', 'applied', now())`, id).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := NewService(d.Gorm).checkoutFailed(t.Context(), id, 10, errors.New("stripe unavailable")); err != nil {
+		t.Fatal(err)
+	}
+	var outcome string
+	if err := d.Gorm.Raw(`SELECT outcome FROM stripe_events WHERE id = ?`, id).Scan(&outcome).Error; err != nil {
+		t.Fatal(err)
+	}
+	if outcome != "applied" {
+		t.Fatalf("a processed event's outcome became %q", outcome)
+	}
+}
+
 // TestApplyAudited: an event that changes what the tenant sees (status,
 // package, cancellation at period end) is audited as
 // subscription.changed with the event and the state it left; a renewal's
