@@ -198,3 +198,31 @@ func roles(t *testing.T, d *db.DB, tenant uuid.UUID, ids map[string]uuid.UUID) m
 	}
 	return out
 }
+
+// TestRoleChangeAudited: member.role_changed records whom, from which
+// role and to which.
+func TestRoleChangeAudited(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	ctx, admin := context.Background(), dbtest.MustCreateUser(t, d)
+	tn, err := tenancy.CreateTenant(ctx, d.Gorm, "Team", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cy := dbtest.MustCreateUser(t, d)
+	if err := tenancy.AddMember(ctx, d.Gorm, tn.ID, cy, tenancy.RoleMember); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ChangeRole(ctx, tn.ID, admin, cy, tenancy.RoleViewer); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := d.Gorm.Raw(`SELECT concat_ws(' ', target_id, data->>'email', data->>'from', data->>'to') FROM audit_events
+		WHERE tenant_id = ? AND action = 'member.role_changed'`, tn.ID).Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if want := cy.String() + " u-" + cy.String() + "@example.test member viewer"; got != want {
+		t.Fatalf("audited %q, want %q", got, want)
+	}
+}
