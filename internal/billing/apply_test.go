@@ -806,6 +806,41 @@ func TestCheckoutFailedLeavesProcessed(t *testing.T) {
 	}
 }
 
+// TestFailedCheckoutOfCurrentSubscription: a checkout whose job gave up
+// is no longer reported as not applied once its subscription holds the
+// tenant (its own subscription event applied it).
+func TestFailedCheckoutOfCurrentSubscription(t *testing.T) {
+	t.Parallel()
+	for name, applied := range map[string]bool{"NotApplied": false, "AppliedBySubscriptionEvent": true} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			id := "evt_" + uuid.NewString()
+			payload, err := json.Marshal(map[string]any{"id": id, "type": "checkout.session.completed", "data": map[string]any{
+				"object": map[string]any{"client_reference_id": tb.tenant.String(), "subscription": tb.id("sub_a")}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tb.mustExec(t, `INSERT INTO stripe_events (id, type, created, payload, outcome)
+				VALUES (?, 'checkout.session.completed', ?, ?, 'failed after 10 attempts: stripe unavailable')`, id, t1, payload)
+			if applied {
+				tb.apply(t, t1, tb.sub("sub_a", "active", tb.pro), false)
+			}
+			notApplied, err := tb.svc.CheckoutNotApplied(context.Background(), tb.tenant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			failed, err := tb.svc.FailedCheckouts(context.Background(), tb.tenant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wantListed := !applied; notApplied != wantListed || (len(failed) == 1) != wantListed || len(failed) > 1 {
+				t.Fatalf("not applied %v, failed %+v; want the checkout listed %v", notApplied, failed, !applied)
+			}
+		})
+	}
+}
+
 // TestApplyAudited: an event that changes what the tenant sees (status,
 // package, cancellation at period end) is audited as
 // subscription.changed with the event and the state it left; a renewal's
