@@ -226,3 +226,33 @@ func TestRoleChangeAudited(t *testing.T) {
 		t.Fatalf("audited %q, want %q", got, want)
 	}
 }
+
+// TestRemoveMemberKeepsOtherTenantsSession: a member removed from one
+// tenant leaves their session in another tenant they belong to as it
+// was; the one in the tenant they left ends.
+func TestRemoveMemberKeepsOtherTenantsSession(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	ctx, admin, cy := context.Background(), dbtest.MustCreateUser(t, d), dbtest.MustCreateUser(t, d)
+	left, kept := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, 'Left'), (?, 'Kept')`, left, kept)
+	mustExec(t, d, `INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'org_admin'), (?, ?, 'member'), (?, ?, 'member')`,
+		left, admin, left, cy, kept, cy)
+	sessions := map[uuid.UUID]uuid.UUID{left: uuid.Must(uuid.NewV7()), kept: uuid.Must(uuid.NewV7())}
+	for tenant, session := range sessions {
+		mustExec(t, d, `INSERT INTO sessions (id, user_id, tenant_id, expires_at) VALUES (?, ?, ?, now() + interval '1 day')`, session, cy, tenant)
+	}
+	if err := svc.RemoveMember(ctx, left, admin, cy); err != nil {
+		t.Fatal(err)
+	}
+	for tenant, want := range map[uuid.UUID]*uuid.UUID{left: nil, kept: &kept} {
+		var got struct{ TenantID *uuid.UUID }
+		if err := d.Gorm.Raw(`SELECT tenant_id FROM sessions WHERE id = ?`, sessions[tenant]).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if (got.TenantID == nil) != (want == nil) || got.TenantID != nil && *got.TenantID != *want {
+			t.Errorf("the session in %s is in tenant %v, want %v", tenant, got.TenantID, want)
+		}
+	}
+}
