@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -838,6 +839,36 @@ func TestFailedCheckoutOfCurrentSubscription(t *testing.T) {
 				t.Fatalf("not applied %v, failed %+v; want the checkout listed %v", notApplied, failed, !applied)
 			}
 		})
+	}
+}
+
+// TestFailedCheckoutsOldestFirst: staff see a tenant's failed checkouts
+// in the order they arrived.
+func TestFailedCheckoutsOldestFirst(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	var want []string
+	for _, received := range []time.Time{t1, t0} { // the newer one stored first
+		id := "evt_" + uuid.NewString()
+		payload, err := json.Marshal(map[string]any{"id": id, "type": "checkout.session.completed", "data": map[string]any{
+			"object": map[string]any{"client_reference_id": tb.tenant.String(), "subscription": "sub_" + id}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb.mustExec(t, `INSERT INTO stripe_events (id, type, created, payload, outcome, received_at)
+			VALUES (?, 'checkout.session.completed', ?, ?, 'failed after 10 attempts: stripe unavailable', ?)`, id, received, payload, received)
+		want = append([]string{id}, want...)
+	}
+	failed, err := tb.svc.FailedCheckouts(context.Background(), tb.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range failed {
+		got = append(got, f.EventID)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("listed %v, want %v (oldest first)", got, want)
 	}
 }
 
