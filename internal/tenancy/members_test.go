@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -253,6 +254,50 @@ func TestRemoveMemberKeepsOtherTenantsSession(t *testing.T) {
 		}
 		if (got.TenantID == nil) != (want == nil) || got.TenantID != nil && *got.TenantID != *want {
 			t.Errorf("the session in %s is in tenant %v, want %v", tenant, got.TenantID, want)
+		}
+	}
+}
+
+// TestRemovedAdminsInvitations: removing an admin revokes the open
+// invitations they sent for that tenant, leaves one revoked before as it
+// was (its time and audit) and those they sent for another tenant open.
+func TestRemovedAdminsInvitations(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	ctx, ada, bo := context.Background(), dbtest.MustCreateUser(t, d), dbtest.MustCreateUser(t, d)
+	team, other := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, 'Team'), (?, 'Other')`, team, other)
+	mustExec(t, d, `INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'org_admin'), (?, ?, 'org_admin'), (?, ?, 'org_admin')`,
+		team, ada, team, bo, other, bo)
+	revokedBefore := time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+	ids := map[string]uuid.UUID{}
+	for _, inv := range []struct {
+		name    string
+		tenant  uuid.UUID
+		revoked *time.Time
+	}{{"open", team, nil}, {"revokedBefore", team, &revokedBefore}, {"otherTenant", other, nil}} {
+		ids[inv.name] = uuid.Must(uuid.NewV7())
+		mustExec(t, d, `INSERT INTO invitations (tenant_id, id, email, role, token_hash, invited_by, expires_at, revoked_at)
+			VALUES (?, ?, ?, 'member', ?, ?, now() + interval '1 day', ?)`,
+			inv.tenant, ids[inv.name], inv.name+"@guest.example", []byte(ids[inv.name].String()), bo, inv.revoked)
+	}
+	if err := svc.RemoveMember(ctx, team, ada, bo); err != nil {
+		t.Fatal(err)
+	}
+	type state struct {
+		State   string // open, revoked before, revoked now
+		Audited int    // invitation.revoked events
+	}
+	for name, want := range map[string]state{"open": {"revoked now", 1}, "revokedBefore": {"revoked before", 0}, "otherTenant": {"open", 0}} {
+		var got state
+		if err := d.Gorm.Raw(`SELECT CASE WHEN i.revoked_at IS NULL THEN 'open' WHEN i.revoked_at = ? THEN 'revoked before' ELSE 'revoked now' END AS state,
+				(SELECT count(*) FROM audit_events a WHERE a.action = 'invitation.revoked' AND a.target_id = i.id::text) AS audited
+			FROM invitations i WHERE i.id = ?`, revokedBefore, ids[name]).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("invitation %s: %+v, want %+v", name, got, want)
 		}
 	}
 }
