@@ -872,6 +872,28 @@ func TestFailedCheckoutsOldestFirst(t *testing.T) {
 	}
 }
 
+// TestFailAbandonedCheckoutsKeepsFailure: the sweep leaves a checkout
+// whose job recorded why it gave up with that cause.
+func TestFailAbandonedCheckoutsKeepsFailure(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	id, outcome := "evt_"+uuid.NewString(), "failed after 10 attempts: stripe unavailable"
+	if err := d.Gorm.Exec(`INSERT INTO stripe_events (id, type, created, payload, outcome, received_at)
+		VALUES (?, 'checkout.session.completed', now(), '{}', ?, now() - interval '2 hours')`, id, outcome).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewService(d.Gorm).FailAbandonedCheckouts(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := d.Gorm.Raw(`SELECT outcome FROM stripe_events WHERE id = ?`, id).Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got != outcome {
+		t.Fatalf("the sweep made the outcome %q", got)
+	}
+}
+
 // TestApplyAudited: an event that changes what the tenant sees (status,
 // package, cancellation at period end) is audited as
 // subscription.changed with the event and the state it left; a renewal's
