@@ -156,8 +156,9 @@ func TestOutboxShowsUndeliveredMail(t *testing.T) {
 
 // TestFailAbandonedCheckouts: a completed checkout still queued an hour
 // after it arrived, whose job River's rescuer discarded (its worker died
-// on the last attempt), is recorded as failed by the hourly sweep; one
-// whose job waits to retry, and a recent one, stay queued.
+// on the last attempt), someone cancelled, or that ended without applying
+// it, is recorded as failed by the hourly sweep; one whose job waits to
+// retry, waits its turn or runs, and a recent one, stay queued.
 func TestFailAbandonedCheckouts(t *testing.T) {
 	t.Parallel()
 	tb := setupStripe(t)
@@ -173,7 +174,7 @@ func TestFailAbandonedCheckouts(t *testing.T) {
 		}
 		wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), 200)
 		// The job the webhook queued, as River left it.
-		if err := tb.db.Gorm.Exec(`UPDATE river_job SET state = ?, finalized_at = CASE WHEN ? = 'discarded' THEN now() END,
+		if err := tb.db.Gorm.Exec(`UPDATE river_job SET state = ?, finalized_at = CASE WHEN ? IN ('completed', 'discarded', 'cancelled') THEN now() END,
 			scheduled_at = now() + interval '1 hour' WHERE kind = ? AND args->>'event_id' = ?`,
 			jobState, jobState, billing.CheckoutCompletedArgs{}.Kind(), id).Error; err != nil {
 			t.Fatal(err)
@@ -183,18 +184,33 @@ func TestFailAbandonedCheckouts(t *testing.T) {
 		}
 		return id
 	}
-	abandoned := checkout("gone", 2*billing.CheckoutAbandonedAfter, "discarded")
-	retried := checkout("retry", 2*billing.CheckoutAbandonedAfter, "retryable")
-	recent := checkout("recent", 0, "discarded")
+	old := 2 * billing.CheckoutAbandonedAfter
+	cases := []struct {
+		name     string
+		age      time.Duration
+		jobState string
+		swept    bool
+	}{
+		{"gone", old, "discarded", true},
+		{"cancelled", old, "cancelled", true},
+		{"ended", old, "completed", true},
+		{"retry", old, "retryable", false},
+		{"waiting", old, "available", false},
+		{"later", old, "scheduled", false},
+		{"running", old, "running", false},
+		{"recent", 0, "discarded", false},
+	}
+	ids := make([]string, len(cases))
+	for i, c := range cases {
+		ids[i] = checkout(c.name, c.age, c.jobState)
+	}
 	if _, err := tb.srv.svc.Billing.FailAbandonedCheckouts(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if got := tb.eventOutcome(t, abandoned); !strings.HasPrefix(got, "failed: its job ended") {
-		t.Errorf("abandoned checkout: outcome %q", got)
-	}
-	for _, id := range []string{retried, recent} {
-		if got := tb.eventOutcome(t, id); got != "queued" {
-			t.Errorf("%s: outcome %q, want queued", id, got)
+	for i, c := range cases {
+		got := tb.eventOutcome(t, ids[i])
+		if c.swept && !strings.HasPrefix(got, "failed: its job ended") || !c.swept && got != "queued" {
+			t.Errorf("%s (job %s): outcome %q, want it swept: %v", c.name, c.jobState, got, c.swept)
 		}
 	}
 }
