@@ -242,7 +242,7 @@ func (tb *testBundle) failCheckout(t *testing.T, tenantID string, f stripeFixtur
 // checkout whose job gave up on the tenant's detail; a system admin's
 // retry queues a new job (audited), which applies it; support may only
 // look; a retry of a checkout that did not fail is a 409, one of another
-// tenant or an unknown event a 404.
+// tenant, an unknown event or an event that is no checkout a 404.
 func TestAdminRetriesFailedCheckout(t *testing.T) {
 	t.Parallel()
 	tb := setupStripe(t)
@@ -274,6 +274,18 @@ func TestAdminRetriesFailedCheckout(t *testing.T) {
 	wantStatus(t, retry(sys.token, other.tenantID, eventID), 404)
 	wantStatus(t, retry(sys.token, admin.tenantID, "evt_unknown"), 404)
 	wantStatus(t, retry(sys.token, "00000000-0000-4000-8000-000000000000", eventID), 404)
+	// An event of another type is no checkout to retry, though it names the tenant and failed.
+	notCheckout := "evt_sub_" + f.subB
+	if err := tb.db.Gorm.Exec(`INSERT INTO stripe_events (id, type, created, payload, outcome, received_at)
+		VALUES (?, 'customer.subscription.updated', now(), jsonb_build_object('data', jsonb_build_object('object',
+		jsonb_build_object('client_reference_id', ?::text))), 'failed after 10 attempts: stripe unavailable', now())`,
+		notCheckout, admin.tenantID).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, retry(sys.token, admin.tenantID, notCheckout), 404)
+	if d := detail(support, admin.tenantID); len(d.FailedCheckouts) != 1 || d.FailedCheckouts[0].EventID != eventID {
+		t.Fatalf("failed checkouts %+v, want only %s", d.FailedCheckouts, eventID)
+	}
 	if got := tb.eventOutcome(t, eventID); !strings.HasPrefix(got, "failed") {
 		t.Fatalf("refused retries changed the outcome to %q", got)
 	}
