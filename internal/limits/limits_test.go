@@ -371,3 +371,101 @@ func TestQuotaErrorMessage(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanWithoutSubscription: a tenant with no subscription row has the
+// Free package and is not downgraded (there is nothing it fell from),
+// by Plan and Plans alike.
+func TestPlanWithoutSubscription(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := pinnedService(d.Gorm)
+	tenant := uuid.Must(uuid.NewV7())
+	if err := d.Gorm.Exec(`INSERT INTO tenants (id, name) VALUES (?, ?)`, tenant, "t-"+tenant.String()[:8]).Error; err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	plan, err := svc.Plan(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, err := svc.Plans(ctx, []uuid.UUID{tenant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for label, p := range map[string]limits.Plan{"Plan": plan, "Plans": plans[tenant]} {
+		if p.Package.Code != billing.FreeCode || p.Downgraded || p.Subscription != nil {
+			t.Fatalf("%s: %s downgraded=%v subscription %+v, want free, not downgraded, none", label, p.Package.Code, p.Downgraded, p.Subscription)
+		}
+	}
+}
+
+// TestQuotaAfterDowngradeMidMonth: a tenant that used more of a quota on
+// Pro than Free allows, then fell to Free mid-month, has none left, never
+// a negative remainder, whether the quota is peeked, listed in the usage
+// or refused a charge (which says the quota is used up).
+func TestQuotaAfterDowngradeMidMonth(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := pinnedService(d.Gorm)
+	tenant := MustCreateTenant(t, "pro", billing.StatusActive, nil)
+	ctx := context.Background()
+	if _, err := svc.Consume(ctx, tenant, limits.Searches, 150); err != nil { // Free allows 100
+		t.Fatal(err)
+	}
+	if err := d.Gorm.Exec(`UPDATE subscriptions SET status = ? WHERE tenant_id = ?`, billing.StatusCanceled, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	peeked, err := svc.Peek(ctx, tenant, limits.Searches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := svc.UsageOf(ctx, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed limits.Quota
+	for _, q := range u.Quotas {
+		if q.Metric == limits.Searches {
+			listed = q
+		}
+	}
+	_, err = svc.Consume(ctx, tenant, limits.Searches, 1)
+	e, ok := apperr.As(err)
+	if !ok || e.Type != "quota-exceeded" {
+		t.Fatalf("consume after the downgrade: %v, want quota-exceeded", err)
+	}
+	refused := e.Extra["remaining"]
+	for label, q := range map[string]limits.Quota{"Peek": peeked, "UsageOf": listed} {
+		if q.Limit != 100 || q.Used != 150 || q.Remaining != 0 {
+			t.Fatalf("%s: %+v, want 150 of 100 used, 0 remaining", label, q)
+		}
+	}
+	if refused != int64(0) || e.Message != "The monthly searches quota is used up: 150 of 100 used, 1 requested; it resets at 2026-12-01T00:00:00Z." {
+		t.Fatalf("refusal remaining %v, message %q", refused, e.Message)
+	}
+}
+
+// TestUntilResetNeverNegative: a quota the service did not read counts its
+// wait from the wall clock, and one whose reset has passed waits nothing.
+func TestUntilResetNeverNegative(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		q      limits.Quota
+		wantGE time.Duration
+		wantLE time.Duration
+	}{
+		{"ResetPassed", limits.Quota{ResetAt: time.Now().Add(-time.Hour)}, 0, 0},
+		{"ReadAfterReset", limits.Quota{ResetAt: midMonth, ReadAt: midMonth.Add(time.Second)}, 0, 0},
+		{"ReadBeforeReset", limits.Quota{ResetAt: midMonth, ReadAt: midMonth.Add(-time.Second)}, time.Second, time.Second},
+		{"WallClock", limits.Quota{ResetAt: time.Now().Add(time.Hour)}, 59 * time.Minute, time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.q.UntilReset(); got < tt.wantGE || got > tt.wantLE {
+				t.Fatalf("UntilReset = %s, want %s..%s", got, tt.wantGE, tt.wantLE)
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/billing"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/limits"
 )
 
 // TestUsageOfCountsLiveKeys: the usage's API key count is the keys that
@@ -43,5 +44,33 @@ func TestUsageOfCountsLiveKeys(t *testing.T) {
 	u, err := svc.UsageOf(context.Background(), tenant)
 	if err != nil || u.APIKeys != 3 {
 		t.Fatalf("usage counts %d live keys (%v), want 3", u.APIKeys, err)
+	}
+}
+
+// TestUsageOfReadsItsMonth: the usage counts the month of the service's
+// clock only, neither the month before nor one after it (a clock set
+// back, or counters kept from a later run).
+func TestUsageOfReadsItsMonth(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := pinnedService(d.Gorm)
+	tenant := MustCreateTenant(t, "starter", billing.StatusActive, nil)
+	for _, c := range []struct {
+		start string
+		count int64
+	}{{"2026-10-01", 30}, {"2026-11-01", 7}, {"2026-12-01", 40}} {
+		if err := d.Gorm.Exec(`INSERT INTO usage_counters (tenant_id, metric, period_start, count) VALUES (?, 'import_rows', ?, ?)`,
+			tenant, c.start, c.count).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := svc.UsageOf(context.Background(), tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range u.Quotas {
+		if q.Metric == limits.ImportRows && q.Used != 7 {
+			t.Fatalf("import rows used %d, want November's 7", q.Used)
+		}
 	}
 }
