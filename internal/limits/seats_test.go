@@ -98,3 +98,32 @@ func TestRequireSeat(t *testing.T) {
 		})
 	}
 }
+
+// TestSeatLimitMessage: the refusal counts members and pending
+// invitations in words, one in the singular, none and many in the plural.
+func TestSeatLimitMessage(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := limits.NewService(d.Gorm, 0)
+	tests := []struct {
+		name    string
+		members int
+		invites []seatInvite
+		want    string
+	}{
+		{"NoInvitations", 3, nil, "The Free package allows 3 users; 3 members and 0 pending invitations use them all."},
+		{"OneEach", 1, []seatInvite{openInvite, openInvite}, "The Free package allows 3 users; 1 member and 2 pending invitations use them all."},
+		{"OneInvitation", 2, []seatInvite{openInvite}, "The Free package allows 3 users; 2 members and 1 pending invitation use them all."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+			MustAddSeats(t, tenant, tt.members, tt.invites...)
+			e, ok := apperr.As(svc.RequireSeat(context.Background(), d.Gorm, tenant, false))
+			if !ok || e.Message != tt.want {
+				t.Fatalf("message %q, want %q", e.Message, tt.want)
+			}
+		})
+	}
+}
