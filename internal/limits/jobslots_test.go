@@ -206,3 +206,50 @@ func slotClaim(t *testing.T, svc *limits.Service, tenant uuid.UUID) func(holder 
 		return ok
 	}
 }
+
+// TestJobSlotRenewAndRelease: a renewal moves a live slot's expiry to ttl
+// from now (a running job's slot does not lapse under it), and a release
+// frees the slot even when the job's context is already cancelled.
+func TestJobSlotRenewAndRelease(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := limits.NewService(d.Gorm, 0)
+	ctx := context.Background()
+	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+	claim := slotClaim(t, svc, tenant)
+	left := func(holder string) time.Duration {
+		t.Helper()
+		var secs []float64
+		if err := d.Gorm.Raw(`SELECT extract(epoch FROM expires_at - now()) FROM job_slots WHERE tenant_id = ? AND holder = ?`,
+			tenant, holder).Scan(&secs).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(secs) == 0 {
+			return -1
+		}
+		return time.Duration(secs[0] * float64(time.Second))
+	}
+	if !claim("import:a") {
+		t.Fatal("the only slot of a new tenant was refused")
+	}
+	if err := d.Gorm.Exec(`UPDATE job_slots SET expires_at = now() + interval '2 seconds' WHERE tenant_id = ?`, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.RenewJobSlot(ctx, tenant, "import:a", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if got := left("import:a"); got < 59*time.Minute || got > time.Hour {
+		t.Fatalf("after a renewal for an hour the slot has %s left", got)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := svc.ReleaseJobSlot(cancelled, tenant, "import:a"); err != nil {
+		t.Fatalf("release on a cancelled context: %v", err)
+	}
+	if got := left("import:a"); got != -1 {
+		t.Fatalf("the slot released on a cancelled context is still held (%s left)", got)
+	}
+	if !claim("crm:1") {
+		t.Fatal("the released slot was not free")
+	}
+}
