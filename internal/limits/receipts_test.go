@@ -190,6 +190,11 @@ func TestConsumeSearchWindowAndLimit(t *testing.T) {
 			{"LastUnit", limits.RepeatWindow, b, false, true, 3, false},
 			{"ErrQuotaUsedUp", limits.RepeatWindow, c, false, false, 3, true},
 			{"RepeatOfTheLastUnitFree", limits.RepeatWindow + time.Second, b, true, false, 3, false},
+			{"RepeatOfTheRechargedFree", limits.RepeatWindow + time.Second, a, true, false, 3, false},
+		}},
+		{"AnotherPrincipalCharged", 3, []step{
+			{"First", 0, a, false, true, 1, false},
+			{"SameSearchAnotherPrincipal", time.Second, limitsReceipt(uuid.Must(uuid.NewV7()), []byte("a")), false, true, 2, false},
 		}},
 		{"QuotaOfOne", 1, []step{
 			{"OnlyUnit", 0, a, false, true, 1, false},
@@ -219,5 +224,38 @@ func TestConsumeSearchWindowAndLimit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestShortRepeatWindow: a service given a shorter repeat window
+// (WithRepeatWindow, for benchmarks) charges a repeat after it, and its
+// prune still keeps the receipts younger than RepeatWindow that services
+// with the ordinary window rely on.
+func TestShortRepeatWindow(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	clock := newTestClock(midMonth)
+	short := limits.NewService(d.Gorm, 0).WithClock(clock.Now).WithRepeatWindow(time.Minute)
+	ordinary := limits.NewService(d.Gorm, 0).WithClock(clock.Now)
+	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+	plan := limits.Plan{Package: billing.Package{SearchesPerMonth: 10}}
+	r := limitsReceipt(uuid.Must(uuid.NewV7()), []byte("a"))
+	if _, charged, err := short.ConsumeSearch(ctx, tenant, plan, r); err != nil || !charged {
+		t.Fatalf("first search: charged %v (%v)", charged, err)
+	}
+	clock.Set(midMonth.Add(2 * time.Minute))
+	short.PruneSearchReceipts(ctx)
+	for _, tt := range []struct {
+		name string
+		svc  *limits.Service
+		want bool
+	}{{"ShortWindowOver", short, false}, {"OrdinaryWindowKeptThroughPrune", ordinary, true}} {
+		if free, err := tt.svc.RepeatIsFree(ctx, tenant, r); err != nil || free != tt.want {
+			t.Fatalf("%s: repeat free %v (%v), want %v", tt.name, free, err, tt.want)
+		}
+	}
+	if q, charged, err := short.ConsumeSearch(ctx, tenant, plan, r); err != nil || !charged || q.Used != 2 {
+		t.Fatalf("repeat after the short window: charged %v, used %d (%v); want charged, 2", charged, q.Used, err)
 	}
 }
