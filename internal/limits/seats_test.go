@@ -127,3 +127,27 @@ func TestSeatLimitMessage(t *testing.T) {
 		})
 	}
 }
+
+// TestSeatsCountEveryRole: every member takes a seat whatever their role
+// (org admins and viewers too), and so does an open invitation of any role.
+func TestSeatsCountEveryRole(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := limits.NewService(d.Gorm, 0)
+	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+	MustAddSeats(t, tenant, 3, openInvite, openInvite)
+	for _, q := range []string{
+		`UPDATE memberships SET role = 'org_admin' WHERE tenant_id = ? AND user_id = (SELECT min(user_id::text)::uuid FROM memberships WHERE tenant_id = ?)`,
+		`UPDATE memberships SET role = 'viewer' WHERE tenant_id = ? AND user_id = (SELECT max(user_id::text)::uuid FROM memberships WHERE tenant_id = ?)`,
+		`UPDATE invitations SET role = 'viewer' WHERE tenant_id = ? AND id = (SELECT min(id::text)::uuid FROM invitations WHERE tenant_id = ?)`,
+		`UPDATE invitations SET role = 'org_admin' WHERE tenant_id = ? AND id = (SELECT max(id::text)::uuid FROM invitations WHERE tenant_id = ?)`,
+	} {
+		if err := d.Gorm.Exec(q, tenant, tenant).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := limits.Seats{Limit: 10, Members: 3, PendingInvites: 2, Remaining: 5}
+	if seats, err := svc.SeatsOf(context.Background(), d.Gorm, tenant, 10); err != nil || seats != want {
+		t.Fatalf("seats %+v (%v), want %+v", seats, err, want)
+	}
+}
