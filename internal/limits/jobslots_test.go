@@ -253,3 +253,38 @@ func TestJobSlotRenewAndRelease(t *testing.T) {
 		t.Fatal("the released slot was not free")
 	}
 }
+
+// TestJobSlotsOfOneTenant: a tenant's slots are its own. Another tenant's
+// suspension neither refuses its claims nor makes it inactive, and the
+// slot the suspended tenant gives back under the same holder name is not
+// this tenant's; a claim holds the slot for the ttl asked.
+func TestJobSlotsOfOneTenant(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := limits.NewService(d.Gorm, 0)
+	ctx := context.Background()
+	active, suspended := MustCreateTenant(t, "starter", billing.StatusActive, nil), MustCreateTenant(t, "starter", billing.StatusActive, nil)
+	if ok, err := svc.ClaimJobSlot(ctx, suspended, "import:a", time.Minute); err != nil || !ok {
+		t.Fatalf("claim before the suspension = %v, %v", ok, err)
+	}
+	if err := d.Gorm.Exec(`UPDATE tenants SET status = 'suspended' WHERE id = ?`, suspended).Error; err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := svc.ClaimJobSlot(ctx, active, "import:a", time.Hour); err != nil || !ok {
+		t.Fatalf("active tenant beside a suspended one: claim = %v, %v", ok, err)
+	}
+	if err := svc.RequireActive(ctx, active); err != nil {
+		t.Fatalf("RequireActive of an active tenant beside a suspended one = %v", err)
+	}
+	if ok, err := svc.ClaimJobSlot(ctx, suspended, "import:a", time.Minute); !errors.Is(err, limits.ErrSuspended) || ok {
+		t.Fatalf("suspended tenant: claim = %v, %v; want ErrSuspended", ok, err)
+	}
+	var left []float64
+	if err := d.Gorm.Raw(`SELECT extract(epoch FROM expires_at - now()) FROM job_slots WHERE tenant_id = ? AND holder = 'import:a'`,
+		active).Scan(&left).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 1 || left[0] < 59*60 || left[0] > 60*60 {
+		t.Fatalf("the active tenant's slot claimed for an hour has %v seconds left, want it held about an hour", left)
+	}
+}
