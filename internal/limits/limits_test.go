@@ -187,8 +187,10 @@ func TestRequireFeature(t *testing.T) {
 		t.Fatalf("pro: %v", err)
 	}
 	err := svc.RequireFeature(ctx, MustCreateTenant(t, "free", billing.StatusActive, nil), limits.APIAccess)
-	if e, ok := apperr.As(err); !ok || e.Code != apperr.EFORBIDDEN || e.Type != "plan-feature-unavailable" {
-		t.Fatalf("free: %v", err)
+	if e, ok := apperr.As(err); !ok || e.Code != apperr.EFORBIDDEN || e.Type != "plan-feature-unavailable" ||
+		e.Message != "Your package (free) does not include API access; upgrade to use it." ||
+		e.Extra["feature"] != "api_access" || e.Extra["package"] != "free" {
+		t.Fatalf("free: %#v", err)
 	}
 }
 
