@@ -75,30 +75,41 @@ func TestJobSlots(t *testing.T) {
 }
 
 // TestJobSlotsUnderConcurrency: 20 jobs of a Free tenant (one slot) race
-// for it; exactly one wins.
+// for it, released together; exactly one wins. Eight tenants race at once,
+// so that claims of different tenants do not order those of one.
 func TestJobSlotsUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
 	svc := limits.NewService(d.Gorm, 0)
-	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
-	var won atomic.Int64
-	var wg sync.WaitGroup
-	for i := range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ok, err := svc.ClaimJobSlot(context.Background(), tenant, fmt.Sprintf("crm:%d", i), time.Minute)
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				won.Add(1)
-			}
-		}()
+	tenants := make([]uuid.UUID, 8)
+	for i := range tenants {
+		tenants[i] = MustCreateTenant(t, "free", billing.StatusActive, nil)
 	}
+	won := make([]atomic.Int64, len(tenants))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for ti, tenant := range tenants {
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				ok, err := svc.ClaimJobSlot(context.Background(), tenant, fmt.Sprintf("crm:%d", i), time.Minute)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					won[ti].Add(1)
+				}
+			}()
+		}
+	}
+	close(start)
 	wg.Wait()
-	if won.Load() != 1 {
-		t.Fatalf("%d jobs got the only slot", won.Load())
+	for ti := range tenants {
+		if n := won[ti].Load(); n != 1 {
+			t.Fatalf("tenant %d: %d jobs got the only slot", ti, n)
+		}
 	}
 }
 
