@@ -2,6 +2,7 @@ package limits_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -469,5 +470,55 @@ func TestUntilResetNeverNegative(t *testing.T) {
 				t.Fatalf("UntilReset = %s, want %s..%s", got, tt.wantGE, tt.wantLE)
 			}
 		})
+	}
+}
+
+// TestConsumeUpToOverLimitAndOtherMetrics: a counter already past its
+// limit (the tenant moved to a smaller package mid-month) gives nothing and
+// takes nothing back, and a charge moves its own metric's counter only.
+func TestConsumeUpToOverLimitAndOtherMetrics(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := pinnedService(d.Gorm)
+	tenant := MustCreateTenant(t, "free", billing.StatusActive, nil)
+	if err := d.Gorm.Exec(`INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+		VALUES (?, 'searches', '2026-11-01', 5), (?, 'import_rows', '2026-11-01', 12)`, tenant, tenant).Error; err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name               string
+		metric             limits.Metric
+		want               int64
+		wantTook, wantUsed int64
+		wantCounts         map[string]int64
+	}{
+		{"PastTheLimit", limits.ImportRows, 3, 0, 12, map[string]int64{"searches": 5, "import_rows": 12}},
+		{"AnotherMetric", limits.CRMPushes, 4, 4, 4, map[string]int64{"searches": 5, "import_rows": 12, "crm_pushes": 4}},
+	}
+	for _, st := range steps {
+		var took int64
+		var q limits.Quota
+		err := d.Gorm.Transaction(func(tx *gorm.DB) error {
+			var err error
+			took, q, err = svc.ConsumeUpTo(context.Background(), tx, tenant, st.metric, st.want, 10)
+			return err
+		})
+		if err != nil || took != st.wantTook || q.Used != st.wantUsed || q.Remaining != max(10-st.wantUsed, 0) {
+			t.Fatalf("%s: took %d, quota %+v (%v); want took %d, used %d", st.name, took, q, err, st.wantTook, st.wantUsed)
+		}
+		var rows []struct {
+			Metric string
+			Count  int64
+		}
+		if err := d.Gorm.Raw(`SELECT metric, count FROM usage_counters WHERE tenant_id = ?`, tenant).Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		counts := map[string]int64{}
+		for _, r := range rows {
+			counts[r.Metric] = r.Count
+		}
+		if fmt.Sprint(counts) != fmt.Sprint(st.wantCounts) {
+			t.Fatalf("%s: counters %v, want %v", st.name, counts, st.wantCounts)
+		}
 	}
 }
