@@ -1,10 +1,11 @@
-import { Badge, Button, Code, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import { useState } from 'react';
+import { Badge, Button, Card, Code, DataList, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { type ReactNode, useState } from 'react';
 
 import { ApiKeyStatusBadge } from '@/components/api-keys/api-key-status-badge';
 import { ApiKeyUsageSummary } from '@/components/api-keys/api-key-usage-summary';
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
 import { formatDate, formatDateTime, formatNumber } from '@/lib/format';
+import { usePhone } from '@/lib/use-phone';
 
 type ApiKeysTableProps = {
   keys: ApiKey[];
@@ -19,144 +20,218 @@ type ApiKeysTableProps = {
  */
 export const apiKeysPageSize = 25;
 
-/** The tenant's keys, newest first, with their scopes, dates, status and last 30 days of use. */
+/** What a row knows besides its key: whether a successor replaced it, or one was revoked. */
+type KeyRow = {
+  key: ApiKey;
+  /** The key's name and prefix, as its buttons name it. */
+  label: string;
+  isReplaced: boolean;
+  revokedSuccessor?: ApiKey;
+};
+
+/** The columns after the name, in order: the table's cells and each phone card's list. */
+const columns: { label: string; value: (row: KeyRow) => ReactNode }[] = [
+  { label: 'Prefix', value: ({ key }) => <Code data-testid="api-key-prefix">{key.prefix}</Code> },
+  {
+    label: 'Scopes',
+    value: ({ key }) => (
+      <Group gap={4} miw={140} maw={280}>
+        {key.scopes.map((scope) => (
+          <Badge
+            key={scope}
+            size="sm"
+            variant="outline"
+            tt="none"
+            ff="monospace"
+            styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }}
+            data-testid="api-key-scope"
+          >
+            {scope}
+          </Badge>
+        ))}
+      </Group>
+    ),
+  },
+  {
+    label: 'Created',
+    value: ({ key }) => (
+      <Stack gap={0}>
+        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+          {formatDate(key.created_at)}
+        </Text>
+        <Text size="xs" c="dimmed" data-testid="api-key-creator">
+          by {key.created_by || 'a former member'}
+        </Text>
+      </Stack>
+    ),
+  },
+  {
+    label: 'Status',
+    value: ({ key }) => (
+      <Stack gap={2} align="flex-start">
+        <ApiKeyStatusBadge status={key.status} />
+        {key.status === 'revoked' ? (
+          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+            {formatDate(key.revoked_at)}
+          </Text>
+        ) : (
+          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} data-testid="api-key-expires">
+            {key.expires_at ? `expires ${formatDate(key.expires_at)}` : 'no expiry'}
+          </Text>
+        )}
+      </Stack>
+    ),
+  },
+  {
+    label: 'Use, last 30 days',
+    value: ({ key }) => (
+      <Stack gap={2}>
+        <ApiKeyUsageSummary keyId={key.id} keyName={key.name} />
+        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+          {key.last_used_at ? (
+            <>
+              last used <span data-testid="api-key-last-used">{formatDateTime(key.last_used_at)}</span>
+            </>
+          ) : (
+            <span data-testid="api-key-last-used">Never used</span>
+          )}
+        </Text>
+      </Stack>
+    ),
+  },
+];
+
+/** The key's name, and under it whether it was rotated and until when it works. */
+function KeyName({ row }: { row: KeyRow }) {
+  const { key, isReplaced, revokedSuccessor } = row;
+  return (
+    <Stack gap={2}>
+      <Text size="sm" fw={500}>
+        {key.name}
+      </Text>
+      {isReplaced && (
+        <Text size="xs" c="orange" data-testid="api-key-replaced">
+          Rotated: works until {formatDateTime(key.expires_at)}
+        </Text>
+      )}
+      {revokedSuccessor && (
+        <Text size="xs" c="orange" data-testid="api-key-replaced">
+          Rotated, but its successor {revokedSuccessor.prefix}… was revoked: works until {formatDateTime(key.expires_at)}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+type KeyActionsProps = { row: KeyRow; onRotate: (key: ApiKey) => void; onRevoke: (key: ApiKey) => void };
+
+/** Rotate and revoke, for an active key. */
+function KeyActions({ row, onRotate, onRevoke }: KeyActionsProps) {
+  const { key, label, isReplaced } = row;
+  if (key.status !== 'active') return null;
+  return (
+    <>
+      {/* A key is rotated once (the server answers 409 again): rotate its successor, unless revoked. */}
+      {!isReplaced && (
+        <Button size="xs" variant="subtle" onClick={() => onRotate(key)} aria-label={`Rotate ${label}`}>
+          Rotate
+        </Button>
+      )}
+      <Button size="xs" variant="subtle" color="red" onClick={() => onRevoke(key)} aria-label={`Revoke ${label}`}>
+        Revoke
+      </Button>
+    </>
+  );
+}
+
+/**
+ * The tenant's keys, newest first, with their scopes, dates, status and last 30 days of use: in a
+ * table, or on a phone a card per key, so that its status and its Rotate and Revoke buttons are on
+ * the screen (the table is 820px wide and put them past the edge of 375 px).
+ */
 export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
   const [shown, setShown] = useState(apiKeysPageSize);
+  const phone = usePhone();
   // The keys rotated from each key: the old secret works until the overlap ends. Once every
   // successor is revoked, the old secret is the only one left, and the server rotates it again.
   const successors = new Map<string, ApiKey[]>();
   for (const k of keys) {
     if (k.rotated_from_id) successors.set(k.rotated_from_id, [...(successors.get(k.rotated_from_id) ?? []), k]);
   }
+  const rows: KeyRow[] = keys.slice(0, shown).map((key) => {
+    const next = key.status === 'active' ? (successors.get(key.id) ?? []) : [];
+    const isReplaced = next.some((k) => k.status !== 'revoked');
+    // The newest first, as listed.
+    return { key, label: `${key.name} (${key.prefix})`, isReplaced, revokedSuccessor: !isReplaced ? next[0] : undefined };
+  });
   return (
-    // Expiry sits with the status and the last use with the usage, so that the actions fit beside
-    // the navigation at 1280px instead of behind a horizontal scroll.
     <>
-      <Table.ScrollContainer minWidth={820}>
-        <Table verticalSpacing="sm" fz="sm" data-testid="api-keys-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Prefix</Table.Th>
-              <Table.Th>Scopes</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Use, last 30 days</Table.Th>
-              <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {keys.slice(0, shown).map((key) => {
-              const label = `${key.name} (${key.prefix})`;
-              const next = key.status === 'active' ? (successors.get(key.id) ?? []) : [];
-              const isReplaced = next.some((k) => k.status !== 'revoked');
-              // The newest first, as listed.
-              const revokedSuccessor = !isReplaced ? next[0] : undefined;
-              return (
-                <Table.Tr key={key.id} data-testid="api-key-row" data-key-id={key.id} data-prefix={key.prefix}>
+      {phone ? (
+        <Stack gap="sm" data-testid="api-keys-cards">
+          {rows.map((row) => (
+            <Card
+              key={row.key.id}
+              component="section"
+              withBorder
+              padding="sm"
+              aria-label={row.label}
+              data-testid="api-key-row"
+              data-key-id={row.key.id}
+              data-prefix={row.key.prefix}
+            >
+              <KeyName row={row} />
+              <DataList size="sm" gap="xs" labelWidth="40%" withDivider mt="xs">
+                {columns.map((column) => (
+                  <DataList.Item key={column.label}>
+                    <DataList.ItemLabel>{column.label}</DataList.ItemLabel>
+                    <DataList.ItemValue>{column.value(row)}</DataList.ItemValue>
+                  </DataList.Item>
+                ))}
+              </DataList>
+              {row.key.status === 'active' && (
+                <Group gap="xs" mt="xs">
+                  <KeyActions row={row} onRotate={onRotate} onRevoke={onRevoke} />
+                </Group>
+              )}
+            </Card>
+          ))}
+        </Stack>
+      ) : (
+        // Expiry sits with the status and the last use with the usage, so that the actions fit beside
+        // the navigation at 1280px instead of behind a horizontal scroll.
+        <Table.ScrollContainer minWidth={820}>
+          <Table verticalSpacing="sm" fz="sm" data-testid="api-keys-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                {columns.map((column) => (
+                  <Table.Th key={column.label}>{column.label}</Table.Th>
+                ))}
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((row) => (
+                <Table.Tr key={row.key.id} data-testid="api-key-row" data-key-id={row.key.id} data-prefix={row.key.prefix}>
                   <Table.Td>
-                    <Stack gap={2}>
-                      <Text size="sm" fw={500}>
-                        {key.name}
-                      </Text>
-                      {isReplaced && (
-                        <Text size="xs" c="orange" data-testid="api-key-replaced">
-                          Rotated: works until {formatDateTime(key.expires_at)}
-                        </Text>
-                      )}
-                      {revokedSuccessor && (
-                        <Text size="xs" c="orange" data-testid="api-key-replaced">
-                          Rotated, but its successor {revokedSuccessor.prefix}… was revoked: works until{' '}
-                          {formatDateTime(key.expires_at)}
-                        </Text>
-                      )}
+                    <KeyName row={row} />
+                  </Table.Td>
+                  {columns.map((column) => (
+                    <Table.Td key={column.label}>{column.value(row)}</Table.Td>
+                  ))}
+                  <Table.Td>
+                    <Stack gap={4} align="flex-start">
+                      <KeyActions row={row} onRotate={onRotate} onRevoke={onRevoke} />
                     </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <Code data-testid="api-key-prefix">{key.prefix}</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} miw={140} maw={280}>
-                      {key.scopes.map((scope) => (
-                        <Badge
-                          key={scope}
-                          size="sm"
-                          variant="outline"
-                          tt="none"
-                          ff="monospace"
-                          styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }}
-                          data-testid="api-key-scope"
-                        >
-                          {scope}
-                        </Badge>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Stack gap={0}>
-                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                        {formatDate(key.created_at)}
-                      </Text>
-                      <Text size="xs" c="dimmed" data-testid="api-key-creator">
-                        by {key.created_by || 'a former member'}
-                      </Text>
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <Stack gap={2} align="flex-start">
-                      <ApiKeyStatusBadge status={key.status} />
-                      {key.status === 'revoked' ? (
-                        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                          {formatDate(key.revoked_at)}
-                        </Text>
-                      ) : (
-                        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} data-testid="api-key-expires">
-                          {key.expires_at ? `expires ${formatDate(key.expires_at)}` : 'no expiry'}
-                        </Text>
-                      )}
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <Stack gap={2}>
-                      <ApiKeyUsageSummary keyId={key.id} keyName={key.name} />
-                      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                        {key.last_used_at ? (
-                          <>
-                            last used <span data-testid="api-key-last-used">{formatDateTime(key.last_used_at)}</span>
-                          </>
-                        ) : (
-                          <span data-testid="api-key-last-used">Never used</span>
-                        )}
-                      </Text>
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    {key.status === 'active' && (
-                      <Stack gap={4} align="flex-start">
-                        {/* A key is rotated once (the server answers 409 again): rotate its successor, unless revoked. */}
-                        {!isReplaced && (
-                          <Button size="xs" variant="subtle" onClick={() => onRotate(key)} aria-label={`Rotate ${label}`}>
-                            Rotate
-                          </Button>
-                        )}
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          onClick={() => onRevoke(key)}
-                          aria-label={`Revoke ${label}`}
-                        >
-                          Revoke
-                        </Button>
-                      </Stack>
-                    )}
                   </Table.Td>
                 </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
       {keys.length > shown && (
         <Group justify="center" mt="sm">
           <Button variant="default" size="xs" onClick={() => setShown((n) => n + apiKeysPageSize)} data-testid="api-keys-more">

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { appRoutes } from '@/app/routes';
 import { applyGrant, installAuth } from '@/lib/auth/session';
+import { mediaQueryList } from '@/testing/media';
 import { grantFor, jsonResponse, problemResponse, renderRoutes, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { ApiKeysRoute } from './api-keys';
@@ -134,6 +135,41 @@ describe('ApiKeysRoute', () => {
     expect(within(revoked).getByTestId('api-key-status')).toHaveTextContent('Revoked');
     expect(within(revoked).getByTestId('api-key-last-used')).toHaveTextContent('Never used');
     expect(within(revoked).queryByRole('button', { name: /Revoke/ })).not.toBeInTheDocument();
+  });
+
+  it('on a phone, shows a card per key with each value labelled and the buttons on the card, no table', async () => {
+    // Below Mantine's `sm` (375 px): the 820px table put the status and the buttons past the edge.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    signInAsAdmin();
+    stubPage({
+      keys: [
+        key(),
+        key({ id: 'key-0', name: 'Old export', prefix: 'ock_ZZold000', scopes: ['usage:read'], status: 'revoked', revoked_at: '2026-11-20T10:00:00Z', last_used_at: null }),
+      ],
+    });
+    renderWithProviders(<ApiKeysRoute />, { route: '/api-keys' });
+
+    const active = await screen.findByRole('region', { name: 'CRM sync (ock_4fGh01Kz)' });
+    expect(screen.queryByTestId('api-keys-table')).not.toBeInTheDocument();
+    expect(screen.getAllByTestId('api-key-row')).toHaveLength(2);
+    const value = (label: string) => within(active).getByText(label, { selector: 'dt' }).nextElementSibling;
+    expect(within(active).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual([
+      'Prefix',
+      'Scopes',
+      'Created',
+      'Status',
+      'Use, last 30 days',
+    ]);
+    expect(value('Prefix')).toHaveTextContent('ock_4fGh01Kz');
+    expect(value('Status')).toHaveTextContent(/Active\s*no expiry/);
+    expect(value('Created')).toHaveTextContent('Nov 1, 2026by admin@acme.test');
+    expect(await within(active).findByTestId('api-key-usage-total')).toHaveTextContent('7');
+    expect(within(active).getByRole('button', { name: 'Rotate CRM sync (ock_4fGh01Kz)' })).toBeInTheDocument();
+    expect(within(active).getByRole('button', { name: 'Revoke CRM sync (ock_4fGh01Kz)' })).toBeInTheDocument();
+
+    const revoked = screen.getByRole('region', { name: 'Old export (ock_ZZold000)' });
+    expect(within(revoked).getByTestId('api-key-status')).toHaveTextContent('Revoked');
+    expect(within(revoked).queryByRole('button')).not.toBeInTheDocument();
   });
 
   it('at the cap of 500 keys, shows 25 at a time and asks only for their usage', async () => {

@@ -1,9 +1,9 @@
 import { Badge, Card, DataList, Group, Stack, Table, Text } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 
 import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
 import type { Package } from '@/lib/usage/get-usage';
+import { usePhone } from '@/lib/use-phone';
 
 type Row = { label: string; value: (pkg: Package) => ReactNode };
 
@@ -23,9 +23,6 @@ const rows: Row[] = [
 
 const highlight = { background: 'var(--mantine-color-blue-light)' };
 
-/** Below Mantine's `sm` breakpoint (48em), as the app's layout counts a phone. */
-const phoneQuery = '(max-width: 47.99em)';
-
 type PackageComparisonProps = {
   packages: Package[];
   /** The package in force (GET /tenant/usage `package.code`): highlighted. */
@@ -43,7 +40,7 @@ type PackageComparisonProps = {
  * below the first screen).
  */
 export function PackageComparison(props: PackageComparisonProps) {
-  const phone = useMediaQuery(phoneQuery, false, { getInitialValueInEffect: false });
+  const phone = usePhone();
   return phone ? <PackageCards {...props} /> : <PackageTable {...props} />;
 }
 
