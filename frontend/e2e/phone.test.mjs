@@ -1,7 +1,7 @@
 /* global document, window -- the functions passed to page.evaluate run in the page */
 import assert from 'node:assert/strict';
 
-import { api, signIn, strongPassword, uniqueId } from './accounts.mjs';
+import { api, createSystemAdmin, signIn, strongPassword, uniqueId } from './accounts.mjs';
 import { BASE_URL, browserTest, waitForValue } from './lib.mjs';
 
 browserTest(
@@ -49,14 +49,8 @@ browserTest(
     await nav.getByRole('link', { name: 'Team', exact: true }).click();
     await page.getByText(`Who works in ${to}, and what they may do.`).waitFor();
 
-    // The members table is wider than a phone: its scrollbar shows without a mouse over it, so
-    // the columns past the edge are seen to be there.
-    await page.mouse.move(0, 0);
-    const scrollbar = page
-      .locator('.mantine-ScrollArea-root', { has: page.getByTestId('members-table') })
-      .locator('.mantine-ScrollArea-scrollbar[data-orientation="horizontal"]');
-    await scrollbar.waitFor();
-    assert.equal(await scrollbar.getAttribute('data-state'), 'visible');
+    // A member of the team reads it on a card, nothing to scroll sideways to.
+    assert.deepEqual((await sidewaysLayout(page, [])).sideways, []);
   },
 );
 
@@ -236,4 +230,97 @@ browserTest('phone: the packages compare at 375 px without scrolling sideways, a
   assert.equal(await free.getAttribute('aria-current'), 'true');
   await free.getByText('Current', { exact: true }).waitFor();
   assert.equal(await page.getByRole('region', { name: 'Pro', exact: true }).getAttribute('aria-current'), null);
+});
+
+/**
+ * Where each of `names` (an accessible name of a button or a combobox) sits on the screen, and what
+ * scrolls sideways: the page, or a box in the main content (a table's scroll container).
+ */
+async function sidewaysLayout(page, names) {
+  const boxes = {};
+  for (const name of names) {
+    const control = page.getByRole(name.role, { name: name.name, exact: true });
+    await control.scrollIntoViewIfNeeded();
+    boxes[name.name] = await control.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right };
+    });
+  }
+  const { width, pageWidth, sideways } = await page.evaluate(() => ({
+    width: window.innerWidth,
+    pageWidth: document.documentElement.scrollWidth,
+    sideways: [...document.querySelector('main').querySelectorAll('*')]
+      .filter((el) => ['auto', 'scroll'].includes(window.getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth}px in ${el.clientWidth}px)`),
+  }));
+  return { boxes, width, pageWidth, sideways };
+}
+
+browserTest('phone: an org admin reaches a member\'s role and Remove, and a key\'s Rotate and Revoke, at 375 px without scrolling sideways', async ({ page }) => {
+  const id = uniqueId();
+  const admin = { email: `phone-team-${id}@e2e.test`, password: strongPassword() };
+  const { access_token: token, tenant } = await api('POST', '/auth/signup', {
+    body: { ...admin, name: 'Tara Team', tenant_name: `Phone Team ${id}` },
+    expect: [200, 201],
+  });
+  // API keys need a package with API access: staff give Starter, through the API.
+  const staff = { email: `sys-phone-${id}@e2e.test`, password: strongPassword() };
+  createSystemAdmin(staff);
+  const { access_token: staffToken } = await api('POST', '/auth/login', { body: staff });
+  await api('PUT', `/admin/tenants/${tenant.id}/subscription`, {
+    token: staffToken,
+    body: { package_code: 'starter', status: 'active', reason: 'phone browser test (e2e)' },
+  });
+  const mate = `phone-mate-${id}@e2e.test`;
+  const invitation = await api('POST', '/tenant/invitations', { token, body: { email: mate, role: 'member' }, expect: [201] });
+  await api('POST', '/invitations/accept', {
+    body: { token: new URL(invitation.accept_url).hash.replace(/^#token=/, ''), password: strongPassword(), name: 'Mia Mate' },
+  });
+  const key = await api('POST', '/api-keys', { token, body: { name: 'Phone export', scopes: ['contacts:read'] }, expect: [201] });
+
+  await page.setViewportSize({ width: 375, height: 812 });
+  await signIn(page, admin);
+  await page.goto('/team');
+  await page.getByText(`Who works in Phone Team ${id}, and what they may do.`).waitFor();
+  const team = await sidewaysLayout(page, [
+    { role: 'combobox', name: `Role of ${mate}` },
+    { role: 'button', name: `Remove ${mate}` },
+  ]);
+  for (const [name, box] of Object.entries(team.boxes)) {
+    assert.ok(box.left >= 0 && box.right <= team.width, `${name} spans ${box.left}-${box.right}px of ${team.width}px`);
+  }
+  assert.ok(team.pageWidth <= team.width, `the team page is ${team.pageWidth}px wide on a ${team.width}px screen`);
+  assert.deepEqual(team.sideways, [], 'nothing on the team page scrolls sideways');
+  await page.getByRole('button', { name: `Remove ${mate}`, exact: true }).click();
+  const removed = page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname.startsWith('/api/v1/tenant/members/'));
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove member' }).click();
+  assert.equal((await removed).status(), 204);
+  await page.getByRole('region', { name: mate, exact: true }).waitFor({ state: 'detached' });
+
+  await page.goto('/api-keys');
+  const label = `Phone export (${key.prefix})`;
+  const card = page.getByRole('region', { name: label });
+  await card.getByTestId('api-key-status').waitFor();
+  const keys = await sidewaysLayout(page, [
+    { role: 'button', name: `Rotate ${label}` },
+    { role: 'button', name: `Revoke ${label}` },
+  ]);
+  for (const [name, box] of Object.entries(keys.boxes)) {
+    assert.ok(box.left >= 0 && box.right <= keys.width, `${name} spans ${box.left}-${box.right}px of ${keys.width}px`);
+  }
+  const status = await card.getByTestId('api-key-status').boundingBox();
+  assert.ok(status.x + status.width <= keys.width, `the key's status ends at ${status.x + status.width}px`);
+  assert.ok(keys.pageWidth <= keys.width, `the keys page is ${keys.pageWidth}px wide on a ${keys.width}px screen`);
+  assert.deepEqual(keys.sideways, [], 'nothing on the keys page scrolls sideways');
+
+  // A table still wider than a phone (the audit log) shows its scrollbar without a mouse over it,
+  // so the columns past the edge are seen to be there.
+  await page.goto('/audit');
+  await page.getByTestId('audit-events').waitFor();
+  await page.mouse.move(0, 0);
+  const scrollbar = page
+    .locator('.mantine-ScrollArea-root', { has: page.getByTestId('audit-events') })
+    .locator('.mantine-ScrollArea-scrollbar[data-orientation="horizontal"]');
+  await scrollbar.waitFor();
+  assert.equal(await scrollbar.getAttribute('data-state'), 'visible');
 });

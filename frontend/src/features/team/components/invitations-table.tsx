@@ -1,8 +1,10 @@
-import { Badge, Button, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, DataList, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import type { ReactNode } from 'react';
 
 import { isApiError } from '@/lib/api-error';
 import { formatDate, formatRole, formatStatus } from '@/lib/format';
+import { usePhone } from '@/lib/use-phone';
 
 import type { Invitation } from '../api/list-invitations';
 import { useRevokeInvitation } from '../api/revoke-invitation';
@@ -14,7 +16,27 @@ const statusColors: Record<Invitation['status'], string> = {
   expired: 'orange',
 };
 
+/** The columns after the email, in order: the table's cells and each phone card's list. */
+const columns: { label: string; value: (invitation: Invitation) => ReactNode }[] = [
+  { label: 'Role', value: (invitation) => formatRole(invitation.role) },
+  {
+    label: 'Status',
+    value: (invitation) => (
+      <Badge variant="light" color={statusColors[invitation.status]} data-testid="invitation-status">
+        {formatStatus(invitation.status)}
+      </Badge>
+    ),
+  },
+  { label: 'Sent', value: (invitation) => formatDate(invitation.created_at) },
+  {
+    label: 'Expires',
+    value: (invitation) =>
+      invitation.status === 'accepted' ? `Accepted ${formatDate(invitation.accepted_at)}` : formatDate(invitation.expires_at),
+  },
+];
+
 export function InvitationsTable({ invitations }: { invitations: Invitation[] }) {
+  const phone = usePhone();
   const revoke = useRevokeInvitation();
   if (invitations.length === 0) {
     return (
@@ -23,17 +45,72 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
       </Text>
     );
   }
+  const revokeButton = (invitation: Invitation) =>
+    invitation.status === 'pending' && (
+      <Button
+        size="xs"
+        variant="subtle"
+        color="red"
+        aria-label={`Revoke the invitation for ${invitation.email}`}
+        loading={revoke.isPending && revoke.variables === invitation.id}
+        onClick={() =>
+          revoke.mutate(invitation.id, {
+            onSuccess: () => notifications.show({ color: 'green', message: `The invitation for ${invitation.email} was revoked.` }),
+            onError: (error) =>
+              notifications.show({
+                color: 'red',
+                title: 'Not revoked',
+                message: isApiError(error) ? error.detail || error.title : String(error),
+              }),
+          })
+        }
+      >
+        Revoke
+      </Button>
+    );
+  if (phone) {
+    // A card per invitation: the 640px table put the status and Revoke past the edge of 375 px.
+    return (
+      <Stack gap="sm" data-testid="invitations-cards">
+        {invitations.map((invitation) => (
+          <Card
+            key={invitation.id}
+            component="section"
+            withBorder
+            padding="sm"
+            aria-label={`Invitation for ${invitation.email}`}
+            data-testid="invitation-row"
+            data-email={invitation.email}
+          >
+            <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }} data-testid="invitation-email">
+              {invitation.email}
+            </Text>
+            <DataList size="sm" gap="xs" labelWidth="40%" withDivider mt="xs">
+              {columns.map((column) => (
+                <DataList.Item key={column.label}>
+                  <DataList.ItemLabel>{column.label}</DataList.ItemLabel>
+                  <DataList.ItemValue>{column.value(invitation)}</DataList.ItemValue>
+                </DataList.Item>
+              ))}
+            </DataList>
+            {invitation.status === 'pending' && <Group mt="xs">{revokeButton(invitation)}</Group>}
+          </Card>
+        ))}
+      </Stack>
+    );
+  }
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table verticalSpacing="xs" fz="sm" data-testid="invitations-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Email</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Sent</Table.Th>
-            <Table.Th>Expires</Table.Th>
-            <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
+            {columns.map((column) => (
+              <Table.Th key={column.label}>{column.label}</Table.Th>
+            ))}
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -42,43 +119,10 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
               <Table.Td style={{ overflowWrap: 'anywhere' }} data-testid="invitation-email">
                 {invitation.email}
               </Table.Td>
-              <Table.Td>{formatRole(invitation.role)}</Table.Td>
-              <Table.Td>
-                <Badge variant="light" color={statusColors[invitation.status]} data-testid="invitation-status">
-                  {formatStatus(invitation.status)}
-                </Badge>
-              </Table.Td>
-              <Table.Td>{formatDate(invitation.created_at)}</Table.Td>
-              <Table.Td>
-                {invitation.status === 'accepted'
-                  ? `Accepted ${formatDate(invitation.accepted_at)}`
-                  : formatDate(invitation.expires_at)}
-              </Table.Td>
-              <Table.Td>
-                {invitation.status === 'pending' && (
-                  <Button
-                    size="xs"
-                    variant="subtle"
-                    color="red"
-                    aria-label={`Revoke the invitation for ${invitation.email}`}
-                    loading={revoke.isPending && revoke.variables === invitation.id}
-                    onClick={() =>
-                      revoke.mutate(invitation.id, {
-                        onSuccess: () =>
-                          notifications.show({ color: 'green', message: `The invitation for ${invitation.email} was revoked.` }),
-                        onError: (error) =>
-                          notifications.show({
-                            color: 'red',
-                            title: 'Not revoked',
-                            message: isApiError(error) ? error.detail || error.title : String(error),
-                          }),
-                      })
-                    }
-                  >
-                    Revoke
-                  </Button>
-                )}
-              </Table.Td>
+              {columns.map((column) => (
+                <Table.Td key={column.label}>{column.value(invitation)}</Table.Td>
+              ))}
+              <Table.Td>{revokeButton(invitation)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -1,10 +1,11 @@
-import { Badge, Button, Group, Select, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, DataList, Group, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 
 import { ConfirmModal } from '@/components/confirm-modal';
 import { isApiError } from '@/lib/api-error';
 import { formatDate, formatDateTime, formatRole } from '@/lib/format';
+import { usePhone } from '@/lib/use-phone';
 
 import type { Member, Role } from '../api/list-members';
 import { useRemoveMember } from '../api/remove-member';
@@ -18,7 +19,12 @@ type MembersTableProps = {
   currentUserId: string | undefined;
 };
 
+/**
+ * The tenant's members: in a table, or on a phone a card per member, so that a member's role and
+ * the Remove button are on the screen (the 720px table put them past the edge of 375 px).
+ */
 export function MembersTable({ members, canManage, currentUserId }: MembersTableProps) {
+  const phone = usePhone();
   const updateMember = useUpdateMember();
   const [removing, setRemoving] = useState<Member | null>(null);
   const [demotingSelf, setDemotingSelf] = useState<{ member: Member; role: Role } | null>(null);
@@ -50,82 +56,119 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
     );
   };
 
+  /** The member's address, and "You" beside one's own. */
+  const email = (member: Member) => (
+    <Group gap={6} wrap="nowrap">
+      {/* An address is one long word: it wraps anywhere, or a long one widened the
+          column until Role and Remove left a phone's screen. */}
+      <Text size="sm" miw={0} style={{ overflowWrap: 'anywhere' }} data-testid="member-email">
+        {member.email}
+      </Text>
+      {member.user_id === currentUserId && (
+        <Badge size="xs" variant="outline">
+          You
+        </Badge>
+      )}
+    </Group>
+  );
+  /** The columns after the email, in order: the table's cells and each phone card's list. */
+  const columns: { label: string; value: (member: Member) => ReactNode }[] = [
+    { label: 'Name', value: (member) => member.name || '—' },
+    {
+      label: 'Role',
+      value: (member) =>
+        canManage ? (
+          <Select
+            aria-label={`Role of ${member.email}`}
+            size="xs"
+            w={140}
+            data={roleOptions}
+            value={member.role}
+            allowDeselect={false}
+            disabled={member === soleAdmin || (updateMember.isPending && updateMember.variables?.userId === member.user_id)}
+            onChange={(value) => value && changeRole(member, value)}
+            comboboxProps={{ withinPortal: true }}
+          />
+        ) : (
+          <Badge variant="light" data-testid="member-role">
+            {formatRole(member.role)}
+          </Badge>
+        ),
+    },
+    { label: 'Joined', value: (member) => formatDate(member.joined_at) },
+    { label: 'Last sign-in', value: (member) => (member.last_login_at ? formatDateTime(member.last_login_at) : 'Never') },
+  ];
+  const removeButton = (member: Member) => (
+    <Button
+      size="xs"
+      variant="subtle"
+      color="red"
+      onClick={() => setRemoving(member)}
+      aria-label={`Remove ${member.email}`}
+      disabled={member === soleAdmin}
+      aria-describedby={member === soleAdmin ? soleAdminHintId : undefined}
+    >
+      Remove
+    </Button>
+  );
+
   return (
     <>
-      <Table.ScrollContainer minWidth={720}>
-        <Table verticalSpacing="xs" fz="sm" highlightOnHover data-testid="members-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Joined</Table.Th>
-              <Table.Th>Last sign-in</Table.Th>
-              {canManage && <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {members.map((member) => (
-              <Table.Tr key={member.user_id} data-testid="member-row" data-email={member.email}>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    {/* An address is one long word: it wraps anywhere, or a long one widened the
-                        column until Role and Remove left a phone's screen. */}
-                    <Text size="sm" miw={0} style={{ overflowWrap: 'anywhere' }} data-testid="member-email">
-                      {member.email}
-                    </Text>
-                    {member.user_id === currentUserId && (
-                      <Badge size="xs" variant="outline">
-                        You
-                      </Badge>
-                    )}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{member.name || '—'}</Table.Td>
-                <Table.Td>
-                  {canManage ? (
-                    <Select
-                      aria-label={`Role of ${member.email}`}
-                      size="xs"
-                      w={140}
-                      data={roleOptions}
-                      value={member.role}
-                      allowDeselect={false}
-                      disabled={
-                        member === soleAdmin ||
-                        (updateMember.isPending && updateMember.variables?.userId === member.user_id)
-                      }
-                      onChange={(value) => value && changeRole(member, value)}
-                      comboboxProps={{ withinPortal: true }}
-                    />
-                  ) : (
-                    <Badge variant="light" data-testid="member-role">
-                      {formatRole(member.role)}
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>{formatDate(member.joined_at)}</Table.Td>
-                <Table.Td>{member.last_login_at ? formatDateTime(member.last_login_at) : 'Never'}</Table.Td>
+      {phone ? (
+        <Stack gap="sm" data-testid="members-cards">
+          {members.map((member) => (
+            <Card
+              key={member.user_id}
+              component="section"
+              withBorder
+              padding="sm"
+              aria-label={member.email}
+              data-testid="member-row"
+              data-email={member.email}
+            >
+              {email(member)}
+              <DataList size="sm" gap="xs" labelWidth="40%" withDivider mt="xs">
+                {columns.map((column) => (
+                  <DataList.Item key={column.label}>
+                    <DataList.ItemLabel>{column.label}</DataList.ItemLabel>
+                    <DataList.ItemValue>{column.value(member)}</DataList.ItemValue>
+                  </DataList.Item>
+                ))}
+              </DataList>
+              {canManage && <Group mt="xs">{removeButton(member)}</Group>}
+            </Card>
+          ))}
+        </Stack>
+      ) : (
+        <Table.ScrollContainer minWidth={720}>
+          <Table verticalSpacing="xs" fz="sm" highlightOnHover data-testid="members-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Email</Table.Th>
+                {columns.map((column) => (
+                  <Table.Th key={column.label}>{column.label}</Table.Th>
+                ))}
                 {canManage && (
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      onClick={() => setRemoving(member)}
-                      aria-label={`Remove ${member.email}`}
-                      disabled={member === soleAdmin}
-                      aria-describedby={member === soleAdmin ? soleAdminHintId : undefined}
-                    >
-                      Remove
-                    </Button>
-                  </Table.Td>
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 )}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+            </Table.Thead>
+            <Table.Tbody>
+              {members.map((member) => (
+                <Table.Tr key={member.user_id} data-testid="member-row" data-email={member.email}>
+                  <Table.Td>{email(member)}</Table.Td>
+                  {columns.map((column) => (
+                    <Table.Td key={column.label}>{column.value(member)}</Table.Td>
+                  ))}
+                  {canManage && <Table.Td>{removeButton(member)}</Table.Td>}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
       {canManage && soleAdmin && (
         <Text size="xs" c="dimmed" mt="xs" id={soleAdminHintId} data-testid="sole-admin-hint">
           {soleAdmin.user_id === currentUserId ? 'You are' : `${soleAdmin.email} is`} the only org admin: make

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { applyGrant, installAuth, useSession } from '@/lib/auth/session';
 import { createQueryClient, refetchOnReturnAfterMs } from '@/lib/react-query';
+import { mediaQueryList } from '@/testing/media';
 import { grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import { TeamRoute } from './team';
@@ -164,6 +165,64 @@ describe('TeamRoute', () => {
     // The other member stays manageable.
     expect(screen.getByRole('combobox', { name: 'Role of max@acme.test' })).toBeEnabled();
     expect(screen.getByRole('button', { name: 'Remove max@acme.test' })).toBeEnabled();
+  });
+
+  it('on a phone, gives each member and invitation a card with its actions on it, no table', async () => {
+    // Below Mantine's `sm` (375 px): the 720px table put Role and Remove past the edge.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    signIn('org_admin');
+    const patches: unknown[] = [];
+    stubApi({
+      'GET /me': () => jsonResponse(me('org_admin', ['members:read', 'members:manage', 'usage:read'])),
+      'GET /tenant/members': () => jsonResponse({ items: [admin, member], next_cursor: '' }),
+      'GET /tenant/invitations': () =>
+        jsonResponse({
+          items: [{ id: 'inv-1', email: 'ivy@acme.test', role: 'viewer', status: 'pending', created_at: '2026-11-28T10:00:00Z', expires_at: '2026-12-05T10:00:00Z' }],
+          next_cursor: '',
+        }),
+      'GET /tenant/usage': () => jsonResponse(usage),
+      'PATCH /tenant/members/:id': async (request) => {
+        const body = (await request.json()) as { role: string };
+        patches.push(body);
+        return jsonResponse({ ...member, role: body.role });
+      },
+    });
+    renderWithProviders(<TeamRoute />, { route: '/team' });
+
+    const card = await screen.findByRole('region', { name: 'max@acme.test' });
+    expect(screen.queryByTestId('members-table')).not.toBeInTheDocument();
+    expect(screen.getAllByTestId('member-row').map((row) => row.dataset.email)).toEqual(['admin@acme.test', 'max@acme.test']);
+    const value = (label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
+    expect(within(card).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual([
+      'Name',
+      'Role',
+      'Joined',
+      'Last sign-in',
+    ]);
+    expect(value('Name')).toHaveTextContent('Max Member');
+    expect(value('Joined')).toHaveTextContent('Nov 2, 2026');
+    expect(value('Last sign-in')).toHaveTextContent('Never');
+    expect(within(card).getByRole('button', { name: 'Remove max@acme.test' })).toBeEnabled();
+
+    const role = within(card).getByRole('combobox', { name: 'Role of max@acme.test' });
+    await userEvent.click(role);
+    await userEvent.click(await screen.findByRole('option', { name: 'Viewer' }));
+    await vi.waitFor(() => expect(patches).toEqual([{ role: 'viewer' }]));
+
+    // The only org admin's card keeps both disabled, with the reason.
+    const own = screen.getByRole('region', { name: 'admin@acme.test' });
+    expect(within(own).getByText('You')).toBeInTheDocument();
+    expect(within(own).getByRole('combobox', { name: 'Role of admin@acme.test' })).toBeDisabled();
+    expect(within(own).getByRole('button', { name: 'Remove admin@acme.test' })).toHaveAccessibleDescription(
+      screen.getByTestId('sole-admin-hint').textContent,
+    );
+
+    const invitation = screen.getByRole('region', { name: 'Invitation for ivy@acme.test' });
+    expect(screen.queryByTestId('invitations-table')).not.toBeInTheDocument();
+    expect(within(invitation).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual(['Role', 'Status', 'Sent', 'Expires']);
+    expect(within(invitation).getByText('Status', { selector: 'dt' }).nextElementSibling).toHaveTextContent('Pending');
+    expect(within(invitation).getByText('Expires', { selector: 'dt' }).nextElementSibling).toHaveTextContent('Dec 5, 2026');
+    expect(within(invitation).getByRole('button', { name: 'Revoke the invitation for ivy@acme.test' })).toBeEnabled();
   });
 
   it('shows the server refusal when the last org admin would be demoted', async () => {
