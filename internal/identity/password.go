@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"runtime"
 	"strings"
@@ -102,9 +103,11 @@ func errHashBusy(cause error) error {
 }
 
 // dummyHash is compared against when the email is unknown, so a login for a
-// missing account costs the same time as a wrong password.
+// missing account costs the same time as a wrong password. Its password is
+// random, known to no one: a sign-in that matched it would be taken for a
+// right password by the throttle, which gives the address its failure back.
 var dummyHash = sync.OnceValue(func() string {
-	h, _ := HashPassword(context.Background(), "timing-equalizer-not-a-password")
+	h, _ := HashPassword(context.Background(), rand.Text())
 	return h
 })
 
