@@ -12,7 +12,8 @@ import (
 )
 
 // TestAuthenticateRefusesAnEndedSession: an access token, however fresh,
-// authenticates nobody once its session has expired or was revoked.
+// authenticates nobody once its session has expired or was revoked, nor
+// when the session it names is another user's.
 func TestAuthenticateRefusesAnEndedSession(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
@@ -21,16 +22,22 @@ func TestAuthenticateRefusesAnEndedSession(t *testing.T) {
 		name      string
 		expiresIn time.Duration
 		revoked   bool
+		otherUser bool
 		wantErr   bool
 	}{
-		{"OK", time.Hour, false, false},
-		{"ErrExpired", -time.Second, false, true},
-		{"ErrRevoked", time.Hour, true, true},
+		{"OK", time.Hour, false, false, false},
+		{"ErrExpired", -time.Second, false, false, true},
+		{"ErrRevoked", time.Hour, true, false, true},
+		{"ErrOtherUsersSession", time.Hour, false, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			user := dbtest.MustCreateUser(t, d)
+			owner := user
+			if tt.otherUser {
+				owner = dbtest.MustCreateUser(t, d)
+			}
 			sessionID := uuid.Must(uuid.NewV7())
 			var revokedAt *time.Time
 			if tt.revoked {
@@ -39,7 +46,7 @@ func TestAuthenticateRefusesAnEndedSession(t *testing.T) {
 			}
 			if err := d.Gorm.Exec(`INSERT INTO sessions (id, user_id, user_agent, created_at, last_used_at, expires_at, revoked_at)
 				VALUES (?, ?, '', now() - interval '1 day', now(), now() + make_interval(secs => ?), ?)`,
-				sessionID, user, tt.expiresIn.Seconds(), revokedAt).Error; err != nil {
+				sessionID, owner, tt.expiresIn.Seconds(), revokedAt).Error; err != nil {
 				t.Fatal(err)
 			}
 			token, _, err := svc.Tokens().Issue(user, uuid.Nil, sessionID)
