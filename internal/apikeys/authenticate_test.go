@@ -481,3 +481,30 @@ func TestRunsLastFlushIsBounded(t *testing.T) {
 		t.Errorf("the flush that gave up was not logged: %q", logged.String())
 	}
 }
+
+// TestFlushUsageKeepsALastUseItCouldNotWrite: a flush whose last-use write
+// fails (the counts had nothing to write) keeps the last use for the next
+// flush, which writes it.
+func TestFlushUsageKeepsALastUseItCouldNotWrite(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	tenant, user := proTenant(t, d)
+	now := time.Date(2026, time.November, 29, 12, 0, 0, 0, time.UTC)
+	svc := NewService(d.Gorm, limits.NewService(d.Gorm, 0)).WithClock(func() time.Time { return now }).
+		WithLogger(slog.New(slog.DiscardHandler))
+	k := mustCreate(t, svc, tenant, user, CreateParams{Name: "last use", Scopes: []string{"usage:read"}})
+	svc.mu.Lock()
+	svc.last[k.ID] = now
+	svc.mu.Unlock()
+	down, cancel := context.WithCancel(context.Background())
+	cancel()
+	svc.FlushUsage(down)
+	svc.FlushUsage(context.Background())
+	var got Key
+	if err := d.Gorm.Where("id = ?", k.ID).Take(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got.LastUsedAt == nil || !got.LastUsedAt.Equal(now) {
+		t.Fatalf("last_used_at %v, want %v", got.LastUsedAt, now)
+	}
+}
