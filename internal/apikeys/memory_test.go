@@ -120,3 +120,20 @@ func TestRecentSetBound(t *testing.T) {
 		t.Fatalf("%d members, %d queued, want 3 and 3", len(r.last), len(r.queue))
 	}
 }
+
+// TestRecentSetHoldsAMemberOnce: a valid key is remembered again on every
+// request; its set holds it once, queued once, however often it comes.
+func TestRecentSetHoldsAMemberOnce(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, time.November, 30, 9, 0, 0, 0, time.UTC)
+	r := newRecentSet(time.Minute, 3)
+	for i := range 1000 {
+		r.add(hashOf(1), now.Add(time.Duration(i)*time.Millisecond))
+	}
+	if len(r.last) != 1 || len(r.queue) != 1 {
+		t.Fatalf("%d members, %d queued after one member was added 1000 times, want 1 and 1", len(r.last), len(r.queue))
+	}
+	if !r.has(hashOf(1), now.Add(time.Minute)) {
+		t.Fatal("the member lapsed a minute after its first addition, not its last")
+	}
+}
