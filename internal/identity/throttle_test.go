@@ -104,3 +104,60 @@ func TestThrottleLocksFarPastTheFreeFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestAttemptSucceededGivesBackOnlyItsOwnFailure: a right password forgets
+// the account's failures, and gives the address back the failure its own
+// check reserved. When another check of the address failed meanwhile, that
+// failure stays, with its time (failures are forgotten an hour after the
+// last one), not the time the address had before this check.
+func TestAttemptSucceededGivesBackOnlyItsOwnFailure(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	ctx := context.Background()
+	tests := []struct {
+		name         string
+		otherFailure bool // another check of the address failed between the reservation and the success
+		wantAddress  int
+		wantRecent   bool // the address's updated_at is the other failure's, not its old one
+	}{
+		{"Alone", false, 18, false},
+		{"AnotherFailedMeanwhile", true, 19, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			account, address := accountKey(dbtest.UniqueWord()+"@example.com"), ipKey("address-"+dbtest.UniqueWord())
+			if err := d.Gorm.Exec(`INSERT INTO auth_throttle (key, failures, updated_at) VALUES (?, 3, now() - interval '30 minutes'), (?, 18, now() - interval '30 minutes')`,
+				account, address).Error; err != nil {
+				t.Fatal(err)
+			}
+			keys := []string{account, address}
+			reserved, err := svc.reserveAttempt(ctx, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.otherFailure {
+				if _, err := svc.reserveAttempt(ctx, []string{address}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			svc.attemptSucceeded(ctx, keys, reserved)
+			var rows []struct {
+				Key      string
+				Failures int
+				Recent   bool // updated within the last minute
+			}
+			if err := d.Gorm.Raw(`SELECT key, failures, updated_at > now() - interval '1 minute' AS recent FROM auth_throttle WHERE key IN ? ORDER BY key`, keys).
+				Scan(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 1 || rows[0].Key != address {
+				t.Fatalf("throttle rows %+v, want the address's alone (the account's failures forgotten)", rows)
+			}
+			if rows[0].Failures != tt.wantAddress || rows[0].Recent != tt.wantRecent {
+				t.Fatalf("the address: %d failures, updated in the last minute %v; want %d, %v", rows[0].Failures, rows[0].Recent, tt.wantAddress, tt.wantRecent)
+			}
+		})
+	}
+}
