@@ -21,6 +21,8 @@ func TestValidatePassword(t *testing.T) {
 		{"Good", "correct horse battery", "", true},
 		{"TooShort", "abc123xyz", "", false},
 		{"TooLong", string(make([]byte, 129)), "", false},
+		{"OKLongest", strings.Repeat("abcdefgh", 16), "", true},
+		{"OneTooLong", strings.Repeat("abcdefgh", 16) + "x", "", false},
 		{"Common", "password123", "", false},
 		{"CommonWithDigits", "sunshine2024!", "", false},
 		{"RepeatedASCII", "aaaaaaaaaaaa", "", false},
@@ -60,7 +62,7 @@ func TestPasswordStoredAsArgon2id(t *testing.T) {
 		if err := d.Gorm.Raw(`SELECT password_hash FROM users WHERE id = ?`, g.User.ID).Scan(&hash).Error; err != nil {
 			t.Fatal(err)
 		}
-		want := fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$", HashParams.Memory, HashParams.Iterations, HashParams.Parallelism)
+		const want = "$argon2id$v=19$m=19456,t=2,p=1$" // OWASP's: 19 MiB, 2 iterations, 1 lane
 		if !strings.HasPrefix(hash, want) || strings.Contains(hash, pw) {
 			t.Fatalf("stored %q, want an argon2id hash starting %q", hash, want)
 		}
