@@ -17,7 +17,7 @@ import (
 func TestAuthenticateRefusesAnEndedSession(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	svc := testService(d)
 	tests := []struct {
 		name      string
 		expiresIn time.Duration

@@ -18,7 +18,7 @@ import (
 // gate.
 func TestLoginComparesAPasswordForEveryEmail(t *testing.T) {
 	d := dbtest.Shared(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	svc := testService(d)
 	var known User
 	if err := d.Gorm.Where("id = ?", dbtest.MustCreateUser(t, d)).Take(&known).Error; err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestLoginComparesAPasswordForEveryEmail(t *testing.T) {
 func TestLoginOfAnUnknownEmailIsAFailureWhateverThePassword(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	svc := testService(d)
 	tests := []struct {
 		name, password string
 	}{

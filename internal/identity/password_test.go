@@ -49,7 +49,7 @@ func TestValidatePassword(t *testing.T) {
 func TestPasswordStoredAsArgon2id(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	svc := testService(d)
 	const pw = "a long enough passphrase 42"
 	var hashes []string
 	for i := range 2 {

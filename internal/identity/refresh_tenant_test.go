@@ -14,7 +14,7 @@ import (
 func TestRefreshLeavesATenantThatRemovedTheUser(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	svc := testService(d)
 	ctx := context.Background()
 	tests := []struct {
 		name        string

@@ -17,7 +17,7 @@ import (
 func withResetLink(t *testing.T) (*db.DB, *Service, uuid.UUID, string) {
 	t.Helper()
 	d, _ := dbtest.Fresh(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	svc := testService(d)
 	user := dbtest.MustCreateUser(t, d)
 	token := "reset-" + dbtest.UniqueWord()
 	now := time.Now().UTC()

@@ -19,7 +19,7 @@ func TestRefreshReuseReportsAFailedRevocation(t *testing.T) {
 	d, _ := dbtest.Fresh(t)
 	ctx := context.Background()
 	now := time.Date(2026, time.March, 1, 12, 0, 0, 0, time.UTC)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil).
+	svc := testService(d).
 		WithClock(func() time.Time { return now })
 	g, err := svc.Signup(ctx, SignupParams{Email: "reuse-" + dbtest.UniqueWord() + "@example.test", Password: "a long enough passphrase 1",
 		Name: "Reuse", TenantName: "Reuse Inc"}, ClientInfo{IP: "192.0.2.10"})

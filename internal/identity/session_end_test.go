@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestEndingSessionsKeepsAnEarlierEnd(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	svc := testService(d)
 	ctx := context.Background()
 	tests := []struct {
 		name   string
@@ -64,4 +65,9 @@ func TestEndingSessionsKeepsAnEarlierEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testService is the package's service over d with a fixed signing key.
+func testService(d *db.DB) *Service {
+	return NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
 }

@@ -75,7 +75,7 @@ func TestLockFor(t *testing.T) {
 func TestThrottleLocksFarPastTheFreeFailures(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	svc := testService(d)
 	ctx := context.Background()
 	tests := []struct {
 		name     string
@@ -113,7 +113,7 @@ func TestThrottleLocksFarPastTheFreeFailures(t *testing.T) {
 func TestAttemptSucceededGivesBackOnlyItsOwnFailure(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
-	svc := NewService(d.Gorm, NewTokenIssuer([]byte("0123456789abcdef0123456789abcdef")), nil)
+	svc := testService(d)
 	ctx := context.Background()
 	tests := []struct {
 		name         string
