@@ -1,6 +1,7 @@
-import { Badge, Button, Card, Code, DataList, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import { type ReactNode, useState } from 'react';
+import { Badge, Button, Card, Code, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useState } from 'react';
 
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { ApiKeyStatusBadge } from '@/components/api-keys/api-key-status-badge';
 import { ApiKeyUsageSummary } from '@/components/api-keys/api-key-usage-summary';
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
@@ -30,7 +31,7 @@ type KeyRow = {
 };
 
 /** The columns after the name, in order: the table's cells and each phone card's list. */
-const columns: { label: string; value: (row: KeyRow) => ReactNode }[] = [
+const columns: Column<KeyRow>[] = [
   { label: 'Prefix', value: ({ key }) => <Code data-testid="api-key-prefix">{key.prefix}</Code> },
   {
     label: 'Scopes',
@@ -180,14 +181,7 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
               data-prefix={row.key.prefix}
             >
               <KeyName row={row} />
-              <DataList size="sm" gap="xs" labelWidth="40%" withDivider mt="xs">
-                {columns.map((column) => (
-                  <DataList.Item key={column.label}>
-                    <DataList.ItemLabel>{column.label}</DataList.ItemLabel>
-                    <DataList.ItemValue>{column.value(row)}</DataList.ItemValue>
-                  </DataList.Item>
-                ))}
-              </DataList>
+              <ColumnList columns={columns} item={row} mt="xs" />
               {row.key.status === 'active' && (
                 <Group gap="xs" mt="xs">
                   <KeyActions row={row} onRotate={onRotate} onRevoke={onRevoke} />

@@ -1,14 +1,13 @@
-import { Badge, Card, DataList, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Card, Group, Stack, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
 import type { Package } from '@/lib/usage/get-usage';
 import { usePhone } from '@/lib/use-phone';
 
-type Row = { label: string; value: (pkg: Package) => ReactNode };
-
 /** What is compared, in order: the table's rows and each card's list. */
-const rows: Row[] = [
+const rows: Column<Package>[] = [
   { label: 'Price per month', value: (p) => formatPrice(p.price_cents, p.currency) },
   { label: 'Users', value: (p) => formatNumber(p.max_users) },
   { label: 'Searches per month', value: (p) => formatNumber(p.searches_per_month) },
@@ -145,14 +144,7 @@ function PackageCards({ packages, currentCode, subscribedCode, actions }: Packag
             <Group gap="xs" mb="xs">
               <PackageName pkg={pkg} currentCode={currentCode} subscribedCode={subscribedCode} />
             </Group>
-            <DataList size="sm" gap="xs" labelWidth="62%" withDivider>
-              {rows.map((row) => (
-                <DataList.Item key={row.label}>
-                  <DataList.ItemLabel>{row.label}</DataList.ItemLabel>
-                  <DataList.ItemValue>{row.value(pkg)}</DataList.ItemValue>
-                </DataList.Item>
-              ))}
-            </DataList>
+            <ColumnList columns={rows} item={pkg} labelWidth="62%" />
             {actions && (
               <Group mt="sm" role="group" aria-label={actions.label} data-testid={`package-card-actions-${pkg.code}`}>
                 {actions.render(pkg)}

@@ -1,7 +1,7 @@
-import { Badge, Button, Card, DataList, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import type { ReactNode } from 'react';
 
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { isApiError } from '@/lib/api-error';
 import { formatDate, formatRole, formatStatus } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
@@ -17,7 +17,7 @@ const statusColors: Record<Invitation['status'], string> = {
 };
 
 /** The columns after the email, in order: the table's cells and each phone card's list. */
-const columns: { label: string; value: (invitation: Invitation) => ReactNode }[] = [
+const columns: Column<Invitation>[] = [
   { label: 'Role', value: (invitation) => formatRole(invitation.role) },
   {
     label: 'Status',
@@ -85,14 +85,7 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
             <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }} data-testid="invitation-email">
               {invitation.email}
             </Text>
-            <DataList size="sm" gap="xs" labelWidth="40%" withDivider mt="xs">
-              {columns.map((column) => (
-                <DataList.Item key={column.label}>
-                  <DataList.ItemLabel>{column.label}</DataList.ItemLabel>
-                  <DataList.ItemValue>{column.value(invitation)}</DataList.ItemValue>
-                </DataList.Item>
-              ))}
-            </DataList>
+            <ColumnList columns={columns} item={invitation} mt="xs" />
             {invitation.status === 'pending' && <Group mt="xs">{revokeButton(invitation)}</Group>}
           </Card>
         ))}

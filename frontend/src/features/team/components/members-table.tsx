@@ -1,7 +1,8 @@
-import { Badge, Button, Card, DataList, Group, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Group, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { ConfirmModal } from '@/components/confirm-modal';
 import { isApiError } from '@/lib/api-error';
 import { formatDate, formatDateTime, formatRole } from '@/lib/format';
@@ -72,7 +73,7 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
     </Group>
   );
   /** The columns after the email, in order: the table's cells and each phone card's list. */
-  const columns: { label: string; value: (member: Member) => ReactNode }[] = [
+  const columns: Column<Member>[] = [
     { label: 'Name', value: (member) => member.name || '—' },
     {
       label: 'Role',
@@ -127,14 +128,7 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
               data-email={member.email}
             >
               {email(member)}
-              <DataList size="sm" gap="xs" labelWidth="40%" withDivider mt="xs">
-                {columns.map((column) => (
-                  <DataList.Item key={column.label}>
-                    <DataList.ItemLabel>{column.label}</DataList.ItemLabel>
-                    <DataList.ItemValue>{column.value(member)}</DataList.ItemValue>
-                  </DataList.Item>
-                ))}
-              </DataList>
+              <ColumnList columns={columns} item={member} mt="xs" />
               {canManage && <Group mt="xs">{removeButton(member)}</Group>}
             </Card>
           ))}

@@ -1,0 +1,27 @@
+import { DataList, type MantineSpacing } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+/** A labelled value of an item: a table's column, and a line of the item's card on a phone. */
+export type Column<T> = { label: string; value: (item: T) => ReactNode };
+
+type ColumnListProps<T> = {
+  columns: Column<T>[];
+  item: T;
+  /** The labels' share of the width. */
+  labelWidth?: string;
+  mt?: MantineSpacing;
+};
+
+/** One item's columns as a list of labels and values: what a phone shows instead of a table row. */
+export function ColumnList<T>({ columns, item, labelWidth = '40%', mt }: ColumnListProps<T>) {
+  return (
+    <DataList size="sm" gap="xs" labelWidth={labelWidth} withDivider mt={mt}>
+      {columns.map((column) => (
+        <DataList.Item key={column.label}>
+          <DataList.ItemLabel>{column.label}</DataList.ItemLabel>
+          <DataList.ItemValue>{column.value(item)}</DataList.ItemValue>
+        </DataList.Item>
+      ))}
+    </DataList>
+  );
+}
