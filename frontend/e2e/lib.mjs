@@ -1,3 +1,4 @@
+/* global document, window -- the functions passed to page.evaluate run in the page */
 // Shared helpers for the browser tests (npm run e2e): headless Chromium through playwright-core,
 // against a server that is already running (scripts/test.sh starts it).
 //
@@ -145,4 +146,28 @@ export async function waitForExactText(locator, text) {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   await locator.filter({ hasText: new RegExp(`^\\s*${escaped}\\s*$`) }).first().waitFor();
   return (await locator.first().textContent())?.trim();
+}
+
+/**
+ * Where each of `names` (an accessible name of a button or a combobox) sits on the screen, and what
+ * scrolls sideways: the page, or a box in the main content (a table's scroll container).
+ */
+export async function sidewaysLayout(page, names) {
+  const boxes = {};
+  for (const name of names) {
+    const control = page.getByRole(name.role, { name: name.name, exact: true });
+    await control.scrollIntoViewIfNeeded();
+    boxes[name.name] = await control.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right };
+    });
+  }
+  const { width, pageWidth, sideways } = await page.evaluate(() => ({
+    width: window.innerWidth,
+    pageWidth: document.documentElement.scrollWidth,
+    sideways: [...document.querySelector('main').querySelectorAll('*')]
+      .filter((el) => ['auto', 'scroll'].includes(window.getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth}px in ${el.clientWidth}px)`),
+  }));
+  return { boxes, width, pageWidth, sideways };
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 
 import { api, createSystemAdmin, signIn, strongPassword, uniqueId } from './accounts.mjs';
-import { BASE_URL, browserTest, waitForValue } from './lib.mjs';
+import { BASE_URL, browserTest, sidewaysLayout, waitForValue } from './lib.mjs';
 
 browserTest(
   'phone: a member of two organizations sees the current one and switches from the navigation',
@@ -231,30 +231,6 @@ browserTest('phone: the packages compare at 375 px without scrolling sideways, a
   await free.getByText('Current', { exact: true }).waitFor();
   assert.equal(await page.getByRole('region', { name: 'Pro', exact: true }).getAttribute('aria-current'), null);
 });
-
-/**
- * Where each of `names` (an accessible name of a button or a combobox) sits on the screen, and what
- * scrolls sideways: the page, or a box in the main content (a table's scroll container).
- */
-async function sidewaysLayout(page, names) {
-  const boxes = {};
-  for (const name of names) {
-    const control = page.getByRole(name.role, { name: name.name, exact: true });
-    await control.scrollIntoViewIfNeeded();
-    boxes[name.name] = await control.evaluate((el) => {
-      const r = el.getBoundingClientRect();
-      return { left: r.left, right: r.right };
-    });
-  }
-  const { width, pageWidth, sideways } = await page.evaluate(() => ({
-    width: window.innerWidth,
-    pageWidth: document.documentElement.scrollWidth,
-    sideways: [...document.querySelector('main').querySelectorAll('*')]
-      .filter((el) => ['auto', 'scroll'].includes(window.getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${el.scrollWidth}px in ${el.clientWidth}px)`),
-  }));
-  return { boxes, width, pageWidth, sideways };
-}
 
 browserTest('phone: an org admin reaches a member\'s role and Remove, and a key\'s Rotate and Revoke, at 375 px without scrolling sideways', async ({ page }) => {
   const id = uniqueId();
