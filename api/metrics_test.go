@@ -100,10 +100,11 @@ func TestMetricsAfterTraffic(t *testing.T) {
 	wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), http.StatusOK)
 	wantStatus(t, tb.webhookReq(t, ev, testWebhookSecret, time.Now()), http.StatusOK)
 
-	// An import of three rows.
+	// An import of four rows: two new people, a repeat of the first and a
+	// row without a usable email (nor a company to match a name by).
 	w := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
 	imp := tb.MustImport(t, admin, "email,first_name,last_name\n"+
-		"a@"+w+".example,Ann,Lee\nb@"+w+".example,Bo,Ray\nc@"+w+".example,Cy,Fox\n")
+		"a@"+w+".example,Ann,Lee\nb@"+w+".example,Bo,Ray\na@"+w+".example,Ann,Lee\nnot-an-email,Cy,Fox\n")
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/imports/"+imp.ID+"/start", admin.token, nil), http.StatusAccepted)
 	tb.workImport(t, imp.ID)
 
@@ -112,7 +113,9 @@ func TestMetricsAfterTraffic(t *testing.T) {
 	wantMetric(t, s, "stripe_webhook_events_total", map[string]string{"type": "", "outcome": "bad_signature"}, 1)
 	wantMetric(t, s, "stripe_webhook_events_total", map[string]string{"type": "other", "outcome": "ignored"}, 1)
 	wantMetric(t, s, "stripe_webhook_events_total", map[string]string{"type": "other", "outcome": "duplicate"}, 1)
-	wantMetric(t, s, "import_rows_merged_total", map[string]string{}, 3)
+	for outcome, n := range map[string]float64{"created": 2, "matched": 0, "duplicate": 1, "invalid": 1} {
+		wantMetric(t, s, "import_rows_merged_total", map[string]string{"outcome": outcome}, n)
+	}
 	wantMetric(t, s, "import_runs_finished_total", map[string]string{"status": "completed"}, 1)
 	wantMetric(t, s, "http_requests_total", map[string]string{"method": "POST", "route": "/api/v1/imports/:id/start", "status": "202"}, 1)
 	wantMetric(t, s, "search_waiting", map[string]string{}, 0)

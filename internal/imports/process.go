@@ -974,7 +974,7 @@ func (r *runner) batch(ctx context.Context, rows []row) error {
 	r.imp.MergedThrough = last
 	r.imp.RowsDone += len(rows)
 	r.done.Store(int64(r.imp.RowsDone))
-	r.s.metrics.merged(len(rows))
+	r.s.metrics.merged(counts)
 	return nil
 }
 
