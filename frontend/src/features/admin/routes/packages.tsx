@@ -1,14 +1,16 @@
-import { Badge, Button, Code, Group, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
-import { useRef, useState, type MouseEvent } from 'react';
+import { useRef, useState, type MouseEvent, type ReactNode } from 'react';
 
 import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { isApiError } from '@/lib/api-error';
 import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { usePhone } from '@/lib/use-phone';
 
 import { useAdminPackages, type Package } from '../api/list-packages';
 import { useUpdatePackage } from '../api/update-package';
@@ -80,89 +82,30 @@ export function AdminPackagesRoute() {
       ) : packages.isError ? (
         <ApiErrorAlert error={packages.error} onRetry={() => void packages.refetch()} />
       ) : (
-        <Table.ScrollContainer minWidth={1120}>
-          <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="admin-packages-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Package</Table.Th>
-                <Table.Th>Price</Table.Th>
-                <Table.Th>Stripe price</Table.Th>
-                <Table.Th>Users</Table.Th>
-                <Table.Th>Searches / mo</Table.Th>
-                <Table.Th>Per query</Table.Th>
-                <Table.Th>API</Table.Th>
-                <Table.Th>Import rows / mo</Table.Th>
-                <Table.Th>CRM pushes / mo</Table.Th>
-                <Table.Th>Jobs</Table.Th>
-                <Table.Th>File size</Table.Th>
-                <Table.Th>Status</Table.Th>
-                {canWrite && <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {packages.data.items.map((pkg) => (
-                <Table.Tr key={pkg.id} data-testid="admin-package-row" data-code={pkg.code}>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {pkg.name}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {pkg.code}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{formatPrice(pkg.price_cents, pkg.currency)}</Table.Td>
-                  <Table.Td data-testid="admin-package-stripe-price">
-                    {pkg.stripe_price_id ? (
-                      <Code fz="xs">{pkg.stripe_price_id}</Code>
-                    ) : pkg.price_cents > 0 && pkg.active ? (
-                      <Tooltip label="Add a Stripe price id to sell it through Checkout">
-                        <Badge variant="light" color="orange">
-                          Not sold online
-                        </Badge>
-                      </Tooltip>
-                    ) : (
-                      <Text size="xs" c="dimmed">
-                        —
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{formatNumber(pkg.max_users)}</Table.Td>
-                  <Table.Td>{formatNumber(pkg.searches_per_month)}</Table.Td>
-                  <Table.Td>{formatNumber(pkg.max_contacts_per_query)}</Table.Td>
-                  <Table.Td>{pkg.api_access ? `${formatNumber(pkg.api_requests_per_minute)}/min` : 'No'}</Table.Td>
-                  <Table.Td>{formatNumber(pkg.import_rows_per_month)}</Table.Td>
-                  <Table.Td>{formatNumber(pkg.crm_pushes_per_month)}</Table.Td>
-                  <Table.Td>{formatNumber(pkg.max_concurrent_jobs)}</Table.Td>
-                  <Table.Td>{formatBytes(pkg.max_import_file_bytes)}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={pkg.active ? 'green' : 'gray'}>
-                      {pkg.active ? 'Active' : 'Inactive'}
-                    </Badge>
-                  </Table.Td>
-                  {canWrite && (
-                    <Table.Td>
-                      <Group gap={4} wrap="nowrap">
-                        <Button size="xs" variant="subtle" onClick={(event) => openEditor(event, pkg)} aria-label={`Edit ${pkg.name}`}>
-                          Edit
-                        </Button>
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color={pkg.active ? 'red' : 'green'}
-                          loading={!deactivating && update.isPending && update.variables?.id === pkg.id}
-                          onClick={() => (pkg.active ? setDeactivating(pkg) : setActive(pkg, true))}
-                          aria-label={`${pkg.active ? 'Deactivate' : 'Activate'} ${pkg.name}`}
-                        >
-                          {pkg.active ? 'Deactivate' : 'Activate'}
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <PackagesList
+          packages={packages.data.items}
+          actions={
+            canWrite
+              ? (pkg) => (
+                  <>
+                    <Button size="xs" variant="subtle" onClick={(event) => openEditor(event, pkg)} aria-label={`Edit ${pkg.name}`}>
+                      Edit
+                    </Button>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color={pkg.active ? 'red' : 'green'}
+                      loading={!deactivating && update.isPending && update.variables?.id === pkg.id}
+                      onClick={() => (pkg.active ? setDeactivating(pkg) : setActive(pkg, true))}
+                      aria-label={`${pkg.active ? 'Deactivate' : 'Activate'} ${pkg.name}`}
+                    >
+                      {pkg.active ? 'Deactivate' : 'Activate'}
+                    </Button>
+                  </>
+                )
+              : undefined
+          }
+        />
       )}
       <ConfirmModal
         opened={deactivating !== null}
@@ -191,5 +134,136 @@ export function AdminPackagesRoute() {
         />
       )}
     </Stack>
+  );
+}
+
+/** The columns after the package's name, in order: the table's cells and each phone card's list. */
+const columns: Column<Package>[] = [
+  { label: 'Price', value: (pkg) => formatPrice(pkg.price_cents, pkg.currency) },
+  {
+    label: 'Stripe price',
+    value: (pkg) =>
+      pkg.stripe_price_id ? (
+        <Code fz="xs" data-testid="admin-package-stripe-price">
+          {pkg.stripe_price_id}
+        </Code>
+      ) : pkg.price_cents > 0 && pkg.active ? (
+        <Tooltip label="Add a Stripe price id to sell it through Checkout">
+          <Badge variant="light" color="orange" data-testid="admin-package-stripe-price">
+            Not sold online
+          </Badge>
+        </Tooltip>
+      ) : (
+        <Text size="xs" c="dimmed" data-testid="admin-package-stripe-price">
+          —
+        </Text>
+      ),
+  },
+  { label: 'Users', value: (pkg) => formatNumber(pkg.max_users) },
+  { label: 'Searches / mo', value: (pkg) => formatNumber(pkg.searches_per_month) },
+  { label: 'Per query', value: (pkg) => formatNumber(pkg.max_contacts_per_query) },
+  { label: 'API', value: (pkg) => (pkg.api_access ? `${formatNumber(pkg.api_requests_per_minute)}/min` : 'No') },
+  { label: 'Import rows / mo', value: (pkg) => formatNumber(pkg.import_rows_per_month) },
+  { label: 'CRM pushes / mo', value: (pkg) => formatNumber(pkg.crm_pushes_per_month) },
+  { label: 'Jobs', value: (pkg) => formatNumber(pkg.max_concurrent_jobs) },
+  { label: 'File size', value: (pkg) => formatBytes(pkg.max_import_file_bytes) },
+  {
+    label: 'Status',
+    value: (pkg) => (
+      <Badge variant="light" color={pkg.active ? 'green' : 'gray'}>
+        {pkg.active ? 'Active' : 'Inactive'}
+      </Badge>
+    ),
+  },
+];
+
+function PackageName({ pkg }: { pkg: Package }) {
+  return (
+    <>
+      <Text size="sm" fw={500}>
+        {pkg.name}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {pkg.code}
+      </Text>
+    </>
+  );
+}
+
+type PackagesListProps = {
+  packages: Package[];
+  /** A package's Edit and (De)activate buttons; none for support staff. */
+  actions?: (pkg: Package) => ReactNode;
+};
+
+/**
+ * Every package with its limits: in a table, or on a phone a card per package, so that its limits
+ * and its Edit and Deactivate buttons are on the screen (the table is 1120px wide and put the
+ * buttons at x≈1052-1112 of 375 px).
+ */
+function PackagesList({ packages, actions }: PackagesListProps) {
+  const phone = usePhone();
+  if (phone) {
+    return (
+      <Stack gap="sm" data-testid="admin-packages-cards">
+        {packages.map((pkg) => (
+          <Card
+            key={pkg.id}
+            component="section"
+            withBorder
+            padding="sm"
+            aria-label={pkg.name}
+            data-testid="admin-package-row"
+            data-code={pkg.code}
+          >
+            <PackageName pkg={pkg} />
+            <ColumnList columns={columns} item={pkg} labelWidth="50%" mt="xs" />
+            {actions && (
+              <Group gap="xs" mt="xs">
+                {actions(pkg)}
+              </Group>
+            )}
+          </Card>
+        ))}
+      </Stack>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={1120}>
+      <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="admin-packages-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Package</Table.Th>
+            {columns.map((column) => (
+              <Table.Th key={column.label}>{column.label}</Table.Th>
+            ))}
+            {actions && (
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
+            )}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {packages.map((pkg) => (
+            <Table.Tr key={pkg.id} data-testid="admin-package-row" data-code={pkg.code}>
+              <Table.Td>
+                <PackageName pkg={pkg} />
+              </Table.Td>
+              {columns.map((column) => (
+                <Table.Td key={column.label}>{column.value(pkg)}</Table.Td>
+              ))}
+              {actions && (
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    {actions(pkg)}
+                  </Group>
+                </Table.Td>
+              )}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

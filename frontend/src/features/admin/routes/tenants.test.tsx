@@ -1,8 +1,9 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { act } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
+import { mediaQueryList } from '@/testing/media';
 import { adminRoutes, signInStaff } from '@/testing/staff';
 import { jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
@@ -86,5 +87,51 @@ describe('admin tenants', () => {
     await waitFor(() =>
       expect(screen.getAllByTestId('tenant-package').map((cell) => cell.textContent)).toEqual(['Free', 'Free (Pro not in force)']),
     );
+  });
+
+  it.each([
+    { screenName: 'a wide screen', phone: false },
+    { screenName: 'a phone', phone: true },
+  ])('on $screenName, shows each tenant\'s name as a link to its page and its values labelled', async ({ phone }) => {
+    // Below Mantine's `sm` (375 px) a card per tenant: the 760px table put its package and members past the edge.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, phone && query.includes('max-width')));
+    const me = signInStaff('support');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants': () => jsonResponse({ items: tenants, next_cursor: '' }),
+      'GET /admin/packages': () => jsonResponse({ items: [{ id: 'p-free', code: 'free', name: 'Free' }] }),
+    });
+    renderRoutes(routes, { route: '/admin/tenants' });
+
+    await screen.findByRole('link', { name: 'Globex' });
+    const labels = ['Status', 'Package', 'Subscription', 'Members', 'Created'];
+    if (phone) {
+      expect(screen.queryByTestId('tenants-table')).not.toBeInTheDocument();
+      const card = screen.getByRole('region', { name: 'Globex' });
+      expect(within(card).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual(labels);
+      const value = (label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
+      expect(value('Status')).toHaveTextContent('Suspended');
+      await waitFor(() => expect(value('Package')).toHaveTextContent('Free'));
+      expect(value('Members')).toHaveTextContent('1');
+      expect(value('Created')).toHaveTextContent('Nov 1, 2026');
+    } else {
+      expect(screen.queryByRole('region', { name: 'Globex' })).not.toBeInTheDocument();
+      expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Name', ...labels]);
+      const row = screen.getByRole('row', { name: /Globex/ });
+      await waitFor(() =>
+        expect(within(row).getAllByRole('cell').map((cell) => cell.textContent)).toEqual([
+          'Globex',
+          'Suspended',
+          'Free',
+          'Active',
+          '1',
+          'Nov 1, 2026',
+        ]),
+      );
+    }
+    expect(screen.getAllByTestId('tenant-row')).toHaveLength(2);
+
+    await userEvent.click(screen.getByRole('link', { name: 'Globex' }));
+    expect(await screen.findByRole('heading', { name: 'Tenant page' })).toBeInTheDocument();
   });
 });

@@ -1,18 +1,20 @@
-import { Anchor, Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { usePhone } from '@/lib/use-phone';
 import { useDraft } from '@/lib/use-draft';
 import { useUrlFilter } from '@/lib/use-url-filter';
 
 import { useAdminPackages } from '../api/list-packages';
-import { useTenants, type TenantFilter } from '../api/list-tenants';
+import { useTenants, type AdminTenant, type TenantFilter } from '../api/list-tenants';
 
 const statusOptions = [
   { value: '', label: 'Any status' },
@@ -77,48 +79,7 @@ export function AdminTenantsRoute() {
         </Text>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={760}>
-            <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="tenants-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Package</Table.Th>
-                  <Table.Th>Subscription</Table.Th>
-                  <Table.Th>Members</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((tenant) => (
-                  <Table.Tr key={tenant.id} data-testid="tenant-row">
-                    <Table.Td>
-                      <Anchor component={Link} to={`/admin/tenants/${tenant.id}`} size="sm">
-                        {tenant.name}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={tenant.status === 'active' ? 'green' : 'red'}>
-                        {formatStatus(tenant.status)}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td data-testid="tenant-package">
-                      {packageName(tenant.package_code)}
-                      {tenant.downgraded && (
-                        <Text span size="xs" c="dimmed">
-                          {' '}
-                          ({packageName(tenant.subscription_package_code)} not in force)
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{tenant.subscription_status ? formatStatus(tenant.subscription_status) : '—'}</Table.Td>
-                    <Table.Td>{formatNumber(tenant.members)}</Table.Td>
-                    <Table.Td>{formatDate(tenant.created_at)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <TenantsList tenants={items} packageName={packageName} />
           <LoadMoreButton query={tenants} />
         </>
       )}
@@ -129,4 +90,96 @@ export function AdminTenantsRoute() {
 /** The ?status= parameter, as the API takes it; anything else is any status. */
 function parseStatus(value: string | null): TenantFilter['status'] {
   return value === 'active' || value === 'suspended' ? value : '';
+}
+
+type TenantsListProps = {
+  tenants: AdminTenant[];
+  /** A package's name for its code. */
+  packageName: (code: string) => string;
+};
+
+/** The columns after the tenant's name, in order: the table's cells and each phone card's list. */
+function tenantColumns(packageName: (code: string) => string): Column<AdminTenant>[] {
+  return [
+    {
+      label: 'Status',
+      value: (tenant) => (
+        <Badge variant="light" color={tenant.status === 'active' ? 'green' : 'red'} data-testid="tenant-status">
+          {formatStatus(tenant.status)}
+        </Badge>
+      ),
+    },
+    {
+      label: 'Package',
+      value: (tenant) => (
+        <span data-testid="tenant-package">
+          {packageName(tenant.package_code)}
+          {tenant.downgraded && (
+            <Text span size="xs" c="dimmed">
+              {' '}
+              ({packageName(tenant.subscription_package_code)} not in force)
+            </Text>
+          )}
+        </span>
+      ),
+    },
+    { label: 'Subscription', value: (tenant) => (tenant.subscription_status ? formatStatus(tenant.subscription_status) : '—') },
+    { label: 'Members', value: (tenant) => formatNumber(tenant.members) },
+    { label: 'Created', value: (tenant) => formatDate(tenant.created_at) },
+  ];
+}
+
+function TenantLink({ tenant }: { tenant: AdminTenant }) {
+  return (
+    <Anchor component={Link} to={`/admin/tenants/${tenant.id}`} size="sm" fw={500}>
+      {tenant.name}
+    </Anchor>
+  );
+}
+
+/**
+ * The tenants found: in a table, or on a phone a card per tenant, so that its status and package
+ * are on the screen beside its name (the table is 760px wide).
+ */
+function TenantsList({ tenants, packageName }: TenantsListProps) {
+  const phone = usePhone();
+  const columns = tenantColumns(packageName);
+  if (phone) {
+    return (
+      <Stack gap="sm" data-testid="tenants-cards">
+        {tenants.map((tenant) => (
+          <Card key={tenant.id} component="section" withBorder padding="sm" aria-label={tenant.name} data-testid="tenant-row">
+            <TenantLink tenant={tenant} />
+            <ColumnList columns={columns} item={tenant} mt="xs" />
+          </Card>
+        ))}
+      </Stack>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={760}>
+      <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="tenants-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            {columns.map((column) => (
+              <Table.Th key={column.label}>{column.label}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {tenants.map((tenant) => (
+            <Table.Tr key={tenant.id} data-testid="tenant-row">
+              <Table.Td>
+                <TenantLink tenant={tenant} />
+              </Table.Td>
+              {columns.map((column) => (
+                <Table.Td key={column.label}>{column.value(tenant)}</Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
 }

@@ -1,16 +1,18 @@
-import { Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
 import { type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { isApiError } from '@/lib/api-error';
 import { useSession } from '@/lib/auth/session';
 import { formatDate, formatDateTime, formatRole } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { usePhone } from '@/lib/use-phone';
 import { useDraft } from '@/lib/use-draft';
 
 import { useUsers, type AdminUser } from '../api/list-users';
@@ -82,6 +84,7 @@ function UsersTable({ users }: { users: AdminUser[] }) {
   const session = useSession();
   const setRole = useSetUserSystemRole();
   const selfId = session.status === 'signed-in' ? session.user.id : undefined;
+  const phone = usePhone();
 
   const change = (user: AdminUser, systemRole: SystemRole) => {
     if (systemRole === user.system_role) return;
@@ -100,43 +103,66 @@ function UsersTable({ users }: { users: AdminUser[] }) {
     );
   };
 
+  const columns: Column<AdminUser>[] = [
+    { label: 'Name', value: (user) => user.name || '—' },
+    {
+      label: 'System role',
+      value: (user) =>
+        canWrite && user.id !== selfId ? (
+          <Select
+            aria-label={`System role of ${user.email}`}
+            size="xs"
+            w={160}
+            maw="100%"
+            data={systemRoles}
+            value={user.system_role}
+            allowDeselect={false}
+            disabled={setRole.isPending && setRole.variables?.id === user.id}
+            onChange={(value) => value && change(user, value)}
+          />
+        ) : (
+          <Badge variant="light" color={user.system_role === 'user' ? 'gray' : 'violet'}>
+            {formatRole(user.system_role)}
+          </Badge>
+        ),
+    },
+    { label: 'Created', value: (user) => formatDate(user.created_at) },
+    { label: 'Last sign-in', value: (user) => (user.last_login_at ? formatDateTime(user.last_login_at) : 'Never') },
+  ];
+
+  // On a phone a card per account: the table is 720px wide and put the role past the edge of 375 px.
+  if (phone) {
+    return (
+      <Stack gap="sm" data-testid="users-cards">
+        {users.map((user) => (
+          <Card key={user.id} component="section" withBorder padding="sm" aria-label={user.email} data-testid="user-row">
+            <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }} data-testid="user-email">
+              {user.email}
+            </Text>
+            <ColumnList columns={columns} item={user} mt="xs" />
+          </Card>
+        ))}
+      </Stack>
+    );
+  }
   return (
     <Table.ScrollContainer minWidth={720}>
       <Table highlightOnHover verticalSpacing="xs" fz="sm" data-testid="users-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Email</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>System role</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Last sign-in</Table.Th>
+            {columns.map((column) => (
+              <Table.Th key={column.label}>{column.label}</Table.Th>
+            ))}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {users.map((user) => (
             <Table.Tr key={user.id} data-testid="user-row">
-              <Table.Td>{user.email}</Table.Td>
-              <Table.Td>{user.name || '—'}</Table.Td>
-              <Table.Td>
-                {canWrite && user.id !== selfId ? (
-                  <Select
-                    aria-label={`System role of ${user.email}`}
-                    size="xs"
-                    w={160}
-                    data={systemRoles}
-                    value={user.system_role}
-                    allowDeselect={false}
-                    disabled={setRole.isPending && setRole.variables?.id === user.id}
-                    onChange={(value) => value && change(user, value)}
-                  />
-                ) : (
-                  <Badge variant="light" color={user.system_role === 'user' ? 'gray' : 'violet'}>
-                    {formatRole(user.system_role)}
-                  </Badge>
-                )}
-              </Table.Td>
-              <Table.Td>{formatDate(user.created_at)}</Table.Td>
-              <Table.Td>{user.last_login_at ? formatDateTime(user.last_login_at) : 'Never'}</Table.Td>
+              <Table.Td data-testid="user-email">{user.email}</Table.Td>
+              {columns.map((column) => (
+                <Table.Td key={column.label}>{column.value(user)}</Table.Td>
+              ))}
             </Table.Tr>
           ))}
         </Table.Tbody>
