@@ -1,20 +1,45 @@
-import { Alert, Button, Card, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Button, Card, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { formatDateTime } from '@/lib/format';
+import { usePhone } from '@/lib/use-phone';
 
 import type { AdminTenantDetail } from '../api/get-tenant';
 import { useRetryTenantCheckout } from '../api/retry-tenant-checkout';
+
+type FailedCheckout = AdminTenantDetail['failed_checkouts'][number];
+
+/** The columns after the Stripe event, in order: the table's cells and each phone card's list. */
+const columns: Column<FailedCheckout>[] = [
+  { label: 'Received', value: (f) => formatDateTime(f.received_at) },
+  { label: 'Outcome', value: (f) => f.outcome },
+];
 
 /**
  * Checkouts the tenant paid at Stripe whose job gave up (`failed_checkouts`): the plan did not
  * change although Stripe took the payment, and the tenant's billing page says so. System admins
  * retry each once what made it fail (usually Stripe unreachable) is fixed; support only sees them.
+ * On a phone a card per checkout, its Retry on the card: the table is 600px wide.
  */
 export function FailedCheckouts({ detail, canWrite }: { detail: AdminTenantDetail; canWrite: boolean }) {
   const retry = useRetryTenantCheckout();
+  const phone = usePhone();
   const failed = detail.failed_checkouts;
   if (failed.length === 0) return null;
+
+  const retryButton = (f: FailedCheckout) => (
+    <Button
+      size="xs"
+      variant="light"
+      aria-label={`Retry ${f.event_id}`}
+      loading={retry.isPending && retry.variables.eventId === f.event_id}
+      disabled={retry.isPending}
+      onClick={() => retry.mutate({ id: detail.tenant.id, eventId: f.event_id })}
+    >
+      Retry
+    </Button>
+  );
 
   return (
     <Card withBorder padding="md" data-testid="admin-failed-checkouts">
@@ -29,49 +54,56 @@ export function FailedCheckouts({ detail, canWrite }: { detail: AdminTenantDetai
             : ' A system admin can retry them.'}
         </Alert>
         {retry.isError && <ApiErrorAlert error={retry.error} />}
-        <Table.ScrollContainer minWidth={600}>
-          <Table fz="sm" verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Stripe event</Table.Th>
-                <Table.Th>Received</Table.Th>
-                <Table.Th>Outcome</Table.Th>
+        {phone ? (
+          <Stack gap="sm" data-testid="admin-failed-checkouts-cards">
+            {failed.map((f) => (
+              <Card key={f.event_id} component="section" withBorder padding="sm" aria-label={f.event_id}>
+                <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                  {f.event_id}
+                </Text>
+                <ColumnList columns={columns} item={f} mt="xs" />
                 {canWrite && (
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
+                  <Group gap="xs" mt="xs">
+                    {retryButton(f)}
+                  </Group>
                 )}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {failed.map((f) => (
-                <Table.Tr key={f.event_id}>
-                  <Table.Td>
-                    <Text size="sm" ff="monospace">
-                      {f.event_id}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{formatDateTime(f.received_at)}</Table.Td>
-                  <Table.Td>{f.outcome}</Table.Td>
+              </Card>
+            ))}
+          </Stack>
+        ) : (
+          <Table.ScrollContainer minWidth={600}>
+            <Table fz="sm" verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Stripe event</Table.Th>
+                  {columns.map((column) => (
+                    <Table.Th key={column.label}>{column.label}</Table.Th>
+                  ))}
                   {canWrite && (
-                    <Table.Td>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        aria-label={`Retry ${f.event_id}`}
-                        loading={retry.isPending && retry.variables.eventId === f.event_id}
-                        disabled={retry.isPending}
-                        onClick={() => retry.mutate({ id: detail.tenant.id, eventId: f.event_id })}
-                      >
-                        Retry
-                      </Button>
-                    </Table.Td>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
                   )}
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              </Table.Thead>
+              <Table.Tbody>
+                {failed.map((f) => (
+                  <Table.Tr key={f.event_id}>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace">
+                        {f.event_id}
+                      </Text>
+                    </Table.Td>
+                    {columns.map((column) => (
+                      <Table.Td key={column.label}>{column.value(f)}</Table.Td>
+                    ))}
+                    {canWrite && <Table.Td>{retryButton(f)}</Table.Td>}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
       </Stack>
     </Card>
   );

@@ -3,15 +3,18 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { components } from '@/api/schema';
+import { mediaQueryList } from '@/testing/media';
 import { adminRoutes, signInStaff } from '@/testing/staff';
 import { starterPackage } from '@/testing/packages';
 import { jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { AdminTenantRoute } from './tenant';
 
+type AdminTenantDetail = components['schemas']['AdminTenantDetail'];
+
 const routes = adminRoutes([{ path: 'tenants/:tenantId', element: <AdminTenantRoute /> }]);
 
-const detail: components['schemas']['AdminTenantDetail'] = {
+const detail: AdminTenantDetail = {
   tenant: { id: 't-acme', name: 'Acme', status: 'active', default_region: 'US', created_at: '2026-11-01T10:00:00Z' },
   suspended_reason: null,
   members: [],
@@ -205,5 +208,72 @@ describe('admin tenant', () => {
       'href',
       `/admin/corrections?tenant_id=${detail.tenant.id}`,
     );
+  });
+
+  const member = {
+    user_id: 'u-ada',
+    email: 'ada@acme.test',
+    name: 'Ada',
+    role: 'org_admin',
+    joined_at: '2026-11-01T10:00:00Z',
+    last_login_at: null,
+  } as AdminTenantDetail['members'][number];
+
+  it.each([
+    { screenName: 'a wide screen', phone: false },
+    { screenName: 'a phone', phone: true },
+  ])('on $screenName, shows each member and failed checkout with its values labelled and Retry beside it', async ({ phone }) => {
+    // Below Mantine's `sm` (375 px) a card each: the two 600px tables went past the edge.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, phone && query.includes('max-width')));
+    const me = signInStaff('system_admin');
+    let failed = [failedCheckout];
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /admin/tenants/:id': () => jsonResponse({ ...detail, members: [member], failed_checkouts: failed }),
+      'GET /admin/packages': () => jsonResponse({ items: [starterPackage] }),
+      'POST /admin/tenants/:id/checkouts/:event_id/retry': () => {
+        failed = [];
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderRoutes(routes, { route: '/admin/tenants/t-acme' });
+
+    const checkouts = await screen.findByTestId('admin-failed-checkouts');
+    let ada: HTMLElement;
+    let checkout: HTMLElement;
+    if (phone) {
+      expect(screen.queryByRole('table')).not.toBeInTheDocument();
+      ada = screen.getByRole('region', { name: 'ada@acme.test' });
+      checkout = within(checkouts).getByRole('region', { name: 'evt_cs_1' });
+      const labels = (card: HTMLElement) => within(card).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent);
+      const value = (card: HTMLElement, label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
+      expect(labels(ada)).toEqual(['Name', 'Role', 'Joined', 'Last sign-in']);
+      expect(value(ada, 'Role')).toHaveTextContent('Org admin');
+      expect(value(ada, 'Joined')).toHaveTextContent('Nov 1, 2026');
+      expect(value(ada, 'Last sign-in')).toHaveTextContent('Never');
+      expect(labels(checkout)).toEqual(['Received', 'Outcome']);
+      expect(value(checkout, 'Outcome')).toHaveTextContent('failed after 10 attempts');
+    } else {
+      expect(screen.queryByRole('region', { name: 'ada@acme.test' })).not.toBeInTheDocument();
+      ada = screen.getByRole('row', { name: /ada@acme.test/ });
+      expect(within(ada).getAllByRole('cell').map((cell) => cell.textContent)).toEqual([
+        'ada@acme.test',
+        'Ada',
+        'Org admin',
+        'Nov 1, 2026',
+        'Never',
+      ]);
+      checkout = within(checkouts).getByRole('row', { name: /evt_cs_1/ });
+      expect(within(checkouts).getAllByRole('columnheader').map((h) => h.textContent)).toEqual([
+        'Stripe event',
+        'Received',
+        'Outcome',
+        'Actions',
+      ]);
+      expect(checkout).toHaveTextContent('failed after 10 attempts');
+    }
+
+    await userEvent.click(within(checkout).getByRole('button', { name: 'Retry evt_cs_1' }));
+    await vi.waitFor(() => expect(screen.queryByTestId('admin-failed-checkouts')).not.toBeInTheDocument());
   });
 });

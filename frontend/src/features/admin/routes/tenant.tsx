@@ -4,11 +4,13 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { PlanLimits } from '@/components/usage/plan-limits';
 import { UsageMeters } from '@/components/usage/usage-meters';
 import { formatDate, formatDateTime, formatMomentWithZone, formatRole, formatStatus } from '@/lib/format';
 import { periodEnded, sourceLabel, staffPlanOver } from '@/lib/usage/subscription-state';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { usePhone } from '@/lib/use-phone';
 
 import { useTenant, type AdminTenantDetail } from '../api/get-tenant';
 import { useAdminPackages } from '../api/list-packages';
@@ -180,30 +182,7 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
           <Title order={2} size="h4">
             Members
           </Title>
-          <Table.ScrollContainer minWidth={600}>
-            <Table fz="sm" verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Email</Table.Th>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Joined</Table.Th>
-                  <Table.Th>Last sign-in</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {detail.members.map((m) => (
-                  <Table.Tr key={m.user_id}>
-                    <Table.Td>{m.email}</Table.Td>
-                    <Table.Td>{m.name || '—'}</Table.Td>
-                    <Table.Td>{formatRole(m.role)}</Table.Td>
-                    <Table.Td>{formatDate(m.joined_at)}</Table.Td>
-                    <Table.Td>{m.last_login_at ? formatDateTime(m.last_login_at) : 'Never'}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <MembersList members={detail.members} />
         </Stack>
       </Card>
 
@@ -215,5 +194,58 @@ function TenantDetail({ detail }: { detail: AdminTenantDetail }) {
         onClose={() => setStatusModal(false)}
       />
     </Stack>
+  );
+}
+
+type Member = AdminTenantDetail['members'][number];
+
+/** The columns after the member's email, in order: the table's cells and each phone card's list. */
+const memberColumns: Column<Member>[] = [
+  { label: 'Name', value: (m) => m.name || '—' },
+  { label: 'Role', value: (m) => formatRole(m.role) },
+  { label: 'Joined', value: (m) => formatDate(m.joined_at) },
+  { label: 'Last sign-in', value: (m) => (m.last_login_at ? formatDateTime(m.last_login_at) : 'Never') },
+];
+
+/** The tenant's members: in a table, or on a phone a card per member (the table is 600px wide). */
+function MembersList({ members }: { members: Member[] }) {
+  const phone = usePhone();
+  if (phone) {
+    return (
+      <Stack gap="sm" data-testid="admin-members-cards">
+        {members.map((m) => (
+          <Card key={m.user_id} component="section" withBorder padding="sm" aria-label={m.email} data-testid="admin-member-row">
+            <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }}>
+              {m.email}
+            </Text>
+            <ColumnList columns={memberColumns} item={m} mt="xs" />
+          </Card>
+        ))}
+      </Stack>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={600}>
+      <Table fz="sm" verticalSpacing="xs" data-testid="admin-members-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Email</Table.Th>
+            {memberColumns.map((column) => (
+              <Table.Th key={column.label}>{column.label}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {members.map((m) => (
+            <Table.Tr key={m.user_id} data-testid="admin-member-row">
+              <Table.Td>{m.email}</Table.Td>
+              {memberColumns.map((column) => (
+                <Table.Td key={column.label}>{column.value(m)}</Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
