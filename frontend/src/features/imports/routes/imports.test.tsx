@@ -1,8 +1,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { applyGrant, installAuth } from '@/lib/auth/session';
+import { mediaQueryList } from '@/testing/media';
 import { MeLoaded, signInStaff } from '@/testing/staff';
 import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
@@ -101,6 +102,42 @@ describe('discarding from the import history', () => {
     await screen.findByTestId('me-loaded');
     expect(screen.queryByRole('button', { name: /^Discard/ })).not.toBeInTheDocument();
     expect(screen.queryByRole('columnheader', { name: 'Actions' })).not.toBeInTheDocument();
+  });
+});
+
+describe('the import history on a phone', () => {
+  it('shows a card per import with each value labelled and Discard on the cards of those that never ran, no table', async () => {
+    // Below Mantine's `sm` (375 px): the 800px table put the outcomes, the dates and Discard past the edge.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    const { deleted } = openHistory();
+
+    const done = await screen.findByRole('region', { name: 'done.csv' });
+    expect(screen.queryByRole('table', { name: 'Import history' })).not.toBeInTheDocument();
+    expect(within(done).getByRole('link', { name: 'done.csv' })).toHaveAttribute('href', '/imports/imp-done');
+    const value = (label: string) => within(done).getByText(label, { selector: 'dt' }).nextElementSibling;
+    expect(within(done).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual([
+      'Status',
+      'Rows',
+      'Outcomes',
+      'Started',
+      'Finished',
+    ]);
+    expect(value('Status')).toHaveTextContent('Completed');
+    expect(value('Outcomes')).toHaveTextContent('0 created · 0 matched · 0 duplicate · 0 invalid');
+    expect(value('Started')).toHaveTextContent('Nov 28, 2026');
+    expect(within(done).queryByRole('button')).not.toBeInTheDocument();
+
+    // The same imports offer Discard as in the table, each on its own card.
+    const offered = ['wrong.csv', 'queued-then-cancelled.csv', 'dry.csv'];
+    for (const name of offered) {
+      expect(within(screen.getByRole('region', { name })).getByRole('button', { name: `Discard ${name}` })).toBeInTheDocument();
+    }
+    expect(screen.getAllByRole('button', { name: /^Discard / })).toHaveLength(offered.length);
+
+    await userEvent.click(within(screen.getByRole('region', { name: 'wrong.csv' })).getByRole('button', { name: 'Discard wrong.csv' }));
+    await userEvent.click(within(await screen.findByRole('dialog', { name: 'Discard this import?' })).getByRole('button', { name: 'Discard import' }));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'wrong.csv' })).not.toBeInTheDocument());
+    expect(deleted).toEqual(['/imports/imp-up']);
   });
 });
 

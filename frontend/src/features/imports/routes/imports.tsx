@@ -4,10 +4,12 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { usePermissions } from '@/lib/auth/permissions';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { usePhone } from '@/lib/use-phone';
 
 import { isImportDiscardable } from '../api/delete-import';
 import { useImports, type ImportSummary } from '../api/list-imports';
@@ -26,9 +28,60 @@ function Counts({ imp }: { imp: ImportSummary }) {
   );
 }
 
+/** The columns after the file: the table's cells and each phone card's list. */
+const columns: Column<ImportSummary>[] = [
+  { label: 'Status', value: (imp) => <ImportStatusBadge imp={imp} /> },
+  {
+    label: 'Rows',
+    value: (imp) =>
+      imp.status === 'running'
+        ? `${formatNumber(imp.progress.rows_done)} / ${formatNumber(imp.row_count)}`
+        : formatNumber(imp.row_count),
+  },
+  { label: 'Outcomes', value: (imp) => <Counts imp={imp} /> },
+  { label: 'Started', value: (imp) => formatDateTime(imp.started_at) },
+  { label: 'Finished', value: (imp) => formatDateTime(imp.finished_at) },
+];
+
+/** The import's file name, which opens it. */
+function FileLink({ imp, basePath }: { imp: ImportSummary; basePath: string }) {
+  // A file name is often one long word (export_from_salesforce_all_regions_…): cut on one line
+  // with the whole name on hover, or it pushed every other column out of sight.
+  return (
+    <Anchor
+      component={Link}
+      to={`${basePath}/${imp.id}`}
+      size="sm"
+      display="block"
+      maw={320}
+      truncate="end"
+      title={imp.file_name}
+      data-testid="import-history-file"
+    >
+      {imp.file_name}
+    </Anchor>
+  );
+}
+
+function DiscardButton({ imp, onDiscard }: { imp: ImportSummary; onDiscard: (imp: ImportSummary) => void }) {
+  return (
+    <Button
+      variant="subtle"
+      color="red"
+      size="xs"
+      leftSection={<IconTrash size={14} />}
+      aria-label={`Discard ${imp.file_name}`}
+      onClick={() => onDiscard(imp)}
+    >
+      Discard
+    </Button>
+  );
+}
+
 /**
  * /imports (tenant) and /admin/imports (platform): the import history, newest first, and "New
  * import" for those who may write, who can also discard (with confirm) each import that never ran.
+ * On a phone a card per import: the 800px table put its outcomes, dates and Discard past the edge.
  */
 export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
   const { basePath, writePermission, titles, documentSuffix, description } = importScopes[scope];
@@ -40,6 +93,8 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
   // The row whose Discard was clicked; it stays while the modal closes.
   const [discarding, setDiscarding] = useState<{ imp: ImportSummary; opened: boolean } | null>(null);
   const closeDiscard = () => setDiscarding((d) => d && { ...d, opened: false });
+  const discard = (imp: ImportSummary) => setDiscarding({ imp, opened: true });
+  const phone = usePhone();
 
   return (
     <Stack gap="lg" maw={1400}>
@@ -65,77 +120,54 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
           </Text>
         ) : (
           <Stack gap="sm">
-            <Table.ScrollContainer minWidth={800}>
-              <Table verticalSpacing="xs" aria-label="Import history">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>File</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>Rows</Table.Th>
-                    <Table.Th>Outcomes</Table.Th>
-                    <Table.Th>Started</Table.Th>
-                    <Table.Th>Finished</Table.Th>
-                    {canWrite && (
-                      <Table.Th>
-                        <VisuallyHidden>Actions</VisuallyHidden>
-                      </Table.Th>
+            {phone ? (
+              <Stack gap="sm" data-testid="import-history-cards">
+                {items.map((imp) => (
+                  <Card key={imp.id} component="section" withBorder padding="sm" aria-label={imp.file_name}>
+                    <FileLink imp={imp} basePath={basePath} />
+                    <ColumnList columns={columns} item={imp} labelWidth="35%" mt="xs" />
+                    {canWrite && isImportDiscardable(imp) && (
+                      <Group gap="xs" mt="xs">
+                        <DiscardButton imp={imp} onDiscard={discard} />
+                      </Group>
                     )}
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((imp) => (
-                    <Table.Tr key={imp.id}>
-                      <Table.Td>
-                        {/* A file name is often one long word (export_from_salesforce_all_regions_…): cut
-                            on one line with the whole name on hover, or it pushed every other column
-                            out of sight. */}
-                        <Anchor
-                          component={Link}
-                          to={`${basePath}/${imp.id}`}
-                          size="sm"
-                          display="block"
-                          maw={320}
-                          truncate="end"
-                          title={imp.file_name}
-                          data-testid="import-history-file"
-                        >
-                          {imp.file_name}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>
-                        <ImportStatusBadge imp={imp} />
-                      </Table.Td>
-                      <Table.Td>
-                        {imp.status === 'running'
-                          ? `${formatNumber(imp.progress.rows_done)} / ${formatNumber(imp.row_count)}`
-                          : formatNumber(imp.row_count)}
-                      </Table.Td>
-                      <Table.Td>
-                        <Counts imp={imp} />
-                      </Table.Td>
-                      <Table.Td>{formatDateTime(imp.started_at)}</Table.Td>
-                      <Table.Td>{formatDateTime(imp.finished_at)}</Table.Td>
+                  </Card>
+                ))}
+              </Stack>
+            ) : (
+              <Table.ScrollContainer minWidth={800}>
+                <Table verticalSpacing="xs" aria-label="Import history">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>File</Table.Th>
+                      {columns.map((column) => (
+                        <Table.Th key={column.label}>{column.label}</Table.Th>
+                      ))}
                       {canWrite && (
-                        <Table.Td>
-                          {isImportDiscardable(imp) && (
-                            <Button
-                              variant="subtle"
-                              color="red"
-                              size="xs"
-                              leftSection={<IconTrash size={14} />}
-                              aria-label={`Discard ${imp.file_name}`}
-                              onClick={() => setDiscarding({ imp, opened: true })}
-                            >
-                              Discard
-                            </Button>
-                          )}
-                        </Table.Td>
+                        <Table.Th>
+                          <VisuallyHidden>Actions</VisuallyHidden>
+                        </Table.Th>
                       )}
                     </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((imp) => (
+                      <Table.Tr key={imp.id}>
+                        <Table.Td>
+                          <FileLink imp={imp} basePath={basePath} />
+                        </Table.Td>
+                        {columns.map((column) => (
+                          <Table.Td key={column.label}>{column.value(imp)}</Table.Td>
+                        ))}
+                        {canWrite && (
+                          <Table.Td>{isImportDiscardable(imp) && <DiscardButton imp={imp} onDiscard={discard} />}</Table.Td>
+                        )}
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )}
             {imports.hasNextPage && (
               <Group>
                 <Button
