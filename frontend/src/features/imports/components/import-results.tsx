@@ -1,10 +1,12 @@
-import { Badge, Button, Group, List, Skeleton, Stack, Table, Tabs, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, List, Skeleton, Stack, Table, Tabs, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { Joined } from '@/components/text/joined';
 import { formatNumber } from '@/lib/format';
+import { usePhone } from '@/lib/use-phone';
 
 import { useDownloadImportErrors } from '../api/download-import-errors';
 import type { Import } from '../api/get-import';
@@ -81,6 +83,7 @@ function DroppedValues({ record }: { record: ImportRecord }) {
 }
 
 const outcomeLabels = Object.fromEntries(outcomes.map((o) => [o.value, o.label])) as Record<ImportOutcome, string>;
+const outcomeColors = Object.fromEntries(outcomes.map((o) => [o.value, o.color])) as Record<ImportOutcome, string>;
 
 /**
  * An invalid row's cells as "Column: value · Column: value", each value in its own direction (a
@@ -97,68 +100,80 @@ function InvalidValues({ values, columnNames }: { values: string[]; columnNames:
   ));
 }
 
-function RecordRow({ record, view, columnNames, dryRun }: { record: ImportRecord; view: ImportRecordsView; columnNames: string[]; dryRun: boolean }) {
-  if (view === 'with_warnings') {
-    return (
-      <Table.Tr>
-        <Table.Td>{record.row}</Table.Td>
-        <Table.Td>
-          <Stack gap={2}>
-            <Text size="sm">{outcomeLabels[record.outcome]}</Text>
-            {record.outcome === 'duplicate' ? (
-              <Text size="xs" c="dimmed">
-                Same as row {record.duplicate_of ?? '—'}
-              </Text>
-            ) : (
-              <ContactCell record={record} dryRun={dryRun} />
-            )}
-          </Stack>
-        </Table.Td>
-        <Table.Td>
-          <DroppedValues record={record} />
-        </Table.Td>
-      </Table.Tr>
-    );
-  }
+function Errors({ record }: { record: ImportRecord }) {
   return (
-    <Table.Tr>
-      <Table.Td>{record.row}</Table.Td>
-      {record.outcome === 'invalid' ? (
-        <>
-          <Table.Td>
+    <List size="sm" spacing={0}>
+      {record.errors.map((error, i) => (
+        <List.Item key={i}>
+          <Text size="sm" c="red">
+            {error.message}
+          </Text>
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+/**
+ * The columns after the row's number, by tab: the table's cells and each phone card's list. A tab
+ * lists the rows of one outcome, and the rows with warnings of any.
+ */
+function recordColumns(view: ImportRecordsView, columnNames: string[], dryRun: boolean): Column<ImportRecord>[] {
+  const sameAs = (record: ImportRecord) => `Same as row ${record.duplicate_of ?? '—'}`;
+  switch (view) {
+    case 'with_warnings':
+      return [
+        {
+          label: 'Outcome',
+          value: (record) => (
+            <Stack gap={2}>
+              <Text size="sm">{outcomeLabels[record.outcome]}</Text>
+              {record.outcome === 'duplicate' ? (
+                <Text size="xs" c="dimmed">
+                  {sameAs(record)}
+                </Text>
+              ) : (
+                <ContactCell record={record} dryRun={dryRun} />
+              )}
+            </Stack>
+          ),
+        },
+        { label: 'Warnings', value: (record) => <DroppedValues record={record} /> },
+      ];
+    case 'invalid':
+      return [
+        {
+          label: 'Values',
+          value: (record) => (
             <Text size="sm" style={{ wordBreak: 'break-word' }} data-testid={`invalid-values-${record.row}`}>
               <InvalidValues values={record.values ?? []} columnNames={columnNames} />
             </Text>
-          </Table.Td>
-          <Table.Td>
-            <List size="sm" spacing={0}>
-              {record.errors.map((error, i) => (
-                <List.Item key={i}>
-                  <Text size="sm" c="red">
-                    {error.message}
-                  </Text>
-                </List.Item>
-              ))}
-            </List>
-          </Table.Td>
-        </>
-      ) : record.outcome === 'duplicate' ? (
-        <Table.Td>Same as row {record.duplicate_of ?? '—'}</Table.Td>
-      ) : (
-        <>
-          <Table.Td>
-            <Stack gap={2}>
-              <ContactCell record={record} dryRun={dryRun} />
-              <DroppedValues record={record} />
-            </Stack>
-          </Table.Td>
-          {record.outcome === 'matched' && (
-            <Table.Td>{record.updated ? <Badge variant="light">Updated</Badge> : <Text size="sm">Unchanged</Text>}</Table.Td>
-          )}
-        </>
-      )}
-    </Table.Tr>
-  );
+          ),
+        },
+        { label: 'Errors', value: (record) => <Errors record={record} /> },
+      ];
+    case 'duplicate':
+      return [{ label: 'Duplicate of', value: sameAs }];
+    default: {
+      const contact: Column<ImportRecord> = {
+        label: 'Contact',
+        value: (record) => (
+          <Stack gap={2}>
+            <ContactCell record={record} dryRun={dryRun} />
+            <DroppedValues record={record} />
+          </Stack>
+        ),
+      };
+      if (view !== 'matched') return [contact];
+      return [
+        contact,
+        {
+          label: 'Change',
+          value: (record) => (record.updated ? <Badge variant="light">Updated</Badge> : <Text size="sm">Unchanged</Text>),
+        },
+      ];
+    }
+  }
 }
 
 function RecordsTable({
@@ -173,6 +188,7 @@ function RecordsTable({
   dryRun: boolean;
 }) {
   const records = useImportRecords(useImportScope(), id, view);
+  const phone = usePhone();
   if (records.isPending) return <Skeleton height={120} aria-label="Loading rows" />;
   if (records.isError) return <ApiErrorAlert error={records.error} onRetry={() => void records.refetch()} />;
   const items = records.data.pages.flatMap((p) => p.items);
@@ -184,40 +200,50 @@ function RecordsTable({
       </Text>
     );
   }
+  const columns = recordColumns(view, columnNames, dryRun);
   return (
     <Stack gap="sm">
-      <Table.ScrollContainer minWidth={560}>
-        <Table verticalSpacing={6} aria-label={what} data-testid={`records-${view}`}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={70}>Row</Table.Th>
-              {view === 'with_warnings' ? (
-                <>
-                  <Table.Th>Outcome</Table.Th>
-                  <Table.Th>Warnings</Table.Th>
-                </>
-              ) : view === 'invalid' ? (
-                <>
-                  <Table.Th>Values</Table.Th>
-                  <Table.Th>Errors</Table.Th>
-                </>
-              ) : view === 'duplicate' ? (
-                <Table.Th>Duplicate of</Table.Th>
-              ) : (
-                <>
-                  <Table.Th>Contact</Table.Th>
-                  {view === 'matched' && <Table.Th>Change</Table.Th>}
-                </>
-              )}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((record) => (
-              <RecordRow key={record.row} record={record} view={view} columnNames={columnNames} dryRun={dryRun} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      {phone ? (
+        // The 560px table put a row's contact, warnings or errors past the edge of 375 px.
+        <Stack gap="sm" data-testid={`records-${view}`}>
+          {items.map((record) => (
+            <Card key={record.row} component="section" withBorder padding="sm" aria-label={`Row ${record.row}`} data-testid="import-record">
+              <Group gap="xs" justify="space-between" wrap="nowrap">
+                <Text size="sm" fw={500}>
+                  Row {record.row}
+                </Text>
+                <Badge variant="light" color={outcomeColors[record.outcome]} data-testid="record-outcome">
+                  {outcomeLabels[record.outcome]}
+                </Badge>
+              </Group>
+              <ColumnList columns={columns} item={record} labelWidth="30%" mt="xs" />
+            </Card>
+          ))}
+        </Stack>
+      ) : (
+        <Table.ScrollContainer minWidth={560}>
+          <Table verticalSpacing={6} aria-label={what} data-testid={`records-${view}`}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={70}>Row</Table.Th>
+                {columns.map((column) => (
+                  <Table.Th key={column.label}>{column.label}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((record) => (
+                <Table.Tr key={record.row}>
+                  <Table.Td>{record.row}</Table.Td>
+                  {columns.map((column) => (
+                    <Table.Td key={column.label}>{column.value(record)}</Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
       {records.hasNextPage && (
         <Group>
           <Button variant="default" size="xs" loading={records.isFetchingNextPage} onClick={() => void records.fetchNextPage()}>

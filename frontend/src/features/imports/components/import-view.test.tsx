@@ -1,10 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useQuery } from '@tanstack/react-query';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { applyGrant, installAuth } from '@/lib/auth/session';
 import { getUsageQueryOptions } from '@/lib/usage/get-usage';
+import { mediaQueryList } from '@/testing/media';
 import { captureDownloads, grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
 import type { Import } from '../api/get-import';
@@ -827,6 +828,70 @@ describe('import results', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Download error report' }));
     await waitFor(() => expect(created).toHaveLength(1));
     expect(await created[0]!.text()).toContain('Row 5: missing');
+  });
+
+  it('on a phone, shows each row of a tab on a card with its number, outcome and labelled values, no table', async () => {
+    // Below Mantine's `sm` (375 px): the 560px table put a row's contact, errors or change past the edge.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    signIn();
+    stubApi({
+      'GET /imports/:id': () =>
+        jsonResponse(
+          importFixture({
+            status: 'completed',
+            finished_at: '2026-11-28T10:01:00Z',
+            counts: { created: 1, matched: 1, updated: 1, duplicate: 0, invalid: 1, with_warnings: 0 },
+          }),
+        ),
+      'GET /imports/:id/records': recordsByOutcome(
+        {
+          created: [
+            recordFixture({
+              row: 2,
+              outcome: 'created',
+              contact_id: 'c-1',
+              contact: { first_name: 'José', last_name: 'Müller', email: 'jose@acme.example', title: 'CTO', company_name: 'Acme' },
+            }),
+          ],
+          matched: [
+            recordFixture({
+              row: 4,
+              outcome: 'matched',
+              updated: true,
+              contact_id: 'c-2',
+              contact: { first_name: 'Ann', last_name: 'Lee', email: 'ann@acme.example', title: '', company_name: 'Acme' },
+            }),
+          ],
+          invalid: [invalidBobRecord()],
+        },
+        [],
+      ),
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    const labels = (card: HTMLElement) => within(card).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent);
+    const value = (card: HTMLElement, label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
+
+    const created = await screen.findByRole('region', { name: 'Row 2' });
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(within(created).getByTestId('record-outcome')).toHaveTextContent('Created');
+    expect(labels(created)).toEqual(['Contact']);
+    expect(value(created, 'Contact')).toHaveTextContent('José Müllerjose@acme.example · Acme');
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Matched (1)' }));
+    const matched = await screen.findByRole('region', { name: 'Row 4' });
+    expect(within(matched).getByTestId('record-outcome')).toHaveTextContent('Matched');
+    expect(labels(matched)).toEqual(['Contact', 'Change']);
+    expect(value(matched, 'Change')).toHaveTextContent('Updated');
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Invalid (1)' }));
+    const invalid = await screen.findByRole('region', { name: 'Row 3' });
+    expect(within(invalid).getByTestId('record-outcome')).toHaveTextContent('Invalid');
+    expect(labels(invalid)).toEqual(['Values', 'Errors']);
+    expect(value(invalid, 'Values')).toHaveTextContent('E-mail: bob@ · Vorname: Bob');
+    expect(value(invalid, 'Errors')).toHaveTextContent('"bob@" is not a valid email address.');
+    expect(screen.queryByTestId('import-record')).toBe(invalid);
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 
   it('counts the rows imported without some values and lists which values each dropped', async () => {
