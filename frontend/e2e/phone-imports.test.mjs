@@ -90,4 +90,21 @@ browserTest('phone: the import history and an import’s rows are cards at 375 p
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download error report' }).click();
   assert.match((await download).suggestedFilename(), /errors\.csv$/);
+
+  // The import that never ran opens from its card on its mapping: each column's field is chosen on
+  // the screen. (The preview of the rows as mapped, a column per field, still scrolls sideways.)
+  await page.getByRole('link', { name: '← All imports' }).click();
+  await page.getByRole('region', { name: waiting, exact: true }).getByRole('link', { name: waiting }).click();
+  await page.getByRole('region', { name: 'First Name', exact: true }).waitFor();
+  const mapping = await sidewaysLayout(page, [
+    { role: 'combobox', name: 'Field for Email' },
+    { role: 'combobox', name: 'Field for First Name' },
+  ]);
+  for (const [name, box] of Object.entries(mapping.boxes)) {
+    assert.ok(box.left >= 0 && box.right <= mapping.width, `${name} spans ${box.left}-${box.right}px of ${mapping.width}px`);
+  }
+  await page.getByRole('combobox', { name: 'Field for First Name', exact: true }).click();
+  const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && new URL(r.url()).pathname.endsWith('/mapping'));
+  await page.getByRole('option', { name: 'Last name', exact: true }).click();
+  assert.equal((await saved).status(), 200);
 });

@@ -68,6 +68,34 @@ describe('import wizard', () => {
     expect(api.mock.calls.some(([r]) => r.method === 'PUT')).toBe(true);
   });
 
+  it('on a phone, maps each column of the file on its own card, no table', async () => {
+    // Below Mantine's `sm` (375 px): the 480px table put the field's select and the suggestion past the edge.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    signIn();
+    let sent: unknown;
+    stubApi({
+      'GET /imports/:id': () => jsonResponse(importFixture()),
+      'GET /lists': () => jsonResponse(lists),
+      'PUT /imports/:id/mapping': async (request) => {
+        sent = await request.json();
+        return jsonResponse(importFixture());
+      },
+    });
+    renderWithProviders(<ImportView id="imp-1" />);
+
+    const email = await screen.findByRole('region', { name: 'E-mail' });
+    expect(screen.queryByRole('table', { name: 'Column mapping' })).not.toBeInTheDocument();
+    expect(within(email).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual(['Contact field', 'Suggested']);
+    expect(within(email).getByRole('combobox', { name: 'Field for E-mail' })).toHaveValue('Email');
+    expect(within(email).getByText('Suggested', { selector: 'dt' }).nextElementSibling).toHaveTextContent('Email');
+    const nachname = screen.getByRole('region', { name: 'Nachname' });
+    expect(within(nachname).getByRole('combobox', { name: 'Field for Nachname' })).toHaveValue('Do not import');
+
+    await userEvent.click(within(nachname).getByRole('combobox', { name: 'Field for Nachname' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Last name' }));
+    await waitFor(() => expect(sent).toMatchObject({ columns: ['email', 'first_name', 'last_name'] }));
+  });
+
   it('names its steps in the words of someone importing a file, not the API’s (no “preflight”)', async () => {
     signIn();
     stubApi({
