@@ -1,12 +1,13 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
+import { mediaQueryList } from '@/testing/media';
 import { renderWithProviders } from '@/testing/test-utils';
 
 import { AuditEventsTable, type AuditEvent } from './audit-events-table';
 
-function event(data: Record<string, unknown>): AuditEvent {
+function event(data: Record<string, unknown>, overrides: Partial<AuditEvent> = {}): AuditEvent {
   return {
     id: 'ev-1',
     action: 'package.updated',
@@ -20,6 +21,7 @@ function event(data: Record<string, unknown>): AuditEvent {
     target_id: 'pkg-1',
     target_type: 'package',
     tenant_id: null,
+    ...overrides,
   };
 }
 
@@ -27,6 +29,76 @@ function event(data: Record<string, unknown>): AuditEvent {
 const value = (text: string) => (_: string, element: Element | null) => element?.tagName === 'DD' && element.textContent === text;
 
 describe('AuditEventsTable', () => {
+  it('above a phone, lists the events in a table: time, action, actor, target, tenant, IP and details', () => {
+    renderWithProviders(<AuditEventsTable events={[event({ code: 'starter' })]} showTenant />);
+
+    const table = screen.getByTestId('audit-events');
+    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
+      'Time',
+      'Action',
+      'Actor',
+      'Target',
+      'Tenant',
+      'IP',
+      'Details',
+    ]);
+    const cells = within(screen.getByTestId('audit-event')).getAllByRole('cell').map((td) => td.textContent);
+    expect(cells).toEqual([
+      expect.stringMatching(/Nov 28, 2026/),
+      'package.updated',
+      'staff@1cloudcrm.test',
+      'packagepkg-1',
+      'platform',
+      '203.0.113.7',
+      'code: starter',
+    ]);
+    expect(screen.queryByTestId('audit-event-cards')).not.toBeInTheDocument();
+  });
+
+  it('on a phone, shows a card per event with its values labelled and its details behind a button', async () => {
+    // Below Mantine's `sm` (375 px): the 800px table put the details at 717-754 px.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    renderWithProviders(
+      <AuditEventsTable
+        events={[
+          event({ code: 'starter', changes: { max_users: [10, 20] } }, { tenant_id: 'tenant-1' }),
+          event({}, { id: 'ev-2', action: 'auth.login', actor_type: 'api_key', actor_label: 'CRM sync', ip: '' }),
+        ]}
+        showTenant
+      />,
+    );
+
+    expect(screen.queryByTestId('audit-events')).not.toBeInTheDocument();
+    const [changed, login] = screen.getAllByTestId('audit-event') as [HTMLElement, HTMLElement];
+    expect(changed).toHaveAccessibleName(expect.stringMatching(/^package\.updated, Nov 28, 2026/));
+    expect(within(changed).getByTestId('audit-action')).toHaveTextContent('package.updated');
+    expect(within(changed).getByRole('time')).toHaveAttribute('datetime', '2026-11-28T10:00:00Z');
+    // The card's own labels, not the details' (a list of their own).
+    const terms = (card: HTMLElement) =>
+      [...card.querySelectorAll('dt')].filter((dt) => !dt.closest('[data-testid="audit-details"]')).map((dt) => dt.textContent);
+    const valueOf = (card: HTMLElement, label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
+    expect(terms(changed)).toEqual(['Actor', 'Target', 'Tenant', 'IP']);
+    expect(valueOf(changed, 'Actor')).toHaveTextContent('staff@1cloudcrm.test');
+    expect(valueOf(changed, 'Target')).toHaveTextContent('packagepkg-1');
+    expect(valueOf(changed, 'Tenant')).toHaveTextContent('tenant-1');
+    expect(valueOf(changed, 'IP')).toHaveTextContent('203.0.113.7');
+
+    // The details are folded away until asked for, then shown whole.
+    expect(within(changed).getByText(value('10 → 20'))).not.toBeVisible();
+    const details = within(changed).getByRole('button', { name: 'Details' });
+    expect(details).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(details);
+    expect(within(changed).getByText(value('10 → 20'))).toBeVisible();
+    expect(within(changed).getByText(value('starter'))).toBeVisible();
+    await userEvent.click(within(changed).getByRole('button', { name: 'Hide details' }));
+    expect(within(changed).getByText(value('10 → 20'))).not.toBeVisible();
+
+    // An event without details has nothing to open; an API key's is marked as one.
+    expect(within(login).queryByRole('button')).not.toBeInTheDocument();
+    expect(valueOf(login, 'Actor')).toHaveTextContent('CRM syncAPI key');
+    expect(valueOf(login, 'IP')).toHaveTextContent('—');
+  });
+
   it('shows details as a short list of what changed, not as JSON', () => {
     renderWithProviders(
       <AuditEventsTable
