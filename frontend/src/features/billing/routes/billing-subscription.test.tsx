@@ -2,6 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { mediaQueryList } from '@/testing/media';
 import { jsonResponse, renderWithProviders } from '@/testing/test-utils';
 
 import { checkoutPollDelaysMs } from '../checkout-polling';
@@ -452,6 +453,45 @@ describe('BillingRoute subscription', () => {
     expect(manualRow).toHaveTextContent('Starter · Active');
     expect(manualRow).toHaveTextContent('Set by 1CloudAI staff');
     expect(manualRow).toHaveTextContent('Annual contract signed offline');
+    expect(within(screen.getByTestId('billing-history')).getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
+      'Date',
+      'Change',
+      'Source',
+      'Reason',
+    ]);
+  });
+
+  it('on a phone, shows a card per change with its date, source and reason, no table', async () => {
+    // Below Mantine's `sm` (375 px): the 640px table put the source and the reason past the edge.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    signInWithBilling({
+      billing: billing({
+        history: [
+          historyEvent('e2', { package: 'pro', status: 'active', source: 'stripe', previous_status: 'incomplete', event_type: 'invoice.paid' }),
+          historyEvent(
+            'e1',
+            { package: 'starter', status: 'active', source: 'manual', reason: 'Annual contract signed offline', cancel_at_period_end: true },
+            { actor_type: 'user', actor_label: 'staff@1cloudai.test', created_at: '2026-11-10T10:00:00Z' },
+          ),
+        ],
+      }),
+    });
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    const manual = await screen.findByRole('region', { name: /^Starter · Active, Nov 10, 2026/ });
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(screen.getAllByTestId('billing-history-row')).toHaveLength(2);
+    expect(manual).toHaveTextContent('ends at period end');
+    expect(within(manual).getByRole('time')).toHaveAttribute('datetime', '2026-11-10T10:00:00Z');
+    const value = (card: HTMLElement, label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
+    expect(within(manual).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual(['Source', 'Reason']);
+    expect(value(manual, 'Source')).toHaveTextContent('Set by 1CloudAI staff');
+    expect(value(manual, 'Reason')).toHaveTextContent('Annual contract signed offline');
+
+    const stripe = screen.getByRole('region', { name: /^Pro · Active, / });
+    expect(stripe).toHaveTextContent('was Incomplete');
+    expect(value(stripe, 'Source')).toHaveTextContent('Stripe');
+    expect(value(stripe, 'Reason')).toHaveTextContent('Invoice paid');
   });
 
   it.each([

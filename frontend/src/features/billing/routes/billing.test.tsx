@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { applyGrant, installAuth } from '@/lib/auth/session';
+import { mediaQueryList } from '@/testing/media';
 import { grantFor, jsonResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 import { starterPackage } from '@/testing/packages';
 
@@ -73,6 +74,40 @@ describe('BillingRoute API usage', () => {
     expect(within(crm).getByTestId('api-key-status')).toHaveTextContent('Active');
     expect(await within(old).findByTestId('api-key-usage-total')).toHaveTextContent('0');
     expect(within(old).getByTestId('api-key-status')).toHaveTextContent('Revoked');
+    // In a table the chart and its total stay on one line; a wrap took the room the table gave (at
+    // 1280 px the API keys page put "0 requests" under the chart).
+    expect(within(crm).getByTestId('api-key-usage').style.getPropertyValue('--group-wrap')).toBe('nowrap');
+    expect(within(section).getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
+      'Key',
+      'Prefix',
+      'Status',
+      'Requests, last 30 days',
+    ]);
+  });
+
+  it('on a phone, shows a card per key with its prefix, status and requests labelled, no table', async () => {
+    // Below Mantine's `sm` (375 px): the 560px table put the requests past the edge.
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    signIn(['usage:read', 'api_keys:manage']);
+    renderWithProviders(<BillingRoute />, { route: '/billing' });
+
+    const section = await screen.findByTestId('api-usage');
+    const crm = await within(section).findByRole('region', { name: 'CRM sync (ock_k1)' });
+    expect(within(section).queryByRole('table')).not.toBeInTheDocument();
+    expect(within(section).getAllByTestId('api-usage-row').map((r) => r.getAttribute('data-key-id'))).toEqual(['k1', 'k2']);
+    const value = (card: HTMLElement, label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
+    expect(within(crm).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual([
+      'Prefix',
+      'Status',
+      'Requests, last 30 days',
+    ]);
+    expect(value(crm, 'Prefix')).toHaveTextContent('ock_k1');
+    expect(value(crm, 'Status')).toHaveTextContent('Active');
+    expect(await within(crm).findByTestId('api-key-usage-total')).toHaveTextContent('1,334');
+    // About 190 px for the value: the total goes under the chart rather than past the card's edge.
+    expect(within(crm).getByTestId('api-key-usage').style.getPropertyValue('--group-wrap')).toBe('wrap');
+    const old = within(section).getByRole('region', { name: 'Old export (ock_k2)' });
+    expect(value(old, 'Status')).toHaveTextContent('Revoked');
   });
 
   it('leaves the section out for users who may not manage API keys', async () => {
