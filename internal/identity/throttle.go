@@ -217,19 +217,23 @@ func (s *Service) attemptSucceeded(ctx context.Context, keys []string, reserved 
 			// The address was not locked when the attempt was reserved; a
 			// lock the reservation itself earned goes with it (past the
 			// free failures, every reservation earns one), and so does the
-			// time it counted, unless another attempt was reserved
-			// meanwhile: the lock and time that one earned stay.
+			// time it counted. When another attempt was reserved meanwhile,
+			// its time stays, with the lock its failure earns at the count
+			// that stays: none under the free failures, and from the
+			// failure's time the lock one fewer earns (it could be reserved
+			// only once the lock before it ended, as when this check waited
+			// for a hash slot).
 			n := failures[0] - 1
 			r, ok := reserved[key]
 			var err error
-			switch {
-			case ok && failures[0] == r.failures:
+			if ok && failures[0] == r.failures {
 				err = tx.Exec(`UPDATE auth_throttle SET failures = ?, locked_until = NULL, updated_at = ? WHERE key = ?`,
 					n, r.lastFailure, key).Error
-			case lockFor(key, n) == 0:
-				err = tx.Exec(`UPDATE auth_throttle SET failures = ?, locked_until = NULL WHERE key = ?`, n, key).Error
-			default:
-				err = tx.Exec(`UPDATE auth_throttle SET failures = ? WHERE key = ?`, n, key).Error
+			} else {
+				lock := lockFor(key, n).Seconds()
+				err = tx.Exec(`UPDATE auth_throttle SET failures = ?,
+					locked_until = CASE WHEN ?::float8 > 0 THEN updated_at + make_interval(secs => ?) END WHERE key = ?`,
+					n, lock, lock, key).Error
 			}
 			if err != nil {
 				return err

@@ -109,20 +109,26 @@ func TestThrottleLocksFarPastTheFreeFailures(t *testing.T) {
 // the account's failures, and gives the address back the failure its own
 // check reserved. When another check of the address failed meanwhile, that
 // failure stays, with its time (failures are forgotten an hour after the
-// last one), not the time the address had before this check.
+// last one), not the time the address had before this check, and with the
+// lock it earns at the count that stays: the 20th failure of an address
+// that becomes its 19th locks nothing (it stayed locked 30 s), and one that
+// becomes the 20th locks 30 s, not the minute of a 21st (a lock can end
+// while a check waits for a hash slot, up to REQUEST_TIMEOUT).
 func TestAttemptSucceededGivesBackOnlyItsOwnFailure(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
 	svc := testService(d)
 	ctx := context.Background()
 	tests := []struct {
-		name         string
-		otherFailure bool // another check of the address failed between the reservation and the success
-		wantAddress  int
-		wantRecent   bool // the address's updated_at is the other failure's, not its old one
+		name          string
+		otherFailures int // other checks of the address failed between the reservation and the success
+		wantAddress   int
+		wantRecent    bool          // the address's updated_at is the other failure's, not its old one
+		wantLock      time.Duration // how long the address stays locked, 0 none
 	}{
-		{"Alone", false, 18, false},
-		{"AnotherFailedMeanwhile", true, 19, true},
+		{"Alone", 0, 18, false, 0},
+		{"AnotherFailedMeanwhile", 1, 19, true, 0},
+		{"TwoFailedMeanwhileTheFirstLockEnded", 2, 20, true, baseLock},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,26 +143,41 @@ func TestAttemptSucceededGivesBackOnlyItsOwnFailure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.otherFailure {
+			for range tt.otherFailures {
+				// The lock a failure earned ends before the next (as if
+				// the check had waited that long).
+				if err := d.Gorm.Exec(`UPDATE auth_throttle SET locked_until = NULL WHERE key = ?`, address).Error; err != nil {
+					t.Fatal(err)
+				}
 				if _, err := svc.reserveAttempt(ctx, []string{address}); err != nil {
 					t.Fatal(err)
 				}
+			}
+			// The right password's check ends 10 s after the last failure.
+			if err := d.Gorm.Exec(`UPDATE auth_throttle SET updated_at = updated_at - interval '10 seconds',
+				locked_until = locked_until - interval '10 seconds' WHERE key = ?`, address).Error; err != nil {
+				t.Fatal(err)
 			}
 			svc.attemptSucceeded(ctx, keys, reserved)
 			var rows []struct {
 				Key      string
 				Failures int
-				Recent   bool // updated within the last minute
+				Recent   bool    // updated within the last minute
+				LockFor  float64 // seconds from the last failure to the end of the lock, 0 none
 			}
-			if err := d.Gorm.Raw(`SELECT key, failures, updated_at > now() - interval '1 minute' AS recent FROM auth_throttle WHERE key IN ? ORDER BY key`, keys).
+			if err := d.Gorm.Raw(`SELECT key, failures, updated_at > now() - interval '1 minute' AS recent,
+					coalesce(extract(epoch FROM locked_until - updated_at), 0)::float8 AS lock_for
+				FROM auth_throttle WHERE key IN ? ORDER BY key`, keys).
 				Scan(&rows).Error; err != nil {
 				t.Fatal(err)
 			}
 			if len(rows) != 1 || rows[0].Key != address {
 				t.Fatalf("throttle rows %+v, want the address's alone (the account's failures forgotten)", rows)
 			}
-			if rows[0].Failures != tt.wantAddress || rows[0].Recent != tt.wantRecent {
-				t.Fatalf("the address: %d failures, updated in the last minute %v; want %d, %v", rows[0].Failures, rows[0].Recent, tt.wantAddress, tt.wantRecent)
+			lock := time.Duration(rows[0].LockFor * float64(time.Second)).Round(time.Second)
+			if rows[0].Failures != tt.wantAddress || rows[0].Recent != tt.wantRecent || lock != tt.wantLock {
+				t.Fatalf("the address: %d failures, updated in the last minute %v, locked %s after; want %d, %v, %s",
+					rows[0].Failures, rows[0].Recent, lock, tt.wantAddress, tt.wantRecent, tt.wantLock)
 			}
 		})
 	}
