@@ -11,7 +11,8 @@ import (
 
 // TestValidatePassword: the policy's refusals, one character repeated in
 // any script among them ("éééééééééé" was accepted: the check compared
-// the first byte of a two-byte letter with the whole).
+// the first byte of a two-byte letter with the whole), and a common
+// password of 4 characters, the shortest on the list, with digits appended.
 func TestValidatePassword(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -25,6 +26,7 @@ func TestValidatePassword(t *testing.T) {
 		{"OneTooLong", strings.Repeat("abcdefgh", 16) + "x", "", false},
 		{"Common", "password123", "", false},
 		{"CommonWithDigits", "sunshine2024!", "", false},
+		{"CommonOfFourWithDigits", "love2024!!", "", false}, // the shortest common passwords have 4 characters
 		{"RepeatedASCII", "aaaaaaaaaaaa", "", false},
 		{"RepeatedTwoByte", "éééééééééé", "", false},
 		{"RepeatedFourByte", "😀😀😀😀😀😀😀😀😀😀", "", false},
