@@ -2,6 +2,9 @@ package identity
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/mail"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
@@ -141,4 +145,91 @@ func whileHashSlotsHeld(t *testing.T, name string, call func() error) (done <-ch
 		}
 	}
 	return result, free
+}
+
+// resetClock is a service on d whose clock reads *now, mailing reset links
+// to the development outbox, and a user of d with their address.
+func resetClock(t *testing.T, d *db.DB, now *time.Time) (*Service, string) {
+	t.Helper()
+	mailer := mail.NewService(d.Gorm, "", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := testService(d).WithClock(func() time.Time { return *now }).WithPasswordResets(mailer, "https://contacts.example", nil)
+	return svc, "u-" + dbtest.MustCreateUser(t, d).String() + "@example.test"
+}
+
+// TestSendPasswordResetCapsAnHour: an account gets resetsPerAccount links
+// within an hour; a further one asked less than an hour after the first
+// three is not sent, and one asked an hour after them is.
+func TestSendPasswordResetCapsAnHour(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	tests := []struct {
+		name      string
+		asks      []time.Duration // when each link is asked for, after the first
+		wantLinks int
+	}{
+		{"OKThree", []time.Duration{0, 0, 0}, 3},
+		{"FourthWithinTheHour", []time.Duration{0, 0, 0, time.Hour - time.Second}, 3},
+		{"OKFourthAnHourLater", []time.Duration{0, 0, 0, time.Hour}, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			t0 := time.Now().UTC().Truncate(time.Second)
+			now := t0
+			svc, email := resetClock(t, d, &now)
+			for _, at := range tt.asks {
+				now = t0.Add(at)
+				if err := svc.SendPasswordReset(t.Context(), ResetRequestArgs{Email: email}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var links int
+			if err := d.Gorm.Raw(`SELECT count(*) FROM password_resets r JOIN users u ON u.id = r.user_id WHERE u.email = ?`, email).
+				Scan(&links).Error; err != nil {
+				t.Fatal(err)
+			}
+			if links != tt.wantLinks {
+				t.Fatalf("%d links sent, want %d", links, tt.wantLinks)
+			}
+		})
+	}
+}
+
+// TestResetLinkWorksForResetTTL: a mailed link sets a new password until
+// ResetTTL after it was sent, and not from then on.
+func TestResetLinkWorksForResetTTL(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	tests := []struct {
+		name  string
+		after time.Duration
+		ok    bool
+	}{
+		{"OKJustBefore", ResetTTL - time.Second, true},
+		{"ErrAtTheEnd", ResetTTL, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			t0 := time.Now().UTC().Truncate(time.Second)
+			now := t0
+			svc, email := resetClock(t, d, &now)
+			if err := svc.SendPasswordReset(t.Context(), ResetRequestArgs{Email: email}); err != nil {
+				t.Fatal(err)
+			}
+			var body string
+			if err := d.Gorm.Raw(`SELECT body FROM outbox_emails WHERE to_address = ?`, email).Scan(&body).Error; err != nil {
+				t.Fatal(err)
+			}
+			_, rest, found := strings.Cut(body, "/reset-password#token=")
+			if !found {
+				t.Fatalf("no link in %q", body)
+			}
+			now = t0.Add(tt.after)
+			err := svc.ResetPassword(t.Context(), strings.Fields(rest)[0], "a fresh passphrase for the test")
+			if e, _ := apperr.As(err); (err == nil) != tt.ok || (err != nil && e.Type != "invalid-reset-link") {
+				t.Fatalf("the link %s after it was sent: %v, want ok %v", tt.after, err, tt.ok)
+			}
+		})
+	}
 }
