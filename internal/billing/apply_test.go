@@ -1,21 +1,26 @@
 package billing
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/riverqueue/river"
 	"github.com/stripe/stripe-go/v76"
 	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/jobs"
 )
 
 // applySubscription decided on PostgreSQL: which Stripe event moves a
@@ -1065,4 +1070,104 @@ func TestProcessCheckoutCompleted(t *testing.T) {
 		t.Fatalf("stored %s/%s on %s of %v, last event at %v; want active, %s, sub_a, %v",
 			cur.Status, cur.Source, cur.PackageID, deref(cur.StripeSubscriptionID), deref(cur.LastEventAt), tb.pro.Code, t1)
 	}
+}
+
+// TestRegisterWorkers: the billing jobs a worker runs, as RegisterWorkers
+// registers them. A completed checkout's job can be queued (River refuses
+// a kind no worker runs). The sweep's job runs on the billing queue and
+// records the checkouts abandoned for CheckoutAbandonedAfter as failed,
+// not one queued more recently, and says how many in an error log line; a
+// run that finds none logs nothing, and one that fails is retried.
+func TestRegisterWorkers(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t) // a worker of its own: the shared database's billing jobs are other tests'
+	ctx := t.Context()
+	abandoned, recent := "evt_"+uuid.NewString(), "evt_"+uuid.NewString()
+	if err := d.Gorm.Exec(`INSERT INTO stripe_events (id, type, created, payload, outcome, received_at) VALUES
+		(?, 'checkout.session.completed', now(), '{}', 'queued', now() - make_interval(secs => ?)),
+		(?, 'checkout.session.completed', now(), '{}', 'queued', now() - make_interval(secs => ?))`,
+		abandoned, CheckoutAbandonedAfter.Seconds()+60, recent, CheckoutAbandonedAfter.Seconds()-60).Error; err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	workers := river.NewWorkers()
+	RegisterWorkers(workers, NewService(d.Gorm), slog.New(slog.NewJSONHandler(&logs, nil)))
+	client, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Stop(context.Background()) })
+	if _, err := client.Insert(ctx, CheckoutCompletedArgs{EventID: "evt_" + uuid.NewString()}, nil); err != nil {
+		t.Fatalf("queue a completed checkout's job: %v", err)
+	}
+	sweep := func(want string) string {
+		t.Helper()
+		res, err := client.Insert(ctx, SweepArgs{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Job.Queue != jobs.QueueBilling {
+			t.Fatalf("the sweep was queued on %q, want %q", res.Job.Queue, jobs.QueueBilling)
+		}
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+			var state string
+			if err := d.Gorm.Raw(`SELECT state FROM river_job WHERE id = ?`, res.Job.ID).Scan(&state).Error; err != nil {
+				t.Fatal(err)
+			}
+			if state == want {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the sweep's job is %s after a minute, want %s", state, want)
+			}
+		}
+		// The next run of the hour is a job of its own.
+		if err := d.Gorm.Exec(`DELETE FROM river_job WHERE id = ?`, res.Job.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		return logs.take()
+	}
+	log := sweep("completed")
+	var outcomes []string
+	if err := d.Gorm.Raw(`SELECT outcome FROM stripe_events WHERE id IN ? ORDER BY id = ? DESC`, []string{abandoned, recent}, abandoned).
+		Scan(&outcomes).Error; err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{outcomeAbandoned, "queued"}; !slices.Equal(outcomes, want) {
+		t.Fatalf("after the sweep the abandoned and the recent checkout are %q, want %q", outcomes, want)
+	}
+	if !strings.Contains(log, `"level":"ERROR"`) || !strings.Contains(log, `"count":1`) {
+		t.Fatalf("the sweep logged %q, want an error with count 1", log)
+	}
+	if log := sweep("completed"); log != "" {
+		t.Fatalf("a sweep that found nothing logged %q", log)
+	}
+	if err := d.Gorm.Exec(`ALTER TABLE stripe_events RENAME TO stripe_events_away`).Error; err != nil {
+		t.Fatal(err)
+	}
+	sweep("retryable")
+}
+
+// syncBuffer is a log destination a worker writes while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// take returns what was written since the last take.
+func (b *syncBuffer) take() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.buf.String()
+	b.buf.Reset()
+	return s
 }
