@@ -233,3 +233,26 @@ func TestResetLinkWorksForResetTTL(t *testing.T) {
 		})
 	}
 }
+
+// TestResetPasswordClearsTheAccountThrottle: a reset through a link
+// forgets the account's sign-in failures and lifts its lock, so its owner
+// signs in with the new password at once.
+func TestResetPasswordClearsTheAccountThrottle(t *testing.T) {
+	t.Parallel()
+	d, svc, user, token := withResetLink(t)
+	key := accountKey("u-" + user.String() + "@example.test")
+	if err := d.Gorm.Exec(`INSERT INTO auth_throttle (key, failures, locked_until, updated_at) VALUES (?, 9, now() + interval '10 minutes', now())`,
+		key).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ResetPassword(t.Context(), token, "a fresh passphrase for the test"); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := d.Gorm.Raw(`SELECT count(*) FROM auth_throttle WHERE key = ?`, key).Scan(&left).Error; err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Fatal("the account's failures and lock outlived the reset")
+	}
+}
