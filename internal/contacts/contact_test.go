@@ -1,6 +1,7 @@
 package contacts_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -168,4 +169,130 @@ func TestGetCompanyFollowsCorrections(t *testing.T) {
 	}
 	want("alpha, undone", b.tenant, alpha, a1)
 	want("beta, undone", b.tenant, beta, b1)
+}
+
+// TestContactAsEachTenantSeesIt: two tenants save the same shared contact,
+// each onto a list of its own, with a note and a correction; a third saves
+// nothing. Each sees its own saved state, note, lists and corrections on
+// the contact and none of another's.
+func TestContactAsEachTenantSeesIt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	third := MustCreateTenant(t, b.db, "GB")
+	co := b.company(t, CompanyOpts{})
+	shared := MustCreateContact(t, b.db, ContactOpts{FirstName: "Two", LastName: "Savers", Title: "Engineer", City: "Paris", CompanyID: co})
+	type mark struct {
+		tenant, user       uuid.UUID
+		list, note         string
+		field, value, seen string
+	}
+	marks := []mark{
+		{b.tenant, b.user, "Mine " + b.word, "tenant note", "title", "Tenant Title", "Tenant Title"},
+		{b.other, b.otherUsr, "Theirs " + b.word, "other note", "city", "Lyon", "Lyon"},
+	}
+	for _, m := range marks {
+		l, err := b.svc.CreateList(b.ctx, m.tenant, m.user, m.list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.svc.SaveContacts(b.ctx, m.tenant, m.user, contacts.SaveParams{ContactIDs: []uuid.UUID{shared}, ListID: &l.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.svc.SetSavedNotes(b.ctx, m.tenant, shared, m.note); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.svc.SubmitCorrection(b.ctx, m.tenant, m.user, shared, m.field, m.value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.svc.ApproveSaved(b.ctx, b.tenant, b.user, []uuid.UUID{shared}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name                      string
+		tenant                    uuid.UUID
+		status, note, list        string
+		field, value, title, city string
+	}{
+		{"OKTenant", b.tenant, contacts.SavedStatusApproved, "tenant note", "Mine " + b.word, "title", "Tenant Title", "Tenant Title", "Paris"},
+		{"OKOther", b.other, contacts.SavedStatusSaved, "other note", "Theirs " + b.word, "city", "Lyon", "Engineer", "Lyon"},
+		{"OKNotSaved", third, "", "", "", "", "", "Engineer", "Paris"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := b.svc.GetContact(b.ctx, tt.tenant, shared)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Saved != (tt.status != "") || c.SavedStatus != tt.status || c.SavedNotes != tt.note {
+				t.Errorf("saved %v, status %q, note %q; want %q, %q", c.Saved, c.SavedStatus, c.SavedNotes, tt.status, tt.note)
+			}
+			var gotLists []string
+			for _, l := range c.Lists {
+				gotLists = append(gotLists, l.Name)
+			}
+			if want := []string{tt.list}; fmt.Sprint(gotLists) != fmt.Sprint(want[:min(len(tt.list), 1)]) {
+				t.Errorf("lists %v, want %q", gotLists, tt.list)
+			}
+			var gotCorr []string
+			for _, x := range c.Corrections {
+				gotCorr = append(gotCorr, x.Field+"="+x.Value)
+			}
+			if want := []string{tt.field + "=" + tt.value}; fmt.Sprint(gotCorr) != fmt.Sprint(want[:min(len(tt.field), 1)]) {
+				t.Errorf("corrections %v, want %s=%s", gotCorr, tt.field, tt.value)
+			}
+			if c.Title != tt.title || c.City != tt.city {
+				t.Errorf("title %q, city %q; want %q, %q", c.Title, c.City, tt.title, tt.city)
+			}
+		})
+	}
+}
+
+// TestGetCompanyPagesHoldOnlyVisible: another tenant's private contacts at
+// a company, between the shared ones in id order, take no place on the
+// company's pages: every page but the last is full, and the last ends the
+// paging.
+func TestGetCompanyPagesHoldOnlyVisible(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	var shared []uuid.UUID
+	for range 4 {
+		shared = append(shared, MustCreateContact(t, b.db, ContactOpts{FirstName: "Seen", LastName: "Here", CompanyID: co}))
+		MustCreateContact(t, b.db, ContactOpts{FirstName: "Hidden", LastName: "There", CompanyID: co, Owner: &b.other})
+	}
+	tests := []struct {
+		name  string
+		size  int
+		pages []int
+	}{
+		{"OKPageOfOne", 1, []int{1, 1, 1, 1}},
+		{"OKPageOfTwo", 2, []int{2, 2}},
+		{"OKPageOfThree", 3, []int{3, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got []uuid.UUID
+			var pages []int
+			p := contacts.PageParams{PageSize: tt.size, MaxPageSize: 10}
+			for range 10 {
+				d, err := b.svc.GetCompany(b.ctx, b.tenant, co, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d.ContactCount != len(shared) {
+					t.Fatalf("contact_count %d, want %d", d.ContactCount, len(shared))
+				}
+				got, pages = append(got, ids(d.Contacts)...), append(pages, len(d.Contacts))
+				if p.Cursor = d.NextContactsCursor; p.Cursor == "" {
+					break
+				}
+			}
+			if fmtIDs(got) != fmtIDs(shared) || !slices.Equal(pages, tt.pages) {
+				t.Fatalf("pages of %v: %v, want %v (%v)", pages, got, shared, tt.pages)
+			}
+		})
+	}
 }
