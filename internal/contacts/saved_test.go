@@ -3,6 +3,7 @@ package contacts_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -226,6 +227,72 @@ func TestSetSavedNotes(t *testing.T) {
 			}
 			if stored, _ := b.svc.GetContact(b.ctx, b.tenant, c); stored.SavedNotes != tt.want {
 				t.Fatalf("stored notes %q, want %q", stored.SavedNotes, tt.want)
+			}
+		})
+	}
+}
+
+// TestSavedWritesStayInTheirTenant: a shared contact saved by two tenants,
+// each with a note and on a list of its own, is two saved contacts. What
+// one tenant does to its saved contact (unsave, note, approve, reject,
+// take it off its list) leaves the other's as it was.
+func TestSavedWritesStayInTheirTenant(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	tests := []struct {
+		name  string
+		write func(contact, otherList uuid.UUID) error
+	}{
+		{"OKUnsave", func(c, _ uuid.UUID) error {
+			_, err := b.svc.UnsaveContacts(b.ctx, b.other, []uuid.UUID{c})
+			return err
+		}},
+		{"OKNotes", func(c, _ uuid.UUID) error {
+			_, err := b.svc.SetSavedNotes(b.ctx, b.other, c, "other note")
+			return err
+		}},
+		{"OKApprove", func(c, _ uuid.UUID) error {
+			_, err := b.svc.ApproveSaved(b.ctx, b.other, b.otherUsr, []uuid.UUID{c})
+			return err
+		}},
+		{"OKReject", func(c, _ uuid.UUID) error {
+			_, err := b.svc.RejectSaved(b.ctx, b.other, b.otherUsr, []uuid.UUID{c})
+			return err
+		}},
+		{"OKRemoveFromList", func(c, l uuid.UUID) error {
+			_, err := b.svc.RemoveListMembers(b.ctx, b.other, l, []uuid.UUID{c})
+			return err
+		}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := MustCreateContact(t, b.db, ContactOpts{FirstName: "Both", LastName: tt.name, CompanyID: co})
+			var lists []uuid.UUID
+			for _, who := range []struct{ tenant, user uuid.UUID }{{b.tenant, b.user}, {b.other, b.otherUsr}} {
+				l, err := b.svc.CreateList(b.ctx, who.tenant, who.user, fmt.Sprintf("%s %d", b.word, i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				lists = append(lists, l.ID)
+				if _, err := b.svc.SaveContacts(b.ctx, who.tenant, who.user, contacts.SaveParams{ContactIDs: []uuid.UUID{c}, ListID: &l.ID}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := b.svc.SetSavedNotes(b.ctx, b.tenant, c, "tenant note"); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.write(c, lists[1]); err != nil {
+				t.Fatal(err)
+			}
+			got, err := b.svc.GetContact(b.ctx, b.tenant, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.SavedStatus != contacts.SavedStatusSaved || got.SavedNotes != "tenant note" ||
+				len(got.Lists) != 1 || got.Lists[0].ID != lists[0] {
+				t.Fatalf("the tenant's saved contact is %q, note %q, lists %v", got.SavedStatus, got.SavedNotes, got.Lists)
 			}
 		})
 	}
