@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -15,7 +16,9 @@ import (
 
 // TestOrderedPageStrategies checks that every strategy of an ordered page
 // returns the same pages: which one runs depends on planner estimates that
-// a small test database never produces.
+// a small test database never produces. The tenant's own private contact
+// is among them and another tenant's is not: the id and update orders read
+// the shared and the tenant's contacts as two branches (ownerBranches).
 func TestOrderedPageStrategies(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
@@ -26,10 +29,22 @@ func TestOrderedPageStrategies(t *testing.T) {
 	if _, err := d.Pool.Exec(ctx, `INSERT INTO tenants (id, name) VALUES ($1, 'strategies')`, tenant); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 23 {
-		if _, err := d.Pool.Exec(ctx, `INSERT INTO contacts (id, first_name, last_name, company_name, seniority, updated_at)
-			VALUES ($1, $2, $3, $4, $5, now() - $6 * interval '1 minute')`,
-			uuid.Must(uuid.NewV7()), fmt.Sprintf("N%02d", (i*7)%23), "Strat", word+" Inc", []string{"vp", "entry"}[i%2], i%5); err != nil {
+	other := uuid.Must(uuid.NewV7())
+	if _, err := d.Pool.Exec(ctx, `INSERT INTO tenants (id, name) VALUES ($1, 'strategies other')`, other); err != nil {
+		t.Fatal(err)
+	}
+	var own, others uuid.UUID
+	for i := range 27 {
+		id, owner := uuid.Must(uuid.NewV7()), (*uuid.UUID)(nil)
+		switch i {
+		case 12:
+			own, owner = id, &tenant
+		case 18:
+			others, owner = id, &other
+		}
+		if _, err := d.Pool.Exec(ctx, `INSERT INTO contacts (id, first_name, last_name, company_name, seniority, updated_at, owner_tenant_id)
+			VALUES ($1, $2, $3, $4, $5, now() - $6 * interval '1 minute', $7)`,
+			id, fmt.Sprintf("N%02d", (i*7)%27), "Strat", word+" Inc", []string{"vp", "entry"}[i%2], i%5, owner); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -54,8 +69,8 @@ func TestOrderedPageStrategies(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if (strategy == stratCount || strategy == stratBitmap) && cur == nil && n != 12 {
-						t.Fatalf("strategy %d counted %d matches, want 12", strategy, n)
+					if (strategy == stratCount || strategy == stratBitmap) && cur == nil && n != 13 {
+						t.Fatalf("strategy %d counted %d matches, want 13", strategy, n)
 					}
 					for i, r := range rows {
 						if i < 4 {
@@ -69,8 +84,8 @@ func TestOrderedPageStrategies(t *testing.T) {
 					last.Mode = o.mode
 					cur = &last
 				}
-				if len(got) != 12 {
-					t.Fatalf("strategy %d paged %d contacts, want 12", strategy, len(got))
+				if len(got) != 13 || !slices.Contains(got, own) || slices.Contains(got, others) {
+					t.Fatalf("strategy %d paged %d contacts %v, want 13 with %v, without %v", strategy, len(got), got, own, others)
 				}
 				if strategy == stratCount {
 					want = fmt.Sprint(got)
