@@ -373,3 +373,42 @@ func TestSearchSkipsCorrectionsOfUncorrectedTenant(t *testing.T) {
 		t.Fatalf("corrected tenant: %d statements read corrections, found %v; want some and [Jane Doe]", n, got)
 	}
 }
+
+// TestSearchSeesOnlyTheTenantsCorrections: two tenants correct one shared
+// contact, the other tenant its city first, then the tenant its title.
+// Each finds the contact by its own corrected value, and neither by the
+// other's: the tenant's overlay of the contact, made after the other's
+// correction, holds the tenant's corrections alone.
+func TestSearchSeesOnlyTheTenantsCorrections(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := MustCreateContact(t, b.db, ContactOpts{FirstName: "Two", LastName: "Fields", Title: "Engineer", City: "Austin",
+		CompanyID: b.company(t, CompanyOpts{})})
+	for _, x := range []struct {
+		tenant, user uuid.UUID
+		field, value string
+	}{{b.other, b.otherUsr, "city", "Houston"}, {b.tenant, b.user, "title", "Chief Of Staff"}} {
+		if _, err := b.svc.SubmitCorrection(b.ctx, x.tenant, x.user, c, x.field, x.value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		tenant  uuid.UUID
+		filters contacts.Filters
+		want    []string
+	}{
+		{"OKOwnTitle", b.tenant, contacts.Filters{Titles: []string{"chief of staff"}}, []string{"Two Fields"}},
+		{"OKSharedCity", b.tenant, contacts.Filters{Cities: []string{"austin"}}, []string{"Two Fields"}},
+		{"OKNotOthersCity", b.tenant, contacts.Filters{Cities: []string{"houston"}}, nil},
+		{"OKOtherOwnCity", b.other, contacts.Filters{Cities: []string{"houston"}}, []string{"Two Fields"}},
+		{"OKOtherNotTenantsTitle", b.other, contacts.Filters{Titles: []string{"chief of staff"}}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, total := b.searchNames(t, tc.tenant, contacts.SearchParams{Query: b.word, Filters: tc.filters})
+			if !slices.Equal(got, tc.want) || total != len(tc.want) {
+				t.Errorf("found %q (total %d), want %q", got, total, tc.want)
+			}
+		})
+	}
+}
