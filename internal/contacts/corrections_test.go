@@ -182,6 +182,10 @@ func TestCorrectionOverlayAndReview(t *testing.T) {
 	})
 }
 
+// TestCorrectionOfPrivateContactApplies: a correction of the tenant's own
+// private contact is accepted at once and written into the record itself,
+// not only shown over it: the record is what an import matches and what
+// stays once the record changes again.
 func TestCorrectionOfPrivateContactApplies(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -194,6 +198,11 @@ func TestCorrectionOfPrivateContactApplies(t *testing.T) {
 	got, err := b.svc.GetContact(b.ctx, b.tenant, id)
 	if err != nil || got.CompanyName != "Globex "+b.word || got.CompanyID != nil {
 		t.Fatalf("contact = %+v, %v", got, err)
+	}
+	var stored string
+	if err := b.db.Pool.QueryRow(b.ctx, `SELECT company_name FROM contacts WHERE id = $1`, id).Scan(&stored); err != nil ||
+		stored != "Globex "+b.word {
+		t.Fatalf("the record's company name is %q (%v), want %q", stored, err, "Globex "+b.word)
 	}
 }
 
