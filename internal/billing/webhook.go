@@ -933,8 +933,8 @@ func (SweepArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.QueueB
 
 // PeriodicJobs are the billing package's scheduled jobs: the sweep of
 // abandoned checkouts, hourly.
-func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{jobs.Every(time.Hour, SweepArgs{}, false)}
+func PeriodicJobs() []jobs.Schedule {
+	return []jobs.Schedule{jobs.Every(time.Hour, SweepArgs{}, false)}
 }
 
 // RegisterWorkers adds the billing workers.

@@ -36,8 +36,14 @@ func newJobs(d *db.DB, svc api.Services, log *slog.Logger) (*jobs.Client, error)
 	identity.RegisterWorkers(workers, svc.Identity, log)
 	mail.RegisterWorkers(workers, svc.Mail)
 	idempotency.RegisterWorkers(workers, svc.Idempotency, log)
-	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: slices.Concat(contacts.PeriodicJobs(),
-		imports.PeriodicJobs(), crm.PeriodicJobs(), identity.PeriodicJobs(), mail.PeriodicJobs(), billing.PeriodicJobs(), idempotency.PeriodicJobs())})
+	return jobs.New(d, workers, jobs.Opts{Work: true, Logger: log, Periodic: schedules()})
+}
+
+// schedules are every domain's scheduled jobs, which the elected leader
+// among serve and worker processes inserts.
+func schedules() []jobs.Schedule {
+	return slices.Concat(contacts.PeriodicJobs(), imports.PeriodicJobs(), crm.PeriodicJobs(),
+		identity.PeriodicJobs(), mail.PeriodicJobs(), billing.PeriodicJobs(), idempotency.PeriodicJobs())
 }
 
 // stopJobs lets running jobs finish for up to timeout, then cancels them

@@ -47,6 +47,6 @@ func RegisterWorkers(workers *river.Workers, svc *Service, log *slog.Logger) {
 
 // PeriodicJobs are the contacts package's scheduled jobs: the vocabulary
 // compaction, hourly.
-func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{jobs.Every(time.Hour, CompactSearchTermsArgs{}, false)}
+func PeriodicJobs() []jobs.Schedule {
+	return []jobs.Schedule{jobs.Every(time.Hour, CompactSearchTermsArgs{}, false)}
 }

@@ -297,8 +297,8 @@ func (s *Service) Prune(ctx context.Context) (int64, error) {
 // PeriodicJobs are the CRM package's scheduled jobs: the sweep of abandoned
 // pushes (which also prunes, see Prune), hourly and once when the leader
 // starts.
-func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{jobs.Every(time.Hour, SweepArgs{}, true)}
+func PeriodicJobs() []jobs.Schedule {
+	return []jobs.Schedule{jobs.Every(time.Hour, SweepArgs{}, true)}
 }
 
 // sendItem is a contact on its way to the CRM.

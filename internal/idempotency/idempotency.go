@@ -158,6 +158,6 @@ func RegisterWorkers(workers *river.Workers, svc *Service, log *slog.Logger) {
 }
 
 // PeriodicJobs are the package's scheduled jobs: the prune, hourly.
-func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{jobs.Every(time.Hour, PruneArgs{}, false)}
+func PeriodicJobs() []jobs.Schedule {
+	return []jobs.Schedule{jobs.Every(time.Hour, PruneArgs{}, false)}
 }

@@ -116,8 +116,8 @@ func (ExpireArgs) InsertOpts() river.InsertOpts { return jobs.OncePer(jobs.Queue
 // PeriodicJobs are the imports package's scheduled jobs: the sweep of
 // orphaned imports and expired files, hourly and once when the leader
 // starts.
-func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{jobs.Every(time.Hour, ExpireArgs{}, true)}
+func PeriodicJobs() []jobs.Schedule {
+	return []jobs.Schedule{jobs.Every(time.Hour, ExpireArgs{}, true)}
 }
 
 // FailOrphans fails the imports that show queued or running while no job

@@ -62,7 +62,7 @@ type Opts struct {
 	PollOnly bool
 	// Periodic are scheduled jobs; the elected leader among the working
 	// clients inserts them.
-	Periodic []*river.PeriodicJob
+	Periodic []Schedule
 }
 
 // New returns a client over d. workers holds every registered worker; it
@@ -83,7 +83,9 @@ func New(d *db.DB, workers *river.Workers, o Opts) (*Client, error) {
 		FetchPollInterval:    500 * time.Millisecond,
 	}
 	if o.Work {
-		cfg.PeriodicJobs = o.Periodic
+		for _, p := range o.Periodic {
+			cfg.PeriodicJobs = append(cfg.PeriodicJobs, p.periodicJob())
+		}
 		cfg.Queues = map[string]river.QueueConfig{
 			QueueDefault: {MaxWorkers: o.MaxWorkers},
 			QueueImports: {MaxWorkers: o.MaxWorkers},

@@ -66,6 +66,6 @@ func RegisterWorkers(workers *river.Workers, svc *Service) {
 }
 
 // PeriodicJobs are the mail package's scheduled jobs: the prune, daily.
-func PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{jobs.Every(24*time.Hour, PruneArgs{}, false)}
+func PeriodicJobs() []jobs.Schedule {
+	return []jobs.Schedule{jobs.Every(24*time.Hour, PruneArgs{}, false)}
 }
