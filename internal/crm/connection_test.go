@@ -518,3 +518,57 @@ func callbacksAtOnce(t *testing.T, tb *testBundle, params []crm.CallbackParams, 
 	wg.Wait()
 	return reasons, errs
 }
+
+// TestCallbackChecksAtCallbackTime: what Connect checked holds again when
+// the browser comes back: the state is younger than StateTTL (at StateTTL
+// it has expired), and the user is still an org admin of the state's
+// tenant, which is still active. Each refusal stores nothing.
+func TestCallbackChecksAtCallbackTime(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		between func(t *testing.T, tb *testBundle) // after the consent, before the callback
+		want    string
+	}{
+		{"OKJustBeforeTTL", func(t *testing.T, tb *testBundle) { tb.clock.Advance(crm.StateTTL - time.Second) }, ""},
+		{"ErrExpiredAtTTL", func(t *testing.T, tb *testBundle) { tb.clock.Advance(crm.StateTTL) }, crm.ReasonStateExpired},
+		{"ErrDemotedToMember", func(t *testing.T, tb *testBundle) {
+			tb.mustExec(t, `UPDATE memberships SET role = 'member' WHERE tenant_id = ? AND user_id = ?`, tb.tenantID, tb.adminID)
+		}, crm.ReasonNotAllowed},
+		{"ErrTenantSuspended", func(t *testing.T, tb *testBundle) {
+			tb.mustExec(t, `UPDATE tenants SET status = 'suspended' WHERE id = ?`, tb.tenantID)
+		}, crm.ReasonNotAllowed},
+		// Removed from the tenant, still an org admin of another one: the
+		// role that counts is the one in the state's tenant.
+		{"ErrRemovedAdminElsewhere", func(t *testing.T, tb *testBundle) {
+			other := tb.otherTenant(t)
+			tb.mustExec(t, `INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'org_admin')`, other.tenantID, tb.adminID)
+			tb.mustExec(t, `DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?`, tb.tenantID, tb.adminID)
+		}, crm.ReasonNotAllowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			ctx := context.Background()
+			start, err := tb.svc.Connect(ctx, tb.tenantID, tb.adminID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			loc, err := fakecrm.Consent(ctx, fakecrm.NoRedirects(), start.AuthorizeURL, tb.account, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.between(t, tb)
+			q := loc.Query()
+			reason, _ := tb.svc.Callback(ctx, crm.CallbackParams{Code: q.Get("code"), State: q.Get("state"), Browser: start.Browser})
+			if reason != tt.want {
+				t.Fatalf("reason %q, want %q", reason, tt.want)
+			}
+			n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE tenant_id = ?`, tb.tenantID)
+			if want := map[bool]int{true: 1, false: 0}[tt.want == ""]; n != want {
+				t.Fatalf("%d connections stored, want %d", n, want)
+			}
+		})
+	}
+}
