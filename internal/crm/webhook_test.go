@@ -118,3 +118,51 @@ func TestWebhookUninstallOnlyOlderConnections(t *testing.T) {
 		})
 	}
 }
+
+// TestWebhookUninstallRefusedOrIgnored: an app.uninstalled disconnects only
+// when it is signed with our webhook secret (a server without one takes no
+// event at all, not one signed with the empty key), is stamped within 5
+// minutes of our clock either way, and is our app's.
+func TestWebhookUninstallRefusedOrIgnored(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		secret   string        // the server's webhook secret, and what signs the event
+		skew     time.Duration // the timestamp's distance from our clock
+		clientID string
+		wantErr  string // the error's type, "" for none
+		applied  bool
+	}{
+		{"OK", testClientSecret, 0, testClientID, "", true},
+		{"OKJustInFuture", testClientSecret, crm.WebhookTolerance - time.Second, testClientID, "", true},
+		{"ErrTooFarInFuture", testClientSecret, crm.WebhookTolerance + time.Second, testClientID, "stale-timestamp", false},
+		{"ErrNoWebhookSecret", "", 0, testClientID, "crm-not-configured", false},
+		{"IgnoredOtherApp", testClientSecret, 0, "another-app", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.MustConnect(t)
+			o := *tb
+			o.cfg.WebhookSecret = tt.secret
+			svc := o.newService()
+			body := `{"event_id":"evt_u_` + uuid.NewString() + `","type":"app.uninstalled","account_id":"` + tb.account +
+				`","client_id":"` + tt.clientID + `","occurred_at":"` + tb.clock.Now().Format(time.RFC3339) + `"}`
+			ts := tb.clock.Now().Add(tt.skew).Unix()
+			res, err := svc.HandleWebhook(context.Background(), []byte(body), strconv.FormatInt(ts, 10),
+				fakecrm.Sign(tt.secret, ts, []byte(body)))
+			if tt.wantErr != "" {
+				if e, ok := apperr.As(err); !ok || e.Type != tt.wantErr {
+					t.Fatalf("err %v, want %s", err, tt.wantErr)
+				}
+			} else if err != nil || res.Tenants != map[bool]int{true: 1}[tt.applied] {
+				t.Fatalf("res %+v, %v", res, err)
+			}
+			want := map[bool]string{true: crm.StatusDisconnected, false: crm.StatusConnected}[tt.applied]
+			if s := tb.connectionStatus(t); s != want {
+				t.Fatalf("status %s, want %s", s, want)
+			}
+		})
+	}
+}
