@@ -3,7 +3,12 @@ package crm_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -568,6 +573,76 @@ func TestCallbackChecksAtCallbackTime(t *testing.T) {
 			n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE tenant_id = ?`, tb.tenantID)
 			if want := map[bool]int{true: 1, false: 0}[tt.want == ""]; n != want {
 				t.Fatalf("%d connections stored, want %d", n, want)
+			}
+		})
+	}
+}
+
+// TestCallbackRefusesGrant: a grant the connection could not live on is
+// refused and nothing stored: one lacking contacts.read or contacts.write,
+// or a token answer without a refresh token (the access token would work
+// until it expired, then the connection would need an org admin).
+func TestCallbackRefusesGrant(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		scope     string // the scope asked for instead of Connect's
+		noRefresh bool   // the token endpoint answers the code without a refresh token
+		want      string
+	}{
+		{"ErrReadOnly", crm.ScopeRead, false, crm.ReasonMissingScopes},
+		{"ErrWriteOnly", crm.ScopeWrite, false, crm.ReasonMissingScopes},
+		{"ErrNoRefreshToken", "", true, crm.ReasonExchangeFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			if tt.noRefresh {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					rec := httptest.NewRecorder()
+					tb.fake.ServeHTTP(rec, r)
+					body := rec.Body.Bytes()
+					if r.URL.Path == "/oauth/token" {
+						var m map[string]any
+						if json.Unmarshal(body, &m) == nil {
+							delete(m, "refresh_token")
+							body, _ = json.Marshal(m)
+						}
+					}
+					maps.Copy(w.Header(), rec.Header())
+					w.Header().Del("Content-Length")
+					w.WriteHeader(rec.Code)
+					_, _ = w.Write(body)
+				}))
+				t.Cleanup(srv.Close)
+				tb.cfg.AuthBase = srv.URL
+				tb.svc = tb.newService()
+			}
+			ctx := context.Background()
+			start, err := tb.svc.Connect(ctx, tb.tenantID, tb.adminID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			authorize := start.AuthorizeURL
+			if tt.scope != "" {
+				u, _ := url.Parse(authorize)
+				q := u.Query()
+				q.Set("scope", tt.scope)
+				u.RawQuery = q.Encode()
+				authorize = u.String()
+			}
+			loc, err := fakecrm.Consent(ctx, fakecrm.NoRedirects(), authorize, tb.account, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := loc.Query()
+			reason, _ := tb.svc.Callback(ctx, crm.CallbackParams{Code: q.Get("code"), State: q.Get("state"), Browser: start.Browser})
+			if reason != tt.want {
+				t.Fatalf("reason %q, want %q", reason, tt.want)
+			}
+			if n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE tenant_id = ?`, tb.tenantID); n != 0 {
+				t.Fatalf("%d connections stored", n)
 			}
 		})
 	}
