@@ -579,20 +579,29 @@ func TestCallbackChecksAtCallbackTime(t *testing.T) {
 }
 
 // TestCallbackRefusesGrant: a grant the connection could not live on is
-// refused and nothing stored: one lacking contacts.read or contacts.write,
-// or a token answer without a refresh token (the access token would work
-// until it expired, then the connection would need an org admin).
+// refused, nothing stored, and a grant the CRM made is revoked there, not
+// left live and forgotten: one lacking contacts.read or contacts.write, one
+// whose account could not be read, one for an account another tenant holds
+// (whose own grant stays), or a token answer without a refresh token (the
+// access token would work until it expired, then the connection would need
+// an org admin).
 func TestCallbackRefusesGrant(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		scope     string // the scope asked for instead of Connect's
-		noRefresh bool   // the token endpoint answers the code without a refresh token
+		scope     string                             // the scope asked for instead of Connect's
+		noRefresh bool                               // the token endpoint answers the code without a refresh token
+		before    func(t *testing.T, tb *testBundle) // after the consent, before the callback
 		want      string
+		revoked   bool
 	}{
-		{"ErrReadOnly", crm.ScopeRead, false, crm.ReasonMissingScopes},
-		{"ErrWriteOnly", crm.ScopeWrite, false, crm.ReasonMissingScopes},
-		{"ErrNoRefreshToken", "", true, crm.ReasonExchangeFailed},
+		{name: "ErrReadOnly", scope: crm.ScopeRead, want: crm.ReasonMissingScopes, revoked: true},
+		{name: "ErrWriteOnly", scope: crm.ScopeWrite, want: crm.ReasonMissingScopes, revoked: true},
+		{name: "ErrAccountUnreadable", before: func(t *testing.T, tb *testBundle) { tb.fake.InjectFault(fakecrm.FaultUnavailable, 1) },
+			want: crm.ReasonExchangeFailed, revoked: true},
+		{name: "ErrAccountOfAnotherTenant", before: func(t *testing.T, tb *testBundle) { tb.otherTenant(t).MustConnect(t) },
+			want: crm.ReasonAccountInUse, revoked: true},
+		{name: "ErrNoRefreshToken", noRefresh: true, want: crm.ReasonExchangeFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -636,6 +645,10 @@ func TestCallbackRefusesGrant(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tt.before != nil {
+				tt.before(t, tb)
+			}
+			revocations := tb.fake.Stats().Revocations
 			q := loc.Query()
 			reason, _ := tb.svc.Callback(ctx, crm.CallbackParams{Code: q.Get("code"), State: q.Get("state"), Browser: start.Browser})
 			if reason != tt.want {
@@ -643,6 +656,13 @@ func TestCallbackRefusesGrant(t *testing.T) {
 			}
 			if n := tb.scalar(t, `SELECT count(*) FROM crm_connections WHERE tenant_id = ?`, tb.tenantID); n != 0 {
 				t.Fatalf("%d connections stored", n)
+			}
+			if got := tb.fake.Stats().Revocations - revocations; tt.revoked && got != 1 {
+				t.Fatalf("%d grants revoked, want the refused one", got)
+			}
+			// The other tenant's grant, the only one left, is live.
+			if tt.revoked && tb.fake.GrantActive(tb.account) != (tt.want == crm.ReasonAccountInUse) {
+				t.Fatalf("grant of the account active: %v", tb.fake.GrantActive(tb.account))
 			}
 		})
 	}
