@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/onecloudai/contacts/internal/audit"
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/crm/fakecrm"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
@@ -665,5 +666,78 @@ func TestCallbackRefusesGrant(t *testing.T) {
 				t.Fatalf("grant of the account active: %v", tb.fake.GrantActive(tb.account))
 			}
 		})
+	}
+}
+
+// TestSettingsAreTheTenants: a tenant reads and pushes with its own field
+// ownership only; another tenant's saved modes change nothing of it.
+func TestSettingsAreTheTenants(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	other := tb.otherTenant(t)
+	ctx := context.Background()
+	if _, err := other.svc.PutSettings(ctx, other.tenantID, &other.adminID,
+		map[string]string{"email": crm.OwnNever, "phone": crm.OwnOverwrite}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.svc.PutSettings(ctx, tb.tenantID, &tb.adminID, map[string]string{"job_title": crm.OwnOverwrite}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		tb   *testBundle
+		want map[string]string // the fields not fill_if_empty
+	}{
+		{"Tenant", tb, map[string]string{"job_title": crm.OwnOverwrite}},
+		{"OtherTenant", other, map[string]string{"email": crm.OwnNever, "phone": crm.OwnOverwrite}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := tt.tb.svc.GetSettings(ctx, tt.tb.tenantID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range crm.Fields {
+				want := crm.OwnFillIfEmpty
+				if m, ok := tt.want[f]; ok {
+					want = m
+				}
+				if s.FieldOwnership[f] != want {
+					t.Errorf("%s: %s, want %s", f, s.FieldOwnership[f], want)
+				}
+			}
+		})
+	}
+}
+
+// TestDisconnectTwice: disconnecting a disconnected tenant does nothing: no
+// second audit event, and the status keeps the time and reason of the
+// disconnect.
+func TestDisconnectTwice(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	ctx := context.Background()
+	if err := tb.svc.Disconnect(ctx, tb.tenantID); err != nil {
+		t.Fatal(err)
+	}
+	first, err := tb.svc.GetConnection(ctx, tb.tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.clock.Advance(time.Minute)
+	if err := tb.svc.Disconnect(audit.WithActor(ctx, audit.Actor{Label: "someone else"}), tb.tenantID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := tb.svc.GetConnection(ctx, tb.tenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.StatusChangedAt.Equal(*first.StatusChangedAt) || again.StatusReason != first.StatusReason {
+		t.Fatalf("second disconnect changed the status: %v %q, was %v %q", again.StatusChangedAt, again.StatusReason,
+			first.StatusChangedAt, first.StatusReason)
+	}
+	if n := tb.scalar(t, `SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'crm.disconnected'`, tb.tenantID); n != 1 {
+		t.Fatalf("%d crm.disconnected events, want 1", n)
 	}
 }
