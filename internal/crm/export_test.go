@@ -32,3 +32,9 @@ func AccountChangedCodes(statuses []string) []string {
 	}
 	return got
 }
+
+// MarkNeedsReauth marks the connection as a worker whose token of version
+// the CRM refused does.
+func (s *Service) MarkNeedsReauth(ctx context.Context, tenantID uuid.UUID, version int64) {
+	s.markNeedsReauth(ctx, tenantID, version, "refused in a test")
+}

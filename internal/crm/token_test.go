@@ -263,3 +263,40 @@ func TestDisconnectDuringRefresh(t *testing.T) {
 		t.Fatal("the grant is still active at the CRM after the disconnect")
 	}
 }
+
+// TestNeedsReauthOnlyForTheRefusedTokens: the CRM refusing a token marks
+// the connection needs_reauth (pausing its queued pushes) only while it
+// still holds the tokens of that version: a worker refused with tokens
+// that a reconnect meanwhile replaced leaves the new connection alone.
+func TestNeedsReauthOnlyForTheRefusedTokens(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		reconnect  bool // an org admin reconnects between the token's use and its refusal
+		wantStatus string
+		wantPaused int
+	}{
+		{"RefusedCurrentTokens", false, crm.StatusNeedsReauth, 2},
+		{"RefusedReplacedTokens", true, crm.StatusConnected, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.MustConnect(t)
+			ctx := context.Background()
+			version := int64(tb.scalar(t, `SELECT token_version FROM crm_connections WHERE tenant_id = ?`, tb.tenantID))
+			if tt.reconnect {
+				tb.MustConnect(t)
+			}
+			push := tb.MustPush(t, tb.MustApproved(t, 2))
+			tb.svc.MarkNeedsReauth(ctx, tb.tenantID, version)
+			if s := tb.connectionStatus(t); s != tt.wantStatus {
+				t.Fatalf("status %s, want %s", s, tt.wantStatus)
+			}
+			if d := tb.push(t, push); d.Paused != tt.wantPaused {
+				t.Fatalf("push %+v, want %d paused", d.Push, tt.wantPaused)
+			}
+		})
+	}
+}
