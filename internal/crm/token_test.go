@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/onecloudai/contacts/internal/crm"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/limits"
@@ -296,6 +298,41 @@ func TestNeedsReauthOnlyForTheRefusedTokens(t *testing.T) {
 			}
 			if d := tb.push(t, push); d.Paused != tt.wantPaused {
 				t.Fatalf("push %+v, want %d paused", d.Push, tt.wantPaused)
+			}
+		})
+	}
+}
+
+// TestTokensBoundToTheirTenant: sealed tokens open only in the row they
+// were sealed for (associated data): tokens copied from another
+// tenant's row (a restore gone wrong, or someone with write access to the
+// table) do not open, so one tenant never pushes with another's grant.
+func TestTokensBoundToTheirTenant(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		copied  string // the columns copied from the other tenant's row, "" for none
+		wantErr bool
+	}{
+		{"OwnTokens", "", false},
+		{"ErrTokensOfAnotherTenant", "key_id = o.key_id, access_token_enc = o.access_token_enc, refresh_token_enc = o.refresh_token_enc", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			tb.MustConnect(t)
+			other := tb.otherTenant(t)
+			other.account = "acc_" + uuid.NewString()[:8]
+			other.MustConnect(t)
+			if tt.copied != "" {
+				tb.mustExec(t, `UPDATE crm_connections c SET `+tt.copied+` FROM crm_connections o
+					WHERE c.tenant_id = ? AND o.tenant_id = ?`, tb.tenantID, other.tenantID)
+			}
+			version := int64(tb.scalar(t, `SELECT token_version FROM crm_connections WHERE tenant_id = ?`, tb.tenantID))
+			_, err := tb.svc.Refresh(context.Background(), tb.tenantID, version)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("refresh: %v, want an error: %v", err, tt.wantErr)
 			}
 		})
 	}
