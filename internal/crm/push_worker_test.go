@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
@@ -398,4 +399,37 @@ func TestPushRateLimitedPastPatience(t *testing.T) {
 		}
 	}
 	tb.assertTruth(t, id)
+}
+
+// TestPushStateIsTheTenants: a shared contact another tenant pushed to its
+// own CRM account is not "already there" for this tenant: its push creates
+// the record in this tenant's account, never skipped as a duplicate of the
+// other tenant's record.
+func TestPushStateIsTheTenants(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	tb.MustConnect(t)
+	other := tb.otherTenant(t)
+	other.account = "acc_" + uuid.NewString()[:8]
+	other.MustConnect(t)
+	ids := tb.MustApproved(t, 2)
+	other.mustExec(t, `INSERT INTO saved_contacts (tenant_id, contact_id, status, approved_by, approved_at)
+		SELECT ?, id, 'approved', ?, now() FROM unnest(?::uuid[]) AS id`, other.tenantID, other.adminID, uuidArray(ids))
+	tests := []struct {
+		name string
+		tb   *testBundle
+	}{
+		{"FirstTenant", tb},
+		{"OtherTenantAfter", other},
+	}
+	for _, tt := range tests {
+		id := tt.tb.MustPush(t, ids)
+		tt.tb.mustRunAll(t, id)
+		if d := tt.tb.push(t, id); d.Created != 2 {
+			t.Fatalf("%s: push %+v, want 2 created", tt.name, d.Push)
+		}
+		if total, _ := tb.fake.Count(tt.tb.account); total != 2 {
+			t.Fatalf("%s: its account holds %d records, want 2", tt.name, total)
+		}
+	}
 }
