@@ -1377,11 +1377,18 @@ type hookTransport struct {
 	prefix string
 	once   sync.Once
 	hook   func()
+	// answer, when set, is the status the first matching request gets
+	// instead of reaching the CRM (a proxy's 503, say).
+	answer int
 }
 
 func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if strings.HasPrefix(r.URL.Path, h.prefix) {
-		h.once.Do(h.hook)
+		first := false
+		h.once.Do(func() { first = true; h.hook() })
+		if first && h.answer != 0 {
+			return &http.Response{StatusCode: h.answer, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("")), Request: r}, nil
+		}
 	}
 	return h.next.RoundTrip(r)
 }
@@ -1469,16 +1476,27 @@ func TestPushResumedJobRacingItsOriginal(t *testing.T) {
 // new account that no push history knows of (their contacts failed
 // ACCOUNT_CHANGED). Now nothing is sent there; the contacts fail
 // ACCOUNT_CHANGED (one no longer approved stays rejected) and the next push
-// creates them.
+// creates them. The same holds wherever the call meets the new account's
+// token: refreshing a due token before its first request, or renewing the
+// token it holds before retrying a request the CRM did not take.
 func TestPushAccountSwitchedBeforeSend(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
 		update bool   // the contacts were pushed before and changed since: the job reads their records first
+		due    bool   // the token is due for a refresh: the job's first call refreshes it
 		path   string // the request during which the switch happens
+		// answer: the request gets this status without reaching the CRM,
+		// and the token's refresh falls due before the call tries again.
+		answer int
 	}{
 		{name: "DuringUpsert", path: "/v1/contacts/batch/upsert"},
 		{name: "DuringRead", update: true, path: "/v1/contacts/by-external-id/"},
+		// The refresh finds the old grant revoked and reads the stored
+		// tokens: the new account's, which the call must not send with.
+		{name: "DuringRefreshBeforeTheFirstCall", due: true, path: "/oauth/token"},
+		// The retry renews the token it holds and gets the new account's.
+		{name: "BeforeARetry", path: "/v1/contacts/batch/upsert", answer: http.StatusServiceUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1494,9 +1512,15 @@ func TestPushAccountSwitchedBeforeSend(t *testing.T) {
 			id := tb.MustPush(t, ids)
 			// Withdrawn from the CRM after the push was planned.
 			tb.mustExec(t, `UPDATE saved_contacts SET status = 'saved' WHERE tenant_id = ? AND contact_id = ?`, tb.tenantID, ids[3])
+			if tt.due {
+				tb.mustExec(t, `UPDATE crm_connections SET refresh_due_at = now() - interval '1 hour' WHERE tenant_id = ?`, tb.tenantID)
+			}
 			reason := "not run"
-			ht := &hookTransport{next: tb.opts.HTTPClient.Transport, prefix: tt.path}
+			ht := &hookTransport{next: tb.opts.HTTPClient.Transport, prefix: tt.path, answer: tt.answer}
 			ht.hook = func() {
+				if tt.answer != 0 {
+					tb.clock.Advance(2 * time.Hour)
+				}
 				tb.account = "acc_new_" + oldAccount[4:]
 				reason = tb.connect(t, true)
 			}
