@@ -2,7 +2,7 @@ import { Anchor, Card, Code, Skeleton, Stack, Table, Text } from '@mantine/core'
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { type ApiKey, useApiKeys } from '@/lib/api-keys/list-api-keys';
 import { usePhone } from '@/lib/use-phone';
 
@@ -65,18 +65,14 @@ export function ApiUsageByKey() {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Key</Table.Th>
-            {columns.map((column) => (
-              <Table.Th key={column.label}>{column.label}</Table.Th>
-            ))}
+            <ColumnHeaders columns={columns} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {keys.data.items.map((key) => (
             <Table.Tr key={key.id} data-testid="api-usage-row" data-key-id={key.id}>
               <Table.Td>{key.name}</Table.Td>
-              {columns.map((column) => (
-                <Table.Td key={column.label}>{column.value(key)}</Table.Td>
-              ))}
+              <ColumnCells columns={columns} item={key} />
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -1,4 +1,4 @@
-import { DataList, type MantineSpacing } from '@mantine/core';
+import { DataList, type MantineSpacing, Table, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 /** A labelled value of an item: a table's column, and a line of the item's card on a phone. */
@@ -23,5 +23,24 @@ export function ColumnList<T>({ columns, item, labelWidth = '40%', mt }: ColumnL
         </DataList.Item>
       ))}
     </DataList>
+  );
+}
+
+/** The columns' headers in a table's header row. */
+export function ColumnHeaders<T>({ columns }: { columns: Column<T>[] }) {
+  return columns.map((column) => <Table.Th key={column.label}>{column.label}</Table.Th>);
+}
+
+/** One item's columns as the cells of its table row. */
+export function ColumnCells<T>({ columns, item }: { columns: Column<T>[]; item: T }) {
+  return columns.map((column) => <Table.Td key={column.label}>{column.value(item)}</Table.Td>);
+}
+
+/** The header of a row's actions column: named for screen readers, blank on screen. */
+export function ActionsHeader() {
+  return (
+    <Table.Th>
+      <VisuallyHidden>Actions</VisuallyHidden>
+    </Table.Th>
   );
 }

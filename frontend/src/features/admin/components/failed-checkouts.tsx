@@ -1,7 +1,7 @@
-import { Alert, Button, Card, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { formatDateTime } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
 
@@ -76,13 +76,9 @@ export function FailedCheckouts({ detail, canWrite }: { detail: AdminTenantDetai
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Stripe event</Table.Th>
-                  {columns.map((column) => (
-                    <Table.Th key={column.label}>{column.label}</Table.Th>
-                  ))}
+                  <ColumnHeaders columns={columns} />
                   {canWrite && (
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
+                    <ActionsHeader />
                   )}
                 </Table.Tr>
               </Table.Thead>
@@ -94,9 +90,7 @@ export function FailedCheckouts({ detail, canWrite }: { detail: AdminTenantDetai
                         {f.event_id}
                       </Text>
                     </Table.Td>
-                    {columns.map((column) => (
-                      <Table.Td key={column.label}>{column.value(f)}</Table.Td>
-                    ))}
+                    <ColumnCells columns={columns} item={f} />
                     {canWrite && <Table.Td>{retryButton(f)}</Table.Td>}
                   </Table.Tr>
                 ))}

@@ -1,11 +1,11 @@
-import { Badge, Button, Card, Code, Group, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useRef, useState, type MouseEvent, type ReactNode } from 'react';
 
 import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { isApiError } from '@/lib/api-error';
 import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
@@ -234,13 +234,9 @@ function PackagesList({ packages, actions }: PackagesListProps) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Package</Table.Th>
-            {columns.map((column) => (
-              <Table.Th key={column.label}>{column.label}</Table.Th>
-            ))}
+            <ColumnHeaders columns={columns} />
             {actions && (
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
+              <ActionsHeader />
             )}
           </Table.Tr>
         </Table.Thead>
@@ -250,9 +246,7 @@ function PackagesList({ packages, actions }: PackagesListProps) {
               <Table.Td>
                 <PackageName pkg={pkg} />
               </Table.Td>
-              {columns.map((column) => (
-                <Table.Td key={column.label}>{column.value(pkg)}</Table.Td>
-              ))}
+              <ColumnCells columns={columns} item={pkg} />
               {actions && (
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">

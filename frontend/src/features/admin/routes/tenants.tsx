@@ -4,7 +4,7 @@ import { type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
@@ -162,9 +162,7 @@ function TenantsList({ tenants, packageName }: TenantsListProps) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>
-            {columns.map((column) => (
-              <Table.Th key={column.label}>{column.label}</Table.Th>
-            ))}
+            <ColumnHeaders columns={columns} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -173,9 +171,7 @@ function TenantsList({ tenants, packageName }: TenantsListProps) {
               <Table.Td>
                 <TenantLink tenant={tenant} />
               </Table.Td>
-              {columns.map((column) => (
-                <Table.Td key={column.label}>{column.value(tenant)}</Table.Td>
-              ))}
+              <ColumnCells columns={columns} item={tenant} />
             </Table.Tr>
           ))}
         </Table.Tbody>

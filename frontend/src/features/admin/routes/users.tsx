@@ -5,7 +5,7 @@ import { type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { isApiError } from '@/lib/api-error';
@@ -151,18 +151,14 @@ function UsersTable({ users }: { users: AdminUser[] }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Email</Table.Th>
-            {columns.map((column) => (
-              <Table.Th key={column.label}>{column.label}</Table.Th>
-            ))}
+            <ColumnHeaders columns={columns} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {users.map((user) => (
             <Table.Tr key={user.id} data-testid="user-row">
               <Table.Td data-testid="user-email">{user.email}</Table.Td>
-              {columns.map((column) => (
-                <Table.Td key={column.label}>{column.value(user)}</Table.Td>
-              ))}
+              <ColumnCells columns={columns} item={user} />
             </Table.Tr>
           ))}
         </Table.Tbody>

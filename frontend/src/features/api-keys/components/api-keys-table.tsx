@@ -1,7 +1,7 @@
-import { Badge, Button, Card, Code, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { ApiKeyStatusBadge } from '@/components/api-keys/api-key-status-badge';
 import { ApiKeyUsageSummary } from '@/components/api-keys/api-key-usage-summary';
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
@@ -198,12 +198,8 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
-                {columns.map((column) => (
-                  <Table.Th key={column.label}>{column.label}</Table.Th>
-                ))}
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
+                <ColumnHeaders columns={columns} />
+                <ActionsHeader />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -212,9 +208,7 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
                   <Table.Td>
                     <KeyName row={row} />
                   </Table.Td>
-                  {columns.map((column) => (
-                    <Table.Td key={column.label}>{column.value(row)}</Table.Td>
-                  ))}
+                  <ColumnCells columns={columns} item={row} />
                   <Table.Td>
                     <Stack gap={4} align="flex-start">
                       <KeyActions row={row} onRotate={onRotate} onRevoke={onRevoke} />

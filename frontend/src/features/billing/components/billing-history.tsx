@@ -1,6 +1,6 @@
 import { Card, Stack, Table, Text } from '@mantine/core';
 
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { formatDateTime, formatStatus } from '@/lib/format';
 import type { Package } from '@/lib/usage/get-usage';
 import { sourceLabel } from '@/lib/usage/subscription-state';
@@ -144,9 +144,7 @@ export function BillingHistory({ events, packages = [] }: BillingHistoryProps) {
           <Table.Tr>
             <Table.Th>Date</Table.Th>
             <Table.Th>Change</Table.Th>
-            {columns.map((column) => (
-              <Table.Th key={column.label}>{column.label}</Table.Th>
-            ))}
+            <ColumnHeaders columns={columns} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -158,9 +156,7 @@ export function BillingHistory({ events, packages = [] }: BillingHistoryProps) {
               <Table.Td>
                 <Change row={row} />
               </Table.Td>
-              {columns.map((column) => (
-                <Table.Td key={column.label}>{column.value(row)}</Table.Td>
-              ))}
+              <ColumnCells columns={columns} item={row} />
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -3,7 +3,7 @@ import { IconDownload } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { Joined } from '@/components/text/joined';
 import { formatNumber } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
@@ -226,18 +226,14 @@ function RecordsTable({
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={70}>Row</Table.Th>
-                {columns.map((column) => (
-                  <Table.Th key={column.label}>{column.label}</Table.Th>
-                ))}
+                <ColumnHeaders columns={columns} />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {items.map((record) => (
                 <Table.Tr key={record.row}>
                   <Table.Td>{record.row}</Table.Td>
-                  {columns.map((column) => (
-                    <Table.Td key={column.label}>{column.value(record)}</Table.Td>
-                  ))}
+                  <ColumnCells columns={columns} item={record} />
                 </Table.Tr>
               ))}
             </Table.Tbody>

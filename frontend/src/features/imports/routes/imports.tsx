@@ -1,10 +1,10 @@
-import { Anchor, Button, Card, Group, Skeleton, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Card, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { usePermissions } from '@/lib/auth/permissions';
 import { formatDateTime, formatNumber } from '@/lib/format';
@@ -140,13 +140,9 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>File</Table.Th>
-                      {columns.map((column) => (
-                        <Table.Th key={column.label}>{column.label}</Table.Th>
-                      ))}
+                      <ColumnHeaders columns={columns} />
                       {canWrite && (
-                        <Table.Th>
-                          <VisuallyHidden>Actions</VisuallyHidden>
-                        </Table.Th>
+                        <ActionsHeader />
                       )}
                     </Table.Tr>
                   </Table.Thead>
@@ -156,9 +152,7 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
                         <Table.Td>
                           <FileLink imp={imp} basePath={basePath} />
                         </Table.Td>
-                        {columns.map((column) => (
-                          <Table.Td key={column.label}>{column.value(imp)}</Table.Td>
-                        ))}
+                        <ColumnCells columns={columns} item={imp} />
                         {canWrite && (
                           <Table.Td>{isImportDiscardable(imp) && <DiscardButton imp={imp} onDiscard={discard} />}</Table.Td>
                         )}

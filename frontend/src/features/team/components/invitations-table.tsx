@@ -1,7 +1,7 @@
-import { Badge, Button, Card, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { isApiError } from '@/lib/api-error';
 import { formatDate, formatRole, formatStatus } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
@@ -98,12 +98,8 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Email</Table.Th>
-            {columns.map((column) => (
-              <Table.Th key={column.label}>{column.label}</Table.Th>
-            ))}
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <ColumnHeaders columns={columns} />
+            <ActionsHeader />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -112,9 +108,7 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
               <Table.Td style={{ overflowWrap: 'anywhere' }} data-testid="invitation-email">
                 {invitation.email}
               </Table.Td>
-              {columns.map((column) => (
-                <Table.Td key={column.label}>{column.value(invitation)}</Table.Td>
-              ))}
+              <ColumnCells columns={columns} item={invitation} />
               <Table.Td>{revokeButton(invitation)}</Table.Td>
             </Table.Tr>
           ))}

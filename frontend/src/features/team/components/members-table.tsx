@@ -1,8 +1,8 @@
-import { Badge, Button, Card, Group, Select, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Card, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { ConfirmModal } from '@/components/confirm-modal';
 import { isApiError } from '@/lib/api-error';
 import { formatDate, formatDateTime, formatRole } from '@/lib/format';
@@ -139,13 +139,9 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Email</Table.Th>
-                {columns.map((column) => (
-                  <Table.Th key={column.label}>{column.label}</Table.Th>
-                ))}
+                <ColumnHeaders columns={columns} />
                 {canManage && (
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
+                  <ActionsHeader />
                 )}
               </Table.Tr>
             </Table.Thead>
@@ -153,9 +149,7 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
               {members.map((member) => (
                 <Table.Tr key={member.user_id} data-testid="member-row" data-email={member.email}>
                   <Table.Td>{email(member)}</Table.Td>
-                  {columns.map((column) => (
-                    <Table.Td key={column.label}>{column.value(member)}</Table.Td>
-                  ))}
+                  <ColumnCells columns={columns} item={member} />
                   {canManage && <Table.Td>{removeButton(member)}</Table.Td>}
                 </Table.Tr>
               ))}
