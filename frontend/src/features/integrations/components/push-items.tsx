@@ -1,8 +1,10 @@
-import { Badge, Code, Group, Paper, Spoiler, Stack, Table, Text } from '@mantine/core';
+import { Badge, Card, Code, Group, Paper, Spoiler, Stack, Table, Text } from '@mantine/core';
 
 import { actionLabel, pushItemStatusLabels, reasonLabel } from '@/components/crm/labels';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import type { CrmPushAttempt, CrmPushItem } from '@/lib/crm/get-crm-push';
 import { formatDateTime, formatNumber } from '@/lib/format';
+import { usePhone } from '@/lib/use-phone';
 
 /** The contacts of a push, each with every attempt and the CRM's answer to it. */
 export function PushItems({ items }: { items: CrmPushItem[] }) {
@@ -25,7 +27,7 @@ function PushItemCard({ item }: { item: CrmPushItem }) {
             <Text size="sm" fw={600}>
               {item.contact_name || item.contact_id}
             </Text>
-            <Text size="xs" c="dimmed">
+            <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
               {item.email || 'no email'} · {item.contact_id}
             </Text>
           </Stack>
@@ -66,62 +68,113 @@ function PushItemCard({ item }: { item: CrmPushItem }) {
   );
 }
 
+/** An attempt's outcome, coloured by whether the CRM took the contact, and the record it named. */
+function Outcome({ attempt }: { attempt: CrmPushAttempt }) {
+  return (
+    <>
+      <Text size="xs" fw={500} c={attempt.outcome === 'created' || attempt.outcome === 'updated' ? 'green' : attempt.outcome === 'read' ? 'dimmed' : 'red'}>
+        {attempt.outcome.replace(/_/g, ' ')}
+      </Text>
+      {attempt.crm_record_id && (
+        <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {attempt.crm_record_id}
+        </Text>
+      )}
+    </>
+  );
+}
+
+/** The CRM's error and answer to an attempt, and the request it answered. */
+function Answer({ attempt }: { attempt: CrmPushAttempt }) {
+  return (
+    <>
+      {(attempt.error_code || attempt.error_message) && (
+        <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
+          {attempt.error_code && <Code fz="xs">{attempt.error_code}</Code>} {attempt.error_message}
+        </Text>
+      )}
+      {attempt.answer !== null && attempt.answer !== undefined ? (
+        <Spoiler maxHeight={48} showLabel={<Text size="xs">Show the whole answer</Text>} hideLabel={<Text size="xs">Hide</Text>}>
+          <Code block fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }} data-testid="push-attempt-answer">
+            {JSON.stringify(attempt.answer, null, 1)}
+          </Code>
+        </Spoiler>
+      ) : (
+        !attempt.error_code && !attempt.error_message && <Text size="xs" c="dimmed">No answer</Text>
+      )}
+      {attempt.request_id && (
+        <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          Request {attempt.request_id}
+        </Text>
+      )}
+    </>
+  );
+}
+
+/** How long the CRM took to answer. */
+function duration(attempt: CrmPushAttempt): string {
+  return `${attempt.duration_ms === 0 && attempt.http_status > 0 ? '<1' : formatNumber(attempt.duration_ms)} ms`;
+}
+
+/** The columns after the attempt's number, in order: the table's cells and each phone card's list. */
+const attemptColumns: (Column<CrmPushAttempt> & { nowrap?: boolean; right?: boolean })[] = [
+  { label: 'Time', nowrap: true, value: (attempt) => <time dateTime={attempt.at}>{formatDateTime(attempt.at)}</time> },
+  { label: 'HTTP', value: (attempt) => attempt.http_status || '—' },
+  { label: 'Outcome', value: (attempt) => <Outcome attempt={attempt} /> },
+  { label: 'CRM answer', value: (attempt) => <Answer attempt={attempt} /> },
+  { label: 'Duration', nowrap: true, right: true, value: duration },
+];
+
+/**
+ * The attempts at a contact: a table, or on a phone a card per attempt, so that the CRM's answer is
+ * on the screen (the table is 760px wide).
+ */
 function AttemptsTable({ attempts }: { attempts: CrmPushAttempt[] }) {
+  const phone = usePhone();
+  if (phone) {
+    return (
+      <Stack gap="xs" data-testid="push-attempts">
+        {attempts.map((attempt) => (
+          <Card
+            key={`${attempt.attempt}-${attempt.request_id}`}
+            component="section"
+            withBorder
+            padding="xs"
+            aria-label={`Attempt ${attempt.attempt}`}
+            data-testid="push-attempt"
+            data-outcome={attempt.outcome}
+          >
+            <Text size="xs" fw={600}>
+              Attempt {attempt.attempt}
+            </Text>
+            <ColumnList columns={attemptColumns} item={attempt} labelWidth="30%" mt={4} />
+          </Card>
+        ))}
+      </Stack>
+    );
+  }
   return (
     <Table.ScrollContainer minWidth={760}>
       <Table verticalSpacing={4} fz="xs" withTableBorder data-testid="push-attempts">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>#</Table.Th>
-            <Table.Th>Time</Table.Th>
-            <Table.Th>HTTP</Table.Th>
-            <Table.Th>Outcome</Table.Th>
-            <Table.Th>CRM answer</Table.Th>
-            <Table.Th ta="right">Duration</Table.Th>
+            {attemptColumns.map((column) => (
+              <Table.Th key={column.label} ta={column.right ? 'right' : undefined}>
+                {column.label}
+              </Table.Th>
+            ))}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {attempts.map((attempt) => (
             <Table.Tr key={`${attempt.attempt}-${attempt.request_id}`} data-testid="push-attempt" data-outcome={attempt.outcome}>
               <Table.Td>{attempt.attempt}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                <time dateTime={attempt.at}>{formatDateTime(attempt.at)}</time>
-              </Table.Td>
-              <Table.Td>{attempt.http_status || '—'}</Table.Td>
-              <Table.Td>
-                <Text size="xs" fw={500} c={attempt.outcome === 'created' || attempt.outcome === 'updated' ? 'green' : attempt.outcome === 'read' ? 'dimmed' : 'red'}>
-                  {attempt.outcome.replace(/_/g, ' ')}
-                </Text>
-                {attempt.crm_record_id && (
-                  <Text size="xs" c="dimmed">
-                    {attempt.crm_record_id}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                {(attempt.error_code || attempt.error_message) && (
-                  <Text size="xs">
-                    {attempt.error_code && <Code fz="xs">{attempt.error_code}</Code>} {attempt.error_message}
-                  </Text>
-                )}
-                {attempt.answer !== null && attempt.answer !== undefined ? (
-                  <Spoiler maxHeight={48} showLabel={<Text size="xs">Show the whole answer</Text>} hideLabel={<Text size="xs">Hide</Text>}>
-                    <Code block fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }} data-testid="push-attempt-answer">
-                      {JSON.stringify(attempt.answer, null, 1)}
-                    </Code>
-                  </Spoiler>
-                ) : (
-                  !attempt.error_code && !attempt.error_message && <Text size="xs" c="dimmed">No answer</Text>
-                )}
-                {attempt.request_id && (
-                  <Text size="xs" c="dimmed">
-                    Request {attempt.request_id}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                {attempt.duration_ms === 0 && attempt.http_status > 0 ? '<1' : formatNumber(attempt.duration_ms)} ms
-              </Table.Td>
+              {attemptColumns.map((column) => (
+                <Table.Td key={column.label} ta={column.right ? 'right' : undefined} style={column.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
+                  {column.value(attempt)}
+                </Table.Td>
+              ))}
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -1,71 +1,117 @@
-import { Anchor, Table, Text, Tooltip } from '@mantine/core';
+import { Anchor, Card, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { Link } from 'react-router-dom';
 
 import { selectionLabel } from '@/components/crm/labels';
 import { PushStatusBadge } from '@/components/crm/push-status-badge';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import type { CrmPush } from '@/lib/crm/get-crm-push';
 import { formatDateTime, formatNumber } from '@/lib/format';
+import { usePhone } from '@/lib/use-phone';
 
-/** Pushes, newest first, with their counts; each opens its detail page. */
+/** A column after Started; a count is right-aligned in the table. */
+type PushColumn = Column<CrmPush> & { count?: boolean };
+
+/** The columns after Started, in order: the table's cells and each phone card's list. */
+const columns: PushColumn[] = [
+  { label: 'Status', value: (push) => <PushStatusBadge status={push.status} /> },
+  { label: 'Contacts', value: (push) => selectionLabel(push.selection) },
+  { label: 'Total', count: true, value: (push) => <span data-testid="push-total">{formatNumber(push.total)}</span> },
+  {
+    label: 'Pushed',
+    count: true,
+    value: (push) => (
+      <Tooltip label={`${formatNumber(push.created)} created, ${formatNumber(push.updated)} updated`}>
+        <Text span size="sm" data-testid="push-pushed">
+          {formatNumber(push.created + push.updated)}
+        </Text>
+      </Tooltip>
+    ),
+  },
+  { label: 'Skipped', count: true, value: (push) => <span data-testid="push-skipped">{formatNumber(push.skipped)}</span> },
+  { label: 'Rejected', count: true, value: (push) => <span data-testid="push-rejected">{formatNumber(push.rejected)}</span> },
+  {
+    label: 'Failed',
+    count: true,
+    value: (push) => {
+      const failed = push.failed + push.deleted_in_crm;
+      return (
+        <Text span size="sm" c={failed > 0 ? 'red' : undefined} data-testid="push-failed">
+          {formatNumber(failed)}
+        </Text>
+      );
+    },
+  },
+  {
+    label: 'Requested by',
+    value: (push) => (
+      <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+        {push.requested_by_label || (push.requested_by ? push.requested_by : 'API key')}
+      </Text>
+    ),
+  },
+];
+
+/** When the push started, linking to its detail page. */
+function Started({ push }: { push: CrmPush }) {
+  return (
+    <Anchor component={Link} to={`/integrations/pushes/${push.id}`} size="sm">
+      <time dateTime={push.created_at}>{formatDateTime(push.created_at)}</time>
+    </Anchor>
+  );
+}
+
+/**
+ * Pushes, newest first, with their counts; each opens its detail page. In a table, or on a phone a
+ * card per push, so that its status and counts are on the screen (the table is 900px wide).
+ */
 export function PushesTable({ pushes }: { pushes: CrmPush[] }) {
+  const phone = usePhone();
+  if (phone) {
+    return (
+      <Stack gap="sm" data-testid="crm-pushes-cards">
+        {pushes.map((push) => (
+          <Card
+            key={push.id}
+            component="section"
+            withBorder
+            padding="sm"
+            aria-label={`Push of ${formatDateTime(push.created_at)}`}
+            data-testid="push-row"
+            data-push-id={push.id}
+          >
+            <Started push={push} />
+            <ColumnList columns={columns} item={push} mt="xs" />
+          </Card>
+        ))}
+      </Stack>
+    );
+  }
   return (
     <Table.ScrollContainer minWidth={900}>
       <Table striped highlightOnHover verticalSpacing="xs" fz="sm" data-testid="crm-pushes">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Started</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Contacts</Table.Th>
-            <Table.Th ta="right">Total</Table.Th>
-            <Table.Th ta="right">Pushed</Table.Th>
-            <Table.Th ta="right">Skipped</Table.Th>
-            <Table.Th ta="right">Rejected</Table.Th>
-            <Table.Th ta="right">Failed</Table.Th>
-            <Table.Th>Requested by</Table.Th>
+            {columns.map((column) => (
+              <Table.Th key={column.label} ta={column.count ? 'right' : undefined}>
+                {column.label}
+              </Table.Th>
+            ))}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {pushes.map((push) => {
-            const pushed = push.created + push.updated;
-            const failed = push.failed + push.deleted_in_crm;
-            return (
-              <Table.Tr key={push.id} data-testid="push-row" data-push-id={push.id}>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Anchor component={Link} to={`/integrations/pushes/${push.id}`} size="sm">
-                    <time dateTime={push.created_at}>{formatDateTime(push.created_at)}</time>
-                  </Anchor>
+          {pushes.map((push) => (
+            <Table.Tr key={push.id} data-testid="push-row" data-push-id={push.id}>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Started push={push} />
+              </Table.Td>
+              {columns.map((column) => (
+                <Table.Td key={column.label} ta={column.count ? 'right' : undefined}>
+                  {column.value(push)}
                 </Table.Td>
-                <Table.Td>
-                  <PushStatusBadge status={push.status} />
-                </Table.Td>
-                <Table.Td>{selectionLabel(push.selection)}</Table.Td>
-                <Table.Td ta="right" data-testid="push-total">
-                  {formatNumber(push.total)}
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Tooltip label={`${formatNumber(push.created)} created, ${formatNumber(push.updated)} updated`}>
-                    <Text span size="sm" data-testid="push-pushed">
-                      {formatNumber(pushed)}
-                    </Text>
-                  </Tooltip>
-                </Table.Td>
-                <Table.Td ta="right" data-testid="push-skipped">
-                  {formatNumber(push.skipped)}
-                </Table.Td>
-                <Table.Td ta="right" data-testid="push-rejected">
-                  {formatNumber(push.rejected)}
-                </Table.Td>
-                <Table.Td ta="right" data-testid="push-failed">
-                  <Text span size="sm" c={failed > 0 ? 'red' : undefined}>
-                    {formatNumber(failed)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{push.requested_by_label || (push.requested_by ? push.requested_by : 'API key')}</Text>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
+              ))}
+            </Table.Tr>
+          ))}
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>

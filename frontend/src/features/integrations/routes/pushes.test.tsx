@@ -3,6 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { applyGrant, installAuth } from '@/lib/auth/session';
+import type { CrmPushItem } from '@/lib/crm/get-crm-push';
+import { mediaQueryList } from '@/testing/media';
 import { grantFor, jsonResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
 import { me, push, pushDetail, viewerPermissions } from '../testing/fixtures';
@@ -13,6 +15,63 @@ import { CrmPushesRoute } from './pushes';
 const routes = [
   { path: '/integrations/pushes', element: <CrmPushesRoute /> },
   { path: '/integrations/pushes/:pushId', element: <CrmPushRoute /> },
+];
+
+/** A contact the CRM took on its second attempt, and one it refused. */
+const pushItems: CrmPushItem[] = [
+  {
+    contact_id: 'c1',
+    contact_name: 'Jane Doe',
+    email: 'jane@acme.test',
+    action: 'create',
+    reason: '',
+    status: 'pushed',
+    crm_result: 'created',
+    crm_record_id: 'c_9001',
+    error_code: '',
+    error_message: '',
+    updated_at: '2026-11-28T09:00:03Z',
+    attempts: [
+      {
+        attempt: 1,
+        request_id: 'req-1',
+        at: '2026-11-28T09:00:01Z',
+        http_status: 429,
+        outcome: 'rate_limited',
+        error_code: 'RATE_LIMITED',
+        error_message: 'Too many requests',
+        crm_record_id: '',
+        answer: null,
+        duration_ms: 12,
+      },
+      {
+        attempt: 2,
+        request_id: 'req-2',
+        at: '2026-11-28T09:00:03Z',
+        http_status: 200,
+        outcome: 'created',
+        error_code: '',
+        error_message: '',
+        crm_record_id: 'c_9001',
+        answer: { status: 'created', id: 'c_9001' } as unknown as Record<string, never>,
+        duration_ms: 40,
+      },
+    ],
+  },
+  {
+    contact_id: 'c2',
+    contact_name: 'John Roe',
+    email: 'john@acme.test',
+    action: 'create',
+    reason: '',
+    status: 'failed',
+    crm_result: '',
+    crm_record_id: '',
+    error_code: 'EMAIL_CONFLICT',
+    error_message: 'Email used by contact c_77',
+    updated_at: '2026-11-28T09:00:03Z',
+    attempts: [],
+  },
 ];
 
 function signIn(extra: Parameters<typeof stubApi>[0]) {
@@ -109,61 +168,7 @@ describe('CrmPushesRoute', () => {
             status: 'completed_with_errors',
             created: 1,
             failed: 1,
-            items: [
-              {
-                contact_id: 'c1',
-                contact_name: 'Jane Doe',
-                email: 'jane@acme.test',
-                action: 'create',
-                reason: '',
-                status: 'pushed',
-                crm_result: 'created',
-                crm_record_id: 'c_9001',
-                error_code: '',
-                error_message: '',
-                updated_at: '2026-11-28T09:00:03Z',
-                attempts: [
-                  {
-                    attempt: 1,
-                    request_id: 'req-1',
-                    at: '2026-11-28T09:00:01Z',
-                    http_status: 429,
-                    outcome: 'rate_limited',
-                    error_code: 'RATE_LIMITED',
-                    error_message: 'Too many requests',
-                    crm_record_id: '',
-                    answer: null,
-                    duration_ms: 12,
-                  },
-                  {
-                    attempt: 2,
-                    request_id: 'req-2',
-                    at: '2026-11-28T09:00:03Z',
-                    http_status: 200,
-                    outcome: 'created',
-                    error_code: '',
-                    error_message: '',
-                    crm_record_id: 'c_9001',
-                    answer: { status: 'created', id: 'c_9001' } as unknown as Record<string, never>,
-                    duration_ms: 40,
-                  },
-                ],
-              },
-              {
-                contact_id: 'c2',
-                contact_name: 'John Roe',
-                email: 'john@acme.test',
-                action: 'create',
-                reason: '',
-                status: 'failed',
-                crm_result: '',
-                crm_record_id: '',
-                error_code: 'EMAIL_CONFLICT',
-                error_message: 'Email used by contact c_77',
-                updated_at: '2026-11-28T09:00:03Z',
-                attempts: [],
-              },
-            ],
+            items: pushItems,
           }),
         ),
     });
@@ -182,5 +187,50 @@ describe('CrmPushesRoute', () => {
     expect(attempts[0]).toHaveTextContent('RATE_LIMITED');
     expect(within(attempts[1]!).getByTestId('push-attempt-answer')).toHaveTextContent('"id": "c_9001"');
     expect(within(items[1]!).getByTestId('push-item-error')).toHaveTextContent('EMAIL_CONFLICT Email used by contact c_77');
+  });
+
+  it('on a phone, shows a card per push with its status and counts, and each attempt at a contact as a card', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    signIn({
+      'GET /crm/pushes': () => jsonResponse({ items: [push({ status: 'completed_with_errors', created: 1, failed: 1, deleted_in_crm: 1 })], next_cursor: '' }),
+      'GET /crm/pushes/:id': () => jsonResponse(pushDetail({ status: 'completed_with_errors', created: 1, failed: 1, items: pushItems })),
+    });
+    renderRoutes(routes, { route: '/integrations/pushes' });
+
+    const card = await screen.findByRole('region', { name: /^Push of Nov 28, 2026/ });
+    expect(screen.queryByTestId('crm-pushes')).not.toBeInTheDocument();
+    expect(card).toHaveAttribute('data-push-id', 'push-1');
+    expect(within(card).getAllByRole('term').map((dt) => dt.textContent)).toEqual([
+      'Status',
+      'Contacts',
+      'Total',
+      'Pushed',
+      'Skipped',
+      'Rejected',
+      'Failed',
+      'Requested by',
+    ]);
+    expect(within(card).getByTestId('push-status')).toHaveTextContent('Completed with errors');
+    expect(within(card).getByTestId('push-total')).toHaveTextContent('3');
+    expect(within(card).getByTestId('push-pushed')).toHaveTextContent('1');
+    expect(within(card).getByTestId('push-skipped')).toHaveTextContent('1');
+    expect(within(card).getByTestId('push-failed')).toHaveTextContent('2');
+    expect(within(card).getByText('admin@acme.test')).toBeInTheDocument();
+
+    await userEvent.click(within(card).getByRole('link', { name: /Nov 28, 2026/ }));
+
+    const [jane] = await screen.findAllByTestId('push-item');
+    expect(within(jane!).queryByRole('table')).not.toBeInTheDocument();
+    const attempts = within(jane!).getAllByRole('region', { name: /^Attempt / });
+    expect(attempts.map((a) => [a.getAttribute('aria-label'), a.getAttribute('data-outcome')])).toEqual([
+      ['Attempt 1', 'rate_limited'],
+      ['Attempt 2', 'created'],
+    ]);
+    expect(within(attempts[0]!).getAllByRole('term').map((dt) => dt.textContent)).toEqual(['Time', 'HTTP', 'Outcome', 'CRM answer', 'Duration']);
+    expect(within(attempts[0]!).getByText('429')).toBeInTheDocument();
+    expect(within(attempts[0]!).getByText('RATE_LIMITED')).toBeInTheDocument();
+    expect(within(attempts[0]!).getByText('12 ms')).toBeInTheDocument();
+    expect(within(attempts[1]!).getByText('created')).toBeInTheDocument();
+    expect(within(attempts[1]!).getByTestId('push-attempt-answer')).toHaveTextContent('"id": "c_9001"');
   });
 });
