@@ -1,9 +1,10 @@
 import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { importFixture, importUsage } from '@/features/imports/testing/fixtures';
 import { applyGrant, installAuth } from '@/lib/auth/session';
 import type { Usage } from '@/lib/usage/get-usage';
+import { mediaQueryList } from '@/testing/media';
 import { signInStaff } from '@/testing/staff';
 import { grantFor, jsonResponse, problemResponse, renderWithProviders, stubApi } from '@/testing/test-utils';
 
@@ -118,6 +119,29 @@ describe('HomeRoute', () => {
 
     // The service status is for platform staff.
     expect(screen.queryByRole('heading', { name: 'Service status' })).not.toBeInTheDocument();
+  });
+
+  it('on a phone, shows each recent import as a card with its link, status, rows and date, no table', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
+    const me = signIn('org_admin');
+    stubApi({
+      'GET /me': () => jsonResponse(me),
+      'GET /tenant/usage': () => jsonResponse(usage()),
+      'GET /imports': () => jsonResponse({ items: imports, next_cursor: '' }),
+    });
+    renderWithProviders(<HomeRoute />);
+
+    const march = await screen.findByRole('region', { name: 'march.csv' });
+    expect(screen.queryByTestId('home-imports')).not.toBeInTheDocument();
+    expect(screen.getAllByTestId('home-import').map((card) => card.getAttribute('data-import-id'))).toEqual(['imp-2', 'imp-1', 'imp-0']);
+    expect(within(march).getByRole('link', { name: 'march.csv' })).toHaveAttribute('href', '/imports/imp-2');
+    const labels = within(march)
+      .getAllByRole('term')
+      .map((dt) => dt.textContent);
+    expect(labels).toEqual(['Status', 'Rows', 'Uploaded']);
+    expect(within(march).getByTestId('import-status')).toHaveTextContent('Completed');
+    expect(within(march).getByText('1,500')).toBeInTheDocument();
+    expect(within(screen.getByRole('region', { name: 'trial.csv' })).getByTestId('import-status')).toHaveTextContent('Dry run completed');
   });
 
   it('gives a member search, saved contacts and import, no organization administration', async () => {

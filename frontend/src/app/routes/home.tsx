@@ -12,9 +12,10 @@ import {
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
+import { type Column, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { UsageMeters } from '@/components/usage/usage-meters';
-import { useImports } from '@/features/imports/api/list-imports';
+import { type ImportSummary, useImports } from '@/features/imports/api/list-imports';
 import { ImportStatusBadge } from '@/features/imports/components/import-status-badge';
 import { StatusCard } from '@/features/system/components/status-card';
 import { useMe, type Me } from '@/lib/auth/get-me';
@@ -22,6 +23,7 @@ import { usePermissions, type Permission } from '@/lib/auth/permissions';
 import { useSession } from '@/lib/auth/session';
 import { formatDateTime, formatNumber, formatRole } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { usePhone } from '@/lib/use-phone';
 import { useUsage } from '@/lib/usage/get-usage';
 
 /**
@@ -179,6 +181,71 @@ function UsageSection() {
 
 const recentCount = 5;
 
+/** The columns after the file, in order: the table's cells and each phone card's list. */
+const importColumns: (Column<ImportSummary> & { right?: boolean })[] = [
+  { label: 'Status', value: (imp) => <ImportStatusBadge imp={imp} testId="import-status" /> },
+  { label: 'Rows', right: true, value: (imp) => formatNumber(imp.row_count) },
+  { label: 'Uploaded', value: (imp) => formatDateTime(imp.created_at) },
+];
+
+function ImportLink({ imp }: { imp: ImportSummary }) {
+  return (
+    <Anchor component={Link} to={`/imports/${imp.id}`} size="sm" style={{ overflowWrap: 'anywhere' }}>
+      {imp.file_name}
+    </Anchor>
+  );
+}
+
+/**
+ * The latest imports: a table, or on a phone a card per import, so that the status and date are
+ * on the screen (the table is 420px wide, and a phone's card has about 310px).
+ */
+function ImportsList({ imports }: { imports: ImportSummary[] }) {
+  const phone = usePhone();
+  if (phone) {
+    return (
+      <Stack gap="xs" data-testid="home-imports-cards">
+        {imports.map((imp) => (
+          <Card key={imp.id} component="section" withBorder padding="sm" aria-label={imp.file_name} data-testid="home-import" data-import-id={imp.id}>
+            <ImportLink imp={imp} />
+            <ColumnList columns={importColumns} item={imp} mt="xs" />
+          </Card>
+        ))}
+      </Stack>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={420}>
+      <Table data-testid="home-imports">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>File</Table.Th>
+            {importColumns.map((column) => (
+              <Table.Th key={column.label} ta={column.right ? 'right' : undefined}>
+                {column.label}
+              </Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {imports.map((imp) => (
+            <Table.Tr key={imp.id} data-testid="home-import" data-import-id={imp.id}>
+              <Table.Td>
+                <ImportLink imp={imp} />
+              </Table.Td>
+              {importColumns.map((column) => (
+                <Table.Td key={column.label} ta={column.right ? 'right' : undefined}>
+                  {column.value(imp)}
+                </Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
 function RecentImports({ canStart }: { canStart: boolean }) {
   const imports = useImports('tenant');
   const recent = imports.data?.pages[0]?.items.slice(0, recentCount) ?? [];
@@ -207,34 +274,7 @@ function RecentImports({ canStart }: { canStart: boolean }) {
             )}
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={420}>
-            <Table data-testid="home-imports">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>File</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th ta="right">Rows</Table.Th>
-                  <Table.Th>Uploaded</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {recent.map((imp) => (
-                  <Table.Tr key={imp.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/imports/${imp.id}`} size="sm">
-                        {imp.file_name}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      <ImportStatusBadge imp={imp} />
-                    </Table.Td>
-                    <Table.Td ta="right">{formatNumber(imp.row_count)}</Table.Td>
-                    <Table.Td>{formatDateTime(imp.created_at)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <ImportsList imports={recent} />
         )}
       </Stack>
     </Card>
