@@ -88,13 +88,35 @@ func TestLists(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotFoundOtherTenant", func(t *testing.T) {
-		_, err := b.svc.GetList(b.ctx, b.other, l.ID)
-		wantCode(t, err, apperr.ENOTFOUND)
-		_, err = b.svc.AddListMembers(b.ctx, b.other, b.otherUsr, l.ID, []uuid.UUID{c1})
-		wantCode(t, err, apperr.ENOTFOUND)
-		_, err = b.svc.RenameList(b.ctx, b.other, l.ID, "Mine now")
-		wantCode(t, err, apperr.ENOTFOUND)
-		wantCode(t, b.svc.DeleteList(b.ctx, b.other, l.ID), apperr.ENOTFOUND)
+		// Each call of another tenant, and of a list that does not exist,
+		// is refused, not answered with nothing done: c1 is on l.
+		missing := uuid.New()
+		calls := []struct {
+			name string
+			call func(list uuid.UUID) error
+		}{
+			{"Get", func(list uuid.UUID) error { _, err := b.svc.GetList(b.ctx, b.other, list); return err }},
+			{"Add", func(list uuid.UUID) error {
+				_, err := b.svc.AddListMembers(b.ctx, b.other, b.otherUsr, list, []uuid.UUID{c1})
+				return err
+			}},
+			{"Remove", func(list uuid.UUID) error {
+				_, err := b.svc.RemoveListMembers(b.ctx, b.other, list, []uuid.UUID{c1})
+				return err
+			}},
+			{"Rename", func(list uuid.UUID) error { _, err := b.svc.RenameList(b.ctx, b.other, list, "Mine now"); return err }},
+			{"Delete", func(list uuid.UUID) error { return b.svc.DeleteList(b.ctx, b.other, list) }},
+		}
+		for _, c := range calls {
+			t.Run(c.name, func(t *testing.T) {
+				for _, list := range []uuid.UUID{l.ID, missing} {
+					wantCode(t, c.call(list), apperr.ENOTFOUND)
+				}
+			})
+		}
+		if got, err := b.svc.GetList(b.ctx, b.tenant, l.ID); err != nil || got.Name != "Hot leads" || got.MemberCount != 1 {
+			t.Fatalf("the tenant's list is %+v, %v", got, err)
+		}
 	})
 	t.Run("OKRenameAndList", func(t *testing.T) {
 		MustCreateList(t, b, b.tenant, "Accounts")
