@@ -114,3 +114,44 @@ func TestCorrectionsForReviewLastPlaceRace(t *testing.T) {
 		t.Fatalf("passed %d, refused %d; want one each (%v)", passed, refused, errs)
 	}
 }
+
+// TestReviewQueueCountCap: the review queue counts its corrections up to
+// contacts.QueueCountCap and says when there are more; a queue of exactly
+// the cap is counted, not capped. (Filtered to one contact, whose
+// corrections are this test's alone.)
+func TestReviewQueueCountCap(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Count", LastName: "Cap", City: "Old", CompanyID: co})
+	t.Cleanup(func() {
+		// Out of the shared queue that other tests page through.
+		_ = b.db.Gorm.Exec(`UPDATE contact_corrections SET status = 'withdrawn' WHERE contact_id = ?`, id).Error
+	})
+	steps := []struct {
+		name   string
+		add    int
+		total  int
+		capped bool
+	}{
+		{"OKBelowCap", contacts.QueueCountCap - 1, contacts.QueueCountCap - 1, false},
+		{"OKAtCap", 1, contacts.QueueCountCap, false},
+		{"OKOverCap", 1, contacts.QueueCountCap, true},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if err := b.db.Gorm.Exec(`INSERT INTO contact_corrections (tenant_id, id, contact_id, field, old_value, new_value, status, for_review)
+				SELECT ?, gen_random_uuid(), ?, 'city', 'Old', 'New ' || g, 'pending', true FROM generate_series(1, ?) g`,
+				b.tenant, id, st.add).Error; err != nil {
+				t.Fatal(err)
+			}
+			page, err := b.svc.ListPendingCorrections(b.ctx, contacts.CorrectionListParams{ContactID: &id, PageSize: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != st.total || page.TotalIsCapped != st.capped {
+				t.Fatalf("queue total %d, capped %v; want %d, capped %v", page.Total, page.TotalIsCapped, st.total, st.capped)
+			}
+		})
+	}
+}
