@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -235,7 +236,8 @@ func TestSetSavedNotes(t *testing.T) {
 // TestSavedWritesStayInTheirTenant: a shared contact saved by two tenants,
 // each with a note and on a list of its own, is two saved contacts. What
 // one tenant does to its saved contact (unsave, note, approve, reject,
-// take it off its list) leaves the other's as it was.
+// take it off its list) leaves the other's as it was, and does not wait
+// for it: a transaction holding the other's rows delays nothing.
 func TestSavedWritesStayInTheirTenant(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -283,7 +285,7 @@ func TestSavedWritesStayInTheirTenant(t *testing.T) {
 			if _, err := b.svc.SetSavedNotes(b.ctx, b.tenant, c, "tenant note"); err != nil {
 				t.Fatal(err)
 			}
-			if err := tt.write(c, lists[1]); err != nil {
+			if err := writeBesideHeldRows(t, b, c, func() error { return tt.write(c, lists[1]) }); err != nil {
 				t.Fatal(err)
 			}
 			got, err := b.svc.GetContact(b.ctx, b.tenant, c)
@@ -295,5 +297,50 @@ func TestSavedWritesStayInTheirTenant(t *testing.T) {
 				t.Fatalf("the tenant's saved contact is %q, note %q, lists %v", got.SavedStatus, got.SavedNotes, got.Lists)
 			}
 		})
+	}
+}
+
+// writeBesideHeldRows runs write, another tenant's, while a transaction
+// holds b.tenant's saved contact and list membership of contact locked,
+// and returns its error; it fails the test when write waits for that
+// transaction instead.
+func writeBesideHeldRows(t *testing.T, b *testBundle, contact uuid.UUID, write func() error) error {
+	t.Helper()
+	tx, err := b.db.Pool.Begin(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(b.ctx) }()
+	var holder int
+	if err := tx.QueryRow(b.ctx, `SELECT pg_backend_pid()`).Scan(&holder); err != nil {
+		t.Fatal(err)
+	}
+	for _, hold := range []string{
+		`SELECT 1 FROM saved_contacts WHERE tenant_id = $1 AND contact_id = $2 FOR UPDATE`,
+		`SELECT 1 FROM list_members WHERE tenant_id = $1 AND contact_id = $2 FOR UPDATE`,
+	} {
+		if _, err := tx.Exec(b.ctx, hold, b.tenant, contact); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- write() }()
+	for {
+		select {
+		case err := <-done:
+			return err
+		default:
+		}
+		var waits bool
+		if err := b.db.Pool.QueryRow(b.ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)))`,
+			holder).Scan(&waits); err != nil {
+			t.Fatal(err)
+		}
+		if waits {
+			_ = tx.Rollback(b.ctx)
+			<-done
+			t.Fatal("the write waited for the other tenant's rows")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
