@@ -185,24 +185,51 @@ func TestCorrectionOverlayAndReview(t *testing.T) {
 // TestCorrectionOfPrivateContactApplies: a correction of the tenant's own
 // private contact is accepted at once and written into the record itself,
 // not only shown over it: the record is what an import matches and what
-// stays once the record changes again.
+// stays once the record changes again. It writes that record alone: the
+// tenant's other contact at the company keeps every value.
 func TestCorrectionOfPrivateContactApplies(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	co := b.company(t, CompanyOpts{})
-	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Mine", LastName: "Only", Title: "Engineer", CompanyID: co, Owner: &b.tenant})
-	c, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, "company_name", "Globex "+b.word)
-	if err != nil || c.Status != contacts.CorrectionAccepted {
-		t.Fatalf("submit = %+v, %v", c, err)
+	tests := []struct {
+		name, field, value string
+	}{
+		{"OKCompanyName", "company_name", "Globex " + b.word},
+		{"OKTitle", "title", "Chief Engineer"},
+		{"OKEmail", "email", "mine@" + b.word + ".example"},
 	}
-	got, err := b.svc.GetContact(b.ctx, b.tenant, id)
-	if err != nil || got.CompanyName != "Globex "+b.word || got.CompanyID != nil {
-		t.Fatalf("contact = %+v, %v", got, err)
-	}
-	var stored string
-	if err := b.db.Pool.QueryRow(b.ctx, `SELECT company_name FROM contacts WHERE id = $1`, id).Scan(&stored); err != nil ||
-		stored != "Globex "+b.word {
-		t.Fatalf("the record's company name is %q (%v), want %q", stored, err, "Globex "+b.word)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Mine", LastName: tt.name, Title: "Engineer", CompanyID: co, Owner: &b.tenant})
+			next := MustCreateContact(t, b.db, ContactOpts{FirstName: "Next", LastName: tt.name, Title: "Engineer", CompanyID: co, Owner: &b.tenant})
+			row := func() string {
+				var r string
+				if err := b.db.Pool.QueryRow(b.ctx, `SELECT c::text FROM contacts c WHERE id = $1`, next).Scan(&r); err != nil {
+					t.Fatal(err)
+				}
+				return r
+			}
+			before := row()
+			c, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, tt.field, tt.value)
+			if err != nil || c.Status != contacts.CorrectionAccepted {
+				t.Fatalf("submit = %+v, %v", c, err)
+			}
+			var stored string
+			if err := b.db.Pool.QueryRow(b.ctx, `SELECT `+tt.field+`::text FROM contacts WHERE id = $1`, id).Scan(&stored); err != nil ||
+				stored != tt.value {
+				t.Fatalf("the record's %s is %q (%v), want %q", tt.field, stored, err, tt.value)
+			}
+			if tt.field == "company_name" {
+				got, err := b.svc.GetContact(b.ctx, b.tenant, id)
+				if err != nil || got.CompanyName != tt.value || got.CompanyID != nil {
+					t.Fatalf("contact = %+v, %v", got, err)
+				}
+			}
+			if after := row(); after != before {
+				t.Fatalf("the tenant's other contact changed:\n%s\nto\n%s", before, after)
+			}
+		})
 	}
 }
 
