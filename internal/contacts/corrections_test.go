@@ -2,6 +2,7 @@ package contacts_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -457,5 +458,45 @@ func TestCompanyNameCorrectionInCompanySpelling(t *testing.T) {
 	k, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, free, "company_name", "Tiny Shop "+b.word)
 	if err != nil || k.NewValue != "Tiny Shop "+b.word || k.Status != contacts.CorrectionPending {
 		t.Fatalf("free text in another case: %+v, %v; want pending", k, err)
+	}
+}
+
+// TestListCorrectionsPages: a tenant's corrections page newest first, each
+// once, at every page size: a page starts after the last one's final
+// correction, not with it.
+func TestListCorrectionsPages(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Page", LastName: "Through", Title: "Engineer", City: "Old", CompanyID: co})
+	var want []uuid.UUID
+	for _, f := range []struct{ field, value string }{{"title", "CTO"}, {"city", "Dallas"}, {"phone", "+14155550100"}} {
+		c, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, id, f.field, f.value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append([]uuid.UUID{c.ID}, want...)
+	}
+	for _, size := range []int{1, 2, 3} {
+		t.Run(fmt.Sprintf("OKPageSize%d", size), func(t *testing.T) {
+			var got []uuid.UUID
+			p := contacts.CorrectionListParams{PageSize: size}
+			for range len(want) + 1 {
+				page, err := b.svc.ListCorrections(b.ctx, b.tenant, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range page.Items {
+					got = append(got, c.ID)
+				}
+				if page.NextCursor == "" {
+					break
+				}
+				p.Cursor = page.NextCursor
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("pages hold %v, want %v", got, want)
+			}
+		})
 	}
 }
