@@ -12,7 +12,7 @@ import {
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
 import { UsageMeters } from '@/components/usage/usage-meters';
 import { type ImportSummary, useImports } from '@/features/imports/api/list-imports';
@@ -182,9 +182,9 @@ function UsageSection() {
 const recentCount = 5;
 
 /** The columns after the file, in order: the table's cells and each phone card's list. */
-const importColumns: (Column<ImportSummary> & { right?: boolean })[] = [
+const importColumns: Column<ImportSummary>[] = [
   { label: 'Status', value: (imp) => <ImportStatusBadge imp={imp} testId="import-status" /> },
-  { label: 'Rows', right: true, value: (imp) => formatNumber(imp.row_count) },
+  { label: 'Rows', numeric: true, value: (imp) => formatNumber(imp.row_count) },
   { label: 'Uploaded', value: (imp) => formatDateTime(imp.created_at) },
 ];
 
@@ -220,11 +220,7 @@ function ImportsList({ imports }: { imports: ImportSummary[] }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>File</Table.Th>
-            {importColumns.map((column) => (
-              <Table.Th key={column.label} ta={column.right ? 'right' : undefined}>
-                {column.label}
-              </Table.Th>
-            ))}
+            <ColumnHeaders columns={importColumns} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -233,11 +229,7 @@ function ImportsList({ imports }: { imports: ImportSummary[] }) {
               <Table.Td>
                 <ImportLink imp={imp} />
               </Table.Td>
-              {importColumns.map((column) => (
-                <Table.Td key={column.label} ta={column.right ? 'right' : undefined}>
-                  {column.value(imp)}
-                </Table.Td>
-              ))}
+              <ColumnCells columns={importColumns} item={imp} />
             </Table.Tr>
           ))}
         </Table.Tbody>

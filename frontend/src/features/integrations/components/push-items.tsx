@@ -1,7 +1,7 @@
 import { Badge, Card, Code, Group, Paper, Spoiler, Stack, Table, Text } from '@mantine/core';
 
 import { actionLabel, pushItemStatusLabels, reasonLabel } from '@/components/crm/labels';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import type { CrmPushAttempt, CrmPushItem } from '@/lib/crm/get-crm-push';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
@@ -117,12 +117,12 @@ function duration(attempt: CrmPushAttempt): string {
 }
 
 /** The columns after the attempt's number, in order: the table's cells and each phone card's list. */
-const attemptColumns: (Column<CrmPushAttempt> & { nowrap?: boolean; right?: boolean })[] = [
+const attemptColumns: Column<CrmPushAttempt>[] = [
   { label: 'Time', nowrap: true, value: (attempt) => <time dateTime={attempt.at}>{formatDateTime(attempt.at)}</time> },
   { label: 'HTTP', value: (attempt) => attempt.http_status || '—' },
   { label: 'Outcome', value: (attempt) => <Outcome attempt={attempt} /> },
   { label: 'CRM answer', value: (attempt) => <Answer attempt={attempt} /> },
-  { label: 'Duration', nowrap: true, right: true, value: duration },
+  { label: 'Duration', nowrap: true, numeric: true, value: duration },
 ];
 
 /**
@@ -159,22 +159,14 @@ function AttemptsTable({ attempts }: { attempts: CrmPushAttempt[] }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>#</Table.Th>
-            {attemptColumns.map((column) => (
-              <Table.Th key={column.label} ta={column.right ? 'right' : undefined}>
-                {column.label}
-              </Table.Th>
-            ))}
+            <ColumnHeaders columns={attemptColumns} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {attempts.map((attempt) => (
             <Table.Tr key={`${attempt.attempt}-${attempt.request_id}`} data-testid="push-attempt" data-outcome={attempt.outcome}>
               <Table.Td>{attempt.attempt}</Table.Td>
-              {attemptColumns.map((column) => (
-                <Table.Td key={column.label} ta={column.right ? 'right' : undefined} style={column.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
-                  {column.value(attempt)}
-                </Table.Td>
-              ))}
+              <ColumnCells columns={attemptColumns} item={attempt} />
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -3,22 +3,20 @@ import { Link } from 'react-router-dom';
 
 import { selectionLabel } from '@/components/crm/labels';
 import { PushStatusBadge } from '@/components/crm/push-status-badge';
-import { type Column, ColumnList } from '@/components/layout/column-list';
+import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import type { CrmPush } from '@/lib/crm/get-crm-push';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
 
-/** A column after Started; a count is right-aligned in the table. */
-type PushColumn = Column<CrmPush> & { count?: boolean };
 
 /** The columns after Started, in order: the table's cells and each phone card's list. */
-const columns: PushColumn[] = [
+const columns: Column<CrmPush>[] = [
   { label: 'Status', value: (push) => <PushStatusBadge status={push.status} /> },
   { label: 'Contacts', value: (push) => selectionLabel(push.selection) },
-  { label: 'Total', count: true, value: (push) => <span data-testid="push-total">{formatNumber(push.total)}</span> },
+  { label: 'Total', numeric: true, value: (push) => <span data-testid="push-total">{formatNumber(push.total)}</span> },
   {
     label: 'Pushed',
-    count: true,
+    numeric: true,
     value: (push) => (
       <Tooltip label={`${formatNumber(push.created)} created, ${formatNumber(push.updated)} updated`}>
         <Text span size="sm" data-testid="push-pushed">
@@ -27,11 +25,11 @@ const columns: PushColumn[] = [
       </Tooltip>
     ),
   },
-  { label: 'Skipped', count: true, value: (push) => <span data-testid="push-skipped">{formatNumber(push.skipped)}</span> },
-  { label: 'Rejected', count: true, value: (push) => <span data-testid="push-rejected">{formatNumber(push.rejected)}</span> },
+  { label: 'Skipped', numeric: true, value: (push) => <span data-testid="push-skipped">{formatNumber(push.skipped)}</span> },
+  { label: 'Rejected', numeric: true, value: (push) => <span data-testid="push-rejected">{formatNumber(push.rejected)}</span> },
   {
     label: 'Failed',
-    count: true,
+    numeric: true,
     value: (push) => {
       const failed = push.failed + push.deleted_in_crm;
       return (
@@ -92,11 +90,7 @@ export function PushesTable({ pushes }: { pushes: CrmPush[] }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Started</Table.Th>
-            {columns.map((column) => (
-              <Table.Th key={column.label} ta={column.count ? 'right' : undefined}>
-                {column.label}
-              </Table.Th>
-            ))}
+            <ColumnHeaders columns={columns} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -105,11 +99,7 @@ export function PushesTable({ pushes }: { pushes: CrmPush[] }) {
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Started push={push} />
               </Table.Td>
-              {columns.map((column) => (
-                <Table.Td key={column.label} ta={column.count ? 'right' : undefined}>
-                  {column.value(push)}
-                </Table.Td>
-              ))}
+              <ColumnCells columns={columns} item={push} />
             </Table.Tr>
           ))}
         </Table.Tbody>
