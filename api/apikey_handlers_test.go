@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onecloudai/contacts/internal/apikeys"
+	"github.com/onecloudai/contacts/internal/platform/syncbuf"
 )
 
 // MustCreateKey issues an API key for admin's tenant with scopes.
@@ -331,7 +332,7 @@ func TestAPIKeyRateLimit(t *testing.T) {
 // refused could not find its requests.
 func TestAPIKeyRateLimitLogged(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	tb := setupLogging(t, nil, &logs)
 	admin, key := tb.MustRateLimitedKey(t, "ratelog", 1)
 	tests := []struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/identity"
+	"github.com/onecloudai/contacts/internal/platform/syncbuf"
 )
 
 func TestSignup(t *testing.T) {
@@ -664,7 +665,7 @@ func (tb *testBundle) liveRefreshTokens(t testing.TB, userID string) int64 {
 func TestSignupEmailTakenLogsNoError(t *testing.T) {
 	t.Parallel()
 	_, dsn := dbtest.Fresh(t) // its own pool, whose SQL log the test reads
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	d, err := db.Open(t.Context(), dsn, db.OpenOpts{MaxConns: 4, Logger: log})
 	if err != nil {

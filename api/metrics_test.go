@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/platform/syncbuf"
 )
 
 // metricValue is the value of the sample of name whose labels are exactly
@@ -169,7 +171,7 @@ func TestMetricsCRMPush(t *testing.T) {
 // so an operator sees why without the client's answer; a success has none.
 func TestAccessLogNamesProblem(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	tb := setupLogging(t, map[string]string{"STRIPE_WEBHOOK_SECRET": testWebhookSecret}, &logs)
 	ev := map[string]any{"id": "evt_" + uuid.NewString()[:12], "object": "event", "type": "customer.created",
 		"created": time.Now().Unix(), "data": map[string]any{"object": map[string]any{"id": "cus_x"}}}

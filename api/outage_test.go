@@ -24,6 +24,7 @@ import (
 	"github.com/onecloudai/contacts/internal/config"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/platform/syncbuf"
 )
 
 // dbProxy stands between the server and PostgreSQL so a test can take the
@@ -156,7 +157,7 @@ func TestDatabaseOutage(t *testing.T) {
 // setupBehindProxy is a server whose pool (maxConns connections) reaches a
 // fresh database through a dbProxy; it returns the database's own address
 // too, for sessions that go round the proxy, and the server's log.
-func setupBehindProxy(t *testing.T, env map[string]string, maxConns int32) (*testBundle, *dbProxy, string, *syncBuffer) {
+func setupBehindProxy(t *testing.T, env map[string]string, maxConns int32) (*testBundle, *dbProxy, string, *syncbuf.Buffer) {
 	t.Helper()
 	_, dsn := dbtest.Fresh(t)
 	u, err := url.Parse(dsn)
@@ -170,7 +171,7 @@ func setupBehindProxy(t *testing.T, env map[string]string, maxConns int32) (*tes
 		t.Fatal(err)
 	}
 	t.Cleanup(d.Close)
-	logBuf := &syncBuffer{}
+	logBuf := &syncbuf.Buffer{}
 	return serverOn(t, d, env, slog.New(slog.NewJSONHandler(logBuf, nil))), proxy, dsn, logBuf
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/onecloudai/contacts/internal/config"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
+	"github.com/onecloudai/contacts/internal/platform/syncbuf"
 )
 
 // testBundle is what an API test needs: the server over a real database.
@@ -317,7 +318,7 @@ func TestMetricsToken(t *testing.T) {
 // Swagger UI's assets included (its handler rewrites the request's path).
 func TestAccessLogPath(t *testing.T) {
 	t.Parallel()
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	cfg, err := config.LoadFrom(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -335,24 +336,6 @@ func TestAccessLogPath(t *testing.T) {
 			t.Errorf("GET %s logged as path %q", p, line.Path)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer for a logger.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestMetrics(t *testing.T) {
@@ -547,7 +530,7 @@ func TestReadyzWhileStartingOrStopping(t *testing.T) {
 				}
 				d.Close() // a closed pool behaves like an unreachable server
 			}
-			var logs syncBuffer
+			var logs syncbuf.Buffer
 			cfg, _ := config.LoadFrom(func(string) string { return "" })
 			srv := New(Deps{Config: cfg, Logger: slog.New(slog.NewJSONHandler(&logs, nil)), DB: d})
 			tt.set(srv)
@@ -854,7 +837,7 @@ func TestCORSExposesWhatClientsRead(t *testing.T) {
 // internal error and a 500.
 func TestClientGoneIsNoServerError(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	tb := setupLogging(t, nil, &logs)
 	admin := tb.MustSignup(t, "gone")
 	ctx, cancel := context.WithCancel(context.Background())

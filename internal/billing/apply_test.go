@@ -1,7 +1,6 @@
 package billing
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +19,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/jobs"
+	"github.com/onecloudai/contacts/internal/platform/syncbuf"
 )
 
 // applySubscription decided on PostgreSQL: which Stripe event moves a
@@ -1089,7 +1088,7 @@ func TestRegisterWorkers(t *testing.T) {
 		abandoned, CheckoutAbandonedAfter.Seconds()+60, recent, CheckoutAbandonedAfter.Seconds()-60).Error; err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	workers := river.NewWorkers()
 	RegisterWorkers(workers, NewService(d.Gorm), slog.New(slog.NewJSONHandler(&logs, nil)))
 	client, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true})
@@ -1128,7 +1127,7 @@ func TestRegisterWorkers(t *testing.T) {
 		if err := d.Gorm.Exec(`DELETE FROM river_job WHERE id = ?`, res.Job.ID).Error; err != nil {
 			t.Fatal(err)
 		}
-		return logs.take()
+		return logs.Take()
 	}
 	log := sweep("completed")
 	var outcomes []string
@@ -1149,25 +1148,4 @@ func TestRegisterWorkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	sweep("retryable")
-}
-
-// syncBuffer is a log destination a worker writes while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// take returns what was written since the last take.
-func (b *syncBuffer) take() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := b.buf.String()
-	b.buf.Reset()
-	return s
 }

@@ -1,12 +1,10 @@
 package jobs_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/jobs"
+	"github.com/onecloudai/contacts/internal/platform/syncbuf"
 )
 
 type probeArgs struct{}
@@ -86,7 +85,7 @@ func TestDiscarded(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	jobs.NewMetrics(reg, d.Pool)
-	var logged lockedBuffer
+	var logged syncbuf.Buffer
 	jobs.LogDiscarded(runCtx, c, slog.New(slog.NewJSONHandler(&logged, nil)))
 	if err := c.Start(runCtx); err != nil {
 		t.Fatal(err)
@@ -114,22 +113,4 @@ func TestDiscarded(t *testing.T) {
 	if strings.Contains(line, "ann@example.com") {
 		t.Errorf("log %q carries the args' address", line)
 	}
-}
-
-// lockedBuffer is a bytes.Buffer the log's goroutine and the test share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
