@@ -42,7 +42,7 @@ browserTest(
     await signIn(page, admin);
     await page.goto('/audit?action=invitation.created');
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
-    const invited = page.getByRole('region', { name: /^invitation\.created, / });
+    const invited = page.getByRole('article', { name: /^invitation\.created, / });
     await invited.waitFor();
 
     // The event's values and its Details button are on the screen; Details opens what it says
@@ -63,20 +63,20 @@ browserTest(
     // Every event, unfiltered: the key's creation and the package change are cards on the screen too.
     await page.goto('/audit');
     for (const action of ['api_key.created', 'subscription.changed', 'invitation.created']) {
-      await assertOnScreen(page.getByRole('region', { name: new RegExp(`^${action.replace('.', '\\.')}, `) }).first(), width, `the ${action} card`);
+      await assertOnScreen(page.getByRole('article', { name: new RegExp(`^${action.replace('.', '\\.')}, `) }).first(), width, `the ${action} card`);
     }
     assert.deepEqual((await sidewaysLayout(page, [])).sideways, [], 'nothing on the whole audit log scrolls sideways');
 
     // The billing page: the key's use over 30 days and the change to Starter, each a card on the screen.
     await page.goto('/billing');
-    const usage = page.getByRole('region', { name: `Phone audit export (${key.prefix})`, exact: true });
+    const usage = page.getByRole('article', { name: `Phone audit export (${key.prefix})`, exact: true });
     await usage.getByTestId('api-key-usage-total').waitFor();
     await assertOnScreen(usage, width, 'the key\'s usage card');
     await assertOnScreen(usage.getByTestId('api-key-usage-total'), width, 'the key\'s requests');
     // The total and its word, as one line: its parent.
     await assertInside(usage.getByTestId('api-key-usage-total').locator('..'), usage, 'the key\'s requests');
     await assertOnScreen(usage.getByTestId('api-key-status'), width, 'the key\'s status');
-    const change = page.getByRole('region', { name: /^Starter · Active, / });
+    const change = page.getByRole('article', { name: /^Starter · Active, / });
     await assertOnScreen(change, width, 'the change to Starter');
     await assertOnScreen(change.getByText('phone audit browser test (e2e)', { exact: true }), width, 'the change\'s reason');
     await assertOnScreen(change.getByText('Set by 1CloudAI staff', { exact: true }), width, 'the change\'s source');

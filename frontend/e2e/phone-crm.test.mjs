@@ -117,7 +117,7 @@ browserTest(
 
     // The home page: the import's card with its link, status and rows inside the screen.
     await page.goto('/');
-    const recent = page.getByRole('region', { name: fileName, exact: true });
+    const recent = page.getByRole('article', { name: fileName, exact: true });
     await recent.waitFor();
     await assertOnScreen(recent, width, 'the import\'s card');
     await assertInside(recent.getByRole('link', { name: fileName }), recent, 'the import\'s file');

@@ -50,7 +50,7 @@ browserTest('phone: the import history and an import’s rows are cards at 375 p
   await page.setViewportSize({ width: 375, height: 812 });
   await signIn(page, admin);
   await page.goto('/imports');
-  const card = page.getByRole('region', { name: finished, exact: true });
+  const card = page.getByRole('article', { name: finished, exact: true });
   await card.getByText('1 created · 0 matched · 0 duplicate · 1 invalid').waitFor();
   assertOnScreen(
     await sidewaysLayout(page, [
@@ -66,11 +66,11 @@ browserTest('phone: the import history and an import’s rows are cards at 375 p
   // The file's name on its card opens the import.
   await card.getByRole('link', { name: finished }).click();
   await page.waitForURL(/\/imports\/[^/]+$/);
-  const created = page.getByRole('region', { name: 'Row 2', exact: true });
+  const created = page.getByRole('article', { name: 'Row 2', exact: true });
   await created.getByText('Ann Able').waitFor();
   assert.equal(await created.getByTestId('record-outcome').textContent(), 'Created');
   await page.getByRole('tab', { name: 'Invalid (1)' }).click();
-  const invalid = page.getByRole('region', { name: 'Row 3', exact: true });
+  const invalid = page.getByRole('article', { name: 'Row 3', exact: true });
   await invalid.getByText(/needs an email/).waitFor();
   assert.equal(await invalid.getByTestId('record-outcome').textContent(), 'Invalid');
   const layout = await sidewaysLayout(page, [
@@ -94,8 +94,8 @@ browserTest('phone: the import history and an import’s rows are cards at 375 p
   // The import that never ran opens from its card on its mapping: each column's field is chosen on
   // the screen. (The preview of the rows as mapped, a column per field, still scrolls sideways.)
   await page.getByRole('link', { name: '← All imports' }).click();
-  await page.getByRole('region', { name: waiting, exact: true }).getByRole('link', { name: waiting }).click();
-  await page.getByRole('region', { name: 'First Name', exact: true }).waitFor();
+  await page.getByRole('article', { name: waiting, exact: true }).getByRole('link', { name: waiting }).click();
+  await page.getByRole('article', { name: 'First Name', exact: true }).waitFor();
   const mapping = await sidewaysLayout(page, [
     { role: 'combobox', name: 'Field for Email' },
     { role: 'combobox', name: 'Field for First Name' },

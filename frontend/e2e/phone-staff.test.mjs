@@ -28,7 +28,7 @@ browserTest('phone: a system admin reaches a package\'s Edit and Deactivate, a t
 
   // Packages: the table was 1120 px wide and put Edit and Deactivate at x≈1052-1112.
   await page.goto('/admin/packages');
-  const starter = page.getByRole('region', { name: 'Starter', exact: true });
+  const starter = page.getByRole('article', { name: 'Starter', exact: true });
   await starter.waitFor();
   const packages = await sidewaysLayout(page, [
     { role: 'button', name: 'Edit Starter' },
@@ -43,7 +43,7 @@ browserTest('phone: a system admin reaches a package\'s Edit and Deactivate, a t
 
   // Tenants: the organization's card, its name linking to its page, its status and package on screen.
   await page.goto(`/admin/tenants?q=${encodeURIComponent(org)}`);
-  const tenant = page.getByRole('region', { name: org, exact: true });
+  const tenant = page.getByRole('article', { name: org, exact: true });
   await tenant.waitFor();
   const tenants = await sidewaysLayout(page, [{ role: 'link', name: org }]);
   assertOnScreen(tenants, 'the tenants page');
@@ -56,11 +56,11 @@ browserTest('phone: a system admin reaches a package\'s Edit and Deactivate, a t
   // Its members are a card each too.
   const members = await sidewaysLayout(page, []);
   assertOnScreen(members, 'the tenant\'s page');
-  await page.getByRole('region', { name: owner, exact: true }).waitFor();
+  await page.getByRole('article', { name: owner, exact: true }).waitFor();
 
   // Users: the account's card, its email and the system role it can be given on screen.
   await page.goto(`/admin/users?q=${encodeURIComponent(owner)}`);
-  const user = page.getByRole('region', { name: owner, exact: true });
+  const user = page.getByRole('article', { name: owner, exact: true });
   await user.waitFor();
   const users = await sidewaysLayout(page, [{ role: 'combobox', name: `System role of ${owner}` }]);
   assertOnScreen(users, 'the users page');

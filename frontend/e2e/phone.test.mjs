@@ -163,7 +163,7 @@ browserTest('phone: a contact whose values have nowhere to break fits the drawer
 function proPackageLayout(page) {
   return page.evaluate(() => {
     const valueOf = (label) => {
-      const card = document.querySelector('section[aria-label="Pro"]');
+      const card = document.querySelector('article[aria-label="Pro"]');
       if (card) {
         const term = [...card.querySelectorAll('dt')].find((dt) => dt.textContent === label);
         return term?.parentElement?.querySelector('dd') ?? null;
@@ -226,10 +226,10 @@ browserTest('phone: the packages compare at 375 px without scrolling sideways, a
   assert.deepEqual(layout.sideways, [], 'nothing on the page scrolls sideways');
 
   // A new organization is on Free: its card says it is the current package, Pro's does not.
-  const free = page.getByRole('region', { name: 'Free', exact: true });
+  const free = page.getByRole('article', { name: 'Free', exact: true });
   assert.equal(await free.getAttribute('aria-current'), 'true');
   await free.getByText('Current', { exact: true }).waitFor();
-  assert.equal(await page.getByRole('region', { name: 'Pro', exact: true }).getAttribute('aria-current'), null);
+  assert.equal(await page.getByRole('article', { name: 'Pro', exact: true }).getAttribute('aria-current'), null);
 });
 
 browserTest('phone: an org admin reaches a member\'s role and Remove, and a key\'s Rotate and Revoke, at 375 px without scrolling sideways', async ({ page, openPage }) => {
@@ -271,11 +271,11 @@ browserTest('phone: an org admin reaches a member\'s role and Remove, and a key\
   const removed = page.waitForResponse((r) => r.request().method() === 'DELETE' && new URL(r.url()).pathname.startsWith('/api/v1/tenant/members/'));
   await page.getByRole('dialog').getByRole('button', { name: 'Remove member' }).click();
   assert.equal((await removed).status(), 204);
-  await page.getByRole('region', { name: mate, exact: true }).waitFor({ state: 'detached' });
+  await page.getByRole('article', { name: mate, exact: true }).waitFor({ state: 'detached' });
 
   await page.goto('/api-keys');
   const label = `Phone export (${key.prefix})`;
-  const card = page.getByRole('region', { name: label });
+  const card = page.getByRole('article', { name: label });
   await card.getByTestId('api-key-status').waitFor();
   const keys = await sidewaysLayout(page, [
     { role: 'button', name: `Rotate ${label}` },

@@ -131,7 +131,7 @@ describe('HomeRoute', () => {
     });
     renderWithProviders(<HomeRoute />);
 
-    const march = await screen.findByRole('region', { name: 'march.csv' });
+    const march = await screen.findByRole('article', { name: 'march.csv' });
     expect(screen.queryByTestId('home-imports')).not.toBeInTheDocument();
     expect(screen.getAllByTestId('home-import').map((card) => card.getAttribute('data-import-id'))).toEqual(['imp-2', 'imp-1', 'imp-0']);
     expect(within(march).getByRole('link', { name: 'march.csv' })).toHaveAttribute('href', '/imports/imp-2');
@@ -141,7 +141,7 @@ describe('HomeRoute', () => {
     expect(labels).toEqual(['Status', 'Rows', 'Uploaded']);
     expect(within(march).getByTestId('import-status')).toHaveTextContent('Completed');
     expect(within(march).getByText('1,500')).toBeInTheDocument();
-    expect(within(screen.getByRole('region', { name: 'trial.csv' })).getByTestId('import-status')).toHaveTextContent('Dry run completed');
+    expect(within(screen.getByRole('article', { name: 'trial.csv' })).getByTestId('import-status')).toHaveTextContent('Dry run completed');
   });
 
   it('gives a member search, saved contacts and import, no organization administration', async () => {

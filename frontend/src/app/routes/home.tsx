@@ -206,7 +206,7 @@ function ImportsList({ imports }: { imports: ImportSummary[] }) {
     return (
       <Stack gap="xs" data-testid="home-imports-cards">
         {imports.map((imp) => (
-          <Card key={imp.id} component="section" withBorder padding="sm" aria-label={imp.file_name} data-testid="home-import" data-import-id={imp.id}>
+          <Card key={imp.id} component="article" withBorder padding="sm" aria-label={imp.file_name} data-testid="home-import" data-import-id={imp.id}>
             <ImportLink imp={imp} />
             <ColumnList columns={importColumns} item={imp} mt="xs" />
           </Card>

@@ -43,7 +43,7 @@ export function ApiUsageByKey() {
         {keys.data.items.map((key) => (
           <Card
             key={key.id}
-            component="section"
+            component="article"
             withBorder
             padding="sm"
             aria-label={`${key.name} (${key.prefix})`}

@@ -89,7 +89,7 @@ function AuditEventCard({ event, columns }: { event: AuditEvent; columns: Column
   const detailsId = useId();
   return (
     <Card
-      component="section"
+      component="article"
       withBorder
       padding="sm"
       aria-label={`${event.action}, ${formatDateTime(event.created_at)}`}

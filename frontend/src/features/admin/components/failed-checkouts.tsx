@@ -57,7 +57,7 @@ export function FailedCheckouts({ detail, canWrite }: { detail: AdminTenantDetai
         {phone ? (
           <Stack gap="sm" data-testid="admin-failed-checkouts-cards">
             {failed.map((f) => (
-              <Card key={f.event_id} component="section" withBorder padding="sm" aria-label={f.event_id}>
+              <Card key={f.event_id} component="article" withBorder padding="sm" aria-label={f.event_id}>
                 <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
                   {f.event_id}
                 </Text>

@@ -136,7 +136,7 @@ describe('AdminPackagesRoute', () => {
     });
     renderWithProviders(<AdminPackagesRoute />, { route: '/admin/packages' });
 
-    const card = await screen.findByRole('region', { name: 'Starter' });
+    const card = await screen.findByRole('article', { name: 'Starter' });
     expect(screen.queryByTestId('admin-packages-table')).not.toBeInTheDocument();
     expect(screen.getAllByTestId('admin-package-row')).toHaveLength(2);
     expect(card).toHaveTextContent('starter');
@@ -158,7 +158,7 @@ describe('AdminPackagesRoute', () => {
     expect(value('API')).toHaveTextContent('120/min');
     expect(value('File size')).toHaveTextContent('50 MiB');
     expect(value('Status')).toHaveTextContent('Active');
-    expect(within(screen.getByRole('region', { name: 'Old' })).getByRole('button', { name: 'Activate Old' })).toBeInTheDocument();
+    expect(within(screen.getByRole('article', { name: 'Old' })).getByRole('button', { name: 'Activate Old' })).toBeInTheDocument();
 
     await userEvent.click(within(card).getByRole('button', { name: 'Edit Starter' }));
     const editor = await screen.findByRole('dialog', { name: 'Edit package Starter' });
@@ -178,7 +178,7 @@ describe('AdminPackagesRoute', () => {
     });
     renderWithProviders(<AdminPackagesRoute />, { route: '/admin/packages' });
 
-    const card = await screen.findByRole('region', { name: 'Starter' });
+    const card = await screen.findByRole('article', { name: 'Starter' });
     expect(card).toHaveTextContent('$49.00');
     expect(within(card).queryByRole('button')).not.toBeInTheDocument();
   });

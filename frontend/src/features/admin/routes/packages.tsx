@@ -209,7 +209,7 @@ function PackagesList({ packages, actions }: PackagesListProps) {
         {packages.map((pkg) => (
           <Card
             key={pkg.id}
-            component="section"
+            component="article"
             withBorder
             padding="sm"
             aria-label={pkg.name}

@@ -243,8 +243,8 @@ describe('admin tenant', () => {
     let checkout: HTMLElement;
     if (phone) {
       expect(screen.queryByRole('table')).not.toBeInTheDocument();
-      ada = screen.getByRole('region', { name: 'ada@acme.test' });
-      checkout = within(checkouts).getByRole('region', { name: 'evt_cs_1' });
+      ada = screen.getByRole('article', { name: 'ada@acme.test' });
+      checkout = within(checkouts).getByRole('article', { name: 'evt_cs_1' });
       const labels = (card: HTMLElement) => within(card).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent);
       const value = (card: HTMLElement, label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
       expect(labels(ada)).toEqual(['Name', 'Role', 'Joined', 'Last sign-in']);
@@ -254,7 +254,7 @@ describe('admin tenant', () => {
       expect(labels(checkout)).toEqual(['Received', 'Outcome']);
       expect(value(checkout, 'Outcome')).toHaveTextContent('failed after 10 attempts');
     } else {
-      expect(screen.queryByRole('region', { name: 'ada@acme.test' })).not.toBeInTheDocument();
+      expect(screen.queryByRole('article', { name: 'ada@acme.test' })).not.toBeInTheDocument();
       ada = screen.getByRole('row', { name: /ada@acme.test/ });
       expect(within(ada).getAllByRole('cell').map((cell) => cell.textContent)).toEqual([
         'ada@acme.test',

@@ -214,7 +214,7 @@ function MembersList({ members }: { members: Member[] }) {
     return (
       <Stack gap="sm" data-testid="admin-members-cards">
         {members.map((m) => (
-          <Card key={m.user_id} component="section" withBorder padding="sm" aria-label={m.email} data-testid="admin-member-row">
+          <Card key={m.user_id} component="article" withBorder padding="sm" aria-label={m.email} data-testid="admin-member-row">
             <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }}>
               {m.email}
             </Text>

@@ -107,7 +107,7 @@ describe('admin tenants', () => {
     const labels = ['Status', 'Package', 'Subscription', 'Members', 'Created'];
     if (phone) {
       expect(screen.queryByTestId('tenants-table')).not.toBeInTheDocument();
-      const card = screen.getByRole('region', { name: 'Globex' });
+      const card = screen.getByRole('article', { name: 'Globex' });
       expect(within(card).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual(labels);
       const value = (label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
       expect(value('Status')).toHaveTextContent('Suspended');
@@ -115,7 +115,7 @@ describe('admin tenants', () => {
       expect(value('Members')).toHaveTextContent('1');
       expect(value('Created')).toHaveTextContent('Nov 1, 2026');
     } else {
-      expect(screen.queryByRole('region', { name: 'Globex' })).not.toBeInTheDocument();
+      expect(screen.queryByRole('article', { name: 'Globex' })).not.toBeInTheDocument();
       expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Name', ...labels]);
       const row = screen.getByRole('row', { name: /Globex/ });
       await waitFor(() =>

@@ -148,7 +148,7 @@ function TenantsList({ tenants, packageName }: TenantsListProps) {
     return (
       <Stack gap="sm" data-testid="tenants-cards">
         {tenants.map((tenant) => (
-          <Card key={tenant.id} component="section" withBorder padding="sm" aria-label={tenant.name} data-testid="tenant-row">
+          <Card key={tenant.id} component="article" withBorder padding="sm" aria-label={tenant.name} data-testid="tenant-row">
             <TenantLink tenant={tenant} />
             <ColumnList columns={columns} item={tenant} mt="xs" />
           </Card>

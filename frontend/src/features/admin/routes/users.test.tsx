@@ -74,14 +74,14 @@ describe('admin users', () => {
     let holder: HTMLElement;
     if (phone) {
       expect(screen.queryByTestId('users-table')).not.toBeInTheDocument();
-      holder = screen.getByRole('region', { name: 'max@globex.test' });
+      holder = screen.getByRole('article', { name: 'max@globex.test' });
       expect(within(holder).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual(labels);
       const value = (label: string) => within(holder).getByText(label, { selector: 'dt' }).nextElementSibling;
       expect(value('Name')).toHaveTextContent('—');
       expect(value('Created')).toHaveTextContent('Nov 1, 2026');
       expect(value('Last sign-in')).toHaveTextContent('Never');
     } else {
-      expect(screen.queryByRole('region', { name: 'max@globex.test' })).not.toBeInTheDocument();
+      expect(screen.queryByRole('article', { name: 'max@globex.test' })).not.toBeInTheDocument();
       expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Email', ...labels]);
       holder = screen.getByRole('row', { name: /max@globex.test/ });
       expect(within(holder).getAllByRole('cell').map((cell) => cell.textContent)).toEqual([

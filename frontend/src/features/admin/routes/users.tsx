@@ -135,7 +135,7 @@ function UsersTable({ users }: { users: AdminUser[] }) {
     return (
       <Stack gap="sm" data-testid="users-cards">
         {users.map((user) => (
-          <Card key={user.id} component="section" withBorder padding="sm" aria-label={user.email} data-testid="user-row">
+          <Card key={user.id} component="article" withBorder padding="sm" aria-label={user.email} data-testid="user-row">
             <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }} data-testid="user-email">
               {user.email}
             </Text>

@@ -172,7 +172,7 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
           {rows.map((row) => (
             <Card
               key={row.key.id}
-              component="section"
+              component="article"
               withBorder
               padding="sm"
               aria-label={row.label}

@@ -149,7 +149,7 @@ describe('ApiKeysRoute', () => {
     });
     renderWithProviders(<ApiKeysRoute />, { route: '/api-keys' });
 
-    const active = await screen.findByRole('region', { name: 'CRM sync (ock_4fGh01Kz)' });
+    const active = await screen.findByRole('article', { name: 'CRM sync (ock_4fGh01Kz)' });
     expect(screen.queryByTestId('api-keys-table')).not.toBeInTheDocument();
     expect(screen.getAllByTestId('api-key-row')).toHaveLength(2);
     const value = (label: string) => within(active).getByText(label, { selector: 'dt' }).nextElementSibling;
@@ -167,7 +167,7 @@ describe('ApiKeysRoute', () => {
     expect(within(active).getByRole('button', { name: 'Rotate CRM sync (ock_4fGh01Kz)' })).toBeInTheDocument();
     expect(within(active).getByRole('button', { name: 'Revoke CRM sync (ock_4fGh01Kz)' })).toBeInTheDocument();
 
-    const revoked = screen.getByRole('region', { name: 'Old export (ock_ZZold000)' });
+    const revoked = screen.getByRole('article', { name: 'Old export (ock_ZZold000)' });
     expect(within(revoked).getByTestId('api-key-status')).toHaveTextContent('Revoked');
     expect(within(revoked).queryByRole('button')).not.toBeInTheDocument();
   });

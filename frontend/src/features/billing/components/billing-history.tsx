@@ -121,7 +121,7 @@ export function BillingHistory({ events, packages = [] }: BillingHistoryProps) {
         {rows.map((row) => (
           <Card
             key={row.event.id}
-            component="section"
+            component="article"
             withBorder
             padding="sm"
             aria-label={`${row.change}, ${formatDateTime(row.event.created_at)}`}

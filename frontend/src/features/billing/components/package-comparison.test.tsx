@@ -65,29 +65,29 @@ describe('PackageComparison', () => {
 
     expect(screen.queryByTestId('package-comparison')).not.toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
-    const cards = within(screen.getByTestId('package-cards')).getAllByRole('region');
+    const cards = within(screen.getByTestId('package-cards')).getAllByRole('article');
     expect(cards.map((card) => card.getAttribute('aria-label'))).toEqual(['Free', 'Starter', 'Pro']);
     for (const pkg of packages) {
-      const card = screen.getByRole('region', { name: pkg.name });
+      const card = screen.getByRole('article', { name: pkg.name });
       const terms = within(card).getAllByRole('term').map((term) => term.textContent);
       const values = within(card).getAllByRole('definition').map((value) => value.textContent);
       expect(terms).toEqual(labels);
       expect(values).toEqual(expected[pkg.code as keyof typeof expected]);
       expect(within(card).getByRole('group', { name: 'Change package' })).toHaveTextContent(`Pick ${pkg.name}`);
     }
-    const starter = screen.getByRole('region', { name: 'Starter' });
+    const starter = screen.getByRole('article', { name: 'Starter' });
     expect(starter).toHaveAttribute('aria-current', 'true');
     expect(starter).toHaveTextContent('Current');
-    expect(screen.getByRole('region', { name: 'Free' })).not.toHaveAttribute('aria-current');
-    expect(screen.getByRole('region', { name: 'Free' })).not.toHaveTextContent('Current');
-    expect(screen.getByRole('region', { name: 'Pro' })).toHaveTextContent('Subscribed, not in force');
+    expect(screen.getByRole('article', { name: 'Free' })).not.toHaveAttribute('aria-current');
+    expect(screen.getByRole('article', { name: 'Free' })).not.toHaveTextContent('Current');
+    expect(screen.getByRole('article', { name: 'Pro' })).toHaveTextContent('Subscribed, not in force');
   });
 
   it('leaves the cards without buttons when nothing can be done', () => {
     screenWidth(true);
     renderWithProviders(<PackageComparison packages={packages} currentCode="free" />);
 
-    expect(screen.getByRole('region', { name: 'Free' })).toHaveAttribute('aria-current', 'true');
+    expect(screen.getByRole('article', { name: 'Free' })).toHaveAttribute('aria-current', 'true');
     expect(screen.queryByRole('group', { name: 'Change package' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
   });

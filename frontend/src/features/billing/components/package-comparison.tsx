@@ -133,7 +133,7 @@ function PackageCards({ packages, currentCode, subscribedCode, actions }: Packag
         return (
           <Card
             key={pkg.id}
-            component="section"
+            component="article"
             withBorder
             padding="sm"
             style={current ? highlight : undefined}

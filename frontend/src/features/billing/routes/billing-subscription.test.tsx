@@ -478,7 +478,7 @@ describe('BillingRoute subscription', () => {
     });
     renderWithProviders(<BillingRoute />, { route: '/billing' });
 
-    const manual = await screen.findByRole('region', { name: /^Starter · Active, Nov 10, 2026/ });
+    const manual = await screen.findByRole('article', { name: /^Starter · Active, Nov 10, 2026/ });
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(screen.getAllByTestId('billing-history-row')).toHaveLength(2);
     expect(manual).toHaveTextContent('ends at period end');
@@ -488,7 +488,7 @@ describe('BillingRoute subscription', () => {
     expect(value(manual, 'Source')).toHaveTextContent('Set by 1CloudAI staff');
     expect(value(manual, 'Reason')).toHaveTextContent('Annual contract signed offline');
 
-    const stripe = screen.getByRole('region', { name: /^Pro · Active, / });
+    const stripe = screen.getByRole('article', { name: /^Pro · Active, / });
     expect(stripe).toHaveTextContent('was Incomplete');
     expect(value(stripe, 'Source')).toHaveTextContent('Stripe');
     expect(value(stripe, 'Reason')).toHaveTextContent('Invoice paid');

@@ -92,7 +92,7 @@ describe('BillingRoute API usage', () => {
     renderWithProviders(<BillingRoute />, { route: '/billing' });
 
     const section = await screen.findByTestId('api-usage');
-    const crm = await within(section).findByRole('region', { name: 'CRM sync (ock_k1)' });
+    const crm = await within(section).findByRole('article', { name: 'CRM sync (ock_k1)' });
     expect(within(section).queryByRole('table')).not.toBeInTheDocument();
     expect(within(section).getAllByTestId('api-usage-row').map((r) => r.getAttribute('data-key-id'))).toEqual(['k1', 'k2']);
     const value = (card: HTMLElement, label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
@@ -106,7 +106,7 @@ describe('BillingRoute API usage', () => {
     expect(await within(crm).findByTestId('api-key-usage-total')).toHaveTextContent('1,334');
     // About 190 px for the value: the total goes under the chart rather than past the card's edge.
     expect(within(crm).getByTestId('api-key-usage').style.getPropertyValue('--group-wrap')).toBe('wrap');
-    const old = within(section).getByRole('region', { name: 'Old export (ock_k2)' });
+    const old = within(section).getByRole('article', { name: 'Old export (ock_k2)' });
     expect(value(old, 'Status')).toHaveTextContent('Revoked');
   });
 

@@ -72,12 +72,12 @@ describe('PlansRoute', () => {
     });
     renderWithProviders(<PlansRoute />, { route: '/packages' });
 
-    const free = await screen.findByRole('region', { name: 'Free' });
+    const free = await screen.findByRole('article', { name: 'Free' });
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(free).toHaveAttribute('aria-current', 'true');
     expect(within(free).getByRole('group', { name: 'Change package' })).toHaveTextContent('Your package');
-    expect(within(screen.getByRole('region', { name: 'Starter' })).getByRole('group')).toHaveTextContent('Not sold online');
-    const pro = screen.getByRole('region', { name: 'Pro' });
+    expect(within(screen.getByRole('article', { name: 'Starter' })).getByRole('group')).toHaveTextContent('Not sold online');
+    const pro = screen.getByRole('article', { name: 'Pro' });
     expect(pro).toHaveTextContent('Price per month$149.00');
     await userEvent.click(within(pro).getByRole('button', { name: 'Upgrade to Pro' }));
 

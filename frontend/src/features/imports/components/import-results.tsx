@@ -207,7 +207,7 @@ function RecordsTable({
         // The 560px table put a row's contact, warnings or errors past the edge of 375 px.
         <Stack gap="sm" data-testid={`records-${view}`}>
           {items.map((record) => (
-            <Card key={record.row} component="section" withBorder padding="sm" aria-label={`Row ${record.row}`} data-testid="import-record">
+            <Card key={record.row} component="article" withBorder padding="sm" aria-label={`Row ${record.row}`} data-testid="import-record">
               <Group gap="xs" justify="space-between" wrap="nowrap">
                 <Text size="sm" fw={500}>
                   Row {record.row}

@@ -83,12 +83,12 @@ describe('import wizard', () => {
     });
     renderWithProviders(<ImportView id="imp-1" />);
 
-    const email = await screen.findByRole('region', { name: 'E-mail' });
+    const email = await screen.findByRole('article', { name: 'E-mail' });
     expect(screen.queryByRole('table', { name: 'Column mapping' })).not.toBeInTheDocument();
     expect(within(email).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual(['Contact field', 'Suggested']);
     expect(within(email).getByRole('combobox', { name: 'Field for E-mail' })).toHaveValue('Email');
     expect(within(email).getByText('Suggested', { selector: 'dt' }).nextElementSibling).toHaveTextContent('Email');
-    const nachname = screen.getByRole('region', { name: 'Nachname' });
+    const nachname = screen.getByRole('article', { name: 'Nachname' });
     expect(within(nachname).getByRole('combobox', { name: 'Field for Nachname' })).toHaveValue('Do not import');
 
     await userEvent.click(within(nachname).getByRole('combobox', { name: 'Field for Nachname' }));
@@ -900,20 +900,20 @@ describe('import results', () => {
     const labels = (card: HTMLElement) => within(card).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent);
     const value = (card: HTMLElement, label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
 
-    const created = await screen.findByRole('region', { name: 'Row 2' });
+    const created = await screen.findByRole('article', { name: 'Row 2' });
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(within(created).getByTestId('record-outcome')).toHaveTextContent('Created');
     expect(labels(created)).toEqual(['Contact']);
     expect(value(created, 'Contact')).toHaveTextContent('José Müllerjose@acme.example · Acme');
 
     await userEvent.click(screen.getByRole('tab', { name: 'Matched (1)' }));
-    const matched = await screen.findByRole('region', { name: 'Row 4' });
+    const matched = await screen.findByRole('article', { name: 'Row 4' });
     expect(within(matched).getByTestId('record-outcome')).toHaveTextContent('Matched');
     expect(labels(matched)).toEqual(['Contact', 'Change']);
     expect(value(matched, 'Change')).toHaveTextContent('Updated');
 
     await userEvent.click(screen.getByRole('tab', { name: 'Invalid (1)' }));
-    const invalid = await screen.findByRole('region', { name: 'Row 3' });
+    const invalid = await screen.findByRole('article', { name: 'Row 3' });
     expect(within(invalid).getByTestId('record-outcome')).toHaveTextContent('Invalid');
     expect(labels(invalid)).toEqual(['Values', 'Errors']);
     expect(value(invalid, 'Values')).toHaveTextContent('E-mail: bob@ · Vorname: Bob');

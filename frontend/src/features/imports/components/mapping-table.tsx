@@ -70,7 +70,7 @@ export function MappingTable({ columns, mapping, onChange, disabled = false, err
     return (
       <Stack gap="sm" data-testid="column-mapping-cards">
         {rows.map((row) => (
-          <Card key={row.index} component="section" withBorder padding="sm" aria-label={row.name}>
+          <Card key={row.index} component="article" withBorder padding="sm" aria-label={row.name}>
             <Text size="sm" fw={500}>
               {row.name}
             </Text>

@@ -111,7 +111,7 @@ describe('the import history on a phone', () => {
     vi.stubGlobal('matchMedia', (query: string) => mediaQueryList(query, query.includes('max-width')));
     const { deleted } = openHistory();
 
-    const done = await screen.findByRole('region', { name: 'done.csv' });
+    const done = await screen.findByRole('article', { name: 'done.csv' });
     expect(screen.queryByRole('table', { name: 'Import history' })).not.toBeInTheDocument();
     expect(within(done).getByRole('link', { name: 'done.csv' })).toHaveAttribute('href', '/imports/imp-done');
     const value = (label: string) => within(done).getByText(label, { selector: 'dt' }).nextElementSibling;
@@ -130,13 +130,13 @@ describe('the import history on a phone', () => {
     // The same imports offer Discard as in the table, each on its own card.
     const offered = ['wrong.csv', 'queued-then-cancelled.csv', 'dry.csv'];
     for (const name of offered) {
-      expect(within(screen.getByRole('region', { name })).getByRole('button', { name: `Discard ${name}` })).toBeInTheDocument();
+      expect(within(screen.getByRole('article', { name })).getByRole('button', { name: `Discard ${name}` })).toBeInTheDocument();
     }
     expect(screen.getAllByRole('button', { name: /^Discard / })).toHaveLength(offered.length);
 
-    await userEvent.click(within(screen.getByRole('region', { name: 'wrong.csv' })).getByRole('button', { name: 'Discard wrong.csv' }));
+    await userEvent.click(within(screen.getByRole('article', { name: 'wrong.csv' })).getByRole('button', { name: 'Discard wrong.csv' }));
     await userEvent.click(within(await screen.findByRole('dialog', { name: 'Discard this import?' })).getByRole('button', { name: 'Discard import' }));
-    await waitFor(() => expect(screen.queryByRole('region', { name: 'wrong.csv' })).not.toBeInTheDocument());
+    await waitFor(() => expect(screen.queryByRole('article', { name: 'wrong.csv' })).not.toBeInTheDocument());
     expect(deleted).toEqual(['/imports/imp-up']);
   });
 });

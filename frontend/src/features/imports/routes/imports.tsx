@@ -123,7 +123,7 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
             {phone ? (
               <Stack gap="sm" data-testid="import-history-cards">
                 {items.map((imp) => (
-                  <Card key={imp.id} component="section" withBorder padding="sm" aria-label={imp.file_name}>
+                  <Card key={imp.id} component="article" withBorder padding="sm" aria-label={imp.file_name}>
                     <FileLink imp={imp} basePath={basePath} />
                     <ColumnList columns={columns} item={imp} labelWidth="35%" mt="xs" />
                     {canWrite && isImportDiscardable(imp) && (

@@ -137,7 +137,7 @@ function AttemptsTable({ attempts }: { attempts: CrmPushAttempt[] }) {
         {attempts.map((attempt) => (
           <Card
             key={`${attempt.attempt}-${attempt.request_id}`}
-            component="section"
+            component="article"
             withBorder
             padding="xs"
             aria-label={`Attempt ${attempt.attempt}`}

@@ -70,7 +70,7 @@ export function PushesTable({ pushes }: { pushes: CrmPush[] }) {
         {pushes.map((push) => (
           <Card
             key={push.id}
-            component="section"
+            component="article"
             withBorder
             padding="sm"
             aria-label={`Push of ${formatDateTime(push.created_at)}`}

@@ -197,7 +197,7 @@ describe('CrmPushesRoute', () => {
     });
     renderRoutes(routes, { route: '/integrations/pushes' });
 
-    const card = await screen.findByRole('region', { name: /^Push of Nov 28, 2026/ });
+    const card = await screen.findByRole('article', { name: /^Push of Nov 28, 2026/ });
     expect(screen.queryByTestId('crm-pushes')).not.toBeInTheDocument();
     expect(card).toHaveAttribute('data-push-id', 'push-1');
     expect(within(card).getAllByRole('term').map((dt) => dt.textContent)).toEqual([
@@ -221,7 +221,7 @@ describe('CrmPushesRoute', () => {
 
     const [jane] = await screen.findAllByTestId('push-item');
     expect(within(jane!).queryByRole('table')).not.toBeInTheDocument();
-    const attempts = within(jane!).getAllByRole('region', { name: /^Attempt / });
+    const attempts = within(jane!).getAllByRole('article', { name: /^Attempt / });
     expect(attempts.map((a) => [a.getAttribute('aria-label'), a.getAttribute('data-outcome')])).toEqual([
       ['Attempt 1', 'rate_limited'],
       ['Attempt 2', 'created'],

@@ -75,7 +75,7 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
         {invitations.map((invitation) => (
           <Card
             key={invitation.id}
-            component="section"
+            component="article"
             withBorder
             padding="sm"
             aria-label={`Invitation for ${invitation.email}`}

@@ -120,7 +120,7 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
           {members.map((member) => (
             <Card
               key={member.user_id}
-              component="section"
+              component="article"
               withBorder
               padding="sm"
               aria-label={member.email}

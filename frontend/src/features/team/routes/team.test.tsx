@@ -189,7 +189,7 @@ describe('TeamRoute', () => {
     });
     renderWithProviders(<TeamRoute />, { route: '/team' });
 
-    const card = await screen.findByRole('region', { name: 'max@acme.test' });
+    const card = await screen.findByRole('article', { name: 'max@acme.test' });
     expect(screen.queryByTestId('members-table')).not.toBeInTheDocument();
     expect(screen.getAllByTestId('member-row').map((row) => row.dataset.email)).toEqual(['admin@acme.test', 'max@acme.test']);
     const value = (label: string) => within(card).getByText(label, { selector: 'dt' }).nextElementSibling;
@@ -210,14 +210,14 @@ describe('TeamRoute', () => {
     await vi.waitFor(() => expect(patches).toEqual([{ role: 'viewer' }]));
 
     // The only org admin's card keeps both disabled, with the reason.
-    const own = screen.getByRole('region', { name: 'admin@acme.test' });
+    const own = screen.getByRole('article', { name: 'admin@acme.test' });
     expect(within(own).getByText('You')).toBeInTheDocument();
     expect(within(own).getByRole('combobox', { name: 'Role of admin@acme.test' })).toBeDisabled();
     expect(within(own).getByRole('button', { name: 'Remove admin@acme.test' })).toHaveAccessibleDescription(
       screen.getByTestId('sole-admin-hint').textContent,
     );
 
-    const invitation = screen.getByRole('region', { name: 'Invitation for ivy@acme.test' });
+    const invitation = screen.getByRole('article', { name: 'Invitation for ivy@acme.test' });
     expect(screen.queryByTestId('invitations-table')).not.toBeInTheDocument();
     expect(within(invitation).getAllByText(/./, { selector: 'dt' }).map((dt) => dt.textContent)).toEqual(['Role', 'Status', 'Sent', 'Expires']);
     expect(within(invitation).getByText('Status', { selector: 'dt' }).nextElementSibling).toHaveTextContent('Pending');
