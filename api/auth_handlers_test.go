@@ -557,6 +557,9 @@ func TestRefreshGraceWindow(t *testing.T) {
 			want: http.StatusUnauthorized, wantReuseLogs: 1},
 		{name: "the window counts from the first rotation", replayAfter: time.Second, want: http.StatusOK,
 			againAfter: identity.RefreshReuseGrace + time.Second, wantAgain: http.StatusUnauthorized, wantReuseLogs: 1},
+		// The window docs/API.md promises clients.
+		{name: "retried 30 seconds after", replayAfter: 30 * time.Second, want: http.StatusOK},
+		{name: "replayed 31 seconds after", replayAfter: 31 * time.Second, want: http.StatusUnauthorized, wantReuseLogs: 1},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -733,14 +736,36 @@ func TestRefreshSurvivesADatabaseFailure(t *testing.T) {
 	}
 }
 
+// TestLogout: signing out ends the session that either credential the
+// request carries proves, the bearer access token or the refresh cookie (a
+// browser whose access token expired sends only the cookie): both die.
 func TestLogout(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	s := tb.MustSignup(t, "logout")
-	req := tb.req(t, http.MethodPost, "/api/v1/auth/logout", s.token, nil)
-	wantStatus(t, req, http.StatusNoContent)
-	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", s.token, nil), http.StatusUnauthorized)
-	wantStatus(t, tb.refreshWith(t, s.refresh), http.StatusUnauthorized)
+	tests := []struct {
+		name           string
+		bearer, cookie bool
+	}{
+		{"OKAccessToken", true, false},
+		{"OKRefreshCookie", false, true},
+		{"OKBoth", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := tb.MustSignup(t, "logout")
+			req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/logout", nil)
+			if tt.bearer {
+				req.Header.Set(echo.HeaderAuthorization, "Bearer "+s.token)
+			}
+			if tt.cookie {
+				req.AddCookie(&http.Cookie{Name: refreshCookie, Value: s.refresh})
+			}
+			wantStatus(t, tb.serve(t, req), http.StatusNoContent)
+			wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", s.token, nil), http.StatusUnauthorized)
+			wantStatus(t, tb.refreshWith(t, s.refresh), http.StatusUnauthorized)
+		})
+	}
 }
 
 func TestSwitchTenant(t *testing.T) {
@@ -766,6 +791,12 @@ func TestSwitchTenant(t *testing.T) {
 	me := decode[MeResponse](t, tb.req(t, http.MethodGet, "/api/v1/me", tr.AccessToken, nil))
 	if len(me.Memberships) != 2 || me.Tenant.ID != b.tenantID {
 		t.Fatalf("me %+v", me)
+	}
+	// The session moved: its next refresh stays in the tenant switched to.
+	refreshed := tb.refreshWith(t, a.refresh)
+	wantStatus(t, refreshed, http.StatusOK)
+	if got := decode[TokenResponse](t, refreshed).Tenant; got == nil || got.ID != b.tenantID {
+		t.Fatalf("refreshed into %+v, want %s", got, b.tenantID)
 	}
 	// A tenant the user does not belong to.
 	other := tb.MustSignup(t, "switch-c")
