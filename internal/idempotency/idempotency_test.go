@@ -2,6 +2,7 @@ package idempotency
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -91,6 +92,28 @@ func TestBegin(t *testing.T) {
 			}
 			tb.age(t, key, Retention+time.Second)
 		}, fpB, "", nil},
+		// An answer outlives the claim's lock: a retry minutes later is
+		// replayed, not run again.
+		{"OKReplayFinishedAfterLock", func(t *testing.T, tb *testBundle, key string) {
+			if err := tb.svc.Finish(ctx, tb.tenant, key, ok); err != nil {
+				t.Fatal(err)
+			}
+			tb.age(t, key, LockFor+time.Minute)
+		}, fpA, "", &ok},
+		// A key reused after Retention starts a new day: its new answer is
+		// replayed, not run again as if it were old too.
+		{"OKReplayKeyReusedAfterRetention", func(t *testing.T, tb *testBundle, key string) {
+			if err := tb.svc.Finish(ctx, tb.tenant, key, ok); err != nil {
+				t.Fatal(err)
+			}
+			tb.age(t, key, Retention+time.Second)
+			if a, err := tb.svc.Begin(ctx, tb.tenant, key, fpB); err != nil || a != nil {
+				t.Fatalf("Begin after Retention = %v, %v; want it to run", a, err)
+			}
+			if err := tb.svc.Finish(ctx, tb.tenant, key, ok); err != nil {
+				t.Fatal(err)
+			}
+		}, fpB, "", &ok},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,17 +144,56 @@ func TestBegin(t *testing.T) {
 	}
 }
 
-// TestKeysAreTheTenants: another tenant's key of the same name is its own.
+// TestKeysAreTheTenants: another tenant's key of the same name is its
+// own: it runs beside the first tenant's, and what becomes of either
+// (finished, abandoned) leaves the other as it was.
 func TestKeysAreTheTenants(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, b := setup(t), setup(t)
-	key := uuid.NewString()
-	if _, err := a.svc.Begin(ctx, a.tenant, key, fpA); err != nil {
-		t.Fatal(err)
+	other := Answer{Status: 201, ContentType: "application/json", Body: []byte(`{"other":"tenant"}`)}
+	tests := []struct {
+		name string
+		// then runs after both tenants claimed the key (a with fpA, b with fpB).
+		then     func(t *testing.T, a, b *testBundle, key string)
+		wantCode string // of a's next Begin with fpA; "" when it replays want
+		want     *Answer
+	}{
+		{"ErrConflictWhenTheOtherFinished", func(t *testing.T, a, b *testBundle, key string) {
+			if err := b.svc.Finish(ctx, b.tenant, key, other); err != nil {
+				t.Fatal(err)
+			}
+		}, apperr.ECONFLICT, nil},
+		{"ErrConflictWhenTheOtherAbandoned", func(t *testing.T, a, b *testBundle, key string) {
+			if err := b.svc.Abandon(ctx, b.tenant, key); err != nil {
+				t.Fatal(err)
+			}
+		}, apperr.ECONFLICT, nil},
+		{"OKReplayOwnWhileTheOtherRuns", func(t *testing.T, a, b *testBundle, key string) {
+			if err := a.svc.Finish(ctx, a.tenant, key, ok); err != nil {
+				t.Fatal(err)
+			}
+		}, "", &ok},
 	}
-	if got, err := b.svc.Begin(ctx, b.tenant, key, fpB); err != nil || got != nil {
-		t.Fatalf("another tenant's Begin = %v, %v; want it to run", got, err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a, b := setup(t), setup(t)
+			key := uuid.NewString()
+			if got, err := a.svc.Begin(ctx, a.tenant, key, fpA); err != nil || got != nil {
+				t.Fatalf("Begin = %v, %v; want it to run", got, err)
+			}
+			if got, err := b.svc.Begin(ctx, b.tenant, key, fpB); err != nil || got != nil {
+				t.Fatalf("another tenant's Begin = %v, %v; want it to run", got, err)
+			}
+			tt.then(t, a, b, key)
+			got, err := a.svc.Begin(ctx, a.tenant, key, fpA)
+			if code := apperr.Code(err); code != tt.wantCode {
+				t.Fatalf("Begin = %+v, %v (code %q); want code %q", got, err, code, tt.wantCode)
+			}
+			if (got == nil) != (tt.want == nil) || got != nil && string(got.Body) != string(tt.want.Body) {
+				t.Fatalf("Begin = %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -182,18 +244,20 @@ func TestWithRequestTimeout(t *testing.T) {
 	}
 }
 
-// TestPrune deletes the keys past Retention and only those.
+// TestPrune deletes the keys past Retention and only those: a key a
+// minute short of it is still replayed.
 func TestPrune(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	tb := setup(t)
-	old, fresh := uuid.NewString(), uuid.NewString()
-	for _, k := range []string{old, fresh} {
+	old, nearly, fresh := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	for _, k := range []string{old, nearly, fresh} {
 		if _, err := tb.svc.Begin(ctx, tb.tenant, k, fpA); err != nil {
 			t.Fatal(err)
 		}
 	}
 	tb.age(t, old, Retention+time.Minute)
+	tb.age(t, nearly, Retention-time.Minute)
 	if _, err := tb.svc.Prune(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +266,9 @@ func TestPrune(t *testing.T) {
 		Scan(&left).Error; err != nil {
 		t.Fatal(err)
 	}
-	if len(left) != 1 || left[0] != fresh {
-		t.Fatalf("keys left %v, want only %s", left, fresh)
+	want := []string{nearly, fresh}
+	slices.Sort(want)
+	if !slices.Equal(left, want) {
+		t.Fatalf("keys left %v, want %v", left, want)
 	}
 }
