@@ -98,12 +98,21 @@ func TestIdempotencyKey(t *testing.T) {
 		}
 	})
 	t.Run("ErrInvalidKey", func(t *testing.T) {
-		for _, k := range []string{"has space", strings.Repeat("k", 256), "ключ"} {
+		for _, k := range []string{"has space", strings.Repeat("k", 256), "ключ", "del\x7f"} {
 			rec := tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Bad key"}`)
 			wantStatus(t, rec, http.StatusUnprocessableEntity)
 			if tb.countLists(t, admin.tenantID, "Bad key") != 0 {
 				t.Fatalf("key %q: the list was made", k)
 			}
+		}
+	})
+	t.Run("OKLongestKey", func(t *testing.T) {
+		k := strings.Repeat("k", 254) + "~"
+		wantStatus(t, tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Longest key"}`), http.StatusCreated)
+		rec := tb.idemReq(t, "/api/v1/lists", admin.token, k, `{"name":"Longest key"}`)
+		wantStatus(t, rec, http.StatusCreated)
+		if rec.Header().Get(headerIdempotentReplayed) != "true" {
+			t.Fatal("the retry under a 255-character key was not replayed")
 		}
 	})
 	t.Run("OKFailureNotKept", func(t *testing.T) {
@@ -148,6 +157,45 @@ func TestIdempotencyKey(t *testing.T) {
 			t.Fatal("a failed takeover kept the key")
 		}
 	})
+}
+
+// TestIdempotencyKeyIsTheAPIKeys: under one Idempotency-Key, a retry by
+// the API key that sent the request is replayed; the same request by
+// another key of the tenant (other scopes, another integration) is not
+// given its answer.
+func TestIdempotencyKeyIsTheAPIKeys(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "idem-keys")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	first, second := tb.MustCreateKey(t, admin, "saved:write"), tb.MustCreateKey(t, admin, "saved:write")
+	key := uuid.NewString()
+	send := func(secret string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/lists", strings.NewReader(`{"name":"Keyed"}`))
+		req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		req.Header.Set(headerAPIKey, secret)
+		req.Header.Set(headerIdempotencyKey, key)
+		req.RemoteAddr = keyTestAddr()
+		return tb.serve(t, req)
+	}
+	wantStatus(t, send(first.Secret), http.StatusCreated)
+	tests := []struct {
+		name, secret string
+		status       int
+		replayed     string
+	}{
+		{"OKSameAPIKeyReplayed", first.Secret, http.StatusCreated, "true"},
+		{"ErrOtherAPIKey", second.Secret, http.StatusUnprocessableEntity, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := send(tt.secret)
+			wantStatus(t, rec, tt.status)
+			if got := rec.Header().Get(headerIdempotentReplayed); got != tt.replayed {
+				t.Fatalf("Idempotent-Replayed %q, want %q", got, tt.replayed)
+			}
+		})
+	}
 }
 
 // TestIdempotencyKeyRace: the same request sent many times at once with one
