@@ -237,3 +237,33 @@ func TestImportStartAuditedWithWhatItMayChange(t *testing.T) {
 		})
 	}
 }
+
+// TestAdminAuditEventsByTenant: the platform log filtered by tenant_id
+// lists that tenant's events and no other tenant's.
+func TestAdminAuditEventsByTenant(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	staff := tb.MustSystemUser(t, "support")
+	invite := func(admin session) string {
+		rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", admin.token, map[string]string{"email": uniqueEmail("audbyt"), "role": "viewer"})
+		wantStatus(t, rec, http.StatusCreated)
+		return decode[InvitationResponse](t, rec).ID
+	}
+	a, b := tb.MustSignup(t, "audbyt-a"), tb.MustSignup(t, "audbyt-b")
+	tests := []struct {
+		name, tenantID, invitation string
+	}{
+		{"OKFirstTenant", a.tenantID, invite(a)},
+		{"OKSecondTenant", b.tenantID, invite(b)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tb.req(t, http.MethodGet, "/api/v1/admin/audit-events?action=invitation.created&tenant_id="+tt.tenantID, staff.token, nil)
+			wantStatus(t, rec, http.StatusOK)
+			evs := decode[AuditEventList](t, rec)
+			if len(evs.Items) != 1 || evs.Items[0].TargetID != tt.invitation || evs.Items[0].TenantID == nil || *evs.Items[0].TenantID != tt.tenantID {
+				t.Fatalf("events %+v, want only the invitation %s of tenant %s", evs.Items, tt.invitation, tt.tenantID)
+			}
+		})
+	}
+}
