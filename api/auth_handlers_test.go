@@ -836,6 +836,8 @@ func TestCreateUserOnExistingAccount(t *testing.T) {
 	}{
 		{"OKPasswordOnly", "", "user", []string{"user.password_reset"}, false},
 		{"OKPromoted", "system_admin", "system_admin", []string{"user.password_reset", "user.system_role_changed"}, false},
+		// The role it has already: no role change to audit.
+		{"OKSameRole", "user", "user", []string{"user.password_reset"}, false},
 		{"OKLockedAccount", "", "user", []string{"user.password_reset"}, true},
 	}
 	for _, tt := range tests {
