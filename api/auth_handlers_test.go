@@ -186,17 +186,37 @@ func TestLogin(t *testing.T) {
 		name       string
 		email, pw  string
 		wantStatus int
+		wantAction string // the attempt's audit event
 	}{
-		{"OK", s.email, testPassword, 200},
-		{"OKCaseInsensitiveEmail", strings.ToUpper(s.email), testPassword, 200},
-		{"ErrWrongPassword", s.email, "wrong-password-123", 401},
-		{"ErrUnknownEmail", uniqueEmail("nobody"), testPassword, 401},
+		{"OK", s.email, testPassword, 200, "auth.login"},
+		{"OKCaseInsensitiveEmail", strings.ToUpper(s.email), testPassword, 200, "auth.login"},
+		{"ErrWrongPassword", s.email, "wrong-password-123", 401, "auth.login_failed"},
+		{"ErrUnknownEmail", uniqueEmail("nobody"), testPassword, 401, "auth.login_failed"},
 	}
 	var bodies []string
-	for _, tt := range tests {
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": tt.email, "password": tt.pw})
+			body, err := json.Marshal(map[string]string{"email": tt.email, "password": tt.pw})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", strings.NewReader(string(body)))
+			req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+			addr := fmt.Sprintf("203.0.113.%d", i+1)
+			req.RemoteAddr = addr + ":4000"
+			rec := tb.serve(t, req)
 			wantStatus(t, rec, tt.wantStatus)
+			// Login is a public route: the attempt is still audited with
+			// the caller's address, which says where a failed password
+			// came from.
+			var ips []string
+			if err := tb.db.Gorm.Raw(`SELECT coalesce(host(ip), '') FROM audit_events WHERE request_id = ? AND action = ?`,
+				rec.Header().Get(headerRequestID), tt.wantAction).Scan(&ips).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(ips) != 1 || ips[0] != addr {
+				t.Errorf("%s events of the attempt record addresses %q, want [%s]", tt.wantAction, ips, addr)
+			}
 			if tt.wantStatus == 401 {
 				p := decodeProblem(t, rec)
 				bodies = append(bodies, p["detail"].(string))
