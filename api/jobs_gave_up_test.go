@@ -307,6 +307,14 @@ func TestAdminRetriesFailedCheckout(t *testing.T) {
 	if jobs := countJobs() - jobsBefore; jobs != 1 || audited != 1 {
 		t.Fatalf("the retry queued %d jobs and wrote %d audit events, want 1 and 1", jobs, audited)
 	}
+	// A platform route: the tenant's log shows the retry as done by
+	// 1CloudAI staff, not by whom (the route marks its actor staff; the
+	// billing service does not).
+	evs := decode[AuditEventList](t, tb.req(t, http.MethodGet, "/api/v1/tenant/audit-events?action=billing.checkout_retried", admin.token, nil))
+	if len(evs.Items) != 1 {
+		t.Fatalf("the retry is not in the tenant's log: %+v", evs)
+	}
+	wantStaffHidden(t, evs.Items[0])
 	// Queued: a second retry has nothing to do, and the tenant is no longer told it failed.
 	wantStatus(t, retry(sys.token, admin.tenantID, eventID), 409)
 	if b := decode[BillingResponse](t, tb.req(t, http.MethodGet, "/api/v1/billing/subscription", admin.token, nil)); b.CheckoutNotApplied {
