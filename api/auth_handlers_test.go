@@ -442,31 +442,44 @@ func TestAccessTokenValidation(t *testing.T) {
 		return str
 	}
 	secret := tb.srv.cfg.JWTSecret
+	valid := sign(jwt.SigningMethodHS256, secret, claims(nil), "at+jwt")
 	tests := []struct {
 		name       string
 		token      string
 		wantStatus int
+		scheme     string // of the Authorization header; "" is "Bearer"
 	}{
-		{"OKValid", sign(jwt.SigningMethodHS256, secret, claims(nil), "at+jwt"), 200},
-		{"ErrAlgNone", sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims(nil), "at+jwt"), 401},
-		{"ErrOtherKey", sign(jwt.SigningMethodHS256, []byte("another-key-another-key-another-key"), claims(nil), "at+jwt"), 401},
-		{"ErrOtherHMAC", sign(jwt.SigningMethodHS512, secret, claims(nil), "at+jwt"), 401},
+		{"OKValid", valid, 200, ""},
+		// RFC 9110 §11.1: the scheme is case-insensitive.
+		{"OKLowercaseScheme", valid, 200, "bearer"},
+		{"OKUppercaseScheme", valid, 200, "BEARER"},
+		{"ErrBasicScheme", valid, 401, "Basic"},
+		{"ErrAlgNone", sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims(nil), "at+jwt"), 401, ""},
+		{"ErrOtherKey", sign(jwt.SigningMethodHS256, []byte("another-key-another-key-another-key"), claims(nil), "at+jwt"), 401, ""},
+		{"ErrOtherHMAC", sign(jwt.SigningMethodHS512, secret, claims(nil), "at+jwt"), 401, ""},
 		{"ErrExpired", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) {
 			c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-time.Minute))
-		}), "at+jwt"), 401},
-		{"ErrNoExpiry", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) { c.ExpiresAt = nil }), "at+jwt"), 401},
+		}), "at+jwt"), 401, ""},
+		{"ErrNoExpiry", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) { c.ExpiresAt = nil }), "at+jwt"), 401, ""},
 		{"ErrWrongAudience", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) {
 			c.Audience = jwt.ClaimStrings{"someone-else"}
-		}), "at+jwt"), 401},
-		{"ErrWrongIssuer", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) { c.Issuer = "evil" }), "at+jwt"), 401},
-		{"ErrWrongType", sign(jwt.SigningMethodHS256, secret, claims(nil), "JWT"), 401},
-		{"ErrGarbage", "not.a.jwt", 401},
-		{"ErrMissing", "", 401},
+		}), "at+jwt"), 401, ""},
+		{"ErrWrongIssuer", sign(jwt.SigningMethodHS256, secret, claims(func(c *identity.Claims) { c.Issuer = "evil" }), "at+jwt"), 401, ""},
+		{"ErrWrongType", sign(jwt.SigningMethodHS256, secret, claims(nil), "JWT"), 401, ""},
+		{"ErrGarbage", "not.a.jwt", 401, ""},
+		{"ErrMissing", "", 401, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			rec := tb.req(t, http.MethodGet, "/api/v1/me", tt.token, nil)
+			var rec *httptest.ResponseRecorder
+			if tt.scheme == "" {
+				rec = tb.req(t, http.MethodGet, "/api/v1/me", tt.token, nil)
+			} else {
+				req := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil)
+				req.Header.Set(echo.HeaderAuthorization, tt.scheme+" "+tt.token)
+				rec = tb.serve(t, req)
+			}
 			wantStatus(t, rec, tt.wantStatus)
 			if tt.wantStatus == 401 {
 				decodeProblem(t, rec)
