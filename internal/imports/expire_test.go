@@ -158,6 +158,20 @@ func TestExpireFilesAfterQuotaReset(t *testing.T) {
 	if gone, err := tb.svc.Get(tb.ctx, tenant, imp.ID); err != nil || gone.FileRemovedAt == nil || gone.Status != imports.StatusFailed {
 		t.Fatalf("a retention period after the reset: %+v, %v; want the file removed", gone, err)
 	}
+	// Without its file the failed import cannot resume: the start is
+	// refused and asks for the file again, rather than queueing a run
+	// that has nothing to read. (The quota has room again, so that only
+	// the missing file can refuse it.)
+	if _, err := tb.db.Pool.Exec(tb.ctx, `DELETE FROM usage_counters WHERE tenant_id = $1`, tenant); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{})
+	if !apperr.Is(err, apperr.ECONFLICT) || !strings.Contains(err.Error(), "upload it again") {
+		t.Fatalf("resume after expiry: %v, want a conflict asking for the file again", err)
+	}
+	if after, err := tb.svc.Get(tb.ctx, tenant, imp.ID); err != nil || after.Status != imports.StatusFailed {
+		t.Fatalf("after the refused resume: %+v, %v; want it still failed", after, err)
+	}
 }
 
 // TestImportFlushesSearchIndex: new contacts enter the search index's

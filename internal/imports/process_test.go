@@ -323,6 +323,46 @@ func TestQuota(t *testing.T) {
 	wantCode(t, err, apperr.ERATELIMIT, "Resuming needs 20 more of the file's 30 rows, but only 5 of this month's 1,000 import rows remain")
 }
 
+// TestStartQuotaFits: a start is refused only when the file's rows exceed
+// what remains of import_rows_per_month; a file of exactly the rows left
+// starts (and a resume needs only the rows not merged yet, at the same
+// bound).
+func TestStartQuotaFits(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	period, _ := tb.lim.Period()
+	body := "Email\n"
+	for i := range 10 {
+		body += fmt.Sprintf("fit%d@%s.example\n", i, tb.word)
+	}
+	for _, tc := range []struct {
+		name string
+		used int // of the Free package's 1,000 rows
+		msg  string
+	}{
+		{"OKExactlyWhatRemains", 990, ""},
+		{"OKRoomToSpare", 989, ""},
+		{"ErrRateLimitOneRowShort", 991, "The file has 10 rows, but only 9 of this month's 1,000 import rows remain"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tenant := MustCreateTenant(t, tb.db, "") // Free: 1,000 rows a month
+			if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+				VALUES ($1, 'import_rows', $2, $3)`, tenant, period, tc.used); err != nil {
+				t.Fatal(err)
+			}
+			imp := tb.MustUpload(t, tenant, "fit.csv", body)
+			_, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{})
+			if tc.msg != "" {
+				wantCode(t, err, apperr.ERATELIMIT, tc.msg)
+				return
+			}
+			if err != nil {
+				t.Fatalf("start with %d of 1,000 rows used: %v", tc.used, err)
+			}
+		})
+	}
+}
+
 // TestQuotaRollover: import rows used up in one month are whole again on
 // the first of the next: a start refused on the month's last second (429
 // naming the reset) goes through a second later, and its rows count in
