@@ -18,6 +18,7 @@ func TestStartRefusals(t *testing.T) {
 	body := "Email\nsr1@" + tb.word + ".example\nsr2@" + tb.word + ".example\n"
 	for _, tc := range []struct {
 		name     string
+		body     string // "" uploads two rows of emails
 		status   string // set on the uploaded import ("" leaves it uploaded)
 		dryRan   bool   // the import's run was a dry run
 		startDry bool
@@ -36,9 +37,18 @@ func TestStartRefusals(t *testing.T) {
 			msg: "The import is completed; upload the file again"},
 		{name: "ErrConflictCancelled", status: imports.StatusCancelled, code: apperr.ECONFLICT,
 			msg: "The import is cancelled; upload the file again"},
+		// The suggested mapping of a file whose columns say nothing maps
+		// no column: the start refuses it rather than queue a run whose
+		// every row is unusable.
+		{name: "ErrInvalidNothingMapped", body: "Colour,Size\nred,XL\n", code: apperr.EINVALID,
+			msg: "The mapping has invalid fields."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			imp := tb.MustUpload(t, tb.tenant, "start.csv", body)
+			b := body
+			if tc.body != "" {
+				b = tc.body
+			}
+			imp := tb.MustUpload(t, tb.tenant, "start.csv", b)
 			if tc.status != "" {
 				if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET status = $2, dry_run = $3 WHERE id = $1`,
 					imp.ID, tc.status, tc.dryRan); err != nil {
@@ -48,8 +58,12 @@ func TestStartRefusals(t *testing.T) {
 			got, err := tb.svc.Start(tb.ctx, tb.tenant, imp.ID, imports.StartParams{DryRun: tc.startDry, UserID: &tb.user})
 			if tc.code != "" {
 				wantCode(t, err, tc.code, tc.msg)
-				if after, err := tb.svc.Get(tb.ctx, tb.tenant, imp.ID); err != nil || after.Status != tc.status {
-					t.Fatalf("after the refused start: %+v, %v; want it still %s", after, err, tc.status)
+				want := tc.status
+				if want == "" {
+					want = imports.StatusUploaded
+				}
+				if after, err := tb.svc.Get(tb.ctx, tb.tenant, imp.ID); err != nil || after.Status != want {
+					t.Fatalf("after the refused start: %+v, %v; want it still %s", after, err, want)
 				}
 				return
 			}
