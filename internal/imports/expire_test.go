@@ -30,8 +30,17 @@ func TestExpireFiles(t *testing.T) {
 	if _, err := tb.svc.Start(tb.ctx, tb.tenant, queued.ID, imports.StartParams{}); err != nil {
 		t.Fatal(err)
 	}
+	// A running import whose tenant was suspended waits, unchanged, for
+	// as long as the suspension lasts; it resumes from its file.
+	running := tb.MustUpload(t, tb.tenant, "running.csv", body)
+	if _, err := tb.svc.Start(tb.ctx, tb.tenant, running.ID, imports.StartParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET status = 'running' WHERE id = $1`, running.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET updated_at = now() - interval '8 days' WHERE id = ANY($1)`,
-		[]uuid.UUID{abandoned.ID, dry.ID, queued.ID}); err != nil {
+		[]uuid.UUID{abandoned.ID, dry.ID, queued.ID, running.ID}); err != nil {
 		t.Fatal(err)
 	}
 	n, err := tb.svc.ExpireFiles(tb.ctx)
@@ -60,6 +69,7 @@ func TestExpireFiles(t *testing.T) {
 		{"DryRun", dry.ID, imports.StatusCompleted, true, ""},
 		{"Recent", recent.ID, imports.StatusUploaded, false, ""},
 		{"Queued", queued.ID, imports.StatusQueued, false, ""},
+		{"Running", running.ID, imports.StatusRunning, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			imp, err := tb.svc.Get(tb.ctx, tb.tenant, tc.id)
@@ -219,13 +229,18 @@ func TestFailOrphans(t *testing.T) {
 		jobState   string // what becomes of the import's job
 		status     string // what the import shows
 		age        string // since the import last changed
+		beat       string // since a running import's heartbeat ("" for age)
 		wantStatus string
 	}{
-		{"FailedWhenJobDiscarded", "discarded", imports.StatusRunning, "1 hour", imports.StatusFailed},
-		{"FailedWhenQueuedJobGone", "", imports.StatusQueued, "1 hour", imports.StatusFailed},
-		{"KeptWhileJobWaits", "available", imports.StatusRunning, "1 hour", imports.StatusRunning},
-		{"KeptWhileJobRetries", "retryable", imports.StatusRunning, "1 hour", imports.StatusRunning},
-		{"KeptWhenJustChanged", "discarded", imports.StatusRunning, "1 second", imports.StatusRunning},
+		{"FailedWhenJobDiscarded", "discarded", imports.StatusRunning, "1 hour", "", imports.StatusFailed},
+		{"FailedWhenQueuedJobGone", "", imports.StatusQueued, "1 hour", "", imports.StatusFailed},
+		{"KeptWhileJobWaits", "available", imports.StatusRunning, "1 hour", "", imports.StatusRunning},
+		{"KeptWhileJobRetries", "retryable", imports.StatusRunning, "1 hour", "", imports.StatusRunning},
+		{"KeptWhenJustChanged", "discarded", imports.StatusRunning, "1 second", "", imports.StatusRunning},
+		// Each sign of life keeps it on its own: a worker beating its
+		// heartbeat, or a change (a start, a cancel request) just made.
+		{"KeptWhileHeartbeatFresh", "discarded", imports.StatusRunning, "1 hour", "1 second", imports.StatusRunning},
+		{"KeptWhenJustChangedHeartbeatOld", "discarded", imports.StatusRunning, "1 second", "1 hour", imports.StatusRunning},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,9 +259,13 @@ func TestFailOrphans(t *testing.T) {
 			if _, err := tb.db.Pool.Exec(tb.ctx, job, tt.jobState, imp.ID.String()); err != nil {
 				t.Fatal(err)
 			}
+			beat := tt.beat
+			if beat == "" {
+				beat = tt.age
+			}
 			if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET status = $1, updated_at = now() - $2::interval,
-				heartbeat_at = CASE WHEN $1 = 'running' THEN now() - $2::interval END WHERE id = $3`,
-				tt.status, tt.age, imp.ID); err != nil {
+				heartbeat_at = CASE WHEN $1 = 'running' THEN now() - $4::interval END WHERE id = $3`,
+				tt.status, tt.age, imp.ID, beat); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := tb.svc.FailOrphans(tb.ctx); err != nil {
@@ -263,5 +282,60 @@ func TestFailOrphans(t *testing.T) {
 				t.Fatalf("error %q", got.Error)
 			}
 		})
+	}
+}
+
+// TestResumeForgetsQuotaReset: a start clears the quota reset an earlier
+// run was stopped at. An import stopped by its quota, resumed once the
+// package allowed more and then failed for another reason, keeps its file
+// the retention period after that failure, not after the old run's
+// quota reset weeks later.
+func TestResumeForgetsQuotaReset(t *testing.T) {
+	t.Parallel()
+	tb := setupWith(t, imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10})
+	var dbNow time.Time
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT now()`).Scan(&dbNow); err != nil {
+		t.Fatal(err)
+	}
+	tb.clock.Set(dbNow)
+	period, _ := tb.lim.Period()
+	tenant := MustCreateTenant(t, tb.db, "") // Free: 1,000 rows a month
+	var body strings.Builder
+	body.WriteString("Email\n")
+	for i := range 30 {
+		fmt.Fprintf(&body, "rq%d@%s.example\n", i, tb.word)
+	}
+	imp := tb.MustUpload(t, tenant, "resumed.csv", body.String())
+	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+		VALUES ($1, 'import_rows', $2, 985)`, tenant, period); err != nil {
+		t.Fatal(err)
+	}
+	if done := tb.MustWork(t, tenant, imp.ID); done.Status != imports.StatusFailed || !strings.Contains(done.Error, "quota ran out") {
+		t.Fatalf("status %s: %s, want failed on the quota", done.Status, done.Error)
+	}
+	// The quota has room again (an upgrade): the import resumes, and its
+	// run fails for another reason (its worker's last attempt), long ago.
+	if _, err := tb.db.Pool.Exec(tb.ctx, `DELETE FROM usage_counters WHERE tenant_id = $1`, tenant); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET status = 'failed', updated_at = now() - interval '8 days'
+		WHERE id = $1`, imp.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.svc.ExpireFiles(tb.ctx); err != nil {
+		t.Fatal(err)
+	}
+	gone, err := tb.svc.Get(tb.ctx, tenant, imp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gone.FileRemovedAt == nil {
+		t.Fatalf("a retention period after the resumed run failed (status %s), the file is kept: want it removed", gone.Status)
 	}
 }
