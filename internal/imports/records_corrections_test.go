@@ -58,3 +58,50 @@ func TestRecordsShowTenantCorrections(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsHideOtherTenantsPrivateContact: a record shows a contact
+// only if the tenant may see it (shared, or its own private one); should
+// a record ever point at another tenant's private contact, its summary
+// stays hidden.
+func TestRecordsHideOtherTenantsPrivateContact(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	w := tb.word
+	other := MustCreateTenant(t, tb.db, "pro")
+	private := tb.MustUpload(t, other, "private.csv", "email,first_name,last_name\npriv@"+w+".example,Pia,Vate\n")
+	tb.MustRun(t, other, private.ID, false)
+	var privateID uuid.UUID
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT id FROM contacts WHERE owner_tenant_id = $1`, other).Scan(&privateID); err != nil {
+		t.Fatal(err)
+	}
+	own := tb.MustUpload(t, tb.tenant, "own.csv", "email,first_name,last_name\nown@"+w+".example,Oona,Wn\n")
+	tb.MustRun(t, tb.tenant, own.ID, false)
+	for _, tc := range []struct {
+		name    string
+		tenant  uuid.UUID
+		id      uuid.UUID
+		forge   bool // point the record at the other tenant's private contact
+		visible bool
+	}{
+		{"OKOwnPrivate", other, private.ID, false, true},
+		{"HiddenOtherTenantsPrivate", tb.tenant, own.ID, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.forge {
+				if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE import_records SET contact_id = $1 WHERE import_id = $2`,
+					privateID, tc.id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			recs := tb.records(t, tc.tenant, tc.id)
+			if len(recs) != 1 {
+				t.Fatalf("%d records, want 1", len(recs))
+			}
+			for _, r := range recs {
+				if (r.Contact != nil) != tc.visible {
+					t.Fatalf("contact summary %+v, want shown %v", r.Contact, tc.visible)
+				}
+			}
+		})
+	}
+}
