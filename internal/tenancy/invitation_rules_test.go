@@ -46,13 +46,15 @@ func TestInvitationRules(t *testing.T) {
 		suspended   bool
 		expired     bool
 		accepted    bool
-		op          string // "invite", "revoke", "accept"
+		revoked     bool
+		op          string // "invite", "revoke", "accept", "lookup"
 		email       string // invite: the address; accept: the accepting user's
 		wantCode    string
 		wantMail    int    // invitations mailed by the case
 		wantStatus  string // the status of guest@'s invitation afterwards
 		wantMembers int    // the tenant's members afterwards
 		wantRevokes int    // invitation.revoked events
+		wantAccepts int    // invitation.accepted events
 	}{
 		{name: "InviteAMember", op: "invite", email: "ADA@team.example", wantCode: apperr.ECONFLICT, wantStatus: "pending", wantMembers: 1},
 		{name: "InviteSomeoneNew", op: "invite", email: "new@team.example", wantMail: 1, wantStatus: "pending", wantMembers: 1},
@@ -62,7 +64,7 @@ func TestInvitationRules(t *testing.T) {
 		{name: "RevokeOpen", op: "revoke", wantStatus: "revoked", wantMembers: 1, wantRevokes: 1},
 		{name: "RevokeAccepted", accepted: true, op: "revoke", wantCode: apperr.ECONFLICT, wantStatus: "accepted", wantMembers: 1},
 		{name: "RevokeTwice", op: "revoke2", wantStatus: "revoked", wantMembers: 1, wantRevokes: 1},
-		{name: "Accept", op: "accept", email: "guest@team.example", wantStatus: "accepted", wantMembers: 2},
+		{name: "Accept", op: "accept", email: "guest@team.example", wantStatus: "accepted", wantMembers: 2, wantAccepts: 1},
 		{name: "AcceptAsAnotherAddress", op: "accept", email: "other@team.example", wantCode: apperr.EFORBIDDEN, wantStatus: "pending",
 			wantMembers: 1},
 		{name: "AcceptIntoSuspendedTenant", suspended: true, op: "accept", email: "guest@team.example", wantCode: apperr.EFORBIDDEN,
@@ -71,6 +73,12 @@ func TestInvitationRules(t *testing.T) {
 			wantMembers: 1},
 		{name: "AcceptUsed", accepted: true, op: "accept", email: "guest@team.example", wantCode: apperr.ENOTFOUND, wantStatus: "accepted",
 			wantMembers: 1},
+		{name: "AcceptRevoked", revoked: true, op: "accept", email: "guest@team.example", wantCode: apperr.ENOTFOUND, wantStatus: "revoked",
+			wantMembers: 1},
+		{name: "LookupOpen", op: "lookup", wantStatus: "pending", wantMembers: 1},
+		{name: "LookupExpired", expired: true, op: "lookup", wantCode: apperr.ENOTFOUND, wantStatus: "expired", wantMembers: 1},
+		{name: "LookupUsed", accepted: true, op: "lookup", wantCode: apperr.ENOTFOUND, wantStatus: "accepted", wantMembers: 1},
+		{name: "LookupRevoked", revoked: true, op: "lookup", wantCode: apperr.ENOTFOUND, wantStatus: "revoked", wantMembers: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,11 +108,24 @@ func TestInvitationRules(t *testing.T) {
 				t.Fatal(err)
 			}
 			token := inv.AcceptURL[strings.Index(inv.AcceptURL, "#token=")+len("#token="):]
+			if ttl := inv.ExpiresAt.Sub(inv.CreatedAt); ttl != 7*24*time.Hour {
+				t.Errorf("invitation open for %s, want the 7 days its mail promises", ttl)
+			}
+			// Another organization's expired, never retired invitation to
+			// the same address: nothing done in this tenant may touch it.
+			elsewhere, elsewhereInv := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+			exec(`INSERT INTO tenants (id, name, status) VALUES (?, 'Elsewhere', 'active')`, elsewhere)
+			exec(`INSERT INTO invitations (tenant_id, id, email, role, token_hash, expires_at, created_at)
+				VALUES (?, ?, ?, 'member', ?, now() - interval '1 second', now() - interval '8 days')`,
+				elsewhere, elsewhereInv, addr("guest@team.example"), []byte(elsewhereInv.String()))
 			if tt.expired {
 				exec(`UPDATE invitations SET expires_at = now() - interval '1 second', created_at = now() - interval '8 days' WHERE id = ?`, inv.ID)
 			}
 			if tt.accepted {
 				exec(`UPDATE invitations SET accepted_at = now() WHERE id = ?`, inv.ID)
+			}
+			if tt.revoked {
+				exec(`UPDATE invitations SET revoked_at = now() WHERE id = ?`, inv.ID)
 			}
 			mailer.to = nil
 
@@ -127,6 +148,12 @@ func TestInvitationRules(t *testing.T) {
 					}
 					return err
 				})
+			case "lookup":
+				var p tenancy.InvitationPreview
+				p, err = svc.LookupInvitation(ctx, token)
+				if err == nil && (p.Email != addr("guest@team.example") || p.TenantName != "Team" || p.Role != tenancy.RoleMember) {
+					t.Errorf("preview %+v, want guest's invitation to Team as member", p)
+				}
 			}
 			if tt.wantCode == "" && err != nil {
 				t.Fatalf("%s: %v", tt.op, err)
@@ -160,13 +187,32 @@ func TestInvitationRules(t *testing.T) {
 					t.Errorf("guest joined as %s, want the invitation's member", m.Role)
 				}
 			}
-			var revokes int64
-			if err := d.Gorm.Raw(`SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'invitation.revoked'`,
-				tenant).Scan(&revokes).Error; err != nil {
+			var events []struct {
+				Action string
+				N      int
+			}
+			if err := d.Gorm.Raw(`SELECT action, count(*) AS n FROM audit_events WHERE tenant_id = ? GROUP BY action`,
+				tenant).Scan(&events).Error; err != nil {
 				t.Fatal(err)
 			}
-			if revokes != int64(tt.wantRevokes) {
-				t.Errorf("%d invitation.revoked events, want %d", revokes, tt.wantRevokes)
+			got := map[string]int{}
+			for _, e := range events {
+				got[e.Action] = e.N
+			}
+			// Every invitation made is audited: guest's, and each one mailed.
+			for action, want := range map[string]int{"invitation.created": 1 + tt.wantMail,
+				"invitation.revoked": tt.wantRevokes, "invitation.accepted": tt.wantAccepts} {
+				if got[action] != want {
+					t.Errorf("%d %s events, want %d", got[action], action, want)
+				}
+			}
+			var retired int64
+			if err := d.Gorm.Raw(`SELECT count(*) FROM invitations WHERE tenant_id = ? AND id = ? AND revoked_at IS NOT NULL`,
+				elsewhere, elsewhereInv).Scan(&retired).Error; err != nil {
+				t.Fatal(err)
+			}
+			if retired != 0 {
+				t.Errorf("another organization's invitation to guest was retired")
 			}
 		})
 	}
