@@ -2,6 +2,7 @@ package tenancy_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -213,6 +214,55 @@ func TestInvitationRules(t *testing.T) {
 			}
 			if retired != 0 {
 				t.Errorf("another organization's invitation to guest was retired")
+			}
+		})
+	}
+}
+
+// TestInvitationsPerWindowFollowSeats: an organization may make
+// InvitationsPerWindow invitations a day, or twice its package's seats
+// when that is more, so that a large team can be invited in one day. Each
+// case has a tenant of its own that already made all but one of them
+// (revoked, so they hold no seat): the last one is made, the next refused.
+func TestInvitationsPerWindowFollowSeats(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	lim := limits.NewService(d.Gorm, 7*24*time.Hour)
+	tests := []struct {
+		name      string
+		seats     int
+		wantLimit int
+	}{
+		{"FewSeats", 3, 20},
+		{"TenSeats", 10, 20},
+		{"FifteenSeats", 15, 30},
+		{"FortySeats", 40, 80},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			exec := func(sql string, args ...any) { mustExec(t, d, sql, args...) }
+			tenant, ada, pkg := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+			domain := "@" + strings.ToLower(tenant.String()) + ".example"
+			exec(`INSERT INTO tenants (id, name, status) VALUES (?, 'Team', 'active')`, tenant)
+			exec(`INSERT INTO packages (id, code, name, max_users, searches_per_month, max_contacts_per_query, api_requests_per_minute,
+				import_rows_per_month, max_concurrent_jobs, crm_pushes_per_month) VALUES (?, ?, 'Seats', ?, 10, 10, 0, 10, 1, 10)`,
+				pkg, "s-"+tenant.String(), tt.seats)
+			exec(`INSERT INTO subscriptions (tenant_id, package_id, status, source) VALUES (?, ?, 'active', 'manual')`, tenant, pkg)
+			exec(`INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, 'Ada', 'x')`, ada, "ada"+domain)
+			exec(`INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'org_admin')`, tenant, ada)
+			exec(`INSERT INTO invitations (tenant_id, id, email, role, token_hash, invited_by, expires_at, revoked_at, created_at)
+				SELECT ?, gen_random_uuid(), 'made' || g || ?, 'viewer', sha256((? || g)::bytea), ?, now() + interval '7 days', now(), now()
+				FROM generate_series(1, ?) g`, tenant, domain, tenant.String(), ada, tt.wantLimit-1)
+			svc := tenancy.NewService(d.Gorm, lim, "https://app.example", &sentMail{})
+			if _, err := svc.Invite(ctx, tenant, ada, "last"+domain, tenancy.RoleViewer); err != nil {
+				t.Fatalf("invitation %d of %d: %v", tt.wantLimit, tt.wantLimit, err)
+			}
+			_, err := svc.Invite(ctx, tenant, ada, "over"+domain, tenancy.RoleViewer)
+			var ae *apperr.Error
+			if !errors.As(err, &ae) || ae.Code != apperr.ERATELIMIT || ae.Limit != tt.wantLimit {
+				t.Fatalf("invitation %d = %v, want ERATELIMIT with limit %d", tt.wantLimit+1, err, tt.wantLimit)
 			}
 		})
 	}
