@@ -1291,6 +1291,23 @@ func TestAcceptInvitationSignedIn(t *testing.T) {
 		// The invitation is still open for the right person.
 		wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}), http.StatusOK)
 	})
+	t.Run("ErrNotFoundRevoked", func(t *testing.T) {
+		t.Parallel()
+		user := tb.MustSignup(t, "accept-si-revoked")
+		rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", inviter.token, map[string]string{"email": user.email, "role": "member"})
+		wantStatus(t, rec, http.StatusCreated)
+		inv := decode[InvitationResponse](t, rec)
+		_, token, _ := strings.Cut(inv.AcceptURL, "token=")
+		wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/tenant/invitations/"+inv.ID, inviter.token, nil), http.StatusNoContent)
+		// One click does not look the link up first: the acceptance itself
+		// must refuse a revoked invitation.
+		wantStatus(t, tb.req(t, http.MethodPost, path, user.token, map[string]string{"token": token}), http.StatusNotFound)
+		wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/lookup", "", map[string]string{"token": token}), http.StatusNotFound)
+		me := decode[MeResponse](t, tb.req(t, http.MethodGet, "/api/v1/me", user.token, nil))
+		if len(me.Memberships) != 1 {
+			t.Fatalf("memberships %+v, want only the user's own", me.Memberships)
+		}
+	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		t.Parallel()
 		user := tb.MustSignup(t, "accept-si-unknown")
