@@ -322,6 +322,19 @@ func TestAddressThrottleCountsIPv6Networks(t *testing.T) {
 		rec := tb.serve(t, req)
 		return rec.Code
 	}
+	// Invitations to five existing accounts, from a team with the seats for
+	// them: proving an account to accept one is a sign-in, five free
+	// failures per account, so the 20 attempts take four of them.
+	inviter := tb.MustSignup(t, "v6inviter")
+	tb.MustSetPackage(t, inviter.tenantID, "starter")
+	var invitations []string
+	for v := range 5 {
+		victim := tb.MustSignup(t, fmt.Sprintf("v6invitee%d", v))
+		rec := tb.req(t, http.MethodPost, "/api/v1/tenant/invitations", inviter.token, map[string]string{"email": victim.email, "role": "viewer"})
+		wantStatus(t, rec, http.StatusCreated)
+		_, token, _ := strings.Cut(decode[InvitationResponse](t, rec).AcceptURL, "token=")
+		invitations = append(invitations, token)
+	}
 	tests := []struct {
 		name string
 		// try makes one attempt from remote and returns its status.
@@ -334,6 +347,9 @@ func TestAddressThrottleCountsIPv6Networks(t *testing.T) {
 		{"password reset", func(i int, remote string) int {
 			return send("/api/v1/auth/password-reset", fmt.Sprintf(`{"email":%q}`, uniqueEmail(fmt.Sprintf("v6reset%d", i))), remote)
 		}, http.StatusAccepted},
+		{"accepting an invitation as an existing account", func(i int, remote string) int {
+			return send("/api/v1/invitations/accept", fmt.Sprintf(`{"token":%q,"password":"wrong-password-123"}`, invitations[i/5]), remote)
+		}, http.StatusUnprocessableEntity},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
