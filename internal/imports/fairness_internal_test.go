@@ -73,4 +73,17 @@ func TestPlaces(t *testing.T) {
 	if !q.take(a) {
 		t.Fatal("A's second import after B stopped waiting: want the place")
 	}
+
+	// Two tenants wait with none running: a freed place goes to whichever
+	// asks first; neither turns the other away (the place would stay free
+	// until one of them stopped counting as waiting).
+	r := newPlaces(1)
+	r.now = func() time.Time { return now }
+	if !r.take(a) || r.take(b) || r.take(c) {
+		t.Fatal("one place: A takes it, B and C wait")
+	}
+	r.leave(a, false)
+	if !r.take(b) {
+		t.Fatal("B, waiting with none running while C waits too: want the freed place")
+	}
 }
