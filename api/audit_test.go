@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strings"
 	"testing"
 
@@ -224,6 +225,14 @@ func TestImportStartAuditedWithWhatItMayChange(t *testing.T) {
 			data := tb.auditData(t, rec)
 			if len(data) != 1 {
 				t.Fatalf("%d events, want import.started", len(data))
+			}
+			var ev struct{ Action, TargetType, TargetID string }
+			if err := tb.db.Gorm.Raw(`SELECT action, target_type, target_id FROM audit_events WHERE request_id = ?`,
+				rec.Header().Get("X-Request-Id")).Scan(&ev).Error; err != nil {
+				t.Fatal(err)
+			}
+			if id := path.Base(path.Dir(tt.path)); ev.Action != "import.started" || ev.TargetType != "import" || ev.TargetID != id {
+				t.Fatalf("event %+v, want import.started on import %s", ev, id)
 			}
 			var got map[string]any
 			if err := json.Unmarshal([]byte(data[0]), &got); err != nil {
