@@ -314,6 +314,45 @@ func TestConcurrencyLimit(t *testing.T) {
 	}
 }
 
+// TestPlatformImportsRunOneAtATime: platform imports (the shared database
+// of every tenant) hold no tenant job slot but run one at a time: a second
+// waits, queued, while the first runs, and runs after it.
+func TestPlatformImportsRunOneAtATime(t *testing.T) {
+	t.Parallel()
+	g := newBatchGate()
+	tb := setupWith(t, imports.WithAfterBatch(imports.Options{}, g.hook))
+	var ids []uuid.UUID
+	for _, name := range []string{"a", "b"} {
+		imp := tb.MustUpload(t, imports.Platform, name+".csv", "Email\n"+name+"1@"+tb.word+".example\n")
+		m := imp.Mapping
+		m.Source = "vendor"
+		if _, err := tb.svc.SetMapping(tb.ctx, imports.Platform, imp.ID, m); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tb.svc.Start(tb.ctx, imports.Platform, imp.ID, imports.StartParams{}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, imp.ID)
+	}
+	g.first.Store(ids[0])
+	errc := make(chan error, 1)
+	go func() { errc <- tb.svc.Work(tb.ctx, ids[0]) }()
+	<-g.entered
+	var wait *imports.WaitError
+	err := tb.svc.Work(tb.ctx, ids[1])
+	cur, _ := tb.svc.Get(tb.ctx, imports.Platform, ids[1])
+	close(g.release)
+	if !errors.As(err, &wait) || cur.Status != imports.StatusQueued || cur.Phase != "waiting_for_slot" {
+		t.Errorf("second platform import while the first runs: %v, %s %s; want to wait for the slot", err, cur.Status, cur.Phase)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if done := tb.MustWork(t, imports.Platform, ids[1]); done.Status != imports.StatusCompleted {
+		t.Fatalf("second platform import: %s", done.Status)
+	}
+}
+
 // TestSuspendedTenantWaits: suspending a tenant stops its running import
 // before the next batch and keeps it from starting again; it neither runs
 // nor fails meanwhile, and reactivation lets it finish where it stopped.
