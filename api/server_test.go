@@ -131,6 +131,12 @@ func TestErrorModel(t *testing.T) {
 	t.Parallel()
 	tb := setup(t).withProbeRoute()
 	big := `{"name":"` + strings.Repeat("x", 2000) + `"}`
+	// Bodies at MAX_BODY_BYTES (1024) and one byte over, padded with
+	// whitespace: the limit admits a body of exactly its size.
+	pad := func(body string, size int) string {
+		return body[:len(body)-1] + strings.Repeat(" ", size-len(body)) + "}"
+	}
+	atLimit, overLimit := pad(`{"name":"a","page_size":0}`, 1024), pad(`{"name":"a","page_size":0}`, 1025)
 	tests := []struct {
 		name        string
 		method      string
@@ -152,6 +158,8 @@ func TestErrorModel(t *testing.T) {
 		{"WrongContentType", http.MethodPost, "/api/v1/_probe", "text/plain", `{"name":"a"}`, 415, "unsupported-media-type", "application/json", nil},
 		{"MissingContentType", http.MethodPost, "/api/v1/_probe", "", `{"name":"a"}`, 415, "unsupported-media-type", "", nil},
 		{"BodyTooLarge", http.MethodPost, "/api/v1/_probe", "application/json", big, 413, "payload-too-large", "1 KiB", nil},
+		{"BodyAtLimit", http.MethodPost, "/api/v1/_probe", "application/json", atLimit, 422, "validation-error", "", []string{"page_size"}},
+		{"BodyOneOverLimit", http.MethodPost, "/api/v1/_probe", "application/json", overLimit, 413, "payload-too-large", "1 KiB", nil},
 		{"ValidationFailures", http.MethodPost, "/api/v1/_probe", "application/json", `{"page_size":0,"email":"nope","tags":["a"]}`, 422, "validation-error", "",
 			[]string{"name", "page_size", "email", "tags[0]"}},
 		{"UnknownField", http.MethodPost, "/api/v1/_probe", "application/json", `{"name":"a","page_size":1,"role":"org_admin"}`, 422, "validation-error", "", []string{"role"}},
