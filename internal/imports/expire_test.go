@@ -339,3 +339,33 @@ func TestResumeForgetsQuotaReset(t *testing.T) {
 		t.Fatalf("a retention period after the resumed run failed (status %s), the file is kept: want it removed", gone.Status)
 	}
 }
+
+// TestExpireFilesDropsKeys: a failed run keeps its key table so that a
+// resume need not rebuild it; when the import's file expires (it can no
+// longer resume) the table goes too, or it would stay in the database for
+// good.
+func TestExpireFilesDropsKeys(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	imp := tb.MustUpload(t, tb.tenant, "failed.csv", "Email\nk1@"+tb.word+".example\n")
+	keys := "import_keys_" + strings.ReplaceAll(imp.ID.String(), "-", "")
+	for _, q := range []string{
+		`CREATE UNLOGGED TABLE ` + keys + ` (LIKE import_keys INCLUDING ALL)`,
+		`UPDATE imports SET status = 'failed', updated_at = now() - interval '8 days' WHERE id = '` + imp.ID.String() + `'`,
+	} {
+		if _, err := tb.db.Pool.Exec(tb.ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tb.svc.ExpireFiles(tb.ctx); err != nil {
+		t.Fatal(err)
+	}
+	var removed, kept bool
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT file_removed_at IS NOT NULL, to_regclass($1) IS NOT NULL FROM imports WHERE id = $2`,
+		keys, imp.ID).Scan(&removed, &kept); err != nil {
+		t.Fatal(err)
+	}
+	if !removed || kept {
+		t.Fatalf("failed import after its file expired: file removed %v, key table kept %v; want removed, not kept", removed, kept)
+	}
+}
