@@ -364,16 +364,31 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+// TestSecurityHeaders: every answer, the API's and the docs page's, keeps
+// the browser from sniffing types and from framing the page on another
+// site (X-Frame-Options and CSP frame-ancestors, for browsers that honour
+// only one of the two).
 func TestSecurityHeaders(t *testing.T) {
 	t.Parallel()
-	rec := setup(t).do(t, http.MethodGet, "/api/v1/status", "", "")
-	for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy"} {
-		if rec.Header().Get(h) == "" {
-			t.Errorf("missing %s", h)
-		}
+	tb := setup(t)
+	want := []struct{ header, contains string }{
+		{"X-Content-Type-Options", "nosniff"},
+		{"X-Frame-Options", "DENY"},
+		{"Content-Security-Policy", "frame-ancestors 'none'"},
+		{"Content-Security-Policy", "object-src 'none'"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
 	}
-	if rec.Header().Get("Access-Control-Allow-Origin") != "" {
-		t.Errorf("CORS must be same-origin by default")
+	for _, path := range []string{"/api/v1/status", "/docs"} {
+		rec := tb.do(t, http.MethodGet, path, "", "")
+		for _, w := range want {
+			if got := rec.Header().Get(w.header); !strings.Contains(got, w.contains) {
+				t.Errorf("GET %s: %s %q, want %q in it", path, w.header, got, w.contains)
+			}
+		}
+		if rec.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("GET %s: CORS must be same-origin by default", path)
+		}
 	}
 }
 
