@@ -116,32 +116,7 @@ func TestExpireFiles(t *testing.T) {
 // could not resume, and a new upload paid for its first rows again).
 func TestExpireFilesAfterQuotaReset(t *testing.T) {
 	t.Parallel()
-	tb := setupWith(t, imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10})
-	// The sweep reads the database's clock: the limits clock stands at
-	// that time, so the reset it names is the next one from there.
-	var dbNow time.Time
-	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT now()`).Scan(&dbNow); err != nil {
-		t.Fatal(err)
-	}
-	tb.clock.Set(dbNow)
-	period, reset := tb.lim.Period()
-	tenant := MustCreateTenant(t, tb.db, "") // Free: 1,000 rows a month
-	var body strings.Builder
-	body.WriteString("Email\n")
-	for i := range 30 {
-		fmt.Fprintf(&body, "r%d@%s.example\n", i, tb.word)
-	}
-	imp := tb.MustUpload(t, tenant, "stopped.csv", body.String())
-	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
-		VALUES ($1, 'import_rows', $2, 985)`, tenant, period); err != nil {
-		t.Fatal(err)
-	}
-	if done := tb.MustWork(t, tenant, imp.ID); done.Status != imports.StatusFailed || !strings.Contains(done.Error, "quota ran out") {
-		t.Fatalf("status %s: %s, want failed on the quota", done.Status, done.Error)
-	}
+	tb, tenant, imp, reset := stoppedByQuota(t, "stopped.csv")
 	// Failed longer ago than the retention, the quota's reset not yet
 	// a retention period ago: kept.
 	if _, err := tb.db.Pool.Exec(tb.ctx, `UPDATE imports SET updated_at = now() - interval '8 days' WHERE id = $1`, imp.ID); err != nil {
@@ -292,30 +267,7 @@ func TestFailOrphans(t *testing.T) {
 // quota reset weeks later.
 func TestResumeForgetsQuotaReset(t *testing.T) {
 	t.Parallel()
-	tb := setupWith(t, imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10})
-	var dbNow time.Time
-	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT now()`).Scan(&dbNow); err != nil {
-		t.Fatal(err)
-	}
-	tb.clock.Set(dbNow)
-	period, _ := tb.lim.Period()
-	tenant := MustCreateTenant(t, tb.db, "") // Free: 1,000 rows a month
-	var body strings.Builder
-	body.WriteString("Email\n")
-	for i := range 30 {
-		fmt.Fprintf(&body, "rq%d@%s.example\n", i, tb.word)
-	}
-	imp := tb.MustUpload(t, tenant, "resumed.csv", body.String())
-	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
-		VALUES ($1, 'import_rows', $2, 985)`, tenant, period); err != nil {
-		t.Fatal(err)
-	}
-	if done := tb.MustWork(t, tenant, imp.ID); done.Status != imports.StatusFailed || !strings.Contains(done.Error, "quota ran out") {
-		t.Fatalf("status %s: %s, want failed on the quota", done.Status, done.Error)
-	}
+	tb, tenant, imp, _ := stoppedByQuota(t, "resumed.csv")
 	// The quota has room again (an upgrade): the import resumes, and its
 	// run fails for another reason (its worker's last attempt), long ago.
 	if _, err := tb.db.Pool.Exec(tb.ctx, `DELETE FROM usage_counters WHERE tenant_id = $1`, tenant); err != nil {
@@ -368,4 +320,37 @@ func TestExpireFilesDropsKeys(t *testing.T) {
 	if !removed || kept {
 		t.Fatalf("failed import after its file expired: file removed %v, key table kept %v; want removed, not kept", removed, kept)
 	}
+}
+
+// stoppedByQuota runs an import of 30 rows for a Free tenant whose month
+// has 15 rows left, so that it fails on the quota, and returns it with the
+// quota's next reset. The limits clock stands at the database's time: the
+// sweeps read the database's clock, so the reset is the next one from there.
+func stoppedByQuota(t *testing.T, name string) (*testBundle, uuid.UUID, *imports.Import, time.Time) {
+	t.Helper()
+	tb := setupWith(t, imports.Options{BatchRows: 10, MinBatchRows: 10, MaxBatchRows: 10})
+	var dbNow time.Time
+	if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT now()`).Scan(&dbNow); err != nil {
+		t.Fatal(err)
+	}
+	tb.clock.Set(dbNow)
+	period, reset := tb.lim.Period()
+	tenant := MustCreateTenant(t, tb.db, "") // Free: 1,000 rows a month
+	var body strings.Builder
+	body.WriteString("Email\n")
+	for i := range 30 {
+		fmt.Fprintf(&body, "%s-%d@%s.example\n", strings.TrimSuffix(name, ".csv"), i, tb.word)
+	}
+	imp := tb.MustUpload(t, tenant, name, body.String())
+	if _, err := tb.svc.Start(tb.ctx, tenant, imp.ID, imports.StartParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.db.Pool.Exec(tb.ctx, `INSERT INTO usage_counters (tenant_id, metric, period_start, count)
+		VALUES ($1, 'import_rows', $2, 985)`, tenant, period); err != nil {
+		t.Fatal(err)
+	}
+	if done := tb.MustWork(t, tenant, imp.ID); done.Status != imports.StatusFailed || !strings.Contains(done.Error, "quota ran out") {
+		t.Fatalf("status %s: %s, want failed on the quota", done.Status, done.Error)
+	}
+	return tb, tenant, imp, reset
 }
