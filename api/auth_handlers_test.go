@@ -510,10 +510,8 @@ func TestAccessTokenValidation(t *testing.T) {
 func TestRefreshRotationAndReuse(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	clock := &testClock{}
-	start := time.Now().UTC().Truncate(time.Second)
-	clock.Set(start)
-	tb.srv.svc.Identity.WithClock(clock.Now)
+	start := time.Now().UTC().Truncate(time.Second) // the database keeps microseconds
+	clock := tb.pinIdentityClock(start)
 	s := tb.MustSignup(t, "refresh")
 
 	rec := tb.refreshWith(t, s.refresh)
@@ -561,10 +559,8 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 func TestRefreshEndsAtTheSessionExpiry(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	clock := &testClock{}
 	start := time.Now().UTC().Truncate(time.Second) // the database keeps microseconds
-	clock.Set(start)
-	tb.srv.svc.Identity.WithClock(clock.Now)
+	clock := tb.pinIdentityClock(start)
 	s := tb.MustSignup(t, "expiry")
 
 	clock.Set(start.Add(identity.RefreshTTL - time.Second))
@@ -584,10 +580,8 @@ func TestRefreshEndsAtTheSessionExpiry(t *testing.T) {
 func TestRefreshGraceWindow(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	clock := &testClock{}
 	start := time.Now().UTC().Truncate(time.Second) // the database keeps microseconds
-	clock.Set(start)
-	tb.srv.svc.Identity.WithClock(clock.Now)
+	clock := tb.pinIdentityClock(start)
 
 	tests := []struct {
 		name          string

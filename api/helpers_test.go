@@ -169,6 +169,15 @@ func (tb *testBundle) pinLimitsClock(at time.Time) *testClock {
 	return c
 }
 
+// pinIdentityClock makes the server's sign-in, sessions and tokens read the
+// time from a clock standing at at, which the test may move.
+func (tb *testBundle) pinIdentityClock(at time.Time) *testClock {
+	c := &testClock{}
+	c.Set(at)
+	tb.srv.svc.Identity.WithClock(c.Now)
+	return c
+}
+
 // refreshWith calls /auth/refresh with the cookie.
 func (tb *testBundle) refreshWith(t testing.TB, cookie string) *httptest.ResponseRecorder {
 	t.Helper()

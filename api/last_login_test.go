@@ -12,10 +12,8 @@ import (
 func TestLastLoginRecorded(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	clock := &testClock{}
 	start := time.Now().UTC().Truncate(time.Second) // the database keeps microseconds
-	clock.Set(start)
-	tb.srv.svc.Identity.WithClock(clock.Now)
+	clock := tb.pinIdentityClock(start)
 	admin := tb.MustSignup(t, "lastlogin-admin")
 	tests := []struct {
 		name string
