@@ -14,6 +14,7 @@ import { Link } from 'react-router-dom';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
+import { RowCard } from '@/components/layout/row-card';
 import { UsageMeters } from '@/components/usage/usage-meters';
 import { type ImportSummary, useImports } from '@/features/imports/api/list-imports';
 import { ImportStatusBadge } from '@/features/imports/components/import-status-badge';
@@ -206,10 +207,10 @@ function ImportsList({ imports }: { imports: ImportSummary[] }) {
     return (
       <Stack gap="xs" data-testid="home-imports-cards">
         {imports.map((imp) => (
-          <Card key={imp.id} component="article" withBorder padding="sm" aria-label={imp.file_name} data-testid="home-import" data-import-id={imp.id}>
+          <RowCard key={imp.id} label={imp.file_name} data-testid="home-import" data-import-id={imp.id}>
             <ImportLink imp={imp} />
             <ColumnList columns={importColumns} item={imp} mt="xs" />
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

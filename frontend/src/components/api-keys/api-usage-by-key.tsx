@@ -1,8 +1,9 @@
-import { Anchor, Card, Code, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Code, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { type ApiKey, useApiKeys } from '@/lib/api-keys/list-api-keys';
 import { usePhone } from '@/lib/use-phone';
 
@@ -41,12 +42,9 @@ export function ApiUsageByKey() {
     return (
       <Stack gap="sm" data-testid="api-usage-cards">
         {keys.data.items.map((key) => (
-          <Card
+          <RowCard
             key={key.id}
-            component="article"
-            withBorder
-            padding="sm"
-            aria-label={`${key.name} (${key.prefix})`}
+            label={`${key.name} (${key.prefix})`}
             data-testid="api-usage-row"
             data-key-id={key.id}
           >
@@ -54,7 +52,7 @@ export function ApiUsageByKey() {
               {key.name}
             </Text>
             <ColumnList columns={columns} item={key} mt="xs" />
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

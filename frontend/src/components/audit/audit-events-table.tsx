@@ -1,9 +1,10 @@
-import { Box, Button, Card, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { Box, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useId } from 'react';
 
 import type { components } from '@/api/schema';
 import { type Column, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { formatDateTime } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
 
@@ -88,13 +89,7 @@ function AuditEventCard({ event, columns }: { event: AuditEvent; columns: Column
   const [open, { toggle }] = useDisclosure(false);
   const detailsId = useId();
   return (
-    <Card
-      component="article"
-      withBorder
-      padding="sm"
-      aria-label={`${event.action}, ${formatDateTime(event.created_at)}`}
-      data-testid="audit-event"
-    >
+    <RowCard label={`${event.action}, ${formatDateTime(event.created_at)}`} data-testid="audit-event">
       <Group justify="space-between" gap="xs" align="baseline">
         <Action event={event} wrap />
         <Text size="xs" c="dimmed">
@@ -114,7 +109,7 @@ function AuditEventCard({ event, columns }: { event: AuditEvent; columns: Column
           </Box>
         </>
       )}
-    </Card>
+    </RowCard>
   );
 }
 

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { formatDateTime } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
 
@@ -57,7 +58,7 @@ export function FailedCheckouts({ detail, canWrite }: { detail: AdminTenantDetai
         {phone ? (
           <Stack gap="sm" data-testid="admin-failed-checkouts-cards">
             {failed.map((f) => (
-              <Card key={f.event_id} component="article" withBorder padding="sm" aria-label={f.event_id}>
+              <RowCard key={f.event_id} label={f.event_id}>
                 <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
                   {f.event_id}
                 </Text>
@@ -67,7 +68,7 @@ export function FailedCheckouts({ detail, canWrite }: { detail: AdminTenantDetai
                     {retryButton(f)}
                   </Group>
                 )}
-              </Card>
+              </RowCard>
             ))}
           </Stack>
         ) : (

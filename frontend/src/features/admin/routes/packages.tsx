@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Code, Group, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Code, Group, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useRef, useState, type MouseEvent, type ReactNode } from 'react';
@@ -7,6 +7,7 @@ import { ConfirmModal } from '@/components/confirm-modal';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
+import { RowCard } from '@/components/layout/row-card';
 import { isApiError } from '@/lib/api-error';
 import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -207,12 +208,9 @@ function PackagesList({ packages, actions }: PackagesListProps) {
     return (
       <Stack gap="sm" data-testid="admin-packages-cards">
         {packages.map((pkg) => (
-          <Card
+          <RowCard
             key={pkg.id}
-            component="article"
-            withBorder
-            padding="sm"
-            aria-label={pkg.name}
+            label={pkg.name}
             data-testid="admin-package-row"
             data-code={pkg.code}
           >
@@ -223,7 +221,7 @@ function PackagesList({ packages, actions }: PackagesListProps) {
                 {actions(pkg)}
               </Group>
             )}
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

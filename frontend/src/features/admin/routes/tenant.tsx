@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router-dom';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { type Column, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { PlanLimits } from '@/components/usage/plan-limits';
 import { UsageMeters } from '@/components/usage/usage-meters';
 import { formatDate, formatDateTime, formatMomentWithZone, formatRole, formatStatus } from '@/lib/format';
@@ -214,12 +215,12 @@ function MembersList({ members }: { members: Member[] }) {
     return (
       <Stack gap="sm" data-testid="admin-members-cards">
         {members.map((m) => (
-          <Card key={m.user_id} component="article" withBorder padding="sm" aria-label={m.email} data-testid="admin-member-row">
+          <RowCard key={m.user_id} label={m.email} data-testid="admin-member-row">
             <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }}>
               {m.email}
             </Text>
             <ColumnList columns={memberColumns} item={m} mt="xs" />
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

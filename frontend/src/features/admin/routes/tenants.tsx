@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
@@ -6,6 +6,7 @@ import { Link } from 'react-router-dom';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
+import { RowCard } from '@/components/layout/row-card';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { formatDate, formatNumber, formatStatus } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -148,10 +149,10 @@ function TenantsList({ tenants, packageName }: TenantsListProps) {
     return (
       <Stack gap="sm" data-testid="tenants-cards">
         {tenants.map((tenant) => (
-          <Card key={tenant.id} component="article" withBorder padding="sm" aria-label={tenant.name} data-testid="tenant-row">
+          <RowCard key={tenant.id} label={tenant.name} data-testid="tenant-row">
             <TenantLink tenant={tenant} />
             <ColumnList columns={columns} item={tenant} mt="xs" />
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

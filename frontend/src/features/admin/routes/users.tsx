@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconSearch } from '@tabler/icons-react';
 import { type FormEvent } from 'react';
@@ -7,6 +7,7 @@ import { useSearchParams } from 'react-router-dom';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
+import { RowCard } from '@/components/layout/row-card';
 import { LoadMoreButton } from '@/components/lists/load-more-button';
 import { isApiError } from '@/lib/api-error';
 import { useSession } from '@/lib/auth/session';
@@ -135,12 +136,12 @@ function UsersTable({ users }: { users: AdminUser[] }) {
     return (
       <Stack gap="sm" data-testid="users-cards">
         {users.map((user) => (
-          <Card key={user.id} component="article" withBorder padding="sm" aria-label={user.email} data-testid="user-row">
+          <RowCard key={user.id} label={user.email} data-testid="user-row">
             <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }} data-testid="user-email">
               {user.email}
             </Text>
             <ColumnList columns={columns} item={user} mt="xs" />
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

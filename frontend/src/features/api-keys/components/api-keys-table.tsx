@@ -1,7 +1,8 @@
-import { Badge, Button, Card, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 
 import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { ApiKeyStatusBadge } from '@/components/api-keys/api-key-status-badge';
 import { ApiKeyUsageSummary } from '@/components/api-keys/api-key-usage-summary';
 import type { ApiKey } from '@/lib/api-keys/list-api-keys';
@@ -170,12 +171,9 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
       {phone ? (
         <Stack gap="sm" data-testid="api-keys-cards">
           {rows.map((row) => (
-            <Card
+            <RowCard
               key={row.key.id}
-              component="article"
-              withBorder
-              padding="sm"
-              aria-label={row.label}
+              label={row.label}
               data-testid="api-key-row"
               data-key-id={row.key.id}
               data-prefix={row.key.prefix}
@@ -187,7 +185,7 @@ export function ApiKeysTable({ keys, onRotate, onRevoke }: ApiKeysTableProps) {
                   <KeyActions row={row} onRotate={onRotate} onRevoke={onRevoke} />
                 </Group>
               )}
-            </Card>
+            </RowCard>
           ))}
         </Stack>
       ) : (

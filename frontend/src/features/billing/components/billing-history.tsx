@@ -1,6 +1,7 @@
-import { Card, Stack, Table, Text } from '@mantine/core';
+import { Stack, Table, Text } from '@mantine/core';
 
 import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { formatDateTime, formatStatus } from '@/lib/format';
 import type { Package } from '@/lib/usage/get-usage';
 import { sourceLabel } from '@/lib/usage/subscription-state';
@@ -119,12 +120,9 @@ export function BillingHistory({ events, packages = [] }: BillingHistoryProps) {
     return (
       <Stack gap="sm" data-testid="billing-history">
         {rows.map((row) => (
-          <Card
+          <RowCard
             key={row.event.id}
-            component="article"
-            withBorder
-            padding="sm"
-            aria-label={`${row.change}, ${formatDateTime(row.event.created_at)}`}
+            label={`${row.change}, ${formatDateTime(row.event.created_at)}`}
             data-testid="billing-history-row"
           >
             <Change row={row} />
@@ -132,7 +130,7 @@ export function BillingHistory({ events, packages = [] }: BillingHistoryProps) {
               <When row={row} />
             </Text>
             <ColumnList columns={columns} item={row} labelWidth="30%" mt="xs" />
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

@@ -1,7 +1,8 @@
-import { Badge, Card, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, Stack, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 import { type Column, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { formatBytes, formatNumber, formatPrice } from '@/lib/format';
 import type { Package } from '@/lib/usage/get-usage';
 import { usePhone } from '@/lib/use-phone';
@@ -131,13 +132,10 @@ function PackageCards({ packages, currentCode, subscribedCode, actions }: Packag
       {packages.map((pkg) => {
         const current = pkg.code === currentCode;
         return (
-          <Card
+          <RowCard
             key={pkg.id}
-            component="article"
-            withBorder
-            padding="sm"
+            label={pkg.name}
             style={current ? highlight : undefined}
-            aria-label={pkg.name}
             aria-current={current ? 'true' : undefined}
             data-testid={`package-card-${pkg.code}`}
           >
@@ -150,7 +148,7 @@ function PackageCards({ packages, currentCode, subscribedCode, actions }: Packag
                 {actions.render(pkg)}
               </Group>
             )}
-          </Card>
+          </RowCard>
         );
       })}
     </Stack>

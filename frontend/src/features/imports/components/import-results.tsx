@@ -1,9 +1,10 @@
-import { Badge, Button, Card, Group, List, Skeleton, Stack, Table, Tabs, Text } from '@mantine/core';
+import { Badge, Button, Group, List, Skeleton, Stack, Table, Tabs, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { Joined } from '@/components/text/joined';
 import { formatNumber } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
@@ -207,7 +208,7 @@ function RecordsTable({
         // The 560px table put a row's contact, warnings or errors past the edge of 375 px.
         <Stack gap="sm" data-testid={`records-${view}`}>
           {items.map((record) => (
-            <Card key={record.row} component="article" withBorder padding="sm" aria-label={`Row ${record.row}`} data-testid="import-record">
+            <RowCard key={record.row} label={`Row ${record.row}`} data-testid="import-record">
               <Group gap="xs" justify="space-between" wrap="nowrap">
                 <Text size="sm" fw={500}>
                   Row {record.row}
@@ -217,7 +218,7 @@ function RecordsTable({
                 </Badge>
               </Group>
               <ColumnList columns={columns} item={record} labelWidth="30%" mt="xs" />
-            </Card>
+            </RowCard>
           ))}
         </Stack>
       ) : (

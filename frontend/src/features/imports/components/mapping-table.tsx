@@ -1,6 +1,7 @@
-import { Badge, Card, Select, Stack, Table, Text } from '@mantine/core';
+import { Badge, Select, Stack, Table, Text } from '@mantine/core';
 
 import { type Column, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { usePhone } from '@/lib/use-phone';
 
 import type { Import } from '../api/get-import';
@@ -70,12 +71,12 @@ export function MappingTable({ columns, mapping, onChange, disabled = false, err
     return (
       <Stack gap="sm" data-testid="column-mapping-cards">
         {rows.map((row) => (
-          <Card key={row.index} component="article" withBorder padding="sm" aria-label={row.name}>
+          <RowCard key={row.index} label={row.name}>
             <Text size="sm" fw={500}>
               {row.name}
             </Text>
             <ColumnList columns={fields} item={row} labelWidth="35%" mt="xs" />
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

@@ -6,6 +6,7 @@ import { Link } from 'react-router-dom';
 import { ApiErrorAlert } from '@/components/errors/api-error-alert';
 import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
 import { PageHeader } from '@/components/layout/page-header';
+import { RowCard } from '@/components/layout/row-card';
 import { usePermissions } from '@/lib/auth/permissions';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -123,7 +124,7 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
             {phone ? (
               <Stack gap="sm" data-testid="import-history-cards">
                 {items.map((imp) => (
-                  <Card key={imp.id} component="article" withBorder padding="sm" aria-label={imp.file_name}>
+                  <RowCard key={imp.id} label={imp.file_name}>
                     <FileLink imp={imp} basePath={basePath} />
                     <ColumnList columns={columns} item={imp} labelWidth="35%" mt="xs" />
                     {canWrite && isImportDiscardable(imp) && (
@@ -131,7 +132,7 @@ export function ImportsRoute({ scope = 'tenant' }: { scope?: ImportScope }) {
                         <DiscardButton imp={imp} onDiscard={discard} />
                       </Group>
                     )}
-                  </Card>
+                  </RowCard>
                 ))}
               </Stack>
             ) : (

@@ -1,7 +1,8 @@
-import { Badge, Card, Code, Group, Paper, Spoiler, Stack, Table, Text } from '@mantine/core';
+import { Badge, Code, Group, Paper, Spoiler, Stack, Table, Text } from '@mantine/core';
 
 import { actionLabel, pushItemStatusLabels, reasonLabel } from '@/components/crm/labels';
 import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import type { CrmPushAttempt, CrmPushItem } from '@/lib/crm/get-crm-push';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
@@ -135,12 +136,10 @@ function AttemptsTable({ attempts }: { attempts: CrmPushAttempt[] }) {
     return (
       <Stack gap="xs" data-testid="push-attempts">
         {attempts.map((attempt) => (
-          <Card
+          <RowCard
             key={`${attempt.attempt}-${attempt.request_id}`}
-            component="article"
-            withBorder
+            label={`Attempt ${attempt.attempt}`}
             padding="xs"
-            aria-label={`Attempt ${attempt.attempt}`}
             data-testid="push-attempt"
             data-outcome={attempt.outcome}
           >
@@ -148,7 +147,7 @@ function AttemptsTable({ attempts }: { attempts: CrmPushAttempt[] }) {
               Attempt {attempt.attempt}
             </Text>
             <ColumnList columns={attemptColumns} item={attempt} labelWidth="30%" mt={4} />
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

@@ -1,9 +1,10 @@
-import { Anchor, Card, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Anchor, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { Link } from 'react-router-dom';
 
 import { selectionLabel } from '@/components/crm/labels';
 import { PushStatusBadge } from '@/components/crm/push-status-badge';
 import { type Column, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import type { CrmPush } from '@/lib/crm/get-crm-push';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
@@ -68,18 +69,15 @@ export function PushesTable({ pushes }: { pushes: CrmPush[] }) {
     return (
       <Stack gap="sm" data-testid="crm-pushes-cards">
         {pushes.map((push) => (
-          <Card
+          <RowCard
             key={push.id}
-            component="article"
-            withBorder
-            padding="sm"
-            aria-label={`Push of ${formatDateTime(push.created_at)}`}
+            label={`Push of ${formatDateTime(push.created_at)}`}
             data-testid="push-row"
             data-push-id={push.id}
           >
             <Started push={push} />
             <ColumnList columns={columns} item={push} mt="xs" />
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

@@ -1,7 +1,8 @@
-import { Badge, Button, Card, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 
 import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { isApiError } from '@/lib/api-error';
 import { formatDate, formatRole, formatStatus } from '@/lib/format';
 import { usePhone } from '@/lib/use-phone';
@@ -73,12 +74,9 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
     return (
       <Stack gap="sm" data-testid="invitations-cards">
         {invitations.map((invitation) => (
-          <Card
+          <RowCard
             key={invitation.id}
-            component="article"
-            withBorder
-            padding="sm"
-            aria-label={`Invitation for ${invitation.email}`}
+            label={`Invitation for ${invitation.email}`}
             data-testid="invitation-row"
             data-email={invitation.email}
           >
@@ -87,7 +85,7 @@ export function InvitationsTable({ invitations }: { invitations: Invitation[] })
             </Text>
             <ColumnList columns={columns} item={invitation} mt="xs" />
             {invitation.status === 'pending' && <Group mt="xs">{revokeButton(invitation)}</Group>}
-          </Card>
+          </RowCard>
         ))}
       </Stack>
     );

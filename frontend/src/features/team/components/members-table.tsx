@@ -1,8 +1,9 @@
-import { Badge, Button, Card, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 
 import { type Column, ActionsHeader, ColumnCells, ColumnHeaders, ColumnList } from '@/components/layout/column-list';
+import { RowCard } from '@/components/layout/row-card';
 import { ConfirmModal } from '@/components/confirm-modal';
 import { isApiError } from '@/lib/api-error';
 import { formatDate, formatDateTime, formatRole } from '@/lib/format';
@@ -118,19 +119,16 @@ export function MembersTable({ members, canManage, currentUserId }: MembersTable
       {phone ? (
         <Stack gap="sm" data-testid="members-cards">
           {members.map((member) => (
-            <Card
+            <RowCard
               key={member.user_id}
-              component="article"
-              withBorder
-              padding="sm"
-              aria-label={member.email}
+              label={member.email}
               data-testid="member-row"
               data-email={member.email}
             >
               {email(member)}
               <ColumnList columns={columns} item={member} mt="xs" />
               {canManage && <Group mt="xs">{removeButton(member)}</Group>}
-            </Card>
+            </RowCard>
           ))}
         </Stack>
       ) : (
