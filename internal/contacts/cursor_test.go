@@ -99,3 +99,22 @@ func FuzzEncodeCursor(f *testing.F) {
 		}
 	})
 }
+
+// TestCursorLengthBound: decode reads nothing longer than maxCursorLen,
+// even a cursor the codec signed itself (a sort name far longer than any
+// a contact holds): the bound keeps what an unauthenticated string costs
+// to check small, so it must not depend on the MAC refusing it later.
+func TestCursorLengthBound(t *testing.T) {
+	t.Parallel()
+	long := fuzzCodec.encode("search", fuzzTenant, fuzzQuery, cursor{Mode: modeName, Name: strings.Repeat("x", maxCursorLen), ID: fuzzTenant})
+	if len(long) <= maxCursorLen {
+		t.Fatalf("cursor of %d bytes, want more than %d", len(long), maxCursorLen)
+	}
+	if _, err := fuzzCodec.decode("search", fuzzTenant, fuzzQuery, long, modeName); !apperr.Is(err, apperr.EMALFORMED) {
+		t.Fatalf("decode of a %d-byte cursor: %v, want EMALFORMED", len(long), err)
+	}
+	short := fuzzCodec.encode("search", fuzzTenant, fuzzQuery, cursor{Mode: modeName, Name: strings.Repeat("x", 2000), ID: fuzzTenant})
+	if _, err := fuzzCodec.decode("search", fuzzTenant, fuzzQuery, short, modeName); err != nil {
+		t.Fatalf("decode of a %d-byte cursor: %v", len(short), err)
+	}
+}
