@@ -206,6 +206,8 @@ func TestSearchInvalid(t *testing.T) {
 			"filters.employee_ranges[0]", "10001+"},
 		{"ErrInvalidTooManyValues", contacts.SearchParams{PageSize: 10, Filters: contacts.Filters{Cities: make([]string, 101)}},
 			"filters.cities", "100"},
+		{"ErrInvalidQueryUTF8", contacts.SearchParams{Query: "caf\xe9", PageSize: 10}, "query", "UTF-8"},
+		{"ErrInvalidPageSizeOverDefaultMax", contacts.SearchParams{PageSize: 101, MaxPageSize: -1}, "page_size", "100"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,6 +219,37 @@ func TestSearchInvalid(t *testing.T) {
 			e := wantCode(t, err, apperr.EINVALID)
 			if len(e.Fields) == 0 || e.Fields[0].Field != tt.field || !strings.Contains(e.Fields[0].Message, tt.msg) {
 				t.Fatalf("fields = %+v, want %s mentioning %q", e.Fields, tt.field, tt.msg)
+			}
+		})
+	}
+}
+
+// TestSearchBounds: the limits of a search's parameters are inclusive: a
+// query of 200 characters (counted without the spaces around it), a page
+// as large as the package's maximum (100 when the package sets none) and
+// a filter of 100 values are searched, not refused (TestSearchInvalid has
+// the values one past them).
+func TestSearchBounds(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cities := make([]string, contacts.MaxFilterValues)
+	for i := range cities {
+		cities[i] = fmt.Sprintf("City %d", i)
+	}
+	tests := []struct {
+		name string
+		p    contacts.SearchParams
+	}{
+		{"OKQueryAtMax", contacts.SearchParams{Query: "  " + strings.Repeat("é", contacts.MaxQueryLen) + "  ", PageSize: 10, MaxPageSize: 10}},
+		{"OKPageSizeAtMax", contacts.SearchParams{Query: b.word, PageSize: 25, MaxPageSize: 25}},
+		{"OKPageSizeAtDefaultMax", contacts.SearchParams{Query: b.word, PageSize: 100}},
+		{"OKFilterValuesAtMax", contacts.SearchParams{Query: b.word, PageSize: 10, MaxPageSize: 10, Filters: contacts.Filters{Cities: cities}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := b.svc.Search(b.ctx, b.tenant, tt.p); err != nil {
+				t.Fatalf("Search: %v", err)
 			}
 		})
 	}
