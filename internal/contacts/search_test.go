@@ -472,3 +472,46 @@ func TestSearchCompanyDomainIDN(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchReadsOnlyItsTenantsVocabulary: the words of another tenant's
+// private contacts (its part of search_terms) take no part in a tenant's
+// search. A prefix counts its expansions among the shared words and the
+// tenant's own: the other tenant's 65 words starting with it would make it
+// broad, and the search would report an estimate where it counts 3
+// matches. A misspelt word's typo neighbours are the 4 nearest shared or
+// own words: the other tenant's 4 nearer words would crowd out the one
+// that finds the tenant's contact.
+func TestSearchReadsOnlyItsTenantsVocabulary(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	w := b.word
+	for i := range 3 {
+		MustCreateContact(t, b.db, ContactOpts{FirstName: "Pat" + string(rune('a'+i)), LastName: w + "mnop", CompanyID: co})
+	}
+	for i := range maxExpansionForTest + 1 {
+		MustCreateContact(t, b.db, ContactOpts{FirstName: "Other", LastName: w + string(rune('a'+i/26)) + string(rune('a'+i%26)), Owner: &b.other})
+	}
+	typo := w + "mnxq" // nearer to each of these than to w+"mnop"
+	for _, c := range "abcd" {
+		MustCreateContact(t, b.db, ContactOpts{FirstName: "Other", LastName: string(c) + typo, Owner: &b.other})
+	}
+	t.Run("OKPrefixCounted", func(t *testing.T) {
+		t.Parallel()
+		res := b.search(t, b.tenant, contacts.SearchParams{Query: w, PageSize: 2, MaxPageSize: 10})
+		if res.Total != 3 || res.TotalIsEstimate || res.TotalIsCapped {
+			t.Fatalf("total %d (estimate %v, capped %v), want 3 counted", res.Total, res.TotalIsEstimate, res.TotalIsCapped)
+		}
+	})
+	t.Run("OKTypoNeighbour", func(t *testing.T) {
+		t.Parallel()
+		res := b.search(t, b.tenant, contacts.SearchParams{Query: typo})
+		if len(res.Items) != 3 {
+			t.Fatalf("%q found %q, want the 3 contacts named %smnop", typo, names(res.Items), w)
+		}
+	})
+}
+
+// maxExpansionForTest is contacts.maxExpansion: the most vocabulary words a
+// prefix stands for before it is broad.
+const maxExpansionForTest = 64
