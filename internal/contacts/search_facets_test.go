@@ -98,3 +98,32 @@ func TestSearchFacetsSpreadStableSample(t *testing.T) {
 	insert(other, 50, func(int) string { return "finance" })
 	same("after unrelated inserts")
 }
+
+// TestSearchFacetsOrderAndBlanks: a facet lists its values by count, most
+// first, and values of the same count by value, so the same matches show
+// the same list; a contact without the field (no country here) is counted
+// under no value.
+func TestSearchFacetsOrderAndBlanks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	for _, p := range []ContactOpts{
+		{FirstName: "Ada", Seniority: "director", Country: "DE"},
+		{FirstName: "Bea", Seniority: "vp"},
+		{FirstName: "Cy", Seniority: "director"},
+		{FirstName: "Di", Seniority: "entry"},
+	} {
+		p.LastName, p.CompanyID = "Facet", co
+		MustCreateContact(t, b.db, p)
+	}
+	res := b.search(t, b.tenant, contacts.SearchParams{Query: b.word, Facets: true})
+	if res.Facets == nil || res.Facets.IsCapped {
+		t.Fatalf("facets = %+v, want every match counted", res.Facets)
+	}
+	if want := []contacts.FacetCount{{Value: "director", Count: 2}, {Value: "entry", Count: 1}, {Value: "vp", Count: 1}}; !slices.Equal(res.Facets.Seniority, want) {
+		t.Errorf("seniority facets %+v, want %+v", res.Facets.Seniority, want)
+	}
+	if want := []contacts.FacetCount{{Value: "DE", Count: 1}}; !slices.Equal(res.Facets.Country, want) {
+		t.Errorf("country facets %+v, want %+v", res.Facets.Country, want)
+	}
+}
