@@ -1,0 +1,87 @@
+package contacts_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/onecloudai/contacts/internal/contacts"
+	"github.com/onecloudai/contacts/internal/db/dbtest"
+)
+
+// TestSearchRankWindow: relevance ranks a match set of up to 2,000
+// (rankWindow) matches. A search that the planner takes for a small one
+// (its word is new to the statistics: they are kept stale here, no
+// autovacuum on a database of the test's own) ranks at most 2,001 of its
+// matches: with exactly 2,000 it ranks them all, the contact with the word
+// in its name first; with more it pages by id and counts them, so its
+// total is the count, not the window's 2,000 nor the planner's estimate.
+func TestSearchRankWindow(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t)
+	b := &testBundle{ctx: context.Background(), db: d, svc: contacts.NewService(d, []byte("test-cursor-key-0123456789"))}
+	b.tenant = MustCreateTenant(t, d, "DE")
+	if _, err := d.Pool.Exec(b.ctx, `ALTER TABLE contacts SET (autovacuum_enabled = off)`); err != nil {
+		t.Fatal(err)
+	}
+	// many inserts n contacts of a company named after word, the first
+	// (the smallest id) with word as its first name, and returns its id.
+	many := func(word string, n int) uuid.UUID {
+		b.word = word
+		co := b.company(t, CompanyOpts{})
+		rows := make([][]any, n)
+		for i := range rows {
+			first := "Wide"
+			if i == 0 {
+				first = word
+			}
+			rows[i] = []any{uuid.Must(uuid.NewV7()), first, fmt.Sprintf("Person%d", i), "test", co}
+		}
+		if _, err := d.Pool.CopyFrom(b.ctx, pgx.Identifier{"contacts"},
+			[]string{"id", "first_name", "last_name", "source", "company_id"}, pgx.CopyFromRows(rows)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Pool.Exec(b.ctx, `UPDATE contacts c SET company_name = co.name FROM companies co
+			WHERE co.id = $1 AND c.company_id = co.id`, co); err != nil {
+			t.Fatal(err)
+		}
+		return rows[0][0].(uuid.UUID)
+	}
+	atWindow, overWindow := dbtest.UniqueWord(), dbtest.UniqueWord()
+	named := many(atWindow, 2_000)
+	many(overWindow, 2_100)
+	for _, tc := range []struct {
+		name, word string
+		total      int
+		first      uuid.UUID // uuid.Nil: not ranked
+	}{
+		{"OKAtTheWindowRanked", atWindow, 2_000, named},
+		{"OKOverTheWindowCounted", overWindow, 2_100, uuid.Nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var probed bool
+			ctx := contacts.WithSQLCapture(b.ctx, func(sql string, _ []any) {
+				probed = probed || strings.Contains(sql, "count(*) OVER ()")
+			})
+			res, err := b.svc.Search(ctx, b.tenant, contacts.SearchParams{Query: tc.word, PageSize: 10, MaxPageSize: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !probed {
+				t.Fatal("the search did not rank: the planner's estimate was not small, so this test checks nothing")
+			}
+			if res.Total != tc.total || res.TotalIsEstimate || res.TotalIsCapped || len(res.Items) != 10 || res.NextCursor == "" {
+				t.Fatalf("total %d (estimate %v, capped %v), %d items, cursor %q; want %d counted, a full page and a next one",
+					res.Total, res.TotalIsEstimate, res.TotalIsCapped, len(res.Items), res.NextCursor, tc.total)
+			}
+			if tc.first != uuid.Nil && res.Items[0].ID != tc.first {
+				t.Fatalf("first %s %s, want %s (the word as a first name ranks first)", res.Items[0].FirstName, res.Items[0].ID, tc.first)
+			}
+		})
+	}
+}
