@@ -53,6 +53,9 @@ func TestPagesEndAtTheCappedTotal(t *testing.T) {
 				t.Fatalf("still a next page after %d pages, %d contacts", pages, len(seen))
 			}
 			items, nc := next(cursor)
+			if len(items) == 0 {
+				t.Fatalf("page %d is empty: the page before it gave a cursor to nothing", pages+1)
+			}
 			for _, c := range items {
 				if seen[c.ID] {
 					t.Fatalf("contact %s on two pages", c.ID)
