@@ -127,3 +127,30 @@ func TestSearchFacetsOrderAndBlanks(t *testing.T) {
 		t.Errorf("country facets %+v, want %+v", res.Facets.Country, want)
 	}
 }
+
+// TestSearchFacetsOfExactlyTheSample: facets count up to 300 matches
+// (facetSample) exactly; a search of exactly 300 counts every one, and its
+// facets are no sample.
+func TestSearchFacetsOfExactlyTheSample(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	const n = 300
+	rows := make([][]any, n)
+	for i := range rows {
+		rows[i] = []any{uuid.Must(uuid.NewV7()), "Facet", fmt.Sprintf("Person%d", i), []string{"vp", "director", "entry"}[i%3], "test", co}
+	}
+	if _, err := b.db.Pool.CopyFrom(b.ctx, pgx.Identifier{"contacts"},
+		[]string{"id", "first_name", "last_name", "seniority", "source", "company_id"}, pgx.CopyFromRows(rows)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.db.Pool.Exec(b.ctx, `UPDATE contacts c SET company_name = co.name FROM companies co
+		WHERE co.id = $1 AND c.company_id = co.id`, co); err != nil {
+		t.Fatal(err)
+	}
+	res := b.search(t, b.tenant, contacts.SearchParams{Query: b.word, Facets: true})
+	want := []contacts.FacetCount{{Value: "director", Count: n / 3}, {Value: "entry", Count: n / 3}, {Value: "vp", Count: n / 3}}
+	if res.Total != n || res.TotalIsEstimate || res.Facets == nil || res.Facets.IsCapped || !slices.Equal(res.Facets.Seniority, want) {
+		t.Fatalf("total %d (estimate %v), facets %+v; want %d counted, seniority facets %+v, not a sample", res.Total, res.TotalIsEstimate, res.Facets, n, want)
+	}
+}
