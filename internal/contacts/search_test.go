@@ -366,6 +366,8 @@ func TestSearchCursorMalformed(t *testing.T) {
 		{"ErrMalformedForeignTenant", b.other, contacts.SearchParams{Query: b.word, Cursor: first.NextCursor}},
 		{"ErrMalformedOtherQuery", b.tenant, contacts.SearchParams{Query: b.word + " bo", Cursor: first.NextCursor}},
 		{"ErrMalformedOtherSort", b.tenant, contacts.SearchParams{Query: b.word, Sort: contacts.SortName, Cursor: first.NextCursor}},
+		{"ErrMalformedOtherFilters", b.tenant, contacts.SearchParams{Query: b.word, Cursor: first.NextCursor,
+			Filters: contacts.Filters{Seniorities: []string{"entry"}}}},
 		{"ErrMalformedGarbage", b.tenant, contacts.SearchParams{Query: b.word, Cursor: "not a cursor!"}},
 	}
 	for _, tt := range tests {
