@@ -170,6 +170,25 @@ func TestSearchContacts(t *testing.T) {
 	}
 }
 
+// TestSearchDefaultPageWithinPackage: a search that names no page_size gets
+// a page of 25 contacts, or of the package's max_contacts_per_query when
+// that is smaller, not a 422 for a page size the client never asked for.
+func TestSearchDefaultPageWithinPackage(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	sys := tb.MustSystemUser(t, "system_admin")
+	admin := tb.MustSignup(t, "small-page")
+	code := "small-page-" + strings.ToLower(uuid.NewString()[:6])
+	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/admin/packages", sys.token, map[string]any{"code": code, "name": "Small " + code,
+		"max_users": 3, "searches_per_month": 10, "max_contacts_per_query": 10, "api_access": true, "api_requests_per_minute": 60,
+		"import_rows_per_month": 10, "max_concurrent_jobs": 1, "crm_pushes_per_month": 10}), 201)
+	tb.MustSetPackage(t, admin.tenantID, code)
+	page := tb.search(t, admin.token, map[string]any{"query": "engineer"})
+	if len(page.Items) != 10 || page.NextCursor == "" {
+		t.Fatalf("%d items, cursor %q: want a page of the package's 10 and a next one", len(page.Items), page.NextCursor)
+	}
+}
+
 func TestSearchTypoAndPrefix(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
