@@ -533,3 +533,39 @@ func TestSearchReadsOnlyItsTenantsVocabulary(t *testing.T) {
 // maxExpansionForTest is contacts.maxExpansion: the most vocabulary words a
 // prefix stands for before it is broad.
 const maxExpansionForTest = 64
+
+// TestSearchIdentity: a search typed again with its filter values in
+// another order, case or repeated is the same search (the same cursor
+// identity, the same charge); other values or another sort are another.
+func TestSearchIdentity(t *testing.T) {
+	t.Parallel()
+	base := contacts.SearchParams{Query: "engineer", PageSize: 10, MaxPageSize: 10, Filters: contacts.Filters{
+		Seniorities: []string{"director", "vp"}, Titles: []string{"software eng"}, CompanyNames: []string{"acme gmbh"}}}
+	tests := []struct {
+		name string
+		p    contacts.SearchParams
+		same bool
+	}{
+		{"OKSameOtherSpelling", contacts.SearchParams{Query: "  Engineer ", PageSize: 25, MaxPageSize: 25, Filters: contacts.Filters{
+			Seniorities: []string{"VP", "Director", "vp"}, Titles: []string{"Software Eng", "software eng"}, CompanyNames: []string{"ACME GmbH"}}}, true},
+		{"OKOtherValues", contacts.SearchParams{Query: "engineer", PageSize: 10, MaxPageSize: 10, Filters: contacts.Filters{
+			Seniorities: []string{"director"}, Titles: []string{"software eng"}, CompanyNames: []string{"acme gmbh"}}}, false},
+		{"OKOtherSort", contacts.SearchParams{Query: "engineer", Sort: contacts.SortName, PageSize: 10, MaxPageSize: 10, Filters: base.Filters}, false},
+	}
+	want, err := contacts.SearchIdentity(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := contacts.SearchIdentity(tt.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if same := slices.Equal(got, want); same != tt.same {
+				t.Fatalf("same identity = %v, want %v", same, tt.same)
+			}
+		})
+	}
+}
