@@ -529,6 +529,7 @@ func TestApplyInvoice(t *testing.T) {
 		"PaidWhilePausedNoRevival":  {"paused", paid, t1, "sub_a", "subscription_cycle", "applied", StatusPaused, nil},
 		"FailedAfterCancel":         {"canceled", failed, t1, "sub_a", "subscription_cycle", "applied", StatusCanceled, nil},
 		"IgnoredPlanChangeUnpaid":   {"active", failed, t1, "sub_a", "subscription_update", outcomePlanChangeUnpaid, StatusActive, nil},
+		"PaidPlanChangeRecovers":    {"past_due", paid, t1, "sub_a", "subscription_update", "applied", StatusActive, nil},
 		"StaleOlderThanLastEvent":   {"active", failed, earlier, "sub_a", "subscription_cycle", "stale: a newer event was applied", StatusActive, nil},
 		"IgnoredOtherSubscription":  {"active", failed, t1, "sub_b", "subscription_cycle", outcomeNotCurrent, StatusActive, nil},
 		"PaidOtherSubscriptionNoop": {"past_due", paid, t1, "sub_b", "subscription_cycle", outcomeNotCurrent, StatusPastDue, &t0},
