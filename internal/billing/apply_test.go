@@ -440,6 +440,36 @@ func TestApplyUnderManualPlan(t *testing.T) {
 	}
 }
 
+// TestApplyUnderManualPlanOrder: an event of the Stripe subscription kept
+// beside a plan staff set is the tenant's newest subscription event
+// (last_event_at), so one created before it and delivered late is stale:
+// a renewal sent before a failed payment does not record the subscription
+// as active again beside the plan.
+func TestApplyUnderManualPlanOrder(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	staffAt := t0.Add(30 * time.Minute)
+	earlier, later := staffAt.Add(time.Hour), staffAt.Add(2*time.Hour)
+	tb.apply(t, t0, tb.sub("sub_a", "active", tb.pro), false)
+	tb.manual(t, StatusActive, staffAt, nil)
+	if got := tb.apply(t, later, tb.sub("sub_a", "past_due", tb.pro), false); got != outcomeManual {
+		t.Fatalf("outcome %q, want %q", got, outcomeManual)
+	}
+	if cur := tb.current(t); !eqTime(cur.LastEventAt, &later) {
+		t.Fatalf("last event at %v, want %v", deref(cur.LastEventAt), later)
+	}
+	if got := tb.apply(t, earlier, tb.sub("sub_a", "active", tb.pro), false); got != "stale: a newer event was applied" {
+		t.Fatalf("late older event: outcome %q", got)
+	}
+	cur := tb.current(t)
+	if deref(cur.StripeStatus) != StatusPastDue || !eqTime(cur.StripePastDueSince, &later) {
+		t.Fatalf("side %s, want past due since %v", fmtSide(cur.StripeSide), later)
+	}
+	if cur.Source != SourceManual || cur.PackageID != tb.team.ID || cur.Status != StatusActive {
+		t.Fatalf("the plan staff set moved: %s/%s on %s", cur.Status, cur.Source, cur.PackageID)
+	}
+}
+
 // TestApplyNewSubscriptionUnderManualPlan: under a plan staff set with no
 // Stripe subscription kept beside it, an event of a subscription not on
 // file (one made in the Dashboard, or a checkout's) takes the tenant when
