@@ -342,6 +342,43 @@ func TestApplyTenantAndPrice(t *testing.T) {
 			t.Fatalf("the tenant's Stripe customer became %s, want %s", customer, tb.customer)
 		}
 	})
+	// An event that names no customer (its metadata names the tenant)
+	// records none for a tenant without one: an empty id stored stands
+	// for a customer, and the column is unique, so the next tenant's such
+	// event failed.
+	t.Run("NoCustomerRecordsNone", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		tb.mustExec(t, `UPDATE tenants SET stripe_customer_id = NULL WHERE id = ?`, tb.tenant)
+		sub := tb.sub("sub_a", "active", tb.pro)
+		sub.Customer = nil
+		sub.Metadata = map[string]string{"tenant_id": tb.tenant.String()}
+		if got := tb.apply(t, t1, sub, false); got != "applied" {
+			t.Fatalf("outcome %q", got)
+		}
+		var customer *string
+		if err := tb.db.Raw(`SELECT stripe_customer_id FROM tenants WHERE id = ?`, tb.tenant).Scan(&customer).Error; err != nil {
+			t.Fatal(err)
+		}
+		if customer != nil {
+			t.Fatalf("the tenant's Stripe customer became %q, want none", *customer)
+		}
+	})
+	// A package retired since (no longer sold) is still the package of its
+	// Stripe price: a subscription moved to that price pays for it and gets
+	// its limits, not those of the package on file.
+	t.Run("PriceOfRetiredPackage", func(t *testing.T) {
+		t.Parallel()
+		tb := setup(t)
+		tb.apply(t, t0, tb.sub("sub_a", "active", tb.pro), false)
+		tb.mustExec(t, `UPDATE packages SET active = false WHERE id = ?`, tb.team.ID)
+		if got := tb.apply(t, t1, tb.sub("sub_a", "active", tb.team), false); got != "applied" {
+			t.Fatalf("outcome %q", got)
+		}
+		if cur := tb.current(t); cur.PackageID != tb.team.ID {
+			t.Fatalf("stored on %s, want the retired package %s its price is", cur.PackageID, tb.team.ID)
+		}
+	})
 	t.Run("IgnoredNotCurrent", func(t *testing.T) {
 		t.Parallel()
 		tb := setup(t)
