@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,6 +110,36 @@ func TestSetManualRefuses(t *testing.T) {
 	}
 	if cur := tb.current(t); cur.Source != SourceSignup {
 		t.Fatalf("a refused change was stored: %+v", cur)
+	}
+}
+
+// TestSetManualReasonBounds: a reason of MinReasonLen to MaxReasonLen
+// characters (code points, once surrounding spaces are trimmed) is taken,
+// one a character shorter or longer is refused. The cases run in turn on
+// one tenant.
+func TestSetManualReasonBounds(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	for _, tc := range []struct {
+		name   string
+		reason string
+		ok     bool
+	}{
+		{"ShortestTrimmed", "  " + strings.Repeat("é", MinReasonLen) + "  ", true},
+		{"ErrTooShort", strings.Repeat("r", MinReasonLen-1), false},
+		{"Longest", strings.Repeat("é", MaxReasonLen), true},
+		{"ErrTooLong", strings.Repeat("r", MaxReasonLen+1), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tb.svc.SetManual(context.Background(), tb.tenant, ManualParams{PackageCode: tb.team.Code, Status: StatusActive,
+				Reason: tc.reason})
+			switch {
+			case tc.ok && err != nil:
+				t.Fatalf("SetManual = %v, want the reason taken", err)
+			case !tc.ok && !apperr.Is(err, apperr.EINVALID):
+				t.Fatalf("SetManual = %v, want EINVALID", err)
+			}
+		})
 	}
 }
 
