@@ -113,6 +113,39 @@ func TestSetManualRefuses(t *testing.T) {
 	}
 }
 
+// TestSetManualOverManualKeepsStripeSide: a manual change over a plan
+// staff set keeps the Stripe subscription kept beside that plan, and the
+// state recorded of it, whatever status staff had given the plan: staff
+// ending a plan here (canceled, incomplete) ends nothing at Stripe, where
+// the subscription goes on billing, so checkout stays closed to a second
+// one and the subscription takes over when the new plan is over.
+func TestSetManualOverManualKeepsStripeSide(t *testing.T) {
+	t.Parallel()
+	for _, first := range []string{StatusCanceled, StatusIncomplete, StatusActive} {
+		t.Run(first, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			if got := tb.apply(t, t0, tb.sub("sub_a", stripe.SubscriptionStatusPastDue, tb.pro), false); got != "applied" {
+				t.Fatalf("outcome %q", got)
+			}
+			before, err := tb.svc.SetManual(context.Background(), tb.tenant, ManualParams{PackageCode: tb.team.Code, Status: first, Reason: "by contract"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !before.of(tb.id("sub_a")) {
+				t.Fatalf("the first manual change dropped the running subscription: %v", deref(before.StripeSubscriptionID))
+			}
+			got, err := tb.svc.SetManual(context.Background(), tb.tenant, ManualParams{PackageCode: tb.pro.Code, Status: StatusActive, Reason: "by contract"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.of(tb.id("sub_a")) || !sameSide(got.StripeSide, before.StripeSide) {
+				t.Fatalf("kept %v with side %s, want sub_a with %s", deref(got.StripeSubscriptionID), fmtSide(got.StripeSide), fmtSide(before.StripeSide))
+			}
+		})
+	}
+}
+
 // TestSetManualReasonBounds: a reason of MinReasonLen to MaxReasonLen
 // characters (code points, once surrounding spaces are trimmed) is taken,
 // one a character shorter or longer is refused. The cases run in turn on
