@@ -136,3 +136,37 @@ func TestCustomerForConcurrentFirstCheckouts(t *testing.T) {
 		t.Fatalf("%d billing.customer_created audit events, want 1 (the customer stored)", created)
 	}
 }
+
+// TestReleaseCheckoutLeavesAClaimTakenOver: a request whose claim expired
+// and was taken over by another gives back nothing when it ends (a slow
+// Stripe, a request stopped in a debugger): the claim of the request that
+// took it over holds until that one gives it back, so a third cannot open
+// a checkout beside it.
+func TestReleaseCheckoutLeavesAClaimTakenOver(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := t.Context()
+	now := t0
+	tb.svc.WithClock(func() time.Time { return now })
+	first, err := tb.svc.claimCheckout(ctx, tb.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(CheckoutClaimTTL)
+	second, err := tb.svc.claimCheckout(ctx, tb.tenant)
+	if err != nil {
+		t.Fatalf("an expired claim was not taken over: %v", err)
+	}
+	if err := tb.svc.releaseCheckout(ctx, tb.tenant, first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.svc.claimCheckout(ctx, tb.tenant); !errors.Is(err, errCheckoutInProgress) {
+		t.Fatalf("claim after the first request gave back its expired claim: %v, want checkout-in-progress", err)
+	}
+	if err := tb.svc.releaseCheckout(ctx, tb.tenant, second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.svc.claimCheckout(ctx, tb.tenant); err != nil {
+		t.Fatalf("claim after the second request gave its claim back: %v", err)
+	}
+}
