@@ -170,3 +170,39 @@ func TestReleaseCheckoutLeavesAClaimTakenOver(t *testing.T) {
 		t.Fatalf("claim after the second request gave its claim back: %v", err)
 	}
 }
+
+// TestCheckoutSessionRefusesPackage: only an active paid package with a
+// Stripe price can be bought online: a free one (no price, even with a
+// Stripe price set), a retired one, one without a Stripe price or an
+// unknown code is refused (EINVALID) before anything is claimed or asked
+// of Stripe. The Stripe base points nowhere: a checkout that went on would
+// fail otherwise.
+func TestCheckoutSessionRefusesPackage(t *testing.T) {
+	t.Parallel()
+	for name, edit := range map[string]func(*Package){
+		"ErrFreeWithStripePrice": func(p *Package) { p.PriceCents = 0 },
+		"ErrRetired":             func(p *Package) { p.Active = false },
+		"ErrNoStripePrice":       func(p *Package) { p.StripePriceID = nil },
+		"ErrUnknownCode":         func(p *Package) { p.Code += "-unknown" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tb := setup(t)
+			svc := NewService(tb.db).WithStripe(StripeOpts{SecretKey: "sk_test_123", APIBase: "http://127.0.0.1:1"})
+			p := tb.pro
+			edit(&p)
+			if p.Code == tb.pro.Code {
+				if err := tb.db.Select("price_cents", "active", "stripe_price_id").Save(&p).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := svc.CheckoutSession(t.Context(), tb.tenant, p.Code); !apperr.Is(err, apperr.EINVALID) {
+				t.Fatalf("CheckoutSession = %v, want EINVALID", err)
+			}
+			var claims int64
+			if err := tb.db.Raw(`SELECT count(*) FROM checkout_claims WHERE tenant_id = ?`, tb.tenant).Scan(&claims).Error; err != nil || claims != 0 {
+				t.Fatalf("%d claims left (%v)", claims, err)
+			}
+		})
+	}
+}
