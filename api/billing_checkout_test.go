@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/onecloudai/contacts/internal/billing"
 )
 
 // fakeCheckout keeps Checkout sessions as Stripe does (stripe-mock answers
@@ -291,5 +293,44 @@ func TestCheckoutOneOpenSession(t *testing.T) {
 	want("after the paid one ended", map[string]int{"starter": 1}, again)
 	if fake.last()["url"] != again {
 		t.Fatal("no new session after the paid one ended")
+	}
+}
+
+// TestCheckoutNewPriceOpensNewSession: a package given a new Stripe price
+// while a session at its old price is open (staff changed the price) is
+// bought at the new one: the next click opens a session at it and expires
+// the old page, which would still charge the old price.
+func TestCheckoutNewPriceOpensNewSession(t *testing.T) {
+	t.Parallel()
+	fake, env := fakeStripe(t)
+	tb := setupWith(t, env)
+	code := "newprice-" + idTail(uuid.NewString())
+	oldPrice, newPrice := "price_"+code+"_old", "price_"+code+"_new"
+	pkg := billing.Package{ID: uuid.Must(uuid.NewV7()), Code: code, Name: code, Currency: "usd", PriceCents: 1000,
+		StripePriceID: &oldPrice, MaxUsers: 5, SearchesPerMonth: 100, MaxContactsPerQuery: 50, ImportRowsPerMonth: 100,
+		MaxConcurrentJobs: 1, CRMPushesPerMonth: 10, MaxImportFileBytes: 1 << 20, Active: true}
+	if err := tb.db.Gorm.Create(&pkg).Error; err != nil {
+		t.Fatal(err)
+	}
+	admin := tb.MustSignup(t, "newprice")
+	checkout := func() string {
+		t.Helper()
+		rec := tb.req(t, http.MethodPost, "/api/v1/billing/checkout-session", admin.token, map[string]string{"package_code": code})
+		wantStatus(t, rec, http.StatusOK)
+		return decode[URLResponse](t, rec).URL
+	}
+	first := checkout()
+	if err := tb.db.Gorm.Exec(`UPDATE packages SET stripe_price_id = ? WHERE id = ?`, newPrice, pkg.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	again := checkout()
+	if again == first {
+		t.Fatalf("the click after the price changed reopened the page at the old price %s", first)
+	}
+	if price := fake.last()["metadata"].(map[string]string)["price_id"]; price != newPrice {
+		t.Fatalf("new session at price %s, want %s", price, newPrice)
+	}
+	if open, urls := fake.open(); open[code] != 1 || len(urls) != 1 || urls[0] != again {
+		t.Fatalf("open sessions %v %v, want only %s", open, urls, again)
 	}
 }
