@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -61,6 +62,50 @@ func TestCheckPackage(t *testing.T) {
 			e, ok := apperr.As(err)
 			if !ok || e.Code != apperr.EINVALID || len(e.Fields) != 1 || e.Fields[0].Field != tc.wantField {
 				t.Fatalf("checkPackage = %#v, want EINVALID naming %s alone", err, tc.wantField)
+			}
+		})
+	}
+}
+
+// TestUpdatePackageSavesEachField: a change of any one field is saved (and
+// read back where limits read it): UpdatePackage saves only what diff sees
+// changed, so a field diff missed was dropped without a word.
+func TestUpdatePackageSavesEachField(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	for name, tc := range map[string]struct {
+		params PackageParams
+		check  func(Package) bool
+	}{
+		"Name":                 {PackageParams{Name: ptr("Renamed")}, func(p Package) bool { return p.Name == "Renamed" }},
+		"Description":          {PackageParams{Description: ptr("For teams")}, func(p Package) bool { return p.Description == "For teams" }},
+		"Currency":             {PackageParams{Currency: ptr("eur")}, func(p Package) bool { return p.Currency == "eur" }},
+		"StripePriceID":        {PackageParams{StripePriceID: ptr("price_new_" + tb.pro.Code)}, func(p Package) bool { return deref(p.StripePriceID) == "price_new_"+tb.pro.Code }},
+		"SortOrder":            {PackageParams{SortOrder: ptr(7)}, func(p Package) bool { return p.SortOrder == 7 }},
+		"PriceCents":           {PackageParams{PriceCents: ptr(4200)}, func(p Package) bool { return p.PriceCents == 4200 }},
+		"MaxUsers":             {PackageParams{MaxUsers: ptr(9)}, func(p Package) bool { return p.MaxUsers == 9 }},
+		"SearchesPerMonth":     {PackageParams{SearchesPerMonth: ptr(901)}, func(p Package) bool { return p.SearchesPerMonth == 901 }},
+		"MaxContactsPerQuery":  {PackageParams{MaxContactsPerQuery: ptr(77)}, func(p Package) bool { return p.MaxContactsPerQuery == 77 }},
+		"APIRequestsPerMinute": {PackageParams{APIRequestsPerMinute: ptr(33)}, func(p Package) bool { return p.APIRequestsPerMinute == 33 }},
+		"ImportRowsPerMonth":   {PackageParams{ImportRowsPerMonth: ptr(555)}, func(p Package) bool { return p.ImportRowsPerMonth == 555 }},
+		"MaxConcurrentJobs":    {PackageParams{MaxConcurrentJobs: ptr(3)}, func(p Package) bool { return p.MaxConcurrentJobs == 3 }},
+		"CRMPushesPerMonth":    {PackageParams{CRMPushesPerMonth: ptr(44)}, func(p Package) bool { return p.CRMPushesPerMonth == 44 }},
+		"MaxImportFileBytes":   {PackageParams{MaxImportFileBytes: ptr(int64(2 << 20))}, func(p Package) bool { return p.MaxImportFileBytes == 2<<20 }},
+		"Active":               {PackageParams{Active: ptr(false)}, func(p Package) bool { return !p.Active }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			pkg := MustCreatePackage(t, tb.db)
+			if _, err := tb.svc.UpdatePackage(ctx, pkg.ID, tc.params); err != nil {
+				t.Fatal(err)
+			}
+			got, err := tb.svc.PackageByCode(ctx, pkg.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(got) {
+				t.Fatalf("the change was not saved: %+v", got)
 			}
 		})
 	}
