@@ -218,6 +218,12 @@ func TestProbeOK(t *testing.T) {
 	}
 }
 
+// TestRequestID: a client's X-Request-ID is kept (echoed, and named in the
+// log lines, problem documents and audit events of the request) only when
+// it is 1 to 128 letters, digits and ". _ : -"; anything else (a space, a
+// tab or another control character, a letter outside ASCII, one longer)
+// is replaced by a fresh id, so that it cannot split a log line or a
+// header, or pass for another request's id in a log search.
 func TestRequestID(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
@@ -226,7 +232,15 @@ func TestRequestID(t *testing.T) {
 		keep     bool
 	}{
 		{"KeepsClientID", "abc-123.X:y_z", true},
+		{"KeepsTheLongest", strings.Repeat("a", 128), true},
 		{"ReplacesHostileID", "bad id\r\nSet-Cookie: x", false},
+		{"ReplacesSpace", "abc 123", false},
+		{"ReplacesTab", "abc\t123", false},
+		{"ReplacesControl", "abc\x01123", false},
+		{"ReplacesDelete", "abc\x7f123", false},
+		{"ReplacesNonASCII", "abc-é", false},
+		{"ReplacesSlash", "abc/123", false},
+		{"ReplacesOneTooLong", strings.Repeat("a", 129), false},
 		{"ReplacesTooLong", strings.Repeat("a", 200), false},
 		{"GeneratesWhenMissing", "", false},
 	}
