@@ -775,3 +775,48 @@ func TestKeyAndTokenTogether(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyHeaderBeforeBearerKey: a request that carries two API keys, one
+// in X-API-Key and another as a Bearer credential, is the X-API-Key's, as
+// one with a key and an access token is (TestKeyAndTokenTogether): that
+// key's scopes apply, its refusal is the answer (the Bearer key is no
+// second try), and the Bearer key is neither looked up nor counted as a
+// refusal of the address.
+func TestKeyHeaderBeforeBearerKey(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "two-keys")
+	tb.MustSetPackage(t, admin.tenantID, "pro")
+	usage := tb.MustCreateKey(t, admin, "usage:read")
+	contacts := tb.MustCreateKey(t, admin, "contacts:read")
+	tests := []struct {
+		name, header, bearer string
+		want                 int
+		wantRefusals         int
+	}{
+		{"OKTheHeaderKeysScope", usage.Secret, contacts.Secret, http.StatusOK, 0},
+		{"ErrInsufficientScopeOfTheHeaderKey", contacts.Secret, usage.Secret, http.StatusForbidden, 0},
+		{"ErrUnauthorizedHeaderKeyUnknown", unknownKey(t), usage.Secret, http.StatusUnauthorized, 1},
+		{"OKBearerKeyUnknownNotRead", usage.Secret, unknownKey(t), http.StatusOK, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/tenant/usage", nil)
+			req.Header.Set(headerAPIKey, tt.header)
+			req.Header.Set(echo.HeaderAuthorization, "Bearer "+tt.bearer)
+			req.RemoteAddr = keyTestAddr()
+			rec := tb.serve(t, req)
+			wantStatus(t, rec, tt.want)
+			if tt.want == http.StatusForbidden {
+				if p := decodeProblem(t, rec); p["type"] != "insufficient-scope" {
+					t.Fatalf("problem type %v, want insufficient-scope", p["type"])
+				}
+			}
+			host, _, _ := strings.Cut(req.RemoteAddr, ":")
+			if n := throttleFailures(t, tb, host); n != tt.wantRefusals {
+				t.Fatalf("the address counts %d refused keys, want %d", n, tt.wantRefusals)
+			}
+		})
+	}
+}
