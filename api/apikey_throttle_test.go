@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"hash/crc32"
@@ -262,5 +263,73 @@ func TestMalformedKeysAreNotCounted(t *testing.T) {
 	wantStatus(t, tb.keyFrom(t, "/api/v1/tenant/usage", valid.Secret, host+":4321"), http.StatusOK)
 	if n := throttleFailures(t, tb, host); n != 0 {
 		t.Fatalf("malformed keys counted %d refusals", n)
+	}
+}
+
+// TestLockedAddressRefusalWaitsForNoThrottleRow: a refused key whose lookup
+// read the address's lock (a revoked key, on an instance that had not seen
+// the lock) is answered 429 from what the lookup read. Its refusal is not
+// counted: counting takes the address's throttle row (to count nothing, as
+// the address is locked), and a flood from a locked address would queue
+// every refusal on that one row. The test holds the row in a transaction
+// of its own and watches only the sessions its transaction blocks, so it
+// runs beside the package's other tests: the answer must come without
+// waiting for it.
+func TestLockedAddressRefusalWaitsForNoThrottleRow(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	admin := tb.MustSignup(t, "keythrottlerow")
+	tb.MustSetPackage(t, admin.tenantID, "starter")
+	revoked := tb.MustCreateKey(t, admin, "usage:read")
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+revoked.ID, admin.token, nil), http.StatusNoContent)
+	r := uuid.New().ID()
+	host := fmt.Sprintf("10.86.%d.%d", r%250, r/250%250)
+	key := identity.APIKeyThrottleKey(host)
+	// Locked by the refusals another instance counted: this one has not seen it.
+	if err := tb.db.Gorm.Exec(`INSERT INTO auth_throttle (key, failures, updated_at, locked_until)
+		VALUES (?, 21, now(), now() + interval '1 minute')`, key).Error; err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	conn, err := tb.db.Pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(context.Background()) }()
+	var holder int
+	if err := tx.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&holder); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM auth_throttle WHERE key = $1 FOR UPDATE`, key); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *httptest.ResponseRecorder, 1)
+	go func() { done <- tb.keyFrom(t, "/api/v1/tenant/usage", revoked.Secret, host+":4321") }()
+	for {
+		select {
+		case rec := <-done:
+			wantKeyThrottled(t, rec, 60)
+			if n := throttleFailures(t, tb, host); n != 21 {
+				t.Fatalf("the address counts %d refusals, want the 21 of its lock", n)
+			}
+			return
+		default:
+		}
+		var blocked int
+		if err := tb.db.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`,
+			holder).Scan(&blocked); err != nil {
+			t.Fatal(err)
+		}
+		if blocked > 0 {
+			_ = tx.Rollback(ctx)
+			<-done
+			t.Fatal("the refusal of a key from a locked address waited for the address's throttle row")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
