@@ -1,6 +1,10 @@
 package identity
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"testing"
 	"time"
 
@@ -44,5 +48,41 @@ func TestAccessTokenLifetime(t *testing.T) {
 				t.Fatalf("Verify %s after the issue: %v, want ok %v", tt.at, err, tt.wantOK)
 			}
 		})
+	}
+}
+
+// TestNewSecret: a refresh token or password reset link is 32 random bytes
+// (256 bits, past guessing), URL-safe base64 without padding (it travels in
+// a cookie and in a link), and is stored as its SHA-256 only.
+func TestNewSecret(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for range 3 {
+		s, hash, err := newSecret()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := base64.RawURLEncoding.DecodeString(s); err != nil || len(b) != 32 {
+			t.Fatalf("secret %q: %d bytes (%v), want 32", s, len(b), err)
+		}
+		if want := sha256.Sum256([]byte(s)); !bytes.Equal(hash, want[:]) {
+			t.Fatalf("stored hash %x, want the SHA-256 of the secret %x", hash, want)
+		}
+		if seen[s] {
+			t.Fatalf("secret %q issued twice", s)
+		}
+		seen[s] = true
+	}
+}
+
+// TestHashSecret: the stored form of a token is the SHA-256 of its text,
+// the same in every release: refresh tokens and reset links issued before
+// an upgrade are looked up by it after (another hash would end every
+// session and void every link the upgrade finds).
+func TestHashSecret(t *testing.T) {
+	t.Parallel()
+	const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" // SHA-256("abc"), FIPS 180-2
+	if got := hex.EncodeToString(HashSecret("abc")); got != abc {
+		t.Fatalf("HashSecret(abc) = %s, want %s", got, abc)
 	}
 }
