@@ -71,3 +71,34 @@ func TestAuthEventsAudited(t *testing.T) {
 		})
 	}
 }
+
+// TestSignupAudited: a sign-up writes one auth.signup event on the new
+// account, in the new organization's log (a tenant's log reads only its
+// own events), by the new account: its id and its email as the actor's.
+func TestSignupAudited(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	email := uniqueEmail("signup-audit")
+	rec := tb.req(t, http.MethodPost, "/api/v1/auth/signup", "", map[string]string{
+		"email": email, "password": testPassword, "tenant_name": "Audit Co"})
+	wantStatus(t, rec, http.StatusCreated)
+	tr := decode[TokenResponse](t, rec)
+	var signups []auditedRow
+	for _, e := range tb.eventsOf(t, rec) {
+		if e.Action == "auth.signup" {
+			signups = append(signups, e)
+		}
+	}
+	if len(signups) != 1 {
+		t.Fatalf("%d auth.signup events %+v, want one", len(signups), signups)
+	}
+	e := signups[0]
+	switch {
+	case e.TargetID != tr.User.ID:
+		t.Errorf("target %q, want the new user %s", e.TargetID, tr.User.ID)
+	case e.TenantID == nil || *e.TenantID != tr.Tenant.ID:
+		t.Errorf("tenant %v, want the new organization %s", e.TenantID, tr.Tenant.ID)
+	case e.ActorUserID == nil || *e.ActorUserID != tr.User.ID || e.ActorLabel != email:
+		t.Errorf("actor %v labelled %q, want the new user %s labelled %s", e.ActorUserID, e.ActorLabel, tr.User.ID, email)
+	}
+}
