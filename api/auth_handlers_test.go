@@ -87,20 +87,26 @@ func TestSignup(t *testing.T) {
 // TestSignupReportsEveryInvalidField: one answer names every field that
 // is wrong, whether the request's shape (lengths, required) or the
 // sign-up rules (common password, email, organization name) refuse it, so
-// the form shows all its errors at once instead of one per attempt.
+// the form shows all its errors at once instead of one per attempt; the
+// problem's detail is the field's own sentence when only one is wrong.
 func TestSignupReportsEveryInvalidField(t *testing.T) {
 	t.Parallel()
+	const invalidFields = "The sign-up has invalid fields."
 	tb := setup(t)
 	tests := []struct {
 		name       string
 		body       map[string]string
 		wantFields []string
+		wantDetail string // the problem's: the field's own when only one is wrong
 	}{
-		{"ErrCommonPasswordAndShortTenantName", map[string]string{"email": uniqueEmail("all"), "password": "password123", "tenant_name": "X"}, []string{"password", "tenant_name"}},
-		{"ErrEmailPasswordAndBlankTenantName", map[string]string{"email": "not-an-email", "password": "password123", "tenant_name": "    "}, []string{"email", "password", "tenant_name"}},
-		{"ErrShortPasswordAndBadEmail", map[string]string{"email": "not-an-email", "password": "short", "tenant_name": "X Co"}, []string{"email", "password"}},
-		{"ErrMissingTenantNameAndCommonPassword", map[string]string{"email": uniqueEmail("all"), "password": "password123"}, []string{"password", "tenant_name"}},
-		{"ErrPasswordIsEmailAndControlInName", map[string]string{"email": "same-as-pw@example.test", "password": "same-as-pw@example.test", "name": "Ada\u0007", "tenant_name": "X Co"}, []string{"name", "password"}},
+		{"ErrCommonPasswordAndShortTenantName", map[string]string{"email": uniqueEmail("all"), "password": "password123", "tenant_name": "X"}, []string{"password", "tenant_name"}, invalidFields},
+		{"ErrEmailPasswordAndBlankTenantName", map[string]string{"email": "not-an-email", "password": "password123", "tenant_name": "    "}, []string{"email", "password", "tenant_name"}, invalidFields},
+		{"ErrShortPasswordAndBadEmail", map[string]string{"email": "not-an-email", "password": "short", "tenant_name": "X Co"}, []string{"email", "password"}, invalidFields},
+		{"ErrMissingTenantNameAndCommonPassword", map[string]string{"email": uniqueEmail("all"), "password": "password123"}, []string{"password", "tenant_name"}, invalidFields},
+		{"ErrPasswordIsEmailAndControlInName", map[string]string{"email": "same-as-pw@example.test", "password": "same-as-pw@example.test", "name": "Ada\u0007", "tenant_name": "X Co"}, []string{"name", "password"}, invalidFields},
+		{"ErrOnlyTheEmail", map[string]string{"email": "not-an-email", "password": testPassword, "tenant_name": "X Co"}, []string{"email"}, "The email address is invalid."},
+		// An email that is not one is still compared with the password, as typed.
+		{"ErrPasswordIsTheInvalidEmail", map[string]string{"email": "not-an-email-but-long", "password": "Not-An-Email-But-Long", "tenant_name": "X Co"}, []string{"email", "password"}, invalidFields},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,6 +122,9 @@ func TestSignupReportsEveryInvalidField(t *testing.T) {
 			slices.Sort(got)
 			if !slices.Equal(got, tt.wantFields) {
 				t.Fatalf("fields %v, want each of %v once: %v", got, tt.wantFields, p)
+			}
+			if p["detail"] != tt.wantDetail {
+				t.Fatalf("detail %q, want %q", p["detail"], tt.wantDetail)
 			}
 		})
 	}
@@ -538,11 +547,18 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 
 	var n int64
 	// The event names the account whose session ended, so the log reads
-	// without looking the user up.
-	tb.db.Gorm.Table("audit_events").Where("action = 'auth.refresh_reuse_detected' AND actor_user_id = ? AND actor_label = ?",
-		s.userID, s.email).Count(&n)
+	// without looking the user up, and is in the log of the organization
+	// the session was in.
+	tb.db.Gorm.Table("audit_events").Where("action = 'auth.refresh_reuse_detected' AND actor_user_id = ? AND actor_label = ? AND tenant_id = ?",
+		s.userID, s.email, s.tenantID).Count(&n)
 	if n != 1 {
-		t.Fatalf("%d reuse audit events by %s, want 1", n, s.email)
+		t.Fatalf("%d reuse audit events by %s in %s, want 1", n, s.email, s.tenantID)
+	}
+	// The session says why it ended, for the support question that follows.
+	var reasons []string
+	tb.db.Gorm.Raw(`SELECT coalesce(revoked_reason, '') FROM sessions WHERE user_id = ?`, s.userID).Scan(&reasons)
+	if len(reasons) != 1 || reasons[0] != "refresh token reuse" {
+		t.Fatalf("the session ended for %q, want [refresh token reuse]", reasons)
 	}
 	// Refresh tokens are stored hashed.
 	var raw int64
