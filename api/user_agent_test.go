@@ -39,3 +39,31 @@ func TestSignInWithAnyUserAgent(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionKeepsTheClientAddress: a session keeps the address it was
+// started from, with the User-Agent, for the same support questions.
+func TestSessionKeepsTheClientAddress(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	u := tb.MustSignup(t, "address")
+	for _, tc := range []struct{ name, remote, stored string }{
+		{"OKIPv4", "203.0.113.7:4321", "203.0.113.7"},
+		{"OKIPv6", "[2001:db8::7]:4321", "2001:db8::7"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login",
+				strings.NewReader(`{"email":"`+u.email+`","password":"`+testPassword+`"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.RemoteAddr = tc.remote
+			wantStatus(t, tb.serve(t, req), http.StatusOK)
+			var stored []string
+			if err := tb.db.Gorm.Raw(`SELECT coalesce(host(ip), '') FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1`, u.userID).
+				Scan(&stored).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(stored) != 1 || stored[0] != tc.stored {
+				t.Fatalf("stored address %q, want %s", stored, tc.stored)
+			}
+		})
+	}
+}
