@@ -10,6 +10,7 @@ import (
 // else in the user's oldest membership of an active organization (a
 // suspended one, where the session could do nothing but switch, only when
 // it is all there is); naming one the user is not a member of is a 404.
+// The session's refreshes stay in the organization it started in.
 func TestLoginPicksTheTenant(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
@@ -55,6 +56,12 @@ func TestLoginPicksTheTenant(t *testing.T) {
 			}
 			if got := decode[TokenResponse](t, rec).Tenant; got == nil || got.ID != ids[tt.want] {
 				t.Fatalf("signed in to %+v, want the %s tenant %s", got, tt.want, ids[tt.want])
+			}
+			// The session stays where it started: a refresh is no new pick.
+			rec = tb.refreshWith(t, refreshCookieOf(rec))
+			wantStatus(t, rec, http.StatusOK)
+			if got := decode[TokenResponse](t, rec).Tenant; got == nil || got.ID != ids[tt.want] {
+				t.Fatalf("refreshed into %+v, want the %s tenant %s the session started in", got, tt.want, ids[tt.want])
 			}
 		})
 	}
