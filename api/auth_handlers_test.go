@@ -36,7 +36,7 @@ func TestSignup(t *testing.T) {
 		wantStatus int
 		wantField  string
 	}{
-		{"OK", map[string]string{"email": "  New.User-" + uuid.NewString()[:6] + "@Example.test ", "password": testPassword, "tenant_name": "New Co"}, 201, ""},
+		{"OK", map[string]string{"email": "  New.User-" + uuid.NewString()[:6] + "@Example.test ", "password": testPassword, "name": " Ada Lovelace\u00a0", "tenant_name": "\u200bNew Co "}, 201, ""},
 		{"ErrWeakPassword", map[string]string{"email": uniqueEmail("w"), "password": "password123", "tenant_name": "X Co"}, 422, "password"},
 		{"ErrShortPassword", map[string]string{"email": uniqueEmail("s"), "password": "short", "tenant_name": "X Co"}, 422, "password"},
 		{"ErrLongPassword", map[string]string{"email": uniqueEmail("l"), "password": strings.Repeat("x", 129), "tenant_name": "X Co"}, 422, "password"},
@@ -65,6 +65,11 @@ func TestSignup(t *testing.T) {
 			}
 			if !strings.HasPrefix(tr.User.Email, "new.user-") || tr.User.SystemRole != "user" {
 				t.Fatalf("email not normalized or role wrong: %+v", tr.User)
+			}
+			// Names are kept without their invisible edges; the sign-up is
+			// the account's first sign-in, and its answer says so.
+			if tr.User.Name != "Ada Lovelace" || tr.Tenant.Name != "New Co" || tr.User.LastLogin == nil {
+				t.Fatalf("user %+v in %+v, want Ada Lovelace signed in just now in New Co", tr.User, tr.Tenant)
 			}
 			ck := rec.Result().Cookies()[0]
 			if ck.Name != refreshCookie || !ck.HttpOnly || ck.Path != "/api/v1/auth" || ck.SameSite != http.SameSiteStrictMode {
