@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db"
@@ -131,6 +132,21 @@ func MustCreateContact(tb testing.TB, d *db.DB, o ContactOpts) uuid.UUID {
 		tb.Fatalf("create contact: %v", err)
 	}
 	return id
+}
+
+// copyPeople loads thousands of contacts of company co by COPY, each row
+// (id, first_name, last_name, source, company_id), and gives them the
+// company's name as an insert through the service would.
+func (b *testBundle) copyPeople(t *testing.T, co uuid.UUID, rows [][]any) {
+	t.Helper()
+	if _, err := b.db.Pool.CopyFrom(b.ctx, pgx.Identifier{"contacts"},
+		[]string{"id", "first_name", "last_name", "source", "company_id"}, pgx.CopyFromRows(rows)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.db.Pool.Exec(b.ctx, `UPDATE contacts c SET company_name = co.name FROM companies co
+		WHERE co.id = $1 AND c.company_id = co.id`, co); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // company creates the test's company, named after its word.

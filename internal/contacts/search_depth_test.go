@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
@@ -30,14 +29,7 @@ func TestPagesEndAtTheCappedTotal(t *testing.T) {
 	for i := range rows {
 		rows[i] = []any{uuid.Must(uuid.NewV7()), "Deep", fmt.Sprintf("Person%05d", i), "test", co}
 	}
-	if _, err := d.Pool.CopyFrom(b.ctx, pgx.Identifier{"contacts"},
-		[]string{"id", "first_name", "last_name", "source", "company_id"}, pgx.CopyFromRows(rows)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.Pool.Exec(b.ctx, `UPDATE contacts c SET company_name = co.name FROM companies co
-		WHERE co.id = $1 AND c.company_id = co.id`, co); err != nil {
-		t.Fatal(err)
-	}
+	b.copyPeople(t, co, rows)
 	if _, err := d.Pool.Exec(b.ctx, `ANALYZE contacts`); err != nil {
 		t.Fatal(err)
 	}

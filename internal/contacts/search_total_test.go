@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/onecloudai/contacts/internal/contacts"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
@@ -44,14 +43,7 @@ func TestSearchRankWindow(t *testing.T) {
 			}
 			rows[i] = []any{uuid.Must(uuid.NewV7()), first, fmt.Sprintf("Person%d", i), "test", co}
 		}
-		if _, err := d.Pool.CopyFrom(b.ctx, pgx.Identifier{"contacts"},
-			[]string{"id", "first_name", "last_name", "source", "company_id"}, pgx.CopyFromRows(rows)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.Pool.Exec(b.ctx, `UPDATE contacts c SET company_name = co.name FROM companies co
-			WHERE co.id = $1 AND c.company_id = co.id`, co); err != nil {
-			t.Fatal(err)
-		}
+		b.copyPeople(t, co, rows)
 		return rows[0][0].(uuid.UUID)
 	}
 	atWindow, overWindow, atCap, overCap := dbtest.UniqueWord(), dbtest.UniqueWord(), dbtest.UniqueWord(), dbtest.UniqueWord()
