@@ -24,6 +24,13 @@ func (tb *testBundle) MustCreateKey(t testing.TB, admin session, scopes ...strin
 	return decode[APIKeyResponse](t, rec)
 }
 
+// MustRevokeKey revokes admin's tenant's key id, as a test's setup: the
+// revoke route's own answers are tested in TestAPIKeyLifecycle.
+func (tb *testBundle) MustRevokeKey(t testing.TB, admin session, id string) {
+	t.Helper()
+	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+id, admin.token, nil), http.StatusNoContent)
+}
+
 // keyReq sends a request authenticated by an API key, in the X-API-Key
 // header or as a Bearer credential.
 func (tb *testBundle) keyReq(t testing.TB, method, path, secret string, asBearer bool) *httptest.ResponseRecorder {
@@ -535,7 +542,7 @@ func TestAPIKeyListHoldsEveryLiveKey(t *testing.T) {
 		t.Fatalf("detail %q does not name the cap", detail)
 	}
 	// Revoking one makes room again.
-	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+live.ID, admin.token, nil), http.StatusNoContent)
+	tb.MustRevokeKey(t, admin, live.ID)
 	tb.MustCreateKey(t, admin, "usage:read")
 }
 
@@ -565,7 +572,7 @@ func TestAPIKeyRefusedRequestsNotCounted(t *testing.T) {
 				map[string]string{"package_code": "free", "status": "active", "reason": "downgrade"}), http.StatusOK)
 		}},
 		{"RevokedKey", "", func(t *testing.T, admin session, key APIKeyResponse) {
-			wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+key.ID, admin.token, nil), http.StatusNoContent)
+			tb.MustRevokeKey(t, admin, key.ID)
 		}},
 	}
 	for _, tt := range tests {
@@ -679,7 +686,7 @@ func TestUsageCountsLiveAPIKeys(t *testing.T) {
 	tb.MustSetPackage(t, admin.tenantID, "starter")
 	tb.MustCreateKey(t, admin, "usage:read")
 	revoked := tb.MustCreateKey(t, admin, "usage:read")
-	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+revoked.ID, admin.token, nil), 204)
+	tb.MustRevokeKey(t, admin, revoked.ID)
 	expired := tb.MustCreateKey(t, admin, "usage:read")
 	tb.db.Gorm.Exec("UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = ?", expired.ID)
 	other := tb.MustSignup(t, "usage-keys-other")

@@ -39,7 +39,7 @@ func TestAPIKeyChangesReachEveryInstanceAtOnce(t *testing.T) {
 		a.MustSetPackage(t, admin.tenantID, "starter")
 		key := a.MustCreateKey(t, admin, "usage:read")
 		warm(t, key.Secret)
-		wantStatus(t, a.req(t, http.MethodDelete, "/api/v1/api-keys/"+key.ID, admin.token, nil), http.StatusNoContent)
+		a.MustRevokeKey(t, admin, key.ID)
 		for name, tb := range map[string]*testBundle{"revoking instance": a, "other instance": b} {
 			if got := problemType(t, tb, key.Secret, http.StatusUnauthorized); got == "" {
 				t.Fatalf("%s: no problem type", name)
@@ -120,7 +120,7 @@ func TestAPIKey401Challenges(t *testing.T) {
 	admin := tb.MustSignup(t, "challenge")
 	tb.MustSetPackage(t, admin.tenantID, "starter")
 	key := tb.MustCreateKey(t, admin, "usage:read")
-	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+key.ID, admin.token, nil), http.StatusNoContent)
+	tb.MustRevokeKey(t, admin, key.ID)
 	tests := []struct {
 		name, secret string
 		bearer       bool

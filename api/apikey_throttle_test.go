@@ -95,7 +95,7 @@ func TestRefusedKeysLockTheAddress(t *testing.T) {
 	valid := a.MustCreateKey(t, admin, "usage:read")
 	unused := a.MustCreateKey(t, admin, "usage:read") // valid, first sent during the lock
 	revoked := a.MustCreateKey(t, admin, "usage:read")
-	wantStatus(t, a.req(t, http.MethodDelete, "/api/v1/api-keys/"+revoked.ID, admin.token, nil), http.StatusNoContent)
+	a.MustRevokeKey(t, admin, revoked.ID)
 	r := uuid.New().ID()
 	host := fmt.Sprintf("10.81.%d.%d", r%250, r/250%250)
 	remote := host + ":4321"
@@ -175,7 +175,7 @@ func TestRefusedKeysLockTheAddress(t *testing.T) {
 	t.Run("ErrUnauthorizedSeenValidKeyRevokedDuringTheLock", func(t *testing.T) {
 		// A key seen valid is looked up: once revoked it is told so (401),
 		// not sent to wait.
-		wantStatus(t, a.req(t, http.MethodDelete, "/api/v1/api-keys/"+valid.ID, admin.token, nil), http.StatusNoContent)
+		a.MustRevokeKey(t, admin, valid.ID)
 		wantStatus(t, a.keyFrom(t, usage, valid.Secret, remote), http.StatusUnauthorized)
 		wantStatus(t, a.keyFrom(t, usage, valid.Secret, remote), http.StatusUnauthorized)
 	})
@@ -281,7 +281,7 @@ func TestLockedAddressRefusalWaitsForNoThrottleRow(t *testing.T) {
 	admin := tb.MustSignup(t, "keythrottlerow")
 	tb.MustSetPackage(t, admin.tenantID, "starter")
 	revoked := tb.MustCreateKey(t, admin, "usage:read")
-	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+revoked.ID, admin.token, nil), http.StatusNoContent)
+	tb.MustRevokeKey(t, admin, revoked.ID)
 	r := uuid.New().ID()
 	host := fmt.Sprintf("10.86.%d.%d", r%250, r/250%250)
 	key := identity.APIKeyThrottleKey(host)

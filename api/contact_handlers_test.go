@@ -1231,7 +1231,7 @@ func TestCorrectionsNameTheSubmitter(t *testing.T) {
 		}
 	}
 	// A revoked key's corrections still name it.
-	wantStatus(t, tb.req(t, http.MethodDelete, "/api/v1/api-keys/"+key.ID, a.token, nil), http.StatusNoContent)
+	tb.MustRevokeKey(t, a, key.ID)
 	got = decode[CorrectionList](t, tb.req(t, http.MethodGet, "/api/v1/corrections?status=accepted", a.token, nil))
 	named := false
 	for _, it := range got.Items {
