@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 import { defineConfig, mergeConfig } from 'vitest/config';
 
 import viteConfig from './vite.config.ts';
@@ -16,6 +18,10 @@ export default mergeConfig(
       // and slower again when the two cores are shared (a test of several selects took 16.8 s
       // under a load average of 20). A test that hangs still fails.
       testTimeout: 30_000,
+      // Vitest's default keeps a core for itself (availableParallelism() - 1), which on CI's two
+      // cores is one worker: the files ran one after another with the second core nearly idle. The
+      // main process only hands out files and transforms a few modules, so every core runs tests.
+      maxWorkers: availableParallelism(),
     },
   }),
 );
