@@ -14,10 +14,12 @@ started=$(date +%s)
 step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
 pgdir=""
+warm_pid=""
 server_pid=""
 stripe_pid=""
 fakecrm_pid=""
 cleanup() {
+  if [ -n "$warm_pid" ]; then kill "$warm_pid" 2>/dev/null || true; wait "$warm_pid" 2>/dev/null || true; fi
   if [ -n "$fakecrm_pid" ]; then kill "$fakecrm_pid" 2>/dev/null || true; wait "$fakecrm_pid" 2>/dev/null || true; fi
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   if [ -n "$stripe_pid" ]; then kill "$stripe_pid" 2>/dev/null || true; wait "$stripe_pid" 2>/dev/null || true; fi
@@ -44,15 +46,19 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   export TEST_DATABASE_URL="postgres://contacts@127.0.0.1:$port/postgres?sslmode=disable"
 fi
 
-# stripe-mock is the local Stripe API for the billing tests (loopback only).
-start_stripe_mock() {
-  [ -n "${STRIPE_MOCK_URL:-}" ] && return
-  local bin
-  bin="$(go env GOPATH)/bin/stripe-mock"
-  if [ ! -x "$bin" ]; then
+install_stripe_mock() {
+  if [ ! -x "$(go env GOPATH)/bin/stripe-mock" ]; then
     step "installing stripe-mock"
     GOFLAGS= go install github.com/stripe/stripe-mock@v0.203.0
   fi
+}
+
+# stripe-mock is the local Stripe API for the billing tests (loopback only).
+start_stripe_mock() {
+  [ -n "${STRIPE_MOCK_URL:-}" ] && return
+  install_stripe_mock
+  local bin
+  bin="$(go env GOPATH)/bin/stripe-mock"
   local port
   port=$(free_port 12111)
   "$bin" -http-port "$port" -https-port "$(free_port $((port + 1000)))" >/tmp/contacts-stripe-mock.log 2>&1 &
@@ -62,6 +68,18 @@ start_stripe_mock() {
     sleep 0.1
   done
   export STRIPE_MOCK_URL="http://127.0.0.1:$port"
+}
+
+# Compiles our Go packages but those that embed the SPA (api, and what
+# imports it), and installs the tools, all into Go's caches: the SPA's build
+# (npm's install, tsc) leaves a core idle that this work fills.
+warm_go() {
+  local pkgs
+  pkgs=$(go list -e ./... | grep -v -e /node_modules/ -e '/api$' -e /internal/cli -e /cmd/ -e '/frontend$')
+  # shellcheck disable=SC2086
+  go build $pkgs
+  install_stripe_mock
+  scripts/lint-go.sh install
 }
 
 run_go() {
@@ -124,8 +142,19 @@ case "$mode" in
 go) run_go ;;
 e2e) run_e2e ;;
 all)
-  step "building the SPA and the binary"
+  step "building the SPA and the binary, the Go packages and tools compiling alongside"
+  warm_log=$(mktemp)
+  warm_go >"$warm_log" 2>&1 &
+  warm_pid=$!
   make --no-print-directory build
+  if ! wait "$warm_pid"; then
+    cat "$warm_log"
+    echo "compiling the Go packages or installing the Go tools failed"
+    exit 1
+  fi
+  warm_pid=""
+  cat "$warm_log"
+  rm -f "$warm_log"
   run_go
   run_frontend
   run_e2e
