@@ -121,3 +121,66 @@ func TestWriterPlainE164(t *testing.T) {
 		t.Fatalf("got %q, want %q", b.String(), want)
 	}
 }
+
+// TestIsE164: strict E.164 is "+", a digit other than 0 and 6 to 14 more
+// digits (7 to 15 in all); one digit fewer or more is not, so a
+// PlainE164 column neutralizes it.
+func TestIsE164(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want bool
+	}{
+		{"OKShortest", "+1234567", true},
+		{"OKLongest", "+123456789012345", true},
+		{"OKTypical", "+4930123456", true},
+		{"NoTooShort", "+123456", false},
+		{"NoTooLong", "+1234567890123456", false},
+		{"NoLeadingZero", "+0234567", false},
+		{"NoPlus", "1234567", false},
+		{"NoSpace", "+49 30123456", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := safecsv.IsE164(tt.in); got != tt.want {
+				t.Fatalf("IsE164(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCell: what Cell neutralizes and what it keeps as it is. A cell of
+// nothing but blanks or invisible characters starts no formula and keeps
+// its text; a sign after a control character that is not whitespace
+// (which a spreadsheet or a cleanup may drop) is neutralized.
+func TestCell(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in, want string
+	}{
+		{"OKEmpty", "", ""},
+		{"OKBlank", " ", " "},
+		{"OKBlanks", " \u00a0\u3000", " \u00a0\u3000"},
+		{"OKInvisible", "\u200b", "\u200b"},
+		{"OKNewline", "\n", "\n"},
+		{"OKApostropheBlank", "' ", "' "},
+		{"OKControlThenText", "\x01abc", "\x01abc"},
+		{"OKControlThenEquals", "\x01=1+1", "'\x01=1+1"},
+		{"OKDeleteThenAt", "\x7f@SUM(A1)", "'\x7f@SUM(A1)"},
+		{"OKEscapeThenPlus", "\x1b+1", "'\x1b+1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := safecsv.Cell(tt.in)
+			if got != tt.want {
+				t.Fatalf("Cell(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if back := safecsv.Original(got); back != tt.in {
+				t.Fatalf("Original(%q) = %q, want %q", got, back, tt.in)
+			}
+		})
+	}
+}
