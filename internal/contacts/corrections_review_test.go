@@ -399,3 +399,64 @@ func TestAcceptedEmailIsUnverified(t *testing.T) {
 		})
 	}
 }
+
+// TestCorrectionWaitsForTheContact: a correction of a contact whose row a
+// write holds (an import under way) waits for it, and then compares with,
+// and records as its old value, what that write left: not the value from
+// before it, which the write is about to replace.
+func TestCorrectionWaitsForTheContact(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Wait", LastName: "Write", Title: "Engineer", CompanyID: co})
+	tx, err := b.db.Pool.Begin(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(context.Background()) }()
+	if _, err := tx.Exec(b.ctx, `UPDATE contacts SET title = 'Imported', updated_at = clock_timestamp() WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		c   *contacts.Correction
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, err := b.svc.SubmitCorrection(context.Background(), b.tenant, b.user, id, "title", "CTO")
+		done <- result{c, err}
+	}()
+	var r result
+	waited := false
+	for range 1000 {
+		select {
+		case r = <-done:
+		default:
+		}
+		if r.c != nil || r.err != nil {
+			break
+		}
+		// A session of this test's database waiting on a lock in the
+		// correction's read of the contact.
+		if err := b.db.Pool.QueryRow(b.ctx, `SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock' AND query ILIKE '%owner_tenant_id IS NOT NULL AS private%'`).Scan(&waited); err != nil {
+			t.Fatal(err)
+		}
+		if waited {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !waited && r.c == nil && r.err == nil {
+		t.Fatal("the correction neither ended nor waited on a lock")
+	}
+	if err := tx.Commit(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if waited {
+		r = <-done
+	}
+	if r.err != nil || r.c.OldValue != "Imported" {
+		t.Fatalf("correction %+v, %v; want it made after the import, from Imported", r.c, r.err)
+	}
+}
