@@ -221,6 +221,9 @@ func TestReviewQueueFiltersAndOrder(t *testing.T) {
 	t.Run("ErrInvalid", func(t *testing.T) {
 		_, err := b.svc.ListCorrections(b.ctx, b.tenant, contacts.CorrectionListParams{Status: "done", PageSize: 1})
 		wantCode(t, err, apperr.EINVALID)
+		// 100 a page unless the caller says otherwise.
+		_, err = b.svc.ListCorrections(b.ctx, b.tenant, contacts.CorrectionListParams{PageSize: 101})
+		wantCode(t, err, apperr.EINVALID)
 		_, err = b.svc.ListPendingCorrections(b.ctx, contacts.CorrectionListParams{Field: "first_name", PageSize: 1})
 		wantCode(t, err, apperr.EINVALID)
 	})
