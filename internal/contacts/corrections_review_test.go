@@ -431,7 +431,9 @@ func TestCorrectionWaitsForTheContact(t *testing.T) {
 	}()
 	var r result
 	waited := false
-	for range 1000 {
+	// Polled until one or the other, for as long as a loaded CI machine
+	// could take to get the correction to its read (a minute at most).
+	for range 12000 {
 		select {
 		case r = <-done:
 		default:
