@@ -2,7 +2,9 @@ package tenancy_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -56,5 +58,127 @@ func TestListTenantsPageSize(t *testing.T) {
 	}
 	if _, _, err := svc.ListTenants(context.Background(), tenancy.ListTenantsParams{Status: "archived"}); apperr.Code(err) != apperr.EINVALID {
 		t.Errorf("status archived: %v, want EINVALID", err)
+	}
+}
+
+// TestSetStatusReason: a suspension's reason is 3 to 500 characters once
+// trimmed, counted in characters; a reactivation needs none; only active
+// and suspended are statuses. A refused change leaves the tenant active.
+func TestSetStatusReason(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	for _, tt := range []struct {
+		name, status, reason string
+		wantField            string // "" success
+	}{
+		{"OKShortest", tenancy.StatusSuspended, " éé\u0301 ", ""},
+		{"ErrTooShort", tenancy.StatusSuspended, " ab ", "reason"},
+		{"ErrMissing", tenancy.StatusSuspended, "   ", "reason"},
+		{"OKLongest", tenancy.StatusSuspended, strings.Repeat("é", 500), ""},
+		{"ErrOneCharTooLong", tenancy.StatusSuspended, strings.Repeat("é", 501), "reason"},
+		{"OKReactivateWithoutReason", tenancy.StatusActive, "", ""},
+		{"ErrUnknownStatus", "paused", "a good reason", "status"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := uuid.Must(uuid.NewV7())
+			mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, 'Team')`, id)
+			got, err := svc.SetStatus(context.Background(), id, tt.status, tt.reason)
+			if tt.wantField != "" {
+				if e, ok := apperr.As(err); !ok || e.Code != apperr.EINVALID || len(e.Fields) != 1 || e.Fields[0].Field != tt.wantField {
+					t.Fatalf("SetStatus(%s, %d characters) = %v, want EINVALID on %s", tt.status, len([]rune(tt.reason)), err, tt.wantField)
+				}
+				if after, err := svc.Get(context.Background(), id); err != nil || after.Status != tenancy.StatusActive {
+					t.Fatalf("after a refused change the tenant is %q (%v), want active", after.Status, err)
+				}
+				return
+			}
+			if err != nil || got.Status != tt.status {
+				t.Fatalf("SetStatus(%s, %d characters) = %q, %v, want %s", tt.status, len([]rune(tt.reason)), got.Status, err, tt.status)
+			}
+		})
+	}
+}
+
+// TestSuspendAndReactivate: a suspension records when and why, and is
+// audited once as the staff's; suspending a suspended tenant again keeps
+// the first time and reason and audits nothing; a reactivation clears both.
+func TestSuspendAndReactivate(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	ctx, id := context.Background(), uuid.Must(uuid.NewV7())
+	mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, 'Team')`, id)
+	type state struct {
+		Status          string
+		SuspendedAt     *time.Time
+		SuspendedReason *string
+		Audited         string // action (reason), staff, in order
+	}
+	read := func() state {
+		t.Helper()
+		var s state
+		if err := d.Gorm.Raw(`SELECT t.status, t.suspended_at, t.suspended_reason,
+				(SELECT string_agg(a.action || ' (' || (a.data->>'reason') || ') ' || a.actor_staff::text, ', ' ORDER BY a.created_at, a.id)
+				 FROM audit_events a WHERE a.tenant_id = t.id) AS audited
+			FROM tenants t WHERE t.id = ?`, id).Scan(&s).Error; err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if _, err := svc.SetStatus(ctx, id, tenancy.StatusSuspended, "  abuse report "); err != nil {
+		t.Fatal(err)
+	}
+	first := read()
+	if first.Status != tenancy.StatusSuspended || first.SuspendedAt == nil || first.SuspendedReason == nil ||
+		*first.SuspendedReason != "abuse report" || first.Audited != "tenant.suspended (abuse report) true" {
+		t.Fatalf("suspended: %+v", first)
+	}
+	if _, err := svc.SetStatus(ctx, id, tenancy.StatusSuspended, "another reason"); err != nil {
+		t.Fatal(err)
+	}
+	if again := read(); again.SuspendedAt == nil || !again.SuspendedAt.Equal(*first.SuspendedAt) || again.SuspendedReason == nil ||
+		*again.SuspendedReason != "abuse report" || again.Audited != first.Audited {
+		t.Fatalf("suspended again: %+v, want it as it was: %+v", again, first)
+	}
+	if _, err := svc.SetStatus(ctx, id, tenancy.StatusActive, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := read(), "tenant.suspended (abuse report) true, tenant.reactivated () true"; got.Status != tenancy.StatusActive ||
+		got.SuspendedAt != nil || got.SuspendedReason != nil || got.Audited != want {
+		t.Fatalf("reactivated: %+v, want active, no time or reason, audited %q", got, want)
+	}
+}
+
+// TestListTenantsPages: following next walks the tenants newest first,
+// each once: a page starts after the tenant that ended the one before.
+func TestListTenantsPages(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	word := dbtest.UniqueWord()
+	var want []string // newest first
+	for range 5 {
+		id := uuid.Must(uuid.NewV7())
+		mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, ?)`, id, "Pages "+word)
+		want = append([]string{id.String()}, want...)
+	}
+	var got []string
+	cursor := ""
+	for page := 0; page < len(want); page++ {
+		ts, next, err := svc.ListTenants(context.Background(), tenancy.ListTenantsParams{Query: word, Cursor: cursor, Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tn := range ts {
+			got = append(got, tn.ID.String())
+		}
+		if cursor = next; cursor == "" {
+			break
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("pages of 2 listed %v, want %v", got, want)
 	}
 }

@@ -301,3 +301,28 @@ func TestRemovedAdminsInvitations(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeRoleKeepsOtherTenantsRole: a role changed in one tenant leaves
+// the role the member holds in another tenant as it was.
+func TestChangeRoleKeepsOtherTenantsRole(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	ctx, admin, cy := context.Background(), dbtest.MustCreateUser(t, d), dbtest.MustCreateUser(t, d)
+	changed, kept := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, 'Changed'), (?, 'Kept')`, changed, kept)
+	mustExec(t, d, `INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'org_admin'), (?, ?, 'member'), (?, ?, 'member')`,
+		changed, admin, changed, cy, kept, cy)
+	if _, err := svc.ChangeRole(ctx, changed, admin, cy, tenancy.RoleViewer); err != nil {
+		t.Fatal(err)
+	}
+	for tenant, want := range map[uuid.UUID]tenancy.Role{changed: tenancy.RoleViewer, kept: tenancy.RoleMember} {
+		var got tenancy.Role
+		if err := d.Gorm.Raw(`SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ?`, tenant, cy).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("role in %s: %s, want %s", tenant, got, want)
+		}
+	}
+}
