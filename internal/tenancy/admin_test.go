@@ -71,14 +71,15 @@ func TestSetStatusReason(t *testing.T) {
 	for _, tt := range []struct {
 		name, status, reason string
 		wantField            string // "" success
+		wantMessage          string // the field's, where it says which rule
 	}{
-		{"OKShortest", tenancy.StatusSuspended, " éé\u0301 ", ""},
-		{"ErrTooShort", tenancy.StatusSuspended, " ab ", "reason"},
-		{"ErrMissing", tenancy.StatusSuspended, "   ", "reason"},
-		{"OKLongest", tenancy.StatusSuspended, strings.Repeat("é", 500), ""},
-		{"ErrOneCharTooLong", tenancy.StatusSuspended, strings.Repeat("é", 501), "reason"},
-		{"OKReactivateWithoutReason", tenancy.StatusActive, "", ""},
-		{"ErrUnknownStatus", "paused", "a good reason", "status"},
+		{"OKShortest", tenancy.StatusSuspended, " éé\u0301 ", "", ""},
+		{"ErrTooShort", tenancy.StatusSuspended, " ab ", "reason", "must be at least 3 characters long"},
+		{"ErrMissing", tenancy.StatusSuspended, "   ", "reason", "is required to suspend a tenant"},
+		{"OKLongest", tenancy.StatusSuspended, strings.Repeat("é", 500), "", ""},
+		{"ErrOneCharTooLong", tenancy.StatusSuspended, strings.Repeat("é", 501), "reason", "must be at most 500 characters long"},
+		{"OKReactivateWithoutReason", tenancy.StatusActive, "", "", ""},
+		{"ErrUnknownStatus", "paused", "a good reason", "status", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -86,7 +87,8 @@ func TestSetStatusReason(t *testing.T) {
 			mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, 'Team')`, id)
 			got, err := svc.SetStatus(context.Background(), id, tt.status, tt.reason)
 			if tt.wantField != "" {
-				if e, ok := apperr.As(err); !ok || e.Code != apperr.EINVALID || len(e.Fields) != 1 || e.Fields[0].Field != tt.wantField {
+				if e, ok := apperr.As(err); !ok || e.Code != apperr.EINVALID || len(e.Fields) != 1 || e.Fields[0].Field != tt.wantField ||
+					tt.wantMessage != "" && e.Fields[0].Message != tt.wantMessage {
 					t.Fatalf("SetStatus(%s, %d characters) = %v, want EINVALID on %s", tt.status, len([]rune(tt.reason)), err, tt.wantField)
 				}
 				if after, err := svc.Get(context.Background(), id); err != nil || after.Status != tenancy.StatusActive {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -324,5 +325,50 @@ func TestChangeRoleKeepsOtherTenantsRole(t *testing.T) {
 		if got != want {
 			t.Errorf("role in %s: %s, want %s", tenant, got, want)
 		}
+	}
+}
+
+// TestMemberLossAudited: what the log keeps of an admin who lost the
+// right to invite: member.removed or member.role_changed with whom, and
+// each open invitation they sent revoked with its email and why.
+func TestMemberLossAudited(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	for _, tt := range []struct {
+		name string
+		op   func(ctx context.Context, tenant, ada, bo uuid.UUID) error
+		want string // the events in order, bo as "bo", the invitation as "inv"
+	}{
+		{"Removed", func(ctx context.Context, tenant, ada, bo uuid.UUID) error {
+			return svc.RemoveMember(ctx, tenant, ada, bo)
+		}, "invitation.revoked inv guest@example.test (the inviting admin was removed); member.removed bo u-bo@example.test (org_admin)"},
+		{"Demoted", func(ctx context.Context, tenant, ada, bo uuid.UUID) error {
+			_, err := svc.ChangeRole(ctx, tenant, ada, bo, tenancy.RoleMember)
+			return err
+		}, "invitation.revoked inv guest@example.test (the inviting admin is no longer an admin); member.role_changed bo u-bo@example.test (org_admin)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, ada, bo, tenant, inv := context.Background(), dbtest.MustCreateUser(t, d), dbtest.MustCreateUser(t, d),
+				uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+			mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, 'Team')`, tenant)
+			mustExec(t, d, `INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'org_admin'), (?, ?, 'org_admin')`, tenant, ada, tenant, bo)
+			mustExec(t, d, `INSERT INTO invitations (tenant_id, id, email, role, token_hash, invited_by, expires_at)
+				VALUES (?, ?, 'guest@example.test', 'member', ?, ?, now() + interval '1 day')`, tenant, inv, []byte(inv.String()), bo)
+			if err := tt.op(ctx, tenant, ada, bo); err != nil {
+				t.Fatal(err)
+			}
+			var events []string
+			if err := d.Gorm.Raw(`SELECT concat_ws(' ', action, target_id, data->>'email',
+					'(' || coalesce(data->>'reason', data->>'role', data->>'from') || ')')
+				FROM audit_events WHERE tenant_id = ? ORDER BY action`, tenant).Scan(&events).Error; err != nil {
+				t.Fatal(err)
+			}
+			got := strings.NewReplacer(bo.String(), "bo", inv.String(), "inv").Replace(strings.Join(events, "; "))
+			if got != tt.want {
+				t.Fatalf("audited %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
