@@ -2,6 +2,7 @@ package tenancy_test
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -89,7 +90,7 @@ func TestSetStatusReason(t *testing.T) {
 			if tt.wantField != "" {
 				if e, ok := apperr.As(err); !ok || e.Code != apperr.EINVALID || len(e.Fields) != 1 || e.Fields[0].Field != tt.wantField ||
 					tt.wantMessage != "" && e.Fields[0].Message != tt.wantMessage {
-					t.Fatalf("SetStatus(%s, %d characters) = %v, want EINVALID on %s", tt.status, len([]rune(tt.reason)), err, tt.wantField)
+					t.Fatalf("SetStatus(%s, %d characters) = %v, want EINVALID on %s %s", tt.status, len([]rune(tt.reason)), err, tt.wantField, tt.wantMessage)
 				}
 				if after, err := svc.Get(context.Background(), id); err != nil || after.Status != tenancy.StatusActive {
 					t.Fatalf("after a refused change the tenant is %q (%v), want active", after.Status, err)
@@ -182,5 +183,33 @@ func TestListTenantsPages(t *testing.T) {
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("pages of 2 listed %v, want %v", got, want)
+	}
+}
+
+// TestListTenantsMembers: each row counts its own tenant's members.
+func TestListTenantsMembers(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	word := dbtest.UniqueWord()
+	want := map[uuid.UUID]int64{}
+	for _, members := range []int64{2, 1, 0} {
+		id := uuid.Must(uuid.NewV7())
+		mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, ?)`, id, "Members "+word)
+		for range members {
+			mustExec(t, d, `INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'member')`, id, dbtest.MustCreateUser(t, d))
+		}
+		want[id] = members
+	}
+	ts, _, err := svc.ListTenants(context.Background(), tenancy.ListTenantsParams{Query: word})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[uuid.UUID]int64{}
+	for _, tn := range ts {
+		got[tn.ID] = tn.Members
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("members %v, want %v", got, want)
 	}
 }
