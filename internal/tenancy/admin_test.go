@@ -213,3 +213,20 @@ func TestListTenantsMembers(t *testing.T) {
 		t.Fatalf("members %v, want %v", got, want)
 	}
 }
+
+// TestListTenantsSearchTrimmed: a search pasted with spaces around it
+// finds what it names, be it a name, a member's email or a tenant's id.
+func TestListTenantsSearchTrimmed(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := tenancy.NewService(d.Gorm, nil, "", nil)
+	word, id, user := dbtest.UniqueWord(), uuid.Must(uuid.NewV7()), dbtest.MustCreateUser(t, d)
+	mustExec(t, d, `INSERT INTO tenants (id, name) VALUES (?, ?)`, id, "Trimmed "+word)
+	mustExec(t, d, `INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, 'org_admin')`, id, user)
+	for _, q := range []string{word, "u-" + user.String() + "@example.test", id.String()} {
+		ts, _, err := svc.ListTenants(context.Background(), tenancy.ListTenantsParams{Query: "  " + q + " \t"})
+		if err != nil || len(ts) != 1 || ts[0].ID != id {
+			t.Errorf("search %q: %d tenants, %v; want %s", q, len(ts), err, id)
+		}
+	}
+}
