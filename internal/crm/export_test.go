@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -38,3 +39,6 @@ func AccountChangedCodes(statuses []string) []string {
 func (s *Service) MarkNeedsReauth(ctx context.Context, tenantID uuid.UUID, version int64) {
 	s.markNeedsReauth(ctx, tenantID, version, "refused in a test")
 }
+
+// Backoff is the wait before the nth retry of a transient failure.
+func (s *Service) Backoff(n int) time.Duration { return s.backoff(n) }
