@@ -45,6 +45,9 @@ type UserResponse struct {
 	SystemRole string     `json:"system_role" enums:"system_admin,support,user"`
 	CreatedAt  time.Time  `json:"created_at" format:"date-time"`
 	LastLogin  *time.Time `json:"last_login_at" format:"date-time" extensions:"x-nullable"`
+	// PasswordChangedAt is when the password was last set: at sign-up, by
+	// a change, a reset link or an administrator.
+	PasswordChangedAt time.Time `json:"password_changed_at" format:"date-time"`
 } //	@name	User
 
 // TenantRefResponse is the tenant a token works in.
@@ -66,7 +69,8 @@ type TokenResponse struct {
 } //	@name	TokenResponse
 
 func toUser(u identity.User) UserResponse {
-	return UserResponse{ID: u.ID.String(), Email: u.Email, Name: u.Name, SystemRole: u.SystemRole, CreatedAt: u.CreatedAt.UTC(), LastLogin: u.LastLoginAt}
+	return UserResponse{ID: u.ID.String(), Email: u.Email, Name: u.Name, SystemRole: u.SystemRole, CreatedAt: u.CreatedAt.UTC(), LastLogin: u.LastLoginAt,
+		PasswordChangedAt: u.PasswordChangedAt.UTC()}
 }
 
 func toTenantRef(t *identity.TenantRef) *TenantRefResponse {

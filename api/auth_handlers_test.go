@@ -872,16 +872,38 @@ func TestSwitchTenant(t *testing.T) {
 func TestChangePassword(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
+	start := time.Now().UTC().Truncate(time.Second) // the database keeps microseconds
+	clock := tb.pinIdentityClock(start)
 	s := tb.MustSignup(t, "pw")
 	other := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": testPassword})
 	otherToken := decode[TokenResponse](t, other).AccessToken
+	changedAt := func() time.Time {
+		t.Helper()
+		rec := tb.req(t, http.MethodGet, "/api/v1/me", s.token, nil)
+		wantStatus(t, rec, 200)
+		return decode[MeResponse](t, rec).User.PasswordChangedAt
+	}
+	if got := changedAt(); !got.Equal(start) {
+		t.Fatalf("password_changed_at after sign-up = %s, want %s", got, start)
+	}
+
+	clock.Set(start.Add(2 * time.Minute))
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/me/password", s.token, map[string]string{"current_password": "wrong-one-12345", "new_password": "another-long-password"}), 422)
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/me/password", s.token, map[string]string{"current_password": testPassword, "new_password": "qwertyuiop"}), 422)
+	if got := changedAt(); !got.Equal(start) {
+		t.Fatalf("password_changed_at after refused changes = %s, want %s", got, start)
+	}
 	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/me/password", s.token, map[string]string{"current_password": testPassword, "new_password": "another-long-password"}), 204)
 	// The other session ended; this one continues.
 	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", otherToken, nil), 401)
-	wantStatus(t, tb.req(t, http.MethodGet, "/api/v1/me", s.token, nil), 200)
-	wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": "another-long-password"}), 200)
+	if got, want := changedAt(), start.Add(2*time.Minute); !got.Equal(want) {
+		t.Fatalf("password_changed_at after the change = %s, want %s", got, want)
+	}
+	rec := tb.req(t, http.MethodPost, "/api/v1/auth/login", "", map[string]string{"email": s.email, "password": "another-long-password"})
+	wantStatus(t, rec, 200)
+	if got, want := decode[TokenResponse](t, rec).User.PasswordChangedAt, start.Add(2*time.Minute); !got.Equal(want) {
+		t.Fatalf("the sign-in's user says password_changed_at %s, want %s", got, want)
+	}
 }
 
 // TestCreateUserOnExistingAccount: `contacts admin create-user` on an

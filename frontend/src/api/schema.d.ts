@@ -3200,6 +3200,12 @@ export interface components {
             /** Format: date-time */
             last_login_at: string | null;
             name: string;
+            /**
+             * Format: date-time
+             * @description PasswordChangedAt is when the password was last set: at sign-up, by
+             *     a change, a reset link or an administrator.
+             */
+            password_changed_at: string;
             /** @enum {string} */
             system_role: "system_admin" | "support" | "user";
         };

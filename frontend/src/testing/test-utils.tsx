@@ -132,6 +132,7 @@ export function grantFor(
       system_role: user.system_role ?? 'user',
       created_at: '2026-11-01T10:00:00Z',
       last_login_at: null,
+      password_changed_at: '2026-11-01T10:00:00Z',
     },
     tenant: tenant ? { ...tenant, status: 'active' as const } : undefined,
   };

@@ -18,6 +18,7 @@ const users = ['ada@acme.test', 'max@globex.test'].map((email, i) => ({
   system_role: 'user',
   created_at: '2026-11-01T10:00:00Z',
   last_login_at: null,
+  password_changed_at: '2026-11-01T10:00:00Z',
 }));
 
 describe('admin users', () => {

@@ -1,7 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import type { components } from '@/api/schema';
 import { apiClient } from '@/lib/api-client';
+import { getMeQueryOptions } from '@/lib/auth/get-me';
 
 export type ChangePasswordBody = components['schemas']['ChangePasswordRequest'];
 
@@ -10,6 +11,11 @@ export async function changePassword(body: ChangePasswordBody): Promise<void> {
   await apiClient.POST('/me/password', { body });
 }
 
+/** /me is read again: it says when the password was last changed. */
 export function useChangePassword() {
-  return useMutation({ mutationFn: changePassword });
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: changePassword,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: getMeQueryOptions().queryKey }),
+  });
 }

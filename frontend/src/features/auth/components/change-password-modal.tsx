@@ -4,7 +4,9 @@ import { useState, type FormEvent } from 'react';
 
 import { FormErrorAlert } from '@/components/forms/form-error-alert';
 import { PasswordInput } from '@/components/forms/password-input';
+import { useMe } from '@/lib/auth/get-me';
 import { fieldError } from '@/lib/form-errors';
+import { formatDateTime } from '@/lib/format';
 import { useFocusFirstInvalid } from '@/lib/use-focus-first-invalid';
 
 import { useChangePassword } from '../api/change-password';
@@ -16,6 +18,7 @@ type ChangePasswordModalProps = { opened: boolean; onClose: () => void };
 
 export function ChangePasswordModal({ opened, onClose }: ChangePasswordModalProps) {
   const change = useChangePassword();
+  const changedAt = useMe().data?.user.password_changed_at;
   const formRef = useFocusFirstInvalid<HTMLFormElement>(change.error);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -44,6 +47,11 @@ export function ChangePasswordModal({ opened, onClose }: ChangePasswordModalProp
     <Modal opened={opened} onClose={close} title="Change password">
       <form ref={formRef} onSubmit={submit} noValidate aria-label="Change password">
         <Stack gap="sm">
+          {changedAt && (
+            <Text size="sm" data-testid="password-changed-at">
+              Last changed {formatDateTime(changedAt)}.
+            </Text>
+          )}
           <FormErrorAlert error={change.error} fields={fields} />
           <PasswordInput
             label="Current password"

@@ -92,4 +92,45 @@ describe('UserMenu', () => {
     expect(within(menu).getByText('Ada Admin')).toBeInTheDocument();
     expect(within(menu).queryByText('Ada Admn')).not.toBeInTheDocument();
   });
+  it('says when the password was last changed, and after a change says so from the server', async () => {
+    const grant = grantFor({ email: 'ada@example.com', name: 'Ada Admin' });
+    let user = { ...grant.user, password_changed_at: '2026-11-01T12:00:00Z' };
+    const bodies: unknown[] = [];
+    stubApi({
+      'GET /status': () =>
+        jsonResponse({ name: '1CloudAI Business Contacts', version: 'dev', environment: 'test', database: 'ok', time: '2026-11-28T20:00:00Z' }),
+      'POST /auth/refresh': () => jsonResponse(grant),
+      'GET /me': () =>
+        jsonResponse({
+          user,
+          tenant: grant.tenant,
+          memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role: 'org_admin', status: 'active' }],
+          package: { code: 'free', name: 'Free' },
+          permissions: [],
+        }),
+      'POST /me/password': async (request) => {
+        bodies.push(await request.json());
+        user = { ...user, password_changed_at: '2026-12-02T12:00:00Z' };
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderRoutes(appRoutes, { route: '/' });
+
+    const menuButton = await screen.findByRole('button', { name: 'AD: account menu' });
+    await userEvent.click(menuButton);
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Change password' }));
+    let dialog = await screen.findByRole('dialog', { name: 'Change password' });
+    expect(await within(dialog).findByTestId('password-changed-at')).toHaveTextContent(/^Last changed Nov 1, 2026/);
+
+    await userEvent.type(within(dialog).getByLabelText('Current password', { exact: false }), 'the-old-password-1');
+    await userEvent.type(within(dialog).getByLabelText('New password', { exact: false }), 'a-brand-new-password-2');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Change password' }));
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(bodies).toEqual([{ current_password: 'the-old-password-1', new_password: 'a-brand-new-password-2' }]);
+
+    await userEvent.click(menuButton);
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Change password' }));
+    dialog = await screen.findByRole('dialog', { name: 'Change password' });
+    await vi.waitFor(() => expect(within(dialog).getByTestId('password-changed-at')).toHaveTextContent(/^Last changed Dec 2, 2026/));
+  });
 });

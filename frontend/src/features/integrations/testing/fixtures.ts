@@ -14,6 +14,7 @@ export function me(permissions: string[], role: 'org_admin' | 'member' | 'viewer
       system_role: 'user',
       created_at: '2026-11-01T10:00:00Z',
       last_login_at: null,
+      password_changed_at: '2026-11-01T10:00:00Z',
     },
     tenant: { id: 'tenant-1', name: 'Acme', role, status: 'active' },
     memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role, status: 'active' }],
