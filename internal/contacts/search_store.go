@@ -982,11 +982,10 @@ func (s *Service) facets(ctx context.Context, m *matchSet, est float64) (*Facets
 		if err != nil {
 			return nil, 0, err
 		}
-		switch {
-		case frac >= 1: // the whole table: exact unless cut at the guard
-			f.IsCapped = n > facetGuard
-			return f, n, nil
-		case float64(n)/frac > 2*facetSample:
+		// Over exactCountBelow the fraction is at most 1/8 of the table
+		// (sampleFraction aims at facetSample of est), so a sample is
+		// never the whole table and always scaled.
+		if float64(n)/frac > 2*facetSample {
 			f.IsCapped = true
 			return f, n, nil
 		}
