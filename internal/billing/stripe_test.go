@@ -1,13 +1,16 @@
 package billing
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stripe/stripe-go/v76"
+	"gorm.io/gorm"
 
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
@@ -204,5 +208,201 @@ func TestCheckoutSessionRefusesPackage(t *testing.T) {
 				t.Fatalf("%d claims left (%v)", claims, err)
 			}
 		})
+	}
+}
+
+// recordedStripe is stripe-mock behind a proxy that keeps the form of each
+// POST, by path, for tests that check what was asked of Stripe.
+type recordedStripe struct {
+	mu    sync.Mutex
+	posts map[string][]url.Values
+	// missing are customer ids Stripe does not know (another account or
+	// mode): their GET answers 404 resource_missing, where stripe-mock
+	// answers any id.
+	missing map[string]bool
+}
+
+// newRecordedStripe returns the proxy and a service that calls Stripe
+// through it, with the SPA at https://contacts.example.test.
+func newRecordedStripe(t *testing.T, d *gorm.DB) (*recordedStripe, *Service) {
+	t.Helper()
+	base := os.Getenv("STRIPE_MOCK_URL")
+	if base == "" {
+		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
+	}
+	mockURL, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, proxied := &recordedStripe{posts: map[string][]url.Values{}, missing: map[string]bool{}}, httputil.NewSingleHostReverseProxy(mockURL)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rs.mu.Lock()
+		missing := r.Method == http.MethodGet && rs.missing[strings.TrimPrefix(r.URL.Path, "/v1/customers/")]
+		rs.mu.Unlock()
+		if missing {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"error": {"type": "invalid_request_error", "code": "resource_missing", "message": "No such customer"}}`)
+			return
+		}
+		if r.Method == http.MethodPost {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			form, _ := url.ParseQuery(string(body))
+			rs.mu.Lock()
+			rs.posts[r.URL.Path] = append(rs.posts[r.URL.Path], form)
+			rs.mu.Unlock()
+		}
+		proxied.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return rs, NewService(d).WithStripe(StripeOpts{SecretKey: "sk_test_123", APIBase: srv.URL, PublicURL: "https://contacts.example.test/"})
+}
+
+// sent returns the forms POSTed to path so far.
+func (rs *recordedStripe) sent(path string) []url.Values {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return slices.Clone(rs.posts[path])
+}
+
+// TestPortalSession: the portal opens for the tenant's own Stripe customer
+// and comes back to the SPA's billing page. A tenant with no customer yet
+// is told to choose a paid package first (ECONFLICT) without a word to
+// Stripe; a Stripe out of reach is a 503 to try again (EUNAVAILABLE), not
+// a 500.
+func TestPortalSession(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	rs, svc := newRecordedStripe(t, tb.db)
+	ctx := t.Context()
+	if u, err := svc.PortalSession(ctx, tb.tenant); err != nil || u == "" {
+		t.Fatalf("PortalSession = %q, %v", u, err)
+	}
+	if sent := rs.sent("/v1/billing_portal/sessions"); len(sent) != 1 || sent[0].Get("customer") != tb.customer ||
+		sent[0].Get("return_url") != "https://contacts.example.test/billing" {
+		t.Fatalf("portal sessions asked for %v, want one for %s returning to https://contacts.example.test/billing", sent, tb.customer)
+	}
+	none := uuid.Must(uuid.NewV7())
+	tb.mustExec(t, `INSERT INTO tenants (id, name) VALUES (?, 'No customer yet')`, none)
+	if _, err := svc.PortalSession(ctx, none); !apperr.Is(err, apperr.ECONFLICT) {
+		t.Fatalf("PortalSession of a tenant without a customer = %v, want ECONFLICT", err)
+	}
+	if sent := rs.sent("/v1/billing_portal/sessions"); len(sent) != 1 {
+		t.Fatalf("Stripe was asked for %d portal sessions, want 1 (none for a tenant without a customer)", len(sent))
+	}
+	unreachable := NewService(tb.db).WithStripe(StripeOpts{SecretKey: "sk_test_123", APIBase: "http://127.0.0.1:1"})
+	if _, err := unreachable.PortalSession(ctx, tb.tenant); !apperr.Is(err, apperr.EUNAVAILABLE) {
+		t.Fatalf("PortalSession with Stripe out of reach = %v, want EUNAVAILABLE", err)
+	}
+	if _, err := NewService(tb.db).PortalSession(ctx, tb.tenant); !errors.Is(err, errNotConfigured) {
+		t.Fatalf("PortalSession without Stripe = %v, want billing-not-configured", err)
+	}
+}
+
+// TestEmptyCustomerIDIsNone: a Stripe customer id cleared to an empty
+// string by hand (support's fix for a customer deleted at Stripe, before
+// customerFor replaced one) is no customer: the tenant has no billing
+// account, its portal is refused (ECONFLICT) without asking Stripe, and
+// its next checkout creates a customer and stores it. The column is
+// unique, so one test of the package's holds an empty id.
+func TestEmptyCustomerIDIsNone(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	rs, svc := newRecordedStripe(t, tb.db)
+	ctx := t.Context()
+	tenant := uuid.Must(uuid.NewV7())
+	tb.mustExec(t, `INSERT INTO tenants (id, name, stripe_customer_id) VALUES (?, 'Cleared', '')`, tenant)
+	if has, err := svc.HasCustomer(ctx, tenant); err != nil || has {
+		t.Fatalf("HasCustomer = %v, %v; want false", has, err)
+	}
+	if _, err := svc.PortalSession(ctx, tenant); !apperr.Is(err, apperr.ECONFLICT) {
+		t.Fatalf("PortalSession = %v, want ECONFLICT", err)
+	}
+	if sent := rs.sent("/v1/billing_portal/sessions"); len(sent) != 0 {
+		t.Fatalf("Stripe was asked for a portal session of an empty customer id: %v", sent)
+	}
+	id, err := svc.customerFor(ctx, tenant)
+	if err != nil || !strings.HasPrefix(id, "cus_") {
+		t.Fatalf("customerFor = %q, %v; want a new customer", id, err)
+	}
+	var stored string
+	if err := tb.db.Raw(`SELECT stripe_customer_id FROM tenants WHERE id = ?`, tenant).Scan(&stored).Error; err != nil || stored != id {
+		t.Fatalf("customer %s stored as %q (%v)", id, stored, err)
+	}
+	if has, err := svc.HasCustomer(ctx, tenant); err != nil || !has {
+		t.Fatalf("HasCustomer after the checkout = %v, %v; want true", has, err)
+	}
+}
+
+// TestCustomerForCreates: a tenant's first customer is created at Stripe
+// under the tenant's name with its id in the metadata (how an operator in
+// the Dashboard finds the tenant), stored and audited. A tenant that does
+// not exist gets ENOTFOUND and no customer.
+func TestCustomerForCreates(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	rs, svc := newRecordedStripe(t, tb.db)
+	ctx := t.Context()
+	tenant := uuid.Must(uuid.NewV7())
+	tb.mustExec(t, `INSERT INTO tenants (id, name) VALUES (?, 'Acme Widgets')`, tenant)
+	id, err := svc.customerFor(ctx, tenant)
+	if err != nil || !strings.HasPrefix(id, "cus_") {
+		t.Fatalf("customerFor = %q, %v", id, err)
+	}
+	var stored string
+	var audited int64
+	if err := tb.db.Raw(`SELECT stripe_customer_id FROM tenants WHERE id = ?`, tenant).Scan(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.db.Raw(`SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'billing.customer_created'
+		AND data->>'stripe_customer_id' = ? AND data->>'replaced_stripe_customer_id' IS NULL`, tenant, id).Scan(&audited).Error; err != nil {
+		t.Fatal(err)
+	}
+	if stored != id || audited != 1 {
+		t.Fatalf("customer %s stored as %q, audited %d times; want stored and audited once", id, stored, audited)
+	}
+	if sent := rs.sent("/v1/customers"); len(sent) != 1 || sent[0].Get("name") != "Acme Widgets" || sent[0].Get("metadata[tenant_id]") != tenant.String() {
+		t.Fatalf("customers created %v, want one named Acme Widgets with metadata[tenant_id] %s", sent, tenant)
+	}
+	if id, err := svc.customerFor(ctx, uuid.Must(uuid.NewV7())); !apperr.Is(err, apperr.ENOTFOUND) {
+		t.Fatalf("customerFor of no tenant = %q, %v; want ENOTFOUND", id, err)
+	}
+	if sent := rs.sent("/v1/customers"); len(sent) != 1 {
+		t.Fatalf("%d customers created, want 1 (none for no tenant)", len(sent))
+	}
+}
+
+// TestCustomerForReplacesMissing: a stored customer Stripe does not know
+// (404 resource_missing: an id of another Stripe account or mode, or one
+// deleted long ago) is replaced by a new customer, created under an
+// idempotency key of its own, stored, and audited with the one it
+// replaced; it was a 500 on every checkout until support cleared the id.
+func TestCustomerForReplacesMissing(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	rs, svc := newRecordedStripe(t, tb.db)
+	rs.mu.Lock()
+	rs.missing[tb.customer] = true
+	rs.mu.Unlock()
+	id, err := svc.customerFor(t.Context(), tb.tenant)
+	if err != nil || !strings.HasPrefix(id, "cus_") || id == tb.customer {
+		t.Fatalf("customerFor = %q, %v; want a new customer in place of %s", id, err, tb.customer)
+	}
+	var stored string
+	var audited int64
+	if err := tb.db.Raw(`SELECT stripe_customer_id FROM tenants WHERE id = ?`, tb.tenant).Scan(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.db.Raw(`SELECT count(*) FROM audit_events WHERE tenant_id = ? AND action = 'billing.customer_created'
+		AND data->>'stripe_customer_id' = ? AND data->>'replaced_stripe_customer_id' = ?`, tb.tenant, id, tb.customer).Scan(&audited).Error; err != nil {
+		t.Fatal(err)
+	}
+	if stored != id || audited != 1 {
+		t.Fatalf("customer %s stored as %q, audited %d times as replacing %s", id, stored, audited, tb.customer)
 	}
 }
