@@ -173,13 +173,31 @@ func TestStripeWebhook(t *testing.T) {
 	if u.Package.Code != "pro" || u.Subscription.Status != "active" || !u.Subscription.CancelAtPeriodEnd || u.Subscription.Source != "stripe" {
 		t.Fatalf("after updated-before-created: %+v %+v", u.Package.Code, u.Subscription)
 	}
-	// A duplicate delivery of the same event id: 200, no second effect.
+	// A duplicate delivery of the same event id: 200, no second effect:
+	// no audit event, and the stored event is not handled again (its
+	// outcome and the time it was processed stay the first delivery's).
+	type storedEvent struct {
+		Outcome     string
+		ProcessedAt time.Time
+	}
+	stored := func() storedEvent {
+		t.Helper()
+		var e storedEvent
+		if err := tb.db.Gorm.Raw(`SELECT outcome, processed_at FROM stripe_events WHERE id = ?`, updated["id"]).Scan(&e).Error; err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
 	var before, after int64
 	tb.db.Gorm.Table("audit_events").Where("tenant_id = ? AND action = 'subscription.changed'", tid).Count(&before)
+	first := stored()
 	wantStatus(t, tb.webhookReq(t, updated, testWebhookSecret, time.Now()), 200)
 	tb.db.Gorm.Table("audit_events").Where("tenant_id = ? AND action = 'subscription.changed'", tid).Count(&after)
 	if before != after {
 		t.Fatalf("duplicate delivery wrote %d more events", after-before)
+	}
+	if again := stored(); first.Outcome != "applied" || again.Outcome != first.Outcome || !again.ProcessedAt.Equal(first.ProcessedAt) {
+		t.Fatalf("stored event after the first delivery %+v, after the duplicate %+v: want it applied once", first, again)
 	}
 
 	// Payment failed, then paid.
