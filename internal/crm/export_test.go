@@ -42,3 +42,15 @@ func (s *Service) MarkNeedsReauth(ctx context.Context, tenantID uuid.UUID, versi
 
 // Backoff is the wait before the nth retry of a transient failure.
 func (s *Service) Backoff(n int) time.Duration { return s.backoff(n) }
+
+// RefreshAccess is Refresh answering the access token the refresh gave.
+func (s *Service) RefreshAccess(ctx context.Context, tenantID uuid.UUID, stale int64) (string, error) {
+	t, err := s.refresh(ctx, tenantID, stale)
+	return t.access, err
+}
+
+// StoredAccess is the access token the tenant's next call would send.
+func (s *Service) StoredAccess(ctx context.Context, tenantID uuid.UUID) (string, error) {
+	t, err := s.accessToken(ctx, tenantID)
+	return t.access, err
+}
