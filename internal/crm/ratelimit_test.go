@@ -70,7 +70,7 @@ func TestPushRateLimitWait(t *testing.T) {
 		{"OKNoHeadersWaitsASecond", nil, time.Second, 0},
 		{"OKWindowUsedUpOverShorterRetryAfter", map[string]string{"Retry-After": "2", "X-RateLimit-Remaining": "0",
 			"X-RateLimit-Reset": "7"}, 7 * time.Second, 0},
-		{"OKInlineUpToInlineWaitMax", map[string]string{"Retry-After": "30"}, crm.InlineWaitMax, 0},
+		{"OKInlineUpToInlineWaitMax", map[string]string{"Retry-After": "30"}, 30 * time.Second, 0},
 		{"SnoozedPastInlineWaitMax", map[string]string{"Retry-After": "31"}, 0, 31 * time.Second},
 	}
 	for _, tt := range tests {
@@ -200,9 +200,9 @@ func TestPushRetriesPerCall(t *testing.T) {
 }
 
 // TestPushRateLimitPatience: a long rate-limit wait snoozes the job while
-// it ends no later than crm.RateLimitPatience after the job was queued,
-// even on the job's last attempt (a snooze is not an attempt, so nothing
-// is given up); a wait that ends later is a failed attempt.
+// it ends no later than crm.RateLimitPatience (24 h) after the job was
+// queued, even on the job's last attempt (a snooze is not an attempt, so
+// nothing is given up); a wait that ends later is a failed attempt.
 func TestPushRateLimitPatience(t *testing.T) {
 	t.Parallel()
 	const retryAfter = 10 * time.Minute
@@ -212,9 +212,9 @@ func TestPushRateLimitPatience(t *testing.T) {
 		attempt    int
 		wantSnooze bool
 	}{
-		{"OKSnoozedToThePatience", crm.RateLimitPatience - retryAfter, 1, true},
+		{"OKSnoozedToThePatience", 24*time.Hour - retryAfter, 1, true},
 		{"OKSnoozedOnTheLastAttempt", time.Hour, crm.PushMaxAttempts, true},
-		{"ErrASecondPastThePatience", crm.RateLimitPatience - retryAfter + time.Second, 1, false},
+		{"ErrASecondPastThePatience", 24*time.Hour - retryAfter + time.Second, 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

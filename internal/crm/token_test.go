@@ -666,9 +666,10 @@ func TestPushRenewsTheDueToken(t *testing.T) {
 	}{
 		{"OKRefreshedWhenDue", nil, 24 * time.Minute, 1, false, "completed"},
 		{"OKNotRefreshedBeforeDue", nil, 24*time.Minute - time.Second, 0, false, "completed"},
-		// The three tries wait 1.125 s between them: the token has 0.875 s left.
+		// The three tries wait 1.125 s between them: they end 0.875 s
+		// before the token expires, and at its expiry.
 		{"OKEndpointDownBeforeExpiry", down, 30*time.Minute - 2*time.Second, 0, false, "completed"},
-		{"ErrEndpointDownAtExpiry", down, 30 * time.Minute, 0, true, "queued"},
+		{"ErrEndpointDownAtExpiry", down, 30*time.Minute - 1125*time.Millisecond, 0, true, "queued"},
 		{"ErrRefusedBeforeExpiry", []tokenAnswer{tokenRefused}, 25 * time.Minute, 0, false, "paused"},
 	}
 	for _, tt := range tests {
