@@ -5,7 +5,8 @@
 #   scripts/test.sh all | go | e2e
 #
 # The browser tests' server and fake CRM take the first free port from 18080 and 18590, or from
-# E2E_HTTP_PORT and E2E_CRM_PORT (so that several checkouts on one machine keep apart).
+# E2E_HTTP_PORT and E2E_CRM_PORT (so that several checkouts on one machine keep apart). Two test
+# files run at a time; E2E_CONCURRENCY=1 runs them one after another (docs/TESTING.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
