@@ -92,6 +92,7 @@ describe('UserMenu', () => {
     expect(within(menu).getByText('Ada Admin')).toBeInTheDocument();
     expect(within(menu).queryByText('Ada Admn')).not.toBeInTheDocument();
   });
+
   it('says when the password was last changed, and after a change says so from the server', async () => {
     const grant = grantFor({ email: 'ada@example.com', name: 'Ada Admin' });
     let user = { ...grant.user, password_changed_at: '2026-11-01T12:00:00Z' };
