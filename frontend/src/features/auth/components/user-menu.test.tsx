@@ -5,21 +5,34 @@ import { describe, expect, it, vi } from 'vitest';
 import { appRoutes } from '@/app/routes';
 import { grantFor, jsonResponse, problemResponse, renderRoutes, stubApi } from '@/testing/test-utils';
 
+type Grant = ReturnType<typeof grantFor>;
+
+/** The app's start for grant's user: the server's status and a refresh that signs them in. */
+function signedInAs(grant: Grant) {
+  return {
+    'GET /status': () =>
+      jsonResponse({ name: '1CloudAI Business Contacts', version: 'dev', environment: 'test', database: 'ok', time: '2026-11-28T20:00:00Z' }),
+    'POST /auth/refresh': () => jsonResponse(grant),
+  };
+}
+
+/** GET /me for user, an org admin of grant's tenant on Free. */
+function meOf(user: Grant['user'], grant: Grant) {
+  return {
+    user,
+    tenant: grant.tenant,
+    memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role: 'org_admin', status: 'active' }],
+    package: { code: 'free', name: 'Free' },
+    permissions: [],
+  };
+}
+
 describe('UserMenu', () => {
   it('returns focus to the account menu button when the password dialog closes', async () => {
     const grant = grantFor({ email: 'ada@example.com', name: 'Ada Admin' });
     stubApi({
-      'GET /status': () =>
-        jsonResponse({ name: '1CloudAI Business Contacts', version: 'dev', environment: 'test', database: 'ok', time: '2026-11-28T20:00:00Z' }),
-      'POST /auth/refresh': () => jsonResponse(grant),
-      'GET /me': () =>
-        jsonResponse({
-          user: grant.user,
-          tenant: grant.tenant,
-          memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role: 'org_admin', status: 'active' }],
-          package: { code: 'free', name: 'Free' },
-          permissions: [],
-        }),
+      ...signedInAs(grant),
+      'GET /me': () => jsonResponse(meOf(grant.user, grant)),
     });
     renderRoutes(appRoutes, { route: '/' });
 
@@ -38,17 +51,8 @@ describe('UserMenu', () => {
     const bodies: unknown[] = [];
     let user = grant.user;
     stubApi({
-      'GET /status': () =>
-        jsonResponse({ name: '1CloudAI Business Contacts', version: 'dev', environment: 'test', database: 'ok', time: '2026-11-28T20:00:00Z' }),
-      'POST /auth/refresh': () => jsonResponse(grant),
-      'GET /me': () =>
-        jsonResponse({
-          user,
-          tenant: grant.tenant,
-          memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role: 'org_admin', status: 'active' }],
-          package: { code: 'free', name: 'Free' },
-          permissions: [],
-        }),
+      ...signedInAs(grant),
+      'GET /me': () => jsonResponse(meOf(user, grant)),
       'PATCH /me': async (request) => {
         const body = (await request.json()) as { name: string };
         bodies.push(body);
@@ -98,17 +102,8 @@ describe('UserMenu', () => {
     let user = { ...grant.user, password_changed_at: '2026-11-01T12:00:00Z' };
     const bodies: unknown[] = [];
     stubApi({
-      'GET /status': () =>
-        jsonResponse({ name: '1CloudAI Business Contacts', version: 'dev', environment: 'test', database: 'ok', time: '2026-11-28T20:00:00Z' }),
-      'POST /auth/refresh': () => jsonResponse(grant),
-      'GET /me': () =>
-        jsonResponse({
-          user,
-          tenant: grant.tenant,
-          memberships: [{ tenant_id: 'tenant-1', tenant_name: 'Acme', role: 'org_admin', status: 'active' }],
-          package: { code: 'free', name: 'Free' },
-          permissions: [],
-        }),
+      ...signedInAs(grant),
+      'GET /me': () => jsonResponse(meOf(user, grant)),
       'POST /me/password': async (request) => {
         bodies.push(await request.json());
         user = { ...user, password_changed_at: '2026-12-02T12:00:00Z' };
