@@ -6,14 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
-	"net/url"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/onecloudai/contacts/internal/billing"
+	"github.com/onecloudai/contacts/internal/billing/stripemock"
 	"github.com/onecloudai/contacts/internal/db"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 )
@@ -22,14 +21,7 @@ import (
 // with the server's environment pointing at it.
 func fakeStripe(t *testing.T) (*fakeCheckout, map[string]string) {
 	t.Helper()
-	base := os.Getenv("STRIPE_MOCK_URL")
-	if base == "" {
-		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
-	}
-	mockURL, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mockURL := stripemock.URL(t)
 	fake := &fakeCheckout{}
 	srv := httptest.NewServer(fake.serve(httputil.NewSingleHostReverseProxy(mockURL)))
 	t.Cleanup(srv.Close)

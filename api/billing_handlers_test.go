@@ -7,13 +7,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stripe/stripe-go/v76/webhook"
+
+	"github.com/onecloudai/contacts/internal/billing/stripemock"
 )
 
 const testWebhookSecret = "whsec_test_secret"
@@ -22,10 +23,7 @@ const testWebhookSecret = "whsec_test_secret"
 // make test; STRIPE_MOCK_URL names it).
 func setupStripe(t *testing.T) *testBundle {
 	t.Helper()
-	base := os.Getenv("STRIPE_MOCK_URL")
-	if base == "" {
-		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
-	}
+	base := stripemock.URL(t).String()
 	return setupWith(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_API_BASE": base,
 		"STRIPE_WEBHOOK_SECRET": testWebhookSecret, "PUBLIC_URL": "https://contacts.example.test"})
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/stripe/stripe-go/v76"
 	"gorm.io/gorm"
 
+	"github.com/onecloudai/contacts/internal/billing/stripemock"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/jobs"
 	"github.com/onecloudai/contacts/internal/platform/syncbuf"
@@ -1098,10 +1098,7 @@ func TestProcessCheckoutCompletedWithoutStripe(t *testing.T) {
 // as of the event's time; the event is processed and names the tenant.
 func TestProcessCheckoutCompleted(t *testing.T) {
 	t.Parallel()
-	base := os.Getenv("STRIPE_MOCK_URL")
-	if base == "" {
-		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
-	}
+	base := stripemock.URL(t).String()
 	tb := setup(t)
 	tb.mustExec(t, `UPDATE tenants SET stripe_customer_id = NULL WHERE id = ?`, tb.tenant)
 	svc := NewService(tb.db).WithStripe(StripeOpts{SecretKey: "sk_test_123", APIBase: base})

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 	"github.com/stripe/stripe-go/v76"
 	"gorm.io/gorm"
 
+	"github.com/onecloudai/contacts/internal/billing/stripemock"
 	"github.com/onecloudai/contacts/internal/db/dbtest"
 	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
@@ -67,14 +67,7 @@ func TestStripeErr(t *testing.T) {
 // turns under the checkout claim; a claim that expired lets two in.
 func TestCustomerForConcurrentFirstCheckouts(t *testing.T) {
 	t.Parallel()
-	base := os.Getenv("STRIPE_MOCK_URL")
-	if base == "" {
-		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
-	}
-	mockURL, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mockURL := stripemock.URL(t)
 	// Both creations reach Stripe before either answers, so both requests
 	// have read no customer on file.
 	var (
@@ -226,14 +219,7 @@ type recordedStripe struct {
 // through it, with the SPA at https://contacts.example.test.
 func newRecordedStripe(t *testing.T, d *gorm.DB) (*recordedStripe, *Service) {
 	t.Helper()
-	base := os.Getenv("STRIPE_MOCK_URL")
-	if base == "" {
-		t.Fatal("STRIPE_MOCK_URL is not set: run the tests with `make test` (it starts stripe-mock)")
-	}
-	mockURL, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mockURL := stripemock.URL(t)
 	rs, proxied := &recordedStripe{posts: map[string][]url.Values{}, missing: map[string]bool{}}, httputil.NewSingleHostReverseProxy(mockURL)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rs.mu.Lock()
