@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -84,6 +85,15 @@ func TestNormalizerBadOptionalField(t *testing.T) {
 			FieldPhone: "call me"}).Fields, "extra")}, false, []string{"ragged_row", "invalid_phone"}, nil, nil},
 		{"UnterminatedStaysInvalid", Record{Num: 7, Fields: rec(map[string]string{FieldEmail: "ann@acme.example"}).Fields,
 			Problem: ProblemUnterminated}, false, []string{ProblemUnterminated}, nil, nil},
+		// A record the reader could not read whole has no values: not
+		// the ones it seems to hold, nor errors of them.
+		{"UnterminatedReadsNoValues", Record{Num: 7, Fields: rec(map[string]string{FieldEmail: "ann@acme.example",
+			FieldPhone: "call me"}).Fields, Problem: ProblemUnterminated}, false, []string{ProblemUnterminated}, nil,
+			func(t *testing.T, r row) {
+				if v := r.values(); len(v) > 0 {
+					t.Errorf("values %q", v)
+				}
+			}},
 		{"BinaryStaysInvalid", Record{Num: 7, Fields: rec(map[string]string{FieldEmail: "ann@acme.example"}).Fields,
 			Problem: ProblemBinary}, false, []string{ProblemBinary}, nil, nil},
 		{"TooLongRecordStaysInvalid", Record{Num: 7, Fields: rec(map[string]string{FieldEmail: "ann@acme.example"}).Fields,
@@ -111,6 +121,74 @@ func TestNormalizerBadOptionalField(t *testing.T) {
 			}
 			if tt.check != nil {
 				tt.check(t, r)
+			}
+		})
+	}
+}
+
+// TestSeveralEmails reads a cell of two to maxCellEmails addresses as the
+// first and the others' text, each other address once: more is a list,
+// not one person's addresses, and a cell naming one address twice has no
+// other to warn about.
+func TestSeveralEmails(t *testing.T) {
+	t.Parallel()
+	addrs := func(n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, fmt.Sprintf("p%d@acme.example", i))
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		in     string
+		first  string
+		others []string
+		ok     bool
+	}{
+		{"OKTwo", "ann@acme.example; bob@foo.example", "ann@acme.example", []string{"bob@foo.example"}, true},
+		{"OKSlash", "ann@acme.example / Bob@Foo.example", "ann@acme.example", []string{"Bob@Foo.example"}, true},
+		{"OKTen", strings.Join(addrs(maxCellEmails), "; "), "p0@acme.example", addrs(maxCellEmails)[1:], true},
+		{"ErrEleven", strings.Join(addrs(maxCellEmails+1), "; "), "", nil, false},
+		{"OKSameTwice", "ann@acme.example; ANN@acme.example", "ann@acme.example", nil, true},
+		{"OKOtherTwiceListedOnce", "ann@acme.example, bob@foo.example, Bob@foo.example", "ann@acme.example",
+			[]string{"bob@foo.example"}, true},
+		// A split that fails part-way leaves nothing behind for the next.
+		{"OKMixedSeparators", "ann@acme.example; bob@foo.example; carl@bar.example / dan@baz.example", "ann@acme.example",
+			[]string{"bob@foo.example", "carl@bar.example", "dan@baz.example"}, true},
+		{"ErrOne", "ann@acme.example", "", nil, false},
+		{"ErrNotAllAddresses", "ann@acme.example; call me", "", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			first, others, ok := severalEmails(tt.in)
+			if ok != tt.ok || first != tt.first || !slices.Equal(others, tt.others) {
+				t.Fatalf("severalEmails(%q) = %q, %q, %v; want %q, %q, %v", tt.in, first, others, ok, tt.first, tt.others, tt.ok)
+			}
+		})
+	}
+}
+
+// TestNormalizerRegion: a phone written without its country code is read
+// in the mapping's default region, else the tenant's, else the US.
+func TestNormalizerRegion(t *testing.T) {
+	t.Parallel()
+	cols := []string{FieldEmail, FieldPhone}
+	tests := []struct {
+		name, mappingRegion, tenantRegion, phone, want string
+	}{
+		{"OKMappingRegionFirst", "GB", "DE", "020 7946 0958", "+442079460958"},
+		{"OKTenantRegion", "", "DE", "030 1234567", "+49301234567"},
+		{"OKUSWithoutEither", "", "", "(415) 555-2671", "+14155552671"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			n := newNormalizer(Mapping{HasHeader: true, Columns: cols, DefaultRegion: tt.mappingRegion}, len(cols), tt.tenantRegion)
+			r := n.row(Record{Num: 2, Fields: []string{"ann@acme.example", tt.phone}})
+			if r.Phone != tt.want || len(r.Warnings) > 0 {
+				t.Fatalf("phone %q, warnings %v; want %q", r.Phone, r.Warnings, tt.want)
 			}
 		})
 	}
