@@ -54,6 +54,10 @@ func TestNormalizerBadOptionalField(t *testing.T) {
 					}
 				}
 			}},
+		// A value of the longest length is refused for what it holds,
+		// not for its length.
+		{"ControlCharacterAtMaxLength", rec(map[string]string{FieldEmail: "ann@acme.example",
+			FieldTitle: strings.Repeat("x", maxTitleLen-1) + "\x00"}), true, nil, []string{"title:invalid_text"}, nil},
 		{"BadEmailOnlyKey", rec(map[string]string{FieldEmail: "bob@", FieldFirstName: "Bob", FieldPhone: "+1 415 555 0100"}),
 			false, []string{"invalid_email"}, nil, nil},
 		{"BadEmailOnlyKeyAndBadPhone", rec(map[string]string{FieldEmail: "bob@", FieldPhone: "call me"}),
@@ -189,6 +193,70 @@ func TestNormalizerRegion(t *testing.T) {
 			r := n.row(Record{Num: 2, Fields: []string{"ann@acme.example", tt.phone}})
 			if r.Phone != tt.want || len(r.Warnings) > 0 {
 				t.Fatalf("phone %q, warnings %v; want %q", r.Phone, r.Warnings, tt.want)
+			}
+		})
+	}
+}
+
+// TestNormalizerFullNameFillsGaps: a full-name column fills the first or
+// last name that its own column left empty, and never replaces one it
+// gave; a full name may be twice as long as a name, and a part of it
+// longer than a name is cut to one.
+func TestNormalizerFullNameFillsGaps(t *testing.T) {
+	t.Parallel()
+	cols := []string{FieldEmail, FieldFirstName, FieldLastName, FieldFullName}
+	n := newNormalizer(Mapping{HasHeader: true, Columns: cols}, len(cols), "US")
+	long := "A" + strings.Repeat("n", maxNameLen+20)
+	tests := []struct {
+		name, first, last, full, wantFirst, wantLast string
+	}{
+		{"OKLastFromFull", "Ann", "", "Ann Lee", "Ann", "Lee"},
+		{"OKFirstFromFull", "", "Lee", "Ann Lee", "Ann", "Lee"},
+		{"OKBothFromFull", "", "", "Lee, Ann", "Ann", "Lee"},
+		{"OKColumnsWin", "Annie", "Li", "Ann Lee", "Annie", "Li"},
+		{"OKFirstColumnWins", "Annie", "", "Ann Lee", "Annie", "Lee"},
+		{"OKFullTwiceANameLong", "", "", strings.Repeat("A", 90) + " " + strings.Repeat("B", 90),
+			strings.Repeat("A", 90), strings.Repeat("B", 90)},
+		{"OKLongPartCut", "", "", long + " Lee", shorten(long, maxNameLen), "Lee"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := n.row(Record{Num: 2, Fields: []string{"ann@acme.example", tt.first, tt.last, tt.full}})
+			if r.FirstName != tt.wantFirst || r.LastName != tt.wantLast || len(r.Warnings) > 0 {
+				t.Fatalf("first %q, last %q, warnings %v; want %q, %q", r.FirstName, r.LastName, r.Warnings, tt.wantFirst, tt.wantLast)
+			}
+		})
+	}
+}
+
+// TestNormalizerWarningsOnlyOnUsableRows: a value imported one of two
+// ways or in part is a warning of a usable row only; an invalid row
+// imports nothing and has its errors alone.
+func TestNormalizerWarningsOnlyOnUsableRows(t *testing.T) {
+	t.Parallel()
+	cols := []string{FieldEmail, FieldFirstName, FieldPhone}
+	n := newNormalizer(Mapping{HasHeader: true, Columns: cols}, len(cols), "DE").withNumeric([]int{2})
+	tests := []struct {
+		name, email, phone string
+		usable             bool
+		warnings           []string
+	}{
+		{"OKAmbiguousPhone", "ann@acme.example", "4917012345678", true, []string{"phone:" + CodeAmbiguousPhone}},
+		{"ErrAmbiguousPhoneNoKey", "", "4917012345678", false, nil},
+		{"OKExtension", "ann@acme.example", "+1 415 555 2671 x12", true, []string{"phone:" + CodePhoneExtension}},
+		{"ErrExtensionNoKey", "", "+1 415 555 2671 x12", false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := n.row(Record{Num: 2, Fields: []string{tt.email, "Ann", tt.phone}})
+			var warns []string
+			for _, w := range r.Warnings {
+				warns = append(warns, w.Field+":"+w.Code)
+			}
+			if r.Usable != tt.usable || !slices.Equal(warns, tt.warnings) {
+				t.Fatalf("usable %v, warnings %v, errors %v; want %v, %v", r.Usable, warns, r.Errors, tt.usable, tt.warnings)
 			}
 		})
 	}
