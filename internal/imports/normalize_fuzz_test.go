@@ -18,22 +18,27 @@ func TestNormalizeDomain(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in, want string
+		page     bool // a social network's page: no domain, and no error
 	}{
-		{"https://www.Acme.com/about", "acme.com"},
-		{"acme.com.", "acme.com"},
-		{"acme.com:8080/x", "acme.com"},
-		{"www.www.acme.com", "acme.com"},
-		{"müller.de", "müller.de"},
-		{"https://%C3%84rzte.de/", "ärzte.de"},
-		{"https://www.%EF%BD%81cme.com", "acme.com"},
-		{"acme.com..", ""},
-		{"acme..com", ""},
-		{"http://acme.com../", ""},
-		{"localhost", ""},
+		{"https://www.Acme.com/about", "acme.com", false},
+		{"acme.com.", "acme.com", false},
+		{"acme.com:8080/x", "acme.com", false},
+		{"www.www.acme.com", "acme.com", false},
+		{"müller.de", "müller.de", false},
+		{"https://%C3%84rzte.de/", "ärzte.de", false},
+		{"https://www.%EF%BD%81cme.com", "acme.com", false},
+		{"acme.com..", "", false},
+		{"acme..com", "", false},
+		{"http://acme.com../", "", false},
+		{"localhost", "", false},
+		{"https://www.facebook.com/joespizza", "", true},
+		{"de.linkedin.com/company/acme", "", true},
+		{"facebook.com", "facebook.com", false},             // the network's own site
+		{"https://dropbox.com/about", "dropbox.com", false}, // not x.com's
 	}
 	for _, tt := range tests {
 		got, ok := normalizeDomain(tt.in)
-		if got != tt.want || ok != (tt.want != "") {
+		if got != tt.want || ok != (tt.want != "" || tt.page) {
 			t.Errorf("normalizeDomain(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
 		}
 	}

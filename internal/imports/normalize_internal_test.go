@@ -261,3 +261,34 @@ func TestNormalizerWarningsOnlyOnUsableRows(t *testing.T) {
 		})
 	}
 }
+
+// TestSeniorityAndDepartment reads the names files write for a seniority
+// or a department, in any case and with any spacing or punctuation, as
+// the stored value; another word is none.
+func TestSeniorityAndDepartment(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		fn   func(string) (string, bool)
+		in   string
+		want string
+	}{
+		{"OKSeniorityVicePresident", seniorityOf, "Vice President", "vp"},
+		{"OKSeniorityCLevel", seniorityOf, "C-Level", "c_suite"},
+		{"OKSeniorityEntryLevel", seniorityOf, "entry level", "entry"},
+		{"OKSeniorityStoredForm", seniorityOf, "c_suite", "c_suite"},
+		{"ErrSeniority", seniorityOf, "galactic", ""},
+		{"OKDepartmentStoredForm", departmentOf, "Engineering", "engineering"},
+		{"OKDepartmentStoredFormUnderscore", departmentOf, "Human Resources", "human_resources"},
+		{"OKDepartmentSynonym", departmentOf, "R&D", "engineering"},
+		{"ErrDepartment", departmentOf, "catering", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got, ok := tt.fn(tt.in); got != tt.want || ok != (tt.want != "") {
+				t.Fatalf("(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+			}
+		})
+	}
+}
