@@ -13,6 +13,13 @@ import (
 
 func TestNormalize(t *testing.T) {
 	t.Parallel()
+	site := func(s string) (string, bool) {
+		d, page, ok := contacts.NormalizeSite(s)
+		if page {
+			d += " page"
+		}
+		return d, ok
+	}
 	tests := []struct {
 		name string
 		fn   func(string) (string, bool)
@@ -145,6 +152,14 @@ func TestNormalize(t *testing.T) {
 		{"OKPhoneNationalJP", func(s string) (string, bool) { return contacts.NormalizePhone(s, "JP") }, "044-123-4567", "+81441234567", true},
 		{"ErrPhoneDoubleZeroOnly", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "00", "", false},
 		{"ErrPhoneInvalid", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "555", "", false},
+		// The tenant's region may be missing (the US) or in lower case; a
+		// value is a number of at most 40 characters, and one dialed with
+		// 00 must be a valid number.
+		{"OKPhoneNoRegion", func(s string) (string, bool) { return contacts.NormalizePhone(s, "") }, "(415) 555-2671", "+14155552671", true},
+		{"OKPhoneRegionLowerCase", func(s string) (string, bool) { return contacts.NormalizePhone(s, "de") }, "030 1234567", "+49301234567", true},
+		{"OKPhoneLongExtension", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+1 (415) 555-2671 ext. 12345", "+14155552671", true},
+		{"ErrPhoneLongerThan40", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "+1 415 555 2671" + strings.Repeat(" ", 26) + "1", "", false},
+		{"ErrPhoneDoubleZeroInvalid", func(s string) (string, bool) { return contacts.NormalizePhone(s, "US") }, "00 1 555 0100", "", false},
 		{"OKLinkedInBare", contacts.NormalizeLinkedIn, "linkedin.com/in/some-one", "https://www.linkedin.com/in/some-one", true},
 		{"OKLinkedInSubpath", contacts.NormalizeLinkedIn, "https://www.linkedin.com/in/Some-One/details/experience/", "https://www.linkedin.com/in/some-one", true},
 		{"OKLinkedInMobileLite", contacts.NormalizeLinkedIn, "https://www.linkedin.com/mwlite/in/some-one", "https://www.linkedin.com/in/some-one", true},
@@ -159,6 +174,11 @@ func TestNormalize(t *testing.T) {
 		{"OKLinkedInZeroWidthEdge", contacts.NormalizeLinkedIn, "\u200blinkedin.com/in/some-one\u200b", "https://www.linkedin.com/in/some-one", true},
 		{"ErrLinkedInCompany", contacts.NormalizeLinkedIn, "https://www.linkedin.com/company/acme", "", false},
 		{"ErrLinkedInHost", contacts.NormalizeLinkedIn, "https://linkedin.com.evil.test/in/x1", "", false},
+		{"ErrLinkedInHostEndingLikeLinkedIn", contacts.NormalizeLinkedIn, "https://evillinkedin.com/in/some-one", "", false},
+		{"ErrLinkedInScheme", contacts.NormalizeLinkedIn, "ftp://linkedin.com/in/some-one", "", false},
+		{"ErrLinkedInSlugNotUTF8", contacts.NormalizeLinkedIn, "linkedin.com/in/%ff%fe", "", false},
+		{"ErrLinkedInSlugOneCharacter", contacts.NormalizeLinkedIn, "linkedin.com/in/a", "", false},
+		{"OKLinkedInSlugTwoCharacters", contacts.NormalizeLinkedIn, "linkedin.com/in/ab", "https://www.linkedin.com/in/ab", true},
 		// A company's domain: one form for a site's address, a punycode or
 		// Unicode IDN, fullwidth forms, the root's trailing dot.
 		{"OKDomainURL", contacts.NormalizeDomain, "https://WWW.Acme.com:8443/about?x=1", "acme.com", true},
@@ -170,6 +190,18 @@ func TestNormalize(t *testing.T) {
 		{"OKDomainPunycodeHalfwidthKatakana", contacts.NormalizeDomain, "xn--zj7cc.example", "\u30a2\u30a4.example", true},
 		{"OKDomainFullwidth", contacts.NormalizeDomain, "\uff41\uff43\uff4d\uff45\uff0e\uff43\uff4f\uff4d", "acme.com", true},
 		{"OKDomainCombiningMarks", contacts.NormalizeDomain, "xn--11b5bs3a9aj6g.xn--11b4c3d", "\u092a\u0930\u0940\u0915\u094d\u0937\u093e.\u0915\u0949\u092e", true},
+		{"OKDomainShort", contacts.NormalizeDomain, "t.co", "t.co", true},
+		{"OKDomainHyphen", contacts.NormalizeDomain, "acme-corp.com", "acme-corp.com", true},
+		{"OKDomainLongAddress", contacts.NormalizeDomain, "https://acme.com/" + strings.Repeat("a", 2000-len("https://acme.com/")), "acme.com", true},
+		{"ErrDomainAddressOver2000", contacts.NormalizeDomain, "https://acme.com/" + strings.Repeat("a", 2001-len("https://acme.com/")), "", false},
+		// A value naming a page of the site (a path or a query), not the
+		// site (normalizeDomain in internal/imports reads a social
+		// network's page as no domain).
+		{"OKSitePath", site, "facebook.com/joespizza", "facebook.com page", true},
+		{"OKSiteQuery", site, "https://facebook.com/?id=123", "facebook.com page", true},
+		{"OKSiteSlash", site, "facebook.com/", "facebook.com", true},
+		{"OKSiteSlashes", site, "facebook.com//", "facebook.com", true},
+		{"OKSiteURLSlash", site, "https://facebook.com/", "facebook.com", true},
 		{"ErrDomainTwoTrailingDots", contacts.NormalizeDomain, "acme.com..", "", false},
 		{"ErrDomainNoDot", contacts.NormalizeDomain, "localhost", "", false},
 		{"ErrDomainUnderscore", contacts.NormalizeDomain, "ac_me.com", "", false},
