@@ -96,6 +96,8 @@ func TestNameCells(t *testing.T) {
 		{"OKHonorificOnly", "Dr.", "Smith", "Dr.", "Smith"},
 		{"OKSuffixOnly", "Jane", "II", "Jane", "II"},
 		{"OKCommaName", "Jane", "Smith, Jones", "Jane", "Smith, Jones"},
+		{"OKTrailingComma", "Jane", "Smith,", "Jane", "Smith"},
+		{"OKDegreeAndTrailingComma", "Jane", "Smith, PhD,", "Jane", "Smith"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
