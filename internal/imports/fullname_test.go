@@ -52,6 +52,10 @@ func TestFullNameSplit(t *testing.T) {
 		{"JR Smith", "JR", "Smith"},
 		{"LI Wei", "LI", "Wei"},
 		{"ANN", "ANN", ""},
+		// A word after the capitals without a small letter (a number, a
+		// script without case) says nothing either.
+		{"ANN LEE 2", "ANN", "LEE 2"},
+		{"WANG 伟", "WANG", "伟"},
 		// An honorific says the one name left is the last name.
 		{"Mr. Smith", "", "Smith"},
 		{"Smith, Mr.", "", "Smith"},
