@@ -81,6 +81,82 @@ func TestSaveContacts(t *testing.T) {
 	})
 }
 
+// TestSavedCountsAsDone: each call on saved contacts and lists answers
+// what it did, counting each contact once however often the call names
+// it: newly saved and already saved, newly put on the list (not merely
+// saved), taken off the list (not merely named), approved; the audit
+// records the same count as the answer.
+func TestSavedCountsAsDone(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	var c [4]uuid.UUID
+	for i := range c {
+		c[i] = MustCreateContact(t, b.db, ContactOpts{FirstName: "Count", LastName: fmt.Sprint(i), CompanyID: co})
+	}
+	hot, cold := MustCreateList(t, b, b.tenant, "Hot"), MustCreateList(t, b, b.tenant, "Cold")
+	if _, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: c[:1]}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, hot.ID, c[1:2]); err != nil {
+		t.Fatal(err)
+	}
+	// c0 saved, c1 saved and on hot, c2 and c3 not saved.
+
+	res, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: []uuid.UUID{c[0], c[1], c[2], c[2]}, ListID: &hot.ID})
+	if err != nil || *res != (contacts.SaveResult{Saved: 1, AlreadySaved: 2, AddedToList: 2}) {
+		t.Fatalf("save onto hot = %+v, %v; want 1 saved, 2 already, 2 added (c0 and c2)", res, err)
+	}
+	if n, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, cold.ID, []uuid.UUID{c[0], c[3], c[3]}); err != nil || n != 2 {
+		t.Fatalf("add to cold = %d, %v; want 2 (c0 saved before, c3 saved now)", n, err)
+	}
+	if n, err := b.svc.RemoveListMembers(b.ctx, b.tenant, hot.ID, []uuid.UUID{c[1], c[3], c[3]}); err != nil || n != 1 {
+		t.Fatalf("remove from hot = %d, %v; want 1 (c3 is not on it)", n, err)
+	}
+	if n, err := b.svc.ApproveSaved(b.ctx, b.tenant, b.user, []uuid.UUID{c[0], c[0], c[2]}); err != nil || n != 2 {
+		t.Fatalf("approve = %d, %v; want 2", n, err)
+	}
+	var audited int
+	if err := b.db.Pool.QueryRow(b.ctx, `SELECT (data->>'count')::int FROM audit_events
+		WHERE tenant_id = $1 AND action = 'saved_contacts.approved'`, b.tenant).Scan(&audited); err != nil || audited != 2 {
+		t.Fatalf("audited count = %d, %v; want 2", audited, err)
+	}
+	if n, err := b.svc.UnsaveContacts(b.ctx, b.tenant, []uuid.UUID{c[2], c[2], c[3]}); err != nil || n != 2 {
+		t.Fatalf("unsave = %d, %v; want 2", n, err)
+	}
+	for _, l := range []struct {
+		list *contacts.List
+		want int
+	}{{hot, 1}, {cold, 1}} {
+		if got, err := b.svc.GetList(b.ctx, b.tenant, l.list.ID); err != nil || got.MemberCount != l.want {
+			t.Fatalf("list %q = %+v, %v; want %d members", l.list.Name, got, err, l.want)
+		}
+	}
+}
+
+// TestSaveTakesMaxBulkIDs: one call takes up to MaxBulkIDs contacts, the
+// most included; one more is refused (TestSaveContacts).
+func TestSaveTakesMaxBulkIDs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	ids := make([]uuid.UUID, contacts.MaxBulkIDs)
+	for i := range ids {
+		ids[i] = uuid.Must(uuid.NewV7())
+	}
+	if _, err := b.db.Pool.Exec(b.ctx, `INSERT INTO contacts (id, first_name, last_name, source, company_id, company_name)
+		SELECT id, 'Bulk', 'Saver', 'test', $2, 'Bulk' FROM unnest($1::uuid[]) AS id`, ids, co); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.svc.SaveContacts(b.ctx, b.tenant, b.user, contacts.SaveParams{ContactIDs: ids})
+	if err != nil || res.Saved != contacts.MaxBulkIDs {
+		t.Fatalf("save of %d = %+v, %v", len(ids), res, err)
+	}
+	if n, err := b.svc.ApproveSaved(b.ctx, b.tenant, b.user, ids); err != nil || n != contacts.MaxBulkIDs {
+		t.Fatalf("approve of %d = %d, %v", len(ids), n, err)
+	}
+}
+
 func TestListSavedAndExport(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -100,6 +176,11 @@ func TestListSavedAndExport(t *testing.T) {
 	if _, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, l.ID, all[1:2]); err != nil {
 		t.Fatal(err)
 	}
+	// Another list of the tenant's: the list filter takes l's members, not
+	// every contact on some list.
+	if _, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, MustCreateList(t, b, b.tenant, "Not this one").ID, all[:1]); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := b.svc.ApproveSaved(b.ctx, b.tenant, b.user, all[2:3]); err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +191,7 @@ func TestListSavedAndExport(t *testing.T) {
 	}{
 		{"OKAll", contacts.SavedParams{}, []uuid.UUID{all[2], all[1], all[0]}},
 		{"OKStatus", contacts.SavedParams{Statuses: []string{"approved"}}, all[2:3]},
+		{"OKStatuses", contacts.SavedParams{Statuses: []string{"rejected", "saved"}}, all[:2]},
 		{"OKList", contacts.SavedParams{ListID: &l.ID}, all[1:2]},
 		{"OKFilters", contacts.SavedParams{Query: "ok", Filters: contacts.Filters{Countries: []string{"US"}}}, all[2:3]},
 	}
@@ -126,6 +208,9 @@ func TestListSavedAndExport(t *testing.T) {
 				}
 				if page.Total != len(tt.want) {
 					t.Fatalf("total = %d, want %d", page.Total, len(tt.want))
+				}
+				if len(page.Items) == 0 {
+					t.Fatal("an empty page: the one before, full and the last, gave a cursor")
 				}
 				got = append(got, ids(page.Items)...)
 				if page.NextCursor == "" {
@@ -145,6 +230,24 @@ func TestListSavedAndExport(t *testing.T) {
 		t.Parallel()
 		_, err := b.svc.ListSaved(b.ctx, b.other, contacts.SavedParams{ListID: &l.ID, PageSize: 5, MaxPageSize: 10})
 		wantCode(t, err, apperr.ENOTFOUND)
+	})
+	t.Run("ErrMalformedCursorOfOtherFilters", func(t *testing.T) {
+		// A cursor continues the query that issued it: another status or
+		// list would start its page at a place of another order.
+		t.Parallel()
+		p := contacts.SavedParams{Statuses: []string{"saved"}, PageSize: 1, MaxPageSize: 10}
+		page, err := b.svc.ListSaved(b.ctx, b.tenant, p)
+		if err != nil || page.NextCursor == "" {
+			t.Fatalf("first page = %+v, %v", page, err)
+		}
+		for _, other := range []contacts.SavedParams{
+			{Statuses: []string{"approved"}},
+			{Statuses: []string{"saved"}, ListID: &l.ID},
+		} {
+			other.PageSize, other.MaxPageSize, other.Cursor = 1, 10, page.NextCursor
+			_, err := b.svc.ListSaved(b.ctx, b.tenant, other)
+			wantCode(t, err, apperr.EMALFORMED)
+		}
 	})
 	t.Run("OKOtherTenantSeesNothing", func(t *testing.T) {
 		t.Parallel()
@@ -194,6 +297,39 @@ func TestListSavedAndExport(t *testing.T) {
 			t.Fatalf("formula not neutralized: %q", evil)
 		}
 	})
+}
+
+// TestSavedPagesAcrossSaveTimes: pages of every size, whose rows were
+// saved at different times and at the same time, continue after the last
+// row of the page before (its saved time and id): each saved contact
+// once, newest saved first, and no empty page at the end.
+func TestSavedPagesAcrossSaveTimes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	want := mustSaveMany(t, b.db, b.tenant, 7, 3) // saved 3, 3, then 1
+	for size := 1; size <= 8; size++ {
+		t.Run(fmt.Sprintf("OKPageOf%d", size), func(t *testing.T) {
+			t.Parallel()
+			var got []uuid.UUID
+			p := contacts.SavedParams{PageSize: size, MaxPageSize: 10}
+			for range len(want) + 1 {
+				page, err := b.svc.ListSaved(b.ctx, b.tenant, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.Total != len(want) || len(page.Items) == 0 {
+					t.Fatalf("a page of %d items, total %d", len(page.Items), page.Total)
+				}
+				got = append(got, ids(page.Items)...)
+				if p.Cursor = page.NextCursor; p.Cursor == "" {
+					break
+				}
+			}
+			if fmtIDs(got) != fmtIDs(want) {
+				t.Fatalf("got %v, want %v", got, want)
+			}
+		})
+	}
 }
 
 func TestSetSavedNotes(t *testing.T) {
