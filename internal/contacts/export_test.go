@@ -182,3 +182,57 @@ func (w *deleteOnWrite) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// TestExportRowHasEveryColumn: each column of the export holds its own
+// field of the contact as the tenant sees it, the saved state, note and
+// times included, and its lists in the order the workspace shows them.
+func TestExportRowHasEveryColumn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{Industry: "Biotech", EmployeeRange: "11-50"})
+	id := MustCreateContact(t, b.db, ContactOpts{FirstName: "Every", LastName: "Column", Title: "Head of Data", Seniority: "director",
+		Department: "data", Email: "every@" + b.word + ".example", Phone: "+4930999888", City: "Lyon", Region: "Rhône",
+		Country: "FR", LinkedIn: "https://linkedin.com/in/" + b.word, CompanyID: co})
+	// A record older than its save: the two times differ in the file.
+	if _, err := b.db.Pool.Exec(b.ctx, `UPDATE contacts SET updated_at = '2024-01-02T03:04:05Z' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	// Created out of their order: "List 10" sorts after "List 2".
+	for _, name := range []string{"List 10", "List 2"} {
+		if _, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, MustCreateList(t, b, b.tenant, name).ID, []uuid.UUID{id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.svc.RejectSaved(b.ctx, b.tenant, b.user, []uuid.UUID{id}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.svc.SetSavedNotes(b.ctx, b.tenant, id, "call in May")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.UpdatedAt.Equal(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)) {
+		t.Fatalf("updated_at = %v", c.UpdatedAt)
+	}
+	recs := b.mustExport(t)
+	if len(recs) != 2 {
+		t.Fatalf("csv = %q", recs)
+	}
+	got := map[string]string{}
+	for i, col := range recs[0] {
+		got[col] = recs[1][i]
+	}
+	want := map[string]string{"id": id.String(), "first_name": "Every", "last_name": "Column", "email": "every@" + b.word + ".example",
+		"email_status": c.EmailStatus, "phone": "'+4930999888", "title": "Head of Data", "seniority": "director", "department": "data",
+		"company_name": c.CompanyName, "company_domain": b.word + ".example", "industry": "Biotech", "employee_range": "11-50",
+		"city": "Lyon", "region": "Rhône", "country": "FR", "linkedin_url": "https://linkedin.com/in/" + b.word,
+		"saved_status": "rejected", "saved_at": c.SavedAt.Format(time.RFC3339), "lists": "List 2; List 10",
+		"updated_at": c.UpdatedAt.Format(time.RFC3339), "notes": "call in May"}
+	if len(got) != len(want) {
+		t.Fatalf("columns %q, want %d", recs[0], len(want))
+	}
+	for col, w := range want {
+		if got[col] != w {
+			t.Errorf("%s = %q, want %q", col, got[col], w)
+		}
+	}
+}
