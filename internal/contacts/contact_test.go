@@ -171,6 +171,50 @@ func TestGetCompanyFollowsCorrections(t *testing.T) {
 	want("beta, undone", b.tenant, beta, b1)
 }
 
+// TestGetCompanyKeepsContactCorrectedToItsOwnCompany: a contact whose
+// company name reads otherwise than its company's (the company renamed
+// since, say) and whose name the tenant corrected to the company's stays
+// on that company's page, once, and in its count.
+func TestGetCompanyKeepsContactCorrectedToItsOwnCompany(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	var want []uuid.UUID
+	for range 3 {
+		want = append(want, MustCreateContact(t, b.db, ContactOpts{FirstName: "Re", LastName: "Named", CompanyID: co}))
+	}
+	c, err := b.svc.GetContact(b.ctx, b.tenant, want[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.db.Pool.Exec(b.ctx, `UPDATE contacts SET company_name = company_name || ' (old name)' WHERE id = $1`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.SubmitCorrection(b.ctx, b.tenant, b.user, c.ID, "company_name", c.CompanyName); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{1, 3} {
+		var got []uuid.UUID
+		p := contacts.PageParams{PageSize: size, MaxPageSize: 10}
+		for range 5 {
+			d, err := b.svc.GetCompany(b.ctx, b.tenant, co, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.ContactCount != len(want) {
+				t.Fatalf("pages of %d: contact_count %d, want %d", size, d.ContactCount, len(want))
+			}
+			got = append(got, ids(d.Contacts)...)
+			if p.Cursor = d.NextContactsCursor; p.Cursor == "" {
+				break
+			}
+		}
+		if fmtIDs(got) != fmtIDs(want) {
+			t.Fatalf("pages of %d: got %v, want %v", size, got, want)
+		}
+	}
+}
+
 // TestContactAsEachTenantSeesIt: two tenants save the same shared contact,
 // each onto a list of its own, with a note and a correction; a third saves
 // nothing. Each sees its own saved state, note, lists and corrections on

@@ -63,6 +63,27 @@ func TestPagesEndAtTheCappedTotal(t *testing.T) {
 			t.Errorf("the pages showed %d contacts, want %d of the %d matches", len(seen), limit, n)
 		}
 	}
+	// A company of exactly as many contacts as a count counts: all of
+	// them counted, not capped, and paged to the last.
+	full := b.company(t, CompanyOpts{Name: "Full " + b.word, Domain: "full." + b.word + ".example"})
+	rows = make([][]any, limit)
+	for i := range rows {
+		rows[i] = []any{uuid.Must(uuid.NewV7()), "Full", fmt.Sprintf("Person%05d", i), "test", full}
+	}
+	b.copyPeople(t, full, rows)
+	t.Run("CompanyOfExactlyTheCap", func(t *testing.T) {
+		t.Parallel()
+		walk(t, func(cursor string) ([]contacts.Contact, string) {
+			res, err := b.svc.GetCompany(b.ctx, b.tenant, full, contacts.PageParams{PageSize: 1000, MaxPageSize: 1000, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ContactCount != limit || res.ContactCountCapped {
+				t.Fatalf("contact_count %d (capped %v), want %d not capped", res.ContactCount, res.ContactCountCapped, limit)
+			}
+			return res.Contacts, res.NextContactsCursor
+		})
+	})
 	for _, size := range []int{1000, 999} { // pages that end at the limit, and a last page cut to it
 		for _, sort := range []string{contacts.SortRelevance, contacts.SortName, contacts.SortUpdated} {
 			t.Run(fmt.Sprintf("Search/%s/%d", sort, size), func(t *testing.T) {
