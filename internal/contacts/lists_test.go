@@ -163,3 +163,38 @@ func TestListsCapped(t *testing.T) {
 	}
 	MustCreateList(t, b, b.tenant, "One too many")
 }
+
+// TestListUpdatedAtMovesOnChange: a list's updated_at moves forward with
+// each change to it, its name and its members; reading it does not.
+func TestListUpdatedAtMovesOnChange(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	co := b.company(t, CompanyOpts{})
+	c := MustCreateContact(t, b.db, ContactOpts{FirstName: "Up", LastName: "Dated", CompanyID: co})
+	l := MustCreateList(t, b, b.tenant, "Changing")
+	last := l.UpdatedAt
+	steps := []struct {
+		name string
+		call func() error
+	}{
+		{"Rename", func() error { _, err := b.svc.RenameList(b.ctx, b.tenant, l.ID, "Changed"); return err }},
+		{"Add", func() error {
+			_, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, l.ID, []uuid.UUID{c})
+			return err
+		}},
+		{"Remove", func() error { _, err := b.svc.RemoveListMembers(b.ctx, b.tenant, l.ID, []uuid.UUID{c}); return err }},
+	}
+	for _, st := range steps {
+		if err := st.call(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got, err := b.svc.GetList(b.ctx, b.tenant, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.UpdatedAt.After(last) {
+			t.Fatalf("%s: updated_at %v, not after %v", st.name, got.UpdatedAt, last)
+		}
+		last = got.UpdatedAt
+	}
+}
