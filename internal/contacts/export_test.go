@@ -151,7 +151,8 @@ var _ io.Writer = (*heapPeakWriter)(nil)
 
 // TestExportOfDeletedList: a list deleted while its export streams ends the
 // export with ENOTFOUND, as the saved view's next page does, not with the
-// rows read so far as if they were all.
+// rows read so far as if they were all; the audit records the export cut
+// short.
 func TestExportOfDeletedList(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -168,6 +169,16 @@ func TestExportOfDeletedList(t *testing.T) {
 	}}
 	err := b.svc.ExportSaved(b.ctx, b.tenant, contacts.SavedParams{ListID: &l.ID}, contacts.ExportOptions{}, w)
 	wantCode(t, err, apperr.ENOTFOUND)
+	// The audit says what went out: the first batch, of the list (a
+	// filter), not the whole file.
+	var data map[string]any
+	if err := b.db.Pool.QueryRow(b.ctx, `SELECT data FROM audit_events WHERE tenant_id = $1 AND action = 'saved_contacts.exported'`,
+		b.tenant).Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	if data["rows"] != float64(1000) || data["complete"] != false || data["filtered"] != true || data["list_id"] != l.ID.String() {
+		t.Fatalf("audited %v", data)
+	}
 }
 
 type deleteOnWrite struct {
