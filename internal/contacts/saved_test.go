@@ -249,6 +249,17 @@ func TestListSavedAndExport(t *testing.T) {
 			wantCode(t, err, apperr.EMALFORMED)
 		}
 	})
+	t.Run("ErrInvalidParams", func(t *testing.T) {
+		t.Parallel()
+		for _, p := range []contacts.SavedParams{
+			{PageSize: 11, MaxPageSize: 10},
+			{PageSize: 0, MaxPageSize: 10},
+			{Statuses: []string{"saved", "pending"}, PageSize: 5, MaxPageSize: 10},
+		} {
+			_, err := b.svc.ListSaved(b.ctx, b.tenant, p)
+			wantCode(t, err, apperr.EINVALID)
+		}
+	})
 	t.Run("OKOtherTenantSeesNothing", func(t *testing.T) {
 		t.Parallel()
 		page, err := b.svc.ListSaved(b.ctx, b.other, contacts.SavedParams{PageSize: 5, MaxPageSize: 10})
