@@ -120,8 +120,9 @@ func TestLists(t *testing.T) {
 	})
 	t.Run("OKRenameAndList", func(t *testing.T) {
 		MustCreateList(t, b, b.tenant, "Accounts")
-		if _, err := b.svc.RenameList(b.ctx, b.tenant, l.ID, "Warm leads"); err != nil {
-			t.Fatal(err)
+		// A new name is cleaned up as a first one is.
+		if r, err := b.svc.RenameList(b.ctx, b.tenant, l.ID, "  Warm   leads\u200b "); err != nil || r.Name != "Warm leads" {
+			t.Fatalf("renamed = %+v, %v", r, err)
 		}
 		_, err := b.svc.RenameList(b.ctx, b.tenant, l.ID, "accounts")
 		wantCode(t, err, apperr.ECONFLICT)
