@@ -118,6 +118,19 @@ func TestLists(t *testing.T) {
 			t.Fatalf("the tenant's list is %+v, %v", got, err)
 		}
 	})
+	t.Run("ErrInvalidMemberIDs", func(t *testing.T) {
+		// Adding and removing take 1 to MaxBulkIDs ids, as saving does.
+		tooMany := make([]uuid.UUID, contacts.MaxBulkIDs+1)
+		for i := range tooMany {
+			tooMany[i] = uuid.New()
+		}
+		for _, ids := range [][]uuid.UUID{nil, tooMany} {
+			_, err := b.svc.AddListMembers(b.ctx, b.tenant, b.user, l.ID, ids)
+			wantCode(t, err, apperr.EINVALID)
+			_, err = b.svc.RemoveListMembers(b.ctx, b.tenant, l.ID, ids)
+			wantCode(t, err, apperr.EINVALID)
+		}
+	})
 	t.Run("OKRenameAndList", func(t *testing.T) {
 		MustCreateList(t, b, b.tenant, "Accounts")
 		// A new name is cleaned up as a first one is.
