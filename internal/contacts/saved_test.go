@@ -121,6 +121,13 @@ func TestSavedCountsAsDone(t *testing.T) {
 		WHERE tenant_id = $1 AND action = 'saved_contacts.approved'`, b.tenant).Scan(&audited); err != nil || audited != 2 {
 		t.Fatalf("audited count = %d, %v; want 2", audited, err)
 	}
+	// A rejection marks rejected what was approved.
+	if n, err := b.svc.RejectSaved(b.ctx, b.tenant, b.user, []uuid.UUID{c[0], c[0]}); err != nil || n != 1 {
+		t.Fatalf("reject = %d, %v; want 1", n, err)
+	}
+	if got, err := b.svc.GetContact(b.ctx, b.tenant, c[0]); err != nil || got.SavedStatus != contacts.SavedStatusRejected {
+		t.Fatalf("rejected contact = %+v, %v", got, err)
+	}
 	if n, err := b.svc.UnsaveContacts(b.ctx, b.tenant, []uuid.UUID{c[2], c[2], c[3]}); err != nil || n != 2 {
 		t.Fatalf("unsave = %d, %v; want 2", n, err)
 	}
