@@ -187,10 +187,7 @@ func (b *bomSkipper) Read(p []byte) (int, error) {
 			b.head = head
 		}
 		if err != nil && len(b.head) == 0 {
-			if err == io.ErrUnexpectedEOF {
-				err = io.EOF
-			}
-			return 0, err
+			return 0, err // nothing read: io.EOF, or the source's error
 		}
 	}
 	if len(b.head) > 0 {
@@ -236,20 +233,16 @@ func Sniff(sample []byte, complete bool) (Format, error) {
 // a CSV file's first bytes (complete: the whole file) read in
 // f.Encoding. Returns EINVALID when the text holds binary data.
 func sniffText(f Format, sample []byte, complete bool) (Format, error) {
-	if !complete && f.Encoding == EncodingUTF8 {
-		// A sequence cut off by the end of the sample would be read as
-		// Windows-1252 bytes.
+	if !complete && (f.Encoding == EncodingUTF8 || f.Encoding == EncodingUTF8BOM) {
+		// The sample may end inside a character: without a byte order
+		// mark its piece would be read as Windows-1252 bytes, with one as
+		// invalid text. (UTF-16 and the code pages decode to whole
+		// characters.)
 		sample = trimPartialRune(sample)
 	}
 	text, err := io.ReadAll(f.Decode(bytes.NewReader(sample)))
 	if err != nil {
 		return Format{}, unsupported("The file's text could not be decoded.")
-	}
-	if !complete {
-		// The sample may end inside a character; drop the piece.
-		for i := 0; i < utf8.UTFMax && len(text) > 0 && !utf8.FullRune(text[max(len(text)-utf8.UTFMax, 0):]); i++ {
-			text = text[:len(text)-1]
-		}
 	}
 	if looksBinary(text) {
 		return Format{}, unsupported("The file is not a CSV or XLSX file: it holds binary data.")
@@ -280,13 +273,13 @@ const maxPreamble = 5
 // findPreamble returns the number of the last record above the table in
 // the first records of a file, or 0 when the first is its header: Excel's
 // "sep=;" line, and lines of one value that names no field (notes, a
-// title, a date) right above a header, a record of two or more values of
-// which one names a field. Lines of several values that name no field
-// ("Contacts report,Exported 2024-03-01") are above the table too when a
-// header of two or more values naming fields follows them (two, so that
-// a row of data with a word like "Email" in it is not taken for one). A
-// first record of one value before data rows is the header of a narrow
-// table.
+// title, a date) or of blanks right above a header, a record of two or
+// more values of which one names a field. Lines of several values that
+// name no field ("Contacts report,Exported 2024-03-01") are above the
+// table too when a header of two or more values naming fields follows
+// them (two, so that a row of data with a word like "Email" in it is not
+// taken for one). A first record of one value before data rows is the
+// header of a narrow table.
 func findPreamble(recs []SampleRecord) int {
 	skip, start := 0, 0
 	if len(recs) > 0 && len(recs[0].Fields) == 2 && strings.EqualFold(recs[0].Fields[0], "sep=") && recs[0].Fields[1] == "" {
@@ -311,9 +304,11 @@ func findPreamble(recs []SampleRecord) int {
 			return recs[j-1].Num
 		case len(values) >= 2 && named == 0:
 			wide = true
-		case len(values) != 1 || named > 0:
+		case len(values) > 1 || named > 0:
 			return skip
 		}
+		// One value naming no field, or none (a line of blanks, passed
+		// over as the reader passes over empty ones): on to the next.
 	}
 	return skip
 }
