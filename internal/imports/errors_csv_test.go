@@ -90,6 +90,10 @@ func TestErrorsCSVRoundTrip(t *testing.T) {
 	if err := tb.svc.WriteErrorsCSV(tb.ctx, tb.tenant, imp.ID, &b); err != nil {
 		t.Fatal(err)
 	}
+	// Plain UTF-8 in, plain UTF-8 out: no byte order mark.
+	if strings.HasPrefix(b.String(), "\uFEFF") {
+		t.Fatalf("errors.csv of a UTF-8 file starts with a byte order mark: %q", b.String())
+	}
 	r := csv.NewReader(strings.NewReader(b.String()))
 	rows, err := r.ReadAll()
 	if err != nil || len(rows) != 2 || rows[1][3] != "'=SUM(1)" || !strings.HasPrefix(rows[1][4], "Row 2:") {
