@@ -157,22 +157,6 @@ func TestParseRecordLineAllocatesTheLine(t *testing.T) {
 
 func TestSniff(t *testing.T) {
 	t.Parallel()
-	utf16 := func(s string, big bool) []byte {
-		var b bytes.Buffer
-		if big {
-			b.Write([]byte{0xFE, 0xFF})
-		} else {
-			b.Write([]byte{0xFF, 0xFE})
-		}
-		for _, r := range s {
-			if big {
-				b.Write([]byte{byte(r >> 8), byte(r)})
-			} else {
-				b.Write([]byte{byte(r), byte(r >> 8)})
-			}
-		}
-		return b.Bytes()
-	}
 	manyAccents := strings.Repeat("Zoë,Müller,José\n", 20)
 	tests := []struct {
 		name     string
@@ -187,8 +171,8 @@ func TestSniff(t *testing.T) {
 		{"UTF8", []byte("email,name\na@b.co,Zoë\n"), imports.EncodingUTF8, ",", imports.LineLF, imports.KindCSV, "", "Zoë"},
 		{"UTF8BOMSemicolon", append([]byte{0xEF, 0xBB, 0xBF}, "email;name\r\na@b.co;Zoë\r\n"...), imports.EncodingUTF8BOM, ";",
 			imports.LineCRLF, imports.KindCSV, "", "email;name"},
-		{"UTF16LETab", utf16("email\tname\r\na@b.co\tZoë\r\n", false), imports.EncodingUTF16LE, "\t", imports.LineCRLF, imports.KindCSV, "", "Zoë"},
-		{"UTF16BE", utf16("email,name\na@b.co,José\n", true), imports.EncodingUTF16BE, ",", imports.LineLF, imports.KindCSV, "", "José"},
+		{"UTF16LETab", utf16Of("email\tname\r\na@b.co\tZoë\r\n", false, true), imports.EncodingUTF16LE, "\t", imports.LineCRLF, imports.KindCSV, "", "Zoë"},
+		{"UTF16BE", utf16Of("email,name\na@b.co,José\n", true, true), imports.EncodingUTF16BE, ",", imports.LineLF, imports.KindCSV, "", "José"},
 		{"Windows1252", []byte("email,name\na@b.co,Jos\xe9 \x80\n"), imports.EncodingWindows1252, ",", imports.LineLF, imports.KindCSV, "", "José €"},
 		{"UTF8WithOneBadByte", []byte(manyAccents + "bad\xff,x\n"), imports.EncodingUTF8, ",", imports.LineLF, imports.KindCSV, "", "Müller"},
 		{"Pipe", []byte("a|b|c\n1|2|3\n"), imports.EncodingUTF8, "|", imports.LineLF, imports.KindCSV, "", ""},

@@ -2,9 +2,11 @@ package imports_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/onecloudai/contacts/internal/imports"
 )
@@ -12,20 +14,19 @@ import (
 // utf16Of is s in UTF-16 (big endian when big), with a byte order mark
 // when bom.
 func utf16Of(s string, big, bom bool) []byte {
-	var b bytes.Buffer
-	if bom && big {
-		b.Write([]byte{0xFE, 0xFF})
-	} else if bom {
-		b.Write([]byte{0xFF, 0xFE})
+	units := utf16.Encode([]rune(s))
+	if bom {
+		units = append([]uint16{0xFEFF}, units...)
 	}
-	for _, r := range s { // every rune of these tests is in the BMP
+	b := make([]byte, 0, 2*len(units))
+	for _, u := range units {
 		if big {
-			b.Write([]byte{byte(r >> 8), byte(r)})
+			b = binary.BigEndian.AppendUint16(b, u)
 		} else {
-			b.Write([]byte{byte(r), byte(r >> 8)})
+			b = binary.LittleEndian.AppendUint16(b, u)
 		}
 	}
-	return b.Bytes()
+	return b
 }
 
 // rowsWith is 20 rows "ab,c" (100 characters) of which the first n have

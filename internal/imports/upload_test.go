@@ -205,14 +205,6 @@ func TestUploadFormats(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	w := tb.word
-	utf16le := func(s string) string {
-		var b bytes.Buffer
-		b.Write([]byte{0xFF, 0xFE})
-		for _, r := range s {
-			b.Write([]byte{byte(r), byte(r >> 8)})
-		}
-		return b.String()
-	}
 	xlsx := func() string {
 		f := excelize.NewFile()
 		rows := [][]any{{"Work Email", "Full Name", "Organization", "Position"},
@@ -234,7 +226,7 @@ func TestUploadFormats(t *testing.T) {
 		values                     map[string]string // of the first preview row
 	}{
 		{"UTF8BOM", "\xEF\xBB\xBFEmail;Name\n" + "b1@" + w + ".example;Zoë\n", imports.EncodingUTF8BOM, imports.KindCSV, 1, nil},
-		{"UTF16LE", utf16le("Email\tName\r\nu1@" + w + ".example\tJosé\r\n"), imports.EncodingUTF16LE, imports.KindCSV, 1, nil},
+		{"UTF16LE", string(utf16Of("Email\tName\r\nu1@"+w+".example\tJosé\r\n", false, true)), imports.EncodingUTF16LE, imports.KindCSV, 1, nil},
 		{"XLSX", xlsx, imports.EncodingUTF8, imports.KindXLSX, 2, nil},
 		// UTF-8 with two stray Windows-1252 bytes (0x92, 0x96), as a sheet
 		// pasted together from mixed sources exports: the accents and the
