@@ -3,6 +3,7 @@ package mail
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -26,13 +27,24 @@ import (
 // fakeSMTP accepts one message with the bare SMTP dialogue net/smtp speaks
 // and returns its address; the message's text arrives on got.
 func fakeSMTP(t *testing.T) (addr string, got <-chan string) {
-	return fakeSMTPServer(t, false, "")
+	return fakeSMTPServer(t, fakeOpts{})
 }
 
-// fakeSMTPServer is fakeSMTP; dropAtQuit hangs up instead of answering
-// QUIT, as some servers do once the message is queued, and rcptReply,
-// unless "", is its answer to RCPT TO.
-func fakeSMTPServer(t *testing.T, dropAtQuit bool, rcptReply string) (addr string, got <-chan string) {
+// fakeOpts shapes a fake server's answers.
+type fakeOpts struct {
+	// dropAtQuit hangs up instead of answering QUIT, as some servers do
+	// once the message is queued.
+	dropAtQuit bool
+	// rcptReply, unless "", is the answer to RCPT TO.
+	rcptReply string
+	// auth, unless nil, receives each AUTH command line (answered 235).
+	auth chan<- string
+	// tls, unless nil, is offered with STARTTLS.
+	tls *tls.Config
+}
+
+// fakeSMTPServer is fakeSMTP with the answers opts asks for.
+func fakeSMTPServer(t *testing.T, opts fakeOpts) (addr string, got <-chan string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -45,7 +57,7 @@ func fakeSMTPServer(t *testing.T, dropAtQuit bool, rcptReply string) (addr strin
 		if err != nil {
 			return
 		}
-		defer c.Close()
+		defer func() { _ = c.Close() }()
 		r := bufio.NewReader(c)
 		say := func(line string) { _, _ = io.WriteString(c, line+"\r\n") }
 		say("220 fake")
@@ -57,7 +69,22 @@ func fakeSMTPServer(t *testing.T, dropAtQuit bool, rcptReply string) (addr strin
 			}
 			switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
 			case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
-				say("250 fake")
+				if opts.tls != nil {
+					say("250-fake")
+					say("250 STARTTLS")
+				} else {
+					say("250 fake")
+				}
+			case cmd == "STARTTLS" && opts.tls != nil:
+				say("220 go ahead")
+				tc := tls.Server(c, opts.tls)
+				if tc.Handshake() != nil {
+					return
+				}
+				c, r, opts.tls = tc, bufio.NewReader(tc), nil
+			case strings.HasPrefix(cmd, "AUTH") && opts.auth != nil:
+				opts.auth <- strings.TrimSpace(line)
+				say("235 accepted")
 			case cmd == "DATA":
 				say("354 go on")
 				for {
@@ -70,12 +97,12 @@ func fakeSMTPServer(t *testing.T, dropAtQuit bool, rcptReply string) (addr strin
 				out <- data.String()
 				say("250 queued")
 			case cmd == "QUIT":
-				if !dropAtQuit {
+				if !opts.dropAtQuit {
 					say("221 bye")
 				}
 				return
-			case strings.HasPrefix(cmd, "RCPT") && rcptReply != "":
-				say(rcptReply)
+			case strings.HasPrefix(cmd, "RCPT") && opts.rcptReply != "":
+				say(opts.rcptReply)
 			default: // MAIL FROM, RCPT TO
 				say("250 ok")
 			}
@@ -125,7 +152,7 @@ func TestDeliverOnceAcceptedIsDelivered(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
 	ctx := context.Background()
-	addr, got := fakeSMTPServer(t, true, "")
+	addr, got := fakeSMTPServer(t, fakeOpts{dropAtQuit: true})
 	svc := NewService(d.Gorm, "smtp://"+addr, slog.New(slog.DiscardHandler))
 	m, err := Queue(ctx, d.Gorm, "dee@example.test", "Hello", "Body")
 	if err != nil {
@@ -224,7 +251,7 @@ func TestDeliverRefusalMasksTheAddress(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
 	ctx := context.Background()
-	addr, _ := fakeSMTPServer(t, false, "550 5.1.1 <Ann.Lee@Example.test>: Recipient address rejected; also ann.lee@example.test")
+	addr, _ := fakeSMTPServer(t, fakeOpts{rcptReply: "550 5.1.1 <Ann.Lee@Example.test>: Recipient address rejected; also ann.lee@example.test"})
 	var logged strings.Builder
 	svc := NewService(d.Gorm, "smtp://"+addr, slog.New(slog.NewJSONHandler(&logged, nil)))
 	m, err := Queue(ctx, d.Gorm, "Ann.Lee@Example.test", "Hello", "Body")
@@ -256,7 +283,8 @@ func TestDeliverRefusalMasksTheAddress(t *testing.T) {
 	}
 }
 
-// TestPrune: messages older than OutboxRetention go, newer ones stay.
+// TestPrune: messages older than OutboxRetention go, newer ones (an hour
+// inside it too) stay.
 func TestPrune(t *testing.T) {
 	t.Parallel()
 	d := dbtest.Shared(t)
@@ -270,18 +298,27 @@ func TestPrune(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Gorm.Exec(`UPDATE outbox_emails SET created_at = now() - interval '31 days' WHERE id = ?`, old.ID).Error; err != nil {
+	kept, err := Queue(ctx, d.Gorm, "kept@example.test", "Kept", "body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Gorm.Exec(`UPDATE outbox_emails SET created_at = now() - make_interval(secs => ?) WHERE id = ?`,
+		(OutboxRetention + time.Hour).Seconds(), old.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Gorm.Exec(`UPDATE outbox_emails SET created_at = now() - make_interval(secs => ?) WHERE id = ?`,
+		(OutboxRetention - time.Hour).Seconds(), kept.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	if n, err := svc.Prune(ctx); err != nil || n < 1 {
 		t.Fatalf("Prune = %d, %v", n, err)
 	}
 	var left []string
-	if err := d.Gorm.Raw(`SELECT subject FROM outbox_emails WHERE id IN (?, ?)`, old.ID, fresh.ID).Scan(&left).Error; err != nil {
+	if err := d.Gorm.Raw(`SELECT subject FROM outbox_emails WHERE id IN (?, ?, ?) ORDER BY subject`, old.ID, fresh.ID, kept.ID).Scan(&left).Error; err != nil {
 		t.Fatal(err)
 	}
-	if len(left) != 1 || left[0] != "New" {
-		t.Fatalf("left %q, want only the new message", left)
+	if strings.Join(left, ",") != "Kept,New" {
+		t.Fatalf("left %q, want the messages within the retention", left)
 	}
 }
 
@@ -296,12 +333,17 @@ func TestDeliverEncodesHeaders(t *testing.T) {
 	long := "You are invited to " + strings.Repeat("Zoë Müller GmbH ", 12) + "on 1CloudAI Business Contacts"
 	for _, tt := range []struct {
 		name, subject, body string
+		wantQP              bool   // the body goes quoted-printable, not as it is
+		read                string // the body as read back, unless "" (then body with CRLF line breaks)
 	}{
-		{"OKASCII", "Reset your password", "Reset it here:\nhttps://example.test/reset?token=abc\n"},
-		{"OKUmlauts", "You are invited to Müller GmbH on 1CloudAI Business Contacts", "You have been invited to join Müller GmbH as member.\n"},
-		{"OKLongName", long, "You have been invited to join Zoë.\n"},
-		{"OKLongestCJKName", "You are invited to " + strings.Repeat("株式会社", 50) + " on 1CloudAI Business Contacts", "株式会社\n"},
-		{"OKInjectionStaysInTheSubject", "You are invited to Zoë\r\nBcc: evil@example.test\r\n", "Zoë\n.\nsingle dot above\n"},
+		{"OKASCII", "Reset your password", "Reset it here:\nhttps://example.test/reset?token=abc\n", false, ""},
+		{"OKUmlauts", "You are invited to Müller GmbH on 1CloudAI Business Contacts", "You have been invited to join Müller GmbH as member.\n", true, ""},
+		{"OKLongName", long, "You have been invited to join Zoë.\n", true, ""},
+		{"OKLongestCJKName", "You are invited to " + strings.Repeat("株式会社", 50) + " on 1CloudAI Business Contacts", "株式会社\n", true, ""},
+		{"OKInjectionStaysInTheSubject", "You are invited to Zoë\r\nBcc: evil@example.test\r\n", "Zoë\n.\nsingle dot above\n", true, ""},
+		{"OKLineOf998", "Hello", strings.Repeat("a", 998) + "\n", false, ""},
+		{"OKLineOf999", "Hello", strings.Repeat("a", 999) + "\n", true, ""},
+		{"OKBareCarriageReturn", "Hello", "one\rtwo\n", true, "one\r\ntwo\r\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -315,11 +357,13 @@ func TestDeliverEncodesHeaders(t *testing.T) {
 				t.Fatal(err)
 			}
 			sent := <-got
-			head, _, _ := strings.Cut(sent, "\r\n\r\n")
-			for i := 0; i < len(head); i++ {
-				if c := head[i]; c >= 0x80 {
-					t.Fatalf("header has the raw byte %#x:\n%s", c, head)
+			for i := 0; i < len(sent); i++ {
+				if c := sent[i]; c >= 0x80 {
+					t.Fatalf("the message has the raw byte %#x (7-bit clean for any relay):\n%s", c, sent)
 				}
+			}
+			if bare := strings.Count(sent, "\r") + strings.Count(sent, "\n") - 2*strings.Count(sent, "\r\n"); bare != 0 {
+				t.Fatalf("%d bare line break characters (RFC 5322: CRLF only): %q", bare, sent)
 			}
 			for _, line := range strings.Split(sent, "\r\n") {
 				if len(line) > 998 {
@@ -348,8 +392,18 @@ func TestDeliverEncodesHeaders(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := strings.ReplaceAll(tt.body, "\n", "\r\n"); string(text) != want {
+			want := tt.read
+			if want == "" {
+				want = strings.ReplaceAll(tt.body, "\n", "\r\n")
+			}
+			if string(text) != want {
 				t.Fatalf("body reads %q, want %q", text, want)
+			}
+			if qp := strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable"); qp != tt.wantQP {
+				t.Errorf("quoted-printable %v, want %v", qp, tt.wantQP)
+			}
+			if id, want := msg.Header.Get("Message-Id"), "<"+m.ID.String()+"@1cloudcrm.com>"; id != want {
+				t.Errorf("Message-Id %q, want %q", id, want)
 			}
 			for _, h := range []string{"Date", "Message-Id", "Mime-Version"} {
 				if msg.Header.Get(h) == "" {
@@ -407,9 +461,11 @@ func TestDeliverWorkerGivesUp(t *testing.T) {
 }
 
 // TestFailAbandoned: with SMTP, an unsent message older than
-// AbandonedAfter whose delivery job is gone (discarded by River's rescuer)
-// is marked failed; one whose job still waits to retry, and a recent one,
-// are left; without SMTP (the development outbox) nothing is.
+// AbandonedAfter whose delivery job is gone (discarded by River's rescuer,
+// or cancelled) is marked failed, after any error it had; one whose job
+// still waits to retry, one younger than AbandonedAfter, a sent one and
+// one marked failed before are left as they are; without SMTP (the
+// development outbox) nothing is.
 func TestFailAbandoned(t *testing.T) {
 	t.Parallel()
 	d, _ := dbtest.Fresh(t) // its own outbox: FailAbandoned looks at every message
@@ -426,25 +482,52 @@ func TestFailAbandoned(t *testing.T) {
 		return m
 	}
 	abandoned := queue("Abandoned", 2*AbandonedAfter)
+	cancelled := queue("Cancelled", 2*AbandonedAfter)
 	retried := queue("Retried", 2*AbandonedAfter)
 	recent := queue("Recent", 0)
-	if err := d.Gorm.Exec(`INSERT INTO river_job (kind, args, state, max_attempts, queue, attempt, scheduled_at, finalized_at)
+	waiting := queue("Waiting", AbandonedAfter-time.Minute)
+	sent := queue("Sent", 2*AbandonedAfter)
+	failed := queue("Failed", 2*AbandonedAfter)
+	for _, stmt := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE outbox_emails SET error = '421 try again later' WHERE id = ?`, []any{abandoned.ID}},
+		{`UPDATE outbox_emails SET sent_at = now() - interval '1 hour' WHERE id = ?`, []any{sent.ID}},
+		{`UPDATE outbox_emails SET failed_at = now() - interval '1 hour', error = 'connection refused' WHERE id = ?`, []any{failed.ID}},
+		{`INSERT INTO river_job (kind, args, state, max_attempts, queue, attempt, scheduled_at, finalized_at)
 		VALUES (?, ?, 'retryable', 12, 'default', 3, now() + interval '1 hour', NULL),
-		       (?, ?, 'discarded', 12, 'default', 12, now(), now())`,
-		DeliverArgs{}.Kind(), fmt.Sprintf(`{"message_id": %q}`, retried.ID), DeliverArgs{}.Kind(), fmt.Sprintf(`{"message_id": %q}`, abandoned.ID)).Error; err != nil {
-		t.Fatal(err)
+		       (?, ?, 'discarded', 12, 'default', 12, now(), now()),
+		       (?, ?, 'cancelled', 12, 'default', 1, now(), now())`, []any{
+			DeliverArgs{}.Kind(), fmt.Sprintf(`{"message_id": %q}`, retried.ID),
+			DeliverArgs{}.Kind(), fmt.Sprintf(`{"message_id": %q}`, abandoned.ID),
+			DeliverArgs{}.Kind(), fmt.Sprintf(`{"message_id": %q}`, cancelled.ID)}},
+	} {
+		if err := d.Gorm.Exec(stmt.sql, stmt.args...).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 	if n, err := NewService(d.Gorm, "", slog.New(slog.DiscardHandler)).FailAbandoned(ctx); err != nil || n != 0 {
 		t.Fatalf("without SMTP: FailAbandoned = %d, %v; want 0", n, err)
 	}
 	n, err := NewService(d.Gorm, "smtp://mail.example.test:587", slog.New(slog.DiscardHandler)).FailAbandoned(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("FailAbandoned = %d, %v; want 1", n, err)
+	if err != nil || n != 2 {
+		t.Fatalf("FailAbandoned = %d, %v; want 2", n, err)
 	}
+	const gone = "no delivery job will run it again"
 	for _, tt := range []struct {
 		m          Message
 		wantFailed bool
-	}{{abandoned, true}, {retried, false}, {recent, false}} {
+		wantError  string
+	}{
+		{abandoned, true, "421 try again later; " + gone},
+		{cancelled, true, gone},
+		{retried, false, ""},
+		{recent, false, ""},
+		{waiting, false, ""},
+		{sent, false, ""},
+		{failed, true, "connection refused"}, // failed before, and left as it was
+	} {
 		var stored Message
 		if err := d.Gorm.Where("id = ?", tt.m.ID).Take(&stored).Error; err != nil {
 			t.Fatal(err)
@@ -452,5 +535,165 @@ func TestFailAbandoned(t *testing.T) {
 		if got := stored.FailedAt != nil; got != tt.wantFailed {
 			t.Errorf("%s: failed %v, want %v", tt.m.Subject, got, tt.wantFailed)
 		}
+		if got := deref(stored.Error); got != tt.wantError {
+			t.Errorf("%s: error %q, want %q", tt.m.Subject, got, tt.wantError)
+		}
 	}
+}
+
+// TestSendWithoutInserter: with SMTP configured but no way to enqueue the
+// delivery, Send reports it instead of keeping a message no job will send.
+func TestSendWithoutInserter(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	svc := NewService(d.Gorm, "smtp://127.0.0.1:9", slog.New(slog.DiscardHandler))
+	if _, err := svc.Send(context.Background(), d.Gorm, "bo@example.test", "Hello", "Body"); err == nil {
+		t.Fatal("Send with SMTP and no job inserter succeeded")
+	}
+}
+
+// TestMaskAddress: a log keeps an address's first letter and domain, and
+// nothing of a text that is not an address.
+func TestMaskAddress(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want string }{
+		{"ann.lee@example.test", "a***@example.test"},
+		{"a@example.test", "a***@example.test"},
+		{"@example.test", "***"},
+		{"no address", "***"},
+		{"", "***"},
+	} {
+		if got := maskAddress(tt.in); got != tt.want {
+			t.Errorf("maskAddress(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestDeliverSettles: a delivery job whose message was pruned, or was sent
+// by an earlier run, ends without speaking to the mail server (and without
+// an error that River would retry); a message sent after earlier failures
+// loses their error and failure mark.
+func TestDeliverSettles(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	sentAt := time.Now().UTC().Add(-time.Minute)
+	for _, tt := range []struct {
+		name     string
+		prepare  func(m *Message) // changes the stored message before the delivery
+		wantDial bool
+	}{
+		{"OKPruned", func(m *Message) {
+			if err := d.Gorm.Delete(&Message{}, "id = ?", m.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+		{"OKSentBefore", func(m *Message) {
+			if err := d.Gorm.Model(&Message{}).Where("id = ?", m.ID).Update("sent_at", sentAt).Error; err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+		{"OKAfterFailures", func(m *Message) {
+			if err := d.Gorm.Model(&Message{}).Where("id = ?", m.ID).
+				Updates(map[string]any{"error": "421 try again later", "failed_at": sentAt}).Error; err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			addr, got := fakeSMTP(t)
+			dialled := false
+			svc := NewService(d.Gorm, "smtp://"+addr, slog.New(slog.DiscardHandler))
+			svc.dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				dialled = true
+				return (&net.Dialer{}).DialContext(ctx, network, addr)
+			}
+			m, err := Queue(ctx, d.Gorm, "fay@example.test", "Hello", "Body")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.prepare(&m)
+			if err := svc.deliver(ctx, m.ID); err != nil {
+				t.Fatalf("deliver = %v, want nil", err)
+			}
+			if dialled != tt.wantDial {
+				t.Fatalf("spoke to the mail server: %v, want %v", dialled, tt.wantDial)
+			}
+			if !tt.wantDial {
+				return
+			}
+			<-got
+			var stored Message
+			if err := d.Gorm.Where("id = ?", m.ID).Take(&stored).Error; err != nil {
+				t.Fatal(err)
+			}
+			if stored.SentAt == nil || stored.Error != nil || stored.FailedAt != nil {
+				t.Fatalf("stored after sending: sent_at %v, error %v, failed_at %v; want sent without an error or a failure",
+					stored.SentAt, stored.Error, stored.FailedAt)
+			}
+		})
+	}
+}
+
+// TestGaveUpLeavesASentMessage: giving up on a delivery marks an unsent
+// message failed, never one that went out.
+func TestGaveUpLeavesASentMessage(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Shared(t)
+	ctx := context.Background()
+	svc := NewService(d.Gorm, "smtp://mail.example.test:587", slog.New(slog.DiscardHandler))
+	m, err := Queue(ctx, d.Gorm, "gus@example.test", "Hello", "Body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Gorm.Model(&Message{}).Where("id = ?", m.ID).Update("sent_at", time.Now().UTC()).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.gaveUp(ctx, m.ID, errors.New("connection refused")); err != nil {
+		t.Fatal(err)
+	}
+	var stored Message
+	if err := d.Gorm.Where("id = ?", m.ID).Take(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	if stored.FailedAt != nil || stored.Error != nil {
+		t.Fatalf("a sent message after giving up: failed_at %v, error %v; want neither", stored.FailedAt, stored.Error)
+	}
+}
+
+// TestOutbox: the admin console's outbox lists the newest messages first,
+// at most as many as asked.
+func TestOutbox(t *testing.T) {
+	t.Parallel()
+	d, _ := dbtest.Fresh(t) // its own outbox: Outbox lists every message
+	ctx := context.Background()
+	for i, subject := range []string{"First", "Second", "Third"} {
+		m, err := Queue(ctx, d.Gorm, "hal@example.test", subject, "Body")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Gorm.Exec(`UPDATE outbox_emails SET created_at = now() - make_interval(mins => ?) WHERE id = ?`, 10-i, m.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ms, err := NewService(d.Gorm, "", slog.New(slog.DiscardHandler)).Outbox(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.Subject)
+	}
+	if strings.Join(got, ",") != "Third,Second" {
+		t.Fatalf("Outbox(2) = %q, want the two newest, newest first", got)
+	}
+}
+
+// deref is *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
