@@ -3,6 +3,8 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,6 +164,90 @@ func TestContextErr(t *testing.T) {
 			}
 			if tt.err != nil && !errors.Is(got, tt.err) {
 				t.Errorf("ContextErr(%v) = %v lost the error", tt.err, got)
+			}
+		})
+	}
+}
+
+// TestInterruptedReadsTheError: only an error that says the run was
+// cancelled, on a context the client's stop ended, is an interruption: a
+// cancellation inside a run whose context is live, any other error, and a
+// cancellation under a timed-out or remotely cancelled context are not.
+func TestInterruptedReadsTheError(t *testing.T) {
+	t.Parallel()
+	stopped, stop := context.WithCancelCause(context.Background())
+	stop(errors.New("stop initiated"))
+	timedOut, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	remote, cancelRemote := context.WithCancelCause(context.Background())
+	cancelRemote(river.ErrJobCancelledRemotely)
+	for _, tt := range []struct {
+		name string
+		ctx  context.Context
+		err  error
+		want bool
+	}{
+		{"Stopped", stopped, context.Canceled, true},
+		{"StoppedOtherError", stopped, errors.New("the CRM answered 503"), false},
+		{"StoppedNoError", stopped, nil, false},
+		{"RunningCanceled", context.Background(), context.Canceled, false},
+		{"TimedOutCanceled", timedOut, fmt.Errorf("%w: %w", context.DeadlineExceeded, context.Canceled), false},
+		{"CancelledRemotely", remote, context.Canceled, false},
+	} {
+		if got := jobs.Interrupted(tt.ctx, tt.err); got != tt.want {
+			t.Errorf("%s: Interrupted = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestGiveUp: only a last attempt that failed, and was not interrupted by
+// the client's stop (whatever the driver made of that), records that the
+// job gave up, on a context that outlives the run's, and the run's error
+// still ends it.
+func TestGiveUp(t *testing.T) {
+	t.Parallel()
+	stopped, stop := context.WithCancelCause(context.Background())
+	stop(errors.New("stop initiated"))
+	timedOut, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	failed := errors.New("connection refused")
+	driverSays := errors.New("ERROR: canceling statement due to user request (SQLSTATE 57014)")
+	for _, tt := range []struct {
+		name       string
+		ctx        context.Context
+		attempt    int
+		err        error
+		wantRecord bool
+	}{
+		{"RecordedOnTheLastAttempt", context.Background(), 3, failed, true},
+		{"RecordedAfterATimeout", timedOut, 3, driverSays, true},
+		{"NotOnAnEarlierAttempt", context.Background(), 2, failed, false},
+		{"NotWithoutAnError", context.Background(), 3, nil, false},
+		{"NotWhenStopped", stopped, 3, context.Canceled, false},
+		{"NotWhenStoppedUnderTheDriver", stopped, 3, driverSays, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			recorded := false
+			var recordCtxErr error
+			err := jobs.GiveUp(tt.ctx, &rivertype.JobRow{Attempt: tt.attempt, MaxAttempts: 3}, tt.err, func(ctx context.Context, err error) error {
+				recorded, recordCtxErr = true, ctx.Err()
+				if !errors.Is(err, tt.err) {
+					t.Errorf("recorded %v, want the run's error %v", err, tt.err)
+				}
+				return errors.New("recorded")
+			})
+			if recorded != tt.wantRecord {
+				t.Fatalf("recorded %v, want %v", recorded, tt.wantRecord)
+			}
+			if recordCtxErr != nil {
+				t.Errorf("recorded on an ended context: %v", recordCtxErr)
+			}
+			if (err == nil) != (tt.err == nil) || tt.err != nil && !errors.Is(err, tt.err) {
+				t.Fatalf("GiveUp = %v, want the run's error %v", err, tt.err)
+			}
+			if tt.wantRecord && !strings.Contains(fmt.Sprint(err), "recorded") {
+				t.Errorf("GiveUp = %v, want the record's error joined", err)
 			}
 		})
 	}

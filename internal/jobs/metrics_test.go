@@ -2,7 +2,7 @@ package jobs_test
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -52,9 +52,10 @@ func TestMetrics(t *testing.T) {
 			t.Fatalf("job runs: %v", err)
 		}
 	}
-	n, err := testutil.GatherAndCount(reg, "river_jobs")
-	if err != nil || n == 0 {
-		t.Fatalf("river_jobs: %d series, %v", n, err)
+	for _, name := range []string{"river_jobs", "river_job_run_seconds", "river_job_queue_wait_seconds"} {
+		if n, err := testutil.GatherAndCount(reg, name); err != nil || n == 0 {
+			t.Errorf("%s: %d series, %v", name, n, err)
+		}
 	}
 }
 
@@ -65,18 +66,33 @@ type failArgs struct {
 
 func (failArgs) Kind() string { return "jobs.fail" }
 
+// failWorker fails every attempt, naming it, and has River retry at once.
+type failWorker struct {
+	river.WorkerDefaults[failArgs]
+}
+
+func (failWorker) Work(_ context.Context, job *river.Job[failArgs]) error {
+	return fmt.Errorf("the CRM answered 503 (attempt %d)", job.Attempt)
+}
+
+func (failWorker) NextRetry(*river.Job[failArgs]) time.Time { return time.Now() }
+
 // TestDiscarded: a job whose last attempt fails is counted in
 // river_jobs_discarded by kind (read from the queue, so a worker process's
-// discards count too), and LogDiscarded writes one ERROR line naming its
-// kind and the ids of its args, never its other fields.
+// discards count too; the kind's finished jobs do not), and LogDiscarded
+// writes one ERROR line naming its kind, the last attempt's error and the
+// ids of its args, never its other fields; an attempt River retries is not
+// logged.
 func TestDiscarded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d, _ := dbtest.Fresh(t)
+	if err := d.Gorm.Exec(`INSERT INTO river_job (kind, args, state, max_attempts, queue, attempt, attempted_at, finalized_at)
+		VALUES ('jobs.fail', '{}', 'completed', 2, 'default', 1, now(), now())`).Error; err != nil {
+		t.Fatal(err)
+	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, river.WorkFunc(func(context.Context, *river.Job[failArgs]) error {
-		return errors.New("the CRM answered 503")
-	}))
+	river.AddWorker(workers, failWorker{})
 	c, err := jobs.New(d, workers, jobs.Opts{Work: true, PollOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +108,7 @@ func TestDiscarded(t *testing.T) {
 	}
 	defer func() { _ = c.Stop(context.WithoutCancel(ctx)) }()
 	if _, err := c.Insert(ctx, failArgs{ImportID: "0190a1b2-0000-7000-8000-000000000001", Email: "ann@example.com"},
-		&river.InsertOpts{MaxAttempts: 1}); err != nil {
+		&river.InsertOpts{MaxAttempts: 2}); err != nil {
 		t.Fatal(err)
 	}
 	const head = "# HELP river_jobs_discarded Discarded jobs (River gave up on them after their last attempt) still kept, by kind (all processes).\n# TYPE river_jobs_discarded gauge\n"
@@ -105,10 +121,13 @@ func TestDiscarded(t *testing.T) {
 		}
 	}
 	line := logged.String()
-	for _, want := range []string{`"level":"ERROR"`, `"kind":"jobs.fail"`, `"import_id":"0190a1b2-0000-7000-8000-000000000001"`, `"error":"the CRM answered 503"`} {
+	for _, want := range []string{`"level":"ERROR"`, `"kind":"jobs.fail"`, `"import_id":"0190a1b2-0000-7000-8000-000000000001"`, `"error":"the CRM answered 503 (attempt 2)"`} {
 		if !strings.Contains(line, want) {
 			t.Errorf("log %q lacks %s", line, want)
 		}
+	}
+	if n := strings.Count(line, "job discarded"); n != 1 {
+		t.Errorf("log %q has %d discard lines, want 1 (the retried attempt is not one)", line, n)
 	}
 	if strings.Contains(line, "ann@example.com") {
 		t.Errorf("log %q carries the args' address", line)
