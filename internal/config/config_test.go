@@ -146,6 +146,35 @@ func TestLoadFrom(t *testing.T) {
 		{name: "OKSearchConcurrencyMax", env: map[string]string{"SEARCH_CONCURRENCY": "1000"}},
 		{name: "ErrSearchConcurrencyHuge", env: map[string]string{"SEARCH_CONCURRENCY": "2000000000"}, wantErr: []string{"SEARCH_CONCURRENCY must be a number of searches from 1 to 1000"}},
 		{name: "ErrSearchConcurrencyNotNumber", env: map[string]string{"SEARCH_CONCURRENCY": "many"}, wantErr: []string{"SEARCH_CONCURRENCY"}},
+		// Each bound on both of its sides, and each problem alone.
+		{name: "OKSpacesAroundValues", env: map[string]string{"LOG_LEVEL": " warn ", "APP_ENV": "test\n"}},
+		{name: "ErrPublicURLNoHost", env: map[string]string{"PUBLIC_URL": "https://"}, wantErr: []string{"PUBLIC_URL must be an absolute URL"}},
+		{name: "ErrProductionPublicURLOtherScheme", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "ftp://contacts.example.com", "METRICS_TOKEN": metrics}, wantErr: []string{"PUBLIC_URL must be the https:// address"}},
+		{name: "OKProductionMetricsToken16", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com", "METRICS_TOKEN": strings.Repeat("m", 16)}},
+		{name: "ErrProductionMetricsToken15", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com", "METRICS_TOKEN": strings.Repeat("m", 15)}, wantErr: []string{"METRICS_TOKEN is too short"}},
+		{name: "OKProductionJWT32", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strings.Repeat("j", 32), "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com", "METRICS_TOKEN": metrics}},
+		{name: "ErrProductionJWT31", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strings.Repeat("j", 31), "ENCRYPTION_KEY": key, "DATABASE_URL": "postgres://x/y",
+			"PUBLIC_URL": "https://contacts.example.com", "METRICS_TOKEN": metrics}, wantErr: []string{"JWT_SECRET is too weak"}},
+		{name: "ErrSMTPImplicitTLS", env: map[string]string{"SMTP_URL": "smtps://user:pw@mail.example.com:465"}, wantErr: []string{"SMTP_URL must look like"}},
+		{name: "ErrProductionCRMWithoutAPIBase", env: map[string]string{"APP_ENV": "production", "JWT_SECRET": strong, "ENCRYPTION_KEY": key,
+			"DATABASE_URL": "postgres://x/y", "PUBLIC_URL": "https://contacts.example.com", "CRM_CLIENT_SECRET": "s3cret", "CRM_AUTH_BASE": "https://crm.example",
+			"METRICS_TOKEN": metrics}, wantErr: []string{"CRM_AUTH_BASE and CRM_API_BASE are required"}},
+		{name: "ErrCRMAuthBaseNoHost", env: map[string]string{"CRM_AUTH_BASE": "https:///oauth"}, wantErr: []string{"CRM_AUTH_BASE must be an http(s) URL"}},
+		{name: "ErrKeyLongHex", env: map[string]string{"ENCRYPTION_KEY": strings.Repeat("ab", 33)}, wantErr: []string{"ENCRYPTION_KEY must be exactly 32 bytes"}},
+		{name: "ErrMaxBodyBytesZero", env: map[string]string{"MAX_BODY_BYTES": "0"}, wantErr: []string{"MAX_BODY_BYTES"}},
+		{name: "ErrPastDueGraceZero", env: map[string]string{"PAST_DUE_GRACE": "0s"}, wantErr: []string{"PAST_DUE_GRACE"}},
+		{name: "OKImportFileRetentionHour", env: map[string]string{"IMPORT_FILE_RETENTION": "1h"}},
+		{name: "ErrMigrateStatementTimeoutNegative", env: map[string]string{"MIGRATE_STATEMENT_TIMEOUT": "-1s"}, wantErr: []string{"MIGRATE_STATEMENT_TIMEOUT must be"}},
+		{name: "ErrShutdownTimeoutZero", env: map[string]string{"SHUTDOWN_TIMEOUT": "0s"}, wantErr: []string{"SHUTDOWN_TIMEOUT"}},
+		{name: "ErrDBAcquireTimeoutZero", env: map[string]string{"DB_ACQUIRE_TIMEOUT": "0s"}, wantErr: []string{"DB_ACQUIRE_TIMEOUT"}},
+		{name: "OKHTTPAddrPortZero", env: map[string]string{"HTTP_ADDR": ":0"}},
+		{name: "OKHTTPAddrPortMax", env: map[string]string{"HTTP_ADDR": ":65535"}},
+		{name: "ErrHTTPAddrPort65536", env: map[string]string{"HTTP_ADDR": ":65536"}, wantErr: []string{`HTTP_ADDR must be host:port`}},
+		{name: "ErrHTTPAddrSignedPort", env: map[string]string{"HTTP_ADDR": ":+80"}, wantErr: []string{`HTTP_ADDR must be host:port`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -398,4 +427,27 @@ func variablesRead() map[string]bool {
 		})
 	}
 	return read
+}
+
+// TestPublicURL: the address links start with defaults to this machine on
+// HTTP_ADDR's port, and is kept without a trailing slash and with its
+// scheme in lower case, as the rest of the program compares it.
+func TestPublicURL(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "http://localhost:8080"},
+		{map[string]string{"HTTP_ADDR": "[::1]:9000"}, "http://localhost:9000"},
+		{map[string]string{"PUBLIC_URL": "HTTPS://Contacts.example.com/"}, "https://Contacts.example.com"},
+	} {
+		cfg, err := LoadFrom(env(tt.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.PublicURL != tt.want {
+			t.Errorf("%v: PUBLIC_URL %q, want %q", tt.env, cfg.PublicURL, tt.want)
+		}
+	}
 }
