@@ -417,7 +417,12 @@ func sharedStringLengths(f *zip.File, most int) ([]int32, error) {
 	}
 	defer rc.Close()
 	var lens []int32
-	inSI, inText, inPhonetic := false, false, false
+	// A string is an si element of the table's own (excelize reads no
+	// other, and an si elsewhere would shift the indexes measured); its
+	// text is all there is inside its t elements but for phonetic hints,
+	// counted by the elements open (<t><t/>text</t> is text).
+	inSI := false
+	inText, inPhonetic := 0, 0
 	cur := 0
 	damaged := unsupported("The workbook's shared strings are damaged.")
 	var nest xmlNesting
@@ -435,29 +440,31 @@ func sharedStringLengths(f *zip.File, most int) ([]int32, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "si":
+			switch {
+			case t.Name.Local == "si" && len(nest.open) == 2: // in the table's root
 				if len(lens) == most {
 					return nil, unsupported(fmt.Sprintf("The workbook has more than %s distinct texts; save the sheet as CSV and upload that.", thousands(int64(most))))
 				}
 				inSI, cur = true, 0
-			case "t":
-				inText = inSI
-			case "rPh": // phonetic hints are not part of the text
-				inPhonetic = true
+			case !inSI:
+			case t.Name.Local == "t":
+				inText++
+			case t.Name.Local == "rPh": // phonetic hints are not part of the text
+				inPhonetic++
 			}
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "si":
+			switch {
+			case t.Name.Local == "si" && len(nest.open) == 1:
 				lens = append(lens, int32(cur))
 				inSI = false
-			case "t":
-				inText = false
-			case "rPh":
-				inPhonetic = false
+			case !inSI:
+			case t.Name.Local == "t":
+				inText--
+			case t.Name.Local == "rPh":
+				inPhonetic--
 			}
 		case xml.CharData:
-			if inText && !inPhonetic {
+			if inText > 0 && inPhonetic == 0 {
 				if cur += len(t); cur > xlsxMaxStringBytes {
 					return nil, unsupported(fmt.Sprintf("Text %s of the workbook is longer than the 32,767 characters a cell can hold.", thousands(int64(len(lens)+1))))
 				}

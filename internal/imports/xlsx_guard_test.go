@@ -182,6 +182,13 @@ func TestXLSXBombs(t *testing.T) {
 		}), apperr.EINVALID, "nest more than 64 deep"},
 		{"ErrEndTagClosesAnotherElement", workbook(t, `<si><t>Email</t></si><si><t>a@b.example</t></si>`,
 			sharedRow(1, 1)+`<row r="2"><c t="s"><v>1</v></c></rox>`+sharedRow(3, 1), nil), apperr.EINVALID, "A sheet of the workbook is damaged"},
+		// excelize reads the table's own si elements, and the whole text
+		// of their t elements: an si nested elsewhere shifted the lengths
+		// measured (the long string measured as one byte), and a t closed
+		// inside a t ended the text measured early. Both let a row of
+		// 18 MB through.
+		{"ErrRowExpandsPastStringNestedInTable", workbook(t, `<x><si><t>x</t></si></x>`+long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrRowExpandsPastTextAfterNestedT", workbook(t, `<si><t><t/>`+strings.Repeat("a", 30_000)+`</t></si>`, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrDanglingString", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>7</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 	}
 	for _, tt := range tests {
