@@ -189,6 +189,30 @@ func TestXLSXBombs(t *testing.T) {
 		// 18 MB through.
 		{"ErrRowExpandsPastStringNestedInTable", workbook(t, `<x><si><t>x</t></si></x>`+long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsPastTextAfterNestedT", workbook(t, `<si><t><t/>`+strings.Repeat("a", 30_000)+`</t></si>`, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		// One table measured, another read: refused.
+		{"ErrSecondSharedStringTable", workbook(t, long, sharedRow(1, 600), func(zw *zip.Writer) {
+			w, err := zw.Create("xl/extra/sharedStrings.xml")
+			if err == nil {
+				_, err = w.Write([]byte(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>x</t></si></sst>`))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}), apperr.EINVALID, "more than one shared string table"},
+		// excelize reads the workbook part the package's first
+		// officeDocument relationship names, and its sheets.
+		{"ErrRowExpandsInSheetOfTheFirstWorkbookPart", rewritePart(t, workbookAt(t, "xl/data.xml", "data.xml", long, sharedRow(1, 600), nil), "_rels/.rels", func(s string) string {
+			return strings.Replace(s, "</Relationships>", `<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`, 1)
+		}), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		// A sheet or table cut short ends excelize's reading of it
+		// without an error: the rest silently lost.
+		{"ErrSheetCutShort", workbookOf(t, "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", `<si><t>x</t></si>`,
+			`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+sharedRow(1, 1), nil), apperr.EINVALID, "A sheet of the workbook is damaged"},
+		{"ErrSharedStringsCutShort", rewritePart(t, workbook(t, `<si><t>x</t></si><si><t>y`, sharedRow(1, 1), nil), "xl/sharedStrings.xml", func(s string) string {
+			return strings.TrimSuffix(s, "</sst>")
+		}), apperr.EINVALID, "shared strings are damaged"},
+		{"ErrStringIndexPastTheTable", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>1</v></c></row>`, nil), apperr.EINVALID, "damaged"},
+		{"ErrNegativeStringIndex", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>-1</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 		{"ErrDanglingString", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>7</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 	}
 	for _, tt := range tests {
