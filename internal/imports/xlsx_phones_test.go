@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/onecloudai/contacts/internal/imports"
+	"github.com/onecloudai/contacts/internal/platform/apperr"
 )
 
 // TestXLSXNumberPhones: Excel stores "+4917012345678" or "01701234567"
@@ -169,4 +170,49 @@ func TestXLSXNumberPhonesOtherSheet(t *testing.T) {
 			t.Errorf("sheet %q: numeric columns %s, want %s", c.sheet, got, c.numeric)
 		}
 	}
+}
+
+// TestXLSXNumericColumns: the columns whose phones may have lost a "+" or
+// a leading 0 are those holding a number cell: one without a type, as
+// Excel writes it, or of type "n", as LibreOffice does; not a formula's
+// text, a boolean, an error or a blank value. A column past those read
+// is not one, and a cell named past Excel's last column is no number of
+// a column at all.
+func TestXLSXNumericColumns(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	header := `<row r="1"><c r="A1" t="inlineStr"><is><t>Email</t></is></c><c r="B1" t="inlineStr"><is><t>Phone</t></is></c></row>`
+	tests := []struct {
+		name, cells string // row 2's
+		want        string
+	}{
+		{"NumberWithoutType", `<c r="B2"><v>4917012345678</v></c>`, "[1]"},
+		{"NumberOfTypeN", `<c r="B2" t="n"><v>4917012345678</v></c>`, "[1]"},
+		{"FormulaText", `<c r="B2" t="str"><f>"4917012345678"</f><v>4917012345678</v></c>`, "[]"},
+		{"Boolean", `<c r="B2" t="b"><v>1</v></c>`, "[]"},
+		{"Error", `<c r="B2" t="e"><v>#N/A</v></c>`, "[]"},
+		{"BlankValue", `<c r="B2"><v> </v></c>`, "[]"},
+		{"PastTheColumnsRead", `<c r="B2" t="inlineStr"><is><t>+4917012345678</t></is></c><c r="ALM2"><v>1</v></c>`, "[]"}, // column 1,001
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			row := `<row r="2"><c r="A2" t="inlineStr"><is><t>n@` + tb.word + `.example</t></is></c>` + tt.cells + `</row>`
+			file := workbook(t, "", header+row, nil)
+			imp, err := tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "n.xlsx", Body: bytes.NewReader(file), Size: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(imp.Format.NumericColumns); got != tt.want {
+				t.Fatalf("numeric columns %s, want %s", got, tt.want)
+			}
+		})
+	}
+
+	t.Run("ErrPastExcelsLastColumn", func(t *testing.T) {
+		t.Parallel()
+		file := workbook(t, "", header+`<row r="2"><c r="XFE2"><v>1</v></c></row>`, nil)
+		_, err := tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "n.xlsx", Body: bytes.NewReader(file), Size: -1})
+		wantCode(t, err, apperr.EINVALID, "not a readable XLSX workbook")
+	})
 }
