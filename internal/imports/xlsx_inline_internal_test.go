@@ -23,17 +23,19 @@ func TestConvertXLSXInlinesALargeTable(t *testing.T) {
 	tests := []struct {
 		name    string
 		note    int // the bytes of each row's note
+		table   string
 		inlined bool
 	}{
-		{"SmallTable", 100, false},
-		{"LargeTable", 100_000, true}, // 4.5 MB of XML
+		{"SmallTable", 100, "xl/sharedStrings.xml", false},
+		{"LargeTable", 100_000, "xl/sharedStrings.xml", true},                 // 4.5 MB of XML
+		{"LargeTableNamedInOtherCase", 100_000, "xl/SharedStrings.xml", true}, // excelize reads it too
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			name := filepath.Join(t.TempDir(), "book.xlsx")
 			var want strings.Builder
-			if err := os.WriteFile(name, peopleWorkbook(t, 45, tt.note, &want), 0o600); err != nil {
+			if err := os.WriteFile(name, renamed(t, peopleWorkbook(t, 45, tt.note, &want), "xl/sharedStrings.xml", tt.table), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			if sst := excelizeSharedStrings(openZip(t, name).File); (sst.UncompressedSize64 > xlsxInMemory) != tt.inlined {
@@ -58,6 +60,68 @@ func TestConvertXLSXInlinesALargeTable(t *testing.T) {
 				t.Fatalf("converted %d records, want 46; CSV equal: %v", sc.records, csv.String() == want.String())
 			}
 		})
+	}
+}
+
+// renamed is the workbook body with its part from named to.
+func renamed(t testing.TB, body []byte, from, to string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		h := f.FileHeader
+		if h.Name == from {
+			h.Name = to
+		}
+		w, err := zw.CreateRaw(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := f.OpenRaw()
+		if err == nil {
+			_, err = io.Copy(w, raw)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// TestForExcelizeOpensTheCopyWithinItsSize: the inline copy's sheets hold
+// the texts, and can unpack to more than the workbook did; excelize is
+// told to open it within what it unpacks to, not within the workbook's
+// bound (it would refuse the copy), and a copy whose parts excelize holds
+// in memory come to more than xlsxMaxInMemory is refused.
+func TestForExcelizeOpensTheCopyWithinItsSize(t *testing.T) {
+	t.Parallel()
+	name := filepath.Join(t.TempDir(), "book.xlsx")
+	var want strings.Builder
+	if err := os.WriteFile(name, peopleWorkbook(t, 45, 100_000, &want), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opened, limit, err := forExcelize(name, t.TempDir(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opened == name {
+		t.Fatal("the workbook was not inlined")
+	}
+	if total, _ := unpackedSizes(openZip(t, opened).File); limit < total {
+		t.Fatalf("opened within %d bytes, the copy unpacks to %d", limit, total)
+	}
+
+	held := withParts(t, paddedWorkbook(t, t.TempDir(), `<si><t>x</t></si>`, `<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, 0, ' '),
+		claimedPart(t, "xl/data.xml", xlsxMaxInMemory)) // a sheet stored outside xl/worksheets/
+	if _, err := copySize(held); err == nil || !strings.Contains(err.Error(), "unpack to more than 64 MiB") {
+		t.Fatalf("copySize: %v, want the copy refused", err)
 	}
 }
 
