@@ -60,11 +60,12 @@ func TestXLSXFormulasWithoutResult(t *testing.T) {
 	tb := setup(t)
 	header := `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>`
 	sst := `<si><t>Email</t></si><si><t>Name</t></si><si><t>Title</t></si><si><t>a@` + tb.word + `.example</t></si>`
-	recalc := func(b []byte) []byte {
+	recalcAs := func(b []byte, fullCalcOnLoad string) []byte {
 		return rewritePart(t, b, "xl/workbook.xml", func(s string) string {
-			return strings.Replace(s, "</sheets>", `</sheets><calcPr calcId="124519" fullCalcOnLoad="1"/>`, 1)
+			return strings.Replace(s, "</sheets>", `</sheets><calcPr calcId="124519" fullCalcOnLoad="`+fullCalcOnLoad+`"/>`, 1)
 		})
 	}
+	recalc := func(b []byte) []byte { return recalcAs(b, "1") }
 	excelized := func() []byte { // excelize writes a formula with no value
 		f := excelize.NewFile()
 		for cell, v := range map[string]string{"A1": "Email", "B1": "Name", "A2": "x@" + tb.word + ".example"} {
@@ -98,6 +99,8 @@ func TestXLSXFormulasWithoutResult(t *testing.T) {
 		{"ExcelizeWritten", excelized(), 1, "B2"},
 		{"RecalculatedOnOpen", recalc(workbook(t, sst, header+`<row r="2"><c r="A2" t="s"><v>3</v></c>`+
 			`<c r="B2"><f>1+1</f><v>0</v></c><c r="C2" t="str"><f>A2</f><v></v></c></row>`, nil)), 2, "B2"},
+		{"RecalculatedOnOpenSaidAsTrue", recalcAs(workbook(t, sst, header+`<row r="2"><c r="A2" t="s"><v>3</v></c>`+
+			`<c r="B2"><f>1+1</f><v>0</v></c></row>`, nil), "true"), 1, "B2"}, // an xsd:boolean
 		{"RecalculatedWithoutFormulas", recalc(workbook(t, sst, header+`<row r="2"><c r="A2" t="s"><v>3</v></c></row>`, nil)), 0, ""},
 	}
 	for _, tc := range tests {

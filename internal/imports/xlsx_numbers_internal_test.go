@@ -5,7 +5,8 @@ import "testing"
 func TestDropsDigits(t *testing.T) {
 	t.Parallel()
 	custom := map[int]string{164: "00000", 165: `0.0E+0`, 166: `"E+"0`, 167: `0\E+0`, 168: "general", 169: `[$E+-409]0`,
-		170: "##0.00e-0;-##0.00e-0", 171: `[<=9999999]###\-####;\(###\)\ ###\-####`, 11: "0"}
+		170: "##0.00e-0;-##0.00e-0", 171: `[<=9999999]###\-####;\(###\)\ ###\-####`, 11: "0",
+		172: `"Tel. "0.00E+00`, 173: `[Blue]0.00E+00`, 174: `0_E+0`, 175: `0*E+0`, 176: `[$-411]m/d/ge`}
 	tests := []struct {
 		name string
 		id   int
@@ -24,6 +25,12 @@ func TestDropsDigits(t *testing.T) {
 		{"BracketedE", 169, false},
 		{"LowerCaseSections", 170, true},
 		{"PhoneFormat", 171, false},
+		{"ScientificAfterQuotedText", 172, true},
+		{"ScientificAfterColor", 173, true},
+		{"PaddedE", 174, false},
+		{"FillE", 175, false},
+		{"EndsInE", 176, false}, // the Japanese era's year, last
+
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
