@@ -202,3 +202,47 @@ func TestXLSXRowTooLong(t *testing.T) {
 	_, err := tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "long.xlsx", Body: bytes.NewReader(header), Size: int64(len(header))})
 	wantCode(t, err, apperr.EINVALID, "The first row is longer than 1 MiB; this does not look like a file with a header.")
 }
+
+// TestXLSXNumbersStyledAsExcelizeReadsThem: a number reads in full also
+// when its style says General or Scientific in the way excelize reads it:
+// a custom format's formatCode16 (Excel's newer code, which excelize
+// prefers to formatCode), or a cell format without a numFmtId (General).
+func TestXLSXNumbersStyledAsExcelizeReadsThem(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	styled := func(t *testing.T, style *excelize.Style, edit func(string) string) []byte {
+		body := xlsxBook(t, [][]any{{"Email", "Phone"}, {"s@" + tb.word + ".example", 491701234567}}, func(f *excelize.File) map[string]int {
+			s, err := f.NewStyle(style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return map[string]int{"B2": s}
+		})
+		return rewritePart(t, []byte(body), "xl/styles.xml", edit)
+	}
+	fixed := "0"
+	tests := []struct {
+		name string
+		body func(t *testing.T) []byte
+	}{
+		{"ScientificFormatCode16", func(t *testing.T) []byte {
+			return styled(t, &excelize.Style{CustomNumFmt: &fixed}, func(s string) string {
+				return strings.Replace(s, `formatCode="0"`, `formatCode="0" xmlns:x16r2="http://schemas.microsoft.com/office/spreadsheetml/2015/02/main" x16r2:formatCode16="0.00E+00"`, 1)
+			})
+		}},
+		{"NoNumFmtID", func(t *testing.T) []byte {
+			return styled(t, &excelize.Style{Font: &excelize.Font{Bold: true}}, func(s string) string {
+				return strings.ReplaceAll(s, ` numFmtId="0"`, "")
+			})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			imp := tb.MustUpload(t, tb.tenant, "styled.xlsx", string(tt.body(t)))
+			if got := imp.Sample[1].Fields[1]; got != "491701234567" {
+				t.Fatalf("the phone reads %q, want 491701234567", got)
+			}
+		})
+	}
+}
