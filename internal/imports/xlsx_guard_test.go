@@ -239,6 +239,29 @@ func TestXLSXBombs(t *testing.T) {
 		}
 	})
 
+	// Excel may keep a binary index of a sheet beside it, in
+	// xl/worksheets/: it is no sheet, and not measured as one.
+	t.Run("OKBinaryPartAmongSheets", func(t *testing.T) {
+		t.Parallel()
+		file := workbook(t, `<si><t>Email</t></si><si><t>bo@example.com</t></si>`,
+			`<row r="1"><c t="s"><v>0</v></c></row><row r="2"><c t="s"><v>1</v></c></row>`, func(zw *zip.Writer) {
+				w, err := zw.Create("xl/worksheets/binaryIndex1.bin")
+				if err == nil {
+					_, err = w.Write([]byte{0x00, 0xff, '<', 0x01})
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			})
+		imp, err := tb.svc.Upload(tb.ctx, free, imports.UploadParams{FileName: "indexed.xlsx", Body: bytes.NewReader(file), Size: int64(len(file))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if imp.RowCount() != 1 {
+			t.Fatalf("%d rows", imp.RowCount())
+		}
+	})
+
 	t.Run("OKPlainWorkbook", func(t *testing.T) {
 		t.Parallel()
 		file := workbook(t, `<si><t>Email</t></si><si><t>ana@example.com</t></si><si><t>Ünal</t></si>`,

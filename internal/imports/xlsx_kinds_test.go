@@ -3,6 +3,7 @@ package imports_test
 import (
 	"archive/zip"
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -78,6 +79,10 @@ func TestXLSXOtherZips(t *testing.T) {
 		{"ErrNumbers", zipOf(t, "Index/Document.iwa", "\x00", "Metadata/Properties.plist", "<plist/>"), "Apple Numbers"},
 		{"ErrZipArchive", zipOf(t, "contacts.csv", "Email\nz@example.com\n"), "a zip archive"},
 		{"ErrChartsOnly", chartsOnly(), "only charts"},
+		// A workbook naming no sheet at all holds no charts either.
+		{"ErrNoSheets", rewritePart(t, workbook(t, `<si><t>Email</t></si>`, sharedRow(1, 1), nil), "xl/workbook.xml", func(s string) string {
+			return strings.Replace(s, `<sheet name="Sheet1" sheetId="1" r:id="rId1"/>`, "", 1)
+		}), "The workbook has no sheets."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
