@@ -188,6 +188,18 @@ func TestCheckXLSXBounds(t *testing.T) {
 		{"ErrNestedPastTheBoundInStyles", func(t *testing.T) string {
 			return withParts(t, plain(t), textPart(t, "xl/styles.xml", nested(65)))
 		}, fiveMiB, "nest more than 64 deep"},
+		// excelize reads a table named in another case as the table.
+		{"OKSharedStringsNamedInOtherCase", func(t *testing.T) string {
+			body, err := os.ReadFile(plain(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Join(t.TempDir(), "case.xlsx")
+			if err := os.WriteFile(name, renamed(t, body, "xl/sharedStrings.xml", "XL/SharedStrings.XML"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return name
+		}, fiveMiB, ""},
 		// A larger package's cap takes more texts than Free's 1,000,000.
 		{"OKMoreTextsOnALargerCap", func(t *testing.T) string {
 			return paddedWorkbook(t, t.TempDir(), strings.Repeat(`<si/>`, 1_000_001), cellText, 0, ' ')

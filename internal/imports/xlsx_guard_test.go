@@ -163,6 +163,13 @@ func TestXLSXBombs(t *testing.T) {
 		// wherever it is stored: each is measured.
 		{"ErrRowExpandsInSheetOutsideWorksheets", workbookAt(t, "xl/data.xml", "data.xml", long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsInSheetAtAbsoluteTarget", workbookAt(t, "sheets/s.bin", "/sheets/s.bin", long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrRowExpandsInSheetBesideAWorkbookPartElsewhere", zipOf(t,
+			"_rels/.rels", officeRels("wb/book.xml"),
+			"wb/book.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+			"wb/_rels/book.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="data.xml"/></Relationships>`,
+			"xl/sharedStrings.xml", `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`+long+`</sst>`,
+			"wb/data.xml", `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+sharedRow(1, 600)+`</sheetData></worksheet>`),
+			apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsInSheetNamedWithBackslashes", workbookAt(t, `xl\worksheets\sheet1.xml`, "worksheets/sheet1.xml", long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		// excelize reads sheets (and a shared string table over 4 MiB) with
 		// xml.Decoder.Token, which keeps an entry for every open element

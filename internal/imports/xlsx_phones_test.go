@@ -187,6 +187,7 @@ func TestXLSXNumericColumns(t *testing.T) {
 		want        string
 	}{
 		{"NumberWithoutType", `<c r="B2"><v>4917012345678</v></c>`, "[1]"},
+		{"NumberWithoutReference", `<c><v>4917012345678</v></c>`, "[1]"}, // the cell after A2
 		{"NumberOfTypeN", `<c r="B2" t="n"><v>4917012345678</v></c>`, "[1]"},
 		{"FormulaText", `<c r="B2" t="str"><f>"4917012345678"</f><v>4917012345678</v></c>`, "[]"},
 		{"Boolean", `<c r="B2" t="b"><v>1</v></c>`, "[]"},
