@@ -195,6 +195,7 @@ func TestXLSXBombs(t *testing.T) {
 		// inside a t ended the text measured early. Both let a row of
 		// 18 MB through.
 		{"ErrRowExpandsPastStringNestedInTable", workbook(t, `<x><si><t>x</t></si></x>`+long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrRowExpandsPastStringNestedInAString", workbook(t, `<si><t>`+strings.Repeat("a", 30_000)+`</t><x><si/></x></si>`, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsPastTextAfterNestedT", workbook(t, `<si><t><t/>`+strings.Repeat("a", 30_000)+`</t></si>`, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		// One table measured, another read: refused.
 		{"ErrSecondSharedStringTable", workbook(t, long, sharedRow(1, 600), func(zw *zip.Writer) {
