@@ -496,6 +496,13 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 		// element and whether that holds anything, and whether its type
 		// is a text result (t="str"), whose value may be empty.
 		formula, hasV, valued, text bool
+		// A shared string cell's index is what excelize reads: the text
+		// directly inside a v element of the cell's own (cellDepth: the
+		// elements open with the cell), however it is split by comments
+		// or other elements.
+		cellDepth int
+		inIndex   bool
+		index     []byte
 	)
 	damaged := unsupported("A sheet of the workbook is damaged.")
 	var nest xmlNesting
@@ -525,6 +532,7 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 					return unsupported(fmt.Sprintf("Row %s of the workbook has more than %s cells.", thousands(rowNum), thousands(xlsxMaxRowCells)))
 				}
 				row++ // the delimiter
+				cellDepth = len(nest.open)
 				shared, number = false, true
 				formula, hasV, valued, text = false, false, false, false
 				col++
@@ -547,6 +555,9 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 				formula = true
 			case "v":
 				inV, hasV = true, true
+				if shared && len(nest.open) == cellDepth+1 {
+					inIndex, index = true, index[:0]
+				}
 			case "t": // inline string text
 				inStr = true
 			}
@@ -554,6 +565,19 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 			switch t.Name.Local {
 			case "v":
 				inV = false
+				if !inIndex || len(nest.open) != cellDepth {
+					break
+				}
+				inIndex = false
+				if len(index) == 0 { // excelize reads an empty value as ""
+					break
+				}
+				i, err := strconv.Atoi(strings.TrimSpace(string(index)))
+				if err != nil || i < 0 || i >= len(lens) {
+					return damaged
+				}
+				row += int64(lens[i])
+				facts.hasData = facts.hasData || lens[i] > 0
 			case "t":
 				inStr = false
 			case "c":
@@ -570,13 +594,11 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 			}
 		case xml.CharData:
 			switch {
-			case inV && shared:
-				i, err := strconv.Atoi(strings.TrimSpace(string(t)))
-				if err != nil || i < 0 || i >= len(lens) {
+			case inIndex && len(nest.open) == cellDepth+1:
+				if index = append(index, t...); len(index) > 64 {
 					return damaged
 				}
-				row += int64(lens[i])
-				facts.hasData = facts.hasData || lens[i] > 0
+			case inV && shared: // inside an element in the value: not read
 			case inV || inStr:
 				row += int64(len(t))
 				if len(bytes.TrimSpace(t)) == 0 {

@@ -196,6 +196,12 @@ func TestXLSXBombs(t *testing.T) {
 		// 18 MB through.
 		{"ErrRowExpandsPastStringNestedInTable", workbook(t, `<x><si><t>x</t></si></x>`+long, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsPastStringNestedInAString", workbook(t, `<si><t>`+strings.Repeat("a", 30_000)+`</t><x><si/></x></si>`, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		// The index excelize reads is all the text directly inside the
+		// cell's v: a v closed inside it ended the index measured, and a
+		// comment split it into two indexes measured (1 and 0, not 10).
+		{"ErrRowExpandsPastIndexAfterNestedV", workbook(t, long, `<row r="1">`+strings.Repeat(`<c t="s"><v><v/>0</v></c>`, 600)+`</row>`, nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrRowExpandsPastIndexSplitByComment", workbook(t, strings.Repeat(`<si><t>x</t></si>`, 10)+long, `<row r="1">`+strings.Repeat(`<c t="s"><v>1<!-- -->0</v></c>`, 600)+`</row>`, nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrRowExpandsPastIndexBesideAnElement", workbook(t, strings.Repeat(`<si><t>x</t></si>`, 10)+long, `<row r="1">`+strings.Repeat(`<c t="s"><v><x>1</x>10</v></c>`, 600)+`</row>`, nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsPastTextAfterNestedT", workbook(t, `<si><t><t/>`+strings.Repeat("a", 30_000)+`</t></si>`, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		// One table measured, another read: refused.
 		{"ErrSecondSharedStringTable", workbook(t, long, sharedRow(1, 600), func(zw *zip.Writer) {
