@@ -595,7 +595,7 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 		case xml.CharData:
 			switch {
 			case inIndex && len(nest.open) == cellDepth+1:
-				if index = append(index, t...); len(index) > 64 {
+				if index = append(index, t...); len(index) > 1024 { // digits, and room for indenting
 					return damaged
 				}
 			case inV && shared: // inside an element in the value: not read

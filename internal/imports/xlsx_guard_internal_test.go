@@ -188,6 +188,13 @@ func TestCheckXLSXBounds(t *testing.T) {
 		{"ErrNestedPastTheBoundInStyles", func(t *testing.T) string {
 			return withParts(t, plain(t), textPart(t, "xl/styles.xml", nested(65)))
 		}, fiveMiB, "nest more than 64 deep"},
+		// An empty shared string cell reads as "", and an indented index
+		// as the index.
+		{"OKEmptyAndIndentedIndexes", func(t *testing.T) string {
+			return paddedWorkbook(t, t.TempDir(), `<si><t>x</t></si>`, `<row r="1"><c t="s"><v></v></c><c t="s"><v/></c><c t="s"><v>
+				0
+			</v></c></row>`, 0, ' ')
+		}, fiveMiB, ""},
 		// excelize reads a table named in another case as the table.
 		{"OKSharedStringsNamedInOtherCase", func(t *testing.T) string {
 			body, err := os.ReadFile(plain(t))

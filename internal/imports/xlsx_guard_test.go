@@ -200,6 +200,7 @@ func TestXLSXBombs(t *testing.T) {
 		// cell's v: a v closed inside it ended the index measured, and a
 		// comment split it into two indexes measured (1 and 0, not 10).
 		{"ErrRowExpandsPastIndexAfterNestedV", workbook(t, long, `<row r="1">`+strings.Repeat(`<c t="s"><v><v/>0</v></c>`, 600)+`</row>`, nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrRowExpandsPastIndexAroundNestedV", workbook(t, strings.Repeat(`<si><t>x</t></si>`, 10)+long, `<row r="1">`+strings.Repeat(`<c t="s"><v>1<v/>0</v></c>`, 600)+`</row>`, nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsPastIndexSplitByComment", workbook(t, strings.Repeat(`<si><t>x</t></si>`, 10)+long, `<row r="1">`+strings.Repeat(`<c t="s"><v>1<!-- -->0</v></c>`, 600)+`</row>`, nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsPastIndexBesideAnElement", workbook(t, strings.Repeat(`<si><t>x</t></si>`, 10)+long, `<row r="1">`+strings.Repeat(`<c t="s"><v><x>1</x>10</v></c>`, 600)+`</row>`, nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
 		{"ErrRowExpandsPastTextAfterNestedT", workbook(t, `<si><t><t/>`+strings.Repeat("a", 30_000)+`</t></si>`, sharedRow(1, 600), nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
@@ -227,6 +228,7 @@ func TestXLSXBombs(t *testing.T) {
 		}), apperr.EINVALID, "shared strings are damaged"},
 		{"ErrStringIndexPastTheTable", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>1</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 		{"ErrNegativeStringIndex", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>-1</v></c></row>`, nil), apperr.EINVALID, "damaged"},
+		{"ErrIndexPastAnyIndenting", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>`+strings.Repeat(" ", 1100)+`0</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 		{"ErrDanglingString", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>7</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 	}
 	for _, tt := range tests {
