@@ -210,6 +210,20 @@ func TestXLSXNumericColumns(t *testing.T) {
 		})
 	}
 
+	// Facts are kept by the part's name as excelize gives it.
+	t.Run("NumberInSheetNamedWithBackslashes", func(t *testing.T) {
+		t.Parallel()
+		row := `<row r="2"><c r="A2" t="inlineStr"><is><t>b@` + tb.word + `.example</t></is></c><c r="B2"><v>4917012345678</v></c></row>`
+		file := workbookAt(t, `xl\worksheets\sheet1.xml`, "worksheets/sheet1.xml", "", header+row, nil)
+		imp, err := tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "n.xlsx", Body: bytes.NewReader(file), Size: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(imp.Format.NumericColumns); got != "[1]" {
+			t.Fatalf("numeric columns %s, want [1]", got)
+		}
+	})
+
 	t.Run("ErrPastExcelsLastColumn", func(t *testing.T) {
 		t.Parallel()
 		file := workbook(t, "", header+`<row r="2"><c r="XFE2"><v>1</v></c></row>`, nil)
