@@ -381,6 +381,7 @@ func inlineSheet(f *zip.File, w io.Writer, texts *sharedTexts) error {
 // sharedCell is where inlineSheet is in a shared string cell.
 type sharedCell struct {
 	in, inV bool
+	depth   int    // the elements open inside the cell
 	prefix  string // the cell element's namespace prefix
 	index   []byte // the value: the string's index
 }
@@ -388,50 +389,71 @@ type sharedCell struct {
 // rewrite writes to w what replaces the sheet's token tok (whose bytes are
 // raw), or reports that raw stays as it is.
 func (c *sharedCell) rewrite(w *bufio.Writer, tok xml.Token, raw []byte, texts *sharedTexts) (keep bool, err error) {
+	// The index is what excelize reads: the text directly inside a v
+	// element of the cell's own; elements inside that v are dropped with
+	// it (a v closed inside it left the rest of the v in the copy, which
+	// ended excelize's reading of the sheet there).
 	switch t := tok.(type) {
 	case xml.StartElement:
 		switch {
 		case !c.in && t.Name.Local == "c" && xmlAttr(t, "t") == "s" && !selfClosing(raw):
-			c.in, c.prefix = true, t.Name.Space
+			c.in, c.prefix, c.depth = true, t.Name.Space, 0
 			writeStartTag(w, t)
 			return false, nil
-		case c.in && t.Name.Local == "v":
+		case !c.in:
+			return true, nil
+		}
+		c.depth++
+		switch {
+		case c.inV:
+			return false, nil
+		case c.depth == 1 && t.Name.Local == "v":
 			c.inV, c.index = true, c.index[:0]
 			return false, nil
 		}
 	case xml.CharData:
 		if c.inV {
-			c.index = append(c.index, t...)
+			if c.depth == 1 {
+				c.index = append(c.index, t...)
+			}
 			return false, nil
 		}
 	case xml.EndElement:
 		switch {
-		case c.inV && t.Name.Local == "v":
-			c.inV = false
-			if len(c.index) == 0 { // excelize reads an empty value as ""
-				return false, nil
-			}
-			i, err := strconv.Atoi(strings.TrimSpace(string(c.index)))
-			if err != nil {
-				return false, errSharedStringIndex
-			}
-			text, err := texts.text(i)
-			if err != nil {
-				return false, err
-			}
-			p := c.prefix
-			if p != "" {
-				p += ":"
-			}
-			fmt.Fprintf(w, `<%sis><%st xml:space="preserve">`, p, p)
-			if err := xml.EscapeText(w, text); err != nil {
-				return false, err
-			}
-			fmt.Fprintf(w, `</%st></%sis>`, p, p)
-			return false, nil
-		case c.in && t.Name.Local == "c":
+		case !c.in:
+			return true, nil
+		case c.depth == 0: // the cell's own
 			c.in = false
+			return true, nil
 		}
+		if c.depth--; !c.inV {
+			return true, nil
+		}
+		if c.depth > 0 {
+			return false, nil
+		}
+		c.inV = false
+		if len(c.index) == 0 { // excelize reads an empty value as ""
+			return false, nil
+		}
+		i, err := strconv.Atoi(strings.TrimSpace(string(c.index)))
+		if err != nil {
+			return false, errSharedStringIndex
+		}
+		text, err := texts.text(i)
+		if err != nil {
+			return false, err
+		}
+		p := c.prefix
+		if p != "" {
+			p += ":"
+		}
+		fmt.Fprintf(w, `<%sis><%st xml:space="preserve">`, p, p)
+		if err := xml.EscapeText(w, text); err != nil {
+			return false, err
+		}
+		fmt.Fprintf(w, `</%st></%sis>`, p, p)
+		return false, nil
 	}
 	return true, nil
 }

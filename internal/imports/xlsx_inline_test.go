@@ -99,6 +99,13 @@ func TestInlineSharedStringsReadsTheSame(t *testing.T) {
 			row(`<c r="A1" t="s"/><c r="B1" t="s"></c><c r="C1" t="s"><v></v></c><c r="D1" t="s"><v/></c><c r="E1" t="s"><v>8</v></c>`) +
 			`<row r="2"><c r="A2" t="s"/></row><row r="3"><c r="A3" t="s"><v>8</v></c></row>` +
 			`</sheetData></worksheet>`},
+		// The index is the text directly inside the cell's own v: a v
+		// closed inside it left the rest of it in the copy, and
+		// excelize's reading of the copy ended there (row 2 lost).
+		{"ElementsInTheValue", `<worksheet ` + main + `><sheetData>` +
+			row(`<c r="A1" t="s"><v><v/>8</v></c><c r="B1" t="s"><v>1<!-- -->0</v></c><c r="C1" t="s"><v><x>1</x>9<v>2</v></v></c>`) +
+			`<row r="2"><c r="A2" t="s"><v>0</v></c></row>` +
+			`</sheetData></worksheet>`},
 		{"PrefixedNamespace", `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>` +
 			`<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t='s'><x:v>2</x:v></x:c></x:row>` +
 			`</x:sheetData></x:worksheet>`},
