@@ -497,12 +497,15 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 		// is a text result (t="str"), whose value may be empty.
 		formula, hasV, valued, text bool
 		// A shared string cell's index is what excelize reads: the text
-		// directly inside a v element of the cell's own (cellDepth: the
-		// elements open with the cell), however it is split by comments
-		// or other elements.
-		cellDepth int
-		inIndex   bool
-		index     []byte
+		// directly inside a v element in the cell (indexDepth: the
+		// elements open with it), however it is split by comments or
+		// other elements; excelize reads the last such v, and each is
+		// measured. A cell inside a cell, which excelize reads as part
+		// of the outer one, is refused.
+		inCell     bool
+		inIndex    bool
+		indexDepth int
+		index      []byte
 	)
 	damaged := unsupported("A sheet of the workbook is damaged.")
 	var nest xmlNesting
@@ -531,8 +534,11 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 				if cells++; cells > xlsxMaxRowCells {
 					return unsupported(fmt.Sprintf("Row %s of the workbook has more than %s cells.", thousands(rowNum), thousands(xlsxMaxRowCells)))
 				}
+				if inCell {
+					return damaged
+				}
+				inCell = true
 				row++ // the delimiter
-				cellDepth = len(nest.open)
 				shared, number = false, true
 				formula, hasV, valued, text = false, false, false, false
 				col++
@@ -555,8 +561,8 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 				formula = true
 			case "v":
 				inV, hasV = true, true
-				if shared && len(nest.open) == cellDepth+1 {
-					inIndex, index = true, index[:0]
+				if shared && !inIndex {
+					inIndex, indexDepth, index = true, len(nest.open), index[:0]
 				}
 			case "t": // inline string text
 				inStr = true
@@ -565,7 +571,7 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 			switch t.Name.Local {
 			case "v":
 				inV = false
-				if !inIndex || len(nest.open) != cellDepth {
+				if !inIndex || len(nest.open) != indexDepth-1 {
 					break
 				}
 				inIndex = false
@@ -581,6 +587,7 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 			case "t":
 				inStr = false
 			case "c":
+				inCell = false
 				if formula {
 					facts.formula(hasV && (valued || text), col, rowRef)
 				}
@@ -594,7 +601,7 @@ func checkSheet(f *zip.File, lens []int32, limit int64, tooBig error, facts *she
 			}
 		case xml.CharData:
 			switch {
-			case inIndex && len(nest.open) == cellDepth+1:
+			case inIndex && len(nest.open) == indexDepth:
 				if index = append(index, t...); len(index) > 1024 { // digits, and room for indenting
 					return damaged
 				}

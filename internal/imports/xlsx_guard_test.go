@@ -228,6 +228,10 @@ func TestXLSXBombs(t *testing.T) {
 		}), apperr.EINVALID, "shared strings are damaged"},
 		{"ErrStringIndexPastTheTable", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>1</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 		{"ErrNegativeStringIndex", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>-1</v></c></row>`, nil), apperr.EINVALID, "damaged"},
+		// excelize reads the last v anywhere in a cell as its value, and
+		// a cell inside a cell as part of it.
+		{"ErrRowExpandsPastIndexInAnElementOfTheCell", workbook(t, `<si><t>x</t></si>`+long, `<row r="1">`+strings.Repeat(`<c t="s"><v>0</v><x><v>1</v></x></c>`, 600)+`</row>`, nil), apperr.EINVALID, "Row 1 of the workbook holds more than 16 MiB"},
+		{"ErrCellInACell", workbook(t, `<si><t>x</t></si>`+long, `<row r="1">`+strings.Repeat(`<c t="s"><c t="n"><v>1</v></c></c>`, 600)+`</row>`, nil), apperr.EINVALID, "A sheet of the workbook is damaged"},
 		{"ErrIndexPastAnyIndenting", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>`+strings.Repeat(" ", 1100)+`0</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 		{"ErrDanglingString", workbook(t, `<si><t>x</t></si>`, `<row r="1"><c t="s"><v>7</v></c></row>`, nil), apperr.EINVALID, "damaged"},
 	}

@@ -382,6 +382,7 @@ func inlineSheet(f *zip.File, w io.Writer, texts *sharedTexts) error {
 type sharedCell struct {
 	in, inV bool
 	depth   int    // the elements open inside the cell
+	vDepth  int    // depth inside the value's v element
 	prefix  string // the cell element's namespace prefix
 	index   []byte // the value: the string's index
 }
@@ -390,9 +391,10 @@ type sharedCell struct {
 // raw), or reports that raw stays as it is.
 func (c *sharedCell) rewrite(w *bufio.Writer, tok xml.Token, raw []byte, texts *sharedTexts) (keep bool, err error) {
 	// The index is what excelize reads: the text directly inside a v
-	// element of the cell's own; elements inside that v are dropped with
-	// it (a v closed inside it left the rest of the v in the copy, which
-	// ended excelize's reading of the sheet there).
+	// element in the cell (the last, if more than one); elements inside
+	// that v are dropped with it (a v closed inside it left the rest of
+	// the v in the copy, which ended excelize's reading of the sheet
+	// there).
 	switch t := tok.(type) {
 	case xml.StartElement:
 		switch {
@@ -407,13 +409,13 @@ func (c *sharedCell) rewrite(w *bufio.Writer, tok xml.Token, raw []byte, texts *
 		switch {
 		case c.inV:
 			return false, nil
-		case c.depth == 1 && t.Name.Local == "v":
-			c.inV, c.index = true, c.index[:0]
+		case t.Name.Local == "v":
+			c.inV, c.vDepth, c.index = true, c.depth, c.index[:0]
 			return false, nil
 		}
 	case xml.CharData:
 		if c.inV {
-			if c.depth == 1 {
+			if c.depth == c.vDepth {
 				c.index = append(c.index, t...)
 			}
 			return false, nil
@@ -429,7 +431,7 @@ func (c *sharedCell) rewrite(w *bufio.Writer, tok xml.Token, raw []byte, texts *
 		if c.depth--; !c.inV {
 			return true, nil
 		}
-		if c.depth > 0 {
+		if c.depth >= c.vDepth {
 			return false, nil
 		}
 		c.inV = false

@@ -103,7 +103,7 @@ func TestInlineSharedStringsReadsTheSame(t *testing.T) {
 		// closed inside it left the rest of it in the copy, and
 		// excelize's reading of the copy ended there (row 2 lost).
 		{"ElementsInTheValue", `<worksheet ` + main + `><sheetData>` +
-			row(`<c r="A1" t="s"><v><v/>8</v></c><c r="B1" t="s"><v>1<!-- -->0</v></c><c r="C1" t="s"><v><x>1</x>9<v>2</v></v></c>`) +
+			row(`<c r="A1" t="s"><v><v/>8</v></c><c r="B1" t="s"><v>1<!-- -->0</v></c><c r="C1" t="s"><v><x>1</x>9<v>2</v></v></c><c r="D1" t="s"><v>0</v><x><v>5</v></x></c>`) +
 			`<row r="2"><c r="A2" t="s"><v>0</v></c></row>` +
 			`</sheetData></worksheet>`},
 		{"PrefixedNamespace", `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>` +
