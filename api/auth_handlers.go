@@ -34,7 +34,7 @@ type LoginRequest struct {
 
 // SwitchTenantRequest names the tenant to work in.
 type SwitchTenantRequest struct {
-	TenantID string `json:"tenant_id" validate:"required,uuid" example:"0193b2a0-7c1e-7d4a-9f3e-2b6c8d1e4f50"`
+	TenantID string `json:"tenant_id" validate:"required,uuid" format:"uuid" example:"0193b2a0-7c1e-7d4a-9f3e-2b6c8d1e4f50"`
 } //	@name	SwitchTenantRequest
 
 // UserResponse is an account.

@@ -52,7 +52,7 @@ type CRMSettingsResponse struct {
 // CRMPushRequest says which contacts to push: contact_ids, or every
 // approved contact the CRM does not hold yet.
 type CRMPushRequest struct {
-	ContactIDs           []string `json:"contact_ids,omitempty" validate:"omitempty,max=1000,dive,uuid" example:"01856fc7-2400-7bbe-acd9-c1848b6bf8dd"`
+	ContactIDs           []string `json:"contact_ids,omitempty" validate:"omitempty,max=1000,dive,uuid" format:"uuid" example:"01856fc7-2400-7bbe-acd9-c1848b6bf8dd"`
 	AllApprovedNotPushed bool     `json:"all_approved_not_pushed,omitempty"`
 } //	@name	CRMPushRequest
 

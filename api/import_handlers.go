@@ -59,7 +59,7 @@ type ImportMappingRequest struct {
 	// empty fields are filled.
 	Overwrite bool `json:"overwrite,omitempty"`
 	// ListID is a list of the tenant that every usable row joins.
-	ListID *string `json:"list_id,omitempty" validate:"omitempty,uuid"`
+	ListID *string `json:"list_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
 	// DefaultRegion reads phone numbers without a country code (ISO 3166-1
 	// alpha-2); empty uses the tenant's default region.
 	DefaultRegion string `json:"default_region,omitempty" validate:"omitempty,max=60" example:"DE"`

@@ -19,7 +19,7 @@ func TestLoginPicksTheTenant(t *testing.T) {
 	tests := []struct {
 		name       string
 		suspend    string // "first", "second" or "both": which of the user's tenants staff suspend
-		tenant     string // "first", "second" or "stranger": the tenant_id sent; "" sends none
+		tenant     string // "first", "second", "stranger" or "malformed": the tenant_id sent; "" sends none
 		wantStatus int
 		want       string // "first" or "second": the tenant the session starts in
 	}{
@@ -28,6 +28,7 @@ func TestLoginPicksTheTenant(t *testing.T) {
 		{"OKOldestWhenAllSuspended", "both", "", http.StatusOK, "first"},
 		{"OKNamed", "", "second", http.StatusOK, "second"},
 		{"ErrNotAMember", "", "stranger", http.StatusNotFound, ""},
+		{"ErrMalformedID", "", "malformed", http.StatusUnprocessableEntity, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,7 +39,7 @@ func TestLoginPicksTheTenant(t *testing.T) {
 			wantStatus(t, rec, http.StatusCreated)
 			_, token, _ := strings.Cut(decode[InvitationResponse](t, rec).AcceptURL, "token=")
 			wantStatus(t, tb.req(t, http.MethodPost, "/api/v1/invitations/accept", "", map[string]string{"token": token, "password": testPassword}), http.StatusOK)
-			ids := map[string]string{"first": user.tenantID, "second": second.tenantID, "stranger": stranger.tenantID}
+			ids := map[string]string{"first": user.tenantID, "second": second.tenantID, "stranger": stranger.tenantID, "malformed": "not-an-id"}
 			for _, which := range []string{"first", "second"} {
 				if tt.suspend == which || tt.suspend == "both" {
 					wantStatus(t, tb.req(t, http.MethodPatch, "/api/v1/admin/tenants/"+ids[which], staff.token,

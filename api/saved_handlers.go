@@ -16,13 +16,13 @@ import (
 
 // ContactIDsRequest names contacts for a bulk action (1 to 1,000).
 type ContactIDsRequest struct {
-	ContactIDs []string `json:"contact_ids" validate:"required,min=1,max=1000,dive,uuid" example:"01856fc7-2400-7bbe-acd9-c1848b6bf8dd"`
+	ContactIDs []string `json:"contact_ids" validate:"required,min=1,max=1000,dive,uuid" format:"uuid" example:"01856fc7-2400-7bbe-acd9-c1848b6bf8dd"`
 } //	@name	ContactIDsRequest
 
 // SaveContactsRequest saves contacts, optionally onto a list.
 type SaveContactsRequest struct {
-	ContactIDs []string `json:"contact_ids" validate:"required,min=1,max=1000,dive,uuid" example:"01856fc7-2400-7bbe-acd9-c1848b6bf8dd"`
-	ListID     *string  `json:"list_id,omitempty" validate:"omitempty,uuid"`
+	ContactIDs []string `json:"contact_ids" validate:"required,min=1,max=1000,dive,uuid" format:"uuid" example:"01856fc7-2400-7bbe-acd9-c1848b6bf8dd"`
+	ListID     *string  `json:"list_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
 } //	@name	SaveContactsRequest
 
 // SaveResultResponse counts what a save did.

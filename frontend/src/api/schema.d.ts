@@ -2424,7 +2424,10 @@ export interface components {
             encoding?: "utf-8" | "utf-8-bom" | "utf-16le" | "utf-16be" | "windows-1252" | "windows-1250" | "windows-1251" | "iso-8859-1" | "iso-8859-2" | "iso-8859-15" | "macintosh";
             /** @description HasHeader says whether the first row is a header (preflight guessed). */
             has_header: boolean;
-            /** @description ListID is a list of the tenant that every usable row joins. */
+            /**
+             * Format: uuid
+             * @description ListID is a list of the tenant that every usable row joins.
+             */
             list_id?: string;
             /**
              * @description MatchKeys are tried in order; empty means every mapped key in the
@@ -2903,6 +2906,7 @@ export interface components {
              *     ]
              */
             contact_ids: string[];
+            /** Format: uuid */
             list_id?: string;
         };
         SaveResult: {
@@ -3113,7 +3117,10 @@ export interface components {
             updated_at: string;
         };
         SwitchTenantRequest: {
-            /** @example 0193b2a0-7c1e-7d4a-9f3e-2b6c8d1e4f50 */
+            /**
+             * Format: uuid
+             * @example 0193b2a0-7c1e-7d4a-9f3e-2b6c8d1e4f50
+             */
             tenant_id: string;
         };
         Tenant: {
