@@ -64,6 +64,18 @@ func TestReader(t *testing.T) {
 		{"ErrInvalidUTF8SplitByDelimiter", "a\xe0\xab,\x92\nok\n", ',', false,
 			[]readRec{{1, []string{"a\uFFFD", "\uFFFD"}, imports.ProblemInvalidUTF8}, {2, []string{"ok"}, ""}}},
 		{"ErrNUL", "a\x00b\nok\n", ',', false, []readRec{{1, []string{"a\uFFFDb"}, imports.ProblemBinary}, {2, []string{"ok"}, ""}}},
+		{"ErrNULFirst", "\x00b,c\nok\n", ',', false, []readRec{{1, []string{"\uFFFDb", "c"}, imports.ProblemBinary}, {2, []string{"ok"}, ""}}},
+		// One problem a record, the first met: a record flagged while it
+		// was read keeps its problem, and otherwise its fields are looked
+		// at in order.
+		{"ErrNULThenInvalidUTF8", "\x00,\xff\nok\n", ',', false, []readRec{{1, []string{"\uFFFD", "\uFFFD"}, imports.ProblemBinary}, {2, []string{"ok"}, ""}}},
+		{"ErrInvalidUTF8ThenNUL", "\xff,\x00\nok\n", ',', false, []readRec{{1, []string{"\uFFFD", "\uFFFD"}, imports.ProblemInvalidUTF8}, {2, []string{"ok"}, ""}}},
+		{"ErrUnterminatedWithNULAndInvalidUTF8", "a\n\"b\x00c\xff", ',', false,
+			[]readRec{{1, []string{"a"}, ""}, {2, []string{"b\uFFFDc\uFFFD"}, imports.ProblemUnterminated}}},
+		// A quote opened on the last line and never closed holds nothing,
+		// yet it is a row the file meant to have: flagged, not skipped as
+		// a blank line.
+		{"ErrUnterminatedEmptyQuote", "a\n\"", ',', false, []readRec{{1, []string{"a"}, ""}, {2, []string{""}, imports.ProblemUnterminated}}},
 		{"ErrTooLongThenNextRow", "a," + long + "\nnext\n", ',', false, nil},
 		{"ErrTooManyFields", wide + "b\n", ',', false, nil},
 		{"EmptyInput", "", ',', false, nil},
@@ -109,6 +121,14 @@ func TestReaderSkip(t *testing.T) {
 	got := readAll(t, rd)
 	if len(got) != 2 || got[0].num != 4 || got[0].fields[0] != "3" {
 		t.Fatalf("after Skip(3): %+v", got)
+	}
+	// Past the end: nothing left to read, which is not an error.
+	rd = imports.NewReader(strings.NewReader("h\n1\n"), ',', false)
+	if err := rd.Skip(5); err != nil {
+		t.Fatalf("Skip(5) of 2 records: %v", err)
+	}
+	if got := readAll(t, rd); len(got) != 0 {
+		t.Fatalf("after Skip(5) of 2 records: %+v", got)
 	}
 }
 
