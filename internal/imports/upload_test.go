@@ -283,7 +283,8 @@ func TestUploadFormats(t *testing.T) {
 
 // TestXLSXConversionsTakeTurns: a workbook converts only with a turn
 // (Options.MaxConverting), waited for before the upload's transaction and
-// given up with the request; a CSV upload needs none.
+// given up with the request; a CSV upload needs none; an upload gives its
+// turn back when it ends, refused or not.
 func TestXLSXConversionsTakeTurns(t *testing.T) {
 	t.Parallel()
 	tb := setupWith(t, imports.Options{MaxConverting: 1})
@@ -315,6 +316,17 @@ func TestXLSXConversionsTakeTurns(t *testing.T) {
 	release()
 	if err := upload(context.Background(), "turn.xlsx", b.String()); err != nil {
 		t.Fatalf("XLSX upload with a turn free: %v", err)
+	}
+	if n := imports.ConversionTurnsTaken(tb.svc); n != 0 {
+		t.Fatalf("%d turns held after the upload", n)
+	}
+	_, err := tb.svc.Upload(context.Background(), tb.tenant, imports.UploadParams{FileName: "refused.xlsx", Body: bytes.NewReader(b.Bytes()),
+		Size: -1, UserID: &tb.user, Sheet: "No such sheet"})
+	if e, ok := apperr.As(err); !ok || e.Code != apperr.EINVALID {
+		t.Fatalf("upload naming no sheet of the workbook: %v", err)
+	}
+	if n := imports.ConversionTurnsTaken(tb.svc); n != 0 {
+		t.Fatalf("%d turns held after a refused upload", n)
 	}
 }
 
