@@ -206,3 +206,20 @@ func TestUploadChunks(t *testing.T) {
 		})
 	}
 }
+
+// TestUploadSniffsAWholeFileOfSniffBytes: a file of exactly SniffBytes is
+// sniffed as a whole file, not as the start of a longer one: its last
+// line break is one, not a CRLF cut in two, so a classic Mac file (CR
+// only) reads as such and not as mixed line endings.
+func TestUploadSniffsAWholeFileOfSniffBytes(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	body := strings.ReplaceAll(csvOfSize(imports.SniffBytes, tb.word), "\n", "\r")
+	imp := tb.MustUpload(t, tb.tenant, "mac.csv", body)
+	if imp.FileBytes != imports.SniffBytes || imp.Format.LineEnding != imports.LineCR {
+		t.Fatalf("%d bytes read with line endings %q, want %d with %q", imp.FileBytes, imp.Format.LineEnding, imports.SniffBytes, imports.LineCR)
+	}
+	if want := strings.Count(body, "\r") - 1; imp.RowCount() != want {
+		t.Fatalf("%d rows, want %d", imp.RowCount(), want)
+	}
+}
