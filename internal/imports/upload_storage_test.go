@@ -223,3 +223,57 @@ func TestUploadSniffsAWholeFileOfSniffBytes(t *testing.T) {
 		t.Fatalf("%d rows, want %d", imp.RowCount(), want)
 	}
 }
+
+// TestUploadPreflight: what the preflight keeps and refuses. It keeps the
+// header and PreviewRows rows, each field cut to 4,096 characters (the
+// sample is stored with the import and sent with it); it refuses a file
+// whose first row holds binary data (a NUL) even when the rest reads as text; and
+// the upload is audited under its tenant (a platform import under none).
+func TestUploadPreflight(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	t.Run("SampleKept", func(t *testing.T) {
+		t.Parallel()
+		var b strings.Builder
+		b.WriteString("Email,Notes\n")
+		for i := range imports.PreviewRows + 10 {
+			fmt.Fprintf(&b, "s%d@%s.example,%s\n", i, tb.word, strings.Repeat("z", 5000))
+		}
+		imp := tb.MustUpload(t, tb.tenant, "sample.csv", b.String())
+		if len(imp.Sample) != imports.PreviewRows+1 || imp.Sample[0].Num != 1 || imp.Sample[1].Num != 2 {
+			t.Fatalf("%d sample records, want the header and %d rows", len(imp.Sample), imports.PreviewRows)
+		}
+		if got := imp.Sample[1].Fields[1]; got != strings.Repeat("z", 4096)+"…" {
+			t.Fatalf("a 5,000-character field kept as %d bytes", len(got))
+		}
+	})
+	t.Run("ErrBinaryFirstRow", func(t *testing.T) {
+		t.Parallel()
+		// A UTF-8 sample with a NUL is refused by Sniff; UTF-16 text may
+		// hold one character U+0000 among many.
+		body := utf16Of("Em\x00ail,Name\n"+strings.Repeat("b@"+tb.word+".example,Ann Lee\n", 20), false, true)
+		_, err := tb.svc.Upload(tb.ctx, tb.tenant, imports.UploadParams{FileName: "nul.csv", Body: bytes.NewReader(body), Size: -1, UserID: &tb.user})
+		wantCode(t, err, apperr.EINVALID, "binary data")
+	})
+	for _, tt := range []struct {
+		name   string
+		tenant uuid.UUID
+	}{{"AuditedUnderTheTenant", tb.tenant}, {"AuditedPlatform", imports.Platform}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			imp, err := tb.svc.Upload(tb.ctx, tt.tenant, imports.UploadParams{FileName: "audit.csv",
+				Body: strings.NewReader("Email\na@" + tb.word + ".example\n"), Size: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tenant *uuid.UUID
+			if err := tb.db.Pool.QueryRow(tb.ctx, `SELECT tenant_id FROM audit_events WHERE action = 'import.uploaded' AND target_id = $1`,
+				imp.ID.String()).Scan(&tenant); err != nil {
+				t.Fatal(err)
+			}
+			if want := tt.tenant; (want == imports.Platform) != (tenant == nil) || tenant != nil && *tenant != want {
+				t.Fatalf("audited under tenant %v, want %v", tenant, want)
+			}
+		})
+	}
+}
