@@ -30,6 +30,8 @@ func TestUploadName(t *testing.T) {
 		{"OKDirectionIsolatesDropped", "\u2067list\u2069 \u202bb\u202c.csv", "list b.csv"},
 		{"OKRightToLeftName", "جهات الاتصال.csv", "جهات الاتصال.csv"},
 		{"OKLong", strings.Repeat("ä", 300), strings.Repeat("ä", 255)},
+		{"OKLongByOne", strings.Repeat("a", 256), strings.Repeat("a", 255)},
+		{"OKLongest", strings.Repeat("a", 255), strings.Repeat("a", 255)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
