@@ -46,13 +46,7 @@ func TestWriteBodiesOnEveryRoute(t *testing.T) {
 			}
 			route := method + " /api/v1" + echoPath(path)
 			allowed := expectedAccess[route]
-			token := ""
-			switch {
-			case slices.Contains(allowed, "org_admin"):
-				token = admin.token
-			case slices.Contains(allowed, "system_admin"):
-				token = staff.token
-			}
+			token := tokenFor(allowed, admin, staff)
 			target := pathParam.ReplaceAllStringFunc("/api/v1"+echoPath(path), func(string) string { return uuid.NewString() })
 			content := op.RequestBody.Value.Content
 			if content.Get("multipart/form-data") != nil {

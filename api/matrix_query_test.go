@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 
@@ -22,13 +21,7 @@ func TestQueryCheckOnEveryRoute(t *testing.T) {
 	for route, allowed := range expectedAccess {
 		method, path, _ := strings.Cut(route, " ")
 		path = strings.NewReplacer(":userId", uuid.NewString(), ":id", uuid.NewString()).Replace(path)
-		token := ""
-		switch {
-		case slices.Contains(allowed, "org_admin"):
-			token = admin.token
-		case slices.Contains(allowed, "system_admin"):
-			token = staff.token
-		}
+		token := tokenFor(allowed, admin, staff)
 		for _, q := range []string{"x=a%00b", "x=%ff", "%00=1"} {
 			t.Run(route+"?"+q, func(t *testing.T) {
 				rec := tb.req(t, method, path+"?"+q, token, nil)

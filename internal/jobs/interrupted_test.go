@@ -135,10 +135,7 @@ func TestInterrupted(t *testing.T) {
 func TestContextErr(t *testing.T) {
 	t.Parallel()
 	driverSays := errors.New("ERROR: canceling statement due to user request (SQLSTATE 57014)")
-	stopped, stop := context.WithCancelCause(context.Background())
-	stop(errors.New("stop initiated"))
-	timedOut, cancel := context.WithTimeout(context.Background(), 0)
-	defer cancel()
+	stopped, timedOut := endedContexts(t)
 	tests := []struct {
 		name            string
 		ctx             context.Context
@@ -175,10 +172,7 @@ func TestContextErr(t *testing.T) {
 // cancellation under a timed-out or remotely cancelled context are not.
 func TestInterruptedReadsTheError(t *testing.T) {
 	t.Parallel()
-	stopped, stop := context.WithCancelCause(context.Background())
-	stop(errors.New("stop initiated"))
-	timedOut, cancel := context.WithTimeout(context.Background(), 0)
-	defer cancel()
+	stopped, timedOut := endedContexts(t)
 	remote, cancelRemote := context.WithCancelCause(context.Background())
 	cancelRemote(river.ErrJobCancelledRemotely)
 	for _, tt := range []struct {
@@ -206,10 +200,7 @@ func TestInterruptedReadsTheError(t *testing.T) {
 // still ends it.
 func TestGiveUp(t *testing.T) {
 	t.Parallel()
-	stopped, stop := context.WithCancelCause(context.Background())
-	stop(errors.New("stop initiated"))
-	timedOut, cancel := context.WithTimeout(context.Background(), 0)
-	defer cancel()
+	stopped, timedOut := endedContexts(t)
 	failed := errors.New("connection refused")
 	driverSays := errors.New("ERROR: canceling statement due to user request (SQLSTATE 57014)")
 	for _, tt := range []struct {
@@ -251,4 +242,14 @@ func TestGiveUp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// endedContexts are a context ended as River's stop ends a run's (its cause
+// is no context error) and one that timed out.
+func endedContexts(t *testing.T) (stopped, timedOut context.Context) {
+	stopped, stop := context.WithCancelCause(context.Background())
+	stop(errors.New("stop initiated"))
+	timedOut, cancel := context.WithTimeout(context.Background(), 0)
+	t.Cleanup(cancel)
+	return stopped, timedOut
 }
